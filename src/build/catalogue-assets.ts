@@ -1,0 +1,99 @@
+/**
+ * Turns validated records into the served record store: hash-placed record
+ * shards, series listing pages and the manifest. Node only.
+ */
+import type { CatalogueRecord } from "../shared/record";
+import { compareReferences } from "../shared/reference";
+import { shardOf } from "../shared/hash";
+import {
+  FORMAT_VERSION, MANIFEST_PATH, RECORD_SHARD_TARGET_BYTES, SERIES_PAGE_SIZE,
+  type Manifest, type SeriesEntry, type StoredRecord,
+} from "../shared/manifest";
+import { referenceToId } from "../shared/reference";
+import { AssetWriter, contentHash } from "./content-hash";
+
+export interface CatalogueBuildOptions {
+  dataDirs: string[];
+  /** Override the shard count (tests use it to force many tiny shards). */
+  recordShards?: number;
+}
+
+export interface CatalogueLayout {
+  /** Records in doc-number order: shard by shard, catalogue order inside a shard. */
+  docs: CatalogueRecord[];
+  shardOfDoc: Int32Array;
+  shardCount: number;
+}
+
+/** Decides the shard of every record and fixes doc numbers; the search index keys on them. */
+export function layoutRecords(records: CatalogueRecord[], options: CatalogueBuildOptions): CatalogueLayout {
+  let bytes = 0;
+  for (const r of records) bytes += JSON.stringify(r).length;
+  const shardCount = options.recordShards ?? Math.max(1, Math.ceil(bytes / RECORD_SHARD_TARGET_BYTES));
+  const withShard = records.map((r) => ({ r, s: shardOf(r.id, shardCount) }));
+  withShard.sort((a, b) => a.s - b.s || compareReferences(a.r.reference, b.r.reference));
+  return {
+    docs: withShard.map((x) => x.r),
+    shardOfDoc: Int32Array.from(withShard, (x) => x.s),
+    shardCount,
+  };
+}
+
+/** Writes record shards and series pages, and returns the manifest without a version yet. */
+export function writeRecordStore(
+  layout: CatalogueLayout,
+  related: Map<string, StoredRecord["related"]>,
+  out: AssetWriter,
+  options: CatalogueBuildOptions,
+): Omit<Manifest, "version"> {
+  const { docs, shardOfDoc, shardCount } = layout;
+  const shards: StoredRecord<CatalogueRecord>[][] = Array.from({ length: shardCount }, () => []);
+  const starts = new Array<number>(shardCount).fill(docs.length);
+  docs.forEach((record, doc) => {
+    const s = shardOfDoc[doc]!;
+    if (starts[s]! > doc) starts[s] = doc;
+    const rel = related.get(record.id);
+    shards[s]!.push(rel && rel.length ? { record, related: rel } : { record });
+  });
+  // Empty shards start where the next one does, so a binary search over starts stays valid.
+  for (let s = shardCount - 2; s >= 0; s--) if (shards[s]!.length === 0) starts[s] = starts[s + 1]!;
+  const paths = shards.map((items, s) => out.addJson("records", String(s), items));
+
+  const bySeries = new Map<string, CatalogueRecord[]>();
+  const sources: Record<string, number> = {};
+  for (const r of docs) {
+    let list = bySeries.get(r.series);
+    if (!list) bySeries.set(r.series, (list = []));
+    list.push(r);
+    sources[r.source.name] = (sources[r.source.name] ?? 0) + 1;
+  }
+  const series: SeriesEntry[] = [];
+  for (const [name, list] of [...bySeries].sort((a, b) => compareReferences(a[0], b[0]))) {
+    list.sort((a, b) => compareReferences(a.reference, b.reference));
+    const key = referenceToId(name);
+    const pages = [];
+    for (let i = 0; i < list.length; i += SERIES_PAGE_SIZE) {
+      const page = list.slice(i, i + SERIES_PAGE_SIZE);
+      pages.push({ path: out.addJson("series", `${key}-${i / SERIES_PAGE_SIZE}`, page.map((r) => [r.id, r.reference])), first: page[0]!.reference });
+    }
+    series.push({ name, key, count: list.length, pages });
+  }
+
+  return {
+    format: FORMAT_VERSION,
+    builtAt: new Date().toISOString(),
+    dataDirs: options.dataDirs,
+    records: docs.length,
+    sources,
+    recordShards: { count: shardCount, paths, starts },
+    series,
+  };
+}
+
+/** Seals the manifest with a version hashed over every chunk path (paths carry content hashes). */
+export function sealManifest(partial: Omit<Manifest, "version" | "builtAt">, out: AssetWriter): Manifest {
+  const version = contentHash([...out.files.keys()].sort().join("\n") + JSON.stringify(partial.search ?? null));
+  const manifest: Manifest = { ...partial, version, builtAt: new Date().toISOString() } as Manifest;
+  out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
+  return manifest;
+}

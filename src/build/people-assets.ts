@@ -1,0 +1,96 @@
+/**
+ * The name authority: people named in the records, with spellings grouped.
+ * Two names are one person when their variant keys agree (same first initial
+ * and surname key), or when one record lists both and their surnames are one
+ * edit apart ("Leon Helfland" / "Leon Helfand"); the commonest spelling is the
+ * canonical name.
+ */
+import type { CatalogueRecord } from "../shared/record";
+import { words } from "../shared/text/fold";
+import { variantKey } from "../shared/text/variants";
+import { editsWithin } from "../shared/text/typo";
+import { shardOf } from "../shared/hash";
+import type { AssetWriter } from "./content-hash";
+
+export interface PersonEntry {
+  slug: string;
+  name: string;
+  variants: string[];
+  records: Array<[string, string, string]>;
+}
+
+export function slugOf(name: string): string {
+  return words(name).join("-");
+}
+
+/** People per chunk; a `/api/people/:slug` read loads one chunk. */
+const PEOPLE_PER_CHUNK = 200;
+
+function nameKey(name: string): { first: string; surname: string } | null {
+  const ws = words(name).filter((w) => /^\p{L}/u.test(w));
+  if (!ws.length) return null;
+  const surname = variantKey(ws.at(-1)!);
+  return { first: ws.length > 1 ? ws[0]![0]! : "", surname };
+}
+
+export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let p = parent.get(x) ?? x;
+    while (p !== (parent.get(p) ?? p)) p = parent.get(p)!;
+    parent.set(x, p);
+    return p;
+  };
+  const union = (a: string, b: string) => { const ra = find(a), rb = find(b); if (ra !== rb) parent.set(ra, rb); };
+
+  const forms = new Map<string, Map<string, number>>(); // slug → display form → count
+  const recordsOf = new Map<string, Set<number>>();
+  const byKey = new Map<string, string>();
+  docs.forEach((r, doc) => {
+    const named = r.people.map((p) => ({ p, slug: slugOf(p), key: nameKey(p) })).filter((x) => x.slug && x.key);
+    for (const { p, slug, key } of named) {
+      const f = forms.get(slug) ?? new Map<string, number>();
+      f.set(p, (f.get(p) ?? 0) + 1);
+      forms.set(slug, f);
+      (recordsOf.get(slug) ?? recordsOf.set(slug, new Set()).get(slug)!).add(doc);
+      const k = `${key!.first}|${key!.surname}`;
+      if (byKey.has(k)) union(slug, byKey.get(k)!);
+      else byKey.set(k, slug);
+    }
+    for (let i = 0; i < named.length; i++) {
+      for (let j = i + 1; j < named.length; j++) {
+        const a = named[i]!.key!, b = named[j]!.key!;
+        const firstsAgree = !a.first || !b.first || a.first === b.first;
+        if (firstsAgree && a.surname.length >= 4 && editsWithin(a.surname, b.surname, 1) <= 1) union(named[i]!.slug, named[j]!.slug);
+      }
+    }
+  });
+
+  const clusters = new Map<string, string[]>();
+  for (const slug of forms.keys()) (clusters.get(find(slug)) ?? clusters.set(find(slug), []).get(find(slug))!).push(slug);
+  const people: PersonEntry[] = [];
+  for (const slugs of clusters.values()) {
+    const counts = new Map<string, number>();
+    const docsOf = new Set<number>();
+    for (const s of slugs) {
+      for (const [form, c] of forms.get(s)!) counts.set(form, (counts.get(form) ?? 0) + c);
+      for (const d of recordsOf.get(s)!) docsOf.add(d);
+    }
+    const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length);
+    const name = ranked[0]![0];
+    people.push({
+      slug: slugOf(name),
+      name,
+      variants: ranked.slice(1).map((x) => x[0]),
+      records: [...docsOf].sort((a, b) => a - b).map((d) => [docs[d]!.id, docs[d]!.reference, docs[d]!.title]),
+    });
+  }
+  const chunkCount = Math.max(1, Math.ceil(people.length / PEOPLE_PER_CHUNK));
+  const chunks: PersonEntry[][] = Array.from({ length: chunkCount }, () => []);
+  // Every spelling's slug points at its person, so /api/people/leon-helfand finds Leon Helfland.
+  for (const person of people) {
+    const aliases = new Set([person.slug, ...person.variants.map(slugOf)]);
+    for (const slug of aliases) chunks[shardOf(slug, chunkCount)]!.push(slug === person.slug ? person : { ...person, slug });
+  }
+  return chunks.map((c, i) => out.addJson("search/people", String(i), c));
+}

@@ -1,0 +1,56 @@
+/**
+ * Related records, computed at build time: records that share people,
+ * organisations, places or rare title and subject words, scored by how rare
+ * the shared thing is (inverse document frequency) and by its kind.
+ */
+import type { CatalogueRecord } from "../shared/record";
+import type { FieldName } from "../shared/search-config";
+import { words } from "../shared/text/fold";
+
+const RELATED_PER_RECORD = 8;
+/** A feature shared by more records than this says little about any two of them. */
+const MAX_FEATURE_DF = 60;
+const KIND_WEIGHT = { person: 3, organisation: 2, place: 1, term: 1 } as const;
+
+export function buildRelated(docs: CatalogueRecord[], fieldTerms: Array<Record<FieldName, string[]>>) {
+  const features = new Map<string, number[]>();
+  const label = new Map<string, string>();
+  const add = (key: string, doc: number, shown: string) => {
+    const list = features.get(key) ?? features.set(key, []).get(key)!;
+    if (list.at(-1) !== doc) list.push(doc);
+    if (!label.has(key)) label.set(key, shown);
+  };
+  docs.forEach((r, doc) => {
+    for (const p of r.people) add(`person:${words(p).join(" ")}`, doc, `person: ${p}`);
+    for (const o of r.corporateNames) add(`organisation:${words(o).join(" ")}`, doc, `organisation: ${o}`);
+    for (const p of r.places) add(`place:${words(p).join(" ")}`, doc, `place: ${p}`);
+    for (const t of new Set([...fieldTerms[doc]!.title, ...fieldTerms[doc]!.tags])) if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, doc, `shared word: ${t}`);
+  });
+  const n = docs.length;
+  const related = new Map<string, Array<[string, string, string, string]>>();
+  const scores = new Map<number, { s: number; why: string; best: number }>();
+  docs.forEach((r, doc) => {
+    scores.clear();
+    const keys = new Set<string>();
+    for (const p of r.people) keys.add(`person:${words(p).join(" ")}`);
+    for (const o of r.corporateNames) keys.add(`organisation:${words(o).join(" ")}`);
+    for (const p of r.places) keys.add(`place:${words(p).join(" ")}`);
+    for (const t of [...fieldTerms[doc]!.title, ...fieldTerms[doc]!.tags]) keys.add(`term:${t}`);
+    for (const key of keys) {
+      const list = features.get(key);
+      if (!list || list.length < 2 || list.length > MAX_FEATURE_DF) continue;
+      const kind = key.slice(0, key.indexOf(":")) as keyof typeof KIND_WEIGHT;
+      const w = KIND_WEIGHT[kind] * Math.log(1 + n / list.length);
+      for (const other of list) {
+        if (other === doc) continue;
+        const s = scores.get(other) ?? { s: 0, why: "", best: 0 };
+        s.s += w;
+        if (w > s.best) { s.best = w; s.why = label.get(key)!; }
+        scores.set(other, s);
+      }
+    }
+    const top = [...scores].sort((a, b) => b[1].s - a[1].s || a[0] - b[0]).slice(0, RELATED_PER_RECORD);
+    if (top.length) related.set(r.id, top.map(([d, s]) => [docs[d]!.id, docs[d]!.reference, docs[d]!.title, s.why]));
+  });
+  return related;
+}

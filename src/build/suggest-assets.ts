@@ -1,0 +1,69 @@
+/**
+ * The typeahead index: small sorted partitions keyed by folded prefix, so a
+ * cold typeahead reads one chunk of a few KB rather than the search index.
+ * A partition that grows past its cap is split on one more character, and the
+ * parent keeps a short list of its best entries for one-letter queries.
+ */
+import type { CatalogueRecord } from "../shared/record";
+import { CHUNKING } from "../shared/search-config";
+import { words } from "../shared/text/fold";
+import { slugOf } from "./people-assets";
+import type { AssetWriter } from "./content-hash";
+
+/** `[key, text, kind, id or slug, weight]`, sorted by key. */
+export type SuggestEntry = [string, string, "person" | "reference" | "title" | "subject", string | null, number];
+
+const MAX_PREFIX = 6;
+const TOP_PER_SPLIT = 20;
+
+export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<string, string> {
+  const entries = new Map<string, SuggestEntry>();
+  const add = (text: string, kind: SuggestEntry[2], id: string | null, weight: number, keys: string[]) => {
+    for (const key of keys) {
+      if (!key) continue;
+      const k = `${key}\u0000${kind}\u0000${id ?? text}`;
+      const e = entries.get(k);
+      if (e) e[4] += weight;
+      else entries.set(k, [key, text, kind, id, weight]);
+    }
+  };
+  /** A text is found from the start of any of its words. */
+  const wordKeys = (text: string) => {
+    const ws = words(text);
+    return ws.map((_, i) => ws.slice(i).join(" ")).slice(0, 6);
+  };
+  for (const r of docs) {
+    add(r.reference, "reference", r.id, 1, [r.id]);
+    add(r.title, "title", r.id, 1, wordKeys(r.title));
+    for (const p of r.people) add(p, "person", slugOf(p), 2, wordKeys(p));
+    for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, 1, wordKeys(s));
+  }
+  const all = [...entries.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]));
+
+  const partitions: Record<string, string> = {};
+  const place = (list: SuggestEntry[], depth: number) => {
+    const groups = new Map<string, SuggestEntry[]>();
+    for (const e of list) {
+      const p = e[0].slice(0, depth);
+      let g = groups.get(p);
+      if (!g) groups.set(p, (g = []));
+      g.push(e);
+    }
+    for (const [prefix, group] of groups) {
+      if (group.length > CHUNKING.suggestPartitionMax && depth < MAX_PREFIX && group.some((e) => e[0].length > depth)) {
+        const top = [...group].sort((a, b) => b[4] - a[4]).slice(0, TOP_PER_SPLIT);
+        partitions[`${prefix}*`] = out.addJson("search/suggest", `top-${encodeKey(prefix)}`, top);
+        place(group, depth + 1);
+      } else {
+        partitions[prefix] = out.addJson("search/suggest", encodeKey(prefix), group);
+      }
+    }
+  };
+  place(all, 1);
+  return partitions;
+}
+
+/** File-name-safe form of a prefix (folded text may hold any letter). */
+function encodeKey(prefix: string): string {
+  return [...prefix].map((c) => (/[a-z0-9]/.test(c) ? c : `_${c.codePointAt(0)!.toString(16)}`)).join("") || "_";
+}

@@ -1,0 +1,58 @@
+/**
+ * Compiles `data/thesaurus.json` into the lookup the Worker uses: a stemmed
+ * phrase → the phrases it expands to, each with a weight below a literal match.
+ *
+ * Groups are either `terms` (all equivalent, one weight) or a `chain` of
+ * levels (e.g. Soviet security services by era), where the weight decays with
+ * the distance between levels, so "Cheka" reaches "GPU" more than "KGB".
+ */
+import { z } from "zod";
+import { words } from "../shared/text/fold";
+import { stem } from "../shared/text/stem";
+import type { AssetWriter } from "./content-hash";
+
+const GroupSchema = z.object({
+  name: z.string().min(1),
+  weight: z.number().gt(0).max(1),
+  terms: z.array(z.string().min(1)).min(2).optional(),
+  chain: z.array(z.array(z.string().min(1)).min(1)).min(2).optional(),
+  decay: z.number().gt(0).max(1).optional(),
+}).refine((g) => Boolean(g.terms) !== Boolean(g.chain), "a group has either terms or chain");
+
+export const ThesaurusSchema = z.object({ version: z.string().min(1), groups: z.array(GroupSchema) });
+
+/** `stemmed phrase` → `[expansion words, weight, group name][]` */
+export type CompiledThesaurus = Record<string, Array<[string[], number, string]>>;
+
+/** The lookup key of a phrase: its folded words, stemmed, space-joined. */
+export function thesaurusKey(phrase: string[]): string {
+  return phrase.map(stem).join(" ");
+}
+
+export function compileThesaurus(raw: unknown, out: AssetWriter): { path: string; version: string } | null {
+  if (raw == null) return null;
+  const parsed = ThesaurusSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`thesaurus: data/thesaurus.json at ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  const compiled: CompiledThesaurus = {};
+  const link = (from: string, to: string, weight: number, group: string) => {
+    const f = words(from);
+    const t = words(to);
+    if (!f.length || !t.length || thesaurusKey(f) === thesaurusKey(t)) return;
+    const list = (compiled[thesaurusKey(f)] ??= []);
+    const existing = list.find((e) => e[0].join(" ") === t.join(" "));
+    if (existing) existing[1] = Math.max(existing[1], weight);
+    else list.push([t, weight, group]);
+  };
+  for (const g of parsed.data.groups) {
+    const levels = g.chain ?? [g.terms!];
+    const decay = g.decay ?? 1;
+    levels.forEach((li, i) => levels.forEach((lj, j) => {
+      const w = Math.round(g.weight * decay ** Math.abs(i - j) * 1000) / 1000;
+      for (const a of li) for (const b of lj) link(a, b, w, g.name);
+    }));
+  }
+  return { path: out.addJson("search", "thesaurus", compiled), version: parsed.data.version };
+}

@@ -1,0 +1,27 @@
+/** Dossier's Worker: mounts the routes; each concern lives in its own module. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import type { AppEnv } from "./worker/app-env";
+import { withStores } from "./worker/app-env";
+import { ApiError, onError } from "./worker/errors";
+import { validationHook } from "./worker/validation-hook";
+import { healthRoutes } from "./worker/routes/health";
+import { recordRoutes } from "./worker/routes/records";
+
+const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+app.use("/api/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 86400 }));
+app.use("*", withStores);
+
+app.route("/api", healthRoutes);
+app.route("/api", recordRoutes);
+
+app.all("/api/*", (c) => {
+  throw new ApiError(c.req.method === "GET" || c.req.method === "HEAD" ? 404 : 405,
+    c.req.method === "GET" || c.req.method === "HEAD" ? "not_found" : "method_not_allowed",
+    c.req.method === "GET" || c.req.method === "HEAD" ? `no API route at ${new URL(c.req.url).pathname}` : `the API only answers GET; ${c.req.method} is not allowed`);
+});
+app.notFound((c) => c.json({ error: { code: "not_found", message: "no such page" } }, 404));
+app.onError(onError);
+
+export default app;

@@ -1,0 +1,61 @@
+/**
+ * The catalogue's asset layout: a small manifest at a fixed path, and
+ * content-hashed, immutable chunks it names. The build writes it, the Worker
+ * reads it; this module is the only contract between them besides the types.
+ */
+
+/** Bumped whenever the layout or meaning of any chunk changes. */
+export const FORMAT_VERSION = 1;
+
+/** Where the manifest lives inside the assets directory. */
+export const MANIFEST_PATH = "/manifest.json";
+
+/** Records per series listing page. */
+export const SERIES_PAGE_SIZE = 500;
+
+/** Target bytes of one record shard: a lookup reads one shard, so keep it a few KB. */
+export const RECORD_SHARD_TARGET_BYTES = 8 * 1024;
+
+export interface SeriesPage {
+  /** Asset path of the page: `[[id, reference], …]` in catalogue order. */
+  path: string;
+  /** Reference of the page's first entry, for range and nearest-reference searches. */
+  first: string;
+}
+
+export interface SeriesEntry {
+  name: string;
+  /** `referenceToId(name)`, the form used in URLs and range prefixes. */
+  key: string;
+  count: number;
+  pages: SeriesPage[];
+}
+
+export interface Manifest {
+  format: number;
+  /** Content hash over every chunk: changes whenever any served byte changes. */
+  version: string;
+  builtAt: string;
+  /** The data directories the build read, as given, so `npm start` can tell when it is stale. */
+  dataDirs: string[];
+  records: number;
+  /** Records per source name. */
+  sources: Record<string, number>;
+  recordShards: {
+    count: number;
+    /** Asset path of each shard: a JSON array of `StoredRecord`, ordered by doc number. */
+    paths: string[];
+    /** Doc number of each shard's first record; doc numbers run shard by shard. */
+    starts: number[];
+  };
+  series: SeriesEntry[];
+  /** Filled by the search index build; absent in a records-only build. */
+  search?: unknown;
+}
+
+/** A record as stored in a shard, with what the build derived for it. */
+export interface StoredRecord<R = unknown> {
+  record: R;
+  /** Related records computed at build time: `[id, reference, title, why]`. */
+  related?: Array<[string, string, string, string]>;
+}

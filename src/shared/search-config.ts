@@ -1,0 +1,98 @@
+/**
+ * The search index's configuration: the one module both the build and the
+ * Worker import, so an index is always read with the options it was written
+ * with. The manifest records `INDEX_FORMAT` and a fingerprint of this config;
+ * the Worker refuses an index whose fingerprint differs.
+ */
+
+/** Bumped when the meaning of index chunks changes. */
+export const INDEX_FORMAT = 1;
+
+/**
+ * FlexSearch options. Dossier tokenises and folds text itself (the variant,
+ * phonetic and stem rules need to see words), so FlexSearch gets
+ * space-separated terms and must not alter them: no normalising, no
+ * dedupe of letters, and `numeric: false` so "2681" is one term, not triplets
+ * that would let "KV 2/268" match 2681.
+ */
+export const FLEX_OPTIONS = {
+  tokenize: "strict",
+  resolution: 9,
+  encoder: { normalize: false, dedupe: false, numeric: false, minlength: 1 },
+} as const;
+
+/** Indexed fields. Weights order the fields as the issue asks: reference and title, then people, then description. */
+export const FIELDS = {
+  /** Canonical reference key and its last number. */
+  ref: { weight: 12 },
+  /** Title words, folded. */
+  title: { weight: 6 },
+  /** Names from `people` and aliases declared in titles. */
+  people: { weight: 4 },
+  /** Subjects, corporate names, places and series. */
+  tags: { weight: 2.5 },
+  /** Description words. */
+  desc: { weight: 1 },
+  /** Variant keys of title and people words (transliteration rules). */
+  names: { weight: 4 },
+  /** Daitch–Mokotoff codes of title and people words. */
+  phon: { weight: 4 },
+  /** Porter stems of title, tags and description words. */
+  stem: { weight: 2 },
+} as const;
+
+export type FieldName = keyof typeof FIELDS;
+export const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
+
+/** How much a match found by each rule is worth, relative to the literal word. */
+export const RULE_WEIGHTS = {
+  exact: 1,
+  stem: 0.7,
+  variant: 0.6,
+  synonym: 0.5,
+  phonetic: 0.4,
+  typo: 0.3,
+} as const;
+
+export type MatchRule = keyof typeof RULE_WEIGHTS;
+
+/** Tuning of the chunked index; see search-assets.ts for what each buys. */
+export const CHUNKING = {
+  /** Target bytes per term-bucket chunk. */
+  bucketTargetBytes: 24 * 1024,
+  /** A term whose postings exceed this many bytes gets a chunk of its own. */
+  soloTermBytes: 12 * 1024,
+  /** Records per filter/facet column block is the whole catalogue: one binary file. */
+  suggestPartitionMax: 2000,
+} as const;
+
+/** Fingerprint of everything above that changes how chunks are read. */
+export function configFingerprint(): string {
+  return JSON.stringify({ INDEX_FORMAT, FLEX_OPTIONS, fields: FIELD_NAMES });
+}
+
+/** What the build records about the search index in the manifest. */
+export interface SearchManifest {
+  format: number;
+  fingerprint: string;
+  docs: number;
+  /** Term buckets: a term's chunk is `buckets[fnv1a32(term) % buckets.length]`, unless it is solo. */
+  buckets: string[];
+  /** Very common terms, each in a chunk of its own so they never bloat a bucket. */
+  solo: Record<string, string>;
+  /** Binary columns: Int16 start years, Int16 end years (0 = unknown), Uint16 series index; `docs` entries each. */
+  filters: string;
+  /** Series names, indexed by the filters' series column. */
+  seriesNames: string[];
+  /** Typo vocabulary: words of each length, sorted, with their document frequency. */
+  vocab: Record<string, string>;
+  /** Typeahead partitions by folded prefix; the longest matching key wins. */
+  suggest: Record<string, string>;
+  /** Compiled thesaurus, or null when the data has none. */
+  thesaurus: string | null;
+  thesaurusVersion: string | null;
+  /** Name authority: people chunks by slug hash. */
+  people: string[];
+  /** Average field lengths, for length normalisation. */
+  avgFieldTerms: Record<FieldName, number>;
+}
