@@ -7,14 +7,29 @@ import { ApiError, onError } from "./worker/errors";
 import { validationHook } from "./worker/validation-hook";
 import { healthRoutes } from "./worker/routes/health";
 import { recordRoutes } from "./worker/routes/records";
+import { searchRoutes } from "./worker/routes/search";
+import { peopleRoutes } from "./worker/routes/people";
+import { securityHeaders, requestLimits } from "./worker/middleware/security-headers";
+import { rateLimit } from "./worker/middleware/rate-limit";
+import { cachedApiMiddleware } from "./worker/middleware/cached-api";
+import { pageRoutes, mountApiDocs } from "./worker/pages";
 
 const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+app.use("*", securityHeaders);
 app.use("/api/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 86400 }));
+app.use("/api/*", requestLimits);
+app.use("/api/*", rateLimit);
 app.use("*", withStores);
+app.use("/api/*", cachedApiMiddleware);
 
 app.route("/api", healthRoutes);
 app.route("/api", recordRoutes);
+app.route("/api", searchRoutes);
+app.route("/api", peopleRoutes);
+
+mountApiDocs(app);
+app.route("/", pageRoutes);
 
 app.all("/api/*", (c) => {
   throw new ApiError(c.req.method === "GET" || c.req.method === "HEAD" ? 404 : 405,

@@ -7,7 +7,7 @@
  * the distance between levels, so "Cheka" reaches "GPU" more than "KGB".
  */
 import { z } from "zod";
-import { words } from "../shared/text/fold";
+import { STOPWORDS, words } from "../shared/text/fold";
 import { stem } from "../shared/text/stem";
 import type { AssetWriter } from "./content-hash";
 
@@ -38,8 +38,8 @@ export function compileThesaurus(raw: unknown, out: AssetWriter): { path: string
   }
   const compiled: CompiledThesaurus = {};
   const link = (from: string, to: string, weight: number, group: string) => {
-    const f = words(from);
-    const t = words(to);
+    const f = words(from).filter((w) => !STOPWORDS.has(w));
+    const t = words(to).filter((w) => !STOPWORDS.has(w));
     if (!f.length || !t.length || thesaurusKey(f) === thesaurusKey(t)) return;
     const list = (compiled[thesaurusKey(f)] ??= []);
     const existing = list.find((e) => e[0].join(" ") === t.join(" "));

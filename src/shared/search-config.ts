@@ -18,7 +18,7 @@ export const INDEX_FORMAT = 1;
 export const FLEX_OPTIONS = {
   tokenize: "strict",
   resolution: 9,
-  encoder: { normalize: false, dedupe: false, numeric: false, minlength: 1 },
+  encoder: { normalize: false, dedupe: false, numeric: false, minlength: 1, split: " " },
 } as const;
 
 /** Indexed fields. Weights order the fields as the issue asks: reference and title, then people, then description. */

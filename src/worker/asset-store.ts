@@ -36,11 +36,17 @@ export class AssetStore {
     return this.manifestPromise;
   }
 
-  /** A parsed JSON chunk, memoised. Concurrent callers share one fetch. */
-  json<T>(path: string): Promise<T> {
+  /**
+   * A parsed JSON chunk, memoised. Concurrent callers share one fetch. With
+   * `derive`, what is kept is the derived value (e.g. FlexSearch indexes built
+   * from a chunk), so the raw JSON is not held twice; a path must always be
+   * read with the same `derive`.
+   */
+  json<T>(path: string, derive?: (parsed: any) => T): Promise<T> {
     return this.load(path, async (res) => {
       const text = await res.text();
-      return { value: JSON.parse(text), bytes: text.length * 2 };
+      const parsed = JSON.parse(text);
+      return { value: derive ? derive(parsed) : parsed, bytes: text.length * 2 };
     }) as Promise<T>;
   }
 

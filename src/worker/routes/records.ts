@@ -67,3 +67,21 @@ recordRoutes.openapi(
     return c.json(await c.get("records").listSeries(series, offset, limit), 200);
   },
 );
+
+recordRoutes.openapi(
+  createRoute({
+    method: "get", path: "/records/{id}/related", tags: ["records"],
+    summary: "Records sharing people, organisations, places or rare terms, computed at build time",
+    request: { params: idParam },
+    responses: {
+      200: json(z.object({ related: z.array(z.object({ id: z.string(), reference: z.string(), title: z.string(), why: z.string() })) }), "Related records, closest first"),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const stored = await c.get("records").stored(id);
+    if (!stored) throw new ApiError(404, "not_found", `records: no record has the id "${id}"`, { suggestions: await c.get("records").nearest(id) });
+    return c.json({ related: (stored.related ?? []).map(([rid, reference, title, why]) => ({ id: rid, reference, title, why })) }, 200);
+  },
+);

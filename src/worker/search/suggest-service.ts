@@ -1,0 +1,58 @@
+/**
+ * Typeahead over the suggest partitions: a prefix reads the one partition
+ * whose key is the longest prefix of it, and returns the heaviest entries.
+ */
+import type { SearchManifest } from "../../shared/search-config";
+import { words } from "../../shared/text/fold";
+import { referenceToId } from "../../shared/reference";
+import type { AssetStore } from "../asset-store";
+
+type Entry = [string, string, "person" | "reference" | "title" | "subject", string | null, number];
+
+export interface Suggestion { text: string; kind: Entry[2]; id?: string; slug?: string }
+
+export class SuggestService {
+  constructor(private readonly assets: AssetStore) {}
+
+  async suggest(q: string, limit: number, kinds?: Set<Entry[2]>): Promise<Suggestion[]> {
+    const meta = (await this.assets.manifest()).search as SearchManifest;
+    const textKey = words(q).join(" ");
+    const refKey = referenceToId(q);
+    const found: Entry[] = [];
+    for (const key of new Set([textKey, refKey])) if (key) found.push(...(await this.lookup(meta, key, q.trimEnd().length < q.length)));
+    const seen = new Set<string>();
+    const out: Suggestion[] = [];
+    found.sort((a, b) => b[4] - a[4] || a[1].length - b[1].length);
+    for (const [, text, kind, id] of found) {
+      if (kinds && !kinds.has(kind)) continue;
+      const k = `${kind}|${id ?? text}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(kind === "person" ? { text, kind, ...(id ? { slug: id } : {}) } : id ? { text, kind, id } : { text, kind });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  private async lookup(meta: SearchManifest, key: string, wholeWord: boolean): Promise<Entry[]> {
+    for (let n = Math.min(key.length, 6); n >= 1; n--) {
+      const prefix = key.slice(0, n);
+      const path = meta.suggest[prefix];
+      if (path) {
+        const list = await this.assets.json<Entry[]>(path);
+        const matches: Entry[] = [];
+        let lo = 0, hi = list.length;
+        while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid]![0] < key) lo = mid + 1; else hi = mid; }
+        for (let i = lo; i < list.length && list[i]![0].startsWith(key); i++) {
+          // A trailing space means the last word is complete: "kim " should not offer "kimber".
+          if (wholeWord && list[i]![0].length > key.length && list[i]![0][key.length] !== " ") continue;
+          matches.push(list[i]!);
+        }
+        return matches;
+      }
+      const top = meta.suggest[`${prefix}*`];
+      if (top && n === key.length) return (await this.assets.json<Entry[]>(top)).filter((e) => e[0].startsWith(key));
+    }
+    return [];
+  }
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { call, refs } from "../helpers";
+
+const search = (qs: string) => call(`/api/search?${qs}`);
+
+describe("search ranking", () => {
+  it("puts KV 2/2670 and 2671 first for Besedovskiy", async () => {
+    const { status, body } = await search("q=Besedovskiy");
+    expect(status).toBe(200);
+    expect(refs(body.hits).slice(0, 2).sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
+  });
+
+  it("finds KV 2/2681 for Helfland Rome, matching across title and description", async () => {
+    const { body } = await search("q=Helfland%20Rome");
+    expect(refs(body.hits)[0]).toBe("KV 2/2681");
+  });
+
+  it("matches a multi-word query across fields (name in title, place in places)", async () => {
+    const { body } = await search("q=Besedovskiy%20Paris");
+    expect(refs(body.hits).slice(0, 2).sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
+  });
+
+  it("never ranks a record matching all terms below one matching some", async () => {
+    const { body } = await search("q=Soviet%20diplomat%20Rome&explain=1&limit=50");
+    const matched = body.hits.map((h: any) => h.explain.matched);
+    expect(matched).toEqual([...matched].sort((a: number, b: number) => b - a));
+    expect(refs(body.hits)[0]).toBe("KV 2/2681");
+  });
+
+  it("answers a reference typed as a query with that record first", async () => {
+    const { body } = await search("q=files%20KV%202%2F2670");
+    expect(refs(body.hits)[0]).toBe("KV 2/2670");
+    expect(body.query.references).toEqual(["KV 2/2670"]);
+  });
+
+  it("gives every hit a numeric score, best first", async () => {
+    const { body } = await search("q=Fuchs&limit=20");
+    const scores = body.hits.map((h: any) => h.score);
+    expect(scores.every((s: unknown) => typeof s === "number")).toBe(true);
+    expect(body.total).toBeGreaterThanOrEqual(26);
+  });
+});
+
+describe("snippets", () => {
+  it("marks the matched words and escapes everything else", async () => {
+    const { body } = await search("q=Philby");
+    const snippet: string = body.hits[0].snippet;
+    expect(snippet).toMatch(/<mark>Philby<\/mark>/);
+    expect(snippet.replace(/<\/?mark>/g, "")).not.toMatch(/[<>]/);
+  });
+
+  it("marks inflected forms found by stemming", async () => {
+    const { body } = await search("q=defected&limit=20");
+    expect(body.hits.some((h: any) => /<mark>defect(ion|ed|or)<\/mark>/i.test(h.snippet))).toBe(true);
+  });
+});
+
+describe("filters and facets", () => {
+  it("keeps only records overlapping from=1940&to=1945, and facets follow", async () => {
+    const all = (await search("q=Soviet&limit=100")).body;
+    const { body } = await search("q=Soviet&from=1940&to=1945&limit=100");
+    expect(body.total).toBeLessThan(all.total);
+    expect(body.total).toBeGreaterThan(0);
+    const decades = Object.keys(body.facets.decade).map(Number);
+    expect(decades).toContain(1940);
+    const seriesTotal = Object.values(body.facets.series as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(seriesTotal).toBe(body.total);
+  });
+
+  it("restricts results and the series facet to the series asked for", async () => {
+    const { body } = await search("q=German&series=KV%203&limit=100");
+    expect(body.total).toBeGreaterThan(0);
+    expect(Object.keys(body.facets.series)).toEqual(["KV 3"]);
+    expect(body.hits.every((h: any) => h.reference.startsWith("KV 3/"))).toBe(true);
+  });
+
+  it("accepts several series filters", async () => {
+    const { body } = await search("q=German&series=KV%203&series=KV%204&limit=100");
+    expect(Object.keys(body.facets.series).sort()).toEqual(expect.arrayContaining(["KV 3"]));
+    expect(body.hits.every((h: any) => /^KV [34]\//.test(h.reference))).toBe(true);
+  });
+
+  it("pages without repeating or losing hits", async () => {
+    const all = refs((await search("q=communist&limit=30")).body.hits);
+    const a = refs((await search("q=communist&limit=10&offset=0")).body.hits);
+    const b = refs((await search("q=communist&limit=10&offset=10")).body.hits);
+    const c = refs((await search("q=communist&limit=10&offset=20")).body.hits);
+    expect([...a, ...b, ...c]).toEqual(all);
+  });
+});
+
+describe("typeahead", () => {
+  it("suggests a person from the first letters of the surname", async () => {
+    const { status, body } = await call("/api/suggest?q=besed");
+    expect(status).toBe(200);
+    expect(body.suggestions[0]).toMatchObject({ kind: "person", text: "Grigoriy Besedovskiy" });
+  });
+
+  it("suggests references from a loose reference prefix", async () => {
+    const { body } = await call("/api/suggest?q=kv2/267");
+    expect(body.suggestions.map((s: any) => s.text)).toContain("KV 2/2670");
+    expect(body.suggestions.find((s: any) => s.text === "KV 2/2670").id).toBe("kv-2-2670");
+  });
+});
+
+describe("bad input", () => {
+  it.each([
+    ["all punctuation", "?!.,;:"],
+    ["emoji", "🕵️‍♂️🔍"],
+    ["Cyrillic", "Беседовский"],
+    ["SQL-ish", "'; DROP TABLE records; --"],
+    ["256 characters", "a".repeat(256)],
+    ["a lone quote", '"'],
+    ["a lone minus", "-"],
+  ])("answers %s with 200 and a JSON result", async (_, q) => {
+    const { status, body } = await search(`q=${encodeURIComponent(q)}`);
+    expect(status).toBe(200);
+    expect(Array.isArray(body.hits)).toBe(true);
+  });
+
+  it.each([
+    ["empty", "q="],
+    ["missing", ""],
+    ["257 characters", `q=${"a".repeat(257)}`],
+    ["limit over 100", "q=fuchs&limit=101"],
+    ["a non-numeric offset", "q=fuchs&offset=x"],
+    ["from after to", "q=fuchs&from=1950&to=1940"],
+    ["an unknown match mode", "q=fuchs&match=fuzzy"],
+    ["too many words", `q=${encodeURIComponent(Array.from({ length: 40 }, (_, i) => `w${i}`).join(" "))}`],
+  ])("answers %s with a 400 JSON error", async (_, qs) => {
+    const { status, body } = await search(qs);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("bad_request");
+  });
+});

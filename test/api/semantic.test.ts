@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { call, refs } from "../helpers";
+
+const top = async (q: string, extra = "") => refs((await call(`/api/search?q=${encodeURIComponent(q)}${extra}`)).body.hits);
+
+describe("names in any spelling", () => {
+  it.each(["Besedovsky", "Besedovskii", "Беседовский", "Bessedovsky"])("finds the Besedovskiy files for %s", async (q) => {
+    expect((await top(q)).slice(0, 2).sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
+  });
+
+  it("finds Helfland's file for Gelfand through Daitch–Mokotoff codes", async () => {
+    expect((await top("Gelfand"))[0]).toBe("KV 2/2681");
+  });
+
+  it("finds the file that names General Kutepoff for Kutepov", async () => {
+    expect(await top("Kutepov")).toContain("KV 2/2681");
+  });
+
+  it("finds Fuchs for the phonetic spelling Fuks", async () => {
+    expect((await top("Fuks"))[0]).toMatch(/^KV 2\/12(4[5-9]|[56]\d|70)$/);
+  });
+
+  it("ranks the literal spelling above a variant of it", async () => {
+    const { body } = await call("/api/search?q=Besedovskiy&explain=1");
+    expect(body.hits[0].explain.parts[0].rule).toBe("exact");
+    const variant = await call("/api/search?q=Besedovsky&explain=1");
+    expect(variant.body.hits[0].score).toBeLessThan(body.hits[0].score);
+  });
+
+  it("tolerates one typo in a word of five letters or more", async () => {
+    const { body } = await call("/api/search?q=Philbey&explain=1");
+    expect(refs(body.hits)).toContain("KV 2/4723");
+  });
+
+  it("finds nothing by variants when match=exact", async () => {
+    const { body } = await call("/api/search?q=Besedovsky&match=exact");
+    expect(body.total).toBe(0);
+  });
+});
+
+describe("thesaurus", () => {
+  it("finds KV 2/2681 for Cheka kidnapping (GPU/OGPU, abduction)", async () => {
+    expect((await top("Cheka kidnapping"))[0]).toBe("KV 2/2681");
+  });
+
+  it("finds files that say Secret Intelligence Service for MI6", async () => {
+    const hits = await top("MI6", "&limit=20");
+    expect(hits).toEqual(expect.arrayContaining(["KV 2/2681", "KV 2/2670"]));
+  });
+
+  it("turns expansions off with synonyms=0", async () => {
+    const { body } = await call("/api/search?q=Cheka&synonyms=0");
+    expect(body.query.expansions).toEqual([]);
+    expect(refs(body.hits)).not.toContain("KV 2/2681");
+  });
+
+  it("explains which rule matched each hit", async () => {
+    const { body } = await call("/api/search?q=Cheka&explain=1");
+    expect(body.hits[0].explain.parts.some((p: any) => p.rule === "synonym")).toBe(true);
+  });
+});
+
+describe("query understanding", () => {
+  it("filters communists 1930s by date and reports it", async () => {
+    const { body } = await call("/api/search?q=communists%201930s");
+    expect(body.query.dates).toMatchObject({ from: 1930, to: 1939, applied: "filter" });
+    expect(body.total).toBeGreaterThan(0);
+    expect(Object.keys(body.facets.decade).map(Number).every((d) => d <= 1930 || body.facets.decade[d] <= body.total)).toBe(true);
+  });
+
+  it("excludes hits containing a -word", async () => {
+    const withParis = await top("Besedovskiy");
+    const without = await top("Besedovskiy -Paris");
+    expect(withParis.length).toBeGreaterThan(without.length);
+  });
+
+  it("requires a quoted phrase to appear as written", async () => {
+    const { body } = await call(`/api/search?q=${encodeURIComponent('"Soviet embassy"')}`);
+    expect(body.query.phrases).toEqual([["soviet", "embassy"]]);
+    expect(refs(body.hits)).toContain("KV 2/2670");
+  });
+
+  it("restricts person: to names", async () => {
+    const { body } = await call(`/api/search?q=${encodeURIComponent("person:Philby")}&limit=50`);
+    expect(body.query.fields.person).toEqual([["philby"]]);
+    expect(refs(body.hits)).toContain("KV 2/4723");
+  });
+});
+
+describe("people", () => {
+  it("finds a person by a variant spelling and lists their files", async () => {
+    const { status, body } = await call("/api/people?q=helfand");
+    expect(status).toBe(200);
+    expect(body.people[0].records.map((r: any) => r.reference)).toContain("KV 2/2681");
+  });
+
+  it("serves a person by slug with variants", async () => {
+    const { status, body } = await call("/api/people/leon-helfland");
+    expect(status).toBe(200);
+    expect(body.person.variants).toContain("Leon Helfand");
+  });
+
+  it("answers an unknown person with 404", async () => {
+    expect((await call("/api/people/nobody-at-all")).status).toBe(404);
+  });
+});

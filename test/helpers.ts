@@ -1,0 +1,12 @@
+/** Calls the real Worker (in workerd, through the pool's `exports`) and reads JSON. */
+import { exports } from "cloudflare:workers";
+
+export async function call(path: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await exports.default.fetch(new Request(`http://dossier.test${path}`, init));
+  const text = await res.text();
+  let body: unknown = text;
+  try { body = JSON.parse(text); } catch { /* not JSON: the test will say so */ }
+  return { status: res.status, body, headers: res.headers };
+}
+
+export const refs = (hits: Array<{ reference: string }>) => hits.map((h) => h.reference);

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { fold, words } from "../../src/shared/text/fold";
+import { variantKey } from "../../src/shared/text/variants";
+import { phoneticKeys } from "../../src/shared/text/phonetic";
+import { stem } from "../../src/shared/text/stem";
+import { allowedEdits, editsWithin } from "../../src/shared/text/typo";
+import { compareReferences, parseReferenceRange, referenceToId } from "../../src/shared/reference";
+import { parseQuery } from "../../src/worker/search/query-parser";
+import { titleAliases } from "../../src/shared/record-fields";
+
+describe("folding", () => {
+  it("romanises Cyrillic and strips diacritics", () => {
+    expect(words("Беседовский")).toEqual(["besedovskiy"]);
+    expect(fold("Besedovskíy Müller")).toBe("besedovskiy muller");
+  });
+  it("joins apostrophes rather than splitting on them", () => {
+    expect(words("O'Brien's file")).toEqual(["obriens", "file"]);
+  });
+});
+
+describe("transliteration variant keys", () => {
+  it.each([
+    ["besedovsky", "besedovskiy"], ["bessedovsky", "besedovskii"], ["kutepov", "kutepoff"], ["milanow", "milanov"],
+    ["playford", "plajford"], ["sievers", "syevers"], ["mitchell", "mittchell"], ["derwent", "dervent"],
+    ["khrushchev", "hrushchev"], ["zhukov", "jukov"], ["yezhov", "ezhov".replace(/^/, "y")], ["maximov", "maksimov"], ["trotzky", "trotsky"],
+  ])("gives %s and %s the same key", (a, b) => {
+    expect(variantKey(a)).toBe(variantKey(b));
+  });
+  it("keeps distinct names apart", () => {
+    expect(variantKey("ivanov")).not.toBe(variantKey("petrov"));
+  });
+});
+
+describe("phonetic keys", () => {
+  it("gives Gelfand and Helfand a shared Daitch–Mokotoff code, where American Soundex would not", () => {
+    expect(phoneticKeys("gelfand").some((c) => phoneticKeys("helfand").includes(c))).toBe(true);
+  });
+  it("codes Kutepov and Kutepoff alike", () => {
+    expect(phoneticKeys("kutepov")).toEqual(phoneticKeys("kutepoff"));
+  });
+  it("codes no digits or short words", () => {
+    expect(phoneticKeys("1940")).toEqual([]);
+    expect(phoneticKeys("ab")).toEqual([]);
+  });
+});
+
+describe("stemming and typos", () => {
+  it("stems English inflections together", () => {
+    expect(stem("defected")).toBe(stem("defect"));
+    expect(stem("communists")).toBe(stem("communist"));
+  });
+  it("allows one edit from five letters and two from nine", () => {
+    expect([allowedEdits("fuchs"), allowedEdits("kopkow"), allowedEdits("bessedovsky"), allowedEdits("kim")]).toEqual([1, 1, 2, 0]);
+  });
+  it("counts a swapped pair of letters as one edit", () => {
+    expect(editsWithin("lnagton", "langton", 1)).toBe(1);
+    expect(editsWithin("abcdef", "uvwxyz", 1)).toBe(2);
+  });
+});
+
+describe("references", () => {
+  it("derives one id from every loose form", () => {
+    for (const r of ["KV 2/2681", "kv2/2681", "KV2 2681", "kv 2 2681", "KV.2.2681"]) expect(referenceToId(r)).toBe("kv-2-2681");
+    expect(referenceToId("A6119, 5737")).toBe("a-6119-5737");
+    expect(referenceToId("104-10059-10121")).toBe("104-10059-10121");
+  });
+  it("reads ranges but not JFK record numbers", () => {
+    expect(parseReferenceRange("KV 2/2670-2671")).toEqual({ prefix: "kv-2", from: 2670, to: 2671 });
+    expect(parseReferenceRange("kv2/2670–71")).toEqual({ prefix: "kv-2", from: 2670, to: 2671 });
+    expect(parseReferenceRange("104-10059-10121")).toBeNull();
+  });
+  it("orders numbers numerically", () => {
+    expect(["KV 2/100", "KV 2/99", "KV 10/1", "KV 2/1000"].sort(compareReferences)).toEqual(["KV 2/99", "KV 2/100", "KV 2/1000", "KV 10/1"]);
+  });
+});
+
+describe("query understanding", () => {
+  it("finds references, phrases, fields, exclusions and decades in one query", () => {
+    const q = parseQuery('files KV 2/2670 "Soviet embassy" person:Philby -Paris in the 1920s');
+    expect(q.references).toEqual(["KV 2/2670"]);
+    expect(q.phrases).toEqual([["soviet", "embassy"]]);
+    expect(q.fields.person).toEqual([["philby"]]);
+    expect(q.exclude).toEqual(["paris"]);
+    expect(q.dates).toMatchObject({ from: 1920, to: 1929 });
+    expect(q.words).toEqual(["files", "philby", "soviet", "embassy"]);
+  });
+  it.each([
+    ["1940", 1940, 1940], ["1930s", 1930, 1939], ["1939-1945", 1939, 1945], ["1939-45", 1939, 1945], ["in the 1920s", 1920, 1929],
+  ])("reads %s as the years %i to %i", (text, from, to) => {
+    expect(parseQuery(`communists ${text}`).dates).toMatchObject({ from, to });
+  });
+  it("reads series: and place: prefixes", () => {
+    const q = parseQuery('series:"KV 2" place:Rome');
+    expect(q.series).toEqual(["KV 2"]);
+    expect(q.fields.place).toEqual([["rome"]]);
+  });
+});
+
+describe("aliases declared in titles", () => {
+  it("reads @, aka, formerly and also spelt", () => {
+    expect(titleAliases("Eric CAMP @ John SMITH")).toEqual(["John SMITH"]);
+    expect(titleAliases("Ivan PETROV aka Jack Peters")).toEqual(["Jack Peters"]);
+    expect(titleAliases("Anna SMIRNOVA, formerly Anna IVANOVA")).toEqual(["Anna IVANOVA"]);
+    expect(titleAliases("Grigori BESEDOVSKY, also spelt Bessedovsky")).toEqual(["Bessedovsky"]);
+  });
+});
