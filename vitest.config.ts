@@ -1,13 +1,24 @@
 import { defineConfig } from "vitest/config";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 
-// Tests run inside workerd against a catalogue built by test/global-setup.ts
-// from data/ plus the fixtures, served through a real ASSETS binding and KV.
+// `npm test` runs two projects:
+// - workers: inside workerd, against a catalogue built by test/global-setup.ts
+//   from data/ plus the fixtures, through a real ASSETS binding and KV;
+// - node: what needs Node itself (loopback servers, child processes).
+// The browser suite has its own config (vitest.browser.config.ts).
 export default defineConfig({
-  plugins: [cloudflareTest({ wrangler: { configPath: "./test/wrangler.test.toml" } })],
   test: {
-    globalSetup: ["./test/global-setup.ts"],
-    include: ["test/**/*.test.ts"],
-    exclude: ["test/browser/**", "node_modules/**"],
+    projects: [
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: "./test/wrangler.test.toml" } })],
+        test: {
+          name: "workers",
+          globalSetup: ["./test/global-setup.ts"],
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/browser/**", "node_modules/**", "test/**/*.node.test.ts"],
+        },
+      },
+      "./vitest.node.config.ts",
+    ],
   },
 });

@@ -17,7 +17,12 @@ export interface BuildOptions {
   dataDirs: string[];
   outDir: string;
   recordShards?: number;
-  /** Files the build must not read (the thesaurus is configuration, not records). */
+  /**
+   * The thesaurus to compile. Default: a thesaurus.json inside the data
+   * directories, else the product's own data/thesaurus.json, so a build of
+   * any catalogue gets the domain thesaurus.
+   */
+  thesaurusPath?: string;
   log?: (line: string) => void;
 }
 
@@ -33,6 +38,7 @@ export interface BuildResult {
 
 /** Files that configure the build rather than hold records. */
 const CONFIG_FILES = new Set(["thesaurus.json"]);
+export const DEFAULT_THESAURUS = "data/thesaurus.json";
 
 function walk(dir: string): string[] {
   const out: string[] = [];
@@ -50,14 +56,14 @@ export function readCatalogue(dataDirs: string[]) {
   const rejects: IngestReject[] = [];
   const skipped: Array<{ file: string; reason: string }> = [];
   const all: Array<{ record: CatalogueRecord; origin: string }> = [];
-  let thesaurus: unknown = null;
+  let thesaurusPath: string | null = null;
   for (const dir of dataDirs) {
     if (!existsSync(dir)) throw new Error(`build: data directory ${dir} does not exist`);
     for (const file of walk(dir)) {
       const shown = relative(process.cwd(), file) || file;
       const base = file.split("/").pop()!;
       if (CONFIG_FILES.has(base)) {
-        if (base === "thesaurus.json") thesaurus = JSON.parse(readFileSync(file, "utf8"));
+        if (base === "thesaurus.json") thesaurusPath ??= file;
         continue;
       }
       if (/\.(md|txt)$/i.test(base)) {
@@ -70,17 +76,20 @@ export function readCatalogue(dataDirs: string[]) {
         continue;
       }
       rejects.push(...result.rejects);
-      result.records.forEach((record) => all.push({ record, origin: shown }));
+      result.records.forEach((record, i) => all.push({ record, origin: result.origins[i] ?? shown }));
     }
   }
   const { records, merges } = mergeDuplicates(all);
-  return { records, rejects, merges, skipped, thesaurus };
+  return { records, rejects, merges, skipped, thesaurusPath };
 }
 
 export function buildCatalogue(options: BuildOptions): BuildResult {
   const t0 = performance.now();
   const log = options.log ?? (() => {});
-  const { records, rejects, merges, skipped, thesaurus } = readCatalogue(options.dataDirs);
+  const read = readCatalogue(options.dataDirs);
+  const { records, rejects, merges, skipped } = read;
+  const thesaurusPath = options.thesaurusPath ?? read.thesaurusPath ?? (existsSync(DEFAULT_THESAURUS) ? DEFAULT_THESAURUS : null);
+  const thesaurus = thesaurusPath ? JSON.parse(readFileSync(thesaurusPath, "utf8")) : null;
   if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
   log(`read ${records.length} records in ${Math.round(performance.now() - t0)} ms`);
 

@@ -14,7 +14,7 @@
  */
 
 import { appendFile, mkdir, readFile, rename, rm, truncate, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 export const DISCOVERY_API_BASE = "https://discovery.nationalarchives.gov.uk/API";
 export const DISCOVERY_DETAILS_PAGE = "https://discovery.nationalarchives.gov.uk/details/r/";
@@ -59,6 +59,21 @@ export interface CheckpointStore {
   save(checkpoint: Checkpoint): Promise<void>;
 }
 
+/**
+ * The API's allowance is per client, not per series: a store shared by every
+ * series imported into one folder keeps their requests on one daily count.
+ */
+export interface UsageStore {
+  load(): Promise<Usage | null>;
+  save(usage: Usage): Promise<void>;
+}
+
+export interface Usage {
+  day: string;
+  requestsToday: number;
+  lastRequestAt: number | null;
+}
+
 export interface RecordSink {
   /** Ids already in the output; covers a crash between writing a line and saving the checkpoint. */
   existingIds(): Promise<Iterable<string>>;
@@ -78,6 +93,7 @@ export interface ImporterOptions {
   clock: Clock;
   checkpoints: CheckpointStore;
   sink: RecordSink;
+  usage?: UsageStore;
   baseUrl?: string;
   /** Minimum ms between request starts. */
   rateMs?: number;
@@ -249,6 +265,19 @@ export class DiscoveryImporter {
       throw new Error(`checkpoint is for series "${loaded.series}", not "${series}"; use --fresh or another --out`);
     }
     const cp = loaded ?? freshCheckpoint(series, clock.now());
+    const shared = await this.options.usage?.load();
+    if (shared) {
+      const today = utcDay(clock.now());
+      if (shared.day === today) {
+        cp.requestsToday = Math.max(cp.day === today ? cp.requestsToday : 0, shared.requestsToday);
+        cp.day = today;
+      }
+      if (shared.lastRequestAt !== null && (cp.lastRequestAt ?? -Infinity) < shared.lastRequestAt) cp.lastRequestAt = shared.lastRequestAt;
+    }
+    const save = async () => {
+      await checkpoints.save(cp);
+      await this.options.usage?.save({ day: cp.day, requestsToday: cp.requestsToday, lastRequestAt: cp.lastRequestAt });
+    };
     const done = new Set(cp.idsDone);
     for (const id of await sink.existingIds()) {
       if (!done.has(id)) {
@@ -259,7 +288,7 @@ export class DiscoveryImporter {
     let written = 0;
 
     const finish = async (stopped: StopReason): Promise<ImportResult> => {
-      await checkpoints.save(cp);
+      await save();
       return { stopped, written, requests: this.requestsThisRun, checkpoint: cp };
     };
 
@@ -271,7 +300,7 @@ export class DiscoveryImporter {
             break;
           }
           await this.fetchPage(cp);
-          await checkpoints.save(cp);
+          await save();
           continue;
         }
         const hit = cp.pending[0]!;
@@ -286,11 +315,11 @@ export class DiscoveryImporter {
           written++;
         }
         cp.pending.shift();
-        await checkpoints.save(cp);
+        await save();
       }
     } catch (error) {
       if (error instanceof BudgetExhausted) return finish(error.reason);
-      await checkpoints.save(cp);
+      await save();
       throw error;
     }
     return finish("complete");
@@ -298,14 +327,17 @@ export class DiscoveryImporter {
 
   private async fetchPage(cp: Checkpoint): Promise<void> {
     const cursor = cp.cursor ?? "*";
-    const params = new URLSearchParams({
+    const params = Object.entries({
       "sps.recordSeries": cp.series,
       "sps.searchQuery": "*",
       // A cursor only advances stably under an explicit sort.
       "sps.sortByOption": "REFERENCE_ASCENDING",
       "sps.resultsPageSize": String(this.pageSize),
       "sps.batchStartMark": cursor,
-    });
+    })
+      // %20 rather than URLSearchParams' "+", as in the API's own documented examples.
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+      .join("&");
     const body = (await this.getJson(cp, `${this.baseUrl}/search/records?${params}`)) as {
       records?: SearchRecord[];
       count?: number;
@@ -437,6 +469,26 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 }
 
+export class FileUsageStore implements UsageStore {
+  constructor(readonly path: string) {}
+
+  async load(): Promise<Usage | null> {
+    try {
+      return JSON.parse(await readFile(this.path, "utf8")) as Usage;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw error;
+    }
+  }
+
+  async save(usage: Usage): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.tmp`;
+    await writeFile(tmp, JSON.stringify(usage) + "\n");
+    await rename(tmp, this.path);
+  }
+}
+
 export class JsonlFileSink implements RecordSink {
   constructor(readonly path: string) {}
 
@@ -481,9 +533,11 @@ export class JsonlFileSink implements RecordSink {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     }
-    const lines = text.split("\n").filter((l) => l.trim() && l.endsWith("}"));
+    // A partial last line (killed mid-append) is left for existingIds() to cut off.
+    const lines = text.slice(0, text.lastIndexOf("\n") + 1).split("\n").filter((l) => l.trim());
     await mkdir(dirname(target), { recursive: true });
-    const tmp = `${target}.tmp`;
+    // Dot-named so a build reading the folder meanwhile skips it.
+    const tmp = join(dirname(target), `.${basename(target)}.tmp`);
     await writeFile(tmp, lines.length ? `[\n${lines.join(",\n")}\n]\n` : "[]\n");
     await rename(tmp, target);
     return lines.length;

@@ -27,7 +27,7 @@ export function buildRelated(docs: CatalogueRecord[], fieldTerms: Array<Record<F
     for (const t of new Set([...fieldTerms[doc]!.title, ...fieldTerms[doc]!.tags])) if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, doc, `shared word: ${t}`);
   });
   const n = docs.length;
-  const related = new Map<string, Array<[string, string, string, string]>>();
+  const related = new Map<string, Array<[number, string]>>();
   const scores = new Map<number, { s: number; why: string; best: number }>();
   docs.forEach((r, doc) => {
     scores.clear();
@@ -50,7 +50,7 @@ export function buildRelated(docs: CatalogueRecord[], fieldTerms: Array<Record<F
       }
     }
     const top = [...scores].sort((a, b) => b[1].s - a[1].s || a[0] - b[0]).slice(0, RELATED_PER_RECORD);
-    if (top.length) related.set(r.id, top.map(([d, s]) => [docs[d]!.id, docs[d]!.reference, docs[d]!.title, s.why]));
+    if (top.length) related.set(r.id, top.map(([d, s]) => [d, s.why]));
   });
   return related;
 }

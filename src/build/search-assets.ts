@@ -12,6 +12,7 @@
 import { Index, Encoder } from "flexsearch";
 import type { CatalogueRecord } from "../shared/record";
 import { fnv1a32 } from "../shared/hash";
+import { compareReferences } from "../shared/reference";
 import { recordFieldTerms } from "../shared/record-fields";
 import {
   CHUNKING, FIELD_NAMES, FLEX_OPTIONS, INDEX_FORMAT, configFingerprint,
@@ -77,15 +78,19 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
   const seriesNames = [...new Set(docs.map((r) => r.series))].sort();
   const seriesIndex = new Map(seriesNames.map((s, i) => [s, i]));
   const n = docs.length;
-  const cols = new ArrayBuffer(n * 6);
-  const starts = new Int16Array(cols, 0, n);
-  const ends = new Int16Array(cols, n * 2, n);
-  const series = new Uint16Array(cols, n * 4, n);
+  // Uint32 column first, so every view stays aligned to its element size.
+  const cols = new ArrayBuffer(n * 10);
+  const order = new Uint32Array(cols, 0, n);
+  const starts = new Int16Array(cols, n * 4, n);
+  const ends = new Int16Array(cols, n * 6, n);
+  const series = new Uint16Array(cols, n * 8, n);
   docs.forEach((r, i) => {
     starts[i] = yearOf(r.startDate);
     ends[i] = yearOf(r.endDate) || yearOf(r.startDate);
     series[i] = seriesIndex.get(r.series)!;
   });
+  // Catalogue order breaks score ties, so the 26 equal Fuchs files list KV 2/1245 first.
+  [...docs.keys()].sort((a, b) => compareReferences(docs[a]!.reference, docs[b]!.reference)).forEach((doc, rank) => { order[doc] = rank; });
   const filters = out.add("search", "filters", "bin", new Uint8Array(cols));
 
   const vocab = buildVocab(fieldTerms, out);

@@ -15,6 +15,8 @@ export type SuggestEntry = [string, string, "person" | "reference" | "title" | "
 
 const MAX_PREFIX = 6;
 const TOP_PER_SPLIT = 20;
+const KEY_WORDS = 4;
+const MAX_TEXT = 90;
 
 export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<string, string> {
   const entries = new Map<string, SuggestEntry>();
@@ -27,16 +29,21 @@ export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<
       else entries.set(k, [key, text, kind, id, weight]);
     }
   };
-  /** A text is found from the start of any of its words. */
-  const wordKeys = (text: string) => {
+  /**
+   * A text is found from the start of its first few words (a surname typed
+   * alone finds "Grigoriy Besedovskiy"). Keys stop at KEY_WORDS words: typeahead
+   * only ever sees a few, and long titles would otherwise dominate the index.
+   */
+  const wordKeys = (text: string, starts: number) => {
     const ws = words(text);
-    return ws.map((_, i) => ws.slice(i).join(" ")).slice(0, 6);
+    return ws.slice(0, starts).map((_, i) => ws.slice(i, i + KEY_WORDS).join(" "));
   };
+  const shown = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, text.lastIndexOf(" ", MAX_TEXT) > 0 ? text.lastIndexOf(" ", MAX_TEXT) : MAX_TEXT)} …` : text);
   for (const r of docs) {
     add(r.reference, "reference", r.id, 1, [r.id]);
-    add(r.title, "title", r.id, 1, wordKeys(r.title));
-    for (const p of r.people) add(p, "person", slugOf(p), 2, wordKeys(p));
-    for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, 1, wordKeys(s));
+    add(shown(r.title), "title", r.id, 1, wordKeys(r.title, 3));
+    for (const p of r.people) add(p, "person", slugOf(p), 2, wordKeys(p, 4));
+    for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, 1, wordKeys(s, 3));
   }
   const all = [...entries.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]));
 

@@ -56,6 +56,6 @@ export interface Manifest {
 /** A record as stored in a shard, with what the build derived for it. */
 export interface StoredRecord<R = unknown> {
   record: R;
-  /** Related records computed at build time: `[id, reference, title, why]`. */
-  related?: Array<[string, string, string, string]>;
+  /** Related records computed at build time: `[doc number, why]`, closest first. */
+  related?: Array<[number, string]>;
 }

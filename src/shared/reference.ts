@@ -23,8 +23,23 @@ export function referenceToId(reference: string): string {
  * numerically, so KV 2/99 sorts before KV 2/100.
  */
 export function compareReferences(a: string, b: string): number {
-  const ra = referenceRuns(a);
-  const rb = referenceRuns(b);
+  return compareRuns(cachedRuns(a), cachedRuns(b));
+}
+
+// Sorting a large catalogue compares each reference many times; splitting it
+// once is what makes a 30k-record build take seconds. Bounded, so the Worker
+// (which shares this module) never grows it without limit.
+const runCache = new Map<string, string[]>();
+function cachedRuns(reference: string): string[] {
+  let runs = runCache.get(reference);
+  if (!runs) {
+    if (runCache.size > 200_000) runCache.clear();
+    runCache.set(reference, (runs = referenceRuns(reference)));
+  }
+  return runs;
+}
+
+function compareRuns(ra: string[], rb: string[]): number {
   for (let i = 0; i < Math.min(ra.length, rb.length); i++) {
     const x = ra[i]!;
     const y = rb[i]!;

@@ -6,7 +6,7 @@
  */
 
 /** Bumped when the meaning of index chunks changes. */
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 /**
  * FlexSearch options. Dossier tokenises and folds text itself (the variant,
@@ -47,10 +47,11 @@ export const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 /** How much a match found by each rule is worth, relative to the literal word. */
 export const RULE_WEIGHTS = {
   exact: 1,
-  stem: 0.7,
-  variant: 0.6,
-  synonym: 0.5,
-  phonetic: 0.4,
+  stem: 0.8,
+  variant: 0.7,
+  /** A curated relation is stronger evidence than a sound-alike guess. */
+  synonym: 0.6,
+  phonetic: 0.35,
   typo: 0.3,
 } as const;
 
@@ -80,7 +81,7 @@ export interface SearchManifest {
   buckets: string[];
   /** Very common terms, each in a chunk of its own so they never bloat a bucket. */
   solo: Record<string, string>;
-  /** Binary columns: Int16 start years, Int16 end years (0 = unknown), Uint16 series index; `docs` entries each. */
+  /** Binary columns, `docs` entries each: Uint32 catalogue order, Int16 start year, Int16 end year (0 = unknown), Uint16 series index. */
   filters: string;
   /** Series names, indexed by the filters' series column. */
   seriesNames: string[];

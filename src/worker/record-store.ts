@@ -9,7 +9,7 @@ import { shardOf } from "../shared/hash";
 import { compareReferences, parseReferenceRange, referenceRuns, referenceToId, MAX_RANGE_SPAN } from "../shared/reference";
 import type { AssetStore } from "./asset-store";
 import { ApiError } from "./errors";
-import { distance as editDistance } from "fastest-levenshtein";
+import levenshtein from "talisman/metrics/levenshtein.js";
 
 export type SeriesListing = { series: string; total: number; offset: number; limit: number; items: Array<{ id: string; reference: string }> };
 
@@ -26,6 +26,13 @@ export class RecordStore {
     const shard = shardOf(id, m.recordShards.count);
     const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(m.recordShards.paths[shard]!);
     return items.find((x) => x.record.id === id) ?? null;
+  }
+
+  /** A stored record's related records, resolved to ids, references and titles. */
+  async related(stored: StoredRecord<CatalogueRecord>): Promise<Array<{ id: string; reference: string; title: string; why: string }>> {
+    const list = stored.related ?? [];
+    const records = await this.byDocs(list.map(([doc]) => doc));
+    return list.map(([, why], i) => ({ id: records[i]!.id, reference: records[i]!.reference, title: records[i]!.title, why }));
   }
 
   async get(id: string): Promise<CatalogueRecord | null> {
@@ -79,7 +86,7 @@ export class RecordStore {
     if (!entry) {
       const m = await this.assets.manifest();
       const key = referenceToId(name);
-      const near = m.series.map((s) => ({ s, d: editDistance(key, s.key) })).sort((a, b) => a.d - b.d).slice(0, 5).map((x) => x.s.name);
+      const near = m.series.map((s) => ({ s, d: levenshtein(key, s.key) })).sort((a, b) => a.d - b.d).slice(0, 5).map((x) => x.s.name);
       throw new ApiError(404, "not_found", `series: no series is called "${name}"`, { suggestions: near });
     }
     const items: SeriesListing["items"] = [];
@@ -116,7 +123,7 @@ export class RecordStore {
     const key = referenceToId(ref);
     const entry = [...m.series].sort((a, b) => b.key.length - a.key.length).find((s) => key.startsWith(s.key + "-") || key === s.key);
     if (!entry) {
-      return m.series.map((s) => ({ s, d: editDistance(key.slice(0, s.key.length + 2), s.key) })).sort((a, b) => a.d - b.d).slice(0, count).map((x) => x.s.pages[0]?.first ?? x.s.name);
+      return m.series.map((s) => ({ s, d: levenshtein(key.slice(0, s.key.length + 2), s.key) })).sort((a, b) => a.d - b.d).slice(0, count).map((x) => x.s.pages[0]?.first ?? x.s.name);
     }
     const runs = referenceRuns(ref);
     const num = Number(runs.filter((r) => /^\d+$/.test(r)).at(-1) ?? NaN);
@@ -129,7 +136,7 @@ export class RecordStore {
       if (page) for (const [, reference] of await this.assets.json<Array<[string, string]>>(page.path)) candidates.push(reference);
     }
     const lastNumber = (r: string) => Number(referenceRuns(r).filter((x) => /^\d+$/.test(x)).at(-1) ?? NaN);
-    const score = (r: string) => (Number.isFinite(num) && Number.isFinite(lastNumber(r)) ? Math.abs(lastNumber(r) - num) : editDistance(referenceToId(r), key));
+    const score = (r: string) => (Number.isFinite(num) && Number.isFinite(lastNumber(r)) ? Math.abs(lastNumber(r) - num) : levenshtein(referenceToId(r), key));
     return candidates.map((r) => ({ r, d: score(r) })).sort((a, b) => a.d - b.d || compareReferences(a.r, b.r)).slice(0, count).map((x) => x.r);
   }
 }

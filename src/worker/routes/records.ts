@@ -82,6 +82,6 @@ recordRoutes.openapi(
     const { id } = c.req.valid("param");
     const stored = await c.get("records").stored(id);
     if (!stored) throw new ApiError(404, "not_found", `records: no record has the id "${id}"`, { suggestions: await c.get("records").nearest(id) });
-    return c.json({ related: (stored.related ?? []).map(([rid, reference, title, why]) => ({ id: rid, reference, title, why })) }, 200);
+    return c.json({ related: await c.get("records").related(stored) }, 200);
   },
 );

@@ -5,6 +5,7 @@ import { boundedInt, text } from "../params";
 import { errorResponses, json } from "../openapi-common";
 import { ApiError } from "../errors";
 import { SearchService } from "../search/search-service";
+import type { MatchRule } from "../../shared/search-config";
 import { SuggestService } from "../search/suggest-service";
 
 export const searchRoutes = new OpenAPIHono<AppEnv>();
@@ -27,6 +28,9 @@ const SearchQuery = z.object({
   match: z.enum(["exact", "variants", "phonetic"], { message: "match must be exact, variants or phonetic" }).optional().transform((m) => m ?? "variants"),
   synonyms: flag("synonyms", true),
   explain: flag("explain", false),
+  rules: z.string().max(64).regex(/^(?:exact|stem|variant|phonetic|synonym|typo)(?:,(?:exact|stem|variant|phonetic|synonym|typo))*$/, "rules must be a comma-separated list of exact, stem, variant, phonetic, synonym, typo")
+    .optional().transform((r) => r?.split(",") as MatchRule[] | undefined)
+    .openapi({ example: "exact,stem,variant", description: "Match rules to use; default all" }),
 });
 
 const Hit = z.object({

@@ -73,13 +73,26 @@ export interface ScoredDoc {
 
 export interface EngineOptions {
   mode: MatchMode;
-  synonyms: boolean;
+  /** Which rules may match; `exact` is always on. Narrowed by `mode` (exact mode allows only `exact`). */
+  rules: ReadonlySet<MatchRule>;
   explain: boolean;
+}
+
+/** Every rule, the default. */
+export const ALL_RULES: ReadonlySet<MatchRule> = new Set(Object.keys(RULE_WEIGHTS) as MatchRule[]);
+
+/** The rules a request may use: exact mode allows only literal words; synonyms=0 drops the thesaurus. */
+export function effectiveRules(mode: MatchMode, synonyms: boolean, rules?: Iterable<MatchRule>): Set<MatchRule> {
+  const out = new Set<MatchRule>(rules ?? ALL_RULES);
+  out.add("exact");
+  if (mode === "exact") return new Set(["exact"]);
+  if (!synonyms) out.delete("synonym");
+  return out;
 }
 
 /** Builds the query's units and their alternatives. Pure but for the thesaurus and vocabulary reads. */
 export async function planUnits(index: SearchIndex, q: ParsedQuery, opts: EngineOptions): Promise<QueryUnit[]> {
-  const thesaurus = opts.mode !== "exact" && opts.synonyms ? await index.thesaurus() : {};
+  const thesaurus = opts.rules.has("synonym") ? await index.thesaurus() : {};
   const personWords = new Set(q.fields.person.flat());
   const placeWords = new Set(q.fields.place.flat());
   const units: QueryUnit[] = [];
@@ -96,7 +109,8 @@ export async function planUnits(index: SearchIndex, q: ParsedQuery, opts: Engine
     const unitWords = ws.slice(i, i + span);
     const restrict = unitWords.some((w) => personWords.has(w)) ? PERSON_FIELDS : unitWords.some((w) => placeWords.has(w)) ? PLACE_FIELDS : undefined;
     const alternatives: Alternative[] = [];
-    if (span === 1) alternatives.push(...wordAlternatives(unitWords[0]!, opts.mode));
+    // A word the thesaurus knows is a domain term, not a misheard name: no sound-alike matching for it.
+    if (span === 1) alternatives.push(...wordAlternatives(unitWords[0]!, expansions.length ? { ...opts, rules: withoutPhonetic(opts.rules) } : opts));
     else alternatives.push({ terms: unitWords.map((w) => ({ term: w, fields: LITERAL_FIELDS })), rule: "exact", weight: RULE_WEIGHTS.exact, label: unitWords.join(" ") });
     for (const [exp, w, group] of expansions) {
       const expWords = exp.filter((x) => !STOPWORDS.has(x));
@@ -112,15 +126,31 @@ export async function planUnits(index: SearchIndex, q: ParsedQuery, opts: Engine
   return units;
 }
 
-function wordAlternatives(w: string, mode: MatchMode): Alternative[] {
+function withoutPhonetic(rules: ReadonlySet<MatchRule>): ReadonlySet<MatchRule> {
+  const out = new Set(rules);
+  out.delete("phonetic");
+  return out;
+}
+
+function wordAlternatives(w: string, opts: EngineOptions): Alternative[] {
   const alts: Alternative[] = [{ terms: [{ term: w, fields: LITERAL_FIELDS }], rule: "exact", weight: RULE_WEIGHTS.exact, label: w }];
-  if (mode === "exact" || /^\d+$/.test(w)) return alts;
-  const s = stem(w);
-  alts.push({ terms: [{ term: s, fields: ["stem"] }], rule: "stem", weight: RULE_WEIGHTS.stem, label: s });
-  const v = variantKey(w);
-  alts.push({ terms: [{ term: v, fields: ["names"] }], rule: "variant", weight: RULE_WEIGHTS.variant, label: v });
-  const phoneticWeight = mode === "phonetic" ? RULE_WEIGHTS.variant : RULE_WEIGHTS.phonetic;
-  for (const code of phoneticKeys(w)) alts.push({ terms: [{ term: code, fields: ["phon"] }], rule: "phonetic", weight: phoneticWeight, label: code });
+  if (/^\d+$/.test(w)) return alts;
+  const { rules } = opts;
+  if (rules.has("stem")) {
+    const s = stem(w);
+    alts.push({ terms: [{ term: s, fields: ["stem"] }], rule: "stem", weight: RULE_WEIGHTS.stem, label: s });
+  }
+  if (rules.has("variant")) {
+    const v = variantKey(w);
+    // A word that is its own variant key is spelt as the names field holds it: that is a literal match.
+    alts.push(v === w
+      ? { terms: [{ term: v, fields: ["names"] }], rule: "exact", weight: RULE_WEIGHTS.exact, label: v }
+      : { terms: [{ term: v, fields: ["names"] }], rule: "variant", weight: RULE_WEIGHTS.variant, label: v });
+  }
+  if (rules.has("phonetic")) {
+    const weight = opts.mode === "phonetic" ? RULE_WEIGHTS.variant : RULE_WEIGHTS.phonetic;
+    for (const code of phoneticKeys(w)) alts.push({ terms: [{ term: code, fields: ["phon"] }], rule: "phonetic", weight, label: code });
+  }
   return alts;
 }
 
@@ -144,28 +174,25 @@ async function typoAlternatives(index: SearchIndex, w: string, mode: MatchMode):
 
 interface TermHits { doc: number; score: number; field: FieldName; slot: number }
 
-/** Per-doc score of one term over the given fields, with its best (field, slot) for proximity. */
+/**
+ * Per-doc score of one term over the given fields, with its best (field, slot)
+ * for proximity. Each field contributes weight × idf within that field ×
+ * position factor, BM25F-style: a word rare in titles counts for more there
+ * even if descriptions use it often.
+ */
 function termScores(p: TermPostings, fields: FieldName[], n: number, restrict?: FieldName[]): Map<number, TermHits> {
   const out = new Map<number, TermHits>();
-  // Document frequency: the largest field's count (summing fields would count a doc twice).
-  let df = 0;
-  for (const f of fields) {
-    if (restrict && !restrict.includes(f)) continue;
-    let fieldDf = 0;
-    for (const list of p[f] ?? []) if (list) fieldDf += list.length;
-    df = Math.max(df, fieldDf);
-  }
-  if (df === 0) return out;
-  const idf = Math.log(1 + n / df);
   for (const f of fields) {
     if (restrict && !restrict.includes(f)) continue;
     const slots = p[f];
     if (!slots) continue;
-    const w = FIELDS[f].weight;
+    let df = 0;
+    for (const list of slots) if (list) df += list.length;
+    const w = FIELDS[f].weight * Math.log(1 + n / df);
     for (let s = 0; s < slots.length; s++) {
       const list = slots[s];
       if (!list) continue;
-      const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s) * idf;
+      const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
       for (const doc of list) {
         const cur = out.get(doc);
         if (cur) {
@@ -184,7 +211,10 @@ export async function scoreUnits(index: SearchIndex, units: QueryUnit[], opts: E
   const positions = new Map<number, Array<{ field: FieldName; slot: number }>>();
   for (const unit of units) {
     let best = await unitScores(index, unit, n);
-    if (best.size === 0 && unit.words.length === 1 && opts.mode !== "exact") {
+    // Typos are tried when the word is not in the index in any spelling the rules
+    // derive from it; sound-alike hits alone do not rule out a slip of the keyboard.
+    const spelt = [...best.values()].some((m) => m.rule !== "phonetic");
+    if (!spelt && unit.words.length === 1 && opts.rules.has("typo")) {
       unit.alternatives.push(...(await typoAlternatives(index, unit.words[0]!, opts.mode)));
       best = await unitScores(index, unit, n);
     }

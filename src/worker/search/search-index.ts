@@ -21,6 +21,7 @@ function flexIndex(): Index {
 }
 
 export interface FilterColumns {
+  order: Uint32Array;
   start: Int16Array;
   end: Int16Array;
   series: Uint16Array;
@@ -59,7 +60,7 @@ export class SearchIndex {
     const meta = await this.meta();
     const buf = await this.assets.binary(meta.filters);
     const n = meta.docs;
-    return { start: new Int16Array(buf, 0, n), end: new Int16Array(buf, n * 2, n), series: new Uint16Array(buf, n * 4, n) };
+    return { order: new Uint32Array(buf, 0, n), start: new Int16Array(buf, n * 4, n), end: new Int16Array(buf, n * 6, n), series: new Uint16Array(buf, n * 8, n) };
   }
 
   /** Vocabulary words of one length with their document frequency, for typo candidates. */

@@ -3,15 +3,15 @@
  * and dress the hits. Pages and the API both call this; neither goes over HTTP.
  */
 import type { CatalogueRecord } from "../../shared/record";
-import { RULE_WEIGHTS } from "../../shared/search-config";
+import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
 import { stem } from "../../shared/text/stem";
 import { variantKey } from "../../shared/text/variants";
 import { words } from "../../shared/text/fold";
 import { referenceToId } from "../../shared/reference";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
-import { SearchIndex } from "./search-index";
-import { SEARCH_DEFAULTS, excludedDocs, planUnits, referenceDocs, scoreUnits, type MatchMode, type ScoredDoc, type UnitMatch } from "./engine";
+import { SearchIndex, type FilterColumns } from "./search-index";
+import { SEARCH_DEFAULTS, effectiveRules, excludedDocs, planUnits, referenceDocs, scoreUnits, type MatchMode, type ScoredDoc, type UnitMatch } from "./engine";
 import { leadOf, snippetOf, type HighlightTerms } from "./snippet";
 
 export interface SearchRequest {
@@ -23,6 +23,8 @@ export interface SearchRequest {
   to?: number;
   match: MatchMode;
   synonyms: boolean;
+  /** Rules to use (default all); lets users and the evaluation switch single rules off. */
+  rules?: MatchRule[];
   explain: boolean;
 }
 
@@ -42,6 +44,7 @@ export interface SearchResponse {
     words: string[];
     match: MatchMode;
     synonyms: boolean;
+    rules: MatchRule[];
     references: string[];
     phrases: string[][];
     exclude: string[];
@@ -66,7 +69,7 @@ export class SearchService {
     const t0 = performance.now();
     const meta = await this.index.meta();
     const q = parseQuery(req.q);
-    const opts = { mode: req.match, synonyms: req.synonyms, explain: req.explain };
+    const opts = { mode: req.match, rules: effectiveRules(req.match, req.synonyms, req.rules), explain: req.explain };
     const units = await planUnits(this.index, q, opts);
     const scored = await scoreUnits(this.index, units, opts, meta.docs);
 
@@ -113,7 +116,8 @@ export class SearchService {
 
     if (q.phrases.length) candidates = await this.keepPhrases(candidates, q.phrases);
 
-    candidates.sort((a, b) => b.matched - a.matched || b.score - a.score || a.doc - b.doc);
+    const order = cols.order;
+    candidates.sort((a, b) => b.matched - a.matched || b.score - a.score || order[a.doc]! - order[b.doc]!);
     const facets = facetsOf(candidates, cols, meta.seriesNames);
     const page = candidates.slice(req.offset, req.offset + req.limit);
     const records = await this.records.byDocs(page.map((d) => d.doc));
@@ -132,7 +136,7 @@ export class SearchService {
 
     return {
       query: {
-        text: req.q, words: q.words, match: req.match, synonyms: req.synonyms,
+        text: req.q, words: q.words, match: req.match, synonyms: opts.rules.has("synonym"), rules: [...opts.rules],
         references: q.references, phrases: q.phrases, exclude: q.exclude, fields: q.fields, series: q.series, dates,
         expansions: units.flatMap((u) => u.alternatives.filter((a) => a.rule === "synonym" || a.rule === "typo").map((a) => ({ unit: u.text, rule: a.rule, to: a.label }))),
       },
@@ -170,7 +174,7 @@ function highlightTerms(units: Awaited<ReturnType<typeof planUnits>>): Highlight
   return t;
 }
 
-function facetsOf(docs: ScoredDoc[], cols: { start: Int16Array; end: Int16Array; series: Uint16Array }, seriesNames: string[]) {
+function facetsOf(docs: ScoredDoc[], cols: FilterColumns, seriesNames: string[]) {
   const series: Record<string, number> = {};
   const decade: Record<string, number> = {};
   for (const { doc } of docs) {

@@ -1,0 +1,91 @@
+/**
+ * Bench-only Worker entry: Dossier's app unchanged, wrapped so timings can be
+ * taken inside the isolate. workerd's clock ticks in whole milliseconds, so
+ * sub-millisecond figures come from `/__bench/mix`, which runs a query mix
+ * round-robin many times and sums per-query deltas: quantisation error is
+ * uncorrelated with the queries, so the sums converge on the true means.
+ *
+ * Also hosts the plain-FlexSearch peer, loaded from the same ASSETS binding
+ * the way a single-index deployment would load its export.
+ */
+import app from "../../src/index";
+import { Document } from "flexsearch";
+
+interface BenchEnv { ASSETS: Fetcher }
+
+const now = () => performance.now();
+
+async function timedApp(req: Request, env: BenchEnv, ctx: ExecutionContext): Promise<Response> {
+  const t0 = now();
+  const res = await app.fetch(req, env as never, ctx);
+  const body = await res.arrayBuffer();
+  const headers = new Headers(res.headers);
+  // Whole request inside the isolate: routing, validation, manifest and chunk reads, JSON.
+  headers.set("x-bench-ms", String(now() - t0));
+  return new Response(body, { status: res.status, headers });
+}
+
+async function mix(req: Request, env: BenchEnv, ctx: ExecutionContext): Promise<Response> {
+  const { paths, rounds } = (await req.json()) as { paths: string[]; rounds: number };
+  const sums = new Float64Array(paths.length);
+  const statuses = new Set<number>();
+  const cacheHeaders = new Set<string>();
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < paths.length; i++) {
+      const t0 = now();
+      const res = await app.fetch(new Request(`http://bench${paths[i]}`), env as never, ctx);
+      await res.arrayBuffer();
+      sums[i]! += now() - t0;
+      statuses.add(res.status);
+      const xc = res.headers.get("x-cache");
+      if (xc) cacheHeaders.add(xc);
+    }
+  }
+  return Response.json({ meanMs: Array.from(sums, (s) => s / rounds), statuses: [...statuses], cache: [...cacheHeaders] });
+}
+
+// The plain one-index peer: a FlexSearch Document exported by run-bench into /peer-flex/.
+let flex: { doc: Document; loadMs: number } | null = null;
+async function flexLoad(env: BenchEnv): Promise<{ doc: Document; loadMs: number }> {
+  if (flex) return flex;
+  const t0 = now();
+  const list = (await (await env.ASSETS.fetch("http://assets/peer-flex/keys.json")).json()) as string[];
+  const doc = new Document({ document: { id: "id", index: ["title", "description", "people"] } });
+  // Sequential on purpose: FlexSearch's import of a field's map must follow its reg.
+  for (const [i, key] of list.entries()) {
+    const data = await (await env.ASSETS.fetch(`http://assets/peer-flex/${i}.json`)).text();
+    doc.import(key, data);
+  }
+  flex = { doc, loadMs: now() - t0 };
+  return flex;
+}
+
+async function flexRoute(url: URL, req: Request, env: BenchEnv): Promise<Response> {
+  if (url.pathname === "/__bench/flex/search") {
+    const t0 = now();
+    const { doc, loadMs } = await flexLoad(env);
+    const hits = doc.search(url.searchParams.get("q") ?? "", { limit: 10, merge: true } as never) as unknown[];
+    return Response.json({ hits: hits.length, loadMs, ms: now() - t0 });
+  }
+  // Same round-robin trick as /__bench/mix.
+  const { queries, rounds } = (await req.json()) as { queries: string[]; rounds: number };
+  const { doc } = await flexLoad(env);
+  const sums = new Float64Array(queries.length);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < queries.length; i++) {
+      const t0 = now();
+      doc.search(queries[i]!, { limit: 10, merge: true } as never);
+      sums[i]! += now() - t0;
+    }
+  }
+  return Response.json({ meanMs: Array.from(sums, (s) => s / rounds) });
+}
+
+export default {
+  async fetch(req: Request, env: BenchEnv, ctx: ExecutionContext): Promise<Response> {
+    const url = new URL(req.url);
+    if (url.pathname === "/__bench/mix") return mix(req, env, ctx);
+    if (url.pathname.startsWith("/__bench/flex/")) return flexRoute(url, req, env);
+    return timedApp(req, env, ctx);
+  },
+};

@@ -1,0 +1,93 @@
+/**
+ * Builds Dossier's assets for a bench corpus and measures what the build
+ * wrote. Uses the real `buildCatalogue` when the ingest module exists; before
+ * it lands, the same four build stages are called directly on the JSON Lines
+ * (the synthetic records are already in record shape, so no ingest is lost).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { CatalogueRecord } from "../../src/shared/record";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+export const INGEST_MODULE = join(ROOT, "src/build/ingest/index.ts");
+
+export interface AssetStats {
+  files: number;
+  /** Raw and gzip bytes by top-level asset folder (search, records, series) plus the manifest. */
+  raw: Record<string, number>;
+  gzip: Record<string, number>;
+  /** Files under search/terms: what a query's postings come from. */
+  termChunks: { count: number; maxRaw: number; p50Raw: number };
+}
+
+export interface BuildOutcome {
+  ms: number;
+  records: number;
+  via: "buildCatalogue" | "build stages";
+  stats: AssetStats;
+}
+
+export async function buildAssets(dataDir: string, outDir: string, options: { recordShards?: number } = {}): Promise<BuildOutcome> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  if (existsSync(INGEST_MODULE)) {
+    const { buildCatalogue } = await import("../../src/build/build-catalogue");
+    const t0 = performance.now();
+    const result = buildCatalogue({ dataDirs: [dataDir], outDir, recordShards: options.recordShards });
+    const ms = performance.now() - t0;
+    return { ms, records: result.manifest.records, via: "buildCatalogue", stats: assetStats(outDir) };
+  }
+  const { AssetWriter } = await import("../../src/build/content-hash");
+  const { layoutRecords, sealManifest, writeRecordStore } = await import("../../src/build/catalogue-assets");
+  const { buildSearchAssets } = await import("../../src/build/search-assets");
+  const t0 = performance.now();
+  const records: CatalogueRecord[] = [];
+  let thesaurus: unknown = null;
+  for (const name of readdirSync(dataDir).sort()) {
+    const file = join(dataDir, name);
+    if (name === "thesaurus.json") thesaurus = JSON.parse(readFileSync(file, "utf8"));
+    else if (name.endsWith(".jsonl")) for (const line of readFileSync(file, "utf8").split("\n")) if (line) records.push(JSON.parse(line));
+  }
+  const out = new AssetWriter();
+  const layout = layoutRecords(records, { dataDirs: [dataDir], recordShards: options.recordShards });
+  const search = buildSearchAssets(layout, out, { thesaurus });
+  const partial = writeRecordStore(layout, search.related, out, { dataDirs: [resolve(dataDir)] });
+  sealManifest({ ...partial, search: search.manifest }, out);
+  for (const [path, data] of out.files) {
+    const target = join(outDir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, data);
+  }
+  return { ms: performance.now() - t0, records: records.length, via: "build stages", stats: assetStats(outDir) };
+}
+
+function walk(dir: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(dir, rel))) {
+    const p = join(rel, name);
+    if (statSync(join(dir, p)).isDirectory()) out.push(...walk(dir, p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Gzip at level 6, roughly what the edge serves; per file, as each chunk is fetched alone. */
+export function assetStats(dir: string): AssetStats {
+  const raw: Record<string, number> = {};
+  const gzip: Record<string, number> = {};
+  const termSizes: number[] = [];
+  const files = walk(dir);
+  for (const p of files) {
+    const data = readFileSync(join(dir, p));
+    const top = p.includes("/") ? p.split("/")[0]! : p;
+    raw[top] = (raw[top] ?? 0) + data.length;
+    gzip[top] = (gzip[top] ?? 0) + gzipSync(data, { level: 6 }).length;
+    if (p.startsWith("search/terms/")) termSizes.push(data.length);
+  }
+  termSizes.sort((a, b) => a - b);
+  return {
+    files: files.length, raw, gzip,
+    termChunks: { count: termSizes.length, maxRaw: termSizes.at(-1) ?? 0, p50Raw: termSizes[Math.floor(termSizes.length / 2)] ?? 0 },
+  };
+}

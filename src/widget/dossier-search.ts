@@ -1,0 +1,513 @@
+/**
+ * `<dossier-search>`: a search box with typeahead and results, for any page.
+ *
+ * It follows the WAI-ARIA 1.2 combobox pattern (list autocomplete, no
+ * automatic selection): focus stays in the input and the active option is
+ * conveyed through aria-activedescendant. Everything it shows from users or
+ * records is set as text; snippets are split on `<mark>` and rebuilt as
+ * nodes, so a record can never inject markup into the host page. It never
+ * throws into the host: every handler catches and reports in its status line.
+ */
+import { parseSnippet } from "./snippet";
+import { STYLE } from "./style";
+
+export interface Suggestion { text: string; kind: string; id?: string; reference?: string }
+export interface Hit { id: string; reference: string; title: string; coveringDates: string | null; snippet: string; score?: number }
+export interface SearchResponse { total: number; hits: Hit[]; facets?: { series?: Record<string, number>; decade?: Record<string, number> } }
+
+/** What a `dossier:select` event carries. */
+export interface SelectDetail { source: "suggestion" | "result"; kind: string; text: string; id?: string; url?: string }
+
+interface Query { q: string; series: string[]; from: string; to: string; offset: number }
+
+const DEBOUNCE_MS = 150;
+const TIMEOUT_MS = 10_000;
+const MAX_OPTIONS = 8;
+
+// Captured while the classic script runs: afterwards currentScript is null.
+const SCRIPT_ORIGIN = (() => {
+  try {
+    const s = document.currentScript as HTMLScriptElement | null;
+    return s?.src ? new URL(s.src).origin : "";
+  } catch { return ""; }
+})();
+
+let instances = 0;
+
+// A constructed sheet is not an inline style, so host pages with a strict CSP (no 'unsafe-inline') still style the widget.
+let shared: CSSStyleSheet | null | undefined;
+function styleSheet(): CSSStyleSheet | null {
+  if (shared === undefined) {
+    try {
+      shared = new CSSStyleSheet();
+      shared.replaceSync(STYLE);
+    } catch { shared = null; }
+  }
+  return shared;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const k in attrs) e.setAttribute(k, attrs[k]!);
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+/** appendChild for many; Element.append is shadowed by the Workers types the project also loads. */
+function add(parent: Node, ...kids: Node[]): void {
+  for (const k of kids) parent.appendChild(k);
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
+
+export class DossierSearch extends HTMLElement {
+  static observedAttributes = ["placeholder", "value"];
+
+  private readonly root: ShadowRoot;
+  private readonly input: HTMLInputElement;
+  private readonly listbox: HTMLUListElement;
+  private readonly status: HTMLParagraphElement;
+  private readonly results: HTMLOListElement;
+  private readonly filters: HTMLDivElement;
+  private readonly pager: HTMLElement;
+  private readonly uid = `d${++instances}`;
+  private options: Suggestion[] = [];
+  private active = -1;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private suggestCtl: AbortController | null = null;
+  private searchCtl: AbortController | null = null;
+  private query: Query = { q: "", series: [], from: "", to: "", offset: 0 };
+  private started = false;
+
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: "open" });
+    const sheet = styleSheet();
+    const wrap = el("div", { part: "container", class: "c" });
+    const form = el("form", { part: "form", role: "search", class: "frm" });
+    const id = (s: string) => `${this.uid}-${s}`;
+    const label = el("label", { for: id("i"), class: "vh" }, "Search the catalogue");
+    const box = el("div", { class: "box" });
+    this.input = el("input", {
+      part: "input", id: id("i"), type: "text", role: "combobox", "aria-autocomplete": "list",
+      "aria-expanded": "false", "aria-controls": id("lb"), autocomplete: "off", autocapitalize: "off",
+      spellcheck: "false", enterkeyhint: "search",
+    });
+    const button = el("button", { part: "button", type: "submit" }, "Search");
+    this.listbox = el("ul", { part: "listbox", id: id("lb"), role: "listbox", "aria-label": "Suggestions", class: "lb" });
+    this.listbox.hidden = true;
+    add(box, this.input, button, this.listbox);
+    add(form, label, box);
+    this.status = el("p", { part: "status", class: "st", role: "status", "aria-live": "polite" });
+    this.filters = el("div", { part: "filters", class: "fl" });
+    this.filters.hidden = true;
+    this.results = el("ol", { part: "results", class: "rs", "aria-label": "Search results" });
+    this.pager = el("nav", { part: "pager", class: "pg", "aria-label": "Result pages" });
+    this.pager.hidden = true;
+    add(wrap, form, this.status, this.filters, this.results, this.pager);
+    if (sheet) this.root.adoptedStyleSheets = [sheet];
+    else add(this.root, el("style", {}, STYLE));
+    add(this.root, wrap);
+
+    this.guard(form, "submit", (e) => { e.preventDefault(); this.submit(); });
+    this.guard(this.input, "input", () => this.scheduleSuggest());
+    this.guard(this.input, "keydown", (e) => this.onKey(e as KeyboardEvent));
+    this.guard(this.input, "blur", () => this.close());
+    // mousedown would blur the input and close the list before the click lands.
+    this.guard(this.listbox, "mousedown", (e) => e.preventDefault());
+    this.guard(this.listbox, "click", (e) => {
+      const li = (e.target as Element).closest("li");
+      if (li) this.choose(Number(li.dataset.i));
+    });
+    this.guard(this.results, "click", (e) => this.onResultClick(e as MouseEvent));
+  }
+
+  connectedCallback(): void {
+    try {
+      this.input.placeholder = this.getAttribute("placeholder") ?? "Search the catalogue";
+      if (this.started) return;
+      this.started = true;
+      if (this.hasAttribute("sync-url")) {
+        addEventListener("popstate", this.onPop);
+        this.fromUrl(false);
+      } else if (this.getAttribute("value")) {
+        this.input.value = this.getAttribute("value")!;
+        this.run({ ...this.query, q: this.input.value }, false);
+      }
+    } catch (e) { this.fail(e); }
+  }
+
+  disconnectedCallback(): void {
+    removeEventListener("popstate", this.onPop);
+    this.suggestCtl?.abort();
+    this.searchCtl?.abort();
+    clearTimeout(this.timer);
+  }
+
+  attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
+    if (name === "placeholder") this.input.placeholder = value ?? "Search the catalogue";
+  }
+
+  /** The service base URL: the attribute, else the origin widget.js came from, else this page. */
+  get endpoint(): string {
+    return (this.getAttribute("endpoint") || SCRIPT_ORIGIN || location.origin).replace(/\/+$/, "");
+  }
+
+  private get limit(): number {
+    const n = Number(this.getAttribute("limit"));
+    return Number.isInteger(n) && n > 0 ? Math.min(n, 100) : 10;
+  }
+
+  private get fixedSeries(): string[] {
+    return (this.getAttribute("series") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  }
+
+  recordUrl(id: string): string {
+    return `${this.endpoint}/records/${encodeURIComponent(id)}`;
+  }
+
+  /** Wraps a listener so nothing it throws reaches the host page. */
+  private guard(target: EventTarget, type: string, fn: (e: Event) => void): void {
+    target.addEventListener(type, (e) => { try { fn(e); } catch (err) { this.fail(err); } });
+  }
+
+  private onPop = () => { try { this.fromUrl(false); } catch (e) { this.fail(e); } };
+
+  private fromUrl(push: boolean): void {
+    const p = new URLSearchParams(location.search);
+    const q = p.get("q") ?? this.getAttribute("value") ?? "";
+    this.input.value = q;
+    const offset = Math.max(0, Number(p.get("offset")) || 0);
+    const query = { q, series: p.getAll("series"), from: p.get("from") ?? "", to: p.get("to") ?? "", offset };
+    if (q.trim()) this.run(query, push);
+    else { this.query = query; this.clearResults(); }
+  }
+
+  // ---- typeahead ----
+
+  private scheduleSuggest(): void {
+    clearTimeout(this.timer);
+    this.suggestCtl?.abort();
+    this.setActive(-1);
+    const q = this.input.value.trim();
+    if (!q) { this.close(); this.options = []; return; }
+    this.timer = setTimeout(() => { void this.suggest(q); }, DEBOUNCE_MS);
+  }
+
+  private async suggest(q: string): Promise<void> {
+    const ctl = (this.suggestCtl = new AbortController());
+    try {
+      const data = await this.get<{ suggestions?: Suggestion[] }>(`/api/suggest?${new URLSearchParams({ q })}`, ctl);
+      if (ctl !== this.suggestCtl || this.input.value.trim() !== q) return;
+      let list = (data.suggestions ?? []).slice(0, MAX_OPTIONS);
+      if (!list.length) {
+        // No name or title starts with what was typed (a variant spelling, say): offer the best records instead.
+        const found = await this.get<SearchResponse>(this.searchPath({ ...this.query, q, offset: 0 }, MAX_OPTIONS / 2), ctl);
+        if (ctl !== this.suggestCtl) return;
+        list = found.hits.map((h) => ({ text: `${h.reference} — ${h.title}`, kind: "record", id: h.id }));
+      }
+      this.showOptions(list);
+    } catch (e) {
+      if (ctl.signal.aborted && !(e as { timeout?: boolean }).timeout) return;
+      this.options = [];
+      this.close();
+      this.fail(e);
+    }
+  }
+
+  private showOptions(list: Suggestion[]): void {
+    this.options = list;
+    this.active = -1;
+    this.input.removeAttribute("aria-activedescendant");
+    this.listbox.replaceChildren(...list.map((s, i) => {
+      const li = el("li", { part: "option", role: "option", id: `${this.uid}-o${i}`, "aria-selected": "false", "data-i": String(i) });
+      add(li, el("span", { class: "ot" }, s.text));
+      // Two files can share a title (volumes of one person's file), so record kinds also show which file.
+      const which = s.kind === "record" ? "" : s.reference ?? (s.kind === "title" ? s.id : "");
+      add(li, el("span", { part: "option-kind", class: "ok" }, which ? `${s.kind} · ${which}` : s.kind));
+      return li;
+    }));
+    if (list.length && this.root.activeElement === this.input) this.open();
+    else this.close();
+    this.say(list.length ? `${plural(list.length, "suggestion", "suggestions")}; use the up and down arrows to choose` : "No suggestions");
+  }
+
+  private open(): void {
+    this.listbox.hidden = false;
+    this.input.setAttribute("aria-expanded", "true");
+  }
+
+  private close(): void {
+    this.listbox.hidden = true;
+    this.input.setAttribute("aria-expanded", "false");
+    this.setActive(-1);
+  }
+
+  private get isOpen(): boolean {
+    return !this.listbox.hidden;
+  }
+
+  private setActive(i: number): void {
+    const items = this.listbox.children;
+    items[this.active]?.setAttribute("aria-selected", "false");
+    this.active = i;
+    const li = items[i] as HTMLElement | undefined;
+    if (li) {
+      li.setAttribute("aria-selected", "true");
+      this.input.setAttribute("aria-activedescendant", li.id);
+      li.scrollIntoView?.({ block: "nearest" });
+    } else {
+      this.input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const n = this.options.length;
+    switch (e.key) {
+      case "ArrowDown":
+      case "ArrowUp": {
+        if (!n) return;
+        e.preventDefault();
+        const down = e.key === "ArrowDown";
+        if (!this.isOpen) { this.open(); if (e.altKey) return; }
+        this.setActive(down ? (this.active + 1) % n : this.active <= 0 ? n - 1 : this.active - 1);
+        return;
+      }
+      case "Enter":
+        if (this.isOpen && this.active >= 0) { e.preventDefault(); this.choose(this.active); }
+        return;
+      case "Escape":
+        e.preventDefault();
+        if (this.isOpen) this.close();
+        else if (this.input.value) { this.input.value = ""; this.options = []; this.suggestCtl?.abort(); }
+        return;
+      case "Tab":
+        this.close();
+        return;
+    }
+  }
+
+  private choose(i: number): void {
+    const s = this.options[i];
+    if (!s) return;
+    this.close();
+    const isRecord = !!s.id && (s.kind === "record" || s.kind === "reference" || s.kind === "title");
+    const detail: SelectDetail = { source: "suggestion", kind: s.kind, text: s.text, id: s.id, url: isRecord ? this.recordUrl(s.id!) : undefined };
+    if (!this.emit(detail)) return;
+    if (isRecord) { this.go(detail.url!); return; }
+    this.input.value = s.kind === "person" ? `person:"${s.text}"` : s.text;
+    this.submit();
+  }
+
+  /** Fires `dossier:select`; false when the host called preventDefault. */
+  private emit(detail: SelectDetail): boolean {
+    return this.dispatchEvent(new CustomEvent("dossier:select", { detail, bubbles: true, composed: true, cancelable: true }));
+  }
+
+  private get target(): string {
+    return (this.getAttribute("open-in") ?? "self").replace(/^_/, "").toLowerCase();
+  }
+
+  private go(url: string): void {
+    const t = this.target;
+    if (t === "none") return;
+    if (t === "blank" || t === "new") open(url, "_blank", "noopener");
+    else if (t === "top" || t === "parent") open(url, `_${t}`);
+    else location.assign(url);
+  }
+
+  private onResultClick(e: MouseEvent): void {
+    const a = (e.target as Element).closest("a");
+    const id = a?.dataset.id;
+    if (!a || !id) return;
+    const detail: SelectDetail = { source: "result", kind: "record", text: a.dataset.title ?? "", id, url: a.href };
+    if (!this.emit(detail) || this.target === "none") e.preventDefault();
+  }
+
+  // ---- full search ----
+
+  private submit(): void {
+    clearTimeout(this.timer);
+    this.suggestCtl?.abort();
+    this.close();
+    this.run({ ...this.query, q: this.input.value.trim(), offset: 0 }, true);
+  }
+
+  private searchPath(query: Query, limit: number): string {
+    const p = new URLSearchParams({ q: query.q, limit: String(limit) });
+    if (query.offset) p.set("offset", String(query.offset));
+    for (const s of [...this.fixedSeries, ...query.series]) p.append("series", s);
+    if (query.from) p.set("from", query.from);
+    if (query.to) p.set("to", query.to);
+    return `/api/search?${p}`;
+  }
+
+  private async run(query: Query, push: boolean): Promise<void> {
+    this.searchCtl?.abort();
+    this.query = query;
+    if (!query.q) { this.clearResults(); this.say("Type something to search for"); return; }
+    if (push && this.hasAttribute("sync-url")) this.pushUrl(query);
+    const ctl = (this.searchCtl = new AbortController());
+    this.setAttribute("aria-busy", "true");
+    try {
+      const data = await this.get<SearchResponse>(this.searchPath(query, this.limit), ctl);
+      if (ctl !== this.searchCtl) return;
+      this.renderResults(query, data);
+    } catch (e) {
+      if (ctl.signal.aborted && !(e as { timeout?: boolean }).timeout) return;
+      this.clearResults();
+      this.fail(e);
+    } finally {
+      if (ctl === this.searchCtl) this.removeAttribute("aria-busy");
+    }
+  }
+
+  private pushUrl(query: Query): void {
+    const p = new URLSearchParams({ q: query.q });
+    for (const s of query.series) p.append("series", s);
+    if (query.from) p.set("from", query.from);
+    if (query.to) p.set("to", query.to);
+    if (query.offset) p.set("offset", String(query.offset));
+    const url = `${location.pathname}?${p}`;
+    if (url !== location.pathname + location.search) history.pushState(null, "", url);
+  }
+
+  private clearResults(): void {
+    this.results.replaceChildren();
+    this.filters.hidden = true;
+    this.pager.hidden = true;
+  }
+
+  private renderResults(query: Query, data: SearchResponse): void {
+    const total = data.total ?? 0;
+    const hits = data.hits ?? [];
+    const from = query.offset + 1;
+    const range = total > hits.length ? `, showing ${from}–${query.offset + hits.length}` : "";
+    this.say(total ? `${plural(total, "result", "results")} for “${query.q}”${range}` : `No results for “${query.q}”`);
+    this.status.setAttribute("part", "status");
+    const blank = this.target === "blank" || this.target === "new";
+    this.results.replaceChildren(...hits.map((h) => {
+      const li = el("li", { part: "result", class: "hit" });
+      const a = el("a", { part: "result-link", href: this.recordUrl(h.id), "data-id": h.id, "data-title": h.title });
+      if (blank) { a.target = "_blank"; a.rel = "noopener"; } else if (this.target === "top") a.target = "_top";
+      add(a, el("span", { part: "reference", class: "ref" }, h.reference), document.createTextNode(" "), el("span", { part: "title", class: "ti" }, h.title));
+      const meta = el("p", { class: "meta" });
+      if (h.coveringDates) add(meta, el("span", { part: "dates" }, h.coveringDates));
+      const snip = el("p", { part: "snippet", class: "sn" });
+      for (const part of parseSnippet(h.snippet ?? "")) {
+        add(snip, part.mark ? el("mark", { part: "mark" }, part.text) : document.createTextNode(part.text));
+      }
+      const heading = el("h3", { class: "h" });
+      add(heading, a);
+      add(li, heading, meta, snip);
+      return li;
+    }));
+    if (this.hasAttribute("facets")) this.renderFilters(query, data);
+    this.renderPager(query, total, hits.length);
+  }
+
+  private renderFilters(query: Query, data: SearchResponse): void {
+    const f = this.filters;
+    f.replaceChildren();
+    const series = Object.entries(data.facets?.series ?? {});
+    const decades = Object.entries(data.facets?.decade ?? {}).sort((a, b) => Number(a[0]) - Number(b[0]));
+
+    const dates = el("fieldset", { part: "facet", class: "fs" });
+    add(dates, el("legend", {}, "Covering dates"));
+    const year = (name: "from" | "to", text: string) => {
+      const id = `${this.uid}-${name}`;
+      const input = el("input", { id, type: "number", inputmode: "numeric", min: "1000", max: "2099", name, class: "yr" });
+      input.value = query[name];
+      add(dates, el("label", { for: id }, text), input);
+      return input;
+    };
+    const fromIn = year("from", "From year");
+    const toIn = year("to", "To year");
+    const apply = el("button", { type: "button", part: "button" }, "Apply dates");
+    this.guard(apply, "click", () => this.run({ ...this.query, from: fromIn.value, to: toIn.value, offset: 0 }, true));
+    add(dates, apply);
+    add(f, dates);
+
+    if (series.length) {
+      const fs = el("fieldset", { part: "facet", class: "fs" });
+      add(fs, el("legend", {}, "Series"));
+      series.forEach(([name, count], i) => {
+        const id = `${this.uid}-s${i}`;
+        const box = el("input", { type: "checkbox", id, value: name });
+        box.checked = query.series.includes(name);
+        this.guard(box, "change", () => {
+          const set = new Set(this.query.series);
+          if (box.checked) set.add(name); else set.delete(name);
+          this.run({ ...this.query, series: [...set], offset: 0 }, true);
+        });
+        const row = el("div", { class: "row" });
+        add(row, box, el("label", { for: id }, `${name} (${count.toLocaleString("en-GB")})`));
+        add(fs, row);
+      });
+      add(f, fs);
+    }
+    if (decades.length) {
+      const fs = el("fieldset", { part: "facet", class: "fs" });
+      add(fs, el("legend", {}, "Decade"));
+      for (const [decade, count] of decades) {
+        const d = Number(decade);
+        const on = query.from === String(d) && query.to === String(d + 9);
+        const b = el("button", { type: "button", class: "dec", "aria-pressed": String(on) }, `${decade}s (${count.toLocaleString("en-GB")})`);
+        this.guard(b, "click", () => this.run({ ...this.query, from: on ? "" : String(d), to: on ? "" : String(d + 9), offset: 0 }, true));
+        add(fs, b);
+      }
+      add(f, fs);
+    }
+    f.hidden = false;
+  }
+
+  private renderPager(query: Query, total: number, shown: number): void {
+    const p = this.pager;
+    p.replaceChildren();
+    const limit = this.limit;
+    const hasPrev = query.offset > 0;
+    const hasNext = query.offset + shown < total;
+    if (!hasPrev && !hasNext) { p.hidden = true; return; }
+    const btn = (text: string, offset: number, enabled: boolean) => {
+      const b = el("button", { type: "button", part: "button" }, text);
+      b.disabled = !enabled;
+      this.guard(b, "click", () => this.run({ ...this.query, offset }, true));
+      return b;
+    };
+    add(p, 
+      btn("Previous", Math.max(0, query.offset - limit), hasPrev),
+      el("span", { class: "pn" }, `Page ${Math.floor(query.offset / limit) + 1} of ${Math.ceil(total / limit)}`),
+      btn("Next", query.offset + limit, hasNext),
+    );
+    p.hidden = false;
+  }
+
+  // ---- plumbing ----
+
+  private async get<T>(path: string, ctl: AbortController): Promise<T> {
+    let timedOut = false;
+    const t = setTimeout(() => { timedOut = true; ctl.abort(); }, TIMEOUT_MS);
+    try {
+      const res = await fetch(this.endpoint + path, { signal: ctl.signal, headers: { accept: "application/json" } });
+      const body = await res.json().catch(() => null) as { error?: { message?: string } } | null;
+      if (!res.ok || !body) throw new Error(body?.error?.message ?? `the service answered HTTP ${res.status}`);
+      return body as T;
+    } catch (e) {
+      if (timedOut) throw Object.assign(new Error("the service took too long to answer"), { timeout: true });
+      throw e;
+    } finally {
+      clearTimeout(t);
+    }
+  }
+
+  private say(text: string): void {
+    this.status.setAttribute("part", "status");
+    this.status.textContent = text;
+  }
+
+  private fail(e: unknown): void {
+    const why = e instanceof TypeError ? "could not reach the search service; check your connection and try again" : (e as Error)?.message || String(e);
+    this.status.textContent = `Search is unavailable: ${why}.`;
+    this.status.setAttribute("part", "status error");
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Per-client rate limiting, keyed by the client address Cloudflare reports.
+ *
+ * In production the `RATE_LIMITER` binding (wrangler.toml `[[ratelimits]]`)
+ * decides, counted across the colo. Setting the `RATE_LIMIT_PER_MINUTE` var
+ * overrides it with a per-isolate fixed window of that size: the load run
+ * raises the limit that way without editing wrangler.toml, tests lower it,
+ * and "0" turns limiting off. With neither, requests are not limited.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app-env";
+import { errorBody } from "../errors";
+
+/** The binding's period, as configured in wrangler.toml; Retry-After cannot be more precise. */
+export const BINDING_PERIOD_SECONDS = 60;
+const WINDOW_MS = 60_000;
+/** Bounds the fallback limiter's memory under a flood of distinct addresses. */
+const MAX_TRACKED_CLIENTS = 50_000;
+
+export function clientKey(c: Context): string {
+  return c.req.header("cf-connecting-ip")?.trim() || "anonymous";
+}
+
+interface Window { start: number; count: number }
+
+/** The fallback limiter: a fixed one-minute window per client, per isolate. */
+export class WindowLimiter {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(private readonly limit: number, private readonly clock: () => number = Date.now) {}
+
+  /** Null when allowed, else the seconds until the client's window reopens. */
+  take(key: string): number | null {
+    const now = this.clock();
+    let w = this.windows.get(key);
+    if (!w || now - w.start >= WINDOW_MS) {
+      if (!w && this.windows.size >= MAX_TRACKED_CLIENTS) this.sweep(now);
+      w = { start: now, count: 0 };
+      this.windows.set(key, w);
+    }
+    if (w.count >= this.limit) return Math.max(1, Math.ceil((w.start + WINDOW_MS - now) / 1000));
+    w.count++;
+    return null;
+  }
+
+  private sweep(now: number): void {
+    for (const [k, w] of this.windows) if (now - w.start >= WINDOW_MS) this.windows.delete(k);
+    // Still full of live windows: forget the oldest rather than grow.
+    if (this.windows.size >= MAX_TRACKED_CLIENTS) this.windows.clear();
+  }
+}
+
+const limiters = new Map<number, WindowLimiter>();
+function windowLimiter(limit: number): WindowLimiter {
+  let l = limiters.get(limit);
+  if (!l) limiters.set(limit, (l = new WindowLimiter(limit)));
+  return l;
+}
+
+/** The limit from `RATE_LIMIT_PER_MINUTE`, or null when it is unset or not a number. */
+export function configuredLimit(env: Partial<Record<string, unknown>>): number | null {
+  const raw = env.RATE_LIMIT_PER_MINUTE;
+  if (raw === undefined || raw === null || raw === "") return null;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  // Preflights are answered by CORS before this runs; count only real requests.
+  const key = clientKey(c);
+  const env = c.env as unknown as Partial<Record<string, unknown>> & { RATE_LIMITER?: RateLimit };
+  const limit = configuredLimit(env);
+  let retryAfter: number | null = null;
+  if (limit !== null) {
+    if (limit > 0) retryAfter = windowLimiter(limit).take(key);
+  } else if (env.RATE_LIMITER) {
+    try {
+      const { success } = await env.RATE_LIMITER.limit({ key });
+      if (!success) retryAfter = BINDING_PERIOD_SECONDS;
+    } catch (e) {
+      // A limiter outage must not take the API down with it.
+      console.warn("rate-limit: binding failed; letting the request through", e);
+    }
+  }
+  if (retryAfter === null) return next();
+  const res = c.json(errorBody("rate_limited", `too many requests from this client; retry after ${retryAfter} s`), 429);
+  res.headers.set("retry-after", String(retryAfter));
+  res.headers.set("cache-control", "no-store");
+  res.headers.set("x-cache", "MISS");
+  return res;
+};

@@ -1,0 +1,85 @@
+/**
+ * The public HTML pages, mounted at `/` by src/index.ts. They call the same
+ * search and record code as the API, in-process; none fetches the API.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppContext, AppEnv } from "../app-env";
+import { SearchService } from "../search/search-service";
+import { originOf, sendHtml } from "./layout";
+import { SITE_CSS } from "./site-css";
+import { readPageQuery, runSearch, type SearchFn } from "./search-view";
+import { homePage } from "./home-page";
+import { embedPage } from "./embed-page";
+import { notFoundPage, recordPage } from "./record-page";
+import { docsPage, OPENAPI_CONFIG, type OpenApiDoc } from "./docs-page";
+import { openSearchXml } from "./opensearch";
+
+export type { SearchFn } from "./search-view";
+
+const RECORD_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export const serviceSearch: SearchFn = (c, req) => new SearchService(c.get("records"), c.get("assets")).search(req);
+
+export function createPageRoutes(deps: { search: SearchFn } = { search: serviceSearch }) {
+  const pages = new OpenAPIHono<AppEnv>();
+
+  pages.get("/", async (c) => {
+    const outcome = await runSearch(c, deps.search, readPageQuery(c));
+    const canonical = new URL(c.req.url);
+    canonical.searchParams.delete("offset");
+    return sendHtml(c, homePage(outcome, outcome.query.q ? canonical.href : `${originOf(c)}/`), { status: outcome.status });
+  });
+
+  pages.get("/embed", async (c) => {
+    const outcome = await runSearch(c, deps.search, readPageQuery(c));
+    return sendHtml(c, embedPage(outcome), { status: outcome.status, frameable: true });
+  });
+
+  pages.get("/records/:id", async (c) => {
+    const id = c.req.param("id");
+    const records = c.get("records");
+    const stored = RECORD_ID.test(id) ? await records.stored(id) : null;
+    if (!stored) {
+      const near = RECORD_ID.test(id) ? await records.nearest(id).catch(() => []) : [];
+      return sendHtml(c, notFoundPage(`No record has the id “${id}”.`, near.map((ref) => ({ href: `/?q=${encodeURIComponent(ref)}`, text: ref }))), { status: 404 });
+    }
+    const related = await c.get("records").related(stored);
+    const origin = originOf(c);
+    return sendHtml(c, recordPage(stored.record, related, `${origin}/records/${id}`, origin));
+  });
+
+  pages.get("/opensearch.xml", (c) => {
+    c.header("Content-Type", "application/opensearchdescription+xml; charset=utf-8");
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Cache-Control", "public, max-age=86400");
+    return c.body(openSearchXml(originOf(c)).toString());
+  });
+
+  pages.get("/site.css", (c) => {
+    c.header("Content-Type", "text/css; charset=utf-8");
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(SITE_CSS);
+  });
+
+  // Any other page path gets an HTML 404; /api/* falls through to the API's JSON 404.
+  pages.get("*", async (c, next) => {
+    if (new URL(c.req.url).pathname.startsWith("/api/")) return next();
+    return sendHtml(c, notFoundPage("There is no page at this address."), { status: 404 });
+  });
+
+  return pages;
+}
+
+export const pageRoutes = createPageRoutes();
+
+/**
+ * Serves `/api/openapi.json` and `/docs` from the app's own route registry.
+ * Call it before any catch-all for `/api/*`; the document is generated per
+ * request, so routes mounted afterwards still appear in it.
+ */
+export function mountApiDocs(app: OpenAPIHono<AppEnv>): void {
+  app.doc31("/api/openapi.json", OPENAPI_CONFIG);
+  app.get("/docs", (c: AppContext) => sendHtml(c, docsPage(app.getOpenAPI31Document(OPENAPI_CONFIG) as unknown as OpenApiDoc, originOf(c))));
+}
+

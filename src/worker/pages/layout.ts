@@ -1,0 +1,102 @@
+/**
+ * The HTML shell every page shares, and the headers every HTML response
+ * carries. Pages are built with hono/html, which escapes every interpolation;
+ * `raw` is used only for markup this module builds itself.
+ */
+import type { Context } from "hono";
+import { html, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+export const SITE_NAME = "Dossier";
+
+export interface PageOptions {
+  title: string;
+  /** Absolute URL of the page's canonical form. */
+  canonical?: string;
+  description?: string;
+  /** Extra elements for <head>, already built with `html`. */
+  head?: Html;
+  /** Show the header's plain search form (the home page has its own). */
+  headerSearch?: boolean;
+  /** Load widget.js (pages that use `<dossier-search>`). */
+  widget?: boolean;
+  /** The embed page is chrome-less: no header, footer or navigation. */
+  bare?: boolean;
+}
+
+export function layout(opts: PageOptions, body: Html): Html {
+  return html`<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${opts.title}</title>
+${opts.description ? html`<meta name="description" content="${opts.description}">` : ""}
+${opts.canonical ? html`<link rel="canonical" href="${opts.canonical}">` : ""}
+<link rel="search" type="application/opensearchdescription+xml" title="${SITE_NAME}" href="/opensearch.xml">
+<link rel="stylesheet" href="/site.css">
+${opts.widget ? html`<script src="/widget.js" defer></script>` : ""}
+${opts.head ?? ""}
+</head>
+<body${opts.bare ? raw(' class="bare"') : ""}>
+${opts.bare ? "" : html`<a class="skip" href="#main">Skip to content</a>
+<header class="site">
+  <a class="brand" href="/">${SITE_NAME}</a>
+  ${opts.headerSearch ? html`<form class="hs" method="get" action="/" role="search" aria-label="Catalogue">
+    <label for="hq" class="vh">Search the catalogue</label>
+    <input id="hq" name="q" type="search" placeholder="Search the catalogue">
+    <button type="submit">Search</button>
+  </form>` : ""}
+  <nav aria-label="Site"><a href="/">Search</a> <a href="/docs">API</a></nav>
+</header>`}
+<main id="main">
+${body}
+</main>
+${opts.bare ? "" : html`<footer class="site"><p>${SITE_NAME} searches archive catalogue descriptions; the records themselves are held by the archives named on each page.</p></footer>`}
+</body>
+</html>`;
+}
+
+/**
+ * The CSP allows only this origin's script and styles. Inline JSON-LD is a
+ * data block, which CSP does not govern, so no inline-script exception is needed.
+ */
+function csp(frameable: boolean): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    `frame-ancestors ${frameable ? "*" : "'none'"}`,
+  ].join("; ");
+}
+
+export async function sendHtml(c: Context, page: Html, opts: { status?: 200 | 400 | 404 | 503; frameable?: boolean; cache?: string } = {}): Promise<Response> {
+  c.header("Content-Security-Policy", csp(!!opts.frameable));
+  c.header("X-Content-Type-Options", "nosniff");
+  c.header("Referrer-Policy", "strict-origin-when-cross-origin");
+  if (!opts.frameable) c.header("X-Frame-Options", "DENY");
+  c.header("Cache-Control", opts.cache ?? "public, max-age=300");
+  return c.html(await page, opts.status ?? 200);
+}
+
+/** The request's own origin, for canonical and OpenSearch URLs. */
+export function originOf(c: Context): string {
+  return new URL(c.req.url).origin;
+}
+
+/** A `/?…` search URL; repeated keys are written once per value. */
+export function searchHref(params: Record<string, string | number | string[] | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === "") continue;
+    for (const x of Array.isArray(v) ? v : [v]) p.append(k, String(x));
+  }
+  const s = p.toString();
+  return s ? `/?${s}` : "/";
+}

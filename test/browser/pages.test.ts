@@ -1,0 +1,200 @@
+/**
+ * The public pages (`/`, `/records/:id`, `/embed`, `/docs`, `/opensearch.xml`)
+ * served by the real Worker, seen through headless Chromium with and without
+ * JavaScript.
+ */
+import { copyFileSync, mkdirSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { newContext, startBrowser, startHostPage, startWorker, type HostServer, type RunningBrowser, type RunningWorker } from "./harness";
+import { axeViolations, formatViolations } from "./axe";
+import { screenshot } from "./screenshots";
+
+let worker: RunningWorker;
+let host: HostServer;
+let chrome: RunningBrowser;
+
+beforeAll(async () => {
+  worker = await startWorker();
+  host = await startHostPage({
+    "/framed.html": `<!doctype html><html lang="en"><head><title>Framing host</title></head><body>
+<iframe title="Catalogue search" src="${worker.url}/embed?q=Besedovsky" width="600" height="500"></iframe></body></html>`,
+  });
+  chrome = await startBrowser();
+});
+
+afterAll(async () => {
+  await chrome?.stop();
+  await host?.stop();
+  await worker?.stop();
+});
+
+async function withPage<T>(opts: { javaScriptEnabled?: boolean; mobile?: boolean }, fn: (page: Page) => Promise<T>): Promise<T> {
+  const ctx = await newContext(chrome.browser, opts);
+  try {
+    return await fn(await ctx.newPage());
+  } finally {
+    await ctx.close();
+  }
+}
+
+describe("the home page", () => {
+  it("works without JavaScript: a plain GET form, server-rendered results, facets with counts, date range and paging", async () => {
+    await withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${worker.url}/`);
+      await page.getByLabel("Search words, names or references").fill("Besedovsky");
+      await page.getByRole("button", { name: "Search", exact: true }).last().click();
+      await page.waitForURL(/\/\?q=Besedovsky/);
+      expect(await page.locator("main [role=status]").textContent()).toBe("2 results for “Besedovsky”");
+      const links = page.locator("main ol.hits a");
+      expect(await links.count()).toBe(2);
+      expect(await links.first().getAttribute("href")).toBe("/records/kv-2-2670");
+      expect(await page.locator("main ol.hits mark").first().textContent()).toBe("Besedovskiy");
+      expect(await page.locator(".facets").textContent()).toMatch(/KV 2\s*\(2\)/);
+      expect(await page.locator(".facets").textContent()).toMatch(/1920s\s*\(\d+\)/);
+
+      // A date range is part of the same GET form, and filters the server's answer.
+      await page.getByLabel("From year").fill("1950");
+      await page.getByLabel("To year").fill("1960");
+      await page.getByRole("button", { name: "Search", exact: true }).last().click();
+      await page.waitForURL(/from=1950/);
+      expect(await page.locator("main [role=status]").textContent()).toBe("1 result for “Besedovsky”");
+
+      // Paging: a broad query has a Next link that moves the offset.
+      await page.goto(`${worker.url}/?q=Soviet`);
+      const next = page.getByRole("link", { name: "Next" });
+      expect(await next.getAttribute("href")).toMatch(/offset=10/);
+      await next.click();
+      expect(await page.locator("main [role=status]").textContent()).toMatch(/showing 11–/);
+    });
+  });
+
+  it("with JavaScript, searches through the component, reflects the query in a shareable URL and filters by facet", async () => {
+    await withPage({}, async (page) => {
+      await page.goto(`${worker.url}/`);
+      const input = page.locator("dossier-search input[role=combobox]");
+      await input.fill("Soviet");
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\?q=Soviet/);
+      await expect.poll(() => page.locator("dossier-search p[part~=status]").textContent()).toMatch(/results for “Soviet”/);
+      const seriesBox = page.locator("dossier-search [part=filters] input[type=checkbox]").first();
+      const seriesName = await seriesBox.getAttribute("value");
+      await seriesBox.check();
+      await page.waitForURL((u) => u.searchParams.get("series") === seriesName);
+      const pager = page.locator("dossier-search [part=pager]");
+      if (await pager.isVisible()) {
+        await pager.getByRole("button", { name: "Next" }).click();
+        await page.waitForURL(/offset=10/);
+      }
+      // The URL alone restores the search: open it afresh.
+      const shared = page.url();
+      await page.goto("about:blank");
+      await page.goto(shared);
+      await expect.poll(() => input.inputValue()).toBe("Soviet");
+      await expect.poll(() => page.locator("dossier-search [part=filters] input[type=checkbox]:checked").count()).toBe(1);
+    });
+  });
+
+  it("has no serious or critical axe violations, and its screenshots are saved at desktop and mobile widths", async () => {
+    for (const mobile of [false, true]) {
+      await withPage({ mobile }, async (page) => {
+        await page.goto(`${worker.url}/?q=Soviet%20defectors`);
+        await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
+        const violations = await axeViolations(page);
+        expect(violations, formatViolations(violations)).toEqual([]);
+        const path = await screenshot(page, `home-${mobile ? "mobile" : "desktop"}`);
+        if (!mobile) {
+          mkdirSync("docs", { recursive: true });
+          copyFileSync(path, "docs/screenshot.png");
+        }
+      });
+    }
+  });
+});
+
+describe("a record page", () => {
+  it("shows metadata, description, people links and related records, with a canonical URL and ArchiveComponent JSON-LD", async () => {
+    await withPage({ javaScriptEnabled: false }, async (page) => {
+      const res = await page.goto(`${worker.url}/records/kv-2-2681`);
+      expect(res?.status()).toBe(200);
+      expect(await page.locator("h1").textContent()).toBe("KV 2/2681: Leon HELFLAND");
+      expect(await page.locator("link[rel=canonical]").getAttribute("href")).toBe(`${worker.url}/records/kv-2-2681`);
+      expect(await page.locator("dl").textContent()).toMatch(/Covering dates\s*1929-1955/);
+      const philby = page.getByRole("link", { name: "Kim Philby", exact: true });
+      expect(new URL((await philby.getAttribute("href"))!, worker.url).searchParams.get("q")).toBe('person:"Kim Philby"');
+      expect(await page.locator(".related li a").count()).toBeGreaterThan(0);
+      const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);
+      expect(ld).toMatchObject({ "@context": "https://schema.org", "@type": "ArchiveComponent", identifier: "KV 2/2681", name: "Leon HELFLAND", url: `${worker.url}/records/kv-2-2681`, temporalCoverage: "1929-01-01/1955-12-31" });
+      expect(ld.about).toContainEqual({ "@type": "Person", name: "Kim Philby" });
+      expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self'/);
+      expect(res?.headers()["x-content-type-options"]).toBe("nosniff");
+      expect(res?.headers()["referrer-policy"]).toBeTruthy();
+    });
+  });
+
+  it("answers an unknown id with an HTML 404 that suggests nearby references", async () => {
+    await withPage({ javaScriptEnabled: false }, async (page) => {
+      const res = await page.goto(`${worker.url}/records/kv-2-2672`);
+      expect(res?.status()).toBe(404);
+      expect(res?.headers()["content-type"]).toMatch(/text\/html/);
+      expect(await page.locator("main").textContent()).toMatch(/KV 2\/2671/);
+    });
+  });
+
+  it("has no serious or critical axe violations, and its screenshots are saved at desktop and mobile widths", async () => {
+    for (const mobile of [false, true]) {
+      await withPage({ mobile }, async (page) => {
+        await page.goto(`${worker.url}/records/kv-2-2670`);
+        const violations = await axeViolations(page);
+        expect(violations, formatViolations(violations)).toEqual([]);
+        await screenshot(page, `record-${mobile ? "mobile" : "desktop"}`);
+      });
+    }
+  });
+});
+
+describe("the embed page", () => {
+  it("renders server-side results inside an iframe on another origin, with links opening a new tab", async () => {
+    await withPage({ javaScriptEnabled: false }, async (page) => {
+      const res = await page.request.get(`${worker.url}/embed?q=Besedovsky`);
+      expect(res.headers()["content-security-policy"]).toMatch(/frame-ancestors \*/);
+      await page.goto(`${host.url}/framed.html`);
+      const frame = page.frameLocator("iframe");
+      await expect.poll(() => frame.locator("[role=status]").first().textContent({ timeout: 5000 }).catch(() => "")).toBe("2 results for “Besedovsky”");
+      expect(await frame.locator("ol.hits a").first().getAttribute("target")).toBe("_blank");
+    });
+  });
+});
+
+describe("discovery documents", () => {
+  it("links an OpenSearch description from every page, pointing at the search URL", async () => {
+    await withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${worker.url}/records/kv-2-2670`);
+      expect(await page.locator('link[rel=search][type="application/opensearchdescription+xml"]').getAttribute("href")).toBe("/opensearch.xml");
+    });
+    const res = await fetch(`${worker.url}/opensearch.xml`);
+    expect(res.headers.get("content-type")).toMatch(/application\/opensearchdescription\+xml/);
+    expect(await res.text()).toContain(`template="${worker.url}/?q={searchTerms}"`);
+  });
+
+  it("serves an OpenAPI 3.1 document generated from the request schemas, and a docs page listing its endpoints", async () => {
+    const doc = await (await fetch(`${worker.url}/api/openapi.json`)).json() as { openapi: string; paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> };
+    expect(doc.openapi).toMatch(/^3\.1/);
+    expect(doc.paths["/api/search"]?.get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(["q", "limit", "offset", "series", "from", "to"]));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/suggest", "/api/records/{id}"]));
+    await withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${worker.url}/docs`);
+      for (const path of Object.keys(doc.paths)) expect(await page.locator("main").textContent()).toContain(`GET ${path}`);
+    });
+  });
+
+  it("the docs and embed pages have no serious or critical axe violations either", async () => {
+    for (const path of ["/docs", "/embed?q=Philby"]) {
+      await withPage({}, async (page) => {
+        await page.goto(`${worker.url}${path}`);
+        const violations = await axeViolations(page);
+        expect(violations, `${path}\n${formatViolations(violations)}`).toEqual([]);
+      });
+    }
+  });
+});

@@ -1,0 +1,27 @@
+/** The snippet parser the widget and the server-rendered pages share: only `<mark>` survives as markup. */
+import { describe, expect, it } from "vitest";
+import { parseSnippet, unescapeText } from "../../src/widget/snippet";
+
+describe("parseSnippet", () => {
+  it("splits on <mark> and </mark> and unescapes the text between them", () => {
+    expect(parseSnippet("a &amp; <mark>Besedovskiy</mark> &lt;b&gt;")).toEqual([
+      { text: "a & ", mark: false }, { text: "Besedovskiy", mark: true }, { text: " <b>", mark: false },
+    ]);
+  });
+
+  it("keeps any other tag as literal text, so it is never parsed as HTML", () => {
+    expect(parseSnippet("<img src=x onerror=alert(1)><mark>x</mark>")).toEqual([
+      { text: "<img src=x onerror=alert(1)>", mark: false }, { text: "x", mark: true },
+    ]);
+  });
+
+  it("does not nest unbalanced marks: a stray </mark> just ends marking", () => {
+    expect(parseSnippet("<mark>a<mark>b</mark>c</mark>d")).toEqual([
+      { text: "a", mark: true }, { text: "b", mark: true }, { text: "c", mark: false }, { text: "d", mark: false },
+    ]);
+  });
+
+  it("decodes numeric entities but leaves invalid code points as written", () => {
+    expect(unescapeText("&#39;&#x27;&#1041;&#xD800;&#99999999;&bogus;")).toBe("''Б&#xD800;&#99999999;&bogus;");
+  });
+});

@@ -1,0 +1,81 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { WindowLimiter } from "../../src/worker/middleware/rate-limit";
+import { bindings, request } from "../cache/worker-env";
+
+let n = 0;
+/** An address no other test uses, so its window starts empty. */
+const ip = () => `203.0.113.${n++}-${Date.now()}`;
+
+async function burst(count: number, b: ReturnType<typeof bindings>, from: string) {
+  const out = [];
+  for (let i = 0; i < count; i++) out.push(await request("/api/health", b, { headers: { "cf-connecting-ip": from } }));
+  return out;
+}
+
+describe("rate limiting", () => {
+  it("answers 429 with Retry-After and the API's error shape once the binding's limit is spent", async () => {
+    const low = bindings({ RATE_LIMITER: (env as unknown as Record<string, RateLimit>).RATE_LIMITER_LOW });
+    const answers = await burst(5, low, ip());
+    expect(answers.slice(0, 3).map((a) => a.status)).toEqual([200, 200, 200]);
+    const limited = answers[3]!;
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+    expect(limited.headers.get("content-type")).toContain("application/json");
+    expect(limited.headers.get("cache-control")).toBe("no-store");
+    expect(limited.body).toEqual({ error: { code: "rate_limited", message: expect.any(String) } });
+    expect(answers[4]!.status).toBe(429);
+  });
+
+  it("counts each client address on its own", async () => {
+    const low = bindings({ RATE_LIMITER: (env as unknown as Record<string, RateLimit>).RATE_LIMITER_LOW });
+    await burst(4, low, ip());
+    const other = await burst(1, low, ip());
+    expect(other[0]!.status).toBe(200);
+  });
+
+  it("takes its limit from RATE_LIMIT_PER_MINUTE when that is set", async () => {
+    const b = bindings({ RATE_LIMIT_PER_MINUTE: "2" });
+    const statuses = (await burst(3, b, ip())).map((a) => a.status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it("does not limit at all when RATE_LIMIT_PER_MINUTE is 0", async () => {
+    const b = bindings({ RATE_LIMIT_PER_MINUTE: "0", RATE_LIMITER: (env as unknown as Record<string, RateLimit>).RATE_LIMITER_LOW });
+    const statuses = (await burst(6, b, ip())).map((a) => a.status);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+  });
+
+  it("keeps serving when the limiter binding itself fails", async () => {
+    const broken = { limit: () => Promise.reject(new Error("limiter down")) } as unknown as RateLimit;
+    const res = await request("/api/health", bindings({ RATE_LIMITER: broken }));
+    expect(res.status).toBe(200);
+  });
+
+  it("does not count CORS preflights", async () => {
+    const b = bindings({ RATE_LIMIT_PER_MINUTE: "1" });
+    const from = ip();
+    for (let i = 0; i < 3; i++) {
+      const pre = await request("/api/search", b, { method: "OPTIONS", headers: { origin: "https://elsewhere.example", "access-control-request-method": "GET", "cf-connecting-ip": from } });
+      expect(pre.status).toBe(204);
+    }
+    expect((await burst(1, b, from))[0]!.status).toBe(200);
+  });
+
+  it("puts clients without a CF-Connecting-IP into one shared 'anonymous' bucket", async () => {
+    const b = bindings({ RATE_LIMIT_PER_MINUTE: "1" });
+    expect((await request("/api/health", b)).status).toBe(200);
+    expect((await request("/api/health", b, { headers: { "cf-connecting-ip": "anonymous" } })).status).toBe(429);
+  });
+
+  it("reopens a client's window after a minute", () => {
+    let now = 0;
+    const limiter = new WindowLimiter(2, () => now);
+    expect([limiter.take("a"), limiter.take("a")]).toEqual([null, null]);
+    expect(limiter.take("a")).toBe(60);
+    now = 45_000;
+    expect(limiter.take("a")).toBe(15);
+    now = 60_000;
+    expect(limiter.take("a")).toBeNull();
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { ingestText } from "../../src/build/ingest/index";
+import { RecordSchema } from "../../src/shared/record";
+import kv from "../fixtures/ingest/kv.jsonl?raw";
+
+const FILE = "tna-kv/records.jsonl";
+const result = ingestText(kv, FILE);
+const byRef = (ref: string) => result.records.find((r) => r.reference === ref);
+const rejectAt = (line: number) => result.rejects.find((r) => r.line === line);
+
+describe("Dossier/Discovery-shaped JSON Lines", () => {
+  it("maps citableReference and sourceUrl onto the record model, naming the source after the department", () => {
+    const r = byRef("KV 2/2681")!;
+    expect(r.id).toBe("kv-2-2681");
+    expect(r.source).toEqual({ name: "tna-kv", url: "http://www.nationalarchives.gov.uk/releases/2007/september/soviet.htm" });
+    expect(r.startDate).toBe("1929-01-01");
+    expect(r.people).toEqual(["Leon Helfland", "Kim Philby"]);
+    expect(RecordSchema.safeParse(r).success).toBe(true);
+  });
+
+  it("lets extra fields such as release, note and additionalSourceUrls ride along", () => {
+    const r = byRef("KV 2/1245")! as Record<string, unknown>;
+    expect(r.release).toEqual({ date: "2003-05", title: "Klaus Fuchs" });
+    expect(r.note).toBe("Reference inferred from the release's range.");
+    expect(r.datesFrom).toBe("range");
+    expect(r.additionalSourceUrls).toEqual(["https://www.nationalarchives.gov.uk/releases/2003/may22/intro.htm"]);
+    expect(r.catalogueLevel).toBe(6);
+    expect(r).not.toHaveProperty("citableReference");
+    expect(r).not.toHaveProperty("sourceUrl");
+  });
+
+  it("collapses whitespace and drops empty and repeated list entries", () => {
+    const r = byRef("KV 2/1245")!;
+    expect(r.reference).toBe("KV 2/1245");
+    expect(r.title).toBe("Klaus FUCHS");
+    expect(r.people).toEqual(["Klaus Fuchs"]);
+    const first = byRef("KV 2/2681")!;
+    expect(first.description).toBe("Personal file on a Soviet diplomat who broke with Moscow in 1940.");
+  });
+
+  it("accepts lines already in Dossier's own record shape", () => {
+    const r = byRef("KV 2/1248")!;
+    expect(r.id).toBe("kv-2-1248");
+    expect(r.source.name).toBe("tna-kv");
+    expect(r.endDate).toBe("1951-12-31");
+  });
+
+  it("rejects a line without a reference, naming the field and the physical line", () => {
+    expect(rejectAt(3)).toMatchObject({ file: FILE, field: "citableReference" });
+    expect(rejectAt(3)!.reason).toMatch(/^dossier-jsonl: /);
+  });
+
+  it("rejects an impossible calendar date with the bad value in the reason", () => {
+    expect(rejectAt(5)).toMatchObject({ field: "startDate" });
+    expect(rejectAt(5)!.reason).toContain('"1950-02-30"');
+  });
+
+  it("rejects a line that is not valid JSON without losing the lines after it", () => {
+    expect(rejectAt(6)).toMatchObject({ field: "json" });
+    expect(byRef("KV 2/1248")).toBeDefined();
+  });
+
+  it("rejects dates that run backwards", () => {
+    expect(rejectAt(8)).toMatchObject({ field: "endDate" });
+  });
+
+  it("rejects an id that does not belong to the reference instead of silently fixing it", () => {
+    expect(rejectAt(9)).toMatchObject({ field: "id" });
+    expect(rejectAt(9)!.reason).toContain("kv-2-1250");
+  });
+
+  it("skips blank lines and accounts for every other line as a record or a reject", () => {
+    const nonBlank = kv.split("\n").filter((l) => l.trim() !== "").length;
+    expect(result.records.length + result.rejects.length).toBe(nonBlank);
+    expect(result.origins).toEqual(["tna-kv/records.jsonl:1", "tna-kv/records.jsonl:2", "tna-kv/records.jsonl:7"]);
+  });
+
+  it("rejects a source URL that is not http(s), such as a javascript: link", () => {
+    const line = JSON.stringify({ citableReference: "KV 2/1", title: "T", description: "", series: "KV 2", heldBy: [], people: [], corporateNames: [], places: [], subjects: [], sourceUrl: "javascript:alert(1)" });
+    const r = ingestText(line, FILE);
+    expect(r.records).toEqual([]);
+    expect(r.rejects).toEqual([expect.objectContaining({ line: 1, field: "sourceUrl" })]);
+  });
+
+  it("names the source by its content, not by the folder the file sits in", () => {
+    expect(ingestText(kv, "data/records.jsonl").records[0]!.source.name).toBe("tna-kv");
+    const own = JSON.stringify({ reference: "X 1", title: "T", description: "", series: "X", heldBy: [], people: [], corporateNames: [], places: [], subjects: [], source: { url: null } });
+    expect(ingestText(own, "tna-kv/records.jsonl").records[0]!.source.name).toBe("dossier");
+  });
+});
