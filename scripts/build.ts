@@ -1,17 +1,19 @@
 /**
- * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N]
+ * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N]
  * Ingests every supported file under the data directories and writes the
  * served assets (records, series, search index, manifest) to the assets dir.
  */
 import { parseArgs } from "node:util";
 import { buildCatalogue } from "../src/build/build-catalogue";
 import { buildWidget } from "./build-widget-hook";
+import { writeAssetHeaders } from "./write-asset-headers";
 
 const { values } = parseArgs({
   options: {
     data: { type: "string", multiple: true },
     out: { type: "string", default: "dist/assets" },
     shards: { type: "string" },
+    "record-shards": { type: "string" },
     quiet: { type: "boolean", default: false },
   },
 });
@@ -21,14 +23,17 @@ const started = performance.now();
 try {
   const result = buildCatalogue({
     dataDirs, outDir: values.out!,
-    recordShards: values.shards ? Number(values.shards) : undefined,
+    searchShards: values.shards ? Number(values.shards) : undefined,
+    recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
   });
   await buildWidget(values.out!);
+  writeAssetHeaders(values.out!);
   const m = result.manifest;
   console.log(`Dossier build: ${m.records} records from ${dataDirs.join(", ")} → ${values.out}`);
   for (const [source, n] of Object.entries(m.sources)) console.log(`  ${source}: ${n}`);
-  console.log(`  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, index version ${m.version}`);
+  const searchShards = (m.search as { shards: unknown[] } | undefined)?.shards.length ?? 0;
+  console.log(`  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ${searchShards} search shard(s), index version ${m.version}`);
   for (const s of result.skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
   if (result.merges.length) {
     console.log(`  merged ${result.merges.length} duplicate references:`);

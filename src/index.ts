@@ -40,3 +40,5 @@ app.notFound((c) => c.json({ error: { code: "not_found", message: "no such page"
 app.onError(onError);
 
 export default app;
+// Durable Object classes must be exported by the Worker's main module.
+export { SearchShard } from "./worker/search/search-shard-object";

@@ -1,9 +1,16 @@
-/** Builds the catalogue the Worker tests read: the built-in data plus the small fixtures, in Node, before workerd starts. */
+/**
+ * Builds the catalogue the Worker tests read, in Node, before workerd starts:
+ * the built-in data plus the small fixtures of every format. It is built with
+ * three search shards, so every API test runs the production fan-out through
+ * Durable Objects (a single-shard build takes the in-process path, which the
+ * evaluation, the benchmark and the browser tests exercise).
+ */
 import { buildCatalogue } from "../src/build/build-catalogue";
 
 export const TEST_ASSETS_DIR = "dist/test-assets";
+export const TEST_SEARCH_SHARDS = 3;
 
 export default function setup() {
-  const result = buildCatalogue({ dataDirs: ["data", "test/fixtures/ingest"], outDir: TEST_ASSETS_DIR });
+  const result = buildCatalogue({ dataDirs: ["data", "test/fixtures/ingest"], outDir: TEST_ASSETS_DIR, searchShards: TEST_SEARCH_SHARDS });
   if (result.rejects.length === 0) throw new Error("test fixtures must include rejected rows, so the reject path is exercised");
 }

@@ -9,6 +9,8 @@
  * the way a single-index deployment would load its export.
  */
 import app from "../../src/index";
+// Durable Object classes (the search shards) must be exported by the main module, as src/index.ts does.
+export * from "../../src/index";
 import { Document } from "flexsearch";
 
 interface BenchEnv { ASSETS: Fetcher }
@@ -84,6 +86,7 @@ async function flexRoute(url: URL, req: Request, env: BenchEnv): Promise<Respons
 export default {
   async fetch(req: Request, env: BenchEnv, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(req.url);
+    if (url.pathname === "/__bench/noop") return new Response("");
     if (url.pathname === "/__bench/mix") return mix(req, env, ctx);
     if (url.pathname.startsWith("/__bench/flex/")) return flexRoute(url, req, env);
     return timedApp(req, env, ctx);

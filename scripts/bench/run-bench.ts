@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { getHeapStatistics } from "node:v8";
 import { syntheticCorpus, queryMix, writeJsonl } from "./synthetic-catalogue";
 import { buildAssets, INGEST_MODULE, type BuildOutcome } from "./build-assets";
-import { bundleWorker, miniflareModule, startWorkerd, COMPATIBILITY_DATE, type Workerd } from "./workerd";
+import { bundleWorker, miniflareModule, startWorkerd, COMPATIBILITY_DATE, type Workerd, type WorkerBundle } from "./workerd";
 import { buildPeer, peerDocs, PEERS, type PeerName } from "./peers";
 import { fmtBytes, fmtMs, median, percentile, ratio } from "./stats";
 import type { CatalogueRecord } from "../../src/shared/record";
@@ -89,7 +89,7 @@ const medianCold = (xs: Cold[]): Cold => ({
   wallMs: median(xs.map((x) => x.wallMs)), hits: median(xs.map((x) => x.hits)),
 });
 
-async function dossierCold(script: string, assets: string, q: string): Promise<Cold> {
+async function dossierCold(script: WorkerBundle, assets: string, q: string): Promise<Cold> {
   const samples: Cold[] = [];
   for (let i = 0; i < runs; i++) {
     const w = await startWorkerd(script, assets);
@@ -130,7 +130,7 @@ async function dossierWarm(w: Workerd, paths: string[]): Promise<{ p50: number; 
   return { p50: median(p50s), p99: median(p99s), wallP50: median(w50), wallP99: median(w99), cache: [...cache] };
 }
 
-async function dossierHeap(script: string, assets: string, paths: string[]): Promise<{ used: number | null; baseline: number | null; note: string }> {
+async function dossierHeap(script: WorkerBundle, assets: string, paths: string[]): Promise<{ used: number | null; baseline: number | null; note: string }> {
   const used: number[] = [], base: number[] = [];
   for (let i = 0; i < runs; i++) {
     const w = await startWorkerd(script, assets, { inspector: true });
@@ -148,7 +148,7 @@ async function dossierHeap(script: string, assets: string, paths: string[]): Pro
   return { used: median(used), baseline: median(base), note: "V8 used heap after full GC (Runtime.getHeapUsage via inspector)" };
 }
 
-async function flexWorkerd(script: string, assets: string, queries: string[]): Promise<EngineResult> {
+async function flexWorkerd(script: WorkerBundle, assets: string, queries: string[]): Promise<EngineResult> {
   const cold = async (q: string): Promise<Cold> => {
     const samples: Cold[] = [];
     for (let i = 0; i < runs; i++) {
@@ -239,7 +239,7 @@ async function nodePeer(name: PeerName, docs: ReturnType<typeof peerDocs>, dir: 
   };
 }
 
-async function runCorpus(label: string, dataDir: string, assets: string, records: () => Iterable<CatalogueRecord>, mix: { search: string[]; suggest: string[] }, script: string, peers: boolean): Promise<CorpusResult> {
+async function runCorpus(label: string, dataDir: string, assets: string, records: () => Iterable<CatalogueRecord>, mix: { search: string[]; suggest: string[] }, script: WorkerBundle, peers: boolean): Promise<CorpusResult> {
   const notes: string[] = [];
   log(`${label}: building`);
   const build = await buildAssets(dataDir, assets, { recordShards });
@@ -251,7 +251,7 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
   const cold1 = await dossierCold(script, assets, COLD_ONE);
   const cold3 = await dossierCold(script, assets, COLD_THREE);
   log(`${label}: warm mix`);
-  const w = await startWorkerd(script, assets);
+  const w = await startWorkerd(script, assets, { caches: false });
   let warm, suggest;
   let zero = 0;
   try {

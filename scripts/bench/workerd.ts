@@ -38,16 +38,27 @@ export function miniflareModule(): { Miniflare: MiniflareCtor; version: string; 
   return cachedCtor;
 }
 
-/** One ESM file with the app, flexsearch and the bench routes; workerd gets exactly what a deploy would bundle. */
-export async function bundleWorker(outDir: string): Promise<string> {
+export interface WorkerBundle {
+  script: string;
+  /** Named exports of the bundle: Durable Object classes need a binding only when they exist. */
+  exports: string[];
+}
+
+/** One ESM file with the app, flexsearch and the bench routes; workerd gets what `wrangler deploy` would bundle. */
+export async function bundleWorker(outDir: string): Promise<WorkerBundle> {
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, "bench-worker.mjs");
-  await build({
+  const shim = join(ROOT, "src/worker/shims/worker-threads.ts");
+  const result = await build({
     entryPoints: [join(ROOT, "scripts/bench/bench-worker.ts")],
     bundle: true, format: "esm", platform: "browser", target: "es2022",
-    conditions: ["workerd", "worker", "browser"], outfile, logLevel: "warning", minify: false,
+    conditions: ["workerd", "worker", "browser"], outfile, logLevel: "warning", minify: false, metafile: true,
+    external: ["cloudflare:*"],
+    // As wrangler.toml's [alias]: FlexSearch names worker_threads for a mode Dossier never uses.
+    alias: existsSync(shim) ? { worker_threads: shim, "node:worker_threads": shim } : {},
   });
-  return outfile;
+  const exports = Object.values(result.metafile!.outputs).flatMap((o) => o.exports);
+  return { script: outfile, exports };
 }
 
 async function freePort(): Promise<number> {
@@ -69,7 +80,19 @@ export interface Workerd {
   dispose(): Promise<void>;
 }
 
-export async function startWorkerd(script: string, assetsDir: string, opts: { inspector?: boolean } = {}): Promise<Workerd> {
+export interface WorkerdOptions {
+  inspector?: boolean;
+  /**
+   * Bind the response caches (KV CACHE and the Cache API) as production does.
+   * Off for warm mixes: repeated queries would be answered from cache, and the
+   * figure wanted is the index's.
+   */
+  caches?: boolean;
+}
+
+export async function startWorkerd(bundle: WorkerBundle, assetsDir: string, opts: WorkerdOptions = {}): Promise<Workerd> {
+  const script = bundle.script;
+  const caches = opts.caches ?? true;
   const { Miniflare } = miniflareModule();
   const inspectorPort = opts.inspector ? await freePort() : undefined;
   const t0 = performance.now();
@@ -80,7 +103,9 @@ export async function startWorkerd(script: string, assetsDir: string, opts: { in
     scriptPath: script,
     compatibilityDate: COMPATIBILITY_DATE,
     assets: { directory: resolve(assetsDir), binding: "ASSETS", routerConfig: { has_user_worker: true } },
-    kvNamespaces: ["CACHE"],
+    kvNamespaces: caches ? ["CACHE"] : [],
+    cache: caches,
+    ...(bundle.exports.includes("SearchShard") ? { durableObjects: { SEARCH_SHARDS: { className: "SearchShard", useSQLite: true } } } : {}),
     // A rate limiter, if one is mounted, must not throttle a bench that sends thousands of requests.
     bindings: { RATE_LIMIT_PER_MINUTE: "0" },
     ...(inspectorPort ? { inspectorPort } : {}),
@@ -97,14 +122,16 @@ export async function startWorkerd(script: string, assetsDir: string, opts: { in
     },
     async heap(gc) {
       if (!inspectorPort) return null;
-      return inspectorHeap(inspectorPort, gc);
+      // workerd runs an inspector command that needs the isolate only when a request next takes its lock.
+      const poke = async () => { await (await mf.dispatchFetch("http://bench.local/__bench/noop")).text(); };
+      return inspectorHeap(inspectorPort, gc, poke);
     },
     dispose: () => mf.dispose(),
   };
 }
 
 /** `Runtime.getHeapUsage` over the V8 inspector protocol of the user Worker's isolate. */
-async function inspectorHeap(port: number, gc: boolean): Promise<{ usedSize: number; totalSize: number } | null> {
+async function inspectorHeap(port: number, gc: boolean, poke: () => Promise<void>): Promise<{ usedSize: number; totalSize: number } | null> {
   // Node 20 has no global WebSocket; `ws` ships with miniflare. A non-literal specifier because it has no types here.
   const wsModule = "ws";
   const { default: WebSocket } = (await import(wsModule)) as { default: any };
@@ -126,7 +153,11 @@ async function inspectorHeap(port: number, gc: boolean): Promise<{ usedSize: num
     ws.send(JSON.stringify({ id, method, params }));
   });
   try {
-    if (gc) await call("HeapProfiler.collectGarbage");
+    if (gc) {
+      const collected = call("HeapProfiler.collectGarbage");
+      await poke();
+      await collected;
+    }
     const r = await call("Runtime.getHeapUsage");
     return { usedSize: r.usedSize, totalSize: r.totalSize };
   } finally {

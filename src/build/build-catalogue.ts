@@ -17,6 +17,8 @@ export interface BuildOptions {
   dataDirs: string[];
   outDir: string;
   recordShards?: number;
+  /** Force this many search shards (default: as many as the index's measured bytes need). */
+  searchShards?: number;
   /**
    * The thesaurus to compile. Default: a thesaurus.json inside the data
    * directories, else the product's own data/thesaurus.json, so a build of
@@ -95,7 +97,7 @@ export function buildCatalogue(options: BuildOptions): BuildResult {
 
   const out = new AssetWriter();
   const layout = layoutRecords(records, { dataDirs: options.dataDirs, recordShards: options.recordShards });
-  const search = buildSearchAssets(layout, out, { thesaurus });
+  const search = buildSearchAssets(layout, out, { thesaurus, ...(options.searchShards ? { shards: options.searchShards } : {}) });
   const partial = writeRecordStore(layout, search.related, out, { dataDirs: options.dataDirs.map((d) => resolve(d)) });
   const manifest = sealManifest({ ...partial, search: search.manifest }, out);
 

@@ -8,15 +8,22 @@
  * term maps ship: FlexSearch's `reg` would repeat every id in every chunk.
  * Terms with very long posting lists get chunks of their own, so one common
  * word never makes every query that shares its bucket pay for it.
+ *
+ * When the index is too big for one isolate, it is also split by doc range
+ * into search shards, each with its own chunks and filter columns; chunks then
+ * carry catalogue-wide document frequencies so every shard scores as the
+ * whole index would.
  */
 import { Index, Encoder } from "flexsearch";
+import { gzipSync } from "node:zlib";
 import type { CatalogueRecord } from "../shared/record";
 import { fnv1a32 } from "../shared/hash";
+import { bloomAdd, bloomSize } from "../shared/bloom";
 import { compareReferences } from "../shared/reference";
 import { recordFieldTerms } from "../shared/record-fields";
 import {
-  CHUNKING, FIELD_NAMES, FLEX_OPTIONS, INDEX_FORMAT, configFingerprint,
-  type FieldName, type SearchManifest,
+  CHUNKING, DF_KEY, FIELD_NAMES, FLEX_OPTIONS, INDEX_FORMAT, configFingerprint,
+  type FieldName, type SearchManifest, type SearchShardManifest,
 } from "../shared/search-config";
 import type { StoredRecord } from "../shared/manifest";
 import type { AssetWriter } from "./content-hash";
@@ -26,73 +33,68 @@ import { buildRelated } from "./related-records";
 import { buildPeople } from "./people-assets";
 import { compileThesaurus } from "./thesaurus-assets";
 
+/**
+ * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
+ * lazily and evicts them under the asset store's budget, so this is not what
+ * it holds at once; it bounds how much one query's fan-out leg must scan and
+ * how many distinct chunks one isolate keeps cycling through.
+ */
+export const SHARD_TARGET_BYTES = 64 * 1024 * 1024;
+
 /** A fresh options object each time: FlexSearch's constructor mutates what it is given. */
 export function flexIndex(): Index {
   return new Index({ tokenize: FLEX_OPTIONS.tokenize, resolution: FLEX_OPTIONS.resolution, encoder: new Encoder({ ...FLEX_OPTIONS.encoder }) });
 }
 
 type Slots = Array<number[] | null | undefined>;
+type TermEntries = Array<[FieldName, Slots]>;
 
 function yearOf(date: string | null): number {
   return date ? Number(date.slice(0, 4)) : 0;
 }
 
-export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, options: { thesaurus: unknown }) {
+export interface SearchBuildOptions {
+  thesaurus: unknown;
+  /** Force this many search shards; default: as many as the measured index bytes need. */
+  shards?: number;
+}
+
+export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, options: SearchBuildOptions) {
   const { docs } = layout;
+  const n = docs.length;
   const fieldIndexes = new Map<FieldName, Index>(FIELD_NAMES.map((f) => [f, flexIndex()]));
   const fieldTerms: Array<Record<FieldName, string[]>> = [];
-  const termTotals = Object.fromEntries(FIELD_NAMES.map((f) => [f, 0])) as Record<FieldName, number>;
-
   docs.forEach((r, doc) => {
     const terms = recordFieldTerms(r);
     fieldTerms.push(terms);
-    for (const f of FIELD_NAMES) {
-      termTotals[f] += terms[f].length;
-      if (terms[f].length) fieldIndexes.get(f)!.add(doc, terms[f].join(" "));
-    }
+    for (const f of FIELD_NAMES) if (terms[f].length) fieldIndexes.get(f)!.add(doc, terms[f].join(" "));
   });
 
-  // Gather every term's postings across fields, sized as they will be serialised.
-  const byTerm = new Map<string, Array<[FieldName, Slots]>>();
+  // Every term's postings across fields, and the whole index's size, which decides the shard count.
+  const byTerm = new Map<string, TermEntries>();
+  let indexBytes = 0;
   for (const f of FIELD_NAMES) {
     for (const [term, slots] of (fieldIndexes.get(f) as unknown as { map: Map<string, Slots> }).map) {
       let list = byTerm.get(term);
       if (!list) byTerm.set(term, (list = []));
       list.push([f, slots]);
+      indexBytes += term.length + 8;
+      for (const ids of slots) if (ids) indexBytes += ids.length * (String(n).length + 1) + 2;
     }
   }
-  let totalBytes = 0;
-  const solo: Record<string, string> = {};
-  const bucketed: Array<[string, Array<[FieldName, Slots]>]> = [];
-  for (const [term, entries] of byTerm) {
-    const bytes = JSON.stringify(entries).length + term.length;
-    if (bytes > CHUNKING.soloTermBytes) solo[term] = out.addJson("search/terms", `solo-${fnv1a32(term).toString(36)}`, chunkOf([[term, entries]]));
-    else { bucketed.push([term, entries]); totalBytes += bytes; }
+  const shardCount = Math.max(1, Math.min(n, options.shards ?? Math.ceil(indexBytes / SHARD_TARGET_BYTES)));
+  const bounds = Array.from({ length: shardCount + 1 }, (_, k) => Math.round((k * n) / shardCount));
+
+  const seriesNames = [...new Set(docs.map((r) => r.series))].sort(compareReferences);
+  const catalogueOrder = new Uint32Array(n);
+  [...docs.keys()].sort((a, b) => compareReferences(docs[a]!.reference, docs[b]!.reference)).forEach((doc, rank) => { catalogueOrder[doc] = rank; });
+
+  const shards: SearchShardManifest[] = [];
+  for (let k = 0; k < shardCount; k++) {
+    shards.push(writeShard(k, bounds[k]!, bounds[k + 1]!, byTerm, shardCount > 1, docs, catalogueOrder, seriesNames, out));
   }
-  const bucketCount = Math.max(1, Math.ceil(totalBytes / CHUNKING.bucketTargetBytes));
-  const buckets: Array<Array<[string, Array<[FieldName, Slots]>]>> = Array.from({ length: bucketCount }, () => []);
-  for (const item of bucketed) buckets[fnv1a32(item[0]) % bucketCount]!.push(item);
-  const bucketPaths = buckets.map((items, b) => out.addJson("search/terms", String(b), chunkOf(items)));
 
-  // Filter and facet columns: one small binary file, read whole by any filtered or faceted query.
-  const seriesNames = [...new Set(docs.map((r) => r.series))].sort();
-  const seriesIndex = new Map(seriesNames.map((s, i) => [s, i]));
-  const n = docs.length;
-  // Uint32 column first, so every view stays aligned to its element size.
-  const cols = new ArrayBuffer(n * 10);
-  const order = new Uint32Array(cols, 0, n);
-  const starts = new Int16Array(cols, n * 4, n);
-  const ends = new Int16Array(cols, n * 6, n);
-  const series = new Uint16Array(cols, n * 8, n);
-  docs.forEach((r, i) => {
-    starts[i] = yearOf(r.startDate);
-    ends[i] = yearOf(r.endDate) || yearOf(r.startDate);
-    series[i] = seriesIndex.get(r.series)!;
-  });
-  // Catalogue order breaks score ties, so the 26 equal Fuchs files list KV 2/1245 first.
-  [...docs.keys()].sort((a, b) => compareReferences(docs[a]!.reference, docs[b]!.reference)).forEach((doc, rank) => { order[doc] = rank; });
-  const filters = out.add("search", "filters", "bin", new Uint8Array(cols));
-
+  const lexicon = buildLexicon(byTerm, out);
   const vocab = buildVocab(fieldTerms, out);
   const thesaurus = compileThesaurus(options.thesaurus, out);
   const suggest = buildSuggest(docs, out);
@@ -103,33 +105,122 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
     format: INDEX_FORMAT,
     fingerprint: configFingerprint(),
     docs: n,
-    buckets: bucketPaths,
-    solo,
-    filters,
+    shards,
     seriesNames,
+    lexicon,
     vocab,
     suggest,
     thesaurus: thesaurus?.path ?? null,
     thesaurusVersion: thesaurus?.version ?? null,
     people,
-    avgFieldTerms: Object.fromEntries(FIELD_NAMES.map((f) => [f, termTotals[f] / Math.max(1, n)])) as Record<FieldName, number>,
   };
-  return { manifest, related: related as Map<string, StoredRecord["related"]> };
+  return { manifest, related: related as Map<string, StoredRecord["related"]>, indexBytes };
 }
 
-/** A chunk is `{ field: FlexSearch map export [[term, slots], …] }`, importable as-is with `index.import("map", …)`. */
-function chunkOf(items: Array<[string, Array<[FieldName, Slots]>]>): Partial<Record<FieldName, Array<[string, Slots]>>> {
-  const chunk: Partial<Record<FieldName, Array<[string, Slots]>>> = {};
-  for (const [term, entries] of items) for (const [f, slots] of entries) (chunk[f] ??= []).push([term, slots]);
-  return chunk;
+/** Writes one search shard: its slice of every posting list, bucketed, plus its filter columns. */
+function writeShard(
+  k: number, start: number, end: number, byTerm: Map<string, TermEntries>, withDf: boolean,
+  docs: CatalogueRecord[], catalogueOrder: Uint32Array, seriesNames: string[], out: AssetWriter,
+): SearchShardManifest {
+  const dir = withDf ? `search/s${k}/terms` : "search/terms";
+  const solo: Record<string, string> = {};
+  const bucketed: Array<[string, TermEntries, Partial<Record<FieldName, number>> | null]> = [];
+  let bucketBytes = 0;
+  let bytes = 0;
+  for (const [term, entries] of byTerm) {
+    const mine: TermEntries = [];
+    const df: Partial<Record<FieldName, number>> = {};
+    for (const [f, slots] of entries) {
+      let total = 0;
+      let any = false;
+      // Posting lists are in doc order (docs were added in order), so a range is a slice.
+      const sliced = slots.map((ids) => {
+        if (!ids) return ids;
+        total += ids.length;
+        const part = start === 0 && end >= docs.length ? ids : ids.filter((d) => d >= start && d < end);
+        if (part.length) any = true;
+        return part.length ? part : null;
+      });
+      if (any) { mine.push([f, trimSlots(sliced)]); df[f] = total; }
+    }
+    if (!mine.length) continue;
+    const size = JSON.stringify(mine).length + term.length;
+    const dfs = withDf ? df : null;
+    if (size > CHUNKING.soloTermBytes) {
+      const chunk = chunkOf([[term, mine, dfs]]);
+      const text = JSON.stringify(chunk);
+      bytes += text.length;
+      solo[term] = out.add(dir, `solo-${fnv1a32(term).toString(36)}`, "json", text);
+    } else {
+      bucketed.push([term, mine, dfs]);
+      bucketBytes += size;
+    }
+  }
+  const bucketCount = Math.max(1, Math.ceil(bucketBytes / CHUNKING.bucketTargetBytes));
+  const buckets: Array<typeof bucketed> = Array.from({ length: bucketCount }, () => []);
+  for (const item of bucketed) buckets[fnv1a32(item[0]) % bucketCount]!.push(item);
+  const bucketPaths = buckets.map((items, b) => {
+    const text = JSON.stringify(chunkOf(items));
+    bytes += text.length;
+    return out.add(dir, String(b), "json", text);
+  });
+
+  const m = end - start;
+  // Uint32 column first, so every view stays aligned to its element size.
+  const cols = new ArrayBuffer(m * 10);
+  const order = new Uint32Array(cols, 0, m);
+  const starts = new Int16Array(cols, m * 4, m);
+  const ends = new Int16Array(cols, m * 6, m);
+  const series = new Uint16Array(cols, m * 8, m);
+  const seriesIndex = new Map(seriesNames.map((s, i) => [s, i]));
+  for (let doc = start; doc < end; doc++) {
+    const r = docs[doc]!;
+    const i = doc - start;
+    order[i] = catalogueOrder[doc]!;
+    starts[i] = yearOf(r.startDate);
+    ends[i] = yearOf(r.endDate) || yearOf(r.startDate);
+    series[i] = seriesIndex.get(r.series)!;
+  }
+  const filters = out.add(withDf ? `search/s${k}` : "search", "filters", "bin", new Uint8Array(cols));
+  return { start, end, buckets: bucketPaths, solo, filters, bytes };
 }
 
-/** Words of 5+ letters by length, with document frequency, for typo correction. */
+/** Drops trailing empty slots, as FlexSearch's own export would not have them. */
+function trimSlots(slots: Slots): Slots {
+  let last = slots.length;
+  while (last > 0 && !slots[last - 1]) last--;
+  return slots.slice(0, last);
+}
+
+/**
+ * A chunk is `{ field: FlexSearch map export [[term, slots], …] }`, importable
+ * as-is with `index.import("map", …)`, plus `df` in sharded builds.
+ */
+function chunkOf(items: Array<[string, TermEntries, Partial<Record<FieldName, number>> | null]>): Record<string, unknown> {
+  const chunk: Record<string, Array<[string, Slots]>> = {};
+  const df: Record<string, Partial<Record<FieldName, number>>> = {};
+  let withDf = false;
+  for (const [term, entries, termDf] of items) {
+    for (const [f, slots] of entries) (chunk[f] ??= []).push([term, slots]);
+    if (termDf) { df[term] = termDf; withDf = true; }
+  }
+  return withDf ? { ...chunk, [DF_KEY]: df } : chunk;
+}
+
+/** Every indexed term, for "is this word spelt as the catalogue spells it?" without loading postings. */
+function buildLexicon(byTerm: Map<string, TermEntries>, out: AssetWriter): SearchManifest["lexicon"] {
+  const { bits, hashes } = bloomSize(byTerm.size);
+  const filter = new Uint8Array(bits / 8);
+  for (const term of byTerm.keys()) bloomAdd(filter, term, hashes);
+  return { path: out.add("search", "lexicon", "bin", filter), bits, hashes };
+}
+
+/** Words of 4+ letters by length, with document frequency, for typo correction. */
 function buildVocab(fieldTerms: Array<Record<FieldName, string[]>>, out: AssetWriter): Record<string, string> {
   const df = new Map<string, number>();
   for (const terms of fieldTerms) {
     const seen = new Set<string>();
-    for (const f of ["title", "people", "tags", "desc", "names"] as const) for (const t of terms[f]) if (t.length >= 5 && !/\d/.test(t)) seen.add(t);
+    for (const f of ["title", "people", "tags", "desc", "names"] as const) for (const t of terms[f]) if (t.length >= 4 && !/\d/.test(t)) seen.add(t);
     for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
   }
   const byLength = new Map<number, Array<[string, number]>>();
@@ -144,6 +235,11 @@ function buildVocab(fieldTerms: Array<Record<FieldName, string[]>>, out: AssetWr
     vocab[String(len)] = out.addJson("search/vocab", String(len), list);
   }
   return vocab;
+}
+
+/** Gzip size of a text, for build summaries and the benchmark. */
+export function gzipBytes(text: string | Uint8Array): number {
+  return gzipSync(text).length;
 }
 
 export type { CatalogueRecord };

@@ -45,7 +45,8 @@ export const RecordSchema = z
     places: textList,
     corporateNames: textList,
     subjects: textList,
-    source: z.object({ name: z.string().min(1), url: z.string().url().nullable() }),
+    // Only web links: a record's source URL becomes a link on pages, so `javascript:` or `data:` must never get in.
+    source: z.object({ name: z.string().min(1), url: z.string().url().regex(/^https?:\/\//i, "source url must be http(s)").nullable() }),
   })
   .loose()
   .superRefine((r, ctx) => {

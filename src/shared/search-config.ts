@@ -6,7 +6,7 @@
  */
 
 /** Bumped when the meaning of index chunks changes. */
-export const INDEX_FORMAT = 2;
+export const INDEX_FORMAT = 3;
 
 /**
  * FlexSearch options. Dossier tokenises and folds text itself (the variant,
@@ -72,19 +72,37 @@ export function configFingerprint(): string {
   return JSON.stringify({ INDEX_FORMAT, FLEX_OPTIONS, fields: FIELD_NAMES });
 }
 
-/** What the build records about the search index in the manifest. */
-export interface SearchManifest {
-  format: number;
-  fingerprint: string;
-  docs: number;
+/** One search shard: the index of a contiguous range of doc numbers. */
+export interface SearchShardManifest {
+  /** Doc numbers `[start, end)` this shard indexes; postings hold global doc numbers. */
+  start: number;
+  end: number;
   /** Term buckets: a term's chunk is `buckets[fnv1a32(term) % buckets.length]`, unless it is solo. */
   buckets: string[];
   /** Very common terms, each in a chunk of its own so they never bloat a bucket. */
   solo: Record<string, string>;
-  /** Binary columns, `docs` entries each: Uint32 catalogue order, Int16 start year, Int16 end year (0 = unknown), Uint16 series index. */
+  /** Binary columns for docs `start..end`: Uint32 catalogue order, Int16 start year, Int16 end year (0 = unknown), Uint16 series index. */
   filters: string;
+  /** Bytes of this shard's term chunks, as built (what an isolate holds when all are loaded). */
+  bytes: number;
+}
+
+/** What the build records about the search index in the manifest. */
+export interface SearchManifest {
+  format: number;
+  fingerprint: string;
+  /** Documents in the whole catalogue (the N of idf, in every shard). */
+  docs: number;
+  /**
+   * The index, split by doc ranges when one isolate cannot hold it. With more
+   * than one shard, chunks carry catalogue-wide document frequencies, so every
+   * shard scores exactly as the unsharded index would.
+   */
+  shards: SearchShardManifest[];
   /** Series names, indexed by the filters' series column. */
   seriesNames: string[];
+  /** Bloom filter over every indexed term (literal, stem, variant key): whether a word is spelt as the catalogue spells it. */
+  lexicon: { path: string; bits: number; hashes: number };
   /** Typo vocabulary: words of each length, sorted, with their document frequency. */
   vocab: Record<string, string>;
   /** Typeahead partitions by folded prefix; the longest matching key wins. */
@@ -94,6 +112,7 @@ export interface SearchManifest {
   thesaurusVersion: string | null;
   /** Name authority: people chunks by slug hash. */
   people: string[];
-  /** Average field lengths, for length normalisation. */
-  avgFieldTerms: Record<FieldName, number>;
 }
+
+/** Key of the catalogue-wide document frequencies inside a term chunk of a sharded index. */
+export const DF_KEY = "df";

@@ -2,6 +2,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { assetStoreFor, type AssetStore } from "./asset-store";
 import { RecordStore } from "./record-store";
+import { SearchService } from "./search/search-service";
+import { shardRunnerFor, type ShardNamespace } from "./search/shard-runner";
 
 export interface AppEnv {
   Bindings: Env;
@@ -20,3 +22,10 @@ export const withStores: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("records", new RecordStore(assets));
   await next();
 };
+
+/** The search service for this request: in-process for a single-shard index, fanned out to Durable Objects otherwise. */
+export async function searchServiceFor(c: AppContext): Promise<SearchService> {
+  const records = c.get("records");
+  const assets = c.get("assets");
+  return new SearchService(records, assets, await shardRunnerFor(assets, records, c.env.SEARCH_SHARDS as unknown as ShardNamespace));
+}

@@ -126,6 +126,18 @@ describe("HTTP caching headers", () => {
     expect(live.headers.get("x-cache")).toBe("MISS");
   });
 
+  it("gives answers it does not cache itself an ETag and 304s too", async () => {
+    const doc = await request("/api/openapi.json");
+    expect(doc.status).toBe(200);
+    expect(doc.headers.get("x-cache")).toBe("MISS");
+    const etag = doc.headers.get("etag");
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(doc.headers.get("cache-control")).toBe(API_CACHE_CONTROL);
+    const again = await request("/api/openapi.json", bindings(), { headers: { "if-none-match": etag! } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("x-cache")).toBe("MISS");
+  });
+
   it("answers a stale If-None-Match with the full body", async () => {
     const res = await request("/api/records/kv-2-2681", fresh("stale-tag"), { headers: { "if-none-match": '"0000"' } });
     expect(res.status).toBe(200);

@@ -49,6 +49,18 @@ describe("canonicalKey", () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it("never lets an undecodable parameter share an entry with the text it would be mistaken for", () => {
+    // The router sees "%ff" as the three characters %, f, f; URLSearchParams would make it U+FFFD.
+    expect(canonicalKey("https://x.test/api/search?q=%ff", "v1")).not.toBe(canonicalKey("https://x.test/api/search?q=%EF%BF%BD", "v1"));
+    expect(canonicalKey("https://x.test/api/search?q=%ff", "v1")).not.toBe(canonicalKey("https://x.test/api/search?q=%25ff", "v1"));
+    expect(canonicalKey("https://x.test/api/search?q=%ff", "v1")).toBe(canonicalKey("https://x.test/api/search?q=%ff", "v1"));
+  });
+
+  it("reads + as a space, as the router does", () => {
+    expect(canonicalKey("https://x.test/api/search?q=klaus+fuchs", "v1")).toBe(canonicalKey("https://x.test/api/search?q=klaus%20fuchs", "v1"));
+    expect(canonicalKey("https://x.test/api/search?q=c%2B%2B", "v1")).not.toBe(canonicalKey("https://x.test/api/search?q=c++", "v1"));
+  });
+
   it("changes with the index version", () => {
     expect(canonicalKey("https://x.test/api/search?q=fuchs", "aaa")).not.toBe(canonicalKey("https://x.test/api/search?q=fuchs", "bbb"));
   });

@@ -49,16 +49,40 @@ export function normaliseText(value: string): string {
  * `?q=Fuchs&limit=10` and `?limit=10&q=%20fuchs` give the same key; a new
  * index version gives a different key for every request, so an old answer can
  * never be served for a new index.
+ *
+ * Parameters are decoded the way the router decodes them (`+` is a space,
+ * then percent-decoding). A part that does not decode, such as `%ff`, reaches
+ * the routes still encoded, so it keys on its raw form and can never share an
+ * entry with a part that decodes (`%EF%BF%BD`) to what URLSearchParams would
+ * have made of it.
  */
 export function canonicalKey(url: string | URL, version: string): string {
   const u = typeof url === "string" ? new URL(url) : url;
-  const params: Array<[string, string]> = [];
-  for (const [name, value] of u.searchParams) {
-    params.push([name, FREE_TEXT_PARAMS.has(name) ? normaliseText(value) : value]);
+  const params: string[] = [];
+  for (const part of u.search.slice(1).split("&")) {
+    if (!part) continue;
+    const eq = part.indexOf("=");
+    const name = keyPart(eq < 0 ? part : part.slice(0, eq), false);
+    const value = keyPart(eq < 0 ? "" : part.slice(eq + 1), FREE_TEXT_PARAMS.has(decodeOrNull(eq < 0 ? part : part.slice(0, eq)) ?? ""));
+    params.push(`${name}=${value}`);
   }
-  params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  const query = new URLSearchParams(params).toString();
-  return `v1:${version}:${u.pathname}${query ? `?${query}` : ""}`;
+  params.sort();
+  return `v1:${version}:${u.pathname}${params.length ? `?${params.join("&")}` : ""}`;
+}
+
+function decodeOrNull(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return null;
+  }
+}
+
+/** One name or value, re-encoded; an undecodable one keeps its raw form behind a `=`, which encoding never yields. */
+function keyPart(raw: string, fold: boolean): string {
+  const decoded = decodeOrNull(raw);
+  if (decoded === null) return `=${raw}`;
+  return encodeURIComponent(fold ? normaliseText(decoded) : decoded);
 }
 
 export interface CacheStats {

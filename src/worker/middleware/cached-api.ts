@@ -85,7 +85,9 @@ export function cachedApi(options: CachedApiOptions = {}): MiddlewareHandler<App
       etag = await strongEtag(body);
       const entry: CachedResponse = { status: 200, contentType: res.headers.get("content-type") ?? "application/json", body, etag, storedAt: Date.now() };
       c.res = new Response(body, res);
-      if (body.length <= MAX_CACHED_BODY_BYTES) {
+      // A handler that says no-store (a partial answer while a shard is down) must not be remembered.
+      const handlerSaysNoStore = /no-store/i.test(res.headers.get("cache-control") ?? "");
+      if (body.length <= MAX_CACHED_BODY_BYTES && !handlerSaysNoStore) {
         if (kv) waitUntil(c, kv.put(key, entry, KV_TTL_SECONDS));
         if (edge && edgeKey) waitUntil(c, edgePut(edge, edgeKey, entry));
       }
@@ -105,7 +107,8 @@ async function finish(c: Context<AppEnv>, path: string, layer: Layer, etag: stri
     // Uncacheable-by-us answers still revalidate cheaply in the browser.
     const body = await res.text();
     etag = await strongEtag(body);
-    c.res = res = new Response(body, res);
+    c.res = new Response(body, res);
+    res = c.res; // the setter wraps what it is given, so read back the response it keeps
     res.headers.set("etag", etag);
   }
   const h = res.headers;

@@ -3,8 +3,7 @@
  * search and record code as the API, in-process; none fetches the API.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppContext, AppEnv } from "../app-env";
-import { SearchService } from "../search/search-service";
+import { searchServiceFor, type AppContext, type AppEnv } from "../app-env";
 import { originOf, sendHtml } from "./layout";
 import { SITE_CSS } from "./site-css";
 import { readPageQuery, runSearch, type SearchFn } from "./search-view";
@@ -18,7 +17,7 @@ export type { SearchFn } from "./search-view";
 
 const RECORD_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-export const serviceSearch: SearchFn = (c, req) => new SearchService(c.get("records"), c.get("assets")).search(req);
+export const serviceSearch: SearchFn = async (c, req) => (await searchServiceFor(c)).search(req);
 
 export function createPageRoutes(deps: { search: SearchFn } = { search: serviceSearch }) {
   const pages = new OpenAPIHono<AppEnv>();

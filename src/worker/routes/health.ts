@@ -2,6 +2,7 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
+import type { SearchManifest } from "../../shared/search-config";
 
 export const healthRoutes = new OpenAPIHono<AppEnv>();
 
@@ -12,6 +13,7 @@ healthRoutes.openapi(
   }),
   async (c) => {
     const m = await c.get("assets").manifest();
-    return c.json({ status: "ok" as const, records: m.records, indexVersion: m.version, shards: 1 }, 200);
+    const shards = (m.search as SearchManifest | undefined)?.shards.length ?? 0;
+    return c.json({ status: "ok" as const, records: m.records, indexVersion: m.version, shards }, 200);
   },
 );

@@ -4,7 +4,7 @@ import type { AppEnv } from "../app-env";
 import { boundedInt, text } from "../params";
 import { errorResponses, json } from "../openapi-common";
 import { ApiError } from "../errors";
-import { SearchService } from "../search/search-service";
+import { searchServiceFor } from "../app-env";
 import type { MatchRule } from "../../shared/search-config";
 import { SuggestService } from "../search/suggest-service";
 
@@ -59,8 +59,11 @@ searchRoutes.openapi(
     const p = c.req.valid("query");
     if (p.q.split(/\s+/).length > MAX_QUERY_WORDS) throw new ApiError(400, "bad_request", `q: more than ${MAX_QUERY_WORDS} words`);
     if (p.from !== undefined && p.to !== undefined && p.from > p.to) throw new ApiError(400, "bad_request", `from: ${p.from} is after to ${p.to}`);
-    const service = new SearchService(c.get("records"), c.get("assets"));
-    return c.json(await service.search(p), 200);
+    const service = await searchServiceFor(c);
+    const result = await service.search(p);
+    // A partial answer (a shard down) is correct only now: caches must not keep it.
+    if (result.partial) c.header("Cache-Control", "no-store");
+    return c.json(result, 200);
   },
 );
 

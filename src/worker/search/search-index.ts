@@ -1,19 +1,31 @@
 /**
- * The Worker's view of the chunked FlexSearch index. A term's postings live in
- * exactly one chunk (its bucket, or its own chunk if it is very common); the
- * chunk is fetched on first use, imported into FlexSearch indexes built with
- * the build's own options, and kept per isolate under the AssetStore's budget.
+ * The Worker's view of one search shard of the chunked FlexSearch index. A
+ * term's postings live in exactly one chunk of the shard (its bucket, or its
+ * own chunk if it is very common); the chunk is fetched on first use,
+ * imported into FlexSearch indexes built with the build's own options, and
+ * kept per isolate under the AssetStore's budget.
  */
 import { Index, Encoder } from "flexsearch";
 import { fnv1a32 } from "../../shared/hash";
-import { FIELD_NAMES, FLEX_OPTIONS, INDEX_FORMAT, configFingerprint, type FieldName, type SearchManifest } from "../../shared/search-config";
+import { bloomHas } from "../../shared/bloom";
+import {
+  DF_KEY, FIELD_NAMES, FLEX_OPTIONS, INDEX_FORMAT, configFingerprint,
+  type FieldName, type SearchManifest, type SearchShardManifest,
+} from "../../shared/search-config";
 import type { AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
 
 /** FlexSearch's per-term postings: slot = position bucket (0 = earliest), each a list of doc numbers. */
 export type Slots = ReadonlyArray<readonly number[] | null | undefined>;
-export type TermPostings = Partial<Record<FieldName, Slots>>;
-type ChunkIndexes = Partial<Record<FieldName, Map<string, Slots>>>;
+export interface TermPostings {
+  fields: Partial<Record<FieldName, Slots>>;
+  /** Catalogue-wide document frequency per field, in sharded builds. */
+  df?: Partial<Record<FieldName, number>>;
+}
+interface ChunkIndexes {
+  fields: Partial<Record<FieldName, Map<string, Slots>>>;
+  df?: Record<string, Partial<Record<FieldName, number>>>;
+}
 
 function flexIndex(): Index {
   // A fresh options object each time: FlexSearch's constructor mutates what it is given.
@@ -21,46 +33,43 @@ function flexIndex(): Index {
 }
 
 export interface FilterColumns {
+  /** First doc number the columns describe; index a column with `doc - base`. */
+  base: number;
   order: Uint32Array;
   start: Int16Array;
   end: Int16Array;
   series: Uint16Array;
 }
 
-export class SearchIndex {
+/** The search manifest, checked against this Worker's index configuration. */
+export async function searchMeta(assets: AssetStore): Promise<SearchManifest> {
+  const m = await assets.manifest();
+  const s = m.search as SearchManifest | undefined;
+  if (!s) throw new ApiError(503, "index_unavailable", "search-index: this build has no search index; run npm run build");
+  if (s.format !== INDEX_FORMAT || s.fingerprint !== configFingerprint()) {
+    throw new ApiError(503, "index_unavailable", `search-index: the built index (format ${s.format}) was made with another configuration than this Worker's (format ${INDEX_FORMAT}); rebuild with npm run build`);
+  }
+  return s;
+}
+
+/** Catalogue-wide lookups that need no postings: thesaurus, lexicon, typo vocabulary. */
+export class SearchLexicon {
   constructor(private readonly assets: AssetStore) {}
 
-  async meta(): Promise<SearchManifest> {
-    const m = await this.assets.manifest();
-    const s = m.search as SearchManifest | undefined;
-    if (!s) throw new ApiError(503, "index_unavailable", "search-index: this build has no search index; run npm run build");
-    if (s.format !== INDEX_FORMAT || s.fingerprint !== configFingerprint()) {
-      throw new ApiError(503, "index_unavailable", `search-index: the built index (format ${s.format}) was made with another configuration than this Worker's (format ${INDEX_FORMAT}); rebuild with npm run build`);
-    }
-    return s;
+  meta(): Promise<SearchManifest> {
+    return searchMeta(this.assets);
   }
 
-  chunkPathOf(meta: SearchManifest, term: string): string {
-    return meta.solo[term] ?? meta.buckets[fnv1a32(term) % meta.buckets.length]!;
-  }
-
-  /** The postings of a term in every field that has it. */
-  async postings(term: string): Promise<TermPostings> {
+  async thesaurus(): Promise<Record<string, Array<[string[], number, string]>>> {
     const meta = await this.meta();
-    const chunk = await this.assets.json<ChunkIndexes>(this.chunkPathOf(meta, term), importChunk);
-    const out: TermPostings = {};
-    for (const f of FIELD_NAMES) {
-      const slots = chunk[f]?.get(term);
-      if (slots) out[f] = slots;
-    }
-    return out;
+    return meta.thesaurus ? this.assets.json(meta.thesaurus) : {};
   }
 
-  async filters(): Promise<FilterColumns> {
-    const meta = await this.meta();
-    const buf = await this.assets.binary(meta.filters);
-    const n = meta.docs;
-    return { order: new Uint32Array(buf, 0, n), start: new Int16Array(buf, n * 4, n), end: new Int16Array(buf, n * 6, n), series: new Uint16Array(buf, n * 8, n) };
+  /** Whether the catalogue indexes this exact term anywhere (Bloom filter: rare false yes, never a false no). */
+  async has(term: string): Promise<boolean> {
+    const { lexicon } = await this.meta();
+    const bits = new Uint8Array(await this.assets.binary(lexicon.path));
+    return bloomHas(bits, term, lexicon.hashes);
   }
 
   /** Vocabulary words of one length with their document frequency, for typo candidates. */
@@ -69,22 +78,56 @@ export class SearchIndex {
     const path = meta.vocab[String(length)];
     return path ? this.assets.json<Array<[string, number]>>(path) : [];
   }
+}
 
-  async thesaurus(): Promise<Record<string, Array<[string[], number, string]>>> {
-    const meta = await this.meta();
-    return meta.thesaurus ? this.assets.json(meta.thesaurus) : {};
+export class SearchIndex {
+  constructor(private readonly assets: AssetStore, readonly shardNo = 0) {}
+
+  async shard(): Promise<SearchShardManifest> {
+    const meta = await searchMeta(this.assets);
+    const s = meta.shards[this.shardNo];
+    if (!s) throw new ApiError(503, "index_unavailable", `search-index: shard ${this.shardNo} is not in this build (it has ${meta.shards.length})`);
+    return s;
+  }
+
+  /** The postings of a term in every field of this shard that has it. */
+  async postings(term: string): Promise<TermPostings> {
+    const shard = await this.shard();
+    const path = shard.solo[term] ?? shard.buckets[fnv1a32(term) % shard.buckets.length]!;
+    const chunk = await this.assets.json<ChunkIndexes>(path, importChunk);
+    const fields: TermPostings["fields"] = {};
+    for (const f of FIELD_NAMES) {
+      const slots = chunk.fields[f]?.get(term);
+      if (slots) fields[f] = slots;
+    }
+    const df = chunk.df?.[term];
+    return df ? { fields, df } : { fields };
+  }
+
+  async filters(): Promise<FilterColumns> {
+    const shard = await this.shard();
+    const buf = await this.assets.binary(shard.filters);
+    const m = shard.end - shard.start;
+    return {
+      base: shard.start,
+      order: new Uint32Array(buf, 0, m),
+      start: new Int16Array(buf, m * 4, m),
+      end: new Int16Array(buf, m * 6, m),
+      series: new Uint16Array(buf, m * 8, m),
+    };
   }
 }
 
 /** Imports each field of a chunk into its own FlexSearch index, as exported by the build. */
-function importChunk(parsed: Partial<Record<FieldName, unknown[]>>): ChunkIndexes {
-  const out: ChunkIndexes = {};
+function importChunk(parsed: Record<string, unknown>): ChunkIndexes {
+  const fields: ChunkIndexes["fields"] = {};
   for (const f of FIELD_NAMES) {
     const data = parsed[f];
     if (!data) continue;
     const idx = flexIndex();
     idx.import("map", data as never);
-    out[f] = (idx as unknown as { map: Map<string, Slots> }).map;
+    fields[f] = (idx as unknown as { map: Map<string, Slots> }).map;
   }
-  return out;
+  const df = parsed[DF_KEY] as ChunkIndexes["df"];
+  return df ? { fields, df } : { fields };
 }

@@ -1,18 +1,24 @@
 /**
- * One search, end to end: understand the query, score, filter, facet, page,
- * and dress the hits. Pages and the API both call this; neither goes over HTTP.
+ * One search, end to end: understand the query, plan it once, score it on
+ * every search shard (in this isolate for a single-shard index, through
+ * Durable Objects for a sharded one), merge, page, and dress the hits. Pages
+ * and the API both call this; neither goes over HTTP.
  */
 import type { CatalogueRecord } from "../../shared/record";
-import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
+import { type MatchRule } from "../../shared/search-config";
 import { stem } from "../../shared/text/stem";
 import { variantKey } from "../../shared/text/variants";
-import { words } from "../../shared/text/fold";
-import { referenceToId } from "../../shared/reference";
+import { parseReferenceRange, referenceToId } from "../../shared/reference";
+import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
-import { SearchIndex, type FilterColumns } from "./search-index";
-import { SEARCH_DEFAULTS, effectiveRules, excludedDocs, planUnits, referenceDocs, scoreUnits, type MatchMode, type ScoredDoc, type UnitMatch } from "./engine";
+import { SearchLexicon, searchMeta } from "./search-index";
+import {
+  SEARCH_DEFAULTS, compareHits, effectiveRules, planUnits,
+  type MatchMode, type QueryPlan, type QueryUnit, type ScoredDoc, type ShardResult, type UnitMatch,
+} from "./engine";
 import { leadOf, snippetOf, type HighlightTerms } from "./snippet";
+import type { ShardRunner } from "./shard-runner";
 
 export interface SearchRequest {
   q: string;
@@ -56,73 +62,58 @@ export interface SearchResponse {
   total: number;
   hits: SearchHit[];
   facets: { series: Record<string, number>; decade: Record<string, number> };
+  /** Present when some search shards did not answer: the results are those of the others. */
+  partial?: true;
+  failedShards?: number[];
   tookMs: number;
 }
 
 export class SearchService {
-  readonly index: SearchIndex;
-  constructor(private readonly records: RecordStore, assets: ConstructorParameters<typeof SearchIndex>[0]) {
-    this.index = new SearchIndex(assets);
+  private readonly lexicon: SearchLexicon;
+
+  constructor(private readonly records: RecordStore, private readonly assets: AssetStore, private readonly shards: ShardRunner) {
+    this.lexicon = new SearchLexicon(assets);
   }
 
   async search(req: SearchRequest): Promise<SearchResponse> {
     const t0 = performance.now();
-    const meta = await this.index.meta();
+    const meta = await searchMeta(this.assets);
     const q = parseQuery(req.q);
     const opts = { mode: req.match, rules: effectiveRules(req.match, req.synonyms, req.rules), explain: req.explain };
-    const units = await planUnits(this.index, q, opts);
-    const scored = await scoreUnits(this.index, units, opts, meta.docs);
+    const units = await planUnits(this.lexicon, q, opts);
 
-    const refDocs = await referenceDocs(this.index, q.references, async (ref) => (await this.records.lookup(ref).catch(() => [])).map((r) => r.id));
-    for (const [doc, ref] of refDocs) {
-      let d = scored.get(doc);
-      if (!d) scored.set(doc, (d = { doc, score: 0, matched: 0, parts: [] }));
-      d.score += SEARCH_DEFAULTS.referenceBoost;
-      d.matched += 1;
-      d.parts.push({ unit: ref, rule: "exact", via: `reference ${referenceToId(ref)}`, score: SEARCH_DEFAULTS.referenceBoost });
+    const referenceIds: QueryPlan["referenceIds"] = [];
+    for (const ref of q.references) {
+      const ids = parseReferenceRange(ref)
+        ? (await this.records.lookup(ref).catch(() => [])).map((r) => r.id).slice(0, SEARCH_DEFAULTS.maxReferenceDocs)
+        : [referenceToId(ref)];
+      for (const id of ids) referenceIds.push({ id, ref });
     }
-
-    // Filters: series (parameter or series: prefix), explicit years, years named in the query.
-    const cols = await this.index.filters();
-    const seriesWanted = new Set([...req.series, ...q.series].map((s) => referenceToId(s)));
-    const seriesOk = seriesWanted.size
-      ? new Set(meta.seriesNames.map((s, i) => (seriesWanted.has(referenceToId(s)) ? i : -1)).filter((i) => i >= 0))
-      : null;
-    const overlaps = (doc: number, from?: number, to?: number) => {
-      const s = cols.start[doc]!, e = cols.end[doc]!;
-      if (from === undefined && to === undefined) return true;
-      if (!s && !e) return false;
-      return (to === undefined || s <= to) && (from === undefined || e >= from);
+    const wanted = new Set([...req.series, ...q.series].map(referenceToId));
+    const plan: QueryPlan = {
+      units, referenceIds, exclude: q.exclude, phrases: q.phrases,
+      series: meta.seriesNames.filter((s) => wanted.has(referenceToId(s))),
+      ...(req.from !== undefined ? { from: req.from } : {}),
+      ...(req.to !== undefined ? { to: req.to } : {}),
+      dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: "filter" } : null,
+      explain: req.explain, keep: req.offset + req.limit, docs: meta.docs,
     };
-    const excluded = q.exclude.length ? await excludedDocs(this.index, q.exclude) : null;
+    // Named series that do not exist must not widen the search to everything.
+    if (wanted.size && !plan.series.length) plan.series = ["\u0000none"];
 
-    const onlyFilters = units.length === 0 && refDocs.size === 0;
-    let candidates: ScoredDoc[] = onlyFilters && (q.dates || req.from !== undefined || req.to !== undefined || seriesOk)
-      ? Array.from({ length: meta.docs }, (_, doc) => ({ doc, score: 0, matched: 0, parts: [] }))
-      : [...scored.values()];
-    candidates = candidates.filter((d) => (!seriesOk || seriesOk.has(cols.series[d.doc]!)) && (!excluded || !excluded.has(d.doc)) && overlaps(d.doc, req.from, req.to));
-
-    let dates: SearchResponse["query"]["dates"] = null;
-    if (q.dates) {
-      const { from, to, text } = q.dates;
-      const inRange = candidates.filter((d) => overlaps(d.doc, from, to));
-      if (inRange.length) {
-        candidates = inRange;
-        dates = { from, to, text, applied: "filter" };
-      } else {
-        dates = { from, to, text, applied: "boost" };
-      }
+    let { results, failed } = await this.fanOut(plan);
+    let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: "filter" } : null;
+    if (q.dates && sum(results, (r) => r.total) === 0 && sum(results, (r) => r.undated) > 0) {
+      // Nothing falls in the named years: rank by closeness to them instead of answering nothing.
+      plan.dates = { from: q.dates.from, to: q.dates.to, mode: "boost" };
+      ({ results, failed } = await this.fanOut(plan));
+      dates = { ...q.dates, applied: "boost" };
     }
 
-    if (q.phrases.length) candidates = await this.keepPhrases(candidates, q.phrases);
-
-    const order = cols.order;
-    candidates.sort((a, b) => b.matched - a.matched || b.score - a.score || order[a.doc]! - order[b.doc]!);
-    const facets = facetsOf(candidates, cols, meta.seriesNames);
-    const page = candidates.slice(req.offset, req.offset + req.limit);
+    const merged: ScoredDoc[] = results.flatMap((r) => r.top).sort(compareHits);
+    const page = merged.slice(req.offset, req.offset + req.limit);
     const records = await this.records.byDocs(page.map((d) => d.doc));
     const highlight = highlightTerms(units);
-
     const hits = page.map((d, i): SearchHit => {
       const r = records[i]!;
       const hit: SearchHit = {
@@ -140,29 +131,47 @@ export class SearchService {
         references: q.references, phrases: q.phrases, exclude: q.exclude, fields: q.fields, series: q.series, dates,
         expansions: units.flatMap((u) => u.alternatives.filter((a) => a.rule === "synonym" || a.rule === "typo").map((a) => ({ unit: u.text, rule: a.rule, to: a.label }))),
       },
-      total: candidates.length,
+      total: sum(results, (r) => r.total),
       hits,
-      facets,
+      facets: mergeFacets(results),
+      ...(failed.length ? { partial: true as const, failedShards: failed } : {}),
       tookMs: Math.round((performance.now() - t0) * 100) / 100,
     };
   }
 
-  /** Keeps docs whose text holds each quoted phrase as consecutive words. Reads the candidates' records. */
-  private async keepPhrases(candidates: ScoredDoc[], phrases: string[][]): Promise<ScoredDoc[]> {
-    const limited = candidates.slice(0, 500);
-    const records = await this.records.byDocs(limited.map((d) => d.doc));
-    return limited.filter((_, i) => {
-      const text = ` ${words(recordText(records[i]!)).join(" ")} `;
-      return phrases.every((p) => text.includes(` ${p.join(" ")} `));
+  /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */
+  private async fanOut(plan: QueryPlan): Promise<{ results: ShardResult[]; failed: number[] }> {
+    const settled = await Promise.allSettled(Array.from({ length: this.shards.count }, (_, k) => this.shards.run(k, plan)));
+    const results: ShardResult[] = [];
+    const failed: number[] = [];
+    settled.forEach((s, k) => {
+      if (s.status === "fulfilled") results.push(s.value);
+      else { failed.push(k); console.error(`search: shard ${k} failed`, s.reason); }
     });
+    if (!results.length) throw settled.find((s): s is PromiseRejectedResult => s.status === "rejected")!.reason;
+    return { results, failed };
   }
 }
 
-function recordText(r: CatalogueRecord): string {
+function sum<T>(xs: T[], f: (x: T) => number): number {
+  return xs.reduce((a, x) => a + f(x), 0);
+}
+
+function mergeFacets(results: ShardResult[]): SearchResponse["facets"] {
+  const out: SearchResponse["facets"] = { series: {}, decade: {} };
+  for (const r of results) {
+    for (const [k, v] of Object.entries(r.facets.series)) out.series[k] = (out.series[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(r.facets.decade)) out.decade[k] = (out.decade[k] ?? 0) + v;
+  }
+  return out;
+}
+
+/** The text a quoted phrase must appear in. */
+export function recordText(r: CatalogueRecord): string {
   return [r.title, r.description, ...r.people, ...r.places, ...r.corporateNames, ...r.subjects].join(" ; ");
 }
 
-function highlightTerms(units: Awaited<ReturnType<typeof planUnits>>): HighlightTerms {
+function highlightTerms(units: QueryUnit[]): HighlightTerms {
   const t: HighlightTerms = { literal: new Set(), stems: new Set(), variants: new Set() };
   for (const u of units) {
     for (const w of u.words) { t.literal.add(w); t.stems.add(stem(w)); t.variants.add(variantKey(w)); }
@@ -173,18 +182,3 @@ function highlightTerms(units: Awaited<ReturnType<typeof planUnits>>): Highlight
   }
   return t;
 }
-
-function facetsOf(docs: ScoredDoc[], cols: FilterColumns, seriesNames: string[]) {
-  const series: Record<string, number> = {};
-  const decade: Record<string, number> = {};
-  for (const { doc } of docs) {
-    const name = seriesNames[cols.series[doc]!]!;
-    series[name] = (series[name] ?? 0) + 1;
-    const s = cols.start[doc]!, e = cols.end[doc]! || s;
-    // A record counts once in every decade its covering dates touch.
-    if (s) for (let d = Math.floor(s / 10) * 10; d <= e; d += 10) decade[String(d)] = (decade[String(d)] ?? 0) + 1;
-  }
-  return { series, decade };
-}
-
-export { RULE_WEIGHTS };

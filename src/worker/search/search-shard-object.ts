@@ -1,0 +1,34 @@
+/**
+ * The SearchShard Durable Object: serves one search shard of a sharded index,
+ * keeping its chunks warm in its own isolate. Operators can drain a shard
+ * (`setAvailable(false)`), and the coordinator then answers from the others,
+ * flagged `partial`.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { assetStoreFor } from "../asset-store";
+import { RecordStore } from "../record-store";
+import { ApiError } from "../errors";
+import type { QueryPlan, ShardResult } from "./engine";
+import { scoreLocally } from "./shard-runner";
+
+const AVAILABLE_KEY = "available";
+
+export class SearchShard extends DurableObject<Env> {
+  async search(shard: number, plan: QueryPlan): Promise<ShardResult> {
+    if ((await this.ctx.storage.get<boolean>(AVAILABLE_KEY)) === false) {
+      throw new ApiError(503, "index_unavailable", `search shard ${shard} is drained`);
+    }
+    const assets = assetStoreFor(this.env.ASSETS);
+    return scoreLocally(assets, new RecordStore(assets), shard, plan);
+  }
+
+  /** Takes the shard out of (or back into) service; persisted, so it survives restarts. */
+  async setAvailable(available: boolean): Promise<void> {
+    await this.ctx.storage.put(AVAILABLE_KEY, available);
+  }
+
+  /** Heap figures of this object's isolate, for the benchmark. */
+  async heldBytes(): Promise<number> {
+    return assetStoreFor(this.env.ASSETS).heldBytes();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Where a query plan is scored. A single-shard index is scored in this
+ * isolate; a sharded one fans out to one Durable Object per shard, each
+ * keeping its shard's chunks warm. Both run the same `scoreShard`.
+ */
+import type { AssetStore } from "../asset-store";
+import type { RecordStore } from "../record-store";
+import { ApiError } from "../errors";
+import { scoreShard, type QueryPlan, type ShardResult } from "./engine";
+import { SearchIndex, searchMeta } from "./search-index";
+import { recordText } from "./search-service";
+
+export interface ShardRunner {
+  count: number;
+  run(shard: number, plan: QueryPlan): Promise<ShardResult>;
+}
+
+/** How long one shard may take before the answer goes out without it. */
+export const SHARD_TIMEOUT_MS = 3000;
+
+/** Scores a shard in this isolate: the single-shard path, and the body of the Durable Object. */
+export function scoreLocally(assets: AssetStore, records: RecordStore, shard: number, plan: QueryPlan): Promise<ShardResult> {
+  return searchMeta(assets).then((meta) =>
+    scoreShard(new SearchIndex(assets, shard), plan, meta.seriesNames, async (docs) => (await records.byDocs(docs)).map(recordText)));
+}
+
+export class LocalShards implements ShardRunner {
+  constructor(readonly count: number, private readonly assets: AssetStore, private readonly records: RecordStore) {}
+  run(shard: number, plan: QueryPlan): Promise<ShardResult> {
+    return scoreLocally(this.assets, this.records, shard, plan);
+  }
+}
+
+/** What the coordinator needs of the SearchShard namespace (kept minimal: the full RPC types are too deep for tsc). */
+export interface ShardNamespace {
+  idFromName(name: string): DurableObjectId;
+  get(id: DurableObjectId): unknown;
+}
+
+/** The RPC surface of the SearchShard Durable Object. */
+export interface SearchShardRpc {
+  search(shard: number, plan: QueryPlan): Promise<ShardResult>;
+}
+
+export class DurableObjectShards implements ShardRunner {
+  constructor(readonly count: number, private readonly namespace: ShardNamespace, private readonly version: string, private readonly timeoutMs = SHARD_TIMEOUT_MS) {}
+
+  async run(shard: number, plan: QueryPlan): Promise<ShardResult> {
+    // One object per shard and index version: a new deploy warms fresh objects rather than reusing stale ones.
+    const stub = this.namespace.get(this.namespace.idFromName(`${this.version}/${shard}`)) as unknown as SearchShardRpc;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ApiError(504, "index_unavailable", `search: shard ${shard} did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([stub.search(shard, plan), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** The runner for this build: in-process for one shard, Durable Objects for more. */
+export async function shardRunnerFor(assets: AssetStore, records: RecordStore, namespace: ShardNamespace | undefined): Promise<ShardRunner> {
+  const meta = await searchMeta(assets);
+  const count = meta.shards.length;
+  if (count === 1 || !namespace) return new LocalShards(count, assets, records);
+  return new DurableObjectShards(count, namespace, (await assets.manifest()).version);
+}

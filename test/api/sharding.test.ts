@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { call, refs } from "../helpers";
+import { assetStoreFor } from "../../src/worker/asset-store";
+import { RecordStore } from "../../src/worker/record-store";
+import { SearchService } from "../../src/worker/search/search-service";
+import { DurableObjectShards, LocalShards, type ShardNamespace } from "../../src/worker/search/shard-runner";
+
+const QUERIES = ["Besedovskiy", "Soviet diplomat Rome", "Cheka kidnapping", "communists 1930s", "Fuks", "German", "KV 2/2670-2671", "Philbey", '"Soviet embassy"', "MI6 -Paris"];
+const request = (q: string) => ({ q, limit: 20, offset: 0, series: [], match: "variants" as const, synonyms: true, explain: true });
+
+async function services() {
+  const assets = assetStoreFor(env.ASSETS);
+  const records = new RecordStore(assets);
+  const m = await assets.manifest();
+  const count = (m.search as { shards: unknown[] }).shards.length;
+  const ns = env.SEARCH_SHARDS as unknown as ShardNamespace;
+  return {
+    count, ns, version: m.version,
+    fanned: new SearchService(records, assets, new DurableObjectShards(count, ns, m.version)),
+    local: new SearchService(records, assets, new LocalShards(count, assets, records)),
+  };
+}
+
+describe("a sharded index", () => {
+  it("reports its search shards in health", async () => {
+    const { body } = await call("/api/health");
+    expect(body.shards).toBe(3);
+  });
+
+  it.each(QUERIES)("answers %j through Durable Objects exactly as in one isolate", async (q) => {
+    const { fanned, local } = await services();
+    const a = await fanned.search(request(q));
+    const b = await local.search(request(q));
+    expect({ ...a, tookMs: 0 }).toEqual({ ...b, tookMs: 0 });
+  });
+
+  it("merges totals and facets across shards", async () => {
+    const { body } = await call("/api/search?q=Soviet&limit=100");
+    const seriesTotal = Object.values(body.facets.series as Record<string, number>).reduce((x, y) => x + y, 0);
+    expect(seriesTotal).toBe(body.total);
+    expect(body.hits.length).toBe(Math.min(100, body.total));
+  });
+
+  it("pages correctly across shards", async () => {
+    const all = refs((await call("/api/search?q=Soviet&limit=30")).body.hits);
+    const pages = [];
+    for (let offset = 0; offset < 30; offset += 7) pages.push(...refs((await call(`/api/search?q=Soviet&limit=7&offset=${offset}`)).body.hits));
+    expect(pages.slice(0, 30)).toEqual(all);
+  });
+
+  it("answers from the other shards, flagged partial, when one shard is drained", async () => {
+    const { ns, version, fanned } = await services();
+    const stub = ns.get(ns.idFromName(`${version}/1`)) as { setAvailable(a: boolean): Promise<void> };
+    const whole = await fanned.search(request("Soviet"));
+    await stub.setAvailable(false);
+    try {
+      const { status, body, headers } = await call("/api/search?q=Soviet&limit=100&explain=1");
+      expect(status).toBe(200);
+      expect(body.partial).toBe(true);
+      expect(headers.get("cache-control")).toBe("no-store");
+      expect(body.failedShards).toEqual([1]);
+      expect(body.total).toBeLessThan(whole.total);
+    } finally {
+      await stub.setAvailable(true);
+    }
+    const again = await call("/api/search?q=Soviet&limit=100&explain=1");
+    expect(again.body.partial).toBeUndefined();
+  });
+});
