@@ -34,11 +34,19 @@ try {
   for (const [source, n] of Object.entries(m.sources)) console.log(`  ${source}: ${n}`);
   const searchShards = (m.search as { shards: unknown[] } | undefined)?.shards.length ?? 0;
   console.log(`  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ${searchShards} search shard(s), index version ${m.version}`);
+  const ch = result.changed;
+  console.log(`  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, removed ${ch.removed} stale`);
   for (const s of result.skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
   if (result.merges.length) {
     console.log(`  merged ${result.merges.length} duplicate references:`);
     for (const mg of result.merges.slice(0, 10)) console.log(`    ${mg.reference}: ${mg.sources.join(", ")}`);
     if (result.merges.length > 10) console.log(`    … and ${result.merges.length - 10} more`);
+  }
+  if (result.distinct.length) {
+    const items = result.distinct.reduce((n, d) => n + d.items.length, 0);
+    console.log(`  kept ${items} distinct items sharing ${result.distinct.length} references apart (different barcodes or Discovery ids):`);
+    for (const d of result.distinct.slice(0, 10)) console.log(`    ${d.reference}: ${d.items.map((i) => i.id).join(", ")}`);
+    if (result.distinct.length > 10) console.log(`    … and ${result.distinct.length - 10} more`);
   }
   if (result.rejects.length) {
     console.log(`  rejected ${result.rejects.length} rows:`);

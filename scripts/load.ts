@@ -13,6 +13,7 @@
  *
  * Options (env): LOAD_PHASE_SECONDS (default 6), LOAD_CONNECTIONS (default 10).
  */
+import { recordShardPath } from "../src/shared/manifest";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { EventEmitter } from "node:events";
@@ -60,7 +61,8 @@ function readCorpus(): Corpus {
   const people = new Set<string>();
   const ids: string[] = [];
   const references: string[] = [];
-  for (const path of m.recordShards.paths) {
+  for (let k = 0; k < m.recordShards.count; k++) {
+    const path = recordShardPath(m, k);
     const shard = JSON.parse(readFileSync(join(ASSETS, path), "utf8")) as StoredRecord<{ id: string; reference: string; title: string; people: string[] }>[];
     for (const { record } of shard) {
       ids.push(record.id);

@@ -110,11 +110,15 @@ export async function startWorkerd(bundle: WorkerBundle, assetsDir: string, opts
     bindings: { RATE_LIMIT_PER_MINUTE: "0" },
     ...(inspectorPort ? { inspectorPort } : {}),
   });
+  const debug = process.env.BENCH_DEBUG ? (m: string) => console.error(`[workerd] ${m}`) : () => {};
+  debug(`starting ${assetsDir}`);
   await mf.ready;
+  debug("ready");
   const startMs = performance.now() - t0;
   return {
     startMs,
     async fetch(path, init) {
+      debug(`fetch ${path.slice(0, 80)}`);
       const t = performance.now();
       const res = await mf.dispatchFetch(`http://bench.local${path}`, init?.body ? { method: init.method ?? "POST", body: init.body, headers: { "content-type": "application/json" } } : {});
       const body = await res.text();
@@ -126,7 +130,7 @@ export async function startWorkerd(bundle: WorkerBundle, assetsDir: string, opts
       const poke = async () => { await (await mf.dispatchFetch("http://bench.local/__bench/noop")).text(); };
       return inspectorHeap(inspectorPort, gc, poke);
     },
-    dispose: () => mf.dispose(),
+    dispose: async () => { debug("dispose"); await mf.dispose(); debug("disposed"); },
   };
 }
 

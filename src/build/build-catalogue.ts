@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, 
 import { dirname, join, relative, resolve } from "node:path";
 import type { CatalogueRecord } from "../shared/record";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
-import { ingestText, mergeDuplicates, type IngestReject, type MergeReport } from "./ingest/index";
+import { ingestText, mergeDuplicates, type DistinctItemsReport, type IngestReject, type MergeReport } from "./ingest/index";
 import { AssetWriter } from "./content-hash";
 import { layoutRecords, sealManifest, writeRecordStore } from "./catalogue-assets";
 import { buildSearchAssets } from "./search-assets";
@@ -32,9 +32,17 @@ export interface BuildResult {
   manifest: Manifest;
   rejects: IngestReject[];
   merges: MergeReport[];
+  /** Distinct items (different barcodes or Discovery ids) that share a reference, kept apart. */
+  distinct: DistinctItemsReport[];
   skipped: Array<{ file: string; reason: string }>;
   bytes: number;
   files: number;
+  /**
+   * What this build changed in the assets directory. Chunk names carry content
+   * hashes, so a chunk whose content did not change keeps its name and is
+   * neither rewritten nor uploaded again by `wrangler deploy`.
+   */
+  changed: { written: number; writtenBytes: number; removed: number; kept: number };
   ms: number;
 }
 
@@ -81,15 +89,15 @@ export function readCatalogue(dataDirs: string[]) {
       result.records.forEach((record, i) => all.push({ record, origin: result.origins[i] ?? shown }));
     }
   }
-  const { records, merges } = mergeDuplicates(all);
-  return { records, rejects, merges, skipped, thesaurusPath };
+  const { records, merges, distinct } = mergeDuplicates(all);
+  return { records, rejects, merges, distinct, skipped, thesaurusPath };
 }
 
 export function buildCatalogue(options: BuildOptions): BuildResult {
   const t0 = performance.now();
   const log = options.log ?? (() => {});
   const read = readCatalogue(options.dataDirs);
-  const { records, rejects, merges, skipped } = read;
+  const { records, rejects, merges, distinct, skipped } = read;
   const thesaurusPath = options.thesaurusPath ?? read.thesaurusPath ?? (existsSync(DEFAULT_THESAURUS) ? DEFAULT_THESAURUS : null);
   const thesaurus = thesaurusPath ? JSON.parse(readFileSync(thesaurusPath, "utf8")) : null;
   if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
@@ -101,19 +109,41 @@ export function buildCatalogue(options: BuildOptions): BuildResult {
   const partial = writeRecordStore(layout, search.related, out, { dataDirs: options.dataDirs.map((d) => resolve(d)) });
   const manifest = sealManifest({ ...partial, search: search.manifest }, out);
 
-  const outDir = resolve(options.outDir);
-  // Only our own chunk folders are replaced, so other assets (the widget) survive a rebuild.
-  for (const sub of ["records", "series", "search"]) rmSync(join(outDir, sub), { recursive: true, force: true });
-  for (const [path, data] of out.files) {
-    const target = join(outDir, path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, data);
-  }
-  return { manifest, rejects, merges, skipped, bytes: out.totalBytes(), files: out.files.size, ms: performance.now() - t0 };
+  const changed = writeChangedFiles(resolve(options.outDir), out.files);
+  return { manifest, rejects, merges, distinct, skipped, bytes: out.totalBytes(), files: out.files.size, changed, ms: performance.now() - t0 };
 }
 
 /** The manifest in an assets directory, or null when there is none. */
 export function readBuiltManifest(outDir: string): Manifest | null {
   const p = join(outDir, MANIFEST_PATH);
   return existsSync(p) ? (JSON.parse(readFileSync(p, "utf8")) as Manifest) : null;
+}
+
+/** Our own chunk folders; anything else in the assets directory (the widget, _headers) is left alone. */
+const CHUNK_DIRS = ["records", "series", "search"];
+
+/**
+ * Writes only the files that are new (a content-hashed name that is not on
+ * disk yet) and removes chunks no longer named, so an edit to a few records
+ * rewrites only the chunks they touch. The manifest is always rewritten.
+ */
+function writeChangedFiles(outDir: string, files: Map<string, string | Uint8Array>) {
+  const changed = { written: 0, writtenBytes: 0, removed: 0, kept: 0 };
+  for (const [path, data] of files) {
+    const target = join(outDir, path);
+    if (path !== MANIFEST_PATH && existsSync(target)) { changed.kept++; continue; }
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, data);
+    changed.written++;
+    changed.writtenBytes += typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+  }
+  for (const sub of CHUNK_DIRS) {
+    const root = join(outDir, sub);
+    if (!existsSync(root)) continue;
+    for (const file of walk(root)) {
+      const path = "/" + relative(outDir, file).split("\\").join("/");
+      if (!files.has(path)) { rmSync(file); changed.removed++; }
+    }
+  }
+  return changed;
 }

@@ -57,7 +57,7 @@ export function writeRecordStore(
   });
   // Empty shards start where the next one does, so a binary search over starts stays valid.
   for (let s = shardCount - 2; s >= 0; s--) if (shards[s]!.length === 0) starts[s] = starts[s + 1]!;
-  const paths = shards.map((items, s) => out.addJson("records", String(s), items));
+  const hashes = shards.map((items, s) => hashOfPath(out.addJson("records", String(s), items))).join("");
 
   const bySeries = new Map<string, CatalogueRecord[]>();
   const sources: Record<string, number> = {};
@@ -69,7 +69,7 @@ export function writeRecordStore(
   }
   const series: SeriesEntry[] = [];
   for (const [name, list] of [...bySeries].sort((a, b) => compareReferences(a[0], b[0]))) {
-    list.sort((a, b) => compareReferences(a.reference, b.reference));
+    list.sort((a, b) => compareReferences(a.reference, b.reference) || compareReferences(a.id, b.id));
     const key = referenceToId(name);
     const pages = [];
     for (let i = 0; i < list.length; i += SERIES_PAGE_SIZE) {
@@ -85,7 +85,7 @@ export function writeRecordStore(
     dataDirs: options.dataDirs,
     records: docs.length,
     sources,
-    recordShards: { count: shardCount, paths, starts },
+    recordShards: { count: shardCount, hashes, starts },
     series,
   };
 }
@@ -96,4 +96,10 @@ export function sealManifest(partial: Omit<Manifest, "version" | "builtAt">, out
   const manifest: Manifest = { ...partial, version, builtAt: new Date().toISOString() } as Manifest;
   out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
   return manifest;
+}
+
+/** The content hash inside a chunk path `/dir/name.<hash>.ext`. */
+export function hashOfPath(path: string): string {
+  const parts = path.split(".");
+  return parts[parts.length - 2]!;
 }

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
+import { HASH_CHARS } from "../shared/manifest";
 
 /** Short content hash for immutable chunk names; 12 hex chars = 48 bits, ample for one catalogue. */
 export function contentHash(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex").slice(0, 12);
+  return createHash("sha256").update(data).digest("hex").slice(0, HASH_CHARS);
 }
 
 /** Collects built files under content-hashed names. */

@@ -12,12 +12,14 @@ import { editsWithin } from "../shared/text/typo";
 import { shardOf } from "../shared/hash";
 import type { AssetWriter } from "./content-hash";
 
-export interface PersonEntry {
-  slug: string;
-  name: string;
-  variants: string[];
-  records: Array<[string, string, string]>;
-}
+/**
+ * A person as stored: the canonical entry lists spellings and doc numbers
+ * (resolved to records when served, so a name in 5,000 files costs numbers,
+ * not 5,000 titles); every other spelling's slug is a pointer to it.
+ */
+export type PersonEntry =
+  | { slug: string; name: string; variants: string[]; docs: number[] }
+  | { slug: string; see: string };
 
 export function slugOf(name: string): string {
   return words(name).join("-");
@@ -68,7 +70,7 @@ export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[]
 
   const clusters = new Map<string, string[]>();
   for (const slug of forms.keys()) (clusters.get(find(slug)) ?? clusters.set(find(slug), []).get(find(slug))!).push(slug);
-  const people: PersonEntry[] = [];
+  const people: Array<{ slug: string; name: string; variants: string[]; docs: number[] }> = [];
   for (const slugs of clusters.values()) {
     const counts = new Map<string, number>();
     const docsOf = new Set<number>();
@@ -76,21 +78,27 @@ export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[]
       for (const [form, c] of forms.get(s)!) counts.set(form, (counts.get(form) ?? 0) + c);
       for (const d of recordsOf.get(s)!) docsOf.add(d);
     }
-    const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length);
+    const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
     const name = ranked[0]![0];
-    people.push({
-      slug: slugOf(name),
-      name,
-      variants: ranked.slice(1).map((x) => x[0]),
-      records: [...docsOf].sort((a, b) => a - b).map((d) => [docs[d]!.id, docs[d]!.reference, docs[d]!.title]),
-    });
+    people.push({ slug: slugOf(name), name, variants: ranked.slice(1).map((x) => x[0]), docs: [...docsOf].sort((a, b) => a - b) });
   }
   const chunkCount = Math.max(1, Math.ceil(people.length / PEOPLE_PER_CHUNK));
   const chunks: PersonEntry[][] = Array.from({ length: chunkCount }, () => []);
-  // Every spelling's slug points at its person, so /api/people/leon-helfand finds Leon Helfland.
+  // Canonical slugs first, so a spelling that is also someone's canonical name never hides them.
+  const placed = new Set<string>();
   for (const person of people) {
-    const aliases = new Set([person.slug, ...person.variants.map(slugOf)]);
-    for (const slug of aliases) chunks[shardOf(slug, chunkCount)]!.push(slug === person.slug ? person : { ...person, slug });
+    if (placed.has(person.slug)) continue;
+    placed.add(person.slug);
+    chunks[shardOf(person.slug, chunkCount)]!.push(person);
+  }
+  // Every other spelling's slug points at its person, so /api/people/leon-helfand finds Leon Helfland.
+  for (const person of people) {
+    for (const v of person.variants) {
+      const slug = slugOf(v);
+      if (placed.has(slug)) continue;
+      placed.add(slug);
+      chunks[shardOf(slug, chunkCount)]!.push({ slug, see: person.slug });
+    }
   }
   return chunks.map((c, i) => out.addJson("search/people", String(i), c));
 }

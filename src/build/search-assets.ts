@@ -27,7 +27,7 @@ import {
 } from "../shared/search-config";
 import type { StoredRecord } from "../shared/manifest";
 import type { AssetWriter } from "./content-hash";
-import type { CatalogueLayout } from "./catalogue-assets";
+import { hashOfPath, type CatalogueLayout } from "./catalogue-assets";
 import { buildSuggest } from "./suggest-assets";
 import { buildRelated } from "./related-records";
 import { buildPeople } from "./people-assets";
@@ -159,11 +159,11 @@ function writeShard(
   const bucketCount = Math.max(1, Math.ceil(bucketBytes / CHUNKING.bucketTargetBytes));
   const buckets: Array<typeof bucketed> = Array.from({ length: bucketCount }, () => []);
   for (const item of bucketed) buckets[fnv1a32(item[0]) % bucketCount]!.push(item);
-  const bucketPaths = buckets.map((items, b) => {
+  const bucketHashes = buckets.map((items, b) => {
     const text = JSON.stringify(chunkOf(items));
     bytes += text.length;
-    return out.add(dir, String(b), "json", text);
-  });
+    return hashOfPath(out.add(dir, String(b), "json", text));
+  }).join("");
 
   const m = end - start;
   // Uint32 column first, so every view stays aligned to its element size.
@@ -182,7 +182,7 @@ function writeShard(
     series[i] = seriesIndex.get(r.series)!;
   }
   const filters = out.add(withDf ? `search/s${k}` : "search", "filters", "bin", new Uint8Array(cols));
-  return { start, end, buckets: bucketPaths, solo, filters, bytes };
+  return { start, end, dir: `/${dir}`, buckets: bucketHashes, bucketCount, solo, filters, bytes };
 }
 
 /** Drops trailing empty slots, as FlexSearch's own export would not have them. */

@@ -26,6 +26,35 @@ export const IsoDateSchema = z.string().regex(ISO_DATE, "expected an ISO date YY
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }, "not a real calendar date");
 
+/**
+ * Record ids. A record's id is its reference's key, `referenceToId(reference)`,
+ * so a reference names its record. Some archives file distinct items under one
+ * reference (NAA "A6119, 141" is two people's files, told apart by barcode;
+ * Discovery lists several entries as ADM 54/334). The ingest gives one of them
+ * the bare key and each other one `<key>-<item key>`, e.g. `a-6119-141-b1140156`
+ * or `adm-54-334-c6321122`.
+ *
+ * An item key is one segment that starts with a letter and contains a digit:
+ * `b` + an NAA barcode, a Discovery id lowercased (`c6321122`). referenceToId
+ * only ever yields runs of all letters or all digits, so an id ending in such
+ * a segment can never be some other reference's bare key, and the reference
+ * key plus item key pins down one item.
+ */
+export const ITEM_KEY = /^[a-z][a-z0-9]*\d[a-z0-9]*$/;
+
+/** The id of the item `itemKey` filed under `reference`, for all but the one that keeps the bare key. */
+export function itemId(reference: string, itemKey: string): string {
+  return `${referenceToId(reference)}-${itemKey}`;
+}
+
+/** The item key an id carries after its reference key, or null for a bare id (or an id not of this reference). */
+export function itemKeyOfId(id: string, reference: string): string | null {
+  const base = referenceToId(reference);
+  if (!id.startsWith(`${base}-`)) return null;
+  const key = id.slice(base.length + 1);
+  return ITEM_KEY.test(key) ? key : null;
+}
+
 const text = z.string().trim();
 const textList = z.array(z.string().trim().min(1));
 
@@ -50,8 +79,13 @@ export const RecordSchema = z
   })
   .loose()
   .superRefine((r, ctx) => {
-    if (r.id !== referenceToId(r.reference)) {
-      ctx.addIssue({ code: "custom", path: ["id"], message: `id "${r.id}" is not derived from reference "${r.reference}" (expected "${referenceToId(r.reference)}")` });
+    const base = referenceToId(r.reference);
+    if (r.id !== base && itemKeyOfId(r.id, r.reference) === null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["id"],
+        message: `id "${r.id}" is not derived from reference "${r.reference}" (expected "${base}", or "${base}-" plus an item key such as "b1140156" for one of several items sharing the reference)`,
+      });
     }
     if (r.startDate && r.endDate && r.startDate > r.endDate) {
       ctx.addIssue({ code: "custom", path: ["endDate"], message: `endDate ${r.endDate} is before startDate ${r.startDate}` });

@@ -6,7 +6,7 @@
  */
 
 /** Bumped when the meaning of index chunks changes. */
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 /**
  * FlexSearch options. Dossier tokenises and folds text itself (the variant,
@@ -77,8 +77,11 @@ export interface SearchShardManifest {
   /** Doc numbers `[start, end)` this shard indexes; postings hold global doc numbers. */
   start: number;
   end: number;
-  /** Term buckets: a term's chunk is `buckets[fnv1a32(term) % buckets.length]`, unless it is solo. */
-  buckets: string[];
+  /** Folder of this shard's term chunks. */
+  dir: string;
+  /** Term buckets: a term's chunk is bucket `fnv1a32(term) % bucketCount`, unless it is solo; fixed-width content hashes, concatenated. */
+  buckets: string;
+  bucketCount: number;
   /** Very common terms, each in a chunk of its own so they never bloat a bucket. */
   solo: Record<string, string>;
   /** Binary columns for docs `start..end`: Uint32 catalogue order, Int16 start year, Int16 end year (0 = unknown), Uint16 series index. */

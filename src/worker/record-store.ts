@@ -4,7 +4,7 @@
  * constructor argument, so it can be tested alone.
  */
 import type { CatalogueRecord } from "../shared/record";
-import type { Manifest, SeriesEntry, StoredRecord } from "../shared/manifest";
+import { recordShardPath, type Manifest, type SeriesEntry, type StoredRecord } from "../shared/manifest";
 import { shardOf } from "../shared/hash";
 import { compareReferences, parseReferenceRange, referenceRuns, referenceToId, MAX_RANGE_SPAN } from "../shared/reference";
 import type { AssetStore } from "./asset-store";
@@ -13,7 +13,14 @@ import levenshtein from "talisman/metrics/levenshtein.js";
 
 export type SeriesListing = { series: string; total: number; offset: number; limit: number; items: Array<{ id: string; reference: string }> };
 
+/** Catalogue order, and among items sharing a reference the bare id first, then by item key. */
+function catalogueOrder(a: CatalogueRecord, b: CatalogueRecord): number {
+  return compareReferences(a.reference, b.reference) || compareReferences(a.id, b.id);
+}
+
 export class RecordStore {
+  private seriesByLength: { manifest: Manifest; list: SeriesEntry[] } | null = null;
+
   constructor(private readonly assets: AssetStore) {}
 
   manifest(): Promise<Manifest> {
@@ -24,7 +31,7 @@ export class RecordStore {
   async stored(id: string): Promise<StoredRecord<CatalogueRecord> | null> {
     const m = await this.assets.manifest();
     const shard = shardOf(id, m.recordShards.count);
-    const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(m.recordShards.paths[shard]!);
+    const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(recordShardPath(m, shard));
     return items.find((x) => x.record.id === id) ?? null;
   }
 
@@ -49,30 +56,77 @@ export class RecordStore {
         const mid = (lo + hi + 1) >> 1;
         if (starts[mid]! <= doc) lo = mid; else hi = mid - 1;
       }
-      const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(m.recordShards.paths[lo]!);
+      const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(recordShardPath(m, lo));
       return items[doc - starts[lo]!]!.record;
     }));
   }
 
   /**
-   * Records for a loose reference or a range. Throws a 404 ApiError with the
-   * nearest existing references when nothing matches.
+   * Records for a loose reference or a range, in catalogue order. A reference
+   * may name several distinct items (NAA files two people under "A6119, 141";
+   * the build gives all but one an id with an item key), so this returns
+   * every one. Throws a 404 ApiError with the nearest existing references
+   * when nothing matches.
    */
   async lookup(ref: string): Promise<CatalogueRecord[]> {
     const range = parseReferenceRange(ref);
+    let found: CatalogueRecord[] = [];
     if (range) {
       if (range.to - range.from + 1 > MAX_RANGE_SPAN) {
         throw new ApiError(400, "bad_request", `lookup: the range ${range.from}-${range.to} spans more than ${MAX_RANGE_SPAN} references`);
       }
       const ids = await this.idsInRange(range.prefix, range.from, range.to);
-      const found = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is CatalogueRecord => r !== null);
-      if (found.length) return found;
+      found = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is CatalogueRecord => r !== null);
     } else {
-      const id = referenceToId(ref);
-      const one = id ? await this.get(id) : null;
-      if (one) return [one];
+      const key = referenceToId(ref);
+      if (key) found = await this.itemsOfKey(key);
     }
+    if (found.length) return found.sort(catalogueOrder);
     throw new ApiError(404, "not_found", `lookup: no record has the reference "${ref}"`, { suggestions: await this.nearest(ref) });
+  }
+
+  /**
+   * Every record whose reference has the key `key`. The bare id is read
+   * straight from its shard; the series page that would list the reference
+   * tells whether other items share it.
+   */
+  private async itemsOfKey(key: string): Promise<CatalogueRecord[]> {
+    const [one, listed] = await Promise.all([this.get(key), this.listedUnder(key)]);
+    const others = (listed ?? []).filter((id) => id !== key);
+    if (others.length === 0) return one ? [one] : [];
+    const rest = (await Promise.all(others.map((id) => this.get(id)))).filter((r): r is CatalogueRecord => r !== null);
+    return one ? [one, ...rest] : rest;
+  }
+
+  /**
+   * Ids of the series page entries whose reference has the key `key`, or null
+   * when no series key prefixes it (a JFK number is filed under "JFK", so
+   * only its shard can say whether it exists).
+   */
+  private async listedUnder(key: string): Promise<string[] | null> {
+    const entry = await this.seriesOfKey(key);
+    if (!entry) return null;
+    // References with one key sort together, but may straddle a page break:
+    // start at the last page beginning before the key, end at the last beginning at it.
+    const last = entry.pages.findLastIndex((pg) => compareReferences(pg.first, key) <= 0);
+    if (last < 0) return [];
+    const first = Math.max(0, entry.pages.findLastIndex((pg) => compareReferences(pg.first, key) < 0));
+    const ids: string[] = [];
+    for (let p = first; p <= last; p++) {
+      for (const [id, reference] of await this.assets.json<Array<[string, string]>>(entry.pages[p]!.path)) {
+        if (referenceToId(reference) === key) ids.push(id);
+      }
+    }
+    return ids;
+  }
+
+  /** The series with the longest key that is `key` or a prefix of it ending at a run boundary. */
+  private async seriesOfKey(key: string): Promise<SeriesEntry | undefined> {
+    const m = await this.assets.manifest();
+    if (this.seriesByLength?.manifest !== m) {
+      this.seriesByLength = { manifest: m, list: [...m.series].sort((a, b) => b.key.length - a.key.length) };
+    }
+    return this.seriesByLength.list.find((s) => key === s.key || key.startsWith(s.key + "-"));
   }
 
   /** The series whose key is `key` (e.g. `kv-2`), or null. */
@@ -102,15 +156,16 @@ export class RecordStore {
   }
 
   private async idsInRange(prefix: string, from: number, to: number): Promise<string[]> {
-    const m = await this.assets.manifest();
     // The range's prefix is a series key ("kv-2") or a series key plus more runs.
-    const entry = [...m.series].sort((a, b) => b.key.length - a.key.length).find((s) => prefix === s.key || prefix.startsWith(s.key + "-"));
+    const entry = await this.seriesOfKey(prefix);
     if (!entry) return [];
     const ids: string[] = [];
     for (const page of entry.pages) {
-      for (const [id] of await this.assets.json<Array<[string, string]>>(page.path)) {
-        if (!id.startsWith(prefix + "-")) continue;
-        const last = id.slice(prefix.length + 1);
+      for (const [id, reference] of await this.assets.json<Array<[string, string]>>(page.path)) {
+        // By the reference's key, not the id: a second item under one reference has an id with an item key after it.
+        const key = referenceToId(reference);
+        if (!key.startsWith(prefix + "-")) continue;
+        const last = key.slice(prefix.length + 1);
         if (/^\d+$/.test(last) && Number(last) >= from && Number(last) <= to) ids.push(id);
       }
     }
@@ -121,7 +176,7 @@ export class RecordStore {
   async nearest(ref: string, count = 5): Promise<string[]> {
     const m = await this.assets.manifest();
     const key = referenceToId(ref);
-    const entry = [...m.series].sort((a, b) => b.key.length - a.key.length).find((s) => key.startsWith(s.key + "-") || key === s.key);
+    const entry = await this.seriesOfKey(key);
     if (!entry) {
       return m.series.map((s) => ({ s, d: levenshtein(key.slice(0, s.key.length + 2), s.key) })).sort((a, b) => a.d - b.d).slice(0, count).map((x) => x.s.pages[0]?.first ?? x.s.name);
     }
@@ -135,8 +190,10 @@ export class RecordStore {
       const page = entry.pages[q];
       if (page) for (const [, reference] of await this.assets.json<Array<[string, string]>>(page.path)) candidates.push(reference);
     }
+    // Distinct items sharing a reference would otherwise suggest it more than once.
+    const unique = [...new Set(candidates)];
     const lastNumber = (r: string) => Number(referenceRuns(r).filter((x) => /^\d+$/.test(x)).at(-1) ?? NaN);
     const score = (r: string) => (Number.isFinite(num) && Number.isFinite(lastNumber(r)) ? Math.abs(lastNumber(r) - num) : levenshtein(referenceToId(r), key));
-    return candidates.map((r) => ({ r, d: score(r) })).sort((a, b) => a.d - b.d || compareReferences(a.r, b.r)).slice(0, count).map((x) => x.r);
+    return unique.map((r) => ({ r, d: score(r) })).sort((a, b) => a.d - b.d || compareReferences(a.r, b.r)).slice(0, count).map((x) => x.r);
   }
 }

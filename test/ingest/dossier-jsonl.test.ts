@@ -69,6 +69,24 @@ describe("Dossier/Discovery-shaped JSON Lines", () => {
     expect(rejectAt(9)!.reason).toContain("kv-2-1250");
   });
 
+  it("accepts an id with an item key after the reference's key, as a Dossier export of a shared reference carries", () => {
+    const line = { id: "a-6119-141-b1140156", reference: "A6119, 141", title: "PARKINSON, David", description: "", barcode: "1140156" };
+    const out = ingestText(JSON.stringify(line), FILE);
+    expect(out.records.map((r) => r.id)).toEqual(["a-6119-141-b1140156"]);
+  });
+
+  it("rejects an id whose tail is another reference's runs rather than an item key", () => {
+    const line = { id: "a-6119-141-1140156", reference: "A6119, 141", title: "PARKINSON, David", description: "" };
+    expect(ingestText(JSON.stringify(line), FILE).rejects[0]).toMatchObject({ field: "id" });
+  });
+
+  it("rejects an itemKey with nothing to tell the item apart by", () => {
+    const line = { reference: "A6119, 141", title: "PARKINSON, David", description: "", itemKey: "--" };
+    const out = ingestText(JSON.stringify(line), FILE);
+    expect(out.rejects[0]).toMatchObject({ field: "itemKey" });
+    expect(out.records).toEqual([]);
+  });
+
   it("skips blank lines and accounts for every other line as a record or a reject", () => {
     const nonBlank = kv.split("\n").filter((l) => l.trim() !== "").length;
     expect(result.records.length + result.rejects.length).toBe(nonBlank);

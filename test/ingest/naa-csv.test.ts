@@ -79,7 +79,7 @@ describe("NAA RecordSearch CSV", () => {
     expect(reject.reason).toContain("1950 is before start_date 1960");
   });
 
-  it("keeps both rows that share a series and control symbol, for the merge step to combine", () => {
+  it("keeps both rows that share a series and control symbol, for the merge step to tell apart by barcode", () => {
     expect(byRef("A6119, 141").map((r) => r.barcode)).toEqual(["276682", "1140156"]);
   });
 

@@ -2,12 +2,14 @@
  * JSON Lines of catalogue entries: Discovery-flavoured lines as in the tna-kv
  * corpus (citableReference, sourceUrl, …) and lines already in Dossier's own
  * record shape (reference, id, source). Fields beyond the record model ride
- * along as extras.
+ * along as extras; an `itemKey` among them tells apart distinct items that
+ * share a reference (see mergeDuplicates).
  */
 import {
-  cleanExtra, cleanList, cleanOrNull, cleanText, coveringYears, idOf, isObject, quote, readIsoish, RECORD_KEYS,
+  cleanExtra, cleanList, cleanOrNull, cleanText, coveringYears, idOf, isObject, itemKeyFrom, quote, readIsoish, RECORD_KEYS,
   reject, seriesOfReference, titleFromText, validateRecord, type JsonObject, type ParseOutput, type ParsedRecord,
 } from "./normalise";
+import { itemKeyOfId } from "../../shared/record";
 
 const MODULE = "dossier-jsonl";
 /** Source keys this parser maps onto record fields, so they are not copied again as extras. */
@@ -63,9 +65,16 @@ export function parseDossierJsonl(text: string, file: string): ParseOutput {
       bad(referenceField, `${referenceField} is ${o[referenceField] === undefined ? "missing" : `empty (${quote(o[referenceField])})`}; title ${quote(o.title)}`);
       continue;
     }
-    const id = idOf(reference);
-    if (o.id !== undefined && o.id !== null && cleanText(o.id) !== id) {
-      bad("id", `${reference}: id ${quote(o.id)} does not match the reference (expected "${id}")`);
+    const base = idOf(reference);
+    const given = cleanText(o.id);
+    // A Dossier export read back carries `<key>-<item key>` ids for items sharing a reference; the merge re-derives them.
+    if (given && given !== base && itemKeyOfId(given, reference) === null) {
+      bad("id", `${reference}: id ${quote(o.id)} does not match the reference (expected "${base}", or "${base}-" plus an item key)`);
+      continue;
+    }
+    const id = given || base;
+    if (o.itemKey !== undefined && o.itemKey !== null && itemKeyFrom(o.itemKey, "k") === null) {
+      bad("itemKey", `${reference}: itemKey ${quote(o.itemKey)} has no letters or digits to tell the item apart by`);
       continue;
     }
 

@@ -7,17 +7,19 @@
  *
  * @example
  * const { records, rejects, origins } = ingestText(text, "naa-asio/A6119.csv");
- * const { records: merged, merges } = mergeDuplicates(records.map((record, i) => ({ record, origin: origins[i]! })));
+ * const { records: merged, merges, distinct } = mergeDuplicates(records.map((record, i) => ({ record, origin: origins[i]! })));
  */
-import { LIST_FIELDS, type CatalogueRecord } from "../../shared/record";
+import { itemId, itemKeyOfId, LIST_FIELDS, type CatalogueRecord } from "../../shared/record";
+import { compareReferences, referenceToId } from "../../shared/reference";
 import { readCsvHeader } from "./csv";
 import { isDiscoveryValue, parseDiscoveryJson } from "./discovery-json";
 import { isDossierLine, parseDossierJsonl } from "./dossier-jsonl";
 import { isJfkHeader, parseJfkCsv } from "./jfk-csv";
 import { isNaaHeader, parseNaaCsv } from "./naa-csv";
-import { isObject, type IngestReject, type JsonObject, type ParseOutput } from "./normalise";
+import { isObject, itemKeyFrom, type IngestReject, type JsonObject, type ParseOutput } from "./normalise";
 
 export type { IngestReject } from "./normalise";
+export { itemKeyFrom } from "./normalise";
 
 export type SourceFormat = "dossier-jsonl" | "discovery-json" | "naa-csv" | "jfk-csv";
 
@@ -38,10 +40,22 @@ export interface MergeReport {
    * Descriptive fields (title, description, series, department, dates) where
    * a later duplicate had a different non-empty value that was dropped in
    * favour of the first. Present only when there were any: these merges
-   * deserve a look, since the "duplicates" may be distinct items that share a
-   * reference.
+   * deserve a look, since where a side had no item key to tell them apart the
+   * "duplicates" may be distinct items that share a reference.
    */
   conflicts?: string[];
+}
+
+/**
+ * Distinct items that share one reference (different NAA barcodes or
+ * Discovery ids under the same citation), kept as separate records. A build
+ * should say so: a lookup of the reference returns them all, and a reader
+ * citing it needs the item id to say which one.
+ */
+export interface DistinctItemsReport {
+  reference: string;
+  /** The item with the bare id first, then by item key. */
+  items: Array<{ id: string; itemKey: string; title: string; sources: string[] }>;
 }
 
 // ---------------------------------------------------------------------------
@@ -218,41 +232,107 @@ function fold(a: JsonObject, b: JsonObject): string[] {
 }
 
 /**
- * Merges records that share an id (the same canonical reference), in and
- * across files. The first record of a group is the base: its source and
- * non-empty scalars win, empty scalars are filled from later duplicates, list
- * fields are unioned, and later duplicates' source URLs are kept in
+ * The source's own key for the item a record describes, or null when the
+ * source has none and the reference is all there is to go on: an explicit
+ * `itemKey` (Dossier JSON Lines), the NAA barcode (RecordSearch's real item
+ * key; a series and control symbol may be shared), the Discovery id, or the
+ * item key already in a disambiguated id (a Dossier export read back in).
+ * JFK record numbers are themselves unique, so JFK rows have none.
+ */
+export function itemKeyOf(record: CatalogueRecord): string | null {
+  const r = record as JsonObject;
+  return itemKeyFrom(r.itemKey, "k") ?? itemKeyFrom(r.barcode, "b") ?? itemKeyFrom(r.discoveryId, "d") ?? itemKeyOfId(record.id, record.reference);
+}
+
+/** Lowest first: letters alphabetically, numbers numerically (b276682 before b1140156). */
+function compareItemKeys(a: string, b: string): number {
+  return compareReferences(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * Merges records that describe the same item, in and across files. Records
+ * are the same item when their references share a key (`referenceToId`) and
+ * their item keys (`itemKeyOf`) are equal or at least one has none; the same
+ * reference with different item keys is distinct items, kept apart and listed
+ * in `distinct`.
+ *
+ * Of the distinct items under one reference, the one with the lowest item key
+ * keeps the bare id and each other one gets `<reference key>-<item key>`
+ * (`itemId`). The lowest key rather than the first seen, so ids do not depend
+ * on file or row order (exports get re-sorted, files renamed) and a rebuild of
+ * the same items always serves them at the same URLs; the lowest NAA barcode or
+ * Discovery id is also the earliest registered item, the one most likely to
+ * have been cited by the bare reference already. A record without an item key
+ * joins that bare-id item, since the reference is all it can be matched on.
+ *
+ * Within an item the first record is the base: its source and non-empty
+ * scalars win, empty scalars are filled from later duplicates, list fields
+ * are unioned, and later duplicates' source URLs are kept in
  * `additionalSourceUrls`. Output keeps first-seen order.
  */
-export function mergeDuplicates(records: Array<{ record: CatalogueRecord; origin: string }>): { records: CatalogueRecord[]; merges: MergeReport[] } {
-  const seen = new Map<string, number>();
-  for (const { record } of records) seen.set(record.id, (seen.get(record.id) ?? 0) + 1);
-  // Unique records (the vast majority) pass through as they are; only duplicates are copied and folded.
-  const groups = new Map<string, { merged: JsonObject; sources: string[]; conflicts: Set<string> }>();
+export function mergeDuplicates(records: Array<{ record: CatalogueRecord; origin: string }>): {
+  records: CatalogueRecord[];
+  merges: MergeReport[];
+  distinct: DistinctItemsReport[];
+} {
+  const refKeys = records.map(({ record }) => referenceToId(record.reference));
+  const perRef = new Map<string, number>();
+  for (const key of refKeys) perRef.set(key, (perRef.get(key) ?? 0) + 1);
+  // Item keys only matter where a reference repeats; the vast majority do not.
+  const itemKeys = records.map(({ record }, i) => (perRef.get(refKeys[i]!)! > 1 ? itemKeyOf(record) : null));
+  const lowestKey = new Map<string, string>();
+  itemKeys.forEach((k, i) => {
+    if (k === null) return;
+    const cur = lowestKey.get(refKeys[i]!);
+    if (cur === undefined || compareItemKeys(k, cur) < 0) lowestKey.set(refKeys[i]!, k);
+  });
+
+  // Unique records pass through as they are; only records sharing a reference are copied and folded.
+  const groups = new Map<string, { merged: JsonObject; sources: string[]; conflicts: Set<string>; itemKey: string | null; refKey: string }>();
   const out: Array<CatalogueRecord | string> = [];
-  for (const { record, origin } of records) {
-    if (seen.get(record.id) === 1) {
-      out.push(record);
-      continue;
+  records.forEach(({ record, origin }, i) => {
+    const refKey = refKeys[i]!;
+    if (perRef.get(refKey) === 1) {
+      out.push(record.id === refKey ? record : { ...record, id: refKey });
+      return;
     }
-    const group = groups.get(record.id);
+    const lowest = lowestKey.get(refKey) ?? null;
+    const itemKey = itemKeys[i] ?? lowest;
+    const id = itemKey === null || itemKey === lowest ? refKey : itemId(record.reference, itemKey);
+    const group = groups.get(id);
     if (!group) {
-      groups.set(record.id, { merged: { ...record }, sources: [origin], conflicts: new Set() });
-      out.push(record.id);
-      continue;
+      groups.set(id, { merged: { ...record, id }, sources: [origin], conflicts: new Set(), itemKey, refKey });
+      out.push(id);
+      return;
     }
     group.sources.push(origin);
     for (const c of fold(group.merged, record as JsonObject)) group.conflicts.add(c);
-  }
+  });
+
   const merges: MergeReport[] = [];
-  for (const [id, { merged, sources, conflicts }] of groups) {
-    const report: MergeReport = { id, reference: merged.reference as string, sources };
-    if (conflicts.size > 0) report.conflicts = [...conflicts];
-    merges.push(report);
+  const byRef = new Map<string, DistinctItemsReport>();
+  for (const [id, { merged, sources, conflicts, itemKey, refKey }] of groups) {
+    if (sources.length > 1) {
+      const report: MergeReport = { id, reference: merged.reference as string, sources };
+      if (conflicts.size > 0) report.conflicts = [...conflicts];
+      merges.push(report);
+    }
+    let entry = byRef.get(refKey);
+    if (!entry) byRef.set(refKey, (entry = { reference: merged.reference as string, items: [] }));
+    // Every item of a reference with several has a key: keyless records join the lowest-keyed one.
+    entry.items.push({ id, itemKey: itemKey ?? "", title: merged.title as string, sources });
+  }
+  const distinct: DistinctItemsReport[] = [];
+  for (const entry of byRef.values()) {
+    if (entry.items.length < 2) continue;
+    // The bare id (lowest key) first, then by key, whatever order the files listed them in.
+    entry.items.sort((a, b) => compareItemKeys(a.itemKey, b.itemKey));
+    distinct.push(entry);
   }
   return {
     records: out.map((r) => (typeof r === "string" ? (groups.get(r)!.merged as CatalogueRecord) : r)),
     merges,
+    distinct,
   };
 }
 
@@ -275,6 +355,7 @@ export function ingestFiles(files: Array<{ file: string; text: string }>): {
   records: CatalogueRecord[];
   rejects: IngestReject[];
   merges: MergeReport[];
+  distinct: DistinctItemsReport[];
   files: FileSummary[];
   skipped: IngestReject[];
 } {
@@ -289,6 +370,6 @@ export function ingestFiles(files: Array<{ file: string; text: string }>): {
     result.records.forEach((record, i) => all.push({ record, origin: result.origins[i]! }));
     summaries.push({ file, format: result.format, records: result.records.length, rejects: result.format === null ? 0 : result.rejects.length });
   }
-  const { records, merges } = mergeDuplicates(all);
-  return { records, rejects, merges, files: summaries, skipped };
+  const { records, merges, distinct } = mergeDuplicates(all);
+  return { records, rejects, merges, distinct, files: summaries, skipped };
 }

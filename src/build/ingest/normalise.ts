@@ -3,7 +3,7 @@
  * reading and record validation. Pure (no fs, no `node:`), so the same code
  * runs in the Node build and inside workerd tests.
  */
-import { RecordSchema, type CatalogueRecord } from "../../shared/record";
+import { ITEM_KEY, RecordSchema, type CatalogueRecord } from "../../shared/record";
 import { referenceToId } from "../../shared/reference";
 
 export interface IngestReject {
@@ -353,6 +353,19 @@ export function validateRecord(
 
 /** The id a record must carry for its reference (re-exported so parsers need one import). */
 export const idOf = referenceToId;
+
+/**
+ * A source's own item key (barcode, Discovery id) in the form ids use (see
+ * ITEM_KEY in shared/record): lowercased, punctuation dropped, with `tag` in
+ * front when it would not read as an item key alone (NAA barcodes are bare
+ * digits). Null when even that does not make one.
+ */
+export function itemKeyFrom(raw: unknown, tag: string): string | null {
+  const s = cleanText(raw).toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (!s) return null;
+  if (ITEM_KEY.test(s)) return s;
+  return ITEM_KEY.test(tag + s) ? tag + s : null;
+}
 
 /** Builds a reject with the module prefix every message carries. */
 export function reject(file: string, line: number, module: string, field: string, detail: string): IngestReject {

@@ -7,25 +7,39 @@ import { errorResponses, json } from "../openapi-common";
 import { shardOf } from "../../shared/hash";
 import type { SearchManifest } from "../../shared/search-config";
 import { SuggestService } from "../search/suggest-service";
+import type { AssetStore } from "../asset-store";
+import type { RecordStore } from "../record-store";
 
 export const peopleRoutes = new OpenAPIHono<AppEnv>();
 
-interface PersonEntry { slug: string; name: string; variants: string[]; records: Array<[string, string, string]> }
+type PersonEntry = { slug: string; name: string; variants: string[]; docs: number[] } | { slug: string; see: string };
+type Person = Extract<PersonEntry, { docs: number[] }>;
+
+/** Files listed per person; `total` says how many there are in all. */
+const RECORDS_PER_PERSON = 200;
 
 const Person = z.object({
   slug: z.string(), name: z.string(), variants: z.array(z.string()),
+  total: z.number(),
   records: z.array(z.object({ id: z.string(), reference: z.string(), title: z.string() })),
 }).openapi("Person");
 
-function present(p: PersonEntry) {
-  return { slug: p.slug, name: p.name, variants: p.variants, records: p.records.map(([id, reference, title]) => ({ id, reference, title })) };
+async function present(records: RecordStore, p: Person) {
+  const shown = await records.byDocs(p.docs.slice(0, RECORDS_PER_PERSON));
+  return { slug: p.slug, name: p.name, variants: p.variants, total: p.docs.length, records: shown.map((r) => ({ id: r.id, reference: r.reference, title: r.title })) };
 }
 
-async function personBySlug(c: { get(k: "assets"): import("../asset-store").AssetStore }, slug: string): Promise<PersonEntry | null> {
-  const assets = c.get("assets");
+/** The person filed under a slug, following a spelling's pointer to its canonical entry. */
+async function personBySlug(assets: AssetStore, slug: string): Promise<Person | null> {
   const meta = (await assets.manifest()).search as SearchManifest;
-  const chunk = await assets.json<PersonEntry[]>(meta.people[shardOf(slug, meta.people.length)]!);
-  return chunk.find((p) => p.slug === slug) ?? null;
+  const read = async (s: string) => (await assets.json<PersonEntry[]>(meta.people[shardOf(s, meta.people.length)]!)).find((p) => p.slug === s) ?? null;
+  const entry = await read(slug);
+  if (!entry) return null;
+  if ("see" in entry) {
+    const target = await read(entry.see);
+    return target && "docs" in target ? target : null;
+  }
+  return entry;
 }
 
 peopleRoutes.openapi(
@@ -37,14 +51,14 @@ peopleRoutes.openapi(
   async (c) => {
     const { q, limit } = c.req.valid("query");
     const found = await new SuggestService(c.get("assets")).suggest(q, limit * 3, new Set(["person"]));
-    const people: PersonEntry[] = [];
+    const people: Person[] = [];
     const seen = new Set<string>();
     for (const s of found) {
-      const p = s.slug ? await personBySlug(c, s.slug) : null;
+      const p = s.slug ? await personBySlug(c.get("assets"), s.slug) : null;
       if (p && !seen.has(p.name)) { seen.add(p.name); people.push(p); }
       if (people.length >= limit) break;
     }
-    return c.json({ people: people.map(present) }, 200);
+    return c.json({ people: await Promise.all(people.map((p) => present(c.get("records"), p))) }, 200);
   },
 );
 
@@ -56,8 +70,8 @@ peopleRoutes.openapi(
   }),
   async (c) => {
     const { slug } = c.req.valid("param");
-    const p = await personBySlug(c, slug.toLowerCase());
+    const p = await personBySlug(c.get("assets"), slug.toLowerCase());
     if (!p) throw new ApiError(404, "not_found", `people: nobody is filed under "${slug}"`);
-    return c.json({ person: present(p) }, 200);
+    return c.json({ person: await present(c.get("records"), p) }, 200);
   },
 );

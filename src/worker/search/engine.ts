@@ -218,67 +218,6 @@ async function typoAlternatives(lexicon: SearchLexicon, w: string, mode: MatchMo
   }));
 }
 
-interface TermHits { score: number; field: FieldName; slot: number }
-
-/**
- * Per-doc score of one term over the given fields, with its best (field, slot)
- * for proximity. Each field contributes weight × idf within that field ×
- * position factor, BM25F-style: a word rare in titles counts for more there
- * even if descriptions use it often. Document frequencies are the
- * catalogue's own in a sharded index, so shards agree.
- */
-function termScores(p: TermPostings, fields: FieldName[], n: number, restrict?: FieldName[]): Map<number, TermHits> {
-  const out = new Map<number, TermHits>();
-  for (const f of fields) {
-    if (restrict && !restrict.includes(f)) continue;
-    const slots = p.fields[f];
-    if (!slots) continue;
-    let df = p.df?.[f] ?? 0;
-    if (!df) for (const list of slots) if (list) df += list.length;
-    const w = FIELDS[f].weight * Math.log(1 + n / df);
-    for (let s = 0; s < slots.length; s++) {
-      const list = slots[s];
-      if (!list) continue;
-      const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
-      for (const doc of list) {
-        const cur = out.get(doc);
-        if (cur) {
-          cur.score += add;
-          if (FIELDS[f].weight > FIELDS[cur.field].weight) { cur.field = f; cur.slot = s; }
-        } else out.set(doc, { score: add, field: f, slot: s });
-      }
-    }
-  }
-  return out;
-}
-
-interface UnitHit { score: number; rule: MatchRule; label: string; field: FieldName; slot: number }
-
-async function unitScores(index: SearchIndex, unit: QueryUnit, n: number): Promise<Map<number, UnitHit>> {
-  const best = new Map<number, UnitHit>();
-  const postings = await Promise.all(unit.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term)))));
-  unit.alternatives.forEach((alt, ai) => {
-    let combined: Map<number, TermHits> | null = null;
-    alt.terms.forEach((t, ti) => {
-      const scores = termScores(postings[ai]![ti]!, t.fields, n, unit.fields);
-      if (combined === null) { combined = scores; return; }
-      const next = new Map<number, TermHits>();
-      for (const [doc, h] of combined as Map<number, TermHits>) {
-        const o = scores.get(doc);
-        if (o) next.set(doc, { ...h, score: h.score + o.score });
-      }
-      combined = next;
-    });
-    if (!combined) return;
-    for (const [doc, h] of combined as Map<number, TermHits>) {
-      const s = h.score * alt.weight;
-      const cur = best.get(doc);
-      if (!cur || s > cur.score) best.set(doc, { score: s, rule: alt.rule, label: alt.label, field: h.field, slot: h.slot });
-    }
-  });
-  return best;
-}
-
 /** What one shard answers: its best hits, its share of the total and facets. */
 export interface ShardResult {
   total: number;
@@ -291,92 +230,249 @@ export interface ShardResult {
 /** Reads records by doc number, for phrase checks. */
 export type RecordTexts = (docs: number[]) => Promise<string[]>;
 
+const FIELD_INDEX = new Map<FieldName, number>(Object.keys(FIELDS).map((f, i) => [f as FieldName, i]));
+const FIELD_BY_INDEX = Object.keys(FIELDS) as FieldName[];
+
+/**
+ * Per-query scratch space for one shard, indexed by `doc - base`. Typed arrays
+ * and touched-lists instead of Maps: a common word touches most of a shard,
+ * and this is the hot loop of every search.
+ */
+class Scratch {
+  readonly alt: Float64Array;
+  readonly altCount: Uint8Array;
+  readonly altField: Uint8Array;
+  readonly altSlot: Uint8Array;
+  altTouched: number[] = [];
+
+  constructor(readonly size: number) {
+    this.alt = new Float64Array(size);
+    this.altCount = new Uint8Array(size);
+    this.altField = new Uint8Array(size);
+    this.altSlot = new Uint8Array(size);
+  }
+
+  clearAlt(): void {
+    for (const i of this.altTouched) { this.alt[i] = 0; this.altCount[i] = 0; }
+    this.altTouched = [];
+  }
+}
+
+/** Per-unit results kept for totals, proximity and `explain`. */
+interface UnitArrays {
+  score: Float64Array;
+  /** Index of the winning alternative, +1 (0 = no match). */
+  alt: Uint8Array;
+  field: Uint8Array;
+  slot: Uint8Array;
+  touched: number[];
+}
+
+/**
+ * Adds one term's score, over the given fields, into the alternative scratch.
+ * Each field contributes weight × idf within that field × position factor,
+ * BM25F-style: a word rare in titles counts for more there even if
+ * descriptions use it often. Document frequencies are the catalogue's own in
+ * a sharded index, so shards agree.
+ */
+function addTerm(p: TermPostings, fields: FieldName[], n: number, restrict: FieldName[] | undefined, base: number, x: Scratch, termNo: number): void {
+  for (const f of fields) {
+    if (restrict && !restrict.includes(f)) continue;
+    const slots = p.fields[f];
+    if (!slots) continue;
+    let df = p.df?.[f] ?? 0;
+    if (!df) for (const list of slots) if (list) df += list.length;
+    const w = FIELDS[f].weight * Math.log(1 + n / df);
+    const fi = FIELD_INDEX.get(f)!;
+    for (let s = 0; s < slots.length; s++) {
+      const list = slots[s];
+      if (!list) continue;
+      const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
+      for (let j = 0; j < list.length; j++) {
+        const i = list[j]! - base;
+        if (x.altCount[i] === termNo) {
+          // First field of this term for this doc: count the term once.
+          if (termNo === 0) x.altTouched.push(i);
+          x.altCount[i] = termNo + 1;
+          if (termNo === 0 || FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) { x.altField[i] = fi; x.altSlot[i] = s; }
+          x.alt[i]! += add;
+        } else if (x.altCount[i] === termNo + 1) {
+          x.alt[i]! += add;
+          if (FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) { x.altField[i] = fi; x.altSlot[i] = s; }
+        }
+      }
+    }
+  }
+}
+
+async function scoreUnit(index: SearchIndex, unit: QueryUnit, n: number, base: number, x: Scratch): Promise<UnitArrays> {
+  const u: UnitArrays = { score: new Float64Array(x.size), alt: new Uint8Array(x.size), field: new Uint8Array(x.size), slot: new Uint8Array(x.size), touched: [] };
+  const postings = await Promise.all(unit.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term)))));
+  unit.alternatives.forEach((alt, ai) => {
+    x.clearAlt();
+    alt.terms.forEach((t, ti) => addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti));
+    const need = alt.terms.length;
+    for (const i of x.altTouched) {
+      if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
+      const sc = x.alt[i]! * alt.weight;
+      if (u.alt[i] === 0) u.touched.push(i);
+      if (u.alt[i] === 0 || sc > u.score[i]!) { u.score[i] = sc; u.alt[i] = ai + 1; u.field[i] = x.altField[i]!; u.slot[i] = x.altSlot[i]!; }
+    }
+  });
+  x.clearAlt();
+  return u;
+}
+
+/** Keeps the best `k` of a stream under `better`, as a binary min-heap (worst on top). */
+class TopK {
+  private readonly heap: number[] = [];
+  constructor(private readonly k: number, private readonly better: (a: number, b: number) => boolean) {}
+
+  offer(i: number): void {
+    const h = this.heap;
+    if (h.length < this.k) {
+      h.push(i);
+      for (let c = h.length - 1; c > 0;) { const p = (c - 1) >> 1; if (this.better(h[p]!, h[c]!)) { [h[p], h[c]] = [h[c]!, h[p]!]; c = p; } else break; }
+    } else if (this.k > 0 && this.better(i, h[0]!)) {
+      h[0] = i;
+      for (let p = 0; ;) {
+        const l = 2 * p + 1, r = l + 1;
+        let w = p;
+        if (l < h.length && this.better(h[w]!, h[l]!)) w = l;
+        if (r < h.length && this.better(h[w]!, h[r]!)) w = r;
+        if (w === p) break;
+        [h[p], h[w]] = [h[w]!, h[p]!];
+        p = w;
+      }
+    }
+  }
+
+  /** Best first. */
+  sorted(): number[] {
+    return [...this.heap].sort((a, b) => (this.better(a, b) ? -1 : this.better(b, a) ? 1 : 0));
+  }
+}
+
 /** Scores a plan on one search shard: match, filter, facet, and keep the best `plan.keep`. */
 export async function scoreShard(index: SearchIndex, plan: QueryPlan, seriesNames: string[], recordTexts: RecordTexts): Promise<ShardResult> {
   const n = plan.docs;
   const cols = await index.filters();
-  const docs = new Map<number, ScoredDoc>();
-  const positions = new Map<number, Array<{ field: FieldName; slot: number }>>();
-  const entry = (doc: number) => {
-    let d = docs.get(doc);
-    if (!d) docs.set(doc, (d = { doc, score: 0, matched: 0, order: cols.order[doc - cols.base]!, parts: [] }));
-    return d;
-  };
+  const base = cols.base;
+  const size = cols.order.length;
+  const x = new Scratch(size);
+  const total = new Float64Array(size);
+  const matched = new Uint16Array(size);
+  const touched: number[] = [];
+  const touch = (i: number) => { if (matched[i] === 0 && total[i] === 0) touched.push(i); };
+
+  const units: UnitArrays[] = [];
   for (const unit of plan.units) {
-    for (const [doc, m] of await unitScores(index, unit, n)) {
-      const d = entry(doc);
-      d.score += m.score;
-      d.matched += 1;
-      if (plan.explain) d.parts.push({ unit: unit.text, rule: m.rule, via: m.label, score: round(m.score) });
-      (positions.get(doc) ?? positions.set(doc, []).get(doc)!).push({ field: m.field, slot: m.slot });
-    }
+    const u = await scoreUnit(index, unit, n, base, x);
+    units.push(u);
+    for (const i of u.touched) { touch(i); total[i]! += u.score[i]!; matched[i]!++; }
   }
-  if (plan.units.length > 1) {
-    for (const [doc, pos] of positions) {
+  const proximity = new Float64Array(units.length > 1 ? size : 0);
+  if (units.length > 1) {
+    for (const i of touched) {
+      if (matched[i]! < 2) continue;
       let close = 0;
-      for (let i = 0; i < pos.length; i++) for (let j = i + 1; j < pos.length; j++) if (pos[i]!.field === pos[j]!.field && Math.abs(pos[i]!.slot - pos[j]!.slot) <= 1) close++;
-      if (close) {
-        const d = docs.get(doc)!;
-        d.score += close * SEARCH_DEFAULTS.proximityBonus;
-        if (plan.explain) d.parts.push({ unit: "proximity", rule: "exact", via: `${close} close pair(s)`, score: round(close * SEARCH_DEFAULTS.proximityBonus) });
+      for (let a = 0; a < units.length; a++) {
+        if (!units[a]!.alt[i]) continue;
+        for (let b = a + 1; b < units.length; b++) {
+          if (units[b]!.alt[i] && units[a]!.field[i] === units[b]!.field[i] && Math.abs(units[a]!.slot[i]! - units[b]!.slot[i]!) <= 1) close++;
+        }
       }
+      proximity[i] = close * SEARCH_DEFAULTS.proximityBonus;
+      total[i]! += proximity[i]!;
     }
   }
-  for (const { id, ref } of plan.referenceIds) {
-    for (const list of (await index.postings(id)).fields.ref ?? []) {
+  const refHits = new Map<number, Array<{ id: string; ref: string }>>();
+  for (const r of plan.referenceIds) {
+    for (const list of (await index.postings(r.id)).fields.ref ?? []) {
       for (const doc of list ?? []) {
-        const d = entry(doc);
-        d.score += SEARCH_DEFAULTS.referenceBoost;
-        d.matched += 1;
-        if (plan.explain) d.parts.push({ unit: ref, rule: "exact", via: `reference ${id}`, score: SEARCH_DEFAULTS.referenceBoost });
+        const i = doc - base;
+        touch(i);
+        total[i]! += SEARCH_DEFAULTS.referenceBoost;
+        matched[i]!++;
+        (refHits.get(i) ?? refHits.set(i, []).get(i)!).push(r);
       }
     }
   }
 
   // Filters: series, explicit years, exclusions, the query's own years.
-  const seriesOk = plan.series.length ? new Set(plan.series.map((s) => seriesNames.indexOf(s)).filter((i) => i >= 0)) : null;
-  const overlaps = (doc: number, from?: number, to?: number) => {
-    const s = cols.start[doc - cols.base]!, e = cols.end[doc - cols.base]!;
+  const seriesOk = plan.series.length ? new Set(plan.series.map((s) => seriesNames.indexOf(s)).filter((k) => k >= 0)) : null;
+  const overlaps = (i: number, from?: number, to?: number) => {
+    const s = cols.start[i]!, e = cols.end[i]!;
     if (from === undefined && to === undefined) return true;
     if (!s && !e) return false;
     return (to === undefined || s <= to) && (from === undefined || e >= from);
   };
   const excluded = new Set<number>();
-  for (const w of plan.exclude.flatMap((x) => words(x))) {
+  for (const w of plan.exclude.flatMap((t) => words(t))) {
     const p = await index.postings(w);
-    for (const f of LITERAL_FIELDS) for (const list of p.fields[f] ?? []) for (const doc of list ?? []) excluded.add(doc);
+    for (const f of LITERAL_FIELDS) for (const list of p.fields[f] ?? []) for (const doc of list ?? []) excluded.add(doc - base);
   }
   const onlyFilters = plan.units.length === 0 && plan.referenceIds.length === 0;
-  let candidates: ScoredDoc[] = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk)
-    ? Array.from({ length: cols.order.length }, (_, i) => entry(cols.base + i))
-    : [...docs.values()];
-  candidates = candidates.filter((d) => (!seriesOk || seriesOk.has(cols.series[d.doc - cols.base]!)) && !excluded.has(d.doc) && overlaps(d.doc, plan.from, plan.to));
+  const pool: Iterable<number> = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk)
+    ? { [Symbol.iterator]: function* () { for (let i = 0; i < size; i++) yield i; } }
+    : touched;
+  const candidates: number[] = [];
+  for (const i of pool) {
+    if (seriesOk && !seriesOk.has(cols.series[i]!)) continue;
+    if (excluded.has(i) || !overlaps(i, plan.from, plan.to)) continue;
+    candidates.push(i);
+  }
   const undated = candidates.length;
+  let kept = candidates;
+  const dateBonus = new Map<number, number>();
   if (plan.dates?.mode === "filter") {
     const { from, to } = plan.dates;
-    candidates = candidates.filter((d) => overlaps(d.doc, from, to));
+    kept = candidates.filter((i) => overlaps(i, from, to));
   } else if (plan.dates?.mode === "boost") {
     const { from, to } = plan.dates;
-    for (const d of candidates) {
-      const s = cols.start[d.doc - cols.base]!, e = cols.end[d.doc - cols.base]! || s;
+    for (const i of candidates) {
+      const s = cols.start[i]!, e = cols.end[i]! || s;
       if (!s) continue;
-      const apart = Math.max(0, s - to, from - e);
-      const bonus = SEARCH_DEFAULTS.dateBoost * 0.5 ** (apart / 10);
-      d.score += bonus;
-      if (plan.explain) d.parts.push({ unit: `${from}-${to}`, rule: "exact", via: `dates ${apart} years away`, score: round(bonus) });
+      const bonus = SEARCH_DEFAULTS.dateBoost * 0.5 ** (Math.max(0, s - to, from - e) / 10);
+      total[i]! += bonus;
+      dateBonus.set(i, bonus);
     }
   }
 
-  candidates.sort(compareHits);
+  const better = (a: number, b: number) => matched[a]! > matched[b]! || (matched[a] === matched[b] && (total[a]! > total[b]! || (total[a] === total[b] && cols.order[a]! < cols.order[b]!)));
+  let facetSet = kept;
+  let best: number[];
   if (plan.phrases.length) {
-    const checked = candidates.slice(0, SEARCH_DEFAULTS.phraseCheckLimit);
-    const texts = await recordTexts(checked.map((d) => d.doc));
-    candidates = checked.filter((_, i) => {
-      const text = ` ${words(texts[i]!).join(" ")} `;
+    const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, better);
+    for (const i of kept) top.offer(i);
+    const checked = top.sorted();
+    const texts = await recordTexts(checked.map((i) => i + base));
+    facetSet = checked.filter((_, j) => {
+      const text = ` ${words(texts[j]!).join(" ")} `;
       return plan.phrases.every((p) => text.includes(` ${p.join(" ")} `));
     });
+    best = facetSet.slice(0, plan.keep);
+  } else {
+    const top = new TopK(plan.keep, better);
+    for (const i of kept) top.offer(i);
+    best = top.sorted();
   }
-  return { total: candidates.length, undated, top: candidates.slice(0, plan.keep), facets: facetsOf(candidates, cols, seriesNames) };
+
+  const topDocs = best.map((i): ScoredDoc => {
+    const parts: UnitMatch[] = [];
+    if (plan.explain) {
+      plan.units.forEach((unit, u) => {
+        const a = units[u]!.alt[i]!;
+        if (a) { const alt = unit.alternatives[a - 1]!; parts.push({ unit: unit.text, rule: alt.rule, via: alt.label, score: round(units[u]!.score[i]!) }); }
+      });
+      if (proximity.length && proximity[i]) parts.push({ unit: "proximity", rule: "exact", via: `${proximity[i]! / SEARCH_DEFAULTS.proximityBonus} close pair(s)`, score: round(proximity[i]!) });
+      for (const r of refHits.get(i) ?? []) parts.push({ unit: r.ref, rule: "exact", via: `reference ${r.id}`, score: SEARCH_DEFAULTS.referenceBoost });
+      const bonus = dateBonus.get(i);
+      if (bonus !== undefined && plan.dates) parts.push({ unit: `${plan.dates.from}-${plan.dates.to}`, rule: "exact", via: "date boost", score: round(bonus) });
+    }
+    return { doc: i + base, score: total[i]!, matched: matched[i]!, order: cols.order[i]!, parts };
+  });
+  return { total: facetSet.length, undated, top: topDocs, facets: facetsOf(facetSet, cols, seriesNames) };
 }
 
 /** The global hit order: more matched units, then score, then catalogue order. */
@@ -384,17 +480,17 @@ export function compareHits(a: ScoredDoc, b: ScoredDoc): number {
   return b.matched - a.matched || b.score - a.score || a.order - b.order;
 }
 
-function facetsOf(docs: ScoredDoc[], cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
-  const series: Record<string, number> = {};
+function facetsOf(docs: number[], cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
+  const seriesCounts = new Uint32Array(seriesNames.length);
   const decade: Record<string, number> = {};
-  for (const { doc } of docs) {
-    const i = doc - cols.base;
-    const name = seriesNames[cols.series[i]!]!;
-    series[name] = (series[name] ?? 0) + 1;
+  for (const i of docs) {
+    seriesCounts[cols.series[i]!]!++;
     const s = cols.start[i]!, e = cols.end[i]! || s;
     // A record counts once in every decade its covering dates touch.
     if (s) for (let d = Math.floor(s / 10) * 10; d <= e; d += 10) decade[String(d)] = (decade[String(d)] ?? 0) + 1;
   }
+  const series: Record<string, number> = {};
+  seriesCounts.forEach((c, k) => { if (c) series[seriesNames[k]!] = c; });
   return { series, decade };
 }
 

@@ -8,6 +8,7 @@
 import { Index, Encoder } from "flexsearch";
 import { fnv1a32 } from "../../shared/hash";
 import { bloomHas } from "../../shared/bloom";
+import { hashAt } from "../../shared/manifest";
 import {
   DF_KEY, FIELD_NAMES, FLEX_OPTIONS, INDEX_FORMAT, configFingerprint,
   type FieldName, type SearchManifest, type SearchShardManifest,
@@ -93,7 +94,8 @@ export class SearchIndex {
   /** The postings of a term in every field of this shard that has it. */
   async postings(term: string): Promise<TermPostings> {
     const shard = await this.shard();
-    const path = shard.solo[term] ?? shard.buckets[fnv1a32(term) % shard.buckets.length]!;
+    const bucket = fnv1a32(term) % shard.bucketCount;
+    const path = shard.solo[term] ?? `${shard.dir}/${bucket}.${hashAt(shard.buckets, bucket)}.json`;
     const chunk = await this.assets.json<ChunkIndexes>(path, importChunk);
     const fields: TermPostings["fields"] = {};
     for (const f of FIELD_NAMES) {

@@ -8,7 +8,7 @@ import type { CatalogueRecord } from "../../shared/record";
 import { type MatchRule } from "../../shared/search-config";
 import { stem } from "../../shared/text/stem";
 import { variantKey } from "../../shared/text/variants";
-import { parseReferenceRange, referenceToId } from "../../shared/reference";
+import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
@@ -84,9 +84,8 @@ export class SearchService {
 
     const referenceIds: QueryPlan["referenceIds"] = [];
     for (const ref of q.references) {
-      const ids = parseReferenceRange(ref)
-        ? (await this.records.lookup(ref).catch(() => [])).map((r) => r.id).slice(0, SEARCH_DEFAULTS.maxReferenceDocs)
-        : [referenceToId(ref)];
+      // Every item filed under the reference (or range): several items can share one.
+      const ids = (await this.records.lookup(ref).catch(() => [])).map((r) => r.id).slice(0, SEARCH_DEFAULTS.maxReferenceDocs);
       for (const id of ids) referenceIds.push({ id, ref });
     }
     const wanted = new Set([...req.series, ...q.series].map(referenceToId));
