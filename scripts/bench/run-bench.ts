@@ -56,7 +56,7 @@ const COLD_THREE = "soviet embassy paris";
 /** Warm-mix rounds per run; enough that 1 ms clock ticks average out below 0.01 ms per query. */
 const MIX_ROUNDS = 10;
 
-interface Cold { serverMs: number; tookMs: number; wallMs: number; hits: number }
+interface Cold { serverMs: number; tookMs: number; wallMs: number; hits: number; timing?: string }
 interface EngineResult {
   engine: string;
   where: "workerd" | "node";
@@ -64,10 +64,13 @@ interface EngineResult {
   indexRaw?: number;
   indexGzip?: number;
   extra?: string;
+  coldFloor?: Cold;
   cold1?: Cold;
   cold3?: Cold;
   warmP50?: number;
   warmP99?: number;
+  tookP50?: number;
+  tookP99?: number;
   wallP50?: number;
   wallP99?: number;
   suggestP50?: number;
@@ -89,45 +92,54 @@ const medianCold = (xs: Cold[]): Cold => ({
   wallMs: median(xs.map((x) => x.wallMs)), hits: median(xs.map((x) => x.hits)),
 });
 
-async function dossierCold(script: WorkerBundle, assets: string, q: string): Promise<Cold> {
+/** First request to a fresh isolate. `path` null = the health route, the floor any first request pays. */
+async function dossierCold(script: WorkerBundle, assets: string, q: string | null): Promise<Cold> {
   const samples: Cold[] = [];
+  const timings: string[] = [];
   for (let i = 0; i < runs; i++) {
     const w = await startWorkerd(script, assets);
     try {
-      const res = await w.fetch(`/api/search?q=${encodeURIComponent(q)}`);
+      const res = await w.fetch(q === null ? "/api/health" : `/api/search?q=${encodeURIComponent(q)}`);
       if (res.status !== 200) throw new Error(`cold ${q}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
-      const body = JSON.parse(res.body) as { tookMs: number; total: number };
-      samples.push({ serverMs: Number(res.headers.get("x-bench-ms")), tookMs: body.tookMs, wallMs: res.wallMs, hits: body.total });
+      const body = JSON.parse(res.body) as { tookMs?: number; total?: number };
+      samples.push({ serverMs: Number(res.headers.get("x-bench-ms")), tookMs: body.tookMs ?? NaN, wallMs: res.wallMs, hits: body.total ?? NaN });
+      timings.push(res.headers.get("server-timing") ?? "");
     } finally {
       await w.dispose();
     }
   }
-  return medianCold(samples);
+  const m = medianCold(samples);
+  // The sample nearest the median, so its phases add up to the figure shown.
+  const k = samples.findIndex((x) => x.serverMs === m.serverMs);
+  return { ...m, timing: timings[k >= 0 ? k : 0] };
 }
 
 /** p50/p99 across the mix of per-query mean times (in-isolate), median over runs; plus wall time per request. */
-async function dossierWarm(w: Workerd, paths: string[]): Promise<{ p50: number; p99: number; wallP50: number; wallP99: number; cache: string[] }> {
+interface Warm { p50: number; p99: number; tookP50: number; tookP99: number; wallP50: number; wallP99: number; cache: string[] }
+async function dossierWarm(w: Workerd, paths: string[]): Promise<Warm> {
   const mixOnce = async (rounds: number) => {
     const res = await w.fetch("/__bench/mix", { body: JSON.stringify({ paths, rounds }) });
     if (res.status !== 200) throw new Error(`mix: HTTP ${res.status} ${res.body.slice(0, 300)}`);
-    const out = JSON.parse(res.body) as { meanMs: number[]; statuses: number[]; cache: string[] };
+    const out = JSON.parse(res.body) as { meanMs: number[]; tookMs: number[]; statuses: number[]; cache: string[] };
     if (out.statuses.some((s) => s !== 200)) throw new Error(`mix: statuses ${out.statuses.join(",")}`);
     return out;
   };
   await mixOnce(1); // loads every chunk the mix needs, so the runs below are warm
-  const p50s: number[] = [], p99s: number[] = [], w50: number[] = [], w99: number[] = [];
+  const p50s: number[] = [], p99s: number[] = [], t50: number[] = [], t99: number[] = [], w50: number[] = [], w99: number[] = [];
   const cache = new Set<string>();
   for (let i = 0; i < runs; i++) {
     const out = await mixOnce(MIX_ROUNDS);
     out.cache.forEach((c) => cache.add(c));
     p50s.push(percentile(out.meanMs, 50));
     p99s.push(percentile(out.meanMs, 99));
+    t50.push(percentile(out.tookMs, 50));
+    t99.push(percentile(out.tookMs, 99));
     const walls: number[] = [];
     for (const p of paths) walls.push((await w.fetch(p)).wallMs);
     w50.push(percentile(walls, 50));
     w99.push(percentile(walls, 99));
   }
-  return { p50: median(p50s), p99: median(p99s), wallP50: median(w50), wallP99: median(w99), cache: [...cache] };
+  return { p50: median(p50s), p99: median(p99s), tookP50: median(t50), tookP99: median(t99), wallP50: median(w50), wallP99: median(w99), cache: [...cache] };
 }
 
 async function dossierHeap(script: WorkerBundle, assets: string, paths: string[]): Promise<{ used: number | null; baseline: number | null; note: string }> {
@@ -248,6 +260,7 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
   const suggestPaths = mix.suggest.map((q) => `/api/suggest?q=${encodeURIComponent(q)}`);
 
   log(`${label}: cold queries`);
+  const coldFloor = await dossierCold(script, assets, null);
   const cold1 = await dossierCold(script, assets, COLD_ONE);
   const cold3 = await dossierCold(script, assets, COLD_THREE);
   log(`${label}: warm mix`);
@@ -261,13 +274,17 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
   } finally {
     await w.dispose();
   }
-  if (warm.cache.length) notes.push(`Responses carried X-Cache: ${warm.cache.join(", ")}; warm figures may include response-cache hits.`);
+  if (warm.cache.some((c) => c !== "MISS")) notes.push(`Warm responses carried X-Cache ${warm.cache.join(", ")}: some figures are response-cache hits, not the index.`);
+  notes.push(`Cold phases (Server-Timing of the median sample): health ${coldFloor.timing || "—"}; 1 term ${cold1.timing || "—"}; 3 terms ${cold3.timing || "—"}.`);
+  notes.push(`First request to a fresh isolate for /api/health (no search): ${fmtMs(coldFloor.serverMs)} server, ${fmtMs(coldFloor.wallMs)} wall — the floor under both cold figures.`);
+  const shardCount = searchShardCount(assets);
+  if (shardCount > 1) notes.push(`The build split the index into ${shardCount} search shards, scored by SearchShard Durable Objects (in workerd locally they share the Worker's process; heap is the Worker isolate's).`);
   log(`${label}: heap`);
   const heap = await dossierHeap(script, assets, searchPaths);
   const dossier: EngineResult = {
     engine: "Dossier", where: "workerd", buildMs: build.ms,
     indexRaw: build.stats.raw.search, indexGzip: build.stats.gzip.search,
-    cold1, cold3, warmP50: warm.p50, warmP99: warm.p99, wallP50: warm.wallP50, wallP99: warm.wallP99,
+    coldFloor, cold1, cold3, warmP50: warm.p50, warmP99: warm.p99, tookP50: warm.tookP50, tookP99: warm.tookP99, wallP50: warm.wallP50, wallP99: warm.wallP99,
     suggestP50: suggest.p50, suggestP99: suggest.p99, heapUsed: heap.used,
     heapNote: heap.baseline !== null ? `${heap.note}; a fresh isolate before any query: ${fmtBytes(heap.baseline)}` : heap.note,
     zeroHitShare: zero / searchPaths.length,
@@ -296,11 +313,22 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
   return { label, records: build.records, build, engines, notes };
 }
 
+/** Every record of a build, read from its record shards (order is irrelevant to the peers). */
 function realRecords(assets: string): () => CatalogueRecord[] {
   return () => {
-    const m = JSON.parse(readFileSync(join(assets, "manifest.json"), "utf8")) as { recordShards: { paths: string[] } };
-    return m.recordShards.paths.flatMap((p) => (JSON.parse(readFileSync(join(assets, p), "utf8")) as Array<{ record: CatalogueRecord }>).map((x) => x.record));
+    const dir = join(assets, "records");
+    return readdirSync(dir).filter((f) => f.endsWith(".json")).sort()
+      .flatMap((f) => (JSON.parse(readFileSync(join(dir, f), "utf8")) as Array<{ record: CatalogueRecord }>).map((x) => x.record));
   };
+}
+
+function searchShardCount(assets: string): number {
+  try {
+    const m = JSON.parse(readFileSync(join(assets, "manifest.json"), "utf8")) as { search?: { shards?: unknown[] } };
+    return m.search?.shards?.length ?? 1;
+  } catch {
+    return 1;
+  }
 }
 
 /** Queries a researcher would type at the real corpora (TNA KV, NARA JFK, NAA ASIO, Discovery). */
@@ -332,8 +360,10 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
     "How to read this: Dossier is measured inside workerd (Miniflare), through its real routes, its assets read through the",
     "ASSETS binding. *Cold* = first request to a fresh isolate (new Miniflare instance per sample): `server` is the whole",
     "request inside the isolate (manifest, chunks, the hits' record shards, JSON), `tookMs` is what the search reports,",
-    "`wall` adds Node ↔ workerd HTTP. *Warm* = p50 / p99 across a mix of queries of each query's mean in-isolate time",
+    "`wall` adds Node ↔ workerd HTTP. *Warm* = p50 / p99 across a mix of queries of each query's mean in-isolate time for",
+    "the whole route (middleware, validation, search, JSON); in brackets the search's own `tookMs` and the wall time per request",
     `(workerd's clock ticks in whole ms, so each query runs ${MIX_ROUNDS}× round-robin per run and the sums are averaged).`,
+    "Warm runs bind no response cache (KV, Cache API), so every answer comes from the index; cold runs bind both, as deployed.",
     "Peers marked *node* are measured in Node: cold = read + load the serialised index + first query in a fresh process;",
     "they return ids only (no record fetch). Medians over runs. Ratios are peer ÷ Dossier: > 1 means Dossier is smaller/faster.",
     "",
@@ -352,7 +382,7 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
     for (const e of r.engines) {
       const cold = (c?: Cold) => (c ? (e.where === "workerd" && e.engine === "Dossier" ? `${fmtMs(c.serverMs)} · ${fmtMs(c.tookMs)} · ${fmtMs(c.wallMs)}` : e.where === "workerd" ? `${fmtMs(c.serverMs)} · — · ${fmtMs(c.wallMs)}` : `${fmtMs(c.serverMs)} (load+query)`) : "—");
       L.push(`| ${e.engine} | ${e.where} | ${fmtMs(e.buildMs)} | ${fmtBytes(e.indexRaw)} / ${fmtBytes(e.indexGzip)} | ${cold(e.cold1)} | ${cold(e.cold3)} | ` +
-        `${fmtMs(e.warmP50)} / ${fmtMs(e.warmP99)}${e.wallP50 !== undefined ? ` (wall ${fmtMs(e.wallP50)} / ${fmtMs(e.wallP99)})` : ""} | ` +
+        `${fmtMs(e.warmP50)} / ${fmtMs(e.warmP99)}${e.tookP50 !== undefined ? ` (tookMs ${fmtMs(e.tookP50)} / ${fmtMs(e.tookP99)}; wall ${fmtMs(e.wallP50)} / ${fmtMs(e.wallP99)})` : ""} | ` +
         `${e.suggestP50 !== undefined ? `${fmtMs(e.suggestP50)} / ${fmtMs(e.suggestP99)}` : "—"} | ${e.heapUsed ? fmtBytes(e.heapUsed) : e.heapUsed === null ? "not measured" : "—"} | ` +
         `${e.zeroHitShare !== undefined ? `${Math.round(e.zeroHitShare * 100)}%` : "—"} |`);
     }
@@ -377,12 +407,16 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
   if (!t) L.push("Not run: the 100k synthetic size was not in --records.", "");
   else {
     const row = (what: string, target: string, value: number | null | undefined, limit: number, fmt = fmtMs) =>
-      `| ${what} | ${target} | ${value === null || value === undefined ? "not measured" : fmt(value)} | ${value === null || value === undefined ? "—" : value <= limit ? "met" : "**missed**"} |`;
+      `| ${what} | ${target} | ${value === null || value === undefined || Number.isNaN(value) ? "not measured" : fmt(value)} | ${value === null || value === undefined || Number.isNaN(value) ? "—" : value <= limit ? "met" : "**missed**"} |`;
     L.push("| figure | target | measured | |", "|---|---|---|---|",
+      row("cold first query, 1 term (search tookMs only)", "≤ 20 ms", t.cold1?.tookMs, 20),
+      row("cold first query, 3 terms (search tookMs only)", "≤ 50 ms", t.cold3?.tookMs, 50),
+      row("warm query p50 (search tookMs)", "≤ 0.3 ms", t.tookP50, 0.3),
+      row("warm query p99 (search tookMs)", "≤ 3 ms", t.tookP99, 3),
       row("cold first query, 1 term (server, incl. hits' records)", "≤ 20 ms", t.cold1?.serverMs, 20),
       row("cold first query, 3 terms (server, incl. hits' records)", "≤ 50 ms", t.cold3?.serverMs, 50),
-      row("warm query p50", "≤ 0.3 ms", t.warmP50, 0.3),
-      row("warm query p99", "≤ 3 ms", t.warmP99, 3),
+      row("warm query p50 (whole route in the isolate)", "≤ 0.3 ms", t.warmP50, 0.3),
+      row("warm query p99 (whole route in the isolate)", "≤ 3 ms", t.warmP99, 3),
       row("suggest p99", "≤ 2 ms", t.suggestP99, 2),
       row("isolate heap after a 20-query mix", "≤ 16 MB", t.heapUsed, 16e6, fmtBytes), "");
   }

@@ -480,17 +480,22 @@ export function compareHits(a: ScoredDoc, b: ScoredDoc): number {
   return b.matched - a.matched || b.score - a.score || a.order - b.order;
 }
 
+/** Decades counted in typed arrays: years 0–2999, which covers every archive date. */
+const DECADE_SLOTS = 300;
+
 function facetsOf(docs: number[], cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
   const seriesCounts = new Uint32Array(seriesNames.length);
-  const decade: Record<string, number> = {};
+  const decadeCounts = new Uint32Array(DECADE_SLOTS);
   for (const i of docs) {
     seriesCounts[cols.series[i]!]!++;
     const s = cols.start[i]!, e = cols.end[i]! || s;
     // A record counts once in every decade its covering dates touch.
-    if (s) for (let d = Math.floor(s / 10) * 10; d <= e; d += 10) decade[String(d)] = (decade[String(d)] ?? 0) + 1;
+    if (s > 0) for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++) decadeCounts[d]!++;
   }
   const series: Record<string, number> = {};
   seriesCounts.forEach((c, k) => { if (c) series[seriesNames[k]!] = c; });
+  const decade: Record<string, number> = {};
+  decadeCounts.forEach((c, d) => { if (c) decade[String(d * 10)] = c; });
   return { series, decade };
 }
 

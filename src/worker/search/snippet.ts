@@ -20,16 +20,23 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-function isMatch(word: string, terms: HighlightTerms): boolean {
-  const f = fold(word).replace(/['’`]/g, "");
-  return terms.literal.has(f) || terms.stems.has(stem(f)) || terms.variants.has(variantKey(f));
+function isMatch(word: string, terms: HighlightTerms, memo: Map<string, boolean>): boolean {
+  let hit = memo.get(word);
+  if (hit === undefined) {
+    const f = fold(word).replace(/['’`]/g, "");
+    hit = terms.literal.has(f) || terms.stems.has(stem(f)) || terms.variants.has(variantKey(f));
+    memo.set(word, hit);
+  }
+  return hit;
 }
 
 /** The best window of `text`, escaped, with matched words marked; null when nothing in it matches. */
 export function snippetOf(text: string, terms: HighlightTerms): string | null {
   const tokens = [...text.matchAll(/[\p{L}\p{N}'’]+/gu)];
   if (!tokens.length) return null;
-  const marks = tokens.map((t) => isMatch(t[0], terms));
+  // Descriptions repeat words; each is folded, stemmed and keyed once.
+  const memo = new Map<string, boolean>();
+  const marks = tokens.map((t) => isMatch(t[0], terms, memo));
   if (!marks.some(Boolean)) return null;
   // Slide a window to the span with the most matched words.
   let best = 0, bestCount = -1, count = 0;
