@@ -43,6 +43,8 @@ export async function startLocalWorker(options: { assetsDir: string; scriptPath?
     compatibilityDate: "2026-04-01",
     assets: { directory: resolve(options.assetsDir), binding: "ASSETS", routerConfig: { has_user_worker: true } },
     kvNamespaces: ["CACHE"],
+    // The same binding as wrangler.toml: a sharded index fans out through real Durable Objects.
+    durableObjects: { SEARCH_SHARDS: "SearchShard" },
     bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
     ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
   } as unknown as ConstructorParameters<typeof Miniflare>[0]);

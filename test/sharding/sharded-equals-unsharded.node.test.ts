@@ -1,0 +1,62 @@
+/**
+ * A sharded build must answer exactly as an unsharded one: same hits, same
+ * order, same scores, totals and facets. Both builds run in workerd through
+ * Miniflare, the sharded one fanning out through real Durable Objects.
+ * DOSSIER_SHARD_TEST_RECORDS sets the corpus size (default 100,000).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildCatalogue } from "../../src/build/build-catalogue";
+import { queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
+import { bundleWorker, startLocalWorker, type LocalWorker } from "../../scripts/lib/local-worker";
+
+const RECORDS = Number(process.env.DOSSIER_SHARD_TEST_RECORDS ?? 100_000);
+const SHARDS = 3;
+const QUERIES = 60;
+
+let dir: string;
+let single: LocalWorker;
+let sharded: LocalWorker;
+let queries: string[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "dossier-shard-test-"));
+  const corpus = syntheticCorpus(RECORDS);
+  await writeJsonl(corpus, join(dir, "data", "synthetic.jsonl"));
+  queries = [...new Set(queryMix(corpus, QUERIES).search.map((s) => s.q))];
+  buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "one"), searchShards: 1 });
+  buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "three"), searchShards: SHARDS });
+  const script = await bundleWorker();
+  single = await startLocalWorker({ assetsDir: join(dir, "one"), scriptPath: script });
+  sharded = await startLocalWorker({ assetsDir: join(dir, "three"), scriptPath: script });
+}, 900_000);
+
+afterAll(async () => {
+  await single?.dispose();
+  await sharded?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function answer(w: LocalWorker, path: string) {
+  const body = (await (await w.fetch(path)).json()) as { tookMs?: number; partial?: boolean };
+  delete body.tookMs;
+  return body;
+}
+
+describe(`a ${RECORDS.toLocaleString("en")}-record catalogue in ${SHARDS} search shards`, () => {
+  it("reports its shards", async () => {
+    expect(((await answer(sharded, "/api/health")) as { shards: number }).shards).toBe(SHARDS);
+    expect(((await answer(single, "/api/health")) as { shards: number }).shards).toBe(1);
+  });
+
+  it("answers every query of the mix exactly as the unsharded build", async () => {
+    for (const q of queries) {
+      for (const params of ["limit=20", "limit=10&offset=10&explain=1", "limit=5&from=1930&to=1945"]) {
+        const path = `/api/search?q=${encodeURIComponent(q)}&${params}`;
+        expect(await answer(sharded, path), path).toEqual(await answer(single, path));
+      }
+    }
+  }, 600_000);
+});
