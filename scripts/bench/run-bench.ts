@@ -48,7 +48,8 @@ if (wantHeapMb && getHeapStatistics().heap_size_limit < wantHeapMb * 1e6 * 0.9 &
   process.exit(r.status ?? 1);
 }
 
-const log = (line: string) => console.error(`[bench] ${line}`);
+const started = performance.now();
+const log = (line: string) => console.error(`[bench +${((performance.now() - started) / 1000).toFixed(0)}s] ${line}`);
 
 /** Cold queries: a name (loads literal, stem, variant and phonetic chunks) and three common words (solo chunks). */
 const COLD_ONE = "Besedovsky";

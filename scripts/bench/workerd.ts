@@ -158,9 +158,15 @@ async function inspectorHeap(port: number, gc: boolean, poke: () => Promise<void
   });
   try {
     if (gc) {
-      const collected = call("HeapProfiler.collectGarbage");
-      await poke();
-      await collected;
+      // Poke until the GC has run: a poke that lands before workerd has queued the command does not trigger it.
+      let done = false;
+      const collected = call("HeapProfiler.collectGarbage").then(() => { done = true; });
+      const deadline = performance.now() + 10_000;
+      while (!done && performance.now() < deadline) {
+        await poke();
+        await Promise.race([collected, new Promise((r) => setTimeout(r, 50))]);
+      }
+      if (!done) return null;
     }
     const r = await call("Runtime.getHeapUsage");
     return { usedSize: r.usedSize, totalSize: r.totalSize };

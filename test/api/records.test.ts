@@ -130,3 +130,18 @@ describe("errors", () => {
     expect(headers.get("access-control-allow-origin")).toBe("*");
   });
 });
+
+describe("internal errors", () => {
+  it("answers an unexpected exception with a 500 JSON error that carries no stack or message", async () => {
+    const { Hono } = await import("hono");
+    const { onError } = await import("../../src/worker/errors");
+    const app = new Hono();
+    app.get("/boom", () => { throw new Error("secret detail at /srv/app.js:12"); });
+    app.onError(onError);
+    const res = await app.request("/boom");
+    const text = await res.text();
+    expect(res.status).toBe(500);
+    expect(JSON.parse(text).error.code).toBe("internal");
+    expect(text).not.toMatch(/secret|app\.js|at /);
+  });
+});
