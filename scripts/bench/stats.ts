@@ -14,7 +14,8 @@ export function fmtMs(ms: number | null | undefined): string {
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   if (ms >= 10) return `${ms.toFixed(0)} ms`;
   if (ms >= 1) return `${ms.toFixed(1)} ms`;
-  return `${ms.toFixed(2)} ms`;
+  if (ms >= 0.1) return `${ms.toFixed(2)} ms`;
+  return `${ms.toFixed(3)} ms`;
 }
 
 export function fmtBytes(n: number | null | undefined): string {
