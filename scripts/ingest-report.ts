@@ -5,21 +5,11 @@
  *
  *   npx tsx scripts/ingest-report.ts /work/shared/corpora
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { ingestText, mergeDuplicates, type IngestReject, type SourceFormat } from "../src/build/ingest/index";
+import { walk } from "../src/build/build-catalogue";
 import type { CatalogueRecord } from "../src/shared/record";
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith(".")) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...walk(path));
-    else out.push(path);
-  }
-  return out;
-}
 
 /** A reject reason with the specific values taken out, so like problems count together. */
 function reasonShape(reason: string): string {

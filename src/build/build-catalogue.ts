@@ -50,7 +50,8 @@ export interface BuildResult {
 const CONFIG_FILES = new Set(["thesaurus.json"]);
 export const DEFAULT_THESAURUS = "data/thesaurus.json";
 
-function walk(dir: string): string[] {
+/** Every file under a directory, sorted, skipping dot-files (checkpoints, editor files). */
+export function walk(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith(".")) continue;
