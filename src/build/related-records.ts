@@ -4,7 +4,6 @@
  * the shared thing is (inverse document frequency) and by its kind.
  */
 import type { CatalogueRecord } from "../shared/record";
-import type { FieldName } from "../shared/search-config";
 import { words } from "../shared/text/fold";
 
 const RELATED_PER_RECORD = 8;
@@ -12,7 +11,8 @@ const RELATED_PER_RECORD = 8;
 const MAX_FEATURE_DF = 60;
 const KIND_WEIGHT = { person: 3, organisation: 2, place: 1, term: 1 } as const;
 
-export function buildRelated(docs: CatalogueRecord[], fieldTerms: Array<Record<FieldName, string[]>>) {
+/** `titleTags[doc]`: the doc's title and subject/organisation/place words, as indexed. */
+export function buildRelated(docs: CatalogueRecord[], titleTags: string[][]) {
   const features = new Map<string, number[]>();
   const label = new Map<string, string>();
   const add = (key: string, doc: number, shown: string) => {
@@ -24,7 +24,7 @@ export function buildRelated(docs: CatalogueRecord[], fieldTerms: Array<Record<F
     for (const p of r.people) add(`person:${words(p).join(" ")}`, doc, `person: ${p}`);
     for (const o of r.corporateNames) add(`organisation:${words(o).join(" ")}`, doc, `organisation: ${o}`);
     for (const p of r.places) add(`place:${words(p).join(" ")}`, doc, `place: ${p}`);
-    for (const t of new Set([...fieldTerms[doc]!.title, ...fieldTerms[doc]!.tags])) if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, doc, `shared word: ${t}`);
+    for (const t of new Set(titleTags[doc]!)) if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, doc, `shared word: ${t}`);
   });
   const n = docs.length;
   const related = new Map<string, Array<[number, string]>>();
@@ -35,7 +35,7 @@ export function buildRelated(docs: CatalogueRecord[], fieldTerms: Array<Record<F
     for (const p of r.people) keys.add(`person:${words(p).join(" ")}`);
     for (const o of r.corporateNames) keys.add(`organisation:${words(o).join(" ")}`);
     for (const p of r.places) keys.add(`place:${words(p).join(" ")}`);
-    for (const t of [...fieldTerms[doc]!.title, ...fieldTerms[doc]!.tags]) keys.add(`term:${t}`);
+    for (const t of titleTags[doc]!) keys.add(`term:${t}`);
     for (const key of keys) {
       const list = features.get(key);
       if (!list || list.length < 2 || list.length > MAX_FEATURE_DF) continue;

@@ -62,26 +62,31 @@ export interface SearchBuildOptions {
 export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, options: SearchBuildOptions) {
   const { docs } = layout;
   const n = docs.length;
-  const fieldIndexes = new Map<FieldName, Index>(FIELD_NAMES.map((f) => [f, flexIndex()]));
-  const fieldTerms: Array<Record<FieldName, string[]>> = [];
-  docs.forEach((r, doc) => {
-    const terms = recordFieldTerms(r);
-    fieldTerms.push(terms);
-    for (const f of FIELD_NAMES) if (terms[f].length) fieldIndexes.get(f)!.add(doc, terms[f].join(" "));
-  });
 
-  // Every term's postings across fields, and the whole index's size, which decides the shard count.
-  const byTerm = new Map<string, TermEntries>();
+  // Pass 1, catalogue-wide: document frequencies per term and field (every
+  // shard scores with these), the typo vocabulary, related-record features,
+  // and the index's size, which decides the shard count. Terms are derived
+  // again per shard rather than kept: at a million records they would not fit.
+  const df = new Map<string, Partial<Record<FieldName, number>>>();
+  const vocabDf = new Map<string, number>();
+  const titleTags: string[][] = [];
   let indexBytes = 0;
-  for (const f of FIELD_NAMES) {
-    for (const [term, slots] of (fieldIndexes.get(f) as unknown as { map: Map<string, Slots> }).map) {
-      let list = byTerm.get(term);
-      if (!list) byTerm.set(term, (list = []));
-      list.push([f, slots]);
-      indexBytes += term.length + 8;
-      for (const ids of slots) if (ids) indexBytes += ids.length * (String(n).length + 1) + 2;
+  const idBytes = String(n).length + 1;
+  docs.forEach((r) => {
+    const terms = recordFieldTerms(r);
+    const seenVocab = new Set<string>();
+    for (const f of FIELD_NAMES) {
+      for (const t of new Set(terms[f])) {
+        let d = df.get(t);
+        if (!d) { df.set(t, (d = {})); indexBytes += t.length + 8; }
+        d[f] = (d[f] ?? 0) + 1;
+        indexBytes += idBytes;
+        if (VOCAB_FIELDS.has(f) && t.length >= 4 && !/\d/.test(t)) seenVocab.add(t);
+      }
     }
-  }
+    for (const t of seenVocab) vocabDf.set(t, (vocabDf.get(t) ?? 0) + 1);
+    titleTags.push([...terms.title, ...terms.tags]);
+  });
   const shardCount = Math.max(1, Math.min(n, options.shards ?? Math.ceil(indexBytes / SHARD_TARGET_BYTES)));
   const bounds = Array.from({ length: shardCount + 1 }, (_, k) => Math.round((k * n) / shardCount));
 
@@ -89,16 +94,19 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
   const catalogueOrder = new Uint32Array(n);
   [...docs.keys()].sort((a, b) => compareReferences(docs[a]!.reference, docs[b]!.reference)).forEach((doc, rank) => { catalogueOrder[doc] = rank; });
 
+  // Pass 2, shard by shard: index only the shard's docs, so memory is bounded by a shard, not the catalogue.
   const shards: SearchShardManifest[] = [];
   for (let k = 0; k < shardCount; k++) {
-    shards.push(writeShard(k, bounds[k]!, bounds[k + 1]!, byTerm, shardCount > 1, docs, catalogueOrder, seriesNames, out));
+    const byTerm = indexRange(docs, bounds[k]!, bounds[k + 1]!);
+    shards.push(writeShard(k, bounds[k]!, bounds[k + 1]!, byTerm, shardCount > 1 ? df : null, docs, catalogueOrder, seriesNames, out));
   }
 
-  const lexicon = buildLexicon(byTerm, out);
-  const vocab = buildVocab(fieldTerms, out);
+  const lexicon = buildLexicon(df.keys(), df.size, out);
+  const vocab = buildVocab(vocabDf, out);
+  df.clear();
   const thesaurus = compileThesaurus(options.thesaurus, out);
   const suggest = buildSuggest(docs, out);
-  const related = buildRelated(docs, fieldTerms);
+  const related = buildRelated(docs, titleTags);
   const people = buildPeople(docs, out);
 
   const manifest: SearchManifest = {
@@ -117,35 +125,44 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
   return { manifest, related: related as Map<string, StoredRecord["related"]>, indexBytes };
 }
 
-/** Writes one search shard: its slice of every posting list, bucketed, plus its filter columns. */
+/** Fields whose words typo correction may suggest. */
+const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "names"]);
+
+/** Builds one FlexSearch index per field over docs `[start, end)` and returns every term's postings across fields. */
+function indexRange(docs: CatalogueRecord[], start: number, end: number): Map<string, TermEntries> {
+  const fieldIndexes = new Map<FieldName, Index>(FIELD_NAMES.map((f) => [f, flexIndex()]));
+  for (let doc = start; doc < end; doc++) {
+    const terms = recordFieldTerms(docs[doc]!);
+    for (const f of FIELD_NAMES) if (terms[f].length) fieldIndexes.get(f)!.add(doc, terms[f].join(" "));
+  }
+  const byTerm = new Map<string, TermEntries>();
+  for (const f of FIELD_NAMES) {
+    for (const [term, slots] of (fieldIndexes.get(f) as unknown as { map: Map<string, Slots> }).map) {
+      let list = byTerm.get(term);
+      if (!list) byTerm.set(term, (list = []));
+      list.push([f, slots]);
+    }
+  }
+  return byTerm;
+}
+
+/** Writes one search shard: its term chunks (solo or bucketed) and its filter columns. */
 function writeShard(
-  k: number, start: number, end: number, byTerm: Map<string, TermEntries>, withDf: boolean,
+  k: number, start: number, end: number, byTerm: Map<string, TermEntries>,
+  globalDf: Map<string, Partial<Record<FieldName, number>>> | null,
   docs: CatalogueRecord[], catalogueOrder: Uint32Array, seriesNames: string[], out: AssetWriter,
 ): SearchShardManifest {
-  const dir = withDf ? `search/s${k}/terms` : "search/terms";
+  const dir = globalDf ? `search/s${k}/terms` : "search/terms";
   const solo: Record<string, string> = {};
   const bucketed: Array<[string, TermEntries, Partial<Record<FieldName, number>> | null]> = [];
   let bucketBytes = 0;
   let bytes = 0;
   for (const [term, entries] of byTerm) {
-    const mine: TermEntries = [];
-    const df: Partial<Record<FieldName, number>> = {};
-    for (const [f, slots] of entries) {
-      let total = 0;
-      let any = false;
-      // Posting lists are in doc order (docs were added in order), so a range is a slice.
-      const sliced = slots.map((ids) => {
-        if (!ids) return ids;
-        total += ids.length;
-        const part = start === 0 && end >= docs.length ? ids : ids.filter((d) => d >= start && d < end);
-        if (part.length) any = true;
-        return part.length ? part : null;
-      });
-      if (any) { mine.push([f, trimSlots(sliced)]); df[f] = total; }
-    }
-    if (!mine.length) continue;
+    const mine: TermEntries = entries.map(([f, slots]) => [f, trimSlots(slots)]);
     const size = JSON.stringify(mine).length + term.length;
-    const dfs = withDf ? df : null;
+    // Only the fields this shard holds: the catalogue-wide counts of the others are never read here.
+    const all = globalDf?.get(term);
+    const dfs = all ? Object.fromEntries(mine.map(([f]) => [f, all[f]!])) as Partial<Record<FieldName, number>> : null;
     if (size > CHUNKING.soloTermBytes) {
       const chunk = chunkOf([[term, mine, dfs]]);
       const text = JSON.stringify(chunk);
@@ -181,7 +198,7 @@ function writeShard(
     ends[i] = yearOf(r.endDate) || yearOf(r.startDate);
     series[i] = seriesIndex.get(r.series)!;
   }
-  const filters = out.add(withDf ? `search/s${k}` : "search", "filters", "bin", new Uint8Array(cols));
+  const filters = out.add(globalDf ? `search/s${k}` : "search", "filters", "bin", new Uint8Array(cols));
   return { start, end, dir: `/${dir}`, buckets: bucketHashes, bucketCount, solo, filters, bytes };
 }
 
@@ -208,21 +225,15 @@ function chunkOf(items: Array<[string, TermEntries, Partial<Record<FieldName, nu
 }
 
 /** Every indexed term, for "is this word spelt as the catalogue spells it?" without loading postings. */
-function buildLexicon(byTerm: Map<string, TermEntries>, out: AssetWriter): SearchManifest["lexicon"] {
-  const { bits, hashes } = bloomSize(byTerm.size);
+function buildLexicon(terms: Iterable<string>, count: number, out: AssetWriter): SearchManifest["lexicon"] {
+  const { bits, hashes } = bloomSize(count);
   const filter = new Uint8Array(bits / 8);
-  for (const term of byTerm.keys()) bloomAdd(filter, term, hashes);
+  for (const term of terms) bloomAdd(filter, term, hashes);
   return { path: out.add("search", "lexicon", "bin", filter), bits, hashes };
 }
 
 /** Words of 4+ letters by length, with document frequency, for typo correction. */
-function buildVocab(fieldTerms: Array<Record<FieldName, string[]>>, out: AssetWriter): Record<string, string> {
-  const df = new Map<string, number>();
-  for (const terms of fieldTerms) {
-    const seen = new Set<string>();
-    for (const f of ["title", "people", "tags", "desc", "names"] as const) for (const t of terms[f]) if (t.length >= 4 && !/\d/.test(t)) seen.add(t);
-    for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
-  }
+function buildVocab(df: Map<string, number>, out: AssetWriter): Record<string, string> {
   const byLength = new Map<number, Array<[string, number]>>();
   for (const [t, c] of df) {
     let list = byLength.get(t.length);
