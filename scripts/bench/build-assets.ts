@@ -17,7 +17,7 @@ export interface AssetStats {
   /** Raw and gzip bytes by top-level asset folder (search, records, series) plus the manifest. */
   raw: Record<string, number>;
   gzip: Record<string, number>;
-  /** Files under search/terms: what a query's postings come from. */
+  /** Term chunk files: what a query's postings come from. */
   termChunks: { count: number; maxRaw: number; p50Raw: number };
 }
 
@@ -83,7 +83,8 @@ export function assetStats(dir: string): AssetStats {
     const top = p.includes("/") ? p.split("/")[0]! : p;
     raw[top] = (raw[top] ?? 0) + data.length;
     gzip[top] = (gzip[top] ?? 0) + gzipSync(data, { level: 6 }).length;
-    if (p.startsWith("search/terms/")) termSizes.push(data.length);
+    // Unsharded builds keep term chunks in search/terms/, sharded ones in search/s<k>/terms/.
+    if (/^search\/(?:s\d+\/)?terms\//.test(p)) termSizes.push(data.length);
   }
   termSizes.sort((a, b) => a - b);
   return {

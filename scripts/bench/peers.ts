@@ -19,6 +19,9 @@ import MiniSearch from "minisearch";
 import { create, insertMultiple, save, search as oramaSearch } from "@orama/orama";
 import type { CatalogueRecord } from "../../src/shared/record";
 
+/** Characters per asset piece of the FlexSearch export; the export is ASCII JSON, so well under 25 MiB. */
+const FLEX_PIECE_CHARS = 16 * 1024 * 1024;
+
 export type PeerName = "flexsearch" | "minisearch" | "orama";
 export const PEERS: PeerName[] = ["flexsearch", "minisearch", "orama"];
 
@@ -60,8 +63,14 @@ export async function buildPeer(name: PeerName, docs: PeerDoc[], dir: string, as
     // The workerd copy: one asset per export part (each stays under the 25 MiB asset limit more easily).
     const flexDir = join(assetsDir, "peer-flex");
     mkdirSync(flexDir, { recursive: true });
-    parts.forEach(([, data], i) => writeFileSync(join(flexDir, `${i}.json`), data));
-    writeFileSync(join(flexDir, "keys.json"), JSON.stringify(parts.map((p) => p[0])));
+    // Workers refuse assets over 25 MiB, so a large part is written as pieces the Worker concatenates.
+    const manifest: Array<{ key: string; pieces: number }> = [];
+    parts.forEach(([key, data], i) => {
+      const pieces = Math.max(1, Math.ceil(data.length / FLEX_PIECE_CHARS));
+      for (let k = 0; k < pieces; k++) writeFileSync(join(flexDir, `${i}-${k}.json`), data.slice(k * FLEX_PIECE_CHARS, (k + 1) * FLEX_PIECE_CHARS));
+      manifest.push({ key, pieces });
+    });
+    writeFileSync(join(flexDir, "keys.json"), JSON.stringify(manifest));
     const text = JSON.stringify(parts);
     writeFileSync(file, text);
     const bytes = parts.reduce((n, [, d]) => n + Buffer.byteLength(d), 0);

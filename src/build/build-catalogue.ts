@@ -4,8 +4,9 @@
  * assets directory. Node only; the Worker shares nothing with it but types
  * and the index config.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import type { CatalogueRecord } from "../shared/record";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
 import { ingestText, mergeDuplicates, type DistinctItemsReport, type IngestReject, type MergeReport } from "./ingest/index";
@@ -62,6 +63,60 @@ export function walk(dir: string): string[] {
   return out;
 }
 
+/**
+ * Files larger than this are read in pieces of whole lines: V8 cannot hold a
+ * string over 512 MB, and a million-record JSON Lines file is about 1 GB.
+ */
+const LARGE_FILE_BYTES = 256 * 1024 * 1024;
+const PIECE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Ingests a large line-oriented file piece by piece, each piece whole lines,
+ * with line numbers in rejects and origins made file-relative again. Only JSON
+ * Lines can be cut like this (a CSV piece would lose its header row), so a large
+ * file of another format is refused with a clear reason rather than misread.
+ */
+export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_BYTES): ReturnType<typeof ingestText> {
+  const fd = openSync(file, "r");
+  const out: ReturnType<typeof ingestText> = { format: null, records: [], rejects: [], origins: [] };
+  // Keeps a character whose bytes straddle two reads whole.
+  const decoder = new StringDecoder("utf8");
+  try {
+    const buf = Buffer.alloc(pieceBytes);
+    let carry = "";
+    let lineOffset = 0;
+    let pos = 0;
+    for (;;) {
+      const read = readSync(fd, buf, 0, pieceBytes, pos);
+      pos += read;
+      const text = carry + (read ? decoder.write(buf.subarray(0, read)) : decoder.end());
+      const cut = read === 0 ? text.length : text.lastIndexOf("\n") + 1;
+      const piece = text.slice(0, cut);
+      carry = text.slice(cut);
+      if (piece.trim()) {
+        const part = ingestText(piece, shown);
+        if (out.format === null) {
+          if (part.format !== "dossier-jsonl") {
+            return { ...out, rejects: [{ file: shown, line: 1, field: "(file)", reason: `build: ${shown} is over ${LARGE_FILE_BYTES >> 20} MB and only JSON Lines can be read in pieces; split it into smaller files` }] };
+          }
+          out.format = part.format;
+        }
+        out.records.push(...part.records);
+        for (const r of part.rejects) out.rejects.push({ ...r, line: r.line + lineOffset });
+        for (const o of part.origins) {
+          const at = o.lastIndexOf(":");
+          out.origins.push(`${o.slice(0, at)}:${Number(o.slice(at + 1)) + lineOffset}`);
+        }
+      }
+      for (let i = 0; i < piece.length; i++) if (piece.charCodeAt(i) === 10) lineOffset++;
+      if (read === 0) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
 /** Reads, validates and merges every record file under the data directories. */
 export function readCatalogue(dataDirs: string[]) {
   const rejects: IngestReject[] = [];
@@ -81,7 +136,7 @@ export function readCatalogue(dataDirs: string[]) {
         skipped.push({ file: shown, reason: "documentation, not a catalogue file" });
         continue;
       }
-      const result = ingestText(readFileSync(file, "utf8"), shown);
+      const result = statSync(file).size > LARGE_FILE_BYTES ? ingestLargeFile(file, shown) : ingestText(readFileSync(file, "utf8"), shown);
       if (!result.format) {
         skipped.push({ file: shown, reason: result.rejects[0]?.reason ?? "not a supported catalogue format" });
         continue;
