@@ -28,13 +28,13 @@ export interface BuildOutcome {
   stats: AssetStats;
 }
 
-export async function buildAssets(dataDir: string, outDir: string, options: { recordShards?: number } = {}): Promise<BuildOutcome> {
+export async function buildAssets(dataDir: string, outDir: string, options: { searchShards?: number } = {}): Promise<BuildOutcome> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   if (existsSync(INGEST_MODULE)) {
     const { buildCatalogue } = await import("../../src/build/build-catalogue");
     const t0 = performance.now();
-    const result = buildCatalogue({ dataDirs: [dataDir], outDir, recordShards: options.recordShards });
+    const result = buildCatalogue({ dataDirs: [dataDir], outDir, ...(options.searchShards ? { searchShards: options.searchShards } : {}) } as Parameters<typeof buildCatalogue>[0]);
     const ms = performance.now() - t0;
     return { ms, records: result.manifest.records, via: "buildCatalogue", stats: assetStats(outDir) };
   }
@@ -50,8 +50,8 @@ export async function buildAssets(dataDir: string, outDir: string, options: { re
     else if (name.endsWith(".jsonl")) for (const line of readFileSync(file, "utf8").split("\n")) if (line) records.push(JSON.parse(line));
   }
   const out = new AssetWriter();
-  const layout = layoutRecords(records, { dataDirs: [dataDir], recordShards: options.recordShards });
-  const search = buildSearchAssets(layout, out, { thesaurus });
+  const layout = layoutRecords(records, { dataDirs: [dataDir] });
+  const search = buildSearchAssets(layout, out, { thesaurus, ...(options.searchShards ? { shards: options.searchShards } : {}) } as Parameters<typeof buildSearchAssets>[2]);
   const partial = writeRecordStore(layout, search.related, out, { dataDirs: [resolve(dataDir)] });
   sealManifest({ ...partial, search: search.manifest }, out);
   for (const [path, data] of out.files) {

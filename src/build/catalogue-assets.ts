@@ -6,7 +6,7 @@ import type { CatalogueRecord } from "../shared/record";
 import { compareReferences } from "../shared/reference";
 import { shardOf } from "../shared/hash";
 import {
-  FORMAT_VERSION, MANIFEST_PATH, RECORD_SHARD_TARGET_BYTES, SERIES_PAGE_SIZE,
+  FORMAT_VERSION, MANIFEST_PATH, MAX_RECORD_SHARD_FILES, RECORD_SHARD_TARGET_BYTES, SERIES_PAGE_SIZE,
   type Manifest, type SeriesEntry, type StoredRecord,
 } from "../shared/manifest";
 import { referenceToId } from "../shared/reference";
@@ -29,7 +29,10 @@ export interface CatalogueLayout {
 export function layoutRecords(records: CatalogueRecord[], options: CatalogueBuildOptions): CatalogueLayout {
   let bytes = 0;
   for (const r of records) bytes += JSON.stringify(r).length;
-  const shardCount = options.recordShards ?? Math.max(1, Math.ceil(bytes / RECORD_SHARD_TARGET_BYTES));
+  // Shards grow past the target once a catalogue would need more than MAX_RECORD_SHARD_FILES of them:
+  // a deployment holds at most 100,000 asset files, and the index and pages need their share.
+  const target = Math.max(RECORD_SHARD_TARGET_BYTES, Math.ceil(bytes / MAX_RECORD_SHARD_FILES));
+  const shardCount = options.recordShards ?? Math.max(1, Math.ceil(bytes / target));
   const withShard = records.map((r) => ({ r, s: shardOf(r.id, shardCount) }));
   withShard.sort((a, b) => a.s - b.s || compareReferences(a.r.reference, b.r.reference));
   return {

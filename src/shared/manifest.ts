@@ -16,6 +16,9 @@ export const SERIES_PAGE_SIZE = 500;
 /** Target bytes of one record shard: a lookup reads one shard, so keep it a few KB. */
 export const RECORD_SHARD_TARGET_BYTES = 8 * 1024;
 
+/** Most record shard files a build makes (Workers Paid allows 100,000 asset files per deployment). */
+export const MAX_RECORD_SHARD_FILES = 30_000;
+
 export interface SeriesPage {
   /** Asset path of the page: `[[id, reference], …]` in catalogue order. */
   path: string;

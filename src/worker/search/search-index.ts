@@ -42,12 +42,15 @@ export interface FilterColumns {
   series: Uint16Array;
 }
 
+/** This Worker's index configuration, serialised once per isolate. */
+const FINGERPRINT = configFingerprint();
+
 /** The search manifest, checked against this Worker's index configuration. */
 export async function searchMeta(assets: AssetStore): Promise<SearchManifest> {
   const m = await assets.manifest();
   const s = m.search as SearchManifest | undefined;
   if (!s) throw new ApiError(503, "index_unavailable", "search-index: this build has no search index; run npm run build");
-  if (s.format !== INDEX_FORMAT || s.fingerprint !== configFingerprint()) {
+  if (s.format !== INDEX_FORMAT || s.fingerprint !== FINGERPRINT) {
     throw new ApiError(503, "index_unavailable", `search-index: the built index (format ${s.format}) was made with another configuration than this Worker's (format ${INDEX_FORMAT}); rebuild with npm run build`);
   }
   return s;

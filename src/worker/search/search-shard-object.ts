@@ -14,8 +14,12 @@ import { scoreLocally } from "./shard-runner";
 const AVAILABLE_KEY = "available";
 
 export class SearchShard extends DurableObject<Env> {
+  /** Read from storage once per object life, then kept: every query checks it. */
+  private available: boolean | undefined;
+
   async search(shard: number, plan: QueryPlan): Promise<ShardResult> {
-    if ((await this.ctx.storage.get<boolean>(AVAILABLE_KEY)) === false) {
+    this.available ??= (await this.ctx.storage.get<boolean>(AVAILABLE_KEY)) !== false;
+    if (!this.available) {
       throw new ApiError(503, "index_unavailable", `search shard ${shard} is drained`);
     }
     const assets = assetStoreFor(this.env.ASSETS);
@@ -25,6 +29,7 @@ export class SearchShard extends DurableObject<Env> {
   /** Takes the shard out of (or back into) service; persisted, so it survives restarts. */
   async setAvailable(available: boolean): Promise<void> {
     await this.ctx.storage.put(AVAILABLE_KEY, available);
+    this.available = available;
   }
 
   /** Heap figures of this object's isolate, for the benchmark. */

@@ -12,6 +12,8 @@ export interface HighlightTerms {
   literal: Set<string>;
   stems: Set<string>;
   variants: Set<string>;
+  /** Words already judged, shared by every snippet of one query: descriptions repeat their vocabulary. */
+  memo?: Map<string, boolean>;
 }
 
 const WINDOW_WORDS = 28;
@@ -34,8 +36,7 @@ function isMatch(word: string, terms: HighlightTerms, memo: Map<string, boolean>
 export function snippetOf(text: string, terms: HighlightTerms): string | null {
   const tokens = [...text.matchAll(/[\p{L}\p{N}'’]+/gu)];
   if (!tokens.length) return null;
-  // Descriptions repeat words; each is folded, stemmed and keyed once.
-  const memo = new Map<string, boolean>();
+  const memo = (terms.memo ??= new Map());
   const marks = tokens.map((t) => isMatch(t[0], terms, memo));
   if (!marks.some(Boolean)) return null;
   // Slide a window to the span with the most matched words.
