@@ -63,7 +63,7 @@ export const CHUNKING = {
   bucketTargetBytes: 24 * 1024,
   /** A term whose postings exceed this many bytes gets a chunk of its own. */
   soloTermBytes: 12 * 1024,
-  /** Records per filter/facet column block is the whole catalogue: one binary file. */
+  /** Entries per typeahead partition before it is split on one more character. */
   suggestPartitionMax: 2000,
 } as const;
 
