@@ -113,7 +113,8 @@ export async function newContext(browser: Browser, opts: { javaScriptEnabled?: b
     javaScriptEnabled: opts.javaScriptEnabled ?? true,
     reducedMotion: "reduce",
   });
-  ctx.setDefaultTimeout(10_000);
-  ctx.setDefaultNavigationTimeout(15_000);
+  // Generous: CI runs on a shared 2-core machine, and a page's first request may warm a cold local runtime.
+  ctx.setDefaultTimeout(20_000);
+  ctx.setDefaultNavigationTimeout(45_000);
   return ctx;
 }
