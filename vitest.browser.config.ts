@@ -9,7 +9,7 @@ export default defineConfig({
     environment: "node",
     // One Worker and one Chromium per file; files in parallel would fight over CPU and make timeouts flaky.
     fileParallelism: false,
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
   },
