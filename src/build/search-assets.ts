@@ -15,7 +15,6 @@
  * whole index would.
  */
 import { Index, Encoder } from "flexsearch";
-import { gzipSync } from "node:zlib";
 import type { CatalogueRecord } from "../shared/record";
 import { fnv1a32 } from "../shared/hash";
 import { bloomAdd, bloomSize } from "../shared/bloom";
@@ -246,11 +245,6 @@ function buildVocab(df: Map<string, number>, out: AssetWriter): Record<string, s
     vocab[String(len)] = out.addJson("search/vocab", String(len), list);
   }
   return vocab;
-}
-
-/** Gzip size of a text, for build summaries and the benchmark. */
-export function gzipBytes(text: string | Uint8Array): number {
-  return gzipSync(text).length;
 }
 
 export type { CatalogueRecord };
