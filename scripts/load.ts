@@ -276,7 +276,7 @@ function report(results: PhaseResult[], startupMs: number, totalMs: number): str
   return [
     "## Load (local, `npm run load`)",
     "",
-    `${new Date().toISOString().slice(0, 10)}, wrangler 4.86 dev server (\`unstable_startWorker\`, workerd) on loopback, autocannon with ${CONNECTIONS} connections, ${PHASE_SECONDS} s per phase, fresh KV and Cache API store; Node ${process.version}. Service start ${(startupMs / 1000).toFixed(1)} s; whole run ${(totalMs / 1000).toFixed(1)} s. Local numbers: one workerd process on a shared machine, so compare runs with each other, not with production.`,
+    `${new Date().toISOString().slice(0, 10)}, wrangler dev server (\`unstable_startWorker\`, workerd) on loopback, autocannon with ${CONNECTIONS} connections, ${PHASE_SECONDS} s per phase, fresh KV and Cache API store; Node ${process.version}. Service start ${(startupMs / 1000).toFixed(1)} s; whole run ${(totalMs / 1000).toFixed(1)} s. Local numbers: one workerd process on a shared machine, so compare runs with each other, not with production.`,
     "",
     "| phase | requests | req/s | p50 ms | p99 ms | 2xx | 4xx (not 429) | 429 | errors (5xx, socket, timeout) | 200s from cache |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-export const COMPATIBILITY_DATE = "2026-04-01";
+export const COMPATIBILITY_DATE = "2026-11-01";
 const WORKER_NAME = "dossier-bench";
 
 type MiniflareCtor = new (opts: Record<string, unknown>) => {

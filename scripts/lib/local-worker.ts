@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
-// The Miniflare that wrangler 4.86 pins, so its workerd matches compatibility_date.
+// The Miniflare that wrangler pins (the same as the vitest plugin's), so one workerd serves everything.
 const require = createRequire(resolve("node_modules/wrangler/package.json"));
 const { Miniflare } = require("miniflare") as typeof import("miniflare");
 
@@ -40,7 +40,7 @@ export async function startLocalWorker(options: { assetsDir: string; scriptPath?
     modules: true,
     scriptPath,
     modulesRoot: dirname(scriptPath),
-    compatibilityDate: "2026-04-01",
+    compatibilityDate: "2026-11-01",
     assets: { directory: resolve(options.assetsDir), binding: "ASSETS", routerConfig: { has_user_worker: true } },
     kvNamespaces: ["CACHE"],
     // The same binding as wrangler.toml: a sharded index fans out through real Durable Objects.
