@@ -4,7 +4,7 @@
  * served assets (records, series, search index, manifest) to the assets dir.
  */
 import { parseArgs } from "node:util";
-import { buildCatalogue } from "../src/build/build-catalogue";
+import { stageCatalogue } from "../src/build/build-catalogue";
 import { buildWidget } from "./build-widget-hook";
 import { writeAssetHeaders } from "./write-asset-headers";
 
@@ -21,14 +21,17 @@ const { values } = parseArgs({
 const dataDirs = values.data?.length ? values.data : ["data"];
 const started = performance.now();
 try {
-  const result = buildCatalogue({
+  const staged = stageCatalogue({
     dataDirs, outDir: values.out!,
     searchShards: values.shards ? Number(values.shards) : undefined,
     recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
   });
-  await buildWidget(values.out!);
-  writeAssetHeaders(values.out!);
+  // Into the staging folder: the served build changes only at publish(), with every file in place.
+  await buildWidget(staged.dir);
+  writeAssetHeaders(staged.dir);
+  staged.publish();
+  const result = staged.result;
   const m = result.manifest;
   console.log(`Dossier build: ${m.records} records from ${dataDirs.join(", ")} → ${values.out}`);
   for (const [source, n] of Object.entries(m.sources)) console.log(`  ${source}: ${n}`);

@@ -50,9 +50,9 @@ export async function buildAssets(dataDir: string, outDir: string, options: { se
     else if (name.endsWith(".jsonl")) for (const line of readFileSync(file, "utf8").split("\n")) if (line) records.push(JSON.parse(line));
   }
   const out = new AssetWriter();
-  const layout = layoutRecords(records, { dataDirs: [dataDir] });
+  const layout = layoutRecords(records, {});
   const search = buildSearchAssets(layout, out, { thesaurus, ...(options.searchShards ? { shards: options.searchShards } : {}) } as Parameters<typeof buildSearchAssets>[2]);
-  const partial = writeRecordStore(layout, search.related, out, { dataDirs: [resolve(dataDir)] });
+  const partial = writeRecordStore(layout, search.related, out);
   sealManifest({ ...partial, search: search.manifest }, out);
   for (const [path, data] of out.files) {
     const target = join(outDir, path);

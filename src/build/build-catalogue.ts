@@ -4,13 +4,15 @@
  * assets directory. Node only; the Worker shares nothing with it but types
  * and the index config.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { CatalogueRecord } from "../shared/record";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
 import { ingestText, mergeDuplicates, type DistinctItemsReport, type IngestReject, type MergeReport } from "./ingest/index";
-import { AssetWriter } from "./content-hash";
+import { AssetWriter, isIntactChunk } from "./content-hash";
+import { writeFileAtomic } from "./atomic-write";
+import { createStagingDir, currentBuildDir, publishBuild, type BuildInfo } from "./build-folders";
 import { layoutRecords, sealManifest, writeRecordStore } from "./catalogue-assets";
 import { buildSearchAssets } from "./search-assets";
 
@@ -149,7 +151,26 @@ export function readCatalogue(dataDirs: string[]) {
   return { records, rejects, merges, distinct, skipped, thesaurusPath };
 }
 
+/**
+ * A build written to its own staging folder and not yet served. `dir` may take
+ * more files (the widget, `_headers`) before `publish()` makes it the build
+ * `outDir` points at; a build never published is removed by the next one.
+ */
+export interface StagedBuild {
+  dir: string;
+  result: BuildResult;
+  /** Switches `outDir` to this build in one step; returns the build's folder. */
+  publish(): string;
+}
+
+/** Builds and publishes: the build `outDir` serves changes only once every file is written. */
 export function buildCatalogue(options: BuildOptions): BuildResult {
+  const staged = stageCatalogue(options);
+  staged.publish();
+  return staged.result;
+}
+
+export function stageCatalogue(options: BuildOptions): StagedBuild {
   const t0 = performance.now();
   const log = options.log ?? (() => {});
   const read = readCatalogue(options.dataDirs);
@@ -160,46 +181,76 @@ export function buildCatalogue(options: BuildOptions): BuildResult {
   log(`read ${records.length} records in ${Math.round(performance.now() - t0)} ms`);
 
   const out = new AssetWriter();
-  const layout = layoutRecords(records, { dataDirs: options.dataDirs, recordShards: options.recordShards });
+  const layout = layoutRecords(records, { recordShards: options.recordShards });
   const search = buildSearchAssets(layout, out, { thesaurus, ...(options.searchShards ? { shards: options.searchShards } : {}) });
-  const partial = writeRecordStore(layout, search.related, out, { dataDirs: options.dataDirs.map((d) => resolve(d)) });
+  const partial = writeRecordStore(layout, search.related, out);
   const manifest = sealManifest({ ...partial, search: search.manifest }, out);
 
-  const changed = writeChangedFiles(resolve(options.outDir), out.files);
-  return { manifest, rejects, merges, distinct, skipped, bytes: out.totalBytes(), files: out.files.size, changed, ms: performance.now() - t0 };
+  const dir = createStagingDir(options.outDir);
+  const changed = writeBuildFolder(dir, currentBuildDir(options.outDir), out.files);
+  const result: BuildResult = { manifest, rejects, merges, distinct, skipped, bytes: out.totalBytes(), files: out.files.size, changed, ms: performance.now() - t0 };
+  const info: BuildInfo = { version: manifest.version, builtAt: manifest.builtAt, dataDirs: options.dataDirs };
+  return { dir, result, publish: () => publishBuild(options.outDir, dir, info) };
 }
 
-/** The manifest in an assets directory, or null when there is none. */
+/**
+ * The manifest in an assets directory, or null when there is none or it cannot
+ * be read whole (a build from before builds were atomic may have left it empty).
+ */
 export function readBuiltManifest(outDir: string): Manifest | null {
-  const p = join(outDir, MANIFEST_PATH);
-  return existsSync(p) ? (JSON.parse(readFileSync(p, "utf8")) as Manifest) : null;
+  try {
+    const m = JSON.parse(readFileSync(join(outDir, MANIFEST_PATH), "utf8")) as Manifest;
+    return m && typeof m === "object" && typeof m.version === "string" && m.recordShards ? m : null;
+  } catch {
+    return null;
+  }
 }
 
-/** Our own chunk folders; anything else in the assets directory (the widget, _headers) is left alone. */
+/** Our own chunk folders; anything else in the assets directory (the widget, _headers) is carried over. */
 const CHUNK_DIRS = ["records", "series", "search"];
 
 /**
- * Writes only the files that are new (a content-hashed name that is not on
- * disk yet) and removes chunks no longer named, so an edit to a few records
- * rewrites only the chunks they touch. The manifest is always rewritten.
+ * Fills a fresh build folder. A chunk the previous build holds intact (its
+ * size and its bytes' hash match its content-hashed name) is hard-linked,
+ * not rewritten: chunk files are never modified in place, so sharing them is
+ * safe, and an edit to a few records writes only the chunks they touch.
+ * Everything else is written under a temporary name and renamed into place;
+ * the manifest goes last, so a folder with a manifest is a whole build.
  */
-function writeChangedFiles(outDir: string, files: Map<string, string | Uint8Array>) {
+function writeBuildFolder(dir: string, previous: string | null, files: Map<string, string | Uint8Array>) {
   const changed = { written: 0, writtenBytes: 0, removed: 0, kept: 0 };
-  for (const [path, data] of files) {
-    const target = join(outDir, path);
-    if (path !== MANIFEST_PATH && existsSync(target)) { changed.kept++; continue; }
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, data);
+  const dirs = new Set<string>();
+  const place = (path: string, data: string | Uint8Array) => {
+    const target = join(dir, path);
+    const parent = dirname(target);
+    if (!dirs.has(parent)) { mkdirSync(parent, { recursive: true }); dirs.add(parent); }
+    const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+    if (previous && path !== MANIFEST_PATH && isIntactChunk(join(previous, path), path, bytes) && tryLink(join(previous, path), target)) {
+      changed.kept++;
+      return;
+    }
+    writeFileAtomic(target, data, { durable: path === MANIFEST_PATH });
     changed.written++;
-    changed.writtenBytes += typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
-  }
-  for (const sub of CHUNK_DIRS) {
-    const root = join(outDir, sub);
-    if (!existsSync(root)) continue;
-    for (const file of walk(root)) {
-      const path = "/" + relative(outDir, file).split("\\").join("/");
-      if (!files.has(path)) { rmSync(file); changed.removed++; }
+    changed.writtenBytes += bytes;
+  };
+  for (const [path, data] of files) if (path !== MANIFEST_PATH) place(path, data);
+  if (previous) {
+    for (const file of walk(previous)) {
+      const path = "/" + relative(previous, file).split("\\").join("/");
+      if (CHUNK_DIRS.includes(path.split("/")[1]!)) { if (!files.has(path)) changed.removed++; continue; }
+      // The widget and _headers: copied, not linked, since they are rewritten in place by their own scripts.
+      if (path !== MANIFEST_PATH) { mkdirSync(dirname(join(dir, path)), { recursive: true }); copyFileSync(file, join(dir, path)); }
     }
   }
+  place(MANIFEST_PATH, files.get(MANIFEST_PATH)!);
   return changed;
+}
+
+function tryLink(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch {
+    return false; // another file system, or links unsupported: write it instead
+  }
 }

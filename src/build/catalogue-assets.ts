@@ -13,7 +13,6 @@ import { referenceToId } from "../shared/reference";
 import { AssetWriter, contentHash } from "./content-hash";
 
 export interface CatalogueBuildOptions {
-  dataDirs: string[];
   /** Override the shard count (tests use it to force many tiny shards). */
   recordShards?: number;
 }
@@ -27,12 +26,14 @@ export interface CatalogueLayout {
 
 /** Decides the shard of every record and fixes doc numbers; the search index keys on them. */
 export function layoutRecords(records: CatalogueRecord[], options: CatalogueBuildOptions): CatalogueLayout {
+  // A record counts at most one target's worth: a record larger than a shard fills a shard of its own
+  // wherever it lands, and counting its full size would spread the others over hundreds of empty shards.
   let bytes = 0;
-  for (const r of records) bytes += JSON.stringify(r).length;
+  for (const r of records) bytes += Math.min(JSON.stringify(r).length, RECORD_SHARD_TARGET_BYTES);
   // Shards grow past the target once a catalogue would need more than MAX_RECORD_SHARD_FILES of them:
   // a deployment holds at most 100,000 asset files, and the index and pages need their share.
   const target = Math.max(RECORD_SHARD_TARGET_BYTES, Math.ceil(bytes / MAX_RECORD_SHARD_FILES));
-  const shardCount = options.recordShards ?? Math.max(1, Math.ceil(bytes / target));
+  const shardCount = options.recordShards ?? Math.max(1, Math.min(records.length, Math.ceil(bytes / target)));
   const withShard = records.map((r) => ({ r, s: shardOf(r.id, shardCount) }));
   withShard.sort((a, b) => a.s - b.s || compareReferences(a.r.reference, b.r.reference));
   return {
@@ -47,7 +48,6 @@ export function writeRecordStore(
   layout: CatalogueLayout,
   related: Map<string, StoredRecord["related"]>,
   out: AssetWriter,
-  options: CatalogueBuildOptions,
 ): Omit<Manifest, "version"> {
   const { docs, shardOfDoc, shardCount } = layout;
   const shards: StoredRecord<CatalogueRecord>[][] = Array.from({ length: shardCount }, () => []);
@@ -85,7 +85,6 @@ export function writeRecordStore(
   return {
     format: FORMAT_VERSION,
     builtAt: new Date().toISOString(),
-    dataDirs: options.dataDirs,
     records: docs.length,
     sources,
     recordShards: { count: shardCount, hashes, starts },

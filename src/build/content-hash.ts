@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { HASH_CHARS } from "../shared/manifest";
 
 /** Short content hash for immutable chunk names; 12 hex chars = 48 bits, ample for one catalogue. */
@@ -27,4 +28,15 @@ export class AssetWriter {
     for (const v of this.files.values()) n += typeof v === "string" ? Buffer.byteLength(v) : v.byteLength;
     return n;
   }
+}
+
+/**
+ * Whether the file at `file` holds exactly the chunk named `path` (`/<dir>/<name>.<hash>.<ext>`):
+ * the size first (cheap, and what a killed write gets wrong), then the bytes' hash against the name.
+ */
+export function isIntactChunk(file: string, path: string, expectedBytes: number): boolean {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st?.isFile() || st.size !== expectedBytes) return false;
+  const parts = path.split(".");
+  return parts.length >= 3 && contentHash(readFileSync(file)) === parts[parts.length - 2];
 }

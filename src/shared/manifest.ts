@@ -39,8 +39,6 @@ export interface Manifest {
   /** Content hash over every chunk: changes whenever any served byte changes. */
   version: string;
   builtAt: string;
-  /** The data directories the build read, as given, so `npm start` can tell when it is stale. */
-  dataDirs: string[];
   records: number;
   /** Records per source name. */
   sources: Record<string, number>;

@@ -1,0 +1,64 @@
+/**
+ * Preloaded by `npm run build` (`node --import ./scripts/lib/exit-with-launcher.mjs …`):
+ * makes the build stop when whoever launched it is killed. npm runs
+ * `npm → sh → node`; a signal sent to npm's PID reaches the shell at most, and
+ * SIGKILL reaches nobody, so without this the build ran on to the end and
+ * published. A worker thread polls the parent (and, under npm, npm itself: the
+ * shell survives a SIGKILL to npm) and ends the process when one is gone.
+ *
+ * Plain JavaScript loaded before tsx, so it is watching within milliseconds of
+ * start rather than after the build's modules are compiled; a thread, not a
+ * timer, because the build's main thread is busy for seconds at a time.
+ */
+import { readFileSync } from "node:fs";
+import { isMainThread, Worker } from "node:worker_threads";
+
+const POLL_MS = 100;
+
+/** The parent of `pid` from /proc (Linux), or null where there is no /proc. */
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return Number.isInteger(ppid) && ppid > 1 ? ppid : null;
+  } catch {
+    return null;
+  }
+}
+
+const WATCHDOG = `
+const { workerData } = require("node:worker_threads");
+const { readFileSync, writeSync } = require("node:fs");
+const signalable = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === "EPERM"; } };
+// A killed process stays a zombie until its parent reaps it, and signal 0 still reaches a zombie.
+const alive = (pid) => {
+  let stat;
+  try { stat = readFileSync("/proc/" + pid + "/stat", "utf8"); } catch { return signalable(pid); }
+  const state = stat[stat.lastIndexOf(")") + 2];
+  return state !== "Z" && state !== "X";
+};
+const check = () => {
+  const { parent, launcher } = workerData;
+  if (process.ppid === parent && alive(parent) && (launcher === null || alive(launcher))) return;
+  writeSync(2, "build: the process that started it is gone; stopping\\n");
+  process.kill(process.pid, "SIGTERM");
+};
+check();
+setInterval(check, ${POLL_MS});
+`;
+
+if (isMainThread) {
+  const parent = process.ppid;
+  const underNpm = process.env.npm_lifecycle_event === "build";
+  // As `npm run build`, the parent is npm's shell, and npm is the process a user kills.
+  const launcher = underNpm ? parentOf(parent) : null;
+  if (underNpm && parent === 1) {
+    console.error("build: npm, which started this build, is already gone; stopping");
+    process.exit(143);
+  }
+  // No loaders in the thread (execArgv: []): it must start fast and not run this file again.
+  const watchdog = new Worker(WATCHDOG, { eval: true, execArgv: [], workerData: { parent, launcher } });
+  await new Promise((resolve, reject) => watchdog.once("online", resolve).once("error", reject));
+  watchdog.unref();
+}

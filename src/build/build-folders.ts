@@ -1,0 +1,126 @@
+/**
+ * Where builds live, and how one becomes the served one. Each build is written
+ * into a fresh folder `<outDir>.builds/<id>/`; `<outDir>` (dist/assets) is a
+ * symbolic link to the published one, switched in one rename. Whatever reads
+ * `<outDir>` (wrangler deploy, wrangler dev, Miniflare, tests) sees one whole
+ * build, old or new, never a mix, and a build killed half-way leaves only a
+ * staging folder that the next build removes. Node only.
+ *
+ * Example: `dist/assets -> assets.builds/20261201T051100123Z-fdd073702294`.
+ */
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { replaceSymlinkAtomic, writeFileAtomic } from "./atomic-write";
+
+/**
+ * Published builds kept, the served one included. A dev server switches to a
+ * new build a moment after it is published and may still read the previous
+ * one until then; three leave room for two builds published in quick succession.
+ */
+export const KEEP_BUILDS = 3;
+
+/** What `npm start` needs to tell whether a build is stale; kept beside the build, never served. */
+export interface BuildInfo {
+  /** The manifest's version. */
+  version: string;
+  builtAt: string;
+  /** The data directories the build read, as given on the command line. */
+  dataDirs: string[];
+}
+
+const STAGING_PREFIX = ".staging-";
+
+export function buildsDirOf(outDir: string): string {
+  return `${resolve(outDir)}.builds`;
+}
+
+/** The folder `outDir` resolves to now (a published build, or a plain directory from an older layout), or null. */
+export function currentBuildDir(outDir: string): string | null {
+  try {
+    return realpathSync(outDir);
+  } catch {
+    return null;
+  }
+}
+
+/** A new, empty folder to write a build into; also removes what killed builds left. */
+export function createStagingDir(outDir: string): string {
+  const builds = buildsDirOf(outDir);
+  mkdirSync(builds, { recursive: true });
+  removeAbandonedStaging(builds);
+  const dir = join(builds, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+/**
+ * Makes a complete staging folder the served build: its info first, then the
+ * folder under its final name, then the link switched, then old builds dropped.
+ * A kill between any two steps leaves the previous build served.
+ */
+export function publishBuild(outDir: string, stagingDir: string, info: BuildInfo): string {
+  const builds = buildsDirOf(outDir);
+  const id = `${info.builtAt.replace(/[-:.]/g, "")}-${info.version}`;
+  const finalDir = join(builds, id);
+  writeFileAtomic(join(builds, `${id}.json`), JSON.stringify(info), { durable: true });
+  renameSync(stagingDir, finalDir);
+  const link = resolve(outDir);
+  const st = lstatSync(link, { throwIfNoEntry: false });
+  if (st && !st.isSymbolicLink()) {
+    // A plain directory from before builds had folders: move it aside once (the only
+    // non-atomic switch), so it is kept like any older build.
+    if (st.isDirectory() && readdirSync(link).length === 0) rmSync(link, { recursive: true });
+    else renameSync(link, join(builds, `00000000T000000000Z-legacy-${process.pid}`));
+  }
+  replaceSymlinkAtomic(link, relative(dirname(link), finalDir));
+  removeOldBuilds(builds, finalDir);
+  return finalDir;
+}
+
+/** The info of the build `outDir` serves, or null when there is none or it cannot be read. */
+export function readBuildInfo(outDir: string): BuildInfo | null {
+  const dir = currentBuildDir(outDir);
+  if (!dir) return null;
+  try {
+    const info = JSON.parse(readFileSync(`${dir}.json`, "utf8")) as BuildInfo;
+    return Array.isArray(info.dataDirs) && typeof info.builtAt === "string" ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Staging folders of builds that are no longer running (a build in progress keeps its own). */
+function removeAbandonedStaging(builds: string): void {
+  for (const name of readdirSync(builds)) {
+    if (!name.startsWith(STAGING_PREFIX)) continue;
+    const pid = Number(name.slice(STAGING_PREFIX.length).split("-")[0]);
+    if (pid !== process.pid && !isAlive(pid)) rmSync(join(builds, name), { recursive: true, force: true });
+  }
+}
+
+function removeOldBuilds(builds: string, served: string): void {
+  const published = readdirSync(builds)
+    .filter((n) => !n.startsWith(".") && !n.endsWith(".json") && !n.includes(".tmp-"))
+    .sort()
+    .reverse();
+  for (const name of published.slice(KEEP_BUILDS)) {
+    const dir = join(builds, name);
+    if (dir === served) continue;
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(`${dir}.json`, { force: true });
+  }
+  // Infos whose build is gone (a kill between writing the info and renaming the folder).
+  for (const name of readdirSync(builds)) {
+    if (name.endsWith(".json") && !existsSync(join(builds, basename(name, ".json")))) rmSync(join(builds, name), { force: true });
+  }
+}
