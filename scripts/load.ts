@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { readBuiltManifest } from "../src/build/build-catalogue";
+import { readBuildInfo } from "../src/build/build-folders";
 import type { StoredRecord } from "../src/shared/manifest";
 
 const ASSETS = "dist/assets";
@@ -46,10 +47,11 @@ function newestMtime(path: string): number {
 /** Builds when there are no assets, or when their data or the code that writes them changed since. */
 function ensureBuilt(): void {
   const m = readBuiltManifest(ASSETS);
-  const sources = [...(m?.dataDirs ?? ["data"]), "src/build", "src/shared"];
+  const info = readBuildInfo(ASSETS);
+  const sources = [...(info?.dataDirs ?? ["data"]), "src/build", "src/shared"];
   if (m && sources.every((d) => newestMtime(d) <= Date.parse(m.builtAt))) return;
   console.log(m ? "load: assets are older than their data or build code; rebuilding …" : "load: no built assets; building from data/ …");
-  const args = m ? m.dataDirs.flatMap((d) => ["--data", d]) : [];
+  const args = m && info ? info.dataDirs.flatMap((d) => ["--data", d]) : [];
   const r = spawnSync("npx", ["tsx", "scripts/build.ts", "--quiet", ...args], { stdio: "inherit" });
   if (r.status !== 0) throw new Error("load: the build failed");
 }

@@ -1,41 +1,70 @@
 /**
  * npm start: serve Dossier locally at http://127.0.0.1:8787 (PORT overrides)
- * on local KV. Builds first when the assets are missing, or older than the
- * data directories they were built from — so a build made with --data is
+ * on local KV. Builds first when there is no whole build, or when it is older
+ * than the data directories it was built from, so a build made with --data is
  * served as it is, and an edit to data/ is picked up.
+ *
+ * A build run while this serves (`npm run build` in another terminal) is picked
+ * up once it is published: dist/assets is a link to one complete build folder
+ * (src/build/build-folders.ts), and the dev server is pointed at the new folder
+ * only when the link moves. It keeps serving the old one until then, and a
+ * folder it serves is never written to, so it never sees half a build.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, statSync, existsSync } from "node:fs";
-import { join } from "node:path";
-import { readBuiltManifest } from "../src/build/build-catalogue";
+import { spawnSync } from "node:child_process";
+import { basename, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { currentBuildDir, readBuiltManifest, rebuildReason } from "../src/build/build-folders";
 
 const OUT = "dist/assets";
-const port = process.env.PORT ?? "8787";
+const port = Number(process.env.PORT ?? "8787");
+/** How often the link is checked for a newly published build: one readlink a second. */
+const POLL_MS = 1000;
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    if (name.startsWith(".")) continue;
-    const p = join(dir, name);
-    const st = statSync(p);
-    newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
-  }
-  return newest;
-}
+// The programmatic form of `wrangler dev`: the only one whose assets folder can be switched
+// without a restart (the CLI's watcher stays on the folder the link resolved to at start).
+const require = createRequire(resolve("node_modules/wrangler/package.json"));
+const { unstable_startWorker } = require("wrangler") as typeof import("wrangler");
 
-const manifest = readBuiltManifest(OUT);
-let buildArgs: string[] | null = null;
-if (!manifest) buildArgs = [];
-else if (manifest.dataDirs.some((d) => !existsSync(d) || newestMtime(d) > Date.parse(manifest.builtAt))) {
-  buildArgs = manifest.dataDirs.flatMap((d) => ["--data", d]);
-}
-if (buildArgs) {
-  console.log(manifest ? "Assets are older than their data; rebuilding…" : "No built assets; building from data/…");
-  const r = spawnSync("npx", ["tsx", "scripts/build.ts", ...buildArgs], { stdio: "inherit" });
+const stale = rebuildReason(OUT);
+if (stale) {
+  console.log(stale.reason);
+  const r = spawnSync(process.execPath, [
+    "--import", "./scripts/lib/exit-with-launcher.mjs", "--import", "tsx", "scripts/build.ts",
+    ...stale.dataDirs.flatMap((d) => ["--data", d]),
+  ], { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const child = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", port, "--local", "--persist-to", ".wrangler/state", "--show-interactive-dev-session=false"], { stdio: "inherit", env });
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
-child.on("exit", (code) => process.exit(code ?? 0));
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+let served = currentBuildDir(OUT)!;
+const worker = await unstable_startWorker({
+  config: "wrangler.toml",
+  assets: served,
+  dev: { server: { hostname: "127.0.0.1", port }, persist: ".wrangler/state", watch: true },
+});
+await worker.ready;
+console.log(`Dossier is serving ${basename(served)} at http://127.0.0.1:${port}`);
+
+let switching = false;
+const poll = setInterval(async () => {
+  const next = currentBuildDir(OUT);
+  if (switching || !next || next === served || !readBuiltManifest(next)) return;
+  switching = true;
+  try {
+    await worker.patchConfig({ assets: next });
+    served = next;
+    console.log(`Dossier now serves ${basename(next)}`);
+  } catch (e) {
+    console.error(`start: could not switch to ${basename(next)}; still serving ${basename(served)}: ${(e as Error).message}`);
+  } finally {
+    switching = false;
+  }
+}, POLL_MS);
+
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    clearInterval(poll);
+    void worker.dispose().finally(() => process.exit(0));
+  });
+}

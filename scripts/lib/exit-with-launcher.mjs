@@ -1,6 +1,6 @@
 /**
- * Preloaded by `npm run build` (`node --import ./scripts/lib/exit-with-launcher.mjs …`):
- * makes the build stop when whoever launched it is killed. npm runs
+ * Preloaded by `npm run build` and `npm start` (`node --import ./scripts/lib/exit-with-launcher.mjs …`):
+ * makes the script stop when whoever launched it is killed. npm runs
  * `npm → sh → node`; a signal sent to npm's PID reaches the shell at most, and
  * SIGKILL reaches nobody, so without this the build ran on to the end and
  * published. A worker thread polls the parent (and, under npm, npm itself: the
@@ -14,6 +14,15 @@ import { readFileSync } from "node:fs";
 import { isMainThread, Worker } from "node:worker_threads";
 
 const POLL_MS = 100;
+
+/** The command name of `pid` from /proc (Linux), or null. */
+function commandOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return null;
+  }
+}
 
 /** The parent of `pid` from /proc (Linux), or null where there is no /proc. */
 function parentOf(pid) {
@@ -41,7 +50,7 @@ const alive = (pid) => {
 const check = () => {
   const { parent, launcher } = workerData;
   if (process.ppid === parent && alive(parent) && (launcher === null || alive(launcher))) return;
-  writeSync(2, "build: the process that started it is gone; stopping\\n");
+  writeSync(2, "dossier: the process that started this one is gone; stopping\\n");
   process.kill(process.pid, "SIGTERM");
 };
 check();
@@ -50,11 +59,11 @@ setInterval(check, ${POLL_MS});
 
 if (isMainThread) {
   const parent = process.ppid;
-  const underNpm = process.env.npm_lifecycle_event === "build";
-  // As `npm run build`, the parent is npm's shell, and npm is the process a user kills.
+  // As an npm script, the parent is npm's shell, and npm is the process a user kills.
+  const underNpm = Boolean(process.env.npm_lifecycle_event) && /^(sh|dash|bash)$/.test(commandOf(parent) ?? "");
   const launcher = underNpm ? parentOf(parent) : null;
-  if (underNpm && parent === 1) {
-    console.error("build: npm, which started this build, is already gone; stopping");
+  if (process.env.npm_lifecycle_event && parent === 1) {
+    console.error("dossier: npm, which started this script, is already gone; stopping");
     process.exit(143);
   }
   // No loaders in the thread (execArgv: []): it must start fast and not run this file again.

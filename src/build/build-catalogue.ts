@@ -193,18 +193,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   return { dir, result, publish: () => publishBuild(options.outDir, dir, info) };
 }
 
-/**
- * The manifest in an assets directory, or null when there is none or it cannot
- * be read whole (a build from before builds were atomic may have left it empty).
- */
-export function readBuiltManifest(outDir: string): Manifest | null {
-  try {
-    const m = JSON.parse(readFileSync(join(outDir, MANIFEST_PATH), "utf8")) as Manifest;
-    return m && typeof m === "object" && typeof m.version === "string" && m.recordShards ? m : null;
-  } catch {
-    return null;
-  }
-}
+export { readBuiltManifest } from "./build-folders";
 
 /** Our own chunk folders; anything else in the assets directory (the widget, _headers) is carried over. */
 const CHUNK_DIRS = ["records", "series", "search"];

@@ -8,9 +8,10 @@
  *
  * Example: `dist/assets -> assets.builds/20261201T051100123Z-fdd073702294`.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
 import { replaceSymlinkAtomic, writeFileAtomic } from "./atomic-write";
 
 /**
@@ -123,4 +124,46 @@ function removeOldBuilds(builds: string, served: string): void {
   for (const name of readdirSync(builds)) {
     if (name.endsWith(".json") && !existsSync(join(builds, basename(name, ".json")))) rmSync(join(builds, name), { force: true });
   }
+}
+
+/**
+ * The manifest in an assets directory, or null when there is none or it cannot
+ * be read whole (a build from before builds were atomic may have left it empty).
+ */
+export function readBuiltManifest(outDir: string): Manifest | null {
+  try {
+    const m = JSON.parse(readFileSync(join(outDir, MANIFEST_PATH), "utf8")) as Manifest;
+    return m && typeof m === "object" && typeof m.version === "string" && m.recordShards ? m : null;
+  } catch {
+    return null;
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(".")) continue;
+    const p = join(dir, name);
+    const st = statSync(p);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Why the build `outDir` serves must be rebuilt before `npm start` serves it,
+ * and from which data directories (none: the default), or null when it is
+ * whole and newer than its data.
+ */
+export function rebuildReason(outDir: string): { reason: string; dataDirs: string[] } | null {
+  const info = readBuildInfo(outDir);
+  if (!readBuiltManifest(outDir)) {
+    const reason = existsSync(outDir) ? "The built assets are incomplete or unreadable; rebuilding…" : "No built assets; building from data/…";
+    return { reason, dataDirs: info?.dataDirs ?? [] };
+  }
+  if (!info) return { reason: "The built assets have no build record (an older layout); rebuilding from data/…", dataDirs: [] };
+  if (info.dataDirs.some((d) => !existsSync(d) || newestMtime(d) > Date.parse(info.builtAt))) {
+    return { reason: "Assets are older than their data; rebuilding…", dataDirs: info.dataDirs };
+  }
+  return null;
 }
