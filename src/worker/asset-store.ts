@@ -4,7 +4,7 @@
  * kept in a byte-budgeted LRU; the manifest is read once per isolate, since a
  * deploy of new assets starts new isolates.
  */
-import { FORMAT_VERSION, MANIFEST_PATH, type Manifest } from "../shared/manifest";
+import { FORMAT_VERSION, HASH_CHARS, MANIFEST_PATH, type Manifest } from "../shared/manifest";
 import { ApiError } from "./errors";
 
 /** Isolates have 128 MB; parsed chunks may use this much of it before the oldest are dropped. */
@@ -30,7 +30,8 @@ export class AssetStore {
 
   manifest(): Promise<Manifest> {
     this.manifestPromise ??= this.fetchText(MANIFEST_PATH).then((text) => {
-      const m = JSON.parse(text) as Manifest;
+      const m = parseAsset(MANIFEST_PATH, text) as Manifest;
+      if (!m || typeof m !== "object" || !m.recordShards) throw corruptAsset(MANIFEST_PATH, "not a manifest object");
       if (m.format !== FORMAT_VERSION) {
         throw new ApiError(503, "index_unavailable", `asset-store: catalogue format ${m.format} does not match this Worker's format ${FORMAT_VERSION}; rebuild with npm run build`);
       }
@@ -51,15 +52,16 @@ export class AssetStore {
   json<T>(path: string, derive?: (parsed: any) => T): Promise<T> {
     return this.load(path, async (res) => {
       const text = await res.text();
-      const parsed = JSON.parse(text);
-      return { value: derive ? derive(parsed) : parsed, bytes: text.length * JSON_HEAP_PER_CHAR };
+      const parsed = parseAsset(path, text);
+      return { value: derive ? deriveAsset(path, parsed, derive) : parsed, bytes: text.length * JSON_HEAP_PER_CHAR };
     }) as Promise<T>;
   }
 
-  /** A binary chunk, memoised. */
+  /** A binary chunk, memoised; checked against the hash in its name, since no parse would notice a cut. */
   binary(path: string): Promise<ArrayBuffer> {
     return this.load(path, async (res) => {
       const buf = await res.arrayBuffer();
+      await verifyContentHash(path, new Uint8Array(buf));
       return { value: buf, bytes: buf.byteLength };
     }) as Promise<ArrayBuffer>;
   }
@@ -114,6 +116,67 @@ export class AssetStore {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * The kind of asset at a path, as errors and the deep health check name it:
+ * `records`, `series`, `search/terms`, `search/lexicon`, `manifest`…
+ */
+export function assetKind(path: string): string {
+  // A sharded index puts each shard's chunks under search/s<k>/: the kind is the same in every shard.
+  const parts = path.split("/").filter((p, i) => p && !(i === 2 && /^s\d+$/.test(p)));
+  const stem = (name: string) => name.split(".")[0]!;
+  if (parts.length === 1) return stem(parts[0]!);
+  if (parts.length > 2) return `${parts[0]}/${parts[1]}`;
+  // records/ and series/ hold numbered or per-series files of one kind; search/ holds one file per kind.
+  return parts[0] === "records" || parts[0] === "series" ? parts[0] : `${parts[0]}/${stem(parts[1]!)}`;
+}
+
+/** The asset could be read but not used: a truncated or corrupt file, which only a rebuild mends. */
+export function corruptAsset(path: string, why: string): ApiError {
+  const kind = assetKind(path);
+  return new ApiError(503, "index_unavailable", `asset-store: the ${kind} asset ${path} is unreadable (${why}); rebuild with npm run build`, { asset: kind });
+}
+
+function parseAsset(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw corruptAsset(path, text.length === 0 ? "empty file" : (e as Error).message);
+  }
+}
+
+function deriveAsset<T>(path: string, parsed: unknown, derive: (parsed: any) => T): T {
+  try {
+    return derive(parsed);
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    throw corruptAsset(path, (e as Error).message);
+  }
+}
+
+/**
+ * Whether the bytes at `path` are whole: read past any memo, parsed when JSON,
+ * and hashed against the content hash in the name. For the deep health check;
+ * throws the same typed error a request would get.
+ */
+export async function checkAsset(assets: Fetcher, path: string): Promise<void> {
+  const res = await assets.fetch(new Request(`https://assets.invalid${path}`));
+  if (!res.ok) throw new ApiError(503, "index_unavailable", `asset-store: ${path} is missing from the built assets (HTTP ${res.status})`, { asset: assetKind(path) });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (path.endsWith(".json")) parseAsset(path, new TextDecoder().decode(bytes));
+  await verifyContentHash(path, bytes);
+}
+
+const HASHED_NAME = new RegExp(`\\.([0-9a-f]{${HASH_CHARS}})\\.[a-z]+$`);
+
+/** Throws when a content-hashed chunk's bytes do not hash to its name (the build's SHA-256 prefix). */
+async function verifyContentHash(path: string, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+  const named = path.match(HASHED_NAME)?.[1];
+  if (!named) return;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const hex = [...digest.subarray(0, HASH_CHARS / 2)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  if (hex !== named) throw corruptAsset(path, bytes.byteLength === 0 ? "empty file" : `its bytes hash to ${hex}, not to the ${named} in its name`);
 }
 
 /**

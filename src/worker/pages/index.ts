@@ -9,7 +9,8 @@ import { SITE_CSS } from "./site-css";
 import { readPageQuery, runSearch, type SearchFn } from "./search-view";
 import { homePage } from "./home-page";
 import { embedPage } from "./embed-page";
-import { notFoundPage, recordPage } from "./record-page";
+import { notFoundPage, recordPage, unavailablePage } from "./record-page";
+import { ApiError } from "../errors";
 import { docsPage, OPENAPI_CONFIG, type OpenApiDoc } from "./docs-page";
 import { openSearchXml } from "./opensearch";
 
@@ -35,7 +36,20 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
   });
 
   pages.get("/records/:id", async (c) => {
-    const id = c.req.param("id");
+    try {
+      return await recordResponse(c);
+    } catch (e) {
+      // A page, not the API's JSON: a browser shows it. Never cached, so it goes once the build is mended.
+      if (e instanceof ApiError && e.status >= 500) {
+        return sendHtml(c, unavailablePage("The catalogue index is being rebuilt or is damaged. Please try again shortly."), { status: 503, cache: "no-store" });
+      }
+      console.error("dossier: record page failed", e);
+      return sendHtml(c, unavailablePage("Something went wrong; the fault was logged."), { status: 500, cache: "no-store" });
+    }
+  });
+
+  async function recordResponse(c: AppContext): Promise<Response> {
+    const id = c.req.param("id")!;
     const records = c.get("records");
     const stored = RECORD_ID.test(id) ? await records.stored(id) : null;
     if (!stored) {
@@ -45,7 +59,7 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
     const related = await c.get("records").related(stored);
     const origin = originOf(c);
     return sendHtml(c, recordPage(stored.record, related, `${origin}/records/${id}`, origin));
-  });
+  }
 
   pages.get("/opensearch.xml", (c) => {
     c.header("Content-Type", "application/opensearchdescription+xml; charset=utf-8");

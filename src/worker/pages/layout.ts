@@ -76,7 +76,7 @@ function csp(frameable: boolean): string {
   ].join("; ");
 }
 
-export async function sendHtml(c: Context, page: Html, opts: { status?: 200 | 400 | 404 | 503; frameable?: boolean; cache?: string } = {}): Promise<Response> {
+export async function sendHtml(c: Context, page: Html, opts: { status?: 200 | 400 | 404 | 500 | 503; frameable?: boolean; cache?: string } = {}): Promise<Response> {
   c.header("Content-Security-Policy", csp(!!opts.frameable));
   c.header("X-Content-Type-Options", "nosniff");
   c.header("Referrer-Policy", "strict-origin-when-cross-origin");

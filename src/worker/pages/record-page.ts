@@ -85,3 +85,10 @@ export function notFoundPage(message: string, suggestions: Array<{ href: string;
 ${suggestions.length ? html`<p>Did you mean:</p><ul>${suggestions.map((s) => html`<li><a href="${s.href}">${s.text}</a></li>`)}</ul>` : ""}
 <p><a href="/">Search the catalogue</a></p>`);
 }
+
+/** The record page when the record cannot be read: the built index is damaged or missing, or a fault. */
+export function unavailablePage(message: string): Html {
+  return layout({ title: "Unavailable – Dossier", headerSearch: true }, html`<h1>This record cannot be shown right now</h1>
+<p>${message}</p>
+<p><a href="/">Search the catalogue</a></p>`);
+}

@@ -54,6 +54,11 @@ export class DurableObjectShards implements ShardRunner {
     });
     try {
       return await Promise.race([stub.search(shard, plan), timeout]);
+    } catch (e) {
+      // An ApiError thrown inside the object arrives as a plain Error (RPC keeps the message, not the
+      // class); a shard that cannot answer is an unavailable index, not an internal fault.
+      if (e instanceof ApiError) throw e;
+      throw new ApiError(503, "index_unavailable", `search: shard ${shard} failed: ${(e as Error).message}`);
     } finally {
       clearTimeout(timer);
     }
