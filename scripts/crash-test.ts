@@ -46,7 +46,9 @@ function startBuild(dataDirs: string[]) {
   const args = ["run", "build", "--", "--quiet", "--out", OUT, ...dataDirs.flatMap((d) => ["--data", d])];
   const child = spawn("npm", args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
   let stderr = "";
-  child.stderr!.on("data", (d) => { stderr += d; });
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+  });
   const done = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, done, stderr: () => stderr };
 }
@@ -56,12 +58,16 @@ async function waitForBuildProcesses(timeoutMs: number): Promise<boolean> {
   const { readdirSync } = await import("node:fs");
   const started = Date.now();
   for (;;) {
-    const alive = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).some((p) => {
-      try {
-        const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-        return stat[stat.lastIndexOf(")") + 2] !== "Z" && readFileSync(`/proc/${p}/cmdline`, "utf8").includes(OUT);
-      } catch { return false; }
-    });
+    const alive = readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .some((p) => {
+        try {
+          const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+          return stat[stat.lastIndexOf(")") + 2] !== "Z" && readFileSync(`/proc/${p}/cmdline`, "utf8").includes(OUT);
+        } catch {
+          return false;
+        }
+      });
     if (!alive) return true;
     if (Date.now() - started > timeoutMs) return false;
     await sleep(50);
@@ -71,11 +77,27 @@ async function waitForBuildProcesses(timeoutMs: number): Promise<boolean> {
 /** The requests each check makes: health, lookups, search and pages, from the served catalogue itself. */
 function requestsFor(): string[] {
   const m = readBuiltManifest(OUT)!;
-  const shard = JSON.parse(readFileSync(join(OUT, recordShardPath(m, 0)), "utf8")) as StoredRecord<{ id: string; reference: string; title: string }>[];
-  const paths = ["/api/health", "/api/health?deep=1", "/", "/?q=soviet", "/api/search?q=soviet%20agent", "/api/suggest?q=sov"];
+  const shard = JSON.parse(readFileSync(join(OUT, recordShardPath(m, 0)), "utf8")) as StoredRecord<{
+    id: string;
+    reference: string;
+    title: string;
+  }>[];
+  const paths = [
+    "/api/health",
+    "/api/health?deep=1",
+    "/",
+    "/?q=soviet",
+    "/api/search?q=soviet%20agent",
+    "/api/suggest?q=sov",
+  ];
   for (const { record } of shard.slice(0, 4)) {
     const word = record.title.split(/[^\p{L}]+/u).find((w) => w.length >= 4) ?? "file";
-    paths.push(`/api/records/${record.id}`, `/records/${record.id}`, `/api/lookup?ref=${encodeURIComponent(record.reference)}`, `/api/search?q=${encodeURIComponent(word)}`);
+    paths.push(
+      `/api/records/${record.id}`,
+      `/records/${record.id}`,
+      `/api/lookup?ref=${encodeURIComponent(record.reference)}`,
+      `/api/search?q=${encodeURIComponent(word)}`,
+    );
   }
   if (m.series[0]) paths.push(`/api/series/${encodeURIComponent(m.series[0].name)}`);
   return paths;
@@ -98,7 +120,8 @@ async function serveAndCheck(scriptPath: string): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  if (process.platform !== "linux") throw new Error("crash-test: reads /proc to follow the build's processes; run it on Linux");
+  if (process.platform !== "linux")
+    throw new Error("crash-test: reads /proc to follow the build's processes; run it on Linux");
   process.env.WRANGLER_SEND_METRICS = "false";
   const scriptPath = await bundleWorker();
   console.log(`crash-test: ${RUNS} runs, seed ${values.seed}, builds into ${OUT}`);
@@ -107,7 +130,9 @@ async function main(): Promise<void> {
   const first = startBuild(DATA_SETS[0]!);
   if ((await first.done) !== 0) throw new Error(`crash-test: the first build failed: ${first.stderr()}`);
   const buildMs = performance.now() - t0;
-  console.log(`  a whole build takes ${(buildMs / 1000).toFixed(1)} s; kills fall in [0, ${(buildMs * 1.1 / 1000).toFixed(1)} s]`);
+  console.log(
+    `  a whole build takes ${(buildMs / 1000).toFixed(1)} s; kills fall in [0, ${((buildMs * 1.1) / 1000).toFixed(1)} s]`,
+  );
 
   const failures: string[] = [];
   for (let run = 1; run <= RUNS; run++) {
@@ -123,7 +148,11 @@ async function main(): Promise<void> {
     }
     const stopped = await waitForBuildProcesses(10_000);
     const after = readBuiltManifest(OUT)?.version;
-    const state = exited ? "finished before the kill" : after !== before ? "published before the kill" : "killed before publishing";
+    const state = exited
+      ? "finished before the kill"
+      : after !== before
+        ? "published before the kill"
+        : "killed before publishing";
     const problems: string[] = [];
     if (!stopped) problems.push("build processes were still running 10 s after the kill");
     if (existsSync(OUT)) problems.push(...(await serveAndCheck(scriptPath)).map((p) => `after the kill: ${p}`));
@@ -134,17 +163,23 @@ async function main(): Promise<void> {
     else problems.push(...(await serveAndCheck(scriptPath)).map((p) => `after the next build: ${p}`));
     const nextMs = performance.now() - t0;
 
-    console.log(`  run ${String(run).padStart(2)}: ${kill} at ${(at / 1000).toFixed(2)} s, ${state}; next build ${(nextMs / 1000).toFixed(1)} s; ${problems.length ? "FAIL" : "ok"}`);
+    console.log(
+      `  run ${String(run).padStart(2)}: ${kill} at ${(at / 1000).toFixed(2)} s, ${state}; next build ${(nextMs / 1000).toFixed(1)} s; ${problems.length ? "FAIL" : "ok"}`,
+    );
     for (const p of problems) console.log(`      ${p}`);
     failures.push(...problems.map((p) => `run ${run}: ${p}`));
   }
   rmSync(root, { recursive: true, force: true });
   rmSync(`${OUT}.builds`, { recursive: true, force: true });
-  console.log(failures.length ? `crash-test: FAILED, ${failures.length} problems in ${RUNS} runs` : `crash-test: passed, ${RUNS} of ${RUNS} runs served with no 5xx`);
+  console.log(
+    failures.length
+      ? `crash-test: FAILED, ${failures.length} problems in ${RUNS} runs`
+      : `crash-test: passed, ${RUNS} of ${RUNS} runs served with no 5xx`,
+  );
   if (failures.length) process.exit(1);
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);
 });

@@ -28,10 +28,18 @@ const { unstable_startWorker } = require("wrangler") as typeof import("wrangler"
 const stale = rebuildReason(OUT);
 if (stale) {
   console.log(stale.reason);
-  const r = spawnSync(process.execPath, [
-    "--import", "./scripts/lib/exit-with-launcher.mjs", "--import", "tsx", "scripts/build.ts",
-    ...stale.dataDirs.flatMap((d) => ["--data", d]),
-  ], { stdio: "inherit" });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "./scripts/lib/exit-with-launcher.mjs",
+      "--import",
+      "tsx",
+      "scripts/build.ts",
+      ...stale.dataDirs.flatMap((d) => ["--data", d]),
+    ],
+    { stdio: "inherit" },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -56,7 +64,9 @@ const poll = setInterval(async () => {
     served = next;
     console.log(`Dossier now serves ${basename(next)}`);
   } catch (e) {
-    console.error(`start: could not switch to ${basename(next)}; still serving ${basename(served)}: ${(e as Error).message}`);
+    console.error(
+      `start: could not switch to ${basename(next)}; still serving ${basename(served)}: ${(e as Error).message}`,
+    );
   } finally {
     switching = false;
   }

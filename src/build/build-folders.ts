@@ -8,7 +8,17 @@
  *
  * Example: `dist/assets -> assets.builds/20261201T051100123Z-fdd073702294`.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
@@ -122,7 +132,8 @@ function removeOldBuilds(builds: string, served: string): void {
   }
   // Infos whose build is gone (a kill between writing the info and renaming the folder).
   for (const name of readdirSync(builds)) {
-    if (name.endsWith(".json") && !existsSync(join(builds, basename(name, ".json")))) rmSync(join(builds, name), { force: true });
+    if (name.endsWith(".json") && !existsSync(join(builds, basename(name, ".json"))))
+      rmSync(join(builds, name), { force: true });
   }
 }
 
@@ -158,10 +169,13 @@ function newestMtime(dir: string): number {
 export function rebuildReason(outDir: string): { reason: string; dataDirs: string[] } | null {
   const info = readBuildInfo(outDir);
   if (!readBuiltManifest(outDir)) {
-    const reason = existsSync(outDir) ? "The built assets are incomplete or unreadable; rebuilding…" : "No built assets; building from data/…";
+    const reason = existsSync(outDir)
+      ? "The built assets are incomplete or unreadable; rebuilding…"
+      : "No built assets; building from data/…";
     return { reason, dataDirs: info?.dataDirs ?? [] };
   }
-  if (!info) return { reason: "The built assets have no build record (an older layout); rebuilding from data/…", dataDirs: [] };
+  if (!info)
+    return { reason: "The built assets have no build record (an older layout); rebuilding from data/…", dataDirs: [] };
   if (info.dataDirs.some((d) => !existsSync(d) || newestMtime(d) > Date.parse(info.builtAt))) {
     return { reason: "Assets are older than their data; rebuilding…", dataDirs: info.dataDirs };
   }

@@ -146,7 +146,7 @@ function parseAsset(path: string, text: string): unknown {
   }
 }
 
-function deriveAsset<T>(path: string, parsed: unknown, derive: (parsed: any) => T): T {
+function deriveAsset<T>(path: string, parsed: unknown, derive: (parsed: unknown) => T): T {
   try {
     return derive(parsed);
   } catch (e) {

@@ -4,7 +4,19 @@
  * served build switches in one step, and killing `npm run build` stops it.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, readFileSync, realpathSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -98,13 +110,19 @@ describe("publishing a build", SLOW, () => {
 });
 
 describe("npm start's check of the built assets", SLOW, () => {
-  it.each([["empty", ""], ["truncated", '{"format":2,"version":"abc","rec']])("asks for a rebuild when manifest.json is %s", (_, body) => {
+  it.each([
+    ["empty", ""],
+    ["truncated", '{"format":2,"version":"abc","rec'],
+  ])("asks for a rebuild when manifest.json is %s", (_, body) => {
     const out = freshOut();
     buildCatalogue({ dataDirs: ["data"], outDir: out });
     expect(rebuildReason(out)).toBeNull();
     writeFileSync(join(out, "manifest.json"), body);
     expect(readBuiltManifest(out)).toBeNull();
-    expect(rebuildReason(out)).toMatchObject({ reason: expect.stringMatching(/incomplete or unreadable/), dataDirs: ["data"] });
+    expect(rebuildReason(out)).toMatchObject({
+      reason: expect.stringMatching(/incomplete or unreadable/),
+      dataDirs: ["data"],
+    });
   });
 
   it("rebuilds from the data directories the build read, which are kept beside it and not served", () => {
@@ -117,12 +135,27 @@ describe("npm start's check of the built assets", SLOW, () => {
 
 describe("record shard layout", () => {
   it("does not spread a few records over hundreds of shards because one is huge", () => {
-    const record = (i: number, description = "a short description"): CatalogueRecord => ({
-      id: `kv-2-${i}`, reference: `KV 2/${i}`, title: `File ${i}`, description, coveringDates: null, startDate: null, endDate: null,
-      series: "KV 2", department: null, heldBy: [], people: [], places: [], corporateNames: [], subjects: [],
-      source: { name: "test", url: null },
-    } as unknown as CatalogueRecord);
-    const records = Array.from({ length: 29 }, (_, i) => record(i + 1, i === 0 ? "x".repeat(5 * 1024 * 1024) : undefined));
+    const record = (i: number, description = "a short description"): CatalogueRecord =>
+      ({
+        id: `kv-2-${i}`,
+        reference: `KV 2/${i}`,
+        title: `File ${i}`,
+        description,
+        coveringDates: null,
+        startDate: null,
+        endDate: null,
+        series: "KV 2",
+        department: null,
+        heldBy: [],
+        people: [],
+        places: [],
+        corporateNames: [],
+        subjects: [],
+        source: { name: "test", url: null },
+      }) as unknown as CatalogueRecord;
+    const records = Array.from({ length: 29 }, (_, i) =>
+      record(i + 1, i === 0 ? "x".repeat(5 * 1024 * 1024) : undefined),
+    );
     const { shardCount } = layoutRecords(records, {});
     expect(shardCount).toBeLessThanOrEqual(2);
   });
@@ -137,7 +170,9 @@ function processesWith(marker: string): number[] {
       const cmd = readFileSync(`/proc/${name}/cmdline`, "utf8");
       const state = readFileSync(`/proc/${name}/stat`, "utf8");
       if (cmd.includes(marker) && state[state.lastIndexOf(")") + 2] !== "Z") out.push(Number(name));
-    } catch { /* gone meanwhile */ }
+    } catch {
+      /* gone meanwhile */
+    }
   }
   return out;
 }
@@ -145,25 +180,38 @@ function processesWith(marker: string): number[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.runIf(process.platform === "linux")("killing npm run build by its own PID", () => {
-  it.each(["SIGTERM", "SIGKILL"] as const)("stops the whole build before it publishes (%s)", async (signal) => {
-    const out = freshOut();
-    const npm = spawn("npm", ["run", "build", "--", "--quiet", "--data", "data", "--out", out], { stdio: "ignore", detached: true });
-    try {
-      // Wait for the build's own node process, then kill npm alone, as `kill <pid>` would.
-      const started = Date.now();
-      while (!processesWith(`scripts/build.ts`).some((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(out))) {
-        if (Date.now() - started > 30_000) throw new Error("the build never started");
-        await sleep(20);
+  it.each(["SIGTERM", "SIGKILL"] as const)(
+    "stops the whole build before it publishes (%s)",
+    async (signal) => {
+      const out = freshOut();
+      const npm = spawn("npm", ["run", "build", "--", "--quiet", "--data", "data", "--out", out], {
+        stdio: "ignore",
+        detached: true,
+      });
+      try {
+        // Wait for the build's own node process, then kill npm alone, as `kill <pid>` would.
+        const started = Date.now();
+        while (
+          !processesWith(`scripts/build.ts`).some((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(out))
+        ) {
+          if (Date.now() - started > 30_000) throw new Error("the build never started");
+          await sleep(20);
+        }
+        npm.kill(signal);
+        // Until every process of this build is gone (the old build ran on for seconds and published).
+        const killed = Date.now();
+        while (processesWith(out).length && Date.now() - killed < 60_000) await sleep(100);
+        expect(processesWith(out)).toEqual([]);
+        expect(Date.now() - killed).toBeLessThan(5_000);
+        expect(existsSync(out)).toBe(false);
+      } finally {
+        try {
+          process.kill(-npm.pid!, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
       }
-      npm.kill(signal);
-      // Until every process of this build is gone (the old build ran on for seconds and published).
-      const killed = Date.now();
-      while (processesWith(out).length && Date.now() - killed < 60_000) await sleep(100);
-      expect(processesWith(out)).toEqual([]);
-      expect(Date.now() - killed).toBeLessThan(5_000);
-      expect(existsSync(out)).toBe(false);
-    } finally {
-      try { process.kill(-npm.pid!, "SIGKILL"); } catch { /* already gone */ }
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 });

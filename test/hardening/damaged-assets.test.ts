@@ -19,7 +19,9 @@ function damagedAssets(target: RegExp, damage: Damage): Fetcher {
     const res = await env.ASSETS.fetch(req);
     if (!res.ok || !target.test(new URL(req.url).pathname)) return res;
     const bytes = new Uint8Array(await res.arrayBuffer());
-    return new Response(damage === "empty" ? new Uint8Array(0) : bytes.subarray(0, Math.floor(bytes.length / 2)), { headers: res.headers });
+    return new Response(damage === "empty" ? new Uint8Array(0) : bytes.subarray(0, Math.floor(bytes.length / 2)), {
+      headers: res.headers,
+    });
   };
   return { fetch } as unknown as Fetcher;
 }
@@ -27,16 +29,19 @@ function damagedAssets(target: RegExp, damage: Damage): Fetcher {
 const damaged = (target: RegExp, damage: Damage) => bindings({ ASSETS: damagedAssets(target, damage) });
 
 describe("a damaged record shard", () => {
-  it.each<Damage>(["empty", "truncated"])("answers 503 index_unavailable naming the records kind when %s", async (damage) => {
-    const b = damaged(/^\/records\//, damage);
-    for (const path of ["/api/records/kv-2-2681", "/api/lookup?ref=KV%202/2681"]) {
-      const { status, body } = await request(path, b);
-      expect(status, path).toBe(503);
-      expect(body.error.code).toBe("index_unavailable");
-      expect(body.error.asset).toBe("records");
-      expect(body.error.message).toMatch(/records asset \/records\/\d+\.[0-9a-f]{12}\.json is unreadable/);
-    }
-  });
+  it.each<Damage>(["empty", "truncated"])(
+    "answers 503 index_unavailable naming the records kind when %s",
+    async (damage) => {
+      const b = damaged(/^\/records\//, damage);
+      for (const path of ["/api/records/kv-2-2681", "/api/lookup?ref=KV%202/2681"]) {
+        const { status, body } = await request(path, b);
+        expect(status, path).toBe(503);
+        expect(body.error.code).toBe("index_unavailable");
+        expect(body.error.asset).toBe("records");
+        expect(body.error.message).toMatch(/records asset \/records\/\d+\.[0-9a-f]{12}\.json is unreadable/);
+      }
+    },
+  );
 
   it("gives the record page an HTML error page, not JSON", async () => {
     const { status, headers, text } = await request("/records/kv-2-2681", damaged(/^\/records\//, "truncated"));
@@ -72,7 +77,9 @@ describe("the deep health check", () => {
     const { status, body } = await request("/api/health?deep=1");
     expect(status).toBe(200);
     expect(body.status).toBe("ok");
-    expect(Object.keys(body.checked)).toEqual(expect.arrayContaining(["records", "series", "search/terms", "search/lexicon", "search/filters"]));
+    expect(Object.keys(body.checked)).toEqual(
+      expect.arrayContaining(["records", "series", "search/terms", "search/lexicon", "search/filters"]),
+    );
   });
 
   it("names every failing kind, and only those", async () => {

@@ -14,20 +14,29 @@ import { ApiError } from "../errors";
 export const healthRoutes = new OpenAPIHono<AppEnv>();
 
 const Failure = z.object({ kind: z.string(), path: z.string(), message: z.string() });
-const Health = z.object({
-  status: z.enum(["ok", "degraded"]),
-  records: z.number().optional(),
-  indexVersion: z.string().optional(),
-  shards: z.number().optional(),
-  /** Deep mode: the asset read for each kind. */
-  checked: z.record(z.string(), z.string()).optional(),
-  failing: z.array(Failure).optional(),
-}).openapi("Health");
+const Health = z
+  .object({
+    status: z.enum(["ok", "degraded"]),
+    records: z.number().optional(),
+    indexVersion: z.string().optional(),
+    shards: z.number().optional(),
+    /** Deep mode: the asset read for each kind. */
+    checked: z.record(z.string(), z.string()).optional(),
+    failing: z.array(Failure).optional(),
+  })
+  .openapi("Health");
 
 healthRoutes.openapi(
   createRoute({
-    method: "get", path: "/health", tags: ["meta"], summary: "Service health and the index version served",
-    request: { query: z.object({ deep: z.enum(["0", "1"]).optional().openapi({ description: "1: read and check one asset of every kind" }) }) },
+    method: "get",
+    path: "/health",
+    tags: ["meta"],
+    summary: "Service health and the index version served",
+    request: {
+      query: z.object({
+        deep: z.enum(["0", "1"]).optional().openapi({ description: "1: read and check one asset of every kind" }),
+      }),
+    },
     responses: {
       200: json(Health, "Healthy"),
       503: json(Health, "Deep mode: some kinds of asset cannot be read (`failing`)"),
@@ -40,7 +49,10 @@ healthRoutes.openapi(
       m = await c.get("assets").manifest();
     } catch (e) {
       if (!deep || !(e instanceof ApiError)) throw e;
-      return c.json({ status: "degraded" as const, failing: [{ kind: "manifest", path: "/manifest.json", message: e.message }] }, 503);
+      return c.json(
+        { status: "degraded" as const, failing: [{ kind: "manifest", path: "/manifest.json", message: e.message }] },
+        503,
+      );
     }
     const shards = (m.search as SearchManifest | undefined)?.shards.length ?? 0;
     const base = { records: m.records, indexVersion: m.version, shards };
@@ -48,13 +60,15 @@ healthRoutes.openapi(
 
     const sample = sampleAssets(m);
     const failing: Array<z.infer<typeof Failure>> = [];
-    await Promise.all([...sample].map(async ([kind, path]) => {
-      try {
-        await checkAsset(c.env.ASSETS, path);
-      } catch (e) {
-        failing.push({ kind, path, message: (e as Error).message });
-      }
-    }));
+    await Promise.all(
+      [...sample].map(async ([kind, path]) => {
+        try {
+          await checkAsset(c.env.ASSETS, path);
+        } catch (e) {
+          failing.push({ kind, path, message: (e as Error).message });
+        }
+      }),
+    );
     failing.sort((a, b) => a.kind.localeCompare(b.kind));
     const checked = Object.fromEntries(sample);
     if (failing.length) return c.json({ status: "degraded" as const, ...base, checked, failing }, 503);
@@ -77,10 +91,17 @@ function sampleAssets(m: Manifest): Map<string, string> {
   if (m.recordShards.count > 0) add(recordShardPath(m, 0));
   // Term buckets are named by concatenated hashes, not paths (as record shards are).
   const first = (m.search as Partial<SearchManifest> | undefined)?.shards?.[0];
-  if (first && typeof first.buckets === "string" && first.bucketCount > 0) add(`${first.dir}/0.${hashAt(first.buckets, 0)}.json`);
+  if (first && typeof first.buckets === "string" && first.bucketCount > 0)
+    add(`${first.dir}/0.${hashAt(first.buckets, 0)}.json`);
   const walk = (v: unknown): void => {
-    if (typeof v === "string") { if (CHUNK_PATH.test(v)) add(v); return; }
-    if (Array.isArray(v)) { for (const x of v) walk(x); return; }
+    if (typeof v === "string") {
+      if (CHUNK_PATH.test(v)) add(v);
+      return;
+    }
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
     if (v && typeof v === "object") for (const x of Object.values(v)) walk(x);
   };
   walk(m.series);
