@@ -24,6 +24,16 @@ function commandOf(pid) {
   }
 }
 
+/** The command line of `pid` from /proc, or "" when it cannot be read (or `pid` is null). */
+function commandLineOf(pid) {
+  if (pid === null) return "";
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
 /** The parent of `pid` from /proc (Linux), or null where there is no /proc. */
 function parentOf(pid) {
   try {
@@ -62,7 +72,11 @@ if (isMainThread) {
   // As an npm script, the parent is npm's shell, and npm is the process a user kills.
   const underNpm = Boolean(process.env.npm_lifecycle_event) && /^(sh|dash|bash)$/.test(commandOf(parent) ?? "");
   const launcher = underNpm ? parentOf(parent) : null;
-  if (process.env.npm_lifecycle_event && parent === 1) {
+  // npm may be killed before this runs: the shell then belongs to init or a subreaper, not to a package manager.
+  const launcherGone =
+    (process.env.npm_lifecycle_event && parent === 1) ||
+    (underNpm && !/\b(npm|pnpm|yarn|bun|node)\b/.test(commandLineOf(launcher)));
+  if (launcherGone) {
     console.error("dossier: npm, which started this script, is already gone; stopping");
     process.exit(143);
   }
