@@ -28,14 +28,36 @@ describe("the API response cache", () => {
     expect(cached.headers.get("server-timing")).not.toContain("index;");
   });
 
-  it("serves reordered parameters and a differently cased, spaced query from one entry", async () => {
+  it("serves reordered parameters and a differently cased, spaced query from one entry where the text is only folded", async () => {
     const b = fresh("canonical");
-    const first = await request("/api/search?q=Fuchs&limit=10", b);
+    const first = await request("/api/suggest?q=Besed&limit=5", b);
     expect(first.status).toBe(200);
     expect(first.headers.get("x-cache")).toBe("MISS");
-    const other = await request(`/api/search?limit=10&q=${encodeURIComponent("  fuchs ")}`, b);
+    const other = await request(`/api/suggest?limit=5&q=${encodeURIComponent("  besed ")}`, b);
     expect(other.headers.get("x-cache")).toBe("HIT");
     expect(other.text).toBe(first.text);
+  });
+
+  it("serves reordered search parameters from one entry", async () => {
+    const b = fresh("search-order");
+    const first = await request("/api/search?q=Fuchs&limit=10", b);
+    const other = await request("/api/search?limit=10&q=Fuchs", b);
+    expect(other.headers.get("x-cache")).toBe("HIT");
+    expect(other.text).toBe(first.text);
+  });
+
+  it("echoes each request's own spelling of the query, never a cached caller's", async () => {
+    const b = fresh("echo");
+    const first = await request("/api/search?q=toString", b);
+    expect(first.body.query.text).toBe("toString");
+    const second = await request("/api/search?q=tostring", b);
+    expect(second.status).toBe(200);
+    expect(second.body.query.text).toBe("tostring");
+    const refs = await request(`/api/search?q=${encodeURIComponent("kv 2/2681")}`, b);
+    expect(refs.body.query.references).toEqual(["kv 2/2681"]);
+    const again = await request("/api/search?q=tostring", b);
+    expect(again.headers.get("x-cache")).toBe("HIT");
+    expect(again.body.query.text).toBe("tostring");
   });
 
   it("keeps answers for different parameters apart", async () => {
@@ -93,7 +115,7 @@ describe("HTTP caching headers", () => {
     const ok = await request("/api/records/kv-2-2681", fresh("headers"));
     expect(ok.headers.get("cache-control")).toBe(API_CACHE_CONTROL);
     expect(ok.headers.get("vary")).toContain("Accept-Encoding");
-    expect(ok.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(ok.headers.get("etag")).toMatch(/^"[0-9a-f]{40}"$/);
   });
 
   it("keeps client errors brief and health checks out of caches", async () => {
@@ -131,7 +153,7 @@ describe("HTTP caching headers", () => {
     expect(doc.status).toBe(200);
     expect(doc.headers.get("x-cache")).toBe("MISS");
     const etag = doc.headers.get("etag");
-    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
     expect(doc.headers.get("cache-control")).toBe(API_CACHE_CONTROL);
     const again = await request("/api/openapi.json", bindings(), { headers: { "if-none-match": etag! } });
     expect(again.status).toBe(304);
@@ -142,6 +164,47 @@ describe("HTTP caching headers", () => {
     const res = await request("/api/records/kv-2-2681", fresh("stale-tag"), { headers: { "if-none-match": '"0000"' } });
     expect(res.status).toBe(200);
     expect(res.body.record.id).toBe("kv-2-2681");
+  });
+});
+
+describe("the search pages' cache", () => {
+  it("answers a repeated page search from the cache, with the page's own security headers", async () => {
+    const b = fresh("page");
+    const first = await request("/?q=Fuchs", b);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-cache")).toBe("MISS");
+    const second = await request("/?q=Fuchs", b);
+    expect(second.headers.get("x-cache")).toBe("HIT");
+    expect(second.text).toBe(first.text);
+    for (const h of ["content-type", "content-security-policy", "x-frame-options", "cache-control"]) {
+      expect(second.headers.get(h), h).toBe(first.headers.get(h));
+    }
+  });
+
+  it("keeps the embed page frameable when it comes from the cache", async () => {
+    const b = fresh("embed");
+    const first = await request("/embed?q=Fuchs", b);
+    const second = await request("/embed?q=Fuchs", b);
+    expect(second.headers.get("x-cache")).toBe("HIT");
+    expect(second.headers.get("x-frame-options")).toBeNull();
+    expect(second.headers.get("content-security-policy")).toBe(first.headers.get("content-security-policy"));
+    expect(second.headers.get("content-security-policy")).not.toContain("frame-ancestors 'none'");
+  });
+
+  it("never shows one reader's spelling to another", async () => {
+    const b = fresh("page-echo");
+    await request("/?q=Fuchs", b);
+    const other = await request("/?q=fuchs", b);
+    expect(other.headers.get("x-cache")).toBe("MISS");
+    expect(other.text).toContain('value="fuchs"');
+    expect(other.text).not.toContain("Fuchs”");
+  });
+
+  it("does not cache a page that reports a problem", async () => {
+    const b = fresh("page-400");
+    const path = "/?q=fuchs&from=1950&to=1940";
+    expect((await request(path, b)).status).toBe(400);
+    expect((await request(path, b)).headers.get("x-cache")).toBe("MISS");
   });
 });
 

@@ -4,9 +4,11 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { searchServiceFor, type AppContext, type AppEnv } from "../app-env";
-import { originOf, sendHtml } from "./layout";
+import { html } from "hono/html";
+import type { ErrorPage } from "../errors";
+import { layout, originOf, sendHtml } from "./layout";
 import { SITE_CSS } from "./site-css";
-import { readPageQuery, runSearch, type SearchFn } from "./search-view";
+import { readPageQuery, runSearch, type SearchFn, type SearchOutcome } from "./search-view";
 import { homePage } from "./home-page";
 import { embedPage } from "./embed-page";
 import { notFoundPage, recordPage } from "./record-page";
@@ -26,12 +28,13 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
     const outcome = await runSearch(c, deps.search, readPageQuery(c));
     const canonical = new URL(c.req.url);
     canonical.searchParams.delete("offset");
-    return sendHtml(c, homePage(outcome, outcome.query.q ? canonical.href : `${originOf(c)}/`), { status: outcome.status });
+    const href = `${originOf(c)}${outcome.query.q ? `/${canonical.search}` : "/"}`;
+    return sendHtml(c, homePage(outcome, href), { status: outcome.status, cache: cacheFor(outcome) });
   });
 
   pages.get("/embed", async (c) => {
     const outcome = await runSearch(c, deps.search, readPageQuery(c));
-    return sendHtml(c, embedPage(outcome), { status: outcome.status, frameable: true });
+    return sendHtml(c, embedPage(outcome), { status: outcome.status, frameable: true, cache: cacheFor(outcome) });
   });
 
   pages.get("/records/:id", async (c) => {
@@ -71,6 +74,20 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
 }
 
 export const pageRoutes = createPageRoutes();
+
+/** Results missing a search shard are right only now: no cache may keep them. */
+const cacheFor = (o: SearchOutcome) => (o.result?.partial ? "no-store" : undefined);
+
+/** Any error outside the API, as a page: what went wrong, and the way back to search. */
+export const errorPage: ErrorPage = (c, status, message) => sendHtml(c, layout({ title: `Error ${status} – Dossier`, headerSearch: true },
+  html`<h1>${ERROR_TITLES[status] ?? "Something went wrong"}</h1>
+<p>${message}</p>
+<p><a href="/">Search the catalogue</a></p>`), { status, cache: "no-store" });
+
+const ERROR_TITLES: Partial<Record<number, string>> = {
+  400: "This request cannot be answered", 404: "Not found", 405: "Method not allowed", 414: "Address too long",
+  429: "Too many requests", 503: "Search is unavailable",
+};
 
 /**
  * Serves `/api/openapi.json` and `/docs` from the app's own route registry.
