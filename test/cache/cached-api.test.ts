@@ -1,8 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { API_CACHE_CONTROL, CLIENT_ERROR_CACHE_CONTROL } from "../../src/worker/cache/http-cache";
 import { canonicalKey } from "../../src/worker/cache/response-cache";
 import { edgeCache, edgeRequest } from "../../src/worker/middleware/cached-api";
 import { assetsAtVersion, bindings, brokenKv, freshVersion, request } from "./worker-env";
+
+/** Captures the warnings an injected KV outage is expected to log, so they are checked rather than printed. */
+function kvWarnings() {
+  const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+  onTestFinished(() => warned.mockRestore());
+  return () => warned.mock.calls.map(([message]) => String(message));
+}
 
 const fresh = (label: string) => bindings({ ASSETS: assetsAtVersion(freshVersion(label)) });
 
@@ -77,6 +84,7 @@ describe("the API response cache", () => {
   });
 
   it("answers live when KV throws on every read and write", async () => {
+    const warnings = kvWarnings();
     const healthy = await request("/api/lookup?ref=kv2/2670", fresh("kv-ok"));
     const down = bindings({ ASSETS: assetsAtVersion(freshVersion("kv-down")), CACHE: brokenKv() });
     const first = await request("/api/lookup?ref=kv2/2670", down);
@@ -87,6 +95,7 @@ describe("the API response cache", () => {
     expect(second.status).toBe(200);
     expect(second.headers.get("x-cache-layer")).not.toBe("kv");
     expect(second.text).toBe(healthy.text);
+    expect(warnings()).toEqual(expect.arrayContaining([expect.stringContaining("KV read failed"), expect.stringContaining("KV write failed")]));
   });
 
   it("never caches an error answer", async () => {
@@ -229,6 +238,7 @@ describe("the two cache layers", () => {
   });
 
   it("answers live, not with an error, when the edge copy is gone and KV is down", async () => {
+    const warnings = kvWarnings();
     const version = freshVersion("both-down");
     const path = "/api/people?q=helfand";
     const healthy = await request(path, bindings({ ASSETS: assetsAtVersion(version) }));
@@ -237,5 +247,6 @@ describe("the two cache layers", () => {
     expect(down.status).toBe(200);
     expect(down.headers.get("x-cache")).toBe("MISS");
     expect(down.text).toBe(healthy.text);
+    expect(warnings()).toContainEqual(expect.stringContaining("KV read failed"));
   });
 });

@@ -5,10 +5,7 @@
  * user text in plain objects would find the prototype's members instead.
  */
 import { describe, expect, it } from "vitest";
-import { call } from "../helpers";
-
-/** Every own name of Object.prototype, `__proto__` included. */
-export const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+import { call, PROTOTYPE_NAMES } from "../helpers";
 
 /** The forms a word reaches the index in: as typed, folded, inflected, and inside a longer query. */
 const forms = (name: string) => [...new Set([name, name.toLowerCase(), `${name}s`, name[0]!.toUpperCase() + name.slice(1), `ship ${name}`])];

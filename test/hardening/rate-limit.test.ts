@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { WindowLimiter } from "../../src/worker/middleware/rate-limit";
 import { bindings, request } from "../cache/worker-env";
 
@@ -48,8 +48,11 @@ describe("rate limiting", () => {
 
   it("keeps serving when the limiter binding itself fails", async () => {
     const broken = { limit: () => Promise.reject(new Error("limiter down")) } as unknown as RateLimit;
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+    onTestFinished(() => warned.mockRestore());
     const res = await request("/api/health", bindings({ RATE_LIMITER: broken }));
     expect(res.status).toBe(200);
+    expect(warned).toHaveBeenCalledWith(expect.stringContaining("rate-limit: binding failed"), expect.objectContaining({ message: "limiter down" }));
   });
 
   it("does not count CORS preflights", async () => {
