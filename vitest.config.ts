@@ -14,6 +14,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
  */
 export default defineConfig({
   test: {
+    teardownTimeout: 60_000,
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./test/wrangler.test.toml" } })],
@@ -24,7 +25,6 @@ export default defineConfig({
           exclude: ["test/browser/**", "node_modules/**", "test/**/*.node.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          teardownTimeout: 30_000,
         },
       },
       {
@@ -35,7 +35,6 @@ export default defineConfig({
           exclude: ["node_modules/**"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          teardownTimeout: 60_000,
         },
       },
       {
@@ -50,7 +49,6 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          teardownTimeout: 30_000,
         },
       },
     ],

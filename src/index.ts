@@ -40,11 +40,15 @@ app.route("/", pageRoutes);
 app.all("/api/*", (c) => {
   const read = c.req.method === "GET" || c.req.method === "HEAD";
   if (read) throw new ApiError(404, "not_found", `no API route at ${c.req.path}`);
-  throw new ApiError(405, "method_not_allowed", `the API only answers GET; ${c.req.method} is not allowed`, {}, { allow: API_METHODS });
+  const message = `the API only answers GET; ${c.req.method} is not allowed`;
+  throw new ApiError(405, "method_not_allowed", message, {}, { allow: API_METHODS });
 });
 app.all("*", (c) => {
-  if (c.req.method === "GET" || c.req.method === "HEAD") throw new ApiError(404, "not_found", "There is no page at this address.");
-  throw new ApiError(405, "method_not_allowed", `pages only answer GET; ${c.req.method} is not allowed`, {}, { allow: PAGE_METHODS });
+  if (c.req.method === "GET" || c.req.method === "HEAD") {
+    throw new ApiError(404, "not_found", "There is no page at this address.");
+  }
+  const message = `pages only answer GET; ${c.req.method} is not allowed`;
+  throw new ApiError(405, "method_not_allowed", message, {}, { allow: PAGE_METHODS });
 });
 app.onError(errorHandler(errorPage));
 

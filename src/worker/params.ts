@@ -10,7 +10,7 @@ export const MAX_QUERY_WORDS = 32;
 
 /** A required free-text parameter, trimmed. Repeating it (`q=a&q=b`) is an error, not a silent pick. */
 export const text = (name: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be given once, as text`) })
+  z.string({ error: (i) => (i.input === undefined ? `${name} is required` : `${name} must be given once, as text`) })
     .trim()
     .min(1, `${name} is empty`)
     .max(MAX_PARAM_CHARS, `${name} is longer than ${MAX_PARAM_CHARS} characters`);

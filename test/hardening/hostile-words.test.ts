@@ -13,7 +13,7 @@ const WORDS = PROTOTYPE_NAMES.flatMap(forms);
 const enc = encodeURIComponent;
 
 describe("Object.prototype names as search words", () => {
-  it("has the names the issue found failing in its list", () => {
+  it("includes the names known to break plain-object lookups", () => {
     expect(PROTOTYPE_NAMES).toEqual(expect.arrayContaining(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]));
   });
 

@@ -10,7 +10,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import type { AppEnv } from "../app-env";
-import { canonicalKey, kvKey, responseCacheFor, stringRecord, MAX_CACHED_BODY_BYTES, type CachedResponse } from "../cache/response-cache";
+import {
+  canonicalKey, kvKey, responseCacheFor, stringRecord, MAX_CACHED_BODY_BYTES, type CachedResponse,
+} from "../cache/response-cache";
 import { addVary, cacheControlFor, EDGE_TTL_SECONDS, KV_TTL_SECONDS } from "../cache/http-cache";
 
 /**
@@ -82,7 +84,8 @@ export function cachedApi(options: CachedApiOptions = {}): MiddlewareHandler<App
       // A KV hit is copied forward so the next request in this colo stops at the edge.
       if (layer === "kv" && edge && edgeKey) waitUntil(c, edgePut(edge, edgeKey, cached));
       // HEAD is answered as GET and stripped of its body by Hono itself.
-      c.res = new Response(cached.body, { status: cached.status, headers: { ...cached.headers, "content-type": cached.contentType } });
+      const headers = { ...cached.headers, "content-type": cached.contentType };
+      c.res = new Response(cached.body, { status: cached.status, headers });
       finish(c, url.pathname, layer, timing, start);
       return;
     }
@@ -94,7 +97,8 @@ export function cachedApi(options: CachedApiOptions = {}): MiddlewareHandler<App
       const body = await res.text();
       c.res = new Response(body, res);
       if (body.length <= MAX_CACHED_BODY_BYTES) {
-        const entry: CachedResponse = { status: 200, contentType: res.headers.get("content-type") ?? "application/json", body, headers: keptHeaders(res) };
+        const contentType = res.headers.get("content-type") ?? "application/json";
+        const entry: CachedResponse = { status: 200, contentType, body, headers: keptHeaders(res) };
         if (kv) waitUntil(c, kv.put(key, entry, KV_TTL_SECONDS));
         if (edge && edgeKey) waitUntil(c, edgePut(edge, edgeKey, entry));
       }
@@ -110,7 +114,9 @@ export const cachedApiMiddleware = cachedApi();
  * Strong ETags and 304s for every GET answer, cached or not (Hono's etag
  * middleware). A 304 repeats the cache diagnostics of the 200 it stands for.
  */
-export const revalidation = etag({ retainedHeaders: [...RETAINED_304_HEADERS, "server-timing", "x-cache", "x-cache-layer"] });
+export const revalidation = etag({
+  retainedHeaders: [...RETAINED_304_HEADERS, "server-timing", "x-cache", "x-cache-layer"],
+});
 
 /** Stamps the caching headers on `c.res`. */
 function finish(c: Context<AppEnv>, path: string, layer: Layer, timing: Timing, start: number): void {
@@ -224,8 +230,7 @@ class Timing {
   }
 
   header(layer: Layer): string {
-    return this.parts
-      .map(([n, ms]) => `${n};dur=${ms.toFixed(1)}${n === "cache" ? `;desc="${layer === "live" ? "miss" : `${layer} hit`}"` : ""}`)
-      .join(", ");
+    const desc = `;desc="${layer === "live" ? "miss" : `${layer} hit`}"`;
+    return this.parts.map(([n, ms]) => `${n};dur=${ms.toFixed(1)}${n === "cache" ? desc : ""}`).join(", ");
   }
 }

@@ -77,17 +77,20 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = (c, next) => baseline(
 export const requestLimits: MiddlewareHandler<AppEnv> = async (c, next) => {
   const url = c.req.url;
   if (url.length > MAX_URL_CHARS) {
-    throw new ApiError(414, "uri_too_long", `request: the URL is ${url.length} characters; the limit is ${MAX_URL_CHARS}`);
+    const message = `request: the URL is ${url.length} characters; the limit is ${MAX_URL_CHARS}`;
+    throw new ApiError(414, "uri_too_long", message);
   }
   const q = url.indexOf("?");
   const parts = q >= 0 ? url.slice(q + 1).split("&").filter(Boolean) : [];
   if (parts.length > MAX_QUERY_PARAMS) {
-    throw new ApiError(400, "bad_request", `request: ${parts.length} query parameters; the limit is ${MAX_QUERY_PARAMS}`);
+    const message = `request: ${parts.length} query parameters; the limit is ${MAX_QUERY_PARAMS}`;
+    throw new ApiError(400, "bad_request", message);
   }
   const path = new URL(url).pathname;
   const bad = undecodable(path) ?? parts.map((p) => undecodable(p.replace(/\+/g, " "))).find((x) => x !== null);
   if (bad) {
-    throw new ApiError(400, "bad_request", `request: "${bad}" is not a valid percent-escape; escapes must encode UTF-8 text, and a literal % is written %25`, { field: "request" });
+    const message = `request: "${bad}" is not a valid percent-escape; escapes encode UTF-8, and a literal % is %25`;
+    throw new ApiError(400, "bad_request", message, { field: "request" });
   }
   await next();
 };

@@ -79,10 +79,13 @@ export const pageRoutes = createPageRoutes();
 const cacheFor = (o: SearchOutcome) => (o.result?.partial ? "no-store" : undefined);
 
 /** Any error outside the API, as a page: what went wrong, and the way back to search. */
-export const errorPage: ErrorPage = (c, status, message) => sendHtml(c, layout({ title: `Error ${status} – Dossier`, headerSearch: true },
-  html`<h1>${ERROR_TITLES[status] ?? "Something went wrong"}</h1>
+export const errorPage: ErrorPage = (c, status, message) => {
+  const title = ERROR_TITLES[status] ?? "Something went wrong";
+  const page = layout({ title: `${title} – Dossier`, headerSearch: true }, html`<h1>${title}</h1>
 <p>${message}</p>
-<p><a href="/">Search the catalogue</a></p>`), { status, cache: "no-store" });
+<p><a href="/">Search the catalogue</a></p>`);
+  return sendHtml(c, page, { status, cache: "no-store" });
+};
 
 const ERROR_TITLES: Partial<Record<number, string>> = {
   400: "This request cannot be answered", 404: "Not found", 405: "Method not allowed", 414: "Address too long",

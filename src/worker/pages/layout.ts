@@ -77,7 +77,9 @@ function csp(frameable: boolean): string {
   ].join("; ");
 }
 
-export async function sendHtml(c: Context, page: Html, opts: { status?: ContentfulStatusCode; frameable?: boolean; cache?: string } = {}): Promise<Response> {
+export interface SendOptions { status?: ContentfulStatusCode; frameable?: boolean; cache?: string }
+
+export async function sendHtml(c: Context, page: Html, opts: SendOptions = {}): Promise<Response> {
   c.header("Content-Security-Policy", csp(!!opts.frameable));
   c.header("X-Content-Type-Options", "nosniff");
   c.header("Referrer-Policy", "strict-origin-when-cross-origin");
@@ -106,7 +108,8 @@ export function originOf(c: Context): string {
 }
 
 function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+  if (hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]") return true;
+  return /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }
 
 /** A `/?…` search URL; repeated keys are written once per value. */

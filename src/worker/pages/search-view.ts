@@ -37,7 +37,9 @@ export function readPageQuery(c: AppContext): PageQuery {
   const q = (c.req.query("q") ?? "").trim().slice(0, 256);
   const series = (c.req.queries("series") ?? []).map((s) => s.trim()).filter(Boolean).slice(0, 20);
   const offset = Math.min(MAX_OFFSET, Math.max(0, Math.floor(Number(c.req.query("offset")) || 0)));
-  const query: PageQuery = { q, series, from: yearParam(c.req.query("from")), to: yearParam(c.req.query("to")), offset };
+  const from = yearParam(c.req.query("from"));
+  const to = yearParam(c.req.query("to"));
+  const query: PageQuery = { q, series, from, to, offset };
   const invalid = q ? apiCapsProblem(c) : null;
   return invalid ? { ...query, invalid } : query;
 }

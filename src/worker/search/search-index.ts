@@ -99,7 +99,8 @@ export class SearchIndex {
     const shard = await this.shard();
     const bucket = fnv1a32(term) % shard.bucketCount;
     // Own keys only: a term such as "constructor" must not find Object.prototype members.
-    const path = (Object.hasOwn(shard.solo, term) ? shard.solo[term] : undefined) ?? `${shard.dir}/${bucket}.${hashAt(shard.buckets, bucket)}.json`;
+    const solo = Object.hasOwn(shard.solo, term) ? shard.solo[term] : undefined;
+    const path = solo ?? `${shard.dir}/${bucket}.${hashAt(shard.buckets, bucket)}.json`;
     const chunk = await this.assets.json<ChunkIndexes>(path, importChunk);
     const fields: TermPostings["fields"] = {};
     for (const f of FIELD_NAMES) {
