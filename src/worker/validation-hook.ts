@@ -1,6 +1,7 @@
 /** Turns a failed request validation into the API's one 400 error shape. */
 import type { Hook } from "@hono/zod-openapi";
 import type { z } from "@hono/zod-openapi";
+import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 
 /**
@@ -15,8 +16,8 @@ export function describeIssue(error: z.ZodError): { field: string; message: stri
   return { field, message: text.startsWith(`${field} `) ? text : `${field}: ${text}` };
 }
 
-// One hook serves every route's schema, so its types are the widest ones.
-export const validationHook: Hook<any, any, any, any> = (result) => {
+// One hook serves every route's schema: it reads only the failure, so the data type stays unknown.
+export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (!result.success) {
     const { field, message } = describeIssue(result.error);
     throw new ApiError(400, "bad_request", message, { field });

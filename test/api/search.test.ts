@@ -45,7 +45,8 @@ describe("search ranking", () => {
     // Best first: more matched words, then a higher score (catalogue order breaks exact ties).
     for (let i = 1; i < keys.length; i++) {
       const [m0, s0] = keys[i - 1]!, [m1, s1] = keys[i]!;
-      expect(m0 > m1 || (m0 === m1 && s0 >= s1), `hit ${i} (${m1}, ${s1}) ranks below hit ${i - 1} (${m0}, ${s0})`).toBe(true);
+      const where = `hit ${i} (${m1}, ${s1}) ranks below hit ${i - 1} (${m0}, ${s0})`;
+      expect(m0 > m1 || (m0 === m1 && s0 >= s1), where).toBe(true);
     }
     // Both orderings occur, so the check above is not vacuous.
     expect(new Set(keys.map(([m]: [number, number]) => m)).size).toBeGreaterThan(1);

@@ -15,7 +15,8 @@ describe("security headers", () => {
     expect(headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
   });
 
-  it.each(["/", "/?q=fuchs", "/embed?q=fuchs", "/records/kv-2-2681", "/docs", "/no-such-page"])("sends HSTS and a Permissions-Policy on the page %s", async (path) => {
+  const pages = ["/", "/?q=fuchs", "/embed?q=fuchs", "/records/kv-2-2681", "/docs", "/no-such-page"];
+  it.each(pages)("sends HSTS and a Permissions-Policy on the page %s", async (path) => {
     const { headers } = await call(path);
     expect(headers.get("strict-transport-security")).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
     expect(headers.get("permissions-policy")).toMatch(/(^|, )camera=\(\)/);
@@ -54,14 +55,15 @@ describe("CORS", () => {
     expect(allowed).toEqual(expect.arrayContaining(["GET", "HEAD"]));
   });
 
-  it.each(["POST", "PUT", "DELETE", "PATCH"])("refuses %s with 405, the JSON error shape and an Allow header", async (method) => {
-    const { status, body, headers } = await call("/api/search?q=fuchs", { method, headers: { origin: ORIGIN }, body: method === "DELETE" ? undefined : "{}" });
+  it.each(["POST", "PUT", "DELETE", "PATCH"])("refuses %s with 405, a JSON error and Allow", async (method) => {
+    const init = { method, headers: { origin: ORIGIN }, body: method === "DELETE" ? undefined : "{}" };
+    const { status, body, headers } = await call("/api/search?q=fuchs", init);
     expect(status).toBe(405);
     expect(body.error.code).toBe("method_not_allowed");
     expect(headers.get("allow")).toBe("GET, HEAD, OPTIONS");
   });
 
-  it.each(["POST", "PUT", "DELETE"])("refuses %s on a page with 405, an HTML page and an Allow header", async (method) => {
+  it.each(["POST", "PUT", "DELETE"])("refuses %s on a page with 405, an HTML page and Allow", async (method) => {
     const { status, headers } = await call("/?q=fuchs", { method, body: method === "DELETE" ? undefined : "q=x" });
     expect(status).toBe(405);
     expect(headers.get("allow")).toBe("GET, HEAD");
@@ -153,7 +155,7 @@ describe("page searches have the API's caps", () => {
 });
 
 describe("percent-escapes that do not decode", () => {
-  it.each(["%C3%28", "%FF", "%E0%A4%A", "abc%", "%zz"])("answer the API with a 400 naming the escape (q=%s)", async (raw) => {
+  it.each(["%C3%28", "%FF", "%E0%A4%A", "abc%", "%zz"])("answer the API with a 400 naming it (q=%s)", async (raw) => {
     const { status, body } = await call(`/api/search?q=${raw}`);
     expect(status).toBe(400);
     expect(body.error.code).toBe("bad_request");

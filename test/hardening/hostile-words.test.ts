@@ -8,13 +8,17 @@ import { describe, expect, it } from "vitest";
 import { call, PROTOTYPE_NAMES } from "../helpers";
 
 /** The forms a word reaches the index in: as typed, folded, inflected, and inside a longer query. */
-const forms = (name: string) => [...new Set([name, name.toLowerCase(), `${name}s`, name[0]!.toUpperCase() + name.slice(1), `ship ${name}`])];
+const forms = (name: string) => [
+  ...new Set([name, name.toLowerCase(), `${name}s`, name[0]!.toUpperCase() + name.slice(1), `ship ${name}`]),
+];
 const WORDS = PROTOTYPE_NAMES.flatMap(forms);
 const enc = encodeURIComponent;
 
 describe("Object.prototype names as search words", () => {
   it("includes the names known to break plain-object lookups", () => {
-    expect(PROTOTYPE_NAMES).toEqual(expect.arrayContaining(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]));
+    expect(PROTOTYPE_NAMES).toEqual(
+      expect.arrayContaining(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]),
+    );
   });
 
   it.each(WORDS)("searches %j like any other word", async (word) => {
@@ -33,16 +37,31 @@ describe("Object.prototype names as search words", () => {
     const plain = await call("/api/search?q=Besedovskiy");
     const withWord = await call("/api/search?q=Besedovskiy%20constructor");
     expect(withWord.status).toBe(200);
-    expect(withWord.body.hits.map((h: { reference: string }) => h.reference).slice(0, 2).sort())
-      .toEqual(plain.body.hits.map((h: { reference: string }) => h.reference).slice(0, 2).sort());
+    expect(
+      withWord.body.hits
+        .map((h: { reference: string }) => h.reference)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(
+      plain.body.hits
+        .map((h: { reference: string }) => h.reference)
+        .slice(0, 2)
+        .sort(),
+    );
   });
 
   it.each(PROTOTYPE_NAMES)("suggests, looks up and finds people for %j without a server error", async (name) => {
     for (const path of [
-      `/api/suggest?q=${enc(name)}`, `/api/suggest?q=${enc(name.toLowerCase().slice(0, 6))}`,
-      `/api/people?q=${enc(name)}`, `/api/lookup?ref=${enc(name)}`, `/api/lookup?ref=${enc(`${name} 2/1`)}`,
-      `/api/records/${enc(name.toLowerCase())}`, `/api/series/${enc(name)}`, `/api/people/${enc(name.toLowerCase())}`,
-      `/api/search?q=fuchs&series=${enc(name)}`, `/api/search?q=${enc(`person:${name}`)}`,
+      `/api/suggest?q=${enc(name)}`,
+      `/api/suggest?q=${enc(name.toLowerCase().slice(0, 6))}`,
+      `/api/people?q=${enc(name)}`,
+      `/api/lookup?ref=${enc(name)}`,
+      `/api/lookup?ref=${enc(`${name} 2/1`)}`,
+      `/api/records/${enc(name.toLowerCase())}`,
+      `/api/series/${enc(name)}`,
+      `/api/people/${enc(name.toLowerCase())}`,
+      `/api/search?q=fuchs&series=${enc(name)}`,
+      `/api/search?q=${enc(`person:${name}`)}`,
     ]) {
       const { status, body } = await call(path);
       expect(status, `${path} → ${JSON.stringify(body).slice(0, 200)}`).toBeLessThan(500);
@@ -51,7 +70,12 @@ describe("Object.prototype names as search words", () => {
   });
 
   it.each(PROTOTYPE_NAMES)("renders the search pages for %j", async (name) => {
-    for (const path of [`/?q=${enc(name)}`, `/embed?q=${enc(name)}`, `/?q=${enc(`ship ${name}`)}&series=${enc(name)}`, `/records/${enc(name.toLowerCase())}`]) {
+    for (const path of [
+      `/?q=${enc(name)}`,
+      `/embed?q=${enc(name)}`,
+      `/?q=${enc(`ship ${name}`)}&series=${enc(name)}`,
+      `/records/${enc(name.toLowerCase())}`,
+    ]) {
       const { status, headers, body } = await call(path);
       expect(status, path).toBeLessThan(500);
       expect(headers.get("content-type"), path).toContain("text/html");
