@@ -49,6 +49,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // A cold Worker's first typeahead answer can take seconds on a loaded machine; 1 s (the default) flaked.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
