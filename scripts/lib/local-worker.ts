@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -45,7 +45,7 @@ export async function bundleWorker(entry?: string, outDir?: string): Promise<str
   const outfile = join(dir, "worker.js");
   const alias = Object.fromEntries(Object.entries(config.alias ?? {}).map(([k, v]) => [k, resolve(ROOT, String(v))]));
   await build({
-    entryPoints: [resolve(entry ?? join(ROOT, config.main!))],
+    entryPoints: [resolve(ROOT, entry ?? config.main!)],
     bundle: true, format: "esm", platform: "browser", target: "es2022",
     conditions: ["workerd", "worker", "browser"],
     alias: { ...alias, ...Object.fromEntries(Object.entries(alias).map(([k, v]) => [`node:${k}`, v])) },
@@ -93,27 +93,31 @@ export interface LocalWorkerOptions {
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
   const scriptPath = options.scriptPath ?? (await bundleWorker());
   const config = wranglerConfig();
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(config, undefined, {
+  const { workerOptions: { modulesRules: _bundled, ...workerOptions } } = unstable_getMiniflareWorkerOptions(config, undefined, {
     overrides: { assets: { directory: resolve(options.assetsDir) } },
   });
+  // `_bundled`: module rules are for wrangler's bundler; the script here is one bundled file.
   const caches = options.caches ?? true;
   const inspectorPort = options.inspector ? await freePort() : undefined;
   const before = workerdChildren();
   const t0 = performance.now();
-  const mf = new Miniflare({
-    ...(workerOptions as object),
-    name: config.name,
-    rootPath: ROOT,
-    modules: true,
-    scriptPath,
-    modulesRoot: dirname(scriptPath),
-    ...(caches ? {} : { kvNamespaces: {} }),
-    cache: caches,
-    bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
+  // wrangler maps wrangler.toml to Miniflare 4-shaped options; Miniflare 5 converts them itself.
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    workers: [{
+      ...workerOptions,
+      name: config.name,
+      rootPath: ROOT,
+      modules: true,
+      scriptPath,
+      modulesRoot: dirname(scriptPath),
+      ...(caches ? {} : { kvNamespaces: {} }),
+      cache: caches,
+      bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
+    }],
     ...(inspectorPort ? { inspectorPort } : {}),
     ...(options.httpPort !== undefined ? { host: "127.0.0.1", port: options.httpPort } : {}),
     ...(options.persistTo ? { resourcePersistencePath: options.persistTo } : {}),
-  } as unknown as ConstructorParameters<typeof Miniflare>[0]);
+  }));
   const ready = await mf.ready;
   const startMs = performance.now() - t0;
   const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
