@@ -21,7 +21,7 @@
  *
  * Options: --data <dir> (repeatable; builds those catalogues into dist/load-assets),
  * --phase-seconds (6), --connections (10, for the phases), --sweep (10,50,100; "" skips),
- * --sweep-seconds (8), --soak-seconds (300; 0 skips), --port (8840; the next port is used too),
+ * --sweep-requests (2 per connection, at least 50), --soak-seconds (300; 0 skips), --port (8840; the next port is used too),
  * --snapshot <file> (a heap snapshot of the Worker at the end of the soak), --out (BENCHMARKS.load.md).
  * LOAD_PHASE_SECONDS and LOAD_CONNECTIONS still work as environment variables.
  */
@@ -42,7 +42,7 @@ const { values: args } = parseArgs({
     "phase-seconds": { type: "string", default: process.env.LOAD_PHASE_SECONDS ?? "6" },
     connections: { type: "string", default: process.env.LOAD_CONNECTIONS ?? "10" },
     sweep: { type: "string", default: "10,50,100" },
-    "sweep-seconds": { type: "string", default: "8" },
+    "sweep-requests": { type: "string", default: "2" },
     "soak-seconds": { type: "string", default: "300" },
     port: { type: "string", default: "8840" },
     snapshot: { type: "string" },
@@ -55,7 +55,9 @@ const OUT_FILE = args.out!;
 const PHASE_SECONDS = Number(args["phase-seconds"]);
 const CONNECTIONS = Number(args.connections);
 const SWEEP = args.sweep!.split(",").filter(Boolean).map(Number);
-const SWEEP_SECONDS = Number(args["sweep-seconds"]);
+/** Requests per sweep row, per connection (at least 50): a count, not a duration, so 100 slow connections still finish. */
+const SWEEP_PER_CONNECTION = Number(args["sweep-requests"]);
+const sweepAmount = (connections: number) => Math.max(50, Math.round(SWEEP_PER_CONNECTION * connections));
 const SOAK_SECONDS = Number(args["soak-seconds"]);
 /** Heap and RSS are sampled between slices of this length. */
 const SOAK_SLICE_SECONDS = Math.min(30, Math.max(1, SOAK_SECONDS / 4));
@@ -162,7 +164,8 @@ class Tally {
 
 interface PhaseResult { name: string; description: string; result: autocannon.Result; tally: Tally }
 
-interface Load { base: string; connections: number; seconds: number; quiet?: boolean }
+/** A run of `seconds`, or of `amount` requests (each allowed a minute) when set. */
+interface Load { base: string; connections: number; seconds: number; amount?: number; quiet?: boolean }
 
 async function runPhase(load: Load, name: string, description: string, nextPath: (i: number) => string): Promise<PhaseResult> {
   const tally = new Tally();
@@ -170,7 +173,7 @@ async function runPhase(load: Load, name: string, description: string, nextPath:
   const result = await autocannon({
     url: load.base,
     connections: load.connections,
-    duration: load.seconds,
+    ...(load.amount ? { amount: load.amount, timeout: 60 } : { duration: load.seconds }),
     requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: nextPath(i++) }) }],
     // Pairs each response's X-Cache, Server-Timing and tookMs with its latency; one request in flight per client.
     setupClient: (c) => {
@@ -353,7 +356,8 @@ function sweepReport(rows: SweepRow[]): string {
   return [
     "### Distinct searches by connection count: where the time goes",
     "",
-    `Every request is a new two-word search (no key repeats, so every answer is computed live and then written to KV), ${SWEEP_SECONDS} s per row. ` +
+    `Every request is a new two-word search (no key repeats, so every answer is computed live and then written to KV); ` +
+      `${SWEEP_PER_CONNECTION} requests per connection (at least 50) per row. ` +
       "*client* is autocannon's latency; *Worker* is the Worker's own Server-Timing `total` (routing, cache lookups, index, JSON); " +
       "*search* is the answer's `tookMs` (query planning and scoring). \"dev server\" goes through wrangler's dev proxy (what `npm start` runs); " +
       "\"workerd\" goes straight to the Miniflare entry socket of the same workerd build. workerd's clock advances only on I/O, so the in-Worker figures are whole milliseconds.",
@@ -365,7 +369,11 @@ function sweepReport(rows: SweepRow[]): string {
   ].join("\n");
 }
 
-interface HeapSample { atSeconds: number; requests: number; heapMb: number; otherIsolatesMb: number; rssMb: number | null }
+interface HeapSample {
+  atSeconds: number; requests: number; heapMb: number; otherIsolatesMb: number; rssMb: number | null;
+  /** Used heap by isolate id, MB; `*` marks an isolate read without a GC (the pokes did not reach it). */
+  isolates: Map<string, { mb: number; collected: boolean }>;
+}
 
 interface SoakResult { samples: HeapSample[]; phase: PhaseResult[]; snapshot: string | null }
 
@@ -377,7 +385,10 @@ async function sample(w: LocalWorker, atSeconds: number, requests: number): Prom
   if (!worker) throw new Error("load: the inspector did not report the Worker's isolate");
   const others = heaps.filter((h) => h !== worker).reduce((n, h) => n + h.usedSize, 0);
   const rss = w.rssBytes();
-  return { atSeconds, requests, heapMb: mb(worker.usedSize), otherIsolatesMb: mb(others), rssMb: rss === null ? null : mb(rss) };
+  return {
+    atSeconds, requests, heapMb: mb(worker.usedSize), otherIsolatesMb: mb(others), rssMb: rss === null ? null : mb(rss),
+    isolates: new Map(heaps.map((h) => [h.isolate, { mb: mb(h.usedSize), collected: h.collected }])),
+  };
 }
 
 /** Mixed traffic in slices, the heap read after a full GC between them. */
@@ -438,6 +449,15 @@ function soakReport(r: SoakResult): string {
     "",
     `Worker heap after warm-up (${v.from.atSeconds} s): ${fmt(v.from.heapMb)} MB; at the end: ${fmt(v.to.heapMb)} MB; ` +
       `change ${(100 * v.change).toFixed(1)}% (limit +${100 * SOAK_HEAP_TOLERANCE}%): **${v.flat ? "flat" : "GROWING"}**.`,
+    "",
+    "Every isolate, after warm-up and at the end (MB used; * = read without a GC, as no request reached it):",
+    "",
+    "| isolate | after warm-up | end | change |",
+    "|---|---:|---:|---:|",
+    ...[...v.to.isolates].map(([id, end]) => ({ id, end, start: v.from.isolates.get(id) }))
+      .sort((a, b) => (b.end.mb - (b.start?.mb ?? 0)) - (a.end.mb - (a.start?.mb ?? 0)))
+      .map(({ id, start, end }) => `| \`${id}\` | ${start ? `${fmt(start.mb)}${start.collected ? "" : "*"}` : "–"} | ` +
+        `${fmt(end.mb)}${end.collected ? "" : "*"} | ${start ? `${end.mb >= start.mb ? "+" : ""}${fmt(end.mb - start.mb)}` : "–"} |`),
     "",
     ...(r.snapshot ? ["Largest retainers in a heap snapshot of the Worker at the end (self size by constructor):", "", r.snapshot, ""] : []),
   ].join("\n");
@@ -500,7 +520,7 @@ async function main() {
     sections.push(phaseReport(results, startupMs));
     if (countErrors(results)) failures.push(`${countErrors(results)} server errors in the phases`);
     for (const connections of SWEEP) {
-      const r = await runPhase({ base: service.url, connections, seconds: SWEEP_SECONDS }, `distinct ×${connections} (dev server)`, "", distinct((sweepOffset += 1_000_003)));
+      const r = await runPhase({ base: service.url, connections, seconds: 0, amount: sweepAmount(connections) }, `distinct ×${connections} (dev server)`, "", distinct((sweepOffset += 1_000_003)));
       sweepRows.push({ connections, via: "dev server", phase: r });
     }
     devRss.push(workerdRssMb());
@@ -518,7 +538,7 @@ async function main() {
   let soakResult: SoakResult | null = null;
   try {
     for (const connections of SWEEP) {
-      const r = await runPhase({ base: w.url!, connections, seconds: SWEEP_SECONDS }, `distinct ×${connections} (workerd)`, "", distinct((sweepOffset += 1_000_003)));
+      const r = await runPhase({ base: w.url!, connections, seconds: 0, amount: sweepAmount(connections) }, `distinct ×${connections} (workerd)`, "", distinct((sweepOffset += 1_000_003)));
       sweepRows.push({ connections, via: "workerd", phase: r });
     }
     if (SOAK_SECONDS > 0) soakResult = await soak(w, mixed);

@@ -65,7 +65,7 @@ export interface LocalWorker {
   /** V8 heap of the Worker's isolate (after a full GC when `gc`); null without `inspector`. */
   heap(gc: boolean): Promise<HeapUsage | null>;
   /** Heap of every isolate workerd runs (the Worker and Miniflare's KV, cache and asset simulations). */
-  isolateHeaps(gc: boolean): Promise<Array<{ isolate: string } & HeapUsage>>;
+  isolateHeaps(gc: boolean): Promise<Array<{ isolate: string; collected: boolean } & HeapUsage>>;
   /** Writes a V8 heap snapshot of the Worker's isolate; needs `inspector`. */
   heapSnapshot(file: string): Promise<void>;
   /** Resident memory of this workerd process, from /proc (Linux); null elsewhere. */
@@ -122,7 +122,11 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const startMs = performance.now() - t0;
   const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
   const target = `core:user:${config.name}`;
-  const poke = async () => { await (await mf.dispatchFetch("http://dossier.local/api/health")).arrayBuffer(); };
+  // Each poke is a new search, so it passes through the Cache API and KV simulations as well as the Worker.
+  let pokes = 0;
+  const poke = async () => {
+    await (await mf.dispatchFetch(`http://dossier.local/api/search?q=inspector-poke-${pokes++}`)).arrayBuffer();
+  };
   const inspect = <T>(isolate: string, run: (c: Inspector) => Promise<T>) => {
     if (!inspectorPort) throw new Error("local-worker: start with { inspector: true } to read the heap");
     return withInspector(inspectorPort, isolate, run);
@@ -134,11 +138,15 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     heap: async (gc) => (inspectorPort ? inspect(target, (c) => heapUsage(c, gc, poke)) : null),
     async isolateHeaps(gc) {
       if (!inspectorPort) return [];
-      const out: Array<{ isolate: string } & HeapUsage> = [];
+      const out: Array<{ isolate: string; collected: boolean } & HeapUsage> = [];
       for (const isolate of await isolates(inspectorPort)) {
-        // Internal isolates take inspector commands only when a request enters them; a health
-        // request reaches the entry and asset workers, but not necessarily KV or the cache.
-        const usage = await inspect(isolate, (c) => heapUsage(c, gc && isolate === target, poke)).catch(() => null);
+        // An isolate takes inspector commands only when a request enters it, and the pokes reach
+        // the Worker, the entry, the asset, KV and cache workers but not every internal one:
+        // those are read without a GC rather than waited on.
+        const usage = await inspect(isolate, (c) => heapUsage(c, gc, poke, 3000))
+          .then((u) => ({ ...u, collected: gc }))
+          .catch(() => inspect(isolate, (c) => heapUsage(c, false, poke, 3000)).then((u) => ({ ...u, collected: false })))
+          .catch(() => null);
         if (usage) out.push({ isolate, ...usage });
       }
       return out;
@@ -262,9 +270,9 @@ async function nudged<T>(command: Promise<T>, poke: () => Promise<void>, timeout
   return settled;
 }
 
-async function heapUsage(c: Inspector, gc: boolean, poke: () => Promise<void>): Promise<HeapUsage> {
-  if (gc) await nudged(c.call("HeapProfiler.collectGarbage"), poke);
-  const r = await nudged(c.call("Runtime.getHeapUsage"), poke);
+async function heapUsage(c: Inspector, gc: boolean, poke: () => Promise<void>, timeoutMs?: number): Promise<HeapUsage> {
+  if (gc) await nudged(c.call("HeapProfiler.collectGarbage"), poke, timeoutMs);
+  const r = await nudged(c.call("Runtime.getHeapUsage"), poke, timeoutMs);
   return { usedSize: r.usedSize, totalSize: r.totalSize };
 }
 
