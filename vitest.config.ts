@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { unstable_readConfig } from "wrangler";
+
+// The compatibility date lives in wrangler.toml only; the test config holds just the test bindings.
+const compatibilityDate = unstable_readConfig({ config: "./wrangler.toml" }, { hideWarnings: true }).compatibility_date;
 
 // `npm test` runs two projects:
 // - workers: inside workerd, against a catalogue built by test/global-setup.ts
@@ -10,7 +14,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./test/wrangler.test.toml" } })],
+        plugins: [cloudflareTest({ wrangler: { configPath: "./test/wrangler.test.toml" }, miniflare: { compatibilityDate } })],
         test: {
           name: "workers",
           globalSetup: ["./test/global-setup.ts"],
