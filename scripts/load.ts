@@ -28,7 +28,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { EventEmitter } from "node:events";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -498,6 +498,7 @@ function workerdRssMb(): number | null {
 
 async function main() {
   const t0 = performance.now();
+  const loadBefore = loadavg()[0]!;
   ensureBuilt();
   const corpus = readCorpus();
   const { phases: phaseList, distinct, mixed } = phases(corpus);
@@ -563,17 +564,28 @@ async function main() {
     `${new Date().toISOString().slice(0, 10)}, ${m.records} records (${args.data?.length ? args.data.map((d) => d.split("/").pop()).join(", ") : "data/"}), ` +
       `autocannon on loopback, Node ${process.version}, one workerd per service on a shared 2-core machine. ` +
       `Dev server: workerd RSS (both processes: proxy and Worker) ${devRss.map((r) => (r === null ? "–" : `${fmt(r, 0)} MB`)).join(" → ")} over its run; ` +
-      `straight workerd start ${(directStartMs / 1000).toFixed(1)} s. Whole run ${((performance.now() - t0) / 1000).toFixed(0)} s. ` +
+      `straight workerd start ${(directStartMs / 1000).toFixed(1)} s. Whole run ${((performance.now() - t0) / 1000).toFixed(0)} s; ` +
+      `machine load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end (other work shares the 2 cores). ` +
       "Local numbers: compare runs with each other, not with production.",
     "",
     ...sections,
   ].join("\n");
-  writeFileSync(OUT_FILE, md);
+  writeFileSync(OUT_FILE, withNotes(md));
   console.log(`\n${md}\nload: wrote ${OUT_FILE}`);
   if (failures.length) {
     console.error(`load: ${failures.join("; ")}`);
     process.exitCode = 1;
   }
+}
+
+const BEGIN = "<!-- npm run load writes from here -->";
+const END = "<!-- to here; what follows is written by hand -->";
+
+/** The new figures between the markers; hand-written notes after them are kept. */
+function withNotes(md: string): string {
+  const old = existsSync(OUT_FILE) ? readFileSync(OUT_FILE, "utf8") : "";
+  const at = old.indexOf(END);
+  return `${BEGIN}\n${md}\n${END}\n${at >= 0 ? old.slice(at + END.length + 1) : ""}`;
 }
 
 if (!existsSync("wrangler.toml")) throw new Error("load: run from the project root");
