@@ -69,14 +69,21 @@ const STARTUP_TIMEOUT_MS = 60_000;
 /** High enough that no phase can reach it; the limiter still runs on every request. */
 const LOAD_RATE_LIMIT = "100000000";
 
-interface Corpus { words: string[]; ids: string[]; references: string[]; people: string[]; series: string[] }
+interface Corpus {
+  words: string[];
+  ids: string[];
+  references: string[];
+  people: string[];
+  series: string[];
+}
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = 0;
-  for (const name of readdirSync(path)) if (!name.startsWith(".")) newest = Math.max(newest, newestMtime(join(path, name)));
+  for (const name of readdirSync(path))
+    if (!name.startsWith(".")) newest = Math.max(newest, newestMtime(join(path, name)));
   return newest;
 }
 
@@ -86,7 +93,11 @@ function ensureBuilt(): void {
   const dataDirs = args.data?.length ? args.data : ["data"];
   const sources = [...dataDirs, "src/build", "src/shared"];
   if (m && sources.every((d) => newestMtime(d) <= Date.parse(m.builtAt))) return;
-  console.log(m ? "load: assets are older than their data or build code; rebuilding …" : `load: no built assets; building from ${dataDirs.join(", ")} …`);
+  console.log(
+    m
+      ? "load: assets are older than their data or build code; rebuilding …"
+      : `load: no built assets; building from ${dataDirs.join(", ")} …`,
+  );
   const build = ["tsx", "scripts/build.ts", "--quiet", "--out", ASSETS, ...dataDirs.flatMap((d) => ["--data", d])];
   const r = spawnSync("npx", build, { stdio: "inherit" });
   if (r.status !== 0) throw new Error("load: the build failed");
@@ -101,7 +112,12 @@ function readCorpus(): Corpus {
   const references: string[] = [];
   for (let k = 0; k < m.recordShards.count; k++) {
     const path = recordShardPath(m, k);
-    const shard = JSON.parse(readFileSync(join(ASSETS, path), "utf8")) as StoredRecord<{ id: string; reference: string; title: string; people: string[] }>[];
+    const shard = JSON.parse(readFileSync(join(ASSETS, path), "utf8")) as StoredRecord<{
+      id: string;
+      reference: string;
+      title: string;
+      people: string[];
+    }>[];
     for (const { record } of shard) {
       ids.push(record.id);
       references.push(record.reference);
@@ -112,7 +128,10 @@ function readCorpus(): Corpus {
   return { words: [...words], ids, references, people: [...people], series: m.series.map((s) => s.name) };
 }
 
-interface Service { url: string; stop(): Promise<void> }
+interface Service {
+  url: string;
+  stop(): Promise<void>;
+}
 
 /**
  * The Worker under wrangler's own dev server (`unstable_startWorker`), with
@@ -126,9 +145,21 @@ async function startService(port: number, persistTo: string): Promise<Service> {
     config: "wrangler.toml",
     ...(ASSETS !== "dist/assets" ? { assets: ASSETS } : {}),
     bindings: { RATE_LIMIT_PER_MINUTE: { type: "plain_text", value: LOAD_RATE_LIMIT } },
-    dev: { remote: false, watch: false, persist: persistTo, inspector: false, logLevel: "error", server: { hostname: "127.0.0.1", port } },
+    dev: {
+      remote: false,
+      watch: false,
+      persist: persistTo,
+      inspector: false,
+      logLevel: "error",
+      server: { hostname: "127.0.0.1", port },
+    },
   });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`load: the Worker did not start within ${STARTUP_TIMEOUT_MS / 1000} s`)), STARTUP_TIMEOUT_MS).unref());
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new Error(`load: the Worker did not start within ${STARTUP_TIMEOUT_MS / 1000} s`)),
+      STARTUP_TIMEOUT_MS,
+    ).unref(),
+  );
   await Promise.race([worker.ready, timeout]);
   const url = (await worker.url).origin;
   const health = await fetch(`${url}/api/health`);
@@ -162,12 +193,28 @@ class Tally {
   }
 }
 
-interface PhaseResult { name: string; description: string; result: autocannon.Result; tally: Tally }
+interface PhaseResult {
+  name: string;
+  description: string;
+  result: autocannon.Result;
+  tally: Tally;
+}
 
 /** A run of `seconds`, or of `amount` requests (each allowed a minute) when set. */
-interface Load { base: string; connections: number; seconds: number; amount?: number; quiet?: boolean }
+interface Load {
+  base: string;
+  connections: number;
+  seconds: number;
+  amount?: number;
+  quiet?: boolean;
+}
 
-async function runPhase(load: Load, name: string, description: string, nextPath: (i: number) => string): Promise<PhaseResult> {
+async function runPhase(
+  load: Load,
+  name: string,
+  description: string,
+  nextPath: (i: number) => string,
+): Promise<PhaseResult> {
   const tally = new Tally();
   let i = 0;
   const result = await autocannon({
@@ -216,8 +263,10 @@ async function runPhase(load: Load, name: string, description: string, nextPath:
     },
   });
   if (!load.quiet) {
-    console.log(`  ${name}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
-      `${result.errors + result.timeouts} errors, ${tally.between(500, 600)} 5xx, ${share(tally)} HIT`);
+    console.log(
+      `  ${name}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
+        `${result.errors + result.timeouts} errors, ${tally.between(500, 600)} 5xx, ${share(tally)} HIT`,
+    );
   }
   return { name, description, result, tally };
 }
@@ -240,7 +289,9 @@ function phases(c: Corpus) {
     const surname = p.split(/\s+/).at(-1)!.toLowerCase();
     return Array.from({ length: Math.min(6, surname.length) }, (_, k) => surname.slice(0, k + 1));
   });
-  const popular = [...new Set(c.people.map((p) => p.split(/\s+/).at(-1)!.toLowerCase()))].filter((s) => s.length >= 3).slice(0, 15);
+  const popular = [...new Set(c.people.map((p) => p.split(/\s+/).at(-1)!.toLowerCase()))]
+    .filter((s) => s.length >= 3)
+    .slice(0, 15);
   const hot = [
     `/api/search?q=${q(pick(c.words, 0))}`,
     `/api/search?q=${q(pick(c.words, 1))}&limit=10`,
@@ -252,11 +303,16 @@ function phases(c: Corpus) {
   const working = (i: number) => {
     const k = i % 40;
     switch (k % 5) {
-      case 0: return `/api/search?q=${q(`${pick(c.words, k)} ${pick(c.words, k * 7)}`)}`;
-      case 1: return `/api/suggest?q=${q(pick(prefixes, k))}`;
-      case 2: return `/api/lookup?ref=${q(pick(c.references, k))}`;
-      case 3: return `/api/records/${pick(c.ids, k)}/related`;
-      default: return `/api/people?q=${q(pick(c.people, k))}`;
+      case 0:
+        return `/api/search?q=${q(`${pick(c.words, k)} ${pick(c.words, k * 7)}`)}`;
+      case 1:
+        return `/api/suggest?q=${q(pick(prefixes, k))}`;
+      case 2:
+        return `/api/lookup?ref=${q(pick(c.references, k))}`;
+      case 3:
+        return `/api/records/${pick(c.ids, k)}/related`;
+      default:
+        return `/api/people?q=${q(pick(c.people, k))}`;
     }
   };
   const BAD = [
@@ -278,24 +334,34 @@ function phases(c: Corpus) {
   };
   const phaseList = [
     {
-      name: "cold", description: "every request a new search, suggest or lookup: nothing cached",
+      name: "cold",
+      description: "every request a new search, suggest or lookup: nothing cached",
       // Word pairs run through n² combinations, so no key repeats within a phase.
       next: (i: number) => {
-        const a = pick(c.words, i), b = pick(c.words, Math.floor(i / n) + i * 31 + 1);
-        return i % 3 === 2 ? `/api/suggest?q=${q(`${a.slice(0, 3)} ${b.slice(0, 2)}`)}` : `/api/search?q=${q(`${a} ${b}`)}&limit=${(i % 20) + 1}`;
+        const a = pick(c.words, i),
+          b = pick(c.words, Math.floor(i / n) + i * 31 + 1);
+        return i % 3 === 2
+          ? `/api/suggest?q=${q(`${a.slice(0, 3)} ${b.slice(0, 2)}`)}`
+          : `/api/search?q=${q(`${a} ${b}`)}&limit=${(i % 20) + 1}`;
       },
     },
-    { name: "warm", description: "a working set of 40 requests across search, suggest, lookup, related and people, filling the cache", next: working },
+    {
+      name: "warm",
+      description: "a working set of 40 requests across search, suggest, lookup, related and people, filling the cache",
+      next: working,
+    },
     { name: "cached", description: "five hot keys, already cached", next: (i: number) => pick(hot, i) },
     {
-      name: "typeahead", description: "suggest bursts: users type one of 15 popular surnames a letter at a time (up to 6 letters)",
+      name: "typeahead",
+      description: "suggest bursts: users type one of 15 popular surnames a letter at a time (up to 6 letters)",
       next: (i: number) => {
         const name = pick(popular, Math.floor(i / 6) * 7);
         return `/api/suggest?q=${q(name.slice(0, (i % 6) + 1))}&limit=8`;
       },
     },
     {
-      name: "mixed", description: "realistic mix: 60% working set, 20% new searches, 10% typeahead, 10% bad requests",
+      name: "mixed",
+      description: "realistic mix: 60% working set, 20% new searches, 10% typeahead, 10% bad requests",
       next: (i: number) => {
         const r = i % 10;
         if (r === 0) return pick(BAD, Math.floor(i / 10));
@@ -319,8 +385,10 @@ function phaseReport(results: PhaseResult[], startupMs: number): string {
     all.missServer.push(...tally.missServer);
     for (const [s, k] of tally.status) all.status.set(s, (all.status.get(s) ?? 0) + k);
   }
-  const rows = results.map(({ name, result, tally }) =>
-    `| ${name} | ${result.requests.total} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${tally.between(200, 300)} | ${tally.between(400, 500) - (tally.status.get(429) ?? 0)} | ${tally.status.get(429) ?? 0} | ${tally.between(500, 600) + result.errors + result.timeouts} | ${share(tally)} |`);
+  const rows = results.map(
+    ({ name, result, tally }) =>
+      `| ${name} | ${result.requests.total} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${tally.between(200, 300)} | ${tally.between(400, 500) - (tally.status.get(429) ?? 0)} | ${tally.status.get(429) ?? 0} | ${tally.between(500, 600) + result.errors + result.timeouts} | ${share(tally)} |`,
+  );
   const medianRatio = quantile(all.missServer, 0.5) / quantile(all.hitServer, 0.5);
   const clientRatio = quantile(all.missLatency, 0.5) / quantile(all.hitLatency, 0.5);
   return [
@@ -346,7 +414,11 @@ function phaseReport(results: PhaseResult[], startupMs: number): string {
   ].join("\n");
 }
 
-interface SweepRow { connections: number; via: string; phase: PhaseResult }
+interface SweepRow {
+  connections: number;
+  via: string;
+  phase: PhaseResult;
+}
 
 function sweepReport(rows: SweepRow[]): string {
   const line = ({ connections, via, phase: { result, tally } }: SweepRow) =>
@@ -360,7 +432,7 @@ function sweepReport(rows: SweepRow[]): string {
       `${SWEEP_PER_CONNECTION} requests per connection (at least 50) per row. ` +
       "*client* is autocannon's latency; *Worker* is the Worker's own Server-Timing `total` (routing, cache lookups, index, JSON); " +
       "*search* is the answer's `tookMs` (query planning and scoring). \"dev server\" goes through wrangler's dev proxy (what `npm start` runs); " +
-      "\"workerd\" goes straight to the Miniflare entry socket of the same workerd build. workerd's clock advances only on I/O, so the in-Worker figures are whole milliseconds.",
+      '"workerd" goes straight to the Miniflare entry socket of the same workerd build. workerd\'s clock advances only on I/O, so the in-Worker figures are whole milliseconds.',
     "",
     "| connections | via | requests | req/s | client p50 ms | client p99 ms | Worker p50 ms | Worker p99 ms | search p50 ms | search p99 ms | errors |",
     "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -370,12 +442,20 @@ function sweepReport(rows: SweepRow[]): string {
 }
 
 interface HeapSample {
-  atSeconds: number; requests: number; heapMb: number; otherIsolatesMb: number; rssMb: number | null;
+  atSeconds: number;
+  requests: number;
+  heapMb: number;
+  otherIsolatesMb: number;
+  rssMb: number | null;
   /** Used heap by isolate id, MB; `*` marks an isolate read without a GC (the pokes did not reach it). */
   isolates: Map<string, { mb: number; collected: boolean }>;
 }
 
-interface SoakResult { samples: HeapSample[]; phase: PhaseResult[]; snapshot: string | null }
+interface SoakResult {
+  samples: HeapSample[];
+  phase: PhaseResult[];
+  snapshot: string | null;
+}
 
 const mb = (bytes: number) => bytes / (1024 * 1024);
 
@@ -386,7 +466,11 @@ async function sample(w: LocalWorker, atSeconds: number, requests: number): Prom
   const others = heaps.filter((h) => h !== worker).reduce((n, h) => n + h.usedSize, 0);
   const rss = w.rssBytes();
   return {
-    atSeconds, requests, heapMb: mb(worker.usedSize), otherIsolatesMb: mb(others), rssMb: rss === null ? null : mb(rss),
+    atSeconds,
+    requests,
+    heapMb: mb(worker.usedSize),
+    otherIsolatesMb: mb(others),
+    rssMb: rss === null ? null : mb(rss),
     isolates: new Map(heaps.map((h) => [h.isolate, { mb: mb(h.usedSize), collected: h.collected }])),
   };
 }
@@ -401,15 +485,19 @@ async function soak(w: LocalWorker, mixed: (i: number) => string): Promise<SoakR
   while (elapsed < SOAK_SECONDS) {
     const seconds = Math.min(SOAK_SLICE_SECONDS, SOAK_SECONDS - elapsed);
     const base = offset;
-    const slice = await runPhase({ base: w.url!, connections: CONNECTIONS, seconds, quiet: true }, "soak", "", (i) => mixed(base + i));
+    const slice = await runPhase({ base: w.url!, connections: CONNECTIONS, seconds, quiet: true }, "soak", "", (i) =>
+      mixed(base + i),
+    );
     offset += slice.result.requests.sent;
     requests += slice.result.requests.total;
     elapsed += seconds;
     slices.push(slice);
     const s = await sample(w, elapsed, requests);
     samples.push(s);
-    console.log(`  soak ${elapsed} s: ${requests} requests, Worker heap ${fmt(s.heapMb)} MB, other isolates ${fmt(s.otherIsolatesMb)} MB, ` +
-      `workerd RSS ${s.rssMb === null ? "–" : fmt(s.rssMb, 0)} MB, p50 ${slice.result.latency.p50} ms`);
+    console.log(
+      `  soak ${elapsed} s: ${requests} requests, Worker heap ${fmt(s.heapMb)} MB, other isolates ${fmt(s.otherIsolatesMb)} MB, ` +
+        `workerd RSS ${s.rssMb === null ? "–" : fmt(s.rssMb, 0)} MB, p50 ${slice.result.latency.p50} ms`,
+    );
   }
   let snapshot: string | null = null;
   if (args.snapshot) {
@@ -445,7 +533,10 @@ function soakReport(r: SoakResult): string {
     "",
     "| time s | requests | Worker isolate heap MB | other isolates MB | workerd RSS MB |",
     "|---:|---:|---:|---:|---:|",
-    ...r.samples.map((s) => `| ${s.atSeconds} | ${s.requests} | ${fmt(s.heapMb)} | ${fmt(s.otherIsolatesMb)} | ${s.rssMb === null ? "–" : fmt(s.rssMb, 0)} |`),
+    ...r.samples.map(
+      (s) =>
+        `| ${s.atSeconds} | ${s.requests} | ${fmt(s.heapMb)} | ${fmt(s.otherIsolatesMb)} | ${s.rssMb === null ? "–" : fmt(s.rssMb, 0)} |`,
+    ),
     "",
     `Worker heap after warm-up (${v.from.atSeconds} s): ${fmt(v.from.heapMb)} MB; at the end: ${fmt(v.to.heapMb)} MB; ` +
       `change ${(100 * v.change).toFixed(1)}% (limit +${100 * SOAK_HEAP_TOLERANCE}%): **${v.flat ? "flat" : "GROWING"}**.`,
@@ -454,19 +545,32 @@ function soakReport(r: SoakResult): string {
     "",
     "| isolate | after warm-up | end | change |",
     "|---|---:|---:|---:|",
-    ...[...v.to.isolates].map(([id, end]) => ({ id, end, start: v.from.isolates.get(id) }))
-      .sort((a, b) => (b.end.mb - (b.start?.mb ?? 0)) - (a.end.mb - (a.start?.mb ?? 0)))
-      .map(({ id, start, end }) => `| \`${id}\` | ${start ? `${fmt(start.mb)}${start.collected ? "" : "*"}` : "–"} | ` +
-        `${fmt(end.mb)}${end.collected ? "" : "*"} | ${start ? `${end.mb >= start.mb ? "+" : ""}${fmt(end.mb - start.mb)}` : "–"} |`),
+    ...[...v.to.isolates]
+      .map(([id, end]) => ({ id, end, start: v.from.isolates.get(id) }))
+      .sort((a, b) => b.end.mb - (b.start?.mb ?? 0) - (a.end.mb - (a.start?.mb ?? 0)))
+      .map(
+        ({ id, start, end }) =>
+          `| \`${id}\` | ${start ? `${fmt(start.mb)}${start.collected ? "" : "*"}` : "–"} | ` +
+          `${fmt(end.mb)}${end.collected ? "" : "*"} | ${start ? `${end.mb >= start.mb ? "+" : ""}${fmt(end.mb - start.mb)}` : "–"} |`,
+      ),
     "",
-    ...(r.snapshot ? ["Largest retainers in a heap snapshot of the Worker at the end (self size by constructor):", "", r.snapshot, ""] : []),
+    ...(r.snapshot
+      ? [
+          "Largest retainers in a heap snapshot of the Worker at the end (self size by constructor):",
+          "",
+          r.snapshot,
+          "",
+        ]
+      : []),
   ].join("\n");
 }
 
 /** Self size by node type and name in a V8 heap snapshot: the top 12, as a markdown table. */
 function summariseSnapshot(file: string): string {
   const snap = JSON.parse(readFileSync(file, "utf8")) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[];
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
   };
   const fields = snap.snapshot.meta.node_fields;
   const types = snap.snapshot.meta.node_types[0];
@@ -475,7 +579,8 @@ function summariseSnapshot(file: string): string {
   let total = 0;
   for (let k = 0; k < snap.nodes.length; k += fields.length) {
     const type = types[snap.nodes[k + ti]!]!;
-    const name = type === "object" || type === "closure" || type === "native" ? snap.strings[snap.nodes[k + ni]!]! : `(${type})`;
+    const name =
+      type === "object" || type === "closure" || type === "native" ? snap.strings[snap.nodes[k + ni]!]! : `(${type})`;
     const e = bySize.get(name) ?? { bytes: 0, count: 0 };
     e.bytes += snap.nodes[k + si]!;
     e.count++;
@@ -486,13 +591,18 @@ function summariseSnapshot(file: string): string {
   return [
     `| retained by | objects | self MB | share |`,
     "|---|---:|---:|---:|",
-    ...top.map(([name, e]) => `| ${name.slice(0, 60).replace(/\|/g, "\\|")} | ${e.count} | ${fmt(mb(e.bytes))} | ${((100 * e.bytes) / total).toFixed(1)}% |`),
+    ...top.map(
+      ([name, e]) =>
+        `| ${name.slice(0, 60).replace(/\|/g, "\\|")} | ${e.count} | ${fmt(mb(e.bytes))} | ${((100 * e.bytes) / total).toFixed(1)}% |`,
+    ),
     `| total | | ${fmt(mb(total))} | |`,
   ].join("\n");
 }
 
 function workerdRssMb(): number | null {
-  const rss = workerdChildren().map(rssOf).filter((x): x is number => x !== null);
+  const rss = workerdChildren()
+    .map(rssOf)
+    .filter((x): x is number => x !== null);
   return rss.length ? mb(rss.reduce((a, b) => a + b, 0)) : null;
 }
 
@@ -505,7 +615,8 @@ async function main() {
   const sections: string[] = [];
   const sweepRows: SweepRow[] = [];
   const failures: string[] = [];
-  const countErrors = (r: PhaseResult[]) => r.reduce((n, p) => n + p.tally.between(500, 600) + p.result.errors + p.result.timeouts, 0);
+  const countErrors = (r: PhaseResult[]) =>
+    r.reduce((n, p) => n + p.tally.between(500, 600) + p.result.errors + p.result.timeouts, 0);
   let sweepOffset = 0;
 
   // 1 and 2a: under the dev server.
@@ -517,11 +628,24 @@ async function main() {
   const devRss: Array<number | null> = [workerdRssMb()];
   try {
     const results: PhaseResult[] = [];
-    for (const phase of phaseList) results.push(await runPhase({ base: service.url, connections: CONNECTIONS, seconds: PHASE_SECONDS }, phase.name, phase.description, phase.next));
+    for (const phase of phaseList)
+      results.push(
+        await runPhase(
+          { base: service.url, connections: CONNECTIONS, seconds: PHASE_SECONDS },
+          phase.name,
+          phase.description,
+          phase.next,
+        ),
+      );
     sections.push(phaseReport(results, startupMs));
     if (countErrors(results)) failures.push(`${countErrors(results)} server errors in the phases`);
     for (const connections of SWEEP) {
-      const r = await runPhase({ base: service.url, connections, seconds: 0, amount: sweepAmount(connections) }, `distinct ×${connections} (dev server)`, "", distinct((sweepOffset += 1_000_003)));
+      const r = await runPhase(
+        { base: service.url, connections, seconds: 0, amount: sweepAmount(connections) },
+        `distinct ×${connections} (dev server)`,
+        "",
+        distinct((sweepOffset += 1_000_003)),
+      );
       sweepRows.push({ connections, via: "dev server", phase: r });
     }
     devRss.push(workerdRssMb());
@@ -534,12 +658,23 @@ async function main() {
   persistTo = mkdtempSync(join(tmpdir(), "dossier-load-"));
   console.log(`load: starting workerd (Miniflare) on 127.0.0.1:${PORT + 1} …`);
   tStart = performance.now();
-  const w = await startLocalWorker({ assetsDir: ASSETS, httpPort: PORT + 1, inspector: true, persistTo, bindings: { RATE_LIMIT_PER_MINUTE: LOAD_RATE_LIMIT } });
+  const w = await startLocalWorker({
+    assetsDir: ASSETS,
+    httpPort: PORT + 1,
+    inspector: true,
+    persistTo,
+    bindings: { RATE_LIMIT_PER_MINUTE: LOAD_RATE_LIMIT },
+  });
   const directStartMs = performance.now() - tStart;
   let soakResult: SoakResult | null = null;
   try {
     for (const connections of SWEEP) {
-      const r = await runPhase({ base: w.url!, connections, seconds: 0, amount: sweepAmount(connections) }, `distinct ×${connections} (workerd)`, "", distinct((sweepOffset += 1_000_003)));
+      const r = await runPhase(
+        { base: w.url!, connections, seconds: 0, amount: sweepAmount(connections) },
+        `distinct ×${connections} (workerd)`,
+        "",
+        distinct((sweepOffset += 1_000_003)),
+      );
       sweepRows.push({ connections, via: "workerd", phase: r });
     }
     if (SOAK_SECONDS > 0) soakResult = await soak(w, mixed);
@@ -549,7 +684,8 @@ async function main() {
   }
   sweepRows.sort((a, b) => a.connections - b.connections || a.via.localeCompare(b.via));
   if (sweepRows.length) sections.push(sweepReport(sweepRows));
-  if (countErrors(sweepRows.map((r) => r.phase))) failures.push(`${countErrors(sweepRows.map((r) => r.phase))} server errors in the sweep`);
+  if (countErrors(sweepRows.map((r) => r.phase)))
+    failures.push(`${countErrors(sweepRows.map((r) => r.phase))} server errors in the sweep`);
   if (soakResult) {
     sections.push(soakReport(soakResult));
     const v = soakVerdict(soakResult.samples);

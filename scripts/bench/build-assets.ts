@@ -22,11 +22,19 @@ export interface BuildOutcome {
   stats: AssetStats;
 }
 
-export async function buildAssets(dataDir: string, outDir: string, options: { searchShards?: number } = {}): Promise<BuildOutcome> {
+export async function buildAssets(
+  dataDir: string,
+  outDir: string,
+  options: { searchShards?: number } = {},
+): Promise<BuildOutcome> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const t0 = performance.now();
-  const result = buildCatalogue({ dataDirs: [dataDir], outDir, ...(options.searchShards ? { searchShards: options.searchShards } : {}) });
+  const result = buildCatalogue({
+    dataDirs: [dataDir],
+    outDir,
+    ...(options.searchShards ? { searchShards: options.searchShards } : {}),
+  });
   const ms = performance.now() - t0;
   return { ms, records: result.manifest.records, stats: assetStats(outDir) };
 }
@@ -57,7 +65,13 @@ export function assetStats(dir: string): AssetStats {
   }
   termSizes.sort((a, b) => a - b);
   return {
-    files: files.length, raw, gzip,
-    termChunks: { count: termSizes.length, maxRaw: termSizes.at(-1) ?? 0, p50Raw: termSizes[Math.floor(termSizes.length / 2)] ?? 0 },
+    files: files.length,
+    raw,
+    gzip,
+    termChunks: {
+      count: termSizes.length,
+      maxRaw: termSizes.at(-1) ?? 0,
+      p50Raw: termSizes[Math.floor(termSizes.length / 2)] ?? 0,
+    },
   };
 }

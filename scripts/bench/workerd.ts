@@ -2,7 +2,13 @@
  * The bench's view of the Worker in workerd: scripts/lib/local-worker.ts with
  * the bench entry (app plus `/__bench` routes) and per-request wall times.
  */
-import { bundleWorker as bundle, compatibilityDate, runtimeVersions, startLocalWorker, type HeapUsage } from "../lib/local-worker";
+import {
+  bundleWorker as bundle,
+  compatibilityDate,
+  runtimeVersions,
+  startLocalWorker,
+  type HeapUsage,
+} from "../lib/local-worker";
 
 export const COMPATIBILITY_DATE = compatibilityDate();
 
@@ -11,7 +17,9 @@ export function miniflareModule(): { version: string; workerd: string } {
   return { version: v.miniflare, workerd: v.workerd };
 }
 
-export interface WorkerBundle { script: string }
+export interface WorkerBundle {
+  script: string;
+}
 
 /** One ESM file with the app, flexsearch and the bench routes; workerd gets what `wrangler deploy` would bundle. */
 export async function bundleWorker(outDir?: string): Promise<WorkerBundle> {
@@ -19,7 +27,10 @@ export async function bundleWorker(outDir?: string): Promise<WorkerBundle> {
 }
 
 export interface Workerd {
-  fetch(path: string, init?: { method?: string; body?: string }): Promise<{ status: number; headers: Headers; body: string; wallMs: number }>;
+  fetch(
+    path: string,
+    init?: { method?: string; body?: string },
+  ): Promise<{ status: number; headers: Headers; body: string; wallMs: number }>;
   /** V8 heap of the Worker's isolate, after a full GC when `gc` is set. */
   heap(gc: boolean): Promise<HeapUsage | null>;
   startMs: number;
@@ -37,14 +48,22 @@ export interface WorkerdOptions {
 }
 
 export async function startWorkerd(b: WorkerBundle, assetsDir: string, opts: WorkerdOptions = {}): Promise<Workerd> {
-  const w = await startLocalWorker({ assetsDir, scriptPath: b.script, caches: opts.caches ?? true, inspector: opts.inspector });
+  const w = await startLocalWorker({
+    assetsDir,
+    scriptPath: b.script,
+    caches: opts.caches ?? true,
+    inspector: opts.inspector,
+  });
   return {
     startMs: w.startMs,
     async fetch(path, init) {
       const t = performance.now();
-      const res = await w.fetch(path, init?.body
-        ? { method: init.method ?? "POST", body: init.body, headers: { "content-type": "application/json" } }
-        : {});
+      const res = await w.fetch(
+        path,
+        init?.body
+          ? { method: init.method ?? "POST", body: init.body, headers: { "content-type": "application/json" } }
+          : {},
+      );
       const body = await res.text();
       return { status: res.status, headers: res.headers, body, wallMs: performance.now() - t };
     },

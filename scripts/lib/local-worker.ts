@@ -31,7 +31,8 @@ export function compatibilityDate(): string {
 
 /** The Miniflare and workerd versions in use, for benchmark reports. */
 export function runtimeVersions(): { miniflare: string; workerd: string } {
-  const pkg = (p: string) => JSON.parse(readFileSync(join(ROOT, "node_modules", p, "package.json"), "utf8")).version as string;
+  const pkg = (p: string) =>
+    JSON.parse(readFileSync(join(ROOT, "node_modules", p, "package.json"), "utf8")).version as string;
   return { miniflare: pkg("miniflare"), workerd: pkg("workerd") };
 }
 
@@ -46,16 +47,23 @@ export async function bundleWorker(entry?: string, outDir?: string): Promise<str
   const alias = Object.fromEntries(Object.entries(config.alias ?? {}).map(([k, v]) => [k, resolve(ROOT, String(v))]));
   await build({
     entryPoints: [resolve(ROOT, entry ?? config.main!)],
-    bundle: true, format: "esm", platform: "browser", target: "es2022",
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
     conditions: ["workerd", "worker", "browser"],
     alias: { ...alias, ...Object.fromEntries(Object.entries(alias).map(([k, v]) => [`node:${k}`, v])) },
     external: ["cloudflare:*", "node:*"],
-    outfile, logLevel: "error",
+    outfile,
+    logLevel: "error",
   });
   return outfile;
 }
 
-export interface HeapUsage { usedSize: number; totalSize: number }
+export interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+}
 
 export interface LocalWorker {
   /** An in-process request (no HTTP socket in the way). */
@@ -93,7 +101,9 @@ export interface LocalWorkerOptions {
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
   const scriptPath = options.scriptPath ?? (await bundleWorker());
   const config = wranglerConfig();
-  const { workerOptions: { modulesRules: _bundled, ...workerOptions } } = unstable_getMiniflareWorkerOptions(config, undefined, {
+  const {
+    workerOptions: { modulesRules: _bundled, ...workerOptions },
+  } = unstable_getMiniflareWorkerOptions(config, undefined, {
     overrides: { assets: { directory: resolve(options.assetsDir) } },
   });
   // `_bundled`: module rules are for wrangler's bundler; the script here is one bundled file.
@@ -102,22 +112,26 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const before = workerdChildren();
   const t0 = performance.now();
   // wrangler maps wrangler.toml to Miniflare 4-shaped options; Miniflare 5 converts them itself.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    workers: [{
-      ...workerOptions,
-      name: config.name,
-      rootPath: ROOT,
-      modules: true,
-      scriptPath,
-      modulesRoot: dirname(scriptPath),
-      ...(caches ? {} : { kvNamespaces: {} }),
-      cache: caches,
-      bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
-    }],
-    ...(inspectorPort ? { inspectorPort } : {}),
-    ...(options.httpPort !== undefined ? { host: "127.0.0.1", port: options.httpPort } : {}),
-    ...(options.persistTo ? { resourcePersistencePath: options.persistTo } : {}),
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [
+        {
+          ...workerOptions,
+          name: config.name,
+          rootPath: ROOT,
+          modules: true,
+          scriptPath,
+          modulesRoot: dirname(scriptPath),
+          ...(caches ? {} : { kvNamespaces: {} }),
+          cache: caches,
+          bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
+        },
+      ],
+      ...(inspectorPort ? { inspectorPort } : {}),
+      ...(options.httpPort !== undefined ? { host: "127.0.0.1", port: options.httpPort } : {}),
+      ...(options.persistTo ? { resourcePersistencePath: options.persistTo } : {}),
+    }),
+  );
   const ready = await mf.ready;
   const startMs = performance.now() - t0;
   const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
@@ -127,6 +141,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const poke = async () => {
     await (await mf.dispatchFetch(`http://dossier.local/api/search?q=inspector-poke-${pokes++}`)).arrayBuffer();
   };
+  const unreachable = new Set<string>();
   const inspect = <T>(isolate: string, run: (c: Inspector) => Promise<T>) => {
     if (!inspectorPort) throw new Error("local-worker: start with { inspector: true } to read the heap");
     return withInspector(inspectorPort, isolate, run);
@@ -134,7 +149,8 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   return {
     startMs,
     url: options.httpPort !== undefined ? ready.origin : null,
-    fetch: (path, init) => mf.dispatchFetch(`http://dossier.local${path}`, init as never) as unknown as Promise<Response>,
+    fetch: (path, init) =>
+      mf.dispatchFetch(`http://dossier.local${path}`, init as never) as unknown as Promise<Response>,
     heap: async (gc) => (inspectorPort ? inspect(target, (c) => heapUsage(c, gc, poke)) : null),
     async isolateHeaps(gc) {
       if (!inspectorPort) return [];
@@ -142,10 +158,16 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       for (const isolate of await isolates(inspectorPort)) {
         // An isolate takes inspector commands only when a request enters it, and the pokes reach
         // the Worker, the entry, the asset, KV and cache workers but not every internal one:
-        // those are read without a GC rather than waited on.
-        const usage = await inspect(isolate, (c) => heapUsage(c, gc, poke, 3000))
-          .then((u) => ({ ...u, collected: gc }))
-          .catch(() => inspect(isolate, (c) => heapUsage(c, false, poke, 3000)).then((u) => ({ ...u, collected: false })))
+        // those are read without a GC, and not waited on again.
+        const collect = gc && !unreachable.has(isolate);
+        const usage = await inspect(isolate, (c) => heapUsage(c, collect, poke, 2000))
+          .then((u) => ({ ...u, collected: collect }))
+          .catch(() => {
+            unreachable.add(isolate);
+            return collect
+              ? inspect(isolate, (c) => heapUsage(c, false, poke, 2000)).then((u) => ({ ...u, collected: false }))
+              : null;
+          })
           .catch(() => null);
         if (usage) out.push({ isolate, ...usage });
       }
@@ -205,8 +227,8 @@ export function rssOf(pid: number): number | null {
 }
 
 interface Inspector {
-  call(method: string, params?: Record<string, unknown>): Promise<any>;
-  on(event: string, listener: (params: any) => void): void;
+  call<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T>;
+  on(event: string, listener: (params: unknown) => void): void;
 }
 
 async function isolates(port: number): Promise<string[]> {
@@ -216,17 +238,25 @@ async function isolates(port: number): Promise<string[]> {
 
 /** One DevTools-protocol session with an isolate of workerd (V8 inspector over a WebSocket). */
 async function withInspector<T>(port: number, isolate: string, run: (c: Inspector) => Promise<T>): Promise<T> {
-  const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ id: string; webSocketDebuggerUrl: string }>;
+  const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+    id: string;
+    webSocketDebuggerUrl: string;
+  }>;
   const target = list.find((t) => t.id === isolate);
-  if (!target) throw new Error(`local-worker: the inspector lists no isolate ${isolate} (has ${list.map((t) => t.id).join(", ")})`);
+  if (!target)
+    throw new Error(
+      `local-worker: the inspector lists no isolate ${isolate} (has ${list.map((t) => t.id).join(", ")})`,
+    );
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise<void>((res, rej) => {
     ws.addEventListener("open", () => res(), { once: true });
-    ws.addEventListener("error", () => rej(new Error(`local-worker: could not open the inspector of ${isolate}`)), { once: true });
+    ws.addEventListener("error", () => rej(new Error(`local-worker: could not open the inspector of ${isolate}`)), {
+      once: true,
+    });
   });
   let nextId = 1;
-  const waiting = new Map<number, { res: (v: any) => void; rej: (e: Error) => void; method: string }>();
-  const listeners = new Map<string, Array<(params: any) => void>>();
+  const waiting = new Map<number, { res: (v: unknown) => void; rej: (e: Error) => void; method: string }>();
+  const listeners = new Map<string, Array<(params: unknown) => void>>();
   ws.addEventListener("message", (ev) => {
     const msg = JSON.parse(String(ev.data));
     if (msg.id !== undefined) {
@@ -239,11 +269,12 @@ async function withInspector<T>(port: number, isolate: string, run: (c: Inspecto
     }
   });
   const session: Inspector = {
-    call: (method, params = {}) => new Promise((res, rej) => {
-      const id = nextId++;
-      waiting.set(id, { res, rej, method });
-      ws.send(JSON.stringify({ id, method, params }));
-    }),
+    call: <T>(method: string, params = {}) =>
+      new Promise<T>((res, rej) => {
+        const id = nextId++;
+        waiting.set(id, { res: res as (v: unknown) => void, rej, method });
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
     on: (event, listener) => listeners.set(event, [...(listeners.get(event) ?? []), listener]),
   };
   try {
@@ -260,7 +291,9 @@ async function withInspector<T>(port: number, isolate: string, run: (c: Inspecto
  */
 async function nudged<T>(command: Promise<T>, poke: () => Promise<void>, timeoutMs = 20_000): Promise<T> {
   let done = false;
-  const settled = command.finally(() => { done = true; });
+  const settled = command.finally(() => {
+    done = true;
+  });
   const deadline = performance.now() + timeoutMs;
   while (!done && performance.now() < deadline) {
     await poke();
@@ -272,13 +305,13 @@ async function nudged<T>(command: Promise<T>, poke: () => Promise<void>, timeout
 
 async function heapUsage(c: Inspector, gc: boolean, poke: () => Promise<void>, timeoutMs?: number): Promise<HeapUsage> {
   if (gc) await nudged(c.call("HeapProfiler.collectGarbage"), poke, timeoutMs);
-  const r = await nudged(c.call("Runtime.getHeapUsage"), poke, timeoutMs);
+  const r = await nudged(c.call<HeapUsage>("Runtime.getHeapUsage"), poke, timeoutMs);
   return { usedSize: r.usedSize, totalSize: r.totalSize };
 }
 
 async function snapshot(c: Inspector, file: string, poke: () => Promise<void>): Promise<void> {
   const chunks: string[] = [];
-  c.on("HeapProfiler.addHeapSnapshotChunk", (p: { chunk: string }) => chunks.push(p.chunk));
+  c.on("HeapProfiler.addHeapSnapshotChunk", (p) => chunks.push((p as { chunk: string }).chunk));
   await nudged(c.call("HeapProfiler.takeHeapSnapshot", { reportProgress: false }), poke, 120_000);
   const { writeFileSync } = await import("node:fs");
   writeFileSync(file, chunks.join(""));
