@@ -2,7 +2,7 @@
  * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--skip-real]
  *
  * Builds Dossier's assets for synthetic catalogues of each size (and the real
- * corpora when the ingest module exists), then measures inside workerd via
+ * corpora in ../shared, when present), then measures inside workerd via
  * Miniflare: cold first query in a fresh isolate, warm query and suggest
  * latency over a mix, and isolate heap after a 20-query mix. Peers (plain
  * FlexSearch 0.8, MiniSearch 7, Orama 3) run on the same corpus and queries.
