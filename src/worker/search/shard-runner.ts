@@ -36,14 +36,20 @@ export class LocalShards implements ShardRunner {
 /** The SearchShard namespace binding (wrangler.toml `SEARCH_SHARDS`), typed by its class as `wrangler types` writes it. */
 export type ShardNamespace = DurableObjectNamespace<SearchShard>;
 
+/** What a drained shard answers instead of a result. */
+export interface ShardUnavailable { unavailable: string }
+
 export class DurableObjectShards implements ShardRunner {
   constructor(readonly count: number, private readonly namespace: ShardNamespace, private readonly version: string, private readonly timeoutMs = SHARD_TIMEOUT_MS) {}
 
   async run(shard: number, plan: QueryPlan): Promise<ShardResult> {
     // One object per shard and index version: a new deploy warms fresh objects rather than reusing stale ones.
     const stub = this.namespace.get(this.namespace.idFromName(`${this.version}/${shard}`));
-    return withTimeout(stub.search(shard, plan), this.timeoutMs,
+    const pending: Promise<ShardResult | ShardUnavailable> = stub.search(shard, plan);
+    const answer = await withTimeout(pending, this.timeoutMs,
       () => new ApiError(504, "index_unavailable", `search: shard ${shard} did not answer within ${this.timeoutMs} ms`));
+    if ("unavailable" in answer) throw new ApiError(503, "index_unavailable", answer.unavailable);
+    return answer;
   }
 }
 
