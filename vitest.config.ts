@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { unstable_readConfig } from "wrangler";
+
+// The compatibility date lives in wrangler.toml only; the test config holds just the test bindings.
+const compatibilityDate = unstable_readConfig({ config: "./wrangler.toml" }, { hideWarnings: true }).compatibility_date;
 
 /**
  * Three projects, one config:
@@ -17,7 +21,7 @@ export default defineConfig({
     teardownTimeout: 60_000,
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./test/wrangler.test.toml" } })],
+        plugins: [cloudflareTest({ wrangler: { configPath: "./test/wrangler.test.toml" }, miniflare: { compatibilityDate } })],
         test: {
           name: "workers",
           globalSetup: ["./test/global-setup.ts"],

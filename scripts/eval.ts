@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Document } from "flexsearch";
 import { buildCatalogue, readCatalogue } from "../src/build/build-catalogue";
-import { bundleWorker, startLocalWorker } from "./lib/local-worker";
+import { startLocalWorker } from "./lib/local-worker";
 
 interface EvalQuery { q: string; relevant: Record<string, number>; kind: string }
 type Ranker = (q: string) => Promise<string[]>;
@@ -86,7 +86,7 @@ async function main() {
   const queries: EvalQuery[] = values.queries.flatMap((f) => JSON.parse(readFileSync(f, "utf8")) as EvalQuery[]);
   const assetsDir = mkdtempSync(join(tmpdir(), "dossier-eval-"));
   buildCatalogue({ dataDirs: values.data, outDir: assetsDir });
-  const worker = await startLocalWorker({ assetsDir, scriptPath: await bundleWorker() });
+  const worker = await startLocalWorker({ assetsDir });
   const lines: string[] = [];
   const out = (l = "") => { console.log(l); lines.push(l); };
   try {

@@ -1,16 +1,11 @@
 /**
- * Builds Dossier's assets for a bench corpus and measures what the build
- * wrote. Uses the real `buildCatalogue` when the ingest module exists; before
- * it lands, the same four build stages are called directly on the JSON Lines
- * (the synthetic records are already in record shape, so no ingest is lost).
+ * Builds Dossier's assets for a bench corpus with the real `buildCatalogue`
+ * (the same ingest and build as `npm run build`) and measures what it wrote.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { CatalogueRecord } from "../../src/shared/record";
-
-const ROOT = resolve(import.meta.dirname, "../..");
-export const INGEST_MODULE = join(ROOT, "src/build/ingest/index.ts");
+import { buildCatalogue } from "../../src/build/build-catalogue";
 
 export interface AssetStats {
   files: number;
@@ -24,42 +19,24 @@ export interface AssetStats {
 export interface BuildOutcome {
   ms: number;
   records: number;
-  via: "buildCatalogue" | "build stages";
   stats: AssetStats;
 }
 
-export async function buildAssets(dataDir: string, outDir: string, options: { searchShards?: number } = {}): Promise<BuildOutcome> {
+export async function buildAssets(
+  dataDir: string,
+  outDir: string,
+  options: { searchShards?: number } = {},
+): Promise<BuildOutcome> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  if (existsSync(INGEST_MODULE)) {
-    const { buildCatalogue } = await import("../../src/build/build-catalogue");
-    const t0 = performance.now();
-    const result = buildCatalogue({ dataDirs: [dataDir], outDir, ...(options.searchShards ? { searchShards: options.searchShards } : {}) } as Parameters<typeof buildCatalogue>[0]);
-    const ms = performance.now() - t0;
-    return { ms, records: result.manifest.records, via: "buildCatalogue", stats: assetStats(outDir) };
-  }
-  const { AssetWriter } = await import("../../src/build/content-hash");
-  const { layoutRecords, sealManifest, writeRecordStore } = await import("../../src/build/catalogue-assets");
-  const { buildSearchAssets } = await import("../../src/build/search-assets");
   const t0 = performance.now();
-  const records: CatalogueRecord[] = [];
-  let thesaurus: unknown = null;
-  for (const name of readdirSync(dataDir).sort()) {
-    const file = join(dataDir, name);
-    if (name === "thesaurus.json") thesaurus = JSON.parse(readFileSync(file, "utf8"));
-    else if (name.endsWith(".jsonl")) for (const line of readFileSync(file, "utf8").split("\n")) if (line) records.push(JSON.parse(line));
-  }
-  const out = new AssetWriter();
-  const layout = layoutRecords(records, {});
-  const search = buildSearchAssets(layout, out, { thesaurus, ...(options.searchShards ? { shards: options.searchShards } : {}) } as Parameters<typeof buildSearchAssets>[2]);
-  const partial = writeRecordStore(layout, search.related, out);
-  sealManifest({ ...partial, search: search.manifest }, out);
-  for (const [path, data] of out.files) {
-    const target = join(outDir, path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, data);
-  }
-  return { ms: performance.now() - t0, records: records.length, via: "build stages", stats: assetStats(outDir) };
+  const result = buildCatalogue({
+    dataDirs: [dataDir],
+    outDir,
+    ...(options.searchShards ? { searchShards: options.searchShards } : {}),
+  });
+  const ms = performance.now() - t0;
+  return { ms, records: result.manifest.records, stats: assetStats(outDir) };
 }
 
 function walk(dir: string, rel = ""): string[] {
@@ -88,7 +65,13 @@ export function assetStats(dir: string): AssetStats {
   }
   termSizes.sort((a, b) => a - b);
   return {
-    files: files.length, raw, gzip,
-    termChunks: { count: termSizes.length, maxRaw: termSizes.at(-1) ?? 0, p50Raw: termSizes[Math.floor(termSizes.length / 2)] ?? 0 },
+    files: files.length,
+    raw,
+    gzip,
+    termChunks: {
+      count: termSizes.length,
+      maxRaw: termSizes.at(-1) ?? 0,
+      p50Raw: termSizes[Math.floor(termSizes.length / 2)] ?? 0,
+    },
   };
 }

@@ -2,7 +2,7 @@
  * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--skip-real]
  *
  * Builds Dossier's assets for synthetic catalogues of each size (and the real
- * corpora when the ingest module exists), then measures inside workerd via
+ * corpora in ../shared, when present), then measures inside workerd via
  * Miniflare: cold first query in a fresh isolate, warm query and suggest
  * latency over a mix, and isolate heap after a 20-query mix. Peers (plain
  * FlexSearch 0.8, MiniSearch 7, Orama 3) run on the same corpus and queries.
@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { getHeapStatistics } from "node:v8";
 import { syntheticCorpus, queryMix, writeJsonl } from "./synthetic-catalogue";
-import { buildAssets, INGEST_MODULE, type BuildOutcome } from "./build-assets";
+import { buildAssets, type BuildOutcome } from "./build-assets";
 import { bundleWorker, miniflareModule, startWorkerd, COMPATIBILITY_DATE, type Workerd, type WorkerBundle } from "./workerd";
 import { buildPeer, peerDocs, PEERS, type PeerName } from "./peers";
 import { fmtBytes, fmtMs, median, percentile, ratio } from "./stats";
@@ -275,7 +275,7 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
   const notes: string[] = [];
   log(`${label}: building`);
   const build = await buildAssets(dataDir, assets, { searchShards });
-  log(`${label}: built ${build.records} records in ${fmtMs(build.ms)} via ${build.via}`);
+  log(`${label}: built ${build.records} records in ${fmtMs(build.ms)}`);
   const searchPaths = mix.search.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
   const suggestPaths = mix.suggest.map((q) => `/api/suggest?q=${encodeURIComponent(q)}`);
 
@@ -396,7 +396,7 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
     L.push(`## ${r.label} (${r.records.toLocaleString("en")} records)`, "");
     if (r.build) {
       const s = r.build.stats;
-      L.push(`Build: ${fmtMs(r.build.ms)} (${r.build.via}), ${s.files.toLocaleString("en")} files. ` +
+      L.push(`Build: ${fmtMs(r.build.ms)}, ${s.files.toLocaleString("en")} files. ` +
         `search/ ${fmtBytes(s.raw.search)} raw / ${fmtBytes(s.gzip.search)} gzip; records/ ${fmtBytes(s.raw.records)} / ${fmtBytes(s.gzip.records)}; ` +
         `series/ ${fmtBytes(s.raw.series)}; manifest ${fmtBytes(s.raw["manifest.json"])}. ` +
         `${s.termChunks.count} term chunks, median ${fmtBytes(s.termChunks.p50Raw)}, largest ${fmtBytes(s.termChunks.maxRaw)}.`, "");
@@ -470,7 +470,6 @@ async function main() {
   }
   if (args["skip-real"]) skipped.push("Real corpora: --skip-real.");
   else if (!existsSync(CORPORA) || !readdirSync(CORPORA).length) skipped.push(`Real corpora: ${CORPORA} is not present.`);
-  else if (!existsSync(INGEST_MODULE)) skipped.push(`Real corpora: src/build/ingest/index.ts does not exist yet, so buildCatalogue cannot read ${CORPORA}.`);
   else {
     const assets = join(OUT, "real", "assets");
     try {

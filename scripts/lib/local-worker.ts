@@ -1,60 +1,318 @@
 /**
- * Runs the real Worker in workerd through Miniflare, against any assets
- * directory, for the evaluation and benchmarks. Not `wrangler dev`: its
- * DevTools tracking distorts asset loads.
+ * Runs the real Worker in workerd through Miniflare, for the evaluation, the
+ * benchmarks, the load run and Node-side tests. Not `wrangler dev`: its proxy
+ * and DevTools tracking would sit in every timing.
+ *
+ * Every runtime setting (compatibility date and flags, KV, Durable Object and
+ * assets bindings, the bundler aliases) is read from wrangler.toml through
+ * wrangler's own mapping, so this file repeats none of them.
  */
 import { build } from "esbuild";
-import { createRequire } from "node:module";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
-// The Miniflare that wrangler pins (the same as the vitest plugin's), so one workerd serves everything.
-const require = createRequire(resolve("node_modules/wrangler/package.json"));
-const { Miniflare, convertV4MiniflareOptions } = require("miniflare") as typeof import("miniflare");
+const ROOT = resolve(import.meta.dirname, "../..");
+const WRANGLER_TOML = join(ROOT, "wrangler.toml");
 
-export interface LocalWorker {
-  fetch(path: string, init?: RequestInit): Promise<Response>;
-  dispose(): Promise<void>;
+/** wrangler.toml as wrangler reads it (name, compatibility date, aliases, bindings). */
+export function wranglerConfig(): ReturnType<typeof unstable_readConfig> {
+  return unstable_readConfig({ config: WRANGLER_TOML }, { hideWarnings: true });
 }
 
-/** Bundles src/index.ts once into a temporary directory; returns the script path. */
-export async function bundleWorker(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "dossier-worker-"));
+export function compatibilityDate(): string {
+  const date = wranglerConfig().compatibility_date;
+  if (!date) throw new Error(`local-worker: ${WRANGLER_TOML} has no compatibility_date`);
+  return date;
+}
+
+/** The Miniflare and workerd versions in use, for benchmark reports. */
+export function runtimeVersions(): { miniflare: string; workerd: string } {
+  const pkg = (p: string) =>
+    JSON.parse(readFileSync(join(ROOT, "node_modules", p, "package.json"), "utf8")).version as string;
+  return { miniflare: pkg("miniflare"), workerd: pkg("workerd") };
+}
+
+/**
+ * Bundles a Worker entry (default: wrangler.toml's `main`) into one ESM file in
+ * `outDir` (default: a fresh temporary directory), with wrangler.toml's aliases; returns its path.
+ */
+export async function bundleWorker(entry?: string, outDir?: string): Promise<string> {
+  const config = wranglerConfig();
+  const dir = outDir ?? mkdtempSync(join(tmpdir(), "dossier-worker-"));
   const outfile = join(dir, "worker.js");
+  const alias = Object.fromEntries(Object.entries(config.alias ?? {}).map(([k, v]) => [k, resolve(ROOT, String(v))]));
   await build({
-    entryPoints: [resolve("src/index.ts")],
-    bundle: true, format: "esm", platform: "browser", target: "es2022",
+    entryPoints: [resolve(ROOT, entry ?? config.main!)],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
     conditions: ["workerd", "worker", "browser"],
-    // As in wrangler.toml: FlexSearch's worker mode is never used, so its import is shimmed.
-    alias: { worker_threads: resolve("src/worker/shims/worker-threads.ts") },
+    alias: { ...alias, ...Object.fromEntries(Object.entries(alias).map(([k, v]) => [`node:${k}`, v])) },
     external: ["cloudflare:*", "node:*"],
-    outfile, logLevel: "error",
+    outfile,
+    logLevel: "error",
   });
   return outfile;
 }
 
-export async function startLocalWorker(options: { assetsDir: string; scriptPath?: string; bindings?: Record<string, string>; inspectorPort?: number }): Promise<LocalWorker> {
+export interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+}
+
+export interface LocalWorker {
+  /** An in-process request (no HTTP socket in the way). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Loopback HTTP origin of workerd's own entry socket, for load tools; set with `http`. */
+  url: string | null;
+  /** V8 heap of the Worker's isolate (after a full GC when `gc`); null without `inspector`. */
+  heap(gc: boolean): Promise<HeapUsage | null>;
+  /** Heap of every isolate workerd runs (the Worker and Miniflare's KV, cache and asset simulations). */
+  isolateHeaps(gc: boolean): Promise<Array<{ isolate: string; collected: boolean } & HeapUsage>>;
+  /** Writes a V8 heap snapshot of the Worker's isolate; needs `inspector`. */
+  heapSnapshot(file: string): Promise<void>;
+  /** Resident memory of this workerd process, from /proc (Linux); null elsewhere. */
+  rssBytes(): number | null;
+  startMs: number;
+  dispose(): Promise<void>;
+}
+
+export interface LocalWorkerOptions {
+  assetsDir: string;
+  /** A bundle from `bundleWorker()`, shared between workers; bundled (and removed on dispose) when absent. */
+  scriptPath?: string;
+  /** Plain-text vars, on top of RATE_LIMIT_PER_MINUTE "0" (no limiting: benches send thousands of requests). */
+  bindings?: Record<string, string>;
+  /** Bind KV CACHE and the Cache API as production does (default true). Off when a bench wants the index's figures. */
+  caches?: boolean;
+  /** Open workerd's inspector on a free loopback port, for the heap probes. */
+  inspector?: boolean;
+  /** Serve HTTP on this loopback port (0 picks a free one); without it, only `fetch` reaches the Worker. */
+  httpPort?: number;
+  /** Keep KV, cache and Durable Object data here (default: Miniflare's temporary directory). */
+  persistTo?: string;
+}
+
+export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
   const scriptPath = options.scriptPath ?? (await bundleWorker());
-  // Miniflare 5 takes a new options shape; these are the classic ones, converted.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    modules: true,
-    scriptPath,
-    modulesRoot: dirname(scriptPath),
-    compatibilityDate: "2026-11-01",
-    assets: { directory: resolve(options.assetsDir), binding: "ASSETS", routerConfig: { has_user_worker: true } },
-    kvNamespaces: ["CACHE"],
-    // The same binding as wrangler.toml: a sharded index fans out through real Durable Objects.
-    durableObjects: { SEARCH_SHARDS: "SearchShard" },
-    bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
-    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
-  } as unknown as Parameters<typeof convertV4MiniflareOptions>[0]));
-  await mf.ready;
+  const config = wranglerConfig();
+  const {
+    workerOptions: { modulesRules: _bundled, ...workerOptions },
+  } = unstable_getMiniflareWorkerOptions(config, undefined, {
+    overrides: { assets: { directory: resolve(options.assetsDir) } },
+  });
+  // `_bundled`: module rules are for wrangler's bundler; the script here is one bundled file.
+  const caches = options.caches ?? true;
+  const inspectorPort = options.inspector ? await freePort() : undefined;
+  const before = workerdChildren();
+  const t0 = performance.now();
+  // wrangler maps wrangler.toml to Miniflare 4-shaped options; Miniflare 5 converts them itself.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [
+        {
+          ...workerOptions,
+          name: config.name,
+          rootPath: ROOT,
+          modules: true,
+          scriptPath,
+          modulesRoot: dirname(scriptPath),
+          ...(caches ? {} : { kvNamespaces: {} }),
+          cache: caches,
+          bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
+        },
+      ],
+      ...(inspectorPort ? { inspectorPort } : {}),
+      ...(options.httpPort !== undefined ? { host: "127.0.0.1", port: options.httpPort } : {}),
+      ...(options.persistTo ? { resourcePersistencePath: options.persistTo } : {}),
+    }),
+  );
+  const ready = await mf.ready;
+  const startMs = performance.now() - t0;
+  const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
+  const target = `core:user:${config.name}`;
+  // Each poke is a new search, so it passes through the Cache API and KV simulations as well as the Worker.
+  let pokes = 0;
+  const poke = async () => {
+    await (await mf.dispatchFetch(`http://dossier.local/api/search?q=inspector-poke-${pokes++}`)).arrayBuffer();
+  };
+  const unreachable = new Set<string>();
+  const inspect = <T>(isolate: string, run: (c: Inspector) => Promise<T>) => {
+    if (!inspectorPort) throw new Error("local-worker: start with { inspector: true } to read the heap");
+    return withInspector(inspectorPort, isolate, run);
+  };
   return {
-    fetch: (path, init) => mf.dispatchFetch(`http://dossier.local${path}`, init as never) as unknown as Promise<Response>,
+    startMs,
+    url: options.httpPort !== undefined ? ready.origin : null,
+    fetch: (path, init) =>
+      mf.dispatchFetch(`http://dossier.local${path}`, init as never) as unknown as Promise<Response>,
+    heap: async (gc) => (inspectorPort ? inspect(target, (c) => heapUsage(c, gc, poke)) : null),
+    async isolateHeaps(gc) {
+      if (!inspectorPort) return [];
+      const out: Array<{ isolate: string; collected: boolean } & HeapUsage> = [];
+      for (const isolate of await isolates(inspectorPort)) {
+        // An isolate takes inspector commands only when a request enters it, and the pokes reach
+        // the Worker, the entry, the asset, KV and cache workers but not every internal one:
+        // those are read without a GC, and not waited on again.
+        const collect = gc && !unreachable.has(isolate);
+        const usage = await inspect(isolate, (c) => heapUsage(c, collect, poke, 2000))
+          .then((u) => ({ ...u, collected: collect }))
+          .catch(() => {
+            unreachable.add(isolate);
+            return collect
+              ? inspect(isolate, (c) => heapUsage(c, false, poke, 2000)).then((u) => ({ ...u, collected: false }))
+              : null;
+          })
+          .catch(() => null);
+        if (usage) out.push({ isolate, ...usage });
+      }
+      return out;
+    },
+    heapSnapshot: (file) => inspect(target, (c) => snapshot(c, file, poke)),
+    rssBytes: () => (pid === null ? null : rssOf(pid)),
     dispose: async () => {
       await mf.dispose();
-      if (!options.scriptPath) rmSync(join(scriptPath, ".."), { recursive: true, force: true });
+      if (!options.scriptPath) rmSync(dirname(scriptPath), { recursive: true, force: true });
     },
   };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** workerd processes started by this Node process (Miniflare spawns them as direct children). */
+export function workerdChildren(): number[] {
+  const out: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // "pid (comm) state ppid …": comm may hold spaces, so split after its closing parenthesis.
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && comm.startsWith("workerd")) out.push(Number(name));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+export function rssOf(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+interface Inspector {
+  call<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T>;
+  on(event: string, listener: (params: unknown) => void): void;
+}
+
+async function isolates(port: number): Promise<string[]> {
+  const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ id: string }>;
+  return list.map((t) => t.id);
+}
+
+/** One DevTools-protocol session with an isolate of workerd (V8 inspector over a WebSocket). */
+async function withInspector<T>(port: number, isolate: string, run: (c: Inspector) => Promise<T>): Promise<T> {
+  const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+    id: string;
+    webSocketDebuggerUrl: string;
+  }>;
+  const target = list.find((t) => t.id === isolate);
+  if (!target)
+    throw new Error(
+      `local-worker: the inspector lists no isolate ${isolate} (has ${list.map((t) => t.id).join(", ")})`,
+    );
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise<void>((res, rej) => {
+    ws.addEventListener("open", () => res(), { once: true });
+    ws.addEventListener("error", () => rej(new Error(`local-worker: could not open the inspector of ${isolate}`)), {
+      once: true,
+    });
+  });
+  let nextId = 1;
+  const waiting = new Map<number, { res: (v: unknown) => void; rej: (e: Error) => void; method: string }>();
+  const listeners = new Map<string, Array<(params: unknown) => void>>();
+  ws.addEventListener("message", (ev) => {
+    const msg = JSON.parse(String(ev.data));
+    if (msg.id !== undefined) {
+      const w = waiting.get(msg.id);
+      waiting.delete(msg.id);
+      if (msg.error) w?.rej(new Error(`${w.method}: ${msg.error.message}`));
+      else w?.res(msg.result);
+    } else {
+      for (const l of listeners.get(msg.method) ?? []) l(msg.params);
+    }
+  });
+  const session: Inspector = {
+    call: <T>(method: string, params = {}) =>
+      new Promise<T>((res, rej) => {
+        const id = nextId++;
+        waiting.set(id, { res: res as (v: unknown) => void, rej, method });
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    on: (event, listener) => listeners.set(event, [...(listeners.get(event) ?? []), listener]),
+  };
+  try {
+    return await run(session);
+  } finally {
+    ws.close();
+  }
+}
+
+/**
+ * workerd runs an inspector command only when a request next takes the
+ * isolate's lock, so long commands are sent and then poked along with requests
+ * until they answer.
+ */
+async function nudged<T>(command: Promise<T>, poke: () => Promise<void>, timeoutMs = 20_000): Promise<T> {
+  let done = false;
+  const settled = command.finally(() => {
+    done = true;
+  });
+  const deadline = performance.now() + timeoutMs;
+  while (!done && performance.now() < deadline) {
+    await poke();
+    await Promise.race([settled.catch(() => {}), new Promise((r) => setTimeout(r, 50))]);
+  }
+  if (!done) throw new Error(`local-worker: the inspector did not answer within ${timeoutMs} ms`);
+  return settled;
+}
+
+async function heapUsage(c: Inspector, gc: boolean, poke: () => Promise<void>, timeoutMs?: number): Promise<HeapUsage> {
+  if (gc) await nudged(c.call("HeapProfiler.collectGarbage"), poke, timeoutMs);
+  const r = await nudged(c.call<HeapUsage>("Runtime.getHeapUsage"), poke, timeoutMs);
+  return { usedSize: r.usedSize, totalSize: r.totalSize };
+}
+
+async function snapshot(c: Inspector, file: string, poke: () => Promise<void>): Promise<void> {
+  const chunks: string[] = [];
+  c.on("HeapProfiler.addHeapSnapshotChunk", (p) => chunks.push((p as { chunk: string }).chunk));
+  await nudged(c.call("HeapProfiler.takeHeapSnapshot", { reportProgress: false }), poke, 120_000);
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(file, chunks.join(""));
 }

@@ -7,6 +7,7 @@
  * is also the record's id. "A6119, 5737" becomes `a-6119-5737`, and a JFK record
  * number "104-10059-10121" stays `104-10059-10121`.
  */
+import { lruByCount } from "./lru";
 
 /** Splits a reference into its letter and digit runs, lowercased. */
 export function referenceRuns(reference: string): string[] {
@@ -29,13 +30,10 @@ export function compareReferences(a: string, b: string): number {
 // Sorting a large catalogue compares each reference many times; splitting it
 // once is what makes a 30k-record build take seconds. Bounded, so the Worker
 // (which shares this module) never grows it without limit.
-const runCache = new Map<string, string[]>();
+const runCache = lruByCount<string, string[]>(200_000);
 function cachedRuns(reference: string): string[] {
   let runs = runCache.get(reference);
-  if (!runs) {
-    if (runCache.size > 200_000) runCache.clear();
-    runCache.set(reference, (runs = referenceRuns(reference)));
-  }
+  if (!runs) runCache.set(reference, (runs = referenceRuns(reference)));
   return runs;
 }
 

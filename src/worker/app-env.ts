@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { assetStoreFor, type AssetStore } from "./asset-store";
 import { RecordStore } from "./record-store";
 import { SearchService } from "./search/search-service";
-import { shardRunnerFor, type ShardNamespace } from "./search/shard-runner";
+import { shardRunnerFor } from "./search/shard-runner";
 
 export interface AppEnv {
   Bindings: Env;
@@ -27,5 +27,5 @@ export const withStores: MiddlewareHandler<AppEnv> = async (c, next) => {
 export async function searchServiceFor(c: AppContext): Promise<SearchService> {
   const records = c.get("records");
   const assets = c.get("assets");
-  return new SearchService(records, assets, await shardRunnerFor(assets, records, c.env.SEARCH_SHARDS as unknown as ShardNamespace));
+  return new SearchService(records, assets, await shardRunnerFor(assets, records, c.env.SEARCH_SHARDS));
 }

@@ -4,8 +4,10 @@
  * kept in a byte-budgeted LRU; the manifest is read once per isolate, since a
  * deploy of new assets starts new isolates.
  */
+import { lruBySize } from "../shared/lru";
 import { FORMAT_VERSION, HASH_CHARS, MANIFEST_PATH, type Manifest } from "../shared/manifest";
 import { ApiError } from "./errors";
+import { withTimeout } from "./with-timeout";
 
 /** Isolates have 128 MB; parsed chunks may use this much of it before the oldest are dropped. */
 export const DEFAULT_CHUNK_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -22,11 +24,12 @@ interface CacheEntry { value: unknown; bytes: number }
 
 export class AssetStore {
   private manifestPromise: Promise<Manifest> | null = null;
-  private readonly chunks = new Map<string, CacheEntry>();
+  private readonly chunks;
   private readonly pending = new Map<string, Promise<unknown>>();
-  private bytes = 0;
 
-  constructor(private readonly assets: Fetcher, private readonly budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES) {}
+  constructor(private readonly assets: Fetcher, budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES) {
+    this.chunks = lruBySize<string, CacheEntry>(budgetBytes, (e) => e.bytes);
+  }
 
   manifest(): Promise<Manifest> {
     this.manifestPromise ??= this.fetchText(MANIFEST_PATH).then((text) => {
@@ -68,22 +71,16 @@ export class AssetStore {
 
   /** Bytes of parsed chunks held now (approximate for JSON). */
   heldBytes(): number {
-    return this.bytes;
+    return this.chunks.calculatedSize;
   }
 
   private load(path: string, parse: (res: Response) => Promise<CacheEntry>): Promise<unknown> {
     const hit = this.chunks.get(path);
-    if (hit) {
-      this.chunks.delete(path); // re-insert: Map order is our LRU order
-      this.chunks.set(path, hit);
-      return Promise.resolve(hit.value);
-    }
+    if (hit) return Promise.resolve(hit.value);
     let p = this.pending.get(path);
     if (!p) {
       p = this.fetch(path).then(parse).then((entry) => {
         this.chunks.set(path, entry);
-        this.bytes += entry.bytes;
-        this.evict();
         return entry.value;
       }).finally(() => this.pending.delete(path));
       this.pending.set(path, p);
@@ -91,30 +88,15 @@ export class AssetStore {
     return p;
   }
 
-  private evict(): void {
-    for (const [key, entry] of this.chunks) {
-      if (this.bytes <= this.budgetBytes) break;
-      this.chunks.delete(key);
-      this.bytes -= entry.bytes;
-    }
-  }
-
   private async fetchText(path: string): Promise<string> {
     return (await this.fetch(path)).text();
   }
 
   private async fetch(path: string): Promise<Response> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ApiError(503, "index_unavailable", `asset-store: reading ${path} took over ${ASSET_TIMEOUT_MS} ms`)), ASSET_TIMEOUT_MS);
-    });
-    try {
-      const res = await Promise.race([this.assets.fetch(new Request(`https://assets.invalid${path}`)), timeout]);
-      if (!res.ok) throw new ApiError(503, "index_unavailable", `asset-store: ${path} is missing from the built assets (HTTP ${res.status}); run npm run build`);
-      return res;
-    } finally {
-      clearTimeout(timer);
-    }
+    const res = await withTimeout(this.assets.fetch(new Request(`https://assets.invalid${path}`)), ASSET_TIMEOUT_MS,
+      () => new ApiError(503, "index_unavailable", `asset-store: reading ${path} took over ${ASSET_TIMEOUT_MS} ms`));
+    if (!res.ok) throw new ApiError(503, "index_unavailable", `asset-store: ${path} is missing from the built assets (HTTP ${res.status}); run npm run build`);
+    return res;
   }
 }
 

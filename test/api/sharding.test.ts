@@ -4,7 +4,7 @@ import { call, refs } from "../helpers";
 import { assetStoreFor } from "../../src/worker/asset-store";
 import { RecordStore } from "../../src/worker/record-store";
 import { SearchService } from "../../src/worker/search/search-service";
-import { DurableObjectShards, LocalShards, type ShardNamespace } from "../../src/worker/search/shard-runner";
+import { DurableObjectShards, LocalShards } from "../../src/worker/search/shard-runner";
 
 const QUERIES = ["Besedovskiy", "Soviet diplomat Rome", "Cheka kidnapping", "communists 1930s", "Fuks", "German", "KV 2/2670-2671", "Philbey", '"Soviet embassy"', "MI6 -Paris"];
 const request = (q: string) => ({ q, limit: 20, offset: 0, series: [], match: "variants" as const, synonyms: true, explain: true });
@@ -14,7 +14,7 @@ async function services() {
   const records = new RecordStore(assets);
   const m = await assets.manifest();
   const count = (m.search as { shards: unknown[] }).shards.length;
-  const ns = env.SEARCH_SHARDS as unknown as ShardNamespace;
+  const ns = env.SEARCH_SHARDS;
   return {
     count, ns, version: m.version,
     fanned: new SearchService(records, assets, new DurableObjectShards(count, ns, m.version)),

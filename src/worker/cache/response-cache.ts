@@ -6,6 +6,7 @@
  * Every failure here degrades to "miss": a cache that is down must make the
  * service slower, never wrong and never failing.
  */
+import { lruByCount } from "../../shared/lru";
 
 /** KV refuses an expirationTtl below 60 seconds. */
 export const MIN_TTL_SECONDS = 60;
@@ -93,8 +94,8 @@ export interface CacheStats {
 }
 
 export class ResponseCache {
-  /** Last write (or read as HIT) per key; a Map so insertion order gives cheap eviction. */
-  private readonly touched = new Map<string, number>();
+  /** Last write (or read as HIT) per key. */
+  private readonly touched = lruByCount<string, number>(GUARD_MAX_KEYS);
   readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0, writes: 0, skippedWrites: 0 };
 
   constructor(
@@ -134,7 +135,7 @@ export class ResponseCache {
    */
   async put(key: string, value: CachedResponse, ttlSeconds: number): Promise<boolean> {
     const now = this.clock();
-    const last = this.touched.get(key);
+    const last = this.touched.peek(key);
     if (last !== undefined && now - last < MIN_WRITE_INTERVAL_MS) {
       this.stats.skippedWrites++;
       return false;
@@ -155,12 +156,7 @@ export class ResponseCache {
   }
 
   private remember(key: string, at: number): void {
-    this.touched.delete(key);
     this.touched.set(key, at);
-    if (this.touched.size > GUARD_MAX_KEYS) {
-      const oldest = this.touched.keys().next().value;
-      if (oldest !== undefined) this.touched.delete(oldest);
-    }
   }
 }
 

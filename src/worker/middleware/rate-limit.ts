@@ -10,6 +10,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
+import { lruByCount } from "../../shared/lru";
 import { ApiError } from "../errors";
 
 /** The binding's period, as configured in wrangler.toml; Retry-After cannot be more precise. */
@@ -26,7 +27,8 @@ interface Window { start: number; count: number }
 
 /** The fallback limiter: a fixed one-minute window per client, per isolate. */
 export class WindowLimiter {
-  private readonly windows = new Map<string, Window>();
+  /** Full of live windows under a flood of addresses, it forgets the least recently seen client. */
+  private readonly windows = lruByCount<string, Window>(MAX_TRACKED_CLIENTS);
 
   constructor(private readonly limit: number, private readonly clock: () => number = Date.now) {}
 
@@ -35,19 +37,12 @@ export class WindowLimiter {
     const now = this.clock();
     let w = this.windows.get(key);
     if (!w || now - w.start >= WINDOW_MS) {
-      if (!w && this.windows.size >= MAX_TRACKED_CLIENTS) this.sweep(now);
       w = { start: now, count: 0 };
       this.windows.set(key, w);
     }
     if (w.count >= this.limit) return Math.max(1, Math.ceil((w.start + WINDOW_MS - now) / 1000));
     w.count++;
     return null;
-  }
-
-  private sweep(now: number): void {
-    for (const [k, w] of this.windows) if (now - w.start >= WINDOW_MS) this.windows.delete(k);
-    // Still full of live windows: forget the oldest rather than grow.
-    if (this.windows.size >= MAX_TRACKED_CLIENTS) this.windows.clear();
   }
 }
 

@@ -6,9 +6,11 @@
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { ApiError } from "../errors";
+import { withTimeout } from "../with-timeout";
 import { scoreShard, type QueryPlan, type ShardResult } from "./engine";
 import { SearchIndex, searchMeta } from "./search-index";
 import { recordText } from "./search-service";
+import type { SearchShard } from "./search-shard-object";
 
 export interface ShardRunner {
   count: number;
@@ -31,32 +33,25 @@ export class LocalShards implements ShardRunner {
   }
 }
 
-/** What the coordinator needs of the SearchShard namespace (kept minimal: the full RPC types are too deep for tsc). */
-export interface ShardNamespace {
-  idFromName(name: string): DurableObjectId;
-  get(id: DurableObjectId): unknown;
-}
+/** The SearchShard namespace binding (wrangler.toml `SEARCH_SHARDS`), typed by its class as `wrangler types` writes it. */
+export type ShardNamespace = DurableObjectNamespace<SearchShard>;
 
 /** What a drained shard answers instead of a result. */
 export interface ShardUnavailable { unavailable: string }
-
-/** The RPC surface of the SearchShard Durable Object. */
-export interface SearchShardRpc {
-  search(shard: number, plan: QueryPlan): Promise<ShardResult | ShardUnavailable>;
-}
 
 export class DurableObjectShards implements ShardRunner {
   constructor(readonly count: number, private readonly namespace: ShardNamespace, private readonly version: string, private readonly timeoutMs = SHARD_TIMEOUT_MS) {}
 
   async run(shard: number, plan: QueryPlan): Promise<ShardResult> {
     // One object per shard and index version: a new deploy warms fresh objects rather than reusing stale ones.
-    const stub = this.namespace.get(this.namespace.idFromName(`${this.version}/${shard}`)) as unknown as SearchShardRpc;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ApiError(504, "index_unavailable", `search: shard ${shard} did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
+    const stub = this.namespace.get(this.namespace.idFromName(`${this.version}/${shard}`));
     try {
-      const answer = await Promise.race([stub.search(shard, plan), timeout]);
+      const pending: Promise<ShardResult | ShardUnavailable> = stub.search(shard, plan);
+      const answer = await withTimeout(
+        pending,
+        this.timeoutMs,
+        () => new ApiError(504, "index_unavailable", `search: shard ${shard} did not answer within ${this.timeoutMs} ms`),
+      );
       if ("unavailable" in answer) throw new ApiError(503, "index_unavailable", answer.unavailable);
       return answer;
     } catch (e) {
@@ -64,8 +59,6 @@ export class DurableObjectShards implements ShardRunner {
       // class); a shard that cannot answer is an unavailable index, not an internal fault.
       if (e instanceof ApiError) throw e;
       throw new ApiError(503, "index_unavailable", `search: shard ${shard} failed: ${(e as Error).message}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
