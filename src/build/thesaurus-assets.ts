@@ -29,6 +29,26 @@ export function thesaurusKey(phrase: string[]): string {
   return phrase.map(stem).join(" ");
 }
 
+/**
+ * Reads a thesaurus file's JSON. A syntax error names the file and the line
+ * and column it was found at, which JSON.parse alone does not.
+ */
+export function parseThesaurusJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = /position (\d+)/.exec(message);
+    let where = "";
+    if (at) {
+      const before = text.slice(0, Number(at[1]));
+      const line = before.split("\n").length;
+      where = ` line ${line} column ${Number(at[1]) - before.lastIndexOf("\n")}`;
+    }
+    throw new Error(`thesaurus: ${file}${where ? ` at${where}` : ""} is not valid JSON (${message})`);
+  }
+}
+
 export function compileThesaurus(raw: unknown, out: AssetWriter): { path: string; version: string } | null {
   if (raw == null) return null;
   const parsed = ThesaurusSchema.safeParse(raw);

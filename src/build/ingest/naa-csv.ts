@@ -4,8 +4,9 @@
  * location,digitised_status,digitised_pages
  */
 import { readCsv } from "./csv";
+import type { IngestFormat } from "./format";
 import { namesFromPersonalTitle } from "./people";
-import { cleanText, coveringYears, idOf, quote, readYear, reject, validateRecord, type ParseOutput, type ParsedRecord } from "./normalise";
+import { cleanText, coveringYears, idOf, ParseSink, quote, readYear, type ParseOutput } from "./normalise";
 
 const MODULE = "naa-csv";
 export const NAA_SOURCE_NAME = "naa-recordsearch";
@@ -36,15 +37,31 @@ export function isNaaHeader(header: string[]): boolean {
   return REQUIRED.every((c) => names.has(c));
 }
 
+/**
+ * A line that starts a RecordSearch row: a numeric barcode (or none) and a
+ * series and control symbol, where the header puts them. Lets the CSV reader
+ * find where rows resume after an unbalanced quote.
+ */
+function rowStart(header: string[]): (cells: string[]) => boolean {
+  const at = (name: string): number => header.findIndex((h) => h.trim().toLowerCase() === name);
+  const [barcode, series, control] = [at("barcode"), at("series"), at("control_symbol")];
+  return (cells) =>
+    cells.length > Math.max(barcode, series, control) &&
+    /^\d*$/.test(cells[barcode]!.trim()) &&
+    /^[A-Z]{1,4}\d+[A-Z0-9/]*$/i.test(cells[series]!.trim()) &&
+    cells[control]!.trim() !== "" &&
+    !cells[control]!.includes("\n");
+}
+
 export function parseNaaCsv(text: string, file: string): ParseOutput {
-  const table = readCsv(text, file, MODULE);
-  const records: ParsedRecord[] = [];
-  const rejects = [...table.rejects];
+  const sink = new ParseSink(file, MODULE);
+  const table = readCsv(text, file, MODULE, rowStart);
+  sink.out.rejects.push(...table.rejects);
   const col = new Map(table.header.map((h, i) => [h.toLowerCase(), i] as const));
   const missing = REQUIRED.filter((c) => !col.has(c));
   if (missing.length > 0) {
-    rejects.push(reject(file, table.headerLine, MODULE, missing[0]!, `header lacks column(s) ${missing.join(", ")}; found ${quote(table.header.join(","))}`));
-    return { records, rejects };
+    sink.reject(table.headerLine, missing[0]!, `header lacks column(s) ${missing.join(", ")}; found ${quote(table.header.join(","))}`);
+    return sink.out;
   }
   const extraColumns = table.header.map((h, i) => [extraKey(h), i] as const).filter(([key], i) => key && !KNOWN.has(table.header[i]!.toLowerCase()));
   const cell = (cells: string[], name: string): string => {
@@ -54,9 +71,7 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
 
   for (const { line, cells } of table.rows) {
     if (cells.every((c) => c.trim() === "")) continue;
-    const bad = (field: string, detail: string): void => {
-      rejects.push(reject(file, line, MODULE, field, detail));
-    };
+    const bad = (field: string, detail: string): void => sink.reject(line, field, detail);
     if (cells.length > table.header.length && cells.slice(table.header.length).some((c) => c.trim() !== "")) {
       bad(`column ${table.header.length + 1}`, `row has ${cells.length} cells but the header has ${table.header.length}; extra ${quote(cells.slice(table.header.length))}`);
       continue;
@@ -78,21 +93,21 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
       continue;
     }
     const reference = `${series}, ${controlSymbol}`;
-    const start = readYear(cell(cells, "start_date"));
-    if (!start.ok) {
-      bad("start_date", `${reference}: start_date ${quote(cell(cells, "start_date"))} ${start.reason}`);
-      continue;
-    }
-    const end = readYear(cell(cells, "end_date"));
-    if (!end.ok) {
-      bad("end_date", `${reference}: end_date ${quote(cell(cells, "end_date"))} ${end.reason}`);
-      continue;
-    }
-    const startDate = start.start;
-    const endDate = end.end;
+    // A bad year never costs the record: it is kept without that date (the text as written stays in coveringDates).
+    const warnDate = (col: string, detail: string): void => sink.warn(line, col, `${reference}: ${detail}; kept the record without it`);
+    const startText = cell(cells, "start_date");
+    const endText = cell(cells, "end_date");
+    const start = readYear(startText);
+    const end = readYear(endText);
+    if (!start.ok) warnDate("start_date", `start_date ${quote(startText)} ${start.reason}`);
+    if (!end.ok) warnDate("end_date", `end_date ${quote(endText)} ${end.reason}`);
+    let startDate = start.ok ? start.start : null;
+    let endDate = end.ok ? end.end : null;
+    let coveringDates = start.ok && end.ok ? coveringYears(startDate, endDate) : [startText, endText].filter(Boolean).join("-") || null;
     if (startDate && endDate && startDate > endDate) {
-      bad("end_date", `${reference}: end_date ${cell(cells, "end_date")} is before start_date ${cell(cells, "start_date")}`);
-      continue;
+      warnDate("end_date", `end_date ${endText} is before start_date ${startText}`);
+      startDate = endDate = null;
+      coveringDates = `${startText}-${endText}`;
     }
     const pagesText = cell(cells, "digitised_pages");
     const digitisedText = cell(cells, "digitised_status").toLowerCase();
@@ -102,7 +117,7 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
       reference,
       title,
       description: "",
-      coveringDates: coveringYears(startDate, endDate),
+      coveringDates,
       startDate,
       endDate,
       series,
@@ -121,14 +136,16 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
       digitisedPages: /^\d+$/.test(pagesText) ? Number(pagesText) : null,
     };
     for (const [key, i] of extraColumns) if (!(key in candidate)) candidate[key] = cleanText(cells[i]) || null;
-    const checked = validateRecord(candidate, {
-      file,
-      line,
-      module: MODULE,
-      fieldNames: { reference: "control_symbol", id: "control_symbol", startDate: "start_date", endDate: "end_date", title: "title", series: "series" },
+    sink.accept(candidate, line, {
+      reference: "control_symbol", id: "control_symbol", startDate: "start_date", endDate: "end_date", title: "title", series: "series",
     });
-    if ("reject" in checked) rejects.push(checked.reject);
-    else records.push({ record: checked.record, line });
   }
-  return { records, rejects };
+  return sink.out;
 }
+
+export const naaCsv: IngestFormat = {
+  name: "naa-csv",
+  extensions: ["csv"],
+  sniff: (p) => isNaaHeader(p.csvHeader()),
+  parse: (text, file) => parseNaaCsv(text, file),
+};

@@ -6,7 +6,14 @@
 import { ITEM_KEY, RecordSchema, type CatalogueRecord } from "../../shared/record";
 import { referenceToId } from "../../shared/reference";
 
-export interface IngestReject {
+/**
+ * One problem found in a source file: a reject (the row was not ingested) or
+ * a warning (the row was ingested, but something in it was not taken as given).
+ *
+ * @example
+ * { file: "naa-asio/A6119.csv", line: 12, field: "end_date", reason: "naa-csv: A6119, 9: end_date \"19x1\" is not a four-digit year" }
+ */
+export interface IngestIssue {
   file: string;
   /** 1-based physical line in the file where the offending row or object starts. */
   line: number;
@@ -14,6 +21,8 @@ export interface IngestReject {
   field: string;
   reason: string;
 }
+export type IngestReject = IngestIssue;
+export type IngestWarning = IngestIssue;
 
 /** What a format parser hands back to index.ts: records with the line they start on. */
 export interface ParsedRecord {
@@ -24,6 +33,7 @@ export interface ParsedRecord {
 export interface ParseOutput {
   records: ParsedRecord[];
   rejects: IngestReject[];
+  warnings: IngestWarning[];
 }
 
 export type JsonObject = Record<string, unknown>;
@@ -136,16 +146,50 @@ export function cleanList(...values: unknown[]): string[] {
   return out;
 }
 
-/** Deep-cleans extra fields that ride along: strings normalised, structure kept. */
-export function cleanExtra(value: unknown): unknown {
+/**
+ * Keys that reach an object's prototype machinery. JSON.parse makes
+ * `"__proto__"` an own key, and copying it onto a plain object with `out[k] =`
+ * replaces that object's prototype, promoting the value's members to fields.
+ */
+export const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Deep-cleans extra fields that ride along: strings normalised, structure
+ * kept, UNSAFE_KEYS dropped at every depth (`dropped` gets their paths).
+ */
+export function cleanExtra(value: unknown, dropped?: string[], path = ""): unknown {
   if (typeof value === "string") return cleanText(value);
-  if (Array.isArray(value)) return value.map(cleanExtra);
+  if (Array.isArray(value)) return value.map((v, i) => cleanExtra(v, dropped, `${path}[${i}]`));
   if (isObject(value)) {
     const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value)) out[k] = cleanExtra(v);
+    for (const [k, v] of Object.entries(value)) {
+      if (UNSAFE_KEYS.has(k)) {
+        dropped?.push(path ? `${path}.${k}` : k);
+        continue;
+      }
+      out[k] = cleanExtra(v, dropped, path ? `${path}.${k}` : k);
+    }
     return out;
   }
   return value;
+}
+
+/**
+ * A free-text field read strictly: a string as is; a number as its digits
+ * (with a note); a list of strings or numbers joined with spaces (with a
+ * note); anything else (true, an object) is not text and is refused, where
+ * cleanText would quietly turn `true` into "true" and an array into "".
+ */
+export function readText(value: unknown): { ok: true; text: string; note?: string } | { ok: false; reason: string } {
+  if (value === undefined || value === null) return { ok: true, text: "" };
+  if (typeof value === "string") return { ok: true, text: cleanText(value) };
+  if (typeof value === "number" && Number.isFinite(value)) return { ok: true, text: String(value), note: "is a number; read as text" };
+  if (Array.isArray(value) && value.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) {
+    const text = cleanText(value.map((v) => cleanText(v)).filter(Boolean).join(" "));
+    return { ok: true, text, note: `is a list of ${value.length}; joined into one text` };
+  }
+  const kind = Array.isArray(value) ? "a list of non-text values" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+  return { ok: false, reason: `is ${kind}, not text` };
 }
 
 // ---------------------------------------------------------------------------
@@ -327,28 +371,57 @@ function describeValue(value: unknown): string {
 }
 
 /**
- * Runs RecordSchema over a candidate. A failure becomes a reject naming the
- * source's own field (via `fieldNames`) and the bad value, so a reader can
- * find the cell without knowing the record model.
+ * Where one parser collects its output: every parser ends a row the same way
+ * (validate the candidate against RecordSchema, then keep it or reject it
+ * naming the source's own field), so that tail lives here once.
  */
-export function validateRecord(
-  candidate: JsonObject,
-  at: { file: string; line: number; module: string; fieldNames?: Record<string, string> },
-): { record: CatalogueRecord } | { reject: IngestReject } {
-  const result = RecordSchema.safeParse(candidate);
-  if (result.success) return { record: result.data };
-  const issue = result.error.issues[0]!;
-  const key = String(issue.path[0] ?? "record");
-  const field = at.fieldNames?.[key] ?? key;
-  const where = typeof candidate.reference === "string" && candidate.reference ? ` ${candidate.reference}:` : "";
-  return {
-    reject: {
-      file: at.file,
-      line: at.line,
+export class ParseSink {
+  readonly out: ParseOutput = { records: [], rejects: [], warnings: [] };
+  constructor(
+    readonly file: string,
+    readonly module: string,
+  ) {}
+
+  reject(line: number, field: string, detail: string): void {
+    this.out.rejects.push(reject(this.file, line, this.module, field, detail));
+  }
+
+  warn(line: number, field: string, detail: string): void {
+    this.out.warnings.push(reject(this.file, line, this.module, field, detail));
+  }
+
+  /**
+   * Runs RecordSchema over a candidate and keeps it, or rejects it naming the
+   * source's own field (via `fieldNames`) and the bad value, so a reader can
+   * find the cell without knowing the record model.
+   */
+  accept(candidate: JsonObject, line: number, fieldNames?: Record<string, string>): boolean {
+    const { startDate: start, endDate: end } = candidate;
+    if (typeof start === "string" && typeof end === "string" && start > end) {
+      // Dates that run backwards are one bad date too: keep the record undated, the range as written.
+      const field = fieldNames?.endDate ?? "endDate";
+      const where = typeof candidate.reference === "string" ? `${candidate.reference}: ` : "";
+      this.warn(line, field, `${where}${field} ${end} is before ${fieldNames?.startDate ?? "startDate"} ${start}; kept the record undated`);
+      candidate.coveringDates ??= `${start}/${end}`;
+      candidate.startDate = candidate.endDate = null;
+    }
+    const result = RecordSchema.safeParse(candidate);
+    if (result.success) {
+      this.out.records.push({ record: result.data, line });
+      return true;
+    }
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? "record");
+    const field = fieldNames?.[key] ?? key;
+    const where = typeof candidate.reference === "string" && candidate.reference ? ` ${candidate.reference}:` : "";
+    this.out.rejects.push({
+      file: this.file,
+      line,
       field,
-      reason: `${at.module}:${where} ${field} ${describeValue(candidate[key])}: ${issue.message}`,
-    },
-  };
+      reason: `${this.module}:${where} ${field} ${describeValue(candidate[key])}: ${issue.message}`,
+    });
+    return false;
+  }
 }
 
 /** The id a record must carry for its reference (re-exported so parsers need one import). */
