@@ -74,17 +74,38 @@ function offsetOfLine(text: string, n: number): number {
 /** Tells a line that begins a data row from one that continues a field; made per file from its header. */
 export type RowStart = (cells: string[]) => boolean;
 
-/** The cells of one physical line alone, an unclosed quote closed at its end. */
-function cellsOfLine(line: string): string[] {
-  for (const candidate of [line, `${line}"`]) {
-    try {
-      const [cells] = parse(candidate, { relax_column_count: true, relax_quotes: true }) as string[][];
-      return cells ?? [];
-    } catch {
-      // try with the quote closed
-    }
+/**
+ * The cells of one physical line alone, an unclosed quote closed at its end,
+ * quotes read as csv-parse reads them with relax_quotes (a quote opens a cell
+ * only at its start; "" inside is one quote). Written by hand because it runs
+ * on every line of every multi-line record to test it as a row start, and a
+ * csv-parse call per line costs a parser set-up (buffers, and an error object
+ * for the unclosed quote) many times the work of the split.
+ */
+export function cellsOfLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  let atStart = true;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c !== '"') cell += c;
+      else if (line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = false;
+    } else if (c === ",") {
+      cells.push(cell);
+      cell = "";
+      atStart = true;
+      continue;
+    } else if (c === '"' && atStart) quoted = true;
+    else cell += c;
+    atStart = false;
   }
-  return [];
+  cells.push(cell);
+  return cells;
 }
 
 /**
@@ -147,7 +168,7 @@ function parseSegment(text: string, firstLine: number, seg: Segment): void {
         const field = seg.header[cell]?.trim() || (cell >= 0 ? `column ${cell + 1}` : "row");
         const through = swallowed > 1 ? `lines ${bad}-${bad + swallowed - 1}` : `line ${bad}`;
         rejects.push({
-          file, line: bad, field,
+          file, line: bad, ...(swallowed > 1 ? { endLine: bad + swallowed - 1 } : {}), field,
           reason: `${module}: unbalanced quote at line ${bad}: a quoted ${field} runs on into line ${bad + swallowed}, ` +
             `which starts a new row; rejected ${through} and read on from line ${bad + swallowed}`,
         });
@@ -163,7 +184,11 @@ function parseSegment(text: string, firstLine: number, seg: Segment): void {
       const why = result.error.code === "CSV_QUOTE_NOT_CLOSED" ? "a quoted field opened here is never closed" : `${result.error.code}: ${result.error.message}`;
       resume = nextRowStart(rest, line + 1, isRowStart);
       const readOn = resume < 0 ? "no row starts after it" : `read on from line ${restLine + resume - 1}`;
-      rejects.push({ file, line: bad, field: "row", reason: `${module}: unreadable CSV at line ${bad} (${why}); ${readOn}` });
+      const endLine = resume < 0 ? restLine + breaksWithin(rest) : restLine + resume - 2;
+      rejects.push({
+        file, line: bad, ...(endLine > bad ? { endLine } : {}), field: "row",
+        reason: `${module}: unreadable CSV at line ${bad} (${why}); ${readOn}`,
+      });
       if (resume < 0) return;
     }
     const at = offsetOfLine(rest, resume);
@@ -229,20 +254,21 @@ function segments(text: string): Array<{ text: string; line: number }> {
  */
 export function readCsv(text: string, file: string, module: string, rowStartFor?: (header: string[]) => RowStart): CsvTable {
   const header = readCsvHeader(text);
-  const seg: Segment = { file, module, header, isRowStart: rowStartFor?.(header), rows: [], rejects: [] };
+  // Excel pads a header with empty names for trailing commas; only named columns count.
+  let width = header.length;
+  while (width > 1 && header[width - 1] === "") width--;
+  // A line starts a row when the format's key cells say so; without a format's test, when on its own it
+  // fills every named column (a crude test: the last line of a multi-line cell may too).
+  const isRowStart: RowStart = rowStartFor?.(header) ?? ((cells) => width > 1 && cells.length >= width);
+  const seg: Segment = { file, module, header, isRowStart, rows: [], rejects: [] };
   for (const segment of segments(text)) parseSegment(segment.text, segment.line, seg);
   const [first, ...rest] = seg.rows;
   return { header: first?.cells.map((h) => h.trim()) ?? [], headerLine: first?.line ?? 1, rows: rest, rejects: seg.rejects };
 }
 
-/** The first line's cells, for format detection without parsing the whole file. */
+/** The first line's cells, for format detection without parsing the whole file (a header never spans lines). */
 export function readCsvHeader(text: string): string[] {
-  const end = text.search(/\r?\n/);
-  const firstLine = end < 0 ? text : text.slice(0, end);
-  try {
-    const [cells] = parse(firstLine, { relax_column_count: true, relax_quotes: true, bom: true }) as string[][];
-    return (cells ?? []).map((c) => c.trim());
-  } catch {
-    return [];
-  }
+  const body = text.replace(/^\uFEFF/, "");
+  const end = body.search(/\r?\n/);
+  return cellsOfLine(end < 0 ? body : body.slice(0, end)).map((c) => c.trim());
 }

@@ -187,11 +187,14 @@ export const dossierJsonl: IngestFormat = {
   extensions: ["jsonl", "ndjson", "json"],
   // The extension plus the first line that parses: a .jsonl file is JSON Lines whatever its first lines hold.
   sniff(p) {
+    const named = p.ext === "jsonl" || p.ext === "ndjson";
     const whole = p.json();
-    if (whole.ok) return isDossierLine(whole.value);
+    // A whole document on one line in a .jsonl file is a one-line JSON Lines file; over several lines it is JSON.
+    if (whole.ok) return isDossierLine(whole.value) || (named && !/\S\s*\n\s*\S/.test(p.text));
     const first = p.firstJsonObjectLine();
-    if (first === undefined) return false;
-    return isDossierLine(first) || p.ext === "jsonl" || p.ext === "ndjson";
+    // A .jsonl file whose every line is broken is still JSON Lines, each line a reject.
+    if (first === undefined) return named && p.text.trim() !== "";
+    return isDossierLine(first) || named;
   },
   parse: (text, file) => parseDossierJsonl(text, file),
 };

@@ -125,9 +125,16 @@ const stripStop = (s: string): string => s.replace(/[\s.]+$/, "");
 
 export function parseJfkCsv(text: string, file: string): ParseOutput {
   const sink = new ParseSink(file, MODULE);
+  // A line starts a row, valid or not, when its record number reads as one where the header puts it, or when it
+  // has (nearly) every named column and a release date in place: how the reader finds where rows resume after an
+  // unbalanced quote. The tail of a multi-line cell has neither (it may hold a date, but not the full width).
   const table = readCsv(text, file, MODULE, (header) => {
-    const at = header.findIndex((h) => (COLUMNS.recordNumber as readonly string[]).includes(normHeader(h)));
-    return (cells) => at >= 0 && RECORD_NUMBER.test(cells[at]?.trim() ?? "") && !cells[at]!.includes("\n");
+    const at = (c: Column) => header.findIndex((h) => (COLUMNS[c] as readonly string[]).includes(normHeader(h)));
+    const [number, release] = [at("recordNumber"), at("releaseDate")];
+    const named = header.filter((h) => h.trim() !== "").length;
+    return (cells) =>
+      (number >= 0 && RECORD_NUMBER.test(cells[number]?.trim() ?? "")) ||
+      (release >= 0 && cells.length >= named - 1 && /^(?:\d{1,2}\/\d{1,2}\/\d{2,4}|\d{5})$/.test(cells[release]?.trim() ?? ""));
   });
   sink.out.rejects.push(...table.rejects);
   const index = new Map<Column, number>();

@@ -38,19 +38,14 @@ export function isNaaHeader(header: string[]): boolean {
 }
 
 /**
- * A line that starts a RecordSearch row: a numeric barcode (or none) and a
- * series and control symbol, where the header puts them. Lets the CSV reader
- * find where rows resume after an unbalanced quote.
+ * A line that starts a RecordSearch row, valid or not: a series number
+ * (A6119, BP242/1) in the series column. Lets the CSV reader find where rows
+ * resume after an unbalanced quote; the last line of a multi-line title
+ * would need a series number in that column to be mistaken for one.
  */
 function rowStart(header: string[]): (cells: string[]) => boolean {
-  const at = (name: string): number => header.findIndex((h) => h.trim().toLowerCase() === name);
-  const [barcode, series, control] = [at("barcode"), at("series"), at("control_symbol")];
-  return (cells) =>
-    cells.length > Math.max(barcode, series, control) &&
-    /^\d*$/.test(cells[barcode]!.trim()) &&
-    /^[A-Z]{1,4}\d+[A-Z0-9/]*$/i.test(cells[series]!.trim()) &&
-    cells[control]!.trim() !== "" &&
-    !cells[control]!.includes("\n");
+  const series = header.findIndex((h) => h.trim().toLowerCase() === "series");
+  return (cells) => series >= 0 && cells.length > series + 1 && /^[A-Z]{1,4}\d+[A-Z0-9/]*$/i.test(cells[series]!.trim());
 }
 
 export function parseNaaCsv(text: string, file: string): ParseOutput {

@@ -17,6 +17,8 @@ export interface IngestIssue {
   file: string;
   /** 1-based physical line in the file where the offending row or object starts. */
   line: number;
+  /** The last line the issue covers, when it spans several (a row that swallowed the lines after it). */
+  endLine?: number;
   /** The field as the source names it (a CSV column, a JSON key). */
   field: string;
   reason: string;
