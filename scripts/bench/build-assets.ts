@@ -4,9 +4,10 @@
  * it lands, the same four build stages are called directly on the JSON Lines
  * (the synthetic records are already in record shape, so no ingest is lost).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { walk } from "../../src/build/build-catalogue";
 import type { CatalogueRecord } from "../../src/shared/record";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -62,22 +63,12 @@ export async function buildAssets(dataDir: string, outDir: string, options: { se
   return { ms: performance.now() - t0, records: records.length, via: "build stages", stats: assetStats(outDir) };
 }
 
-function walk(dir: string, rel = ""): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(join(dir, rel))) {
-    const p = join(rel, name);
-    if (statSync(join(dir, p)).isDirectory()) out.push(...walk(dir, p));
-    else out.push(p);
-  }
-  return out;
-}
-
 /** Gzip at level 6, roughly what the edge serves; per file, as each chunk is fetched alone. */
 export function assetStats(dir: string): AssetStats {
   const raw: Record<string, number> = {};
   const gzip: Record<string, number> = {};
   const termSizes: number[] = [];
-  const files = walk(dir);
+  const files = walk(dir).map((p) => relative(dir, p));
   for (const p of files) {
     const data = readFileSync(join(dir, p));
     const top = p.includes("/") ? p.split("/")[0]! : p;

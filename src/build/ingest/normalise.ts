@@ -5,6 +5,7 @@
  */
 import { ITEM_KEY, RecordSchema, type CatalogueRecord } from "../../shared/record";
 import { referenceToId } from "../../shared/reference";
+import { decodeEntities as decodeHtmlEntities } from "../../shared/text/html-entities";
 
 /**
  * One problem found in a source file: a reject (the row was not ingested) or
@@ -84,18 +85,9 @@ export function cleanOrNull(value: unknown): string | null {
   return s === "" ? null : s;
 }
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", ndash: "–", mdash: "—",
-  lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”", hellip: "…", pound: "£", eacute: "é",
-};
-
+/** Entities as ingest wants them: C1 controls as Windows-1252 (see fromCodePoint), invalid code points as a space. */
 export function decodeEntities(s: string): string {
-  if (!s.includes("&")) return s;
-  return s.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]+));/gi, (whole, dec: string, hex: string, name: string) => {
-    if (dec) return fromCodePoint(Number(dec));
-    if (hex) return fromCodePoint(parseInt(hex, 16));
-    return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
-  });
+  return decodeHtmlEntities(s, fromCodePoint);
 }
 
 // Elements that separate text: dropping them without a space would glue the
