@@ -100,6 +100,15 @@ describe("object-internal keys in a JSON line", () => {
     expect(Object.hasOwn(rec, "constructor")).toBe(false);
     expect(r.warnings[0]!.reason).toContain("__proto__, extra.__proto__, constructor");
   });
+
+
+  it("ignores __proto__ in Discovery JSON, so its members never read as the entry's fields", () => {
+    const text = '{"records":[{"id":"C1","citableReference":"ADM 1/1","numStartDate":19400101,"title":"Own",' +
+      '"__proto__":{"description":"Promoted","note":"Promoted"}}]}';
+    const r = ingestText(text, "discovery.json");
+    expect(r.records.map((x) => [x.reference, x.title, x.description])).toEqual([["ADM 1/1", "Own", ""]]);
+    expect(r.records[0]).not.toHaveProperty("note");
+  });
 });
 
 describe("error messages", () => {

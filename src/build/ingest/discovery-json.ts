@@ -12,7 +12,7 @@
 import type { IngestFormat } from "./format";
 import {
   cleanList, cleanOrNull, cleanText, idOf, isObject, ParseSink, quote, readDmyDate, readYmdNumber, seriesOfReference,
-  stripMarkup, titleFromText, type DateReading, type JsonObject, type ParseOutput,
+  stripMarkup, titleFromText, UNSAFE_KEYS, type DateReading, type JsonObject, type ParseOutput,
 } from "./normalise";
 
 const MODULE = "discovery-json";
@@ -90,6 +90,8 @@ interface Entry {
 /** Adds b's fields to a where a has none, so details fill in a search record and vice versa. */
 function fill(a: JsonObject, b: JsonObject): void {
   for (const [k, v] of Object.entries(b)) {
+    // JSON.parse makes "__proto__" an own key; assigning it would give `a` a prototype whose members read as fields.
+    if (UNSAFE_KEYS.has(k)) continue;
     const cur = a[k];
     const empty = cur === undefined || cur === null || cur === "" || cur === 0 || (Array.isArray(cur) && cur.length === 0);
     if (empty && v !== undefined && v !== null) a[k] = v;
