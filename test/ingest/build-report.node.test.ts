@@ -15,15 +15,27 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const good = (i: number) => JSON.stringify({ citableReference: `KV 2/${i}`, title: `File ${i}`, description: "A file." });
+const good = (i: number) =>
+  JSON.stringify({ citableReference: `KV 2/${i}`, title: `File ${i}`, description: "A file." });
 
 describe("the build's ingest report", { timeout: 120_000 }, () => {
   it("writes every reject, warning and conflict to ingest-report.json next to the assets directory", () => {
-    const lines = [good(1), ...Array.from({ length: 75 }, (_, i) => `{"broken": ${i}`), good(2),
-      JSON.stringify({ citableReference: "KV 2/3", title: "Three", startDate: "1950-02-30" })];
+    const lines = [
+      good(1),
+      ...Array.from({ length: 75 }, (_, i) => `{"broken": ${i}`),
+      good(2),
+      JSON.stringify({ citableReference: "KV 2/3", title: "Three", startDate: "1950-02-30" }),
+    ];
     writeFileSync(join(dir, "data", "kv.jsonl"), `${lines.join("\n")}\n`);
-    writeFileSync(join(dir, "data", "more.jsonl"), `${JSON.stringify({ citableReference: "KV 2/1", title: "Another title" })}\n`);
-    const result = buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "dist", "assets"), thesaurusPath: "data/thesaurus.json" });
+    writeFileSync(
+      join(dir, "data", "more.jsonl"),
+      `${JSON.stringify({ citableReference: "KV 2/1", title: "Another title" })}\n`,
+    );
+    const result = buildCatalogue({
+      dataDirs: [join(dir, "data")],
+      outDir: join(dir, "dist", "assets"),
+      thesaurusPath: "data/thesaurus.json",
+    });
 
     const path = join(dir, "dist", "ingest-report.json");
     expect(result.reportPath).toBe(path);
@@ -32,7 +44,11 @@ describe("the build's ingest report", { timeout: 120_000 }, () => {
     expect(report.rejects.map((r) => r.line)).toEqual(Array.from({ length: 75 }, (_, i) => i + 2));
     expect(report.warnings).toEqual([expect.objectContaining({ line: 78, field: "startDate" })]);
     expect(report.conflicts).toEqual([
-      expect.objectContaining({ reference: "KV 2/1", field: "title", kept: { value: "File 1", from: expect.stringMatching(/kv\.jsonl:1$/) } }),
+      expect.objectContaining({
+        reference: "KV 2/1",
+        field: "title",
+        kept: { value: "File 1", from: expect.stringMatching(/kv\.jsonl:1$/) },
+      }),
     ]);
     expect(report.summary).toMatchObject({ records: 3, rejects: 75, warnings: 1, conflicts: 1 });
     // Written whole under a temporary name and renamed: nothing else is left beside it.
@@ -41,7 +57,10 @@ describe("the build's ingest report", { timeout: 120_000 }, () => {
 
   it("fails on a malformed thesaurus.json naming the file and the line", () => {
     writeFileSync(join(dir, "data", "kv.jsonl"), `${good(1)}\n`);
-    writeFileSync(join(dir, "data", "thesaurus.json"), '{\n  "version": "1",\n  "groups": [\n    { "name": "x", }\n  ]\n}\n');
+    writeFileSync(
+      join(dir, "data", "thesaurus.json"),
+      '{\n  "version": "1",\n  "groups": [\n    { "name": "x", }\n  ]\n}\n',
+    );
     expect(() => buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "dist", "assets") })).toThrow(
       /thesaurus: .*data\/thesaurus\.json at line 4 column \d+ is not valid JSON/,
     );

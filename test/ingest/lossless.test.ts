@@ -3,7 +3,8 @@ import { ingestFiles, ingestText } from "../../src/build/ingest/index";
 import { ingestReport, summaryLines } from "../../src/build/ingest/report";
 import { parseThesaurusJson } from "../../src/build/thesaurus-assets";
 
-const NAA_HEADER = "barcode,series,control_symbol,title,start_date,end_date,access_status,location,digitised_status,digitised_pages";
+const NAA_HEADER =
+  "barcode,series,control_symbol,title,start_date,end_date,access_status,location,digitised_status,digitised_pages";
 const naaRow = (n: number, title: string) => `${n},A6119,${n},${title},1950,1951,Open,Canberra,False,0`;
 const JFK_HEADER =
   "File Name,Record Num,NARA Release Date,Formerly Withheld,Doc Date,Doc Type,File Num,To Name,From Name,Title,Num Pages," +
@@ -14,8 +15,15 @@ const line = (o: unknown) => JSON.stringify(o);
 
 describe("CSV rows with an unbalanced quote", () => {
   it("rejects the row with the stray quote at its line and keeps every row after it (NAA)", () => {
-    const text = [NAA_HEADER, naaRow(1, "First"), naaRow(2, '"Stray quote'), naaRow(3, "Third"), naaRow(4, "Fourth"),
-      naaRow(5, '"Quoted, fifth"'), naaRow(6, "Sixth")].join("\n");
+    const text = [
+      NAA_HEADER,
+      naaRow(1, "First"),
+      naaRow(2, '"Stray quote'),
+      naaRow(3, "Third"),
+      naaRow(4, "Fourth"),
+      naaRow(5, '"Quoted, fifth"'),
+      naaRow(6, "Sixth"),
+    ].join("\n");
     const r = ingestText(text, "naa-asio/A6119.csv");
     expect(r.records.map((x) => x.title)).toEqual(["First", "Third", "Fourth", "Quoted, fifth", "Sixth"]);
     expect(r.rejects).toEqual([expect.objectContaining({ file: "naa-asio/A6119.csv", line: 3, field: "title" })]);
@@ -38,7 +46,13 @@ describe("CSV rows with an unbalanced quote", () => {
   });
 
   it("rejects the row with the stray quote and keeps the rows after it (JFK)", () => {
-    const text = [JFK_HEADER, jfkRow(1, "ONE"), jfkRow(2, '"STRAY'), jfkRow(3, "THREE"), jfkRow(4, '"QUOTED, FOUR"')].join("\n");
+    const text = [
+      JFK_HEADER,
+      jfkRow(1, "ONE"),
+      jfkRow(2, '"STRAY'),
+      jfkRow(3, "THREE"),
+      jfkRow(4, '"QUOTED, FOUR"'),
+    ].join("\n");
     const r = ingestText(text, "nara-jfk/2022.csv");
     expect(r.records.map((x) => x.reference)).toEqual(["104-10001-10001", "104-10001-10003", "104-10001-10004"]);
     expect(r.rejects).toEqual([expect.objectContaining({ line: 3, field: "Title" })]);
@@ -78,7 +92,7 @@ describe("silent coercions", () => {
     expect(url.records[0]!.source.url).toBe("https://example.org/kv-2-3");
   });
 
-  it("rejects title: true instead of turning it into the text \"true\"", () => {
+  it('rejects title: true instead of turning it into the text "true"', () => {
     const r = ingestText(line({ ...base, title: true }), "kv.jsonl");
     expect(r.records).toEqual([]);
     expect(r.rejects).toEqual([expect.objectContaining({ line: 1, field: "title" })]);
@@ -88,7 +102,8 @@ describe("silent coercions", () => {
 
 describe("object-internal keys in a JSON line", () => {
   it("ignores __proto__, constructor and prototype keys instead of promoting their members", () => {
-    const text = '{"citableReference":"KV 2/4","title":"Four","__proto__":{"polluted":"yes","title":"Evil"},' +
+    const text =
+      '{"citableReference":"KV 2/4","title":"Four","__proto__":{"polluted":"yes","title":"Evil"},' +
       '"extra":{"__proto__":{"deep":1},"kept":2},"constructor":{"x":1}}';
     const r = ingestText(text, "kv.jsonl");
     const rec = r.records[0]! as Record<string, unknown>;
@@ -101,9 +116,9 @@ describe("object-internal keys in a JSON line", () => {
     expect(r.warnings[0]!.reason).toContain("__proto__, extra.__proto__, constructor");
   });
 
-
   it("ignores __proto__ in Discovery JSON, so its members never read as the entry's fields", () => {
-    const text = '{"records":[{"id":"C1","citableReference":"ADM 1/1","numStartDate":19400101,"title":"Own",' +
+    const text =
+      '{"records":[{"id":"C1","citableReference":"ADM 1/1","numStartDate":19400101,"title":"Own",' +
       '"__proto__":{"description":"Promoted","note":"Promoted"}}]}';
     const r = ingestText(text, "discovery.json");
     expect(r.records.map((x) => [x.reference, x.title, x.description])).toEqual([["ADM 1/1", "Own", ""]]);
@@ -129,13 +144,19 @@ describe("error messages", () => {
 
 describe("dates that cannot be read", () => {
   it("keeps a JFK record with a two-digit year, its date as written, and reports it", () => {
-    const r = ingestText([JFK_HEADER, jfkRow(1, "ONE", "12/00/63"), jfkRow(2, "TWO", "00/00/63")].join("\n"), "2022.csv");
+    const r = ingestText(
+      [JFK_HEADER, jfkRow(1, "ONE", "12/00/63"), jfkRow(2, "TWO", "00/00/63")].join("\n"),
+      "2022.csv",
+    );
     expect(r.records.map((x) => [x.reference, x.coveringDates, x.startDate, x.endDate])).toEqual([
       ["104-10001-10001", "12/00/63", null, null],
       ["104-10001-10002", "00/00/63", null, null],
     ]);
     expect(r.rejects).toEqual([]);
-    expect(r.warnings.map((w) => [w.line, w.field])).toEqual([[2, "Doc Date"], [3, "Doc Date"]]);
+    expect(r.warnings.map((w) => [w.line, w.field])).toEqual([
+      [2, "Doc Date"],
+      [3, "Doc Date"],
+    ]);
     expect(r.warnings[0]!.reason).toContain("two-digit year");
   });
 });
@@ -156,7 +177,10 @@ describe("merge conflicts", () => {
       {
         field: "title",
         kept: { value: "Title A", from: "a.jsonl:1" },
-        dropped: [{ value: "Title B", from: "b.jsonl:2" }, { value: "Title C", from: "c.jsonl:1" }],
+        dropped: [
+          { value: "Title B", from: "b.jsonl:2" },
+          { value: "Title C", from: "c.jsonl:1" },
+        ],
       },
     ]);
   });
@@ -164,7 +188,9 @@ describe("merge conflicts", () => {
   it("lists the conflicts in the report and the summary", () => {
     const report = ingestReport(all);
     expect(report.conflicts.map((c) => c.field)).toEqual(["dates", "title"]);
-    expect(summaryLines(report).join("\n")).toMatch(/title: e\.g\. KV 2\/7 kept "Title A" from a\.jsonl:1, dropped "Title B" from b\.jsonl:2/);
+    expect(summaryLines(report).join("\n")).toMatch(
+      /title: e\.g\. KV 2\/7 kept "Title A" from a\.jsonl:1, dropped "Title B" from b\.jsonl:2/,
+    );
   });
 });
 

@@ -13,7 +13,10 @@ const WORDS = ["Oswald", "Mexico", "City", "PHILBY", "Kim", "Žukov", "O'Brien",
 const PUNCT = [",", '"', ";", ":", "-", "(", ")"];
 /** A title: words with punctuation (commas and quotes included), single spaces, never empty. */
 const title = fc
-  .array(fc.tuple(fc.constantFrom(...WORDS), fc.option(fc.constantFrom(...PUNCT), { nil: "" })), { minLength: 1, maxLength: 6 })
+  .array(fc.tuple(fc.constantFrom(...WORDS), fc.option(fc.constantFrom(...PUNCT), { nil: "" })), {
+    minLength: 1,
+    maxLength: 6,
+  })
   .map((parts) => parts.map(([w, p]) => w + p).join(" "));
 
 const csvCell = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -50,9 +53,19 @@ function layout(file: string, header: string, rows: Row[], eol: string): Built {
 // ---------------------------------------------------------------------------
 // NAA RecordSearch CSV
 
-const NAA_HEADER = "barcode,series,control_symbol,title,start_date,end_date,access_status,location,digitised_status,digitised_pages";
+const NAA_HEADER =
+  "barcode,series,control_symbol,title,start_date,end_date,access_status,location,digitised_status,digitised_pages";
 type NaaKind = "valid" | "multiline" | "strayQuote" | "noControlSymbol" | "badBarcode" | "extraColumn";
-const naaKind = fc.constantFrom<NaaKind>("valid", "valid", "valid", "multiline", "strayQuote", "noControlSymbol", "badBarcode", "extraColumn");
+const naaKind = fc.constantFrom<NaaKind>(
+  "valid",
+  "valid",
+  "valid",
+  "multiline",
+  "strayQuote",
+  "noControlSymbol",
+  "badBarcode",
+  "extraColumn",
+);
 
 function naaRow(kind: NaaKind, n: number, t: string): Row {
   const reference = `A6119, ${n}`;
@@ -76,7 +89,14 @@ function naaRow(kind: NaaKind, n: number, t: string): Row {
 
 const naaCatalogue = fc
   .tuple(fc.array(fc.tuple(naaKind, title), { maxLength: 12 }), fc.constantFrom("\n", "\r\n"))
-  .map(([rows, eol]) => layout("naa-asio/A6119.csv", NAA_HEADER, rows.map(([k, t], i) => naaRow(k, i + 1, t)), eol));
+  .map(([rows, eol]) =>
+    layout(
+      "naa-asio/A6119.csv",
+      NAA_HEADER,
+      rows.map(([k, t], i) => naaRow(k, i + 1, t)),
+      eol,
+    ),
+  );
 
 // ---------------------------------------------------------------------------
 // NARA JFK release CSV
@@ -85,9 +105,22 @@ const JFK_HEADER =
   "File Name,Record Num,NARA Release Date,Formerly Withheld,Doc Date,Doc Type,File Num,To Name,From Name,Title,Num Pages," +
   "Originator,Record Series,Review Date,Comments,Pages Released,";
 type JfkKind =
-  "valid" | "multilineComment" | "multilineOriginator" | "twoDigitYear" | "strayQuote" | "badRecordNumber" | "extraColumn";
+  | "valid"
+  | "multilineComment"
+  | "multilineOriginator"
+  | "twoDigitYear"
+  | "strayQuote"
+  | "badRecordNumber"
+  | "extraColumn";
 const jfkKind = fc.constantFrom<JfkKind>(
-  "valid", "valid", "valid", "multilineComment", "multilineOriginator", "twoDigitYear", "strayQuote", "badRecordNumber",
+  "valid",
+  "valid",
+  "valid",
+  "multilineComment",
+  "multilineOriginator",
+  "twoDigitYear",
+  "strayQuote",
+  "badRecordNumber",
   "extraColumn",
 );
 
@@ -95,9 +128,25 @@ function jfkRow(kind: JfkKind, n: number, t: string): Row {
   const reference = `104-10001-${String(10000 + n)}`;
   type Opts = { number?: string; docDate?: string; originator?: string; comments?: string; extra?: string };
   const cells = (titleCell: string, opts: Opts = {}) =>
-    [`2022/${reference}.pdf`, opts.number ?? reference, "12/15/2022", "Redact", opts.docDate ?? "03/31/1964", "PAPER",
-      "201-1", "CHIEF", "DIRECTOR", titleCell, "1", opts.originator ?? "CIA", "JFK", "11/18/2022", opts.comments ?? "", "1",
-      opts.extra ?? ""].join(",");
+    [
+      `2022/${reference}.pdf`,
+      opts.number ?? reference,
+      "12/15/2022",
+      "Redact",
+      opts.docDate ?? "03/31/1964",
+      "PAPER",
+      "201-1",
+      "CHIEF",
+      "DIRECTOR",
+      titleCell,
+      "1",
+      opts.originator ?? "CIA",
+      "JFK",
+      "11/18/2022",
+      opts.comments ?? "",
+      "1",
+      opts.extra ?? "",
+    ].join(",");
   switch (kind) {
     case "valid":
       return { text: cells(csvCell(t)), valid: true, reference, title: t };
@@ -119,14 +168,39 @@ function jfkRow(kind: JfkKind, n: number, t: string): Row {
 
 const jfkCatalogue = fc
   .tuple(fc.array(fc.tuple(jfkKind, title), { maxLength: 12 }), fc.constantFrom("\n", "\r\n"))
-  .map(([rows, eol]) => layout("nara-jfk/2022.csv", JFK_HEADER, rows.map(([k, t], i) => jfkRow(k, i + 1, t)), eol));
+  .map(([rows, eol]) =>
+    layout(
+      "nara-jfk/2022.csv",
+      JFK_HEADER,
+      rows.map(([k, t], i) => jfkRow(k, i + 1, t)),
+      eol,
+    ),
+  );
 
 // ---------------------------------------------------------------------------
 // Dossier JSON Lines
 
-type JsonlKind = "valid" | "dossierShape" | "listDescription" | "protoKey" | "badJson" | "null" | "array" | "noReference" | "boolTitle";
+type JsonlKind =
+  | "valid"
+  | "dossierShape"
+  | "listDescription"
+  | "protoKey"
+  | "badJson"
+  | "null"
+  | "array"
+  | "noReference"
+  | "boolTitle";
 const jsonlKind = fc.constantFrom<JsonlKind>(
-  "valid", "valid", "dossierShape", "listDescription", "protoKey", "badJson", "null", "array", "noReference", "boolTitle",
+  "valid",
+  "valid",
+  "dossierShape",
+  "listDescription",
+  "protoKey",
+  "badJson",
+  "null",
+  "array",
+  "noReference",
+  "boolTitle",
 );
 
 function jsonlRow(kind: JsonlKind, n: number, t: string): Row {
@@ -141,7 +215,9 @@ function jsonlRow(kind: JsonlKind, n: number, t: string): Row {
     case "listDescription":
       return ok(JSON.stringify({ citableReference: reference, title: t, description: [t, "more"] }));
     case "protoKey":
-      return ok(`{"citableReference":${JSON.stringify(reference)},"title":${JSON.stringify(t)},"__proto__":{"title":"x"}}`);
+      return ok(
+        `{"citableReference":${JSON.stringify(reference)},"title":${JSON.stringify(t)},"__proto__":{"title":"x"}}`,
+      );
     case "badJson":
       return bad(`{"citableReference": ${JSON.stringify(reference)}, "title": `);
     case "null":
@@ -156,7 +232,12 @@ function jsonlRow(kind: JsonlKind, n: number, t: string): Row {
 }
 
 const jsonlCatalogue = fc.array(fc.tuple(jsonlKind, title), { maxLength: 12 }).map((rows) => {
-  const built = layout("tna-kv/records.jsonl", "", rows.map(([k, t], i) => jsonlRow(k, i + 1, t)), "\n");
+  const built = layout(
+    "tna-kv/records.jsonl",
+    "",
+    rows.map(([k, t], i) => jsonlRow(k, i + 1, t)),
+    "\n",
+  );
   // No header line in JSON Lines: drop the empty first line and shift the expected lines up.
   return { ...built, text: built.text.slice(1), invalidLines: built.invalidLines.map((l) => l - 1) };
 });
@@ -172,11 +253,22 @@ const discoveryCatalogue = fc.array(fc.tuple(fc.boolean(), title), { minLength: 
     if (!ok) invalidIds.push(id);
     else valid.push({ reference: `ADM 1/${i + 1}`, title: t });
     const record = ok
-      ? { id, citableReference: `ADM 1/${i + 1}`, title: t, catalogueLevel: 6, scopeContent: { description: `<p>${t}</p>` } }
+      ? {
+          id,
+          citableReference: `ADM 1/${i + 1}`,
+          title: t,
+          catalogueLevel: 6,
+          scopeContent: { description: `<p>${t}</p>` },
+        }
       : { id, title: t, catalogueLevel: 6, scopeContent: { description: `<p>${t}</p>` } };
     return { url: `https://discovery.nationalarchives.gov.uk/details/r/${id}`, record };
   });
-  return { file: "tna-discovery/crawl.json", text: JSON.stringify([{ series: "ADM 1", results }], null, 2), valid, invalidIds };
+  return {
+    file: "tna-discovery/crawl.json",
+    text: JSON.stringify([{ series: "ADM 1", results }], null, 2),
+    valid,
+    invalidIds,
+  };
 });
 
 // ---------------------------------------------------------------------------
@@ -191,12 +283,19 @@ function checkCsvOrLines(built: Built): void {
     expect(r!.title).toBe(v.title.replace(/\s+/g, " ").trim());
   }
   expect(out.records).toHaveLength(built.valid.length);
-  const covers = (r: IngestReject, line: number) => r.file === built.file && r.line <= line && line <= (r.endLine ?? r.line);
+  const covers = (r: IngestReject, line: number) =>
+    r.file === built.file && r.line <= line && line <= (r.endLine ?? r.line);
   for (const line of built.invalidLines) {
-    expect(out.rejects.some((r) => covers(r, line)), `line ${line} unreported in ${JSON.stringify(built.text)}`).toBe(true);
+    expect(
+      out.rejects.some((r) => covers(r, line)),
+      `line ${line} unreported in ${JSON.stringify(built.text)}`,
+    ).toBe(true);
   }
   for (const r of out.rejects) {
-    expect(built.invalidLines.some((line) => covers(r, line)), `reject of a valid row: ${r.line} ${r.reason}`).toBe(true);
+    expect(
+      built.invalidLines.some((line) => covers(r, line)),
+      `reject of a valid row: ${r.line} ${r.reason}`,
+    ).toBe(true);
   }
 }
 
@@ -218,7 +317,9 @@ describe("ingest loses nothing valid and reports everything invalid", { timeout:
     fc.assert(
       fc.property(discoveryCatalogue, (built) => {
         const out = ingestFiles([{ file: built.file, text: built.text }]);
-        expect(out.records.map((r) => [r.reference, r.title]).sort()).toEqual(built.valid.map((v) => [v.reference, v.title]).sort());
+        expect(out.records.map((r) => [r.reference, r.title]).sort()).toEqual(
+          built.valid.map((v) => [v.reference, v.title]).sort(),
+        );
         expect(out.rejects).toHaveLength(built.invalidIds.length);
         for (const id of built.invalidIds) expect(out.rejects.some((r) => r.reason.includes(id))).toBe(true);
       }),

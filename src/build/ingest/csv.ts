@@ -44,13 +44,19 @@ function breaksWithin(raw: string): number {
   return lineBreaks(raw.replace(/(?:\r\n|\n|\r)$/, ""));
 }
 
-function parseAll(text: string, to?: number): { records: RawRecord[]; error?: { code: string; message: string; records: number } } {
+function parseAll(
+  text: string,
+  to?: number,
+): { records: RawRecord[]; error?: { code: string; message: string; records: number } } {
   try {
     const options = to === undefined ? OPTIONS : { ...OPTIONS, to };
     return { records: parse(text, options) as unknown as RawRecord[] };
   } catch (err) {
     const e = err as { code?: string; message?: string; records?: number };
-    return { records: [], error: { code: e.code ?? "CSV_ERROR", message: e.message ?? String(err), records: e.records ?? 0 } };
+    return {
+      records: [],
+      error: { code: e.code ?? "CSV_ERROR", message: e.message ?? String(err), records: e.records ?? 0 },
+    };
   }
 }
 
@@ -156,7 +162,11 @@ function parseSegment(text: string, firstLine: number, seg: Segment): void {
   let restLine = firstLine;
   for (let attempt = 0; attempt < 100_000 && rest.length > 0; attempt++) {
     const result = parseAll(rest);
-    const records = result.error ? (result.error.records > 0 ? parseAll(rest, result.error.records).records : []) : result.records;
+    const records = result.error
+      ? result.error.records > 0
+        ? parseAll(rest, result.error.records).records
+        : []
+      : result.records;
     let line = 1;
     let resume = 0;
     for (const r of records) {
@@ -168,8 +178,12 @@ function parseSegment(text: string, firstLine: number, seg: Segment): void {
         const field = seg.header[cell]?.trim() || (cell >= 0 ? `column ${cell + 1}` : "row");
         const through = swallowed > 1 ? `lines ${bad}-${bad + swallowed - 1}` : `line ${bad}`;
         rejects.push({
-          file, line: bad, ...(swallowed > 1 ? { endLine: bad + swallowed - 1 } : {}), field,
-          reason: `${module}: unbalanced quote at line ${bad}: a quoted ${field} runs on into line ${bad + swallowed}, ` +
+          file,
+          line: bad,
+          ...(swallowed > 1 ? { endLine: bad + swallowed - 1 } : {}),
+          field,
+          reason:
+            `${module}: unbalanced quote at line ${bad}: a quoted ${field} runs on into line ${bad + swallowed}, ` +
             `which starts a new row; rejected ${through} and read on from line ${bad + swallowed}`,
         });
         resume = line + swallowed;
@@ -181,12 +195,18 @@ function parseSegment(text: string, firstLine: number, seg: Segment): void {
     if (resume === 0) {
       if (!result.error) return;
       const bad = restLine + line - 1;
-      const why = result.error.code === "CSV_QUOTE_NOT_CLOSED" ? "a quoted field opened here is never closed" : `${result.error.code}: ${result.error.message}`;
+      const why =
+        result.error.code === "CSV_QUOTE_NOT_CLOSED"
+          ? "a quoted field opened here is never closed"
+          : `${result.error.code}: ${result.error.message}`;
       resume = nextRowStart(rest, line + 1, isRowStart);
       const readOn = resume < 0 ? "no row starts after it" : `read on from line ${restLine + resume - 1}`;
       const endLine = resume < 0 ? restLine + breaksWithin(rest) : restLine + resume - 2;
       rejects.push({
-        file, line: bad, ...(endLine > bad ? { endLine } : {}), field: "row",
+        file,
+        line: bad,
+        ...(endLine > bad ? { endLine } : {}),
+        field: "row",
         reason: `${module}: unreadable CSV at line ${bad} (${why}); ${readOn}`,
       });
       if (resume < 0) return;
@@ -252,7 +272,12 @@ function segments(text: string): Array<{ text: string; line: number }> {
  * its first line, and parsing resumes at the next line that starts a row,
  * as `rowStartFor` (given the header) judges; without it, at the next line.
  */
-export function readCsv(text: string, file: string, module: string, rowStartFor?: (header: string[]) => RowStart): CsvTable {
+export function readCsv(
+  text: string,
+  file: string,
+  module: string,
+  rowStartFor?: (header: string[]) => RowStart,
+): CsvTable {
   const header = readCsvHeader(text);
   // Excel pads a header with empty names for trailing commas; only named columns count.
   let width = header.length;
@@ -263,7 +288,12 @@ export function readCsv(text: string, file: string, module: string, rowStartFor?
   const seg: Segment = { file, module, header, isRowStart, rows: [], rejects: [] };
   for (const segment of segments(text)) parseSegment(segment.text, segment.line, seg);
   const [first, ...rest] = seg.rows;
-  return { header: first?.cells.map((h) => h.trim()) ?? [], headerLine: first?.line ?? 1, rows: rest, rejects: seg.rejects };
+  return {
+    header: first?.cells.map((h) => h.trim()) ?? [],
+    headerLine: first?.line ?? 1,
+    rows: rest,
+    rejects: seg.rejects,
+  };
 }
 
 /** The first line's cells, for format detection without parsing the whole file (a header never spans lines). */

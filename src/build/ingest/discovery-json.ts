@@ -11,8 +11,22 @@
  */
 import type { IngestFormat } from "./format";
 import {
-  cleanList, cleanOrNull, cleanText, idOf, isObject, ParseSink, quote, readDmyDate, readYmdNumber, seriesOfReference,
-  stripMarkup, titleFromText, UNSAFE_KEYS, type DateReading, type JsonObject, type ParseOutput,
+  cleanList,
+  cleanOrNull,
+  cleanText,
+  idOf,
+  isObject,
+  ParseSink,
+  quote,
+  readDmyDate,
+  readYmdNumber,
+  seriesOfReference,
+  stripMarkup,
+  titleFromText,
+  UNSAFE_KEYS,
+  type DateReading,
+  type JsonObject,
+  type ParseOutput,
 } from "./normalise";
 
 const MODULE = "discovery-json";
@@ -93,7 +107,8 @@ function fill(a: JsonObject, b: JsonObject): void {
     // JSON.parse makes "__proto__" an own key; assigning it would give `a` a prototype whose members read as fields.
     if (UNSAFE_KEYS.has(k)) continue;
     const cur = a[k];
-    const empty = cur === undefined || cur === null || cur === "" || cur === 0 || (Array.isArray(cur) && cur.length === 0);
+    const empty =
+      cur === undefined || cur === null || cur === "" || cur === 0 || (Array.isArray(cur) && cur.length === 0);
     if (empty && v !== undefined && v !== null) a[k] = v;
   }
 }
@@ -179,8 +194,12 @@ export function parseDiscoveryJson(text: string, file: string, parsed?: unknown)
     const title = stripMarkup(o.title);
     if (!reference) {
       // Headings in the hierarchy (a "Channel Islands" sub-series) carry no reference and are not records.
-      if (o.isParent === true || (typeof o.catalogueLevel === "number" && o.catalogueLevel < 6 && !o.scopeContent)) continue;
-      bad("citableReference", `catalogue entry ${discoveryId || "(no id)"} ${title ? `"${title}" ` : ""}has no citableReference`);
+      if (o.isParent === true || (typeof o.catalogueLevel === "number" && o.catalogueLevel < 6 && !o.scopeContent))
+        continue;
+      bad(
+        "citableReference",
+        `catalogue entry ${discoveryId || "(no id)"} ${title ? `"${title}" ` : ""}has no citableReference`,
+      );
       continue;
     }
     // A bad date never costs the record: it is kept without that date, and coveringDates as the source wrote it.
@@ -188,7 +207,12 @@ export function parseDiscoveryJson(text: string, file: string, parsed?: unknown)
     for (const side of ["start", "end"] as const) {
       const { reading, field } = readDate(o, side);
       if (reading.ok) dates[side] = side === "start" ? reading.start : reading.end;
-      else sink.warn(line, field, `${reference}: ${field} ${quote(o[field])} ${reading.reason}; kept the record without it`);
+      else
+        sink.warn(
+          line,
+          field,
+          `${reference}: ${field} ${quote(o[field])} ${reading.reason}; kept the record without it`,
+        );
     }
     const scope = isObject(o.scopeContent) ? o.scopeContent : {};
     const description = stripMarkup(scope.description) || stripMarkup(o.description);
@@ -225,8 +249,12 @@ export function parseDiscoveryJson(text: string, file: string, parsed?: unknown)
     if (note) candidate.note = note;
     if (titleDerived) candidate.titleDerived = true;
     sink.accept(candidate, line, {
-      reference: "citableReference", id: "citableReference", startDate: readDate(o, "start").field,
-      endDate: readDate(o, "end").field, title: "title", series: "citableReference",
+      reference: "citableReference",
+      id: "citableReference",
+      startDate: readDate(o, "start").field,
+      endDate: readDate(o, "end").field,
+      title: "title",
+      series: "citableReference",
     });
   }
   return sink.out;

@@ -6,8 +6,24 @@
  * share a reference (see mergeDuplicates).
  */
 import {
-  cleanExtra, cleanList, cleanOrNull, cleanText, coveringYears, idOf, isObject, itemKeyFrom, ParseSink, quote, readIsoish,
-  readText, RECORD_KEYS, seriesOfReference, titleFromText, UNSAFE_KEYS, type JsonObject, type ParseOutput,
+  cleanExtra,
+  cleanList,
+  cleanOrNull,
+  cleanText,
+  coveringYears,
+  idOf,
+  isObject,
+  itemKeyFrom,
+  ParseSink,
+  quote,
+  readIsoish,
+  readText,
+  RECORD_KEYS,
+  seriesOfReference,
+  titleFromText,
+  UNSAFE_KEYS,
+  type JsonObject,
+  type ParseOutput,
 } from "./normalise";
 import type { IngestFormat } from "./format";
 import { itemKeyOfId } from "../../shared/record";
@@ -54,8 +70,18 @@ function readSource(
   if (typeof s === "string") {
     const text = cleanText(s);
     return /^https?:\/\//i.test(text)
-      ? { ok: true, name: null, url: text, note: `${reference}: source ${quote(s)} is a string, not { name, url }; read as the URL` }
-      : { ok: true, name: text || null, url: cleanOrNull(o.sourceUrl), note: `${reference}: source ${quote(s)} is a string, not { name, url }; read as the source name` };
+      ? {
+          ok: true,
+          name: null,
+          url: text,
+          note: `${reference}: source ${quote(s)} is a string, not { name, url }; read as the URL`,
+        }
+      : {
+          ok: true,
+          name: text || null,
+          url: cleanOrNull(o.sourceUrl),
+          note: `${reference}: source ${quote(s)} is a string, not { name, url }; read as the source name`,
+        };
   }
   return { ok: false, reason: `${reference}: source ${quote(s)} is not an object { name, url }` };
 }
@@ -81,22 +107,36 @@ export function parseDossierJsonl(text: string, file: string): ParseOutput {
       continue;
     }
     // Name the key the line's own shape uses: Dossier-shaped lines say "reference", Discovery-flavoured ones "citableReference".
-    const referenceField = "citableReference" in o || !("reference" in o || "id" in o || isObject(o.source)) ? "citableReference" : "reference";
+    const referenceField =
+      "citableReference" in o || !("reference" in o || "id" in o || isObject(o.source))
+        ? "citableReference"
+        : "reference";
     const referenceValue = o.citableReference ?? o.reference;
-    if (referenceValue !== undefined && referenceValue !== null && typeof referenceValue !== "string" && typeof referenceValue !== "number") {
+    if (
+      referenceValue !== undefined &&
+      referenceValue !== null &&
+      typeof referenceValue !== "string" &&
+      typeof referenceValue !== "number"
+    ) {
       bad(referenceField, `${referenceField} ${quote(referenceValue)} is not text`);
       continue;
     }
     const reference = cleanText(referenceValue);
     if (!reference) {
-      bad(referenceField, `${referenceField} is ${o[referenceField] === undefined ? "missing" : `empty (${quote(o[referenceField])})`}; title ${quote(o.title)}`);
+      bad(
+        referenceField,
+        `${referenceField} is ${o[referenceField] === undefined ? "missing" : `empty (${quote(o[referenceField])})`}; title ${quote(o.title)}`,
+      );
       continue;
     }
     const base = idOf(reference);
     const given = cleanText(o.id);
     // A Dossier export read back carries `<key>-<item key>` ids for items sharing a reference; the merge re-derives them.
     if (given && given !== base && itemKeyOfId(given, reference) === null) {
-      bad("id", `${reference}: id ${quote(o.id)} does not match the reference (expected "${base}", or "${base}-" plus an item key)`);
+      bad(
+        "id",
+        `${reference}: id ${quote(o.id)} does not match the reference (expected "${base}", or "${base}-" plus an item key)`,
+      );
       continue;
     }
     const id = given || base;
@@ -147,7 +187,10 @@ export function parseDossierJsonl(text: string, file: string): ParseOutput {
     const source = { name: src.name ?? defaultSourceName(o, reference), url: src.url };
     // RecordSchema accepts any URL scheme; a javascript: or data: link would be served as a clickable source.
     if (source.url !== null && !/^https?:\/\//i.test(source.url)) {
-      bad(o.source !== undefined && o.source !== null ? "source" : "sourceUrl", `${reference}: source URL ${quote(source.url)} is not an http(s) URL`);
+      bad(
+        o.source !== undefined && o.source !== null ? "source" : "sourceUrl",
+        `${reference}: source URL ${quote(source.url)} is not an http(s) URL`,
+      );
       continue;
     }
     const candidate: JsonObject = {};
@@ -156,15 +199,19 @@ export function parseDossierJsonl(text: string, file: string): ParseOutput {
       if (UNSAFE_KEYS.has(key)) dropped.push(key);
       else if (!RECORD_KEYS.has(key) && !MAPPED.has(key)) candidate[key] = cleanExtra(value, dropped, key);
     }
-    if (dropped.length > 0) sink.warn(line, dropped[0]!, `${reference}: ignored key(s) ${dropped.join(", ")}, which name object internals`);
+    if (dropped.length > 0)
+      sink.warn(line, dropped[0]!, `${reference}: ignored key(s) ${dropped.join(", ")}, which name object internals`);
     Object.assign(candidate, {
       id,
       reference,
       title,
       description,
-      coveringDates: o.coveringDates === undefined
-        ? badDates.length > 0 ? badDates.filter(Boolean).join("-") || null : coveringYears(dates.startDate, dates.endDate)
-        : texts.coveringDates || null,
+      coveringDates:
+        o.coveringDates === undefined
+          ? badDates.length > 0
+            ? badDates.filter(Boolean).join("-") || null
+            : coveringYears(dates.startDate, dates.endDate)
+          : texts.coveringDates || null,
       startDate: dates.startDate,
       endDate: dates.endDate,
       series: texts.series || seriesOfReference(reference),

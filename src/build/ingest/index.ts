@@ -77,7 +77,10 @@ export interface DistinctItemsReport {
 
 function detect(text: string, file: string): { format: IngestFormat | null; probe: ReturnType<typeof probe> } {
   const p = probe(text, file);
-  const ordered = [...FORMATS.filter((f) => f.extensions.includes(p.ext)), ...FORMATS.filter((f) => !f.extensions.includes(p.ext))];
+  const ordered = [
+    ...FORMATS.filter((f) => f.extensions.includes(p.ext)),
+    ...FORMATS.filter((f) => !f.extensions.includes(p.ext)),
+  ];
   return { format: ordered.find((f) => f.sniff(p)) ?? null, probe: p };
 }
 
@@ -87,7 +90,11 @@ export function detectFormat(text: string, file = ""): SourceFormat | null {
 }
 
 function firstLine(text: string): string {
-  const line = text.replace(/^\uFEFF/, "").trimStart().split(/\r?\n/, 1)[0] ?? "";
+  const line =
+    text
+      .replace(/^\uFEFF/, "")
+      .trimStart()
+      .split(/\r?\n/, 1)[0] ?? "";
   return line.length > 60 ? `${line.slice(0, 57)}…` : line;
 }
 
@@ -100,11 +107,18 @@ export function ingestText(text: string, file: string, format?: SourceFormat): I
   const detected = format ? { format: null, probe: probe(text, file) } : detect(text, file);
   const chosen = format ? FORMATS.find((f) => f.name === format)! : detected.format;
   if (!chosen) {
-    const reason = text.trim() === ""
-      ? `ingest: ${file} is empty`
-      : `ingest: ${file} is not a supported catalogue format (Dossier JSON Lines, Discovery API JSON, NAA RecordSearch CSV ` +
-        `or NARA JFK release CSV); it starts ${JSON.stringify(firstLine(text))}`;
-    return { format: null, records: [], rejects: [{ file, line: 1, field: "format", reason }], warnings: [], origins: [] };
+    const reason =
+      text.trim() === ""
+        ? `ingest: ${file} is empty`
+        : `ingest: ${file} is not a supported catalogue format (Dossier JSON Lines, Discovery API JSON, NAA RecordSearch CSV ` +
+          `or NARA JFK release CSV); it starts ${JSON.stringify(firstLine(text))}`;
+    return {
+      format: null,
+      records: [],
+      rejects: [{ file, line: 1, field: "format", reason }],
+      warnings: [],
+      origins: [],
+    };
   }
   const out = chosen.parse(text, file, detected.probe);
   return {
@@ -138,7 +152,13 @@ const KEPT = new Set(["id", "reference", "source", ...DATE_FIELDS, ...DERIVABLE.
 const CONFLICT_FIELDS = new Set(["title", "description", "series", "department"]);
 
 function isEmpty(v: unknown): boolean {
-  return v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+  return (
+    v === undefined ||
+    v === null ||
+    v === "" ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isObject(v) && Object.keys(v).length === 0)
+  );
 }
 
 const keyOf = (x: unknown): string => (typeof x === "string" ? x.toLowerCase() : JSON.stringify(x));
@@ -175,7 +195,10 @@ const datesOf = (r: JsonObject): unknown =>
   r.coveringDates ?? ([r.startDate, r.endDate].some((d) => d) ? `${r.startDate ?? "?"}..${r.endDate ?? "?"}` : null);
 
 function conflict(group: Group, field: string, value: unknown, from: string): void {
-  const kept = { value: field === "dates" ? datesOf(group.merged) : group.merged[field], from: group.from.get(field) ?? group.sources[0]! };
+  const kept = {
+    value: field === "dates" ? datesOf(group.merged) : group.merged[field],
+    from: group.from.get(field) ?? group.sources[0]!,
+  };
   let c = group.conflicts.get(field);
   if (!c) group.conflicts.set(field, (c = { field, kept, dropped: [] }));
   if (!c.dropped.some((d) => same(d.value, value))) c.dropped.push({ value, from });
@@ -229,7 +252,12 @@ function fold(group: Group, b: JsonObject, origin: string): void {
  */
 export function itemKeyOf(record: CatalogueRecord): string | null {
   const r = record as JsonObject;
-  return itemKeyFrom(r.itemKey, "k") ?? itemKeyFrom(r.barcode, "b") ?? itemKeyFrom(r.discoveryId, "d") ?? itemKeyOfId(record.id, record.reference);
+  return (
+    itemKeyFrom(r.itemKey, "k") ??
+    itemKeyFrom(r.barcode, "b") ??
+    itemKeyFrom(r.discoveryId, "d") ??
+    itemKeyOfId(record.id, record.reference)
+  );
 }
 
 /** Lowest first: letters alphabetically, numbers numerically (b276682 before b1140156). */
@@ -289,7 +317,14 @@ export function mergeDuplicates(records: Array<{ record: CatalogueRecord; origin
     const id = itemKey === null || itemKey === lowest ? refKey : itemId(record.reference, itemKey);
     const group = groups.get(id);
     if (!group) {
-      groups.set(id, { merged: { ...record, id }, sources: [origin], from: new Map(), conflicts: new Map(), itemKey, refKey });
+      groups.set(id, {
+        merged: { ...record, id },
+        sources: [origin],
+        from: new Map(),
+        conflicts: new Map(),
+        itemKey,
+        refKey,
+      });
       out.push(id);
       return;
     }
@@ -364,12 +399,24 @@ const DOCUMENTATION = /\.(?:md|txt)$/i;
 export function ingestFiles(inputs: Iterable<IngestInput>): CatalogueIngest {
   const all: Array<{ record: CatalogueRecord; origin: string }> = [];
   const out: CatalogueIngest = {
-    records: [], rejects: [], warnings: [], merges: [], distinct: [], files: [], skipped: [], perSource: new Map(),
+    records: [],
+    rejects: [],
+    warnings: [],
+    merges: [],
+    distinct: [],
+    files: [],
+    skipped: [],
+    perSource: new Map(),
   };
   for (const input of inputs) {
     const { file } = input;
     if (DOCUMENTATION.test(file)) {
-      out.skipped.push({ file, line: 1, field: "format", reason: `ingest: ${file} is documentation, not a catalogue file` });
+      out.skipped.push({
+        file,
+        line: 1,
+        field: "format",
+        reason: `ingest: ${file} is documentation, not a catalogue file`,
+      });
       continue;
     }
     const t0 = performance.now();
@@ -386,8 +433,12 @@ export function ingestFiles(inputs: Iterable<IngestInput>): CatalogueIngest {
       out.perSource.set(record.source.name, (out.perSource.get(record.source.name) ?? 0) + 1);
     });
     out.files.push({
-      file, format: result.format, records: result.records.length,
-      rejects: result.format === null ? 0 : result.rejects.length, warnings: result.warnings.length, ms,
+      file,
+      format: result.format,
+      records: result.records.length,
+      rejects: result.format === null ? 0 : result.rejects.length,
+      warnings: result.warnings.length,
+      ms,
     });
   }
   const merged = mergeDuplicates(all);

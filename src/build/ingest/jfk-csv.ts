@@ -9,7 +9,17 @@
 import { readCsv } from "./csv";
 import type { IngestFormat } from "./format";
 import { personFromCorrespondent } from "./people";
-import { cleanText, excelSerialToIso, idOf, NO_DATE, ParseSink, quote, readUsDate, type DateReading, type ParseOutput } from "./normalise";
+import {
+  cleanText,
+  excelSerialToIso,
+  idOf,
+  NO_DATE,
+  ParseSink,
+  quote,
+  readUsDate,
+  type DateReading,
+  type ParseOutput,
+} from "./normalise";
 
 const MODULE = "jfk-csv";
 export const JFK_SOURCE_NAME = "nara-jfk";
@@ -89,7 +99,9 @@ function readSheetDate(text: string): DateReading {
     const serial = Number(text);
     if (serial === 0) return NO_DATE;
     const iso = excelSerialToIso(serial);
-    return iso ? { ok: true, start: iso, end: iso, covering: iso } : { ok: false, reason: "is not a valid Excel date serial" };
+    return iso
+      ? { ok: true, start: iso, end: iso, covering: iso }
+      : { ok: false, reason: "is not a valid Excel date serial" };
   }
   return readUsDate(text);
 }
@@ -116,7 +128,10 @@ function releaseUrl(fileName: string, releaseDate: string | null): string | null
 function cellText(raw: string | undefined): string {
   if (!raw) return "";
   if (!/[\r\n]/.test(raw)) return cleanText(raw);
-  const lines = raw.split(/\r?\n|\r/).map(cleanText).filter(Boolean);
+  const lines = raw
+    .split(/\r?\n|\r/)
+    .map(cleanText)
+    .filter(Boolean);
   return lines.filter((l, i) => lines.indexOf(l) === i).join(" ");
 }
 
@@ -134,7 +149,9 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
     const named = header.filter((h) => h.trim() !== "").length;
     return (cells) =>
       (number >= 0 && RECORD_NUMBER.test(cells[number]?.trim() ?? "")) ||
-      (release >= 0 && cells.length >= named - 1 && /^(?:\d{1,2}\/\d{1,2}\/\d{2,4}|\d{5})$/.test(cells[release]?.trim() ?? ""));
+      (release >= 0 &&
+        cells.length >= named - 1 &&
+        /^(?:\d{1,2}\/\d{1,2}\/\d{2,4}|\d{5})$/.test(cells[release]?.trim() ?? ""));
   });
   sink.out.rejects.push(...table.rejects);
   const index = new Map<Column, number>();
@@ -149,7 +166,11 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
     }
   });
   if (!index.has("recordNumber")) {
-    sink.reject(table.headerLine, "Record Number", `header has no record number column; found ${quote(table.header.join(","))}`);
+    sink.reject(
+      table.headerLine,
+      "Record Number",
+      `header has no record number column; found ${quote(table.header.join(","))}`,
+    );
     return sink.out;
   }
   const name = (c: Column): string => headerNames.get(c) ?? c;
@@ -167,7 +188,10 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
     const bad = (c: Column | string, detail: string): void => sink.reject(line, field(c), detail);
     const overflow = cells.slice(width).filter((c) => c.trim() !== "");
     if (overflow.length > 0) {
-      bad(`column ${width + 1}`, `row has ${cells.length} cells but the header names ${width}; extra ${quote(overflow)} (an unquoted comma?)`);
+      bad(
+        `column ${width + 1}`,
+        `row has ${cells.length} cells but the header names ${width}; extra ${quote(overflow)} (an unquoted comma?)`,
+      );
       continue;
     }
 
@@ -193,7 +217,11 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
       if (reading.ok) dates[c] = reading;
       else {
         dates[c] = { ok: true, start: null, end: null, covering: value };
-        sink.warn(line, field(c), `${reference}: ${name(c)} ${quote(value)} ${reading.reason}; kept the record with no ${name(c)}`);
+        sink.warn(
+          line,
+          field(c),
+          `${reference}: ${name(c)} ${quote(value)} ${reading.reason}; kept the record with no ${name(c)}`,
+        );
       }
     }
     const doc = dates.docDate!;
@@ -214,7 +242,9 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
       correspondents && stripStop(correspondents),
       pages !== null ? plural(pages, "page") : pagesText && `Pages: ${pagesText}`,
       comments && stripStop(comments),
-    ].filter(Boolean).join(". ");
+    ]
+      .filter(Boolean)
+      .join(". ");
     const recordSeries = get("recordSeries");
     const people = [from, to].map(personFromCorrespondent).filter((p): p is string => p !== null);
 
@@ -248,8 +278,12 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
     // The 2025 sheet and some older rows carry no title; flag the stand-in so a merge can replace it.
     if (!title) candidate.titleDerived = true;
     sink.accept(candidate, line, {
-      reference: name("recordNumber"), id: name("recordNumber"), startDate: name("docDate"), endDate: name("docDate"),
-      title: name("title"), series: name("recordNumber"),
+      reference: name("recordNumber"),
+      id: name("recordNumber"),
+      startDate: name("docDate"),
+      endDate: name("docDate"),
+      title: name("title"),
+      series: name("recordNumber"),
     });
   }
   return sink.out;

@@ -24,11 +24,23 @@ const ASIO_SERIES = new Set(["A6119", "A6122", "A6126", "A9626"]);
 const PERSONAL_FILE_SERIES = new Set(["A6119"]);
 
 const REQUIRED = ["barcode", "series", "control_symbol", "title"] as const;
-const KNOWN = new Set<string>([...REQUIRED, "start_date", "end_date", "access_status", "location", "digitised_status", "digitised_pages"]);
+const KNOWN = new Set<string>([
+  ...REQUIRED,
+  "start_date",
+  "end_date",
+  "access_status",
+  "location",
+  "digitised_status",
+  "digitised_pages",
+]);
 
 /** "access_status" -> "accessStatus", for columns this parser does not know, which ride along. */
 function extraKey(header: string): string {
-  return header.trim().toLowerCase().replace(/[^a-z0-9]+([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/[^a-zA-Z0-9]/g, "");
+  return header
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+    .replace(/[^a-zA-Z0-9]/g, "");
 }
 
 /** True when a header row is a RecordSearch export. */
@@ -45,7 +57,8 @@ export function isNaaHeader(header: string[]): boolean {
  */
 function rowStart(header: string[]): (cells: string[]) => boolean {
   const series = header.findIndex((h) => h.trim().toLowerCase() === "series");
-  return (cells) => series >= 0 && cells.length > series + 1 && /^[A-Z]{1,4}\d+[A-Z0-9/]*$/i.test(cells[series]!.trim());
+  return (cells) =>
+    series >= 0 && cells.length > series + 1 && /^[A-Z]{1,4}\d+[A-Z0-9/]*$/i.test(cells[series]!.trim());
 }
 
 export function parseNaaCsv(text: string, file: string): ParseOutput {
@@ -55,10 +68,16 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
   const col = new Map(table.header.map((h, i) => [h.toLowerCase(), i] as const));
   const missing = REQUIRED.filter((c) => !col.has(c));
   if (missing.length > 0) {
-    sink.reject(table.headerLine, missing[0]!, `header lacks column(s) ${missing.join(", ")}; found ${quote(table.header.join(","))}`);
+    sink.reject(
+      table.headerLine,
+      missing[0]!,
+      `header lacks column(s) ${missing.join(", ")}; found ${quote(table.header.join(","))}`,
+    );
     return sink.out;
   }
-  const extraColumns = table.header.map((h, i) => [extraKey(h), i] as const).filter(([key], i) => key && !KNOWN.has(table.header[i]!.toLowerCase()));
+  const extraColumns = table.header
+    .map((h, i) => [extraKey(h), i] as const)
+    .filter(([key], i) => key && !KNOWN.has(table.header[i]!.toLowerCase()));
   const cell = (cells: string[], name: string): string => {
     const i = col.get(name);
     return i === undefined ? "" : cleanText(cells[i]);
@@ -68,7 +87,10 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
     if (cells.every((c) => c.trim() === "")) continue;
     const bad = (field: string, detail: string): void => sink.reject(line, field, detail);
     if (cells.length > table.header.length && cells.slice(table.header.length).some((c) => c.trim() !== "")) {
-      bad(`column ${table.header.length + 1}`, `row has ${cells.length} cells but the header has ${table.header.length}; extra ${quote(cells.slice(table.header.length))}`);
+      bad(
+        `column ${table.header.length + 1}`,
+        `row has ${cells.length} cells but the header has ${table.header.length}; extra ${quote(cells.slice(table.header.length))}`,
+      );
       continue;
     }
     const barcode = cell(cells, "barcode");
@@ -80,7 +102,10 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
       continue;
     }
     if (!controlSymbol) {
-      bad("control_symbol", `control_symbol is empty, so item ${barcode || "(no barcode)"} in ${series} has no reference`);
+      bad(
+        "control_symbol",
+        `control_symbol is empty, so item ${barcode || "(no barcode)"} in ${series} has no reference`,
+      );
       continue;
     }
     if (barcode && !/^\d+$/.test(barcode)) {
@@ -89,7 +114,8 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
     }
     const reference = `${series}, ${controlSymbol}`;
     // A bad year never costs the record: it is kept without that date (the text as written stays in coveringDates).
-    const warnDate = (col: string, detail: string): void => sink.warn(line, col, `${reference}: ${detail}; kept the record without it`);
+    const warnDate = (col: string, detail: string): void =>
+      sink.warn(line, col, `${reference}: ${detail}; kept the record without it`);
     const startText = cell(cells, "start_date");
     const endText = cell(cells, "end_date");
     const start = readYear(startText);
@@ -98,7 +124,8 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
     if (!end.ok) warnDate("end_date", `end_date ${quote(endText)} ${end.reason}`);
     let startDate = start.ok ? start.start : null;
     let endDate = end.ok ? end.end : null;
-    let coveringDates = start.ok && end.ok ? coveringYears(startDate, endDate) : [startText, endText].filter(Boolean).join("-") || null;
+    let coveringDates =
+      start.ok && end.ok ? coveringYears(startDate, endDate) : [startText, endText].filter(Boolean).join("-") || null;
     if (startDate && endDate && startDate > endDate) {
       warnDate("end_date", `end_date ${endText} is before start_date ${startText}`);
       startDate = endDate = null;
@@ -132,7 +159,12 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
     };
     for (const [key, i] of extraColumns) if (!(key in candidate)) candidate[key] = cleanText(cells[i]) || null;
     sink.accept(candidate, line, {
-      reference: "control_symbol", id: "control_symbol", startDate: "start_date", endDate: "end_date", title: "title", series: "series",
+      reference: "control_symbol",
+      id: "control_symbol",
+      startDate: "start_date",
+      endDate: "end_date",
+      title: "title",
+      series: "series",
     });
   }
   return sink.out;

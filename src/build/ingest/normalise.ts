@@ -48,9 +48,33 @@ export function isObject(value: unknown): value is JsonObject {
 // Windows-1252 text that went through a Latin-1 decoder leaves C1 controls
 // (e.g. U+0092 for a right quote) in Discovery descriptions; map them back.
 const CP1252_C1: Record<number, string> = {
-  0x80: "€", 0x82: "‚", 0x83: "ƒ", 0x84: "„", 0x85: "…", 0x86: "†", 0x87: "‡", 0x88: "ˆ", 0x89: "‰",
-  0x8a: "Š", 0x8b: "‹", 0x8c: "Œ", 0x8e: "Ž", 0x91: "‘", 0x92: "’", 0x93: "“", 0x94: "”", 0x95: "•",
-  0x96: "–", 0x97: "—", 0x98: "˜", 0x99: "™", 0x9a: "š", 0x9b: "›", 0x9c: "œ", 0x9e: "ž", 0x9f: "Ÿ",
+  0x80: "€",
+  0x82: "‚",
+  0x83: "ƒ",
+  0x84: "„",
+  0x85: "…",
+  0x86: "†",
+  0x87: "‡",
+  0x88: "ˆ",
+  0x89: "‰",
+  0x8a: "Š",
+  0x8b: "‹",
+  0x8c: "Œ",
+  0x8e: "Ž",
+  0x91: "‘",
+  0x92: "’",
+  0x93: "“",
+  0x94: "”",
+  0x95: "•",
+  0x96: "–",
+  0x97: "—",
+  0x98: "˜",
+  0x99: "™",
+  0x9a: "š",
+  0x9b: "›",
+  0x9c: "œ",
+  0x9e: "ž",
+  0x9f: "Ÿ",
 };
 
 function fromCodePoint(code: number): string {
@@ -92,7 +116,8 @@ export function decodeEntities(s: string): string {
 
 // Elements that separate text: dropping them without a space would glue the
 // last word of one paragraph to the first of the next.
-const BLOCK_TAG = /<\/?(?:p|br|lb|head|list|item|chronlist|chronitem|table|row|entry|div|scopecontent|unittitle|title|note|address|addressline|blockquote)\b[^<>]*\/?>/gi;
+const BLOCK_TAG =
+  /<\/?(?:p|br|lb|head|list|item|chronlist|chronitem|table|row|entry|div|scopecontent|unittitle|title|note|address|addressline|blockquote)\b[^<>]*\/?>/gi;
 const ANY_TAG = /<\/?[a-z][\w:.-]*(?:\s[^<>]*)?\/?>/gi;
 
 /**
@@ -177,12 +202,25 @@ export function cleanExtra(value: unknown, dropped?: string[], path = ""): unkno
 export function readText(value: unknown): { ok: true; text: string; note?: string } | { ok: false; reason: string } {
   if (value === undefined || value === null) return { ok: true, text: "" };
   if (typeof value === "string") return { ok: true, text: cleanText(value) };
-  if (typeof value === "number" && Number.isFinite(value)) return { ok: true, text: String(value), note: "is a number; read as text" };
-  if (Array.isArray(value) && value.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) {
-    const text = cleanText(value.map((v) => cleanText(v)).filter(Boolean).join(" "));
+  if (typeof value === "number" && Number.isFinite(value))
+    return { ok: true, text: String(value), note: "is a number; read as text" };
+  if (
+    Array.isArray(value) &&
+    value.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))
+  ) {
+    const text = cleanText(
+      value
+        .map((v) => cleanText(v))
+        .filter(Boolean)
+        .join(" "),
+    );
     return { ok: true, text, note: `is a list of ${value.length}; joined into one text` };
   }
-  const kind = Array.isArray(value) ? "a list of non-text values" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+  const kind = Array.isArray(value)
+    ? "a list of non-text values"
+    : typeof value === "object"
+      ? "an object"
+      : `a ${typeof value}`;
   return { ok: false, reason: `is ${kind}, not text` };
 }
 
@@ -230,7 +268,9 @@ export function partialDate(year: number, month: number, day: number): DateReadi
   if (day === 0) {
     const start = isoDate(year, month, 1);
     const end = isoDate(year, month, lastDayOfMonth(year, month));
-    return start && end ? { ok: true, start, end, covering: `${pad(year, 4)}-${pad(month)}` } : { ok: false, reason: "is not a real month" };
+    return start && end
+      ? { ok: true, start, end, covering: `${pad(year, 4)}-${pad(month)}` }
+      : { ok: false, reason: "is not a real month" };
   }
   const iso = isoDate(year, month, day);
   return iso ? { ok: true, start: iso, end: iso, covering: iso } : { ok: false, reason: "is not a real calendar date" };
@@ -288,7 +328,10 @@ export function readYear(value: unknown): DateReading {
  * A Dossier record date: ISO `YYYY-MM-DD`, or a bare `YYYY` / `YYYY-MM`
  * widened towards the side of the range it bounds.
  */
-export function readIsoish(value: unknown, side: "start" | "end"): { ok: true; date: string | null } | { ok: false; reason: string } {
+export function readIsoish(
+  value: unknown,
+  side: "start" | "end",
+): { ok: true; date: string | null } | { ok: false; reason: string } {
   if (value === null || value === undefined) return { ok: true, date: null };
   const text = cleanText(value);
   if (!text) return { ok: true, date: null };
@@ -318,7 +361,8 @@ export function coveringYears(start: string | null, end: string | null): string 
 // Titles and references
 
 // Words whose trailing full stop does not end a sentence.
-const ABBREVIATIONS = /(?:^|\s)(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Sr|Jr|Rev|Capt|Col|Gen|Lt|Sgt|Maj|Hon|Co|Ltd|No|Nos|Vol|Vols|vs|etc|cf|viz|ff|fol|fols|pp|p|approx|c|ca|HM|HMS)\.$/;
+const ABBREVIATIONS =
+  /(?:^|\s)(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Sr|Jr|Rev|Capt|Col|Gen|Lt|Sgt|Maj|Hon|Co|Ltd|No|Nos|Vol|Vols|vs|etc|cf|viz|ff|fol|fols|pp|p|approx|c|ca|HM|HMS)\.$/;
 
 /**
  * A title made from running text (Discovery often has `title: null`): the
@@ -354,8 +398,21 @@ export function seriesOfReference(reference: string): string {
 
 /** Schema keys a parser sets itself; everything else on a source object is an extra. */
 export const RECORD_KEYS = new Set([
-  "id", "reference", "title", "description", "coveringDates", "startDate", "endDate", "series",
-  "department", "heldBy", "people", "places", "corporateNames", "subjects", "source",
+  "id",
+  "reference",
+  "title",
+  "description",
+  "coveringDates",
+  "startDate",
+  "endDate",
+  "series",
+  "department",
+  "heldBy",
+  "people",
+  "places",
+  "corporateNames",
+  "subjects",
+  "source",
 ]);
 
 function describeValue(value: unknown): string {
@@ -395,7 +452,11 @@ export class ParseSink {
       // Dates that run backwards are one bad date too: keep the record undated, the range as written.
       const field = fieldNames?.endDate ?? "endDate";
       const where = typeof candidate.reference === "string" ? `${candidate.reference}: ` : "";
-      this.warn(line, field, `${where}${field} ${end} is before ${fieldNames?.startDate ?? "startDate"} ${start}; kept the record undated`);
+      this.warn(
+        line,
+        field,
+        `${where}${field} ${end} is before ${fieldNames?.startDate ?? "startDate"} ${start}; kept the record undated`,
+      );
       candidate.coveringDates ??= `${start}/${end}`;
       candidate.startDate = candidate.endDate = null;
     }
@@ -428,7 +489,9 @@ export const idOf = referenceToId;
  * digits). Null when even that does not make one.
  */
 export function itemKeyFrom(raw: unknown, tag: string): string | null {
-  const s = cleanText(raw).toLowerCase().replace(/[^a-z0-9]/g, "");
+  const s = cleanText(raw)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
   if (!s) return null;
   if (ITEM_KEY.test(s)) return s;
   return ITEM_KEY.test(tag + s) ? tag + s : null;

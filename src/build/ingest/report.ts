@@ -40,7 +40,9 @@ export interface IngestReport {
 }
 
 export function ingestReport(ingest: CatalogueIngest): IngestReport {
-  const conflicts = ingest.merges.flatMap((m) => (m.conflicts ?? []).map((c) => ({ id: m.id, reference: m.reference, ...c })));
+  const conflicts = ingest.merges.flatMap((m) =>
+    (m.conflicts ?? []).map((c) => ({ id: m.id, reference: m.reference, ...c })),
+  );
   return {
     version: INGEST_REPORT_VERSION,
     summary: {
@@ -109,13 +111,17 @@ export function summaryLines(report: IngestReport, reportPath?: string): string[
   };
   section("rejected rows", report.rejects);
   section("warnings (rows kept)", report.warnings);
-  out.push(`merges: ${s.merges} references had duplicates; ${s.conflicts} field conflicts; ${s.distinctItems} distinct items kept apart`);
+  out.push(
+    `merges: ${s.merges} references had duplicates; ${s.conflicts} field conflicts; ${s.distinctItems} distinct items kept apart`,
+  );
   const byField = new Map<string, number>();
   for (const c of report.conflicts) byField.set(c.field, (byField.get(c.field) ?? 0) + 1);
   for (const [field, n] of [...byField].sort((a, b) => b[1] - a[1])) {
     const c = report.conflicts.find((x) => x.field === field)!;
-    out.push(`  ${String(n).padStart(6)}  ${field}: e.g. ${c.reference} kept ${short(c.kept.value)} from ${c.kept.from}, ` +
-      `dropped ${c.dropped.map((d) => `${short(d.value)} from ${d.from}`).join(", ")}`);
+    out.push(
+      `  ${String(n).padStart(6)}  ${field}: e.g. ${c.reference} kept ${short(c.kept.value)} from ${c.kept.from}, ` +
+        `dropped ${c.dropped.map((d) => `${short(d.value)} from ${d.from}`).join(", ")}`,
+    );
   }
   if (reportPath) out.push(`full list of rejects, warnings and conflicts: ${reportPath}`);
   return out;
