@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { relative } from "node:path";
 import { buildCatalogue } from "../src/build/build-catalogue";
 import { summaryLines } from "../src/build/ingest/report";
-import { buildWidget } from "./build-widget-hook";
+import { buildWidget } from "./build-widget";
 import { writeAssetHeaders } from "./write-asset-headers";
 
 const { values } = parseArgs({
