@@ -2,10 +2,10 @@
  * Builds Dossier's assets for a bench corpus with the real `buildCatalogue`
  * (the same ingest and build as `npm run build`) and measures what it wrote.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildCatalogue } from "../../src/build/build-catalogue";
+import { buildCatalogue, walk } from "../../src/build/build-catalogue";
 
 export interface AssetStats {
   files: number;
@@ -39,22 +39,12 @@ export async function buildAssets(
   return { ms, records: result.manifest.records, stats: assetStats(outDir) };
 }
 
-function walk(dir: string, rel = ""): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(join(dir, rel))) {
-    const p = join(rel, name);
-    if (statSync(join(dir, p)).isDirectory()) out.push(...walk(dir, p));
-    else out.push(p);
-  }
-  return out;
-}
-
 /** Gzip at level 6, roughly what the edge serves; per file, as each chunk is fetched alone. */
 export function assetStats(dir: string): AssetStats {
   const raw: Record<string, number> = {};
   const gzip: Record<string, number> = {};
   const termSizes: number[] = [];
-  const files = walk(dir);
+  const files = walk(dir).map((p) => relative(dir, p));
   for (const p of files) {
     const data = readFileSync(join(dir, p));
     const top = p.includes("/") ? p.split("/")[0]! : p;

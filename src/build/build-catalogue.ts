@@ -4,17 +4,25 @@
  * assets directory. Node only; the Worker shares nothing with it but types
  * and the index config.
  */
-import { closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import {
+  closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync,
+  statSync, writeFileSync,
+} from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { CatalogueRecord } from "../shared/record";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
-import { ingestText, mergeDuplicates, type DistinctItemsReport, type IngestReject, type MergeReport } from "./ingest/index";
+import {
+  ingestFiles, ingestText, type CatalogueIngest, type DistinctItemsReport, type IngestInput, type IngestReject,
+  type IngestWarning, type MergeReport,
+} from "./ingest/index";
+import { ingestReport, type IngestReport } from "./ingest/report";
 import { AssetWriter, isIntactChunk } from "./content-hash";
 import { writeFileAtomic } from "./atomic-write";
 import { createStagingDir, currentBuildDir, publishBuild, type BuildInfo } from "./build-folders";
 import { layoutRecords, sealManifest, writeRecordStore } from "./catalogue-assets";
 import { buildSearchAssets } from "./search-assets";
+import { parseThesaurusJson } from "./thesaurus-assets";
 
 export interface BuildOptions {
   dataDirs: string[];
@@ -28,16 +36,22 @@ export interface BuildOptions {
    * any catalogue gets the domain thesaurus.
    */
   thesaurusPath?: string;
+  /** Where the full ingest report goes. Default: ingest-report.json next to outDir (dist/ingest-report.json). */
+  reportPath?: string;
   log?: (line: string) => void;
 }
 
 export interface BuildResult {
   manifest: Manifest;
   rejects: IngestReject[];
+  warnings: IngestWarning[];
   merges: MergeReport[];
   /** Distinct items (different barcodes or Discovery ids) that share a reference, kept apart. */
   distinct: DistinctItemsReport[];
   skipped: Array<{ file: string; reason: string }>;
+  /** Everything ingest found, as written to `reportPath`. */
+  report: IngestReport;
+  reportPath: string;
   bytes: number;
   files: number;
   /**
@@ -80,7 +94,7 @@ const PIECE_BYTES = 32 * 1024 * 1024;
  */
 export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_BYTES): ReturnType<typeof ingestText> {
   const fd = openSync(file, "r");
-  const out: ReturnType<typeof ingestText> = { format: null, records: [], rejects: [], origins: [] };
+  const out: ReturnType<typeof ingestText> = { format: null, records: [], rejects: [], warnings: [], origins: [] };
   // Keeps a character whose bytes straddle two reads whole.
   const decoder = new StringDecoder("utf8");
   try {
@@ -96,7 +110,8 @@ export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_
       const piece = text.slice(0, cut);
       carry = text.slice(cut);
       if (piece.trim()) {
-        const part = ingestText(piece, shown);
+        // Detected on the first piece only: a later piece may open with lines that do not parse.
+        const part = ingestText(piece, shown, out.format ?? undefined);
         if (out.format === null) {
           if (part.format !== "dossier-jsonl") {
             return { ...out, rejects: [{ file: shown, line: 1, field: "(file)", reason: `build: ${shown} is over ${LARGE_FILE_BYTES >> 20} MB and only JSON Lines can be read in pieces; split it into smaller files` }] };
@@ -105,6 +120,7 @@ export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_
         }
         out.records.push(...part.records);
         for (const r of part.rejects) out.rejects.push({ ...r, line: r.line + lineOffset });
+        for (const w of part.warnings) out.warnings.push({ ...w, line: w.line + lineOffset });
         for (const o of part.origins) {
           const at = o.lastIndexOf(":");
           out.origins.push(`${o.slice(0, at)}:${Number(o.slice(at + 1)) + lineOffset}`);
@@ -119,36 +135,36 @@ export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_
   return out;
 }
 
-/** Reads, validates and merges every record file under the data directories. */
-export function readCatalogue(dataDirs: string[]) {
-  const rejects: IngestReject[] = [];
-  const skipped: Array<{ file: string; reason: string }> = [];
-  const all: Array<{ record: CatalogueRecord; origin: string }> = [];
+/** Reads, validates and merges every record file under the data directories, one file at a time. */
+export function readCatalogue(dataDirs: string[]): CatalogueIngest & { thesaurusPath: string | null } {
   let thesaurusPath: string | null = null;
-  for (const dir of dataDirs) {
-    if (!existsSync(dir)) throw new Error(`build: data directory ${dir} does not exist`);
-    for (const file of walk(dir)) {
-      const shown = relative(process.cwd(), file) || file;
-      const base = file.split("/").pop()!;
-      if (CONFIG_FILES.has(base)) {
-        if (base === "thesaurus.json") thesaurusPath ??= file;
-        continue;
+  function* inputs(): Generator<IngestInput> {
+    for (const dir of dataDirs) {
+      if (!existsSync(dir)) throw new Error(`build: data directory ${dir} does not exist`);
+      for (const file of walk(dir)) {
+        const shown = relative(process.cwd(), file) || file;
+        const base = file.split("/").pop()!;
+        if (CONFIG_FILES.has(base)) {
+          if (base === "thesaurus.json") thesaurusPath ??= file;
+          continue;
+        }
+        yield {
+          file: shown,
+          read: () => (statSync(file).size > LARGE_FILE_BYTES ? ingestLargeFile(file, shown) : readFileSync(file, "utf8")),
+        };
       }
-      if (/\.(md|txt)$/i.test(base)) {
-        skipped.push({ file: shown, reason: "documentation, not a catalogue file" });
-        continue;
-      }
-      const result = statSync(file).size > LARGE_FILE_BYTES ? ingestLargeFile(file, shown) : ingestText(readFileSync(file, "utf8"), shown);
-      if (!result.format) {
-        skipped.push({ file: shown, reason: result.rejects[0]?.reason ?? "not a supported catalogue format" });
-        continue;
-      }
-      rejects.push(...result.rejects);
-      result.records.forEach((record, i) => all.push({ record, origin: result.origins[i] ?? shown }));
     }
   }
-  const { records, merges, distinct } = mergeDuplicates(all);
-  return { records, rejects, merges, distinct, skipped, thesaurusPath };
+  const ingest = ingestFiles(inputs());
+  return { ...ingest, thesaurusPath };
+}
+
+/** Writes the ingest report whole or not at all: to a temporary name, then renamed into place. */
+export function writeIngestReport(path: string, report: IngestReport): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(report, null, 1)}\n`);
+  renameSync(tmp, path);
 }
 
 /**
@@ -174,9 +190,12 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const t0 = performance.now();
   const log = options.log ?? (() => {});
   const read = readCatalogue(options.dataDirs);
-  const { records, rejects, merges, distinct, skipped } = read;
+  const { records, rejects, warnings, merges, distinct, skipped } = read;
+  const report = ingestReport(read);
+  const reportPath = resolve(options.reportPath ?? join(dirname(resolve(options.outDir)), "ingest-report.json"));
+  writeIngestReport(reportPath, report);
   const thesaurusPath = options.thesaurusPath ?? read.thesaurusPath ?? (existsSync(DEFAULT_THESAURUS) ? DEFAULT_THESAURUS : null);
-  const thesaurus = thesaurusPath ? JSON.parse(readFileSync(thesaurusPath, "utf8")) : null;
+  const thesaurus = thesaurusPath ? parseThesaurusJson(readFileSync(thesaurusPath, "utf8"), thesaurusPath) : null;
   if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
   log(`read ${records.length} records in ${Math.round(performance.now() - t0)} ms`);
 
@@ -188,7 +207,10 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
 
   const dir = createStagingDir(options.outDir);
   const changed = writeBuildFolder(dir, currentBuildDir(options.outDir), out.files);
-  const result: BuildResult = { manifest, rejects, merges, distinct, skipped, bytes: out.totalBytes(), files: out.files.size, changed, ms: performance.now() - t0 };
+  const result: BuildResult = {
+    manifest, rejects, warnings, merges, distinct, skipped, report, reportPath,
+    bytes: out.totalBytes(), files: out.files.size, changed, ms: performance.now() - t0,
+  };
   const info: BuildInfo = { version: manifest.version, builtAt: manifest.builtAt, dataDirs: options.dataDirs };
   return { dir, result, publish: () => publishBuild(options.outDir, dir, info) };
 }

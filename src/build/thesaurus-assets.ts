@@ -29,6 +29,49 @@ export function thesaurusKey(phrase: string[]): string {
   return phrase.map(stem).join(" ");
 }
 
+/**
+ * Where JSON.parse fails in `text`: the offset it names, or else the shortest
+ * prefix that fails other than by ending early (V8 names no position for
+ * some errors, such as an unexpected token).
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const named = /position (\d+)/.exec(message);
+  if (named) return Number(named[1]);
+  const failsInside = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (err) {
+      // Ending early shows as "end of JSON input" or as an error at the prefix's last offset.
+      const m = (err as Error).message;
+      const pos = /position (\d+)/.exec(m);
+      return !/end of JSON input/i.test(m) && (pos === null || Number(pos[1]) < n);
+    }
+  };
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsInside(mid + 1)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Reads a thesaurus file's JSON. A syntax error names the file and its line and column. */
+export function parseThesaurusJson(text: string, file: string): unknown {
+  const body = text.replace(/^\uFEFF/, "");
+  try {
+    return JSON.parse(body);
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = jsonErrorOffset(body, message);
+    const before = body.slice(0, at);
+    const where = `line ${before.split("\n").length} column ${at - before.lastIndexOf("\n")}`;
+    throw new Error(`thesaurus: ${file} at ${where} is not valid JSON (${message.split("\n")[0]})`);
+  }
+}
+
 export function compileThesaurus(raw: unknown, out: AssetWriter): { path: string; version: string } | null {
   if (raw == null) return null;
   const parsed = ThesaurusSchema.safeParse(raw);

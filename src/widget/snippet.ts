@@ -3,21 +3,13 @@
  * words. Only that one tag is honoured: the rest is unescaped into plain text
  * so a record can never inject markup into a host page.
  */
+import { decodeEntities } from "../shared/text/html-entities";
+
 export type SnippetPart = { text: string; mark: boolean };
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", "#39": "'", "#x27": "'", nbsp: "\u00a0" };
-
+/** The snippet's escaped text as plain text; invalid numeric references stay as written. */
 export function unescapeText(s: string): string {
-  return s.replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (m, e: string) => {
-    const k = e.toLowerCase();
-    if (k in ENTITIES) return ENTITIES[k]!;
-    if (k[0] === "#") {
-      const n = k[1] === "x" ? parseInt(k.slice(2), 16) : parseInt(k.slice(1), 10);
-      // Lone surrogates and out-of-range numbers would throw in fromCodePoint.
-      return n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff) ? String.fromCodePoint(n) : m;
-    }
-    return m;
-  });
+  return decodeEntities(s);
 }
 
 /** Splits a snippet on `<mark>`/`</mark>`; unbalanced tags simply toggle, never nest. */

@@ -62,12 +62,13 @@ describe("TNA Discovery API JSON", () => {
     expect(byRef("ADM 55/150/2")!.department).toBe("ADM");
   });
 
-  it("rejects an impossible coveringFromDate at the line where its result object starts", () => {
-    const reject = result.rejects.find((r) => r.field === "coveringFromDate")!;
-    expect(reject.reason).toContain("18110231");
-    expect(reject.reason).toContain("KV 2/9001");
+  it("keeps an entry with an impossible coveringFromDate, warning at the line where its result object starts", () => {
+    const warning = result.warnings.find((r) => r.field === "coveringFromDate")!;
+    expect(warning.reason).toContain("18110231");
+    expect(warning.reason).toContain("KV 2/9001");
     // The second crawl result holds KV 2/9001; its "{" is the line above its "url".
-    expect(reject.line).toBe(lineOf('"url"', 2) - 1);
+    expect(warning.line).toBe(lineOf('"url"', 2) - 1);
+    expect(byRef("KV 2/9001")!.startDate).toBeNull();
   });
 
   it("rejects a leaf entry that has no citableReference", () => {

@@ -50,9 +50,13 @@ describe("Dossier/Discovery-shaped JSON Lines", () => {
     expect(rejectAt(3)!.reason).toMatch(/^dossier-jsonl: /);
   });
 
-  it("rejects an impossible calendar date with the bad value in the reason", () => {
-    expect(rejectAt(5)).toMatchObject({ field: "startDate" });
-    expect(rejectAt(5)!.reason).toContain('"1950-02-30"');
+  it("keeps a line with an impossible calendar date, without that date, warning with the bad value", () => {
+    expect(rejectAt(5)).toBeUndefined();
+    const warning = result.warnings.find((w) => w.line === 5)!;
+    expect(warning).toMatchObject({ field: "startDate" });
+    expect(warning.reason).toContain('"1950-02-30"');
+    const r = byRef("KV 2/1246")!;
+    expect([r.coveringDates, r.startDate, r.endDate]).toEqual(["1950", null, "1950-12-31"]);
   });
 
   it("rejects a line that is not valid JSON without losing the lines after it", () => {
@@ -60,8 +64,10 @@ describe("Dossier/Discovery-shaped JSON Lines", () => {
     expect(byRef("KV 2/1248")).toBeDefined();
   });
 
-  it("rejects dates that run backwards", () => {
-    expect(rejectAt(8)).toMatchObject({ field: "endDate" });
+  it("keeps a line whose dates run backwards, undated, with a warning", () => {
+    expect(rejectAt(8)).toBeUndefined();
+    expect(result.warnings.find((w) => w.line === 8)).toMatchObject({ field: "endDate" });
+    expect(result.origins).toContain(`${FILE}:8`);
   });
 
   it("rejects an id that does not belong to the reference instead of silently fixing it", () => {
@@ -90,7 +96,7 @@ describe("Dossier/Discovery-shaped JSON Lines", () => {
   it("skips blank lines and accounts for every other line as a record or a reject", () => {
     const nonBlank = kv.split("\n").filter((l) => l.trim() !== "").length;
     expect(result.records.length + result.rejects.length).toBe(nonBlank);
-    expect(result.origins).toEqual(["tna-kv/records.jsonl:1", "tna-kv/records.jsonl:2", "tna-kv/records.jsonl:7"]);
+    expect(result.origins).toEqual([1, 2, 5, 7, 8].map((n) => `tna-kv/records.jsonl:${n}`));
   });
 
   it("rejects a source URL that is not http(s), such as a javascript: link", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ingestText } from "../../src/build/ingest/index";
+import { jfkSeriesOf } from "../../src/build/ingest/jfk-csv";
 import jfk2021 from "../fixtures/ingest/jfk-2021.csv?raw";
 import jfk2022 from "../fixtures/ingest/jfk-2022.csv?raw";
 import jfk2023 from "../fixtures/ingest/jfk-2023.csv?raw";
@@ -56,9 +57,16 @@ describe("NARA JFK release sheets", () => {
     expect(find(y2021, "124-10003-10009").people).toEqual([]);
   });
 
-  it("prefixes the record series with JFK and uses Agency, else Originator, as department", () => {
-    expect(find(y2021, "104-10001-10008").series).toBe("JFK");
-    expect(find(y2021, "124-10003-10009").series).toBe("JFK HQ");
+  it("files records under their agency's collection, keeping the sheet's folder title as recordSeries", () => {
+    expect(find(y2021, "104-10001-10008").series).toBe("JFK CIA");
+    expect(find(y2021, "104-10001-10008").recordSeries).toBe("JFK");
+    expect(find(y2021, "124-10003-10009").series).toBe("JFK FBI");
+    expect(find(y2021, "124-10003-10009").recordSeries).toBe("HQ");
+    expect(jfkSeriesOf("177-10001-10001")).toBe("JFK Johnson Library");
+    expect(jfkSeriesOf("999-10001-10001")).toBe("JFK other agencies");
+  });
+
+  it("uses Agency, else Originator, as department", () => {
     expect(find(y2021, "124-10003-10009").department).toBe("FBI");
     expect(find(y2023, "104-10105-10271").department).toBe("CIA");
   });
@@ -97,11 +105,14 @@ describe("NARA JFK release sheets", () => {
     expect(find(y2023, "104-10234-10096").pagesReleased).toBeNull();
   });
 
-  it("rejects an impossible document date, naming the sheet's own column", () => {
-    const reject = y2022.rejects.find((r) => r.field === "Doc Date")!;
-    expect(reject.line).toBe(8);
-    expect(reject.reason).toContain('"13/45/1963"');
-    expect(reject.reason).toMatch(/^jfk-csv: 104-10004-10143/);
+  it("keeps a row with an impossible document date, undated, warning with the sheet's own column", () => {
+    const warning = y2022.warnings.find((r) => r.field === "Doc Date")!;
+    expect(warning.line).toBe(8);
+    expect(warning.reason).toContain('"13/45/1963"');
+    expect(warning.reason).toMatch(/^jfk-csv: 104-10004-10143/);
+    expect(y2022.rejects.some((r) => r.line === 8)).toBe(false);
+    const r = y2022.records[y2022.origins.indexOf("nara-jfk/2022.csv:8")]!;
+    expect([r.reference, r.coveringDates, r.startDate, r.endDate]).toEqual(["104-10004-10143", "13/45/1963", null, null]);
   });
 
   it("rejects a row whose unquoted comma pushes a value past the last column", () => {

@@ -56,27 +56,31 @@ describe("NAA RecordSearch CSV", () => {
   it("reads a quoted title spanning two lines as one cell with whitespace collapsed", () => {
     expect(one("A6122, 125").title).toBe("Australian Peace Council (second line of the title)");
     // The next row starts after the two-line one, so line numbers must count the embedded newline.
-    expect(result.rejects.find((r) => r.field === "end_date")!.line).toBe(12);
+    expect(result.warnings.find((r) => r.field === "end_date")!.line).toBe(12);
   });
 
   it("accepts a row with ragged trailing commas", () => {
     expect(one("A6122, 127").title).toBe("Extremist organisations");
   });
 
-  it("rejects a malformed year, naming the column, the line and the value", () => {
-    const reject = result.rejects.find((r) => r.field === "start_date")!;
-    expect(reject).toMatchObject({ file: FILE, line: 8 });
-    expect(reject.reason).toContain('"19x3"');
-    expect(reject.reason).toMatch(/^naa-csv: /);
+  it("keeps a row with a malformed year undated, warning with the column, the line and the value", () => {
+    const warning = result.warnings.find((r) => r.field === "start_date")!;
+    expect(warning).toMatchObject({ file: FILE, line: 8 });
+    expect(warning.reason).toContain('"19x3"');
+    expect(warning.reason).toMatch(/^naa-csv: /);
+    const r = one("A6126, 13");
+    expect([r.coveringDates, r.startDate, r.endDate]).toEqual(["19x3-1950", null, "1950-12-31"]);
   });
 
   it("rejects a row without a control symbol, since it has no reference", () => {
     expect(result.rejects.find((r) => r.field === "control_symbol")).toMatchObject({ line: 9 });
   });
 
-  it("rejects an end year before the start year", () => {
-    const reject = result.rejects.find((r) => r.field === "end_date")!;
-    expect(reject.reason).toContain("1950 is before start_date 1960");
+  it("keeps a row whose end year is before its start year, undated, with a warning", () => {
+    const warning = result.warnings.find((r) => r.field === "end_date")!;
+    expect(warning.reason).toContain("1950 is before start_date 1960");
+    const r = one("A6122, 126");
+    expect([r.coveringDates, r.startDate, r.endDate]).toEqual(["1960-1950", null, null]);
   });
 
   it("keeps both rows that share a series and control symbol, for the merge step to tell apart by barcode", () => {
@@ -84,7 +88,8 @@ describe("NAA RecordSearch CSV", () => {
   });
 
   it("accounts for every data row as a record or a reject", () => {
-    expect(result.records.length).toBe(11);
-    expect(result.rejects.length).toBe(3);
+    expect(result.records.length).toBe(13);
+    expect(result.rejects.length).toBe(1);
+    expect(result.warnings.length).toBe(2);
   });
 });

@@ -9,10 +9,24 @@
  * (falling back to its reference), so a search record, its details and the
  * same entry listed again among another record's children become one record.
  */
+import type { IngestFormat } from "./format";
 import {
-  cleanList, cleanOrNull, cleanText, idOf, isObject, quote, readDmyDate, readYmdNumber, reject, seriesOfReference,
-  stripMarkup, titleFromText, validateRecord, type DateReading, type IngestReject, type JsonObject, type ParseOutput,
-  type ParsedRecord,
+  cleanList,
+  cleanOrNull,
+  cleanText,
+  idOf,
+  isObject,
+  ParseSink,
+  quote,
+  readDmyDate,
+  readYmdNumber,
+  seriesOfReference,
+  stripMarkup,
+  titleFromText,
+  UNSAFE_KEYS,
+  type DateReading,
+  type JsonObject,
+  type ParseOutput,
 } from "./normalise";
 
 const MODULE = "discovery-json";
@@ -90,8 +104,11 @@ interface Entry {
 /** Adds b's fields to a where a has none, so details fill in a search record and vice versa. */
 function fill(a: JsonObject, b: JsonObject): void {
   for (const [k, v] of Object.entries(b)) {
+    // JSON.parse makes "__proto__" an own key; assigning it would give `a` a prototype whose members read as fields.
+    if (UNSAFE_KEYS.has(k)) continue;
     const cur = a[k];
-    const empty = cur === undefined || cur === null || cur === "" || cur === 0 || (Array.isArray(cur) && cur.length === 0);
+    const empty =
+      cur === undefined || cur === null || cur === "" || cur === 0 || (Array.isArray(cur) && cur.length === 0);
     if (empty && v !== undefined && v !== null) a[k] = v;
   }
 }
@@ -106,15 +123,14 @@ function readDate(o: JsonObject, which: "start" | "end"): { reading: DateReading
 }
 
 export function parseDiscoveryJson(text: string, file: string, parsed?: unknown): ParseOutput {
-  const records: ParsedRecord[] = [];
-  const rejects: IngestReject[] = [];
+  const sink = new ParseSink(file, MODULE);
   let value = parsed;
   if (value === undefined) {
     try {
       value = JSON.parse(text.replace(/^\uFEFF/, ""));
     } catch (err) {
-      rejects.push(reject(file, 1, MODULE, "json", `file is not valid JSON (${(err as Error).message})`));
-      return { records, rejects };
+      sink.reject(1, "json", `file is not valid JSON (${(err as Error).message})`);
+      return sink.out;
     }
   }
   const lines = objectLines(text, value);
@@ -172,27 +188,31 @@ export function parseDiscoveryJson(text: string, file: string, parsed?: unknown)
   walk(value);
 
   for (const { raw: o, line } of order) {
-    const bad = (field: string, detail: string): void => {
-      rejects.push(reject(file, line, MODULE, field, detail));
-    };
+    const bad = (field: string, detail: string): void => sink.reject(line, field, detail);
     const discoveryId = cleanText(o.id);
     const reference = cleanText(o.citableReference) || cleanText(o.reference);
     const title = stripMarkup(o.title);
     if (!reference) {
       // Headings in the hierarchy (a "Channel Islands" sub-series) carry no reference and are not records.
-      if (o.isParent === true || (typeof o.catalogueLevel === "number" && o.catalogueLevel < 6 && !o.scopeContent)) continue;
-      bad("citableReference", `catalogue entry ${discoveryId || "(no id)"} ${title ? `"${title}" ` : ""}has no citableReference`);
+      if (o.isParent === true || (typeof o.catalogueLevel === "number" && o.catalogueLevel < 6 && !o.scopeContent))
+        continue;
+      bad(
+        "citableReference",
+        `catalogue entry ${discoveryId || "(no id)"} ${title ? `"${title}" ` : ""}has no citableReference`,
+      );
       continue;
     }
-    const start = readDate(o, "start");
-    if (!start.reading.ok) {
-      bad(start.field, `${reference}: ${start.field} ${quote(o[start.field])} ${start.reading.reason}`);
-      continue;
-    }
-    const end = readDate(o, "end");
-    if (!end.reading.ok) {
-      bad(end.field, `${reference}: ${end.field} ${quote(o[end.field])} ${end.reading.reason}`);
-      continue;
+    // A bad date never costs the record: it is kept without that date, and coveringDates as the source wrote it.
+    const dates = { start: null as string | null, end: null as string | null };
+    for (const side of ["start", "end"] as const) {
+      const { reading, field } = readDate(o, side);
+      if (reading.ok) dates[side] = side === "start" ? reading.start : reading.end;
+      else
+        sink.warn(
+          line,
+          field,
+          `${reference}: ${field} ${quote(o[field])} ${reading.reason}; kept the record without it`,
+        );
     }
     const scope = isObject(o.scopeContent) ? o.scopeContent : {};
     const description = stripMarkup(scope.description) || stripMarkup(o.description);
@@ -209,8 +229,8 @@ export function parseDiscoveryJson(text: string, file: string, parsed?: unknown)
       title: finalTitle,
       description,
       coveringDates: cleanOrNull(o.coveringDates),
-      startDate: start.reading.start,
-      endDate: end.reading.end,
+      startDate: dates.start,
+      endDate: dates.end,
       series: seriesOfReference(reference),
       department,
       heldBy: cleanList(o.heldBy),
@@ -228,14 +248,28 @@ export function parseDiscoveryJson(text: string, file: string, parsed?: unknown)
     const note = stripMarkup(o.note);
     if (note) candidate.note = note;
     if (titleDerived) candidate.titleDerived = true;
-    const checked = validateRecord(candidate, {
-      file,
-      line,
-      module: MODULE,
-      fieldNames: { reference: "citableReference", id: "citableReference", startDate: start.field, endDate: end.field, title: "title", series: "citableReference" },
+    sink.accept(candidate, line, {
+      reference: "citableReference",
+      id: "citableReference",
+      startDate: readDate(o, "start").field,
+      endDate: readDate(o, "end").field,
+      title: "title",
+      series: "citableReference",
     });
-    if ("reject" in checked) rejects.push(checked.reject);
-    else records.push({ record: checked.record, line });
   }
-  return { records, rejects };
+  return sink.out;
 }
+
+export const discoveryJson: IngestFormat = {
+  name: "discovery-json",
+  extensions: ["json"],
+  sniff(p) {
+    const whole = p.json();
+    return whole.ok && isDiscoveryValue(whole.value);
+  },
+  // The probe has parsed the document already; parse it once.
+  parse(text, file, p) {
+    const whole = p.json();
+    return parseDiscoveryJson(text, file, whole.ok ? whole.value : undefined);
+  },
+};

@@ -1,34 +1,47 @@
 /**
  * Catalogue ingest: turns source files into validated CatalogueRecords.
  *
- * The format is read from the content (JSON shape, header row), never the
- * file name, so a renamed or extension-less file still ingests. Everything
- * here is pure (no fs) and runs in Node for the build and in workerd tests.
+ * Formats form a registry (FORMATS) of `{ name, extensions, sniff, parse }`.
+ * A file's format is decided by its extension plus its content (the JSON
+ * shape, the first line that parses, the header row): formats claiming the
+ * extension are tried first, then the rest, so a renamed or extension-less
+ * file still ingests. Everything here is pure (no fs) and runs in Node for
+ * the build and in workerd tests.
  *
  * @example
- * const { records, rejects, origins } = ingestText(text, "naa-asio/A6119.csv");
- * const { records: merged, merges, distinct } = mergeDuplicates(records.map((record, i) => ({ record, origin: origins[i]! })));
+ * const { records, rejects, warnings, merges } = ingestFiles([{ file: "naa-asio/A6119.csv", text }]);
  */
 import { itemId, itemKeyOfId, LIST_FIELDS, type CatalogueRecord } from "../../shared/record";
 import { compareReferences, referenceToId } from "../../shared/reference";
-import { readCsvHeader } from "./csv";
-import { isDiscoveryValue, parseDiscoveryJson } from "./discovery-json";
-import { isDossierLine, parseDossierJsonl } from "./dossier-jsonl";
-import { isJfkHeader, parseJfkCsv } from "./jfk-csv";
-import { isNaaHeader, parseNaaCsv } from "./naa-csv";
-import { isObject, itemKeyFrom, type IngestReject, type JsonObject, type ParseOutput } from "./normalise";
+import { discoveryJson } from "./discovery-json";
+import { dossierJsonl } from "./dossier-jsonl";
+import { probe, type IngestFormat, type SourceFormat } from "./format";
+import { jfkCsv } from "./jfk-csv";
+import { naaCsv } from "./naa-csv";
+import { isObject, itemKeyFrom, type IngestReject, type IngestWarning, type JsonObject } from "./normalise";
 
-export type { IngestReject } from "./normalise";
+export type { IngestIssue, IngestReject, IngestWarning } from "./normalise";
+export type { IngestFormat, SourceFormat } from "./format";
 export { itemKeyFrom } from "./normalise";
 
-export type SourceFormat = "dossier-jsonl" | "discovery-json" | "naa-csv" | "jfk-csv";
+/** Every format ingest reads, in the order tried when no extension singles one out. */
+export const FORMATS: readonly IngestFormat[] = [discoveryJson, dossierJsonl, naaCsv, jfkCsv];
 
 export interface IngestResult {
   format: SourceFormat | null;
   records: CatalogueRecord[];
   rejects: IngestReject[];
+  /** Rows kept, but with something in them not taken as given (a bad date, a list where text was due). */
+  warnings: IngestWarning[];
   /** `file:line` where each record starts, parallel to `records` (what mergeDuplicates wants as origin). */
   origins: string[];
+}
+
+/** One field on which records merged under one reference disagreed: the value kept and the ones dropped. */
+export interface MergeConflict {
+  field: string;
+  kept: { value: unknown; from: string };
+  dropped: Array<{ value: unknown; from: string }>;
 }
 
 export interface MergeReport {
@@ -39,11 +52,12 @@ export interface MergeReport {
   /**
    * Descriptive fields (title, description, series, department, dates) where
    * a later duplicate had a different non-empty value that was dropped in
-   * favour of the first. Present only when there were any: these merges
-   * deserve a look, since where a side had no item key to tell them apart the
-   * "duplicates" may be distinct items that share a reference.
+   * favour of the first, with each value and the `file:line` it came from.
+   * Present only when there were any: these merges deserve a look, since
+   * where a side had no item key to tell them apart the "duplicates" may be
+   * distinct items that share a reference.
    */
-  conflicts?: string[];
+  conflicts?: MergeConflict[];
 }
 
 /**
@@ -59,94 +73,59 @@ export interface DistinctItemsReport {
 }
 
 // ---------------------------------------------------------------------------
-// Detection
+// Detection and dispatch
 
-interface Detection {
-  format: SourceFormat | null;
-  /** The parsed JSON document, kept so a Discovery file is not parsed twice. */
-  json?: unknown;
+function detect(text: string, file: string): { format: IngestFormat | null; probe: ReturnType<typeof probe> } {
+  const p = probe(text, file);
+  const ordered = [
+    ...FORMATS.filter((f) => f.extensions.includes(p.ext)),
+    ...FORMATS.filter((f) => !f.extensions.includes(p.ext)),
+  ];
+  return { format: ordered.find((f) => f.sniff(p)) ?? null, probe: p };
 }
 
-function detect(text: string): Detection {
-  const body = text.replace(/^\uFEFF/, "");
-  const start = body.trimStart();
-  if (start.startsWith("{") || start.startsWith("[")) {
-    let whole: unknown;
-    let parsedWhole = false;
-    try {
-      whole = JSON.parse(body);
-      parsedWhole = true;
-    } catch {
-      // Not one JSON document: JSON Lines, or broken JSON.
-    }
-    if (parsedWhole) {
-      if (isDiscoveryValue(whole)) return { format: "discovery-json", json: whole };
-      if (isDossierLine(whole)) return { format: "dossier-jsonl" };
-      return { format: null };
-    }
-    // JSON Lines: any of the first few non-blank lines reads as a catalogue entry
-    // (one bad first line should not hide a whole good file).
-    let seen = 0;
-    for (const line of body.split(/\r?\n/)) {
-      if (line.trim() === "") continue;
-      if (++seen > 5) break;
-      try {
-        if (isDossierLine(JSON.parse(line))) return { format: "dossier-jsonl" };
-      } catch {
-        // try the next line
-      }
-    }
-    return { format: null };
-  }
-  const header = readCsvHeader(body);
-  if (header.length > 1) {
-    if (isNaaHeader(header)) return { format: "naa-csv" };
-    if (isJfkHeader(header)) return { format: "jfk-csv" };
-  }
-  return { format: null };
+/** The source format of a file's text (and name, for its extension), or null if none of the four. */
+export function detectFormat(text: string, file = ""): SourceFormat | null {
+  return detect(text, file).format?.name ?? null;
 }
-
-/** The source format of a file's text, or null if none of the four. */
-export function detectFormat(text: string): SourceFormat | null {
-  return detect(text).format;
-}
-
-// ---------------------------------------------------------------------------
-// Dispatch
 
 function firstLine(text: string): string {
-  const line = text.replace(/^\uFEFF/, "").trimStart().split(/\r?\n/, 1)[0] ?? "";
+  const line =
+    text
+      .replace(/^\uFEFF/, "")
+      .trimStart()
+      .split(/\r?\n/, 1)[0] ?? "";
   return line.length > 60 ? `${line.slice(0, 57)}…` : line;
 }
 
-/** Parses one file's text. An unknown format gives no records and one reject saying why. */
-export function ingestText(text: string, file: string): IngestResult {
-  const { format, json } = detect(text);
-  let out: ParseOutput;
-  switch (format) {
-    case "dossier-jsonl":
-      out = parseDossierJsonl(text, file);
-      break;
-    case "discovery-json":
-      out = parseDiscoveryJson(text, file, json);
-      break;
-    case "naa-csv":
-      out = parseNaaCsv(text, file);
-      break;
-    case "jfk-csv":
-      out = parseJfkCsv(text, file);
-      break;
-    default: {
-      const reason = text.trim() === ""
+/**
+ * Parses one file's text. An unknown format gives no records and one reject
+ * saying why. `format` skips detection (a large file read in pieces is
+ * detected once, on its first piece).
+ */
+export function ingestText(text: string, file: string, format?: SourceFormat): IngestResult {
+  const detected = format ? { format: null, probe: probe(text, file) } : detect(text, file);
+  const chosen = format ? FORMATS.find((f) => f.name === format)! : detected.format;
+  if (!chosen) {
+    const reason =
+      text.trim() === ""
         ? `ingest: ${file} is empty`
-        : `ingest: ${file} is not a supported catalogue format (Dossier JSON Lines, Discovery API JSON, NAA RecordSearch CSV or NARA JFK release CSV); it starts ${JSON.stringify(firstLine(text))}`;
-      return { format: null, records: [], rejects: [{ file, line: 1, field: "format", reason }], origins: [] };
-    }
+        : `ingest: ${file} is not a supported catalogue format (Dossier JSON Lines, Discovery API JSON, NAA RecordSearch CSV ` +
+          `or NARA JFK release CSV); it starts ${JSON.stringify(firstLine(text))}`;
+    return {
+      format: null,
+      records: [],
+      rejects: [{ file, line: 1, field: "format", reason }],
+      warnings: [],
+      origins: [],
+    };
   }
+  const out = chosen.parse(text, file, detected.probe);
   return {
-    format,
+    format: chosen.name,
     records: out.records.map((r) => r.record),
     rejects: out.rejects,
+    warnings: out.warnings,
     origins: out.records.map((r) => `${file}:${r.line}`),
   };
 }
@@ -173,7 +152,13 @@ const KEPT = new Set(["id", "reference", "source", ...DATE_FIELDS, ...DERIVABLE.
 const CONFLICT_FIELDS = new Set(["title", "description", "series", "department"]);
 
 function isEmpty(v: unknown): boolean {
-  return v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+  return (
+    v === undefined ||
+    v === null ||
+    v === "" ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isObject(v) && Object.keys(v).length === 0)
+  );
 }
 
 const keyOf = (x: unknown): string => (typeof x === "string" ? x.toLowerCase() : JSON.stringify(x));
@@ -195,9 +180,33 @@ function unionInto(target: unknown[], more: unknown[]): unknown[] {
   return out;
 }
 
-/** Folds `b` into `a` (a copy of the first record) and returns the names of conflicting fields. */
-function fold(a: JsonObject, b: JsonObject): string[] {
-  const conflicts: string[] = [];
+/** A group of records merged into one: the merged copy, where each of its values came from, what disagreed. */
+interface Group {
+  merged: JsonObject;
+  sources: string[];
+  /** The `file:line` a field's kept value came from, where not the first record ("dates" for the date trio). */
+  from: Map<string, string>;
+  conflicts: Map<string, MergeConflict>;
+  itemKey: string | null;
+  refKey: string;
+}
+
+const datesOf = (r: JsonObject): unknown =>
+  r.coveringDates ?? ([r.startDate, r.endDate].some((d) => d) ? `${r.startDate ?? "?"}..${r.endDate ?? "?"}` : null);
+
+function conflict(group: Group, field: string, value: unknown, from: string): void {
+  const kept = {
+    value: field === "dates" ? datesOf(group.merged) : group.merged[field],
+    from: group.from.get(field) ?? group.sources[0]!,
+  };
+  let c = group.conflicts.get(field);
+  if (!c) group.conflicts.set(field, (c = { field, kept, dropped: [] }));
+  if (!c.dropped.some((d) => same(d.value, value))) c.dropped.push({ value, from });
+}
+
+/** Folds `b` (from `origin`) into the group's merged copy of its first record, noting conflicts. */
+function fold(group: Group, b: JsonObject, origin: string): void {
+  const a = group.merged;
   const standIn = new Set<string>();
   for (const f of DERIVABLE) {
     const flag = `${f}Derived`;
@@ -205,12 +214,14 @@ function fold(a: JsonObject, b: JsonObject): string[] {
     if (a[flag] === true && b[flag] !== true && !isEmpty(b[f])) {
       a[f] = b[f];
       delete a[flag];
+      group.from.set(f, origin);
     }
   }
   if (DATE_FIELDS.every((k) => isEmpty(a[k])) && DATE_FIELDS.some((k) => !isEmpty(b[k]))) {
     for (const k of DATE_FIELDS) a[k] = b[k];
+    group.from.set("dates", origin);
   } else if (DATE_FIELDS.some((k) => !isEmpty(b[k]) && a[k] !== b[k])) {
-    conflicts.push("dates");
+    conflict(group, "dates", datesOf(b), origin);
   }
   const url = (b.source as { url?: string | null } | undefined)?.url;
   if (url && url !== (a.source as { url?: string | null } | undefined)?.url) {
@@ -224,11 +235,11 @@ function fold(a: JsonObject, b: JsonObject): string[] {
       a[k] = unionInto(Array.isArray(cur) ? cur : [], Array.isArray(v) ? v : [v]);
     } else if (isEmpty(cur)) {
       a[k] = v;
+      group.from.set(k, origin);
     } else if (CONFLICT_FIELDS.has(k) && !same(cur, v) && !standIn.has(k) && a[`${k}Derived`] !== true) {
-      conflicts.push(k);
+      conflict(group, k, v, origin);
     }
   }
-  return conflicts;
 }
 
 /**
@@ -241,7 +252,12 @@ function fold(a: JsonObject, b: JsonObject): string[] {
  */
 export function itemKeyOf(record: CatalogueRecord): string | null {
   const r = record as JsonObject;
-  return itemKeyFrom(r.itemKey, "k") ?? itemKeyFrom(r.barcode, "b") ?? itemKeyFrom(r.discoveryId, "d") ?? itemKeyOfId(record.id, record.reference);
+  return (
+    itemKeyFrom(r.itemKey, "k") ??
+    itemKeyFrom(r.barcode, "b") ??
+    itemKeyFrom(r.discoveryId, "d") ??
+    itemKeyOfId(record.id, record.reference)
+  );
 }
 
 /** Lowest first: letters alphabetically, numbers numerically (b276682 before b1140156). */
@@ -288,7 +304,7 @@ export function mergeDuplicates(records: Array<{ record: CatalogueRecord; origin
   });
 
   // Unique records pass through as they are; only records sharing a reference are copied and folded.
-  const groups = new Map<string, { merged: JsonObject; sources: string[]; conflicts: Set<string>; itemKey: string | null; refKey: string }>();
+  const groups = new Map<string, Group>();
   const out: Array<CatalogueRecord | string> = [];
   records.forEach(({ record, origin }, i) => {
     const refKey = refKeys[i]!;
@@ -301,12 +317,19 @@ export function mergeDuplicates(records: Array<{ record: CatalogueRecord; origin
     const id = itemKey === null || itemKey === lowest ? refKey : itemId(record.reference, itemKey);
     const group = groups.get(id);
     if (!group) {
-      groups.set(id, { merged: { ...record, id }, sources: [origin], conflicts: new Set(), itemKey, refKey });
+      groups.set(id, {
+        merged: { ...record, id },
+        sources: [origin],
+        from: new Map(),
+        conflicts: new Map(),
+        itemKey,
+        refKey,
+      });
       out.push(id);
       return;
     }
     group.sources.push(origin);
-    for (const c of fold(group.merged, record as JsonObject)) group.conflicts.add(c);
+    fold(group, record as JsonObject, origin);
   });
 
   const merges: MergeReport[] = [];
@@ -314,7 +337,7 @@ export function mergeDuplicates(records: Array<{ record: CatalogueRecord; origin
   for (const [id, { merged, sources, conflicts, itemKey, refKey }] of groups) {
     if (sources.length > 1) {
       const report: MergeReport = { id, reference: merged.reference as string, sources };
-      if (conflicts.size > 0) report.conflicts = [...conflicts];
+      if (conflicts.size > 0) report.conflicts = [...conflicts.values()];
       merges.push(report);
     }
     let entry = byRef.get(refKey);
@@ -344,32 +367,83 @@ export interface FileSummary {
   format: SourceFormat | null;
   records: number;
   rejects: number;
+  warnings: number;
+  /** Time to parse the file (reading it included when `read` did so). */
+  ms: number;
 }
 
 /**
- * Ingests many files and merges across them: what a build step needs in one
- * call. Files of no known format are listed in `skipped` with the reason and
- * are not counted as rejects.
+ * One file for ingestFiles: its text, or a `read` that returns the text (or
+ * an already ingested result, as a large file read in pieces is) only when
+ * its turn comes, so a build holds one file's text at a time.
  */
-export function ingestFiles(files: Array<{ file: string; text: string }>): {
+export type IngestInput = { file: string; text: string } | { file: string; read: () => string | IngestResult };
+
+export interface CatalogueIngest {
   records: CatalogueRecord[];
   rejects: IngestReject[];
+  warnings: IngestWarning[];
   merges: MergeReport[];
   distinct: DistinctItemsReport[];
   files: FileSummary[];
+  /** Files of no known format, with the reason; not counted as rejects. */
   skipped: IngestReject[];
-} {
+  /** Records per source name as read, before merging. */
+  perSource: Map<string, number>;
+}
+
+/** Files that document a corpus (SOURCES.md, README.txt) rather than hold records. */
+const DOCUMENTATION = /\.(?:md|txt)$/i;
+
+/** Ingests many files and merges across them: what a build step needs in one call. */
+export function ingestFiles(inputs: Iterable<IngestInput>): CatalogueIngest {
   const all: Array<{ record: CatalogueRecord; origin: string }> = [];
-  const rejects: IngestReject[] = [];
-  const skipped: IngestReject[] = [];
-  const summaries: FileSummary[] = [];
-  for (const { file, text } of files) {
-    const result = ingestText(text, file);
-    if (result.format === null) skipped.push(...result.rejects);
-    else rejects.push(...result.rejects);
-    result.records.forEach((record, i) => all.push({ record, origin: result.origins[i]! }));
-    summaries.push({ file, format: result.format, records: result.records.length, rejects: result.format === null ? 0 : result.rejects.length });
+  const out: CatalogueIngest = {
+    records: [],
+    rejects: [],
+    warnings: [],
+    merges: [],
+    distinct: [],
+    files: [],
+    skipped: [],
+    perSource: new Map(),
+  };
+  for (const input of inputs) {
+    const { file } = input;
+    if (DOCUMENTATION.test(file)) {
+      out.skipped.push({
+        file,
+        line: 1,
+        field: "format",
+        reason: `ingest: ${file} is documentation, not a catalogue file`,
+      });
+      continue;
+    }
+    const t0 = performance.now();
+    const got = "text" in input ? input.text : input.read();
+    const result = typeof got === "string" ? ingestText(got, file) : got;
+    const ms = performance.now() - t0;
+    if (result.format === null) out.skipped.push(...result.rejects);
+    else {
+      out.rejects.push(...result.rejects);
+      out.warnings.push(...result.warnings);
+    }
+    result.records.forEach((record, i) => {
+      all.push({ record, origin: result.origins[i] ?? file });
+      out.perSource.set(record.source.name, (out.perSource.get(record.source.name) ?? 0) + 1);
+    });
+    out.files.push({
+      file,
+      format: result.format,
+      records: result.records.length,
+      rejects: result.format === null ? 0 : result.rejects.length,
+      warnings: result.warnings.length,
+      ms,
+    });
   }
-  const { records, merges, distinct } = mergeDuplicates(all);
-  return { records, rejects, merges, distinct, files: summaries, skipped };
+  const merged = mergeDuplicates(all);
+  out.records = merged.records;
+  out.merges = merged.merges;
+  out.distinct = merged.distinct;
+  return out;
 }

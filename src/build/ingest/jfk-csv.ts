@@ -7,10 +7,18 @@
  * Columns are found by header name, so a reordered or extended sheet still reads.
  */
 import { readCsv } from "./csv";
+import type { IngestFormat } from "./format";
 import { personFromCorrespondent } from "./people";
 import {
-  cleanText, excelSerialToIso, idOf, NO_DATE, quote, readUsDate, reject, validateRecord,
-  type DateReading, type ParseOutput, type ParsedRecord,
+  cleanText,
+  excelSerialToIso,
+  idOf,
+  NO_DATE,
+  ParseSink,
+  quote,
+  readUsDate,
+  type DateReading,
+  type ParseOutput,
 } from "./normalise";
 
 const MODULE = "jfk-csv";
@@ -51,6 +59,37 @@ export function isJfkHeader(header: string[]): boolean {
 const RECORD_NUMBER = /^(\d{3}-\d{5}-\d{5})(.*)$/;
 
 /**
+ * The collection a record belongs to, from the agency code that opens its
+ * record number (NARA's RIF numbers: 104 is the CIA's collection, 124 the
+ * FBI's). The sheets' Record Series column is a folder title (HQ, MX,
+ * "NSF, INTELLIGENCE FILE, OSWALD, LEE HARVEY, BOX 9": about 150 values), so
+ * the series is `JFK <agency>` and the folder is kept as `recordSeries`.
+ * Codes with a handful of records and no clear agency fall under "other".
+ */
+const AGENCY_OF_CODE = new Map<string, string>([
+  ["104", "CIA"],
+  ["119", "State Department"],
+  ["124", "FBI"],
+  ["144", "NSA"],
+  ["157", "Church Committee (SSCIA)"],
+  ["176", "Kennedy Library"],
+  ["177", "Johnson Library"],
+  ["178", "Rockefeller Commission"],
+  ["180", "HSCA"],
+  ["181", "National Archives"],
+  ["194", "Army"],
+  ["198", "Army"],
+  ["202", "Secretary of Defense"],
+]);
+export const JFK_OTHER_SERIES = "JFK other agencies";
+
+/** "JFK CIA" for 104-10001-10008: the series a JFK record number files under. */
+export function jfkSeriesOf(recordNumber: string): string {
+  const agency = AGENCY_OF_CODE.get(recordNumber.slice(0, 3));
+  return agency ? `JFK ${agency}` : JFK_OTHER_SERIES;
+}
+
+/**
  * A sheet date: an Excel serial (the 2021 sheet was saved from Excel), or
  * mm/dd/yyyy with 00 parts for unknowns. Empty means no date.
  */
@@ -60,7 +99,9 @@ function readSheetDate(text: string): DateReading {
     const serial = Number(text);
     if (serial === 0) return NO_DATE;
     const iso = excelSerialToIso(serial);
-    return iso ? { ok: true, start: iso, end: iso, covering: iso } : { ok: false, reason: "is not a valid Excel date serial" };
+    return iso
+      ? { ok: true, start: iso, end: iso, covering: iso }
+      : { ok: false, reason: "is not a valid Excel date serial" };
   }
   return readUsDate(text);
 }
@@ -87,7 +128,10 @@ function releaseUrl(fileName: string, releaseDate: string | null): string | null
 function cellText(raw: string | undefined): string {
   if (!raw) return "";
   if (!/[\r\n]/.test(raw)) return cleanText(raw);
-  const lines = raw.split(/\r?\n|\r/).map(cleanText).filter(Boolean);
+  const lines = raw
+    .split(/\r?\n|\r/)
+    .map(cleanText)
+    .filter(Boolean);
   return lines.filter((l, i) => lines.indexOf(l) === i).join(" ");
 }
 
@@ -95,9 +139,21 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 const stripStop = (s: string): string => s.replace(/[\s.]+$/, "");
 
 export function parseJfkCsv(text: string, file: string): ParseOutput {
-  const table = readCsv(text, file, MODULE);
-  const records: ParsedRecord[] = [];
-  const rejects = [...table.rejects];
+  const sink = new ParseSink(file, MODULE);
+  // A line starts a row, valid or not, when its record number reads as one where the header puts it, or when it
+  // has (nearly) every named column and a release date in place: how the reader finds where rows resume after an
+  // unbalanced quote. The tail of a multi-line cell has neither (it may hold a date, but not the full width).
+  const table = readCsv(text, file, MODULE, (header) => {
+    const at = (c: Column) => header.findIndex((h) => (COLUMNS[c] as readonly string[]).includes(normHeader(h)));
+    const [number, release] = [at("recordNumber"), at("releaseDate")];
+    const named = header.filter((h) => h.trim() !== "").length;
+    return (cells) =>
+      (number >= 0 && RECORD_NUMBER.test(cells[number]?.trim() ?? "")) ||
+      (release >= 0 &&
+        cells.length >= named - 1 &&
+        /^(?:\d{1,2}\/\d{1,2}\/\d{2,4}|\d{5})$/.test(cells[release]?.trim() ?? ""));
+  });
+  sink.out.rejects.push(...table.rejects);
   const index = new Map<Column, number>();
   const headerNames = new Map<Column, string>();
   table.header.forEach((h, i) => {
@@ -110,8 +166,12 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
     }
   });
   if (!index.has("recordNumber")) {
-    rejects.push(reject(file, table.headerLine, MODULE, "Record Number", `header has no record number column; found ${quote(table.header.join(","))}`));
-    return { records, rejects };
+    sink.reject(
+      table.headerLine,
+      "Record Number",
+      `header has no record number column; found ${quote(table.header.join(","))}`,
+    );
+    return sink.out;
   }
   const name = (c: Column): string => headerNames.get(c) ?? c;
   // Excel pads the header with empty names for trailing commas; only named columns count for raggedness.
@@ -124,12 +184,14 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
       const i = index.get(c);
       return i === undefined ? "" : cellText(cells[i]);
     };
-    const bad = (c: Column | string, detail: string): void => {
-      rejects.push(reject(file, line, MODULE, c in COLUMNS ? name(c as Column) : c, detail));
-    };
+    const field = (c: Column | string): string => (c in COLUMNS ? name(c as Column) : c);
+    const bad = (c: Column | string, detail: string): void => sink.reject(line, field(c), detail);
     const overflow = cells.slice(width).filter((c) => c.trim() !== "");
     if (overflow.length > 0) {
-      bad(`column ${width + 1}`, `row has ${cells.length} cells but the header names ${width}; extra ${quote(overflow)} (an unquoted comma?)`);
+      bad(
+        `column ${width + 1}`,
+        `row has ${cells.length} cells but the header names ${width}; extra ${quote(overflow)} (an unquoted comma?)`,
+      );
       continue;
     }
 
@@ -147,22 +209,24 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
     // The 2025 sheet names the PDF in the record number column.
     const fileName = get("fileName") || (m[2] ? rawNumber : "");
 
-    const dates: Partial<Record<Column, DateReading>> = {};
-    let dateError = false;
+    // A bad date never costs the record: it is kept undated (the text as written stays in coveringDates) and reported.
+    const dates: Partial<Record<Column, Extract<DateReading, { ok: true }>>> = {};
     for (const c of ["docDate", "releaseDate", "reviewDate"] as const) {
       const value = get(c);
       const reading = readSheetDate(value);
-      if (!reading.ok) {
-        bad(c, `${reference}: ${name(c)} ${quote(value)} ${reading.reason}`);
-        dateError = true;
-        break;
+      if (reading.ok) dates[c] = reading;
+      else {
+        dates[c] = { ok: true, start: null, end: null, covering: value };
+        sink.warn(
+          line,
+          field(c),
+          `${reference}: ${name(c)} ${quote(value)} ${reading.reason}; kept the record with no ${name(c)}`,
+        );
       }
-      dates[c] = reading;
     }
-    if (dateError) continue;
-    const doc = dates.docDate as Extract<DateReading, { ok: true }>;
-    const releaseDate = (dates.releaseDate as Extract<DateReading, { ok: true }>).start;
-    const reviewDate = (dates.reviewDate as Extract<DateReading, { ok: true }>).start;
+    const doc = dates.docDate!;
+    const releaseDate = dates.releaseDate!.start;
+    const reviewDate = dates.reviewDate!.start;
 
     const title = get("title");
     const docType = get("docType");
@@ -178,7 +242,9 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
       correspondents && stripStop(correspondents),
       pages !== null ? plural(pages, "page") : pagesText && `Pages: ${pagesText}`,
       comments && stripStop(comments),
-    ].filter(Boolean).join(". ");
+    ]
+      .filter(Boolean)
+      .join(". ");
     const recordSeries = get("recordSeries");
     const people = [from, to].map(personFromCorrespondent).filter((p): p is string => p !== null);
 
@@ -190,7 +256,8 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
       coveringDates: doc.covering,
       startDate: doc.start,
       endDate: doc.end,
-      series: !recordSeries || /^jfk\b/i.test(recordSeries) ? recordSeries || "JFK" : `JFK ${recordSeries}`,
+      series: jfkSeriesOf(reference),
+      recordSeries: recordSeries || null,
       department: get("agency") || get("originator") || null,
       heldBy: [JFK_HELD_BY],
       people: people.filter((p, i) => people.indexOf(p) === i),
@@ -208,17 +275,23 @@ export function parseJfkCsv(text: string, file: string): ParseOutput {
       pages,
       pagesReleased: /^\d+$/.test(pagesReleasedText) ? Number(pagesReleasedText) : null,
     };
-    // The 2025 sheet and some older rows carry no title or series; flag the stand-ins so a merge can replace them.
+    // The 2025 sheet and some older rows carry no title; flag the stand-in so a merge can replace it.
     if (!title) candidate.titleDerived = true;
-    if (!recordSeries) candidate.seriesDerived = true;
-    const checked = validateRecord(candidate, {
-      file,
-      line,
-      module: MODULE,
-      fieldNames: { reference: name("recordNumber"), id: name("recordNumber"), startDate: name("docDate"), endDate: name("docDate"), title: name("title"), series: name("recordSeries") },
+    sink.accept(candidate, line, {
+      reference: name("recordNumber"),
+      id: name("recordNumber"),
+      startDate: name("docDate"),
+      endDate: name("docDate"),
+      title: name("title"),
+      series: name("recordNumber"),
     });
-    if ("reject" in checked) rejects.push(checked.reject);
-    else records.push({ record: checked.record, line });
   }
-  return { records, rejects };
+  return sink.out;
 }
+
+export const jfkCsv: IngestFormat = {
+  name: "jfk-csv",
+  extensions: ["csv"],
+  sniff: (p) => isJfkHeader(p.csvHeader()),
+  parse: (text, file) => parseJfkCsv(text, file),
+};

@@ -4,8 +4,9 @@
  * location,digitised_status,digitised_pages
  */
 import { readCsv } from "./csv";
+import type { IngestFormat } from "./format";
 import { namesFromPersonalTitle } from "./people";
-import { cleanText, coveringYears, idOf, quote, readYear, reject, validateRecord, type ParseOutput, type ParsedRecord } from "./normalise";
+import { cleanText, coveringYears, idOf, ParseSink, quote, readYear, type ParseOutput } from "./normalise";
 
 const MODULE = "naa-csv";
 export const NAA_SOURCE_NAME = "naa-recordsearch";
@@ -23,11 +24,23 @@ const ASIO_SERIES = new Set(["A6119", "A6122", "A6126", "A9626"]);
 const PERSONAL_FILE_SERIES = new Set(["A6119"]);
 
 const REQUIRED = ["barcode", "series", "control_symbol", "title"] as const;
-const KNOWN = new Set<string>([...REQUIRED, "start_date", "end_date", "access_status", "location", "digitised_status", "digitised_pages"]);
+const KNOWN = new Set<string>([
+  ...REQUIRED,
+  "start_date",
+  "end_date",
+  "access_status",
+  "location",
+  "digitised_status",
+  "digitised_pages",
+]);
 
 /** "access_status" -> "accessStatus", for columns this parser does not know, which ride along. */
 function extraKey(header: string): string {
-  return header.trim().toLowerCase().replace(/[^a-z0-9]+([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/[^a-zA-Z0-9]/g, "");
+  return header
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+    .replace(/[^a-zA-Z0-9]/g, "");
 }
 
 /** True when a header row is a RecordSearch export. */
@@ -36,17 +49,35 @@ export function isNaaHeader(header: string[]): boolean {
   return REQUIRED.every((c) => names.has(c));
 }
 
+/**
+ * A line that starts a RecordSearch row, valid or not: a series number
+ * (A6119, BP242/1) in the series column. Lets the CSV reader find where rows
+ * resume after an unbalanced quote; the last line of a multi-line title
+ * would need a series number in that column to be mistaken for one.
+ */
+function rowStart(header: string[]): (cells: string[]) => boolean {
+  const series = header.findIndex((h) => h.trim().toLowerCase() === "series");
+  return (cells) =>
+    series >= 0 && cells.length > series + 1 && /^[A-Z]{1,4}\d+[A-Z0-9/]*$/i.test(cells[series]!.trim());
+}
+
 export function parseNaaCsv(text: string, file: string): ParseOutput {
-  const table = readCsv(text, file, MODULE);
-  const records: ParsedRecord[] = [];
-  const rejects = [...table.rejects];
+  const sink = new ParseSink(file, MODULE);
+  const table = readCsv(text, file, MODULE, rowStart);
+  sink.out.rejects.push(...table.rejects);
   const col = new Map(table.header.map((h, i) => [h.toLowerCase(), i] as const));
   const missing = REQUIRED.filter((c) => !col.has(c));
   if (missing.length > 0) {
-    rejects.push(reject(file, table.headerLine, MODULE, missing[0]!, `header lacks column(s) ${missing.join(", ")}; found ${quote(table.header.join(","))}`));
-    return { records, rejects };
+    sink.reject(
+      table.headerLine,
+      missing[0]!,
+      `header lacks column(s) ${missing.join(", ")}; found ${quote(table.header.join(","))}`,
+    );
+    return sink.out;
   }
-  const extraColumns = table.header.map((h, i) => [extraKey(h), i] as const).filter(([key], i) => key && !KNOWN.has(table.header[i]!.toLowerCase()));
+  const extraColumns = table.header
+    .map((h, i) => [extraKey(h), i] as const)
+    .filter(([key], i) => key && !KNOWN.has(table.header[i]!.toLowerCase()));
   const cell = (cells: string[], name: string): string => {
     const i = col.get(name);
     return i === undefined ? "" : cleanText(cells[i]);
@@ -54,11 +85,12 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
 
   for (const { line, cells } of table.rows) {
     if (cells.every((c) => c.trim() === "")) continue;
-    const bad = (field: string, detail: string): void => {
-      rejects.push(reject(file, line, MODULE, field, detail));
-    };
+    const bad = (field: string, detail: string): void => sink.reject(line, field, detail);
     if (cells.length > table.header.length && cells.slice(table.header.length).some((c) => c.trim() !== "")) {
-      bad(`column ${table.header.length + 1}`, `row has ${cells.length} cells but the header has ${table.header.length}; extra ${quote(cells.slice(table.header.length))}`);
+      bad(
+        `column ${table.header.length + 1}`,
+        `row has ${cells.length} cells but the header has ${table.header.length}; extra ${quote(cells.slice(table.header.length))}`,
+      );
       continue;
     }
     const barcode = cell(cells, "barcode");
@@ -70,7 +102,10 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
       continue;
     }
     if (!controlSymbol) {
-      bad("control_symbol", `control_symbol is empty, so item ${barcode || "(no barcode)"} in ${series} has no reference`);
+      bad(
+        "control_symbol",
+        `control_symbol is empty, so item ${barcode || "(no barcode)"} in ${series} has no reference`,
+      );
       continue;
     }
     if (barcode && !/^\d+$/.test(barcode)) {
@@ -78,21 +113,23 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
       continue;
     }
     const reference = `${series}, ${controlSymbol}`;
-    const start = readYear(cell(cells, "start_date"));
-    if (!start.ok) {
-      bad("start_date", `${reference}: start_date ${quote(cell(cells, "start_date"))} ${start.reason}`);
-      continue;
-    }
-    const end = readYear(cell(cells, "end_date"));
-    if (!end.ok) {
-      bad("end_date", `${reference}: end_date ${quote(cell(cells, "end_date"))} ${end.reason}`);
-      continue;
-    }
-    const startDate = start.start;
-    const endDate = end.end;
+    // A bad year never costs the record: it is kept without that date (the text as written stays in coveringDates).
+    const warnDate = (col: string, detail: string): void =>
+      sink.warn(line, col, `${reference}: ${detail}; kept the record without it`);
+    const startText = cell(cells, "start_date");
+    const endText = cell(cells, "end_date");
+    const start = readYear(startText);
+    const end = readYear(endText);
+    if (!start.ok) warnDate("start_date", `start_date ${quote(startText)} ${start.reason}`);
+    if (!end.ok) warnDate("end_date", `end_date ${quote(endText)} ${end.reason}`);
+    let startDate = start.ok ? start.start : null;
+    let endDate = end.ok ? end.end : null;
+    let coveringDates =
+      start.ok && end.ok ? coveringYears(startDate, endDate) : [startText, endText].filter(Boolean).join("-") || null;
     if (startDate && endDate && startDate > endDate) {
-      bad("end_date", `${reference}: end_date ${cell(cells, "end_date")} is before start_date ${cell(cells, "start_date")}`);
-      continue;
+      warnDate("end_date", `end_date ${endText} is before start_date ${startText}`);
+      startDate = endDate = null;
+      coveringDates = `${startText}-${endText}`;
     }
     const pagesText = cell(cells, "digitised_pages");
     const digitisedText = cell(cells, "digitised_status").toLowerCase();
@@ -102,7 +139,7 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
       reference,
       title,
       description: "",
-      coveringDates: coveringYears(startDate, endDate),
+      coveringDates,
       startDate,
       endDate,
       series,
@@ -121,14 +158,21 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
       digitisedPages: /^\d+$/.test(pagesText) ? Number(pagesText) : null,
     };
     for (const [key, i] of extraColumns) if (!(key in candidate)) candidate[key] = cleanText(cells[i]) || null;
-    const checked = validateRecord(candidate, {
-      file,
-      line,
-      module: MODULE,
-      fieldNames: { reference: "control_symbol", id: "control_symbol", startDate: "start_date", endDate: "end_date", title: "title", series: "series" },
+    sink.accept(candidate, line, {
+      reference: "control_symbol",
+      id: "control_symbol",
+      startDate: "start_date",
+      endDate: "end_date",
+      title: "title",
+      series: "series",
     });
-    if ("reject" in checked) rejects.push(checked.reject);
-    else records.push({ record: checked.record, line });
   }
-  return { records, rejects };
+  return sink.out;
 }
+
+export const naaCsv: IngestFormat = {
+  name: "naa-csv",
+  extensions: ["csv"],
+  sniff: (p) => isNaaHeader(p.csvHeader()),
+  parse: (text, file) => parseNaaCsv(text, file),
+};

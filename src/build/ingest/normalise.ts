@@ -5,15 +5,27 @@
  */
 import { ITEM_KEY, RecordSchema, type CatalogueRecord } from "../../shared/record";
 import { referenceToId } from "../../shared/reference";
+import { decodeEntities as decodeHtmlEntities } from "../../shared/text/html-entities";
 
-export interface IngestReject {
+/**
+ * One problem found in a source file: a reject (the row was not ingested) or
+ * a warning (the row was ingested, but something in it was not taken as given).
+ *
+ * @example
+ * { file: "naa-asio/A6119.csv", line: 12, field: "end_date", reason: "naa-csv: A6119, 9: end_date \"19x1\" is not a four-digit year" }
+ */
+export interface IngestIssue {
   file: string;
   /** 1-based physical line in the file where the offending row or object starts. */
   line: number;
+  /** The last line the issue covers, when it spans several (a row that swallowed the lines after it). */
+  endLine?: number;
   /** The field as the source names it (a CSV column, a JSON key). */
   field: string;
   reason: string;
 }
+export type IngestReject = IngestIssue;
+export type IngestWarning = IngestIssue;
 
 /** What a format parser hands back to index.ts: records with the line they start on. */
 export interface ParsedRecord {
@@ -24,6 +36,7 @@ export interface ParsedRecord {
 export interface ParseOutput {
   records: ParsedRecord[];
   rejects: IngestReject[];
+  warnings: IngestWarning[];
 }
 
 export type JsonObject = Record<string, unknown>;
@@ -35,9 +48,33 @@ export function isObject(value: unknown): value is JsonObject {
 // Windows-1252 text that went through a Latin-1 decoder leaves C1 controls
 // (e.g. U+0092 for a right quote) in Discovery descriptions; map them back.
 const CP1252_C1: Record<number, string> = {
-  0x80: "€", 0x82: "‚", 0x83: "ƒ", 0x84: "„", 0x85: "…", 0x86: "†", 0x87: "‡", 0x88: "ˆ", 0x89: "‰",
-  0x8a: "Š", 0x8b: "‹", 0x8c: "Œ", 0x8e: "Ž", 0x91: "‘", 0x92: "’", 0x93: "“", 0x94: "”", 0x95: "•",
-  0x96: "–", 0x97: "—", 0x98: "˜", 0x99: "™", 0x9a: "š", 0x9b: "›", 0x9c: "œ", 0x9e: "ž", 0x9f: "Ÿ",
+  0x80: "€",
+  0x82: "‚",
+  0x83: "ƒ",
+  0x84: "„",
+  0x85: "…",
+  0x86: "†",
+  0x87: "‡",
+  0x88: "ˆ",
+  0x89: "‰",
+  0x8a: "Š",
+  0x8b: "‹",
+  0x8c: "Œ",
+  0x8e: "Ž",
+  0x91: "‘",
+  0x92: "’",
+  0x93: "“",
+  0x94: "”",
+  0x95: "•",
+  0x96: "–",
+  0x97: "—",
+  0x98: "˜",
+  0x99: "™",
+  0x9a: "š",
+  0x9b: "›",
+  0x9c: "œ",
+  0x9e: "ž",
+  0x9f: "Ÿ",
 };
 
 function fromCodePoint(code: number): string {
@@ -72,23 +109,15 @@ export function cleanOrNull(value: unknown): string | null {
   return s === "" ? null : s;
 }
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", ndash: "–", mdash: "—",
-  lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”", hellip: "…", pound: "£", eacute: "é",
-};
-
+/** Entities as ingest wants them: C1 controls as Windows-1252 (see fromCodePoint), invalid code points as a space. */
 export function decodeEntities(s: string): string {
-  if (!s.includes("&")) return s;
-  return s.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]+));/gi, (whole, dec: string, hex: string, name: string) => {
-    if (dec) return fromCodePoint(Number(dec));
-    if (hex) return fromCodePoint(parseInt(hex, 16));
-    return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
-  });
+  return decodeHtmlEntities(s, fromCodePoint);
 }
 
 // Elements that separate text: dropping them without a space would glue the
 // last word of one paragraph to the first of the next.
-const BLOCK_TAG = /<\/?(?:p|br|lb|head|list|item|chronlist|chronitem|table|row|entry|div|scopecontent|unittitle|title|note|address|addressline|blockquote)\b[^<>]*\/?>/gi;
+const BLOCK_TAG =
+  /<\/?(?:p|br|lb|head|list|item|chronlist|chronitem|table|row|entry|div|scopecontent|unittitle|title|note|address|addressline|blockquote)\b[^<>]*\/?>/gi;
 const ANY_TAG = /<\/?[a-z][\w:.-]*(?:\s[^<>]*)?\/?>/gi;
 
 /**
@@ -136,16 +165,63 @@ export function cleanList(...values: unknown[]): string[] {
   return out;
 }
 
-/** Deep-cleans extra fields that ride along: strings normalised, structure kept. */
-export function cleanExtra(value: unknown): unknown {
+/**
+ * Keys that reach an object's prototype machinery. JSON.parse makes
+ * `"__proto__"` an own key, and copying it onto a plain object with `out[k] =`
+ * replaces that object's prototype, promoting the value's members to fields.
+ */
+export const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Deep-cleans extra fields that ride along: strings normalised, structure
+ * kept, UNSAFE_KEYS dropped at every depth (`dropped` gets their paths).
+ */
+export function cleanExtra(value: unknown, dropped?: string[], path = ""): unknown {
   if (typeof value === "string") return cleanText(value);
-  if (Array.isArray(value)) return value.map(cleanExtra);
+  if (Array.isArray(value)) return value.map((v, i) => cleanExtra(v, dropped, `${path}[${i}]`));
   if (isObject(value)) {
     const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value)) out[k] = cleanExtra(v);
+    for (const [k, v] of Object.entries(value)) {
+      if (UNSAFE_KEYS.has(k)) {
+        dropped?.push(path ? `${path}.${k}` : k);
+        continue;
+      }
+      out[k] = cleanExtra(v, dropped, path ? `${path}.${k}` : k);
+    }
     return out;
   }
   return value;
+}
+
+/**
+ * A free-text field read strictly: a string as is; a number as its digits
+ * (with a note); a list of strings or numbers joined with spaces (with a
+ * note); anything else (true, an object) is not text and is refused, where
+ * cleanText would quietly turn `true` into "true" and an array into "".
+ */
+export function readText(value: unknown): { ok: true; text: string; note?: string } | { ok: false; reason: string } {
+  if (value === undefined || value === null) return { ok: true, text: "" };
+  if (typeof value === "string") return { ok: true, text: cleanText(value) };
+  if (typeof value === "number" && Number.isFinite(value))
+    return { ok: true, text: String(value), note: "is a number; read as text" };
+  if (
+    Array.isArray(value) &&
+    value.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))
+  ) {
+    const text = cleanText(
+      value
+        .map((v) => cleanText(v))
+        .filter(Boolean)
+        .join(" "),
+    );
+    return { ok: true, text, note: `is a list of ${value.length}; joined into one text` };
+  }
+  const kind = Array.isArray(value)
+    ? "a list of non-text values"
+    : typeof value === "object"
+      ? "an object"
+      : `a ${typeof value}`;
+  return { ok: false, reason: `is ${kind}, not text` };
 }
 
 // ---------------------------------------------------------------------------
@@ -192,7 +268,9 @@ export function partialDate(year: number, month: number, day: number): DateReadi
   if (day === 0) {
     const start = isoDate(year, month, 1);
     const end = isoDate(year, month, lastDayOfMonth(year, month));
-    return start && end ? { ok: true, start, end, covering: `${pad(year, 4)}-${pad(month)}` } : { ok: false, reason: "is not a real month" };
+    return start && end
+      ? { ok: true, start, end, covering: `${pad(year, 4)}-${pad(month)}` }
+      : { ok: false, reason: "is not a real month" };
   }
   const iso = isoDate(year, month, day);
   return iso ? { ok: true, start: iso, end: iso, covering: iso } : { ok: false, reason: "is not a real calendar date" };
@@ -250,7 +328,10 @@ export function readYear(value: unknown): DateReading {
  * A Dossier record date: ISO `YYYY-MM-DD`, or a bare `YYYY` / `YYYY-MM`
  * widened towards the side of the range it bounds.
  */
-export function readIsoish(value: unknown, side: "start" | "end"): { ok: true; date: string | null } | { ok: false; reason: string } {
+export function readIsoish(
+  value: unknown,
+  side: "start" | "end",
+): { ok: true; date: string | null } | { ok: false; reason: string } {
   if (value === null || value === undefined) return { ok: true, date: null };
   const text = cleanText(value);
   if (!text) return { ok: true, date: null };
@@ -280,7 +361,8 @@ export function coveringYears(start: string | null, end: string | null): string 
 // Titles and references
 
 // Words whose trailing full stop does not end a sentence.
-const ABBREVIATIONS = /(?:^|\s)(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Sr|Jr|Rev|Capt|Col|Gen|Lt|Sgt|Maj|Hon|Co|Ltd|No|Nos|Vol|Vols|vs|etc|cf|viz|ff|fol|fols|pp|p|approx|c|ca|HM|HMS)\.$/;
+const ABBREVIATIONS =
+  /(?:^|\s)(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Sr|Jr|Rev|Capt|Col|Gen|Lt|Sgt|Maj|Hon|Co|Ltd|No|Nos|Vol|Vols|vs|etc|cf|viz|ff|fol|fols|pp|p|approx|c|ca|HM|HMS)\.$/;
 
 /**
  * A title made from running text (Discovery often has `title: null`): the
@@ -316,8 +398,21 @@ export function seriesOfReference(reference: string): string {
 
 /** Schema keys a parser sets itself; everything else on a source object is an extra. */
 export const RECORD_KEYS = new Set([
-  "id", "reference", "title", "description", "coveringDates", "startDate", "endDate", "series",
-  "department", "heldBy", "people", "places", "corporateNames", "subjects", "source",
+  "id",
+  "reference",
+  "title",
+  "description",
+  "coveringDates",
+  "startDate",
+  "endDate",
+  "series",
+  "department",
+  "heldBy",
+  "people",
+  "places",
+  "corporateNames",
+  "subjects",
+  "source",
 ]);
 
 function describeValue(value: unknown): string {
@@ -327,28 +422,61 @@ function describeValue(value: unknown): string {
 }
 
 /**
- * Runs RecordSchema over a candidate. A failure becomes a reject naming the
- * source's own field (via `fieldNames`) and the bad value, so a reader can
- * find the cell without knowing the record model.
+ * Where one parser collects its output: every parser ends a row the same way
+ * (validate the candidate against RecordSchema, then keep it or reject it
+ * naming the source's own field), so that tail lives here once.
  */
-export function validateRecord(
-  candidate: JsonObject,
-  at: { file: string; line: number; module: string; fieldNames?: Record<string, string> },
-): { record: CatalogueRecord } | { reject: IngestReject } {
-  const result = RecordSchema.safeParse(candidate);
-  if (result.success) return { record: result.data };
-  const issue = result.error.issues[0]!;
-  const key = String(issue.path[0] ?? "record");
-  const field = at.fieldNames?.[key] ?? key;
-  const where = typeof candidate.reference === "string" && candidate.reference ? ` ${candidate.reference}:` : "";
-  return {
-    reject: {
-      file: at.file,
-      line: at.line,
+export class ParseSink {
+  readonly out: ParseOutput = { records: [], rejects: [], warnings: [] };
+  constructor(
+    readonly file: string,
+    readonly module: string,
+  ) {}
+
+  reject(line: number, field: string, detail: string): void {
+    this.out.rejects.push(reject(this.file, line, this.module, field, detail));
+  }
+
+  warn(line: number, field: string, detail: string): void {
+    this.out.warnings.push(reject(this.file, line, this.module, field, detail));
+  }
+
+  /**
+   * Runs RecordSchema over a candidate and keeps it, or rejects it naming the
+   * source's own field (via `fieldNames`) and the bad value, so a reader can
+   * find the cell without knowing the record model.
+   */
+  accept(candidate: JsonObject, line: number, fieldNames?: Record<string, string>): boolean {
+    const { startDate: start, endDate: end } = candidate;
+    if (typeof start === "string" && typeof end === "string" && start > end) {
+      // Dates that run backwards are one bad date too: keep the record undated, the range as written.
+      const field = fieldNames?.endDate ?? "endDate";
+      const where = typeof candidate.reference === "string" ? `${candidate.reference}: ` : "";
+      this.warn(
+        line,
+        field,
+        `${where}${field} ${end} is before ${fieldNames?.startDate ?? "startDate"} ${start}; kept the record undated`,
+      );
+      candidate.coveringDates ??= `${start}/${end}`;
+      candidate.startDate = candidate.endDate = null;
+    }
+    const result = RecordSchema.safeParse(candidate);
+    if (result.success) {
+      this.out.records.push({ record: result.data, line });
+      return true;
+    }
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? "record");
+    const field = fieldNames?.[key] ?? key;
+    const where = typeof candidate.reference === "string" && candidate.reference ? ` ${candidate.reference}:` : "";
+    this.out.rejects.push({
+      file: this.file,
+      line,
       field,
-      reason: `${at.module}:${where} ${field} ${describeValue(candidate[key])}: ${issue.message}`,
-    },
-  };
+      reason: `${this.module}:${where} ${field} ${describeValue(candidate[key])}: ${issue.message}`,
+    });
+    return false;
+  }
 }
 
 /** The id a record must carry for its reference (re-exported so parsers need one import). */
@@ -361,7 +489,9 @@ export const idOf = referenceToId;
  * digits). Null when even that does not make one.
  */
 export function itemKeyFrom(raw: unknown, tag: string): string | null {
-  const s = cleanText(raw).toLowerCase().replace(/[^a-z0-9]/g, "");
+  const s = cleanText(raw)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
   if (!s) return null;
   if (ITEM_KEY.test(s)) return s;
   return ITEM_KEY.test(tag + s) ? tag + s : null;
