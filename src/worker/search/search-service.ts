@@ -11,6 +11,7 @@ import { variantKey } from "../../shared/text/variants";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
+import type { Manifest } from "../../shared/manifest";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchLexicon, searchMeta } from "./search-index";
 import {
@@ -25,6 +26,8 @@ export interface SearchRequest {
   limit: number;
   offset: number;
   series: string[];
+  /** Archives (a record's `heldBy`): keeps the series they hold. */
+  heldBy?: string[];
   from?: number;
   to?: number;
   match: MatchMode;
@@ -61,7 +64,7 @@ export interface SearchResponse {
   };
   total: number;
   hits: SearchHit[];
-  facets: { series: Record<string, number>; decade: Record<string, number> };
+  facets: { series: Record<string, number>; decade: Record<string, number>; heldBy: Record<string, number> };
   /** Present when some search shards did not answer: the results are those of the others. */
   partial?: true;
   failedShards?: number[];
@@ -70,6 +73,7 @@ export interface SearchResponse {
 
 export class SearchService {
   private readonly lexicon: SearchLexicon;
+  private archives: { manifest: Manifest; map: Map<string, string> } | null = null;
 
   constructor(private readonly records: RecordStore, private readonly assets: AssetStore, private readonly shards: ShardRunner) {
     this.lexicon = new SearchLexicon(assets);
@@ -89,16 +93,20 @@ export class SearchService {
       for (const id of ids) referenceIds.push({ id, ref });
     }
     const wanted = new Set([...req.series, ...q.series].map(referenceToId));
+    const archiveOf = await this.archiveOfSeries();
+    let series = wanted.size ? meta.seriesNames.filter((s) => wanted.has(referenceToId(s))) : meta.seriesNames;
+    if (req.heldBy?.length) series = series.filter((s) => req.heldBy!.includes(archiveOf.get(s) ?? ""));
+    const filtered = wanted.size > 0 || !!req.heldBy?.length;
     const plan: QueryPlan = {
       units, referenceIds, exclude: q.exclude, phrases: q.phrases,
-      series: meta.seriesNames.filter((s) => wanted.has(referenceToId(s))),
+      series: filtered ? series : [],
       ...(req.from !== undefined ? { from: req.from } : {}),
       ...(req.to !== undefined ? { to: req.to } : {}),
       dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: "filter" } : null,
       explain: req.explain, keep: req.offset + req.limit, docs: meta.docs,
     };
-    // Named series that do not exist must not widen the search to everything.
-    if (wanted.size && !plan.series.length) plan.series = ["\u0000none"];
+    // Named series or archives that do not exist must not widen the search to everything.
+    if (filtered && !plan.series.length) plan.series = ["\u0000none"];
 
     let { results, failed } = await this.fanOut(plan);
     let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: "filter" } : null;
@@ -132,10 +140,19 @@ export class SearchService {
       },
       total: sum(results, (r) => r.total),
       hits,
-      facets: mergeFacets(results),
+      facets: mergeFacets(results, archiveOf),
       ...(failed.length ? { partial: true as const, failedShards: failed } : {}),
       tookMs: Math.round((performance.now() - t0) * 100) / 100,
     };
+  }
+
+  /** Series name -> holding archive, from the record manifest (series entries of older builds have none). */
+  private async archiveOfSeries(): Promise<Map<string, string>> {
+    const m = await this.records.manifest();
+    if (this.archives?.manifest !== m) {
+      this.archives = { manifest: m, map: new Map(m.series.flatMap((s) => (s.heldBy ? [[s.name, s.heldBy] as const] : []))) };
+    }
+    return this.archives.map;
   }
 
   /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */
@@ -156,11 +173,17 @@ function sum<T>(xs: T[], f: (x: T) => number): number {
   return xs.reduce((a, x) => a + f(x), 0);
 }
 
-function mergeFacets(results: ShardResult[]): SearchResponse["facets"] {
-  const out: SearchResponse["facets"] = { series: {}, decade: {} };
+/** Merges shard facets; `heldBy` counts come from series counts, since each series is held by one archive. */
+function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): SearchResponse["facets"] {
+  // Keys are series names and archive names from the data: null-prototype objects, so "constructor" is just a key.
+  const out: SearchResponse["facets"] = { series: Object.create(null), decade: Object.create(null), heldBy: Object.create(null) };
   for (const r of results) {
     for (const [k, v] of Object.entries(r.facets.series)) out.series[k] = (out.series[k] ?? 0) + v;
     for (const [k, v] of Object.entries(r.facets.decade)) out.decade[k] = (out.decade[k] ?? 0) + v;
+  }
+  for (const [k, v] of Object.entries(out.series)) {
+    const archive = archiveOf.get(k);
+    if (archive) out.heldBy[archive] = (out.heldBy[archive] ?? 0) + v;
   }
   return out;
 }
