@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { buildCatalogue } from "../src/build/build-catalogue";
 import { buildWidget } from "./build-widget-hook";
 import { writeAssetHeaders } from "./write-asset-headers";
+import { terminalProgress } from "../src/build/build-progress";
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +27,7 @@ try {
     searchShards: values.shards ? Number(values.shards) : undefined,
     recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
+    progress: values.quiet ? undefined : terminalProgress(process.stderr),
   });
   await buildWidget(values.out!);
   writeAssetHeaders(values.out!);

@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { CatalogueRecord } from "../shared/record";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
+import type { BuildProgress } from "./build-progress";
 import { ingestText, mergeDuplicates, type DistinctItemsReport, type IngestReject, type MergeReport } from "./ingest/index";
 import { AssetWriter } from "./content-hash";
 import { layoutRecords, sealManifest, writeRecordStore } from "./catalogue-assets";
@@ -27,6 +28,8 @@ export interface BuildOptions {
    */
   thesaurusPath?: string;
   log?: (line: string) => void;
+  /** Called as each phase starts and ends (see build-progress.ts). */
+  progress?: BuildProgress;
 }
 
 export interface BuildResult {
@@ -152,20 +155,29 @@ export function readCatalogue(dataDirs: string[]) {
 export function buildCatalogue(options: BuildOptions): BuildResult {
   const t0 = performance.now();
   const log = options.log ?? (() => {});
+  const step = options.progress ?? (() => {});
+  step({ phase: "reading data", state: "start" });
   const read = readCatalogue(options.dataDirs);
   const { records, rejects, merges, distinct, skipped } = read;
   const thesaurusPath = options.thesaurusPath ?? read.thesaurusPath ?? (existsSync(DEFAULT_THESAURUS) ? DEFAULT_THESAURUS : null);
   const thesaurus = thesaurusPath ? JSON.parse(readFileSync(thesaurusPath, "utf8")) : null;
   if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
+  step({ phase: "reading data", state: "done", count: records.length, unit: "records" });
   log(`read ${records.length} records in ${Math.round(performance.now() - t0)} ms`);
 
   const out = new AssetWriter();
   const layout = layoutRecords(records, { dataDirs: options.dataDirs, recordShards: options.recordShards });
+  step({ phase: "search index", state: "start" });
   const search = buildSearchAssets(layout, out, { thesaurus, ...(options.searchShards ? { shards: options.searchShards } : {}) });
+  step({ phase: "search index", state: "done", count: search.manifest.shards.length, unit: "shard(s)" });
+  step({ phase: "record store", state: "start" });
   const partial = writeRecordStore(layout, search.related, out, { dataDirs: options.dataDirs.map((d) => resolve(d)) });
   const manifest = sealManifest({ ...partial, search: search.manifest }, out);
+  step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
 
+  step({ phase: "writing files", state: "start" });
   const changed = writeChangedFiles(resolve(options.outDir), out.files);
+  step({ phase: "writing files", state: "done", count: changed.written, unit: "written" });
   return { manifest, rejects, merges, distinct, skipped, bytes: out.totalBytes(), files: out.files.size, changed, ms: performance.now() - t0 };
 }
 

@@ -104,9 +104,18 @@ export async function startBrowser(): Promise<RunningBrowser> {
 export const DESKTOP = { width: 1280, height: 900 };
 export const MOBILE = { width: 390, height: 844 };
 
-export async function newContext(browser: Browser, opts: { javaScriptEnabled?: boolean; mobile?: boolean } = {}): Promise<BrowserContext> {
+export interface ContextOptions {
+  javaScriptEnabled?: boolean;
+  mobile?: boolean;
+  /** prefers-color-scheme the page sees (default light). */
+  colorScheme?: "light" | "dark";
+  viewport?: { width: number; height: number };
+}
+
+export async function newContext(browser: Browser, opts: ContextOptions = {}): Promise<BrowserContext> {
   const ctx = await browser.newContext({
-    viewport: opts.mobile ? MOBILE : DESKTOP,
+    viewport: opts.viewport ?? (opts.mobile ? MOBILE : DESKTOP),
+    colorScheme: opts.colorScheme ?? "light",
     deviceScaleFactor: 1,
     isMobile: !!opts.mobile,
     hasTouch: !!opts.mobile,
