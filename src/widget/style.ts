@@ -34,6 +34,7 @@ button:disabled{opacity:.55;cursor:default}
 .ok{font-size:.8em;opacity:.9}
 .tb{display:flex;align-items:center;flex-wrap:wrap;gap:.25rem .75rem;margin:.4rem 0}
 .st{margin:0;color:var(--m);min-height:1.4em;flex:1 1 12rem}
+.st:empty{min-height:0}
 .st[part~=error]{color:var(--er);font-weight:600}
 .so{display:inline-flex;align-items:center;gap:.35rem}
 .so[hidden]{display:none}

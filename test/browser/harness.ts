@@ -32,16 +32,16 @@ async function withTimeout<T>(what: string, ms: number, p: Promise<T>): Promise<
 export interface RunningWorker { url: string; stop: () => Promise<void> }
 
 /** The Worker from wrangler.toml, served locally with the browser-test assets. */
-export async function startWorker(): Promise<RunningWorker> {
-  if (!existsSync(join(BROWSER_ASSETS_DIR, "manifest.json")) || !existsSync(join(BROWSER_ASSETS_DIR, "widget.js"))) {
-    throw new Error(`${BROWSER_ASSETS_DIR} is not built; run the browser tests through vitest.browser.config.ts, whose global setup builds it`);
+export async function startWorker(assetsDir = BROWSER_ASSETS_DIR): Promise<RunningWorker> {
+  if (!existsSync(join(assetsDir, "manifest.json")) || !existsSync(join(assetsDir, "widget.js"))) {
+    throw new Error(`${assetsDir} is not built; run the browser tests through vitest.browser.config.ts, whose global setup builds it`);
   }
   process.env.WRANGLER_SEND_METRICS = "false";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
   const { unstable_startWorker } = await import("wrangler");
   const worker = await unstable_startWorker({
     config: "wrangler.toml",
-    assets: BROWSER_ASSETS_DIR,
+    assets: assetsDir,
     sendMetrics: false,
     dev: {
       server: { hostname: "127.0.0.1", port: 0 },
