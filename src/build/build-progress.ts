@@ -10,15 +10,26 @@
  */
 
 /** What buildCatalogue reports: a phase starting, or ending with what it counted. */
-export interface BuildPhaseEvent { phase: string; state: "start" | "done"; count?: number; unit?: string }
+export interface BuildPhaseEvent {
+  phase: string;
+  state: "start" | "done";
+  count?: number;
+  unit?: string;
+}
 export type BuildProgress = (event: BuildPhaseEvent) => void;
 
-interface ProgressStream { isTTY?: boolean; write(chunk: string): unknown }
+interface ProgressStream {
+  isTTY?: boolean;
+  write(chunk: string): unknown;
+}
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** A progress callback drawing to `stream`, or undefined when the stream is not a terminal. */
-export function terminalProgress(stream: ProgressStream, now: () => number = () => performance.now()): BuildProgress | undefined {
+export function terminalProgress(
+  stream: ProgressStream,
+  now: () => number = () => performance.now(),
+): BuildProgress | undefined {
   if (!stream.isTTY) return undefined;
   const t0 = now();
   let phaseStart = t0;

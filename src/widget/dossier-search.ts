@@ -499,11 +499,11 @@ export class DossierSearch extends HTMLElement {
       add(r, box, el("label", { for: id }, `${name} (${count.toLocaleString("en-GB")})`));
       return r;
     };
-    values.slice(0, FACET_TOP).forEach((v, i) => add(fs, row(v, i)));
+    for (const [i, v] of values.slice(0, FACET_TOP).entries()) add(fs, row(v, i));
     if (values.length > FACET_TOP) {
       const more = el("details", { class: "more" });
       add(more, el("summary", {}, `${values.length - FACET_TOP} more`));
-      values.slice(FACET_TOP).forEach((v, i) => add(more, row(v, i + FACET_TOP)));
+      for (const [i, v] of values.slice(FACET_TOP).entries()) add(more, row(v, i + FACET_TOP));
       add(fs, more);
     }
     add(this.filters, fs);

@@ -19,7 +19,9 @@ const worker = await startWorker(assetsDir);
 const chrome = await startBrowser();
 try {
   mkdirSync("docs", { recursive: true });
-  const probe = await (await fetch(`${worker.url}/api/search?q=${encodeURIComponent(SEARCH)}&limit=1`)).json() as { hits: Array<{ id: string }> };
+  const probe = (await (await fetch(`${worker.url}/api/search?q=${encodeURIComponent(SEARCH)}&limit=1`)).json()) as {
+    hits: Array<{ id: string }>;
+  };
   const record = probe.hits[0]!.id;
   const shots: Array<[string, string]> = [
     ["home", "/"],

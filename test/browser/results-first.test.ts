@@ -5,7 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { newContext, startBrowser, startWorker, type ContextOptions, type RunningBrowser, type RunningWorker } from "./harness";
+import {
+  newContext,
+  startBrowser,
+  startWorker,
+  type ContextOptions,
+  type RunningBrowser,
+  type RunningWorker,
+} from "./harness";
 import { axeViolations, formatViolations } from "./axe";
 
 let worker: RunningWorker;
@@ -36,8 +43,13 @@ async function withPage<T>(opts: ContextOptions, fn: (page: Page) => Promise<T>)
 }
 
 /** The first result's box, in the component's shadow root once it answered, else in the server's markup. */
-async function firstResultBottom(page: Page, scripted: boolean): Promise<{ bottom: number; height: number; top: number }> {
-  const first = scripted ? page.locator("dossier-search [part=result]").first() : page.locator("main ol.hits > li").first();
+async function firstResultBottom(
+  page: Page,
+  scripted: boolean,
+): Promise<{ bottom: number; height: number; top: number }> {
+  const first = scripted
+    ? page.locator("dossier-search [part=result]").first()
+    : page.locator("main ol.hits > li").first();
   const box = (await first.boundingBox())!;
   const height = await page.evaluate(() => innerHeight);
   return { top: box.y, bottom: box.y + box.height, height };
@@ -53,10 +65,14 @@ describe("results first", () => {
         await withPage({ viewport: size.viewport, mobile: size.mobile, javaScriptEnabled: scripted }, async (page) => {
           for (const q of QUERIES) {
             await page.goto(`${worker.url}/?q=${encodeURIComponent(q)}`);
-            if (scripted) await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
+            if (scripted)
+              await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
             const { top, bottom, height } = await firstResultBottom(page, scripted);
             expect(top, `${q} (${scripted ? "js" : "no js"})`).toBeGreaterThan(0);
-            expect(bottom, `${q} (${scripted ? "js" : "no js"}): first result ends at ${bottom}px of ${height}px`).toBeLessThanOrEqual(height);
+            expect(
+              bottom,
+              `${q} (${scripted ? "js" : "no js"}): first result ends at ${bottom}px of ${height}px`,
+            ).toBeLessThanOrEqual(height);
           }
         });
       }
@@ -80,7 +96,9 @@ describe("results first", () => {
       expect(await summary.isVisible()).toBe(true);
       const box = page.locator("dossier-search [part=filters] input[type=checkbox]").first();
       expect(await box.isVisible()).toBe(false);
-      expect((await summary.boundingBox())!.y).toBeLessThan((await page.locator("dossier-search [part=result]").first().boundingBox())!.y);
+      expect((await summary.boundingBox())!.y).toBeLessThan(
+        (await page.locator("dossier-search [part=result]").first().boundingBox())!.y,
+      );
       await summary.click();
       expect(await box.isVisible()).toBe(true);
     });
@@ -104,9 +122,17 @@ describe("no flash of empty results", () => {
           const t0 = performance.now();
           const tick = () => {
             const host = document.querySelector("dossier-search");
-            const light = [...document.querySelectorAll("dossier-search ol.hits > li")].filter((e) => e.checkVisibility());
-            const shadow = [...(host?.shadowRoot?.querySelectorAll("[part=result]") ?? [])].filter((e) => e.checkVisibility());
-            w.samples.push({ t: performance.now() - t0, visible: light.length + shadow.length, busy: host?.getAttribute("aria-busy") === "true" });
+            const light = [...document.querySelectorAll("dossier-search ol.hits > li")].filter((e) =>
+              e.checkVisibility(),
+            );
+            const shadow = [...(host?.shadowRoot?.querySelectorAll("[part=result]") ?? [])].filter((e) =>
+              e.checkVisibility(),
+            );
+            w.samples.push({
+              t: performance.now() - t0,
+              visible: light.length + shadow.length,
+              busy: host?.getAttribute("aria-busy") === "true",
+            });
             if (performance.now() - t0 < 5000) requestAnimationFrame(tick);
           };
           requestAnimationFrame(tick);
@@ -117,12 +143,16 @@ describe("no flash of empty results", () => {
         await expect.poll(() => page.locator("dossier-search").getAttribute("aria-busy")).toBe("true");
         expect(await page.locator("dossier-search ol.hits > li").first().isVisible()).toBe(true);
         expect(await page.locator("dossier-search .spin").isVisible()).toBe(true);
-        await expect.poll(() => page.locator("dossier-search [part=result]").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+        await expect
+          .poll(() => page.locator("dossier-search [part=result]").count(), { timeout: 10_000 })
+          .toBeGreaterThan(0);
         expect(await page.locator("dossier-search").getAttribute("aria-busy")).toBeNull();
         expect(await page.locator("dossier-search ol.hits > li").first().isVisible()).toBe(false);
         expect(delayed).toBeGreaterThan(0);
         await page.waitForTimeout(300);
-        const samples = await page.evaluate(() => (window as unknown as { samples: Array<{ t: number; visible: number; busy: boolean }> }).samples);
+        const samples = await page.evaluate(
+          () => (window as unknown as { samples: Array<{ t: number; visible: number; busy: boolean }> }).samples,
+        );
         const firstShown = samples.findIndex((s) => s.visible > 0);
         expect(firstShown).toBeGreaterThanOrEqual(0);
         const gaps = samples.slice(firstShown).filter((s) => s.visible === 0);
@@ -145,7 +175,9 @@ describe("no flash of empty results", () => {
       await input.press("Enter");
       await expect.poll(() => page.locator("dossier-search").getAttribute("aria-busy")).toBe("true");
       expect(await page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
-      await expect.poll(() => page.locator("dossier-search p[part~=status]").textContent(), { timeout: 10_000 }).toMatch(/for “Philby”/);
+      await expect
+        .poll(() => page.locator("dossier-search p[part~=status]").textContent(), { timeout: 10_000 })
+        .toMatch(/for “Philby”/);
     });
   });
 });
@@ -155,19 +187,25 @@ describe("facets and sort", () => {
     await withPage({ javaScriptEnabled: false }, async (page) => {
       await page.goto(`${worker.url}/?q=Soviet`);
       const series = page.locator(".filters section", { hasText: "Series" });
-      const counts = (await series.locator(":scope > ul .n").allTextContents()).map((t) => Number(t.replace(/\D/g, "")));
+      const counts = (await series.locator(":scope > ul .n").allTextContents()).map((t) =>
+        Number(t.replace(/\D/g, "")),
+      );
       expect(counts.length).toBeLessThanOrEqual(5);
       expect([...counts].sort((a, b) => b - a)).toEqual(counts);
       const held = page.locator(".filters section", { hasText: "Held by" }).locator("a").first();
       const archive = (await held.textContent())!.trim();
       await held.click();
       await page.waitForURL((u) => u.searchParams.get("heldBy") === archive);
-      expect(await page.locator(".filters section", { hasText: "Held by" }).locator("a[aria-current=true]").count()).toBe(1);
+      expect(
+        await page.locator(".filters section", { hasText: "Held by" }).locator("a[aria-current=true]").count(),
+      ).toBe(1);
     });
-    const api = await (await fetch(`${worker.url}/api/search?q=Soviet&heldBy=${encodeURIComponent("The National Archives, Kew")}`)).json() as { total: number; facets: { heldBy: Record<string, number> } };
+    const api = (await (
+      await fetch(`${worker.url}/api/search?q=Soviet&heldBy=${encodeURIComponent("The National Archives, Kew")}`)
+    ).json()) as { total: number; facets: { heldBy: Record<string, number> } };
     expect(api.total).toBeGreaterThan(0);
     expect(api.facets.heldBy).toEqual({ "The National Archives, Kew": api.total });
-    const none = await (await fetch(`${worker.url}/api/search?q=Soviet&heldBy=Nowhere`)).json() as { total: number };
+    const none = (await (await fetch(`${worker.url}/api/search?q=Soviet&heldBy=Nowhere`)).json()) as { total: number };
     expect(none.total).toBe(0);
   });
 
@@ -181,7 +219,9 @@ describe("facets and sort", () => {
     });
     await withPage({}, async (page) => {
       const asked: string[] = [];
-      page.on("request", (r) => { if (r.url().includes("/api/search?")) asked.push(r.url()); });
+      page.on("request", (r) => {
+        if (r.url().includes("/api/search?")) asked.push(r.url());
+      });
       await page.goto(`${worker.url}/?q=Soviet`);
       await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
       await page.locator("dossier-search [part=sort]").selectOption("-date");
@@ -211,7 +251,9 @@ describe("browsing and record pages", () => {
       await page.waitForURL(/page=2/);
       expect(await page.locator("ol.series-items").getAttribute("start")).toBe("51");
     });
-    const api = await (await fetch(`${worker.url}/api/series/KV%202?limit=2`)).json() as { items: Array<{ title: string; coveringDates: string }> };
+    const api = (await (await fetch(`${worker.url}/api/series/KV%202?limit=2`)).json()) as {
+      items: Array<{ title: string; coveringDates: string }>;
+    };
     expect(api.items[0]).toMatchObject({ title: expect.any(String), coveringDates: expect.any(String) });
     const missing = await fetch(`${worker.url}/series/KV%209`);
     expect(missing.status).toBe(404);
@@ -221,9 +263,13 @@ describe("browsing and record pages", () => {
     await withPage({}, async (page) => {
       await page.goto(`${worker.url}/records/kv-2-2681`);
       const out = page.getByRole("link", { name: "Find in Discovery" });
-      expect(await out.getAttribute("href")).toBe("https://discovery.nationalarchives.gov.uk/results/r?_q=KV%202%2F2681");
+      expect(await out.getAttribute("href")).toBe(
+        "https://discovery.nationalarchives.gov.uk/results/r?_q=KV%202%2F2681",
+      );
       expect(await page.locator("dl").textContent()).toMatch(/Released\s*September 2007 \(Soviet defectors\)/);
-      expect(await page.locator("#cite-text").textContent()).toBe("The National Archives, Kew, KV 2/2681, “Leon HELFLAND” (1929-1955)");
+      expect(await page.locator("#cite-text").textContent()).toBe(
+        "The National Archives, Kew, KV 2/2681, “Leon HELFLAND” (1929-1955)",
+      );
       expect(await page.getByRole("button", { name: "Copy citation" }).isVisible()).toBe(true);
     });
   });
@@ -248,15 +294,19 @@ describe("polish", () => {
       await page.goto(`${worker.url}/`);
       await page.waitForFunction(() => !!customElements.get("dossier-search"));
       await page.keyboard.press("/");
-      await expect.poll(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute("role"))).toBe("combobox");
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute("role")))
+        .toBe("combobox");
     });
     const icon = await fetch(`${worker.url}/favicon.svg`);
     expect(icon.headers.get("content-type")).toBe("image/svg+xml");
     const xml = await (await fetch(`${worker.url}/opensearch.xml`)).text();
-    expect(xml).toContain(`type="application/x-suggestions+json" method="get" template="${worker.url}/opensearch/suggest?q={searchTerms}"`);
+    expect(xml).toContain(
+      `type="application/x-suggestions+json" method="get" template="${worker.url}/opensearch/suggest?q={searchTerms}"`,
+    );
     const sugg = await fetch(`${worker.url}/opensearch/suggest?q=besed`);
     expect(sugg.headers.get("content-type")).toMatch(/^application\/x-suggestions\+json/);
-    const [q, list] = await sugg.json() as [string, string[]];
+    const [q, list] = (await sugg.json()) as [string, string[]];
     expect(q).toBe("besed");
     expect(list.some((s) => /besedovsk/i.test(s))).toBe(true);
   });
@@ -273,20 +323,32 @@ describe("polish", () => {
 });
 
 describe("accessibility in light and dark", () => {
-  const PAGES = ["/", "/?q=Soviet%20defectors", "/?q=Soviet&series=KV%202&from=1930&to=1959", "/records/kv-2-2681", "/series/kv-2", "/series", "/records/kv-2-9999", "/docs"];
+  const PAGES = [
+    "/",
+    "/?q=Soviet%20defectors",
+    "/?q=Soviet&series=KV%202&from=1930&to=1959",
+    "/records/kv-2-2681",
+    "/series/kv-2",
+    "/series",
+    "/records/kv-2-9999",
+    "/docs",
+  ];
   for (const colorScheme of ["light", "dark"] as const) {
     for (const size of SIZES) {
       it(`has no serious or critical axe violations at ${size.name} in ${colorScheme} mode`, async () => {
         await withPage({ viewport: size.viewport, mobile: size.mobile, colorScheme }, async (page) => {
           for (const path of PAGES) {
             await page.goto(`${worker.url}${path}`);
-            if (path.includes("q=")) await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
+            if (path.includes("q="))
+              await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
             const violations = await axeViolations(page);
             expect(violations, `${path}\n${formatViolations(violations)}`).toEqual([]);
           }
           if (colorScheme === "dark") {
             await page.goto(`${worker.url}/records/kv-2-2681`);
-            expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe("rgb(18, 20, 23)");
+            expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
+              "rgb(18, 20, 23)",
+            );
           }
         });
       });

@@ -3,7 +3,14 @@ import { terminalProgress } from "../../src/build/build-progress";
 
 describe("build progress", () => {
   it("stays silent when the output is not a terminal", () => {
-    expect(terminalProgress({ isTTY: false, write: () => { throw new Error("wrote to a pipe"); } })).toBeUndefined();
+    expect(
+      terminalProgress({
+        isTTY: false,
+        write: () => {
+          throw new Error("wrote to a pipe");
+        },
+      }),
+    ).toBeUndefined();
   });
 
   it("draws a line per phase on a terminal, redrawn while running and kept with its count and elapsed time", () => {

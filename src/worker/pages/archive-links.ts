@@ -9,14 +9,23 @@ import type { CatalogueRecord } from "../../shared/record";
 
 const DISCOVERY_DETAILS = "https://discovery.nationalarchives.gov.uk/details/r/";
 const DISCOVERY_SEARCH = "https://discovery.nationalarchives.gov.uk/results/r?_q=";
-const RECORDSEARCH_ITEM = "https://recordsearch.naa.gov.au/SearchNRetrieve/Interface/DetailsReports/ItemDetail.aspx?Barcode=";
+const RECORDSEARCH_ITEM =
+  "https://recordsearch.naa.gov.au/SearchNRetrieve/Interface/DetailsReports/ItemDetail.aspx?Barcode=";
 
-export interface ArchiveLink { label: string; href: string }
-export interface Fact { label: string; value: string }
+export interface ArchiveLink {
+  label: string;
+  href: string;
+}
+export interface Fact {
+  label: string;
+  value: string;
+}
 
 type Loose = CatalogueRecord & Record<string, unknown>;
-const str = (r: Loose, k: string): string | null => (typeof r[k] === "string" && (r[k] as string).trim() ? (r[k] as string).trim() : null);
-const num = (r: Loose, k: string): number | null => (typeof r[k] === "number" && Number.isFinite(r[k]) ? (r[k] as number) : null);
+const str = (r: Loose, k: string): string | null =>
+  typeof r[k] === "string" && (r[k] as string).trim() ? (r[k] as string).trim() : null;
+const num = (r: Loose, k: string): number | null =>
+  typeof r[k] === "number" && Number.isFinite(r[k]) ? (r[k] as number) : null;
 const bool = (r: Loose, k: string): boolean | null => (typeof r[k] === "boolean" ? (r[k] as boolean) : null);
 
 type Archive = "tna" | "naa" | "nara" | "other";
@@ -36,12 +45,16 @@ export function archiveLinks(record: CatalogueRecord): ArchiveLink[] {
   const archive = archiveOf(r);
   const barcode = str(r, "barcode");
   const discoveryId = str(r, "discoveryId");
-  if (archive === "naa" && barcode && /^\d+$/.test(barcode)) links.push({ label: "View in RecordSearch", href: RECORDSEARCH_ITEM + barcode });
-  if (archive === "nara" && r.source.url && /\.pdf$/i.test(r.source.url)) links.push({ label: "NARA PDF", href: r.source.url });
+  if (archive === "naa" && barcode && /^\d+$/.test(barcode))
+    links.push({ label: "View in RecordSearch", href: RECORDSEARCH_ITEM + barcode });
+  if (archive === "nara" && r.source.url && /\.pdf$/i.test(r.source.url))
+    links.push({ label: "NARA PDF", href: r.source.url });
   if (archive === "tna") {
-    links.push(discoveryId
-      ? { label: "View in Discovery", href: DISCOVERY_DETAILS + encodeURIComponent(discoveryId) }
-      : { label: "Find in Discovery", href: DISCOVERY_SEARCH + encodeURIComponent(r.reference) });
+    links.push(
+      discoveryId
+        ? { label: "View in Discovery", href: DISCOVERY_DETAILS + encodeURIComponent(discoveryId) }
+        : { label: "Find in Discovery", href: DISCOVERY_SEARCH + encodeURIComponent(r.reference) },
+    );
   }
   // The source's own page when it is something else (a release note, say).
   if (r.source.url && !links.some((l) => l.href === r.source.url)) {
@@ -55,14 +68,31 @@ export function archiveLinks(record: CatalogueRecord): ArchiveLink[] {
 /** The archive's own citation form: "NAA: A6119, 608", "The National Archives, Kew, KV 2/2681", … */
 export function citation(r: CatalogueRecord): string {
   switch (archiveOf(r)) {
-    case "naa": return `NAA: ${r.reference}`;
-    case "tna": return `The National Archives, Kew, ${r.reference}, “${r.title}”${r.coveringDates ? ` (${r.coveringDates})` : ""}`;
-    case "nara": return `${r.title}, Record Number ${r.reference}, JFK Assassination Records Collection, National Archives and Records Administration`;
-    default: return `${r.heldBy[0] ? `${r.heldBy[0]}, ` : ""}${r.reference}, “${r.title}”`;
+    case "naa":
+      return `NAA: ${r.reference}`;
+    case "tna":
+      return `The National Archives, Kew, ${r.reference}, “${r.title}”${r.coveringDates ? ` (${r.coveringDates})` : ""}`;
+    case "nara":
+      return `${r.title}, Record Number ${r.reference}, JFK Assassination Records Collection, National Archives and Records Administration`;
+    default:
+      return `${r.heldBy[0] ? `${r.heldBy[0]}, ` : ""}${r.reference}, “${r.title}”`;
   }
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 /** `2023-08-24` → `24 August 2023`; anything else unchanged. */
 export function longDate(iso: string): string {
@@ -72,25 +102,48 @@ export function longDate(iso: string): string {
   return ym ? `${MONTHS[Number(ym[2]) - 1]} ${ym[1]}` : iso;
 }
 
-const CLOSURE: Record<string, string> = { O: "Open", C: "Closed", R: "Retained by the department", D: "Closed (description withheld)" };
+const CLOSURE: Record<string, string> = {
+  O: "Open",
+  C: "Closed",
+  R: "Retained by the department",
+  D: "Closed (description withheld)",
+};
 
 /** Access and release facts the record carries, in reading order. */
 export function accessFacts(record: CatalogueRecord): Fact[] {
   const r = record as Loose;
   const facts: Fact[] = [];
-  const add = (label: string, value: string | null) => { if (value) facts.push({ label, value }); };
-  const access = str(r, "accessStatus") ?? (str(r, "closureStatus") ? CLOSURE[str(r, "closureStatus")!] ?? str(r, "closureStatus") : null);
+  const add = (label: string, value: string | null) => {
+    if (value) facts.push({ label, value });
+  };
+  const access =
+    str(r, "accessStatus") ??
+    (str(r, "closureStatus") ? (CLOSURE[str(r, "closureStatus")!] ?? str(r, "closureStatus")) : null);
   add("Access", access);
   const digitisedPages = num(r, "digitisedPages");
   const digitised = bool(r, "digitised");
-  add("Digitised", digitisedPages ? `Yes, ${digitisedPages.toLocaleString("en-GB")} ${digitisedPages === 1 ? "page" : "pages"}` : digitised === true ? "Yes" : digitised === false ? "No" : null);
+  add(
+    "Digitised",
+    digitisedPages
+      ? `Yes, ${digitisedPages.toLocaleString("en-GB")} ${digitisedPages === 1 ? "page" : "pages"}`
+      : digitised === true
+        ? "Yes"
+        : digitised === false
+          ? "No"
+          : null,
+  );
   add("Location", str(r, "location"));
   add("Document type", str(r, "documentType"));
   add("Originator", str(r, "originator"));
   add("File number", str(r, "fileNumber"));
   const pages = num(r, "pages");
   const released = num(r, "pagesReleased");
-  add("Pages", pages !== null ? `${pages.toLocaleString("en-GB")}${released !== null && released !== pages ? ` (${released.toLocaleString("en-GB")} in the released PDF)` : ""}` : null);
+  add(
+    "Pages",
+    pages !== null
+      ? `${pages.toLocaleString("en-GB")}${released !== null && released !== pages ? ` (${released.toLocaleString("en-GB")} in the released PDF)` : ""}`
+      : null,
+  );
   const releaseDate = str(r, "releaseDate");
   add("Released by NARA", releaseDate ? longDate(releaseDate) : null);
   add("Formerly withheld", str(r, "formerlyWithheld"));

@@ -13,9 +13,12 @@ import { count } from "./search-view";
 export const SERIES_PAGE_ITEMS = 50;
 
 export function seriesIndexPage(m: Manifest, canonical: string): Html {
-  return layout({ title: "Browse series – Dossier", canonical, headerSearch: true }, html`<h1>Browse by archive and series</h1>
+  return layout(
+    { title: "Browse series – Dossier", canonical, headerSearch: true },
+    html`<h1>Browse by archive and series</h1>
 <p>${count(m.records)} records in ${count(m.series.length)} series.</p>
-${browseList(m, 50)}`);
+${browseList(m, 50)}`,
+  );
 }
 
 export function seriesPage(s: SeriesListing, key: string, canonical: string): Html {
@@ -24,13 +27,20 @@ export function seriesPage(s: SeriesListing, key: string, canonical: string): Ht
   const href = (p: number) => `${seriesHref({ key })}${p > 1 ? `?page=${p}` : ""}`;
   const first = s.offset + 1;
   const last = s.offset + s.items.length;
-  return layout({ title: `${s.series}${page > 1 ? `, page ${page}` : ""} – Dossier`, canonical, headerSearch: true }, html`<h1>Series ${s.series}</h1>
+  return layout(
+    { title: `${s.series}${page > 1 ? `, page ${page}` : ""} – Dossier`, canonical, headerSearch: true },
+    html`<h1>Series ${s.series}</h1>
 <p class="meta">${s.heldBy ? html`${s.heldBy} · ` : ""}${count(s.total)} ${s.total === 1 ? "item" : "items"} in catalogue order${s.total > s.items.length ? `, showing ${count(first)}–${count(last)}` : ""}
 · <a href="/?q=${encodeURIComponent(s.series)}&amp;series=${encodeURIComponent(s.series)}">Search within this series</a></p>
 <ol class="series-items" start="${first}">${s.items.map((it) => html`<li><a href="/records/${it.id}"><span class="ref">${it.reference}</span>${it.title ? html` ${it.title}` : ""}</a>${it.coveringDates ? html` <span class="dates">${it.coveringDates}</span>` : ""}</li>`)}</ol>
-${pages > 1 ? html`<nav class="pager" aria-label="Series pages">
+${
+  pages > 1
+    ? html`<nav class="pager" aria-label="Series pages">
 ${page > 1 ? html`<a href="${href(page - 1)}" rel="prev">Previous</a>` : ""}
 <span>Page ${page} of ${pages}</span>
 ${page < pages ? html`<a href="${href(page + 1)}" rel="next">Next</a>` : ""}
-</nav>` : ""}`);
+</nav>`
+    : ""
+}`,
+  );
 }
