@@ -94,5 +94,5 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em}
 p code,td code,li code{background:var(--bg);border:1px solid var(--rule);border-radius:4px;padding:0 .25em}
 pre{background:var(--card);border:1px solid var(--rule);padding:.75rem;overflow:auto;max-width:100%}
 pre.snippet{white-space:pre-wrap;overflow-wrap:anywhere}
-@media (max-width:40rem){main{padding:.75rem}h1{font-size:1.35rem}.record dl{grid-template-columns:1fr}.record dt{margin-top:.3rem}}
+@media (max-width:40rem){header.site .hs{order:3;flex-basis:100%;max-width:none}main{padding:.75rem}h1{font-size:1.35rem}.record dl{grid-template-columns:1fr}.record dt{margin-top:.3rem}}
 `;
