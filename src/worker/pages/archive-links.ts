@@ -30,6 +30,8 @@ const bool = (r: Loose, k: string): boolean | null => (typeof r[k] === "boolean"
 
 type Archive = "tna" | "naa" | "nara" | "other";
 
+const JFK_HOLDER = "National Archives and Records Administration";
+
 export function archiveOf(r: CatalogueRecord): Archive {
   const held = r.heldBy.join(" ").toLowerCase();
   if (r.source.name === "naa-recordsearch" || held.includes("national archives of australia")) return "naa";
@@ -67,13 +69,14 @@ export function archiveLinks(record: CatalogueRecord): ArchiveLink[] {
 
 /** The archive's own citation form: "NAA: A6119, 608", "The National Archives, Kew, KV 2/2681", … */
 export function citation(r: CatalogueRecord): string {
+  const dates = r.coveringDates ? ` (${r.coveringDates})` : "";
   switch (archiveOf(r)) {
     case "naa":
       return `NAA: ${r.reference}`;
     case "tna":
-      return `The National Archives, Kew, ${r.reference}, “${r.title}”${r.coveringDates ? ` (${r.coveringDates})` : ""}`;
+      return `The National Archives, Kew, ${r.reference}, “${r.title}”${dates}`;
     case "nara":
-      return `${r.title}, Record Number ${r.reference}, JFK Assassination Records Collection, National Archives and Records Administration`;
+      return `${r.title}, Record Number ${r.reference}, JFK Assassination Records Collection, ${JFK_HOLDER}`;
     default:
       return `${r.heldBy[0] ? `${r.heldBy[0]}, ` : ""}${r.reference}, “${r.title}”`;
   }
@@ -138,12 +141,9 @@ export function accessFacts(record: CatalogueRecord): Fact[] {
   add("File number", str(r, "fileNumber"));
   const pages = num(r, "pages");
   const released = num(r, "pagesReleased");
-  add(
-    "Pages",
-    pages !== null
-      ? `${pages.toLocaleString("en-GB")}${released !== null && released !== pages ? ` (${released.toLocaleString("en-GB")} in the released PDF)` : ""}`
-      : null,
-  );
+  const inPdf =
+    released !== null && released !== pages ? ` (${released.toLocaleString("en-GB")} in the released PDF)` : "";
+  add("Pages", pages !== null ? `${pages.toLocaleString("en-GB")}${inPdf}` : null);
   const releaseDate = str(r, "releaseDate");
   add("Released by NARA", releaseDate ? longDate(releaseDate) : null);
   add("Formerly withheld", str(r, "formerlyWithheld"));

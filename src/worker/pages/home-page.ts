@@ -48,7 +48,7 @@ ${a.series.length > top ? html`<details class="more"><summary>${a.series.length 
 </section>`)}</div>`;
 }
 
-/** Searches that show what the rules do: a reference from the data, a name spelt another way, a subject with a decade. */
+/** Searches that show what the rules do: a reference from the data, a name in another spelling, a decade. */
 function examples(m: Manifest): Array<{ q: string; why: string }> {
   const biggest = [...m.series].sort((a, b) => b.count - a.count)[0];
   const ref = biggest?.pages[0]?.first;

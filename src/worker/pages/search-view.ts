@@ -135,7 +135,9 @@ export function hiddenInputs(q: PageQuery, skip: Array<keyof PageQuery>): Html {
   const inputs: Html[] = [];
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === "" || skip.includes(k as keyof PageQuery)) continue;
-    for (const x of Array.isArray(v) ? v : [v]) inputs.push(html`<input type="hidden" name="${k}" value="${String(x)}">`);
+    for (const x of Array.isArray(v) ? v : [v]) {
+      inputs.push(html`<input type="hidden" name="${k}" value="${String(x)}">`);
+    }
   }
   return html`${inputs}`;
 }
@@ -150,7 +152,9 @@ export const byCount = (counts: Record<string, number>) =>
   Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 
 /** A facet's values as toggle links: the top few, the rest behind "more". Selected values always show. */
-function facetList(title: string, id: string, counts: Record<string, number>, selected: string[], href: (next: string[]) => string): Html | "" {
+function facetList(
+  title: string, id: string, counts: Record<string, number>, selected: string[], href: (next: string[]) => string,
+): Html | "" {
   const values = byCount(counts);
   for (const s of selected) if (!values.some(([v]) => v === s)) values.unshift([s, 0]);
   if (!values.length) return "";
@@ -175,7 +179,9 @@ ${rest.length ? html`<details class="more"><summary>${rest.length} more</summary
  */
 function dateFacet(o: SearchOutcome, base: (q: PageQuery) => string): Html {
   const q = o.query;
-  const decades = Object.entries(o.result?.facets.decade ?? {}).map(([d, n]) => [Number(d), n] as const).sort((a, b) => a[0] - b[0]);
+  const decades = Object.entries(o.result?.facets.decade ?? {})
+    .map(([d, n]) => [Number(d), n] as const)
+    .sort((a, b) => a[0] - b[0]);
   const max = Math.max(1, ...decades.map(([, n]) => n));
   const bars = decades.length > 1 ? html`<div class="hist" aria-hidden="true">${decades.map(([d, n]) => html`<span class="bar h${Math.ceil((n / max) * 8)}" title="${d}s: ${count(n)}"></span>`)}</div>
 <p class="hist-axis" aria-hidden="true"><span>${decades[0]![0]}s</span><span>${decades.at(-1)![0]}s</span></p>
@@ -191,7 +197,8 @@ ${hiddenInputs(q, ["from", "to"])}
 </section>`;
 }
 
-const activeFilters = (q: PageQuery) => q.series.length + q.heldBy.length + (q.from !== undefined || q.to !== undefined ? 1 : 0);
+const activeFilters = (q: PageQuery) =>
+  q.series.length + q.heldBy.length + (q.from !== undefined || q.to !== undefined ? 1 : 0);
 
 /**
  * Facets in a "Filters" disclosure: a sidebar on wide screens (site.css
