@@ -150,7 +150,8 @@ export class SearchService {
   private async archiveOfSeries(): Promise<Map<string, string>> {
     const m = await this.records.manifest();
     if (this.archives?.manifest !== m) {
-      this.archives = { manifest: m, map: new Map(m.series.flatMap((s) => (s.heldBy ? [[s.name, s.heldBy] as const] : []))) };
+      const pairs = m.series.flatMap((s) => (s.heldBy ? [[s.name, s.heldBy] as const] : []));
+      this.archives = { manifest: m, map: new Map(pairs) };
     }
     return this.archives.map;
   }
@@ -175,17 +176,19 @@ function sum<T>(xs: T[], f: (x: T) => number): number {
 
 /** Merges shard facets; `heldBy` counts come from series counts, since each series is held by one archive. */
 function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): SearchResponse["facets"] {
-  // Keys are series names and archive names from the data: null-prototype objects, so "constructor" is just a key.
-  const out: SearchResponse["facets"] = { series: Object.create(null), decade: Object.create(null), heldBy: Object.create(null) };
+  // Maps, not objects: series names are catalogue text, and "constructor" or "__proto__" must count from 0.
+  const series = new Map<string, number>();
+  const decade = new Map<string, number>();
+  const heldBy = new Map<string, number>();
   for (const r of results) {
-    for (const [k, v] of Object.entries(r.facets.series)) out.series[k] = (out.series[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(r.facets.decade)) out.decade[k] = (out.decade[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(r.facets.series)) series.set(k, (series.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(r.facets.decade)) decade.set(k, (decade.get(k) ?? 0) + v);
   }
-  for (const [k, v] of Object.entries(out.series)) {
+  for (const [k, v] of series) {
     const archive = archiveOf.get(k);
-    if (archive) out.heldBy[archive] = (out.heldBy[archive] ?? 0) + v;
+    if (archive) heldBy.set(archive, (heldBy.get(archive) ?? 0) + v);
   }
-  return out;
+  return { series: Object.fromEntries(series), decade: Object.fromEntries(decade), heldBy: Object.fromEntries(heldBy) };
 }
 
 /** The text a quoted phrase must appear in. */
