@@ -251,10 +251,11 @@ describe("browsing and record pages", () => {
       await page.waitForURL(/page=2/);
       expect(await page.locator("ol.series-items").getAttribute("start")).toBe("51");
     });
-    const api = (await (await fetch(`${worker.url}/api/series/KV%202?limit=2`)).json()) as {
-      items: Array<{ title: string; coveringDates: string }>;
+    const api = (await (await fetch(`${worker.url}/api/series/KV%202?limit=50`)).json()) as {
+      items: Array<{ title: string; coveringDates: string | null }>;
     };
-    expect(api.items[0]).toMatchObject({ title: expect.any(String), coveringDates: expect.any(String) });
+    expect(api.items.every((i) => typeof i.title === "string" && i.title.length > 0)).toBe(true);
+    expect(api.items.some((i) => typeof i.coveringDates === "string")).toBe(true);
     const missing = await fetch(`${worker.url}/series/KV%209`);
     expect(missing.status).toBe(404);
   });
