@@ -9,6 +9,7 @@ import { stageCatalogue } from "../src/build/build-catalogue";
 import { summaryLines } from "../src/build/ingest/report";
 import { buildWidget } from "./build-widget";
 import { writeAssetHeaders } from "./write-asset-headers";
+import { terminalProgress } from "../src/build/build-progress";
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +29,7 @@ try {
     searchShards: values.shards ? Number(values.shards) : undefined,
     recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
+    progress: values.quiet ? undefined : terminalProgress(process.stderr),
   });
   // Into the staging folder: the served build changes only at publish(), with every file in place.
   await buildWidget(staged.dir);

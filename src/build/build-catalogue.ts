@@ -12,6 +12,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { CatalogueRecord } from "../shared/record";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
+import type { BuildProgress } from "./build-progress";
 import {
   ingestFiles, ingestText, type CatalogueIngest, type DistinctItemsReport, type IngestInput, type IngestReject,
   type IngestWarning, type MergeReport,
@@ -39,6 +40,8 @@ export interface BuildOptions {
   /** Where the full ingest report goes. Default: ingest-report.json next to outDir (dist/ingest-report.json). */
   reportPath?: string;
   log?: (line: string) => void;
+  /** Called as each phase starts and ends (see build-progress.ts). */
+  progress?: BuildProgress;
 }
 
 export interface BuildResult {
@@ -189,6 +192,8 @@ export function buildCatalogue(options: BuildOptions): BuildResult {
 export function stageCatalogue(options: BuildOptions): StagedBuild {
   const t0 = performance.now();
   const log = options.log ?? (() => {});
+  const step = options.progress ?? (() => {});
+  step({ phase: "reading data", state: "start" });
   const read = readCatalogue(options.dataDirs);
   const { records, rejects, warnings, merges, distinct, skipped } = read;
   const report = ingestReport(read);
@@ -197,16 +202,23 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const thesaurusPath = options.thesaurusPath ?? read.thesaurusPath ?? (existsSync(DEFAULT_THESAURUS) ? DEFAULT_THESAURUS : null);
   const thesaurus = thesaurusPath ? parseThesaurusJson(readFileSync(thesaurusPath, "utf8"), thesaurusPath) : null;
   if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
+  step({ phase: "reading data", state: "done", count: records.length, unit: "records" });
   log(`read ${records.length} records in ${Math.round(performance.now() - t0)} ms`);
 
   const out = new AssetWriter();
   const layout = layoutRecords(records, { recordShards: options.recordShards });
+  step({ phase: "search index", state: "start" });
   const search = buildSearchAssets(layout, out, { thesaurus, ...(options.searchShards ? { shards: options.searchShards } : {}) });
+  step({ phase: "search index", state: "done", count: search.manifest.shards.length, unit: "shard(s)" });
+  step({ phase: "record store", state: "start" });
   const partial = writeRecordStore(layout, search.related, out);
   const manifest = sealManifest({ ...partial, search: search.manifest }, out);
+  step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
 
+  step({ phase: "writing files", state: "start" });
   const dir = createStagingDir(options.outDir);
   const changed = writeBuildFolder(dir, currentBuildDir(options.outDir), out.files);
+  step({ phase: "writing files", state: "done", count: changed.written, unit: "written" });
   const result: BuildResult = {
     manifest, rejects, warnings, merges, distinct, skipped, report, reportPath,
     bytes: out.totalBytes(), files: out.files.size, changed, ms: performance.now() - t0,

@@ -7,7 +7,7 @@ import { compareReferences } from "../shared/reference";
 import { shardOf } from "../shared/hash";
 import {
   FORMAT_VERSION, MANIFEST_PATH, MAX_RECORD_SHARD_FILES, RECORD_SHARD_TARGET_BYTES, SERIES_PAGE_SIZE,
-  type Manifest, type SeriesEntry, type StoredRecord,
+  type Manifest, type SeriesEntry, type SeriesPageEntry, type StoredRecord,
 } from "../shared/manifest";
 import { referenceToId } from "../shared/reference";
 import { AssetWriter, contentHash } from "./content-hash";
@@ -77,9 +77,10 @@ export function writeRecordStore(
     const pages = [];
     for (let i = 0; i < list.length; i += SERIES_PAGE_SIZE) {
       const page = list.slice(i, i + SERIES_PAGE_SIZE);
-      pages.push({ path: out.addJson("series", `${key}-${i / SERIES_PAGE_SIZE}`, page.map((r) => [r.id, r.reference])), first: page[0]!.reference });
+      const entries = page.map((r): SeriesPageEntry => [r.id, r.reference, r.title, r.coveringDates]);
+      pages.push({ path: out.addJson("series", `${key}-${i / SERIES_PAGE_SIZE}`, entries), first: page[0]!.reference });
     }
-    series.push({ name, key, count: list.length, pages });
+    series.push({ name, key, count: list.length, pages, heldBy: list[0]!.heldBy[0] ?? null });
   }
 
   return {

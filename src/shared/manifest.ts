@@ -19,8 +19,15 @@ export const RECORD_SHARD_TARGET_BYTES = 8 * 1024;
 /** Most record shard files a build makes (Workers Paid allows 100,000 asset files per deployment). */
 export const MAX_RECORD_SHARD_FILES = 30_000;
 
+/**
+ * One item of a series listing page: id, reference, title, covering dates.
+ * Readers take the first two by position, so assets built before title and
+ * dates were added still read.
+ */
+export type SeriesPageEntry = [id: string, reference: string, title?: string, coveringDates?: string | null];
+
 export interface SeriesPage {
-  /** Asset path of the page: `[[id, reference], …]` in catalogue order. */
+  /** Asset path of the page: `SeriesPageEntry[]` in catalogue order. */
   path: string;
   /** Reference of the page's first entry, for range and nearest-reference searches. */
   first: string;
@@ -32,6 +39,8 @@ export interface SeriesEntry {
   key: string;
   count: number;
   pages: SeriesPage[];
+  /** The archive holding the series (its first record's first `heldBy`); absent in older builds. */
+  heldBy?: string | null;
 }
 
 export interface Manifest {

@@ -13,12 +13,22 @@ import { STYLE } from "./style";
 
 export interface Suggestion { text: string; kind: string; id?: string; reference?: string }
 export interface Hit { id: string; reference: string; title: string; coveringDates: string | null; snippet: string; score?: number }
-export interface SearchResponse { total: number; hits: Hit[]; facets?: { series?: Record<string, number>; decade?: Record<string, number> } }
+export interface SearchResponse {
+  total: number;
+  hits: Hit[];
+  facets?: { series?: Record<string, number>; decade?: Record<string, number>; heldBy?: Record<string, number> };
+}
 
 /** What a `dossier:select` event carries. */
 export interface SelectDetail { source: "suggestion" | "result"; kind: string; text: string; id?: string; url?: string }
 
-interface Query { q: string; series: string[]; from: string; to: string; offset: number }
+interface Query { q: string; series: string[]; heldBy: string[]; from: string; to: string; sort: string; offset: number }
+
+/** The API's `sort=` values; relevance is the default and is left out of requests and URLs. */
+const SORTS: Array<[string, string]> = [["", "Relevance"], ["date", "Oldest first"], ["-date", "Newest first"], ["reference", "Reference"]];
+/** Facet values shown before "more". */
+const FACET_TOP = 5;
+const EMPTY: Query = { q: "", series: [], heldBy: [], from: "", to: "", sort: "", offset: 0 };
 
 const DEBOUNCE_MS = 150;
 const TIMEOUT_MS = 10_000;
@@ -69,6 +79,12 @@ export class DossierSearch extends HTMLElement {
   private readonly status: HTMLParagraphElement;
   private readonly results: HTMLOListElement;
   private readonly filters: HTMLDivElement;
+  private readonly filterBox: HTMLDetailsElement;
+  private readonly layout: HTMLDivElement;
+  private readonly sortSelect: HTMLSelectElement;
+  private readonly sortBox: HTMLSpanElement;
+  /** Shows the server-rendered results (slot="results") until the first answer replaces them. */
+  private fallback: HTMLSlotElement | null;
   private readonly pager: HTMLElement;
   private readonly uid = `d${++instances}`;
   private options: Suggestion[] = [];
@@ -76,7 +92,7 @@ export class DossierSearch extends HTMLElement {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private suggestCtl: AbortController | null = null;
   private searchCtl: AbortController | null = null;
-  private query: Query = { q: "", series: [], from: "", to: "", offset: 0 };
+  private query: Query = EMPTY;
   private started = false;
 
   constructor() {
@@ -99,12 +115,28 @@ export class DossierSearch extends HTMLElement {
     add(box, this.input, button, this.listbox);
     add(form, label, box);
     this.status = el("p", { part: "status", class: "st", role: "status", "aria-live": "polite" });
-    this.filters = el("div", { part: "filters", class: "fl" });
-    this.filters.hidden = true;
+    const bar = el("div", { class: "tb" });
+    this.sortBox = el("span", { class: "so" });
+    this.sortSelect = el("select", { id: id("so"), part: "sort" });
+    for (const [value, text] of SORTS) add(this.sortSelect, el("option", { value }, text));
+    add(this.sortBox, el("label", { for: id("so") }, "Sort"), this.sortSelect);
+    this.sortBox.hidden = true;
+    add(bar, el("span", { class: "spin", "aria-hidden": "true" }), this.status, this.sortBox);
+    this.fallback = el("slot", { name: "results" });
+    this.layout = el("div", { class: "lay" });
+    this.layout.hidden = true;
+    this.filterBox = el("details", { part: "filters", class: "fl" });
+    add(this.filterBox, el("summary", { class: "ft" }, "Filters"));
+    this.filters = el("div", { class: "fb" });
+    add(this.filterBox, this.filters);
+    this.filterBox.hidden = true;
+    const main = el("div", { class: "mn" });
     this.results = el("ol", { part: "results", class: "rs", "aria-label": "Search results" });
     this.pager = el("nav", { part: "pager", class: "pg", "aria-label": "Result pages" });
     this.pager.hidden = true;
-    add(wrap, form, this.status, this.filters, this.results, this.pager);
+    add(main, this.results, this.pager);
+    add(this.layout, this.filterBox, main);
+    add(wrap, form, bar, this.fallback, this.layout);
     if (sheet) this.root.adoptedStyleSheets = [sheet];
     else add(this.root, el("style", {}, STYLE));
     add(this.root, wrap);
@@ -120,6 +152,12 @@ export class DossierSearch extends HTMLElement {
       if (li) this.choose(Number(li.dataset.i));
     });
     this.guard(this.results, "click", (e) => this.onResultClick(e as MouseEvent));
+    this.guard(this.sortSelect, "change", () => this.run({ ...this.query, sort: this.sortSelect.value, offset: 0 }, true));
+  }
+
+  /** Focuses the search box (Dossier's pages bind the `/` key to this). */
+  override focus(options?: FocusOptions): void {
+    this.input.focus(options);
   }
 
   connectedCallback(): void {
@@ -178,7 +216,11 @@ export class DossierSearch extends HTMLElement {
     const q = p.get("q") ?? this.getAttribute("value") ?? "";
     this.input.value = q;
     const offset = Math.max(0, Number(p.get("offset")) || 0);
-    const query = { q, series: p.getAll("series"), from: p.get("from") ?? "", to: p.get("to") ?? "", offset };
+    const sort = p.get("sort") ?? "";
+    const query: Query = {
+      q, series: p.getAll("series"), heldBy: p.getAll("heldBy"), from: p.get("from") ?? "", to: p.get("to") ?? "",
+      sort: SORTS.some(([k]) => k === sort) ? sort : "", offset,
+    };
     if (q.trim()) this.run(query, push);
     else { this.query = query; this.clearResults(); }
   }
@@ -337,8 +379,10 @@ export class DossierSearch extends HTMLElement {
     const p = new URLSearchParams({ q: query.q, limit: String(limit) });
     if (query.offset) p.set("offset", String(query.offset));
     for (const s of [...this.fixedSeries, ...query.series]) p.append("series", s);
+    for (const h of query.heldBy) p.append("heldBy", h);
     if (query.from) p.set("from", query.from);
     if (query.to) p.set("to", query.to);
+    if (query.sort) p.set("sort", query.sort);
     return `/api/search?${p}`;
   }
 
@@ -348,14 +392,17 @@ export class DossierSearch extends HTMLElement {
     if (!query.q) { this.clearResults(); this.say("Type something to search for"); return; }
     if (push && this.hasAttribute("sync-url")) this.pushUrl(query);
     const ctl = (this.searchCtl = new AbortController());
+    // Whatever is on show (the server's results, or the last answer) stays until the new answer replaces it.
     this.setAttribute("aria-busy", "true");
+    this.say(this.fallback ? "Updating results…" : "Searching…");
     try {
       const data = await this.get<SearchResponse>(this.searchPath(query, this.limit), ctl);
       if (ctl !== this.searchCtl) return;
       this.renderResults(query, data);
     } catch (e) {
       if (ctl.signal.aborted && !(e as { timeout?: boolean }).timeout) return;
-      this.clearResults();
+      // Before the first answer the server's results are still right: keep them.
+      if (!this.fallback) this.clearResults();
       this.fail(e);
     } finally {
       if (ctl === this.searchCtl) this.removeAttribute("aria-busy");
@@ -365,8 +412,10 @@ export class DossierSearch extends HTMLElement {
   private pushUrl(query: Query): void {
     const p = new URLSearchParams({ q: query.q });
     for (const s of query.series) p.append("series", s);
+    for (const h of query.heldBy) p.append("heldBy", h);
     if (query.from) p.set("from", query.from);
     if (query.to) p.set("to", query.to);
+    if (query.sort) p.set("sort", query.sort);
     if (query.offset) p.set("offset", String(query.offset));
     const url = `${location.pathname}?${p}`;
     if (url !== location.pathname + location.search) history.pushState(null, "", url);
@@ -374,13 +423,24 @@ export class DossierSearch extends HTMLElement {
 
   private clearResults(): void {
     this.results.replaceChildren();
-    this.filters.hidden = true;
+    this.filterBox.hidden = true;
+    this.sortBox.hidden = true;
     this.pager.hidden = true;
   }
 
+  /** The first answer is in: the server-rendered fallback gives way to the component's own results. */
+  private takeOver(): void {
+    this.fallback?.remove();
+    this.fallback = null;
+    this.layout.hidden = false;
+  }
+
   private renderResults(query: Query, data: SearchResponse): void {
+    this.takeOver();
     const total = data.total ?? 0;
     const hits = data.hits ?? [];
+    this.sortSelect.value = query.sort;
+    this.sortBox.hidden = total < 2;
     const from = query.offset + 1;
     const range = total > hits.length ? `, showing ${from}–${query.offset + hits.length}` : "";
     this.say(total ? `${plural(total, "result", "results")} for “${query.q}”${range}` : `No results for “${query.q}”`);
@@ -409,56 +469,74 @@ export class DossierSearch extends HTMLElement {
   private renderFilters(query: Query, data: SearchResponse): void {
     const f = this.filters;
     f.replaceChildren();
-    const series = Object.entries(data.facets?.series ?? {});
-    const decades = Object.entries(data.facets?.decade ?? {}).sort((a, b) => Number(a[0]) - Number(b[0]));
+    const active = query.series.length + query.heldBy.length + (query.from || query.to ? 1 : 0);
+    this.filterBox.querySelector("summary")!.textContent = active ? `Filters (${active} on)` : "Filters";
+    this.layout.classList.add("has-f");
+    if (!data.total && !active) { this.filterBox.hidden = true; return; }
+    this.checkFacet("Held by", "h", data.facets?.heldBy ?? {}, query.heldBy, (heldBy) => ({ ...this.query, heldBy }));
+    this.checkFacet("Series", "s", data.facets?.series ?? {}, query.series, (series) => ({ ...this.query, series }));
+    this.dateFacet(query, data.facets?.decade ?? {});
+    this.filterBox.hidden = false;
+  }
 
+  /** A checkbox per value, by count; the top few, the rest behind "more". Checked values always show. */
+  private checkFacet(title: string, key: string, counts: Record<string, number>, selected: string[], next: (values: string[]) => Query): void {
+    const values = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    for (const v of selected) if (!values.some(([name]) => name === v)) values.unshift([v, 0]);
+    if (!values.length) return;
+    const fs = el("fieldset", { part: "facet", class: "fs" });
+    add(fs, el("legend", {}, title));
+    const row = ([name, count]: [string, number], i: number) => {
+      const id = `${this.uid}-${key}${i}`;
+      const box = el("input", { type: "checkbox", id, value: name });
+      box.checked = selected.includes(name);
+      this.guard(box, "change", () => {
+        const set = new Set(selected);
+        if (box.checked) set.add(name); else set.delete(name);
+        this.run({ ...next([...set]), offset: 0 }, true);
+      });
+      const r = el("div", { class: "row" });
+      add(r, box, el("label", { for: id }, `${name} (${count.toLocaleString("en-GB")})`));
+      return r;
+    };
+    for (const [i, v] of values.slice(0, FACET_TOP).entries()) add(fs, row(v, i));
+    if (values.length > FACET_TOP) {
+      const more = el("details", { class: "more" });
+      add(more, el("summary", {}, `${values.length - FACET_TOP} more`));
+      for (const [i, v] of values.slice(FACET_TOP).entries()) add(more, row(v, i + FACET_TOP));
+      add(fs, more);
+    }
+    add(this.filters, fs);
+  }
+
+  /** A histogram of hits per decade (a picture; the numbers are in its hidden text) over a from–to year form. */
+  private dateFacet(query: Query, counts: Record<string, number>): void {
+    const decades = Object.entries(counts).map(([d, n]) => [Number(d), n] as const).sort((a, b) => a[0] - b[0]);
     const dates = el("fieldset", { part: "facet", class: "fs" });
     add(dates, el("legend", {}, "Covering dates"));
-    const year = (name: "from" | "to", text: string) => {
+    if (decades.length > 1) {
+      const max = Math.max(...decades.map(([, n]) => n));
+      const hist = el("div", { class: "hist", "aria-hidden": "true" });
+      for (const [d, n] of decades) add(hist, el("span", { class: `bar h${Math.ceil((n / max) * 8)}`, title: `${d}s: ${n}` }));
+      const axis = el("div", { class: "ax", "aria-hidden": "true" });
+      add(axis, el("span", {}, `${decades[0]![0]}s`), el("span", {}, `${decades.at(-1)![0]}s`));
+      add(dates, hist, axis, el("p", { class: "vh" }, `Results by decade: ${decades.map(([d, n]) => `${d}s ${n}`).join(", ")}.`));
+    }
+    const year = (name: "from" | "to", text: string, hint: string) => {
       const id = `${this.uid}-${name}`;
-      const input = el("input", { id, type: "number", inputmode: "numeric", min: "1000", max: "2099", name, class: "yr" });
+      const input = el("input", { id, type: "number", inputmode: "numeric", min: "1000", max: "2099", name, class: "yr", placeholder: hint });
       input.value = query[name];
-      add(dates, el("label", { for: id }, text), input);
+      const wrap = el("span", { class: "yw" });
+      add(wrap, el("label", { for: id }, text), input);
+      add(dates, wrap);
       return input;
     };
-    const fromIn = year("from", "From year");
-    const toIn = year("to", "To year");
+    const fromIn = year("from", "From year", decades.length ? String(decades[0]![0]) : "");
+    const toIn = year("to", "To year", decades.length ? String(decades.at(-1)![0] + 9) : "");
     const apply = el("button", { type: "button", part: "button" }, "Apply dates");
     this.guard(apply, "click", () => this.run({ ...this.query, from: fromIn.value, to: toIn.value, offset: 0 }, true));
     add(dates, apply);
-    add(f, dates);
-
-    if (series.length) {
-      const fs = el("fieldset", { part: "facet", class: "fs" });
-      add(fs, el("legend", {}, "Series"));
-      series.forEach(([name, count], i) => {
-        const id = `${this.uid}-s${i}`;
-        const box = el("input", { type: "checkbox", id, value: name });
-        box.checked = query.series.includes(name);
-        this.guard(box, "change", () => {
-          const set = new Set(this.query.series);
-          if (box.checked) set.add(name); else set.delete(name);
-          this.run({ ...this.query, series: [...set], offset: 0 }, true);
-        });
-        const row = el("div", { class: "row" });
-        add(row, box, el("label", { for: id }, `${name} (${count.toLocaleString("en-GB")})`));
-        add(fs, row);
-      });
-      add(f, fs);
-    }
-    if (decades.length) {
-      const fs = el("fieldset", { part: "facet", class: "fs" });
-      add(fs, el("legend", {}, "Decade"));
-      for (const [decade, count] of decades) {
-        const d = Number(decade);
-        const on = query.from === String(d) && query.to === String(d + 9);
-        const b = el("button", { type: "button", class: "dec", "aria-pressed": String(on) }, `${decade}s (${count.toLocaleString("en-GB")})`);
-        this.guard(b, "click", () => this.run({ ...this.query, from: on ? "" : String(d), to: on ? "" : String(d + 9), offset: 0 }, true));
-        add(fs, b);
-      }
-      add(f, fs);
-    }
-    f.hidden = false;
+    add(this.filters, dates);
   }
 
   private renderPager(query: Query, total: number, shown: number): void {

@@ -4,14 +4,15 @@
  * constructor argument, so it can be tested alone.
  */
 import type { CatalogueRecord } from "../shared/record";
-import { recordShardPath, type Manifest, type SeriesEntry, type StoredRecord } from "../shared/manifest";
+import { recordShardPath, type Manifest, type SeriesEntry, type SeriesPageEntry, type StoredRecord } from "../shared/manifest";
 import { shardOf } from "../shared/hash";
 import { compareReferences, parseReferenceRange, referenceRuns, referenceToId, MAX_RANGE_SPAN } from "../shared/reference";
 import type { AssetStore } from "./asset-store";
 import { ApiError } from "./errors";
 import levenshtein from "talisman/metrics/levenshtein.js";
 
-export type SeriesListing = { series: string; total: number; offset: number; limit: number; items: Array<{ id: string; reference: string }> };
+export interface SeriesItem { id: string; reference: string; title: string | null; coveringDates: string | null }
+export type SeriesListing = { series: string; heldBy: string | null; total: number; offset: number; limit: number; items: SeriesItem[] };
 
 /** Catalogue order, and among items sharing a reference the bare id first, then by item key. */
 function catalogueOrder(a: CatalogueRecord, b: CatalogueRecord): number {
@@ -146,13 +147,14 @@ export class RecordStore {
     const items: SeriesListing["items"] = [];
     const pageSize = entry.pages.length > 1 ? Math.ceil(entry.count / entry.pages.length) : entry.count;
     for (let p = Math.floor(offset / Math.max(pageSize, 1)); p < entry.pages.length && items.length < limit; p++) {
-      const page = await this.assets.json<Array<[string, string]>>(entry.pages[p]!.path);
+      const page = await this.assets.json<SeriesPageEntry[]>(entry.pages[p]!.path);
       const base = p * pageSize;
       for (let i = Math.max(0, offset - base); i < page.length && items.length < limit; i++) {
-        items.push({ id: page[i]![0], reference: page[i]![1] });
+        const [id, reference, title, coveringDates] = page[i]!;
+        items.push({ id, reference, title: title ?? null, coveringDates: coveringDates ?? null });
       }
     }
-    return { series: entry.name, total: entry.count, offset, limit, items };
+    return { series: entry.name, heldBy: entry.heldBy ?? null, total: entry.count, offset, limit, items };
   }
 
   private async idsInRange(prefix: string, from: number, to: number): Promise<string[]> {

@@ -32,16 +32,16 @@ async function withTimeout<T>(what: string, ms: number, p: Promise<T>): Promise<
 export interface RunningWorker { url: string; stop: () => Promise<void> }
 
 /** The Worker from wrangler.toml, served locally with the browser-test assets. */
-export async function startWorker(): Promise<RunningWorker> {
-  if (!existsSync(join(BROWSER_ASSETS_DIR, "manifest.json")) || !existsSync(join(BROWSER_ASSETS_DIR, "widget.js"))) {
-    throw new Error(`${BROWSER_ASSETS_DIR} is not built; run npm run test:browser, which builds it`);
+export async function startWorker(assetsDir = BROWSER_ASSETS_DIR): Promise<RunningWorker> {
+  if (!existsSync(join(assetsDir, "manifest.json")) || !existsSync(join(assetsDir, "widget.js"))) {
+    throw new Error(`${assetsDir} is not built; run npm run test:browser, which builds it`);
   }
   process.env.WRANGLER_SEND_METRICS = "false";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
   const { unstable_startWorker } = await import("wrangler");
   const worker = await unstable_startWorker({
     config: "wrangler.toml",
-    assets: BROWSER_ASSETS_DIR,
+    assets: assetsDir,
     sendMetrics: false,
     dev: {
       server: { hostname: "127.0.0.1", port: 0 },
@@ -104,9 +104,18 @@ export async function startBrowser(): Promise<RunningBrowser> {
 export const DESKTOP = { width: 1280, height: 900 };
 export const MOBILE = { width: 390, height: 844 };
 
-export async function newContext(browser: Browser, opts: { javaScriptEnabled?: boolean; mobile?: boolean } = {}): Promise<BrowserContext> {
+export interface ContextOptions {
+  javaScriptEnabled?: boolean;
+  mobile?: boolean;
+  /** prefers-color-scheme the page sees (default light). */
+  colorScheme?: "light" | "dark";
+  viewport?: { width: number; height: number };
+}
+
+export async function newContext(browser: Browser, opts: ContextOptions = {}): Promise<BrowserContext> {
   const ctx = await browser.newContext({
-    viewport: opts.mobile ? MOBILE : DESKTOP,
+    viewport: opts.viewport ?? (opts.mobile ? MOBILE : DESKTOP),
+    colorScheme: opts.colorScheme ?? "light",
     deviceScaleFactor: 1,
     isMobile: !!opts.mobile,
     hasTouch: !!opts.mobile,

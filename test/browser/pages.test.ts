@@ -3,7 +3,6 @@
  * served by the real Worker, seen through headless Chromium with and without
  * JavaScript.
  */
-import { copyFileSync, mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { newContext, startBrowser, startHostPage, startWorker, type HostServer, type RunningBrowser, type RunningWorker } from "./harness";
@@ -50,13 +49,14 @@ describe("the home page", () => {
       expect(await links.count()).toBe(2);
       expect(await links.first().getAttribute("href")).toBe("/records/kv-2-2670");
       expect(await page.locator("main ol.hits mark").first().textContent()).toBe("Besedovskiy");
-      expect(await page.locator(".facets").textContent()).toMatch(/KV 2\s*\(2\)/);
-      expect(await page.locator(".facets").textContent()).toMatch(/1920s\s*\(\d+\)/);
+      expect(await page.locator(".filters").textContent()).toMatch(/KV 2\s*\(2\)/);
+      expect(await page.locator(".filters").textContent()).toMatch(/Held by\s*The National Archives, Kew\s*\(2\)/);
+      expect(await page.locator(".filters .vh").textContent()).toMatch(/1920s \d+/);
 
-      // A date range is part of the same GET form, and filters the server's answer.
+      // A date range is a GET form of its own that keeps the query, and filters the server's answer.
       await page.getByLabel("From year").fill("1950");
       await page.getByLabel("To year").fill("1960");
-      await page.getByRole("button", { name: "Search", exact: true }).last().click();
+      await page.getByRole("button", { name: "Apply dates" }).click();
       await page.waitForURL(/from=1950/);
       expect(await page.locator("main [role=status]").textContent()).toBe("1 result for “Besedovsky”");
 
@@ -77,7 +77,7 @@ describe("the home page", () => {
       await page.keyboard.press("Enter");
       await page.waitForURL(/\?q=Soviet/);
       await expect.poll(() => page.locator("dossier-search p[part~=status]").textContent()).toMatch(/results for “Soviet”/);
-      const seriesBox = page.locator("dossier-search [part=filters] input[type=checkbox]").first();
+      const seriesBox = page.locator("dossier-search [part=filters] fieldset", { hasText: "Series" }).locator("input[type=checkbox]").first();
       const seriesName = await seriesBox.getAttribute("value");
       await seriesBox.check();
       await page.waitForURL((u) => u.searchParams.get("series") === seriesName);
@@ -92,6 +92,7 @@ describe("the home page", () => {
       await page.goto(shared);
       await expect.poll(() => input.inputValue()).toBe("Soviet");
       await expect.poll(() => page.locator("dossier-search [part=filters] input[type=checkbox]:checked").count()).toBe(1);
+      await expect.poll(() => page.locator("dossier-search [part=filters] input[type=checkbox]:checked").getAttribute("value")).toBe(seriesName);
     });
   });
 
@@ -103,10 +104,7 @@ describe("the home page", () => {
         const violations = await axeViolations(page);
         expect(violations, formatViolations(violations)).toEqual([]);
         const path = await screenshot(page, `home-${mobile ? "mobile" : "desktop"}`);
-        if (!mobile) {
-          mkdirSync("docs", { recursive: true });
-          copyFileSync(path, "docs/screenshot.png");
-        }
+        void path;
       });
     }
   });
@@ -137,7 +135,10 @@ describe("a record page", () => {
       const res = await page.goto(`${worker.url}/records/kv-2-2672`);
       expect(res?.status()).toBe(404);
       expect(res?.headers()["content-type"]).toMatch(/text\/html/);
-      expect(await page.locator("main").textContent()).toMatch(/KV 2\/2671/);
+      // Suggestions carry their titles and link to the records themselves.
+      const near = page.locator("main .suggestions a", { hasText: "KV 2/2671" });
+      expect(await near.textContent()).toMatch(/KV 2\/2671: Grigoriy BESEDOVSKIY/);
+      expect(await near.getAttribute("href")).toBe("/records/kv-2-2671");
     });
   });
 

@@ -232,6 +232,27 @@ describe("the widget on a page served from another origin", () => {
     }
   });
 
+  it("follows the system's dark mode by default, stays light when pinned, and is axe-clean with results and facets in both", async () => {
+    for (const colorScheme of ["light", "dark"] as const) {
+      const c = await newContext(chrome.browser, { colorScheme });
+      const page = await c.newPage();
+      await page.goto(`${host.url}/plain.html`);
+      await page.evaluate(() => document.querySelector("dossier-search")!.setAttribute("facets", ""));
+      await combobox(page).fill("Soviet");
+      await combobox(page).press("Enter");
+      await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
+      const bg = () => page.locator("dossier-search [part=container]").evaluate((e) => getComputedStyle(e).backgroundColor);
+      expect(await bg()).toBe(colorScheme === "dark" ? "rgb(28, 31, 36)" : "rgb(255, 255, 255)");
+      const violations = await axeViolations(page);
+      expect(violations, `${colorScheme}\n${formatViolations(violations)}`).toEqual([]);
+      if (colorScheme === "dark") {
+        await page.evaluate(() => document.querySelector("dossier-search")!.setAttribute("theme", "light"));
+        expect(await bg()).toBe("rgb(255, 255, 255)");
+      }
+      await c.close();
+    }
+  });
+
   it("would report a violation: the axe check sees into the widget's shadow root", async () => {
     const page = await openHost();
     // An unlabelled control inside the shadow root must be caught, or the scans above prove nothing.

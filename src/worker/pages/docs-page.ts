@@ -39,24 +39,30 @@ function exampleUrl(path: string, op: Operation): string {
   return query.length ? `${url}?${query.join("&")}` : url;
 }
 
+/** Text with `backticks` rendered as <code>; everything else stays escaped text. */
+export function withCode(text: string | undefined): Html {
+  const parts = (text ?? "").split(/`([^`]+)`/);
+  return html`${parts.map((p, i) => (i % 2 ? html`<code>${p}</code>` : html`${p}`))}`;
+}
+
 export function docsPage(doc: OpenApiDoc, origin: string): Html {
   const ops = Object.entries(doc.paths ?? {}).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
   return layout({ title: "API – Dossier", canonical: `${origin}/docs`, headerSearch: true }, html`<h1>${doc.info.title} <small>v${doc.info.version}</small></h1>
-<p>${doc.info.description ?? ""}</p>
+<p>${withCode(doc.info.description)}</p>
 <p>Machine-readable: <a href="/api/openapi.json">OpenAPI 3.1 document</a> · <a href="/opensearch.xml">OpenSearch description</a></p>
 <h2 id="widget">Embedding the search widget</h2>
-<pre><code>&lt;script src="${origin}/widget.js" defer&gt;&lt;/script&gt;
+<pre class="snippet"><code>&lt;script src="${origin}/widget.js" defer&gt;&lt;/script&gt;
 &lt;dossier-search&gt;&lt;/dossier-search&gt;</code></pre>
 <p>Sites that cannot run scripts can frame <code>${origin}/embed?q=…</code> instead.</p>
 <h2 id="endpoints">Endpoints</h2>
 ${ops.map(({ path, method, op }) => html`<section class="card" aria-labelledby="op-${method}-${path.replace(/[^a-z0-9]+/gi, "-")}">
 <h3 id="op-${method}-${path.replace(/[^a-z0-9]+/gi, "-")}"><code>${method} ${path}</code></h3>
-<p>${op.summary ?? ""}</p>
-${op.description ? html`<p>${op.description}</p>` : ""}
+<p>${withCode(op.summary)}</p>
+${op.description ? html`<p>${withCode(op.description)}</p>` : ""}
 ${op.parameters?.length ? html`<table class="endpoints"><caption class="vh">Parameters of ${method} ${path}</caption>
 <thead><tr><th scope="col">Parameter</th><th scope="col">In</th><th scope="col">Type</th><th scope="col">Required</th></tr></thead>
-<tbody>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code>${p.description ? html`<br>${p.description}` : ""}</td><td>${p.in}</td><td>${typeOf(p)}</td><td>${p.required ? "yes" : "no"}</td></tr>`)}</tbody></table>` : ""}
+<tbody>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code>${p.description ? html`<br>${withCode(p.description)}` : ""}</td><td>${p.in}</td><td>${typeOf(p)}</td><td>${p.required ? "yes" : "no"}</td></tr>`)}</tbody></table>` : ""}
 <p>Responses: ${Object.entries(op.responses ?? {}).map(([code, r], i) => html`${i ? ", " : ""}<strong>${code}</strong> ${r.description ?? ""}`)}</p>
 ${method === "GET" ? html`<p>Try: <a href="${exampleUrl(path, op)}"><code>${exampleUrl(path, op)}</code></a></p>` : ""}
 </section>`)}`);

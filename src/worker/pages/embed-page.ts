@@ -5,18 +5,16 @@
  */
 import { html } from "hono/html";
 import { layout, searchHref, type Html } from "./layout";
-import { hitList, pager, statusLine, type PageQuery, type SearchOutcome } from "./search-view";
+import { queryParams, resultsLayout, type PageQuery, type SearchOutcome } from "./search-view";
 import { searchForm } from "./home-page";
 
-const embedHref = (q: PageQuery) => searchHref({ q: q.q, series: q.series, from: q.from, to: q.to, offset: q.offset || undefined }).replace(/^\//, "/embed");
+const embedHref = (q: PageQuery) => searchHref(queryParams(q)).replace(/^\//, "/embed");
 
 export function embedPage(o: SearchOutcome): Html {
   return layout({ title: o.query.q ? `“${o.query.q}” – Dossier` : "Dossier search", bare: true, widget: true },
     html`<h1 class="vh">Dossier catalogue search</h1>
 <dossier-search sync-url open-in="blank" limit="10" value="${o.query.q}">
 ${searchForm(o, "/embed")}
-${statusLine(o)}
-${hitList(o, { target: "_blank" })}
-${pager(o, embedHref)}
+${o.result || o.problem ? html`<div slot="results">${resultsLayout(o, embedHref, { target: "_blank" })}</div>` : ""}
 </dossier-search>`);
 }

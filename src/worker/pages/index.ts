@@ -7,6 +7,7 @@ import { searchServiceFor, type AppContext, type AppEnv } from "../app-env";
 import { html } from "hono/html";
 import type { ErrorPage } from "../errors";
 import { layout, originOf, sendHtml } from "./layout";
+import { referenceToId } from "../../shared/reference";
 import { SITE_CSS } from "./site-css";
 import { readPageQuery, runSearch, type SearchFn, type SearchOutcome } from "./search-view";
 import { homePage } from "./home-page";
@@ -15,6 +16,11 @@ import { notFoundPage, recordPage, unavailablePage } from "./record-page";
 import { ApiError } from "../errors";
 import { docsPage, OPENAPI_CONFIG, type OpenApiDoc } from "./docs-page";
 import { openSearchXml } from "./opensearch";
+import { seriesIndexPage, seriesPage, SERIES_PAGE_ITEMS } from "./series-page";
+import { SITE_JS } from "./site-js";
+import { FAVICON_SVG } from "./favicon";
+import { SuggestService } from "../search/suggest-service";
+import type { RecordStore } from "../record-store";
 
 export type { SearchFn } from "./search-view";
 
@@ -30,7 +36,8 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
     const canonical = new URL(c.req.url);
     canonical.searchParams.delete("offset");
     const href = `${originOf(c)}${outcome.query.q ? `/${canonical.search}` : "/"}`;
-    return sendHtml(c, homePage(outcome, href), { status: outcome.status, cache: cacheFor(outcome) });
+    const manifest = outcome.query.q ? null : await c.get("records").manifest().catch(() => null);
+    return sendHtml(c, homePage(outcome, href, manifest), { status: outcome.status, cache: cacheFor(outcome) });
   });
 
   pages.get("/embed", async (c) => {
@@ -57,11 +64,55 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
     const stored = RECORD_ID.test(id) ? await records.stored(id) : null;
     if (!stored) {
       const near = RECORD_ID.test(id) ? await records.nearest(id).catch(() => []) : [];
-      return sendHtml(c, notFoundPage(`No record has the id “${id}”.`, near.map((ref) => ({ href: `/?q=${encodeURIComponent(ref)}`, text: ref }))), { status: 404 });
+      return sendHtml(c, notFoundPage(`No record has the id “${id}”.`, await titled(records, near)), { status: 404 });
     }
     const related = await c.get("records").related(stored);
     const origin = originOf(c);
     return sendHtml(c, recordPage(stored.record, related, `${origin}/records/${id}`, origin));
+  }
+
+  pages.get("/series", async (c) => {
+    return sendHtml(c, seriesIndexPage(await c.get("records").manifest(), `${originOf(c)}/series`));
+  });
+
+  pages.get("/series/:series", async (c) => {
+    const name = c.req.param("series").trim().slice(0, 256);
+    const page = Math.min(100_000, Math.max(1, Math.floor(Number(c.req.query("page")) || 1)));
+    try {
+      const listing = await c.get("records").listSeries(name, (page - 1) * SERIES_PAGE_ITEMS, SERIES_PAGE_ITEMS);
+      const key = referenceToId(listing.series);
+      const canonical = `${originOf(c)}/series/${encodeURIComponent(key)}${page > 1 ? `?page=${page}` : ""}`;
+      return sendHtml(c, seriesPage(listing, key, canonical), { status: listing.items.length || page === 1 ? 200 : 404 });
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 404) throw e;
+      const near = Array.isArray(e.details.suggestions) ? (e.details.suggestions as string[]) : [];
+      return sendHtml(c, notFoundPage(`No series is called “${name}”.`, near.map((s) => ({ href: `/series/${encodeURIComponent(referenceToId(s))}`, reference: s }))), { status: 404 });
+    }
+  });
+
+  // OpenSearch suggestions (application/x-suggestions+json): [query, [completions]], for a browser's address bar.
+  pages.get("/opensearch/suggest", async (c) => {
+    const q = (c.req.query("q") ?? "").trim().slice(0, 256);
+    const list = q ? await new SuggestService(c.get("assets")).suggest(q, 8).catch(() => []) : [];
+    c.header("Cache-Control", "public, max-age=300");
+    c.header("X-Content-Type-Options", "nosniff");
+    return c.body(JSON.stringify([q, list.map((s) => s.text)]), 200, { "Content-Type": "application/x-suggestions+json; charset=utf-8" });
+  });
+
+  pages.get("/site.js", (c) => {
+    c.header("Content-Type", "text/javascript; charset=utf-8");
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(SITE_JS);
+  });
+
+  for (const path of ["/favicon.svg", "/favicon.ico"]) {
+    pages.get(path, (c) => {
+      c.header("Content-Type", "image/svg+xml");
+      c.header("X-Content-Type-Options", "nosniff");
+      c.header("Cache-Control", "public, max-age=86400");
+      return c.body(FAVICON_SVG);
+    });
   }
 
   pages.get("/opensearch.xml", (c) => {
@@ -88,6 +139,14 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
 }
 
 export const pageRoutes = createPageRoutes();
+
+/** Nearest references with their titles, for a 404's suggestions. */
+async function titled(records: RecordStore, refs: string[]) {
+  return Promise.all(refs.map(async (reference) => {
+    const r = (await records.lookup(reference).catch(() => []))[0];
+    return r ? { href: `/records/${r.id}`, reference, title: r.title } : { href: `/?q=${encodeURIComponent(reference)}`, reference };
+  }));
+}
 
 /** Results missing a search shard are right only now: no cache may keep them. */
 const cacheFor = (o: SearchOutcome) => (o.result?.partial ? "no-store" : undefined);

@@ -33,12 +33,15 @@ export function layout(opts: PageOptions, body: Html): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>${opts.title}</title>
 ${opts.description ? html`<meta name="description" content="${opts.description}">` : ""}
 ${opts.canonical ? html`<link rel="canonical" href="${opts.canonical}">` : ""}
 <link rel="search" type="application/opensearchdescription+xml" title="${SITE_NAME}" href="/opensearch.xml">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/site.css">
 ${opts.widget ? html`<script src="/widget.js" defer></script>` : ""}
+${opts.bare ? "" : html`<script src="/site.js" defer></script>`}
 ${opts.head ?? ""}
 </head>
 <body${opts.bare ? raw(' class="bare"') : ""}>
@@ -50,7 +53,7 @@ ${opts.bare ? "" : html`<a class="skip" href="#main">Skip to content</a>
     <input id="hq" name="q" type="search" placeholder="Search the catalogue">
     <button type="submit">Search</button>
   </form>` : ""}
-  <nav aria-label="Site"><a href="/">Search</a> <a href="/docs">API</a></nav>
+  <nav aria-label="Site"><a href="/">Search</a> <a href="/series">Browse</a> <a href="/docs">API</a></nav>
 </header>`}
 <main id="main">
 ${body}

@@ -4,7 +4,10 @@
  */
 import { html, raw } from "hono/html";
 import type { CatalogueRecord } from "../../shared/record";
+import { referenceToId } from "../../shared/reference";
 import { layout, searchHref, type Html } from "./layout";
+import { accessFacts, archiveLinks, citation } from "./archive-links";
+import { seriesHref } from "./home-page";
 
 export interface RelatedLink { id: string; reference: string; title: string; why: string }
 
@@ -25,7 +28,7 @@ export function recordJsonLd(r: CatalogueRecord, canonical: string, origin: stri
     description: r.description || undefined,
     temporalCoverage: temporal,
     holdingArchive: r.heldBy.map((name) => ({ "@type": "ArchiveOrganization", name })),
-    isPartOf: { "@type": "Collection", name: r.series, url: `${origin}${searchHref({ q: r.series, series: r.series })}` },
+    isPartOf: { "@type": "Collection", name: r.series, url: `${origin}/series/${encodeURIComponent(referenceToId(r.series))}` },
     about: [
       ...r.people.map((name) => ({ "@type": "Person", name })),
       ...r.corporateNames.map((name) => ({ "@type": "Organization", name })),
@@ -50,21 +53,25 @@ function tagList(label: string, id: string, values: string[], href: (v: string) 
 export function recordPage(r: CatalogueRecord, related: RelatedLink[], canonical: string, origin: string): Html {
   const ld = recordJsonLd(r, canonical, origin, related);
   const paragraphs = r.description.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const series = seriesHref({ key: referenceToId(r.series) });
+  const links = archiveLinks(r);
+  const facts = accessFacts(r);
   return layout({
     title: `${r.reference}: ${r.title} – Dossier`,
     canonical, headerSearch: true,
     description: r.description.slice(0, 200) || r.title,
     head: html`<script type="application/ld+json">${raw(jsonForScript(ld))}</script>`,
   }, html`<article class="record">
-<p class="meta"><a href="${searchHref({ q: r.series, series: r.series })}">${r.series}</a></p>
+<p class="meta"><a href="${series}">${r.series}</a>${r.heldBy.length ? html` · ${r.heldBy[0]}` : ""}</p>
 <h1><span class="ref">${r.reference}</span>: ${r.title}</h1>
+${links.length ? html`<p class="outlinks">${links.map((l) => html`<a class="button" href="${l.href}" rel="noopener">${l.label}</a> `)}</p>` : ""}
 <dl>
 <dt>Reference</dt><dd>${r.reference}</dd>
 ${r.coveringDates ? html`<dt>Covering dates</dt><dd>${r.coveringDates}</dd>` : ""}
-<dt>Series</dt><dd><a href="${searchHref({ q: r.series, series: r.series })}">${r.series}</a></dd>
+<dt>Series</dt><dd><a href="${series}">${r.series}</a> (browse in catalogue order)</dd>
 ${r.department ? html`<dt>Department</dt><dd>${r.department}</dd>` : ""}
 ${r.heldBy.length ? html`<dt>Held by</dt><dd>${r.heldBy.join("; ")}</dd>` : ""}
-<dt>Source</dt><dd>${r.source.url ? html`<a href="${r.source.url}" rel="noopener">${r.source.name}</a>` : r.source.name}</dd>
+${facts.map((f) => html`<dt>${f.label}</dt><dd>${f.value}</dd>`)}
 </dl>
 <section aria-labelledby="desc-h"><h2 id="desc-h">Description</h2>
 ${paragraphs.length ? paragraphs.map((p) => html`<p>${p}</p>`) : html`<p>No description has been catalogued.</p>`}
@@ -75,15 +82,20 @@ ${tagList("Places", "places-h", r.places, (v) => fieldSearch("place", v))}
 ${tagList("Subjects", "subjects-h", r.subjects, (v) => fieldSearch(null, v))}
 ${related.length ? html`<section aria-labelledby="rel-h" class="related"><h2 id="rel-h">Related records</h2>
 <ul>${related.map((x) => html`<li><a href="/records/${x.id}">${x.reference}: ${x.title}</a> <span class="why">(${x.why})</span></li>`)}</ul></section>` : ""}
-<p class="meta">Data: <a href="/api/records/${r.id}">JSON</a></p>
+<section aria-labelledby="cite-h" class="cite"><h2 id="cite-h">Cite this record</h2>
+<p><output id="cite-text" class="citation">${citation(r)}</output>
+<button type="button" class="copy" data-copy="cite-text" hidden>Copy citation</button></p></section>
+<p class="meta">Data: <a href="/api/records/${r.id}">JSON</a> · Source data: ${r.source.name}</p>
 </article>`);
 }
 
-export function notFoundPage(message: string, suggestions: Array<{ href: string; text: string }> = []): Html {
+export interface Suggestion { href: string; reference: string; title?: string }
+
+export function notFoundPage(message: string, suggestions: Suggestion[] = []): Html {
   return layout({ title: "Not found – Dossier", headerSearch: true }, html`<h1>Not found</h1>
 <p>${message}</p>
-${suggestions.length ? html`<p>Did you mean:</p><ul>${suggestions.map((s) => html`<li><a href="${s.href}">${s.text}</a></li>`)}</ul>` : ""}
-<p><a href="/">Search the catalogue</a></p>`);
+${suggestions.length ? html`<h2>Did you mean</h2><ul class="suggestions">${suggestions.map((s) => html`<li><a href="${s.href}"><span class="ref">${s.reference}</span>${s.title ? html`: ${s.title}` : ""}</a></li>`)}</ul>` : ""}
+<p><a href="/">Search the catalogue</a> or <a href="/series">browse the series</a>.</p>`);
 }
 
 /** The record page when the record cannot be read: the built index is damaged or missing, or a fault. */

@@ -1,7 +1,7 @@
 /**
- * The server-rendered search: reads `/?q=&series=&from=&to=&offset=`, runs
- * the same search the API runs, and renders results, facets and paging as
- * plain links and a GET form, so it works with JavaScript off.
+ * The server-rendered search: reads `/?q=&series=&heldBy=&from=&to=&sort=&offset=`,
+ * runs the same search the API runs, and renders results, facets and paging
+ * as plain links and GET forms, so it works with JavaScript off.
  */
 import { html } from "hono/html";
 import type { AppContext } from "../app-env";
@@ -16,9 +16,27 @@ export type SearchFn = (c: AppContext, req: SearchRequest) => Promise<SearchResp
 
 export const PAGE_SIZE = 10;
 const MAX_OFFSET = 10_000;
+/** Facet values shown before "more". */
+export const FACET_TOP = 5;
+
+/** Result orders the API's `sort=` takes; relevance is the default and is left out of URLs. */
+export const SORTS = [
+  ["relevance", "Relevance"],
+  ["date", "Oldest first"],
+  ["-date", "Newest first"],
+  ["reference", "Reference"],
+] as const;
+export type SortKey = (typeof SORTS)[number][0];
+const isSort = (v: string | undefined): v is SortKey => SORTS.some(([k]) => k === v);
 
 export interface PageQuery {
-  q: string; series: string[]; from?: number; to?: number; offset: number;
+  q: string;
+  series: string[];
+  heldBy: string[];
+  from?: number;
+  to?: number;
+  sort: SortKey;
+  offset: number;
   /** Why the parameters as sent break the API's caps (too many words, say); the page then answers 400. */
   invalid?: string;
 }
@@ -32,14 +50,18 @@ export interface SearchOutcome {
 }
 
 const yearParam = (v: string | undefined) => (v && /^\d{1,4}$/.test(v.trim()) ? Number(v.trim()) : undefined);
+const listParam = (c: AppContext, name: string, max: number) =>
+  (c.req.queries(name) ?? []).map((s) => s.trim()).filter(Boolean).slice(0, max);
 
 export function readPageQuery(c: AppContext): PageQuery {
   const q = (c.req.query("q") ?? "").trim().slice(0, 256);
-  const series = (c.req.queries("series") ?? []).map((s) => s.trim()).filter(Boolean).slice(0, 20);
   const offset = Math.min(MAX_OFFSET, Math.max(0, Math.floor(Number(c.req.query("offset")) || 0)));
-  const from = yearParam(c.req.query("from"));
-  const to = yearParam(c.req.query("to"));
-  const query: PageQuery = { q, series, from, to, offset };
+  const sort = c.req.query("sort");
+  const query: PageQuery = {
+    q, series: listParam(c, "series", 20), heldBy: listParam(c, "heldBy", 10),
+    from: yearParam(c.req.query("from")), to: yearParam(c.req.query("to")),
+    sort: isSort(sort) ? sort : "relevance", offset,
+  };
   const invalid = q ? apiCapsProblem(c) : null;
   return invalid ? { ...query, invalid } : query;
 }
@@ -52,9 +74,10 @@ export function readPageQuery(c: AppContext): PageQuery {
 function apiCapsProblem(c: AppContext): string | null {
   const given = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
   const series = (c.req.queries("series") ?? []).filter((s) => s.trim());
+  const heldBy = (c.req.queries("heldBy") ?? []).filter((s) => s.trim());
   const checked = SearchQuery.safeParse({
     q: c.req.query("q"), from: given(c.req.query("from")), to: given(c.req.query("to")),
-    offset: given(c.req.query("offset")), ...(series.length ? { series } : {}),
+    offset: given(c.req.query("offset")), ...(series.length ? { series } : {}), ...(heldBy.length ? { heldBy } : {}),
   });
   return checked.success ? null : describeIssue(checked.error).message;
 }
@@ -66,10 +89,13 @@ export async function runSearch(c: AppContext, search: SearchFn, query: PageQuer
     return { query, result: null, problem: `The start year ${query.from} is after the end year ${query.to}.`, status: 400 };
   }
   try {
-    const result = await search(c, {
-      q: query.q, limit, offset: query.offset, series: query.series, from: query.from, to: query.to,
+    // `sort` rides along for the search service that reads it; relevance is its default either way.
+    const req: SearchRequest & { sort?: SortKey } = {
+      q: query.q, limit, offset: query.offset, series: query.series, heldBy: query.heldBy, from: query.from, to: query.to,
       match: "variants", synonyms: true, explain: false,
-    });
+      ...(query.sort !== "relevance" ? { sort: query.sort } : {}),
+    };
+    const result = await search(c, req);
     return { query, result, problem: null, status: 200 };
   } catch (e) {
     if (e instanceof ApiError && e.status < 500) return { query, result: null, problem: e.message, status: 400 };
@@ -84,7 +110,7 @@ export function snippetHtml(snippet: string): Html {
   return html`${parts}`;
 }
 
-const count = (n: number) => n.toLocaleString("en-GB");
+export const count = (n: number) => n.toLocaleString("en-GB");
 
 export function statusLine(o: SearchOutcome): Html {
   if (o.problem) return html`<p class="status error" role="alert">${o.problem}</p>`;
@@ -118,28 +144,112 @@ ${next ? html`<a href="${base({ ...o.query, offset: offset + limit })}" rel="nex
 </nav>`;
 }
 
-export const homeHref = (q: PageQuery) => searchHref({ q: q.q, series: q.series, from: q.from, to: q.to, offset: q.offset || undefined });
+/** The URL parameters of a page query, defaults left out. */
+export const queryParams = (q: PageQuery) => ({
+  q: q.q, series: q.series, heldBy: q.heldBy, from: q.from, to: q.to,
+  sort: q.sort === "relevance" ? undefined : q.sort, offset: q.offset || undefined,
+});
 
-/** Series and decade facets as toggle links, each with its count. */
-export function facetLinks(o: SearchOutcome): Html {
-  const r = o.result;
-  if (!r || !r.total) return html``;
+export const homeHref = (q: PageQuery) => searchHref(queryParams(q));
+
+/** Hidden inputs carrying a query's other parameters through a GET form that sets some of them. */
+export function hiddenInputs(q: PageQuery, skip: Array<keyof PageQuery>): Html {
+  const params = queryParams({ ...q, offset: 0 });
+  const inputs: Html[] = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === "" || skip.includes(k as keyof PageQuery)) continue;
+    for (const x of Array.isArray(v) ? v : [v]) {
+      inputs.push(html`<input type="hidden" name="${k}" value="${String(x)}">`);
+    }
+  }
+  return html`${inputs}`;
+}
+
+export function sortSelect(q: PageQuery, id = "sort"): Html {
+  return html`<span class="sort"><label for="${id}">Sort</label>
+<select id="${id}" name="sort">${SORTS.map(([k, label]) => html`<option value="${k}"${q.sort === k ? html` selected` : ""}>${label}</option>`)}</select></span>`;
+}
+
+/** Facet values by count, then name. */
+export const byCount = (counts: Record<string, number>) =>
+  Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+
+/** A facet's values as toggle links: the top few, the rest behind "more". Selected values always show. */
+function facetList(
+  title: string, id: string, counts: Record<string, number>, selected: string[], href: (next: string[]) => string,
+): Html | "" {
+  const values = byCount(counts);
+  for (const s of selected) if (!values.some(([v]) => v === s)) values.unshift([s, 0]);
+  if (!values.length) return "";
+  const item = ([name, n]: [string, number]) => {
+    const on = selected.includes(name);
+    const next = on ? selected.filter((s) => s !== name) : [...selected, name];
+    return html`<li><a href="${href(next)}" aria-current="${on ? "true" : "false"}">${on ? "✓ " : ""}${name}</a> <span class="n">(${count(n)})</span></li>`;
+  };
+  const top = values.slice(0, FACET_TOP);
+  const rest = values.slice(FACET_TOP);
+  return html`<section class="facet" aria-labelledby="${id}"><h3 id="${id}">${title}</h3>
+<ul>${top.map(item)}</ul>
+${rest.length ? html`<details class="more"><summary>${rest.length} more</summary><ul>${rest.map(item)}</ul></details>` : ""}
+</section>`;
+}
+
+/**
+ * Covering dates as a from–to year form under a histogram of hits per decade.
+ * The bars only picture the spread (the numbers are in the hidden summary):
+ * fourteen bars in a sidebar are too narrow to be good click targets.
+ * Heights are classes, not inline styles: the CSP forbids those.
+ */
+function dateFacet(o: SearchOutcome, base: (q: PageQuery) => string): Html {
   const q = o.query;
-  const series = Object.entries(r.facets.series).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const decades = Object.entries(r.facets.decade).sort((a, b) => Number(a[0]) - Number(b[0]));
-  return html`<aside class="facets" aria-label="Refine results">
-<h2>Series</h2>
-<ul>${series.map(([name, n]) => {
-    const on = q.series.includes(name);
-    const next = on ? q.series.filter((s) => s !== name) : [...q.series, name];
-    return html`<li><a href="${homeHref({ ...q, series: next, offset: 0 })}" aria-current="${on ? "true" : "false"}">${on ? "✓ " : ""}${name}</a> (${count(n)})</li>`;
-  })}</ul>
-<h2>Decade</h2>
-<ul>${decades.map(([d, n]) => {
-    const from = Number(d);
-    const on = q.from === from && q.to === from + 9;
-    const href = homeHref({ ...q, from: on ? undefined : from, to: on ? undefined : from + 9, offset: 0 });
-    return html`<li><a href="${href}" aria-current="${on ? "true" : "false"}">${on ? "✓ " : ""}${d}s</a> (${count(n)})</li>`;
-  })}</ul>
-</aside>`;
+  const decades = Object.entries(o.result?.facets.decade ?? {})
+    .map(([d, n]) => [Number(d), n] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const max = Math.max(1, ...decades.map(([, n]) => n));
+  const bars = decades.length > 1 ? html`<div class="hist" aria-hidden="true">${decades.map(([d, n]) => html`<span class="bar h${Math.ceil((n / max) * 8)}" title="${d}s: ${count(n)}"></span>`)}</div>
+<p class="hist-axis" aria-hidden="true"><span>${decades[0]![0]}s</span><span>${decades.at(-1)![0]}s</span></p>
+<p class="vh">Results by decade: ${decades.map(([d, n]) => `${d}s ${count(n)}`).join(", ")}.</p>` : "";
+  return html`<section class="facet" aria-labelledby="f-dates"><h3 id="f-dates">Covering dates</h3>
+${bars}
+<form class="dates" method="get" action="${base({ ...q, q: "" }).split("?")[0]}">
+${hiddenInputs(q, ["from", "to"])}
+<span><label for="from">From year</label> <input id="from" name="from" type="number" inputmode="numeric" min="1000" max="2099" value="${q.from ?? ""}" placeholder="${decades[0]?.[0] ?? ""}"></span>
+<span><label for="to">To year</label> <input id="to" name="to" type="number" inputmode="numeric" min="1000" max="2099" value="${q.to ?? ""}" placeholder="${decades.length ? decades.at(-1)![0] + 9 : ""}"></span>
+<button type="submit">Apply dates</button>
+</form>
+</section>`;
+}
+
+const activeFilters = (q: PageQuery) =>
+  q.series.length + q.heldBy.length + (q.from !== undefined || q.to !== undefined ? 1 : 0);
+
+/**
+ * Facets in a "Filters" disclosure: a sidebar on wide screens (site.css
+ * shows it open and hides the toggle), collapsed above the results on narrow
+ * ones so the first result stays above the fold.
+ */
+export function facetPanel(o: SearchOutcome, base: (q: PageQuery) => string = homeHref): Html {
+  const r = o.result;
+  const q = o.query;
+  if (!r || (!r.total && !activeFilters(q))) return html``;
+  const active = activeFilters(q);
+  return html`<aside class="side" aria-label="Refine results"><details class="filters">
+<summary>Filters${active ? ` (${active} on)` : ""}</summary>
+<div class="filters-body">
+${active ? html`<p><a href="${base({ ...q, series: [], heldBy: [], from: undefined, to: undefined, offset: 0 })}">Clear filters</a></p>` : ""}
+${facetList("Held by", "f-held", r.facets.heldBy ?? {}, q.heldBy, (heldBy) => base({ ...q, heldBy, offset: 0 }))}
+${facetList("Series", "f-series", r.facets.series, q.series, (series) => base({ ...q, series, offset: 0 }))}
+${dateFacet(o, base)}
+</div></details></aside>`;
+}
+
+/** Results with their facets: sidebar plus results on wide screens, a Filters disclosure above them on narrow ones. */
+export function resultsLayout(o: SearchOutcome, base: (q: PageQuery) => string, opts: { target?: string } = {}): Html {
+  return html`<div class="results-layout">
+${facetPanel(o, base)}
+<div class="results-main">
+${statusLine(o)}
+${hitList(o, opts)}
+${pager(o, base)}
+</div></div>`;
 }

@@ -55,8 +55,8 @@ recordRoutes.openapi(
     },
     responses: {
       200: json(z.object({
-        series: z.string(), total: z.number(), offset: z.number(), limit: z.number(),
-        items: z.array(z.object({ id: z.string(), reference: z.string() })),
+        series: z.string(), heldBy: z.string().nullable(), total: z.number(), offset: z.number(), limit: z.number(),
+        items: z.array(z.object({ id: z.string(), reference: z.string(), title: z.string().nullable(), coveringDates: z.string().nullable() })),
       }), "A page of the series"),
       ...errorResponses,
     },

@@ -15,12 +15,17 @@ const flag = (name: string, fallback: boolean) => z.enum(["0", "1", "true", "fal
   .transform((v) => (v === undefined ? fallback : v === "1" || v === "true")).openapi({ type: "boolean", default: fallback });
 
 /** The search parameters; the search pages validate theirs with it too, so both have the same caps. */
+const heldByValue = z.string().max(128, "heldBy is longer than 128 characters");
+
 export const SearchQuery = z.object({
   q: searchText("q").openapi({ example: "Besedovskiy Paris" }),
   limit: boundedInt("limit", 1, 100, 10),
   offset: boundedInt("offset", 0, 10_000, 0),
   series: z.union([z.string().max(64, "series is longer than 64 characters"), z.array(z.string().max(64, "series is longer than 64 characters")).max(20, "at most 20 series filters")]).optional()
     .transform((s) => (s === undefined ? [] : Array.isArray(s) ? s : [s])).openapi({ type: "array", items: { type: "string" } }),
+  heldBy: z.union([heldByValue, z.array(heldByValue).max(10, "at most 10 heldBy filters")]).optional()
+    .transform((s) => (s === undefined ? [] : Array.isArray(s) ? s : [s]))
+    .openapi({ type: "array", items: { type: "string" }, description: "Archives holding the records, e.g. `National Archives of Australia`" }),
   from: year("from"),
   to: year("to"),
   match: z.enum(["exact", "variants", "phonetic"], { message: "match must be exact, variants or phonetic" }).optional().transform((m) => m ?? "variants"),
@@ -47,7 +52,10 @@ searchRoutes.openapi(
       200: json(z.object({
         query: z.object({ text: z.string() }).loose(),
         total: z.number(), hits: z.array(Hit),
-        facets: z.object({ series: z.record(z.string(), z.number()), decade: z.record(z.string(), z.number()) }),
+        facets: z.object({
+          series: z.record(z.string(), z.number()), decade: z.record(z.string(), z.number()),
+          heldBy: z.record(z.string(), z.number()),
+        }),
         tookMs: z.number(),
       }), "Ranked hits with facets"),
       ...errorResponses,

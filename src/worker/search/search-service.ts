@@ -11,6 +11,7 @@ import { variantKey } from "../../shared/text/variants";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
+import type { Manifest } from "../../shared/manifest";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchLexicon, searchMeta } from "./search-index";
 import {
@@ -25,6 +26,8 @@ export interface SearchRequest {
   limit: number;
   offset: number;
   series: string[];
+  /** Archives (a record's `heldBy`): keeps the series they hold. */
+  heldBy?: string[];
   from?: number;
   to?: number;
   match: MatchMode;
@@ -61,7 +64,7 @@ export interface SearchResponse {
   };
   total: number;
   hits: SearchHit[];
-  facets: { series: Record<string, number>; decade: Record<string, number> };
+  facets: { series: Record<string, number>; decade: Record<string, number>; heldBy: Record<string, number> };
   /** Present when some search shards did not answer: the results are those of the others. */
   partial?: true;
   failedShards?: number[];
@@ -70,6 +73,7 @@ export interface SearchResponse {
 
 export class SearchService {
   private readonly lexicon: SearchLexicon;
+  private archives: { manifest: Manifest; map: Map<string, string> } | null = null;
 
   constructor(private readonly records: RecordStore, private readonly assets: AssetStore, private readonly shards: ShardRunner) {
     this.lexicon = new SearchLexicon(assets);
@@ -89,16 +93,20 @@ export class SearchService {
       for (const id of ids) referenceIds.push({ id, ref });
     }
     const wanted = new Set([...req.series, ...q.series].map(referenceToId));
+    const archiveOf = await this.archiveOfSeries();
+    let series = wanted.size ? meta.seriesNames.filter((s) => wanted.has(referenceToId(s))) : meta.seriesNames;
+    if (req.heldBy?.length) series = series.filter((s) => req.heldBy!.includes(archiveOf.get(s) ?? ""));
+    const filtered = wanted.size > 0 || !!req.heldBy?.length;
     const plan: QueryPlan = {
       units, referenceIds, exclude: q.exclude, phrases: q.phrases,
-      series: meta.seriesNames.filter((s) => wanted.has(referenceToId(s))),
+      series: filtered ? series : [],
       ...(req.from !== undefined ? { from: req.from } : {}),
       ...(req.to !== undefined ? { to: req.to } : {}),
       dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: "filter" } : null,
       explain: req.explain, keep: req.offset + req.limit, docs: meta.docs,
     };
-    // Named series that do not exist must not widen the search to everything.
-    if (wanted.size && !plan.series.length) plan.series = ["\u0000none"];
+    // Named series or archives that do not exist must not widen the search to everything.
+    if (filtered && !plan.series.length) plan.series = ["\u0000none"];
 
     let { results, failed } = await this.fanOut(plan);
     let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: "filter" } : null;
@@ -132,10 +140,20 @@ export class SearchService {
       },
       total: sum(results, (r) => r.total),
       hits,
-      facets: mergeFacets(results),
+      facets: mergeFacets(results, archiveOf),
       ...(failed.length ? { partial: true as const, failedShards: failed } : {}),
       tookMs: Math.round((performance.now() - t0) * 100) / 100,
     };
+  }
+
+  /** Series name -> holding archive, from the record manifest (series entries of older builds have none). */
+  private async archiveOfSeries(): Promise<Map<string, string>> {
+    const m = await this.records.manifest();
+    if (this.archives?.manifest !== m) {
+      const pairs = m.series.flatMap((s) => (s.heldBy ? [[s.name, s.heldBy] as const] : []));
+      this.archives = { manifest: m, map: new Map(pairs) };
+    }
+    return this.archives.map;
   }
 
   /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */
@@ -156,15 +174,21 @@ function sum<T>(xs: T[], f: (x: T) => number): number {
   return xs.reduce((a, x) => a + f(x), 0);
 }
 
-function mergeFacets(results: ShardResult[]): SearchResponse["facets"] {
+/** Merges shard facets; `heldBy` counts come from series counts, since each series is held by one archive. */
+function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): SearchResponse["facets"] {
   // Maps, not objects: series names are catalogue text, and "constructor" or "__proto__" must count from 0.
   const series = new Map<string, number>();
   const decade = new Map<string, number>();
+  const heldBy = new Map<string, number>();
   for (const r of results) {
     for (const [k, v] of Object.entries(r.facets.series)) series.set(k, (series.get(k) ?? 0) + v);
     for (const [k, v] of Object.entries(r.facets.decade)) decade.set(k, (decade.get(k) ?? 0) + v);
   }
-  return { series: Object.fromEntries(series), decade: Object.fromEntries(decade) };
+  for (const [k, v] of series) {
+    const archive = archiveOf.get(k);
+    if (archive) heldBy.set(archive, (heldBy.get(archive) ?? 0) + v);
+  }
+  return { series: Object.fromEntries(series), decade: Object.fromEntries(decade), heldBy: Object.fromEntries(heldBy) };
 }
 
 /** The text a quoted phrase must appear in. */

@@ -1,0 +1,46 @@
+/**
+ * `/series` and `/series/:series`: browsing. The index lists every series by
+ * archive; a series page lists its items in catalogue order (KV 2/99 before
+ * KV 2/100) with title and covering dates, a page at a time.
+ */
+import { html } from "hono/html";
+import type { Manifest } from "../../shared/manifest";
+import type { SeriesListing } from "../record-store";
+import { layout, type Html } from "./layout";
+import { browseList, seriesHref } from "./home-page";
+import { count } from "./search-view";
+
+export const SERIES_PAGE_ITEMS = 50;
+
+export function seriesIndexPage(m: Manifest, canonical: string): Html {
+  return layout(
+    { title: "Browse series – Dossier", canonical, headerSearch: true },
+    html`<h1>Browse by archive and series</h1>
+<p>${count(m.records)} records in ${count(m.series.length)} series.</p>
+${browseList(m, 50)}`,
+  );
+}
+
+export function seriesPage(s: SeriesListing, key: string, canonical: string): Html {
+  const page = Math.floor(s.offset / SERIES_PAGE_ITEMS) + 1;
+  const pages = Math.max(1, Math.ceil(s.total / SERIES_PAGE_ITEMS));
+  const href = (p: number) => `${seriesHref({ key })}${p > 1 ? `?page=${p}` : ""}`;
+  const first = s.offset + 1;
+  const last = s.offset + s.items.length;
+  return layout(
+    { title: `${s.series}${page > 1 ? `, page ${page}` : ""} – Dossier`, canonical, headerSearch: true },
+    html`<h1>Series ${s.series}</h1>
+<p class="meta">${s.heldBy ? html`${s.heldBy} · ` : ""}${count(s.total)} ${s.total === 1 ? "item" : "items"} in catalogue order${s.total > s.items.length ? `, showing ${count(first)}–${count(last)}` : ""}
+· <a href="/?q=${encodeURIComponent(s.series)}&amp;series=${encodeURIComponent(s.series)}">Search within this series</a></p>
+<ol class="series-items" start="${first}">${s.items.map((it) => html`<li><a href="/records/${it.id}"><span class="ref">${it.reference}</span>${it.title ? html` ${it.title}` : ""}</a>${it.coveringDates ? html` <span class="dates">${it.coveringDates}</span>` : ""}</li>`)}</ol>
+${
+  pages > 1
+    ? html`<nav class="pager" aria-label="Series pages">
+${page > 1 ? html`<a href="${href(page - 1)}" rel="prev">Previous</a>` : ""}
+<span>Page ${page} of ${pages}</span>
+${page < pages ? html`<a href="${href(page + 1)}" rel="next">Next</a>` : ""}
+</nav>`
+    : ""
+}`,
+  );
+}
