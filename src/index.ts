@@ -9,6 +9,7 @@ import { healthRoutes } from "./worker/routes/health";
 import { recordRoutes } from "./worker/routes/records";
 import { searchRoutes } from "./worker/routes/search";
 import { peopleRoutes } from "./worker/routes/people";
+import { exportRoutes } from "./worker/routes/export";
 import { securityHeaders, requestLimits } from "./worker/middleware/security-headers";
 import { rateLimit } from "./worker/middleware/rate-limit";
 import { cachedApiMiddleware } from "./worker/middleware/cached-api";
@@ -27,6 +28,7 @@ app.route("/api", healthRoutes);
 app.route("/api", recordRoutes);
 app.route("/api", searchRoutes);
 app.route("/api", peopleRoutes);
+app.route("/api", exportRoutes);
 
 mountApiDocs(app);
 app.route("/", pageRoutes);
