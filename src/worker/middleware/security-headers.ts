@@ -10,6 +10,8 @@ import { ApiError } from "../errors";
 export const MAX_URL_CHARS = 2048;
 /** More parameters than any route reads; a cap keeps parsing and cache keys small. */
 export const MAX_QUERY_PARAMS = 32;
+/** A bulk lookup repeats `ref` up to 100 times, so /api/lookup has caps of its own. */
+export const BULK_LOOKUP_LIMITS = { path: "/api/lookup", urlChars: 8192, params: 110 } as const;
 
 /** Pages load only their own scripts and styles; nothing may frame them. */
 export const PAGE_CSP = [
@@ -54,15 +56,18 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** Rejects oversized URLs (414) and too many query parameters (400) before routing does any work. */
 export const requestLimits: MiddlewareHandler<AppEnv> = async (c, next) => {
   const url = c.req.url;
-  if (url.length > MAX_URL_CHARS) {
-    throw new ApiError(414, "bad_request", `request: the URL is ${url.length} characters; the limit is ${MAX_URL_CHARS}`);
+  const bulk = c.req.path === BULK_LOOKUP_LIMITS.path;
+  const maxUrl = bulk ? BULK_LOOKUP_LIMITS.urlChars : MAX_URL_CHARS;
+  const maxParams = bulk ? BULK_LOOKUP_LIMITS.params : MAX_QUERY_PARAMS;
+  if (url.length > maxUrl) {
+    throw new ApiError(414, "bad_request", `request: the URL is ${url.length} characters; the limit is ${maxUrl}`);
   }
   const q = url.indexOf("?");
   if (q >= 0) {
     let count = 0;
     for (const part of url.slice(q + 1).split("&")) if (part) count++;
-    if (count > MAX_QUERY_PARAMS) {
-      throw new ApiError(400, "bad_request", `request: ${count} query parameters; the limit is ${MAX_QUERY_PARAMS}`);
+    if (count > maxParams) {
+      throw new ApiError(400, "bad_request", `request: ${count} query parameters; the limit is ${maxParams}`);
     }
   }
   await next();
