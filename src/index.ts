@@ -10,6 +10,7 @@ import { recordRoutes } from "./worker/routes/records";
 import { searchRoutes } from "./worker/routes/search";
 import { peopleRoutes } from "./worker/routes/people";
 import { exportRoutes } from "./worker/routes/export";
+import { discoveryRoutes } from "./worker/routes/discovery";
 import { securityHeaders, requestLimits } from "./worker/middleware/security-headers";
 import { rateLimit } from "./worker/middleware/rate-limit";
 import { cachedApiMiddleware } from "./worker/middleware/cached-api";
@@ -23,12 +24,16 @@ app.use("/api/*", requestLimits);
 app.use("/api/*", rateLimit);
 app.use("*", withStores);
 app.use("/api/*", cachedApiMiddleware);
+app.use("/discovery/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 86400 }));
+app.use("/discovery/*", requestLimits);
+app.use("/discovery/*", rateLimit);
 
 app.route("/api", healthRoutes);
 app.route("/api", recordRoutes);
 app.route("/api", searchRoutes);
 app.route("/api", peopleRoutes);
 app.route("/api", exportRoutes);
+app.route("/discovery/API", discoveryRoutes);
 
 mountApiDocs(app);
 app.route("/", pageRoutes);

@@ -11,10 +11,14 @@ import { dirname, join, resolve } from "node:path";
 
 // The Miniflare that wrangler pins (the same as the vitest plugin's), so one workerd serves everything.
 const require = createRequire(resolve("node_modules/wrangler/package.json"));
-const { Miniflare } = require("miniflare") as typeof import("miniflare");
+const { Miniflare, convertV4MiniflareOptions } = require("miniflare") as typeof import("miniflare") & {
+  convertV4MiniflareOptions?: (options: unknown) => unknown;
+};
 
 export interface LocalWorker {
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** The Worker's loopback HTTP address, when started with a `port`. */
+  url?: string;
   dispose(): Promise<void>;
 }
 
@@ -34,9 +38,11 @@ export async function bundleWorker(): Promise<string> {
   return outfile;
 }
 
-export async function startLocalWorker(options: { assetsDir: string; scriptPath?: string; bindings?: Record<string, string>; inspectorPort?: number }): Promise<LocalWorker> {
+export async function startLocalWorker(options: { assetsDir: string; scriptPath?: string; bindings?: Record<string, string>; inspectorPort?: number; port?: number }): Promise<LocalWorker> {
   const scriptPath = options.scriptPath ?? (await bundleWorker());
-  const mf = new Miniflare({
+  // Miniflare 5 takes its own options shape; the familiar (v4) one goes through its converter.
+  const v4 = (o: Record<string, unknown>) => (convertV4MiniflareOptions ? convertV4MiniflareOptions(o) : o);
+  const mf = new Miniflare(v4({
     modules: true,
     scriptPath,
     modulesRoot: dirname(scriptPath),
@@ -47,9 +53,11 @@ export async function startLocalWorker(options: { assetsDir: string; scriptPath?
     durableObjects: { SEARCH_SHARDS: "SearchShard" },
     bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
     ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
-  } as unknown as ConstructorParameters<typeof Miniflare>[0]);
-  await mf.ready;
+    ...(options.port ? { host: "127.0.0.1", port: options.port } : {}),
+  }) as unknown as ConstructorParameters<typeof Miniflare>[0]);
+  const ready = await mf.ready;
   return {
+    ...(options.port ? { url: String(ready).replace(/\/$/, "") } : {}),
     fetch: (path, init) => mf.dispatchFetch(`http://dossier.local${path}`, init as never) as unknown as Promise<Response>,
     dispose: async () => {
       await mf.dispose();
