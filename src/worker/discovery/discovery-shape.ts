@@ -31,6 +31,12 @@ function ymdNumber(iso: string | null): number {
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const int = (v: unknown): number => (typeof v === "number" && Number.isInteger(v) ? v : 0);
 
+/** The reference's last part, as Discovery gives it: `ADM 50/111` → `111`. */
+function referencePart(reference: string): string | null {
+  const m = /[/ ]([^/ ]+)$/.exec(reference);
+  return m ? m[1]! : null;
+}
+
 function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
@@ -133,8 +139,8 @@ export function discoveryDetails(r: CatalogueRecord) {
     },
     digitised: r.digitised === true,
     heldBy: r.heldBy.map((name) => ({
-      xReferenceId: KNOWN_HOLDERS.get(name)?.xReferenceId ?? null,
-      xReferenceCode: KNOWN_HOLDERS.get(name)?.xReferenceCode ?? null,
+      xReferenceId: KNOWN_HOLDERS.get(name)?.xReferenceId ?? "",
+      xReferenceCode: KNOWN_HOLDERS.get(name)?.xReferenceCode ?? "",
       xReferenceName: name,
       xReferenceType: null,
       xReferenceURL: null,
@@ -146,7 +152,7 @@ export function discoveryDetails(r: CatalogueRecord) {
     catalogueLevel: int(r.catalogueLevel),
     parentId: str(r.parentId) ?? "",
     recordOpeningDate: null,
-    referencePart: null,
+    referencePart: referencePart(r.reference),
     referenceParentId: null,
     sortKey: "",
     source: null,
