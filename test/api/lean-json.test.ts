@@ -219,3 +219,44 @@ describe("exports", () => {
     for (const line of (res.body as string).split("\r\n").slice(1)) expect(line).not.toMatch(/^[=+@]/);
   });
 });
+
+describe("the OpenAPI document", () => {
+  it("documents fields, compact, cursor, sort, bulk lookup, exports and the Discovery endpoints", async () => {
+    const { body } = await call("/api/openapi.json");
+    const params = (path: string) => (body.paths[path].get.parameters as Array<{ name: string }>).map((p) => p.name);
+    expect(params("/api/search")).toEqual(expect.arrayContaining(["fields", "compact", "include", "cursor", "sort"]));
+    expect(params("/api/records/{id}")).toContain("fields");
+    expect(params("/api/series/{series}")).toContain("fields");
+    expect(params("/api/lookup")).toEqual(expect.arrayContaining(["ref", "fields"]));
+    expect(body.paths["/api/search"].get.responses["200"].content["application/json"].schema.properties.nextCursor).toBeTruthy();
+    expect(Object.keys(body.paths["/api/search.csv"].get.responses["200"].content)).toEqual(["text/csv"]);
+    expect(Object.keys(body.paths["/api/search.jsonl"].get.responses["200"].content)).toEqual(["application/x-ndjson"]);
+    expect(params("/discovery/API/search/records")).toEqual(expect.arrayContaining([
+      "sps.searchQuery", "sps.recordSeries", "sps.dateFrom", "sps.dateTo", "sps.startDate", "sps.endDate", "sps.heldByCode",
+      "sps.sortByOption", "sps.page", "sps.resultsPageSize", "sps.batchStartMark",
+    ]));
+    expect(body.paths["/discovery/API/records/v1/details/{id}"]).toBeTruthy();
+  });
+});
+
+describe("the Discovery-compatible endpoints in the test catalogue", () => {
+  it("finds a record that came from Discovery by Discovery's id, and one that did not by Dossier's id", async () => {
+    const search = await call("/discovery/API/search/records?sps.searchQuery=HELFLAND", { headers: { Accept: "application/json" } });
+    expect(search.status).toBe(200);
+    expect(search.body.records[0]).toMatchObject({ id: "C11184181", reference: "KV 2/2681", startDate: "01/01/1929", numEndDate: 19551231 });
+    const details = await call("/discovery/API/records/v1/details/C11184181", { headers: { Accept: "application/json" } });
+    expect(details.body).toMatchObject({ id: "C11184181", citableReference: "KV 2/2681", coveringDates: "1929-1955" });
+    expect(details.body.scopeContent.description).toMatch(/^<scopecontent><p>.*Soviet diplomat.*<\/p><\/scopecontent>$/);
+    const own = await call("/discovery/API/records/v1/details/kv-2-2670");
+    expect(own.body).toMatchObject({ id: "kv-2-2670", citableReference: "KV 2/2670" });
+  });
+
+  it("answers XML requests with 406 and unknown paths with a JSON 404", async () => {
+    const xml = await call("/discovery/API/records/v1/details/C11184181", { headers: { Accept: "text/xml" } });
+    expect(xml.status).toBe(406);
+    expect(xml.body.error.code).toBe("not_acceptable");
+    const none = await call("/discovery/API/nothing/here");
+    expect(none.status).toBe(404);
+    expect(none.body.error.code).toBe("not_found");
+  });
+});
