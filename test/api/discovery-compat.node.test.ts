@@ -54,10 +54,14 @@ function stored(file: string): StoredResult[] {
   return out;
 }
 
-async function getJson(url: string): Promise<any> {
+type DiscoveryRecord = { id: string; reference: string } & Record<string, unknown>;
+/** A search answer, or a details object (then only the index signature applies). */
+type Answer = { count: number; records: DiscoveryRecord[]; nextBatchMark: string } & Record<string, unknown>;
+
+async function getJson(url: string): Promise<Answer> {
   const res = await fetch(url, { headers: JSON_HEADERS });
   expect(res.status, `${url}: ${res.status}`).toBe(200);
-  return res.json();
+  return (await res.json()) as Answer;
 }
 
 /** Checks every stored record against Dossier's answers; returns the problems found, per record. */
@@ -65,7 +69,7 @@ async function contract(base: string, results: StoredResult[]) {
   const recordTypes = typeSets(results.map((r) => r.record));
   const detailTypes = typeSets(results.map((r) => r.details));
   const problems: string[] = [];
-  const bySeries = new Map<string, any[]>();
+  const bySeries = new Map<string, DiscoveryRecord[]>();
   for (const series of new Set(results.map((r) => r.series))) {
     const body = await getJson(`${base}/search/records?sps.searchQuery=*&sps.recordSeries=${encodeURIComponent(series)}&sps.resultsPageSize=1000&sps.sortByOption=REFERENCE_ASCENDING`);
     bySeries.set(series, body.records);
@@ -154,10 +158,10 @@ describe("the Discovery-compatible API on the committed fixture", () => {
   it("filters by series, years and ISO dates, and sorts by date both ways", async () => {
     const q = (params: string) => getJson(`${base}/search/records?sps.searchQuery=*&${params}`);
     expect((await q("sps.recordSeries=WO%20999")).count).toBe(5);
-    expect((await q("sps.startDate=1944&sps.endDate=1944")).records.map((r: any) => r.reference)).toEqual(["WO 999/1", "WO 999/2"]);
-    expect((await q("sps.dateFrom=1945-02-01&sps.dateTo=1946-12-31&sps.sortByOption=DATE_DESCENDING")).records.map((r: any) => r.reference))
+    expect((await q("sps.startDate=1944&sps.endDate=1944")).records.map((r) => r.reference)).toEqual(["WO 999/1", "WO 999/2"]);
+    expect((await q("sps.dateFrom=1945-02-01&sps.dateTo=1946-12-31&sps.sortByOption=DATE_DESCENDING")).records.map((r) => r.reference))
       .toEqual(["WO 999/5", "WO 999/4"]);
-    expect((await q("sps.sortByOption=DATE_ASCENDING")).records.map((r: any) => r.reference))
+    expect((await q("sps.sortByOption=DATE_ASCENDING")).records.map((r) => r.reference))
       .toEqual(["WO 999/3", "WO 999/1", "WO 999/2", "WO 999/4", "WO 999/5"]);
     expect((await q("sps.heldByCode=OTH")).count).toBe(0);
     expect((await q("sps.heldByCode=TNA")).count).toBe(5);
@@ -165,15 +169,15 @@ describe("the Discovery-compatible API on the committed fixture", () => {
 
   it("pages with sps.page and sps.resultsPageSize, 1 for the first page", async () => {
     const q = (page: number) => getJson(`${base}/search/records?sps.searchQuery=*&sps.sortByOption=REFERENCE_ASCENDING&sps.resultsPageSize=2&sps.page=${page}`);
-    expect((await q(1)).records.map((r: any) => r.reference)).toEqual(["WO 999/1", "WO 999/2"]);
-    expect((await q(3)).records.map((r: any) => r.reference)).toEqual(["WO 999/5"]);
+    expect((await q(1)).records.map((r) => r.reference)).toEqual(["WO 999/1", "WO 999/2"]);
+    expect((await q(3)).records.map((r) => r.reference)).toEqual(["WO 999/5"]);
   });
 
   it("rejects bad parameters with 400s that name them, and unknown ids with 404", async () => {
     const bad = async (params: string, word: string) => {
       const res = await fetch(`${base}/search/records?${params}`, { headers: JSON_HEADERS });
       expect(res.status).toBe(400);
-      expect(((await res.json()) as any).error.message).toContain(word);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(word);
     };
     await bad("sps.searchQuery=x&sps.sortByOption=TITLE_ASCENDING", "sps.sortByOption");
     await bad("sps.searchQuery=x&sps.dateFrom=1944-02-30", "sps.dateFrom");
