@@ -9,6 +9,8 @@ import { healthRoutes } from "./worker/routes/health";
 import { recordRoutes } from "./worker/routes/records";
 import { searchRoutes } from "./worker/routes/search";
 import { peopleRoutes } from "./worker/routes/people";
+import { exportRoutes } from "./worker/routes/export";
+import { discoveryRoutes } from "./worker/routes/discovery";
 import { securityHeaders, requestLimits } from "./worker/middleware/security-headers";
 import { rateLimit } from "./worker/middleware/rate-limit";
 import { cachedApiMiddleware, revalidation } from "./worker/middleware/cached-api";
@@ -28,11 +30,18 @@ app.use("*", rateLimit);
 app.use("*", withStores);
 app.use("*", revalidation);
 for (const path of ["/api/*", "/", "/embed"]) app.use(path, cachedApiMiddleware);
+app.use("/discovery/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 86400 }));
 
 app.route("/api", healthRoutes);
 app.route("/api", recordRoutes);
 app.route("/api", searchRoutes);
 app.route("/api", peopleRoutes);
+app.route("/api", exportRoutes);
+app.route("/discovery/API", discoveryRoutes);
+// Before the pages' catch-all, so a Discovery client gets JSON, not an HTML 404 page.
+app.all("/discovery/*", (c) => {
+  throw new ApiError(404, "not_found", `no Discovery-compatible route at ${new URL(c.req.url).pathname}; see /docs and docs/discovery-compat.md`);
+});
 
 mountApiDocs(app);
 app.route("/", pageRoutes);

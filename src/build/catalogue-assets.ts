@@ -83,6 +83,7 @@ export function writeRecordStore(
     series.push({ name, key, count: list.length, pages, heldBy: list[0]!.heldBy[0] ?? null });
   }
 
+  const discoveryIds = writeDiscoveryIds(docs, out);
   return {
     format: FORMAT_VERSION,
     builtAt: new Date().toISOString(),
@@ -90,7 +91,21 @@ export function writeRecordStore(
     sources,
     recordShards: { count: shardCount, hashes, starts },
     series,
+    ...(discoveryIds.length ? { discoveryIds } : {}),
   };
+}
+
+/** Discovery ids per map chunk: a details request by Discovery id reads one chunk of a few tens of KB. */
+const DISCOVERY_IDS_PER_CHUNK = 2000;
+
+/** Maps each Discovery id the ingest kept to its record's id, so Discovery-compatible clients can use Discovery's ids. */
+function writeDiscoveryIds(docs: CatalogueRecord[], out: AssetWriter): string[] {
+  const pairs = docs.flatMap((r) => (typeof r.discoveryId === "string" && r.discoveryId ? [[r.discoveryId, r.id] as const] : []));
+  if (!pairs.length) return [];
+  const count = Math.ceil(pairs.length / DISCOVERY_IDS_PER_CHUNK);
+  const chunks = Array.from({ length: count }, () => new Map<string, string>());
+  for (const [did, id] of pairs) chunks[shardOf(did, count)]!.set(did, id);
+  return chunks.map((m, k) => out.addJson("records", `discovery-ids-${k}`, Object.fromEntries([...m].sort())));
 }
 
 /** Seals the manifest with a version hashed over every chunk path (paths carry content hashes). */

@@ -63,6 +63,11 @@ export interface Manifest {
     starts: number[];
   };
   series: SeriesEntry[];
+  /**
+   * Asset paths of the Discovery id map, `{ [discoveryId]: dossierId }`, split
+   * by `shardOf(discoveryId, paths.length)`; absent when no record came from Discovery.
+   */
+  discoveryIds?: string[];
   /** Filled by the search index build; absent in a records-only build. */
   search?: unknown;
 }

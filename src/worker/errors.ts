@@ -10,7 +10,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export type ErrorCode =
   | "bad_request" | "not_found" | "method_not_allowed" | "uri_too_long" | "rate_limited"
-  | "index_unavailable" | "internal";
+  | "index_unavailable" | "internal" | "cursor_expired" | "not_acceptable";
 
 export class ApiError extends Error {
   constructor(

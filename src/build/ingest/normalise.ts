@@ -130,6 +130,8 @@ export function stripMarkup(value: unknown): string {
   if (!value.includes("<") && !value.includes("&")) return cleanText(value);
   const text = value
     .replace(/<head\b[^<>]*>[\s\S]*?<\/head>/gi, " ")
+    // Discovery marks a document type with a letter ("<emph altrender="doctype">G</emph>HECLA"); it is not text.
+    .replace(/<emph\b[^<>]*altrender=["']doctype["'][^<>]*>[^<]*<\/emph>/gi, "")
     .replace(BLOCK_TAG, " ")
     .replace(ANY_TAG, "");
   return cleanText(decodeEntities(text));

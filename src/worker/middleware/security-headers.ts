@@ -13,6 +13,8 @@ import { ApiError } from "../errors";
 export const MAX_URL_CHARS = 2048;
 /** More parameters than any route reads; a cap keeps parsing and cache keys small. */
 export const MAX_QUERY_PARAMS = 32;
+/** A bulk lookup repeats `ref` up to 100 times, so /api/lookup has caps of its own. */
+export const BULK_LOOKUP_LIMITS = { path: "/api/lookup", urlChars: 8192, params: 110 } as const;
 
 /** Pages load only their own scripts and styles; nothing may frame them. */
 export const PAGE_CSP = [
@@ -76,15 +78,16 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = (c, next) => baseline(
  */
 export const requestLimits: MiddlewareHandler<AppEnv> = async (c, next) => {
   const url = c.req.url;
-  if (url.length > MAX_URL_CHARS) {
-    const message = `request: the URL is ${url.length} characters; the limit is ${MAX_URL_CHARS}`;
-    throw new ApiError(414, "uri_too_long", message);
+  const bulk = c.req.path === BULK_LOOKUP_LIMITS.path;
+  const maxUrl = bulk ? BULK_LOOKUP_LIMITS.urlChars : MAX_URL_CHARS;
+  const maxParams = bulk ? BULK_LOOKUP_LIMITS.params : MAX_QUERY_PARAMS;
+  if (url.length > maxUrl) {
+    throw new ApiError(414, "uri_too_long", `request: the URL is ${url.length} characters; the limit is ${maxUrl}`);
   }
   const q = url.indexOf("?");
   const parts = q >= 0 ? url.slice(q + 1).split("&").filter(Boolean) : [];
-  if (parts.length > MAX_QUERY_PARAMS) {
-    const message = `request: ${parts.length} query parameters; the limit is ${MAX_QUERY_PARAMS}`;
-    throw new ApiError(400, "bad_request", message);
+  if (parts.length > maxParams) {
+    throw new ApiError(400, "bad_request", `request: ${parts.length} query parameters; the limit is ${maxParams}`);
   }
   const path = new URL(url).pathname;
   const bad = undecodable(path) ?? parts.map((p) => undecodable(p.replace(/\+/g, " "))).find((x) => x !== null);

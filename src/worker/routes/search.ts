@@ -7,6 +7,11 @@ import { ApiError } from "../errors";
 import { searchServiceFor } from "../app-env";
 import type { MatchRule } from "../../shared/search-config";
 import { SuggestService } from "../search/suggest-service";
+import { HIT_FIELDS, fieldsParam, parseFields } from "../lean/field-selection";
+import { MAX_CURSOR_DEPTH, decodeCursor, encodeCursor, queryFingerprint } from "../lean/search-cursor";
+import { shapeSearchAnswer } from "../lean/search-shape";
+import { totalValue } from "../lean/search-total";
+import type { SearchRequest } from "../search/search-service";
 
 export const searchRoutes = new OpenAPIHono<AppEnv>();
 
@@ -34,6 +39,24 @@ export const SearchQuery = z.object({
   rules: z.string().max(64).regex(/^(?:exact|stem|variant|phonetic|synonym|typo)(?:,(?:exact|stem|variant|phonetic|synonym|typo))*$/, "rules must be a comma-separated list of exact, stem, variant, phonetic, synonym, typo")
     .optional().transform((r) => r?.split(",") as MatchRule[] | undefined)
     .openapi({ example: "exact,stem,variant", description: "Match rules to use; default all" }),
+  sort: z.enum(["relevance", "date", "-date", "reference"], { message: "sort must be relevance, date, -date or reference" }).optional()
+    .transform((s) => s ?? "relevance")
+    .openapi({ description: "relevance (default); date, oldest first; -date, newest first; reference, catalogue order. "
+      + "Date and reference sorts order the best 10,000 matches by relevance; undated records come last." }),
+});
+
+/** What decides a ranked list; a cursor is valid only for the same values. */
+export function rankedListKey(p: Pick<SearchRequest, "q" | "series" | "from" | "to" | "match" | "synonyms" | "rules" | "sort">): string {
+  return queryFingerprint({ q: p.q, series: [...p.series].sort(), from: p.from, to: p.to, match: p.match, synonyms: p.synonyms, rules: p.rules, sort: p.sort });
+}
+
+const LeanQuery = z.object({
+  fields: fieldsParam(HIT_FIELDS),
+  compact: flag("compact", false).openapi({ description: "Leave out snippet, explain, query echo and facets unless asked for (fields=, explain=1, include=)" }),
+  include: z.string().regex(/^(?:query|facets)(?:,(?:query|facets))*$/, "include must be a comma-separated list of query, facets").optional()
+    .openapi({ description: "With compact=1: top-level parts to keep", example: "facets" }),
+  cursor: z.string().max(512, "cursor is longer than 512 characters").optional()
+    .openapi({ description: `nextCursor of a previous answer: pages past offset's limit (to ${MAX_CURSOR_DEPTH.toLocaleString("en")}); 400 cursor_expired after a rebuild` }),
 });
 
 const Hit = z.object({
@@ -43,19 +66,23 @@ const Hit = z.object({
   explain: z.object({ matched: z.number(), parts: z.array(z.object({ unit: z.string(), rule: z.string(), via: z.string(), score: z.number() })) }).optional(),
 }).openapi("SearchHit");
 
+/** A hit as fields= or compact=1 shapes it: the chosen fields only, any of the record's among them. */
+const LeanHit = Hit.partial().loose().openapi("SearchHitFields");
+
 searchRoutes.openapi(
   createRoute({
     method: "get", path: "/search", tags: ["search"],
     summary: "Ranked full-text search with name variants, synonyms and query understanding",
-    request: { query: SearchQuery },
+    request: { query: SearchQuery.extend(LeanQuery.shape) },
     responses: {
       200: json(z.object({
-        query: z.object({ text: z.string() }).loose(),
-        total: z.number(), hits: z.array(Hit),
+        query: z.object({ text: z.string() }).loose().optional().openapi({ description: "Absent with compact=1 unless include=query" }),
+        total: z.number(), hits: z.array(z.union([Hit, LeanHit])),
         facets: z.object({
           series: z.record(z.string(), z.number()), decade: z.record(z.string(), z.number()),
           heldBy: z.record(z.string(), z.number()),
-        }),
+        }).optional().openapi({ description: "Absent with compact=1 unless include=facets" }),
+        nextCursor: z.string().optional().openapi({ description: "Pass as cursor= for the next page; absent on the last" }),
         tookMs: z.number(),
       }), "Ranked hits with facets"),
       ...errorResponses,
@@ -64,11 +91,22 @@ searchRoutes.openapi(
   async (c) => {
     const p = c.req.valid("query");
     if (p.from !== undefined && p.to !== undefined && p.from > p.to) throw new ApiError(400, "bad_request", `from: ${p.from} is after to ${p.to}`);
+    const fields = parseFields(p.fields, HIT_FIELDS);
+    const version = (await c.get("assets").manifest()).version;
+    const listKey = rankedListKey(p);
+    let offset = p.offset;
+    if (p.cursor !== undefined) {
+      if (c.req.query("offset") !== undefined) throw new ApiError(400, "bad_request", "cursor: give either offset or cursor, not both");
+      offset = decodeCursor(p.cursor, version, listKey);
+    }
     const service = await searchServiceFor(c);
-    const result = await service.search(p);
+    const result = await service.search({ ...p, offset });
     // A partial answer (a shard down) is correct only now: caches must not keep it.
     if (result.partial) c.header("Cache-Control", "no-store");
-    return c.json(result, 200);
+    const next = offset + p.limit;
+    const nextCursor = next < totalValue(result.total) && next <= MAX_CURSOR_DEPTH ? encodeCursor({ version, offset: next, query: listKey }) : null;
+    const lean = { ...(fields ? { fields } : {}), compact: p.compact, include: new Set(p.include?.split(",") ?? []), explain: p.explain };
+    return c.json(await shapeSearchAnswer(result, lean, c.get("records"), nextCursor) as never, 200);
   },
 );
 

@@ -13,7 +13,7 @@ import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import type { Manifest } from "../../shared/manifest";
 import { parseQuery, type ParsedQuery } from "./query-parser";
-import { SearchLexicon, searchMeta } from "./search-index";
+import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
 import {
   SEARCH_DEFAULTS, compareHits, effectiveRules, planUnits,
   type MatchMode, type QueryPlan, type QueryUnit, type ScoredDoc, type ShardResult, type UnitMatch,
@@ -35,7 +35,18 @@ export interface SearchRequest {
   /** Rules to use (default all); lets users and the evaluation switch single rules off. */
   rules?: MatchRule[];
   explain: boolean;
+  /** Hit order (default relevance); see `sortHits`. */
+  sort?: SearchSort;
 }
+
+/** `relevance` (default), `date` (oldest first), `-date` (newest first), `reference` (catalogue order). */
+export type SearchSort = "relevance" | "date" | "-date" | "reference";
+
+/**
+ * Matches a non-relevance sort orders: the best this many by relevance, so a
+ * sort never scores more than an export may return.
+ */
+export const SORT_POOL = 10_000;
 
 export interface SearchHit {
   id: string;
@@ -103,7 +114,7 @@ export class SearchService {
       ...(req.from !== undefined ? { from: req.from } : {}),
       ...(req.to !== undefined ? { to: req.to } : {}),
       dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: "filter" } : null,
-      explain: req.explain, keep: req.offset + req.limit, docs: meta.docs,
+      explain: req.explain, keep: sorted(req) ? Math.max(SORT_POOL, req.offset + req.limit) : req.offset + req.limit, docs: meta.docs,
     };
     // Named series or archives that do not exist must not widen the search to everything.
     if (filtered && !plan.series.length) plan.series = ["\u0000none"];
@@ -117,7 +128,8 @@ export class SearchService {
       dates = { ...q.dates, applied: "boost" };
     }
 
-    const merged: ScoredDoc[] = results.flatMap((r) => r.top).sort(compareHits);
+    let merged: ScoredDoc[] = results.flatMap((r) => r.top).sort(compareHits);
+    if (sorted(req)) merged = await sortHits(merged.slice(0, Math.max(SORT_POOL, req.offset + req.limit)), req.sort as Exclude<SearchSort, "relevance">, this.assets);
     const page = merged.slice(req.offset, req.offset + req.limit);
     const records = await this.records.byDocs(page.map((d) => d.doc));
     const highlight = highlightTerms(units);
@@ -168,6 +180,33 @@ export class SearchService {
     if (!results.length) throw settled.find((s): s is PromiseRejectedResult => s.status === "rejected")!.reason;
     return { results, failed };
   }
+}
+
+function sorted(req: SearchRequest): boolean {
+  return req.sort !== undefined && req.sort !== "relevance";
+}
+
+/**
+ * The sort stage, after scoring: reorders relevance-ranked matches by date
+ * or catalogue order. Dates are the years in each search shard's filter
+ * columns (the same the date filter reads), so no record is fetched; a record
+ * with one known bound sorts by it, undated records come last either way,
+ * and ties keep catalogue order.
+ */
+export async function sortHits(docs: ScoredDoc[], sort: Exclude<SearchSort, "relevance">, assets: AssetStore): Promise<ScoredDoc[]> {
+  if (sort === "reference") return [...docs].sort((a, b) => a.order - b.order);
+  const meta = await searchMeta(assets);
+  const cols = await Promise.all(meta.shards.map((_, k) => new SearchIndex(assets, k).filters()));
+  const yearOf = (doc: number): number => {
+    const c = cols.find((x) => doc >= x.base && doc < x.base + x.order.length);
+    if (!c) return 0;
+    const i = doc - c.base;
+    return sort === "date" ? (c.start[i]! || c.end[i]!) : (c.end[i]! || c.start[i]!);
+  };
+  const sign = sort === "date" ? 1 : -1;
+  const keyed = docs.map((d) => ({ d, y: yearOf(d.doc) }));
+  keyed.sort((a, b) => (a.y === 0 ? 1 : 0) - (b.y === 0 ? 1 : 0) || sign * (a.y - b.y) || a.d.order - b.d.order);
+  return keyed.map((k) => k.d);
 }
 
 function sum<T>(xs: T[], f: (x: T) => number): number {
