@@ -26,8 +26,6 @@ export async function bundleWorker(): Promise<string> {
     entryPoints: [resolve("src/index.ts")],
     bundle: true, format: "esm", platform: "browser", target: "es2022",
     conditions: ["workerd", "worker", "browser"],
-    // As in wrangler.toml: FlexSearch's worker mode is never used, so its import is shimmed.
-    alias: { worker_threads: resolve("src/worker/shims/worker-threads.ts") },
     external: ["cloudflare:*", "node:*"],
     outfile, logLevel: "error",
   });

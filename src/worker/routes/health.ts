@@ -2,7 +2,6 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
-import type { SearchManifest } from "../../shared/search-config";
 
 export const healthRoutes = new OpenAPIHono<AppEnv>();
 
@@ -13,7 +12,7 @@ healthRoutes.openapi(
   }),
   async (c) => {
     const m = await c.get("assets").manifest();
-    const shards = (m.search as SearchManifest | undefined)?.shards.length ?? 0;
+    const shards = m.search?.shards.length ?? 0;
     return c.json({ status: "ok" as const, records: m.records, indexVersion: m.version, shards }, 200);
   },
 );

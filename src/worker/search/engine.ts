@@ -278,28 +278,24 @@ interface UnitArrays {
 function addTerm(p: TermPostings, fields: FieldName[], n: number, restrict: FieldName[] | undefined, base: number, x: Scratch, termNo: number): void {
   for (const f of fields) {
     if (restrict && !restrict.includes(f)) continue;
-    const slots = p.fields[f];
-    if (!slots) continue;
-    let df = p.df?.[f] ?? 0;
-    if (!df) for (const list of slots) if (list) df += list.length;
-    const w = FIELDS[f].weight * Math.log(1 + n / df);
+    const fp = p.fields[f];
+    if (!fp) continue;
+    const w = FIELDS[f].weight * Math.log(1 + n / fp.df);
     const fi = FIELD_INDEX.get(f)!;
-    for (let s = 0; s < slots.length; s++) {
-      const list = slots[s];
-      if (!list) continue;
+    const { docs, slots } = fp.decodeAll();
+    for (let j = 0; j < docs.length; j++) {
+      const i = docs[j]! - base;
+      const s = slots[j]!;
       const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
-      for (let j = 0; j < list.length; j++) {
-        const i = list[j]! - base;
-        if (x.altCount[i] === termNo) {
-          // First field of this term for this doc: count the term once.
-          if (termNo === 0) x.altTouched.push(i);
-          x.altCount[i] = termNo + 1;
-          if (termNo === 0 || FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) { x.altField[i] = fi; x.altSlot[i] = s; }
-          x.alt[i]! += add;
-        } else if (x.altCount[i] === termNo + 1) {
-          x.alt[i]! += add;
-          if (FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) { x.altField[i] = fi; x.altSlot[i] = s; }
-        }
+      if (x.altCount[i] === termNo) {
+        // First field of this term for this doc: count the term once.
+        if (termNo === 0) x.altTouched.push(i);
+        x.altCount[i] = termNo + 1;
+        if (termNo === 0 || FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) { x.altField[i] = fi; x.altSlot[i] = s; }
+        x.alt[i]! += add;
+      } else if (x.altCount[i] === termNo + 1) {
+        x.alt[i]! += add;
+        if (FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) { x.altField[i] = fi; x.altSlot[i] = s; }
       }
     }
   }
@@ -388,8 +384,9 @@ export async function scoreShard(index: SearchIndex, plan: QueryPlan, seriesName
   }
   const refHits = new Map<number, Array<{ id: string; ref: string }>>();
   for (const r of plan.referenceIds) {
-    for (const list of (await index.postings(r.id)).fields.ref ?? []) {
-      for (const doc of list ?? []) {
+    const refs = (await index.postings(r.id)).fields.ref;
+    if (refs) {
+      for (const doc of refs.decodeAll().docs) {
         const i = doc - base;
         touch(i);
         total[i]! += SEARCH_DEFAULTS.referenceBoost;
@@ -410,7 +407,7 @@ export async function scoreShard(index: SearchIndex, plan: QueryPlan, seriesName
   const excluded = new Set<number>();
   for (const w of plan.exclude.flatMap((t) => words(t))) {
     const p = await index.postings(w);
-    for (const f of LITERAL_FIELDS) for (const list of p.fields[f] ?? []) for (const doc of list ?? []) excluded.add(doc - base);
+    for (const f of LITERAL_FIELDS) for (const doc of p.fields[f]?.decodeAll().docs ?? []) excluded.add(doc - base);
   }
   const onlyFilters = plan.units.length === 0 && plan.referenceIds.length === 0;
   const pool: Iterable<number> = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk)
