@@ -23,6 +23,12 @@ type MiniflareCtor = new (opts: Record<string, unknown>) => {
   dispose(): Promise<void>;
 };
 
+function v4Options(mod: { Miniflare: MiniflareCtor; convertV4MiniflareOptions?: (o: Record<string, unknown>) => Record<string, unknown> }): MiniflareCtor {
+  const { Miniflare, convertV4MiniflareOptions: convert } = mod;
+  if (!convert) return Miniflare;
+  return class extends Miniflare { constructor(opts: Record<string, unknown>) { super(convert!(opts)); } } as MiniflareCtor;
+}
+
 let cachedCtor: { Miniflare: MiniflareCtor; version: string; workerd: string } | null = null;
 export function miniflareModule(): { Miniflare: MiniflareCtor; version: string; workerd: string } {
   if (cachedCtor) return cachedCtor;
@@ -31,7 +37,8 @@ export function miniflareModule(): { Miniflare: MiniflareCtor; version: string; 
   const req = createRequire(existsSync(nested) ? wranglerPkg : join(ROOT, "package.json"));
   const mfReq = createRequire(req.resolve("miniflare/package.json"));
   cachedCtor = {
-    Miniflare: req("miniflare").Miniflare as MiniflareCtor,
+    // Miniflare 5 takes `{ workers: [...] }`; its own converter maps the v4-style options used here.
+    Miniflare: v4Options(req("miniflare")),
     version: req("miniflare/package.json").version as string,
     workerd: mfReq("workerd/package.json").version as string,
   };

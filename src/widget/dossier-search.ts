@@ -13,7 +13,7 @@ import { STYLE } from "./style";
 
 export interface Suggestion { text: string; kind: string; id?: string; reference?: string }
 export interface Hit { id: string; reference: string; title: string; coveringDates: string | null; snippet: string; score?: number }
-export interface SearchResponse { total: number; hits: Hit[]; facets?: { series?: Record<string, number>; decade?: Record<string, number> } }
+export interface SearchResponse { total: { value: number; relation: "eq" | "gte" }; hits: Hit[]; facets?: { series?: Record<string, number>; decade?: Record<string, number> } }
 
 /** What a `dossier:select` event carries. */
 export interface SelectDetail { source: "suggestion" | "result"; kind: string; text: string; id?: string; url?: string }
@@ -379,7 +379,7 @@ export class DossierSearch extends HTMLElement {
   }
 
   private renderResults(query: Query, data: SearchResponse): void {
-    const total = data.total ?? 0;
+    const total = data.total?.value ?? 0;
     const hits = data.hits ?? [];
     const from = query.offset + 1;
     const range = total > hits.length ? `, showing ${from}–${query.offset + hits.length}` : "";

@@ -64,8 +64,11 @@ export function statusLine(o: SearchOutcome): Html {
   if (o.problem) return html`<p class="status error" role="alert">${o.problem}</p>`;
   const r = o.result;
   if (!r) return html`<p class="status" role="status"></p>`;
-  const range = r.total > r.hits.length ? `, showing ${o.query.offset + 1}–${o.query.offset + r.hits.length}` : "";
-  return html`<p class="status" role="status">${r.total ? `${count(r.total)} ${r.total === 1 ? "result" : "results"} for “${o.query.q}”${range}` : `No results for “${o.query.q}”`}</p>`;
+  const total = r.total.value;
+  const range = total > r.hits.length ? `, showing ${o.query.offset + 1}–${o.query.offset + r.hits.length}` : "";
+  // A lower bound (top-k stopped early) reads "over N".
+  const shown = r.total.relation === "gte" ? `over ${count(total)}` : count(total);
+  return html`<p class="status" role="status">${total ? `${shown} ${total === 1 ? "result" : "results"} for “${o.query.q}”${range}` : `No results for “${o.query.q}”`}</p>`;
 }
 
 export function hitList(o: SearchOutcome, opts: { target?: string } = {}): Html {
@@ -83,11 +86,11 @@ export function pager(o: SearchOutcome, base: (q: PageQuery) => string, limit = 
   if (!r) return html``;
   const { offset } = o.query;
   const prev = offset > 0;
-  const next = offset + r.hits.length < r.total;
+  const next = offset + r.hits.length < r.total.value;
   if (!prev && !next) return html``;
   return html`<nav class="pager" aria-label="Result pages">
 ${prev ? html`<a href="${base({ ...o.query, offset: Math.max(0, offset - limit) })}" rel="prev">Previous</a>` : ""}
-<span>Page ${Math.floor(offset / limit) + 1} of ${Math.ceil(r.total / limit)}</span>
+<span>Page ${Math.floor(offset / limit) + 1} of ${r.total.relation === "gte" ? "many" : Math.ceil(r.total.value / limit)}</span>
 ${next ? html`<a href="${base({ ...o.query, offset: offset + limit })}" rel="next">Next</a>` : ""}
 </nav>`;
 }
@@ -97,7 +100,7 @@ export const homeHref = (q: PageQuery) => searchHref({ q: q.q, series: q.series,
 /** Series and decade facets as toggle links, each with its count. */
 export function facetLinks(o: SearchOutcome): Html {
   const r = o.result;
-  if (!r || !r.total) return html``;
+  if (!r || !r.total.value) return html``;
   const q = o.query;
   const series = Object.entries(r.facets.series).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const decades = Object.entries(r.facets.decade).sort((a, b) => Number(a[0]) - Number(b[0]));

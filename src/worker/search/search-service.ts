@@ -13,10 +13,8 @@ import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchLexicon, searchMeta } from "./search-index";
-import {
-  SEARCH_DEFAULTS, compareHits, effectiveRules, planUnits,
-  type MatchMode, type QueryPlan, type QueryUnit, type ScoredDoc, type ShardResult, type UnitMatch,
-} from "./engine";
+import { SEARCH_DEFAULTS, effectiveRules, planUnits, type MatchMode, type QueryPlan, type QueryUnit } from "./engine";
+import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
 import { leadOf, snippetOf, type HighlightTerms } from "./snippet";
 import type { ShardRunner } from "./shard-runner";
 
@@ -32,6 +30,8 @@ export interface SearchRequest {
   /** Rules to use (default all); lets users and the evaluation switch single rules off. */
   rules?: MatchRule[];
   explain: boolean;
+  /** Count every match, even when top-k could stop early. */
+  exact?: boolean;
 }
 
 export interface SearchHit {
@@ -59,9 +59,11 @@ export interface SearchResponse {
     dates: { from: number; to: number; text: string; applied: "filter" | "boost" } | null;
     expansions: Array<{ unit: string; rule: string; to: string }>;
   };
-  total: number;
+  /** Elasticsearch's convention: `gte` when top-k stopped early and the value is a lower bound. */
+  total: { value: number; relation: "eq" | "gte" };
   hits: SearchHit[];
-  facets: { series: Record<string, number>; decade: Record<string, number> };
+  /** `scope: "top"` when facets count only the best candidates, not every match. */
+  facets: { series: Record<string, number>; decade: Record<string, number>; scope: "all" | "top" };
   /** Present when some search shards did not answer: the results are those of the others. */
   partial?: true;
   failedShards?: number[];
@@ -95,7 +97,7 @@ export class SearchService {
       ...(req.from !== undefined ? { from: req.from } : {}),
       ...(req.to !== undefined ? { to: req.to } : {}),
       dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: "filter" } : null,
-      explain: req.explain, keep: req.offset + req.limit, docs: meta.docs,
+      explain: req.explain, keep: req.offset + req.limit, docs: meta.docs, ...(req.exact ? { exact: true } : {}),
     };
     // Named series that do not exist must not widen the search to everything.
     if (wanted.size && !plan.series.length) plan.series = ["\u0000none"];
@@ -130,7 +132,7 @@ export class SearchService {
         references: q.references, phrases: q.phrases, exclude: q.exclude, fields: q.fields, series: q.series, dates,
         expansions: units.flatMap((u) => u.alternatives.filter((a) => a.rule === "synonym" || a.rule === "typo").map((a) => ({ unit: u.text, rule: a.rule, to: a.label }))),
       },
-      total: sum(results, (r) => r.total),
+      total: { value: sum(results, (r) => r.total), relation: results.every((r) => r.totalExact) ? "eq" : "gte" },
       hits,
       facets: mergeFacets(results),
       ...(failed.length ? { partial: true as const, failedShards: failed } : {}),
@@ -157,7 +159,7 @@ function sum<T>(xs: T[], f: (x: T) => number): number {
 }
 
 function mergeFacets(results: ShardResult[]): SearchResponse["facets"] {
-  const out: SearchResponse["facets"] = { series: {}, decade: {} };
+  const out: SearchResponse["facets"] = { series: {}, decade: {}, scope: results.every((r) => r.facetsExact) ? "all" : "top" };
   for (const r of results) {
     for (const [k, v] of Object.entries(r.facets.series)) out.series[k] = (out.series[k] ?? 0) + v;
     for (const [k, v] of Object.entries(r.facets.decade)) out.decade[k] = (out.decade[k] ?? 0) + v;

@@ -6,7 +6,8 @@
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { ApiError } from "../errors";
-import { scoreShard, type QueryPlan, type ShardResult } from "./engine";
+import type { QueryPlan } from "./engine";
+import { scoreShard, type ShardResult } from "./scoring";
 import { SearchIndex, searchMeta } from "./search-index";
 import { recordText } from "./search-service";
 
