@@ -188,9 +188,12 @@ function writeShard(
   let bucketBytes = 0;
   let bytes = 0;
   for (const [term, entries] of byTerm) {
-    // Catalogue-wide document frequencies in a sharded index, so every shard scores as the whole index would.
+    // One document frequency per term, the largest of its fields': a word rare in titles but common in
+    // descriptions is a common word, and must not score as a rare one because it sits in a title.
+    // Catalogue-wide in a sharded index, so every shard scores as the whole index would.
     const all = globalDf?.get(term);
-    const fields: FieldPostingsInput[] = entries.map((e) => ({ ...e, df: all?.[FIELD_NAMES[e.field]!] ?? e.docs.length }));
+    const df = all ? Math.max(...Object.values(all)) : Math.max(...entries.map((e) => e.docs.length));
+    const fields: FieldPostingsInput[] = entries.map((e) => ({ ...e, df }));
     // Estimated encoded size: about two bytes per posting plus the directory.
     const size = fields.reduce((n, e) => n + 2 * e.docs.length + 16, term.length + 8);
     const item = { term, fields };
