@@ -169,7 +169,9 @@ function scoreUnit(
   const u: UnitArrays = { score: new Float64Array(x.size), alt: new Uint8Array(x.size), field: new Uint8Array(x.size), slot: new Uint8Array(x.size), touched: [] };
   unit.alternatives.forEach((alt, ai) => {
     x.clearAlt();
-    alt.terms.forEach((t, ti) => addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf));
+    alt.terms.forEach((t, ti) => {
+      addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf);
+    });
     const need = alt.terms.length;
     for (const i of x.altTouched) {
       if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
@@ -202,9 +204,11 @@ export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): n
 /** Postings a unit's alternatives hold in total: the cost of scoring it exhaustively. */
 function unitPostingCount(unit: QueryUnit, postings: UnitPostings): number {
   let count = 0;
-  unit.alternatives.forEach((alt, ai) => alt.terms.forEach((t, ti) => {
-    for (const f of t.fields) count += postings[ai]![ti]!.fields[f]?.count ?? 0;
-  }));
+  unit.alternatives.forEach((alt, ai) => {
+    alt.terms.forEach((t, ti) => {
+      for (const f of t.fields) count += postings[ai]![ti]!.fields[f]?.count ?? 0;
+    });
+  });
   return count;
 }
 
