@@ -320,6 +320,8 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
     heapNote: heap.baseline !== null ? `${heap.note}; a fresh isolate before any query: ${fmtBytes(heap.baseline)}` : heap.note,
     zeroHitShare: warm.zero / searchPaths.length,
   };
+  notes.push(`Cold first query for a common word ("${COLD_COMMON}"): ${fmtMs(cold1Common.serverMs)} server, ${fmtMs(cold1Common.tookMs)} tookMs; ` +
+    `heap at steady state (the whole mix, twice): ${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`);
   notes.push(`Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ${suggestPaths.length} prefixes × ${suggest.rounds} (suggest); wall = one request at a time from Node, first pass.`);
   const engines: EngineResult[] = [dossier];
   if (peers) {
