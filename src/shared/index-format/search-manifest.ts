@@ -88,5 +88,7 @@ export function searchSection(m: Pick<Manifest, "search">): SearchManifest {
 
 /** Asset path of the term chunk that holds `term` in a shard, given its bucket. */
 export function termChunkPath(shard: SearchShardManifest, term: string, bucket: number, hashOf: (i: number) => string): string {
-  return shard.solo[term] ?? `${shard.dir}/${bucket}.${hashOf(bucket)}.bin`;
+  // Own keys only: a term such as "constructor" must not find Object.prototype members.
+  const solo = Object.hasOwn(shard.solo, term) ? shard.solo[term] : undefined;
+  return solo ?? `${shard.dir}/${bucket}.${hashOf(bucket)}.bin`;
 }

@@ -58,7 +58,7 @@ export class SearchLexicon {
   /** Vocabulary words of one length with their document frequency, for typo candidates. */
   async vocab(length: number): Promise<VocabPartition> {
     const meta = await this.meta();
-    const path = meta.vocab[String(length)];
+    const path = Object.hasOwn(meta.vocab, length) ? meta.vocab[length] : undefined;
     return path ? this.assets.json<VocabPartition>(path) : [];
   }
 }
