@@ -75,7 +75,7 @@ async function flexRoute(url: URL, req: Request, env: BenchEnv): Promise<Respons
   if (url.pathname === "/__bench/flex/search") {
     const t0 = now();
     const { doc, loadMs } = await flexLoad(env);
-    const hits = doc.search(url.searchParams.get("q") ?? "", { limit: 10, merge: true } as never) as unknown[];
+    const hits = doc.search(url.searchParams.get("q") ?? "", { limit: 10, merge: true, suggest: true } as never) as unknown[];
     return Response.json({ hits: hits.length, loadMs, ms: now() - t0 });
   }
   // Same round-robin trick as /__bench/mix.
@@ -85,7 +85,7 @@ async function flexRoute(url: URL, req: Request, env: BenchEnv): Promise<Respons
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < queries.length; i++) {
       const t0 = now();
-      doc.search(queries[i]!, { limit: 10, merge: true } as never);
+      doc.search(queries[i]!, { limit: 10, merge: true, suggest: true } as never);
       sums[i]! += now() - t0;
     }
   }

@@ -20,7 +20,7 @@ function loadIndex(): (q: string) => unknown {
   if (name === "flexsearch") {
     const doc = new Document(flexOptions() as never);
     for (const [key, data] of JSON.parse(text) as Array<[string, string]>) doc.import(key, data);
-    return (q) => doc.search(q, { limit: 10, merge: true } as never);
+    return (q) => doc.search(q, { limit: 10, merge: true, suggest: true } as never);
   }
   if (name === "minisearch") {
     const ms = MiniSearch.loadJSON(text, miniOptions);

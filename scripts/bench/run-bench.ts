@@ -1,12 +1,13 @@
 /**
- * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--skip-real]
+ * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--skip-real] [--no-write] [--json FILE]
  *
  * Builds Dossier's assets for synthetic catalogues of each size (and the real
  * corpora in ../shared, when present), then measures inside workerd via
  * Miniflare: cold first query in a fresh isolate, warm query and suggest
  * latency over a mix, and isolate heap after a 20-query mix. Peers (plain
  * FlexSearch 0.8, MiniSearch 7, Orama 3) run on the same corpus and queries.
- * Writes BENCHMARKS.md. Every figure is the median over --runs runs.
+ * Writes BENCHMARKS.md, and with --json the synthetic figures as
+ * `{ sizes: { "<records>": { dossier, flexsearch, minisearch } } }`. Every figure is the median over --runs runs.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     "skip-peers": { type: "boolean", default: false },
     "skip-real": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
+    json: { type: "string" },
   },
 });
 const sizes = args.records!.split(",").map((s) => Number(s.trim().replace(/_/g, ""))).filter((n) => n > 0);
@@ -54,6 +56,8 @@ const log = (line: string) => console.error(`[bench +${((performance.now() - sta
 
 /** Cold queries: a name (loads literal, stem, variant and phonetic chunks) and three common words (solo chunks). */
 const COLD_ONE = "Besedovsky";
+/** A common word for the cold one-term figure as well: its postings are the largest a one-word query reads. */
+const COLD_COMMON = "soviet";
 const COLD_THREE = "soviet embassy paris";
 /** Warm-mix rounds per run; enough that 1 ms clock ticks average out below 0.01 ms per query. */
 const MIX_ROUNDS = 10;
@@ -68,6 +72,7 @@ interface EngineResult {
   extra?: string;
   coldFloor?: Cold;
   cold1?: Cold;
+  cold1Common?: Cold;
   cold3?: Cold;
   warmP50?: number;
   warmP99?: number;
@@ -78,6 +83,8 @@ interface EngineResult {
   suggestP50?: number;
   suggestP99?: number;
   heapUsed?: number | null;
+  /** Heap after the whole warm mix, not only 20 queries. */
+  heapSteady?: number | null;
   heapNote?: string;
   zeroHitShare?: number;
 }
@@ -103,8 +110,9 @@ async function dossierCold(script: WorkerBundle, assets: string, q: string | nul
     try {
       const res = await w.fetch(q === null ? "/api/health" : `/api/search?q=${encodeURIComponent(q)}`);
       if (res.status !== 200) throw new Error(`cold ${q}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
-      const body = JSON.parse(res.body) as { tookMs?: number; total?: number };
-      samples.push({ serverMs: Number(res.headers.get("x-bench-ms")), tookMs: body.tookMs ?? NaN, wallMs: res.wallMs, hits: body.total ?? NaN });
+      const body = JSON.parse(res.body) as { tookMs?: number; total?: number | { value: number } };
+      const hits = typeof body.total === "object" ? body.total.value : body.total;
+      samples.push({ serverMs: Number(res.headers.get("x-bench-ms")), tookMs: body.tookMs ?? NaN, wallMs: res.wallMs, hits: hits ?? NaN });
       timings.push(res.headers.get("server-timing") ?? "");
     } finally {
       await w.dispose();
@@ -132,7 +140,7 @@ async function dossierWarm(w: Workerd, paths: string[]): Promise<Warm & { zero: 
   for (const p of paths) {
     const r = await w.fetch(p);
     walls.push(r.wallMs);
-    if (/"total":0[,}]/.test(r.body)) zero++;
+    if (/"total":(?:\{"value":)?0[,}]/.test(r.body)) zero++;
   }
   const first = await mixOnce(1);
   // Fewer rounds when queries are slow: the 1 ms tick is then a small share of each, and the run stays short.
@@ -154,22 +162,26 @@ async function dossierWarm(w: Workerd, paths: string[]): Promise<Warm & { zero: 
   };
 }
 
-async function dossierHeap(script: WorkerBundle, assets: string, paths: string[]): Promise<{ used: number | null; baseline: number | null; note: string }> {
-  const used: number[] = [], base: number[] = [];
+async function dossierHeap(script: WorkerBundle, assets: string, paths: string[]): Promise<{ used: number | null; steady: number | null; baseline: number | null; note: string }> {
+  const used: number[] = [], base: number[] = [], steady: number[] = [];
   for (let i = 0; i < runs; i++) {
     const w = await startWorkerd(script, assets, { inspector: true });
     try {
       const b = await w.heap(true);
       for (const p of paths.slice(0, 20)) await w.fetch(p);
       const h = await w.heap(true);
-      if (!h || !b) return { used: null, baseline: null, note: "not measured: inspector target not found" };
+      if (!h || !b) return { used: null, steady: null, baseline: null, note: "not measured: inspector target not found" };
       used.push(h.usedSize);
       base.push(b.usedSize);
+      // Steady state: the whole mix, twice, so every chunk it needs has been read and the caches are at their level.
+      for (const p of [...paths, ...paths]) await w.fetch(p);
+      const st = await w.heap(true);
+      if (st) steady.push(st.usedSize);
     } finally {
       await w.dispose();
     }
   }
-  return { used: median(used), baseline: median(base), note: "V8 used heap after full GC (Runtime.getHeapUsage via inspector)" };
+  return { used: median(used), steady: steady.length ? median(steady) : null, baseline: median(base), note: "V8 used heap after full GC (Runtime.getHeapUsage via inspector)" };
 }
 
 async function flexWorkerd(script: WorkerBundle, assets: string, queries: string[]): Promise<EngineResult> {
@@ -282,6 +294,7 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
   log(`${label}: cold queries`);
   const coldFloor = await dossierCold(script, assets, null);
   const cold1 = await dossierCold(script, assets, COLD_ONE);
+  const cold1Common = await dossierCold(script, assets, COLD_COMMON);
   const cold3 = await dossierCold(script, assets, COLD_THREE);
   log(`${label}: warm mix`);
   const w = await startWorkerd(script, assets, { caches: false });
@@ -302,11 +315,13 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
   const dossier: EngineResult = {
     engine: "Dossier", where: "workerd", buildMs: build.ms,
     indexRaw: build.stats.raw.search, indexGzip: build.stats.gzip.search,
-    coldFloor, cold1, cold3, warmP50: warm.p50, warmP99: warm.p99, tookP50: warm.tookP50, tookP99: warm.tookP99, wallP50: warm.wallP50, wallP99: warm.wallP99,
-    suggestP50: suggest.p50, suggestP99: suggest.p99, heapUsed: heap.used,
+    coldFloor, cold1, cold1Common, cold3, warmP50: warm.p50, warmP99: warm.p99, tookP50: warm.tookP50, tookP99: warm.tookP99, wallP50: warm.wallP50, wallP99: warm.wallP99,
+    suggestP50: suggest.p50, suggestP99: suggest.p99, heapUsed: heap.used, heapSteady: heap.steady,
     heapNote: heap.baseline !== null ? `${heap.note}; a fresh isolate before any query: ${fmtBytes(heap.baseline)}` : heap.note,
     zeroHitShare: warm.zero / searchPaths.length,
   };
+  notes.push(`Cold first query for a common word ("${COLD_COMMON}"): ${fmtMs(cold1Common.serverMs)} server, ${fmtMs(cold1Common.tookMs)} tookMs; ` +
+    `heap at steady state (the whole mix, twice): ${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`);
   notes.push(`Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ${suggestPaths.length} prefixes × ${suggest.rounds} (suggest); wall = one request at a time from Node, first pass.`);
   const engines: EngineResult[] = [dossier];
   if (peers) {
@@ -480,7 +495,38 @@ async function main() {
   }
   const md = report(results, header, skipped);
   console.log(md);
+  if (args.json) writeFileSync(resolve(args.json), JSON.stringify(machineReadable(results), null, 2) + "\n");
   if (!args["no-write"]) writeFileSync(join(ROOT, "BENCHMARKS.md"), md + "\n");
+}
+
+/** The synthetic figures by size and engine, for checking by script; null where an engine has no such figure. */
+function machineReadable(results: CorpusResult[]) {
+  const mib = (b: number | null | undefined) => (b === null || b === undefined ? null : Math.round((b / 2 ** 20) * 100) / 100);
+  const num = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : Math.round(x * 1000) / 1000);
+  const sizes: Record<string, Record<string, unknown>> = {};
+  for (const r of results.filter((x) => x.label.startsWith("synthetic"))) {
+    const d = r.engines.find((e) => e.engine === "Dossier");
+    // Each peer's figures from workerd where it ran there, else from Node.
+    const peer = (label: string) => r.engines.find((e) => e.engine === label && e.where === "workerd") ?? r.engines.find((e) => e.engine === label);
+    const out: Record<string, unknown> = {};
+    if (d) {
+      out.dossier = {
+        where: d.where, warmP50Ms: num(d.tookP50), warmP99Ms: num(d.tookP99), cold1Ms: num(d.cold1?.tookMs),
+        cold1CommonMs: num(d.cold1Common?.tookMs), cold3Ms: num(d.cold3?.tookMs), heapAfter20MiB: mib(d.heapUsed),
+        heapSteadyMiB: mib(d.heapSteady), indexGzipBytes: d.indexGzip ?? null, suggestP99Ms: num(d.suggestP99),
+      };
+    }
+    for (const [key, label] of [["flexsearch", "FlexSearch 0.8 plain"], ["minisearch", "MiniSearch 7"]] as const) {
+      const e = peer(label);
+      if (!e) continue;
+      out[key] = {
+        where: e.where, warmP50Ms: num(e.warmP50), warmP99Ms: num(e.warmP99), cold1Ms: num(e.cold1?.tookMs), cold3Ms: num(e.cold3?.tookMs),
+        heapAfter20MiB: mib(e.heapUsed), heapSteadyMiB: mib(e.heapSteady), indexGzipBytes: e.indexGzip ?? null, suggestP99Ms: null,
+      };
+    }
+    sizes[String(r.records)] = out;
+  }
+  return { sizes };
 }
 
 await main();

@@ -15,13 +15,13 @@ import { join } from "node:path";
 import { bundleWorker, startWorkerd } from "./workerd";
 import { percentile, median } from "./stats";
 import type { Manifest } from "../../src/shared/manifest";
-import type { SearchManifest } from "../../src/shared/search-config";
+import { searchSection } from "../../src/shared/index-format";
 
 const [assetsDir, runsArg] = process.argv.slice(2);
 if (!assetsDir) { console.error("usage: serve-scale.ts <assets dir> [runs]"); process.exit(2); }
 const runs = Number(runsArg ?? 3);
 const m = JSON.parse(readFileSync(join(assetsDir, "manifest.json"), "utf8")) as Manifest;
-const search = m.search as SearchManifest;
+const search = searchSection(m);
 const ONE = ["Besedovsky", "Kutepoff", "Shislyelneowitch"];
 const THREE = ["soviet embassy paris", "communist party agent", "naval intelligence report"];
 const MIX = [...ONE, ...THREE, "Bessedovskiy", "cipher", "internment camp", "Dmitri", "sabotage 1940s", "KV 2/2681"];

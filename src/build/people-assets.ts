@@ -11,15 +11,7 @@ import { variantKey } from "../shared/text/variants";
 import { editsWithin } from "../shared/text/typo";
 import { shardOf } from "../shared/hash";
 import type { AssetWriter } from "./content-hash";
-
-/**
- * A person as stored: the canonical entry lists spellings and doc numbers
- * (resolved to records when served, so a name in 5,000 files costs numbers,
- * not 5,000 titles); every other spelling's slug is a pointer to it.
- */
-export type PersonEntry =
-  | { slug: string; name: string; variants: string[]; docs: number[] }
-  | { slug: string; see: string };
+import type { PersonEntry, PersonRecord } from "../shared/index-format";
 
 export function slugOf(name: string): string {
   return words(name).join("-");
@@ -70,7 +62,7 @@ export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[]
 
   const clusters = new Map<string, string[]>();
   for (const slug of forms.keys()) (clusters.get(find(slug)) ?? clusters.set(find(slug), []).get(find(slug))!).push(slug);
-  const people: Array<{ slug: string; name: string; variants: string[]; docs: number[] }> = [];
+  const people: PersonRecord[] = [];
   for (const slugs of clusters.values()) {
     const counts = new Map<string, number>();
     const docsOf = new Set<number>();

@@ -1,13 +1,14 @@
 /**
  * Builds the chunked FlexSearch index and the search side files.
  *
- * One FlexSearch Index per field is built over the whole catalogue, then each
- * field's term map is split into buckets by a hash of the term, so a query
- * loads only the chunks of its own terms and ranking equals that of the single
- * index (posting lists are copied whole, never rebuilt per bucket). Only the
- * term maps ship: FlexSearch's `reg` would repeat every id in every chunk.
- * Terms with very long posting lists get chunks of their own, so one common
- * word never makes every query that shares its bucket pay for it.
+ * FlexSearch is the indexer: one Index per field, its encoder and tokenizer
+ * define the terms, and its public `export()` gives each term's position slots.
+ * The build re-encodes those term maps as binary term chunks (see
+ * shared/index-format/term-chunk.ts), split into buckets by a hash of the term,
+ * so a query loads only the chunks of its own terms and ranking equals that of
+ * the single index. Terms with very long posting lists get chunks of their
+ * own, so one common word never makes every query that shares its bucket pay
+ * for it.
  *
  * When the index is too big for one isolate, it is also split by doc range
  * into search shards, each with its own chunks and filter columns; chunks then
@@ -20,10 +21,11 @@ import { fnv1a32 } from "../shared/hash";
 import { bloomAdd, bloomSize } from "../shared/bloom";
 import { compareReferences } from "../shared/reference";
 import { recordFieldTerms } from "../shared/record-fields";
+import { CHUNKING, FIELD_NAMES, FLEX_OPTIONS, type FieldName } from "../shared/search-config";
 import {
-  CHUNKING, DF_KEY, FIELD_NAMES, FLEX_OPTIONS, INDEX_FORMAT, configFingerprint,
-  type FieldName, type SearchManifest, type SearchShardManifest,
-} from "../shared/search-config";
+  INDEX_FORMAT, configFingerprint, encodeFilterColumns, encodeTermChunk, newFilterColumns,
+  type FieldPostingsInput, type SearchManifest, type VocabPartition, type SearchShardManifest, type TermInput,
+} from "../shared/index-format";
 import type { StoredRecord } from "../shared/manifest";
 import type { AssetWriter } from "./content-hash";
 import { hashOfPath, type CatalogueLayout } from "./catalogue-assets";
@@ -45,8 +47,10 @@ export function flexIndex(): Index {
   return new Index({ tokenize: FLEX_OPTIONS.tokenize, resolution: FLEX_OPTIONS.resolution, encoder: new Encoder({ ...FLEX_OPTIONS.encoder }) });
 }
 
-type Slots = Array<number[] | null | undefined>;
-type TermEntries = Array<[FieldName, Slots]>;
+/** FlexSearch's exported term map: per term, per position slot (0 = earliest), the doc ids there. */
+type Slots = Array<Array<number | string> | null | undefined>;
+/** A term's postings per field, doc-ordered: field index, docs, slots. */
+type TermEntries = Array<{ field: number; docs: Uint32Array; slots: Uint8Array }>;
 
 function yearOf(date: string | null): number {
   return date ? Number(date.slice(0, 4)) : 0;
@@ -129,20 +133,47 @@ const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "nam
 
 /** Builds one FlexSearch index per field over docs `[start, end)` and returns every term's postings across fields. */
 function indexRange(docs: CatalogueRecord[], start: number, end: number): Map<string, TermEntries> {
-  const fieldIndexes = new Map<FieldName, Index>(FIELD_NAMES.map((f) => [f, flexIndex()]));
-  for (let doc = start; doc < end; doc++) {
-    const terms = recordFieldTerms(docs[doc]!);
-    for (const f of FIELD_NAMES) if (terms[f].length) fieldIndexes.get(f)!.add(doc, terms[f].join(" "));
-  }
   const byTerm = new Map<string, TermEntries>();
-  for (const f of FIELD_NAMES) {
-    for (const [term, slots] of (fieldIndexes.get(f) as unknown as { map: Map<string, Slots> }).map) {
+  FIELD_NAMES.forEach((f, field) => {
+    const index = flexIndex();
+    for (let doc = start; doc < end; doc++) {
+      const terms = recordFieldTerms(docs[doc]!)[f];
+      if (terms.length) index.add(doc, terms.join(" "));
+    }
+    for (const [term, slots] of exportedTermMap(index)) {
       let list = byTerm.get(term);
       if (!list) byTerm.set(term, (list = []));
-      list.push([f, slots]);
+      list.push({ field, ...docOrdered(slots) });
     }
-  }
+  });
   return byTerm;
+}
+
+/**
+ * The term map of a FlexSearch index, through its public `export()`: the
+ * "map" parts are `[term, slots]` pairs (ids are numbers with `numeric: false`
+ * refs kept as given, so they are normalised here).
+ */
+function exportedTermMap(index: Index): Array<[string, Slots]> {
+  const out: Array<[string, Slots]> = [];
+  // With a callback that returns nothing, export() runs synchronously.
+  index.export((key: string, data: string) => {
+    if (key.endsWith("map")) for (const pair of JSON.parse(data) as Array<[string, Slots]>) out.push(pair);
+  });
+  return out;
+}
+
+/** Slots → doc-ordered postings with the earliest slot of each doc. */
+function docOrdered(slots: Slots): { docs: Uint32Array; slots: Uint8Array } {
+  const slotOf = new Map<number, number>();
+  slots.forEach((list, s) => {
+    for (const id of list ?? []) {
+      const doc = Number(id);
+      if (!slotOf.has(doc)) slotOf.set(doc, s);
+    }
+  });
+  const docs = Uint32Array.from(slotOf.keys()).sort();
+  return { docs, slots: Uint8Array.from(docs, (d) => slotOf.get(d)!) };
 }
 
 /** Writes one search shard: its term chunks (solo or bucketed) and its filter columns. */
@@ -153,74 +184,49 @@ function writeShard(
 ): SearchShardManifest {
   const dir = globalDf ? `search/s${k}/terms` : "search/terms";
   const solo: Record<string, string> = {};
-  const bucketed: Array<[string, TermEntries, Partial<Record<FieldName, number>> | null]> = [];
+  const bucketed: TermInput[] = [];
   let bucketBytes = 0;
   let bytes = 0;
   for (const [term, entries] of byTerm) {
-    const mine: TermEntries = entries.map(([f, slots]) => [f, trimSlots(slots)]);
-    const size = JSON.stringify(mine).length + term.length;
-    // Only the fields this shard holds: the catalogue-wide counts of the others are never read here.
+    // One document frequency per term, the largest of its fields': a word rare in titles but common in
+    // descriptions is a common word, and must not score as a rare one because it sits in a title.
+    // Catalogue-wide in a sharded index, so every shard scores as the whole index would.
     const all = globalDf?.get(term);
-    const dfs = all ? Object.fromEntries(mine.map(([f]) => [f, all[f]!])) as Partial<Record<FieldName, number>> : null;
+    const df = all ? Math.max(...Object.values(all)) : Math.max(...entries.map((e) => e.docs.length));
+    const fields: FieldPostingsInput[] = entries.map((e) => ({ ...e, df }));
+    // Estimated encoded size: about two bytes per posting plus the directory.
+    const size = fields.reduce((n, e) => n + 2 * e.docs.length + 16, term.length + 8);
+    const item = { term, fields };
     if (size > CHUNKING.soloTermBytes) {
-      const chunk = chunkOf([[term, mine, dfs]]);
-      const text = JSON.stringify(chunk);
-      bytes += text.length;
-      solo[term] = out.add(dir, `solo-${fnv1a32(term).toString(36)}`, "json", text);
+      const chunk = encodeTermChunk([item]);
+      bytes += chunk.byteLength;
+      solo[term] = out.add(dir, `solo-${fnv1a32(term).toString(36)}`, "bin", chunk);
     } else {
-      bucketed.push([term, mine, dfs]);
+      bucketed.push(item);
       bucketBytes += size;
     }
   }
   const bucketCount = Math.max(1, Math.ceil(bucketBytes / CHUNKING.bucketTargetBytes));
-  const buckets: Array<typeof bucketed> = Array.from({ length: bucketCount }, () => []);
-  for (const item of bucketed) buckets[fnv1a32(item[0]) % bucketCount]!.push(item);
+  const buckets: TermInput[][] = Array.from({ length: bucketCount }, () => []);
+  for (const item of bucketed) buckets[fnv1a32(item.term) % bucketCount]!.push(item);
   const bucketHashes = buckets.map((items, b) => {
-    const text = JSON.stringify(chunkOf(items));
-    bytes += text.length;
-    return hashOfPath(out.add(dir, String(b), "json", text));
+    const chunk = encodeTermChunk(items);
+    bytes += chunk.byteLength;
+    return hashOfPath(out.add(dir, String(b), "bin", chunk));
   }).join("");
 
-  const m = end - start;
-  // Uint32 column first, so every view stays aligned to its element size.
-  const cols = new ArrayBuffer(m * 10);
-  const order = new Uint32Array(cols, 0, m);
-  const starts = new Int16Array(cols, m * 4, m);
-  const ends = new Int16Array(cols, m * 6, m);
-  const series = new Uint16Array(cols, m * 8, m);
+  const cols = newFilterColumns(start, end - start);
   const seriesIndex = new Map(seriesNames.map((s, i) => [s, i]));
   for (let doc = start; doc < end; doc++) {
     const r = docs[doc]!;
     const i = doc - start;
-    order[i] = catalogueOrder[doc]!;
-    starts[i] = yearOf(r.startDate);
-    ends[i] = yearOf(r.endDate) || yearOf(r.startDate);
-    series[i] = seriesIndex.get(r.series)!;
+    cols.order[i] = catalogueOrder[doc]!;
+    cols.start[i] = yearOf(r.startDate);
+    cols.end[i] = yearOf(r.endDate) || yearOf(r.startDate);
+    cols.series[i] = seriesIndex.get(r.series)!;
   }
-  const filters = out.add(globalDf ? `search/s${k}` : "search", "filters", "bin", new Uint8Array(cols));
+  const filters = out.add(globalDf ? `search/s${k}` : "search", "filters", "bin", encodeFilterColumns(cols));
   return { start, end, dir: `/${dir}`, buckets: bucketHashes, bucketCount, solo, filters, bytes };
-}
-
-/** Drops trailing empty slots, as FlexSearch's own export would not have them. */
-function trimSlots(slots: Slots): Slots {
-  let last = slots.length;
-  while (last > 0 && !slots[last - 1]) last--;
-  return slots.slice(0, last);
-}
-
-/**
- * A chunk is `{ field: FlexSearch map export [[term, slots], …] }`, importable
- * as-is with `index.import("map", …)`, plus `df` in sharded builds.
- */
-function chunkOf(items: Array<[string, TermEntries, Partial<Record<FieldName, number>> | null]>): Record<string, unknown> {
-  const chunk: Record<string, Array<[string, Slots]>> = {};
-  const df: Record<string, Partial<Record<FieldName, number>>> = {};
-  let withDf = false;
-  for (const [term, entries, termDf] of items) {
-    for (const [f, slots] of entries) (chunk[f] ??= []).push([term, slots]);
-    if (termDf) { df[term] = termDf; withDf = true; }
-  }
-  return withDf ? { ...chunk, [DF_KEY]: df } : chunk;
 }
 
 /** Every indexed term, for "is this word spelt as the catalogue spells it?" without loading postings. */
@@ -233,7 +239,7 @@ function buildLexicon(terms: Iterable<string>, count: number, out: AssetWriter):
 
 /** Words of 4+ letters by length, with document frequency, for typo correction. */
 function buildVocab(df: Map<string, number>, out: AssetWriter): Record<string, string> {
-  const byLength = new Map<number, Array<[string, number]>>();
+  const byLength = new Map<number, VocabPartition>();
   for (const [t, c] of df) {
     let list = byLength.get(t.length);
     if (!list) byLength.set(t.length, (list = []));

@@ -9,9 +9,8 @@ import { CHUNKING } from "../shared/search-config";
 import { words } from "../shared/text/fold";
 import { slugOf } from "./people-assets";
 import type { AssetWriter } from "./content-hash";
+import type { SuggestEntry } from "../shared/index-format";
 
-/** `[key, text, kind, id or slug, weight]`, sorted by key. */
-export type SuggestEntry = [string, string, "person" | "reference" | "title" | "subject", string | null, number];
 
 const MAX_PREFIX = 6;
 const TOP_PER_SPLIT = 20;

@@ -3,6 +3,7 @@
  * content-hashed, immutable chunks it names. The build writes it, the Worker
  * reads it; this module is the only contract between them besides the types.
  */
+import type { SearchManifest } from "./index-format/search-manifest";
 
 /** Bumped whenever the layout or meaning of any chunk changes. */
 export const FORMAT_VERSION = 2;
@@ -68,8 +69,8 @@ export interface Manifest {
    * by `shardOf(discoveryId, paths.length)`; absent when no record came from Discovery.
    */
   discoveryIds?: string[];
-  /** Filled by the search index build; absent in a records-only build. */
-  search?: unknown;
+  /** Filled by the search index build; absent in a records-only build. Read it through `searchSection`. */
+  search?: SearchManifest;
 }
 
 /** A record as stored in a shard, with what the build derived for it. */

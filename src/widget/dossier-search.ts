@@ -14,7 +14,7 @@ import { STYLE } from "./style";
 export interface Suggestion { text: string; kind: string; id?: string; reference?: string }
 export interface Hit { id: string; reference: string; title: string; coveringDates: string | null; snippet: string; score?: number }
 export interface SearchResponse {
-  total: number;
+  total: { value: number; relation: "eq" | "gte" };
   hits: Hit[];
   facets?: { series?: Record<string, number>; decade?: Record<string, number>; heldBy?: Record<string, number> };
 }
@@ -437,7 +437,7 @@ export class DossierSearch extends HTMLElement {
 
   private renderResults(query: Query, data: SearchResponse): void {
     this.takeOver();
-    const total = data.total ?? 0;
+    const total = data.total?.value ?? 0;
     const hits = data.hits ?? [];
     this.sortSelect.value = query.sort;
     this.sortBox.hidden = total < 2;

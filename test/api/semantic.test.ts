@@ -34,7 +34,7 @@ describe("names in any spelling", () => {
 
   it("finds nothing by variants when match=exact", async () => {
     const { body } = await call("/api/search?q=Besedovsky&match=exact");
-    expect(body.total).toBe(0);
+    expect(body.total.value).toBe(0);
   });
 });
 
@@ -64,9 +64,9 @@ describe("query understanding", () => {
   it("filters communists 1930s by date and reports it", async () => {
     const { body } = await call("/api/search?q=communists%201930s&limit=100");
     expect(body.query.dates).toMatchObject({ from: 1930, to: 1939, applied: "filter" });
-    expect(body.total).toBeGreaterThan(0);
+    expect(body.total.value).toBeGreaterThan(0);
     // Every hit's covering dates touch the 1930s: the decade facet counts all of them.
-    expect(body.facets.decade["1930"]).toBe(body.total);
+    expect(body.facets.decade["1930"]).toBe(body.total.value);
     for (const hit of body.hits) {
       const { record } = (await call(`/api/records/${hit.id}`)).body;
       expect(Number(record.startDate.slice(0, 4)), hit.reference).toBeLessThanOrEqual(1939);
@@ -74,7 +74,7 @@ describe("query understanding", () => {
     }
     // The filter removed something: the words alone find records outside the 1930s.
     const unfiltered = (await call("/api/search?q=communists&limit=100")).body;
-    expect(unfiltered.total).toBeGreaterThan(body.total);
+    expect(unfiltered.total.value).toBeGreaterThan(body.total.value);
   });
 
   it("excludes hits containing a -word", async () => {

@@ -38,8 +38,8 @@ describe("a sharded index", () => {
   it("merges totals and facets across shards", async () => {
     const { body } = await call("/api/search?q=Soviet&limit=100");
     const seriesTotal = Object.values(body.facets.series as Record<string, number>).reduce((x, y) => x + y, 0);
-    expect(seriesTotal).toBe(body.total);
-    expect(body.hits.length).toBe(Math.min(100, body.total));
+    expect(seriesTotal).toBe(body.total.value);
+    expect(body.hits.length).toBe(Math.min(100, body.total.value));
   });
 
   it("pages correctly across shards", async () => {
@@ -64,7 +64,7 @@ describe("a sharded index", () => {
       expect(body.partial).toBe(true);
       expect(headers.get("cache-control")).toBe("no-store");
       expect(body.failedShards).toEqual([1]);
-      expect(body.total).toBeLessThan(whole.total);
+      expect(body.total.value).toBeLessThan(whole.total.value);
     } finally {
       logged.mockRestore();
       await stub.setAvailable(true);

@@ -155,7 +155,7 @@ describe("the widget on a page served from another origin", () => {
     await page.route(`${worker.url}/api/search**`, (route) => route.fulfill({
       status: 200, contentType: "application/json", headers: { "access-control-allow-origin": "*" },
       body: JSON.stringify({
-        query: { text: "x" }, total: 1, tookMs: 1, facets: { series: {}, decade: {} },
+        query: { text: "x" }, total: { value: 1, relation: "eq" }, tookMs: 1, facets: { series: {}, decade: {}, scope: "all" },
         hits: [{ id: "kv-2-1", reference: "KV 2/1", title: "<img src=x onerror=\"window.pwned=1\">", coveringDates: "1939",
           snippet: "&lt;img src=x onerror=window.pwned=2&gt; <b>bold</b> <mark>hit</mark> &amp; more", score: 1 }],
       }),

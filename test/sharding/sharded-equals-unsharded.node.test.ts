@@ -54,9 +54,20 @@ describe(`a ${RECORDS.toLocaleString("en")}-record catalogue in ${SHARDS} search
 
   it("answers every query of the mix exactly as the unsharded build", async () => {
     for (const q of queries) {
-      for (const params of ["limit=20", "limit=10&offset=10&explain=1", "limit=5&from=1930&to=1945"]) {
+      for (const params of ["limit=20&exact=1", "limit=10&offset=10&explain=1&exact=1", "limit=5&from=1930&to=1945&exact=1"]) {
         const path = `/api/search?q=${encodeURIComponent(q)}&${params}`;
         expect(await answer(sharded, path), path).toEqual(await answer(single, path));
+      }
+    }
+  }, 600_000);
+
+  it("ranks the same hits when top-k stops early, where only totals and facets may be partial", async () => {
+    for (const q of queries) {
+      for (const params of ["limit=20", "limit=10&offset=10&explain=1", "limit=5&from=1930&to=1945"]) {
+        const path = `/api/search?q=${encodeURIComponent(q)}&${params}`;
+        const [a, b] = [await answer(sharded, path), await answer(single, path)] as Array<{ hits: unknown; query: unknown }>;
+        expect(a!.hits, path).toEqual(b!.hits);
+        expect(a!.query, path).toEqual(b!.query);
       }
     }
   }, 600_000);

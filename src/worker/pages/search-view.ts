@@ -116,8 +116,11 @@ export function statusLine(o: SearchOutcome): Html {
   if (o.problem) return html`<p class="status error" role="alert">${o.problem}</p>`;
   const r = o.result;
   if (!r) return html`<p class="status" role="status"></p>`;
-  const range = r.total > r.hits.length ? `, showing ${o.query.offset + 1}–${o.query.offset + r.hits.length}` : "";
-  return html`<p class="status" role="status">${r.total ? `${count(r.total)} ${r.total === 1 ? "result" : "results"} for “${o.query.q}”${range}` : `No results for “${o.query.q}”`}</p>`;
+  const total = r.total.value;
+  const range = total > r.hits.length ? `, showing ${o.query.offset + 1}–${o.query.offset + r.hits.length}` : "";
+  // A lower bound (top-k stopped early) reads "over N".
+  const shown = r.total.relation === "gte" ? `over ${count(total)}` : count(total);
+  return html`<p class="status" role="status">${total ? `${shown} ${total === 1 ? "result" : "results"} for “${o.query.q}”${range}` : `No results for “${o.query.q}”`}</p>`;
 }
 
 export function hitList(o: SearchOutcome, opts: { target?: string } = {}): Html {
@@ -135,11 +138,11 @@ export function pager(o: SearchOutcome, base: (q: PageQuery) => string, limit = 
   if (!r) return html``;
   const { offset } = o.query;
   const prev = offset > 0;
-  const next = offset + r.hits.length < r.total;
+  const next = offset + r.hits.length < r.total.value;
   if (!prev && !next) return html``;
   return html`<nav class="pager" aria-label="Result pages">
 ${prev ? html`<a href="${base({ ...o.query, offset: Math.max(0, offset - limit) })}" rel="prev">Previous</a>` : ""}
-<span>Page ${Math.floor(offset / limit) + 1} of ${Math.ceil(r.total / limit)}</span>
+<span>Page ${Math.floor(offset / limit) + 1} of ${r.total.relation === "gte" ? "many" : Math.ceil(r.total.value / limit)}</span>
 ${next ? html`<a href="${base({ ...o.query, offset: offset + limit })}" rel="next">Next</a>` : ""}
 </nav>`;
 }
@@ -231,7 +234,7 @@ const activeFilters = (q: PageQuery) =>
 export function facetPanel(o: SearchOutcome, base: (q: PageQuery) => string = homeHref): Html {
   const r = o.result;
   const q = o.query;
-  if (!r || (!r.total && !activeFilters(q))) return html``;
+  if (!r || (!r.total.value && !activeFilters(q))) return html``;
   const active = activeFilters(q);
   return html`<aside class="side" aria-label="Refine results"><details class="filters">
 <summary>Filters${active ? ` (${active} on)` : ""}</summary>

@@ -6,8 +6,8 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
-import type { SearchManifest } from "../../shared/search-config";
 import { HASH_CHARS, hashAt, recordShardPath, type Manifest } from "../../shared/manifest";
+import { termChunkPath } from "../../shared/index-format";
 import { assetKind, checkAsset } from "../asset-store";
 import { ApiError } from "../errors";
 
@@ -54,7 +54,7 @@ healthRoutes.openapi(
         503,
       );
     }
-    const shards = (m.search as SearchManifest | undefined)?.shards.length ?? 0;
+    const shards = m.search?.shards.length ?? 0;
     const base = { records: m.records, indexVersion: m.version, shards };
     if (!deep) return c.json({ status: "ok" as const, ...base }, 200);
 
@@ -90,9 +90,8 @@ function sampleAssets(m: Manifest): Map<string, string> {
   };
   if (m.recordShards.count > 0) add(recordShardPath(m, 0));
   // Term buckets are named by concatenated hashes, not paths (as record shards are).
-  const first = (m.search as Partial<SearchManifest> | undefined)?.shards?.[0];
-  if (first && typeof first.buckets === "string" && first.bucketCount > 0)
-    add(`${first.dir}/0.${hashAt(first.buckets, 0)}.json`);
+  const first = m.search?.shards[0];
+  if (first && first.bucketCount > 0) add(termChunkPath(first, "", 0, (b) => hashAt(first.buckets, b)));
   const walk = (v: unknown): void => {
     if (typeof v === "string") {
       if (CHUNK_PATH.test(v)) add(v);

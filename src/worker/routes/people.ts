@@ -5,15 +5,13 @@ import { ApiError } from "../errors";
 import { boundedInt, text } from "../params";
 import { errorResponses, json } from "../openapi-common";
 import { shardOf } from "../../shared/hash";
-import type { SearchManifest } from "../../shared/search-config";
+import type { PersonEntry, PersonRecord as Person } from "../../shared/index-format";
 import { SuggestService } from "../search/suggest-service";
+import { searchMeta } from "../search/search-index";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 
 export const peopleRoutes = new OpenAPIHono<AppEnv>();
-
-type PersonEntry = { slug: string; name: string; variants: string[]; docs: number[] } | { slug: string; see: string };
-type Person = Extract<PersonEntry, { docs: number[] }>;
 
 /** Files listed per person; `total` says how many there are in all. */
 const RECORDS_PER_PERSON = 200;
@@ -31,7 +29,7 @@ async function present(records: RecordStore, p: Person) {
 
 /** The person filed under a slug, following a spelling's pointer to its canonical entry. */
 async function personBySlug(assets: AssetStore, slug: string): Promise<Person | null> {
-  const meta = (await assets.manifest()).search as SearchManifest;
+  const meta = await searchMeta(assets);
   const read = async (s: string) => (await assets.json<PersonEntry[]>(meta.people[shardOf(s, meta.people.length)]!)).find((p) => p.slug === s) ?? null;
   const entry = await read(slug);
   if (!entry) return null;

@@ -36,6 +36,7 @@ export const SearchQuery = z.object({
   match: z.enum(["exact", "variants", "phonetic"], { message: "match must be exact, variants or phonetic" }).optional().transform((m) => m ?? "variants"),
   synonyms: flag("synonyms", true),
   explain: flag("explain", false),
+  exact: flag("exact", false).openapi({ description: "Count every match: an exact total and facets over all hits, at the cost of speed" }),
   rules: z.string().max(64).regex(/^(?:exact|stem|variant|phonetic|synonym|typo)(?:,(?:exact|stem|variant|phonetic|synonym|typo))*$/, "rules must be a comma-separated list of exact, stem, variant, phonetic, synonym, typo")
     .optional().transform((r) => r?.split(",") as MatchRule[] | undefined)
     .openapi({ example: "exact,stem,variant", description: "Match rules to use; default all" }),
@@ -63,7 +64,7 @@ const Hit = z.object({
   id: z.string(), reference: z.string(), title: z.string(), coveringDates: z.string().nullable(),
   snippet: z.string().openapi({ description: "HTML-escaped excerpt; matched words wrapped in <mark>" }),
   score: z.number(),
-  explain: z.object({ matched: z.number(), parts: z.array(z.object({ unit: z.string(), rule: z.string(), via: z.string(), score: z.number() })) }).optional(),
+  explain: z.object({ matched: z.number(), parts: z.array(z.object({ unit: z.string(), rule: z.string(), via: z.string(), field: z.string().optional(), score: z.number() })) }).optional(),
 }).openapi("SearchHit");
 
 /** A hit as fields= or compact=1 shapes it: the chosen fields only, any of the record's among them. */
@@ -77,10 +78,14 @@ searchRoutes.openapi(
     responses: {
       200: json(z.object({
         query: z.object({ text: z.string() }).loose().optional().openapi({ description: "Absent with compact=1 unless include=query" }),
-        total: z.number(), hits: z.array(z.union([Hit, LeanHit])),
+        total: z.object({ value: z.number(), relation: z.enum(["eq", "gte"]) }).openapi({
+          description: "Matching records; `gte` when top-k stopped early (the value is then a lower bound; exact=1 counts all)",
+        }),
+        hits: z.array(z.union([Hit, LeanHit])),
         facets: z.object({
           series: z.record(z.string(), z.number()), decade: z.record(z.string(), z.number()),
           heldBy: z.record(z.string(), z.number()),
+          scope: z.enum(["all", "top"]).openapi({ description: "`top`: counted over the best 1,000 candidates, not every match" }),
         }).optional().openapi({ description: "Absent with compact=1 unless include=facets" }),
         nextCursor: z.string().optional().openapi({ description: "Pass as cursor= for the next page; absent on the last" }),
         tookMs: z.number(),

@@ -14,10 +14,8 @@ import type { RecordStore } from "../record-store";
 import type { Manifest } from "../../shared/manifest";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
-import {
-  SEARCH_DEFAULTS, compareHits, effectiveRules, planUnits,
-  type MatchMode, type QueryPlan, type QueryUnit, type ScoredDoc, type ShardResult, type UnitMatch,
-} from "./engine";
+import { SEARCH_DEFAULTS, effectiveRules, planUnits, type MatchMode, type QueryPlan, type QueryUnit } from "./engine";
+import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
 import { leadOf, snippetOf, type HighlightTerms } from "./snippet";
 import type { ShardRunner } from "./shard-runner";
 
@@ -37,6 +35,8 @@ export interface SearchRequest {
   explain: boolean;
   /** Hit order (default relevance); see `sortHits`. */
   sort?: SearchSort;
+  /** Count every match, even when top-k could stop early. */
+  exact?: boolean;
 }
 
 /** `relevance` (default), `date` (oldest first), `-date` (newest first), `reference` (catalogue order). */
@@ -73,9 +73,13 @@ export interface SearchResponse {
     dates: { from: number; to: number; text: string; applied: "filter" | "boost" } | null;
     expansions: Array<{ unit: string; rule: string; to: string }>;
   };
-  total: number;
+  /** Elasticsearch's convention: `gte` when top-k stopped early and the value is a lower bound. */
+  total: { value: number; relation: "eq" | "gte" };
   hits: SearchHit[];
-  facets: { series: Record<string, number>; decade: Record<string, number>; heldBy: Record<string, number> };
+  /** `scope: "top"` when facets count only the best candidates, not every match. */
+  facets: {
+    series: Record<string, number>; decade: Record<string, number>; heldBy: Record<string, number>; scope: "all" | "top";
+  };
   /** Present when some search shards did not answer: the results are those of the others. */
   partial?: true;
   failedShards?: number[];
@@ -114,7 +118,8 @@ export class SearchService {
       ...(req.from !== undefined ? { from: req.from } : {}),
       ...(req.to !== undefined ? { to: req.to } : {}),
       dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: "filter" } : null,
-      explain: req.explain, keep: sorted(req) ? Math.max(SORT_POOL, req.offset + req.limit) : req.offset + req.limit, docs: meta.docs,
+      explain: req.explain, docs: meta.docs, ...(req.exact ? { exact: true } : {}),
+      keep: sorted(req) ? Math.max(SORT_POOL, req.offset + req.limit) : req.offset + req.limit,
     };
     // Named series or archives that do not exist must not widen the search to everything.
     if (filtered && !plan.series.length) plan.series = ["\u0000none"];
@@ -150,7 +155,7 @@ export class SearchService {
         references: q.references, phrases: q.phrases, exclude: q.exclude, fields: q.fields, series: q.series, dates,
         expansions: units.flatMap((u) => u.alternatives.filter((a) => a.rule === "synonym" || a.rule === "typo").map((a) => ({ unit: u.text, rule: a.rule, to: a.label }))),
       },
-      total: sum(results, (r) => r.total),
+      total: { value: sum(results, (r) => r.total), relation: results.every((r) => r.totalExact) ? "eq" : "gte" },
       hits,
       facets: mergeFacets(results, archiveOf),
       ...(failed.length ? { partial: true as const, failedShards: failed } : {}),
@@ -227,7 +232,10 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
     const archive = archiveOf.get(k);
     if (archive) heldBy.set(archive, (heldBy.get(archive) ?? 0) + v);
   }
-  return { series: Object.fromEntries(series), decade: Object.fromEntries(decade), heldBy: Object.fromEntries(heldBy) };
+  const scope = results.every((r) => r.facetsExact) ? "all" : "top";
+  return {
+    series: Object.fromEntries(series), decade: Object.fromEntries(decade), heldBy: Object.fromEntries(heldBy), scope,
+  };
 }
 
 /** The text a quoted phrase must appear in. */

@@ -7,7 +7,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { assetStoreFor } from "../asset-store";
 import { RecordStore } from "../record-store";
-import type { QueryPlan, ShardResult } from "./engine";
+import type { QueryPlan } from "./engine";
+import type { ShardResult } from "./scoring";
 import { scoreLocally, type ShardUnavailable } from "./shard-runner";
 
 const AVAILABLE_KEY = "available";

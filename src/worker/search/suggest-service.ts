@@ -2,12 +2,11 @@
  * Typeahead over the suggest partitions: a prefix reads the one partition
  * whose key is the longest prefix of it, and returns the heaviest entries.
  */
-import type { SearchManifest } from "../../shared/search-config";
+import type { SearchManifest, SuggestEntry as Entry } from "../../shared/index-format";
+import { searchMeta } from "./search-index";
 import { words } from "../../shared/text/fold";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
-
-type Entry = [string, string, "person" | "reference" | "title" | "subject", string | null, number];
 
 export interface Suggestion { text: string; kind: Entry[2]; id?: string; slug?: string }
 
@@ -15,7 +14,7 @@ export class SuggestService {
   constructor(private readonly assets: AssetStore) {}
 
   async suggest(q: string, limit: number, kinds?: Set<Entry[2]>): Promise<Suggestion[]> {
-    const meta = (await this.assets.manifest()).search as SearchManifest;
+    const meta = await searchMeta(this.assets);
     const textKey = words(q).join(" ");
     const refKey = referenceToId(q);
     const found: Entry[] = [];

@@ -1,7 +1,8 @@
 /**
  * FlexSearch's ESM bundle mentions `worker_threads` for its worker-pool mode,
- * which Dossier never uses and Workers do not have. Bundlers alias the module
- * here, so the Worker bundles; reaching it is a bug, and says so.
+ * which Workers do not have. Dossier's Worker no longer loads FlexSearch (it
+ * reads binary term chunks); only the bench's plain-FlexSearch peer, bundled
+ * for workerd, aliases the module here. Reaching it is a bug, and says so.
  */
 export class Worker {
   constructor() {

@@ -1,0 +1,94 @@
+/**
+ * The search section of the manifest: its type, its format version and
+ * fingerprint, and the check every Worker path runs before reading any
+ * search asset (search, suggest, people, health), so an index is never read
+ * with options other than those it was written with.
+ */
+import { FIELD_NAMES, FLEX_OPTIONS } from "../search-config";
+import type { Manifest } from "../manifest";
+import { BLOCK_SIZE } from "./term-chunk";
+
+/** Bumped when the meaning of any search asset changes. 5: binary term chunks with block maxima. */
+export const INDEX_FORMAT = 5;
+
+/** Fingerprint of everything that changes how search assets are read. */
+export function configFingerprint(): string {
+  return JSON.stringify({ INDEX_FORMAT, FLEX_OPTIONS, fields: FIELD_NAMES, block: BLOCK_SIZE });
+}
+
+/** One search shard: the index of a contiguous range of doc numbers. */
+export interface SearchShardManifest {
+  /** Doc numbers `[start, end)` this shard indexes; postings hold global doc numbers. */
+  start: number;
+  end: number;
+  /** Folder of this shard's term chunks. */
+  dir: string;
+  /**
+   * Term buckets: a term's chunk is bucket `fnv1a32(term) % bucketCount`, unless it is solo;
+   * fixed-width content hashes, concatenated. See `termChunkPath`.
+   */
+  buckets: string;
+  bucketCount: number;
+  /** Very common terms, each in a chunk of its own so they never bloat a bucket. */
+  solo: Record<string, string>;
+  /** Filter columns of docs `start..end` (see filter-columns.ts). */
+  filters: string;
+  /** Bytes of this shard's term chunks, as built (what an isolate holds when all are loaded). */
+  bytes: number;
+}
+
+/** What the build records about the search index in the manifest. */
+export interface SearchManifest {
+  format: number;
+  fingerprint: string;
+  /** Documents in the whole catalogue (the N of idf, in every shard). */
+  docs: number;
+  /**
+   * The index, split by doc ranges when one isolate cannot hold it. With more
+   * than one shard, chunks carry catalogue-wide document frequencies, so every
+   * shard scores exactly as the unsharded index would.
+   */
+  shards: SearchShardManifest[];
+  /** Series names, indexed by the filters' series column. */
+  seriesNames: string[];
+  /** Bloom filter over every indexed term (literal, stem, variant key): whether a word is spelt as the catalogue spells it. */
+  lexicon: { path: string; bits: number; hashes: number };
+  /** Typo vocabulary by word length (see vocab.ts). */
+  vocab: Record<string, string>;
+  /** Typeahead partitions by folded prefix; the longest matching key wins (see suggest.ts). */
+  suggest: Record<string, string>;
+  /** Compiled thesaurus, or null when the data has none. */
+  thesaurus: string | null;
+  thesaurusVersion: string | null;
+  /** Name authority: people chunks by slug hash (see people.ts). */
+  people: string[];
+}
+
+/** Why a search asset cannot be read; the Worker answers 503 index_unavailable with this message. */
+export class IndexFormatError extends Error {
+  override readonly name = "IndexFormatError";
+}
+
+const FINGERPRINT = configFingerprint();
+
+/**
+ * The manifest's search section, checked against this code's index format.
+ * @example const s = searchSection(await assets.manifest()); s.shards.length
+ */
+export function searchSection(m: Pick<Manifest, "search">): SearchManifest {
+  const s = m.search;
+  if (!s) throw new IndexFormatError("index-format: this build has no search index; run npm run build");
+  if (s.format !== INDEX_FORMAT || s.fingerprint !== FINGERPRINT) {
+    throw new IndexFormatError(
+      `index-format: the built index (format ${s.format}) was made with another configuration than this code's ` +
+      `(format ${INDEX_FORMAT}); rebuild with npm run build`);
+  }
+  return s;
+}
+
+/** Asset path of the term chunk that holds `term` in a shard, given its bucket. */
+export function termChunkPath(shard: SearchShardManifest, term: string, bucket: number, hashOf: (i: number) => string): string {
+  // Own keys only: a term such as "constructor" must not find Object.prototype members.
+  const solo = Object.hasOwn(shard.solo, term) ? shard.solo[term] : undefined;
+  return solo ?? `${shard.dir}/${bucket}.${hashOf(bucket)}.bin`;
+}

@@ -1,0 +1,20 @@
+/**
+ * The search index's JSON side assets, typed once for the build that writes
+ * them and the Worker that reads them: typeahead partitions, the name
+ * authority and the typo vocabulary. They are read whole
+ * (a few KB each), so JSON stays their encoding.
+ */
+
+/** A typeahead entry: `[key, text, kind, id or slug, weight]`, partitions sorted by key. */
+export type SuggestEntry = [key: string, text: string, kind: SuggestKind, id: string | null, weight: number];
+export type SuggestKind = "person" | "reference" | "title" | "subject";
+
+/**
+ * A person as stored: the canonical entry lists spellings and doc numbers
+ * (resolved to records when served); every other spelling's slug points to it.
+ */
+export type PersonEntry = PersonRecord | { slug: string; see: string };
+export interface PersonRecord { slug: string; name: string; variants: string[]; docs: number[] }
+
+/** Words of one length with their document frequency, sorted by word. */
+export type VocabPartition = Array<[word: string, df: number]>;

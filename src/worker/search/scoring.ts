@@ -1,0 +1,474 @@
+/**
+ * Scoring: the ranking model and top-k query processing over one search shard.
+ *
+ *   unit score(doc) = max over the unit's alternatives of
+ *                     rule weight × Σ over fields holding the term of
+ *                     field weight × idf of the term in that field × position factor(slot)
+ *   score(doc)      = (Σ unit scores + proximity bonus) × coordination(matched units)
+ *                     + reference boost + date boost
+ *
+ * BM25F-style: each field has its own weight and idf, and each rule its
+ * confidence (exact > stem > variant > synonym > phonetic > typo), so an exact
+ * rare surname outweighs sound-alike matches on common words. Coordination is
+ * soft: a doc missing one of the query's units loses a share of its score
+ * (`SEARCH_DEFAULTS.coordination`), so matching more words helps without
+ * ranking a weak match on every word above a strong match on some.
+ *
+ * Every unit's contribution has an upper bound (its best alternative at the
+ * field's lowest slot, read from the term directory without decoding
+ * postings), and coordination only scales down, so the score of a doc never
+ * exceeds its partial score plus the bounds of the units not yet scored. Top-k
+ * uses that (MaxScore, term at a time): units are scored in order of their
+ * bounds; once the bounds of the rest cannot lift a doc not yet seen above
+ * the current k-th best, no new doc can enter the top k, and the remaining
+ * units are scored only for the docs that still can, decoding only the
+ * postings blocks that hold them. The total is then a lower bound
+ * (`exact: false`), and facets cover the best candidates only.
+ */
+import { FIELDS, type FieldName, type MatchRule } from "../../shared/search-config";
+import { words } from "../../shared/text/fold";
+import { BLOCK_SIZE } from "../../shared/index-format";
+import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
+import type { FilterColumns, SearchIndex, TermPostings } from "./search-index";
+
+export interface UnitMatch { unit: string; rule: MatchRule; via: string; field?: FieldName; score: number }
+
+export interface ScoredDoc {
+  doc: number;
+  score: number;
+  matched: number;
+  /** Catalogue order, the last tie-break. */
+  order: number;
+  parts: UnitMatch[];
+}
+
+/** What one shard answers: its best hits, its share of the total and facets. */
+export interface ShardResult {
+  total: number;
+  /** False when top-k stopped early: `total` is then a lower bound. */
+  totalExact: boolean;
+  /** Matches before the query's own date range was applied (decides filter vs boost). */
+  undated: number;
+  top: ScoredDoc[];
+  facets: { series: Record<string, number>; decade: Record<string, number> };
+  /** False when facets count only the best `SEARCH_DEFAULTS.facetCandidates` candidates. */
+  facetsExact: boolean;
+}
+
+/** Reads records by doc number, for phrase checks. */
+export type RecordTexts = (docs: number[]) => Promise<string[]>;
+
+export interface ScoreOptions {
+  /** Score every match (exact totals and facets) when the query's postings number at most this. */
+  exhaustiveBelow?: number;
+}
+
+const FIELD_INDEX = new Map<FieldName, number>(Object.keys(FIELDS).map((f, i) => [f as FieldName, i]));
+const FIELD_BY_INDEX = Object.keys(FIELDS) as FieldName[];
+
+/**
+ * Per-query scratch space for one alternative, indexed by `doc - base`. Typed
+ * arrays and touched-lists instead of Maps: a common word touches most of a
+ * shard, and this is the hot loop of every search.
+ */
+class Scratch {
+  readonly alt: Float64Array;
+  readonly altCount: Uint8Array;
+  readonly altField: Uint8Array;
+  readonly altSlot: Uint8Array;
+  altTouched: number[] = [];
+
+  constructor(readonly size: number) {
+    this.alt = new Float64Array(size);
+    this.altCount = new Uint8Array(size);
+    this.altField = new Uint8Array(size);
+    this.altSlot = new Uint8Array(size);
+  }
+
+  clearAlt(): void {
+    for (const i of this.altTouched) { this.alt[i] = 0; this.altCount[i] = 0; }
+    this.altTouched = [];
+  }
+}
+
+/** Per-unit results kept for totals, proximity and `explain`. */
+interface UnitArrays {
+  score: Float64Array;
+  /** Index of the winning alternative, +1 (0 = no match). */
+  alt: Uint8Array;
+  field: Uint8Array;
+  slot: Uint8Array;
+  touched: number[];
+}
+
+/** Docs a restricted scoring pass may touch: sorted global doc numbers, and a mark per local index. */
+interface Only { docs: Uint32Array; mark: Uint8Array }
+
+/** Postings of a unit: per alternative, per term. */
+type UnitPostings = TermPostings[][];
+
+function fieldWeight(f: FieldName, df: number, n: number): number {
+  return FIELDS[f].weight * Math.log(1 + n / df);
+}
+
+/**
+ * Adds one term's score, over the given fields, into the alternative scratch.
+ * Each field contributes weight × idf within that field × position factor:
+ * a word rare in titles counts for more there even if descriptions use it
+ * often. With `only`, just the blocks holding those docs are decoded.
+ */
+function addTerm(
+  p: TermPostings, fields: FieldName[], n: number, restrict: FieldName[] | undefined,
+  base: number, x: Scratch, termNo: number, only: Only | null, buf: { docs: Uint32Array; slots: Uint8Array },
+): void {
+  for (const f of fields) {
+    if (restrict && !restrict.includes(f)) continue;
+    const fp = p.fields[f];
+    if (!fp) continue;
+    const w = fieldWeight(f, fp.df, n);
+    const fi = FIELD_INDEX.get(f)!;
+    const visit = (docs: Uint32Array, slots: Uint8Array, len: number) => {
+      for (let j = 0; j < len; j++) {
+        const i = docs[j]! - base;
+        if (only && !only.mark[i]) continue;
+        const s = slots[j]!;
+        const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
+        if (x.altCount[i] === termNo) {
+          // First field of this term for this doc: count the term once.
+          if (termNo === 0) x.altTouched.push(i);
+          x.altCount[i] = termNo + 1;
+          if (termNo === 0 || FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) { x.altField[i] = fi; x.altSlot[i] = s; }
+          x.alt[i]! += add;
+        } else if (x.altCount[i] === termNo + 1) {
+          x.alt[i]! += add;
+          if (FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) { x.altField[i] = fi; x.altSlot[i] = s; }
+        }
+      }
+    };
+    if (!only) {
+      const all = fp.decodeAll();
+      visit(all.docs, all.slots, all.docs.length);
+      continue;
+    }
+    // Walk the sorted candidates and the blocks together; decode a block only if a candidate falls in it.
+    let c = 0;
+    for (let b = 0, first = 0; b < fp.blocks && c < only.docs.length; b++) {
+      const last = fp.lastDoc(b);
+      if (only.docs[c]! > last) { first = last + 1; continue; }
+      if (only.docs[c]! >= first) visit(buf.docs, buf.slots, fp.decodeBlock(b, buf.docs, buf.slots, 0));
+      while (c < only.docs.length && only.docs[c]! <= last) c++;
+      first = last + 1;
+    }
+  }
+}
+
+function scoreUnit(
+  unit: QueryUnit, postings: UnitPostings, n: number, base: number, x: Scratch, only: Only | null,
+  buf: { docs: Uint32Array; slots: Uint8Array },
+): UnitArrays {
+  const u: UnitArrays = { score: new Float64Array(x.size), alt: new Uint8Array(x.size), field: new Uint8Array(x.size), slot: new Uint8Array(x.size), touched: [] };
+  unit.alternatives.forEach((alt, ai) => {
+    x.clearAlt();
+    alt.terms.forEach((t, ti) => {
+      addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf);
+    });
+    const need = alt.terms.length;
+    for (const i of x.altTouched) {
+      if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
+      const sc = x.alt[i]! * alt.weight;
+      if (u.alt[i] === 0) u.touched.push(i);
+      if (u.alt[i] === 0 || sc > u.score[i]!) { u.score[i] = sc; u.alt[i] = ai + 1; u.field[i] = x.altField[i]!; u.slot[i] = x.altSlot[i]!; }
+    }
+  });
+  x.clearAlt();
+  return u;
+}
+
+/** The most a unit can add to any doc's score: its best alternative, each field at its lowest slot. */
+export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): number {
+  let best = 0;
+  unit.alternatives.forEach((alt, ai) => {
+    let s = 0;
+    alt.terms.forEach((t, ti) => {
+      for (const f of t.fields) {
+        if (unit.fields && !unit.fields.includes(f)) continue;
+        const fp = postings[ai]![ti]!.fields[f];
+        if (fp) s += fieldWeight(f, fp.df, n) * (1 - SEARCH_DEFAULTS.slotDecay * fp.minSlot);
+      }
+    });
+    best = Math.max(best, s * alt.weight);
+  });
+  return best;
+}
+
+/** Postings a unit's alternatives hold in total: the cost of scoring it exhaustively. */
+function unitPostingCount(unit: QueryUnit, postings: UnitPostings): number {
+  let count = 0;
+  unit.alternatives.forEach((alt, ai) => {
+    alt.terms.forEach((t, ti) => {
+      for (const f of t.fields) count += postings[ai]![ti]!.fields[f]?.count ?? 0;
+    });
+  });
+  return count;
+}
+
+/** Soft coordination: the share of a doc's score kept when it matches `matched` of `units` query units. */
+export function coordination(matched: number, units: number): number {
+  return units ? 1 - SEARCH_DEFAULTS.coordination * (units - Math.min(matched, units)) / units : 1;
+}
+
+/** Keeps the best `k` of a stream under `better`, as a binary min-heap (worst on top). */
+class TopK {
+  private readonly heap: number[] = [];
+  constructor(private readonly k: number, private readonly better: (a: number, b: number) => boolean) {}
+
+  offer(i: number): void {
+    const h = this.heap;
+    if (h.length < this.k) {
+      h.push(i);
+      for (let c = h.length - 1; c > 0;) { const p = (c - 1) >> 1; if (this.better(h[p]!, h[c]!)) { [h[p], h[c]] = [h[c]!, h[p]!]; c = p; } else break; }
+    } else if (this.k > 0 && this.better(i, h[0]!)) {
+      h[0] = i;
+      for (let p = 0; ;) {
+        const l = 2 * p + 1, r = l + 1;
+        let w = p;
+        if (l < h.length && this.better(h[w]!, h[l]!)) w = l;
+        if (r < h.length && this.better(h[w]!, h[r]!)) w = r;
+        if (w === p) break;
+        [h[p], h[w]] = [h[w]!, h[p]!];
+        p = w;
+      }
+    }
+  }
+
+  /** Best first. */
+  sorted(): number[] {
+    return [...this.heap].sort((a, b) => (this.better(a, b) ? -1 : this.better(b, a) ? 1 : 0));
+  }
+}
+
+/** The k-th largest value (1-based) of `values`, by quickselect on a copy; -Infinity when there are fewer. */
+function kthLargest(values: Float64Array, k: number): number {
+  if (k <= 0 || values.length < k) return -Infinity;
+  const a = values;
+  let lo = 0, hi = a.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) { const t = a[i]!; a[i] = a[j]!; a[j] = t; i++; j--; }
+    }
+    if (target <= j) hi = j; else if (target >= i) lo = i; else break;
+  }
+  return a[target]!;
+}
+
+/** Scores a plan on one search shard: match, filter, facet, and keep the best `plan.keep`. */
+export async function scoreShard(
+  index: SearchIndex, plan: QueryPlan, seriesNames: string[], recordTexts: RecordTexts, options: ScoreOptions = {},
+): Promise<ShardResult> {
+  const n = plan.docs;
+  // The cold path: every chunk the query needs, fetched in one parallel batch.
+  const [cols, unitPostings, refPostings, exclPostings] = await Promise.all([
+    index.filters(),
+    Promise.all(plan.units.map((u) => Promise.all(u.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term))))))),
+    Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
+    Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
+  ]);
+  const base = cols.base;
+  const size = cols.order.length;
+  const x = new Scratch(size);
+  const buf = { docs: new Uint32Array(BLOCK_SIZE), slots: new Uint8Array(BLOCK_SIZE) };
+  const text = new Float64Array(size);
+  const ref = new Float64Array(size);
+  const matched = new Uint16Array(size);
+  const seen = new Uint8Array(size);
+  const touched: number[] = [];
+  const touch = (i: number) => { if (!seen[i]) { seen[i] = 1; touched.push(i); } };
+
+  // Filters: series, explicit years, exclusions, and the query's own years when they filter.
+  const seriesOk = plan.series.length ? new Set(plan.series.map((s) => seriesNames.indexOf(s)).filter((k) => k >= 0)) : null;
+  const overlaps = (i: number, from?: number, to?: number) => {
+    const s = cols.start[i]!, e = cols.end[i]!;
+    if (from === undefined && to === undefined) return true;
+    if (!s && !e) return false;
+    return (to === undefined || s <= to) && (from === undefined || e >= from);
+  };
+  const excluded = new Uint8Array(exclPostings.length ? size : 0);
+  for (const p of exclPostings) for (const f of LITERAL_FIELDS) for (const doc of p.fields[f]?.decodeAll().docs ?? []) excluded[doc - base] = 1;
+  const passesUndated = (i: number) => (!seriesOk || seriesOk.has(cols.series[i]!)) && !excluded[i] && overlaps(i, plan.from, plan.to);
+  const dateFilter = plan.dates?.mode === "filter" ? plan.dates : null;
+  const passes = (i: number) => passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to));
+
+  const refHits = new Map<number, Array<{ id: string; ref: string }>>();
+  plan.referenceIds.forEach((r, k) => {
+    for (const doc of refPostings[k]!.fields.ref?.decodeAll().docs ?? []) {
+      const i = doc - base;
+      touch(i);
+      ref[i]! += SEARCH_DEFAULTS.referenceBoost;
+      matched[i]!++;
+      (refHits.get(i) ?? refHits.set(i, []).get(i)!).push(r);
+    }
+  });
+
+  const unitCount = plan.units.length;
+  const units: Array<UnitArrays | null> = plan.units.map(() => null);
+  const bounds = plan.units.map((u, k) => unitBound(u, unitPostings[k]!, n));
+  const postingCount = plan.units.reduce((c, u, k) => c + unitPostingCount(u, unitPostings[k]!), 0);
+  const onlyFilters = unitCount === 0 && plan.referenceIds.length === 0;
+  const exhaustive = Boolean(plan.exact) || postingCount <= (options.exhaustiveBelow ?? SEARCH_DEFAULTS.exactTotalPostings) ||
+    plan.phrases.length > 0 || plan.dates?.mode === "boost" || onlyFilters || unitCount < 2;
+  // Proximity adds at most one bonus per pair of units.
+  const proximityBound = SEARCH_DEFAULTS.proximityBonus * (unitCount * (unitCount - 1)) / 2;
+  const textMatched = new Uint16Array(size);
+
+  // Units in order of their bounds, the strongest first (MaxScore's order).
+  const order = plan.units.map((_, k) => k).sort((a, b) => bounds[b]! - bounds[a]! || a - b);
+  let pruned = false;
+  let only: Only | null = null;
+  for (let step = 0; step < order.length; step++) {
+    const k = order[step]!;
+    if (!exhaustive && !only && step > 0) {
+      const rest = order.slice(step).reduce((s, j) => s + bounds[j]!, 0) + proximityBound;
+      const lower: number[] = [];
+      for (const i of touched) if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
+      const theta = kthLargest(Float64Array.from(lower), plan.keep);
+      // A hair of slack, so float rounding between summation orders never prunes a tie.
+      const bar = theta - Math.abs(theta) * 1e-9;
+      if (rest < bar) {
+        // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
+        pruned = true;
+        const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar).sort((a, b) => a - b);
+        const mark = new Uint8Array(size);
+        for (const i of alive) mark[i] = 1;
+        only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
+      }
+    }
+    const u = scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf);
+    units[k] = u;
+    for (const i of u.touched) { touch(i); text[i]! += u.score[i]!; matched[i]!++; textMatched[i]!++; }
+  }
+
+  const candidates: number[] = [];
+  let undated = 0;
+  const pool: Iterable<number> = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk)
+    ? { [Symbol.iterator]: function* () { for (let i = 0; i < size; i++) yield i; } }
+    : touched;
+  for (const i of pool) {
+    if (!passesUndated(i)) continue;
+    undated++;
+    if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to)) candidates.push(i);
+  }
+
+  // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
+  const total = new Float64Array(size);
+  const proximity = new Float64Array(unitCount > 1 ? size : 0);
+  const dateBonus = new Map<number, number>();
+  for (const i of candidates) {
+    let sum = 0;
+    for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score[i]!;
+    if (unitCount > 1 && textMatched[i]! >= 2) {
+      let close = 0;
+      for (let a = 0; a < unitCount; a++) {
+        const ua = units[a]!;
+        if (!ua.alt[i]) continue;
+        for (let b = a + 1; b < unitCount; b++) {
+          const ub = units[b]!;
+          if (ub.alt[i] && ua.field[i] === ub.field[i] && Math.abs(ua.slot[i]! - ub.slot[i]!) <= 1) close++;
+        }
+      }
+      proximity[i] = close * SEARCH_DEFAULTS.proximityBonus;
+      sum += proximity[i]!;
+    }
+    total[i] = sum * coordination(textMatched[i]!, unitCount) + ref[i]!;
+    if (plan.dates?.mode === "boost") {
+      const { from, to } = plan.dates;
+      const s = cols.start[i]!, e = cols.end[i]! || s;
+      if (s) {
+        const bonus = SEARCH_DEFAULTS.dateBoost * 0.5 ** (Math.max(0, s - to, from - e) / 10);
+        total[i]! += bonus;
+        dateBonus.set(i, bonus);
+      }
+    }
+  }
+
+  const better = (a: number, b: number) => total[a]! > total[b]! || (total[a] === total[b] && cols.order[a]! < cols.order[b]!);
+  let facetSet = candidates;
+  let best: number[];
+  if (plan.phrases.length) {
+    const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, better);
+    for (const i of candidates) top.offer(i);
+    const checked = top.sorted();
+    const texts = await recordTexts(checked.map((i) => i + base));
+    facetSet = checked.filter((_, j) => {
+      const t = ` ${words(texts[j]!).join(" ")} `;
+      return plan.phrases.every((p) => t.includes(` ${p.join(" ")} `));
+    });
+    best = facetSet.slice(0, plan.keep);
+  } else if (pruned) {
+    const top = new TopK(Math.max(plan.keep, SEARCH_DEFAULTS.facetCandidates), better);
+    for (const i of candidates) top.offer(i);
+    facetSet = top.sorted();
+    best = facetSet.slice(0, plan.keep);
+  } else {
+    const top = new TopK(plan.keep, better);
+    for (const i of candidates) top.offer(i);
+    best = top.sorted();
+  }
+
+  const topDocs = best.map((i): ScoredDoc => {
+    const parts: UnitMatch[] = [];
+    if (plan.explain) {
+      plan.units.forEach((unit, u) => {
+        const a = units[u]!.alt[i]!;
+        if (a) {
+          const alt = unit.alternatives[a - 1]!;
+          parts.push({ unit: unit.text, rule: alt.rule, via: alt.label, field: FIELD_BY_INDEX[units[u]!.field[i]!]!, score: round(units[u]!.score[i]!) });
+        }
+      });
+      if (proximity.length && proximity[i]) parts.push({ unit: "proximity", rule: "exact", via: `${proximity[i]! / SEARCH_DEFAULTS.proximityBonus} close pair(s)`, score: round(proximity[i]!) });
+      if (unitCount > 1 && textMatched[i]! < unitCount) {
+        parts.push({ unit: "coordination", rule: "exact", via: `${textMatched[i]} of ${unitCount} words matched: × ${round(coordination(textMatched[i]!, unitCount))}`, score: 0 });
+      }
+      for (const r of refHits.get(i) ?? []) parts.push({ unit: r.ref, rule: "exact", via: `reference ${r.id}`, score: SEARCH_DEFAULTS.referenceBoost });
+      const bonus = dateBonus.get(i);
+      if (bonus !== undefined && plan.dates) parts.push({ unit: `${plan.dates.from}-${plan.dates.to}`, rule: "exact", via: "date boost", score: round(bonus) });
+    }
+    return { doc: i + base, score: total[i]!, matched: matched[i]!, order: cols.order[i]!, parts };
+  });
+  return {
+    total: pruned ? candidates.length : facetSet.length, totalExact: !pruned, undated,
+    top: topDocs, facets: facetsOf(facetSet, cols, seriesNames), facetsExact: !pruned,
+  };
+}
+
+/** The global hit order: score, then catalogue order. */
+export function compareHits(a: ScoredDoc, b: ScoredDoc): number {
+  return b.score - a.score || a.order - b.order;
+}
+
+/** Decades counted in typed arrays: years 0–2999, which covers every archive date. */
+const DECADE_SLOTS = 300;
+
+function facetsOf(docs: number[], cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
+  const seriesCounts = new Uint32Array(seriesNames.length);
+  const decadeCounts = new Uint32Array(DECADE_SLOTS);
+  for (const i of docs) {
+    seriesCounts[cols.series[i]!]!++;
+    const s = cols.start[i]!, e = cols.end[i]! || s;
+    // A record counts once in every decade its covering dates touch.
+    if (s > 0) for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++) decadeCounts[d]!++;
+  }
+  const series: Record<string, number> = {};
+  seriesCounts.forEach((c, k) => { if (c) series[seriesNames[k]!] = c; });
+  const decade: Record<string, number> = {};
+  decadeCounts.forEach((c, d) => { if (c) decade[String(d * 10)] = c; });
+  return { series, decade };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

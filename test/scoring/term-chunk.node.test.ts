@@ -1,0 +1,61 @@
+/** The binary term chunk codec: what the build encodes, the Worker reads back exactly. */
+import { describe, expect, it } from "vitest";
+import { BLOCK_SIZE, TermChunk, encodeTermChunk, type TermInput } from "../../src/shared/index-format";
+import { prng } from "../../scripts/bench/synthetic-catalogue";
+
+const utf8 = new TextEncoder();
+
+function randomPostings(r: () => number, n: number, spread: number) {
+  const docs = new Set<number>();
+  while (docs.size < n) docs.add(Math.floor(r() * spread));
+  const sorted = [...docs].sort((a, b) => a - b);
+  return { docs: sorted, slots: sorted.map(() => Math.floor(r() * 9)) };
+}
+
+describe("term chunks", () => {
+  const r = prng(3);
+  const terms: TermInput[] = ["smith", "élan", "дмитрий", "a", "zz", "kv", "2681", "smithson"].map((term, k) => ({
+    term,
+    fields: [0, 3, 7].slice(0, 1 + (k % 3)).map((field) => ({ field, df: 1000 + k, ...randomPostings(r, 1 + k * 97, 5_000_000) })),
+  }));
+  const chunk = new TermChunk(encodeTermChunk(terms).buffer as ArrayBuffer);
+
+  it("finds every term by binary search and no term it does not hold", () => {
+    for (const t of terms) expect(chunk.find(utf8.encode(t.term))).toBeGreaterThanOrEqual(0);
+    for (const t of ["", "smit", "smithsonian", "zzz", "élana", "b"]) expect(chunk.find(utf8.encode(t)), t).toBe(-1);
+    expect(chunk.terms()).toEqual([...chunk.terms()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  });
+
+  it("decodes each field's postings, whole and block by block, with block bounds", () => {
+    for (const t of terms) {
+      const got = chunk.postings(chunk.find(utf8.encode(t.term)));
+      expect(got.map((p) => p.field)).toEqual(t.fields.map((f) => f.field));
+      got.forEach((p, i) => {
+        const want = t.fields[i]!;
+        expect(p.df).toBe(want.df);
+        expect(p.count).toBe(want.docs.length);
+        const all = p.decodeAll();
+        expect([...all.docs]).toEqual(want.docs);
+        expect([...all.slots]).toEqual(want.slots);
+        expect(p.minSlot).toBe(Math.min(...(want.slots as number[])));
+        const docs = new Uint32Array(BLOCK_SIZE), slots = new Uint8Array(BLOCK_SIZE);
+        for (let b = 0; b < p.blocks; b++) {
+          const n = p.decodeBlock(b, docs, slots, 0);
+          const lo = b * BLOCK_SIZE;
+          expect([...docs.subarray(0, n)]).toEqual((want.docs as number[]).slice(lo, lo + n));
+          expect(p.lastDoc(b)).toBe(want.docs[lo + n - 1]);
+          expect(p.blockMinSlot(b)).toBe(Math.min(...(want.slots as number[]).slice(lo, lo + n)));
+        }
+      });
+    }
+  });
+
+  it("rejects what is not a term chunk, naming it", () => {
+    expect(() => new TermChunk(new ArrayBuffer(16), "x.bin")).toThrow(/x\.bin/);
+    expect(() => new TermChunk(new ArrayBuffer(3))).toThrow(/not a term chunk/);
+  });
+
+  it("refuses postings that are not ascending", () => {
+    expect(() => encodeTermChunk([{ term: "t", fields: [{ field: 0, df: 2, docs: [5, 5], slots: [0, 0] }] }])).toThrow(/ascending/);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Top-k early termination (MaxScore over per-unit upper bounds) must rank
+ * exactly as exhaustive scoring: over 500+ queries of a synthetic catalogue,
+ * the top 10 (docs and scores) are compared with every match scored.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildCatalogue } from "../../src/build/build-catalogue";
+import { prng, queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
+import { scoreShard } from "../../src/worker/search/scoring";
+import { diskAssets, planFor, shardIndex } from "./local-index";
+
+const RECORDS = 5_000;
+let dir: string;
+let queries: string[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "dossier-topk-"));
+  const corpus = syntheticCorpus(RECORDS);
+  await writeJsonl(corpus, join(dir, "data", "synthetic.jsonl"));
+  buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "out"), searchShards: 1 });
+  // The bench mix, plus random two- and three-word queries over the vocabulary and names.
+  const mix = queryMix(corpus, 300).search.map((s) => s.q);
+  const r = prng(11);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * Math.min(xs.length, 1500))]!;
+  const extra: string[] = [];
+  while (extra.length < 300) {
+    const ws = [pick(corpus.stock.vocab), pick(corpus.stock.vocab), pick(corpus.stock.roots)[0], pick(corpus.stock.given)];
+    extra.push(ws.slice(0, 2 + (extra.length % 3)).join(" "));
+  }
+  queries = [...new Set([...mix, ...extra])];
+}, 600_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("top-k with upper bounds", () => {
+  it("returns the same top 10 as exhaustive scoring over 500+ queries, and stops early on many", async () => {
+    expect(queries.length).toBeGreaterThanOrEqual(500);
+    const assets = diskAssets(join(dir, "out"));
+    const { index, seriesNames } = await shardIndex(assets);
+    const noTexts = async () => { throw new Error("no phrase queries here"); };
+    let early = 0;
+    for (const q of queries) {
+      const plan = await planFor(assets, q, 10);
+      const full = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: Infinity });
+      const fast = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: 0 });
+      expect(full.totalExact).toBe(true);
+      if (!fast.totalExact) {
+        early++;
+        expect(fast.total, q).toBeLessThanOrEqual(full.total);
+      }
+      expect(fast.top.map((d) => [d.doc, d.score]), q).toEqual(full.top.map((d) => [d.doc, d.score]));
+    }
+    // The comparison means something only if early termination happened on a good share of queries.
+    expect(early).toBeGreaterThan(queries.length / 5);
+  }, 600_000);
+});
