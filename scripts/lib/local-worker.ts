@@ -11,7 +11,7 @@ import { dirname, join, resolve } from "node:path";
 
 // The Miniflare that wrangler pins (the same as the vitest plugin's), so one workerd serves everything.
 const require = createRequire(resolve("node_modules/wrangler/package.json"));
-const { Miniflare } = require("miniflare") as typeof import("miniflare");
+const { Miniflare, convertV4MiniflareOptions } = require("miniflare") as typeof import("miniflare");
 
 export interface LocalWorker {
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -36,7 +36,8 @@ export async function bundleWorker(): Promise<string> {
 
 export async function startLocalWorker(options: { assetsDir: string; scriptPath?: string; bindings?: Record<string, string>; inspectorPort?: number }): Promise<LocalWorker> {
   const scriptPath = options.scriptPath ?? (await bundleWorker());
-  const mf = new Miniflare({
+  // Miniflare 5 reads its own option shape; the v4 one below converts to it.
+  const mf = new Miniflare(convertV4MiniflareOptions({
     modules: true,
     scriptPath,
     modulesRoot: dirname(scriptPath),
@@ -47,7 +48,7 @@ export async function startLocalWorker(options: { assetsDir: string; scriptPath?
     durableObjects: { SEARCH_SHARDS: "SearchShard" },
     bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
     ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
-  } as unknown as ConstructorParameters<typeof Miniflare>[0]);
+  } as unknown as Parameters<typeof convertV4MiniflareOptions>[0]));
   await mf.ready;
   return {
     fetch: (path, init) => mf.dispatchFetch(`http://dossier.local${path}`, init as never) as unknown as Promise<Response>,
