@@ -8,7 +8,7 @@
  * product reads them.
  */
 import { parseArgs } from "node:util";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Document } from "flexsearch";
@@ -143,19 +143,23 @@ async function main() {
     data: { type: "string", multiple: true }, queries: { type: "string", multiple: true }, markdown: { type: "string" },
     // Only the full pipeline and the baselines (no cumulative rows, no ablation): a quick look.
     quick: { type: "boolean" },
+    // Reuse a catalogue built by an earlier run (built there when missing): quicker when tuning.
+    assets: { type: "string" },
   } });
   if (!values.data?.length || !values.queries?.length) {
     console.error("usage: npm run eval -- --data <dir…> --queries <file…> [--quick] [--markdown out.md]");
     process.exit(2);
   }
   const sets = values.queries.map((f) => ({ file: f, queries: JSON.parse(readFileSync(f, "utf8")) as EvalQuery[] }));
-  const assetsDir = mkdtempSync(join(tmpdir(), "dossier-eval-"));
-  buildCatalogue({ dataDirs: values.data, outDir: assetsDir });
+  const assetsDir = values.assets ?? mkdtempSync(join(tmpdir(), "dossier-eval-"));
+  if (!values.assets || !existsSync(join(assetsDir, "manifest.json"))) buildCatalogue({ dataDirs: values.data, outDir: assetsDir });
   const worker = await startLocalWorker({ assetsDir, scriptPath: await bundleWorker() });
   const flex = flexBaseline(values.data);
   const mini = miniSearchBaseline(values.data);
   const dossier = (params: string): Ranker => async (q) => {
-    const res = await worker.fetch(`/api/search?limit=${FETCH}&q=${encodeURIComponent(q)}${params}`);
+    const res = await worker.fetch(`/api/search?limit=${FETCH}&q=${encodeURIComponent(q)}${params}`).catch((e: unknown) => {
+      throw new Error(`eval: the Worker failed on "${q}" (${params || "full pipeline"})`, { cause: e });
+    });
     const body = (await res.json()) as { hits?: Array<{ reference: string }> };
     return (body.hits ?? []).map((h) => h.reference);
   };
@@ -217,7 +221,7 @@ async function main() {
     }
   } finally {
     await worker.dispose();
-    rmSync(assetsDir, { recursive: true, force: true });
+    if (!values.assets) rmSync(assetsDir, { recursive: true, force: true });
   }
   if (values.markdown) writeFileSync(values.markdown, lines.join("\n") + "\n");
 }

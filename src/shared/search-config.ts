@@ -53,6 +53,10 @@ export const RULE_WEIGHTS = {
   synonym: 0.6,
   phonetic: 0.35,
   typo: 0.3,
+  /** A nickname or diminutive of the given name typed (Bill → William, Sasha → Aleksandr). */
+  nickname: 0.6,
+  /** A single letter standing for a given name ("J. B. Smith"): weak alone, so full names rank above. */
+  initial: 0.3,
 } as const;
 
 export type MatchRule = keyof typeof RULE_WEIGHTS;

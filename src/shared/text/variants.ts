@@ -16,6 +16,12 @@ const ENDINGS: Array<[RegExp, string]> = [
   [/(?:ina|ine)$/, "ina"],
 ];
 
+// Scottish and Irish "son of": MacDonald, McDonald and M'Donald (folded "mdonald") are one name.
+const PREFIXES: Array<[RegExp, string]> = [
+  [/^mac(?=[a-z]{3})/, "mc"],
+  [/^m(?=[bdfgklnpqrstvz][aeiouy])/, "mc"],
+];
+
 const FAMILIES: Array<[RegExp, string]> = [
   [/x/g, "ks"],
   [/zh/g, "j"],
@@ -30,6 +36,7 @@ const FAMILIES: Array<[RegExp, string]> = [
 export function variantKey(word: string): string {
   if (word.length < 3 || /\d/.test(word)) return word;
   let w = word;
+  for (const [re, to] of PREFIXES) w = w.replace(re, to);
   for (const [re, to] of ENDINGS) {
     if (re.test(w)) { w = w.replace(re, to); break; }
   }

@@ -5,7 +5,10 @@ import { boundedInt, text } from "../params";
 import { errorResponses, json } from "../openapi-common";
 import { ApiError } from "../errors";
 import { searchServiceFor } from "../app-env";
-import type { MatchRule } from "../../shared/search-config";
+import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
+
+const RULE_NAMES = Object.keys(RULE_WEIGHTS);
+const RULES_LIST = new RegExp(`^(?:${RULE_NAMES.join("|")})(?:,(?:${RULE_NAMES.join("|")}))*$`);
 import { SuggestService } from "../search/suggest-service";
 
 export const searchRoutes = new OpenAPIHono<AppEnv>();
@@ -28,7 +31,7 @@ const SearchQuery = z.object({
   match: z.enum(["exact", "variants", "phonetic"], { message: "match must be exact, variants or phonetic" }).optional().transform((m) => m ?? "variants"),
   synonyms: flag("synonyms", true),
   explain: flag("explain", false),
-  rules: z.string().max(64).regex(/^(?:exact|stem|variant|phonetic|synonym|typo)(?:,(?:exact|stem|variant|phonetic|synonym|typo))*$/, "rules must be a comma-separated list of exact, stem, variant, phonetic, synonym, typo")
+  rules: z.string().max(128).regex(RULES_LIST, `rules must be a comma-separated list of ${RULE_NAMES.join(", ")}`)
     .optional().transform((r) => r?.split(",") as MatchRule[] | undefined)
     .openapi({ example: "exact,stem,variant", description: "Match rules to use; default all" }),
 });

@@ -26,6 +26,7 @@ import { phoneticKeys } from "../../shared/text/phonetic";
 import { STOPWORDS, words } from "../../shared/text/fold";
 import { allowedEdits, editsWithin } from "../../shared/text/typo";
 import type { ParsedQuery } from "./query-parser";
+import { initialUnits, nicknameAlternatives, numberUnits, soundsLikeName } from "./name-plan";
 import type { FilterColumns, SearchIndex, SearchLexicon, TermPostings } from "./search-index";
 
 export type MatchMode = "exact" | "variants" | "phonetic";
@@ -141,9 +142,17 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
     const alternatives: Alternative[] = [];
     if (span === 1) {
       const w = unitWords[0]!;
-      // A word the thesaurus knows is a domain term, not a misheard name: no sound-alike matching for it.
-      alternatives.push(...wordAlternatives(w, expansions.length ? { ...opts, rules: without(opts.rules, "phonetic") } : opts));
-      if (opts.rules.has("typo") && !(await spelt(lexicon, w, opts.rules))) alternatives.push(...(await typoAlternatives(lexicon, w, opts.mode)));
+      // An initial is planned as its own unit (below); any other single letter gets no expansion at all.
+      if (w.length === 1) {
+        if (!q.initials.includes(w)) units.push({ text: w, words: [w], alternatives: [wordAlternatives(w, { ...opts, rules: new Set(["exact"]) })[0]!] });
+        continue;
+      }
+      const isSpelt = await spelt(lexicon, w, opts.rules);
+      // Sound-alike matching is for names only; a word the thesaurus knows is a domain term, not a misheard name.
+      const phonetic = !expansions.length && (opts.mode === "phonetic" || soundsLikeName(w, q, isSpelt));
+      alternatives.push(...wordAlternatives(w, phonetic ? opts : { ...opts, rules: without(opts.rules, "phonetic") }));
+      alternatives.push(...nicknameAlternatives(w, q, opts.rules));
+      if (opts.rules.has("typo") && !isSpelt) alternatives.push(...(await typoAlternatives(lexicon, w, opts.mode)));
     } else {
       alternatives.push({ terms: unitWords.map((w) => ({ term: w, fields: LITERAL_FIELDS })), rule: "exact", weight: RULE_WEIGHTS.exact, label: unitWords.join(" ") });
     }
@@ -158,6 +167,7 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
     units.push({ text: unitWords.join(" "), words: unitWords, alternatives, ...(restrict ? { fields: restrict } : {}) });
     i += span - 1;
   }
+  units.push(...initialUnits(q, opts.rules), ...numberUnits(q));
   return units;
 }
 
@@ -486,16 +496,20 @@ const DECADE_SLOTS = 300;
 function facetsOf(docs: number[], cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
   const seriesCounts = new Uint32Array(seriesNames.length);
   const decadeCounts = new Uint32Array(DECADE_SLOTS);
+  let undated = 0;
   for (const i of docs) {
     seriesCounts[cols.series[i]!]!++;
     const s = cols.start[i]!, e = cols.end[i]! || s;
+    if (s <= 0) { undated++; continue; }
     // A record counts once in every decade its covering dates touch.
-    if (s > 0) for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++) decadeCounts[d]!++;
+    for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++) decadeCounts[d]!++;
   }
   const series: Record<string, number> = {};
   seriesCounts.forEach((c, k) => { if (c) series[seriesNames[k]!] = c; });
   const decade: Record<string, number> = {};
   decadeCounts.forEach((c, d) => { if (c) decade[String(d * 10)] = c; });
+  // Records with no date at all: a facet value of their own, so a date filter's exclusions are visible.
+  if (undated) decade.undated = undated;
   return { series, decade };
 }
 

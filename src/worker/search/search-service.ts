@@ -102,7 +102,9 @@ export class SearchService {
 
     let { results, failed } = await this.fanOut(plan);
     let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: "filter" } : null;
-    if (q.dates && sum(results, (r) => r.total) === 0 && sum(results, (r) => r.undated) > 0) {
+    // A query that is only a date filters: ranking everything by closeness to a year would answer anything.
+    const onlyDate = units.length === 0 && referenceIds.length === 0;
+    if (q.dates && !onlyDate && sum(results, (r) => r.total) === 0 && sum(results, (r) => r.undated) > 0) {
       // Nothing falls in the named years: rank by closeness to them instead of answering nothing.
       plan.dates = { from: q.dates.from, to: q.dates.to, mode: "boost" };
       ({ results, failed } = await this.fanOut(plan));
