@@ -234,7 +234,7 @@ function hardNames(nicknames: Map<string, string[]>): EvalQuery[] {
  * does not always share; that is the point of a topic query.
  */
 const TOPICS: Array<{ q: string; strong: RegExp; weak?: RegExp; where?: (r: Rec) => boolean }> = [
-  { q: "Soviet defectors", strong: /\b(defect(ed|or|ion)|broke with moscow)\b/i, weak: /\b(emigre|petrov)\b/i },
+  { q: "Soviet defectors", strong: /\b(soviet|russian|kgb|ussr|moscow|ogpu|nkvd)\b.*\bdefect|\bdefect\w*\b.*\b(soviet|russian|kgb|ussr|moscow|ogpu|nkvd)\b|broke with moscow/i, weak: /\bdefect(ed|ors?|ions?|ing)\b|\bemigre\b|\bpetrov\b/i },
   { q: "atomic spies", strong: /\b(atom(ic)? (spy|spies|bomb|scien)|nuclear (spy|secrets)|fuchs|nunn may|pontecorvo)\b/i },
   { q: "Cambridge spy ring", strong: /\b(philby|maclean|burgess|blunt|cairncross)\b/i, where: (r) => r.series.startsWith("KV") },
   { q: "British Union of Fascists", strong: /\b(british union of fascists|mosley|b\.?u\.?f\.?)\b/i, weak: /\bfascis/i },

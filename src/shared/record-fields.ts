@@ -44,7 +44,7 @@ export function numberTerms(r: CatalogueRecord): string[] {
   if (m) out.add(m[1]!);
   const x = r as CatalogueRecord & { fileName?: unknown; additionalSourceUrls?: unknown };
   const files = [x.fileName, r.source?.url, ...(Array.isArray(x.additionalSourceUrls) ? x.additionalSourceUrls : [])];
-  for (const f of files) if (typeof f === "string") for (const d of f.matchAll(/docid-(\d{6,10})/gi)) out.add(`docid-${d[1]}`);
+  for (const f of files) if (typeof f === "string") for (const d of f.matchAll(/docid[-_](\d{5,10})/gi)) out.add(`docid-${d[1]}`);
   return [...out];
 }
 

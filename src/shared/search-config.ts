@@ -55,8 +55,12 @@ export const RULE_WEIGHTS = {
   typo: 0.3,
   /** A nickname or diminutive of the given name typed (Bill → William, Sasha → Aleksandr). */
   nickname: 0.6,
-  /** A single letter standing for a given name ("J. B. Smith"): weak alone, so full names rank above. */
-  initial: 0.3,
+  /**
+   * Initials beside a name ("J. B. Smith"): the name plus given names starting
+   * with those letters, scored together. Never a matched word of its own, so
+   * full given names (which are) rank above.
+   */
+  initial: 1,
 } as const;
 
 export type MatchRule = keyof typeof RULE_WEIGHTS;

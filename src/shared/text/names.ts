@@ -10,6 +10,8 @@
  */
 import NICKNAMES from "../../../data/nicknames/nicknames.json";
 import { STOPWORDS, fold, words } from "./fold";
+import { phoneticKeys } from "./phonetic";
+import { variantKey } from "./variants";
 
 const TABLE = new Map<string, string[]>(Object.entries(NICKNAMES as Record<string, string[]>));
 
@@ -40,4 +42,18 @@ export function nameTokens(name: string): string[] {
   for (const m of fold(name).matchAll(/\bo['’`]\s?(\p{L}{3,})/gu)) out.add(m[1]!);
   for (let i = 0; i < ws.length - 1; i++) if (PARTICLES.has(ws[i]!)) out.add(ws[i]! + ws[i + 1]!);
   return [...out];
+}
+
+/**
+ * Whether a catalogue word matches a query word under the search rules for
+ * names: literally, by variant key, by a shared phonetic code, as a nickname,
+ * or as an initial (a one-letter query word and a word starting with it).
+ */
+export function nameWordMatches(queryWord: string, word: string): boolean {
+  if (queryWord === word) return true;
+  if (queryWord.length === 1) return word.startsWith(queryWord);
+  if (variantKey(queryWord) === variantKey(word)) return true;
+  if (nicknamesOf(queryWord).includes(word)) return true;
+  const codes = phoneticKeys(queryWord);
+  return queryWord.length >= 4 && phoneticKeys(word).some((c) => codes.includes(c));
 }

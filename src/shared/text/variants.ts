@@ -36,10 +36,11 @@ const FAMILIES: Array<[RegExp, string]> = [
 export function variantKey(word: string): string {
   if (word.length < 3 || /\d/.test(word)) return word;
   let w = word;
-  for (const [re, to] of PREFIXES) w = w.replace(re, to);
   for (const [re, to] of ENDINGS) {
     if (re.test(w)) { w = w.replace(re, to); break; }
   }
   for (const [re, to] of FAMILIES) w = w.replace(re, to);
+  // After the letter families, so "M'Pherson" (mpherson → mferson) is seen with its vowel.
+  for (const [re, to] of PREFIXES) w = w.replace(re, to);
   return w.replace(/(.)\1+/g, "$1");
 }

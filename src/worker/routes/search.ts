@@ -40,7 +40,7 @@ const Hit = z.object({
   id: z.string(), reference: z.string(), title: z.string(), coveringDates: z.string().nullable(),
   snippet: z.string().openapi({ description: "HTML-escaped excerpt; matched words wrapped in <mark>" }),
   score: z.number(),
-  explain: z.object({ matched: z.number(), parts: z.array(z.object({ unit: z.string(), rule: z.string(), via: z.string(), score: z.number() })) }).optional(),
+  explain: z.object({ matched: z.number(), parts: z.array(z.object({ unit: z.string(), rule: z.string(), via: z.string(), score: z.number(), field: z.string().optional(), word: z.string().optional() })) }).optional(),
 }).openapi("SearchHit");
 
 searchRoutes.openapi(
@@ -76,12 +76,12 @@ searchRoutes.openapi(
     summary: "Typeahead: people, references, titles and subjects by prefix",
     request: { query: z.object({ q: text("q").openapi({ example: "besed" }), limit: boundedInt("limit", 1, 20, 8) }) },
     responses: {
-      200: json(z.object({ suggestions: z.array(z.object({ text: z.string(), kind: z.enum(["person", "reference", "title", "subject"]), id: z.string().optional(), slug: z.string().optional() })) }), "Suggestions, best first"),
+      200: json(z.object({ suggestions: z.array(z.object({ text: z.string(), kind: z.enum(["person", "reference", "title", "subject"]), id: z.string().optional(), slug: z.string().optional(), reference: z.string().optional() })) }), "Suggestions, best first"),
       ...errorResponses,
     },
   }),
   async (c) => {
     const { q, limit } = c.req.valid("query");
-    return c.json({ suggestions: await new SuggestService(c.get("assets")).suggest(q, limit) }, 200);
+    return c.json({ suggestions: await new SuggestService(c.get("assets"), c.get("records")).suggest(q, limit) }, 200);
   },
 );

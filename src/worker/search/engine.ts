@@ -26,7 +26,7 @@ import { phoneticKeys } from "../../shared/text/phonetic";
 import { STOPWORDS, words } from "../../shared/text/fold";
 import { allowedEdits, editsWithin } from "../../shared/text/typo";
 import type { ParsedQuery } from "./query-parser";
-import { initialUnits, nicknameAlternatives, numberUnits, soundsLikeName } from "./name-plan";
+import { attachInitials, nicknameAlternatives, numberUnits, soundsLikeName } from "./name-plan";
 import type { FilterColumns, SearchIndex, SearchLexicon, TermPostings } from "./search-index";
 
 export type MatchMode = "exact" | "variants" | "phonetic";
@@ -167,7 +167,8 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
     units.push({ text: unitWords.join(" "), words: unitWords, alternatives, ...(restrict ? { fields: restrict } : {}) });
     i += span - 1;
   }
-  units.push(...initialUnits(q, opts.rules), ...numberUnits(q));
+  attachInitials(units, q, opts.rules, LITERAL_FIELDS);
+  units.push(...numberUnits(q));
   return units;
 }
 

@@ -47,13 +47,23 @@ export function nicknameAlternatives(w: string, q: ParsedQuery, rules: ReadonlyS
   }));
 }
 
-/** One unit per initial: any given name starting with that letter, in the people field. */
-export function initialUnits(q: ParsedQuery, rules: ReadonlySet<MatchRule>): Unit[] {
-  if (!rules.has("initial")) return [];
-  return q.initials.map((letter) => ({
-    text: letter.toUpperCase() + ".", words: [letter],
-    alternatives: [{ terms: [{ term: initialTerm(letter), fields: ["people"] }], rule: "initial", weight: RULE_WEIGHTS.initial, label: `given name ${letter.toUpperCase()}…` }],
-  }));
+/**
+ * Initials go with the surname they stand beside: each name-like unit gets
+ * one more alternative, the name plus a given name starting with every
+ * initial. It scores as the name and the initials' given names together, so
+ * "J. B. Smith" puts John Brian Smith above Jane Smith, while an initial
+ * alone never makes a hit and never counts as a matched query word (a full
+ * given name does, so full-name matches rank above).
+ */
+export function attachInitials(units: Unit[], q: ParsedQuery, rules: ReadonlySet<MatchRule>, nameFields: FieldName[]): void {
+  if (!rules.has("initial") || !q.initials.length) return;
+  const initials = q.initials.map((l) => ({ term: initialTerm(l), fields: ["people"] as FieldName[] }));
+  const label = q.initials.map((l) => `${l.toUpperCase()}.`).join(" ");
+  for (const u of units) {
+    if (u.words.length !== 1 || !q.nameLike.includes(u.words[0]!)) continue;
+    const w = u.words[0]!;
+    u.alternatives.push({ terms: [{ term: w, fields: nameFields }, ...initials], rule: "initial", weight: RULE_WEIGHTS.exact, label: `${label} ${w}` });
+  }
 }
 
 /** One unit per record-number form the index holds beyond references: "10051-10096", "docid-32206291". */

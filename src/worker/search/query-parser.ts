@@ -49,7 +49,7 @@ const REFERENCE = /\b[A-Za-z]{1,6}\s?\.?\s?\d{1,6}\s*[/,.]\s*\d{1,6}(?:\s*[-–]
 const SPACED_REFERENCE = /\b[A-Za-z]{1,6}\s?\d{1,6}\s+\d{1,6}\b/g;
 // The last two groups of a JFK record number, and a release PDF's name.
 const PARTIAL_NUMBER = /\b(\d{5})\s*-\s*(\d{5})\b/g;
-const DOCID = /\bdocid\s*[-_ ]?\s*(\d{6,10})\b/gi;
+const DOCID = /\bdocid\s*[-_ ]?\s*(\d{5,10})\b/gi;
 // Two-letter acronyms that are not a person's initials.
 const NOT_INITIALS = new Set(["us", "uk", "un", "mp", "dc", "ny", "sr", "jr", "ok", "tv", "re", "cp", "hq", "pm", "rn", "nz"]);
 const RANGE = /\b(\d{4})\s*[-–]\s*(\d{2}|\d{4})\b/g;

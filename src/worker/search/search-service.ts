@@ -18,6 +18,7 @@ import {
   type MatchMode, type QueryPlan, type QueryUnit, type ScoredDoc, type ShardResult, type UnitMatch,
 } from "./engine";
 import { leadOf, snippetOf, type HighlightTerms } from "./snippet";
+import { matchedWord, type MatchedWord } from "./explain-words";
 import type { ShardRunner } from "./shard-runner";
 
 export interface SearchRequest {
@@ -41,7 +42,8 @@ export interface SearchHit {
   coveringDates: string | null;
   snippet: string;
   score: number;
-  explain?: { matched: number; parts: UnitMatch[] };
+  /** Per matched part: the rule, the index term (`via`) and, where one is found, the record `field` and catalogue `word`. */
+  explain?: { matched: number; parts: Array<UnitMatch & Partial<MatchedWord>> };
 }
 
 export interface SearchResponse {
@@ -122,7 +124,7 @@ export class SearchService {
         snippet: snippetOf(r.description, highlight) ?? snippetOf(r.title, highlight) ?? leadOf(r.description || r.title),
         score: Math.round(d.score * 1000) / 1000,
       };
-      if (req.explain) hit.explain = { matched: d.matched, parts: d.parts };
+      if (req.explain) hit.explain = { matched: d.matched, parts: d.parts.map((p) => ({ ...p, ...matchedWord(r, p) })) };
       return hit;
     });
 
