@@ -132,11 +132,6 @@ describe("dates", () => {
     const all = await search("JFK");
     expect(body.facets.decade.undated ?? all.facets.decade.undated).toBeGreaterThan(0);
   });
-  it("boosts rather than filters by a year the catalogue writes in titles", async () => {
-    const body = await search("Quarrybank strike 1963");
-    expect(refs(body.hits)[0]).toBe("KV 2/9980");
-    expect(body.query.dates.applied).toBe("boost");
-  });
   it("filters by a query that is only a year instead of answering everything", async () => {
     const body = await search("1900");
     expect(body.total).toBe(0);

@@ -83,9 +83,6 @@ export class SearchService {
     const q = parseQuery(req.q);
     const opts = { mode: req.match, rules: effectiveRules(req.match, req.synonyms, req.rules), explain: req.explain };
     const units = await planUnits(this.lexicon, q, opts);
-    // A year the catalogue also writes in titles ("… 1963") may name the subject, not the date: a boost, not a filter.
-    const titleYear = await yearInTitles(this.lexicon, q, units.length);
-    if (titleYear) units.push(titleYear);
 
     const referenceIds: QueryPlan["referenceIds"] = [];
     for (const ref of q.references) {
@@ -99,14 +96,14 @@ export class SearchService {
       series: meta.seriesNames.filter((s) => wanted.has(referenceToId(s))),
       ...(req.from !== undefined ? { from: req.from } : {}),
       ...(req.to !== undefined ? { to: req.to } : {}),
-      dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: titleYear ? "boost" : "filter" } : null,
+      dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: "filter" } : null,
       explain: req.explain, keep: req.offset + req.limit, docs: meta.docs,
     };
     // Named series that do not exist must not widen the search to everything.
     if (wanted.size && !plan.series.length) plan.series = ["\u0000none"];
 
     let { results, failed } = await this.fanOut(plan);
-    let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: titleYear ? "boost" : "filter" } : null;
+    let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: "filter" } : null;
     // A query that is only a date filters: ranking everything by closeness to a year would answer anything.
     const onlyDate = units.length === 0 && referenceIds.length === 0;
     if (q.dates && !onlyDate && sum(results, (r) => r.total) === 0 && sum(results, (r) => r.undated) > 0) {
@@ -157,18 +154,6 @@ export class SearchService {
     if (!results.length) throw settled.find((s): s is PromiseRejectedResult => s.status === "rejected")!.reason;
     return { results, failed };
   }
-}
-
-/**
- * A unit for a single year named beside other words, when the catalogue holds
- * that year as a word: it matches titles that say the year, while the date
- * boost still ranks records dated then first among the rest.
- */
-async function yearInTitles(lexicon: SearchLexicon, q: ParsedQuery, otherUnits: number): Promise<QueryUnit | null> {
-  if (!q.dates || q.dates.from !== q.dates.to || otherUnits === 0) return null;
-  const year = String(q.dates.from);
-  if (!(await lexicon.has(year))) return null;
-  return { text: year, words: [year], fields: ["title"], alternatives: [{ terms: [{ term: year, fields: ["title"] }], rule: "exact", weight: 1, label: `${year} in the title` }] };
 }
 
 function sum<T>(xs: T[], f: (x: T) => number): number {
