@@ -161,7 +161,9 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
       if (!expWords.length) continue;
       alternatives.push({
         terms: expWords.map((x) => ({ term: expWords.length > 1 ? x : stem(x), fields: expWords.length > 1 ? LITERAL_FIELDS : ["stem", "ref", "title", "people", "tags", "desc"] })),
-        rule: "synonym", weight: RULE_WEIGHTS.synonym * w, label: `${exp.join(" ")} (${group})`,
+        // A phrase scores every one of its words: divided by its length, "Central Intelligence Agency" for
+        // "CIA" is worth about one word, not three, and no longer outranks the literal "CIA".
+        rule: "synonym", weight: (RULE_WEIGHTS.synonym * w) / expWords.length, label: `${exp.join(" ")} (${group})`,
       });
     }
     units.push({ text: unitWords.join(" "), words: unitWords, alternatives, ...(restrict ? { fields: restrict } : {}) });
