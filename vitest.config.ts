@@ -1,13 +1,20 @@
 import { defineConfig } from "vitest/config";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 
-// `npm test` runs two projects:
-// - workers: inside workerd, against a catalogue built by test/global-setup.ts
-//   from data/ plus the fixtures, through a real ASSETS binding and KV;
-// - node: what needs Node itself (loopback servers, child processes).
-// The browser suite has its own config (vitest.browser.config.ts).
+/**
+ * Three projects, one config:
+ * - workers: inside workerd, against a catalogue built by test/global-setup.ts
+ *   from data/ plus the fixtures, through real ASSETS, KV and Durable Object bindings;
+ * - node: what needs Node itself (loopback servers, child processes, Miniflare);
+ * - browser: the widget and pages in Chromium against the real Worker.
+ * `npm test` runs workers and node; `npm run test:browser` runs browser.
+ *
+ * Timeouts fit a loaded two-core machine: a cold isolate's first search reads
+ * its index chunks, and starting or disposing workerd can take seconds there.
+ */
 export default defineConfig({
   test: {
+    teardownTimeout: 60_000,
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./test/wrangler.test.toml" } })],
@@ -16,9 +23,36 @@ export default defineConfig({
           globalSetup: ["./test/global-setup.ts"],
           include: ["test/**/*.test.ts"],
           exclude: ["test/browser/**", "node_modules/**", "test/**/*.node.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
-      "./vitest.node.config.ts",
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/**/*.node.test.ts"],
+          exclude: ["node_modules/**"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          // Runs in Node (not the Workers pool): starts the real Worker with wrangler,
+          // a host page on another port, and Debian's Chromium.
+          name: "browser",
+          environment: "node",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["./test/browser/global-setup.ts"],
+          // One Worker and one Chromium per file; files in parallel would fight over CPU and make timeouts flaky.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // A cold Worker's first typeahead answer can take seconds on a loaded machine; 1 s (the default) flaked.
+          expect: { poll: { timeout: 15_000 } },
+        },
+      },
     ],
   },
 });

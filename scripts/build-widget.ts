@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
-/** The budget for the widget, gzipped. */
+/** The widget's size budget, gzipped: small enough for any page to load it without a second thought. */
 export const WIDGET_GZIP_BUDGET = 10 * 1024;
 
 export async function buildWidget(outDirs: string | string[] = ["dist/assets", "dist/test-assets"]): Promise<{ bytes: number; gzipBytes: number }> {

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { buildCatalogue } from "../src/build/build-catalogue";
-import { buildWidget } from "./build-widget-hook";
+import { buildWidget } from "./build-widget";
 import { writeAssetHeaders } from "./write-asset-headers";
 
 const { values } = parseArgs({

@@ -3,7 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import type { AppEnv } from "./worker/app-env";
 import { withStores } from "./worker/app-env";
-import { ApiError, onError } from "./worker/errors";
+import { ApiError, errorHandler } from "./worker/errors";
 import { validationHook } from "./worker/validation-hook";
 import { healthRoutes } from "./worker/routes/health";
 import { recordRoutes } from "./worker/routes/records";
@@ -11,17 +11,23 @@ import { searchRoutes } from "./worker/routes/search";
 import { peopleRoutes } from "./worker/routes/people";
 import { securityHeaders, requestLimits } from "./worker/middleware/security-headers";
 import { rateLimit } from "./worker/middleware/rate-limit";
-import { cachedApiMiddleware } from "./worker/middleware/cached-api";
-import { pageRoutes, mountApiDocs } from "./worker/pages";
+import { cachedApiMiddleware, revalidation } from "./worker/middleware/cached-api";
+import { pageRoutes, mountApiDocs, errorPage } from "./worker/pages";
 
 const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+/** What the API and the pages answer; anything else is a 405 that says so (RFC 9110 §15.5.6). */
+const API_METHODS = "GET, HEAD, OPTIONS";
+const PAGE_METHODS = "GET, HEAD";
+
 app.use("*", securityHeaders);
-app.use("/api/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], maxAge: 86400 }));
-app.use("/api/*", requestLimits);
-app.use("/api/*", rateLimit);
+app.use("/api/*", cors({ origin: "*", allowMethods: API_METHODS.split(", "), maxAge: 86400 }));
+// Pages search the same index as the API, so they get the same caps, limits and cache.
+app.use("*", requestLimits);
+app.use("*", rateLimit);
 app.use("*", withStores);
-app.use("/api/*", cachedApiMiddleware);
+app.use("*", revalidation);
+for (const path of ["/api/*", "/", "/embed"]) app.use(path, cachedApiMiddleware);
 
 app.route("/api", healthRoutes);
 app.route("/api", recordRoutes);
@@ -32,12 +38,19 @@ mountApiDocs(app);
 app.route("/", pageRoutes);
 
 app.all("/api/*", (c) => {
-  throw new ApiError(c.req.method === "GET" || c.req.method === "HEAD" ? 404 : 405,
-    c.req.method === "GET" || c.req.method === "HEAD" ? "not_found" : "method_not_allowed",
-    c.req.method === "GET" || c.req.method === "HEAD" ? `no API route at ${new URL(c.req.url).pathname}` : `the API only answers GET; ${c.req.method} is not allowed`);
+  const read = c.req.method === "GET" || c.req.method === "HEAD";
+  if (read) throw new ApiError(404, "not_found", `no API route at ${c.req.path}`);
+  const message = `the API only answers GET; ${c.req.method} is not allowed`;
+  throw new ApiError(405, "method_not_allowed", message, {}, { allow: API_METHODS });
 });
-app.notFound((c) => c.json({ error: { code: "not_found", message: "no such page" } }, 404));
-app.onError(onError);
+app.all("*", (c) => {
+  if (c.req.method === "GET" || c.req.method === "HEAD") {
+    throw new ApiError(404, "not_found", "There is no page at this address.");
+  }
+  const message = `pages only answer GET; ${c.req.method} is not allowed`;
+  throw new ApiError(405, "method_not_allowed", message, {}, { allow: PAGE_METHODS });
+});
+app.onError(errorHandler(errorPage));
 
 export default app;
 // Durable Object classes must be exported by the Worker's main module.

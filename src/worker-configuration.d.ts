@@ -9,6 +9,7 @@ declare namespace Cloudflare {
 		CACHE: KVNamespace;
 		RATE_LIMITER: RateLimit;
 		ASSETS: Fetcher;
+		PUBLIC_ORIGIN: string;
 		SEARCH_SHARDS: DurableObjectNamespace<import("./index").SearchShard>;
 	}
 }

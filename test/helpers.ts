@@ -10,3 +10,6 @@ export async function call(path: string, init?: RequestInit): Promise<{ status: 
 }
 
 export const refs = (hits: Array<{ reference: string }>) => hits.map((h) => h.reference);
+
+/** Every own name of Object.prototype, `__proto__` included: words user text must be able to hold. */
+export const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);

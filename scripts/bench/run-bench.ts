@@ -444,7 +444,7 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
       row("suggest p99", "≤ 2 ms", t.suggestP99, 2),
       row("isolate heap after a 20-query mix", "≤ 16 MB", t.heapUsed, 16e6, fmtBytes), "");
   }
-  L.push("Baseline from the issue to beat: plain FlexSearch 0.8 on 100k synthetic in workerd ≈ 0.7–0.9 s cold load, 33–58 MB heap, 0.4 / 6.4 ms p50 / p99.", "");
+  L.push("Baseline to beat: plain FlexSearch 0.8 on 100k synthetic in workerd ≈ 0.7–0.9 s cold load, 33–58 MB heap, 0.4 / 6.4 ms p50 / p99.", "");
   if (skipped.length) L.push("## Not run", "", ...skipped.map((s) => `- ${s}`), "");
   return L.join("\n");
 }

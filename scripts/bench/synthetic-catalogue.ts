@@ -120,7 +120,7 @@ function nameStock(r: Rand, count: number): NameStock {
     seen.add(root + fam);
     roots.push([root, fam]);
   }
-  // The name the issue uses as its example, so the report's queries are recognisable.
+  // Names of real files (Besedovsky, Kutepov, Krivitsky), so the report's queries are recognisable.
   roots[0] = ["besed", "ovsky"];
   roots[1] = ["kutep", "ov"];
   roots[2] = ["krivit", "sky"];

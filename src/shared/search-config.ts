@@ -21,7 +21,7 @@ export const FLEX_OPTIONS = {
   encoder: { normalize: false, dedupe: false, numeric: false, minlength: 1, split: " " },
 } as const;
 
-/** Indexed fields. Weights order the fields as the issue asks: reference and title, then people, then description. */
+/** Indexed fields, weighted: reference and title first, then people, then description. */
 export const FIELDS = {
   /** Canonical reference key and its last number. */
   ref: { weight: 12 },

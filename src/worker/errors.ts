@@ -1,14 +1,15 @@
 /**
  * One error shape for the whole API: `{ "error": { "code", "message", … } }`.
- * Handlers throw `ApiError`; `onError` turns anything else into a 500 that
- * never leaks a stack.
+ * Handlers and middleware throw `ApiError`; the error handler turns anything
+ * else into a 500 that never leaks a stack. Pages get the same status and
+ * message as an HTML page instead, through a renderer the app passes in.
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export type ErrorCode =
-  | "bad_request" | "not_found" | "method_not_allowed" | "rate_limited"
+  | "bad_request" | "not_found" | "method_not_allowed" | "uri_too_long" | "rate_limited"
   | "index_unavailable" | "internal";
 
 export class ApiError extends Error {
@@ -18,6 +19,8 @@ export class ApiError extends Error {
     message: string,
     /** Extra members of the error object, such as `suggestions`. */
     readonly details: Record<string, unknown> = {},
+    /** Headers the answer must carry, such as `Allow` on a 405 or `Retry-After` on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -27,12 +30,31 @@ export function errorBody(code: ErrorCode, message: string, details: Record<stri
   return { error: { code, message, ...details } };
 }
 
-export function onError(err: Error, c: Context): Response {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+/** Renders an error as an HTML page, for requests outside `/api/`. */
+export type ErrorPage = (c: Context, status: ContentfulStatusCode, message: string) => Response | Promise<Response>;
+
+/** The app's `onError`: JSON under `/api/`, and `page` (when given) everywhere else. */
+export function errorHandler(page?: ErrorPage) {
+  return async (err: Error, c: Context): Promise<Response> => {
+    const e = asApiError(err);
+    if (e.status >= 500 && !(err instanceof ApiError)) console.error("dossier: unhandled error", err);
+    const res = page && !c.req.path.startsWith("/api/")
+      ? await page(c, e.status, e.message)
+      : c.json(errorBody(e.code, e.message, e.details), e.status);
+    for (const [name, value] of Object.entries(e.headers)) res.headers.set(name, value);
+    return res;
+  };
+}
+
+/** The JSON-only handler (tests and scripts that mount API routes alone). */
+export const onError = errorHandler();
+
+function asApiError(err: Error): ApiError {
+  if (err instanceof ApiError) return err;
   if (err instanceof HTTPException) {
-    const code: ErrorCode = err.status === 404 ? "not_found" : err.status === 405 ? "method_not_allowed" : err.status < 500 ? "bad_request" : "internal";
-    return c.json(errorBody(code, err.message || "request rejected"), err.status as ContentfulStatusCode);
+    const code: ErrorCode = err.status === 404 ? "not_found" : err.status === 405 ? "method_not_allowed"
+      : err.status === 414 ? "uri_too_long" : err.status < 500 ? "bad_request" : "internal";
+    return new ApiError(err.status as ContentfulStatusCode, code, err.message || "request rejected");
   }
-  console.error("dossier: unhandled error", err);
-  return c.json(errorBody("internal", "internal error; the request was logged"), 500);
+  return new ApiError(500, "internal", "internal error; the request was logged");
 }

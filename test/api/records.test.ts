@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { call } from "../helpers";
 
 describe("record lookups", () => {
@@ -138,8 +138,13 @@ describe("internal errors", () => {
     const app = new Hono();
     app.get("/boom", () => { throw new Error("secret detail at /srv/app.js:12"); });
     app.onError(onError);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
     const res = await app.request("/boom");
     const text = await res.text();
+    // The detail goes to the log, and only there.
+    const detail = expect.objectContaining({ message: "secret detail at /srv/app.js:12" });
+    expect(logged).toHaveBeenCalledWith("dossier: unhandled error", detail);
     expect(res.status).toBe(500);
     expect(JSON.parse(text).error.code).toBe("internal");
     expect(text).not.toMatch(/secret|app\.js|at /);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
 import { call, refs } from "../helpers";
 import { assetStoreFor } from "../../src/worker/asset-store";
@@ -54,14 +54,19 @@ describe("a sharded index", () => {
     const stub = ns.get(ns.idFromName(`${version}/1`)) as { setAvailable(a: boolean): Promise<void> };
     const whole = await fanned.search(request("Soviet"));
     await stub.setAvailable(false);
+    // The coordinator logs the missing shard; expected here, so captured and checked rather than printed.
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const { status, body, headers } = await call("/api/search?q=Soviet&limit=100&explain=1");
+      const drained = expect.objectContaining({ message: "search shard 1 is drained" });
+      expect(logged).toHaveBeenCalledWith("search: shard 1 failed", drained);
       expect(status).toBe(200);
       expect(body.partial).toBe(true);
       expect(headers.get("cache-control")).toBe("no-store");
       expect(body.failedShards).toEqual([1]);
       expect(body.total).toBeLessThan(whole.total);
     } finally {
+      logged.mockRestore();
       await stub.setAvailable(true);
     }
     const again = await call("/api/search?q=Soviet&limit=100&explain=1");

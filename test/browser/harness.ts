@@ -34,7 +34,7 @@ export interface RunningWorker { url: string; stop: () => Promise<void> }
 /** The Worker from wrangler.toml, served locally with the browser-test assets. */
 export async function startWorker(): Promise<RunningWorker> {
   if (!existsSync(join(BROWSER_ASSETS_DIR, "manifest.json")) || !existsSync(join(BROWSER_ASSETS_DIR, "widget.js"))) {
-    throw new Error(`${BROWSER_ASSETS_DIR} is not built; run the browser tests through vitest.browser.config.ts, whose global setup builds it`);
+    throw new Error(`${BROWSER_ASSETS_DIR} is not built; run npm run test:browser, which builds it`);
   }
   process.env.WRANGLER_SEND_METRICS = "false";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";

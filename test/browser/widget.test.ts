@@ -14,7 +14,7 @@ let chrome: RunningBrowser;
 let ctx: BrowserContext;
 
 const hostPages = (w: string): Record<string, string> => ({
-  // The issue's acceptance page: nothing but the script and the element.
+  // The smallest embedding page: nothing but the script and the element.
   "/plain.html": `<!doctype html><html lang="en"><head><title>Plain host</title></head><body>
 <script src="${w}/widget.js"></script>
 <dossier-search></dossier-search>

@@ -1,8 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { API_CACHE_CONTROL, CLIENT_ERROR_CACHE_CONTROL } from "../../src/worker/cache/http-cache";
 import { canonicalKey } from "../../src/worker/cache/response-cache";
 import { edgeCache, edgeRequest } from "../../src/worker/middleware/cached-api";
 import { assetsAtVersion, bindings, brokenKv, freshVersion, request } from "./worker-env";
+
+/** Captures the warnings an injected KV outage is expected to log, so they are checked rather than printed. */
+function kvWarnings() {
+  const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+  onTestFinished(() => warned.mockRestore());
+  return () => warned.mock.calls.map(([message]) => String(message));
+}
 
 const fresh = (label: string) => bindings({ ASSETS: assetsAtVersion(freshVersion(label)) });
 
@@ -28,14 +35,36 @@ describe("the API response cache", () => {
     expect(cached.headers.get("server-timing")).not.toContain("index;");
   });
 
-  it("serves reordered parameters and a differently cased, spaced query from one entry", async () => {
+  it("serves reordered parameters and differently cased, spaced text from one entry where it is folded", async () => {
     const b = fresh("canonical");
-    const first = await request("/api/search?q=Fuchs&limit=10", b);
+    const first = await request("/api/suggest?q=Besed&limit=5", b);
     expect(first.status).toBe(200);
     expect(first.headers.get("x-cache")).toBe("MISS");
-    const other = await request(`/api/search?limit=10&q=${encodeURIComponent("  fuchs ")}`, b);
+    const other = await request(`/api/suggest?limit=5&q=${encodeURIComponent("  besed ")}`, b);
     expect(other.headers.get("x-cache")).toBe("HIT");
     expect(other.text).toBe(first.text);
+  });
+
+  it("serves reordered search parameters from one entry", async () => {
+    const b = fresh("search-order");
+    const first = await request("/api/search?q=Fuchs&limit=10", b);
+    const other = await request("/api/search?limit=10&q=Fuchs", b);
+    expect(other.headers.get("x-cache")).toBe("HIT");
+    expect(other.text).toBe(first.text);
+  });
+
+  it("echoes each request's own spelling of the query, never a cached caller's", async () => {
+    const b = fresh("echo");
+    const first = await request("/api/search?q=toString", b);
+    expect(first.body.query.text).toBe("toString");
+    const second = await request("/api/search?q=tostring", b);
+    expect(second.status).toBe(200);
+    expect(second.body.query.text).toBe("tostring");
+    const refs = await request(`/api/search?q=${encodeURIComponent("kv 2/2681")}`, b);
+    expect(refs.body.query.references).toEqual(["kv 2/2681"]);
+    const again = await request("/api/search?q=tostring", b);
+    expect(again.headers.get("x-cache")).toBe("HIT");
+    expect(again.body.query.text).toBe("tostring");
   });
 
   it("keeps answers for different parameters apart", async () => {
@@ -55,6 +84,7 @@ describe("the API response cache", () => {
   });
 
   it("answers live when KV throws on every read and write", async () => {
+    const warnings = kvWarnings();
     const healthy = await request("/api/lookup?ref=kv2/2670", fresh("kv-ok"));
     const down = bindings({ ASSETS: assetsAtVersion(freshVersion("kv-down")), CACHE: brokenKv() });
     const first = await request("/api/lookup?ref=kv2/2670", down);
@@ -65,6 +95,8 @@ describe("the API response cache", () => {
     expect(second.status).toBe(200);
     expect(second.headers.get("x-cache-layer")).not.toBe("kv");
     expect(second.text).toBe(healthy.text);
+    const expected = [expect.stringContaining("KV read failed"), expect.stringContaining("KV write failed")];
+    expect(warnings()).toEqual(expect.arrayContaining(expected));
   });
 
   it("never caches an error answer", async () => {
@@ -93,7 +125,7 @@ describe("HTTP caching headers", () => {
     const ok = await request("/api/records/kv-2-2681", fresh("headers"));
     expect(ok.headers.get("cache-control")).toBe(API_CACHE_CONTROL);
     expect(ok.headers.get("vary")).toContain("Accept-Encoding");
-    expect(ok.headers.get("etag")).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(ok.headers.get("etag")).toMatch(/^"[0-9a-f]{40}"$/);
   });
 
   it("keeps client errors brief and health checks out of caches", async () => {
@@ -131,7 +163,7 @@ describe("HTTP caching headers", () => {
     expect(doc.status).toBe(200);
     expect(doc.headers.get("x-cache")).toBe("MISS");
     const etag = doc.headers.get("etag");
-    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
     expect(doc.headers.get("cache-control")).toBe(API_CACHE_CONTROL);
     const again = await request("/api/openapi.json", bindings(), { headers: { "if-none-match": etag! } });
     expect(again.status).toBe(304);
@@ -142,6 +174,47 @@ describe("HTTP caching headers", () => {
     const res = await request("/api/records/kv-2-2681", fresh("stale-tag"), { headers: { "if-none-match": '"0000"' } });
     expect(res.status).toBe(200);
     expect(res.body.record.id).toBe("kv-2-2681");
+  });
+});
+
+describe("the search pages' cache", () => {
+  it("answers a repeated page search from the cache, with the page's own security headers", async () => {
+    const b = fresh("page");
+    const first = await request("/?q=Fuchs", b);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-cache")).toBe("MISS");
+    const second = await request("/?q=Fuchs", b);
+    expect(second.headers.get("x-cache")).toBe("HIT");
+    expect(second.text).toBe(first.text);
+    for (const h of ["content-type", "content-security-policy", "x-frame-options", "cache-control"]) {
+      expect(second.headers.get(h), h).toBe(first.headers.get(h));
+    }
+  });
+
+  it("keeps the embed page frameable when it comes from the cache", async () => {
+    const b = fresh("embed");
+    const first = await request("/embed?q=Fuchs", b);
+    const second = await request("/embed?q=Fuchs", b);
+    expect(second.headers.get("x-cache")).toBe("HIT");
+    expect(second.headers.get("x-frame-options")).toBeNull();
+    expect(second.headers.get("content-security-policy")).toBe(first.headers.get("content-security-policy"));
+    expect(second.headers.get("content-security-policy")).not.toContain("frame-ancestors 'none'");
+  });
+
+  it("never shows one reader's spelling to another", async () => {
+    const b = fresh("page-echo");
+    await request("/?q=Fuchs", b);
+    const other = await request("/?q=fuchs", b);
+    expect(other.headers.get("x-cache")).toBe("MISS");
+    expect(other.text).toContain('value="fuchs"');
+    expect(other.text).not.toContain("Fuchs”");
+  });
+
+  it("does not cache a page that reports a problem", async () => {
+    const b = fresh("page-400");
+    const path = "/?q=fuchs&from=1950&to=1940";
+    expect((await request(path, b)).status).toBe(400);
+    expect((await request(path, b)).headers.get("x-cache")).toBe("MISS");
   });
 });
 
@@ -166,6 +239,7 @@ describe("the two cache layers", () => {
   });
 
   it("answers live, not with an error, when the edge copy is gone and KV is down", async () => {
+    const warnings = kvWarnings();
     const version = freshVersion("both-down");
     const path = "/api/people?q=helfand";
     const healthy = await request(path, bindings({ ASSETS: assetsAtVersion(version) }));
@@ -174,5 +248,6 @@ describe("the two cache layers", () => {
     expect(down.status).toBe(200);
     expect(down.headers.get("x-cache")).toBe("MISS");
     expect(down.text).toBe(healthy.text);
+    expect(warnings()).toContainEqual(expect.stringContaining("KV read failed"));
   });
 });

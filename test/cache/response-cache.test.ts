@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { canonicalKey, ResponseCache, type CachedResponse } from "../../src/worker/cache/response-cache";
 
-const entry = (body: string): CachedResponse => ({ status: 200, contentType: "application/json", body, etag: `"${body.length}"`, storedAt: 1 });
+const entry = (body: string): CachedResponse => ({ status: 200, contentType: "application/json", body });
 
 /** A clock the test moves by hand, so the once-a-second guard is exercised without waiting. */
 function manualClock(start = 1_000_000) {
@@ -61,6 +61,14 @@ describe("canonicalKey", () => {
     expect(canonicalKey("https://x.test/api/search?q=c%2B%2B", "v1")).not.toBe(canonicalKey("https://x.test/api/search?q=c++", "v1"));
   });
 
+  it("keys free text exactly as typed (after the trim validation does) when folding is off", () => {
+    const exact = (u: string) => canonicalKey(u, "v1", { foldText: false });
+    expect(exact("https://x.test/api/search?q=toString")).not.toBe(exact("https://x.test/api/search?q=tostring"));
+    const spaced = exact("https://x.test/api/search?q=KV%20%202%2F1");
+    expect(spaced).not.toBe(exact("https://x.test/api/search?q=KV%202%2F1"));
+    expect(exact("https://x.test/api/search?q=a&limit=5")).toBe(exact("https://x.test/api/search?limit=5&q=a"));
+  });
+
   it("changes with the index version", () => {
     expect(canonicalKey("https://x.test/api/search?q=fuchs", "aaa")).not.toBe(canonicalKey("https://x.test/api/search?q=fuchs", "bbb"));
   });
@@ -87,6 +95,15 @@ describe("ResponseCache on a real KV binding", () => {
     await cache.put(canonicalKey(url, "index-new"), entry('{"new":true}'), 60);
     expect((await cache.get(canonicalKey(url, "index-new")))?.body).toBe('{"new":true}');
     expect((await cache.get(canonicalKey(url, "index-old")))?.body).toBe('{"old":true}');
+  });
+
+  it("keeps the headers an entry was stored with", async () => {
+    const cache = new ResponseCache(env.CACHE, manualClock().now, quiet);
+    const key = canonicalKey(unique("headers"), "v-headers");
+    const headers = { "content-security-policy": "frame-ancestors *" };
+    const page = { ...entry("<p>x</p>"), contentType: "text/html", headers };
+    await cache.put(key, page, 60);
+    expect(await cache.get(key)).toEqual(page);
   });
 
   it("writes a key at most once a second", async () => {

@@ -15,6 +15,14 @@ describe("security headers", () => {
     expect(headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
   });
 
+  const pages = ["/", "/?q=fuchs", "/embed?q=fuchs", "/records/kv-2-2681", "/docs", "/no-such-page"];
+  it.each(pages)("sends HSTS and a Permissions-Policy on the page %s", async (path) => {
+    const { headers } = await call(path);
+    expect(headers.get("strict-transport-security")).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
+    expect(headers.get("permissions-policy")).toMatch(/(^|, )camera=\(\)/);
+    expect(headers.get("permissions-policy")).toMatch(/(^|, )geolocation=\(\)/);
+  });
+
   it("leaves a page that may be framed frameable", async () => {
     const { headers } = await call("/embed?q=fuchs");
     expect(headers.get("x-frame-options")).toBeNull();
@@ -47,10 +55,19 @@ describe("CORS", () => {
     expect(allowed).toEqual(expect.arrayContaining(["GET", "HEAD"]));
   });
 
-  it.each(["POST", "PUT", "DELETE", "PATCH"])("refuses %s with 405 and the JSON error shape", async (method) => {
-    const { status, body } = await call("/api/search?q=fuchs", { method, headers: { origin: ORIGIN }, body: method === "DELETE" ? undefined : "{}" });
+  it.each(["POST", "PUT", "DELETE", "PATCH"])("refuses %s with 405, a JSON error and Allow", async (method) => {
+    const init = { method, headers: { origin: ORIGIN }, body: method === "DELETE" ? undefined : "{}" };
+    const { status, body, headers } = await call("/api/search?q=fuchs", init);
     expect(status).toBe(405);
     expect(body.error.code).toBe("method_not_allowed");
+    expect(headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+  });
+
+  it.each(["POST", "PUT", "DELETE"])("refuses %s on a page with 405, an HTML page and Allow", async (method) => {
+    const { status, headers } = await call("/?q=fuchs", { method, body: method === "DELETE" ? undefined : "q=x" });
+    expect(status).toBe(405);
+    expect(headers.get("allow")).toBe("GET, HEAD");
+    expect(headers.get("content-type")).toContain("text/html");
   });
 });
 
@@ -58,7 +75,13 @@ describe("request caps", () => {
   it(`answers a URL over ${MAX_URL_CHARS} characters with 414 before routing`, async () => {
     const { status, body } = await call(`/api/search?q=${"a".repeat(MAX_URL_CHARS)}`);
     expect(status).toBe(414);
-    expect(body.error.code).toBe("bad_request");
+    expect(body.error.code).toBe("uri_too_long");
+  });
+
+  it(`answers a page URL over ${MAX_URL_CHARS} characters with an HTML 414`, async () => {
+    const { status, headers } = await call(`/?q=${"a".repeat(MAX_URL_CHARS)}`);
+    expect(status).toBe(414);
+    expect(headers.get("content-type")).toContain("text/html");
   });
 
   it(`refuses more than ${MAX_QUERY_PARAMS} query parameters`, async () => {
@@ -80,10 +103,104 @@ describe("request caps", () => {
     ["a negative offset", "/api/search?q=fuchs&offset=-1"],
     ["an offset past the cap", "/api/search?q=fuchs&offset=10001"],
     ["a series page limit over the maximum", "/api/series/KV%202?limit=1001"],
+    ["a series offset past the documented maximum", "/api/series/KV%202?offset=10000001"],
   ])("answers %s with 400", async (_, path) => {
     const { status, body } = await call(path);
     expect(status).toBe(400);
     expect(body.error.code).toBe("bad_request");
+  });
+
+  it("accepts the documented maximum series offset", async () => {
+    const { status, body } = await call("/api/series/KV%202?offset=10000000");
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.items).toEqual([]);
+  });
+
+  it.each(["/api/search", "/api/suggest", "/api/people"])("says plainly that q is required on %s", async (path) => {
+    const { status, body } = await call(path);
+    expect(status).toBe(400);
+    expect(body.error.message).toBe("q is required");
+    expect(body.error.field).toBe("q");
+  });
+
+  it("refuses a repeated q rather than picking one", async () => {
+    const { status, body } = await call("/api/search?q=fuchs&q=philby");
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(/^q must be given once/);
+  });
+});
+
+describe("page searches have the API's caps", () => {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join("+");
+
+  it.each([
+    ["an 86-word query", `q=${words(86)}`],
+    ["a 33-word query", `q=${words(33)}`],
+    ["a query over 256 characters", `q=${"a".repeat(257)}`],
+    ["more than 20 series", `q=fuchs&${Array.from({ length: 21 }, (_, i) => `series=s${i}`).join("&")}`],
+    ["an offset past the cap", "q=fuchs&offset=10001"],
+  ])("refuses %s on / and /embed with an HTML 400 that says why", async (_, qs) => {
+    for (const path of ["/", "/embed"]) {
+      const { status, headers, body } = await call(`${path}?${qs}`);
+      expect(status, path).toBe(400);
+      expect(headers.get("content-type")).toContain("text/html");
+      expect(String(body)).toMatch(/class="status error"[^>]*>[^<]*(words|characters|series|offset)/);
+    }
+  });
+
+  it("still treats the form's empty year boxes as no filter", async () => {
+    const { status } = await call("/?q=fuchs&from=&to=");
+    expect(status).toBe(200);
+  });
+});
+
+describe("percent-escapes that do not decode", () => {
+  it.each(["%C3%28", "%FF", "%E0%A4%A", "abc%", "%zz"])("answer the API with a 400 naming it (q=%s)", async (raw) => {
+    const { status, body } = await call(`/api/search?q=${raw}`);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("bad_request");
+    expect(body.error.message).toMatch(/is not a valid percent-escape/);
+  });
+
+  it.each(["/?q=%C3%28", "/embed?q=%FF", "/records/%FF"])("answer the page %s with an HTML 400", async (path) => {
+    const { status, headers, body } = await call(path);
+    expect(status).toBe(400);
+    expect(headers.get("content-type")).toContain("text/html");
+    expect(String(body)).toContain("not a valid percent-escape");
+  });
+
+  it("still accept a well-formed escape of any script", async () => {
+    expect((await call(`/api/search?q=${encodeURIComponent("Беседовский ü %")}`)).status).toBe(200);
+  });
+});
+
+describe("the public origin", () => {
+  const EVIL = "http://attacker.example";
+  const fromEvil = async (path: string) => {
+    const { exports } = await import("cloudflare:workers");
+    return (await exports.default.fetch(new Request(`${EVIL}${path}`))).text();
+  };
+
+  it("builds /opensearch.xml on PUBLIC_ORIGIN, whatever Host the request names", async () => {
+    const xml = await fromEvil("/opensearch.xml");
+    expect(xml).toContain('template="https://dossier.example/?q={searchTerms}"');
+    expect(xml).not.toContain("attacker");
+  });
+
+  it("builds canonical links and JSON-LD on PUBLIC_ORIGIN", async () => {
+    const record = await fromEvil("/records/kv-2-2681");
+    expect(record).toContain('<link rel="canonical" href="https://dossier.example/records/kv-2-2681">');
+    expect(record).toContain('"@id":"https://dossier.example/records/kv-2-2681"');
+    expect(record).not.toContain("attacker");
+    const search = await fromEvil("/?q=fuchs&offset=10");
+    expect(search).toContain('<link rel="canonical" href="https://dossier.example/?q=fuchs">');
+    for (const page of [search, await fromEvil("/"), await fromEvil("/docs")]) expect(page).not.toContain("attacker");
+  });
+
+  it("uses the request's own origin on a loopback address, where a local run serves", async () => {
+    const { exports } = await import("cloudflare:workers");
+    const xml = await (await exports.default.fetch(new Request("http://127.0.0.1:8787/opensearch.xml"))).text();
+    expect(xml).toContain('template="http://127.0.0.1:8787/?q={searchTerms}"');
   });
 });
 

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { WindowLimiter } from "../../src/worker/middleware/rate-limit";
 import { bindings, request } from "../cache/worker-env";
 
@@ -48,8 +48,12 @@ describe("rate limiting", () => {
 
   it("keeps serving when the limiter binding itself fails", async () => {
     const broken = { limit: () => Promise.reject(new Error("limiter down")) } as unknown as RateLimit;
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+    onTestFinished(() => warned.mockRestore());
     const res = await request("/api/health", bindings({ RATE_LIMITER: broken }));
     expect(res.status).toBe(200);
+    const cause = expect.objectContaining({ message: "limiter down" });
+    expect(warned).toHaveBeenCalledWith(expect.stringContaining("rate-limit: binding failed"), cause);
   });
 
   it("does not count CORS preflights", async () => {
@@ -66,6 +70,29 @@ describe("rate limiting", () => {
     const b = bindings({ RATE_LIMIT_PER_MINUTE: "1" });
     expect((await request("/api/health", b)).status).toBe(200);
     expect((await request("/api/health", b, { headers: { "cf-connecting-ip": "anonymous" } })).status).toBe(429);
+  });
+
+  it("limits page searches too, with an HTML 429 and Retry-After", async () => {
+    const b = bindings({ RATE_LIMIT_PER_MINUTE: "2" });
+    const from = ip();
+    const pages = [];
+    for (const path of ["/?q=fuchs", "/embed?q=philby", "/?q=kim"]) {
+      pages.push(await request(path, b, { headers: { "cf-connecting-ip": from } }));
+    }
+    expect(pages.map((p) => p.status)).toEqual([200, 200, 429]);
+    expect(pages[2]!.headers.get("content-type")).toContain("text/html");
+    expect(pages[2]!.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
+    expect(pages[2]!.headers.get("cache-control")).toBe("no-store");
+    expect(pages[2]!.text).toContain("Too many requests");
+  });
+
+  it("counts API and page requests in one budget per client", async () => {
+    const low = bindings({ RATE_LIMITER: (env as unknown as Record<string, RateLimit>).RATE_LIMITER_LOW });
+    const from = ip();
+    expect((await burst(4, low, from)).at(-1)!.status).toBe(429);
+    for (const path of ["/?q=fuchs", "/embed?q=fuchs"]) {
+      expect((await request(path, low, { headers: { "cf-connecting-ip": from } })).status, path).toBe(429);
+    }
   });
 
   it("reopens a client's window after a minute", () => {

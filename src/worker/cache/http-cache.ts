@@ -1,9 +1,8 @@
 /**
- * HTTP caching rules: what each answer may be cached for, strong ETags and
- * conditional requests. Browsers and CDNs do the caching; this module only
- * decides what they are told.
+ * HTTP caching rules: what each answer may be cached for. Browsers and CDNs
+ * do the caching; this module only decides what they are told. ETags and
+ * conditional requests are Hono's etag middleware (see cached-api.ts).
  */
-import { hex } from "./response-cache";
 
 /** API answers: fresh for a minute, then served stale while revalidated for ten. */
 export const API_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
@@ -27,41 +26,6 @@ export function cacheControlFor(path: string, status: number): string {
   if (path === "/api/health" || path.startsWith("/api/health/")) return NO_STORE;
   if (status >= 400) return CLIENT_ERROR_CACHE_CONTROL;
   return API_CACHE_CONTROL;
-}
-
-const encoder = new TextEncoder();
-
-/** A strong ETag over the exact bytes of the body. */
-export async function strongEtag(body: string | ArrayBuffer): Promise<string> {
-  const bytes = typeof body === "string" ? encoder.encode(body) : body;
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return `"${hex(digest).slice(0, 32)}"`;
-}
-
-/**
- * Whether an If-None-Match header matches `etag`. GET uses the weak
- * comparison (RFC 9110 §13.1.2), so `W/"x"` matches `"x"`: intermediaries
- * that compress turn strong tags weak, and the client should still get 304.
- */
-export function ifNoneMatchHits(header: string | null | undefined, etag: string): boolean {
-  if (!header) return false;
-  const bare = (t: string) => t.trim().replace(/^W\//, "");
-  const want = bare(etag);
-  return header.split(",").some((t) => t.trim() === "*" || bare(t) === want);
-}
-
-/** Headers a 304 must repeat from the 200 it stands for (RFC 9110 §15.4.5). */
-const NOT_MODIFIED_KEEP = ["cache-control", "etag", "vary", "expires", "content-location", "date", "server-timing", "x-cache", "x-cache-layer"];
-
-/** A body-less 304 standing for `res`. */
-export function notModified(res: Response): Response {
-  const headers = new Headers();
-  for (const name of NOT_MODIFIED_KEEP) {
-    const v = res.headers.get(name);
-    if (v !== null) headers.set(name, v);
-  }
-  // CORS and security headers are added by their own middleware after this one.
-  return new Response(null, { status: 304, headers });
 }
 
 /** Adds `value` to a response's Vary without repeating what is there. */

@@ -31,10 +31,8 @@ export interface CachedResponse {
   status: number;
   contentType: string;
   body: string;
-  /** Strong ETag of `body`, quoted. */
-  etag: string;
-  /** Clock time of the write, for the Age header. */
-  storedAt: number;
+  /** Headers the handler chose that a rebuilt response must repeat (a page's CSP, say). */
+  headers?: Record<string, string>;
 }
 
 export type Clock = () => number;
@@ -45,26 +43,27 @@ export function normaliseText(value: string): string {
 
 /**
  * The cache identity of a request under an index version: the path as sent,
- * then the query parameters sorted by name and value, free-text ones folded.
- * `?q=Fuchs&limit=10` and `?limit=10&q=%20fuchs` give the same key; a new
- * index version gives a different key for every request, so an old answer can
- * never be served for a new index.
+ * then the query parameters sorted by name and value. With `foldText`, free-text
+ * ones are folded, so `?q=Fuchs&limit=10` and `?limit=10&q=%20fuchs` give the
+ * same key: only for routes whose answer reads the text through folded forms
+ * alone and never repeats it as typed. A new index version gives a different
+ * key for every request, so an old answer can never be served for a new index.
  *
  * Parameters are decoded the way the router decodes them (`+` is a space,
- * then percent-decoding). A part that does not decode, such as `%ff`, reaches
- * the routes still encoded, so it keys on its raw form and can never share an
- * entry with a part that decodes (`%EF%BF%BD`) to what URLSearchParams would
- * have made of it.
+ * then percent-decoding). A part that does not decode, such as `%ff`, keys on
+ * its raw form and can never share an entry with a part that decodes
+ * (`%EF%BF%BD`) to what URLSearchParams would have made of it.
  */
-export function canonicalKey(url: string | URL, version: string): string {
+export function canonicalKey(url: string | URL, version: string, options: { foldText?: boolean } = {}): string {
+  const foldText = options.foldText ?? true;
   const u = typeof url === "string" ? new URL(url) : url;
   const params: string[] = [];
   for (const part of u.search.slice(1).split("&")) {
     if (!part) continue;
     const eq = part.indexOf("=");
-    const name = keyPart(eq < 0 ? part : part.slice(0, eq), false);
-    const value = keyPart(eq < 0 ? "" : part.slice(eq + 1), FREE_TEXT_PARAMS.has(decodeOrNull(eq < 0 ? part : part.slice(0, eq)) ?? ""));
-    params.push(`${name}=${value}`);
+    const rawName = eq < 0 ? part : part.slice(0, eq);
+    const fold = foldText && FREE_TEXT_PARAMS.has(decodeOrNull(rawName) ?? "");
+    params.push(`${keyPart(rawName, false)}=${keyPart(eq < 0 ? "" : part.slice(eq + 1), fold)}`);
   }
   params.sort();
   return `v1:${version}:${u.pathname}${params.length ? `?${params.join("&")}` : ""}`;
@@ -168,11 +167,20 @@ export class ResponseCache {
 function parseEntry(raw: string): CachedResponse | null {
   try {
     const v = JSON.parse(raw) as Partial<CachedResponse>;
-    if (typeof v.status !== "number" || typeof v.body !== "string" || typeof v.etag !== "string" || typeof v.contentType !== "string") return null;
-    return { status: v.status, body: v.body, etag: v.etag, contentType: v.contentType, storedAt: typeof v.storedAt === "number" ? v.storedAt : 0 };
+    if (typeof v.status !== "number" || typeof v.body !== "string" || typeof v.contentType !== "string") return null;
+    const headers = stringRecord(v.headers);
+    return { status: v.status, body: v.body, contentType: v.contentType, ...(headers ? { headers } : {}) };
   } catch {
     return null;
   }
+}
+
+/** A header record read back from storage, or undefined when it is not one. */
+export function stringRecord(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  const out: Record<string, string> = Object.create(null);
+  for (const [k, x] of Object.entries(v)) if (typeof x === "string") out[k] = x;
+  return out;
 }
 
 const encoder = new TextEncoder();

@@ -1,37 +1,48 @@
 /**
- * Ties the caches to the API's GET routes: the Workers Cache API in front,
- * KV behind it, the live index last. Every API answer leaves here with
- * `X-Cache`, `Server-Timing`, `Cache-Control`, `Vary` and, when it is worth
- * revalidating, a strong `ETag`, and a matching `If-None-Match` gets a 304.
+ * Ties the caches to the API's GET routes and the search pages: the Workers
+ * Cache API in front, KV behind it, the live index last. Every answer that
+ * passes here leaves with `X-Cache`, `Server-Timing`, `Cache-Control` and
+ * `Vary`; `revalidation` (Hono's etag middleware, mounted outside this one)
+ * gives 200s a strong `ETag` and turns a matching `If-None-Match` into a 304.
  *
  * Must run after `withStores`: the index version comes from the manifest.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import type { AppEnv } from "../app-env";
 import {
-  canonicalKey, kvKey, responseCacheFor, MAX_CACHED_BODY_BYTES, type CachedResponse,
+  canonicalKey, kvKey, responseCacheFor, stringRecord, MAX_CACHED_BODY_BYTES, type CachedResponse,
 } from "../cache/response-cache";
-import {
-  addVary, cacheControlFor, ifNoneMatchHits, notModified, strongEtag, EDGE_TTL_SECONDS, KV_TTL_SECONDS, NO_STORE,
-} from "../cache/http-cache";
+import { addVary, cacheControlFor, EDGE_TTL_SECONDS, KV_TTL_SECONDS } from "../cache/http-cache";
 
-/** API paths whose 200 answers depend only on the request and the index version. */
-const CACHEABLE = [
-  /^\/api\/search$/,
-  /^\/api\/suggest$/,
-  /^\/api\/lookup$/,
-  /^\/api\/records\/[^/]+$/,
-  /^\/api\/records\/[^/]+\/related$/,
-  /^\/api\/series\/[^/]+$/,
-  /^\/api\/people(?:\/[^/]+)*$/,
+/**
+ * Paths whose 200 answers depend only on the request and the index version.
+ * `foldText`: the answer reads its free text only through folded forms and
+ * never repeats it, so "Fuchs" and " fuchs" may share one entry. Search
+ * answers and pages repeat the text as typed (and the query parser reads case
+ * and spacing in references), so they are keyed on it exactly.
+ */
+const CACHEABLE: Array<{ path: RegExp; foldText: boolean }> = [
+  { path: /^\/api\/search$/, foldText: false },
+  { path: /^\/api\/suggest$/, foldText: true },
+  { path: /^\/api\/lookup$/, foldText: true },
+  { path: /^\/api\/records\/[^/]+$/, foldText: true },
+  { path: /^\/api\/records\/[^/]+\/related$/, foldText: true },
+  { path: /^\/api\/series\/[^/]+$/, foldText: true },
+  { path: /^\/api\/people(?:\/[^/]+)*$/, foldText: true },
+  { path: /^\/$/, foldText: false },
+  { path: /^\/embed$/, foldText: false },
 ];
 
 export function isCacheablePath(path: string): boolean {
-  return CACHEABLE.some((re) => re.test(path));
+  return CACHEABLE.some((r) => r.path.test(path));
 }
 
+/** Headers a handler may choose that a cached copy must repeat; the rest are set afresh per request. */
+const KEPT_HEADERS = ["content-security-policy", "x-frame-options", "cache-control"];
+
 const EDGE_PREFIX = "/__dossier-cache/";
-const STORED_AT = "x-dossier-stored-at";
+const EDGE_HEADERS = "x-dossier-headers";
 
 type Layer = "edge" | "kv" | "live";
 
@@ -49,14 +60,15 @@ export function cachedApi(options: CachedApiOptions = {}): MiddlewareHandler<App
     const url = new URL(c.req.url);
     const timing = new Timing();
 
-    const version = isCacheablePath(url.pathname) ? await indexVersion(c) : null;
-    if (version === null) {
+    const rule = CACHEABLE.find((r) => r.path.test(url.pathname));
+    const version = rule ? await indexVersion(c) : null;
+    if (!rule || version === null) {
       await timing.time("index", next);
-      await finish(c, url.pathname, "live", null, timing, start);
+      finish(c, url.pathname, "live", timing, start);
       return;
     }
 
-    const key = canonicalKey(url, version);
+    const key = canonicalKey(url, version, { foldText: rule.foldText });
     const kv = c.env.CACHE ? responseCacheFor(c.env.CACHE) : null;
     const edge = useEdge ? edgeCache() : null;
     const edgeKey = edge ? await edgeRequest(url, key) : null;
@@ -71,56 +83,50 @@ export function cachedApi(options: CachedApiOptions = {}): MiddlewareHandler<App
     if (cached) {
       // A KV hit is copied forward so the next request in this colo stops at the edge.
       if (layer === "kv" && edge && edgeKey) waitUntil(c, edgePut(edge, edgeKey, cached));
-      c.res = new Response(method === "HEAD" ? null : cached.body, { status: cached.status, headers: { "content-type": cached.contentType } });
-      c.res.headers.set("etag", cached.etag);
-      await finish(c, url.pathname, layer, cached.etag, timing, start);
+      // HEAD is answered as GET and stripped of its body by Hono itself.
+      const headers = { ...cached.headers, "content-type": cached.contentType };
+      c.res = new Response(cached.body, { status: cached.status, headers });
+      finish(c, url.pathname, layer, timing, start);
       return;
     }
 
     await timing.time("index", next);
     const res = c.res;
-    let etag: string | null = null;
-    if (res.status === 200 && isJson(res) && method === "GET") {
+    // A handler that says no-store (a partial answer while a shard is down) must not be remembered.
+    if (res.status === 200 && isStorable(res) && !/no-store/i.test(res.headers.get("cache-control") ?? "")) {
       const body = await res.text();
-      etag = await strongEtag(body);
-      const entry: CachedResponse = { status: 200, contentType: res.headers.get("content-type") ?? "application/json", body, etag, storedAt: Date.now() };
       c.res = new Response(body, res);
-      // A handler that says no-store (a partial answer while a shard is down) must not be remembered.
-      const handlerSaysNoStore = /no-store/i.test(res.headers.get("cache-control") ?? "");
-      if (body.length <= MAX_CACHED_BODY_BYTES && !handlerSaysNoStore) {
+      if (body.length <= MAX_CACHED_BODY_BYTES) {
+        const contentType = res.headers.get("content-type") ?? "application/json";
+        const entry: CachedResponse = { status: 200, contentType, body, headers: keptHeaders(res) };
         if (kv) waitUntil(c, kv.put(key, entry, KV_TTL_SECONDS));
         if (edge && edgeKey) waitUntil(c, edgePut(edge, edgeKey, entry));
       }
-      c.res.headers.set("etag", etag);
     }
-    await finish(c, url.pathname, "live", etag, timing, start);
+    finish(c, url.pathname, "live", timing, start);
   };
 }
 
 /** The default cache-aware middleware, as mounted in src/index.ts. */
 export const cachedApiMiddleware = cachedApi();
 
-/** Stamps the caching headers on `c.res` and turns it into a 304 when the client already has it. */
-async function finish(c: Context<AppEnv>, path: string, layer: Layer, etag: string | null, timing: Timing, start: number): Promise<void> {
-  let res = c.res;
-  if (layer === "live" && !etag && res.status === 200 && isJson(res) && c.req.method === "GET" && cacheControlFor(path, 200) !== NO_STORE) {
-    // Uncacheable-by-us answers still revalidate cheaply in the browser.
-    const body = await res.text();
-    etag = await strongEtag(body);
-    c.res = new Response(body, res);
-    res = c.res; // the setter wraps what it is given, so read back the response it keeps
-    res.headers.set("etag", etag);
-  }
-  const h = res.headers;
-  if (!h.has("cache-control")) h.set("cache-control", cacheControlFor(path, res.status));
+/**
+ * Strong ETags and 304s for every GET answer, cached or not (Hono's etag
+ * middleware). A 304 repeats the cache diagnostics of the 200 it stands for.
+ */
+export const revalidation = etag({
+  retainedHeaders: [...RETAINED_304_HEADERS, "server-timing", "x-cache", "x-cache-layer"],
+});
+
+/** Stamps the caching headers on `c.res`. */
+function finish(c: Context<AppEnv>, path: string, layer: Layer, timing: Timing, start: number): void {
+  const h = c.res.headers;
+  if (!h.has("cache-control")) h.set("cache-control", cacheControlFor(path, c.res.status));
   addVary(h, "Accept-Encoding");
   h.set("x-cache", layer === "live" ? "MISS" : "HIT");
   h.set("x-cache-layer", layer);
   timing.add("total", performance.now() - start);
   h.set("server-timing", timing.header(layer));
-  if (etag && res.status === 200 && ifNoneMatchHits(c.req.header("if-none-match"), etag)) {
-    c.res = notModified(res);
-  }
 }
 
 async function indexVersion(c: Context<AppEnv>): Promise<string | null> {
@@ -132,8 +138,18 @@ async function indexVersion(c: Context<AppEnv>): Promise<string | null> {
   }
 }
 
-function isJson(res: Response): boolean {
-  return (res.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json");
+function isStorable(res: Response): boolean {
+  const type = (res.headers.get("content-type") ?? "").toLowerCase();
+  return type.startsWith("application/json") || type.startsWith("text/html");
+}
+
+function keptHeaders(res: Response): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const v = res.headers.get(name);
+    if (v !== null) out[name] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function waitUntil(c: Context<AppEnv>, p: Promise<unknown>): void {
@@ -163,14 +179,17 @@ async function edgeGet(cache: Cache, key: Request): Promise<CachedResponse | nul
   try {
     const res = await cache.match(key);
     if (!res) return null;
-    const etag = res.headers.get("etag");
-    if (!etag) return null;
+    let headers: Record<string, string> | undefined;
+    try {
+      headers = stringRecord(JSON.parse(res.headers.get(EDGE_HEADERS) ?? "null"));
+    } catch {
+      return null;
+    }
     return {
       status: res.status,
       contentType: res.headers.get("content-type") ?? "application/json",
       body: await res.text(),
-      etag,
-      storedAt: Number(res.headers.get(STORED_AT)) || 0,
+      ...(headers ? { headers } : {}),
     };
   } catch {
     return null;
@@ -183,9 +202,9 @@ async function edgePut(cache: Cache, key: Request, entry: CachedResponse): Promi
       status: entry.status,
       headers: {
         "content-type": entry.contentType,
-        etag: entry.etag,
+        // The entry's own Cache-Control is for clients; this one is for the edge copy.
         "cache-control": `public, max-age=${EDGE_TTL_SECONDS}`,
-        [STORED_AT]: String(entry.storedAt),
+        ...(entry.headers ? { [EDGE_HEADERS]: JSON.stringify(entry.headers) } : {}),
       },
     }));
   } catch {
@@ -211,6 +230,7 @@ class Timing {
   }
 
   header(layer: Layer): string {
-    return this.parts.map(([n, ms]) => `${n};dur=${ms.toFixed(1)}${n === "cache" ? `;desc="${layer === "live" ? "miss" : `${layer} hit`}"` : ""}`).join(", ");
+    const desc = `;desc="${layer === "live" ? "miss" : `${layer} hit`}"`;
+    return this.parts.map(([n, ms]) => `${n};dur=${ms.toFixed(1)}${n === "cache" ? desc : ""}`).join(", ");
   }
 }

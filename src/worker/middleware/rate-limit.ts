@@ -1,5 +1,6 @@
 /**
- * Per-client rate limiting, keyed by the client address Cloudflare reports.
+ * Per-client rate limiting, keyed by the client address Cloudflare reports,
+ * for the API and the pages alike: a page search costs what an API search does.
  *
  * In production the `RATE_LIMITER` binding (wrangler.toml `[[ratelimits]]`)
  * decides, counted across the colo. Setting the `RATE_LIMIT_PER_MINUTE` var
@@ -9,7 +10,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
-import { errorBody } from "../errors";
+import { ApiError } from "../errors";
 
 /** The binding's period, as configured in wrangler.toml; Retry-After cannot be more precise. */
 export const BINDING_PERIOD_SECONDS = 60;
@@ -83,9 +84,8 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
     }
   }
   if (retryAfter === null) return next();
-  const res = c.json(errorBody("rate_limited", `too many requests from this client; retry after ${retryAfter} s`), 429);
-  res.headers.set("retry-after", String(retryAfter));
-  res.headers.set("cache-control", "no-store");
-  res.headers.set("x-cache", "MISS");
-  return res;
+  // Thrown, so pages get an HTML 429 and the API its JSON one, from the one error handler.
+  throw new ApiError(429, "rate_limited", `too many requests from this client; retry after ${retryAfter} s`, {}, {
+    "retry-after": String(retryAfter), "cache-control": "no-store", "x-cache": "MISS",
+  });
 };

@@ -4,9 +4,11 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { searchServiceFor, type AppContext, type AppEnv } from "../app-env";
-import { originOf, sendHtml } from "./layout";
+import { html } from "hono/html";
+import type { ErrorPage } from "../errors";
+import { layout, originOf, sendHtml } from "./layout";
 import { SITE_CSS } from "./site-css";
-import { readPageQuery, runSearch, type SearchFn } from "./search-view";
+import { readPageQuery, runSearch, type SearchFn, type SearchOutcome } from "./search-view";
 import { homePage } from "./home-page";
 import { embedPage } from "./embed-page";
 import { notFoundPage, recordPage } from "./record-page";
@@ -26,12 +28,13 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
     const outcome = await runSearch(c, deps.search, readPageQuery(c));
     const canonical = new URL(c.req.url);
     canonical.searchParams.delete("offset");
-    return sendHtml(c, homePage(outcome, outcome.query.q ? canonical.href : `${originOf(c)}/`), { status: outcome.status });
+    const href = `${originOf(c)}${outcome.query.q ? `/${canonical.search}` : "/"}`;
+    return sendHtml(c, homePage(outcome, href), { status: outcome.status, cache: cacheFor(outcome) });
   });
 
   pages.get("/embed", async (c) => {
     const outcome = await runSearch(c, deps.search, readPageQuery(c));
-    return sendHtml(c, embedPage(outcome), { status: outcome.status, frameable: true });
+    return sendHtml(c, embedPage(outcome), { status: outcome.status, frameable: true, cache: cacheFor(outcome) });
   });
 
   pages.get("/records/:id", async (c) => {
@@ -72,13 +75,32 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
 
 export const pageRoutes = createPageRoutes();
 
+/** Results missing a search shard are right only now: no cache may keep them. */
+const cacheFor = (o: SearchOutcome) => (o.result?.partial ? "no-store" : undefined);
+
+/** Any error outside the API, as a page: what went wrong, and the way back to search. */
+export const errorPage: ErrorPage = (c, status, message) => {
+  const title = ERROR_TITLES[status] ?? "Something went wrong";
+  const page = layout({ title: `${title} – Dossier`, headerSearch: true }, html`<h1>${title}</h1>
+<p>${message}</p>
+<p><a href="/">Search the catalogue</a></p>`);
+  return sendHtml(c, page, { status, cache: "no-store" });
+};
+
+const ERROR_TITLES: Partial<Record<number, string>> = {
+  400: "This request cannot be answered", 404: "Not found", 405: "Method not allowed", 414: "Address too long",
+  429: "Too many requests", 503: "Search is unavailable",
+};
+
 /**
  * Serves `/api/openapi.json` and `/docs` from the app's own route registry.
- * Call it before any catch-all for `/api/*`; the document is generated per
- * request, so routes mounted afterwards still appear in it.
+ * Call it before any catch-all for `/api/*`. The document is generated on the
+ * first request, when every route is mounted, and kept: generating it costs
+ * tens of milliseconds, too much to spend on every request.
  */
 export function mountApiDocs(app: OpenAPIHono<AppEnv>): void {
-  app.doc31("/api/openapi.json", OPENAPI_CONFIG);
-  app.get("/docs", (c: AppContext) => sendHtml(c, docsPage(app.getOpenAPI31Document(OPENAPI_CONFIG) as unknown as OpenApiDoc, originOf(c))));
+  let doc: ReturnType<typeof app.getOpenAPI31Document> | null = null;
+  const document = () => (doc ??= app.getOpenAPI31Document(OPENAPI_CONFIG));
+  app.get("/api/openapi.json", (c: AppContext) => c.json(document()));
+  app.get("/docs", (c: AppContext) => sendHtml(c, docsPage(document() as unknown as OpenApiDoc, originOf(c))));
 }
-

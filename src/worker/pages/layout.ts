@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -76,7 +77,9 @@ function csp(frameable: boolean): string {
   ].join("; ");
 }
 
-export async function sendHtml(c: Context, page: Html, opts: { status?: 200 | 400 | 404 | 503; frameable?: boolean; cache?: string } = {}): Promise<Response> {
+export interface SendOptions { status?: ContentfulStatusCode; frameable?: boolean; cache?: string }
+
+export async function sendHtml(c: Context, page: Html, opts: SendOptions = {}): Promise<Response> {
   c.header("Content-Security-Policy", csp(!!opts.frameable));
   c.header("X-Content-Type-Options", "nosniff");
   c.header("Referrer-Policy", "strict-origin-when-cross-origin");
@@ -85,9 +88,28 @@ export async function sendHtml(c: Context, page: Html, opts: { status?: 200 | 40
   return c.html(await page, opts.status ?? 200);
 }
 
-/** The request's own origin, for canonical and OpenSearch URLs. */
+/**
+ * The origin for canonical, OpenSearch and JSON-LD URLs: the `PUBLIC_ORIGIN`
+ * var, never the request's Host, which any client sets and a shared cache
+ * would then serve to everyone. A loopback request is a local run, where the
+ * configured origin is not where the pages are; there the request's own
+ * origin is used. Without the var, links are relative (origin "").
+ */
 export function originOf(c: Context): string {
-  return new URL(c.req.url).origin;
+  const url = new URL(c.req.url);
+  if (isLoopback(url.hostname)) return url.origin;
+  const configured: unknown = (c.env as Partial<Env> | undefined)?.PUBLIC_ORIGIN;
+  if (typeof configured !== "string" || !configured) return "";
+  try {
+    return new URL(configured).origin;
+  } catch {
+    return "";
+  }
+}
+
+function isLoopback(hostname: string): boolean {
+  if (hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]") return true;
+  return /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }
 
 /** A `/?…` search URL; repeated keys are written once per value. */

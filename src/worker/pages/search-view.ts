@@ -6,6 +6,8 @@
 import { html } from "hono/html";
 import type { AppContext } from "../app-env";
 import { ApiError } from "../errors";
+import { SearchQuery } from "../routes/search";
+import { describeIssue } from "../validation-hook";
 import type { SearchRequest, SearchResponse } from "../search/search-service";
 import { parseSnippet } from "../../widget/snippet";
 import { searchHref, type Html } from "./layout";
@@ -15,7 +17,11 @@ export type SearchFn = (c: AppContext, req: SearchRequest) => Promise<SearchResp
 export const PAGE_SIZE = 10;
 const MAX_OFFSET = 10_000;
 
-export interface PageQuery { q: string; series: string[]; from?: number; to?: number; offset: number }
+export interface PageQuery {
+  q: string; series: string[]; from?: number; to?: number; offset: number;
+  /** Why the parameters as sent break the API's caps (too many words, say); the page then answers 400. */
+  invalid?: string;
+}
 
 export interface SearchOutcome {
   query: PageQuery;
@@ -31,11 +37,31 @@ export function readPageQuery(c: AppContext): PageQuery {
   const q = (c.req.query("q") ?? "").trim().slice(0, 256);
   const series = (c.req.queries("series") ?? []).map((s) => s.trim()).filter(Boolean).slice(0, 20);
   const offset = Math.min(MAX_OFFSET, Math.max(0, Math.floor(Number(c.req.query("offset")) || 0)));
-  return { q, series, from: yearParam(c.req.query("from")), to: yearParam(c.req.query("to")), offset };
+  const from = yearParam(c.req.query("from"));
+  const to = yearParam(c.req.query("to"));
+  const query: PageQuery = { q, series, from, to, offset };
+  const invalid = q ? apiCapsProblem(c) : null;
+  return invalid ? { ...query, invalid } : query;
+}
+
+/**
+ * The page's parameters checked with the API's own schema, so a page search
+ * has exactly the API's caps. A form leaves unused boxes empty (`from=`), so
+ * empty values count as absent.
+ */
+function apiCapsProblem(c: AppContext): string | null {
+  const given = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
+  const series = (c.req.queries("series") ?? []).filter((s) => s.trim());
+  const checked = SearchQuery.safeParse({
+    q: c.req.query("q"), from: given(c.req.query("from")), to: given(c.req.query("to")),
+    offset: given(c.req.query("offset")), ...(series.length ? { series } : {}),
+  });
+  return checked.success ? null : describeIssue(checked.error).message;
 }
 
 export async function runSearch(c: AppContext, search: SearchFn, query: PageQuery, limit = PAGE_SIZE): Promise<SearchOutcome> {
   if (!query.q) return { query, result: null, problem: null, status: 200 };
+  if (query.invalid) return { query, result: null, problem: query.invalid, status: 400 };
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
     return { query, result: null, problem: `The start year ${query.from} is after the end year ${query.to}.`, status: 400 };
   }

@@ -1,7 +1,7 @@
 /** Full-text search and typeahead. */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
-import { boundedInt, text } from "../params";
+import { boundedInt, searchText, text } from "../params";
 import { errorResponses, json } from "../openapi-common";
 import { ApiError } from "../errors";
 import { searchServiceFor } from "../app-env";
@@ -13,15 +13,13 @@ import { SuggestService } from "../search/suggest-service";
 
 export const searchRoutes = new OpenAPIHono<AppEnv>();
 
-/** The most query words one search may carry; more only slows a query without refining it. */
-export const MAX_QUERY_WORDS = 32;
-
 const year = (name: string) => z.string().regex(/^-?\d{1,4}$/, `${name} must be a year`).transform(Number).optional().openapi({ type: "integer", example: 1940 });
 const flag = (name: string, fallback: boolean) => z.enum(["0", "1", "true", "false"], { message: `${name} must be 0, 1, true or false` }).optional()
   .transform((v) => (v === undefined ? fallback : v === "1" || v === "true")).openapi({ type: "boolean", default: fallback });
 
-const SearchQuery = z.object({
-  q: text("q").openapi({ example: "Besedovskiy Paris" }),
+/** The search parameters; the search pages validate theirs with it too, so both have the same caps. */
+export const SearchQuery = z.object({
+  q: searchText("q").openapi({ example: "Besedovskiy Paris" }),
   limit: boundedInt("limit", 1, 100, 10),
   offset: boundedInt("offset", 0, 10_000, 0),
   series: z.union([z.string().max(64, "series is longer than 64 characters"), z.array(z.string().max(64, "series is longer than 64 characters")).max(20, "at most 20 series filters")]).optional()
@@ -60,7 +58,6 @@ searchRoutes.openapi(
   }),
   async (c) => {
     const p = c.req.valid("query");
-    if (p.q.split(/\s+/).length > MAX_QUERY_WORDS) throw new ApiError(400, "bad_request", `q: more than ${MAX_QUERY_WORDS} words`);
     if (p.from !== undefined && p.to !== undefined && p.from > p.to) throw new ApiError(400, "bad_request", `from: ${p.from} is after to ${p.to}`);
     const service = await searchServiceFor(c);
     const result = await service.search(p);

@@ -134,7 +134,8 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
     let expansions: Array<[string[], number, string]> = [];
     for (let n = Math.min(4, ws.length - i); n >= 1; n--) {
       const key = ws.slice(i, i + n).map(stem).join(" ");
-      const found = thesaurus[key];
+      // Own keys only: user words such as "constructor" must not find Object.prototype members.
+      const found = Object.hasOwn(thesaurus, key) ? thesaurus[key] : undefined;
       if (found) { span = n; expansions = found; break; }
     }
     const unitWords = ws.slice(i, i + span);

@@ -79,7 +79,7 @@ export class SearchLexicon {
   /** Vocabulary words of one length with their document frequency, for typo candidates. */
   async vocab(length: number): Promise<Array<[string, number]>> {
     const meta = await this.meta();
-    const path = meta.vocab[String(length)];
+    const path = Object.hasOwn(meta.vocab, length) ? meta.vocab[length] : undefined;
     return path ? this.assets.json<Array<[string, number]>>(path) : [];
   }
 }
@@ -98,14 +98,16 @@ export class SearchIndex {
   async postings(term: string): Promise<TermPostings> {
     const shard = await this.shard();
     const bucket = fnv1a32(term) % shard.bucketCount;
-    const path = shard.solo[term] ?? `${shard.dir}/${bucket}.${hashAt(shard.buckets, bucket)}.json`;
+    // Own keys only: a term such as "constructor" must not find Object.prototype members.
+    const solo = Object.hasOwn(shard.solo, term) ? shard.solo[term] : undefined;
+    const path = solo ?? `${shard.dir}/${bucket}.${hashAt(shard.buckets, bucket)}.json`;
     const chunk = await this.assets.json<ChunkIndexes>(path, importChunk);
     const fields: TermPostings["fields"] = {};
     for (const f of FIELD_NAMES) {
       const slots = chunk.fields[f]?.get(term);
       if (slots) fields[f] = slots;
     }
-    const df = chunk.df?.[term];
+    const df = chunk.df && Object.hasOwn(chunk.df, term) ? chunk.df[term] : undefined;
     return df ? { fields, df } : { fields };
   }
 

@@ -161,12 +161,14 @@ function sum<T>(xs: T[], f: (x: T) => number): number {
 }
 
 function mergeFacets(results: ShardResult[]): SearchResponse["facets"] {
-  const out: SearchResponse["facets"] = { series: {}, decade: {} };
+  // Maps, not objects: series names are catalogue text, and "constructor" or "__proto__" must count from 0.
+  const series = new Map<string, number>();
+  const decade = new Map<string, number>();
   for (const r of results) {
-    for (const [k, v] of Object.entries(r.facets.series)) out.series[k] = (out.series[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(r.facets.decade)) out.decade[k] = (out.decade[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(r.facets.series)) series.set(k, (series.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(r.facets.decade)) decade.set(k, (decade.get(k) ?? 0) + v);
   }
-  return out;
+  return { series: Object.fromEntries(series), decade: Object.fromEntries(decade) };
 }
 
 /** The text a quoted phrase must appear in. */

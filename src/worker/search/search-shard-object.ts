@@ -7,9 +7,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { assetStoreFor } from "../asset-store";
 import { RecordStore } from "../record-store";
-import { ApiError } from "../errors";
 import type { QueryPlan, ShardResult } from "./engine";
-import { scoreLocally } from "./shard-runner";
+import { scoreLocally, type ShardUnavailable } from "./shard-runner";
 
 const AVAILABLE_KEY = "available";
 
@@ -17,11 +16,11 @@ export class SearchShard extends DurableObject<Env> {
   /** Read from storage once per object life, then kept: every query checks it. */
   private available: boolean | undefined;
 
-  async search(shard: number, plan: QueryPlan): Promise<ShardResult> {
+  async search(shard: number, plan: QueryPlan): Promise<ShardResult | ShardUnavailable> {
     this.available ??= (await this.ctx.storage.get<boolean>(AVAILABLE_KEY)) !== false;
-    if (!this.available) {
-      throw new ApiError(503, "index_unavailable", `search shard ${shard} is drained`);
-    }
+    // A drained shard is a state, not a fault: answered as a value, since an exception
+    // thrown out of an RPC method is also logged by the runtime as uncaught.
+    if (!this.available) return { unavailable: `search shard ${shard} is drained` };
     const assets = assetStoreFor(this.env.ASSETS);
     return scoreLocally(assets, new RecordStore(assets), shard, plan);
   }

@@ -37,9 +37,12 @@ export interface ShardNamespace {
   get(id: DurableObjectId): unknown;
 }
 
+/** What a drained shard answers instead of a result. */
+export interface ShardUnavailable { unavailable: string }
+
 /** The RPC surface of the SearchShard Durable Object. */
 export interface SearchShardRpc {
-  search(shard: number, plan: QueryPlan): Promise<ShardResult>;
+  search(shard: number, plan: QueryPlan): Promise<ShardResult | ShardUnavailable>;
 }
 
 export class DurableObjectShards implements ShardRunner {
@@ -53,7 +56,9 @@ export class DurableObjectShards implements ShardRunner {
       timer = setTimeout(() => reject(new ApiError(504, "index_unavailable", `search: shard ${shard} did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
-      return await Promise.race([stub.search(shard, plan), timeout]);
+      const answer = await Promise.race([stub.search(shard, plan), timeout]);
+      if ("unavailable" in answer) throw new ApiError(503, "index_unavailable", answer.unavailable);
+      return answer;
     } finally {
       clearTimeout(timer);
     }

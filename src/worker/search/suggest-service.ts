@@ -71,7 +71,8 @@ export class SuggestService {
   private async lookup(meta: SearchManifest, key: string, wholeWord: boolean): Promise<Entry[]> {
     for (let n = Math.min(key.length, 6); n >= 1; n--) {
       const prefix = key.slice(0, n);
-      const path = meta.suggest[prefix];
+      // Own keys only: typed prefixes must never find Object.prototype members.
+      const path = Object.hasOwn(meta.suggest, prefix) ? meta.suggest[prefix] : undefined;
       if (path) {
         const list = await this.assets.json<Entry[]>(path);
         const matches: Entry[] = [];
@@ -84,7 +85,7 @@ export class SuggestService {
         }
         return matches;
       }
-      const top = meta.suggest[`${prefix}*`];
+      const top = Object.hasOwn(meta.suggest, `${prefix}*`) ? meta.suggest[`${prefix}*`] : undefined;
       if (top && n === key.length) return (await this.assets.json<Entry[]>(top)).filter((e) => e[0].startsWith(key));
     }
     return [];
