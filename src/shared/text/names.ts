@@ -26,7 +26,9 @@ export function initialTerm(letter: string): string {
 }
 
 /** Particles that begin surnames: "von Rautter" is also typed "Vonrautter" or "Rautter". */
-export const PARTICLES = new Set(["van", "von", "de", "du", "der", "den", "da", "di", "la", "le", "del", "dos", "ter", "ten"]);
+export const PARTICLES = new Set([
+  "van", "von", "de", "du", "der", "den", "da", "di", "la", "le", "del", "dos", "ter", "ten",
+]);
 
 /**
  * Extra people-field tokens for one personal name (given names first, as the
@@ -38,7 +40,9 @@ export function nameTokens(name: string): string[] {
   const ws = words(name);
   if (ws.length < 2) return [];
   const out = new Set<string>();
-  for (const g of ws.slice(0, -1)) if (/^\p{L}/u.test(g) && !PARTICLES.has(g) && !STOPWORDS.has(g)) out.add(initialTerm(g[0]!));
+  for (const g of ws.slice(0, -1)) {
+    if (/^\p{L}/u.test(g) && !PARTICLES.has(g) && !STOPWORDS.has(g)) out.add(initialTerm(g[0]!));
+  }
   for (const m of fold(name).matchAll(/\bo['’`]\s?(\p{L}{3,})/gu)) out.add(m[1]!);
   for (let i = 0; i < ws.length - 1; i++) if (PARTICLES.has(ws[i]!)) out.add(ws[i]! + ws[i + 1]!);
   return [...out];

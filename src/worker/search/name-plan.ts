@@ -43,7 +43,8 @@ export function soundsLikeName(w: string, q: ParsedQuery, spelt: boolean): boole
 export function nicknameAlternatives(w: string, q: ParsedQuery, rules: ReadonlySet<MatchRule>): Alt[] {
   if (!rules.has("nickname") || !q.nameLike.includes(w) || !/^[a-z]+$/.test(w)) return [];
   return nicknamesOf(w).filter((n) => n !== w).slice(0, NAME_RULE_DEFAULTS.maxNicknames).map((n) => ({
-    terms: [{ term: n, fields: GIVEN_NAME_FIELDS }], rule: "nickname", weight: RULE_WEIGHTS.nickname, label: `${n} (nickname of ${w})`,
+    terms: [{ term: n, fields: GIVEN_NAME_FIELDS }],
+    rule: "nickname", weight: RULE_WEIGHTS.nickname, label: `${n} (nickname of ${w})`,
   }));
 }
 
@@ -55,14 +56,19 @@ export function nicknameAlternatives(w: string, q: ParsedQuery, rules: ReadonlyS
  * alone never makes a hit and never counts as a matched query word (a full
  * given name does, so full-name matches rank above).
  */
-export function attachInitials(units: Unit[], q: ParsedQuery, rules: ReadonlySet<MatchRule>, nameFields: FieldName[]): void {
+export function attachInitials(
+  units: Unit[], q: ParsedQuery, rules: ReadonlySet<MatchRule>, nameFields: FieldName[],
+): void {
   if (!rules.has("initial") || !q.initials.length) return;
   const initials = q.initials.map((l) => ({ term: initialTerm(l), fields: ["people"] as FieldName[] }));
   const label = q.initials.map((l) => `${l.toUpperCase()}.`).join(" ");
   for (const u of units) {
     if (u.words.length !== 1 || !q.nameLike.includes(u.words[0]!)) continue;
     const w = u.words[0]!;
-    u.alternatives.push({ terms: [{ term: w, fields: nameFields }, ...initials], rule: "initial", weight: RULE_WEIGHTS.exact, label: `${label} ${w}` });
+    u.alternatives.push({
+      terms: [{ term: w, fields: nameFields }, ...initials],
+      rule: "initial", weight: RULE_WEIGHTS.exact, label: `${label} ${w}`,
+    });
   }
 }
 
@@ -70,6 +76,8 @@ export function attachInitials(units: Unit[], q: ParsedQuery, rules: ReadonlySet
 export function numberUnits(q: ParsedQuery): Unit[] {
   return q.numbers.map((n) => ({
     text: n, words: [n],
-    alternatives: [{ terms: [{ term: n, fields: ["ref"] }], rule: "exact", weight: RULE_WEIGHTS.exact, label: `record number ${n}` }],
+    alternatives: [{
+      terms: [{ term: n, fields: ["ref"] }], rule: "exact", weight: RULE_WEIGHTS.exact, label: `record number ${n}`,
+    }],
   }));
 }
