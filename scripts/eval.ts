@@ -8,12 +8,14 @@
  * product reads them.
  */
 import { parseArgs } from "node:util";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Document } from "flexsearch";
+import MiniSearch from "minisearch";
 import { buildCatalogue, readCatalogue } from "../src/build/build-catalogue";
-import { startLocalWorker } from "./lib/local-worker";
+import { bundleWorker, startLocalWorker } from "./lib/local-worker";
+import { RULE_WEIGHTS } from "../src/shared/search-config";
 
 interface EvalQuery { q: string; relevant: Record<string, number>; kind: string }
 type Ranker = (q: string) => Promise<string[]>;
@@ -27,8 +29,24 @@ const CONFIGS: Array<[string, string]> = [
   ["+ transliteration variants", "&rules=exact,stem,variant"],
   ["+ phonetic keys", "&rules=exact,stem,variant,phonetic"],
   ["+ typo tolerance", "&rules=exact,stem,variant,phonetic,typo"],
-  ["+ thesaurus (full pipeline)", ""],
+  ["+ thesaurus", "&rules=exact,stem,variant,phonetic,typo,synonym"],
+  ["+ name rules (full pipeline)", ""],
 ];
+
+/** Rules dropped one at a time from the full pipeline (leave-one-out ablation). */
+const ABLATE = Object.keys(RULE_WEIGHTS).filter((r) => r !== "exact");
+
+/** Hits asked of every ranker: more than K, so a reference shared by several items still leaves K distinct ones. */
+const FETCH = 2 * K;
+
+/**
+ * The ranked references, each counted once: items that share a reference
+ * (NAA files two people under one control symbol) are one judged unit, so a
+ * ranker is not paid twice for one reference, and nDCG stays ≤ 1.
+ */
+export function distinctRefs(refs: string[], k = K): string[] {
+  return [...new Set(refs)].slice(0, k);
+}
 
 export function ndcgAt(ranked: string[], relevant: Record<string, number>, k = K): number {
   const dcg = ranked.slice(0, k).reduce((s, ref, i) => s + (2 ** (relevant[ref] ?? 0) - 1) / Math.log2(i + 2), 0);
@@ -47,21 +65,24 @@ export function reciprocalRank(ranked: string[], relevant: Record<string, number
 }
 
 interface Scores { ndcg: number; recall: number; mrr: number; n: number }
+interface Scored { all: Scores; byKind: Record<string, Scores>; misses: string[]; perQuery: number[] }
 
-async function score(queries: EvalQuery[], rank: Ranker): Promise<{ all: Scores; byKind: Record<string, Scores>; misses: string[] }> {
+async function score(queries: EvalQuery[], rank: Ranker): Promise<Scored> {
   const add = (s: Scores, n: number, r: number, m: number) => { s.ndcg += n; s.recall += r; s.mrr += m; s.n++; };
   const all: Scores = { ndcg: 0, recall: 0, mrr: 0, n: 0 };
   const byKind: Record<string, Scores> = {};
   const misses: string[] = [];
+  const perQuery: number[] = [];
   for (const q of queries) {
-    const ranked = await rank(q.q);
+    const ranked = distinctRefs(await rank(q.q));
     const n = ndcgAt(ranked, q.relevant), r = recallAt(ranked, q.relevant), m = reciprocalRank(ranked, q.relevant);
     add(all, n, r, m);
+    perQuery.push(n);
     add((byKind[q.kind] ??= { ndcg: 0, recall: 0, mrr: 0, n: 0 }), n, r, m);
     if (m < 1) misses.push(`${q.kind}: "${q.q}" → first relevant at ${m ? 1 / m : "none"} (top: ${ranked.slice(0, 3).join(", ") || "nothing"})`);
   }
   const avg = (s: Scores): Scores => ({ ndcg: s.ndcg / s.n, recall: s.recall / s.n, mrr: s.mrr / s.n, n: s.n });
-  return { all: avg(all), byKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, avg(v)])), misses };
+  return { all: avg(all), byKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, avg(v)])), misses, perQuery };
 }
 
 /** Plain FlexSearch 0.8 with default options over the same records: the baseline every rule is measured against. */
@@ -70,58 +91,137 @@ function flexBaseline(dataDirs: string[]): Ranker {
   const doc = new Document({ document: { id: "i", index: ["reference", "title", "description", "people", "subjects", "corporateNames", "places"] } });
   records.forEach((r, i) => doc.add({ i, reference: r.reference, title: r.title, description: r.description, people: r.people.join(" "), subjects: r.subjects.join(" "), corporateNames: r.corporateNames.join(" "), places: r.places.join(" ") }));
   return async (q) => {
-    const res = doc.search(q, { limit: K, merge: true } as never) as unknown as Array<{ id: number }>;
+    const res = doc.search(q, { limit: FETCH, merge: true } as never) as unknown as Array<{ id: number }>;
     return res.map((x) => records[x.id]!.reference);
   };
+}
+
+/** MiniSearch 7 with `fuzzy: 0.2, prefix: true` over title, description and people: a generic fuzzy engine, no name rules. */
+function miniSearchBaseline(dataDirs: string[]): Ranker {
+  const { records } = readCatalogue(dataDirs);
+  const ms = new MiniSearch<{ i: number; title: string; description: string; people: string }>({
+    idField: "i", fields: ["title", "description", "people"],
+    searchOptions: { fuzzy: 0.2, prefix: true },
+  });
+  ms.addAll(records.map((r, i) => ({ i, title: r.title, description: r.description, people: r.people.join(" ; ") })));
+  return async (q) => ms.search(q).slice(0, FETCH).map((x) => records[x.id as number]!.reference);
+}
+
+/** Deterministic PRNG (mulberry32), so the interval is the same on every run. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Paired bootstrap 95% interval of mean(a − b) over queries: resample queries
+ * with replacement, keeping each query's pair together.
+ */
+export function pairedBootstrap(a: number[], b: number[], rounds = 10_000, seed = 12): { mean: number; lo: number; hi: number } {
+  const d = a.map((x, i) => x - b[i]!);
+  const n = d.length;
+  if (!n) return { mean: 0, lo: 0, hi: 0 };
+  const rand = prng(seed);
+  const means = new Float64Array(rounds);
+  for (let r = 0; r < rounds; r++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += d[Math.floor(rand() * n)]!;
+    means[r] = s / n;
+  }
+  means.sort();
+  return { mean: d.reduce((x, y) => x + y, 0) / n, lo: means[Math.floor(0.025 * rounds)]!, hi: means[Math.floor(0.975 * rounds)]! };
 }
 
 const fmt = (x: number) => x.toFixed(3);
 
 async function main() {
-  const { values } = parseArgs({ options: { data: { type: "string", multiple: true }, queries: { type: "string", multiple: true }, markdown: { type: "string" } } });
+  const { values } = parseArgs({ options: {
+    data: { type: "string", multiple: true }, queries: { type: "string", multiple: true }, markdown: { type: "string" },
+    // Only the full pipeline and the baselines (no cumulative rows, no ablation): a quick look.
+    quick: { type: "boolean" },
+    // Reuse a catalogue built by an earlier run (built there when missing): quicker when tuning.
+    assets: { type: "string" },
+  } });
   if (!values.data?.length || !values.queries?.length) {
-    console.error("usage: npm run eval -- --data <dir> --queries <file…> [--markdown out.md]");
+    console.error("usage: npm run eval -- --data <dir…> --queries <file…> [--quick] [--markdown out.md]");
     process.exit(2);
   }
-  const queries: EvalQuery[] = values.queries.flatMap((f) => JSON.parse(readFileSync(f, "utf8")) as EvalQuery[]);
-  const assetsDir = mkdtempSync(join(tmpdir(), "dossier-eval-"));
-  buildCatalogue({ dataDirs: values.data, outDir: assetsDir });
-  const worker = await startLocalWorker({ assetsDir });
+  const sets = values.queries.map((f) => ({ file: f, queries: JSON.parse(readFileSync(f, "utf8")) as EvalQuery[] }));
+  const assetsDir = values.assets ?? mkdtempSync(join(tmpdir(), "dossier-eval-"));
+  if (!values.assets || !existsSync(join(assetsDir, "manifest.json"))) buildCatalogue({ dataDirs: values.data, outDir: assetsDir });
+  const worker = await startLocalWorker({ assetsDir, scriptPath: await bundleWorker() });
+  const flex = flexBaseline(values.data);
+  const mini = miniSearchBaseline(values.data);
+  const dossier = (params: string): Ranker => async (q) => {
+    const res = await worker.fetch(`/api/search?limit=${FETCH}&q=${encodeURIComponent(q)}${params}`).catch((e: unknown) => {
+      throw new Error(`eval: the Worker failed on "${q}" (${params || "full pipeline"})`, { cause: e });
+    });
+    const body = (await res.json()) as { hits?: Array<{ reference: string }> };
+    return (body.hits ?? []).map((h) => h.reference);
+  };
   const lines: string[] = [];
   const out = (l = "") => { console.log(l); lines.push(l); };
+  const row = (name: string, s: Scores) => out(`| ${name} | ${fmt(s.ndcg)} | ${fmt(s.recall)} | ${fmt(s.mrr)} |`);
+  const interval = (a: number[], b: number[]) => {
+    const { mean, lo, hi } = pairedBootstrap(a, b);
+    return `${mean >= 0 ? "+" : ""}${fmt(mean)} [${fmt(lo)}, ${fmt(hi)}]`;
+  };
   try {
-    out(`### ${values.queries.map((f) => f.split("/").pop()).join(", ")} on ${values.data.join(", ")} (${queries.length} queries)`);
-    out();
-    out("| ranker | nDCG@10 | Recall@10 | MRR |");
-    out("|---|---|---|---|");
-    const baseline = await score(queries, flexBaseline(values.data));
-    out(`| plain FlexSearch 0.8, default options (baseline) | ${fmt(baseline.all.ndcg)} | ${fmt(baseline.all.recall)} | ${fmt(baseline.all.mrr)} |`);
-    let full: Awaited<ReturnType<typeof score>> | null = null;
-    for (const [name, params] of CONFIGS) {
-      const result = await score(queries, async (q) => {
-        const res = await worker.fetch(`/api/search?limit=${K}&q=${encodeURIComponent(q)}${params}`);
-        const body = (await res.json()) as { hits?: Array<{ reference: string }> };
-        return (body.hits ?? []).map((h) => h.reference);
-      });
-      out(`| Dossier: ${name} | ${fmt(result.all.ndcg)} | ${fmt(result.all.recall)} | ${fmt(result.all.mrr)} |`);
-      full = result;
-    }
-    out();
-    out("Full pipeline by query kind:");
-    out();
-    out("| kind | queries | nDCG@10 | Recall@10 | MRR | baseline nDCG@10 |");
-    out("|---|---|---|---|---|---|");
-    for (const [kind, s] of Object.entries(full!.byKind)) out(`| ${kind} | ${s.n} | ${fmt(s.ndcg)} | ${fmt(s.recall)} | ${fmt(s.mrr)} | ${fmt(baseline.byKind[kind]?.ndcg ?? 0)} |`);
-    out();
-    if (full!.misses.length) {
-      out("Queries whose first hit was not relevant (full pipeline):");
+    for (const { file, queries } of sets) {
+      out(`### ${file.split("/").pop()} on ${values.data.map((d) => d.split("/").pop()).join(", ")} (${queries.length} queries)`);
       out();
-      for (const m of full!.misses) out(`- ${m}`);
+      out("| ranker | nDCG@10 | Recall@10 | MRR |");
+      out("|---|---|---|---|");
+      const baseline = await score(queries, flex);
+      row("plain FlexSearch 0.8, default options", baseline.all);
+      const ms = await score(queries, mini);
+      row("MiniSearch 7, fuzzy 0.2, prefix", ms.all);
+      const configs = values.quick ? CONFIGS.slice(-1) : CONFIGS;
+      let full: Scored | null = null;
+      for (const [name, params] of configs) {
+        full = await score(queries, dossier(params));
+        row(`Dossier: ${name}`, full.all);
+      }
       out();
+      out(`Dossier − MiniSearch nDCG@10, paired bootstrap 95% interval over queries: ${interval(full!.perQuery, ms.perQuery)}`);
+      out();
+      if (!values.quick) {
+        out("Ablation: the full pipeline with one rule switched off (nDCG@10; negative Δ = the rule helps):");
+        out();
+        out("| without | nDCG@10 | Δ |");
+        out("|---|---|---|");
+        for (const rule of ABLATE) {
+          const rules = Object.keys(RULE_WEIGHTS).filter((r) => r !== rule).join(",");
+          const s = await score(queries, dossier(`&rules=${rules}`));
+          out(`| ${rule} | ${fmt(s.all.ndcg)} | ${s.all.ndcg - full!.all.ndcg >= 0 ? "+" : ""}${fmt(s.all.ndcg - full!.all.ndcg)} |`);
+        }
+        out();
+      }
+      out("Full pipeline by query kind (nDCG@10; interval: Dossier − MiniSearch):");
+      out();
+      out("| kind | queries | Dossier nDCG@10 | Recall@10 | MRR | MiniSearch | FlexSearch | Dossier − MiniSearch |");
+      out("|---|---|---|---|---|---|---|---|");
+      for (const [kind, s] of Object.entries(full!.byKind)) {
+        const idx = queries.map((q, i) => (q.kind === kind ? i : -1)).filter((i) => i >= 0);
+        const pick = (xs: number[]) => idx.map((i) => xs[i]!);
+        out(`| ${kind} | ${s.n} | ${fmt(s.ndcg)} | ${fmt(s.recall)} | ${fmt(s.mrr)} | ${fmt(ms.byKind[kind]?.ndcg ?? 0)} | ` +
+          `${fmt(baseline.byKind[kind]?.ndcg ?? 0)} | ${interval(pick(full!.perQuery), pick(ms.perQuery))} |`);
+      }
+      out();
+      if (full!.misses.length) {
+        out("Queries whose first hit was not relevant (full pipeline):");
+        out();
+        for (const m of full!.misses) out(`- ${m}`);
+        out();
+      }
     }
   } finally {
     await worker.dispose();
-    rmSync(assetsDir, { recursive: true, force: true });
+    if (!values.assets) rmSync(assetsDir, { recursive: true, force: true });
   }
   if (values.markdown) writeFileSync(values.markdown, lines.join("\n") + "\n");
 }

@@ -56,6 +56,16 @@ function yearOf(date: string | null): number {
   return date ? Number(date.slice(0, 4)) : 0;
 }
 
+/**
+ * First and last year of a record for the date filter; 0 when undated. When
+ * only one bound is known (NAA rows with only an end year), it is both: an
+ * unknown start must not read as "since forever".
+ */
+export function yearBounds(r: CatalogueRecord): [number, number] {
+  const s = yearOf(r.startDate), e = yearOf(r.endDate);
+  return [s || e, e || s];
+}
+
 export interface SearchBuildOptions {
   thesaurus: unknown;
   /** Force this many search shards; default: as many as the measured index bytes need. */
@@ -221,8 +231,7 @@ function writeShard(
     const r = docs[doc]!;
     const i = doc - start;
     cols.order[i] = catalogueOrder[doc]!;
-    cols.start[i] = yearOf(r.startDate);
-    cols.end[i] = yearOf(r.endDate) || yearOf(r.startDate);
+    [cols.start[i], cols.end[i]] = yearBounds(r);
     cols.series[i] = seriesIndex.get(r.series)!;
   }
   const filters = out.add(globalDf ? `search/s${k}` : "search", "filters", "bin", encodeFilterColumns(cols));

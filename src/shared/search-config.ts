@@ -50,6 +50,14 @@ export const RULE_WEIGHTS = {
   synonym: 0.6,
   phonetic: 0.35,
   typo: 0.3,
+  /** A nickname or diminutive of the given name typed (Bill → William, Sasha → Aleksandr). */
+  nickname: 0.6,
+  /**
+   * Initials beside a name ("J. B. Smith"): the name plus given names starting
+   * with those letters, scored together. Never a matched word of its own, so
+   * full given names (which are) rank above.
+   */
+  initial: 1,
 } as const;
 
 export type MatchRule = keyof typeof RULE_WEIGHTS;

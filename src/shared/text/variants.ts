@@ -16,6 +16,12 @@ const ENDINGS: Array<[RegExp, string]> = [
   [/(?:ina|ine)$/, "ina"],
 ];
 
+// Scottish and Irish "son of": MacDonald, McDonald and M'Donald (folded "mdonald") are one name.
+const PREFIXES: Array<[RegExp, string]> = [
+  [/^mac(?=[a-z]{3})/, "mc"],
+  [/^m(?=[bdfgklnpqrstvz][aeiouy])/, "mc"],
+];
+
 const FAMILIES: Array<[RegExp, string]> = [
   [/x/g, "ks"],
   [/zh/g, "j"],
@@ -34,5 +40,7 @@ export function variantKey(word: string): string {
     if (re.test(w)) { w = w.replace(re, to); break; }
   }
   for (const [re, to] of FAMILIES) w = w.replace(re, to);
+  // After the letter families, so "M'Pherson" (mpherson → mferson) is seen with its vowel.
+  for (const [re, to] of PREFIXES) w = w.replace(re, to);
   return w.replace(/(.)\1+/g, "$1");
 }

@@ -1,6 +1,8 @@
 /** The name authority: people named in the records, with their spellings and files. */
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../app-env";
+import { searchServiceFor, type AppContext, type AppEnv } from "../app-env";
+import { STOPWORDS, words } from "../../shared/text/fold";
+import { nameWordMatches } from "../../shared/text/names";
 import { ApiError } from "../errors";
 import { boundedInt, text } from "../params";
 import { errorResponses, json } from "../openapi-common";
@@ -21,6 +23,30 @@ const Person = z.object({
   total: z.number(),
   records: z.array(z.object({ id: z.string(), reference: z.string(), title: z.string() })),
 }).openapi("Person");
+
+/** Hits of a name search read for people: at most this many. */
+const PEOPLE_SEARCH_HITS = 30;
+
+/** Slugs of the people in the best search hits for `q` (as `person:`) whose names match every query word. */
+async function peopleBySearch(c: AppContext, q: string): Promise<string[]> {
+  const qWords = words(q).filter((w) => !STOPWORDS.has(w) || w.length === 1);
+  if (!qWords.length) return [];
+  const service = await searchServiceFor(c);
+  const result = await service.search({
+    q: `person:"${q.replace(/"/g, " ")}"`, limit: PEOPLE_SEARCH_HITS, offset: 0, series: [], match: "variants", synonyms: false, explain: false,
+  });
+  const records = await Promise.all(result.hits.map((h) => c.get("records").get(h.id)));
+  const slugs: string[] = [];
+  for (const r of records) {
+    for (const name of r?.people ?? []) {
+      const nameWords = words(name);
+      if (!qWords.every((w) => nameWords.some((x) => nameWordMatches(w, x)))) continue;
+      const slug = nameWords.join("-");
+      if (!slugs.includes(slug)) slugs.push(slug);
+    }
+  }
+  return slugs;
+}
 
 async function present(records: RecordStore, p: Person) {
   const shown = await records.byDocs(p.docs.slice(0, RECORDS_PER_PERSON));
@@ -55,6 +81,15 @@ peopleRoutes.openapi(
       const p = s.slug ? await personBySlug(c.get("assets"), s.slug) : null;
       if (p && !seen.has(p.name)) { seen.add(p.name); people.push(p); }
       if (people.length >= limit) break;
+    }
+    if (people.length < limit) {
+      // Names typed as people write them ("besedovsky", "Gelfand", "Bill Smith") are found by search's own
+      // name rules; the people named in its best hits whose names match the query word for word are the answer.
+      for (const slug of await peopleBySearch(c, q)) {
+        const p = await personBySlug(c.get("assets"), slug);
+        if (p && !seen.has(p.name)) { seen.add(p.name); people.push(p); }
+        if (people.length >= limit) break;
+      }
     }
     return c.json({ people: await Promise.all(people.map((p) => present(c.get("records"), p))) }, 200);
   },

@@ -5,7 +5,10 @@ import { boundedInt, searchText, text } from "../params";
 import { errorResponses, json } from "../openapi-common";
 import { ApiError } from "../errors";
 import { searchServiceFor } from "../app-env";
-import type { MatchRule } from "../../shared/search-config";
+import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
+
+const RULE_NAMES = Object.keys(RULE_WEIGHTS);
+const RULES_LIST = new RegExp(`^(?:${RULE_NAMES.join("|")})(?:,(?:${RULE_NAMES.join("|")}))*$`);
 import { SuggestService } from "../search/suggest-service";
 import { HIT_FIELDS, fieldsParam, parseFields } from "../lean/field-selection";
 import { MAX_CURSOR_DEPTH, decodeCursor, encodeCursor, queryFingerprint } from "../lean/search-cursor";
@@ -37,7 +40,7 @@ export const SearchQuery = z.object({
   synonyms: flag("synonyms", true),
   explain: flag("explain", false),
   exact: flag("exact", false).openapi({ description: "Count every match: an exact total and facets over all hits, at the cost of speed" }),
-  rules: z.string().max(64).regex(/^(?:exact|stem|variant|phonetic|synonym|typo)(?:,(?:exact|stem|variant|phonetic|synonym|typo))*$/, "rules must be a comma-separated list of exact, stem, variant, phonetic, synonym, typo")
+  rules: z.string().max(128).regex(RULES_LIST, `rules must be a comma-separated list of ${RULE_NAMES.join(", ")}`)
     .optional().transform((r) => r?.split(",") as MatchRule[] | undefined)
     .openapi({ example: "exact,stem,variant", description: "Match rules to use; default all" }),
   sort: z.enum(["relevance", "date", "-date", "reference"], { message: "sort must be relevance, date, -date or reference" }).optional()
@@ -64,7 +67,12 @@ const Hit = z.object({
   id: z.string(), reference: z.string(), title: z.string(), coveringDates: z.string().nullable(),
   snippet: z.string().openapi({ description: "HTML-escaped excerpt; matched words wrapped in <mark>" }),
   score: z.number(),
-  explain: z.object({ matched: z.number(), parts: z.array(z.object({ unit: z.string(), rule: z.string(), via: z.string(), field: z.string().optional(), score: z.number() })) }).optional(),
+  explain: z.object({
+    matched: z.number(),
+    parts: z.array(z.object({
+      unit: z.string(), rule: z.string(), via: z.string(), score: z.number(), field: z.string().optional(), word: z.string().optional(),
+    }).loose()),
+  }).loose().optional(),
 }).openapi("SearchHit");
 
 /** A hit as fields= or compact=1 shapes it: the chosen fields only, any of the record's among them. */
@@ -121,12 +129,12 @@ searchRoutes.openapi(
     summary: "Typeahead: people, references, titles and subjects by prefix",
     request: { query: z.object({ q: text("q").openapi({ example: "besed" }), limit: boundedInt("limit", 1, 20, 8) }) },
     responses: {
-      200: json(z.object({ suggestions: z.array(z.object({ text: z.string(), kind: z.enum(["person", "reference", "title", "subject"]), id: z.string().optional(), slug: z.string().optional() })) }), "Suggestions, best first"),
+      200: json(z.object({ suggestions: z.array(z.object({ text: z.string(), kind: z.enum(["person", "reference", "title", "subject"]), id: z.string().optional(), slug: z.string().optional(), reference: z.string().optional() })) }), "Suggestions, best first"),
       ...errorResponses,
     },
   }),
   async (c) => {
     const { q, limit } = c.req.valid("query");
-    return c.json({ suggestions: await new SuggestService(c.get("assets")).suggest(q, limit) }, 200);
+    return c.json({ suggestions: await new SuggestService(c.get("assets"), c.get("records")).suggest(q, limit) }, 200);
   },
 );

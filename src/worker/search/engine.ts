@@ -16,6 +16,7 @@ import { phoneticKeys } from "../../shared/text/phonetic";
 import { STOPWORDS } from "../../shared/text/fold";
 import { allowedEdits, editsWithin } from "../../shared/text/typo";
 import type { ParsedQuery } from "./query-parser";
+import { attachInitials, nicknameAlternatives, numberUnits, soundsLikeName } from "./name-plan";
 import type { SearchLexicon } from "./search-index";
 
 export type MatchMode = "exact" | "variants" | "phonetic";
@@ -132,9 +133,17 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
     const alternatives: Alternative[] = [];
     if (span === 1) {
       const w = unitWords[0]!;
-      // A word the thesaurus knows is a domain term, not a misheard name: no sound-alike matching for it.
-      alternatives.push(...wordAlternatives(w, expansions.length ? { ...opts, rules: without(opts.rules, "phonetic") } : opts));
-      if (opts.rules.has("typo") && !(await spelt(lexicon, w, opts.rules))) alternatives.push(...(await typoAlternatives(lexicon, w, opts.mode)));
+      // An initial is planned as its own unit (below); any other single letter gets no expansion at all.
+      if (w.length === 1) {
+        if (!q.initials.includes(w)) units.push({ text: w, words: [w], alternatives: [wordAlternatives(w, { ...opts, rules: new Set(["exact"]) })[0]!] });
+        continue;
+      }
+      const isSpelt = await spelt(lexicon, w, opts.rules);
+      // Sound-alike matching is for names only; a word the thesaurus knows is a domain term, not a misheard name.
+      const phonetic = !expansions.length && (opts.mode === "phonetic" || soundsLikeName(w, q, isSpelt));
+      alternatives.push(...wordAlternatives(w, phonetic ? opts : { ...opts, rules: without(opts.rules, "phonetic") }));
+      alternatives.push(...nicknameAlternatives(w, q, opts.rules));
+      if (opts.rules.has("typo") && !isSpelt) alternatives.push(...(await typoAlternatives(lexicon, w, opts.mode)));
     } else {
       alternatives.push({ terms: unitWords.map((w) => ({ term: w, fields: LITERAL_FIELDS })), rule: "exact", weight: RULE_WEIGHTS.exact, label: unitWords.join(" ") });
     }
@@ -143,12 +152,16 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
       if (!expWords.length) continue;
       alternatives.push({
         terms: expWords.map((x) => ({ term: expWords.length > 1 ? x : stem(x), fields: expWords.length > 1 ? LITERAL_FIELDS : ["stem", "ref", "title", "people", "tags", "desc"] })),
-        rule: "synonym", weight: RULE_WEIGHTS.synonym * w, label: `${exp.join(" ")} (${group})`,
+        // A phrase scores every one of its words: divided by its length, "Central Intelligence Agency" for
+        // "CIA" is worth about one word, not three, and no longer outranks the literal "CIA".
+        rule: "synonym", weight: (RULE_WEIGHTS.synonym * w) / expWords.length, label: `${exp.join(" ")} (${group})`,
       });
     }
     units.push({ text: unitWords.join(" "), words: unitWords, alternatives, ...(restrict ? { fields: restrict } : {}) });
     i += span - 1;
   }
+  attachInitials(units, q, opts.rules, LITERAL_FIELDS);
+  units.push(...numberUnits(q));
   return units;
 }
 

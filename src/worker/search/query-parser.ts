@@ -27,13 +27,31 @@ export interface ParsedQuery {
   references: string[];
   /** Years, decades or ranges named in the text. */
   dates: DateRange | null;
+  /**
+   * Folded words that look like names: written capitalised with at least 4
+   * letters, or given as `person:`. Only these get sound-alike and nickname
+   * rules, so "Security" or "atomic" are never matched by how they sound.
+   */
+  nameLike: string[];
+  /** Single letters read as initials of given names ("J. B. Smith", "JB Smith", "Smith, J."). */
+  initials: string[];
+  /** Record-number terms the index holds in its reference field: partial JFK numbers, release PDF docids. */
+  numbers: string[];
 }
 
 const MIN_YEAR = 1000;
 const MAX_YEAR = 2099;
 
 // Letters then digits then a separator and digits: KV 2/2670, kv2/2670, A6119, 5737, ADM 50/111, KV 2/2670-2671.
-const REFERENCE = /\b[A-Za-z]{1,6}\s?\.?\s?\d{1,6}\s*[/,.]\s*\d{1,6}(?:\s*[-–]\s*\d{1,6})?\b|\b\d{3}-\d{5}-\d{5}\b/g;
+const REFERENCE = /\b[A-Za-z]{1,6}\s?\.?\s?\d{1,6}\s*[/,.]\s*\d{1,6}(?:\s*[-–]\s*\d{1,6})?\b|\b\d{3}[-\s]\d{5}[-\s]\d{5}\b/g;
+// "KV 2 2681", "A6119 5737": a reference typed with spaces only. Looked up, but its words stay in the query
+// too, since "MI5 1940" has the same shape and is words plus a year.
+const SPACED_REFERENCE = /\b[A-Za-z]{1,6}\s?\d{1,6}\s+\d{1,6}\b/g;
+// The last two groups of a JFK record number, and a release PDF's name.
+const PARTIAL_NUMBER = /\b(\d{5})\s*-\s*(\d{5})\b/g;
+const DOCID = /\bdocid\s*[-_ ]?\s*(\d{5,10})\b/gi;
+// Two-letter acronyms that are not a person's initials.
+const NOT_INITIALS = new Set(["us", "uk", "un", "mp", "dc", "ny", "sr", "jr", "ok", "tv", "re", "cp", "hq", "pm", "rn", "nz"]);
 const RANGE = /\b(\d{4})\s*[-–]\s*(\d{2}|\d{4})\b/g;
 const DECADE = /\b(?:in\s+the\s+)?(\d{3})0'?s\b/gi;
 const YEAR = /\b(\d{4})\b/g;
@@ -69,12 +87,22 @@ export function parseQuery(text: string): ParsedQuery {
     return true;
   });
 
+  const numbers: string[] = [];
+  take(DOCID, (m) => { numbers.push(`docid-${m[1]}`); return true; });
+
   const references: string[] = [];
+  take(SPACED_REFERENCE, (m) => {
+    if (/^\s*\d/.test(m[0]) || isYear(Number(m[0].trim().split(/\s+/).at(-1)))) return false;
+    references.push(m[0].trim());
+    return false;
+  });
   take(REFERENCE, (m) => {
     // "1939-1945" is a date range, not a reference, and "MI5 1940" reads better as words plus a year.
     references.push(m[0].trim());
     return true;
   });
+
+  take(PARTIAL_NUMBER, (m) => { numbers.push(`${m[1]}-${m[2]}`); return true; });
 
   let dates: DateRange | null = null;
   take(RANGE, (m) => {
@@ -111,8 +139,35 @@ export function parseQuery(text: string): ParsedQuery {
     return true;
   });
 
-  const free = words(rest.replace(/"/g, " ")).filter((w) => !STOPWORDS.has(w));
+  const { nameLike, initials, expanded } = namesOf(rest, fields.person);
+  const free = words(expanded.replace(/"/g, " ")).filter((w) => !STOPWORDS.has(w));
   const seen = new Set<string>();
   const all = [...free, ...extraWords].filter((w) => !seen.has(w) && (seen.add(w), true));
-  return { text, words: all, phrases, exclude, fields, series, references, dates };
+  return { text, words: all, phrases, exclude, fields, series, references, dates, nameLike, initials, numbers };
+}
+
+/**
+ * Reads names off the raw text, where capitals still show: name-like words,
+ * and initials. A single letter is an initial when the query has a name-like
+ * word; "JB" before a capitalised word is two initials and is split.
+ */
+function namesOf(text: string, person: string[][]): { nameLike: string[]; initials: string[]; expanded: string; } {
+  const raw = text.match(/[\p{L}\p{N}'’`]+/gu) ?? [];
+  const nameLike = new Set<string>(person.flat());
+  raw.forEach((t, i) => {
+    const w = words(t)[0];
+    if (w && /^\p{Lu}/u.test(t) && w.length >= 4 && !STOPWORDS.has(w) && /^\p{L}+$/u.test(w)) nameLike.add(w);
+    void i;
+  });
+  const initials = new Set<string>();
+  let expanded = text;
+  if (nameLike.size) {
+    expanded = text.replace(/\b(\p{Lu})(\p{Lu})(?=\s+\p{Lu}\p{L}{2,})/gu, (m, a: string, b: string) =>
+      NOT_INITIALS.has(m.toLowerCase()) ? m : `${a} ${b}`);
+    for (const t of expanded.match(/[\p{L}\p{N}]+/gu) ?? []) {
+      const w = words(t)[0];
+      if (w && w.length === 1 && /\p{L}/u.test(w)) initials.add(w);
+    }
+  }
+  return { nameLike: [...nameLike], initials: [...initials], expanded };
 }

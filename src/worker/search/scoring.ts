@@ -456,16 +456,23 @@ const DECADE_SLOTS = 300;
 function facetsOf(docs: number[], cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
   const seriesCounts = new Uint32Array(seriesNames.length);
   const decadeCounts = new Uint32Array(DECADE_SLOTS);
+  let undated = 0;
   for (const i of docs) {
     seriesCounts[cols.series[i]!]!++;
     const s = cols.start[i]!, e = cols.end[i]! || s;
+    if (s <= 0) {
+      undated++;
+      continue;
+    }
     // A record counts once in every decade its covering dates touch.
-    if (s > 0) for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++) decadeCounts[d]!++;
+    for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++) decadeCounts[d]!++;
   }
   const series: Record<string, number> = {};
   seriesCounts.forEach((c, k) => { if (c) series[seriesNames[k]!] = c; });
   const decade: Record<string, number> = {};
   decadeCounts.forEach((c, d) => { if (c) decade[String(d * 10)] = c; });
+  // Records with no date at all: a facet value of their own, so a date filter's exclusions are visible.
+  if (undated) decade.undated = undated;
   return { series, decade };
 }
 

@@ -17,6 +17,7 @@ import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
 import { SEARCH_DEFAULTS, effectiveRules, planUnits, type MatchMode, type QueryPlan, type QueryUnit } from "./engine";
 import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
 import { leadOf, snippetOf, type HighlightTerms } from "./snippet";
+import { matchedWord, type MatchedWord } from "./explain-words";
 import type { ShardRunner } from "./shard-runner";
 
 export interface SearchRequest {
@@ -55,7 +56,8 @@ export interface SearchHit {
   coveringDates: string | null;
   snippet: string;
   score: number;
-  explain?: { matched: number; parts: UnitMatch[] };
+  /** Per matched part: the rule, the index term (`via`) and, where one is found, the record `field` and catalogue `word`. */
+  explain?: { matched: number; parts: Array<Omit<UnitMatch, "field"> & Partial<MatchedWord>> };
 }
 
 export interface SearchResponse {
@@ -126,7 +128,9 @@ export class SearchService {
 
     let { results, failed } = await this.fanOut(plan);
     let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: "filter" } : null;
-    if (q.dates && sum(results, (r) => r.total) === 0 && sum(results, (r) => r.undated) > 0) {
+    // A query that is only a date filters: ranking everything by closeness to a year would answer anything.
+    const onlyDate = units.length === 0 && referenceIds.length === 0;
+    if (q.dates && !onlyDate && sum(results, (r) => r.total) === 0 && sum(results, (r) => r.undated) > 0) {
       // Nothing falls in the named years: rank by closeness to them instead of answering nothing.
       plan.dates = { from: q.dates.from, to: q.dates.to, mode: "boost" };
       ({ results, failed } = await this.fanOut(plan));
@@ -145,7 +149,7 @@ export class SearchService {
         snippet: snippetOf(r.description, highlight) ?? snippetOf(r.title, highlight) ?? leadOf(r.description || r.title),
         score: Math.round(d.score * 1000) / 1000,
       };
-      if (req.explain) hit.explain = { matched: d.matched, parts: d.parts };
+      if (req.explain) hit.explain = { matched: d.matched, parts: d.parts.map((p) => ({ ...p, ...matchedWord(r, p) })) };
       return hit;
     });
 

@@ -2,16 +2,36 @@
  * Typeahead over the suggest partitions: a prefix reads the one partition
  * whose key is the longest prefix of it, and returns the heaviest entries.
  */
-import type { SearchManifest, SuggestEntry as Entry } from "../../shared/index-format";
+import type { PersonEntry, SearchManifest, SuggestEntry as Entry } from "../../shared/index-format";
 import { searchMeta } from "./search-index";
 import { words } from "../../shared/text/fold";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
+import type { RecordStore } from "../record-store";
+import { variantKey } from "../../shared/text/variants";
+import { shardOf } from "../../shared/hash";
 
-export interface Suggestion { text: string; kind: Entry[2]; id?: string; slug?: string }
+/** One suggestion; a title carries its record's `reference` (as researchers cite it) beside the internal `id`. */
+export interface Suggestion { text: string; kind: Entry[2]; id?: string; slug?: string; reference?: string }
+
+/**
+ * What makes two suggestions the same: a person by first initial and
+ * surname variant key (as the name authority groups spellings, so "Leon
+ * Helfland" and "Leon Helfand" are one suggestion), a title by its folded
+ * text (many files share one title), anything else by its id or text.
+ */
+function sameness(kind: Entry[2], text: string, id: string | null): string {
+  if (kind === "person") {
+    const ws = words(text);
+    return ws.length ? `person|${ws.length > 1 ? ws[0]![0] : ""}|${variantKey(ws.at(-1)!)}` : `person|${text}`;
+  }
+  if (kind === "title") return `title|${words(text).join(" ")}`;
+  return `${kind}|${id ?? text}`;
+}
 
 export class SuggestService {
-  constructor(private readonly assets: AssetStore) {}
+  /** `records`, when given, lets title suggestions show their reference. */
+  constructor(private readonly assets: AssetStore, private readonly records?: RecordStore) {}
 
   async suggest(q: string, limit: number, kinds?: Set<Entry[2]>): Promise<Suggestion[]> {
     const meta = await searchMeta(this.assets);
@@ -24,13 +44,28 @@ export class SuggestService {
     found.sort((a, b) => b[4] - a[4] || a[1].length - b[1].length);
     for (const [, text, kind, id] of found) {
       if (kinds && !kinds.has(kind)) continue;
-      const k = `${kind}|${id ?? text}`;
+      const k = kind === "person" && id ? `person|${await this.canonical(meta, id)}` : sameness(kind, text, id);
       if (seen.has(k)) continue;
       seen.add(k);
       out.push(kind === "person" ? { text, kind, ...(id ? { slug: id } : {}) } : id ? { text, kind, id } : { text, kind });
       if (out.length >= limit) break;
     }
+    if (this.records) {
+      await Promise.all(out.map(async (s) => {
+        if (s.kind !== "title" || !s.id) return;
+        const r = await this.records!.get(s.id);
+        if (r) s.reference = r.reference;
+      }));
+    }
     return out;
+  }
+
+  /** The name authority's canonical slug for a spelling's slug (spellings of one person point to it). */
+  private async canonical(meta: SearchManifest, slug: string): Promise<string> {
+    if (!meta.people.length) return slug;
+    const chunk = await this.assets.json<PersonEntry[]>(meta.people[shardOf(slug, meta.people.length)]!);
+    const hit = chunk.find((p) => p.slug === slug);
+    return hit && "see" in hit ? hit.see : slug;
   }
 
   private async lookup(meta: SearchManifest, key: string, wholeWord: boolean): Promise<Entry[]> {

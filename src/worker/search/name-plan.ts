@@ -1,0 +1,83 @@
+/**
+ * Query planning rules for names and record numbers: which alternatives a
+ * query word gets beyond its literal, stem and variant forms. Kept apart from
+ * the scorer (engine.ts): these rules only produce `Alternative`s and
+ * `QueryUnit`s, the interface the scorer consumes.
+ *
+ * - Sound-alike (phonetic) codes only for name-like words, so "atomic" is
+ *   never matched by how it sounds.
+ * - Nicknames and diminutives for name-like words (Bill → William).
+ * - Initials: a single letter beside a name matches given names starting with it.
+ * - Record numbers: partial JFK numbers and release-PDF docids, in the reference field.
+ */
+import { RULE_WEIGHTS, type FieldName, type MatchRule } from "../../shared/search-config";
+import { initialTerm, nicknamesOf } from "../../shared/text/names";
+import type { ParsedQuery } from "./query-parser";
+
+/** Alternative and unit shapes, as engine.ts defines them (repeated here as types only, to avoid an import cycle). */
+interface Alt { terms: Array<{ term: string; fields: FieldName[] }>; rule: MatchRule; weight: number; label: string }
+interface Unit { text: string; words: string[]; alternatives: Alt[]; fields?: FieldName[] }
+
+/** Defaults of the name rules, in one place. */
+export const NAME_RULE_DEFAULTS = {
+  /** Phonetic codes are for names of at least this many letters. */
+  phoneticMinLength: 4,
+  /** At most this many nicknames per word (the table lists up to ~20 for some names). */
+  maxNicknames: 8,
+};
+
+/** Fields where a given name may stand. */
+const GIVEN_NAME_FIELDS: FieldName[] = ["people", "title"];
+
+/**
+ * Whether a word may be matched by sound: it is written like a name
+ * (capitalised, `person:`), or the catalogue has it in no spelling at all
+ * (then it is most likely a misheard name). Single letters and short words never.
+ */
+export function soundsLikeName(w: string, q: ParsedQuery, spelt: boolean): boolean {
+  if (w.length < NAME_RULE_DEFAULTS.phoneticMinLength || /\d/.test(w)) return false;
+  return q.nameLike.includes(w) || !spelt;
+}
+
+/** Nickname alternatives of a name-like word (both ways: Bill → William, William → Bill). */
+export function nicknameAlternatives(w: string, q: ParsedQuery, rules: ReadonlySet<MatchRule>): Alt[] {
+  if (!rules.has("nickname") || !q.nameLike.includes(w) || !/^[a-z]+$/.test(w)) return [];
+  return nicknamesOf(w).filter((n) => n !== w).slice(0, NAME_RULE_DEFAULTS.maxNicknames).map((n) => ({
+    terms: [{ term: n, fields: GIVEN_NAME_FIELDS }],
+    rule: "nickname", weight: RULE_WEIGHTS.nickname, label: `${n} (nickname of ${w})`,
+  }));
+}
+
+/**
+ * Initials go with the surname they stand beside: each name-like unit gets
+ * one more alternative, the name plus a given name starting with every
+ * initial. It scores as the name and the initials' given names together, so
+ * "J. B. Smith" puts John Brian Smith above Jane Smith, while an initial
+ * alone never makes a hit and never counts as a matched query word (a full
+ * given name does, so full-name matches rank above).
+ */
+export function attachInitials(
+  units: Unit[], q: ParsedQuery, rules: ReadonlySet<MatchRule>, nameFields: FieldName[],
+): void {
+  if (!rules.has("initial") || !q.initials.length) return;
+  const initials = q.initials.map((l) => ({ term: initialTerm(l), fields: ["people"] as FieldName[] }));
+  const label = q.initials.map((l) => `${l.toUpperCase()}.`).join(" ");
+  for (const u of units) {
+    if (u.words.length !== 1 || !q.nameLike.includes(u.words[0]!)) continue;
+    const w = u.words[0]!;
+    u.alternatives.push({
+      terms: [{ term: w, fields: nameFields }, ...initials],
+      rule: "initial", weight: RULE_WEIGHTS.exact, label: `${label} ${w}`,
+    });
+  }
+}
+
+/** One unit per record-number form the index holds beyond references: "10051-10096", "docid-32206291". */
+export function numberUnits(q: ParsedQuery): Unit[] {
+  return q.numbers.map((n) => ({
+    text: n, words: [n],
+    alternatives: [{
+      terms: [{ term: n, fields: ["ref"] }], rule: "exact", weight: RULE_WEIGHTS.exact, label: `record number ${n}`,
+    }],
+  }));
+}
