@@ -33,12 +33,15 @@ export function errorBody(code: ErrorCode, message: string, details: Record<stri
 /** Renders an error as an HTML page, for requests outside `/api/`. */
 export type ErrorPage = (c: Context, status: ContentfulStatusCode, message: string) => Response | Promise<Response>;
 
-/** The app's `onError`: JSON under `/api/`, and `page` (when given) everywhere else. */
+/** Paths whose clients read JSON: the API and the Discovery-compatible endpoints. */
+const JSON_PATH = /^\/(?:api|discovery)\//;
+
+/** The app's `onError`: JSON under `/api/` and `/discovery/`, and `page` (when given) everywhere else. */
 export function errorHandler(page?: ErrorPage) {
   return async (err: Error, c: Context): Promise<Response> => {
     const e = asApiError(err);
     if (e.status >= 500 && !(err instanceof ApiError)) console.error("dossier: unhandled error", err);
-    const res = page && !c.req.path.startsWith("/api/")
+    const res = page && !JSON_PATH.test(c.req.path)
       ? await page(c, e.status, e.message)
       : c.json(errorBody(e.code, e.message, e.details), e.status);
     for (const [name, value] of Object.entries(e.headers)) res.headers.set(name, value);

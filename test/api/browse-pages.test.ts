@@ -25,19 +25,19 @@ describe("the held-by facet", () => {
   it("counts hits per archive, summing to the total, and filters by archive", async () => {
     const all = (await call("/api/search?q=files&limit=1")).body;
     const counts = Object.values(all.facets.heldBy as Record<string, number>);
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(all.total);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(all.total.value);
     const naa = (await call(`/api/search?q=files&limit=1&heldBy=${encodeURIComponent("National Archives of Australia")}`)).body;
     const kv = (await call(`/api/search?q=Soviet&limit=50&heldBy=${encodeURIComponent("The National Archives, Kew")}`)).body;
-    expect(kv.total).toBeGreaterThan(0);
+    expect(kv.total.value).toBeGreaterThan(0);
     expect(Object.keys(kv.facets.heldBy)).toEqual(["The National Archives, Kew"]);
-    expect(naa.total).toBe(all.facets.heldBy["National Archives of Australia"] ?? 0);
+    expect(naa.total.value).toBe(all.facets.heldBy["National Archives of Australia"] ?? 0);
   });
 
   it("answers an archive that holds nothing with no hits rather than everything", async () => {
     for (const name of ["Nowhere", "constructor", "__proto__"]) {
       const { status, body } = await call(`/api/search?q=Soviet&heldBy=${name}`);
       expect(status).toBe(200);
-      expect(body.total).toBe(0);
+      expect(body.total.value).toBe(0);
     }
   });
 });

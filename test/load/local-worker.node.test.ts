@@ -25,8 +25,8 @@ describe("the local Worker", () => {
   it("answers searches from the built catalogue", async () => {
     const res = await worker.fetch("/api/search?q=Fuchs");
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { total: number };
-    expect(body.total).toBeGreaterThan(0);
+    const body = (await res.json()) as { total: { value: number } };
+    expect(body.total.value).toBeGreaterThan(0);
   });
 
   it("reads the Worker isolate's heap after a GC, and every other isolate's, through the inspector", async () => {

@@ -134,11 +134,11 @@ describe("dates", () => {
   });
   it("filters by a query that is only a year instead of answering everything", async () => {
     const body = await search("1900");
-    expect(body.total).toBe(0);
+    expect(body.total.value).toBe(0);
     expect(body.query.dates.applied).toBe("filter");
     const dated = await search("1922");
     expect(refs(dated.hits)).toContain("A6119, 45");
-    expect(dated.total).toBeLessThan(20);
+    expect(dated.total.value).toBeLessThan(20);
   });
 });
 

@@ -43,6 +43,8 @@ afterAll(async () => {
 async function answer(w: LocalWorker, path: string) {
   const body = (await (await w.fetch(path)).json()) as { tookMs?: number; partial?: boolean };
   delete body.tookMs;
+  // A cursor names its build's index version, which differs between the two builds by design.
+  delete (body as { nextCursor?: string }).nextCursor;
   return body;
 }
 

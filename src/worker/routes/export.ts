@@ -50,7 +50,7 @@ for (const format of ["csv", "jsonl"] as const) {
       const service = await searchServiceFor(c);
       const records = c.get("records");
       const batch = async (offset: number) => {
-        const result = await service.search({ ...p, explain: false, offset, limit: Math.min(EXPORT_BATCH, p.limit - offset) });
+        const result = await service.search({ ...p, exact: true, explain: false, offset, limit: Math.min(EXPORT_BATCH, p.limit - offset) });
         return { total: totalValue(result.total), rows: await shapeHits(result.hits, { fields, compact: true, include: new Set(), explain: false }, records) };
       };
       // The first batch runs before the answer starts, so a failing index still gets a JSON error.
