@@ -5,11 +5,11 @@
  */
 import { parseArgs } from "node:util";
 import { relative } from "node:path";
-import { stageCatalogue } from "../src/build/build-catalogue";
-import { summaryLines } from "../src/build/ingest/report";
+import { stageCatalogue } from "../src/indexer/build-catalogue";
+import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
 import { writeAssetHeaders } from "./write-asset-headers";
-import { terminalProgress } from "../src/build/build-progress";
+import { terminalProgress } from "../src/indexer/build-progress";
 
 const { values } = parseArgs({
   options: {

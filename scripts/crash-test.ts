@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { readBuiltManifest } from "../src/build/build-folders";
+import { readBuiltManifest } from "../src/indexer/build-folders";
 import { recordShardPath, type StoredRecord } from "../src/shared/manifest";
 import { bundleWorker, startLocalWorker } from "./lib/local-worker";
 

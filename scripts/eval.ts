@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Document } from "flexsearch";
 import MiniSearch from "minisearch";
-import { buildCatalogue, readCatalogue } from "../src/build/build-catalogue";
+import { buildCatalogue, readCatalogue } from "../src/indexer/build-catalogue";
 import { bundleWorker, startLocalWorker } from "./lib/local-worker";
 import { RULE_WEIGHTS } from "../src/shared/search-config";
 

@@ -23,7 +23,7 @@ import {
   isLoopback,
   seriesSlug,
   systemClock,
-} from "../src/build/discovery-importer";
+} from "../src/importer/discovery-importer";
 
 const USAGE = `usage: npm run import:discovery -- --series "KV 2" [--out data] [--base-url ${DISCOVERY_API_BASE}]
        [--max-requests N] [--rate ms] [--page-size N] [--resume | --fresh]`;

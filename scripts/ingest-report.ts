@@ -7,8 +7,8 @@
  *   npx tsx scripts/ingest-report.ts /work/shared/corpora [--out /tmp/ingest-report.json]
  */
 import { parseArgs } from "node:util";
-import { readCatalogue, writeIngestReport } from "../src/build/build-catalogue";
-import { ingestReport, summaryLines } from "../src/build/ingest/report";
+import { readCatalogue, writeIngestReport } from "../src/indexer/build-catalogue";
+import { ingestReport, summaryLines } from "../src/indexer/ingest/report";
 
 function main(): void {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: "string" } } });

@@ -32,7 +32,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { readBuiltManifest } from "../src/build/build-catalogue";
+import { readBuiltManifest } from "../src/indexer/build-catalogue";
 import { recordShardPath, type StoredRecord } from "../src/shared/manifest";
 import { rssOf, startLocalWorker, workerdChildren, type LocalWorker } from "./lib/local-worker";
 
@@ -91,7 +91,7 @@ function newestMtime(path: string): number {
 function ensureBuilt(): void {
   const m = readBuiltManifest(ASSETS);
   const dataDirs = args.data?.length ? args.data : ["data"];
-  const sources = [...dataDirs, "src/build", "src/shared"];
+  const sources = [...dataDirs, "src/indexer", "src/shared"];
   if (m && sources.every((d) => newestMtime(d) <= Date.parse(m.builtAt))) return;
   console.log(
     m

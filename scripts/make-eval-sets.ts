@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { CatalogueRecord } from "../src/shared/record";
-import { readCatalogue } from "../src/build/build-catalogue";
+import { readCatalogue } from "../src/indexer/build-catalogue";
 import { STOPWORDS, words } from "../src/shared/text/fold";
 
 interface EvalQuery { q: string; relevant: Record<string, number>; kind: string }

@@ -6,14 +6,14 @@
  *
  * A build run while this serves (`npm run build` in another terminal) is picked
  * up once it is published: dist/assets is a link to one complete build folder
- * (src/build/build-folders.ts), and the dev server is pointed at the new folder
+ * (src/indexer/build-folders.ts), and the dev server is pointed at the new folder
  * only when the link moves. It keeps serving the old one until then, and a
  * folder it serves is never written to, so it never sees half a build.
  */
 import { spawnSync } from "node:child_process";
 import { basename, resolve } from "node:path";
 import { createRequire } from "node:module";
-import { currentBuildDir, readBuiltManifest, rebuildReason } from "../src/build/build-folders";
+import { currentBuildDir, readBuiltManifest, rebuildReason } from "../src/indexer/build-folders";
 
 const OUT = "dist/assets";
 const port = Number(process.env.PORT ?? "8787");

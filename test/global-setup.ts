@@ -5,7 +5,7 @@
  * Durable Objects (a single-shard build takes the in-process path, which the
  * evaluation, the benchmark and the browser tests exercise).
  */
-import { buildCatalogue } from "../src/build/build-catalogue";
+import { buildCatalogue } from "../src/indexer/build-catalogue";
 
 export const TEST_ASSETS_DIR = "dist/test-assets";
 export const TEST_SEARCH_SHARDS = 3;

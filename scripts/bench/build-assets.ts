@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildCatalogue, walk } from "../../src/build/build-catalogue";
+import { buildCatalogue, walk } from "../../src/indexer/build-catalogue";
 
 export interface AssetStats {
   files: number;

@@ -9,7 +9,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildCatalogue } from "../../src/build/build-catalogue";
+import { buildCatalogue } from "../../src/indexer/build-catalogue";
 
 const source = process.argv[2] ?? "data";
 const edits = Number(process.argv[3] ?? 5);

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildCatalogue } from "../../src/build/build-catalogue";
-import { DiscoveryImporter, type Checkpoint, type Usage } from "../../src/build/discovery-importer";
+import { buildCatalogue } from "../../src/indexer/build-catalogue";
+import { DiscoveryImporter, type Checkpoint, type Usage } from "../../src/importer/discovery-importer";
 import { bundleWorker, startLocalWorker, type LocalWorker } from "../../scripts/lib/local-worker";
 import {
   DETAILS_FIELDS_COMPARED, SEARCH_FIELDS_COMPARED, typeMismatches, typeSets, valueMismatches, type StoredResult,

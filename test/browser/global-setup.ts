@@ -1,5 +1,5 @@
 /** Builds the assets the browser tests serve: the catalogue from data/ and widget.js, in a folder no other test run rewrites. */
-import { buildCatalogue } from "../../src/build/build-catalogue";
+import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { buildWidget } from "../../scripts/build-widget";
 import { BROWSER_ASSETS_DIR } from "./harness";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { terminalProgress } from "../../src/build/build-progress";
+import { terminalProgress } from "../../src/indexer/build-progress";
 
 describe("build progress", () => {
   it("stays silent when the output is not a terminal", () => {

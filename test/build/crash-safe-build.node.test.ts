@@ -20,9 +20,9 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildCatalogue, stageCatalogue } from "../../src/build/build-catalogue";
-import { buildsDirOf, readBuiltManifest, rebuildReason } from "../../src/build/build-folders";
-import { layoutRecords } from "../../src/build/catalogue-assets";
+import { buildCatalogue, stageCatalogue } from "../../src/indexer/build-catalogue";
+import { buildsDirOf, readBuiltManifest, rebuildReason } from "../../src/indexer/build-folders";
+import { layoutRecords } from "../../src/indexer/catalogue-assets";
 import { recordShardPath } from "../../src/shared/manifest";
 import type { CatalogueRecord } from "../../src/shared/record";
 

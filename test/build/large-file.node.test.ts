@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ingestLargeFile } from "../../src/build/build-catalogue";
-import { ingestText } from "../../src/build/ingest/index";
+import { ingestLargeFile } from "../../src/indexer/build-catalogue";
+import { ingestText } from "../../src/indexer/ingest/index";
 
 const line = (i: number) => JSON.stringify({
   citableReference: `KV 2/${i}`, title: `Григорий БЕСЕДОВСКИЙ ${i}`, description: "Übersetzung — “quoted” ✓",

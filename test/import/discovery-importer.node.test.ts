@@ -14,8 +14,8 @@ import {
   JsonlFileSink,
   type Checkpoint,
   type ImporterOptions,
-} from "../../src/build/discovery-importer";
-import { ingestText } from "../../src/build/ingest";
+} from "../../src/importer/discovery-importer";
+import { ingestText } from "../../src/indexer/ingest";
 import { startReplayServer, type Fault, type ReplayRequest, type ReplayServer, type StoredSeries } from "./replay-server";
 
 const ROOT = resolve(__dirname, "../..");

@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildCatalogue, ingestLargeFile } from "../../src/build/build-catalogue";
-import type { IngestReport } from "../../src/build/ingest/report";
+import { buildCatalogue, ingestLargeFile } from "../../src/indexer/build-catalogue";
+import type { IngestReport } from "../../src/indexer/ingest/report";
 
 let dir: string;
 beforeEach(() => {

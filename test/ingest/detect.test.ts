@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectFormat, ingestText } from "../../src/build/ingest/index";
+import { detectFormat, ingestText } from "../../src/indexer/ingest/index";
 import kv from "../fixtures/ingest/kv.jsonl?raw";
 import discovery from "../fixtures/ingest/discovery.json?raw";
 import naa from "../fixtures/ingest/naa.csv?raw";

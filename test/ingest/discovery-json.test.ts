@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ingestText } from "../../src/build/ingest/index";
+import { ingestText } from "../../src/indexer/ingest/index";
 import discovery from "../fixtures/ingest/discovery.json?raw";
 
 const FILE = "tna-discovery/discovery-api-responses.json";

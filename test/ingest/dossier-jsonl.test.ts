@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ingestText } from "../../src/build/ingest/index";
+import { ingestText } from "../../src/indexer/ingest/index";
 import { RecordSchema } from "../../src/shared/record";
 import kv from "../fixtures/ingest/kv.jsonl?raw";
 

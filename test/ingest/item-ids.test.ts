@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { itemKeyFrom, itemKeyOf } from "../../src/build/ingest/index";
+import { itemKeyFrom, itemKeyOf } from "../../src/indexer/ingest/index";
 import { RecordSchema } from "../../src/shared/record";
 import { referenceToId } from "../../src/shared/reference";
 

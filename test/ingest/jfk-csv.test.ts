@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ingestText } from "../../src/build/ingest/index";
-import { jfkSeriesOf } from "../../src/build/ingest/jfk-csv";
+import { ingestText } from "../../src/indexer/ingest/index";
+import { jfkSeriesOf } from "../../src/indexer/ingest/jfk-csv";
 import jfk2021 from "../fixtures/ingest/jfk-2021.csv?raw";
 import jfk2022 from "../fixtures/ingest/jfk-2022.csv?raw";
 import jfk2023 from "../fixtures/ingest/jfk-2023.csv?raw";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ingestFiles, ingestText } from "../../src/build/ingest/index";
-import { ingestReport, summaryLines } from "../../src/build/ingest/report";
-import { parseThesaurusJson } from "../../src/build/thesaurus-assets";
+import { ingestFiles, ingestText } from "../../src/indexer/ingest/index";
+import { ingestReport, summaryLines } from "../../src/indexer/ingest/report";
+import { parseThesaurusJson } from "../../src/indexer/thesaurus-assets";
 
 const NAA_HEADER =
   "barcode,series,control_symbol,title,start_date,end_date,access_status,location,digitised_status,digitised_pages";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ingestFiles, ingestText, mergeDuplicates } from "../../src/build/ingest/index";
+import { ingestFiles, ingestText, mergeDuplicates } from "../../src/indexer/ingest/index";
 import { RecordSchema, type CatalogueRecord } from "../../src/shared/record";
 import kv from "../fixtures/ingest/kv.jsonl?raw";
 import discovery from "../fixtures/ingest/discovery.json?raw";

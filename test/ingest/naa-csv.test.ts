@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ingestText } from "../../src/build/ingest/index";
+import { ingestText } from "../../src/indexer/ingest/index";
 import naa from "../fixtures/ingest/naa.csv?raw";
 
 const FILE = "naa-asio/A6119.csv";

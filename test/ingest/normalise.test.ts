@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cleanText, excelSerialToIso, readUsDate, stripMarkup, titleFromText } from "../../src/build/ingest/normalise";
-import { namesFromPersonalTitle, personFromCorrespondent } from "../../src/build/ingest/people";
-import { readCsv } from "../../src/build/ingest/csv";
+import { cleanText, excelSerialToIso, readUsDate, stripMarkup, titleFromText } from "../../src/indexer/ingest/normalise";
+import { namesFromPersonalTitle, personFromCorrespondent } from "../../src/indexer/ingest/people";
+import { readCsv } from "../../src/indexer/ingest/csv";
 
 describe("ingest helpers", () => {
   it("converts Excel serials across the fictitious 29 February 1900", () => {

@@ -4,7 +4,7 @@
 // this runs in Node, in-process, where thousands of cases take seconds.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ingestFiles, type IngestReject } from "../../src/build/ingest/index";
+import { ingestFiles, type IngestReject } from "../../src/indexer/ingest/index";
 
 /** Cases per format; four formats, so four times this many cases in a run. */
 const RUNS = 500;

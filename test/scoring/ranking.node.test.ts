@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildCatalogue } from "../../src/build/build-catalogue";
+import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { scoreShard, unitBound } from "../../src/worker/search/scoring";
 import type { AssetStore } from "../../src/worker/asset-store";
 import { RecordStore } from "../../src/worker/record-store";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildCatalogue } from "../../src/build/build-catalogue";
+import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { prng, queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
 import { scoreShard } from "../../src/worker/search/scoring";
 import { diskAssets, planFor, shardIndex } from "./local-index";

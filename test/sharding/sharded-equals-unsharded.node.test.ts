@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildCatalogue } from "../../src/build/build-catalogue";
+import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
 import { bundleWorker, startLocalWorker, type LocalWorker } from "../../scripts/lib/local-worker";
 
