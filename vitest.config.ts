@@ -21,7 +21,9 @@ export default defineConfig({
     teardownTimeout: 60_000,
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./test/wrangler.test.toml" }, miniflare: { compatibilityDate } })],
+        plugins: [
+          cloudflareTest({ wrangler: { configPath: "./test/wrangler.test.toml" }, miniflare: { compatibilityDate } }),
+        ],
         test: {
           name: "workers",
           globalSetup: ["./test/global-setup.ts"],

@@ -25,7 +25,8 @@ const dataDirs = values.data?.length ? values.data : ["data"];
 const started = performance.now();
 try {
   const staged = stageCatalogue({
-    dataDirs, outDir: values.out!,
+    dataDirs,
+    outDir: values.out!,
     searchShards: values.shards ? Number(values.shards) : undefined,
     recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
@@ -40,12 +41,18 @@ try {
   console.log(`Dossier build: ${m.records} records from ${dataDirs.join(", ")} → ${values.out}`);
   for (const [source, n] of Object.entries(m.sources)) console.log(`  ${source}: ${n}`);
   const searchShards = m.search?.shards.length ?? 0;
-  console.log(`  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ${searchShards} search shard(s), index version ${m.version}`);
+  console.log(
+    `  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ${searchShards} search shard(s), index version ${m.version}`,
+  );
   const ch = result.changed;
-  console.log(`  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, removed ${ch.removed} stale`);
+  console.log(
+    `  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, removed ${ch.removed} stale`,
+  );
   if (result.distinct.length) {
     const items = result.distinct.reduce((n, d) => n + d.items.length, 0);
-    console.log(`  kept ${items} distinct items sharing ${result.distinct.length} references apart (different barcodes or Discovery ids)`);
+    console.log(
+      `  kept ${items} distinct items sharing ${result.distinct.length} references apart (different barcodes or Discovery ids)`,
+    );
   }
   for (const line of summaryLines(result.report, relative(process.cwd(), result.reportPath))) console.log(`  ${line}`);
   console.log(`  took ${((performance.now() - started) / 1000).toFixed(2)} s`);

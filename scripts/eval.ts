@@ -17,7 +17,11 @@ import { buildCatalogue, readCatalogue } from "../src/indexer/build-catalogue";
 import { bundleWorker, startLocalWorker } from "./lib/local-worker";
 import { RULE_WEIGHTS } from "../src/shared/search-config";
 
-interface EvalQuery { q: string; relevant: Record<string, number>; kind: string }
+interface EvalQuery {
+  q: string;
+  relevant: Record<string, number>;
+  kind: string;
+}
 type Ranker = (q: string) => Promise<string[]>;
 
 const K = 10;
@@ -50,7 +54,10 @@ export function distinctRefs(refs: string[], k = K): string[] {
 
 export function ndcgAt(ranked: string[], relevant: Record<string, number>, k = K): number {
   const dcg = ranked.slice(0, k).reduce((s, ref, i) => s + (2 ** (relevant[ref] ?? 0) - 1) / Math.log2(i + 2), 0);
-  const ideal = Object.values(relevant).sort((a, b) => b - a).slice(0, k).reduce((s, g, i) => s + (2 ** g - 1) / Math.log2(i + 2), 0);
+  const ideal = Object.values(relevant)
+    .sort((a, b) => b - a)
+    .slice(0, k)
+    .reduce((s, g, i) => s + (2 ** g - 1) / Math.log2(i + 2), 0);
   return ideal ? dcg / ideal : 0;
 }
 
@@ -64,32 +71,72 @@ export function reciprocalRank(ranked: string[], relevant: Record<string, number
   return i < 0 ? 0 : 1 / (i + 1);
 }
 
-interface Scores { ndcg: number; recall: number; mrr: number; n: number }
-interface Scored { all: Scores; byKind: Record<string, Scores>; misses: string[]; perQuery: number[] }
+interface Scores {
+  ndcg: number;
+  recall: number;
+  mrr: number;
+  n: number;
+}
+interface Scored {
+  all: Scores;
+  byKind: Record<string, Scores>;
+  misses: string[];
+  perQuery: number[];
+}
 
 async function score(queries: EvalQuery[], rank: Ranker): Promise<Scored> {
-  const add = (s: Scores, n: number, r: number, m: number) => { s.ndcg += n; s.recall += r; s.mrr += m; s.n++; };
+  const add = (s: Scores, n: number, r: number, m: number) => {
+    s.ndcg += n;
+    s.recall += r;
+    s.mrr += m;
+    s.n++;
+  };
   const all: Scores = { ndcg: 0, recall: 0, mrr: 0, n: 0 };
   const byKind: Record<string, Scores> = {};
   const misses: string[] = [];
   const perQuery: number[] = [];
   for (const q of queries) {
     const ranked = distinctRefs(await rank(q.q));
-    const n = ndcgAt(ranked, q.relevant), r = recallAt(ranked, q.relevant), m = reciprocalRank(ranked, q.relevant);
+    const n = ndcgAt(ranked, q.relevant),
+      r = recallAt(ranked, q.relevant),
+      m = reciprocalRank(ranked, q.relevant);
     add(all, n, r, m);
     perQuery.push(n);
     add((byKind[q.kind] ??= { ndcg: 0, recall: 0, mrr: 0, n: 0 }), n, r, m);
-    if (m < 1) misses.push(`${q.kind}: "${q.q}" → first relevant at ${m ? 1 / m : "none"} (top: ${ranked.slice(0, 3).join(", ") || "nothing"})`);
+    if (m < 1)
+      misses.push(
+        `${q.kind}: "${q.q}" → first relevant at ${m ? 1 / m : "none"} (top: ${ranked.slice(0, 3).join(", ") || "nothing"})`,
+      );
   }
   const avg = (s: Scores): Scores => ({ ndcg: s.ndcg / s.n, recall: s.recall / s.n, mrr: s.mrr / s.n, n: s.n });
-  return { all: avg(all), byKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, avg(v)])), misses, perQuery };
+  return {
+    all: avg(all),
+    byKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, avg(v)])),
+    misses,
+    perQuery,
+  };
 }
 
 /** Plain FlexSearch 0.8 with default options over the same records: the baseline every rule is measured against. */
 function flexBaseline(dataDirs: string[]): Ranker {
   const { records } = readCatalogue(dataDirs);
-  const doc = new Document({ document: { id: "i", index: ["reference", "title", "description", "people", "subjects", "corporateNames", "places"] } });
-  records.forEach((r, i) => doc.add({ i, reference: r.reference, title: r.title, description: r.description, people: r.people.join(" "), subjects: r.subjects.join(" "), corporateNames: r.corporateNames.join(" "), places: r.places.join(" ") }));
+  const doc = new Document({
+    document: {
+      id: "i",
+      index: ["reference", "title", "description", "people", "subjects", "corporateNames", "places"],
+    },
+  });
+  for (const [i, r] of records.entries())
+    doc.add({
+      i,
+      reference: r.reference,
+      title: r.title,
+      description: r.description,
+      people: r.people.join(" "),
+      subjects: r.subjects.join(" "),
+      corporateNames: r.corporateNames.join(" "),
+      places: r.places.join(" "),
+    });
   return async (q) => {
     const res = doc.search(q, { limit: FETCH, merge: true } as never) as unknown as Array<{ id: number }>;
     return res.map((x) => records[x.id]!.reference);
@@ -100,11 +147,16 @@ function flexBaseline(dataDirs: string[]): Ranker {
 function miniSearchBaseline(dataDirs: string[]): Ranker {
   const { records } = readCatalogue(dataDirs);
   const ms = new MiniSearch<{ i: number; title: string; description: string; people: string }>({
-    idField: "i", fields: ["title", "description", "people"],
+    idField: "i",
+    fields: ["title", "description", "people"],
     searchOptions: { fuzzy: 0.2, prefix: true },
   });
   ms.addAll(records.map((r, i) => ({ i, title: r.title, description: r.description, people: r.people.join(" ; ") })));
-  return async (q) => ms.search(q).slice(0, FETCH).map((x) => records[x.id as number]!.reference);
+  return async (q) =>
+    ms
+      .search(q)
+      .slice(0, FETCH)
+      .map((x) => records[x.id as number]!.reference);
 }
 
 /** Deterministic PRNG (mulberry32), so the interval is the same on every run. */
@@ -121,7 +173,12 @@ function prng(seed: number): () => number {
  * Paired bootstrap 95% interval of mean(a − b) over queries: resample queries
  * with replacement, keeping each query's pair together.
  */
-export function pairedBootstrap(a: number[], b: number[], rounds = 10_000, seed = 12): { mean: number; lo: number; hi: number } {
+export function pairedBootstrap(
+  a: number[],
+  b: number[],
+  rounds = 10_000,
+  seed = 12,
+): { mean: number; lo: number; hi: number } {
   const d = a.map((x, i) => x - b[i]!);
   const n = d.length;
   if (!n) return { mean: 0, lo: 0, hi: 0 };
@@ -133,38 +190,54 @@ export function pairedBootstrap(a: number[], b: number[], rounds = 10_000, seed 
     means[r] = s / n;
   }
   means.sort();
-  return { mean: d.reduce((x, y) => x + y, 0) / n, lo: means[Math.floor(0.025 * rounds)]!, hi: means[Math.floor(0.975 * rounds)]! };
+  return {
+    mean: d.reduce((x, y) => x + y, 0) / n,
+    lo: means[Math.floor(0.025 * rounds)]!,
+    hi: means[Math.floor(0.975 * rounds)]!,
+  };
 }
 
 const fmt = (x: number) => x.toFixed(3);
 
 async function main() {
-  const { values } = parseArgs({ options: {
-    data: { type: "string", multiple: true }, queries: { type: "string", multiple: true }, markdown: { type: "string" },
-    // Only the full pipeline and the baselines (no cumulative rows, no ablation): a quick look.
-    quick: { type: "boolean" },
-    // Reuse a catalogue built by an earlier run (built there when missing): quicker when tuning.
-    assets: { type: "string" },
-  } });
+  const { values } = parseArgs({
+    options: {
+      data: { type: "string", multiple: true },
+      queries: { type: "string", multiple: true },
+      markdown: { type: "string" },
+      // Only the full pipeline and the baselines (no cumulative rows, no ablation): a quick look.
+      quick: { type: "boolean" },
+      // Reuse a catalogue built by an earlier run (built there when missing): quicker when tuning.
+      assets: { type: "string" },
+    },
+  });
   if (!values.data?.length || !values.queries?.length) {
     console.error("usage: npm run eval -- --data <dir…> --queries <file…> [--quick] [--markdown out.md]");
     process.exit(2);
   }
   const sets = values.queries.map((f) => ({ file: f, queries: JSON.parse(readFileSync(f, "utf8")) as EvalQuery[] }));
   const assetsDir = values.assets ?? mkdtempSync(join(tmpdir(), "dossier-eval-"));
-  if (!values.assets || !existsSync(join(assetsDir, "manifest.json"))) buildCatalogue({ dataDirs: values.data, outDir: assetsDir });
+  if (!values.assets || !existsSync(join(assetsDir, "manifest.json")))
+    buildCatalogue({ dataDirs: values.data, outDir: assetsDir });
   const worker = await startLocalWorker({ assetsDir, scriptPath: await bundleWorker() });
   const flex = flexBaseline(values.data);
   const mini = miniSearchBaseline(values.data);
-  const dossier = (params: string): Ranker => async (q) => {
-    const res = await worker.fetch(`/api/search?limit=${FETCH}&q=${encodeURIComponent(q)}${params}`).catch((e: unknown) => {
-      throw new Error(`eval: the Worker failed on "${q}" (${params || "full pipeline"})`, { cause: e });
-    });
-    const body = (await res.json()) as { hits?: Array<{ reference: string }> };
-    return (body.hits ?? []).map((h) => h.reference);
-  };
+  const dossier =
+    (params: string): Ranker =>
+    async (q) => {
+      const res = await worker
+        .fetch(`/api/search?limit=${FETCH}&q=${encodeURIComponent(q)}${params}`)
+        .catch((e: unknown) => {
+          throw new Error(`eval: the Worker failed on "${q}" (${params || "full pipeline"})`, { cause: e });
+        });
+      const body = (await res.json()) as { hits?: Array<{ reference: string }> };
+      return (body.hits ?? []).map((h) => h.reference);
+    };
   const lines: string[] = [];
-  const out = (l = "") => { console.log(l); lines.push(l); };
+  const out = (l = "") => {
+    console.log(l);
+    lines.push(l);
+  };
   const row = (name: string, s: Scores) => out(`| ${name} | ${fmt(s.ndcg)} | ${fmt(s.recall)} | ${fmt(s.mrr)} |`);
   const interval = (a: number[], b: number[]) => {
     const { mean, lo, hi } = pairedBootstrap(a, b);
@@ -172,7 +245,9 @@ async function main() {
   };
   try {
     for (const { file, queries } of sets) {
-      out(`### ${file.split("/").pop()} on ${values.data.map((d) => d.split("/").pop()).join(", ")} (${queries.length} queries)`);
+      out(
+        `### ${file.split("/").pop()} on ${values.data.map((d) => d.split("/").pop()).join(", ")} (${queries.length} queries)`,
+      );
       out();
       out("| ranker | nDCG@10 | Recall@10 | MRR |");
       out("|---|---|---|---|");
@@ -187,7 +262,9 @@ async function main() {
         row(`Dossier: ${name}`, full.all);
       }
       out();
-      out(`Dossier − MiniSearch nDCG@10, paired bootstrap 95% interval over queries: ${interval(full!.perQuery, ms.perQuery)}`);
+      out(
+        `Dossier − MiniSearch nDCG@10, paired bootstrap 95% interval over queries: ${interval(full!.perQuery, ms.perQuery)}`,
+      );
       out();
       if (!values.quick) {
         out("Ablation: the full pipeline with one rule switched off (nDCG@10; negative Δ = the rule helps):");
@@ -195,9 +272,13 @@ async function main() {
         out("| without | nDCG@10 | Δ |");
         out("|---|---|---|");
         for (const rule of ABLATE) {
-          const rules = Object.keys(RULE_WEIGHTS).filter((r) => r !== rule).join(",");
+          const rules = Object.keys(RULE_WEIGHTS)
+            .filter((r) => r !== rule)
+            .join(",");
           const s = await score(queries, dossier(`&rules=${rules}`));
-          out(`| ${rule} | ${fmt(s.all.ndcg)} | ${s.all.ndcg - full!.all.ndcg >= 0 ? "+" : ""}${fmt(s.all.ndcg - full!.all.ndcg)} |`);
+          out(
+            `| ${rule} | ${fmt(s.all.ndcg)} | ${s.all.ndcg - full!.all.ndcg >= 0 ? "+" : ""}${fmt(s.all.ndcg - full!.all.ndcg)} |`,
+          );
         }
         out();
       }
@@ -208,8 +289,10 @@ async function main() {
       for (const [kind, s] of Object.entries(full!.byKind)) {
         const idx = queries.map((q, i) => (q.kind === kind ? i : -1)).filter((i) => i >= 0);
         const pick = (xs: number[]) => idx.map((i) => xs[i]!);
-        out(`| ${kind} | ${s.n} | ${fmt(s.ndcg)} | ${fmt(s.recall)} | ${fmt(s.mrr)} | ${fmt(ms.byKind[kind]?.ndcg ?? 0)} | ` +
-          `${fmt(baseline.byKind[kind]?.ndcg ?? 0)} | ${interval(pick(full!.perQuery), pick(ms.perQuery))} |`);
+        out(
+          `| ${kind} | ${s.n} | ${fmt(s.ndcg)} | ${fmt(s.recall)} | ${fmt(s.mrr)} | ${fmt(ms.byKind[kind]?.ndcg ?? 0)} | ` +
+            `${fmt(baseline.byKind[kind]?.ndcg ?? 0)} | ${interval(pick(full!.perQuery), pick(ms.perQuery))} |`,
+        );
       }
       out();
       if (full!.misses.length) {

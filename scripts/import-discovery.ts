@@ -39,23 +39,27 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return Number(value);
 }
 
+function parseCli() {
+  return parseArgs({
+    options: {
+      series: { type: "string" },
+      out: { type: "string", default: "data" },
+      "base-url": { type: "string", default: DISCOVERY_API_BASE },
+      "max-requests": { type: "string" },
+      rate: { type: "string" },
+      "page-size": { type: "string" },
+      resume: { type: "boolean", default: false },
+      fresh: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  }).values;
+}
+
 async function main(): Promise<void> {
-  let values;
+  let values: ReturnType<typeof parseCli>;
   try {
-    ({ values } = parseArgs({
-      options: {
-        series: { type: "string" },
-        out: { type: "string", default: "data" },
-        "base-url": { type: "string", default: DISCOVERY_API_BASE },
-        "max-requests": { type: "string" },
-        rate: { type: "string" },
-        "page-size": { type: "string" },
-        resume: { type: "boolean", default: false },
-        fresh: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-    }));
+    values = parseCli();
   } catch (error) {
     fail(`${(error as Error).message}\n${USAGE}`);
   }
@@ -74,7 +78,9 @@ async function main(): Promise<void> {
   }
   const rateMs = positiveInt("rate", values.rate) ?? MIN_RATE_MS;
   if (rateMs < MIN_RATE_MS && !isLoopback(baseUrl)) {
-    fail(`--rate ${rateMs} refused: the Discovery API asks for no more than one request per second (--rate >= ${MIN_RATE_MS}); only a loopback --base-url may go faster`);
+    fail(
+      `--rate ${rateMs} refused: the Discovery API asks for no more than one request per second (--rate >= ${MIN_RATE_MS}); only a loopback --base-url may go faster`,
+    );
   }
 
   const outDir = resolve(values.out!);
@@ -92,7 +98,8 @@ async function main(): Promise<void> {
   } else if (!values.resume) {
     // Guessing here would either repeat a day's requests or silently append to an old import.
     if (hasCheckpoint) fail(`${checkpoints.path} exists: pass --resume to continue it or --fresh to start over`);
-    if (existsSync(sink.path)) fail(`${sink.path} exists without a checkpoint: pass --fresh to replace it (or --resume to keep its records)`);
+    if (existsSync(sink.path))
+      fail(`${sink.path} exists without a checkpoint: pass --fresh to replace it (or --resume to keep its records)`);
     if (existsSync(published)) fail(`${published} exists: pass --fresh to replace it`);
   } else if (!hasCheckpoint) {
     console.error(`no checkpoint at ${checkpoints.path}; starting from the first page`);
@@ -106,7 +113,8 @@ async function main(): Promise<void> {
     rateMs,
     maxRequests: positiveInt("max-requests", values["max-requests"]),
     pageSize: positiveInt("page-size", values["page-size"]),
-    fetch: (url, init) => fetch(url, { ...init, headers: { ...init?.headers, "User-Agent": "dossier-discovery-importer" } }),
+    fetch: (url, init) =>
+      fetch(url, { ...init, headers: { ...init?.headers, "User-Agent": "dossier-discovery-importer" } }),
     clock: systemClock,
     checkpoints,
     sink,
@@ -129,8 +137,13 @@ async function main(): Promise<void> {
     if (result.stopped === "complete") {
       console.log(`done: ${series} → ${published}\n${summary}`);
     } else {
-      const why = result.stopped === "daily-limit" ? "the day's request allowance is spent; resume after midnight UTC" : "--max-requests reached";
-      console.log(`paused: ${why}\n${summary}\nresume with: npm run import:discovery -- --series "${series}" --resume${values.out !== "data" ? ` --out ${values.out}` : ""}`);
+      const why =
+        result.stopped === "daily-limit"
+          ? "the day's request allowance is spent; resume after midnight UTC"
+          : "--max-requests reached";
+      console.log(
+        `paused: ${why}\n${summary}\nresume with: npm run import:discovery -- --series "${series}" --resume${values.out !== "data" ? ` --out ${values.out}` : ""}`,
+      );
     }
   } catch (error) {
     await publish().catch((e: Error) => console.error(`could not export ${published}: ${e.message}`));

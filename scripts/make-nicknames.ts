@@ -24,7 +24,8 @@ const link = (a: string, b: string) => {
 for (const file of [join(shared, "names.csv"), join(out, "russian-diminutives.csv")]) {
   for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
     const [a, rel, b] = line.trim().split(",");
-    const fa = words(a ?? "").join(""), fb = words(b ?? "").join("");
+    const fa = words(a ?? "").join(""),
+      fb = words(b ?? "").join("");
     if (rel === "has_nickname" && fa.length >= 2 && fb.length >= 2) link(fa, fb);
   }
 }

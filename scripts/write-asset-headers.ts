@@ -22,7 +22,12 @@ export function assetHeadersFile(): string {
     "  X-Content-Type-Options: nosniff",
     "  Referrer-Policy: strict-origin-when-cross-origin",
     "",
-    ...IMMUTABLE_ASSET_DIRS.flatMap((dir) => [`/${dir}/*`, `  Cache-Control: ${IMMUTABLE_CACHE_CONTROL}`, "  Access-Control-Allow-Origin: *", ""]),
+    ...IMMUTABLE_ASSET_DIRS.flatMap((dir) => [
+      `/${dir}/*`,
+      `  Cache-Control: ${IMMUTABLE_CACHE_CONTROL}`,
+      "  Access-Control-Allow-Origin: *",
+      "",
+    ]),
     "/manifest.json",
     `  Cache-Control: ${MANIFEST_CACHE_CONTROL}`,
     "  Access-Control-Allow-Origin: *",

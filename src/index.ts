@@ -40,7 +40,11 @@ app.route("/api", exportRoutes);
 app.route("/discovery/API", discoveryRoutes);
 // Before the pages' catch-all, so a Discovery client gets JSON, not an HTML 404 page.
 app.all("/discovery/*", (c) => {
-  throw new ApiError(404, "not_found", `no Discovery-compatible route at ${new URL(c.req.url).pathname}; see /docs and docs/discovery-compat.md`);
+  throw new ApiError(
+    404,
+    "not_found",
+    `no Discovery-compatible route at ${new URL(c.req.url).pathname}; see /docs and docs/discovery-compat.md`,
+  );
 });
 
 mountApiDocs(app);

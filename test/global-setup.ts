@@ -11,6 +11,11 @@ export const TEST_ASSETS_DIR = "dist/test-assets";
 export const TEST_SEARCH_SHARDS = 3;
 
 export default function setup() {
-  const result = buildCatalogue({ dataDirs: ["data", "test/fixtures/ingest"], outDir: TEST_ASSETS_DIR, searchShards: TEST_SEARCH_SHARDS });
-  if (result.rejects.length === 0) throw new Error("test fixtures must include rejected rows, so the reject path is exercised");
+  const result = buildCatalogue({
+    dataDirs: ["data", "test/fixtures/ingest"],
+    outDir: TEST_ASSETS_DIR,
+    searchShards: TEST_SEARCH_SHARDS,
+  });
+  if (result.rejects.length === 0)
+    throw new Error("test fixtures must include rejected rows, so the reject path is exercised");
 }

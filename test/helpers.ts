@@ -5,7 +5,11 @@ export async function call(path: string, init?: RequestInit): Promise<{ status: 
   const res = await exports.default.fetch(new Request(`http://dossier.test${path}`, init));
   const text = await res.text();
   let body: unknown = text;
-  try { body = JSON.parse(text); } catch { /* not JSON: the test will say so */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON: the test will say so */
+  }
   return { status: res.status, body, headers: res.headers };
 }
 

@@ -13,7 +13,9 @@ import app from "../../src/index";
 export * from "../../src/index";
 import { Document } from "flexsearch";
 
-interface BenchEnv { ASSETS: Fetcher }
+interface BenchEnv {
+  ASSETS: Fetcher;
+}
 
 const now = () => performance.now();
 
@@ -50,7 +52,8 @@ async function mix(req: Request, env: BenchEnv, ctx: ExecutionContext): Promise<
   return Response.json({
     meanMs: Array.from(sums, (s) => s / rounds),
     tookMs: Array.from(took, (s) => s / rounds),
-    statuses: [...statuses], cache: [...cacheHeaders],
+    statuses: [...statuses],
+    cache: [...cacheHeaders],
   });
 }
 
@@ -59,12 +62,16 @@ let flex: { doc: Document; loadMs: number } | null = null;
 async function flexLoad(env: BenchEnv): Promise<{ doc: Document; loadMs: number }> {
   if (flex) return flex;
   const t0 = now();
-  const list = (await (await env.ASSETS.fetch("http://assets/peer-flex/keys.json")).json()) as Array<{ key: string; pieces: number }>;
+  const list = (await (await env.ASSETS.fetch("http://assets/peer-flex/keys.json")).json()) as Array<{
+    key: string;
+    pieces: number;
+  }>;
   const doc = new Document({ document: { id: "id", index: ["title", "description", "people"] } });
   // Sequential on purpose: FlexSearch's import of a field's map must follow its reg.
   for (const [i, { key, pieces }] of list.entries()) {
     let data = "";
-    for (let k = 0; k < pieces; k++) data += await (await env.ASSETS.fetch(`http://assets/peer-flex/${i}-${k}.json`)).text();
+    for (let k = 0; k < pieces; k++)
+      data += await (await env.ASSETS.fetch(`http://assets/peer-flex/${i}-${k}.json`)).text();
     doc.import(key, data);
   }
   flex = { doc, loadMs: now() - t0 };
@@ -75,7 +82,11 @@ async function flexRoute(url: URL, req: Request, env: BenchEnv): Promise<Respons
   if (url.pathname === "/__bench/flex/search") {
     const t0 = now();
     const { doc, loadMs } = await flexLoad(env);
-    const hits = doc.search(url.searchParams.get("q") ?? "", { limit: 10, merge: true, suggest: true } as never) as unknown[];
+    const hits = doc.search(url.searchParams.get("q") ?? "", {
+      limit: 10,
+      merge: true,
+      suggest: true,
+    } as never) as unknown[];
     return Response.json({ hits: hits.length, loadMs, ms: now() - t0 });
   }
   // Same round-robin trick as /__bench/mix.

@@ -19,7 +19,9 @@ const assets = join(work, "assets");
 cpSync(source, data, { recursive: true });
 
 const full = buildCatalogue({ dataDirs: [data], outDir: assets });
-const jsonl = readdirSync(data, { recursive: true }).map(String).filter((f) => f.endsWith(".jsonl") && statSync(join(data, f)).isFile());
+const jsonl = readdirSync(data, { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith(".jsonl") && statSync(join(data, f)).isFile());
 if (!jsonl.length) throw new Error(`incremental: ${source} has no JSON Lines file to edit`);
 const file = join(data, jsonl[0]!);
 const lines = readFileSync(file, "utf8").split("\n");
@@ -35,5 +37,7 @@ for (let i = step; i < lines.length && changed < edits; i += step) {
 writeFileSync(file, lines.join("\n"));
 const again = buildCatalogue({ dataDirs: [data], outDir: assets });
 const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
-console.log(`| ${full.manifest.records.toLocaleString("en")} records, ${changed} descriptions edited | ${full.files} files, ${kib(full.changed.writtenBytes)} | ${again.changed.written} files, ${kib(again.changed.writtenBytes)} (${((100 * again.changed.writtenBytes) / full.changed.writtenBytes).toFixed(2)}%) | ${again.changed.removed} |`);
+console.log(
+  `| ${full.manifest.records.toLocaleString("en")} records, ${changed} descriptions edited | ${full.files} files, ${kib(full.changed.writtenBytes)} | ${again.changed.written} files, ${kib(again.changed.writtenBytes)} (${((100 * again.changed.writtenBytes) / full.changed.writtenBytes).toFixed(2)}%) | ${again.changed.removed} |`,
+);
 rmSync(work, { recursive: true, force: true });

@@ -16,8 +16,21 @@ import { startLocalWorker } from "../lib/local-worker";
 // The shared corpora sit beside the checkout (../shared) or beside the worktrees (../../shared).
 const CORPORA = [resolve("../shared/corpora"), resolve("../../shared/corpora")].find((d) => existsSync(d)) ?? "";
 const QUERIES = [
-  "Philby", "Besedovsky", "Kutepov", "Oswald", "Mexico City", "Petrov", "Soviet embassy", "defector", "communist party", "OGPU",
-  "cipher", "double agent", "atomic", "Trotsky", "Paris",
+  "Philby",
+  "Besedovsky",
+  "Kutepov",
+  "Oswald",
+  "Mexico City",
+  "Petrov",
+  "Soviet embassy",
+  "defector",
+  "communist party",
+  "OGPU",
+  "cipher",
+  "double agent",
+  "atomic",
+  "Trotsky",
+  "Paris",
 ];
 const VARIANTS: Array<[string, string]> = [
   ["full", ""],
@@ -25,7 +38,10 @@ const VARIANTS: Array<[string, string]> = [
   ["compact=1&fields=reference,title", "&compact=1&fields=reference,title"],
 ];
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
 
 const dataDir = CORPORA || resolve("data");
 const out = mkdtempSync(join(tmpdir(), "dossier-lean-"));
@@ -41,12 +57,16 @@ try {
     }
   }
   const full = median(sizes.get("full")!.gz);
-  console.log(`Catalogue: ${dataDir === CORPORA ? "real corpora" : "built-in"} (${manifest.records.toLocaleString("en")} records); ${QUERIES.length} queries, limit=10; gzip level 6.\n`);
+  console.log(
+    `Catalogue: ${dataDir === CORPORA ? "real corpora" : "built-in"} (${manifest.records.toLocaleString("en")} records); ${QUERIES.length} queries, limit=10; gzip level 6.\n`,
+  );
   console.log("| answer | median raw | median gzip | gzip vs full |");
   console.log("|---|---|---|---|");
   for (const [name] of VARIANTS) {
     const s = sizes.get(name)!;
-    console.log(`| \`${name}\` | ${median(s.raw).toLocaleString("en")} B | ${median(s.gz).toLocaleString("en")} B | ${Math.round((median(s.gz) / full) * 100)}% |`);
+    console.log(
+      `| \`${name}\` | ${median(s.raw).toLocaleString("en")} B | ${median(s.gz).toLocaleString("en")} B | ${Math.round((median(s.gz) / full) * 100)}% |`,
+    );
   }
 } finally {
   await worker.dispose();

@@ -25,12 +25,18 @@ const FLEX_PIECE_CHARS = 16 * 1024 * 1024;
 export type PeerName = "flexsearch" | "minisearch" | "orama";
 export const PEERS: PeerName[] = ["flexsearch", "minisearch", "orama"];
 
-export interface PeerDoc { id: number; title: string; description: string; people: string }
+export interface PeerDoc {
+  id: number;
+  title: string;
+  description: string;
+  people: string;
+}
 
 export function peerDocs(records: Iterable<CatalogueRecord>): PeerDoc[] {
   const out: PeerDoc[] = [];
   let id = 0;
-  for (const r of records) out.push({ id: id++, title: r.title, description: r.description, people: r.people.join("; ") });
+  for (const r of records)
+    out.push({ id: id++, title: r.title, description: r.description, people: r.people.join("; ") });
   return out;
 }
 
@@ -59,7 +65,9 @@ export async function buildPeer(name: PeerName, docs: PeerDoc[], dir: string, as
     for (const d of docs) doc.add(d as never);
     const buildMs = performance.now() - t0;
     const parts: Array<[string, string]> = [];
-    doc.export((key: string, data: string) => { parts.push([key, data]); });
+    doc.export((key: string, data: string) => {
+      parts.push([key, data]);
+    });
     // The workerd copy: one asset per export part (each stays under the 25 MiB asset limit more easily).
     const flexDir = join(assetsDir, "peer-flex");
     mkdirSync(flexDir, { recursive: true });
@@ -67,7 +75,8 @@ export async function buildPeer(name: PeerName, docs: PeerDoc[], dir: string, as
     const manifest: Array<{ key: string; pieces: number }> = [];
     parts.forEach(([key, data], i) => {
       const pieces = Math.max(1, Math.ceil(data.length / FLEX_PIECE_CHARS));
-      for (let k = 0; k < pieces; k++) writeFileSync(join(flexDir, `${i}-${k}.json`), data.slice(k * FLEX_PIECE_CHARS, (k + 1) * FLEX_PIECE_CHARS));
+      for (let k = 0; k < pieces; k++)
+        writeFileSync(join(flexDir, `${i}-${k}.json`), data.slice(k * FLEX_PIECE_CHARS, (k + 1) * FLEX_PIECE_CHARS));
       manifest.push({ key, pieces });
     });
     writeFileSync(join(flexDir, "keys.json"), JSON.stringify(manifest));
@@ -75,7 +84,14 @@ export async function buildPeer(name: PeerName, docs: PeerDoc[], dir: string, as
     writeFileSync(file, text);
     const bytes = parts.reduce((n, [, d]) => n + Buffer.byteLength(d), 0);
     const gzipBytes = parts.reduce((n, [, d]) => n + gzipSync(d).length, 0);
-    return { name, buildMs, bytes, gzipBytes, file, query: (q) => (doc.search(q, { limit: 10, merge: true, suggest: true } as never) as unknown[]).length };
+    return {
+      name,
+      buildMs,
+      bytes,
+      gzipBytes,
+      file,
+      query: (q) => (doc.search(q, { limit: 10, merge: true, suggest: true } as never) as unknown[]).length,
+    };
   }
   if (name === "minisearch") {
     const t0 = performance.now();
@@ -84,16 +100,31 @@ export async function buildPeer(name: PeerName, docs: PeerDoc[], dir: string, as
     const buildMs = performance.now() - t0;
     const text = JSON.stringify(ms);
     writeFileSync(file, text);
-    return { name, buildMs, bytes: Buffer.byteLength(text), gzipBytes: gzipSync(text).length, file, query: (q) => ms.search(q).slice(0, 10).length };
+    return {
+      name,
+      buildMs,
+      bytes: Buffer.byteLength(text),
+      gzipBytes: gzipSync(text).length,
+      file,
+      query: (q) => ms.search(q).slice(0, 10).length,
+    };
   }
   const t0 = performance.now();
   const db = create({ schema: oramaSchema });
-  await insertMultiple(db, docs.map((d) => ({ id: String(d.id), title: d.title, description: d.description, people: d.people })), 5000);
+  await insertMultiple(
+    db,
+    docs.map((d) => ({ id: String(d.id), title: d.title, description: d.description, people: d.people })),
+    5000,
+  );
   const buildMs = performance.now() - t0;
   const text = JSON.stringify(save(db));
   writeFileSync(file, text);
   return {
-    name, buildMs, bytes: Buffer.byteLength(text), gzipBytes: gzipSync(text).length, file,
+    name,
+    buildMs,
+    bytes: Buffer.byteLength(text),
+    gzipBytes: gzipSync(text).length,
+    file,
     query: async (q) => (await oramaSearch(db, { term: q, limit: 10 })).hits.length,
   };
 }

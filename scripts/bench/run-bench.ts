@@ -17,7 +17,14 @@ import { parseArgs } from "node:util";
 import { getHeapStatistics } from "node:v8";
 import { syntheticCorpus, queryMix, writeJsonl } from "./synthetic-catalogue";
 import { buildAssets, type BuildOutcome } from "./build-assets";
-import { bundleWorker, miniflareModule, startWorkerd, COMPATIBILITY_DATE, type Workerd, type WorkerBundle } from "./workerd";
+import {
+  bundleWorker,
+  miniflareModule,
+  startWorkerd,
+  COMPATIBILITY_DATE,
+  type Workerd,
+  type WorkerBundle,
+} from "./workerd";
 import { buildPeer, peerDocs, PEERS, type PeerName } from "./peers";
 import { fmtBytes, fmtMs, median, percentile, ratio } from "./stats";
 import type { CatalogueRecord } from "../../src/shared/record";
@@ -37,7 +44,10 @@ const { values: args } = parseArgs({
     json: { type: "string" },
   },
 });
-const sizes = args.records!.split(",").map((s) => Number(s.trim().replace(/_/g, ""))).filter((n) => n > 0);
+const sizes = args
+  .records!.split(",")
+  .map((s) => Number(s.trim().replace(/_/g, "")))
+  .filter((n) => n > 0);
 const runs = Math.max(1, Number(args.runs));
 /** Forces the search shard count, as `npm run build -- --shards N` does; default: what the build decides. */
 const searchShards = args.shards ? Number(args.shards) : undefined;
@@ -45,9 +55,14 @@ const searchShards = args.shards ? Number(args.shards) : undefined;
 // A million records' build holds several GB; re-run with a heap that fits rather than crash at 4 GB.
 const wantHeapMb = Math.max(...sizes) >= 500_000 ? 16_000 : 0;
 if (wantHeapMb && getHeapStatistics().heap_size_limit < wantHeapMb * 1e6 * 0.9 && !process.env.DOSSIER_BENCH_CHILD) {
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${wantHeapMb}`, ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: "inherit", env: { ...process.env, DOSSIER_BENCH_CHILD: "1" },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${wantHeapMb}`, ...process.execArgv, ...process.argv.slice(1)],
+    {
+      stdio: "inherit",
+      env: { ...process.env, DOSSIER_BENCH_CHILD: "1" },
+    },
+  );
   process.exit(r.status ?? 1);
 }
 
@@ -62,7 +77,13 @@ const COLD_THREE = "soviet embassy paris";
 /** Warm-mix rounds per run; enough that 1 ms clock ticks average out below 0.01 ms per query. */
 const MIX_ROUNDS = 10;
 
-interface Cold { serverMs: number; tookMs: number; wallMs: number; hits: number; timing?: string }
+interface Cold {
+  serverMs: number;
+  tookMs: number;
+  wallMs: number;
+  hits: number;
+  timing?: string;
+}
 interface EngineResult {
   engine: string;
   where: "workerd" | "node";
@@ -97,8 +118,10 @@ interface CorpusResult {
 }
 
 const medianCold = (xs: Cold[]): Cold => ({
-  serverMs: median(xs.map((x) => x.serverMs)), tookMs: median(xs.map((x) => x.tookMs)),
-  wallMs: median(xs.map((x) => x.wallMs)), hits: median(xs.map((x) => x.hits)),
+  serverMs: median(xs.map((x) => x.serverMs)),
+  tookMs: median(xs.map((x) => x.tookMs)),
+  wallMs: median(xs.map((x) => x.wallMs)),
+  hits: median(xs.map((x) => x.hits)),
 });
 
 /** First request to a fresh isolate. `path` null = the health route, the floor any first request pays. */
@@ -112,7 +135,12 @@ async function dossierCold(script: WorkerBundle, assets: string, q: string | nul
       if (res.status !== 200) throw new Error(`cold ${q}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
       const body = JSON.parse(res.body) as { tookMs?: number; total?: number | { value: number } };
       const hits = typeof body.total === "object" ? body.total.value : body.total;
-      samples.push({ serverMs: Number(res.headers.get("x-bench-ms")), tookMs: body.tookMs ?? NaN, wallMs: res.wallMs, hits: hits ?? NaN });
+      samples.push({
+        serverMs: Number(res.headers.get("x-bench-ms")),
+        tookMs: body.tookMs ?? NaN,
+        wallMs: res.wallMs,
+        hits: hits ?? NaN,
+      });
       timings.push(res.headers.get("server-timing") ?? "");
     } finally {
       await w.dispose();
@@ -121,11 +149,20 @@ async function dossierCold(script: WorkerBundle, assets: string, q: string | nul
   const m = medianCold(samples);
   // The sample nearest the median, so its phases add up to the figure shown.
   const k = samples.findIndex((x) => x.serverMs === m.serverMs);
-  return { ...m, timing: timings[k >= 0 ? k : 0] };
+  return { ...m, timing: timings[Math.max(k, 0)] };
 }
 
 /** p50/p99 across the mix of per-query mean times (in-isolate), median over runs; plus wall time per request. */
-interface Warm { p50: number; p99: number; tookP50: number; tookP99: number; wallP50: number; wallP99: number; cache: string[]; rounds: number }
+interface Warm {
+  p50: number;
+  p99: number;
+  tookP50: number;
+  tookP99: number;
+  wallP50: number;
+  wallP99: number;
+  cache: string[];
+  rounds: number;
+}
 async function dossierWarm(w: Workerd, paths: string[]): Promise<Warm & { zero: number }> {
   const mixOnce = async (rounds: number) => {
     const res = await w.fetch("/__bench/mix", { body: JSON.stringify({ paths, rounds }) });
@@ -146,31 +183,48 @@ async function dossierWarm(w: Workerd, paths: string[]): Promise<Warm & { zero: 
   // Fewer rounds when queries are slow: the 1 ms tick is then a small share of each, and the run stays short.
   const meanMs = first.meanMs.reduce((a, b) => a + b, 0) / paths.length;
   const rounds = Math.max(2, Math.min(MIX_ROUNDS, Math.round(MIX_ROUNDS / Math.max(1, meanMs))));
-  const p50s: number[] = [], p99s: number[] = [], t50: number[] = [], t99: number[] = [];
+  const p50s: number[] = [],
+    p99s: number[] = [],
+    t50: number[] = [],
+    t99: number[] = [];
   const cache = new Set<string>();
   for (let i = 0; i < runs; i++) {
     const out = await mixOnce(rounds);
-    out.cache.forEach((c) => cache.add(c));
+    for (const c of out.cache) cache.add(c);
     p50s.push(percentile(out.meanMs, 50));
     p99s.push(percentile(out.meanMs, 99));
     t50.push(percentile(out.tookMs, 50));
     t99.push(percentile(out.tookMs, 99));
   }
   return {
-    p50: median(p50s), p99: median(p99s), tookP50: median(t50), tookP99: median(t99),
-    wallP50: percentile(walls, 50), wallP99: percentile(walls, 99), cache: [...cache], zero, rounds,
+    p50: median(p50s),
+    p99: median(p99s),
+    tookP50: median(t50),
+    tookP99: median(t99),
+    wallP50: percentile(walls, 50),
+    wallP99: percentile(walls, 99),
+    cache: [...cache],
+    zero,
+    rounds,
   };
 }
 
-async function dossierHeap(script: WorkerBundle, assets: string, paths: string[]): Promise<{ used: number | null; steady: number | null; baseline: number | null; note: string }> {
-  const used: number[] = [], base: number[] = [], steady: number[] = [];
+async function dossierHeap(
+  script: WorkerBundle,
+  assets: string,
+  paths: string[],
+): Promise<{ used: number | null; steady: number | null; baseline: number | null; note: string }> {
+  const used: number[] = [],
+    base: number[] = [],
+    steady: number[] = [];
   for (let i = 0; i < runs; i++) {
     const w = await startWorkerd(script, assets, { inspector: true });
     try {
       const b = await w.heap(true);
       for (const p of paths.slice(0, 20)) await w.fetch(p);
       const h = await w.heap(true);
-      if (!h || !b) return { used: null, steady: null, baseline: null, note: "not measured: inspector target not found" };
+      if (!h || !b)
+        return { used: null, steady: null, baseline: null, note: "not measured: inspector target not found" };
       used.push(h.usedSize);
       base.push(b.usedSize);
       // Steady state: the whole mix, twice, so every chunk it needs has been read and the caches are at their level.
@@ -181,7 +235,12 @@ async function dossierHeap(script: WorkerBundle, assets: string, paths: string[]
       await w.dispose();
     }
   }
-  return { used: median(used), steady: steady.length ? median(steady) : null, baseline: median(base), note: "V8 used heap after full GC (Runtime.getHeapUsage via inspector)" };
+  return {
+    used: median(used),
+    steady: steady.length ? median(steady) : null,
+    baseline: median(base),
+    note: "V8 used heap after full GC (Runtime.getHeapUsage via inspector)",
+  };
 }
 
 async function flexWorkerd(script: WorkerBundle, assets: string, queries: string[]): Promise<EngineResult> {
@@ -207,7 +266,8 @@ async function flexWorkerd(script: WorkerBundle, assets: string, queries: string
   let heapUsed: number | null = null;
   try {
     await w.fetch(`/__bench/flex/search?q=x`);
-    const p50s: number[] = [], p99s: number[] = [];
+    const p50s: number[] = [],
+      p99s: number[] = [];
     for (let i = 0; i < runs; i++) {
       const res = await w.fetch("/__bench/flex/mix", { body: JSON.stringify({ queries, rounds: MIX_ROUNDS }) });
       const { meanMs } = JSON.parse(res.body) as { meanMs: number[] };
@@ -230,10 +290,24 @@ async function flexWorkerd(script: WorkerBundle, assets: string, queries: string
     }
   }
   heapUsed = heaps.length ? median(heaps) : null;
-  return { engine: "FlexSearch 0.8 plain", where: "workerd", cold1, cold3, warmP50: warm.p50, warmP99: warm.p99, heapUsed };
+  return {
+    engine: "FlexSearch 0.8 plain",
+    where: "workerd",
+    cold1,
+    cold3,
+    warmP50: warm.p50,
+    warmP99: warm.p99,
+    heapUsed,
+  };
 }
 
-async function nodePeer(name: PeerName, docs: ReturnType<typeof peerDocs>, dir: string, assets: string, queries: string[]): Promise<EngineResult> {
+async function nodePeer(
+  name: PeerName,
+  docs: ReturnType<typeof peerDocs>,
+  dir: string,
+  assets: string,
+  queries: string[],
+): Promise<EngineResult> {
   const peer = await buildPeer(name, docs, dir, assets);
   let zero = 0;
   for (const q of queries) if ((await peer.query(q)) === 0) zero++;
@@ -243,7 +317,8 @@ async function nodePeer(name: PeerName, docs: ReturnType<typeof peerDocs>, dir: 
   const passMs = performance.now() - t0;
   const peerRuns = passMs > 10_000 ? 1 : runs;
   const rounds = Math.max(1, Math.min(3, Math.floor(3000 / passMs)));
-  const p50s: number[] = [], p99s: number[] = [];
+  const p50s: number[] = [],
+    p99s: number[] = [];
   for (let i = 0; i < peerRuns; i++) {
     const sums = new Float64Array(queries.length);
     for (let r = 0; r < rounds; r++) {
@@ -262,9 +337,15 @@ async function nodePeer(name: PeerName, docs: ReturnType<typeof peerDocs>, dir: 
     const qfile = join(dir, `queries-${name}.json`);
     writeFileSync(qfile, JSON.stringify([first, ...queries.slice(0, 20)]));
     for (let i = 0; i < runs; i++) {
-      const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(ROOT, "scripts/bench/peer-cold.ts"), name, peer.file, qfile], {
-        cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20,
-      });
+      const out = execFileSync(
+        process.execPath,
+        ["--expose-gc", "--import", "tsx", join(ROOT, "scripts/bench/peer-cold.ts"), name, peer.file, qfile],
+        {
+          cwd: ROOT,
+          encoding: "utf8",
+          maxBuffer: 1 << 20,
+        },
+      );
       const o = JSON.parse(out.trim().split("\n").at(-1)!) as { loadMs: number; firstMs: number; heapUsed: number };
       samples.push({ serverMs: o.firstMs, tookMs: o.firstMs, wallMs: o.firstMs, hits: NaN, heap: o.heapUsed });
       // A load of several seconds varies little between samples; more would only make the bench long.
@@ -276,14 +357,31 @@ async function nodePeer(name: PeerName, docs: ReturnType<typeof peerDocs>, dir: 
   const cold3 = coldOf(COLD_THREE);
   const label = { flexsearch: "FlexSearch 0.8 plain", minisearch: "MiniSearch 7", orama: "Orama 3" }[name];
   return {
-    engine: label, where: "node", buildMs: peer.buildMs, indexRaw: peer.bytes, indexGzip: peer.gzipBytes,
+    engine: label,
+    where: "node",
+    buildMs: peer.buildMs,
+    indexRaw: peer.bytes,
+    indexGzip: peer.gzipBytes,
     extra: name === "orama" ? "index JSON includes the documents" : undefined,
-    cold1, cold3, warmP50: median(p50s), warmP99: median(p99s), heapUsed: median([cold1.heap, cold3.heap]),
-    heapNote: "Node heapUsed after GC, fresh process", zeroHitShare: zero / queries.length,
+    cold1,
+    cold3,
+    warmP50: median(p50s),
+    warmP99: median(p99s),
+    heapUsed: median([cold1.heap, cold3.heap]),
+    heapNote: "Node heapUsed after GC, fresh process",
+    zeroHitShare: zero / queries.length,
   };
 }
 
-async function runCorpus(label: string, dataDir: string, assets: string, records: () => Iterable<CatalogueRecord>, mix: { search: string[]; suggest: string[] }, script: WorkerBundle, peers: boolean): Promise<CorpusResult> {
+async function runCorpus(
+  label: string,
+  dataDir: string,
+  assets: string,
+  records: () => Iterable<CatalogueRecord>,
+  mix: { search: string[]; suggest: string[] },
+  script: WorkerBundle,
+  peers: boolean,
+): Promise<CorpusResult> {
   const notes: string[] = [];
   log(`${label}: building`);
   const build = await buildAssets(dataDir, assets, { searchShards });
@@ -298,31 +396,62 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
   const cold3 = await dossierCold(script, assets, COLD_THREE);
   log(`${label}: warm mix`);
   const w = await startWorkerd(script, assets, { caches: false });
-  let warm, suggest;
+  let warm: Awaited<ReturnType<typeof dossierWarm>>;
+  let suggest: Awaited<ReturnType<typeof dossierWarm>>;
   try {
     warm = await dossierWarm(w, searchPaths);
     suggest = await dossierWarm(w, suggestPaths);
   } finally {
     await w.dispose();
   }
-  if (warm.cache.some((c) => c !== "MISS")) notes.push(`Warm responses carried X-Cache ${warm.cache.join(", ")}: some figures are response-cache hits, not the index.`);
-  notes.push(`Cold phases (Server-Timing of the median sample): health ${coldFloor.timing || "—"}; 1 term ${cold1.timing || "—"}; 3 terms ${cold3.timing || "—"}.`);
-  notes.push(`First request to a fresh isolate for /api/health (no search): ${fmtMs(coldFloor.serverMs)} server, ${fmtMs(coldFloor.wallMs)} wall — the floor under both cold figures.`);
+  if (warm.cache.some((c) => c !== "MISS"))
+    notes.push(
+      `Warm responses carried X-Cache ${warm.cache.join(", ")}: some figures are response-cache hits, not the index.`,
+    );
+  notes.push(
+    `Cold phases (Server-Timing of the median sample): health ${coldFloor.timing || "—"}; 1 term ${cold1.timing || "—"}; 3 terms ${cold3.timing || "—"}.`,
+  );
+  notes.push(
+    `First request to a fresh isolate for /api/health (no search): ${fmtMs(coldFloor.serverMs)} server, ${fmtMs(coldFloor.wallMs)} wall — the floor under both cold figures.`,
+  );
   const shardCount = searchShardCount(assets);
-  if (shardCount > 1) notes.push(`The build split the index into ${shardCount} search shards, scored by SearchShard Durable Objects (in workerd locally they share the Worker's process; heap is the Worker isolate's).`);
+  if (shardCount > 1)
+    notes.push(
+      `The build split the index into ${shardCount} search shards, scored by SearchShard Durable Objects (in workerd locally they share the Worker's process; heap is the Worker isolate's).`,
+    );
   log(`${label}: heap`);
   const heap = await dossierHeap(script, assets, searchPaths);
   const dossier: EngineResult = {
-    engine: "Dossier", where: "workerd", buildMs: build.ms,
-    indexRaw: build.stats.raw.search, indexGzip: build.stats.gzip.search,
-    coldFloor, cold1, cold1Common, cold3, warmP50: warm.p50, warmP99: warm.p99, tookP50: warm.tookP50, tookP99: warm.tookP99, wallP50: warm.wallP50, wallP99: warm.wallP99,
-    suggestP50: suggest.p50, suggestP99: suggest.p99, heapUsed: heap.used, heapSteady: heap.steady,
-    heapNote: heap.baseline !== null ? `${heap.note}; a fresh isolate before any query: ${fmtBytes(heap.baseline)}` : heap.note,
+    engine: "Dossier",
+    where: "workerd",
+    buildMs: build.ms,
+    indexRaw: build.stats.raw.search,
+    indexGzip: build.stats.gzip.search,
+    coldFloor,
+    cold1,
+    cold1Common,
+    cold3,
+    warmP50: warm.p50,
+    warmP99: warm.p99,
+    tookP50: warm.tookP50,
+    tookP99: warm.tookP99,
+    wallP50: warm.wallP50,
+    wallP99: warm.wallP99,
+    suggestP50: suggest.p50,
+    suggestP99: suggest.p99,
+    heapUsed: heap.used,
+    heapSteady: heap.steady,
+    heapNote:
+      heap.baseline !== null ? `${heap.note}; a fresh isolate before any query: ${fmtBytes(heap.baseline)}` : heap.note,
     zeroHitShare: warm.zero / searchPaths.length,
   };
-  notes.push(`Cold first query for a common word ("${COLD_COMMON}"): ${fmtMs(cold1Common.serverMs)} server, ${fmtMs(cold1Common.tookMs)} tookMs; ` +
-    `heap at steady state (the whole mix, twice): ${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`);
-  notes.push(`Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ${suggestPaths.length} prefixes × ${suggest.rounds} (suggest); wall = one request at a time from Node, first pass.`);
+  notes.push(
+    `Cold first query for a common word ("${COLD_COMMON}"): ${fmtMs(cold1Common.serverMs)} server, ${fmtMs(cold1Common.tookMs)} tookMs; ` +
+      `heap at steady state (the whole mix, twice): ${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`,
+  );
+  notes.push(
+    `Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ${suggestPaths.length} prefixes × ${suggest.rounds} (suggest); wall = one request at a time from Node, first pass.`,
+  );
   const engines: EngineResult[] = [dossier];
   if (peers) {
     const docs = peerDocs(records());
@@ -339,7 +468,13 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
     try {
       const fw = await flexWorkerd(script, assets, mix.search);
       const node = engines.find((e) => e.engine === fw.engine && e.where === "node");
-      engines.splice(1, 0, { ...fw, buildMs: node?.buildMs, indexRaw: node?.indexRaw, indexGzip: node?.indexGzip, zeroHitShare: node?.zeroHitShare });
+      engines.splice(1, 0, {
+        ...fw,
+        buildMs: node?.buildMs,
+        indexRaw: node?.indexRaw,
+        indexGzip: node?.indexGzip,
+        zeroHitShare: node?.zeroHitShare,
+      });
     } catch (e) {
       notes.push(`FlexSearch in workerd failed: ${(e as Error).message.split("\n")[0]}`);
     }
@@ -351,8 +486,12 @@ async function runCorpus(label: string, dataDir: string, assets: string, records
 function realRecords(assets: string): () => CatalogueRecord[] {
   return () => {
     const dir = join(assets, "records");
-    return readdirSync(dir).filter((f) => f.endsWith(".json")).sort()
-      .flatMap((f) => (JSON.parse(readFileSync(join(dir, f), "utf8")) as Array<{ record: CatalogueRecord }>).map((x) => x.record));
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .flatMap((f) =>
+        (JSON.parse(readFileSync(join(dir, f), "utf8")) as Array<{ record: CatalogueRecord }>).map((x) => x.record),
+      );
   };
 }
 
@@ -367,18 +506,80 @@ function searchShardCount(assets: string): number {
 
 /** Queries a researcher would type at the real corpora (TNA KV, NARA JFK, NAA ASIO, Discovery). */
 const REAL_QUERIES = [
-  "Philby", "Besedovsky", "Bessedovskiy", "Kutepov", "Kutepoff", "Krivitsky", "Helfland", "Burgess", "Maclean", "Blunt",
-  "Oswald", "Ruby", "Mexico City", "Castro", "Cuba", "Dallas", "Petrov", "Skripov", "Soviet embassy", "defector",
-  "espionage", "communist party", "Paris", "Rome", "Berlin", "OGPU", "NKVD", "Comintern", "cipher", "Canberra",
-  "soviet embassy paris", "kgb officer", "double agent", "atomic", "Fuchs", "Nunn May", "Springhall", "Sorge", "Trotsky", "Orlov",
+  "Philby",
+  "Besedovsky",
+  "Bessedovskiy",
+  "Kutepov",
+  "Kutepoff",
+  "Krivitsky",
+  "Helfland",
+  "Burgess",
+  "Maclean",
+  "Blunt",
+  "Oswald",
+  "Ruby",
+  "Mexico City",
+  "Castro",
+  "Cuba",
+  "Dallas",
+  "Petrov",
+  "Skripov",
+  "Soviet embassy",
+  "defector",
+  "espionage",
+  "communist party",
+  "Paris",
+  "Rome",
+  "Berlin",
+  "OGPU",
+  "NKVD",
+  "Comintern",
+  "cipher",
+  "Canberra",
+  "soviet embassy paris",
+  "kgb officer",
+  "double agent",
+  "atomic",
+  "Fuchs",
+  "Nunn May",
+  "Springhall",
+  "Sorge",
+  "Trotsky",
+  "Orlov",
 ];
-const REAL_SUGGEST = ["ph", "phi", "bes", "kut", "kriv", "os", "osw", "me", "mex", "sov", "sovi", "pet", "petr", "kv", "kv 2", "com", "emb", "def", "cub", "ogp"];
+const REAL_SUGGEST = [
+  "ph",
+  "phi",
+  "bes",
+  "kut",
+  "kriv",
+  "os",
+  "osw",
+  "me",
+  "mex",
+  "sov",
+  "sovi",
+  "pet",
+  "petr",
+  "kv",
+  "kv 2",
+  "com",
+  "emb",
+  "def",
+  "cub",
+  "ogp",
+];
 
 function machine(): string[] {
-  const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? "unknown";
+  const cpu =
+    readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? "unknown";
   const mf = miniflareModule();
   let load = "";
-  try { load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "); } catch { /* not Linux */ }
+  try {
+    load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    /* not Linux */
+  }
   return [
     `- Date: ${new Date().toISOString()}`,
     `- Command: \`npm run bench -- --records ${sizes.join(",")} --runs ${runs}${searchShards ? ` --shards ${searchShards}` : ""}\``,
@@ -411,28 +612,49 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
     L.push(`## ${r.label} (${r.records.toLocaleString("en")} records)`, "");
     if (r.build) {
       const s = r.build.stats;
-      L.push(`Build: ${fmtMs(r.build.ms)}, ${s.files.toLocaleString("en")} files. ` +
-        `search/ ${fmtBytes(s.raw.search)} raw / ${fmtBytes(s.gzip.search)} gzip; records/ ${fmtBytes(s.raw.records)} / ${fmtBytes(s.gzip.records)}; ` +
-        `series/ ${fmtBytes(s.raw.series)}; manifest ${fmtBytes(s.raw["manifest.json"])}. ` +
-        `${s.termChunks.count} term chunks, median ${fmtBytes(s.termChunks.p50Raw)}, largest ${fmtBytes(s.termChunks.maxRaw)}.`, "");
+      L.push(
+        `Build: ${fmtMs(r.build.ms)}, ${s.files.toLocaleString("en")} files. ` +
+          `search/ ${fmtBytes(s.raw.search)} raw / ${fmtBytes(s.gzip.search)} gzip; records/ ${fmtBytes(s.raw.records)} / ${fmtBytes(s.gzip.records)}; ` +
+          `series/ ${fmtBytes(s.raw.series)}; manifest ${fmtBytes(s.raw["manifest.json"])}. ` +
+          `${s.termChunks.count} term chunks, median ${fmtBytes(s.termChunks.p50Raw)}, largest ${fmtBytes(s.termChunks.maxRaw)}.`,
+        "",
+      );
     }
-    L.push("| engine | where | build | index raw / gzip | cold 1 term (server · tookMs · wall) | cold 3 terms (server · tookMs · wall) | warm p50 / p99 | suggest p50 / p99 | heap after 20 queries | zero-hit queries |");
+    L.push(
+      "| engine | where | build | index raw / gzip | cold 1 term (server · tookMs · wall) | cold 3 terms (server · tookMs · wall) | warm p50 / p99 | suggest p50 / p99 | heap after 20 queries | zero-hit queries |",
+    );
     L.push("|---|---|---|---|---|---|---|---|---|---|");
     for (const e of r.engines) {
-      const cold = (c?: Cold) => (c ? (e.where === "workerd" && e.engine === "Dossier" ? `${fmtMs(c.serverMs)} · ${fmtMs(c.tookMs)} · ${fmtMs(c.wallMs)}` : e.where === "workerd" ? `${fmtMs(c.serverMs)} · — · ${fmtMs(c.wallMs)}` : `${fmtMs(c.serverMs)} (load+query)`) : "—");
-      L.push(`| ${e.engine} | ${e.where} | ${fmtMs(e.buildMs)} | ${fmtBytes(e.indexRaw)} / ${fmtBytes(e.indexGzip)} | ${cold(e.cold1)} | ${cold(e.cold3)} | ` +
-        `${warmFmt(e, e.warmP50)} / ${warmFmt(e, e.warmP99)}${e.tookP50 !== undefined ? ` (tookMs ${fmtMs(e.tookP50)} / ${fmtMs(e.tookP99)}; wall ${fmtMs(e.wallP50)} / ${fmtMs(e.wallP99)})` : ""} | ` +
-        `${e.suggestP50 !== undefined ? `${fmtMs(e.suggestP50)} / ${fmtMs(e.suggestP99)}` : "—"} | ${e.heapUsed ? fmtBytes(e.heapUsed) : e.heapUsed === null ? "not measured" : "—"} | ` +
-        `${e.zeroHitShare !== undefined ? `${Math.round(e.zeroHitShare * 100)}%` : "—"} |`);
+      const cold = (c?: Cold) =>
+        c
+          ? e.where === "workerd" && e.engine === "Dossier"
+            ? `${fmtMs(c.serverMs)} · ${fmtMs(c.tookMs)} · ${fmtMs(c.wallMs)}`
+            : e.where === "workerd"
+              ? `${fmtMs(c.serverMs)} · — · ${fmtMs(c.wallMs)}`
+              : `${fmtMs(c.serverMs)} (load+query)`
+          : "—";
+      L.push(
+        `| ${e.engine} | ${e.where} | ${fmtMs(e.buildMs)} | ${fmtBytes(e.indexRaw)} / ${fmtBytes(e.indexGzip)} | ${cold(e.cold1)} | ${cold(e.cold3)} | ` +
+          `${warmFmt(e, e.warmP50)} / ${warmFmt(e, e.warmP99)}${e.tookP50 !== undefined ? ` (tookMs ${fmtMs(e.tookP50)} / ${fmtMs(e.tookP99)}; wall ${fmtMs(e.wallP50)} / ${fmtMs(e.wallP99)})` : ""} | ` +
+          `${e.suggestP50 !== undefined ? `${fmtMs(e.suggestP50)} / ${fmtMs(e.suggestP99)}` : "—"} | ${e.heapUsed ? fmtBytes(e.heapUsed) : e.heapUsed === null ? "not measured" : "—"} | ` +
+          `${e.zeroHitShare !== undefined ? `${Math.round(e.zeroHitShare * 100)}%` : "—"} |`,
+      );
     }
     L.push("");
     const d = r.engines.find((e) => e.engine === "Dossier");
     const peers = r.engines.filter((e) => e !== d);
     if (d && peers.length) {
-      L.push("Ratios (peer ÷ Dossier):", "", "| peer | index gzip | cold 1 term | cold 3 terms | warm p50 | warm p99 | heap |", "|---|---|---|---|---|---|---|");
+      L.push(
+        "Ratios (peer ÷ Dossier):",
+        "",
+        "| peer | index gzip | cold 1 term | cold 3 terms | warm p50 | warm p99 | heap |",
+        "|---|---|---|---|---|---|---|",
+      );
       for (const p of peers) {
-        L.push(`| ${p.engine} (${p.where}) | ${ratio(d.indexGzip, p.indexGzip)} | ${ratio(d.cold1?.serverMs, p.cold1?.serverMs)} | ${ratio(d.cold3?.serverMs, p.cold3?.serverMs)} | ` +
-          `${ratio(d.warmP50, p.warmP50)} | ${ratio(d.warmP99, p.warmP99)} | ${ratio(d.heapUsed ?? undefined, p.heapUsed ?? undefined)} |`);
+        L.push(
+          `| ${p.engine} (${p.where}) | ${ratio(d.indexGzip, p.indexGzip)} | ${ratio(d.cold1?.serverMs, p.cold1?.serverMs)} | ${ratio(d.cold3?.serverMs, p.cold3?.serverMs)} | ` +
+            `${ratio(d.warmP50, p.warmP50)} | ${ratio(d.warmP99, p.warmP99)} | ${ratio(d.heapUsed ?? undefined, p.heapUsed ?? undefined)} |`,
+        );
       }
       L.push("");
     }
@@ -441,13 +663,17 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
     for (const n of r.notes) L.push(`- ${n}`);
     L.push("");
   }
-  const t = results.find((r) => r.label.startsWith("synthetic") && r.records === 100_000)?.engines.find((e) => e.engine === "Dossier");
+  const t = results
+    .find((r) => r.label.startsWith("synthetic") && r.records === 100_000)
+    ?.engines.find((e) => e.engine === "Dossier");
   L.push("## Targets (issue 6), at 100k synthetic records", "");
   if (!t) L.push("Not run: the 100k synthetic size was not in --records.", "");
   else {
     const row = (what: string, target: string, value: number | null | undefined, limit: number, fmt = fmtMs) =>
       `| ${what} | ${target} | ${value === null || value === undefined || Number.isNaN(value) ? "not measured" : fmt(value)} | ${value === null || value === undefined || Number.isNaN(value) ? "—" : value <= limit ? "met" : "**missed**"} |`;
-    L.push("| figure | target | measured | |", "|---|---|---|---|",
+    L.push(
+      "| figure | target | measured | |",
+      "|---|---|---|---|",
       row("cold first query, 1 term (search tookMs only)", "≤ 20 ms", t.cold1?.tookMs, 20),
       row("cold first query, 3 terms (search tookMs only)", "≤ 50 ms", t.cold3?.tookMs, 50),
       row("warm query p50 (search tookMs)", "≤ 0.3 ms", t.tookP50, 0.3),
@@ -457,9 +683,14 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
       row("warm query p50 (whole route in the isolate)", "≤ 0.3 ms", t.warmP50, 0.3),
       row("warm query p99 (whole route in the isolate)", "≤ 3 ms", t.warmP99, 3),
       row("suggest p99", "≤ 2 ms", t.suggestP99, 2),
-      row("isolate heap after a 20-query mix", "≤ 16 MB", t.heapUsed, 16e6, fmtBytes), "");
+      row("isolate heap after a 20-query mix", "≤ 16 MB", t.heapUsed, 16e6, fmtBytes),
+      "",
+    );
   }
-  L.push("Baseline to beat: plain FlexSearch 0.8 on 100k synthetic in workerd ≈ 0.7–0.9 s cold load, 33–58 MB heap, 0.4 / 6.4 ms p50 / p99.", "");
+  L.push(
+    "Baseline to beat: plain FlexSearch 0.8 on 100k synthetic in workerd ≈ 0.7–0.9 s cold load, 33–58 MB heap, 0.4 / 6.4 ms p50 / p99.",
+    "",
+  );
   if (skipped.length) L.push("## Not run", "", ...skipped.map((s) => `- ${s}`), "");
   return L.join("\n");
 }
@@ -480,15 +711,35 @@ async function main() {
     // The project's thesaurus rides along, so synonym expansion costs what it costs in production.
     if (existsSync(thesaurus)) copyFileSync(thesaurus, join(dataDir, "thesaurus.json"));
     const mix = queryMix(corpus, 200);
-    results.push(await runCorpus(`synthetic ${size >= 1000 ? `${size / 1000}k` : size}`, dataDir, join(dir, "assets"), () => corpus.records(),
-      { search: mix.search.map((q) => q.q), suggest: mix.suggest }, script, !args["skip-peers"]));
+    results.push(
+      await runCorpus(
+        `synthetic ${size >= 1000 ? `${size / 1000}k` : size}`,
+        dataDir,
+        join(dir, "assets"),
+        () => corpus.records(),
+        { search: mix.search.map((q) => q.q), suggest: mix.suggest },
+        script,
+        !args["skip-peers"],
+      ),
+    );
   }
   if (args["skip-real"]) skipped.push("Real corpora: --skip-real.");
-  else if (!existsSync(CORPORA) || !readdirSync(CORPORA).length) skipped.push(`Real corpora: ${CORPORA} is not present.`);
+  else if (!existsSync(CORPORA) || !readdirSync(CORPORA).length)
+    skipped.push(`Real corpora: ${CORPORA} is not present.`);
   else {
     const assets = join(OUT, "real", "assets");
     try {
-      results.push(await runCorpus("real corpora", CORPORA, assets, realRecords(assets), { search: REAL_QUERIES, suggest: REAL_SUGGEST }, script, !args["skip-peers"]));
+      results.push(
+        await runCorpus(
+          "real corpora",
+          CORPORA,
+          assets,
+          realRecords(assets),
+          { search: REAL_QUERIES, suggest: REAL_SUGGEST },
+          script,
+          !args["skip-peers"],
+        ),
+      );
     } catch (e) {
       skipped.push(`Real corpora failed: ${(e as Error).message.split("\n")[0]}`);
     }
@@ -501,27 +752,46 @@ async function main() {
 
 /** The synthetic figures by size and engine, for checking by script; null where an engine has no such figure. */
 function machineReadable(results: CorpusResult[]) {
-  const mib = (b: number | null | undefined) => (b === null || b === undefined ? null : Math.round((b / 2 ** 20) * 100) / 100);
+  const mib = (b: number | null | undefined) =>
+    b === null || b === undefined ? null : Math.round((b / 2 ** 20) * 100) / 100;
   const num = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : Math.round(x * 1000) / 1000);
   const sizes: Record<string, Record<string, unknown>> = {};
   for (const r of results.filter((x) => x.label.startsWith("synthetic"))) {
     const d = r.engines.find((e) => e.engine === "Dossier");
     // Each peer's figures from workerd where it ran there, else from Node.
-    const peer = (label: string) => r.engines.find((e) => e.engine === label && e.where === "workerd") ?? r.engines.find((e) => e.engine === label);
+    const peer = (label: string) =>
+      r.engines.find((e) => e.engine === label && e.where === "workerd") ?? r.engines.find((e) => e.engine === label);
     const out: Record<string, unknown> = {};
     if (d) {
       out.dossier = {
-        where: d.where, warmP50Ms: num(d.tookP50), warmP99Ms: num(d.tookP99), cold1Ms: num(d.cold1?.tookMs),
-        cold1CommonMs: num(d.cold1Common?.tookMs), cold3Ms: num(d.cold3?.tookMs), heapAfter20MiB: mib(d.heapUsed),
-        heapSteadyMiB: mib(d.heapSteady), indexGzipBytes: d.indexGzip ?? null, suggestP99Ms: num(d.suggestP99),
+        where: d.where,
+        warmP50Ms: num(d.tookP50),
+        warmP99Ms: num(d.tookP99),
+        cold1Ms: num(d.cold1?.tookMs),
+        cold1CommonMs: num(d.cold1Common?.tookMs),
+        cold3Ms: num(d.cold3?.tookMs),
+        heapAfter20MiB: mib(d.heapUsed),
+        heapSteadyMiB: mib(d.heapSteady),
+        indexGzipBytes: d.indexGzip ?? null,
+        suggestP99Ms: num(d.suggestP99),
       };
     }
-    for (const [key, label] of [["flexsearch", "FlexSearch 0.8 plain"], ["minisearch", "MiniSearch 7"]] as const) {
+    for (const [key, label] of [
+      ["flexsearch", "FlexSearch 0.8 plain"],
+      ["minisearch", "MiniSearch 7"],
+    ] as const) {
       const e = peer(label);
       if (!e) continue;
       out[key] = {
-        where: e.where, warmP50Ms: num(e.warmP50), warmP99Ms: num(e.warmP99), cold1Ms: num(e.cold1?.tookMs), cold3Ms: num(e.cold3?.tookMs),
-        heapAfter20MiB: mib(e.heapUsed), heapSteadyMiB: mib(e.heapSteady), indexGzipBytes: e.indexGzip ?? null, suggestP99Ms: null,
+        where: e.where,
+        warmP50Ms: num(e.warmP50),
+        warmP99Ms: num(e.warmP99),
+        cold1Ms: num(e.cold1?.tookMs),
+        cold3Ms: num(e.cold3?.tookMs),
+        heapAfter20MiB: mib(e.heapUsed),
+        heapSteadyMiB: mib(e.heapSteady),
+        indexGzipBytes: e.indexGzip ?? null,
+        suggestP99Ms: null,
       };
     }
     sizes[String(r.records)] = out;

@@ -42,30 +42,136 @@ export function zipf(n: number, s: number): (r: Rand) => number {
   for (let k = 0; k < n; k++) cdf[k]! /= sum;
   return (r) => {
     const x = r();
-    let lo = 0, hi = n - 1;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid]! < x) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
     return lo;
   };
 }
 
 // Series weighted roughly as the KV / FO / HO / WO holdings that Dossier's users search.
 const SERIES: Array<[string, number, string]> = [
-  ["KV 2", 30, "personal"], ["KV 3", 6, "subject"], ["KV 4", 4, "subject"], ["FO 371", 18, "subject"],
-  ["HO 45", 8, "mixed"], ["HO 405", 8, "personal"], ["WO 208", 7, "subject"], ["HS 9", 8, "personal"],
-  ["CAB 301", 3, "subject"], ["ADM 223", 3, "subject"], ["MEPO 38", 4, "mixed"],
+  ["KV 2", 30, "personal"],
+  ["KV 3", 6, "subject"],
+  ["KV 4", 4, "subject"],
+  ["FO 371", 18, "subject"],
+  ["HO 45", 8, "mixed"],
+  ["HO 405", 8, "personal"],
+  ["WO 208", 7, "subject"],
+  ["HS 9", 8, "personal"],
+  ["CAB 301", 3, "subject"],
+  ["ADM 223", 3, "subject"],
+  ["MEPO 38", 4, "mixed"],
 ];
 
 const GIVEN = [
-  "Ivan", "Grigori", "Grigory", "Aleksandr", "Alexander", "Dmitri", "Dmitry", "Nikolai", "Nicholas", "Sergei", "Sergey",
-  "Vladimir", "Mikhail", "Pavel", "Boris", "Yuri", "Iouri", "Leon", "Lev", "Fyodor", "Feodor", "Anatoli", "Konstantin",
-  "Olga", "Tatiana", "Tatyana", "Natalia", "Nadezhda", "Yelena", "Elena", "Maria", "Anna", "Vera", "Ludmila",
-  "John", "William", "Harold", "Arthur", "Charles", "George", "Edith", "Margaret", "Dorothy", "Klaus", "Ernst",
-  "Wilhelm", "Hans", "Josef", "Jan", "Stanislaw", "Tadeusz", "Wladyslaw", "Andrzej", "Jerzy", "Zbigniew", "Milan",
-  "Dragan", "Stefan", "Karel", "Pierre", "Henri", "Jacques", "Marcel", "Giovanni", "Luigi", "Kim", "Guy", "Anthony",
+  "Ivan",
+  "Grigori",
+  "Grigory",
+  "Aleksandr",
+  "Alexander",
+  "Dmitri",
+  "Dmitry",
+  "Nikolai",
+  "Nicholas",
+  "Sergei",
+  "Sergey",
+  "Vladimir",
+  "Mikhail",
+  "Pavel",
+  "Boris",
+  "Yuri",
+  "Iouri",
+  "Leon",
+  "Lev",
+  "Fyodor",
+  "Feodor",
+  "Anatoli",
+  "Konstantin",
+  "Olga",
+  "Tatiana",
+  "Tatyana",
+  "Natalia",
+  "Nadezhda",
+  "Yelena",
+  "Elena",
+  "Maria",
+  "Anna",
+  "Vera",
+  "Ludmila",
+  "John",
+  "William",
+  "Harold",
+  "Arthur",
+  "Charles",
+  "George",
+  "Edith",
+  "Margaret",
+  "Dorothy",
+  "Klaus",
+  "Ernst",
+  "Wilhelm",
+  "Hans",
+  "Josef",
+  "Jan",
+  "Stanislaw",
+  "Tadeusz",
+  "Wladyslaw",
+  "Andrzej",
+  "Jerzy",
+  "Zbigniew",
+  "Milan",
+  "Dragan",
+  "Stefan",
+  "Karel",
+  "Pierre",
+  "Henri",
+  "Jacques",
+  "Marcel",
+  "Giovanni",
+  "Luigi",
+  "Kim",
+  "Guy",
+  "Anthony",
 ];
 
 // Syllables that compose Slavic-sounding surname roots; with the endings below they give ~40k distinct stems.
-const ONSET = ["b", "v", "g", "d", "k", "l", "m", "n", "p", "r", "s", "t", "z", "kh", "zh", "sh", "ch", "br", "gr", "kr", "pr", "tr", "str", "sm", "sl", "kuz", "mil", "bel", "vol", "dob"];
+const ONSET = [
+  "b",
+  "v",
+  "g",
+  "d",
+  "k",
+  "l",
+  "m",
+  "n",
+  "p",
+  "r",
+  "s",
+  "t",
+  "z",
+  "kh",
+  "zh",
+  "sh",
+  "ch",
+  "br",
+  "gr",
+  "kr",
+  "pr",
+  "tr",
+  "str",
+  "sm",
+  "sl",
+  "kuz",
+  "mil",
+  "bel",
+  "vol",
+  "dob",
+];
 const NUCLEUS = ["a", "e", "i", "o", "u", "ya", "ye", "yu", "ie"];
 const CODA = ["", "", "n", "r", "l", "s", "d", "t", "k", "sh", "ts", "m"];
 const SLAVIC_ENDINGS: Array<[string, string[]]> = [
@@ -81,11 +187,60 @@ const SLAVIC_ENDINGS: Array<[string, string[]]> = [
   ["ek", ["ek", "ec"]],
 ];
 const WESTERN = [
-  "Smith", "Jones", "Philby", "Burgess", "Maclean", "Blunt", "Cairncross", "Fuchs", "Nunn May", "Houghton", "Gee",
-  "Lonsdale", "Kroger", "Vassall", "Blake", "Bettaney", "Prime", "Mitchell", "Springhall", "Gallacher", "Pollitt",
-  "Campbell", "Stewart", "Macdonald", "Fraser", "Hamilton", "Robertson", "Thompson", "Wright", "Walker", "Harris",
-  "Clarke", "Lewis", "Hall", "Allen", "Young", "King", "Baker", "Green", "Hill", "Scott", "Adams", "Turner",
-  "Dubois", "Moreau", "Lefebvre", "Rossi", "Bianchi", "Muller", "Schmidt", "Schneider", "Fischer", "Weber", "Becker",
+  "Smith",
+  "Jones",
+  "Philby",
+  "Burgess",
+  "Maclean",
+  "Blunt",
+  "Cairncross",
+  "Fuchs",
+  "Nunn May",
+  "Houghton",
+  "Gee",
+  "Lonsdale",
+  "Kroger",
+  "Vassall",
+  "Blake",
+  "Bettaney",
+  "Prime",
+  "Mitchell",
+  "Springhall",
+  "Gallacher",
+  "Pollitt",
+  "Campbell",
+  "Stewart",
+  "Macdonald",
+  "Fraser",
+  "Hamilton",
+  "Robertson",
+  "Thompson",
+  "Wright",
+  "Walker",
+  "Harris",
+  "Clarke",
+  "Lewis",
+  "Hall",
+  "Allen",
+  "Young",
+  "King",
+  "Baker",
+  "Green",
+  "Hill",
+  "Scott",
+  "Adams",
+  "Turner",
+  "Dubois",
+  "Moreau",
+  "Lefebvre",
+  "Rossi",
+  "Bianchi",
+  "Muller",
+  "Schmidt",
+  "Schneider",
+  "Fischer",
+  "Weber",
+  "Becker",
 ];
 
 /** Transliteration noise a clerk or another romanisation would add to a root. */
@@ -154,48 +309,223 @@ const DOMAIN = (
   "murder assassination kidnapping abduction general colonel major captain lieutenant commander admiral attache " +
   "counsellor secretary clerk chauffeur translator interpreter typist caseworker assessment summary notes index card"
 ).split(" ");
-const TAIL_ONSET = ["b", "c", "d", "f", "g", "h", "l", "m", "n", "p", "r", "s", "t", "v", "w", "st", "tr", "pl", "gr", "cl"];
+const TAIL_ONSET = [
+  "b",
+  "c",
+  "d",
+  "f",
+  "g",
+  "h",
+  "l",
+  "m",
+  "n",
+  "p",
+  "r",
+  "s",
+  "t",
+  "v",
+  "w",
+  "st",
+  "tr",
+  "pl",
+  "gr",
+  "cl",
+];
 const TAIL_VOWEL = ["a", "e", "i", "o", "u", "ea", "ou", "ai"];
-const TAIL_END = ["tion", "ment", "ing", "ed", "er", "al", "ity", "ous", "ive", "ant", "ence", "ary", "ism", "ist", "age"];
-const FILLER = ["the", "of", "and", "in", "to", "on", "with", "by", "for", "from", "at", "his", "her", "their", "was", "were", "a", "an"];
+const TAIL_END = [
+  "tion",
+  "ment",
+  "ing",
+  "ed",
+  "er",
+  "al",
+  "ity",
+  "ous",
+  "ive",
+  "ant",
+  "ence",
+  "ary",
+  "ism",
+  "ist",
+  "age",
+];
+const FILLER = [
+  "the",
+  "of",
+  "and",
+  "in",
+  "to",
+  "on",
+  "with",
+  "by",
+  "for",
+  "from",
+  "at",
+  "his",
+  "her",
+  "their",
+  "was",
+  "were",
+  "a",
+  "an",
+];
 
 function tailVocabulary(r: Rand, count: number): string[] {
   const seen = new Set(DOMAIN);
   const out: string[] = [];
   while (out.length < count) {
     const w = pick(r, TAIL_ONSET) + pick(r, TAIL_VOWEL) + pick(r, TAIL_ONSET) + pick(r, TAIL_VOWEL) + pick(r, TAIL_END);
-    if (!seen.has(w)) { seen.add(w); out.push(w); }
+    if (!seen.has(w)) {
+      seen.add(w);
+      out.push(w);
+    }
   }
   return out;
 }
 
 const PLACE_ROOTS = [
-  "London", "Paris", "Berlin", "Moscow", "Leningrad", "Warsaw", "Prague", "Vienna", "Rome", "Belgrade", "Sofia",
-  "Bucharest", "Budapest", "Helsinki", "Stockholm", "Oslo", "Copenhagen", "Brussels", "Amsterdam", "Geneva", "Berne",
-  "Madrid", "Lisbon", "Istanbul", "Ankara", "Tehran", "Cairo", "Shanghai", "Harbin", "Tokyo", "New York", "Washington",
-  "Ottawa", "Montreal", "Buenos Aires", "Liverpool", "Glasgow", "Manchester", "Cardiff", "Hull", "Southampton",
-  "Dover", "Harwich", "Riga", "Tallinn", "Kaunas", "Danzig", "Odessa", "Kiev", "Minsk", "Tiflis", "Baku",
+  "London",
+  "Paris",
+  "Berlin",
+  "Moscow",
+  "Leningrad",
+  "Warsaw",
+  "Prague",
+  "Vienna",
+  "Rome",
+  "Belgrade",
+  "Sofia",
+  "Bucharest",
+  "Budapest",
+  "Helsinki",
+  "Stockholm",
+  "Oslo",
+  "Copenhagen",
+  "Brussels",
+  "Amsterdam",
+  "Geneva",
+  "Berne",
+  "Madrid",
+  "Lisbon",
+  "Istanbul",
+  "Ankara",
+  "Tehran",
+  "Cairo",
+  "Shanghai",
+  "Harbin",
+  "Tokyo",
+  "New York",
+  "Washington",
+  "Ottawa",
+  "Montreal",
+  "Buenos Aires",
+  "Liverpool",
+  "Glasgow",
+  "Manchester",
+  "Cardiff",
+  "Hull",
+  "Southampton",
+  "Dover",
+  "Harwich",
+  "Riga",
+  "Tallinn",
+  "Kaunas",
+  "Danzig",
+  "Odessa",
+  "Kiev",
+  "Minsk",
+  "Tiflis",
+  "Baku",
 ];
 const CORPORATE = [
-  "OGPU", "NKVD", "GPU", "Comintern", "Communist Party of Great Britain", "Security Service", "Secret Intelligence Service",
-  "Special Branch", "Arcos Ltd", "Soviet Trade Delegation", "Russian Oil Products", "Society for Cultural Relations with the USSR",
-  "League Against Imperialism", "Friends of the Soviet Union", "Red International of Labour Unions", "Workers' International Relief",
-  "Gestapo", "Abwehr", "Sicherheitsdienst", "Special Operations Executive", "Political Warfare Executive", "GRU", "MGB", "KGB",
-  "Polish Government in Exile", "Czechoslovak Government in Exile", "Free French", "War Office", "Admiralty", "Home Office",
+  "OGPU",
+  "NKVD",
+  "GPU",
+  "Comintern",
+  "Communist Party of Great Britain",
+  "Security Service",
+  "Secret Intelligence Service",
+  "Special Branch",
+  "Arcos Ltd",
+  "Soviet Trade Delegation",
+  "Russian Oil Products",
+  "Society for Cultural Relations with the USSR",
+  "League Against Imperialism",
+  "Friends of the Soviet Union",
+  "Red International of Labour Unions",
+  "Workers' International Relief",
+  "Gestapo",
+  "Abwehr",
+  "Sicherheitsdienst",
+  "Special Operations Executive",
+  "Political Warfare Executive",
+  "GRU",
+  "MGB",
+  "KGB",
+  "Polish Government in Exile",
+  "Czechoslovak Government in Exile",
+  "Free French",
+  "War Office",
+  "Admiralty",
+  "Home Office",
 ];
 const SUBJECTS = [
-  "Soviet intelligence", "Soviet defectors", "Communism", "Espionage", "Counter-espionage", "Subversion", "Aliens",
-  "Naturalisation", "Internment", "Prisoners of war", "Sabotage", "Propaganda", "Trade unions", "Emigres", "Refugees",
-  "Cipher security", "Atomic research", "German intelligence", "Italian intelligence", "Japanese intelligence",
-  "Double agents", "Wireless interception", "Industrial unrest", "Peace movements", "Youth organisations",
-  "Diplomatic immunity", "Deportation", "Passport control", "Special operations", "Resistance movements",
+  "Soviet intelligence",
+  "Soviet defectors",
+  "Communism",
+  "Espionage",
+  "Counter-espionage",
+  "Subversion",
+  "Aliens",
+  "Naturalisation",
+  "Internment",
+  "Prisoners of war",
+  "Sabotage",
+  "Propaganda",
+  "Trade unions",
+  "Emigres",
+  "Refugees",
+  "Cipher security",
+  "Atomic research",
+  "German intelligence",
+  "Italian intelligence",
+  "Japanese intelligence",
+  "Double agents",
+  "Wireless interception",
+  "Industrial unrest",
+  "Peace movements",
+  "Youth organisations",
+  "Diplomatic immunity",
+  "Deportation",
+  "Passport control",
+  "Special operations",
+  "Resistance movements",
 ];
 const SUBJECT_TITLES = [
-  "{corp}: activities in {place}", "{corp}: general file", "Soviet espionage in {place}", "{subject}: policy file",
-  "{subject} in {place}", "Communist activity among {group}", "{corp} and the {corp}", "Reports on {subject} ({place})",
-  "{group} in {place}: surveillance", "Arrest of agents in {place}", "{corp}: penetration enquiries",
+  "{corp}: activities in {place}",
+  "{corp}: general file",
+  "Soviet espionage in {place}",
+  "{subject}: policy file",
+  "{subject} in {place}",
+  "Communist activity among {group}",
+  "{corp} and the {corp}",
+  "Reports on {subject} ({place})",
+  "{group} in {place}: surveillance",
+  "Arrest of agents in {place}",
+  "{corp}: penetration enquiries",
 ];
-const GROUPS = ["dockers", "seamen", "students", "emigres", "refugees", "engineers", "journalists", "scientists", "miners", "railwaymen"];
+const GROUPS = [
+  "dockers",
+  "seamen",
+  "students",
+  "emigres",
+  "refugees",
+  "engineers",
+  "journalists",
+  "scientists",
+  "miners",
+  "railwaymen",
+];
 
 export interface SyntheticCorpus {
   /** Deterministic per (seed, size); records in reference order within series. */
@@ -220,7 +550,12 @@ export function syntheticCorpus(size: number, seed = 20260401): SyntheticCorpus 
     for (let i = 0; i < size; i++) {
       let w = r() * totalWeight;
       let series = SERIES[0]!;
-      for (const s of SERIES) { if ((w -= s[1]) < 0) { series = s; break; } }
+      for (const s of SERIES) {
+        if ((w -= s[1]) < 0) {
+          series = s;
+          break;
+        }
+      }
       const piece = (nextPiece.get(series[0]) ?? int(r, 1, 40)) + int(r, 1, 3);
       nextPiece.set(series[0], piece);
       const reference = `${series[0]}/${piece}`;
@@ -244,10 +579,24 @@ export function syntheticCorpus(size: number, seed = 20260401): SyntheticCorpus 
         }
         people.unshift(main);
         // The same person spelt another way, as files compiled by different desks do.
-        if (r() < 0.3) people.push(`${given} ${rest.join(" ").replace(/sky$/i, "skiy").replace(/ov$/i, "off").replace(/s(?=[aeiou])/i, "ss")}`);
+        if (r() < 0.3)
+          people.push(
+            `${given} ${rest
+              .join(" ")
+              .replace(/sky$/i, "skiy")
+              .replace(/ov$/i, "off")
+              .replace(/s(?=[aeiou])/i, "ss")}`,
+          );
       } else {
         title = pick(r, SUBJECT_TITLES).replace(/\{(\w+)\}/g, (_, k: string) =>
-          k === "corp" ? pick(r, CORPORATE) : k === "place" ? pick(r, places) : k === "subject" ? pick(r, SUBJECTS) : pick(r, GROUPS));
+          k === "corp"
+            ? pick(r, CORPORATE)
+            : k === "place"
+              ? pick(r, places)
+              : k === "subject"
+                ? pick(r, SUBJECTS)
+                : pick(r, GROUPS),
+        );
       }
       for (let k = int(r, 0, 3); k > 0; k--) people.push(person());
 
@@ -306,7 +655,10 @@ export async function writeJsonl(corpus: SyntheticCorpus, file: string): Promise
   for (const rec of corpus.records()) {
     buf += JSON.stringify(rec) + "\n";
     n++;
-    if (buf.length > 1 << 20) { if (!out.write(buf)) await new Promise<void>((res) => out.once("drain", () => res())); buf = ""; }
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((res) => out.once("drain", () => res()));
+      buf = "";
+    }
   }
   out.end(buf);
   await new Promise<void>((res, rej) => out.on("finish", () => res()).on("error", rej));
@@ -330,14 +682,23 @@ export function queryMix(corpus: SyntheticCorpus, count = 200, seed = 7): QueryM
   const hotRoot = () => roots[Math.floor(Math.pow(r(), 2.5) * Math.min(roots.length, 2000))]!;
   const word = () => vocab[Math.floor(Math.pow(r(), 2) * Math.min(vocab.length, 3000))]!;
   const search: QueryMix["search"] = [
-    { q: "Besedovsky", kind: "name" }, { q: "Bessedovskiy", kind: "variant" }, { q: "Kutepoff", kind: "variant" },
+    { q: "Besedovsky", kind: "name" },
+    { q: "Bessedovskiy", kind: "variant" },
+    { q: "Kutepoff", kind: "variant" },
     { q: "soviet embassy paris", kind: "three" },
   ];
   while (search.length < count) {
     const x = search.length % 5;
     if (x === 0) search.push({ q: surname(r, hotRoot()), kind: "name" });
     // Respelt the way no clerk did: a doubled s, a -skij ending, w for v; the variant and phonetic keys must bridge it.
-    else if (x === 1) search.push({ q: surname(r, hotRoot()).replace(/s(?=[aeiou])/, "ss").replace(/sk(y|i|iy|ii)$/, "skij").replace(/v/, "w"), kind: "variant" });
+    else if (x === 1)
+      search.push({
+        q: surname(r, hotRoot())
+          .replace(/s(?=[aeiou])/, "ss")
+          .replace(/sk(y|i|iy|ii)$/, "skij")
+          .replace(/v/, "w"),
+        kind: "variant",
+      });
     else if (x === 2) search.push({ q: word(), kind: "word" });
     else if (x === 3) search.push({ q: `${pick(r, given)} ${surname(r, hotRoot())}`, kind: "two" });
     else search.push({ q: `${word()} ${word()} ${pick(r, places).split(" ")[0]}`, kind: "three" });

@@ -85,7 +85,10 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-export type FetchLike = (url: string, init?: { headers?: Record<string, string>; signal?: AbortSignal }) => Promise<Response>;
+export type FetchLike = (
+  url: string,
+  init?: { headers?: Record<string, string>; signal?: AbortSignal },
+) => Promise<Response>;
 
 export interface ImporterOptions {
   series: string;
@@ -241,13 +244,15 @@ export class DiscoveryImporter {
     const loopback = isLoopback(this.baseUrl);
     this.rateMs = options.rateMs ?? MIN_RATE_MS;
     if (!loopback && this.rateMs < MIN_RATE_MS) {
-      throw new Error(`--rate ${this.rateMs} is below the API's one request per second; only a loopback --base-url may go faster`);
+      throw new Error(
+        `--rate ${this.rateMs} is below the API's one request per second; only a loopback --base-url may go faster`,
+      );
     }
     this.dailyLimit = options.dailyLimit ?? DAILY_REQUEST_LIMIT;
     if (!loopback && this.dailyLimit > DAILY_REQUEST_LIMIT) {
       throw new Error(`daily limit ${this.dailyLimit} exceeds the API's ${DAILY_REQUEST_LIMIT} calls a day`);
     }
-    if (!options.series.trim()) throw new Error("series is required, e.g. \"KV 2\"");
+    if (!options.series.trim()) throw new Error('series is required, e.g. "KV 2"');
     this.pageSize = options.pageSize ?? 100;
     this.maxRetries = options.maxRetries ?? 6;
     this.backoffBaseMs = options.backoffBaseMs ?? 2000;
@@ -272,7 +277,8 @@ export class DiscoveryImporter {
         cp.requestsToday = Math.max(cp.day === today ? cp.requestsToday : 0, shared.requestsToday);
         cp.day = today;
       }
-      if (shared.lastRequestAt !== null && (cp.lastRequestAt ?? -Infinity) < shared.lastRequestAt) cp.lastRequestAt = shared.lastRequestAt;
+      if (shared.lastRequestAt !== null && (cp.lastRequestAt ?? -Infinity) < shared.lastRequestAt)
+        cp.lastRequestAt = shared.lastRequestAt;
     }
     const save = async () => {
       await checkpoints.save(cp);
@@ -363,12 +369,18 @@ export class DiscoveryImporter {
       } catch (error) {
         if (!(error instanceof RetryableError)) throw error;
         if (attempt >= this.maxRetries) {
-          throw new DiscoveryUnavailableError(`gave up on ${url} after ${attempt + 1} attempts: ${error.message}; rerun with --resume later`, { cause: error });
+          throw new DiscoveryUnavailableError(
+            `gave up on ${url} after ${attempt + 1} attempts: ${error.message}; rerun with --resume later`,
+            { cause: error },
+          );
         }
         let wait: number;
         if (error.retryAfterMs !== null) {
           if (error.retryAfterMs > this.maxRetryAfterMs) {
-            throw new DiscoveryUnavailableError(`the API asked to wait ${Math.round(error.retryAfterMs / 1000)} s (${url}); rerun with --resume later`, { cause: error });
+            throw new DiscoveryUnavailableError(
+              `the API asked to wait ${Math.round(error.retryAfterMs / 1000)} s (${url}); rerun with --resume later`,
+              { cause: error },
+            );
           }
           wait = error.retryAfterMs;
         } else {
@@ -394,7 +406,10 @@ export class DiscoveryImporter {
     }
     if (response.status === 429) {
       await response.body?.cancel().catch(() => {});
-      throw new RetryableError(`429 for ${url}`, parseRetryAfter(response.headers.get("retry-after"), this.options.clock.now()));
+      throw new RetryableError(
+        `429 for ${url}`,
+        parseRetryAfter(response.headers.get("retry-after"), this.options.clock.now()),
+      );
     }
     if (response.status >= 500) {
       await response.body?.cancel().catch(() => {});
@@ -534,7 +549,10 @@ export class JsonlFileSink implements RecordSink {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     }
     // A partial last line (killed mid-append) is left for existingIds() to cut off.
-    const lines = text.slice(0, text.lastIndexOf("\n") + 1).split("\n").filter((l) => l.trim());
+    const lines = text
+      .slice(0, text.lastIndexOf("\n") + 1)
+      .split("\n")
+      .filter((l) => l.trim());
     await mkdir(dirname(target), { recursive: true });
     // Dot-named so a build reading the folder meanwhile skips it.
     const tmp = join(dirname(target), `.${basename(target)}.tmp`);

@@ -5,17 +5,32 @@
  * and the index config.
  */
 import {
-  closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync,
-  statSync, writeFileSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import type { CatalogueRecord } from "../shared/record";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
 import type { BuildProgress } from "./build-progress";
 import {
-  ingestFiles, ingestText, type CatalogueIngest, type DistinctItemsReport, type IngestInput, type IngestReject,
-  type IngestWarning, type MergeReport,
+  ingestFiles,
+  ingestText,
+  type CatalogueIngest,
+  type DistinctItemsReport,
+  type IngestInput,
+  type IngestReject,
+  type IngestWarning,
+  type MergeReport,
 } from "./ingest/index";
 import { ingestReport, type IngestReport } from "./ingest/report";
 import { AssetWriter, isIntactChunk } from "./content-hash";
@@ -117,7 +132,17 @@ export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_
         const part = ingestText(piece, shown, out.format ?? undefined);
         if (out.format === null) {
           if (part.format !== "dossier-jsonl") {
-            return { ...out, rejects: [{ file: shown, line: 1, field: "(file)", reason: `build: ${shown} is over ${LARGE_FILE_BYTES >> 20} MB and only JSON Lines can be read in pieces; split it into smaller files` }] };
+            return {
+              ...out,
+              rejects: [
+                {
+                  file: shown,
+                  line: 1,
+                  field: "(file)",
+                  reason: `build: ${shown} is over ${LARGE_FILE_BYTES >> 20} MB and only JSON Lines can be read in pieces; split it into smaller files`,
+                },
+              ],
+            };
           }
           out.format = part.format;
         }
@@ -153,7 +178,8 @@ export function readCatalogue(dataDirs: string[]): CatalogueIngest & { thesaurus
         }
         yield {
           file: shown,
-          read: () => (statSync(file).size > LARGE_FILE_BYTES ? ingestLargeFile(file, shown) : readFileSync(file, "utf8")),
+          read: () =>
+            statSync(file).size > LARGE_FILE_BYTES ? ingestLargeFile(file, shown) : readFileSync(file, "utf8"),
         };
       }
     }
@@ -199,7 +225,8 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const report = ingestReport(read);
   const reportPath = resolve(options.reportPath ?? join(dirname(resolve(options.outDir)), "ingest-report.json"));
   writeIngestReport(reportPath, report);
-  const thesaurusPath = options.thesaurusPath ?? read.thesaurusPath ?? (existsSync(DEFAULT_THESAURUS) ? DEFAULT_THESAURUS : null);
+  const thesaurusPath =
+    options.thesaurusPath ?? read.thesaurusPath ?? (existsSync(DEFAULT_THESAURUS) ? DEFAULT_THESAURUS : null);
   const thesaurus = thesaurusPath ? parseThesaurusJson(readFileSync(thesaurusPath, "utf8"), thesaurusPath) : null;
   if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
   step({ phase: "reading data", state: "done", count: records.length, unit: "records" });
@@ -208,7 +235,10 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const out = new AssetWriter();
   const layout = layoutRecords(records, { recordShards: options.recordShards });
   step({ phase: "search index", state: "start" });
-  const search = buildSearchAssets(layout, out, { thesaurus, ...(options.searchShards ? { shards: options.searchShards } : {}) });
+  const search = buildSearchAssets(layout, out, {
+    thesaurus,
+    ...(options.searchShards ? { shards: options.searchShards } : {}),
+  });
   step({ phase: "search index", state: "done", count: search.manifest.shards.length, unit: "shard(s)" });
   step({ phase: "record store", state: "start" });
   const partial = writeRecordStore(layout, search.related, out);
@@ -220,8 +250,18 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const changed = writeBuildFolder(dir, currentBuildDir(options.outDir), out.files);
   step({ phase: "writing files", state: "done", count: changed.written, unit: "written" });
   const result: BuildResult = {
-    manifest, rejects, warnings, merges, distinct, skipped, report, reportPath,
-    bytes: out.totalBytes(), files: out.files.size, changed, ms: performance.now() - t0,
+    manifest,
+    rejects,
+    warnings,
+    merges,
+    distinct,
+    skipped,
+    report,
+    reportPath,
+    bytes: out.totalBytes(),
+    files: out.files.size,
+    changed,
+    ms: performance.now() - t0,
   };
   const info: BuildInfo = { version: manifest.version, builtAt: manifest.builtAt, dataDirs: options.dataDirs };
   return { dir, result, publish: () => publishBuild(options.outDir, dir, info) };
@@ -246,9 +286,17 @@ function writeBuildFolder(dir: string, previous: string | null, files: Map<strin
   const place = (path: string, data: string | Uint8Array) => {
     const target = join(dir, path);
     const parent = dirname(target);
-    if (!dirs.has(parent)) { mkdirSync(parent, { recursive: true }); dirs.add(parent); }
+    if (!dirs.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      dirs.add(parent);
+    }
     const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
-    if (previous && path !== MANIFEST_PATH && isIntactChunk(join(previous, path), path, bytes) && tryLink(join(previous, path), target)) {
+    if (
+      previous &&
+      path !== MANIFEST_PATH &&
+      isIntactChunk(join(previous, path), path, bytes) &&
+      tryLink(join(previous, path), target)
+    ) {
       changed.kept++;
       return;
     }
@@ -260,9 +308,15 @@ function writeBuildFolder(dir: string, previous: string | null, files: Map<strin
   if (previous) {
     for (const file of walk(previous)) {
       const path = "/" + relative(previous, file).split("\\").join("/");
-      if (CHUNK_DIRS.includes(path.split("/")[1]!)) { if (!files.has(path)) changed.removed++; continue; }
+      if (CHUNK_DIRS.includes(path.split("/")[1]!)) {
+        if (!files.has(path)) changed.removed++;
+        continue;
+      }
       // The widget and _headers: copied, not linked, since they are rewritten in place by their own scripts.
-      if (path !== MANIFEST_PATH) { mkdirSync(dirname(join(dir, path)), { recursive: true }); copyFileSync(file, join(dir, path)); }
+      if (path !== MANIFEST_PATH) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        copyFileSync(file, join(dir, path));
+      }
     }
   }
   place(MANIFEST_PATH, files.get(MANIFEST_PATH)!);

@@ -6,11 +6,18 @@ import type { CatalogueRecord } from "../shared/record";
 import { compareReferences } from "../shared/reference";
 import { shardOf } from "../shared/hash";
 import {
-  FORMAT_VERSION, MANIFEST_PATH, MAX_RECORD_SHARD_FILES, RECORD_SHARD_TARGET_BYTES, SERIES_PAGE_SIZE,
-  type Manifest, type SeriesEntry, type SeriesPageEntry, type StoredRecord,
+  FORMAT_VERSION,
+  MANIFEST_PATH,
+  MAX_RECORD_SHARD_FILES,
+  RECORD_SHARD_TARGET_BYTES,
+  SERIES_PAGE_SIZE,
+  type Manifest,
+  type SeriesEntry,
+  type SeriesPageEntry,
+  type StoredRecord,
 } from "../shared/manifest";
 import { referenceToId } from "../shared/reference";
-import { AssetWriter, contentHash } from "./content-hash";
+import { type AssetWriter, contentHash } from "./content-hash";
 
 export interface CatalogueBuildOptions {
   /** Override the shard count (tests use it to force many tiny shards). */
@@ -56,7 +63,7 @@ export function writeRecordStore(
     const s = shardOfDoc[doc]!;
     if (starts[s]! > doc) starts[s] = doc;
     const rel = related.get(record.id);
-    shards[s]!.push(rel && rel.length ? { record, related: rel } : { record });
+    shards[s]!.push(rel?.length ? { record, related: rel } : { record });
   });
   // Empty shards start where the next one does, so a binary search over starts stays valid.
   for (let s = shardCount - 2; s >= 0; s--) if (shards[s]!.length === 0) starts[s] = starts[s + 1]!;
@@ -100,7 +107,9 @@ const DISCOVERY_IDS_PER_CHUNK = 2000;
 
 /** Maps each Discovery id the ingest kept to its record's id, so Discovery-compatible clients can use Discovery's ids. */
 function writeDiscoveryIds(docs: CatalogueRecord[], out: AssetWriter): string[] {
-  const pairs = docs.flatMap((r) => (typeof r.discoveryId === "string" && r.discoveryId ? [[r.discoveryId, r.id] as const] : []));
+  const pairs = docs.flatMap((r) =>
+    typeof r.discoveryId === "string" && r.discoveryId ? [[r.discoveryId, r.id] as const] : [],
+  );
   if (!pairs.length) return [];
   const count = Math.ceil(pairs.length / DISCOVERY_IDS_PER_CHUNK);
   const chunks = Array.from({ length: count }, () => new Map<string, string>());

@@ -35,7 +35,11 @@ export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[]
     parent.set(x, p);
     return p;
   };
-  const union = (a: string, b: string) => { const ra = find(a), rb = find(b); if (ra !== rb) parent.set(ra, rb); };
+  const union = (a: string, b: string) => {
+    const ra = find(a),
+      rb = find(b);
+    if (ra !== rb) parent.set(ra, rb);
+  };
 
   const forms = new Map<string, Map<string, number>>(); // slug → display form → count
   const recordsOf = new Map<string, Set<number>>();
@@ -53,15 +57,18 @@ export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[]
     }
     for (let i = 0; i < named.length; i++) {
       for (let j = i + 1; j < named.length; j++) {
-        const a = named[i]!.key!, b = named[j]!.key!;
+        const a = named[i]!.key!,
+          b = named[j]!.key!;
         const firstsAgree = !a.first || !b.first || a.first === b.first;
-        if (firstsAgree && a.surname.length >= 4 && editsWithin(a.surname, b.surname, 1) <= 1) union(named[i]!.slug, named[j]!.slug);
+        if (firstsAgree && a.surname.length >= 4 && editsWithin(a.surname, b.surname, 1) <= 1)
+          union(named[i]!.slug, named[j]!.slug);
       }
     }
   });
 
   const clusters = new Map<string, string[]>();
-  for (const slug of forms.keys()) (clusters.get(find(slug)) ?? clusters.set(find(slug), []).get(find(slug))!).push(slug);
+  for (const slug of forms.keys())
+    (clusters.get(find(slug)) ?? clusters.set(find(slug), []).get(find(slug))!).push(slug);
   const people: PersonRecord[] = [];
   for (const slugs of clusters.values()) {
     const counts = new Map<string, number>();
@@ -72,7 +79,12 @@ export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[]
     }
     const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
     const name = ranked[0]![0];
-    people.push({ slug: slugOf(name), name, variants: ranked.slice(1).map((x) => x[0]), docs: [...docsOf].sort((a, b) => a - b) });
+    people.push({
+      slug: slugOf(name),
+      name,
+      variants: ranked.slice(1).map((x) => x[0]),
+      docs: [...docsOf].sort((a, b) => a - b),
+    });
   }
   const chunkCount = Math.max(1, Math.ceil(people.length / PEOPLE_PER_CHUNK));
   const chunks: PersonEntry[][] = Array.from({ length: chunkCount }, () => []);

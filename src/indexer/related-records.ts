@@ -24,7 +24,8 @@ export function buildRelated(docs: CatalogueRecord[], titleTags: string[][]) {
     for (const p of r.people) add(`person:${words(p).join(" ")}`, doc, `person: ${p}`);
     for (const o of r.corporateNames) add(`organisation:${words(o).join(" ")}`, doc, `organisation: ${o}`);
     for (const p of r.places) add(`place:${words(p).join(" ")}`, doc, `place: ${p}`);
-    for (const t of new Set(titleTags[doc]!)) if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, doc, `shared word: ${t}`);
+    for (const t of new Set(titleTags[doc]!))
+      if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, doc, `shared word: ${t}`);
   });
   const n = docs.length;
   const related = new Map<string, Array<[number, string]>>();
@@ -45,12 +46,19 @@ export function buildRelated(docs: CatalogueRecord[], titleTags: string[][]) {
         if (other === doc) continue;
         const s = scores.get(other) ?? { s: 0, why: "", best: 0 };
         s.s += w;
-        if (w > s.best) { s.best = w; s.why = label.get(key)!; }
+        if (w > s.best) {
+          s.best = w;
+          s.why = label.get(key)!;
+        }
         scores.set(other, s);
       }
     }
     const top = [...scores].sort((a, b) => b[1].s - a[1].s || a[0] - b[0]).slice(0, RELATED_PER_RECORD);
-    if (top.length) related.set(r.id, top.map(([d, s]) => [d, s.why]));
+    if (top.length)
+      related.set(
+        r.id,
+        top.map(([d, s]) => [d, s.why]),
+      );
   });
   return related;
 }

@@ -23,8 +23,16 @@ import { compareReferences } from "../shared/reference";
 import { recordFieldTerms } from "../shared/record-fields";
 import { CHUNKING, FIELD_NAMES, FLEX_OPTIONS, type FieldName } from "../shared/search-config";
 import {
-  INDEX_FORMAT, configFingerprint, encodeFilterColumns, encodeTermChunk, newFilterColumns,
-  type FieldPostingsInput, type SearchManifest, type VocabPartition, type SearchShardManifest, type TermInput,
+  INDEX_FORMAT,
+  configFingerprint,
+  encodeFilterColumns,
+  encodeTermChunk,
+  newFilterColumns,
+  type FieldPostingsInput,
+  type SearchManifest,
+  type VocabPartition,
+  type SearchShardManifest,
+  type TermInput,
 } from "../shared/index-format";
 import type { StoredRecord } from "../shared/manifest";
 import type { AssetWriter } from "./content-hash";
@@ -44,7 +52,11 @@ export const SHARD_TARGET_BYTES = 64 * 1024 * 1024;
 
 /** A fresh options object each time: FlexSearch's constructor mutates what it is given. */
 export function flexIndex(): Index {
-  return new Index({ tokenize: FLEX_OPTIONS.tokenize, resolution: FLEX_OPTIONS.resolution, encoder: new Encoder({ ...FLEX_OPTIONS.encoder }) });
+  return new Index({
+    tokenize: FLEX_OPTIONS.tokenize,
+    resolution: FLEX_OPTIONS.resolution,
+    encoder: new Encoder({ ...FLEX_OPTIONS.encoder }),
+  });
 }
 
 /** FlexSearch's exported term map: per term, per position slot (0 = earliest), the doc ids there. */
@@ -62,7 +74,8 @@ function yearOf(date: string | null): number {
  * unknown start must not read as "since forever".
  */
 export function yearBounds(r: CatalogueRecord): [number, number] {
-  const s = yearOf(r.startDate), e = yearOf(r.endDate);
+  const s = yearOf(r.startDate),
+    e = yearOf(r.endDate);
   return [s || e, e || s];
 }
 
@@ -91,7 +104,10 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
     for (const f of FIELD_NAMES) {
       for (const t of new Set(terms[f])) {
         let d = df.get(t);
-        if (!d) { df.set(t, (d = {})); indexBytes += t.length + 8; }
+        if (!d) {
+          df.set(t, (d = {}));
+          indexBytes += t.length + 8;
+        }
         d[f] = (d[f] ?? 0) + 1;
         indexBytes += idBytes;
         if (VOCAB_FIELDS.has(f) && t.length >= 4 && !/\d/.test(t)) seenVocab.add(t);
@@ -105,13 +121,29 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
 
   const seriesNames = [...new Set(docs.map((r) => r.series))].sort(compareReferences);
   const catalogueOrder = new Uint32Array(n);
-  [...docs.keys()].sort((a, b) => compareReferences(docs[a]!.reference, docs[b]!.reference)).forEach((doc, rank) => { catalogueOrder[doc] = rank; });
+  [...docs.keys()]
+    .sort((a, b) => compareReferences(docs[a]!.reference, docs[b]!.reference))
+    .forEach((doc, rank) => {
+      catalogueOrder[doc] = rank;
+    });
 
   // Pass 2, shard by shard: index only the shard's docs, so memory is bounded by a shard, not the catalogue.
   const shards: SearchShardManifest[] = [];
   for (let k = 0; k < shardCount; k++) {
     const byTerm = indexRange(docs, bounds[k]!, bounds[k + 1]!);
-    shards.push(writeShard(k, bounds[k]!, bounds[k + 1]!, byTerm, shardCount > 1 ? df : null, docs, catalogueOrder, seriesNames, out));
+    shards.push(
+      writeShard(
+        k,
+        bounds[k]!,
+        bounds[k + 1]!,
+        byTerm,
+        shardCount > 1 ? df : null,
+        docs,
+        catalogueOrder,
+        seriesNames,
+        out,
+      ),
+    );
   }
 
   const lexicon = buildLexicon(df.keys(), df.size, out);
@@ -188,9 +220,15 @@ function docOrdered(slots: Slots): { docs: Uint32Array; slots: Uint8Array } {
 
 /** Writes one search shard: its term chunks (solo or bucketed) and its filter columns. */
 function writeShard(
-  k: number, start: number, end: number, byTerm: Map<string, TermEntries>,
+  k: number,
+  start: number,
+  end: number,
+  byTerm: Map<string, TermEntries>,
   globalDf: Map<string, Partial<Record<FieldName, number>>> | null,
-  docs: CatalogueRecord[], catalogueOrder: Uint32Array, seriesNames: string[], out: AssetWriter,
+  docs: CatalogueRecord[],
+  catalogueOrder: Uint32Array,
+  seriesNames: string[],
+  out: AssetWriter,
 ): SearchShardManifest {
   const dir = globalDf ? `search/s${k}/terms` : "search/terms";
   const solo: Record<string, string> = {};
@@ -219,11 +257,13 @@ function writeShard(
   const bucketCount = Math.max(1, Math.ceil(bucketBytes / CHUNKING.bucketTargetBytes));
   const buckets: TermInput[][] = Array.from({ length: bucketCount }, () => []);
   for (const item of bucketed) buckets[fnv1a32(item.term) % bucketCount]!.push(item);
-  const bucketHashes = buckets.map((items, b) => {
-    const chunk = encodeTermChunk(items);
-    bytes += chunk.byteLength;
-    return hashOfPath(out.add(dir, String(b), "bin", chunk));
-  }).join("");
+  const bucketHashes = buckets
+    .map((items, b) => {
+      const chunk = encodeTermChunk(items);
+      bytes += chunk.byteLength;
+      return hashOfPath(out.add(dir, String(b), "bin", chunk));
+    })
+    .join("");
 
   const cols = newFilterColumns(start, end - start);
   const seriesIndex = new Map(seriesNames.map((s, i) => [s, i]));

@@ -11,7 +11,6 @@ import { slugOf } from "./people-assets";
 import type { AssetWriter } from "./content-hash";
 import type { SuggestEntry } from "../shared/index-format";
 
-
 const MAX_PREFIX = 6;
 const TOP_PER_SPLIT = 20;
 const KEY_WORDS = 4;
@@ -37,7 +36,10 @@ export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<
     const ws = words(text);
     return ws.slice(0, starts).map((_, i) => ws.slice(i, i + KEY_WORDS).join(" "));
   };
-  const shown = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, text.lastIndexOf(" ", MAX_TEXT) > 0 ? text.lastIndexOf(" ", MAX_TEXT) : MAX_TEXT)} …` : text);
+  const shown = (text: string) =>
+    text.length > MAX_TEXT
+      ? `${text.slice(0, text.lastIndexOf(" ", MAX_TEXT) > 0 ? text.lastIndexOf(" ", MAX_TEXT) : MAX_TEXT)} …`
+      : text;
   for (const r of docs) {
     add(r.reference, "reference", r.id, 1, [r.id]);
     add(shown(r.title), "title", r.id, 1, wordKeys(r.title, 3));

@@ -11,13 +11,18 @@ import { STOPWORDS, words } from "../shared/text/fold";
 import { stem } from "../shared/text/stem";
 import type { AssetWriter } from "./content-hash";
 
-const GroupSchema = z.object({
-  name: z.string().min(1),
-  weight: z.number().gt(0).max(1),
-  terms: z.array(z.string().min(1)).min(2).optional(),
-  chain: z.array(z.array(z.string().min(1)).min(1)).min(2).optional(),
-  decay: z.number().gt(0).max(1).optional(),
-}).refine((g) => Boolean(g.terms) !== Boolean(g.chain), "a group has either terms or chain");
+const GroupSchema = z
+  .object({
+    name: z.string().min(1),
+    weight: z.number().gt(0).max(1),
+    terms: z.array(z.string().min(1)).min(2).optional(),
+    chain: z
+      .array(z.array(z.string().min(1)).min(1))
+      .min(2)
+      .optional(),
+    decay: z.number().gt(0).max(1).optional(),
+  })
+  .refine((g) => Boolean(g.terms) !== Boolean(g.chain), "a group has either terms or chain");
 
 export const ThesaurusSchema = z.object({ version: z.string().min(1), groups: z.array(GroupSchema) });
 
@@ -92,10 +97,12 @@ export function compileThesaurus(raw: unknown, out: AssetWriter): { path: string
   for (const g of parsed.data.groups) {
     const levels = g.chain ?? [g.terms!];
     const decay = g.decay ?? 1;
-    levels.forEach((li, i) => levels.forEach((lj, j) => {
-      const w = Math.round(g.weight * decay ** Math.abs(i - j) * 1000) / 1000;
-      for (const a of li) for (const b of lj) link(a, b, w, g.name);
-    }));
+    for (const [i, li] of levels.entries()) {
+      for (const [j, lj] of levels.entries()) {
+        const w = Math.round(g.weight * decay ** Math.abs(i - j) * 1000) / 1000;
+        for (const a of li) for (const b of lj) link(a, b, w, g.name);
+      }
+    }
   }
   return { path: out.addJson("search", "thesaurus", compiled), version: parsed.data.version };
 }

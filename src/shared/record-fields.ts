@@ -12,13 +12,18 @@ import { stem } from "./text/stem";
 import { nameTokens } from "./text/names";
 
 // Alias markers catalogues use in titles: TNA writes "@" ("Eric CAMP @ ..."), others spell it out.
-const ALIAS_MARKERS = /\s(?:@|aka|a\.k\.a\.|alias|aliases|formerly|also known as|also spelt|also spelled|né|née|nee)\s/i;
+const ALIAS_MARKERS =
+  /\s(?:@|aka|a\.k\.a\.|alias|aliases|formerly|also known as|also spelt|also spelled|né|née|nee)\s/i;
 
 /** Names a title declares as aliases: "Ivan SMIRNOV @ John SMITH, aka Jack" → ["John SMITH", "Jack"]. */
 export function titleAliases(title: string): string[] {
   const parts = ` ${title} `.split(ALIAS_MARKERS);
   if (parts.length < 2) return [];
-  return parts.slice(1).flatMap((p) => p.split(/[,;/]| and /)).map((s) => s.replace(/[()[\]]/g, "").trim()).filter((s) => s.length > 1);
+  return parts
+    .slice(1)
+    .flatMap((p) => p.split(/[,;/]| and /))
+    .map((s) => s.replace(/[()[\]]/g, "").trim())
+    .filter((s) => s.length > 1);
 }
 
 const content = (text: string) => words(text).filter((w) => !STOPWORDS.has(w));
@@ -44,7 +49,8 @@ export function numberTerms(r: CatalogueRecord): string[] {
   if (m) out.add(m[1]!);
   const x = r as CatalogueRecord & { fileName?: unknown; additionalSourceUrls?: unknown };
   const files = [x.fileName, r.source?.url, ...(Array.isArray(x.additionalSourceUrls) ? x.additionalSourceUrls : [])];
-  for (const f of files) if (typeof f === "string") for (const d of f.matchAll(/docid[-_](\d{5,10})/gi)) out.add(`docid-${d[1]}`);
+  for (const f of files)
+    if (typeof f === "string") for (const d of f.matchAll(/docid[-_](\d{5,10})/gi)) out.add(`docid-${d[1]}`);
   return [...out];
 }
 
@@ -52,7 +58,10 @@ export function numberTerms(r: CatalogueRecord): string[] {
 export function recordFieldTerms(r: CatalogueRecord): Record<FieldName, string[]> {
   const title = content(r.title);
   const aliasNames = titleAliases(r.title);
-  const people = [...content([...r.people, ...aliasNames].join(" ; ")), ...extraNameTerms([...r.people, ...aliasNames])];
+  const people = [
+    ...content([...r.people, ...aliasNames].join(" ; ")),
+    ...extraNameTerms([...r.people, ...aliasNames]),
+  ];
   const tags = content([...r.subjects, ...r.corporateNames, ...r.places, r.series].join(" ; "));
   const desc = content(r.description);
   const nameWords = [...new Set([...title, ...people].filter(isNameWord))];

@@ -21,10 +21,13 @@ import { referenceToId } from "./reference";
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A calendar date `YYYY-MM-DD` that exists (rejects 1964-02-30). */
-export const IsoDateSchema = z.string().regex(ISO_DATE, "expected an ISO date YYYY-MM-DD").refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, "not a real calendar date");
+export const IsoDateSchema = z
+  .string()
+  .regex(ISO_DATE, "expected an ISO date YYYY-MM-DD")
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, "not a real calendar date");
 
 /**
  * Record ids. A record's id is its reference's key, `referenceToId(reference)`,
@@ -75,7 +78,14 @@ export const RecordSchema = z
     corporateNames: textList,
     subjects: textList,
     // Only web links: a record's source URL becomes a link on pages, so `javascript:` or `data:` must never get in.
-    source: z.object({ name: z.string().min(1), url: z.string().url().regex(/^https?:\/\//i, "source url must be http(s)").nullable() }),
+    source: z.object({
+      name: z.string().min(1),
+      url: z
+        .string()
+        .url()
+        .regex(/^https?:\/\//i, "source url must be http(s)")
+        .nullable(),
+    }),
   })
   .loose()
   .superRefine((r, ctx) => {
@@ -88,7 +98,11 @@ export const RecordSchema = z
       });
     }
     if (r.startDate && r.endDate && r.startDate > r.endDate) {
-      ctx.addIssue({ code: "custom", path: ["endDate"], message: `endDate ${r.endDate} is before startDate ${r.startDate}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["endDate"],
+        message: `endDate ${r.endDate} is before startDate ${r.startDate}`,
+      });
     }
   });
 

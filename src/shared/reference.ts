@@ -11,7 +11,12 @@ import { lruByCount } from "./lru";
 
 /** Splits a reference into its letter and digit runs, lowercased. */
 export function referenceRuns(reference: string): string[] {
-  return reference.normalize("NFKD").toLowerCase().match(/[a-z]+|\d+/g) ?? [];
+  return (
+    reference
+      .normalize("NFKD")
+      .toLowerCase()
+      .match(/[a-z]+|\d+/g) ?? []
+  );
 }
 
 /** The canonical, URL-safe key of a reference; records use it as their `id`. */
@@ -71,7 +76,7 @@ export const MAX_RANGE_SPAN = 500;
  */
 export function parseReferenceRange(text: string): ReferenceRange | null {
   const m = /^(.*?[\s/,.])?\s*(\d+)\s*[-–—]\s*(\d+)\s*$/.exec(text.normalize("NFKC").trim());
-  if (!m || !m[1] || !/[a-z]/i.test(m[1])) return null;
+  if (!m?.[1] || !/[a-z]/i.test(m[1])) return null;
   const prefix = referenceToId(m[1]);
   const fromText = m[2]!;
   let toText = m[3]!;

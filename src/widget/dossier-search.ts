@@ -11,8 +11,20 @@
 import { parseSnippet } from "./snippet";
 import { STYLE } from "./style";
 
-export interface Suggestion { text: string; kind: string; id?: string; reference?: string }
-export interface Hit { id: string; reference: string; title: string; coveringDates: string | null; snippet: string; score?: number }
+export interface Suggestion {
+  text: string;
+  kind: string;
+  id?: string;
+  reference?: string;
+}
+export interface Hit {
+  id: string;
+  reference: string;
+  title: string;
+  coveringDates: string | null;
+  snippet: string;
+  score?: number;
+}
 export interface SearchResponse {
   total: { value: number; relation: "eq" | "gte" };
   hits: Hit[];
@@ -20,12 +32,31 @@ export interface SearchResponse {
 }
 
 /** What a `dossier:select` event carries. */
-export interface SelectDetail { source: "suggestion" | "result"; kind: string; text: string; id?: string; url?: string }
+export interface SelectDetail {
+  source: "suggestion" | "result";
+  kind: string;
+  text: string;
+  id?: string;
+  url?: string;
+}
 
-interface Query { q: string; series: string[]; heldBy: string[]; from: string; to: string; sort: string; offset: number }
+interface Query {
+  q: string;
+  series: string[];
+  heldBy: string[];
+  from: string;
+  to: string;
+  sort: string;
+  offset: number;
+}
 
 /** The API's `sort=` values; relevance is the default and is left out of requests and URLs. */
-const SORTS: Array<[string, string]> = [["", "Relevance"], ["date", "Oldest first"], ["-date", "Newest first"], ["reference", "Reference"]];
+const SORTS: Array<[string, string]> = [
+  ["", "Relevance"],
+  ["date", "Oldest first"],
+  ["-date", "Newest first"],
+  ["reference", "Reference"],
+];
 /** Facet values shown before "more". */
 const FACET_TOP = 5;
 const EMPTY: Query = { q: "", series: [], heldBy: [], from: "", to: "", sort: "", offset: 0 };
@@ -39,7 +70,9 @@ const SCRIPT_ORIGIN = (() => {
   try {
     const s = document.currentScript as HTMLScriptElement | null;
     return s?.src ? new URL(s.src).origin : "";
-  } catch { return ""; }
+  } catch {
+    return "";
+  }
 })();
 
 let instances = 0;
@@ -51,12 +84,18 @@ function styleSheet(): CSSStyleSheet | null {
     try {
       shared = new CSSStyleSheet();
       shared.replaceSync(STYLE);
-    } catch { shared = null; }
+    } catch {
+      shared = null;
+    }
   }
   return shared;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const k in attrs) e.setAttribute(k, attrs[k]!);
   if (text != null) e.textContent = text;
@@ -105,12 +144,26 @@ export class DossierSearch extends HTMLElement {
     const label = el("label", { for: id("i"), class: "vh" }, "Search the catalogue");
     const box = el("div", { class: "box" });
     this.input = el("input", {
-      part: "input", id: id("i"), type: "text", role: "combobox", "aria-autocomplete": "list",
-      "aria-expanded": "false", "aria-controls": id("lb"), autocomplete: "off", autocapitalize: "off",
-      spellcheck: "false", enterkeyhint: "search",
+      part: "input",
+      id: id("i"),
+      type: "text",
+      role: "combobox",
+      "aria-autocomplete": "list",
+      "aria-expanded": "false",
+      "aria-controls": id("lb"),
+      autocomplete: "off",
+      autocapitalize: "off",
+      spellcheck: "false",
+      enterkeyhint: "search",
     });
     const button = el("button", { part: "button", type: "submit" }, "Search");
-    this.listbox = el("ul", { part: "listbox", id: id("lb"), role: "listbox", "aria-label": "Suggestions", class: "lb" });
+    this.listbox = el("ul", {
+      part: "listbox",
+      id: id("lb"),
+      role: "listbox",
+      "aria-label": "Suggestions",
+      class: "lb",
+    });
     this.listbox.hidden = true;
     add(box, this.input, button, this.listbox);
     add(form, label, box);
@@ -141,7 +194,10 @@ export class DossierSearch extends HTMLElement {
     else add(this.root, el("style", {}, STYLE));
     add(this.root, wrap);
 
-    this.guard(form, "submit", (e) => { e.preventDefault(); this.submit(); });
+    this.guard(form, "submit", (e) => {
+      e.preventDefault();
+      this.submit();
+    });
     this.guard(this.input, "input", () => this.scheduleSuggest());
     this.guard(this.input, "keydown", (e) => this.onKey(e as KeyboardEvent));
     this.guard(this.input, "blur", () => this.close());
@@ -152,7 +208,9 @@ export class DossierSearch extends HTMLElement {
       if (li) this.choose(Number(li.dataset.i));
     });
     this.guard(this.results, "click", (e) => this.onResultClick(e as MouseEvent));
-    this.guard(this.sortSelect, "change", () => this.run({ ...this.query, sort: this.sortSelect.value, offset: 0 }, true));
+    this.guard(this.sortSelect, "change", () =>
+      this.run({ ...this.query, sort: this.sortSelect.value, offset: 0 }, true),
+    );
   }
 
   /** Focuses the search box (Dossier's pages bind the `/` key to this). */
@@ -172,7 +230,9 @@ export class DossierSearch extends HTMLElement {
         this.input.value = this.getAttribute("value")!;
         this.run({ ...this.query, q: this.input.value }, false);
       }
-    } catch (e) { this.fail(e); }
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   disconnectedCallback(): void {
@@ -197,7 +257,10 @@ export class DossierSearch extends HTMLElement {
   }
 
   private get fixedSeries(): string[] {
-    return (this.getAttribute("series") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    return (this.getAttribute("series") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 
   recordUrl(id: string): string {
@@ -206,10 +269,22 @@ export class DossierSearch extends HTMLElement {
 
   /** Wraps a listener so nothing it throws reaches the host page. */
   private guard(target: EventTarget, type: string, fn: (e: Event) => void): void {
-    target.addEventListener(type, (e) => { try { fn(e); } catch (err) { this.fail(err); } });
+    target.addEventListener(type, (e) => {
+      try {
+        fn(e);
+      } catch (err) {
+        this.fail(err);
+      }
+    });
   }
 
-  private onPop = () => { try { this.fromUrl(false); } catch (e) { this.fail(e); } };
+  private onPop = () => {
+    try {
+      this.fromUrl(false);
+    } catch (e) {
+      this.fail(e);
+    }
+  };
 
   private fromUrl(push: boolean): void {
     const p = new URLSearchParams(location.search);
@@ -218,11 +293,19 @@ export class DossierSearch extends HTMLElement {
     const offset = Math.max(0, Number(p.get("offset")) || 0);
     const sort = p.get("sort") ?? "";
     const query: Query = {
-      q, series: p.getAll("series"), heldBy: p.getAll("heldBy"), from: p.get("from") ?? "", to: p.get("to") ?? "",
-      sort: SORTS.some(([k]) => k === sort) ? sort : "", offset,
+      q,
+      series: p.getAll("series"),
+      heldBy: p.getAll("heldBy"),
+      from: p.get("from") ?? "",
+      to: p.get("to") ?? "",
+      sort: SORTS.some(([k]) => k === sort) ? sort : "",
+      offset,
     };
     if (q.trim()) this.run(query, push);
-    else { this.query = query; this.clearResults(); }
+    else {
+      this.query = query;
+      this.clearResults();
+    }
   }
 
   // ---- typeahead ----
@@ -232,8 +315,14 @@ export class DossierSearch extends HTMLElement {
     this.suggestCtl?.abort();
     this.setActive(-1);
     const q = this.input.value.trim();
-    if (!q) { this.close(); this.options = []; return; }
-    this.timer = setTimeout(() => { void this.suggest(q); }, DEBOUNCE_MS);
+    if (!q) {
+      this.close();
+      this.options = [];
+      return;
+    }
+    this.timer = setTimeout(() => {
+      void this.suggest(q);
+    }, DEBOUNCE_MS);
   }
 
   private async suggest(q: string): Promise<void> {
@@ -244,7 +333,10 @@ export class DossierSearch extends HTMLElement {
       let list = (data.suggestions ?? []).slice(0, MAX_OPTIONS);
       if (!list.length) {
         // No name or title starts with what was typed (a variant spelling, say): offer the best records instead.
-        const found = await this.get<SearchResponse>(this.searchPath({ ...this.query, q, offset: 0 }, MAX_OPTIONS / 2), ctl);
+        const found = await this.get<SearchResponse>(
+          this.searchPath({ ...this.query, q, offset: 0 }, MAX_OPTIONS / 2),
+          ctl,
+        );
         if (ctl !== this.suggestCtl) return;
         list = found.hits.map((h) => ({ text: `${h.reference} — ${h.title}`, kind: "record", id: h.id }));
       }
@@ -261,17 +353,29 @@ export class DossierSearch extends HTMLElement {
     this.options = list;
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
-    this.listbox.replaceChildren(...list.map((s, i) => {
-      const li = el("li", { part: "option", role: "option", id: `${this.uid}-o${i}`, "aria-selected": "false", "data-i": String(i) });
-      add(li, el("span", { class: "ot" }, s.text));
-      // Two files can share a title (volumes of one person's file), so record kinds also show which file.
-      const which = s.kind === "record" ? "" : s.reference ?? (s.kind === "title" ? s.id : "");
-      add(li, el("span", { part: "option-kind", class: "ok" }, which ? `${s.kind} · ${which}` : s.kind));
-      return li;
-    }));
+    this.listbox.replaceChildren(
+      ...list.map((s, i) => {
+        const li = el("li", {
+          part: "option",
+          role: "option",
+          id: `${this.uid}-o${i}`,
+          "aria-selected": "false",
+          "data-i": String(i),
+        });
+        add(li, el("span", { class: "ot" }, s.text));
+        // Two files can share a title (volumes of one person's file), so record kinds also show which file.
+        const which = s.kind === "record" ? "" : (s.reference ?? (s.kind === "title" ? s.id : ""));
+        add(li, el("span", { part: "option-kind", class: "ok" }, which ? `${s.kind} · ${which}` : s.kind));
+        return li;
+      }),
+    );
     if (list.length && this.root.activeElement === this.input) this.open();
     else this.close();
-    this.say(list.length ? `${plural(list.length, "suggestion", "suggestions")}; use the up and down arrows to choose` : "No suggestions");
+    this.say(
+      list.length
+        ? `${plural(list.length, "suggestion", "suggestions")}; use the up and down arrows to choose`
+        : "No suggestions",
+    );
   }
 
   private open(): void {
@@ -311,17 +415,27 @@ export class DossierSearch extends HTMLElement {
         if (!n) return;
         e.preventDefault();
         const down = e.key === "ArrowDown";
-        if (!this.isOpen) { this.open(); if (e.altKey) return; }
+        if (!this.isOpen) {
+          this.open();
+          if (e.altKey) return;
+        }
         this.setActive(down ? (this.active + 1) % n : this.active <= 0 ? n - 1 : this.active - 1);
         return;
       }
       case "Enter":
-        if (this.isOpen && this.active >= 0) { e.preventDefault(); this.choose(this.active); }
+        if (this.isOpen && this.active >= 0) {
+          e.preventDefault();
+          this.choose(this.active);
+        }
         return;
       case "Escape":
         e.preventDefault();
         if (this.isOpen) this.close();
-        else if (this.input.value) { this.input.value = ""; this.options = []; this.suggestCtl?.abort(); }
+        else if (this.input.value) {
+          this.input.value = "";
+          this.options = [];
+          this.suggestCtl?.abort();
+        }
         return;
       case "Tab":
         this.close();
@@ -334,16 +448,27 @@ export class DossierSearch extends HTMLElement {
     if (!s) return;
     this.close();
     const isRecord = !!s.id && (s.kind === "record" || s.kind === "reference" || s.kind === "title");
-    const detail: SelectDetail = { source: "suggestion", kind: s.kind, text: s.text, id: s.id, url: isRecord ? this.recordUrl(s.id!) : undefined };
+    const detail: SelectDetail = {
+      source: "suggestion",
+      kind: s.kind,
+      text: s.text,
+      id: s.id,
+      url: isRecord ? this.recordUrl(s.id!) : undefined,
+    };
     if (!this.emit(detail)) return;
-    if (isRecord) { this.go(detail.url!); return; }
+    if (isRecord) {
+      this.go(detail.url!);
+      return;
+    }
     this.input.value = s.kind === "person" ? `person:"${s.text}"` : s.text;
     this.submit();
   }
 
   /** Fires `dossier:select`; false when the host called preventDefault. */
   private emit(detail: SelectDetail): boolean {
-    return this.dispatchEvent(new CustomEvent("dossier:select", { detail, bubbles: true, composed: true, cancelable: true }));
+    return this.dispatchEvent(
+      new CustomEvent("dossier:select", { detail, bubbles: true, composed: true, cancelable: true }),
+    );
   }
 
   private get target(): string {
@@ -389,7 +514,11 @@ export class DossierSearch extends HTMLElement {
   private async run(query: Query, push: boolean): Promise<void> {
     this.searchCtl?.abort();
     this.query = query;
-    if (!query.q) { this.clearResults(); this.say("Type something to search for"); return; }
+    if (!query.q) {
+      this.clearResults();
+      this.say("Type something to search for");
+      return;
+    }
     if (push && this.hasAttribute("sync-url")) this.pushUrl(query);
     const ctl = (this.searchCtl = new AbortController());
     // Whatever is on show (the server's results, or the last answer) stays until the new answer replaces it.
@@ -446,22 +575,32 @@ export class DossierSearch extends HTMLElement {
     this.say(total ? `${plural(total, "result", "results")} for “${query.q}”${range}` : `No results for “${query.q}”`);
     this.status.setAttribute("part", "status");
     const blank = this.target === "blank" || this.target === "new";
-    this.results.replaceChildren(...hits.map((h) => {
-      const li = el("li", { part: "result", class: "hit" });
-      const a = el("a", { part: "result-link", href: this.recordUrl(h.id), "data-id": h.id, "data-title": h.title });
-      if (blank) { a.target = "_blank"; a.rel = "noopener"; } else if (this.target === "top") a.target = "_top";
-      add(a, el("span", { part: "reference", class: "ref" }, h.reference), document.createTextNode(" "), el("span", { part: "title", class: "ti" }, h.title));
-      const meta = el("p", { class: "meta" });
-      if (h.coveringDates) add(meta, el("span", { part: "dates" }, h.coveringDates));
-      const snip = el("p", { part: "snippet", class: "sn" });
-      for (const part of parseSnippet(h.snippet ?? "")) {
-        add(snip, part.mark ? el("mark", { part: "mark" }, part.text) : document.createTextNode(part.text));
-      }
-      const heading = el("h3", { class: "h" });
-      add(heading, a);
-      add(li, heading, meta, snip);
-      return li;
-    }));
+    this.results.replaceChildren(
+      ...hits.map((h) => {
+        const li = el("li", { part: "result", class: "hit" });
+        const a = el("a", { part: "result-link", href: this.recordUrl(h.id), "data-id": h.id, "data-title": h.title });
+        if (blank) {
+          a.target = "_blank";
+          a.rel = "noopener";
+        } else if (this.target === "top") a.target = "_top";
+        add(
+          a,
+          el("span", { part: "reference", class: "ref" }, h.reference),
+          document.createTextNode(" "),
+          el("span", { part: "title", class: "ti" }, h.title),
+        );
+        const meta = el("p", { class: "meta" });
+        if (h.coveringDates) add(meta, el("span", { part: "dates" }, h.coveringDates));
+        const snip = el("p", { part: "snippet", class: "sn" });
+        for (const part of parseSnippet(h.snippet ?? "")) {
+          add(snip, part.mark ? el("mark", { part: "mark" }, part.text) : document.createTextNode(part.text));
+        }
+        const heading = el("h3", { class: "h" });
+        add(heading, a);
+        add(li, heading, meta, snip);
+        return li;
+      }),
+    );
     if (this.hasAttribute("facets")) this.renderFilters(query, data);
     this.renderPager(query, total, hits.length);
   }
@@ -472,7 +611,10 @@ export class DossierSearch extends HTMLElement {
     const active = query.series.length + query.heldBy.length + (query.from || query.to ? 1 : 0);
     this.filterBox.querySelector("summary")!.textContent = active ? `Filters (${active} on)` : "Filters";
     this.layout.classList.add("has-f");
-    if (!data.total && !active) { this.filterBox.hidden = true; return; }
+    if (!data.total && !active) {
+      this.filterBox.hidden = true;
+      return;
+    }
     this.checkFacet("Held by", "h", data.facets?.heldBy ?? {}, query.heldBy, (heldBy) => ({ ...this.query, heldBy }));
     this.checkFacet("Series", "s", data.facets?.series ?? {}, query.series, (series) => ({ ...this.query, series }));
     this.dateFacet(query, data.facets?.decade ?? {});
@@ -480,7 +622,13 @@ export class DossierSearch extends HTMLElement {
   }
 
   /** A checkbox per value, by count; the top few, the rest behind "more". Checked values always show. */
-  private checkFacet(title: string, key: string, counts: Record<string, number>, selected: string[], next: (values: string[]) => Query): void {
+  private checkFacet(
+    title: string,
+    key: string,
+    counts: Record<string, number>,
+    selected: string[],
+    next: (values: string[]) => Query,
+  ): void {
     const values = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     for (const v of selected) if (!values.some(([name]) => name === v)) values.unshift([v, 0]);
     if (!values.length) return;
@@ -492,7 +640,8 @@ export class DossierSearch extends HTMLElement {
       box.checked = selected.includes(name);
       this.guard(box, "change", () => {
         const set = new Set(selected);
-        if (box.checked) set.add(name); else set.delete(name);
+        if (box.checked) set.add(name);
+        else set.delete(name);
         this.run({ ...next([...set]), offset: 0 }, true);
       });
       const r = el("div", { class: "row" });
@@ -511,20 +660,37 @@ export class DossierSearch extends HTMLElement {
 
   /** A histogram of hits per decade (a picture; the numbers are in its hidden text) over a from–to year form. */
   private dateFacet(query: Query, counts: Record<string, number>): void {
-    const decades = Object.entries(counts).map(([d, n]) => [Number(d), n] as const).sort((a, b) => a[0] - b[0]);
+    const decades = Object.entries(counts)
+      .map(([d, n]) => [Number(d), n] as const)
+      .sort((a, b) => a[0] - b[0]);
     const dates = el("fieldset", { part: "facet", class: "fs" });
     add(dates, el("legend", {}, "Covering dates"));
     if (decades.length > 1) {
       const max = Math.max(...decades.map(([, n]) => n));
       const hist = el("div", { class: "hist", "aria-hidden": "true" });
-      for (const [d, n] of decades) add(hist, el("span", { class: `bar h${Math.ceil((n / max) * 8)}`, title: `${d}s: ${n}` }));
+      for (const [d, n] of decades)
+        add(hist, el("span", { class: `bar h${Math.ceil((n / max) * 8)}`, title: `${d}s: ${n}` }));
       const axis = el("div", { class: "ax", "aria-hidden": "true" });
       add(axis, el("span", {}, `${decades[0]![0]}s`), el("span", {}, `${decades.at(-1)![0]}s`));
-      add(dates, hist, axis, el("p", { class: "vh" }, `Results by decade: ${decades.map(([d, n]) => `${d}s ${n}`).join(", ")}.`));
+      add(
+        dates,
+        hist,
+        axis,
+        el("p", { class: "vh" }, `Results by decade: ${decades.map(([d, n]) => `${d}s ${n}`).join(", ")}.`),
+      );
     }
     const year = (name: "from" | "to", text: string, hint: string) => {
       const id = `${this.uid}-${name}`;
-      const input = el("input", { id, type: "number", inputmode: "numeric", min: "1000", max: "2099", name, class: "yr", placeholder: hint });
+      const input = el("input", {
+        id,
+        type: "number",
+        inputmode: "numeric",
+        min: "1000",
+        max: "2099",
+        name,
+        class: "yr",
+        placeholder: hint,
+      });
       input.value = query[name];
       const wrap = el("span", { class: "yw" });
       add(wrap, el("label", { for: id }, text), input);
@@ -545,14 +711,18 @@ export class DossierSearch extends HTMLElement {
     const limit = this.limit;
     const hasPrev = query.offset > 0;
     const hasNext = query.offset + shown < total;
-    if (!hasPrev && !hasNext) { p.hidden = true; return; }
+    if (!hasPrev && !hasNext) {
+      p.hidden = true;
+      return;
+    }
     const btn = (text: string, offset: number, enabled: boolean) => {
       const b = el("button", { type: "button", part: "button" }, text);
       b.disabled = !enabled;
       this.guard(b, "click", () => this.run({ ...this.query, offset }, true));
       return b;
     };
-    add(p, 
+    add(
+      p,
       btn("Previous", Math.max(0, query.offset - limit), hasPrev),
       el("span", { class: "pn" }, `Page ${Math.floor(query.offset / limit) + 1} of ${Math.ceil(total / limit)}`),
       btn("Next", query.offset + limit, hasNext),
@@ -564,10 +734,13 @@ export class DossierSearch extends HTMLElement {
 
   private async get<T>(path: string, ctl: AbortController): Promise<T> {
     let timedOut = false;
-    const t = setTimeout(() => { timedOut = true; ctl.abort(); }, TIMEOUT_MS);
+    const t = setTimeout(() => {
+      timedOut = true;
+      ctl.abort();
+    }, TIMEOUT_MS);
     try {
       const res = await fetch(this.endpoint + path, { signal: ctl.signal, headers: { accept: "application/json" } });
-      const body = await res.json().catch(() => null) as { error?: { message?: string } } | null;
+      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
       if (!res.ok || !body) throw new Error(body?.error?.message ?? `the service answered HTTP ${res.status}`);
       return body as T;
     } catch (e) {
@@ -584,7 +757,10 @@ export class DossierSearch extends HTMLElement {
   }
 
   private fail(e: unknown): void {
-    const why = e instanceof TypeError ? "could not reach the search service; check your connection and try again" : (e as Error)?.message || String(e);
+    const why =
+      e instanceof TypeError
+        ? "could not reach the search service; check your connection and try again"
+        : (e as Error)?.message || String(e);
     this.status.textContent = `Search is unavailable: ${why}.`;
     this.status.setAttribute("part", "status error");
   }

@@ -20,29 +20,41 @@ const JSON_HEAP_PER_CHAR = 3;
 /** How long one asset read may take before the request fails with 503 instead of hanging. */
 export const ASSET_TIMEOUT_MS = 5000;
 
-interface CacheEntry { value: unknown; bytes: number }
+interface CacheEntry {
+  value: unknown;
+  bytes: number;
+}
 
 export class AssetStore {
   private manifestPromise: Promise<Manifest> | null = null;
   private readonly chunks;
   private readonly pending = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly assets: Fetcher, budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES) {
+  constructor(
+    private readonly assets: Fetcher,
+    budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES,
+  ) {
     this.chunks = lruBySize<string, CacheEntry>(budgetBytes, (e) => e.bytes);
   }
 
   manifest(): Promise<Manifest> {
-    this.manifestPromise ??= this.fetchText(MANIFEST_PATH).then((text) => {
-      const m = parseAsset(MANIFEST_PATH, text) as Manifest;
-      if (!m || typeof m !== "object" || !m.recordShards) throw corruptAsset(MANIFEST_PATH, "not a manifest object");
-      if (m.format !== FORMAT_VERSION) {
-        throw new ApiError(503, "index_unavailable", `asset-store: catalogue format ${m.format} does not match this Worker's format ${FORMAT_VERSION}; rebuild with npm run build`);
-      }
-      return m;
-    }).catch((e) => {
-      this.manifestPromise = null; // a failed read must not poison the isolate
-      throw e;
-    });
+    this.manifestPromise ??= this.fetchText(MANIFEST_PATH)
+      .then((text) => {
+        const m = parseAsset(MANIFEST_PATH, text) as Manifest;
+        if (!m || typeof m !== "object" || !m.recordShards) throw corruptAsset(MANIFEST_PATH, "not a manifest object");
+        if (m.format !== FORMAT_VERSION) {
+          throw new ApiError(
+            503,
+            "index_unavailable",
+            `asset-store: catalogue format ${m.format} does not match this Worker's format ${FORMAT_VERSION}; rebuild with npm run build`,
+          );
+        }
+        return m;
+      })
+      .catch((e) => {
+        this.manifestPromise = null; // a failed read must not poison the isolate
+        throw e;
+      });
     return this.manifestPromise;
   }
 
@@ -52,7 +64,7 @@ export class AssetStore {
    * from a chunk), so the raw JSON is not held twice; a path must always be
    * read with the same `derive`.
    */
-  json<T>(path: string, derive?: (parsed: any) => T): Promise<T> {
+  json<T>(path: string, derive?: (parsed: unknown) => T): Promise<T> {
     return this.load(path, async (res) => {
       const text = await res.text();
       const parsed = parseAsset(path, text);
@@ -79,10 +91,13 @@ export class AssetStore {
     if (hit) return Promise.resolve(hit.value);
     let p = this.pending.get(path);
     if (!p) {
-      p = this.fetch(path).then(parse).then((entry) => {
-        this.chunks.set(path, entry);
-        return entry.value;
-      }).finally(() => this.pending.delete(path));
+      p = this.fetch(path)
+        .then(parse)
+        .then((entry) => {
+          this.chunks.set(path, entry);
+          return entry.value;
+        })
+        .finally(() => this.pending.delete(path));
       this.pending.set(path, p);
     }
     return p;
@@ -93,9 +108,17 @@ export class AssetStore {
   }
 
   private async fetch(path: string): Promise<Response> {
-    const res = await withTimeout(this.assets.fetch(new Request(`https://assets.invalid${path}`)), ASSET_TIMEOUT_MS,
-      () => new ApiError(503, "index_unavailable", `asset-store: reading ${path} took over ${ASSET_TIMEOUT_MS} ms`));
-    if (!res.ok) throw new ApiError(503, "index_unavailable", `asset-store: ${path} is missing from the built assets (HTTP ${res.status}); run npm run build`);
+    const res = await withTimeout(
+      this.assets.fetch(new Request(`https://assets.invalid${path}`)),
+      ASSET_TIMEOUT_MS,
+      () => new ApiError(503, "index_unavailable", `asset-store: reading ${path} took over ${ASSET_TIMEOUT_MS} ms`),
+    );
+    if (!res.ok)
+      throw new ApiError(
+        503,
+        "index_unavailable",
+        `asset-store: ${path} is missing from the built assets (HTTP ${res.status}); run npm run build`,
+      );
     return res;
   }
 }
@@ -117,7 +140,12 @@ export function assetKind(path: string): string {
 /** The asset could be read but not used: a truncated or corrupt file, which only a rebuild mends. */
 export function corruptAsset(path: string, why: string): ApiError {
   const kind = assetKind(path);
-  return new ApiError(503, "index_unavailable", `asset-store: the ${kind} asset ${path} is unreadable (${why}); rebuild with npm run build`, { asset: kind });
+  return new ApiError(
+    503,
+    "index_unavailable",
+    `asset-store: the ${kind} asset ${path} is unreadable (${why}); rebuild with npm run build`,
+    { asset: kind },
+  );
 }
 
 function parseAsset(path: string, text: string): unknown {
@@ -144,7 +172,13 @@ function deriveAsset<T>(path: string, parsed: unknown, derive: (parsed: unknown)
  */
 export async function checkAsset(assets: Fetcher, path: string): Promise<void> {
   const res = await assets.fetch(new Request(`https://assets.invalid${path}`));
-  if (!res.ok) throw new ApiError(503, "index_unavailable", `asset-store: ${path} is missing from the built assets (HTTP ${res.status})`, { asset: assetKind(path) });
+  if (!res.ok)
+    throw new ApiError(
+      503,
+      "index_unavailable",
+      `asset-store: ${path} is missing from the built assets (HTTP ${res.status})`,
+      { asset: assetKind(path) },
+    );
   const bytes = new Uint8Array(await res.arrayBuffer());
   if (path.endsWith(".json")) parseAsset(path, new TextDecoder().decode(bytes));
   await verifyContentHash(path, bytes);
@@ -158,7 +192,11 @@ async function verifyContentHash(path: string, bytes: Uint8Array<ArrayBuffer>): 
   if (!named) return;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   const hex = [...digest.subarray(0, HASH_CHARS / 2)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  if (hex !== named) throw corruptAsset(path, bytes.byteLength === 0 ? "empty file" : `its bytes hash to ${hex}, not to the ${named} in its name`);
+  if (hex !== named)
+    throw corruptAsset(
+      path,
+      bytes.byteLength === 0 ? "empty file" : `its bytes hash to ${hex}, not to the ${named} in its name`,
+    );
 }
 
 /**

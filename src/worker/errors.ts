@@ -9,8 +9,15 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export type ErrorCode =
-  | "bad_request" | "not_found" | "method_not_allowed" | "uri_too_long" | "rate_limited"
-  | "index_unavailable" | "internal" | "cursor_expired" | "not_acceptable";
+  | "bad_request"
+  | "not_found"
+  | "method_not_allowed"
+  | "uri_too_long"
+  | "rate_limited"
+  | "index_unavailable"
+  | "internal"
+  | "cursor_expired"
+  | "not_acceptable";
 
 export class ApiError extends Error {
   constructor(
@@ -41,9 +48,10 @@ export function errorHandler(page?: ErrorPage) {
   return async (err: Error, c: Context): Promise<Response> => {
     const e = asApiError(err);
     if (e.status >= 500 && !(err instanceof ApiError)) console.error("dossier: unhandled error", err);
-    const res = page && !JSON_PATH.test(c.req.path)
-      ? await page(c, e.status, e.message)
-      : c.json(errorBody(e.code, e.message, e.details), e.status);
+    const res =
+      page && !JSON_PATH.test(c.req.path)
+        ? await page(c, e.status, e.message)
+        : c.json(errorBody(e.code, e.message, e.details), e.status);
     for (const [name, value] of Object.entries(e.headers)) res.headers.set(name, value);
     return res;
   };
@@ -55,8 +63,16 @@ export const onError = errorHandler();
 function asApiError(err: Error): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof HTTPException) {
-    const code: ErrorCode = err.status === 404 ? "not_found" : err.status === 405 ? "method_not_allowed"
-      : err.status === 414 ? "uri_too_long" : err.status < 500 ? "bad_request" : "internal";
+    const code: ErrorCode =
+      err.status === 404
+        ? "not_found"
+        : err.status === 405
+          ? "method_not_allowed"
+          : err.status === 414
+            ? "uri_too_long"
+            : err.status < 500
+              ? "bad_request"
+              : "internal";
     return new ApiError(err.status as ContentfulStatusCode, code, err.message || "request rejected");
   }
   return new ApiError(500, "internal", "internal error; the request was logged");

@@ -10,7 +10,8 @@ export const MAX_QUERY_WORDS = 32;
 
 /** A required free-text parameter, trimmed. Repeating it (`q=a&q=b`) is an error, not a silent pick. */
 export const text = (name: string) =>
-  z.string({ error: (i) => (i.input === undefined ? `${name} is required` : `${name} must be given once, as text`) })
+  z
+    .string({ error: (i) => (i.input === undefined ? `${name} is required` : `${name} must be given once, as text`) })
     .trim()
     .min(1, `${name} is empty`)
     .max(MAX_PARAM_CHARS, `${name} is longer than ${MAX_PARAM_CHARS} characters`);
@@ -21,7 +22,8 @@ export const searchText = (name: string) =>
 
 /** An integer query parameter within bounds; rejects "abc", "1.5" and "1e9", and accepts `max` itself. */
 export const boundedInt = (name: string, min: number, max: number, fallback: number) =>
-  z.string()
+  z
+    .string()
     .regex(new RegExp(`^\\d{1,${String(max).length}}$`), `${name} must be a whole number`)
     .transform(Number)
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`)

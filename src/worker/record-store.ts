@@ -4,15 +4,39 @@
  * constructor argument, so it can be tested alone.
  */
 import type { CatalogueRecord } from "../shared/record";
-import { recordShardPath, type Manifest, type SeriesEntry, type SeriesPageEntry, type StoredRecord } from "../shared/manifest";
+import {
+  recordShardPath,
+  type Manifest,
+  type SeriesEntry,
+  type SeriesPageEntry,
+  type StoredRecord,
+} from "../shared/manifest";
 import { shardOf } from "../shared/hash";
-import { compareReferences, parseReferenceRange, referenceRuns, referenceToId, MAX_RANGE_SPAN } from "../shared/reference";
+import {
+  compareReferences,
+  parseReferenceRange,
+  referenceRuns,
+  referenceToId,
+  MAX_RANGE_SPAN,
+} from "../shared/reference";
 import type { AssetStore } from "./asset-store";
 import { ApiError } from "./errors";
 import levenshtein from "talisman/metrics/levenshtein.js";
 
-export interface SeriesItem { id: string; reference: string; title: string | null; coveringDates: string | null }
-export type SeriesListing = { series: string; heldBy: string | null; total: number; offset: number; limit: number; items: SeriesItem[] };
+export interface SeriesItem {
+  id: string;
+  reference: string;
+  title: string | null;
+  coveringDates: string | null;
+}
+export type SeriesListing = {
+  series: string;
+  heldBy: string | null;
+  total: number;
+  offset: number;
+  limit: number;
+  items: SeriesItem[];
+};
 
 /** Catalogue order, and among items sharing a reference the bare id first, then by item key. */
 function catalogueOrder(a: CatalogueRecord, b: CatalogueRecord): number {
@@ -37,10 +61,17 @@ export class RecordStore {
   }
 
   /** A stored record's related records, resolved to ids, references and titles. */
-  async related(stored: StoredRecord<CatalogueRecord>): Promise<Array<{ id: string; reference: string; title: string; why: string }>> {
+  async related(
+    stored: StoredRecord<CatalogueRecord>,
+  ): Promise<Array<{ id: string; reference: string; title: string; why: string }>> {
     const list = stored.related ?? [];
     const records = await this.byDocs(list.map(([doc]) => doc));
-    return list.map(([, why], i) => ({ id: records[i]!.id, reference: records[i]!.reference, title: records[i]!.title, why }));
+    return list.map(([, why], i) => ({
+      id: records[i]!.id,
+      reference: records[i]!.reference,
+      title: records[i]!.title,
+      why,
+    }));
   }
 
   async get(id: string): Promise<CatalogueRecord | null> {
@@ -51,15 +82,20 @@ export class RecordStore {
   async byDocs(docs: number[]): Promise<CatalogueRecord[]> {
     const m = await this.assets.manifest();
     const starts = m.recordShards.starts;
-    return Promise.all(docs.map(async (doc) => {
-      let lo = 0, hi = starts.length - 1;
-      while (lo < hi) { // last shard whose start <= doc
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid]! <= doc) lo = mid; else hi = mid - 1;
-      }
-      const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(recordShardPath(m, lo));
-      return items[doc - starts[lo]!]!.record;
-    }));
+    return Promise.all(
+      docs.map(async (doc) => {
+        let lo = 0,
+          hi = starts.length - 1;
+        while (lo < hi) {
+          // last shard whose start <= doc
+          const mid = (lo + hi + 1) >> 1;
+          if (starts[mid]! <= doc) lo = mid;
+          else hi = mid - 1;
+        }
+        const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(recordShardPath(m, lo));
+        return items[doc - starts[lo]!]!.record;
+      }),
+    );
   }
 
   /**
@@ -74,7 +110,11 @@ export class RecordStore {
     let found: CatalogueRecord[] = [];
     if (range) {
       if (range.to - range.from + 1 > MAX_RANGE_SPAN) {
-        throw new ApiError(400, "bad_request", `lookup: the range ${range.from}-${range.to} spans more than ${MAX_RANGE_SPAN} references`);
+        throw new ApiError(
+          400,
+          "bad_request",
+          `lookup: the range ${range.from}-${range.to} spans more than ${MAX_RANGE_SPAN} references`,
+        );
       }
       const ids = await this.idsInRange(range.prefix, range.from, range.to);
       found = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is CatalogueRecord => r !== null);
@@ -83,7 +123,9 @@ export class RecordStore {
       if (key) found = await this.itemsOfKey(key);
     }
     if (found.length) return found.sort(catalogueOrder);
-    throw new ApiError(404, "not_found", `lookup: no record has the reference "${ref}"`, { suggestions: await this.nearest(ref) });
+    throw new ApiError(404, "not_found", `lookup: no record has the reference "${ref}"`, {
+      suggestions: await this.nearest(ref),
+    });
   }
 
   /**
@@ -111,7 +153,10 @@ export class RecordStore {
     // start at the last page beginning before the key, end at the last beginning at it.
     const last = entry.pages.findLastIndex((pg) => compareReferences(pg.first, key) <= 0);
     if (last < 0) return [];
-    const first = Math.max(0, entry.pages.findLastIndex((pg) => compareReferences(pg.first, key) < 0));
+    const first = Math.max(
+      0,
+      entry.pages.findLastIndex((pg) => compareReferences(pg.first, key) < 0),
+    );
     const ids: string[] = [];
     for (let p = first; p <= last; p++) {
       for (const [id, reference] of await this.assets.json<Array<[string, string]>>(entry.pages[p]!.path)) {
@@ -141,7 +186,11 @@ export class RecordStore {
     if (!entry) {
       const m = await this.assets.manifest();
       const key = referenceToId(name);
-      const near = m.series.map((s) => ({ s, d: levenshtein(key, s.key) })).sort((a, b) => a.d - b.d).slice(0, 5).map((x) => x.s.name);
+      const near = m.series
+        .map((s) => ({ s, d: levenshtein(key, s.key) }))
+        .sort((a, b) => a.d - b.d)
+        .slice(0, 5)
+        .map((x) => x.s.name);
       throw new ApiError(404, "not_found", `series: no series is called "${name}"`, { suggestions: near });
     }
     const items: SeriesListing["items"] = [];
@@ -180,7 +229,11 @@ export class RecordStore {
     const key = referenceToId(ref);
     const entry = await this.seriesOfKey(key);
     if (!entry) {
-      return m.series.map((s) => ({ s, d: levenshtein(key.slice(0, s.key.length + 2), s.key) })).sort((a, b) => a.d - b.d).slice(0, count).map((x) => x.s.pages[0]?.first ?? x.s.name);
+      return m.series
+        .map((s) => ({ s, d: levenshtein(key.slice(0, s.key.length + 2), s.key) }))
+        .sort((a, b) => a.d - b.d)
+        .slice(0, count)
+        .map((x) => x.s.pages[0]?.first ?? x.s.name);
     }
     const runs = referenceRuns(ref);
     const num = Number(runs.filter((r) => /^\d+$/.test(r)).at(-1) ?? NaN);
@@ -190,12 +243,26 @@ export class RecordStore {
     const candidates: string[] = [];
     for (const q of [p - 1, p, p + 1]) {
       const page = entry.pages[q];
-      if (page) for (const [, reference] of await this.assets.json<Array<[string, string]>>(page.path)) candidates.push(reference);
+      if (page)
+        for (const [, reference] of await this.assets.json<Array<[string, string]>>(page.path))
+          candidates.push(reference);
     }
     // Distinct items sharing a reference would otherwise suggest it more than once.
     const unique = [...new Set(candidates)];
-    const lastNumber = (r: string) => Number(referenceRuns(r).filter((x) => /^\d+$/.test(x)).at(-1) ?? NaN);
-    const score = (r: string) => (Number.isFinite(num) && Number.isFinite(lastNumber(r)) ? Math.abs(lastNumber(r) - num) : levenshtein(referenceToId(r), key));
-    return unique.map((r) => ({ r, d: score(r) })).sort((a, b) => a.d - b.d || compareReferences(a.r, b.r)).slice(0, count).map((x) => x.r);
+    const lastNumber = (r: string) =>
+      Number(
+        referenceRuns(r)
+          .filter((x) => /^\d+$/.test(x))
+          .at(-1) ?? NaN,
+      );
+    const score = (r: string) =>
+      Number.isFinite(num) && Number.isFinite(lastNumber(r))
+        ? Math.abs(lastNumber(r) - num)
+        : levenshtein(referenceToId(r), key);
+    return unique
+      .map((r) => ({ r, d: score(r) }))
+      .sort((a, b) => a.d - b.d || compareReferences(a.r, b.r))
+      .slice(0, count)
+      .map((x) => x.r);
   }
 }

@@ -17,7 +17,12 @@ describe("series listings", () => {
     expect(status).toBe(200);
     expect(body.heldBy).toBe("The National Archives, Kew");
     const item = body.items.find((i: { id: string }) => i.id === "kv-2-2681");
-    expect(item).toEqual({ id: "kv-2-2681", reference: "KV 2/2681", title: "Leon HELFLAND", coveringDates: "1929-1955" });
+    expect(item).toEqual({
+      id: "kv-2-2681",
+      reference: "KV 2/2681",
+      title: "Leon HELFLAND",
+      coveringDates: "1929-1955",
+    });
   });
 });
 
@@ -26,8 +31,11 @@ describe("the held-by facet", () => {
     const all = (await call("/api/search?q=files&limit=1")).body;
     const counts = Object.values(all.facets.heldBy as Record<string, number>);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(all.total.value);
-    const naa = (await call(`/api/search?q=files&limit=1&heldBy=${encodeURIComponent("National Archives of Australia")}`)).body;
-    const kv = (await call(`/api/search?q=Soviet&limit=50&heldBy=${encodeURIComponent("The National Archives, Kew")}`)).body;
+    const naa = (
+      await call(`/api/search?q=files&limit=1&heldBy=${encodeURIComponent("National Archives of Australia")}`)
+    ).body;
+    const kv = (await call(`/api/search?q=Soviet&limit=50&heldBy=${encodeURIComponent("The National Archives, Kew")}`))
+      .body;
     expect(kv.total.value).toBeGreaterThan(0);
     expect(Object.keys(kv.facets.heldBy)).toEqual(["The National Archives, Kew"]);
     expect(naa.total.value).toBe(all.facets.heldBy["National Archives of Australia"] ?? 0);
@@ -65,7 +73,9 @@ describe("browse and record pages", () => {
     const { html } = await page("/records/a-6119-45");
     expect(html).toMatch(/<dt>Access<\/dt><dd>Open<\/dd>/);
     expect(html).toMatch(/<dt>Digitised<\/dt><dd>Yes, 11 pages<\/dd>/);
-    expect(html).toContain('href="https://recordsearch.naa.gov.au/SearchNRetrieve/Interface/DetailsReports/ItemDetail.aspx?Barcode=217124"');
+    expect(html).toContain(
+      'href="https://recordsearch.naa.gov.au/SearchNRetrieve/Interface/DetailsReports/ItemDetail.aspx?Barcode=217124"',
+    );
     expect(html).toContain(">View in RecordSearch</a>");
     expect(html).toMatch(/<output id="cite-text" class="citation">NAA: A6119, 45<\/output>/);
   });
@@ -74,7 +84,9 @@ describe("browse and record pages", () => {
     const { html } = await page("/records/104-10105-10271");
     expect(html).toMatch(/<dt>Released by NARA<\/dt><dd>24 August 2023<\/dd>/);
     expect(html).toMatch(/<dt>Formerly withheld<\/dt><dd>Redact<\/dd>/);
-    expect(html).toMatch(/href="https:\/\/www\.archives\.gov\/files\/research\/jfk\/releases\/2023\/08\/104-10105-10271\.pdf"[^>]*>NARA PDF<\/a>/);
+    expect(html).toMatch(
+      /href="https:\/\/www\.archives\.gov\/files\/research\/jfk\/releases\/2023\/08\/104-10105-10271\.pdf"[^>]*>NARA PDF<\/a>/,
+    );
   });
 
   it("links a Discovery record to its Discovery page by id", async () => {
@@ -88,7 +100,9 @@ describe("browse and record pages", () => {
   it("lists 404 suggestions with their titles, linking to the records", async () => {
     const { status, html } = await page("/records/kv-2-2672");
     expect(status).toBe(404);
-    expect(html).toMatch(/<a href="\/records\/kv-2-2671"><span class="ref">KV 2\/2671<\/span>: Grigoriy BESEDOVSKIY<\/a>/);
+    expect(html).toMatch(
+      /<a href="\/records\/kv-2-2671"><span class="ref">KV 2\/2671<\/span>: Grigoriy BESEDOVSKIY<\/a>/,
+    );
   });
 
   it("renders results with a Filters disclosure, a sort control and the results slot the widget keeps until it answers", async () => {

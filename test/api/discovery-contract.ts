@@ -5,7 +5,11 @@
  * stored responses, e.g. documentType is a string or null).
  */
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-export interface StoredResult { series: string; record: Record<string, Json>; details: Record<string, Json> }
+export interface StoredResult {
+  series: string;
+  record: Record<string, Json>;
+  details: Record<string, Json>;
+}
 
 export function jsonType(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
@@ -23,7 +27,10 @@ export function typeSets(objects: Array<Record<string, Json>>): Map<string, Set<
   const add = (path: string, v: Json) => {
     (out.get(path) ?? out.set(path, new Set()).get(path)!).add(jsonType(v));
     if (v && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) add(`${path}.${k}`, x);
-    if (Array.isArray(v)) for (const x of v) if (x && typeof x === "object" && !Array.isArray(x)) for (const [k, y] of Object.entries(x)) add(`${path}[].${k}`, y);
+    if (Array.isArray(v))
+      for (const x of v)
+        if (x && typeof x === "object" && !Array.isArray(x))
+          for (const [k, y] of Object.entries(x)) add(`${path}[].${k}`, y);
   };
   for (const o of objects) for (const [k, v] of Object.entries(o)) add(k, v);
   return out;
@@ -44,8 +51,12 @@ export function typeMismatches(ours: Record<string, unknown>, types: ReturnType<
   };
   for (const [path, allowed] of types) {
     const values = get(path);
-    if (types.required.has(path) && values.length === 0) { bad.push(`${path}: missing`); continue; }
-    for (const v of values) if (!allowed.has(jsonType(v))) bad.push(`${path}: ${jsonType(v)}, Discovery sends ${[...allowed].join("|")}`);
+    if (types.required.has(path) && values.length === 0) {
+      bad.push(`${path}: missing`);
+      continue;
+    }
+    for (const v of values)
+      if (!allowed.has(jsonType(v))) bad.push(`${path}: ${jsonType(v)}, Discovery sends ${[...allowed].join("|")}`);
   }
   return bad;
 }
@@ -57,10 +68,23 @@ export function typeMismatches(ours: Record<string, unknown>, types: ReturnType<
  * details markup has "(<ref>WO</ref>)").
  */
 export function text(v: unknown): string {
-  return String(v ?? "").replace(/<head>[^<]*<\/head>/g, " ").replace(/<emph altrender="doctype">[^<]*<\/emph>/g, "").replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
-    .replace(/&quot;/g, "\"").replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/\s+/g, " ").trim().replace(/\.$/, "").replace(/\s+/g, "")
-    // Dossier's ingest repairs Windows-1252 quotes that arrived as C1 controls (O\x92Donnell → O’Donnell).
-    .replace(/[\u0080-\u009f\u2018\u2019\u201c\u201d]/g, "");
+  return (
+    String(v ?? "")
+      .replace(/<head>[^<]*<\/head>/g, " ")
+      .replace(/<emph altrender="doctype">[^<]*<\/emph>/g, "")
+      .replace(/<[^>]+>/g, " ")
+      .replace(/&amp;/g, "&")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+      .replace(/\s+/g, " ")
+      .trim()
+      .replace(/\.$/, "")
+      .replace(/\s+/g, "")
+      // Dossier's ingest repairs Windows-1252 quotes that arrived as C1 controls (O\x92Donnell → O’Donnell).
+      .replace(/[\u0080-\u009f\u2018\u2019\u201c\u201d]/g, "")
+  );
 }
 
 const sorted = (xs: unknown) => [...((xs as string[]) ?? [])].sort();
@@ -101,19 +125,33 @@ export const DETAILS_FIELDS_COMPARED: Record<string, (d: Json, o: unknown) => bo
   people: (d, o) => JSON.stringify(sorted(d)) === JSON.stringify(sorted(o)),
   corporateNames: (d, o) => sorted(d).every((p) => (o as string[]).includes(p)),
   subjects: (d, o) => JSON.stringify(sorted(d)) === JSON.stringify(sorted(o)),
-  scopeContent: (d, o) => text((d as Record<string, Json>).description) === text((o as Record<string, unknown>).description),
+  scopeContent: (d, o) =>
+    text((d as Record<string, Json>).description) === text((o as Record<string, unknown>).description),
   // An empty details heldBy is filled from the search record's (Dossier keeps one list), so only a non-empty one is compared.
-  heldBy: (d, o) => (d as Json[]).length === 0 || JSON.stringify((d as Array<Record<string, Json>>).map((h) => h.xReferenceName)) === JSON.stringify((o as Array<Record<string, unknown>>).map((h) => h.xReferenceName)),
+  heldBy: (d, o) =>
+    (d as Json[]).length === 0 ||
+    JSON.stringify((d as Array<Record<string, Json>>).map((h) => h.xReferenceName)) ===
+      JSON.stringify((o as Array<Record<string, unknown>>).map((h) => h.xReferenceName)),
 };
 
 /** The fields whose values differ, as `field: Discovery … / Dossier …`. */
-export function valueMismatches(stored: Record<string, Json>, ours: Record<string, unknown>, compared: Record<string, (d: Json, o: unknown) => boolean>): string[] {
-  return Object.entries(compared).filter(([k, same]) => k in stored && !same(stored[k]!, ours[k]))
+export function valueMismatches(
+  stored: Record<string, Json>,
+  ours: Record<string, unknown>,
+  compared: Record<string, (d: Json, o: unknown) => boolean>,
+): string[] {
+  return Object.entries(compared)
+    .filter(([k, same]) => k in stored && !same(stored[k]!, ours[k]))
     .map(([k]) => {
       // Text fields are shown as compared (visible text), the rest as JSON.
-      const shown = (v: unknown) => (k === "scopeContent" ? text((v as Record<string, unknown>).description)
-        : k === "description" || k === "note" ? text(v) : JSON.stringify(v));
-      const a = shown(stored[k]), b = shown(ours[k]);
+      const shown = (v: unknown) =>
+        k === "scopeContent"
+          ? text((v as Record<string, unknown>).description)
+          : k === "description" || k === "note"
+            ? text(v)
+            : JSON.stringify(v);
+      const a = shown(stored[k]),
+        b = shown(ours[k]);
       let at = 0;
       while (at < a.length && a[at] === b[at]) at++;
       const from = Math.max(0, at - 40);

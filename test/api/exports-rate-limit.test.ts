@@ -14,7 +14,8 @@ describe("exports and the Discovery endpoints are rate-limited like the rest of 
     const b = bindings({ RATE_LIMIT_PER_MINUTE: "2" });
     const from = ip();
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await request(path, b, { headers: { "cf-connecting-ip": from } })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await request(path, b, { headers: { "cf-connecting-ip": from } })).status);
     expect(statuses).toEqual([200, 200, 429]);
   });
 });

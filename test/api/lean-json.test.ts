@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { call } from "../helpers";
 
 // The first search in a fresh isolate loads index chunks; keep that out of the tests' own time.
-beforeAll(async () => { await call("/api/search?q=Soviet"); }, 60_000);
+beforeAll(async () => {
+  await call("/api/search?q=Soviet");
+}, 60_000);
 
 const years = (hits: Array<{ startDate: string | null; endDate: string | null }>) =>
   hits.map((h) => Number((h.startDate ?? h.endDate ?? "0").slice(0, 4)));
@@ -96,7 +98,10 @@ describe("cursor paging", () => {
   it("refuses a cursor from another index version with cursor_expired", async () => {
     const { body } = await call("/api/search?q=Soviet&limit=2");
     const [format, , offset, query] = JSON.parse(atob(body.nextCursor.replace(/-/g, "+").replace(/_/g, "/")));
-    const stale = btoa(JSON.stringify([format, "0123456789ab", offset, query])).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const stale = btoa(JSON.stringify([format, "0123456789ab", offset, query]))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
     const res = await call(`/api/search?q=Soviet&limit=2&cursor=${stale}`);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("cursor_expired");
@@ -128,12 +133,21 @@ describe("sort", () => {
     const ys = years(body.hits).filter((y) => y > 0);
     expect(ys).toEqual([...ys].sort((a, b) => a - b));
     const firstUndated = years(body.hits).indexOf(0);
-    if (firstUndated >= 0) expect(years(body.hits).slice(firstUndated).every((y) => y === 0)).toBe(true);
+    if (firstUndated >= 0)
+      expect(
+        years(body.hits)
+          .slice(firstUndated)
+          .every((y) => y === 0),
+      ).toBe(true);
   });
 
   it("sorts by -date, newest first", async () => {
     const { body } = await call("/api/search?q=Soviet&sort=-date&limit=100&fields=reference,startDate,endDate");
-    const ends = body.hits.map((h: { endDate: string | null; startDate: string | null }) => Number((h.endDate ?? h.startDate ?? "0").slice(0, 4))).filter((y: number) => y > 0);
+    const ends = body.hits
+      .map((h: { endDate: string | null; startDate: string | null }) =>
+        Number((h.endDate ?? h.startDate ?? "0").slice(0, 4)),
+      )
+      .filter((y: number) => y > 0);
     expect(ends).toEqual([...ends].sort((a, b) => b - a));
   });
 
@@ -159,7 +173,11 @@ describe("bulk lookup", () => {
     const q = ["KV 2/2681", "KV 2/2670-2671", "kv2/2670"].map((r) => `ref=${encodeURIComponent(r)}`).join("&");
     const { status, body } = await call(`/api/lookup?${q}`);
     expect(status).toBe(200);
-    expect(body.records.map((r: { reference: string }) => r.reference)).toEqual(["KV 2/2670", "KV 2/2671", "KV 2/2681"]);
+    expect(body.records.map((r: { reference: string }) => r.reference)).toEqual([
+      "KV 2/2670",
+      "KV 2/2671",
+      "KV 2/2681",
+    ]);
     expect(body.notFound).toBeUndefined();
   });
 
@@ -198,7 +216,10 @@ describe("exports", () => {
   it("streams JSON Lines in the same order as the search", async () => {
     const res = await call("/api/search.jsonl?q=Soviet&limit=600&fields=id");
     expect(res.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
-    const ids = (res.body as string).trim().split("\n").map((l) => JSON.parse(l).id);
+    const ids = (res.body as string)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).id);
     const search = await call("/api/search?q=Soviet&limit=100&fields=id");
     expect(ids.slice(0, 100)).toEqual(search.body.hits.map((h: { id: string }) => h.id));
     expect(ids.length).toBe(Math.min(600, search.body.total.value));
@@ -228,25 +249,49 @@ describe("the OpenAPI document", () => {
     expect(params("/api/records/{id}")).toContain("fields");
     expect(params("/api/series/{series}")).toContain("fields");
     expect(params("/api/lookup")).toEqual(expect.arrayContaining(["ref", "fields"]));
-    expect(body.paths["/api/search"].get.responses["200"].content["application/json"].schema.properties.nextCursor).toBeTruthy();
+    expect(
+      body.paths["/api/search"].get.responses["200"].content["application/json"].schema.properties.nextCursor,
+    ).toBeTruthy();
     expect(Object.keys(body.paths["/api/search.csv"].get.responses["200"].content)).toEqual(["text/csv"]);
     expect(Object.keys(body.paths["/api/search.jsonl"].get.responses["200"].content)).toEqual(["application/x-ndjson"]);
-    expect(params("/discovery/API/search/records")).toEqual(expect.arrayContaining([
-      "sps.searchQuery", "sps.recordSeries", "sps.dateFrom", "sps.dateTo", "sps.startDate", "sps.endDate", "sps.heldByCode",
-      "sps.sortByOption", "sps.page", "sps.resultsPageSize", "sps.batchStartMark",
-    ]));
+    expect(params("/discovery/API/search/records")).toEqual(
+      expect.arrayContaining([
+        "sps.searchQuery",
+        "sps.recordSeries",
+        "sps.dateFrom",
+        "sps.dateTo",
+        "sps.startDate",
+        "sps.endDate",
+        "sps.heldByCode",
+        "sps.sortByOption",
+        "sps.page",
+        "sps.resultsPageSize",
+        "sps.batchStartMark",
+      ]),
+    );
     expect(body.paths["/discovery/API/records/v1/details/{id}"]).toBeTruthy();
   });
 });
 
 describe("the Discovery-compatible endpoints in the test catalogue", () => {
   it("finds a record that came from Discovery by Discovery's id, and one that did not by Dossier's id", async () => {
-    const search = await call("/discovery/API/search/records?sps.searchQuery=HELFLAND", { headers: { Accept: "application/json" } });
+    const search = await call("/discovery/API/search/records?sps.searchQuery=HELFLAND", {
+      headers: { Accept: "application/json" },
+    });
     expect(search.status).toBe(200);
-    expect(search.body.records[0]).toMatchObject({ id: "C11184181", reference: "KV 2/2681", startDate: "01/01/1929", numEndDate: 19551231 });
-    const details = await call("/discovery/API/records/v1/details/C11184181", { headers: { Accept: "application/json" } });
+    expect(search.body.records[0]).toMatchObject({
+      id: "C11184181",
+      reference: "KV 2/2681",
+      startDate: "01/01/1929",
+      numEndDate: 19551231,
+    });
+    const details = await call("/discovery/API/records/v1/details/C11184181", {
+      headers: { Accept: "application/json" },
+    });
     expect(details.body).toMatchObject({ id: "C11184181", citableReference: "KV 2/2681", coveringDates: "1929-1955" });
-    expect(details.body.scopeContent.description).toMatch(/^<scopecontent><p>.*Soviet diplomat.*<\/p><\/scopecontent>$/);
+    expect(details.body.scopeContent.description).toMatch(
+      /^<scopecontent><p>.*Soviet diplomat.*<\/p><\/scopecontent>$/,
+    );
     const own = await call("/discovery/API/records/v1/details/kv-2-2670");
     expect(own.body).toMatchObject({ id: "kv-2-2670", citableReference: "KV 2/2670" });
   });

@@ -19,7 +19,10 @@ describe("records from other archives", () => {
   it("looks up every item filed under one NAA reference, the bare id first", async () => {
     const { status, body } = await call(`/api/lookup?ref=${encodeURIComponent("A6119, 141")}`);
     expect(status).toBe(200);
-    expect(body.records.map((r: any) => [r.id, r.barcode])).toEqual([["a-6119-141", "276682"], ["a-6119-141-b1140156", "1140156"]]);
+    expect(body.records.map((r: any) => [r.id, r.barcode])).toEqual([
+      ["a-6119-141", "276682"],
+      ["a-6119-141-b1140156", "1140156"],
+    ]);
   });
 
   it("includes every item sharing a reference in a range lookup", async () => {

@@ -6,14 +6,22 @@ describe("record lookups", () => {
     const { status, body } = await call("/api/lookup?ref=kv2/2681");
     expect(status).toBe(200);
     expect(body.records).toHaveLength(1);
-    expect(body.records[0]).toMatchObject({ id: "kv-2-2681", reference: "KV 2/2681", title: "Leon HELFLAND", startDate: "1929-01-01" });
+    expect(body.records[0]).toMatchObject({
+      id: "kv-2-2681",
+      reference: "KV 2/2681",
+      title: "Leon HELFLAND",
+      startDate: "1929-01-01",
+    });
   });
 
-  it.each(["KV 2/2681", "kv2/2681", "KV2 2681", "kv 2 2681", "KV.2.2681", "  kv-2-2681 "])("accepts the loose reference form %j", async (ref) => {
-    const { status, body } = await call(`/api/lookup?ref=${encodeURIComponent(ref)}`);
-    expect(status).toBe(200);
-    expect(body.records.map((r: any) => r.reference)).toEqual(["KV 2/2681"]);
-  });
+  it.each(["KV 2/2681", "kv2/2681", "KV2 2681", "kv 2 2681", "KV.2.2681", "  kv-2-2681 "])(
+    "accepts the loose reference form %j",
+    async (ref) => {
+      const { status, body } = await call(`/api/lookup?ref=${encodeURIComponent(ref)}`);
+      expect(status).toBe(200);
+      expect(body.records.map((r: any) => r.reference)).toEqual(["KV 2/2681"]);
+    },
+  );
 
   it("returns both Besedovskiy files for the range KV 2/2670-2671", async () => {
     const { status, body } = await call(`/api/lookup?ref=${encodeURIComponent("KV 2/2670-2671")}`);
@@ -136,7 +144,9 @@ describe("internal errors", () => {
     const { Hono } = await import("hono");
     const { onError } = await import("../../src/worker/errors");
     const app = new Hono();
-    app.get("/boom", () => { throw new Error("secret detail at /srv/app.js:12"); });
+    app.get("/boom", () => {
+      throw new Error("secret detail at /srv/app.js:12");
+    });
     app.onError(onError);
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     onTestFinished(() => logged.mockRestore());

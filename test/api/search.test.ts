@@ -27,7 +27,9 @@ describe("search ranking", () => {
     expect(scores).toEqual([...scores].sort((a: number, b: number) => b - a));
     const partial = body.hits.find((h: any) => h.explain.matched < 3);
     expect(partial.explain.parts.find((p: any) => p.unit === "coordination").via).toMatch(/of 3 words matched/);
-    for (const h of body.hits) for (const p of h.explain.parts) if (p.unit !== "coordination" && p.unit !== "proximity") expect(p.field).toBeTruthy();
+    for (const h of body.hits)
+      for (const p of h.explain.parts)
+        if (p.unit !== "coordination" && p.unit !== "proximity") expect(p.field).toBeTruthy();
   });
 
   it("answers a reference typed as a query with that record first", async () => {
@@ -47,7 +49,8 @@ describe("search ranking", () => {
     }
     // Best first: a higher score first (catalogue order breaks exact ties); matched words count inside the score.
     for (let i = 1; i < keys.length; i++) {
-      const [, s0] = keys[i - 1]!, [m1, s1] = keys[i]!;
+      const [, s0] = keys[i - 1]!,
+        [m1, s1] = keys[i]!;
       expect(s0 >= s1, `hit ${i} (${m1}, ${s1}) ranks below hit ${i - 1} (score ${s0})`).toBe(true);
     }
     // Hits with different numbers of matched words and scores occur, so the check above is not vacuous.

@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { call, refs } from "../helpers";
 
-const top = async (q: string, extra = "") => refs((await call(`/api/search?q=${encodeURIComponent(q)}${extra}`)).body.hits);
+const top = async (q: string, extra = "") =>
+  refs((await call(`/api/search?q=${encodeURIComponent(q)}${extra}`)).body.hits);
 
 describe("names in any spelling", () => {
-  it.each(["Besedovsky", "Besedovskii", "Беседовский", "Bessedovsky"])("finds the Besedovskiy files for %s", async (q) => {
-    expect((await top(q)).slice(0, 2).sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
-  });
+  it.each(["Besedovsky", "Besedovskii", "Беседовский", "Bessedovsky"])(
+    "finds the Besedovskiy files for %s",
+    async (q) => {
+      expect((await top(q)).slice(0, 2).sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
+    },
+  );
 
   it("finds Helfland's file for Gelfand through Daitch–Mokotoff codes", async () => {
     expect((await top("Gelfand"))[0]).toBe("KV 2/2681");

@@ -6,8 +6,27 @@ import { RecordStore } from "../../src/worker/record-store";
 import { SearchService } from "../../src/worker/search/search-service";
 import { DurableObjectShards, LocalShards } from "../../src/worker/search/shard-runner";
 
-const QUERIES = ["Besedovskiy", "Soviet diplomat Rome", "Cheka kidnapping", "communists 1930s", "Fuks", "German", "KV 2/2670-2671", "Philbey", '"Soviet embassy"', "MI6 -Paris"];
-const request = (q: string) => ({ q, limit: 20, offset: 0, series: [], match: "variants" as const, synonyms: true, explain: true });
+const QUERIES = [
+  "Besedovskiy",
+  "Soviet diplomat Rome",
+  "Cheka kidnapping",
+  "communists 1930s",
+  "Fuks",
+  "German",
+  "KV 2/2670-2671",
+  "Philbey",
+  '"Soviet embassy"',
+  "MI6 -Paris",
+];
+const request = (q: string) => ({
+  q,
+  limit: 20,
+  offset: 0,
+  series: [],
+  match: "variants" as const,
+  synonyms: true,
+  explain: true,
+});
 
 async function services() {
   const assets = assetStoreFor(env.ASSETS);
@@ -16,7 +35,9 @@ async function services() {
   const count = (m.search as { shards: unknown[] }).shards.length;
   const ns = env.SEARCH_SHARDS;
   return {
-    count, ns, version: m.version,
+    count,
+    ns,
+    version: m.version,
     fanned: new SearchService(records, assets, new DurableObjectShards(count, ns, m.version)),
     local: new SearchService(records, assets, new LocalShards(count, assets, records)),
   };
@@ -45,7 +66,8 @@ describe("a sharded index", () => {
   it("pages correctly across shards", async () => {
     const all = refs((await call("/api/search?q=Soviet&limit=30")).body.hits);
     const pages = [];
-    for (let offset = 0; offset < 30; offset += 7) pages.push(...refs((await call(`/api/search?q=Soviet&limit=7&offset=${offset}`)).body.hits));
+    for (let offset = 0; offset < 30; offset += 7)
+      pages.push(...refs((await call(`/api/search?q=Soviet&limit=7&offset=${offset}`)).body.hits));
     expect(pages.slice(0, 30)).toEqual(all);
   });
 

@@ -15,21 +15,35 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const BROWSER_ASSETS_DIR = "dist/browser-assets";
 
 export const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
   "--disable-dev-shm-usage",
 ];
 
 async function withTimeout<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms); })]);
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-export interface RunningWorker { url: string; stop: () => Promise<void> }
+export interface RunningWorker {
+  url: string;
+  stop: () => Promise<void>;
+}
 
 /** The Worker from wrangler.toml, served locally with the browser-test assets. */
 export async function startWorker(assetsDir = BROWSER_ASSETS_DIR): Promise<RunningWorker> {
@@ -62,42 +76,64 @@ export async function startWorker(assetsDir = BROWSER_ASSETS_DIR): Promise<Runni
   }
 }
 
-export interface HostServer { url: string; stop: () => Promise<void> }
+export interface HostServer {
+  url: string;
+  stop: () => Promise<void>;
+}
 
 /** A plain static page on its own port: a different origin from the Worker, like a real host site. */
 export async function startHostPage(pages: Record<string, string>): Promise<HostServer> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     const body = pages[path];
-    if (body === undefined) { res.writeHead(404, { "content-type": "text/plain" }).end("not found"); return; }
+    if (body === undefined) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      return;
+    }
     res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(body);
   });
-  await withTimeout("starting the host page server", 5_000, new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  }));
+  await withTimeout(
+    "starting the host page server",
+    5_000,
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    }),
+  );
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    stop: () => withTimeout("stopping the host page server", 5_000, new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    })),
+    stop: () =>
+      withTimeout(
+        "stopping the host page server",
+        5_000,
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+      ),
   };
 }
 
-export interface RunningBrowser { browser: Browser; stop: () => Promise<void> }
+export interface RunningBrowser {
+  browser: Browser;
+  stop: () => Promise<void>;
+}
 
 export async function startBrowser(): Promise<RunningBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with scripts/ci-browser-deps.sh`);
   // Playwright gives every launch a fresh temporary --user-data-dir of its own and deletes it on close
   // (it refuses one passed in args), so no profile state leaks between runs.
-  const browser = await withTimeout("launching Chromium", 30_000, chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: 30_000,
-  }));
+  const browser = await withTimeout(
+    "launching Chromium",
+    30_000,
+    chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 30_000,
+    }),
+  );
   return { browser, stop: () => withTimeout("closing Chromium", 15_000, browser.close()).catch(() => {}) };
 }
 

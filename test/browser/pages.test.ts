@@ -5,7 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { newContext, startBrowser, startHostPage, startWorker, type HostServer, type RunningBrowser, type RunningWorker } from "./harness";
+import {
+  newContext,
+  startBrowser,
+  startHostPage,
+  startWorker,
+  type HostServer,
+  type RunningBrowser,
+  type RunningWorker,
+} from "./harness";
 import { axeViolations, formatViolations } from "./axe";
 import { screenshot } from "./screenshots";
 
@@ -28,7 +36,10 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-async function withPage<T>(opts: { javaScriptEnabled?: boolean; mobile?: boolean }, fn: (page: Page) => Promise<T>): Promise<T> {
+async function withPage<T>(
+  opts: { javaScriptEnabled?: boolean; mobile?: boolean },
+  fn: (page: Page) => Promise<T>,
+): Promise<T> {
   const ctx = await newContext(chrome.browser, opts);
   try {
     return await fn(await ctx.newPage());
@@ -76,8 +87,13 @@ describe("the home page", () => {
       await input.fill("Soviet");
       await page.keyboard.press("Enter");
       await page.waitForURL(/\?q=Soviet/);
-      await expect.poll(() => page.locator("dossier-search p[part~=status]").textContent()).toMatch(/results for “Soviet”/);
-      const seriesBox = page.locator("dossier-search [part=filters] fieldset", { hasText: "Series" }).locator("input[type=checkbox]").first();
+      await expect
+        .poll(() => page.locator("dossier-search p[part~=status]").textContent())
+        .toMatch(/results for “Soviet”/);
+      const seriesBox = page
+        .locator("dossier-search [part=filters] fieldset", { hasText: "Series" })
+        .locator("input[type=checkbox]")
+        .first();
       const seriesName = await seriesBox.getAttribute("value");
       await seriesBox.check();
       await page.waitForURL((u) => u.searchParams.get("series") === seriesName);
@@ -91,8 +107,12 @@ describe("the home page", () => {
       await page.goto("about:blank");
       await page.goto(shared);
       await expect.poll(() => input.inputValue()).toBe("Soviet");
-      await expect.poll(() => page.locator("dossier-search [part=filters] input[type=checkbox]:checked").count()).toBe(1);
-      await expect.poll(() => page.locator("dossier-search [part=filters] input[type=checkbox]:checked").getAttribute("value")).toBe(seriesName);
+      await expect
+        .poll(() => page.locator("dossier-search [part=filters] input[type=checkbox]:checked").count())
+        .toBe(1);
+      await expect
+        .poll(() => page.locator("dossier-search [part=filters] input[type=checkbox]:checked").getAttribute("value"))
+        .toBe(seriesName);
     });
   });
 
@@ -119,10 +139,19 @@ describe("a record page", () => {
       expect(await page.locator("link[rel=canonical]").getAttribute("href")).toBe(`${worker.url}/records/kv-2-2681`);
       expect(await page.locator("dl").textContent()).toMatch(/Covering dates\s*1929-1955/);
       const philby = page.getByRole("link", { name: "Kim Philby", exact: true });
-      expect(new URL((await philby.getAttribute("href"))!, worker.url).searchParams.get("q")).toBe('person:"Kim Philby"');
+      expect(new URL((await philby.getAttribute("href"))!, worker.url).searchParams.get("q")).toBe(
+        'person:"Kim Philby"',
+      );
       expect(await page.locator(".related li a").count()).toBeGreaterThan(0);
       const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);
-      expect(ld).toMatchObject({ "@context": "https://schema.org", "@type": "ArchiveComponent", identifier: "KV 2/2681", name: "Leon HELFLAND", url: `${worker.url}/records/kv-2-2681`, temporalCoverage: "1929-01-01/1955-12-31" });
+      expect(ld).toMatchObject({
+        "@context": "https://schema.org",
+        "@type": "ArchiveComponent",
+        identifier: "KV 2/2681",
+        name: "Leon HELFLAND",
+        url: `${worker.url}/records/kv-2-2681`,
+        temporalCoverage: "1929-01-01/1955-12-31",
+      });
       expect(ld.about).toContainEqual({ "@type": "Person", name: "Kim Philby" });
       expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self'/);
       expect(res?.headers()["x-content-type-options"]).toBe("nosniff");
@@ -161,7 +190,15 @@ describe("the embed page", () => {
       expect(res.headers()["content-security-policy"]).toMatch(/frame-ancestors \*/);
       await page.goto(`${host.url}/framed.html`);
       const frame = page.frameLocator("iframe");
-      await expect.poll(() => frame.locator("[role=status]").first().textContent({ timeout: 5000 }).catch(() => "")).toBe("2 results for “Besedovsky”");
+      await expect
+        .poll(() =>
+          frame
+            .locator("[role=status]")
+            .first()
+            .textContent({ timeout: 5000 })
+            .catch(() => ""),
+        )
+        .toBe("2 results for “Besedovsky”");
       expect(await frame.locator("ol.hits a").first().getAttribute("target")).toBe("_blank");
     });
   });
@@ -171,7 +208,9 @@ describe("discovery documents", () => {
   it("links an OpenSearch description from every page, pointing at the search URL", async () => {
     await withPage({ javaScriptEnabled: false }, async (page) => {
       await page.goto(`${worker.url}/records/kv-2-2670`);
-      expect(await page.locator('link[rel=search][type="application/opensearchdescription+xml"]').getAttribute("href")).toBe("/opensearch.xml");
+      expect(
+        await page.locator('link[rel=search][type="application/opensearchdescription+xml"]').getAttribute("href"),
+      ).toBe("/opensearch.xml");
     });
     const res = await fetch(`${worker.url}/opensearch.xml`);
     expect(res.headers.get("content-type")).toMatch(/application\/opensearchdescription\+xml/);
@@ -179,13 +218,19 @@ describe("discovery documents", () => {
   });
 
   it("serves an OpenAPI 3.1 document generated from the request schemas, and a docs page listing its endpoints", async () => {
-    const doc = await (await fetch(`${worker.url}/api/openapi.json`)).json() as { openapi: string; paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> };
+    const doc = (await (await fetch(`${worker.url}/api/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }>;
+    };
     expect(doc.openapi).toMatch(/^3\.1/);
-    expect(doc.paths["/api/search"]?.get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(["q", "limit", "offset", "series", "from", "to"]));
+    expect(doc.paths["/api/search"]?.get?.parameters?.map((p) => p.name)).toEqual(
+      expect.arrayContaining(["q", "limit", "offset", "series", "from", "to"]),
+    );
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/suggest", "/api/records/{id}"]));
     await withPage({ javaScriptEnabled: false }, async (page) => {
       await page.goto(`${worker.url}/docs`);
-      for (const path of Object.keys(doc.paths)) expect(await page.locator("main").textContent()).toContain(`GET ${path}`);
+      for (const path of Object.keys(doc.paths))
+        expect(await page.locator("main").textContent()).toContain(`GET ${path}`);
     });
   });
 

@@ -5,19 +5,25 @@ import { parseSnippet, unescapeText } from "../../src/widget/snippet";
 describe("parseSnippet", () => {
   it("splits on <mark> and </mark> and unescapes the text between them", () => {
     expect(parseSnippet("a &amp; <mark>Besedovskiy</mark> &lt;b&gt;")).toEqual([
-      { text: "a & ", mark: false }, { text: "Besedovskiy", mark: true }, { text: " <b>", mark: false },
+      { text: "a & ", mark: false },
+      { text: "Besedovskiy", mark: true },
+      { text: " <b>", mark: false },
     ]);
   });
 
   it("keeps any other tag as literal text, so it is never parsed as HTML", () => {
     expect(parseSnippet("<img src=x onerror=alert(1)><mark>x</mark>")).toEqual([
-      { text: "<img src=x onerror=alert(1)>", mark: false }, { text: "x", mark: true },
+      { text: "<img src=x onerror=alert(1)>", mark: false },
+      { text: "x", mark: true },
     ]);
   });
 
   it("does not nest unbalanced marks: a stray </mark> just ends marking", () => {
     expect(parseSnippet("<mark>a<mark>b</mark>c</mark>d")).toEqual([
-      { text: "a", mark: true }, { text: "b", mark: true }, { text: "c", mark: false }, { text: "d", mark: false },
+      { text: "a", mark: true },
+      { text: "b", mark: true },
+      { text: "c", mark: false },
+      { text: "d", mark: false },
     ]);
   });
 

@@ -4,7 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { newContext, startBrowser, startHostPage, startWorker, type HostServer, type RunningBrowser, type RunningWorker } from "./harness";
+import {
+  newContext,
+  startBrowser,
+  startHostPage,
+  startWorker,
+  type HostServer,
+  type RunningBrowser,
+  type RunningWorker,
+} from "./harness";
 import { axeViolations, formatViolations } from "./axe";
 import { screenshot } from "./screenshots";
 
@@ -104,12 +112,18 @@ describe("the widget on a page served from another origin", () => {
     await page.keyboard.press("ArrowUp");
     expect(await input.getAttribute("aria-activedescendant")).toBe(first);
     // Focus never leaves the input: the option is only pointed at.
-    expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute("role"))).toBe("combobox");
+    expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute("role"))).toBe(
+      "combobox",
+    );
 
     await page.keyboard.press("Enter");
     const selected = await page.evaluate(() => (window as unknown as { selected: unknown[] }).selected);
     expect(selected).toHaveLength(1);
-    expect(selected[0]).toMatchObject({ source: "suggestion", id: "kv-2-2670", url: `${worker.url}/records/kv-2-2670` });
+    expect(selected[0]).toMatchObject({
+      source: "suggestion",
+      id: "kv-2-2670",
+      url: `${worker.url}/records/kv-2-2670`,
+    });
     expect(await input.getAttribute("aria-expanded")).toBe("false");
     expect(await input.getAttribute("aria-activedescendant")).toBeNull();
     expect(page.url()).toBe(`${host.url}/host.html`); // the host cancelled the event, so nothing navigated
@@ -152,22 +166,39 @@ describe("the widget on a page served from another origin", () => {
 
   it("puts record text in as text: only <mark> from a snippet becomes an element", async () => {
     const page = await openHost();
-    await page.route(`${worker.url}/api/search**`, (route) => route.fulfill({
-      status: 200, contentType: "application/json", headers: { "access-control-allow-origin": "*" },
-      body: JSON.stringify({
-        query: { text: "x" }, total: { value: 1, relation: "eq" }, tookMs: 1, facets: { series: {}, decade: {}, scope: "all" },
-        hits: [{ id: "kv-2-1", reference: "KV 2/1", title: "<img src=x onerror=\"window.pwned=1\">", coveringDates: "1939",
-          snippet: "&lt;img src=x onerror=window.pwned=2&gt; <b>bold</b> <mark>hit</mark> &amp; more", score: 1 }],
+    await page.route(`${worker.url}/api/search**`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: "application/json",
+        headers: { "access-control-allow-origin": "*" },
+        body: JSON.stringify({
+          query: { text: "x" },
+          total: { value: 1, relation: "eq" },
+          tookMs: 1,
+          facets: { series: {}, decade: {}, scope: "all" },
+          hits: [
+            {
+              id: "kv-2-1",
+              reference: "KV 2/1",
+              title: '<img src=x onerror="window.pwned=1">',
+              coveringDates: "1939",
+              snippet: "&lt;img src=x onerror=window.pwned=2&gt; <b>bold</b> <mark>hit</mark> &amp; more",
+              score: 1,
+            },
+          ],
+        }),
       }),
-    }));
+    );
     await combobox(page).fill("anything");
     await page.keyboard.press("Enter");
     await expect.poll(() => status(page).textContent()).toMatch(/1 result/);
     const hit = page.locator("dossier-search [part=result]");
     expect(await hit.locator("img, b").count()).toBe(0);
     expect(await hit.locator("mark").textContent()).toBe("hit");
-    expect(await hit.locator("[part=snippet]").textContent()).toBe("<img src=x onerror=window.pwned=2> <b>bold</b> hit & more");
-    expect(await hit.locator("[part=title]").textContent()).toBe("<img src=x onerror=\"window.pwned=1\">");
+    expect(await hit.locator("[part=snippet]").textContent()).toBe(
+      "<img src=x onerror=window.pwned=2> <b>bold</b> hit & more",
+    );
+    expect(await hit.locator("[part=title]").textContent()).toBe('<img src=x onerror="window.pwned=1">');
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await page.close();
   });
@@ -179,7 +210,9 @@ describe("the widget on a page served from another origin", () => {
     await page.route(`${worker.url}/api/**`, (route) => route.abort("connectionrefused"));
     await combobox(page).click();
     await combobox(page).pressSequentially("Philby", { delay: 10 });
-    await expect.poll(() => status(page).textContent()).toMatch(/Search is unavailable: could not reach the search service/);
+    await expect
+      .poll(() => status(page).textContent())
+      .toMatch(/Search is unavailable: could not reach the search service/);
     await page.keyboard.press("Enter");
     await expect.poll(() => status(page).getAttribute("part")).toBe("status error");
     expect(pageErrors).toEqual([]);
@@ -190,10 +223,13 @@ describe("the widget on a page served from another origin", () => {
   it("aborts a typeahead request that a newer keystroke made stale, and shows only the newest answer", async () => {
     const page = await openHost();
     const aborted: string[] = [];
-    page.on("requestfailed", (r) => { if (r.url().includes("/api/suggest")) aborted.push(new URL(r.url()).searchParams.get("q") ?? ""); });
+    page.on("requestfailed", (r) => {
+      if (r.url().includes("/api/suggest")) aborted.push(new URL(r.url()).searchParams.get("q") ?? "");
+    });
     // Hold the first answer back long enough for the next keystroke to supersede it.
     await page.route(`${worker.url}/api/suggest**`, async (route) => {
-      if (new URL(route.request().url()).searchParams.get("q") === "phil") await new Promise((r) => setTimeout(r, 1500));
+      if (new URL(route.request().url()).searchParams.get("q") === "phil")
+        await new Promise((r) => setTimeout(r, 1500));
       await route.fallback();
     });
     await combobox(page).click();
@@ -241,7 +277,8 @@ describe("the widget on a page served from another origin", () => {
       await combobox(page).fill("Soviet");
       await combobox(page).press("Enter");
       await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
-      const bg = () => page.locator("dossier-search [part=container]").evaluate((e) => getComputedStyle(e).backgroundColor);
+      const bg = () =>
+        page.locator("dossier-search [part=container]").evaluate((e) => getComputedStyle(e).backgroundColor);
       expect(await bg()).toBe(colorScheme === "dark" ? "rgb(28, 31, 36)" : "rgb(255, 255, 255)");
       const violations = await axeViolations(page);
       expect(violations, `${colorScheme}\n${formatViolations(violations)}`).toEqual([]);

@@ -5,17 +5,30 @@ import { join } from "node:path";
 import { ingestLargeFile } from "../../src/indexer/build-catalogue";
 import { ingestText } from "../../src/indexer/ingest/index";
 
-const line = (i: number) => JSON.stringify({
-  citableReference: `KV 2/${i}`, title: `Григорий БЕСЕДОВСКИЙ ${i}`, description: "Übersetzung — “quoted” ✓",
-  coveringDates: "1926-1929", startDate: "1926-01-01", endDate: "1929-12-31", department: "KV", series: "KV 2",
-  heldBy: ["The National Archives, Kew"], people: [], corporateNames: [], places: [], subjects: [],
-});
+const line = (i: number) =>
+  JSON.stringify({
+    citableReference: `KV 2/${i}`,
+    title: `Григорий БЕСЕДОВСКИЙ ${i}`,
+    description: "Übersetzung — “quoted” ✓",
+    coveringDates: "1926-1929",
+    startDate: "1926-01-01",
+    endDate: "1929-12-31",
+    department: "KV",
+    series: "KV 2",
+    heldBy: ["The National Archives, Kew"],
+    people: [],
+    corporateNames: [],
+    places: [],
+    subjects: [],
+  });
 
 describe("reading a catalogue file too large for one string", () => {
   it("gives the same records, rejects and line numbers as reading it whole, even when pieces split characters", () => {
     const dir = mkdtempSync(join(tmpdir(), "dossier-large-"));
     try {
-      const lines = Array.from({ length: 400 }, (_, i) => (i === 137 ? '{"citableReference": "KV 2/x", "title": ' : line(i + 1)));
+      const lines = Array.from({ length: 400 }, (_, i) =>
+        i === 137 ? '{"citableReference": "KV 2/x", "title": ' : line(i + 1),
+      );
       const file = join(dir, "big.jsonl");
       writeFileSync(file, lines.join("\n") + "\n");
       const whole = ingestText(readFileSync(file, "utf8"), "big.jsonl");

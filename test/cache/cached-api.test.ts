@@ -29,7 +29,9 @@ describe("the API response cache", () => {
   it("reports the phases of a live answer and of a cached one in Server-Timing", async () => {
     const b = fresh("timing");
     const live = await request("/api/records/kv-2-2681", b);
-    expect(live.headers.get("server-timing")).toMatch(/cache;dur=[\d.]+;desc="miss", index;dur=[\d.]+, total;dur=[\d.]+/);
+    expect(live.headers.get("server-timing")).toMatch(
+      /cache;dur=[\d.]+;desc="miss", index;dur=[\d.]+, total;dur=[\d.]+/,
+    );
     const cached = await request("/api/records/kv-2-2681", b);
     expect(cached.headers.get("server-timing")).toMatch(/cache;dur=[\d.]+;desc="(edge|kv) hit", total;dur=[\d.]+/);
     expect(cached.headers.get("server-timing")).not.toContain("index;");

@@ -7,12 +7,19 @@ const entry = (body: string): CachedResponse => ({ status: 200, contentType: "ap
 /** A clock the test moves by hand, so the once-a-second guard is exercised without waiting. */
 function manualClock(start = 1_000_000) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => { now += ms; } };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 /** The real KV binding behind an object whose every call throws: a KV outage, injected. */
 function brokenKv(): KVNamespace {
-  const fail = () => { throw new Error("KV is down"); };
+  const fail = () => {
+    throw new Error("KV is down");
+  };
   return { get: fail, put: fail, list: fail, delete: fail, getWithMetadata: fail } as unknown as KVNamespace;
 }
 
@@ -22,20 +29,27 @@ const unique = (label: string) => `https://dossier.test/api/search?q=${label}-${
 
 describe("canonicalKey", () => {
   it("gives the same key whatever the parameter order", () => {
-    expect(canonicalKey("https://x.test/api/search?q=fuchs&limit=10", "v1"))
-      .toBe(canonicalKey("https://x.test/api/search?limit=10&q=fuchs", "v1"));
+    expect(canonicalKey("https://x.test/api/search?q=fuchs&limit=10", "v1")).toBe(
+      canonicalKey("https://x.test/api/search?limit=10&q=fuchs", "v1"),
+    );
   });
 
   it("folds case and whitespace of the free-text query", () => {
-    expect(canonicalKey("https://x.test/api/search?q=Fuchs&limit=10", "v1"))
-      .toBe(canonicalKey("https://x.test/api/search?limit=10&q=%20%20fuchs%20", "v1"));
-    expect(canonicalKey("https://x.test/api/search?q=Klaus%20%20%20FUCHS", "v1"))
-      .toBe(canonicalKey("https://x.test/api/search?q=klaus+fuchs", "v1"));
+    expect(canonicalKey("https://x.test/api/search?q=Fuchs&limit=10", "v1")).toBe(
+      canonicalKey("https://x.test/api/search?limit=10&q=%20%20fuchs%20", "v1"),
+    );
+    expect(canonicalKey("https://x.test/api/search?q=Klaus%20%20%20FUCHS", "v1")).toBe(
+      canonicalKey("https://x.test/api/search?q=klaus+fuchs", "v1"),
+    );
   });
 
   it("keeps numbers and path ids as typed, since their validation sees them as typed", () => {
-    expect(canonicalKey("https://x.test/api/search?q=a&limit=10", "v1")).not.toBe(canonicalKey("https://x.test/api/search?q=a&limit=%2010", "v1"));
-    expect(canonicalKey("https://x.test/api/records/kv-2-1", "v1")).not.toBe(canonicalKey("https://x.test/api/records/KV-2-1", "v1"));
+    expect(canonicalKey("https://x.test/api/search?q=a&limit=10", "v1")).not.toBe(
+      canonicalKey("https://x.test/api/search?q=a&limit=%2010", "v1"),
+    );
+    expect(canonicalKey("https://x.test/api/records/kv-2-1", "v1")).not.toBe(
+      canonicalKey("https://x.test/api/records/KV-2-1", "v1"),
+    );
   });
 
   it("tells different queries, paths and repeated parameters apart", () => {
@@ -51,14 +65,24 @@ describe("canonicalKey", () => {
 
   it("never lets an undecodable parameter share an entry with the text it would be mistaken for", () => {
     // The router sees "%ff" as the three characters %, f, f; URLSearchParams would make it U+FFFD.
-    expect(canonicalKey("https://x.test/api/search?q=%ff", "v1")).not.toBe(canonicalKey("https://x.test/api/search?q=%EF%BF%BD", "v1"));
-    expect(canonicalKey("https://x.test/api/search?q=%ff", "v1")).not.toBe(canonicalKey("https://x.test/api/search?q=%25ff", "v1"));
-    expect(canonicalKey("https://x.test/api/search?q=%ff", "v1")).toBe(canonicalKey("https://x.test/api/search?q=%ff", "v1"));
+    expect(canonicalKey("https://x.test/api/search?q=%ff", "v1")).not.toBe(
+      canonicalKey("https://x.test/api/search?q=%EF%BF%BD", "v1"),
+    );
+    expect(canonicalKey("https://x.test/api/search?q=%ff", "v1")).not.toBe(
+      canonicalKey("https://x.test/api/search?q=%25ff", "v1"),
+    );
+    expect(canonicalKey("https://x.test/api/search?q=%ff", "v1")).toBe(
+      canonicalKey("https://x.test/api/search?q=%ff", "v1"),
+    );
   });
 
   it("reads + as a space, as the router does", () => {
-    expect(canonicalKey("https://x.test/api/search?q=klaus+fuchs", "v1")).toBe(canonicalKey("https://x.test/api/search?q=klaus%20fuchs", "v1"));
-    expect(canonicalKey("https://x.test/api/search?q=c%2B%2B", "v1")).not.toBe(canonicalKey("https://x.test/api/search?q=c++", "v1"));
+    expect(canonicalKey("https://x.test/api/search?q=klaus+fuchs", "v1")).toBe(
+      canonicalKey("https://x.test/api/search?q=klaus%20fuchs", "v1"),
+    );
+    expect(canonicalKey("https://x.test/api/search?q=c%2B%2B", "v1")).not.toBe(
+      canonicalKey("https://x.test/api/search?q=c++", "v1"),
+    );
   });
 
   it("keys free text exactly as typed (after the trim validation does) when folding is off", () => {
@@ -70,11 +94,15 @@ describe("canonicalKey", () => {
   });
 
   it("changes with the index version", () => {
-    expect(canonicalKey("https://x.test/api/search?q=fuchs", "aaa")).not.toBe(canonicalKey("https://x.test/api/search?q=fuchs", "bbb"));
+    expect(canonicalKey("https://x.test/api/search?q=fuchs", "aaa")).not.toBe(
+      canonicalKey("https://x.test/api/search?q=fuchs", "bbb"),
+    );
   });
 
   it("ignores the host, so every hostname of the service shares entries", () => {
-    expect(canonicalKey("https://a.test/api/lookup?ref=x", "v")).toBe(canonicalKey("http://b.test/api/lookup?ref=x", "v"));
+    expect(canonicalKey("https://a.test/api/lookup?ref=x", "v")).toBe(
+      canonicalKey("http://b.test/api/lookup?ref=x", "v"),
+    );
   });
 });
 

@@ -20,7 +20,9 @@ export function assetsAtVersion(version: string): Fetcher {
 
 /** The real KV binding behind an object whose every call throws: a KV outage, injected. */
 export function brokenKv(): KVNamespace {
-  const fail = () => { throw new Error("KV is down"); };
+  const fail = () => {
+    throw new Error("KV is down");
+  };
   return { get: fail, put: fail, list: fail, delete: fail, getWithMetadata: fail } as unknown as KVNamespace;
 }
 
@@ -34,7 +36,12 @@ export function bindings(overrides: Partial<Bindings> = {}): Bindings {
   return { ...(env as Bindings), ...overrides } as Bindings;
 }
 
-export interface Answer { status: number; headers: Headers; text: string; body: any }
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: any;
+}
 
 /** One request through the whole app; waits for its waitUntil work (cache writes) before returning. */
 export async function request(path: string, b: Bindings = bindings(), init?: RequestInit): Promise<Answer> {
@@ -43,6 +50,10 @@ export async function request(path: string, b: Bindings = bindings(), init?: Req
   const text = await res.text();
   await waitOnExecutionContext(ctx);
   let body: unknown = null;
-  try { body = JSON.parse(text); } catch { /* not JSON; the test says so */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON; the test says so */
+  }
   return { status: res.status, headers: res.headers, text, body };
 }

@@ -35,14 +35,76 @@ const pct = (bytes: Uint8Array) => [...bytes].map((b) => `%${b.toString(16).padS
 const utf8 = (s: string) => pct(new TextEncoder().encode(s));
 
 const NASTY = [
-  "", " ", "%", "%%", "%zz", "%E0%A4%A", "%C0%AF", "%00", "+", "&", "=", "==", "?", "#", "/", "//", "..", "../../etc/passwd",
-  "<script>alert(1)</script>", "\"'`", "{}", "[]", "null", "undefined", "NaN", "Infinity", "-0", "-1", "0", "1.5", "1e9",
-  "9".repeat(40), "0x10", " 10", "10 ", "１０", "true", "KV 2/2681", "KV 2/1-99999999", "kv-2-2681", "*", "~", "\\",
-  "\u0000", "\u202e", "\ud800", "\uffff", "🦊", "ǅ", "İ", "ß", "a".repeat(300), "a ".repeat(40), "\"unterminated", "person:", "series:",
-  "-", "--", "- - -", "1920-1910", "in the 0s", "person:\"\"",
-  ...PROTOTYPE_NAMES, ...PROTOTYPE_NAMES.map((n) => n.toLowerCase()),
-  "ship constructor", "constructors", "person:constructor", "series:__proto__",
-  "\"hasOwnProperty valueOf\"", "-constructor",
+  "",
+  " ",
+  "%",
+  "%%",
+  "%zz",
+  "%E0%A4%A",
+  "%C0%AF",
+  "%00",
+  "+",
+  "&",
+  "=",
+  "==",
+  "?",
+  "#",
+  "/",
+  "//",
+  "..",
+  "../../etc/passwd",
+  "<script>alert(1)</script>",
+  "\"'`",
+  "{}",
+  "[]",
+  "null",
+  "undefined",
+  "NaN",
+  "Infinity",
+  "-0",
+  "-1",
+  "0",
+  "1.5",
+  "1e9",
+  "9".repeat(40),
+  "0x10",
+  " 10",
+  "10 ",
+  "１０",
+  "true",
+  "KV 2/2681",
+  "KV 2/1-99999999",
+  "kv-2-2681",
+  "*",
+  "~",
+  "\\",
+  "\u0000",
+  "\u202e",
+  "\ud800",
+  "\uffff",
+  "🦊",
+  "ǅ",
+  "İ",
+  "ß",
+  "a".repeat(300),
+  "a ".repeat(40),
+  '"unterminated',
+  "person:",
+  "series:",
+  "-",
+  "--",
+  "- - -",
+  "1920-1910",
+  "in the 0s",
+  'person:""',
+  ...PROTOTYPE_NAMES,
+  ...PROTOTYPE_NAMES.map((n) => n.toLowerCase()),
+  "ship constructor",
+  "constructors",
+  "person:constructor",
+  "series:__proto__",
+  '"hasOwnProperty valueOf"',
+  "-constructor",
 ];
 
 /** One parameter value, as it goes on the wire. */
@@ -53,7 +115,12 @@ const wireValue: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 40 }).map(pct) },
   { weight: 1, arbitrary: fc.string({ unit: "binary-ascii", maxLength: 40 }).map((s) => s.replace(/[#\s]/g, "")) },
   { weight: 1, arbitrary: fc.integer({ min: -1e9, max: 1e9 }).map(String) },
-  { weight: 1, arbitrary: fc.integer({ min: 200, max: 3000 }).chain((n) => fc.constantFrom("a", "é", "%", "+", "ab ").map((c) => utf8(c.repeat(n)))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 200, max: 3000 })
+      .chain((n) => fc.constantFrom("a", "é", "%", "+", "ab ").map((c) => utf8(c.repeat(n)))),
+  },
 );
 
 /** 15 properties of this many runs plus the entry-point run: over 10,000 cases. */
@@ -66,15 +133,26 @@ const paramName: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("", "q[]", "q%00", "Q", "%", ...PROTOTYPE_NAMES) },
 );
 
-const query: fc.Arbitrary<string> = fc.array(
-  fc.oneof(fc.tuple(paramName, wireValue).map(([k, v]) => `${k}=${v}`), paramName, wireValue),
-  { maxLength: 40 },
-).map((parts) => (parts.length ? `?${parts.join("&")}` : ""));
+const query: fc.Arbitrary<string> = fc
+  .array(
+    fc.oneof(
+      fc.tuple(paramName, wireValue).map(([k, v]) => `${k}=${v}`),
+      paramName,
+      wireValue,
+    ),
+    { maxLength: 40 },
+  )
+  .map((parts) => (parts.length ? `?${parts.join("&")}` : ""));
 
 const segment: fc.Arbitrary<string> = fc.oneof(
   wireValue.filter((s) => s.length > 0),
-  fc.constantFrom("kv-2-2681", "KV%202", "leon-helfland", ...PROTOTYPE_NAMES,
-    ...PROTOTYPE_NAMES.map((n) => n.toLowerCase())),
+  fc.constantFrom(
+    "kv-2-2681",
+    "KV%202",
+    "leon-helfland",
+    ...PROTOTYPE_NAMES,
+    ...PROTOTYPE_NAMES.map((n) => n.toLowerCase()),
+  ),
 );
 
 const ROUTES: Array<[string, fc.Arbitrary<string>]> = [
@@ -98,11 +176,23 @@ const PAGES: Array<[string, fc.Arbitrary<string>, string]> = [
   ["/opensearch.xml", fc.constant("/opensearch.xml"), "application/opensearchdescription+xml"],
 ];
 
-const headers: fc.Arbitrary<Record<string, string>> = fc.record({
-  "if-none-match": fc.oneof(fc.constant(""), fc.constant("*"), fc.string({ unit: "binary-ascii", maxLength: 60 }).map((s) => s.replace(/[\r\n\0]/g, ""))),
-  "cf-connecting-ip": fc.oneof(fc.constant(""), fc.ipV4(), fc.ipV6(), fc.string({ unit: "binary-ascii", maxLength: 40 }).map((s) => s.replace(/[\r\n\0]/g, ""))),
-  "accept-encoding": fc.constantFrom("gzip, br", "identity", "*", ""),
-}, { requiredKeys: [] });
+const headers: fc.Arbitrary<Record<string, string>> = fc.record(
+  {
+    "if-none-match": fc.oneof(
+      fc.constant(""),
+      fc.constant("*"),
+      fc.string({ unit: "binary-ascii", maxLength: 60 }).map((s) => s.replace(/[\r\n\0]/g, "")),
+    ),
+    "cf-connecting-ip": fc.oneof(
+      fc.constant(""),
+      fc.ipV4(),
+      fc.ipV6(),
+      fc.string({ unit: "binary-ascii", maxLength: 40 }).map((s) => s.replace(/[\r\n\0]/g, "")),
+    ),
+    "accept-encoding": fc.constantFrom("gzip, br", "identity", "*", ""),
+  },
+  { requiredKeys: [] },
+);
 
 async function assertJsonBelow500(send: Send, path: string, method: "GET" | "HEAD", h: Record<string, string>) {
   let url: string;
@@ -122,7 +212,8 @@ async function assertJsonBelow500(send: Send, path: string, method: "GET" | "HEA
   if (method === "HEAD") return;
   const body = JSON.parse(text) as unknown;
   expect(typeof body === "object" && body !== null, where).toBe(true);
-  if (res.status >= 400) expect((body as { error?: { code?: unknown } }).error?.code, where).toEqual(expect.any(String));
+  if (res.status >= 400)
+    expect((body as { error?: { code?: unknown } }).error?.code, where).toEqual(expect.any(String));
 }
 
 type Method = "GET" | "HEAD";
@@ -149,25 +240,39 @@ async function assertPageBelow500(send: Send, path: string, method: Method, h: R
 }
 
 describe("every page under random, huge and malformed input", () => {
-  it.each(PAGES)("%s answers below 500", async (_, pathArb, type) => {
-    await fc.assert(
-      fc.asyncProperty(pathArb, query, methodArb, headers, async (path, q, method, h) => {
-        await assertPageBelow500(viaApp, path + q, method, h, type);
-      }),
-      { numRuns: RUNS_PER_ROUTE },
-    );
-  }, 120_000);
+  it.each(PAGES)(
+    "%s answers below 500",
+    async (_, pathArb, type) => {
+      await fc.assert(
+        fc.asyncProperty(pathArb, query, methodArb, headers, async (path, q, method, h) => {
+          await assertPageBelow500(viaApp, path + q, method, h, type);
+        }),
+        { numRuns: RUNS_PER_ROUTE },
+      );
+    },
+    120_000,
+  );
 });
 
 describe("every API route under random, huge and malformed input", () => {
-  it.each(ROUTES)("%s answers JSON below 500", async (_, pathArb) => {
-    await fc.assert(
-      fc.asyncProperty(pathArb, query, fc.constantFrom<"GET" | "HEAD">("GET", "GET", "GET", "HEAD"), headers, async (path, q, method, h) => {
-        await assertJsonBelow500(viaApp, path + q, method, h);
-      }),
-      { numRuns: RUNS_PER_ROUTE },
-    );
-  }, 120_000);
+  it.each(ROUTES)(
+    "%s answers JSON below 500",
+    async (_, pathArb) => {
+      await fc.assert(
+        fc.asyncProperty(
+          pathArb,
+          query,
+          fc.constantFrom<"GET" | "HEAD">("GET", "GET", "GET", "HEAD"),
+          headers,
+          async (path, q, method, h) => {
+            await assertJsonBelow500(viaApp, path + q, method, h);
+          },
+        ),
+        { numRuns: RUNS_PER_ROUTE },
+      );
+    },
+    120_000,
+  );
 
   it("answers JSON below 500 for raw junk after /api/", async () => {
     await fc.assert(

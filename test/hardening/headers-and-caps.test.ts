@@ -6,14 +6,17 @@ import { assetHeadersFile } from "../../scripts/write-asset-headers";
 const ORIGIN = "https://some-other-site.example";
 
 describe("security headers", () => {
-  it.each(["/", "/no-such-page", "/records/kv-2-2681"])("sends nosniff, a referrer policy and a CSP on the page %s", async (path) => {
-    const { headers } = await call(path);
-    expect(headers.get("content-type")).toContain("text/html");
-    expect(headers.get("x-content-type-options")).toBe("nosniff");
-    expect(headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
-    expect(headers.get("content-security-policy")).toMatch(/default-src '(none|self)'/);
-    expect(headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
-  });
+  it.each(["/", "/no-such-page", "/records/kv-2-2681"])(
+    "sends nosniff, a referrer policy and a CSP on the page %s",
+    async (path) => {
+      const { headers } = await call(path);
+      expect(headers.get("content-type")).toContain("text/html");
+      expect(headers.get("x-content-type-options")).toBe("nosniff");
+      expect(headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      expect(headers.get("content-security-policy")).toMatch(/default-src '(none|self)'/);
+      expect(headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    },
+  );
 
   const pages = ["/", "/?q=fuchs", "/embed?q=fuchs", "/records/kv-2-2681", "/docs", "/no-such-page"];
   it.each(pages)("sends HSTS and a Permissions-Policy on the page %s", async (path) => {
@@ -29,13 +32,16 @@ describe("security headers", () => {
     expect(headers.get("content-security-policy")).not.toContain("frame-ancestors 'none'");
   });
 
-  it.each(["/api/records/kv-2-2681", "/api/records/kv-2-99999", "/api/nowhere", "/api/search?q="])("sends nosniff, a referrer policy and a CSP on the JSON answer %s", async (path) => {
-    const { headers } = await call(path);
-    expect(headers.get("content-type")).toContain("application/json");
-    expect(headers.get("x-content-type-options")).toBe("nosniff");
-    expect(headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
-    expect(headers.get("content-security-policy")).toContain("default-src 'none'");
-  });
+  it.each(["/api/records/kv-2-2681", "/api/records/kv-2-99999", "/api/nowhere", "/api/search?q="])(
+    "sends nosniff, a referrer policy and a CSP on the JSON answer %s",
+    async (path) => {
+      const { headers } = await call(path);
+      expect(headers.get("content-type")).toContain("application/json");
+      expect(headers.get("x-content-type-options")).toBe("nosniff");
+      expect(headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      expect(headers.get("content-security-policy")).toContain("default-src 'none'");
+    },
+  );
 });
 
 describe("CORS", () => {

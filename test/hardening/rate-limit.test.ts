@@ -41,7 +41,10 @@ describe("rate limiting", () => {
   });
 
   it("does not limit at all when RATE_LIMIT_PER_MINUTE is 0", async () => {
-    const b = bindings({ RATE_LIMIT_PER_MINUTE: "0", RATE_LIMITER: (env as unknown as Record<string, RateLimit>).RATE_LIMITER_LOW });
+    const b = bindings({
+      RATE_LIMIT_PER_MINUTE: "0",
+      RATE_LIMITER: (env as unknown as Record<string, RateLimit>).RATE_LIMITER_LOW,
+    });
     const statuses = (await burst(6, b, ip())).map((a) => a.status);
     expect(statuses.every((s) => s === 200)).toBe(true);
   });
@@ -60,7 +63,14 @@ describe("rate limiting", () => {
     const b = bindings({ RATE_LIMIT_PER_MINUTE: "1" });
     const from = ip();
     for (let i = 0; i < 3; i++) {
-      const pre = await request("/api/search", b, { method: "OPTIONS", headers: { origin: "https://elsewhere.example", "access-control-request-method": "GET", "cf-connecting-ip": from } });
+      const pre = await request("/api/search", b, {
+        method: "OPTIONS",
+        headers: {
+          origin: "https://elsewhere.example",
+          "access-control-request-method": "GET",
+          "cf-connecting-ip": from,
+        },
+      });
       expect(pre.status).toBe(204);
     }
     expect((await burst(1, b, from))[0]!.status).toBe(200);

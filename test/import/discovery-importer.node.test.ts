@@ -16,7 +16,13 @@ import {
   type ImporterOptions,
 } from "../../src/importer/discovery-importer";
 import { ingestText } from "../../src/indexer/ingest";
-import { startReplayServer, type Fault, type ReplayRequest, type ReplayServer, type StoredSeries } from "./replay-server";
+import {
+  startReplayServer,
+  type Fault,
+  type ReplayRequest,
+  type ReplayServer,
+  type StoredSeries,
+} from "./replay-server";
 
 const ROOT = resolve(__dirname, "../..");
 const FIXTURE = join(ROOT, "test/fixtures/discovery-replay/kv-2.json");
@@ -128,7 +134,9 @@ describe("Discovery importer against the fixture replay", () => {
     expect(result.format).toBe("discovery-json");
     expect(result.rejects).toEqual([]);
     expect(result.records.map((r) => r.reference)).toEqual(fixture[0]!.results.map((r) => r.details!.citableReference));
-    expect(result.records.map((r) => r.source.url)).toEqual(fixtureIds.map((id) => `https://discovery.nationalarchives.gov.uk/details/r/${id}`));
+    expect(result.records.map((r) => r.source.url)).toEqual(
+      fixtureIds.map((id) => `https://discovery.nationalarchives.gov.uk/details/r/${id}`),
+    );
     expect(result.records[0]!.title).toBe(fixture[0]!.results[0]!.record.title);
   });
 
@@ -147,7 +155,9 @@ describe("Discovery importer against the fixture replay", () => {
   });
 
   it("retries a 503 with jittered backoff and waits out a 429's Retry-After before asking again", async () => {
-    const server = await serve(fixture, (r) => (r.n === 2 ? { status: 503 } : r.n === 3 ? { status: 429, retryAfter: "7" } : null));
+    const server = await serve(fixture, (r) =>
+      r.n === 2 ? { status: 503 } : r.n === 3 ? { status: 429, retryAfter: "7" } : null,
+    );
     const v = virtualClock();
     const result = await importer(server, { clock: v.clock, backoffBaseMs: 1000 }).run();
 
@@ -165,7 +175,9 @@ describe("Discovery importer against the fixture replay", () => {
   });
 
   it("survives 503, 429 and the server dying mid-run, then resumes from the checkpoint without duplicates or refetching finished records", async () => {
-    const dying = await serve(fixture, (r) => (r.n === 2 ? { status: 503 } : r.n === 4 ? { status: 429, retryAfter: "1" } : r.n === 7 ? "die" : null));
+    const dying = await serve(fixture, (r) =>
+      r.n === 2 ? { status: 503 } : r.n === 4 ? { status: 429, retryAfter: "1" } : r.n === 7 ? "die" : null,
+    );
     await expect(importer(dying).run()).rejects.toBeInstanceOf(DiscoveryUnavailableError);
     await dying.dead;
 
@@ -212,7 +224,15 @@ describe("Discovery importer against the fixture replay", () => {
   it("gives up with a resumable error after the capped number of retries", async () => {
     const server = await serve(fixture, () => ({ status: 502 }));
     const v = virtualClock();
-    await expect(importer(server, { clock: v.clock, maxRetries: 4, backoffBaseMs: 1000, backoffCapMs: 3000, random: () => 1 }).run()).rejects.toThrow(/gave up .* after 5 attempts/);
+    await expect(
+      importer(server, {
+        clock: v.clock,
+        maxRetries: 4,
+        backoffBaseMs: 1000,
+        backoffCapMs: 3000,
+        random: () => 1,
+      }).run(),
+    ).rejects.toThrow(/gave up .* after 5 attempts/);
     expect(v.sleeps).toEqual([1000, 2000, 3000, 3000]);
   });
 
@@ -264,7 +284,12 @@ describe("Discovery importer against the fixture replay", () => {
   });
 
   it("refuses a rate faster than one request a second, or a higher daily limit, against a non-loopback host", () => {
-    const base = { series: "KV 2", fetch: () => Promise.reject(new Error("no network in tests")), clock: virtualClock().clock, ...stores() };
+    const base = {
+      series: "KV 2",
+      fetch: () => Promise.reject(new Error("no network in tests")),
+      clock: virtualClock().clock,
+      ...stores(),
+    };
     expect(() => new DiscoveryImporter({ ...base, rateMs: 999 })).toThrow(/one request per second/);
     expect(() => new DiscoveryImporter({ ...base, baseUrl: "https://example.org/API", rateMs: 0 })).toThrow(/loopback/);
     expect(() => new DiscoveryImporter({ ...base, dailyLimit: 5000 })).toThrow(/3000/);
@@ -282,11 +307,21 @@ describe("Discovery importer against the fixture replay", () => {
 describe("import-discovery CLI", { timeout: 30_000 }, () => {
   const exec = promisify(execFile);
   const tsx = join(ROOT, "node_modules/.bin/tsx");
-  const cli = (args: string[]) => exec(tsx, [join(ROOT, "scripts/import-discovery.ts"), ...args], { cwd: ROOT, timeout: 60_000 });
+  const cli = (args: string[]) =>
+    exec(tsx, [join(ROOT, "scripts/import-discovery.ts"), ...args], { cwd: ROOT, timeout: 60_000 });
 
   it("imports a series into <out>/discovery-<series>.json, keeping dot-named working files, and prints the terms warning", async () => {
     const server = await serve(fixture);
-    const { stdout, stderr } = await cli(["--series", "KV 2", "--out", dir, "--base-url", server.baseUrl, "--rate", "0"]);
+    const { stdout, stderr } = await cli([
+      "--series",
+      "KV 2",
+      "--out",
+      dir,
+      "--base-url",
+      server.baseUrl,
+      "--rate",
+      "0",
+    ]);
 
     expect(stderr).toMatch(/check the current terms/i);
     expect(stdout).toMatch(/^done: KV 2/);
@@ -320,48 +355,68 @@ describe("import-discovery CLI", { timeout: 30_000 }, () => {
   });
 });
 
-describe.skipIf(!existsSync(REAL_CORPUS))("Discovery importer replaying the stored real responses (../shared)", { timeout: 60_000 }, () => {
-  // Read lazily: the file is absent in CI, where this block is skipped.
-  const corpus = () => JSON.parse(readFileSync(REAL_CORPUS, "utf8")) as StoredSeries[];
+describe.skipIf(!existsSync(REAL_CORPUS))(
+  "Discovery importer replaying the stored real responses (../shared)",
+  { timeout: 60_000 },
+  () => {
+    // Read lazily: the file is absent in CI, where this block is skipped.
+    const corpus = () => JSON.parse(readFileSync(REAL_CORPUS, "utf8")) as StoredSeries[];
 
-  it("imports every stored series through 503s, 429s and a dead server, resuming to a duplicate-free copy that ingests like the stored crawl", async () => {
-    const all = corpus();
-    expect(all.length).toBeGreaterThan(0);
-    for (const stored of all) {
-      const slug = stored.series.toLowerCase().replace(/\s+/g, "-");
-      const expected = stored.results.map((r) => r.record.id);
-      const dieAt = Math.max(4, Math.floor(expected.length / 2));
-      const dying = await serve(all, (r) => (r.n === 2 ? { status: 503 } : r.n === 3 ? { status: 429, retryAfter: "2" } : r.n === dieAt ? "die" : null));
-      await expect(importer(dying, { series: stored.series, pageSize: 4 }, slug).run()).rejects.toBeInstanceOf(DiscoveryUnavailableError);
-      const revived = await serve(all);
-      const result = await importer(revived, { series: stored.series, pageSize: 4 }, slug).run();
+    it("imports every stored series through 503s, 429s and a dead server, resuming to a duplicate-free copy that ingests like the stored crawl", async () => {
+      const all = corpus();
+      expect(all.length).toBeGreaterThan(0);
+      for (const stored of all) {
+        const slug = stored.series.toLowerCase().replace(/\s+/g, "-");
+        const expected = stored.results.map((r) => r.record.id);
+        const dieAt = Math.max(4, Math.floor(expected.length / 2));
+        const dying = await serve(all, (r) =>
+          r.n === 2 ? { status: 503 } : r.n === 3 ? { status: 429, retryAfter: "2" } : r.n === dieAt ? "die" : null,
+        );
+        await expect(importer(dying, { series: stored.series, pageSize: 4 }, slug).run()).rejects.toBeInstanceOf(
+          DiscoveryUnavailableError,
+        );
+        const revived = await serve(all);
+        const result = await importer(revived, { series: stored.series, pageSize: 4 }, slug).run();
 
-      expect(result.stopped, stored.series).toBe("complete");
-      const lines = await outputLines(slug);
-      expect(lines.map((l) => l.id), stored.series).toEqual(expected);
-      for (const [i, line] of lines.entries()) {
-        const s = stored.results[i]!;
-        expect(line.sourceUrl).toBe(`https://discovery.nationalarchives.gov.uk/details/r/${s.record.id}`);
-        expect(line.catalogueId).toBe(s.details!.catalogueId);
+        expect(result.stopped, stored.series).toBe("complete");
+        const lines = await outputLines(slug);
+        expect(
+          lines.map((l) => l.id),
+          stored.series,
+        ).toEqual(expected);
+        for (const [i, line] of lines.entries()) {
+          const s = stored.results[i]!;
+          expect(line.sourceUrl).toBe(`https://discovery.nationalarchives.gov.uk/details/r/${s.record.id}`);
+          expect(line.catalogueId).toBe(s.details!.catalogueId);
+        }
+        // the build sees the same catalogue from the import as from the stored crawl itself
+        await stores(slug).sink.exportJsonArray(join(dir, `discovery-${slug}.json`));
+        const imported = ingestText(
+          await readFile(join(dir, `discovery-${slug}.json`), "utf8"),
+          `discovery-${slug}.json`,
+        );
+        const crawled = ingestText(
+          JSON.stringify([{ ...stored, results: stored.results.map((r) => ({ ...r, record_children: [] })) }]),
+          "crawl.json",
+        );
+        expect(imported.format).toBe("discovery-json");
+        expect(imported.rejects.length, stored.series).toBe(crawled.rejects.length);
+        expect(
+          imported.records.map((r) => [r.id, r.title, r.startDate, r.source.url]),
+          stored.series,
+        ).toEqual(crawled.records.map((r) => [r.id, r.title, r.startDate, r.source.url]));
+        // the parameter the stored responses were fetched with is the one the importer sends
+        const storedParams = new URL(stored.results[0]!.url).searchParams;
+        for (const search of revived.requests.filter((r) => r.kind === "search")) {
+          expect(search.query.get("sps.recordSeries")).toBe(storedParams.get("sps.recordSeries"));
+        }
       }
-      // the build sees the same catalogue from the import as from the stored crawl itself
-      await stores(slug).sink.exportJsonArray(join(dir, `discovery-${slug}.json`));
-      const imported = ingestText(await readFile(join(dir, `discovery-${slug}.json`), "utf8"), `discovery-${slug}.json`);
-      const crawled = ingestText(JSON.stringify([{ ...stored, results: stored.results.map((r) => ({ ...r, record_children: [] })) }]), "crawl.json");
-      expect(imported.format).toBe("discovery-json");
-      expect(imported.rejects.length, stored.series).toBe(crawled.rejects.length);
-      expect(imported.records.map((r) => [r.id, r.title, r.startDate, r.source.url]), stored.series).toEqual(
-        crawled.records.map((r) => [r.id, r.title, r.startDate, r.source.url]),
-      );
-      // the parameter the stored responses were fetched with is the one the importer sends
-      const storedParams = new URL(stored.results[0]!.url).searchParams;
-      for (const search of revived.requests.filter((r) => r.kind === "search")) {
-        expect(search.query.get("sps.recordSeries")).toBe(storedParams.get("sps.recordSeries"));
-      }
-    }
-  });
-});
+    });
+  },
+);
 
 if (!existsSync(REAL_CORPUS)) {
-  console.warn(`[discovery-importer] skipping the real-responses replay: ${REAL_CORPUS} is not present (expected in CI); the fixture cases still run.`);
+  console.warn(
+    `[discovery-importer] skipping the real-responses replay: ${REAL_CORPUS} is not present (expected in CI); the fixture cases still run.`,
+  );
 }

@@ -14,7 +14,7 @@ export interface StoredResult {
   url: string;
   series: string;
   record: { id: string; [key: string]: unknown };
-  details: ({ id: string; [key: string]: unknown }) | null;
+  details: { id: string; [key: string]: unknown } | null;
   record_children?: unknown;
 }
 export interface StoredSeries {
@@ -54,7 +54,10 @@ export async function startReplayServer(
   const hitsBySeries = new Map<string, StoredResult["record"][]>();
   const detailsById = new Map<string, NonNullable<StoredResult["details"]>>();
   for (const s of corpus) {
-    hitsBySeries.set(s.series, s.results.map((r) => r.record));
+    hitsBySeries.set(
+      s.series,
+      s.results.map((r) => r.record),
+    );
     for (const r of s.results) if (r.details) detailsById.set(r.record.id, r.details);
   }
 

@@ -53,7 +53,11 @@ describe("the build's ingest report", { timeout: 120_000 }, () => {
     expect(report.summary).toMatchObject({ records: 3, rejects: 75, warnings: 1, conflicts: 1 });
     // Written whole under a temporary name and renamed: no temporary file is left beside it
     // (the assets link and its build folders are the build's own).
-    expect(readdirSync(join(dir, "dist")).filter((f) => !f.startsWith("assets")).sort()).toEqual(["ingest-report.json"]);
+    expect(
+      readdirSync(join(dir, "dist"))
+        .filter((f) => !f.startsWith("assets"))
+        .sort(),
+    ).toEqual(["ingest-report.json"]);
   });
 
   it("fails on a malformed thesaurus.json naming the file and the line", () => {

@@ -33,8 +33,14 @@ describe("detectFormat", () => {
   });
 
   it("recognises a bare Discovery search response and a single details object", () => {
-    expect(detectFormat(JSON.stringify({ count: 1, records: [{ id: "C1", reference: "KV 2/1", numStartDate: 19400101, title: "X" }] }))).toBe("discovery-json");
-    expect(detectFormat(JSON.stringify({ id: "C1", citableReference: "KV 2/1", scopeContent: { description: "<p>X</p>" } }))).toBe("discovery-json");
+    expect(
+      detectFormat(
+        JSON.stringify({ count: 1, records: [{ id: "C1", reference: "KV 2/1", numStartDate: 19400101, title: "X" }] }),
+      ),
+    ).toBe("discovery-json");
+    expect(
+      detectFormat(JSON.stringify({ id: "C1", citableReference: "KV 2/1", scopeContent: { description: "<p>X</p>" } })),
+    ).toBe("discovery-json");
   });
 
   it("returns null for markdown, unrelated CSV and unrelated JSON", () => {

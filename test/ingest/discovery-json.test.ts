@@ -44,7 +44,10 @@ describe("TNA Discovery API JSON", () => {
   });
 
   it("links each record to its Discovery details page", () => {
-    expect(byRef("KV 2/2681")!.source).toEqual({ name: "tna-discovery", url: "https://discovery.nationalarchives.gov.uk/details/r/C11184181" });
+    expect(byRef("KV 2/2681")!.source).toEqual({
+      name: "tna-discovery",
+      url: "https://discovery.nationalarchives.gov.uk/details/r/C11184181",
+    });
   });
 
   it("takes record_children and their children as records, skipping headings without a reference", () => {

@@ -12,7 +12,10 @@ describe("Dossier/Discovery-shaped JSON Lines", () => {
   it("maps citableReference and sourceUrl onto the record model, naming the source after the department", () => {
     const r = byRef("KV 2/2681")!;
     expect(r.id).toBe("kv-2-2681");
-    expect(r.source).toEqual({ name: "tna-kv", url: "http://www.nationalarchives.gov.uk/releases/2007/september/soviet.htm" });
+    expect(r.source).toEqual({
+      name: "tna-kv",
+      url: "http://www.nationalarchives.gov.uk/releases/2007/september/soviet.htm",
+    });
     expect(r.startDate).toBe("1929-01-01");
     expect(r.people).toEqual(["Leon Helfland", "Kim Philby"]);
     expect(RecordSchema.safeParse(r).success).toBe(true);
@@ -76,7 +79,13 @@ describe("Dossier/Discovery-shaped JSON Lines", () => {
   });
 
   it("accepts an id with an item key after the reference's key, as a Dossier export of a shared reference carries", () => {
-    const line = { id: "a-6119-141-b1140156", reference: "A6119, 141", title: "PARKINSON, David", description: "", barcode: "1140156" };
+    const line = {
+      id: "a-6119-141-b1140156",
+      reference: "A6119, 141",
+      title: "PARKINSON, David",
+      description: "",
+      barcode: "1140156",
+    };
     const out = ingestText(JSON.stringify(line), FILE);
     expect(out.records.map((r) => r.id)).toEqual(["a-6119-141-b1140156"]);
   });
@@ -100,7 +109,18 @@ describe("Dossier/Discovery-shaped JSON Lines", () => {
   });
 
   it("rejects a source URL that is not http(s), such as a javascript: link", () => {
-    const line = JSON.stringify({ citableReference: "KV 2/1", title: "T", description: "", series: "KV 2", heldBy: [], people: [], corporateNames: [], places: [], subjects: [], sourceUrl: "javascript:alert(1)" });
+    const line = JSON.stringify({
+      citableReference: "KV 2/1",
+      title: "T",
+      description: "",
+      series: "KV 2",
+      heldBy: [],
+      people: [],
+      corporateNames: [],
+      places: [],
+      subjects: [],
+      sourceUrl: "javascript:alert(1)",
+    });
     const r = ingestText(line, FILE);
     expect(r.records).toEqual([]);
     expect(r.rejects).toEqual([expect.objectContaining({ line: 1, field: "sourceUrl" })]);
@@ -108,7 +128,18 @@ describe("Dossier/Discovery-shaped JSON Lines", () => {
 
   it("names the source by its content, not by the folder the file sits in", () => {
     expect(ingestText(kv, "data/records.jsonl").records[0]!.source.name).toBe("tna-kv");
-    const own = JSON.stringify({ reference: "X 1", title: "T", description: "", series: "X", heldBy: [], people: [], corporateNames: [], places: [], subjects: [], source: { url: null } });
+    const own = JSON.stringify({
+      reference: "X 1",
+      title: "T",
+      description: "",
+      series: "X",
+      heldBy: [],
+      people: [],
+      corporateNames: [],
+      places: [],
+      subjects: [],
+      source: { url: null },
+    });
     expect(ingestText(own, "tna-kv/records.jsonl").records[0]!.source.name).toBe("dossier");
   });
 });

@@ -4,13 +4,25 @@ import { RecordSchema } from "../../src/shared/record";
 import { referenceToId } from "../../src/shared/reference";
 
 const record = (id: string, reference = "A6119, 141") => ({
-  id, reference, title: "PARKINSON, David", description: "", coveringDates: null, startDate: null, endDate: null,
-  series: "A6119", department: null, heldBy: [], people: [], places: [], corporateNames: [], subjects: [],
+  id,
+  reference,
+  title: "PARKINSON, David",
+  description: "",
+  coveringDates: null,
+  startDate: null,
+  endDate: null,
+  series: "A6119",
+  department: null,
+  heldBy: [],
+  people: [],
+  places: [],
+  corporateNames: [],
+  subjects: [],
   source: { name: "naa-recordsearch", url: null },
 });
 const idIssue = (id: string, reference?: string) => {
   const result = RecordSchema.safeParse(record(id, reference));
-  return result.success ? null : result.error.issues.find((i) => i.path[0] === "id")?.message ?? null;
+  return result.success ? null : (result.error.issues.find((i) => i.path[0] === "id")?.message ?? null);
 };
 
 describe("record ids for items sharing a reference", () => {

@@ -39,7 +39,9 @@ describe("NARA JFK release sheets", () => {
   });
 
   it("unquotes fields with commas and doubled quotes", () => {
-    expect(find(y2021, "104-10002-10008").title).toBe('ITEM PREP FOR WARREN COMMISSION BY SR/CI/RES ENTITLED "LYDIA DIMYTRUK".');
+    expect(find(y2021, "104-10002-10008").title).toBe(
+      'ITEM PREP FOR WARREN COMMISSION BY SR/CI/RES ENTITLED "LYDIA DIMYTRUK".',
+    );
     expect(find(y2021, "104-10001-10008").description).toContain("'1 ATT.'; HOWEVER, NONE ATTACHED");
   });
 
@@ -76,10 +78,19 @@ describe("NARA JFK release sheets", () => {
   });
 
   it("points source.url at the release PDF, with the folder from the release date when the sheet omits it", () => {
-    expect(find(y2022, "104-10001-10015").source).toEqual({ name: "nara-jfk", url: "https://www.archives.gov/files/research/jfk/releases/2022/104-10001-10015.pdf" });
-    expect(find(y2023, "104-10105-10271").source.url).toBe("https://www.archives.gov/files/research/jfk/releases/2023/08/104-10105-10271.pdf");
-    expect(find(y2021, "104-10001-10008").source.url).toBe("https://www.archives.gov/files/research/jfk/releases/2021/docid-32206291.pdf");
-    expect(find(y2025, "104-10003-10041").source.url).toBe("https://www.archives.gov/files/research/jfk/releases/2025/0318/104-10003-10041.pdf");
+    expect(find(y2022, "104-10001-10015").source).toEqual({
+      name: "nara-jfk",
+      url: "https://www.archives.gov/files/research/jfk/releases/2022/104-10001-10015.pdf",
+    });
+    expect(find(y2023, "104-10105-10271").source.url).toBe(
+      "https://www.archives.gov/files/research/jfk/releases/2023/08/104-10105-10271.pdf",
+    );
+    expect(find(y2021, "104-10001-10008").source.url).toBe(
+      "https://www.archives.gov/files/research/jfk/releases/2021/docid-32206291.pdf",
+    );
+    expect(find(y2025, "104-10003-10041").source.url).toBe(
+      "https://www.archives.gov/files/research/jfk/releases/2025/0318/104-10003-10041.pdf",
+    );
   });
 
   it("reads the 2025 sheet's PDF names as record numbers and flags the stand-in title", () => {
@@ -112,7 +123,12 @@ describe("NARA JFK release sheets", () => {
     expect(warning.reason).toMatch(/^jfk-csv: 104-10004-10143/);
     expect(y2022.rejects.some((r) => r.line === 8)).toBe(false);
     const r = y2022.records[y2022.origins.indexOf("nara-jfk/2022.csv:8")]!;
-    expect([r.reference, r.coveringDates, r.startDate, r.endDate]).toEqual(["104-10004-10143", "13/45/1963", null, null]);
+    expect([r.reference, r.coveringDates, r.startDate, r.endDate]).toEqual([
+      "104-10004-10143",
+      "13/45/1963",
+      null,
+      null,
+    ]);
   });
 
   it("rejects a row whose unquoted comma pushes a value past the last column", () => {
@@ -126,8 +142,12 @@ describe("NARA JFK release sheets", () => {
 
   it("counts line numbers past a quoted cell with embedded newlines", () => {
     // Row 144-10001-10113 spans lines 5-7, so the rows after it start on lines 8, 9, …
-    expect(y2022.origins[y2022.records.findIndex((r) => r.reference === "144-10001-10113")]).toBe("nara-jfk/2022.csv:5");
-    expect(y2022.origins[y2022.records.findIndex((r) => r.reference === "104-10004-10145")]).toBe("nara-jfk/2022.csv:11");
+    expect(y2022.origins[y2022.records.findIndex((r) => r.reference === "144-10001-10113")]).toBe(
+      "nara-jfk/2022.csv:5",
+    );
+    expect(y2022.origins[y2022.records.findIndex((r) => r.reference === "104-10004-10145")]).toBe(
+      "nara-jfk/2022.csv:11",
+    );
   });
 
   it("reads the same sheet identically with LF or CRLF line endings", () => {

@@ -23,7 +23,13 @@ const reverseRows = (text: string) => {
   if (!text.startsWith("barcode,")) return text;
   const [header, ...rows] = text.trimEnd().split("\n");
   // The two-line quoted title must stay one row.
-  const joined = rows.join("\n").replace(/\n(?=\s)/g, "\u0000").split("\n").reverse().join("\n").replace(/\u0000/g, "\n");
+  const joined = rows
+    .join("\n")
+    .replace(/\n(?=\s)/g, "\u0000")
+    .split("\n")
+    .reverse()
+    .join("\n")
+    .replace(/\u0000/g, "\n");
   return `${header}\n${joined}\n`;
 };
 const report = (id: string) => all.merges.find((m) => m.id === id)!;
@@ -31,7 +37,10 @@ const report = (id: string) => all.merges.find((m) => m.id === id)!;
 describe("mergeDuplicates", () => {
   it("merges a reference that appears in two files into one record with both origins", () => {
     expect(all.records.filter((r) => r.id === "kv-2-2681")).toHaveLength(1);
-    expect(report("kv-2-2681")).toMatchObject({ reference: "KV 2/2681", sources: ["tna-kv/records.jsonl:1", "tna-discovery/responses.json:5"] });
+    expect(report("kv-2-2681")).toMatchObject({
+      reference: "KV 2/2681",
+      sources: ["tna-kv/records.jsonl:1", "tna-discovery/responses.json:5"],
+    });
   });
 
   it("keeps the first source and non-empty scalars, unions lists and fills empty fields", () => {
@@ -71,13 +80,25 @@ describe("mergeDuplicates", () => {
   });
 
   it("reports distinct items sharing a reference with their ids, item keys and origins", () => {
-    expect(all.distinct).toEqual([{
-      reference: "A6119, 141",
-      items: [
-        { id: "a-6119-141", itemKey: "b276682", title: "Kordelia (Della) ELLIOTT formerly NICHOLAS", sources: ["naa-asio/A6119.csv:14"] },
-        { id: "a-6119-141-b1140156", itemKey: "b1140156", title: "PARKINSON, David", sources: ["naa-asio/A6119.csv:15", "naa-asio/search.csv:2"] },
-      ],
-    }]);
+    expect(all.distinct).toEqual([
+      {
+        reference: "A6119, 141",
+        items: [
+          {
+            id: "a-6119-141",
+            itemKey: "b276682",
+            title: "Kordelia (Della) ELLIOTT formerly NICHOLAS",
+            sources: ["naa-asio/A6119.csv:14"],
+          },
+          {
+            id: "a-6119-141-b1140156",
+            itemKey: "b1140156",
+            title: "PARKINSON, David",
+            sources: ["naa-asio/A6119.csv:15", "naa-asio/search.csv:2"],
+          },
+        ],
+      },
+    ]);
   });
 
   it("gives every item the same id whatever order the files and rows come in", () => {
@@ -87,18 +108,48 @@ describe("mergeDuplicates", () => {
   });
 
   it("gives Discovery entries that share a citable reference ids from their Discovery ids", () => {
-    const entry = (id: string, title: string) => ({ id, reference: "ADM 54/334", title, coveringDates: "1844", numStartDate: 18440101, numEndDate: 18441231 });
-    const text = JSON.stringify({ records: [entry("C6321122", "WOODLARK"), entry("C6321099", "SNIPE"), entry("C6321122", "WOODLARK")] });
+    const entry = (id: string, title: string) => ({
+      id,
+      reference: "ADM 54/334",
+      title,
+      coveringDates: "1844",
+      numStartDate: 18440101,
+      numEndDate: 18441231,
+    });
+    const text = JSON.stringify({
+      records: [entry("C6321122", "WOODLARK"), entry("C6321099", "SNIPE"), entry("C6321122", "WOODLARK")],
+    });
     const out = ingestFiles([{ file: "discovery.json", text }]);
-    expect(out.records.map((r) => [r.id, r.title])).toEqual([["adm-54-334-c6321122", "WOODLARK"], ["adm-54-334", "SNIPE"]]);
+    expect(out.records.map((r) => [r.id, r.title])).toEqual([
+      ["adm-54-334-c6321122", "WOODLARK"],
+      ["adm-54-334", "SNIPE"],
+    ]);
     expect(out.distinct[0]!.items.map((i) => i.itemKey)).toEqual(["c6321099", "c6321122"]);
   });
 
   it("folds a record without an item key into the item that keeps the bare id", () => {
-    const discovery = JSON.stringify({ records: ["C6321122", "C6321099"].map((id) => ({ id, reference: "ADM 54/334", title: id, numStartDate: 18440101 })) });
-    const dossier = JSON.stringify({ citableReference: "ADM 54/334", title: "Ship's log", description: "", places: ["Sydney"] });
-    const out = ingestFiles([{ file: "kv.jsonl", text: dossier }, { file: "discovery.json", text: discovery }]);
-    expect(out.records.map((r) => [r.id, r.places])).toEqual([["adm-54-334", ["Sydney"]], ["adm-54-334-c6321122", []]]);
+    const discovery = JSON.stringify({
+      records: ["C6321122", "C6321099"].map((id) => ({
+        id,
+        reference: "ADM 54/334",
+        title: id,
+        numStartDate: 18440101,
+      })),
+    });
+    const dossier = JSON.stringify({
+      citableReference: "ADM 54/334",
+      title: "Ship's log",
+      description: "",
+      places: ["Sydney"],
+    });
+    const out = ingestFiles([
+      { file: "kv.jsonl", text: dossier },
+      { file: "discovery.json", text: discovery },
+    ]);
+    expect(out.records.map((r) => [r.id, r.places])).toEqual([
+      ["adm-54-334", ["Sydney"]],
+      ["adm-54-334-c6321122", []],
+    ]);
     expect(out.merges.map((m) => m.id)).toEqual(["adm-54-334"]);
   });
 
@@ -109,7 +160,9 @@ describe("mergeDuplicates", () => {
     expect(r.department).toBe("CIA");
     expect(r.startDate).toBe("1964-03-31");
     expect(r.source.url).toBe("https://www.archives.gov/files/research/jfk/releases/2025/0318/104-10001-10015.pdf");
-    expect(r.additionalSourceUrls).toEqual(["https://www.archives.gov/files/research/jfk/releases/2022/104-10001-10015.pdf"]);
+    expect(r.additionalSourceUrls).toEqual([
+      "https://www.archives.gov/files/research/jfk/releases/2022/104-10001-10015.pdf",
+    ]);
     expect(report("104-10001-10015").conflicts).toBeUndefined();
   });
 
@@ -133,6 +186,11 @@ describe("mergeDuplicates", () => {
   it("lists files of no known format as skipped, not as rejects", () => {
     expect(all.skipped.map((s) => s.file)).toEqual(["tna-kv/SOURCES.md"]);
     expect(all.rejects.some((r) => r.file === "tna-kv/SOURCES.md")).toBe(false);
-    expect(all.files.find((f) => f.file === "naa-asio/A6119.csv")).toMatchObject({ format: "naa-csv", records: 13, rejects: 1, warnings: 2 });
+    expect(all.files.find((f) => f.file === "naa-asio/A6119.csv")).toMatchObject({
+      format: "naa-csv",
+      records: 13,
+      rejects: 1,
+      warnings: 2,
+    });
   });
 });

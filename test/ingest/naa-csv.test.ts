@@ -37,7 +37,13 @@ describe("NAA RecordSearch CSV", () => {
 
   it("keeps barcode, access status, location and digitisation as extra fields", () => {
     const r = one("A6119, 45");
-    expect(r).toMatchObject({ barcode: "217124", accessStatus: "Open", location: "Canberra", digitised: true, digitisedPages: 11 });
+    expect(r).toMatchObject({
+      barcode: "217124",
+      accessStatus: "Open",
+      location: "Canberra",
+      digitised: true,
+      digitisedPages: 11,
+    });
   });
 
   it("reads the person out of personal-file titles with the surname in capitals", () => {

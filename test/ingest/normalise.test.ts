@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { cleanText, excelSerialToIso, readUsDate, stripMarkup, titleFromText } from "../../src/indexer/ingest/normalise";
+import {
+  cleanText,
+  excelSerialToIso,
+  readUsDate,
+  stripMarkup,
+  titleFromText,
+} from "../../src/indexer/ingest/normalise";
 import { namesFromPersonalTitle, personFromCorrespondent } from "../../src/indexer/ingest/people";
 import { readCsv } from "../../src/indexer/ingest/csv";
 
@@ -37,11 +43,16 @@ describe("ingest helpers", () => {
   });
 
   it("finds aliases in brackets and surname-first names in personal-file titles", () => {
-    expect(namesFromPersonalTitle("Francis Thomas JOHNSON (aka Frank JOHNSON) - Volume 5")).toEqual(["Francis Thomas Johnson", "Frank Johnson"]);
+    expect(namesFromPersonalTitle("Francis Thomas JOHNSON (aka Frank JOHNSON) - Volume 5")).toEqual([
+      "Francis Thomas Johnson",
+      "Frank Johnson",
+    ]);
     expect(namesFromPersonalTitle("O'REILLY, John Moreland - Volume 2")).toEqual(["John Moreland O'Reilly"]);
     expect(namesFromPersonalTitle("McDONALD, Donald - Volume 6")).toEqual(["Donald McDonald"]);
     expect(namesFromPersonalTitle("Hugh Grant")).toEqual(["Hugh Grant"]);
-    expect(namesFromPersonalTitle("Telephone Interception Targets GOULD, Robert Stephen Patrick")).toEqual(["Robert Stephen Patrick Gould"]);
+    expect(namesFromPersonalTitle("Telephone Interception Targets GOULD, Robert Stephen Patrick")).toEqual([
+      "Robert Stephen Patrick Gould",
+    ]);
   });
 
   it("does not invent people from organisation titles", () => {
@@ -61,7 +72,10 @@ describe("ingest helpers", () => {
 
   it("skips a line with an unclosed quote and keeps reading the rows after it", () => {
     const table = readCsv('a,b\n1,"never closed\n2,3\n4,5\n', "f.csv", "test");
-    expect(table.rows).toEqual([{ line: 3, cells: ["2", "3"] }, { line: 4, cells: ["4", "5"] }]);
+    expect(table.rows).toEqual([
+      { line: 3, cells: ["2", "3"] },
+      { line: 4, cells: ["4", "5"] },
+    ]);
     expect(table.rejects).toEqual([expect.objectContaining({ file: "f.csv", line: 2, field: "row" })]);
   });
 

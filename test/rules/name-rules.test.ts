@@ -17,7 +17,9 @@ const ALL_BUT = (rule: string) =>
   `&rules=${["exact", "stem", "variant", "phonetic", "synonym", "typo", "nickname", "initial"].filter((r) => r !== rule).join(",")}`;
 
 // The first search loads the index into a cold isolate.
-beforeAll(async () => { await call("/api/search?q=warm"); }, 60_000);
+beforeAll(async () => {
+  await call("/api/search?q=warm");
+}, 60_000);
 
 describe("phonetic keys only for name-like words", () => {
   it("does not match an ordinary lowercase word by sound", async () => {
@@ -43,7 +45,10 @@ describe("nicknames and diminutives", () => {
     expect(nicknamesOf("bill")).toContain("william");
     expect(nicknamesOf("sasha")).toContain("aleksandr");
   });
-  it.each([["Bill Quarrendon", "KV 2/9910"], ["Sasha Vorontsevich", "KV 2/9911"]])("finds %s by the given name", async (q, ref) => {
+  it.each([
+    ["Bill Quarrendon", "KV 2/9910"],
+    ["Sasha Vorontsevich", "KV 2/9911"],
+  ])("finds %s by the given name", async (q, ref) => {
     const body = await search(q, "&explain=1");
     expect(body.hits[0].reference).toBe(ref);
     expect(body.hits[0].explain.matched).toBe(2);
@@ -85,20 +90,26 @@ describe("Mc/Mac/M', O', hyphens and particles", () => {
     expect(variantKey("mphersone")).toBe(variantKey("mcphersone"));
     expect(variantKey("machine")).not.toBe(variantKey("mchine".replace("mch", "mac")) + "x");
   });
-  it.each(["Hector McPhersone", "Hector M'Phersone"])("finds Hector MacPhersone for %s as a variant, not a typo", async (q) => {
-    const body = await search(q, "&explain=1");
-    expect(body.hits[0].reference).toBe("KV 2/9920");
-    expect(rulesOf(body.hits[0])).toContain("variant");
-  });
+  it.each(["Hector McPhersone", "Hector M'Phersone"])(
+    "finds Hector MacPhersone for %s as a variant, not a typo",
+    async (q) => {
+      const body = await search(q, "&explain=1");
+      expect(body.hits[0].reference).toBe("KV 2/9920");
+      expect(rulesOf(body.hits[0])).toContain("variant");
+    },
+  );
   it.each(["Rowena O Flahertie", "Rowena OFlahertie", "Flahertie"])("finds Rowena O'Flahertie for %s", async (q) => {
     expect((await top(q))[0]).toBe("KV 2/9930");
   });
   it.each(["Smythe", "Murray", "Stephen Smythe"])("finds Stephen Murray-Smythe by either part: %s", async (q) => {
     expect(await top(q)).toContain("KV 2/9970");
   });
-  it.each(["Vonrauttering", "Rauttering", "Wilhelm von Rauttering"])("finds Wilhelm von Rauttering for %s", async (q) => {
-    expect((await top(q))[0]).toBe("KV 2/9940");
-  });
+  it.each(["Vonrauttering", "Rauttering", "Wilhelm von Rauttering"])(
+    "finds Wilhelm von Rauttering for %s",
+    async (q) => {
+      expect((await top(q))[0]).toBe("KV 2/9940");
+    },
+  );
   it("indexes initials, O' parts and joined particles as name tokens", () => {
     expect(nameTokens("John Brian O'Neil")).toEqual(["ini-j", "ini-b", "neil"]);
     expect(nameTokens("Wilhelm von Rautter")).toEqual(["ini-w", "vonrautter"]);
@@ -143,7 +154,11 @@ describe("dates", () => {
 });
 
 describe("people authority uses the search rules", () => {
-  it.each([["besedovsky", "Besedovsk"], ["Gelfand", "Helf"], ["Bill Quarrendon", "Quarrendon"]])("finds %s", async (q, name) => {
+  it.each([
+    ["besedovsky", "Besedovsk"],
+    ["Gelfand", "Helf"],
+    ["Bill Quarrendon", "Quarrendon"],
+  ])("finds %s", async (q, name) => {
     const { status, body } = await call(`/api/people?q=${encodeURIComponent(q)}`);
     expect(status).toBe(200);
     expect(body.people.map((p: { name: string }) => p.name).join(" | ")).toContain(name);
@@ -165,7 +180,9 @@ describe("suggestions", () => {
   });
   it("merges spellings of one person into one suggestion", async () => {
     const { body } = await call("/api/suggest?q=leon&limit=20");
-    const people = body.suggestions.filter((s: { kind: string; text: string }) => s.kind === "person" && /hel/i.test(s.text));
+    const people = body.suggestions.filter(
+      (s: { kind: string; text: string }) => s.kind === "person" && /hel/i.test(s.text),
+    );
     expect(people.length).toBe(1);
   });
 });

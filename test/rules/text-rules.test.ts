@@ -20,9 +20,19 @@ describe("folding", () => {
 
 describe("transliteration variant keys", () => {
   it.each([
-    ["besedovsky", "besedovskiy"], ["bessedovsky", "besedovskii"], ["kutepov", "kutepoff"], ["milanow", "milanov"],
-    ["playford", "plajford"], ["sievers", "syevers"], ["mitchell", "mittchell"], ["derwent", "dervent"],
-    ["khrushchev", "hrushchev"], ["zhukov", "jukov"], ["yezhov", "ezhov".replace(/^/, "y")], ["maximov", "maksimov"], ["trotzky", "trotsky"],
+    ["besedovsky", "besedovskiy"],
+    ["bessedovsky", "besedovskii"],
+    ["kutepov", "kutepoff"],
+    ["milanow", "milanov"],
+    ["playford", "plajford"],
+    ["sievers", "syevers"],
+    ["mitchell", "mittchell"],
+    ["derwent", "dervent"],
+    ["khrushchev", "hrushchev"],
+    ["zhukov", "jukov"],
+    ["yezhov", "ezhov".replace(/^/, "y")],
+    ["maximov", "maksimov"],
+    ["trotzky", "trotsky"],
   ])("gives %s and %s the same key", (a, b) => {
     expect(variantKey(a)).toBe(variantKey(b));
   });
@@ -50,7 +60,9 @@ describe("stemming and typos", () => {
     expect(stem("communists")).toBe(stem("communist"));
   });
   it("allows one edit from five letters and two from nine", () => {
-    expect([allowedEdits("fuchs"), allowedEdits("kopkow"), allowedEdits("bessedovsky"), allowedEdits("kim")]).toEqual([1, 1, 2, 0]);
+    expect([allowedEdits("fuchs"), allowedEdits("kopkow"), allowedEdits("bessedovsky"), allowedEdits("kim")]).toEqual([
+      1, 1, 2, 0,
+    ]);
   });
   it("counts a swapped pair of letters as one edit", () => {
     expect(editsWithin("lnagton", "langton", 1)).toBe(1);
@@ -60,7 +72,8 @@ describe("stemming and typos", () => {
 
 describe("references", () => {
   it("derives one id from every loose form", () => {
-    for (const r of ["KV 2/2681", "kv2/2681", "KV2 2681", "kv 2 2681", "KV.2.2681"]) expect(referenceToId(r)).toBe("kv-2-2681");
+    for (const r of ["KV 2/2681", "kv2/2681", "KV2 2681", "kv 2 2681", "KV.2.2681"])
+      expect(referenceToId(r)).toBe("kv-2-2681");
     expect(referenceToId("A6119, 5737")).toBe("a-6119-5737");
     expect(referenceToId("104-10059-10121")).toBe("104-10059-10121");
   });
@@ -70,7 +83,12 @@ describe("references", () => {
     expect(parseReferenceRange("104-10059-10121")).toBeNull();
   });
   it("orders numbers numerically", () => {
-    expect(["KV 2/100", "KV 2/99", "KV 10/1", "KV 2/1000"].sort(compareReferences)).toEqual(["KV 2/99", "KV 2/100", "KV 2/1000", "KV 10/1"]);
+    expect(["KV 2/100", "KV 2/99", "KV 10/1", "KV 2/1000"].sort(compareReferences)).toEqual([
+      "KV 2/99",
+      "KV 2/100",
+      "KV 2/1000",
+      "KV 10/1",
+    ]);
   });
 });
 
@@ -85,7 +103,11 @@ describe("query understanding", () => {
     expect(q.words).toEqual(["files", "philby", "soviet", "embassy"]);
   });
   it.each([
-    ["1940", 1940, 1940], ["1930s", 1930, 1939], ["1939-1945", 1939, 1945], ["1939-45", 1939, 1945], ["in the 1920s", 1920, 1929],
+    ["1940", 1940, 1940],
+    ["1930s", 1930, 1939],
+    ["1939-1945", 1939, 1945],
+    ["1939-45", 1939, 1945],
+    ["in the 1920s", 1920, 1929],
   ])("reads %s as the years %i to %i", (text, from, to) => {
     expect(parseQuery(`communists ${text}`).dates).toMatchObject({ from, to });
   });

@@ -24,8 +24,22 @@ export function diskAssets(dir: string): AssetStore {
 export async function planFor(assets: AssetStore, q: string, keep = 10): Promise<QueryPlan> {
   const meta = await searchMeta(assets);
   const parsed = parseQuery(q);
-  const units = await planUnits(new SearchLexicon(assets), parsed, { mode: "variants", rules: effectiveRules("variants", true), explain: true });
-  return { units, referenceIds: [], exclude: parsed.exclude, phrases: [], series: [], dates: null, explain: true, keep, docs: meta.docs };
+  const units = await planUnits(new SearchLexicon(assets), parsed, {
+    mode: "variants",
+    rules: effectiveRules("variants", true),
+    explain: true,
+  });
+  return {
+    units,
+    referenceIds: [],
+    exclude: parsed.exclude,
+    phrases: [],
+    series: [],
+    dates: null,
+    explain: true,
+    keep,
+    docs: meta.docs,
+  };
 }
 
 export async function shardIndex(assets: AssetStore): Promise<{ index: SearchIndex; seriesNames: string[] }> {

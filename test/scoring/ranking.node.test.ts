@@ -18,9 +18,21 @@ let assets: AssetStore;
 
 function record(n: number, title: string, people: string[], description = "") {
   return {
-    id: `kv-2-${n}`, reference: `KV 2/${n}`, title, description, coveringDates: "1940", startDate: "1940-01-01",
-    endDate: "1940-12-31", series: "KV 2", department: "KV", heldBy: ["The National Archives, Kew"], people,
-    places: [], corporateNames: [], subjects: [], source: { name: "test", url: null },
+    id: `kv-2-${n}`,
+    reference: `KV 2/${n}`,
+    title,
+    description,
+    coveringDates: "1940",
+    startDate: "1940-01-01",
+    endDate: "1940-12-31",
+    series: "KV 2",
+    department: "KV",
+    heldBy: ["The National Archives, Kew"],
+    people,
+    places: [],
+    corporateNames: [],
+    subjects: [],
+    source: { name: "test", url: null },
   };
 }
 
@@ -36,7 +48,8 @@ beforeAll(() => {
     record(4, "Report on Boris ORLOVSKY", ["Boris Orlovsky"], "Meeting in Madrid."),
   ];
   // Many Ivans and many files, so "ivan" is a common word and surnames are rare.
-  for (let n = 10; n < 70; n++) records.push(record(n, `Ivan PETROV ${n}`, [`Ivan Petrov`], "Routine enquiry about a seaman in Lisbon."));
+  for (let n = 10; n < 70; n++)
+    records.push(record(n, `Ivan PETROV ${n}`, [`Ivan Petrov`], "Routine enquiry about a seaman in Lisbon."));
   mkdirSync(join(dir, "data"));
   writeFileSync(join(dir, "data", "records.jsonl"), records.map((r) => JSON.stringify(r)).join("\n"));
   buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "out"), searchShards: 1 });
@@ -82,7 +95,11 @@ describe("the ranking model", () => {
     for (const q of ["Ivan Zukerman", "orlovsky lisbon", "petrov seaman", "Iwan Sukermann report"]) {
       const plan = await planFor(assets, q, 100);
       const { top } = await scoreShard(index, plan, [], async () => []);
-      const postings = await Promise.all(plan.units.map((u) => Promise.all(u.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term)))))));
+      const postings = await Promise.all(
+        plan.units.map((u) =>
+          Promise.all(u.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term))))),
+        ),
+      );
       const bounds = plan.units.map((u, k) => unitBound(u, postings[k]!, plan.docs));
       for (const d of top) {
         for (const p of d.parts) {

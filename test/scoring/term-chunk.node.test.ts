@@ -16,7 +16,9 @@ describe("term chunks", () => {
   const r = prng(3);
   const terms: TermInput[] = ["smith", "élan", "дмитрий", "a", "zz", "kv", "2681", "smithson"].map((term, k) => ({
     term,
-    fields: [0, 3, 7].slice(0, 1 + (k % 3)).map((field) => ({ field, df: 1000 + k, ...randomPostings(r, 1 + k * 97, 5_000_000) })),
+    fields: [0, 3, 7]
+      .slice(0, 1 + (k % 3))
+      .map((field) => ({ field, df: 1000 + k, ...randomPostings(r, 1 + k * 97, 5_000_000) })),
   }));
   const chunk = new TermChunk(encodeTermChunk(terms).buffer as ArrayBuffer);
 
@@ -38,7 +40,8 @@ describe("term chunks", () => {
         expect([...all.docs]).toEqual(want.docs);
         expect([...all.slots]).toEqual(want.slots);
         expect(p.minSlot).toBe(Math.min(...(want.slots as number[])));
-        const docs = new Uint32Array(BLOCK_SIZE), slots = new Uint8Array(BLOCK_SIZE);
+        const docs = new Uint32Array(BLOCK_SIZE),
+          slots = new Uint8Array(BLOCK_SIZE);
         for (let b = 0; b < p.blocks; b++) {
           const n = p.decodeBlock(b, docs, slots, 0);
           const lo = b * BLOCK_SIZE;
@@ -56,6 +59,8 @@ describe("term chunks", () => {
   });
 
   it("refuses postings that are not ascending", () => {
-    expect(() => encodeTermChunk([{ term: "t", fields: [{ field: 0, df: 2, docs: [5, 5], slots: [0, 0] }] }])).toThrow(/ascending/);
+    expect(() => encodeTermChunk([{ term: "t", fields: [{ field: 0, df: 2, docs: [5, 5], slots: [0, 0] }] }])).toThrow(
+      /ascending/,
+    );
   });
 });

@@ -27,7 +27,12 @@ beforeAll(async () => {
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * Math.min(xs.length, 1500))]!;
   const extra: string[] = [];
   while (extra.length < 300) {
-    const ws = [pick(corpus.stock.vocab), pick(corpus.stock.vocab), pick(corpus.stock.roots)[0], pick(corpus.stock.given)];
+    const ws = [
+      pick(corpus.stock.vocab),
+      pick(corpus.stock.vocab),
+      pick(corpus.stock.roots)[0],
+      pick(corpus.stock.given),
+    ];
     extra.push(ws.slice(0, 2 + (extra.length % 3)).join(" "));
   }
   queries = [...new Set([...mix, ...extra])];
@@ -40,7 +45,9 @@ describe("top-k with upper bounds", () => {
     expect(queries.length).toBeGreaterThanOrEqual(500);
     const assets = diskAssets(join(dir, "out"));
     const { index, seriesNames } = await shardIndex(assets);
-    const noTexts = async () => { throw new Error("no phrase queries here"); };
+    const noTexts = async () => {
+      throw new Error("no phrase queries here");
+    };
     let early = 0;
     for (const q of queries) {
       const plan = await planFor(assets, q, 10);
@@ -51,7 +58,10 @@ describe("top-k with upper bounds", () => {
         early++;
         expect(fast.total, q).toBeLessThanOrEqual(full.total);
       }
-      expect(fast.top.map((d) => [d.doc, d.score]), q).toEqual(full.top.map((d) => [d.doc, d.score]));
+      expect(
+        fast.top.map((d) => [d.doc, d.score]),
+        q,
+      ).toEqual(full.top.map((d) => [d.doc, d.score]));
     }
     // The comparison means something only if early termination happened on a good share of queries.
     expect(early).toBeGreaterThan(queries.length / 5);

@@ -56,7 +56,11 @@ describe(`a ${RECORDS.toLocaleString("en")}-record catalogue in ${SHARDS} search
 
   it("answers every query of the mix exactly as the unsharded build", async () => {
     for (const q of queries) {
-      for (const params of ["limit=20&exact=1", "limit=10&offset=10&explain=1&exact=1", "limit=5&from=1930&to=1945&exact=1"]) {
+      for (const params of [
+        "limit=20&exact=1",
+        "limit=10&offset=10&explain=1&exact=1",
+        "limit=5&from=1930&to=1945&exact=1",
+      ]) {
         const path = `/api/search?q=${encodeURIComponent(q)}&${params}`;
         expect(await answer(sharded, path), path).toEqual(await answer(single, path));
       }
@@ -67,7 +71,10 @@ describe(`a ${RECORDS.toLocaleString("en")}-record catalogue in ${SHARDS} search
     for (const q of queries) {
       for (const params of ["limit=20", "limit=10&offset=10&explain=1", "limit=5&from=1930&to=1945"]) {
         const path = `/api/search?q=${encodeURIComponent(q)}&${params}`;
-        const [a, b] = [await answer(sharded, path), await answer(single, path)] as Array<{ hits: unknown; query: unknown }>;
+        const [a, b] = [await answer(sharded, path), await answer(single, path)] as Array<{
+          hits: unknown;
+          query: unknown;
+        }>;
         expect(a!.hits, path).toEqual(b!.hits);
         expect(a!.query, path).toEqual(b!.query);
       }

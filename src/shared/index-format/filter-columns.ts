@@ -41,7 +41,9 @@ export function encodeFilterColumns(cols: FilterColumns): Uint8Array {
 /** Reads columns for docs `[base, base + count)`; the buffer's size must match. */
 export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: number): FilterColumns {
   if (buf.byteLength !== count * BYTES_PER_DOC) {
-    throw new Error(`index-format: filter columns are ${buf.byteLength} bytes, expected ${count * BYTES_PER_DOC} for ${count} docs`);
+    throw new Error(
+      `index-format: filter columns are ${buf.byteLength} bytes, expected ${count * BYTES_PER_DOC} for ${count} docs`,
+    );
   }
   return { base, ...views(buf, count) };
 }

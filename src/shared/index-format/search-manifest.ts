@@ -81,13 +81,19 @@ export function searchSection(m: Pick<Manifest, "search">): SearchManifest {
   if (s.format !== INDEX_FORMAT || s.fingerprint !== FINGERPRINT) {
     throw new IndexFormatError(
       `index-format: the built index (format ${s.format}) was made with another configuration than this code's ` +
-      `(format ${INDEX_FORMAT}); rebuild with npm run build`);
+        `(format ${INDEX_FORMAT}); rebuild with npm run build`,
+    );
   }
   return s;
 }
 
 /** Asset path of the term chunk that holds `term` in a shard, given its bucket. */
-export function termChunkPath(shard: SearchShardManifest, term: string, bucket: number, hashOf: (i: number) => string): string {
+export function termChunkPath(
+  shard: SearchShardManifest,
+  term: string,
+  bucket: number,
+  hashOf: (i: number) => string,
+): string {
   // Own keys only: a term such as "constructor" must not find Object.prototype members.
   const solo = Object.hasOwn(shard.solo, term) ? shard.solo[term] : undefined;
   return solo ?? `${shard.dir}/${bucket}.${hashOf(bucket)}.bin`;

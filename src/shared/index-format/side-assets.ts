@@ -14,7 +14,12 @@ export type SuggestKind = "person" | "reference" | "title" | "subject";
  * (resolved to records when served); every other spelling's slug points to it.
  */
 export type PersonEntry = PersonRecord | { slug: string; see: string };
-export interface PersonRecord { slug: string; name: string; variants: string[]; docs: number[] }
+export interface PersonRecord {
+  slug: string;
+  name: string;
+  variants: string[];
+  docs: number[];
+}
 
 /** Words of one length with their document frequency, sorted by word. */
 export type VocabPartition = Array<[word: string, df: number]>;

@@ -58,7 +58,10 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 function varintLength(x: number): number {
   let n = 1;
-  while (x >= 0x80) { x = Math.floor(x / 128); n++; }
+  while (x >= 0x80) {
+    x = Math.floor(x / 128);
+    n++;
+  }
   return n;
 }
 
@@ -88,19 +91,27 @@ export function encodeTermChunk(terms: TermInput[]): Uint8Array {
       const blocks = Math.ceil(n / BLOCK_SIZE);
       let data = n;
       let prev = 0;
-      for (let j = 0; j < n; j++) { data += varintLength(f.docs[j]! - prev); prev = f.docs[j]!; }
+      for (let j = 0; j < n; j++) {
+        data += varintLength(f.docs[j]! - prev);
+        prev = f.docs[j]!;
+      }
       postingsBytes += (4 * BLOCK_WORDS * blocks + data + 3) & ~3;
     }
   }
   const buf = new ArrayBuffer(postingsStart + postingsBytes);
   const u32 = new Uint32Array(buf);
   const u8 = new Uint8Array(buf);
-  u32[0] = TERM_CHUNK_MAGIC; u32[1] = termCount; u32[2] = entryCount; u32[3] = stringBytes;
+  u32[0] = TERM_CHUNK_MAGIC;
+  u32[1] = termCount;
+  u32[2] = entryCount;
+  u32[3] = stringBytes;
   const termOff = HEADER_WORDS;
   const termEntry = termOff + termCount + 1;
   const entries = termEntry + termCount + 1;
   const strings = 4 * (entries + ENTRY_WORDS * entryCount);
-  let s = 0, e = 0, p = postingsStart;
+  let s = 0,
+    e = 0,
+    p = postingsStart;
   items.forEach((t, i) => {
     u32[termOff + i] = s;
     u8.set(t.bytes, strings + s);
@@ -110,23 +121,35 @@ export function encodeTermChunk(terms: TermInput[]): Uint8Array {
       const n = f.docs.length;
       const blocks = Math.ceil(n / BLOCK_SIZE);
       const at = entries + ENTRY_WORDS * e++;
-      u32[at] = f.field; u32[at + 1] = f.df; u32[at + 2] = n; u32[at + 3] = p;
+      u32[at] = f.field;
+      u32[at + 1] = f.df;
+      u32[at + 2] = n;
+      u32[at + 3] = p;
       const table = p / 4;
       const dataStart = p + 4 * BLOCK_WORDS * blocks;
-      let o = dataStart, prev = 0;
+      let o = dataStart,
+        prev = 0;
       for (let b = 0; b < blocks; b++) {
-        const lo = b * BLOCK_SIZE, hi = Math.min(n, lo + BLOCK_SIZE);
+        const lo = b * BLOCK_SIZE,
+          hi = Math.min(n, lo + BLOCK_SIZE);
         let minSlot = 255;
         for (let j = lo; j < hi; j++) {
           const doc = f.docs[j]!;
-          if (j > 0 && doc <= prev) throw new Error(`index-format: postings of "${t.bytes}" are not ascending at doc ${doc}`);
+          if (j > 0 && doc <= prev)
+            throw new Error(`index-format: postings of "${t.bytes}" are not ascending at doc ${doc}`);
           for (let d = doc - prev; ; d = Math.floor(d / 128)) {
-            if (d < 0x80) { u8[o++] = d; break; }
+            if (d < 0x80) {
+              u8[o++] = d;
+              break;
+            }
             u8[o++] = (d & 0x7f) | 0x80;
           }
           prev = doc;
         }
-        for (let j = lo; j < hi; j++) { u8[o++] = f.slots[j]!; if (f.slots[j]! < minSlot) minSlot = f.slots[j]!; }
+        for (let j = lo; j < hi; j++) {
+          u8[o++] = f.slots[j]!;
+          if (f.slots[j]! < minSlot) minSlot = f.slots[j]!;
+        }
         u32[table + BLOCK_WORDS * b] = prev;
         u32[table + BLOCK_WORDS * b + 1] = o - dataStart;
         u32[table + BLOCK_WORDS * b + 2] = minSlot;
@@ -170,7 +193,10 @@ export class TermChunk {
   private readonly entries: number;
   private readonly strings: number;
 
-  constructor(buf: ArrayBuffer, readonly name = "term chunk") {
+  constructor(
+    buf: ArrayBuffer,
+    readonly name = "term chunk",
+  ) {
     if (buf.byteLength < 4 * HEADER_WORDS || buf.byteLength % 4) {
       throw new Error(`index-format: ${name} is ${buf.byteLength} bytes, not a term chunk`);
     }
@@ -192,17 +218,20 @@ export class TermChunk {
 
   /** The term's index in the directory, or -1: a binary search over UTF-8 bytes. */
   find(term: Uint8Array): number {
-    let lo = 0, hi = this.termCount - 1;
+    let lo = 0,
+      hi = this.termCount - 1;
     const { u8, u32, strings, termOff } = this;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const a = strings + u32[termOff + mid]!, end = strings + u32[termOff + mid + 1]!;
+      const a = strings + u32[termOff + mid]!,
+        end = strings + u32[termOff + mid + 1]!;
       let c = 0;
       const n = Math.min(end - a, term.length);
       for (let i = 0; i < n && c === 0; i++) c = u8[a + i]! - term[i]!;
       if (c === 0) c = end - a - term.length;
       if (c === 0) return mid;
-      if (c < 0) lo = mid + 1; else hi = mid - 1;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
     }
     return -1;
   }
@@ -220,7 +249,10 @@ export class TermChunk {
   terms(): string[] {
     const dec = new TextDecoder();
     return Array.from({ length: this.termCount }, (_, i) =>
-      dec.decode(this.u8.subarray(this.strings + this.u32[this.termOff + i]!, this.strings + this.u32[this.termOff + i + 1]!)));
+      dec.decode(
+        this.u8.subarray(this.strings + this.u32[this.termOff + i]!, this.strings + this.u32[this.termOff + i + 1]!),
+      ),
+    );
   }
 
   private entry(e: number): FieldPostings {
@@ -239,8 +271,13 @@ export class TermChunk {
       for (let j = 0; j < n; j++) {
         let x = u8[o++]!;
         if (x >= 0x80) {
-          let v = x & 0x7f, mul = 128;
-          do { x = u8[o++]!; v += (x & 0x7f) * mul; mul *= 128; } while (x >= 0x80);
+          let v = x & 0x7f,
+            mul = 128;
+          do {
+            x = u8[o++]!;
+            v += (x & 0x7f) * mul;
+            mul *= 128;
+          } while (x >= 0x80);
           x = v;
         }
         doc += x;
@@ -250,12 +287,17 @@ export class TermChunk {
       return n;
     };
     return {
-      field: u32[at]!, df: u32[at + 1]!, count, blocks, minSlot,
+      field: u32[at]!,
+      df: u32[at + 1]!,
+      count,
+      blocks,
+      minSlot,
       lastDoc: (b) => u32[table + BLOCK_WORDS * b]!,
       blockMinSlot: (b) => u32[table + BLOCK_WORDS * b + 2]!,
       decodeBlock,
       decodeAll: () => {
-        const docs = new Uint32Array(count), slots = new Uint8Array(count);
+        const docs = new Uint32Array(count),
+          slots = new Uint8Array(count);
         for (let b = 0, k = 0; b < blocks; b++) k += decodeBlock(b, docs, slots, k);
         return { docs, slots };
       },

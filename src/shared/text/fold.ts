@@ -8,10 +8,44 @@
 // romanisation (BGN/PCGN-like) whose output the variant rules then fold,
 // so the choice between "iy" and "ii" for "ий" does not matter.
 const CYRILLIC: Record<string, string> = {
-  а: "a", б: "b", в: "v", г: "g", д: "d", е: "e", ё: "e", ж: "zh", з: "z", и: "i", й: "y",
-  к: "k", л: "l", м: "m", н: "n", о: "o", п: "p", р: "r", с: "s", т: "t", у: "u", ф: "f",
-  х: "kh", ц: "ts", ч: "ch", ш: "sh", щ: "shch", ъ: "", ы: "y", ь: "", э: "e", ю: "yu", я: "ya",
-  і: "i", ї: "yi", є: "ye", ґ: "g", ў: "u",
+  а: "a",
+  б: "b",
+  в: "v",
+  г: "g",
+  д: "d",
+  е: "e",
+  ё: "e",
+  ж: "zh",
+  з: "z",
+  и: "i",
+  й: "y",
+  к: "k",
+  л: "l",
+  м: "m",
+  н: "n",
+  о: "o",
+  п: "p",
+  р: "r",
+  с: "s",
+  т: "t",
+  у: "u",
+  ф: "f",
+  х: "kh",
+  ц: "ts",
+  ч: "ch",
+  ш: "sh",
+  щ: "shch",
+  ъ: "",
+  ы: "y",
+  ь: "",
+  э: "e",
+  ю: "yu",
+  я: "ya",
+  і: "i",
+  ї: "yi",
+  є: "ye",
+  ґ: "g",
+  ў: "u",
 };
 
 const HAS_CYRILLIC = /[\u0400-\u04ff]/;
@@ -41,13 +75,19 @@ export function fold(text: string): string {
  * so a Greek or Hebrew query still produces words rather than nothing.
  */
 export function words(text: string): string[] {
-  return fold(text).replace(/['’`]/g, "").match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    fold(text)
+      .replace(/['’`]/g, "")
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** English function words: never indexed, never required of a hit. */
 export const STOPWORDS = new Set(
-  ("a an and are as at be but by for from had has have he her his in into is it its of on or she " +
-   "that the their them they this to was were which who whom with within without what when where " +
-   "how did do does about after before during over under between via than then there these those " +
-   "also any all not no nor so such can could would should will may might one two").split(" "),
+  (
+    "a an and are as at be but by for from had has have he her his in into is it its of on or she " +
+    "that the their them they this to was were which who whom with within without what when where " +
+    "how did do does about after before during over under between via than then there these those " +
+    "also any all not no nor so such can could would should will may might one two"
+  ).split(" "),
 );

@@ -27,7 +27,20 @@ export function initialTerm(letter: string): string {
 
 /** Particles that begin surnames: "von Rautter" is also typed "Vonrautter" or "Rautter". */
 export const PARTICLES = new Set([
-  "van", "von", "de", "du", "der", "den", "da", "di", "la", "le", "del", "dos", "ter", "ten",
+  "van",
+  "von",
+  "de",
+  "du",
+  "der",
+  "den",
+  "da",
+  "di",
+  "la",
+  "le",
+  "del",
+  "dos",
+  "ter",
+  "ten",
 ]);
 
 /**

@@ -12,6 +12,10 @@ export function allowedEdits(word: string): number {
 /** Edit distance, or `max + 1` as soon as it is known to exceed `max`. */
 export function editsWithin(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const d = (damerauLevenshtein as unknown as { limited(max: number, a: string, b: string): number }).limited(max, a, b);
+  const d = (damerauLevenshtein as unknown as { limited(max: number, a: string, b: string): number }).limited(
+    max,
+    a,
+    b,
+  );
   return d < 0 || d > max ? max + 1 : d;
 }

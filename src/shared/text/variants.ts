@@ -37,7 +37,10 @@ export function variantKey(word: string): string {
   if (word.length < 3 || /\d/.test(word)) return word;
   let w = word;
   for (const [re, to] of ENDINGS) {
-    if (re.test(w)) { w = w.replace(re, to); break; }
+    if (re.test(w)) {
+      w = w.replace(re, to);
+      break;
+    }
   }
   for (const [re, to] of FAMILIES) w = w.replace(re, to);
   // After the letter families, so "M'Pherson" (mpherson → mferson) is seen with its vowel.

@@ -30,7 +30,10 @@ export function cacheControlFor(path: string, status: number): string {
 
 /** Adds `value` to a response's Vary without repeating what is there. */
 export function addVary(headers: Headers, value: string): void {
-  const have = (headers.get("vary") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const have = (headers.get("vary") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (have.includes("*") || have.some((h) => h.toLowerCase() === value.toLowerCase())) return;
   headers.set("vary", [...have, value].join(", "));
 }

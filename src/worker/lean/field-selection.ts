@@ -21,24 +21,47 @@ export const HIT_ONLY_FIELDS = ["snippet", "score", "explain"] as const;
 export const HIT_FIELDS: readonly string[] = [...RECORD_FIELDS, ...HIT_ONLY_FIELDS];
 
 /** The fields a hit already has without reading its record. */
-export const HIT_OWN_FIELDS: ReadonlySet<string> = new Set(["id", "reference", "title", "coveringDates", ...HIT_ONLY_FIELDS]);
+export const HIT_OWN_FIELDS: ReadonlySet<string> = new Set([
+  "id",
+  "reference",
+  "title",
+  "coveringDates",
+  ...HIT_ONLY_FIELDS,
+]);
 
 /** The `fields` query parameter, shared by every route that takes it. */
 export const fieldsParam = (valid: readonly string[]) =>
-  z.string().max(512, "fields is longer than 512 characters").optional().openapi({
-    description: `Comma-separated fields to return; one of ${valid.join(", ")}`,
-    example: "reference,title,coveringDates",
-  });
+  z
+    .string()
+    .max(512, "fields is longer than 512 characters")
+    .optional()
+    .openapi({
+      description: `Comma-separated fields to return; one of ${valid.join(", ")}`,
+      example: "reference,title,coveringDates",
+    });
 
 /** The requested fields in the order given, without repeats; undefined when the parameter is absent. */
 export function parseFields(raw: string | undefined, valid: readonly string[]): string[] | undefined {
   if (raw === undefined) return undefined;
-  const names = [...new Set(raw.split(",").map((s) => s.trim()).filter(Boolean))];
-  if (!names.length) throw new ApiError(400, "bad_request", `fields: empty; give one or more of ${valid.join(", ")}`, { valid });
+  const names = [
+    ...new Set(
+      raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (!names.length)
+    throw new ApiError(400, "bad_request", `fields: empty; give one or more of ${valid.join(", ")}`, { valid });
   const allowed = new Set(valid);
   const unknown = names.filter((n) => !allowed.has(n));
   if (unknown.length) {
-    throw new ApiError(400, "bad_request", `fields: unknown field${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}; valid fields are ${valid.join(", ")}`, { valid });
+    throw new ApiError(
+      400,
+      "bad_request",
+      `fields: unknown field${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}; valid fields are ${valid.join(", ")}`,
+      { valid },
+    );
   }
   return names;
 }

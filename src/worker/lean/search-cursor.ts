@@ -41,23 +41,49 @@ export function decodeCursor(raw: string, version: string, query: string): numbe
   try {
     parsed = JSON.parse(fromBase64Url(raw));
   } catch {
-    throw new ApiError(400, "bad_request", "cursor: not a cursor this API issued; pass nextCursor from a previous answer unchanged");
+    throw new ApiError(
+      400,
+      "bad_request",
+      "cursor: not a cursor this API issued; pass nextCursor from a previous answer unchanged",
+    );
   }
-  if (!Array.isArray(parsed) || parsed[0] !== CURSOR_FORMAT || typeof parsed[1] !== "string" || typeof parsed[3] !== "string"
-    || !Number.isInteger(parsed[2]) || parsed[2] < 0 || parsed[2] > MAX_CURSOR_DEPTH) {
-    throw new ApiError(400, "bad_request", "cursor: not a cursor this API issued; pass nextCursor from a previous answer unchanged");
+  if (
+    !Array.isArray(parsed) ||
+    parsed[0] !== CURSOR_FORMAT ||
+    typeof parsed[1] !== "string" ||
+    typeof parsed[3] !== "string" ||
+    !Number.isInteger(parsed[2]) ||
+    parsed[2] < 0 ||
+    parsed[2] > MAX_CURSOR_DEPTH
+  ) {
+    throw new ApiError(
+      400,
+      "bad_request",
+      "cursor: not a cursor this API issued; pass nextCursor from a previous answer unchanged",
+    );
   }
   if (parsed[1] !== version) {
-    throw new ApiError(400, "cursor_expired", "cursor: the index has been rebuilt since this cursor was issued; start again without a cursor");
+    throw new ApiError(
+      400,
+      "cursor_expired",
+      "cursor: the index has been rebuilt since this cursor was issued; start again without a cursor",
+    );
   }
   if (parsed[3] !== query) {
-    throw new ApiError(400, "bad_request", "cursor: issued for another query, filter or sort; send the same parameters with it");
+    throw new ApiError(
+      400,
+      "bad_request",
+      "cursor: issued for another query, filter or sort; send the same parameters with it",
+    );
   }
   return parsed[2] as number;
 }
 
 function toBase64Url(text: string): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 function fromBase64Url(raw: string): string {

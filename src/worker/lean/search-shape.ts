@@ -18,7 +18,11 @@ export interface LeanOptions {
 }
 
 /** Hits with the chosen fields, in rank order. */
-export async function shapeHits(hits: SearchHit[], opts: LeanOptions, records: RecordStore): Promise<Array<Record<string, unknown>>> {
+export async function shapeHits(
+  hits: SearchHit[],
+  opts: LeanOptions,
+  records: RecordStore,
+): Promise<Array<Record<string, unknown>>> {
   const { fields } = opts;
   if (fields) {
     const needRecord = fields.some((f) => !HIT_OWN_FIELDS.has(f));
@@ -30,7 +34,12 @@ export async function shapeHits(hits: SearchHit[], opts: LeanOptions, records: R
 }
 
 /** The whole answer: full by default, compact on request; `nextCursor` when more hits follow. */
-export async function shapeSearchAnswer(result: SearchResponse, opts: LeanOptions, records: RecordStore, nextCursor: string | null) {
+export async function shapeSearchAnswer(
+  result: SearchResponse,
+  opts: LeanOptions,
+  records: RecordStore,
+  nextCursor: string | null,
+) {
   const hits = await shapeHits(result.hits, opts, records);
   const more = nextCursor ? { nextCursor } : {};
   if (!opts.compact) return { ...result, hits, ...more };

@@ -11,7 +11,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import type { AppEnv } from "../app-env";
 import {
-  canonicalKey, kvKey, responseCacheFor, stringRecord, MAX_CACHED_BODY_BYTES, type CachedResponse,
+  canonicalKey,
+  kvKey,
+  responseCacheFor,
+  stringRecord,
+  MAX_CACHED_BODY_BYTES,
+  type CachedResponse,
 } from "../cache/response-cache";
 import { addVary, cacheControlFor, EDGE_TTL_SECONDS, KV_TTL_SECONDS } from "../cache/http-cache";
 
@@ -73,12 +78,15 @@ export function cachedApi(options: CachedApiOptions = {}): MiddlewareHandler<App
     const edge = useEdge ? edgeCache() : null;
     const edgeKey = edge ? await edgeRequest(url, key) : null;
 
-    const { layer, cached } = await timing.time("cache", async (): Promise<{ layer: Layer; cached: CachedResponse | null }> => {
-      const atEdge = edge && edgeKey ? await edgeGet(edge, edgeKey) : null;
-      if (atEdge) return { layer: "edge", cached: atEdge };
-      const inKv = kv ? await kv.get(key) : null;
-      return { layer: inKv ? "kv" : "live", cached: inKv };
-    });
+    const { layer, cached } = await timing.time(
+      "cache",
+      async (): Promise<{ layer: Layer; cached: CachedResponse | null }> => {
+        const atEdge = edge && edgeKey ? await edgeGet(edge, edgeKey) : null;
+        if (atEdge) return { layer: "edge", cached: atEdge };
+        const inKv = kv ? await kv.get(key) : null;
+        return { layer: inKv ? "kv" : "live", cached: inKv };
+      },
+    );
 
     if (cached) {
       // A KV hit is copied forward so the next request in this colo stops at the edge.
@@ -198,15 +206,18 @@ async function edgeGet(cache: Cache, key: Request): Promise<CachedResponse | nul
 
 async function edgePut(cache: Cache, key: Request, entry: CachedResponse): Promise<void> {
   try {
-    await cache.put(key, new Response(entry.body, {
-      status: entry.status,
-      headers: {
-        "content-type": entry.contentType,
-        // The entry's own Cache-Control is for clients; this one is for the edge copy.
-        "cache-control": `public, max-age=${EDGE_TTL_SECONDS}`,
-        ...(entry.headers ? { [EDGE_HEADERS]: JSON.stringify(entry.headers) } : {}),
-      },
-    }));
+    await cache.put(
+      key,
+      new Response(entry.body, {
+        status: entry.status,
+        headers: {
+          "content-type": entry.contentType,
+          // The entry's own Cache-Control is for clients; this one is for the edge copy.
+          "cache-control": `public, max-age=${EDGE_TTL_SECONDS}`,
+          ...(entry.headers ? { [EDGE_HEADERS]: JSON.stringify(entry.headers) } : {}),
+        },
+      }),
+    );
   } catch {
     // The edge layer is an optimisation; KV and the index still answer.
   }

@@ -23,14 +23,20 @@ export function clientKey(c: Context): string {
   return c.req.header("cf-connecting-ip")?.trim() || "anonymous";
 }
 
-interface Window { start: number; count: number }
+interface Window {
+  start: number;
+  count: number;
+}
 
 /** The fallback limiter: a fixed one-minute window per client, per isolate. */
 export class WindowLimiter {
   /** Full of live windows under a flood of addresses, it forgets the least recently seen client. */
   private readonly windows = lruByCount<string, Window>(MAX_TRACKED_CLIENTS);
 
-  constructor(private readonly limit: number, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly limit: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Null when allowed, else the seconds until the client's window reopens. */
   take(key: string): number | null {
@@ -80,7 +86,15 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (retryAfter === null) return next();
   // Thrown, so pages get an HTML 429 and the API its JSON one, from the one error handler.
-  throw new ApiError(429, "rate_limited", `too many requests from this client; retry after ${retryAfter} s`, {}, {
-    "retry-after": String(retryAfter), "cache-control": "no-store", "x-cache": "MISS",
-  });
+  throw new ApiError(
+    429,
+    "rate_limited",
+    `too many requests from this client; retry after ${retryAfter} s`,
+    {},
+    {
+      "retry-after": String(retryAfter),
+      "cache-control": "no-store",
+      "x-cache": "MISS",
+    },
+  );
 };

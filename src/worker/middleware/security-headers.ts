@@ -49,27 +49,28 @@ const baseline = secureHeaders({
   permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [], browsingTopics: [] },
 });
 
-export const securityHeaders: MiddlewareHandler<AppEnv> = (c, next) => baseline(c, async () => {
-  await next();
-  try {
-    c.res.headers.set("x-content-type-options", "nosniff");
-  } catch {
-    // A response passed through from fetch() has immutable headers; copy it once.
-    c.res = new Response(c.res.body, c.res);
-  }
-  const h = c.res.headers;
-  const type = (h.get("content-type") ?? "").toLowerCase();
-  // A page that sets its own policy knows better than this default, including
-  // whether it may be framed (the embed page may), so leave its framing alone too.
-  if (!h.has("content-security-policy")) {
-    if (type.startsWith("text/html")) {
-      h.set("content-security-policy", PAGE_CSP);
-      h.set("x-frame-options", "DENY");
-    } else if (type.includes("json")) {
-      h.set("content-security-policy", API_CSP);
+export const securityHeaders: MiddlewareHandler<AppEnv> = (c, next) =>
+  baseline(c, async () => {
+    await next();
+    try {
+      c.res.headers.set("x-content-type-options", "nosniff");
+    } catch {
+      // A response passed through from fetch() has immutable headers; copy it once.
+      c.res = new Response(c.res.body, c.res);
     }
-  }
-});
+    const h = c.res.headers;
+    const type = (h.get("content-type") ?? "").toLowerCase();
+    // A page that sets its own policy knows better than this default, including
+    // whether it may be framed (the embed page may), so leave its framing alone too.
+    if (!h.has("content-security-policy")) {
+      if (type.startsWith("text/html")) {
+        h.set("content-security-policy", PAGE_CSP);
+        h.set("x-frame-options", "DENY");
+      } else if (type.includes("json")) {
+        h.set("content-security-policy", API_CSP);
+      }
+    }
+  });
 
 /**
  * Rejects oversized URLs (414), too many query parameters (400), and
@@ -85,7 +86,13 @@ export const requestLimits: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new ApiError(414, "uri_too_long", `request: the URL is ${url.length} characters; the limit is ${maxUrl}`);
   }
   const q = url.indexOf("?");
-  const parts = q >= 0 ? url.slice(q + 1).split("&").filter(Boolean) : [];
+  const parts =
+    q >= 0
+      ? url
+          .slice(q + 1)
+          .split("&")
+          .filter(Boolean)
+      : [];
   if (parts.length > maxParams) {
     throw new ApiError(400, "bad_request", `request: ${parts.length} query parameters; the limit is ${maxParams}`);
   }

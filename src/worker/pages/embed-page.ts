@@ -11,10 +11,12 @@ import { searchForm } from "./home-page";
 const embedHref = (q: PageQuery) => searchHref(queryParams(q)).replace(/^\//, "/embed");
 
 export function embedPage(o: SearchOutcome): Html {
-  return layout({ title: o.query.q ? `“${o.query.q}” – Dossier` : "Dossier search", bare: true, widget: true },
+  return layout(
+    { title: o.query.q ? `“${o.query.q}” – Dossier` : "Dossier search", bare: true, widget: true },
     html`<h1 class="vh">Dossier catalogue search</h1>
 <dossier-search sync-url open-in="blank" limit="10" value="${o.query.q}">
 ${searchForm(o, "/embed")}
 ${o.result || o.problem ? html`<div slot="results">${resultsLayout(o, embedHref, { target: "_blank" })}</div>` : ""}
-</dossier-search>`);
+</dossier-search>`,
+  );
 }

@@ -30,22 +30,32 @@ export function archivesOf(m: Manifest): Array<{ name: string; records: number; 
     if (!list) by.set(name, (list = []));
     list.push(s);
   }
-  return [...by].map(([name, series]) => ({
-    name, series: series.sort((a, b) => b.count - a.count), records: series.reduce((n, s) => n + s.count, 0),
-  })).sort((a, b) => b.records - a.records);
+  return [...by]
+    .map(([name, series]) => ({
+      name,
+      series: series.sort((a, b) => b.count - a.count),
+      records: series.reduce((n, s) => n + s.count, 0),
+    }))
+    .sort((a, b) => b.records - a.records);
 }
 
 export const seriesHref = (s: { key: string }) => `/series/${encodeURIComponent(s.key)}`;
 
 /** Each archive's biggest series, the rest behind "more". */
 export function browseList(m: Manifest, top = 5): Html {
-  return html`<div class="archives">${archivesOf(m).map((a) => html`<section class="card" aria-label="${a.name}">
+  return html`<div class="archives">${archivesOf(m).map(
+    (a) => html`<section class="card" aria-label="${a.name}">
 <h3>${a.name}</h3>
 <p class="meta">${count(a.records)} records in ${count(a.series.length)} ${a.series.length === 1 ? "series" : "series"}</p>
 <ul class="series-list">${a.series.slice(0, top).map((s) => html`<li><a href="${seriesHref(s)}">${s.name}</a> <span class="n">(${count(s.count)})</span></li>`)}</ul>
-${a.series.length > top ? html`<details class="more"><summary>${a.series.length - top} more series</summary>
-<ul class="series-list">${a.series.slice(top).map((s) => html`<li><a href="${seriesHref(s)}">${s.name}</a> <span class="n">(${count(s.count)})</span></li>`)}</ul></details>` : ""}
-</section>`)}</div>`;
+${
+  a.series.length > top
+    ? html`<details class="more"><summary>${a.series.length - top} more series</summary>
+<ul class="series-list">${a.series.slice(top).map((s) => html`<li><a href="${seriesHref(s)}">${s.name}</a> <span class="n">(${count(s.count)})</span></li>`)}</ul></details>`
+    : ""
+}
+</section>`,
+  )}</div>`;
 }
 
 /** Searches that show what the rules do: a reference from the data, a name in another spelling, a decade. */
@@ -56,7 +66,7 @@ function examples(m: Manifest): Array<{ q: string; why: string }> {
     ...(ref ? [{ q: ref, why: "a reference, in any loose form" }] : []),
     { q: "Besedovsky", why: "a name in any spelling" },
     { q: "Soviet defectors in the 1930s", why: "a subject with a decade" },
-    { q: "person:\"Kim Philby\"", why: "one person" },
+    { q: 'person:"Kim Philby"', why: "one person" },
   ];
 }
 
@@ -64,19 +74,33 @@ export function homePage(o: SearchOutcome, canonical: string, m: Manifest | null
   const q = o.query;
   const title = q.q ? `“${q.q}” – Dossier search` : "Dossier – search archive catalogues";
   const archives = m ? archivesOf(m).length : 0;
-  return layout({
-    title, canonical, widget: true,
-    description: "Search catalogue descriptions of MI5 files at The National Archives and other archive series, with name variants and covering dates.",
-  }, html`<h1${q.q ? html` class="vh"` : ""}>Search the catalogue</h1>
-${!q.q && m ? html`<p class="lede">${count(m.records)} catalogue records from ${count(archives)} ${archives === 1 ? "archive" : "archives"},
-in ${count(m.series.length)} series. Names match in any spelling; every hit says why it matched.</p>` : ""}
+  return layout(
+    {
+      title,
+      canonical,
+      widget: true,
+      description:
+        "Search catalogue descriptions of MI5 files at The National Archives and other archive series, with name variants and covering dates.",
+    },
+    html`<h1${q.q ? html` class="vh"` : ""}>Search the catalogue</h1>
+${
+  !q.q && m
+    ? html`<p class="lede">${count(m.records)} catalogue records from ${count(archives)} ${archives === 1 ? "archive" : "archives"},
+in ${count(m.series.length)} series. Names match in any spelling; every hit says why it matched.</p>`
+    : ""
+}
 <dossier-search facets sync-url limit="10" value="${q.q}" placeholder="Names, references, subjects…">
 ${searchForm(o, "/")}
 ${o.result || o.problem ? html`<div slot="results">${resultsLayout(o, homeHref)}</div>` : ""}
 </dossier-search>
-${!q.q && m ? html`<section aria-labelledby="ex-h"><h2 id="ex-h">Try</h2>
+${
+  !q.q && m
+    ? html`<section aria-labelledby="ex-h"><h2 id="ex-h">Try</h2>
 <ul class="examples">${examples(m).map((e) => html`<li><a href="${homeHref({ ...q, q: e.q })}">${e.q}</a> <span class="why">${e.why}</span></li>`)}</ul></section>
 <section aria-labelledby="browse-h"><h2 id="browse-h">Browse by archive and series</h2>
 ${browseList(m)}
-<p><a href="/series">All series</a></p></section>` : ""}`);
+<p><a href="/series">All series</a></p></section>`
+    : ""
+}`,
+  );
 }

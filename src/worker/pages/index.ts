@@ -36,7 +36,12 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
     const canonical = new URL(c.req.url);
     canonical.searchParams.delete("offset");
     const href = `${originOf(c)}${outcome.query.q ? `/${canonical.search}` : "/"}`;
-    const manifest = outcome.query.q ? null : await c.get("records").manifest().catch(() => null);
+    const manifest = outcome.query.q
+      ? null
+      : await c
+          .get("records")
+          .manifest()
+          .catch(() => null);
     return sendHtml(c, homePage(outcome, href, manifest), { status: outcome.status, cache: cacheFor(outcome) });
   });
 
@@ -51,10 +56,17 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
     } catch (e) {
       // A page, not the API's JSON: a browser shows it. Never cached, so it goes once the build is mended.
       if (e instanceof ApiError && e.status >= 500) {
-        return sendHtml(c, unavailablePage("The catalogue index is being rebuilt or is damaged. Please try again shortly."), { status: 503, cache: "no-store" });
+        return sendHtml(
+          c,
+          unavailablePage("The catalogue index is being rebuilt or is damaged. Please try again shortly."),
+          { status: 503, cache: "no-store" },
+        );
       }
       console.error("dossier: record page failed", e);
-      return sendHtml(c, unavailablePage("Something went wrong; the fault was logged."), { status: 500, cache: "no-store" });
+      return sendHtml(c, unavailablePage("Something went wrong; the fault was logged."), {
+        status: 500,
+        cache: "no-store",
+      });
     }
   });
 
@@ -82,11 +94,20 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
       const listing = await c.get("records").listSeries(name, (page - 1) * SERIES_PAGE_ITEMS, SERIES_PAGE_ITEMS);
       const key = referenceToId(listing.series);
       const canonical = `${originOf(c)}/series/${encodeURIComponent(key)}${page > 1 ? `?page=${page}` : ""}`;
-      return sendHtml(c, seriesPage(listing, key, canonical), { status: listing.items.length || page === 1 ? 200 : 404 });
+      return sendHtml(c, seriesPage(listing, key, canonical), {
+        status: listing.items.length || page === 1 ? 200 : 404,
+      });
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 404) throw e;
       const near = Array.isArray(e.details.suggestions) ? (e.details.suggestions as string[]) : [];
-      return sendHtml(c, notFoundPage(`No series is called “${name}”.`, near.map((s) => ({ href: `/series/${encodeURIComponent(referenceToId(s))}`, reference: s }))), { status: 404 });
+      return sendHtml(
+        c,
+        notFoundPage(
+          `No series is called “${name}”.`,
+          near.map((s) => ({ href: `/series/${encodeURIComponent(referenceToId(s))}`, reference: s })),
+        ),
+        { status: 404 },
+      );
     }
   });
 
@@ -96,7 +117,9 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
     const list = q ? await new SuggestService(c.get("assets")).suggest(q, 8).catch(() => []) : [];
     c.header("Cache-Control", "public, max-age=300");
     c.header("X-Content-Type-Options", "nosniff");
-    return c.body(JSON.stringify([q, list.map((s) => s.text)]), 200, { "Content-Type": "application/x-suggestions+json; charset=utf-8" });
+    return c.body(JSON.stringify([q, list.map((s) => s.text)]), 200, {
+      "Content-Type": "application/x-suggestions+json; charset=utf-8",
+    });
   });
 
   pages.get("/site.js", (c) => {
@@ -142,10 +165,14 @@ export const pageRoutes = createPageRoutes();
 
 /** Nearest references with their titles, for a 404's suggestions. */
 async function titled(records: RecordStore, refs: string[]) {
-  return Promise.all(refs.map(async (reference) => {
-    const r = (await records.lookup(reference).catch(() => []))[0];
-    return r ? { href: `/records/${r.id}`, reference, title: r.title } : { href: `/?q=${encodeURIComponent(reference)}`, reference };
-  }));
+  return Promise.all(
+    refs.map(async (reference) => {
+      const r = (await records.lookup(reference).catch(() => []))[0];
+      return r
+        ? { href: `/records/${r.id}`, reference, title: r.title }
+        : { href: `/?q=${encodeURIComponent(reference)}`, reference };
+    }),
+  );
 }
 
 /** Results missing a search shard are right only now: no cache may keep them. */
@@ -154,15 +181,22 @@ const cacheFor = (o: SearchOutcome) => (o.result?.partial ? "no-store" : undefin
 /** Any error outside the API, as a page: what went wrong, and the way back to search. */
 export const errorPage: ErrorPage = (c, status, message) => {
   const title = ERROR_TITLES[status] ?? "Something went wrong";
-  const page = layout({ title: `${title} – Dossier`, headerSearch: true }, html`<h1>${title}</h1>
+  const page = layout(
+    { title: `${title} – Dossier`, headerSearch: true },
+    html`<h1>${title}</h1>
 <p>${message}</p>
-<p><a href="/">Search the catalogue</a></p>`);
+<p><a href="/">Search the catalogue</a></p>`,
+  );
   return sendHtml(c, page, { status, cache: "no-store" });
 };
 
 const ERROR_TITLES: Partial<Record<number, string>> = {
-  400: "This request cannot be answered", 404: "Not found", 405: "Method not allowed", 414: "Address too long",
-  429: "Too many requests", 503: "Search is unavailable",
+  400: "This request cannot be answered",
+  404: "Not found",
+  405: "Method not allowed",
+  414: "Address too long",
+  429: "Too many requests",
+  503: "Search is unavailable",
 };
 
 /**

@@ -45,16 +45,24 @@ ${opts.bare ? "" : html`<script src="/site.js" defer></script>`}
 ${opts.head ?? ""}
 </head>
 <body${opts.bare ? raw(' class="bare"') : ""}>
-${opts.bare ? "" : html`<a class="skip" href="#main">Skip to content</a>
+${
+  opts.bare
+    ? ""
+    : html`<a class="skip" href="#main">Skip to content</a>
 <header class="site">
   <a class="brand" href="/">${SITE_NAME}</a>
-  ${opts.headerSearch ? html`<form class="hs" method="get" action="/" role="search" aria-label="Catalogue">
+  ${
+    opts.headerSearch
+      ? html`<form class="hs" method="get" action="/" role="search" aria-label="Catalogue">
     <label for="hq" class="vh">Search the catalogue</label>
     <input id="hq" name="q" type="search" placeholder="Search the catalogue">
     <button type="submit">Search</button>
-  </form>` : ""}
+  </form>`
+      : ""
+  }
   <nav aria-label="Site"><a href="/">Search</a> <a href="/series">Browse</a> <a href="/docs">API</a></nav>
-</header>`}
+</header>`
+}
 <main id="main">
 ${body}
 </main>
@@ -80,7 +88,11 @@ function csp(frameable: boolean): string {
   ].join("; ");
 }
 
-export interface SendOptions { status?: ContentfulStatusCode; frameable?: boolean; cache?: string }
+export interface SendOptions {
+  status?: ContentfulStatusCode;
+  frameable?: boolean;
+  cache?: string;
+}
 
 export async function sendHtml(c: Context, page: Html, opts: SendOptions = {}): Promise<Response> {
   c.header("Content-Security-Policy", csp(!!opts.frameable));

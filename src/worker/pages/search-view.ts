@@ -51,16 +51,23 @@ export interface SearchOutcome {
 
 const yearParam = (v: string | undefined) => (v && /^\d{1,4}$/.test(v.trim()) ? Number(v.trim()) : undefined);
 const listParam = (c: AppContext, name: string, max: number) =>
-  (c.req.queries(name) ?? []).map((s) => s.trim()).filter(Boolean).slice(0, max);
+  (c.req.queries(name) ?? [])
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .slice(0, max);
 
 export function readPageQuery(c: AppContext): PageQuery {
   const q = (c.req.query("q") ?? "").trim().slice(0, 256);
   const offset = Math.min(MAX_OFFSET, Math.max(0, Math.floor(Number(c.req.query("offset")) || 0)));
   const sort = c.req.query("sort");
   const query: PageQuery = {
-    q, series: listParam(c, "series", 20), heldBy: listParam(c, "heldBy", 10),
-    from: yearParam(c.req.query("from")), to: yearParam(c.req.query("to")),
-    sort: isSort(sort) ? sort : "relevance", offset,
+    q,
+    series: listParam(c, "series", 20),
+    heldBy: listParam(c, "heldBy", 10),
+    from: yearParam(c.req.query("from")),
+    to: yearParam(c.req.query("to")),
+    sort: isSort(sort) ? sort : "relevance",
+    offset,
   };
   const invalid = q ? apiCapsProblem(c) : null;
   return invalid ? { ...query, invalid } : query;
@@ -76,23 +83,45 @@ function apiCapsProblem(c: AppContext): string | null {
   const series = (c.req.queries("series") ?? []).filter((s) => s.trim());
   const heldBy = (c.req.queries("heldBy") ?? []).filter((s) => s.trim());
   const checked = SearchQuery.safeParse({
-    q: c.req.query("q"), from: given(c.req.query("from")), to: given(c.req.query("to")),
-    offset: given(c.req.query("offset")), ...(series.length ? { series } : {}), ...(heldBy.length ? { heldBy } : {}),
+    q: c.req.query("q"),
+    from: given(c.req.query("from")),
+    to: given(c.req.query("to")),
+    offset: given(c.req.query("offset")),
+    ...(series.length ? { series } : {}),
+    ...(heldBy.length ? { heldBy } : {}),
   });
   return checked.success ? null : describeIssue(checked.error).message;
 }
 
-export async function runSearch(c: AppContext, search: SearchFn, query: PageQuery, limit = PAGE_SIZE): Promise<SearchOutcome> {
+export async function runSearch(
+  c: AppContext,
+  search: SearchFn,
+  query: PageQuery,
+  limit = PAGE_SIZE,
+): Promise<SearchOutcome> {
   if (!query.q) return { query, result: null, problem: null, status: 200 };
   if (query.invalid) return { query, result: null, problem: query.invalid, status: 400 };
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
-    return { query, result: null, problem: `The start year ${query.from} is after the end year ${query.to}.`, status: 400 };
+    return {
+      query,
+      result: null,
+      problem: `The start year ${query.from} is after the end year ${query.to}.`,
+      status: 400,
+    };
   }
   try {
     // `sort` rides along for the search service that reads it; relevance is its default either way.
     const req: SearchRequest & { sort?: SortKey } = {
-      q: query.q, limit, offset: query.offset, series: query.series, heldBy: query.heldBy, from: query.from, to: query.to,
-      match: "variants", synonyms: true, explain: false,
+      q: query.q,
+      limit,
+      offset: query.offset,
+      series: query.series,
+      heldBy: query.heldBy,
+      from: query.from,
+      to: query.to,
+      match: "variants",
+      synonyms: true,
+      explain: false,
       ...(query.sort !== "relevance" ? { sort: query.sort } : {}),
     };
     const result = await search(c, req);
@@ -100,7 +129,12 @@ export async function runSearch(c: AppContext, search: SearchFn, query: PageQuer
   } catch (e) {
     if (e instanceof ApiError && e.status < 500) return { query, result: null, problem: e.message, status: 400 };
     console.error("dossier: page search failed", e);
-    return { query, result: null, problem: "Search is unavailable at the moment. Please try again shortly.", status: 503 };
+    return {
+      query,
+      result: null,
+      problem: "Search is unavailable at the moment. Please try again shortly.",
+      status: 503,
+    };
   }
 }
 
@@ -127,10 +161,12 @@ export function hitList(o: SearchOutcome, opts: { target?: string } = {}): Html 
   const hits = o.result?.hits ?? [];
   if (!hits.length) return html``;
   const target = opts.target ? html` target="${opts.target}" rel="noopener"` : "";
-  return html`<ol class="hits" aria-label="Search results">${hits.map((h) => html`
+  return html`<ol class="hits" aria-label="Search results">${hits.map(
+    (h) => html`
 <li><h3><a href="/records/${h.id}"${target}><span class="ref">${h.reference}</span> ${h.title}</a></h3>
 ${h.coveringDates ? html`<p class="meta">${h.coveringDates}</p>` : ""}
-<p>${snippetHtml(h.snippet)}</p></li>`)}</ol>`;
+<p>${snippetHtml(h.snippet)}</p></li>`,
+  )}</ol>`;
 }
 
 export function pager(o: SearchOutcome, base: (q: PageQuery) => string, limit = PAGE_SIZE): Html {
@@ -149,8 +185,13 @@ ${next ? html`<a href="${base({ ...o.query, offset: offset + limit })}" rel="nex
 
 /** The URL parameters of a page query, defaults left out. */
 export const queryParams = (q: PageQuery) => ({
-  q: q.q, series: q.series, heldBy: q.heldBy, from: q.from, to: q.to,
-  sort: q.sort === "relevance" ? undefined : q.sort, offset: q.offset || undefined,
+  q: q.q,
+  series: q.series,
+  heldBy: q.heldBy,
+  from: q.from,
+  to: q.to,
+  sort: q.sort === "relevance" ? undefined : q.sort,
+  offset: q.offset || undefined,
 });
 
 export const homeHref = (q: PageQuery) => searchHref(queryParams(q));
@@ -179,7 +220,11 @@ export const byCount = (counts: Record<string, number>) =>
 
 /** A facet's values as toggle links: the top few, the rest behind "more". Selected values always show. */
 function facetList(
-  title: string, id: string, counts: Record<string, number>, selected: string[], href: (next: string[]) => string,
+  title: string,
+  id: string,
+  counts: Record<string, number>,
+  selected: string[],
+  href: (next: string[]) => string,
 ): Html | "" {
   const values = byCount(counts);
   for (const s of selected) if (!values.some(([v]) => v === s)) values.unshift([s, 0]);
@@ -209,9 +254,12 @@ function dateFacet(o: SearchOutcome, base: (q: PageQuery) => string): Html {
     .map(([d, n]) => [Number(d), n] as const)
     .sort((a, b) => a[0] - b[0]);
   const max = Math.max(1, ...decades.map(([, n]) => n));
-  const bars = decades.length > 1 ? html`<div class="hist" aria-hidden="true">${decades.map(([d, n]) => html`<span class="bar h${Math.ceil((n / max) * 8)}" title="${d}s: ${count(n)}"></span>`)}</div>
+  const bars =
+    decades.length > 1
+      ? html`<div class="hist" aria-hidden="true">${decades.map(([d, n]) => html`<span class="bar h${Math.ceil((n / max) * 8)}" title="${d}s: ${count(n)}"></span>`)}</div>
 <p class="hist-axis" aria-hidden="true"><span>${decades[0]![0]}s</span><span>${decades.at(-1)![0]}s</span></p>
-<p class="vh">Results by decade: ${decades.map(([d, n]) => `${d}s ${count(n)}`).join(", ")}.</p>` : "";
+<p class="vh">Results by decade: ${decades.map(([d, n]) => `${d}s ${count(n)}`).join(", ")}.</p>`
+      : "";
   return html`<section class="facet" aria-labelledby="f-dates"><h3 id="f-dates">Covering dates</h3>
 ${bars}
 <form class="dates" method="get" action="${base({ ...q, q: "" }).split("?")[0]}">

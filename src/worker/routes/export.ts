@@ -21,37 +21,62 @@ const EXPORT_BATCH = 500;
 const DEFAULT_EXPORT_FIELDS = ["id", "reference", "title", "coveringDates"];
 
 const ExportQuery = SearchQuery.omit({ limit: true, offset: true, explain: true }).extend({
-  limit: boundedInt("limit", 1, MAX_EXPORT_HITS, 1000).openapi({ description: `Hits to export, at most ${MAX_EXPORT_HITS.toLocaleString("en")}` }),
+  limit: boundedInt("limit", 1, MAX_EXPORT_HITS, 1000).openapi({
+    description: `Hits to export, at most ${MAX_EXPORT_HITS.toLocaleString("en")}`,
+  }),
   fields: fieldsParam(HIT_FIELDS.filter((f) => f !== "explain")),
 });
 
 type Format = "csv" | "jsonl";
 const FORMATS: Record<Format, { type: string; describe: string }> = {
-  csv: { type: "text/csv; charset=utf-8; header=present", describe: "CSV (RFC 4180), a header row then one row per hit; lists joined with \"; \"" },
+  csv: {
+    type: "text/csv; charset=utf-8; header=present",
+    describe: 'CSV (RFC 4180), a header row then one row per hit; lists joined with "; "',
+  },
   jsonl: { type: "application/x-ndjson; charset=utf-8", describe: "JSON Lines: one JSON object per hit" },
 };
 
 for (const format of ["csv", "jsonl"] as const) {
   exportRoutes.openapi(
     createRoute({
-      method: "get", path: `/search.${format}`, tags: ["search"],
+      method: "get",
+      path: `/search.${format}`,
+      tags: ["search"],
       summary: `A query's hits as ${format === "csv" ? "CSV" : "JSON Lines"}, streamed (up to ${MAX_EXPORT_HITS.toLocaleString("en")})`,
       request: { query: ExportQuery },
       responses: {
-        200: { description: FORMATS[format].describe, content: { [FORMATS[format].type.split(";")[0]!]: { schema: z.string() } } },
+        200: {
+          description: FORMATS[format].describe,
+          content: { [FORMATS[format].type.split(";")[0]!]: { schema: z.string() } },
+        },
         ...errorResponses,
       },
     }),
     async (c) => {
       const p = c.req.valid("query");
-      if (p.q.split(/\s+/).length > MAX_QUERY_WORDS) throw new ApiError(400, "bad_request", `q: more than ${MAX_QUERY_WORDS} words`);
-      if (p.from !== undefined && p.to !== undefined && p.from > p.to) throw new ApiError(400, "bad_request", `from: ${p.from} is after to ${p.to}`);
-      const fields = parseFields(p.fields, HIT_FIELDS.filter((f) => f !== "explain")) ?? DEFAULT_EXPORT_FIELDS;
+      if (p.q.split(/\s+/).length > MAX_QUERY_WORDS)
+        throw new ApiError(400, "bad_request", `q: more than ${MAX_QUERY_WORDS} words`);
+      if (p.from !== undefined && p.to !== undefined && p.from > p.to)
+        throw new ApiError(400, "bad_request", `from: ${p.from} is after to ${p.to}`);
+      const fields =
+        parseFields(
+          p.fields,
+          HIT_FIELDS.filter((f) => f !== "explain"),
+        ) ?? DEFAULT_EXPORT_FIELDS;
       const service = await searchServiceFor(c);
       const records = c.get("records");
       const batch = async (offset: number) => {
-        const result = await service.search({ ...p, exact: true, explain: false, offset, limit: Math.min(EXPORT_BATCH, p.limit - offset) });
-        return { total: totalValue(result.total), rows: await shapeHits(result.hits, { fields, compact: true, include: new Set(), explain: false }, records) };
+        const result = await service.search({
+          ...p,
+          exact: true,
+          explain: false,
+          offset,
+          limit: Math.min(EXPORT_BATCH, p.limit - offset),
+        });
+        return {
+          total: totalValue(result.total),
+          rows: await shapeHits(result.hits, { fields, compact: true, include: new Set(), explain: false }, records),
+        };
       };
       // The first batch runs before the answer starts, so a failing index still gets a JSON error.
       const first = await batch(0);
@@ -63,7 +88,9 @@ for (const format of ["csv", "jsonl"] as const) {
         async pull(controller) {
           const step = pending ?? (await batch(offset));
           pending = null;
-          controller.enqueue(encoder.encode(format === "csv" ? csvRows(step.rows, fields, offset === 0) : jsonLines(step.rows)));
+          controller.enqueue(
+            encoder.encode(format === "csv" ? csvRows(step.rows, fields, offset === 0) : jsonLines(step.rows)),
+          );
           offset += step.rows.length;
           if (offset >= end || step.rows.length === 0) controller.close();
         },
@@ -78,7 +105,12 @@ for (const format of ["csv", "jsonl"] as const) {
 
 /** A file name from the query: letters, digits and dashes only, so it needs no quoting rules. */
 function fileName(q: string): string {
-  const slug = q.normalize("NFKD").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48).toLowerCase();
+  const slug = q
+    .normalize("NFKD")
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48)
+    .toLowerCase();
   return `dossier-search${slug ? `-${slug}` : ""}`;
 }
 

@@ -18,11 +18,15 @@ export const peopleRoutes = new OpenAPIHono<AppEnv>();
 /** Files listed per person; `total` says how many there are in all. */
 const RECORDS_PER_PERSON = 200;
 
-const Person = z.object({
-  slug: z.string(), name: z.string(), variants: z.array(z.string()),
-  total: z.number(),
-  records: z.array(z.object({ id: z.string(), reference: z.string(), title: z.string() })),
-}).openapi("Person");
+const PersonSchema = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    variants: z.array(z.string()),
+    total: z.number(),
+    records: z.array(z.object({ id: z.string(), reference: z.string(), title: z.string() })),
+  })
+  .openapi("Person");
 
 /** Hits of a name search read for people: at most this many. */
 const PEOPLE_SEARCH_HITS = 30;
@@ -33,7 +37,13 @@ async function peopleBySearch(c: AppContext, q: string): Promise<string[]> {
   if (!qWords.length) return [];
   const service = await searchServiceFor(c);
   const result = await service.search({
-    q: `person:"${q.replace(/"/g, " ")}"`, limit: PEOPLE_SEARCH_HITS, offset: 0, series: [], match: "variants", synonyms: false, explain: false,
+    q: `person:"${q.replace(/"/g, " ")}"`,
+    limit: PEOPLE_SEARCH_HITS,
+    offset: 0,
+    series: [],
+    match: "variants",
+    synonyms: false,
+    explain: false,
   });
   const records = await Promise.all(result.hits.map((h) => c.get("records").get(h.id)));
   const slugs: string[] = [];
@@ -50,13 +60,20 @@ async function peopleBySearch(c: AppContext, q: string): Promise<string[]> {
 
 async function present(records: RecordStore, p: Person) {
   const shown = await records.byDocs(p.docs.slice(0, RECORDS_PER_PERSON));
-  return { slug: p.slug, name: p.name, variants: p.variants, total: p.docs.length, records: shown.map((r) => ({ id: r.id, reference: r.reference, title: r.title })) };
+  return {
+    slug: p.slug,
+    name: p.name,
+    variants: p.variants,
+    total: p.docs.length,
+    records: shown.map((r) => ({ id: r.id, reference: r.reference, title: r.title })),
+  };
 }
 
 /** The person filed under a slug, following a spelling's pointer to its canonical entry. */
 async function personBySlug(assets: AssetStore, slug: string): Promise<Person | null> {
   const meta = await searchMeta(assets);
-  const read = async (s: string) => (await assets.json<PersonEntry[]>(meta.people[shardOf(s, meta.people.length)]!)).find((p) => p.slug === s) ?? null;
+  const read = async (s: string) =>
+    (await assets.json<PersonEntry[]>(meta.people[shardOf(s, meta.people.length)]!)).find((p) => p.slug === s) ?? null;
   const entry = await read(slug);
   if (!entry) return null;
   if ("see" in entry) {
@@ -68,9 +85,14 @@ async function personBySlug(assets: AssetStore, slug: string): Promise<Person | 
 
 peopleRoutes.openapi(
   createRoute({
-    method: "get", path: "/people", tags: ["people"], summary: "Find people by name, in any spelling the records use",
-    request: { query: z.object({ q: text("q").openapi({ example: "helfand" }), limit: boundedInt("limit", 1, 50, 10) }) },
-    responses: { 200: json(z.object({ people: z.array(Person) }), "Matching people"), ...errorResponses },
+    method: "get",
+    path: "/people",
+    tags: ["people"],
+    summary: "Find people by name, in any spelling the records use",
+    request: {
+      query: z.object({ q: text("q").openapi({ example: "helfand" }), limit: boundedInt("limit", 1, 50, 10) }),
+    },
+    responses: { 200: json(z.object({ people: z.array(PersonSchema) }), "Matching people"), ...errorResponses },
   }),
   async (c) => {
     const { q, limit } = c.req.valid("query");
@@ -79,7 +101,10 @@ peopleRoutes.openapi(
     const seen = new Set<string>();
     for (const s of found) {
       const p = s.slug ? await personBySlug(c.get("assets"), s.slug) : null;
-      if (p && !seen.has(p.name)) { seen.add(p.name); people.push(p); }
+      if (p && !seen.has(p.name)) {
+        seen.add(p.name);
+        people.push(p);
+      }
       if (people.length >= limit) break;
     }
     if (people.length < limit) {
@@ -87,7 +112,10 @@ peopleRoutes.openapi(
       // name rules; the people named in its best hits whose names match the query word for word are the answer.
       for (const slug of await peopleBySearch(c, q)) {
         const p = await personBySlug(c.get("assets"), slug);
-        if (p && !seen.has(p.name)) { seen.add(p.name); people.push(p); }
+        if (p && !seen.has(p.name)) {
+          seen.add(p.name);
+          people.push(p);
+        }
         if (people.length >= limit) break;
       }
     }
@@ -97,9 +125,18 @@ peopleRoutes.openapi(
 
 peopleRoutes.openapi(
   createRoute({
-    method: "get", path: "/people/{slug}", tags: ["people"], summary: "One person: canonical name, variants and files",
-    request: { params: z.object({ slug: text("slug").regex(/^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*$/u, "slug must be words joined by '-'").openapi({ param: { name: "slug", in: "path" }, example: "leon-helfland" }) }) },
-    responses: { 200: json(z.object({ person: Person }), "The person"), ...errorResponses },
+    method: "get",
+    path: "/people/{slug}",
+    tags: ["people"],
+    summary: "One person: canonical name, variants and files",
+    request: {
+      params: z.object({
+        slug: text("slug")
+          .regex(/^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*$/u, "slug must be words joined by '-'")
+          .openapi({ param: { name: "slug", in: "path" }, example: "leon-helfland" }),
+      }),
+    },
+    responses: { 200: json(z.object({ person: PersonSchema }), "The person"), ...errorResponses },
   }),
   async (c) => {
     const { slug } = c.req.valid("param");

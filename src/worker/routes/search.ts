@@ -18,9 +18,19 @@ import type { SearchRequest } from "../search/search-service";
 
 export const searchRoutes = new OpenAPIHono<AppEnv>();
 
-const year = (name: string) => z.string().regex(/^-?\d{1,4}$/, `${name} must be a year`).transform(Number).optional().openapi({ type: "integer", example: 1940 });
-const flag = (name: string, fallback: boolean) => z.enum(["0", "1", "true", "false"], { message: `${name} must be 0, 1, true or false` }).optional()
-  .transform((v) => (v === undefined ? fallback : v === "1" || v === "true")).openapi({ type: "boolean", default: fallback });
+const year = (name: string) =>
+  z
+    .string()
+    .regex(/^-?\d{1,4}$/, `${name} must be a year`)
+    .transform(Number)
+    .optional()
+    .openapi({ type: "integer", example: 1940 });
+const flag = (name: string, fallback: boolean) =>
+  z
+    .enum(["0", "1", "true", "false"], { message: `${name} must be 0, 1, true or false` })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === "1" || v === "true"))
+    .openapi({ type: "boolean", default: fallback });
 
 /** The search parameters; the search pages validate theirs with it too, so both have the same caps. */
 const heldByValue = z.string().max(128, "heldBy is longer than 128 characters");
@@ -29,87 +39,172 @@ export const SearchQuery = z.object({
   q: searchText("q").openapi({ example: "Besedovskiy Paris" }),
   limit: boundedInt("limit", 1, 100, 10),
   offset: boundedInt("offset", 0, 10_000, 0),
-  series: z.union([z.string().max(64, "series is longer than 64 characters"), z.array(z.string().max(64, "series is longer than 64 characters")).max(20, "at most 20 series filters")]).optional()
-    .transform((s) => (s === undefined ? [] : Array.isArray(s) ? s : [s])).openapi({ type: "array", items: { type: "string" } }),
-  heldBy: z.union([heldByValue, z.array(heldByValue).max(10, "at most 10 heldBy filters")]).optional()
+  series: z
+    .union([
+      z.string().max(64, "series is longer than 64 characters"),
+      z.array(z.string().max(64, "series is longer than 64 characters")).max(20, "at most 20 series filters"),
+    ])
+    .optional()
     .transform((s) => (s === undefined ? [] : Array.isArray(s) ? s : [s]))
-    .openapi({ type: "array", items: { type: "string" }, description: "Archives holding the records, e.g. `National Archives of Australia`" }),
+    .openapi({ type: "array", items: { type: "string" } }),
+  heldBy: z
+    .union([heldByValue, z.array(heldByValue).max(10, "at most 10 heldBy filters")])
+    .optional()
+    .transform((s) => (s === undefined ? [] : Array.isArray(s) ? s : [s]))
+    .openapi({
+      type: "array",
+      items: { type: "string" },
+      description: "Archives holding the records, e.g. `National Archives of Australia`",
+    }),
   from: year("from"),
   to: year("to"),
-  match: z.enum(["exact", "variants", "phonetic"], { message: "match must be exact, variants or phonetic" }).optional().transform((m) => m ?? "variants"),
+  match: z
+    .enum(["exact", "variants", "phonetic"], { message: "match must be exact, variants or phonetic" })
+    .optional()
+    .transform((m) => m ?? "variants"),
   synonyms: flag("synonyms", true),
   explain: flag("explain", false),
-  exact: flag("exact", false).openapi({ description: "Count every match: an exact total and facets over all hits, at the cost of speed" }),
-  rules: z.string().max(128).regex(RULES_LIST, `rules must be a comma-separated list of ${RULE_NAMES.join(", ")}`)
-    .optional().transform((r) => r?.split(",") as MatchRule[] | undefined)
+  exact: flag("exact", false).openapi({
+    description: "Count every match: an exact total and facets over all hits, at the cost of speed",
+  }),
+  rules: z
+    .string()
+    .max(128)
+    .regex(RULES_LIST, `rules must be a comma-separated list of ${RULE_NAMES.join(", ")}`)
+    .optional()
+    .transform((r) => r?.split(",") as MatchRule[] | undefined)
     .openapi({ example: "exact,stem,variant", description: "Match rules to use; default all" }),
-  sort: z.enum(["relevance", "date", "-date", "reference"], { message: "sort must be relevance, date, -date or reference" }).optional()
+  sort: z
+    .enum(["relevance", "date", "-date", "reference"], { message: "sort must be relevance, date, -date or reference" })
+    .optional()
     .transform((s) => s ?? "relevance")
-    .openapi({ description: "relevance (default); date, oldest first; -date, newest first; reference, catalogue order. "
-      + "Date and reference sorts order the best 10,000 matches by relevance; undated records come last." }),
+    .openapi({
+      description:
+        "relevance (default); date, oldest first; -date, newest first; reference, catalogue order. " +
+        "Date and reference sorts order the best 10,000 matches by relevance; undated records come last.",
+    }),
 });
 
 /** What decides a ranked list; a cursor is valid only for the same values. */
-export function rankedListKey(p: Pick<SearchRequest, "q" | "series" | "from" | "to" | "match" | "synonyms" | "rules" | "sort">): string {
-  return queryFingerprint({ q: p.q, series: [...p.series].sort(), from: p.from, to: p.to, match: p.match, synonyms: p.synonyms, rules: p.rules, sort: p.sort });
+export function rankedListKey(
+  p: Pick<SearchRequest, "q" | "series" | "from" | "to" | "match" | "synonyms" | "rules" | "sort">,
+): string {
+  return queryFingerprint({
+    q: p.q,
+    series: [...p.series].sort(),
+    from: p.from,
+    to: p.to,
+    match: p.match,
+    synonyms: p.synonyms,
+    rules: p.rules,
+    sort: p.sort,
+  });
 }
 
 const LeanQuery = z.object({
   fields: fieldsParam(HIT_FIELDS),
-  compact: flag("compact", false).openapi({ description: "Leave out snippet, explain, query echo and facets unless asked for (fields=, explain=1, include=)" }),
-  include: z.string().regex(/^(?:query|facets)(?:,(?:query|facets))*$/, "include must be a comma-separated list of query, facets").optional()
+  compact: flag("compact", false).openapi({
+    description: "Leave out snippet, explain, query echo and facets unless asked for (fields=, explain=1, include=)",
+  }),
+  include: z
+    .string()
+    .regex(/^(?:query|facets)(?:,(?:query|facets))*$/, "include must be a comma-separated list of query, facets")
+    .optional()
     .openapi({ description: "With compact=1: top-level parts to keep", example: "facets" }),
-  cursor: z.string().max(512, "cursor is longer than 512 characters").optional()
-    .openapi({ description: `nextCursor of a previous answer: pages past offset's limit (to ${MAX_CURSOR_DEPTH.toLocaleString("en")}); 400 cursor_expired after a rebuild` }),
+  cursor: z
+    .string()
+    .max(512, "cursor is longer than 512 characters")
+    .optional()
+    .openapi({
+      description: `nextCursor of a previous answer: pages past offset's limit (to ${MAX_CURSOR_DEPTH.toLocaleString("en")}); 400 cursor_expired after a rebuild`,
+    }),
 });
 
-const Hit = z.object({
-  id: z.string(), reference: z.string(), title: z.string(), coveringDates: z.string().nullable(),
-  snippet: z.string().openapi({ description: "HTML-escaped excerpt; matched words wrapped in <mark>" }),
-  score: z.number(),
-  explain: z.object({
-    matched: z.number(),
-    parts: z.array(z.object({
-      unit: z.string(), rule: z.string(), via: z.string(), score: z.number(), field: z.string().optional(), word: z.string().optional(),
-    }).loose()),
-  }).loose().optional(),
-}).openapi("SearchHit");
+const Hit = z
+  .object({
+    id: z.string(),
+    reference: z.string(),
+    title: z.string(),
+    coveringDates: z.string().nullable(),
+    snippet: z.string().openapi({ description: "HTML-escaped excerpt; matched words wrapped in <mark>" }),
+    score: z.number(),
+    explain: z
+      .object({
+        matched: z.number(),
+        parts: z.array(
+          z
+            .object({
+              unit: z.string(),
+              rule: z.string(),
+              via: z.string(),
+              score: z.number(),
+              field: z.string().optional(),
+              word: z.string().optional(),
+            })
+            .loose(),
+        ),
+      })
+      .loose()
+      .optional(),
+  })
+  .openapi("SearchHit");
 
 /** A hit as fields= or compact=1 shapes it: the chosen fields only, any of the record's among them. */
 const LeanHit = Hit.partial().loose().openapi("SearchHitFields");
 
 searchRoutes.openapi(
   createRoute({
-    method: "get", path: "/search", tags: ["search"],
+    method: "get",
+    path: "/search",
+    tags: ["search"],
     summary: "Ranked full-text search with name variants, synonyms and query understanding",
     request: { query: SearchQuery.extend(LeanQuery.shape) },
     responses: {
-      200: json(z.object({
-        query: z.object({ text: z.string() }).loose().optional().openapi({ description: "Absent with compact=1 unless include=query" }),
-        total: z.object({ value: z.number(), relation: z.enum(["eq", "gte"]) }).openapi({
-          description: "Matching records; `gte` when top-k stopped early (the value is then a lower bound; exact=1 counts all)",
+      200: json(
+        z.object({
+          query: z
+            .object({ text: z.string() })
+            .loose()
+            .optional()
+            .openapi({ description: "Absent with compact=1 unless include=query" }),
+          total: z.object({ value: z.number(), relation: z.enum(["eq", "gte"]) }).openapi({
+            description:
+              "Matching records; `gte` when top-k stopped early (the value is then a lower bound; exact=1 counts all)",
+          }),
+          hits: z.array(z.union([Hit, LeanHit])),
+          facets: z
+            .object({
+              series: z.record(z.string(), z.number()),
+              decade: z.record(z.string(), z.number()),
+              heldBy: z.record(z.string(), z.number()),
+              scope: z
+                .enum(["all", "top"])
+                .openapi({ description: "`top`: counted over the best 1,000 candidates, not every match" }),
+            })
+            .optional()
+            .openapi({ description: "Absent with compact=1 unless include=facets" }),
+          nextCursor: z
+            .string()
+            .optional()
+            .openapi({ description: "Pass as cursor= for the next page; absent on the last" }),
+          tookMs: z.number(),
         }),
-        hits: z.array(z.union([Hit, LeanHit])),
-        facets: z.object({
-          series: z.record(z.string(), z.number()), decade: z.record(z.string(), z.number()),
-          heldBy: z.record(z.string(), z.number()),
-          scope: z.enum(["all", "top"]).openapi({ description: "`top`: counted over the best 1,000 candidates, not every match" }),
-        }).optional().openapi({ description: "Absent with compact=1 unless include=facets" }),
-        nextCursor: z.string().optional().openapi({ description: "Pass as cursor= for the next page; absent on the last" }),
-        tookMs: z.number(),
-      }), "Ranked hits with facets"),
+        "Ranked hits with facets",
+      ),
       ...errorResponses,
     },
   }),
   async (c) => {
     const p = c.req.valid("query");
-    if (p.from !== undefined && p.to !== undefined && p.from > p.to) throw new ApiError(400, "bad_request", `from: ${p.from} is after to ${p.to}`);
+    if (p.from !== undefined && p.to !== undefined && p.from > p.to)
+      throw new ApiError(400, "bad_request", `from: ${p.from} is after to ${p.to}`);
     const fields = parseFields(p.fields, HIT_FIELDS);
     const version = (await c.get("assets").manifest()).version;
     const listKey = rankedListKey(p);
     let offset = p.offset;
     if (p.cursor !== undefined) {
-      if (c.req.query("offset") !== undefined) throw new ApiError(400, "bad_request", "cursor: give either offset or cursor, not both");
+      if (c.req.query("offset") !== undefined)
+        throw new ApiError(400, "bad_request", "cursor: give either offset or cursor, not both");
       offset = decodeCursor(p.cursor, version, listKey);
     }
     const service = await searchServiceFor(c);
@@ -117,19 +212,42 @@ searchRoutes.openapi(
     // A partial answer (a shard down) is correct only now: caches must not keep it.
     if (result.partial) c.header("Cache-Control", "no-store");
     const next = offset + p.limit;
-    const nextCursor = next < totalValue(result.total) && next <= MAX_CURSOR_DEPTH ? encodeCursor({ version, offset: next, query: listKey }) : null;
-    const lean = { ...(fields ? { fields } : {}), compact: p.compact, include: new Set(p.include?.split(",") ?? []), explain: p.explain };
-    return c.json(await shapeSearchAnswer(result, lean, c.get("records"), nextCursor) as never, 200);
+    const nextCursor =
+      next < totalValue(result.total) && next <= MAX_CURSOR_DEPTH
+        ? encodeCursor({ version, offset: next, query: listKey })
+        : null;
+    const lean = {
+      ...(fields ? { fields } : {}),
+      compact: p.compact,
+      include: new Set(p.include?.split(",") ?? []),
+      explain: p.explain,
+    };
+    return c.json((await shapeSearchAnswer(result, lean, c.get("records"), nextCursor)) as never, 200);
   },
 );
 
 searchRoutes.openapi(
   createRoute({
-    method: "get", path: "/suggest", tags: ["search"],
+    method: "get",
+    path: "/suggest",
+    tags: ["search"],
     summary: "Typeahead: people, references, titles and subjects by prefix",
     request: { query: z.object({ q: text("q").openapi({ example: "besed" }), limit: boundedInt("limit", 1, 20, 8) }) },
     responses: {
-      200: json(z.object({ suggestions: z.array(z.object({ text: z.string(), kind: z.enum(["person", "reference", "title", "subject"]), id: z.string().optional(), slug: z.string().optional(), reference: z.string().optional() })) }), "Suggestions, best first"),
+      200: json(
+        z.object({
+          suggestions: z.array(
+            z.object({
+              text: z.string(),
+              kind: z.enum(["person", "reference", "title", "subject"]),
+              id: z.string().optional(),
+              slug: z.string().optional(),
+              reference: z.string().optional(),
+            }),
+          ),
+        }),
+        "Suggestions, best first",
+      ),
       ...errorResponses,
     },
   }),

@@ -123,19 +123,35 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
     let span = 1;
     let expansions: Array<[string[], number, string]> = [];
     for (let n = Math.min(4, ws.length - i); n >= 1; n--) {
-      const key = ws.slice(i, i + n).map(stem).join(" ");
+      const key = ws
+        .slice(i, i + n)
+        .map(stem)
+        .join(" ");
       // Own keys only: user words such as "constructor" must not find Object.prototype members.
       const found = Object.hasOwn(thesaurus, key) ? thesaurus[key] : undefined;
-      if (found) { span = n; expansions = found; break; }
+      if (found) {
+        span = n;
+        expansions = found;
+        break;
+      }
     }
     const unitWords = ws.slice(i, i + span);
-    const restrict = unitWords.some((w) => personWords.has(w)) ? PERSON_FIELDS : unitWords.some((w) => placeWords.has(w)) ? PLACE_FIELDS : undefined;
+    const restrict = unitWords.some((w) => personWords.has(w))
+      ? PERSON_FIELDS
+      : unitWords.some((w) => placeWords.has(w))
+        ? PLACE_FIELDS
+        : undefined;
     const alternatives: Alternative[] = [];
     if (span === 1) {
       const w = unitWords[0]!;
       // An initial is planned as its own unit (below); any other single letter gets no expansion at all.
       if (w.length === 1) {
-        if (!q.initials.includes(w)) units.push({ text: w, words: [w], alternatives: [wordAlternatives(w, { ...opts, rules: new Set(["exact"]) })[0]!] });
+        if (!q.initials.includes(w))
+          units.push({
+            text: w,
+            words: [w],
+            alternatives: [wordAlternatives(w, { ...opts, rules: new Set(["exact"]) })[0]!],
+          });
         continue;
       }
       const isSpelt = await spelt(lexicon, w, opts.rules);
@@ -145,19 +161,34 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
       alternatives.push(...nicknameAlternatives(w, q, opts.rules));
       if (opts.rules.has("typo") && !isSpelt) alternatives.push(...(await typoAlternatives(lexicon, w, opts.mode)));
     } else {
-      alternatives.push({ terms: unitWords.map((w) => ({ term: w, fields: LITERAL_FIELDS })), rule: "exact", weight: RULE_WEIGHTS.exact, label: unitWords.join(" ") });
+      alternatives.push({
+        terms: unitWords.map((w) => ({ term: w, fields: LITERAL_FIELDS })),
+        rule: "exact",
+        weight: RULE_WEIGHTS.exact,
+        label: unitWords.join(" "),
+      });
     }
     for (const [exp, w, group] of expansions) {
       const expWords = exp.filter((x) => !STOPWORDS.has(x));
       if (!expWords.length) continue;
       alternatives.push({
-        terms: expWords.map((x) => ({ term: expWords.length > 1 ? x : stem(x), fields: expWords.length > 1 ? LITERAL_FIELDS : ["stem", "ref", "title", "people", "tags", "desc"] })),
+        terms: expWords.map((x) => ({
+          term: expWords.length > 1 ? x : stem(x),
+          fields: expWords.length > 1 ? LITERAL_FIELDS : ["stem", "ref", "title", "people", "tags", "desc"],
+        })),
         // A phrase scores every one of its words: divided by its length, "Central Intelligence Agency" for
         // "CIA" is worth about one word, not three, and no longer outranks the literal "CIA".
-        rule: "synonym", weight: (RULE_WEIGHTS.synonym * w) / expWords.length, label: `${exp.join(" ")} (${group})`,
+        rule: "synonym",
+        weight: (RULE_WEIGHTS.synonym * w) / expWords.length,
+        label: `${exp.join(" ")} (${group})`,
       });
     }
-    units.push({ text: unitWords.join(" "), words: unitWords, alternatives, ...(restrict ? { fields: restrict } : {}) });
+    units.push({
+      text: unitWords.join(" "),
+      words: unitWords,
+      alternatives,
+      ...(restrict ? { fields: restrict } : {}),
+    });
     i += span - 1;
   }
   attachInitials(units, q, opts.rules, LITERAL_FIELDS);
@@ -183,7 +214,9 @@ async function spelt(lexicon: SearchLexicon, w: string, rules: ReadonlySet<Match
 }
 
 function wordAlternatives(w: string, opts: EngineOptions): Alternative[] {
-  const alts: Alternative[] = [{ terms: [{ term: w, fields: LITERAL_FIELDS }], rule: "exact", weight: RULE_WEIGHTS.exact, label: w }];
+  const alts: Alternative[] = [
+    { terms: [{ term: w, fields: LITERAL_FIELDS }], rule: "exact", weight: RULE_WEIGHTS.exact, label: w },
+  ];
   if (/^\d+$/.test(w)) return alts;
   const { rules } = opts;
   if (rules.has("stem")) {
@@ -193,13 +226,16 @@ function wordAlternatives(w: string, opts: EngineOptions): Alternative[] {
   if (rules.has("variant")) {
     const v = variantKey(w);
     // A word that is its own variant key is spelt as the names field holds it: that is a literal match.
-    alts.push(v === w
-      ? { terms: [{ term: v, fields: ["names"] }], rule: "exact", weight: RULE_WEIGHTS.exact, label: v }
-      : { terms: [{ term: v, fields: ["names"] }], rule: "variant", weight: RULE_WEIGHTS.variant, label: v });
+    alts.push(
+      v === w
+        ? { terms: [{ term: v, fields: ["names"] }], rule: "exact", weight: RULE_WEIGHTS.exact, label: v }
+        : { terms: [{ term: v, fields: ["names"] }], rule: "variant", weight: RULE_WEIGHTS.variant, label: v },
+    );
   }
   if (rules.has("phonetic")) {
     const weight = opts.mode === "phonetic" ? RULE_WEIGHTS.variant : RULE_WEIGHTS.phonetic;
-    for (const code of phoneticKeys(w)) alts.push({ terms: [{ term: code, fields: ["phon"] }], rule: "phonetic", weight, label: code });
+    for (const code of phoneticKeys(w))
+      alts.push({ terms: [{ term: code, fields: ["phon"] }], rule: "phonetic", weight, label: code });
   }
   return alts;
 }
@@ -218,6 +254,8 @@ async function typoAlternatives(lexicon: SearchLexicon, w: string, mode: MatchMo
   found.sort((a, b) => a.d - b.d || b.df - a.df || (a.t < b.t ? -1 : 1));
   return found.slice(0, SEARCH_DEFAULTS.typoCandidates).map(({ t, d }) => ({
     terms: [{ term: t, fields: [...LITERAL_FIELDS, "names"] as FieldName[] }],
-    rule: "typo" as const, weight: RULE_WEIGHTS.typo / d, label: `${t} (${d} edit${d > 1 ? "s" : ""})`,
+    rule: "typo" as const,
+    weight: RULE_WEIGHTS.typo / d,
+    label: `${t} (${d} edit${d > 1 ? "s" : ""})`,
   }));
 }

@@ -11,15 +11,21 @@ import { stem } from "../../shared/text/stem";
 import { variantKey } from "../../shared/text/variants";
 
 /** Where a part matched: the record field and the word as the catalogue spells it. */
-export interface MatchedWord { field: string; word: string }
+export interface MatchedWord {
+  field: string;
+  word: string;
+}
 
 type Part = { unit: string; rule: MatchRule | string; via: string };
 
 /** Record fields in the order a researcher reads them; the first holding a matching word is named. */
 function fieldsOf(r: CatalogueRecord): Array<[string, string]> {
   return [
-    ["title", r.title], ["people", r.people.join(" ; ")], ["description", r.description],
-    ["subjects", [...r.subjects, ...r.corporateNames, ...r.places].join(" ; ")], ["reference", r.reference],
+    ["title", r.title],
+    ["people", r.people.join(" ; ")],
+    ["description", r.description],
+    ["subjects", [...r.subjects, ...r.corporateNames, ...r.places].join(" ; ")],
+    ["reference", r.reference],
   ];
 }
 
@@ -27,13 +33,22 @@ function fieldsOf(r: CatalogueRecord): Array<[string, string]> {
 function testFor(part: Part): ((w: string) => boolean) | null {
   const term = part.via.split(" ")[0]!;
   switch (part.rule) {
-    case "exact": return (w) => w === term || w === fold(part.unit);
-    case "stem": return (w) => stem(w) === term;
-    case "variant": return (w) => variantKey(w) === term;
-    case "phonetic": return (w) => phoneticKeys(w).includes(term);
-    case "typo": case "nickname": case "synonym": return (w) => w === term || stem(w) === stem(term);
-    case "initial": return (w) => w.length > 1 && w[0] === fold(part.unit)[0];
-    default: return null;
+    case "exact":
+      return (w) => w === term || w === fold(part.unit);
+    case "stem":
+      return (w) => stem(w) === term;
+    case "variant":
+      return (w) => variantKey(w) === term;
+    case "phonetic":
+      return (w) => phoneticKeys(w).includes(term);
+    case "typo":
+    case "nickname":
+    case "synonym":
+      return (w) => w === term || stem(w) === stem(term);
+    case "initial":
+      return (w) => w.length > 1 && w[0] === fold(part.unit)[0];
+    default:
+      return null;
   }
 }
 

@@ -15,8 +15,18 @@ import { initialTerm, nicknamesOf } from "../../shared/text/names";
 import type { ParsedQuery } from "./query-parser";
 
 /** Alternative and unit shapes, as engine.ts defines them (repeated here as types only, to avoid an import cycle). */
-interface Alt { terms: Array<{ term: string; fields: FieldName[] }>; rule: MatchRule; weight: number; label: string }
-interface Unit { text: string; words: string[]; alternatives: Alt[]; fields?: FieldName[] }
+interface Alt {
+  terms: Array<{ term: string; fields: FieldName[] }>;
+  rule: MatchRule;
+  weight: number;
+  label: string;
+}
+interface Unit {
+  text: string;
+  words: string[];
+  alternatives: Alt[];
+  fields?: FieldName[];
+}
 
 /** Defaults of the name rules, in one place. */
 export const NAME_RULE_DEFAULTS = {
@@ -42,10 +52,15 @@ export function soundsLikeName(w: string, q: ParsedQuery, spelt: boolean): boole
 /** Nickname alternatives of a name-like word (both ways: Bill → William, William → Bill). */
 export function nicknameAlternatives(w: string, q: ParsedQuery, rules: ReadonlySet<MatchRule>): Alt[] {
   if (!rules.has("nickname") || !q.nameLike.includes(w) || !/^[a-z]+$/.test(w)) return [];
-  return nicknamesOf(w).filter((n) => n !== w).slice(0, NAME_RULE_DEFAULTS.maxNicknames).map((n) => ({
-    terms: [{ term: n, fields: GIVEN_NAME_FIELDS }],
-    rule: "nickname", weight: RULE_WEIGHTS.nickname, label: `${n} (nickname of ${w})`,
-  }));
+  return nicknamesOf(w)
+    .filter((n) => n !== w)
+    .slice(0, NAME_RULE_DEFAULTS.maxNicknames)
+    .map((n) => ({
+      terms: [{ term: n, fields: GIVEN_NAME_FIELDS }],
+      rule: "nickname",
+      weight: RULE_WEIGHTS.nickname,
+      label: `${n} (nickname of ${w})`,
+    }));
 }
 
 /**
@@ -57,7 +72,10 @@ export function nicknameAlternatives(w: string, q: ParsedQuery, rules: ReadonlyS
  * given name does, so full-name matches rank above).
  */
 export function attachInitials(
-  units: Unit[], q: ParsedQuery, rules: ReadonlySet<MatchRule>, nameFields: FieldName[],
+  units: Unit[],
+  q: ParsedQuery,
+  rules: ReadonlySet<MatchRule>,
+  nameFields: FieldName[],
 ): void {
   if (!rules.has("initial") || !q.initials.length) return;
   const initials = q.initials.map((l) => ({ term: initialTerm(l), fields: ["people"] as FieldName[] }));
@@ -67,7 +85,9 @@ export function attachInitials(
     const w = u.words[0]!;
     u.alternatives.push({
       terms: [{ term: w, fields: nameFields }, ...initials],
-      rule: "initial", weight: RULE_WEIGHTS.exact, label: `${label} ${w}`,
+      rule: "initial",
+      weight: RULE_WEIGHTS.exact,
+      label: `${label} ${w}`,
     });
   }
 }
@@ -75,9 +95,15 @@ export function attachInitials(
 /** One unit per record-number form the index holds beyond references: "10051-10096", "docid-32206291". */
 export function numberUnits(q: ParsedQuery): Unit[] {
   return q.numbers.map((n) => ({
-    text: n, words: [n],
-    alternatives: [{
-      terms: [{ term: n, fields: ["ref"] }], rule: "exact", weight: RULE_WEIGHTS.exact, label: `record number ${n}`,
-    }],
+    text: n,
+    words: [n],
+    alternatives: [
+      {
+        terms: [{ term: n, fields: ["ref"] }],
+        rule: "exact",
+        weight: RULE_WEIGHTS.exact,
+        label: `record number ${n}`,
+      },
+    ],
   }));
 }

@@ -9,7 +9,11 @@
  */
 import { STOPWORDS, words } from "../../shared/text/fold";
 
-export interface DateRange { from: number; to: number; text: string }
+export interface DateRange {
+  from: number;
+  to: number;
+  text: string;
+}
 
 export interface ParsedQuery {
   text: string;
@@ -43,7 +47,8 @@ const MIN_YEAR = 1000;
 const MAX_YEAR = 2099;
 
 // Letters then digits then a separator and digits: KV 2/2670, kv2/2670, A6119, 5737, ADM 50/111, KV 2/2670-2671.
-const REFERENCE = /\b[A-Za-z]{1,6}\s?\.?\s?\d{1,6}\s*[/,.]\s*\d{1,6}(?:\s*[-–]\s*\d{1,6})?\b|\b\d{3}[-\s]\d{5}[-\s]\d{5}\b/g;
+const REFERENCE =
+  /\b[A-Za-z]{1,6}\s?\.?\s?\d{1,6}\s*[/,.]\s*\d{1,6}(?:\s*[-–]\s*\d{1,6})?\b|\b\d{3}[-\s]\d{5}[-\s]\d{5}\b/g;
 // "KV 2 2681", "A6119 5737": a reference typed with spaces only. Looked up, but its words stay in the query
 // too, since "MI5 1940" has the same shape and is words plus a year.
 const SPACED_REFERENCE = /\b[A-Za-z]{1,6}\s?\d{1,6}\s+\d{1,6}\b/g;
@@ -51,7 +56,24 @@ const SPACED_REFERENCE = /\b[A-Za-z]{1,6}\s?\d{1,6}\s+\d{1,6}\b/g;
 const PARTIAL_NUMBER = /\b(\d{5})\s*-\s*(\d{5})\b/g;
 const DOCID = /\bdocid\s*[-_ ]?\s*(\d{5,10})\b/gi;
 // Two-letter acronyms that are not a person's initials.
-const NOT_INITIALS = new Set(["us", "uk", "un", "mp", "dc", "ny", "sr", "jr", "ok", "tv", "re", "cp", "hq", "pm", "rn", "nz"]);
+const NOT_INITIALS = new Set([
+  "us",
+  "uk",
+  "un",
+  "mp",
+  "dc",
+  "ny",
+  "sr",
+  "jr",
+  "ok",
+  "tv",
+  "re",
+  "cp",
+  "hq",
+  "pm",
+  "rn",
+  "nz",
+]);
 const RANGE = /\b(\d{4})\s*[-–]\s*(\d{2}|\d{4})\b/g;
 const DECADE = /\b(?:in\s+the\s+)?(\d{3})0'?s\b/gi;
 const YEAR = /\b(\d{4})\b/g;
@@ -82,13 +104,19 @@ export function parseQuery(text: string): ParsedQuery {
     if (kind === "series") series.push(value);
     else {
       const ws = words(value).filter((w) => !STOPWORDS.has(w));
-      if (ws.length) { fields[kind as "person" | "place"].push(ws); extraWords.push(...ws); }
+      if (ws.length) {
+        fields[kind as "person" | "place"].push(ws);
+        extraWords.push(...ws);
+      }
     }
     return true;
   });
 
   const numbers: string[] = [];
-  take(DOCID, (m) => { numbers.push(`docid-${m[1]}`); return true; });
+  take(DOCID, (m) => {
+    numbers.push(`docid-${m[1]}`);
+    return true;
+  });
 
   const references: string[] = [];
   take(SPACED_REFERENCE, (m) => {
@@ -102,7 +130,10 @@ export function parseQuery(text: string): ParsedQuery {
     return true;
   });
 
-  take(PARTIAL_NUMBER, (m) => { numbers.push(`${m[1]}-${m[2]}`); return true; });
+  take(PARTIAL_NUMBER, (m) => {
+    numbers.push(`${m[1]}-${m[2]}`);
+    return true;
+  });
 
   let dates: DateRange | null = null;
   take(RANGE, (m) => {
@@ -129,7 +160,10 @@ export function parseQuery(text: string): ParsedQuery {
   const phrases: string[][] = [];
   take(PHRASE, (m) => {
     const ws = words(m[1]!);
-    if (ws.length) { phrases.push(ws); extraWords.push(...ws.filter((w) => !STOPWORDS.has(w))); }
+    if (ws.length) {
+      phrases.push(ws);
+      extraWords.push(...ws.filter((w) => !STOPWORDS.has(w)));
+    }
     return true;
   });
 
@@ -142,7 +176,11 @@ export function parseQuery(text: string): ParsedQuery {
   const { nameLike, initials, expanded } = namesOf(rest, fields.person);
   const free = words(expanded.replace(/"/g, " ")).filter((w) => !STOPWORDS.has(w));
   const seen = new Set<string>();
-  const all = [...free, ...extraWords].filter((w) => !seen.has(w) && (seen.add(w), true));
+  const all = [...free, ...extraWords].filter((w) => {
+    if (seen.has(w)) return false;
+    seen.add(w);
+    return true;
+  });
   return { text, words: all, phrases, exclude, fields, series, references, dates, nameLike, initials, numbers };
 }
 
@@ -151,7 +189,7 @@ export function parseQuery(text: string): ParsedQuery {
  * and initials. A single letter is an initial when the query has a name-like
  * word; "JB" before a capitalised word is two initials and is split.
  */
-function namesOf(text: string, person: string[][]): { nameLike: string[]; initials: string[]; expanded: string; } {
+function namesOf(text: string, person: string[][]): { nameLike: string[]; initials: string[]; expanded: string } {
   const raw = text.match(/[\p{L}\p{N}'’`]+/gu) ?? [];
   const nameLike = new Set<string>(person.flat());
   raw.forEach((t, i) => {
@@ -163,7 +201,8 @@ function namesOf(text: string, person: string[][]): { nameLike: string[]; initia
   let expanded = text;
   if (nameLike.size) {
     expanded = text.replace(/\b(\p{Lu})(\p{Lu})(?=\s+\p{Lu}\p{L}{2,})/gu, (m, a: string, b: string) =>
-      NOT_INITIALS.has(m.toLowerCase()) ? m : `${a} ${b}`);
+      NOT_INITIALS.has(m.toLowerCase()) ? m : `${a} ${b}`,
+    );
     for (const t of expanded.match(/[\p{L}\p{N}]+/gu) ?? []) {
       const w = words(t)[0];
       if (w && w.length === 1 && /\p{L}/u.test(w)) initials.add(w);

@@ -31,7 +31,13 @@ import { BLOCK_SIZE } from "../../shared/index-format";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
 import type { FilterColumns, SearchIndex, TermPostings } from "./search-index";
 
-export interface UnitMatch { unit: string; rule: MatchRule; via: string; field?: FieldName; score: number }
+export interface UnitMatch {
+  unit: string;
+  rule: MatchRule;
+  via: string;
+  field?: FieldName;
+  score: number;
+}
 
 export interface ScoredDoc {
   doc: number;
@@ -86,7 +92,10 @@ class Scratch {
   }
 
   clearAlt(): void {
-    for (const i of this.altTouched) { this.alt[i] = 0; this.altCount[i] = 0; }
+    for (const i of this.altTouched) {
+      this.alt[i] = 0;
+      this.altCount[i] = 0;
+    }
     this.altTouched = [];
   }
 }
@@ -102,7 +111,10 @@ interface UnitArrays {
 }
 
 /** Docs a restricted scoring pass may touch: sorted global doc numbers, and a mark per local index. */
-interface Only { docs: Uint32Array; mark: Uint8Array }
+interface Only {
+  docs: Uint32Array;
+  mark: Uint8Array;
+}
 
 /** Postings of a unit: per alternative, per term. */
 type UnitPostings = TermPostings[][];
@@ -118,8 +130,15 @@ function fieldWeight(f: FieldName, df: number, n: number): number {
  * often. With `only`, just the blocks holding those docs are decoded.
  */
 function addTerm(
-  p: TermPostings, fields: FieldName[], n: number, restrict: FieldName[] | undefined,
-  base: number, x: Scratch, termNo: number, only: Only | null, buf: { docs: Uint32Array; slots: Uint8Array },
+  p: TermPostings,
+  fields: FieldName[],
+  n: number,
+  restrict: FieldName[] | undefined,
+  base: number,
+  x: Scratch,
+  termNo: number,
+  only: Only | null,
+  buf: { docs: Uint32Array; slots: Uint8Array },
 ): void {
   for (const f of fields) {
     if (restrict && !restrict.includes(f)) continue;
@@ -137,11 +156,17 @@ function addTerm(
           // First field of this term for this doc: count the term once.
           if (termNo === 0) x.altTouched.push(i);
           x.altCount[i] = termNo + 1;
-          if (termNo === 0 || FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) { x.altField[i] = fi; x.altSlot[i] = s; }
+          if (termNo === 0 || FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) {
+            x.altField[i] = fi;
+            x.altSlot[i] = s;
+          }
           x.alt[i]! += add;
         } else if (x.altCount[i] === termNo + 1) {
           x.alt[i]! += add;
-          if (FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) { x.altField[i] = fi; x.altSlot[i] = s; }
+          if (FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) {
+            x.altField[i] = fi;
+            x.altSlot[i] = s;
+          }
         }
       }
     };
@@ -154,7 +179,10 @@ function addTerm(
     let c = 0;
     for (let b = 0, first = 0; b < fp.blocks && c < only.docs.length; b++) {
       const last = fp.lastDoc(b);
-      if (only.docs[c]! > last) { first = last + 1; continue; }
+      if (only.docs[c]! > last) {
+        first = last + 1;
+        continue;
+      }
       if (only.docs[c]! >= first) visit(buf.docs, buf.slots, fp.decodeBlock(b, buf.docs, buf.slots, 0));
       while (c < only.docs.length && only.docs[c]! <= last) c++;
       first = last + 1;
@@ -163,10 +191,21 @@ function addTerm(
 }
 
 function scoreUnit(
-  unit: QueryUnit, postings: UnitPostings, n: number, base: number, x: Scratch, only: Only | null,
+  unit: QueryUnit,
+  postings: UnitPostings,
+  n: number,
+  base: number,
+  x: Scratch,
+  only: Only | null,
   buf: { docs: Uint32Array; slots: Uint8Array },
 ): UnitArrays {
-  const u: UnitArrays = { score: new Float64Array(x.size), alt: new Uint8Array(x.size), field: new Uint8Array(x.size), slot: new Uint8Array(x.size), touched: [] };
+  const u: UnitArrays = {
+    score: new Float64Array(x.size),
+    alt: new Uint8Array(x.size),
+    field: new Uint8Array(x.size),
+    slot: new Uint8Array(x.size),
+    touched: [],
+  };
   unit.alternatives.forEach((alt, ai) => {
     x.clearAlt();
     alt.terms.forEach((t, ti) => {
@@ -177,7 +216,12 @@ function scoreUnit(
       if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
       const sc = x.alt[i]! * alt.weight;
       if (u.alt[i] === 0) u.touched.push(i);
-      if (u.alt[i] === 0 || sc > u.score[i]!) { u.score[i] = sc; u.alt[i] = ai + 1; u.field[i] = x.altField[i]!; u.slot[i] = x.altSlot[i]!; }
+      if (u.alt[i] === 0 || sc > u.score[i]!) {
+        u.score[i] = sc;
+        u.alt[i] = ai + 1;
+        u.field[i] = x.altField[i]!;
+        u.slot[i] = x.altSlot[i]!;
+      }
     }
   });
   x.clearAlt();
@@ -214,23 +258,33 @@ function unitPostingCount(unit: QueryUnit, postings: UnitPostings): number {
 
 /** Soft coordination: the share of a doc's score kept when it matches `matched` of `units` query units. */
 export function coordination(matched: number, units: number): number {
-  return units ? 1 - SEARCH_DEFAULTS.coordination * (units - Math.min(matched, units)) / units : 1;
+  return units ? 1 - (SEARCH_DEFAULTS.coordination * (units - Math.min(matched, units))) / units : 1;
 }
 
 /** Keeps the best `k` of a stream under `better`, as a binary min-heap (worst on top). */
 class TopK {
   private readonly heap: number[] = [];
-  constructor(private readonly k: number, private readonly better: (a: number, b: number) => boolean) {}
+  constructor(
+    private readonly k: number,
+    private readonly better: (a: number, b: number) => boolean,
+  ) {}
 
   offer(i: number): void {
     const h = this.heap;
     if (h.length < this.k) {
       h.push(i);
-      for (let c = h.length - 1; c > 0;) { const p = (c - 1) >> 1; if (this.better(h[p]!, h[c]!)) { [h[p], h[c]] = [h[c]!, h[p]!]; c = p; } else break; }
+      for (let c = h.length - 1; c > 0; ) {
+        const p = (c - 1) >> 1;
+        if (this.better(h[p]!, h[c]!)) {
+          [h[p], h[c]] = [h[c]!, h[p]!];
+          c = p;
+        } else break;
+      }
     } else if (this.k > 0 && this.better(i, h[0]!)) {
       h[0] = i;
-      for (let p = 0; ;) {
-        const l = 2 * p + 1, r = l + 1;
+      for (let p = 0; ; ) {
+        const l = 2 * p + 1,
+          r = l + 1;
         let w = p;
         if (l < h.length && this.better(h[w]!, h[l]!)) w = l;
         if (r < h.length && this.better(h[w]!, h[r]!)) w = r;
@@ -251,30 +305,48 @@ class TopK {
 function kthLargest(values: Float64Array, k: number): number {
   if (k <= 0 || values.length < k) return -Infinity;
   const a = values;
-  let lo = 0, hi = a.length - 1;
+  let lo = 0,
+    hi = a.length - 1;
   const target = k - 1;
   while (lo < hi) {
     const pivot = a[(lo + hi) >>> 1]!;
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (a[i]! > pivot) i++;
       while (a[j]! < pivot) j--;
-      if (i <= j) { const t = a[i]!; a[i] = a[j]!; a[j] = t; i++; j--; }
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
     }
-    if (target <= j) hi = j; else if (target >= i) lo = i; else break;
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
   }
   return a[target]!;
 }
 
 /** Scores a plan on one search shard: match, filter, facet, and keep the best `plan.keep`. */
 export async function scoreShard(
-  index: SearchIndex, plan: QueryPlan, seriesNames: string[], recordTexts: RecordTexts, options: ScoreOptions = {},
+  index: SearchIndex,
+  plan: QueryPlan,
+  seriesNames: string[],
+  recordTexts: RecordTexts,
+  options: ScoreOptions = {},
 ): Promise<ShardResult> {
   const n = plan.docs;
   // The cold path: every chunk the query needs, fetched in one parallel batch.
   const [cols, unitPostings, refPostings, exclPostings] = await Promise.all([
     index.filters(),
-    Promise.all(plan.units.map((u) => Promise.all(u.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term))))))),
+    Promise.all(
+      plan.units.map((u) =>
+        Promise.all(u.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term))))),
+      ),
+    ),
     Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
     Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
   ]);
@@ -287,19 +359,29 @@ export async function scoreShard(
   const matched = new Uint16Array(size);
   const seen = new Uint8Array(size);
   const touched: number[] = [];
-  const touch = (i: number) => { if (!seen[i]) { seen[i] = 1; touched.push(i); } };
+  const touch = (i: number) => {
+    if (!seen[i]) {
+      seen[i] = 1;
+      touched.push(i);
+    }
+  };
 
   // Filters: series, explicit years, exclusions, and the query's own years when they filter.
-  const seriesOk = plan.series.length ? new Set(plan.series.map((s) => seriesNames.indexOf(s)).filter((k) => k >= 0)) : null;
+  const seriesOk = plan.series.length
+    ? new Set(plan.series.map((s) => seriesNames.indexOf(s)).filter((k) => k >= 0))
+    : null;
   const overlaps = (i: number, from?: number, to?: number) => {
-    const s = cols.start[i]!, e = cols.end[i]!;
+    const s = cols.start[i]!,
+      e = cols.end[i]!;
     if (from === undefined && to === undefined) return true;
     if (!s && !e) return false;
     return (to === undefined || s <= to) && (from === undefined || e >= from);
   };
   const excluded = new Uint8Array(exclPostings.length ? size : 0);
-  for (const p of exclPostings) for (const f of LITERAL_FIELDS) for (const doc of p.fields[f]?.decodeAll().docs ?? []) excluded[doc - base] = 1;
-  const passesUndated = (i: number) => (!seriesOk || seriesOk.has(cols.series[i]!)) && !excluded[i] && overlaps(i, plan.from, plan.to);
+  for (const p of exclPostings)
+    for (const f of LITERAL_FIELDS) for (const doc of p.fields[f]?.decodeAll().docs ?? []) excluded[doc - base] = 1;
+  const passesUndated = (i: number) =>
+    (!seriesOk || seriesOk.has(cols.series[i]!)) && !excluded[i] && overlaps(i, plan.from, plan.to);
   const dateFilter = plan.dates?.mode === "filter" ? plan.dates : null;
   const passes = (i: number) => passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to));
 
@@ -319,10 +401,15 @@ export async function scoreShard(
   const bounds = plan.units.map((u, k) => unitBound(u, unitPostings[k]!, n));
   const postingCount = plan.units.reduce((c, u, k) => c + unitPostingCount(u, unitPostings[k]!), 0);
   const onlyFilters = unitCount === 0 && plan.referenceIds.length === 0;
-  const exhaustive = Boolean(plan.exact) || postingCount <= (options.exhaustiveBelow ?? SEARCH_DEFAULTS.exactTotalPostings) ||
-    plan.phrases.length > 0 || plan.dates?.mode === "boost" || onlyFilters || unitCount < 2;
+  const exhaustive =
+    Boolean(plan.exact) ||
+    postingCount <= (options.exhaustiveBelow ?? SEARCH_DEFAULTS.exactTotalPostings) ||
+    plan.phrases.length > 0 ||
+    plan.dates?.mode === "boost" ||
+    onlyFilters ||
+    unitCount < 2;
   // Proximity adds at most one bonus per pair of units.
-  const proximityBound = SEARCH_DEFAULTS.proximityBonus * (unitCount * (unitCount - 1)) / 2;
+  const proximityBound = (SEARCH_DEFAULTS.proximityBonus * (unitCount * (unitCount - 1))) / 2;
   const textMatched = new Uint16Array(size);
 
   // Units in order of their bounds, the strongest first (MaxScore's order).
@@ -349,14 +436,24 @@ export async function scoreShard(
     }
     const u = scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf);
     units[k] = u;
-    for (const i of u.touched) { touch(i); text[i]! += u.score[i]!; matched[i]!++; textMatched[i]!++; }
+    for (const i of u.touched) {
+      touch(i);
+      text[i]! += u.score[i]!;
+      matched[i]!++;
+      textMatched[i]!++;
+    }
   }
 
   const candidates: number[] = [];
   let undated = 0;
-  const pool: Iterable<number> = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk)
-    ? { [Symbol.iterator]: function* () { for (let i = 0; i < size; i++) yield i; } }
-    : touched;
+  const pool: Iterable<number> =
+    onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk)
+      ? {
+          [Symbol.iterator]: function* () {
+            for (let i = 0; i < size; i++) yield i;
+          },
+        }
+      : touched;
   for (const i of pool) {
     if (!passesUndated(i)) continue;
     undated++;
@@ -386,7 +483,8 @@ export async function scoreShard(
     total[i] = sum * coordination(textMatched[i]!, unitCount) + ref[i]!;
     if (plan.dates?.mode === "boost") {
       const { from, to } = plan.dates;
-      const s = cols.start[i]!, e = cols.end[i]! || s;
+      const s = cols.start[i]!,
+        e = cols.end[i]! || s;
       if (s) {
         const bonus = SEARCH_DEFAULTS.dateBoost * 0.5 ** (Math.max(0, s - to, from - e) / 10);
         total[i]! += bonus;
@@ -395,7 +493,8 @@ export async function scoreShard(
     }
   }
 
-  const better = (a: number, b: number) => total[a]! > total[b]! || (total[a] === total[b] && cols.order[a]! < cols.order[b]!);
+  const better = (a: number, b: number) =>
+    total[a]! > total[b]! || (total[a] === total[b] && cols.order[a]! < cols.order[b]!);
   let facetSet = candidates;
   let best: number[];
   if (plan.phrases.length) {
@@ -426,22 +525,50 @@ export async function scoreShard(
         const a = units[u]!.alt[i]!;
         if (a) {
           const alt = unit.alternatives[a - 1]!;
-          parts.push({ unit: unit.text, rule: alt.rule, via: alt.label, field: FIELD_BY_INDEX[units[u]!.field[i]!]!, score: round(units[u]!.score[i]!) });
+          parts.push({
+            unit: unit.text,
+            rule: alt.rule,
+            via: alt.label,
+            field: FIELD_BY_INDEX[units[u]!.field[i]!]!,
+            score: round(units[u]!.score[i]!),
+          });
         }
       });
-      if (proximity.length && proximity[i]) parts.push({ unit: "proximity", rule: "exact", via: `${proximity[i]! / SEARCH_DEFAULTS.proximityBonus} close pair(s)`, score: round(proximity[i]!) });
+      if (proximity.length && proximity[i])
+        parts.push({
+          unit: "proximity",
+          rule: "exact",
+          via: `${proximity[i]! / SEARCH_DEFAULTS.proximityBonus} close pair(s)`,
+          score: round(proximity[i]!),
+        });
       if (unitCount > 1 && textMatched[i]! < unitCount) {
-        parts.push({ unit: "coordination", rule: "exact", via: `${textMatched[i]} of ${unitCount} words matched: × ${round(coordination(textMatched[i]!, unitCount))}`, score: 0 });
+        parts.push({
+          unit: "coordination",
+          rule: "exact",
+          via: `${textMatched[i]} of ${unitCount} words matched: × ${round(coordination(textMatched[i]!, unitCount))}`,
+          score: 0,
+        });
       }
-      for (const r of refHits.get(i) ?? []) parts.push({ unit: r.ref, rule: "exact", via: `reference ${r.id}`, score: SEARCH_DEFAULTS.referenceBoost });
+      for (const r of refHits.get(i) ?? [])
+        parts.push({ unit: r.ref, rule: "exact", via: `reference ${r.id}`, score: SEARCH_DEFAULTS.referenceBoost });
       const bonus = dateBonus.get(i);
-      if (bonus !== undefined && plan.dates) parts.push({ unit: `${plan.dates.from}-${plan.dates.to}`, rule: "exact", via: "date boost", score: round(bonus) });
+      if (bonus !== undefined && plan.dates)
+        parts.push({
+          unit: `${plan.dates.from}-${plan.dates.to}`,
+          rule: "exact",
+          via: "date boost",
+          score: round(bonus),
+        });
     }
     return { doc: i + base, score: total[i]!, matched: matched[i]!, order: cols.order[i]!, parts };
   });
   return {
-    total: pruned ? candidates.length : facetSet.length, totalExact: !pruned, undated,
-    top: topDocs, facets: facetsOf(facetSet, cols, seriesNames), facetsExact: !pruned,
+    total: pruned ? candidates.length : facetSet.length,
+    totalExact: !pruned,
+    undated,
+    top: topDocs,
+    facets: facetsOf(facetSet, cols, seriesNames),
+    facetsExact: !pruned,
   };
 }
 
@@ -459,18 +586,24 @@ function facetsOf(docs: number[], cols: FilterColumns, seriesNames: string[]): S
   let undated = 0;
   for (const i of docs) {
     seriesCounts[cols.series[i]!]!++;
-    const s = cols.start[i]!, e = cols.end[i]! || s;
+    const s = cols.start[i]!,
+      e = cols.end[i]! || s;
     if (s <= 0) {
       undated++;
       continue;
     }
     // A record counts once in every decade its covering dates touch.
-    for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++) decadeCounts[d]!++;
+    for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++)
+      decadeCounts[d]!++;
   }
   const series: Record<string, number> = {};
-  seriesCounts.forEach((c, k) => { if (c) series[seriesNames[k]!] = c; });
+  seriesCounts.forEach((c, k) => {
+    if (c) series[seriesNames[k]!] = c;
+  });
   const decade: Record<string, number> = {};
-  decadeCounts.forEach((c, d) => { if (c) decade[String(d * 10)] = c; });
+  decadeCounts.forEach((c, d) => {
+    if (c) decade[String(d * 10)] = c;
+  });
   // Records with no date at all: a facet value of their own, so a date filter's exclusions are visible.
   if (undated) decade.undated = undated;
   return { series, decade };

@@ -10,8 +10,16 @@ import { bloomHas } from "../../shared/bloom";
 import { hashAt } from "../../shared/manifest";
 import { FIELD_NAMES, type FieldName } from "../../shared/search-config";
 import {
-  IndexFormatError, TermChunk, decodeFilterColumns, searchSection, termChunkPath,
-  type FieldPostings, type FilterColumns, type SearchManifest, type SearchShardManifest, type VocabPartition,
+  IndexFormatError,
+  TermChunk,
+  decodeFilterColumns,
+  searchSection,
+  termChunkPath,
+  type FieldPostings,
+  type FilterColumns,
+  type SearchManifest,
+  type SearchShardManifest,
+  type VocabPartition,
 } from "../../shared/index-format";
 import type { AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
@@ -71,12 +79,20 @@ const chunkViews = new WeakMap<ArrayBuffer, TermChunk>();
 const utf8 = new TextEncoder();
 
 export class SearchIndex {
-  constructor(private readonly assets: AssetStore, readonly shardNo = 0) {}
+  constructor(
+    private readonly assets: AssetStore,
+    readonly shardNo = 0,
+  ) {}
 
   async shard(): Promise<SearchShardManifest> {
     const meta = await searchMeta(this.assets);
     const s = meta.shards[this.shardNo];
-    if (!s) throw new ApiError(503, "index_unavailable", `search-index: shard ${this.shardNo} is not in this build (it has ${meta.shards.length})`);
+    if (!s)
+      throw new ApiError(
+        503,
+        "index_unavailable",
+        `search-index: shard ${this.shardNo} is not in this build (it has ${meta.shards.length})`,
+      );
     return s;
   }
 
@@ -90,7 +106,11 @@ export class SearchIndex {
       try {
         chunk = new TermChunk(buf, path);
       } catch (e) {
-        throw new ApiError(503, "index_unavailable", `search-index: ${(e as Error).message}; rebuild with npm run build`);
+        throw new ApiError(
+          503,
+          "index_unavailable",
+          `search-index: ${(e as Error).message}; rebuild with npm run build`,
+        );
       }
       chunkViews.set(buf, chunk);
     }

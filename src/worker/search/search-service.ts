@@ -5,7 +5,7 @@
  * and the API both call this; neither goes over HTTP.
  */
 import type { CatalogueRecord } from "../../shared/record";
-import { type MatchRule } from "../../shared/search-config";
+import type { MatchRule } from "../../shared/search-config";
 import { stem } from "../../shared/text/stem";
 import { variantKey } from "../../shared/text/variants";
 import { referenceToId } from "../../shared/reference";
@@ -80,7 +80,10 @@ export interface SearchResponse {
   hits: SearchHit[];
   /** `scope: "top"` when facets count only the best candidates, not every match. */
   facets: {
-    series: Record<string, number>; decade: Record<string, number>; heldBy: Record<string, number>; scope: "all" | "top";
+    series: Record<string, number>;
+    decade: Record<string, number>;
+    heldBy: Record<string, number>;
+    scope: "all" | "top";
   };
   /** Present when some search shards did not answer: the results are those of the others. */
   partial?: true;
@@ -92,7 +95,11 @@ export class SearchService {
   private readonly lexicon: SearchLexicon;
   private archives: { manifest: Manifest; map: Map<string, string> } | null = null;
 
-  constructor(private readonly records: RecordStore, private readonly assets: AssetStore, private readonly shards: ShardRunner) {
+  constructor(
+    private readonly records: RecordStore,
+    private readonly assets: AssetStore,
+    private readonly shards: ShardRunner,
+  ) {
     this.lexicon = new SearchLexicon(assets);
   }
 
@@ -106,7 +113,9 @@ export class SearchService {
     const referenceIds: QueryPlan["referenceIds"] = [];
     for (const ref of q.references) {
       // Every item filed under the reference (or range): several items can share one.
-      const ids = (await this.records.lookup(ref).catch(() => [])).map((r) => r.id).slice(0, SEARCH_DEFAULTS.maxReferenceDocs);
+      const ids = (await this.records.lookup(ref).catch(() => []))
+        .map((r) => r.id)
+        .slice(0, SEARCH_DEFAULTS.maxReferenceDocs);
       for (const id of ids) referenceIds.push({ id, ref });
     }
     const wanted = new Set([...req.series, ...q.series].map(referenceToId));
@@ -115,12 +124,17 @@ export class SearchService {
     if (req.heldBy?.length) series = series.filter((s) => req.heldBy!.includes(archiveOf.get(s) ?? ""));
     const filtered = wanted.size > 0 || !!req.heldBy?.length;
     const plan: QueryPlan = {
-      units, referenceIds, exclude: q.exclude, phrases: q.phrases,
+      units,
+      referenceIds,
+      exclude: q.exclude,
+      phrases: q.phrases,
       series: filtered ? series : [],
       ...(req.from !== undefined ? { from: req.from } : {}),
       ...(req.to !== undefined ? { to: req.to } : {}),
       dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: "filter" } : null,
-      explain: req.explain, docs: meta.docs, ...(req.exact ? { exact: true } : {}),
+      explain: req.explain,
+      docs: meta.docs,
+      ...(req.exact ? { exact: true } : {}),
       keep: sorted(req) ? Math.max(SORT_POOL, req.offset + req.limit) : req.offset + req.limit,
     };
     // Named series or archives that do not exist must not widen the search to everything.
@@ -138,26 +152,49 @@ export class SearchService {
     }
 
     let merged: ScoredDoc[] = results.flatMap((r) => r.top).sort(compareHits);
-    if (sorted(req)) merged = await sortHits(merged.slice(0, Math.max(SORT_POOL, req.offset + req.limit)), req.sort as Exclude<SearchSort, "relevance">, this.assets);
+    if (sorted(req))
+      merged = await sortHits(
+        merged.slice(0, Math.max(SORT_POOL, req.offset + req.limit)),
+        req.sort as Exclude<SearchSort, "relevance">,
+        this.assets,
+      );
     const page = merged.slice(req.offset, req.offset + req.limit);
     const records = await this.records.byDocs(page.map((d) => d.doc));
     const highlight = highlightTerms(units);
     const hits = page.map((d, i): SearchHit => {
       const r = records[i]!;
       const hit: SearchHit = {
-        id: r.id, reference: r.reference, title: r.title, coveringDates: r.coveringDates,
-        snippet: snippetOf(r.description, highlight) ?? snippetOf(r.title, highlight) ?? leadOf(r.description || r.title),
+        id: r.id,
+        reference: r.reference,
+        title: r.title,
+        coveringDates: r.coveringDates,
+        snippet:
+          snippetOf(r.description, highlight) ?? snippetOf(r.title, highlight) ?? leadOf(r.description || r.title),
         score: Math.round(d.score * 1000) / 1000,
       };
-      if (req.explain) hit.explain = { matched: d.matched, parts: d.parts.map((p) => ({ ...p, ...matchedWord(r, p) })) };
+      if (req.explain)
+        hit.explain = { matched: d.matched, parts: d.parts.map((p) => ({ ...p, ...matchedWord(r, p) })) };
       return hit;
     });
 
     return {
       query: {
-        text: req.q, words: q.words, match: req.match, synonyms: opts.rules.has("synonym"), rules: [...opts.rules],
-        references: q.references, phrases: q.phrases, exclude: q.exclude, fields: q.fields, series: q.series, dates,
-        expansions: units.flatMap((u) => u.alternatives.filter((a) => a.rule === "synonym" || a.rule === "typo").map((a) => ({ unit: u.text, rule: a.rule, to: a.label }))),
+        text: req.q,
+        words: q.words,
+        match: req.match,
+        synonyms: opts.rules.has("synonym"),
+        rules: [...opts.rules],
+        references: q.references,
+        phrases: q.phrases,
+        exclude: q.exclude,
+        fields: q.fields,
+        series: q.series,
+        dates,
+        expansions: units.flatMap((u) =>
+          u.alternatives
+            .filter((a) => a.rule === "synonym" || a.rule === "typo")
+            .map((a) => ({ unit: u.text, rule: a.rule, to: a.label })),
+        ),
       },
       total: { value: sum(results, (r) => r.total), relation: results.every((r) => r.totalExact) ? "eq" : "gte" },
       hits,
@@ -179,12 +216,17 @@ export class SearchService {
 
   /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */
   private async fanOut(plan: QueryPlan): Promise<{ results: ShardResult[]; failed: number[] }> {
-    const settled = await Promise.allSettled(Array.from({ length: this.shards.count }, (_, k) => this.shards.run(k, plan)));
+    const settled = await Promise.allSettled(
+      Array.from({ length: this.shards.count }, (_, k) => this.shards.run(k, plan)),
+    );
     const results: ShardResult[] = [];
     const failed: number[] = [];
     settled.forEach((s, k) => {
       if (s.status === "fulfilled") results.push(s.value);
-      else { failed.push(k); console.error(`search: shard ${k} failed`, s.reason); }
+      else {
+        failed.push(k);
+        console.error(`search: shard ${k} failed`, s.reason);
+      }
     });
     if (!results.length) throw settled.find((s): s is PromiseRejectedResult => s.status === "rejected")!.reason;
     return { results, failed };
@@ -202,7 +244,11 @@ function sorted(req: SearchRequest): boolean {
  * with one known bound sorts by it, undated records come last either way,
  * and ties keep catalogue order.
  */
-export async function sortHits(docs: ScoredDoc[], sort: Exclude<SearchSort, "relevance">, assets: AssetStore): Promise<ScoredDoc[]> {
+export async function sortHits(
+  docs: ScoredDoc[],
+  sort: Exclude<SearchSort, "relevance">,
+  assets: AssetStore,
+): Promise<ScoredDoc[]> {
   if (sort === "reference") return [...docs].sort((a, b) => a.order - b.order);
   const meta = await searchMeta(assets);
   const cols = await Promise.all(meta.shards.map((_, k) => new SearchIndex(assets, k).filters()));
@@ -210,7 +256,7 @@ export async function sortHits(docs: ScoredDoc[], sort: Exclude<SearchSort, "rel
     const c = cols.find((x) => doc >= x.base && doc < x.base + x.order.length);
     if (!c) return 0;
     const i = doc - c.base;
-    return sort === "date" ? (c.start[i]! || c.end[i]!) : (c.end[i]! || c.start[i]!);
+    return sort === "date" ? c.start[i]! || c.end[i]! : c.end[i]! || c.start[i]!;
   };
   const sign = sort === "date" ? 1 : -1;
   const keyed = docs.map((d) => ({ d, y: yearOf(d.doc) }));
@@ -238,7 +284,10 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
   }
   const scope = results.every((r) => r.facetsExact) ? "all" : "top";
   return {
-    series: Object.fromEntries(series), decade: Object.fromEntries(decade), heldBy: Object.fromEntries(heldBy), scope,
+    series: Object.fromEntries(series),
+    decade: Object.fromEntries(decade),
+    heldBy: Object.fromEntries(heldBy),
+    scope,
   };
 }
 
@@ -250,9 +299,17 @@ export function recordText(r: CatalogueRecord): string {
 function highlightTerms(units: QueryUnit[]): HighlightTerms {
   const t: HighlightTerms = { literal: new Set(), stems: new Set(), variants: new Set() };
   for (const u of units) {
-    for (const w of u.words) { t.literal.add(w); t.stems.add(stem(w)); t.variants.add(variantKey(w)); }
+    for (const w of u.words) {
+      t.literal.add(w);
+      t.stems.add(stem(w));
+      t.variants.add(variantKey(w));
+    }
     for (const a of u.alternatives) {
-      if (a.rule === "synonym") for (const x of a.terms) { t.literal.add(x.term); t.stems.add(stem(x.term)); }
+      if (a.rule === "synonym")
+        for (const x of a.terms) {
+          t.literal.add(x.term);
+          t.stems.add(stem(x.term));
+        }
       if (a.rule === "typo") for (const x of a.terms) t.literal.add(x.term);
     }
   }

@@ -22,13 +22,25 @@ export interface ShardRunner {
 export const SHARD_TIMEOUT_MS = 3000;
 
 /** Scores a shard in this isolate: the single-shard path, and the body of the Durable Object. */
-export function scoreLocally(assets: AssetStore, records: RecordStore, shard: number, plan: QueryPlan): Promise<ShardResult> {
+export function scoreLocally(
+  assets: AssetStore,
+  records: RecordStore,
+  shard: number,
+  plan: QueryPlan,
+): Promise<ShardResult> {
   return searchMeta(assets).then((meta) =>
-    scoreShard(new SearchIndex(assets, shard), plan, meta.seriesNames, async (docs) => (await records.byDocs(docs)).map(recordText)));
+    scoreShard(new SearchIndex(assets, shard), plan, meta.seriesNames, async (docs) =>
+      (await records.byDocs(docs)).map(recordText),
+    ),
+  );
 }
 
 export class LocalShards implements ShardRunner {
-  constructor(readonly count: number, private readonly assets: AssetStore, private readonly records: RecordStore) {}
+  constructor(
+    readonly count: number,
+    private readonly assets: AssetStore,
+    private readonly records: RecordStore,
+  ) {}
   run(shard: number, plan: QueryPlan): Promise<ShardResult> {
     return scoreLocally(this.assets, this.records, shard, plan);
   }
@@ -38,10 +50,17 @@ export class LocalShards implements ShardRunner {
 export type ShardNamespace = DurableObjectNamespace<SearchShard>;
 
 /** What a drained shard answers instead of a result. */
-export interface ShardUnavailable { unavailable: string }
+export interface ShardUnavailable {
+  unavailable: string;
+}
 
 export class DurableObjectShards implements ShardRunner {
-  constructor(readonly count: number, private readonly namespace: ShardNamespace, private readonly version: string, private readonly timeoutMs = SHARD_TIMEOUT_MS) {}
+  constructor(
+    readonly count: number,
+    private readonly namespace: ShardNamespace,
+    private readonly version: string,
+    private readonly timeoutMs = SHARD_TIMEOUT_MS,
+  ) {}
 
   async run(shard: number, plan: QueryPlan): Promise<ShardResult> {
     // One object per shard and index version: a new deploy warms fresh objects rather than reusing stale ones.
@@ -51,7 +70,8 @@ export class DurableObjectShards implements ShardRunner {
       const answer = await withTimeout(
         pending,
         this.timeoutMs,
-        () => new ApiError(504, "index_unavailable", `search: shard ${shard} did not answer within ${this.timeoutMs} ms`),
+        () =>
+          new ApiError(504, "index_unavailable", `search: shard ${shard} did not answer within ${this.timeoutMs} ms`),
       );
       if ("unavailable" in answer) throw new ApiError(503, "index_unavailable", answer.unavailable);
       return answer;
@@ -65,7 +85,11 @@ export class DurableObjectShards implements ShardRunner {
 }
 
 /** The runner for this build: in-process for one shard, Durable Objects for more. */
-export async function shardRunnerFor(assets: AssetStore, records: RecordStore, namespace: ShardNamespace | undefined): Promise<ShardRunner> {
+export async function shardRunnerFor(
+  assets: AssetStore,
+  records: RecordStore,
+  namespace: ShardNamespace | undefined,
+): Promise<ShardRunner> {
   const meta = await searchMeta(assets);
   const count = meta.shards.length;
   if (count === 1 || !namespace) return new LocalShards(count, assets, records);

@@ -40,11 +40,16 @@ export function snippetOf(text: string, terms: HighlightTerms): string | null {
   const marks = tokens.map((t) => isMatch(t[0], terms, memo));
   if (!marks.some(Boolean)) return null;
   // Slide a window to the span with the most matched words.
-  let best = 0, bestCount = -1, count = 0;
+  let best = 0,
+    bestCount = -1,
+    count = 0;
   for (let i = 0; i < tokens.length; i++) {
     if (marks[i]) count++;
     if (i >= WINDOW_WORDS && marks[i - WINDOW_WORDS]) count--;
-    if (count > bestCount) { bestCount = count; best = Math.max(0, i - WINDOW_WORDS + 1); }
+    if (count > bestCount) {
+      bestCount = count;
+      best = Math.max(0, i - WINDOW_WORDS + 1);
+    }
   }
   const first = best;
   const last = Math.min(tokens.length - 1, best + WINDOW_WORDS - 1);

@@ -12,7 +12,13 @@ import { variantKey } from "../../shared/text/variants";
 import { shardOf } from "../../shared/hash";
 
 /** One suggestion; a title carries its record's `reference` (as researchers cite it) beside the internal `id`. */
-export interface Suggestion { text: string; kind: Entry[2]; id?: string; slug?: string; reference?: string }
+export interface Suggestion {
+  text: string;
+  kind: Entry[2];
+  id?: string;
+  slug?: string;
+  reference?: string;
+}
 
 /**
  * What makes two suggestions the same: a person by first initial and
@@ -31,14 +37,18 @@ function sameness(kind: Entry[2], text: string, id: string | null): string {
 
 export class SuggestService {
   /** `records`, when given, lets title suggestions show their reference. */
-  constructor(private readonly assets: AssetStore, private readonly records?: RecordStore) {}
+  constructor(
+    private readonly assets: AssetStore,
+    private readonly records?: RecordStore,
+  ) {}
 
   async suggest(q: string, limit: number, kinds?: Set<Entry[2]>): Promise<Suggestion[]> {
     const meta = await searchMeta(this.assets);
     const textKey = words(q).join(" ");
     const refKey = referenceToId(q);
     const found: Entry[] = [];
-    for (const key of new Set([textKey, refKey])) if (key) found.push(...(await this.lookup(meta, key, q.trimEnd().length < q.length)));
+    for (const key of new Set([textKey, refKey]))
+      if (key) found.push(...(await this.lookup(meta, key, q.trimEnd().length < q.length)));
     const seen = new Set<string>();
     const out: Suggestion[] = [];
     found.sort((a, b) => b[4] - a[4] || a[1].length - b[1].length);
@@ -47,15 +57,19 @@ export class SuggestService {
       const k = kind === "person" && id ? `person|${await this.canonical(meta, id)}` : sameness(kind, text, id);
       if (seen.has(k)) continue;
       seen.add(k);
-      out.push(kind === "person" ? { text, kind, ...(id ? { slug: id } : {}) } : id ? { text, kind, id } : { text, kind });
+      out.push(
+        kind === "person" ? { text, kind, ...(id ? { slug: id } : {}) } : id ? { text, kind, id } : { text, kind },
+      );
       if (out.length >= limit) break;
     }
     if (this.records) {
-      await Promise.all(out.map(async (s) => {
-        if (s.kind !== "title" || !s.id) return;
-        const r = await this.records!.get(s.id);
-        if (r) s.reference = r.reference;
-      }));
+      await Promise.all(
+        out.map(async (s) => {
+          if (s.kind !== "title" || !s.id) return;
+          const r = await this.records!.get(s.id);
+          if (r) s.reference = r.reference;
+        }),
+      );
     }
     return out;
   }
@@ -76,8 +90,13 @@ export class SuggestService {
       if (path) {
         const list = await this.assets.json<Entry[]>(path);
         const matches: Entry[] = [];
-        let lo = 0, hi = list.length;
-        while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid]![0] < key) lo = mid + 1; else hi = mid; }
+        let lo = 0,
+          hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid]![0] < key) lo = mid + 1;
+          else hi = mid;
+        }
         for (let i = lo; i < list.length && list[i]![0].startsWith(key); i++) {
           // A trailing space means the last word is complete: "kim " should not offer "kimber".
           if (wholeWord && list[i]![0].length > key.length && list[i]![0][key.length] !== " ") continue;
