@@ -4,7 +4,6 @@
  * Durable Objects for a sharded one), merge, page, and dress the hits. Pages
  * and the API both call this; neither goes over HTTP.
  */
-import type { CatalogueRecord } from "../../shared/record";
 import type { MatchRule } from "../../shared/search-config";
 import { stem } from "../../shared/text/stem";
 import { variantKey } from "../../shared/text/variants";
@@ -289,11 +288,6 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
     heldBy: Object.fromEntries(heldBy),
     scope,
   };
-}
-
-/** The text a quoted phrase must appear in. */
-export function recordText(r: CatalogueRecord): string {
-  return [r.title, r.description, ...r.people, ...r.places, ...r.corporateNames, ...r.subjects].join(" ; ");
 }
 
 function highlightTerms(units: QueryUnit[]): HighlightTerms {

@@ -10,7 +10,7 @@ import { withTimeout } from "../with-timeout";
 import type { QueryPlan } from "./engine";
 import { scoreShard, type ShardResult } from "./scoring";
 import { SearchIndex, searchMeta } from "./search-index";
-import { recordText } from "./search-service";
+import { recordText } from "./record-text";
 import type { SearchShard } from "./search-shard-object";
 
 export interface ShardRunner {
