@@ -15,6 +15,8 @@ export default function setup() {
     dataDirs: ["data", "test/fixtures/ingest"],
     outDir: TEST_ASSETS_DIR,
     searchShards: TEST_SEARCH_SHARDS,
+    // Beside the test assets, not dist/ingest-report.json: a test run must not overwrite a real build's report.
+    reportPath: "dist/test-ingest-report.json",
   });
   if (result.rejects.length === 0)
     throw new Error("test fixtures must include rejected rows, so the reject path is exercised");
