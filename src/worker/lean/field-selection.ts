@@ -14,8 +14,8 @@ import { ApiError } from "../errors";
 /** Every field of the served record model, in the model's order. */
 export const RECORD_FIELDS: readonly string[] = Object.keys(RecordOut.shape);
 
-/** What a search hit has beyond the record: its excerpt, score and (with explain=1) why it matched. */
-export const HIT_ONLY_FIELDS = ["snippet", "score", "explain"] as const;
+/** What a search hit has beyond the record: its excerpt (as HTML or parts), score and (with explain=1) why it matched. */
+export const HIT_ONLY_FIELDS = ["snippet", "snippetParts", "score", "explain"] as const;
 
 /** The fields a search hit may be trimmed or widened to. */
 export const HIT_FIELDS: readonly string[] = [...RECORD_FIELDS, ...HIT_ONLY_FIELDS];

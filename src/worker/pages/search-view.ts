@@ -9,7 +9,7 @@ import { ApiError } from "../errors";
 import { SearchQuery } from "../routes/search";
 import { describeIssue } from "../validation-hook";
 import type { SearchRequest, SearchResponse } from "../search/search-service";
-import { parseSnippet } from "../../widget/snippet";
+import type { SnippetPart } from "../../shared/snippet-parts";
 import { searchHref, type Html } from "./layout";
 
 export type SearchFn = (c: AppContext, req: SearchRequest) => Promise<SearchResponse>;
@@ -138,10 +138,9 @@ export async function runSearch(
   }
 }
 
-/** A snippet's `<mark>` rebuilt as elements and everything else as escaped text. */
-export function snippetHtml(snippet: string): Html {
-  const parts = parseSnippet(snippet).map((p) => (p.mark ? html`<mark>${p.text}</mark>` : html`${p.text}`));
-  return html`${parts}`;
+/** A snippet's marked parts as `<mark>` elements, everything else as escaped text. */
+export function snippetMarkup(parts: readonly SnippetPart[]): Html {
+  return html`${parts.map((p) => (p.marked ? html`<mark>${p.text}</mark>` : html`${p.text}`))}`;
 }
 
 export const count = (n: number) => n.toLocaleString("en-GB");
@@ -165,7 +164,7 @@ export function hitList(o: SearchOutcome, opts: { target?: string } = {}): Html 
     (h) => html`
 <li><h3><a href="/records/${h.id}"${target}><span class="ref">${h.reference}</span> ${h.title}</a></h3>
 ${h.coveringDates ? html`<p class="meta">${h.coveringDates}</p>` : ""}
-<p>${snippetHtml(h.snippet)}</p></li>`,
+<p>${snippetMarkup(h.snippet)}</p></li>`,
   )}</ol>`;
 }
 
