@@ -10,6 +10,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import type { SearchAnswerSchema, SearchHitSchema, SuggestionSchema } from "../shared/api-schemas";
+import { facetValues } from "../shared/facet-values";
 import { parseSnippet } from "./snippet";
 import { STYLE } from "./style";
 
@@ -66,7 +67,8 @@ const SCRIPT_ORIGIN = (() => {
 
 let instances = 0;
 
-// A constructed sheet is not an inline style, so host pages with a strict CSP (no 'unsafe-inline') still style the widget.
+// A constructed sheet is not an inline style, so host pages with a strict CSP (no 'unsafe-inline') still style the
+// widget.
 let shared: CSSStyleSheet | null | undefined;
 function styleSheet(): CSSStyleSheet | null {
   if (shared === undefined) {
@@ -612,8 +614,7 @@ export class DossierSearch extends HTMLElement {
     selected: string[],
     next: (values: string[]) => Query,
   ): void {
-    const values = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    for (const v of selected) if (!values.some(([name]) => name === v)) values.unshift([v, 0]);
+    const values = facetValues(counts, selected);
     if (!values.length) return;
     const fs = el("fieldset", { part: "facet", class: "fs" });
     fs.append(el("legend", {}, title));

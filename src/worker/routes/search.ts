@@ -117,7 +117,9 @@ const LeanQuery = z.object({
     .max(512, "cursor is longer than 512 characters")
     .optional()
     .openapi({
-      description: `nextCursor of a previous answer: pages past offset's limit (to ${MAX_CURSOR_DEPTH.toLocaleString("en")}); 400 cursor_expired after a rebuild`,
+      description:
+        `nextCursor of a previous answer: pages past offset's limit (to ` +
+        `${MAX_CURSOR_DEPTH.toLocaleString("en")}); 400 cursor_expired after a rebuild`,
     }),
 });
 

@@ -54,7 +54,10 @@ export interface SearchHit {
   /** Parts, not HTML: the API writes its `snippet` string from them, pages render them directly. */
   snippet: SnippetPart[];
   score: number;
-  /** Per matched part: the rule, the index term (`via`) and, where one is found, the record `field` and catalogue `word`. */
+  /**
+   * Per matched part: the rule, the index term (`via`) and, where one is found, the record `field` and catalogue
+   * `word`.
+   */
   explain?: { matched: number; parts: Array<Omit<UnitMatch, "field"> & Partial<MatchedWord>> };
 }
 
