@@ -64,6 +64,11 @@ export const SearchQuery = z.object({
     .transform((m) => m ?? "variants"),
   synonyms: flag("synonyms", true),
   explain: flag("explain", false),
+  collapse: flag("collapse", true).openapi({
+    description:
+      "Show a file of several volumes once: its best-matching volume, with `volumes` (how many the file has) and " +
+      "`volumeIds`; collapse=0 lists every volume as its own hit. `total` counts records either way",
+  }),
   exact: flag("exact", false).openapi({
     description: "Count every match: an exact total and facets over all hits, at the cost of speed",
   }),
@@ -87,9 +92,10 @@ export const SearchQuery = z.object({
 
 /** What decides a ranked list; a cursor is valid only for the same values. */
 export function rankedListKey(
-  p: Pick<SearchRequest, "q" | "series" | "from" | "to" | "match" | "synonyms" | "rules" | "sort">,
+  p: Pick<SearchRequest, "q" | "series" | "from" | "to" | "match" | "synonyms" | "rules" | "sort" | "collapse">,
 ): string {
   return queryFingerprint({
+    ...(p.collapse === false ? { collapse: false } : {}),
     q: p.q,
     series: [...p.series].sort(),
     from: p.from,
@@ -128,6 +134,16 @@ const Hit = z
     coveringDates: z.string().nullable(),
     snippet: z.string().openapi({ description: "HTML-escaped excerpt; matched words wrapped in <mark>" }),
     score: z.number(),
+    volumes: z
+      .number()
+      .optional()
+      .openapi({ description: "With collapse (default): this hit stands for a file of this many volumes" }),
+    volumeIds: z
+      .array(z.string())
+      .optional()
+      .openapi({
+        description: "With collapse: the ids of the file's volumes in catalogue order (GET /api/records/{id})",
+      }),
     explain: z
       .object({
         matched: z.number(),

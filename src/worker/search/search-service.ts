@@ -37,6 +37,8 @@ export interface SearchRequest {
   sort?: SearchSort;
   /** Count every match, even when top-k could stop early. */
   exact?: boolean;
+  /** Show a file of several volumes once, as its best-matching volume with `volumes` and `volumeIds` (default off here; the API and pages turn it on). */
+  collapse?: boolean;
 }
 
 /** `relevance` (default), `date` (oldest first), `-date` (newest first), `reference` (catalogue order). */
@@ -55,6 +57,10 @@ export interface SearchHit {
   coveringDates: string | null;
   snippet: string;
   score: number;
+  /** With collapse: the file this hit stands for has this many volumes in the catalogue… */
+  volumes?: number;
+  /** …with these record ids, in catalogue order (this hit's among them). */
+  volumeIds?: string[];
   /** Per matched part: the rule, the index term (`via`) and, where one is found, the record `field` and catalogue `word`. */
   explain?: { matched: number; parts: Array<Omit<UnitMatch, "field"> & Partial<MatchedWord>> };
 }
@@ -134,7 +140,9 @@ export class SearchService {
       explain: req.explain,
       docs: meta.docs,
       ...(req.exact ? { exact: true } : {}),
-      keep: sorted(req) ? Math.max(SORT_POOL, req.offset + req.limit) : req.offset + req.limit,
+      keep: sorted(req)
+        ? Math.max(SORT_POOL, req.offset + req.limit)
+        : req.offset + req.limit * (req.collapse ? SEARCH_DEFAULTS.collapseFetch : 1),
     };
     // Named series or archives that do not exist must not widen the search to everything.
     if (filtered && !plan.series.length) plan.series = ["\u0000none"];
@@ -157,6 +165,25 @@ export class SearchService {
         req.sort as Exclude<SearchSort, "relevance">,
         this.assets,
       );
+    const volumes = req.collapse ? await this.volumeGroups() : null;
+    if (volumes) {
+      // Only the best `keep` are the same whatever the shard count (each shard sends its own best `keep`):
+      // collapsing beyond them would let a page depend on how the shards split the catalogue.
+      let collapsed = collapseVolumes(merged.slice(0, plan.keep), volumes.groupOf);
+      // Too few files left for this page while the shards hold more matches: ask them for more, up to the sort pool.
+      while (
+        collapsed.length < req.offset + req.limit &&
+        plan.keep < sum(results, (r) => r.total) &&
+        plan.keep < SORT_POOL
+      ) {
+        plan.keep = Math.min(SORT_POOL, plan.keep * SEARCH_DEFAULTS.collapseFetch);
+        ({ results, failed } = await this.fanOut(plan));
+        merged = results.flatMap((r) => r.top).sort(compareHits);
+        if (sorted(req)) merged = await sortHits(merged, req.sort as Exclude<SearchSort, "relevance">, this.assets);
+        collapsed = collapseVolumes(merged.slice(0, plan.keep), volumes.groupOf);
+      }
+      merged = collapsed;
+    }
     const page = merged.slice(req.offset, req.offset + req.limit);
     const records = await this.records.byDocs(page.map((d) => d.doc));
     const highlight = highlightTerms(units);
@@ -171,6 +198,12 @@ export class SearchService {
           snippetOf(r.description, highlight) ?? snippetOf(r.title, highlight) ?? leadOf(r.description || r.title),
         score: Math.round(d.score * 1000) / 1000,
       };
+      const group = volumes?.groupOf.get(d.doc);
+      if (group !== undefined) {
+        const ids = volumes!.groups[group]![1];
+        hit.volumes = ids.length;
+        hit.volumeIds = ids;
+      }
       if (req.explain)
         hit.explain = { matched: d.matched, parts: d.parts.map((p) => ({ ...p, ...matchedWord(r, p) })) };
       return hit;
@@ -191,7 +224,7 @@ export class SearchService {
         dates,
         expansions: units.flatMap((u) =>
           u.alternatives
-            .filter((a) => a.rule === "synonym" || a.rule === "typo")
+            .filter((a) => a.rule === "synonym" || a.rule === "typo" || a.rule === "prefix")
             .map((a) => ({ unit: u.text, rule: a.rule, to: a.label })),
         ),
       },
@@ -204,6 +237,18 @@ export class SearchService {
   }
 
   /** Series name -> holding archive, from the record manifest (series entries of older builds have none). */
+  /** The build's files of several volumes, with a doc → file lookup; null for builds made before them. */
+  private async volumeGroups(): Promise<VolumeIndex | null> {
+    const meta = await searchMeta(this.assets);
+    if (!meta.volumes) return null;
+    return this.assets.json<VolumeIndex>(meta.volumes, (raw) => {
+      const groups = raw as VolumeIndex["groups"];
+      const groupOf = new Map<number, number>();
+      for (const [g, [docs]] of groups.entries()) for (const d of docs) groupOf.set(d, g);
+      return { groups, groupOf };
+    });
+  }
+
   private async archiveOfSeries(): Promise<Map<string, string>> {
     const m = await this.records.manifest();
     if (this.archives?.manifest !== m) {
@@ -304,8 +349,25 @@ function highlightTerms(units: QueryUnit[]): HighlightTerms {
           t.literal.add(x.term);
           t.stems.add(stem(x.term));
         }
-      if (a.rule === "typo") for (const x of a.terms) t.literal.add(x.term);
+      if (a.rule === "typo" || a.rule === "prefix") for (const x of a.terms) t.literal.add(x.term);
     }
   }
   return t;
+}
+
+interface VolumeIndex {
+  groups: Array<[docs: number[], ids: string[]]>;
+  groupOf: Map<number, number>;
+}
+
+/** Keeps the first (best) hit of each file of several volumes and drops its other volumes. */
+export function collapseVolumes(hits: ScoredDoc[], groupOf: ReadonlyMap<number, number>): ScoredDoc[] {
+  const seen = new Set<number>();
+  return hits.filter((h) => {
+    const g = groupOf.get(h.doc);
+    if (g === undefined) return true;
+    if (seen.has(g)) return false;
+    seen.add(g);
+    return true;
+  });
 }
