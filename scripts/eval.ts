@@ -34,6 +34,7 @@ const CONFIGS: Array<[string, string]> = [
   ["+ phonetic keys", "&rules=exact,stem,variant,phonetic"],
   ["+ typo tolerance", "&rules=exact,stem,variant,phonetic,typo"],
   ["+ thesaurus", "&rules=exact,stem,variant,phonetic,typo,synonym"],
+  ["+ prefix", "&rules=exact,stem,variant,phonetic,typo,synonym,prefix"],
   ["+ name rules (full pipeline)", ""],
 ];
 

@@ -116,3 +116,16 @@ describe("thesaurus review", () => {
     expect(body.query.expansions.map((e: { to: string }) => e.to.split(" (")[0])).toContain("espionage");
   });
 });
+
+describe("explain states the ordering rule", () => {
+  it("says in a sentence how hits are ordered, with the coordination share and collapse", async () => {
+    const body = await search("Soviet diplomat", "&explain=1");
+    expect(body.query.ordering).toMatch(/^Hits are ordered by score, highest first\./);
+    expect(body.query.ordering).toContain("1 − 0.8 × (words not matched ÷ query words)");
+    expect(body.query.ordering).toContain("shown once");
+    const sorted = await search("Soviet diplomat", "&explain=1&sort=date&collapse=0");
+    expect(sorted.query.ordering).toMatch(/sorted by date, oldest first/);
+    expect(sorted.query.ordering).not.toContain("shown once");
+    expect((await search("Soviet diplomat")).query.ordering).toBeUndefined();
+  });
+});

@@ -138,12 +138,9 @@ const Hit = z
       .number()
       .optional()
       .openapi({ description: "With collapse (default): this hit stands for a file of this many volumes" }),
-    volumeIds: z
-      .array(z.string())
-      .optional()
-      .openapi({
-        description: "With collapse: the ids of the file's volumes in catalogue order (GET /api/records/{id})",
-      }),
+    volumeIds: z.array(z.string()).optional().openapi({
+      description: "With collapse: the ids of the file's volumes in catalogue order (GET /api/records/{id})",
+    }),
     explain: z
       .object({
         matched: z.number(),
@@ -179,7 +176,13 @@ searchRoutes.openapi(
       200: json(
         z.object({
           query: z
-            .object({ text: z.string() })
+            .object({
+              text: z.string(),
+              ordering: z
+                .string()
+                .optional()
+                .openapi({ description: "With explain=1: how the hits are ordered, in a sentence" }),
+            })
             .loose()
             .optional()
             .openapi({ description: "Absent with compact=1 unless include=query" }),

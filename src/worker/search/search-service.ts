@@ -79,6 +79,8 @@ export interface SearchResponse {
     series: string[];
     dates: { from: number; to: number; text: string; applied: "filter" | "boost" } | null;
     expansions: Array<{ unit: string; rule: string; to: string }>;
+    /** With explain=1: how the hits are ordered, in a sentence. */
+    ordering?: string;
   };
   /** Elasticsearch's convention: `gte` when top-k stopped early and the value is a lower bound. */
   total: { value: number; relation: "eq" | "gte" };
@@ -227,6 +229,7 @@ export class SearchService {
             .filter((a) => a.rule === "synonym" || a.rule === "typo" || a.rule === "prefix")
             .map((a) => ({ unit: u.text, rule: a.rule, to: a.label })),
         ),
+        ...(req.explain ? { ordering: orderingRule(req, dates?.applied ?? null) } : {}),
       },
       total: { value: sum(results, (r) => r.total), relation: results.every((r) => r.totalExact) ? "eq" : "gte" },
       hits,
@@ -370,4 +373,25 @@ export function collapseVolumes(hits: ScoredDoc[], groupOf: ReadonlyMap<number, 
     seen.add(g);
     return true;
   });
+}
+
+/** The sentence `explain=1` gives on how the hits are ordered: the rule the scorer applies, in words. */
+export function orderingRule(req: Pick<SearchRequest, "sort" | "collapse">, dates: "filter" | "boost" | null): string {
+  const byScore =
+    "by score, highest first. A record's score sums, for each query word, its best match (rule confidence × " +
+    "field weight × position in the field × rarity of the term), adds " +
+    `${SEARCH_DEFAULTS.proximityBonus} for each pair of query words found side by side, and keeps ` +
+    `1 − ${SEARCH_DEFAULTS.coordination} × (words not matched ÷ query words) of the total; a reference named in ` +
+    "the query comes before any text match" +
+    (dates === "boost" ? ", and records dated nearer the query's years gain up to " + SEARCH_DEFAULTS.dateBoost : "") +
+    ". Equal scores keep catalogue order.";
+  const sort = req.sort ?? "relevance";
+  const head =
+    sort === "relevance"
+      ? `Hits are ordered ${byScore}`
+      : `Hits are the best ${SORT_POOL.toLocaleString("en")} matches ordered ${byScore.split(".")[0]}, then sorted ` +
+        (sort === "reference"
+          ? "in catalogue order."
+          : `by date, ${sort === "date" ? "oldest" : "newest"} first, undated last.`);
+  return req.collapse ? `${head} A file of several volumes is shown once, at the place of its best volume.` : head;
 }
