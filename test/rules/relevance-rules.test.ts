@@ -129,3 +129,14 @@ describe("explain states the ordering rule", () => {
     expect((await search("Soviet diplomat")).query.ordering).toBeUndefined();
   });
 });
+
+describe("a year inside titles is a boost, not only a filter", () => {
+  it("finds a record dated 1964 whose title names 1963, below the one dated 1963", async () => {
+    const body = await search("Quayside stoppage 1963");
+    expect(refs(body.hits)).toEqual(["KV 2/9981", "KV 2/9980"]);
+    expect(body.query.dates.applied).toBe("filter");
+  });
+  it("still filters a year no title names", async () => {
+    expect(refs((await search("Quayside stoppage 1970")).hits)).toEqual(["KV 2/9982"]);
+  });
+});

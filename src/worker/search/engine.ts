@@ -111,7 +111,18 @@ export interface QueryPlan {
   from?: number;
   to?: number;
   /** Years named in the query: a filter, or a boost when filtering would leave nothing. */
-  dates: { from: number; to: number; mode: "filter" | "boost" } | null;
+  dates: {
+    from: number;
+    to: number;
+    mode: "filter" | "boost";
+    /**
+     * The unit of a query year the catalogue also holds as a word (a title
+     * saying "1963"): a record dated then counts it matched at full worth, and
+     * one whose text has it passes the filter too, so a record dated 1964
+     * titled "… 1963" is still found by "… 1963".
+     */
+    yearUnit?: number;
+  } | null;
   explain: boolean;
   /** Count every match (exact total and facets), even when top-k could stop early. */
   exact?: boolean;

@@ -138,7 +138,9 @@ export class SearchService {
       series: filtered ? series : [],
       ...(req.from !== undefined ? { from: req.from } : {}),
       ...(req.to !== undefined ? { to: req.to } : {}),
-      dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: "filter" } : null,
+      dates: q.dates
+        ? { from: q.dates.from, to: q.dates.to, mode: "filter", ...(await this.yearUnit(q, units)) }
+        : null,
       explain: req.explain,
       docs: meta.docs,
       ...(req.exact ? { exact: true } : {}),
@@ -155,7 +157,7 @@ export class SearchService {
     const onlyDate = units.length === 0 && referenceIds.length === 0;
     if (q.dates && !onlyDate && sum(results, (r) => r.total) === 0 && sum(results, (r) => r.undated) > 0) {
       // Nothing falls in the named years: rank by closeness to them instead of answering nothing.
-      plan.dates = { from: q.dates.from, to: q.dates.to, mode: "boost" };
+      plan.dates = { ...plan.dates!, mode: "boost" };
       ({ results, failed } = await this.fanOut(plan));
       dates = { ...q.dates, applied: "boost" };
     }
@@ -240,6 +242,22 @@ export class SearchService {
   }
 
   /** Series name -> holding archive, from the record manifest (series entries of older builds have none). */
+  /**
+   * A single query year that the catalogue also holds as a word ("… 1963" and a title saying 1963) becomes a unit
+   * of its own, so the year is a boost for records that name it, not only a filter on dates. Appended to `units`.
+   */
+  private async yearUnit(q: ParsedQuery, units: QueryUnit[]): Promise<{ yearUnit?: number }> {
+    if (!q.dates || q.dates.from !== q.dates.to || !units.length) return {};
+    const y = String(q.dates.from);
+    if (!(await this.lexicon.has(y))) return {};
+    units.push({
+      text: y,
+      words: [y],
+      alternatives: [{ terms: [{ term: y, fields: ["title", "desc"] }], rule: "exact", weight: 1, label: y }],
+    });
+    return { yearUnit: units.length - 1 };
+  }
+
   /** The build's files of several volumes, with a doc → file lookup; null for builds made before them. */
   private async volumeGroups(): Promise<VolumeIndex | null> {
     const meta = await searchMeta(this.assets);
