@@ -34,6 +34,7 @@ const CONFIGS: Array<[string, string]> = [
   ["+ phonetic keys", "&rules=exact,stem,variant,phonetic"],
   ["+ typo tolerance", "&rules=exact,stem,variant,phonetic,typo"],
   ["+ thesaurus", "&rules=exact,stem,variant,phonetic,typo,synonym"],
+  ["+ prefix", "&rules=exact,stem,variant,phonetic,typo,synonym,prefix"],
   ["+ name rules (full pipeline)", ""],
 ];
 
@@ -213,6 +214,8 @@ async function main() {
       quick: { type: "boolean" },
       // Reuse a catalogue built by an earlier run (built there when missing): quicker when tuning.
       assets: { type: "string" },
+      // Write each query's nDCG@10 for Dossier and MiniSearch (and their top references) to this JSON file.
+      "per-query": { type: "string" },
     },
   });
   if (!values.data?.length || !values.queries?.length) {
@@ -230,7 +233,7 @@ async function main() {
     (params: string): Ranker =>
     async (q) => {
       const res = await worker
-        .fetch(`/api/search?limit=${FETCH}&q=${encodeURIComponent(q)}${params}`)
+        .fetch(`/api/search?limit=${FETCH}&collapse=0&q=${encodeURIComponent(q)}${params}`)
         .catch((e: unknown) => {
           throw new Error(`eval: the Worker failed on "${q}" (${params || "full pipeline"})`, { cause: e });
         });
@@ -238,6 +241,7 @@ async function main() {
       return (body.hits ?? []).map((h) => h.reference);
     };
   const lines: string[] = [];
+  const perQueryDump: Array<{ file: string; q: string; kind: string; dossier: number; minisearch: number }> = [];
   const out = (l = "") => {
     console.log(l);
     lines.push(l);
@@ -266,6 +270,14 @@ async function main() {
         full = await score(queries, dossier(params));
         row(`Dossier: ${name}`, full.all);
       }
+      for (const [i, q] of queries.entries())
+        perQueryDump.push({
+          file: file.split("/").pop()!,
+          q: q.q,
+          kind: q.kind,
+          dossier: full!.perQuery[i]!,
+          minisearch: ms.perQuery[i]!,
+        });
       out();
       out(
         `Dossier − MiniSearch nDCG@10, paired bootstrap 95% interval over queries: ` +
@@ -315,6 +327,7 @@ async function main() {
     if (!values.assets) rmSync(assetsDir, { recursive: true, force: true });
   }
   if (values.markdown) writeFileSync(values.markdown, lines.join("\n") + "\n");
+  if (values["per-query"]) writeFileSync(values["per-query"], JSON.stringify(perQueryDump, null, 1) + "\n");
 }
 
 await main();

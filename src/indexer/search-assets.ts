@@ -41,6 +41,7 @@ import { buildSuggest } from "./suggest-assets";
 import { buildRelated } from "./related-records";
 import { buildPeople } from "./people-assets";
 import { compileThesaurus } from "./thesaurus-assets";
+import { buildVolumes } from "./volume-assets";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -166,6 +167,7 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
     thesaurus: thesaurus?.path ?? null,
     thesaurusVersion: thesaurus?.version ?? null,
     people,
+    volumes: buildVolumes(docs, out),
   };
   return { manifest, related: related as Map<string, StoredRecord["related"]>, indexBytes };
 }

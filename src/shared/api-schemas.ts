@@ -30,6 +30,13 @@ export const SearchHitSchema = z
       .optional()
       .openapi({ description: "The snippet as plain-text parts, when fields= names snippetParts" }),
     score: z.number(),
+    volumes: z
+      .number()
+      .optional()
+      .openapi({ description: "With collapse (default): this hit stands for a file of this many volumes" }),
+    volumeIds: z.array(z.string()).optional().openapi({
+      description: "With collapse: the ids of the file's volumes in catalogue order (GET /api/records/{id})",
+    }),
     explain: z
       .object({
         matched: z.number(),
@@ -56,7 +63,13 @@ export const SearchHitFieldsSchema = SearchHitSchema.partial().loose().openapi("
 
 export const SearchAnswerSchema = z.object({
   query: z
-    .object({ text: z.string() })
+    .object({
+      text: z.string(),
+      ordering: z
+        .string()
+        .optional()
+        .openapi({ description: "With explain=1: how the hits are ordered, in a sentence" }),
+    })
     .loose()
     .optional()
     .openapi({ description: "Absent with compact=1 unless include=query" }),

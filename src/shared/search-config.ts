@@ -50,6 +50,12 @@ export const RULE_WEIGHTS = {
   synonym: 0.6,
   phonetic: 0.35,
   typo: 0.3,
+  /**
+   * A longer catalogue word the typed word begins ("merchant" → "merchantman",
+   * "australia" → "australian"), as people search while typing; scaled by how
+   * much of the word was typed.
+   */
+  prefix: 0.5,
   /** A nickname or diminutive of the given name typed (Bill → William, Sasha → Aleksandr). */
   nickname: 0.6,
   /**

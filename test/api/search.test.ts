@@ -5,7 +5,7 @@ const search = (qs: string) => call(`/api/search?${qs}`);
 
 describe("search ranking", () => {
   it("puts KV 2/2670 and 2671 first for Besedovskiy", async () => {
-    const { status, body } = await search("q=Besedovskiy");
+    const { status, body } = await search("q=Besedovskiy&collapse=0");
     expect(status).toBe(200);
     expect(refs(body.hits).slice(0, 2).sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
   });
@@ -16,7 +16,7 @@ describe("search ranking", () => {
   });
 
   it("matches a multi-word query across fields (name in title, place in places)", async () => {
-    const { body } = await search("q=Besedovskiy%20Paris");
+    const { body } = await search("q=Besedovskiy%20Paris&collapse=0");
     expect(refs(body.hits).slice(0, 2).sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
   });
 
@@ -109,7 +109,7 @@ describe("filters and facets", () => {
   });
 
   it("restricts results and the series facet to the series asked for", async () => {
-    const { body } = await search("q=German&series=KV%203&limit=100");
+    const { body } = await search("q=German&series=KV%203&limit=100&collapse=0");
     expect(body.total.value).toBeGreaterThan(0);
     expect(body.hits.length).toBe(body.total.value);
     expect(Object.keys(body.facets.series)).toEqual(["KV 3"]);

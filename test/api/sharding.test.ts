@@ -57,7 +57,7 @@ describe("a sharded index", () => {
   });
 
   it("merges totals and facets across shards", async () => {
-    const { body } = await call("/api/search?q=Soviet&limit=100");
+    const { body } = await call("/api/search?q=Soviet&limit=100&collapse=0");
     const seriesTotal = Object.values(body.facets.series as Record<string, number>).reduce((x, y) => x + y, 0);
     expect(seriesTotal).toBe(body.total.value);
     expect(body.hits.length).toBe(Math.min(100, body.total.value));

@@ -65,6 +65,8 @@ export interface SearchManifest {
   thesaurusVersion: string | null;
   /** Name authority: people chunks by slug hash (see people.ts). */
   people: string[];
+  /** Files of several volumes: `[docs, ids][]` (see volume-assets.ts); absent in builds before it. */
+  volumes?: string;
 }
 
 /** Why a search asset cannot be read; the Worker answers 503 index_unavailable with this message. */

@@ -123,6 +123,7 @@ export async function runSearch(
       match: "variants",
       synonyms: true,
       explain: false,
+      collapse: true,
       ...(query.sort !== "relevance" ? { sort: query.sort } : {}),
     };
     const result = await search(c, req);

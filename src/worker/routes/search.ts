@@ -65,6 +65,11 @@ export const SearchQuery = z.object({
     .transform((m) => m ?? "variants"),
   synonyms: flag("synonyms", true),
   explain: flag("explain", false),
+  collapse: flag("collapse", true).openapi({
+    description:
+      "Show a file of several volumes once: its best-matching volume, with `volumes` (how many the file has) and " +
+      "`volumeIds`; collapse=0 lists every volume as its own hit. `total` counts records either way",
+  }),
   exact: flag("exact", false).openapi({
     description: "Count every match: an exact total and facets over all hits, at the cost of speed",
   }),
@@ -88,9 +93,10 @@ export const SearchQuery = z.object({
 
 /** What decides a ranked list; a cursor is valid only for the same values. */
 export function rankedListKey(
-  p: Pick<SearchRequest, "q" | "series" | "from" | "to" | "match" | "synonyms" | "rules" | "sort">,
+  p: Pick<SearchRequest, "q" | "series" | "from" | "to" | "match" | "synonyms" | "rules" | "sort" | "collapse">,
 ): string {
   return queryFingerprint({
+    ...(p.collapse === false ? { collapse: false } : {}),
     q: p.q,
     series: [...p.series].sort(),
     from: p.from,

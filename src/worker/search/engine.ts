@@ -32,6 +32,11 @@ export const SEARCH_DEFAULTS = {
   referenceBoost: 1000,
   /** Typo corrections tried per word. */
   typoCandidates: 3,
+  /** Longer words tried per typed word by the prefix rule (commonest first), and how many letters longer at most. */
+  prefixCandidates: 3,
+  prefixExtraLetters: 4,
+  /** Words shorter than this get no prefix expansion ("war" must not find "warrant"). */
+  prefixMinLength: 5,
   /** At most this many references a query may expand to (ranges). */
   maxReferenceDocs: 200,
   /** Candidates a quoted phrase is checked against, best first. */
@@ -42,7 +47,12 @@ export const SEARCH_DEFAULTS = {
    * Soft coordination: share of its score a doc loses when it matches none of
    * the query's words but one; missing one of two words costs half of this.
    */
-  coordination: 0.5,
+  coordination: 0.8,
+  /**
+   * With collapse, each shard returns this many times the page's hits, so a
+   * page still fills when the best hits are volumes of a few files.
+   */
+  collapseFetch: 4,
   /** Score every match, for exact totals and facets, when a query's postings number at most this. */
   exactTotalPostings: 10_000,
   /** When top-k stops early, facets count this many best candidates. */
@@ -101,7 +111,18 @@ export interface QueryPlan {
   from?: number;
   to?: number;
   /** Years named in the query: a filter, or a boost when filtering would leave nothing. */
-  dates: { from: number; to: number; mode: "filter" | "boost" } | null;
+  dates: {
+    from: number;
+    to: number;
+    mode: "filter" | "boost";
+    /**
+     * The unit of a query year the catalogue also holds as a word (a title
+     * saying "1963"): a record dated then counts it matched at full worth, and
+     * one whose text has it passes the filter too, so a record dated 1964
+     * titled "… 1963" is still found by "… 1963".
+     */
+    yearUnit?: number;
+  } | null;
   explain: boolean;
   /** Count every match (exact total and facets), even when top-k could stop early. */
   exact?: boolean;
@@ -160,6 +181,7 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
       alternatives.push(...wordAlternatives(w, phonetic ? opts : { ...opts, rules: without(opts.rules, "phonetic") }));
       alternatives.push(...nicknameAlternatives(w, q, opts.rules));
       if (opts.rules.has("typo") && !isSpelt) alternatives.push(...(await typoAlternatives(lexicon, w, opts.mode)));
+      if (opts.rules.has("prefix")) alternatives.push(...(await prefixAlternatives(lexicon, w)));
     } else {
       alternatives.push({
         terms: unitWords.map((w) => ({ term: w, fields: LITERAL_FIELDS })),
@@ -238,6 +260,34 @@ function wordAlternatives(w: string, opts: EngineOptions): Alternative[] {
       alts.push({ terms: [{ term: code, fields: ["phon"] }], rule: "phonetic", weight, label: code });
   }
   return alts;
+}
+
+/**
+ * Prefix alternatives: the commonest longer vocabulary words that begin with
+ * the typed word. Each partition is sorted, so the words sharing the prefix
+ * are one range found by binary search.
+ */
+async function prefixAlternatives(lexicon: SearchLexicon, w: string): Promise<Alternative[]> {
+  if (w.length < SEARCH_DEFAULTS.prefixMinLength || /\d/.test(w) || STOPWORDS.has(w)) return [];
+  const found: Array<{ t: string; df: number }> = [];
+  for (let len = w.length + 1; len <= w.length + SEARCH_DEFAULTS.prefixExtraLetters; len++) {
+    const list = await lexicon.vocab(len);
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]![0] < w) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < list.length && list[i]![0].startsWith(w); i++) found.push({ t: list[i]![0], df: list[i]![1] });
+  }
+  found.sort((a, b) => b.df - a.df || (a.t < b.t ? -1 : 1));
+  return found.slice(0, SEARCH_DEFAULTS.prefixCandidates).map(({ t }) => ({
+    terms: [{ term: t, fields: LITERAL_FIELDS.filter((f) => f !== "ref") }],
+    rule: "prefix" as const,
+    weight: (RULE_WEIGHTS.prefix * w.length) / t.length,
+    label: `${t} (begins with ${w})`,
+  }));
 }
 
 /** Typo alternatives for a word: vocabulary words within its allowed edits, closest and commonest first. */

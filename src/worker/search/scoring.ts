@@ -383,7 +383,12 @@ export async function scoreShard(
   const passesUndated = (i: number) =>
     (!seriesOk || seriesOk.has(cols.series[i]!)) && !excluded[i] && overlaps(i, plan.from, plan.to);
   const dateFilter = plan.dates?.mode === "filter" ? plan.dates : null;
-  const passes = (i: number) => passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to));
+  const yearUnit = plan.dates?.yearUnit;
+  const yearWord = (i: number) => yearUnit !== undefined && Boolean(units[yearUnit]?.alt[i]);
+  // Naming the year lets a record past the year filter only beside another query word: a year alone is no match.
+  const namesYear = (i: number) => yearWord(i) && textMatched[i]! > 1;
+  const passes = (i: number) =>
+    passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i));
 
   const refHits = new Map<number, Array<{ id: string; ref: string }>>();
   plan.referenceIds.forEach((r, k) => {
@@ -406,6 +411,7 @@ export async function scoreShard(
     postingCount <= (options.exhaustiveBelow ?? SEARCH_DEFAULTS.exactTotalPostings) ||
     plan.phrases.length > 0 ||
     plan.dates?.mode === "boost" ||
+    yearUnit !== undefined ||
     onlyFilters ||
     unitCount < 2;
   // Proximity adds at most one bonus per pair of units.
@@ -457,7 +463,7 @@ export async function scoreShard(
   for (const i of pool) {
     if (!passesUndated(i)) continue;
     undated++;
-    if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to)) candidates.push(i);
+    if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) candidates.push(i);
   }
 
   // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
@@ -467,6 +473,12 @@ export async function scoreShard(
   for (const i of candidates) {
     let sum = 0;
     for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score[i]!;
+    // Filtering by a year some titles name: every candidate is dated then or names it, so the year counts as
+    // matched for all and adds nothing: a title naming the year neither outranks a record dated then nor is hidden.
+    if (yearUnit !== undefined && dateFilter) {
+      if (yearWord(i)) sum -= units[yearUnit]!.score[i]!;
+      else textMatched[i]!++;
+    }
     if (unitCount > 1 && textMatched[i]! >= 2) {
       let close = 0;
       for (let a = 0; a < unitCount; a++) {
@@ -530,7 +542,8 @@ export async function scoreShard(
             rule: alt.rule,
             via: alt.label,
             field: FIELD_BY_INDEX[units[u]!.field[i]!]!,
-            score: round(units[u]!.score[i]!),
+            // A year the query filters by is counted, not scored (see the final scores).
+            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score[i]!),
           });
         }
       });

@@ -11,7 +11,7 @@ import type { RecordStore } from "../record-store";
 import type { Manifest } from "../../shared/manifest";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
-import { SEARCH_DEFAULTS, effectiveRules, planUnits, type MatchMode, type QueryPlan } from "./engine";
+import { SEARCH_DEFAULTS, effectiveRules, planUnits, type MatchMode, type QueryPlan, type QueryUnit } from "./engine";
 import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
 import { highlightTerms, snippetFor, type SnippetPart } from "./snippet";
 import { matchedWord, type MatchedWord } from "./explain-words";
@@ -35,6 +35,8 @@ export interface SearchRequest {
   sort?: SearchSort;
   /** Count every match, even when top-k could stop early. */
   exact?: boolean;
+  /** Show a file of several volumes once, as its best-matching volume with `volumes` and `volumeIds` (default off here; the API and pages turn it on). */
+  collapse?: boolean;
 }
 
 /** `relevance` (default), `date` (oldest first), `-date` (newest first), `reference` (catalogue order). */
@@ -54,6 +56,10 @@ export interface SearchHit {
   /** Parts, not HTML: the API writes its `snippet` string from them, pages render them directly. */
   snippet: SnippetPart[];
   score: number;
+  /** With collapse: the file this hit stands for has this many volumes in the catalogue… */
+  volumes?: number;
+  /** …with these record ids, in catalogue order (this hit's among them). */
+  volumeIds?: string[];
   /**
    * Per matched part: the rule, the index term (`via`) and, where one is found, the record `field` and catalogue
    * `word`.
@@ -75,6 +81,8 @@ export interface SearchResponse {
     series: string[];
     dates: { from: number; to: number; text: string; applied: "filter" | "boost" } | null;
     expansions: Array<{ unit: string; rule: string; to: string }>;
+    /** With explain=1: how the hits are ordered, in a sentence. */
+    ordering?: string;
   };
   /** Elasticsearch's convention: `gte` when top-k stopped early and the value is a lower bound. */
   total: { value: number; relation: "eq" | "gte" };
@@ -132,11 +140,15 @@ export class SearchService {
       series: filtered ? series : [],
       ...(req.from !== undefined ? { from: req.from } : {}),
       ...(req.to !== undefined ? { to: req.to } : {}),
-      dates: q.dates ? { from: q.dates.from, to: q.dates.to, mode: "filter" } : null,
+      dates: q.dates
+        ? { from: q.dates.from, to: q.dates.to, mode: "filter", ...(await this.yearUnit(q, units)) }
+        : null,
       explain: req.explain,
       docs: meta.docs,
       ...(req.exact ? { exact: true } : {}),
-      keep: sorted(req) ? Math.max(SORT_POOL, req.offset + req.limit) : req.offset + req.limit,
+      keep: sorted(req)
+        ? Math.max(SORT_POOL, req.offset + req.limit)
+        : req.offset + req.limit * (req.collapse ? SEARCH_DEFAULTS.collapseFetch : 1),
     };
     // Named series or archives that do not exist must not widen the search to everything.
     if (filtered && !plan.series.length) plan.series = ["\u0000none"];
@@ -147,7 +159,7 @@ export class SearchService {
     const onlyDate = units.length === 0 && referenceIds.length === 0;
     if (q.dates && !onlyDate && sum(results, (r) => r.total) === 0 && sum(results, (r) => r.undated) > 0) {
       // Nothing falls in the named years: rank by closeness to them instead of answering nothing.
-      plan.dates = { from: q.dates.from, to: q.dates.to, mode: "boost" };
+      plan.dates = { ...plan.dates!, mode: "boost" };
       ({ results, failed } = await this.fanOut(plan));
       dates = { ...q.dates, applied: "boost" };
     }
@@ -159,6 +171,25 @@ export class SearchService {
         req.sort as Exclude<SearchSort, "relevance">,
         this.assets,
       );
+    const volumes = req.collapse ? await this.volumeGroups() : null;
+    if (volumes) {
+      // Only the best `keep` are the same whatever the shard count (each shard sends its own best `keep`):
+      // collapsing beyond them would let a page depend on how the shards split the catalogue.
+      let collapsed = collapseVolumes(merged.slice(0, plan.keep), volumes.groupOf);
+      // Too few files left for this page while the shards hold more matches: ask them for more, up to the sort pool.
+      while (
+        collapsed.length < req.offset + req.limit &&
+        plan.keep < sum(results, (r) => r.total) &&
+        plan.keep < SORT_POOL
+      ) {
+        plan.keep = Math.min(SORT_POOL, plan.keep * SEARCH_DEFAULTS.collapseFetch);
+        ({ results, failed } = await this.fanOut(plan));
+        merged = results.flatMap((r) => r.top).sort(compareHits);
+        if (sorted(req)) merged = await sortHits(merged, req.sort as Exclude<SearchSort, "relevance">, this.assets);
+        collapsed = collapseVolumes(merged.slice(0, plan.keep), volumes.groupOf);
+      }
+      merged = collapsed;
+    }
     const page = merged.slice(req.offset, req.offset + req.limit);
     const records = await this.records.byDocs(page.map((d) => d.doc));
     const highlight = highlightTerms(units);
@@ -172,6 +203,12 @@ export class SearchService {
         snippet: snippetFor(r, highlight),
         score: Math.round(d.score * 1000) / 1000,
       };
+      const group = volumes?.groupOf.get(d.doc);
+      if (group !== undefined) {
+        const ids = volumes!.groups[group]![1];
+        hit.volumes = ids.length;
+        hit.volumeIds = ids;
+      }
       if (req.explain)
         hit.explain = { matched: d.matched, parts: d.parts.map((p) => ({ ...p, ...matchedWord(r, p) })) };
       return hit;
@@ -192,9 +229,10 @@ export class SearchService {
         dates,
         expansions: units.flatMap((u) =>
           u.alternatives
-            .filter((a) => a.rule === "synonym" || a.rule === "typo")
+            .filter((a) => a.rule === "synonym" || a.rule === "typo" || a.rule === "prefix")
             .map((a) => ({ unit: u.text, rule: a.rule, to: a.label })),
         ),
+        ...(req.explain ? { ordering: orderingRule(req, dates?.applied ?? null) } : {}),
       },
       total: { value: sum(results, (r) => r.total), relation: results.every((r) => r.totalExact) ? "eq" : "gte" },
       hits,
@@ -205,6 +243,34 @@ export class SearchService {
   }
 
   /** Series name -> holding archive, from the record manifest (series entries of older builds have none). */
+  /**
+   * A single query year that the catalogue also holds as a word ("… 1963" and a title saying 1963) becomes a unit
+   * of its own, so the year is a boost for records that name it, not only a filter on dates. Appended to `units`.
+   */
+  private async yearUnit(q: ParsedQuery, units: QueryUnit[]): Promise<{ yearUnit?: number }> {
+    if (!q.dates || q.dates.from !== q.dates.to || !units.length) return {};
+    const y = String(q.dates.from);
+    if (!(await this.lexicon.has(y))) return {};
+    units.push({
+      text: y,
+      words: [y],
+      alternatives: [{ terms: [{ term: y, fields: ["title", "desc"] }], rule: "exact", weight: 1, label: y }],
+    });
+    return { yearUnit: units.length - 1 };
+  }
+
+  /** The build's files of several volumes, with a doc → file lookup; null for builds made before them. */
+  private async volumeGroups(): Promise<VolumeIndex | null> {
+    const meta = await searchMeta(this.assets);
+    if (!meta.volumes) return null;
+    return this.assets.json<VolumeIndex>(meta.volumes, (raw) => {
+      const groups = raw as VolumeIndex["groups"];
+      const groupOf = new Map<number, number>();
+      for (const [g, [docs]] of groups.entries()) for (const d of docs) groupOf.set(d, g);
+      return { groups, groupOf };
+    });
+  }
+
   private async archiveOfSeries(): Promise<Map<string, string>> {
     const m = await this.records.manifest();
     if (this.archives?.manifest !== m) {
@@ -289,4 +355,42 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
     heldBy: Object.fromEntries(heldBy),
     scope,
   };
+}
+
+interface VolumeIndex {
+  groups: Array<[docs: number[], ids: string[]]>;
+  groupOf: Map<number, number>;
+}
+
+/** Keeps the first (best) hit of each file of several volumes and drops its other volumes. */
+export function collapseVolumes(hits: ScoredDoc[], groupOf: ReadonlyMap<number, number>): ScoredDoc[] {
+  const seen = new Set<number>();
+  return hits.filter((h) => {
+    const g = groupOf.get(h.doc);
+    if (g === undefined) return true;
+    if (seen.has(g)) return false;
+    seen.add(g);
+    return true;
+  });
+}
+
+/** The sentence `explain=1` gives on how the hits are ordered: the rule the scorer applies, in words. */
+export function orderingRule(req: Pick<SearchRequest, "sort" | "collapse">, dates: "filter" | "boost" | null): string {
+  const byScore =
+    "by score, highest first. A record's score sums, for each query word, its best match (rule confidence × " +
+    "field weight × position in the field × rarity of the term), adds " +
+    `${SEARCH_DEFAULTS.proximityBonus} for each pair of query words found side by side, and keeps ` +
+    `1 − ${SEARCH_DEFAULTS.coordination} × (words not matched ÷ query words) of the total; a reference named in ` +
+    "the query comes before any text match" +
+    (dates === "boost" ? ", and records dated nearer the query's years gain up to " + SEARCH_DEFAULTS.dateBoost : "") +
+    ". Equal scores keep catalogue order.";
+  const sort = req.sort ?? "relevance";
+  const head =
+    sort === "relevance"
+      ? `Hits are ordered ${byScore}`
+      : `Hits are the best ${SORT_POOL.toLocaleString("en")} matches ordered ${byScore.split(".")[0]}, then sorted ` +
+        (sort === "reference"
+          ? "in catalogue order."
+          : `by date, ${sort === "date" ? "oldest" : "newest"} first, undated last.`);
+  return req.collapse ? `${head} A file of several volumes is shown once, at the place of its best volume.` : head;
 }

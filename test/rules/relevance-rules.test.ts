@@ -1,0 +1,142 @@
+/**
+ * Ranking and result rules beyond names: volume collapse, the prefix rule,
+ * coordination strength and the thesaurus review, through the real API over
+ * the test catalogue (data/ plus test/fixtures/ingest).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, refs } from "../helpers";
+import { groupVolumes, volumeKey } from "../../src/indexer/volume-assets";
+import { coordination } from "../../src/worker/search/scoring";
+
+const search = async (q: string, extra = "") => (await call(`/api/search?q=${encodeURIComponent(q)}${extra}`)).body;
+
+beforeAll(async () => {
+  await call("/api/search?q=warm");
+}, 60_000);
+
+describe("volumes of one file collapse into one hit", () => {
+  it("shows the two Besedovskiy volumes as one hit with volumes and volumeIds", async () => {
+    const body = await search("Besedovskiy");
+    expect(body.hits[0].reference).toBe("KV 2/2670");
+    expect(body.hits[0].volumes).toBe(2);
+    expect(body.hits[0].volumeIds).toEqual(["kv-2-2670", "kv-2-2671"]);
+    expect(refs(body.hits)).not.toContain("KV 2/2671");
+  });
+  it("lists every volume as its own hit with collapse=0", async () => {
+    const body = await search("Besedovskiy", "&collapse=0");
+    expect(refs(body.hits).slice(0, 2).sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
+    expect(body.hits[0].volumes).toBeUndefined();
+  });
+  it("fills a page with distinct files when one file's volumes match best", async () => {
+    // The Fuchs file has many like-titled pieces; without collapse they take the whole page.
+    const flat = await search("Klaus Fuchs", "&collapse=0&limit=5");
+    expect(new Set(flat.hits.map((h: { title: string }) => h.title)).size).toBe(1);
+    const body = await search("Klaus Fuchs atomic", "&limit=5");
+    const fuchs = body.hits.filter((h: { title: string }) => h.title === "Klaus FUCHS");
+    expect(fuchs).toHaveLength(1);
+    expect(fuchs[0].volumes).toBeGreaterThan(5);
+  });
+  it("pages over collapsed hits without repeating a file", async () => {
+    const all = await search("Soviet", "&limit=30");
+    const pages = [];
+    for (let offset = 0; offset < 30; offset += 10)
+      pages.push(...(await search("Soviet", `&limit=10&offset=${offset}`)).hits);
+    expect(refs(pages)).toEqual(refs(all.hits));
+    const files = pages.filter((h) => h.volumeIds).map((h) => h.volumeIds.join());
+    expect(new Set(files).size).toBe(files.length);
+  });
+  it("keys volumes by series and title without volume markers, page counts or asides", () => {
+    const naa = (title: string, reference: string) => volumeKey({ series: "A6119", title, reference });
+    expect(naa("Greek Organisations, Volume 1 [251pp]", "A6119, 1433")).toBe(
+      naa("Greek Organisations, Volume 2 [103pp]", "A6119, 1434"),
+    );
+    expect(naa("CPA propaganda and publications, Part 2", "A6119, 1207")).toBe(
+      naa("CPA propaganda and publications, part 1", "A6119, 1206"),
+    );
+    expect(naa("Douglas Social Credit Movement", "A6122, 1 PART 2")).not.toBeNull();
+    expect(naa("AARONS, Laurence Vol. 3A", "A6119, 200")).toBe(naa("AARONS, Laurence Volume 1", "A6119, 198"));
+    // Like titles are volumes only for TNA pieces; JFK documents with one title are separate documents.
+    expect(volumeKey({ series: "KV 2", title: "Klaus FUCHS", reference: "KV 2/1246" })).not.toBeNull();
+    expect(volumeKey({ series: "CIA", title: "CABLE RE MEXI", reference: "104-10004-10143" })).toBeNull();
+    expect(
+      groupVolumes([
+        { series: "KV 2", title: "A B", reference: "KV 2/2", id: "kv-2-2" },
+        { series: "KV 3", title: "A B", reference: "KV 3/1", id: "kv-3-1" },
+        { series: "KV 2", title: "A B", reference: "KV 2/1", id: "kv-2-1" },
+      ]),
+    ).toEqual([
+      [
+        [2, 0],
+        ["kv-2-1", "kv-2-2"],
+      ],
+    ]);
+  });
+  it("is documented in the OpenAPI description", async () => {
+    const spec = JSON.stringify((await call("/api/openapi.json")).body);
+    expect(spec).toContain("collapse=0 lists every volume");
+    expect(spec).toContain("volumeIds");
+  });
+});
+
+describe("prefix rule", () => {
+  it("finds a longer catalogue word from its beginning, as a rule of its own", async () => {
+    const body = await search("espion", "&rules=exact,prefix&explain=1");
+    expect(body.hits.length).toBeGreaterThan(0);
+    expect(body.hits[0].explain.parts[0].rule).toBe("prefix");
+    expect(body.hits[0].explain.parts[0].word.toLowerCase()).toBe("espionage");
+    expect((await search("espion", "&rules=exact")).hits).toEqual([]);
+  });
+  it("does not expand short words", async () => {
+    const body = await search("spy", "&rules=exact,prefix");
+    expect(body.query.expansions.filter((e: { rule: string }) => e.rule === "prefix")).toEqual([]);
+  });
+});
+
+describe("coordination", () => {
+  it("keeps under half the score of a record matching one of four words", () => {
+    expect(coordination(1, 4)).toBeLessThan(0.5);
+    expect(coordination(2, 2)).toBe(1);
+    expect(coordination(1, 2)).toBeGreaterThan(0.5);
+  });
+});
+
+describe("thesaurus review", () => {
+  it("does not read atomic as any nuclear (nuclear power campaigns are not atomic spies)", async () => {
+    const body = await search("atomic");
+    const to = body.query.expansions.map((e: { to: string }) => e.to.split(" (")[0]);
+    expect(to).not.toContain("nuclear");
+    expect(to).toContain("nuclear weapons");
+  });
+  it("relates the multi-word concept Cambridge spy ring to the catalogue's Cambridge Five", async () => {
+    const body = await search("Cambridge spy ring");
+    expect(refs(body.hits).slice(0, 2).sort()).toEqual(["KV 2/4700", "KV 2/4723"]);
+  });
+  it("reads spies as espionage", async () => {
+    const body = await search("spies");
+    expect(body.query.expansions.map((e: { to: string }) => e.to.split(" (")[0])).toContain("espionage");
+  });
+});
+
+describe("explain states the ordering rule", () => {
+  it("says in a sentence how hits are ordered, with the coordination share and collapse", async () => {
+    const body = await search("Soviet diplomat", "&explain=1");
+    expect(body.query.ordering).toMatch(/^Hits are ordered by score, highest first\./);
+    expect(body.query.ordering).toContain("1 − 0.8 × (words not matched ÷ query words)");
+    expect(body.query.ordering).toContain("shown once");
+    const sorted = await search("Soviet diplomat", "&explain=1&sort=date&collapse=0");
+    expect(sorted.query.ordering).toMatch(/sorted by date, oldest first/);
+    expect(sorted.query.ordering).not.toContain("shown once");
+    expect((await search("Soviet diplomat")).query.ordering).toBeUndefined();
+  });
+});
+
+describe("a year inside titles is a boost, not only a filter", () => {
+  it("finds a record dated 1964 whose title names 1963, below the one dated 1963", async () => {
+    const body = await search("Quayside stoppage 1963");
+    expect(refs(body.hits)).toEqual(["KV 2/9981", "KV 2/9980"]);
+    expect(body.query.dates.applied).toBe("filter");
+  });
+  it("still filters a year no title names", async () => {
+    expect(refs((await search("Quayside stoppage 1970")).hits)).toEqual(["KV 2/9982"]);
+  });
+});
