@@ -110,6 +110,103 @@ interface UnitArrays {
   touched: number[];
 }
 
+function newUnitArrays(size: number): UnitArrays {
+  return {
+    score: new Float64Array(size),
+    alt: new Uint8Array(size),
+    field: new Uint8Array(size),
+    slot: new Uint8Array(size),
+    touched: [],
+  };
+}
+
+/**
+ * Every per-doc array one query on one shard needs, kept per isolate and
+ * handed back zeroed: allocating (and zeroing) a dozen shard-sized arrays
+ * per query cost more than scoring a rare word. Cleared through the touched
+ * lists, so a query pays for the docs it touched, not for the shard's size.
+ * A pool rather than one set, since a query awaiting a record read may let
+ * another query in.
+ */
+class QueryArrays {
+  readonly x: Scratch;
+  readonly text: Float64Array;
+  readonly ref: Float64Array;
+  readonly total: Float64Array;
+  readonly proximity: Float64Array;
+  readonly matched: Uint16Array;
+  readonly textMatched: Uint16Array;
+  readonly seen: Uint8Array;
+  readonly mark: Uint8Array;
+  readonly buf = { docs: new Uint32Array(BLOCK_SIZE), slots: new Uint8Array(BLOCK_SIZE) };
+  readonly units: UnitArrays[] = [];
+  touched: number[] = [];
+  /** Set when a pass wrote to docs outside `touched` (a filter-only query walks the whole shard). */
+  wroteAll = false;
+
+  constructor(readonly size: number) {
+    this.x = new Scratch(size);
+    this.text = new Float64Array(size);
+    this.ref = new Float64Array(size);
+    this.total = new Float64Array(size);
+    this.proximity = new Float64Array(size);
+    this.matched = new Uint16Array(size);
+    this.textMatched = new Uint16Array(size);
+    this.seen = new Uint8Array(size);
+    this.mark = new Uint8Array(size);
+  }
+
+  unit(k: number): UnitArrays {
+    while (this.units.length <= k) this.units.push(newUnitArrays(this.size));
+    return this.units[k]!;
+  }
+
+  clear(): void {
+    if (this.wroteAll) {
+      for (const a of [this.text, this.ref, this.total, this.proximity, this.matched, this.textMatched, this.seen])
+        a.fill(0);
+      this.mark.fill(0);
+    } else {
+      for (const i of this.touched) {
+        this.text[i] = 0;
+        this.ref[i] = 0;
+        this.total[i] = 0;
+        this.proximity[i] = 0;
+        this.matched[i] = 0;
+        this.textMatched[i] = 0;
+        this.seen[i] = 0;
+        this.mark[i] = 0;
+      }
+    }
+    for (const u of this.units) {
+      for (const i of u.touched) {
+        u.score[i] = 0;
+        u.alt[i] = 0;
+        u.field[i] = 0;
+        u.slot[i] = 0;
+      }
+      u.touched = [];
+    }
+    this.x.clearAlt();
+    this.touched = [];
+    this.wroteAll = false;
+  }
+}
+
+/** Free query arrays by shard size (one isolate may score several shards, as Durable Objects or in tests). */
+const freeArrays = new Map<number, QueryArrays[]>();
+
+function takeArrays(size: number): QueryArrays {
+  return freeArrays.get(size)?.pop() ?? new QueryArrays(size);
+}
+
+function giveArrays(a: QueryArrays): void {
+  a.clear();
+  const list = freeArrays.get(a.size) ?? freeArrays.set(a.size, []).get(a.size)!;
+  // Two per size are enough for the queries one isolate interleaves; more would only hold memory.
+  if (list.length < 2) list.push(a);
+}
+
 /** Docs a restricted scoring pass may touch: sorted global doc numbers, and a mark per local index. */
 interface Only {
   docs: Uint32Array;
@@ -198,14 +295,8 @@ function scoreUnit(
   x: Scratch,
   only: Only | null,
   buf: { docs: Uint32Array; slots: Uint8Array },
+  u: UnitArrays,
 ): UnitArrays {
-  const u: UnitArrays = {
-    score: new Float64Array(x.size),
-    alt: new Uint8Array(x.size),
-    field: new Uint8Array(x.size),
-    slot: new Uint8Array(x.size),
-    touched: [],
-  };
   unit.alternatives.forEach((alt, ai) => {
     x.clearAlt();
     alt.terms.forEach((t, ti) => {
@@ -338,7 +429,6 @@ export async function scoreShard(
   recordTexts: RecordTexts,
   options: ScoreOptions = {},
 ): Promise<ShardResult> {
-  const n = plan.docs;
   // The cold path: every chunk the query needs, fetched in one parallel batch.
   const [cols, unitPostings, refPostings, exclPostings] = await Promise.all([
     index.filters(),
@@ -350,15 +440,29 @@ export async function scoreShard(
     Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
     Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
   ]);
+  const arrays = takeArrays(cols.order.length);
+  try {
+    return await scoreWith(arrays, plan, cols, seriesNames, recordTexts, options, unitPostings, refPostings, exclPostings);
+  } finally {
+    giveArrays(arrays);
+  }
+}
+
+async function scoreWith(
+  arrays: QueryArrays,
+  plan: QueryPlan,
+  cols: FilterColumns,
+  seriesNames: string[],
+  recordTexts: RecordTexts,
+  options: ScoreOptions,
+  unitPostings: UnitPostings[],
+  refPostings: TermPostings[],
+  exclPostings: TermPostings[],
+): Promise<ShardResult> {
+  const n = plan.docs;
   const base = cols.base;
-  const size = cols.order.length;
-  const x = new Scratch(size);
-  const buf = { docs: new Uint32Array(BLOCK_SIZE), slots: new Uint8Array(BLOCK_SIZE) };
-  const text = new Float64Array(size);
-  const ref = new Float64Array(size);
-  const matched = new Uint16Array(size);
-  const seen = new Uint8Array(size);
-  const touched: number[] = [];
+  const size = arrays.size;
+  const { x, buf, text, ref, matched, seen, textMatched, total, proximity, touched } = arrays;
   const touch = (i: number) => {
     if (!seen[i]) {
       seen[i] = 1;
@@ -410,7 +514,6 @@ export async function scoreShard(
     unitCount < 2;
   // Proximity adds at most one bonus per pair of units.
   const proximityBound = (SEARCH_DEFAULTS.proximityBonus * (unitCount * (unitCount - 1))) / 2;
-  const textMatched = new Uint16Array(size);
 
   // Units in order of their bounds, the strongest first (MaxScore's order).
   const order = plan.units.map((_, k) => k).sort((a, b) => bounds[b]! - bounds[a]! || a - b);
@@ -429,12 +532,12 @@ export async function scoreShard(
         // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
         pruned = true;
         const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar).sort((a, b) => a - b);
-        const mark = new Uint8Array(size);
+        const mark = arrays.mark;
         for (const i of alive) mark[i] = 1;
         only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
       }
     }
-    const u = scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf);
+    const u = scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, arrays.unit(k));
     units[k] = u;
     for (const i of u.touched) {
       touch(i);
@@ -446,8 +549,9 @@ export async function scoreShard(
 
   const candidates: number[] = [];
   let undated = 0;
-  const pool: Iterable<number> =
-    onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk)
+  const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
+  if (everyDoc) arrays.wroteAll = true;
+  const pool: Iterable<number> = everyDoc
       ? {
           [Symbol.iterator]: function* () {
             for (let i = 0; i < size; i++) yield i;
@@ -461,8 +565,6 @@ export async function scoreShard(
   }
 
   // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
-  const total = new Float64Array(size);
-  const proximity = new Float64Array(unitCount > 1 ? size : 0);
   const dateBonus = new Map<number, number>();
   for (const i of candidates) {
     let sum = 0;
@@ -534,7 +636,7 @@ export async function scoreShard(
           });
         }
       });
-      if (proximity.length && proximity[i])
+      if (unitCount > 1 && proximity[i])
         parts.push({
           unit: "proximity",
           rule: "exact",
