@@ -287,6 +287,11 @@ function addTerm(
   }
 }
 
+/**
+ * Scores a unit's alternatives into `u`: a doc's unit score is its best alternative's. With `stop`, the
+ * alternatives go in order of their bounds and `stop(rest)` is asked after each with the best bound of those
+ * left; when it says so, the rest are skipped (MaxScore over a max, for one-word queries) and `true` returned.
+ */
 function scoreUnit(
   unit: QueryUnit,
   postings: UnitPostings,
@@ -296,8 +301,14 @@ function scoreUnit(
   only: Only | null,
   buf: { docs: Uint32Array; slots: Uint8Array },
   u: UnitArrays,
-): UnitArrays {
-  unit.alternatives.forEach((alt, ai) => {
+  stop?: (rest: number) => boolean,
+): boolean {
+  const bounds = stop ? altBounds(unit, postings, n) : null;
+  const order = unit.alternatives.map((_, ai) => ai);
+  if (bounds) order.sort((a, b) => bounds[b]! - bounds[a]! || a - b);
+  for (let step = 0; step < order.length; step++) {
+    const ai = order[step]!;
+    const alt = unit.alternatives[ai]!;
     x.clearAlt();
     alt.terms.forEach((t, ti) => {
       addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf);
@@ -307,22 +318,26 @@ function scoreUnit(
       if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
       const sc = x.alt[i]! * alt.weight;
       if (u.alt[i] === 0) u.touched.push(i);
-      if (u.alt[i] === 0 || sc > u.score[i]!) {
+      // Ties go to the alternative planned first, whatever order they are scored in.
+      if (u.alt[i] === 0 || sc > u.score[i]! || (sc === u.score[i] && ai + 1 < u.alt[i]!)) {
         u.score[i] = sc;
         u.alt[i] = ai + 1;
         u.field[i] = x.altField[i]!;
         u.slot[i] = x.altSlot[i]!;
       }
     }
-  });
+    if (bounds && step + 1 < order.length && stop!(bounds[order[step + 1]!]!)) {
+      x.clearAlt();
+      return true;
+    }
+  }
   x.clearAlt();
-  return u;
+  return false;
 }
 
-/** The most a unit can add to any doc's score: its best alternative, each field at its lowest slot. */
-export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): number {
-  let best = 0;
-  unit.alternatives.forEach((alt, ai) => {
+/** The most each alternative of a unit can add to a doc's score: each field at its lowest slot. */
+function altBounds(unit: QueryUnit, postings: UnitPostings, n: number): number[] {
+  return unit.alternatives.map((alt, ai) => {
     let s = 0;
     alt.terms.forEach((t, ti) => {
       for (const f of t.fields) {
@@ -331,9 +346,13 @@ export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): n
         if (fp) s += fieldWeight(f, fp.df, n) * (1 - SEARCH_DEFAULTS.slotDecay * fp.minSlot);
       }
     });
-    best = Math.max(best, s * alt.weight);
+    return s * alt.weight;
   });
-  return best;
+}
+
+/** The most a unit can add to any doc's score: its best alternative, each field at its lowest slot. */
+export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): number {
+  return Math.max(0, ...altBounds(unit, postings, n));
 }
 
 /** Postings a unit's alternatives hold in total: the cost of scoring it exhaustively. */
@@ -505,13 +524,13 @@ async function scoreWith(
   const bounds = plan.units.map((u, k) => unitBound(u, unitPostings[k]!, n));
   const postingCount = plan.units.reduce((c, u, k) => c + unitPostingCount(u, unitPostings[k]!), 0);
   const onlyFilters = unitCount === 0 && plan.referenceIds.length === 0;
-  const exhaustive =
+  const scoreAll =
     Boolean(plan.exact) ||
     postingCount <= (options.exhaustiveBelow ?? SEARCH_DEFAULTS.exactTotalPostings) ||
     plan.phrases.length > 0 ||
     plan.dates?.mode === "boost" ||
-    onlyFilters ||
-    unitCount < 2;
+    onlyFilters;
+  const exhaustive = scoreAll || unitCount < 2;
   // Proximity adds at most one bonus per pair of units.
   const proximityBound = (SEARCH_DEFAULTS.proximityBonus * (unitCount * (unitCount - 1))) / 2;
 
@@ -537,7 +556,20 @@ async function scoreWith(
         only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
       }
     }
-    const u = scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, arrays.unit(k));
+    const u = arrays.unit(k);
+    // One word: its alternatives (literal, stem, variant…) are MaxScore's terms, combined by max, not sum.
+    // Once the best bound of those left is below the k-th best, no doc can enter the top k or leave it.
+    const stop =
+      unitCount === 1 && !scoreAll
+        ? (rest: number) => {
+            const lower: number[] = [];
+            for (const i of u.touched) if (passes(i)) lower.push(u.score[i]! + ref[i]!);
+            for (const i of touched) if (!u.alt[i] && passes(i)) lower.push(ref[i]!);
+            const theta = kthLargest(Float64Array.from(lower), plan.keep);
+            return rest < theta - Math.abs(theta) * 1e-9;
+          }
+        : undefined;
+    if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, u, stop)) pruned = true;
     units[k] = u;
     for (const i of u.touched) {
       touch(i);

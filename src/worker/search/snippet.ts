@@ -5,8 +5,7 @@
  * matched with, so "defection" is marked for a query "defected".
  */
 import { fold } from "../../shared/text/fold";
-import { stem } from "../../shared/text/stem";
-import { variantKey } from "../../shared/text/variants";
+import { stemOf, variantOf } from "./word-forms";
 
 export interface HighlightTerms {
   literal: Set<string>;
@@ -26,7 +25,7 @@ function isMatch(word: string, terms: HighlightTerms, memo: Map<string, boolean>
   let hit = memo.get(word);
   if (hit === undefined) {
     const f = fold(word).replace(/['’`]/g, "");
-    hit = terms.literal.has(f) || terms.stems.has(stem(f)) || terms.variants.has(variantKey(f));
+    hit = terms.literal.has(f) || terms.stems.has(stemOf(f)) || terms.variants.has(variantOf(f));
     memo.set(word, hit);
   }
   return hit;
