@@ -29,7 +29,7 @@ import { FIELDS, type FieldName, type MatchRule } from "../../shared/search-conf
 import { words } from "../../shared/text/fold";
 import { BLOCK_SIZE } from "../../shared/index-format";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
-import type { FilterColumns, SearchIndex, TermPostings } from "./search-index";
+import type { FieldPostings, FilterColumns, SearchIndex, TermPostings } from "./search-index";
 
 export interface UnitMatch {
   unit: string;
@@ -288,9 +288,26 @@ function addTerm(
 }
 
 /**
- * Scores a unit's alternatives into `u`: a doc's unit score is its best alternative's. With `stop`, the
- * alternatives go in order of their bounds and `stop(rest)` is asked after each with the best bound of those
- * left; when it says so, the rest are skipped (MaxScore over a max, for one-word queries) and `true` returned.
+ * What a one-word query needs to stop early inside its unit: the filters, the reference boosts, and how many
+ * docs it keeps. (With one word, a doc's score is its best alternative's plus its reference boost.)
+ */
+interface OneWordPruning {
+  passes: (i: number) => boolean;
+  ref: Float64Array;
+  /** Docs touched by reference matches before the unit is scored. */
+  refDocs: number[];
+  keep: number;
+  mark: Uint8Array;
+  base: number;
+}
+
+/**
+ * Scores a unit's alternatives into `u`: a doc's unit score is its best alternative's. With `prune` (one-word
+ * queries), MaxScore runs over the alternatives (combined by max) and, inside a one-term alternative, over its
+ * fields (summed, in the term's own field order so every doc's sum adds up exactly as exhaustive scoring
+ * does): once nothing left (the rest of this alternative's fields, or a later alternative) can lift a doc not
+ * yet seen to the k-th best, the rest of this alternative is scored only for docs that can still reach it, and
+ * later alternatives not at all. Returns true when it stopped early.
  */
 function scoreUnit(
   unit: QueryUnit,
@@ -301,18 +318,40 @@ function scoreUnit(
   only: Only | null,
   buf: { docs: Uint32Array; slots: Uint8Array },
   u: UnitArrays,
-  stop?: (rest: number) => boolean,
+  prune?: OneWordPruning,
 ): boolean {
-  const bounds = stop ? altBounds(unit, postings, n) : null;
+  const bounds = prune ? altBounds(unit, postings, n) : null;
   const order = unit.alternatives.map((_, ai) => ai);
   if (bounds) order.sort((a, b) => bounds[b]! - bounds[a]! || a - b);
-  for (let step = 0; step < order.length; step++) {
+  let stopped = false;
+  for (let step = 0; step < order.length && !stopped; step++) {
     const ai = order[step]!;
     const alt = unit.alternatives[ai]!;
+    const restAlts = bounds && step + 1 < order.length ? bounds[order[step + 1]!]! : 0;
     x.clearAlt();
-    alt.terms.forEach((t, ti) => {
-      addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf);
-    });
+    if (prune && alt.terms.length === 1) {
+      const t = alt.terms[0]!;
+      const p = postings[ai]![0]!;
+      const fields = t.fields.filter((f) => (!unit.fields || unit.fields.includes(f)) && p.fields[f]);
+      const fb = fields.map((f) => fieldBound(f, p.fields[f]!, n) * alt.weight);
+      let restricted: Only | null = null;
+      for (let j = 0; j < fields.length; j++) {
+        if (!restricted && j > 0) {
+          let restFields = 0;
+          for (let m = j; m < fields.length; m++) restFields += fb[m]!;
+          const bar = pruneBar(prune, u, x, alt.weight);
+          if (Math.max(restFields, restAlts) < bar) {
+            restricted = alive(prune, u, x, alt.weight, restFields, bar);
+            stopped = true;
+          }
+        }
+        addTerm(p, [fields[j]!], n, undefined, base, x, 0, restricted, buf);
+      }
+    } else {
+      alt.terms.forEach((t, ti) => {
+        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf);
+      });
+    }
     const need = alt.terms.length;
     for (const i of x.altTouched) {
       if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
@@ -326,13 +365,48 @@ function scoreUnit(
         u.slot[i] = x.altSlot[i]!;
       }
     }
-    if (bounds && step + 1 < order.length && stop!(bounds[order[step + 1]!]!)) {
-      x.clearAlt();
-      return true;
-    }
+    // Between alternatives: the later ones' best bound against the k-th best so far.
+    if (prune && !stopped && step + 1 < order.length && restAlts < pruneBar(prune, u, x, 0)) stopped = true;
   }
   x.clearAlt();
-  return false;
+  return stopped;
+}
+
+/** A field's bound: its weight and idf at its lowest slot. */
+function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
+  return fieldWeight(f, fp.df, n) * (1 - SEARCH_DEFAULTS.slotDecay * fp.minSlot);
+}
+
+/**
+ * The k-th best score so far of a one-word query, less a hair of slack: every doc's best finished alternative,
+ * or the alternative being scored (weight `w`, its fields so far; 0 = none), plus its reference boost.
+ */
+function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): number {
+  const lower: number[] = [];
+  for (const i of u.touched)
+    if (prune.passes(i)) lower.push(Math.max(u.score[i]!, x.altCount[i] ? x.alt[i]! * w : 0) + prune.ref[i]!);
+  if (w)
+    for (const i of x.altTouched) if (!u.alt[i] && prune.passes(i)) lower.push(x.alt[i]! * w + prune.ref[i]!);
+  for (const i of prune.refDocs) if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower.push(prune.ref[i]!);
+  const theta = kthLargest(Float64Array.from(lower), prune.keep);
+  return theta - Math.abs(theta) * 1e-9;
+}
+
+/** Docs seen so far that can still reach `bar` within the alternative being scored. */
+function alive(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number, restFields: number, bar: number): Only {
+  const docs: number[] = [];
+  const consider = (i: number) => {
+    if (prune.mark[i] || !prune.passes(i)) return;
+    if ((x.altCount[i] ? x.alt[i]! * w : 0) + restFields + prune.ref[i]! >= bar) {
+      prune.mark[i] = 1;
+      docs.push(i);
+    }
+  };
+  for (const i of x.altTouched) consider(i);
+  for (const i of u.touched) consider(i);
+  for (const i of prune.refDocs) consider(i);
+  docs.sort((a, b) => a - b);
+  return { docs: Uint32Array.from(docs, (i) => i + prune.base), mark: prune.mark };
 }
 
 /** The most each alternative of a unit can add to a doc's score: each field at its lowest slot. */
@@ -557,19 +631,11 @@ async function scoreWith(
       }
     }
     const u = arrays.unit(k);
-    // One word: its alternatives (literal, stem, variant…) are MaxScore's terms, combined by max, not sum.
-    // Once the best bound of those left is below the k-th best, no doc can enter the top k or leave it.
-    const stop =
+    const prune: OneWordPruning | undefined =
       unitCount === 1 && !scoreAll
-        ? (rest: number) => {
-            const lower: number[] = [];
-            for (const i of u.touched) if (passes(i)) lower.push(u.score[i]! + ref[i]!);
-            for (const i of touched) if (!u.alt[i] && passes(i)) lower.push(ref[i]!);
-            const theta = kthLargest(Float64Array.from(lower), plan.keep);
-            return rest < theta - Math.abs(theta) * 1e-9;
-          }
+        ? { passes, ref, refDocs: touched, keep: plan.keep, mark: arrays.mark, base }
         : undefined;
-    if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, u, stop)) pruned = true;
+    if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, u, prune)) pruned = true;
     units[k] = u;
     for (const i of u.touched) {
       touch(i);
