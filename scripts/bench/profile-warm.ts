@@ -64,7 +64,11 @@ function category(module: string, fn: string): string {
   if (/snippet\.ts$/.test(module)) return "snippets";
   if (/record-store|record-text/.test(module)) return "record reads";
   if (/asset-store|shared\/lru|lru-cache|shared\/hash/.test(module)) return "asset reads";
-  if (/engine\.ts|name-plan|query-parser|plan-cache|shared\/text|shared\/bloom|talisman|stemmer|double-metaphone/.test(module))
+  if (
+    /engine\.ts|name-plan|query-parser|plan-cache|shared\/text|shared\/bloom|talisman|stemmer|double-metaphone/.test(
+      module,
+    )
+  )
     return "planning";
   if (/search-service|shard-runner/.test(module)) return "search service (merge, page)";
   if (/test\/scoring\/local-index|node:|node_modules\/tsx/.test(module) || !module) return "Node harness, native";
@@ -149,13 +153,17 @@ function summarise(profile: Profile, mix: string[], took: number[], reads: Recor
   });
   const pct = (x: number) => `${((100 * x) / total).toFixed(1)}%`;
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
-  const q = (p: number) => [...took].sort((a, b) => a - b)[Math.min(took.length - 1, Math.floor((p / 100) * took.length))]!;
+  const q = (p: number) =>
+    [...took].sort((a, b) => a - b)[Math.min(took.length - 1, Math.floor((p / 100) * took.length))]!;
   console.log(`warm mix in Node, ${took.length} queries: p50 ${q(50).toFixed(3)} ms, p99 ${q(99).toFixed(2)} ms`);
   console.log(`busy time sampled: ${(total / 1000).toFixed(0)} ms; asset reads during it: ${JSON.stringify(reads)}\n`);
   console.log("| share of busy time | |\n|---|---|");
   for (const [c, t] of sorted(cats)) console.log(`| ${c} | ${pct(t)} |`);
   console.log("\nSlowest queries (mean ms):");
-  for (const [qq, ms] of mix.map((m, i) => [m, took[i]!] as const).sort((a, b) => b[1] - a[1]).slice(0, 8))
+  for (const [qq, ms] of mix
+    .map((m, i) => [m, took[i]!] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8))
     console.log(`  ${ms.toFixed(2).padStart(8)}  ${qq}`);
   console.log("\nTop functions (self time, builtins charged to their caller):");
   for (const [f, t] of sorted(fns).slice(0, 30)) console.log(`  ${pct(t).padStart(6)}  ${f}`);

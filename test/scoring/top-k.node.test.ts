@@ -66,7 +66,10 @@ describe("top-k with upper bounds", () => {
         q,
       ).toEqual(full.top.map((d) => [d.doc, d.score]));
       // The same winning alternative (rule, field) per word too, so explain does not change with the path.
-      expect(fast.top.map((d) => d.parts), q).toEqual(full.top.map((d) => d.parts));
+      expect(
+        fast.top.map((d) => d.parts),
+        q,
+      ).toEqual(full.top.map((d) => d.parts));
     }
     // The comparison means something only if early termination happened on a good share of queries.
     expect(early).toBeGreaterThan(queries.length / 5);

@@ -385,8 +385,7 @@ function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): 
   const lower: number[] = [];
   for (const i of u.touched)
     if (prune.passes(i)) lower.push(Math.max(u.score[i]!, x.altCount[i] ? x.alt[i]! * w : 0) + prune.ref[i]!);
-  if (w)
-    for (const i of x.altTouched) if (!u.alt[i] && prune.passes(i)) lower.push(x.alt[i]! * w + prune.ref[i]!);
+  if (w) for (const i of x.altTouched) if (!u.alt[i] && prune.passes(i)) lower.push(x.alt[i]! * w + prune.ref[i]!);
   for (const i of prune.refDocs) if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower.push(prune.ref[i]!);
   const theta = kthLargest(Float64Array.from(lower), prune.keep);
   return theta - Math.abs(theta) * 1e-9;
@@ -535,7 +534,17 @@ export async function scoreShard(
   ]);
   const arrays = takeArrays(cols.order.length);
   try {
-    return await scoreWith(arrays, plan, cols, seriesNames, recordTexts, options, unitPostings, refPostings, exclPostings);
+    return await scoreWith(
+      arrays,
+      plan,
+      cols,
+      seriesNames,
+      recordTexts,
+      options,
+      unitPostings,
+      refPostings,
+      exclPostings,
+    );
   } finally {
     giveArrays(arrays);
   }
@@ -650,12 +659,12 @@ async function scoreWith(
   const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
   if (everyDoc) arrays.wroteAll = true;
   const pool: Iterable<number> = everyDoc
-      ? {
-          [Symbol.iterator]: function* () {
-            for (let i = 0; i < size; i++) yield i;
-          },
-        }
-      : touched;
+    ? {
+        [Symbol.iterator]: function* () {
+          for (let i = 0; i < size; i++) yield i;
+        },
+      }
+    : touched;
   for (const i of pool) {
     if (!passesUndated(i)) continue;
     undated++;

@@ -4,8 +4,7 @@
  * A word matches when its folded form, stem or variant key is one the query
  * matched with, so "defection" is marked for a query "defected".
  */
-import { fold } from "../../shared/text/fold";
-import { stemOf, variantOf } from "./word-forms";
+import { formsOf } from "./word-forms";
 
 export interface HighlightTerms {
   literal: Set<string>;
@@ -24,8 +23,8 @@ export function escapeHtml(text: string): string {
 function isMatch(word: string, terms: HighlightTerms, memo: Map<string, boolean>): boolean {
   let hit = memo.get(word);
   if (hit === undefined) {
-    const f = fold(word).replace(/['’`]/g, "");
-    hit = terms.literal.has(f) || terms.stems.has(stemOf(f)) || terms.variants.has(variantOf(f));
+    const f = formsOf(word);
+    hit = terms.literal.has(f.folded) || terms.stems.has(f.stem) || terms.variants.has(f.variant);
     memo.set(word, hit);
   }
   return hit;
