@@ -76,8 +76,6 @@ export interface LocalWorker {
   isolateHeaps(gc: boolean): Promise<Array<{ isolate: string; collected: boolean } & HeapUsage>>;
   /** Writes a V8 heap snapshot of the Worker's isolate; needs `inspector`. */
   heapSnapshot(file: string): Promise<void>;
-  /** A V8 CPU profile (DevTools `Profiler.Profile`) of the Worker's isolate while `during` runs; needs `inspector`. */
-  cpuProfile(during: () => Promise<void>, intervalUs?: number): Promise<unknown>;
   /** Resident memory of this workerd process, from /proc (Linux); null elsewhere. */
   rssBytes(): number | null;
   startMs: number;
@@ -178,14 +176,6 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       return out;
     },
     heapSnapshot: (file) => inspect(target, (c) => snapshot(c, file, poke)),
-    cpuProfile: (during, intervalUs = 200) =>
-      inspect(target, async (c) => {
-        await nudged(c.call("Profiler.enable"), poke);
-        await nudged(c.call("Profiler.setSamplingInterval", { interval: intervalUs }), poke);
-        await nudged(c.call("Profiler.start"), poke);
-        await during();
-        return (await nudged(c.call<{ profile: unknown }>("Profiler.stop"), poke)).profile;
-      }),
     rssBytes: () => (pid === null ? null : rssOf(pid)),
     dispose: async () => {
       await mf.dispose();
