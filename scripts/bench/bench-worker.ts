@@ -12,6 +12,7 @@ import app from "../../src/index";
 // Durable Object classes (the search shards) must be exported by the main module, as src/index.ts does.
 export * from "../../src/index";
 import { Document } from "flexsearch";
+import { assetStoreFor } from "../../src/worker/asset-store";
 
 interface BenchEnv {
   ASSETS: Fetcher;
@@ -35,6 +36,8 @@ async function mix(req: Request, env: BenchEnv, ctx: ExecutionContext): Promise<
   const took = new Float64Array(paths.length);
   const statuses = new Set<number>();
   const cacheHeaders = new Set<string>();
+  const reads = assetStoreFor(env.ASSETS).reads;
+  const readsBefore = new Map(reads);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < paths.length; i++) {
       const t0 = now();
@@ -54,6 +57,8 @@ async function mix(req: Request, env: BenchEnv, ctx: ExecutionContext): Promise<
     tookMs: Array.from(took, (s) => s / rounds),
     statuses: [...statuses],
     cache: [...cacheHeaders],
+    // Asset reads during the mix in this isolate (not its Durable Objects'), by kind: a warm mix should make none.
+    assetReads: Object.fromEntries([...reads].map(([k, v]) => [k, v - (readsBefore.get(k) ?? 0)])),
   });
 }
 

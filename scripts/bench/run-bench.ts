@@ -1,6 +1,6 @@
 /**
- * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--skip-real] [--no-write] [--json
- * FILE]
+ * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--peers flexsearch,minisearch]
+ *   [--skip-real] [--no-write] [--json FILE]
  *
  * Builds Dossier's assets for synthetic catalogues of each size (and the real
  * corpora in ../shared, when present), then measures inside workerd via
@@ -40,6 +40,8 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "3" },
     shards: { type: "string" },
     "skip-peers": { type: "boolean", default: false },
+    /** Only these Node peers (default all); plain FlexSearch also runs in workerd when listed. Orama takes 15 minutes at 100k. */
+    peers: { type: "string" },
     "skip-real": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
     json: { type: "string" },
@@ -162,13 +164,21 @@ interface Warm {
   wallP50: number;
   wallP99: number;
   cache: string[];
+  /** Asset reads through the binding during the timed mixes, by kind (the Worker isolate's store). */
+  reads: Record<string, number>;
   rounds: number;
 }
 async function dossierWarm(w: Workerd, paths: string[]): Promise<Warm & { zero: number }> {
   const mixOnce = async (rounds: number) => {
     const res = await w.fetch("/__bench/mix", { body: JSON.stringify({ paths, rounds }) });
     if (res.status !== 200) throw new Error(`mix: HTTP ${res.status} ${res.body.slice(0, 300)}`);
-    const out = JSON.parse(res.body) as { meanMs: number[]; tookMs: number[]; statuses: number[]; cache: string[] };
+    const out = JSON.parse(res.body) as {
+      meanMs: number[];
+      tookMs: number[];
+      statuses: number[];
+      cache: string[];
+      assetReads?: Record<string, number>;
+    };
     if (out.statuses.some((s) => s !== 200)) throw new Error(`mix: statuses ${out.statuses.join(",")}`);
     return out;
   };
@@ -189,9 +199,11 @@ async function dossierWarm(w: Workerd, paths: string[]): Promise<Warm & { zero: 
     t50: number[] = [],
     t99: number[] = [];
   const cache = new Set<string>();
+  const reads: Record<string, number> = {};
   for (let i = 0; i < runs; i++) {
     const out = await mixOnce(rounds);
     for (const c of out.cache) cache.add(c);
+    for (const [k, v] of Object.entries(out.assetReads ?? {})) if (v) reads[k] = (reads[k] ?? 0) + v;
     p50s.push(percentile(out.meanMs, 50));
     p99s.push(percentile(out.meanMs, 99));
     t50.push(percentile(out.tookMs, 50));
@@ -205,6 +217,7 @@ async function dossierWarm(w: Workerd, paths: string[]): Promise<Warm & { zero: 
     wallP50: percentile(walls, 50),
     wallP99: percentile(walls, 99),
     cache: [...cache],
+    reads,
     zero,
     rounds,
   };
@@ -456,14 +469,17 @@ async function runCorpus(
       `${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`,
   );
   notes.push(
-    `Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ${suggestPaths.length} ` +
-      `prefixes × ${suggest.rounds} (suggest); wall = one request at a time from Node, first pass.`,
+    `Asset reads during the timed warm mixes (the Worker isolate's store, not the shards' objects): ${JSON.stringify(warm.reads)} for search, ${JSON.stringify(suggest.reads)} for suggest.`,
+  );
+  notes.push(
+    `Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ${suggestPaths.length} prefixes × ${suggest.rounds} (suggest); wall = one request at a time from Node, first pass.`,
   );
   const engines: EngineResult[] = [dossier];
   if (peers) {
     const docs = peerDocs(records());
     const peerDir = join(assets, "..", "peers");
-    for (const name of PEERS) {
+    const only = args.peers ? new Set(args.peers.split(",")) : null;
+    for (const name of PEERS.filter((p) => !only || only.has(p))) {
       log(`${label}: peer ${name}`);
       try {
         engines.push(await nodePeer(name, docs, peerDir, assets, mix.search));
@@ -471,19 +487,21 @@ async function runCorpus(
         notes.push(`${name} in Node failed: ${(e as Error).message.split("\n")[0]}`);
       }
     }
-    log(`${label}: peer flexsearch in workerd`);
-    try {
-      const fw = await flexWorkerd(script, assets, mix.search);
-      const node = engines.find((e) => e.engine === fw.engine && e.where === "node");
-      engines.splice(1, 0, {
-        ...fw,
-        buildMs: node?.buildMs,
-        indexRaw: node?.indexRaw,
-        indexGzip: node?.indexGzip,
-        zeroHitShare: node?.zeroHitShare,
-      });
-    } catch (e) {
-      notes.push(`FlexSearch in workerd failed: ${(e as Error).message.split("\n")[0]}`);
+    if (!only || only.has("flexsearch")) {
+      log(`${label}: peer flexsearch in workerd`);
+      try {
+        const fw = await flexWorkerd(script, assets, mix.search);
+        const node = engines.find((e) => e.engine === fw.engine && e.where === "node");
+        engines.splice(1, 0, {
+          ...fw,
+          buildMs: node?.buildMs,
+          indexRaw: node?.indexRaw,
+          indexGzip: node?.indexGzip,
+          zeroHitShare: node?.zeroHitShare,
+        });
+      } catch (e) {
+        notes.push(`FlexSearch in workerd failed: ${(e as Error).message.split("\n")[0]}`);
+      }
     }
   }
   return { label, records: build.records, build, engines, notes };

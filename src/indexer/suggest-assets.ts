@@ -18,13 +18,26 @@ const MAX_TEXT = 90;
 
 export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<string, string> {
   const entries = new Map<string, SuggestEntry>();
-  const add = (text: string, kind: SuggestEntry[2], id: string | null, weight: number, keys: string[]) => {
+  const add = (
+    text: string,
+    kind: SuggestEntry[2],
+    id: string | null,
+    weight: number,
+    keys: string[],
+    reference?: string,
+  ) => {
     for (const key of keys) {
       if (!key) continue;
       const k = `${key}\u0000${kind}\u0000${id ?? text}`;
       const e = entries.get(k);
       if (e) e[4] += weight;
-      else entries.set(k, [key, text, kind, id, weight]);
+      else
+        entries.set(
+          k,
+          kind === "title" && id !== null && reference !== undefined
+            ? [key, text, kind, id, weight, reference]
+            : [key, text, kind, id, weight],
+        );
     }
   };
   /**
@@ -42,7 +55,7 @@ export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<
       : text;
   for (const r of docs) {
     add(r.reference, "reference", r.id, 1, [r.id]);
-    add(shown(r.title), "title", r.id, 1, wordKeys(r.title, 3));
+    add(shown(r.title), "title", r.id, 1, wordKeys(r.title, 3), r.reference);
     for (const p of r.people) add(p, "person", slugOf(p), 2, wordKeys(p, 4));
     for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, 1, wordKeys(s, 3));
   }

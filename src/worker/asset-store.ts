@@ -29,6 +29,8 @@ export class AssetStore {
   private manifestPromise: Promise<Manifest> | null = null;
   private readonly chunks;
   private readonly pending = new Map<string, Promise<unknown>>();
+  /** Reads through the binding since this store began, by asset kind: how often the budget made a chunk come back. */
+  readonly reads = new Map<string, number>();
 
   constructor(
     private readonly assets: Fetcher,
@@ -73,13 +75,21 @@ export class AssetStore {
     }) as Promise<T>;
   }
 
-  /** A binary chunk, memoised; checked against the hash in its name, since no parse would notice a cut. */
-  binary(path: string): Promise<ArrayBuffer> {
-    return this.load(path, async (res) => {
-      const buf = await res.arrayBuffer();
-      await verifyContentHash(path, new Uint8Array(buf));
-      return { value: buf, bytes: buf.byteLength };
-    }) as Promise<ArrayBuffer>;
+  /**
+   * A binary chunk, memoised; checked against the hash in its name, since no parse would notice a cut. With
+   * `keep` false it is not kept under the budget (concurrent callers still share one fetch): for callers that
+   * keep what they derive from it in a cache of their own, such as the search index's decoded postings.
+   */
+  binary(path: string, keep = true): Promise<ArrayBuffer> {
+    return this.load(
+      path,
+      async (res) => {
+        const buf = await res.arrayBuffer();
+        await verifyContentHash(path, new Uint8Array(buf));
+        return { value: buf, bytes: buf.byteLength };
+      },
+      keep,
+    ) as Promise<ArrayBuffer>;
   }
 
   /** Bytes of parsed chunks held now (approximate for JSON). */
@@ -87,7 +97,7 @@ export class AssetStore {
     return this.chunks.calculatedSize;
   }
 
-  private load(path: string, parse: (res: Response) => Promise<CacheEntry>): Promise<unknown> {
+  private load(path: string, parse: (res: Response) => Promise<CacheEntry>, keep = true): Promise<unknown> {
     const hit = this.chunks.get(path);
     if (hit) return Promise.resolve(hit.value);
     let p = this.pending.get(path);
@@ -95,7 +105,7 @@ export class AssetStore {
       p = this.fetch(path)
         .then(parse)
         .then((entry) => {
-          this.chunks.set(path, entry);
+          if (keep) this.chunks.set(path, entry);
           return entry.value;
         })
         .finally(() => this.pending.delete(path));
@@ -109,6 +119,8 @@ export class AssetStore {
   }
 
   private async fetch(path: string): Promise<Response> {
+    const kind = assetKind(path);
+    this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
     const res = await withTimeout(
       this.assets.fetch(new Request(`https://assets.invalid${path}`)),
       ASSET_TIMEOUT_MS,

@@ -151,6 +151,14 @@ describe("typeahead", () => {
     expect(body.suggestions.map((s: any) => s.text)).toContain("KV 2/2670");
     expect(body.suggestions.find((s: any) => s.text === "KV 2/2670").id).toBe("kv-2-2670");
   });
+
+  it("shows a title suggestion with its record's reference", async () => {
+    const { body } = await call("/api/suggest?q=leon%20helf");
+    const title = body.suggestions.find((s: any) => s.kind === "title" && s.text === "Leon HELFLAND");
+    expect(title).toMatchObject({ id: "kv-2-2681", reference: "KV 2/2681" });
+    const record = await call(`/api/records/${title.id}`);
+    expect(record.body.record.reference).toBe(title.reference);
+  });
 });
 
 describe("bad input", () => {

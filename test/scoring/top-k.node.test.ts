@@ -1,7 +1,8 @@
 /**
- * Top-k early termination (MaxScore over per-unit upper bounds) must rank
- * exactly as exhaustive scoring: over 500+ queries of a synthetic catalogue,
- * the top 10 (docs and scores) are compared with every match scored.
+ * Top-k early termination (MaxScore over per-unit upper bounds, and over a
+ * one-word query's alternatives) must rank exactly as exhaustive scoring:
+ * over 500+ queries of a synthetic catalogue, the top 10 (docs, scores and
+ * explain parts) are compared with every match scored.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -49,6 +50,7 @@ describe("top-k with upper bounds", () => {
       throw new Error("no phrase queries here");
     };
     let early = 0;
+    let earlyOneWord = 0;
     for (const q of queries) {
       const plan = await planFor(assets, q, 10);
       const full = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: Infinity });
@@ -56,14 +58,22 @@ describe("top-k with upper bounds", () => {
       expect(full.totalExact).toBe(true);
       if (!fast.totalExact) {
         early++;
+        if (plan.units.length === 1) earlyOneWord++;
         expect(fast.total, q).toBeLessThanOrEqual(full.total);
       }
       expect(
         fast.top.map((d) => [d.doc, d.score]),
         q,
       ).toEqual(full.top.map((d) => [d.doc, d.score]));
+      // The same winning alternative (rule, field) per word too, so explain does not change with the path.
+      expect(
+        fast.top.map((d) => d.parts),
+        q,
+      ).toEqual(full.top.map((d) => d.parts));
     }
     // The comparison means something only if early termination happened on a good share of queries.
     expect(early).toBeGreaterThan(queries.length / 5);
+    // One-word queries stop early too (their alternatives pruned by bound), not only multi-word ones.
+    expect(earlyOneWord).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -5,8 +5,13 @@
  * (a few KB each), so JSON stays their encoding.
  */
 
-/** A typeahead entry: `[key, text, kind, id or slug, weight]`, partitions sorted by key. */
-export type SuggestEntry = [key: string, text: string, kind: SuggestKind, id: string | null, weight: number];
+/**
+ * A typeahead entry: `[key, text, kind, id or slug, weight]`, partitions sorted by key. A title entry also
+ * carries its record's reference (as researchers cite it), so typeahead never reads a record shard to show it.
+ */
+export type SuggestEntry =
+  | [key: string, text: string, kind: SuggestKind, id: string | null, weight: number]
+  | [key: string, text: string, kind: "title", id: string, weight: number, reference: string];
 export type SuggestKind = "person" | "reference" | "title" | "subject";
 
 /**

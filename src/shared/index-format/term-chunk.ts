@@ -304,3 +304,55 @@ export class TermChunk {
     };
   }
 }
+
+/**
+ * A field's postings decoded once into typed arrays, behind the same interface: what the Worker keeps warm, so a
+ * warm query neither refetches a chunk nor decodes a block again. `decodeAll` returns the kept arrays themselves
+ * (read-only by contract: no caller writes to postings).
+ */
+export class DecodedPostings implements FieldPostings {
+  readonly field: number;
+  readonly df: number;
+  readonly count: number;
+  readonly blocks: number;
+  readonly minSlot: number;
+  private readonly docs: Uint32Array;
+  private readonly slots: Uint8Array;
+  private readonly minSlots: Uint8Array;
+
+  constructor(p: FieldPostings) {
+    this.field = p.field;
+    this.df = p.df;
+    this.count = p.count;
+    this.blocks = p.blocks;
+    this.minSlot = p.minSlot;
+    ({ docs: this.docs, slots: this.slots } = p.decodeAll());
+    this.minSlots = new Uint8Array(p.blocks);
+    for (let b = 0; b < p.blocks; b++) this.minSlots[b] = p.blockMinSlot(b);
+  }
+
+  /** Bytes this holds: its arrays and a share for the object itself. */
+  get bytes(): number {
+    return this.docs.byteLength + this.slots.byteLength + this.minSlots.byteLength + 160;
+  }
+
+  lastDoc(b: number): number {
+    return this.docs[Math.min(this.count, (b + 1) * BLOCK_SIZE) - 1]!;
+  }
+
+  blockMinSlot(b: number): number {
+    return this.minSlots[b]!;
+  }
+
+  decodeBlock(b: number, docs: Uint32Array, slots: Uint8Array, at: number): number {
+    const lo = b * BLOCK_SIZE,
+      hi = Math.min(this.count, lo + BLOCK_SIZE);
+    docs.set(this.docs.subarray(lo, hi), at);
+    slots.set(this.slots.subarray(lo, hi), at);
+    return hi - lo;
+  }
+
+  decodeAll(): { docs: Uint32Array; slots: Uint8Array } {
+    return { docs: this.docs, slots: this.slots };
+  }
+}

@@ -187,6 +187,6 @@ searchRoutes.openapi(
   }),
   async (c) => {
     const { q, limit } = c.req.valid("query");
-    return c.json({ suggestions: await new SuggestService(c.get("assets"), c.get("records")).suggest(q, limit) }, 200);
+    return c.json({ suggestions: await new SuggestService(c.get("assets")).suggest(q, limit) }, 200);
   },
 );

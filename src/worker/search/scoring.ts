@@ -29,7 +29,7 @@ import { FIELDS, type FieldName, type MatchRule } from "../../shared/search-conf
 import { words } from "../../shared/text/fold";
 import { BLOCK_SIZE } from "../../shared/index-format";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
-import type { FilterColumns, SearchIndex, TermPostings } from "./search-index";
+import type { FieldPostings, FilterColumns, SearchIndex, TermPostings } from "./search-index";
 
 export interface UnitMatch {
   unit: string;
@@ -108,6 +108,103 @@ interface UnitArrays {
   field: Uint8Array;
   slot: Uint8Array;
   touched: number[];
+}
+
+function newUnitArrays(size: number): UnitArrays {
+  return {
+    score: new Float64Array(size),
+    alt: new Uint8Array(size),
+    field: new Uint8Array(size),
+    slot: new Uint8Array(size),
+    touched: [],
+  };
+}
+
+/**
+ * Every per-doc array one query on one shard needs, kept per isolate and
+ * handed back zeroed: allocating (and zeroing) a dozen shard-sized arrays
+ * per query cost more than scoring a rare word. Cleared through the touched
+ * lists, so a query pays for the docs it touched, not for the shard's size.
+ * A pool rather than one set, since a query awaiting a record read may let
+ * another query in.
+ */
+class QueryArrays {
+  readonly x: Scratch;
+  readonly text: Float64Array;
+  readonly ref: Float64Array;
+  readonly total: Float64Array;
+  readonly proximity: Float64Array;
+  readonly matched: Uint16Array;
+  readonly textMatched: Uint16Array;
+  readonly seen: Uint8Array;
+  readonly mark: Uint8Array;
+  readonly buf = { docs: new Uint32Array(BLOCK_SIZE), slots: new Uint8Array(BLOCK_SIZE) };
+  readonly units: UnitArrays[] = [];
+  touched: number[] = [];
+  /** Set when a pass wrote to docs outside `touched` (a filter-only query walks the whole shard). */
+  wroteAll = false;
+
+  constructor(readonly size: number) {
+    this.x = new Scratch(size);
+    this.text = new Float64Array(size);
+    this.ref = new Float64Array(size);
+    this.total = new Float64Array(size);
+    this.proximity = new Float64Array(size);
+    this.matched = new Uint16Array(size);
+    this.textMatched = new Uint16Array(size);
+    this.seen = new Uint8Array(size);
+    this.mark = new Uint8Array(size);
+  }
+
+  unit(k: number): UnitArrays {
+    while (this.units.length <= k) this.units.push(newUnitArrays(this.size));
+    return this.units[k]!;
+  }
+
+  clear(): void {
+    if (this.wroteAll) {
+      for (const a of [this.text, this.ref, this.total, this.proximity, this.matched, this.textMatched, this.seen])
+        a.fill(0);
+      this.mark.fill(0);
+    } else {
+      for (const i of this.touched) {
+        this.text[i] = 0;
+        this.ref[i] = 0;
+        this.total[i] = 0;
+        this.proximity[i] = 0;
+        this.matched[i] = 0;
+        this.textMatched[i] = 0;
+        this.seen[i] = 0;
+        this.mark[i] = 0;
+      }
+    }
+    for (const u of this.units) {
+      for (const i of u.touched) {
+        u.score[i] = 0;
+        u.alt[i] = 0;
+        u.field[i] = 0;
+        u.slot[i] = 0;
+      }
+      u.touched = [];
+    }
+    this.x.clearAlt();
+    this.touched = [];
+    this.wroteAll = false;
+  }
+}
+
+/** Free query arrays by shard size (one isolate may score several shards, as Durable Objects or in tests). */
+const freeArrays = new Map<number, QueryArrays[]>();
+
+function takeArrays(size: number): QueryArrays {
+  return freeArrays.get(size)?.pop() ?? new QueryArrays(size);
+}
+
+function giveArrays(a: QueryArrays): void {
+  a.clear();
+  const list = freeArrays.get(a.size) ?? freeArrays.set(a.size, []).get(a.size)!;
+  // Two per size are enough for the queries one isolate interleaves; more would only hold memory.
+  if (list.length < 2) list.push(a);
 }
 
 /** Docs a restricted scoring pass may touch: sorted global doc numbers, and a mark per local index. */
@@ -190,6 +287,28 @@ function addTerm(
   }
 }
 
+/**
+ * What a one-word query needs to stop early inside its unit: the filters, the reference boosts, and how many
+ * docs it keeps. (With one word, a doc's score is its best alternative's plus its reference boost.)
+ */
+interface OneWordPruning {
+  passes: (i: number) => boolean;
+  ref: Float64Array;
+  /** Docs touched by reference matches before the unit is scored. */
+  refDocs: number[];
+  keep: number;
+  mark: Uint8Array;
+  base: number;
+}
+
+/**
+ * Scores a unit's alternatives into `u`: a doc's unit score is its best alternative's. With `prune` (one-word
+ * queries), MaxScore runs over the alternatives (combined by max) and, inside a one-term alternative, over its
+ * fields (summed, in the term's own field order so every doc's sum adds up exactly as exhaustive scoring
+ * does): once nothing left (the rest of this alternative's fields, or a later alternative) can lift a doc not
+ * yet seen to the k-th best, the rest of this alternative is scored only for docs that can still reach it, and
+ * later alternatives not at all. Returns true when it stopped early.
+ */
 function scoreUnit(
   unit: QueryUnit,
   postings: UnitPostings,
@@ -198,40 +317,100 @@ function scoreUnit(
   x: Scratch,
   only: Only | null,
   buf: { docs: Uint32Array; slots: Uint8Array },
-): UnitArrays {
-  const u: UnitArrays = {
-    score: new Float64Array(x.size),
-    alt: new Uint8Array(x.size),
-    field: new Uint8Array(x.size),
-    slot: new Uint8Array(x.size),
-    touched: [],
-  };
-  unit.alternatives.forEach((alt, ai) => {
+  u: UnitArrays,
+  prune?: OneWordPruning,
+): boolean {
+  const bounds = prune ? altBounds(unit, postings, n) : null;
+  const order = unit.alternatives.map((_, ai) => ai);
+  if (bounds) order.sort((a, b) => bounds[b]! - bounds[a]! || a - b);
+  let stopped = false;
+  for (let step = 0; step < order.length && !stopped; step++) {
+    const ai = order[step]!;
+    const alt = unit.alternatives[ai]!;
+    const restAlts = bounds && step + 1 < order.length ? bounds[order[step + 1]!]! : 0;
     x.clearAlt();
-    alt.terms.forEach((t, ti) => {
-      addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf);
-    });
+    if (prune && alt.terms.length === 1) {
+      const t = alt.terms[0]!;
+      const p = postings[ai]![0]!;
+      const fields = t.fields.filter((f) => (!unit.fields || unit.fields.includes(f)) && p.fields[f]);
+      const fb = fields.map((f) => fieldBound(f, p.fields[f]!, n) * alt.weight);
+      let restricted: Only | null = null;
+      for (let j = 0; j < fields.length; j++) {
+        if (!restricted && j > 0) {
+          let restFields = 0;
+          for (let m = j; m < fields.length; m++) restFields += fb[m]!;
+          const bar = pruneBar(prune, u, x, alt.weight);
+          if (Math.max(restFields, restAlts) < bar) {
+            restricted = alive(prune, u, x, alt.weight, restFields, bar);
+            stopped = true;
+          }
+        }
+        addTerm(p, [fields[j]!], n, undefined, base, x, 0, restricted, buf);
+      }
+    } else {
+      alt.terms.forEach((t, ti) => {
+        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf);
+      });
+    }
     const need = alt.terms.length;
     for (const i of x.altTouched) {
       if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
       const sc = x.alt[i]! * alt.weight;
       if (u.alt[i] === 0) u.touched.push(i);
-      if (u.alt[i] === 0 || sc > u.score[i]!) {
+      // Ties go to the alternative planned first, whatever order they are scored in.
+      if (u.alt[i] === 0 || sc > u.score[i]! || (sc === u.score[i] && ai + 1 < u.alt[i]!)) {
         u.score[i] = sc;
         u.alt[i] = ai + 1;
         u.field[i] = x.altField[i]!;
         u.slot[i] = x.altSlot[i]!;
       }
     }
-  });
+    // Between alternatives: the later ones' best bound against the k-th best so far.
+    if (prune && !stopped && step + 1 < order.length && restAlts < pruneBar(prune, u, x, 0)) stopped = true;
+  }
   x.clearAlt();
-  return u;
+  return stopped;
 }
 
-/** The most a unit can add to any doc's score: its best alternative, each field at its lowest slot. */
-export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): number {
-  let best = 0;
-  unit.alternatives.forEach((alt, ai) => {
+/** A field's bound: its weight and idf at its lowest slot. */
+function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
+  return fieldWeight(f, fp.df, n) * (1 - SEARCH_DEFAULTS.slotDecay * fp.minSlot);
+}
+
+/**
+ * The k-th best score so far of a one-word query, less a hair of slack: every doc's best finished alternative,
+ * or the alternative being scored (weight `w`, its fields so far; 0 = none), plus its reference boost.
+ */
+function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): number {
+  const lower: number[] = [];
+  for (const i of u.touched)
+    if (prune.passes(i)) lower.push(Math.max(u.score[i]!, x.altCount[i] ? x.alt[i]! * w : 0) + prune.ref[i]!);
+  if (w) for (const i of x.altTouched) if (!u.alt[i] && prune.passes(i)) lower.push(x.alt[i]! * w + prune.ref[i]!);
+  for (const i of prune.refDocs) if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower.push(prune.ref[i]!);
+  const theta = kthLargest(Float64Array.from(lower), prune.keep);
+  return theta - Math.abs(theta) * 1e-9;
+}
+
+/** Docs seen so far that can still reach `bar` within the alternative being scored. */
+function alive(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number, restFields: number, bar: number): Only {
+  const docs: number[] = [];
+  const consider = (i: number) => {
+    if (prune.mark[i] || !prune.passes(i)) return;
+    if ((x.altCount[i] ? x.alt[i]! * w : 0) + restFields + prune.ref[i]! >= bar) {
+      prune.mark[i] = 1;
+      docs.push(i);
+    }
+  };
+  for (const i of x.altTouched) consider(i);
+  for (const i of u.touched) consider(i);
+  for (const i of prune.refDocs) consider(i);
+  docs.sort((a, b) => a - b);
+  return { docs: Uint32Array.from(docs, (i) => i + prune.base), mark: prune.mark };
+}
+
+/** The most each alternative of a unit can add to a doc's score: each field at its lowest slot. */
+function altBounds(unit: QueryUnit, postings: UnitPostings, n: number): number[] {
+  return unit.alternatives.map((alt, ai) => {
     let s = 0;
     alt.terms.forEach((t, ti) => {
       for (const f of t.fields) {
@@ -240,9 +419,13 @@ export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): n
         if (fp) s += fieldWeight(f, fp.df, n) * (1 - SEARCH_DEFAULTS.slotDecay * fp.minSlot);
       }
     });
-    best = Math.max(best, s * alt.weight);
+    return s * alt.weight;
   });
-  return best;
+}
+
+/** The most a unit can add to any doc's score: its best alternative, each field at its lowest slot. */
+export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): number {
+  return Math.max(0, ...altBounds(unit, postings, n));
 }
 
 /** Postings a unit's alternatives hold in total: the cost of scoring it exhaustively. */
@@ -338,7 +521,6 @@ export async function scoreShard(
   recordTexts: RecordTexts,
   options: ScoreOptions = {},
 ): Promise<ShardResult> {
-  const n = plan.docs;
   // The cold path: every chunk the query needs, fetched in one parallel batch.
   const [cols, unitPostings, refPostings, exclPostings] = await Promise.all([
     index.filters(),
@@ -350,15 +532,39 @@ export async function scoreShard(
     Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
     Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
   ]);
+  const arrays = takeArrays(cols.order.length);
+  try {
+    return await scoreWith(
+      arrays,
+      plan,
+      cols,
+      seriesNames,
+      recordTexts,
+      options,
+      unitPostings,
+      refPostings,
+      exclPostings,
+    );
+  } finally {
+    giveArrays(arrays);
+  }
+}
+
+async function scoreWith(
+  arrays: QueryArrays,
+  plan: QueryPlan,
+  cols: FilterColumns,
+  seriesNames: string[],
+  recordTexts: RecordTexts,
+  options: ScoreOptions,
+  unitPostings: UnitPostings[],
+  refPostings: TermPostings[],
+  exclPostings: TermPostings[],
+): Promise<ShardResult> {
+  const n = plan.docs;
   const base = cols.base;
-  const size = cols.order.length;
-  const x = new Scratch(size);
-  const buf = { docs: new Uint32Array(BLOCK_SIZE), slots: new Uint8Array(BLOCK_SIZE) };
-  const text = new Float64Array(size);
-  const ref = new Float64Array(size);
-  const matched = new Uint16Array(size);
-  const seen = new Uint8Array(size);
-  const touched: number[] = [];
+  const size = arrays.size;
+  const { x, buf, text, ref, matched, seen, textMatched, total, proximity, touched } = arrays;
   const touch = (i: number) => {
     if (!seen[i]) {
       seen[i] = 1;
@@ -406,17 +612,16 @@ export async function scoreShard(
   const bounds = plan.units.map((u, k) => unitBound(u, unitPostings[k]!, n));
   const postingCount = plan.units.reduce((c, u, k) => c + unitPostingCount(u, unitPostings[k]!), 0);
   const onlyFilters = unitCount === 0 && plan.referenceIds.length === 0;
-  const exhaustive =
+  const scoreAll =
     Boolean(plan.exact) ||
     postingCount <= (options.exhaustiveBelow ?? SEARCH_DEFAULTS.exactTotalPostings) ||
     plan.phrases.length > 0 ||
     plan.dates?.mode === "boost" ||
     yearUnit !== undefined ||
-    onlyFilters ||
-    unitCount < 2;
+    onlyFilters;
+  const exhaustive = scoreAll || unitCount < 2;
   // Proximity adds at most one bonus per pair of units.
   const proximityBound = (SEARCH_DEFAULTS.proximityBonus * (unitCount * (unitCount - 1))) / 2;
-  const textMatched = new Uint16Array(size);
 
   // Units in order of their bounds, the strongest first (MaxScore's order).
   const order = plan.units.map((_, k) => k).sort((a, b) => bounds[b]! - bounds[a]! || a - b);
@@ -435,12 +640,17 @@ export async function scoreShard(
         // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
         pruned = true;
         const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar).sort((a, b) => a - b);
-        const mark = new Uint8Array(size);
+        const mark = arrays.mark;
         for (const i of alive) mark[i] = 1;
         only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
       }
     }
-    const u = scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf);
+    const u = arrays.unit(k);
+    const prune: OneWordPruning | undefined =
+      unitCount === 1 && !scoreAll
+        ? { passes, ref, refDocs: touched, keep: plan.keep, mark: arrays.mark, base }
+        : undefined;
+    if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, u, prune)) pruned = true;
     units[k] = u;
     for (const i of u.touched) {
       touch(i);
@@ -452,14 +662,15 @@ export async function scoreShard(
 
   const candidates: number[] = [];
   let undated = 0;
-  const pool: Iterable<number> =
-    onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk)
-      ? {
-          [Symbol.iterator]: function* () {
-            for (let i = 0; i < size; i++) yield i;
-          },
-        }
-      : touched;
+  const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
+  if (everyDoc) arrays.wroteAll = true;
+  const pool: Iterable<number> = everyDoc
+    ? {
+        [Symbol.iterator]: function* () {
+          for (let i = 0; i < size; i++) yield i;
+        },
+      }
+    : touched;
   for (const i of pool) {
     if (!passesUndated(i)) continue;
     undated++;
@@ -467,8 +678,6 @@ export async function scoreShard(
   }
 
   // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
-  const total = new Float64Array(size);
-  const proximity = new Float64Array(unitCount > 1 ? size : 0);
   const dateBonus = new Map<number, number>();
   for (const i of candidates) {
     let sum = 0;
@@ -547,7 +756,7 @@ export async function scoreShard(
           });
         }
       });
-      if (proximity.length && proximity[i])
+      if (unitCount > 1 && proximity[i])
         parts.push({
           unit: "proximity",
           rule: "exact",

@@ -1,15 +1,20 @@
 /**
  * The Worker's view of one search shard of the index. A term's postings live
  * in exactly one binary term chunk of the shard (its bucket, or its own chunk
- * if it is very common); the chunk is fetched on first use and kept per
- * isolate under the AssetStore's budget, and only the term's own entries are
- * read from it (see shared/index-format/term-chunk.ts).
+ * if it is very common); only the term's own entries are read from it (see
+ * shared/index-format/term-chunk.ts). What is kept per isolate is not the
+ * chunk but the term's postings, decoded into typed arrays under their own
+ * byte budget: a bucket chunk holds hundreds of terms a query never asks
+ * for, and keeping whole chunks (and records) under one budget made a warm
+ * 100k mix refetch and re-verify several chunks per query.
  */
 import { fnv1a32 } from "../../shared/hash";
 import { bloomHas } from "../../shared/bloom";
 import { hashAt } from "../../shared/manifest";
 import { FIELD_NAMES, type FieldName } from "../../shared/search-config";
+import { lruBySize } from "../../shared/lru";
 import {
+  DecodedPostings,
   IndexFormatError,
   TermChunk,
   decodeFilterColumns,
@@ -72,11 +77,27 @@ export class SearchLexicon {
 }
 
 /**
- * Directory views of term chunks, keyed by the buffer the AssetStore holds:
- * when the store evicts a chunk, its view goes with it.
+ * Bytes of decoded postings an isolate keeps: a 100k warm mix's terms fit
+ * (see BENCHMARKS.md), and 128 MB isolates keep room for records and requests.
  */
-const chunkViews = new WeakMap<ArrayBuffer, TermChunk>();
+export const POSTINGS_CACHE_BYTES = 32 * 1024 * 1024;
+
+interface CachedTerm {
+  postings: TermPostings;
+  bytes: number;
+}
+
+/**
+ * Decoded postings by chunk path and term. The path is content-hashed and
+ * names the shard, so one build's terms never answer for another's.
+ */
+const postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
 const utf8 = new TextEncoder();
+
+/** Bytes the decoded-postings cache holds now (for the bench and the health check). */
+export function postingsCacheBytes(): number {
+  return postingsCache.calculatedSize;
+}
 
 export class SearchIndex {
   constructor(
@@ -100,24 +121,29 @@ export class SearchIndex {
   async postings(term: string): Promise<TermPostings> {
     const shard = await this.shard();
     const path = termChunkPath(shard, term, fnv1a32(term) % shard.bucketCount, (b) => hashAt(shard.buckets, b));
-    const buf = await this.assets.binary(path);
-    let chunk = chunkViews.get(buf);
-    if (!chunk) {
-      try {
-        chunk = new TermChunk(buf, path);
-      } catch (e) {
-        throw new ApiError(
-          503,
-          "index_unavailable",
-          `search-index: ${(e as Error).message}; rebuild with npm run build`,
-        );
-      }
-      chunkViews.set(buf, chunk);
+    const key = `${path}\u0000${term}`;
+    const hit = postingsCache.get(key);
+    if (hit) return hit.postings;
+    // The chunk itself is not kept: the decoded postings below are what the next query reads.
+    const buf = await this.assets.binary(path, false);
+    let chunk: TermChunk;
+    try {
+      chunk = new TermChunk(buf, path);
+    } catch (e) {
+      throw new ApiError(503, "index_unavailable", `search-index: ${(e as Error).message}; rebuild with npm run build`);
     }
     const i = chunk.find(utf8.encode(term));
     const fields: TermPostings["fields"] = {};
-    if (i >= 0) for (const p of chunk.postings(i)) fields[FIELD_NAMES[p.field]!] = p;
-    return { term, fields };
+    let bytes = 64 + 2 * key.length;
+    if (i >= 0)
+      for (const p of chunk.postings(i)) {
+        const d = new DecodedPostings(p);
+        fields[FIELD_NAMES[p.field]!] = d;
+        bytes += d.bytes;
+      }
+    const postings = { term, fields };
+    postingsCache.set(key, { postings, bytes });
+    return postings;
   }
 
   async filters(): Promise<FilterColumns> {

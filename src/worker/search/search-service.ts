@@ -14,6 +14,7 @@ import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
 import { SEARCH_DEFAULTS, effectiveRules, planUnits, type MatchMode, type QueryPlan, type QueryUnit } from "./engine";
 import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
 import { highlightTerms, snippetFor, type SnippetPart } from "./snippet";
+import { cachedPlan } from "./plan-cache";
 import { matchedWord, type MatchedWord } from "./explain-words";
 import type { ShardRunner } from "./shard-runner";
 
@@ -117,7 +118,13 @@ export class SearchService {
     const meta = await searchMeta(this.assets);
     const q = parseQuery(req.q);
     const opts = { mode: req.match, rules: effectiveRules(req.match, req.synonyms, req.rules), explain: req.explain };
-    const units = await planUnits(this.lexicon, q, opts);
+    const units = await cachedPlan(
+      meta.fingerprint + (await this.assets.manifest()).version,
+      req.q,
+      opts.mode,
+      opts.rules,
+      () => planUnits(this.lexicon, q, opts),
+    );
 
     const referenceIds: QueryPlan["referenceIds"] = [];
     for (const ref of q.references) {

@@ -7,12 +7,11 @@
  * "Besedovsky" and "HELFAND" for "Gelfand".
  */
 import { snippetHtml, type SnippetPart } from "../../shared/snippet-parts";
-import { fold } from "../../shared/text/fold";
 import { phoneticKeys } from "../../shared/text/phonetic";
 import { stem } from "../../shared/text/stem";
-import { variantKey } from "../../shared/text/variants";
 import type { CatalogueRecord } from "../../shared/record";
 import type { QueryUnit } from "./engine";
+import { formsOf } from "./word-forms";
 
 export { snippetHtml, type SnippetPart };
 
@@ -54,12 +53,12 @@ export function highlightTerms(units: readonly QueryUnit[]): HighlightTerms {
 function isMatch(word: string, terms: HighlightTerms, memo: Map<string, boolean>): boolean {
   let hit = memo.get(word);
   if (hit === undefined) {
-    const f = fold(word).replace(/['’`]/g, "");
+    const f = formsOf(word);
     hit =
-      terms.literal.has(f) ||
-      terms.stems.has(stem(f)) ||
-      terms.variants.has(variantKey(f)) ||
-      (terms.phonetic.size > 0 && /^\p{Lu}/u.test(word) && phoneticKeys(f).some((k) => terms.phonetic.has(k)));
+      terms.literal.has(f.folded) ||
+      terms.stems.has(f.stem) ||
+      terms.variants.has(f.variant) ||
+      (terms.phonetic.size > 0 && /^\p{Lu}/u.test(word) && phoneticKeys(f.folded).some((k) => terms.phonetic.has(k)));
     memo.set(word, hit);
   }
   return hit;

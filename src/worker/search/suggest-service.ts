@@ -7,7 +7,6 @@ import { searchMeta } from "./search-index";
 import { words } from "../../shared/text/fold";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
-import type { RecordStore } from "../record-store";
 import { variantKey } from "../../shared/text/variants";
 import { shardOf } from "../../shared/hash";
 import type { z } from "@hono/zod-openapi";
@@ -32,11 +31,7 @@ function sameness(kind: Entry[2], text: string, id: string | null): string {
 }
 
 export class SuggestService {
-  /** `records`, when given, lets title suggestions show their reference. */
-  constructor(
-    private readonly assets: AssetStore,
-    private readonly records?: RecordStore,
-  ) {}
+  constructor(private readonly assets: AssetStore) {}
 
   async suggest(q: string, limit: number, kinds?: Set<Entry[2]>): Promise<Suggestion[]> {
     const meta = await searchMeta(this.assets);
@@ -48,24 +43,22 @@ export class SuggestService {
     const seen = new Set<string>();
     const out: Suggestion[] = [];
     found.sort((a, b) => b[4] - a[4] || a[1].length - b[1].length);
-    for (const [, text, kind, id] of found) {
+    for (const entry of found) {
+      const [, text, kind, id] = entry;
       if (kinds && !kinds.has(kind)) continue;
       const k = kind === "person" && id ? `person|${await this.canonical(meta, id)}` : sameness(kind, text, id);
       if (seen.has(k)) continue;
       seen.add(k);
+      // A title's reference was stored beside it at build time: no record shard is read here.
+      const reference = entry.length > 5 ? entry[5] : undefined;
       out.push(
-        kind === "person" ? { text, kind, ...(id ? { slug: id } : {}) } : id ? { text, kind, id } : { text, kind },
+        kind === "person"
+          ? { text, kind, ...(id ? { slug: id } : {}) }
+          : id
+            ? { text, kind, id, ...(reference ? { reference } : {}) }
+            : { text, kind },
       );
       if (out.length >= limit) break;
-    }
-    if (this.records) {
-      await Promise.all(
-        out.map(async (s) => {
-          if (s.kind !== "title" || !s.id) return;
-          const r = await this.records!.get(s.id);
-          if (r) s.reference = r.reference;
-        }),
-      );
     }
     return out;
   }
