@@ -1,12 +1,14 @@
 /**
- * Reads the built catalogue from the static assets binding. Chunks are
- * immutable (content-hashed names), so each is fetched once per isolate and
- * kept in a byte-budgeted LRU; the manifest is read once per isolate, since a
- * deploy of new assets starts new isolates.
+ * Reads the built catalogue from its storage (static assets or R2, see
+ * storage/asset-storage.ts). Chunks are immutable (content-hashed names), so
+ * each is fetched once per isolate and kept in a byte-budgeted LRU; the
+ * manifest is read once per isolate, since a deploy of new assets starts new
+ * isolates (and an R2 deploy writes the manifest last).
  */
 import { lruBySize } from "../shared/lru";
 import { FORMAT_VERSION, HASH_CHARS, MANIFEST_PATH, type Manifest } from "../shared/manifest";
 import { ApiError } from "./errors";
+import { StaticAssetStorage, storageFor, type AssetStorage, type StorageBindings } from "./storage/asset-storage";
 import { withTimeout } from "./with-timeout";
 
 /** Isolates have 128 MB; parsed chunks may use this much of it before the oldest are dropped. */
@@ -29,17 +31,19 @@ export class AssetStore {
   private manifestPromise: Promise<Manifest> | null = null;
   private readonly chunks;
   private readonly pending = new Map<string, Promise<unknown>>();
+  private readonly storage: AssetStorage;
 
-  constructor(
-    private readonly assets: Fetcher,
-    budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES,
-  ) {
+  /** `source`: a storage backend, or a static assets binding (read as StaticAssetStorage). */
+  constructor(source: AssetStorage | Fetcher, budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES) {
+    // Not `"getRange" in source`: a binding is an RPC stub, which claims to have every property.
+    this.storage = isStorage(source) ? source : new StaticAssetStorage(source);
     this.chunks = lruBySize<string, CacheEntry>(budgetBytes, (e) => e.bytes);
   }
 
   manifest(): Promise<Manifest> {
-    this.manifestPromise ??= this.fetchText(MANIFEST_PATH)
-      .then((text) => {
+    this.manifestPromise ??= this.read(MANIFEST_PATH)
+      .then((bytes) => {
+        const text = new TextDecoder().decode(bytes);
         const m = parseAsset(MANIFEST_PATH, text) as Manifest;
         if (!m || typeof m !== "object" || !m.recordShards) throw corruptAsset(MANIFEST_PATH, "not a manifest object");
         if (m.format !== FORMAT_VERSION) {
@@ -65,8 +69,8 @@ export class AssetStore {
    * read with the same `derive`.
    */
   json<T>(path: string, derive?: (parsed: unknown) => T): Promise<T> {
-    return this.load(path, async (res) => {
-      const text = await res.text();
+    return this.load(path, async (bytes) => {
+      const text = new TextDecoder().decode(bytes);
       const parsed = parseAsset(path, text);
       return { value: derive ? deriveAsset(path, parsed, derive) : parsed, bytes: text.length * JSON_HEAP_PER_CHAR };
     }) as Promise<T>;
@@ -74,8 +78,7 @@ export class AssetStore {
 
   /** A binary chunk, memoised; checked against the hash in its name, since no parse would notice a cut. */
   binary(path: string): Promise<ArrayBuffer> {
-    return this.load(path, async (res) => {
-      const buf = await res.arrayBuffer();
+    return this.load(path, async (buf) => {
       await verifyContentHash(path, new Uint8Array(buf));
       return { value: buf, bytes: buf.byteLength };
     }) as Promise<ArrayBuffer>;
@@ -86,12 +89,24 @@ export class AssetStore {
     return this.chunks.calculatedSize;
   }
 
-  private load(path: string, parse: (res: Response) => Promise<CacheEntry>): Promise<unknown> {
+  /**
+   * Bytes `[offset, offset + length)` of an object, not memoised: for the
+   * callers that keep what they parse from it (pack directories, entries).
+   */
+  async range(path: string, offset: number, length: number): Promise<ArrayBuffer> {
+    const bytes = await withTimeout(this.storage.getRange(path, offset, length), ASSET_TIMEOUT_MS, () => tooSlow(path));
+    if (!bytes) throw missing(this.storage, path);
+    if (bytes.byteLength !== length)
+      throw corruptAsset(path, `asked for ${length} bytes at ${offset}, got ${bytes.byteLength}`);
+    return bytes;
+  }
+
+  private load(path: string, parse: (bytes: ArrayBuffer) => Promise<CacheEntry>): Promise<unknown> {
     const hit = this.chunks.get(path);
     if (hit) return Promise.resolve(hit.value);
     let p = this.pending.get(path);
     if (!p) {
-      p = this.fetch(path)
+      p = this.read(path)
         .then(parse)
         .then((entry) => {
           this.chunks.set(path, entry);
@@ -103,24 +118,27 @@ export class AssetStore {
     return p;
   }
 
-  private async fetchText(path: string): Promise<string> {
-    return (await this.fetch(path)).text();
+  private async read(path: string): Promise<ArrayBuffer> {
+    const bytes = await withTimeout(this.storage.get(path), ASSET_TIMEOUT_MS, () => tooSlow(path));
+    if (!bytes) throw missing(this.storage, path);
+    return bytes;
   }
+}
 
-  private async fetch(path: string): Promise<Response> {
-    const res = await withTimeout(
-      this.assets.fetch(new Request(`https://assets.invalid${path}`)),
-      ASSET_TIMEOUT_MS,
-      () => new ApiError(503, "index_unavailable", `asset-store: reading ${path} took over ${ASSET_TIMEOUT_MS} ms`),
-    );
-    if (!res.ok)
-      throw new ApiError(
-        503,
-        "index_unavailable",
-        `asset-store: ${path} is missing from the built assets (HTTP ${res.status}); run npm run build`,
-      );
-    return res;
-  }
+function isStorage(source: AssetStorage | Fetcher): source is AssetStorage {
+  return typeof (source as Partial<AssetStorage>).where === "string";
+}
+
+function tooSlow(path: string): ApiError {
+  return new ApiError(503, "index_unavailable", `asset-store: reading ${path} took over ${ASSET_TIMEOUT_MS} ms`);
+}
+
+function missing(storage: AssetStorage, path: string): ApiError {
+  const upload =
+    storage instanceof StaticAssetStorage ? "run npm run build" : "upload the build with npm run deploy:r2";
+  return new ApiError(503, "index_unavailable", `asset-store: ${path} is missing from ${storage.where}; ${upload}`, {
+    asset: assetKind(path),
+  });
 }
 
 /**
@@ -170,16 +188,10 @@ function deriveAsset<T>(path: string, parsed: unknown, derive: (parsed: unknown)
  * and hashed against the content hash in the name. For the deep health check;
  * throws the same typed error a request would get.
  */
-export async function checkAsset(assets: Fetcher, path: string): Promise<void> {
-  const res = await assets.fetch(new Request(`https://assets.invalid${path}`));
-  if (!res.ok)
-    throw new ApiError(
-      503,
-      "index_unavailable",
-      `asset-store: ${path} is missing from the built assets (HTTP ${res.status})`,
-      { asset: assetKind(path) },
-    );
-  const bytes = new Uint8Array(await res.arrayBuffer());
+export async function checkAsset(storage: AssetStorage, path: string): Promise<void> {
+  const read = await storage.get(path);
+  if (!read) throw missing(storage, path);
+  const bytes = new Uint8Array(read);
   if (path.endsWith(".json")) parseAsset(path, new TextDecoder().decode(bytes));
   await verifyContentHash(path, bytes);
 }
@@ -202,10 +214,18 @@ async function verifyContentHash(path: string, bytes: Uint8Array<ArrayBuffer>): 
 /**
  * One store per isolate per binding: the binding object is stable within an
  * isolate, and the store must outlive a single request to be worth anything.
+ * Given the Worker's env, the backend is the one `ASSET_BACKEND` names; given
+ * a static assets binding alone, it is that.
  */
-const stores = new WeakMap<Fetcher, AssetStore>();
-export function assetStoreFor(assets: Fetcher): AssetStore {
-  let s = stores.get(assets);
-  if (!s) stores.set(assets, (s = new AssetStore(assets)));
+const stores = new WeakMap<object, AssetStore>();
+export function assetStoreFor(source: StorageBindings | Fetcher): AssetStore {
+  const { binding, storage } = "fetch" in source ? { binding: source, storage: () => source } : storageFor(source);
+  let s = stores.get(binding);
+  if (!s) stores.set(binding, (s = new AssetStore(storage())));
   return s;
+}
+
+/** The storage backend the Worker's env selects, for reads past any memo (the deep health check). */
+export function assetStorageFor(env: StorageBindings): AssetStorage {
+  return storageFor(env).storage();
 }

@@ -8,7 +8,7 @@ import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
 import { HASH_CHARS, hashAt, recordShardPath, type Manifest } from "../../shared/manifest";
 import { termChunkPath } from "../../shared/index-format";
-import { assetKind, checkAsset } from "../asset-store";
+import { assetKind, assetStorageFor, checkAsset } from "../asset-store";
 import { ApiError } from "../errors";
 
 export const healthRoutes = new OpenAPIHono<AppEnv>();
@@ -59,11 +59,12 @@ healthRoutes.openapi(
     if (!deep) return c.json({ status: "ok" as const, ...base }, 200);
 
     const sample = sampleAssets(m);
+    const storage = assetStorageFor(c.env);
     const failing: Array<z.infer<typeof Failure>> = [];
     await Promise.all(
       [...sample].map(async ([kind, path]) => {
         try {
-          await checkAsset(c.env.ASSETS, path);
+          await checkAsset(storage, path);
         } catch (e) {
           failing.push({ kind, path, message: (e as Error).message });
         }
