@@ -8,11 +8,11 @@ import { join } from "node:path";
 const compatibilityDate = unstable_readConfig({ config: "./wrangler.toml" }, { hideWarnings: true }).compatibility_date;
 
 /**
- * Serves the test build (global-setup.ts's TEST_ASSETS_DIR) to workerd as a
+ * Serves a test build (test/storage/global-setup-r2.ts's packed one) to workerd as a
  * service binding: `GET /` lists its asset paths, `GET /<path>` answers a file.
  * Inline, not imported: this config is loaded before any TypeScript loader.
  */
-function testBuildFiles(dir = "dist/test-assets") {
+function testBuildFiles(dir: string) {
   return async (request: Request): Promise<Response> => {
     const path = decodeURIComponent(new URL(request.url).pathname);
     if (path === "/") {
@@ -34,8 +34,8 @@ const API_SUITE = ["test/api/**/*.test.ts", "test/storage/**/*.test.ts"];
  * Four projects, one config:
  * - workers: inside workerd, against a catalogue built by test/global-setup.ts
  *   from data/ plus the fixtures, through real ASSETS, KV and Durable Object bindings;
- * - workers-r2: the API suite again, with the catalogue read from Miniflare's R2
- *   (test/wrangler.r2.test.toml: no static assets bound at all);
+ * - workers-r2: the API suite again, with the catalogue built packed and read
+ *   from Miniflare's R2 (test/wrangler.r2.test.toml: no static assets bound at all);
  * - node: what needs Node itself (loopback servers, child processes, Miniflare);
  * - browser: the widget and pages in Chromium against the real Worker.
  * `npm test` runs workers and node; `npm run test:r2` runs workers-r2 (.ci/run
@@ -68,13 +68,13 @@ export default defineConfig({
             miniflare: {
               compatibilityDate,
               // The setup file uploads the test build into the bucket from this service.
-              serviceBindings: { TEST_BUILD_FILES: testBuildFiles() },
+              serviceBindings: { TEST_BUILD_FILES: testBuildFiles("dist/test-assets-packed") },
             },
           }),
         ],
         test: {
           name: "workers-r2",
-          globalSetup: ["./test/global-setup.ts"],
+          globalSetup: ["./test/storage/global-setup-r2.ts"],
           setupFiles: ["./test/storage/load-r2-bucket.ts"],
           include: API_SUITE,
           exclude: ["node_modules/**", "test/**/*.node.test.ts"],

@@ -1,7 +1,10 @@
 /**
- * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N]
+ * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N] [--packs]
  * Ingests every supported file under the data directories and writes the
  * served assets (records, series, search index, manifest) to the assets dir.
+ * `--packs` packs the chunks into pack files read by byte range: the layout
+ * for the R2 backend (npm run deploy:r2), where file counts no longer grow
+ * with the catalogue.
  */
 import { parseArgs } from "node:util";
 import { relative } from "node:path";
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     shards: { type: "string" },
     "record-shards": { type: "string" },
     quiet: { type: "boolean", default: false },
+    packs: { type: "boolean", default: false },
   },
 });
 
@@ -29,6 +33,7 @@ try {
     outDir: values.out!,
     searchShards: values.shards ? Number(values.shards) : undefined,
     recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
+    packs: values.packs,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
     progress: values.quiet ? undefined : terminalProgress(process.stderr),
   });
@@ -44,6 +49,7 @@ try {
   console.log(
     `  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ${searchShards} search shard(s), index version ${m.version}`,
   );
+  if (m.packs) console.log(`  packed: ${m.packs.files.length} pack files, ${m.packs.pages.length} directory pages`);
   const ch = result.changed;
   console.log(
     `  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, removed ${ch.removed} stale`,

@@ -37,6 +37,7 @@ import { AssetWriter, isIntactChunk } from "./content-hash";
 import { writeFileAtomic } from "./atomic-write";
 import { createStagingDir, currentBuildDir, publishBuild, type BuildInfo } from "./build-folders";
 import { layoutRecords, sealManifest, writeRecordStore } from "./catalogue-assets";
+import { packAssets, type PackOptions } from "./pack-assets";
 import { buildSearchAssets } from "./search-assets";
 import { parseThesaurusJson } from "./thesaurus-assets";
 
@@ -57,6 +58,12 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** Called as each phase starts and ends (see build-progress.ts). */
   progress?: BuildProgress;
+  /**
+   * Pack chunks into pack files with an offset directory (pack-assets.ts):
+   * the layout for R2, where a chunk is one ranged read. `true` for the
+   * default sizes; tests pass small ones to get many packs from a small catalogue.
+   */
+  packs?: boolean | PackOptions;
 }
 
 export interface BuildResult {
@@ -242,8 +249,17 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   step({ phase: "search index", state: "done", count: search.manifest.shards.length, unit: "shard(s)" });
   step({ phase: "record store", state: "start" });
   const partial = writeRecordStore(layout, search.related, out);
-  const manifest = sealManifest({ ...partial, search: search.manifest }, out);
+  let manifest = sealManifest({ ...partial, search: search.manifest }, out);
   step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
+  if (options.packs) {
+    step({ phase: "packing", state: "start" });
+    const packed = packAssets(out.files, options.packs === true ? {} : options.packs);
+    manifest = { ...manifest, packs: packed.directory };
+    out.files.clear();
+    for (const [path, data] of packed.files) out.files.set(path, data);
+    out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
+    step({ phase: "packing", state: "done", count: packed.directory.files.length, unit: "packs" });
+  }
 
   step({ phase: "writing files", state: "start" });
   const dir = createStagingDir(options.outDir);
@@ -270,7 +286,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
 export { readBuiltManifest } from "./build-folders";
 
 /** Our own chunk folders; anything else in the assets directory (the widget, _headers) is carried over. */
-const CHUNK_DIRS = ["records", "series", "search"];
+const CHUNK_DIRS = ["records", "series", "search", "packs"];
 
 /**
  * Fills a fresh build folder. A chunk the previous build holds intact (its

@@ -71,7 +71,35 @@ export interface Manifest {
   discoveryIds?: string[];
   /** Filled by the search index build; absent in a records-only build. Read it through `searchSection`. */
   search?: SearchManifest;
+  /** Present when the build packed its chunks (`npm run build -- --packs`); see `PackDirectory`. */
+  packs?: PackDirectory;
 }
+
+/**
+ * Where the chunks of a packed build are. Chunks keep their paths (every path
+ * in this manifest is still a chunk's name); their bytes live inside pack
+ * files, read by byte range, so a catalogue of millions of chunks is a few
+ * thousand files. A chunk's location is in directory page
+ * `fnv1a32(path) % pages.length`, a JSON object `{ [path]: PackLocation }`.
+ * Range reads need R2: the static assets binding answers a range with the
+ * whole file (see README, "Packs").
+ */
+export interface PackDirectory {
+  /** Pack files, `/packs/<bucket>-<part>.<hash>.pack`; `PackLocation` indexes this list. */
+  files: string[];
+  /** Directory pages, `/packs/dir-<k>.<hash>.json`, by `fnv1a32(path) % pages.length`. */
+  pages: string[];
+}
+
+/** A chunk inside a pack: index into `PackDirectory.files`, byte offset, byte length. */
+export type PackLocation = [pack: number, offset: number, length: number];
+
+/** Largest pack file a build writes: under Workers' 25 MiB asset limit, and a few R2 range reads' worth. */
+export const PACK_MAX_BYTES = 24 * 1024 * 1024;
+/** Bytes a pack aims at; packs are filled by a hash of the chunk's name, so sizes vary around it. */
+export const PACK_TARGET_BYTES = 16 * 1024 * 1024;
+/** Bytes a directory page aims at: read whole, once per isolate, before the first chunk it locates. */
+export const PACK_DIR_PAGE_BYTES = 128 * 1024;
 
 /** A record as stored in a shard, with what the build derived for it. */
 export interface StoredRecord<R = unknown> {

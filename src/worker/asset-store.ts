@@ -6,7 +6,15 @@
  * isolates (and an R2 deploy writes the manifest last).
  */
 import { lruBySize } from "../shared/lru";
-import { FORMAT_VERSION, HASH_CHARS, MANIFEST_PATH, type Manifest } from "../shared/manifest";
+import { fnv1a32 } from "../shared/hash";
+import {
+  FORMAT_VERSION,
+  HASH_CHARS,
+  MANIFEST_PATH,
+  type Manifest,
+  type PackDirectory,
+  type PackLocation,
+} from "../shared/manifest";
 import { ApiError } from "./errors";
 import { StaticAssetStorage, storageFor, type AssetStorage, type StorageBindings } from "./storage/asset-storage";
 import { withTimeout } from "./with-timeout";
@@ -118,12 +126,47 @@ export class AssetStore {
     return p;
   }
 
+  /**
+   * Whether the bytes of the chunk at `path` are whole: read past any memo,
+   * parsed when JSON, and hashed against the content hash in the name. For
+   * the deep health check; throws the same typed error a request would get.
+   */
+  async verify(path: string): Promise<void> {
+    const bytes = new Uint8Array(await this.read(path));
+    if (path.endsWith(".json")) parseAsset(path, new TextDecoder().decode(bytes));
+    await verifyContentHash(path, bytes);
+  }
+
+  /** A chunk's bytes: its own object, or its range of a pack when the build is packed. */
   private async read(path: string): Promise<ArrayBuffer> {
+    if (path !== MANIFEST_PATH && !path.startsWith(PACKS_DIR)) {
+      const packs = (await this.manifest()).packs;
+      if (packs) return this.readPacked(packs, path);
+    }
     const bytes = await withTimeout(this.storage.get(path), ASSET_TIMEOUT_MS, () => tooSlow(path));
     if (!bytes) throw missing(this.storage, path);
     return bytes;
   }
+
+  /** Looks the chunk up in its directory page (read once, then held like any chunk), then reads its range. */
+  private async readPacked(packs: PackDirectory, path: string): Promise<ArrayBuffer> {
+    const page = packs.pages[fnv1a32(path) % packs.pages.length]!;
+    const entries = await this.json<Record<string, PackLocation>>(page);
+    // Own keys only: a path is user-influenced (a series key), and must never find Object.prototype members.
+    const loc = Object.hasOwn(entries, path) ? entries[path] : undefined;
+    const file = loc ? packs.files[loc[0]] : undefined;
+    if (!loc || !file) throw missing(this.storage, path, page);
+    const [, offset, length] = loc;
+    const bytes = await withTimeout(this.storage.getRange(file, offset, length), ASSET_TIMEOUT_MS, () => tooSlow(path));
+    if (!bytes) throw missing(this.storage, file);
+    // Named by the chunk, not the pack: errors and the health check speak of what a request needed.
+    if (bytes.byteLength !== length)
+      throw corruptAsset(path, `its pack ${file} gave ${bytes.byteLength} of its ${length} bytes`);
+    return bytes;
+  }
 }
+
+const PACKS_DIR = "/packs/";
 
 function isStorage(source: AssetStorage | Fetcher): source is AssetStorage {
   return typeof (source as Partial<AssetStorage>).where === "string";
@@ -133,10 +176,11 @@ function tooSlow(path: string): ApiError {
   return new ApiError(503, "index_unavailable", `asset-store: reading ${path} took over ${ASSET_TIMEOUT_MS} ms`);
 }
 
-function missing(storage: AssetStorage, path: string): ApiError {
+function missing(storage: AssetStorage, path: string, page?: string): ApiError {
   const upload =
     storage instanceof StaticAssetStorage ? "run npm run build" : "upload the build with npm run deploy:r2";
-  return new ApiError(503, "index_unavailable", `asset-store: ${path} is missing from ${storage.where}; ${upload}`, {
+  const where = page ? `the pack directory page ${page}` : storage.where;
+  return new ApiError(503, "index_unavailable", `asset-store: ${path} is missing from ${where}; ${upload}`, {
     asset: assetKind(path),
   });
 }
@@ -147,6 +191,7 @@ function missing(storage: AssetStorage, path: string): ApiError {
  */
 export function assetKind(path: string): string {
   // A sharded index puts each shard's chunks under search/s<k>/: the kind is the same in every shard.
+  if (path.startsWith(PACKS_DIR)) return path.startsWith(`${PACKS_DIR}dir-`) ? "packs/directory" : "packs";
   const parts = path.split("/").filter((p, i) => p && !(i === 2 && /^s\d+$/.test(p)));
   const stem = (name: string) => name.split(".")[0]!;
   if (parts.length === 1) return stem(parts[0]!);
@@ -183,19 +228,6 @@ function deriveAsset<T>(path: string, parsed: unknown, derive: (parsed: unknown)
   }
 }
 
-/**
- * Whether the bytes at `path` are whole: read past any memo, parsed when JSON,
- * and hashed against the content hash in the name. For the deep health check;
- * throws the same typed error a request would get.
- */
-export async function checkAsset(storage: AssetStorage, path: string): Promise<void> {
-  const read = await storage.get(path);
-  if (!read) throw missing(storage, path);
-  const bytes = new Uint8Array(read);
-  if (path.endsWith(".json")) parseAsset(path, new TextDecoder().decode(bytes));
-  await verifyContentHash(path, bytes);
-}
-
 const HASHED_NAME = new RegExp(`\\.([0-9a-f]{${HASH_CHARS}})\\.[a-z]+$`);
 
 /** Throws when a content-hashed chunk's bytes do not hash to its name (the build's SHA-256 prefix). */
@@ -223,9 +255,4 @@ export function assetStoreFor(source: StorageBindings | Fetcher): AssetStore {
   let s = stores.get(binding);
   if (!s) stores.set(binding, (s = new AssetStore(storage())));
   return s;
-}
-
-/** The storage backend the Worker's env selects, for reads past any memo (the deep health check). */
-export function assetStorageFor(env: StorageBindings): AssetStorage {
-  return storageFor(env).storage();
 }

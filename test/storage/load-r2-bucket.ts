@@ -1,6 +1,6 @@
 /**
  * Setup file of the R2 suite, run in workerd before each test file: puts the
- * test catalogue (dist/test-assets, served by the Node-side TEST_BUILD_FILES
+ * test catalogue (dist/test-assets-packed, served by the Node-side TEST_BUILD_FILES
  * service) into Miniflare's R2 bucket through the same upload code
  * `npm run deploy:r2` uses, so every test reads the catalogue from R2.
  */

@@ -8,7 +8,7 @@ import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
 import { HASH_CHARS, hashAt, recordShardPath, type Manifest } from "../../shared/manifest";
 import { termChunkPath } from "../../shared/index-format";
-import { assetKind, assetStorageFor, checkAsset } from "../asset-store";
+import { assetKind } from "../asset-store";
 import { ApiError } from "../errors";
 
 export const healthRoutes = new OpenAPIHono<AppEnv>();
@@ -59,12 +59,12 @@ healthRoutes.openapi(
     if (!deep) return c.json({ status: "ok" as const, ...base }, 200);
 
     const sample = sampleAssets(m);
-    const storage = assetStorageFor(c.env);
+    const assets = c.get("assets");
     const failing: Array<z.infer<typeof Failure>> = [];
     await Promise.all(
       [...sample].map(async ([kind, path]) => {
         try {
-          await checkAsset(storage, path);
+          await assets.verify(path);
         } catch (e) {
           failing.push({ kind, path, message: (e as Error).message });
         }
@@ -106,5 +106,7 @@ function sampleAssets(m: Manifest): Map<string, string> {
   };
   walk(m.series);
   walk(m.search);
+  // A packed build: one directory page and one pack (hashed whole, as any chunk is).
+  if (m.packs) for (const path of [m.packs.pages[0], m.packs.files[0]]) if (path) add(path);
   return sample;
 }
