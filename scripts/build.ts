@@ -1,14 +1,22 @@
 /**
  * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N] [--packs]
+ *                [--shard i/N | --merge | --resume] [--parts <dir>]
  * Ingests every supported file under the data directories and writes the
  * served assets (records, series, search index, manifest) to the assets dir.
  * `--packs` packs the chunks into pack files read by byte range: the layout
  * for the R2 backend (npm run deploy:r2), where file counts no longer grow
  * with the catalogue.
+ *
+ * Past one machine: `--shard i/N` builds search shard i of N alone into the
+ * parts folder (`<out>.parts`, or `--parts`), so N jobs can run side by side
+ * on as many machines; `--merge --shards N` then builds the rest, takes the
+ * parts and publishes. `--resume` builds shard by shard through parts,
+ * keeping those a killed build finished.
  */
 import { parseArgs } from "node:util";
 import { relative } from "node:path";
-import { stageCatalogue } from "../src/indexer/build-catalogue";
+import { buildShardPart, stageCatalogue } from "../src/indexer/build-catalogue";
+import { parseShardJob } from "../src/indexer/shard-parts";
 import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
 import { writeAssetHeaders } from "./write-asset-headers";
@@ -22,18 +30,41 @@ const { values } = parseArgs({
     "record-shards": { type: "string" },
     quiet: { type: "boolean", default: false },
     packs: { type: "boolean", default: false },
+    shard: { type: "string" },
+    merge: { type: "boolean", default: false },
+    resume: { type: "boolean", default: false },
+    parts: { type: "string" },
   },
 });
 
 const dataDirs = values.data?.length ? values.data : ["data"];
 const started = performance.now();
 try {
+  if (values.shard) {
+    if (values.merge || values.resume) throw new Error("--shard builds one part; --merge and --resume come after");
+    const part = buildShardPart({
+      dataDirs,
+      outDir: values.out!,
+      shard: parseShardJob(values.shard),
+      searchShards: values.shards ? Number(values.shards) : undefined,
+      recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
+      partsDir: values.parts,
+    });
+    console.log(
+      `Dossier build: search shard ${values.shard} (docs ${part.docs[0]}–${part.docs[1] - 1}) → ${relative(process.cwd(), part.dir)}: ` +
+        `${part.files} files, ${(part.bytes / 1024).toFixed(0)} KiB in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+    );
+    process.exit(0);
+  }
   const staged = stageCatalogue({
     dataDirs,
     outDir: values.out!,
     searchShards: values.shards ? Number(values.shards) : undefined,
     recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
     packs: values.packs,
+    merge: values.merge,
+    resume: values.resume,
+    partsDir: values.parts,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
     progress: values.quiet ? undefined : terminalProgress(process.stderr),
   });
