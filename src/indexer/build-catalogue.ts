@@ -46,6 +46,8 @@ export interface BuildOptions {
   dataDirs: string[];
   outDir: string;
   recordShards?: number;
+  /** Shards per record-shard table page (default RECORD_TABLE_PAGE_SHARDS); tests force many pages. */
+  recordTablePageShards?: number;
   /** Force this many search shards (default: as many as the index's measured bytes need). */
   searchShards?: number;
   /**
@@ -276,7 +278,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const search = finishSearch(plan, shards, out, { thesaurus });
   step({ phase: "search index", state: "done", count: search.manifest.shards.length, unit: "shard(s)" });
   step({ phase: "record store", state: "start" });
-  const partial = writeRecordStore(layout, search.related, out);
+  const partial = writeRecordStore(layout, search.related, out, options.recordTablePageShards);
   let manifest = sealManifest({ ...partial, search: search.manifest }, out);
   step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
   if (options.packs) {

@@ -191,6 +191,7 @@ function missing(storage: AssetStorage, path: string, page?: string): ApiError {
  */
 export function assetKind(path: string): string {
   // A sharded index puts each shard's chunks under search/s<k>/: the kind is the same in every shard.
+  if (path.startsWith("/records/table-")) return "records/table";
   if (path.startsWith(PACKS_DIR)) return path.startsWith(`${PACKS_DIR}dir-`) ? "packs/directory" : "packs";
   const parts = path.split("/").filter((p, i) => p && !(i === 2 && /^s\d+$/.test(p)));
   const stem = (name: string) => name.split(".")[0]!;

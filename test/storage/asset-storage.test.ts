@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { MANIFEST_PATH, recordShardPath, type Manifest } from "../../src/shared/manifest";
+import { MANIFEST_PATH, type Manifest } from "../../src/shared/manifest";
 import { R2AssetStorage, StaticAssetStorage } from "../../src/worker/storage/asset-storage";
 import { bindings, request } from "../cache/worker-env";
 
@@ -30,10 +30,10 @@ describe.runIf(env.ASSETS)("the static assets backend", () => {
     const assets = new StaticAssetStorage(env.ASSETS);
     const whole = await assets.get(MANIFEST_PATH);
     const m = JSON.parse(text(whole)!) as Manifest;
-    const path = recordShardPath(m, 0);
-    const shard = new Uint8Array((await assets.get(path))!);
+    const path = m.recordShards.pages[0]!;
+    const table = new Uint8Array((await assets.get(path))!);
     const part = new Uint8Array((await assets.getRange(path, 7, 50))!);
-    expect(part).toEqual(shard.subarray(7, 57));
+    expect(part).toEqual(table.subarray(7, 57));
     expect(await assets.get("/records/none.000000000000.json")).toBeNull();
   });
 });

@@ -33,7 +33,8 @@ describe.runIf(env.ASSET_BACKEND === "r2")("a damaged pack in the R2 bucket", ()
     const { status, body } = await request("/api/records/kv-2-2681", b);
     expect(status).toBe(503);
     expect(body.error.code).toBe("index_unavailable");
-    expect(body.error.asset).toBe("records");
+    // A lookup's first chunk is the page of the record-shard table that names its shard.
+    expect(body.error.asset).toBe("records/table");
     expect(body.error.message).toMatch(/its pack \/packs\/\d+-\d+\.[0-9a-f]+\.pack gave \d+ of its \d+ bytes/);
   });
 
@@ -41,14 +42,16 @@ describe.runIf(env.ASSET_BACKEND === "r2")("a damaged pack in the R2 bucket", ()
     const { status, body } = await request("/api/health?deep=1", bindings({ CATALOGUE_BUCKET: damagedBucket(PACKS) }));
     expect(status).toBe(503);
     const kinds = body.failing.map((f: { kind: string }) => f.kind);
-    expect(kinds).toEqual(expect.arrayContaining(["packs", "records", "series"]));
+    expect(kinds).toEqual(expect.arrayContaining(["packs", "records/table", "series"]));
     expect(kinds).not.toContain("packs/directory");
   });
 
   it("reports ok from the deep health check on the whole bucket, directory and packs included", async () => {
     const { status, body } = await request("/api/health?deep=1");
     expect(status).toBe(200);
-    expect(Object.keys(body.checked)).toEqual(expect.arrayContaining(["packs", "packs/directory", "records"]));
+    expect(Object.keys(body.checked)).toEqual(
+      expect.arrayContaining(["packs", "packs/directory", "records", "records/table"]),
+    );
   });
 
   it("answers 503 naming the bucket when a pack is missing from it", async () => {
