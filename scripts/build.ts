@@ -1,11 +1,24 @@
 /**
- * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N]
+ * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N] [--packs]
+ *                [--shard i/N | --merge | --resume | --jobs J] [--parts <dir>]
  * Ingests every supported file under the data directories and writes the
  * served assets (records, series, search index, manifest) to the assets dir.
+ * `--packs` packs the chunks into pack files read by byte range: the layout
+ * for the R2 backend (npm run deploy:r2), where file counts no longer grow
+ * with the catalogue.
+ *
+ * Past one machine: `--shard i/N` builds search shard i of N alone into the
+ * parts folder (`<out>.parts`, or `--parts`), so N jobs can run side by side
+ * on as many machines; `--merge --shards N` then builds the rest, takes the
+ * parts and publishes. `--resume` builds shard by shard through parts,
+ * keeping those a killed build finished. `--jobs J --shards N` runs the N
+ * shard jobs as J processes at a time on this machine, then merges.
  */
+import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { relative } from "node:path";
-import { stageCatalogue } from "../src/indexer/build-catalogue";
+import { buildShardPart, stageCatalogue } from "../src/indexer/build-catalogue";
+import { parseShardJob } from "../src/indexer/shard-parts";
 import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
 import { writeAssetHeaders } from "./write-asset-headers";
@@ -18,17 +31,87 @@ const { values } = parseArgs({
     shards: { type: "string" },
     "record-shards": { type: "string" },
     quiet: { type: "boolean", default: false },
+    packs: { type: "boolean", default: false },
+    shard: { type: "string" },
+    merge: { type: "boolean", default: false },
+    resume: { type: "boolean", default: false },
+    parts: { type: "string" },
+    jobs: { type: "string" },
   },
 });
+
+/**
+ * Runs search shard jobs `0/count … count-1/count` as child processes, `jobs`
+ * at a time (processes, not worker threads: each job's heap is its own, and a
+ * job is the same command a CI matrix or another machine runs).
+ */
+async function runShardJobs(jobs: number, count: number, args: string[]): Promise<void> {
+  let next = 0;
+  const one = async (): Promise<void> => {
+    while (next < count) {
+      const k = next++;
+      const code = await new Promise<number | null>((done) => {
+        const child = spawn(
+          process.execPath,
+          [
+            "--import",
+            "./scripts/lib/exit-with-launcher.mjs",
+            "--import",
+            "tsx",
+            "scripts/build.ts",
+            "--shard",
+            `${k}/${count}`,
+            ...args,
+          ],
+          { stdio: ["ignore", "inherit", "inherit"] },
+        );
+        child.on("exit", done);
+      });
+      if (code !== 0) throw new Error(`search shard job ${k}/${count} failed (exit ${code})`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, count) }, one));
+}
 
 const dataDirs = values.data?.length ? values.data : ["data"];
 const started = performance.now();
 try {
+  if (values.shard) {
+    if (values.merge || values.resume) throw new Error("--shard builds one part; --merge and --resume come after");
+    const part = buildShardPart({
+      dataDirs,
+      outDir: values.out!,
+      shard: parseShardJob(values.shard),
+      searchShards: values.shards ? Number(values.shards) : undefined,
+      recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
+      partsDir: values.parts,
+    });
+    console.log(
+      `Dossier build: search shard ${values.shard} (docs ${part.docs[0]}–${part.docs[1] - 1}) → ${relative(process.cwd(), part.dir)}: ` +
+        `${part.files} files, ${(part.bytes / 1024).toFixed(0)} KiB in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+    );
+    process.exit(0);
+  }
+  if (values.jobs) {
+    if (!values.shards) throw new Error("--jobs needs --shards N: the number of search shard jobs to run");
+    const passOn = [
+      ...dataDirs.flatMap((d) => ["--data", d]),
+      ...["out", "parts", "record-shards"].flatMap((k) => {
+        const v = values[k as "out" | "parts" | "record-shards"];
+        return v ? [`--${k}`, v] : [];
+      }),
+    ];
+    await runShardJobs(Number(values.jobs), Number(values.shards), passOn);
+  }
   const staged = stageCatalogue({
     dataDirs,
     outDir: values.out!,
     searchShards: values.shards ? Number(values.shards) : undefined,
     recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
+    packs: values.packs,
+    merge: values.merge || values.jobs !== undefined,
+    resume: values.resume,
+    partsDir: values.parts,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
     progress: values.quiet ? undefined : terminalProgress(process.stderr),
   });
@@ -45,6 +128,7 @@ try {
     `  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ` +
       `${searchShards} search shard(s), index version ${m.version}`,
   );
+  if (m.packs) console.log(`  packed: ${m.packs.files.length} pack files, ${m.packs.pages.length} directory pages`);
   const ch = result.changed;
   console.log(
     `  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, ` +

@@ -13,8 +13,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { readBuiltManifest } from "../src/indexer/build-folders";
-import { recordShardPath, type StoredRecord } from "../src/shared/manifest";
+import { builtRecordShardPaths, readBuiltManifest } from "../src/indexer/build-folders";
+import type { StoredRecord } from "../src/shared/manifest";
 import { bundleWorker, startLocalWorker } from "./lib/local-worker";
 
 const { values } = parseArgs({
@@ -77,7 +77,7 @@ async function waitForBuildProcesses(timeoutMs: number): Promise<boolean> {
 /** The requests each check makes: health, lookups, search and pages, from the served catalogue itself. */
 function requestsFor(): string[] {
   const m = readBuiltManifest(OUT)!;
-  const shard = JSON.parse(readFileSync(join(OUT, recordShardPath(m, 0)), "utf8")) as StoredRecord<{
+  const shard = JSON.parse(readFileSync(join(OUT, builtRecordShardPaths(OUT, m)[0]!), "utf8")) as StoredRecord<{
     id: string;
     reference: string;
     title: string;

@@ -34,7 +34,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { readBuiltManifest } from "../src/indexer/build-catalogue";
-import { recordShardPath, type StoredRecord } from "../src/shared/manifest";
+import { builtRecordShardPaths } from "../src/indexer/build-folders";
+import type { StoredRecord } from "../src/shared/manifest";
 import { rssOf, startLocalWorker, workerdChildren, type LocalWorker } from "./lib/local-worker";
 
 const { values: args } = parseArgs({
@@ -114,8 +115,7 @@ function readCorpus(): Corpus {
   const people = new Set<string>();
   const ids: string[] = [];
   const references: string[] = [];
-  for (let k = 0; k < m.recordShards.count; k++) {
-    const path = recordShardPath(m, k);
+  for (const path of builtRecordShardPaths(ASSETS, m)) {
     const shard = JSON.parse(readFileSync(join(ASSETS, path), "utf8")) as StoredRecord<{
       id: string;
       reference: string;

@@ -11,6 +11,8 @@ export const TEST_ASSETS_DIR = "dist/test-assets";
 export const TEST_SEARCH_SHARDS = 3;
 
 export default function setup() {
+  // Both workerd projects (static assets and R2) read this build: made once per test run.
+  if (process.env.DOSSIER_TEST_ASSETS_BUILT === String(process.pid)) return;
   const result = buildCatalogue({
     dataDirs: ["data", "test/fixtures/ingest"],
     outDir: TEST_ASSETS_DIR,
@@ -20,4 +22,5 @@ export default function setup() {
   });
   if (result.rejects.length === 0)
     throw new Error("test fixtures must include rejected rows, so the reject path is exercised");
+  process.env.DOSSIER_TEST_ASSETS_BUILT = String(process.pid);
 }

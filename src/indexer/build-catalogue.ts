@@ -37,13 +37,17 @@ import { AssetWriter, isIntactChunk } from "./content-hash";
 import { writeFileAtomic } from "./atomic-write";
 import { createStagingDir, currentBuildDir, publishBuild, type BuildInfo } from "./build-folders";
 import { layoutRecords, sealManifest, writeRecordStore } from "./catalogue-assets";
-import { buildSearchAssets } from "./search-assets";
+import { packAssets, type PackOptions } from "./pack-assets";
+import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
+import { defaultPartsDir, hasShardPart, readShardParts, writeShardPart, type ShardJob } from "./shard-parts";
 import { parseThesaurusJson } from "./thesaurus-assets";
 
 export interface BuildOptions {
   dataDirs: string[];
   outDir: string;
   recordShards?: number;
+  /** Shards per record-shard table page (default RECORD_TABLE_PAGE_SHARDS); tests force many pages. */
+  recordTablePageShards?: number;
   /** Force this many search shards (default: as many as the index's measured bytes need). */
   searchShards?: number;
   /**
@@ -57,6 +61,25 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** Called as each phase starts and ends (see build-progress.ts). */
   progress?: BuildProgress;
+  /**
+   * Pack chunks into pack files with an offset directory (pack-assets.ts):
+   * the layout for R2, where a chunk is one ranged read. `true` for the
+   * default sizes; tests pass small ones to get many packs from a small catalogue.
+   */
+  packs?: boolean | PackOptions;
+  /**
+   * Take the search shards from the parts folder (built by `--shard i/N` jobs)
+   * instead of indexing them here; everything else is built as usual.
+   */
+  merge?: boolean;
+  /**
+   * Build each search shard as a part first, skipping parts a killed build
+   * left whole, then merge them: a build killed midway starts again from the
+   * first shard it had not finished.
+   */
+  resume?: boolean;
+  /** Where shard parts are written and merged from. Default: `<outDir>.parts`. */
+  partsDir?: string;
 }
 
 export interface BuildResult {
@@ -237,15 +260,38 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const out = new AssetWriter();
   const layout = layoutRecords(records, { recordShards: options.recordShards });
   step({ phase: "search index", state: "start" });
-  const search = buildSearchAssets(layout, out, {
-    thesaurus,
-    ...(options.searchShards ? { shards: options.searchShards } : {}),
-  });
+  const plan = planSearch(layout, options.searchShards ? { shards: options.searchShards } : {});
+  const partsDir = options.partsDir ?? defaultPartsDir(options.outDir);
+  if (options.resume) {
+    for (let index = 0; index < plan.shardCount; index++) {
+      const job = { index, count: plan.shardCount };
+      if (hasShardPart(partsDir, job, plan)) {
+        log(`search shard ${index}/${plan.shardCount}: whole part found, kept`);
+        continue;
+      }
+      const part = new AssetWriter();
+      writeShardPart(partsDir, job, plan, buildSearchShard(plan, index, part), part);
+    }
+  }
+  const shards =
+    options.merge || options.resume
+      ? readShardParts(partsDir, plan, out)
+      : Array.from({ length: plan.shardCount }, (_, k) => buildSearchShard(plan, k, out));
+  const search = finishSearch(plan, shards, out, { thesaurus });
   step({ phase: "search index", state: "done", count: search.manifest.shards.length, unit: "shard(s)" });
   step({ phase: "record store", state: "start" });
-  const partial = writeRecordStore(layout, search.related, out);
-  const manifest = sealManifest({ ...partial, search: search.manifest }, out);
+  const partial = writeRecordStore(layout, search.related, out, options.recordTablePageShards);
+  let manifest = sealManifest({ ...partial, search: search.manifest }, out);
   step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
+  if (options.packs) {
+    step({ phase: "packing", state: "start" });
+    const packed = packAssets(out.files, options.packs === true ? {} : options.packs);
+    manifest = { ...manifest, packs: packed.directory };
+    out.files.clear();
+    for (const [path, data] of packed.files) out.files.set(path, data);
+    out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
+    step({ phase: "packing", state: "done", count: packed.directory.files.length, unit: "packs" });
+  }
 
   step({ phase: "writing files", state: "start" });
   const dir = createStagingDir(options.outDir);
@@ -271,8 +317,35 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
 
 export { readBuiltManifest } from "./build-folders";
 
+/**
+ * One search shard of the catalogue, built alone into the parts folder
+ * (`npm run build -- --shard i/N`): it reads the whole catalogue for the
+ * catalogue-wide statistics every shard scores with, then indexes only its
+ * own doc range. Nothing is published; `--merge` does that once every part is there.
+ */
+export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
+  dir: string;
+  files: number;
+  bytes: number;
+  docs: [number, number];
+} {
+  const { shard: job } = options;
+  if (options.searchShards !== undefined && options.searchShards !== job.count)
+    throw new Error(`build: --shard ${job.index}/${job.count} and --shards ${options.searchShards} disagree`);
+  const { records } = readCatalogue(options.dataDirs);
+  if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
+  const layout = layoutRecords(records, { recordShards: options.recordShards });
+  const plan = planSearch(layout, { shards: job.count });
+  if (plan.shardCount !== job.count)
+    throw new Error(`build: ${records.length} records cannot be split into ${job.count} search shards`);
+  const out = new AssetWriter();
+  const shard = buildSearchShard(plan, job.index, out);
+  const dir = writeShardPart(options.partsDir ?? defaultPartsDir(options.outDir), job, plan, shard, out);
+  return { dir, files: out.files.size, bytes: out.totalBytes(), docs: [shard.start, shard.end] };
+}
+
 /** Our own chunk folders; anything else in the assets directory (the widget, _headers) is carried over. */
-const CHUNK_DIRS = ["records", "series", "search"];
+const CHUNK_DIRS = ["records", "series", "search", "packs"];
 
 /**
  * Fills a fresh build folder. A chunk the previous build holds intact (its

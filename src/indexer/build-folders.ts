@@ -21,7 +21,13 @@ import {
 } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
+import {
+  FORMAT_VERSION,
+  MANIFEST_PATH,
+  recordShardPath,
+  type Manifest,
+  type RecordShardTablePage,
+} from "../shared/manifest";
 import { replaceSymlinkAtomic, writeFileAtomic } from "./atomic-write";
 
 /**
@@ -150,6 +156,15 @@ export function readBuiltManifest(outDir: string): Manifest | null {
   }
 }
 
+/** Paths of every record shard of an unpacked build in `dir`, read from its shard table pages (for scripts and tests). */
+export function builtRecordShardPaths(dir: string, m: Manifest): string[] {
+  if (m.packs) throw new Error(`build-folders: ${dir} is a packed build; its chunks are inside packs`);
+  return m.recordShards.pages.flatMap((path) => {
+    const page = JSON.parse(readFileSync(join(dir, path), "utf8")) as RecordShardTablePage;
+    return page.starts.map((_, i) => recordShardPath(page, page.first + i));
+  });
+}
+
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const name of readdirSync(dir)) {
@@ -176,6 +191,8 @@ export function rebuildReason(outDir: string): { reason: string; dataDirs: strin
   }
   if (!info)
     return { reason: "The built assets have no build record (an older layout); rebuilding from data/…", dataDirs: [] };
+  if (readBuiltManifest(outDir)!.format !== FORMAT_VERSION)
+    return { reason: "The built assets are of an older format; rebuilding…", dataDirs: info.dataDirs };
   if (info.dataDirs.some((d) => !existsSync(d) || newestMtime(d) > Date.parse(info.builtAt))) {
     return { reason: "Assets are older than their data; rebuilding…", dataDirs: info.dataDirs };
   }

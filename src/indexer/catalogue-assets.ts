@@ -10,6 +10,8 @@ import {
   MANIFEST_PATH,
   MAX_RECORD_SHARD_FILES,
   RECORD_SHARD_TARGET_BYTES,
+  RECORD_TABLE_PAGE_SHARDS,
+  type RecordShardTablePage,
   SERIES_PAGE_SIZE,
   type Manifest,
   type SeriesEntry,
@@ -55,6 +57,8 @@ export function writeRecordStore(
   layout: CatalogueLayout,
   related: Map<string, StoredRecord["related"]>,
   out: AssetWriter,
+  /** Shards per record-shard table page; tests pass a small one to get many pages from a small catalogue. */
+  perPage = RECORD_TABLE_PAGE_SHARDS,
 ): Omit<Manifest, "version"> {
   const { docs, shardOfDoc, shardCount } = layout;
   const shards: StoredRecord<CatalogueRecord>[][] = Array.from({ length: shardCount }, () => []);
@@ -67,7 +71,18 @@ export function writeRecordStore(
   });
   // Empty shards start where the next one does, so a binary search over starts stays valid.
   for (let s = shardCount - 2; s >= 0; s--) if (shards[s]!.length === 0) starts[s] = starts[s + 1]!;
-  const hashes = shards.map((items, s) => hashOfPath(out.addJson("records", String(s), items))).join("");
+  const hashes = shards.map((items, s) => hashOfPath(out.addJson("records", String(s), items)));
+  const pages: string[] = [];
+  const pageStarts: number[] = [];
+  for (let first = 0; first < shardCount; first += perPage) {
+    const page: RecordShardTablePage = {
+      first,
+      hashes: hashes.slice(first, first + perPage).join(""),
+      starts: starts.slice(first, first + perPage),
+    };
+    pages.push(out.addJson("records", `table-${first / perPage}`, page));
+    pageStarts.push(starts[first]!);
+  }
 
   const bySeries = new Map<string, CatalogueRecord[]>();
   const sources: Record<string, number> = {};
@@ -96,7 +111,7 @@ export function writeRecordStore(
     builtAt: new Date().toISOString(),
     records: docs.length,
     sources,
-    recordShards: { count: shardCount, hashes, starts },
+    recordShards: { count: shardCount, perPage, pages, pageStarts },
     series,
     ...(discoveryIds.length ? { discoveryIds } : {}),
   };

@@ -86,14 +86,36 @@ export interface SearchBuildOptions {
   shards?: number;
 }
 
+/**
+ * What every search shard's build needs from the whole catalogue (pass 1):
+ * document frequencies, the typo vocabulary, related-record features, the
+ * shard bounds, series names and catalogue order. Deterministic, so separate
+ * shard jobs (`npm run build -- --shard i/N`) and the merge all agree on it.
+ */
+export interface SearchPlan {
+  docs: CatalogueRecord[];
+  df: Map<string, Partial<Record<FieldName, number>>>;
+  vocabDf: Map<string, number>;
+  titleTags: string[][];
+  indexBytes: number;
+  shardCount: number;
+  bounds: number[];
+  seriesNames: string[];
+  catalogueOrder: Uint32Array;
+}
+
 export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, options: SearchBuildOptions) {
+  const plan = planSearch(layout, options);
+  const shards = Array.from({ length: plan.shardCount }, (_, k) => buildSearchShard(plan, k, out));
+  return finishSearch(plan, shards, out, options);
+}
+
+/** Pass 1, catalogue-wide (see SearchPlan). */
+export function planSearch(layout: CatalogueLayout, options: Pick<SearchBuildOptions, "shards">): SearchPlan {
   const { docs } = layout;
   const n = docs.length;
 
-  // Pass 1, catalogue-wide: document frequencies per term and field (every
-  // shard scores with these), the typo vocabulary, related-record features,
-  // and the index's size, which decides the shard count. Terms are derived
-  // again per shard rather than kept: at a million records they would not fit.
+  // Terms are derived again per shard rather than kept: at a million records they would not fit.
   const df = new Map<string, Partial<Record<FieldName, number>>>();
   const vocabDf = new Map<string, number>();
   const titleTags: string[][] = [];
@@ -127,40 +149,48 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
     .forEach((doc, rank) => {
       catalogueOrder[doc] = rank;
     });
+  return { docs, df, vocabDf, titleTags, indexBytes, shardCount, bounds, seriesNames, catalogueOrder };
+}
 
-  // Pass 2, shard by shard: index only the shard's docs, so memory is bounded by a shard, not the catalogue.
-  const shards: SearchShardManifest[] = [];
-  for (let k = 0; k < shardCount; k++) {
-    const byTerm = indexRange(docs, bounds[k]!, bounds[k + 1]!);
-    shards.push(
-      writeShard(
-        k,
-        bounds[k]!,
-        bounds[k + 1]!,
-        byTerm,
-        shardCount > 1 ? df : null,
-        docs,
-        catalogueOrder,
-        seriesNames,
-        out,
-      ),
-    );
-  }
+/** Pass 2 for search shard `k`: index only its docs, so memory is bounded by a shard, not the catalogue. */
+export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter): SearchShardManifest {
+  const { docs, bounds, shardCount } = plan;
+  const byTerm = indexRange(docs, bounds[k]!, bounds[k + 1]!);
+  return writeShard(
+    k,
+    bounds[k]!,
+    bounds[k + 1]!,
+    byTerm,
+    shardCount > 1 ? plan.df : null,
+    docs,
+    plan.catalogueOrder,
+    plan.seriesNames,
+    out,
+  );
+}
 
+/** The catalogue-wide search files (lexicon, vocabulary, typeahead, people, related) and the search manifest. */
+export function finishSearch(
+  plan: SearchPlan,
+  shards: SearchShardManifest[],
+  out: AssetWriter,
+  options: Pick<SearchBuildOptions, "thesaurus">,
+) {
+  const { docs, df } = plan;
   const lexicon = buildLexicon(df.keys(), df.size, out);
-  const vocab = buildVocab(vocabDf, out);
+  const vocab = buildVocab(plan.vocabDf, out);
   df.clear();
   const thesaurus = compileThesaurus(options.thesaurus, out);
   const suggest = buildSuggest(docs, out);
-  const related = buildRelated(docs, titleTags);
+  const related = buildRelated(docs, plan.titleTags);
   const people = buildPeople(docs, out);
 
   const manifest: SearchManifest = {
     format: INDEX_FORMAT,
     fingerprint: configFingerprint(),
-    docs: n,
+    docs: docs.length,
     shards,
-    seriesNames,
+    seriesNames: plan.seriesNames,
     lexicon,
     vocab,
     suggest,
@@ -169,7 +199,7 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
     people,
     volumes: buildVolumes(docs, out),
   };
-  return { manifest, related: related as Map<string, StoredRecord["related"]>, indexBytes };
+  return { manifest, related: related as Map<string, StoredRecord["related"]>, indexBytes: plan.indexBytes };
 }
 
 /** Fields whose words typo correction may suggest. */

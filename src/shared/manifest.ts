@@ -5,8 +5,8 @@
  */
 import type { SearchManifest } from "./index-format/search-manifest";
 
-/** Bumped whenever the layout or meaning of any chunk changes. */
-export const FORMAT_VERSION = 2;
+/** Bumped whenever the layout or meaning of any chunk changes. 3: the record-shard table in pages. */
+export const FORMAT_VERSION = 3;
 
 /** Where the manifest lives inside the assets directory. */
 export const MANIFEST_PATH = "/manifest.json";
@@ -52,16 +52,19 @@ export interface Manifest {
   records: number;
   /** Records per source name. */
   sources: Record<string, number>;
+  /**
+   * Record shards: `count` of them, found through a table read in pages on
+   * demand (a million-record catalogue has ~30,000 shards, whose table would
+   * otherwise be most of what every new isolate parses). See `RecordShardTablePage`.
+   */
   recordShards: {
     count: number;
-    /**
-     * Content hash of each shard, fixed width (HASH_CHARS), concatenated: a
-     * million-record catalogue has ~100k shards, and one string parses far
-     * faster than an array of paths. See `recordShardPath`.
-     */
-    hashes: string;
-    /** Doc number of each shard's first record; doc numbers run shard by shard. */
-    starts: number[];
+    /** Shards per table page: page `p` covers shards `p * perPage …`. */
+    perPage: number;
+    /** Table pages, `/records/table-<p>.<hash>.json`. */
+    pages: string[];
+    /** Doc number of each page's first shard's first record: a doc's page is the last whose start ≤ it. */
+    pageStarts: number[];
   };
   series: SeriesEntry[];
   /**
@@ -71,7 +74,35 @@ export interface Manifest {
   discoveryIds?: string[];
   /** Filled by the search index build; absent in a records-only build. Read it through `searchSection`. */
   search?: SearchManifest;
+  /** Present when the build packed its chunks (`npm run build -- --packs`); see `PackDirectory`. */
+  packs?: PackDirectory;
 }
+
+/**
+ * Where the chunks of a packed build are. Chunks keep their paths (every path
+ * in this manifest is still a chunk's name); their bytes live inside pack
+ * files, read by byte range, so a catalogue of millions of chunks is a few
+ * thousand files. A chunk's location is in directory page
+ * `fnv1a32(path) % pages.length`, a JSON object `{ [path]: PackLocation }`.
+ * Range reads need R2: the static assets binding answers a range with the
+ * whole file (see README, "Packs").
+ */
+export interface PackDirectory {
+  /** Pack files, `/packs/<bucket>-<part>.<hash>.pack`; `PackLocation` indexes this list. */
+  files: string[];
+  /** Directory pages, `/packs/dir-<k>.<hash>.json`, by `fnv1a32(path) % pages.length`. */
+  pages: string[];
+}
+
+/** A chunk inside a pack: index into `PackDirectory.files`, byte offset, byte length. */
+export type PackLocation = [pack: number, offset: number, length: number];
+
+/** Largest pack file a build writes: under Workers' 25 MiB asset limit, and a few R2 range reads' worth. */
+export const PACK_MAX_BYTES = 24 * 1024 * 1024;
+/** Bytes a pack aims at; packs are filled by a hash of the chunk's name, so sizes vary around it. */
+export const PACK_TARGET_BYTES = 16 * 1024 * 1024;
+/** Bytes a directory page aims at: read whole, once per isolate, before the first chunk it locates. */
+export const PACK_DIR_PAGE_BYTES = 128 * 1024;
 
 /** A record as stored in a shard, with what the build derived for it. */
 export interface StoredRecord<R = unknown> {
@@ -88,7 +119,44 @@ export function hashAt(hashes: string, i: number): string {
   return hashes.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS);
 }
 
-/** Asset path of record shard `k`: a JSON array of `StoredRecord`, ordered by doc number. */
-export function recordShardPath(m: Pick<Manifest, "recordShards">, k: number): string {
-  return `/records/${k}.${hashAt(m.recordShards.hashes, k)}.json`;
+/** One page of the record-shard table: shards `first … first + starts.length - 1`. */
+export interface RecordShardTablePage {
+  first: number;
+  /**
+   * Content hash of each shard, fixed width (HASH_CHARS), concatenated: one
+   * string parses far faster than an array of paths. See `recordShardPath`.
+   */
+  hashes: string;
+  /** Doc number of each shard's first record; doc numbers run shard by shard. */
+  starts: number[];
+}
+
+/** Shards per record-shard table page: about 40 KB of JSON. */
+export const RECORD_TABLE_PAGE_SHARDS = 2048;
+
+/** Asset path of record shard `k` (on `page`): a JSON array of `StoredRecord`, ordered by doc number. */
+export function recordShardPath(page: RecordShardTablePage, k: number): string {
+  return `/records/${k}.${hashAt(page.hashes, k - page.first)}.json`;
+}
+
+/** The table page holding shard `k`. */
+export function recordTablePageOf(m: Pick<Manifest, "recordShards">, k: number): number {
+  return Math.floor(k / m.recordShards.perPage);
+}
+
+/** The last index whose value is ≤ `x` in a non-decreasing list (0 when none is). */
+export function lastAtOrBelow(list: number[], x: number): number {
+  let lo = 0,
+    hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (list[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The R2 object key of an asset path: the path without its leading slash. Shared by the upload and the Worker. */
+export function r2Key(path: string): string {
+  return path.startsWith("/") ? path.slice(1) : path;
 }

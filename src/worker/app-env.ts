@@ -17,7 +17,7 @@ export type AppContext = Context<AppEnv>;
 
 /** Puts the isolate's stores on the context, so handlers never build their own. */
 export const withStores: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const assets = assetStoreFor(c.env.ASSETS);
+  const assets = assetStoreFor(c.env);
   c.set("assets", assets);
   c.set("records", new RecordStore(assets));
   await next();

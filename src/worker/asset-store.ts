@@ -1,12 +1,22 @@
 /**
- * Reads the built catalogue from the static assets binding. Chunks are
- * immutable (content-hashed names), so each is fetched once per isolate and
- * kept in a byte-budgeted LRU; the manifest is read once per isolate, since a
- * deploy of new assets starts new isolates.
+ * Reads the built catalogue from its storage (static assets or R2, see
+ * storage/asset-storage.ts). Chunks are immutable (content-hashed names), so
+ * each is fetched once per isolate and kept in a byte-budgeted LRU; the
+ * manifest is read once per isolate, since a deploy of new assets starts new
+ * isolates (and an R2 deploy writes the manifest last).
  */
 import { lruBySize } from "../shared/lru";
-import { FORMAT_VERSION, HASH_CHARS, MANIFEST_PATH, type Manifest } from "../shared/manifest";
+import { fnv1a32 } from "../shared/hash";
+import {
+  FORMAT_VERSION,
+  HASH_CHARS,
+  MANIFEST_PATH,
+  type Manifest,
+  type PackDirectory,
+  type PackLocation,
+} from "../shared/manifest";
 import { ApiError } from "./errors";
+import { StaticAssetStorage, storageFor, type AssetStorage, type StorageBindings } from "./storage/asset-storage";
 import { withTimeout } from "./with-timeout";
 
 /** Isolates have 128 MB; parsed chunks may use this much of it before the oldest are dropped. */
@@ -31,17 +41,19 @@ export class AssetStore {
   private readonly pending = new Map<string, Promise<unknown>>();
   /** Reads through the binding since this store began, by asset kind: how often the budget made a chunk come back. */
   readonly reads = new Map<string, number>();
+  private readonly storage: AssetStorage;
 
-  constructor(
-    private readonly assets: Fetcher,
-    budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES,
-  ) {
+  /** `source`: a storage backend, or a static assets binding (read as StaticAssetStorage). */
+  constructor(source: AssetStorage | Fetcher, budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES) {
+    // Not `"getRange" in source`: a binding is an RPC stub, which claims to have every property.
+    this.storage = isStorage(source) ? source : new StaticAssetStorage(source);
     this.chunks = lruBySize<string, CacheEntry>(budgetBytes, (e) => e.bytes);
   }
 
   manifest(): Promise<Manifest> {
-    this.manifestPromise ??= this.fetchText(MANIFEST_PATH)
-      .then((text) => {
+    this.manifestPromise ??= this.read(MANIFEST_PATH)
+      .then((bytes) => {
+        const text = new TextDecoder().decode(bytes);
         const m = parseAsset(MANIFEST_PATH, text) as Manifest;
         if (!m || typeof m !== "object" || !m.recordShards) throw corruptAsset(MANIFEST_PATH, "not a manifest object");
         if (m.format !== FORMAT_VERSION) {
@@ -68,8 +80,8 @@ export class AssetStore {
    * read with the same `derive`.
    */
   json<T>(path: string, derive?: (parsed: unknown) => T): Promise<T> {
-    return this.load(path, async (res) => {
-      const text = await res.text();
+    return this.load(path, async (bytes) => {
+      const text = new TextDecoder().decode(bytes);
       const parsed = parseAsset(path, text);
       return { value: derive ? deriveAsset(path, parsed, derive) : parsed, bytes: text.length * JSON_HEAP_PER_CHAR };
     }) as Promise<T>;
@@ -83,8 +95,7 @@ export class AssetStore {
   binary(path: string, keep = true): Promise<ArrayBuffer> {
     return this.load(
       path,
-      async (res) => {
-        const buf = await res.arrayBuffer();
+      async (buf) => {
         await verifyContentHash(path, new Uint8Array(buf));
         return { value: buf, bytes: buf.byteLength };
       },
@@ -97,12 +108,24 @@ export class AssetStore {
     return this.chunks.calculatedSize;
   }
 
-  private load(path: string, parse: (res: Response) => Promise<CacheEntry>, keep = true): Promise<unknown> {
+  /**
+   * Bytes `[offset, offset + length)` of an object, not memoised: for the
+   * callers that keep what they parse from it (pack directories, entries).
+   */
+  async range(path: string, offset: number, length: number): Promise<ArrayBuffer> {
+    const bytes = await withTimeout(this.storage.getRange(path, offset, length), ASSET_TIMEOUT_MS, () => tooSlow(path));
+    if (!bytes) throw missing(this.storage, path);
+    if (bytes.byteLength !== length)
+      throw corruptAsset(path, `asked for ${length} bytes at ${offset}, got ${bytes.byteLength}`);
+    return bytes;
+  }
+
+  private load(path: string, parse: (bytes: ArrayBuffer) => Promise<CacheEntry>, keep = true): Promise<unknown> {
     const hit = this.chunks.get(path);
     if (hit) return Promise.resolve(hit.value);
     let p = this.pending.get(path);
     if (!p) {
-      p = this.fetch(path)
+      p = this.read(path)
         .then(parse)
         .then((entry) => {
           if (keep) this.chunks.set(path, entry);
@@ -114,26 +137,65 @@ export class AssetStore {
     return p;
   }
 
-  private async fetchText(path: string): Promise<string> {
-    return (await this.fetch(path)).text();
+  /**
+   * Whether the bytes of the chunk at `path` are whole: read past any memo,
+   * parsed when JSON, and hashed against the content hash in the name. For
+   * the deep health check; throws the same typed error a request would get.
+   */
+  async verify(path: string): Promise<void> {
+    const bytes = new Uint8Array(await this.read(path));
+    if (path.endsWith(".json")) parseAsset(path, new TextDecoder().decode(bytes));
+    await verifyContentHash(path, bytes);
   }
 
-  private async fetch(path: string): Promise<Response> {
+  /** A chunk's bytes: its own object, or its range of a pack when the build is packed. */
+  private async read(path: string): Promise<ArrayBuffer> {
     const kind = assetKind(path);
     this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
-    const res = await withTimeout(
-      this.assets.fetch(new Request(`https://assets.invalid${path}`)),
-      ASSET_TIMEOUT_MS,
-      () => new ApiError(503, "index_unavailable", `asset-store: reading ${path} took over ${ASSET_TIMEOUT_MS} ms`),
-    );
-    if (!res.ok)
-      throw new ApiError(
-        503,
-        "index_unavailable",
-        `asset-store: ${path} is missing from the built assets (HTTP ${res.status}); run npm run build`,
-      );
-    return res;
+    if (path !== MANIFEST_PATH && !path.startsWith(PACKS_DIR)) {
+      const packs = (await this.manifest()).packs;
+      if (packs) return this.readPacked(packs, path);
+    }
+    const bytes = await withTimeout(this.storage.get(path), ASSET_TIMEOUT_MS, () => tooSlow(path));
+    if (!bytes) throw missing(this.storage, path);
+    return bytes;
   }
+
+  /** Looks the chunk up in its directory page (read once, then held like any chunk), then reads its range. */
+  private async readPacked(packs: PackDirectory, path: string): Promise<ArrayBuffer> {
+    const page = packs.pages[fnv1a32(path) % packs.pages.length]!;
+    const entries = await this.json<Record<string, PackLocation>>(page);
+    // Own keys only: a path is user-influenced (a series key), and must never find Object.prototype members.
+    const loc = Object.hasOwn(entries, path) ? entries[path] : undefined;
+    const file = loc ? packs.files[loc[0]] : undefined;
+    if (!loc || !file) throw missing(this.storage, path, page);
+    const [, offset, length] = loc;
+    const bytes = await withTimeout(this.storage.getRange(file, offset, length), ASSET_TIMEOUT_MS, () => tooSlow(path));
+    if (!bytes) throw missing(this.storage, file);
+    // Named by the chunk, not the pack: errors and the health check speak of what a request needed.
+    if (bytes.byteLength !== length)
+      throw corruptAsset(path, `its pack ${file} gave ${bytes.byteLength} of its ${length} bytes`);
+    return bytes;
+  }
+}
+
+const PACKS_DIR = "/packs/";
+
+function isStorage(source: AssetStorage | Fetcher): source is AssetStorage {
+  return typeof (source as Partial<AssetStorage>).where === "string";
+}
+
+function tooSlow(path: string): ApiError {
+  return new ApiError(503, "index_unavailable", `asset-store: reading ${path} took over ${ASSET_TIMEOUT_MS} ms`);
+}
+
+function missing(storage: AssetStorage, path: string, page?: string): ApiError {
+  const upload =
+    storage instanceof StaticAssetStorage ? "run npm run build" : "upload the build with npm run deploy:r2";
+  const where = page ? `the pack directory page ${page}` : storage.where;
+  return new ApiError(503, "index_unavailable", `asset-store: ${path} is missing from ${where}; ${upload}`, {
+    asset: assetKind(path),
+  });
 }
 
 /**
@@ -142,6 +204,8 @@ export class AssetStore {
  */
 export function assetKind(path: string): string {
   // A sharded index puts each shard's chunks under search/s<k>/: the kind is the same in every shard.
+  if (path.startsWith("/records/table-")) return "records/table";
+  if (path.startsWith(PACKS_DIR)) return path.startsWith(`${PACKS_DIR}dir-`) ? "packs/directory" : "packs";
   const parts = path.split("/").filter((p, i) => p && !(i === 2 && /^s\d+$/.test(p)));
   const stem = (name: string) => name.split(".")[0]!;
   if (parts.length === 1) return stem(parts[0]!);
@@ -178,25 +242,6 @@ function deriveAsset<T>(path: string, parsed: unknown, derive: (parsed: unknown)
   }
 }
 
-/**
- * Whether the bytes at `path` are whole: read past any memo, parsed when JSON,
- * and hashed against the content hash in the name. For the deep health check;
- * throws the same typed error a request would get.
- */
-export async function checkAsset(assets: Fetcher, path: string): Promise<void> {
-  const res = await assets.fetch(new Request(`https://assets.invalid${path}`));
-  if (!res.ok)
-    throw new ApiError(
-      503,
-      "index_unavailable",
-      `asset-store: ${path} is missing from the built assets (HTTP ${res.status})`,
-      { asset: assetKind(path) },
-    );
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  if (path.endsWith(".json")) parseAsset(path, new TextDecoder().decode(bytes));
-  await verifyContentHash(path, bytes);
-}
-
 const HASHED_NAME = new RegExp(`\\.([0-9a-f]{${HASH_CHARS}})\\.[a-z]+$`);
 
 /** Throws when a content-hashed chunk's bytes do not hash to its name (the build's SHA-256 prefix). */
@@ -215,10 +260,13 @@ async function verifyContentHash(path: string, bytes: Uint8Array<ArrayBuffer>): 
 /**
  * One store per isolate per binding: the binding object is stable within an
  * isolate, and the store must outlive a single request to be worth anything.
+ * Given the Worker's env, the backend is the one `ASSET_BACKEND` names; given
+ * a static assets binding alone, it is that.
  */
-const stores = new WeakMap<Fetcher, AssetStore>();
-export function assetStoreFor(assets: Fetcher): AssetStore {
-  let s = stores.get(assets);
-  if (!s) stores.set(assets, (s = new AssetStore(assets)));
+const stores = new WeakMap<object, AssetStore>();
+export function assetStoreFor(source: StorageBindings | Fetcher): AssetStore {
+  const { binding, storage } = "fetch" in source ? { binding: source, storage: () => source } : storageFor(source);
+  let s = stores.get(binding);
+  if (!s) stores.set(binding, (s = new AssetStore(storage())));
   return s;
 }

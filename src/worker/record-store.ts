@@ -5,8 +5,11 @@
  */
 import type { CatalogueRecord } from "../shared/record";
 import {
+  lastAtOrBelow,
   recordShardPath,
+  recordTablePageOf,
   type Manifest,
+  type RecordShardTablePage,
   type SeriesEntry,
   type SeriesPageEntry,
   type StoredRecord,
@@ -55,9 +58,22 @@ export class RecordStore {
   /** The stored record (with its related list) for an id, or null. */
   async stored(id: string): Promise<StoredRecord<CatalogueRecord> | null> {
     const m = await this.assets.manifest();
-    const shard = shardOf(id, m.recordShards.count);
-    const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(recordShardPath(m, shard));
+    const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(
+      await this.shardPath(shardOf(id, m.recordShards.count)),
+    );
     return items.find((x) => x.record.id === id) ?? null;
+  }
+
+  /** Asset path of record shard `k`, from its page of the shard table (read once, then held like any chunk). */
+  async shardPath(k: number): Promise<string> {
+    const m = await this.assets.manifest();
+    return recordShardPath(await this.tablePage(m, recordTablePageOf(m, k)), k);
+  }
+
+  private tablePage(m: Manifest, p: number): Promise<RecordShardTablePage> {
+    const path = m.recordShards.pages[p];
+    if (!path) throw new ApiError(503, "index_unavailable", `record-store: the manifest has no record table page ${p}`);
+    return this.assets.json<RecordShardTablePage>(path);
   }
 
   /** A stored record's related records, resolved to ids, references and titles. */
@@ -81,19 +97,13 @@ export class RecordStore {
   /** Many records by doc number, reading each shard once. */
   async byDocs(docs: number[]): Promise<CatalogueRecord[]> {
     const m = await this.assets.manifest();
-    const starts = m.recordShards.starts;
     return Promise.all(
       docs.map(async (doc) => {
-        let lo = 0,
-          hi = starts.length - 1;
-        while (lo < hi) {
-          // last shard whose start <= doc
-          const mid = (lo + hi + 1) >> 1;
-          if (starts[mid]! <= doc) lo = mid;
-          else hi = mid - 1;
-        }
-        const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(recordShardPath(m, lo));
-        return items[doc - starts[lo]!]!.record;
+        // The last page, then the last shard on it, whose start is at or below the doc.
+        const page = await this.tablePage(m, lastAtOrBelow(m.recordShards.pageStarts, doc));
+        const i = lastAtOrBelow(page.starts, doc);
+        const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(recordShardPath(page, page.first + i));
+        return items[doc - page.starts[i]!]!.record;
       }),
     );
   }

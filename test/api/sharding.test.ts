@@ -29,7 +29,7 @@ const request = (q: string) => ({
 });
 
 async function services() {
-  const assets = assetStoreFor(env.ASSETS);
+  const assets = assetStoreFor(env);
   const records = new RecordStore(assets);
   const m = await assets.manifest();
   const count = (m.search as { shards: unknown[] }).shards.length;

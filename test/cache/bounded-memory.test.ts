@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AssetStore } from "../../src/worker/asset-store";
 import { WindowLimiter } from "../../src/worker/middleware/rate-limit";
-import { recordShardPath } from "../../src/shared/manifest";
+import { RecordStore } from "../../src/worker/record-store";
 import { lruByCount, lruBySize } from "../../src/shared/lru";
 
 describe("the shared LRU", () => {
@@ -33,10 +33,11 @@ describe("the asset store", () => {
     const budget = 40_000;
     const store = new AssetStore(env.ASSETS, budget);
     const m = await store.manifest();
+    const records = new RecordStore(store);
     expect(m.recordShards.count).toBeGreaterThan(3);
     let read = 0;
     for (let k = 0; k < m.recordShards.count; k++) {
-      await store.json(recordShardPath(m, k));
+      await store.json(await records.shardPath(k));
       read++;
       expect(store.heldBytes()).toBeLessThanOrEqual(budget);
     }

@@ -6,9 +6,9 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
-import { HASH_CHARS, hashAt, recordShardPath, type Manifest } from "../../shared/manifest";
+import { HASH_CHARS, hashAt, type Manifest } from "../../shared/manifest";
 import { termChunkPath } from "../../shared/index-format";
-import { assetKind, checkAsset } from "../asset-store";
+import { assetKind } from "../asset-store";
 import { ApiError } from "../errors";
 
 export const healthRoutes = new OpenAPIHono<AppEnv>();
@@ -59,11 +59,22 @@ healthRoutes.openapi(
     if (!deep) return c.json({ status: "ok" as const, ...base }, 200);
 
     const sample = sampleAssets(m);
+    // A record shard's name is on a page of the shard table; a table page that cannot be read fails its own kind.
     const failing: Array<z.infer<typeof Failure>> = [];
+    if (m.recordShards.count > 0) {
+      try {
+        sample.set("records", await c.get("records").shardPath(0));
+      } catch (e) {
+        const page = m.recordShards.pages[0]!;
+        failing.push({ kind: assetKind(page), path: page, message: (e as Error).message });
+        sample.delete(assetKind(page));
+      }
+    }
+    const assets = c.get("assets");
     await Promise.all(
       [...sample].map(async ([kind, path]) => {
         try {
-          await checkAsset(c.env.ASSETS, path);
+          await assets.verify(path);
         } catch (e) {
           failing.push({ kind, path, message: (e as Error).message });
         }
@@ -88,7 +99,7 @@ function sampleAssets(m: Manifest): Map<string, string> {
     const kind = assetKind(path);
     if (!sample.has(kind)) sample.set(kind, path);
   };
-  if (m.recordShards.count > 0) add(recordShardPath(m, 0));
+  if (m.recordShards.pages[0]) add(m.recordShards.pages[0]);
   // Term buckets are named by concatenated hashes, not paths (as record shards are).
   const first = m.search?.shards[0];
   if (first && first.bucketCount > 0) add(termChunkPath(first, "", 0, (b) => hashAt(first.buckets, b)));
@@ -105,5 +116,7 @@ function sampleAssets(m: Manifest): Map<string, string> {
   };
   walk(m.series);
   walk(m.search);
+  // A packed build: one directory page and one pack (hashed whole, as any chunk is).
+  if (m.packs) for (const path of [m.packs.pages[0], m.packs.files[0]]) if (path) add(path);
   return sample;
 }

@@ -22,7 +22,7 @@ export class SearchShard extends DurableObject<Env> {
     // A drained shard is a state, not a fault: answered as a value, since an exception
     // thrown out of an RPC method is also logged by the runtime as uncaught.
     if (!this.available) return { unavailable: `search shard ${shard} is drained` };
-    const assets = assetStoreFor(this.env.ASSETS);
+    const assets = assetStoreFor(this.env);
     return scoreLocally(assets, new RecordStore(assets), shard, plan);
   }
 
@@ -34,6 +34,6 @@ export class SearchShard extends DurableObject<Env> {
 
   /** Heap figures of this object's isolate, for the benchmark. */
   async heldBytes(): Promise<number> {
-    return assetStoreFor(this.env.ASSETS).heldBytes();
+    return assetStoreFor(this.env).heldBytes();
   }
 }

@@ -1,0 +1,106 @@
+/**
+ * Packs a build's chunks into a few large pack files plus an offset
+ * directory (see `PackDirectory` in shared/manifest.ts), so a catalogue of
+ * millions of chunks stays within a few thousand files. Node only.
+ *
+ * A chunk goes to the pack bucket of a hash of its name without its content
+ * hash (`/records/12.json`), so a rebuild that changes a few chunks rewrites
+ * only the packs holding them, as long as the bucket count stays the same
+ * (it is a power of two, so it changes only when the catalogue doubles).
+ */
+import { fnv1a32 } from "../shared/hash";
+import {
+  MANIFEST_PATH,
+  PACK_DIR_PAGE_BYTES,
+  PACK_MAX_BYTES,
+  PACK_TARGET_BYTES,
+  type PackDirectory,
+  type PackLocation,
+} from "../shared/manifest";
+import { contentHash } from "./content-hash";
+
+/** The folders whose files are packed; the manifest and anything else stay files of their own. */
+export const PACKED_DIRS = ["/records/", "/series/", "/search/"];
+
+export interface PackOptions {
+  targetBytes?: number;
+  maxBytes?: number;
+  dirPageBytes?: number;
+}
+
+/** A chunk's name without its content hash: what picks its pack, stable across rebuilds. */
+function stableName(path: string): string {
+  return path.replace(/\.[0-9a-f]+(\.[a-z]+)$/, "$1");
+}
+
+const bytesOf = (data: string | Uint8Array) => (typeof data === "string" ? Buffer.from(data) : data);
+
+/**
+ * Returns the build's files with every chunk under PACKED_DIRS moved into
+ * packs, the directory pages added, and the directory to put in the manifest.
+ * The manifest entry (if any) is passed through unchanged: the caller seals
+ * a new one that carries the directory.
+ */
+export function packAssets(
+  files: Map<string, string | Uint8Array>,
+  options: PackOptions = {},
+): { files: Map<string, string | Uint8Array>; directory: PackDirectory } {
+  const target = options.targetBytes ?? PACK_TARGET_BYTES;
+  const max = options.maxBytes ?? PACK_MAX_BYTES;
+  const out = new Map<string, string | Uint8Array>();
+  const chunks: Array<[string, Uint8Array]> = [];
+  let total = 0;
+  for (const [path, data] of files) {
+    if (path !== MANIFEST_PATH && PACKED_DIRS.some((d) => path.startsWith(d))) {
+      const bytes = bytesOf(data);
+      if (bytes.byteLength > max)
+        throw new Error(`pack-assets: ${path} is ${bytes.byteLength} bytes, over the ${max}-byte pack limit`);
+      chunks.push([path, bytes]);
+      total += bytes.byteLength;
+    } else out.set(path, data);
+  }
+
+  const buckets = 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, total / target))));
+  const byBucket: Array<Array<[string, Uint8Array]>> = Array.from({ length: buckets }, () => []);
+  for (const c of chunks) byBucket[fnv1a32(stableName(c[0])) % buckets]!.push(c);
+
+  const packFiles: string[] = [];
+  const located: Array<[string, PackLocation]> = [];
+  byBucket.forEach((list, b) => {
+    list.sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    let part = 0;
+    for (let i = 0; i < list.length; ) {
+      // Fill one pack up to the limit: a bucket the hash made too big becomes several parts.
+      let bytes = 0;
+      let j = i;
+      while (j < list.length && (j === i || bytes + list[j]![1].byteLength <= max)) bytes += list[j++]![1].byteLength;
+      const pack = new Uint8Array(bytes);
+      const index = packFiles.length;
+      let at = 0;
+      for (let k = i; k < j; k++) {
+        const [path, data] = list[k]!;
+        pack.set(data, at);
+        located.push([path, [index, at, data.byteLength]]);
+        at += data.byteLength;
+      }
+      const path = `/packs/${b}-${part++}.${contentHash(pack)}.pack`;
+      packFiles.push(path);
+      out.set(path, pack);
+      i = j;
+    }
+  });
+
+  // About the JSON bytes of an entry: its path, three numbers and the punctuation.
+  const dirBytes = located.reduce((n, [path]) => n + path.length + 30, 0);
+  const pageCount = Math.max(1, Math.ceil(dirBytes / (options.dirPageBytes ?? PACK_DIR_PAGE_BYTES)));
+  const pages: Array<Array<[string, PackLocation]>> = Array.from({ length: pageCount }, () => []);
+  for (const entry of located) pages[fnv1a32(entry[0]) % pageCount]!.push(entry);
+  const pagePaths = pages.map((entries, k) => {
+    entries.sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    const text = JSON.stringify(Object.fromEntries(entries));
+    const path = `/packs/dir-${k}.${contentHash(text)}.json`;
+    out.set(path, text);
+    return path;
+  });
+  return { files: out, directory: { files: packFiles, pages: pagePaths } };
+}

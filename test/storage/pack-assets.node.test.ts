@@ -1,0 +1,73 @@
+/**
+ * Packing (src/indexer/pack-assets.ts): every chunk reads back byte for byte
+ * from its pack through the directory, no pack passes the limit, and a
+ * rebuild that changes one chunk changes only the pack holding it.
+ */
+import { describe, expect, it } from "vitest";
+import { fnv1a32 } from "../../src/shared/hash";
+import { MANIFEST_PATH, type PackDirectory, type PackLocation } from "../../src/shared/manifest";
+import { contentHash } from "../../src/indexer/content-hash";
+import { packAssets } from "../../src/indexer/pack-assets";
+
+/** A build's chunk map: `n` chunks of varied sizes under the packed folders, a manifest and a widget file. */
+function chunks(n: number, seed = 1): Map<string, string | Uint8Array> {
+  const files = new Map<string, string | Uint8Array>([
+    [MANIFEST_PATH, "{}"],
+    ["/widget.js", "w"],
+  ]);
+  for (let i = 0; i < n; i++) {
+    const data = `${i}:${seed}:`.padEnd(100 + ((i * 7919) % 3000), "x");
+    const dir = ["records", "series", "search/terms"][i % 3];
+    files.set(`/${dir}/${i}.${contentHash(data)}.json`, data);
+  }
+  return files;
+}
+
+function readBack(files: Map<string, string | Uint8Array>, dir: PackDirectory, path: string): string {
+  const page = JSON.parse(files.get(dir.pages[fnv1a32(path) % dir.pages.length]!) as string) as Record<
+    string,
+    PackLocation
+  >;
+  const [pack, offset, length] = page[path]!;
+  const bytes = files.get(dir.files[pack]!) as Uint8Array;
+  return new TextDecoder().decode(bytes.subarray(offset, offset + length));
+}
+
+const SMALL = { targetBytes: 20_000, maxBytes: 40_000, dirPageBytes: 4_000 };
+
+describe("packing a build's chunks", () => {
+  it("reads every chunk back byte for byte from its pack, through its directory page", () => {
+    const input = chunks(600);
+    const { files, directory } = packAssets(input, SMALL);
+    expect(directory.files.length).toBeGreaterThan(10);
+    expect(directory.pages.length).toBeGreaterThan(5);
+    for (const [path, data] of input) {
+      if (path === MANIFEST_PATH || path === "/widget.js") expect(files.get(path)).toBe(data);
+      else expect(readBack(files, directory, path), path).toBe(data);
+    }
+    expect([...files.keys()].filter((p) => p.startsWith("/records/") || p.startsWith("/search/"))).toEqual([]);
+  });
+
+  it("writes no pack over its limit, and far fewer files than chunks", () => {
+    const { files, directory } = packAssets(chunks(600), SMALL);
+    for (const p of directory.files) expect((files.get(p) as Uint8Array).byteLength).toBeLessThanOrEqual(40_000);
+    expect(files.size).toBeLessThan(600 / 5);
+  });
+
+  it("rewrites only the pack of a changed chunk when a rebuild changes one", () => {
+    const before = packAssets(chunks(600), SMALL).directory;
+    const changed = chunks(600);
+    const victim = [...changed.keys()].find((p) => p.startsWith("/records/"))!;
+    changed.delete(victim);
+    const data = "changed".padEnd(500, "y");
+    changed.set(victim.replace(/\.[0-9a-f]+\.json$/, `.${contentHash(data)}.json`), data);
+    const after = packAssets(changed, SMALL).directory;
+    const gone = before.files.filter((p) => !after.files.includes(p));
+    expect(gone.length).toBe(1);
+  });
+
+  it("refuses a chunk bigger than a pack may be, naming it", () => {
+    const files = new Map([["/search/terms/solo-x.aaaaaaaaaaaa.bin", new Uint8Array(50_000)]]);
+    expect(() => packAssets(files, SMALL)).toThrow(/solo-x\.aaaaaaaaaaaa\.bin is 50000 bytes, over the 40000-byte/);
+  });
+});
