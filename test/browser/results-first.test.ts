@@ -280,9 +280,8 @@ describe("polish", () => {
     const icon = await fetch(`${suite.worker.url}/favicon.svg`);
     expect(icon.headers.get("content-type")).toBe("image/svg+xml");
     const xml = await (await fetch(`${suite.worker.url}/opensearch.xml`)).text();
-    expect(xml).toContain(
-      `type="application/x-suggestions+json" method="get" template="${suite.worker.url}/opensearch/suggest?q={searchTerms}"`,
-    );
+    const template = `${suite.worker.url}/opensearch/suggest?q={searchTerms}`;
+    expect(xml).toContain(`type="application/x-suggestions+json" method="get" template="${template}"`);
     const sugg = await fetch(`${suite.worker.url}/opensearch/suggest?q=besed`);
     expect(sugg.headers.get("content-type")).toMatch(/^application\/x-suggestions\+json/);
     const [q, list] = (await sugg.json()) as [string, string[]];

@@ -23,7 +23,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildCatalogue, stageCatalogue } from "../../src/indexer/build-catalogue";
 import { buildsDirOf, builtRecordShardPaths, readBuiltManifest, rebuildReason } from "../../src/indexer/build-folders";
 import { layoutRecords } from "../../src/indexer/catalogue-assets";
-import type { CatalogueRecord } from "../../src/shared/record";
+import { testRecord } from "../record-fixture";
 
 const DATA = ["test/fixtures/ingest"];
 const root = mkdtempSync(join(tmpdir(), "dossier-crash-safe-"));
@@ -134,24 +134,8 @@ describe("npm start's check of the built assets", SLOW, () => {
 
 describe("record shard layout", () => {
   it("does not spread a few records over hundreds of shards because one is huge", () => {
-    const record = (i: number, description = "a short description"): CatalogueRecord =>
-      ({
-        id: `kv-2-${i}`,
-        reference: `KV 2/${i}`,
-        title: `File ${i}`,
-        description,
-        coveringDates: null,
-        startDate: null,
-        endDate: null,
-        series: "KV 2",
-        department: null,
-        heldBy: [],
-        people: [],
-        places: [],
-        corporateNames: [],
-        subjects: [],
-        source: { name: "test", url: null },
-      }) as unknown as CatalogueRecord;
+    const record = (i: number, description = "a short description") =>
+      testRecord({ id: `kv-2-${i}`, reference: `KV 2/${i}`, title: `File ${i}`, series: "KV 2", description });
     const records = Array.from({ length: 29 }, (_, i) =>
       record(i + 1, i === 0 ? "x".repeat(5 * 1024 * 1024) : undefined),
     );

@@ -2,24 +2,16 @@ import { describe, expect, it } from "vitest";
 import { itemKeyFrom, itemKeyOf } from "../../src/indexer/ingest/index";
 import { RecordSchema } from "../../src/shared/record";
 import { referenceToId } from "../../src/shared/reference";
+import { testRecord } from "../record-fixture";
 
-const record = (id: string, reference = "A6119, 141") => ({
-  id,
-  reference,
-  title: "PARKINSON, David",
-  description: "",
-  coveringDates: null,
-  startDate: null,
-  endDate: null,
-  series: "A6119",
-  department: null,
-  heldBy: [],
-  people: [],
-  places: [],
-  corporateNames: [],
-  subjects: [],
-  source: { name: "naa-recordsearch", url: null },
-});
+const record = (id: string, reference = "A6119, 141") =>
+  testRecord({
+    id,
+    reference,
+    title: "PARKINSON, David",
+    series: "A6119",
+    source: { name: "naa-recordsearch", url: null },
+  });
 const idIssue = (id: string, reference?: string) => {
   const result = RecordSchema.safeParse(record(id, reference));
   return result.success ? null : (result.error.issues.find((i) => i.path[0] === "id")?.message ?? null);

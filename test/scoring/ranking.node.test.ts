@@ -12,12 +12,13 @@ import { scoreShard, unitBound } from "../../src/worker/search/scoring";
 import type { AssetStore } from "../../src/worker/asset-store";
 import { RecordStore } from "../../src/worker/record-store";
 import { diskAssets, planFor, shardIndex } from "./local-index";
+import { testRecord } from "../record-fixture";
 
 let dir: string;
 let assets: AssetStore;
 
 function record(n: number, title: string, people: string[], description = "") {
-  return {
+  return testRecord({
     id: `kv-2-${n}`,
     reference: `KV 2/${n}`,
     title,
@@ -29,11 +30,7 @@ function record(n: number, title: string, people: string[], description = "") {
     department: "KV",
     heldBy: ["The National Archives, Kew"],
     people,
-    places: [],
-    corporateNames: [],
-    subjects: [],
-    source: { name: "test", url: null },
-  };
+  });
 }
 
 beforeAll(() => {

@@ -80,6 +80,7 @@ export function homePage(o: SearchOutcome, canonical: string, m: Manifest | null
   const q = o.query;
   const title = q.q ? `“${q.q}” – Dossier search` : "Dossier – search archive catalogues";
   const archives = m ? archivesOf(m).length : 0;
+  const archivesText = `${count(archives)} ${archives === 1 ? "archive" : "archives"}`;
   return layout(
     {
       title,
@@ -92,9 +93,9 @@ export function homePage(o: SearchOutcome, canonical: string, m: Manifest | null
     html`<h1${q.q ? html` class="vh"` : ""}>Search the catalogue</h1>
 ${
   !q.q && m
-    ? html`<p class="lede">${count(m.records)} catalogue records from ${count(archives)}
-${archives === 1 ? "archive" : "archives"}, in ${count(m.series.length)} series.
-Names match in any spelling; every hit says why it matched.</p>`
+    ? html`<p class="lede">${count(m.records)} catalogue records from ${archivesText},
+in ${count(m.series.length)} series. Names match
+in any spelling; every hit says why it matched.</p>`
     : ""
 }
 <dossier-search facets sync-url limit="10" value="${q.q}" placeholder="Names, references, subjects…">
