@@ -42,6 +42,7 @@ import { buildRelated } from "./related-records";
 import { buildPeople } from "./people-assets";
 import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
+import { hierarchyContext } from "./hierarchy-context";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -89,6 +90,7 @@ export interface SearchBuildOptions {
 export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, options: SearchBuildOptions) {
   const { docs } = layout;
   const n = docs.length;
+  const context = hierarchyContext(docs);
 
   // Pass 1, catalogue-wide: document frequencies per term and field (every
   // shard scores with these), the typo vocabulary, related-record features,
@@ -100,7 +102,7 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
   let indexBytes = 0;
   const idBytes = String(n).length + 1;
   docs.forEach((r) => {
-    const terms = recordFieldTerms(r);
+    const terms = recordFieldTerms(r, context.get(r));
     const seenVocab = new Set<string>();
     for (const f of FIELD_NAMES) {
       for (const t of new Set(terms[f])) {
@@ -131,7 +133,7 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
   // Pass 2, shard by shard: index only the shard's docs, so memory is bounded by a shard, not the catalogue.
   const shards: SearchShardManifest[] = [];
   for (let k = 0; k < shardCount; k++) {
-    const byTerm = indexRange(docs, bounds[k]!, bounds[k + 1]!);
+    const byTerm = indexRange(docs, bounds[k]!, bounds[k + 1]!, context);
     shards.push(
       writeShard(
         k,
@@ -176,12 +178,17 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
 const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "names"]);
 
 /** Builds one FlexSearch index per field over docs `[start, end)` and returns every term's postings across fields. */
-function indexRange(docs: CatalogueRecord[], start: number, end: number): Map<string, TermEntries> {
+function indexRange(
+  docs: CatalogueRecord[],
+  start: number,
+  end: number,
+  context: ReadonlyMap<CatalogueRecord, string>,
+): Map<string, TermEntries> {
   const byTerm = new Map<string, TermEntries>();
   FIELD_NAMES.forEach((f, field) => {
     const index = flexIndex();
     for (let doc = start; doc < end; doc++) {
-      const terms = recordFieldTerms(docs[doc]!)[f];
+      const terms = recordFieldTerms(docs[doc]!, context.get(docs[doc]!))[f];
       if (terms.length) index.add(doc, terms.join(" "));
     }
     for (const [term, slots] of exportedTermMap(index)) {
