@@ -42,6 +42,7 @@ import { buildRelated } from "./related-records";
 import { buildPeople } from "./people-assets";
 import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
+import { hierarchyContext } from "./hierarchy-context";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -102,6 +103,8 @@ export interface SearchPlan {
   bounds: number[];
   seriesNames: string[];
   catalogueOrder: Uint32Array;
+  /** Each item's inherited series and parent titles (the low-weight ctx field). */
+  context: ReadonlyMap<CatalogueRecord, string>;
 }
 
 export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, options: SearchBuildOptions) {
@@ -114,6 +117,7 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
 export function planSearch(layout: CatalogueLayout, options: Pick<SearchBuildOptions, "shards">): SearchPlan {
   const { docs } = layout;
   const n = docs.length;
+  const context = hierarchyContext(docs);
 
   // Terms are derived again per shard rather than kept: at a million records they would not fit.
   const df = new Map<string, Partial<Record<FieldName, number>>>();
@@ -122,7 +126,7 @@ export function planSearch(layout: CatalogueLayout, options: Pick<SearchBuildOpt
   let indexBytes = 0;
   const idBytes = String(n).length + 1;
   docs.forEach((r) => {
-    const terms = recordFieldTerms(r);
+    const terms = recordFieldTerms(r, context.get(r));
     const seenVocab = new Set<string>();
     for (const f of FIELD_NAMES) {
       for (const t of new Set(terms[f])) {
@@ -149,13 +153,13 @@ export function planSearch(layout: CatalogueLayout, options: Pick<SearchBuildOpt
     .forEach((doc, rank) => {
       catalogueOrder[doc] = rank;
     });
-  return { docs, df, vocabDf, titleTags, indexBytes, shardCount, bounds, seriesNames, catalogueOrder };
+  return { docs, df, vocabDf, titleTags, indexBytes, shardCount, bounds, seriesNames, catalogueOrder, context };
 }
 
 /** Pass 2 for search shard `k`: index only its docs, so memory is bounded by a shard, not the catalogue. */
 export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter): SearchShardManifest {
   const { docs, bounds, shardCount } = plan;
-  const byTerm = indexRange(docs, bounds[k]!, bounds[k + 1]!);
+  const byTerm = indexRange(docs, bounds[k]!, bounds[k + 1]!, plan.context);
   return writeShard(
     k,
     bounds[k]!,
@@ -206,12 +210,17 @@ export function finishSearch(
 const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "names"]);
 
 /** Builds one FlexSearch index per field over docs `[start, end)` and returns every term's postings across fields. */
-function indexRange(docs: CatalogueRecord[], start: number, end: number): Map<string, TermEntries> {
+function indexRange(
+  docs: CatalogueRecord[],
+  start: number,
+  end: number,
+  context: ReadonlyMap<CatalogueRecord, string>,
+): Map<string, TermEntries> {
   const byTerm = new Map<string, TermEntries>();
   FIELD_NAMES.forEach((f, field) => {
     const index = flexIndex();
     for (let doc = start; doc < end; doc++) {
-      const terms = recordFieldTerms(docs[doc]!)[f];
+      const terms = recordFieldTerms(docs[doc]!, context.get(docs[doc]!))[f];
       if (terms.length) index.add(doc, terms.join(" "));
     }
     for (const [term, slots] of exportedTermMap(index)) {

@@ -55,7 +55,7 @@ export function numberTerms(r: CatalogueRecord): string[] {
 }
 
 /** The terms of each indexed field, in text order (FlexSearch scores by position). */
-export function recordFieldTerms(r: CatalogueRecord): Record<FieldName, string[]> {
+export function recordFieldTerms(r: CatalogueRecord, context = ""): Record<FieldName, string[]> {
   const title = content(r.title);
   const aliasNames = titleAliases(r.title);
   const people = [
@@ -75,5 +75,6 @@ export function recordFieldTerms(r: CatalogueRecord): Record<FieldName, string[]
     names: nameWords.map(variantKey),
     phon: nameWords.flatMap(phoneticKeys),
     stem: [...title, ...tags, ...desc].map(stem),
+    ctx: context ? content(context) : [],
   };
 }

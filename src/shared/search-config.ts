@@ -36,6 +36,8 @@ export const FIELDS = {
   phon: { weight: 4 },
   /** Porter stems of title, tags and description words. */
   stem: { weight: 2 },
+  /** Inherited from the hierarchy: the titles of the record's parent and series (see hierarchy-context.ts). */
+  ctx: { weight: 0.5 },
 } as const;
 
 export type FieldName = keyof typeof FIELDS;

@@ -140,3 +140,18 @@ describe("a year inside titles is a boost, not only a filter", () => {
     expect(refs((await search("Quayside stoppage 1970")).hits)).toEqual(["KV 2/9982"]);
   });
 });
+
+describe("context from the hierarchy", () => {
+  it("finds an item by its parent's title, below the parent, matched in the ctx field", async () => {
+    const body = await search("travers ross", "&explain=1&collapse=0");
+    expect(refs(body.hits)).toEqual(["ADM 55/150", "ADM 55/150/1"]);
+    const child = body.hits[1];
+    expect(child.title).not.toMatch(/travers/i);
+    expect(child.explain.parts.map((p: { field: string }) => p.field)).toEqual(["ctx", "ctx"]);
+    expect(child.score).toBeLessThan(body.hits[0].score / 4);
+  });
+  it("does not let an excluded word remove records that only inherit it", async () => {
+    const body = await search("vansittart -travers", "&collapse=0");
+    expect(refs(body.hits)).toContain("ADM 55/150/1");
+  });
+});

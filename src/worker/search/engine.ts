@@ -59,7 +59,7 @@ export const SEARCH_DEFAULTS = {
   facetCandidates: 1000,
 };
 
-export const LITERAL_FIELDS: FieldName[] = ["ref", "title", "people", "tags", "desc"];
+export const LITERAL_FIELDS: FieldName[] = ["ref", "title", "people", "tags", "desc", "ctx"];
 const PERSON_FIELDS: FieldName[] = ["people", "names", "phon", "title"];
 const PLACE_FIELDS: FieldName[] = ["tags", "desc"];
 

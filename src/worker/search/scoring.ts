@@ -584,8 +584,10 @@ async function scoreWith(
     return (to === undefined || s <= to) && (from === undefined || e >= from);
   };
   const excluded = new Uint8Array(exclPostings.length ? size : 0);
+  // A word excluded is one of the record's own: inherited context (ctx) does not exclude.
   for (const p of exclPostings)
-    for (const f of LITERAL_FIELDS) for (const doc of p.fields[f]?.decodeAll().docs ?? []) excluded[doc - base] = 1;
+    for (const f of LITERAL_FIELDS)
+      if (f !== "ctx") for (const doc of p.fields[f]?.decodeAll().docs ?? []) excluded[doc - base] = 1;
   const passesUndated = (i: number) =>
     (!seriesOk || seriesOk.has(cols.series[i]!)) && !excluded[i] && overlaps(i, plan.from, plan.to);
   const dateFilter = plan.dates?.mode === "filter" ? plan.dates : null;
