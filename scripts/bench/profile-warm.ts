@@ -53,6 +53,12 @@ interface Profile {
   timeDeltas: number[];
 }
 
+/**
+ * Word rules (folding, stemming, variant and phonetic keys) serve planning and snippets alike: their time is
+ * charged to the module that called them, so the shares say which stage spent it.
+ */
+const WORD_RULES = /shared\/text\/|node_modules\/(stemmer|talisman|lodash)\//;
+
 /** Which share of the time a module (or a V8 pseudo-frame) stands for. */
 function category(module: string, fn: string): string {
   if (fn === "(garbage collector)") return "GC";
@@ -63,13 +69,10 @@ function category(module: string, fn: string): string {
   if (/search-service\.ts$/.test(module) && /facet/i.test(fn)) return "facets";
   if (/snippet\.ts$/.test(module)) return "snippets";
   if (/record-store|record-text/.test(module)) return "record reads";
-  if (/asset-store|shared\/lru|lru-cache|shared\/hash/.test(module)) return "asset reads";
-  if (
-    /engine\.ts|name-plan|query-parser|plan-cache|shared\/text|shared\/bloom|talisman|stemmer|double-metaphone/.test(
-      module,
-    )
-  )
+  if (/asset-store|shared\/lru|lru-cache|shared\/hash/.test(module)) return "asset reads, cache lookups";
+  if (/engine\.ts|name-plan|query-parser|plan-cache|shared\/bloom|shared\/text|talisman|stemmer/.test(module))
     return "planning";
+  if (/word-forms/.test(module)) return "snippets";
   if (/search-service|shard-runner/.test(module)) return "search service (merge, page)";
   if (/test\/scoring\/local-index|node:|node_modules\/tsx/.test(module) || !module) return "Node harness, native";
   return `other (${module})`;
@@ -128,9 +131,9 @@ function summarise(profile: Profile, mix: string[], took: number[], reads: Recor
     const n = byId.get(id)!;
     const fn = n.callFrame.functionName;
     let out: { module: string; fn: string };
+    const own = n.callFrame.url && !n.callFrame.url.startsWith("node:") ? moduleOf(n.callFrame.url) : "";
     if (fn.startsWith("(")) out = { module: "", fn };
-    else if (n.callFrame.url && !n.callFrame.url.startsWith("node:"))
-      out = { module: moduleOf(n.callFrame.url), fn: fn || "(anonymous)" };
+    else if (own && !(WORD_RULES.test(own) && parent.has(id))) out = { module: own, fn: fn || "(anonymous)" };
     else if (parent.has(id)) {
       const up = chargeOf(parent.get(id)!);
       out = { module: up.module, fn: `${fn || "(native)"} ← ${up.fn}` };

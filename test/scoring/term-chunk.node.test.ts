@@ -1,6 +1,6 @@
 /** The binary term chunk codec: what the build encodes, the Worker reads back exactly. */
 import { describe, expect, it } from "vitest";
-import { BLOCK_SIZE, TermChunk, encodeTermChunk, type TermInput } from "../../src/shared/index-format";
+import { BLOCK_SIZE, DecodedPostings, TermChunk, encodeTermChunk, type TermInput } from "../../src/shared/index-format";
 import { prng } from "../../scripts/bench/synthetic-catalogue";
 
 const utf8 = new TextEncoder();
@@ -28,9 +28,13 @@ describe("term chunks", () => {
     expect(chunk.terms()).toEqual([...chunk.terms()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
   });
 
-  it("decodes each field's postings, whole and block by block, with block bounds", () => {
+  it.each([
+    ["read in place", false],
+    ["decoded once, as the Worker keeps them", true],
+  ])("gives each field's postings, whole and block by block, with block bounds: %s", (_, decoded) => {
     for (const t of terms) {
-      const got = chunk.postings(chunk.find(utf8.encode(t.term)));
+      const inPlace = chunk.postings(chunk.find(utf8.encode(t.term)));
+      const got = decoded ? inPlace.map((p) => new DecodedPostings(p)) : inPlace;
       expect(got.map((p) => p.field)).toEqual(t.fields.map((f) => f.field));
       got.forEach((p, i) => {
         const want = t.fields[i]!;
@@ -46,6 +50,7 @@ describe("term chunks", () => {
           const n = p.decodeBlock(b, docs, slots, 0);
           const lo = b * BLOCK_SIZE;
           expect([...docs.subarray(0, n)]).toEqual((want.docs as number[]).slice(lo, lo + n));
+          expect([...slots.subarray(0, n)]).toEqual((want.slots as number[]).slice(lo, lo + n));
           expect(p.lastDoc(b)).toBe(want.docs[lo + n - 1]);
           expect(p.blockMinSlot(b)).toBe(Math.min(...(want.slots as number[]).slice(lo, lo + n)));
         }
