@@ -20,7 +20,7 @@ import type { CatalogueRecord } from "../shared/record";
 import { fnv1a32 } from "../shared/hash";
 import { bloomAdd, bloomSize } from "../shared/bloom";
 import { compareReferences } from "../shared/reference";
-import { recordFieldTerms } from "../shared/record-fields";
+import { fieldTerms, recordFieldTerms } from "../shared/record-fields";
 import { CHUNKING, FIELD_NAMES, FLEX_OPTIONS, type FieldName } from "../shared/search-config";
 import {
   INDEX_FORMAT,
@@ -220,7 +220,7 @@ function indexRange(
   FIELD_NAMES.forEach((f, field) => {
     const index = flexIndex();
     for (let doc = start; doc < end; doc++) {
-      const terms = recordFieldTerms(docs[doc]!, context.get(docs[doc]!))[f];
+      const terms = fieldTerms(docs[doc]!, f, context.get(docs[doc]!));
       if (terms.length) index.add(doc, terms.join(" "));
     }
     for (const [term, slots] of exportedTermMap(index)) {

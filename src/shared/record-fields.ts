@@ -4,7 +4,7 @@
  * side must apply the same word rules to the user's text.
  */
 import type { CatalogueRecord } from "./record";
-import type { FieldName } from "./search-config";
+import { FIELD_NAMES, type FieldName } from "./search-config";
 import { STOPWORDS, words } from "./text/fold";
 import { variantKey } from "./text/variants";
 import { phoneticKeys } from "./text/phonetic";
@@ -54,27 +54,64 @@ export function numberTerms(r: CatalogueRecord): string[] {
   return [...out];
 }
 
-/** The terms of each indexed field, in text order (FlexSearch scores by position). */
+/**
+ * A word's derived keys, remembered: catalogues repeat their vocabulary, and
+ * stemming and sound coding were most of a build's time. Bounded, and simply
+ * emptied when full, which costs less than an LRU's bookkeeping per word.
+ */
+const MEMO_WORDS = 200_000;
+const stems = new Map<string, string>();
+const variants = new Map<string, string>();
+const sounds = new Map<string, string[]>();
+function memo<T>(cache: Map<string, T>, word: string, derive: (w: string) => T): T {
+  let v = cache.get(word);
+  if (v === undefined) {
+    if (cache.size >= MEMO_WORDS) cache.clear();
+    cache.set(word, (v = derive(word)));
+  }
+  return v;
+}
+
+const titleWords = (r: CatalogueRecord) => content(r.title);
+const tagWords = (r: CatalogueRecord) =>
+  content([...r.subjects, ...r.corporateNames, ...r.places, r.series].join(" ; "));
+function peopleWords(r: CatalogueRecord): string[] {
+  const names = [...r.people, ...titleAliases(r.title)];
+  return [...content(names.join(" ; ")), ...extraNameTerms(names)];
+}
+const nameWords = (r: CatalogueRecord) => [...new Set([...titleWords(r), ...peopleWords(r)].filter(isNameWord))];
+
+/**
+ * The terms of one indexed field, in text order (FlexSearch scores by
+ * position). One field at a time, because the build indexes field by field
+ * and each field's costly keys (stems, sound codes) are then derived once.
+ */
+export function fieldTerms(r: CatalogueRecord, f: FieldName, context = ""): string[] {
+  switch (f) {
+    case "ref": {
+      const refRuns = r.id.split("-");
+      return [r.id, refRuns.join(""), refRuns.at(-1)!, ...numberTerms(r)];
+    }
+    case "title":
+      return titleWords(r);
+    case "people":
+      return peopleWords(r);
+    case "tags":
+      return tagWords(r);
+    case "desc":
+      return content(r.description);
+    case "names":
+      return nameWords(r).map((w) => memo(variants, w, variantKey));
+    case "phon":
+      return nameWords(r).flatMap((w) => memo(sounds, w, phoneticKeys));
+    case "stem":
+      return [...titleWords(r), ...tagWords(r), ...content(r.description)].map((w) => memo(stems, w, stem));
+    case "ctx":
+      return context ? content(context) : [];
+  }
+}
+
+/** The terms of each indexed field (see fieldTerms). */
 export function recordFieldTerms(r: CatalogueRecord, context = ""): Record<FieldName, string[]> {
-  const title = content(r.title);
-  const aliasNames = titleAliases(r.title);
-  const people = [
-    ...content([...r.people, ...aliasNames].join(" ; ")),
-    ...extraNameTerms([...r.people, ...aliasNames]),
-  ];
-  const tags = content([...r.subjects, ...r.corporateNames, ...r.places, r.series].join(" ; "));
-  const desc = content(r.description);
-  const nameWords = [...new Set([...title, ...people].filter(isNameWord))];
-  const refRuns = r.id.split("-");
-  return {
-    ref: [r.id, refRuns.join(""), refRuns.at(-1)!, ...numberTerms(r)],
-    title,
-    people,
-    tags,
-    desc,
-    names: nameWords.map(variantKey),
-    phon: nameWords.flatMap(phoneticKeys),
-    stem: [...title, ...tags, ...desc].map(stem),
-    ctx: context ? content(context) : [],
-  };
+  return Object.fromEntries(FIELD_NAMES.map((f) => [f, fieldTerms(r, f, context)])) as Record<FieldName, string[]>;
 }
