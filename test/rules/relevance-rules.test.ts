@@ -155,3 +155,15 @@ describe("context from the hierarchy", () => {
     expect(refs(body.hits)).toContain("ADM 55/150/1");
   });
 });
+
+describe("collapse is for reading, not for exports", () => {
+  it("exports every volume even though search collapses them", async () => {
+    const res = await call("/api/search.jsonl?q=Besedovskiy&fields=reference");
+    const exported = (res.body as string)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).reference);
+    expect(exported.sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
+    expect((await search("Besedovskiy")).hits).toHaveLength(1);
+  });
+});
