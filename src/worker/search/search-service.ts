@@ -151,6 +151,8 @@ export class SearchService {
     // Named series or archives that do not exist must not widen the search to everything.
     if (filtered && !plan.series.length) plan.series = ["\u0000none"];
 
+    // The volume groups load while the shards score (a cold isolate reads them once).
+    const volumesLoad = req.collapse ? this.volumeGroups() : Promise.resolve(null);
     let { results, failed } = await this.fanOut(plan);
     let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: "filter" } : null;
     // A query that is only a date filters: ranking everything by closeness to a year would answer anything.
@@ -169,7 +171,7 @@ export class SearchService {
         req.sort as Exclude<SearchSort, "relevance">,
         this.assets,
       );
-    const volumes = req.collapse ? await this.volumeGroups() : null;
+    const volumes = await volumesLoad;
     if (volumes) {
       // Only the best `keep` are the same whatever the shard count (each shard sends its own best `keep`):
       // collapsing beyond them would let a page depend on how the shards split the catalogue.
