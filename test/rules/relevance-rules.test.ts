@@ -45,6 +45,15 @@ describe("volumes of one file collapse into one hit", () => {
     const files = pages.filter((h) => h.volumeIds).map((h) => h.volumeIds.join());
     expect(new Set(files).size).toBe(files.length);
   });
+  it("counts the collapsed hits in files and pages no further than the last file", async () => {
+    const body = await search("Besedovskiy", "&limit=1");
+    expect(body.total.value).toBe(2);
+    expect(body.files).toEqual({ value: 1, relation: "eq" });
+    expect(body.nextCursor).toBeUndefined();
+    const flat = await search("Besedovskiy", "&limit=1&collapse=0");
+    expect(flat.files).toBeUndefined();
+    expect(flat.nextCursor).toBeDefined();
+  });
   it("keys volumes by series and title without volume markers, page counts or asides", () => {
     const naa = (title: string, reference: string) => volumeKey({ series: "A6119", title, reference });
     expect(naa("Greek Organisations, Volume 1 [251pp]", "A6119, 1433")).toBe(

@@ -190,6 +190,14 @@ searchRoutes.openapi(
             description:
               "Matching records; `gte` when top-k stopped early (the value is then a lower bound; exact=1 counts all)",
           }),
+          files: z
+            .object({ value: z.number(), relation: z.enum(["eq", "gte"]) })
+            .optional()
+            .openapi({
+              description:
+                "With collapse (default): hits in the collapsed list, a file of several volumes counted once; `eq` when " +
+                "exact (paging ends there), `gte` a lower bound",
+            }),
           hits: z.array(z.union([Hit, LeanHit])),
           facets: z
             .object({
@@ -232,7 +240,8 @@ searchRoutes.openapi(
     if (result.partial) c.header("Cache-Control", "no-store");
     const next = offset + p.limit;
     const nextCursor =
-      next < totalValue(result.total) && next <= MAX_CURSOR_DEPTH
+      next < (result.files?.relation === "eq" ? result.files.value : totalValue(result.total)) &&
+      next <= MAX_CURSOR_DEPTH
         ? encodeCursor({ version, offset: next, query: listKey })
         : null;
     const lean = {
