@@ -19,6 +19,9 @@ const compatibilityDate = unstable_readConfig({ config: "./wrangler.toml" }, { h
 export default defineConfig({
   test: {
     teardownTimeout: 60_000,
+    // Vitest's default on two cores is one file at a time, but most test time is spent
+    // waiting on workerd (a separate process), so three files in flight keep both cores busy.
+    maxWorkers: 3,
     projects: [
       {
         plugins: [

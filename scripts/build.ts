@@ -42,16 +42,19 @@ try {
   for (const [source, n] of Object.entries(m.sources)) console.log(`  ${source}: ${n}`);
   const searchShards = m.search?.shards.length ?? 0;
   console.log(
-    `  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ${searchShards} search shard(s), index version ${m.version}`,
+    `  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ` +
+      `${searchShards} search shard(s), index version ${m.version}`,
   );
   const ch = result.changed;
   console.log(
-    `  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, removed ${ch.removed} stale`,
+    `  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, ` +
+      `removed ${ch.removed} stale`,
   );
   if (result.distinct.length) {
     const items = result.distinct.reduce((n, d) => n + d.items.length, 0);
     console.log(
-      `  kept ${items} distinct items sharing ${result.distinct.length} references apart (different barcodes or Discovery ids)`,
+      `  kept ${items} distinct items sharing ${result.distinct.length} references apart (different barcodes or ` +
+        `Discovery ids)`,
     );
   }
   for (const line of summaryLines(result.report, relative(process.cwd(), result.reportPath))) console.log(`  ${line}`);

@@ -131,7 +131,8 @@ async function main(): Promise<void> {
   if ((await first.done) !== 0) throw new Error(`crash-test: the first build failed: ${first.stderr()}`);
   const buildMs = performance.now() - t0;
   console.log(
-    `  a whole build takes ${(buildMs / 1000).toFixed(1)} s; kills fall in [0, ${((buildMs * 1.1) / 1000).toFixed(1)} s]`,
+    `  a whole build takes ${(buildMs / 1000).toFixed(1)} s; kills fall in [0, ` +
+      `${((buildMs * 1.1) / 1000).toFixed(1)} s]`,
   );
 
   const failures: string[] = [];
@@ -164,7 +165,8 @@ async function main(): Promise<void> {
     const nextMs = performance.now() - t0;
 
     console.log(
-      `  run ${String(run).padStart(2)}: ${kill} at ${(at / 1000).toFixed(2)} s, ${state}; next build ${(nextMs / 1000).toFixed(1)} s; ${problems.length ? "FAIL" : "ok"}`,
+      `  run ${String(run).padStart(2)}: ${kill} at ${(at / 1000).toFixed(2)} s, ${state}; next build ` +
+        `${(nextMs / 1000).toFixed(1)} s; ${problems.length ? "FAIL" : "ok"}`,
     );
     for (const p of problems) console.log(`      ${p}`);
     failures.push(...problems.map((p) => `run ${run}: ${p}`));

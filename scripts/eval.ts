@@ -106,7 +106,8 @@ async function score(queries: EvalQuery[], rank: Ranker): Promise<Scored> {
     add((byKind[q.kind] ??= { ndcg: 0, recall: 0, mrr: 0, n: 0 }), n, r, m);
     if (m < 1)
       misses.push(
-        `${q.kind}: "${q.q}" → first relevant at ${m ? 1 / m : "none"} (top: ${ranked.slice(0, 3).join(", ") || "nothing"})`,
+        `${q.kind}: "${q.q}" → first relevant at ${m ? 1 / m : "none"} (top: ` +
+          `${ranked.slice(0, 3).join(", ") || "nothing"})`,
       );
   }
   const avg = (s: Scores): Scores => ({ ndcg: s.ndcg / s.n, recall: s.recall / s.n, mrr: s.mrr / s.n, n: s.n });
@@ -144,7 +145,10 @@ function flexBaseline(dataDirs: string[]): Ranker {
   };
 }
 
-/** MiniSearch 7 with `fuzzy: 0.2, prefix: true` over title, description and people: a generic fuzzy engine, no name rules. */
+/**
+ * MiniSearch 7 with `fuzzy: 0.2, prefix: true` over title, description and people: a generic fuzzy engine, no name
+ * rules.
+ */
 function miniSearchBaseline(dataDirs: string[]): Ranker {
   const { records } = readCatalogue(dataDirs);
   const ms = new MiniSearch<{ i: number; title: string; description: string; people: string }>({
@@ -250,7 +254,8 @@ async function main() {
   try {
     for (const { file, queries } of sets) {
       out(
-        `### ${file.split("/").pop()} on ${values.data.map((d) => d.split("/").pop()).join(", ")} (${queries.length} queries)`,
+        `### ${file.split("/").pop()} on ${values.data.map((d) => d.split("/").pop()).join(", ")} ` +
+          `(${queries.length} queries)`,
       );
       out();
       out("| ranker | nDCG@10 | Recall@10 | MRR |");
@@ -275,7 +280,8 @@ async function main() {
         });
       out();
       out(
-        `Dossier − MiniSearch nDCG@10, paired bootstrap 95% interval over queries: ${interval(full!.perQuery, ms.perQuery)}`,
+        `Dossier − MiniSearch nDCG@10, paired bootstrap 95% interval over queries: ` +
+          `${interval(full!.perQuery, ms.perQuery)}`,
       );
       out();
       if (!values.quick) {
@@ -289,7 +295,8 @@ async function main() {
             .join(",");
           const s = await score(queries, dossier(`&rules=${rules}`));
           out(
-            `| ${rule} | ${fmt(s.all.ndcg)} | ${s.all.ndcg - full!.all.ndcg >= 0 ? "+" : ""}${fmt(s.all.ndcg - full!.all.ndcg)} |`,
+            `| ${rule} | ${fmt(s.all.ndcg)} | ` +
+              `${s.all.ndcg - full!.all.ndcg >= 0 ? "+" : ""}${fmt(s.all.ndcg - full!.all.ndcg)} |`,
           );
         }
         out();
@@ -302,7 +309,8 @@ async function main() {
         const idx = queries.map((q, i) => (q.kind === kind ? i : -1)).filter((i) => i >= 0);
         const pick = (xs: number[]) => idx.map((i) => xs[i]!);
         out(
-          `| ${kind} | ${s.n} | ${fmt(s.ndcg)} | ${fmt(s.recall)} | ${fmt(s.mrr)} | ${fmt(ms.byKind[kind]?.ndcg ?? 0)} | ` +
+          `| ${kind} | ${s.n} | ${fmt(s.ndcg)} | ${fmt(s.recall)} | ${fmt(s.mrr)} | ` +
+            `${fmt(ms.byKind[kind]?.ndcg ?? 0)} | ` +
             `${fmt(baseline.byKind[kind]?.ndcg ?? 0)} | ${interval(pick(full!.perQuery), pick(ms.perQuery))} |`,
         );
       }

@@ -79,7 +79,8 @@ async function main(): Promise<void> {
   const rateMs = positiveInt("rate", values.rate) ?? MIN_RATE_MS;
   if (rateMs < MIN_RATE_MS && !isLoopback(baseUrl)) {
     fail(
-      `--rate ${rateMs} refused: the Discovery API asks for no more than one request per second (--rate >= ${MIN_RATE_MS}); only a loopback --base-url may go faster`,
+      `--rate ${rateMs} refused: the Discovery API asks for no more than one request per second (--rate >= ` +
+        `${MIN_RATE_MS}); only a loopback --base-url may go faster`,
     );
   }
 
@@ -133,7 +134,10 @@ async function main(): Promise<void> {
     const result = await importer.run();
     await publish();
     const cp = result.checkpoint;
-    const summary = `${result.written} records written this run (${cp.idsDone.length} in total), ${result.requests} requests this run, ${cp.requestsToday}/${DAILY_REQUEST_LIMIT} today (UTC ${cp.day}, all series in ${values.out})`;
+    const summary =
+      `${result.written} records written this run (${cp.idsDone.length} in total), ${result.requests} ` +
+      `requests this run, ${cp.requestsToday}/${DAILY_REQUEST_LIMIT} today (UTC ${cp.day}, all series in ` +
+      `${values.out})`;
     if (result.stopped === "complete") {
       console.log(`done: ${series} → ${published}\n${summary}`);
     } else {
@@ -142,7 +146,8 @@ async function main(): Promise<void> {
           ? "the day's request allowance is spent; resume after midnight UTC"
           : "--max-requests reached";
       console.log(
-        `paused: ${why}\n${summary}\nresume with: npm run import:discovery -- --series "${series}" --resume${values.out !== "data" ? ` --out ${values.out}` : ""}`,
+        `paused: ${why}\n${summary}\nresume with: npm run import:discovery -- --series "${series}" ` +
+          `--resume${values.out !== "data" ? ` --out ${values.out}` : ""}`,
       );
     }
   } catch (error) {

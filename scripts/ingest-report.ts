@@ -28,7 +28,8 @@ function main(): void {
   for (const f of ingest.files) {
     console.log(
       `  ${f.file.padEnd(78)} ${String(f.format).padEnd(15)} ${String(f.records).padStart(6)} records ` +
-        `${String(f.rejects).padStart(4)} rejects ${String(f.warnings).padStart(4)} warnings ${f.ms.toFixed(0).padStart(5)} ms`,
+        `${String(f.rejects).padStart(4)} rejects ${String(f.warnings).padStart(4)} warnings ` +
+        `${f.ms.toFixed(0).padStart(5)} ms`,
     );
   }
   for (const line of summaryLines(report, values.out)) console.log(line);

@@ -21,7 +21,8 @@
  *
  * Options: --data <dir> (repeatable; builds those catalogues into dist/load-assets),
  * --phase-seconds (6), --connections (10, for the phases), --sweep (10,50,100; "" skips),
- * --sweep-requests (2 per connection, at least 50), --soak-seconds (300; 0 skips), --port (8840; the next port is used too),
+ * --sweep-requests (2 per connection, at least 50), --soak-seconds (300; 0 skips), --port (8840; the next port is
+ * used too),
  * --snapshot <file> (a heap snapshot of the Worker at the end of the soak), --out (BENCHMARKS.load.md).
  * LOAD_PHASE_SECONDS and LOAD_CONNECTIONS still work as environment variables.
  */
@@ -55,7 +56,10 @@ const OUT_FILE = args.out!;
 const PHASE_SECONDS = Number(args["phase-seconds"]);
 const CONNECTIONS = Number(args.connections);
 const SWEEP = args.sweep!.split(",").filter(Boolean).map(Number);
-/** Requests per sweep row, per connection (at least 50): a count, not a duration, so 100 slow connections still finish. */
+/**
+ * Requests per sweep row, per connection (at least 50): a count, not a duration, so 100 slow connections still
+ * finish.
+ */
 const SWEEP_PER_CONNECTION = Number(args["sweep-requests"]);
 const sweepAmount = (connections: number) => Math.max(50, Math.round(SWEEP_PER_CONNECTION * connections));
 const SOAK_SECONDS = Number(args["soak-seconds"]);
@@ -264,7 +268,8 @@ async function runPhase(
   });
   if (!load.quiet) {
     console.log(
-      `  ${name}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
+      `  ${name}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ` +
+        `${result.latency.p99} ms, ` +
         `${result.errors + result.timeouts} errors, ${tally.between(500, 600)} 5xx, ${share(tally)} HIT`,
     );
   }
@@ -387,29 +392,40 @@ function phaseReport(results: PhaseResult[], startupMs: number): string {
   }
   const rows = results.map(
     ({ name, result, tally }) =>
-      `| ${name} | ${result.requests.total} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${tally.between(200, 300)} | ${tally.between(400, 500) - (tally.status.get(429) ?? 0)} | ${tally.status.get(429) ?? 0} | ${tally.between(500, 600) + result.errors + result.timeouts} | ${share(tally)} |`,
+      `| ${name} | ${result.requests.total} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ` +
+      `${result.latency.p99} | ${tally.between(200, 300)} | ` +
+      `${tally.between(400, 500) - (tally.status.get(429) ?? 0)} | ${tally.status.get(429) ?? 0} | ` +
+      `${tally.between(500, 600) + result.errors + result.timeouts} | ${share(tally)} |`,
   );
   const medianRatio = quantile(all.missServer, 0.5) / quantile(all.hitServer, 0.5);
   const clientRatio = quantile(all.missLatency, 0.5) / quantile(all.hitLatency, 0.5);
   return [
     "### Phases under the dev server",
     "",
-    `wrangler dev server (\`unstable_startWorker\`), autocannon with ${CONNECTIONS} connections, ${PHASE_SECONDS} s per phase, fresh KV and Cache API store. Service start ${(startupMs / 1000).toFixed(1)} s.`,
+    `wrangler dev server (\`unstable_startWorker\`), autocannon with ${CONNECTIONS} connections, ${PHASE_SECONDS} s ` +
+      `per phase, fresh KV and Cache API store. Service start ${(startupMs / 1000).toFixed(1)} s.`,
     "",
-    "| phase | requests | req/s | p50 ms | p99 ms | 2xx | 4xx (not 429) | 429 | errors (5xx, socket, timeout) | 200s from cache |",
+    "| phase | requests | req/s | p50 ms | p99 ms | 2xx | 4xx (not 429) | 429 | errors (5xx, socket, timeout) | " +
+      "200s from cache |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
     "",
     ...results.map(({ name, description }) => `- **${name}**: ${description}.`),
     "",
-    "Cache effect over all 200 answers (median; server time is Server-Timing `total`, client time includes the dev server's proxy):",
+    "Cache effect over all 200 answers (median; server time is Server-Timing `total`, client time includes the dev " +
+      "server's proxy):",
     "",
     "| answered by | count | server ms p50 | server ms p99 | client ms p50 | client ms p99 |",
     "|---|---:|---:|---:|---:|---:|",
-    `| cache (X-Cache: HIT) | ${all.hits} | ${fmt(quantile(all.hitServer, 0.5))} | ${fmt(quantile(all.hitServer, 0.99))} | ${fmt(quantile(all.hitLatency, 0.5), 0)} | ${fmt(quantile(all.hitLatency, 0.99), 0)} |`,
-    `| live index (MISS) | ${all.misses} | ${fmt(quantile(all.missServer, 0.5))} | ${fmt(quantile(all.missServer, 0.99))} | ${fmt(quantile(all.missLatency, 0.5), 0)} | ${fmt(quantile(all.missLatency, 0.99), 0)} |`,
+    `| cache (X-Cache: HIT) | ${all.hits} | ${fmt(quantile(all.hitServer, 0.5))} | ` +
+      `${fmt(quantile(all.hitServer, 0.99))} | ${fmt(quantile(all.hitLatency, 0.5), 0)} | ` +
+      `${fmt(quantile(all.hitLatency, 0.99), 0)} |`,
+    `| live index (MISS) | ${all.misses} | ${fmt(quantile(all.missServer, 0.5))} | ` +
+      `${fmt(quantile(all.missServer, 0.99))} | ${fmt(quantile(all.missLatency, 0.5), 0)} | ` +
+      `${fmt(quantile(all.missLatency, 0.99), 0)} |`,
     "",
-    `Miss/hit median server time: ${fmt(medianRatio)}×; client time: ${fmt(clientRatio)}×. Share of 200s answered from cache over the run: ${share(all)}.`,
+    `Miss/hit median server time: ${fmt(medianRatio)}×; client time: ${fmt(clientRatio)}×. Share of 200s answered ` +
+      `from cache over the run: ${share(all)}.`,
     "",
   ].join("\n");
 }
@@ -422,19 +438,25 @@ interface SweepRow {
 
 function sweepReport(rows: SweepRow[]): string {
   const line = ({ connections, via, phase: { result, tally } }: SweepRow) =>
-    `| ${connections} | ${via} | ${result.requests.total} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ` +
-    `${fmt(quantile(tally.missServer, 0.5))} | ${fmt(quantile(tally.missServer, 0.99))} | ${fmt(quantile(tally.took, 0.5))} | ${fmt(quantile(tally.took, 0.99))} | ` +
+    `| ${connections} | ${via} | ${result.requests.total} | ${Math.round(result.requests.average)} | ` +
+    `${result.latency.p50} | ${result.latency.p99} | ` +
+    `${fmt(quantile(tally.missServer, 0.5))} | ${fmt(quantile(tally.missServer, 0.99))} | ` +
+    `${fmt(quantile(tally.took, 0.5))} | ${fmt(quantile(tally.took, 0.99))} | ` +
     `${tally.between(500, 600) + result.errors + result.timeouts} |`;
   return [
     "### Distinct searches by connection count: where the time goes",
     "",
-    `Every request is a new two-word search (no key repeats, so every answer is computed live and then written to KV); ` +
-      `${SWEEP_PER_CONNECTION} requests per connection (at least 50) per row. ` +
-      "*client* is autocannon's latency; *Worker* is the Worker's own Server-Timing `total` (routing, cache lookups, index, JSON); " +
-      "*search* is the answer's `tookMs` (query planning and scoring). \"dev server\" goes through wrangler's dev proxy (what `npm start` runs); " +
-      '"workerd" goes straight to the Miniflare entry socket of the same workerd build. workerd\'s clock advances only on I/O, so the in-Worker figures are whole milliseconds.',
+    `Every request is a new two-word search (no key repeats, so every answer is computed live and then written to ` +
+      `KV); ${SWEEP_PER_CONNECTION} requests per connection (at least 50) per row. ` +
+      "*client* is autocannon's latency; *Worker* is the Worker's own Server-Timing `total` (routing, cache " +
+      "lookups, index, JSON); " +
+      "*search* is the answer's `tookMs` (query planning and scoring). \"dev server\" goes through wrangler's dev " +
+      "proxy (what `npm start` runs); " +
+      '"workerd" goes straight to the Miniflare entry socket of the same workerd build. workerd\'s clock ' +
+      "advances only on I/O, so the in-Worker figures are whole milliseconds.",
     "",
-    "| connections | via | requests | req/s | client p50 ms | client p99 ms | Worker p50 ms | Worker p99 ms | search p50 ms | search p99 ms | errors |",
+    "| connections | via | requests | req/s | client p50 ms | client p99 ms | Worker p50 ms | Worker p99 ms | " +
+      "search p50 ms | search p99 ms | errors |",
     "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map(line),
     "",
@@ -495,7 +517,8 @@ async function soak(w: LocalWorker, mixed: (i: number) => string): Promise<SoakR
     const s = await sample(w, elapsed, requests);
     samples.push(s);
     console.log(
-      `  soak ${elapsed} s: ${requests} requests, Worker heap ${fmt(s.heapMb)} MB, other isolates ${fmt(s.otherIsolatesMb)} MB, ` +
+      `  soak ${elapsed} s: ${requests} requests, Worker heap ${fmt(s.heapMb)} MB, other isolates ` +
+        `${fmt(s.otherIsolatesMb)} MB, ` +
         `workerd RSS ${s.rssMb === null ? "–" : fmt(s.rssMb, 0)} MB, p50 ${slice.result.latency.p50} ms`,
     );
   }
@@ -526,20 +549,27 @@ function soakReport(r: SoakResult): string {
   return [
     "### Soak: memory under mixed traffic",
     "",
-    `${SOAK_SECONDS} s of the *mixed* phase's traffic (60% working set, 20% new searches, 10% typeahead, 10% bad requests) straight at workerd, ` +
-      `${CONNECTIONS} connections, fresh KV and cache store: ${total} requests, ${errors} errors, 200s p50 ${fmt(quantile(lat, 0.5), 0)} ms, ` +
-      `${ok ? ((100 * hits) / ok).toFixed(1) : "–"}% of 200s from cache. Between ${SOAK_SLICE_SECONDS} s slices the inspector runs a full GC and reads ` +
-      "`Runtime.getHeapUsage` of every isolate in workerd: the Worker's own, and Miniflare's simulations (KV, Cache API, assets, rate limiter, entry).",
+    `${SOAK_SECONDS} s of the *mixed* phase's traffic (60% working set, 20% new searches, 10% typeahead, 10% bad ` +
+      `requests) straight at workerd, ` +
+      `${CONNECTIONS} connections, fresh KV and cache store: ${total} requests, ${errors} errors, 200s p50 ` +
+      `${fmt(quantile(lat, 0.5), 0)} ms, ` +
+      `${ok ? ((100 * hits) / ok).toFixed(1) : "–"}% of 200s from cache. Between ${SOAK_SLICE_SECONDS} s slices the ` +
+      `inspector runs a full GC and reads ` +
+      "`Runtime.getHeapUsage` of every isolate in workerd: the Worker's own, and Miniflare's simulations (KV, Cache " +
+      "API, assets, rate limiter, entry).",
     "",
     "| time s | requests | Worker isolate heap MB | other isolates MB | workerd RSS MB |",
     "|---:|---:|---:|---:|---:|",
     ...r.samples.map(
       (s) =>
-        `| ${s.atSeconds} | ${s.requests} | ${fmt(s.heapMb)} | ${fmt(s.otherIsolatesMb)} | ${s.rssMb === null ? "–" : fmt(s.rssMb, 0)} |`,
+        `| ${s.atSeconds} | ${s.requests} | ${fmt(s.heapMb)} | ${fmt(s.otherIsolatesMb)} | ` +
+        `${s.rssMb === null ? "–" : fmt(s.rssMb, 0)} |`,
     ),
     "",
-    `Worker heap after warm-up (${v.from.atSeconds} s): ${fmt(v.from.heapMb)} MB; at the end: ${fmt(v.to.heapMb)} MB; ` +
-      `change ${(100 * v.change).toFixed(1)}% (limit +${100 * SOAK_HEAP_TOLERANCE}%): **${v.flat ? "flat" : "GROWING"}**.`,
+    `Worker heap after warm-up (${v.from.atSeconds} s): ${fmt(v.from.heapMb)} MB; at the end: ` +
+      `${fmt(v.to.heapMb)} ` +
+      `MB; change ${(100 * v.change).toFixed(1)}% (limit +${100 * SOAK_HEAP_TOLERANCE}%): ` +
+      `**${v.flat ? "flat" : "GROWING"}**.`,
     "",
     "Every isolate, after warm-up and at the end (MB used; * = read without a GC, as no request reached it):",
     "",
@@ -551,7 +581,8 @@ function soakReport(r: SoakResult): string {
       .map(
         ({ id, start, end }) =>
           `| \`${id}\` | ${start ? `${fmt(start.mb)}${start.collected ? "" : "*"}` : "–"} | ` +
-          `${fmt(end.mb)}${end.collected ? "" : "*"} | ${start ? `${end.mb >= start.mb ? "+" : ""}${fmt(end.mb - start.mb)}` : "–"} |`,
+          `${fmt(end.mb)}${end.collected ? "" : "*"} | ` +
+          `${start ? `${end.mb >= start.mb ? "+" : ""}${fmt(end.mb - start.mb)}` : "–"} |`,
       ),
     "",
     ...(r.snapshot
@@ -593,7 +624,8 @@ function summariseSnapshot(file: string): string {
     "|---|---:|---:|---:|",
     ...top.map(
       ([name, e]) =>
-        `| ${name.slice(0, 60).replace(/\|/g, "\\|")} | ${e.count} | ${fmt(mb(e.bytes))} | ${((100 * e.bytes) / total).toFixed(1)}% |`,
+        `| ${name.slice(0, 60).replace(/\|/g, "\\|")} | ${e.count} | ${fmt(mb(e.bytes))} | ` +
+        `${((100 * e.bytes) / total).toFixed(1)}% |`,
     ),
     `| total | | ${fmt(mb(total))} | |`,
   ].join("\n");
@@ -697,11 +729,15 @@ async function main() {
   const md = [
     "## Load (local, `npm run load`)",
     "",
-    `${new Date().toISOString().slice(0, 10)}, ${m.records} records (${args.data?.length ? args.data.map((d) => d.split("/").pop()).join(", ") : "data/"}), ` +
+    `${new Date().toISOString().slice(0, 10)}, ${m.records} records ` +
+      `(${args.data?.length ? args.data.map((d) => d.split("/").pop()).join(", ") : "data/"}), ` +
       `autocannon on loopback, Node ${process.version}, one workerd per service on a shared 2-core machine. ` +
-      `Dev server: workerd RSS (both processes: proxy and Worker) ${devRss.map((r) => (r === null ? "–" : `${fmt(r, 0)} MB`)).join(" → ")} over its run; ` +
-      `straight workerd start ${(directStartMs / 1000).toFixed(1)} s. Whole run ${((performance.now() - t0) / 1000).toFixed(0)} s; ` +
-      `machine load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end (other work shares the 2 cores). ` +
+      `Dev server: workerd RSS (both processes: proxy and Worker) ` +
+      `${devRss.map((r) => (r === null ? "–" : `${fmt(r, 0)} MB`)).join(" → ")} over its run; ` +
+      `straight workerd start ${(directStartMs / 1000).toFixed(1)} s. Whole run ` +
+      `${((performance.now() - t0) / 1000).toFixed(0)} s; ` +
+      `machine load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end (other ` +
+      `work shares the 2 cores). ` +
       "Local numbers: compare runs with each other, not with production.",
     "",
     ...sections,

@@ -88,7 +88,8 @@ function jfkKnownItems(): EvalQuery[] {
   // Misspelt names: a surname from the people field with one slip, plus a title word that pins the item.
   const slip = (s: string) => {
     const k = 1 + Math.floor(rand() * (s.length - 3));
-    return rand() < 0.5 ? s.slice(0, k) + s[k + 1] + s[k] + s.slice(k + 2) : s.slice(0, k) + s[k] + s.slice(k); // swap or double
+    // Swap two letters or double one.
+    return rand() < 0.5 ? s.slice(0, k) + s[k + 1] + s[k] + s.slice(k + 2) : s.slice(0, k) + s[k] + s.slice(k);
   };
   for (const r of shuffled(jfk.filter((r) => r.people.length))) {
     if (out.filter((q) => q.kind === "misspelt-name").length >= 12) break;

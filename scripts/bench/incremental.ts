@@ -38,6 +38,8 @@ writeFileSync(file, lines.join("\n"));
 const again = buildCatalogue({ dataDirs: [data], outDir: assets });
 const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
 console.log(
-  `| ${full.manifest.records.toLocaleString("en")} records, ${changed} descriptions edited | ${full.files} files, ${kib(full.changed.writtenBytes)} | ${again.changed.written} files, ${kib(again.changed.writtenBytes)} (${((100 * again.changed.writtenBytes) / full.changed.writtenBytes).toFixed(2)}%) | ${again.changed.removed} |`,
+  `| ${full.manifest.records.toLocaleString("en")} records, ${changed} descriptions edited | ${full.files} files, ` +
+    `${kib(full.changed.writtenBytes)} | ${again.changed.written} files, ${kib(again.changed.writtenBytes)} ` +
+    `(${((100 * again.changed.writtenBytes) / full.changed.writtenBytes).toFixed(2)}%) | ${again.changed.removed} |`,
 );
 rmSync(work, { recursive: true, force: true });

@@ -58,14 +58,16 @@ try {
   }
   const full = median(sizes.get("full")!.gz);
   console.log(
-    `Catalogue: ${dataDir === CORPORA ? "real corpora" : "built-in"} (${manifest.records.toLocaleString("en")} records); ${QUERIES.length} queries, limit=10; gzip level 6.\n`,
+    `Catalogue: ${dataDir === CORPORA ? "real corpora" : "built-in"} (${manifest.records.toLocaleString("en")} ` +
+      `records); ${QUERIES.length} queries, limit=10; gzip level 6.\n`,
   );
   console.log("| answer | median raw | median gzip | gzip vs full |");
   console.log("|---|---|---|---|");
   for (const [name] of VARIANTS) {
     const s = sizes.get(name)!;
     console.log(
-      `| \`${name}\` | ${median(s.raw).toLocaleString("en")} B | ${median(s.gz).toLocaleString("en")} B | ${Math.round((median(s.gz) / full) * 100)}% |`,
+      `| \`${name}\` | ${median(s.raw).toLocaleString("en")} B | ${median(s.gz).toLocaleString("en")} B | ` +
+        `${Math.round((median(s.gz) / full) * 100)}% |`,
     );
   }
 } finally {

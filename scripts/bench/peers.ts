@@ -98,16 +98,7 @@ export async function buildPeer(name: PeerName, docs: PeerDoc[], dir: string, as
     const ms = new MiniSearch<PeerDoc>(miniOptions);
     ms.addAll(docs);
     const buildMs = performance.now() - t0;
-    const text = JSON.stringify(ms);
-    writeFileSync(file, text);
-    return {
-      name,
-      buildMs,
-      bytes: Buffer.byteLength(text),
-      gzipBytes: gzipSync(text).length,
-      file,
-      query: (q) => ms.search(q).slice(0, 10).length,
-    };
+    return saved(name, buildMs, JSON.stringify(ms), file, (q) => ms.search(q).slice(0, 10).length);
   }
   const t0 = performance.now();
   const db = create({ schema: oramaSchema });
@@ -117,14 +108,13 @@ export async function buildPeer(name: PeerName, docs: PeerDoc[], dir: string, as
     5000,
   );
   const buildMs = performance.now() - t0;
-  const text = JSON.stringify(save(db));
+  return saved(name, buildMs, JSON.stringify(save(db)), file, async (q) => {
+    return (await oramaSearch(db, { term: q, limit: 10 })).hits.length;
+  });
+}
+
+/** A peer whose index serialises to one text: written to `file`, measured raw and gzipped. */
+function saved(name: PeerName, buildMs: number, text: string, file: string, query: PeerIndex["query"]): PeerIndex {
   writeFileSync(file, text);
-  return {
-    name,
-    buildMs,
-    bytes: Buffer.byteLength(text),
-    gzipBytes: gzipSync(text).length,
-    file,
-    query: async (q) => (await oramaSearch(db, { term: q, limit: 10 })).hits.length,
-  };
+  return { name, buildMs, bytes: Buffer.byteLength(text), gzipBytes: gzipSync(text).length, file, query };
 }

@@ -1,5 +1,6 @@
 /**
- * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--skip-real] [--no-write] [--json FILE]
+ * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--skip-real] [--no-write] [--json
+ * FILE]
  *
  * Builds Dossier's assets for synthetic catalogues of each size (and the real
  * corpora in ../shared, when present), then measures inside workerd via
@@ -409,15 +410,18 @@ async function runCorpus(
       `Warm responses carried X-Cache ${warm.cache.join(", ")}: some figures are response-cache hits, not the index.`,
     );
   notes.push(
-    `Cold phases (Server-Timing of the median sample): health ${coldFloor.timing || "—"}; 1 term ${cold1.timing || "—"}; 3 terms ${cold3.timing || "—"}.`,
+    `Cold phases (Server-Timing of the median sample): health ${coldFloor.timing || "—"}; 1 term ` +
+      `${cold1.timing || "—"}; 3 terms ${cold3.timing || "—"}.`,
   );
   notes.push(
-    `First request to a fresh isolate for /api/health (no search): ${fmtMs(coldFloor.serverMs)} server, ${fmtMs(coldFloor.wallMs)} wall — the floor under both cold figures.`,
+    `First request to a fresh isolate for /api/health (no search): ${fmtMs(coldFloor.serverMs)} server, ` +
+      `${fmtMs(coldFloor.wallMs)} wall — the floor under both cold figures.`,
   );
   const shardCount = searchShardCount(assets);
   if (shardCount > 1)
     notes.push(
-      `The build split the index into ${shardCount} search shards, scored by SearchShard Durable Objects (in workerd locally they share the Worker's process; heap is the Worker isolate's).`,
+      `The build split the index into ${shardCount} search shards, scored by SearchShard Durable Objects (in ` +
+        `workerd locally they share the Worker's process; heap is the Worker isolate's).`,
     );
   log(`${label}: heap`);
   const heap = await dossierHeap(script, assets, searchPaths);
@@ -446,11 +450,14 @@ async function runCorpus(
     zeroHitShare: warm.zero / searchPaths.length,
   };
   notes.push(
-    `Cold first query for a common word ("${COLD_COMMON}"): ${fmtMs(cold1Common.serverMs)} server, ${fmtMs(cold1Common.tookMs)} tookMs; ` +
-      `heap at steady state (the whole mix, twice): ${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`,
+    `Cold first query for a common word ("${COLD_COMMON}"): ${fmtMs(cold1Common.serverMs)} server, ` +
+      `${fmtMs(cold1Common.tookMs)} tookMs; ` +
+      `heap at steady state (the whole mix, twice): ` +
+      `${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`,
   );
   notes.push(
-    `Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ${suggestPaths.length} prefixes × ${suggest.rounds} (suggest); wall = one request at a time from Node, first pass.`,
+    `Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ${suggestPaths.length} ` +
+      `prefixes × ${suggest.rounds} (suggest); wall = one request at a time from Node, first pass.`,
   );
   const engines: EngineResult[] = [dossier];
   if (peers) {
@@ -582,8 +589,10 @@ function machine(): string[] {
   }
   return [
     `- Date: ${new Date().toISOString()}`,
-    `- Command: \`npm run bench -- --records ${sizes.join(",")} --runs ${runs}${searchShards ? ` --shards ${searchShards}` : ""}\``,
-    `- Node ${process.version}; nproc ${execFileSync("nproc", { encoding: "utf8" }).trim()}; CPU ${cpu}; load average at start ${load}`,
+    `- Command: \`npm run bench -- --records ${sizes.join(",")} --runs ` +
+      `${runs}${searchShards ? ` --shards ${searchShards}` : ""}\``,
+    `- Node ${process.version}; nproc ${execFileSync("nproc", { encoding: "utf8" }).trim()}; CPU ${cpu}; load ` +
+      `average at start ${load}`,
     `- workerd ${mf.workerd} via Miniflare ${mf.version}, compatibility date ${COMPATIBILITY_DATE}`,
   ];
 }
@@ -597,15 +606,17 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
   const L: string[] = [];
   L.push("# Dossier benchmarks", "", ...header, "");
   L.push(
-    "How to read this: Dossier is measured inside workerd (Miniflare), through its real routes, its assets read through the",
-    "ASSETS binding. *Cold* = first request to a fresh isolate (new Miniflare instance per sample): `server` is the whole",
-    "request inside the isolate (manifest, chunks, the hits' record shards, JSON), `tookMs` is what the search reports,",
-    "`wall` adds Node ↔ workerd HTTP. *Warm* = p50 / p99 across a mix of queries of each query's mean in-isolate time for",
-    "the whole route (middleware, validation, search, JSON); in brackets the search's own `tookMs` and the wall time per request",
-    `(workerd's clock ticks in whole ms, so the mix runs round-robin up to ${MIX_ROUNDS}× per run — fewer for slow queries — and each query's sum is averaged).`,
-    "Warm runs bind no response cache (KV, Cache API), so every answer comes from the index; cold runs bind both, as deployed.",
-    "Peers marked *node* are measured in Node: cold = read + load the serialised index + first query in a fresh process;",
-    "they return ids only (no record fetch). Medians over runs. Ratios are peer ÷ Dossier: > 1 means Dossier is smaller/faster.",
+    "How to read this: Dossier is measured inside workerd (Miniflare), through its real routes, its assets read",
+    "through the ASSETS binding. *Cold* = first request to a fresh isolate (new Miniflare instance per sample):",
+    "`server` is the whole request inside the isolate (manifest, chunks, the hits' record shards, JSON), `tookMs`",
+    "is what the search reports, `wall` adds Node ↔ workerd HTTP. *Warm* = p50 / p99 across a mix of queries of",
+    "each query's mean in-isolate time for the whole route (middleware, validation, search, JSON); in brackets",
+    "the search's own `tookMs` and the wall time per request (workerd's clock ticks in whole ms, so the mix runs",
+    `round-robin up to ${MIX_ROUNDS}× per run — fewer for slow queries — and each query's sum is averaged).`,
+    "Warm runs bind no response cache (KV, Cache API), so every answer comes from the index; cold runs bind both,",
+    "as deployed. Peers marked *node* are measured in Node: cold = read + load the serialised index + first query",
+    "in a fresh process; they return ids only (no record fetch). Medians over runs. Ratios are peer ÷ Dossier: >",
+    "1 means Dossier is smaller/faster.",
     "",
   );
   for (const r of results) {
@@ -614,14 +625,17 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
       const s = r.build.stats;
       L.push(
         `Build: ${fmtMs(r.build.ms)}, ${s.files.toLocaleString("en")} files. ` +
-          `search/ ${fmtBytes(s.raw.search)} raw / ${fmtBytes(s.gzip.search)} gzip; records/ ${fmtBytes(s.raw.records)} / ${fmtBytes(s.gzip.records)}; ` +
+          `search/ ${fmtBytes(s.raw.search)} raw / ${fmtBytes(s.gzip.search)} gzip; records/ ` +
+          `${fmtBytes(s.raw.records)} / ${fmtBytes(s.gzip.records)}; ` +
           `series/ ${fmtBytes(s.raw.series)}; manifest ${fmtBytes(s.raw["manifest.json"])}. ` +
-          `${s.termChunks.count} term chunks, median ${fmtBytes(s.termChunks.p50Raw)}, largest ${fmtBytes(s.termChunks.maxRaw)}.`,
+          `${s.termChunks.count} term chunks, median ${fmtBytes(s.termChunks.p50Raw)}, largest ` +
+          `${fmtBytes(s.termChunks.maxRaw)}.`,
         "",
       );
     }
     L.push(
-      "| engine | where | build | index raw / gzip | cold 1 term (server · tookMs · wall) | cold 3 terms (server · tookMs · wall) | warm p50 / p99 | suggest p50 / p99 | heap after 20 queries | zero-hit queries |",
+      "| engine | where | build | index raw / gzip | cold 1 term (server · tookMs · wall) | cold 3 terms (server · " +
+        "tookMs · wall) | warm p50 / p99 | suggest p50 / p99 | heap after 20 queries | zero-hit queries |",
     );
     L.push("|---|---|---|---|---|---|---|---|---|---|");
     for (const e of r.engines) {
@@ -633,10 +647,17 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
               ? `${fmtMs(c.serverMs)} · — · ${fmtMs(c.wallMs)}`
               : `${fmtMs(c.serverMs)} (load+query)`
           : "—";
+      const took =
+        e.tookP50 !== undefined
+          ? ` (tookMs ${fmtMs(e.tookP50)} / ${fmtMs(e.tookP99)}; wall ${fmtMs(e.wallP50)} / ${fmtMs(e.wallP99)})`
+          : "";
       L.push(
-        `| ${e.engine} | ${e.where} | ${fmtMs(e.buildMs)} | ${fmtBytes(e.indexRaw)} / ${fmtBytes(e.indexGzip)} | ${cold(e.cold1)} | ${cold(e.cold3)} | ` +
-          `${warmFmt(e, e.warmP50)} / ${warmFmt(e, e.warmP99)}${e.tookP50 !== undefined ? ` (tookMs ${fmtMs(e.tookP50)} / ${fmtMs(e.tookP99)}; wall ${fmtMs(e.wallP50)} / ${fmtMs(e.wallP99)})` : ""} | ` +
-          `${e.suggestP50 !== undefined ? `${fmtMs(e.suggestP50)} / ${fmtMs(e.suggestP99)}` : "—"} | ${e.heapUsed ? fmtBytes(e.heapUsed) : e.heapUsed === null ? "not measured" : "—"} | ` +
+        `| ${e.engine} | ${e.where} | ${fmtMs(e.buildMs)} | ${fmtBytes(e.indexRaw)} / ${fmtBytes(e.indexGzip)} | ` +
+          `${cold(e.cold1)} | ${cold(e.cold3)} | ` +
+          `${warmFmt(e, e.warmP50)} / ` +
+          `${warmFmt(e, e.warmP99)}${took} ` +
+          `| ${e.suggestP50 !== undefined ? `${fmtMs(e.suggestP50)} / ${fmtMs(e.suggestP99)}` : "—"} | ` +
+          `${e.heapUsed ? fmtBytes(e.heapUsed) : e.heapUsed === null ? "not measured" : "—"} | ` +
           `${e.zeroHitShare !== undefined ? `${Math.round(e.zeroHitShare * 100)}%` : "—"} |`,
       );
     }
@@ -652,8 +673,10 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
       );
       for (const p of peers) {
         L.push(
-          `| ${p.engine} (${p.where}) | ${ratio(d.indexGzip, p.indexGzip)} | ${ratio(d.cold1?.serverMs, p.cold1?.serverMs)} | ${ratio(d.cold3?.serverMs, p.cold3?.serverMs)} | ` +
-            `${ratio(d.warmP50, p.warmP50)} | ${ratio(d.warmP99, p.warmP99)} | ${ratio(d.heapUsed ?? undefined, p.heapUsed ?? undefined)} |`,
+          `| ${p.engine} (${p.where}) | ${ratio(d.indexGzip, p.indexGzip)} | ` +
+            `${ratio(d.cold1?.serverMs, p.cold1?.serverMs)} | ${ratio(d.cold3?.serverMs, p.cold3?.serverMs)} | ` +
+            `${ratio(d.warmP50, p.warmP50)} | ${ratio(d.warmP99, p.warmP99)} | ` +
+            `${ratio(d.heapUsed ?? undefined, p.heapUsed ?? undefined)} |`,
         );
       }
       L.push("");
@@ -670,7 +693,9 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
   if (!t) L.push("Not run: the 100k synthetic size was not in --records.", "");
   else {
     const row = (what: string, target: string, value: number | null | undefined, limit: number, fmt = fmtMs) =>
-      `| ${what} | ${target} | ${value === null || value === undefined || Number.isNaN(value) ? "not measured" : fmt(value)} | ${value === null || value === undefined || Number.isNaN(value) ? "—" : value <= limit ? "met" : "**missed**"} |`;
+      `| ${what} | ${target} | ` +
+      `${value === null || value === undefined || Number.isNaN(value) ? "not measured" : fmt(value)} | ` +
+      `${value === null || value === undefined || Number.isNaN(value) ? "—" : value <= limit ? "met" : "**missed**"} |`;
     L.push(
       "| figure | target | measured | |",
       "|---|---|---|---|",
@@ -688,7 +713,8 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
     );
   }
   L.push(
-    "Baseline to beat: plain FlexSearch 0.8 on 100k synthetic in workerd ≈ 0.7–0.9 s cold load, 33–58 MB heap, 0.4 / 6.4 ms p50 / p99.",
+    "Baseline to beat: plain FlexSearch 0.8 on 100k synthetic in workerd ≈ 0.7–0.9 s cold load, 33–58 MB heap, 0.4 " +
+      "/ 6.4 ms p50 / p99.",
     "",
   );
   if (skipped.length) L.push("## Not run", "", ...skipped.map((s) => `- ${s}`), "");

@@ -55,18 +55,22 @@ for (let r = 0; r < runs; r++) {
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 console.log(`| records | ${m.records.toLocaleString("en")} |`);
 console.log(
-  `| search shards | ${search.shards.length} (${(search.shards[0]!.end - search.shards[0]!.start).toLocaleString("en")} records each) |`,
+  `| search shards | ${search.shards.length} ` +
+    `(${(search.shards[0]!.end - search.shards[0]!.start).toLocaleString("en")} records each) |`,
 );
 console.log(
-  `| term chunk bytes per shard | ${mib(Math.min(...search.shards.map((s) => s.bytes)))} – ${mib(Math.max(...search.shards.map((s) => s.bytes)))} (loaded lazily, under a 64 MB budget per isolate) |`,
+  `| term chunk bytes per shard | ${mib(Math.min(...search.shards.map((s) => s.bytes)))} – ` +
+    `${mib(Math.max(...search.shards.map((s) => s.bytes)))} (loaded lazily, under a 64 MB budget per isolate) |`,
 );
 console.log(`| record shards | ${m.recordShards.count.toLocaleString("en")} |`);
 console.log(`| manifest | ${mib(JSON.stringify(m).length)} |`);
 console.log(`| cold, 1 word (fresh runtime, wall) | ${median(cold1).toFixed(0)} ms |`);
 console.log(`| cold, 3 words (fresh runtime, wall) | ${median(cold3).toFixed(0)} ms |`);
 console.log(
-  `| warm p50 / p99 (wall, one request at a time) | ${percentile(warm, 50).toFixed(1)} / ${percentile(warm, 99).toFixed(1)} ms over ${warm.length} requests |`,
+  `| warm p50 / p99 (wall, one request at a time) | ${percentile(warm, 50).toFixed(1)} / ` +
+    `${percentile(warm, 99).toFixed(1)} ms over ${warm.length} requests |`,
 );
 console.log(
-  `| heap after the mix (Worker + all ${search.shards.length} shard objects in one local isolate, after GC) | ${heap === null ? "not measured" : mib(heap)} |`,
+  `| heap after the mix (Worker + all ${search.shards.length} shard objects in one local isolate, after GC) | ` +
+    `${heap === null ? "not measured" : mib(heap)} |`,
 );

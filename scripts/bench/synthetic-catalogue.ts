@@ -290,24 +290,25 @@ export function surname(r: Rand, root: [string, string]): string {
 
 // Domain vocabulary; the head of the Zipf curve. The tail is generated below.
 const DOMAIN = (
-  "file papers correspondence report reports intelligence security service soviet embassy agent agents officer officers " +
-  "communist party activities suspected espionage investigation surveillance police special branch interrogation " +
-  "defector defection diplomat consulate trade delegation mission visit travel passport visa naturalisation alien " +
-  "aliens registration internment detention release prisoner war military naval air ministry foreign office home " +
-  "minutes memorandum telegram letters intercepted letter telephone check warrant source informant contact contacts " +
-  "meeting meetings organisation organization propaganda trade union strike strikes dockers seamen engineers workers " +
-  "refugee refugees emigre emigres russian polish czech german italian french british american yugoslav hungarian " +
-  "sabotage subversion cipher ciphers codes wireless transmitter radio network networks courier couriers money funds " +
-  "payments bank account forged documents identity cover name alias aliases photograph photographs description " +
-  "statement statements interview interviews vetting clearance enquiry enquiries allegation allegations evidence trial " +
-  "court conviction sentence deportation expulsion recruited recruitment handler controller residency illegal legal " +
-  "scientific atomic research laboratory engineer scientist professor student students university society friendship " +
-  "association committee congress conference peace movement youth league newspaper journalist editor publisher book " +
-  "pamphlet lecture lectures speech speeches broadcast broadcasts hostile activity activities links associates wife " +
-  "husband brother sister son daughter family relatives address addresses residence lodging hotel shipping company " +
-  "firm business commercial export import licence permit border frontier crossing escape escaped arrest arrested " +
-  "murder assassination kidnapping abduction general colonel major captain lieutenant commander admiral attache " +
-  "counsellor secretary clerk chauffeur translator interpreter typist caseworker assessment summary notes index card"
+  "file papers correspondence report reports intelligence security service soviet embassy agent agents officer " +
+  "officers communist party activities suspected espionage investigation surveillance police special branch " +
+  "interrogation defector defection diplomat consulate trade delegation mission visit travel passport visa " +
+  "naturalisation alien aliens registration internment detention release prisoner war military naval air ministry " +
+  "foreign office home minutes memorandum telegram letters intercepted letter telephone check warrant source " +
+  "informant contact contacts meeting meetings organisation organization propaganda trade union strike strikes " +
+  "dockers seamen engineers workers refugee refugees emigre emigres russian polish czech german italian french " +
+  "british american yugoslav hungarian sabotage subversion cipher ciphers codes wireless transmitter radio network " +
+  "networks courier couriers money funds payments bank account forged documents identity cover name alias aliases " +
+  "photograph photographs description statement statements interview interviews vetting clearance enquiry enquiries " +
+  "allegation allegations evidence trial court conviction sentence deportation expulsion recruited recruitment " +
+  "handler controller residency illegal legal scientific atomic research laboratory engineer scientist professor " +
+  "student students university society friendship association committee congress conference peace movement youth " +
+  "league newspaper journalist editor publisher book pamphlet lecture lectures speech speeches broadcast broadcasts " +
+  "hostile activity activities links associates wife husband brother sister son daughter family relatives address " +
+  "addresses residence lodging hotel shipping company firm business commercial export import licence permit border " +
+  "frontier crossing escape escaped arrest arrested murder assassination kidnapping abduction general colonel major " +
+  "captain lieutenant commander admiral attache counsellor secretary clerk chauffeur translator interpreter typist " +
+  "caseworker assessment summary notes index card"
 ).split(" ");
 const TAIL_ONSET = [
   "b",

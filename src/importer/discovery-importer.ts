@@ -25,7 +25,8 @@ export const TERMS_WARNING = [
   "Discovery API terms: catalogue descriptions are offered for re-use under the Open Government Licence,",
   "but the API's published terms have also asked users not to cache or store content returned by the API,",
   "and limit use to 3,000 calls a day at no more than one a second.",
-  "Check the current terms (https://www.nationalarchives.gov.uk/help/discovery-for-developers-about-the-application-programming-interface-api/)",
+  "Check the current terms " +
+    "(https://www.nationalarchives.gov.uk/help/discovery-for-developers-about-the-application-programming-interface-api/)",
   "before storing or republishing what this importer writes, and keep each record's sourceUrl as attribution.",
 ].join("\n");
 

@@ -139,7 +139,9 @@ export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_
                   file: shown,
                   line: 1,
                   field: "(file)",
-                  reason: `build: ${shown} is over ${LARGE_FILE_BYTES >> 20} MB and only JSON Lines can be read in pieces; split it into smaller files`,
+                  reason:
+                    `build: ${shown} is over ${LARGE_FILE_BYTES >> 20} MB and only JSON Lines can be read in ` +
+                    `pieces; split it into smaller files`,
                 },
               ],
             };

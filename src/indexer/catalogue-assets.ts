@@ -105,7 +105,9 @@ export function writeRecordStore(
 /** Discovery ids per map chunk: a details request by Discovery id reads one chunk of a few tens of KB. */
 const DISCOVERY_IDS_PER_CHUNK = 2000;
 
-/** Maps each Discovery id the ingest kept to its record's id, so Discovery-compatible clients can use Discovery's ids. */
+/**
+ * Maps each Discovery id the ingest kept to its record's id, so Discovery-compatible clients can use Discovery's ids.
+ */
 function writeDiscoveryIds(docs: CatalogueRecord[], out: AssetWriter): string[] {
   const pairs = docs.flatMap((r) =>
     typeof r.discoveryId === "string" && r.discoveryId ? [[r.discoveryId, r.id] as const] : [],

@@ -94,7 +94,9 @@ export const RecordSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["id"],
-        message: `id "${r.id}" is not derived from reference "${r.reference}" (expected "${base}", or "${base}-" plus an item key such as "b1140156" for one of several items sharing the reference)`,
+        message:
+          `id "${r.id}" is not derived from reference "${r.reference}" (expected "${base}", or "${base}-" ` +
+          `plus an item key such as "b1140156" for one of several items sharing the reference)`,
       });
     }
     if (r.startDate && r.endDate && r.startDate > r.endDate) {

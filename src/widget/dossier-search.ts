@@ -8,28 +8,18 @@
  * nodes, so a record can never inject markup into the host page. It never
  * throws into the host: every handler catches and reports in its status line.
  */
+import type { z } from "@hono/zod-openapi";
+import type { SearchAnswerSchema, SearchHitSchema, SuggestionSchema } from "../shared/api-schemas";
+import { facetValues } from "../shared/facet-values";
 import { parseSnippet } from "./snippet";
 import { STYLE } from "./style";
 
-export interface Suggestion {
-  text: string;
-  kind: string;
-  id?: string;
-  reference?: string;
-}
-export interface Hit {
-  id: string;
-  reference: string;
-  title: string;
-  coveringDates: string | null;
-  snippet: string;
-  score?: number;
-}
-export interface SearchResponse {
-  total: { value: number; relation: "eq" | "gte" };
-  hits: Hit[];
-  facets?: { series?: Record<string, number>; decade?: Record<string, number>; heldBy?: Record<string, number> };
-}
+// The API's own schemas, as types only: nothing of zod reaches the bundle.
+/** An API suggestion, or a record the widget lists itself when no suggestion matched. */
+export type Suggestion = z.infer<typeof SuggestionSchema> | { text: string; kind: "record"; id: string };
+/** A full hit: the widget asks for neither fields= nor compact=1. */
+export type Hit = z.infer<typeof SearchHitSchema>;
+export type SearchResponse = Omit<z.infer<typeof SearchAnswerSchema>, "hits"> & { hits: Hit[] };
 
 /** What a `dossier:select` event carries. */
 export interface SelectDetail {
@@ -77,7 +67,8 @@ const SCRIPT_ORIGIN = (() => {
 
 let instances = 0;
 
-// A constructed sheet is not an inline style, so host pages with a strict CSP (no 'unsafe-inline') still style the widget.
+// A constructed sheet is not an inline style, so host pages with a strict CSP (no 'unsafe-inline') still style the
+// widget.
 let shared: CSSStyleSheet | null | undefined;
 function styleSheet(): CSSStyleSheet | null {
   if (shared === undefined) {
@@ -100,11 +91,6 @@ function el<K extends keyof HTMLElementTagNameMap>(
   for (const k in attrs) e.setAttribute(k, attrs[k]!);
   if (text != null) e.textContent = text;
   return e;
-}
-
-/** appendChild for many; Element.append is shadowed by the Workers types the project also loads. */
-function add(parent: Node, ...kids: Node[]): void {
-  for (const k of kids) parent.appendChild(k);
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
@@ -165,34 +151,34 @@ export class DossierSearch extends HTMLElement {
       class: "lb",
     });
     this.listbox.hidden = true;
-    add(box, this.input, button, this.listbox);
-    add(form, label, box);
+    box.append(this.input, button, this.listbox);
+    form.append(label, box);
     this.status = el("p", { part: "status", class: "st", role: "status", "aria-live": "polite" });
     const bar = el("div", { class: "tb" });
     this.sortBox = el("span", { class: "so" });
     this.sortSelect = el("select", { id: id("so"), part: "sort" });
-    for (const [value, text] of SORTS) add(this.sortSelect, el("option", { value }, text));
-    add(this.sortBox, el("label", { for: id("so") }, "Sort"), this.sortSelect);
+    for (const [value, text] of SORTS) this.sortSelect.append(el("option", { value }, text));
+    this.sortBox.append(el("label", { for: id("so") }, "Sort"), this.sortSelect);
     this.sortBox.hidden = true;
-    add(bar, el("span", { class: "spin", "aria-hidden": "true" }), this.status, this.sortBox);
+    bar.append(el("span", { class: "spin", "aria-hidden": "true" }), this.status, this.sortBox);
     this.fallback = el("slot", { name: "results" });
     this.layout = el("div", { class: "lay" });
     this.layout.hidden = true;
     this.filterBox = el("details", { part: "filters", class: "fl" });
-    add(this.filterBox, el("summary", { class: "ft" }, "Filters"));
+    this.filterBox.append(el("summary", { class: "ft" }, "Filters"));
     this.filters = el("div", { class: "fb" });
-    add(this.filterBox, this.filters);
+    this.filterBox.append(this.filters);
     this.filterBox.hidden = true;
     const main = el("div", { class: "mn" });
     this.results = el("ol", { part: "results", class: "rs", "aria-label": "Search results" });
     this.pager = el("nav", { part: "pager", class: "pg", "aria-label": "Result pages" });
     this.pager.hidden = true;
-    add(main, this.results, this.pager);
-    add(this.layout, this.filterBox, main);
-    add(wrap, form, bar, this.fallback, this.layout);
+    main.append(this.results, this.pager);
+    this.layout.append(this.filterBox, main);
+    wrap.append(form, bar, this.fallback, this.layout);
     if (sheet) this.root.adoptedStyleSheets = [sheet];
-    else add(this.root, el("style", {}, STYLE));
-    add(this.root, wrap);
+    else this.root.append(el("style", {}, STYLE));
+    this.root.append(wrap);
 
     this.guard(form, "submit", (e) => {
       e.preventDefault();
@@ -362,10 +348,10 @@ export class DossierSearch extends HTMLElement {
           "aria-selected": "false",
           "data-i": String(i),
         });
-        add(li, el("span", { class: "ot" }, s.text));
+        li.append(el("span", { class: "ot" }, s.text));
         // Two files can share a title (volumes of one person's file), so record kinds also show which file.
         const which = s.kind === "record" ? "" : (s.reference ?? (s.kind === "title" ? s.id : ""));
-        add(li, el("span", { part: "option-kind", class: "ok" }, which ? `${s.kind} · ${which}` : s.kind));
+        li.append(el("span", { part: "option-kind", class: "ok" }, which ? `${s.kind} · ${which}` : s.kind));
         return li;
       }),
     );
@@ -583,21 +569,20 @@ export class DossierSearch extends HTMLElement {
           a.target = "_blank";
           a.rel = "noopener";
         } else if (this.target === "top") a.target = "_top";
-        add(
-          a,
+        a.append(
           el("span", { part: "reference", class: "ref" }, h.reference),
           document.createTextNode(" "),
           el("span", { part: "title", class: "ti" }, h.title),
         );
         const meta = el("p", { class: "meta" });
-        if (h.coveringDates) add(meta, el("span", { part: "dates" }, h.coveringDates));
+        if (h.coveringDates) meta.append(el("span", { part: "dates" }, h.coveringDates));
         const snip = el("p", { part: "snippet", class: "sn" });
         for (const part of parseSnippet(h.snippet ?? "")) {
-          add(snip, part.mark ? el("mark", { part: "mark" }, part.text) : document.createTextNode(part.text));
+          snip.append(part.marked ? el("mark", { part: "mark" }, part.text) : document.createTextNode(part.text));
         }
         const heading = el("h3", { class: "h" });
-        add(heading, a);
-        add(li, heading, meta, snip);
+        heading.append(a);
+        li.append(heading, meta, snip);
         return li;
       }),
     );
@@ -629,11 +614,10 @@ export class DossierSearch extends HTMLElement {
     selected: string[],
     next: (values: string[]) => Query,
   ): void {
-    const values = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    for (const v of selected) if (!values.some(([name]) => name === v)) values.unshift([v, 0]);
+    const values = facetValues(counts, selected);
     if (!values.length) return;
     const fs = el("fieldset", { part: "facet", class: "fs" });
-    add(fs, el("legend", {}, title));
+    fs.append(el("legend", {}, title));
     const row = ([name, count]: [string, number], i: number) => {
       const id = `${this.uid}-${key}${i}`;
       const box = el("input", { type: "checkbox", id, value: name });
@@ -645,17 +629,17 @@ export class DossierSearch extends HTMLElement {
         this.run({ ...next([...set]), offset: 0 }, true);
       });
       const r = el("div", { class: "row" });
-      add(r, box, el("label", { for: id }, `${name} (${count.toLocaleString("en-GB")})`));
+      r.append(box, el("label", { for: id }, `${name} (${count.toLocaleString("en-GB")})`));
       return r;
     };
-    for (const [i, v] of values.slice(0, FACET_TOP).entries()) add(fs, row(v, i));
+    for (const [i, v] of values.slice(0, FACET_TOP).entries()) fs.append(row(v, i));
     if (values.length > FACET_TOP) {
       const more = el("details", { class: "more" });
-      add(more, el("summary", {}, `${values.length - FACET_TOP} more`));
-      for (const [i, v] of values.slice(FACET_TOP).entries()) add(more, row(v, i + FACET_TOP));
-      add(fs, more);
+      more.append(el("summary", {}, `${values.length - FACET_TOP} more`));
+      for (const [i, v] of values.slice(FACET_TOP).entries()) more.append(row(v, i + FACET_TOP));
+      fs.append(more);
     }
-    add(this.filters, fs);
+    this.filters.append(fs);
   }
 
   /** A histogram of hits per decade (a picture; the numbers are in its hidden text) over a from–to year form. */
@@ -664,16 +648,15 @@ export class DossierSearch extends HTMLElement {
       .map(([d, n]) => [Number(d), n] as const)
       .sort((a, b) => a[0] - b[0]);
     const dates = el("fieldset", { part: "facet", class: "fs" });
-    add(dates, el("legend", {}, "Covering dates"));
+    dates.append(el("legend", {}, "Covering dates"));
     if (decades.length > 1) {
       const max = Math.max(...decades.map(([, n]) => n));
       const hist = el("div", { class: "hist", "aria-hidden": "true" });
       for (const [d, n] of decades)
-        add(hist, el("span", { class: `bar h${Math.ceil((n / max) * 8)}`, title: `${d}s: ${n}` }));
+        hist.append(el("span", { class: `bar h${Math.ceil((n / max) * 8)}`, title: `${d}s: ${n}` }));
       const axis = el("div", { class: "ax", "aria-hidden": "true" });
-      add(axis, el("span", {}, `${decades[0]![0]}s`), el("span", {}, `${decades.at(-1)![0]}s`));
-      add(
-        dates,
+      axis.append(el("span", {}, `${decades[0]![0]}s`), el("span", {}, `${decades.at(-1)![0]}s`));
+      dates.append(
         hist,
         axis,
         el("p", { class: "vh" }, `Results by decade: ${decades.map(([d, n]) => `${d}s ${n}`).join(", ")}.`),
@@ -693,16 +676,16 @@ export class DossierSearch extends HTMLElement {
       });
       input.value = query[name];
       const wrap = el("span", { class: "yw" });
-      add(wrap, el("label", { for: id }, text), input);
-      add(dates, wrap);
+      wrap.append(el("label", { for: id }, text), input);
+      dates.append(wrap);
       return input;
     };
     const fromIn = year("from", "From year", decades.length ? String(decades[0]![0]) : "");
     const toIn = year("to", "To year", decades.length ? String(decades.at(-1)![0] + 9) : "");
     const apply = el("button", { type: "button", part: "button" }, "Apply dates");
     this.guard(apply, "click", () => this.run({ ...this.query, from: fromIn.value, to: toIn.value, offset: 0 }, true));
-    add(dates, apply);
-    add(this.filters, dates);
+    dates.append(apply);
+    this.filters.append(dates);
   }
 
   private renderPager(query: Query, total: number, shown: number): void {
@@ -721,8 +704,7 @@ export class DossierSearch extends HTMLElement {
       this.guard(b, "click", () => this.run({ ...this.query, offset }, true));
       return b;
     };
-    add(
-      p,
+    p.append(
       btn("Previous", Math.max(0, query.offset - limit), hasPrev),
       el("span", { class: "pn" }, `Page ${Math.floor(query.offset / limit) + 1} of ${Math.ceil(total / limit)}`),
       btn("Next", query.offset + limit, hasNext),

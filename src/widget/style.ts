@@ -8,13 +8,17 @@
  * collapsed "Filters" disclosure above the results.
  */
 const DARK = `--fg:var(--dossier-color,#e8e6e3);--bg:var(--dossier-bg,#1c1f24);--ib:var(--dossier-input-bg,#121417);
---a:var(--dossier-accent,#0b5394);--l:var(--dossier-link,#8ab4f8);--m:var(--dossier-muted,#b0b3b8);--b:var(--dossier-border,#8a8f98);
+--a:var(--dossier-accent,#0b5394);--l:var(--dossier-link,#8ab4f8);--m:var(--dossier-muted,#b0b3b8);
+--b:var(--dossier-border,#8a8f98);
 --ru:var(--dossier-rule,#3a3f47);--mk:var(--dossier-mark-bg,#6b5500);--er:var(--dossier-error,#ff8a80)`;
 
 export const STYLE = `
-:host{display:block;container-type:inline-size;font:var(--dossier-font,16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
---fg:var(--dossier-color,#1a1a1a);--bg:var(--dossier-bg,#fff);--ib:var(--dossier-input-bg,#fff);--a:var(--dossier-accent,#0b5394);
---l:var(--dossier-link,var(--a));--m:var(--dossier-muted,#4d4d4d);--b:var(--dossier-border,#767676);--ru:var(--dossier-rule,#ddd);
+:host{display:block;container-type:inline-size;
+font:var(--dossier-font,16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);
+--fg:var(--dossier-color,#1a1a1a);--bg:var(--dossier-bg,#fff);--ib:var(--dossier-input-bg,#fff);
+--a:var(--dossier-accent,#0b5394);
+--l:var(--dossier-link,var(--a));--m:var(--dossier-muted,#4d4d4d);--b:var(--dossier-border,#767676);
+--ru:var(--dossier-rule,#ddd);
 --mk:var(--dossier-mark-bg,#fff1a8);--er:var(--dossier-error,#b00020);--r:var(--dossier-radius,6px);color:var(--fg)}
 @media (prefers-color-scheme:dark){:host(:not([theme=light])){${DARK}}}
 :host([theme=dark]){${DARK}}
@@ -22,13 +26,17 @@ export const STYLE = `
 .c{background:var(--bg);max-width:var(--dossier-max-width,48rem)}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .box{position:relative;display:flex;gap:.5rem}
-input,select{font:inherit;color:inherit;background:var(--ib);border:1px solid var(--b);border-radius:var(--r);padding:.5rem .75rem}
+input,select{font:inherit;color:inherit;background:var(--ib);border:1px solid var(--b);border-radius:var(--r);
+padding:.5rem .75rem}
 select{padding:.35rem .5rem}
 .box input{flex:1;min-width:0}
-button{font:inherit;cursor:pointer;border:1px solid var(--a);border-radius:var(--r);padding:.45rem .9rem;background:var(--a);color:var(--dossier-accent-text,#fff)}
+button{font:inherit;cursor:pointer;border:1px solid var(--a);border-radius:var(--r);padding:.45rem .9rem;
+background:var(--a);color:var(--dossier-accent-text,#fff)}
 button:disabled{opacity:.55;cursor:default}
 :focus-visible{outline:3px solid var(--dossier-focus,#ffbf47);outline-offset:1px}
-.lb{position:absolute;z-index:10;top:100%;left:0;right:0;margin:.25rem 0 0;padding:.25rem 0;list-style:none;background:var(--bg);border:1px solid var(--b);border-radius:var(--r);box-shadow:0 4px 14px rgba(0,0,0,.15);max-height:22rem;overflow:auto}
+.lb{position:absolute;z-index:10;top:100%;left:0;right:0;margin:.25rem 0 0;padding:.25rem 0;list-style:none;
+background:var(--bg);border:1px solid var(--b);border-radius:var(--r);box-shadow:0 4px 14px rgba(0,0,0,.15);
+max-height:22rem;overflow:auto}
 [role=option]{display:flex;justify-content:space-between;gap:1rem;padding:.4rem .75rem;cursor:pointer}
 [role=option][aria-selected=true],[role=option]:hover{background:var(--a);color:var(--dossier-accent-text,#fff)}
 .ok{font-size:.8em;opacity:.9}
@@ -61,7 +69,8 @@ mark{background:var(--mk);color:inherit;padding:0 .1em}
 .more>summary{cursor:pointer;color:var(--l);margin:.2rem 0}
 .hist{display:flex;align-items:flex-end;gap:2px;height:2.5rem;border-bottom:1px solid var(--b)}
 .bar{flex:1;background:var(--l);min-height:2px;border-radius:2px 2px 0 0}
-.h0{height:2px}.h1{height:12.5%}.h2{height:25%}.h3{height:37.5%}.h4{height:50%}.h5{height:62.5%}.h6{height:75%}.h7{height:87.5%}.h8{height:100%}
+.h0{height:2px}.h1{height:12.5%}.h2{height:25%}.h3{height:37.5%}.h4{height:50%}.h5{height:62.5%}.h6{height:75%}
+.h7{height:87.5%}.h8{height:100%}
 .ax{display:flex;justify-content:space-between;font-size:.8em;color:var(--m);margin:.1rem 0 .4rem}
 .yw{display:inline-flex;align-items:center;gap:.35rem;margin:0 .5rem .35rem 0}
 .yr{width:5.5rem}

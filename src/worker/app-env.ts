@@ -23,7 +23,9 @@ export const withStores: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** The search service for this request: in-process for a single-shard index, fanned out to Durable Objects otherwise. */
+/**
+ * The search service for this request: in-process for a single-shard index, fanned out to Durable Objects otherwise.
+ */
 export async function searchServiceFor(c: AppContext): Promise<SearchService> {
   const records = c.get("records");
   const assets = c.get("assets");

@@ -46,7 +46,8 @@ export class AssetStore {
           throw new ApiError(
             503,
             "index_unavailable",
-            `asset-store: catalogue format ${m.format} does not match this Worker's format ${FORMAT_VERSION}; rebuild with npm run build`,
+            `asset-store: catalogue format ${m.format} does not match this Worker's format ${FORMAT_VERSION}; ` +
+              `rebuild with npm run build`,
           );
         }
         return m;

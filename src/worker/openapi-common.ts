@@ -13,26 +13,8 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
-export const RecordOut = z
-  .object({
-    id: z.string().openapi({ example: "kv-2-2681" }),
-    reference: z.string().openapi({ example: "KV 2/2681" }),
-    title: z.string(),
-    description: z.string(),
-    coveringDates: z.string().nullable(),
-    startDate: z.string().nullable(),
-    endDate: z.string().nullable(),
-    series: z.string(),
-    department: z.string().nullable(),
-    heldBy: z.array(z.string()),
-    people: z.array(z.string()),
-    places: z.array(z.string()),
-    corporateNames: z.array(z.string()),
-    subjects: z.array(z.string()),
-    source: z.object({ name: z.string(), url: z.string().nullable() }),
-  })
-  .loose()
-  .openapi("Record");
+/** The served record, derived from the ingest's record model in one place. */
+export { RecordOut } from "../shared/api-schemas";
 
 export const errorResponses = {
   400: { description: "Bad parameters", content: { "application/json": { schema: ErrorSchema } } },

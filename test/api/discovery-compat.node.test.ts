@@ -85,7 +85,8 @@ async function contract(base: string, results: StoredResult[]) {
   const bySeries = new Map<string, DiscoveryRecord[]>();
   for (const series of new Set(results.map((r) => r.series))) {
     const body = await getJson(
-      `${base}/search/records?sps.searchQuery=*&sps.recordSeries=${encodeURIComponent(series)}&sps.resultsPageSize=1000&sps.sortByOption=REFERENCE_ASCENDING`,
+      `${base}/search/records?sps.searchQuery=*&sps.recordSeries=${encodeURIComponent(series)}` +
+        "&sps.resultsPageSize=1000&sps.sortByOption=REFERENCE_ASCENDING",
     );
     bySeries.set(series, body.records);
   }
@@ -113,7 +114,9 @@ async function contract(base: string, results: StoredResult[]) {
 /** A Discovery client as scripts write one: only its base URL changes. */
 async function discoveryClientRun(base: string, query: string, pageSize: number) {
   const search = async (mark: string) => {
-    const url = `${base}/search/records?sps.searchQuery=${encodeURIComponent(query)}&sps.resultsPageSize=${pageSize}&sps.batchStartMark=${encodeURIComponent(mark)}&sps.sortByOption=RELEVANCE`;
+    const url =
+      `${base}/search/records?sps.searchQuery=${encodeURIComponent(query)}&sps.resultsPageSize=${pageSize}` +
+      `&sps.batchStartMark=${encodeURIComponent(mark)}&sps.sortByOption=RELEVANCE`;
     const res = await fetch(url, { headers: { Accept: "application/json" } });
     if (!res.ok) throw new Error(`search ${res.status}`);
     return (await res.json()) as {
@@ -242,7 +245,8 @@ describe("the Discovery-compatible API on the committed fixture", () => {
   it("pages with sps.page and sps.resultsPageSize, 1 for the first page", async () => {
     const q = (page: number) =>
       getJson(
-        `${base}/search/records?sps.searchQuery=*&sps.sortByOption=REFERENCE_ASCENDING&sps.resultsPageSize=2&sps.page=${page}`,
+        `${base}/search/records?sps.searchQuery=*&sps.sortByOption=REFERENCE_ASCENDING` +
+          `&sps.resultsPageSize=2&sps.page=${page}`,
       );
     expect((await q(1)).records.map((r) => r.reference)).toEqual(["WO 999/1", "WO 999/2"]);
     expect((await q(3)).records.map((r) => r.reference)).toEqual(["WO 999/5"]);

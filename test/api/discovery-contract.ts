@@ -127,7 +127,8 @@ export const DETAILS_FIELDS_COMPARED: Record<string, (d: Json, o: unknown) => bo
   subjects: (d, o) => JSON.stringify(sorted(d)) === JSON.stringify(sorted(o)),
   scopeContent: (d, o) =>
     text((d as Record<string, Json>).description) === text((o as Record<string, unknown>).description),
-  // An empty details heldBy is filled from the search record's (Dossier keeps one list), so only a non-empty one is compared.
+  // An empty details heldBy is filled from the search record's (Dossier keeps one list), so only a non-empty one is
+  // compared.
   heldBy: (d, o) =>
     (d as Json[]).length === 0 ||
     JSON.stringify((d as Array<Record<string, Json>>).map((h) => h.xReferenceName)) ===

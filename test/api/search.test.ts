@@ -72,6 +72,28 @@ describe("snippets", () => {
     const { body } = await search("q=defected&limit=20");
     expect(body.hits.some((h: any) => /<mark>defect(ion|ed|or)<\/mark>/i.test(h.snippet))).toBe(true);
   });
+
+  it("marks the spelling a transliteration variant matched: Besedovsky marks Besedovskiy", async () => {
+    const { body } = await search("q=Besedovsky&limit=5");
+    expect(body.hits.length).toBeGreaterThan(0);
+    for (const h of body.hits) expect(h.snippet).toMatch(/<mark>Besedovskiy<\/mark>/i);
+  });
+
+  it("marks the name a sound-alike matched, among the record's people when only they hold it", async () => {
+    const { body } = await search("q=Gelfand&limit=5");
+    expect(body.hits[0].reference).toBe("KV 2/2681");
+    expect(body.hits[0].snippet).toMatch(/<mark>Helfand<\/mark>/);
+  });
+
+  it("offers the snippet as plain-text parts with fields=snippetParts, the same text as the HTML", async () => {
+    const { body } = await search("q=Besedovsky&limit=1&fields=reference,snippet,snippetParts");
+    const [hit] = body.hits;
+    expect(Object.keys(hit)).toEqual(["reference", "snippet", "snippetParts"]);
+    expect(hit.snippetParts.filter((p: any) => p.marked).map((p: any) => p.text)).toEqual(["Besedovskiy"]);
+    const html = hit.snippetParts.map((p: any) => (p.marked ? `<mark>${p.text}</mark>` : p.text)).join("");
+    expect(html).toBe(hit.snippet);
+    expect((await search("q=Besedovsky&limit=1")).body.hits[0].snippetParts).toBeUndefined();
+  });
 });
 
 describe("filters and facets", () => {

@@ -1,4 +1,7 @@
-/** Builds the assets the browser tests serve: the catalogue from data/ and widget.js, in a folder no other test run rewrites. */
+/**
+ * Builds the assets the browser tests serve: the catalogue from data/ and widget.js, in a folder no other test run
+ * rewrites.
+ */
 import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { buildWidget } from "../../scripts/build-widget";
 import { BROWSER_ASSETS_DIR } from "./harness";

@@ -8,7 +8,8 @@ import { createServer, type Server } from "node:http";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Built by test/browser/global-setup.ts: the catalogue from data/ plus widget.js. */
@@ -162,4 +163,42 @@ export async function newContext(browser: Browser, opts: ContextOptions = {}): P
   ctx.setDefaultTimeout(20_000);
   ctx.setDefaultNavigationTimeout(45_000);
   return ctx;
+}
+
+export interface BrowserSuite {
+  worker: RunningWorker;
+  /** The host page server, when the suite was given host pages. */
+  host: HostServer;
+  chrome: RunningBrowser;
+  /** Runs `fn` on a page of a fresh context, closed afterwards whatever happens. */
+  withPage<T>(opts: ContextOptions, fn: (page: Page) => Promise<T>): Promise<T>;
+}
+
+/**
+ * One test file's stack: the Worker, the host pages (built from the Worker's
+ * URL) when given, and Chromium, started before the file's tests and stopped
+ * in reverse order after them. Its fields are set once `beforeAll` has run.
+ */
+export function browserSuite(hostPages?: (workerUrl: string) => Record<string, string>): BrowserSuite {
+  const suite = {
+    async withPage<T>(opts: ContextOptions, fn: (page: Page) => Promise<T>): Promise<T> {
+      const ctx = await newContext(suite.chrome.browser, opts);
+      try {
+        return await fn(await ctx.newPage());
+      } finally {
+        await ctx.close();
+      }
+    },
+  } as BrowserSuite;
+  beforeAll(async () => {
+    suite.worker = await startWorker();
+    if (hostPages) suite.host = await startHostPage(hostPages(suite.worker.url));
+    suite.chrome = await startBrowser();
+  });
+  afterAll(async () => {
+    await suite.chrome?.stop();
+    await suite.host?.stop();
+    await suite.worker?.stop();
+  });
+  return suite;
 }

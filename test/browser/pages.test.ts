@@ -3,55 +3,21 @@
  * served by the real Worker, seen through headless Chromium with and without
  * JavaScript.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import {
-  newContext,
-  startBrowser,
-  startHostPage,
-  startWorker,
-  type HostServer,
-  type RunningBrowser,
-  type RunningWorker,
-} from "./harness";
+import { describe, expect, it } from "vitest";
+import { browserSuite } from "./harness";
 import { axeViolations, formatViolations } from "./axe";
 import { screenshot } from "./screenshots";
 
-let worker: RunningWorker;
-let host: HostServer;
-let chrome: RunningBrowser;
-
-beforeAll(async () => {
-  worker = await startWorker();
-  host = await startHostPage({
-    "/framed.html": `<!doctype html><html lang="en"><head><title>Framing host</title></head><body>
-<iframe title="Catalogue search" src="${worker.url}/embed?q=Besedovsky" width="600" height="500"></iframe></body></html>`,
-  });
-  chrome = await startBrowser();
-});
-
-afterAll(async () => {
-  await chrome?.stop();
-  await host?.stop();
-  await worker?.stop();
-});
-
-async function withPage<T>(
-  opts: { javaScriptEnabled?: boolean; mobile?: boolean },
-  fn: (page: Page) => Promise<T>,
-): Promise<T> {
-  const ctx = await newContext(chrome.browser, opts);
-  try {
-    return await fn(await ctx.newPage());
-  } finally {
-    await ctx.close();
-  }
-}
+const suite = browserSuite((workerUrl) => ({
+  "/framed.html": `<!doctype html><html lang="en"><head><title>Framing host</title></head><body>
+<iframe title="Catalogue search" src="${workerUrl}/embed?q=Besedovsky" width="600" height="500"></iframe>
+</body></html>`,
+}));
 
 describe("the home page", () => {
   it("works without JavaScript: a plain GET form, server-rendered results, facets with counts, date range and paging", async () => {
-    await withPage({ javaScriptEnabled: false }, async (page) => {
-      await page.goto(`${worker.url}/`);
+    await suite.withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${suite.worker.url}/`);
       await page.getByLabel("Search words, names or references").fill("Besedovsky");
       await page.getByRole("button", { name: "Search", exact: true }).last().click();
       await page.waitForURL(/\/\?q=Besedovsky/);
@@ -72,7 +38,7 @@ describe("the home page", () => {
       expect(await page.locator("main [role=status]").textContent()).toBe("1 result for “Besedovsky”");
 
       // Paging: a broad query has a Next link that moves the offset.
-      await page.goto(`${worker.url}/?q=Soviet`);
+      await page.goto(`${suite.worker.url}/?q=Soviet`);
       const next = page.getByRole("link", { name: "Next" });
       expect(await next.getAttribute("href")).toMatch(/offset=10/);
       await next.click();
@@ -81,8 +47,8 @@ describe("the home page", () => {
   });
 
   it("with JavaScript, searches through the component, reflects the query in a shareable URL and filters by facet", async () => {
-    await withPage({}, async (page) => {
-      await page.goto(`${worker.url}/`);
+    await suite.withPage({}, async (page) => {
+      await page.goto(`${suite.worker.url}/`);
       const input = page.locator("dossier-search input[role=combobox]");
       await input.fill("Soviet");
       await page.keyboard.press("Enter");
@@ -118,8 +84,8 @@ describe("the home page", () => {
 
   it("has no serious or critical axe violations, and its screenshots are saved at desktop and mobile widths", async () => {
     for (const mobile of [false, true]) {
-      await withPage({ mobile }, async (page) => {
-        await page.goto(`${worker.url}/?q=Soviet%20defectors`);
+      await suite.withPage({ mobile }, async (page) => {
+        await page.goto(`${suite.worker.url}/?q=Soviet%20defectors`);
         await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
         const violations = await axeViolations(page);
         expect(violations, formatViolations(violations)).toEqual([]);
@@ -132,14 +98,16 @@ describe("the home page", () => {
 
 describe("a record page", () => {
   it("shows metadata, description, people links and related records, with a canonical URL and ArchiveComponent JSON-LD", async () => {
-    await withPage({ javaScriptEnabled: false }, async (page) => {
-      const res = await page.goto(`${worker.url}/records/kv-2-2681`);
+    await suite.withPage({ javaScriptEnabled: false }, async (page) => {
+      const res = await page.goto(`${suite.worker.url}/records/kv-2-2681`);
       expect(res?.status()).toBe(200);
       expect(await page.locator("h1").textContent()).toBe("KV 2/2681: Leon HELFLAND");
-      expect(await page.locator("link[rel=canonical]").getAttribute("href")).toBe(`${worker.url}/records/kv-2-2681`);
+      expect(await page.locator("link[rel=canonical]").getAttribute("href")).toBe(
+        `${suite.worker.url}/records/kv-2-2681`,
+      );
       expect(await page.locator("dl").textContent()).toMatch(/Covering dates\s*1929-1955/);
       const philby = page.getByRole("link", { name: "Kim Philby", exact: true });
-      expect(new URL((await philby.getAttribute("href"))!, worker.url).searchParams.get("q")).toBe(
+      expect(new URL((await philby.getAttribute("href"))!, suite.worker.url).searchParams.get("q")).toBe(
         'person:"Kim Philby"',
       );
       expect(await page.locator(".related li a").count()).toBeGreaterThan(0);
@@ -149,7 +117,7 @@ describe("a record page", () => {
         "@type": "ArchiveComponent",
         identifier: "KV 2/2681",
         name: "Leon HELFLAND",
-        url: `${worker.url}/records/kv-2-2681`,
+        url: `${suite.worker.url}/records/kv-2-2681`,
         temporalCoverage: "1929-01-01/1955-12-31",
       });
       expect(ld.about).toContainEqual({ "@type": "Person", name: "Kim Philby" });
@@ -160,8 +128,8 @@ describe("a record page", () => {
   });
 
   it("answers an unknown id with an HTML 404 that suggests nearby references", async () => {
-    await withPage({ javaScriptEnabled: false }, async (page) => {
-      const res = await page.goto(`${worker.url}/records/kv-2-2672`);
+    await suite.withPage({ javaScriptEnabled: false }, async (page) => {
+      const res = await page.goto(`${suite.worker.url}/records/kv-2-2672`);
       expect(res?.status()).toBe(404);
       expect(res?.headers()["content-type"]).toMatch(/text\/html/);
       // Suggestions carry their titles and link to the records themselves.
@@ -173,8 +141,8 @@ describe("a record page", () => {
 
   it("has no serious or critical axe violations, and its screenshots are saved at desktop and mobile widths", async () => {
     for (const mobile of [false, true]) {
-      await withPage({ mobile }, async (page) => {
-        await page.goto(`${worker.url}/records/kv-2-2670`);
+      await suite.withPage({ mobile }, async (page) => {
+        await page.goto(`${suite.worker.url}/records/kv-2-2670`);
         const violations = await axeViolations(page);
         expect(violations, formatViolations(violations)).toEqual([]);
         await screenshot(page, `record-${mobile ? "mobile" : "desktop"}`);
@@ -185,10 +153,10 @@ describe("a record page", () => {
 
 describe("the embed page", () => {
   it("renders server-side results inside an iframe on another origin, with links opening a new tab", async () => {
-    await withPage({ javaScriptEnabled: false }, async (page) => {
-      const res = await page.request.get(`${worker.url}/embed?q=Besedovsky`);
+    await suite.withPage({ javaScriptEnabled: false }, async (page) => {
+      const res = await page.request.get(`${suite.worker.url}/embed?q=Besedovsky`);
       expect(res.headers()["content-security-policy"]).toMatch(/frame-ancestors \*/);
-      await page.goto(`${host.url}/framed.html`);
+      await page.goto(`${suite.host.url}/framed.html`);
       const frame = page.frameLocator("iframe");
       await expect
         .poll(() =>
@@ -206,19 +174,19 @@ describe("the embed page", () => {
 
 describe("discovery documents", () => {
   it("links an OpenSearch description from every page, pointing at the search URL", async () => {
-    await withPage({ javaScriptEnabled: false }, async (page) => {
-      await page.goto(`${worker.url}/records/kv-2-2670`);
+    await suite.withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${suite.worker.url}/records/kv-2-2670`);
       expect(
         await page.locator('link[rel=search][type="application/opensearchdescription+xml"]').getAttribute("href"),
       ).toBe("/opensearch.xml");
     });
-    const res = await fetch(`${worker.url}/opensearch.xml`);
+    const res = await fetch(`${suite.worker.url}/opensearch.xml`);
     expect(res.headers.get("content-type")).toMatch(/application\/opensearchdescription\+xml/);
-    expect(await res.text()).toContain(`template="${worker.url}/?q={searchTerms}"`);
+    expect(await res.text()).toContain(`template="${suite.worker.url}/?q={searchTerms}"`);
   });
 
   it("serves an OpenAPI 3.1 document generated from the request schemas, and a docs page listing its endpoints", async () => {
-    const doc = (await (await fetch(`${worker.url}/api/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${suite.worker.url}/api/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }>;
     };
@@ -227,8 +195,8 @@ describe("discovery documents", () => {
       expect.arrayContaining(["q", "limit", "offset", "series", "from", "to"]),
     );
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/suggest", "/api/records/{id}"]));
-    await withPage({ javaScriptEnabled: false }, async (page) => {
-      await page.goto(`${worker.url}/docs`);
+    await suite.withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${suite.worker.url}/docs`);
       for (const path of Object.keys(doc.paths))
         expect(await page.locator("main").textContent()).toContain(`GET ${path}`);
     });
@@ -236,8 +204,8 @@ describe("discovery documents", () => {
 
   it("the docs and embed pages have no serious or critical axe violations either", async () => {
     for (const path of ["/docs", "/embed?q=Philby"]) {
-      await withPage({}, async (page) => {
-        await page.goto(`${worker.url}${path}`);
+      await suite.withPage({}, async (page) => {
+        await page.goto(`${suite.worker.url}${path}`);
         const violations = await axeViolations(page);
         expect(violations, `${path}\n${formatViolations(violations)}`).toEqual([]);
       });

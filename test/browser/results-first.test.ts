@@ -3,44 +3,17 @@
  * no flash of empty results while the API is slow, facets, sort, series
  * browsing, record facts, and axe in light and dark.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import {
-  newContext,
-  startBrowser,
-  startWorker,
-  type ContextOptions,
-  type RunningBrowser,
-  type RunningWorker,
-} from "./harness";
+import { browserSuite } from "./harness";
 import { axeViolations, formatViolations } from "./axe";
 
-let worker: RunningWorker;
-let chrome: RunningBrowser;
-
-beforeAll(async () => {
-  worker = await startWorker();
-  chrome = await startBrowser();
-});
-
-afterAll(async () => {
-  await chrome?.stop();
-  await worker?.stop();
-});
+const suite = browserSuite();
 
 const SIZES = [
   { name: "1280×800", viewport: { width: 1280, height: 800 }, mobile: false },
   { name: "390×844", viewport: { width: 390, height: 844 }, mobile: true },
 ] as const;
-
-async function withPage<T>(opts: ContextOptions, fn: (page: Page) => Promise<T>): Promise<T> {
-  const ctx = await newContext(chrome.browser, opts);
-  try {
-    return await fn(await ctx.newPage());
-  } finally {
-    await ctx.close();
-  }
-}
 
 /** The first result's box, in the component's shadow root once it answered, else in the server's markup. */
 async function firstResultBottom(
@@ -62,26 +35,29 @@ describe("results first", () => {
   for (const size of SIZES) {
     it(`shows the first result whole without scrolling at ${size.name}, with and without JavaScript`, async () => {
       for (const scripted of [false, true]) {
-        await withPage({ viewport: size.viewport, mobile: size.mobile, javaScriptEnabled: scripted }, async (page) => {
-          for (const q of QUERIES) {
-            await page.goto(`${worker.url}/?q=${encodeURIComponent(q)}`);
-            if (scripted)
-              await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
-            const { top, bottom, height } = await firstResultBottom(page, scripted);
-            expect(top, `${q} (${scripted ? "js" : "no js"})`).toBeGreaterThan(0);
-            expect(
-              bottom,
-              `${q} (${scripted ? "js" : "no js"}): first result ends at ${bottom}px of ${height}px`,
-            ).toBeLessThanOrEqual(height);
-          }
-        });
+        await suite.withPage(
+          { viewport: size.viewport, mobile: size.mobile, javaScriptEnabled: scripted },
+          async (page) => {
+            for (const q of QUERIES) {
+              await page.goto(`${suite.worker.url}/?q=${encodeURIComponent(q)}`);
+              if (scripted)
+                await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
+              const { top, bottom, height } = await firstResultBottom(page, scripted);
+              expect(top, `${q} (${scripted ? "js" : "no js"})`).toBeGreaterThan(0);
+              expect(
+                bottom,
+                `${q} (${scripted ? "js" : "no js"}): first result ends at ${bottom}px of ${height}px`,
+              ).toBeLessThanOrEqual(height);
+            }
+          },
+        );
       }
     });
   }
 
   it("puts facets in a sidebar beside the results at 1280 wide and in a closed Filters disclosure above them at 390", async () => {
-    await withPage({ viewport: SIZES[0].viewport }, async (page) => {
-      await page.goto(`${worker.url}/?q=Soviet`);
+    await suite.withPage({ viewport: SIZES[0].viewport }, async (page) => {
+      await page.goto(`${suite.worker.url}/?q=Soviet`);
       const facets = page.locator("dossier-search [part=filters]");
       await expect.poll(() => facets.locator("input[type=checkbox]").first().isVisible()).toBe(true);
       const side = (await facets.boundingBox())!;
@@ -89,8 +65,8 @@ describe("results first", () => {
       expect(side.x + side.width).toBeLessThanOrEqual(first.x);
       expect(await page.locator("dossier-search [part=filters] > summary").isVisible()).toBe(false);
     });
-    await withPage({ viewport: SIZES[1].viewport, mobile: true }, async (page) => {
-      await page.goto(`${worker.url}/?q=Soviet`);
+    await suite.withPage({ viewport: SIZES[1].viewport, mobile: true }, async (page) => {
+      await page.goto(`${suite.worker.url}/?q=Soviet`);
       await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
       const summary = page.locator("dossier-search [part=filters] > summary");
       expect(await summary.isVisible()).toBe(true);
@@ -108,7 +84,7 @@ describe("results first", () => {
 describe("no flash of empty results", () => {
   for (const path of ["/?q=Soviet", "/embed?q=Soviet"]) {
     it(`keeps the server's results on ${path.split("?")[0]} with a visible busy state while a slow API answers, then shows its own`, async () => {
-      await withPage({}, async (page) => {
+      await suite.withPage({}, async (page) => {
         let delayed = 0;
         await page.route("**/api/search?**", async (route) => {
           delayed++;
@@ -137,7 +113,7 @@ describe("no flash of empty results", () => {
           };
           requestAnimationFrame(tick);
         });
-        await page.goto(`${worker.url}${path}`);
+        await page.goto(`${suite.worker.url}${path}`);
         await page.waitForFunction(() => !!customElements.get("dossier-search"));
         // While the component's first request is held back, the server's results show and the busy state is on.
         await expect.poll(() => page.locator("dossier-search").getAttribute("aria-busy")).toBe("true");
@@ -163,8 +139,8 @@ describe("no flash of empty results", () => {
   }
 
   it("keeps the last answer on show, dimmed and busy, while the next one loads", async () => {
-    await withPage({}, async (page) => {
-      await page.goto(`${worker.url}/?q=Soviet`);
+    await suite.withPage({}, async (page) => {
+      await page.goto(`${suite.worker.url}/?q=Soviet`);
       await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
       await page.route("**/api/search?**", async (route) => {
         await new Promise((r) => setTimeout(r, 1500));
@@ -184,8 +160,8 @@ describe("no flash of empty results", () => {
 
 describe("facets and sort", () => {
   it("lists facet values by count, shows five with the rest behind more, and filters by archive", async () => {
-    await withPage({ javaScriptEnabled: false }, async (page) => {
-      await page.goto(`${worker.url}/?q=Soviet`);
+    await suite.withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${suite.worker.url}/?q=Soviet`);
       const series = page.locator(".filters section", { hasText: "Series" });
       const counts = (await series.locator(":scope > ul .n").allTextContents()).map((t) =>
         Number(t.replace(/\D/g, "")),
@@ -201,30 +177,30 @@ describe("facets and sort", () => {
       ).toBe(1);
     });
     const api = (await (
-      await fetch(`${worker.url}/api/search?q=Soviet&heldBy=${encodeURIComponent("The National Archives, Kew")}`)
+      await fetch(`${suite.worker.url}/api/search?q=Soviet&heldBy=${encodeURIComponent("The National Archives, Kew")}`)
     ).json()) as { total: { value: number }; facets: { heldBy: Record<string, number> } };
     expect(api.total.value).toBeGreaterThan(0);
     expect(api.facets.heldBy).toEqual({ "The National Archives, Kew": api.total.value });
-    const none = (await (await fetch(`${worker.url}/api/search?q=Soviet&heldBy=Nowhere`)).json()) as {
+    const none = (await (await fetch(`${suite.worker.url}/api/search?q=Soviet&heldBy=Nowhere`)).json()) as {
       total: { value: number };
     };
     expect(none.total.value).toBe(0);
   });
 
   it("sends the chosen sort to the API from the page form and from the widget, and keeps it in the URL", async () => {
-    await withPage({ javaScriptEnabled: false }, async (page) => {
-      await page.goto(`${worker.url}/?q=Soviet`);
+    await suite.withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${suite.worker.url}/?q=Soviet`);
       await page.locator("#sort").selectOption("date");
       await page.getByRole("button", { name: "Search", exact: true }).click();
       await page.waitForURL((u) => u.searchParams.get("sort") === "date");
       expect(await page.locator("#sort").inputValue()).toBe("date");
     });
-    await withPage({}, async (page) => {
+    await suite.withPage({}, async (page) => {
       const asked: string[] = [];
       page.on("request", (r) => {
         if (r.url().includes("/api/search?")) asked.push(r.url());
       });
-      await page.goto(`${worker.url}/?q=Soviet`);
+      await page.goto(`${suite.worker.url}/?q=Soviet`);
       await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
       await page.locator("dossier-search [part=sort]").selectOption("-date");
       await page.waitForURL((u) => u.searchParams.get("sort") === "-date");
@@ -237,10 +213,10 @@ describe("facets and sort", () => {
 
 describe("browsing and record pages", () => {
   it("links a record to its series page, which lists the series in catalogue order with titles and dates, paged", async () => {
-    await withPage({ javaScriptEnabled: false }, async (page) => {
-      await page.goto(`${worker.url}/records/kv-2-2681`);
+    await suite.withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${suite.worker.url}/records/kv-2-2681`);
       await page.locator("dd a", { hasText: "KV 2" }).click();
-      await page.waitForURL(`${worker.url}/series/kv-2`);
+      await page.waitForURL(`${suite.worker.url}/series/kv-2`);
       expect(await page.locator("h1").textContent()).toBe("Series KV 2");
       const items = page.locator("ol.series-items > li");
       expect(await items.count()).toBe(50);
@@ -253,18 +229,18 @@ describe("browsing and record pages", () => {
       await page.waitForURL(/page=2/);
       expect(await page.locator("ol.series-items").getAttribute("start")).toBe("51");
     });
-    const api = (await (await fetch(`${worker.url}/api/series/KV%202?limit=50`)).json()) as {
+    const api = (await (await fetch(`${suite.worker.url}/api/series/KV%202?limit=50`)).json()) as {
       items: Array<{ title: string; coveringDates: string | null }>;
     };
     expect(api.items.every((i) => typeof i.title === "string" && i.title.length > 0)).toBe(true);
     expect(api.items.some((i) => typeof i.coveringDates === "string")).toBe(true);
-    const missing = await fetch(`${worker.url}/series/KV%209`);
+    const missing = await fetch(`${suite.worker.url}/series/KV%209`);
     expect(missing.status).toBe(404);
   });
 
   it("shows a record's release facts, links out to Discovery by name, and offers its citation", async () => {
-    await withPage({}, async (page) => {
-      await page.goto(`${worker.url}/records/kv-2-2681`);
+    await suite.withPage({}, async (page) => {
+      await page.goto(`${suite.worker.url}/records/kv-2-2681`);
       const out = page.getByRole("link", { name: "Find in Discovery" });
       expect(await out.getAttribute("href")).toBe(
         "https://discovery.nationalarchives.gov.uk/results/r?_q=KV%202%2F2681",
@@ -278,8 +254,8 @@ describe("browsing and record pages", () => {
   });
 
   it("the home page shows the catalogue's size, example searches and browsing by archive and series", async () => {
-    await withPage({ javaScriptEnabled: false }, async (page) => {
-      await page.goto(`${worker.url}/`);
+    await suite.withPage({ javaScriptEnabled: false }, async (page) => {
+      await page.goto(`${suite.worker.url}/`);
       expect(await page.locator(".lede").textContent()).toMatch(/283 catalogue records from 1 archive/);
       expect(await page.locator(".examples a").count()).toBeGreaterThanOrEqual(3);
       const kv2 = page.locator(".archives a", { hasText: /^KV 2$/ });
@@ -290,24 +266,24 @@ describe("browsing and record pages", () => {
 
 describe("polish", () => {
   it("focuses the search box on / , serves a favicon and OpenSearch suggestions", async () => {
-    await withPage({}, async (page) => {
-      await page.goto(`${worker.url}/records/kv-2-2681`);
+    await suite.withPage({}, async (page) => {
+      await page.goto(`${suite.worker.url}/records/kv-2-2681`);
       await page.keyboard.press("/");
       expect(await page.evaluate(() => document.activeElement?.id)).toBe("hq");
-      await page.goto(`${worker.url}/`);
+      await page.goto(`${suite.worker.url}/`);
       await page.waitForFunction(() => !!customElements.get("dossier-search"));
       await page.keyboard.press("/");
       await expect
         .poll(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute("role")))
         .toBe("combobox");
     });
-    const icon = await fetch(`${worker.url}/favicon.svg`);
+    const icon = await fetch(`${suite.worker.url}/favicon.svg`);
     expect(icon.headers.get("content-type")).toBe("image/svg+xml");
-    const xml = await (await fetch(`${worker.url}/opensearch.xml`)).text();
+    const xml = await (await fetch(`${suite.worker.url}/opensearch.xml`)).text();
     expect(xml).toContain(
-      `type="application/x-suggestions+json" method="get" template="${worker.url}/opensearch/suggest?q={searchTerms}"`,
+      `type="application/x-suggestions+json" method="get" template="${suite.worker.url}/opensearch/suggest?q={searchTerms}"`,
     );
-    const sugg = await fetch(`${worker.url}/opensearch/suggest?q=besed`);
+    const sugg = await fetch(`${suite.worker.url}/opensearch/suggest?q=besed`);
     expect(sugg.headers.get("content-type")).toMatch(/^application\/x-suggestions\+json/);
     const [q, list] = (await sugg.json()) as [string, string[]];
     expect(q).toBe("besed");
@@ -315,8 +291,8 @@ describe("polish", () => {
   });
 
   it("renders backticks in /docs as code, and the widget snippet wraps instead of clipping on a phone", async () => {
-    await withPage({ mobile: true }, async (page) => {
-      await page.goto(`${worker.url}/docs`);
+    await suite.withPage({ mobile: true }, async (page) => {
+      await page.goto(`${suite.worker.url}/docs`);
       expect(await page.locator("main").textContent()).not.toMatch(/`KV 2\/2681`/);
       expect(await page.locator("main p code", { hasText: "kv2/2681" }).count()).toBeGreaterThan(0);
       const pre = page.locator("pre.snippet");
@@ -339,16 +315,16 @@ describe("accessibility in light and dark", () => {
   for (const colorScheme of ["light", "dark"] as const) {
     for (const size of SIZES) {
       it(`has no serious or critical axe violations at ${size.name} in ${colorScheme} mode`, async () => {
-        await withPage({ viewport: size.viewport, mobile: size.mobile, colorScheme }, async (page) => {
+        await suite.withPage({ viewport: size.viewport, mobile: size.mobile, colorScheme }, async (page) => {
           for (const path of PAGES) {
-            await page.goto(`${worker.url}${path}`);
+            await page.goto(`${suite.worker.url}${path}`);
             if (path.includes("q="))
               await expect.poll(() => page.locator("dossier-search [part=result]").count()).toBeGreaterThan(0);
             const violations = await axeViolations(page);
             expect(violations, `${path}\n${formatViolations(violations)}`).toEqual([]);
           }
           if (colorScheme === "dark") {
-            await page.goto(`${worker.url}/records/kv-2-2681`);
+            await page.goto(`${suite.worker.url}/records/kv-2-2681`);
             expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
               "rgb(18, 20, 23)",
             );

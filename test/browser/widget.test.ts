@@ -4,21 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import {
-  newContext,
-  startBrowser,
-  startHostPage,
-  startWorker,
-  type HostServer,
-  type RunningBrowser,
-  type RunningWorker,
-} from "./harness";
+import { browserSuite, newContext } from "./harness";
 import { axeViolations, formatViolations } from "./axe";
 import { screenshot } from "./screenshots";
 
-let worker: RunningWorker;
-let host: HostServer;
-let chrome: RunningBrowser;
 let ctx: BrowserContext;
 
 const hostPages = (w: string): Record<string, string> => ({
@@ -28,7 +17,8 @@ const hostPages = (w: string): Record<string, string> => ({
 <dossier-search></dossier-search>
 </body></html>`,
   // A host that handles selection itself and themes the widget.
-  "/host.html": `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host page</title>
+  "/suite.host.html": `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Host page</title>
 <style>
   body { font-family: Georgia, serif; margin: 2rem; }
   dossier-search.themed { --dossier-accent: rgb(120, 0, 60); }
@@ -48,27 +38,23 @@ const hostPages = (w: string): Record<string, string> => ({
 </body></html>`,
 });
 
+const suite = browserSuite(hostPages);
+
 beforeAll(async () => {
-  worker = await startWorker();
-  host = await startHostPage(hostPages(worker.url));
-  chrome = await startBrowser();
-  ctx = await newContext(chrome.browser);
+  ctx = await newContext(suite.chrome.browser);
 });
 
 afterAll(async () => {
   await ctx?.close().catch(() => {});
-  await chrome?.stop();
-  await host?.stop();
-  await worker?.stop();
 });
 
 const combobox = (page: Page) => page.locator("dossier-search input[role=combobox]");
 const options = (page: Page) => page.locator("dossier-search [role=option]");
 const status = (page: Page) => page.locator("dossier-search [role=status]");
 
-async function openHost(path = "/host.html"): Promise<Page> {
+async function openHost(path = "/suite.host.html"): Promise<Page> {
   const page = await ctx.newPage();
-  await page.goto(`${host.url}${path}`);
+  await page.goto(`${suite.host.url}${path}`);
   await page.waitForFunction(() => !!customElements.get("dossier-search"));
   return page;
 }
@@ -76,13 +62,13 @@ async function openHost(path = "/host.html"): Promise<Page> {
 describe("the widget on a page served from another origin", () => {
   it("offers typeahead from a page holding only the script tag and the element, and a chosen record opens its page", async () => {
     const page = await openHost("/plain.html");
-    expect(new URL(page.url()).origin).not.toBe(worker.url);
+    expect(new URL(page.url()).origin).not.toBe(suite.worker.url);
     await combobox(page).click();
     await combobox(page).pressSequentially("Besedovsky", { delay: 30 });
     await expect.poll(() => options(page).count()).toBeGreaterThan(0);
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");
-    await page.waitForURL(`${worker.url}/records/**`);
+    await page.waitForURL(`${suite.worker.url}/records/**`);
     expect(await page.locator("h1").textContent()).toMatch(/BESEDOVSKIY/);
     await page.close();
   });
@@ -122,11 +108,11 @@ describe("the widget on a page served from another origin", () => {
     expect(selected[0]).toMatchObject({
       source: "suggestion",
       id: "kv-2-2670",
-      url: `${worker.url}/records/kv-2-2670`,
+      url: `${suite.worker.url}/records/kv-2-2670`,
     });
     expect(await input.getAttribute("aria-expanded")).toBe("false");
     expect(await input.getAttribute("aria-activedescendant")).toBeNull();
-    expect(page.url()).toBe(`${host.url}/host.html`); // the host cancelled the event, so nothing navigated
+    expect(page.url()).toBe(`${suite.host.url}/suite.host.html`); // the host cancelled the event, so nothing navigated
     await page.close();
   });
 
@@ -160,13 +146,13 @@ describe("the widget on a page served from another origin", () => {
     expect(await hit.locator("[part=reference]").textContent()).toBe("KV 2/2670");
     expect(await hit.locator("[part=dates]").textContent()).toBe("1926-1929");
     expect(await hit.locator("mark").first().textContent()).toBe("Besedovskiy");
-    expect(await hit.locator("a").getAttribute("href")).toBe(`${worker.url}/records/kv-2-2670`);
+    expect(await hit.locator("a").getAttribute("href")).toBe(`${suite.worker.url}/records/kv-2-2670`);
     await page.close();
   });
 
   it("puts record text in as text: only <mark> from a snippet becomes an element", async () => {
     const page = await openHost();
-    await page.route(`${worker.url}/api/search**`, (route) =>
+    await page.route(`${suite.worker.url}/api/search**`, (route) =>
       route.fulfill({
         status: 200,
         contentType: "application/json",
@@ -207,7 +193,7 @@ describe("the widget on a page served from another origin", () => {
     const page = await openHost();
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
-    await page.route(`${worker.url}/api/**`, (route) => route.abort("connectionrefused"));
+    await page.route(`${suite.worker.url}/api/**`, (route) => route.abort("connectionrefused"));
     await combobox(page).click();
     await combobox(page).pressSequentially("Philby", { delay: 10 });
     await expect
@@ -227,7 +213,7 @@ describe("the widget on a page served from another origin", () => {
       if (r.url().includes("/api/suggest")) aborted.push(new URL(r.url()).searchParams.get("q") ?? "");
     });
     // Hold the first answer back long enough for the next keystroke to supersede it.
-    await page.route(`${worker.url}/api/suggest**`, async (route) => {
+    await page.route(`${suite.worker.url}/api/suggest**`, async (route) => {
       if (new URL(route.request().url()).searchParams.get("q") === "phil")
         await new Promise((r) => setTimeout(r, 1500));
       await route.fallback();
@@ -254,9 +240,9 @@ describe("the widget on a page served from another origin", () => {
 
   it("has no serious or critical axe violations with the suggestions open, and its screenshots are saved", async () => {
     for (const mobile of [false, true]) {
-      const c = await newContext(chrome.browser, { mobile });
+      const c = await newContext(suite.chrome.browser, { mobile });
       const page = await c.newPage();
-      await page.goto(`${host.url}/host.html`);
+      await page.goto(`${suite.host.url}/suite.host.html`);
       await combobox(page).click();
       await combobox(page).pressSequentially("besed", { delay: 20 });
       await expect.poll(() => combobox(page).getAttribute("aria-expanded")).toBe("true");
@@ -270,9 +256,9 @@ describe("the widget on a page served from another origin", () => {
 
   it("follows the system's dark mode by default, stays light when pinned, and is axe-clean with results and facets in both", async () => {
     for (const colorScheme of ["light", "dark"] as const) {
-      const c = await newContext(chrome.browser, { colorScheme });
+      const c = await newContext(suite.chrome.browser, { colorScheme });
       const page = await c.newPage();
-      await page.goto(`${host.url}/plain.html`);
+      await page.goto(`${suite.host.url}/plain.html`);
       await page.evaluate(() => document.querySelector("dossier-search")!.setAttribute("facets", ""));
       await combobox(page).fill("Soviet");
       await combobox(page).press("Enter");

@@ -417,6 +417,7 @@ describe.skipIf(!existsSync(REAL_CORPUS))(
 
 if (!existsSync(REAL_CORPUS)) {
   console.warn(
-    `[discovery-importer] skipping the real-responses replay: ${REAL_CORPUS} is not present (expected in CI); the fixture cases still run.`,
+    `[discovery-importer] skipping the real-responses replay: ${REAL_CORPUS} is not present (expected in CI); the ` +
+      `fixture cases still run.`,
   );
 }

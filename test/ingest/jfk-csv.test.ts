@@ -47,7 +47,8 @@ describe("NARA JFK release sheets", () => {
 
   it("builds the description from document type, correspondents, pages and comments", () => {
     expect(find(y2021, "104-10001-10008").description).toBe(
-      "PAPER - TEXTUAL DOCUMENT. From WIGREN, LEE H., C/SR/CI/R, CIA to FOR THE RECORD. 1 page. OSW7 : V32B : 1993.05.17.15:42:24:000003 : DOCUMENT HAS NOTE '1 ATT.'; HOWEVER, NONE ATTACHED",
+      "PAPER - TEXTUAL DOCUMENT. From WIGREN, LEE H., C/SR/CI/R, CIA to FOR THE RECORD. 1 page. OSW7 : V32B : " +
+        "1993.05.17.15:42:24:000003 : DOCUMENT HAS NOTE '1 ATT.'; HOWEVER, NONE ATTACHED",
     );
   });
 

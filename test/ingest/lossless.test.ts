@@ -7,10 +7,11 @@ const NAA_HEADER =
   "barcode,series,control_symbol,title,start_date,end_date,access_status,location,digitised_status,digitised_pages";
 const naaRow = (n: number, title: string) => `${n},A6119,${n},${title},1950,1951,Open,Canberra,False,0`;
 const JFK_HEADER =
-  "File Name,Record Num,NARA Release Date,Formerly Withheld,Doc Date,Doc Type,File Num,To Name,From Name,Title,Num Pages," +
-  "Originator,Record Series,Review Date,Comments,Pages Released,";
+  "File Name,Record Num,NARA Release Date,Formerly Withheld,Doc Date,Doc Type,File Num,To Name,From Name,Title," +
+  "Num Pages,Originator,Record Series,Review Date,Comments,Pages Released,";
 const jfkRow = (n: number, title: string, docDate = "03/31/1964") =>
-  `2022/104-10001-1000${n}.pdf,104-10001-1000${n},12/15/2022,Redact,${docDate},PAPER,201-1,TO,FROM,${title},1,CIA,JFK,11/18/2022,,1`;
+  `2022/104-10001-1000${n}.pdf,104-10001-1000${n},12/15/2022,Redact,${docDate},PAPER,201-1,TO,FROM,${title},` +
+  "1,CIA,JFK,11/18/2022,,1";
 const line = (o: unknown) => JSON.stringify(o);
 
 describe("CSV rows with an unbalanced quote", () => {

@@ -102,8 +102,8 @@ const naaCatalogue = fc
 // NARA JFK release CSV
 
 const JFK_HEADER =
-  "File Name,Record Num,NARA Release Date,Formerly Withheld,Doc Date,Doc Type,File Num,To Name,From Name,Title,Num Pages," +
-  "Originator,Record Series,Review Date,Comments,Pages Released,";
+  "File Name,Record Num,NARA Release Date,Formerly Withheld,Doc Date,Doc Type,File Num,To Name,From Name,Title," +
+  "Num Pages,Originator,Record Series,Review Date,Comments,Pages Released,";
 type JfkKind =
   | "valid"
   | "multilineComment"
@@ -273,7 +273,10 @@ const discoveryCatalogue = fc.array(fc.tuple(fc.boolean(), title), { minLength: 
 
 // ---------------------------------------------------------------------------
 
-/** Valid rows all present with their titles; each invalid row's line reported (or inside a reported span); nothing else. */
+/**
+ * Valid rows all present with their titles; each invalid row's line reported (or inside a reported span); nothing
+ * else.
+ */
 function checkCsvOrLines(built: Built): void {
   const out = ingestFiles([{ file: built.file, text: built.text }]);
   const byRef = new Map(out.records.map((r) => [r.reference, r]));

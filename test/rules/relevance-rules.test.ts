@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, refs } from "../helpers";
-import { groupVolumes, volumeKey } from "../../src/indexer/volume-assets";
+import { groupVolumes, volumeKey } from "../../src/shared/volumes";
 import { coordination } from "../../src/worker/search/scoring";
 
 const search = async (q: string, extra = "") => (await call(`/api/search?q=${encodeURIComponent(q)}${extra}`)).body;

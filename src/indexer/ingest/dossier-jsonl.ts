@@ -106,7 +106,8 @@ export function parseDossierJsonl(text: string, file: string): ParseOutput {
       bad("json", `line is ${kind}, not a JSON object: ${quote(raw.trim())}`);
       continue;
     }
-    // Name the key the line's own shape uses: Dossier-shaped lines say "reference", Discovery-flavoured ones "citableReference".
+    // Name the key the line's own shape uses: Dossier-shaped lines say "reference", Discovery-flavoured ones
+    // "citableReference".
     const referenceField =
       "citableReference" in o || !("reference" in o || "id" in o || isObject(o.source))
         ? "citableReference"
@@ -125,17 +126,21 @@ export function parseDossierJsonl(text: string, file: string): ParseOutput {
     if (!reference) {
       bad(
         referenceField,
-        `${referenceField} is ${o[referenceField] === undefined ? "missing" : `empty (${quote(o[referenceField])})`}; title ${quote(o.title)}`,
+        `${referenceField} is ` +
+          `${o[referenceField] === undefined ? "missing" : `empty (${quote(o[referenceField])})`}; title ` +
+          `${quote(o.title)}`,
       );
       continue;
     }
     const base = idOf(reference);
     const given = cleanText(o.id);
-    // A Dossier export read back carries `<key>-<item key>` ids for items sharing a reference; the merge re-derives them.
+    // A Dossier export read back carries `<key>-<item key>` ids for items sharing a reference; the merge re-derives
+    // them.
     if (given && given !== base && itemKeyOfId(given, reference) === null) {
       bad(
         "id",
-        `${reference}: id ${quote(o.id)} does not match the reference (expected "${base}", or "${base}-" plus an item key)`,
+        `${reference}: id ${quote(o.id)} does not match the reference ` +
+          `(expected "${base}", or "${base}-" plus an item key)`,
       );
       continue;
     }

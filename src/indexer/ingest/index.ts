@@ -110,8 +110,8 @@ export function ingestText(text: string, file: string, format?: SourceFormat): I
     const reason =
       text.trim() === ""
         ? `ingest: ${file} is empty`
-        : `ingest: ${file} is not a supported catalogue format (Dossier JSON Lines, Discovery API JSON, NAA RecordSearch CSV ` +
-          `or NARA JFK release CSV); it starts ${JSON.stringify(firstLine(text))}`;
+        : `ingest: ${file} is not a supported catalogue format (Dossier JSON Lines, Discovery API JSON, NAA ` +
+          `RecordSearch CSV or NARA JFK release CSV); it starts ${JSON.stringify(firstLine(text))}`;
     return {
       format: null,
       records: [],

@@ -89,7 +89,8 @@ export function parseNaaCsv(text: string, file: string): ParseOutput {
     if (cells.length > table.header.length && cells.slice(table.header.length).some((c) => c.trim() !== "")) {
       bad(
         `column ${table.header.length + 1}`,
-        `row has ${cells.length} cells but the header has ${table.header.length}; extra ${quote(cells.slice(table.header.length))}`,
+        `row has ${cells.length} cells but the header has ${table.header.length}; extra ` +
+          `${quote(cells.slice(table.header.length))}`,
       );
       continue;
     }

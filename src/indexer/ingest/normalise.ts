@@ -12,7 +12,8 @@ import { decodeEntities as decodeHtmlEntities } from "../../shared/text/html-ent
  * a warning (the row was ingested, but something in it was not taken as given).
  *
  * @example
- * { file: "naa-asio/A6119.csv", line: 12, field: "end_date", reason: "naa-csv: A6119, 9: end_date \"19x1\" is not a four-digit year" }
+ * { file: "naa-asio/A6119.csv", line: 12, field: "end_date", reason: "naa-csv: A6119, 9: end_date \"19x1\" is not a
+ * four-digit year" }
  */
 export interface IngestIssue {
   file: string;

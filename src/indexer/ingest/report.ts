@@ -112,7 +112,8 @@ export function summaryLines(report: IngestReport, reportPath?: string): string[
   section("rejected rows", report.rejects);
   section("warnings (rows kept)", report.warnings);
   out.push(
-    `merges: ${s.merges} references had duplicates; ${s.conflicts} field conflicts; ${s.distinctItems} distinct items kept apart`,
+    `merges: ${s.merges} references had duplicates; ${s.conflicts} field conflicts; ${s.distinctItems} distinct ` +
+      `items kept apart`,
   );
   const byField = new Map<string, number>();
   for (const c of report.conflicts) byField.set(c.field, (byField.get(c.field) ?? 0) + 1);

@@ -51,7 +51,10 @@ export interface SearchManifest {
   shards: SearchShardManifest[];
   /** Series names, indexed by the filters' series column. */
   seriesNames: string[];
-  /** Bloom filter over every indexed term (literal, stem, variant key): whether a word is spelt as the catalogue spells it. */
+  /**
+   * Bloom filter over every indexed term (literal, stem, variant key): whether a word is spelt as the catalogue
+   * spells it.
+   */
   lexicon: { path: string; bits: number; hashes: number };
   /** Typo vocabulary by word length (see vocab.ts). */
   vocab: Record<string, string>;

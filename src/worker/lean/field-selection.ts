@@ -4,7 +4,8 @@
  * An unknown name is a 400 that lists the valid ones.
  *
  * @example
- * const fields = parseFields("reference,title,coveringDates", RECORD_FIELDS); // ["reference", "title", "coveringDates"]
+ * const fields = parseFields("reference,title,coveringDates", RECORD_FIELDS); // ["reference", "title",
+ * "coveringDates"]
  * pickFields(record, fields); // { reference: "KV 2/2681", title: "Leon HELFLAND", coveringDates: "1929-1955" }
  */
 import { z } from "@hono/zod-openapi";
@@ -14,8 +15,10 @@ import { ApiError } from "../errors";
 /** Every field of the served record model, in the model's order. */
 export const RECORD_FIELDS: readonly string[] = Object.keys(RecordOut.shape);
 
-/** What a search hit has beyond the record: its excerpt, score and (with explain=1) why it matched. */
-export const HIT_ONLY_FIELDS = ["snippet", "score", "explain"] as const;
+/**
+ * What a search hit has beyond the record: its excerpt (as HTML or parts), score and (with explain=1) why it matched.
+ */
+export const HIT_ONLY_FIELDS = ["snippet", "snippetParts", "score", "explain"] as const;
 
 /** The fields a search hit may be trimmed or widened to. */
 export const HIT_FIELDS: readonly string[] = [...RECORD_FIELDS, ...HIT_ONLY_FIELDS];
@@ -59,7 +62,8 @@ export function parseFields(raw: string | undefined, valid: readonly string[]): 
     throw new ApiError(
       400,
       "bad_request",
-      `fields: unknown field${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}; valid fields are ${valid.join(", ")}`,
+      `fields: unknown field${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}; valid ` +
+        `fields are ${valid.join(", ")}`,
       { valid },
     );
   }

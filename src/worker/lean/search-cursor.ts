@@ -89,5 +89,7 @@ function toBase64Url(text: string): string {
 function fromBase64Url(raw: string): string {
   if (!/^[A-Za-z0-9_-]{1,400}$/.test(raw)) throw new Error("not base64url");
   const bin = atob(raw.replace(/-/g, "+").replace(/_/g, "/"));
-  return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0)));
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+    Uint8Array.from(bin, (ch) => ch.charCodeAt(0)),
+  );
 }

@@ -5,6 +5,7 @@
  */
 import type { RecordStore } from "../record-store";
 import type { SearchHit, SearchResponse } from "../search/search-service";
+import { snippetHtml } from "../../shared/snippet-parts";
 import { HIT_OWN_FIELDS, pickFields } from "./field-selection";
 
 export interface LeanOptions {
@@ -27,10 +28,18 @@ export async function shapeHits(
   if (fields) {
     const needRecord = fields.some((f) => !HIT_OWN_FIELDS.has(f));
     const full = needRecord ? await Promise.all(hits.map((h) => records.get(h.id))) : [];
-    return hits.map((h, i) => pickFields(needRecord && full[i] ? { ...full[i], ...h } : h, fields));
+    const parts = fields.includes("snippetParts");
+    return hits.map((h, i) =>
+      pickFields(needRecord && full[i] ? { ...full[i], ...apiHit(h, parts) } : apiHit(h, parts), fields),
+    );
   }
-  if (!opts.compact) return hits as unknown as Array<Record<string, unknown>>;
+  if (!opts.compact) return hits.map((h) => apiHit(h, false));
   return hits.map(({ snippet: _snippet, explain, ...rest }) => (opts.explain && explain ? { ...rest, explain } : rest));
+}
+
+/** A hit as the API writes it: the snippet as HTML, and as parts too when fields= names snippetParts. */
+function apiHit(h: SearchHit, parts: boolean): Record<string, unknown> {
+  return { ...h, snippet: snippetHtml(h.snippet), ...(parts ? { snippetParts: h.snippet } : {}) };
 }
 
 /** The whole answer: full by default, compact on request; `nextCursor` when more hits follow. */

@@ -11,7 +11,8 @@ export const OPENAPI_CONFIG = {
     title: "Dossier API",
     version: "1",
     description:
-      'Lookup and search over archive catalogue descriptions (MI5 files at The National Archives and others). Every endpoint answers GET with JSON; errors are `{ "error": { "code", "message" } }`.',
+      "Lookup and search over archive catalogue descriptions (MI5 files at The National Archives and others). " +
+      'Every endpoint answers GET with JSON; errors are `{ "error": { "code", "message" } }`.',
   },
 };
 
@@ -52,6 +53,12 @@ function typeOf(p: Param): string {
   return bits.join("; ");
 }
 
+function parameterRow(p: Param): Html {
+  const about = p.description ? html`<br>${withCode(p.description)}` : "";
+  return html`<tr><td><code>${p.name}</code>${about}</td><td>${p.in}</td><td>${typeOf(p)}</td>
+<td>${p.required ? "yes" : "no"}</td></tr>`;
+}
+
 function exampleUrl(path: string, op: Operation): string {
   let url = path;
   const query: string[] = [];
@@ -78,7 +85,8 @@ export function docsPage(doc: OpenApiDoc, origin: string): Html {
     { title: "API – Dossier", canonical: `${origin}/docs`, headerSearch: true },
     html`<h1>${doc.info.title} <small>v${doc.info.version}</small></h1>
 <p>${withCode(doc.info.description)}</p>
-<p>Machine-readable: <a href="/api/openapi.json">OpenAPI 3.1 document</a> · <a href="/opensearch.xml">OpenSearch description</a></p>
+<p>Machine-readable: <a href="/api/openapi.json">OpenAPI 3.1 document</a> ·
+<a href="/opensearch.xml">OpenSearch description</a></p>
 <h2 id="widget">Embedding the search widget</h2>
 <pre class="snippet"><code>&lt;script src="${origin}/widget.js" defer&gt;&lt;/script&gt;
 &lt;dossier-search&gt;&lt;/dossier-search&gt;</code></pre>
@@ -96,11 +104,14 @@ ${op.description ? html`<p>${withCode(op.description)}</p>` : ""}
 ${
   op.parameters?.length
     ? html`<table class="endpoints"><caption class="vh">Parameters of ${method} ${path}</caption>
-<thead><tr><th scope="col">Parameter</th><th scope="col">In</th><th scope="col">Type</th><th scope="col">Required</th></tr></thead>
-<tbody>${op.parameters.map((p) => html`<tr><td><code>${p.name}</code>${p.description ? html`<br>${withCode(p.description)}` : ""}</td><td>${p.in}</td><td>${typeOf(p)}</td><td>${p.required ? "yes" : "no"}</td></tr>`)}</tbody></table>`
+<thead><tr><th scope="col">Parameter</th><th scope="col">In</th><th scope="col">Type</th>
+<th scope="col">Required</th></tr></thead>
+<tbody>${op.parameters.map(parameterRow)}</tbody></table>`
     : ""
 }
-<p>Responses: ${Object.entries(op.responses ?? {}).map(([code, r], i) => html`${i ? ", " : ""}<strong>${code}</strong> ${r.description ?? ""}`)}</p>
+<p>Responses: ${Object.entries(op.responses ?? {}).map(
+    ([code, r], i) => html`${i ? ", " : ""}<strong>${code}</strong> ${r.description ?? ""}`,
+  )}</p>
 ${method === "GET" ? html`<p>Try: <a href="${exampleUrl(path, op)}"><code>${exampleUrl(path, op)}</code></a></p>` : ""}
 </section>`,
 )}`,

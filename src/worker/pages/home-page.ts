@@ -14,7 +14,8 @@ export function searchForm(o: SearchOutcome, action: string): Html {
   const q = o.query;
   return html`<form class="search-form" method="get" action="${action}" role="search" aria-label="Catalogue">
 <div class="q"><label for="q">Search words, names or references</label>
-<input id="q" name="q" type="search" value="${q.q}" placeholder="e.g. Besedovsky, KV 2/2681, Soviet defectors 1930s"></div>
+<input id="q" name="q" type="search" value="${q.q}"
+ placeholder="e.g. Besedovsky, KV 2/2681, Soviet defectors 1930s"></div>
 ${hiddenInputs(q, ["q", "sort"])}
 ${sortSelect(q)}
 <button type="submit">Search</button>
@@ -41,17 +42,22 @@ export function archivesOf(m: Manifest): Array<{ name: string; records: number; 
 
 export const seriesHref = (s: { key: string }) => `/series/${encodeURIComponent(s.key)}`;
 
+const seriesItems = (list: Array<{ key: string; name: string; count: number }>) =>
+  html`<ul class="series-list">${list.map(
+    (s) => html`<li><a href="${seriesHref(s)}">${s.name}</a> <span class="n">(${count(s.count)})</span></li>`,
+  )}</ul>`;
+
 /** Each archive's biggest series, the rest behind "more". */
 export function browseList(m: Manifest, top = 5): Html {
   return html`<div class="archives">${archivesOf(m).map(
     (a) => html`<section class="card" aria-label="${a.name}">
 <h3>${a.name}</h3>
-<p class="meta">${count(a.records)} records in ${count(a.series.length)} ${a.series.length === 1 ? "series" : "series"}</p>
-<ul class="series-list">${a.series.slice(0, top).map((s) => html`<li><a href="${seriesHref(s)}">${s.name}</a> <span class="n">(${count(s.count)})</span></li>`)}</ul>
+<p class="meta">${count(a.records)} records in ${count(a.series.length)} series</p>
+${seriesItems(a.series.slice(0, top))}
 ${
   a.series.length > top
     ? html`<details class="more"><summary>${a.series.length - top} more series</summary>
-<ul class="series-list">${a.series.slice(top).map((s) => html`<li><a href="${seriesHref(s)}">${s.name}</a> <span class="n">(${count(s.count)})</span></li>`)}</ul></details>`
+${seriesItems(a.series.slice(top))}</details>`
     : ""
 }
 </section>`,
@@ -80,13 +86,15 @@ export function homePage(o: SearchOutcome, canonical: string, m: Manifest | null
       canonical,
       widget: true,
       description:
-        "Search catalogue descriptions of MI5 files at The National Archives and other archive series, with name variants and covering dates.",
+        "Search catalogue descriptions of MI5 files at The National Archives and other archive series, " +
+        "with name variants and covering dates.",
     },
     html`<h1${q.q ? html` class="vh"` : ""}>Search the catalogue</h1>
 ${
   !q.q && m
-    ? html`<p class="lede">${count(m.records)} catalogue records from ${count(archives)} ${archives === 1 ? "archive" : "archives"},
-in ${count(m.series.length)} series. Names match in any spelling; every hit says why it matched.</p>`
+    ? html`<p class="lede">${count(m.records)} catalogue records from ${count(archives)}
+${archives === 1 ? "archive" : "archives"}, in ${count(m.series.length)} series.
+Names match in any spelling; every hit says why it matched.</p>`
     : ""
 }
 <dossier-search facets sync-url limit="10" value="${q.q}" placeholder="Names, references, subjects…">
@@ -96,7 +104,9 @@ ${o.result || o.problem ? html`<div slot="results">${resultsLayout(o, homeHref)}
 ${
   !q.q && m
     ? html`<section aria-labelledby="ex-h"><h2 id="ex-h">Try</h2>
-<ul class="examples">${examples(m).map((e) => html`<li><a href="${homeHref({ ...q, q: e.q })}">${e.q}</a> <span class="why">${e.why}</span></li>`)}</ul></section>
+<ul class="examples">${examples(m).map(
+        (e) => html`<li><a href="${homeHref({ ...q, q: e.q })}">${e.q}</a> <span class="why">${e.why}</span></li>`,
+      )}</ul></section>
 <section aria-labelledby="browse-h"><h2 id="browse-h">Browse by archive and series</h2>
 ${browseList(m)}
 <p><a href="/series">All series</a></p></section>`

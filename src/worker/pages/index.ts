@@ -76,7 +76,8 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
     const stored = RECORD_ID.test(id) ? await records.stored(id) : null;
     if (!stored) {
       const near = RECORD_ID.test(id) ? await records.nearest(id).catch(() => []) : [];
-      return sendHtml(c, notFoundPage(`No record has the id “${id}”.`, await titled(records, near)), { status: 404 });
+      const page = notFoundPage(`No record has the id “${id}”.`, await titled(records, near));
+      return sendHtml(c, page, { status: 404 });
     }
     const related = await c.get("records").related(stored);
     const origin = originOf(c);

@@ -27,6 +27,9 @@ export interface PageOptions {
   bare?: boolean;
 }
 
+const FOOTER = html`<footer class="site"><p>${SITE_NAME} searches archive catalogue descriptions;
+the records themselves are held by the archives named on each page.</p></footer>`;
+
 export function layout(opts: PageOptions, body: Html): Html {
   return html`<!doctype html>
 <html lang="en-GB">
@@ -66,7 +69,7 @@ ${
 <main id="main">
 ${body}
 </main>
-${opts.bare ? "" : html`<footer class="site"><p>${SITE_NAME} searches archive catalogue descriptions; the records themselves are held by the archives named on each page.</p></footer>`}
+${opts.bare ? "" : FOOTER}
 </body>
 </html>`;
 }

@@ -75,6 +75,11 @@ function tagList(label: string, id: string, values: string[], href: (v: string) 
 <ul class="tags">${values.map((v) => html`<li><a href="${href(v)}">${v}</a></li>`)}</ul></section>`;
 }
 
+const outLink = (l: { href: string; label: string }) =>
+  html`<a class="button" href="${l.href}" rel="noopener">${l.label}</a> `;
+const relatedItem = (x: RelatedLink) =>
+  html`<li><a href="/records/${x.id}">${x.reference}: ${x.title}</a> <span class="why">(${x.why})</span></li>`;
+
 export function recordPage(r: CatalogueRecord, related: RelatedLink[], canonical: string, origin: string): Html {
   const ld = recordJsonLd(r, canonical, origin, related);
   const paragraphs = r.description
@@ -95,7 +100,7 @@ export function recordPage(r: CatalogueRecord, related: RelatedLink[], canonical
     html`<article class="record">
 <p class="meta"><a href="${series}">${r.series}</a>${r.heldBy.length ? html` · ${r.heldBy[0]}` : ""}</p>
 <h1><span class="ref">${r.reference}</span>: ${r.title}</h1>
-${links.length ? html`<p class="outlinks">${links.map((l) => html`<a class="button" href="${l.href}" rel="noopener">${l.label}</a> `)}</p>` : ""}
+${links.length ? html`<p class="outlinks">${links.map(outLink)}</p>` : ""}
 <dl>
 <dt>Reference</dt><dd>${r.reference}</dd>
 ${r.coveringDates ? html`<dt>Covering dates</dt><dd>${r.coveringDates}</dd>` : ""}
@@ -114,7 +119,7 @@ ${tagList("Subjects", "subjects-h", r.subjects, (v) => fieldSearch(null, v))}
 ${
   related.length
     ? html`<section aria-labelledby="rel-h" class="related"><h2 id="rel-h">Related records</h2>
-<ul>${related.map((x) => html`<li><a href="/records/${x.id}">${x.reference}: ${x.title}</a> <span class="why">(${x.why})</span></li>`)}</ul></section>`
+<ul>${related.map(relatedItem)}</ul></section>`
     : ""
 }
 <section aria-labelledby="cite-h" class="cite"><h2 id="cite-h">Cite this record</h2>
@@ -131,12 +136,15 @@ export interface Suggestion {
   title?: string;
 }
 
+const suggestionItem = (s: Suggestion) =>
+  html`<li><a href="${s.href}"><span class="ref">${s.reference}</span>${s.title ? html`: ${s.title}` : ""}</a></li>`;
+
 export function notFoundPage(message: string, suggestions: Suggestion[] = []): Html {
   return layout(
     { title: "Not found – Dossier", headerSearch: true },
     html`<h1>Not found</h1>
 <p>${message}</p>
-${suggestions.length ? html`<h2>Did you mean</h2><ul class="suggestions">${suggestions.map((s) => html`<li><a href="${s.href}"><span class="ref">${s.reference}</span>${s.title ? html`: ${s.title}` : ""}</a></li>`)}</ul>` : ""}
+${suggestions.length ? html`<h2>Did you mean</h2><ul class="suggestions">${suggestions.map(suggestionItem)}</ul>` : ""}
 <p><a href="/">Search the catalogue</a> or <a href="/series">browse the series</a>.</p>`,
   );
 }

@@ -9,7 +9,8 @@ import { ApiError } from "../errors";
 import { SearchQuery } from "../routes/search";
 import { describeIssue } from "../validation-hook";
 import type { SearchRequest, SearchResponse } from "../search/search-service";
-import { parseSnippet } from "../../widget/snippet";
+import type { SnippetPart } from "../../shared/snippet-parts";
+import { facetValues } from "../../shared/facet-values";
 import { searchHref, type Html } from "./layout";
 
 export type SearchFn = (c: AppContext, req: SearchRequest) => Promise<SearchResponse>;
@@ -139,10 +140,9 @@ export async function runSearch(
   }
 }
 
-/** A snippet's `<mark>` rebuilt as elements and everything else as escaped text. */
-export function snippetHtml(snippet: string): Html {
-  const parts = parseSnippet(snippet).map((p) => (p.mark ? html`<mark>${p.text}</mark>` : html`${p.text}`));
-  return html`${parts}`;
+/** A snippet's marked parts as `<mark>` elements, everything else as escaped text. */
+export function snippetMarkup(parts: readonly SnippetPart[]): Html {
+  return html`${parts.map((p) => (p.marked ? html`<mark>${p.text}</mark>` : html`${p.text}`))}`;
 }
 
 export const count = (n: number) => n.toLocaleString("en-GB");
@@ -155,7 +155,10 @@ export function statusLine(o: SearchOutcome): Html {
   const range = total > r.hits.length ? `, showing ${o.query.offset + 1}–${o.query.offset + r.hits.length}` : "";
   // A lower bound (top-k stopped early) reads "over N".
   const shown = r.total.relation === "gte" ? `over ${count(total)}` : count(total);
-  return html`<p class="status" role="status">${total ? `${shown} ${total === 1 ? "result" : "results"} for “${o.query.q}”${range}` : `No results for “${o.query.q}”`}</p>`;
+  const text = total
+    ? `${shown} ${total === 1 ? "result" : "results"} for “${o.query.q}”${range}`
+    : `No results for “${o.query.q}”`;
+  return html`<p class="status" role="status">${text}</p>`;
 }
 
 export function hitList(o: SearchOutcome, opts: { target?: string } = {}): Html {
@@ -166,7 +169,7 @@ export function hitList(o: SearchOutcome, opts: { target?: string } = {}): Html 
     (h) => html`
 <li><h3><a href="/records/${h.id}"${target}><span class="ref">${h.reference}</span> ${h.title}</a></h3>
 ${h.coveringDates ? html`<p class="meta">${h.coveringDates}</p>` : ""}
-<p>${snippetHtml(h.snippet)}</p></li>`,
+<p>${snippetMarkup(h.snippet)}</p></li>`,
   )}</ol>`;
 }
 
@@ -177,9 +180,10 @@ export function pager(o: SearchOutcome, base: (q: PageQuery) => string, limit = 
   const prev = offset > 0;
   const next = offset + r.hits.length < r.total.value;
   if (!prev && !next) return html``;
+  const pages = r.total.relation === "gte" ? "many" : Math.ceil(r.total.value / limit);
   return html`<nav class="pager" aria-label="Result pages">
 ${prev ? html`<a href="${base({ ...o.query, offset: Math.max(0, offset - limit) })}" rel="prev">Previous</a>` : ""}
-<span>Page ${Math.floor(offset / limit) + 1} of ${r.total.relation === "gte" ? "many" : Math.ceil(r.total.value / limit)}</span>
+<span>Page ${Math.floor(offset / limit) + 1} of ${pages}</span>
 ${next ? html`<a href="${base({ ...o.query, offset: offset + limit })}" rel="next">Next</a>` : ""}
 </nav>`;
 }
@@ -211,13 +215,11 @@ export function hiddenInputs(q: PageQuery, skip: Array<keyof PageQuery>): Html {
 }
 
 export function sortSelect(q: PageQuery, id = "sort"): Html {
+  const option = ([k, label]: (typeof SORTS)[number]) =>
+    html`<option value="${k}"${q.sort === k ? html` selected` : ""}>${label}</option>`;
   return html`<span class="sort"><label for="${id}">Sort</label>
-<select id="${id}" name="sort">${SORTS.map(([k, label]) => html`<option value="${k}"${q.sort === k ? html` selected` : ""}>${label}</option>`)}</select></span>`;
+<select id="${id}" name="sort">${SORTS.map(option)}</select></span>`;
 }
-
-/** Facet values by count, then name. */
-export const byCount = (counts: Record<string, number>) =>
-  Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 
 /** A facet's values as toggle links: the top few, the rest behind "more". Selected values always show. */
 function facetList(
@@ -227,19 +229,22 @@ function facetList(
   selected: string[],
   href: (next: string[]) => string,
 ): Html | "" {
-  const values = byCount(counts);
-  for (const s of selected) if (!values.some(([v]) => v === s)) values.unshift([s, 0]);
+  const values = facetValues(counts, selected);
   if (!values.length) return "";
   const item = ([name, n]: [string, number]) => {
     const on = selected.includes(name);
     const next = on ? selected.filter((s) => s !== name) : [...selected, name];
-    return html`<li><a href="${href(next)}" aria-current="${on ? "true" : "false"}">${on ? "✓ " : ""}${name}</a> <span class="n">(${count(n)})</span></li>`;
+    const link = html`<a href="${href(next)}" aria-current="${on ? "true" : "false"}">${on ? "✓ " : ""}${name}</a>`;
+    return html`<li>${link} <span class="n">(${count(n)})</span></li>`;
   };
   const top = values.slice(0, FACET_TOP);
   const rest = values.slice(FACET_TOP);
+  const more = rest.length
+    ? html`<details class="more"><summary>${rest.length} more</summary><ul>${rest.map(item)}</ul></details>`
+    : "";
   return html`<section class="facet" aria-labelledby="${id}"><h3 id="${id}">${title}</h3>
 <ul>${top.map(item)}</ul>
-${rest.length ? html`<details class="more"><summary>${rest.length} more</summary><ul>${rest.map(item)}</ul></details>` : ""}
+${more}
 </section>`;
 }
 
@@ -255,18 +260,23 @@ function dateFacet(o: SearchOutcome, base: (q: PageQuery) => string): Html {
     .map(([d, n]) => [Number(d), n] as const)
     .sort((a, b) => a[0] - b[0]);
   const max = Math.max(1, ...decades.map(([, n]) => n));
+  const bar = ([d, n]: readonly [number, number]) =>
+    html`<span class="bar h${Math.ceil((n / max) * 8)}" title="${d}s: ${count(n)}"></span>`;
   const bars =
     decades.length > 1
-      ? html`<div class="hist" aria-hidden="true">${decades.map(([d, n]) => html`<span class="bar h${Math.ceil((n / max) * 8)}" title="${d}s: ${count(n)}"></span>`)}</div>
+      ? html`<div class="hist" aria-hidden="true">${decades.map(bar)}</div>
 <p class="hist-axis" aria-hidden="true"><span>${decades[0]![0]}s</span><span>${decades.at(-1)![0]}s</span></p>
 <p class="vh">Results by decade: ${decades.map(([d, n]) => `${d}s ${count(n)}`).join(", ")}.</p>`
       : "";
+  const lastYear = decades.length ? decades.at(-1)![0] + 9 : "";
   return html`<section class="facet" aria-labelledby="f-dates"><h3 id="f-dates">Covering dates</h3>
 ${bars}
 <form class="dates" method="get" action="${base({ ...q, q: "" }).split("?")[0]}">
 ${hiddenInputs(q, ["from", "to"])}
-<span><label for="from">From year</label> <input id="from" name="from" type="number" inputmode="numeric" min="1000" max="2099" value="${q.from ?? ""}" placeholder="${decades[0]?.[0] ?? ""}"></span>
-<span><label for="to">To year</label> <input id="to" name="to" type="number" inputmode="numeric" min="1000" max="2099" value="${q.to ?? ""}" placeholder="${decades.length ? decades.at(-1)![0] + 9 : ""}"></span>
+<span><label for="from">From year</label> <input id="from" name="from" type="number"
+ inputmode="numeric" min="1000" max="2099" value="${q.from ?? ""}" placeholder="${decades[0]?.[0] ?? ""}"></span>
+<span><label for="to">To year</label> <input id="to" name="to" type="number"
+ inputmode="numeric" min="1000" max="2099" value="${q.to ?? ""}" placeholder="${lastYear}"></span>
 <button type="submit">Apply dates</button>
 </form>
 </section>`;
@@ -285,10 +295,11 @@ export function facetPanel(o: SearchOutcome, base: (q: PageQuery) => string = ho
   const q = o.query;
   if (!r || (!r.total.value && !activeFilters(q))) return html``;
   const active = activeFilters(q);
+  const cleared = base({ ...q, series: [], heldBy: [], from: undefined, to: undefined, offset: 0 });
   return html`<aside class="side" aria-label="Refine results"><details class="filters">
 <summary>Filters${active ? ` (${active} on)` : ""}</summary>
 <div class="filters-body">
-${active ? html`<p><a href="${base({ ...q, series: [], heldBy: [], from: undefined, to: undefined, offset: 0 })}">Clear filters</a></p>` : ""}
+${active ? html`<p><a href="${cleared}">Clear filters</a></p>` : ""}
 ${facetList("Held by", "f-held", r.facets.heldBy ?? {}, q.heldBy, (heldBy) => base({ ...q, heldBy, offset: 0 }))}
 ${facetList("Series", "f-series", r.facets.series, q.series, (series) => base({ ...q, series, offset: 0 }))}
 ${dateFacet(o, base)}

@@ -21,18 +21,26 @@ ${browseList(m, 50)}`,
   );
 }
 
+const seriesItem = (it: SeriesListing["items"][number]) => {
+  const title = it.title ? html` ${it.title}` : "";
+  const link = html`<a href="/records/${it.id}"><span class="ref">${it.reference}</span>${title}</a>`;
+  return html`<li>${link}${it.coveringDates ? html` <span class="dates">${it.coveringDates}</span>` : ""}</li>`;
+};
+
 export function seriesPage(s: SeriesListing, key: string, canonical: string): Html {
   const page = Math.floor(s.offset / SERIES_PAGE_ITEMS) + 1;
   const pages = Math.max(1, Math.ceil(s.total / SERIES_PAGE_ITEMS));
   const href = (p: number) => `${seriesHref({ key })}${p > 1 ? `?page=${p}` : ""}`;
   const first = s.offset + 1;
   const last = s.offset + s.items.length;
+  const within = `/?q=${encodeURIComponent(s.series)}&series=${encodeURIComponent(s.series)}`;
   return layout(
     { title: `${s.series}${page > 1 ? `, page ${page}` : ""} – Dossier`, canonical, headerSearch: true },
     html`<h1>Series ${s.series}</h1>
-<p class="meta">${s.heldBy ? html`${s.heldBy} · ` : ""}${count(s.total)} ${s.total === 1 ? "item" : "items"} in catalogue order${s.total > s.items.length ? `, showing ${count(first)}–${count(last)}` : ""}
-· <a href="/?q=${encodeURIComponent(s.series)}&amp;series=${encodeURIComponent(s.series)}">Search within this series</a></p>
-<ol class="series-items" start="${first}">${s.items.map((it) => html`<li><a href="/records/${it.id}"><span class="ref">${it.reference}</span>${it.title ? html` ${it.title}` : ""}</a>${it.coveringDates ? html` <span class="dates">${it.coveringDates}</span>` : ""}</li>`)}</ol>
+<p class="meta">${s.heldBy ? html`${s.heldBy} · ` : ""}${count(s.total)} ${s.total === 1 ? "item" : "items"}
+in catalogue order${s.total > s.items.length ? `, showing ${count(first)}–${count(last)}` : ""}
+· <a href="${within}">Search within this series</a></p>
+<ol class="series-items" start="${first}">${s.items.map(seriesItem)}</ol>
 ${
   pages > 1
     ? html`<nav class="pager" aria-label="Series pages">

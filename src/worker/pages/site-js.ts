@@ -11,7 +11,8 @@ export const SITE_JS = `(() => {
     let active = document.activeElement;
     while (active && active.shadowRoot && active.shadowRoot.activeElement) active = active.shadowRoot.activeElement;
     if (typing(active)) return;
-    const box = document.querySelector("dossier-search") || document.getElementById("q") || document.getElementById("hq");
+    const box =
+      document.querySelector("dossier-search") || document.getElementById("q") || document.getElementById("hq");
     if (!box) return;
     e.preventDefault();
     box.focus();

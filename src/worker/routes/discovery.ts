@@ -47,7 +47,8 @@ export const jsonOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new ApiError(
       406,
       "not_acceptable",
-      `discovery: Dossier answers only JSON; send "Accept: application/json" (got "${accept.slice(0, 100)}"). Discovery's XML is not served.`,
+      `discovery: Dossier answers only JSON; send "Accept: application/json" (got "${accept.slice(0, 100)}"). ` +
+        `Discovery's XML is not served.`,
     );
   }
   await next();

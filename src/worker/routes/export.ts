@@ -43,7 +43,9 @@ for (const format of ["csv", "jsonl"] as const) {
       method: "get",
       path: `/search.${format}`,
       tags: ["search"],
-      summary: `A query's hits as ${format === "csv" ? "CSV" : "JSON Lines"}, streamed (up to ${MAX_EXPORT_HITS.toLocaleString("en")})`,
+      summary:
+        `A query's hits as ${format === "csv" ? "CSV" : "JSON Lines"}, streamed (up to ` +
+        `${MAX_EXPORT_HITS.toLocaleString("en")})`,
       request: { query: ExportQuery },
       responses: {
         200: {
@@ -118,7 +120,8 @@ function fileName(q: string): string {
 
 function csvRows(rows: Array<Record<string, unknown>>, fields: string[], header: boolean): string {
   const cells = rows.map((r) => fields.map((f) => cell(r[f])));
-  // escape_formulas: a title starting with "=" or "@" must not run as a formula when the file is opened in a spreadsheet.
+  // escape_formulas: a title starting with "=" or "@" must not run as a formula when the file is opened in a
+  // spreadsheet.
   return stringify(cells, { header, columns: fields, escape_formulas: true, record_delimiter: "windows" });
 }
 

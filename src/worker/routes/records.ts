@@ -52,7 +52,8 @@ recordRoutes.openapi(
     tags: ["records"],
     summary: "Records by reference, in any loose form, or a range",
     description:
-      "Accepts `KV 2/2681`, `kv2/2681`, `KV2 2681`, `kv 2 2681`, `KV.2.2681`, ranges such as `KV 2/2670-2671`, NAA references `A6119, 5737` and JFK record numbers `104-10059-10121`.",
+      "Accepts `KV 2/2681`, `kv2/2681`, `KV2 2681`, `kv 2 2681`, `KV.2.2681`, ranges such as `KV 2/2670-2671`, NAA " +
+      "references `A6119, 5737` and JFK record numbers `104-10059-10121`.",
     request: {
       query: z.object({
         ref: z

@@ -6,6 +6,7 @@ import { errorResponses, json } from "../openapi-common";
 import { ApiError } from "../errors";
 import { searchServiceFor } from "../app-env";
 import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
+import { SearchAnswerSchema, SuggestAnswerSchema } from "../../shared/api-schemas";
 
 const RULE_NAMES = Object.keys(RULE_WEIGHTS);
 const RULES_LIST = new RegExp(`^(?:${RULE_NAMES.join("|")})(?:,(?:${RULE_NAMES.join("|")}))*$`);
@@ -122,48 +123,11 @@ const LeanQuery = z.object({
     .max(512, "cursor is longer than 512 characters")
     .optional()
     .openapi({
-      description: `nextCursor of a previous answer: pages past offset's limit (to ${MAX_CURSOR_DEPTH.toLocaleString("en")}); 400 cursor_expired after a rebuild`,
+      description:
+        `nextCursor of a previous answer: pages past offset's limit (to ` +
+        `${MAX_CURSOR_DEPTH.toLocaleString("en")}); 400 cursor_expired after a rebuild`,
     }),
 });
-
-const Hit = z
-  .object({
-    id: z.string(),
-    reference: z.string(),
-    title: z.string(),
-    coveringDates: z.string().nullable(),
-    snippet: z.string().openapi({ description: "HTML-escaped excerpt; matched words wrapped in <mark>" }),
-    score: z.number(),
-    volumes: z
-      .number()
-      .optional()
-      .openapi({ description: "With collapse (default): this hit stands for a file of this many volumes" }),
-    volumeIds: z.array(z.string()).optional().openapi({
-      description: "With collapse: the ids of the file's volumes in catalogue order (GET /api/records/{id})",
-    }),
-    explain: z
-      .object({
-        matched: z.number(),
-        parts: z.array(
-          z
-            .object({
-              unit: z.string(),
-              rule: z.string(),
-              via: z.string(),
-              score: z.number(),
-              field: z.string().optional(),
-              word: z.string().optional(),
-            })
-            .loose(),
-        ),
-      })
-      .loose()
-      .optional(),
-  })
-  .openapi("SearchHit");
-
-/** A hit as fields= or compact=1 shapes it: the chosen fields only, any of the record's among them. */
-const LeanHit = Hit.partial().loose().openapi("SearchHitFields");
 
 searchRoutes.openapi(
   createRoute({
@@ -173,51 +137,7 @@ searchRoutes.openapi(
     summary: "Ranked full-text search with name variants, synonyms and query understanding",
     request: { query: SearchQuery.extend(LeanQuery.shape) },
     responses: {
-      200: json(
-        z.object({
-          query: z
-            .object({
-              text: z.string(),
-              ordering: z
-                .string()
-                .optional()
-                .openapi({ description: "With explain=1: how the hits are ordered, in a sentence" }),
-            })
-            .loose()
-            .optional()
-            .openapi({ description: "Absent with compact=1 unless include=query" }),
-          total: z.object({ value: z.number(), relation: z.enum(["eq", "gte"]) }).openapi({
-            description:
-              "Matching records; `gte` when top-k stopped early (the value is then a lower bound; exact=1 counts all)",
-          }),
-          files: z
-            .object({ value: z.number(), relation: z.enum(["eq", "gte"]) })
-            .optional()
-            .openapi({
-              description:
-                "With collapse (default): hits in the collapsed list, a file of several volumes counted once; `eq` when " +
-                "exact (paging ends there), `gte` a lower bound",
-            }),
-          hits: z.array(z.union([Hit, LeanHit])),
-          facets: z
-            .object({
-              series: z.record(z.string(), z.number()),
-              decade: z.record(z.string(), z.number()),
-              heldBy: z.record(z.string(), z.number()),
-              scope: z
-                .enum(["all", "top"])
-                .openapi({ description: "`top`: counted over the best 1,000 candidates, not every match" }),
-            })
-            .optional()
-            .openapi({ description: "Absent with compact=1 unless include=facets" }),
-          nextCursor: z
-            .string()
-            .optional()
-            .openapi({ description: "Pass as cursor= for the next page; absent on the last" }),
-          tookMs: z.number(),
-        }),
-        "Ranked hits with facets",
-      ),
+      200: json(SearchAnswerSchema, "Ranked hits with facets"),
       ...errorResponses,
     },
   }),
@@ -262,20 +182,7 @@ searchRoutes.openapi(
     summary: "Typeahead: people, references, titles and subjects by prefix",
     request: { query: z.object({ q: text("q").openapi({ example: "besed" }), limit: boundedInt("limit", 1, 20, 8) }) },
     responses: {
-      200: json(
-        z.object({
-          suggestions: z.array(
-            z.object({
-              text: z.string(),
-              kind: z.enum(["person", "reference", "title", "subject"]),
-              id: z.string().optional(),
-              slug: z.string().optional(),
-              reference: z.string().optional(),
-            }),
-          ),
-        }),
-        "Suggestions, best first",
-      ),
+      200: json(SuggestAnswerSchema, "Suggestions, best first"),
       ...errorResponses,
     },
   }),

@@ -5,8 +5,6 @@
  * and the API both call this; neither goes over HTTP.
  */
 import type { MatchRule } from "../../shared/search-config";
-import { stem } from "../../shared/text/stem";
-import { variantKey } from "../../shared/text/variants";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
@@ -15,7 +13,7 @@ import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
 import { SEARCH_DEFAULTS, effectiveRules, planUnits, type MatchMode, type QueryPlan, type QueryUnit } from "./engine";
 import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
-import { leadOf, snippetOf, type HighlightTerms } from "./snippet";
+import { highlightTerms, snippetFor, type SnippetPart } from "./snippet";
 import { matchedWord, type MatchedWord } from "./explain-words";
 import type { ShardRunner } from "./shard-runner";
 
@@ -55,13 +53,17 @@ export interface SearchHit {
   reference: string;
   title: string;
   coveringDates: string | null;
-  snippet: string;
+  /** Parts, not HTML: the API writes its `snippet` string from them, pages render them directly. */
+  snippet: SnippetPart[];
   score: number;
   /** With collapse: the file this hit stands for has this many volumes in the catalogue… */
   volumes?: number;
   /** …with these record ids, in catalogue order (this hit's among them). */
   volumeIds?: string[];
-  /** Per matched part: the rule, the index term (`via`) and, where one is found, the record `field` and catalogue `word`. */
+  /**
+   * Per matched part: the rule, the index term (`via`) and, where one is found, the record `field` and catalogue
+   * `word`.
+   */
   explain?: { matched: number; parts: Array<Omit<UnitMatch, "field"> & Partial<MatchedWord>> };
 }
 
@@ -209,8 +211,7 @@ export class SearchService {
         reference: r.reference,
         title: r.title,
         coveringDates: r.coveringDates,
-        snippet:
-          snippetOf(r.description, highlight) ?? snippetOf(r.title, highlight) ?? leadOf(r.description || r.title),
+        snippet: snippetFor(r, highlight),
         score: Math.round(d.score * 1000) / 1000,
       };
       const group = volumes?.groupOf.get(d.doc);
@@ -366,26 +367,6 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
     heldBy: Object.fromEntries(heldBy),
     scope,
   };
-}
-
-function highlightTerms(units: QueryUnit[]): HighlightTerms {
-  const t: HighlightTerms = { literal: new Set(), stems: new Set(), variants: new Set() };
-  for (const u of units) {
-    for (const w of u.words) {
-      t.literal.add(w);
-      t.stems.add(stem(w));
-      t.variants.add(variantKey(w));
-    }
-    for (const a of u.alternatives) {
-      if (a.rule === "synonym")
-        for (const x of a.terms) {
-          t.literal.add(x.term);
-          t.stems.add(stem(x.term));
-        }
-      if (a.rule === "typo" || a.rule === "prefix") for (const x of a.terms) t.literal.add(x.term);
-    }
-  }
-  return t;
 }
 
 interface VolumeIndex {

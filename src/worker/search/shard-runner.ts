@@ -46,7 +46,10 @@ export class LocalShards implements ShardRunner {
   }
 }
 
-/** The SearchShard namespace binding (wrangler.toml `SEARCH_SHARDS`), typed by its class as `wrangler types` writes it. */
+/**
+ * The SearchShard namespace binding (wrangler.toml `SEARCH_SHARDS`), typed by its class as `wrangler types` writes
+ * it.
+ */
 export type ShardNamespace = DurableObjectNamespace<SearchShard>;
 
 /** What a drained shard answers instead of a result. */

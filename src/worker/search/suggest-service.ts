@@ -10,15 +10,11 @@ import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { variantKey } from "../../shared/text/variants";
 import { shardOf } from "../../shared/hash";
+import type { z } from "@hono/zod-openapi";
+import type { SuggestionSchema } from "../../shared/api-schemas";
 
-/** One suggestion; a title carries its record's `reference` (as researchers cite it) beside the internal `id`. */
-export interface Suggestion {
-  text: string;
-  kind: Entry[2];
-  id?: string;
-  slug?: string;
-  reference?: string;
-}
+/** One suggestion, as the API schema declares it; a title carries its record's `reference` beside its `id`. */
+export type Suggestion = z.infer<typeof SuggestionSchema>;
 
 /**
  * What makes two suggestions the same: a person by first initial and
