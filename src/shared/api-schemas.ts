@@ -77,6 +77,14 @@ export const SearchAnswerSchema = z.object({
     description:
       "Matching records; `gte` when top-k stopped early (the value is then a lower bound; exact=1 counts all)",
   }),
+  files: z
+    .object({ value: z.number(), relation: z.enum(["eq", "gte"]) })
+    .optional()
+    .openapi({
+      description:
+        "With collapse (default): hits in the collapsed list, a file of several volumes counted once; `eq` when " +
+        "exact (paging ends there), `gte` a lower bound",
+    }),
   hits: z.array(z.union([SearchHitSchema, SearchHitFieldsSchema])),
   facets: z
     .object({

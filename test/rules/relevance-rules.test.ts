@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, refs } from "../helpers";
-import { groupVolumes, volumeKey } from "../../src/indexer/volume-assets";
+import { groupVolumes, volumeKey } from "../../src/shared/volumes";
 import { coordination } from "../../src/worker/search/scoring";
 
 const search = async (q: string, extra = "") => (await call(`/api/search?q=${encodeURIComponent(q)}${extra}`)).body;
@@ -44,6 +44,15 @@ describe("volumes of one file collapse into one hit", () => {
     expect(refs(pages)).toEqual(refs(all.hits));
     const files = pages.filter((h) => h.volumeIds).map((h) => h.volumeIds.join());
     expect(new Set(files).size).toBe(files.length);
+  });
+  it("counts the collapsed hits in files and pages no further than the last file", async () => {
+    const body = await search("Besedovskiy", "&limit=1");
+    expect(body.total.value).toBe(2);
+    expect(body.files).toEqual({ value: 1, relation: "eq" });
+    expect(body.nextCursor).toBeUndefined();
+    const flat = await search("Besedovskiy", "&limit=1&collapse=0");
+    expect(flat.files).toBeUndefined();
+    expect(flat.nextCursor).toBeDefined();
   });
   it("keys volumes by series and title without volume markers, page counts or asides", () => {
     const naa = (title: string, reference: string) => volumeKey({ series: "A6119", title, reference });
@@ -153,5 +162,17 @@ describe("context from the hierarchy", () => {
   it("does not let an excluded word remove records that only inherit it", async () => {
     const body = await search("vansittart -travers", "&collapse=0");
     expect(refs(body.hits)).toContain("ADM 55/150/1");
+  });
+});
+
+describe("collapse is for reading, not for exports", () => {
+  it("exports every volume even though search collapses them", async () => {
+    const res = await call("/api/search.jsonl?q=Besedovskiy&fields=reference");
+    const exported = (res.body as string)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).reference);
+    expect(exported.sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
+    expect((await search("Besedovskiy")).hits).toHaveLength(1);
   });
 });

@@ -20,7 +20,8 @@ export const MAX_EXPORT_HITS = 10_000;
 const EXPORT_BATCH = 500;
 const DEFAULT_EXPORT_FIELDS = ["id", "reference", "title", "coveringDates"];
 
-const ExportQuery = SearchQuery.omit({ limit: true, offset: true, explain: true }).extend({
+// Exports list every record a query matches: volumes are not collapsed (the batches page over records).
+const ExportQuery = SearchQuery.omit({ limit: true, offset: true, explain: true, collapse: true }).extend({
   limit: boundedInt("limit", 1, MAX_EXPORT_HITS, 1000).openapi({
     description: `Hits to export, at most ${MAX_EXPORT_HITS.toLocaleString("en")}`,
   }),
@@ -72,6 +73,7 @@ for (const format of ["csv", "jsonl"] as const) {
           ...p,
           exact: true,
           explain: false,
+          collapse: false,
           offset,
           limit: Math.min(EXPORT_BATCH, p.limit - offset),
         });

@@ -160,7 +160,8 @@ searchRoutes.openapi(
     if (result.partial) c.header("Cache-Control", "no-store");
     const next = offset + p.limit;
     const nextCursor =
-      next < totalValue(result.total) && next <= MAX_CURSOR_DEPTH
+      next < (result.files?.relation === "eq" ? result.files.value : totalValue(result.total)) &&
+      next <= MAX_CURSOR_DEPTH
         ? encodeCursor({ version, offset: next, query: listKey })
         : null;
     const lean = {

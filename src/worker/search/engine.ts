@@ -270,8 +270,10 @@ function wordAlternatives(w: string, opts: EngineOptions): Alternative[] {
 async function prefixAlternatives(lexicon: SearchLexicon, w: string): Promise<Alternative[]> {
   if (w.length < SEARCH_DEFAULTS.prefixMinLength || /\d/.test(w) || STOPWORDS.has(w)) return [];
   const found: Array<{ t: string; df: number }> = [];
-  for (let len = w.length + 1; len <= w.length + SEARCH_DEFAULTS.prefixExtraLetters; len++) {
-    const list = await lexicon.vocab(len);
+  // The partitions are fetched together: on a cold isolate each is a separate asset read.
+  const lengths = Array.from({ length: SEARCH_DEFAULTS.prefixExtraLetters }, (_, k) => w.length + 1 + k);
+  const lists = await Promise.all(lengths.map((len) => lexicon.vocab(len)));
+  for (const list of lists) {
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {

@@ -87,6 +87,11 @@ export interface SearchResponse {
   };
   /** Elasticsearch's convention: `gte` when top-k stopped early and the value is a lower bound. */
   total: { value: number; relation: "eq" | "gte" };
+  /**
+   * With collapse: the hits the collapsed list holds (a file of several volumes once), exact (`eq`) when every
+   * match was collapsed, else a lower bound. Paging ends at `files.value` when it is exact, not at `total`.
+   */
+  files?: { value: number; relation: "eq" | "gte" };
   hits: SearchHit[];
   /** `scope: "top"` when facets count only the best candidates, not every match. */
   facets: {
@@ -160,6 +165,8 @@ export class SearchService {
     // Named series or archives that do not exist must not widen the search to everything.
     if (filtered && !plan.series.length) plan.series = ["\u0000none"];
 
+    // The volume groups load while the shards score (a cold isolate reads them once).
+    const volumesLoad = req.collapse ? this.volumeGroups() : Promise.resolve(null);
     let { results, failed } = await this.fanOut(plan);
     let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: "filter" } : null;
     // A query that is only a date filters: ranking everything by closeness to a year would answer anything.
@@ -178,7 +185,8 @@ export class SearchService {
         req.sort as Exclude<SearchSort, "relevance">,
         this.assets,
       );
-    const volumes = req.collapse ? await this.volumeGroups() : null;
+    const volumes = await volumesLoad;
+    let files: SearchResponse["files"];
     if (volumes) {
       // Only the best `keep` are the same whatever the shard count (each shard sends its own best `keep`):
       // collapsing beyond them would let a page depend on how the shards split the catalogue.
@@ -196,6 +204,9 @@ export class SearchService {
         collapsed = collapseVolumes(merged.slice(0, plan.keep), volumes.groupOf);
       }
       merged = collapsed;
+      const matches = sum(results, (r) => r.total);
+      const all = plan.keep >= matches && results.every((r) => r.totalExact);
+      files = { value: collapsed.length, relation: all ? "eq" : "gte" };
     }
     const page = merged.slice(req.offset, req.offset + req.limit);
     const records = await this.records.byDocs(page.map((d) => d.doc));
@@ -242,6 +253,7 @@ export class SearchService {
         ...(req.explain ? { ordering: orderingRule(req, dates?.applied ?? null) } : {}),
       },
       total: { value: sum(results, (r) => r.total), relation: results.every((r) => r.totalExact) ? "eq" : "gte" },
+      ...(files ? { files } : {}),
       hits,
       facets: mergeFacets(results, archiveOf),
       ...(failed.length ? { partial: true as const, failedShards: failed } : {}),
