@@ -320,7 +320,8 @@ export class DossierSearch extends HTMLElement {
       if (!list.length) {
         // No name or title starts with what was typed (a variant spelling, say): offer the best records instead.
         const found = await this.get<SearchResponse>(
-          this.searchPath({ ...this.query, q, offset: 0 }, MAX_OPTIONS / 2),
+          // Each option opens one record, so a file's volumes are listed one by one here.
+          `${this.searchPath({ ...this.query, q, offset: 0 }, MAX_OPTIONS / 2)}&collapse=0`,
           ctl,
         );
         if (ctl !== this.suggestCtl) return;
@@ -552,13 +553,21 @@ export class DossierSearch extends HTMLElement {
 
   private renderResults(query: Query, data: SearchResponse): void {
     this.takeOver();
-    const total = data.total?.value ?? 0;
+    const records = data.total?.value ?? 0;
+    // With volumes collapsed the list holds files; the records they stand for are said beside them.
+    const total = data.files?.value ?? records;
     const hits = data.hits ?? [];
     this.sortSelect.value = query.sort;
     this.sortBox.hidden = total < 2;
     const from = query.offset + 1;
     const range = total > hits.length ? `, showing ${from}–${query.offset + hits.length}` : "";
-    this.say(total ? `${plural(total, "result", "results")} for “${query.q}”${range}` : `No results for “${query.q}”`);
+    const also = total !== records ? ` (${plural(records, "record", "records")})` : "";
+    const over = data.files?.relation === "gte" ? "over " : "";
+    this.say(
+      records
+        ? `${over}${plural(total, "result", "results")}${also} for “${query.q}”${range}`
+        : `No results for “${query.q}”`,
+    );
     this.status.setAttribute("part", "status");
     const blank = this.target === "blank" || this.target === "new";
     this.results.replaceChildren(
@@ -576,6 +585,7 @@ export class DossierSearch extends HTMLElement {
         );
         const meta = el("p", { class: "meta" });
         if (h.coveringDates) meta.append(el("span", { part: "dates" }, h.coveringDates));
+        if (h.volumes && h.volumes > 1) meta.append(` · ${h.volumes} volumes`);
         const snip = el("p", { part: "snippet", class: "sn" });
         for (const part of parseSnippet(h.snippet ?? "")) {
           snip.append(part.marked ? el("mark", { part: "mark" }, part.text) : document.createTextNode(part.text));

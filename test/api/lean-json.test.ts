@@ -23,6 +23,12 @@ describe("fields= chooses what comes back", () => {
     expect(body.hits[0].startDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
+  it("keeps a collapsed file's volumes when fields= names them", async () => {
+    const { status, body } = await call("/api/search?q=Besedovsky&fields=reference,volumes,volumeIds");
+    expect(status).toBe(200);
+    expect(body.hits[0]).toEqual({ reference: "KV 2/2670", volumes: 2, volumeIds: ["kv-2-2670", "kv-2-2671"] });
+  });
+
   it("answers an unknown field with 400 listing the valid ones", async () => {
     const { status, body } = await call("/api/search?q=Soviet&fields=title,colour");
     expect(status).toBe(400);

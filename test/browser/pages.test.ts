@@ -21,10 +21,17 @@ describe("the home page", () => {
       await page.getByLabel("Search words, names or references").fill("Besedovsky");
       await page.getByRole("button", { name: "Search", exact: true }).last().click();
       await page.waitForURL(/\/\?q=Besedovsky/);
-      expect(await page.locator("main [role=status]").textContent()).toBe("2 results for “Besedovsky”");
+      // Two volumes of one file: one result, its volumes linked one by one.
+      expect(await page.locator("main [role=status]").textContent()).toBe("1 result (2 records) for “Besedovsky”");
+      expect(await page.locator("main ol.hits > li").count()).toBe(1);
       const links = page.locator("main ol.hits a");
-      expect(await links.count()).toBe(2);
       expect(await links.first().getAttribute("href")).toBe("/records/kv-2-2670");
+      const volumes = page.locator("main ol.hits .volumes a");
+      expect(await volumes.evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual([
+        "/records/kv-2-2670",
+        "/records/kv-2-2671",
+      ]);
+      expect(await volumes.nth(1).getAttribute("aria-label")).toBe("Volume 2 of 2");
       expect(await page.locator("main ol.hits mark").first().textContent()).toBe("Besedovskiy");
       expect(await page.locator(".filters").textContent()).toMatch(/KV 2\s*\(2\)/);
       expect(await page.locator(".filters").textContent()).toMatch(/Held by\s*The National Archives, Kew\s*\(2\)/);
@@ -55,7 +62,7 @@ describe("the home page", () => {
       await page.waitForURL(/\?q=Soviet/);
       await expect
         .poll(() => page.locator("dossier-search p[part~=status]").textContent())
-        .toMatch(/results for “Soviet”/);
+        .toMatch(/results \(\d+ records\) for “Soviet”/);
       const seriesBox = page
         .locator("dossier-search [part=filters] fieldset", { hasText: "Series" })
         .locator("input[type=checkbox]")
@@ -166,7 +173,7 @@ describe("the embed page", () => {
             .textContent({ timeout: 5000 })
             .catch(() => ""),
         )
-        .toBe("2 results for “Besedovsky”");
+        .toBe("1 result (2 records) for “Besedovsky”");
       expect(await frame.locator("ol.hits a").first().getAttribute("target")).toBe("_blank");
     });
   });

@@ -140,11 +140,12 @@ describe("the widget on a page served from another origin", () => {
     await combobox(page).click();
     await combobox(page).pressSequentially("Besedovsky", { delay: 10 });
     await page.keyboard.press("Enter");
-    await expect.poll(() => status(page).textContent()).toMatch(/^2 results for “Besedovsky”/);
+    await expect.poll(() => status(page).textContent()).toMatch(/^1 result \(2 records\) for “Besedovsky”/);
     expect(await status(page).getAttribute("aria-live")).toBe("polite");
     const hit = page.locator("dossier-search [part=result]").first();
     expect(await hit.locator("[part=reference]").textContent()).toBe("KV 2/2670");
     expect(await hit.locator("[part=dates]").textContent()).toBe("1926-1929");
+    expect(await hit.locator(".meta").textContent()).toBe("1926-1929 · 2 volumes");
     expect(await hit.locator("mark").first().textContent()).toBe("Besedovskiy");
     expect(await hit.locator("a").getAttribute("href")).toBe(`${suite.worker.url}/records/kv-2-2670`);
     await page.close();

@@ -16,9 +16,10 @@ import { ApiError } from "../errors";
 export const RECORD_FIELDS: readonly string[] = Object.keys(RecordOut.shape);
 
 /**
- * What a search hit has beyond the record: its excerpt (as HTML or parts), score and (with explain=1) why it matched.
+ * What a search hit has beyond the record: its excerpt (as HTML or parts), score, (with explain=1) why it matched,
+ * and (for a file of several volumes) its volumes.
  */
-export const HIT_ONLY_FIELDS = ["snippet", "snippetParts", "score", "explain"] as const;
+export const HIT_ONLY_FIELDS = ["snippet", "snippetParts", "score", "explain", "volumes", "volumeIds"] as const;
 
 /** The fields a search hit may be trimmed or widened to. */
 export const HIT_FIELDS: readonly string[] = [...RECORD_FIELDS, ...HIT_ONLY_FIELDS];

@@ -151,12 +151,16 @@ export function statusLine(o: SearchOutcome): Html {
   if (o.problem) return html`<p class="status error" role="alert">${o.problem}</p>`;
   const r = o.result;
   if (!r) return html`<p class="status" role="status"></p>`;
+  // With volumes collapsed, the list holds files; the records they stand for are said beside them.
+  const listed = r.files ?? r.total;
   const total = r.total.value;
-  const range = total > r.hits.length ? `, showing ${o.query.offset + 1}–${o.query.offset + r.hits.length}` : "";
+  const range = listed.value > r.hits.length ? `, showing ${o.query.offset + 1}–${o.query.offset + r.hits.length}` : "";
   // A lower bound (top-k stopped early) reads "over N".
-  const shown = r.total.relation === "gte" ? `over ${count(total)}` : count(total);
+  const over = (n: { value: number; relation: string }) =>
+    n.relation === "gte" ? `over ${count(n.value)}` : count(n.value);
+  const records = listed.value !== total ? ` (${over(r.total)} records)` : "";
   const text = total
-    ? `${shown} ${total === 1 ? "result" : "results"} for “${o.query.q}”${range}`
+    ? `${over(listed)} ${listed.value === 1 ? "result" : "results"}${records} for “${o.query.q}”${range}`
     : `No results for “${o.query.q}”`;
   return html`<p class="status" role="status">${text}</p>`;
 }
@@ -169,8 +173,17 @@ export function hitList(o: SearchOutcome, opts: { target?: string } = {}): Html 
     (h) => html`
 <li><h3><a href="/records/${h.id}"${target}><span class="ref">${h.reference}</span> ${h.title}</a></h3>
 ${h.coveringDates ? html`<p class="meta">${h.coveringDates}</p>` : ""}
-<p>${snippetMarkup(h.snippet)}</p></li>`,
+<p>${snippetMarkup(h.snippet)}</p>${volumeLinks(h, target)}</li>`,
   )}</ol>`;
+}
+
+/** A collapsed file's volumes, each a link to its record, in catalogue order. */
+function volumeLinks(h: { volumes?: number; volumeIds?: string[] }, target: Html | string): Html | string {
+  if (!h.volumeIds || h.volumeIds.length < 2) return "";
+  const n = h.volumeIds.length;
+  return html`<p class="meta volumes">${n} volumes: ${h.volumeIds.map(
+    (id, i) => html`<a href="/records/${id}"${target} aria-label="Volume ${i + 1} of ${n}">${i + 1}</a> `,
+  )}</p>`;
 }
 
 export function pager(o: SearchOutcome, base: (q: PageQuery) => string, limit = PAGE_SIZE): Html {
@@ -178,9 +191,10 @@ export function pager(o: SearchOutcome, base: (q: PageQuery) => string, limit = 
   if (!r) return html``;
   const { offset } = o.query;
   const prev = offset > 0;
-  const next = offset + r.hits.length < r.total.value;
+  const listed = r.files ?? r.total;
+  const next = offset + r.hits.length < listed.value;
   if (!prev && !next) return html``;
-  const pages = r.total.relation === "gte" ? "many" : Math.ceil(r.total.value / limit);
+  const pages = listed.relation === "gte" ? "many" : Math.ceil(listed.value / limit);
   return html`<nav class="pager" aria-label="Result pages">
 ${prev ? html`<a href="${base({ ...o.query, offset: Math.max(0, offset - limit) })}" rel="prev">Previous</a>` : ""}
 <span>Page ${Math.floor(offset / limit) + 1} of ${pages}</span>
