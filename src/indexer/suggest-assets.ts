@@ -9,7 +9,9 @@ import { CHUNKING } from "../shared/search-config";
 import { words } from "../shared/text/fold";
 import { slugOf } from "./people-assets";
 import type { AssetWriter } from "./content-hash";
-import type { SuggestEntry } from "../shared/index-format";
+import { SUGGEST_PHONETIC, SUGGEST_VARIANT, type SuggestEntry } from "../shared/index-format";
+import { variantKey } from "../shared/text/variants";
+import { phoneticKeys } from "../shared/text/phonetic";
 
 const MAX_PREFIX = 6;
 const TOP_PER_SPLIT = 20;
@@ -49,14 +51,38 @@ export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<
     const ws = words(text);
     return ws.slice(0, starts).map((_, i) => ws.slice(i, i + KEY_WORDS).join(" "));
   };
+  /**
+   * The same keys by the variant key of each word, in their own key space (so "Besedovsky" finds
+   * "Besedovskiy" while a spelling-exact prefix still ranks first). A person's keys are all repeated there, so
+   * one read of that space answers a variant query; a title's only where its variant key differs from its
+   * spelling: titles are many, and a person's name in a title is found through the person anyway.
+   */
+  const variantKeys = (keys: string[], always: boolean) =>
+    keys.flatMap((k) => {
+      const v = k.split(" ").map(variantKey).join(" ");
+      return v === k && !always ? [] : [SUGGEST_VARIANT + v];
+    });
+  /**
+   * Sound-alike keys of a person's surname ("Gelfand" finds "Helfand"), matched whole-word at query time.
+   * Surnames only: given names' codes are short and shared ("John" would offer "Jimmy" and "Jomo"), and
+   * ordinary words' codes would drown typeahead in noise.
+   */
+  const phoneticWordKeys = (name: string) => {
+    const surname = words(name).at(-1);
+    return surname && surname.length >= 4 ? phoneticKeys(surname).map((c) => SUGGEST_PHONETIC + c) : [];
+  };
   const shown = (text: string) =>
     text.length > MAX_TEXT
       ? `${text.slice(0, text.lastIndexOf(" ", MAX_TEXT) > 0 ? text.lastIndexOf(" ", MAX_TEXT) : MAX_TEXT)} …`
       : text;
   for (const r of docs) {
     add(r.reference, "reference", r.id, 1, [r.id]);
-    add(shown(r.title), "title", r.id, 1, wordKeys(r.title, 3), r.reference);
-    for (const p of r.people) add(p, "person", slugOf(p), 2, wordKeys(p, 4));
+    const titleKeys = wordKeys(r.title, 3);
+    add(shown(r.title), "title", r.id, 1, [...titleKeys, ...variantKeys(titleKeys, false)], r.reference);
+    for (const p of r.people) {
+      const keys = wordKeys(p, 4);
+      add(p, "person", slugOf(p), 2, [...keys, ...variantKeys(keys, true), ...phoneticWordKeys(p)]);
+    }
     for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, 1, wordKeys(s, 3));
   }
   const all = [...entries.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]));

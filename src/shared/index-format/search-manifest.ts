@@ -7,13 +7,20 @@
 import { FIELD_NAMES, FLEX_OPTIONS } from "../search-config";
 import type { Manifest } from "../manifest";
 import { BLOCK_SIZE } from "./term-chunk";
+import { SUGGEST_FORMAT } from "./side-assets";
 
 /** Bumped when the meaning of any search asset changes. 5: binary term chunks with block maxima. */
 export const INDEX_FORMAT = 5;
 
 /** Fingerprint of everything that changes how search assets are read. */
 export function configFingerprint(): string {
-  return JSON.stringify({ INDEX_FORMAT, FLEX_OPTIONS, fields: FIELD_NAMES, block: BLOCK_SIZE });
+  return JSON.stringify({
+    INDEX_FORMAT,
+    FLEX_OPTIONS,
+    fields: FIELD_NAMES,
+    block: BLOCK_SIZE,
+    suggest: SUGGEST_FORMAT,
+  });
 }
 
 /** One search shard: the index of a contiguous range of doc numbers. */

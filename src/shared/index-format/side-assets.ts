@@ -12,6 +12,15 @@
 export type SuggestEntry =
   | [key: string, text: string, kind: SuggestKind, id: string | null, weight: number]
   | [key: string, text: string, kind: "title", id: string, weight: number, reference: string];
+/**
+ * Key spaces of the typeahead beside the folded spelling (which never holds these characters): a key starting
+ * with SUGGEST_VARIANT is the variant key of each word (see text/variants.ts), one starting with
+ * SUGGEST_PHONETIC a person's name word's phonetic code. Bump SUGGEST_FORMAT when their meaning changes.
+ */
+export const SUGGEST_VARIANT = "~";
+export const SUGGEST_PHONETIC = "#";
+/** 2: variant and phonetic key spaces. */
+export const SUGGEST_FORMAT = 2;
 export type SuggestKind = "person" | "reference" | "title" | "subject";
 
 /**

@@ -2,7 +2,14 @@
  * Typeahead over the suggest partitions: a prefix reads the one partition
  * whose key is the longest prefix of it, and returns the heaviest entries.
  */
-import type { PersonEntry, SearchManifest, SuggestEntry as Entry } from "../../shared/index-format";
+import {
+  SUGGEST_PHONETIC,
+  SUGGEST_VARIANT,
+  type PersonEntry,
+  type SearchManifest,
+  type SuggestEntry as Entry,
+} from "../../shared/index-format";
+import { phoneticKeys } from "../../shared/text/phonetic";
 import { searchMeta } from "./search-index";
 import { words } from "../../shared/text/fold";
 import { referenceToId } from "../../shared/reference";
@@ -15,52 +22,109 @@ import type { SuggestionSchema } from "../../shared/api-schemas";
 /** One suggestion, as the API schema declares it; a title carries its record's `reference` beside its `id`. */
 export type Suggestion = z.infer<typeof SuggestionSchema>;
 
-/**
- * What makes two suggestions the same: a person by first initial and
- * surname variant key (as the name authority groups spellings, so "Leon
- * Helfland" and "Leon Helfand" are one suggestion), a title by its folded
- * text (many files share one title), anything else by its id or text.
- */
+/** What makes two non-person suggestions the same: a title by its folded text (many files share one title), anything else by its id or text. */
 function sameness(kind: Entry[2], text: string, id: string | null): string {
-  if (kind === "person") {
-    const ws = words(text);
-    return ws.length ? `person|${ws.length > 1 ? ws[0]![0] : ""}|${variantKey(ws.at(-1)!)}` : `person|${text}`;
-  }
   if (kind === "title") return `title|${words(text).join(" ")}`;
   return `${kind}|${id ?? text}`;
+}
+
+/** A person suggestion already shown: where, and what later spellings of them are compared by. */
+interface Shown {
+  at: number;
+  surname: string;
+  initial: string;
+  fullness: number;
 }
 
 export class SuggestService {
   constructor(private readonly assets: AssetStore) {}
 
+  /**
+   * Exact spelling first; the variant key space only when that finds fewer than `limit`, and a person's
+   * sound-alike only when both do, so a keystroke reads one or two partitions (three at most) and
+   * spelling-exact matches always rank above variant ones, which rank above sound-alikes.
+   */
   async suggest(q: string, limit: number, kinds?: Set<Entry[2]>): Promise<Suggestion[]> {
     const meta = await searchMeta(this.assets);
-    const textKey = words(q).join(" ");
+    const typed = words(q);
+    const textKey = typed.join(" ");
     const refKey = referenceToId(q);
-    const found: Entry[] = [];
-    for (const key of new Set([textKey, refKey]))
-      if (key) found.push(...(await this.lookup(meta, key, q.trimEnd().length < q.length)));
+    const wholeWord = q.trimEnd().length < q.length;
+    const wanted = (e: Entry) => !kinds || kinds.has(e[2]);
+    const byWeight = (a: Entry, b: Entry) => b[4] - a[4] || a[1].length - b[1].length;
+    const exact: Entry[] = [];
+    for (const key of new Set([textKey, refKey])) if (key) exact.push(...(await this.lookup(meta, key, wholeWord)));
+    const tiers = [exact.filter(wanted).sort(byWeight)];
+    let count = tiers[0]!.length;
+    if (count < limit && typed.length) {
+      const variant = await this.lookup(meta, SUGGEST_VARIANT + typed.map(variantKey).join(" "), wholeWord);
+      tiers.push(variant.filter(wanted).sort(byWeight));
+      count += tiers.at(-1)!.length;
+    }
+    if (count < limit && typed.length && (!kinds || kinds.has("person")))
+      tiers.push((await this.soundsAlike(meta, typed)).sort(byWeight));
+
     const seen = new Set<string>();
     const out: Suggestion[] = [];
-    found.sort((a, b) => b[4] - a[4] || a[1].length - b[1].length);
-    for (const entry of found) {
+    // People shown so far, by the authority's canonical slug; each also matched by surname rule below.
+    const people = new Map<string, Shown>();
+    for (const entry of tiers.flat()) {
       const [, text, kind, id] = entry;
-      if (kinds && !kinds.has(kind)) continue;
-      const k = kind === "person" && id ? `person|${await this.canonical(meta, id)}` : sameness(kind, text, id);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      // A title's reference was stored beside it at build time: no record shard is read here.
-      const reference = entry.length > 5 ? entry[5] : undefined;
-      out.push(
-        kind === "person"
-          ? { text, kind, ...(id ? { slug: id } : {}) }
-          : id
-            ? { text, kind, id, ...(reference ? { reference } : {}) }
-            : { text, kind },
-      );
+      if (kind === "person") {
+        const ws = words(text);
+        const canonical = id ? await this.canonical(meta, id) : text;
+        if (!ws.length) continue;
+        const me: Shown = {
+          at: out.length,
+          surname: variantKey(ws.at(-1)!),
+          initial: ws.length > 1 ? ws[0]![0]! : "",
+          // The fullest form: most name words, then the authority's own spelling, then the longest.
+          fullness: ws.length * 1000 + (canonical === id ? 500 : 0) + text.length,
+        };
+        // Variants of one person are one suggestion: spellings the authority links, and surnames alike by variant
+        // key whose given names agree by initial or are absent on one side ("Bessedovsky", "Grigoriy Besedovskiy").
+        const same =
+          people.get(canonical) ??
+          [...people.values()].find(
+            (p) => p.surname === me.surname && (!p.initial || !me.initial || p.initial === me.initial),
+          );
+        if (same) {
+          if (me.fullness > same.fullness) {
+            out[same.at] = { text, kind, ...(id ? { slug: id } : {}) };
+            Object.assign(same, { initial: me.initial || same.initial, fullness: me.fullness });
+          }
+          people.set(canonical, same);
+          continue;
+        }
+        people.set(canonical, me);
+        out.push({ text, kind, ...(id ? { slug: id } : {}) });
+      } else {
+        const k = sameness(kind, text, id);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        // A title's reference was stored beside it at build time: no record shard is read here.
+        const reference = entry.length > 5 ? entry[5] : undefined;
+        out.push(id ? { text, kind, id, ...(reference ? { reference } : {}) } : { text, kind });
+      }
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /**
+   * People whose name word sounds like the last typed word (Daitch–Mokotoff, whole words of four letters or
+   * more: a prefix's code says little), and whose other words start the words typed before it.
+   */
+  private async soundsAlike(meta: SearchManifest, typed: string[]): Promise<Entry[]> {
+    const last = typed.at(-1)!;
+    const code = last.length >= 4 ? phoneticKeys(last)[0] : undefined;
+    if (!code) return [];
+    const before = typed.slice(0, -1).map(variantKey);
+    return (await this.lookup(meta, SUGGEST_PHONETIC + code, true)).filter((e) => {
+      if (e[2] !== "person") return false;
+      const have = words(e[1]).map(variantKey);
+      return before.every((w) => have.some((h) => h.startsWith(w)));
+    });
   }
 
   /** The name authority's canonical slug for a spelling's slug (spellings of one person point to it). */

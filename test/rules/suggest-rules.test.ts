@@ -1,0 +1,63 @@
+/**
+ * Typeahead rules for names in whatever spelling they have, through the real
+ * API over the test catalogue (data/ plus test/fixtures/ingest): KV 2/2670–2671
+ * name "Grigoriy Besedovskiy", "Gregory Bessedovsky" and "Bessedovsky"; KV 2/2681
+ * names "Leon Helfland" and "Leon Helfand".
+ */
+import { describe, expect, it } from "vitest";
+import { call, PROTOTYPE_NAMES } from "../helpers";
+
+type Suggestion = { text: string; kind: string; slug?: string };
+const suggest = async (q: string, extra = ""): Promise<Suggestion[]> => {
+  const { status, body } = await call(`/api/suggest?q=${encodeURIComponent(q)}${extra}`);
+  expect(status).toBe(200);
+  return body.suggestions;
+};
+const people = (list: Suggestion[]) => list.filter((s) => s.kind === "person").map((s) => s.text);
+
+describe("typeahead finds names in whatever spelling they have", () => {
+  it("finds a person from a spelling variant the catalogue does not use", async () => {
+    // "Besedovsky" is spelt neither "Besedovskiy" nor "Bessedovsky" anywhere; its variant key equals both.
+    expect(people(await suggest("Besedovsky"))).toEqual(["Grigoriy Besedovskiy"]);
+    expect(people(await suggest("Grigory Besedovsk"))).toEqual(["Grigoriy Besedovskiy"]);
+  });
+
+  it("finds a person from a sound-alike surname", async () => {
+    // Gelfand and Helfand share a Daitch–Mokotoff code; no spelling rule equates them.
+    const found = people(await suggest("Gelfand"));
+    expect(found.some((t) => /^Leon Helf/.test(t))).toBe(true);
+  });
+
+  it("offers no sound-alike whose given name disagrees with the typed one", async () => {
+    expect(people(await suggest("Grigoriy Gelfand"))).toEqual([]);
+  });
+
+  it("merges the spelling variants of one person into one suggestion showing the fullest form", async () => {
+    const found = people(await suggest("Bes"));
+    const besedovsky = found.filter((t) => /bes+edovsk/i.test(t));
+    expect(besedovsky).toEqual(["Grigoriy Besedovskiy"]);
+  });
+
+  it("ranks a spelling-exact match above a heavier or shorter variant match", async () => {
+    // "smyth" starts "Murray-Smythe" as written, and "Smithers" only by variant key (y ~ i); by weight and length
+    // alone "Tonia Lyon-Smith" would come first.
+    const found = people(await suggest("Smyth"));
+    expect(found[0]).toBe("Stephen Murray-Smythe");
+    expect(found).toEqual(expect.arrayContaining(["Tonia Lyon-Smith", "John Brian Smithers"]));
+  });
+
+  it("finds a surname spelt -off from its -ov spelling", async () => {
+    expect(people(await suggest("Kutepov"))).toEqual(["General Kutepoff"]);
+  });
+
+  it("offers no sound-alike for a given name", async () => {
+    // "John" and "Jimmy" share a Daitch–Mokotoff code; sound-alikes are for surnames only.
+    expect(people(await suggest("john"))).not.toContain("Jimmy Shields");
+  });
+
+  it.each([...PROTOTYPE_NAMES, "~constructor", "#constructor"])("answers %s typed with 200", async (q) => {
+    await suggest(q);
+    await suggest(`${q} `);
+    await suggest(q, "&limit=1");
+  });
+});
