@@ -18,7 +18,10 @@ const people = (list: Suggestion[]) => list.filter((s) => s.kind === "person").m
 describe("typeahead finds names in whatever spelling they have", () => {
   it("finds a person from a spelling variant the catalogue does not use", async () => {
     // "Besedovsky" is spelt neither "Besedovskiy" nor "Bessedovsky" anywhere; its variant key equals both.
-    expect(people(await suggest("Besedovsky"))).toEqual(["Grigoriy Besedovskiy"]);
+    const found = await suggest("Besedovsky");
+    expect(people(found)).toEqual(["Grigoriy Besedovskiy"]);
+    // A title is found by the variant of a name its record lists.
+    expect(found).toContainEqual(expect.objectContaining({ kind: "title", text: "Grigoriy BESEDOVSKIY" }));
     expect(people(await suggest("Grigory Besedovsk"))).toEqual(["Grigoriy Besedovskiy"]);
   });
 
