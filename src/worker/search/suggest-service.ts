@@ -1,6 +1,9 @@
 /**
  * Typeahead over the suggest partitions: a prefix reads the one partition
  * whose key is the longest prefix of it, and returns the heaviest entries.
+ * Names are found in whatever spelling they have through two more key spaces
+ * of the same partitions (variant keys, surname sound codes: see
+ * suggest-assets.ts), read only when the spelling as typed finds too few.
  */
 import {
   SUGGEST_PHONETIC,
@@ -66,7 +69,7 @@ export class SuggestService {
 
     const seen = new Set<string>();
     const out: Suggestion[] = [];
-    // People shown so far, by the authority's canonical slug; each also matched by surname rule below.
+    // People shown so far, by the name authority's canonical slug (a Map: slugs come from catalogue text).
     const people = new Map<string, Shown>();
     for (const entry of tiers.flat()) {
       const [, text, kind, id] = entry;
@@ -112,8 +115,8 @@ export class SuggestService {
   }
 
   /**
-   * People whose name word sounds like the last typed word (Daitch–Mokotoff, whole words of four letters or
-   * more: a prefix's code says little), and whose other words start the words typed before it.
+   * People whose surname sounds like the last typed word (its first Daitch–Mokotoff code, whole words of four
+   * letters or more: a prefix's code says little), and whose other words start the words typed before it.
    */
   private async soundsAlike(meta: SearchManifest, typed: string[]): Promise<Entry[]> {
     const last = typed.at(-1)!;
