@@ -76,6 +76,16 @@ describe("the widget on a page served from another origin", () => {
     await page.close();
   });
 
+  it("offers the best records, each volume on its own, when no name or title starts with the typed words", async () => {
+    const page = await openHost();
+    await combobox(page).click();
+    await combobox(page).pressSequentially("counsellor Paris", { delay: 10 });
+    await expect.poll(() => options(page).count()).toBeGreaterThan(1);
+    expect(await options(page).nth(0).textContent()).toMatch(/^KV 2\/2670 — Grigoriy BESEDOVSKIY/);
+    expect(await options(page).nth(1).textContent()).toMatch(/^KV 2\/2671 — Grigoriy BESEDOVSKIY/);
+    await page.close();
+  });
+
   it("follows the combobox pattern: arrows move aria-activedescendant, Enter chooses and fires dossier:select", async () => {
     const page = await openHost();
     const input = combobox(page);
