@@ -32,6 +32,7 @@ import {
   type SearchManifest,
   type VocabPartition,
   type SearchShardManifest,
+  type ShardTermTable,
   type TermInput,
 } from "../shared/index-format";
 import type { StoredRecord } from "../shared/manifest";
@@ -43,6 +44,7 @@ import { buildPeople } from "./people-assets";
 import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
+import { writePagedTable } from "./paged-table-assets";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -182,12 +184,21 @@ export function finishSearch(
 ) {
   const { docs, df } = plan;
   const lexicon = buildLexicon(df.keys(), df.size, out);
-  const vocab = buildVocab(plan.vocabDf, out);
+  const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(buildVocab(plan.vocabDf, out)));
   df.clear();
   const thesaurus = compileThesaurus(options.thesaurus, out);
-  const suggest = buildSuggest(docs, out);
+  const suggest = writePagedTable(out, "search/suggest-dir", "page", Object.entries(buildSuggest(docs, out)));
   const related = buildRelated(docs, plan.titleTags);
-  const people = buildPeople(docs, out);
+  const chunks = buildPeople(docs, out);
+  const people = {
+    count: chunks.length,
+    chunks: writePagedTable(
+      out,
+      "search/people-dir",
+      "page",
+      chunks.map((path, i): [string, string] => [String(i), path]),
+    ),
+  };
 
   const manifest: SearchManifest = {
     format: INDEX_FORMAT,
@@ -316,7 +327,9 @@ function writeShard(
     cols.series[i] = seriesIndex.get(r.series)!;
   }
   const filters = out.add(globalDf ? `search/s${k}` : "search", "filters", "bin", encodeFilterColumns(cols));
-  return { start, end, dir: `/${dir}`, buckets: bucketHashes, bucketCount, solo, filters, bytes };
+  const table: ShardTermTable = { buckets: bucketHashes, solo };
+  const terms = out.addJson(globalDf ? `search/s${k}` : "search", "term-table", table);
+  return { start, end, dir: `/${dir}`, bucketCount, terms, filters, bytes };
 }
 
 /** Every indexed term, for "is this word spelt as the catalogue spells it?" without loading postings. */

@@ -11,7 +11,11 @@ import {
   FORMAT_VERSION,
   HASH_CHARS,
   MANIFEST_PATH,
+  pagedTablePageOf,
+  pagedTablePages,
+  pagedTablePath,
   type Manifest,
+  type PagedTable,
   type PackDirectory,
   type PackLocation,
 } from "../shared/manifest";
@@ -101,6 +105,23 @@ export class AssetStore {
       },
       keep,
     ) as Promise<ArrayBuffer>;
+  }
+
+  /**
+   * The value under `key` in a paged table, or undefined: reads the key's page once (then held like any chunk).
+   * Own keys only: keys are user-influenced (typed prefixes, slugs), and must never find Object.prototype members.
+   */
+  async tableGet<V>(table: PagedTable, key: string): Promise<V | undefined> {
+    const page = await this.json<Record<string, V>>(pagedTablePath(table, pagedTablePageOf(table, key)));
+    return Object.hasOwn(page, key) ? page[key] : undefined;
+  }
+
+  /** Every entry of a paged table, as a Map: for the rare caller that must scan a whole table. */
+  async tableEntries<V>(table: PagedTable): Promise<Map<string, V>> {
+    const pages = await Promise.all(
+      Array.from({ length: pagedTablePages(table) }, (_, p) => this.json<Record<string, V>>(pagedTablePath(table, p))),
+    );
+    return new Map(pages.flatMap((page) => Object.entries(page)));
   }
 
   /** Bytes of parsed chunks held now (approximate for JSON). */

@@ -87,7 +87,7 @@ describe("the deep health check", () => {
     const { status, body } = await request("/api/health?deep=1", b);
     expect(status).toBe(503);
     expect(body.status).toBe("degraded");
-    expect(body.failing.map((f: { kind: string }) => f.kind)).toEqual(["search/lexicon", "series"]);
+    expect(body.failing.map((f: { kind: string }) => f.kind)).toEqual(["search/lexicon", "series/lists"]);
     expect(body.failing[0].message).toMatch(/hash/);
   });
 
