@@ -12,7 +12,7 @@ import type { AssetWriter } from "./content-hash";
  * table for the manifest. Pages are null-prototype-safe to read: the Worker looks keys up with `Object.hasOwn`.
  */
 export function writePagedTable<V>(
-  out: AssetWriter,
+  out: Pick<AssetWriter, "addJson">,
   dir: string,
   name: string,
   entries: Iterable<[string, V]>,

@@ -89,16 +89,16 @@ export interface Manifest {
  * Where the chunks of a packed build are. Chunks keep their paths (every path
  * in this manifest is still a chunk's name); their bytes live inside pack
  * files, read by byte range, so a catalogue of millions of chunks is a few
- * thousand files. A chunk's location is in directory page
- * `fnv1a32(path) % pages.length`, a JSON object `{ [path]: PackLocation }`.
+ * thousand files. Both lists grow with the catalogue, so both are paged tables
+ * outside the root, their pages under /packs/ (never packed themselves).
  * Range reads need R2: the static assets binding answers a range with the
  * whole file (see README, "Packs").
  */
 export interface PackDirectory {
-  /** Pack files, `/packs/<bucket>-<part>.<hash>.pack`; `PackLocation` indexes this list. */
-  files: string[];
-  /** Directory pages, `/packs/dir-<k>.<hash>.json`, by `fnv1a32(path) % pages.length`. */
-  pages: string[];
+  /** Pack file paths, `/packs/<bucket>-<part>.<hash>.pack`, under keys `String(i)`; `PackLocation` names `i`. */
+  files: PagedTable;
+  /** Chunk locations, `{ [path]: PackLocation }`, pages `/packs/dir-<p>.<hash>.json`. */
+  locations: PagedTable;
 }
 
 /** A chunk inside a pack: index into `PackDirectory.files`, byte offset, byte length. */

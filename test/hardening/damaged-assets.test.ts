@@ -80,6 +80,20 @@ describe("the deep health check", () => {
     expect(Object.keys(body.checked)).toEqual(
       expect.arrayContaining(["records", "series", "search/terms", "search/lexicon", "search/filters"]),
     );
+    // The tables outside the manifest root, and a chunk each of them names.
+    expect(Object.keys(body.checked)).toEqual(
+      expect.arrayContaining([
+        "records/table",
+        "series/lists",
+        "search/term-table",
+        "search/suggest-dir",
+        "search/suggest",
+        "search/people-dir",
+        "search/people",
+        "search/vocab-dir",
+        "search/vocab",
+      ]),
+    );
   });
 
   it("names every failing kind, and only those", async () => {

@@ -156,8 +156,8 @@ function sampleAssets(m: Manifest): {
   };
   walk(m.series);
   walk(m.search);
-  // A packed build: one directory page and one pack (hashed whole, as any chunk is).
-  if (m.packs) for (const path of [m.packs.pages[0], m.packs.files[0]]) if (path) add(path);
+  // A packed build: a directory page, a files-table page and a pack it names (hashed whole, as any chunk is).
+  walk(m.packs);
   return { sample, indexes };
 }
 
