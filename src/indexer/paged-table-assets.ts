@@ -2,8 +2,7 @@
  * Writes the tables that grow with the catalogue as `PagedTable` pages (see shared/manifest.ts), so the
  * manifest root a new isolate parses stays small at any catalogue size. Node only.
  */
-import { fnv1a32 } from "../shared/hash";
-import { PAGED_TABLE_PAGE_BYTES, type PagedTable } from "../shared/manifest";
+import { HASH_CHARS, PAGED_TABLE_PAGE_BYTES, pagedTablePageOf, type PagedTable } from "../shared/manifest";
 import { hashOfPath } from "./catalogue-assets";
 import type { AssetWriter } from "./content-hash";
 
@@ -17,12 +16,23 @@ export function writePagedTable<V>(
   name: string,
   entries: Iterable<[string, V]>,
   pageBytes = PAGED_TABLE_PAGE_BYTES,
+  keyChars?: number,
 ): PagedTable {
   const list = [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const bytes = list.reduce((n, [k, v]) => n + k.length + JSON.stringify(v).length + 4, 2);
   const pageCount = Math.max(1, Math.ceil(bytes / pageBytes));
   const pages: Array<Array<[string, V]>> = Array.from({ length: pageCount }, () => []);
-  for (const entry of list) pages[fnv1a32(entry[0]) % pageCount]!.push(entry);
-  const hashes = pages.map((page, p) => hashOfPath(out.addJson(dir, `${name}-${p}`, Object.fromEntries(page))));
-  return { prefix: `/${dir}/${name}`, hashes: hashes.join(""), size: list.length };
+  const table: PagedTable = {
+    prefix: `/${dir}/${name}`,
+    hashes: "",
+    size: list.length,
+    ...(keyChars ? { keyChars } : {}),
+  };
+  // Placed by the reader's own rule (pagedTablePageOf needs only the page count, set here first).
+  const placing = { ...table, hashes: "x".repeat(pageCount * HASH_CHARS) };
+  for (const entry of list) pages[pagedTablePageOf(placing, entry[0])]!.push(entry);
+  table.hashes = pages
+    .map((page, p) => hashOfPath(out.addJson(dir, `${name}-${p}`, Object.fromEntries(page))))
+    .join("");
+  return table;
 }

@@ -187,7 +187,15 @@ export function finishSearch(
   const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(buildVocab(plan.vocabDf, out)));
   df.clear();
   const thesaurus = compileThesaurus(options.thesaurus, out);
-  const suggest = writePagedTable(out, "search/suggest-dir", "page", Object.entries(buildSuggest(docs, out)));
+  // Paged by a key's first two characters: a typed prefix's longest-match probes then read at most two pages.
+  const suggest = writePagedTable(
+    out,
+    "search/suggest-dir",
+    "page",
+    Object.entries(buildSuggest(docs, out)),
+    undefined,
+    SUGGEST_DIR_KEY_CHARS,
+  );
   const related = buildRelated(docs, plan.titleTags);
   const chunks = buildPeople(docs, out);
   const people = {
@@ -216,6 +224,9 @@ export function finishSearch(
   };
   return { manifest, related: related as Map<string, StoredRecord["related"]>, indexBytes: plan.indexBytes };
 }
+
+/** Characters of a typeahead key that choose its directory page. */
+const SUGGEST_DIR_KEY_CHARS = 2;
 
 /** Fields whose words typo correction may suggest. */
 const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "names"]);

@@ -176,6 +176,11 @@ export interface PagedTable {
   hashes: string;
   /** Keys in the whole table. */
   size: number;
+  /**
+   * When set, a key's page is chosen by its first `keyChars` characters only, so lookups of one word's
+   * prefixes (the typeahead's longest-match probes) land on one or two pages instead of many.
+   */
+  keyChars?: number;
 }
 
 /** Bytes of JSON a paged-table page aims at: one small read, parsed once per isolate. */
@@ -188,7 +193,7 @@ export function pagedTablePages(t: PagedTable): number {
 
 /** The page holding `key` (0 for an empty table, which has one empty page). */
 export function pagedTablePageOf(t: PagedTable, key: string): number {
-  return fnv1a32(key) % Math.max(1, pagedTablePages(t));
+  return fnv1a32(t.keyChars ? key.slice(0, t.keyChars) : key) % Math.max(1, pagedTablePages(t));
 }
 
 /** Asset path of page `p` of a paged table. */
