@@ -23,6 +23,7 @@ import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
 import { writeAssetHeaders } from "./write-asset-headers";
 import { terminalProgress } from "../src/indexer/build-progress";
+import { pagedTablePages } from "../src/shared/manifest";
 
 const { values } = parseArgs({
   options: {
@@ -128,7 +129,8 @@ try {
     `  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ` +
       `${searchShards} search shard(s), index version ${m.version}`,
   );
-  if (m.packs) console.log(`  packed: ${m.packs.files.length} pack files, ${m.packs.pages.length} directory pages`);
+  if (m.packs)
+    console.log(`  packed: ${m.packs.files.size} pack files, ${pagedTablePages(m.packs.locations)} directory pages`);
   const ch = result.changed;
   console.log(
     `  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, ` +

@@ -290,7 +290,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
     out.files.clear();
     for (const [path, data] of packed.files) out.files.set(path, data);
     out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
-    step({ phase: "packing", state: "done", count: packed.directory.files.length, unit: "packs" });
+    step({ phase: "packing", state: "done", count: packed.directory.files.size, unit: "packs" });
   }
 
   step({ phase: "writing files", state: "start" });

@@ -15,6 +15,7 @@ import {
   SERIES_PAGE_SIZE,
   type Manifest,
   type SeriesEntry,
+  type SeriesPage,
   type SeriesPageEntry,
   type StoredRecord,
 } from "../shared/manifest";
@@ -96,13 +97,22 @@ export function writeRecordStore(
   for (const [name, list] of [...bySeries].sort((a, b) => compareReferences(a[0], b[0]))) {
     list.sort((a, b) => compareReferences(a.reference, b.reference) || compareReferences(a.id, b.id));
     const key = referenceToId(name);
-    const pages = [];
+    const pages: SeriesPage[] = [];
     for (let i = 0; i < list.length; i += SERIES_PAGE_SIZE) {
       const page = list.slice(i, i + SERIES_PAGE_SIZE);
       const entries = page.map((r): SeriesPageEntry => [r.id, r.reference, r.title, r.coveringDates]);
       pages.push({ path: out.addJson("series", `${key}-${i / SERIES_PAGE_SIZE}`, entries), first: page[0]!.reference });
     }
-    series.push({ name, key, count: list.length, pages, heldBy: list[0]!.heldBy[0] ?? null });
+    // The page list grows with the series (a page per 500 records): it lives outside the manifest root.
+    const pageList = out.addJson("series/lists", key, pages);
+    series.push({
+      name,
+      key,
+      count: list.length,
+      first: pages[0]!.first,
+      pageList,
+      heldBy: list[0]!.heldBy[0] ?? null,
+    });
   }
 
   const discoveryIds = writeDiscoveryIds(docs, out);

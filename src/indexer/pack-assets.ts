@@ -18,6 +18,7 @@ import {
   type PackLocation,
 } from "../shared/manifest";
 import { contentHash } from "./content-hash";
+import { writePagedTable } from "./paged-table-assets";
 
 /** The folders whose files are packed; the manifest and anything else stay files of their own. */
 export const PACKED_DIRS = ["/records/", "/series/", "/search/"];
@@ -90,17 +91,23 @@ export function packAssets(
     }
   });
 
-  // About the JSON bytes of an entry: its path, three numbers and the punctuation.
-  const dirBytes = located.reduce((n, [path]) => n + path.length + 30, 0);
-  const pageCount = Math.max(1, Math.ceil(dirBytes / (options.dirPageBytes ?? PACK_DIR_PAGE_BYTES)));
-  const pages: Array<Array<[string, PackLocation]>> = Array.from({ length: pageCount }, () => []);
-  for (const entry of located) pages[fnv1a32(entry[0]) % pageCount]!.push(entry);
-  const pagePaths = pages.map((entries, k) => {
-    entries.sort((x, y) => (x[0] < y[0] ? -1 : 1));
-    const text = JSON.stringify(Object.fromEntries(entries));
-    const path = `/packs/dir-${k}.${contentHash(text)}.json`;
-    out.set(path, text);
-    return path;
-  });
-  return { files: out, directory: { files: packFiles, pages: pagePaths } };
+  // The directory pages stay files of their own under /packs/: the Worker reads them to find everything else.
+  const writer = {
+    addJson(dir: string, name: string, value: unknown): string {
+      const text = JSON.stringify(value);
+      const path = `/${dir}/${name}.${contentHash(text)}.json`;
+      out.set(path, text);
+      return path;
+    },
+  };
+  const dirPageBytes = options.dirPageBytes ?? PACK_DIR_PAGE_BYTES;
+  const locations = writePagedTable(writer, "packs", "dir", located, dirPageBytes);
+  const fileTable = writePagedTable(
+    writer,
+    "packs",
+    "files",
+    packFiles.map((path, i): [string, string] => [String(i), path]),
+    dirPageBytes,
+  );
+  return { files: out, directory: { files: fileTable, locations } };
 }

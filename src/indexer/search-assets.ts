@@ -32,6 +32,7 @@ import {
   type SearchManifest,
   type VocabPartition,
   type SearchShardManifest,
+  type ShardTermTable,
   type TermInput,
 } from "../shared/index-format";
 import type { StoredRecord } from "../shared/manifest";
@@ -43,6 +44,7 @@ import { buildPeople } from "./people-assets";
 import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
+import { writePagedTable } from "./paged-table-assets";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -182,12 +184,29 @@ export function finishSearch(
 ) {
   const { docs, df } = plan;
   const lexicon = buildLexicon(df.keys(), df.size, out);
-  const vocab = buildVocab(plan.vocabDf, out);
+  const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(buildVocab(plan.vocabDf, out)));
   df.clear();
   const thesaurus = compileThesaurus(options.thesaurus, out);
-  const suggest = buildSuggest(docs, out);
+  // Paged by a key's first two characters: a typed prefix's longest-match probes then read at most two pages.
+  const suggest = writePagedTable(
+    out,
+    "search/suggest-dir",
+    "page",
+    Object.entries(buildSuggest(docs, out)),
+    undefined,
+    SUGGEST_DIR_KEY_CHARS,
+  );
   const related = buildRelated(docs, plan.titleTags);
-  const people = buildPeople(docs, out);
+  const chunks = buildPeople(docs, out);
+  const people = {
+    count: chunks.length,
+    chunks: writePagedTable(
+      out,
+      "search/people-dir",
+      "page",
+      chunks.map((path, i): [string, string] => [String(i), path]),
+    ),
+  };
 
   const manifest: SearchManifest = {
     format: INDEX_FORMAT,
@@ -205,6 +224,9 @@ export function finishSearch(
   };
   return { manifest, related: related as Map<string, StoredRecord["related"]>, indexBytes: plan.indexBytes };
 }
+
+/** Characters of a typeahead key that choose its directory page. */
+const SUGGEST_DIR_KEY_CHARS = 2;
 
 /** Fields whose words typo correction may suggest. */
 const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "names"]);
@@ -316,7 +338,9 @@ function writeShard(
     cols.series[i] = seriesIndex.get(r.series)!;
   }
   const filters = out.add(globalDf ? `search/s${k}` : "search", "filters", "bin", encodeFilterColumns(cols));
-  return { start, end, dir: `/${dir}`, buckets: bucketHashes, bucketCount, solo, filters, bytes };
+  const table: ShardTermTable = { buckets: bucketHashes, solo };
+  const terms = out.addJson(globalDf ? `search/s${k}` : "search", "term-table", table);
+  return { start, end, dir: `/${dir}`, bucketCount, terms, filters, bytes };
 }
 
 /** Every indexed term, for "is this word spelt as the catalogue spells it?" without loading postings. */

@@ -3,10 +3,14 @@
  * content-hashed, immutable chunks it names. The build writes it, the Worker
  * reads it; this module is the only contract between them besides the types.
  */
+import { fnv1a32 } from "./hash";
 import type { SearchManifest } from "./index-format/search-manifest";
 
-/** Bumped whenever the layout or meaning of any chunk changes. 3: the record-shard table in pages. */
-export const FORMAT_VERSION = 3;
+/**
+ * Bumped whenever the layout or meaning of any chunk changes. 3: the record-shard table in pages. 4: the
+ * typeahead directory, people and vocabulary lists and the search shards' term tables out of the root (lazy root).
+ */
+export const FORMAT_VERSION = 4;
 
 /** Where the manifest lives inside the assets directory. */
 export const MANIFEST_PATH = "/manifest.json";
@@ -39,7 +43,10 @@ export interface SeriesEntry {
   /** `referenceToId(name)`, the form used in URLs and range prefixes. */
   key: string;
   count: number;
-  pages: SeriesPage[];
+  /** Reference of the series' first record (in catalogue order). */
+  first: string;
+  /** Path of the series' listing pages, `SeriesPage[]` in catalogue order: read on demand, not in the root. */
+  pageList: string;
   /** The archive holding the series (its first record's first `heldBy`); absent in older builds. */
   heldBy?: string | null;
 }
@@ -82,16 +89,16 @@ export interface Manifest {
  * Where the chunks of a packed build are. Chunks keep their paths (every path
  * in this manifest is still a chunk's name); their bytes live inside pack
  * files, read by byte range, so a catalogue of millions of chunks is a few
- * thousand files. A chunk's location is in directory page
- * `fnv1a32(path) % pages.length`, a JSON object `{ [path]: PackLocation }`.
+ * thousand files. Both lists grow with the catalogue, so both are paged tables
+ * outside the root, their pages under /packs/ (never packed themselves).
  * Range reads need R2: the static assets binding answers a range with the
  * whole file (see README, "Packs").
  */
 export interface PackDirectory {
-  /** Pack files, `/packs/<bucket>-<part>.<hash>.pack`; `PackLocation` indexes this list. */
-  files: string[];
-  /** Directory pages, `/packs/dir-<k>.<hash>.json`, by `fnv1a32(path) % pages.length`. */
-  pages: string[];
+  /** Pack file paths, `/packs/<bucket>-<part>.<hash>.pack`, under keys `String(i)`; `PackLocation` names `i`. */
+  files: PagedTable;
+  /** Chunk locations, `{ [path]: PackLocation }`, pages `/packs/dir-<p>.<hash>.json`. */
+  locations: PagedTable;
 }
 
 /** A chunk inside a pack: index into `PackDirectory.files`, byte offset, byte length. */
@@ -154,6 +161,44 @@ export function lastAtOrBelow(list: number[], x: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/**
+ * A table that grows with the catalogue, kept out of the manifest root and read a page at a time on demand
+ * (a new isolate parses only the root). Page `p` is the JSON object `{ [key]: value }` at
+ * `pagedTablePath(t, p)`; a key is on page `fnv1a32(key) % pages`. Page hashes are concatenated, fixed
+ * width, as the record-shard table's are, so even a table of thousands of pages costs the root 12 bytes a page.
+ */
+export interface PagedTable {
+  /** Path stem of the pages: page `p` is `<prefix>-<p>.<hash>.json`. */
+  prefix: string;
+  /** Content hash of each page (HASH_CHARS each), concatenated. */
+  hashes: string;
+  /** Keys in the whole table. */
+  size: number;
+  /**
+   * When set, a key's page is chosen by its first `keyChars` characters only, so lookups of one word's
+   * prefixes (the typeahead's longest-match probes) land on one or two pages instead of many.
+   */
+  keyChars?: number;
+}
+
+/** Bytes of JSON a paged-table page aims at: one small read, parsed once per isolate. */
+export const PAGED_TABLE_PAGE_BYTES = 16 * 1024;
+
+/** Pages of a paged table. */
+export function pagedTablePages(t: PagedTable): number {
+  return t.hashes.length / HASH_CHARS;
+}
+
+/** The page holding `key` (0 for an empty table, which has one empty page). */
+export function pagedTablePageOf(t: PagedTable, key: string): number {
+  return fnv1a32(t.keyChars ? key.slice(0, t.keyChars) : key) % Math.max(1, pagedTablePages(t));
+}
+
+/** Asset path of page `p` of a paged table. */
+export function pagedTablePath(t: PagedTable, p: number): string {
+  return `${t.prefix}-${p}.${hashAt(t.hashes, p)}.json`;
 }
 
 /** The R2 object key of an asset path: the path without its leading slash. Shared by the upload and the Worker. */

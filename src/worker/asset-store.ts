@@ -6,12 +6,15 @@
  * isolates (and an R2 deploy writes the manifest last).
  */
 import { lruBySize } from "../shared/lru";
-import { fnv1a32 } from "../shared/hash";
 import {
   FORMAT_VERSION,
   HASH_CHARS,
   MANIFEST_PATH,
+  pagedTablePageOf,
+  pagedTablePages,
+  pagedTablePath,
   type Manifest,
+  type PagedTable,
   type PackDirectory,
   type PackLocation,
 } from "../shared/manifest";
@@ -103,6 +106,23 @@ export class AssetStore {
     ) as Promise<ArrayBuffer>;
   }
 
+  /**
+   * The value under `key` in a paged table, or undefined: reads the key's page once (then held like any chunk).
+   * Own keys only: keys are user-influenced (typed prefixes, slugs), and must never find Object.prototype members.
+   */
+  async tableGet<V>(table: PagedTable, key: string): Promise<V | undefined> {
+    const page = await this.json<Record<string, V>>(pagedTablePath(table, pagedTablePageOf(table, key)));
+    return Object.hasOwn(page, key) ? page[key] : undefined;
+  }
+
+  /** Every entry of a paged table, as a Map: for the rare caller that must scan a whole table. */
+  async tableEntries<V>(table: PagedTable): Promise<Map<string, V>> {
+    const pages = await Promise.all(
+      Array.from({ length: pagedTablePages(table) }, (_, p) => this.json<Record<string, V>>(pagedTablePath(table, p))),
+    );
+    return new Map(pages.flatMap((page) => Object.entries(page)));
+  }
+
   /** Bytes of parsed chunks held now (approximate for JSON). */
   heldBytes(): number {
     return this.chunks.calculatedSize;
@@ -161,14 +181,12 @@ export class AssetStore {
     return bytes;
   }
 
-  /** Looks the chunk up in its directory page (read once, then held like any chunk), then reads its range. */
+  /** Looks the chunk up in its directory page and its pack in the files table (each read once, then held), then reads its range. */
   private async readPacked(packs: PackDirectory, path: string): Promise<ArrayBuffer> {
-    const page = packs.pages[fnv1a32(path) % packs.pages.length]!;
-    const entries = await this.json<Record<string, PackLocation>>(page);
-    // Own keys only: a path is user-influenced (a series key), and must never find Object.prototype members.
-    const loc = Object.hasOwn(entries, path) ? entries[path] : undefined;
-    const file = loc ? packs.files[loc[0]] : undefined;
-    if (!loc || !file) throw missing(this.storage, path, page);
+    const loc = await this.tableGet<PackLocation>(packs.locations, path);
+    const file = loc ? await this.tableGet<string>(packs.files, String(loc[0])) : undefined;
+    if (!loc || !file)
+      throw missing(this.storage, path, pagedTablePath(packs.locations, pagedTablePageOf(packs.locations, path)));
     const [, offset, length] = loc;
     const bytes = await withTimeout(this.storage.getRange(file, offset, length), ASSET_TIMEOUT_MS, () => tooSlow(path));
     if (!bytes) throw missing(this.storage, file);
@@ -205,7 +223,10 @@ function missing(storage: AssetStorage, path: string, page?: string): ApiError {
 export function assetKind(path: string): string {
   // A sharded index puts each shard's chunks under search/s<k>/: the kind is the same in every shard.
   if (path.startsWith("/records/table-")) return "records/table";
-  if (path.startsWith(PACKS_DIR)) return path.startsWith(`${PACKS_DIR}dir-`) ? "packs/directory" : "packs";
+  if (path.startsWith(PACKS_DIR)) {
+    if (path.startsWith(`${PACKS_DIR}dir-`)) return "packs/directory";
+    return path.startsWith(`${PACKS_DIR}files-`) ? "packs/files" : "packs";
+  }
   const parts = path.split("/").filter((p, i) => p && !(i === 2 && /^s\d+$/.test(p)));
   const stem = (name: string) => name.split(".")[0]!;
   if (parts.length === 1) return stem(parts[0]!);

@@ -11,6 +11,7 @@ import {
   type Manifest,
   type RecordShardTablePage,
   type SeriesEntry,
+  type SeriesPage,
   type SeriesPageEntry,
   type StoredRecord,
 } from "../shared/manifest";
@@ -159,21 +160,27 @@ export class RecordStore {
   private async listedUnder(key: string): Promise<string[] | null> {
     const entry = await this.seriesOfKey(key);
     if (!entry) return null;
+    const pages = await this.seriesPages(entry);
     // References with one key sort together, but may straddle a page break:
     // start at the last page beginning before the key, end at the last beginning at it.
-    const last = entry.pages.findLastIndex((pg) => compareReferences(pg.first, key) <= 0);
+    const last = pages.findLastIndex((pg) => compareReferences(pg.first, key) <= 0);
     if (last < 0) return [];
     const first = Math.max(
       0,
-      entry.pages.findLastIndex((pg) => compareReferences(pg.first, key) < 0),
+      pages.findLastIndex((pg) => compareReferences(pg.first, key) < 0),
     );
     const ids: string[] = [];
     for (let p = first; p <= last; p++) {
-      for (const [id, reference] of await this.assets.json<Array<[string, string]>>(entry.pages[p]!.path)) {
+      for (const [id, reference] of await this.assets.json<Array<[string, string]>>(pages[p]!.path)) {
         if (referenceToId(reference) === key) ids.push(id);
       }
     }
     return ids;
+  }
+
+  /** A series' listing pages: a list out of the manifest root, read on the series' first listing or lookup. */
+  private seriesPages(entry: SeriesEntry): Promise<SeriesPage[]> {
+    return this.assets.json<SeriesPage[]>(entry.pageList);
   }
 
   /** The series with the longest key that is `key` or a prefix of it ending at a run boundary. */
@@ -204,9 +211,10 @@ export class RecordStore {
       throw new ApiError(404, "not_found", `series: no series is called "${name}"`, { suggestions: near });
     }
     const items: SeriesListing["items"] = [];
-    const pageSize = entry.pages.length > 1 ? Math.ceil(entry.count / entry.pages.length) : entry.count;
-    for (let p = Math.floor(offset / Math.max(pageSize, 1)); p < entry.pages.length && items.length < limit; p++) {
-      const page = await this.assets.json<SeriesPageEntry[]>(entry.pages[p]!.path);
+    const pages = await this.seriesPages(entry);
+    const pageSize = pages.length > 1 ? Math.ceil(entry.count / pages.length) : entry.count;
+    for (let p = Math.floor(offset / Math.max(pageSize, 1)); p < pages.length && items.length < limit; p++) {
+      const page = await this.assets.json<SeriesPageEntry[]>(pages[p]!.path);
       const base = p * pageSize;
       for (let i = Math.max(0, offset - base); i < page.length && items.length < limit; i++) {
         const [id, reference, title, coveringDates] = page[i]!;
@@ -221,7 +229,7 @@ export class RecordStore {
     const entry = await this.seriesOfKey(prefix);
     if (!entry) return [];
     const ids: string[] = [];
-    for (const page of entry.pages) {
+    for (const page of await this.seriesPages(entry)) {
       for (const [id, reference] of await this.assets.json<Array<[string, string]>>(page.path)) {
         // By the reference's key, not the id: a second item under one reference has an id with an item key after it.
         const key = referenceToId(reference);
@@ -243,16 +251,17 @@ export class RecordStore {
         .map((s) => ({ s, d: levenshtein(key.slice(0, s.key.length + 2), s.key) }))
         .sort((a, b) => a.d - b.d)
         .slice(0, count)
-        .map((x) => x.s.pages[0]?.first ?? x.s.name);
+        .map((x) => x.s.first || x.s.name);
     }
     const runs = referenceRuns(ref);
     const num = Number(runs.filter((r) => /^\d+$/.test(r)).at(-1) ?? NaN);
     // Pick the page that would hold ref, plus its neighbours for references near the edges.
-    let p = entry.pages.findLastIndex((pg) => compareReferences(pg.first, ref) <= 0);
+    const pages = await this.seriesPages(entry);
+    let p = pages.findLastIndex((pg) => compareReferences(pg.first, ref) <= 0);
     if (p < 0) p = 0;
     const candidates: string[] = [];
     for (const q of [p - 1, p, p + 1]) {
-      const page = entry.pages[q];
+      const page = pages[q];
       if (page)
         for (const [, reference] of await this.assets.json<Array<[string, string]>>(page.path))
           candidates.push(reference);

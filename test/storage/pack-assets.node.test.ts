@@ -4,8 +4,15 @@
  * rebuild that changes one chunk changes only the pack holding it.
  */
 import { describe, expect, it } from "vitest";
-import { fnv1a32 } from "../../src/shared/hash";
-import { MANIFEST_PATH, type PackDirectory, type PackLocation } from "../../src/shared/manifest";
+import {
+  MANIFEST_PATH,
+  pagedTablePageOf,
+  pagedTablePages,
+  pagedTablePath,
+  type PackDirectory,
+  type PackLocation,
+  type PagedTable,
+} from "../../src/shared/manifest";
 import { contentHash } from "../../src/indexer/content-hash";
 import { packAssets } from "../../src/indexer/pack-assets";
 
@@ -23,13 +30,23 @@ function chunks(n: number, seed = 1): Map<string, string | Uint8Array> {
   return files;
 }
 
-function readBack(files: Map<string, string | Uint8Array>, dir: PackDirectory, path: string): string {
-  const page = JSON.parse(files.get(dir.pages[fnv1a32(path) % dir.pages.length]!) as string) as Record<
+/** The value under `key` in a paged table, read from the built files as the Worker reads it. */
+function tableGet<V>(files: Map<string, string | Uint8Array>, table: PagedTable, key: string): V | undefined {
+  const page = JSON.parse(files.get(pagedTablePath(table, pagedTablePageOf(table, key))) as string) as Record<
     string,
-    PackLocation
+    V
   >;
-  const [pack, offset, length] = page[path]!;
-  const bytes = files.get(dir.files[pack]!) as Uint8Array;
+  return Object.hasOwn(page, key) ? page[key] : undefined;
+}
+
+/** Every pack file the directory names. */
+function packFiles(files: Map<string, string | Uint8Array>, dir: PackDirectory): string[] {
+  return Array.from({ length: dir.files.size }, (_, i) => tableGet<string>(files, dir.files, String(i))!);
+}
+
+function readBack(files: Map<string, string | Uint8Array>, dir: PackDirectory, path: string): string {
+  const [pack, offset, length] = tableGet<PackLocation>(files, dir.locations, path)!;
+  const bytes = files.get(tableGet<string>(files, dir.files, String(pack))!) as Uint8Array;
   return new TextDecoder().decode(bytes.subarray(offset, offset + length));
 }
 
@@ -39,8 +56,8 @@ describe("packing a build's chunks", () => {
   it("reads every chunk back byte for byte from its pack, through its directory page", () => {
     const input = chunks(600);
     const { files, directory } = packAssets(input, SMALL);
-    expect(directory.files.length).toBeGreaterThan(10);
-    expect(directory.pages.length).toBeGreaterThan(5);
+    expect(directory.files.size).toBeGreaterThan(10);
+    expect(pagedTablePages(directory.locations)).toBeGreaterThan(5);
     for (const [path, data] of input) {
       if (path === MANIFEST_PATH || path === "/widget.js") expect(files.get(path)).toBe(data);
       else expect(readBack(files, directory, path), path).toBe(data);
@@ -50,19 +67,22 @@ describe("packing a build's chunks", () => {
 
   it("writes no pack over its limit, and far fewer files than chunks", () => {
     const { files, directory } = packAssets(chunks(600), SMALL);
-    for (const p of directory.files) expect((files.get(p) as Uint8Array).byteLength).toBeLessThanOrEqual(40_000);
+    for (const p of packFiles(files, directory))
+      expect((files.get(p) as Uint8Array).byteLength).toBeLessThanOrEqual(40_000);
     expect(files.size).toBeLessThan(600 / 5);
   });
 
   it("rewrites only the pack of a changed chunk when a rebuild changes one", () => {
-    const before = packAssets(chunks(600), SMALL).directory;
+    const first = packAssets(chunks(600), SMALL);
+    const before = packFiles(first.files, first.directory);
     const changed = chunks(600);
     const victim = [...changed.keys()].find((p) => p.startsWith("/records/"))!;
     changed.delete(victim);
     const data = "changed".padEnd(500, "y");
     changed.set(victim.replace(/\.[0-9a-f]+\.json$/, `.${contentHash(data)}.json`), data);
-    const after = packAssets(changed, SMALL).directory;
-    const gone = before.files.filter((p) => !after.files.includes(p));
+    const second = packAssets(changed, SMALL);
+    const after = packFiles(second.files, second.directory);
+    const gone = before.filter((p) => !after.includes(p));
     expect(gone.length).toBe(1);
   });
 

@@ -5,7 +5,7 @@
  * with options other than those it was written with.
  */
 import { FIELD_NAMES, FLEX_OPTIONS } from "../search-config";
-import type { Manifest } from "../manifest";
+import { hashAt, type Manifest, type PagedTable } from "../manifest";
 import { BLOCK_SIZE } from "./term-chunk";
 import { SUGGEST_FORMAT } from "./side-assets";
 
@@ -30,18 +30,27 @@ export interface SearchShardManifest {
   end: number;
   /** Folder of this shard's term chunks. */
   dir: string;
+  bucketCount: number;
+  /** Path of this shard's `ShardTermTable` (bucket hashes and solo terms), read on the shard's first query. */
+  terms: string;
+  /** Filter columns of docs `start..end` (see filter-columns.ts). */
+  filters: string;
+  /** Bytes of this shard's term chunks, as built (what an isolate holds when all are loaded). */
+  bytes: number;
+}
+
+/**
+ * Where a search shard's terms are: outside the manifest root, since both grow with the catalogue (30 KiB of
+ * bucket hashes at 100k records).
+ */
+export interface ShardTermTable {
   /**
    * Term buckets: a term's chunk is bucket `fnv1a32(term) % bucketCount`, unless it is solo;
    * fixed-width content hashes, concatenated. See `termChunkPath`.
    */
   buckets: string;
-  bucketCount: number;
   /** Very common terms, each in a chunk of its own so they never bloat a bucket. */
   solo: Record<string, string>;
-  /** Filter columns of docs `start..end` (see filter-columns.ts). */
-  filters: string;
-  /** Bytes of this shard's term chunks, as built (what an isolate holds when all are loaded). */
-  bytes: number;
 }
 
 /** What the build records about the search index in the manifest. */
@@ -63,15 +72,18 @@ export interface SearchManifest {
    * spells it.
    */
   lexicon: { path: string; bits: number; hashes: number };
-  /** Typo vocabulary by word length (see vocab.ts). */
-  vocab: Record<string, string>;
-  /** Typeahead partitions by folded prefix; the longest matching key wins (see suggest.ts). */
-  suggest: Record<string, string>;
+  /** Typo vocabulary partitions (paths) by word length (see vocab.ts), keyed by the length's decimal string. */
+  vocab: PagedTable;
+  /**
+   * Typeahead directory: partition paths by folded prefix (`<prefix>*` for a prefix's top entries); the longest
+   * matching key wins (see suggest.ts).
+   */
+  suggest: PagedTable;
   /** Compiled thesaurus, or null when the data has none. */
   thesaurus: string | null;
   thesaurusVersion: string | null;
-  /** Name authority: people chunks by slug hash (see people.ts). */
-  people: string[];
+  /** Name authority: `count` people chunks, chunk `shardOf(slug, count)`'s path under key `String(i)` (see people.ts). */
+  people: { count: number; chunks: PagedTable };
   /** Files of several volumes: `[docs, ids][]` (see volume-assets.ts); absent in builds before it. */
   volumes?: string;
 }
@@ -100,13 +112,8 @@ export function searchSection(m: Pick<Manifest, "search">): SearchManifest {
 }
 
 /** Asset path of the term chunk that holds `term` in a shard, given its bucket. */
-export function termChunkPath(
-  shard: SearchShardManifest,
-  term: string,
-  bucket: number,
-  hashOf: (i: number) => string,
-): string {
+export function termChunkPath(shard: SearchShardManifest, table: ShardTermTable, term: string, bucket: number): string {
   // Own keys only: a term such as "constructor" must not find Object.prototype members.
-  const solo = Object.hasOwn(shard.solo, term) ? shard.solo[term] : undefined;
-  return solo ?? `${shard.dir}/${bucket}.${hashOf(bucket)}.bin`;
+  const solo = Object.hasOwn(table.solo, term) ? table.solo[term] : undefined;
+  return solo ?? `${shard.dir}/${bucket}.${hashAt(table.buckets, bucket)}.bin`;
 }

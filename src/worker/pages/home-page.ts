@@ -67,7 +67,7 @@ ${seriesItems(a.series.slice(top))}</details>`
 /** Searches that show what the rules do: a reference from the data, a name in another spelling, a decade. */
 function examples(m: Manifest): Array<{ q: string; why: string }> {
   const biggest = [...m.series].sort((a, b) => b.count - a.count)[0];
-  const ref = biggest?.pages[0]?.first;
+  const ref = biggest?.first;
   return [
     ...(ref ? [{ q: ref, why: "a reference, in any loose form" }] : []),
     { q: "Besedovsky", why: "a name in any spelling" },

@@ -6,8 +6,8 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
-import { HASH_CHARS, hashAt, type Manifest } from "../../shared/manifest";
-import { termChunkPath } from "../../shared/index-format";
+import { HASH_CHARS, pagedTablePath, type Manifest, type PagedTable } from "../../shared/manifest";
+import { termChunkPath, type SearchShardManifest, type ShardTermTable } from "../../shared/index-format";
 import { assetKind } from "../asset-store";
 import { ApiError } from "../errors";
 
@@ -58,19 +58,41 @@ healthRoutes.openapi(
     const base = { records: m.records, indexVersion: m.version, shards };
     if (!deep) return c.json({ status: "ok" as const, ...base }, 200);
 
-    const sample = sampleAssets(m);
-    // A record shard's name is on a page of the shard table; a table page that cannot be read fails its own kind.
+    const assets = c.get("assets");
+    const { sample, indexes } = sampleAssets(m);
     const failing: Array<z.infer<typeof Failure>> = [];
+    // Names read from outside the root: a record shard's from its table page, a series page's from its list, a
+    // term bucket's from its shard's term table, a typeahead partition's from its directory page. An index that
+    // cannot be read fails its own kind.
+    const fail = (path: string, e: unknown) => {
+      failing.push({ kind: assetKind(path), path, message: (e as Error).message });
+      sample.delete(assetKind(path));
+    };
     if (m.recordShards.count > 0) {
       try {
         sample.set("records", await c.get("records").shardPath(0));
       } catch (e) {
-        const page = m.recordShards.pages[0]!;
-        failing.push({ kind: assetKind(page), path: page, message: (e as Error).message });
-        sample.delete(assetKind(page));
+        fail(m.recordShards.pages[0]!, e);
       }
     }
-    const assets = c.get("assets");
+    const nested = new Map<string, string>();
+    await Promise.all(
+      indexes.map(async ([path, shard]) => {
+        try {
+          const value = await assets.json<unknown>(path);
+          walkPaths(value, (p) => {
+            if (!nested.has(assetKind(p))) nested.set(assetKind(p), p);
+          });
+          if (shard && shard.bucketCount > 0) {
+            const bucket = termChunkPath(shard, value as ShardTermTable, "", 0);
+            nested.set(assetKind(bucket), bucket);
+          }
+        } catch (e) {
+          fail(path, e);
+        }
+      }),
+    );
+    for (const [kind, path] of nested) if (!sample.has(kind)) sample.set(kind, path);
     await Promise.all(
       [...sample].map(async ([kind, path]) => {
         try {
@@ -89,34 +111,61 @@ healthRoutes.openapi(
 
 const CHUNK_PATH = new RegExp(`^/[a-z]+/[^"]*\\.[0-9a-f]{${HASH_CHARS}}\\.[a-z]+$`);
 
+/** Calls `found` with every chunk path in a parsed JSON value. */
+function walkPaths(v: unknown, found: (path: string) => void): void {
+  if (typeof v === "string") {
+    if (CHUNK_PATH.test(v)) found(v);
+  } else if (Array.isArray(v)) {
+    for (const x of v) walkPaths(x, found);
+  } else if (v && typeof v === "object") {
+    for (const x of Object.values(v)) walkPaths(x, found);
+  }
+}
+
 /**
- * The first asset of each kind the manifest names. Found by walking the
- * manifest for chunk paths, so a kind the index adds later is checked too.
+ * The first asset of each kind the manifest root names, and the indexes (paged-table pages, series page lists,
+ * search shards' term tables) whose contents name the rest. Found by walking the root for chunk paths and
+ * paged tables, so a kind the index adds later is checked too.
  */
-function sampleAssets(m: Manifest): Map<string, string> {
+function sampleAssets(m: Manifest): {
+  sample: Map<string, string>;
+  indexes: Array<[path: string, shard?: SearchShardManifest]>;
+} {
   const sample = new Map<string, string>();
+  const indexes: Array<[string, SearchShardManifest?]> = [];
   const add = (path: string) => {
     const kind = assetKind(path);
-    if (!sample.has(kind)) sample.set(kind, path);
+    if (sample.has(kind)) return;
+    sample.set(kind, path);
+    if (kind === "series/lists") indexes.push([path]);
   };
   if (m.recordShards.pages[0]) add(m.recordShards.pages[0]);
-  // Term buckets are named by concatenated hashes, not paths (as record shards are).
   const first = m.search?.shards[0];
-  if (first && first.bucketCount > 0) add(termChunkPath(first, "", 0, (b) => hashAt(first.buckets, b)));
+  if (first) {
+    add(first.terms);
+    indexes.push([first.terms, first]);
+  }
   const walk = (v: unknown): void => {
-    if (typeof v === "string") {
-      if (CHUNK_PATH.test(v)) add(v);
-      return;
-    }
-    if (Array.isArray(v)) {
-      for (const x of v) walk(x);
-      return;
-    }
-    if (v && typeof v === "object") for (const x of Object.values(v)) walk(x);
+    if (isPagedTable(v)) {
+      const page = pagedTablePath(v, 0);
+      add(page);
+      indexes.push([page]);
+    } else if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v && typeof v === "object") for (const x of Object.values(v)) walk(x);
+    else walkPaths(v, add);
   };
   walk(m.series);
   walk(m.search);
-  // A packed build: one directory page and one pack (hashed whole, as any chunk is).
-  if (m.packs) for (const path of [m.packs.pages[0], m.packs.files[0]]) if (path) add(path);
-  return sample;
+  // A packed build: a directory page, a files-table page and a pack it names (hashed whole, as any chunk is).
+  walk(m.packs);
+  return { sample, indexes };
+}
+
+function isPagedTable(v: unknown): v is PagedTable {
+  return (
+    !!v &&
+    typeof v === "object" &&
+    typeof (v as PagedTable).prefix === "string" &&
+    typeof (v as PagedTable).hashes === "string"
+  );
 }

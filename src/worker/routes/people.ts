@@ -6,10 +6,9 @@ import { nameWordMatches } from "../../shared/text/names";
 import { ApiError } from "../errors";
 import { boundedInt, text } from "../params";
 import { errorResponses, json } from "../openapi-common";
-import { shardOf } from "../../shared/hash";
 import type { PersonEntry, PersonRecord as Person } from "../../shared/index-format";
 import { SuggestService } from "../search/suggest-service";
-import { searchMeta } from "../search/search-index";
+import { peopleChunkPath, searchMeta } from "../search/search-index";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 
@@ -72,8 +71,10 @@ async function present(records: RecordStore, p: Person) {
 /** The person filed under a slug, following a spelling's pointer to its canonical entry. */
 async function personBySlug(assets: AssetStore, slug: string): Promise<Person | null> {
   const meta = await searchMeta(assets);
-  const read = async (s: string) =>
-    (await assets.json<PersonEntry[]>(meta.people[shardOf(s, meta.people.length)]!)).find((p) => p.slug === s) ?? null;
+  const read = async (s: string) => {
+    const path = await peopleChunkPath(assets, meta, s);
+    return path ? ((await assets.json<PersonEntry[]>(path)).find((p) => p.slug === s) ?? null) : null;
+  };
   const entry = await read(slug);
   if (!entry) return null;
   if ("see" in entry) {

@@ -8,9 +8,8 @@
  * for, and keeping whole chunks (and records) under one budget made a warm
  * 100k mix refetch and re-verify several chunks per query.
  */
-import { fnv1a32 } from "../../shared/hash";
+import { fnv1a32, shardOf } from "../../shared/hash";
 import { bloomHas } from "../../shared/bloom";
-import { hashAt } from "../../shared/manifest";
 import { FIELD_NAMES, type FieldName } from "../../shared/search-config";
 import { lruBySize } from "../../shared/lru";
 import {
@@ -24,6 +23,7 @@ import {
   type FilterColumns,
   type SearchManifest,
   type SearchShardManifest,
+  type ShardTermTable,
   type VocabPartition,
 } from "../../shared/index-format";
 import type { AssetStore } from "../asset-store";
@@ -71,7 +71,7 @@ export class SearchLexicon {
   /** Vocabulary words of one length with their document frequency, for typo candidates. */
   async vocab(length: number): Promise<VocabPartition> {
     const meta = await this.meta();
-    const path = Object.hasOwn(meta.vocab, length) ? meta.vocab[length] : undefined;
+    const path = await this.assets.tableGet<string>(meta.vocab, String(length));
     return path ? this.assets.json<VocabPartition>(path) : [];
   }
 }
@@ -120,7 +120,9 @@ export class SearchIndex {
   /** The postings of a term in every field of this shard that has it. */
   async postings(term: string): Promise<TermPostings> {
     const shard = await this.shard();
-    const path = termChunkPath(shard, term, fnv1a32(term) % shard.bucketCount, (b) => hashAt(shard.buckets, b));
+    // The shard's term table is out of the manifest root: read on this shard's first query, then held.
+    const table = await this.assets.json<ShardTermTable>(shard.terms);
+    const path = termChunkPath(shard, table, term, fnv1a32(term) % shard.bucketCount);
     const key = `${path}\u0000${term}`;
     const hit = postingsCache.get(key);
     if (hit) return hit.postings;
@@ -150,4 +152,14 @@ export class SearchIndex {
     const shard = await this.shard();
     return decodeFilterColumns(await this.assets.binary(shard.filters), shard.start, shard.end - shard.start);
   }
+}
+
+/** Path of the name-authority chunk that files `slug`, or undefined when the build has no people. */
+export async function peopleChunkPath(
+  assets: AssetStore,
+  meta: SearchManifest,
+  slug: string,
+): Promise<string | undefined> {
+  if (!meta.people.count) return undefined;
+  return assets.tableGet<string>(meta.people.chunks, String(shardOf(slug, meta.people.count)));
 }

@@ -13,12 +13,11 @@ import {
   type SuggestEntry as Entry,
 } from "../../shared/index-format";
 import { phoneticKeys } from "../../shared/text/phonetic";
-import { searchMeta } from "./search-index";
+import { peopleChunkPath, searchMeta } from "./search-index";
 import { words } from "../../shared/text/fold";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import { variantKey } from "../../shared/text/variants";
-import { shardOf } from "../../shared/hash";
 import type { z } from "@hono/zod-openapi";
 import type { SuggestionSchema } from "../../shared/api-schemas";
 
@@ -132,17 +131,17 @@ export class SuggestService {
 
   /** The name authority's canonical slug for a spelling's slug (spellings of one person point to it). */
   private async canonical(meta: SearchManifest, slug: string): Promise<string> {
-    if (!meta.people.length) return slug;
-    const chunk = await this.assets.json<PersonEntry[]>(meta.people[shardOf(slug, meta.people.length)]!);
-    const hit = chunk.find((p) => p.slug === slug);
+    const path = await peopleChunkPath(this.assets, meta, slug);
+    if (!path) return slug;
+    const hit = (await this.assets.json<PersonEntry[]>(path)).find((p) => p.slug === slug);
     return hit && "see" in hit ? hit.see : slug;
   }
 
   private async lookup(meta: SearchManifest, key: string, wholeWord: boolean): Promise<Entry[]> {
     for (let n = Math.min(key.length, 6); n >= 1; n--) {
       const prefix = key.slice(0, n);
-      // Own keys only: typed prefixes must never find Object.prototype members.
-      const path = Object.hasOwn(meta.suggest, prefix) ? meta.suggest[prefix] : undefined;
+      // The directory is a paged table out of the manifest root; its lookups take own keys only.
+      const path = await this.assets.tableGet<string>(meta.suggest, prefix);
       if (path) {
         const list = await this.assets.json<Entry[]>(path);
         const matches: Entry[] = [];
@@ -160,8 +159,8 @@ export class SuggestService {
         }
         return matches;
       }
-      const top = Object.hasOwn(meta.suggest, `${prefix}*`) ? meta.suggest[`${prefix}*`] : undefined;
-      if (top && n === key.length) return (await this.assets.json<Entry[]>(top)).filter((e) => e[0].startsWith(key));
+      const top = n === key.length ? await this.assets.tableGet<string>(meta.suggest, `${prefix}*`) : undefined;
+      if (top) return (await this.assets.json<Entry[]>(top)).filter((e) => e[0].startsWith(key));
     }
     return [];
   }
