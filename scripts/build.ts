@@ -87,9 +87,11 @@ try {
       recordShards: values["record-shards"] ? Number(values["record-shards"]) : undefined,
       partsDir: values.parts,
     });
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    const kib = (part.bytes / 1024).toFixed(0);
     console.log(
-      `Dossier build: search shard ${values.shard} (docs ${part.docs[0]}–${part.docs[1] - 1}) → ${relative(process.cwd(), part.dir)}: ` +
-        `${part.files} files, ${(part.bytes / 1024).toFixed(0)} KiB in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+      `Dossier build: search shard ${values.shard} (docs ${part.docs[0]}–${part.docs[1] - 1}) → ` +
+        `${relative(process.cwd(), part.dir)}: ${part.files} files, ${kib} KiB in ${seconds} s`,
     );
     process.exit(0);
   }

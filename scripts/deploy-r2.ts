@@ -96,7 +96,8 @@ async function main() {
     : await uploadBuild(diskBuildSource(dir), remoteTarget(bucket), 4);
   const where = values.local ? `local R2 (${values.persist})` : "R2";
   console.log(
-    `deploy-r2: ${r.uploaded} objects (${(r.uploadedBytes / 1024).toFixed(0)} KiB) uploaded to ${where} bucket ${bucket}, ` +
+    `deploy-r2: ${r.uploaded} objects (${(r.uploadedBytes / 1024).toFixed(0)} KiB) ` +
+      `uploaded to ${where} bucket ${bucket}, ` +
       `${r.kept} already there, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 }

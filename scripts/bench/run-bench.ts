@@ -40,7 +40,10 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "3" },
     shards: { type: "string" },
     "skip-peers": { type: "boolean", default: false },
-    /** Only these Node peers (default all); plain FlexSearch also runs in workerd when listed. Orama takes 15 minutes at 100k. */
+    /**
+     * Only these Node peers (default all); plain FlexSearch also runs in workerd when listed.
+     * Orama takes 15 minutes at 100k.
+     */
     peers: { type: "string" },
     "skip-real": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
@@ -469,10 +472,13 @@ async function runCorpus(
       `${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`,
   );
   notes.push(
-    `Asset reads during the timed warm mixes (the Worker isolate's store, not the shards' objects): ${JSON.stringify(warm.reads)} for search, ${JSON.stringify(suggest.reads)} for suggest.`,
+    "Asset reads during the timed warm mixes (the Worker isolate's store, not the shards' objects): " +
+      `${JSON.stringify(warm.reads)} for search, ${JSON.stringify(suggest.reads)} for suggest.`,
   );
   notes.push(
-    `Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ${suggestPaths.length} prefixes × ${suggest.rounds} (suggest); wall = one request at a time from Node, first pass.`,
+    `Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ` +
+      `${suggestPaths.length} prefixes × ${suggest.rounds} (suggest); ` +
+      "wall = one request at a time from Node, first pass.",
   );
   const engines: EngineResult[] = [dossier];
   if (peers) {

@@ -124,7 +124,8 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
           modulesRoot: dirname(scriptPath),
           ...(caches ? {} : { kvNamespaces: {} }),
           cache: caches,
-          // Miniflare 5 reads the Cache API switch as `cacheAPI`; without it `caches.default` stays on and warm mixes were cache hits.
+          // Miniflare 5 reads the Cache API switch as `cacheAPI`; without it `caches.default` stays on
+          // and warm mixes were cache hits.
           cacheAPI: caches,
           bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
         },

@@ -156,7 +156,7 @@ export function readBuiltManifest(outDir: string): Manifest | null {
   }
 }
 
-/** Paths of every record shard of an unpacked build in `dir`, read from its shard table pages (for scripts and tests). */
+/** Paths of every record shard of an unpacked build in `dir`, from its shard table pages (for scripts and tests). */
 export function builtRecordShardPaths(dir: string, m: Manifest): string[] {
   if (m.packs) throw new Error(`build-folders: ${dir} is a packed build; its chunks are inside packs`);
   return m.recordShards.pages.flatMap((path) => {

@@ -181,7 +181,10 @@ export class AssetStore {
     return bytes;
   }
 
-  /** Looks the chunk up in its directory page and its pack in the files table (each read once, then held), then reads its range. */
+  /**
+   * Looks the chunk up in its directory page and its pack in the files table (each read once, then held),
+   * then reads its range.
+   */
   private async readPacked(packs: PackDirectory, path: string): Promise<ArrayBuffer> {
     const loc = await this.tableGet<PackLocation>(packs.locations, path);
     const file = loc ? await this.tableGet<string>(packs.files, String(loc[0])) : undefined;

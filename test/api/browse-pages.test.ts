@@ -69,7 +69,7 @@ describe("browse and record pages", () => {
     expect(missing.html).toContain("/series/kv-2");
   });
 
-  it("shows an NAA record's access status and digitised pages, links to RecordSearch and cites it the NAA way", async () => {
+  it("shows an NAA record's access status and pages, links to RecordSearch and cites it NAA's way", async () => {
     const { html } = await page("/records/a-6119-45");
     expect(html).toMatch(/<dt>Access<\/dt><dd>Open<\/dd>/);
     expect(html).toMatch(/<dt>Digitised<\/dt><dd>Yes, 11 pages<\/dd>/);
@@ -105,7 +105,7 @@ describe("browse and record pages", () => {
     );
   });
 
-  it("renders results with a Filters disclosure, a sort control and the results slot the widget keeps until it answers", async () => {
+  it("renders a Filters disclosure, a sort control and the results slot the widget keeps", async () => {
     const { html } = await page("/?q=Soviet&sort=date");
     expect(html).toContain('<div slot="results">');
     expect(html).toContain('<details class="filters">');

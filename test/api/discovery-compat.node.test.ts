@@ -152,14 +152,14 @@ describe("the Discovery-compatible API on the committed fixture", () => {
     base = await serve(FIXTURE_DIR, 8871);
   }, 300_000);
 
-  it("answers every fixture record as Discovery did: same values for the fields Dossier keeps, same JSON types for all", async () => {
+  it("answers every fixture record as Discovery did: same kept values, same JSON types", async () => {
     const results = stored(join(FIXTURE_DIR, "wo-999.json"));
     const { problems, compared } = await contract(base, results);
     expect(compared).toBe(results.length);
     expect(problems).toEqual([]);
   });
 
-  it("serves a small Discovery client unchanged but for its base URL: search, details of records[0], paging by nextBatchMark", async () => {
+  it("serves a Discovery client changed only in its base URL: search, details, nextBatchMark paging", async () => {
     const run = await discoveryClientRun(base, "Tidewater", 1);
     expect(run.count).toBe(2);
     expect(run.details.id).toBe(run.first.id);
@@ -273,7 +273,7 @@ describe.skipIf(!SHARED)("the Discovery-compatible API on the stored real Discov
     base = await serve(join(SHARED!, ".."), 8872);
   }, 300_000);
 
-  it("answers every stored record as Discovery did: same values for the fields Dossier keeps, same JSON types for all", async () => {
+  it("answers every stored record as Discovery did: same kept values, same JSON types", async () => {
     const results = stored(SHARED!);
     const { problems, compared } = await contract(base, results);
     expect(compared).toBe(results.length);

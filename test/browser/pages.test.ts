@@ -15,7 +15,7 @@ const suite = browserSuite((workerUrl) => ({
 }));
 
 describe("the home page", () => {
-  it("works without JavaScript: a plain GET form, server-rendered results, facets with counts, date range and paging", async () => {
+  it("works without JavaScript: GET form, server results, facet counts, date range, paging", async () => {
     await suite.withPage({ javaScriptEnabled: false }, async (page) => {
       await page.goto(`${suite.worker.url}/`);
       await page.getByLabel("Search words, names or references").fill("Besedovsky");
@@ -53,7 +53,7 @@ describe("the home page", () => {
     });
   });
 
-  it("with JavaScript, searches through the component, reflects the query in a shareable URL and filters by facet", async () => {
+  it("with JavaScript, searches in the component, puts the query in the URL, filters by facet", async () => {
     await suite.withPage({}, async (page) => {
       await page.goto(`${suite.worker.url}/`);
       const input = page.locator("dossier-search input[role=combobox]");
@@ -89,7 +89,7 @@ describe("the home page", () => {
     });
   });
 
-  it("has no serious or critical axe violations, and its screenshots are saved at desktop and mobile widths", async () => {
+  it("has no serious or critical axe violations; screenshots saved at desktop and phone widths", async () => {
     for (const mobile of [false, true]) {
       await suite.withPage({ mobile }, async (page) => {
         await page.goto(`${suite.worker.url}/?q=Soviet%20defectors`);
@@ -104,7 +104,7 @@ describe("the home page", () => {
 });
 
 describe("a record page", () => {
-  it("shows metadata, description, people links and related records, with a canonical URL and ArchiveComponent JSON-LD", async () => {
+  it("shows facts, people links and related records, a canonical URL and ArchiveComponent JSON-LD", async () => {
     await suite.withPage({ javaScriptEnabled: false }, async (page) => {
       const res = await page.goto(`${suite.worker.url}/records/kv-2-2681`);
       expect(res?.status()).toBe(200);
@@ -146,7 +146,7 @@ describe("a record page", () => {
     });
   });
 
-  it("has no serious or critical axe violations, and its screenshots are saved at desktop and mobile widths", async () => {
+  it("has no serious or critical axe violations; screenshots saved at desktop and phone widths", async () => {
     for (const mobile of [false, true]) {
       await suite.withPage({ mobile }, async (page) => {
         await page.goto(`${suite.worker.url}/records/kv-2-2670`);
@@ -192,7 +192,7 @@ describe("discovery documents", () => {
     expect(await res.text()).toContain(`template="${suite.worker.url}/?q={searchTerms}"`);
   });
 
-  it("serves an OpenAPI 3.1 document generated from the request schemas, and a docs page listing its endpoints", async () => {
+  it("serves OpenAPI 3.1 generated from the request schemas, and a docs page of its endpoints", async () => {
     const doc = (await (await fetch(`${suite.worker.url}/api/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }>;

@@ -55,7 +55,7 @@ describe("results first", () => {
     });
   }
 
-  it("puts facets in a sidebar beside the results at 1280 wide and in a closed Filters disclosure above them at 390", async () => {
+  it("puts facets in a sidebar at 1280 wide and in a closed Filters disclosure at 390", async () => {
     await suite.withPage({ viewport: SIZES[0].viewport }, async (page) => {
       await page.goto(`${suite.worker.url}/?q=Soviet`);
       const facets = page.locator("dossier-search [part=filters]");
@@ -83,7 +83,7 @@ describe("results first", () => {
 
 describe("no flash of empty results", () => {
   for (const path of ["/?q=Soviet", "/embed?q=Soviet"]) {
-    it(`keeps the server's results on ${path.split("?")[0]} with a visible busy state while a slow API answers, then shows its own`, async () => {
+    it(`keeps the server's results on ${path.split("?")[0]}, busy, while a slow API answers`, async () => {
       await suite.withPage({}, async (page) => {
         let delayed = 0;
         await page.route("**/api/search?**", async (route) => {
@@ -212,7 +212,7 @@ describe("facets and sort", () => {
 });
 
 describe("browsing and record pages", () => {
-  it("links a record to its series page, which lists the series in catalogue order with titles and dates, paged", async () => {
+  it("links a record to its series page: catalogue order, titles and dates, paged", async () => {
     await suite.withPage({ javaScriptEnabled: false }, async (page) => {
       await page.goto(`${suite.worker.url}/records/kv-2-2681`);
       await page.locator("dd a", { hasText: "KV 2" }).click();

@@ -60,7 +60,7 @@ async function openHost(path = "/suite.host.html"): Promise<Page> {
 }
 
 describe("the widget on a page served from another origin", () => {
-  it("offers typeahead from a page holding only the script tag and the element, and a chosen record opens its page", async () => {
+  it("offers typeahead on a page of just the script and element; a chosen record opens", async () => {
     const page = await openHost("/plain.html");
     expect(new URL(page.url()).origin).not.toBe(suite.worker.url);
     await combobox(page).click();
@@ -86,7 +86,7 @@ describe("the widget on a page served from another origin", () => {
     await page.close();
   });
 
-  it("follows the combobox pattern: arrows move aria-activedescendant, Enter chooses and fires dossier:select", async () => {
+  it("is an ARIA combobox: arrows move aria-activedescendant, Enter fires dossier:select", async () => {
     const page = await openHost();
     const input = combobox(page);
     expect(await input.getAttribute("aria-expanded")).toBe("false");
@@ -150,7 +150,7 @@ describe("the widget on a page served from another origin", () => {
     await page.close();
   });
 
-  it("runs a full search on Enter and announces the count in a polite live region, with reference, dates, marked snippet and link", async () => {
+  it("searches on Enter, announces the count politely, shows reference, dates, marks and link", async () => {
     const page = await openHost();
     await combobox(page).click();
     await combobox(page).pressSequentially("Besedovsky", { delay: 10 });
@@ -270,7 +270,7 @@ describe("the widget on a page served from another origin", () => {
     }
   });
 
-  it("follows the system's dark mode by default, stays light when pinned, and is axe-clean with results and facets in both", async () => {
+  it("follows system dark mode, stays light when pinned, axe-clean with results in both", async () => {
     for (const colorScheme of ["light", "dark"] as const) {
       const c = await newContext(suite.chrome.browser, { colorScheme });
       const page = await c.newPage();

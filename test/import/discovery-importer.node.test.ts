@@ -106,7 +106,7 @@ async function savedCheckpoint(slug = "kv-2"): Promise<Checkpoint> {
 }
 
 describe("Discovery importer against the fixture replay", () => {
-  it("writes every record of the series once, as details merged with the search hit and a Discovery sourceUrl", async () => {
+  it("writes each record once: details merged with its search hit, with a Discovery sourceUrl", async () => {
     const server = await serve(fixture);
     const result = await importer(server).run();
 
@@ -124,7 +124,7 @@ describe("Discovery importer against the fixture replay", () => {
     expect((await savedCheckpoint()).complete).toBe(true);
   });
 
-  it("exports a JSON array that Dossier's ingest reads as Discovery API JSON, citing each record's Discovery page", async () => {
+  it("exports a JSON array ingest reads as Discovery API JSON, citing each Discovery page", async () => {
     const server = await serve(fixture);
     await importer(server).run();
     const target = join(dir, "discovery-kv-2.json");
@@ -174,7 +174,7 @@ describe("Discovery importer against the fixture replay", () => {
     expect((await outputLines()).length).toBe(fixtureIds.length);
   });
 
-  it("survives 503, 429 and the server dying mid-run, then resumes from the checkpoint without duplicates or refetching finished records", async () => {
+  it("survives 503, 429 and a dead server, resuming without duplicates or refetches", async () => {
     const dying = await serve(fixture, (r) =>
       r.n === 2 ? { status: 503 } : r.n === 4 ? { status: 429, retryAfter: "1" } : r.n === 7 ? "die" : null,
     );
@@ -196,7 +196,7 @@ describe("Discovery importer against the fixture replay", () => {
     for (const id of partial.idsDone) expect(revived.detailsServed).not.toContain(id);
   });
 
-  it("does not write a record again when the crash came after its line was written but before the checkpoint was saved", async () => {
+  it("does not rewrite a record when the crash fell between its line and the checkpoint", async () => {
     const server = await serve(fixture);
     await importer(server, { maxRequests: 4 }).run();
     const cp = await savedCheckpoint();
@@ -310,7 +310,7 @@ describe("import-discovery CLI", { timeout: 30_000 }, () => {
   const cli = (args: string[]) =>
     exec(tsx, [join(ROOT, "scripts/import-discovery.ts"), ...args], { cwd: ROOT, timeout: 60_000 });
 
-  it("imports a series into <out>/discovery-<series>.json, keeping dot-named working files, and prints the terms warning", async () => {
+  it("imports a series to <out>/discovery-<series>.json, with working files and the terms warning", async () => {
     const server = await serve(fixture);
     const { stdout, stderr } = await cli([
       "--series",
@@ -362,7 +362,7 @@ describe.skipIf(!existsSync(REAL_CORPUS))(
     // Read lazily: the file is absent in CI, where this block is skipped.
     const corpus = () => JSON.parse(readFileSync(REAL_CORPUS, "utf8")) as StoredSeries[];
 
-    it("imports every stored series through 503s, 429s and a dead server, resuming to a duplicate-free copy that ingests like the stored crawl", async () => {
+    it("imports every stored series through failures to a duplicate-free copy like the stored crawl", async () => {
       const all = corpus();
       expect(all.length).toBeGreaterThan(0);
       for (const stored of all) {

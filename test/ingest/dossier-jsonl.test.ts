@@ -78,7 +78,7 @@ describe("Dossier/Discovery-shaped JSON Lines", () => {
     expect(rejectAt(9)!.reason).toContain("kv-2-1250");
   });
 
-  it("accepts an id with an item key after the reference's key, as a Dossier export of a shared reference carries", () => {
+  it("accepts an id with an item key after the reference's, as exports of shared references carry", () => {
     const line = {
       id: "a-6119-141-b1140156",
       reference: "A6119, 141",

@@ -82,7 +82,10 @@ export interface SearchManifest {
   /** Compiled thesaurus, or null when the data has none. */
   thesaurus: string | null;
   thesaurusVersion: string | null;
-  /** Name authority: `count` people chunks, chunk `shardOf(slug, count)`'s path under key `String(i)` (see people.ts). */
+  /**
+   * Name authority: `count` people chunks, chunk `shardOf(slug, count)`'s path under key `String(i)`
+   * (see people.ts).
+   */
   people: { count: number; chunks: PagedTable };
   /** Files of several volumes: `[docs, ids][]` (see volume-assets.ts); absent in builds before it. */
   volumes?: string;

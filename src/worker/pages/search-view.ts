@@ -154,7 +154,8 @@ export function statusLine(o: SearchOutcome): Html {
   // With volumes collapsed, the list holds files; the records they stand for are said beside them.
   const listed = r.files ?? r.total;
   const total = r.total.value;
-  const range = listed.value > r.hits.length ? `, showing ${o.query.offset + 1}–${o.query.offset + r.hits.length}` : "";
+  const first = o.query.offset + 1;
+  const range = listed.value > r.hits.length ? `, showing ${first}–${o.query.offset + r.hits.length}` : "";
   // A lower bound (top-k stopped early) reads "over N".
   const over = (n: { value: number; relation: string }) =>
     n.relation === "gte" ? `over ${count(n.value)}` : count(n.value);

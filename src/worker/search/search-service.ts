@@ -36,7 +36,10 @@ export interface SearchRequest {
   sort?: SearchSort;
   /** Count every match, even when top-k could stop early. */
   exact?: boolean;
-  /** Show a file of several volumes once, as its best-matching volume with `volumes` and `volumeIds` (default off here; the API and pages turn it on). */
+  /**
+   * Show a file of several volumes once, as its best-matching volume with `volumes` and `volumeIds`
+   * (default off here; the API and pages turn it on).
+   */
   collapse?: boolean;
 }
 

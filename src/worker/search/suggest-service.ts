@@ -24,7 +24,10 @@ import type { SuggestionSchema } from "../../shared/api-schemas";
 /** One suggestion, as the API schema declares it; a title carries its record's `reference` beside its `id`. */
 export type Suggestion = z.infer<typeof SuggestionSchema>;
 
-/** What makes two non-person suggestions the same: a title by its folded text (many files share one title), anything else by its id or text. */
+/**
+ * What makes two non-person suggestions the same: a title by its folded text (many files share one title),
+ * anything else by its id or text.
+ */
 function sameness(kind: Entry[2], text: string, id: string | null): string {
   if (kind === "title") return `title|${words(text).join(" ")}`;
   return `${kind}|${id ?? text}`;
