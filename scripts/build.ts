@@ -21,6 +21,7 @@ import { buildShardPart, stageCatalogue } from "../src/indexer/build-catalogue";
 import { parseShardJob } from "../src/indexer/shard-parts";
 import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
+import { buildCommand } from "./lib/build-command";
 import { writeAssetHeaders } from "./write-asset-headers";
 import { terminalProgress } from "../src/indexer/build-progress";
 import { pagedTablePages } from "../src/shared/manifest";
@@ -52,20 +53,8 @@ async function runShardJobs(jobs: number, count: number, args: string[]): Promis
     while (next < count) {
       const k = next++;
       const code = await new Promise<number | null>((done) => {
-        const child = spawn(
-          process.execPath,
-          [
-            "--import",
-            "./scripts/lib/exit-with-launcher.mjs",
-            "--import",
-            "tsx",
-            "scripts/build.ts",
-            "--shard",
-            `${k}/${count}`,
-            ...args,
-          ],
-          { stdio: ["ignore", "inherit", "inherit"] },
-        );
+        const [node, argv] = buildCommand("--shard", `${k}/${count}`, ...args);
+        const child = spawn(node, argv, { stdio: ["ignore", "inherit", "inherit"] });
         child.on("exit", done);
       });
       if (code !== 0) throw new Error(`search shard job ${k}/${count} failed (exit ${code})`);

@@ -20,6 +20,7 @@ import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { currentBuildDir, readBuiltManifest, rebuildReason } from "../src/indexer/build-folders";
 import { configuredBucket, uploadLocal } from "./deploy-r2";
+import { buildCommand } from "./lib/build-command";
 
 const OUT = "dist/assets";
 const port = Number(process.env.PORT ?? "8787");
@@ -36,18 +37,8 @@ const { unstable_startWorker } = require("wrangler") as typeof import("wrangler"
 const stale = rebuildReason(OUT);
 if (stale) {
   console.log(stale.reason);
-  const r = spawnSync(
-    process.execPath,
-    [
-      "--import",
-      "./scripts/lib/exit-with-launcher.mjs",
-      "--import",
-      "tsx",
-      "scripts/build.ts",
-      ...stale.dataDirs.flatMap((d) => ["--data", d]),
-    ],
-    { stdio: "inherit" },
-  );
+  const [node, argv] = buildCommand(...stale.dataDirs.flatMap((d) => ["--data", d]));
+  const r = spawnSync(node, argv, { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

@@ -10,6 +10,7 @@ import { variantKey } from "./text/variants";
 import { phoneticKeys } from "./text/phonetic";
 import { stem } from "./text/stem";
 import { nameTokens } from "./text/names";
+import { memoised } from "./text/memo";
 
 // Alias markers catalogues use in titles: TNA writes "@" ("Eric CAMP @ ..."), others spell it out.
 const ALIAS_MARKERS =
@@ -54,23 +55,11 @@ export function numberTerms(r: CatalogueRecord): string[] {
   return [...out];
 }
 
-/**
- * A word's derived keys, remembered: catalogues repeat their vocabulary, and
- * stemming and sound coding were most of a build's time. Bounded, and simply
- * emptied when full, which costs less than an LRU's bookkeeping per word.
- */
+// Words repeat across a catalogue: each key is derived once per word (see memo.ts).
 const MEMO_WORDS = 200_000;
-const stems = new Map<string, string>();
-const variants = new Map<string, string>();
-const sounds = new Map<string, string[]>();
-function memo<T>(cache: Map<string, T>, word: string, derive: (w: string) => T): T {
-  let v = cache.get(word);
-  if (v === undefined) {
-    if (cache.size >= MEMO_WORDS) cache.clear();
-    cache.set(word, (v = derive(word)));
-  }
-  return v;
-}
+const stemOf = memoised(stem, MEMO_WORDS);
+const variantOf = memoised(variantKey, MEMO_WORDS);
+const soundsOf = memoised(phoneticKeys, MEMO_WORDS);
 
 const titleWords = (r: CatalogueRecord) => content(r.title);
 const tagWords = (r: CatalogueRecord) =>
@@ -101,11 +90,11 @@ export function fieldTerms(r: CatalogueRecord, f: FieldName, context = ""): stri
     case "desc":
       return content(r.description);
     case "names":
-      return nameWords(r).map((w) => memo(variants, w, variantKey));
+      return nameWords(r).map((w) => variantOf(w));
     case "phon":
-      return nameWords(r).flatMap((w) => memo(sounds, w, phoneticKeys));
+      return nameWords(r).flatMap((w) => soundsOf(w));
     case "stem":
-      return [...titleWords(r), ...tagWords(r), ...content(r.description)].map((w) => memo(stems, w, stem));
+      return [...titleWords(r), ...tagWords(r), ...content(r.description)].map((w) => stemOf(w));
     case "ctx":
       return context ? content(context) : [];
   }

@@ -321,7 +321,7 @@ export class DossierSearch extends HTMLElement {
         // No name or title starts with what was typed (a variant spelling, say): offer the best records instead.
         const found = await this.get<SearchResponse>(
           // Each option opens one record, so a file's volumes are listed one by one here.
-          `${this.searchPath({ ...this.query, q, offset: 0 }, MAX_OPTIONS / 2)}&collapse=0`,
+          this.searchPath({ ...this.query, q, offset: 0 }, MAX_OPTIONS / 2, false),
           ctl,
         );
         if (ctl !== this.suggestCtl) return;
@@ -487,8 +487,9 @@ export class DossierSearch extends HTMLElement {
     this.run({ ...this.query, q: this.input.value.trim(), offset: 0 }, true);
   }
 
-  private searchPath(query: Query, limit: number): string {
+  private searchPath(query: Query, limit: number, collapse = true): string {
     const p = new URLSearchParams({ q: query.q, limit: String(limit) });
+    if (!collapse) p.set("collapse", "0");
     if (query.offset) p.set("offset", String(query.offset));
     for (const s of [...this.fixedSeries, ...query.series]) p.append("series", s);
     for (const h of query.heldBy) p.append("heldBy", h);

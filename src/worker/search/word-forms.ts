@@ -8,8 +8,9 @@
 import { fold } from "../../shared/text/fold";
 import { stem } from "../../shared/text/stem";
 import { variantKey } from "../../shared/text/variants";
+import { memoised } from "../../shared/text/memo";
 
-/** Tokens remembered; the memo starts over when full (a few MB at most), cheaper than an LRU per lookup. */
+/** Tokens remembered (a few MB at most). */
 const MAX_WORDS = 50_000;
 
 export interface WordForms {
@@ -19,16 +20,8 @@ export interface WordForms {
   variant: string;
 }
 
-const memo = new Map<string, WordForms>();
-
 /** The forms of a token as it appears in a record's text. */
-export function formsOf(token: string): WordForms {
-  let f = memo.get(token);
-  if (!f) {
-    if (memo.size >= MAX_WORDS) memo.clear();
-    const folded = fold(token).replace(/['’`]/g, "");
-    f = { folded, stem: stem(folded), variant: variantKey(folded) };
-    memo.set(token, f);
-  }
-  return f;
-}
+export const formsOf = memoised((token: string): WordForms => {
+  const folded = fold(token).replace(/['’`]/g, "");
+  return { folded, stem: stem(folded), variant: variantKey(folded) };
+}, MAX_WORDS);
