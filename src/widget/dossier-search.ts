@@ -11,6 +11,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { SearchAnswerSchema, SearchHitSchema, SuggestionSchema } from "../shared/api-schemas";
 import { facetValues } from "../shared/facet-values";
+import { resultCountText } from "../shared/result-count";
 import { parseSnippet } from "./snippet";
 import { STYLE } from "./style";
 
@@ -560,14 +561,14 @@ export class DossierSearch extends HTMLElement {
     const hits = data.hits ?? [];
     this.sortSelect.value = query.sort;
     this.sortBox.hidden = total < 2;
-    const from = query.offset + 1;
-    const range = total > hits.length ? `, showing ${from}–${query.offset + hits.length}` : "";
-    const also = total !== records ? ` (${plural(records, "record", "records")})` : "";
-    const over = data.files?.relation === "gte" ? "over " : "";
     this.say(
-      records
-        ? `${over}${plural(total, "result", "results")}${also} for “${query.q}”${range}`
-        : `No results for “${query.q}”`,
+      resultCountText({
+        q: query.q,
+        offset: query.offset,
+        shown: hits.length,
+        total: data.total ?? { value: 0, relation: "eq" },
+        files: data.files,
+      }),
     );
     this.status.setAttribute("part", "status");
     const blank = this.target === "blank" || this.target === "new";

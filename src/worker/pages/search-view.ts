@@ -11,6 +11,7 @@ import { describeIssue } from "../validation-hook";
 import type { SearchRequest, SearchResponse } from "../search/search-service";
 import type { SnippetPart } from "../../shared/snippet-parts";
 import { facetValues } from "../../shared/facet-values";
+import { resultCountText } from "../../shared/result-count";
 import { searchHref, type Html } from "./layout";
 
 export type SearchFn = (c: AppContext, req: SearchRequest) => Promise<SearchResponse>;
@@ -151,18 +152,13 @@ export function statusLine(o: SearchOutcome): Html {
   if (o.problem) return html`<p class="status error" role="alert">${o.problem}</p>`;
   const r = o.result;
   if (!r) return html`<p class="status" role="status"></p>`;
-  // With volumes collapsed, the list holds files; the records they stand for are said beside them.
-  const listed = r.files ?? r.total;
-  const total = r.total.value;
-  const first = o.query.offset + 1;
-  const range = listed.value > r.hits.length ? `, showing ${first}–${o.query.offset + r.hits.length}` : "";
-  // A lower bound (top-k stopped early) reads "over N".
-  const over = (n: { value: number; relation: string }) =>
-    n.relation === "gte" ? `over ${count(n.value)}` : count(n.value);
-  const records = listed.value !== total ? ` (${over(r.total)} records)` : "";
-  const text = total
-    ? `${over(listed)} ${listed.value === 1 ? "result" : "results"}${records} for “${o.query.q}”${range}`
-    : `No results for “${o.query.q}”`;
+  const text = resultCountText({
+    q: o.query.q,
+    offset: o.query.offset,
+    shown: r.hits.length,
+    total: r.total,
+    files: r.files,
+  });
   return html`<p class="status" role="status">${text}</p>`;
 }
 
