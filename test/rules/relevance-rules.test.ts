@@ -176,3 +176,26 @@ describe("collapse is for reading, not for exports", () => {
     expect((await search("Besedovskiy")).hits).toHaveLength(1);
   });
 });
+
+describe("closeness of spelling breaks ties between spellings one key stands for", () => {
+  // JORGENSEN and JORGENSSEN share a variant key and a sound code, so by those alone they tie (catalogue order).
+  it("puts the spelling one edit from the query above the one two edits away", async () => {
+    expect(refs((await search("Yorgenssen")).hits).slice(0, 2)).toEqual(["KV 2/9991", "KV 2/9990"]);
+    expect(refs((await search("Yorgensen")).hits).slice(0, 2)).toEqual(["KV 2/9990", "KV 2/9991"]);
+  });
+  it("ties them without the closeness rule", async () => {
+    const rules = "&rules=exact,stem,variant,phonetic,typo,synonym,prefix,nickname,initial";
+    expect(refs((await search("Yorgenssen", rules)).hits).slice(0, 2)).toEqual(["KV 2/9990", "KV 2/9991"]);
+  });
+  it("explains the tie-breaker as its own part, naming the catalogue word, and never makes a match alone", async () => {
+    const body = await search("Yorgenssen", "&explain=1");
+    const parts = body.hits[0].explain.parts;
+    expect(parts.map((p: { rule: string }) => p.rule)).toEqual(["variant", "closeness"]);
+    expect(parts[1].word).toBe("JORGENSSEN");
+    expect(parts[1].score).toBeGreaterThan(0);
+    expect(parts[1].score).toBeLessThan(parts[0].score / 2);
+    // A word the catalogue holds as typed gets no tie-breakers.
+    const exact = await search("Jorgensen", "&explain=1");
+    expect(exact.query.expansions.filter((e: { rule: string }) => e.rule === "closeness")).toEqual([]);
+  });
+});

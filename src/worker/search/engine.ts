@@ -16,7 +16,7 @@ import { phoneticKeys } from "../../shared/text/phonetic";
 import { STOPWORDS } from "../../shared/text/fold";
 import { allowedEdits, editsWithin } from "../../shared/text/typo";
 import type { ParsedQuery } from "./query-parser";
-import { attachInitials, nicknameAlternatives, numberUnits, soundsLikeName } from "./name-plan";
+import { attachInitials, closenessAlternatives, nicknameAlternatives, numberUnits, soundsLikeName } from "./name-plan";
 import type { SearchLexicon } from "./search-index";
 
 export type MatchMode = "exact" | "variants" | "phonetic";
@@ -70,6 +70,8 @@ export interface Alternative {
   weight: number;
   /** What to show in `explain`. */
   label: string;
+  /** A tie-breaker (closeness): added to a doc the unit's other alternatives matched, never a match itself. */
+  bonus?: boolean;
 }
 
 export interface QueryUnit {
@@ -182,6 +184,7 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
       alternatives.push(...nicknameAlternatives(w, q, opts.rules));
       if (opts.rules.has("typo") && !isSpelt) alternatives.push(...(await typoAlternatives(lexicon, w, opts.mode)));
       if (opts.rules.has("prefix")) alternatives.push(...(await prefixAlternatives(lexicon, w)));
+      if (phonetic && opts.rules.has("closeness")) alternatives.push(...(await closenessAlternatives(lexicon, w)));
     } else {
       alternatives.push({
         terms: unitWords.map((w) => ({ term: w, fields: LITERAL_FIELDS })),

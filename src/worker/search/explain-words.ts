@@ -42,6 +42,7 @@ function testFor(part: Part): ((w: string) => boolean) | null {
     case "phonetic":
       return (w) => phoneticKeys(w).includes(term);
     case "typo":
+    case "closeness":
     case "prefix":
     case "nickname":
     case "synonym":
