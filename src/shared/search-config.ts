@@ -74,6 +74,12 @@ export const RULE_WEIGHTS = {
    * variant key). It never makes a match or counts as a matched word.
    */
   closeness: 0.1,
+  /**
+   * A place inside the place the query names (data/places: Scotland → Glasgow,
+   * Lanarkshire): a record filed under the county answers a question about
+   * the country, below one that names the country itself.
+   */
+  place: 0.4,
 } as const;
 
 export type MatchRule = keyof typeof RULE_WEIGHTS;

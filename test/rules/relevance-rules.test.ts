@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { call, refs } from "../helpers";
 import { groupVolumes, volumeKey } from "../../src/shared/volumes";
 import { coordination } from "../../src/worker/search/scoring";
+import { placesIn } from "../../src/shared/text/places";
 
 const search = async (q: string, extra = "") => (await call(`/api/search?q=${encodeURIComponent(q)}${extra}`)).body;
 
@@ -197,5 +198,40 @@ describe("closeness of spelling breaks ties between spellings one key stands for
     // A word the catalogue holds as typed gets no tie-breakers.
     const exact = await search("Jorgensen", "&explain=1");
     expect(exact.query.expansions.filter((e: { rule: string }) => e.rule === "closeness")).toEqual([]);
+  });
+});
+
+describe("place hierarchy", () => {
+  // KV 2/9995 is filed under Glasgow only; data/places/places.json puts Glasgow in Scotland.
+  const WITHOUT_PLACE = "&rules=exact,stem,variant,phonetic,typo,synonym,prefix,nickname,initial,closeness";
+  it("finds a record whose place is inside the place a query names, below records naming the place itself", async () => {
+    const hits = refs((await search("Scotland", "&limit=50")).hits);
+    expect(hits).toContain("KV 2/9995");
+    expect(hits[0]).not.toBe("KV 2/9995");
+    expect(refs((await search("Scotland", `&limit=50${WITHOUT_PLACE}`)).hits)).not.toContain("KV 2/9995");
+  });
+  it("widens a place: field the same way (the place word counts as matched)", async () => {
+    const matchedScotland = async (extra: string) => {
+      const body = await search("place:Scotland strike", `&limit=50&explain=1${extra}`);
+      const hit = body.hits.find((h: { reference: string }) => h.reference === "KV 2/9995");
+      return hit.explain.parts.some((p: { unit: string }) => p.unit === "scotland");
+    };
+    expect(refs((await search("place:Scotland strike")).hits)[0]).toBe("KV 2/9995");
+    expect(await matchedScotland("")).toBe(true);
+    expect(await matchedScotland(WITHOUT_PLACE)).toBe(false);
+  });
+  it("explains the match as the place-hierarchy rule with the catalogue's own place word", async () => {
+    const body = await search("apprentices Scotland", "&explain=1");
+    const part = body.hits[0].explain.parts.find((p: { unit: string }) => p.unit === "scotland");
+    expect(body.hits[0].reference).toBe("KV 2/9995");
+    expect(part.rule).toBe("place");
+    expect(part.via).toBe("glasgow (in scotland)");
+    expect(part.word).toBe("Glasgow");
+  });
+  it("follows one level only and knows no place it was not given", async () => {
+    expect(placesIn("australia").map((p) => p.join(" "))).toContain("queensland");
+    expect(placesIn("australia").map((p) => p.join(" "))).not.toContain("brisbane");
+    expect(placesIn("queensland").map((p) => p.join(" "))).toContain("brisbane");
+    expect(placesIn("constructor")).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import { STOPWORDS } from "../../shared/text/fold";
 import { allowedEdits, editsWithin } from "../../shared/text/typo";
 import type { ParsedQuery } from "./query-parser";
 import { attachInitials, closenessAlternatives, nicknameAlternatives, numberUnits, soundsLikeName } from "./name-plan";
+import { placeAlternatives } from "./place-plan";
 import type { SearchLexicon } from "./search-index";
 
 export type MatchMode = "exact" | "variants" | "phonetic";
@@ -185,6 +186,7 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
       if (opts.rules.has("typo") && !isSpelt) alternatives.push(...(await typoAlternatives(lexicon, w, opts.mode)));
       if (opts.rules.has("prefix")) alternatives.push(...(await prefixAlternatives(lexicon, w)));
       if (phonetic && opts.rules.has("closeness")) alternatives.push(...(await closenessAlternatives(lexicon, w)));
+      alternatives.push(...placeAlternatives(w, opts.rules));
     } else {
       alternatives.push({
         terms: unitWords.map((w) => ({ term: w, fields: LITERAL_FIELDS })),

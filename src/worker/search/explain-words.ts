@@ -43,6 +43,7 @@ function testFor(part: Part): ((w: string) => boolean) | null {
       return (w) => phoneticKeys(w).includes(term);
     case "typo":
     case "closeness":
+    case "place":
     case "prefix":
     case "nickname":
     case "synonym":
