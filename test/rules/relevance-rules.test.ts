@@ -133,6 +133,7 @@ describe("explain states the ordering rule", () => {
     expect(body.query.ordering).toMatch(/^Hits are ordered by score, highest first\./);
     expect(body.query.ordering).toContain("1 − 0.8 × (words not matched ÷ query words)");
     expect(body.query.ordering).toContain("shown once");
+    expect(body.query.ordering).toContain("closeness share of up to 0.1");
     const sorted = await search("Soviet diplomat", "&explain=1&sort=date&collapse=0");
     expect(sorted.query.ordering).toMatch(/sorted by date, oldest first/);
     expect(sorted.query.ordering).not.toContain("shown once");
