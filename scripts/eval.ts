@@ -35,7 +35,8 @@ const CONFIGS: Array<[string, string]> = [
   ["+ typo tolerance", "&rules=exact,stem,variant,phonetic,typo"],
   ["+ thesaurus", "&rules=exact,stem,variant,phonetic,typo,synonym"],
   ["+ prefix", "&rules=exact,stem,variant,phonetic,typo,synonym,prefix"],
-  ["+ name rules (full pipeline)", ""],
+  ["+ name rules", "&rules=exact,stem,variant,phonetic,typo,synonym,prefix,nickname,initial,closeness"],
+  ["+ place hierarchy (full pipeline)", ""],
 ];
 
 /** Rules dropped one at a time from the full pipeline (leave-one-out ablation). */

@@ -103,10 +103,10 @@ describe("prefix rule", () => {
 });
 
 describe("coordination", () => {
-  it("keeps under half the score of a record matching one of four words", () => {
-    expect(coordination(1, 4)).toBeLessThan(0.5);
+  it("keeps the share of the query's words a record matched", () => {
+    expect(coordination(1, 4)).toBe(0.25);
     expect(coordination(2, 2)).toBe(1);
-    expect(coordination(1, 2)).toBeGreaterThan(0.5);
+    expect(coordination(1, 2)).toBe(0.5);
   });
 });
 
@@ -131,7 +131,7 @@ describe("explain states the ordering rule", () => {
   it("says in a sentence how hits are ordered, with the coordination share and collapse", async () => {
     const body = await search("Soviet diplomat", "&explain=1");
     expect(body.query.ordering).toMatch(/^Hits are ordered by score, highest first\./);
-    expect(body.query.ordering).toContain("1 − 0.8 × (words not matched ÷ query words)");
+    expect(body.query.ordering).toContain("1 − 1 × (words not matched ÷ query words)");
     expect(body.query.ordering).toContain("shown once");
     expect(body.query.ordering).toContain("closeness share of up to 0.1");
     const sorted = await search("Soviet diplomat", "&explain=1&sort=date&collapse=0");

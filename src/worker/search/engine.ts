@@ -45,10 +45,12 @@ export const SEARCH_DEFAULTS = {
   /** Date boost (when a date range filters out everything): bonus at the range, halving every decade away. */
   dateBoost: 2,
   /**
-   * Soft coordination: share of its score a doc loses when it matches none of
-   * the query's words but one; missing one of two words costs half of this.
+   * Coordination: share of its score a doc loses when it matches none of the
+   * query's words but one; missing one of two words costs half of this. At 1 a
+   * doc keeps the share of the words it matched (0.5, then 0.8 before; 1 ranked
+   * best on every dev set and the private second split, RELEVANCE.md).
    */
-  coordination: 0.8,
+  coordination: 1,
   /**
    * With collapse, each shard returns this many times the page's hits, so a
    * page still fills when the best hits are volumes of a few files.
