@@ -331,7 +331,9 @@ function scoreUnit(
   // Tie-breakers (closeness) after every alternative that can match: they add only to docs already matched.
   const order = unit.alternatives.map((_, ai) => ai).filter((ai) => !unit.alternatives[ai]!.bonus);
   if (bounds) order.sort((a, b) => bounds[b]! - bounds[a]! || a - b);
-  unit.alternatives.forEach((a, ai) => a.bonus && order.push(ai));
+  unit.alternatives.forEach((a, ai) => {
+    if (a.bonus) order.push(ai);
+  });
   let stopped = false;
   for (let step = 0; step < order.length && !stopped; step++) {
     const ai = order[step]!;
