@@ -147,6 +147,17 @@ describe("a year inside titles is a boost, not only a filter", () => {
     expect(refs(body.hits)).toEqual(["KV 2/9981", "KV 2/9980"]);
     expect(body.query.dates.applied).toBe("filter");
   });
+  it("answers a repeated query alike: the year unit is added to a copy of the cached plan, not to the plan", async () => {
+    // Different parameters, so the response cache cannot answer; the plan cache does, every time.
+    const parts = async (limit: number) =>
+      (await search("Quayside stoppage 1963", `&explain=1&limit=${limit}`)).hits.map(
+        (h: { reference: string; score: number; explain: { parts: Array<{ unit: string }> } }) =>
+          `${h.reference} ${h.score} ${h.explain.parts.map((p) => p.unit).join(",")}`,
+      );
+    const first = await parts(5);
+    expect(await parts(6)).toEqual(first);
+    expect(await parts(7)).toEqual(first);
+  });
   it("still filters a year no title names", async () => {
     expect(refs((await search("Quayside stoppage 1970")).hits)).toEqual(["KV 2/9982"]);
   });

@@ -126,13 +126,16 @@ export class SearchService {
     const meta = await searchMeta(this.assets);
     const q = parseQuery(req.q);
     const opts = { mode: req.match, rules: effectiveRules(req.match, req.synonyms, req.rules), explain: req.explain };
-    const units = await cachedPlan(
-      meta.fingerprint + (await this.assets.manifest()).version,
-      req.q,
-      opts.mode,
-      opts.rules,
-      () => planUnits(this.lexicon, q, opts),
-    );
+    // A copy: the cached plan is shared by every request for this query, and a year unit is added below.
+    const units = [
+      ...(await cachedPlan(
+        meta.fingerprint + (await this.assets.manifest()).version,
+        req.q,
+        opts.mode,
+        opts.rules,
+        () => planUnits(this.lexicon, q, opts),
+      )),
+    ];
 
     const referenceIds: QueryPlan["referenceIds"] = [];
     for (const ref of q.references) {
