@@ -17,6 +17,7 @@
 import type { CatalogueRecord } from "../shared/record";
 import { words } from "../shared/text/fold";
 import { variantKey } from "../shared/text/variants";
+import { memoised } from "../shared/text/memo";
 import { editsWithin } from "../shared/text/typo";
 import { nicknamesOf } from "../shared/text/names";
 import { shardOf } from "../shared/hash";
@@ -29,6 +30,9 @@ export function slugOf(name: string): string {
 
 /** People per chunk; a `/api/people/:slug` read loads one chunk. */
 const PEOPLE_PER_CHUNK = 200;
+
+/** Variant keys of name words, remembered: a catalogue repeats its given names and surnames thousands of times. */
+const vkey = memoised(variantKey, 200_000);
 
 /** A personal name as the authority compares it. */
 interface NameParts {
@@ -55,12 +59,12 @@ export function nameParts(name: string): NameParts | null {
     ws = all.slice(0, -1);
   }
   if (!surname) return null;
-  return { surname: variantKey(surname), given: ws, initialsOnly: ws.length > 0 && ws.every((w) => w.length === 1) };
+  return { surname: vkey(surname), given: ws, initialsOnly: ws.length > 0 && ws.every((w) => w.length === 1) };
 }
 
 /** Whether two first given names agree: by variant key, or as nickname and full name of each other. */
 function givenAgree(a: string, b: string): boolean {
-  return variantKey(a) === variantKey(b) || nicknamesOf(a).includes(b) || nicknamesOf(b).includes(a);
+  return vkey(a) === vkey(b) || nicknamesOf(a).includes(b) || nicknamesOf(b).includes(a);
 }
 
 /** Whether initials ("j", "b") begin the given names of a fuller name, in order. */
@@ -91,8 +95,15 @@ export function clusterPeople(peopleOf: string[][]): {
   const recordsOf = new Map<string, Set<number>>();
   const partsOf = new Map<string, NameParts>();
   const byKey = new Map<string, string>();
+  // Each spelling parsed once: catalogues repeat a person's name across their files.
+  const parsed = new Map<string, { p: string; slug: string; parts: NameParts | null }>();
+  const parse = (p: string) => {
+    let x = parsed.get(p);
+    if (!x) parsed.set(p, (x = { p, slug: slugOf(p), parts: nameParts(p) }));
+    return x;
+  };
   peopleOf.forEach((names, doc) => {
-    const named = names.map((p) => ({ p, slug: slugOf(p), parts: nameParts(p) })).filter((x) => x.slug && x.parts);
+    const named = names.map(parse).filter((x) => x.slug && x.parts);
     for (const { p, slug, parts } of named) {
       const f = forms.get(slug) ?? new Map<string, number>();
       f.set(p, (f.get(p) ?? 0) + 1);
@@ -101,7 +112,7 @@ export function clusterPeople(peopleOf: string[][]): {
       partsOf.set(slug, parts!);
       // Initials alone are attached below, only where they point at one person.
       if (parts!.initialsOnly) continue;
-      const k = `${parts!.given.length ? variantKey(parts!.given[0]!) : ""}|${parts!.surname}`;
+      const k = `${parts!.given.length ? vkey(parts!.given[0]!) : ""}|${parts!.surname}`;
       if (byKey.has(k)) union(slug, byKey.get(k)!);
       else byKey.set(k, slug);
     }
@@ -119,7 +130,8 @@ export function clusterPeople(peopleOf: string[][]): {
     }
   });
 
-  // Names by surname key, for the nickname and initials rules (each compares groups formed so far).
+  // Names by surname key, for the nickname and initials rules (each compares groups formed so far). Work is per
+  // group and per distinct given name, not per pair of spellings: a common surname has hundreds of spellings.
   const bySurname = new Map<string, string[]>();
   for (const [slug, parts] of partsOf)
     (bySurname.get(parts.surname) ?? bySurname.set(parts.surname, []).get(parts.surname)!).push(slug);
@@ -127,21 +139,23 @@ export function clusterPeople(peopleOf: string[][]): {
   for (const slugs of bySurname.values()) {
     if (slugs.length < 2) continue;
     const full = slugs.filter((s) => partsOf.get(s)!.given.length && !partsOf.get(s)!.initialsOnly);
-    // Nickname and full name: each group's only nickname-related group under this surname, both ways.
-    const byGiven = new Map<string, string[]>();
+    // Groups by each first given name and by its variant key; and each group's first given names.
+    const groupsBy = new Map<string, Set<string>>();
+    const givenOf = new Map<string, Set<string>>();
     for (const t of full) {
       const g = partsOf.get(t)!.given[0]!;
-      for (const k of [g, `~${variantKey(g)}`]) (byGiven.get(k) ?? byGiven.set(k, []).get(k)!).push(t);
+      const root = find(t);
+      for (const k of [g, `~${vkey(g)}`]) (groupsBy.get(k) ?? groupsBy.set(k, new Set()).get(k)!).add(root);
+      (givenOf.get(root) ?? givenOf.set(root, new Set()).get(root)!).add(g);
     }
-    const related = (s: string) => {
-      const g = partsOf.get(s)!.given[0]!;
-      const near = [`~${variantKey(g)}`, ...nicknamesOf(g)].flatMap((k) => byGiven.get(k) ?? []);
-      return new Set(near.map((t) => find(t)).filter((t) => t !== find(s)));
-    };
+    // Nickname and full name: each group's only nickname-related group under this surname, both ways.
     const relatedOf = new Map<string, Set<string>>();
-    for (const s of full) {
-      const mine = relatedOf.get(find(s)) ?? relatedOf.set(find(s), new Set()).get(find(s))!;
-      for (const r of related(s)) mine.add(r);
+    for (const [root, givens] of givenOf) {
+      const rel = new Set<string>();
+      for (const g of givens)
+        for (const k of [`~${vkey(g)}`, ...nicknamesOf(g)])
+          for (const other of groupsBy.get(k) ?? []) if (other !== root) rel.add(other);
+      relatedOf.set(root, rel);
     }
     for (const [group, rel] of relatedOf) {
       if (rel.size !== 1) continue;
@@ -150,10 +164,11 @@ export function clusterPeople(peopleOf: string[][]): {
       if (back?.size === 1 && back.has(group) && group < other) links.push([group, other]);
     }
     // Initials: attached to the one group whose given names they begin, if there is exactly one.
-    for (const s of slugs) {
-      const parts = partsOf.get(s)!;
-      if (!parts.initialsOnly) continue;
-      const fits = new Set(full.filter((t) => initialsFit(parts.given, partsOf.get(t)!.given)).map((t) => find(t)));
+    const initialsOnly = slugs.filter((s) => partsOf.get(s)!.initialsOnly);
+    if (!initialsOnly.length) continue;
+    for (const s of initialsOnly) {
+      const given = partsOf.get(s)!.given;
+      const fits = new Set(full.filter((t) => initialsFit(given, partsOf.get(t)!.given)).map((t) => find(t)));
       if (fits.size === 1) links.push([s, [...fits][0]!]);
     }
   }
