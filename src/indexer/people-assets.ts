@@ -44,17 +44,22 @@ interface NameParts {
   initialsOnly: boolean;
 }
 
+/** Generational suffixes after a surname: never the surname themselves. */
+const SUFFIXES = new Set(["jr", "sr", "junior", "senior", "ii", "iii", "iv"]);
+
 /** Splits a name into surname and given names: "Smithers, J. B." surname first, otherwise the surname last. */
 export function nameParts(name: string): NameParts | null {
   const comma = name.indexOf(",");
   let ws: string[];
   let surname: string | undefined;
   if (comma > 0 && words(name.slice(0, comma)).length) {
-    const before = words(name.slice(0, comma)).filter((w) => /^\p{L}/u.test(w));
+    const before = words(name.slice(0, comma)).filter((w) => /^\p{L}/u.test(w) && !SUFFIXES.has(w));
     surname = before.at(-1);
-    ws = words(name.slice(comma + 1)).filter((w) => /^\p{L}/u.test(w));
+    ws = words(name.slice(comma + 1)).filter((w) => /^\p{L}/u.test(w) && !SUFFIXES.has(w));
   } else {
     const all = words(name).filter((w) => /^\p{L}/u.test(w));
+    // "William F. Roemer Jr.": the surname is before the generational suffix.
+    while (all.length > 1 && SUFFIXES.has(all.at(-1)!)) all.pop();
     surname = all.at(-1);
     ws = all.slice(0, -1);
   }

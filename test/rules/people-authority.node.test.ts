@@ -47,6 +47,10 @@ describe("name authority", () => {
     ]);
     expect(groups([["Leon Helfland", "Leon Helfand"]])).toEqual([["Leon Helfand", "Leon Helfland"]]);
   });
+  it("reads the surname before a generational suffix", () => {
+    expect(nameParts("William F. Roemer Jr.")!.surname).toBe(nameParts("Roemer")!.surname);
+    expect(groups([["William F. Roemer Jr."], ["William F. Raborn Jr."]])).toHaveLength(2);
+  });
   it("reads surname-first names with a comma", () => {
     expect(nameParts("Smithers, J. B.")).toEqual({
       surname: nameParts("Smithers")!.surname,
