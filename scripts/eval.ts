@@ -35,11 +35,15 @@ const CONFIGS: Array<[string, string]> = [
   ["+ typo tolerance", "&rules=exact,stem,variant,phonetic,typo"],
   ["+ thesaurus", "&rules=exact,stem,variant,phonetic,typo,synonym"],
   ["+ prefix", "&rules=exact,stem,variant,phonetic,typo,synonym,prefix"],
-  ["+ name rules (full pipeline)", ""],
+  ["+ name rules", "&rules=exact,stem,variant,phonetic,typo,synonym,prefix,nickname,initial,closeness"],
+  ["+ place hierarchy (full pipeline)", ""],
 ];
 
 /** Rules dropped one at a time from the full pipeline (leave-one-out ablation). */
 const ABLATE = Object.keys(RULE_WEIGHTS).filter((r) => r !== "exact");
+
+/** Tries per query before a run stops: only a Worker error (a deadline missed under load) is retried. */
+const EVAL_ATTEMPTS = 4;
 
 /** Hits asked of every ranker: more than K, so a reference shared by several items still leaves K distinct ones. */
 const FETCH = 2 * K;
@@ -232,13 +236,20 @@ async function main() {
   const dossier =
     (params: string): Ranker =>
     async (q) => {
-      const res = await worker
-        .fetch(`/api/search?limit=${FETCH}&collapse=0&q=${encodeURIComponent(q)}${params}`)
-        .catch((e: unknown) => {
-          throw new Error(`eval: the Worker failed on "${q}" (${params || "full pipeline"})`, { cause: e });
-        });
-      const body = (await res.json()) as { hits?: Array<{ reference: string }> };
-      return (body.hits ?? []).map((h) => h.reference);
+      // A loaded machine can make an asset read miss its deadline (503): ask again rather than score an error
+      // page as a query with no hits, and stop the run if it keeps failing.
+      for (let attempt = 1; ; attempt++) {
+        const res = await worker
+          .fetch(`/api/search?limit=${FETCH}&collapse=0&q=${encodeURIComponent(q)}${params}`)
+          .catch((e: unknown) => {
+            throw new Error(`eval: the Worker failed on "${q}" (${params || "full pipeline"})`, { cause: e });
+          });
+        const body = (await res.json()) as { hits?: Array<{ reference: string }> };
+        if (res.status === 200) return (body.hits ?? []).map((h) => h.reference);
+        if (attempt === EVAL_ATTEMPTS)
+          throw new Error(`eval: "${q}" (${params || "full pipeline"}) answered ${res.status} ${JSON.stringify(body)}`);
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
     };
   const lines: string[] = [];
   const perQueryDump: Array<{ file: string; q: string; kind: string; dossier: number; minisearch: number }> = [];

@@ -105,7 +105,7 @@ export interface BuildResult {
 }
 
 /** Files that configure the build rather than hold records. */
-const CONFIG_FILES = new Set(["thesaurus.json", "nicknames.json", "russian-diminutives.csv"]);
+const CONFIG_FILES = new Set(["thesaurus.json", "nicknames.json", "russian-diminutives.csv", "places.json"]);
 export const DEFAULT_THESAURUS = "data/thesaurus.json";
 
 /** Every file under a directory, sorted, skipping dot-files (checkpoints, editor files). */

@@ -1,14 +1,25 @@
 /**
  * The name authority: people named in the records, with spellings grouped.
- * Two names are one person when their variant keys agree (same first initial
- * and surname key), or when one record lists both and their surnames are one
- * edit apart ("Leon Helfland" / "Leon Helfand"); the commonest spelling is the
- * canonical name.
+ * Two names are one person when
+ * - their surnames and first given names agree by variant key ("Grigoriy
+ *   Besedovskiy" / "Grigory Bessedovsky"), or a one-word name agrees with
+ *   another by variant key;
+ * - one record lists both, their surnames are one edit apart and their given
+ *   names agree ("Leon Helfland" / "Leon Helfand");
+ * - their given names are nickname and full name of each other ("Bill" /
+ *   "William") under one surname, and each is the other's only such match
+ *   there (with "Fred Smith" also present, "Bill Smith" stays apart);
+ * - one gives initials only ("J. B. Smithers", "Smithers, J.") and exactly
+ *   one person of that surname has given names starting with them.
+ * An initial alone never merges two full names: "Jane Smithers" and "John
+ * Brian Smithers" stay two people. The commonest spelling is the canonical name.
  */
 import type { CatalogueRecord } from "../shared/record";
 import { words } from "../shared/text/fold";
 import { variantKey } from "../shared/text/variants";
+import { memoised } from "../shared/text/memo";
 import { editsWithin } from "../shared/text/typo";
+import { nicknamesOf } from "../shared/text/names";
 import { shardOf } from "../shared/hash";
 import type { AssetWriter } from "./content-hash";
 import type { PersonEntry, PersonRecord } from "../shared/index-format";
@@ -20,14 +31,58 @@ export function slugOf(name: string): string {
 /** People per chunk; a `/api/people/:slug` read loads one chunk. */
 const PEOPLE_PER_CHUNK = 200;
 
-function nameKey(name: string): { first: string; surname: string } | null {
-  const ws = words(name).filter((w) => /^\p{L}/u.test(w));
-  if (!ws.length) return null;
-  const surname = variantKey(ws.at(-1)!);
-  return { first: ws.length > 1 ? ws[0]![0]! : "", surname };
+/** Variant keys of name words, remembered: a catalogue repeats its given names and surnames thousands of times. */
+const vkey = memoised(variantKey, 200_000);
+
+/** A personal name as the authority compares it. */
+interface NameParts {
+  /** Variant key of the surname. */
+  surname: string;
+  /** Folded given names, initials as single letters, in order. */
+  given: string[];
+  /** True when every given name is an initial ("J. B. Smithers"). */
+  initialsOnly: boolean;
 }
 
-export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[] {
+/** Generational suffixes after a surname: never the surname themselves. */
+const SUFFIXES = new Set(["jr", "sr", "junior", "senior", "ii", "iii", "iv"]);
+
+/** Splits a name into surname and given names: "Smithers, J. B." surname first, otherwise the surname last. */
+export function nameParts(name: string): NameParts | null {
+  const comma = name.indexOf(",");
+  let ws: string[];
+  let surname: string | undefined;
+  if (comma > 0 && words(name.slice(0, comma)).length) {
+    const before = words(name.slice(0, comma)).filter((w) => /^\p{L}/u.test(w) && !SUFFIXES.has(w));
+    surname = before.at(-1);
+    ws = words(name.slice(comma + 1)).filter((w) => /^\p{L}/u.test(w) && !SUFFIXES.has(w));
+  } else {
+    const all = words(name).filter((w) => /^\p{L}/u.test(w));
+    // "William F. Roemer Jr.": the surname is before the generational suffix.
+    while (all.length > 1 && SUFFIXES.has(all.at(-1)!)) all.pop();
+    surname = all.at(-1);
+    ws = all.slice(0, -1);
+  }
+  if (!surname) return null;
+  return { surname: vkey(surname), given: ws, initialsOnly: ws.length > 0 && ws.every((w) => w.length === 1) };
+}
+
+/** Whether two first given names agree: by variant key, or as nickname and full name of each other. */
+function givenAgree(a: string, b: string): boolean {
+  return vkey(a) === vkey(b) || nicknamesOf(a).includes(b) || nicknamesOf(b).includes(a);
+}
+
+/** Whether initials ("j", "b") begin the given names of a fuller name, in order. */
+function initialsFit(initials: string[], given: string[]): boolean {
+  return initials.length <= given.length && initials.every((l, i) => given[i]![0] === l);
+}
+
+/** Groups the spellings of each person: every slug → the slug of its group's representative. */
+export function clusterPeople(peopleOf: string[][]): {
+  find: (slug: string) => string;
+  forms: Map<string, Map<string, number>>;
+  recordsOf: Map<string, Set<number>>;
+} {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let p = parent.get(x) ?? x;
@@ -43,28 +98,91 @@ export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[]
 
   const forms = new Map<string, Map<string, number>>(); // slug → display form → count
   const recordsOf = new Map<string, Set<number>>();
+  const partsOf = new Map<string, NameParts>();
   const byKey = new Map<string, string>();
-  docs.forEach((r, doc) => {
-    const named = r.people.map((p) => ({ p, slug: slugOf(p), key: nameKey(p) })).filter((x) => x.slug && x.key);
-    for (const { p, slug, key } of named) {
+  // Each spelling parsed once: catalogues repeat a person's name across their files.
+  const parsed = new Map<string, { p: string; slug: string; parts: NameParts | null }>();
+  const parse = (p: string) => {
+    let x = parsed.get(p);
+    if (!x) parsed.set(p, (x = { p, slug: slugOf(p), parts: nameParts(p) }));
+    return x;
+  };
+  peopleOf.forEach((names, doc) => {
+    const named = names.map(parse).filter((x) => x.slug && x.parts);
+    for (const { p, slug, parts } of named) {
       const f = forms.get(slug) ?? new Map<string, number>();
       f.set(p, (f.get(p) ?? 0) + 1);
       forms.set(slug, f);
       (recordsOf.get(slug) ?? recordsOf.set(slug, new Set()).get(slug)!).add(doc);
-      const k = `${key!.first}|${key!.surname}`;
+      partsOf.set(slug, parts!);
+      // Initials alone are attached below, only where they point at one person.
+      if (parts!.initialsOnly) continue;
+      const k = `${parts!.given.length ? vkey(parts!.given[0]!) : ""}|${parts!.surname}`;
       if (byKey.has(k)) union(slug, byKey.get(k)!);
       else byKey.set(k, slug);
     }
+    // One record listing two spellings: surnames one edit apart, given names agreeing (or absent on one side).
     for (let i = 0; i < named.length; i++) {
       for (let j = i + 1; j < named.length; j++) {
-        const a = named[i]!.key!,
-          b = named[j]!.key!;
-        const firstsAgree = !a.first || !b.first || a.first === b.first;
-        if (firstsAgree && a.surname.length >= 4 && editsWithin(a.surname, b.surname, 1) <= 1)
+        const a = named[i]!.parts!,
+          b = named[j]!.parts!;
+        const ga = a.given[0],
+          gb = b.given[0];
+        const givenOk = !ga || !gb || (a.initialsOnly || b.initialsOnly ? ga[0] === gb[0] : givenAgree(ga, gb));
+        if (givenOk && a.surname.length >= 4 && editsWithin(a.surname, b.surname, 1) <= 1)
           union(named[i]!.slug, named[j]!.slug);
       }
     }
   });
+
+  // Names by surname key, for the nickname and initials rules (each compares groups formed so far). Work is per
+  // group and per distinct given name, not per pair of spellings: a common surname has hundreds of spellings.
+  const bySurname = new Map<string, string[]>();
+  for (const [slug, parts] of partsOf)
+    (bySurname.get(parts.surname) ?? bySurname.set(parts.surname, []).get(parts.surname)!).push(slug);
+  const links: Array<[string, string]> = [];
+  for (const slugs of bySurname.values()) {
+    if (slugs.length < 2) continue;
+    const full = slugs.filter((s) => partsOf.get(s)!.given.length && !partsOf.get(s)!.initialsOnly);
+    // Groups by each first given name and by its variant key; and each group's first given names.
+    const groupsBy = new Map<string, Set<string>>();
+    const givenOf = new Map<string, Set<string>>();
+    for (const t of full) {
+      const g = partsOf.get(t)!.given[0]!;
+      const root = find(t);
+      for (const k of [g, `~${vkey(g)}`]) (groupsBy.get(k) ?? groupsBy.set(k, new Set()).get(k)!).add(root);
+      (givenOf.get(root) ?? givenOf.set(root, new Set()).get(root)!).add(g);
+    }
+    // Nickname and full name: each group's only nickname-related group under this surname, both ways.
+    const relatedOf = new Map<string, Set<string>>();
+    for (const [root, givens] of givenOf) {
+      const rel = new Set<string>();
+      for (const g of givens)
+        for (const k of [`~${vkey(g)}`, ...nicknamesOf(g)])
+          for (const other of groupsBy.get(k) ?? []) if (other !== root) rel.add(other);
+      relatedOf.set(root, rel);
+    }
+    for (const [group, rel] of relatedOf) {
+      if (rel.size !== 1) continue;
+      const other = [...rel][0]!;
+      const back = relatedOf.get(other);
+      if (back?.size === 1 && back.has(group) && group < other) links.push([group, other]);
+    }
+    // Initials: attached to the one group whose given names they begin, if there is exactly one.
+    const initialsOnly = slugs.filter((s) => partsOf.get(s)!.initialsOnly);
+    if (!initialsOnly.length) continue;
+    for (const s of initialsOnly) {
+      const given = partsOf.get(s)!.given;
+      const fits = new Set(full.filter((t) => initialsFit(given, partsOf.get(t)!.given)).map((t) => find(t)));
+      if (fits.size === 1) links.push([s, [...fits][0]!]);
+    }
+  }
+  for (const [a, b] of links) union(a, b);
+  return { find, forms, recordsOf };
+}
+
+export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[] {
+  const { find, forms, recordsOf } = clusterPeople(docs.map((r) => r.people));
 
   const clusters = new Map<string, string[]>();
   for (const slug of forms.keys())

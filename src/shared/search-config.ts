@@ -66,6 +66,20 @@ export const RULE_WEIGHTS = {
    * full given names (which are) rank above.
    */
   initial: 1,
+  /**
+   * Closeness of spelling, a tie-breaker among matches by variant key or sound:
+   * a catalogue word within one edit (two from 9 letters) of a query word the
+   * catalogue does not hold literally adds this share, divided by the edits,
+   * to the doc's match ("Yenssen" puts JENSSEN above Jensen, which share a
+   * variant key). It never makes a match or counts as a matched word.
+   */
+  closeness: 0.1,
+  /**
+   * A place inside the place the query names (data/places: Scotland → Glasgow,
+   * Lanarkshire): a record filed under the county answers a question about
+   * the country, below one that names the country itself.
+   */
+  place: 0.4,
 } as const;
 
 export type MatchRule = keyof typeof RULE_WEIGHTS;

@@ -54,6 +54,16 @@ describe("nicknames and diminutives", () => {
     expect(body.hits[0].explain.matched).toBe(2);
     expect(rulesOf(body.hits[0])).toContain("nickname");
   });
+  it("reads a short capitalised given name the table knows as a name beside another name", async () => {
+    // "Jon" (3 letters) is John's diminutive: John Brian Smithers (KV 2/9901) above Jane Smithers (KV 2/9900).
+    expect(parseQuery("Jon Smithers").nameLike).toContain("jon");
+    expect(parseQuery("jon smithers").nameLike).not.toContain("jon");
+    expect(parseQuery("Jon").nameLike).toEqual([]);
+    expect(parseQuery("CIA Oswald").nameLike).toEqual(["oswald"]);
+    const body = await search("Jon Smithers", "&explain=1");
+    expect(body.hits[0].reference).toBe("KV 2/9901");
+    expect(rulesOf(body.hits[0])).toContain("nickname");
+  });
   it("matches the nickname only as a rule that can be switched off", async () => {
     const body = await search("Bill Quarrendon", `&explain=1${ALL_BUT("nickname")}`);
     expect(body.hits[0].explain.matched).toBe(1);

@@ -58,6 +58,24 @@ describe("typeahead finds names in whatever spelling they have", () => {
     expect(people(await suggest("john"))).not.toContain("Jimmy Shields");
   });
 
+  it("merges a nickname and the full name the name authority links into one suggestion", async () => {
+    // KV 2/9913 names Richard Trevellick, KV 2/9914 Dick Trevellick: the authority makes them one person.
+    expect(people(await suggest("Trevellick"))).toEqual(["Richard Trevellick"]);
+    expect(people(await suggest("Dick Trev"))).toEqual(["Dick Trevellick"]);
+    const { body } = await call("/api/people/dick-trevellick");
+    expect(body.person.name).toBe("Richard Trevellick");
+    expect(body.person.variants).toContain("Dick Trevellick");
+  });
+
+  it("never merges two people whose given names merely share an initial", async () => {
+    // Jane Smithers (KV 2/9900) and John Brian Smithers (KV 2/9901).
+    const found = people(await suggest("Smithers"));
+    expect(found).toEqual(expect.arrayContaining(["Jane Smithers", "John Brian Smithers"]));
+    const { body } = await call("/api/people?q=Smithers");
+    const names = body.people.map((p: { name: string }) => p.name);
+    expect(names).toEqual(expect.arrayContaining(["Jane Smithers", "John Brian Smithers"]));
+  });
+
   it.each([...PROTOTYPE_NAMES, "~constructor", "#constructor"])("answers %s typed with 200", async (q) => {
     await suggest(q);
     await suggest(`${q} `);

@@ -36,6 +36,14 @@ beforeAll(async () => {
     ];
     extra.push(ws.slice(0, 2 + (extra.length % 3)).join(" "));
   }
+  // Names misspelt by one letter, capitalised: matched by variant key or sound, with closeness tie-breakers.
+  for (let k = 0; k < 60; k++) {
+    const [root, fam] = pick(corpus.stock.roots);
+    const name = root + fam;
+    const at = 1 + Math.floor(r() * (name.length - 1));
+    const typed = name.slice(0, at) + (name[at] === "e" ? "a" : "e") + name.slice(at + 1);
+    extra.push(`${typed[0]!.toUpperCase()}${typed.slice(1)}${k % 2 ? ` ${pick(corpus.stock.given)}` : ""}`);
+  }
   queries = [...new Set([...mix, ...extra])];
 }, 600_000);
 
@@ -51,8 +59,10 @@ describe("top-k with upper bounds", () => {
     };
     let early = 0;
     let earlyOneWord = 0;
+    let withTieBreakers = 0;
     for (const q of queries) {
       const plan = await planFor(assets, q, 10);
+      if (plan.units.some((u) => u.alternatives.some((a) => a.bonus))) withTieBreakers++;
       const full = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: Infinity });
       const fast = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: 0 });
       expect(full.totalExact).toBe(true);
@@ -75,5 +85,7 @@ describe("top-k with upper bounds", () => {
     expect(early).toBeGreaterThan(queries.length / 5);
     // One-word queries stop early too (their alternatives pruned by bound), not only multi-word ones.
     expect(earlyOneWord).toBeGreaterThan(0);
+    // Closeness tie-breakers (added to a unit's best alternative) are covered by the bounds too.
+    expect(withTieBreakers).toBeGreaterThan(20);
   }, 600_000);
 });

@@ -42,6 +42,8 @@ function testFor(part: Part): ((w: string) => boolean) | null {
     case "phonetic":
       return (w) => phoneticKeys(w).includes(term);
     case "typo":
+    case "closeness":
+    case "place":
     case "prefix":
     case "nickname":
     case "synonym":

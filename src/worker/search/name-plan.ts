@@ -12,7 +12,9 @@
  */
 import { RULE_WEIGHTS, type FieldName, type MatchRule } from "../../shared/search-config";
 import { initialTerm, nicknamesOf } from "../../shared/text/names";
+import { allowedEdits, editsWithin } from "../../shared/text/typo";
 import type { ParsedQuery } from "./query-parser";
+import type { SearchLexicon } from "./search-index";
 
 /** Alternative and unit shapes, as engine.ts defines them (repeated here as types only, to avoid an import cycle). */
 interface Alt {
@@ -20,6 +22,7 @@ interface Alt {
   rule: MatchRule;
   weight: number;
   label: string;
+  bonus?: boolean;
 }
 interface Unit {
   text: string;
@@ -34,7 +37,45 @@ export const NAME_RULE_DEFAULTS = {
   phoneticMinLength: 4,
   /** At most this many nicknames per word (the table lists up to ~20 for some names). */
   maxNicknames: 8,
+  /** Catalogue words graded by closeness per query word, closest and commonest first. */
+  closenessCandidates: 5,
 };
+
+/** Fields where a catalogue word graded by closeness may stand: where names are written. */
+const CLOSENESS_FIELDS: FieldName[] = ["title", "people"];
+
+/**
+ * Closeness of spelling among matches by variant key or sound. A variant key
+ * or a sound code stands for many spellings alike ("iensen": Jensen, JENSSEN),
+ * so a record whose own word is nearer the typed one cannot outrank the rest
+ * by those keys alone. For a name-like word the catalogue does not hold as
+ * typed, the catalogue words within one edit (two from 9 letters) become
+ * tie-breakers worth `closeness / edits`: added to records the word matched
+ * by another rule, never a match on their own. Bounded like any alternative
+ * (weight × field weights × idf), so top-k bounds still hold.
+ */
+export async function closenessAlternatives(lexicon: SearchLexicon, w: string): Promise<Alt[]> {
+  if (/\d/.test(w) || (await lexicon.has(w))) return [];
+  const max = Math.max(1, allowedEdits(w));
+  const found: Array<{ t: string; d: number; df: number }> = [];
+  const lengths: number[] = [];
+  for (let len = Math.max(2, w.length - max); len <= w.length + max; len++) lengths.push(len);
+  // The partitions are fetched together: on a cold isolate each is a separate asset read.
+  const lists = await Promise.all(lengths.map((len) => lexicon.vocab(len)));
+  for (const list of lists)
+    for (const [t, df] of list) {
+      const d = editsWithin(w, t, max);
+      if (d <= max && d > 0) found.push({ t, d, df });
+    }
+  found.sort((a, b) => a.d - b.d || b.df - a.df || (a.t < b.t ? -1 : 1));
+  return found.slice(0, NAME_RULE_DEFAULTS.closenessCandidates).map(({ t, d }) => ({
+    terms: [{ term: t, fields: CLOSENESS_FIELDS }],
+    rule: "closeness" as const,
+    weight: RULE_WEIGHTS.closeness / d,
+    label: `${t} (${d} edit${d > 1 ? "s" : ""} from ${w})`,
+    bonus: true,
+  }));
+}
 
 /** Fields where a given name may stand. */
 const GIVEN_NAME_FIELDS: FieldName[] = ["people", "title"];

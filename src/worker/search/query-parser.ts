@@ -8,6 +8,7 @@
  * //   exclude ["paris"], dates { from: 1920, to: 1929 }, words ["files", "soviet", "embassy"]
  */
 import { STOPWORDS, words } from "../../shared/text/fold";
+import { nicknamesOf } from "../../shared/text/names";
 
 export interface DateRange {
   from: number;
@@ -33,8 +34,10 @@ export interface ParsedQuery {
   dates: DateRange | null;
   /**
    * Folded words that look like names: written capitalised with at least 4
-   * letters, or given as `person:`. Only these get sound-alike and nickname
-   * rules, so "Security" or "atomic" are never matched by how they sound.
+   * letters, a capitalised short given name the nickname table knows beside
+   * such a word ("Vic Healy"), or given as `person:`. Only these get nickname
+   * rules, and only those of 4 letters or more sound-alike rules, so
+   * "Security" or "atomic" are never matched by how they sound.
    */
   nameLike: string[];
   /** Single letters read as initials of given names ("J. B. Smith", "JB Smith", "Smith, J."). */
@@ -192,11 +195,15 @@ export function parseQuery(text: string): ParsedQuery {
 function namesOf(text: string, person: string[][]): { nameLike: string[]; initials: string[]; expanded: string } {
   const raw = text.match(/[\p{L}\p{N}'’`]+/gu) ?? [];
   const nameLike = new Set<string>(person.flat());
-  raw.forEach((t, i) => {
+  const short: string[] = [];
+  for (const t of raw) {
     const w = words(t)[0];
-    if (w && /^\p{Lu}/u.test(t) && w.length >= 4 && !STOPWORDS.has(w) && /^\p{L}+$/u.test(w)) nameLike.add(w);
-    void i;
-  });
+    if (!w || !/^\p{Lu}/u.test(t) || STOPWORDS.has(w) || !/^\p{L}+$/u.test(w)) continue;
+    if (w.length >= 4) nameLike.add(w);
+    else if (w.length >= 2 && nicknamesOf(w).length) short.push(w);
+  }
+  // A short given name the nickname table knows ("Vic", "Jan", "Ted") is a name beside another name: "Vic Healy".
+  if (nameLike.size) for (const w of short) nameLike.add(w);
   const initials = new Set<string>();
   let expanded = text;
   if (nameLike.size) {

@@ -107,6 +107,9 @@ interface UnitArrays {
   alt: Uint8Array;
   field: Uint8Array;
   slot: Uint8Array;
+  /** The closeness tie-breaker added to `score`, and its alternative + 1 (0 = none). */
+  bonus: Float64Array;
+  bonusAlt: Uint8Array;
   touched: number[];
 }
 
@@ -116,6 +119,8 @@ function newUnitArrays(size: number): UnitArrays {
     alt: new Uint8Array(size),
     field: new Uint8Array(size),
     slot: new Uint8Array(size),
+    bonus: new Float64Array(size),
+    bonusAlt: new Uint8Array(size),
     touched: [],
   };
 }
@@ -184,6 +189,8 @@ class QueryArrays {
         u.alt[i] = 0;
         u.field[i] = 0;
         u.slot[i] = 0;
+        u.bonus[i] = 0;
+        u.bonusAlt[i] = 0;
       }
       u.touched = [];
     }
@@ -321,8 +328,12 @@ function scoreUnit(
   prune?: OneWordPruning,
 ): boolean {
   const bounds = prune ? altBounds(unit, postings, n) : null;
-  const order = unit.alternatives.map((_, ai) => ai);
+  // Tie-breakers (closeness) after every alternative that can match: they add only to docs already matched.
+  const order = unit.alternatives.map((_, ai) => ai).filter((ai) => !unit.alternatives[ai]!.bonus);
   if (bounds) order.sort((a, b) => bounds[b]! - bounds[a]! || a - b);
+  unit.alternatives.forEach((a, ai) => {
+    if (a.bonus) order.push(ai);
+  });
   let stopped = false;
   for (let step = 0; step < order.length && !stopped; step++) {
     const ai = order[step]!;
@@ -353,6 +364,19 @@ function scoreUnit(
       });
     }
     const need = alt.terms.length;
+    if (alt.bonus) {
+      // The closest catalogue word a matched doc holds counts; a bonus never makes a match.
+      for (const i of x.altTouched) {
+        if (x.altCount[i] !== need || !u.alt[i]) continue;
+        const sc = x.alt[i]! * alt.weight;
+        if (sc > u.bonus[i]!) {
+          u.bonus[i] = sc;
+          u.bonusAlt[i] = ai + 1;
+        }
+      }
+      if (step + 1 === order.length) for (const i of u.touched) u.score[i]! += u.bonus[i]!;
+      continue;
+    }
     for (const i of x.altTouched) {
       if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
       const sc = x.alt[i]! * alt.weight;
@@ -423,9 +447,19 @@ function altBounds(unit: QueryUnit, postings: UnitPostings, n: number): number[]
   });
 }
 
-/** The most a unit can add to any doc's score: its best alternative, each field at its lowest slot. */
+/**
+ * The most a unit can add to any doc's score: its best alternative, each field at its lowest slot, plus its best
+ * tie-breaker (closeness), which adds to a match.
+ */
 export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): number {
-  return Math.max(0, ...altBounds(unit, postings, n));
+  const b = altBounds(unit, postings, n);
+  let best = 0,
+    bonus = 0;
+  unit.alternatives.forEach((a, ai) => {
+    if (a.bonus) bonus = Math.max(bonus, b[ai]!);
+    else best = Math.max(best, b[ai]!);
+  });
+  return best + bonus;
 }
 
 /** Postings a unit's alternatives hold in total: the cost of scoring it exhaustively. */
@@ -649,7 +683,8 @@ async function scoreWith(
     }
     const u = arrays.unit(k);
     const prune: OneWordPruning | undefined =
-      unitCount === 1 && !scoreAll
+      // A unit with tie-breakers is scored whole: they add to docs after the alternatives pruning orders.
+      unitCount === 1 && !scoreAll && !plan.units[k]!.alternatives.some((a) => a.bonus)
         ? { passes, ref, refDocs: touched, keep: plan.keep, mark: arrays.mark, base }
         : undefined;
     if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, u, prune)) pruned = true;
@@ -754,8 +789,13 @@ async function scoreWith(
             via: alt.label,
             field: FIELD_BY_INDEX[units[u]!.field[i]!]!,
             // A year the query filters by is counted, not scored (see the final scores).
-            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score[i]!),
+            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score[i]! - units[u]!.bonus[i]!),
           });
+          const b = units[u]!.bonusAlt[i]!;
+          if (b) {
+            const bonus = unit.alternatives[b - 1]!;
+            parts.push({ unit: unit.text, rule: bonus.rule, via: bonus.label, score: round(units[u]!.bonus[i]!) });
+          }
         }
       });
       if (unitCount > 1 && proximity[i])

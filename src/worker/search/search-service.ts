@@ -4,7 +4,7 @@
  * Durable Objects for a sharded one), merge, page, and dress the hits. Pages
  * and the API both call this; neither goes over HTTP.
  */
-import type { MatchRule } from "../../shared/search-config";
+import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
@@ -126,13 +126,16 @@ export class SearchService {
     const meta = await searchMeta(this.assets);
     const q = parseQuery(req.q);
     const opts = { mode: req.match, rules: effectiveRules(req.match, req.synonyms, req.rules), explain: req.explain };
-    const units = await cachedPlan(
-      meta.fingerprint + (await this.assets.manifest()).version,
-      req.q,
-      opts.mode,
-      opts.rules,
-      () => planUnits(this.lexicon, q, opts),
-    );
+    // A copy: the cached plan is shared by every request for this query, and a year unit is added below.
+    const units = [
+      ...(await cachedPlan(
+        meta.fingerprint + (await this.assets.manifest()).version,
+        req.q,
+        opts.mode,
+        opts.rules,
+        () => planUnits(this.lexicon, q, opts),
+      )),
+    ];
 
     const referenceIds: QueryPlan["referenceIds"] = [];
     for (const ref of q.references) {
@@ -400,7 +403,8 @@ export function collapseVolumes(hits: ScoredDoc[], groupOf: ReadonlyMap<number, 
 export function orderingRule(req: Pick<SearchRequest, "sort" | "collapse">, dates: "filter" | "boost" | null): string {
   const byScore =
     "by score, highest first. A record's score sums, for each query word, its best match (rule confidence × " +
-    "field weight × position in the field × rarity of the term), adds " +
+    "field weight × position in the field × rarity of the term; a variant or sound-alike match gains a " +
+    `closeness share of up to ${RULE_WEIGHTS.closeness} when the record's own word is an edit from the query's), adds ` +
     `${SEARCH_DEFAULTS.proximityBonus} for each pair of query words found side by side, and keeps ` +
     `1 − ${SEARCH_DEFAULTS.coordination} × (words not matched ÷ query words) of the total; a reference named in ` +
     "the query comes before any text match" +

@@ -37,8 +37,25 @@ function sameness(kind: Entry[2], text: string, id: string | null): string {
 interface Shown {
   at: number;
   surname: string;
-  initial: string;
+  /** Folded given names ("j", "b" for initials), and whether they are initials only. */
+  given: string[];
+  initialsOnly: boolean;
   fullness: number;
+}
+
+/**
+ * Whether a later spelling is a person already shown, beyond what the name authority links: the same surname by
+ * variant key, and given names absent on one side ("Bessedovsky"), agreeing by variant key, or initials that
+ * begin the other's given names. An initial never equates two full given names (Jane and John Smithers are two).
+ */
+function samePerson(p: Shown, me: Shown): boolean {
+  if (p.surname !== me.surname) return false;
+  if (!p.given.length || !me.given.length) return true;
+  if (p.initialsOnly || me.initialsOnly) {
+    const [short, long] = p.given.length <= me.given.length ? [p.given, me.given] : [me.given, p.given];
+    return short.every((g, i) => long[i]![0] === g[0]);
+  }
+  return variantKey(p.given[0]!) === variantKey(me.given[0]!);
 }
 
 export class SuggestService {
@@ -79,24 +96,25 @@ export class SuggestService {
         const ws = words(text);
         const canonical = id ? await this.canonical(meta, id) : text;
         if (!ws.length) continue;
+        const given = ws.slice(0, -1);
         const me: Shown = {
           at: out.length,
           surname: variantKey(ws.at(-1)!),
-          initial: ws.length > 1 ? ws[0]![0]! : "",
+          given,
+          initialsOnly: given.length > 0 && given.every((g) => g.length === 1),
           // The fullest form: most name words, then the authority's own spelling, then the longest.
           fullness: ws.length * 1000 + (canonical === id ? 500 : 0) + text.length,
         };
-        // Variants of one person are one suggestion: spellings the authority links, and surnames alike by variant
-        // key whose given names agree by initial or are absent on one side ("Bessedovsky", "Grigoriy Besedovskiy").
-        const same =
-          people.get(canonical) ??
-          [...people.values()].find(
-            (p) => p.surname === me.surname && (!p.initial || !me.initial || p.initial === me.initial),
-          );
+        // Variants of one person are one suggestion: spellings the authority links (nicknames included, where it
+        // finds them unambiguous), and spellings alike by samePerson, when only one person shown fits.
+        const fits = people.get(canonical) ? [] : [...new Set(people.values())].filter((p) => samePerson(p, me));
+        const same = people.get(canonical) ?? (fits.length === 1 ? fits[0] : undefined);
         if (same) {
           if (me.fullness > same.fullness) {
             out[same.at] = { text, kind, ...(id ? { slug: id } : {}) };
-            Object.assign(same, { initial: me.initial || same.initial, fullness: me.fullness });
+            if (me.given.length >= same.given.length && !me.initialsOnly)
+              Object.assign(same, { given: me.given, initialsOnly: false });
+            same.fullness = me.fullness;
           }
           people.set(canonical, same);
           continue;

@@ -1,0 +1,61 @@
+/**
+ * The name authority's grouping of spellings into people (src/indexer/people-assets.ts): nicknames merge a
+ * person only where that is unambiguous, and an initial alone never merges two full names.
+ */
+import { describe, expect, it } from "vitest";
+import { clusterPeople, nameParts } from "../../src/indexer/people-assets";
+
+/** The groups of names, each sorted, as one record per name unless a record lists several. */
+function groups(records: string[][]): string[][] {
+  const { find, forms } = clusterPeople(records);
+  const out = new Map<string, string[]>();
+  for (const [slug, f] of forms)
+    for (const name of f.keys()) (out.get(find(slug)) ?? out.set(find(slug), []).get(find(slug))!).push(name);
+  return [...out.values()].map((g) => g.sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
+
+describe("name authority", () => {
+  it("keeps Jane Smithers and John Brian Smithers apart though their initials agree", () => {
+    expect(groups([["Jane Smithers"], ["John Brian Smithers"]])).toEqual([["Jane Smithers"], ["John Brian Smithers"]]);
+  });
+  it("attaches initials to the one person they fit, and to nobody when two fit", () => {
+    expect(groups([["Jane Smithers"], ["John Brian Smithers"], ["J. B. Smithers"]])).toEqual([
+      ["J. B. Smithers", "John Brian Smithers"],
+      ["Jane Smithers"],
+    ]);
+    expect(groups([["Jane Smithers"], ["John Brian Smithers"], ["J. Smithers"]])).toEqual([
+      ["J. Smithers"],
+      ["Jane Smithers"],
+      ["John Brian Smithers"],
+    ]);
+    expect(groups([["John Brian Smithers"], ["Smithers, J."]])).toEqual([["John Brian Smithers", "Smithers, J."]]);
+  });
+  it("merges a nickname with the full name under one surname when each is the other's only match", () => {
+    expect(groups([["Bill Quarrendon"], ["William Quarrendon"]])).toEqual([["Bill Quarrendon", "William Quarrendon"]]);
+    // Fred and William are both Bill's nickname relations: which one Bill is cannot be told.
+    expect(groups([["Bill Quarrendon"], ["William Quarrendon"], ["Fred Quarrendon"]])).toEqual([
+      ["Bill Quarrendon"],
+      ["Fred Quarrendon"],
+      ["William Quarrendon"],
+    ]);
+    // Different surnames never merge by given name.
+    expect(groups([["Bill Quarrendon"], ["William Smithers"]])).toHaveLength(2);
+  });
+  it("still merges spellings by variant key and spellings one record lists together", () => {
+    expect(groups([["Grigoriy Besedovskiy"], ["Grigory Bessedovsky"]])).toEqual([
+      ["Grigoriy Besedovskiy", "Grigory Bessedovsky"],
+    ]);
+    expect(groups([["Leon Helfland", "Leon Helfand"]])).toEqual([["Leon Helfand", "Leon Helfland"]]);
+  });
+  it("reads the surname before a generational suffix", () => {
+    expect(nameParts("William F. Roemer Jr.")!.surname).toBe(nameParts("Roemer")!.surname);
+    expect(groups([["William F. Roemer Jr."], ["William F. Raborn Jr."]])).toHaveLength(2);
+  });
+  it("reads surname-first names with a comma", () => {
+    expect(nameParts("Smithers, J. B.")).toEqual({
+      surname: nameParts("Smithers")!.surname,
+      given: ["j", "b"],
+      initialsOnly: true,
+    });
+  });
+});
