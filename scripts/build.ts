@@ -115,7 +115,7 @@ try {
   const m = result.manifest;
   console.log(`Dossier build: ${m.records} records from ${dataDirs.join(", ")} → ${values.out}`);
   for (const [source, n] of Object.entries(m.sources)) console.log(`  ${source}: ${n}`);
-  const searchShards = m.search?.shards.length ?? 0;
+  const searchShards = m.search?.shards.count ?? 0;
   console.log(
     `  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ` +
       `${searchShards} search shard(s), index version ${m.version}`,

@@ -278,7 +278,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
       ? readShardParts(partsDir, plan, out)
       : Array.from({ length: plan.shardCount }, (_, k) => buildSearchShard(plan, k, out));
   const search = finishSearch(plan, shards, out, { thesaurus });
-  step({ phase: "search index", state: "done", count: search.manifest.shards.length, unit: "shard(s)" });
+  step({ phase: "search index", state: "done", count: search.manifest.shards.count, unit: "shard(s)" });
   step({ phase: "record store", state: "start" });
   const partial = writeRecordStore(layout, search.related, out, options.recordTablePageShards);
   let manifest = sealManifest({ ...partial, search: search.manifest }, out);

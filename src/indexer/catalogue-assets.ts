@@ -21,6 +21,7 @@ import {
 } from "../shared/manifest";
 import { referenceToId } from "../shared/reference";
 import { type AssetWriter, contentHash } from "./content-hash";
+import { writeSeriesDirectory } from "./series-directory-assets";
 
 export interface CatalogueBuildOptions {
   /** Override the shard count (tests use it to force many tiny shards). */
@@ -122,7 +123,7 @@ export function writeRecordStore(
     records: docs.length,
     sources,
     recordShards: { count: shardCount, perPage, pages, pageStarts },
-    series,
+    series: writeSeriesDirectory(series, out),
     ...(discoveryIds.length ? { discoveryIds } : {}),
   };
 }
