@@ -1,6 +1,6 @@
 /**
  * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N] [--packs]
- *                [--shard i/N | --merge | --resume | --jobs J] [--parts <dir>]
+ *                [--shard i/N | --merge | --resume | --jobs J] [--parts <dir>] [--memory MB]
  * Ingests every supported file under the data directories and writes the
  * served assets (records, series, search index, manifest) to the assets dir.
  * `--packs` packs the chunks into pack files read by byte range: the layout
@@ -13,6 +13,8 @@
  * parts and publishes. `--resume` builds shard by shard through parts,
  * keeping those a killed build finished. `--jobs J --shards N` runs the N
  * shard jobs as J processes at a time on this machine, then merges.
+ * `--memory MB` runs the build under a heap limit derived from that budget
+ * (scripts/lib/build-memory.ts); chunks go to disk as they are made.
  */
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -22,6 +24,7 @@ import { parseShardJob } from "../src/indexer/shard-parts";
 import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
 import { buildCommand } from "./lib/build-command";
+import { parseMemory, relaunchUnderBudget } from "./lib/build-memory";
 import { writeAssetHeaders } from "./write-asset-headers";
 import { terminalProgress } from "../src/indexer/build-progress";
 import { pagedTablePages } from "../src/shared/manifest";
@@ -39,8 +42,14 @@ const { values } = parseArgs({
     resume: { type: "boolean", default: false },
     parts: { type: "string" },
     jobs: { type: "string" },
+    memory: { type: "string" },
   },
 });
+
+if (values.memory) {
+  const code = await relaunchUnderBudget(parseMemory(values.memory));
+  if (code !== null) process.exit(code);
+}
 
 /**
  * Runs search shard jobs `0/count … count-1/count` as child processes, `jobs`
@@ -88,8 +97,8 @@ try {
     if (!values.shards) throw new Error("--jobs needs --shards N: the number of search shard jobs to run");
     const passOn = [
       ...dataDirs.flatMap((d) => ["--data", d]),
-      ...["out", "parts", "record-shards"].flatMap((k) => {
-        const v = values[k as "out" | "parts" | "record-shards"];
+      ...["out", "parts", "record-shards", "memory"].flatMap((k) => {
+        const v = values[k as "out" | "parts" | "record-shards" | "memory"];
         return v ? [`--${k}`, v] : [];
       }),
     ];

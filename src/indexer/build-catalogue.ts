@@ -257,7 +257,9 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   step({ phase: "reading data", state: "done", count: records.length, unit: "records" });
   log(`read ${records.length} records in ${Math.round(performance.now() - t0)} ms`);
 
-  const out = new AssetWriter();
+  // Chunks go to the staging folder as they are made (packing needs them all in hand, so a packed build holds them).
+  const dir = createStagingDir(options.outDir);
+  const out = new AssetWriter(options.packs ? undefined : dir);
   const layout = layoutRecords(records, { recordShards: options.recordShards });
   step({ phase: "search index", state: "start" });
   const plan = planSearch(layout, options.searchShards ? { shards: options.searchShards } : {});
@@ -294,8 +296,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   }
 
   step({ phase: "writing files", state: "start" });
-  const dir = createStagingDir(options.outDir);
-  const changed = writeBuildFolder(dir, currentBuildDir(options.outDir), out.files);
+  const changed = writeBuildFolder(dir, currentBuildDir(options.outDir), out);
   step({ phase: "writing files", state: "done", count: changed.written, unit: "written" });
   const result: BuildResult = {
     manifest,
@@ -307,7 +308,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
     report,
     reportPath,
     bytes: out.totalBytes(),
-    files: out.files.size,
+    files: out.size,
     changed,
     ms: performance.now() - t0,
   };
@@ -355,7 +356,8 @@ const CHUNK_DIRS = ["records", "series", "search", "packs"];
  * Everything else is written under a temporary name and renamed into place;
  * the manifest goes last, so a folder with a manifest is a whole build.
  */
-function writeBuildFolder(dir: string, previous: string | null, files: Map<string, string | Uint8Array>) {
+function writeBuildFolder(dir: string, previous: string | null, out: AssetWriter) {
+  const { files, spilled } = out;
   const changed = { written: 0, writtenBytes: 0, removed: 0, kept: 0 };
   const dirs = new Set<string>();
   const place = (path: string, data: string | Uint8Array) => {
@@ -380,11 +382,24 @@ function writeBuildFolder(dir: string, previous: string | null, files: Map<strin
     changed.writtenBytes += bytes;
   };
   for (const [path, data] of files) if (path !== MANIFEST_PATH) place(path, data);
+  // Spilled chunks are in place already; one the previous build holds intact becomes a link to it, as above.
+  for (const [path, bytes] of spilled) {
+    if (
+      previous &&
+      isIntactChunk(join(previous, path), path, bytes) &&
+      tryReplaceByLink(join(previous, path), join(dir, path))
+    ) {
+      changed.kept++;
+    } else {
+      changed.written++;
+      changed.writtenBytes += bytes;
+    }
+  }
   if (previous) {
     for (const file of walk(previous)) {
       const path = "/" + relative(previous, file).split("\\").join("/");
       if (CHUNK_DIRS.includes(path.split("/")[1]!)) {
-        if (!files.has(path)) changed.removed++;
+        if (!files.has(path) && !spilled.has(path)) changed.removed++;
         continue;
       }
       // The widget and _headers: copied, not linked, since they are rewritten in place by their own scripts.
@@ -396,6 +411,14 @@ function writeBuildFolder(dir: string, previous: string | null, files: Map<strin
   }
   place(MANIFEST_PATH, files.get(MANIFEST_PATH)!);
   return changed;
+}
+
+/** Replaces the file `to` by a hard link to `from` in one step (a link under a temporary name, renamed over it). */
+function tryReplaceByLink(from: string, to: string): boolean {
+  const tmp = `${to}.link-${process.pid}`;
+  if (!tryLink(from, tmp)) return false;
+  renameSync(tmp, to);
+  return true;
 }
 
 function tryLink(from: string, to: string): boolean {

@@ -147,7 +147,7 @@ function writeDiscoveryIds(docs: CatalogueRecord[], out: AssetWriter): string[] 
 
 /** Seals the manifest with a version hashed over every chunk path (paths carry content hashes). */
 export function sealManifest(partial: Omit<Manifest, "version" | "builtAt">, out: AssetWriter): Manifest {
-  const version = contentHash([...out.files.keys()].sort().join("\n") + JSON.stringify(partial.search ?? null));
+  const version = contentHash(out.paths().sort().join("\n") + JSON.stringify(partial.search ?? null));
   const manifest: Manifest = { ...partial, version, builtAt: new Date().toISOString() } as Manifest;
   out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
   return manifest;
