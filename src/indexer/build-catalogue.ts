@@ -15,6 +15,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -37,7 +38,7 @@ import { AssetWriter, isIntactChunk } from "./content-hash";
 import { writeFileAtomic } from "./atomic-write";
 import { createStagingDir, currentBuildDir, publishBuild, type BuildInfo } from "./build-folders";
 import { layoutRecords, sealManifest, writeRecordStore } from "./catalogue-assets";
-import { packAssets, type PackOptions } from "./pack-assets";
+import { isPackable, packChunks, PACKED_DIRS, type PackInput, type PackOptions } from "./pack-assets";
 import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
 import { defaultPartsDir, hasShardPart, readShardParts, writeShardPart, type ShardJob } from "./shard-parts";
 import { parseThesaurusJson } from "./thesaurus-assets";
@@ -257,9 +258,9 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   step({ phase: "reading data", state: "done", count: records.length, unit: "records" });
   log(`read ${records.length} records in ${Math.round(performance.now() - t0)} ms`);
 
-  // Chunks go to the staging folder as they are made (packing needs them all in hand, so a packed build holds them).
+  // Chunks go to the staging folder as they are made: memory holds their names and sizes, not their bytes.
   const dir = createStagingDir(options.outDir);
-  const out = new AssetWriter(options.packs ? undefined : dir);
+  const out = new AssetWriter(dir);
   const layout = layoutRecords(records, { recordShards: options.recordShards });
   step({ phase: "search index", state: "start" });
   const plan = planSearch(layout, options.searchShards ? { shards: options.searchShards } : {});
@@ -287,12 +288,19 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
   if (options.packs) {
     step({ phase: "packing", state: "start" });
-    const packed = packAssets(out.files, options.packs === true ? {} : options.packs);
-    manifest = { ...manifest, packs: packed.directory };
-    out.files.clear();
-    for (const [path, data] of packed.files) out.files.set(path, data);
+    // Read back from the staging folder one pack's worth at a time; the packed chunk files then go.
+    const inputs: PackInput[] = [];
+    for (const [path, bytes] of out.spilled) {
+      if (isPackable(path)) inputs.push({ path, bytes, read: () => readFileSync(join(dir, path)) });
+    }
+    const directory = packChunks(inputs, options.packs === true ? {} : options.packs, (path, data) =>
+      out.put(path, data),
+    );
+    for (const { path } of inputs) out.spilled.delete(path);
+    for (const d of PACKED_DIRS) rmSync(join(dir, d), { recursive: true, force: true });
+    manifest = { ...manifest, packs: directory };
     out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
-    step({ phase: "packing", state: "done", count: packed.directory.files.size, unit: "packs" });
+    step({ phase: "packing", state: "done", count: directory.files.size, unit: "packs" });
   }
 
   step({ phase: "writing files", state: "start" });
