@@ -17,6 +17,7 @@
  * (scripts/lib/build-memory.ts); chunks go to disk as they are made.
  */
 import { spawn } from "node:child_process";
+import { getHeapStatistics } from "node:v8";
 import { parseArgs } from "node:util";
 import { relative } from "node:path";
 import { buildShardPart, stageCatalogue } from "../src/indexer/build-catalogue";
@@ -131,6 +132,14 @@ try {
   );
   if (m.packs)
     console.log(`  packed: ${m.packs.files.size} pack files, ${pagedTablePages(m.packs.locations)} directory pages`);
+  if (values.memory) {
+    const oldSpace = process.execArgv.find((a) => a.startsWith("--max-old-space-size="))?.split("=")[1] ?? "default";
+    const heap = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+    const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+    console.log(
+      `  memory: --memory ${values.memory} MB, old space ${oldSpace} MB (heap limit ${heap} MB), peak RSS ${peak} MB`,
+    );
+  }
   const ch = result.changed;
   console.log(
     `  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, ` +
