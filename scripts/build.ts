@@ -73,6 +73,14 @@ async function runShardJobs(jobs: number, count: number, args: string[]): Promis
   await Promise.all(Array.from({ length: Math.min(jobs, count) }, one));
 }
 
+/** What `--memory` gave this process, and its peak RSS so far. */
+function memoryLine(memory: string): string {
+  const oldSpace = process.execArgv.find((a) => a.startsWith("--max-old-space-size="))?.split("=")[1] ?? "default";
+  const heap = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+  return `  memory: --memory ${memory} MB, old space ${oldSpace} MB (heap limit ${heap} MB), peak RSS ${peak} MB`;
+}
+
 const dataDirs = values.data?.length ? values.data : ["data"];
 const started = performance.now();
 try {
@@ -92,6 +100,7 @@ try {
       `Dossier build: search shard ${values.shard} (docs ${part.docs[0]}–${part.docs[1] - 1}) → ` +
         `${relative(process.cwd(), part.dir)}: ${part.files} files, ${kib} KiB in ${seconds} s`,
     );
+    if (values.memory) console.log(memoryLine(values.memory));
     process.exit(0);
   }
   if (values.jobs) {
@@ -132,14 +141,7 @@ try {
   );
   if (m.packs)
     console.log(`  packed: ${m.packs.files.size} pack files, ${pagedTablePages(m.packs.locations)} directory pages`);
-  if (values.memory) {
-    const oldSpace = process.execArgv.find((a) => a.startsWith("--max-old-space-size="))?.split("=")[1] ?? "default";
-    const heap = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-    const peak = Math.round(process.resourceUsage().maxRSS / 1024);
-    console.log(
-      `  memory: --memory ${values.memory} MB, old space ${oldSpace} MB (heap limit ${heap} MB), peak RSS ${peak} MB`,
-    );
-  }
+  if (values.memory) console.log(memoryLine(values.memory));
   const ch = result.changed;
   console.log(
     `  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, ` +

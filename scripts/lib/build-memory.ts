@@ -4,13 +4,8 @@
  * rest of the budget is left for code, buffers and the young generation.
  */
 import { spawn } from "node:child_process";
-import { getHeapStatistics } from "node:v8";
-
 /** Share of the budget given to V8's old generation. */
 const HEAP_SHARE = 0.85;
-
-/** Set in the relaunched build, so it never relaunches again. */
-const RELAUNCHED = "DOSSIER_BUILD_MEMORY_MB";
 
 /** The V8 heap limit, in MB, a build with this budget runs under. */
 export function heapLimitMb(memoryMb: number): number {
@@ -29,14 +24,10 @@ export function parseMemory(value: string): number {
  * when this process already runs under it.
  */
 export async function relaunchUnderBudget(memoryMb: number): Promise<number | null> {
-  const limit = heapLimitMb(memoryMb);
-  const current = getHeapStatistics().heap_size_limit / 2 ** 20;
-  if (process.env[RELAUNCHED] === String(memoryMb) || Math.abs(current - limit) / limit < 0.05) return null;
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, `--max-old-space-size=${limit}`, ...process.argv.slice(1)],
-    { stdio: "inherit", env: { ...process.env, [RELAUNCHED]: String(memoryMb) } },
-  );
+  const flag = `--max-old-space-size=${heapLimitMb(memoryMb)}`;
+  // By this process's own flags, not an inherited variable: shard jobs this build starts must relaunch too.
+  if (process.execArgv.includes(flag)) return null;
+  const child = spawn(process.execPath, [...process.execArgv, flag, ...process.argv.slice(1)], { stdio: "inherit" });
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on("SIGINT", stop).on("SIGTERM", stop);
   return new Promise((done) => child.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0))));
