@@ -1,6 +1,6 @@
 /**
  * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N] [--packs]
- *                [--shard i/N | --merge | --resume | --jobs J] [--parts <dir>]
+ *                [--shard i/N | --merge | --resume | --jobs J] [--parts <dir>] [--memory MB]
  * Ingests every supported file under the data directories and writes the
  * served assets (records, series, search index, manifest) to the assets dir.
  * `--packs` packs the chunks into pack files read by byte range: the layout
@@ -13,8 +13,11 @@
  * parts and publishes. `--resume` builds shard by shard through parts,
  * keeping those a killed build finished. `--jobs J --shards N` runs the N
  * shard jobs as J processes at a time on this machine, then merges.
+ * `--memory MB` runs the build under a heap limit derived from that budget
+ * (scripts/lib/build-memory.ts); chunks go to disk as they are made.
  */
 import { spawn } from "node:child_process";
+import { getHeapStatistics } from "node:v8";
 import { parseArgs } from "node:util";
 import { relative } from "node:path";
 import { buildShardPart, stageCatalogue } from "../src/indexer/build-catalogue";
@@ -22,6 +25,7 @@ import { parseShardJob } from "../src/indexer/shard-parts";
 import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
 import { buildCommand } from "./lib/build-command";
+import { parseMemory, relaunchUnderBudget } from "./lib/build-memory";
 import { writeAssetHeaders } from "./write-asset-headers";
 import { terminalProgress } from "../src/indexer/build-progress";
 import { pagedTablePages } from "../src/shared/manifest";
@@ -39,8 +43,14 @@ const { values } = parseArgs({
     resume: { type: "boolean", default: false },
     parts: { type: "string" },
     jobs: { type: "string" },
+    memory: { type: "string" },
   },
 });
+
+if (values.memory) {
+  const code = await relaunchUnderBudget(parseMemory(values.memory));
+  if (code !== null) process.exit(code);
+}
 
 /**
  * Runs search shard jobs `0/count … count-1/count` as child processes, `jobs`
@@ -63,6 +73,14 @@ async function runShardJobs(jobs: number, count: number, args: string[]): Promis
   await Promise.all(Array.from({ length: Math.min(jobs, count) }, one));
 }
 
+/** What `--memory` gave this process, and its peak RSS so far. */
+function memoryLine(memory: string): string {
+  const oldSpace = process.execArgv.find((a) => a.startsWith("--max-old-space-size="))?.split("=")[1] ?? "default";
+  const heap = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+  return `  memory: --memory ${memory} MB, old space ${oldSpace} MB (heap limit ${heap} MB), peak RSS ${peak} MB`;
+}
+
 const dataDirs = values.data?.length ? values.data : ["data"];
 const started = performance.now();
 try {
@@ -82,14 +100,15 @@ try {
       `Dossier build: search shard ${values.shard} (docs ${part.docs[0]}–${part.docs[1] - 1}) → ` +
         `${relative(process.cwd(), part.dir)}: ${part.files} files, ${kib} KiB in ${seconds} s`,
     );
+    if (values.memory) console.log(memoryLine(values.memory));
     process.exit(0);
   }
   if (values.jobs) {
     if (!values.shards) throw new Error("--jobs needs --shards N: the number of search shard jobs to run");
     const passOn = [
       ...dataDirs.flatMap((d) => ["--data", d]),
-      ...["out", "parts", "record-shards"].flatMap((k) => {
-        const v = values[k as "out" | "parts" | "record-shards"];
+      ...["out", "parts", "record-shards", "memory"].flatMap((k) => {
+        const v = values[k as "out" | "parts" | "record-shards" | "memory"];
         return v ? [`--${k}`, v] : [];
       }),
     ];
@@ -115,13 +134,14 @@ try {
   const m = result.manifest;
   console.log(`Dossier build: ${m.records} records from ${dataDirs.join(", ")} → ${values.out}`);
   for (const [source, n] of Object.entries(m.sources)) console.log(`  ${source}: ${n}`);
-  const searchShards = m.search?.shards.length ?? 0;
+  const searchShards = m.search?.shards.count ?? 0;
   console.log(
     `  ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${m.recordShards.count} record shards, ` +
       `${searchShards} search shard(s), index version ${m.version}`,
   );
   if (m.packs)
     console.log(`  packed: ${m.packs.files.size} pack files, ${pagedTablePages(m.packs.locations)} directory pages`);
+  if (values.memory) console.log(memoryLine(values.memory));
   const ch = result.changed;
   console.log(
     `  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, ` +

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { builtRecordShardPaths, readBuiltManifest } from "../src/indexer/build-folders";
+import { builtRecordShardPaths, builtSeries, readBuiltManifest } from "../src/indexer/build-folders";
 import type { StoredRecord } from "../src/shared/manifest";
 import { bundleWorker, startLocalWorker } from "./lib/local-worker";
 
@@ -99,7 +99,8 @@ function requestsFor(): string[] {
       `/api/search?q=${encodeURIComponent(word)}`,
     );
   }
-  if (m.series[0]) paths.push(`/api/series/${encodeURIComponent(m.series[0].name)}`);
+  const series = builtSeries(OUT, m)[0];
+  if (series) paths.push(`/api/series/${encodeURIComponent(series.name)}`);
   return paths;
 }
 

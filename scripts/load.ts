@@ -34,7 +34,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { readBuiltManifest } from "../src/indexer/build-catalogue";
-import { builtRecordShardPaths } from "../src/indexer/build-folders";
+import { builtRecordShardPaths, builtSeries } from "../src/indexer/build-folders";
 import type { StoredRecord } from "../src/shared/manifest";
 import { rssOf, startLocalWorker, workerdChildren, type LocalWorker } from "./lib/local-worker";
 
@@ -129,7 +129,7 @@ function readCorpus(): Corpus {
       for (const p of record.people) people.add(p);
     }
   }
-  return { words: [...words], ids, references, people: [...people], series: m.series.map((s) => s.name) };
+  return { words: [...words], ids, references, people: [...people], series: builtSeries(ASSETS, m).map((s) => s.name) };
 }
 
 interface Service {

@@ -82,7 +82,7 @@ async function main() {
   const assets = diskAssets(dir);
   const meta = await searchMeta(assets);
   const records = new RecordStore(assets);
-  const service = new SearchService(records, assets, new LocalShards(meta.shards.length, assets, records));
+  const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
   const mix = args.queries ? args.queries.split(",") : queryMix(syntheticCorpus(size), 200).search.map((q) => q.q);
   const run = (q: string) =>
     service.search({

@@ -16,6 +16,7 @@ import { bundleWorker, startWorkerd } from "./workerd";
 import { percentile, median } from "./stats";
 import type { Manifest } from "../../src/shared/manifest";
 import { searchSection } from "../../src/shared/index-format";
+import { builtSearchShards } from "../../src/indexer/build-folders";
 
 const [assetsDir, runsArg] = process.argv.slice(2);
 if (!assetsDir) {
@@ -24,7 +25,8 @@ if (!assetsDir) {
 }
 const runs = Number(runsArg ?? 3);
 const m = JSON.parse(readFileSync(join(assetsDir, "manifest.json"), "utf8")) as Manifest;
-const search = searchSection(m);
+searchSection(m);
+const search = { shards: builtSearchShards(assetsDir, m) };
 const ONE = ["Besedovsky", "Kutepoff", "Shislyelneowitch"];
 const THREE = ["soviet embassy paris", "communist party agent", "naval intelligence report"];
 const MIX = [...ONE, ...THREE, "Bessedovskiy", "cipher", "internment camp", "Dmitri", "sabotage 1940s", "KV 2/2681"];

@@ -15,6 +15,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -37,7 +38,7 @@ import { AssetWriter, isIntactChunk } from "./content-hash";
 import { writeFileAtomic } from "./atomic-write";
 import { createStagingDir, currentBuildDir, publishBuild, type BuildInfo } from "./build-folders";
 import { layoutRecords, sealManifest, writeRecordStore } from "./catalogue-assets";
-import { packAssets, type PackOptions } from "./pack-assets";
+import { isPackable, packChunks, PACKED_DIRS, type PackInput, type PackOptions } from "./pack-assets";
 import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
 import { defaultPartsDir, hasShardPart, readShardParts, writeShardPart, type ShardJob } from "./shard-parts";
 import { parseThesaurusJson } from "./thesaurus-assets";
@@ -257,7 +258,9 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   step({ phase: "reading data", state: "done", count: records.length, unit: "records" });
   log(`read ${records.length} records in ${Math.round(performance.now() - t0)} ms`);
 
-  const out = new AssetWriter();
+  // Chunks go to the staging folder as they are made: memory holds their names and sizes, not their bytes.
+  const dir = createStagingDir(options.outDir);
+  const out = new AssetWriter(dir);
   const layout = layoutRecords(records, { recordShards: options.recordShards });
   step({ phase: "search index", state: "start" });
   const plan = planSearch(layout, options.searchShards ? { shards: options.searchShards } : {});
@@ -278,24 +281,30 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
       ? readShardParts(partsDir, plan, out)
       : Array.from({ length: plan.shardCount }, (_, k) => buildSearchShard(plan, k, out));
   const search = finishSearch(plan, shards, out, { thesaurus });
-  step({ phase: "search index", state: "done", count: search.manifest.shards.length, unit: "shard(s)" });
+  step({ phase: "search index", state: "done", count: search.manifest.shards.count, unit: "shard(s)" });
   step({ phase: "record store", state: "start" });
   const partial = writeRecordStore(layout, search.related, out, options.recordTablePageShards);
   let manifest = sealManifest({ ...partial, search: search.manifest }, out);
   step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
   if (options.packs) {
     step({ phase: "packing", state: "start" });
-    const packed = packAssets(out.files, options.packs === true ? {} : options.packs);
-    manifest = { ...manifest, packs: packed.directory };
-    out.files.clear();
-    for (const [path, data] of packed.files) out.files.set(path, data);
+    // Read back from the staging folder one pack's worth at a time; the packed chunk files then go.
+    const inputs: PackInput[] = [];
+    for (const [path, bytes] of out.spilled) {
+      if (isPackable(path)) inputs.push({ path, bytes, read: () => readFileSync(join(dir, path)) });
+    }
+    const directory = packChunks(inputs, options.packs === true ? {} : options.packs, (path, data) =>
+      out.put(path, data),
+    );
+    for (const { path } of inputs) out.spilled.delete(path);
+    for (const d of PACKED_DIRS) rmSync(join(dir, d), { recursive: true, force: true });
+    manifest = { ...manifest, packs: directory };
     out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
-    step({ phase: "packing", state: "done", count: packed.directory.files.size, unit: "packs" });
+    step({ phase: "packing", state: "done", count: directory.files.size, unit: "packs" });
   }
 
   step({ phase: "writing files", state: "start" });
-  const dir = createStagingDir(options.outDir);
-  const changed = writeBuildFolder(dir, currentBuildDir(options.outDir), out.files);
+  const changed = writeBuildFolder(dir, currentBuildDir(options.outDir), out);
   step({ phase: "writing files", state: "done", count: changed.written, unit: "written" });
   const result: BuildResult = {
     manifest,
@@ -307,7 +316,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
     report,
     reportPath,
     bytes: out.totalBytes(),
-    files: out.files.size,
+    files: out.size,
     changed,
     ms: performance.now() - t0,
   };
@@ -355,7 +364,8 @@ const CHUNK_DIRS = ["records", "series", "search", "packs"];
  * Everything else is written under a temporary name and renamed into place;
  * the manifest goes last, so a folder with a manifest is a whole build.
  */
-function writeBuildFolder(dir: string, previous: string | null, files: Map<string, string | Uint8Array>) {
+function writeBuildFolder(dir: string, previous: string | null, out: AssetWriter) {
+  const { files, spilled } = out;
   const changed = { written: 0, writtenBytes: 0, removed: 0, kept: 0 };
   const dirs = new Set<string>();
   const place = (path: string, data: string | Uint8Array) => {
@@ -380,11 +390,24 @@ function writeBuildFolder(dir: string, previous: string | null, files: Map<strin
     changed.writtenBytes += bytes;
   };
   for (const [path, data] of files) if (path !== MANIFEST_PATH) place(path, data);
+  // Spilled chunks are in place already; one the previous build holds intact becomes a link to it, as above.
+  for (const [path, bytes] of spilled) {
+    if (
+      previous &&
+      isIntactChunk(join(previous, path), path, bytes) &&
+      tryReplaceByLink(join(previous, path), join(dir, path))
+    ) {
+      changed.kept++;
+    } else {
+      changed.written++;
+      changed.writtenBytes += bytes;
+    }
+  }
   if (previous) {
     for (const file of walk(previous)) {
       const path = "/" + relative(previous, file).split("\\").join("/");
       if (CHUNK_DIRS.includes(path.split("/")[1]!)) {
-        if (!files.has(path)) changed.removed++;
+        if (!files.has(path) && !spilled.has(path)) changed.removed++;
         continue;
       }
       // The widget and _headers: copied, not linked, since they are rewritten in place by their own scripts.
@@ -396,6 +419,14 @@ function writeBuildFolder(dir: string, previous: string | null, files: Map<strin
   }
   place(MANIFEST_PATH, files.get(MANIFEST_PATH)!);
   return changed;
+}
+
+/** Replaces the file `to` by a hard link to `from` in one step (a link under a temporary name, renamed over it). */
+function tryReplaceByLink(from: string, to: string): boolean {
+  const tmp = `${to}.link-${process.pid}`;
+  if (!tryLink(from, tmp)) return false;
+  renameSync(tmp, to);
+  return true;
 }
 
 function tryLink(from: string, to: string): boolean {

@@ -24,11 +24,17 @@ import { randomBytes } from "node:crypto";
 import {
   FORMAT_VERSION,
   MANIFEST_PATH,
+  pagedTablePages,
+  pagedTablePath,
   recordShardPath,
   type Manifest,
+  type PagedTable,
   type RecordShardTablePage,
+  type SeriesEntry,
 } from "../shared/manifest";
 import { replaceSymlinkAtomic, writeFileAtomic } from "./atomic-write";
+import type { SearchShardManifest } from "../shared/index-format/search-manifest";
+import { compareReferences } from "../shared/reference";
 
 /**
  * Published builds kept, the served one included. A dev server switches to a
@@ -163,6 +169,30 @@ export function builtRecordShardPaths(dir: string, m: Manifest): string[] {
     const page = JSON.parse(readFileSync(join(dir, path), "utf8")) as RecordShardTablePage;
     return page.starts.map((_, i) => recordShardPath(page, page.first + i));
   });
+}
+
+/** Every entry of a paged table of an unpacked build on disk, in page order (scripts and tests read it). */
+export function readBuiltTable<V>(dir: string, table: PagedTable): Map<string, V> {
+  const entries = new Map<string, V>();
+  for (let p = 0; p < pagedTablePages(table); p++) {
+    const page = JSON.parse(readFileSync(join(dir, pagedTablePath(table, p)), "utf8")) as Record<string, V>;
+    for (const [k, v] of Object.entries(page)) entries.set(k, v);
+  }
+  return entries;
+}
+
+/** The search shards of an unpacked build on disk, in shard order. */
+export function builtSearchShards(dir: string, m: Manifest): SearchShardManifest[] {
+  if (!m.search) return [];
+  const table = readBuiltTable<SearchShardManifest>(dir, m.search.shards.table);
+  return Array.from({ length: m.search.shards.count }, (_, k) => table.get(String(k))!);
+}
+
+/** The series of an unpacked build on disk, in catalogue order. */
+export function builtSeries(dir: string, m: Manifest): SeriesEntry[] {
+  return [...readBuiltTable<SeriesEntry>(dir, m.series.table).values()].sort((a, b) =>
+    compareReferences(a.name, b.name),
+  );
 }
 
 function newestMtime(dir: string): number {

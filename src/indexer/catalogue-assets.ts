@@ -21,6 +21,7 @@ import {
 } from "../shared/manifest";
 import { referenceToId } from "../shared/reference";
 import { type AssetWriter, contentHash } from "./content-hash";
+import { writeSeriesDirectory } from "./series-directory-assets";
 
 export interface CatalogueBuildOptions {
   /** Override the shard count (tests use it to force many tiny shards). */
@@ -122,7 +123,7 @@ export function writeRecordStore(
     records: docs.length,
     sources,
     recordShards: { count: shardCount, perPage, pages, pageStarts },
-    series,
+    series: writeSeriesDirectory(series, out),
     ...(discoveryIds.length ? { discoveryIds } : {}),
   };
 }
@@ -146,7 +147,7 @@ function writeDiscoveryIds(docs: CatalogueRecord[], out: AssetWriter): string[] 
 
 /** Seals the manifest with a version hashed over every chunk path (paths carry content hashes). */
 export function sealManifest(partial: Omit<Manifest, "version" | "builtAt">, out: AssetWriter): Manifest {
-  const version = contentHash([...out.files.keys()].sort().join("\n") + JSON.stringify(partial.search ?? null));
+  const version = contentHash(out.paths().sort().join("\n") + JSON.stringify(partial.search ?? null));
   const manifest: Manifest = { ...partial, version, builtAt: new Date().toISOString() } as Manifest;
   out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
   return manifest;

@@ -36,6 +36,18 @@ function stableName(path: string): string {
 
 const bytesOf = (data: string | Uint8Array) => (typeof data === "string" ? Buffer.from(data) : data);
 
+/** A chunk to pack: its size up front, its bytes read only when its pack is written. */
+export interface PackInput {
+  path: string;
+  bytes: number;
+  read(): Uint8Array;
+}
+
+/** Whether a file of the build goes into a pack (the manifest and anything outside PACKED_DIRS stay files). */
+export function isPackable(path: string): boolean {
+  return path !== MANIFEST_PATH && PACKED_DIRS.some((d) => path.startsWith(d));
+}
+
 /**
  * Returns the build's files with every chunk under PACKED_DIRS moved into
  * packs, the directory pages added, and the directory to put in the manifest.
@@ -46,47 +58,65 @@ export function packAssets(
   files: Map<string, string | Uint8Array>,
   options: PackOptions = {},
 ): { files: Map<string, string | Uint8Array>; directory: PackDirectory } {
+  const out = new Map<string, string | Uint8Array>();
+  const inputs: PackInput[] = [];
+  for (const [path, data] of files) {
+    if (!isPackable(path)) out.set(path, data);
+    else {
+      const bytes = bytesOf(data);
+      inputs.push({ path, bytes: bytes.byteLength, read: () => bytes });
+    }
+  }
+  const directory = packChunks(inputs, options, (path, data) => out.set(path, data));
+  return { files: out, directory };
+}
+
+/**
+ * Lays the chunks out in packs from their sizes alone, then assembles one pack at a time (at most `maxBytes`)
+ * from `read()` and hands it to `emit`, with the directory pages: what is held at once is one pack, so a build
+ * whose chunks are on disk packs them in bounded memory.
+ */
+export function packChunks(
+  inputs: PackInput[],
+  options: PackOptions,
+  emit: (path: string, data: string | Uint8Array) => void,
+): PackDirectory {
   const target = options.targetBytes ?? PACK_TARGET_BYTES;
   const max = options.maxBytes ?? PACK_MAX_BYTES;
-  const out = new Map<string, string | Uint8Array>();
-  const chunks: Array<[string, Uint8Array]> = [];
   let total = 0;
-  for (const [path, data] of files) {
-    if (path !== MANIFEST_PATH && PACKED_DIRS.some((d) => path.startsWith(d))) {
-      const bytes = bytesOf(data);
-      if (bytes.byteLength > max)
-        throw new Error(`pack-assets: ${path} is ${bytes.byteLength} bytes, over the ${max}-byte pack limit`);
-      chunks.push([path, bytes]);
-      total += bytes.byteLength;
-    } else out.set(path, data);
+  for (const c of inputs) {
+    if (c.bytes > max) throw new Error(`pack-assets: ${c.path} is ${c.bytes} bytes, over the ${max}-byte pack limit`);
+    total += c.bytes;
   }
 
   const buckets = 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, total / target))));
-  const byBucket: Array<Array<[string, Uint8Array]>> = Array.from({ length: buckets }, () => []);
-  for (const c of chunks) byBucket[fnv1a32(stableName(c[0])) % buckets]!.push(c);
+  const byBucket: PackInput[][] = Array.from({ length: buckets }, () => []);
+  for (const c of inputs) byBucket[fnv1a32(stableName(c.path)) % buckets]!.push(c);
 
   const packFiles: string[] = [];
   const located: Array<[string, PackLocation]> = [];
   byBucket.forEach((list, b) => {
-    list.sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    list.sort((x, y) => (x.path < y.path ? -1 : 1));
     let part = 0;
     for (let i = 0; i < list.length; ) {
       // Fill one pack up to the limit: a bucket the hash made too big becomes several parts.
       let bytes = 0;
       let j = i;
-      while (j < list.length && (j === i || bytes + list[j]![1].byteLength <= max)) bytes += list[j++]![1].byteLength;
+      while (j < list.length && (j === i || bytes + list[j]!.bytes <= max)) bytes += list[j++]!.bytes;
       const pack = new Uint8Array(bytes);
       const index = packFiles.length;
       let at = 0;
       for (let k = i; k < j; k++) {
-        const [path, data] = list[k]!;
+        const c = list[k]!;
+        const data = c.read();
+        if (data.byteLength !== c.bytes) throw new Error(`pack-assets: ${c.path} changed size while packing`);
         pack.set(data, at);
-        located.push([path, [index, at, data.byteLength]]);
-        at += data.byteLength;
+        located.push([c.path, [index, at, c.bytes]]);
+        at += c.bytes;
       }
       const path = `/packs/${b}-${part++}.${contentHash(pack)}.pack`;
       packFiles.push(path);
-      out.set(path, pack);
+      emit(path, pack);
       i = j;
     }
   });
@@ -96,7 +126,7 @@ export function packAssets(
     addJson(dir: string, name: string, value: unknown): string {
       const text = JSON.stringify(value);
       const path = `/${dir}/${name}.${contentHash(text)}.json`;
-      out.set(path, text);
+      emit(path, text);
       return path;
     },
   };
@@ -109,5 +139,5 @@ export function packAssets(
     packFiles.map((path, i): [string, string] => [String(i), path]),
     dirPageBytes,
   );
-  return { files: out, directory: { files: fileTable, locations } };
+  return { files: fileTable, locations };
 }

@@ -212,8 +212,17 @@ export function finishSearch(
     format: INDEX_FORMAT,
     fingerprint: configFingerprint(),
     docs: docs.length,
-    shards,
-    seriesNames: plan.seriesNames,
+    // Both grow with the catalogue: out of the manifest root (see SearchShardList).
+    shards: {
+      count: shards.length,
+      table: writePagedTable(
+        out,
+        "search/shard-dir",
+        "page",
+        shards.map((s, k): [string, SearchShardManifest] => [String(k), s]),
+      ),
+    },
+    seriesNames: out.addJson("search", "series-names", plan.seriesNames),
     lexicon,
     vocab,
     suggest,

@@ -100,7 +100,7 @@ export function readShardParts(partsDir: string, plan: SearchPlan, out: AssetWri
     if (!info) throw new Error(`build: no whole part for search shard ${index}/${count} in ${dir}; ${redo}`);
     if (info.catalogue !== key || info.count !== count || info.index !== index)
       throw new Error(`build: the part in ${dir} was built from other data or another split; ${redo}`);
-    for (const path of info.files) out.files.set(path, readFileSync(join(dir, path)));
+    for (const path of info.files) out.put(path, readFileSync(join(dir, path)));
     return info.shard;
   });
 }

@@ -9,8 +9,10 @@ import type { SearchManifest } from "./index-format/search-manifest";
 /**
  * Bumped whenever the layout or meaning of any chunk changes. 3: the record-shard table in pages. 4: the
  * typeahead directory, people and vocabulary lists and the search shards' term tables out of the root (lazy root).
+ * 5: the series list, the search shard list and the filters' series names out of the root too (a root of
+ * bounded size at any catalogue size).
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 /** Where the manifest lives inside the assets directory. */
 export const MANIFEST_PATH = "/manifest.json";
@@ -51,6 +53,54 @@ export interface SeriesEntry {
   heldBy?: string | null;
 }
 
+/**
+ * Where the series are. Both the list of series and the map from series to archive grow with the catalogue (a
+ * national catalogue has thousands of series), so neither is in the root.
+ */
+export interface SeriesDirectory {
+  count: number;
+  /** `SeriesEntry` by its `key` (`kv-2`). */
+  table: PagedTable;
+  /** Path of the `SeriesSummary`: what the home page and the series index show, read whole. */
+  summary: string;
+  /** Path of the `SeriesArchives`: each series' holding archive, for search's archive filter and facet. */
+  archives: string;
+}
+
+/** Series listed per archive page (`/series?archive=<i>&page=<p>`), biggest first. */
+export const SERIES_BROWSE_PAGE = 500;
+/** Biggest series of each archive named in the summary itself (the home page shows a few of them). */
+export const SERIES_SUMMARY_TOP = 50;
+
+/** One series in a browse list: key, name, record count. */
+export type SeriesBrief = [key: string, name: string, count: number];
+
+/** One archive in the series summary; series without a holding archive are under `name: null`. */
+export interface ArchiveSummary {
+  name: string | null;
+  records: number;
+  series: number;
+  /** Its biggest `SERIES_SUMMARY_TOP` series, biggest first. */
+  top: SeriesBrief[];
+  /** Paths of its whole series list, `SeriesBrief[]` pages of `SERIES_BROWSE_PAGE`, biggest first. */
+  pages: string[];
+}
+
+/** The series summary: bounded by the number of archives, not of series. */
+export interface SeriesSummary {
+  /** Biggest archive first. */
+  archives: ArchiveSummary[];
+  /** Reference of the biggest series' first record: the home page's example of a reference search. */
+  example: string | null;
+}
+
+/** Each series' holding archive: `of[i]` indexes `archives` for series `names[i]` (-1 when none is known). */
+export interface SeriesArchives {
+  archives: string[];
+  names: string[];
+  of: number[];
+}
+
 export interface Manifest {
   format: number;
   /** Content hash over every chunk: changes whenever any served byte changes. */
@@ -73,7 +123,8 @@ export interface Manifest {
     /** Doc number of each page's first shard's first record: a doc's page is the last whose start ≤ it. */
     pageStarts: number[];
   };
-  series: SeriesEntry[];
+  /** Series, out of the root: a paged table by key, and a summary for the pages that browse them. */
+  series: SeriesDirectory;
   /**
    * Asset paths of the Discovery id map, `{ [discoveryId]: dossierId }`, split
    * by `shardOf(discoveryId, paths.length)`; absent when no record came from Discovery.

@@ -25,6 +25,7 @@ import {
 } from "../shared/reference";
 import type { AssetStore } from "./asset-store";
 import { ApiError } from "./errors";
+import { allSeries, seriesByKey, seriesOfKey } from "./series-directory";
 import levenshtein from "talisman/metrics/levenshtein.js";
 
 export interface SeriesItem {
@@ -48,8 +49,6 @@ function catalogueOrder(a: CatalogueRecord, b: CatalogueRecord): number {
 }
 
 export class RecordStore {
-  private seriesByLength: { manifest: Manifest; list: SeriesEntry[] } | null = null;
-
   constructor(private readonly assets: AssetStore) {}
 
   manifest(): Promise<Manifest> {
@@ -184,28 +183,22 @@ export class RecordStore {
   }
 
   /** The series with the longest key that is `key` or a prefix of it ending at a run boundary. */
-  private async seriesOfKey(key: string): Promise<SeriesEntry | undefined> {
-    const m = await this.assets.manifest();
-    if (this.seriesByLength?.manifest !== m) {
-      this.seriesByLength = { manifest: m, list: [...m.series].sort((a, b) => b.key.length - a.key.length) };
-    }
-    return this.seriesByLength.list.find((s) => key === s.key || key.startsWith(s.key + "-"));
+  private seriesOfKey(key: string): Promise<SeriesEntry | null> {
+    return seriesOfKey(this.assets, key);
   }
 
   /** The series whose key is `key` (e.g. `kv-2`), or null. */
-  async series(key: string): Promise<SeriesEntry | null> {
-    const m = await this.assets.manifest();
-    return m.series.find((s) => s.key === key) ?? null;
+  series(key: string): Promise<SeriesEntry | null> {
+    return seriesByKey(this.assets, key);
   }
 
   async listSeries(name: string, offset: number, limit: number): Promise<SeriesListing> {
     const entry = await this.series(referenceToId(name));
     if (!entry) {
-      const m = await this.assets.manifest();
       const key = referenceToId(name);
-      const near = m.series
+      const near = (await allSeries(this.assets))
         .map((s) => ({ s, d: levenshtein(key, s.key) }))
-        .sort((a, b) => a.d - b.d)
+        .sort((a, b) => a.d - b.d || compareReferences(a.s.name, b.s.name))
         .slice(0, 5)
         .map((x) => x.s.name);
       throw new ApiError(404, "not_found", `series: no series is called "${name}"`, { suggestions: near });
@@ -243,13 +236,12 @@ export class RecordStore {
 
   /** Up to five existing references nearest to `ref`: same series by number, else by spelling. */
   async nearest(ref: string, count = 5): Promise<string[]> {
-    const m = await this.assets.manifest();
     const key = referenceToId(ref);
     const entry = await this.seriesOfKey(key);
     if (!entry) {
-      return m.series
+      return (await allSeries(this.assets))
         .map((s) => ({ s, d: levenshtein(key.slice(0, s.key.length + 2), s.key) }))
-        .sort((a, b) => a.d - b.d)
+        .sort((a, b) => a.d - b.d || compareReferences(a.s.name, b.s.name))
         .slice(0, count)
         .map((x) => x.s.first || x.s.name);
     }

@@ -122,6 +122,19 @@ describe("browse and record pages", () => {
     expect(html).toContain('class="examples"');
     expect(html).toContain("National Archives of Australia");
   });
+
+  it("lists an archive's whole series list a page at a time, and answers 404 past its end", async () => {
+    const index = await page("/series");
+    expect(index.status).toBe(200);
+    expect(index.html).toContain('href="/series/kv-2"');
+    const first = await page("/series?archive=0");
+    expect(first.status).toBe(200);
+    expect(first.html).toMatch(/<h1>[^<]+: all series<\/h1>/);
+    expect(first.html).toMatch(/<li><a href="\/series\/[^"]+">/);
+    expect((await page("/series?archive=0&page=2")).status).toBe(404);
+    expect((await page("/series?archive=99")).status).toBe(404);
+    expect((await page("/series?archive=constructor")).status).toBe(404);
+  });
 });
 
 describe("browser integration", () => {

@@ -4,7 +4,12 @@ import { call, refs } from "../helpers";
 import { assetStoreFor } from "../../src/worker/asset-store";
 import { RecordStore } from "../../src/worker/record-store";
 import { SearchService } from "../../src/worker/search/search-service";
-import { DurableObjectShards, LocalShards } from "../../src/worker/search/shard-runner";
+import {
+  DurableObjectShards,
+  LocalShards,
+  shardGroups,
+  type ShardNamespace,
+} from "../../src/worker/search/shard-runner";
 
 const QUERIES = [
   "Besedovskiy",
@@ -32,7 +37,7 @@ async function services() {
   const assets = assetStoreFor(env);
   const records = new RecordStore(assets);
   const m = await assets.manifest();
-  const count = (m.search as { shards: unknown[] }).shards.length;
+  const count = m.search!.shards.count;
   const ns = env.SEARCH_SHARDS;
   return {
     count,
@@ -54,6 +59,28 @@ describe("a sharded index", () => {
     const a = await fanned.search(request(q));
     const b = await local.search(request(q));
     expect({ ...a, tookMs: 0 }).toEqual({ ...b, tookMs: 0 });
+  });
+
+  it.each(QUERIES)("answers %j exactly as one object per shard when two objects score the three shards", async (q) => {
+    const { count, ns, version, local } = await services();
+    // The real namespace, counting the objects a query asks.
+    const asked = new Set<string>();
+    const counting = {
+      idFromName: (name: string) => {
+        asked.add(name);
+        return ns.idFromName(name);
+      },
+      get: (id: DurableObjectId) => ns.get(id),
+    } as unknown as ShardNamespace;
+    const grouped = new SearchService(
+      new RecordStore(assetStoreFor(env)),
+      assetStoreFor(env),
+      new DurableObjectShards(count, counting, version, undefined, 2),
+    );
+    const a = await grouped.search(request(q));
+    const b = await local.search(request(q));
+    expect({ ...a, tookMs: 0 }).toEqual({ ...b, tookMs: 0 });
+    expect([...asked].sort()).toEqual([`${version}/0`, `${version}/1-2`]);
   });
 
   it("merges totals and facets across shards", async () => {
@@ -93,5 +120,18 @@ describe("a sharded index", () => {
     }
     const again = await call("/api/search?q=Soviet&limit=100&explain=1");
     expect(again.body.partial).toBeUndefined();
+  });
+});
+
+describe("the fan-out bound", () => {
+  it("splits any number of shards into at most 16 contiguous groups, each shard in exactly one", () => {
+    for (const shards of [1, 3, 16, 17, 40, 160, 1000]) {
+      const groups = shardGroups(shards);
+      expect(groups.length).toBe(Math.min(shards, 16));
+      expect(groups[0]![0]).toBe(0);
+      expect(groups.at(-1)![1]).toBe(shards);
+      for (let g = 1; g < groups.length; g++) expect(groups[g]![0]).toBe(groups[g - 1]![1]);
+      for (const [first, end] of groups) expect(end - first).toBeGreaterThanOrEqual(Math.floor(shards / 16));
+    }
   });
 });

@@ -84,7 +84,11 @@ describe("the deep health check", () => {
     expect(Object.keys(body.checked)).toEqual(
       expect.arrayContaining([
         "records/table",
+        "series/dir",
+        "series/summary",
+        "series/archives",
         "series/lists",
+        "search/shard-dir",
         "search/term-table",
         "search/suggest-dir",
         "search/suggest",
@@ -101,7 +105,13 @@ describe("the deep health check", () => {
     const { status, body } = await request("/api/health?deep=1", b);
     expect(status).toBe(503);
     expect(body.status).toBe("degraded");
-    expect(body.failing.map((f: { kind: string }) => f.kind)).toEqual(["search/lexicon", "series/lists"]);
+    // Under series/: the directory's table page (which names the page lists), its summary and its archives.
+    expect(body.failing.map((f: { kind: string }) => f.kind)).toEqual([
+      "search/lexicon",
+      "series/archives",
+      "series/dir",
+      "series/summary",
+    ]);
     expect(body.failing[0].message).toMatch(/hash/);
   });
 

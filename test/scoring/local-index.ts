@@ -43,5 +43,8 @@ export async function planFor(assets: AssetStore, q: string, keep = 10): Promise
 }
 
 export async function shardIndex(assets: AssetStore): Promise<{ index: SearchIndex; seriesNames: string[] }> {
-  return { index: new SearchIndex(assets, 0), seriesNames: (await searchMeta(assets)).seriesNames };
+  return {
+    index: new SearchIndex(assets, 0),
+    seriesNames: await assets.json<string[]>((await searchMeta(assets)).seriesNames),
+  };
 }

@@ -61,7 +61,7 @@ describe(`a ${RECORDS.toLocaleString("en")}-record catalogue built as 2 shard jo
     for (const index of [1, 0]) buildShardPart({ ...options("merged"), shard: { index, count: 2 } });
     buildCatalogue({ ...options("merged"), searchShards: 2, merge: true });
     expectSameBuild(contents(join(dir, "merged")));
-    expect(JSON.parse(single.get("/manifest.json")!).search.shards).toHaveLength(2);
+    expect(JSON.parse(single.get("/manifest.json")!).search.shards.count).toBe(2);
   }, 300_000);
 
   it("refuses to merge a part built from other data, saying which shard to rebuild", () => {

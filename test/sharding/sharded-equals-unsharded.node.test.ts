@@ -5,6 +5,8 @@
  * DOSSIER_SHARD_TEST_RECORDS sets the corpus size: 5,000 by default (the
  * mix's common-word queries still stop early there; the third case checks that
  * some do), so `npm test` stays quick; .ci/run also runs it at 100,000.
+ * A third build in 40 shards checks the fan-out bound: 16 Durable Objects,
+ * each scoring a group of two or three shards, answer as the unsharded build.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,11 +18,14 @@ import { bundleWorker, startLocalWorker, type LocalWorker } from "../../scripts/
 
 const RECORDS = Number(process.env.DOSSIER_SHARD_TEST_RECORDS ?? 5_000);
 const SHARDS = 3;
+/** More shards than MAX_FANOUT (16): the coordinator groups them. */
+const MANY_SHARDS = 40;
 const QUERIES = 60;
 
 let dir: string;
 let single: LocalWorker;
 let sharded: LocalWorker;
+let many: LocalWorker;
 let queries: string[];
 
 beforeAll(async () => {
@@ -30,14 +35,16 @@ beforeAll(async () => {
   queries = [...new Set(queryMix(corpus, QUERIES).search.map((s) => s.q))];
   buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "one"), searchShards: 1 });
   buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "three"), searchShards: SHARDS });
+  buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "many"), searchShards: MANY_SHARDS });
   const script = await bundleWorker();
   single = await startLocalWorker({ assetsDir: join(dir, "one"), scriptPath: script });
   sharded = await startLocalWorker({ assetsDir: join(dir, "three"), scriptPath: script });
+  many = await startLocalWorker({ assetsDir: join(dir, "many"), scriptPath: script });
 }, 900_000);
 
 // Disposing two workerd processes on a loaded machine takes far longer than vitest's default 10 s.
 afterAll(async () => {
-  await Promise.all([single?.dispose(), sharded?.dispose()]);
+  await Promise.all([single?.dispose(), sharded?.dispose(), many?.dispose()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
@@ -85,5 +92,20 @@ describe(`a ${RECORDS.toLocaleString("en")}-record catalogue in ${SHARDS} search
     }
     // Without early stops this case would only repeat the exact one above.
     expect(stoppedEarly).toBeGreaterThan(0);
+  }, 600_000);
+});
+
+describe(`the same catalogue in ${MANY_SHARDS} search shards, fanned out to at most 16 objects`, () => {
+  it("reports its shards", async () => {
+    expect(((await answer(many, "/api/health")) as { shards: number }).shards).toBe(MANY_SHARDS);
+  });
+
+  it("answers every query of the mix exactly as the unsharded build", async () => {
+    for (const q of queries) {
+      for (const params of ["limit=20&exact=1", "limit=5&from=1930&to=1945&explain=1&exact=1"]) {
+        const path = `/api/search?q=${encodeURIComponent(q)}&${params}`;
+        expect(await answer(many, path), path).toEqual(await answer(single, path));
+      }
+    }
   }, 600_000);
 });

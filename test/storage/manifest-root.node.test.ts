@@ -1,75 +1,128 @@
 /**
  * The lazy manifest (issue 14): a new isolate parses only the manifest root, so the root must not grow with the
- * catalogue. At 20,000 synthetic records the root before the lazy layout was 30.5 KiB (15 KiB of it the
- * typeahead directory); every table that grows with the catalogue is now a paged table or a file of its own.
- * DOSSIER_ROOT_TEST_RECORDS sets the size: 20,000 by default.
+ * catalogue. Two small builds stand for a small and a large catalogue: 200 records in 2 series and 1 search shard,
+ * and 2,000 records in 400 series held by 3 archives and 40 search shards. Anything listed in the root per record,
+ * series or shard (a series entry is about 175 bytes, a shard entry about 180) would make the second root tens of
+ * KiB bigger; paged tables add only 12 characters of hash per 16 KiB page.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildCatalogue } from "../../src/indexer/build-catalogue";
-import { syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
+import { builtSearchShards, builtSeries, readBuiltTable } from "../../src/indexer/build-folders";
+import { syntheticCorpus } from "../../scripts/bench/synthetic-catalogue";
+import { referenceToId } from "../../src/shared/reference";
 import {
   MANIFEST_PATH,
   PAGED_TABLE_PAGE_BYTES,
   pagedTablePages,
   pagedTablePath,
   type Manifest,
-  type PagedTable,
+  type SeriesArchives,
+  type SeriesEntry,
+  type SeriesSummary,
 } from "../../src/shared/manifest";
 
-const RECORDS = Number(process.env.DOSSIER_ROOT_TEST_RECORDS ?? 20_000);
+/** Bytes the larger catalogue's root may exceed the smaller one's by: digits of counts and a few page hashes. */
+const ROOT_GROWTH_LIMIT = 400;
 const ROOT_LIMIT_BYTES = 16 * 1024;
-let dir: string;
-let out: string;
-let manifest: Manifest;
+const ARCHIVES = ["The National Archives, Kew", "National Archives of Australia", "NARA, College Park"];
 
-beforeAll(async () => {
+let dir: string;
+const builds = new Map<"small" | "large", { out: string; manifest: Manifest; rootBytes: number }>();
+
+/** `records` synthetic records spread over `series` series (and the archives in turn), as JSON Lines. */
+function writeCatalogue(file: string, records: number, series: number): void {
+  const lines: string[] = [];
+  let i = 0;
+  for (const r of syntheticCorpus(records).records()) {
+    const name = `ZZ ${(i % series) + 1}`;
+    const reference = `${name}/${Math.floor(i / series) + 1}`;
+    const heldBy = [ARCHIVES[(i % series) % ARCHIVES.length]!];
+    lines.push(
+      JSON.stringify({ ...r, id: referenceToId(reference), reference, series: name, department: "ZZ", heldBy }),
+    );
+    i++;
+  }
+  writeFileSync(file, lines.join("\n") + "\n");
+}
+
+function build(name: "small" | "large", records: number, series: number, shards: number): void {
+  const data = join(dir, name, "data");
+  mkdirSync(data, { recursive: true });
+  writeCatalogue(join(data, "catalogue.jsonl"), records, series);
+  const out = join(dir, name, "out");
+  buildCatalogue({ dataDirs: [data], outDir: out, reportPath: join(dir, name, "report.json"), searchShards: shards });
+  const manifest = JSON.parse(readFileSync(join(out, MANIFEST_PATH), "utf8")) as Manifest;
+  builds.set(name, { out, manifest, rootBytes: statSync(join(out, MANIFEST_PATH)).size });
+}
+
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "dossier-root-test-"));
-  await writeJsonl(syntheticCorpus(RECORDS), join(dir, "data", "synthetic.jsonl"));
-  out = join(dir, "out");
-  buildCatalogue({ dataDirs: [join(dir, "data")], outDir: out, reportPath: join(dir, "report.json") });
-  manifest = JSON.parse(readFileSync(join(out, MANIFEST_PATH), "utf8")) as Manifest;
+  build("small", 200, 2, 1);
+  build("large", 2000, 400, 40);
 }, 300_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const pages = (t: PagedTable) => Array.from({ length: pagedTablePages(t) }, (_, p) => pagedTablePath(t, p));
-const readPage = (path: string) => JSON.parse(readFileSync(join(out, path), "utf8")) as Record<string, unknown>;
+const large = () => builds.get("large")!;
 
-describe(`the manifest root of a ${RECORDS}-record synthetic catalogue`, () => {
-  it("stays under 16 KiB", () => {
-    expect(statSync(join(out, MANIFEST_PATH)).size).toBeLessThan(ROOT_LIMIT_BYTES);
+describe("the manifest root", () => {
+  it("is the same size, within a few hundred bytes, for 10 × the records, 200 × the series and 40 × the shards", () => {
+    const small = builds.get("small")!;
+    expect(small.manifest.series.count).toBe(2);
+    expect(large().manifest.series.count).toBe(400);
+    expect(large().manifest.search!.shards.count).toBe(40);
+    expect(large().rootBytes - small.rootBytes).toBeLessThan(ROOT_GROWTH_LIMIT);
+    expect(large().rootBytes).toBeLessThan(ROOT_LIMIT_BYTES);
   });
 
-  it("names the typeahead directory, people and vocabulary as paged tables whose pages hold every key once", () => {
+  it("names the series, search shards, typeahead, people and vocabulary as paged tables holding every key once", () => {
+    const { out, manifest } = large();
     const s = manifest.search!;
-    for (const table of [s.suggest, s.vocab, s.people.chunks]) {
-      const keys = pages(table).flatMap((p) => Object.keys(readPage(p)));
+    for (const table of [s.suggest, s.vocab, s.people.chunks, s.shards.table, manifest.series.table]) {
+      const keys = Array.from({ length: pagedTablePages(table) }, (_, p) =>
+        Object.keys(JSON.parse(readFileSync(join(out, pagedTablePath(table, p)), "utf8")) as object),
+      ).flat();
       expect(keys.length).toBe(table.size);
       expect(new Set(keys).size).toBe(table.size);
+      for (let p = 0; p < pagedTablePages(table); p++)
+        expect(statSync(join(out, pagedTablePath(table, p))).size).toBeLessThan(2 * PAGED_TABLE_PAGE_BYTES);
     }
-    expect(s.suggest.size).toBeGreaterThan(100);
-    expect(s.people.chunks.size).toBe(s.people.count);
+    expect(manifest.series.table.size).toBe(400);
+    expect(pagedTablePages(manifest.series.table)).toBeGreaterThan(1);
   });
 
-  it("keeps each paged-table page near its target size, so one lookup reads one small page", () => {
-    const s = manifest.search!;
-    for (const p of pages(s.suggest)) expect(statSync(join(out, p)).size).toBeLessThan(2 * PAGED_TABLE_PAGE_BYTES);
-  });
-
-  it("keeps each search shard's bucket hashes and solo terms, and each series' page list, out of the root", () => {
-    for (const shard of manifest.search!.shards) {
-      const table = readPage(shard.terms) as { buckets: string; solo: Record<string, string> };
+  it("keeps each shard's term table and doc range, and each series' page list, in the files it names", () => {
+    const { out, manifest } = large();
+    const shards = builtSearchShards(out, manifest);
+    expect(shards.map((x) => [x.start, x.end])).toEqual(
+      Array.from({ length: 40 }, (_, k) => [Math.round((k * 2000) / 40), Math.round(((k + 1) * 2000) / 40)]),
+    );
+    for (const shard of shards) {
+      const table = JSON.parse(readFileSync(join(out, shard.terms), "utf8")) as { buckets: string };
       expect(table.buckets.length).toBe(shard.bucketCount * 12);
-      expect(Object.keys(table.solo).length).toBeGreaterThan(0);
     }
-    for (const series of manifest.series) {
+    for (const series of builtSeries(out, manifest)) {
       const list = JSON.parse(readFileSync(join(out, series.pageList), "utf8")) as Array<{ first: string }>;
       expect(list[0]!.first).toBe(series.first);
     }
+  });
+
+  it("names a series summary bounded by archives, and each series' archive for search, outside the root", () => {
+    const { out, manifest } = large();
+    const summary = JSON.parse(readFileSync(join(out, manifest.series.summary), "utf8")) as SeriesSummary;
+    expect(summary.archives.map((a) => a.name).sort()).toEqual([...ARCHIVES].sort());
+    expect(summary.archives.reduce((n, a) => n + a.series, 0)).toBe(400);
+    expect(summary.archives.reduce((n, a) => n + a.records, 0)).toBe(2000);
+    for (const a of summary.archives) expect(a.top.length).toBeLessThanOrEqual(50);
+    const archives = JSON.parse(readFileSync(join(out, manifest.series.archives), "utf8")) as SeriesArchives;
+    const byKey = readBuiltTable<SeriesEntry>(out, manifest.series.table);
+    archives.names.forEach((name, i) => {
+      expect(archives.archives[archives.of[i]!]).toBe(byKey.get(referenceToId(name))!.heldBy);
+    });
   });
 });

@@ -28,8 +28,15 @@ describe("the paged tables out of the manifest root", () => {
       expect(table.hashes.length).toBe(pagedTablePages(table) * 12);
       expect(table.size).toBeGreaterThan(0);
     }
-    for (const shard of s.shards) expect(Object.keys(shard)).not.toContain("buckets");
-    for (const series of m.series) expect(Object.keys(series)).not.toContain("pages");
+    // The shard list and the series list are paged tables too, and so is what they name.
+    for (const table of [s.shards.table, m.series.table]) expect(table.hashes.length).toBe(pagedTablePages(table) * 12);
+    expect(s.shards.table.size).toBe(s.shards.count);
+    expect(m.series.table.size).toBe(m.series.count);
+    const store = assetStoreFor(env);
+    for (let k = 0; k < s.shards.count; k++) {
+      const shard = await store.tableGet<Record<string, unknown>>(s.shards.table, String(k));
+      expect(Object.keys(shard!)).not.toContain("buckets");
+    }
   });
 
   it("answer a typeahead by reading at most two directory pages", async () => {

@@ -42,8 +42,8 @@ describe.runIf(env.ASSET_BACKEND === "r2")("a damaged pack in the R2 bucket", ()
     const { status, body } = await request("/api/health?deep=1", bindings({ CATALOGUE_BUCKET: damagedBucket(PACKS) }));
     expect(status).toBe(503);
     const kinds = body.failing.map((f: { kind: string }) => f.kind);
-    // A series' page list is the first series chunk the check reads, so it fails in place of the pages it names.
-    expect(kinds).toEqual(expect.arrayContaining(["packs", "records/table", "series/lists", "search/suggest-dir"]));
+    // A page of the series table is the first series chunk the check reads, so it fails in place of what it names.
+    expect(kinds).toEqual(expect.arrayContaining(["packs", "records/table", "series/dir", "search/suggest-dir"]));
     expect(kinds).not.toContain("packs/directory");
     expect(kinds).not.toContain("packs/files");
   });

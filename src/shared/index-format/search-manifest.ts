@@ -53,6 +53,15 @@ export interface ShardTermTable {
   solo: Record<string, string>;
 }
 
+/**
+ * The search shards: a paged table of `SearchShardManifest` under keys `String(k)`, out of the root, since a
+ * 10M-record catalogue has a hundred or more shards of about 180 bytes each.
+ */
+export interface SearchShardList {
+  count: number;
+  table: PagedTable;
+}
+
 /** What the build records about the search index in the manifest. */
 export interface SearchManifest {
   format: number;
@@ -64,9 +73,9 @@ export interface SearchManifest {
    * than one shard, chunks carry catalogue-wide document frequencies, so every
    * shard scores exactly as the unsharded index would.
    */
-  shards: SearchShardManifest[];
-  /** Series names, indexed by the filters' series column. */
-  seriesNames: string[];
+  shards: SearchShardList;
+  /** Path of the series names (`string[]`), indexed by the filters' series column: out of the root, as it grows. */
+  seriesNames: string;
   /**
    * Bloom filter over every indexed term (literal, stem, variant key): whether a word is spelt as the catalogue
    * spells it.
@@ -100,7 +109,7 @@ const FINGERPRINT = configFingerprint();
 
 /**
  * The manifest's search section, checked against this code's index format.
- * @example const s = searchSection(await assets.manifest()); s.shards.length
+ * @example const s = searchSection(await assets.manifest()); s.shards.count
  */
 export function searchSection(m: Pick<Manifest, "search">): SearchManifest {
   const s = m.search;

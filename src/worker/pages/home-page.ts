@@ -6,7 +6,7 @@
  * Without a query it is the front door: catalogue size, examples, browsing.
  */
 import { html } from "hono/html";
-import type { Manifest, SeriesEntry } from "../../shared/manifest";
+import type { Manifest, SeriesBrief, SeriesSummary } from "../../shared/manifest";
 import { layout, type Html } from "./layout";
 import { count, hiddenInputs, homeHref, resultsLayout, sortSelect, type SearchOutcome } from "./search-view";
 
@@ -22,42 +22,37 @@ ${sortSelect(q)}
 </form>`;
 }
 
-/** Series grouped by the archive that holds them, biggest archive and series first. */
-export function archivesOf(m: Manifest): Array<{ name: string; records: number; series: SeriesEntry[] }> {
-  const by = new Map<string, SeriesEntry[]>();
-  for (const s of m.series) {
-    const name = s.heldBy ?? "Other archives";
-    let list = by.get(name);
-    if (!list) by.set(name, (list = []));
-    list.push(s);
-  }
-  return [...by]
-    .map(([name, series]) => ({
-      name,
-      series: series.sort((a, b) => b.count - a.count),
-      records: series.reduce((n, s) => n + s.count, 0),
-    }))
-    .sort((a, b) => b.records - a.records);
-}
+/** An archive's name as shown; series whose records name no archive are grouped under "Other archives". */
+export const archiveName = (a: { name: string | null }) => a.name ?? "Other archives";
 
 export const seriesHref = (s: { key: string }) => `/series/${encodeURIComponent(s.key)}`;
 
-const seriesItems = (list: Array<{ key: string; name: string; count: number }>) =>
+/** An archive's whole series list, a page at a time (`page` from 1). */
+export const archiveHref = (archive: number, page = 1) =>
+  `/series?archive=${archive}${page > 1 ? `&page=${page}` : ""}`;
+
+export const seriesItems = (list: SeriesBrief[]) =>
   html`<ul class="series-list">${list.map(
-    (s) => html`<li><a href="${seriesHref(s)}">${s.name}</a> <span class="n">(${count(s.count)})</span></li>`,
+    ([key, name, n]) =>
+      html`<li><a href="${seriesHref({ key })}">${name}</a> <span class="n">(${count(n)})</span></li>`,
   )}</ul>`;
 
-/** Each archive's biggest series, the rest behind "more". */
-export function browseList(m: Manifest, top = 5): Html {
-  return html`<div class="archives">${archivesOf(m).map(
-    (a) => html`<section class="card" aria-label="${a.name}">
-<h3>${a.name}</h3>
-<p class="meta">${count(a.records)} records in ${count(a.series.length)} series</p>
-${seriesItems(a.series.slice(0, top))}
+/**
+ * Each archive's biggest series, the rest of the summary's biggest behind "more", and a link to the archive's
+ * whole list when the summary does not hold it all: what is read is bounded by archives, not series.
+ */
+export function browseList(summary: SeriesSummary, top = 5): Html {
+  return html`<div class="archives">${summary.archives.map(
+    (a, i) => html`<section class="card" aria-label="${archiveName(a)}">
+<h3>${archiveName(a)}</h3>
+<p class="meta">${count(a.records)} records in ${count(a.series)} series</p>
+${seriesItems(a.top.slice(0, top))}
 ${
-  a.series.length > top
-    ? html`<details class="more"><summary>${a.series.length - top} more series</summary>
-${seriesItems(a.series.slice(top))}</details>`
+  a.top.length > top
+    ? html`<details class="more"><summary>${a.series - top} more series</summary>
+${seriesItems(a.top.slice(top))}${
+  a.series > a.top.length ? html`<p><a href="${archiveHref(i)}">All ${count(a.series)} series</a></p>` : ""
+}</details>`
     : ""
 }
 </section>`,
@@ -65,9 +60,8 @@ ${seriesItems(a.series.slice(top))}</details>`
 }
 
 /** Searches that show what the rules do: a reference from the data, a name in another spelling, a decade. */
-function examples(m: Manifest): Array<{ q: string; why: string }> {
-  const biggest = [...m.series].sort((a, b) => b.count - a.count)[0];
-  const ref = biggest?.first;
+function examples(summary: SeriesSummary): Array<{ q: string; why: string }> {
+  const ref = summary.example;
   return [
     ...(ref ? [{ q: ref, why: "a reference, in any loose form" }] : []),
     { q: "Besedovsky", why: "a name in any spelling" },
@@ -76,10 +70,15 @@ function examples(m: Manifest): Array<{ q: string; why: string }> {
   ];
 }
 
-export function homePage(o: SearchOutcome, canonical: string, m: Manifest | null): Html {
+export function homePage(
+  o: SearchOutcome,
+  canonical: string,
+  cat: { manifest: Manifest; series: SeriesSummary } | null,
+): Html {
   const q = o.query;
+  const m = cat?.manifest;
   const title = q.q ? `“${q.q}” – Dossier search` : "Dossier – search archive catalogues";
-  const archives = m ? archivesOf(m).length : 0;
+  const archives = cat ? cat.series.archives.length : 0;
   const archivesText = `${count(archives)} ${archives === 1 ? "archive" : "archives"}`;
   return layout(
     {
@@ -94,7 +93,7 @@ export function homePage(o: SearchOutcome, canonical: string, m: Manifest | null
 ${
   !q.q && m
     ? html`<p class="lede">${count(m.records)} catalogue records from ${archivesText},
-in ${count(m.series.length)} series. Names match
+in ${count(m.series.count)} series. Names match
 in any spelling; every hit says why it matched.</p>`
     : ""
 }
@@ -103,13 +102,13 @@ ${searchForm(o, "/")}
 ${o.result || o.problem ? html`<div slot="results">${resultsLayout(o, homeHref)}</div>` : ""}
 </dossier-search>
 ${
-  !q.q && m
+  !q.q && cat
     ? html`<section aria-labelledby="ex-h"><h2 id="ex-h">Try</h2>
-<ul class="examples">${examples(m).map(
+<ul class="examples">${examples(cat.series).map(
         (e) => html`<li><a href="${homeHref({ ...q, q: e.q })}">${e.q}</a> <span class="why">${e.why}</span></li>`,
       )}</ul></section>
 <section aria-labelledby="browse-h"><h2 id="browse-h">Browse by archive and series</h2>
-${browseList(m)}
+${browseList(cat.series)}
 <p><a href="/series">All series</a></p></section>`
     : ""
 }`,

@@ -16,7 +16,8 @@ import { notFoundPage, recordPage, unavailablePage } from "./record-page";
 import { ApiError } from "../errors";
 import { docsPage, OPENAPI_CONFIG, type OpenApiDoc } from "./docs-page";
 import { openSearchXml } from "./opensearch";
-import { seriesIndexPage, seriesPage, SERIES_PAGE_ITEMS } from "./series-page";
+import { archiveSeriesPage, seriesIndexPage, seriesPage, SERIES_PAGE_ITEMS } from "./series-page";
+import { archiveSeriesList, seriesSummary } from "../series-directory";
 import { SITE_JS } from "./site-js";
 import { FAVICON_SVG } from "./favicon";
 import { SuggestService } from "../search/suggest-service";
@@ -41,6 +42,7 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
       : await c
           .get("records")
           .manifest()
+          .then(async (m) => ({ manifest: m, series: await seriesSummary(c.get("assets"), m) }))
           .catch(() => null);
     return sendHtml(c, homePage(outcome, href, manifest), { status: outcome.status, cache: cacheFor(outcome) });
   });
@@ -85,7 +87,22 @@ export function createPageRoutes(deps: { search: SearchFn } = { search: serviceS
   }
 
   pages.get("/series", async (c) => {
-    return sendHtml(c, seriesIndexPage(await c.get("records").manifest(), `${originOf(c)}/series`));
+    const m = await c.get("records").manifest();
+    const archive = c.req.query("archive");
+    if (archive === undefined) {
+      return sendHtml(c, seriesIndexPage(m, await seriesSummary(c.get("assets"), m), `${originOf(c)}/series`));
+    }
+    // An archive's whole series list, a page of SERIES_BROWSE_PAGE at a time.
+    const i = Number(archive);
+    const page = Math.min(100_000, Math.max(1, Math.floor(Number(c.req.query("page")) || 1)));
+    const { summary, list } = await archiveSeriesList(c.get("assets"), Number.isInteger(i) ? i : -1, page - 1);
+    if (!list.length) {
+      return sendHtml(c, notFoundPage(`There is no page ${page} of series for archive “${archive}”.`, []), {
+        status: 404,
+      });
+    }
+    const canonical = `${originOf(c)}/series?archive=${i}${page > 1 ? `&page=${page}` : ""}`;
+    return sendHtml(c, archiveSeriesPage(summary, i, page, list, canonical));
   });
 
   pages.get("/series/:series", async (c) => {

@@ -4,20 +4,58 @@
  * KV 2/100) with title and covering dates, a page at a time.
  */
 import { html } from "hono/html";
-import type { Manifest } from "../../shared/manifest";
+import {
+  SERIES_BROWSE_PAGE,
+  SERIES_SUMMARY_TOP,
+  type Manifest,
+  type SeriesBrief,
+  type SeriesSummary,
+} from "../../shared/manifest";
 import type { SeriesListing } from "../record-store";
 import { layout, type Html } from "./layout";
-import { browseList, seriesHref } from "./home-page";
+import { archiveHref, archiveName, browseList, seriesHref } from "./home-page";
 import { count } from "./search-view";
 
 export const SERIES_PAGE_ITEMS = 50;
 
-export function seriesIndexPage(m: Manifest, canonical: string): Html {
+export function seriesIndexPage(m: Manifest, summary: SeriesSummary, canonical: string): Html {
   return layout(
     { title: "Browse series – Dossier", canonical, headerSearch: true },
     html`<h1>Browse by archive and series</h1>
-<p>${count(m.records)} records in ${count(m.series.length)} series.</p>
-${browseList(m, 50)}`,
+<p>${count(m.records)} records in ${count(m.series.count)} series.</p>
+${browseList(summary, SERIES_SUMMARY_TOP)}`,
+  );
+}
+
+/** One page of an archive's whole series list, biggest first (`/series?archive=<i>&page=<p>`). */
+export function archiveSeriesPage(
+  summary: SeriesSummary,
+  archive: number,
+  page: number,
+  list: SeriesBrief[],
+  canonical: string,
+): Html {
+  const a = summary.archives[archive]!;
+  const pages = Math.max(1, a.pages.length);
+  const first = (page - 1) * SERIES_BROWSE_PAGE + 1;
+  return layout(
+    { title: `${archiveName(a)}: series${page > 1 ? `, page ${page}` : ""} – Dossier`, canonical, headerSearch: true },
+    html`<h1>${archiveName(a)}: all series</h1>
+<p class="meta">${count(a.records)} records in ${count(a.series)} series, biggest first
+· <a href="/series">All archives</a></p>
+<ol class="series-list" start="${first}">${list.map(
+      ([key, name, n]) =>
+        html`<li><a href="${seriesHref({ key })}">${name}</a> <span class="n">(${count(n)})</span></li>`,
+    )}</ol>
+${
+  pages > 1
+    ? html`<nav class="pager" aria-label="Series list pages">
+${page > 1 ? html`<a href="${archiveHref(archive, page - 1)}" rel="prev">Previous</a>` : ""}
+<span>Page ${page} of ${pages}</span>
+${page < pages ? html`<a href="${archiveHref(archive, page + 1)}" rel="next">Next</a>` : ""}
+</nav>`
+    : ""
+}`,
   );
 }
 

@@ -8,6 +8,7 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import { searchServiceFor } from "../app-env";
+import { seriesNames } from "../series-directory";
 import { ApiError } from "../errors";
 import { boundedInt } from "../params";
 import { ErrorSchema, json } from "../openapi-common";
@@ -195,7 +196,7 @@ discoveryRoutes.openapi(
     const manifest = await c.get("records").manifest();
     // "*" with no series asks for everything: every series is the filter that says so.
     const series =
-      matchAll && !p["sps.recordSeries"].length ? manifest.series.map((s) => s.name) : p["sps.recordSeries"];
+      matchAll && !p["sps.recordSeries"].length ? await seriesNames(c.get("assets")) : p["sps.recordSeries"];
     const listKey = queryFingerprint({
       api: "discovery",
       q: matchAll ? "*" : text,

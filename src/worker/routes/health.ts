@@ -54,12 +54,21 @@ healthRoutes.openapi(
         503,
       );
     }
-    const shards = m.search?.shards.length ?? 0;
+    const shards = m.search?.shards.count ?? 0;
     const base = { records: m.records, indexVersion: m.version, shards };
     if (!deep) return c.json({ status: "ok" as const, ...base }, 200);
 
     const assets = c.get("assets");
-    const { sample, indexes } = sampleAssets(m);
+    // The first search shard's entry is on a page of the shard table, out of the root.
+    let first: SearchShardManifest | undefined;
+    if (m.search?.shards.count) {
+      try {
+        first = await assets.tableGet<SearchShardManifest>(m.search.shards.table, "0");
+      } catch {
+        // Its page fails as its own kind when the sample below reads it.
+      }
+    }
+    const { sample, indexes } = sampleAssets(m, first);
     const failing: Array<z.infer<typeof Failure>> = [];
     // Names read from outside the root: a record shard's from its table page, a series page's from its list, a
     // term bucket's from its shard's term table, a typeahead partition's from its directory page. An index that
@@ -83,6 +92,13 @@ healthRoutes.openapi(
           walkPaths(value, (p) => {
             if (!nested.has(assetKind(p))) nested.set(assetKind(p), p);
           });
+          // A series' page list is named by a series table page: read it too, for a listing page it names.
+          const list = nested.get("series/lists");
+          if (list && assetKind(path) === "series/dir") {
+            walkPaths(await assets.json<unknown>(list), (p) => {
+              if (!nested.has(assetKind(p))) nested.set(assetKind(p), p);
+            });
+          }
           if (shard && shard.bucketCount > 0) {
             const bucket = termChunkPath(shard, value as ShardTermTable, "", 0);
             nested.set(assetKind(bucket), bucket);
@@ -127,7 +143,10 @@ function walkPaths(v: unknown, found: (path: string) => void): void {
  * search shards' term tables) whose contents name the rest. Found by walking the root for chunk paths and
  * paged tables, so a kind the index adds later is checked too.
  */
-function sampleAssets(m: Manifest): {
+function sampleAssets(
+  m: Manifest,
+  first: SearchShardManifest | undefined,
+): {
   sample: Map<string, string>;
   indexes: Array<[path: string, shard?: SearchShardManifest]>;
 } {
@@ -140,7 +159,6 @@ function sampleAssets(m: Manifest): {
     if (kind === "series/lists") indexes.push([path]);
   };
   if (m.recordShards.pages[0]) add(m.recordShards.pages[0]);
-  const first = m.search?.shards[0];
   if (first) {
     add(first.terms);
     indexes.push([first.terms, first]);

@@ -107,12 +107,13 @@ export class SearchIndex {
 
   async shard(): Promise<SearchShardManifest> {
     const meta = await searchMeta(this.assets);
-    const s = meta.shards[this.shardNo];
+    // The shard list is a paged table out of the manifest root: one page, read once per isolate.
+    const s = await this.assets.tableGet<SearchShardManifest>(meta.shards.table, String(this.shardNo));
     if (!s)
       throw new ApiError(
         503,
         "index_unavailable",
-        `search-index: shard ${this.shardNo} is not in this build (it has ${meta.shards.length})`,
+        `search-index: shard ${this.shardNo} is not in this build (it has ${meta.shards.count})`,
       );
     return s;
   }

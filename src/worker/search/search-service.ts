@@ -8,7 +8,6 @@ import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
-import type { Manifest } from "../../shared/manifest";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
 import { SEARCH_DEFAULTS, effectiveRules, planUnits, type MatchMode, type QueryPlan, type QueryUnit } from "./engine";
@@ -16,6 +15,7 @@ import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from ".
 import { highlightTerms, snippetFor, type SnippetPart } from "./snippet";
 import { cachedPlan } from "./plan-cache";
 import { matchedWord, type MatchedWord } from "./explain-words";
+import { archiveOfSeries, seriesNames } from "../series-directory";
 import type { ShardRunner } from "./shard-runner";
 
 export interface SearchRequest {
@@ -111,7 +111,6 @@ export interface SearchResponse {
 
 export class SearchService {
   private readonly lexicon: SearchLexicon;
-  private archives: { manifest: Manifest; map: Map<string, string> } | null = null;
 
   constructor(
     private readonly records: RecordStore,
@@ -146,8 +145,8 @@ export class SearchService {
       for (const id of ids) referenceIds.push({ id, ref });
     }
     const wanted = new Set([...req.series, ...q.series].map(referenceToId));
-    const archiveOf = await this.archiveOfSeries();
-    let series = wanted.size ? meta.seriesNames.filter((s) => wanted.has(referenceToId(s))) : meta.seriesNames;
+    const [archiveOf, names] = await Promise.all([archiveOfSeries(this.assets), seriesNames(this.assets)]);
+    let series = wanted.size ? names.filter((s) => wanted.has(referenceToId(s))) : names;
     if (req.heldBy?.length) series = series.filter((s) => req.heldBy!.includes(archiveOf.get(s) ?? ""));
     const filtered = wanted.size > 0 || !!req.heldBy?.length;
     const plan: QueryPlan = {
@@ -267,7 +266,6 @@ export class SearchService {
     };
   }
 
-  /** Series name -> holding archive, from the record manifest (series entries of older builds have none). */
   /**
    * A single query year that the catalogue also holds as a word ("… 1963" and a title saying 1963) becomes a unit
    * of its own, so the year is a boost for records that name it, not only a filter on dates. Appended to `units`.
@@ -296,15 +294,6 @@ export class SearchService {
     });
   }
 
-  private async archiveOfSeries(): Promise<Map<string, string>> {
-    const m = await this.records.manifest();
-    if (this.archives?.manifest !== m) {
-      const pairs = m.series.flatMap((s) => (s.heldBy ? [[s.name, s.heldBy] as const] : []));
-      this.archives = { manifest: m, map: new Map(pairs) };
-    }
-    return this.archives.map;
-  }
-
   /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */
   private async fanOut(plan: QueryPlan): Promise<{ results: ShardResult[]; failed: number[] }> {
     const settled = await Promise.allSettled(
@@ -315,8 +304,10 @@ export class SearchService {
     settled.forEach((s, k) => {
       if (s.status === "fulfilled") results.push(s.value);
       else {
-        failed.push(k);
-        console.error(`search: shard ${k} failed`, s.reason);
+        // A unit may be a group of shards (see MAX_FANOUT): the answer names the shards it lacks.
+        const shards = this.shards.shardsOf?.(k) ?? [k];
+        failed.push(...shards);
+        console.error(`search: shard ${shards.join(", ")} failed`, s.reason);
       }
     });
     if (!results.length) throw settled.find((s): s is PromiseRejectedResult => s.status === "rejected")!.reason;
@@ -342,7 +333,9 @@ export async function sortHits(
 ): Promise<ScoredDoc[]> {
   if (sort === "reference") return [...docs].sort((a, b) => a.order - b.order);
   const meta = await searchMeta(assets);
-  const cols = await Promise.all(meta.shards.map((_, k) => new SearchIndex(assets, k).filters()));
+  const cols = await Promise.all(
+    Array.from({ length: meta.shards.count }, (_, k) => new SearchIndex(assets, k).filters()),
+  );
   const yearOf = (doc: number): number => {
     const c = cols.find((x) => doc >= x.base && doc < x.base + x.order.length);
     if (!c) return 0;

@@ -1,6 +1,7 @@
 /**
- * The SearchShard Durable Object: serves one search shard of a sharded index,
- * keeping its chunks warm in its own isolate. Operators can drain a shard
+ * The SearchShard Durable Object: serves one search shard of a sharded index
+ * (or a group of neighbouring shards, past MAX_FANOUT), keeping its chunks
+ * warm in its own isolate. Operators can drain a shard
  * (`setAvailable(false)`), and the coordinator then answers from the others,
  * flagged `partial`.
  */
@@ -9,7 +10,7 @@ import { assetStoreFor } from "../asset-store";
 import { RecordStore } from "../record-store";
 import type { QueryPlan } from "./engine";
 import type { ShardResult } from "./scoring";
-import { scoreLocally, type ShardUnavailable } from "./shard-runner";
+import { scoreGroupLocally, scoreLocally, type ShardUnavailable } from "./shard-runner";
 
 const AVAILABLE_KEY = "available";
 
@@ -24,6 +25,14 @@ export class SearchShard extends DurableObject<Env> {
     if (!this.available) return { unavailable: `search shard ${shard} is drained` };
     const assets = assetStoreFor(this.env);
     return scoreLocally(assets, new RecordStore(assets), shard, plan);
+  }
+
+  /** Scores shards `[first, end)` as one answer: one object serves a group when the shards outnumber the fan-out. */
+  async searchGroup(first: number, end: number, plan: QueryPlan): Promise<ShardResult | ShardUnavailable> {
+    this.available ??= (await this.ctx.storage.get<boolean>(AVAILABLE_KEY)) !== false;
+    if (!this.available) return { unavailable: `search shards ${first}-${end - 1} are drained` };
+    const assets = assetStoreFor(this.env);
+    return scoreGroupLocally(assets, new RecordStore(assets), first, end, plan);
   }
 
   /** Takes the shard out of (or back into) service; persisted, so it survives restarts. */

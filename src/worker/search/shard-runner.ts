@@ -1,21 +1,84 @@
 /**
  * Where a query plan is scored. A single-shard index is scored in this
- * isolate; a sharded one fans out to one Durable Object per shard, each
- * keeping its shard's chunks warm. Both run the same `scoreShard`.
+ * isolate; a sharded one fans out to Durable Objects, each keeping its
+ * shards' chunks warm: one object per shard up to `MAX_FANOUT` shards, and
+ * past that one object per group of neighbouring shards, so a query makes at
+ * most `MAX_FANOUT` subrequests however many shards the catalogue has. All
+ * run the same `scoreShard`.
  */
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { ApiError } from "../errors";
 import { withTimeout } from "../with-timeout";
 import type { QueryPlan } from "./engine";
-import { scoreShard, type ShardResult } from "./scoring";
+import { compareHits, scoreShard, type ShardResult } from "./scoring";
 import { SearchIndex, searchMeta } from "./search-index";
 import { recordText } from "./record-text";
 import type { SearchShard } from "./search-shard-object";
 
 export interface ShardRunner {
+  /** Units the coordinator fans out to: shards, or groups of shards. */
   count: number;
-  run(shard: number, plan: QueryPlan): Promise<ShardResult>;
+  run(unit: number, plan: QueryPlan): Promise<ShardResult>;
+  /** The search shards unit `unit` scores (a failed unit is reported as these); `[unit]` when absent. */
+  shardsOf?(unit: number): number[];
+}
+
+/**
+ * Most Durable Object subrequests one query makes. A 10M-record catalogue has a hundred or more shards; each
+ * object then scores a group of neighbouring shards one after another, and the coordinator merges at most this
+ * many answers. (Workers allow 1,000 subrequests per request on the Paid plan; DO requests are billed each.)
+ */
+export const MAX_FANOUT = 16;
+
+/** Shards `[first, end)` of group `g` when `shards` shards are split into at most `maxGroups` contiguous groups. */
+export function shardGroups(shards: number, maxGroups = MAX_FANOUT): Array<[first: number, end: number]> {
+  const groups = Math.max(1, Math.min(shards, maxGroups));
+  return Array.from({ length: groups }, (_, g) => [
+    Math.floor((g * shards) / groups),
+    Math.floor(((g + 1) * shards) / groups),
+  ]);
+}
+
+/**
+ * One answer for several shards, as the coordinator would merge them: totals and facets summed, hits
+ * concatenated and cut to the best `keep` (the coordinator keeps no more than that of the merged list, so the
+ * cut changes nothing it answers).
+ */
+export function mergeShardResults(results: ShardResult[], keep: number): ShardResult {
+  if (results.length === 1) return results[0]!;
+  // Maps: series names are catalogue text, and "__proto__" must count like any other.
+  const series = new Map<string, number>();
+  const decade = new Map<string, number>();
+  for (const r of results) {
+    for (const [k, v] of Object.entries(r.facets.series)) series.set(k, (series.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(r.facets.decade)) decade.set(k, (decade.get(k) ?? 0) + v);
+  }
+  return {
+    total: results.reduce((n, r) => n + r.total, 0),
+    totalExact: results.every((r) => r.totalExact),
+    undated: results.reduce((n, r) => n + r.undated, 0),
+    top: results
+      .flatMap((r) => r.top)
+      .sort(compareHits)
+      .slice(0, keep),
+    facets: { series: Object.fromEntries(series), decade: Object.fromEntries(decade) },
+    facetsExact: results.every((r) => r.facetsExact),
+  };
+}
+
+/** Scores shards `[first, end)` in this isolate, one after another, as one answer. */
+export async function scoreGroupLocally(
+  assets: AssetStore,
+  records: RecordStore,
+  first: number,
+  end: number,
+  plan: QueryPlan,
+): Promise<ShardResult> {
+  const results: ShardResult[] = [];
+  // One after another: each shard's scratch space is freed before the next, so an object's heap is one shard's.
+  for (let k = first; k < end; k++) results.push(await scoreLocally(assets, records, k, plan));
+  return mergeShardResults(results, plan.keep);
 }
 
 /** How long one shard may take before the answer goes out without it. */
@@ -28,8 +91,8 @@ export function scoreLocally(
   shard: number,
   plan: QueryPlan,
 ): Promise<ShardResult> {
-  return searchMeta(assets).then((meta) =>
-    scoreShard(new SearchIndex(assets, shard), plan, meta.seriesNames, async (docs) =>
+  return searchMeta(assets).then(async (meta) =>
+    scoreShard(new SearchIndex(assets, shard), plan, await assets.json<string[]>(meta.seriesNames), async (docs) =>
       (await records.byDocs(docs)).map(recordText),
     ),
   );
@@ -58,18 +121,35 @@ export interface ShardUnavailable {
 }
 
 export class DurableObjectShards implements ShardRunner {
+  private readonly groups: Array<[number, number]>;
+  readonly count: number;
+
   constructor(
-    readonly count: number,
+    /** Search shards in the build. */
+    readonly shards: number,
     private readonly namespace: ShardNamespace,
     private readonly version: string,
     private readonly timeoutMs = SHARD_TIMEOUT_MS,
-  ) {}
+    maxFanout = MAX_FANOUT,
+  ) {
+    this.groups = shardGroups(shards, maxFanout);
+    this.count = this.groups.length;
+  }
 
-  async run(shard: number, plan: QueryPlan): Promise<ShardResult> {
-    // One object per shard and index version: a new deploy warms fresh objects rather than reusing stale ones.
+  shardsOf(group: number): number[] {
+    const [first, end] = this.groups[group]!;
+    return Array.from({ length: end - first }, (_, i) => first + i);
+  }
+
+  async run(group: number, plan: QueryPlan): Promise<ShardResult> {
+    const [first, end] = this.groups[group]!;
+    const shard = end - first === 1 ? String(first) : `${first}-${end - 1}`;
+    // One object per shard (or group) and index version: a new deploy warms fresh objects rather than reusing
+    // stale ones.
     const stub = this.namespace.get(this.namespace.idFromName(`${this.version}/${shard}`));
     try {
-      const pending: Promise<ShardResult | ShardUnavailable> = stub.search(shard, plan);
+      const pending: Promise<ShardResult | ShardUnavailable> =
+        end - first === 1 ? stub.search(first, plan) : stub.searchGroup(first, end, plan);
       const answer = await withTimeout(
         pending,
         this.timeoutMs,
@@ -94,7 +174,7 @@ export async function shardRunnerFor(
   namespace: ShardNamespace | undefined,
 ): Promise<ShardRunner> {
   const meta = await searchMeta(assets);
-  const count = meta.shards.length;
+  const count = meta.shards.count;
   if (count === 1 || !namespace) return new LocalShards(count, assets, records);
   return new DurableObjectShards(count, namespace, (await assets.manifest()).version);
 }

@@ -1,0 +1,51 @@
+/**
+ * The build's memory: its chunks go to disk as they are made (only names and sizes stay in memory), and
+ * `npm run build -- --memory MB` runs it under a heap limit derived from that budget.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { AssetWriter } from "../../src/indexer/content-hash";
+import { heapLimitMb } from "../../scripts/lib/build-memory";
+import { buildCommand } from "../../scripts/lib/build-command";
+
+const root = mkdtempSync(join(tmpdir(), "dossier-build-memory-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
+
+describe("a spilling asset writer", () => {
+  it("writes each chunk whole under its content-hashed name and keeps only its size", () => {
+    const out = new AssetWriter(join(root, "spill"));
+    const path = out.addJson("records", "0", [{ id: "kv-2-1", title: "Ünïcode" }]);
+    expect(out.files.size).toBe(0);
+    expect(out.spilled.get(path)).toBe(Buffer.byteLength(readFileSync(join(root, "spill", path))));
+    expect(JSON.parse(readFileSync(join(root, "spill", path), "utf8"))).toEqual([{ id: "kv-2-1", title: "Ünïcode" }]);
+    expect(out.paths()).toEqual([path]);
+    expect(out.totalBytes()).toBe(out.spilled.get(path));
+  });
+});
+
+describe("npm run build -- --memory", () => {
+  it("runs the build under the heap limit its budget gives, and says so", async () => {
+    const [node, argv] = buildCommand(
+      ...["--data", "test/fixtures/ingest", "--out", join(root, "out"), "--memory", "512"],
+    );
+    const output = await new Promise<string>((done, fail) => {
+      const child = spawn(node, argv, { stdio: ["ignore", "pipe", "pipe"] });
+      let text = "";
+      child.stdout.on("data", (d) => (text += d));
+      child.stderr.on("data", (d) => (text += d));
+      child
+        .on("error", fail)
+        .on("exit", (code) => (code === 0 ? done(text) : fail(new Error(`exit ${code}: ${text}`))));
+    });
+    expect(output).toMatch(new RegExp(`--memory 512 MB, old space ${heapLimitMb(512)} MB`));
+  }, 120_000);
+
+  it("refuses a budget that is not a whole number of MB", async () => {
+    const [node, argv] = buildCommand("--data", "test/fixtures/ingest", "--out", join(root, "bad"), "--memory", "lots");
+    const code = await new Promise<number | null>((done) => spawn(node, argv, { stdio: "ignore" }).on("exit", done));
+    expect(code).not.toBe(0);
+  }, 60_000);
+});
