@@ -75,6 +75,11 @@ export interface SearchManifest {
   /** Typo vocabulary partitions (paths) by word length (see vocab.ts), keyed by the length's decimal string. */
   vocab: PagedTable;
   /**
+   * Byte ranges of the vocabulary files by two first letters and length (see `VocabRange`), for the prefix rule;
+   * absent in builds before it.
+   */
+  vocabRanges?: PagedTable;
+  /**
    * Typeahead directory: partition paths by folded prefix (`<prefix>*` for a prefix's top entries); the longest
    * matching key wins (see suggest.ts).
    */
@@ -87,8 +92,19 @@ export interface SearchManifest {
    * (see people.ts).
    */
   people: { count: number; chunks: PagedTable };
-  /** Files of several volumes: `[docs, ids][]` (see volume-assets.ts); absent in builds before it. */
-  volumes?: string;
+  /** Files of several volumes (see volume-assets.ts); absent in builds before it. */
+  volumeIndex?: VolumeIndex;
+}
+
+/**
+ * Files of several volumes, laid out so a query reads only what its hits need: `groupOf` is a binary column,
+ * per doc, of its group's number + 1 (0: not a volume), `width` bytes little-endian each; `groups` is a paged
+ * table of each group's `[docs, ids]` under the group's number as a decimal string.
+ */
+export interface VolumeIndex {
+  groupOf: string;
+  width: 2 | 4;
+  groups: PagedTable;
 }
 
 /** Why a search asset cannot be read; the Worker answers 503 index_unavailable with this message. */

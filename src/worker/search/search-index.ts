@@ -25,6 +25,7 @@ import {
   type SearchShardManifest,
   type ShardTermTable,
   type VocabPartition,
+  type VocabRange,
 } from "../../shared/index-format";
 import type { AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
@@ -66,6 +67,22 @@ export class SearchLexicon {
     const { lexicon } = await this.meta();
     const bits = new Uint8Array(await this.assets.binary(lexicon.path));
     return bloomHas(bits, term, lexicon.hashes);
+  }
+
+  /**
+   * Vocabulary words of one length that begin with `prefix` (two letters or more), with their document
+   * frequency, sorted: reads only the part of the length's file that holds the prefix's first two letters.
+   */
+  async vocabPrefixed(length: number, prefix: string): Promise<VocabPartition> {
+    const meta = await this.meta();
+    if (!meta.vocabRanges || prefix.length < 2) return (await this.vocab(length)).filter(([t]) => t.startsWith(prefix));
+    const [path, range] = await Promise.all([
+      this.assets.tableGet<string>(meta.vocab, String(length)),
+      this.assets.tableGet<VocabRange>(meta.vocabRanges, `${prefix.slice(0, 2)}${length}`),
+    ]);
+    if (!path || !range) return [];
+    const list = await this.assets.jsonRange<VocabPartition[number]>(path, range[0], range[1]);
+    return prefix.length === 2 ? list : list.filter(([t]) => t.startsWith(prefix));
   }
 
   /** Vocabulary words of one length with their document frequency, for typo candidates. */
@@ -146,6 +163,12 @@ export class SearchIndex {
     const postings = { term, fields };
     postingsCache.set(key, { postings, bytes });
     return postings;
+  }
+
+  /** Reads what every query of this shard needs whatever its terms: the term table and the filter columns. */
+  async prefetch(): Promise<void> {
+    const shard = await this.shard();
+    await Promise.all([this.assets.json<ShardTermTable>(shard.terms), this.assets.binary(shard.filters)]);
   }
 
   async filters(): Promise<FilterColumns> {
