@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
 });
 
 const dir = mkdtempSync(join(tmpdir(), "dossier-cold-cpu-"));
+console.log(`bundle: ${join(dir, "worker.mjs")}`);
 writeFileSync(
   join(dir, "cf-workers.mjs"),
   "export class DurableObject { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }\n",
@@ -99,7 +100,7 @@ interface Sample {
 }
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
 
@@ -137,7 +138,9 @@ function printTop(profile: NonNullable<Sample["profile"]>, top: number) {
   const charge = (id: number): string => {
     const n = byId.get(id)!;
     const fn = n.callFrame.functionName || "(anonymous)";
-    if (fn.startsWith("(") || n.callFrame.url.includes("worker.mjs")) return fn;
+    // The bundle's frames by name and line (of worker.mjs, kept in the temporary directory printed above).
+    if (n.callFrame.url.includes("worker.mjs")) return `${fn}:${n.callFrame.lineNumber + 1}`;
+    if (fn.startsWith("(")) return fn;
     const p = parent.get(id);
     return p === undefined ? fn : `${fn} ← ${charge(p)}`;
   };

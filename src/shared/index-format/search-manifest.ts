@@ -97,14 +97,16 @@ export interface SearchManifest {
 }
 
 /**
- * Files of several volumes, laid out so a query reads only what its hits need: `groupOf` is a binary column,
- * per doc, of its group's number + 1 (0: not a volume), `width` bytes little-endian each; `groups` is a paged
- * table of each group's `[docs, ids]` under the group's number as a decimal string.
+ * Files of several volumes, laid out so a query reads only what its hits need. `groups` is a JSON list of each
+ * group's `[docs, ids]`. `groupOf` is binary, little-endian: `count + 1` Uint32 byte offsets into `groups` (group
+ * g's JSON is bytes `[offsets[g], offsets[g + 1] - 1)`), then per doc its group's number + 1 (0: not a volume),
+ * `width` bytes each.
  */
 export interface VolumeIndex {
   groupOf: string;
   width: 2 | 4;
-  groups: PagedTable;
+  count: number;
+  groups: string;
 }
 
 /** Why a search asset cannot be read; the Worker answers 503 index_unavailable with this message. */

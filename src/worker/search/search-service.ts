@@ -299,8 +299,10 @@ export class SearchService {
     const index = meta.volumeIndex;
     if (!index) return null;
     const buf = await this.assets.binary(index.groupOf);
-    const column = index.width === 2 ? new Uint16Array(buf) : new Uint32Array(buf);
-    return { index, groupOf: (doc) => (column[doc] ? column[doc]! - 1 : undefined) };
+    const offsets = new Uint32Array(buf, 0, index.count + 1);
+    const at = offsets.byteLength;
+    const column = index.width === 2 ? new Uint16Array(buf, at) : new Uint32Array(buf, at);
+    return { index, offsets, groupOf: (doc) => (column[doc] ? column[doc]! - 1 : undefined) };
   }
 
   /** The record ids of each file of several volumes among `hits`, by group: only those groups' pages are read. */
@@ -310,12 +312,19 @@ export class SearchService {
       const g = volumes.groupOf(h.doc);
       if (g !== undefined) wanted.add(g);
     }
+    const { index, offsets } = volumes;
     const lists = await Promise.all(
-      [...wanted].map((g) => this.assets.tableGet<[docs: number[], ids: string[]]>(volumes.index.groups, String(g))),
+      [...wanted].map((g) =>
+        this.assets.jsonRange<[docs: number[], ids: string[]]>(
+          index.groups,
+          offsets[g]!,
+          offsets[g + 1]! - offsets[g]! - 1,
+        ),
+      ),
     );
     const out = new Map<number, string[]>();
     [...wanted].forEach((g, i) => {
-      const group = lists[i];
+      const group = lists[i]![0];
       if (group) out.set(g, group[1]);
     });
     return out;
@@ -409,6 +418,8 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
 
 interface Volumes {
   index: VolumeIndex;
+  /** Each group's byte offset in the groups file (see `VolumeIndex`). */
+  offsets: Uint32Array;
   /** The group (file of several volumes) of a doc, or undefined. */
   groupOf: (doc: number) => number | undefined;
 }

@@ -10,6 +10,7 @@ import { RecordStore } from "../record-store";
 import type { QueryPlan } from "./engine";
 import type { ShardResult } from "./scoring";
 import { scoreLocally, type ShardUnavailable } from "./shard-runner";
+import { SearchIndex } from "./search-index";
 
 const AVAILABLE_KEY = "available";
 
@@ -24,6 +25,14 @@ export class SearchShard extends DurableObject<Env> {
     if (!this.available) return { unavailable: `search shard ${shard} is drained` };
     const assets = assetStoreFor(this.env);
     return scoreLocally(assets, new RecordStore(assets), shard, plan);
+  }
+
+  /**
+   * Starts reading what every query of the shard needs (term table, filter columns), so a cold object reads them
+   * while the coordinator plans the query; the query that follows waits for the same reads.
+   */
+  async prefetch(shard: number): Promise<void> {
+    await new SearchIndex(assetStoreFor(this.env), shard).prefetch();
   }
 
   /** Takes the shard out of (or back into) service; persisted, so it survives restarts. */
