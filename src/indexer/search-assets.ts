@@ -361,7 +361,7 @@ function buildLexicon(terms: Iterable<string>, count: number, out: AssetWriter):
  * in each length's file the words beginning with each two letters are (see `VocabRange`), so a prefix reads a
  * few kilobytes of one file instead of parsing all of it.
  */
-function buildVocab(
+export function buildVocab(
   df: Map<string, number>,
   out: AssetWriter,
 ): { paths: Record<string, string>; ranges: Array<[string, VocabRange]> } {

@@ -84,6 +84,11 @@ export class AssetStore {
     this.chunks = lruBySize<string, CacheEntry>(budgetBytes, (e) => e.bytes);
   }
 
+  /** Whether nothing has been read yet: the first request of an isolate (or of a new binding). */
+  cold(): boolean {
+    return this.manifestPromise === null && this.pending.size === 0 && this.chunks.size === 0;
+  }
+
   manifest(): Promise<Manifest> {
     this.manifestPromise ??= this.read(MANIFEST_PATH)
       .then((bytes) => {

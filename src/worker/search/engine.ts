@@ -134,13 +134,11 @@ export interface QueryPlan {
 
 /** Builds the query's units and their alternatives, catalogue-wide. */
 export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: EngineOptions): Promise<QueryUnit[]> {
-  // A cold isolate reads these assets once: all in one parallel batch, not each word after the one before.
-  const reads: Array<Promise<unknown>> = [lexicon.has("")];
-  if (opts.rules.has("prefix"))
-    for (const w of new Set(q.words))
-      if (prefixable(w)) reads.push(...prefixLengths(w).map((n) => lexicon.vocabPrefixed(n, w)));
   const none: Awaited<ReturnType<SearchLexicon["thesaurus"]>> = {};
-  const [thesaurus] = await Promise.all([opts.rules.has("synonym") ? lexicon.thesaurus() : none, ...reads]);
+  const [thesaurus] = await Promise.all([
+    opts.rules.has("synonym") ? lexicon.thesaurus() : none,
+    ...planReads(lexicon, q, opts.rules),
+  ]);
   const personWords = new Set(q.fields.person.flat());
   const placeWords = new Set(q.fields.place.flat());
   const units: QueryUnit[] = [];
@@ -222,6 +220,19 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
   attachInitials(units, q, opts.rules, LITERAL_FIELDS);
   units.push(...numberUnits(q));
   return units;
+}
+
+/**
+ * The reads planning a query makes whatever it finds (the lexicon, each word's prefix vocabulary), started
+ * together: a cold isolate then waits for them once, not each word after the one before.
+ */
+export function planReads(lexicon: SearchLexicon, q: ParsedQuery, rules: ReadonlySet<MatchRule>): Promise<unknown>[] {
+  const reads: Promise<unknown>[] = [lexicon.has("")];
+  if (rules.has("synonym")) reads.push(lexicon.thesaurus());
+  if (rules.has("prefix"))
+    for (const w of new Set(q.words))
+      if (prefixable(w)) reads.push(...prefixLengths(w).map((n) => lexicon.vocabPrefixed(n, w)));
+  return reads;
 }
 
 function without(rules: ReadonlySet<MatchRule>, rule: MatchRule): ReadonlySet<MatchRule> {

@@ -12,7 +12,15 @@ import type { Manifest } from "../../shared/manifest";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
 import type { VolumeIndex } from "../../shared/index-format";
-import { SEARCH_DEFAULTS, effectiveRules, planUnits, type MatchMode, type QueryPlan, type QueryUnit } from "./engine";
+import {
+  SEARCH_DEFAULTS,
+  effectiveRules,
+  planReads,
+  planUnits,
+  type MatchMode,
+  type QueryPlan,
+  type QueryUnit,
+} from "./engine";
 import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
 import { highlightTerms, snippetFor, type SnippetPart } from "./snippet";
 import { cachedPlan } from "./plan-cache";
@@ -120,6 +128,18 @@ export class SearchService {
     private readonly shards: ShardRunner,
   ) {
     this.lexicon = new SearchLexicon(assets);
+  }
+
+  /**
+   * Starts the reads a search for `q` makes whatever it matches (planning's, the shards' term tables and filter
+   * columns, the volume column), without waiting for them: for a cold isolate's first request, so they run while
+   * the response caches are asked. Failures are left for the search itself to meet and report.
+   */
+  warm(q: string): void {
+    const settle = (p: Promise<unknown>) => p.catch(() => {});
+    this.shards.prefetch?.();
+    settle(this.volumeColumn());
+    for (const read of planReads(this.lexicon, parseQuery(q), effectiveRules(SEARCH_DEFAULTS.mode, true))) settle(read);
   }
 
   async search(req: SearchRequest): Promise<SearchResponse> {
