@@ -133,18 +133,21 @@ export class AssetStore {
 
   /**
    * The JSON list held by bytes `[offset, offset + length)` of a JSON asset (entries without their brackets),
-   * memoised like a chunk: a part of a large file whose build wrote where each part is (vocabulary ranges).
+   * memoised like a chunk (or what `derive` makes of it): a part of a large file whose build wrote where each
+   * part is (vocabulary ranges, volume groups).
    */
-  jsonRange<T>(path: string, offset: number, length: number): Promise<T[]> {
+  jsonRange<T, D = T[]>(path: string, offset: number, length: number, derive?: (parsed: T[]) => D): Promise<D> {
     return this.load(
       `${path}#${offset}+${length}`,
       async (bytes) => {
         const text = new TextDecoder().decode(bytes);
-        return { value: parseAsset(path, `[${text}]`), bytes: text.length * JSON_HEAP_PER_CHAR };
+        const parsed = parseAsset(path, `[${text}]`);
+        const value = derive ? deriveAsset(path, parsed, (p) => derive(p as T[])) : parsed;
+        return { value, bytes: text.length * JSON_HEAP_PER_CHAR };
       },
       true,
       () => this.readRange(path, offset, length),
-    ) as Promise<T[]>;
+    ) as Promise<D>;
   }
 
   /**

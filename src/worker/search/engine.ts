@@ -317,9 +317,10 @@ async function typoAlternatives(lexicon: SearchLexicon, w: string, mode: MatchMo
   for (let len = Math.max(1, w.length - max); len <= w.length + max; len++) lengths.push(len);
   // One parallel batch of reads on a cold isolate, not one length after another.
   for (const list of await Promise.all(lengths.map((len) => lexicon.vocab(len)))) {
-    for (const [t, df] of list) {
+    for (let i = 0; i < list.size; i++) {
+      const t = list.word(i);
       const d = editsWithin(w, t, max);
-      if (d <= max && d > 0) found.push({ t, d, df });
+      if (d <= max && d > 0) found.push({ t, d, df: list.df(i) });
     }
   }
   found.sort((a, b) => a.d - b.d || b.df - a.df || (a.t < b.t ? -1 : 1));
