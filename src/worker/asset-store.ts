@@ -63,6 +63,12 @@ export function traceReads(on: boolean): ReadTrace[] {
   return out;
 }
 
+/** Adds JSON characters parsed to the traced read of `path` (the last one), when tracing. */
+function noteJson(path: string, chars: number): void {
+  const tr = readTrace?.reads.findLast((r) => r.path === path);
+  if (tr) tr.jsonChars += chars;
+}
+
 interface CacheEntry {
   value: unknown;
   bytes: number;
@@ -93,6 +99,7 @@ export class AssetStore {
     this.manifestPromise ??= this.read(MANIFEST_PATH)
       .then((bytes) => {
         const text = new TextDecoder().decode(bytes);
+        noteJson(MANIFEST_PATH, text.length);
         const m = parseAsset(MANIFEST_PATH, text) as Manifest;
         if (!m || typeof m !== "object" || !m.recordShards) throw corruptAsset(MANIFEST_PATH, "not a manifest object");
         if (m.format !== FORMAT_VERSION) {
@@ -124,6 +131,7 @@ export class AssetStore {
       path,
       async (bytes) => {
         const text = new TextDecoder().decode(bytes);
+        noteJson(path, text.length);
         const parsed = parseAsset(path, text);
         return { value: derive ? deriveAsset(path, parsed, derive) : parsed, bytes: text.length * JSON_HEAP_PER_CHAR };
       },
@@ -141,6 +149,7 @@ export class AssetStore {
       `${path}#${offset}+${length}`,
       async (bytes) => {
         const text = new TextDecoder().decode(bytes);
+        noteJson(path, text.length);
         const parsed = parseAsset(path, `[${text}]`);
         const value = derive ? deriveAsset(path, parsed, (p) => derive(p as T[])) : parsed;
         return { value, bytes: text.length * JSON_HEAP_PER_CHAR };
@@ -217,7 +226,6 @@ export class AssetStore {
           const t = performance.now();
           const entry = await parse(bytes);
           tr.parseMs += performance.now() - t;
-          if (path.endsWith(".json")) tr.jsonChars = bytes.byteLength;
           return entry;
         })
         .then((entry) => {
