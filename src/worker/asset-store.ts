@@ -160,6 +160,22 @@ export class AssetStore {
   }
 
   /**
+   * A file's bytes, checked against its content hash and memoised under a key of their own: the same file may
+   * also be held parsed (a vocabulary partition is read whole by the typo rule and by range by the prefix rule).
+   */
+  private wholeBytes(path: string): Promise<ArrayBuffer> {
+    return this.load(
+      `${path}#bytes`,
+      async (buf) => {
+        await verifyContentHash(path, new Uint8Array(buf));
+        return { value: buf, bytes: buf.byteLength };
+      },
+      true,
+      () => this.read(path),
+    ) as Promise<ArrayBuffer>;
+  }
+
+  /**
    * A binary chunk, memoised; checked against the hash in its name, since no parse would notice a cut. With
    * `keep` false it is not kept under the budget (concurrent callers still share one fetch): for callers that
    * keep what they derive from it in a cache of their own, such as the search index's decoded postings.
@@ -278,7 +294,7 @@ export class AssetStore {
     const packs = (await this.manifest()).packs;
     if (!packs && !this.storage.ranged) {
       // A backend that would send the whole file for each range: read it once, held like any chunk, and slice.
-      const whole = await this.binary(path);
+      const whole = await this.wholeBytes(path);
       if (offset + length > whole.byteLength) throw corruptAsset(path, `asked for bytes past its ${whole.byteLength}`);
       if (tr) {
         tr.end = performance.now() - trace!.t0;
