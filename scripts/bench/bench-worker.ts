@@ -12,7 +12,7 @@ import app from "../../src/index";
 // Durable Object classes (the search shards) must be exported by the main module, as src/index.ts does.
 export * from "../../src/index";
 import { Document } from "flexsearch";
-import { assetStoreFor } from "../../src/worker/asset-store";
+import { assetKind, assetStoreFor, traceReads } from "../../src/worker/asset-store";
 
 interface BenchEnv {
   ASSETS: Fetcher;
@@ -60,6 +60,20 @@ async function mix(req: Request, env: BenchEnv, ctx: ExecutionContext): Promise<
     // Asset reads during the mix in this isolate (not its Durable Objects'), by kind: a warm mix should make none.
     assetReads: Object.fromEntries([...reads].map(([k, v]) => [k, v - (readsBefore.get(k) ?? 0)])),
   });
+}
+
+/**
+ * The cold probe: runs `path` (the first request of a fresh isolate) with the isolate's asset reads traced, and
+ * answers the response's status, headers and body with the reads (see scripts/bench/cold-probe.ts).
+ */
+async function traced(url: URL, env: BenchEnv, ctx: ExecutionContext): Promise<Response> {
+  traceReads(true);
+  const t0 = now();
+  const res = await app.fetch(new Request(`http://bench${url.searchParams.get("path")}`), env as never, ctx);
+  const body = await res.text();
+  const serverMs = now() - t0;
+  const reads = traceReads(false).map((r) => ({ ...r, kind: assetKind(r.path) }));
+  return Response.json({ status: res.status, serverMs, headers: Object.fromEntries(res.headers), body, reads });
 }
 
 // The plain one-index peer: a FlexSearch Document exported by run-bench into /peer-flex/.
@@ -113,6 +127,7 @@ export default {
     const url = new URL(req.url);
     if (url.pathname === "/__bench/noop") return new Response("");
     if (url.pathname === "/__bench/mix") return mix(req, env, ctx);
+    if (url.pathname === "/__bench/trace") return traced(url, env, ctx);
     if (url.pathname.startsWith("/__bench/flex/")) return flexRoute(url, req, env);
     return timedApp(req, env, ctx);
   },

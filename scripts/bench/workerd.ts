@@ -33,6 +33,8 @@ export interface Workerd {
   ): Promise<{ status: number; headers: Headers; body: string; wallMs: number }>;
   /** V8 heap of the Worker's isolate, after a full GC when `gc` is set. */
   heap(gc: boolean): Promise<HeapUsage | null>;
+  /** Writes a V8 heap snapshot of the Worker's isolate (needs `inspector`). */
+  heapSnapshotTo(file: string): Promise<void>;
   startMs: number;
   dispose(): Promise<void>;
 }
@@ -68,6 +70,7 @@ export async function startWorkerd(b: WorkerBundle, assetsDir: string, opts: Wor
       return { status: res.status, headers: res.headers, body, wallMs: performance.now() - t };
     },
     heap: (gc) => w.heap(gc),
+    heapSnapshotTo: (file) => w.heapSnapshot(file),
     dispose: () => w.dispose(),
   };
 }

@@ -31,6 +31,7 @@ import {
   type FieldPostingsInput,
   type SearchManifest,
   type VocabPartition,
+  type VocabRange,
   type SearchShardManifest,
   type ShardTermTable,
   type TermInput,
@@ -184,7 +185,10 @@ export function finishSearch(
 ) {
   const { docs, df } = plan;
   const lexicon = buildLexicon(df.keys(), df.size, out);
-  const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(buildVocab(plan.vocabDf, out)));
+  const vocabFiles = buildVocab(plan.vocabDf, out);
+  const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(vocabFiles.paths));
+  // Paged by the key's two letters: one word's ranges at every length are on one page.
+  const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
   df.clear();
   const thesaurus = compileThesaurus(options.thesaurus, out);
   // Paged by a key's first two characters: a typed prefix's longest-match probes then read at most two pages.
@@ -225,11 +229,12 @@ export function finishSearch(
     seriesNames: out.addJson("search", "series-names", plan.seriesNames),
     lexicon,
     vocab,
+    vocabRanges,
     suggest,
     thesaurus: thesaurus?.path ?? null,
     thesaurusVersion: thesaurus?.version ?? null,
     people,
-    volumes: buildVolumes(docs, out),
+    volumeIndex: buildVolumes(docs, out),
   };
   return { manifest, related: related as Map<string, StoredRecord["related"]>, indexBytes: plan.indexBytes };
 }
@@ -360,20 +365,39 @@ function buildLexicon(terms: Iterable<string>, count: number, out: AssetWriter):
   return { path: out.add("search", "lexicon", "bin", filter), bits, hashes };
 }
 
-/** Words of 4+ letters by length, with document frequency, for typo correction. */
-function buildVocab(df: Map<string, number>, out: AssetWriter): Record<string, string> {
+/**
+ * Words of 4+ letters by length, with document frequency, for typo correction; and, for the prefix rule, where
+ * in each length's file the words beginning with each two letters are (see `VocabRange`), so a prefix reads a
+ * few kilobytes of one file instead of parsing all of it.
+ */
+export function buildVocab(
+  df: Map<string, number>,
+  out: AssetWriter,
+): { paths: Record<string, string>; ranges: Array<[string, VocabRange]> } {
   const byLength = new Map<number, VocabPartition>();
   for (const [t, c] of df) {
     let list = byLength.get(t.length);
     if (!list) byLength.set(t.length, (list = []));
     list.push([t, c]);
   }
-  const vocab: Record<string, string> = {};
+  const paths: Record<string, string> = {};
+  const ranges: Array<[string, VocabRange]> = [];
   for (const [len, list] of byLength) {
     list.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    vocab[String(len)] = out.addJson("search/vocab", String(len), list);
+    // Written as JSON.stringify(list) would write it, entry by entry, counting UTF-8 bytes on the way.
+    const parts = list.map((e) => JSON.stringify(e));
+    let offset = 1;
+    for (let i = 0; i < list.length; ) {
+      const key = list[i]![0].slice(0, 2);
+      const from = offset;
+      let j = i;
+      for (; j < list.length && list[j]![0].startsWith(key); j++) offset += Buffer.byteLength(parts[j]!) + 1;
+      ranges.push([`${key}${len}`, [from, offset - 1 - from]]);
+      i = j;
+    }
+    paths[String(len)] = out.add("search/vocab", String(len), "json", `[${parts.join(",")}]`);
   }
-  return vocab;
+  return { paths, ranges };
 }
 
 export type { CatalogueRecord };

@@ -1,8 +1,41 @@
-/** Writes the volume groups (see shared/volumes.ts) as a search asset. */
+/**
+ * Writes the volume groups (see shared/volumes.ts) as search assets a cold
+ * query reads without parsing them whole: a binary file of each group's byte
+ * range in the groups' JSON file and, per doc, its group (read as typed
+ * arrays, no JSON), and that JSON file, of which a query reads only its
+ * hits' groups, by range.
+ */
 import type { CatalogueRecord } from "../shared/record";
+import type { VolumeIndex } from "../shared/index-format";
 import { groupVolumes } from "../shared/volumes";
 import type { AssetWriter } from "./content-hash";
 
-export function buildVolumes(docs: ReadonlyArray<CatalogueRecord>, out: AssetWriter): string {
-  return out.addJson("search", "volumes", groupVolumes(docs));
+export function buildVolumes(docs: ReadonlyArray<CatalogueRecord>, out: AssetWriter): VolumeIndex {
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
+    throw new Error("volume-assets: the build must run on a little-endian machine");
+  const groups = groupVolumes(docs);
+  // Group g's JSON is bytes [offsets[g], offsets[g + 1] - 1) of the groups file (the last byte is a separator).
+  const offsets = new Uint32Array(groups.length + 1);
+  const parts = groups.map((g) => JSON.stringify(g));
+  let at = 1;
+  parts.forEach((part, g) => {
+    offsets[g] = at;
+    at += Buffer.byteLength(part) + 1;
+  });
+  offsets[groups.length] = at;
+  // Group number + 1 per doc (0: not a volume), two bytes wide while the groups fit.
+  const width = groups.length < 0xffff ? 2 : 4;
+  const column = width === 2 ? new Uint16Array(docs.length) : new Uint32Array(docs.length);
+  groups.forEach(([list], g) => {
+    for (const d of list) column[d] = g + 1;
+  });
+  const bytes = new Uint8Array(offsets.byteLength + column.byteLength);
+  bytes.set(new Uint8Array(offsets.buffer), 0);
+  bytes.set(new Uint8Array(column.buffer), offsets.byteLength);
+  return {
+    groupOf: out.add("search", "volume-of", "bin", bytes),
+    width,
+    count: groups.length,
+    groups: out.add("search", "volume-groups", "json", `[${parts.join(",")}]`),
+  };
 }

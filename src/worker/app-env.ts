@@ -15,13 +15,31 @@ export interface AppEnv {
 
 export type AppContext = Context<AppEnv>;
 
-/** Puts the isolate's stores on the context, so handlers never build their own. */
+/**
+ * Puts the isolate's stores on the context, so handlers never build their own. On a cold isolate's first search,
+ * also starts the index reads every search needs, so they overlap the response-cache lookup that comes next.
+ */
 export const withStores: MiddlewareHandler<AppEnv> = async (c, next) => {
   const assets = assetStoreFor(c.env);
   c.set("assets", assets);
   c.set("records", new RecordStore(assets));
+  const q = assets.cold() ? searchText(c.req.url) : null;
+  if (q)
+    searchServiceFor(c).then(
+      (s) => s.warm(q),
+      () => {},
+    );
   await next();
 };
+
+/** Paths whose `q` is a full-text search: the API's search and its exports, the search pages. */
+const SEARCH_PATHS = /^\/(?:api\/search(?:\.[a-z]+)?|embed)?$/;
+
+/** The search text of a search request, or null. */
+function searchText(url: string): string | null {
+  const u = new URL(url);
+  return SEARCH_PATHS.test(u.pathname) ? u.searchParams.get("q") || null : null;
+}
 
 /**
  * The search service for this request: in-process for a single-shard index, fanned out to Durable Objects otherwise.

@@ -33,6 +33,42 @@ const JSON_HEAP_PER_CHAR = 3;
 /** How long one asset read may take before the request fails with 503 instead of hanging. */
 export const ASSET_TIMEOUT_MS = 5000;
 
+/**
+ * One read through the binding, for the bench's cold probe (`scripts/bench/cold-probe.ts`): when it started and
+ * ended (ms since the trace began), its bytes, and the ms spent after it parsing (JSON) or hashing (binary).
+ */
+export interface ReadTrace {
+  path: string;
+  bytes: number;
+  start: number;
+  end: number;
+  parseMs: number;
+  jsonChars: number;
+  /** Which store read it (stores are numbered as the isolate makes them). */
+  store: number;
+}
+
+let storesMade = 0;
+
+/**
+ * The isolate's read trace: null (off) unless a probe turns it on with `traceReads`. Module-level, so reads of
+ * every store in the isolate (the Worker's and its Durable Objects') land in one list.
+ */
+let readTrace: { t0: number; reads: ReadTrace[] } | null = null;
+
+/** Starts (a fresh list) or stops tracing reads; returns what was traced so far. */
+export function traceReads(on: boolean): ReadTrace[] {
+  const out = readTrace?.reads ?? [];
+  readTrace = on ? { t0: performance.now(), reads: [] } : null;
+  return out;
+}
+
+/** Adds JSON characters parsed to the traced read of `path` (the last one), when tracing. */
+function noteJson(path: string, chars: number): void {
+  const tr = readTrace?.reads.findLast((r) => r.path === path);
+  if (tr) tr.jsonChars += chars;
+}
+
 interface CacheEntry {
   value: unknown;
   bytes: number;
@@ -45,6 +81,7 @@ export class AssetStore {
   /** Reads through the binding since this store began, by asset kind: how often the budget made a chunk come back. */
   readonly reads = new Map<string, number>();
   private readonly storage: AssetStorage;
+  private readonly id = storesMade++;
 
   /** `source`: a storage backend, or a static assets binding (read as StaticAssetStorage). */
   constructor(source: AssetStorage | Fetcher, budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES) {
@@ -53,10 +90,16 @@ export class AssetStore {
     this.chunks = lruBySize<string, CacheEntry>(budgetBytes, (e) => e.bytes);
   }
 
+  /** Whether nothing has been read yet: the first request of an isolate (or of a new binding). */
+  cold(): boolean {
+    return this.manifestPromise === null && this.pending.size === 0 && this.chunks.size === 0;
+  }
+
   manifest(): Promise<Manifest> {
     this.manifestPromise ??= this.read(MANIFEST_PATH)
       .then((bytes) => {
         const text = new TextDecoder().decode(bytes);
+        noteJson(MANIFEST_PATH, text.length);
         const m = parseAsset(MANIFEST_PATH, text) as Manifest;
         if (!m || typeof m !== "object" || !m.recordShards) throw corruptAsset(MANIFEST_PATH, "not a manifest object");
         if (m.format !== FORMAT_VERSION) {
@@ -80,14 +123,56 @@ export class AssetStore {
    * A parsed JSON chunk, memoised. Concurrent callers share one fetch. With
    * `derive`, what is kept is the derived value (e.g. FlexSearch indexes built
    * from a chunk), so the raw JSON is not held twice; a path must always be
-   * read with the same `derive`.
+   * read with the same `derive`. With `keep` false nothing is kept (concurrent callers still share one read):
+   * for callers that keep the part they need themselves, such as the record store's records.
    */
-  json<T>(path: string, derive?: (parsed: unknown) => T): Promise<T> {
-    return this.load(path, async (bytes) => {
-      const text = new TextDecoder().decode(bytes);
-      const parsed = parseAsset(path, text);
-      return { value: derive ? deriveAsset(path, parsed, derive) : parsed, bytes: text.length * JSON_HEAP_PER_CHAR };
-    }) as Promise<T>;
+  json<T>(path: string, derive?: (parsed: unknown) => T, keep = true): Promise<T> {
+    return this.load(
+      path,
+      async (bytes) => {
+        const text = new TextDecoder().decode(bytes);
+        noteJson(path, text.length);
+        const parsed = parseAsset(path, text);
+        return { value: derive ? deriveAsset(path, parsed, derive) : parsed, bytes: text.length * JSON_HEAP_PER_CHAR };
+      },
+      keep,
+    ) as Promise<T>;
+  }
+
+  /**
+   * The JSON list held by bytes `[offset, offset + length)` of a JSON asset (entries without their brackets),
+   * memoised like a chunk (or what `derive` makes of it): a part of a large file whose build wrote where each
+   * part is (vocabulary ranges, volume groups).
+   */
+  jsonRange<T, D = T[]>(path: string, offset: number, length: number, derive?: (parsed: T[]) => D): Promise<D> {
+    return this.load(
+      `${path}#${offset}+${length}`,
+      async (bytes) => {
+        const text = new TextDecoder().decode(bytes);
+        noteJson(path, text.length);
+        const parsed = parseAsset(path, `[${text}]`);
+        const value = derive ? deriveAsset(path, parsed, (p) => derive(p as T[])) : parsed;
+        return { value, bytes: text.length * JSON_HEAP_PER_CHAR };
+      },
+      true,
+      () => this.readRange(path, offset, length),
+    ) as Promise<D>;
+  }
+
+  /**
+   * A file's bytes, checked against its content hash and memoised under a key of their own: the same file may
+   * also be held parsed (a vocabulary partition is read whole by the typo rule and by range by the prefix rule).
+   */
+  private wholeBytes(path: string): Promise<ArrayBuffer> {
+    return this.load(
+      `${path}#bytes`,
+      async (buf) => {
+        await verifyContentHash(path, new Uint8Array(buf));
+        return { value: buf, bytes: buf.byteLength };
+      },
+      true,
+      () => this.read(path),
+    ) as Promise<ArrayBuffer>;
   }
 
   /**
@@ -140,13 +225,25 @@ export class AssetStore {
     return bytes;
   }
 
-  private load(path: string, parse: (bytes: ArrayBuffer) => Promise<CacheEntry>, keep = true): Promise<unknown> {
+  private load(
+    path: string,
+    parse: (bytes: ArrayBuffer) => Promise<CacheEntry>,
+    keep = true,
+    read = () => this.read(path),
+  ): Promise<unknown> {
     const hit = this.chunks.get(path);
     if (hit) return Promise.resolve(hit.value);
     let p = this.pending.get(path);
     if (!p) {
-      p = this.read(path)
-        .then(parse)
+      p = read()
+        .then(async (bytes) => {
+          const tr = readTrace?.reads.findLast((r) => r.path === path);
+          if (!tr) return parse(bytes);
+          const t = performance.now();
+          const entry = await parse(bytes);
+          tr.parseMs += performance.now() - t;
+          return entry;
+        })
         .then((entry) => {
           if (keep) this.chunks.set(path, entry);
           return entry.value;
@@ -172,6 +269,57 @@ export class AssetStore {
   private async read(path: string): Promise<ArrayBuffer> {
     const kind = assetKind(path);
     this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
+    const trace = readTrace;
+    if (!trace) return this.readNow(path);
+    const start = performance.now() - trace.t0;
+    const tr: ReadTrace = { path, bytes: 0, start, end: 0, parseMs: 0, jsonChars: 0, store: this.id };
+    trace.reads.push(tr);
+    const bytes = await this.readNow(path);
+    tr.end = performance.now() - trace.t0;
+    tr.bytes = bytes.byteLength;
+    return bytes;
+  }
+
+  /** Bytes `[offset, offset + length)` of the chunk at `path`, inside its pack when the build is packed. */
+  private async readRange(path: string, offset: number, length: number): Promise<ArrayBuffer> {
+    const trace = readTrace;
+    const tr: ReadTrace | null = trace
+      ? { path, bytes: 0, start: performance.now() - trace.t0, end: 0, parseMs: 0, jsonChars: 0, store: this.id }
+      : null;
+    if (tr) trace!.reads.push(tr);
+    const kind = assetKind(path);
+    this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
+    let file = path;
+    let at = offset;
+    const packs = (await this.manifest()).packs;
+    if (!packs && !this.storage.ranged) {
+      // A backend that would send the whole file for each range: read it once, held like any chunk, and slice.
+      const whole = await this.wholeBytes(path);
+      if (offset + length > whole.byteLength) throw corruptAsset(path, `asked for bytes past its ${whole.byteLength}`);
+      if (tr) {
+        tr.end = performance.now() - trace!.t0;
+        tr.bytes = length;
+      }
+      return whole.slice(offset, offset + length);
+    }
+    if (packs) {
+      const loc = await this.tableGet<PackLocation>(packs.locations, path);
+      const name = loc ? await this.tableGet<string>(packs.files, String(loc[0])) : undefined;
+      if (!loc || !name)
+        throw missing(this.storage, path, pagedTablePath(packs.locations, pagedTablePageOf(packs.locations, path)));
+      if (offset + length > loc[2]) throw corruptAsset(path, `asked for bytes past its ${loc[2]}`);
+      file = name;
+      at = loc[1] + offset;
+    }
+    const bytes = await this.range(file, at, length);
+    if (tr) {
+      tr.end = performance.now() - trace!.t0;
+      tr.bytes = bytes.byteLength;
+    }
+    return bytes;
+  }
+
+  private async readNow(path: string): Promise<ArrayBuffer> {
     if (path !== MANIFEST_PATH && !path.startsWith(PACKS_DIR)) {
       const packs = (await this.manifest()).packs;
       if (packs) return this.readPacked(packs, path);

@@ -16,6 +16,7 @@ import {
   type StoredRecord,
 } from "../shared/manifest";
 import { shardOf } from "../shared/hash";
+import { lruBySize } from "../shared/lru";
 import {
   compareReferences,
   parseReferenceRange,
@@ -48,6 +49,31 @@ function catalogueOrder(a: CatalogueRecord, b: CatalogueRecord): number {
   return compareReferences(a.reference, b.reference) || compareReferences(a.id, b.id);
 }
 
+/**
+ * Bytes of stored records an isolate keeps. A record shard is parsed to find a record in it, but only the records
+ * asked for are kept, not whole shards: a page of ten hits reads ten shards of eight or so records each, and
+ * keeping the shards made an isolate's heap grow by their other records with every query. A 100k warm mix's
+ * records fit (see BENCHMARKS.md).
+ */
+export const RECORD_CACHE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Stored records by shard path and place (`<path>#<index>`) or id (`<path>\u0000<id>`). The path is
+ * content-hashed, so one build's records never answer for another's.
+ */
+const recordCache = lruBySize<string, StoredRecord<CatalogueRecord>>(RECORD_CACHE_BYTES, storedBytes);
+
+/** Approximate heap bytes of a stored record: its strings' characters, twice over for object overhead. */
+function storedBytes(s: StoredRecord<CatalogueRecord>): number {
+  let n = 64 + 24 * (s.related?.length ?? 0);
+  for (const v of Object.values(s.record)) {
+    if (typeof v === "string") n += 24 + v.length;
+    else if (Array.isArray(v)) for (const x of v) n += 24 + (typeof x === "string" ? x.length : 16);
+    else n += 16;
+  }
+  return 2 * n;
+}
+
 export class RecordStore {
   constructor(private readonly assets: AssetStore) {}
 
@@ -58,10 +84,14 @@ export class RecordStore {
   /** The stored record (with its related list) for an id, or null. */
   async stored(id: string): Promise<StoredRecord<CatalogueRecord> | null> {
     const m = await this.assets.manifest();
-    const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(
-      await this.shardPath(shardOf(id, m.recordShards.count)),
-    );
-    return items.find((x) => x.record.id === id) ?? null;
+    const path = await this.shardPath(shardOf(id, m.recordShards.count));
+    const key = `${path}\u0000${id}`;
+    const hit = recordCache.get(key);
+    if (hit) return hit;
+    const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(path, undefined, false);
+    const found = items.find((x) => x.record.id === id) ?? null;
+    if (found) recordCache.set(key, found);
+    return found;
   }
 
   /** Asset path of record shard `k`, from its page of the shard table (read once, then held like any chunk). */
@@ -102,8 +132,16 @@ export class RecordStore {
         // The last page, then the last shard on it, whose start is at or below the doc.
         const page = await this.tablePage(m, lastAtOrBelow(m.recordShards.pageStarts, doc));
         const i = lastAtOrBelow(page.starts, doc);
-        const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(recordShardPath(page, page.first + i));
-        return items[doc - page.starts[i]!]!.record;
+        const path = recordShardPath(page, page.first + i);
+        const at = doc - page.starts[i]!;
+        const key = `${path}#${at}`;
+        const hit = recordCache.get(key);
+        if (hit) return hit.record;
+        const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(path, undefined, false);
+        const item = items[at];
+        if (!item) throw new ApiError(503, "index_unavailable", `record-store: ${path} has no record ${at}`);
+        recordCache.set(key, item);
+        return item.record;
       }),
     );
   }

@@ -84,6 +84,11 @@ export interface SearchManifest {
   /** Typo vocabulary partitions (paths) by word length (see vocab.ts), keyed by the length's decimal string. */
   vocab: PagedTable;
   /**
+   * Byte ranges of the vocabulary files by two first letters and length (see `VocabRange`), for the prefix rule;
+   * absent in builds before it.
+   */
+  vocabRanges?: PagedTable;
+  /**
    * Typeahead directory: partition paths by folded prefix (`<prefix>*` for a prefix's top entries); the longest
    * matching key wins (see suggest.ts).
    */
@@ -96,8 +101,21 @@ export interface SearchManifest {
    * (see people.ts).
    */
   people: { count: number; chunks: PagedTable };
-  /** Files of several volumes: `[docs, ids][]` (see volume-assets.ts); absent in builds before it. */
-  volumes?: string;
+  /** Files of several volumes (see volume-assets.ts); absent in builds before it. */
+  volumeIndex?: VolumeIndex;
+}
+
+/**
+ * Files of several volumes, laid out so a query reads only what its hits need. `groups` is a JSON list of each
+ * group's `[docs, ids]`. `groupOf` is binary, little-endian: `count + 1` Uint32 byte offsets into `groups` (group
+ * g's JSON is bytes `[offsets[g], offsets[g + 1] - 1)`), then per doc its group's number + 1 (0: not a volume),
+ * `width` bytes each.
+ */
+export interface VolumeIndex {
+  groupOf: string;
+  width: 2 | 4;
+  count: number;
+  groups: string;
 }
 
 /** Why a search asset cannot be read; the Worker answers 503 index_unavailable with this message. */

@@ -37,3 +37,10 @@ export interface PersonRecord {
 
 /** Words of one length with their document frequency, sorted by word. */
 export type VocabPartition = Array<[word: string, df: number]>;
+
+/**
+ * Where in a length's vocabulary file (its JSON text) the words beginning with two letters are: the bytes
+ * `[offset, offset + length)` hold exactly their entries, comma-separated, without the list's brackets. Keyed
+ * by the two letters and the length (`"so7"`).
+ */
+export type VocabRange = [offset: number, length: number];

@@ -139,7 +139,11 @@ export interface QueryPlan {
 
 /** Builds the query's units and their alternatives, catalogue-wide. */
 export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: EngineOptions): Promise<QueryUnit[]> {
-  const thesaurus = opts.rules.has("synonym") ? await lexicon.thesaurus() : {};
+  const none: Awaited<ReturnType<SearchLexicon["thesaurus"]>> = {};
+  const [thesaurus] = await Promise.all([
+    opts.rules.has("synonym") ? lexicon.thesaurus() : none,
+    ...planReads(lexicon, q, opts.rules),
+  ]);
   const personWords = new Set(q.fields.person.flat());
   const placeWords = new Set(q.fields.place.flat());
   const units: QueryUnit[] = [];
@@ -225,6 +229,19 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
   return units;
 }
 
+/**
+ * The reads planning a query makes whatever it finds (the lexicon, each word's prefix vocabulary), started
+ * together: a cold isolate then waits for them once, not each word after the one before.
+ */
+export function planReads(lexicon: SearchLexicon, q: ParsedQuery, rules: ReadonlySet<MatchRule>): Promise<unknown>[] {
+  const reads: Promise<unknown>[] = [lexicon.has("")];
+  if (rules.has("synonym")) reads.push(lexicon.thesaurus());
+  if (rules.has("prefix"))
+    for (const w of new Set(q.words))
+      if (prefixable(w)) reads.push(...prefixLengths(w).map((n) => lexicon.vocabPrefixed(n, w)));
+  return reads;
+}
+
 function without(rules: ReadonlySet<MatchRule>, rule: MatchRule): ReadonlySet<MatchRule> {
   const out = new Set(rules);
   out.delete(rule);
@@ -271,25 +288,15 @@ function wordAlternatives(w: string, opts: EngineOptions): Alternative[] {
 
 /**
  * Prefix alternatives: the commonest longer vocabulary words that begin with
- * the typed word. Each partition is sorted, so the words sharing the prefix
- * are one range found by binary search.
+ * the typed word, read from the part of each length's vocabulary that holds
+ * the word's first two letters.
  */
 async function prefixAlternatives(lexicon: SearchLexicon, w: string): Promise<Alternative[]> {
-  if (w.length < SEARCH_DEFAULTS.prefixMinLength || /\d/.test(w) || STOPWORDS.has(w)) return [];
+  if (!prefixable(w)) return [];
   const found: Array<{ t: string; df: number }> = [];
   // The partitions are fetched together: on a cold isolate each is a separate asset read.
-  const lengths = Array.from({ length: SEARCH_DEFAULTS.prefixExtraLetters }, (_, k) => w.length + 1 + k);
-  const lists = await Promise.all(lengths.map((len) => lexicon.vocab(len)));
-  for (const list of lists) {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]![0] < w) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < list.length && list[i]![0].startsWith(w); i++) found.push({ t: list[i]![0], df: list[i]![1] });
-  }
+  const lists = await Promise.all(prefixLengths(w).map((len) => lexicon.vocabPrefixed(len, w)));
+  for (const list of lists) for (const [t, df] of list) found.push({ t, df });
   found.sort((a, b) => b.df - a.df || (a.t < b.t ? -1 : 1));
   return found.slice(0, SEARCH_DEFAULTS.prefixCandidates).map(({ t }) => ({
     terms: [{ term: t, fields: LITERAL_FIELDS.filter((f) => f !== "ref") }],
@@ -299,15 +306,28 @@ async function prefixAlternatives(lexicon: SearchLexicon, w: string): Promise<Al
   }));
 }
 
+function prefixable(w: string): boolean {
+  return w.length >= SEARCH_DEFAULTS.prefixMinLength && !/\d/.test(w) && !STOPWORDS.has(w);
+}
+
+/** The word lengths the prefix rule reads vocabulary partitions of for `w`. */
+function prefixLengths(w: string): number[] {
+  return Array.from({ length: SEARCH_DEFAULTS.prefixExtraLetters }, (_, k) => w.length + 1 + k);
+}
+
 /** Typo alternatives for a word: vocabulary words within its allowed edits, closest and commonest first. */
 async function typoAlternatives(lexicon: SearchLexicon, w: string, mode: MatchMode): Promise<Alternative[]> {
   const max = allowedEdits(w) + (mode === "phonetic" && w.length >= 4 ? 1 : 0);
   if (max === 0 || /\d/.test(w)) return [];
   const found: Array<{ t: string; d: number; df: number }> = [];
-  for (let len = Math.max(1, w.length - max); len <= w.length + max; len++) {
-    for (const [t, df] of await lexicon.vocab(len)) {
+  const lengths: number[] = [];
+  for (let len = Math.max(1, w.length - max); len <= w.length + max; len++) lengths.push(len);
+  // One parallel batch of reads on a cold isolate, not one length after another.
+  for (const list of await Promise.all(lengths.map((len) => lexicon.vocab(len)))) {
+    for (let i = 0; i < list.size; i++) {
+      const t = list.word(i);
       const d = editsWithin(w, t, max);
-      if (d <= max && d > 0) found.push({ t, d, df });
+      if (d <= max && d > 0) found.push({ t, d, df: list.df(i) });
     }
   }
   found.sort((a, b) => a.d - b.d || b.df - a.df || (a.t < b.t ? -1 : 1));

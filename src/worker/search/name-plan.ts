@@ -63,9 +63,10 @@ export async function closenessAlternatives(lexicon: SearchLexicon, w: string): 
   // The partitions are fetched together: on a cold isolate each is a separate asset read.
   const lists = await Promise.all(lengths.map((len) => lexicon.vocab(len)));
   for (const list of lists)
-    for (const [t, df] of list) {
+    for (let i = 0; i < list.size; i++) {
+      const t = list.word(i);
       const d = editsWithin(w, t, max);
-      if (d <= max && d > 0) found.push({ t, d, df });
+      if (d <= max && d > 0) found.push({ t, d, df: list.df(i) });
     }
   found.sort((a, b) => a.d - b.d || b.df - a.df || (a.t < b.t ? -1 : 1));
   return found.slice(0, NAME_RULE_DEFAULTS.closenessCandidates).map(({ t, d }) => ({

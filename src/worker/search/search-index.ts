@@ -25,6 +25,7 @@ import {
   type SearchShardManifest,
   type ShardTermTable,
   type VocabPartition,
+  type VocabRange,
 } from "../../shared/index-format";
 import type { AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
@@ -68,11 +69,79 @@ export class SearchLexicon {
     return bloomHas(bits, term, lexicon.hashes);
   }
 
+  /**
+   * Vocabulary words of one length that begin with `prefix` (two letters or more), with their document
+   * frequency, sorted: reads only the part of the length's file that holds the prefix's first two letters.
+   */
+  async vocabPrefixed(length: number, prefix: string): Promise<VocabPartition> {
+    const meta = await this.meta();
+    if (!meta.vocabRanges || prefix.length < 2) return (await this.vocab(length)).startingWith(prefix);
+    const [path, range] = await Promise.all([
+      this.assets.tableGet<string>(meta.vocab, String(length)),
+      this.assets.tableGet<VocabRange>(meta.vocabRanges, `${prefix.slice(0, 2)}${length}`),
+    ]);
+    if (!path || !range) return [];
+    const words = await this.assets.jsonRange<VocabPartition[number], VocabWords>(path, range[0], range[1], (list) =>
+      VocabWords.of(list, length),
+    );
+    return words.startingWith(prefix);
+  }
+
   /** Vocabulary words of one length with their document frequency, for typo candidates. */
-  async vocab(length: number): Promise<VocabPartition> {
+  async vocab(length: number): Promise<VocabWords> {
     const meta = await this.meta();
     const path = await this.assets.tableGet<string>(meta.vocab, String(length));
-    return path ? this.assets.json<VocabPartition>(path) : [];
+    return path ? this.assets.json(path, (raw) => VocabWords.of(raw as VocabPartition, length)) : VocabWords.EMPTY;
+  }
+}
+
+/**
+ * A vocabulary partition as an isolate keeps it: its words, all of one length, end to end in one string, and
+ * their document frequencies in a typed array. Parsed, a partition is an array of pairs, about 60 bytes of heap
+ * a word; kept so, under 10: the typo rule reads a few whole partitions per misspelt word, and holding them as
+ * pairs was most of what a 100k isolate's heap grew by over a query mix.
+ */
+export class VocabWords {
+  static readonly EMPTY = new VocabWords(0, "", new Uint32Array(0));
+
+  private constructor(
+    private readonly wordLength: number,
+    private readonly text: string,
+    private readonly dfs: Uint32Array,
+  ) {}
+
+  static of(list: VocabPartition, length: number): VocabWords {
+    const dfs = new Uint32Array(list.length);
+    const words: string[] = [];
+    list.forEach(([t, df], i) => {
+      if (typeof t !== "string" || t.length !== length)
+        throw new Error(`a word of the length-${length} partition is ${JSON.stringify(t)}`);
+      words.push(t);
+      dfs[i] = df;
+    });
+    return new VocabWords(length, words.join(""), dfs);
+  }
+
+  get size(): number {
+    return this.dfs.length;
+  }
+
+  word(i: number): string {
+    return this.text.slice(i * this.wordLength, (i + 1) * this.wordLength);
+  }
+
+  df(i: number): number {
+    return this.dfs[i]!;
+  }
+
+  /** The words that begin with `prefix`, with their document frequencies, in order. */
+  startingWith(prefix: string): VocabPartition {
+    const out: VocabPartition = [];
+    for (let i = 0; i < this.size; i++) {
+      const t = this.word(i);
+      if (t.startsWith(prefix)) out.push([t, this.dfs[i]!]);
+    }
+    return out;
   }
 }
 
@@ -147,6 +216,12 @@ export class SearchIndex {
     const postings = { term, fields };
     postingsCache.set(key, { postings, bytes });
     return postings;
+  }
+
+  /** Reads what every query of this shard needs whatever its terms: the term table and the filter columns. */
+  async prefetch(): Promise<void> {
+    const shard = await this.shard();
+    await Promise.all([this.assets.json<ShardTermTable>(shard.terms), this.assets.binary(shard.filters)]);
   }
 
   async filters(): Promise<FilterColumns> {

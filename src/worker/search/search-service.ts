@@ -10,7 +10,16 @@ import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
-import { SEARCH_DEFAULTS, effectiveRules, planUnits, type MatchMode, type QueryPlan, type QueryUnit } from "./engine";
+import type { VolumeIndex } from "../../shared/index-format";
+import {
+  SEARCH_DEFAULTS,
+  effectiveRules,
+  planReads,
+  planUnits,
+  type MatchMode,
+  type QueryPlan,
+  type QueryUnit,
+} from "./engine";
 import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
 import { highlightTerms, snippetFor, type SnippetPart } from "./snippet";
 import { cachedPlan } from "./plan-cache";
@@ -120,9 +129,27 @@ export class SearchService {
     this.lexicon = new SearchLexicon(assets);
   }
 
+  /**
+   * Starts the reads a search for `q` makes whatever it matches (planning's, the shards' term tables and filter
+   * columns, the volume column), without waiting for them: for a cold isolate's first request, so they run while
+   * the response caches are asked. Failures are left for the search itself to meet and report.
+   */
+  warm(q: string): void {
+    const settle = (p: Promise<unknown>) => p.catch(() => {});
+    this.shards.prefetch?.();
+    settle(this.volumeColumn());
+    for (const read of planReads(this.lexicon, parseQuery(q), effectiveRules(SEARCH_DEFAULTS.mode, true))) settle(read);
+  }
+
   async search(req: SearchRequest): Promise<SearchResponse> {
     const t0 = performance.now();
     const meta = await searchMeta(this.assets);
+    // A cold isolate's reads that need no plan start now, beside planning: the shards' term tables and filter
+    // columns, and the volume column. Memoised, so a warm isolate pays nothing.
+    this.shards.prefetch?.();
+    const volumesLoad = req.collapse ? this.volumeColumn() : Promise.resolve(null);
+    // Awaited below; until then a failed read must not be an unhandled rejection.
+    volumesLoad.catch(() => {});
     const q = parseQuery(req.q);
     const opts = { mode: req.match, rules: effectiveRules(req.match, req.synonyms, req.rules), explain: req.explain };
     // A copy: the cached plan is shared by every request for this query, and a year unit is added below.
@@ -170,8 +197,6 @@ export class SearchService {
     // Named series or archives that do not exist must not widen the search to everything.
     if (filtered && !plan.series.length) plan.series = ["\u0000none"];
 
-    // The volume groups load while the shards score (a cold isolate reads them once).
-    const volumesLoad = req.collapse ? this.volumeGroups() : Promise.resolve(null);
     let { results, failed } = await this.fanOut(plan);
     let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: "filter" } : null;
     // A query that is only a date filters: ranking everything by closeness to a year would answer anything.
@@ -214,7 +239,11 @@ export class SearchService {
       files = { value: collapsed.length, relation: all ? "eq" : "gte" };
     }
     const page = merged.slice(req.offset, req.offset + req.limit);
-    const records = await this.records.byDocs(page.map((d) => d.doc));
+    // The page's records and its files' volume lists, read together.
+    const [records, groups] = await Promise.all([
+      this.records.byDocs(page.map((d) => d.doc)),
+      volumes ? this.volumeLists(volumes, page) : new Map<number, string[]>(),
+    ]);
     const highlight = highlightTerms(units);
     const hits = page.map((d, i): SearchHit => {
       const r = records[i]!;
@@ -226,9 +255,9 @@ export class SearchService {
         snippet: snippetFor(r, highlight),
         score: Math.round(d.score * 1000) / 1000,
       };
-      const group = volumes?.groupOf.get(d.doc);
-      if (group !== undefined) {
-        const ids = volumes!.groups[group]![1];
+      const group = volumes?.groupOf(d.doc);
+      const ids = group === undefined ? undefined : groups.get(group);
+      if (ids) {
         hit.volumes = ids.length;
         hit.volumeIds = ids;
       }
@@ -282,16 +311,44 @@ export class SearchService {
     return { yearUnit: units.length - 1 };
   }
 
-  /** The build's files of several volumes, with a doc → file lookup; null for builds made before them. */
-  private async volumeGroups(): Promise<VolumeIndex | null> {
+  /**
+   * The build's doc → file-of-several-volumes lookup, read as a typed array (no parse); null for builds made
+   * before it.
+   */
+  private async volumeColumn(): Promise<Volumes | null> {
     const meta = await searchMeta(this.assets);
-    if (!meta.volumes) return null;
-    return this.assets.json<VolumeIndex>(meta.volumes, (raw) => {
-      const groups = raw as VolumeIndex["groups"];
-      const groupOf = new Map<number, number>();
-      for (const [g, [docs]] of groups.entries()) for (const d of docs) groupOf.set(d, g);
-      return { groups, groupOf };
+    const index = meta.volumeIndex;
+    if (!index) return null;
+    const buf = await this.assets.binary(index.groupOf);
+    const offsets = new Uint32Array(buf, 0, index.count + 1);
+    const at = offsets.byteLength;
+    const column = index.width === 2 ? new Uint16Array(buf, at) : new Uint32Array(buf, at);
+    return { index, offsets, groupOf: (doc) => (column[doc] ? column[doc]! - 1 : undefined) };
+  }
+
+  /** The record ids of each file of several volumes among `hits`, by group: only those groups' pages are read. */
+  private async volumeLists(volumes: Volumes, hits: ScoredDoc[]): Promise<Map<number, string[]>> {
+    const wanted = new Set<number>();
+    for (const h of hits) {
+      const g = volumes.groupOf(h.doc);
+      if (g !== undefined) wanted.add(g);
+    }
+    const { index, offsets } = volumes;
+    const lists = await Promise.all(
+      [...wanted].map((g) =>
+        this.assets.jsonRange<[docs: number[], ids: string[]]>(
+          index.groups,
+          offsets[g]!,
+          offsets[g + 1]! - offsets[g]! - 1,
+        ),
+      ),
+    );
+    const out = new Map<number, string[]>();
+    [...wanted].forEach((g, i) => {
+      const group = lists[i]![0];
+      if (group) out.set(g, group[1]);
     });
+    return out;
   }
 
   /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */
@@ -375,16 +432,19 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
   };
 }
 
-interface VolumeIndex {
-  groups: Array<[docs: number[], ids: string[]]>;
-  groupOf: Map<number, number>;
+interface Volumes {
+  index: VolumeIndex;
+  /** Each group's byte offset in the groups file (see `VolumeIndex`). */
+  offsets: Uint32Array;
+  /** The group (file of several volumes) of a doc, or undefined. */
+  groupOf: (doc: number) => number | undefined;
 }
 
 /** Keeps the first (best) hit of each file of several volumes and drops its other volumes. */
-export function collapseVolumes(hits: ScoredDoc[], groupOf: ReadonlyMap<number, number>): ScoredDoc[] {
+export function collapseVolumes(hits: ScoredDoc[], groupOf: (doc: number) => number | undefined): ScoredDoc[] {
   const seen = new Set<number>();
   return hits.filter((h) => {
-    const g = groupOf.get(h.doc);
+    const g = groupOf(h.doc);
     if (g === undefined) return true;
     if (seen.has(g)) return false;
     seen.add(g);

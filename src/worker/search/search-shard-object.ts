@@ -10,6 +10,7 @@ import { assetStoreFor } from "../asset-store";
 import { RecordStore } from "../record-store";
 import type { QueryPlan } from "./engine";
 import type { ShardResult } from "./scoring";
+import { SearchIndex } from "./search-index";
 import { scoreGroupLocally, scoreLocally, type ShardUnavailable } from "./shard-runner";
 
 const AVAILABLE_KEY = "available";
@@ -33,6 +34,15 @@ export class SearchShard extends DurableObject<Env> {
     if (!this.available) return { unavailable: `search shards ${first}-${end - 1} are drained` };
     const assets = assetStoreFor(this.env);
     return scoreGroupLocally(assets, new RecordStore(assets), first, end, plan);
+  }
+
+  /**
+   * Starts reading what every query of shards `[first, end)` needs (term tables, filter columns), so a cold object
+   * reads them while the coordinator plans the query; the query that follows waits for the same reads.
+   */
+  async prefetch(first: number, end = first + 1): Promise<void> {
+    const assets = assetStoreFor(this.env);
+    await Promise.all(Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetch()));
   }
 
   /** Takes the shard out of (or back into) service; persisted, so it survives restarts. */

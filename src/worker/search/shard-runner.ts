@@ -22,6 +22,11 @@ export interface ShardRunner {
   run(unit: number, plan: QueryPlan): Promise<ShardResult>;
   /** The search shards unit `unit` scores (a failed unit is reported as these); `[unit]` when absent. */
   shardsOf?(unit: number): number[];
+  /**
+   * Starts the reads every query of a shard needs whatever its words (term table, filter columns), so a cold
+   * isolate makes them while the query is planned; for runners that score in this isolate.
+   */
+  prefetch?(): void;
 }
 
 /**
@@ -107,6 +112,13 @@ export class LocalShards implements ShardRunner {
   run(shard: number, plan: QueryPlan): Promise<ShardResult> {
     return scoreLocally(this.assets, this.records, shard, plan);
   }
+
+  prefetch(): void {
+    for (let k = 0; k < this.count; k++) {
+      // A read that fails here fails again, with its error, when the shard is scored.
+      new SearchIndex(this.assets, k).prefetch().catch(() => {});
+    }
+  }
 }
 
 /**
@@ -119,6 +131,9 @@ export type ShardNamespace = DurableObjectNamespace<SearchShard>;
 export interface ShardUnavailable {
   unavailable: string;
 }
+
+/** Objects this isolate has asked to prefetch, by `<version>/<shard>`: once each, so warm queries pay nothing. */
+const prefetched = new Set<string>();
 
 export class DurableObjectShards implements ShardRunner {
   private readonly groups: Array<[number, number]>;
@@ -136,17 +151,36 @@ export class DurableObjectShards implements ShardRunner {
     this.count = this.groups.length;
   }
 
+  /** Object name of a group: its shard, or `first-last`; one object per group and index version, so a new deploy
+   * warms fresh objects rather than reusing stale ones. */
+  private stub(group: number) {
+    const [first, end] = this.groups[group]!;
+    const shard = end - first === 1 ? String(first) : `${first}-${end - 1}`;
+    return this.namespace.get(this.namespace.idFromName(`${this.version}/${shard}`));
+  }
+
   shardsOf(group: number): number[] {
     const [first, end] = this.groups[group]!;
     return Array.from({ length: end - first }, (_, i) => first + i);
   }
 
+  prefetch(): void {
+    for (let g = 0; g < this.count; g++) {
+      const [first, end] = this.groups[g]!;
+      const name = `${this.version}/${first}-${end}`;
+      if (prefetched.has(name)) continue;
+      prefetched.add(name);
+      // Not awaited: the query's own call waits for the same reads, and reports their failure.
+      this.stub(g)
+        .prefetch(first, end)
+        .catch(() => prefetched.delete(name));
+    }
+  }
+
   async run(group: number, plan: QueryPlan): Promise<ShardResult> {
     const [first, end] = this.groups[group]!;
     const shard = end - first === 1 ? String(first) : `${first}-${end - 1}`;
-    // One object per shard (or group) and index version: a new deploy warms fresh objects rather than reusing
-    // stale ones.
-    const stub = this.namespace.get(this.namespace.idFromName(`${this.version}/${shard}`));
+    const stub = this.stub(group);
     try {
       const pending: Promise<ShardResult | ShardUnavailable> =
         end - first === 1 ? stub.search(first, plan) : stub.searchGroup(first, end, plan);

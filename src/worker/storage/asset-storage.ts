@@ -16,6 +16,11 @@ export interface AssetStorage {
   get(path: string): Promise<ArrayBuffer | null>;
   /** Bytes `[offset, offset + length)` of the object, or null when there is no object at `path`. */
   getRange(path: string, offset: number, length: number): Promise<ArrayBuffer | null>;
+  /**
+   * Whether `getRange` reads only the range. When not, a caller reading several parts of one object does better
+   * to read it whole once.
+   */
+  readonly ranged: boolean;
 }
 
 /** The backends `ASSET_BACKEND` may name. */
@@ -33,6 +38,8 @@ export interface StorageBindings {
 /** Reads through the static assets binding: a fetch per object, `Range` for a part of one. */
 export class StaticAssetStorage implements AssetStorage {
   readonly where = "the built assets";
+  /** Miniflare's binding answers a `Range` request with the whole file (see README, "Packs"). */
+  readonly ranged = false;
   constructor(private readonly assets: Fetcher) {}
 
   async get(path: string): Promise<ArrayBuffer | null> {
@@ -57,6 +64,7 @@ export class StaticAssetStorage implements AssetStorage {
 /** Reads from an R2 bucket; an object's key is its asset path without the leading slash. */
 export class R2AssetStorage implements AssetStorage {
   readonly where = "the R2 bucket";
+  readonly ranged = true;
   constructor(private readonly bucket: R2Bucket) {}
 
   async get(path: string): Promise<ArrayBuffer | null> {

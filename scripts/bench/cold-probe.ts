@@ -1,0 +1,188 @@
+/**
+ * npm run bench:cold [-- --assets DIR] [--queries "Besedovsky|soviet|soviet embassy paris"] [--runs N] [--verbose]
+ *
+ * Where a cold query's time goes, in figures that do not depend on how busy
+ * the machine is: for the first search of a fresh workerd isolate (as the
+ * bench's cold figure, caches bound), the asset reads it makes through the
+ * binding, their bytes, the JSON characters parsed, and the round-trip depth
+ * (the longest chain of reads each started only after the one before it
+ * ended: what a query waits for in sequence). Also the whole-route server
+ * time, the search's `tookMs` and the bundle's size. Reads come from the
+ * isolate's read trace (`traceReads` in asset-store.ts) through the bench
+ * entry's `/__bench/trace` route.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { bundleWorker, startWorkerd, type WorkerBundle } from "./workerd";
+import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
+
+/** One asset read of the traced request, as `/__bench/trace` reports it (asset-store.ts `ReadTrace`, plus its kind). */
+interface ReadTrace {
+  path: string;
+  kind: string;
+  bytes: number;
+  start: number;
+  end: number;
+  parseMs: number;
+  jsonChars: number;
+  store: number;
+}
+import { median } from "./stats";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const { values: args } = parseArgs({
+  options: {
+    assets: { type: "string", default: join(ROOT, "bench/out/synthetic-100000/assets") },
+    queries: { type: "string", default: "Besedovsky|soviet|soviet embassy paris" },
+    runs: { type: "string", default: "3" },
+    verbose: { type: "boolean", default: false },
+    /** Instead of the cold queries: the isolate heap after this many of the bench's mix queries, and a snapshot. */
+    heap: { type: "string" },
+    /** With --heap: write the heap snapshot here and print its largest kinds of objects. */
+    snapshot: { type: "string" },
+  },
+});
+
+interface Probe {
+  serverMs: number;
+  tookMs: number;
+  reads: ReadTrace[];
+  timing: string;
+}
+
+/** Longest chain of reads where each starts at or after the previous one's end (clock ticks are whole ms). */
+function depth(reads: ReadTrace[]): { depth: number; chain: ReadTrace[] } {
+  const sorted = [...reads].sort((a, b) => a.start - b.start);
+  const best: Array<{ d: number; prev: number }> = [];
+  sorted.forEach((r, i) => {
+    let d = 1;
+    let prev = -1;
+    for (let j = 0; j < i; j++)
+      if (sorted[j]!.end <= r.start && best[j]!.d + 1 > d) {
+        d = best[j]!.d + 1;
+        prev = j;
+      }
+    best.push({ d, prev });
+  });
+  let i = best.reduce((m, b, k) => (b.d > (best[m]?.d ?? 0) ? k : m), 0);
+  const chain: ReadTrace[] = [];
+  while (i >= 0 && sorted[i]) {
+    chain.unshift(sorted[i]!);
+    i = best[i]!.prev;
+  }
+  return { depth: chain.length, chain };
+}
+
+/** The bench's heap figure (`heapAfter20MiB`), and what the heap holds then. */
+async function heapProbe(bundle: WorkerBundle, n: number) {
+  const paths = queryMix(syntheticCorpus(100_000), 200).search.map((q) => `/api/search?q=${encodeURIComponent(q.q)}`);
+  const w = await startWorkerd(bundle, args.assets!, { inspector: true });
+  try {
+    const mib = (b: number | undefined) => ((b ?? NaN) / 2 ** 20).toFixed(2);
+    const base = await w.heap(true);
+    for (const p of paths.slice(0, n)) await w.fetch(p);
+    const after = await w.heap(true);
+    console.log(`heap: fresh isolate ${mib(base?.usedSize)} MiB, after ${n} queries ${mib(after?.usedSize)} MiB`);
+    if (args.snapshot) {
+      await w.heapSnapshotTo(args.snapshot);
+      summariseSnapshot(args.snapshot);
+    }
+  } finally {
+    await w.dispose();
+  }
+}
+
+/** Self sizes in a V8 heap snapshot, by node type and constructor (or string, code…), largest first. */
+function summariseSnapshot(file: string) {
+  const snap = JSON.parse(readFileSync(file, "utf8")) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const fields = snap.snapshot.meta.node_fields;
+  const types = snap.snapshot.meta.node_types[0];
+  const [ti, ni, si] = ["type", "name", "self_size"].map((f) => fields.indexOf(f));
+  const by = new Map<string, { n: number; bytes: number }>();
+  let total = 0;
+  for (let i = 0; i < snap.nodes.length; i += fields.length) {
+    const type = types[snap.nodes[i + ti!]!]!;
+    const name = snap.strings[snap.nodes[i + ni!]!]!;
+    const bytes = snap.nodes[i + si!]!;
+    total += bytes;
+    const key = type === "object" || type === "closure" || type === "native" ? `${type} ${name.slice(0, 60)}` : type;
+    const e = by.get(key) ?? { n: 0, bytes: 0 };
+    e.n++;
+    e.bytes += bytes;
+    by.set(key, e);
+  }
+  console.log(`snapshot: ${(total / 2 ** 20).toFixed(2)} MiB of self sizes; largest kinds:`);
+  for (const [k, e] of [...by].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 25))
+    console.log(`  ${(e.bytes / 1024).toFixed(0).padStart(7)} KiB ${String(e.n).padStart(8)}  ${k}`);
+}
+
+async function main() {
+  const bundle = await bundleWorker();
+  console.log(`bundle ${(statSync(bundle.script).size / 1024).toFixed(0)} KiB (${bundle.script})`);
+  if (args.heap) return heapProbe(bundle, Number(args.heap));
+  for (const q of args.queries!.split("|")) {
+    const probes: Probe[] = [];
+    for (let i = 0; i < Number(args.runs); i++) {
+      const w = await startWorkerd(bundle, args.assets!);
+      try {
+        const path = `/api/search?q=${encodeURIComponent(q)}`;
+        const res = await w.fetch(`/__bench/trace?path=${encodeURIComponent(path)}`);
+        const out = JSON.parse(res.body) as {
+          status: number;
+          serverMs: number;
+          body: string;
+          headers: Record<string, string>;
+          reads: ReadTrace[];
+        };
+        if (out.status !== 200) throw new Error(`${q}: HTTP ${out.status} ${out.body.slice(0, 300)}`);
+        const tookMs = (JSON.parse(out.body) as { tookMs: number }).tookMs;
+        probes.push({ serverMs: out.serverMs, tookMs, reads: out.reads, timing: out.headers["server-timing"] ?? "" });
+      } finally {
+        await w.dispose();
+      }
+    }
+    const p = probes[0]!;
+    const byKind = new Map<string, { n: number; bytes: number; json: number; parseMs: number }>();
+    for (const r of p.reads) {
+      const k = r.kind;
+      const e = byKind.get(k) ?? { n: 0, bytes: 0, json: 0, parseMs: 0 };
+      e.n++;
+      e.bytes += r.bytes;
+      e.json += r.jsonChars;
+      e.parseMs += r.parseMs;
+      byKind.set(k, e);
+    }
+    const { depth: d, chain } = depth(p.reads);
+    const sum = (f: (r: ReadTrace) => number) => p.reads.reduce((a, r) => a + f(r), 0);
+    console.log(
+      `\n"${q}": server ${median(probes.map((x) => x.serverMs)).toFixed(1)} ms, tookMs ` +
+        `${median(probes.map((x) => x.tookMs)).toFixed(1)} ms (median of ${probes.length}; ` +
+        `each: ${probes.map((x) => `${x.serverMs.toFixed(0)}/${x.tookMs.toFixed(0)}`).join(", ")})`,
+    );
+    console.log(
+      `  reads ${p.reads.length}, ${(sum((r) => r.bytes) / 1024).toFixed(0)} KiB, JSON parsed ` +
+        `${(sum((r) => r.jsonChars) / 1024).toFixed(0)} KiB, parse+hash ${sum((r) => r.parseMs).toFixed(1)} ms, ` +
+        `round-trip depth ${d}`,
+    );
+    console.log(`  server-timing: ${p.timing}`);
+    for (const [k, e] of [...byKind].sort((a, b) => b[1].bytes - a[1].bytes))
+      console.log(
+        `  ${k.padEnd(22)} ${String(e.n).padStart(4)} reads ${(e.bytes / 1024).toFixed(1).padStart(8)} KiB` +
+          `  json ${(e.json / 1024).toFixed(1).padStart(7)} KiB  parse/hash ${e.parseMs.toFixed(1)} ms`,
+      );
+    console.log(`  critical chain: ${chain.map((r) => `${r.kind}@${r.start.toFixed(0)}`).join(" → ")}`);
+    if (args.verbose)
+      for (const r of [...p.reads].sort((a, b) => a.start - b.start))
+        console.log(
+          `    ${r.start.toFixed(1).padStart(7)}–${r.end.toFixed(1).padStart(7)} ${String(r.bytes).padStart(8)} B ` +
+            `${r.parseMs.toFixed(1).padStart(5)} ms store ${r.store} ${r.path}`,
+        );
+  }
+}
+
+await main();
