@@ -36,6 +36,7 @@ import autocannon from "autocannon";
 import { readBuiltManifest } from "../src/indexer/build-catalogue";
 import { builtRecordShardPaths, builtSeries } from "../src/indexer/build-folders";
 import type { StoredRecord } from "../src/shared/manifest";
+import { heapSnapshotKinds } from "./lib/heap-snapshot";
 import { rssOf, startLocalWorker, workerdChildren, type LocalWorker } from "./lib/local-worker";
 
 const { values: args } = parseArgs({
@@ -596,38 +597,20 @@ function soakReport(r: SoakResult): string {
   ].join("\n");
 }
 
-/** Self size by node type and name in a V8 heap snapshot: the top 12, as a markdown table. */
+/** Self size by kind in a V8 heap snapshot: the top 12, as a markdown table. */
 function summariseSnapshot(file: string): string {
-  const snap = JSON.parse(readFileSync(file, "utf8")) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
-    nodes: number[];
-    strings: string[];
-  };
-  const fields = snap.snapshot.meta.node_fields;
-  const types = snap.snapshot.meta.node_types[0];
-  const [ti, ni, si] = ["type", "name", "self_size"].map((f) => fields.indexOf(f)) as [number, number, number];
-  const bySize = new Map<string, { bytes: number; count: number }>();
-  let total = 0;
-  for (let k = 0; k < snap.nodes.length; k += fields.length) {
-    const type = types[snap.nodes[k + ti]!]!;
-    const name =
-      type === "object" || type === "closure" || type === "native" ? snap.strings[snap.nodes[k + ni]!]! : `(${type})`;
-    const e = bySize.get(name) ?? { bytes: 0, count: 0 };
-    e.bytes += snap.nodes[k + si]!;
-    e.count++;
-    total += snap.nodes[k + si]!;
-    bySize.set(name, e);
-  }
-  const top = [...bySize].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 12);
+  const { kinds, totalBytes } = heapSnapshotKinds(file);
   return [
     `| retained by | objects | self MB | share |`,
     "|---|---:|---:|---:|",
-    ...top.map(
-      ([name, e]) =>
-        `| ${name.slice(0, 60).replace(/\|/g, "\\|")} | ${e.count} | ${fmt(mb(e.bytes))} | ` +
-        `${((100 * e.bytes) / total).toFixed(1)}% |`,
-    ),
-    `| total | | ${fmt(mb(total))} | |`,
+    ...kinds
+      .slice(0, 12)
+      .map(
+        (e) =>
+          `| ${e.kind.replace(/\|/g, "\\|")} | ${e.count} | ${fmt(mb(e.bytes))} | ` +
+          `${((100 * e.bytes) / totalBytes).toFixed(1)}% |`,
+      ),
+    `| total | | ${fmt(mb(totalBytes))} | |`,
   ].join("\n");
 }
 

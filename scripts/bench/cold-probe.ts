@@ -11,13 +11,17 @@
  * isolate's read trace (`traceReads` in asset-store.ts) through the bench
  * entry's `/__bench/trace` route.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { heapSnapshotKinds } from "../lib/heap-snapshot";
 import { bundleWorker, startWorkerd, type WorkerBundle } from "./workerd";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 
-/** One asset read of the traced request, as `/__bench/trace` reports it (asset-store.ts `ReadTrace`, plus its kind). */
+/**
+ * One asset read of the traced request, as `/__bench/trace` reports it: asset-store.ts's `ReadTrace` (Worker code,
+ * outside this Node project's types) plus the read's kind.
+ */
 interface ReadTrace {
   path: string;
   kind: string;
@@ -93,32 +97,12 @@ async function heapProbe(bundle: WorkerBundle, n: number) {
   }
 }
 
-/** Self sizes in a V8 heap snapshot, by node type and constructor (or string, code…), largest first. */
+/** Prints the largest kinds of objects in a V8 heap snapshot. */
 function summariseSnapshot(file: string) {
-  const snap = JSON.parse(readFileSync(file, "utf8")) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
-    nodes: number[];
-    strings: string[];
-  };
-  const fields = snap.snapshot.meta.node_fields;
-  const types = snap.snapshot.meta.node_types[0];
-  const [ti, ni, si] = ["type", "name", "self_size"].map((f) => fields.indexOf(f));
-  const by = new Map<string, { n: number; bytes: number }>();
-  let total = 0;
-  for (let i = 0; i < snap.nodes.length; i += fields.length) {
-    const type = types[snap.nodes[i + ti!]!]!;
-    const name = snap.strings[snap.nodes[i + ni!]!]!;
-    const bytes = snap.nodes[i + si!]!;
-    total += bytes;
-    const key = type === "object" || type === "closure" || type === "native" ? `${type} ${name.slice(0, 60)}` : type;
-    const e = by.get(key) ?? { n: 0, bytes: 0 };
-    e.n++;
-    e.bytes += bytes;
-    by.set(key, e);
-  }
-  console.log(`snapshot: ${(total / 2 ** 20).toFixed(2)} MiB of self sizes; largest kinds:`);
-  for (const [k, e] of [...by].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 25))
-    console.log(`  ${(e.bytes / 1024).toFixed(0).padStart(7)} KiB ${String(e.n).padStart(8)}  ${k}`);
+  const { kinds, totalBytes } = heapSnapshotKinds(file);
+  console.log(`snapshot: ${(totalBytes / 2 ** 20).toFixed(2)} MiB of self sizes; largest kinds:`);
+  for (const e of kinds.slice(0, 25))
+    console.log(`  ${(e.bytes / 1024).toFixed(0).padStart(7)} KiB ${String(e.count).padStart(8)}  ${e.kind}`);
 }
 
 async function main() {
