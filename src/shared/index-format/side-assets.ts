@@ -7,11 +7,14 @@
 
 /**
  * A typeahead entry: `[key, text, kind, id or slug, weight]`, partitions sorted by key. A title entry also
- * carries its record's reference (as researchers cite it), so typeahead never reads a record shard to show it.
+ * carries its record's reference (as researchers cite it), so typeahead never reads a record shard to show it;
+ * a person's entry, when its slug is a spelling the name authority files under another, that canonical slug, so
+ * typeahead merges one person's spellings without reading the authority.
  */
 export type SuggestEntry =
   | [key: string, text: string, kind: SuggestKind, id: string | null, weight: number]
-  | [key: string, text: string, kind: "title", id: string, weight: number, reference: string];
+  /** A title's reference, or a person's canonical slug (see above). */
+  | [key: string, text: string, kind: SuggestKind, id: string, weight: number, extra: string];
 /**
  * Key spaces of the typeahead beside the folded spelling (which never holds these characters): a key starting
  * with SUGGEST_VARIANT is the variant key of each word (see text/variants.ts), one starting with
@@ -19,8 +22,8 @@ export type SuggestEntry =
  */
 export const SUGGEST_VARIANT = "~";
 export const SUGGEST_PHONETIC = "#";
-/** 2: variant and phonetic key spaces. */
-export const SUGGEST_FORMAT = 2;
+/** 2: variant and phonetic key spaces; 3: a person's entry carries its canonical slug. */
+export const SUGGEST_FORMAT = 3;
 export type SuggestKind = "person" | "reference" | "title" | "subject";
 
 /**

@@ -8,12 +8,11 @@
 import {
   SUGGEST_PHONETIC,
   SUGGEST_VARIANT,
-  type PersonEntry,
   type SearchManifest,
   type SuggestEntry as Entry,
 } from "../../shared/index-format";
 import { phoneticKeys } from "../../shared/text/phonetic";
-import { peopleChunkPath, searchMeta } from "./search-index";
+import { searchMeta } from "./search-index";
 import { words } from "../../shared/text/fold";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
@@ -77,7 +76,8 @@ export class SuggestService {
       const [, text, kind, id] = entry;
       if (kind === "person") {
         const ws = words(text);
-        const canonical = id ? await this.canonical(meta, id) : text;
+        // The authority's canonical slug was stored beside a spelling filed under another one at build time.
+        const canonical = id ? (entry[5] ?? id) : text;
         if (!ws.length) continue;
         const me: Shown = {
           at: out.length,
@@ -130,14 +130,6 @@ export class SuggestService {
       const have = words(e[1]).map(variantKey);
       return before.every((w) => have.some((h) => h.startsWith(w)));
     });
-  }
-
-  /** The name authority's canonical slug for a spelling's slug (spellings of one person point to it). */
-  private async canonical(meta: SearchManifest, slug: string): Promise<string> {
-    const path = await peopleChunkPath(this.assets, meta, slug);
-    if (!path) return slug;
-    const hit = (await this.assets.json<PersonEntry[]>(path)).find((p) => p.slug === slug);
-    return hit && "see" in hit ? hit.see : slug;
   }
 
   private async lookup(meta: SearchManifest, key: string, wholeWord: boolean): Promise<Entry[]> {
