@@ -9,7 +9,7 @@ import { CHUNKING } from "../shared/search-config";
 import { words } from "../shared/text/fold";
 import { slugOf } from "./people-assets";
 import type { AssetWriter } from "./content-hash";
-import { SUGGEST_PHONETIC, SUGGEST_VARIANT, type SuggestEntry } from "../shared/index-format";
+import { SUGGEST_PHONETIC, SUGGEST_VARIANT, compactSuggestEntry, type SuggestEntry } from "../shared/index-format";
 import { variantKey } from "../shared/text/variants";
 import { phoneticKeys } from "../shared/text/phonetic";
 
@@ -96,7 +96,9 @@ export function buildSuggest(
     }
     for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, 1, wordKeys(s, 3));
   }
-  const all = [...entries.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]));
+  const all = [...entries.values()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]))
+    .map(compactSuggestEntry);
 
   const partitions: Record<string, string> = {};
   const place = (list: SuggestEntry[], depth: number) => {

@@ -8,6 +8,7 @@
 import {
   SUGGEST_PHONETIC,
   SUGGEST_VARIANT,
+  suggestEntryId,
   type SearchManifest,
   type SuggestEntry as Entry,
 } from "../../shared/index-format";
@@ -73,7 +74,8 @@ export class SuggestService {
     // People shown so far, by the name authority's canonical slug (a Map: slugs come from catalogue text).
     const people = new Map<string, Shown>();
     for (const entry of tiers.flat()) {
-      const [, text, kind, id] = entry;
+      const [, text, kind] = entry;
+      const id = suggestEntryId(entry);
       if (kind === "person") {
         const ws = words(text);
         // The authority's canonical slug was stored beside a spelling filed under another one at build time.
