@@ -632,13 +632,19 @@ async function scoreWith(
   for (let step = 0; step < order.length; step++) {
     const k = order[step]!;
     if (!exhaustive && !only && step > 0) {
-      const rest = order.slice(step).reduce((s, j) => s + bounds[j]!, 0) + proximityBound;
+      const restBounds = order.slice(step).reduce((s, j) => s + bounds[j]!, 0);
+      const rest = restBounds + proximityBound;
+      // A doc not seen yet can match only the units left: their bounds, the proximity of pairs among them, and
+      // at best the coordination of matching just those (a rare word scored first thus cuts common ones short).
+      const left = order.length - step;
+      const unseen =
+        (restBounds + (SEARCH_DEFAULTS.proximityBonus * left * (left - 1)) / 2) * coordination(left, unitCount);
       const lower: number[] = [];
       for (const i of touched) if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
       const theta = kthLargest(Float64Array.from(lower), plan.keep);
       // A hair of slack, so float rounding between summation orders never prunes a tie.
       const bar = theta - Math.abs(theta) * 1e-9;
-      if (rest < bar) {
+      if (unseen < bar) {
         // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
         pruned = true;
         const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar).sort((a, b) => a - b);
