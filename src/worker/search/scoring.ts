@@ -71,6 +71,7 @@ export interface ScoreOptions {
 
 const FIELD_INDEX = new Map<FieldName, number>(Object.keys(FIELDS).map((f, i) => [f as FieldName, i]));
 const FIELD_BY_INDEX = Object.keys(FIELDS) as FieldName[];
+const FIELD_WEIGHT = Float64Array.from(FIELD_BY_INDEX, (f) => FIELDS[f].weight);
 
 /**
  * Per-query scratch space for one alternative, indexed by `doc - base`. Typed
@@ -243,26 +244,30 @@ function addTerm(
     if (!fp) continue;
     const w = fieldWeight(f, fp.df, n);
     const fi = FIELD_INDEX.get(f)!;
+    const fw = FIELDS[f].weight;
+    // The hot loop of every search: typed arrays and locals only, no per-posting object lookups.
+    const { alt, altCount, altField, altSlot, altTouched } = x;
     const visit = (docs: Uint32Array, slots: Uint8Array, len: number) => {
       for (let j = 0; j < len; j++) {
         const i = docs[j]! - base;
         if (only && !only.mark[i]) continue;
         const s = slots[j]!;
         const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
-        if (x.altCount[i] === termNo) {
+        const c = altCount[i]!;
+        if (c === termNo) {
           // First field of this term for this doc: count the term once.
-          if (termNo === 0) x.altTouched.push(i);
-          x.altCount[i] = termNo + 1;
-          if (termNo === 0 || FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) {
-            x.altField[i] = fi;
-            x.altSlot[i] = s;
+          if (termNo === 0) altTouched.push(i);
+          altCount[i] = termNo + 1;
+          if (termNo === 0 || fw > FIELD_WEIGHT[altField[i]!]!) {
+            altField[i] = fi;
+            altSlot[i] = s;
           }
-          x.alt[i]! += add;
-        } else if (x.altCount[i] === termNo + 1) {
-          x.alt[i]! += add;
-          if (FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) {
-            x.altField[i] = fi;
-            x.altSlot[i] = s;
+          alt[i]! += add;
+        } else if (c === termNo + 1) {
+          alt[i]! += add;
+          if (fw > FIELD_WEIGHT[altField[i]!]!) {
+            altField[i] = fi;
+            altSlot[i] = s;
           }
         }
       }
