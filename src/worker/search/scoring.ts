@@ -67,7 +67,12 @@ export type RecordTexts = (docs: number[]) => Promise<string[]>;
 export interface ScoreOptions {
   /** Score every match (exact totals and facets) when the query's postings number at most this. */
   exhaustiveBelow?: number;
+  /** Restrict common words to the docs rarer words found, then prove the top k (default on). */
+  speculate?: boolean;
 }
+
+/** Speculate when the units left hold this many times more postings than the docs seen. */
+const SPECULATE_RATIO = 4;
 
 const FIELD_INDEX = new Map<FieldName, number>(Object.keys(FIELDS).map((f, i) => [f as FieldName, i]));
 const FIELD_BY_INDEX = Object.keys(FIELDS) as FieldName[];
@@ -301,6 +306,8 @@ interface OneWordPruning {
   ref: Float64Array;
   /** Docs touched by reference matches before the unit is scored. */
   refDocs: number[];
+  /** The largest reference boost of any doc. */
+  refMax: number;
   keep: number;
   mark: Uint8Array;
   base: number;
@@ -329,6 +336,10 @@ function scoreUnit(
   const order = unit.alternatives.map((_, ai) => ai);
   if (bounds) order.sort((a, b) => bounds[b]! - bounds[a]! || a - b);
   let stopped = false;
+  // The most any doc scored so far can have, before its reference boost: the k-th best is no higher, so while
+  // what is left can reach this, the k-th best (a pass over every doc seen) need not be computed.
+  let seenBest = 0;
+  const refMax = prune?.refMax ?? 0;
   for (let step = 0; step < order.length && !stopped; step++) {
     const ai = order[step]!;
     const alt = unit.alternatives[ai]!;
@@ -340,17 +351,22 @@ function scoreUnit(
       const fields = t.fields.filter((f) => (!unit.fields || unit.fields.includes(f)) && p.fields[f]);
       const fb = fields.map((f) => fieldBound(f, p.fields[f]!, n) * alt.weight);
       let restricted: Only | null = null;
+      let doneFields = 0;
       for (let j = 0; j < fields.length; j++) {
         if (!restricted && j > 0) {
           let restFields = 0;
           for (let m = j; m < fields.length; m++) restFields += fb[m]!;
-          const bar = pruneBar(prune, u, x, alt.weight);
-          if (Math.max(restFields, restAlts) < bar) {
-            restricted = alive(prune, u, x, alt.weight, restFields, bar);
-            stopped = true;
+          const left = Math.max(restFields, restAlts);
+          if (left < Math.max(seenBest, doneFields) + refMax) {
+            const bar = pruneBar(prune, u, x, alt.weight);
+            if (left < bar) {
+              restricted = alive(prune, u, x, alt.weight, restFields, bar);
+              stopped = true;
+            }
           }
         }
         addTerm(p, [fields[j]!], n, undefined, base, x, 0, restricted, buf);
+        doneFields += fb[j]!;
       }
     } else {
       alt.terms.forEach((t, ti) => {
@@ -370,8 +386,16 @@ function scoreUnit(
         u.slot[i] = x.altSlot[i]!;
       }
     }
+    if (bounds) seenBest = Math.max(seenBest, bounds[ai]!);
     // Between alternatives: the later ones' best bound against the k-th best so far.
-    if (prune && !stopped && step + 1 < order.length && restAlts < pruneBar(prune, u, x, 0)) stopped = true;
+    if (
+      prune &&
+      !stopped &&
+      step + 1 < order.length &&
+      restAlts < seenBest + refMax &&
+      restAlts < pruneBar(prune, u, x, 0)
+    )
+      stopped = true;
   }
   x.clearAlt();
   return stopped;
@@ -537,22 +561,26 @@ export async function scoreShard(
     Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
     Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
   ]);
-  const arrays = takeArrays(cols.order.length);
-  try {
-    return await scoreWith(
-      arrays,
-      plan,
-      cols,
-      seriesNames,
-      recordTexts,
-      options,
-      unitPostings,
-      refPostings,
-      exclPostings,
-    );
-  } finally {
-    giveArrays(arrays);
+  for (const speculate of options.speculate === false ? [false] : [true, false]) {
+    const arrays = takeArrays(cols.order.length);
+    try {
+      const result = await scoreWith(
+        arrays,
+        plan,
+        cols,
+        seriesNames,
+        recordTexts,
+        { ...options, speculate },
+        unitPostings,
+        refPostings,
+        exclPostings,
+      );
+      if (result) return result;
+    } finally {
+      giveArrays(arrays);
+    }
   }
+  throw new Error("scoring: a pass without speculation always answers");
 }
 
 async function scoreWith(
@@ -565,7 +593,7 @@ async function scoreWith(
   unitPostings: UnitPostings[],
   refPostings: TermPostings[],
   exclPostings: TermPostings[],
-): Promise<ShardResult> {
+): Promise<ShardResult | null> {
   const n = plan.docs;
   const base = cols.base;
   const size = arrays.size;
@@ -632,10 +660,18 @@ async function scoreWith(
 
   // Units in order of their bounds, the strongest first (MaxScore's order).
   const order = plan.units.map((_, k) => k).sort((a, b) => bounds[b]! - bounds[a]! || a - b);
+  let refMax = 0;
+  for (const i of refHits.keys()) refMax = Math.max(refMax, ref[i]!);
+  const unitPostingCounts = plan.units.map((u, k) => unitPostingCount(u, unitPostings[k]!));
+  const restPostings = (step: number) => order.slice(step).reduce((c, k) => c + unitPostingCounts[k]!, 0);
+  /** The bound of every unseen doc when scoring was restricted to the docs seen before the top k was proven. */
+  let speculative = -Infinity;
   let pruned = false;
   let only: Only | null = null;
+  let scoredBounds = 0;
   for (let step = 0; step < order.length; step++) {
     const k = order[step]!;
+    if (step > 0) scoredBounds += bounds[order[step - 1]!]!;
     if (!exhaustive && !only && step > 0) {
       const restBounds = order.slice(step).reduce((s, j) => s + bounds[j]!, 0);
       const rest = restBounds + proximityBound;
@@ -644,24 +680,40 @@ async function scoreWith(
       const left = order.length - step;
       const unseen =
         (restBounds + (SEARCH_DEFAULTS.proximityBonus * left * (left - 1)) / 2) * coordination(left, unitCount);
-      const lower: number[] = [];
-      for (const i of touched) if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
-      const theta = kthLargest(Float64Array.from(lower), plan.keep);
-      // A hair of slack, so float rounding between summation orders never prunes a tie.
-      const bar = theta - Math.abs(theta) * 1e-9;
-      if (unseen < bar) {
-        // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
-        pruned = true;
-        const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar).sort((a, b) => a - b);
-        const mark = arrays.mark;
-        for (const i of alive) mark[i] = 1;
-        only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
+      // No doc seen scores above the bounds of the units scored (coordination only scales down), so unless the
+      // unseen bound is below that, the k-th best (a pass over every doc seen) cannot be above it either.
+      if (unseen < scoredBounds + refMax) {
+        const lower: number[] = [];
+        for (const i of touched)
+          if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
+        const theta = kthLargest(Float64Array.from(lower), plan.keep);
+        // A hair of slack, so float rounding between summation orders never prunes a tie.
+        const bar = theta - Math.abs(theta) * 1e-9;
+        if (unseen < bar) {
+          // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
+          pruned = true;
+          const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar).sort((a, b) => a - b);
+          const mark = arrays.mark;
+          for (const i of alive) mark[i] = 1;
+          only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
+        } else if (options.speculate !== false && SPECULATE_RATIO * touched.length < restPostings(step)) {
+          // The units left are common words, and the docs seen few: score the rest for these docs only, and
+          // check at the end that their k-th best final score beats every unseen doc's bound. In MaxScore a
+          // doc's full score raises the bar at once; term at a time, partial scores under coordination would
+          // keep it low until every common word had been scored in full.
+          pruned = true;
+          speculative = unseen;
+          const seen = touched.filter(passes).sort((a, b) => a - b);
+          const mark = arrays.mark;
+          for (const i of seen) mark[i] = 1;
+          only = { docs: Uint32Array.from(seen, (i) => i + base), mark };
+        }
       }
     }
     const u = arrays.unit(k);
     const prune: OneWordPruning | undefined =
       unitCount === 1 && !scoreAll
-        ? { passes, ref, refDocs: touched, keep: plan.keep, mark: arrays.mark, base }
+        ? { passes, ref, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark, base }
         : undefined;
     if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, u, prune)) pruned = true;
     units[k] = u;
@@ -725,6 +777,15 @@ async function scoreWith(
         dateBonus.set(i, bonus);
       }
     }
+  }
+
+  if (speculative > -Infinity) {
+    const theta = kthLargest(
+      Float64Array.from(candidates, (i) => total[i]!),
+      plan.keep,
+    );
+    // Not proven: an unseen doc might still enter the top k. Score again without speculating.
+    if (!(speculative < theta - Math.abs(theta) * 1e-9)) return null;
   }
 
   const better = (a: number, b: number) =>
