@@ -144,6 +144,8 @@ class QueryArrays {
   readonly textMatched: Uint16Array;
   readonly seen: Uint8Array;
   readonly mark: Uint8Array;
+  /** Docs a second restricted pass may touch (`mark` holds the first's). */
+  readonly mark2: Uint8Array;
   readonly buf = { docs: new Uint32Array(BLOCK_SIZE), slots: new Uint8Array(BLOCK_SIZE) };
   readonly units: UnitArrays[] = [];
   touched: number[] = [];
@@ -160,6 +162,7 @@ class QueryArrays {
     this.textMatched = new Uint16Array(size);
     this.seen = new Uint8Array(size);
     this.mark = new Uint8Array(size);
+    this.mark2 = new Uint8Array(size);
   }
 
   unit(k: number): UnitArrays {
@@ -172,6 +175,7 @@ class QueryArrays {
       for (const a of [this.text, this.ref, this.total, this.proximity, this.matched, this.textMatched, this.seen])
         a.fill(0);
       this.mark.fill(0);
+      this.mark2.fill(0);
     } else {
       for (const i of this.touched) {
         this.text[i] = 0;
@@ -182,6 +186,7 @@ class QueryArrays {
         this.textMatched[i] = 0;
         this.seen[i] = 0;
         this.mark[i] = 0;
+        this.mark2[i] = 0;
       }
     }
     for (const u of this.units) {
@@ -242,6 +247,8 @@ function addTerm(
   termNo: number,
   only: Only | null,
   buf: { docs: Uint32Array; slots: Uint8Array },
+  /** Docs to leave out (already scored for this unit). */
+  skip: Uint8Array | null = null,
 ): void {
   for (const f of fields) {
     if (restrict && !restrict.includes(f)) continue;
@@ -255,7 +262,7 @@ function addTerm(
     const visit = (docs: Uint32Array, slots: Uint8Array, len: number) => {
       for (let j = 0; j < len; j++) {
         const i = docs[j]! - base;
-        if (only && !only.mark[i]) continue;
+        if ((only && !only.mark[i]) || (skip && skip[i])) continue;
         const s = slots[j]!;
         const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
         const c = altCount[i]!;
@@ -331,6 +338,7 @@ function scoreUnit(
   buf: { docs: Uint32Array; slots: Uint8Array },
   u: UnitArrays,
   prune?: OneWordPruning,
+  skip: Uint8Array | null = null,
 ): boolean {
   const bounds = prune ? altBounds(unit, postings, n) : null;
   const order = unit.alternatives.map((_, ai) => ai);
@@ -370,7 +378,7 @@ function scoreUnit(
       }
     } else {
       alt.terms.forEach((t, ti) => {
-        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf);
+        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf, skip);
       });
     }
     const need = alt.terms.length;
@@ -561,26 +569,22 @@ export async function scoreShard(
     Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
     Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
   ]);
-  for (const speculate of options.speculate === false ? [false] : [true, false]) {
-    const arrays = takeArrays(cols.order.length);
-    try {
-      const result = await scoreWith(
-        arrays,
-        plan,
-        cols,
-        seriesNames,
-        recordTexts,
-        { ...options, speculate },
-        unitPostings,
-        refPostings,
-        exclPostings,
-      );
-      if (result) return result;
-    } finally {
-      giveArrays(arrays);
-    }
+  const arrays = takeArrays(cols.order.length);
+  try {
+    return await scoreWith(
+      arrays,
+      plan,
+      cols,
+      seriesNames,
+      recordTexts,
+      options,
+      unitPostings,
+      refPostings,
+      exclPostings,
+    );
+  } finally {
+    giveArrays(arrays);
   }
-  throw new Error("scoring: a pass without speculation always answers");
 }
 
 async function scoreWith(
@@ -593,7 +597,7 @@ async function scoreWith(
   unitPostings: UnitPostings[],
   refPostings: TermPostings[],
   exclPostings: TermPostings[],
-): Promise<ShardResult | null> {
+): Promise<ShardResult> {
   const n = plan.docs;
   const base = cols.base;
   const size = arrays.size;
@@ -666,6 +670,7 @@ async function scoreWith(
   const restPostings = (step: number) => order.slice(step).reduce((c, k) => c + unitPostingCounts[k]!, 0);
   /** The bound of every unseen doc when scoring was restricted to the docs seen before the top k was proven. */
   let speculative = -Infinity;
+  let specStep = 0;
   let pruned = false;
   let only: Only | null = null;
   let scoredBounds = 0;
@@ -698,11 +703,12 @@ async function scoreWith(
           only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
         } else if (options.speculate !== false && SPECULATE_RATIO * touched.length < restPostings(step)) {
           // The units left are common words, and the docs seen few: score the rest for these docs only, and
-          // check at the end that their k-th best final score beats every unseen doc's bound. In MaxScore a
-          // doc's full score raises the bar at once; term at a time, partial scores under coordination would
-          // keep it low until every common word had been scored in full.
+          // check at the end that their k-th best final score beats every unseen doc's bound (if not, the rest
+          // is then scored for the other docs). In MaxScore a doc's full score raises the bar at once; term at
+          // a time, partial scores under coordination would keep it low until every common word was scored.
           pruned = true;
           speculative = unseen;
+          specStep = step;
           const seen = touched.filter(passes).sort((a, b) => a - b);
           const mark = arrays.mark;
           for (const i of seen) mark[i] = 1;
@@ -725,67 +731,111 @@ async function scoreWith(
     }
   }
 
-  const candidates: number[] = [];
-  let undated = 0;
-  const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
-  if (everyDoc) arrays.wroteAll = true;
-  const pool: Iterable<number> = everyDoc
-    ? {
-        [Symbol.iterator]: function* () {
-          for (let i = 0; i < size; i++) yield i;
-        },
-      }
-    : touched;
-  for (const i of pool) {
-    if (!passesUndated(i)) continue;
-    undated++;
-    if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) candidates.push(i);
-  }
-
-  // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
-  const dateBonus = new Map<number, number>();
-  for (const i of candidates) {
-    let sum = 0;
-    for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score[i]!;
-    // Filtering by a year some titles name: every candidate is dated then or names it, so the year counts as
-    // matched for all and adds nothing: a title naming the year neither outranks a record dated then nor is hidden.
-    if (yearUnit !== undefined && dateFilter) {
-      if (yearWord(i)) sum -= units[yearUnit]!.score[i]!;
-      else textMatched[i]!++;
+  /** Candidates (docs that pass every filter) and their final scores. */
+  const finish = () => {
+    const candidates: number[] = [];
+    let undated = 0;
+    const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
+    if (everyDoc) arrays.wroteAll = true;
+    const pool: Iterable<number> = everyDoc
+      ? {
+          [Symbol.iterator]: function* () {
+            for (let i = 0; i < size; i++) yield i;
+          },
+        }
+      : touched;
+    for (const i of pool) {
+      if (!passesUndated(i)) continue;
+      undated++;
+      if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) candidates.push(i);
     }
-    if (unitCount > 1 && textMatched[i]! >= 2) {
-      let close = 0;
-      for (let a = 0; a < unitCount; a++) {
-        const ua = units[a]!;
-        if (!ua.alt[i]) continue;
-        for (let b = a + 1; b < unitCount; b++) {
-          const ub = units[b]!;
-          if (ub.alt[i] && ua.field[i] === ub.field[i] && Math.abs(ua.slot[i]! - ub.slot[i]!) <= 1) close++;
+
+    // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
+    const dateBonus = new Map<number, number>();
+    for (const i of candidates) {
+      let sum = 0;
+      for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score[i]!;
+      // Filtering by a year some titles name: every candidate is dated then or names it, so the year counts as
+      // matched for all and adds nothing: a title naming the year neither outranks a record dated then nor is hidden.
+      if (yearUnit !== undefined && dateFilter) {
+        if (yearWord(i)) sum -= units[yearUnit]!.score[i]!;
+        else textMatched[i]!++;
+      }
+      if (unitCount > 1 && textMatched[i]! >= 2) {
+        let close = 0;
+        for (let a = 0; a < unitCount; a++) {
+          const ua = units[a]!;
+          if (!ua.alt[i]) continue;
+          for (let b = a + 1; b < unitCount; b++) {
+            const ub = units[b]!;
+            if (ub.alt[i] && ua.field[i] === ub.field[i] && Math.abs(ua.slot[i]! - ub.slot[i]!) <= 1) close++;
+          }
+        }
+        proximity[i] = close * SEARCH_DEFAULTS.proximityBonus;
+        sum += proximity[i]!;
+      }
+      total[i] = sum * coordination(textMatched[i]!, unitCount) + ref[i]!;
+      if (plan.dates?.mode === "boost") {
+        const { from, to } = plan.dates;
+        const s = cols.start[i]!,
+          e = cols.end[i]! || s;
+        if (s) {
+          const bonus = SEARCH_DEFAULTS.dateBoost * 0.5 ** (Math.max(0, s - to, from - e) / 10);
+          total[i]! += bonus;
+          dateBonus.set(i, bonus);
         }
       }
-      proximity[i] = close * SEARCH_DEFAULTS.proximityBonus;
-      sum += proximity[i]!;
     }
-    total[i] = sum * coordination(textMatched[i]!, unitCount) + ref[i]!;
-    if (plan.dates?.mode === "boost") {
-      const { from, to } = plan.dates;
-      const s = cols.start[i]!,
-        e = cols.end[i]! || s;
-      if (s) {
-        const bonus = SEARCH_DEFAULTS.dateBoost * 0.5 ** (Math.max(0, s - to, from - e) / 10);
-        total[i]! += bonus;
-        dateBonus.set(i, bonus);
-      }
-    }
-  }
+    return { candidates, undated, dateBonus };
+  };
+  let { candidates, undated, dateBonus } = finish();
 
   if (speculative > -Infinity) {
     const theta = kthLargest(
       Float64Array.from(candidates, (i) => total[i]!),
       plan.keep,
     );
-    // Not proven: an unseen doc might still enter the top k. Score again without speculating.
-    if (!(speculative < theta - Math.abs(theta) * 1e-9)) return null;
+    if (!(speculative < theta - Math.abs(theta) * 1e-9)) {
+      // Not proven: an unseen doc might still enter the top k. Score the units left for every other doc too
+      // (the docs seen have theirs): every unit is then scored in full, as exhaustive scoring would.
+      // Seen docs have every unit scored now, so the k-th best is their true one: MaxScore goes on from it.
+      const seenDocs = arrays.mark;
+      let rest: Only | null = null;
+      for (let step = specStep; step < order.length; step++) {
+        const k = order[step]!;
+        if (step > specStep && !rest) {
+          const restBounds = order.slice(step).reduce((s, j) => s + bounds[j]!, 0);
+          const left = order.length - step;
+          const unseen =
+            (restBounds + (SEARCH_DEFAULTS.proximityBonus * left * (left - 1)) / 2) * coordination(left, unitCount);
+          const lower: number[] = [];
+          for (const i of touched)
+            if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
+          const theta = kthLargest(Float64Array.from(lower), plan.keep);
+          const bar = theta - Math.abs(theta) * 1e-9;
+          if (unseen < bar) {
+            const upper = restBounds + proximityBound;
+            const alive = touched
+              .filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar)
+              .sort((a, b) => a - b);
+            for (const i of alive) arrays.mark2[i] = 1;
+            rest = { docs: Uint32Array.from(alive, (i) => i + base), mark: arrays.mark2 };
+          }
+        }
+        const u = units[k]!;
+        const before = u.touched.length;
+        scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, buf, u, undefined, rest ? null : seenDocs);
+        for (let t = before; t < u.touched.length; t++) {
+          const i = u.touched[t]!;
+          touch(i);
+          text[i]! += u.score[i]!;
+          matched[i]!++;
+          textMatched[i]!++;
+        }
+      }
+      pruned = rest !== null;
+      ({ candidates, undated, dateBonus } = finish());
+    }
   }
 
   const better = (a: number, b: number) =>
