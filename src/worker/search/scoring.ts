@@ -262,7 +262,7 @@ function addTerm(
     const visit = (docs: Uint32Array, slots: Uint8Array, len: number) => {
       for (let j = 0; j < len; j++) {
         const i = docs[j]! - base;
-        if ((only && !only.mark[i]) || (skip && skip[i])) continue;
+        if ((only && !only.mark[i]) || skip?.[i]) continue;
         const s = slots[j]!;
         const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
         const c = altCount[i]!;
