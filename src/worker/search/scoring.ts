@@ -73,6 +73,8 @@ export interface ScoreOptions {
 
 /** Speculate when the units left hold this many times more postings than the docs seen. */
 const SPECULATE_RATIO = 4;
+/** A restricted pass finds its docs by galloping search when the list is this many times longer. */
+const GALLOP_RATIO = 8;
 
 const FIELD_INDEX = new Map<FieldName, number>(Object.keys(FIELDS).map((f, i) => [f as FieldName, i]));
 const FIELD_BY_INDEX = Object.keys(FIELDS) as FieldName[];
@@ -259,8 +261,8 @@ function addTerm(
     const fw = FIELDS[f].weight;
     // The hot loop of every search: typed arrays and locals only, no per-posting object lookups.
     const { alt, altCount, altField, altSlot, altTouched } = x;
-    const visit = (docs: Uint32Array, slots: Uint8Array, len: number) => {
-      for (let j = 0; j < len; j++) {
+    const visit = (docs: Uint32Array, slots: Uint8Array, from: number, to: number) => {
+      for (let j = from; j < to; j++) {
         const i = docs[j]! - base;
         if ((only && !only.mark[i]) || skip?.[i]) continue;
         const s = slots[j]!;
@@ -284,9 +286,34 @@ function addTerm(
         }
       }
     };
+    const all = fp.decodeAll();
     if (!only) {
-      const all = fp.decodeAll();
-      visit(all.docs, all.slots, all.docs.length);
+      visit(all.docs, all.slots, 0, all.docs.length);
+      continue;
+    }
+    if (only.docs.length * GALLOP_RATIO < all.docs.length) {
+      // Few candidates in a long list: find each by a galloping search rather than walking every block.
+      const docs = all.docs,
+        m = docs.length;
+      for (let c = 0, at = 0; c < only.docs.length && at < m; c++) {
+        const target = only.docs[c]!;
+        if (docs[at]! < target) {
+          let lo = at + 1,
+            hi = at + 1;
+          for (let step = 1; hi < m && docs[hi]! < target; step *= 2) {
+            lo = hi + 1;
+            hi += step;
+          }
+          hi = Math.min(hi, m);
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (docs[mid]! < target) lo = mid + 1;
+            else hi = mid;
+          }
+          at = lo;
+        }
+        if (at < m && docs[at] === target) visit(docs, all.slots, at, at + 1);
+      }
       continue;
     }
     // Walk the sorted candidates and the blocks together; decode a block only if a candidate falls in it.
@@ -297,7 +324,7 @@ function addTerm(
         first = last + 1;
         continue;
       }
-      if (only.docs[c]! >= first) visit(buf.docs, buf.slots, fp.decodeBlock(b, buf.docs, buf.slots, 0));
+      if (only.docs[c]! >= first) visit(buf.docs, buf.slots, 0, fp.decodeBlock(b, buf.docs, buf.slots, 0));
       while (c < only.docs.length && only.docs[c]! <= last) c++;
       first = last + 1;
     }
