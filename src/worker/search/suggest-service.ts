@@ -18,8 +18,16 @@ import { words } from "../../shared/text/fold";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import { variantKey } from "../../shared/text/variants";
+import { memoised } from "../../shared/text/memo";
 import type { z } from "@hono/zod-openapi";
 import type { SuggestionSchema } from "../../shared/api-schemas";
+
+/**
+ * Words and variant keys of suggestion texts, remembered per isolate: a short prefix's partition holds many
+ * entries, and every keystroke re-read their words to merge spellings and to match sound-alikes.
+ */
+const textWords = memoised(words, 20_000);
+const wordVariant = memoised(variantKey, 20_000);
 
 /** One suggestion, as the API schema declares it; a title carries its record's `reference` beside its `id`. */
 export type Suggestion = z.infer<typeof SuggestionSchema>;
@@ -29,7 +37,7 @@ export type Suggestion = z.infer<typeof SuggestionSchema>;
  * anything else by its id or text.
  */
 function sameness(kind: Entry[2], text: string, id: string | null): string {
-  if (kind === "title") return `title|${words(text).join(" ")}`;
+  if (kind === "title") return `title|${textWords(text).join(" ")}`;
   return `${kind}|${id ?? text}`;
 }
 
@@ -77,13 +85,13 @@ export class SuggestService {
       const [, text, kind] = entry;
       const id = suggestEntryId(entry);
       if (kind === "person") {
-        const ws = words(text);
+        const ws = textWords(text);
         // The authority's canonical slug was stored beside a spelling filed under another one at build time.
         const canonical = id ? (entry[5] ?? id) : text;
         if (!ws.length) continue;
         const me: Shown = {
           at: out.length,
-          surname: variantKey(ws.at(-1)!),
+          surname: wordVariant(ws.at(-1)!),
           initial: ws.length > 1 ? ws[0]![0]! : "",
           // The fullest form: most name words, then the authority's own spelling, then the longest.
           fullness: ws.length * 1000 + (canonical === id ? 500 : 0) + text.length,
@@ -129,7 +137,7 @@ export class SuggestService {
     const before = typed.slice(0, -1).map(variantKey);
     return (await this.lookup(meta, SUGGEST_PHONETIC + code, true)).filter((e) => {
       if (e[2] !== "person") return false;
-      const have = words(e[1]).map(variantKey);
+      const have = textWords(e[1]).map(wordVariant);
       return before.every((w) => have.some((h) => h.startsWith(w)));
     });
   }
