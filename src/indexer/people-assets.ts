@@ -181,7 +181,13 @@ export function clusterPeople(peopleOf: string[][]): {
   return { find, forms, recordsOf };
 }
 
-export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[] {
+/** The name authority's chunks, and every spelling's canonical slug where it is not its own (what typeahead merges by). */
+export interface BuiltPeople {
+  chunks: string[];
+  canonical: Map<string, string>;
+}
+
+export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): BuiltPeople {
   const { find, forms, recordsOf } = clusterPeople(docs.map((r) => r.people));
 
   const clusters = new Map<string, string[]>();
@@ -214,13 +220,15 @@ export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): string[]
     chunks[shardOf(person.slug, chunkCount)]!.push(person);
   }
   // Every other spelling's slug points at its person, so /api/people/leon-helfand finds Leon Helfland.
+  const canonical = new Map<string, string>();
   for (const person of people) {
     for (const v of person.variants) {
       const slug = slugOf(v);
       if (placed.has(slug)) continue;
       placed.add(slug);
       chunks[shardOf(slug, chunkCount)]!.push({ slug, see: person.slug });
+      canonical.set(slug, person.slug);
     }
   }
-  return chunks.map((c, i) => out.addJson("search/people", String(i), c));
+  return { chunks: chunks.map((c, i) => out.addJson("search/people", String(i), c)), canonical };
 }

@@ -191,17 +191,18 @@ export function finishSearch(
   const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
   df.clear();
   const thesaurus = compileThesaurus(options.thesaurus, out);
+  // People first: a person's typeahead entries carry the authority's canonical slug.
+  const { chunks, canonical } = buildPeople(docs, out);
   // Paged by a key's first two characters: a typed prefix's longest-match probes then read at most two pages.
   const suggest = writePagedTable(
     out,
     "search/suggest-dir",
     "page",
-    Object.entries(buildSuggest(docs, out)),
+    Object.entries(buildSuggest(docs, out, canonical)),
     undefined,
     SUGGEST_DIR_KEY_CHARS,
   );
   const related = buildRelated(docs, plan.titleTags);
-  const chunks = buildPeople(docs, out);
   const people = {
     count: chunks.length,
     chunks: writePagedTable(

@@ -9,7 +9,7 @@ import { CHUNKING } from "../shared/search-config";
 import { words } from "../shared/text/fold";
 import { slugOf } from "./people-assets";
 import type { AssetWriter } from "./content-hash";
-import { SUGGEST_PHONETIC, SUGGEST_VARIANT, type SuggestEntry } from "../shared/index-format";
+import { SUGGEST_PHONETIC, SUGGEST_VARIANT, compactSuggestEntry, type SuggestEntry } from "../shared/index-format";
 import { variantKey } from "../shared/text/variants";
 import { phoneticKeys } from "../shared/text/phonetic";
 
@@ -18,7 +18,15 @@ const TOP_PER_SPLIT = 20;
 const KEY_WORDS = 4;
 const MAX_TEXT = 90;
 
-export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<string, string> {
+/**
+ * @param canonical a spelling's slug → its person's canonical slug, where they differ (from `buildPeople`): stored
+ *   in the person's entries, so a keystroke merges spellings of one person without reading the name authority.
+ */
+export function buildSuggest(
+  docs: CatalogueRecord[],
+  out: AssetWriter,
+  canonical: ReadonlyMap<string, string> = new Map(),
+): Record<string, string> {
   const entries = new Map<string, SuggestEntry>();
   const add = (
     text: string,
@@ -26,7 +34,7 @@ export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<
     id: string | null,
     weight: number,
     keys: string[],
-    reference?: string,
+    extra?: string,
   ) => {
     for (const key of keys) {
       if (!key) continue;
@@ -36,9 +44,7 @@ export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<
       else
         entries.set(
           k,
-          kind === "title" && id !== null && reference !== undefined
-            ? [key, text, kind, id, weight, reference]
-            : [key, text, kind, id, weight],
+          id !== null && extra !== undefined ? [key, text, kind, id, weight, extra] : [key, text, kind, id, weight],
         );
     }
   };
@@ -85,11 +91,14 @@ export function buildSuggest(docs: CatalogueRecord[], out: AssetWriter): Record<
     add(shown(r.title), "title", r.id, 1, [...titleKeys, ...variantKeys(titleKeys, false, nameWords)], r.reference);
     for (const p of r.people) {
       const keys = wordKeys(p, 4);
-      add(p, "person", slugOf(p), 2, [...keys, ...variantKeys(keys, true), ...phoneticWordKeys(p)]);
+      const slug = slugOf(p);
+      add(p, "person", slug, 2, [...keys, ...variantKeys(keys, true), ...phoneticWordKeys(p)], canonical.get(slug));
     }
     for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, 1, wordKeys(s, 3));
   }
-  const all = [...entries.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]));
+  const all = [...entries.values()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]))
+    .map(compactSuggestEntry);
 
   const partitions: Record<string, string> = {};
   const place = (list: SuggestEntry[], depth: number) => {

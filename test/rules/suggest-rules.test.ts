@@ -41,6 +41,11 @@ describe("typeahead finds names in whatever spelling they have", () => {
     expect(besedovsky).toEqual(["Grigoriy Besedovskiy"]);
   });
 
+  it("merges two spellings the name authority links though their surnames differ by more than a variant", async () => {
+    // "Helfland" and "Helfand" are one edit apart, listed by one record: one person to the authority.
+    expect(people(await suggest("Leon Helf"))).toHaveLength(1);
+  });
+
   it("ranks a spelling-exact match above a heavier or shorter variant match", async () => {
     // "smyth" starts "Murray-Smythe" as written, and "Smithers" only by variant key (y ~ i); by weight and length
     // alone "Tonia Lyon-Smith" would come first.

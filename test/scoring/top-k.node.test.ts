@@ -81,6 +81,7 @@ describe("top-k with upper bounds", () => {
         q,
       ).toEqual(full.top.map((d) => d.parts));
     }
+    console.log(`top-k: ${early} of ${queries.length} queries stopped early (${earlyOneWord} one-word)`);
     // The comparison means something only if early termination happened on a good share of queries.
     expect(early).toBeGreaterThan(queries.length / 5);
     // One-word queries stop early too (their alternatives pruned by bound), not only multi-word ones.

@@ -9,8 +9,11 @@ import { hashAt, type Manifest, type PagedTable } from "../manifest";
 import { BLOCK_SIZE } from "./term-chunk";
 import { SUGGEST_FORMAT } from "./side-assets";
 
-/** Bumped when the meaning of any search asset changes. 5: binary term chunks with block maxima. */
-export const INDEX_FORMAT = 5;
+/**
+ * Bumped when the meaning of any search asset changes. 5: binary term chunks with block maxima; 6: term chunks
+ * with a prefix-compressed directory and packed postings, decoded whole.
+ */
+export const INDEX_FORMAT = 6;
 
 /** Fingerprint of everything that changes how search assets are read. */
 export function configFingerprint(): string {

@@ -4,14 +4,42 @@
  * authority and the typo vocabulary. They are read whole
  * (a few KB each), so JSON stays their encoding.
  */
+import { words } from "../text/fold";
+import { referenceToId } from "../reference";
 
 /**
  * A typeahead entry: `[key, text, kind, id or slug, weight]`, partitions sorted by key. A title entry also
- * carries its record's reference (as researchers cite it), so typeahead never reads a record shard to show it.
+ * carries its record's reference (as researchers cite it), so typeahead never reads a record shard to show it;
+ * a person's entry, when its slug is a spelling the name authority files under another, that canonical slug, so
+ * typeahead merges one person's spellings without reading the authority. An id the entry's other parts give is
+ * stored as 0 (a third of the typeahead's bytes): read ids through `suggestEntryId`.
  */
 export type SuggestEntry =
-  | [key: string, text: string, kind: SuggestKind, id: string | null, weight: number]
-  | [key: string, text: string, kind: "title", id: string, weight: number, reference: string];
+  | [key: string, text: string, kind: SuggestKind, id: string | null | 0, weight: number]
+  /** A title's reference, or a person's canonical slug (see above). */
+  | [key: string, text: string, kind: SuggestKind, id: string | 0, weight: number, extra: string];
+
+/** The id an entry would store if it did not derive from its other parts: `null` for a subject. */
+function derivedId(e: SuggestEntry): string | null {
+  if (e[2] === "person") return words(e[1]).join("-");
+  if (e[2] === "reference") return e[0];
+  if (e[2] === "title" && e[5] !== undefined) return referenceToId(e[5]);
+  return null;
+}
+
+/** An entry's id: as stored, or derived from its text (a person's slug), key (a reference) or reference (a title). */
+export function suggestEntryId(e: SuggestEntry): string | null {
+  return e[3] === 0 ? derivedId(e) : e[3];
+}
+
+/** The entry as written: its id dropped (0) when `suggestEntryId` gives it back. */
+export function compactSuggestEntry(e: SuggestEntry): SuggestEntry {
+  if (e[3] === null || e[3] === 0 || derivedId(e) !== e[3]) return e;
+  const out = [...e] as SuggestEntry;
+  out[3] = 0;
+  return out;
+}
+
 /**
  * Key spaces of the typeahead beside the folded spelling (which never holds these characters): a key starting
  * with SUGGEST_VARIANT is the variant key of each word (see text/variants.ts), one starting with
@@ -19,8 +47,8 @@ export type SuggestEntry =
  */
 export const SUGGEST_VARIANT = "~";
 export const SUGGEST_PHONETIC = "#";
-/** 2: variant and phonetic key spaces. */
-export const SUGGEST_FORMAT = 2;
+/** 2: variant and phonetic key spaces; 3: a person's entry carries its canonical slug, derivable ids are 0. */
+export const SUGGEST_FORMAT = 3;
 export type SuggestKind = "person" | "reference" | "title" | "subject";
 
 /**

@@ -1,43 +1,46 @@
 /**
- * Term chunks, binary (index format 5): the build's encoder and the Worker's
+ * Term chunks, binary (index format 6): the build's encoder and the Worker's
  * decoder of one chunk of the search index, defined together so the layout
  * exists once.
  *
- * A chunk holds a sorted term directory, binary-searchable by UTF-8 bytes, and
- * for every term and field its postings in doc order, in blocks of
- * `BLOCK_SIZE`. Each block records its last doc number (to skip to a doc) and
- * the lowest FlexSearch position slot in it, which bounds the block's score
- * (a match at slot 0, the start of a field, is worth most). Doc numbers are
- * delta- and varint-packed; slots are one byte each. A query reads only its own
- * terms' entries and decodes only the blocks it needs: no JSON.parse on the
- * hot path. Hand-written because no kept library offers this layout in the
- * Workers runtime; it is what lets a query touch a few KB instead of parsing a
- * whole chunk.
+ * A chunk holds a sorted, prefix-compressed term directory and, for every
+ * term and field, its postings in doc order. The Worker decodes a term's
+ * postings once, whole, into typed arrays (`DecodedPostings`) and keeps those
+ * warm, so the chunk needs no random access inside a term's postings: no
+ * block tables, no fixed-width entries, only what gzip cannot squeeze out.
+ * Block bounds (last doc, lowest slot per `BLOCK_SIZE` postings) are derived
+ * when decoding. A query reads only its own terms: a binary search over the
+ * directory's restart points, then at most `RESTART_EVERY` terms scanned; no
+ * JSON.parse on the hot path. Hand-written because no kept library offers
+ * this layout in the Workers runtime; it is what lets a query touch a few KB
+ * instead of parsing a whole chunk.
  *
- * Layout, little-endian, 4-byte aligned sections:
- *   header      u32 × 4: MAGIC, termCount, entryCount, stringBytes
- *   termOff     u32 × (termCount + 1): byte offsets of each term in the string blob
- *   termEntry   u32 × (termCount + 1): first entry of each term
- *   entries     u32 × 4 × entryCount: field, df, count, byte offset of the entry's block table
- *   strings     the terms, UTF-8, sorted bytewise, padded to 4
- *   postings    per entry: block table u32 × 3 × blocks (lastDoc, end of the block's data relative
- *               to the data start, min slot), then the data: per block varint doc deltas, then slots
+ * Layout, little-endian:
+ *   header      u32 × 5: MAGIC, termCount, restartCount, dirBytes, base (lowest doc in the chunk)
+ *   restarts    u32 × 2 × restartCount: per group of RESTART_EVERY terms, the byte offset of its first term in
+ *               the directory and of that term's postings in the postings area
+ *   directory   per term: varint bytes shared with the previous term (0 at a restart), varint suffix length,
+ *               suffix (UTF-8; terms sorted bytewise), varint df, u8 field count, per field u8 field and varint
+ *               count, then varint bytes of the term's postings (all fields)
+ *   postings    per term and field: varint doc deltas (the first from `base`), then the slots, two per byte
+ *               (FlexSearch's resolution keeps them under 16)
  */
 
-/** "DXT5": Dossier term chunk, format 5. */
-export const TERM_CHUNK_MAGIC = 0x35545844;
+/** "DXT6": Dossier term chunk, format 6. */
+export const TERM_CHUNK_MAGIC = 0x36545844;
 /** Postings per block: the unit of skipping and of score bounds. */
 export const BLOCK_SIZE = 128;
-
-const HEADER_WORDS = 4;
-const ENTRY_WORDS = 4;
-const BLOCK_WORDS = 3;
+/** Terms per directory group: the first of each is stored whole and binary-searched. */
+const RESTART_EVERY = 16;
+const HEADER_WORDS = 5;
+/** Slots are stored as nibbles. */
+const MAX_SLOT = 15;
 
 /** One field's postings of a term, as the build hands them to the encoder: docs ascending, one slot each. */
 export interface FieldPostingsInput {
   /** Index of the field in `FIELD_NAMES`. */
   field: number;
-  /** Document frequency to score with: catalogue-wide in a sharded index. */
+  /** Document frequency to score with: catalogue-wide in a sharded index; one per term, so equal in its fields. */
   df: number;
   docs: ArrayLike<number>;
   slots: ArrayLike<number>;
@@ -56,13 +59,39 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-function varintLength(x: number): number {
-  let n = 1;
-  while (x >= 0x80) {
-    x = Math.floor(x / 128);
-    n++;
+/** A growable byte buffer with varint writes (the build side only). */
+class ByteWriter {
+  bytes = new Uint8Array(1024);
+  length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes.subarray(0, this.length));
+    this.bytes = next;
   }
-  return n;
+
+  byte(x: number): void {
+    this.room(1);
+    this.bytes[this.length++] = x;
+  }
+
+  varint(x: number): void {
+    this.room(5);
+    while (x >= 0x80) {
+      this.bytes[this.length++] = (x & 0x7f) | 0x80;
+      x = Math.floor(x / 128);
+    }
+    this.bytes[this.length++] = x;
+  }
+
+  raw(b: Uint8Array): void {
+    this.room(b.length);
+    this.bytes.set(b, this.length);
+    this.length += b.length;
+  }
 }
 
 /**
@@ -70,99 +99,72 @@ function varintLength(x: number): number {
  * @example encodeTermChunk([{ term: "philby", fields: [{ field: 1, df: 2, docs: [4, 9], slots: [0, 3] }] }])
  */
 export function encodeTermChunk(terms: TermInput[]): Uint8Array {
-  const items = terms.map((t) => ({ bytes: utf8.encode(t.term), fields: t.fields }));
+  const items = terms.map((t) => ({ term: t.term, bytes: utf8.encode(t.term), fields: t.fields }));
   items.sort((a, b) => compareBytes(a.bytes, b.bytes));
   for (let i = 1; i < items.length; i++) {
     if (compareBytes(items[i - 1]!.bytes, items[i]!.bytes) === 0) {
-      throw new Error(`index-format: term "${terms[i]!.term}" appears twice in one chunk`);
+      throw new Error(`index-format: term "${items[i]!.term}" appears twice in one chunk`);
     }
   }
+  let base = 0xffffffff;
+  for (const t of items) for (const f of t.fields) if (f.docs.length && f.docs[0]! < base) base = f.docs[0]!;
+  if (base === 0xffffffff) base = 0;
   const termCount = items.length;
-  const entryCount = items.reduce((n, t) => n + t.fields.length, 0);
-  const stringBytes = items.reduce((n, t) => n + t.bytes.length, 0);
-  const stringPadded = (stringBytes + 3) & ~3;
-  const postingsStart = 4 * (HEADER_WORDS + 2 * (termCount + 1) + ENTRY_WORDS * entryCount) + stringPadded;
-
-  // Size the postings area first, so the chunk is written into one buffer.
-  let postingsBytes = 0;
-  for (const t of items) {
-    for (const f of t.fields) {
-      const n = f.docs.length;
-      const blocks = Math.ceil(n / BLOCK_SIZE);
-      let data = n;
-      let prev = 0;
-      for (let j = 0; j < n; j++) {
-        data += varintLength(f.docs[j]! - prev);
-        prev = f.docs[j]!;
-      }
-      postingsBytes += (4 * BLOCK_WORDS * blocks + data + 3) & ~3;
-    }
-  }
-  const buf = new ArrayBuffer(postingsStart + postingsBytes);
-  const u32 = new Uint32Array(buf);
-  const u8 = new Uint8Array(buf);
-  u32[0] = TERM_CHUNK_MAGIC;
-  u32[1] = termCount;
-  u32[2] = entryCount;
-  u32[3] = stringBytes;
-  const termOff = HEADER_WORDS;
-  const termEntry = termOff + termCount + 1;
-  const entries = termEntry + termCount + 1;
-  const strings = 4 * (entries + ENTRY_WORDS * entryCount);
-  let s = 0,
-    e = 0,
-    p = postingsStart;
+  const restartCount = Math.ceil(termCount / RESTART_EVERY);
+  const restarts = new Uint32Array(2 * restartCount);
+  const dir = new ByteWriter();
+  const post = new ByteWriter();
+  let prev: Uint8Array = new Uint8Array(0);
   items.forEach((t, i) => {
-    u32[termOff + i] = s;
-    u8.set(t.bytes, strings + s);
-    s += t.bytes.length;
-    u32[termEntry + i] = e;
+    let shared = 0;
+    if (i % RESTART_EVERY) {
+      while (shared < t.bytes.length && shared < prev.length && t.bytes[shared] === prev[shared]) shared++;
+    } else {
+      restarts[2 * (i / RESTART_EVERY)] = dir.length;
+      restarts[2 * (i / RESTART_EVERY) + 1] = post.length;
+    }
+    prev = t.bytes;
+    dir.varint(shared);
+    dir.varint(t.bytes.length - shared);
+    dir.raw(t.bytes.subarray(shared));
+    const df = t.fields[0]?.df ?? 0;
+    if (t.fields.some((f) => f.df !== df))
+      throw new Error(`index-format: term "${t.term}" has two document frequencies`);
+    dir.varint(df);
+    dir.byte(t.fields.length);
+    const at = post.length;
     for (const f of t.fields) {
       const n = f.docs.length;
-      const blocks = Math.ceil(n / BLOCK_SIZE);
-      const at = entries + ENTRY_WORDS * e++;
-      u32[at] = f.field;
-      u32[at + 1] = f.df;
-      u32[at + 2] = n;
-      u32[at + 3] = p;
-      const table = p / 4;
-      const dataStart = p + 4 * BLOCK_WORDS * blocks;
-      let o = dataStart,
-        prev = 0;
-      for (let b = 0; b < blocks; b++) {
-        const lo = b * BLOCK_SIZE,
-          hi = Math.min(n, lo + BLOCK_SIZE);
-        let minSlot = 255;
-        for (let j = lo; j < hi; j++) {
-          const doc = f.docs[j]!;
-          if (j > 0 && doc <= prev)
-            throw new Error(`index-format: postings of "${t.bytes}" are not ascending at doc ${doc}`);
-          for (let d = doc - prev; ; d = Math.floor(d / 128)) {
-            if (d < 0x80) {
-              u8[o++] = d;
-              break;
-            }
-            u8[o++] = (d & 0x7f) | 0x80;
-          }
-          prev = doc;
-        }
-        for (let j = lo; j < hi; j++) {
-          u8[o++] = f.slots[j]!;
-          if (f.slots[j]! < minSlot) minSlot = f.slots[j]!;
-        }
-        u32[table + BLOCK_WORDS * b] = prev;
-        u32[table + BLOCK_WORDS * b + 1] = o - dataStart;
-        u32[table + BLOCK_WORDS * b + 2] = minSlot;
+      dir.byte(f.field);
+      dir.varint(n);
+      let last = base;
+      for (let j = 0; j < n; j++) {
+        const doc = f.docs[j]!;
+        if (j > 0 && doc <= last)
+          throw new Error(`index-format: postings of "${t.term}" are not ascending at doc ${doc}`);
+        post.varint(doc - last);
+        last = doc;
       }
-      p = (o + 3) & ~3;
+      for (let j = 0; j < n; j += 2) {
+        const a = f.slots[j]!,
+          b = j + 1 < n ? f.slots[j + 1]! : 0;
+        if (a > MAX_SLOT || b > MAX_SLOT) throw new Error(`index-format: slot of "${t.term}" above ${MAX_SLOT}`);
+        post.byte(a | (b << 4));
+      }
     }
+    dir.varint(post.length - at);
   });
-  u32[termOff + termCount] = s;
-  u32[termEntry + termCount] = e;
-  return u8;
+  const head = 4 * (HEADER_WORDS + 2 * restartCount);
+  const out = new Uint8Array(head + dir.length + post.length);
+  const u32 = new Uint32Array(out.buffer, 0, head / 4);
+  u32.set([TERM_CHUNK_MAGIC, termCount, restartCount, dir.length, base]);
+  u32.set(restarts, HEADER_WORDS);
+  out.set(dir.bytes.subarray(0, dir.length), head);
+  out.set(post.bytes.subarray(0, post.length), head + dir.length);
+  return out;
 }
 
-/** One field's postings of a term inside a decoded chunk: read its blocks on demand. */
+/** One field's postings of a term, decoded: read its blocks on demand. */
 export interface FieldPostings {
   field: number;
   df: number;
@@ -174,73 +176,197 @@ export interface FieldPostings {
   lastDoc(b: number): number;
   /** Lowest slot in block `b`: bounds the block's score. */
   blockMinSlot(b: number): number;
-  /** Decodes block `b` into `docs`/`slots` from index `at`; returns the number of postings written. */
+  /** Copies block `b` into `docs`/`slots` from index `at`; returns the number of postings written. */
   decodeBlock(b: number, docs: Uint32Array, slots: Uint8Array, at: number): number;
-  /** Decodes every block. */
+  /** Every posting (the kept arrays: read-only by contract). */
   decodeAll(): { docs: Uint32Array; slots: Uint8Array };
 }
 
 /**
- * A term chunk read in place: the constructor checks the header and makes
- * views; nothing is decoded until a term is looked up.
+ * A term chunk read in place: the constructor checks the header; nothing is
+ * decoded until a term is looked up.
  */
 export class TermChunk {
-  private readonly u32: Uint32Array;
   private readonly u8: Uint8Array;
   private readonly termCount: number;
-  private readonly termOff: number;
-  private readonly termEntry: number;
-  private readonly entries: number;
-  private readonly strings: number;
+  private readonly restartCount: number;
+  private readonly restarts: Uint32Array;
+  private readonly dir: number;
+  private readonly post: number;
+  private readonly base: number;
+  /** Position the last `find` ended at, so `postings` of that term need not scan its group again. */
+  private found = { i: -1, dirAt: 0, postAt: 0 };
 
   constructor(
     buf: ArrayBuffer,
     readonly name = "term chunk",
   ) {
-    if (buf.byteLength < 4 * HEADER_WORDS || buf.byteLength % 4) {
+    if (buf.byteLength < 4 * HEADER_WORDS) {
       throw new Error(`index-format: ${name} is ${buf.byteLength} bytes, not a term chunk`);
     }
-    this.u32 = new Uint32Array(buf);
-    this.u8 = new Uint8Array(buf);
-    if (this.u32[0] !== TERM_CHUNK_MAGIC) {
-      throw new Error(`index-format: ${name} starts with 0x${this.u32[0]!.toString(16)}, not a format-5 term chunk`);
+    const head = new Uint32Array(buf, 0, HEADER_WORDS);
+    if (head[0] !== TERM_CHUNK_MAGIC) {
+      throw new Error(`index-format: ${name} starts with 0x${head[0]!.toString(16)}, not a format-6 term chunk`);
     }
-    this.termCount = this.u32[1]!;
-    this.termOff = HEADER_WORDS;
-    this.termEntry = this.termOff + this.termCount + 1;
-    this.entries = this.termEntry + this.termCount + 1;
-    this.strings = 4 * (this.entries + ENTRY_WORDS * this.u32[2]!);
+    this.termCount = head[1]!;
+    this.restartCount = head[2]!;
+    this.base = head[4]!;
+    this.dir = 4 * (HEADER_WORDS + 2 * this.restartCount);
+    this.post = this.dir + head[3]!;
+    if (buf.byteLength < this.post) throw new Error(`index-format: ${name} is cut short (${buf.byteLength} bytes)`);
+    this.restarts = new Uint32Array(buf, 4 * HEADER_WORDS, 2 * this.restartCount);
+    this.u8 = new Uint8Array(buf);
   }
 
   get size(): number {
     return this.termCount;
   }
 
-  /** The term's index in the directory, or -1: a binary search over UTF-8 bytes. */
+  private varint(at: { o: number }): number {
+    const u8 = this.u8;
+    let x = u8[at.o++]!;
+    if (x < 0x80) return x;
+    let v = x & 0x7f,
+      mul = 128;
+    do {
+      x = u8[at.o++]!;
+      v += (x & 0x7f) * mul;
+      mul *= 128;
+    } while (x >= 0x80);
+    return v;
+  }
+
+  /** Skips a term's fields (after its suffix) and returns its postings' byte length. */
+  private skipFields(at: { o: number }): number {
+    this.varint(at); // df
+    const fields = this.u8[at.o++]!;
+    for (let f = 0; f < fields; f++) {
+      at.o++;
+      this.varint(at);
+    }
+    return this.varint(at);
+  }
+
+  /** Compares the UTF-8 bytes at `a..a+len` with `term`. */
+  private compare(a: number, len: number, term: Uint8Array): number {
+    const u8 = this.u8;
+    const n = Math.min(len, term.length);
+    for (let i = 0; i < n; i++) if (u8[a + i] !== term[i]) return u8[a + i]! - term[i]!;
+    return len - term.length;
+  }
+
+  /** The term's index in the directory, or -1: a binary search over the restart points, then a short scan. */
   find(term: Uint8Array): number {
     let lo = 0,
-      hi = this.termCount - 1;
-    const { u8, u32, strings, termOff } = this;
+      hi = this.restartCount - 1,
+      group = -1;
+    const at = { o: 0 };
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const a = strings + u32[termOff + mid]!,
-        end = strings + u32[termOff + mid + 1]!;
+      at.o = this.dir + this.restarts[2 * mid]!;
+      this.varint(at); // 0 shared
+      const len = this.varint(at);
+      const c = this.compare(at.o, len, term);
+      if (c === 0) {
+        group = mid;
+        break;
+      }
+      if (c < 0) {
+        group = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (group < 0) return -1;
+    // Scan the group, rebuilding each term from its shared prefix.
+    at.o = this.dir + this.restarts[2 * group]!;
+    let postAt = this.restarts[2 * group + 1]!;
+    const cur = new Uint8Array(256);
+    let curLen = 0;
+    for (let i = group * RESTART_EVERY, end = Math.min(this.termCount, i + RESTART_EVERY); i < end; i++) {
+      const shared = this.varint(at);
+      const len = this.varint(at);
+      if (shared + len > cur.length) return this.findLong(term, group);
+      cur.set(this.u8.subarray(at.o, at.o + len), shared);
+      at.o += len;
+      curLen = shared + len;
       let c = 0;
-      const n = Math.min(end - a, term.length);
-      for (let i = 0; i < n && c === 0; i++) c = u8[a + i]! - term[i]!;
-      if (c === 0) c = end - a - term.length;
-      if (c === 0) return mid;
-      if (c < 0) lo = mid + 1;
-      else hi = mid - 1;
+      const n = Math.min(curLen, term.length);
+      for (let k = 0; k < n && c === 0; k++) c = cur[k]! - term[k]!;
+      if (c === 0) c = curLen - term.length;
+      if (c === 0) {
+        this.found = { i, dirAt: at.o, postAt };
+        return i;
+      }
+      if (c > 0) return -1;
+      postAt += this.skipFields(at);
     }
     return -1;
   }
 
-  /** The fields' postings of the term at directory index `i`. */
-  postings(i: number): FieldPostings[] {
-    const out: FieldPostings[] = [];
-    for (let e = this.u32[this.termEntry + i]!, last = this.u32[this.termEntry + i + 1]!; e < last; e++) {
-      out.push(this.entry(e));
+  /** `find` for groups holding a term over 256 bytes (never built from folded words, but a chunk may hold one). */
+  private findLong(term: Uint8Array, group: number): number {
+    const at = { o: this.dir + this.restarts[2 * group]! };
+    let postAt = this.restarts[2 * group + 1]!;
+    let cur: Uint8Array = new Uint8Array(0);
+    for (let i = group * RESTART_EVERY, end = Math.min(this.termCount, i + RESTART_EVERY); i < end; i++) {
+      const shared = this.varint(at);
+      const len = this.varint(at);
+      const next = new Uint8Array(shared + len);
+      next.set(cur.subarray(0, shared));
+      next.set(this.u8.subarray(at.o, at.o + len), shared);
+      at.o += len;
+      cur = next;
+      const c = compareBytes(cur, term);
+      if (c === 0) {
+        this.found = { i, dirAt: at.o, postAt };
+        return i;
+      }
+      if (c > 0) return -1;
+      postAt += this.skipFields(at);
+    }
+    return -1;
+  }
+
+  /** Walks to term `i`: its fields' position in the directory and its postings' offset. */
+  private seek(i: number): { dirAt: number; postAt: number } {
+    if (this.found.i === i) return this.found;
+    const group = Math.floor(i / RESTART_EVERY);
+    const at = { o: this.dir + this.restarts[2 * group]! };
+    let postAt = this.restarts[2 * group + 1]!;
+    for (let j = group * RESTART_EVERY; ; j++) {
+      this.varint(at);
+      at.o += this.varint(at);
+      if (j === i) return { dirAt: at.o, postAt };
+      postAt += this.skipFields(at);
+    }
+  }
+
+  /** The fields' postings of the term at directory index `i`, decoded. */
+  postings(i: number): DecodedPostings[] {
+    if (i < 0 || i >= this.termCount) throw new RangeError(`index-format: no term ${i} in ${this.name}`);
+    const { dirAt, postAt } = this.seek(i);
+    const at = { o: dirAt };
+    const df = this.varint(at);
+    const fields = this.u8[at.o++]!;
+    const p = { o: this.post + postAt };
+    const out: DecodedPostings[] = [];
+    for (let f = 0; f < fields; f++) {
+      const field = this.u8[at.o++]!;
+      const count = this.varint(at);
+      const docs = new Uint32Array(count);
+      let doc = this.base;
+      for (let j = 0; j < count; j++) {
+        doc += this.varint(p);
+        docs[j] = doc;
+      }
+      const slots = new Uint8Array(count);
+      const u8 = this.u8;
+      for (let j = 0; j < count; j += 2) {
+        const b = u8[p.o++]!;
+        slots[j] = b & 15;
+        if (j + 1 < count) slots[j + 1] = b >> 4;
+      }
+      out.push(new DecodedPostings(field, df, docs, slots));
     }
     return out;
   }
@@ -248,87 +374,51 @@ export class TermChunk {
   /** Every term of the chunk, in directory order (for tests and tools, not the query path). */
   terms(): string[] {
     const dec = new TextDecoder();
-    return Array.from({ length: this.termCount }, (_, i) =>
-      dec.decode(
-        this.u8.subarray(this.strings + this.u32[this.termOff + i]!, this.strings + this.u32[this.termOff + i + 1]!),
-      ),
-    );
-  }
-
-  private entry(e: number): FieldPostings {
-    const { u32, u8 } = this;
-    const at = this.entries + ENTRY_WORDS * e;
-    const count = u32[at + 2]!;
-    const blocks = Math.ceil(count / BLOCK_SIZE);
-    const table = u32[at + 3]! / 4;
-    const dataStart = u32[at + 3]! + 4 * BLOCK_WORDS * blocks;
-    let minSlot = 255;
-    for (let b = 0; b < blocks; b++) minSlot = Math.min(minSlot, u32[table + BLOCK_WORDS * b + 2]!);
-    const decodeBlock = (b: number, docs: Uint32Array, slots: Uint8Array, into: number): number => {
-      const n = b === blocks - 1 ? count - b * BLOCK_SIZE : BLOCK_SIZE;
-      let o = dataStart + (b ? u32[table + BLOCK_WORDS * (b - 1) + 1]! : 0);
-      let doc = b ? u32[table + BLOCK_WORDS * (b - 1)]! : 0;
-      for (let j = 0; j < n; j++) {
-        let x = u8[o++]!;
-        if (x >= 0x80) {
-          let v = x & 0x7f,
-            mul = 128;
-          do {
-            x = u8[o++]!;
-            v += (x & 0x7f) * mul;
-            mul *= 128;
-          } while (x >= 0x80);
-          x = v;
-        }
-        doc += x;
-        docs[into + j] = doc;
-      }
-      slots.set(u8.subarray(o, o + n), into);
-      return n;
-    };
-    return {
-      field: u32[at]!,
-      df: u32[at + 1]!,
-      count,
-      blocks,
-      minSlot,
-      lastDoc: (b) => u32[table + BLOCK_WORDS * b]!,
-      blockMinSlot: (b) => u32[table + BLOCK_WORDS * b + 2]!,
-      decodeBlock,
-      decodeAll: () => {
-        const docs = new Uint32Array(count),
-          slots = new Uint8Array(count);
-        for (let b = 0, k = 0; b < blocks; b++) k += decodeBlock(b, docs, slots, k);
-        return { docs, slots };
-      },
-    };
+    const out: string[] = [];
+    const at = { o: this.dir };
+    let cur: Uint8Array = new Uint8Array(0);
+    for (let i = 0; i < this.termCount; i++) {
+      const shared = this.varint(at);
+      const len = this.varint(at);
+      const next = new Uint8Array(shared + len);
+      next.set(cur.subarray(0, shared));
+      next.set(this.u8.subarray(at.o, at.o + len), shared);
+      at.o += len;
+      cur = next;
+      out.push(dec.decode(cur));
+      this.skipFields(at);
+    }
+    return out;
   }
 }
 
 /**
- * A field's postings decoded once into typed arrays, behind the same interface: what the Worker keeps warm, so a
- * warm query neither refetches a chunk nor decodes a block again. `decodeAll` returns the kept arrays themselves
+ * A field's postings decoded once into typed arrays, with their block bounds: what the Worker keeps warm, so a
+ * warm query neither refetches a chunk nor decodes it again. `decodeAll` returns the kept arrays themselves
  * (read-only by contract: no caller writes to postings).
  */
 export class DecodedPostings implements FieldPostings {
-  readonly field: number;
-  readonly df: number;
   readonly count: number;
   readonly blocks: number;
   readonly minSlot: number;
-  private readonly docs: Uint32Array;
-  private readonly slots: Uint8Array;
   private readonly minSlots: Uint8Array;
 
-  constructor(p: FieldPostings) {
-    this.field = p.field;
-    this.df = p.df;
-    this.count = p.count;
-    this.blocks = p.blocks;
-    this.minSlot = p.minSlot;
-    ({ docs: this.docs, slots: this.slots } = p.decodeAll());
-    this.minSlots = new Uint8Array(p.blocks);
-    for (let b = 0; b < p.blocks; b++) this.minSlots[b] = p.blockMinSlot(b);
+  constructor(
+    readonly field: number,
+    readonly df: number,
+    private readonly docs: Uint32Array,
+    private readonly slots: Uint8Array,
+  ) {
+    this.count = docs.length;
+    this.blocks = Math.ceil(this.count / BLOCK_SIZE);
+    this.minSlots = new Uint8Array(this.blocks).fill(255);
+    let min = 255;
+    for (let j = 0; j < this.count; j++) {
+      const b = (j / BLOCK_SIZE) | 0;
+      if (slots[j]! < this.minSlots[b]!) this.minSlots[b] = slots[j]!;
+      if (slots[j]! < min) min = slots[j]!;
+    }
+    this.minSlot = min;
   }
 
   /** Bytes this holds: its arrays and a share for the object itself. */

@@ -67,10 +67,18 @@ export type RecordTexts = (docs: number[]) => Promise<string[]>;
 export interface ScoreOptions {
   /** Score every match (exact totals and facets) when the query's postings number at most this. */
   exhaustiveBelow?: number;
+  /** Restrict common words to the docs rarer words found, then prove the top k (default on). */
+  speculate?: boolean;
 }
+
+/** Speculate when the units left hold this many times more postings than the docs seen. */
+const SPECULATE_RATIO = 4;
+/** A restricted pass finds its docs by galloping search when the list is this many times longer. */
+const GALLOP_RATIO = 8;
 
 const FIELD_INDEX = new Map<FieldName, number>(Object.keys(FIELDS).map((f, i) => [f as FieldName, i]));
 const FIELD_BY_INDEX = Object.keys(FIELDS) as FieldName[];
+const FIELD_WEIGHT = Float64Array.from(FIELD_BY_INDEX, (f) => FIELDS[f].weight);
 
 /**
  * Per-query scratch space for one alternative, indexed by `doc - base`. Typed
@@ -143,6 +151,8 @@ class QueryArrays {
   readonly textMatched: Uint16Array;
   readonly seen: Uint8Array;
   readonly mark: Uint8Array;
+  /** Docs a second restricted pass may touch (`mark` holds the first's). */
+  readonly mark2: Uint8Array;
   readonly buf = { docs: new Uint32Array(BLOCK_SIZE), slots: new Uint8Array(BLOCK_SIZE) };
   readonly units: UnitArrays[] = [];
   touched: number[] = [];
@@ -159,6 +169,7 @@ class QueryArrays {
     this.textMatched = new Uint16Array(size);
     this.seen = new Uint8Array(size);
     this.mark = new Uint8Array(size);
+    this.mark2 = new Uint8Array(size);
   }
 
   unit(k: number): UnitArrays {
@@ -171,6 +182,7 @@ class QueryArrays {
       for (const a of [this.text, this.ref, this.total, this.proximity, this.matched, this.textMatched, this.seen])
         a.fill(0);
       this.mark.fill(0);
+      this.mark2.fill(0);
     } else {
       for (const i of this.touched) {
         this.text[i] = 0;
@@ -181,6 +193,7 @@ class QueryArrays {
         this.textMatched[i] = 0;
         this.seen[i] = 0;
         this.mark[i] = 0;
+        this.mark2[i] = 0;
       }
     }
     for (const u of this.units) {
@@ -243,6 +256,8 @@ function addTerm(
   termNo: number,
   only: Only | null,
   buf: { docs: Uint32Array; slots: Uint8Array },
+  /** Docs to leave out (already scored for this unit). */
+  skip: Uint8Array | null = null,
 ): void {
   for (const f of fields) {
     if (restrict && !restrict.includes(f)) continue;
@@ -250,33 +265,62 @@ function addTerm(
     if (!fp) continue;
     const w = fieldWeight(f, fp.df, n);
     const fi = FIELD_INDEX.get(f)!;
-    const visit = (docs: Uint32Array, slots: Uint8Array, len: number) => {
-      for (let j = 0; j < len; j++) {
+    const fw = FIELDS[f].weight;
+    // The hot loop of every search: typed arrays and locals only, no per-posting object lookups.
+    const { alt, altCount, altField, altSlot, altTouched } = x;
+    const visit = (docs: Uint32Array, slots: Uint8Array, from: number, to: number) => {
+      for (let j = from; j < to; j++) {
         const i = docs[j]! - base;
-        if (only && !only.mark[i]) continue;
+        if ((only && !only.mark[i]) || skip?.[i]) continue;
         const s = slots[j]!;
         const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
-        if (x.altCount[i] === termNo) {
+        const c = altCount[i]!;
+        if (c === termNo) {
           // First field of this term for this doc: count the term once.
-          if (termNo === 0) x.altTouched.push(i);
-          x.altCount[i] = termNo + 1;
-          if (termNo === 0 || FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) {
-            x.altField[i] = fi;
-            x.altSlot[i] = s;
+          if (termNo === 0) altTouched.push(i);
+          altCount[i] = termNo + 1;
+          if (termNo === 0 || fw > FIELD_WEIGHT[altField[i]!]!) {
+            altField[i] = fi;
+            altSlot[i] = s;
           }
-          x.alt[i]! += add;
-        } else if (x.altCount[i] === termNo + 1) {
-          x.alt[i]! += add;
-          if (FIELDS[f].weight > FIELDS[FIELD_BY_INDEX[x.altField[i]!]!].weight) {
-            x.altField[i] = fi;
-            x.altSlot[i] = s;
+          alt[i]! += add;
+        } else if (c === termNo + 1) {
+          alt[i]! += add;
+          if (fw > FIELD_WEIGHT[altField[i]!]!) {
+            altField[i] = fi;
+            altSlot[i] = s;
           }
         }
       }
     };
+    const all = fp.decodeAll();
     if (!only) {
-      const all = fp.decodeAll();
-      visit(all.docs, all.slots, all.docs.length);
+      visit(all.docs, all.slots, 0, all.docs.length);
+      continue;
+    }
+    if (only.docs.length * GALLOP_RATIO < all.docs.length) {
+      // Few candidates in a long list: find each by a galloping search rather than walking every block.
+      const docs = all.docs,
+        m = docs.length;
+      for (let c = 0, at = 0; c < only.docs.length && at < m; c++) {
+        const target = only.docs[c]!;
+        if (docs[at]! < target) {
+          let lo = at + 1,
+            hi = at + 1;
+          for (let step = 1; hi < m && docs[hi]! < target; step *= 2) {
+            lo = hi + 1;
+            hi += step;
+          }
+          hi = Math.min(hi, m);
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (docs[mid]! < target) lo = mid + 1;
+            else hi = mid;
+          }
+          at = lo;
+        }
+        if (at < m && docs[at] === target) visit(docs, all.slots, at, at + 1);
+      }
       continue;
     }
     // Walk the sorted candidates and the blocks together; decode a block only if a candidate falls in it.
@@ -287,7 +331,7 @@ function addTerm(
         first = last + 1;
         continue;
       }
-      if (only.docs[c]! >= first) visit(buf.docs, buf.slots, fp.decodeBlock(b, buf.docs, buf.slots, 0));
+      if (only.docs[c]! >= first) visit(buf.docs, buf.slots, 0, fp.decodeBlock(b, buf.docs, buf.slots, 0));
       while (c < only.docs.length && only.docs[c]! <= last) c++;
       first = last + 1;
     }
@@ -303,6 +347,8 @@ interface OneWordPruning {
   ref: Float64Array;
   /** Docs touched by reference matches before the unit is scored. */
   refDocs: number[];
+  /** The largest reference boost of any doc. */
+  refMax: number;
   keep: number;
   mark: Uint8Array;
   base: number;
@@ -326,6 +372,7 @@ function scoreUnit(
   buf: { docs: Uint32Array; slots: Uint8Array },
   u: UnitArrays,
   prune?: OneWordPruning,
+  skip: Uint8Array | null = null,
 ): boolean {
   const bounds = prune ? altBounds(unit, postings, n) : null;
   // Tie-breakers (closeness) after every alternative that can match: they add only to docs already matched.
@@ -335,6 +382,10 @@ function scoreUnit(
     if (a.bonus) order.push(ai);
   });
   let stopped = false;
+  // The most any doc scored so far can have, before its reference boost: the k-th best is no higher, so while
+  // what is left can reach this, the k-th best (a pass over every doc seen) need not be computed.
+  let seenBest = 0;
+  const refMax = prune?.refMax ?? 0;
   for (let step = 0; step < order.length && !stopped; step++) {
     const ai = order[step]!;
     const alt = unit.alternatives[ai]!;
@@ -346,21 +397,26 @@ function scoreUnit(
       const fields = t.fields.filter((f) => (!unit.fields || unit.fields.includes(f)) && p.fields[f]);
       const fb = fields.map((f) => fieldBound(f, p.fields[f]!, n) * alt.weight);
       let restricted: Only | null = null;
+      let doneFields = 0;
       for (let j = 0; j < fields.length; j++) {
         if (!restricted && j > 0) {
           let restFields = 0;
           for (let m = j; m < fields.length; m++) restFields += fb[m]!;
-          const bar = pruneBar(prune, u, x, alt.weight);
-          if (Math.max(restFields, restAlts) < bar) {
-            restricted = alive(prune, u, x, alt.weight, restFields, bar);
-            stopped = true;
+          const left = Math.max(restFields, restAlts);
+          if (left < Math.max(seenBest, doneFields) + refMax) {
+            const bar = pruneBar(prune, u, x, alt.weight);
+            if (left < bar) {
+              restricted = alive(prune, u, x, alt.weight, restFields, bar);
+              stopped = true;
+            }
           }
         }
         addTerm(p, [fields[j]!], n, undefined, base, x, 0, restricted, buf);
+        doneFields += fb[j]!;
       }
     } else {
       alt.terms.forEach((t, ti) => {
-        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf);
+        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf, skip);
       });
     }
     const need = alt.terms.length;
@@ -389,8 +445,16 @@ function scoreUnit(
         u.slot[i] = x.altSlot[i]!;
       }
     }
+    if (bounds) seenBest = Math.max(seenBest, bounds[ai]!);
     // Between alternatives: the later ones' best bound against the k-th best so far.
-    if (prune && !stopped && step + 1 < order.length && restAlts < pruneBar(prune, u, x, 0)) stopped = true;
+    if (
+      prune &&
+      !stopped &&
+      step + 1 < order.length &&
+      restAlts < seenBest + refMax &&
+      restAlts < pruneBar(prune, u, x, 0)
+    )
+      stopped = true;
   }
   x.clearAlt();
   return stopped;
@@ -661,31 +725,63 @@ async function scoreWith(
 
   // Units in order of their bounds, the strongest first (MaxScore's order).
   const order = plan.units.map((_, k) => k).sort((a, b) => bounds[b]! - bounds[a]! || a - b);
+  let refMax = 0;
+  for (const i of refHits.keys()) refMax = Math.max(refMax, ref[i]!);
+  const unitPostingCounts = plan.units.map((u, k) => unitPostingCount(u, unitPostings[k]!));
+  const restPostings = (step: number) => order.slice(step).reduce((c, k) => c + unitPostingCounts[k]!, 0);
+  /** The bound of every unseen doc when scoring was restricted to the docs seen before the top k was proven. */
+  let speculative = -Infinity;
+  let specStep = 0;
   let pruned = false;
   let only: Only | null = null;
+  let scoredBounds = 0;
   for (let step = 0; step < order.length; step++) {
     const k = order[step]!;
+    if (step > 0) scoredBounds += bounds[order[step - 1]!]!;
     if (!exhaustive && !only && step > 0) {
-      const rest = order.slice(step).reduce((s, j) => s + bounds[j]!, 0) + proximityBound;
-      const lower: number[] = [];
-      for (const i of touched) if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
-      const theta = kthLargest(Float64Array.from(lower), plan.keep);
-      // A hair of slack, so float rounding between summation orders never prunes a tie.
-      const bar = theta - Math.abs(theta) * 1e-9;
-      if (rest < bar) {
-        // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
-        pruned = true;
-        const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar).sort((a, b) => a - b);
-        const mark = arrays.mark;
-        for (const i of alive) mark[i] = 1;
-        only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
+      const restBounds = order.slice(step).reduce((s, j) => s + bounds[j]!, 0);
+      const rest = restBounds + proximityBound;
+      // A doc not seen yet can match only the units left: their bounds, the proximity of pairs among them, and
+      // at best the coordination of matching just those (a rare word scored first thus cuts common ones short).
+      const left = order.length - step;
+      const unseen =
+        (restBounds + (SEARCH_DEFAULTS.proximityBonus * left * (left - 1)) / 2) * coordination(left, unitCount);
+      // No doc seen scores above the bounds of the units scored (coordination only scales down), so unless the
+      // unseen bound is below that, the k-th best (a pass over every doc seen) cannot be above it either.
+      if (unseen < scoredBounds + refMax) {
+        const lower: number[] = [];
+        for (const i of touched)
+          if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
+        const theta = kthLargest(Float64Array.from(lower), plan.keep);
+        // A hair of slack, so float rounding between summation orders never prunes a tie.
+        const bar = theta - Math.abs(theta) * 1e-9;
+        if (unseen < bar) {
+          // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
+          pruned = true;
+          const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar).sort((a, b) => a - b);
+          const mark = arrays.mark;
+          for (const i of alive) mark[i] = 1;
+          only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
+        } else if (options.speculate !== false && SPECULATE_RATIO * touched.length < restPostings(step)) {
+          // The units left are common words, and the docs seen few: score the rest for these docs only, and
+          // check at the end that their k-th best final score beats every unseen doc's bound (if not, the rest
+          // is then scored for the other docs). In MaxScore a doc's full score raises the bar at once; term at
+          // a time, partial scores under coordination would keep it low until every common word was scored.
+          pruned = true;
+          speculative = unseen;
+          specStep = step;
+          const seen = touched.filter(passes).sort((a, b) => a - b);
+          const mark = arrays.mark;
+          for (const i of seen) mark[i] = 1;
+          only = { docs: Uint32Array.from(seen, (i) => i + base), mark };
+        }
       }
     }
     const u = arrays.unit(k);
     const prune: OneWordPruning | undefined =
       // A unit with tie-breakers is scored whole: they add to docs after the alternatives pruning orders.
       unitCount === 1 && !scoreAll && !plan.units[k]!.alternatives.some((a) => a.bonus)
-        ? { passes, ref, refDocs: touched, keep: plan.keep, mark: arrays.mark, base }
+        ? { passes, ref, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark, base }
         : undefined;
     if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, u, prune)) pruned = true;
     units[k] = u;
@@ -697,57 +793,110 @@ async function scoreWith(
     }
   }
 
-  const candidates: number[] = [];
-  let undated = 0;
-  const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
-  if (everyDoc) arrays.wroteAll = true;
-  const pool: Iterable<number> = everyDoc
-    ? {
-        [Symbol.iterator]: function* () {
-          for (let i = 0; i < size; i++) yield i;
-        },
-      }
-    : touched;
-  for (const i of pool) {
-    if (!passesUndated(i)) continue;
-    undated++;
-    if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) candidates.push(i);
-  }
-
-  // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
-  const dateBonus = new Map<number, number>();
-  for (const i of candidates) {
-    let sum = 0;
-    for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score[i]!;
-    // Filtering by a year some titles name: every candidate is dated then or names it, so the year counts as
-    // matched for all and adds nothing: a title naming the year neither outranks a record dated then nor is hidden.
-    if (yearUnit !== undefined && dateFilter) {
-      if (yearWord(i)) sum -= units[yearUnit]!.score[i]!;
-      else textMatched[i]!++;
+  /** Candidates (docs that pass every filter) and their final scores. */
+  const finish = () => {
+    const candidates: number[] = [];
+    let undated = 0;
+    const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
+    if (everyDoc) arrays.wroteAll = true;
+    const pool: Iterable<number> = everyDoc
+      ? {
+          [Symbol.iterator]: function* () {
+            for (let i = 0; i < size; i++) yield i;
+          },
+        }
+      : touched;
+    for (const i of pool) {
+      if (!passesUndated(i)) continue;
+      undated++;
+      if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) candidates.push(i);
     }
-    if (unitCount > 1 && textMatched[i]! >= 2) {
-      let close = 0;
-      for (let a = 0; a < unitCount; a++) {
-        const ua = units[a]!;
-        if (!ua.alt[i]) continue;
-        for (let b = a + 1; b < unitCount; b++) {
-          const ub = units[b]!;
-          if (ub.alt[i] && ua.field[i] === ub.field[i] && Math.abs(ua.slot[i]! - ub.slot[i]!) <= 1) close++;
+
+    // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
+    const dateBonus = new Map<number, number>();
+    for (const i of candidates) {
+      let sum = 0;
+      for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score[i]!;
+      // Filtering by a year some titles name: every candidate is dated then or names it, so the year counts as
+      // matched for all and adds nothing: a title naming the year neither outranks a record dated then nor is hidden.
+      if (yearUnit !== undefined && dateFilter) {
+        if (yearWord(i)) sum -= units[yearUnit]!.score[i]!;
+        else textMatched[i]!++;
+      }
+      if (unitCount > 1 && textMatched[i]! >= 2) {
+        let close = 0;
+        for (let a = 0; a < unitCount; a++) {
+          const ua = units[a]!;
+          if (!ua.alt[i]) continue;
+          for (let b = a + 1; b < unitCount; b++) {
+            const ub = units[b]!;
+            if (ub.alt[i] && ua.field[i] === ub.field[i] && Math.abs(ua.slot[i]! - ub.slot[i]!) <= 1) close++;
+          }
+        }
+        proximity[i] = close * SEARCH_DEFAULTS.proximityBonus;
+        sum += proximity[i]!;
+      }
+      total[i] = sum * coordination(textMatched[i]!, unitCount) + ref[i]!;
+      if (plan.dates?.mode === "boost") {
+        const { from, to } = plan.dates;
+        const s = cols.start[i]!,
+          e = cols.end[i]! || s;
+        if (s) {
+          const bonus = SEARCH_DEFAULTS.dateBoost * 0.5 ** (Math.max(0, s - to, from - e) / 10);
+          total[i]! += bonus;
+          dateBonus.set(i, bonus);
         }
       }
-      proximity[i] = close * SEARCH_DEFAULTS.proximityBonus;
-      sum += proximity[i]!;
     }
-    total[i] = sum * coordination(textMatched[i]!, unitCount) + ref[i]!;
-    if (plan.dates?.mode === "boost") {
-      const { from, to } = plan.dates;
-      const s = cols.start[i]!,
-        e = cols.end[i]! || s;
-      if (s) {
-        const bonus = SEARCH_DEFAULTS.dateBoost * 0.5 ** (Math.max(0, s - to, from - e) / 10);
-        total[i]! += bonus;
-        dateBonus.set(i, bonus);
+    return { candidates, undated, dateBonus };
+  };
+  let { candidates, undated, dateBonus } = finish();
+
+  if (speculative > -Infinity) {
+    const theta = kthLargest(
+      Float64Array.from(candidates, (i) => total[i]!),
+      plan.keep,
+    );
+    if (!(speculative < theta - Math.abs(theta) * 1e-9)) {
+      // Not proven: an unseen doc might still enter the top k. Score the units left for every other doc too
+      // (the docs seen have theirs): every unit is then scored in full, as exhaustive scoring would.
+      // Seen docs have every unit scored now, so the k-th best is their true one: MaxScore goes on from it.
+      const seenDocs = arrays.mark;
+      let rest: Only | null = null;
+      for (let step = specStep; step < order.length; step++) {
+        const k = order[step]!;
+        if (step > specStep && !rest) {
+          const restBounds = order.slice(step).reduce((s, j) => s + bounds[j]!, 0);
+          const left = order.length - step;
+          const unseen =
+            (restBounds + (SEARCH_DEFAULTS.proximityBonus * left * (left - 1)) / 2) * coordination(left, unitCount);
+          const lower: number[] = [];
+          for (const i of touched)
+            if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
+          const theta = kthLargest(Float64Array.from(lower), plan.keep);
+          const bar = theta - Math.abs(theta) * 1e-9;
+          if (unseen < bar) {
+            const upper = restBounds + proximityBound;
+            const alive = touched
+              .filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar)
+              .sort((a, b) => a - b);
+            for (const i of alive) arrays.mark2[i] = 1;
+            rest = { docs: Uint32Array.from(alive, (i) => i + base), mark: arrays.mark2 };
+          }
+        }
+        const u = units[k]!;
+        const before = u.touched.length;
+        scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, buf, u, undefined, rest ? null : seenDocs);
+        for (let t = before; t < u.touched.length; t++) {
+          const i = u.touched[t]!;
+          touch(i);
+          text[i]! += u.score[i]!;
+          matched[i]!++;
+          textMatched[i]!++;
+        }
       }
+      pruned = rest !== null;
+      ({ candidates, undated, dateBonus } = finish());
     }
   }
 

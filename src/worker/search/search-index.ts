@@ -13,7 +13,6 @@ import { bloomHas } from "../../shared/bloom";
 import { FIELD_NAMES, type FieldName } from "../../shared/search-config";
 import { lruBySize } from "../../shared/lru";
 import {
-  DecodedPostings,
   IndexFormatError,
   TermChunk,
   decodeFilterColumns,
@@ -208,9 +207,8 @@ export class SearchIndex {
     const fields: TermPostings["fields"] = {};
     let bytes = 64 + 2 * key.length;
     if (i >= 0)
-      for (const p of chunk.postings(i)) {
-        const d = new DecodedPostings(p);
-        fields[FIELD_NAMES[p.field]!] = d;
+      for (const d of chunk.postings(i)) {
+        fields[FIELD_NAMES[d.field]!] = d;
         bytes += d.bytes;
       }
     const postings = { term, fields };

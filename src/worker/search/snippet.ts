@@ -7,11 +7,10 @@
  * "Besedovsky" and "HELFAND" for "Gelfand".
  */
 import { snippetHtml, type SnippetPart } from "../../shared/snippet-parts";
-import { phoneticKeys } from "../../shared/text/phonetic";
 import { stem } from "../../shared/text/stem";
 import type { CatalogueRecord } from "../../shared/record";
 import type { QueryUnit } from "./engine";
-import { formsOf } from "./word-forms";
+import { formsOf, phoneticOf } from "./word-forms";
 
 export { snippetHtml, type SnippetPart };
 
@@ -58,7 +57,7 @@ function isMatch(word: string, terms: HighlightTerms, memo: Map<string, boolean>
       terms.literal.has(f.folded) ||
       terms.stems.has(f.stem) ||
       terms.variants.has(f.variant) ||
-      (terms.phonetic.size > 0 && /^\p{Lu}/u.test(word) && phoneticKeys(f.folded).some((k) => terms.phonetic.has(k)));
+      (terms.phonetic.size > 0 && /^\p{Lu}/u.test(word) && phoneticOf(f.folded).some((k) => terms.phonetic.has(k)));
     memo.set(word, hit);
   }
   return hit;

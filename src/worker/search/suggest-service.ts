@@ -8,18 +8,26 @@
 import {
   SUGGEST_PHONETIC,
   SUGGEST_VARIANT,
-  type PersonEntry,
+  suggestEntryId,
   type SearchManifest,
   type SuggestEntry as Entry,
 } from "../../shared/index-format";
 import { phoneticKeys } from "../../shared/text/phonetic";
-import { peopleChunkPath, searchMeta } from "./search-index";
+import { searchMeta } from "./search-index";
 import { words } from "../../shared/text/fold";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import { variantKey } from "../../shared/text/variants";
+import { memoised } from "../../shared/text/memo";
 import type { z } from "@hono/zod-openapi";
 import type { SuggestionSchema } from "../../shared/api-schemas";
+
+/**
+ * Words and variant keys of suggestion texts, remembered per isolate: a short prefix's partition holds many
+ * entries, and every keystroke re-read their words to merge spellings and to match sound-alikes.
+ */
+const textWords = memoised(words, 20_000);
+const wordVariant = memoised(variantKey, 20_000);
 
 /** One suggestion, as the API schema declares it; a title carries its record's `reference` beside its `id`. */
 export type Suggestion = z.infer<typeof SuggestionSchema>;
@@ -29,7 +37,7 @@ export type Suggestion = z.infer<typeof SuggestionSchema>;
  * anything else by its id or text.
  */
 function sameness(kind: Entry[2], text: string, id: string | null): string {
-  if (kind === "title") return `title|${words(text).join(" ")}`;
+  if (kind === "title") return `title|${textWords(text).join(" ")}`;
   return `${kind}|${id ?? text}`;
 }
 
@@ -91,15 +99,17 @@ export class SuggestService {
     // People shown so far, by the name authority's canonical slug (a Map: slugs come from catalogue text).
     const people = new Map<string, Shown>();
     for (const entry of tiers.flat()) {
-      const [, text, kind, id] = entry;
+      const [, text, kind] = entry;
+      const id = suggestEntryId(entry);
       if (kind === "person") {
-        const ws = words(text);
-        const canonical = id ? await this.canonical(meta, id) : text;
+        const ws = textWords(text);
+        // The authority's canonical slug was stored beside a spelling filed under another one at build time.
+        const canonical = id ? (entry[5] ?? id) : text;
         if (!ws.length) continue;
         const given = ws.slice(0, -1);
         const me: Shown = {
           at: out.length,
-          surname: variantKey(ws.at(-1)!),
+          surname: wordVariant(ws.at(-1)!),
           given,
           initialsOnly: given.length > 0 && given.every((g) => g.length === 1),
           // The fullest form: most name words, then the authority's own spelling, then the longest.
@@ -145,17 +155,9 @@ export class SuggestService {
     const before = typed.slice(0, -1).map(variantKey);
     return (await this.lookup(meta, SUGGEST_PHONETIC + code, true)).filter((e) => {
       if (e[2] !== "person") return false;
-      const have = words(e[1]).map(variantKey);
+      const have = textWords(e[1]).map(wordVariant);
       return before.every((w) => have.some((h) => h.startsWith(w)));
     });
-  }
-
-  /** The name authority's canonical slug for a spelling's slug (spellings of one person point to it). */
-  private async canonical(meta: SearchManifest, slug: string): Promise<string> {
-    const path = await peopleChunkPath(this.assets, meta, slug);
-    if (!path) return slug;
-    const hit = (await this.assets.json<PersonEntry[]>(path)).find((p) => p.slug === slug);
-    return hit && "see" in hit ? hit.see : slug;
   }
 
   private async lookup(meta: SearchManifest, key: string, wholeWord: boolean): Promise<Entry[]> {

@@ -3,12 +3,14 @@
  * Snippets judge every word of every hit's description by them, and a warm
  * isolate sees the same catalogue vocabulary again and again: the memo turned
  * the largest share of snippet time (folding, stemming, transliteration keys)
- * into one map lookup per token.
+ * into one map lookup per token. Sound codes (Daitch–Mokotoff, the costliest
+ * rule) are remembered per word too, but only computed when asked for.
  */
 import { fold } from "../../shared/text/fold";
 import { stem } from "../../shared/text/stem";
 import { variantKey } from "../../shared/text/variants";
 import { memoised } from "../../shared/text/memo";
+import { phoneticKeys } from "../../shared/text/phonetic";
 
 /** Tokens remembered (a few MB at most). */
 const MAX_WORDS = 50_000;
@@ -19,6 +21,9 @@ export interface WordForms {
   stem: string;
   variant: string;
 }
+
+/** Sound codes of a folded word, remembered: snippets ask for them of every capitalised word of every hit. */
+export const phoneticOf = memoised(phoneticKeys, MAX_WORDS);
 
 /** The forms of a token as it appears in a record's text. */
 export const formsOf = memoised((token: string): WordForms => {
