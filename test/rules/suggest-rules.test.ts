@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { call, PROTOTYPE_NAMES } from "../helpers";
+import { inOrder } from "../../src/worker/search/suggest-service";
 
 type Suggestion = { text: string; kind: string; slug?: string };
 const suggest = async (q: string, extra = ""): Promise<Suggestion[]> => {
@@ -85,5 +86,26 @@ describe("typeahead finds names in whatever spelling they have", () => {
     await suggest(q);
     await suggest(`${q} `);
     await suggest(q, "&limit=1");
+  });
+});
+
+describe("typeahead ranks a prefix's many entries lazily", () => {
+  it("yields each tier in exactly the order a stable sort gives, ties in stored order", () => {
+    // Few distinct weights and lengths, so most entries tie and the stored order decides.
+    let seed = 13;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const byWeight = (a: [number, number, number], b: [number, number, number]) => b[0] - a[0] || a[1] - b[1];
+    for (let trial = 0; trial < 200; trial++) {
+      const tiers = Array.from({ length: 1 + rand(3) }, () =>
+        Array.from({ length: rand(trial < 20 ? 4 : 300) }, (_, i): [number, number, number] => [rand(5), rand(3), i]),
+      );
+      const lazily = [...inOrder(tiers, byWeight)];
+      expect(lazily).toEqual(tiers.flatMap((t) => [...t].sort(byWeight)));
+      // Each entry itself, not a copy: the caller reads fields by position.
+      expect(lazily.every((e) => tiers.some((t) => t.includes(e)))).toBe(true);
+    }
   });
 });

@@ -63,7 +63,50 @@ function samePerson(p: Shown, me: Shown): boolean {
     const [short, long] = p.given.length <= me.given.length ? [p.given, me.given] : [me.given, p.given];
     return short.every((g, i) => long[i]![0] === g[0]);
   }
-  return variantKey(p.given[0]!) === variantKey(me.given[0]!);
+  return wordVariant(p.given[0]!) === wordVariant(me.given[0]!);
+}
+
+/**
+ * Each tier's entries in `order` (ties kept in stored order, as a stable sort keeps them), one tier after another,
+ * produced lazily: a short prefix matches thousands of entries and a keystroke shows a handful, so the tier is
+ * heapified (linear) and popped as far as the caller reads rather than sorted whole. Hand-written for that
+ * reason; `inOrder(tiers, order)` equals `tiers.flatMap((t) => [...t].sort(order))` (a test holds it to that).
+ */
+export function* inOrder<T>(tiers: readonly (readonly T[])[], order: (a: T, b: T) => number): Generator<T> {
+  for (const tier of tiers) {
+    const n = tier.length;
+    if (n < 2) {
+      yield* tier;
+      continue;
+    }
+    // Indices into the tier, as a binary min-heap under (order, stored position).
+    const heap = new Int32Array(n);
+    for (let i = 0; i < n; i++) heap[i] = i;
+    const before = (x: number, y: number) => {
+      const c = order(tier[x]!, tier[y]!);
+      return c < 0 || (c === 0 && x < y);
+    };
+    const sift = (from: number, size: number) => {
+      let i = from;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= size) return;
+        const r = l + 1;
+        const m = r < size && before(heap[r]!, heap[l]!) ? r : l;
+        if (!before(heap[m]!, heap[i]!)) return;
+        const t = heap[i]!;
+        heap[i] = heap[m]!;
+        heap[m] = t;
+        i = m;
+      }
+    };
+    for (let i = (n >> 1) - 1; i >= 0; i--) sift(i, n);
+    for (let size = n; size > 0; size--) {
+      yield tier[heap[0]!]!;
+      heap[0] = heap[size - 1]!;
+      sift(0, size - 1);
+    }
+  }
 }
 
 export class SuggestService {
@@ -84,21 +127,21 @@ export class SuggestService {
     const byWeight = (a: Entry, b: Entry) => b[4] - a[4] || a[1].length - b[1].length;
     const exact: Entry[] = [];
     for (const key of new Set([textKey, refKey])) if (key) exact.push(...(await this.lookup(meta, key, wholeWord)));
-    const tiers = [exact.filter(wanted).sort(byWeight)];
+    const tiers = [kinds ? exact.filter(wanted) : exact];
     let count = tiers[0]!.length;
     if (count < limit && typed.length) {
       const variant = await this.lookup(meta, SUGGEST_VARIANT + typed.map(variantKey).join(" "), wholeWord);
-      tiers.push(variant.filter(wanted).sort(byWeight));
+      tiers.push(kinds ? variant.filter(wanted) : variant);
       count += tiers.at(-1)!.length;
     }
     if (count < limit && typed.length && (!kinds || kinds.has("person")))
-      tiers.push((await this.soundsAlike(meta, typed)).sort(byWeight));
+      tiers.push(await this.soundsAlike(meta, typed));
 
     const seen = new Set<string>();
     const out: Suggestion[] = [];
     // People shown so far, by the name authority's canonical slug (a Map: slugs come from catalogue text).
     const people = new Map<string, Shown>();
-    for (const entry of tiers.flat()) {
+    for (const entry of inOrder(tiers, byWeight)) {
       const [, text, kind] = entry;
       const id = suggestEntryId(entry);
       if (kind === "person") {
@@ -155,6 +198,8 @@ export class SuggestService {
     const before = typed.slice(0, -1).map(variantKey);
     return (await this.lookup(meta, SUGGEST_PHONETIC + code, true)).filter((e) => {
       if (e[2] !== "person") return false;
+      // One word typed: nothing before it to compare (a code's partition holds a thousand names or more).
+      if (!before.length) return true;
       const have = textWords(e[1]).map(wordVariant);
       return before.every((w) => have.some((h) => h.startsWith(w)));
     });
