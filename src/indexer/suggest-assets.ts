@@ -9,7 +9,15 @@ import { CHUNKING } from "../shared/search-config";
 import { words } from "../shared/text/fold";
 import { slugOf } from "./people-assets";
 import type { AssetWriter } from "./content-hash";
-import { SUGGEST_PHONETIC, SUGGEST_VARIANT, compactSuggestEntry, type SuggestEntry } from "../shared/index-format";
+import {
+  SUGGEST_PHONETIC,
+  SUGGEST_RANKED_MIN,
+  SUGGEST_VARIANT,
+  compactSuggestEntry,
+  suggestRanking,
+  type SuggestEntry,
+  type SuggestPartition,
+} from "../shared/index-format";
 import { variantKey } from "../shared/text/variants";
 import { phoneticKeys } from "../shared/text/phonetic";
 
@@ -115,7 +123,9 @@ export function buildSuggest(
         partitions[`${prefix}*`] = out.addJson("search/suggest", `top-${encodeKey(prefix)}`, top);
         place(group, depth + 1);
       } else {
-        partitions[prefix] = out.addJson("search/suggest", encodeKey(prefix), group);
+        const partition: SuggestPartition =
+          group.length > SUGGEST_RANKED_MIN ? { entries: group, byWeight: suggestRanking(group) } : { entries: group };
+        partitions[prefix] = out.addJson("search/suggest", encodeKey(prefix), partition);
       }
     }
   };

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { call, PROTOTYPE_NAMES } from "../helpers";
+import { inOrder, ranked } from "../../src/worker/search/suggest-service";
+import { suggestOrder, suggestRanking, type SuggestEntry } from "../../src/shared/index-format";
 
 type Suggestion = { text: string; kind: string; slug?: string };
 const suggest = async (q: string, extra = ""): Promise<Suggestion[]> => {
@@ -85,5 +87,53 @@ describe("typeahead finds names in whatever spelling they have", () => {
     await suggest(q);
     await suggest(`${q} `);
     await suggest(q, "&limit=1");
+  });
+});
+
+describe("typeahead ranks a prefix's many entries lazily", () => {
+  it("yields each tier in exactly the order a stable sort gives, ties in stored order", () => {
+    // Few distinct weights and lengths, so most entries tie and the stored order decides.
+    let seed = 13;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const byWeight = (a: [number, number, number], b: [number, number, number]) => b[0] - a[0] || a[1] - b[1];
+    for (let trial = 0; trial < 200; trial++) {
+      const tiers = Array.from({ length: 1 + rand(3) }, () =>
+        Array.from({ length: rand(trial < 20 ? 4 : 300) }, (_, i): [number, number, number] => [rand(5), rand(3), i]),
+      );
+      const lazily = [...inOrder(tiers, byWeight)];
+      expect(lazily).toEqual(tiers.flatMap((t) => [...t].sort(byWeight)));
+      // Each entry itself, not a copy: the caller reads fields by position.
+      expect(lazily.every((e) => tiers.some((t) => t.includes(e)))).toBe(true);
+    }
+  });
+
+  it("walks a partition's stored ranking in exactly the order ranking its matches at query time gives", () => {
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const kinds = ["person", "title", "subject", "reference"] as const;
+    for (let trial = 0; trial < 100; trial++) {
+      // A partition as the build writes it: sorted by key, heavier first on a key; weights and lengths often tie.
+      const entries: SuggestEntry[] = Array.from({ length: 1 + rand(400) }, (): SuggestEntry => {
+        const key = `b${"aeiou"[rand(5)]}${"rst "[rand(4)]}${"kmn"[rand(3)]}`;
+        return [key, `${key}${"x".repeat(rand(3))}`, kinds[rand(4)]!, 0, 1 + rand(4)];
+      }).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]));
+      // Each entry told apart (by an id the order never reads), so a swap of two alike entries shows.
+      entries.forEach((e, i) => {
+        e[3] = `e${i}`;
+      });
+      const byWeight = suggestRanking(entries);
+      const lo = rand(2) ? 0 : rand(entries.length);
+      const hi = lo + rand(entries.length - lo + 1);
+      const keep = rand(2) ? () => true : (e: SuggestEntry) => e[2] === "person";
+      const computed = entries.slice(lo, hi).filter(keep).sort(suggestOrder);
+      expect([...ranked({ list: entries, lo, hi, keep, byWeight })]).toEqual(computed);
+      expect([...ranked({ list: entries, lo, hi, keep })]).toEqual(computed);
+    }
   });
 });

@@ -47,8 +47,36 @@ export function compactSuggestEntry(e: SuggestEntry): SuggestEntry {
  */
 export const SUGGEST_VARIANT = "~";
 export const SUGGEST_PHONETIC = "#";
-/** 2: variant and phonetic key spaces; 3: a person's entry carries its canonical slug, derivable ids are 0. */
-export const SUGGEST_FORMAT = 3;
+/**
+ * 2: variant and phonetic key spaces; 3: a person's entry carries its canonical slug, derivable ids are 0;
+ * 4: a large partition carries its entries' ranking order (`SuggestPartition`).
+ */
+export const SUGGEST_FORMAT = 4;
+
+/**
+ * The order typeahead shows one key space's matches in: heavier first, then shorter text. Ties keep stored
+ * (key) order: callers sort stably, or break ties by position as `byWeight` does.
+ */
+export function suggestOrder(a: SuggestEntry, b: SuggestEntry): number {
+  return b[4] - a[4] || a[1].length - b[1].length;
+}
+
+/**
+ * A typeahead partition: entries sorted by key and, in a partition of more than `SUGGEST_RANKED_MIN` entries,
+ * `byWeight`: every entry's position, in `suggestOrder` with ties by position. A short prefix matches most of
+ * such a partition, and a keystroke shows a handful: walking `byWeight` reads a few entries where ranking the
+ * matches would read them all (the build does the ranking once).
+ */
+export interface SuggestPartition {
+  entries: SuggestEntry[];
+  byWeight?: number[];
+}
+export const SUGGEST_RANKED_MIN = 64;
+
+/** `byWeight` for a partition's entries (see `SuggestPartition`). */
+export function suggestRanking(entries: readonly SuggestEntry[]): number[] {
+  return entries.map((_, i) => i).sort((x, y) => suggestOrder(entries[x]!, entries[y]!) || x - y);
+}
 export type SuggestKind = "person" | "reference" | "title" | "subject";
 
 /**

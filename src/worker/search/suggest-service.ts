@@ -9,8 +9,10 @@ import {
   SUGGEST_PHONETIC,
   SUGGEST_VARIANT,
   suggestEntryId,
+  suggestOrder,
   type SearchManifest,
   type SuggestEntry as Entry,
+  type SuggestPartition,
 } from "../../shared/index-format";
 import { phoneticKeys } from "../../shared/text/phonetic";
 import { searchMeta } from "./search-index";
@@ -63,7 +65,91 @@ function samePerson(p: Shown, me: Shown): boolean {
     const [short, long] = p.given.length <= me.given.length ? [p.given, me.given] : [me.given, p.given];
     return short.every((g, i) => long[i]![0] === g[0]);
   }
-  return variantKey(p.given[0]!) === variantKey(me.given[0]!);
+  return wordVariant(p.given[0]!) === wordVariant(me.given[0]!);
+}
+
+/**
+ * Each tier's entries in `order` (ties kept in stored order, as a stable sort keeps them), one tier after another,
+ * produced lazily: a short prefix matches thousands of entries and a keystroke shows a handful, so the tier is
+ * heapified (linear) and popped as far as the caller reads rather than sorted whole. Hand-written for that
+ * reason; `inOrder(tiers, order)` equals `tiers.flatMap((t) => [...t].sort(order))` (a test holds it to that).
+ */
+export function* inOrder<T>(tiers: readonly (readonly T[])[], order: (a: T, b: T) => number): Generator<T> {
+  for (const tier of tiers) {
+    const n = tier.length;
+    if (n < 2) {
+      yield* tier;
+      continue;
+    }
+    // Indices into the tier, as a binary min-heap under (order, stored position).
+    const heap = new Int32Array(n);
+    for (let i = 0; i < n; i++) heap[i] = i;
+    const before = (x: number, y: number) => {
+      const c = order(tier[x]!, tier[y]!);
+      return c < 0 || (c === 0 && x < y);
+    };
+    const sift = (from: number, size: number) => {
+      let i = from;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= size) return;
+        const r = l + 1;
+        const m = r < size && before(heap[r]!, heap[l]!) ? r : l;
+        if (!before(heap[m]!, heap[i]!)) return;
+        const t = heap[i]!;
+        heap[i] = heap[m]!;
+        heap[m] = t;
+        i = m;
+      }
+    };
+    for (let i = (n >> 1) - 1; i >= 0; i--) sift(i, n);
+    for (let size = n; size > 0; size--) {
+      yield tier[heap[0]!]!;
+      heap[0] = heap[size - 1]!;
+      sift(0, size - 1);
+    }
+  }
+}
+
+/**
+ * A lookup's matches, not copied out: the entries at positions [lo, hi) of `list` that `keep`, and the ranking
+ * of the partition `list` is, when its build stored one.
+ */
+export interface Matches {
+  list: readonly Entry[];
+  lo: number;
+  hi: number;
+  keep: (e: Entry) => boolean;
+  byWeight?: readonly number[];
+}
+
+const matchesOf = (list: readonly Entry[]): Matches => ({ list, lo: 0, hi: list.length, keep: () => true });
+
+/** The matches themselves, in stored order. */
+function entriesOf(m: Matches): Entry[] {
+  const out: Entry[] = [];
+  for (let i = m.lo; i < m.hi; i++) if (m.keep(m.list[i]!)) out.push(m.list[i]!);
+  return out;
+}
+
+/** How many entries match, counting no further than `enough`. */
+function countOf(m: Matches, enough: number): number {
+  let n = 0;
+  for (let i = m.lo; i < m.hi && n < enough; i++) if (m.keep(m.list[i]!)) n++;
+  return n;
+}
+
+/**
+ * Matches in `suggestOrder`, ties in stored order, as a stable sort of `entriesOf(m)` gives them (a test holds
+ * it to that). Where the matches are a good share of a ranked partition (a short prefix), the build's ranking
+ * is walked and skips the rest, so a keystroke reads about as many entries as it shows; otherwise they are
+ * ranked lazily here.
+ */
+export function* ranked(m: Matches): Generator<Entry> {
+  const { list, lo, hi, keep, byWeight } = m;
+  if (byWeight && (hi - lo) * 4 >= list.length) {
+    for (const i of byWeight) if (i >= lo && i < hi && keep(list[i]!)) yield list[i]!;
+  } else yield* inOrder([entriesOf(m)], suggestOrder);
 }
 
 export class SuggestService {
@@ -80,25 +166,26 @@ export class SuggestService {
     const textKey = typed.join(" ");
     const refKey = referenceToId(q);
     const wholeWord = q.trimEnd().length < q.length;
-    const wanted = (e: Entry) => !kinds || kinds.has(e[2]);
-    const byWeight = (a: Entry, b: Entry) => b[4] - a[4] || a[1].length - b[1].length;
-    const exact: Entry[] = [];
-    for (const key of new Set([textKey, refKey])) if (key) exact.push(...(await this.lookup(meta, key, wholeWord)));
-    const tiers = [exact.filter(wanted).sort(byWeight)];
-    let count = tiers[0]!.length;
+    const wanted = kinds ? (e: Entry) => kinds.has(e[2]) : undefined;
+    const exact: Matches[] = [];
+    for (const key of new Set([textKey, refKey])) if (key) exact.push(await this.lookup(meta, key, wholeWord, wanted));
+    // Two keys' matches rank as one tier, the first key's before the second's on a tie.
+    const tiers = [exact.length === 1 ? exact[0]! : matchesOf(exact.flatMap(entriesOf))];
+    let count = countOf(tiers[0]!, limit);
     if (count < limit && typed.length) {
-      const variant = await this.lookup(meta, SUGGEST_VARIANT + typed.map(variantKey).join(" "), wholeWord);
-      tiers.push(variant.filter(wanted).sort(byWeight));
-      count += tiers.at(-1)!.length;
+      tiers.push(await this.lookup(meta, SUGGEST_VARIANT + typed.map(variantKey).join(" "), wholeWord, wanted));
+      count += countOf(tiers.at(-1)!, limit);
     }
     if (count < limit && typed.length && (!kinds || kinds.has("person")))
-      tiers.push((await this.soundsAlike(meta, typed)).sort(byWeight));
+      tiers.push(matchesOf(await this.soundsAlike(meta, typed)));
 
     const seen = new Set<string>();
     const out: Suggestion[] = [];
     // People shown so far, by the name authority's canonical slug (a Map: slugs come from catalogue text).
     const people = new Map<string, Shown>();
-    for (const entry of tiers.flat()) {
+    for (const entry of (function* () {
+      for (const tier of tiers) yield* ranked(tier);
+    })()) {
       const [, text, kind] = entry;
       const id = suggestEntryId(entry);
       if (kind === "person") {
@@ -153,21 +240,27 @@ export class SuggestService {
     const code = last.length >= 4 ? phoneticKeys(last)[0] : undefined;
     if (!code) return [];
     const before = typed.slice(0, -1).map(variantKey);
-    return (await this.lookup(meta, SUGGEST_PHONETIC + code, true)).filter((e) => {
+    return entriesOf(await this.lookup(meta, SUGGEST_PHONETIC + code, true)).filter((e) => {
       if (e[2] !== "person") return false;
+      // One word typed: nothing before it to compare (a code's partition holds a thousand names or more).
+      if (!before.length) return true;
       const have = textWords(e[1]).map(wordVariant);
       return before.every((w) => have.some((h) => h.startsWith(w)));
     });
   }
 
-  private async lookup(meta: SearchManifest, key: string, wholeWord: boolean): Promise<Entry[]> {
+  private async lookup(
+    meta: SearchManifest,
+    key: string,
+    wholeWord: boolean,
+    wanted?: (e: Entry) => boolean,
+  ): Promise<Matches> {
     for (let n = Math.min(key.length, 6); n >= 1; n--) {
       const prefix = key.slice(0, n);
       // The directory is a paged table out of the manifest root; its lookups take own keys only.
       const path = await this.assets.tableGet<string>(meta.suggest, prefix);
       if (path) {
-        const list = await this.assets.json<Entry[]>(path);
-        const matches: Entry[] = [];
+        const { entries: list, byWeight } = await this.assets.json<SuggestPartition>(path);
         let lo = 0,
           hi = list.length;
         while (lo < hi) {
@@ -175,16 +268,19 @@ export class SuggestService {
           if (list[mid]![0] < key) lo = mid + 1;
           else hi = mid;
         }
-        for (let i = lo; i < list.length && list[i]![0].startsWith(key); i++) {
-          // A trailing space means the last word is complete: "kim " should not offer "kimber".
-          if (wholeWord && list[i]![0].length > key.length && list[i]![0][key.length] !== " ") continue;
-          matches.push(list[i]!);
-        }
-        return matches;
+        let end = lo;
+        while (end < list.length && list[end]![0].startsWith(key)) end++;
+        // A trailing space means the last word is complete: "kim " should not offer "kimber".
+        const whole = (e: Entry) => e[0].length === key.length || e[0][key.length] === " ";
+        const keep = wholeWord ? (wanted ? (e: Entry) => whole(e) && wanted(e) : whole) : (wanted ?? (() => true));
+        return { list, lo, hi: end, keep, byWeight };
       }
       const top = n === key.length ? await this.assets.tableGet<string>(meta.suggest, `${prefix}*`) : undefined;
-      if (top) return (await this.assets.json<Entry[]>(top)).filter((e) => e[0].startsWith(key));
+      if (top) {
+        const list = await this.assets.json<Entry[]>(top);
+        return { list, lo: 0, hi: list.length, keep: (e) => e[0].startsWith(key) && (!wanted || wanted(e)) };
+      }
     }
-    return [];
+    return { list: [], lo: 0, hi: 0, keep: () => false };
   }
 }
