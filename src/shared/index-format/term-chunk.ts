@@ -280,12 +280,18 @@ export class TermChunk {
     // Scan the group, rebuilding each term from its shared prefix.
     at.o = this.dir + this.restarts[2 * group]!;
     let postAt = this.restarts[2 * group + 1]!;
-    const cur = new Uint8Array(256);
+    // One buffer for the group's terms; a term over its size (never built from folded words, but a chunk may hold
+    // one) grows it, keeping the shared prefix.
+    let cur = new Uint8Array(256);
     let curLen = 0;
     for (let i = group * RESTART_EVERY, end = Math.min(this.termCount, i + RESTART_EVERY); i < end; i++) {
       const shared = this.varint(at);
       const len = this.varint(at);
-      if (shared + len > cur.length) return this.findLong(term, group);
+      if (shared + len > cur.length) {
+        const grown = new Uint8Array(2 * (shared + len));
+        grown.set(cur.subarray(0, shared));
+        cur = grown;
+      }
       cur.set(this.u8.subarray(at.o, at.o + len), shared);
       at.o += len;
       curLen = shared + len;
@@ -293,30 +299,6 @@ export class TermChunk {
       const n = Math.min(curLen, term.length);
       for (let k = 0; k < n && c === 0; k++) c = cur[k]! - term[k]!;
       if (c === 0) c = curLen - term.length;
-      if (c === 0) {
-        this.found = { i, dirAt: at.o, postAt };
-        return i;
-      }
-      if (c > 0) return -1;
-      postAt += this.skipFields(at);
-    }
-    return -1;
-  }
-
-  /** `find` for groups holding a term over 256 bytes (never built from folded words, but a chunk may hold one). */
-  private findLong(term: Uint8Array, group: number): number {
-    const at = { o: this.dir + this.restarts[2 * group]! };
-    let postAt = this.restarts[2 * group + 1]!;
-    let cur: Uint8Array = new Uint8Array(0);
-    for (let i = group * RESTART_EVERY, end = Math.min(this.termCount, i + RESTART_EVERY); i < end; i++) {
-      const shared = this.varint(at);
-      const len = this.varint(at);
-      const next = new Uint8Array(shared + len);
-      next.set(cur.subarray(0, shared));
-      next.set(this.u8.subarray(at.o, at.o + len), shared);
-      at.o += len;
-      cur = next;
-      const c = compareBytes(cur, term);
       if (c === 0) {
         this.found = { i, dirAt: at.o, postAt };
         return i;

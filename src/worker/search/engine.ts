@@ -14,7 +14,7 @@ import { stem } from "../../shared/text/stem";
 import { variantKey } from "../../shared/text/variants";
 import { phoneticKeys } from "../../shared/text/phonetic";
 import { STOPWORDS } from "../../shared/text/fold";
-import { allowedEdits, editsWithin } from "../../shared/text/typo";
+import { allowedEdits } from "../../shared/text/typo";
 import type { ParsedQuery } from "./query-parser";
 import { attachInitials, closenessAlternatives, nicknameAlternatives, numberUnits, soundsLikeName } from "./name-plan";
 import { placeAlternatives } from "./place-plan";
@@ -319,18 +319,7 @@ function prefixLengths(w: string): number[] {
 async function typoAlternatives(lexicon: SearchLexicon, w: string, mode: MatchMode): Promise<Alternative[]> {
   const max = allowedEdits(w) + (mode === "phonetic" && w.length >= 4 ? 1 : 0);
   if (max === 0 || /\d/.test(w)) return [];
-  const found: Array<{ t: string; d: number; df: number }> = [];
-  const lengths: number[] = [];
-  for (let len = Math.max(1, w.length - max); len <= w.length + max; len++) lengths.push(len);
-  // One parallel batch of reads on a cold isolate, not one length after another.
-  for (const list of await Promise.all(lengths.map((len) => lexicon.vocab(len)))) {
-    for (let i = 0; i < list.size; i++) {
-      const t = list.word(i);
-      const d = editsWithin(w, t, max);
-      if (d <= max && d > 0) found.push({ t, d, df: list.df(i) });
-    }
-  }
-  found.sort((a, b) => a.d - b.d || b.df - a.df || (a.t < b.t ? -1 : 1));
+  const found = await lexicon.near(w, max, 1);
   return found.slice(0, SEARCH_DEFAULTS.typoCandidates).map(({ t, d }) => ({
     terms: [{ term: t, fields: [...LITERAL_FIELDS, "names"] as FieldName[] }],
     rule: "typo" as const,

@@ -12,7 +12,7 @@
  */
 import { RULE_WEIGHTS, type FieldName, type MatchRule } from "../../shared/search-config";
 import { initialTerm, nicknamesOf } from "../../shared/text/names";
-import { allowedEdits, editsWithin } from "../../shared/text/typo";
+import { allowedEdits } from "../../shared/text/typo";
 import type { ParsedQuery } from "./query-parser";
 import type { SearchLexicon } from "./search-index";
 
@@ -57,18 +57,7 @@ const CLOSENESS_FIELDS: FieldName[] = ["title", "people"];
 export async function closenessAlternatives(lexicon: SearchLexicon, w: string): Promise<Alt[]> {
   if (/\d/.test(w) || (await lexicon.has(w))) return [];
   const max = Math.max(1, allowedEdits(w));
-  const found: Array<{ t: string; d: number; df: number }> = [];
-  const lengths: number[] = [];
-  for (let len = Math.max(2, w.length - max); len <= w.length + max; len++) lengths.push(len);
-  // The partitions are fetched together: on a cold isolate each is a separate asset read.
-  const lists = await Promise.all(lengths.map((len) => lexicon.vocab(len)));
-  for (const list of lists)
-    for (let i = 0; i < list.size; i++) {
-      const t = list.word(i);
-      const d = editsWithin(w, t, max);
-      if (d <= max && d > 0) found.push({ t, d, df: list.df(i) });
-    }
-  found.sort((a, b) => a.d - b.d || b.df - a.df || (a.t < b.t ? -1 : 1));
+  const found = await lexicon.near(w, max, 2);
   return found.slice(0, NAME_RULE_DEFAULTS.closenessCandidates).map(({ t, d }) => ({
     terms: [{ term: t, fields: CLOSENESS_FIELDS }],
     rule: "closeness" as const,

@@ -729,6 +729,28 @@ async function scoreWith(
   for (const i of refHits.keys()) refMax = Math.max(refMax, ref[i]!);
   const unitPostingCounts = plan.units.map((u, k) => unitPostingCount(u, unitPostings[k]!));
   const restPostings = (step: number) => order.slice(step).reduce((c, k) => c + unitPostingCounts[k]!, 0);
+  /** What the units from `step` on can add: their bounds summed. */
+  const restBoundsFrom = (step: number) => order.slice(step).reduce((s, j) => s + bounds[j]!, 0);
+  /**
+   * The most a doc not seen yet can score when only the units from `step` on are left: their bounds, the proximity
+   * of pairs among them, and at best the coordination of matching just those.
+   */
+  const unseenBound = (step: number) => {
+    const left = order.length - step;
+    return (
+      (restBoundsFrom(step) + (SEARCH_DEFAULTS.proximityBonus * left * (left - 1)) / 2) * coordination(left, unitCount)
+    );
+  };
+  /**
+   * The k-th best score of the docs seen so far (a pass over every one), less a hair of slack so float rounding
+   * between summation orders never prunes a tie.
+   */
+  const kthBestBar = () => {
+    const lower: number[] = [];
+    for (const i of touched) if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
+    const theta = kthLargest(Float64Array.from(lower), plan.keep);
+    return theta - Math.abs(theta) * 1e-9;
+  };
   /** The bound of every unseen doc when scoring was restricted to the docs seen before the top k was proven. */
   let speculative = -Infinity;
   let specStep = 0;
@@ -739,22 +761,13 @@ async function scoreWith(
     const k = order[step]!;
     if (step > 0) scoredBounds += bounds[order[step - 1]!]!;
     if (!exhaustive && !only && step > 0) {
-      const restBounds = order.slice(step).reduce((s, j) => s + bounds[j]!, 0);
-      const rest = restBounds + proximityBound;
-      // A doc not seen yet can match only the units left: their bounds, the proximity of pairs among them, and
-      // at best the coordination of matching just those (a rare word scored first thus cuts common ones short).
-      const left = order.length - step;
-      const unseen =
-        (restBounds + (SEARCH_DEFAULTS.proximityBonus * left * (left - 1)) / 2) * coordination(left, unitCount);
+      const rest = restBoundsFrom(step) + proximityBound;
+      // A doc not seen yet can match only the units left (a rare word scored first thus cuts common ones short).
+      const unseen = unseenBound(step);
       // No doc seen scores above the bounds of the units scored (coordination only scales down), so unless the
       // unseen bound is below that, the k-th best (a pass over every doc seen) cannot be above it either.
       if (unseen < scoredBounds + refMax) {
-        const lower: number[] = [];
-        for (const i of touched)
-          if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
-        const theta = kthLargest(Float64Array.from(lower), plan.keep);
-        // A hair of slack, so float rounding between summation orders never prunes a tie.
-        const bar = theta - Math.abs(theta) * 1e-9;
+        const bar = kthBestBar();
         if (unseen < bar) {
           // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
           pruned = true;
@@ -866,15 +879,9 @@ async function scoreWith(
       for (let step = specStep; step < order.length; step++) {
         const k = order[step]!;
         if (step > specStep && !rest) {
-          const restBounds = order.slice(step).reduce((s, j) => s + bounds[j]!, 0);
-          const left = order.length - step;
-          const unseen =
-            (restBounds + (SEARCH_DEFAULTS.proximityBonus * left * (left - 1)) / 2) * coordination(left, unitCount);
-          const lower: number[] = [];
-          for (const i of touched)
-            if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
-          const theta = kthLargest(Float64Array.from(lower), plan.keep);
-          const bar = theta - Math.abs(theta) * 1e-9;
+          const restBounds = restBoundsFrom(step);
+          const unseen = unseenBound(step);
+          const bar = kthBestBar();
           if (unseen < bar) {
             const upper = restBounds + proximityBound;
             const alive = touched

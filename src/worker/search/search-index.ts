@@ -28,6 +28,7 @@ import {
 } from "../../shared/index-format";
 import type { AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
+import { editsWithin } from "../../shared/text/typo";
 
 export type { FieldPostings, FilterColumns };
 
@@ -91,6 +92,24 @@ export class SearchLexicon {
     const meta = await this.meta();
     const path = await this.assets.tableGet<string>(meta.vocab, String(length));
     return path ? this.assets.json(path, (raw) => VocabWords.of(raw as VocabPartition, length)) : VocabWords.EMPTY;
+  }
+
+  /**
+   * Vocabulary words between 1 and `max` edits from `w` (none shorter than `minLength`), closest then commonest
+   * first: the candidates of the typo and closeness rules. The partitions are read in one parallel batch, since
+   * on a cold isolate each is an asset read of its own.
+   */
+  async near(w: string, max: number, minLength: number): Promise<Array<{ t: string; d: number; df: number }>> {
+    const lengths: number[] = [];
+    for (let len = Math.max(minLength, w.length - max); len <= w.length + max; len++) lengths.push(len);
+    const found: Array<{ t: string; d: number; df: number }> = [];
+    for (const list of await Promise.all(lengths.map((len) => this.vocab(len))))
+      for (let i = 0; i < list.size; i++) {
+        const t = list.word(i);
+        const d = editsWithin(w, t, max);
+        if (d <= max && d > 0) found.push({ t, d, df: list.df(i) });
+      }
+    return found.sort((a, b) => a.d - b.d || b.df - a.df || (a.t < b.t ? -1 : 1));
   }
 }
 
