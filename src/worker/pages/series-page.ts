@@ -47,16 +47,18 @@ export function archiveSeriesPage(
       ([key, name, n]) =>
         html`<li><a href="${seriesHref({ key })}">${name}</a> <span class="n">(${count(n)})</span></li>`,
     )}</ol>
-${
-  pages > 1
-    ? html`<nav class="pager" aria-label="Series list pages">
-${page > 1 ? html`<a href="${archiveHref(archive, page - 1)}" rel="prev">Previous</a>` : ""}
-<span>Page ${page} of ${pages}</span>
-${page < pages ? html`<a href="${archiveHref(archive, page + 1)}" rel="next">Next</a>` : ""}
-</nav>`
-    : ""
-}`,
+${pager("Series list pages", page, pages, (p) => archiveHref(archive, p))}`,
   );
+}
+
+/** Previous / "Page N of M" / Next, or nothing for a single page. */
+function pager(label: string, page: number, pages: number, href: (page: number) => string): Html | string {
+  if (pages <= 1) return "";
+  return html`<nav class="pager" aria-label="${label}">
+${page > 1 ? html`<a href="${href(page - 1)}" rel="prev">Previous</a>` : ""}
+<span>Page ${page} of ${pages}</span>
+${page < pages ? html`<a href="${href(page + 1)}" rel="next">Next</a>` : ""}
+</nav>`;
 }
 
 const seriesItem = (it: SeriesListing["items"][number]) => {
@@ -79,14 +81,6 @@ export function seriesPage(s: SeriesListing, key: string, canonical: string): Ht
 in catalogue order${s.total > s.items.length ? `, showing ${count(first)}–${count(last)}` : ""}
 · <a href="${within}">Search within this series</a></p>
 <ol class="series-items" start="${first}">${s.items.map(seriesItem)}</ol>
-${
-  pages > 1
-    ? html`<nav class="pager" aria-label="Series pages">
-${page > 1 ? html`<a href="${href(page - 1)}" rel="prev">Previous</a>` : ""}
-<span>Page ${page} of ${pages}</span>
-${page < pages ? html`<a href="${href(page + 1)}" rel="next">Next</a>` : ""}
-</nav>`
-    : ""
-}`,
+${pager("Series pages", page, pages, href)}`,
   );
 }
