@@ -1,11 +1,16 @@
 /**
- * Builds Dossier's assets for a bench corpus with the real `buildCatalogue`
- * (the same ingest and build as `npm run build`) and measures what it wrote.
+ * Builds Dossier's assets for a bench corpus with `npm run build`'s own command
+ * in a child process, so the figures are what anyone rerunning that command
+ * gets: wall time, peak RSS (the largest process of the build, by GNU time) and
+ * what it wrote. A child also keeps the build's heap out of the bench's.
  */
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join, relative, resolve } from "node:path";
+import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
-import { buildCatalogue, walk } from "../../src/indexer/build-catalogue";
+import { walk } from "../../src/indexer/build-catalogue";
+import { buildCommand } from "../lib/build-command";
 
 export interface AssetStats {
   files: number;
@@ -19,24 +24,55 @@ export interface AssetStats {
 export interface BuildOutcome {
   ms: number;
   records: number;
+  /** Peak resident memory of the build's largest process, bytes; null where GNU time is not installed. */
+  peakRss: number | null;
+  /** The command, as a reader would type it. */
+  command: string;
   stats: AssetStats;
 }
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const GNU_TIME = "/usr/bin/time";
 
 export async function buildAssets(
   dataDir: string,
   outDir: string,
-  options: { searchShards?: number } = {},
+  options: { searchShards?: number; extraArgs?: string[] } = {},
 ): Promise<BuildOutcome> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const t0 = performance.now();
-  const result = buildCatalogue({
-    dataDirs: [dataDir],
+  const args = [
+    "--data",
+    dataDir,
+    "--out",
     outDir,
-    ...(options.searchShards ? { searchShards: options.searchShards } : {}),
-  });
+    "--quiet",
+    ...(options.searchShards ? ["--shards", String(options.searchShards)] : []),
+    ...(options.extraArgs ?? []),
+  ];
+  const [node, argv] = buildCommand(...args);
+  const rssFile = join(tmpdir(), `dossier-bench-rss-${process.pid}`);
+  const timed = existsSync(GNU_TIME);
+  const t0 = performance.now();
+  const r = timed
+    ? spawnSync(GNU_TIME, ["-o", rssFile, "-f", "%M", node, ...argv], { cwd: ROOT, stdio: "inherit" })
+    : spawnSync(node, argv, { cwd: ROOT, stdio: "inherit" });
   const ms = performance.now() - t0;
-  return { ms, records: result.manifest.records, stats: assetStats(outDir) };
+  if (r.status !== 0) throw new Error(`bench: npm run build -- ${args.join(" ")} failed (exit ${r.status})`);
+  let peakRss: number | null = null;
+  if (timed) {
+    const kib = Number(readFileSync(rssFile, "utf8").trim().split("\n").at(-1));
+    rmSync(rssFile, { force: true });
+    if (Number.isFinite(kib)) peakRss = kib * 1024;
+  }
+  const manifest = JSON.parse(readFileSync(join(outDir, "manifest.json"), "utf8")) as { records: number };
+  return {
+    ms,
+    records: manifest.records,
+    peakRss,
+    command: `npm run build -- ${args.map((a) => (a.startsWith("/") ? relative(ROOT, a) : a)).join(" ")}`,
+    stats: assetStats(outDir),
+  };
 }
 
 /** Gzip at level 6, roughly what the edge serves; per file, as each chunk is fetched alone. */

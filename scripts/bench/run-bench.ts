@@ -402,7 +402,10 @@ async function runCorpus(
   const notes: string[] = [];
   log(`${label}: building`);
   const build = await buildAssets(dataDir, assets, { searchShards });
-  log(`${label}: built ${build.records} records in ${fmtMs(build.ms)}`);
+  log(
+    `${label}: built ${build.records} records in ${fmtMs(build.ms)}, peak RSS ` +
+      `${build.peakRss === null ? "not measured" : fmtBytes(build.peakRss)}`,
+  );
   const searchPaths = mix.search.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
   const suggestPaths = mix.suggest.map((q) => `/api/suggest?q=${encodeURIComponent(q)}`);
 
@@ -648,7 +651,9 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
     if (r.build) {
       const s = r.build.stats;
       L.push(
-        `Build: ${fmtMs(r.build.ms)}, ${s.files.toLocaleString("en")} files. ` +
+        `Build: \`${r.build.command}\`, ${fmtMs(r.build.ms)}, peak RSS ` +
+          `${r.build.peakRss === null ? "not measured" : fmtBytes(r.build.peakRss)}, ` +
+          `${s.files.toLocaleString("en")} files. ` +
           `search/ ${fmtBytes(s.raw.search)} raw / ${fmtBytes(s.gzip.search)} gzip; records/ ` +
           `${fmtBytes(s.raw.records)} / ${fmtBytes(s.gzip.records)}; ` +
           `series/ ${fmtBytes(s.raw.series)}; manifest ${fmtBytes(s.raw["manifest.json"])}. ` +
@@ -710,6 +715,7 @@ function report(results: CorpusResult[], header: string[], skipped: string[]): s
     for (const n of r.notes) L.push(`- ${n}`);
     L.push("");
   }
+  L.push(...scaleTable(results));
   const at100k = results.find((r) => r.label.startsWith("synthetic") && r.records === 100_000);
   const t = at100k?.engines.find((e) => e.engine === "Dossier");
   const flex = at100k?.engines.find((e) => e.engine === "FlexSearch 0.8 plain" && e.where === "workerd");
@@ -806,6 +812,49 @@ async function main() {
   if (!args["no-write"]) writeFileSync(join(ROOT, "BENCHMARKS.md"), md + "\n");
 }
 
+/**
+ * Issue 14's scale table: one row per synthetic size, every figure from this run. Targets by size are issue 13's
+ * (100k, 1M) and issue 14's (10M); a size without targets shows none.
+ */
+function scaleTable(results: CorpusResult[]): string[] {
+  const rows = results.filter((r) => r.label.startsWith("synthetic") && r.build);
+  if (!rows.length) return [];
+  const L = [
+    "## Scale (issue 14): synthetic catalogues, Dossier in workerd",
+    "",
+    "| records | build | peak RSS (build) | files | all bytes / index gzip | cold 1 term / 3 terms (tookMs) | " +
+      "warm p50 / p99 (tookMs) | heap after 20 / steady | suggest p99 |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    const d = r.engines.find((e) => e.engine === "Dossier");
+    const b = r.build!;
+    const all = Object.entries(b.stats.raw).reduce((n, [, v]) => n + v, 0);
+    L.push(
+      `| ${r.records.toLocaleString("en")} | ${fmtMs(b.ms)} | ${b.peakRss === null ? "—" : fmtBytes(b.peakRss)} | ` +
+        `${b.stats.files.toLocaleString("en")} | ${fmtBytes(all)} / ${fmtBytes(d?.indexGzip)} | ` +
+        `${fmtMs(d?.cold1?.tookMs)} / ${fmtMs(d?.cold3?.tookMs)} | ${fmtMs(d?.tookP50)} / ${fmtMs(d?.tookP99)} | ` +
+        `${d?.heapUsed ? fmtBytes(d.heapUsed) : "—"} / ${d?.heapSteady ? fmtBytes(d.heapSteady) : "—"} | ` +
+        `${fmtMs(d?.suggestP99)} |`,
+    );
+  }
+  L.push("");
+  for (const r of rows) L.push(`- ${r.records.toLocaleString("en")}: \`${r.build!.command}\``);
+  L.push("");
+  const targets = [
+    {
+      records: 1_000_000,
+      text: "1M (issue 13): warm ≤ 3 / ≤ 20 ms, cold ≤ 60 / ≤ 120 ms, heap ≤ 32 MiB, suggest p99 ≤ 2 ms; (issue 14) build ≤ 8 min within 2.5 GB",
+    },
+    {
+      records: 10_000_000,
+      text: "10M (issue 14): cold ≤ 150 / ≤ 300 ms, warm p50 ≤ 10 / p99 ≤ 60 ms, no isolate heap over 64 MB; build ≤ 90 min within 3 GB",
+    },
+  ].filter((t) => rows.some((r) => r.records === t.records));
+  if (targets.length) L.push(...targets.map((t) => `- Targets at ${t.text}.`), "");
+  return L;
+}
+
 /** The synthetic figures by size and engine, for checking by script; null where an engine has no such figure. */
 function machineReadable(results: CorpusResult[]) {
   const mib = (b: number | null | undefined) =>
@@ -818,6 +867,14 @@ function machineReadable(results: CorpusResult[]) {
     const peer = (label: string) =>
       r.engines.find((e) => e.engine === label && e.where === "workerd") ?? r.engines.find((e) => e.engine === label);
     const out: Record<string, unknown> = {};
+    if (r.build)
+      out.build = {
+        command: r.build.command,
+        ms: num(r.build.ms),
+        peakRssMiB: mib(r.build.peakRss),
+        files: r.build.stats.files,
+        bytes: Object.values(r.build.stats.raw).reduce((n, v) => n + v, 0),
+      };
     if (d) {
       out.dossier = {
         where: d.where,
