@@ -123,6 +123,50 @@ describe("a sharded index", () => {
   });
 });
 
+describe("a group of shards behind one object", () => {
+  it.each(QUERIES)("answers %j exactly as one object per shard", async (q) => {
+    const { count, ns, version, local } = await services();
+    const assets = assetStoreFor(env);
+    const grouped = new SearchService(
+      new RecordStore(assets),
+      assets,
+      new DurableObjectShards(count, ns, version, 3000, 1),
+    );
+    const a = await grouped.search(request(q));
+    const b = await local.search(request(q));
+    expect(a.partial).toBeUndefined();
+    expect(refs(a.hits)).toEqual(refs(b.hits));
+    expect(a.total).toEqual(b.total);
+    expect(a.facets).toEqual(b.facets);
+  });
+
+  it("answers with the shards it scored in time, the rest reported as failed, when its time runs out", async () => {
+    const { count, ns, version, local } = await services();
+    const assets = assetStoreFor(env);
+    // One group of every shard, with no time to score more than its first.
+    const grouped = new SearchService(
+      new RecordStore(assets),
+      assets,
+      new DurableObjectShards(count, ns, version, 3000, 1, 0),
+    );
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const late = await grouped.search({ ...request("Soviet"), limit: 100 });
+      expect(late.partial).toBe(true);
+      expect(late.failedShards).toEqual(Array.from({ length: count - 1 }, (_, i) => i + 1));
+      expect(logged).toHaveBeenCalledWith(
+        `search: shard ${late.failedShards!.join(", ")} failed`,
+        "the group's time ran out",
+      );
+      const whole = await local.search({ ...request("Soviet"), limit: 100 });
+      expect(late.total.value).toBeLessThan(whole.total.value);
+      expect(late.total.value).toBeGreaterThan(0);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+});
+
 describe("the fan-out bound", () => {
   it("splits any number of shards into at most 16 contiguous groups, each shard in exactly one", () => {
     for (const shards of [1, 3, 16, 17, 40, 160, 1000]) {

@@ -359,8 +359,14 @@ export class SearchService {
     const results: ShardResult[] = [];
     const failed: number[] = [];
     settled.forEach((s, k) => {
-      if (s.status === "fulfilled") results.push(s.value);
-      else {
+      if (s.status === "fulfilled") {
+        results.push(s.value);
+        // A group whose time ran out answers with the shards it scored; the others count as failed.
+        if (s.value.missing?.length) {
+          failed.push(...s.value.missing);
+          console.error(`search: shard ${s.value.missing.join(", ")} failed`, "the group's time ran out");
+        }
+      } else {
         // A unit may be a group of shards (see MAX_FANOUT): the answer names the shards it lacks.
         const shards = this.shards.shardsOf?.(k) ?? [k];
         failed.push(...shards);
@@ -368,7 +374,7 @@ export class SearchService {
       }
     });
     if (!results.length) throw settled.find((s): s is PromiseRejectedResult => s.status === "rejected")!.reason;
-    return { results, failed };
+    return { results, failed: failed.sort((a, b) => a - b) };
   }
 }
 

@@ -11,7 +11,7 @@ import { RecordStore } from "../record-store";
 import type { QueryPlan } from "./engine";
 import type { ShardResult } from "./scoring";
 import { SearchIndex } from "./search-index";
-import { scoreGroupLocally, scoreLocally, type ShardUnavailable } from "./shard-runner";
+import { scoreGroupLocally, scoreLocally, type GroupResult, type ShardUnavailable } from "./shard-runner";
 
 const AVAILABLE_KEY = "available";
 
@@ -28,12 +28,20 @@ export class SearchShard extends DurableObject<Env> {
     return scoreLocally(assets, new RecordStore(assets), shard, plan);
   }
 
-  /** Scores shards `[first, end)` as one answer: one object serves a group when the shards outnumber the fan-out. */
-  async searchGroup(first: number, end: number, plan: QueryPlan): Promise<ShardResult | ShardUnavailable> {
+  /**
+   * Scores shards `[first, end)` as one answer: one object serves a group when the shards outnumber the fan-out.
+   * Past `budgetMs` it answers with the shards done and names the rest `missing`.
+   */
+  async searchGroup(
+    first: number,
+    end: number,
+    plan: QueryPlan,
+    budgetMs?: number,
+  ): Promise<GroupResult | ShardUnavailable> {
     this.available ??= (await this.ctx.storage.get<boolean>(AVAILABLE_KEY)) !== false;
     if (!this.available) return { unavailable: `search shards ${first}-${end - 1} are drained` };
     const assets = assetStoreFor(this.env);
-    return scoreGroupLocally(assets, new RecordStore(assets), first, end, plan);
+    return scoreGroupLocally(assets, new RecordStore(assets), first, end, plan, budgetMs);
   }
 
   /**

@@ -19,7 +19,7 @@ import type { SearchShard } from "./search-shard-object";
 export interface ShardRunner {
   /** Units the coordinator fans out to: shards, or groups of shards. */
   count: number;
-  run(unit: number, plan: QueryPlan): Promise<ShardResult>;
+  run(unit: number, plan: QueryPlan): Promise<GroupResult>;
   /** The search shards unit `unit` scores (a failed unit is reported as these); `[unit]` when absent. */
   shardsOf?(unit: number): number[];
   /**
@@ -72,22 +72,46 @@ export function mergeShardResults(results: ShardResult[], keep: number): ShardRe
   };
 }
 
-/** Scores shards `[first, end)` in this isolate, one after another, as one answer. */
+/** A group's answer: the shards it scored, merged, and those it left out because its time ran out. */
+export interface GroupResult extends ShardResult {
+  /** Shards of the group not scored: the coordinator reports them as failed, and the answer is partial. */
+  missing?: number[];
+}
+
+/**
+ * Scores shards `[first, end)` in this isolate, one after another, as one answer. A group of many shards (a
+ * catalogue of hundreds of shards behind 16 objects) could outrun the coordinator's timeout and lose every shard
+ * it had scored; instead, once `budgetMs` has passed, it answers with the shards done and names the rest
+ * `missing`. The first shard is always scored, so a group always makes progress.
+ */
 export async function scoreGroupLocally(
   assets: AssetStore,
   records: RecordStore,
   first: number,
   end: number,
   plan: QueryPlan,
-): Promise<ShardResult> {
+  budgetMs = Number.POSITIVE_INFINITY,
+): Promise<GroupResult> {
+  const t0 = performance.now();
   const results: ShardResult[] = [];
+  let k = first;
   // One after another: each shard's scratch space is freed before the next, so an object's heap is one shard's.
-  for (let k = first; k < end; k++) results.push(await scoreLocally(assets, records, k, plan));
-  return mergeShardResults(results, plan.keep);
+  for (; k < end; k++) {
+    if (k > first && performance.now() - t0 >= budgetMs) break;
+    results.push(await scoreLocally(assets, records, k, plan));
+  }
+  const merged = mergeShardResults(results, plan.keep);
+  if (k === end) return merged;
+  return { ...merged, missing: Array.from({ length: end - k }, (_, i) => k + i) };
 }
 
 /** How long one shard may take before the answer goes out without it. */
 export const SHARD_TIMEOUT_MS = 3000;
+/**
+ * The share of the timeout a group of shards spends scoring before it answers with what it has: the rest is left
+ * for its last shard, the RPC and the merge.
+ */
+export const GROUP_BUDGET_SHARE = 0.6;
 
 /** Scores a shard in this isolate: the single-shard path, and the body of the Durable Object. */
 export function scoreLocally(
@@ -146,6 +170,8 @@ export class DurableObjectShards implements ShardRunner {
     private readonly version: string,
     private readonly timeoutMs = SHARD_TIMEOUT_MS,
     maxFanout = MAX_FANOUT,
+    /** How long a group of shards scores before answering with the shards done (see scoreGroupLocally). */
+    private readonly groupBudgetMs = timeoutMs * GROUP_BUDGET_SHARE,
   ) {
     this.groups = shardGroups(shards, maxFanout);
     this.count = this.groups.length;
@@ -177,13 +203,13 @@ export class DurableObjectShards implements ShardRunner {
     }
   }
 
-  async run(group: number, plan: QueryPlan): Promise<ShardResult> {
+  async run(group: number, plan: QueryPlan): Promise<GroupResult> {
     const [first, end] = this.groups[group]!;
     const shard = end - first === 1 ? String(first) : `${first}-${end - 1}`;
     const stub = this.stub(group);
     try {
-      const pending: Promise<ShardResult | ShardUnavailable> =
-        end - first === 1 ? stub.search(first, plan) : stub.searchGroup(first, end, plan);
+      const pending: Promise<GroupResult | ShardUnavailable> =
+        end - first === 1 ? stub.search(first, plan) : stub.searchGroup(first, end, plan, this.groupBudgetMs);
       const answer = await withTimeout(
         pending,
         this.timeoutMs,
