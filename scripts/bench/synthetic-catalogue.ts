@@ -648,12 +648,18 @@ export function syntheticCorpus(size: number, seed = 20260401): SyntheticCorpus 
 }
 
 /** Writes the corpus as JSON Lines; returns the record count. */
-export async function writeJsonl(corpus: SyntheticCorpus, file: string): Promise<number> {
+/** Writes the corpus as JSON Lines; `seen` sees each record as it goes (the bench samples references with it). */
+export async function writeJsonl(
+  corpus: SyntheticCorpus,
+  file: string,
+  seen?: (record: CatalogueRecord, index: number) => void,
+): Promise<number> {
   mkdirSync(dirname(file), { recursive: true });
   const out = createWriteStream(file);
   let n = 0;
   let buf = "";
   for (const rec of corpus.records()) {
+    seen?.(rec, n);
     buf += JSON.stringify(rec) + "\n";
     n++;
     if (buf.length > 1 << 20) {
