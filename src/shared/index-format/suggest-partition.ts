@@ -34,9 +34,13 @@ export interface SuggestPartitionFile {
   e?: string[];
   /** The ids no rule gives back (`suggestEntryId`'s 0 is not stored), in entry order. */
   i?: Array<string | null>;
-  /** Each title's reference and each spelling's canonical slug (the entry's sixth part), in entry order. */
+  /**
+   * The entries' sixth parts, in entry order: a title's reference; a person's canonical slug as the number of
+   * its first characters it shares with the entry's own slug (a character, "0" + n), then the rest.
+   */
   x?: string[];
-  /** `[position, weight]` pairs, flat, for the entries whose weight is not their kind's DEFAULT_WEIGHT. */
+  /** `[gap, weight]` pairs, flat, for the entries whose weight is not their kind's DEFAULT_WEIGHT: the gap from
+   * the previous such entry's position (from 0 for the first). */
   w?: number[];
 }
 
@@ -107,6 +111,13 @@ function derivedKey(code: string, kind: SuggestKind, text: string, ws: () => str
   return null;
 }
 
+/** `to` as the length of its prefix shared with `from` (a character, "0" + n), then the rest. */
+function sharedWith(from: string, to: string): string {
+  let n = 0;
+  while (n < from.length && n < to.length && from[n] === to[n]) n++;
+  return String.fromCharCode(KEY_SPELLING + n) + to.slice(n);
+}
+
 /** Writes a partition: `entries` sorted by key, every key starting with `prefix`. */
 export function encodeSuggestPartition(prefix: string, entries: readonly SuggestEntry[]): SuggestPartitionFile {
   const t: string[] = [];
@@ -116,6 +127,7 @@ export function encodeSuggestPartition(prefix: string, entries: readonly Suggest
   const i: Array<string | null> = [];
   const x: string[] = [];
   const w: number[] = [];
+  let lastWeighed = 0;
   entries.forEach((entry, n) => {
     const [key, text, kind, id, weight] = entry;
     if (!key.startsWith(prefix)) throw new Error(`suggest: key "${key}" outside its partition "${prefix}"`);
@@ -139,8 +151,11 @@ export function encodeSuggestPartition(prefix: string, entries: readonly Suggest
       e.push(key.slice(prefix.length));
     }
     if (id !== 0) i.push(id);
-    if (hasExtra) x.push(entry[5]!);
-    if (weight !== DEFAULT_WEIGHT[kindAt]) w.push(n, weight);
+    if (hasExtra) x.push(kind === "person" ? sharedWith(wordsOf().join("-"), entry[5]!) : entry[5]!);
+    if (weight !== DEFAULT_WEIGHT[kindAt]) {
+      w.push(n - lastWeighed, weight);
+      lastWeighed = n;
+    }
   });
   return {
     p: prefix,
@@ -207,12 +222,21 @@ export class SuggestList {
     if (e !== (file.e?.length ?? 0) || i !== (file.i?.length ?? 0) || x !== (file.x?.length ?? 0))
       malformed("stored keys, ids or extras do not match the entries");
     const w = file.w ?? [];
-    for (let j = 0; j + 1 < w.length; j += 2) this.weights[w[j]!] = w[j + 1]!;
+    for (let j = 0, at = 0; j + 1 < w.length; j += 2) {
+      at += w[j]!;
+      if (!(at >= 0 && at < n)) malformed("a weight for no entry");
+      this.weights[at] = w[j + 1]!;
+    }
   }
 
   /** The text as shown, of the entry at `j`. */
   private text(j: number): string {
     return textOf(this.file.t[j]!, this.letters[j]!);
+  }
+
+  /** The folded words of the entry at `j`'s text (the encoder's `wordsOf`). */
+  private words(j: number): string[] {
+    return this.letters[j] ? this.file.t[j]!.split(" ") : words(this.file.t[j]!);
   }
 
   /** The key of the entry at `j`: what a lookup binary-searches and compares, made once. */
@@ -221,18 +245,24 @@ export class SuggestList {
     if (key === undefined) {
       const at = this.keyAt[j]!;
       if (at >= 0) key = this.file.p + this.file.e![at]!;
-      else {
-        const stored = this.file.t[j]!;
-        const letters = this.letters[j]!;
-        const text = this.text(j);
+      else
         key =
-          derivedKey(this.file.k[2 * j + 1]!, KINDS[this.kindAt[j]!]!, text, () =>
-            letters ? stored.split(" ") : words(text),
-          ) ?? malformed(`entry ${j}'s key`);
-      }
+          derivedKey(this.file.k[2 * j + 1]!, KINDS[this.kindAt[j]!]!, this.text(j), () => this.words(j)) ??
+          malformed(`entry ${j}'s key`);
       this.keys[j] = key;
     }
     return key;
+  }
+
+  /** The sixth part of the entry at `j`, stored at `at` in `x`. */
+  private extra(j: number, at: number): string {
+    const x = this.file.x![at]!;
+    if (this.kindAt[j] !== 0) return x;
+    return (
+      this.words(j)
+        .join("-")
+        .slice(0, x.charCodeAt(0) - KEY_SPELLING) + x.slice(1)
+    );
   }
 
   /** The entry at `j`, as format 4 stored it (`[key, text, kind, id, weight, extra?]`), made once. */
@@ -243,7 +273,7 @@ export class SuggestList {
       const extraAt = this.extraAt[j]!;
       const id = idAt >= 0 ? this.file.i![idAt]! : 0;
       const base = [this.key(j), this.text(j), KINDS[this.kindAt[j]!]!, id, this.weights[j]!] as const;
-      e = (extraAt >= 0 ? [...base, this.file.x![extraAt]!] : [...base]) as SuggestEntry;
+      e = (extraAt >= 0 ? [...base, this.extra(j, extraAt)] : [...base]) as SuggestEntry;
       this.entries[j] = e;
     }
     return e;

@@ -205,7 +205,7 @@ export class SuggestService {
       count += countOf(tiers.at(-1)!, limit);
     }
     if (count < limit && typed.length && (!kinds || kinds.has("person")))
-      tiers.push(matchesOf(await this.soundsAlike(meta, typed)));
+      tiers.push(await this.soundsAlike(meta, typed));
 
     const seen = new Set<string>();
     const out: Suggestion[] = [];
@@ -261,20 +261,26 @@ export class SuggestService {
 
   /**
    * People whose surname sounds like the last typed word (its first Daitch–Mokotoff code, whole words of four
-   * letters or more: a prefix's code says little), and whose other words start the words typed before it.
+   * letters or more: a prefix's code says little), and whose other words start the words typed before it. Not
+   * copied out: a code's partition holds a thousand names or more, and its ranking is walked as far as needed.
    */
-  private async soundsAlike(meta: SearchManifest, typed: string[]): Promise<Entry[]> {
+  private async soundsAlike(meta: SearchManifest, typed: string[]): Promise<Matches> {
     const last = typed.at(-1)!;
     const code = last.length >= 4 ? phoneticKeys(last)[0] : undefined;
-    if (!code) return [];
+    if (!code) return matchesOf([]);
     const before = typed.slice(0, -1).map(variantKey);
-    return entriesOf(await this.lookup(meta, SUGGEST_PHONETIC + code, true)).filter((e) => {
-      if (e[2] !== "person") return false;
-      // One word typed: nothing before it to compare (a code's partition holds a thousand names or more).
-      if (!before.length) return true;
-      const have = textWords(e[1]).map(wordVariant);
-      return before.every((w) => have.some((h) => h.startsWith(w)));
-    });
+    const m = await this.lookup(meta, SUGGEST_PHONETIC + code, true);
+    const { keep } = m;
+    return {
+      ...m,
+      keep: (e) => {
+        if (e[2] !== "person" || !keep(e)) return false;
+        // One word typed: nothing before it to compare.
+        if (!before.length) return true;
+        const have = textWords(e[1]).map(wordVariant);
+        return before.every((w) => have.some((h) => h.startsWith(w)));
+      },
+    };
   }
 
   private async lookup(
