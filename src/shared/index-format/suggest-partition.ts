@@ -193,9 +193,9 @@ export class SuggestList {
 
   constructor(private readonly file: SuggestPartitionFile) {
     const { t, k } = file;
-    const n = t.length;
-    if (!Array.isArray(t) || typeof k !== "string" || k.length !== 2 * n || typeof file.c !== "string")
+    if (!Array.isArray(t) || typeof k !== "string" || k.length !== 2 * t.length || typeof file.c !== "string")
       malformed("columns of unequal length");
+    const n = t.length;
     this.length = n;
     this.letters = n ? file.c.split(",") : [];
     if (this.letters.length !== n) malformed("case letters for a different number of entries");
