@@ -22,7 +22,7 @@ import { editsWithin } from "../shared/text/typo";
 import { nicknamesOf } from "../shared/text/names";
 import { shardOf } from "../shared/hash";
 import type { AssetWriter } from "./content-hash";
-import type { PersonEntry, PersonRecord } from "../shared/index-format";
+import { encodePeopleChunk, type PersonEntry, type PersonRecord } from "../shared/index-format";
 
 export function slugOf(name: string): string {
   return words(name).join("-");
@@ -230,5 +230,5 @@ export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): BuiltPeo
       canonical.set(slug, person.slug);
     }
   }
-  return { chunks: chunks.map((c, i) => out.addJson("search/people", String(i), c)), canonical };
+  return { chunks: chunks.map((c, i) => out.addJson("search/people", String(i), encodePeopleChunk(c))), canonical };
 }

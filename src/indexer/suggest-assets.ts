@@ -10,20 +10,18 @@ import { words } from "../shared/text/fold";
 import { slugOf } from "./people-assets";
 import type { AssetWriter } from "./content-hash";
 import {
+  SUGGEST_KEY_WORDS,
   SUGGEST_PHONETIC,
-  SUGGEST_RANKED_MIN,
   SUGGEST_VARIANT,
   compactSuggestEntry,
-  suggestRanking,
+  encodeSuggestPartition,
   type SuggestEntry,
-  type SuggestPartition,
 } from "../shared/index-format";
 import { variantKey } from "../shared/text/variants";
 import { phoneticKeys } from "../shared/text/phonetic";
 
 const MAX_PREFIX = 6;
 const TOP_PER_SPLIT = 20;
-const KEY_WORDS = 4;
 const MAX_TEXT = 90;
 
 /**
@@ -58,12 +56,12 @@ export function buildSuggest(
   };
   /**
    * A text is found from the start of its first few words (a surname typed
-   * alone finds "Grigoriy Besedovskiy"). Keys stop at KEY_WORDS words: typeahead
+   * alone finds "Grigoriy Besedovskiy"). Keys stop at SUGGEST_KEY_WORDS words: typeahead
    * only ever sees a few, and long titles would otherwise dominate the index.
    */
   const wordKeys = (text: string, starts: number) => {
     const ws = words(text);
-    return ws.slice(0, starts).map((_, i) => ws.slice(i, i + KEY_WORDS).join(" "));
+    return ws.slice(0, starts).map((_, i) => ws.slice(i, i + SUGGEST_KEY_WORDS).join(" "));
   };
   /**
    * The same keys by the variant key of each word, in their own key space (so "Besedovsky" finds
@@ -120,12 +118,11 @@ export function buildSuggest(
     for (const [prefix, group] of groups) {
       if (group.length > CHUNKING.suggestPartitionMax && depth < MAX_PREFIX && group.some((e) => e[0].length > depth)) {
         const top = [...group].sort((a, b) => b[4] - a[4]).slice(0, TOP_PER_SPLIT);
-        partitions[`${prefix}*`] = out.addJson("search/suggest", `top-${encodeKey(prefix)}`, top);
+        const topFile = encodeSuggestPartition(prefix, top);
+        partitions[`${prefix}*`] = out.addJson("search/suggest", `top-${encodeKey(prefix)}`, topFile);
         place(group, depth + 1);
       } else {
-        const partition: SuggestPartition =
-          group.length > SUGGEST_RANKED_MIN ? { entries: group, byWeight: suggestRanking(group) } : { entries: group };
-        partitions[prefix] = out.addJson("search/suggest", encodeKey(prefix), partition);
+        partitions[prefix] = out.addJson("search/suggest", encodeKey(prefix), encodeSuggestPartition(prefix, group));
       }
     }
   };

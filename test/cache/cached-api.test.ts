@@ -39,10 +39,10 @@ describe("the API response cache", () => {
 
   it("serves reordered parameters and differently cased, spaced text from one entry where it is folded", async () => {
     const b = fresh("canonical");
-    const first = await request("/api/suggest?q=Besed&limit=5", b);
+    const first = await request("/api/people?q=Helfand&limit=5", b);
     expect(first.status).toBe(200);
     expect(first.headers.get("x-cache")).toBe("MISS");
-    const other = await request(`/api/suggest?limit=5&q=${encodeURIComponent("  besed ")}`, b);
+    const other = await request(`/api/people?limit=5&q=${encodeURIComponent("  helfand ")}`, b);
     expect(other.headers.get("x-cache")).toBe("HIT");
     expect(other.text).toBe(first.text);
   });
@@ -71,9 +71,29 @@ describe("the API response cache", () => {
 
   it("keeps answers for different parameters apart", async () => {
     const b = fresh("apart");
-    await request("/api/suggest?q=hel&limit=3", b);
-    const other = await request("/api/suggest?q=hel&limit=4", b);
+    await request("/api/people?q=helfand&limit=3", b);
+    const other = await request("/api/people?q=helfand&limit=4", b);
     expect(other.headers.get("x-cache")).toBe("MISS");
+  });
+
+  it("answers typeahead live every time, with headers for the browser's own cache", async () => {
+    // A warm keystroke costs less than a shared-cache lookup (see CACHEABLE in cached-api.ts).
+    const b = fresh("typeahead");
+    const first = await request("/api/suggest?q=besed&limit=5", b);
+    const again = await request("/api/suggest?q=besed&limit=5", b);
+    expect([first.headers.get("x-cache"), again.headers.get("x-cache")]).toEqual(["MISS", "MISS"]);
+    expect(again.text).toBe(first.text);
+    expect(again.headers.get("cache-control")).toBe(API_CACHE_CONTROL);
+    expect(again.headers.get("etag")).toMatch(/^"[0-9a-f]{16}-[0-9a-z]+"$/);
+    expect(again.headers.get("etag")).toBe(first.headers.get("etag"));
+    const revalidated = await request("/api/suggest?q=besed&limit=5", b, {
+      headers: { "if-none-match": first.headers.get("etag")! },
+    });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.text).toBe("");
+    // Another answer, another tag.
+    const other = await request("/api/suggest?q=helf&limit=5", b);
+    expect(other.headers.get("etag")).not.toBe(first.headers.get("etag"));
   });
 
   it("answers a new index version live, never with the old version's entry", async () => {

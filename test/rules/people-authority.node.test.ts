@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { clusterPeople, nameParts } from "../../src/indexer/people-assets";
+import { decodePeopleChunk, encodePeopleChunk, type PersonEntry } from "../../src/shared/index-format";
 
 /** The groups of names, each sorted, as one record per name unless a record lists several. */
 function groups(records: string[][]): string[][] {
@@ -57,5 +58,33 @@ describe("name authority", () => {
       given: ["j", "b"],
       initialsOnly: true,
     });
+  });
+});
+
+describe("name authority chunks", () => {
+  it("give back every person and every spelling's pointer as written, slugs derived from names", () => {
+    const entries: PersonEntry[] = [
+      {
+        slug: "grigoriy-besedovskiy",
+        name: "Grigoriy Besedovskiy",
+        variants: ["Gregory Bessedovsky"],
+        docs: [3, 40, 41],
+      },
+      { slug: "leon-obrien-smith", name: "Léon O'Brien-Smith", variants: [], docs: [0] },
+      { slug: "gregory-bessedovsky", see: "grigoriy-besedovskiy" },
+      { slug: "constructor", name: "Constructor", variants: ["CONSTRUCTOR"], docs: [99_999, 100_000] },
+    ];
+    const chunk = decodePeopleChunk(JSON.parse(JSON.stringify(encodePeopleChunk(entries))));
+    expect([...chunk.values()].sort((a, b) => (a.slug < b.slug ? -1 : 1))).toEqual(
+      [...entries].sort((a, b) => (a.slug < b.slug ? -1 : 1)),
+    );
+    // A slug typed in a URL that names no one finds nothing, not an Object.prototype member.
+    expect(chunk.get("__proto__")).toBeUndefined();
+  });
+
+  it("refuses a person whose slug is not their name's, since the reader derives it", () => {
+    expect(() => encodePeopleChunk([{ slug: "someone-else", name: "Leon Helfand", variants: [], docs: [1] }])).toThrow(
+      /not the slug/,
+    );
   });
 });

@@ -6,8 +6,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { call, PROTOTYPE_NAMES } from "../helpers";
-import { inOrder, ranked } from "../../src/worker/search/suggest-service";
-import { suggestOrder, suggestRanking, type SuggestEntry } from "../../src/shared/index-format";
+import { inOrder, listOf, ranked } from "../../src/worker/search/suggest-service";
+import {
+  decodeSuggestPartition,
+  encodeSuggestPartition,
+  suggestOrder,
+  suggestRanking,
+  type SuggestEntry,
+} from "../../src/shared/index-format";
+import { variantKey } from "../../src/shared/text/variants";
 
 type Suggestion = { text: string; kind: string; slug?: string };
 const suggest = async (q: string, extra = ""): Promise<Suggestion[]> => {
@@ -110,30 +117,60 @@ describe("typeahead ranks a prefix's many entries lazily", () => {
     }
   });
 
-  it("walks a partition's stored ranking in exactly the order ranking its matches at query time gives", () => {
+  it("walks a partition's ranking in exactly the order ranking its matches at query time gives", () => {
     let seed = 11;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
     const kinds = ["person", "title", "subject", "reference"] as const;
+    const cases = [(w: string) => w, (w: string) => w.toUpperCase(), (w: string) => w[0]!.toUpperCase() + w.slice(1)];
     for (let trial = 0; trial < 100; trial++) {
       // A partition as the build writes it: sorted by key, heavier first on a key; weights and lengths often tie.
       const entries: SuggestEntry[] = Array.from({ length: 1 + rand(400) }, (): SuggestEntry => {
         const key = `b${"aeiou"[rand(5)]}${"rst "[rand(4)]}${"kmn"[rand(3)]}`;
-        return [key, `${key}${"x".repeat(rand(3))}`, kinds[rand(4)]!, 0, 1 + rand(4)];
+        // Texts in each case the layout stores as folded words, and one it stores as is.
+        const text = `${key}${"x".repeat(rand(3))}`
+          .split(" ")
+          .map(cases[rand(3)]!)
+          .join(rand(5) ? " " : "  ");
+        return [key, text, kinds[rand(4)]!, 0, 1 + rand(4)];
       }).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]));
       // Each entry told apart (by an id the order never reads), so a swap of two alike entries shows.
       entries.forEach((e, i) => {
         e[3] = `e${i}`;
       });
-      const byWeight = suggestRanking(entries);
+      // Through the file layout: JSON text, decoded as the Worker decodes it, every entry given back as written.
+      const list = decodeSuggestPartition(JSON.parse(JSON.stringify(encodeSuggestPartition("b", entries))));
+      expect(Array.from({ length: list.length }, (_, i) => list.entry(i))).toEqual(entries);
+      expect([...list.ranking()]).toEqual(suggestRanking(entries));
       const lo = rand(2) ? 0 : rand(entries.length);
       const hi = lo + rand(entries.length - lo + 1);
       const keep = rand(2) ? () => true : (e: SuggestEntry) => e[2] === "person";
       const computed = entries.slice(lo, hi).filter(keep).sort(suggestOrder);
-      expect([...ranked({ list: entries, lo, hi, keep, byWeight })]).toEqual(computed);
-      expect([...ranked({ list: entries, lo, hi, keep })]).toEqual(computed);
+      expect([...ranked({ list, lo, hi, keep })]).toEqual(computed);
+      expect([...ranked({ list: listOf(entries), lo, hi, keep })]).toEqual(computed);
     }
+  });
+
+  it("stores a key its text gives as one character, and gives every entry back as written", () => {
+    const entries: SuggestEntry[] = [
+      ["besedovskiy", "Grigoriy BESEDOVSKIY", "title", 0, 1, "KV 2/2670"],
+      ["besedovskiy", "Grigoriy Besedovskiy", "person", 0, 4],
+      ["besedovskiy grigoriy", "Besedovskiy, Grigoriy", "person", 0, 2, "grigoriy-besedovskiy"],
+      ["beyond", "Beyond the pale: a title cut short …", "title", 0, 1, "KV 2/1"],
+    ];
+    const file = encodeSuggestPartition("be", entries);
+    // The first two keys are their texts' second word; the third's text is stored as is, its key from word 0.
+    expect(file.k.slice(1, 2)).toBe("1");
+    expect(file.t.slice(0, 2)).toEqual(["grigoriy besedovskiy", "grigoriy besedovskiy"]);
+    expect(file.c.split(",").slice(0, 3)).toEqual(["cu", "cc", ""]);
+    const list = decodeSuggestPartition(JSON.parse(JSON.stringify(file)));
+    expect(Array.from({ length: list.length }, (_, i) => list.entry(i))).toEqual(entries);
+    // A variant key is its text's words' variant keys from one word on.
+    const variant: SuggestEntry[] = [[`~${variantKey("bessedovsky")}`, "Grigoriy Bessedovsky", "person", 0, 2]];
+    const v = encodeSuggestPartition("~", variant);
+    expect(v.e).toBeUndefined();
+    expect(decodeSuggestPartition(v).entry(0)).toEqual(variant[0]);
   });
 });

@@ -7,3 +7,5 @@ export * from "./search-manifest";
 export * from "./term-chunk";
 export * from "./filter-columns";
 export * from "./side-assets";
+export * from "./suggest-partition";
+export * from "./people-chunk";

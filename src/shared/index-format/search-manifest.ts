@@ -8,6 +8,7 @@ import { FIELD_NAMES, FLEX_OPTIONS } from "../search-config";
 import { hashAt, type Manifest, type PagedTable } from "../manifest";
 import { BLOCK_SIZE } from "./term-chunk";
 import { SUGGEST_FORMAT } from "./side-assets";
+import { PEOPLE_FORMAT } from "./people-chunk";
 
 /**
  * Bumped when the meaning of any search asset changes. 5: binary term chunks with block maxima; 6: term chunks
@@ -23,6 +24,7 @@ export function configFingerprint(): string {
     fields: FIELD_NAMES,
     block: BLOCK_SIZE,
     suggest: SUGGEST_FORMAT,
+    people: PEOPLE_FORMAT,
   });
 }
 

@@ -8,7 +8,8 @@ import { words } from "../text/fold";
 import { referenceToId } from "../reference";
 
 /**
- * A typeahead entry: `[key, text, kind, id or slug, weight]`, partitions sorted by key. A title entry also
+ * A typeahead entry: `[key, text, kind, id or slug, weight]`, partitions sorted by key (stored in columns:
+ * suggest-partition.ts). A title entry also
  * carries its record's reference (as researchers cite it), so typeahead never reads a record shard to show it;
  * a person's entry, when its slug is a spelling the name authority files under another, that canonical slug, so
  * typeahead merges one person's spellings without reading the authority. An id the entry's other parts give is
@@ -49,9 +50,10 @@ export const SUGGEST_VARIANT = "~";
 export const SUGGEST_PHONETIC = "#";
 /**
  * 2: variant and phonetic key spaces; 3: a person's entry carries its canonical slug, derivable ids are 0;
- * 4: a large partition carries its entries' ranking order (`SuggestPartition`).
+ * 4: a large partition carries its entries' ranking order; 5: partitions in columns, keys and ranking derived
+ * (suggest-partition.ts).
  */
-export const SUGGEST_FORMAT = 4;
+export const SUGGEST_FORMAT = 5;
 
 /**
  * The order typeahead shows one key space's matches in: heavier first, then shorter text. Ties keep stored
@@ -62,21 +64,11 @@ export function suggestOrder(a: SuggestEntry, b: SuggestEntry): number {
 }
 
 /**
- * A typeahead partition: entries sorted by key and, in a partition of more than `SUGGEST_RANKED_MIN` entries,
- * `byWeight`: every entry's position, in `suggestOrder` with ties by position. A short prefix matches most of
- * such a partition, and a keystroke shows a handful: walking `byWeight` reads a few entries where ranking the
- * matches would read them all (the build does the ranking once).
+ * A partition of more than this many entries is walked in its ranking (`SuggestList.ranking`) when a prefix
+ * matches a good share of it: a short prefix matches most of such a partition, and a keystroke shows a handful.
  */
-export interface SuggestPartition {
-  entries: SuggestEntry[];
-  byWeight?: number[];
-}
 export const SUGGEST_RANKED_MIN = 64;
 
-/** `byWeight` for a partition's entries (see `SuggestPartition`). */
-export function suggestRanking(entries: readonly SuggestEntry[]): number[] {
-  return entries.map((_, i) => i).sort((x, y) => suggestOrder(entries[x]!, entries[y]!) || x - y);
-}
 export type SuggestKind = "person" | "reference" | "title" | "subject";
 
 /**

@@ -6,7 +6,7 @@ import { nameWordMatches } from "../../shared/text/names";
 import { ApiError } from "../errors";
 import { boundedInt, text } from "../params";
 import { errorResponses, json } from "../openapi-common";
-import type { PersonEntry, PersonRecord as Person } from "../../shared/index-format";
+import { decodePeopleChunk, type PersonRecord as Person } from "../../shared/index-format";
 import { SuggestService } from "../search/suggest-service";
 import { peopleChunkPath, searchMeta } from "../search/search-index";
 import type { AssetStore } from "../asset-store";
@@ -73,7 +73,7 @@ async function personBySlug(assets: AssetStore, slug: string): Promise<Person | 
   const meta = await searchMeta(assets);
   const read = async (s: string) => {
     const path = await peopleChunkPath(assets, meta, s);
-    return path ? ((await assets.json<PersonEntry[]>(path)).find((p) => p.slug === s) ?? null) : null;
+    return path ? ((await assets.json(path, decodePeopleChunk)).get(s) ?? null) : null;
   };
   const entry = await read(slug);
   if (!entry) return null;

@@ -11,6 +11,7 @@ import { SearchAnswerSchema, SuggestAnswerSchema } from "../../shared/api-schema
 const RULE_NAMES = Object.keys(RULE_WEIGHTS);
 const RULES_LIST = new RegExp(`^(?:${RULE_NAMES.join("|")})(?:,(?:${RULE_NAMES.join("|")}))*$`);
 import { SuggestService } from "../search/suggest-service";
+import { bodyEtag } from "../cache/body-etag";
 import { HIT_FIELDS, fieldsParam, parseFields } from "../lean/field-selection";
 import { MAX_CURSOR_DEPTH, decodeCursor, encodeCursor, queryFingerprint } from "../lean/search-cursor";
 import { shapeSearchAnswer } from "../lean/search-shape";
@@ -188,6 +189,8 @@ searchRoutes.openapi(
   }),
   async (c) => {
     const { q, limit } = c.req.valid("query");
-    return c.json({ suggestions: await new SuggestService(c.get("assets")).suggest(q, limit) }, 200);
+    const answer = { suggestions: await new SuggestService(c.get("assets")).suggest(q, limit) };
+    // Tagged here, from the text c.json writes, so `revalidation` does not re-read and digest the body.
+    return c.json(answer, 200, { etag: bodyEtag(JSON.stringify(answer)) });
   },
 );

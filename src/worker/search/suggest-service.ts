@@ -7,12 +7,14 @@
  */
 import {
   SUGGEST_PHONETIC,
+  SUGGEST_RANKED_MIN,
   SUGGEST_VARIANT,
+  decodeSuggestPartition,
   suggestEntryId,
   suggestOrder,
   type SearchManifest,
   type SuggestEntry as Entry,
-  type SuggestPartition,
+  type SuggestList,
 } from "../../shared/index-format";
 import { phoneticKeys } from "../../shared/text/phonetic";
 import { searchMeta } from "./search-index";
@@ -112,43 +114,69 @@ export function* inOrder<T>(tiers: readonly (readonly T[])[], order: (a: T, b: T
 }
 
 /**
- * A lookup's matches, not copied out: the entries at positions [lo, hi) of `list` that `keep`, and the ranking
- * of the partition `list` is, when its build stored one.
+ * Entries by position, sorted by key: a decoded partition (`SuggestList`, which makes each entry as it is first
+ * read) or entries in hand. `ranking`, where given, is every position in `suggestOrder`, ties by position.
  */
+export interface EntryList {
+  readonly length: number;
+  entry(i: number): Entry;
+  ranking?(): ArrayLike<number>;
+}
+
+/** A list over entries in hand. */
+export const listOf = (entries: readonly Entry[]): EntryList => ({
+  length: entries.length,
+  entry: (i) => entries[i]!,
+});
+
+/** A lookup's matches, not copied out: the entries at positions [lo, hi) of `list` that `keep`. */
 export interface Matches {
-  list: readonly Entry[];
+  list: EntryList;
   lo: number;
   hi: number;
   keep: (e: Entry) => boolean;
-  byWeight?: readonly number[];
 }
 
-const matchesOf = (list: readonly Entry[]): Matches => ({ list, lo: 0, hi: list.length, keep: () => true });
+const matchesOf = (entries: readonly Entry[]): Matches => ({
+  list: listOf(entries),
+  lo: 0,
+  hi: entries.length,
+  keep: () => true,
+});
 
 /** The matches themselves, in stored order. */
 function entriesOf(m: Matches): Entry[] {
   const out: Entry[] = [];
-  for (let i = m.lo; i < m.hi; i++) if (m.keep(m.list[i]!)) out.push(m.list[i]!);
+  for (let i = m.lo; i < m.hi; i++) {
+    const e = m.list.entry(i);
+    if (m.keep(e)) out.push(e);
+  }
   return out;
 }
 
 /** How many entries match, counting no further than `enough`. */
 function countOf(m: Matches, enough: number): number {
   let n = 0;
-  for (let i = m.lo; i < m.hi && n < enough; i++) if (m.keep(m.list[i]!)) n++;
+  for (let i = m.lo; i < m.hi && n < enough; i++) if (m.keep(m.list.entry(i))) n++;
   return n;
 }
 
 /**
  * Matches in `suggestOrder`, ties in stored order, as a stable sort of `entriesOf(m)` gives them (a test holds
- * it to that). Where the matches are a good share of a ranked partition (a short prefix), the build's ranking
- * is walked and skips the rest, so a keystroke reads about as many entries as it shows; otherwise they are
- * ranked lazily here.
+ * it to that). Where the matches are a good share of a partition of more than SUGGEST_RANKED_MIN entries (a
+ * short prefix), the partition's ranking is walked and skips the rest, so a keystroke reads about as many
+ * entries as it shows; otherwise they are ranked lazily here.
  */
 export function* ranked(m: Matches): Generator<Entry> {
-  const { list, lo, hi, keep, byWeight } = m;
-  if (byWeight && (hi - lo) * 4 >= list.length) {
-    for (const i of byWeight) if (i >= lo && i < hi && keep(list[i]!)) yield list[i]!;
+  const { list, lo, hi, keep } = m;
+  if (list.ranking && list.length > SUGGEST_RANKED_MIN && (hi - lo) * 4 >= list.length) {
+    const order = list.ranking();
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      if (i < lo || i >= hi) continue;
+      const e = list.entry(i);
+      if (keep(e)) yield e;
+    }
   } else yield* inOrder([entriesOf(m)], suggestOrder);
 }
 
@@ -177,7 +205,7 @@ export class SuggestService {
       count += countOf(tiers.at(-1)!, limit);
     }
     if (count < limit && typed.length && (!kinds || kinds.has("person")))
-      tiers.push(matchesOf(await this.soundsAlike(meta, typed)));
+      tiers.push(await this.soundsAlike(meta, typed));
 
     const seen = new Set<string>();
     const out: Suggestion[] = [];
@@ -233,20 +261,26 @@ export class SuggestService {
 
   /**
    * People whose surname sounds like the last typed word (its first Daitch–Mokotoff code, whole words of four
-   * letters or more: a prefix's code says little), and whose other words start the words typed before it.
+   * letters or more: a prefix's code says little), and whose other words start the words typed before it. Not
+   * copied out: a code's partition holds a thousand names or more, and its ranking is walked as far as needed.
    */
-  private async soundsAlike(meta: SearchManifest, typed: string[]): Promise<Entry[]> {
+  private async soundsAlike(meta: SearchManifest, typed: string[]): Promise<Matches> {
     const last = typed.at(-1)!;
     const code = last.length >= 4 ? phoneticKeys(last)[0] : undefined;
-    if (!code) return [];
+    if (!code) return matchesOf([]);
     const before = typed.slice(0, -1).map(variantKey);
-    return entriesOf(await this.lookup(meta, SUGGEST_PHONETIC + code, true)).filter((e) => {
-      if (e[2] !== "person") return false;
-      // One word typed: nothing before it to compare (a code's partition holds a thousand names or more).
-      if (!before.length) return true;
-      const have = textWords(e[1]).map(wordVariant);
-      return before.every((w) => have.some((h) => h.startsWith(w)));
-    });
+    const m = await this.lookup(meta, SUGGEST_PHONETIC + code, true);
+    const { keep } = m;
+    return {
+      ...m,
+      keep: (e) => {
+        if (e[2] !== "person" || !keep(e)) return false;
+        // One word typed: nothing before it to compare.
+        if (!before.length) return true;
+        const have = textWords(e[1]).map(wordVariant);
+        return before.every((w) => have.some((h) => h.startsWith(w)));
+      },
+    };
   }
 
   private async lookup(
@@ -260,27 +294,38 @@ export class SuggestService {
       // The directory is a paged table out of the manifest root; its lookups take own keys only.
       const path = await this.assets.tableGet<string>(meta.suggest, prefix);
       if (path) {
-        const { entries: list, byWeight } = await this.assets.json<SuggestPartition>(path);
+        const list = await this.assets.json<SuggestList>(path, decodeSuggestPartition);
+        // The first key at or after `key`, then the first after those starting with it: two binary searches, so
+        // a lookup makes O(log n) keys of a partition, not one per match.
         let lo = 0,
           hi = list.length;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
-          if (list[mid]![0] < key) lo = mid + 1;
+          if (list.key(mid) < key) lo = mid + 1;
           else hi = mid;
         }
-        let end = lo;
-        while (end < list.length && list[end]![0].startsWith(key)) end++;
+        let end = list.length;
+        for (let from = lo; from < end; ) {
+          const mid = (from + end) >> 1;
+          if (list.key(mid).startsWith(key)) from = mid + 1;
+          else end = mid;
+        }
         // A trailing space means the last word is complete: "kim " should not offer "kimber".
         const whole = (e: Entry) => e[0].length === key.length || e[0][key.length] === " ";
         const keep = wholeWord ? (wanted ? (e: Entry) => whole(e) && wanted(e) : whole) : (wanted ?? (() => true));
-        return { list, lo, hi: end, keep, byWeight };
+        return { list, lo, hi: end, keep };
       }
       const top = n === key.length ? await this.assets.tableGet<string>(meta.suggest, `${prefix}*`) : undefined;
       if (top) {
-        const list = await this.assets.json<Entry[]>(top);
-        return { list, lo: 0, hi: list.length, keep: (e) => e[0].startsWith(key) && (!wanted || wanted(e)) };
+        const list = await this.assets.json<SuggestList>(top, decodeSuggestPartition);
+        return {
+          list: listOf(Array.from({ length: list.length }, (_, i) => list.entry(i))),
+          lo: 0,
+          hi: list.length,
+          keep: (e) => e[0].startsWith(key) && (!wanted || wanted(e)),
+        };
       }
     }
-    return { list: [], lo: 0, hi: 0, keep: () => false };
+    return { list: listOf([]), lo: 0, hi: 0, keep: () => false };
   }
 }
