@@ -30,6 +30,7 @@ import { words } from "../../shared/text/fold";
 import { BLOCK_SIZE } from "../../shared/index-format";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
 import type { FieldPostings, FilterColumns, SearchIndex, TermPostings } from "./search-index";
+import { COMMON_TERM_DEFAULTS, commonTermCandidates, type CommonTermOptions } from "./common-term-answers";
 
 export interface UnitMatch {
   unit: string;
@@ -69,7 +70,12 @@ export interface ScoreOptions {
   exhaustiveBelow?: number;
   /** Restrict common words to the docs rarer words found, then prove the top k (default on). */
   speculate?: boolean;
+  /** Answer one-word queries of very common words from their fields' leaders (default on, `COMMON_TERM_DEFAULTS`). */
+  commonTerms?: CommonTermOptions | false;
 }
+
+/** How often each shortcut answered, for tests that must see it taken (never read on the query path). */
+export const scoringCounters = { commonTermAnswers: 0 };
 
 /** Speculate when the units left hold this many times more postings than the docs seen. */
 const SPECULATE_RATIO = 4;
@@ -185,9 +191,9 @@ class QueryArrays {
       this.mark2.fill(0);
     } else {
       for (const i of this.touched) {
+        // `total` is written for every candidate before it is read.
         this.text[i] = 0;
         this.ref[i] = 0;
-        this.total[i] = 0;
         this.proximity[i] = 0;
         this.matched[i] = 0;
         this.textMatched[i] = 0;
@@ -197,14 +203,8 @@ class QueryArrays {
       }
     }
     for (const u of this.units) {
-      for (const i of u.touched) {
-        u.score[i] = 0;
-        u.alt[i] = 0;
-        u.field[i] = 0;
-        u.slot[i] = 0;
-        u.bonus[i] = 0;
-        u.bonusAlt[i] = 0;
-      }
+      // The rest (score, field, slot, bonus) is written when `alt` is first set, before it is read.
+      for (const i of u.touched) u.alt[i] = 0;
       u.touched = [];
     }
     this.x.clearAlt();
@@ -235,6 +235,16 @@ interface Only {
 
 /** Postings of a unit: per alternative, per term. */
 type UnitPostings = TermPostings[][];
+
+/** Slots a posting can hold (FlexSearch's resolution is below this). */
+const SLOTS = 256;
+const slotTable = new Float64Array(SLOTS);
+
+/** A field's contribution at each slot, `w × (1 − slotDecay × slot)`: filled per field, read per posting. */
+function slotScores(w: number): Float64Array {
+  for (let s = 0; s < SLOTS; s++) slotTable[s] = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
+  return slotTable;
+}
 
 function fieldWeight(f: FieldName, df: number, n: number): number {
   return FIELDS[f].weight * Math.log(1 + n / df);
@@ -268,12 +278,15 @@ function addTerm(
     const fw = FIELDS[f].weight;
     // The hot loop of every search: typed arrays and locals only, no per-posting object lookups.
     const { alt, altCount, altField, altSlot, altTouched } = x;
+    // Each slot's contribution, computed as the loop did per posting (the same products, so the same floats).
+    const bySlot = slotScores(w);
+    const onlyMark = only ? only.mark : null;
     const visit = (docs: Uint32Array, slots: Uint8Array, from: number, to: number) => {
       for (let j = from; j < to; j++) {
         const i = docs[j]! - base;
-        if ((only && !only.mark[i]) || skip?.[i]) continue;
+        if ((onlyMark !== null && !onlyMark[i]) || (skip !== null && skip[i])) continue;
         const s = slots[j]!;
-        const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
+        const add = bySlot[s]!;
         const c = altCount[i]!;
         if (c === termNo) {
           // First field of this term for this doc: count the term once.
@@ -436,7 +449,12 @@ function scoreUnit(
     for (const i of x.altTouched) {
       if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
       const sc = x.alt[i]! * alt.weight;
-      if (u.alt[i] === 0) u.touched.push(i);
+      if (u.alt[i] === 0) {
+        // A doc's first match in this unit starts it afresh: only `alt` is cleared between queries.
+        u.touched.push(i);
+        u.bonus[i] = 0;
+        u.bonusAlt[i] = 0;
+      }
       // Ties go to the alternative planned first, whatever order they are scored in.
       if (u.alt[i] === 0 || sc > u.score[i]! || (sc === u.score[i] && ai + 1 < u.alt[i]!)) {
         u.score[i] = sc;
@@ -542,13 +560,24 @@ export function coordination(matched: number, units: number): number {
   return units ? 1 - (SEARCH_DEFAULTS.coordination * (units - Math.min(matched, units))) / units : 1;
 }
 
-/** Keeps the best `k` of a stream under `better`, as a binary min-heap (worst on top). */
+/**
+ * Keeps the best `k` docs of a stream, by score then catalogue order, as a binary min-heap (worst on top). Reads
+ * the score and order columns directly rather than through a comparison closure: it sees every candidate.
+ */
 class TopK {
   private readonly heap: number[] = [];
   constructor(
     private readonly k: number,
-    private readonly better: (a: number, b: number) => boolean,
+    private readonly score: Float64Array,
+    private readonly order: Uint32Array,
   ) {}
+
+  /** Whether doc `a` ranks above doc `b`. */
+  private better(a: number, b: number): boolean {
+    const sa = this.score[a]!,
+      sb = this.score[b]!;
+    return sa > sb || (sa === sb && this.order[a]! < this.order[b]!);
+  }
 
   offer(i: number): void {
     const h = this.heap;
@@ -574,6 +603,11 @@ class TopK {
         p = w;
       }
     }
+  }
+
+  /** The docs kept, in no order. */
+  items(): number[] {
+    return this.heap;
   }
 
   /** Best first. */
@@ -695,6 +729,9 @@ async function scoreWith(
   const namesYear = (i: number) => yearWord(i) && textMatched[i]! > 1;
   const passes = (i: number) =>
     passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i));
+  /** Whether any filter can leave a doc out (else `passes` is true of every doc). */
+  const filtersDocs =
+    seriesOk !== null || exclPostings.length > 0 || plan.from !== undefined || plan.to !== undefined || !!dateFilter;
 
   const refHits = new Map<number, Array<{ id: string; ref: string }>>();
   plan.referenceIds.forEach((r, k) => {
@@ -757,7 +794,38 @@ async function scoreWith(
   let pruned = false;
   let only: Only | null = null;
   let scoredBounds = 0;
-  for (let step = 0; step < order.length; step++) {
+  /** A lower bound of the matches, beside the candidates counted (the common-word answer scores a few only). */
+  let matchesAtLeast = 0;
+  const commonOpts = options.commonTerms === false ? null : (options.commonTerms ?? COMMON_TERM_DEFAULTS);
+  const common =
+    commonOpts &&
+    unitCount === 1 &&
+    !scoreAll &&
+    !filtersDocs &&
+    plan.referenceIds.length === 0 &&
+    plan.keep <= commonOpts.leaders
+      ? commonTermCandidates(plan.units[0]!, unitPostings[0]!, commonOpts, cols.order, base, arrays.mark)
+      : null;
+  if (common) {
+    // A very common word: score its candidates only (see common-term-answers.ts for why that is exact).
+    scoringCounters.commonTermAnswers++;
+    pruned = true;
+    matchesAtLeast = common.matchesAtLeast;
+    const mark = arrays.mark;
+    for (const doc of common.docs) mark[doc - base] = 1;
+    const u = arrays.unit(0);
+    scoreUnit(plan.units[0]!, unitPostings[0]!, n, base, x, { docs: common.docs, mark }, buf, u);
+    units[0] = u;
+    for (const i of u.touched) {
+      touch(i);
+      text[i]! += u.score[i]!;
+      matched[i]!++;
+      textMatched[i]!++;
+    }
+    // Candidates a multi-word expansion did not match are not touched: their marks are cleared here.
+    for (const doc of common.docs) mark[doc - base] = 0;
+  }
+  for (let step = 0; step < (common ? 0 : order.length); step++) {
     const k = order[step]!;
     if (step > 0) scoredBounds += bounds[order[step - 1]!]!;
     if (!exhaustive && !only && step > 0) {
@@ -819,15 +887,29 @@ async function scoreWith(
           },
         }
       : touched;
-    for (const i of pool) {
-      if (!passesUndated(i)) continue;
-      undated++;
-      if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) candidates.push(i);
-    }
+    if (!everyDoc && !filtersDocs) {
+      // No filter at all (most queries): every doc touched is a candidate.
+      for (const i of touched) candidates.push(i);
+      undated = candidates.length;
+    } else
+      for (const i of pool) {
+        if (!passesUndated(i)) continue;
+        undated++;
+        if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) candidates.push(i);
+      }
 
     // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
     const dateBonus = new Map<number, number>();
+    const boost = plan.dates?.mode === "boost" ? plan.dates : null;
+    // The same numbers `coordination` gives, looked up per doc.
+    const coord = Float64Array.from({ length: unitCount + 2 }, (_, m) => coordination(m, unitCount));
+    const only0 = unitCount === 1 && yearUnit === undefined && !boost ? units[0] : null;
     for (const i of candidates) {
+      if (only0) {
+        // One word: its score, its reference boost (the loop below, with nothing to add).
+        total[i] = (only0.alt[i] ? 0 + only0.score[i]! : 0) * coord[textMatched[i]!]! + ref[i]!;
+        continue;
+      }
       let sum = 0;
       for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score[i]!;
       // Filtering by a year some titles name: every candidate is dated then or names it, so the year counts as
@@ -849,9 +931,11 @@ async function scoreWith(
         proximity[i] = close * SEARCH_DEFAULTS.proximityBonus;
         sum += proximity[i]!;
       }
-      total[i] = sum * coordination(textMatched[i]!, unitCount) + ref[i]!;
-      if (plan.dates?.mode === "boost") {
-        const { from, to } = plan.dates;
+      total[i] =
+        sum * (textMatched[i]! <= unitCount ? coord[textMatched[i]!]! : coordination(textMatched[i]!, unitCount)) +
+        ref[i]!;
+      if (boost) {
+        const { from, to } = boost;
         const s = cols.start[i]!,
           e = cols.end[i]! || s;
         if (s) {
@@ -907,12 +991,10 @@ async function scoreWith(
     }
   }
 
-  const better = (a: number, b: number) =>
-    total[a]! > total[b]! || (total[a] === total[b] && cols.order[a]! < cols.order[b]!);
   let facetSet = candidates;
   let best: number[];
   if (plan.phrases.length) {
-    const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, better);
+    const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, total, cols.order);
     for (const i of candidates) top.offer(i);
     const checked = top.sorted();
     const texts = await recordTexts(checked.map((i) => i + base));
@@ -922,12 +1004,15 @@ async function scoreWith(
     });
     best = facetSet.slice(0, plan.keep);
   } else if (pruned) {
-    const top = new TopK(Math.max(plan.keep, SEARCH_DEFAULTS.facetCandidates), better);
+    const top = new TopK(Math.max(plan.keep, SEARCH_DEFAULTS.facetCandidates), total, cols.order);
     for (const i of candidates) top.offer(i);
-    facetSet = top.sorted();
-    best = facetSet.slice(0, plan.keep);
+    // Facets need the set, not its order: only the best `keep` are sorted.
+    facetSet = top.items();
+    const head = new TopK(plan.keep, total, cols.order);
+    for (const i of facetSet) head.offer(i);
+    best = head.sorted();
   } else {
-    const top = new TopK(plan.keep, better);
+    const top = new TopK(plan.keep, total, cols.order);
     for (const i of candidates) top.offer(i);
     best = top.sorted();
   }
@@ -983,7 +1068,7 @@ async function scoreWith(
     return { doc: i + base, score: total[i]!, matched: matched[i]!, order: cols.order[i]!, parts };
   });
   return {
-    total: pruned ? candidates.length : facetSet.length,
+    total: pruned ? Math.max(candidates.length, matchesAtLeast) : facetSet.length,
     totalExact: !pruned,
     undated,
     top: topDocs,
@@ -1004,10 +1089,12 @@ function facetsOf(docs: number[], cols: FilterColumns, seriesNames: string[]): S
   const seriesCounts = new Uint32Array(seriesNames.length);
   const decadeCounts = new Uint32Array(DECADE_SLOTS);
   let undated = 0;
-  for (const i of docs) {
-    seriesCounts[cols.series[i]!]!++;
-    const s = cols.start[i]!,
-      e = cols.end[i]! || s;
+  const { series: seriesOf, start, end } = cols;
+  for (let k = 0; k < docs.length; k++) {
+    const i = docs[k]!;
+    seriesCounts[seriesOf[i]!]!++;
+    const s = start[i]!,
+      e = end[i]! || s;
     if (s <= 0) {
       undated++;
       continue;
