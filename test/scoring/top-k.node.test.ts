@@ -59,13 +59,25 @@ describe("top-k with upper bounds", () => {
     };
     let early = 0;
     let earlyOneWord = 0;
+    const countedBefore = scoringCounters.countedApart;
     let withTieBreakers = 0;
     for (const q of queries) {
       const plan = await planFor(assets, q, 10);
       if (plan.units.some((u) => u.alternatives.some((a) => a.bonus))) withTieBreakers++;
-      const full = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: Infinity });
+      const full = await scoreShard(index, plan, seriesNames, noTexts, {
+        exhaustiveBelow: Infinity,
+        countApart: false,
+      });
       const fast = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: 0 });
+      // Counted apart: every match counted, only the top k scored.
+      const counted = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: Infinity });
       expect(full.totalExact).toBe(true);
+      expect(counted.totalExact).toBe(true);
+      expect([counted.total, counted.facets], q).toEqual([full.total, full.facets]);
+      expect(
+        counted.top.map((d) => [d.doc, d.score, d.parts]),
+        q,
+      ).toEqual(full.top.map((d) => [d.doc, d.score, d.parts]));
       if (!fast.totalExact) {
         early++;
         if (plan.units.length === 1) earlyOneWord++;
@@ -84,6 +96,8 @@ describe("top-k with upper bounds", () => {
     console.log(`top-k: ${early} of ${queries.length} queries stopped early (${earlyOneWord} one-word)`);
     // The comparison means something only if early termination happened on a good share of queries.
     expect(early).toBeGreaterThan(queries.length / 5);
+    // Most plans are plain words, counted apart from ranking.
+    expect(scoringCounters.countedApart - countedBefore).toBeGreaterThan(queries.length / 2);
     // One-word queries stop early too (their alternatives pruned by bound), not only multi-word ones.
     expect(earlyOneWord).toBeGreaterThan(0);
     // Closeness tie-breakers (added to a unit's best alternative) are covered by the bounds too.
@@ -111,7 +125,10 @@ describe("top-k with upper bounds", () => {
     for (const q of new Set(words)) {
       const plan = await planFor(assets, q, 10);
       if (plan.units.length !== 1) continue;
-      const full = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: Infinity });
+      const full = await scoreShard(index, plan, seriesNames, noTexts, {
+        exhaustiveBelow: Infinity,
+        countApart: false,
+      });
       const taken = scoringCounters.commonTermAnswers;
       const fast = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: 0, commonTerms });
       if (scoringCounters.commonTermAnswers > taken) {
@@ -125,7 +142,10 @@ describe("top-k with upper bounds", () => {
       ).toEqual(full.top.map((d) => [d.doc, d.score, d.parts]));
       // Asking for more than the leaders hold takes the general path, with the same answer.
       const deep = { ...plan, keep: 25 };
-      const deepFull = await scoreShard(index, deep, seriesNames, noTexts, { exhaustiveBelow: Infinity });
+      const deepFull = await scoreShard(index, deep, seriesNames, noTexts, {
+        exhaustiveBelow: Infinity,
+        countApart: false,
+      });
       const deepFast = await scoreShard(index, deep, seriesNames, noTexts, { exhaustiveBelow: 0, commonTerms });
       expect(
         deepFast.top.map((d) => [d.doc, d.score]),

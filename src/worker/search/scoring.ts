@@ -70,12 +70,17 @@ export interface ScoreOptions {
   exhaustiveBelow?: number;
   /** Restrict common words to the docs rarer words found, then prove the top k (default on). */
   speculate?: boolean;
+  /**
+   * Below `exhaustiveBelow`, count the matches (exact total and facets) in a pass of their own and rank by top-k,
+   * rather than scoring every match (default on; off scores every match, as the tests' reference does).
+   */
+  countApart?: boolean;
   /** Answer one-word queries of very common words from their fields' leaders (default on, `COMMON_TERM_DEFAULTS`). */
   commonTerms?: CommonTermOptions | false;
 }
 
 /** How often each shortcut answered, for tests that must see it taken (never read on the query path). */
-export const scoringCounters = { commonTermAnswers: 0 };
+export const scoringCounters = { commonTermAnswers: 0, countedApart: 0 };
 
 /** Speculate when the units left hold this many times more postings than the docs seen. */
 const SPECULATE_RATIO = 4;
@@ -159,6 +164,8 @@ class QueryArrays {
   readonly mark: Uint8Array;
   /** Docs a second restricted pass may touch (`mark` holds the first's). */
   readonly mark2: Uint8Array;
+  /** Docs the exact count has seen (zero between uses: the count clears what it set). */
+  readonly counted: Uint8Array;
   readonly buf = { docs: new Uint32Array(BLOCK_SIZE), slots: new Uint8Array(BLOCK_SIZE) };
   readonly units: UnitArrays[] = [];
   touched: number[] = [];
@@ -176,6 +183,7 @@ class QueryArrays {
     this.seen = new Uint8Array(size);
     this.mark = new Uint8Array(size);
     this.mark2 = new Uint8Array(size);
+    this.counted = new Uint8Array(size);
   }
 
   unit(k: number): UnitArrays {
@@ -284,7 +292,7 @@ function addTerm(
     const visit = (docs: Uint32Array, slots: Uint8Array, from: number, to: number) => {
       for (let j = from; j < to; j++) {
         const i = docs[j]! - base;
-        if ((onlyMark !== null && !onlyMark[i]) || (skip !== null && skip[i])) continue;
+        if ((onlyMark !== null && !onlyMark[i]) || skip?.[i]) continue;
         const s = slots[j]!;
         const add = bySlot[s]!;
         const c = altCount[i]!;
@@ -344,7 +352,9 @@ function addTerm(
         first = last + 1;
         continue;
       }
-      if (only.docs[c]! >= first) visit(buf.docs, buf.slots, 0, fp.decodeBlock(b, buf.docs, buf.slots, 0));
+      // Decoded postings are whole arrays in blocks of BLOCK_SIZE: the block is visited in place, not copied.
+      if (only.docs[c]! >= first)
+        visit(all.docs, all.slots, b * BLOCK_SIZE, Math.min(all.docs.length, (b + 1) * BLOCK_SIZE));
       while (c < only.docs.length && only.docs[c]! <= last) c++;
       first = last + 1;
     }
@@ -586,7 +596,9 @@ class TopK {
       for (let c = h.length - 1; c > 0; ) {
         const p = (c - 1) >> 1;
         if (this.better(h[p]!, h[c]!)) {
-          [h[p], h[c]] = [h[c]!, h[p]!];
+          const t = h[p]!;
+          h[p] = h[c]!;
+          h[c] = t;
           c = p;
         } else break;
       }
@@ -599,7 +611,9 @@ class TopK {
         if (l < h.length && this.better(h[w]!, h[l]!)) w = l;
         if (r < h.length && this.better(h[w]!, h[r]!)) w = r;
         if (w === p) break;
-        [h[p], h[w]] = [h[w]!, h[p]!];
+        const t = h[p]!;
+        h[p] = h[w]!;
+        h[w] = t;
         p = w;
       }
     }
@@ -749,9 +763,23 @@ async function scoreWith(
   const bounds = plan.units.map((u, k) => unitBound(u, unitPostings[k]!, n));
   const postingCount = plan.units.reduce((c, u, k) => c + unitPostingCount(u, unitPostings[k]!), 0);
   const onlyFilters = unitCount === 0 && plan.referenceIds.length === 0;
+  const small = postingCount <= (options.exhaustiveBelow ?? SEARCH_DEFAULTS.exactTotalPostings);
+  // Few enough postings for exact totals and facets: with nothing but words (no filter, reference, phrase, date or
+  // expansion of several words), a doc matches when it holds any posting the plan reads, so the matches are counted
+  // by marking those postings' docs, and only the top k is scored.
+  const countApart =
+    small &&
+    options.countApart !== false &&
+    !plan.exact &&
+    !filtersDocs &&
+    unitCount > 0 &&
+    plan.referenceIds.length === 0 &&
+    plan.phrases.length === 0 &&
+    !plan.dates &&
+    plan.units.every((u) => u.alternatives.every((a) => a.bonus || a.terms.length === 1));
   const scoreAll =
     Boolean(plan.exact) ||
-    postingCount <= (options.exhaustiveBelow ?? SEARCH_DEFAULTS.exactTotalPostings) ||
+    (small && !countApart) ||
     plan.phrases.length > 0 ||
     plan.dates?.mode === "boost" ||
     yearUnit !== undefined ||
@@ -1067,6 +1095,18 @@ async function scoreWith(
     }
     return { doc: i + base, score: total[i]!, matched: matched[i]!, order: cols.order[i]!, parts };
   });
+  if (countApart) {
+    scoringCounters.countedApart++;
+    const matches = matchingDocs(plan, unitPostings, base, arrays.counted);
+    return {
+      total: matches.length,
+      totalExact: true,
+      undated: matches.length,
+      top: topDocs,
+      facets: facetsOf(matches, cols, seriesNames),
+      facetsExact: true,
+    };
+  }
   return {
     total: pruned ? Math.max(candidates.length, matchesAtLeast) : facetSet.length,
     totalExact: !pruned,
@@ -1075,6 +1115,36 @@ async function scoreWith(
     facets: facetsOf(facetSet, cols, seriesNames),
     facetsExact: !pruned,
   };
+}
+
+/**
+ * Every doc that matches a plan of single-term alternatives, without filters (local indexes, each once): the docs
+ * of every posting the plan reads (tie-breakers never make a match). What exhaustive scoring would count.
+ * @param seen scratch of the shard's size, all zero; left zero.
+ */
+function matchingDocs(plan: QueryPlan, unitPostings: UnitPostings[], base: number, seen: Uint8Array): number[] {
+  const out: number[] = [];
+  plan.units.forEach((unit, k) => {
+    unit.alternatives.forEach((alt, ai) => {
+      if (alt.bonus) return;
+      const t = alt.terms[0]!;
+      const p = unitPostings[k]![ai]![0]!;
+      for (const f of t.fields) {
+        if (unit.fields && !unit.fields.includes(f)) continue;
+        const docs = p.fields[f]?.decodeAll().docs;
+        if (!docs) continue;
+        for (let j = 0; j < docs.length; j++) {
+          const i = docs[j]! - base;
+          if (!seen[i]) {
+            seen[i] = 1;
+            out.push(i);
+          }
+        }
+      }
+    });
+  });
+  for (const i of out) seen[i] = 0;
+  return out;
 }
 
 /** The global hit order: score, then catalogue order. */
