@@ -244,6 +244,14 @@ interface Only {
 /** Postings of a unit: per alternative, per term. */
 type UnitPostings = TermPostings[][];
 
+/** Local doc indexes as global doc numbers, ascending (a typed array's numeric sort, not a comparator's). */
+function globalDocs(local: number[], base: number): Uint32Array {
+  const out = Uint32Array.from(local);
+  out.sort();
+  for (let j = 0; j < out.length; j++) out[j]! += base;
+  return out;
+}
+
 /** Slots a posting can hold (FlexSearch's resolution is below this). */
 const SLOTS = 256;
 const slotTable = new Float64Array(SLOTS);
@@ -498,12 +506,13 @@ function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
  * or the alternative being scored (weight `w`, its fields so far; 0 = none), plus its reference boost.
  */
 function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): number {
-  const lower: number[] = [];
+  const lower = new Float64Array(u.touched.length + (w ? x.altTouched.length : 0) + prune.refDocs.length);
+  let m = 0;
   for (const i of u.touched)
-    if (prune.passes(i)) lower.push(Math.max(u.score[i]!, x.altCount[i] ? x.alt[i]! * w : 0) + prune.ref[i]!);
-  if (w) for (const i of x.altTouched) if (!u.alt[i] && prune.passes(i)) lower.push(x.alt[i]! * w + prune.ref[i]!);
-  for (const i of prune.refDocs) if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower.push(prune.ref[i]!);
-  const theta = kthLargest(Float64Array.from(lower), prune.keep);
+    if (prune.passes(i)) lower[m++] = Math.max(u.score[i]!, x.altCount[i] ? x.alt[i]! * w : 0) + prune.ref[i]!;
+  if (w) for (const i of x.altTouched) if (!u.alt[i] && prune.passes(i)) lower[m++] = x.alt[i]! * w + prune.ref[i]!;
+  for (const i of prune.refDocs) if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower[m++] = prune.ref[i]!;
+  const theta = kthLargest(lower.subarray(0, m), prune.keep);
   return theta - Math.abs(theta) * 1e-9;
 }
 
@@ -520,8 +529,7 @@ function alive(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number, rest
   for (const i of x.altTouched) consider(i);
   for (const i of u.touched) consider(i);
   for (const i of prune.refDocs) consider(i);
-  docs.sort((a, b) => a - b);
-  return { docs: Uint32Array.from(docs, (i) => i + prune.base), mark: prune.mark };
+  return { docs: globalDocs(docs, prune.base), mark: prune.mark };
 }
 
 /** The most each alternative of a unit can add to a doc's score: each field at its lowest slot. */
@@ -811,9 +819,10 @@ async function scoreWith(
    * between summation orders never prunes a tie.
    */
   const kthBestBar = () => {
-    const lower: number[] = [];
-    for (const i of touched) if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
-    const theta = kthLargest(Float64Array.from(lower), plan.keep);
+    const lower = new Float64Array(touched.length);
+    let m = 0;
+    for (const i of touched) if (passes(i)) lower[m++] = text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!;
+    const theta = kthLargest(lower.subarray(0, m), plan.keep);
     return theta - Math.abs(theta) * 1e-9;
   };
   /** The bound of every unseen doc when scoring was restricted to the docs seen before the top k was proven. */
@@ -867,10 +876,10 @@ async function scoreWith(
         if (unseen < bar) {
           // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
           pruned = true;
-          const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar).sort((a, b) => a - b);
+          const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar);
           const mark = arrays.mark;
           for (const i of alive) mark[i] = 1;
-          only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
+          only = { docs: globalDocs(alive, base), mark };
         } else if (options.speculate !== false && SPECULATE_RATIO * touched.length < restPostings(step)) {
           // The units left are common words, and the docs seen few: score the rest for these docs only, and
           // check at the end that their k-th best final score beats every unseen doc's bound (if not, the rest
@@ -879,10 +888,10 @@ async function scoreWith(
           pruned = true;
           speculative = unseen;
           specStep = step;
-          const seen = touched.filter(passes).sort((a, b) => a - b);
+          const seen = touched.filter(passes);
           const mark = arrays.mark;
           for (const i of seen) mark[i] = 1;
-          only = { docs: Uint32Array.from(seen, (i) => i + base), mark };
+          only = { docs: globalDocs(seen, base), mark };
         }
       }
     }
@@ -996,11 +1005,9 @@ async function scoreWith(
           const bar = kthBestBar();
           if (unseen < bar) {
             const upper = restBounds + proximityBound;
-            const alive = touched
-              .filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar)
-              .sort((a, b) => a - b);
+            const alive = touched.filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar);
             for (const i of alive) arrays.mark2[i] = 1;
-            rest = { docs: Uint32Array.from(alive, (i) => i + base), mark: arrays.mark2 };
+            rest = { docs: globalDocs(alive, base), mark: arrays.mark2 };
           }
         }
         const u = units[k]!;
