@@ -96,8 +96,8 @@ describe("top-k with upper bounds", () => {
     console.log(`top-k: ${early} of ${queries.length} queries stopped early (${earlyOneWord} one-word)`);
     // The comparison means something only if early termination happened on a good share of queries.
     expect(early).toBeGreaterThan(queries.length / 5);
-    // Most plans are plain words, counted apart from ranking.
-    expect(scoringCounters.countedApart - countedBefore).toBeGreaterThan(queries.length / 2);
+    // Many one-word plans are counted apart from ranking (and checked above against scoring every match).
+    expect(scoringCounters.countedApart - countedBefore).toBeGreaterThan(50);
     // One-word queries stop early too (their alternatives pruned by bound), not only multi-word ones.
     expect(earlyOneWord).toBeGreaterThan(0);
     // Closeness tie-breakers (added to a unit's best alternative) are covered by the bounds too.
