@@ -4,9 +4,9 @@
  *
  * For every field's postings longer than `minPostings`, its leaders are kept:
  * the `k` docs that field ranks first on its own (lowest slot, then catalogue
- * order), derived once per isolate when the postings are first used, beside
- * the decoded postings (so they cost no index bytes and go when the postings
- * are evicted). A field's contribution to a doc depends only on its slot, so
+ * order), derived once per isolate when the postings are used a second time,
+ * beside the decoded postings (so they cost no index bytes and go when the
+ * postings are evicted; derived at run time rather than stored by the build). A field's contribution to a doc depends only on its slot, so
  * any doc outside the leaders ranks, within that field, below all `k` of them.
  *
  * A one-word query is then answered from a candidate set: the leaders of each
@@ -36,6 +36,23 @@ export interface CommonTermOptions {
 
 /** Leaders by postings object, and the leader count they were taken for. */
 const leadersOf = new WeakMap<FieldPostings, { k: number; docs: Uint32Array }>();
+/**
+ * Long fields a query has used once. Leaders are taken on a field's second use: sorting a long field costs a cold
+ * isolate's first query more than the general path does (about 10 ms a shard for "soviet" at 100k), and a word
+ * asked once gains nothing from them.
+ */
+const usedOnce = new WeakSet<FieldPostings>();
+
+/** The field's leaders when it is warm (used before), else null, remembering this use. */
+function warmLeaders(fp: FieldPostings, k: number, order: Uint32Array, base: number): Uint32Array | null {
+  const hit = leadersOf.get(fp);
+  if (hit && hit.k === k) return hit.docs;
+  if (!usedOnce.has(fp)) {
+    usedOnce.add(fp);
+    return null;
+  }
+  return fieldLeaders(fp, k, order, base);
+}
 
 /**
  * The `k` docs (global numbers, ascending) that `fp` ranks first on its own: lowest slot, then lowest catalogue
@@ -87,6 +104,7 @@ export function commonTermCandidates(
   const lists: Array<ArrayLike<number>> = [];
   let longFields = 0;
   let matchesAtLeast = 0;
+  let cold = false;
   for (let ai = 0; ai < unit.alternatives.length; ai++) {
     const alt = unit.alternatives[ai]!;
     if (alt.terms.length === 1) {
@@ -97,7 +115,9 @@ export function commonTermCandidates(
         matchesAtLeast = Math.max(matchesAtLeast, fp.count);
         if (fp.count > opts.minPostings) {
           long++;
-          lists.push(fieldLeaders(fp, opts.leaders, order, base));
+          const leaders = warmLeaders(fp, opts.leaders, order, base);
+          if (leaders) lists.push(leaders);
+          else cold = true;
         } else lists.push(fp.decodeAll().docs);
       }
       if (long > 1) return null;
@@ -118,7 +138,7 @@ export function commonTermCandidates(
       for (const fp of best) lists.push(fp.decodeAll().docs);
     }
   }
-  if (!longFields) return null;
+  if (!longFields || cold) return null;
   const out: number[] = [];
   for (const list of lists)
     for (let j = 0; j < list.length; j++) {
