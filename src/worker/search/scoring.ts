@@ -166,7 +166,6 @@ class QueryArrays {
   readonly mark2: Uint8Array;
   /** Docs the exact count has seen (zero between uses: the count clears what it set). */
   readonly counted: Uint8Array;
-  readonly buf = { docs: new Uint32Array(BLOCK_SIZE), slots: new Uint8Array(BLOCK_SIZE) };
   readonly units: UnitArrays[] = [];
   touched: number[] = [];
   /** Set when a pass wrote to docs outside `touched` (a filter-only query walks the whole shard). */
@@ -281,7 +280,6 @@ function addTerm(
   x: Scratch,
   termNo: number,
   only: Only | null,
-  buf: { docs: Uint32Array; slots: Uint8Array },
   /** Docs to leave out (already scored for this unit). */
   skip: Uint8Array | null = null,
 ): void {
@@ -400,7 +398,6 @@ function scoreUnit(
   base: number,
   x: Scratch,
   only: Only | null,
-  buf: { docs: Uint32Array; slots: Uint8Array },
   u: UnitArrays,
   prune?: OneWordPruning,
   skip: Uint8Array | null = null,
@@ -442,12 +439,12 @@ function scoreUnit(
             }
           }
         }
-        addTerm(p, [fields[j]!], n, undefined, base, x, 0, restricted, buf);
+        addTerm(p, [fields[j]!], n, undefined, base, x, 0, restricted);
         doneFields += fb[j]!;
       }
     } else {
       alt.terms.forEach((t, ti) => {
-        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf, skip);
+        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, skip);
       });
     }
     const need = alt.terms.length;
@@ -718,7 +715,7 @@ async function scoreWith(
   const n = plan.docs;
   const base = cols.base;
   const size = arrays.size;
-  const { x, buf, text, ref, matched, seen, textMatched, total, proximity, touched } = arrays;
+  const { x, text, ref, matched, seen, textMatched, total, proximity, touched } = arrays;
   const touch = (i: number) => {
     if (!seen[i]) {
       seen[i] = 1;
@@ -853,7 +850,7 @@ async function scoreWith(
     const mark = arrays.mark;
     for (const doc of common.docs) mark[doc - base] = 1;
     const u = arrays.unit(0);
-    scoreUnit(plan.units[0]!, unitPostings[0]!, n, base, x, { docs: common.docs, mark }, buf, u);
+    scoreUnit(plan.units[0]!, unitPostings[0]!, n, base, x, { docs: common.docs, mark }, u);
     units[0] = u;
     for (const i of u.touched) {
       touch(i);
@@ -908,7 +905,7 @@ async function scoreWith(
       unitCount === 1 && !scoreAll && !plan.units[k]!.alternatives.some((a) => a.bonus)
         ? { passes, ref, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark, base }
         : undefined;
-    if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, u, prune)) pruned = true;
+    if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u, prune)) pruned = true;
     units[k] = u;
     for (const i of u.touched) {
       touch(i);
@@ -1019,7 +1016,7 @@ async function scoreWith(
         }
         const u = units[k]!;
         const before = u.touched.length;
-        scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, buf, u, undefined, rest ? null : seenDocs);
+        scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, u, undefined, rest ? null : seenDocs);
         for (let t = before; t < u.touched.length; t++) {
           const i = u.touched[t]!;
           touch(i);
