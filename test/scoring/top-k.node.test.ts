@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { prng, queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
-import { scoreShard } from "../../src/worker/search/scoring";
+import { scoreShard, scoringCounters } from "../../src/worker/search/scoring";
 import { diskAssets, planFor, shardIndex } from "./local-index";
 
 const RECORDS = 5_000;
@@ -59,13 +59,25 @@ describe("top-k with upper bounds", () => {
     };
     let early = 0;
     let earlyOneWord = 0;
+    const countedBefore = scoringCounters.countedApart;
     let withTieBreakers = 0;
     for (const q of queries) {
       const plan = await planFor(assets, q, 10);
       if (plan.units.some((u) => u.alternatives.some((a) => a.bonus))) withTieBreakers++;
-      const full = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: Infinity });
+      const full = await scoreShard(index, plan, seriesNames, noTexts, {
+        exhaustiveBelow: Infinity,
+        countApart: false,
+      });
       const fast = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: 0 });
+      // Counted apart: every match counted, only the top k scored.
+      const counted = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: Infinity });
       expect(full.totalExact).toBe(true);
+      expect(counted.totalExact).toBe(true);
+      expect([counted.total, counted.facets], q).toEqual([full.total, full.facets]);
+      expect(
+        counted.top.map((d) => [d.doc, d.score, d.parts]),
+        q,
+      ).toEqual(full.top.map((d) => [d.doc, d.score, d.parts]));
       if (!fast.totalExact) {
         early++;
         if (plan.units.length === 1) earlyOneWord++;
@@ -84,9 +96,71 @@ describe("top-k with upper bounds", () => {
     console.log(`top-k: ${early} of ${queries.length} queries stopped early (${earlyOneWord} one-word)`);
     // The comparison means something only if early termination happened on a good share of queries.
     expect(early).toBeGreaterThan(queries.length / 5);
+    // Many one-word plans are counted apart from ranking (and checked above against scoring every match).
+    expect(scoringCounters.countedApart - countedBefore).toBeGreaterThan(50);
     // One-word queries stop early too (their alternatives pruned by bound), not only multi-word ones.
     expect(earlyOneWord).toBeGreaterThan(0);
     // Closeness tie-breakers (added to a unit's best alternative) are covered by the bounds too.
     expect(withTieBreakers).toBeGreaterThan(20);
+  }, 600_000);
+
+  it("answers one-word queries of common words from their fields' leaders with the exhaustive top 10", async () => {
+    const assets = diskAssets(join(dir, "out"));
+    const { index, seriesNames } = await shardIndex(assets);
+    const noTexts = async () => {
+      throw new Error("no phrase queries here");
+    };
+    // Every one-word query of the mix, and the commonest vocabulary words (the leaders' case), capitalised too.
+    const corpus = syntheticCorpus(RECORDS);
+    const words = [
+      ...queries.filter((q) => !q.includes(" ")),
+      ...corpus.stock.vocab.slice(0, 150),
+      ...corpus.stock.vocab.slice(0, 30).map((w) => w[0]!.toUpperCase() + w.slice(1)),
+      ...corpus.stock.given.slice(0, 20),
+    ];
+    // Leaders scaled to the 5,000-record catalogue: fields over 100 postings keep their 20 first docs.
+    const commonTerms = { leaders: 20, minPostings: 100 };
+    const before = scoringCounters.commonTermAnswers;
+    let answered = 0;
+    for (const q of new Set(words)) {
+      const plan = await planFor(assets, q, 10);
+      if (plan.units.length !== 1) continue;
+      const full = await scoreShard(index, plan, seriesNames, noTexts, {
+        exhaustiveBelow: Infinity,
+        countApart: false,
+      });
+      // The first query of a word takes the general path (its long fields' leaders are taken on their second use).
+      const first = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: 0, commonTerms });
+      expect(
+        first.top.map((d) => [d.doc, d.score, d.parts]),
+        q,
+      ).toEqual(full.top.map((d) => [d.doc, d.score, d.parts]));
+      const taken = scoringCounters.commonTermAnswers;
+      const fast = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: 0, commonTerms });
+      if (scoringCounters.commonTermAnswers > taken) {
+        answered++;
+        expect(fast.totalExact, q).toBe(false);
+        expect(fast.total, q).toBeLessThanOrEqual(full.total);
+      }
+      expect(
+        fast.top.map((d) => [d.doc, d.score, d.parts]),
+        q,
+      ).toEqual(full.top.map((d) => [d.doc, d.score, d.parts]));
+      // Asking for more than the leaders hold takes the general path, with the same answer.
+      const deep = { ...plan, keep: 25 };
+      const deepFull = await scoreShard(index, deep, seriesNames, noTexts, {
+        exhaustiveBelow: Infinity,
+        countApart: false,
+      });
+      const deepFast = await scoreShard(index, deep, seriesNames, noTexts, { exhaustiveBelow: 0, commonTerms });
+      expect(
+        deepFast.top.map((d) => [d.doc, d.score]),
+        q,
+      ).toEqual(deepFull.top.map((d) => [d.doc, d.score]));
+    }
+    console.log(`common-word answers: ${answered} of ${new Set(words).size} one-word queries`);
+    expect(scoringCounters.commonTermAnswers - before).toBeGreaterThanOrEqual(answered);
+    // The comparison means something only if the shortcut answered many of them.
+    expect(answered).toBeGreaterThan(50);
   }, 600_000);
 });

@@ -30,6 +30,7 @@ import { words } from "../../shared/text/fold";
 import { BLOCK_SIZE } from "../../shared/index-format";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
 import type { FieldPostings, FilterColumns, SearchIndex, TermPostings } from "./search-index";
+import { COMMON_TERM_DEFAULTS, commonTermCandidates, type CommonTermOptions } from "./common-term-answers";
 
 export interface UnitMatch {
   unit: string;
@@ -69,7 +70,17 @@ export interface ScoreOptions {
   exhaustiveBelow?: number;
   /** Restrict common words to the docs rarer words found, then prove the top k (default on). */
   speculate?: boolean;
+  /**
+   * Below `exhaustiveBelow`, count the matches (exact total and facets) in a pass of their own and rank by top-k,
+   * rather than scoring every match (default on; off scores every match, as the tests' reference does).
+   */
+  countApart?: boolean;
+  /** Answer one-word queries of very common words from their fields' leaders (default on, `COMMON_TERM_DEFAULTS`). */
+  commonTerms?: CommonTermOptions | false;
 }
+
+/** How often each shortcut answered, for tests that must see it taken (never read on the query path). */
+export const scoringCounters = { commonTermAnswers: 0, countedApart: 0 };
 
 /** Speculate when the units left hold this many times more postings than the docs seen. */
 const SPECULATE_RATIO = 4;
@@ -153,7 +164,8 @@ class QueryArrays {
   readonly mark: Uint8Array;
   /** Docs a second restricted pass may touch (`mark` holds the first's). */
   readonly mark2: Uint8Array;
-  readonly buf = { docs: new Uint32Array(BLOCK_SIZE), slots: new Uint8Array(BLOCK_SIZE) };
+  /** Docs the exact count has seen (zero between uses: the count clears what it set). */
+  readonly counted: Uint8Array;
   readonly units: UnitArrays[] = [];
   touched: number[] = [];
   /** Set when a pass wrote to docs outside `touched` (a filter-only query walks the whole shard). */
@@ -170,6 +182,7 @@ class QueryArrays {
     this.seen = new Uint8Array(size);
     this.mark = new Uint8Array(size);
     this.mark2 = new Uint8Array(size);
+    this.counted = new Uint8Array(size);
   }
 
   unit(k: number): UnitArrays {
@@ -185,9 +198,9 @@ class QueryArrays {
       this.mark2.fill(0);
     } else {
       for (const i of this.touched) {
+        // `total` is written for every candidate before it is read.
         this.text[i] = 0;
         this.ref[i] = 0;
-        this.total[i] = 0;
         this.proximity[i] = 0;
         this.matched[i] = 0;
         this.textMatched[i] = 0;
@@ -197,14 +210,8 @@ class QueryArrays {
       }
     }
     for (const u of this.units) {
-      for (const i of u.touched) {
-        u.score[i] = 0;
-        u.alt[i] = 0;
-        u.field[i] = 0;
-        u.slot[i] = 0;
-        u.bonus[i] = 0;
-        u.bonusAlt[i] = 0;
-      }
+      // The rest (score, field, slot, bonus) is written when `alt` is first set, before it is read.
+      for (const i of u.touched) u.alt[i] = 0;
       u.touched = [];
     }
     this.x.clearAlt();
@@ -236,6 +243,24 @@ interface Only {
 /** Postings of a unit: per alternative, per term. */
 type UnitPostings = TermPostings[][];
 
+/** Local doc indexes as global doc numbers, ascending (a typed array's numeric sort, not a comparator's). */
+function globalDocs(local: number[], base: number): Uint32Array {
+  const out = Uint32Array.from(local);
+  out.sort();
+  for (let j = 0; j < out.length; j++) out[j]! += base;
+  return out;
+}
+
+/** Slots a posting can hold (FlexSearch's resolution is below this). */
+const SLOTS = 256;
+const slotTable = new Float64Array(SLOTS);
+
+/** A field's contribution at each slot, `w × (1 − slotDecay × slot)`: filled per field, read per posting. */
+function slotScores(w: number): Float64Array {
+  for (let s = 0; s < SLOTS; s++) slotTable[s] = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
+  return slotTable;
+}
+
 function fieldWeight(f: FieldName, df: number, n: number): number {
   return FIELDS[f].weight * Math.log(1 + n / df);
 }
@@ -255,7 +280,6 @@ function addTerm(
   x: Scratch,
   termNo: number,
   only: Only | null,
-  buf: { docs: Uint32Array; slots: Uint8Array },
   /** Docs to leave out (already scored for this unit). */
   skip: Uint8Array | null = null,
 ): void {
@@ -268,12 +292,15 @@ function addTerm(
     const fw = FIELDS[f].weight;
     // The hot loop of every search: typed arrays and locals only, no per-posting object lookups.
     const { alt, altCount, altField, altSlot, altTouched } = x;
+    // Each slot's contribution, computed as the loop did per posting (the same products, so the same floats).
+    const bySlot = slotScores(w);
+    const onlyMark = only ? only.mark : null;
     const visit = (docs: Uint32Array, slots: Uint8Array, from: number, to: number) => {
       for (let j = from; j < to; j++) {
         const i = docs[j]! - base;
-        if ((only && !only.mark[i]) || skip?.[i]) continue;
+        if ((onlyMark !== null && !onlyMark[i]) || skip?.[i]) continue;
         const s = slots[j]!;
-        const add = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
+        const add = bySlot[s]!;
         const c = altCount[i]!;
         if (c === termNo) {
           // First field of this term for this doc: count the term once.
@@ -331,7 +358,9 @@ function addTerm(
         first = last + 1;
         continue;
       }
-      if (only.docs[c]! >= first) visit(buf.docs, buf.slots, 0, fp.decodeBlock(b, buf.docs, buf.slots, 0));
+      // Decoded postings are whole arrays in blocks of BLOCK_SIZE: the block is visited in place, not copied.
+      if (only.docs[c]! >= first)
+        visit(all.docs, all.slots, b * BLOCK_SIZE, Math.min(all.docs.length, (b + 1) * BLOCK_SIZE));
       while (c < only.docs.length && only.docs[c]! <= last) c++;
       first = last + 1;
     }
@@ -369,7 +398,6 @@ function scoreUnit(
   base: number,
   x: Scratch,
   only: Only | null,
-  buf: { docs: Uint32Array; slots: Uint8Array },
   u: UnitArrays,
   prune?: OneWordPruning,
   skip: Uint8Array | null = null,
@@ -411,12 +439,12 @@ function scoreUnit(
             }
           }
         }
-        addTerm(p, [fields[j]!], n, undefined, base, x, 0, restricted, buf);
+        addTerm(p, [fields[j]!], n, undefined, base, x, 0, restricted);
         doneFields += fb[j]!;
       }
     } else {
       alt.terms.forEach((t, ti) => {
-        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, buf, skip);
+        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, skip);
       });
     }
     const need = alt.terms.length;
@@ -436,7 +464,12 @@ function scoreUnit(
     for (const i of x.altTouched) {
       if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
       const sc = x.alt[i]! * alt.weight;
-      if (u.alt[i] === 0) u.touched.push(i);
+      if (u.alt[i] === 0) {
+        // A doc's first match in this unit starts it afresh: only `alt` is cleared between queries.
+        u.touched.push(i);
+        u.bonus[i] = 0;
+        u.bonusAlt[i] = 0;
+      }
       // Ties go to the alternative planned first, whatever order they are scored in.
       if (u.alt[i] === 0 || sc > u.score[i]! || (sc === u.score[i] && ai + 1 < u.alt[i]!)) {
         u.score[i] = sc;
@@ -470,12 +503,13 @@ function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
  * or the alternative being scored (weight `w`, its fields so far; 0 = none), plus its reference boost.
  */
 function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): number {
-  const lower: number[] = [];
+  const lower = new Float64Array(u.touched.length + (w ? x.altTouched.length : 0) + prune.refDocs.length);
+  let m = 0;
   for (const i of u.touched)
-    if (prune.passes(i)) lower.push(Math.max(u.score[i]!, x.altCount[i] ? x.alt[i]! * w : 0) + prune.ref[i]!);
-  if (w) for (const i of x.altTouched) if (!u.alt[i] && prune.passes(i)) lower.push(x.alt[i]! * w + prune.ref[i]!);
-  for (const i of prune.refDocs) if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower.push(prune.ref[i]!);
-  const theta = kthLargest(Float64Array.from(lower), prune.keep);
+    if (prune.passes(i)) lower[m++] = Math.max(u.score[i]!, x.altCount[i] ? x.alt[i]! * w : 0) + prune.ref[i]!;
+  if (w) for (const i of x.altTouched) if (!u.alt[i] && prune.passes(i)) lower[m++] = x.alt[i]! * w + prune.ref[i]!;
+  for (const i of prune.refDocs) if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower[m++] = prune.ref[i]!;
+  const theta = kthLargest(lower.subarray(0, m), prune.keep);
   return theta - Math.abs(theta) * 1e-9;
 }
 
@@ -492,8 +526,7 @@ function alive(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number, rest
   for (const i of x.altTouched) consider(i);
   for (const i of u.touched) consider(i);
   for (const i of prune.refDocs) consider(i);
-  docs.sort((a, b) => a - b);
-  return { docs: Uint32Array.from(docs, (i) => i + prune.base), mark: prune.mark };
+  return { docs: globalDocs(docs, prune.base), mark: prune.mark };
 }
 
 /** The most each alternative of a unit can add to a doc's score: each field at its lowest slot. */
@@ -542,13 +575,24 @@ export function coordination(matched: number, units: number): number {
   return units ? 1 - (SEARCH_DEFAULTS.coordination * (units - Math.min(matched, units))) / units : 1;
 }
 
-/** Keeps the best `k` of a stream under `better`, as a binary min-heap (worst on top). */
+/**
+ * Keeps the best `k` docs of a stream, by score then catalogue order, as a binary min-heap (worst on top). Reads
+ * the score and order columns directly rather than through a comparison closure: it sees every candidate.
+ */
 class TopK {
   private readonly heap: number[] = [];
   constructor(
     private readonly k: number,
-    private readonly better: (a: number, b: number) => boolean,
+    private readonly score: Float64Array,
+    private readonly order: Uint32Array,
   ) {}
+
+  /** Whether doc `a` ranks above doc `b`. */
+  private better(a: number, b: number): boolean {
+    const sa = this.score[a]!,
+      sb = this.score[b]!;
+    return sa > sb || (sa === sb && this.order[a]! < this.order[b]!);
+  }
 
   offer(i: number): void {
     const h = this.heap;
@@ -557,7 +601,9 @@ class TopK {
       for (let c = h.length - 1; c > 0; ) {
         const p = (c - 1) >> 1;
         if (this.better(h[p]!, h[c]!)) {
-          [h[p], h[c]] = [h[c]!, h[p]!];
+          const t = h[p]!;
+          h[p] = h[c]!;
+          h[c] = t;
           c = p;
         } else break;
       }
@@ -570,10 +616,17 @@ class TopK {
         if (l < h.length && this.better(h[w]!, h[l]!)) w = l;
         if (r < h.length && this.better(h[w]!, h[r]!)) w = r;
         if (w === p) break;
-        [h[p], h[w]] = [h[w]!, h[p]!];
+        const t = h[p]!;
+        h[p] = h[w]!;
+        h[w] = t;
         p = w;
       }
     }
+  }
+
+  /** The docs kept, in no order. */
+  items(): number[] {
+    return this.heap;
   }
 
   /** Best first. */
@@ -662,7 +715,7 @@ async function scoreWith(
   const n = plan.docs;
   const base = cols.base;
   const size = arrays.size;
-  const { x, buf, text, ref, matched, seen, textMatched, total, proximity, touched } = arrays;
+  const { x, text, ref, matched, seen, textMatched, total, proximity, touched } = arrays;
   const touch = (i: number) => {
     if (!seen[i]) {
       seen[i] = 1;
@@ -695,6 +748,9 @@ async function scoreWith(
   const namesYear = (i: number) => yearWord(i) && textMatched[i]! > 1;
   const passes = (i: number) =>
     passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i));
+  /** Whether any filter can leave a doc out (else `passes` is true of every doc). */
+  const filtersDocs =
+    seriesOk !== null || exclPostings.length > 0 || plan.from !== undefined || plan.to !== undefined || !!dateFilter;
 
   const refHits = new Map<number, Array<{ id: string; ref: string }>>();
   plan.referenceIds.forEach((r, k) => {
@@ -712,9 +768,25 @@ async function scoreWith(
   const bounds = plan.units.map((u, k) => unitBound(u, unitPostings[k]!, n));
   const postingCount = plan.units.reduce((c, u, k) => c + unitPostingCount(u, unitPostings[k]!), 0);
   const onlyFilters = unitCount === 0 && plan.referenceIds.length === 0;
+  const small = postingCount <= (options.exhaustiveBelow ?? SEARCH_DEFAULTS.exactTotalPostings);
+  // Few enough postings for exact totals and facets: with nothing but a word (no filter, reference, phrase, date or
+  // expansion of several words), a doc matches when it holds any posting the plan reads, so the matches are counted
+  // by marking those postings' docs, and only the top k is scored.
+  const countApart =
+    small &&
+    options.countApart !== false &&
+    !plan.exact &&
+    !filtersDocs &&
+    // One word: several words' MaxScore rarely stops early under coordination (a rare name beside a common given
+    // name), and scoring their few postings whole was faster than top-k plus a count (measured on the bench mix).
+    unitCount === 1 &&
+    plan.referenceIds.length === 0 &&
+    plan.phrases.length === 0 &&
+    !plan.dates &&
+    plan.units.every((u) => u.alternatives.every((a) => a.bonus || a.terms.length === 1));
   const scoreAll =
     Boolean(plan.exact) ||
-    postingCount <= (options.exhaustiveBelow ?? SEARCH_DEFAULTS.exactTotalPostings) ||
+    (small && !countApart) ||
     plan.phrases.length > 0 ||
     plan.dates?.mode === "boost" ||
     yearUnit !== undefined ||
@@ -746,9 +818,10 @@ async function scoreWith(
    * between summation orders never prunes a tie.
    */
   const kthBestBar = () => {
-    const lower: number[] = [];
-    for (const i of touched) if (passes(i)) lower.push(text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!);
-    const theta = kthLargest(Float64Array.from(lower), plan.keep);
+    const lower = new Float64Array(touched.length);
+    let m = 0;
+    for (const i of touched) if (passes(i)) lower[m++] = text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!;
+    const theta = kthLargest(lower.subarray(0, m), plan.keep);
     return theta - Math.abs(theta) * 1e-9;
   };
   /** The bound of every unseen doc when scoring was restricted to the docs seen before the top k was proven. */
@@ -757,7 +830,38 @@ async function scoreWith(
   let pruned = false;
   let only: Only | null = null;
   let scoredBounds = 0;
-  for (let step = 0; step < order.length; step++) {
+  /** A lower bound of the matches, beside the candidates counted (the common-word answer scores a few only). */
+  let matchesAtLeast = 0;
+  const commonOpts = options.commonTerms === false ? null : (options.commonTerms ?? COMMON_TERM_DEFAULTS);
+  const common =
+    commonOpts &&
+    unitCount === 1 &&
+    !scoreAll &&
+    !filtersDocs &&
+    plan.referenceIds.length === 0 &&
+    plan.keep <= commonOpts.leaders
+      ? commonTermCandidates(plan.units[0]!, unitPostings[0]!, commonOpts, cols.order, base, arrays.mark)
+      : null;
+  if (common) {
+    // A very common word: score its candidates only (see common-term-answers.ts for why that is exact).
+    scoringCounters.commonTermAnswers++;
+    pruned = true;
+    matchesAtLeast = common.matchesAtLeast;
+    const mark = arrays.mark;
+    for (const doc of common.docs) mark[doc - base] = 1;
+    const u = arrays.unit(0);
+    scoreUnit(plan.units[0]!, unitPostings[0]!, n, base, x, { docs: common.docs, mark }, u);
+    units[0] = u;
+    for (const i of u.touched) {
+      touch(i);
+      text[i]! += u.score[i]!;
+      matched[i]!++;
+      textMatched[i]!++;
+    }
+    // Candidates a multi-word expansion did not match are not touched: their marks are cleared here.
+    for (const doc of common.docs) mark[doc - base] = 0;
+  }
+  for (let step = 0; step < (common ? 0 : order.length); step++) {
     const k = order[step]!;
     if (step > 0) scoredBounds += bounds[order[step - 1]!]!;
     if (!exhaustive && !only && step > 0) {
@@ -771,11 +875,16 @@ async function scoreWith(
         if (unseen < bar) {
           // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
           pruned = true;
-          const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar).sort((a, b) => a - b);
+          const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar);
           const mark = arrays.mark;
           for (const i of alive) mark[i] = 1;
-          only = { docs: Uint32Array.from(alive, (i) => i + base), mark };
-        } else if (options.speculate !== false && SPECULATE_RATIO * touched.length < restPostings(step)) {
+          only = { docs: globalDocs(alive, base), mark };
+        } else if (
+          options.speculate !== false &&
+          // Counted apart, the postings are few: a failed speculation would score them all twice.
+          !countApart &&
+          SPECULATE_RATIO * touched.length < restPostings(step)
+        ) {
           // The units left are common words, and the docs seen few: score the rest for these docs only, and
           // check at the end that their k-th best final score beats every unseen doc's bound (if not, the rest
           // is then scored for the other docs). In MaxScore a doc's full score raises the bar at once; term at
@@ -783,10 +892,10 @@ async function scoreWith(
           pruned = true;
           speculative = unseen;
           specStep = step;
-          const seen = touched.filter(passes).sort((a, b) => a - b);
+          const seen = touched.filter(passes);
           const mark = arrays.mark;
           for (const i of seen) mark[i] = 1;
-          only = { docs: Uint32Array.from(seen, (i) => i + base), mark };
+          only = { docs: globalDocs(seen, base), mark };
         }
       }
     }
@@ -796,7 +905,7 @@ async function scoreWith(
       unitCount === 1 && !scoreAll && !plan.units[k]!.alternatives.some((a) => a.bonus)
         ? { passes, ref, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark, base }
         : undefined;
-    if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, buf, u, prune)) pruned = true;
+    if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u, prune)) pruned = true;
     units[k] = u;
     for (const i of u.touched) {
       touch(i);
@@ -819,15 +928,29 @@ async function scoreWith(
           },
         }
       : touched;
-    for (const i of pool) {
-      if (!passesUndated(i)) continue;
-      undated++;
-      if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) candidates.push(i);
-    }
+    if (!everyDoc && !filtersDocs) {
+      // No filter at all (most queries): every doc touched is a candidate.
+      for (const i of touched) candidates.push(i);
+      undated = candidates.length;
+    } else
+      for (const i of pool) {
+        if (!passesUndated(i)) continue;
+        undated++;
+        if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) candidates.push(i);
+      }
 
     // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
     const dateBonus = new Map<number, number>();
+    const boost = plan.dates?.mode === "boost" ? plan.dates : null;
+    // The same numbers `coordination` gives, looked up per doc.
+    const coord = Float64Array.from({ length: unitCount + 2 }, (_, m) => coordination(m, unitCount));
+    const only0 = unitCount === 1 && yearUnit === undefined && !boost ? units[0] : null;
     for (const i of candidates) {
+      if (only0) {
+        // One word: its score, its reference boost (the loop below, with nothing to add).
+        total[i] = (only0.alt[i] ? 0 + only0.score[i]! : 0) * coord[textMatched[i]!]! + ref[i]!;
+        continue;
+      }
       let sum = 0;
       for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score[i]!;
       // Filtering by a year some titles name: every candidate is dated then or names it, so the year counts as
@@ -849,9 +972,11 @@ async function scoreWith(
         proximity[i] = close * SEARCH_DEFAULTS.proximityBonus;
         sum += proximity[i]!;
       }
-      total[i] = sum * coordination(textMatched[i]!, unitCount) + ref[i]!;
-      if (plan.dates?.mode === "boost") {
-        const { from, to } = plan.dates;
+      total[i] =
+        sum * (textMatched[i]! <= unitCount ? coord[textMatched[i]!]! : coordination(textMatched[i]!, unitCount)) +
+        ref[i]!;
+      if (boost) {
+        const { from, to } = boost;
         const s = cols.start[i]!,
           e = cols.end[i]! || s;
         if (s) {
@@ -884,16 +1009,14 @@ async function scoreWith(
           const bar = kthBestBar();
           if (unseen < bar) {
             const upper = restBounds + proximityBound;
-            const alive = touched
-              .filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar)
-              .sort((a, b) => a - b);
+            const alive = touched.filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar);
             for (const i of alive) arrays.mark2[i] = 1;
-            rest = { docs: Uint32Array.from(alive, (i) => i + base), mark: arrays.mark2 };
+            rest = { docs: globalDocs(alive, base), mark: arrays.mark2 };
           }
         }
         const u = units[k]!;
         const before = u.touched.length;
-        scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, buf, u, undefined, rest ? null : seenDocs);
+        scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, u, undefined, rest ? null : seenDocs);
         for (let t = before; t < u.touched.length; t++) {
           const i = u.touched[t]!;
           touch(i);
@@ -907,12 +1030,10 @@ async function scoreWith(
     }
   }
 
-  const better = (a: number, b: number) =>
-    total[a]! > total[b]! || (total[a] === total[b] && cols.order[a]! < cols.order[b]!);
   let facetSet = candidates;
   let best: number[];
   if (plan.phrases.length) {
-    const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, better);
+    const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, total, cols.order);
     for (const i of candidates) top.offer(i);
     const checked = top.sorted();
     const texts = await recordTexts(checked.map((i) => i + base));
@@ -922,12 +1043,15 @@ async function scoreWith(
     });
     best = facetSet.slice(0, plan.keep);
   } else if (pruned) {
-    const top = new TopK(Math.max(plan.keep, SEARCH_DEFAULTS.facetCandidates), better);
+    const top = new TopK(Math.max(plan.keep, SEARCH_DEFAULTS.facetCandidates), total, cols.order);
     for (const i of candidates) top.offer(i);
-    facetSet = top.sorted();
-    best = facetSet.slice(0, plan.keep);
+    // Facets need the set, not its order: only the best `keep` are sorted.
+    facetSet = top.items();
+    const head = new TopK(plan.keep, total, cols.order);
+    for (const i of facetSet) head.offer(i);
+    best = head.sorted();
   } else {
-    const top = new TopK(plan.keep, better);
+    const top = new TopK(plan.keep, total, cols.order);
     for (const i of candidates) top.offer(i);
     best = top.sorted();
   }
@@ -982,14 +1106,57 @@ async function scoreWith(
     }
     return { doc: i + base, score: total[i]!, matched: matched[i]!, order: cols.order[i]!, parts };
   });
+  // When top-k scored every match after all (nothing pruned), its own count is exact: no second pass.
+  if (countApart && pruned) {
+    scoringCounters.countedApart++;
+    const matches = matchingDocs(plan, unitPostings, base, arrays.counted);
+    return {
+      total: matches.length,
+      totalExact: true,
+      undated: matches.length,
+      top: topDocs,
+      facets: facetsOf(matches, cols, seriesNames),
+      facetsExact: true,
+    };
+  }
   return {
-    total: pruned ? candidates.length : facetSet.length,
+    total: pruned ? Math.max(candidates.length, matchesAtLeast) : facetSet.length,
     totalExact: !pruned,
     undated,
     top: topDocs,
     facets: facetsOf(facetSet, cols, seriesNames),
     facetsExact: !pruned,
   };
+}
+
+/**
+ * Every doc that matches a plan of single-term alternatives, without filters (local indexes, each once): the docs
+ * of every posting the plan reads (tie-breakers never make a match). What exhaustive scoring would count.
+ * @param seen scratch of the shard's size, all zero; left zero.
+ */
+function matchingDocs(plan: QueryPlan, unitPostings: UnitPostings[], base: number, seen: Uint8Array): number[] {
+  const out: number[] = [];
+  plan.units.forEach((unit, k) => {
+    unit.alternatives.forEach((alt, ai) => {
+      if (alt.bonus) return;
+      const t = alt.terms[0]!;
+      const p = unitPostings[k]![ai]![0]!;
+      for (const f of t.fields) {
+        if (unit.fields && !unit.fields.includes(f)) continue;
+        const docs = p.fields[f]?.decodeAll().docs;
+        if (!docs) continue;
+        for (let j = 0; j < docs.length; j++) {
+          const i = docs[j]! - base;
+          if (!seen[i]) {
+            seen[i] = 1;
+            out.push(i);
+          }
+        }
+      }
+    });
+  });
+  for (const i of out) seen[i] = 0;
+  return out;
 }
 
 /** The global hit order: score, then catalogue order. */
@@ -1004,10 +1171,12 @@ function facetsOf(docs: number[], cols: FilterColumns, seriesNames: string[]): S
   const seriesCounts = new Uint32Array(seriesNames.length);
   const decadeCounts = new Uint32Array(DECADE_SLOTS);
   let undated = 0;
-  for (const i of docs) {
-    seriesCounts[cols.series[i]!]!++;
-    const s = cols.start[i]!,
-      e = cols.end[i]! || s;
+  const { series: seriesOf, start, end } = cols;
+  for (let k = 0; k < docs.length; k++) {
+    const i = docs[k]!;
+    seriesCounts[seriesOf[i]!]!++;
+    const s = start[i]!,
+      e = end[i]! || s;
     if (s <= 0) {
       undated++;
       continue;

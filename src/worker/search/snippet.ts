@@ -10,7 +10,7 @@ import { snippetHtml, type SnippetPart } from "../../shared/snippet-parts";
 import { stem } from "../../shared/text/stem";
 import type { CatalogueRecord } from "../../shared/record";
 import type { QueryUnit } from "./engine";
-import { formsOf, phoneticOf } from "./word-forms";
+import { formsOf, phoneticOf, type WordForms } from "./word-forms";
 
 export { snippetHtml, type SnippetPart };
 
@@ -20,8 +20,8 @@ export interface HighlightTerms {
   variants: Set<string>;
   /** Sound codes; matched only on capitalised words, since only names are indexed by sound. */
   phonetic: Set<string>;
-  /** Words already judged, shared by every snippet of one query: descriptions repeat their vocabulary. */
-  memo?: Map<string, boolean>;
+  /** Words already judged (by their forms), shared by every snippet of one query: descriptions repeat their vocabulary. */
+  memo?: Map<WordForms, number>;
 }
 
 const WINDOW_WORDS = 28;
@@ -49,18 +49,68 @@ export function highlightTerms(units: readonly QueryUnit[]): HighlightTerms {
   return t;
 }
 
-function isMatch(word: string, terms: HighlightTerms, memo: Map<string, boolean>): boolean {
-  let hit = memo.get(word);
-  if (hit === undefined) {
-    const f = formsOf(word);
-    hit =
-      terms.literal.has(f.folded) ||
-      terms.stems.has(f.stem) ||
-      terms.variants.has(f.variant) ||
-      (terms.phonetic.size > 0 && /^\p{Lu}/u.test(word) && phoneticOf(f.folded).some((k) => terms.phonetic.has(k)));
-    memo.set(word, hit);
+/**
+ * A text split into word tokens once, with each token's forms: a hit's description is tokenised (regex, folding,
+ * stemming, variant key) the first time it is shown and kept beside its record, so a warm isolate showing the same
+ * records again pays one set lookup per distinct word, not a regex pass and a memo lookup per token.
+ */
+interface TextTokens {
+  starts: Uint32Array;
+  ends: Uint32Array;
+  forms: WordForms[];
+  /** 1 when the token starts with a capital: only names are indexed by sound. */
+  capital: Uint8Array;
+}
+
+const TOKEN = /[\p{L}\p{N}'’]+/gu;
+const CAPITAL = /^\p{Lu}/u;
+
+function tokenise(text: string): TextTokens {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const forms: WordForms[] = [];
+  const capital: number[] = [];
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
+    starts.push(m.index);
+    ends.push(m.index + m[0].length);
+    forms.push(formsOf(m[0]));
+    capital.push(CAPITAL.test(m[0]) ? 1 : 0);
   }
-  return hit;
+  return { starts: Uint32Array.from(starts), ends: Uint32Array.from(ends), forms, capital: Uint8Array.from(capital) };
+}
+
+/**
+ * Tokens of texts, remembered by the text: a record's strings are the same objects while the record store keeps
+ * the record, so the lookup hashes each string once. Bounded, and emptied when full (as the word memo).
+ */
+const MAX_TEXTS = 4_000;
+const tokensByText = new Map<string, TextTokens>();
+
+function tokensOf(text: string): TextTokens {
+  let t = tokensByText.get(text);
+  if (!t) {
+    if (tokensByText.size >= MAX_TEXTS) tokensByText.clear();
+    tokensByText.set(text, (t = tokenise(text)));
+  }
+  return t;
+}
+
+/** Whether a token's forms match the query's terms; memoised per query by the forms object. */
+function isMatch(f: WordForms, capital: number, terms: HighlightTerms, memo: Map<WordForms, number>): boolean {
+  // Bit 1: judged without sound codes, bit 2: that judgement, bit 4: judged by sound, bit 8: that judgement.
+  let m = memo.get(f) ?? 0;
+  if (!(m & 1)) {
+    m |= 1 | (terms.literal.has(f.folded) || terms.stems.has(f.stem) || terms.variants.has(f.variant) ? 2 : 0);
+    memo.set(f, m);
+  }
+  if (m & 2) return true;
+  if (!capital || terms.phonetic.size === 0) return false;
+  if (!(m & 4)) {
+    m |= 4 | (phoneticOf(f.folded).some((k) => terms.phonetic.has(k)) ? 8 : 0);
+    memo.set(f, m);
+  }
+  return (m & 8) !== 0;
 }
 
 /** Appends text to parts, joining it to the last part when both are marked alike. */
@@ -73,16 +123,23 @@ function push(parts: SnippetPart[], text: string, marked: boolean): void {
 
 /** The best window of `text`, with matched words marked; null when nothing in it matches. */
 export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | null {
-  const tokens = [...text.matchAll(/[\p{L}\p{N}'’]+/gu)];
-  if (!tokens.length) return null;
+  const tokens = tokensOf(text);
+  const n = tokens.starts.length;
+  if (!n) return null;
   const memo = (terms.memo ??= new Map());
-  const marks = tokens.map((t) => isMatch(t[0], terms, memo));
-  if (!marks.some(Boolean)) return null;
+  const marks = new Uint8Array(n);
+  let any = false;
+  for (let i = 0; i < n; i++)
+    if (isMatch(tokens.forms[i]!, tokens.capital[i]!, terms, memo)) {
+      marks[i] = 1;
+      any = true;
+    }
+  if (!any) return null;
   // Slide a window to the span with the most matched words.
   let best = 0,
     bestCount = -1,
     count = 0;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (marks[i]) count++;
     if (i >= WINDOW_WORDS && marks[i - WINDOW_WORDS]) count--;
     if (count > bestCount) {
@@ -91,16 +148,17 @@ export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | 
     }
   }
   const first = best;
-  const last = Math.min(tokens.length - 1, best + WINDOW_WORDS - 1);
-  const end = tokens[last]!.index! + tokens[last]![0].length;
+  const last = Math.min(n - 1, best + WINDOW_WORDS - 1);
+  const end = tokens.ends[last]!;
   const parts: SnippetPart[] = [];
   if (first > 0) push(parts, "… ", false);
-  let pos = tokens[first]!.index!;
+  let pos = tokens.starts[first]!;
   for (let i = first; i <= last; i++) {
-    const t = tokens[i]!;
-    push(parts, text.slice(pos, t.index!), false);
-    push(parts, t[0], marks[i]!);
-    pos = t.index! + t[0].length;
+    const s = tokens.starts[i]!,
+      e = tokens.ends[i]!;
+    push(parts, text.slice(pos, s), false);
+    push(parts, text.slice(s, e), marks[i] === 1);
+    pos = e;
   }
   push(parts, text.slice(pos, end), false);
   if (end < text.length) push(parts, " …", false);

@@ -1,0 +1,89 @@
+/**
+ * npx tsx scripts/bench/ab-warm.ts --base <worktree of the other commit> [--assets DIR] [--rounds 5] [--queries a,b]
+ *
+ * The warm search path of two commits side by side, free of machine load: both codes are loaded in this one
+ * process over the same built assets, the bench's query mix runs interleaved query by query (order alternating),
+ * and each query's CPU time (`process.cpuUsage`: time spent waiting for a core is not counted) is the minimum over
+ * the rounds. First checks that both answer every query alike (tookMs aside).
+ */
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const { values: args } = parseArgs({
+  options: {
+    base: { type: "string" },
+    assets: { type: "string", default: join(ROOT, "bench/out/synthetic-100000/assets") },
+    records: { type: "string", default: "100000" },
+    rounds: { type: "string", default: "5" },
+    queries: { type: "string" },
+  },
+});
+if (!args.base) throw new Error("ab-warm: --base <worktree> is required");
+
+type Search = (q: string) => Promise<Record<string, unknown> & { tookMs: number }>;
+
+async function load(root: string): Promise<Search> {
+  const { RecordStore } = await import(join(root, "src/worker/record-store.ts"));
+  const { SearchService } = await import(join(root, "src/worker/search/search-service.ts"));
+  const { LocalShards } = await import(join(root, "src/worker/search/shard-runner.ts"));
+  const { searchMeta } = await import(join(root, "src/worker/search/search-index.ts"));
+  const { diskAssets } = await import(join(root, "test/scoring/local-index.ts"));
+  const assets = diskAssets(resolve(args.assets!));
+  const meta = await searchMeta(assets);
+  const records = new RecordStore(assets);
+  const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
+  return (q) =>
+    service.search({
+      q,
+      match: "variants",
+      synonyms: true,
+      explain: false,
+      offset: 0,
+      limit: 10,
+      series: [],
+      sort: "relevance",
+    });
+}
+
+const base = await load(resolve(args.base));
+const head = await load(ROOT);
+const mix = args.queries
+  ? args.queries.split(",")
+  : queryMix(syntheticCorpus(Number(args.records)), 200).search.map((s) => s.q);
+let differing = 0;
+for (const q of mix) {
+  const [a, b] = [await base(q), await head(q)];
+  a.tookMs = b.tookMs = 0;
+  if (JSON.stringify(a) !== JSON.stringify(b)) {
+    differing++;
+    console.log(`differs: ${q}`);
+  }
+}
+const ta = new Float64Array(mix.length).fill(Infinity);
+const tb = new Float64Array(mix.length).fill(Infinity);
+for (let r = 0; r < Number(args.rounds); r++)
+  for (let i = 0; i < mix.length; i++)
+    for (const which of (r + i) % 2 ? [0, 1] : [1, 0]) {
+      const c = process.cpuUsage();
+      await (which ? head : base)(mix[i]!);
+      const u = process.cpuUsage(c);
+      const ms = (u.user + u.system) / 1000;
+      const t = which ? tb : ta;
+      t[i] = Math.min(t[i]!, ms);
+    }
+const q = (xs: Float64Array, p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const mean = (xs: Float64Array) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const line = (xs: Float64Array) =>
+  `p50 ${q(xs, 0.5).toFixed(3)}  p90 ${q(xs, 0.9).toFixed(2)}  p99 ${q(xs, 0.99).toFixed(2)}  mean ${mean(xs).toFixed(3)}`;
+console.log(`answers differing: ${differing} of ${mix.length}`);
+console.log(`CPU ms per query, minimum of ${args.rounds} rounds`);
+console.log(`  base: ${line(ta)}`);
+console.log(`  head: ${line(tb)}`);
+const rows = mix.map((m, i) => ({ q: m, a: ta[i]!, b: tb[i]! })).sort((x, y) => x.b - x.a - (y.b - y.a));
+console.log("largest gains:");
+for (const r of rows.slice(0, 8)) console.log(`  ${r.a.toFixed(2)} -> ${r.b.toFixed(2)}  ${r.q}`);
+console.log("largest losses:");
+for (const r of rows.slice(-8).reverse()) console.log(`  ${r.a.toFixed(2)} -> ${r.b.toFixed(2)}  ${r.q}`);
