@@ -66,8 +66,18 @@ export function flexIndex(): Index {
 
 /** FlexSearch's exported term map: per term, per position slot (0 = earliest), the doc ids there. */
 type Slots = Array<Array<number | string> | null | undefined>;
-/** A term's postings per field, doc-ordered: field index, docs, slots. */
-type TermEntries = Array<{ field: number; docs: Uint32Array; slots: Uint8Array }>;
+/**
+ * A term's postings in one field, doc-ordered, each packed as `doc * SLOT_SPAN + slot`: a shard holds millions of
+ * (term, field) lists, most of one or two postings, where a pair of typed arrays would cost some 300 bytes each.
+ * Short lists stay plain arrays of small integers; long ones become one Uint32Array (4 bytes a posting).
+ */
+type PackedPostings = number[] | Uint32Array;
+/** A term's postings per field: field index and packed postings. */
+type TermEntries = Array<{ field: number; postings: PackedPostings }>;
+/** Slots are below FLEX_OPTIONS.resolution (9); docs below 2^28 (268 million), so a packed posting fits 32 bits. */
+const SLOT_SPAN = 16;
+/** Postings past which a list is held as a Uint32Array rather than an array. */
+const TYPED_POSTINGS = 16;
 
 function yearOf(date: string | null): number {
   return date ? Number(date.slice(0, 4)) : 0;
@@ -262,14 +272,6 @@ const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "nam
  */
 export const INDEX_BLOCK_DOCS = 8192;
 
-type Postings = { docs: Uint32Array; slots: Uint8Array };
-
-/**
- * Builds every term's postings across fields over docs `[start, end)`, one FlexSearch index per field and block
- * of `blockDocs` docs. A doc's slots depend on that doc alone, and blocks are appended in doc order, so the
- * postings equal those of one index over the whole range; terms are kept in the order one index would export
- * them (first occurrence, field by field), so the shard's files are byte for byte the same too.
- */
 function indexRange(
   docs: CatalogueRecord[],
   start: number,
@@ -279,7 +281,7 @@ function indexRange(
 ): Map<string, TermEntries> {
   const byTerm = new Map<string, TermEntries>();
   FIELD_NAMES.forEach((f, field) => {
-    const parts = new Map<string, Postings[]>();
+    const parts = new Map<string, number[]>();
     for (let from = start; from < end; from += blockDocs) {
       const to = Math.min(end, from + blockDocs);
       const index = flexIndex();
@@ -290,30 +292,26 @@ function indexRange(
       for (const [term, slots] of exportedTermMap(index)) {
         let list = parts.get(term);
         if (!list) parts.set(term, (list = []));
-        list.push(docOrdered(slots));
+        appendDocOrdered(slots, list);
       }
     }
     for (const [term, list] of parts) {
       let entries = byTerm.get(term);
       if (!entries) byTerm.set(term, (entries = []));
-      entries.push({ field, ...appended(list) });
+      entries.push({ field, postings: list.length > TYPED_POSTINGS ? Uint32Array.from(list) : list.slice() });
     }
   });
   return byTerm;
 }
 
-/** Postings of consecutive doc blocks as one list (blocks hold disjoint, ascending doc ranges). */
-function appended(list: Postings[]): Postings {
-  if (list.length === 1) return list[0]!;
-  let n = 0;
-  for (const p of list) n += p.docs.length;
-  const docs = new Uint32Array(n);
-  const slots = new Uint8Array(n);
-  let at = 0;
-  for (const p of list) {
-    docs.set(p.docs, at);
-    slots.set(p.slots, at);
-    at += p.docs.length;
+/** Packed postings as the docs and slots a term chunk is encoded from. */
+function unpacked(postings: PackedPostings): { docs: number[]; slots: number[] } {
+  const docs = new Array<number>(postings.length);
+  const slots = new Array<number>(postings.length);
+  for (let i = 0; i < postings.length; i++) {
+    const p = postings[i]!;
+    docs[i] = Math.floor(p / SLOT_SPAN);
+    slots[i] = p % SLOT_SPAN;
   }
   return { docs, slots };
 }
@@ -332,17 +330,17 @@ function exportedTermMap(index: Index): Array<[string, Slots]> {
   return out;
 }
 
-/** Slots → doc-ordered postings with the earliest slot of each doc. */
-function docOrdered(slots: Slots): { docs: Uint32Array; slots: Uint8Array } {
+/** Appends slots as doc-ordered packed postings with the earliest slot of each doc (a block's docs follow the last's). */
+function appendDocOrdered(slots: Slots, out: number[]): void {
   const slotOf = new Map<number, number>();
   slots.forEach((list, s) => {
+    if (s >= SLOT_SPAN) throw new Error(`search-assets: slot ${s} does not fit a packed posting`);
     for (const id of list ?? []) {
       const doc = Number(id);
       if (!slotOf.has(doc)) slotOf.set(doc, s);
     }
   });
-  const docs = Uint32Array.from(slotOf.keys()).sort();
-  return { docs, slots: Uint8Array.from(docs, (d) => slotOf.get(d)!) };
+  for (const doc of Uint32Array.from(slotOf.keys()).sort()) out.push(doc * SLOT_SPAN + slotOf.get(doc)!);
 }
 
 /** Writes one search shard: its term chunks (solo or bucketed) and its filter columns. */
@@ -359,7 +357,12 @@ function writeShard(
 ): SearchShardManifest {
   const dir = globalDf ? `search/s${k}/terms` : "search/terms";
   const solo: Record<string, string> = {};
-  const bucketed: TermInput[] = [];
+  // Bucketed terms keep their packed postings until their bucket is encoded: one bucket's lists unpacked at a time.
+  const bucketed: Array<{ term: string; df: number; entries: TermEntries }> = [];
+  const termInput = (term: string, df: number, entries: TermEntries): TermInput => ({
+    term,
+    fields: entries.map((e): FieldPostingsInput => ({ field: e.field, ...unpacked(e.postings), df })),
+  });
   let bucketBytes = 0;
   let bytes = 0;
   for (const [term, entries] of byTerm) {
@@ -367,26 +370,27 @@ function writeShard(
     // descriptions is a common word, and must not score as a rare one because it sits in a title.
     // Catalogue-wide in a sharded index, so every shard scores as the whole index would.
     const all = globalDf?.get(term);
-    const df = all ? Math.max(...Object.values(all)) : Math.max(...entries.map((e) => e.docs.length));
-    const fields: FieldPostingsInput[] = entries.map((e) => ({ ...e, df }));
+    const df = all ? Math.max(...Object.values(all)) : Math.max(...entries.map((e) => e.postings.length));
     // Estimated encoded size: about two bytes per posting plus the directory.
-    const size = fields.reduce((n, e) => n + 2 * e.docs.length + 16, term.length + 8);
-    const item = { term, fields };
+    const size = entries.reduce((n, e) => n + 2 * e.postings.length + 16, term.length + 8);
     if (size > CHUNKING.soloTermBytes) {
-      const chunk = encodeTermChunk([item]);
+      const chunk = encodeTermChunk([termInput(term, df, entries)]);
       bytes += chunk.byteLength;
       solo[term] = out.add(dir, `solo-${fnv1a32(term).toString(36)}`, "bin", chunk);
     } else {
-      bucketed.push(item);
+      bucketed.push({ term, df, entries });
       bucketBytes += size;
     }
   }
+  byTerm.clear();
   const bucketCount = Math.max(1, Math.ceil(bucketBytes / CHUNKING.bucketTargetBytes));
-  const buckets: TermInput[][] = Array.from({ length: bucketCount }, () => []);
+  const buckets: Array<typeof bucketed> = Array.from({ length: bucketCount }, () => []);
   for (const item of bucketed) buckets[fnv1a32(item.term) % bucketCount]!.push(item);
+  bucketed.length = 0;
   const bucketHashes = buckets
     .map((items, b) => {
-      const chunk = encodeTermChunk(items);
+      const chunk = encodeTermChunk(items.map((t) => termInput(t.term, t.df, t.entries)));
+      buckets[b] = [];
       bytes += chunk.byteLength;
       return hashOfPath(out.add(dir, String(b), "bin", chunk));
     })
