@@ -55,12 +55,17 @@ import { writePagedTable } from "./paged-table-assets";
  */
 export const SHARD_TARGET_BYTES = 64 * 1024 * 1024;
 
-/** A fresh options object each time: FlexSearch's constructor mutates what it is given. */
+/**
+ * A fresh options object each time: FlexSearch's constructor mutates what it is given. The encoder's cache is off:
+ * FlexSearch empties it from a 50 ms timer that holds the encoder, and a build never yields to the event loop, so
+ * every index's cache (up to 200,000 words each) stayed in memory until the build ended: 16 MB per 9,500 docs
+ * indexed, measured. Caching only saves re-encoding a word, so the index is the same without it.
+ */
 export function flexIndex(): Index {
   return new Index({
     tokenize: FLEX_OPTIONS.tokenize,
     resolution: FLEX_OPTIONS.resolution,
-    encoder: new Encoder({ ...FLEX_OPTIONS.encoder }),
+    encoder: new Encoder({ ...FLEX_OPTIONS.encoder, cache: false }),
   });
 }
 
