@@ -54,9 +54,7 @@ const { values } = parseArgs({
 
 const dataDirs = values.data?.length ? values.data : ["data"];
 /** The budget this build runs under, and why: `--memory`, or the default for data big enough to need one. */
-const budget = values.memory
-  ? { mb: parseMemory(values.memory), why: "--memory" }
-  : defaultBudget(dataBytes(dataDirs));
+const budget = values.memory ? { mb: parseMemory(values.memory), why: "--memory" } : defaultBudget(dataBytes(dataDirs));
 if (budget) {
   const code = await relaunchUnderBudget(budget.mb);
   if (code !== null) process.exit(code);

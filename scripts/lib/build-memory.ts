@@ -57,7 +57,10 @@ export function defaultBudget(bytes: number): { mb: number; why: string } | null
   const need = Math.ceil((bytes * MEMORY_PER_DATA_BYTE) / 2 ** 20);
   const dataMb = Math.round(bytes / 2 ** 20);
   return need > DEFAULT_MEMORY_MB
-    ? { mb: need, why: `default for ${dataMb} MB of data, over ${DEFAULT_MEMORY_MB}: about ${MEMORY_PER_DATA_BYTE}x the data` }
+    ? {
+        mb: need,
+        why: `default for ${dataMb} MB of data, over ${DEFAULT_MEMORY_MB}: about ${MEMORY_PER_DATA_BYTE}x the data`,
+      }
     : { mb: DEFAULT_MEMORY_MB, why: "default" };
 }
 

@@ -208,7 +208,9 @@ export function readBuiltTable<V>(dir: string, table: PagedTable, m?: Manifest):
   const entries = new Map<string, V>();
   for (let p = 0; p < pagedTablePages(table); p++) {
     const path = pagedTablePath(table, p);
-    const page = m ? readBuiltJson<Record<string, V>>(dir, m, path) : (JSON.parse(readFileSync(join(dir, path), "utf8")) as Record<string, V>);
+    const page = m
+      ? readBuiltJson<Record<string, V>>(dir, m, path)
+      : (JSON.parse(readFileSync(join(dir, path), "utf8")) as Record<string, V>);
     for (const [k, v] of Object.entries(page)) entries.set(k, v);
   }
   return entries;

@@ -179,7 +179,19 @@ export function planSearch(
       catalogueOrder[doc] = rank;
     });
   const blockDocs = options.blockDocs ?? INDEX_BLOCK_DOCS;
-  return { docs, df, vocabDf, titleTags, indexBytes, shardCount, bounds, seriesNames, catalogueOrder, context, blockDocs };
+  return {
+    docs,
+    df,
+    vocabDf,
+    titleTags,
+    indexBytes,
+    shardCount,
+    bounds,
+    seriesNames,
+    catalogueOrder,
+    context,
+    blockDocs,
+  };
 }
 
 /** Pass 2 for search shard `k`: index only its docs, so memory is bounded by a shard, not the catalogue. */
