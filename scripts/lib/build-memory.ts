@@ -15,11 +15,12 @@ export const DEFAULT_MEMORY_MB = 2048;
  */
 export const BUDGET_MIN_DATA_BYTES = 32 * 1024 * 1024;
 /**
- * Peak memory per byte of catalogue data, measured: 100k synthetic records (97 MB of JSON Lines) peak at about
- * 700 MB of heap in one process. A catalogue whose estimate is over the default budget gets the estimate instead,
- * so a default never makes a build fail that Node's own limit would have let through.
+ * Memory a build may need per byte of catalogue data, on the safe side: 100k synthetic records (97 MB of JSON Lines)
+ * build within a 1,024 MB budget (10.5x), 300k (291 MB) ran out of a 2,323 MB one (8x), and the 1M build of
+ * November peaked at 14 GB of RSS without a limit. A catalogue whose estimate is over the default budget gets the
+ * estimate instead, so a default never makes a build fail that Node's own limit would have let through.
  */
-export const MEMORY_PER_DATA_BYTE = 8;
+export const MEMORY_PER_DATA_BYTE = 14;
 /** Share of the budget given to V8's old generation. */
 const HEAP_SHARE = 0.85;
 
