@@ -1,11 +1,12 @@
 /**
- * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N] [--packs]
+ * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N] [--no-packs]
  *                [--shard i/N | --merge | --resume | --jobs J] [--parts <dir>] [--memory MB]
  * Ingests every supported file under the data directories and writes the
  * served assets (records, series, search index, manifest) to the assets dir.
- * `--packs` packs the chunks into pack files read by byte range: the layout
- * for the R2 backend (npm run deploy:r2), where file counts no longer grow
- * with the catalogue.
+ * The chunks are packed into pack files read by byte range (pack-assets.ts),
+ * so file counts grow slowly with the catalogue: about a thousand files at
+ * 100k records instead of eighteen thousand. `--no-packs` writes every chunk
+ * as a file of its own (the bench's layout; static assets read each whole).
  *
  * Past one machine: `--shard i/N` builds search shard i of N alone into the
  * parts folder (`<out>.parts`, or `--parts`), so N jobs can run side by side
@@ -14,7 +15,9 @@
  * keeping those a killed build finished. `--jobs J --shards N` runs the N
  * shard jobs as J processes at a time on this machine, then merges.
  * `--memory MB` runs the build under a heap limit derived from that budget
- * (scripts/lib/build-memory.ts); chunks go to disk as they are made.
+ * (scripts/lib/build-memory.ts); chunks go to disk as they are made. Without
+ * it, data over 32 MB gets the default budget of 2,048 MB (more when the
+ * data's estimated need is more); smaller data runs under Node's own limit.
  */
 import { spawn } from "node:child_process";
 import { getHeapStatistics } from "node:v8";
@@ -25,19 +28,21 @@ import { parseShardJob } from "../src/indexer/shard-parts";
 import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
 import { buildCommand } from "./lib/build-command";
-import { parseMemory, relaunchUnderBudget } from "./lib/build-memory";
+import { dataBytes, defaultBudget, parseMemory, relaunchUnderBudget } from "./lib/build-memory";
 import { writeAssetHeaders } from "./write-asset-headers";
 import { terminalProgress } from "../src/indexer/build-progress";
 import { pagedTablePages } from "../src/shared/manifest";
 
 const { values } = parseArgs({
+  // `--no-packs`
+  allowNegative: true,
   options: {
     data: { type: "string", multiple: true },
     out: { type: "string", default: "dist/assets" },
     shards: { type: "string" },
     "record-shards": { type: "string" },
     quiet: { type: "boolean", default: false },
-    packs: { type: "boolean", default: false },
+    packs: { type: "boolean", default: true },
     shard: { type: "string" },
     merge: { type: "boolean", default: false },
     resume: { type: "boolean", default: false },
@@ -47,8 +52,11 @@ const { values } = parseArgs({
   },
 });
 
-if (values.memory) {
-  const code = await relaunchUnderBudget(parseMemory(values.memory));
+const dataDirs = values.data?.length ? values.data : ["data"];
+/** The budget this build runs under, and why: `--memory`, or the default for data big enough to need one. */
+const budget = values.memory ? { mb: parseMemory(values.memory), why: "--memory" } : defaultBudget(dataBytes(dataDirs));
+if (budget) {
+  const code = await relaunchUnderBudget(budget.mb);
   if (code !== null) process.exit(code);
 }
 
@@ -73,15 +81,15 @@ async function runShardJobs(jobs: number, count: number, args: string[]): Promis
   await Promise.all(Array.from({ length: Math.min(jobs, count) }, one));
 }
 
-/** What `--memory` gave this process, and its peak RSS so far. */
-function memoryLine(memory: string): string {
+/** The budget this process runs under (and why), and its peak RSS so far. */
+function memoryLine(): string {
   const oldSpace = process.execArgv.find((a) => a.startsWith("--max-old-space-size="))?.split("=")[1] ?? "default";
   const heap = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
   const peak = Math.round(process.resourceUsage().maxRSS / 1024);
-  return `  memory: --memory ${memory} MB, old space ${oldSpace} MB (heap limit ${heap} MB), peak RSS ${peak} MB`;
+  const given = budget ? `--memory ${budget.mb} MB${budget.why === "--memory" ? "" : ` (${budget.why})`}` : "no budget";
+  return `  memory: ${given}, old space ${oldSpace} MB (heap limit ${heap} MB), peak RSS ${peak} MB`;
 }
 
-const dataDirs = values.data?.length ? values.data : ["data"];
 const started = performance.now();
 try {
   if (values.shard) {
@@ -100,7 +108,7 @@ try {
       `Dossier build: search shard ${values.shard} (docs ${part.docs[0]}–${part.docs[1] - 1}) → ` +
         `${relative(process.cwd(), part.dir)}: ${part.files} files, ${kib} KiB in ${seconds} s`,
     );
-    if (values.memory) console.log(memoryLine(values.memory));
+    console.log(memoryLine());
     process.exit(0);
   }
   if (values.jobs) {
@@ -141,7 +149,7 @@ try {
   );
   if (m.packs)
     console.log(`  packed: ${m.packs.files.size} pack files, ${pagedTablePages(m.packs.locations)} directory pages`);
-  if (values.memory) console.log(memoryLine(values.memory));
+  console.log(memoryLine());
   const ch = result.changed;
   console.log(
     `  wrote ${ch.written} changed files (${(ch.writtenBytes / 1024).toFixed(0)} KiB), kept ${ch.kept} unchanged, ` +

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { builtRecordShardPaths, builtSeries, readBuiltManifest } from "../src/indexer/build-folders";
+import { builtRecordShardPaths, builtSeries, readBuiltJson, readBuiltManifest } from "../src/indexer/build-folders";
 import type { StoredRecord } from "../src/shared/manifest";
 import { bundleWorker, startLocalWorker } from "./lib/local-worker";
 
@@ -77,11 +77,11 @@ async function waitForBuildProcesses(timeoutMs: number): Promise<boolean> {
 /** The requests each check makes: health, lookups, search and pages, from the served catalogue itself. */
 function requestsFor(): string[] {
   const m = readBuiltManifest(OUT)!;
-  const shard = JSON.parse(readFileSync(join(OUT, builtRecordShardPaths(OUT, m)[0]!), "utf8")) as StoredRecord<{
-    id: string;
-    reference: string;
-    title: string;
-  }>[];
+  const shard = readBuiltJson<StoredRecord<{ id: string; reference: string; title: string }>[]>(
+    OUT,
+    m,
+    builtRecordShardPaths(OUT, m)[0]!,
+  );
   const paths = [
     "/api/health",
     "/api/health?deep=1",

@@ -4,6 +4,23 @@
  * rest of the budget is left for code, buffers and the young generation.
  */
 import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
+import { walk } from "../../src/indexer/build-catalogue";
+
+/** The build's memory budget when `--memory` is not given, for data big enough to need one (see defaultBudget). */
+export const DEFAULT_MEMORY_MB = 2048;
+/**
+ * Below this much data a build runs under Node's own heap limit, without a budget or the relaunch it costs: such a
+ * build peaks far below any budget (the 15k-record corpora of data/ build in about 500 MB).
+ */
+export const BUDGET_MIN_DATA_BYTES = 32 * 1024 * 1024;
+/**
+ * Memory a build may need per byte of catalogue data, on the safe side: 100k synthetic records (97 MB of JSON Lines)
+ * build within a 1,024 MB budget (10.5x), 300k (291 MB) ran out of a 2,323 MB one (8x), and the 1M build of
+ * November peaked at 14 GB of RSS without a limit. A catalogue whose estimate is over the default budget gets the
+ * estimate instead, so a default never makes a build fail that Node's own limit would have let through.
+ */
+export const MEMORY_PER_DATA_BYTE = 14;
 /** Share of the budget given to V8's old generation. */
 const HEAP_SHARE = 0.85;
 
@@ -19,6 +36,35 @@ export function parseMemory(value: string): number {
   return mb;
 }
 
+/** Bytes of the files under the data directories (missing directories count nothing; the build reports them). */
+export function dataBytes(dataDirs: string[]): number {
+  let n = 0;
+  for (const dir of dataDirs) {
+    try {
+      for (const file of walk(dir)) n += statSync(file).size;
+    } catch {
+      // not there: the build itself says so
+    }
+  }
+  return n;
+}
+
+/**
+ * The budget a build runs under when `--memory` is not given: none for small data (Node's own limit), else
+ * DEFAULT_MEMORY_MB, or the data's estimated need when that is more.
+ */
+export function defaultBudget(bytes: number): { mb: number; why: string } | null {
+  if (bytes < BUDGET_MIN_DATA_BYTES) return null;
+  const need = Math.ceil((bytes * MEMORY_PER_DATA_BYTE) / 2 ** 20);
+  const dataMb = Math.round(bytes / 2 ** 20);
+  return need > DEFAULT_MEMORY_MB
+    ? {
+        mb: need,
+        why: `default for ${dataMb} MB of data, over ${DEFAULT_MEMORY_MB}: about ${MEMORY_PER_DATA_BYTE}x the data`,
+      }
+    : { mb: DEFAULT_MEMORY_MB, why: "default" };
+}
+
 /**
  * Runs this build again under the heap limit of `memoryMb` and resolves with its exit code, or resolves null
  * when this process already runs under it.
@@ -30,5 +76,15 @@ export async function relaunchUnderBudget(memoryMb: number): Promise<number | nu
   const child = spawn(process.execPath, [...process.execArgv, flag, ...process.argv.slice(1)], { stdio: "inherit" });
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on("SIGINT", stop).on("SIGTERM", stop);
-  return new Promise((done) => child.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0))));
+  return new Promise((done) =>
+    child.on("exit", (code, signal) => {
+      // V8 aborts a process out of heap (SIGABRT, or 134 through a shell): say what to change, not only its trace.
+      if (signal === "SIGABRT" || code === 134)
+        console.error(
+          `build failed: it ran out of its ${memoryMb} MB memory budget; give more with --memory, or split the ` +
+            `index into more search shards (--shards N) built as separate jobs (--jobs, --shard i/N)`,
+        );
+      done(code ?? (signal ? 1 : 0));
+    }),
+  );
 }

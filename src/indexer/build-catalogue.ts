@@ -51,6 +51,8 @@ export interface BuildOptions {
   recordTablePageShards?: number;
   /** Force this many search shards (default: as many as the index's measured bytes need). */
   searchShards?: number;
+  /** Docs indexed per FlexSearch block (default INDEX_BLOCK_DOCS); the output is the same for any size. */
+  indexBlockDocs?: number;
   /**
    * The thesaurus to compile. Default: a thesaurus.json inside the data
    * directories, else the product's own data/thesaurus.json, so a build of
@@ -263,7 +265,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const out = new AssetWriter(dir);
   const layout = layoutRecords(records, { recordShards: options.recordShards });
   step({ phase: "search index", state: "start" });
-  const plan = planSearch(layout, options.searchShards ? { shards: options.searchShards } : {});
+  const plan = planSearch(layout, { shards: options.searchShards || undefined, blockDocs: options.indexBlockDocs });
   const partsDir = options.partsDir ?? defaultPartsDir(options.outDir);
   if (options.resume) {
     for (let index = 0; index < plan.shardCount; index++) {
@@ -344,7 +346,7 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
   const { records } = readCatalogue(options.dataDirs);
   if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
   const layout = layoutRecords(records, { recordShards: options.recordShards });
-  const plan = planSearch(layout, { shards: job.count });
+  const plan = planSearch(layout, { shards: job.count, blockDocs: options.indexBlockDocs });
   if (plan.shardCount !== job.count)
     throw new Error(`build: ${records.length} records cannot be split into ${job.count} search shards`);
   const out = new AssetWriter();

@@ -9,11 +9,14 @@
  * Example: `dist/assets -> assets.builds/20261201T051100123Z-fdd073702294`.
  */
 import {
+  closeSync,
   existsSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -24,9 +27,11 @@ import { randomBytes } from "node:crypto";
 import {
   FORMAT_VERSION,
   MANIFEST_PATH,
+  pagedTablePageOf,
   pagedTablePages,
   pagedTablePath,
   recordShardPath,
+  type PackLocation,
   type Manifest,
   type PagedTable,
   type RecordShardTablePage,
@@ -162,35 +167,65 @@ export function readBuiltManifest(outDir: string): Manifest | null {
   }
 }
 
-/** Paths of every record shard of an unpacked build in `dir`, from its shard table pages (for scripts and tests). */
+/**
+ * The bytes of the chunk at `path` of the build in `dir` (for scripts and tests): its own file, or, in a packed
+ * build, its range of its pack, found through the pack directory.
+ */
+export function readBuiltChunk(dir: string, m: Manifest, path: string): Buffer {
+  if (!m.packs || path === MANIFEST_PATH || path.startsWith("/packs/")) return readFileSync(join(dir, path));
+  const { locations, files } = m.packs;
+  const page = (t: PagedTable, key: string) =>
+    JSON.parse(readFileSync(join(dir, pagedTablePath(t, pagedTablePageOf(t, key))), "utf8")) as Record<string, unknown>;
+  const loc = page(locations, path)[path] as PackLocation | undefined;
+  if (!loc) throw new Error(`build-folders: ${path} is in no pack of the build in ${dir}`);
+  const [pack, offset, length] = loc;
+  const file = page(files, String(pack))[String(pack)] as string;
+  const fd = openSync(join(dir, file), "r");
+  try {
+    const bytes = Buffer.alloc(length);
+    if (readSync(fd, bytes, 0, length, offset) !== length) throw new Error(`build-folders: ${file} is truncated`);
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The JSON chunk at `path` of the build in `dir`, packed or not. */
+export function readBuiltJson<V>(dir: string, m: Manifest, path: string): V {
+  return JSON.parse(readBuiltChunk(dir, m, path).toString("utf8")) as V;
+}
+
+/** Paths of every record shard of the build in `dir`, from its shard table pages (for scripts and tests). */
 export function builtRecordShardPaths(dir: string, m: Manifest): string[] {
-  if (m.packs) throw new Error(`build-folders: ${dir} is a packed build; its chunks are inside packs`);
   return m.recordShards.pages.flatMap((path) => {
-    const page = JSON.parse(readFileSync(join(dir, path), "utf8")) as RecordShardTablePage;
+    const page = readBuiltJson<RecordShardTablePage>(dir, m, path);
     return page.starts.map((_, i) => recordShardPath(page, page.first + i));
   });
 }
 
-/** Every entry of a paged table of an unpacked build on disk, in page order (scripts and tests read it). */
-export function readBuiltTable<V>(dir: string, table: PagedTable): Map<string, V> {
+/** Every entry of a paged table of the build in `dir`, in page order (scripts and tests read it). */
+export function readBuiltTable<V>(dir: string, table: PagedTable, m?: Manifest): Map<string, V> {
   const entries = new Map<string, V>();
   for (let p = 0; p < pagedTablePages(table); p++) {
-    const page = JSON.parse(readFileSync(join(dir, pagedTablePath(table, p)), "utf8")) as Record<string, V>;
+    const path = pagedTablePath(table, p);
+    const page = m
+      ? readBuiltJson<Record<string, V>>(dir, m, path)
+      : (JSON.parse(readFileSync(join(dir, path), "utf8")) as Record<string, V>);
     for (const [k, v] of Object.entries(page)) entries.set(k, v);
   }
   return entries;
 }
 
-/** The search shards of an unpacked build on disk, in shard order. */
+/** The search shards of the build in `dir`, in shard order. */
 export function builtSearchShards(dir: string, m: Manifest): SearchShardManifest[] {
   if (!m.search) return [];
-  const table = readBuiltTable<SearchShardManifest>(dir, m.search.shards.table);
+  const table = readBuiltTable<SearchShardManifest>(dir, m.search.shards.table, m);
   return Array.from({ length: m.search.shards.count }, (_, k) => table.get(String(k))!);
 }
 
-/** The series of an unpacked build on disk, in catalogue order. */
+/** The series of the build in `dir`, in catalogue order. */
 export function builtSeries(dir: string, m: Manifest): SeriesEntry[] {
-  return [...readBuiltTable<SeriesEntry>(dir, m.series.table).values()].sort((a, b) =>
+  return [...readBuiltTable<SeriesEntry>(dir, m.series.table, m).values()].sort((a, b) =>
     compareReferences(a.name, b.name),
   );
 }

@@ -23,6 +23,27 @@ import { writePagedTable } from "./paged-table-assets";
 /** The folders whose files are packed; the manifest and anything else stay files of their own. */
 export const PACKED_DIRS = ["/records/", "/series/", "/search/"];
 
+/**
+ * Smallest pack the default sizing aims at. Static assets (Miniflare's binding, at least) answer a range with the
+ * whole file, so a packed build served from them reads a pack per chunk: packs of a few hundred KB keep that read
+ * small, while a catalogue's packs stay about a thousand files at 100k records.
+ */
+export const PACK_MIN_TARGET_BYTES = 256 * 1024;
+/**
+ * Packs the default sizing aims at once a catalogue is big enough: past it packs grow (to PACK_TARGET_BYTES)
+ * instead of multiplying, so a 10M-record build stays within a few thousand pack files.
+ */
+export const PACK_COUNT_TARGET = 4096;
+
+/**
+ * The bytes a pack aims at when not given: PACK_MIN_TARGET_BYTES until the catalogue fills PACK_COUNT_TARGET
+ * packs of it, then larger, up to PACK_TARGET_BYTES. The bucket count derived from it is a power of two that
+ * changes only when the catalogue doubles (or never, past the count target), so rebuilds keep their packs.
+ */
+export function defaultPackTarget(totalBytes: number): number {
+  return Math.min(PACK_TARGET_BYTES, Math.max(PACK_MIN_TARGET_BYTES, Math.ceil(totalBytes / PACK_COUNT_TARGET)));
+}
+
 export interface PackOptions {
   targetBytes?: number;
   maxBytes?: number;
@@ -81,13 +102,13 @@ export function packChunks(
   options: PackOptions,
   emit: (path: string, data: string | Uint8Array) => void,
 ): PackDirectory {
-  const target = options.targetBytes ?? PACK_TARGET_BYTES;
   const max = options.maxBytes ?? PACK_MAX_BYTES;
   let total = 0;
   for (const c of inputs) {
     if (c.bytes > max) throw new Error(`pack-assets: ${c.path} is ${c.bytes} bytes, over the ${max}-byte pack limit`);
     total += c.bytes;
   }
+  const target = options.targetBytes ?? defaultPackTarget(total);
 
   const buckets = 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, total / target))));
   const byBucket: PackInput[][] = Array.from({ length: buckets }, () => []);

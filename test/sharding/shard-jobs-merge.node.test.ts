@@ -99,6 +99,14 @@ describe(`a ${RECORDS.toLocaleString("en")}-record catalogue built as 2 shard jo
   }, 300_000);
 });
 
+describe(`the same ${RECORDS.toLocaleString("en")}-record catalogue indexed in blocks of a few docs`, () => {
+  it("is the build indexed a whole shard at a time, byte for byte", () => {
+    // The default block is larger than this catalogue's shards: 7 docs a block splits each into many blocks.
+    buildCatalogue({ ...options("blocks"), searchShards: 2, indexBlockDocs: 7 });
+    expectSameBuild(contents(join(dir, "blocks")));
+  }, 300_000);
+});
+
 function expectSameBuild(built: Map<string, string>) {
   expect([...built.keys()].sort()).toEqual([...single.keys()].sort());
   for (const [path, bytes] of single) expect(built.get(path) === bytes, path).toBe(true);

@@ -1,0 +1,62 @@
+/**
+ * `npm run build` packs its chunks by default, so a catalogue's file count grows slowly with it; `--no-packs`
+ * writes every chunk as a file of its own. The default memory budget applies to data big enough to need one.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildCommand } from "../../scripts/lib/build-command";
+import {
+  BUDGET_MIN_DATA_BYTES,
+  DEFAULT_MEMORY_MB,
+  MEMORY_PER_DATA_BYTE,
+  defaultBudget,
+} from "../../scripts/lib/build-memory";
+import { walk } from "../../src/indexer/build-catalogue";
+import { builtRecordShardPaths, readBuiltJson, readBuiltManifest } from "../../src/indexer/build-folders";
+
+const root = mkdtempSync(join(tmpdir(), "dossier-packed-default-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
+
+async function build(...args: string[]): Promise<string> {
+  const [node, argv] = buildCommand("--data", "test/fixtures/ingest", ...args);
+  return new Promise<string>((done, fail) => {
+    const child = spawn(node, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    child.stdout.on("data", (d) => (text += d));
+    child.stderr.on("data", (d) => (text += d));
+    child.on("error", fail).on("exit", (code) => (code === 0 ? done(text) : fail(new Error(`exit ${code}: ${text}`))));
+  });
+}
+
+describe("npm run build", () => {
+  it("packs the chunks by default, and every record shard reads back through the pack directory", async () => {
+    const out = join(root, "packed");
+    await build("--out", out);
+    const m = readBuiltManifest(out)!;
+    expect(m.packs).toBeDefined();
+    const dirs = new Set(walk(out).map((f) => f.slice(out.length).split("/")[1]));
+    expect(dirs.has("records") || dirs.has("search") || dirs.has("series")).toBe(false);
+    const shards = builtRecordShardPaths(out, m);
+    const records = shards.flatMap((p) => readBuiltJson<unknown[]>(out, m, p));
+    expect(records).toHaveLength(m.records);
+  }, 120_000);
+
+  it("writes every chunk as a file of its own with --no-packs", async () => {
+    const out = join(root, "unpacked");
+    await build("--out", out, "--no-packs");
+    const m = readBuiltManifest(out)!;
+    expect(m.packs).toBeUndefined();
+    expect(walk(out).some((f) => f.slice(out.length).startsWith("/records/"))).toBe(true);
+  }, 120_000);
+});
+
+describe("the default memory budget", () => {
+  it("is none for small data, 2,048 MB for data up to its share, and the data's estimated need past that", () => {
+    expect(defaultBudget(BUDGET_MIN_DATA_BYTES - 1)).toBeNull();
+    expect(defaultBudget(100 * 2 ** 20)?.mb).toBe(DEFAULT_MEMORY_MB);
+    expect(defaultBudget(2 ** 30)?.mb).toBe(1024 * MEMORY_PER_DATA_BYTE);
+  });
+});
