@@ -11,8 +11,8 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { IMMUTABLE_CACHE_CONTROL, MANIFEST_CACHE_CONTROL } from "../src/worker/cache/http-cache";
 
-/** Asset folders whose file names carry a content hash: a name never gets new bytes. */
-export const IMMUTABLE_ASSET_DIRS = ["records", "series", "search"];
+/** Asset folders whose file names carry a content hash: a name never gets new bytes (packs and their directory too). */
+export const IMMUTABLE_ASSET_DIRS = ["records", "series", "search", "packs"];
 
 export function assetHeadersFile(): string {
   const rules: string[] = [

@@ -10,6 +10,8 @@ import { join, relative, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { walk } from "../../src/indexer/build-catalogue";
+import { readBuiltManifest, readBuiltTable } from "../../src/indexer/build-folders";
+import type { PackLocation } from "../../src/shared/manifest";
 import { buildCommand } from "../lib/build-command";
 
 export interface AssetStats {
@@ -65,7 +67,8 @@ export async function buildAssets(
     rmSync(rssFile, { force: true });
     if (Number.isFinite(kib)) peakRss = kib * 1024;
   }
-  const manifest = JSON.parse(readFileSync(join(outDir, "manifest.json"), "utf8")) as { records: number };
+  const manifest = readBuiltManifest(outDir);
+  if (!manifest) throw new Error(`bench: the build in ${outDir} has no readable manifest`);
   return {
     ms,
     records: manifest.records,
@@ -75,19 +78,38 @@ export async function buildAssets(
   };
 }
 
-/** Gzip at level 6, roughly what the edge serves; per file, as each chunk is fetched alone. */
+/**
+ * Gzip at level 6, roughly what the edge serves; per chunk, as each chunk is fetched alone. A packed build's chunks
+ * are counted one by one from their packs under the folder they belong to, so the figures compare with an
+ * unpacked build's; `files` is what is on disk.
+ */
 export function assetStats(dir: string): AssetStats {
   const raw: Record<string, number> = {};
   const gzip: Record<string, number> = {};
   const termSizes: number[] = [];
   const files = walk(dir).map((p) => relative(dir, p));
-  for (const p of files) {
-    const data = readFileSync(join(dir, p));
+  const add = (p: string, data: Uint8Array) => {
     const top = p.includes("/") ? p.split("/")[0]! : p;
     raw[top] = (raw[top] ?? 0) + data.length;
     gzip[top] = (gzip[top] ?? 0) + gzipSync(data, { level: 6 }).length;
     // Unsharded builds keep term chunks in search/terms/, sharded ones in search/s<k>/terms/.
     if (/^search\/(?:s\d+\/)?terms\//.test(p)) termSizes.push(data.length);
+  };
+  for (const p of files) if (!p.endsWith(".pack")) add(p, readFileSync(join(dir, p)));
+  const m = readBuiltManifest(dir);
+  if (m?.packs) {
+    const packFiles = readBuiltTable<string>(dir, m.packs.files, m);
+    const byPack = new Map<number, Array<[path: string, offset: number, length: number]>>();
+    for (const [path, [pack, offset, length]] of readBuiltTable<PackLocation>(dir, m.packs.locations, m)) {
+      const list = byPack.get(pack) ?? [];
+      list.push([path, offset, length]);
+      byPack.set(pack, list);
+    }
+    // One pack in memory at a time.
+    for (const [pack, list] of byPack) {
+      const bytes = readFileSync(join(dir, packFiles.get(String(pack))!));
+      for (const [path, offset, length] of list) add(path.replace(/^\//, ""), bytes.subarray(offset, offset + length));
+    }
   }
   termSizes.sort((a, b) => a - b);
   return {

@@ -29,6 +29,7 @@ import {
 import { buildPeer, peerDocs, PEERS, type PeerName } from "./peers";
 import { fmtBytes, fmtMs, median, percentile, ratio } from "./stats";
 import type { CatalogueRecord } from "../../src/shared/record";
+import { builtRecordShardPaths, readBuiltJson, readBuiltManifest } from "../../src/indexer/build-folders";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "bench/out");
@@ -526,23 +527,23 @@ async function runCorpus(
   return { label, records: build.records, build, engines, notes };
 }
 
-/** Every record of a build, read from its record shards (order is irrelevant to the peers). */
+/** Every record of a build, read from its record shards, packed or not (order is irrelevant to the peers). */
 function realRecords(assets: string): () => CatalogueRecord[] {
   return () => {
-    const dir = join(assets, "records");
-    return readdirSync(dir)
-      .filter((f) => f.endsWith(".json"))
-      .sort()
-      .flatMap((f) =>
-        (JSON.parse(readFileSync(join(dir, f), "utf8")) as Array<{ record: CatalogueRecord }>).map((x) => x.record),
-      );
+    const m = readBuiltManifest(assets);
+    if (!m) throw new Error(`bench: the build in ${assets} has no readable manifest`);
+    return builtRecordShardPaths(assets, m).flatMap((path) =>
+      readBuiltJson<Array<{ record: CatalogueRecord }>>(assets, m, path).map((x) => x.record),
+    );
   };
 }
 
 function searchShardCount(assets: string): number {
   try {
-    const m = JSON.parse(readFileSync(join(assets, "manifest.json"), "utf8")) as { search?: { shards?: unknown[] } };
-    return m.search?.shards?.length ?? 1;
+    const m = JSON.parse(readFileSync(join(assets, "manifest.json"), "utf8")) as {
+      search?: { shards?: { count?: number } };
+    };
+    return m.search?.shards?.count ?? 1;
   } catch {
     return 1;
   }

@@ -234,8 +234,8 @@ describe("user text in answers", () => {
 describe("the static assets' _headers file", () => {
   const rules = parseHeaders(assetHeadersFile());
 
-  it("marks content-hashed index chunks immutable for a year", () => {
-    for (const dir of ["/records/*", "/series/*", "/search/*"]) {
+  it("marks content-hashed index chunks and packs immutable for a year", () => {
+    for (const dir of ["/records/*", "/series/*", "/search/*", "/packs/*"]) {
       expect(rules.get(dir)?.get("cache-control")).toBe("public, max-age=31536000, immutable");
     }
   });
