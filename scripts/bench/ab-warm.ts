@@ -9,6 +9,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
+import { warmSearchRequest } from "../../test/scoring/local-index";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const { values: args } = parseArgs({
@@ -34,17 +35,8 @@ async function load(root: string): Promise<Search> {
   const meta = await searchMeta(assets);
   const records = new RecordStore(assets);
   const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
-  return (q) =>
-    service.search({
-      q,
-      match: "variants",
-      synonyms: true,
-      explain: false,
-      offset: 0,
-      limit: 10,
-      series: [],
-      sort: "relevance",
-    });
+  // This tree's request for both commits, so the two answer the very same question.
+  return (q) => service.search(warmSearchRequest(q));
 }
 
 const base = await load(resolve(args.base));

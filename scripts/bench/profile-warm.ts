@@ -20,10 +20,10 @@ import { Session } from "node:inspector/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { RecordStore } from "../../src/worker/record-store";
-import { SearchService, type SearchRequest } from "../../src/worker/search/search-service";
+import { SearchService } from "../../src/worker/search/search-service";
 import { LocalShards } from "../../src/worker/search/shard-runner";
 import { searchMeta } from "../../src/worker/search/search-index";
-import { diskAssets } from "../../test/scoring/local-index";
+import { diskAssets, warmSearchRequest } from "../../test/scoring/local-index";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -84,17 +84,7 @@ async function main() {
   const records = new RecordStore(assets);
   const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
   const mix = args.queries ? args.queries.split(",") : queryMix(syntheticCorpus(size), 200).search.map((q) => q.q);
-  const run = (q: string) =>
-    service.search({
-      q,
-      match: "variants",
-      synonyms: true,
-      explain: false,
-      offset: 0,
-      limit: 10,
-      series: [],
-      sort: "relevance",
-    } satisfies SearchRequest);
+  const run = (q: string) => service.search(warmSearchRequest(q));
   // Warm: every chunk and record shard the mix reads is loaded before timing, as in the bench's warm figure.
   for (const q of mix) await run(q);
   const readsBefore = new Map(assets.reads);

@@ -9,6 +9,12 @@ import { AssetStore } from "../../src/worker/asset-store";
 import { SearchIndex, SearchLexicon, searchMeta } from "../../src/worker/search/search-index";
 import { effectiveRules, planUnits, type QueryPlan } from "../../src/worker/search/engine";
 import { parseQuery } from "../../src/worker/search/query-parser";
+import type { SearchRequest } from "../../src/worker/search/search-service";
+
+/** The request the warm-path tools (profile-warm, ab-warm) send: a relevance search for ten hits, as the API's defaults. */
+export function warmSearchRequest(q: string): SearchRequest {
+  return { q, match: "variants", synonyms: true, explain: false, offset: 0, limit: 10, series: [], sort: "relevance" };
+}
 
 export function diskAssets(dir: string): AssetStore {
   const fetcher = {
