@@ -205,9 +205,20 @@ export class AssetStore {
    * an isolate touches most pages within a few queries and the parsed page objects cost 2.5 times their JSON.
    */
   private async packLocation(packs: PackDirectory, path: string): Promise<PackLocation | undefined> {
-    const page = await this.json(pagedTablePath(packs.locations, pagedTablePageOf(packs.locations, path)), (parsed) =>
-      PackLocationPage.from(parsed as Record<string, PackLocation>),
-    );
+    const pagePath = pagedTablePath(packs.locations, pagedTablePageOf(packs.locations, path));
+    // Held under a key of its own: a reader of the page as plain JSON (the deep health check) gets plain JSON.
+    const page = (await this.load(
+      `${pagePath}#locations`,
+      async (bytes) => {
+        const text = new TextDecoder().decode(bytes);
+        noteJson(pagePath, text.length);
+        const parsed = parseAsset(pagePath, text);
+        const value = deriveAsset(pagePath, parsed, (p) => PackLocationPage.from(p as Record<string, PackLocation>));
+        return { value, bytes: value.heldBytes };
+      },
+      true,
+      () => this.read(pagePath),
+    )) as PackLocationPage;
     return page.get(path);
   }
 
@@ -392,6 +403,11 @@ export class PackLocationPage {
     });
     starts[keys.length] = at;
     return new PackLocationPage(keys.join(""), starts, locs);
+  }
+
+  /** What the page holds, for the chunk cache's budget. */
+  get heldBytes(): number {
+    return this.paths.length + this.starts.byteLength + this.locs.byteLength;
   }
 
   get(path: string): PackLocation | undefined {
