@@ -15,23 +15,12 @@ import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { heapSnapshotKinds } from "../lib/heap-snapshot";
+import type { ReadTrace as SharedReadTrace } from "../../src/shared/read-trace";
 import { bundleWorker, startWorkerd, type WorkerBundle } from "./workerd";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 
-/**
- * One asset read of the traced request, as `/__bench/trace` reports it: asset-store.ts's `ReadTrace` (Worker code,
- * outside this Node project's types) plus the read's kind.
- */
-interface ReadTrace {
-  path: string;
-  kind: string;
-  bytes: number;
-  start: number;
-  end: number;
-  parseMs: number;
-  jsonChars: number;
-  store: number;
-}
+/** One asset read of the traced request, as `/__bench/trace` reports it: the store's trace plus the read's kind. */
+type ReadTrace = SharedReadTrace & { kind: string };
 import { median } from "./stats";
 
 const ROOT = resolve(import.meta.dirname, "../..");

@@ -6,6 +6,7 @@
  * isolates (and an R2 deploy writes the manifest last).
  */
 import { lruBySize } from "../shared/lru";
+import type { ReadTrace } from "../shared/read-trace";
 import {
   FORMAT_VERSION,
   HASH_CHARS,
@@ -32,21 +33,6 @@ export const DEFAULT_CHUNK_BUDGET_BYTES = 64 * 1024 * 1024;
 const JSON_HEAP_PER_CHAR = 3;
 /** How long one asset read may take before the request fails with 503 instead of hanging. */
 export const ASSET_TIMEOUT_MS = 5000;
-
-/**
- * One read through the binding, for the bench's cold probe (`scripts/bench/cold-probe.ts`): when it started and
- * ended (ms since the trace began), its bytes, and the ms spent after it parsing (JSON) or hashing (binary).
- */
-export interface ReadTrace {
-  path: string;
-  bytes: number;
-  start: number;
-  end: number;
-  parseMs: number;
-  jsonChars: number;
-  /** Which store read it (stores are numbered as the isolate makes them). */
-  store: number;
-}
 
 let storesMade = 0;
 

@@ -1,0 +1,16 @@
+/**
+ * One asset read of a traced request: what the Worker's asset store records (asset-store.ts `traceReads`) and the
+ * bench's cold probe (Node) reads back. Here, in shared code, because both runtimes need the shape.
+ */
+export interface ReadTrace {
+  path: string;
+  bytes: number;
+  /** When the read started and ended, ms since the trace began. */
+  start: number;
+  end: number;
+  /** Ms spent after the read parsing (JSON) or hashing (binary) it. */
+  parseMs: number;
+  jsonChars: number;
+  /** Which store read it (stores are numbered as the isolate makes them). */
+  store: number;
+}
