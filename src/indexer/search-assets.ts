@@ -56,6 +56,15 @@ import { writePagedTable } from "./paged-table-assets";
 export const SHARD_TARGET_BYTES = 64 * 1024 * 1024;
 
 /**
+ * Estimated index bytes up to which the whole catalogue is one search shard, scored in the Worker's own isolate.
+ * Past one shard the coordinator fans out to Durable Objects: a subrequest per object on every query (locally
+ * about a millisecond; deployed, a hop to wherever the object lives), which a catalogue this small does not repay
+ * with parallel scoring. At 100k synthetic records (about 100 MiB estimated) one isolate held 11.4 MiB of heap
+ * after 20 queries, well inside Workers' 128 MB.
+ */
+export const SINGLE_SHARD_MAX_BYTES = 2 * SHARD_TARGET_BYTES;
+
+/**
  * A fresh options object each time: FlexSearch's constructor mutates what it is given. The encoder's cache is off:
  * FlexSearch empties it from a 50 ms timer that holds the encoder, and a build never yields to the event loop, so
  * every index's cache (up to 200,000 words each) stayed in memory until the build ended: 16 MB per 9,500 docs
@@ -168,7 +177,8 @@ export function planSearch(
     for (const t of seenVocab) vocabDf.set(t, (vocabDf.get(t) ?? 0) + 1);
     titleTags.push([...terms.title, ...terms.tags]);
   });
-  const shardCount = Math.max(1, Math.min(n, options.shards ?? Math.ceil(indexBytes / SHARD_TARGET_BYTES)));
+  const measured = indexBytes <= SINGLE_SHARD_MAX_BYTES ? 1 : Math.ceil(indexBytes / SHARD_TARGET_BYTES);
+  const shardCount = Math.max(1, Math.min(n, options.shards ?? measured));
   const bounds = Array.from({ length: shardCount + 1 }, (_, k) => Math.round((k * n) / shardCount));
 
   const seriesNames = [...new Set(docs.map((r) => r.series))].sort(compareReferences);
