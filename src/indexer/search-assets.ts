@@ -64,6 +64,12 @@ export const SHARD_TARGET_BYTES = 64 * 1024 * 1024;
  */
 export const SINGLE_SHARD_MAX_BYTES = 2 * SHARD_TARGET_BYTES;
 
+/** The search shards a catalogue of `docs` records and `indexBytes` estimated index bytes is built in. */
+export function searchShardCount(indexBytes: number, docs: number): number {
+  const wanted = indexBytes <= SINGLE_SHARD_MAX_BYTES ? 1 : Math.ceil(indexBytes / SHARD_TARGET_BYTES);
+  return Math.max(1, Math.min(docs, wanted));
+}
+
 /**
  * A fresh options object each time: FlexSearch's constructor mutates what it is given. The encoder's cache is off:
  * FlexSearch empties it from a 50 ms timer that holds the encoder, and a build never yields to the event loop, so
@@ -177,8 +183,7 @@ export function planSearch(
     for (const t of seenVocab) vocabDf.set(t, (vocabDf.get(t) ?? 0) + 1);
     titleTags.push([...terms.title, ...terms.tags]);
   });
-  const measured = indexBytes <= SINGLE_SHARD_MAX_BYTES ? 1 : Math.ceil(indexBytes / SHARD_TARGET_BYTES);
-  const shardCount = Math.max(1, Math.min(n, options.shards ?? measured));
+  const shardCount = Math.max(1, Math.min(n, options.shards ?? searchShardCount(indexBytes, n)));
   const bounds = Array.from({ length: shardCount + 1 }, (_, k) => Math.round((k * n) / shardCount));
 
   const seriesNames = [...new Set(docs.map((r) => r.series))].sort(compareReferences);
