@@ -80,7 +80,7 @@ export interface ScoreOptions {
 }
 
 /** How often each shortcut answered, for tests that must see it taken (never read on the query path). */
-export const scoringCounters = { commonTermAnswers: 0, countedApart: 0 };
+export const scoringCounters = { commonTermAnswers: 0, countedApart: 0, essentialLists: 0 };
 
 /** Speculate when the units left hold this many times more postings than the docs seen. */
 const SPECULATE_RATIO = 4;
@@ -559,6 +559,165 @@ export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): n
   return best + bonus;
 }
 
+/**
+ * One postings list of the units left, as MaxScore sees it: a single-term alternative's field (bound: rule weight
+ * × field weight × idf at the field's lowest slot), or a multi-word expansion whole (bound: the expansion's; docs:
+ * its rarest term's, a superset of the docs that match it).
+ */
+interface BoundedList {
+  unit: number;
+  alt: number;
+  bound: number;
+  count: number;
+  postings: FieldPostings[];
+}
+
+/**
+ * The docs not seen yet that can still enter the top k, when only the units `left` can match them and the k-th
+ * best is at least `bar`: MaxScore's essential lists, at the grain of a field of an alternative. Lists are made
+ * non-essential, weakest first, while a doc found in none but them cannot reach `bar`: such a doc's unit score is
+ * at most, per unit, its best alternative's non-essential fields summed (plus the unit's tie-breaker), and with
+ * the proximity of every pair of those units and the coordination of matching all of them, that stays below
+ * `bar`. So an expansion (a stem, a sound code, a typo) or a long field that cannot lift a doc into the top k on
+ * its own is never walked: only the candidates' postings in it are looked up.
+ * Returns the candidates (local indexes, each once, marked in `mark`), or null when every list is essential.
+ */
+function essentialCandidates(
+  plan: QueryPlan,
+  left: number[],
+  unitPostings: UnitPostings[],
+  n: number,
+  base: number,
+  bar: number,
+  seen: Uint8Array,
+  mark: Uint8Array,
+  passes: (i: number) => boolean,
+): number[] | null {
+  if (!(bar > 0)) return null;
+  const unitCount = plan.units.length;
+  const lists: BoundedList[] = [];
+  const bonus = new Float64Array(unitCount);
+  for (const k of left) {
+    const unit = plan.units[k]!;
+    const inUnit = (f: FieldName) => !unit.fields || unit.fields.includes(f);
+    const altB = altBounds(unit, unitPostings[k]!, n);
+    unit.alternatives.forEach((alt, ai) => {
+      if (alt.bonus) {
+        bonus[k] = Math.max(bonus[k]!, altB[ai]!);
+        return;
+      }
+      const ps = unitPostings[k]![ai]!;
+      if (alt.terms.length === 1) {
+        for (const f of alt.terms[0]!.fields) {
+          const fp = ps[0]!.fields[f];
+          if (fp && inUnit(f))
+            lists.push({ unit: k, alt: ai, bound: fieldBound(f, fp, n) * alt.weight, count: fp.count, postings: [fp] });
+        }
+        return;
+      }
+      let rarest: FieldPostings[] = [];
+      let count = Infinity;
+      alt.terms.forEach((t, ti) => {
+        const fps = t.fields.filter((f) => inUnit(f) && ps[ti]!.fields[f]).map((f) => ps[ti]!.fields[f]!);
+        const c = fps.reduce((s, fp) => s + fp.count, 0);
+        if (c < count) {
+          count = c;
+          rarest = fps;
+        }
+      });
+      if (count > 0) lists.push({ unit: k, alt: ai, bound: altB[ai]!, count, postings: rarest });
+    });
+  }
+  // Weakest first; of equal bounds, the longest (the most to skip).
+  lists.sort((a, b) => a.bound - b.bound || b.count - a.count);
+  /** Per unit and alternative, the bounds of its non-essential lists summed. */
+  const altSum = new Map<number, Float64Array>();
+  for (const k of left) altSum.set(k, new Float64Array(plan.units[k]!.alternatives.length));
+  const unitNe = new Float64Array(unitCount);
+  const boundWith = (k: number, value: number) => {
+    let sum = 0,
+      m = 0;
+    for (const j of left) {
+      const v = j === k ? value : unitNe[j]!;
+      if (v > 0) {
+        sum += v + bonus[j]!;
+        m++;
+      }
+    }
+    return (sum + (SEARCH_DEFAULTS.proximityBonus * m * (m - 1)) / 2) * coordination(m, unitCount);
+  };
+  const essential: BoundedList[] = [];
+  for (const l of lists) {
+    const sums = altSum.get(l.unit)!;
+    const next = Math.max(unitNe[l.unit]!, sums[l.alt]! + l.bound);
+    if (boundWith(l.unit, next) < bar) {
+      sums[l.alt]! += l.bound;
+      unitNe[l.unit] = next;
+    } else essential.push(l);
+  }
+  if (essential.length === lists.length) return null;
+  const out: number[] = [];
+  for (const l of essential)
+    for (const fp of l.postings) {
+      const docs = fp.decodeAll().docs;
+      for (let j = 0; j < docs.length; j++) {
+        const i = docs[j]! - base;
+        if (!mark[i] && !seen[i] && passes(i)) {
+          mark[i] = 1;
+          out.push(i);
+        }
+      }
+    }
+  return out;
+}
+
+/** Docs a probe of the strongest lists scores in full, at most, per list probed. */
+const PROBE_DOCS = 32;
+/** Lists probed per unit left. */
+const PROBE_LISTS = 2;
+
+/**
+ * Docs likely to score well among those not seen yet: from each unit left, its strongest lists' docs at the
+ * list's best slot (single-term alternatives only, so each doc matches the unit). Local indexes, each once, marked
+ * in `mark`; a heuristic only (scored in full, they can only raise the k-th best, never change the answer).
+ */
+function probeDocs(
+  plan: QueryPlan,
+  left: number[],
+  unitPostings: UnitPostings[],
+  n: number,
+  base: number,
+  seen: Uint8Array,
+  mark: Uint8Array,
+  passes: (i: number) => boolean,
+): number[] {
+  const out: number[] = [];
+  for (const k of left) {
+    const unit = plan.units[k]!;
+    const lists: Array<{ bound: number; fp: FieldPostings }> = [];
+    unit.alternatives.forEach((alt, ai) => {
+      if (alt.bonus || alt.terms.length !== 1) return;
+      for (const f of alt.terms[0]!.fields) {
+        const fp = unitPostings[k]![ai]![0]!.fields[f];
+        if (fp && (!unit.fields || unit.fields.includes(f)))
+          lists.push({ bound: fieldBound(f, fp, n) * alt.weight, fp });
+      }
+    });
+    lists.sort((a, b) => b.bound - a.bound);
+    for (const { fp } of lists.slice(0, PROBE_LISTS)) {
+      const { docs, slots } = fp.decodeAll();
+      for (let j = 0, taken = 0; j < docs.length && taken < PROBE_DOCS; j++) {
+        const i = docs[j]! - base;
+        if (slots[j] !== fp.minSlot || seen[i] || mark[i] || !passes(i)) continue;
+        mark[i] = 1;
+        out.push(i);
+        taken++;
+      }
+    }
+  }
+  return out;
+}
+
 /** Postings a unit's alternatives hold in total: the cost of scoring it exhaustively. */
 function unitPostingCount(unit: QueryUnit, postings: UnitPostings): number {
   let count = 0;
@@ -777,9 +936,6 @@ async function scoreWith(
     options.countApart !== false &&
     !plan.exact &&
     !filtersDocs &&
-    // One word: several words' MaxScore rarely stops early under coordination (a rare name beside a common given
-    // name), and scoring their few postings whole was faster than top-k plus a count (measured on the bench mix).
-    unitCount === 1 &&
     plan.referenceIds.length === 0 &&
     plan.phrases.length === 0 &&
     !plan.dates &&
@@ -797,9 +953,17 @@ async function scoreWith(
 
   // Units in order of their bounds, the strongest first (MaxScore's order).
   const order = plan.units.map((_, k) => k).sort((a, b) => bounds[b]! - bounds[a]! || a - b);
+  const unitPostingCounts = plan.units.map((u, k) => unitPostingCount(u, unitPostings[k]!));
+  if (!exhaustive) {
+    // Except that the unit with the fewest postings goes first: its docs are the cheapest seed of the top k (see
+    // the speculation below), and the common words are then looked up for those docs, not walked.
+    let first = 0;
+    for (let s = 1; s < order.length; s++)
+      if (unitPostingCounts[order[s]!]! < unitPostingCounts[order[first]!]!) first = s;
+    order.unshift(...order.splice(first, 1));
+  }
   let refMax = 0;
   for (const i of refHits.keys()) refMax = Math.max(refMax, ref[i]!);
-  const unitPostingCounts = plan.units.map((u, k) => unitPostingCount(u, unitPostings[k]!));
   const restPostings = (step: number) => order.slice(step).reduce((c, k) => c + unitPostingCounts[k]!, 0);
   /** What the units from `step` on can add: their bounds summed. */
   const restBoundsFrom = (step: number) => order.slice(step).reduce((s, j) => s + bounds[j]!, 0);
@@ -879,12 +1043,7 @@ async function scoreWith(
           const mark = arrays.mark;
           for (const i of alive) mark[i] = 1;
           only = { docs: globalDocs(alive, base), mark };
-        } else if (
-          options.speculate !== false &&
-          // Counted apart, the postings are few: a failed speculation would score them all twice.
-          !countApart &&
-          SPECULATE_RATIO * touched.length < restPostings(step)
-        ) {
+        } else if (options.speculate !== false && SPECULATE_RATIO * touched.length < restPostings(step)) {
           // The units left are common words, and the docs seen few: score the rest for these docs only, and
           // check at the end that their k-th best final score beats every unseen doc's bound (if not, the rest
           // is then scored for the other docs). In MaxScore a doc's full score raises the bar at once; term at
@@ -991,32 +1150,22 @@ async function scoreWith(
   let { candidates, undated, dateBonus } = finish();
 
   if (speculative > -Infinity) {
-    const theta = kthLargest(
-      Float64Array.from(candidates, (i) => total[i]!),
-      plan.keep,
-    );
-    if (!(speculative < theta - Math.abs(theta) * 1e-9)) {
-      // Not proven: an unseen doc might still enter the top k. Score the units left for every other doc too
-      // (the docs seen have theirs): every unit is then scored in full, as exhaustive scoring would.
-      // Seen docs have every unit scored now, so the k-th best is their true one: MaxScore goes on from it.
-      const seenDocs = arrays.mark;
-      let rest: Only | null = null;
-      for (let step = specStep; step < order.length; step++) {
-        const k = order[step]!;
-        if (step > specStep && !rest) {
-          const restBounds = restBoundsFrom(step);
-          const unseen = unseenBound(step);
-          const bar = kthBestBar();
-          if (unseen < bar) {
-            const upper = restBounds + proximityBound;
-            const alive = touched.filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar);
-            for (const i of alive) arrays.mark2[i] = 1;
-            rest = { docs: globalDocs(alive, base), mark: arrays.mark2 };
-          }
-        }
+    const kth = () =>
+      kthLargest(
+        Float64Array.from(candidates, (i) => total[i]!),
+        plan.keep,
+      );
+    let theta = kth();
+    const proven = () => speculative < theta - Math.abs(theta) * 1e-9;
+    const seenDocs = arrays.mark;
+    const left = order.slice(specStep);
+    /** Scores the units left for `docs` (unseen so far, marked in `mark2`), then moves their marks to the seen. */
+    const scoreLeftFor = (docs: number[]) => {
+      const only = { docs: globalDocs(docs, base), mark: arrays.mark2 };
+      for (const k of left) {
         const u = units[k]!;
         const before = u.touched.length;
-        scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, u, undefined, rest ? null : seenDocs);
+        scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u);
         for (let t = before; t < u.touched.length; t++) {
           const i = u.touched[t]!;
           touch(i);
@@ -1025,7 +1174,72 @@ async function scoreWith(
           textMatched[i]!++;
         }
       }
-      pruned = rest !== null;
+      for (const i of docs) {
+        arrays.mark2[i] = 0;
+        // Marks are cleared through the touched docs: one a multi-word expansion's rarest term found but no unit
+        // matched stays unmarked (it is never read as seen again anyway).
+        if (seen[i]) seenDocs[i] = 1;
+      }
+    };
+    if (!proven()) {
+      // The seed (the rarest word's docs) may hold few good docs: probe the best docs of the strongest lists left
+      // (scored in full, they are real scores), which raises the k-th best an unseen doc must reach.
+      const probe = probeDocs(plan, left, unitPostings, n, base, seenDocs, arrays.mark2, passes);
+      if (probe.length) {
+        scoreLeftFor(probe);
+        ({ candidates, undated, dateBonus } = finish());
+        theta = kth();
+      }
+    }
+    if (!proven()) {
+      // Not proven: an unseen doc might still enter the top k. The seen docs' k-th best bounds what it must reach:
+      // only the lists that can lift one that far on their own are walked, and the units left are scored for the
+      // docs found in them.
+      const cands = essentialCandidates(
+        plan,
+        left,
+        unitPostings,
+        n,
+        base,
+        theta - Math.abs(theta) * 1e-9,
+        seenDocs,
+        arrays.mark2,
+        passes,
+      );
+      if (cands) {
+        scoringCounters.essentialLists++;
+        scoreLeftFor(cands);
+      } else {
+        // Every list is essential: score the units left for every other doc too (the docs seen have theirs), so
+        // every unit is scored in full, as exhaustive scoring would. Seen docs have every unit scored now, so the
+        // k-th best is their true one: MaxScore goes on from it.
+        let rest: Only | null = null;
+        for (let step = specStep; step < order.length; step++) {
+          const k = order[step]!;
+          if (step > specStep && !rest) {
+            const restBounds = restBoundsFrom(step);
+            const unseen = unseenBound(step);
+            const bar = kthBestBar();
+            if (unseen < bar) {
+              const upper = restBounds + proximityBound;
+              const alive = touched.filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar);
+              for (const i of alive) arrays.mark2[i] = 1;
+              rest = { docs: globalDocs(alive, base), mark: arrays.mark2 };
+            }
+          }
+          const u = units[k]!;
+          const before = u.touched.length;
+          scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, u, undefined, rest ? null : seenDocs);
+          for (let t = before; t < u.touched.length; t++) {
+            const i = u.touched[t]!;
+            touch(i);
+            text[i]! += u.score[i]!;
+            matched[i]!++;
+            textMatched[i]!++;
+          }
+        }
+        pruned = rest !== null;
+      }
       ({ candidates, undated, dateBonus } = finish());
     }
   }
