@@ -63,6 +63,7 @@ describe("top-k with upper bounds", () => {
     const countedBefore = scoringCounters.countedApart;
     const listFirstBefore = scoringCounters.listFirst;
     const essentialBefore = scoringCounters.essentialLists;
+    const fullPassBefore = scoringCounters.listFirstFullPass;
     let withTieBreakers = 0;
     let earlyMultiWord = 0;
     for (const q of queries) {
@@ -95,6 +96,20 @@ describe("top-k with upper bounds", () => {
         byUnit.top.map((d) => [d.doc, d.score, d.parts]),
         q,
       ).toEqual(full.top.map((d) => [d.doc, d.score, d.parts]));
+      // Rounds scaled to this catalogue's short lists, so the last round (every essential list left, or every doc
+      // not seen scored in full) is taken often, as at 100k.
+      for (const fullPassShare of [undefined, Infinity]) {
+        const lastRound = await scoreShard(index, plan, seriesNames, noTexts, {
+          exhaustiveBelow: 0,
+          roundPostings: 16,
+          ...(fullPassShare ? { fullPassShare } : {}),
+        });
+        expect(
+          lastRound.top.map((d) => [d.doc, d.score, d.parts]),
+          q,
+        ).toEqual(full.top.map((d) => [d.doc, d.score, d.parts]));
+        if (lastRound.totalExact) expect([lastRound.total, lastRound.facets], q).toEqual([full.total, full.facets]);
+      }
       expect(
         fast.top.map((d) => [d.doc, d.score]),
         q,
@@ -117,11 +132,14 @@ describe("top-k with upper bounds", () => {
     // Several words went list by list on most queries, and stopped early on many (only essential lists walked).
     console.log(
       `list-first: ${scoringCounters.listFirst - listFirstBefore} queries, ${earlyMultiWord} multi-word stopped early; ` +
+        `${scoringCounters.listFirstFullPass - fullPassBefore} ended in a full pass; ` +
         `unit by unit, essential lists after a failed speculation: ${scoringCounters.essentialLists - essentialBefore}`,
     );
     expect(scoringCounters.listFirst - listFirstBefore).toBeGreaterThan(200);
     expect(earlyMultiWord).toBeGreaterThan(150);
     expect(scoringCounters.essentialLists - essentialBefore).toBeGreaterThan(10);
+    // Many ended with every doc not seen scored in full (always so with `fullPassShare: Infinity`).
+    expect(scoringCounters.listFirstFullPass - fullPassBefore).toBeGreaterThan(50);
   }, 600_000);
 
   it("answers one-word queries of common words from their fields' leaders with the exhaustive top 10", async () => {

@@ -77,12 +77,22 @@ export interface ScoreOptions {
   countApart?: boolean;
   /** Several words: MaxScore a list at a time (default on; off takes the unit-at-a-time path). */
   listFirst?: boolean;
+  /** List at a time: a round takes lists this short (default `ROUND_POSTINGS`; the tests scale it down). */
+  roundPostings?: number;
+  /** List at a time, the last round scores every doc not seen when its lists hold 1/this of what is left. */
+  fullPassShare?: number;
   /** Answer one-word queries of very common words from their fields' leaders (default on, `COMMON_TERM_DEFAULTS`). */
   commonTerms?: CommonTermOptions | false;
 }
 
 /** How often each shortcut answered, for tests that must see it taken (never read on the query path). */
-export const scoringCounters = { commonTermAnswers: 0, countedApart: 0, essentialLists: 0, listFirst: 0 };
+export const scoringCounters = {
+  commonTermAnswers: 0,
+  countedApart: 0,
+  essentialLists: 0,
+  listFirst: 0,
+  listFirstFullPass: 0,
+};
 
 /** Rounds of list-at-a-time MaxScore before the essential lists left are taken together. */
 const LIST_ROUNDS = 8;
@@ -91,6 +101,8 @@ const LIST_ROUNDS = 8;
  * they are few docs that raise the k-th best; a long list is taken with the other essential lists, in one pass.
  */
 const ROUND_POSTINGS = 512;
+/** The last round scores every doc not seen when its essential lists hold this share (inverse) of what is left. */
+const FULL_PASS_SHARE = 2;
 /** Speculate when the units left hold this many times more postings than the docs seen. */
 const SPECULATE_RATIO = 4;
 /** A restricted pass finds its docs by galloping search when the list is this many times longer. */
@@ -998,8 +1010,8 @@ async function scoreWith(
     options.countApart !== false &&
     !plan.exact &&
     !filtersDocs &&
-    // One word: several words' few postings were scored whole faster than ranked by MaxScore plus a count (measured
-    // on the bench mix again with the list-at-a-time MaxScore below: 25% more postings visited).
+    // One word: several words' few postings were scored whole about as fast as ranked by MaxScore plus a count
+    // (measured again with the list-at-a-time MaxScore below: two-word names faster, misspelt three words slower).
     unitCount === 1 &&
     plan.referenceIds.length === 0 &&
     plan.phrases.length === 0 &&
@@ -1257,28 +1269,52 @@ async function scoreWith(
   };
 
   if (listFirst) {
-    // MaxScore, a list at a time: the strongest essential list's docs not seen yet are scored in full (every unit),
-    // which raises the k-th best; with it, more of the weak lists (long fields, expansions) become non-essential.
-    // Once no list is essential, no doc not seen can enter the top k. Each doc is scored once, in full, so its
-    // score is the exhaustive one; after a few rounds the essential lists left are taken together.
+    // MaxScore, a list at a time: the shortest essential lists' docs not seen yet are scored in full (every unit),
+    // which raises the k-th best; with it, more of the weak lists (long fields, expansions) become non-essential, and
+    // a rare word's lists, once done, no longer lift the docs not seen. Once no list is essential, no doc not seen
+    // can enter the top k. Each doc is scored once, so its score is the exhaustive one.
     const all = plan.units.map((_, k) => k);
     const { lists, bonus } = boundedLists(plan, all, unitPostings, n);
     const done = new Uint8Array(lists.length);
+    const roundPostings = options.roundPostings ?? ROUND_POSTINGS;
     for (let round = 0; ; round++) {
       const theta = round ? kth() : -Infinity;
-      const essential = essentialLists(plan, all, lists, bonus, done, theta - Math.abs(theta) * 1e-9);
+      const bar = theta - Math.abs(theta) * 1e-9;
+      const essential = essentialLists(plan, all, lists, bonus, done, bar);
       if (!essential.length) break;
-      // The strongest (the last: lists are weakest first), or all of them once rounds no longer pay.
-      // The shortest essential lists, up to a round's postings: a rare word's lists are cheap to score in full, and
-      // once done they no longer lift the docs not seen. When even the shortest is long, all are taken together.
       const byCount = essential.slice().sort((a, b) => lists[a]!.count - lists[b]!.count);
       let take = byCount;
-      if (round < LIST_ROUNDS && lists[byCount[0]!]!.count <= ROUND_POSTINGS) {
+      if (round < LIST_ROUNDS && lists[byCount[0]!]!.count <= roundPostings) {
         let sum = 0,
           m = 0;
-        while (m < byCount.length && sum + lists[byCount[m]!]!.count <= ROUND_POSTINGS)
+        while (m < byCount.length && sum + lists[byCount[m]!]!.count <= roundPostings)
           sum += lists[byCount[m++]!]!.count;
         take = byCount.slice(0, m);
+      } else {
+        // The last round: every essential list left. When they hold much of what is left, every unit is scored for
+        // every doc not seen instead, as exhaustive scoring would: no lookups, and the total and facets are exact.
+        let left = 0,
+          taken = 0;
+        for (let j = 0; j < lists.length; j++) if (!done[j]) left += lists[j]!.count;
+        for (const j of take) taken += lists[j]!.count;
+        if (taken * (options.fullPassShare ?? FULL_PASS_SHARE) >= left) {
+          scoringCounters.listFirstFullPass++;
+          for (const k of all) {
+            const u = units[k] ?? (units[k] = arrays.unit(k));
+            const before = u.touched.length;
+            scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, null, u, undefined, arrays.mark);
+            for (let t = before; t < u.touched.length; t++) {
+              const i = u.touched[t]!;
+              touch(i);
+              text[i]! += u.score[i]!;
+              matched[i]!++;
+              textMatched[i]!++;
+            }
+          }
+          done.fill(1);
+          ({ candidates, undated, dateBonus } = finish());
+          break;
+        }
       }
       scoreUnitsFor(
         all,
@@ -1289,7 +1325,7 @@ async function scoreWith(
           arrays.mark2,
           passes,
         ),
-        theta - Math.abs(theta) * 1e-9,
+        bar,
       );
       for (const j of take) done[j] = 1;
       ({ candidates, undated, dateBonus } = finish());
