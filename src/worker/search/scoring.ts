@@ -694,6 +694,21 @@ function essentialLists(
   return essential;
 }
 
+/**
+ * The most each unit can add to a doc not seen: its best alternative's lists not `done` summed (a done list's
+ * docs are all seen), plus its tie-breaker.
+ */
+function unseenUnitBounds(plan: QueryPlan, lists: BoundedList[], bonus: Float64Array, done: Uint8Array): Float64Array {
+  const sums = plan.units.map((u) => new Float64Array(u.alternatives.length));
+  lists.forEach((l, j) => {
+    if (!done[j]) sums[l.unit]![l.alt]! += l.bound;
+  });
+  return Float64Array.from(sums, (alts, k) => {
+    const best = Math.max(0, ...alts);
+    return best > 0 ? best + bonus[k]! : 0;
+  });
+}
+
 /** The docs of `lists` not `seen`, passing the filters: local indexes, each once, marked in `mark`. */
 function unseenDocs(
   lists: BoundedList[],
@@ -1229,11 +1244,11 @@ async function scoreWith(
   /**
    * Scores the units `left` for `docs` (local indexes, marked in `mark2`; none of them scored for those units
    * yet), then moves their marks to `mark`, the docs seen. With `bar`, the units go strongest first and a doc
-   * whose score so far plus the bounds of the units left cannot reach `bar` is dropped before the next unit: it
-   * cannot enter the top k, so its score may stay partial (a lower bound, which is all the k-th best reads).
+   * whose score so far plus the bounds `ub` of the units left cannot reach `bar` is dropped before the next unit:
+   * it cannot enter the top k, so its score may stay partial (a lower bound, which is all the k-th best reads).
    */
-  const scoreUnitsFor = (left: number[], docs: number[], bar = Number.NaN) => {
-    const seq = bar > 0 ? left.slice().sort((a, b) => bounds[b]! - bounds[a]! || a - b) : left;
+  const scoreUnitsFor = (left: number[], docs: number[], bar = Number.NaN, ub: ArrayLike<number> = bounds) => {
+    const seq = bar > 0 ? left.slice().sort((a, b) => ub[b]! - ub[a]! || a - b) : left;
     let live = docs;
     let only = { docs: globalDocs(live, base), mark: arrays.mark2 };
     for (let s = 0; s < seq.length; s++) {
@@ -1250,7 +1265,7 @@ async function scoreWith(
       }
       if (bar > 0 && s + 1 < seq.length) {
         let rest = proximityBound;
-        for (let r = s + 1; r < seq.length; r++) rest += bounds[seq[r]!]!;
+        for (let r = s + 1; r < seq.length; r++) rest += ub[seq[r]!]!;
         const keep = live.filter((i) => text[i]! + rest >= bar);
         if (keep.length < live.length) {
           for (const i of live) arrays.mark2[i] = 0;
@@ -1326,6 +1341,7 @@ async function scoreWith(
           passes,
         ),
         bar,
+        unseenUnitBounds(plan, lists, bonus, done),
       );
       for (const j of take) done[j] = 1;
       ({ candidates, undated, dateBonus } = finish());
