@@ -1264,9 +1264,16 @@ async function scoreWith(
         textMatched[i]!++;
       }
       if (bar > 0 && s + 1 < seq.length) {
-        let rest = proximityBound;
-        for (let r = s + 1; r < seq.length; r++) rest += ub[seq[r]!]!;
-        const keep = live.filter((i) => text[i]! + rest >= bar);
+        let rest = proximityBound,
+          more = 0;
+        for (let r = s + 1; r < seq.length; r++) {
+          rest += ub[seq[r]!]!;
+          if (ub[seq[r]!]! > 0) more++;
+        }
+        // At best every unit left matches too: the coordination of that many units matched, at most 1.
+        const keep = live.filter(
+          (i) => (text[i]! + rest) * coordination(Math.min(unitCount, textMatched[i]! + more), unitCount) >= bar,
+        );
         if (keep.length < live.length) {
           for (const i of live) arrays.mark2[i] = 0;
           for (const i of keep) arrays.mark2[i] = 1;
