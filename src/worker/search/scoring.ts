@@ -644,10 +644,10 @@ function boundedLists(
 /**
  * MaxScore's essential lists, at the grain of a field of an alternative: the lists (indexes into `lists`, weakest
  * first) a doc not seen yet must be found in to reach `bar`, when the units `left` are all that can match it and
- * the lists marked `done` hold no such doc. Lists are made non-essential, weakest first, while a doc found in none
- * but them cannot reach `bar`: its unit score is at most, per unit, its best alternative's non-essential fields
- * summed (plus the unit's tie-breaker), and with the proximity of every pair of those units and the coordination
- * of matching all of them, that stays below `bar`. So an expansion (a stem, a sound code, a typo) or a long field
+ * the lists marked `done` hold no such doc. Lists are made non-essential one by one while a doc found in none but
+ * them cannot reach `bar`: its unit score is at most, per unit, its best alternative's non-essential fields summed
+ * (plus the unit's tie-breaker), and with the proximity of every pair of those units and the coordination of
+ * matching all of them, that stays below `bar`. So an expansion (a stem, a sound code, a typo) or a long field
  * that cannot lift a doc into the top k on its own is never walked: only the candidates' postings in it are looked
  * up. With no bar (fewer than k docs seen), every list not done is essential.
  */
@@ -665,9 +665,6 @@ function essentialLists(
     for (let j = 0; j < lists.length; j++) if (!done[j]) essential.push(j);
     return essential;
   }
-  /** Per unit and alternative, the bounds of its non-essential lists summed. */
-  const altSum = new Map<number, Float64Array>();
-  for (const k of left) altSum.set(k, new Float64Array(plan.units[k]!.alternatives.length));
   const unitNe = new Float64Array(unitCount);
   const boundWith = (k: number, value: number) => {
     let sum = 0,
@@ -681,17 +678,33 @@ function essentialLists(
     }
     return (sum + (SEARCH_DEFAULTS.proximityBonus * m * (m - 1)) / 2) * coordination(m, unitCount);
   };
-  for (let j = 0; j < lists.length; j++) {
-    if (done[j]) continue;
-    const l = lists[j]!;
-    const sums = altSum.get(l.unit)!;
-    const next = Math.max(unitNe[l.unit]!, sums[l.alt]! + l.bound);
-    if (boundWith(l.unit, next) < bar) {
-      sums[l.alt]! += l.bound;
-      unitNe[l.unit] = next;
-    } else essential.push(j);
-  }
-  return essential;
+  /** The essential lists when lists are made non-essential in the order `seq` (each in turn, while the bound holds). */
+  const select = (seq: number[]) => {
+    // Per unit and alternative, the bounds of its non-essential lists summed.
+    const altSum = new Map<number, Float64Array>();
+    for (const k of left) altSum.set(k, new Float64Array(plan.units[k]!.alternatives.length));
+    unitNe.fill(0);
+    const out: number[] = [];
+    for (const j of seq) {
+      const l = lists[j]!;
+      const sums = altSum.get(l.unit)!;
+      const next = Math.max(unitNe[l.unit]!, sums[l.alt]! + l.bound);
+      if (boundWith(l.unit, next) < bar) {
+        sums[l.alt]! += l.bound;
+        unitNe[l.unit] = next;
+      } else out.push(j);
+    }
+    return out.sort((a, b) => a - b);
+  };
+  const open: number[] = [];
+  for (let j = 0; j < lists.length; j++) if (!done[j]) open.push(j);
+  // Any set whose bound stays below the bar will do; the one to walk is the one with the fewest postings. Two
+  // greedy orders: weakest first (MaxScore's), and longest first (a long list of a common word is costly to walk,
+  // a rare word's short list is cheap even if strong). The cheaper result is kept.
+  const byBound = select(open);
+  const byLength = select(open.slice().sort((a, b) => lists[b]!.count - lists[a]!.count || a - b));
+  const cost = (xs: number[]) => xs.reduce((c, j) => c + lists[j]!.count, 0);
+  return cost(byLength) < cost(byBound) ? byLength : byBound;
 }
 
 /**
