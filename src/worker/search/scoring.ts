@@ -711,10 +711,17 @@ function essentialLists(
  * The most each unit can add to a doc not seen: its best alternative's lists not `done` summed (a done list's
  * docs are all seen), plus its tie-breaker.
  */
-function unseenUnitBounds(plan: QueryPlan, lists: BoundedList[], bonus: Float64Array, done: Uint8Array): Float64Array {
+function unseenUnitBounds(
+  plan: QueryPlan,
+  lists: BoundedList[],
+  bonus: Float64Array,
+  done: Uint8Array,
+  /** Lists marked done whose docs are being scored now (so not all seen yet). */
+  taking: number[] = [],
+): Float64Array {
   const sums = plan.units.map((u) => new Float64Array(u.alternatives.length));
   lists.forEach((l, j) => {
-    if (!done[j]) sums[l.unit]![l.alt]! += l.bound;
+    if (!done[j] || taking.includes(j)) sums[l.unit]![l.alt]! += l.bound;
   });
   return Float64Array.from(sums, (alts, k) => {
     const best = Math.max(0, ...alts);
@@ -1351,19 +1358,17 @@ async function scoreWith(
           break;
         }
       }
-      scoreUnitsFor(
-        all,
-        unseenDocs(
-          take.map((j) => lists[j]!),
-          base,
-          arrays.mark,
-          arrays.mark2,
-          passes,
-        ),
-        bar,
-        unseenUnitBounds(plan, lists, bonus, done),
+      const fresh = unseenDocs(
+        take.map((j) => lists[j]!),
+        base,
+        arrays.mark,
+        arrays.mark2,
+        passes,
       );
       for (const j of take) done[j] = 1;
+      // Lists of one word's forms often hold the same docs: a list whose docs were all seen costs nothing more.
+      if (!fresh.length) continue;
+      scoreUnitsFor(all, fresh, bar, unseenUnitBounds(plan, lists, bonus, done, take));
       ({ candidates, undated, dateBonus } = finish());
       if (take.length === essential.length && take.length > 1) break;
     }
