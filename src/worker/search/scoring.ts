@@ -24,6 +24,16 @@
  * units are scored only for the docs that still can, decoding only the
  * postings blocks that hold them. The total is then a lower bound
  * (`exact: false`), and facets cover the best candidates only.
+ *
+ * Several words (with no reference in the query) go a finer way, a list at a
+ * time: a list is one field of one alternative (a stem, a sound code, a typo
+ * carry their rule weight in its bound). Given the k-th best so far, MaxScore
+ * splits the lists into non-essential ones (a doc found only in them cannot
+ * reach it, under coordination) and essential ones; each round scores, in
+ * full, the docs of the shortest essential lists not seen yet, which raises
+ * the k-th best and makes more lists non-essential. A doc found only in lists
+ * never walked is never scored: a common word's long fields and the weak
+ * expansions are only looked up for the candidates.
  */
 import { FIELDS, type FieldName, type MatchRule } from "../../shared/search-config";
 import { words } from "../../shared/text/fold";
@@ -1065,9 +1075,9 @@ async function scoreWith(
 
   // Units in order of their bounds, the strongest first (MaxScore's order).
   const order = plan.units.map((_, k) => k).sort((a, b) => bounds[b]! - bounds[a]! || a - b);
-  const unitPostingCounts = plan.units.map((u, k) => unitPostingCount(u, unitPostings[k]!));
   let refMax = 0;
   for (const i of refHits.keys()) refMax = Math.max(refMax, ref[i]!);
+  const unitPostingCounts = plan.units.map((u, k) => unitPostingCount(u, unitPostings[k]!));
   const restPostings = (step: number) => order.slice(step).reduce((c, k) => c + unitPostingCounts[k]!, 0);
   /** What the units from `step` on can add: their bounds summed. */
   const restBoundsFrom = (step: number) => order.slice(step).reduce((s, j) => s + bounds[j]!, 0);
@@ -1150,7 +1160,12 @@ async function scoreWith(
           const mark = arrays.mark;
           for (const i of alive) mark[i] = 1;
           only = { docs: globalDocs(alive, base), mark };
-        } else if (options.speculate !== false && SPECULATE_RATIO * touched.length < restPostings(step)) {
+        } else if (
+          options.speculate !== false &&
+          // Counted apart, the postings are few: a failed speculation would score them all twice.
+          !countApart &&
+          SPECULATE_RATIO * touched.length < restPostings(step)
+        ) {
           // The units left are common words, and the docs seen few: score the rest for these docs only, and
           // check at the end that their k-th best final score beats every unseen doc's bound (if not, the rest
           // is then scored for the other docs). In MaxScore a doc's full score raises the bar at once; term at
