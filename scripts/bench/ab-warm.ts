@@ -1,6 +1,10 @@
 /**
  * npx tsx scripts/bench/ab-warm.ts --base <worktree of the other commit> [--assets DIR] [--rounds 5] [--queries a,b]
  *
+ * The base need not be a git worktree: the other commit's sources under this tree's ignored `bench/out/` resolve
+ * this tree's node_modules, e.g. `mkdir -p bench/out/base && git archive main src test/scoring scripts data
+ * package.json | tar -x -C bench/out/base`, then `--base bench/out/base`.
+ *
  * The warm search path of two commits side by side, free of machine load: both codes are loaded in this one
  * process over the same built assets, the bench's query mix runs interleaved query by query (order alternating),
  * and each query's CPU time (`process.cpuUsage`: time spent waiting for a core is not counted) is the minimum over
