@@ -1,10 +1,15 @@
 /**
  * npx tsx scripts/bench/ab-warm.ts --base <worktree of the other commit> [--assets DIR] [--rounds 5] [--queries a,b]
  *
+ * The base need not be a git worktree: the other commit's sources under this tree's ignored `bench/out/` resolve
+ * this tree's node_modules, e.g. `mkdir -p bench/out/base && git archive main src test/scoring scripts data
+ * package.json | tar -x -C bench/out/base`, then `--base bench/out/base`.
+ *
  * The warm search path of two commits side by side, free of machine load: both codes are loaded in this one
  * process over the same built assets, the bench's query mix runs interleaved query by query (order alternating),
  * and each query's CPU time (`process.cpuUsage`: time spent waiting for a core is not counted) is the minimum over
- * the rounds. First checks that both answer every query alike (tookMs aside).
+ * the rounds. First checks that both answer every query alike (tookMs aside), and names what differs: the hits
+ * must not; a total or facets may, where one side counts a lower bound (`relation: "gte"`).
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -45,12 +50,17 @@ const mix = args.queries
   ? args.queries.split(",")
   : queryMix(syntheticCorpus(Number(args.records)), 200).search.map((s) => s.q);
 let differing = 0;
+let hitsDiffering = 0;
 for (const q of mix) {
   const [a, b] = [await base(q), await head(q)];
   a.tookMs = b.tookMs = 0;
   if (JSON.stringify(a) !== JSON.stringify(b)) {
     differing++;
-    console.log(`differs: ${q}`);
+    // The hits must be the same; a total or facets may differ where one side counts a lower bound (`gte`).
+    const hitsDiffer = JSON.stringify(a.hits) !== JSON.stringify(b.hits);
+    if (hitsDiffer) hitsDiffering++;
+    const what = Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+    console.log(`differs${hitsDiffer ? " (HITS)" : ""}: ${q} [${what.join(", ")}]`);
   }
 }
 const ta = new Float64Array(mix.length).fill(Infinity);
@@ -70,7 +80,7 @@ const q = (xs: Float64Array, p: number) =>
 const mean = (xs: Float64Array) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const line = (xs: Float64Array) =>
   `p50 ${q(xs, 0.5).toFixed(3)}  p90 ${q(xs, 0.9).toFixed(2)}  p99 ${q(xs, 0.99).toFixed(2)}  mean ${mean(xs).toFixed(3)}`;
-console.log(`answers differing: ${differing} of ${mix.length}`);
+console.log(`answers differing: ${differing} of ${mix.length} (hits differing: ${hitsDiffering})`);
 console.log(`CPU ms per query, minimum of ${args.rounds} rounds`);
 console.log(`  base: ${line(ta)}`);
 console.log(`  head: ${line(tb)}`);
@@ -79,3 +89,6 @@ console.log("largest gains:");
 for (const r of rows.slice(0, 8)) console.log(`  ${r.a.toFixed(2)} -> ${r.b.toFixed(2)}  ${r.q}`);
 console.log("largest losses:");
 for (const r of rows.slice(-8).reverse()) console.log(`  ${r.a.toFixed(2)} -> ${r.b.toFixed(2)}  ${r.q}`);
+console.log("slowest (head):");
+for (const r of rows.sort((x, y) => y.b - x.b).slice(0, 8))
+  console.log(`  ${r.a.toFixed(2)} -> ${r.b.toFixed(2)}  ${r.q}`);

@@ -1,6 +1,7 @@
 /**
- * Top-k early termination (MaxScore over per-unit upper bounds, and over a
- * one-word query's alternatives) must rank exactly as exhaustive scoring:
+ * Top-k early termination (MaxScore over per-unit upper bounds, list by list over
+ * the fields of each alternative for several words, and over a one-word query's
+ * alternatives) must rank exactly as exhaustive scoring:
  * over 500+ queries of a synthetic catalogue, the top 10 (docs, scores and
  * explain parts) are compared with every match scored.
  */
@@ -60,7 +61,11 @@ describe("top-k with upper bounds", () => {
     let early = 0;
     let earlyOneWord = 0;
     const countedBefore = scoringCounters.countedApart;
+    const listFirstBefore = scoringCounters.listFirst;
+    const essentialBefore = scoringCounters.essentialLists;
+    const fullPassBefore = scoringCounters.listFirstFullPass;
     let withTieBreakers = 0;
+    let earlyMultiWord = 0;
     for (const q of queries) {
       const plan = await planFor(assets, q, 10);
       if (plan.units.some((u) => u.alternatives.some((a) => a.bonus))) withTieBreakers++;
@@ -81,7 +86,29 @@ describe("top-k with upper bounds", () => {
       if (!fast.totalExact) {
         early++;
         if (plan.units.length === 1) earlyOneWord++;
+        else earlyMultiWord++;
         expect(fast.total, q).toBeLessThanOrEqual(full.total);
+      }
+      // Several words take MaxScore a list at a time; unit by unit (the path of queries with references) must give
+      // the same top 10 too.
+      const byUnit = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: 0, listFirst: false });
+      expect(
+        byUnit.top.map((d) => [d.doc, d.score, d.parts]),
+        q,
+      ).toEqual(full.top.map((d) => [d.doc, d.score, d.parts]));
+      // Rounds scaled to this catalogue's short lists, so the last round (every essential list left, or every doc
+      // not seen scored in full) is taken often, as at 100k.
+      for (const fullPassShare of [undefined, Infinity]) {
+        const lastRound = await scoreShard(index, plan, seriesNames, noTexts, {
+          exhaustiveBelow: 0,
+          roundPostings: 16,
+          ...(fullPassShare ? { fullPassShare } : {}),
+        });
+        expect(
+          lastRound.top.map((d) => [d.doc, d.score, d.parts]),
+          q,
+        ).toEqual(full.top.map((d) => [d.doc, d.score, d.parts]));
+        if (lastRound.totalExact) expect([lastRound.total, lastRound.facets], q).toEqual([full.total, full.facets]);
       }
       expect(
         fast.top.map((d) => [d.doc, d.score]),
@@ -102,6 +129,17 @@ describe("top-k with upper bounds", () => {
     expect(earlyOneWord).toBeGreaterThan(0);
     // Closeness tie-breakers (added to a unit's best alternative) are covered by the bounds too.
     expect(withTieBreakers).toBeGreaterThan(20);
+    // Several words went list by list on most queries, and stopped early on many (only essential lists walked).
+    console.log(
+      `list-first: ${scoringCounters.listFirst - listFirstBefore} queries, ${earlyMultiWord} multi-word stopped early; ` +
+        `${scoringCounters.listFirstFullPass - fullPassBefore} ended in a full pass; ` +
+        `unit by unit, essential lists after a failed speculation: ${scoringCounters.essentialLists - essentialBefore}`,
+    );
+    expect(scoringCounters.listFirst - listFirstBefore).toBeGreaterThan(200);
+    expect(earlyMultiWord).toBeGreaterThan(150);
+    expect(scoringCounters.essentialLists - essentialBefore).toBeGreaterThan(10);
+    // Many ended with every doc not seen scored in full (always so with `fullPassShare: Infinity`).
+    expect(scoringCounters.listFirstFullPass - fullPassBefore).toBeGreaterThan(50);
   }, 600_000);
 
   it("answers one-word queries of common words from their fields' leaders with the exhaustive top 10", async () => {

@@ -24,6 +24,16 @@
  * units are scored only for the docs that still can, decoding only the
  * postings blocks that hold them. The total is then a lower bound
  * (`exact: false`), and facets cover the best candidates only.
+ *
+ * Several words (with no reference in the query) go a finer way, a list at a
+ * time: a list is one field of one alternative (a stem, a sound code, a typo
+ * carry their rule weight in its bound). Given the k-th best so far, MaxScore
+ * splits the lists into non-essential ones (a doc found only in them cannot
+ * reach it, under coordination) and essential ones; each round scores, in
+ * full, the docs of the shortest essential lists not seen yet, which raises
+ * the k-th best and makes more lists non-essential. A doc found only in lists
+ * never walked is never scored: a common word's long fields and the weak
+ * expansions are only looked up for the candidates.
  */
 import { FIELDS, type FieldName, type MatchRule } from "../../shared/search-config";
 import { words } from "../../shared/text/fold";
@@ -75,13 +85,34 @@ export interface ScoreOptions {
    * rather than scoring every match (default on; off scores every match, as the tests' reference does).
    */
   countApart?: boolean;
+  /** Several words: MaxScore a list at a time (default on; off takes the unit-at-a-time path). */
+  listFirst?: boolean;
+  /** List at a time: a round takes lists this short (default `ROUND_POSTINGS`; the tests scale it down). */
+  roundPostings?: number;
+  /** List at a time, the last round scores every doc not seen when its lists hold 1/this of what is left. */
+  fullPassShare?: number;
   /** Answer one-word queries of very common words from their fields' leaders (default on, `COMMON_TERM_DEFAULTS`). */
   commonTerms?: CommonTermOptions | false;
 }
 
 /** How often each shortcut answered, for tests that must see it taken (never read on the query path). */
-export const scoringCounters = { commonTermAnswers: 0, countedApart: 0 };
+export const scoringCounters = {
+  commonTermAnswers: 0,
+  countedApart: 0,
+  essentialLists: 0,
+  listFirst: 0,
+  listFirstFullPass: 0,
+};
 
+/** Rounds of list-at-a-time MaxScore before the essential lists left are taken together. */
+const LIST_ROUNDS = 8;
+/**
+ * A round takes one list while it is this short: each round looks its docs up in every list, so rounds pay while
+ * they are few docs that raise the k-th best; a long list is taken with the other essential lists, in one pass.
+ */
+const ROUND_POSTINGS = 512;
+/** The last round scores every doc not seen when its essential lists hold this share (inverse) of what is left. */
+const FULL_PASS_SHARE = 2;
 /** Speculate when the units left hold this many times more postings than the docs seen. */
 const SPECULATE_RATIO = 4;
 /** A restricted pass finds its docs by galloping search when the list is this many times longer. */
@@ -409,6 +440,7 @@ function scoreUnit(
   unit.alternatives.forEach((a, ai) => {
     if (a.bonus) order.push(ai);
   });
+  const touchedBefore = u.touched.length;
   let stopped = false;
   // The most any doc scored so far can have, before its reference boost: the k-th best is no higher, so while
   // what is left can reach this, the k-th best (a pass over every doc seen) need not be computed.
@@ -458,7 +490,9 @@ function scoreUnit(
           u.bonusAlt[i] = ai + 1;
         }
       }
-      if (step + 1 === order.length) for (const i of u.touched) u.score[i]! += u.bonus[i]!;
+      // Only to docs this pass matched first: a unit scored in several restricted passes has the others' already.
+      if (step + 1 === order.length)
+        for (let t = touchedBefore; t < u.touched.length; t++) u.score[u.touched[t]!]! += u.bonus[u.touched[t]!]!;
       continue;
     }
     for (const i of x.altTouched) {
@@ -557,6 +591,250 @@ export function unitBound(unit: QueryUnit, postings: UnitPostings, n: number): n
     else best = Math.max(best, b[ai]!);
   });
   return best + bonus;
+}
+
+/**
+ * One postings list of the units left, as MaxScore sees it: a single-term alternative's field (bound: rule weight
+ * × field weight × idf at the field's lowest slot), or a multi-word expansion whole (bound: the expansion's; docs:
+ * its rarest term's, a superset of the docs that match it).
+ */
+interface BoundedList {
+  unit: number;
+  alt: number;
+  bound: number;
+  count: number;
+  postings: FieldPostings[];
+}
+
+/** The postings lists of some units, with their bounds, and each unit's tie-breaker bound. */
+function boundedLists(
+  plan: QueryPlan,
+  left: number[],
+  unitPostings: UnitPostings[],
+  n: number,
+): { lists: BoundedList[]; bonus: Float64Array } {
+  const lists: BoundedList[] = [];
+  const bonus = new Float64Array(plan.units.length);
+  for (const k of left) {
+    const unit = plan.units[k]!;
+    const inUnit = (f: FieldName) => !unit.fields || unit.fields.includes(f);
+    const altB = altBounds(unit, unitPostings[k]!, n);
+    unit.alternatives.forEach((alt, ai) => {
+      if (alt.bonus) {
+        bonus[k] = Math.max(bonus[k]!, altB[ai]!);
+        return;
+      }
+      const ps = unitPostings[k]![ai]!;
+      if (alt.terms.length === 1) {
+        for (const f of alt.terms[0]!.fields) {
+          const fp = ps[0]!.fields[f];
+          if (fp && inUnit(f))
+            lists.push({ unit: k, alt: ai, bound: fieldBound(f, fp, n) * alt.weight, count: fp.count, postings: [fp] });
+        }
+        return;
+      }
+      let rarest: FieldPostings[] = [];
+      let count = Infinity;
+      alt.terms.forEach((t, ti) => {
+        const fps = t.fields.filter((f) => inUnit(f) && ps[ti]!.fields[f]).map((f) => ps[ti]!.fields[f]!);
+        const c = fps.reduce((sum, fp) => sum + fp.count, 0);
+        if (c < count) {
+          count = c;
+          rarest = fps;
+        }
+      });
+      if (count > 0) lists.push({ unit: k, alt: ai, bound: altB[ai]!, count, postings: rarest });
+    });
+  }
+  // Weakest first; of equal bounds, the longest (the most to skip).
+  lists.sort((a, b) => a.bound - b.bound || b.count - a.count);
+  return { lists, bonus };
+}
+
+/**
+ * MaxScore's essential lists, at the grain of a field of an alternative: the lists (indexes into `lists`, weakest
+ * first) a doc not seen yet must be found in to reach `bar`, when the units `left` are all that can match it and
+ * the lists marked `done` hold no such doc. Lists are made non-essential one by one while a doc found in none but
+ * them cannot reach `bar`: its unit score is at most, per unit, its best alternative's non-essential fields summed
+ * (plus the unit's tie-breaker), and with the proximity of every pair of those units and the coordination of
+ * matching all of them, that stays below `bar`. So an expansion (a stem, a sound code, a typo) or a long field
+ * that cannot lift a doc into the top k on its own is never walked: only the candidates' postings in it are looked
+ * up. With no bar (fewer than k docs seen), every list not done is essential.
+ */
+function essentialLists(
+  plan: QueryPlan,
+  left: number[],
+  lists: BoundedList[],
+  bonus: Float64Array,
+  done: Uint8Array,
+  bar: number,
+): number[] {
+  const unitCount = plan.units.length;
+  const essential: number[] = [];
+  if (!(bar > 0)) {
+    for (let j = 0; j < lists.length; j++) if (!done[j]) essential.push(j);
+    return essential;
+  }
+  const unitNe = new Float64Array(unitCount);
+  const boundWith = (k: number, value: number) => {
+    let sum = 0,
+      m = 0;
+    for (const j of left) {
+      const v = j === k ? value : unitNe[j]!;
+      if (v > 0) {
+        sum += v + bonus[j]!;
+        m++;
+      }
+    }
+    return (sum + (SEARCH_DEFAULTS.proximityBonus * m * (m - 1)) / 2) * coordination(m, unitCount);
+  };
+  /** The essential lists when lists are made non-essential in the order `seq` (each in turn, while the bound holds). */
+  const select = (seq: number[]) => {
+    // Per unit and alternative, the bounds of its non-essential lists summed.
+    const altSum = new Map<number, Float64Array>();
+    for (const k of left) altSum.set(k, new Float64Array(plan.units[k]!.alternatives.length));
+    unitNe.fill(0);
+    const out: number[] = [];
+    for (const j of seq) {
+      const l = lists[j]!;
+      const sums = altSum.get(l.unit)!;
+      const next = Math.max(unitNe[l.unit]!, sums[l.alt]! + l.bound);
+      if (boundWith(l.unit, next) < bar) {
+        sums[l.alt]! += l.bound;
+        unitNe[l.unit] = next;
+      } else out.push(j);
+    }
+    return out.sort((a, b) => a - b);
+  };
+  const open: number[] = [];
+  for (let j = 0; j < lists.length; j++) if (!done[j]) open.push(j);
+  // Any set whose bound stays below the bar will do; the one to walk is the one with the fewest postings. Two
+  // greedy orders: weakest first (MaxScore's), and longest first (a long list of a common word is costly to walk,
+  // a rare word's short list is cheap even if strong). The cheaper result is kept.
+  const byBound = select(open);
+  const byLength = select(open.slice().sort((a, b) => lists[b]!.count - lists[a]!.count || a - b));
+  const cost = (xs: number[]) => xs.reduce((c, j) => c + lists[j]!.count, 0);
+  return cost(byLength) < cost(byBound) ? byLength : byBound;
+}
+
+/**
+ * The most each unit can add to a doc not seen: its best alternative's lists not `done` summed (a done list's
+ * docs are all seen), plus its tie-breaker.
+ */
+function unseenUnitBounds(
+  plan: QueryPlan,
+  lists: BoundedList[],
+  bonus: Float64Array,
+  done: Uint8Array,
+  /** Lists marked done whose docs are being scored now (so not all seen yet). */
+  taking: number[] = [],
+): Float64Array {
+  const sums = plan.units.map((u) => new Float64Array(u.alternatives.length));
+  lists.forEach((l, j) => {
+    if (!done[j] || taking.includes(j)) sums[l.unit]![l.alt]! += l.bound;
+  });
+  return Float64Array.from(sums, (alts, k) => {
+    const best = Math.max(0, ...alts);
+    return best > 0 ? best + bonus[k]! : 0;
+  });
+}
+
+/** The docs of `lists` not `seen`, passing the filters: local indexes, each once, marked in `mark`. */
+function unseenDocs(
+  lists: BoundedList[],
+  base: number,
+  seen: Uint8Array,
+  mark: Uint8Array,
+  passes: (i: number) => boolean,
+): number[] {
+  const out: number[] = [];
+  for (const l of lists)
+    for (const fp of l.postings) {
+      const docs = fp.decodeAll().docs;
+      for (let j = 0; j < docs.length; j++) {
+        const i = docs[j]! - base;
+        if (!mark[i] && !seen[i] && passes(i)) {
+          mark[i] = 1;
+          out.push(i);
+        }
+      }
+    }
+  return out;
+}
+
+/**
+ * The docs not seen yet that can still enter the top k, when only the units `left` can match them and the k-th
+ * best is at least `bar` (see `essentialLists`), marked in `mark`; null when every list is essential.
+ */
+function essentialCandidates(
+  plan: QueryPlan,
+  left: number[],
+  unitPostings: UnitPostings[],
+  n: number,
+  base: number,
+  bar: number,
+  seen: Uint8Array,
+  mark: Uint8Array,
+  passes: (i: number) => boolean,
+): number[] | null {
+  if (!(bar > 0)) return null;
+  const { lists, bonus } = boundedLists(plan, left, unitPostings, n);
+  const essential = essentialLists(plan, left, lists, bonus, new Uint8Array(lists.length), bar);
+  if (essential.length === lists.length) return null;
+  return unseenDocs(
+    essential.map((j) => lists[j]!),
+    base,
+    seen,
+    mark,
+    passes,
+  );
+}
+
+/** Docs a probe of the strongest lists scores in full, at most, per list probed. */
+const PROBE_DOCS = 32;
+/** Lists probed per unit left. */
+const PROBE_LISTS = 2;
+
+/**
+ * Docs likely to score well among those not seen yet: from each unit left, its strongest lists' docs at the
+ * list's best slot (single-term alternatives only, so each doc matches the unit). Local indexes, each once, marked
+ * in `mark`; a heuristic only (scored in full, they can only raise the k-th best, never change the answer).
+ */
+function probeDocs(
+  plan: QueryPlan,
+  left: number[],
+  unitPostings: UnitPostings[],
+  n: number,
+  base: number,
+  seen: Uint8Array,
+  mark: Uint8Array,
+  passes: (i: number) => boolean,
+): number[] {
+  const out: number[] = [];
+  for (const k of left) {
+    const unit = plan.units[k]!;
+    const lists: Array<{ bound: number; fp: FieldPostings }> = [];
+    unit.alternatives.forEach((alt, ai) => {
+      if (alt.bonus || alt.terms.length !== 1) return;
+      for (const f of alt.terms[0]!.fields) {
+        const fp = unitPostings[k]![ai]![0]!.fields[f];
+        if (fp && (!unit.fields || unit.fields.includes(f)))
+          lists.push({ bound: fieldBound(f, fp, n) * alt.weight, fp });
+      }
+    });
+    lists.sort((a, b) => b.bound - a.bound);
+    for (const { fp } of lists.slice(0, PROBE_LISTS)) {
+      const { docs, slots } = fp.decodeAll();
+      for (let j = 0, taken = 0; j < docs.length && taken < PROBE_DOCS; j++) {
+        const i = docs[j]! - base;
+        if (slots[j] !== fp.minSlot || seen[i] || mark[i] || !passes(i)) continue;
+        mark[i] = 1;
+        out.push(i);
+        taken++;
+      }
+    }
+  }
+  return out;
 }
 
 /** Postings a unit's alternatives hold in total: the cost of scoring it exhaustively. */
@@ -777,8 +1055,8 @@ async function scoreWith(
     options.countApart !== false &&
     !plan.exact &&
     !filtersDocs &&
-    // One word: several words' MaxScore rarely stops early under coordination (a rare name beside a common given
-    // name), and scoring their few postings whole was faster than top-k plus a count (measured on the bench mix).
+    // One word: several words' few postings were scored whole about as fast as ranked by MaxScore plus a count
+    // (measured again with the list-at-a-time MaxScore below: two-word names faster, misspelt three words slower).
     unitCount === 1 &&
     plan.referenceIds.length === 0 &&
     plan.phrases.length === 0 &&
@@ -861,7 +1139,10 @@ async function scoreWith(
     // Candidates a multi-word expansion did not match are not touched: their marks are cleared here.
     for (const doc of common.docs) mark[doc - base] = 0;
   }
-  for (let step = 0; step < (common ? 0 : order.length); step++) {
+  // Several words, nothing but words: MaxScore list by list (below), instead of unit by unit.
+  const listFirst =
+    !exhaustive && !common && options.listFirst !== false && unitCount > 1 && plan.referenceIds.length === 0;
+  for (let step = 0; step < (common || listFirst ? 0 : order.length); step++) {
     const k = order[step]!;
     if (step > 0) scoredBounds += bounds[order[step - 1]!]!;
     if (!exhaustive && !only && step > 0) {
@@ -989,43 +1270,192 @@ async function scoreWith(
     return { candidates, undated, dateBonus };
   };
   let { candidates, undated, dateBonus } = finish();
-
-  if (speculative > -Infinity) {
-    const theta = kthLargest(
+  /** The k-th best final score of the candidates (every doc touched has every unit scored when this is read). */
+  const kth = () =>
+    kthLargest(
       Float64Array.from(candidates, (i) => total[i]!),
       plan.keep,
     );
-    if (!(speculative < theta - Math.abs(theta) * 1e-9)) {
-      // Not proven: an unseen doc might still enter the top k. Score the units left for every other doc too
-      // (the docs seen have theirs): every unit is then scored in full, as exhaustive scoring would.
-      // Seen docs have every unit scored now, so the k-th best is their true one: MaxScore goes on from it.
-      const seenDocs = arrays.mark;
-      let rest: Only | null = null;
-      for (let step = specStep; step < order.length; step++) {
-        const k = order[step]!;
-        if (step > specStep && !rest) {
-          const restBounds = restBoundsFrom(step);
-          const unseen = unseenBound(step);
-          const bar = kthBestBar();
-          if (unseen < bar) {
-            const upper = restBounds + proximityBound;
-            const alive = touched.filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar);
-            for (const i of alive) arrays.mark2[i] = 1;
-            rest = { docs: globalDocs(alive, base), mark: arrays.mark2 };
-          }
+  /**
+   * Scores the units `left` for `docs` (local indexes, marked in `mark2`; none of them scored for those units
+   * yet), then moves their marks to `mark`, the docs seen. With `bar`, the units go strongest first and a doc
+   * whose score so far plus the bounds `ub` of the units left cannot reach `bar` is dropped before the next unit:
+   * it cannot enter the top k, so its score may stay partial (a lower bound, which is all the k-th best reads).
+   */
+  const scoreUnitsFor = (left: number[], docs: number[], bar = Number.NaN, ub: ArrayLike<number> = bounds) => {
+    const seq = bar > 0 ? left.slice().sort((a, b) => ub[b]! - ub[a]! || a - b) : left;
+    let live = docs;
+    let only = { docs: globalDocs(live, base), mark: arrays.mark2 };
+    for (let s = 0; s < seq.length; s++) {
+      const k = seq[s]!;
+      const u = units[k] ?? (units[k] = arrays.unit(k));
+      const before = u.touched.length;
+      scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u);
+      for (let t = before; t < u.touched.length; t++) {
+        const i = u.touched[t]!;
+        touch(i);
+        text[i]! += u.score[i]!;
+        matched[i]!++;
+        textMatched[i]!++;
+      }
+      if (bar > 0 && s + 1 < seq.length) {
+        let rest = proximityBound,
+          more = 0;
+        for (let r = s + 1; r < seq.length; r++) {
+          rest += ub[seq[r]!]!;
+          if (ub[seq[r]!]! > 0) more++;
         }
-        const u = units[k]!;
-        const before = u.touched.length;
-        scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, u, undefined, rest ? null : seenDocs);
-        for (let t = before; t < u.touched.length; t++) {
-          const i = u.touched[t]!;
-          touch(i);
-          text[i]! += u.score[i]!;
-          matched[i]!++;
-          textMatched[i]!++;
+        // At best every unit left matches too: the coordination of that many units matched, at most 1.
+        const keep = live.filter(
+          (i) => (text[i]! + rest) * coordination(Math.min(unitCount, textMatched[i]! + more), unitCount) >= bar,
+        );
+        if (keep.length < live.length) {
+          for (const i of live) arrays.mark2[i] = 0;
+          for (const i of keep) arrays.mark2[i] = 1;
+          live = keep;
+          only = { docs: globalDocs(live, base), mark: arrays.mark2 };
         }
       }
-      pruned = rest !== null;
+    }
+    for (const i of docs) {
+      arrays.mark2[i] = 0;
+      // Marks are cleared through the touched docs: one a multi-word expansion's rarest term found but no unit
+      // matched stays unmarked (never read as seen again: it matches nothing).
+      if (seen[i]) arrays.mark[i] = 1;
+    }
+  };
+
+  if (listFirst) {
+    // MaxScore, a list at a time: the shortest essential lists' docs not seen yet are scored in full (every unit),
+    // which raises the k-th best; with it, more of the weak lists (long fields, expansions) become non-essential, and
+    // a rare word's lists, once done, no longer lift the docs not seen. Once no list is essential, no doc not seen
+    // can enter the top k. Each doc is scored once, so its score is the exhaustive one.
+    const all = plan.units.map((_, k) => k);
+    const { lists, bonus } = boundedLists(plan, all, unitPostings, n);
+    const done = new Uint8Array(lists.length);
+    const roundPostings = options.roundPostings ?? ROUND_POSTINGS;
+    for (let round = 0; ; round++) {
+      const theta = round ? kth() : -Infinity;
+      const bar = theta - Math.abs(theta) * 1e-9;
+      const essential = essentialLists(plan, all, lists, bonus, done, bar);
+      if (!essential.length) break;
+      const byCount = essential.slice().sort((a, b) => lists[a]!.count - lists[b]!.count);
+      let take = byCount;
+      if (round < LIST_ROUNDS && lists[byCount[0]!]!.count <= roundPostings) {
+        let sum = 0,
+          m = 0;
+        while (m < byCount.length && sum + lists[byCount[m]!]!.count <= roundPostings)
+          sum += lists[byCount[m++]!]!.count;
+        take = byCount.slice(0, m);
+      } else {
+        // The last round: every essential list left. When they hold much of what is left, every unit is scored for
+        // every doc not seen instead, as exhaustive scoring would: no lookups, and the total and facets are exact.
+        let left = 0,
+          taken = 0;
+        for (let j = 0; j < lists.length; j++) if (!done[j]) left += lists[j]!.count;
+        for (const j of take) taken += lists[j]!.count;
+        if (taken * (options.fullPassShare ?? FULL_PASS_SHARE) >= left) {
+          scoringCounters.listFirstFullPass++;
+          for (const k of all) {
+            const u = units[k] ?? (units[k] = arrays.unit(k));
+            const before = u.touched.length;
+            scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, null, u, undefined, arrays.mark);
+            for (let t = before; t < u.touched.length; t++) {
+              const i = u.touched[t]!;
+              touch(i);
+              text[i]! += u.score[i]!;
+              matched[i]!++;
+              textMatched[i]!++;
+            }
+          }
+          done.fill(1);
+          ({ candidates, undated, dateBonus } = finish());
+          break;
+        }
+      }
+      const fresh = unseenDocs(
+        take.map((j) => lists[j]!),
+        base,
+        arrays.mark,
+        arrays.mark2,
+        passes,
+      );
+      for (const j of take) done[j] = 1;
+      // Lists of one word's forms often hold the same docs: a list whose docs were all seen costs nothing more.
+      if (!fresh.length) continue;
+      scoreUnitsFor(all, fresh, bar, unseenUnitBounds(plan, lists, bonus, done, take));
+      ({ candidates, undated, dateBonus } = finish());
+      if (take.length === essential.length && take.length > 1) break;
+    }
+    scoringCounters.listFirst++;
+    // Lists never walked may hold matches not counted: the total is then a lower bound.
+    pruned = done.some((d) => !d);
+  }
+
+  if (speculative > -Infinity) {
+    let theta = kth();
+    const proven = () => speculative < theta - Math.abs(theta) * 1e-9;
+    const seenDocs = arrays.mark;
+    const left = order.slice(specStep);
+    if (!proven()) {
+      // The seed (the rarest word's docs) may hold few good docs: probe the best docs of the strongest lists left
+      // (scored in full, they are real scores), which raises the k-th best an unseen doc must reach.
+      const probe = probeDocs(plan, left, unitPostings, n, base, seenDocs, arrays.mark2, passes);
+      if (probe.length) {
+        scoreUnitsFor(left, probe);
+        ({ candidates, undated, dateBonus } = finish());
+        theta = kth();
+      }
+    }
+    if (!proven()) {
+      // Not proven: an unseen doc might still enter the top k. The seen docs' k-th best bounds what it must reach:
+      // only the lists that can lift one that far on their own are walked, and the units left are scored for the
+      // docs found in them.
+      const cands = essentialCandidates(
+        plan,
+        left,
+        unitPostings,
+        n,
+        base,
+        theta - Math.abs(theta) * 1e-9,
+        seenDocs,
+        arrays.mark2,
+        passes,
+      );
+      if (cands) {
+        scoringCounters.essentialLists++;
+        scoreUnitsFor(left, cands);
+      } else {
+        // Every list is essential: score the units left for every other doc too (the docs seen have theirs), so
+        // every unit is scored in full, as exhaustive scoring would. Seen docs have every unit scored now, so the
+        // k-th best is their true one: MaxScore goes on from it.
+        let rest: Only | null = null;
+        for (let step = specStep; step < order.length; step++) {
+          const k = order[step]!;
+          if (step > specStep && !rest) {
+            const restBounds = restBoundsFrom(step);
+            const unseen = unseenBound(step);
+            const bar = kthBestBar();
+            if (unseen < bar) {
+              const upper = restBounds + proximityBound;
+              const alive = touched.filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar);
+              for (const i of alive) arrays.mark2[i] = 1;
+              rest = { docs: globalDocs(alive, base), mark: arrays.mark2 };
+            }
+          }
+          const u = units[k]!;
+          const before = u.touched.length;
+          scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, u, undefined, rest ? null : seenDocs);
+          for (let t = before; t < u.touched.length; t++) {
+            const i = u.touched[t]!;
+            touch(i);
+            text[i]! += u.score[i]!;
+            matched[i]!++;
+            textMatched[i]!++;
+          }
+        }
+        pruned = rest !== null;
+      }
       ({ candidates, undated, dateBonus } = finish());
     }
   }
