@@ -235,10 +235,15 @@ export class SearchIndex {
     return postings;
   }
 
-  /** Reads what every query of this shard needs whatever its terms: the term table and the filter columns. */
+  /**
+   * Reads what every query of this shard needs whatever its terms: the term table, the filter columns and, in a
+   * packed build, the pack directory its term chunks are found through.
+   */
   async prefetch(): Promise<void> {
-    const shard = await this.shard();
-    await Promise.all([this.assets.json<ShardTermTable>(shard.terms), this.assets.binary(shard.filters)]);
+    const tables = this.shard().then((shard) =>
+      Promise.all([this.assets.json<ShardTermTable>(shard.terms), this.assets.binary(shard.filters)]),
+    );
+    await Promise.all([tables, this.assets.prefetchPacks()]);
   }
 
   async filters(): Promise<FilterColumns> {
