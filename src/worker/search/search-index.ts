@@ -235,15 +235,10 @@ export class SearchIndex {
     return postings;
   }
 
-  /**
-   * Reads what every query of this shard needs whatever its terms: the term table, the filter columns and, in a
-   * packed build, the pack directory its term chunks are found through.
-   */
+  /** Reads what every query of this shard needs whatever its terms: the term table and the filter columns. */
   async prefetch(): Promise<void> {
-    const tables = this.shard().then((shard) =>
-      Promise.all([this.assets.json<ShardTermTable>(shard.terms), this.assets.binary(shard.filters)]),
-    );
-    await Promise.all([tables, this.assets.prefetchPacks()]);
+    const shard = await this.shard();
+    await Promise.all([this.assets.json<ShardTermTable>(shard.terms), this.assets.binary(shard.filters)]);
   }
 
   async filters(): Promise<FilterColumns> {
