@@ -15,6 +15,8 @@ import { fnv1a32 } from "./hash";
 import type { PackLocation } from "./manifest";
 
 const COLUMNS = 5;
+/** Bytes a chunk takes in a directory page. */
+export const PACK_INDEX_ENTRY_BYTES = COLUMNS * 4;
 
 /**
  * A second 32-bit hash of a path, independent of FNV-1a (a multiply–xorshift over the characters, with a final

@@ -22,7 +22,7 @@ import {
   type PackDirectory,
   type PackLocation,
 } from "../shared/manifest";
-import { isPackedPath, PackIndexPage } from "../shared/pack-index";
+import { isPackedPath, PACK_INDEX_ENTRY_BYTES, PackIndexPage } from "../shared/pack-index";
 import { ApiError } from "./errors";
 import { StaticAssetStorage, storageFor, type AssetStorage, type StorageBindings } from "./storage/asset-storage";
 import { withTimeout } from "./with-timeout";
@@ -42,7 +42,7 @@ const JSON_HEAP_PER_CHAR = 3;
  * are read a page at a time, as chunks need them.
  */
 export const PACK_INDEX_PREFETCH_BYTES = 2 * 1024 * 1024;
-/** Pages of the pack files table read with the manifest (a 100k-record build has one; 4,096 packs are about 4). */
+/** Pages of the pack files table read at the first packed read (a 100k-record build has one; 4,096 packs about 4). */
 const PACK_FILES_PREFETCH_PAGES = 8;
 /** How long one asset read may take before the request fails with 503 instead of hanging. */
 export const ASSET_TIMEOUT_MS = 5000;
@@ -242,7 +242,7 @@ export class AssetStore {
     const filePages = pagedTablePages(packs.files);
     if (filePages <= PACK_FILES_PREFETCH_PAGES)
       for (let p = 0; p < filePages; p++) reads.push(this.json(pagedTablePath(packs.files, p)));
-    if (packs.index.size * 20 <= PACK_INDEX_PREFETCH_BYTES)
+    if (packs.index.size * PACK_INDEX_ENTRY_BYTES <= PACK_INDEX_PREFETCH_BYTES)
       for (let p = 0; p < packIndexPages(packs.index); p++) reads.push(this.packIndexPage(packs, p));
     await Promise.all(reads);
   }
