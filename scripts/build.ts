@@ -31,7 +31,7 @@ import { buildCommand } from "./lib/build-command";
 import { dataBytes, defaultBudget, parseMemory, relaunchUnderBudget } from "./lib/build-memory";
 import { writeAssetHeaders } from "./write-asset-headers";
 import { terminalProgress } from "../src/indexer/build-progress";
-import { pagedTablePages } from "../src/shared/manifest";
+import { packIndexPages } from "../src/shared/manifest";
 
 const { values } = parseArgs({
   // `--no-packs`
@@ -148,7 +148,7 @@ try {
       `${searchShards} search shard(s), index version ${m.version}`,
   );
   if (m.packs)
-    console.log(`  packed: ${m.packs.files.size} pack files, ${pagedTablePages(m.packs.locations)} directory pages`);
+    console.log(`  packed: ${m.packs.files.size} pack files, ${packIndexPages(m.packs.index)} directory pages`);
   console.log(memoryLine());
   const ch = result.changed;
   console.log(

@@ -10,8 +10,7 @@ import { join, relative, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { walk } from "../../src/indexer/build-catalogue";
-import { readBuiltManifest, readBuiltTable } from "../../src/indexer/build-folders";
-import type { PackLocation } from "../../src/shared/manifest";
+import { builtPackEntries, readBuiltManifest, readBuiltTable } from "../../src/indexer/build-folders";
 import { buildCommand } from "../lib/build-command";
 
 export interface AssetStats {
@@ -100,7 +99,7 @@ export function assetStats(dir: string): AssetStats {
   if (m?.packs) {
     const packFiles = readBuiltTable<string>(dir, m.packs.files, m);
     const byPack = new Map<number, Array<[path: string, offset: number, length: number]>>();
-    for (const [path, [pack, offset, length]] of readBuiltTable<PackLocation>(dir, m.packs.locations, m)) {
+    for (const [path, [pack, offset, length]] of builtPackEntries(dir, m)) {
       const list = byPack.get(pack) ?? [];
       list.push([path, offset, length]);
       byPack.set(pack, list);

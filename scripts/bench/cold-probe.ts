@@ -15,6 +15,7 @@ import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { heapSnapshotKinds } from "../lib/heap-snapshot";
+import { builtPackEntries, readBuiltManifest, readBuiltTable } from "../../src/indexer/build-folders";
 import type { ReadTrace as SharedReadTrace } from "../../src/shared/read-trace";
 import { bundleWorker, startWorkerd, type WorkerBundle } from "./workerd";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
@@ -94,8 +95,23 @@ function summariseSnapshot(file: string) {
     console.log(`  ${(e.bytes / 1024).toFixed(0).padStart(7)} KiB ${String(e.count).padStart(8)}  ${e.kind}`);
 }
 
+/**
+ * Bytes the static-assets binding sends for a read of each packed chunk: its whole pack, since it answers a range
+ * with the whole file (README, "Packs"). The trace records the chunk's own bytes; this says what crossed the binding.
+ */
+function packWireBytes(assets: string): Map<string, number> {
+  const m = readBuiltManifest(assets);
+  const out = new Map<string, number>();
+  if (!m?.packs?.index) return out;
+  const files = readBuiltTable<string>(assets, m.packs.files);
+  for (const [path, [pack]] of builtPackEntries(assets, m))
+    out.set(path, statSync(join(assets, files.get(String(pack))!)).size);
+  return out;
+}
+
 async function main() {
   const bundle = await bundleWorker();
+  const wire = packWireBytes(args.assets!);
   console.log(`bundle ${(statSync(bundle.script).size / 1024).toFixed(0)} KiB (${bundle.script})`);
   if (args.heap) return heapProbe(bundle, Number(args.heap));
   for (const q of args.queries!.split("|")) {
@@ -137,8 +153,11 @@ async function main() {
         `${median(probes.map((x) => x.tookMs)).toFixed(1)} ms (median of ${probes.length}; ` +
         `each: ${probes.map((x) => `${x.serverMs.toFixed(0)}/${x.tookMs.toFixed(0)}`).join(", ")})`,
     );
+    // A range of an unpacked file is read whole once (traced as that read), so only packed reads add wire bytes.
+    const wireOf = (r: ReadTrace) => wire.get(r.path) ?? r.bytes;
     console.log(
-      `  reads ${p.reads.length}, ${(sum((r) => r.bytes) / 1024).toFixed(0)} KiB, JSON parsed ` +
+      `  reads ${p.reads.length}, ${(sum((r) => r.bytes) / 1024).toFixed(0)} KiB (from static assets ` +
+        `${(sum(wireOf) / 1024).toFixed(0)} KiB, whole packs), JSON parsed ` +
         `${(sum((r) => r.jsonChars) / 1024).toFixed(0)} KiB, parse+hash ${sum((r) => r.parseMs).toFixed(1)} ms, ` +
         `round-trip depth ${d}`,
     );

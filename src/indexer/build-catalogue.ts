@@ -38,7 +38,7 @@ import { AssetWriter, isIntactChunk } from "./content-hash";
 import { writeFileAtomic } from "./atomic-write";
 import { createStagingDir, currentBuildDir, publishBuild, type BuildInfo } from "./build-folders";
 import { layoutRecords, sealManifest, writeRecordStore } from "./catalogue-assets";
-import { isPackable, packChunks, PACKED_DIRS, type PackInput, type PackOptions } from "./pack-assets";
+import { isPackable, packChunks, type PackInput, type PackOptions } from "./pack-assets";
 import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
 import { defaultPartsDir, hasShardPart, readShardParts, writeShardPart, type ShardJob } from "./shard-parts";
 import { parseThesaurusJson } from "./thesaurus-assets";
@@ -298,8 +298,11 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
     const directory = packChunks(inputs, options.packs === true ? {} : options.packs, (path, data) =>
       out.put(path, data),
     );
-    for (const { path } of inputs) out.spilled.delete(path);
-    for (const d of PACKED_DIRS) rmSync(join(dir, d), { recursive: true, force: true });
+    // Only the packed chunks go: what isPackable keeps out of packs (hot tables) stays in the same folders.
+    for (const { path } of inputs) {
+      out.spilled.delete(path);
+      rmSync(join(dir, path), { force: true });
+    }
     manifest = { ...manifest, packs: directory };
     out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
     step({ phase: "packing", state: "done", count: directory.files.size, unit: "packs" });

@@ -30,6 +30,10 @@ import {
   pagedTablePageOf,
   pagedTablePages,
   pagedTablePath,
+  packIndexNamesPath,
+  packIndexPageOf,
+  packIndexPagePath,
+  packIndexPages,
   recordShardPath,
   type PackLocation,
   type Manifest,
@@ -37,6 +41,7 @@ import {
   type RecordShardTablePage,
   type SeriesEntry,
 } from "../shared/manifest";
+import { PackIndexPage, isPackedPath } from "../shared/pack-index";
 import { replaceSymlinkAtomic, writeFileAtomic } from "./atomic-write";
 import type { SearchShardManifest } from "../shared/index-format/search-manifest";
 import { compareReferences } from "../shared/reference";
@@ -172,14 +177,14 @@ export function readBuiltManifest(outDir: string): Manifest | null {
  * build, its range of its pack, found through the pack directory.
  */
 export function readBuiltChunk(dir: string, m: Manifest, path: string): Buffer {
-  if (!m.packs || path === MANIFEST_PATH || path.startsWith("/packs/")) return readFileSync(join(dir, path));
-  const { locations, files } = m.packs;
-  const page = (t: PagedTable, key: string) =>
-    JSON.parse(readFileSync(join(dir, pagedTablePath(t, pagedTablePageOf(t, key))), "utf8")) as Record<string, unknown>;
-  const loc = page(locations, path)[path] as PackLocation | undefined;
+  if (!m.packs || !isPackedPath(path)) return readFileSync(join(dir, path));
+  const { index, files } = m.packs;
+  const indexPage = readFileSync(join(dir, packIndexPagePath(index, packIndexPageOf(index, path))));
+  const loc = PackIndexPage.decode(new Uint8Array(indexPage).slice().buffer).get(path);
   if (!loc) throw new Error(`build-folders: ${path} is in no pack of the build in ${dir}`);
   const [pack, offset, length] = loc;
-  const file = page(files, String(pack))[String(pack)] as string;
+  const filesPage = pagedTablePath(files, pagedTablePageOf(files, String(pack)));
+  const file = (JSON.parse(readFileSync(join(dir, filesPage), "utf8")) as Record<string, string>)[String(pack)]!;
   const fd = openSync(join(dir, file), "r");
   try {
     const bytes = Buffer.alloc(length);
@@ -188,6 +193,24 @@ export function readBuiltChunk(dir: string, m: Manifest, path: string): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Every packed chunk of the build in `dir` with its location (for scripts and tests), from the directory pages. */
+export function builtPackEntries(dir: string, m: Manifest): Array<[path: string, loc: PackLocation]> {
+  if (!m.packs) return [];
+  const { index } = m.packs;
+  const out: Array<[string, PackLocation]> = [];
+  for (let p = 0; p < packIndexPages(index); p++) {
+    const page = PackIndexPage.decode(
+      new Uint8Array(readFileSync(join(dir, packIndexPagePath(index, p)))).slice().buffer,
+    );
+    const names = JSON.parse(readFileSync(join(dir, packIndexNamesPath(index, p)), "utf8")) as string[];
+    if (names.length !== page.size) throw new Error(`build-folders: directory page ${p} and its names disagree`);
+    names.forEach((path, i) => {
+      out.push([path, page.at(i)]);
+    });
+  }
+  return out;
 }
 
 /** The JSON chunk at `path` of the build in `dir`, packed or not. */

@@ -10,18 +10,23 @@
  */
 import { fnv1a32 } from "../shared/hash";
 import {
+  HASH_CHARS,
   MANIFEST_PATH,
   PACK_DIR_PAGE_BYTES,
+  PACK_INDEX_PAGE_ENTRIES,
   PACK_MAX_BYTES,
   PACK_TARGET_BYTES,
+  packIndexPageOf,
   type PackDirectory,
+  type PackIndex,
   type PackLocation,
 } from "../shared/manifest";
+import { encodePackIndexPage, isPackedPath, PACKED_PREFIXES, pathKey2 } from "../shared/pack-index";
 import { contentHash } from "./content-hash";
 import { writePagedTable } from "./paged-table-assets";
 
-/** The folders whose files are packed; the manifest and anything else stay files of their own. */
-export const PACKED_DIRS = ["/records/", "/series/", "/search/"];
+/** The folders whose files may be packed (see `isPackedPath` for what in them stays a file). */
+export const PACKED_DIRS = PACKED_PREFIXES;
 
 /**
  * Smallest pack the default sizing aims at. Static assets (Miniflare's binding, at least) answer a range with the
@@ -47,7 +52,10 @@ export function defaultPackTarget(totalBytes: number): number {
 export interface PackOptions {
   targetBytes?: number;
   maxBytes?: number;
+  /** Bytes a files-table page aims at. */
   dirPageBytes?: number;
+  /** Chunks a binary directory page aims at. */
+  indexPageEntries?: number;
 }
 
 /** A chunk's name without its content hash: what picks its pack, stable across rebuilds. */
@@ -64,9 +72,9 @@ export interface PackInput {
   read(): Uint8Array;
 }
 
-/** Whether a file of the build goes into a pack (the manifest and anything outside PACKED_DIRS stay files). */
+/** Whether a file of the build goes into a pack (the manifest and the files `isPackedPath` keeps out stay files). */
 export function isPackable(path: string): boolean {
-  return path !== MANIFEST_PATH && PACKED_DIRS.some((d) => path.startsWith(d));
+  return path !== MANIFEST_PATH && isPackedPath(path);
 }
 
 /**
@@ -152,7 +160,7 @@ export function packChunks(
     },
   };
   const dirPageBytes = options.dirPageBytes ?? PACK_DIR_PAGE_BYTES;
-  const locations = writePagedTable(writer, "packs", "dir", located, dirPageBytes);
+  const index = writePackIndex(located, options.indexPageEntries ?? PACK_INDEX_PAGE_ENTRIES, emit);
   const fileTable = writePagedTable(
     writer,
     "packs",
@@ -160,5 +168,38 @@ export function packChunks(
     packFiles.map((path, i): [string, string] => [String(i), path]),
     dirPageBytes,
   );
-  return { files: fileTable, locations };
+  return { files: fileTable, index };
+}
+
+/** Writes the binary directory pages and, beside each, its paths in entry order (for tools, not the Worker). */
+function writePackIndex(
+  located: Array<[string, PackLocation]>,
+  pageEntries: number,
+  emit: (path: string, data: string | Uint8Array) => void,
+): PackIndex {
+  const pageCount = Math.max(1, Math.ceil(located.length / pageEntries));
+  // Placed by the reader's own rule (packIndexPageOf needs only the page count).
+  const placing: PackIndex = { pages: "x".repeat(pageCount * HASH_CHARS), names: "", size: located.length };
+  const pages: Array<Array<[string, PackLocation]>> = Array.from({ length: pageCount }, () => []);
+  for (const entry of located) pages[packIndexPageOf(placing, entry[0])]!.push(entry);
+  let hashes = "";
+  let names = "";
+  pages.forEach((page, p) => {
+    const bin = encodePackIndexPage(page);
+    const hash = contentHash(bin);
+    emit(`/packs/dir-${p}.${hash}.bin`, bin);
+    hashes += hash;
+    // The page's own order: decode it and list each entry's path by its location.
+    const order = [...page].sort((a, b) => keyOrder(a[0], b[0]));
+    const text = JSON.stringify(order.map(([path]) => path));
+    const nameHash = contentHash(text);
+    emit(`/packs/names-${p}.${nameHash}.json`, text);
+    names += nameHash;
+  });
+  return { pages: hashes, names, size: located.length };
+}
+
+/** The order of entries on a directory page (shared/pack-index.ts): by fnv1a32, then by the second key. */
+function keyOrder(a: string, b: string): number {
+  return fnv1a32(a) - fnv1a32(b) || pathKey2(a) - pathKey2(b);
 }

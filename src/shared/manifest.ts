@@ -140,16 +140,49 @@ export interface Manifest {
  * Where the chunks of a packed build are. Chunks keep their paths (every path
  * in this manifest is still a chunk's name); their bytes live inside pack
  * files, read by byte range, so a catalogue of millions of chunks is a few
- * thousand files. Both lists grow with the catalogue, so both are paged tables
- * outside the root, their pages under /packs/ (never packed themselves).
+ * thousand files. Both lists grow with the catalogue, so both are read in
+ * pages, their pages under /packs/ (never packed themselves). What stays out
+ * of packs is `isPackedPath`'s rule (shared/pack-index.ts).
  * Range reads need R2: the static assets binding answers a range with the
  * whole file (see README, "Packs").
  */
 export interface PackDirectory {
   /** Pack file paths, `/packs/<bucket>-<part>.<hash>.pack`, under keys `String(i)`; `PackLocation` names `i`. */
   files: PagedTable;
-  /** Chunk locations, `{ [path]: PackLocation }`, pages `/packs/dir-<p>.<hash>.json`. */
-  locations: PagedTable;
+  /** Chunk locations, in binary pages (shared/pack-index.ts). */
+  index: PackIndex;
+}
+
+/**
+ * The binary pages of chunk locations: page `p` is `/packs/dir-<p>.<hash>.bin`, and a chunk is on page
+ * `fnv1a32(path) % pages`. Not a `PagedTable` (its pages are not JSON objects). `names` are JSON files
+ * `/packs/names-<p>.<hash>.json`, each page's paths in its entry order, for tools that list a build: the Worker
+ * never reads them.
+ */
+export interface PackIndex {
+  /** Content hash of each page (HASH_CHARS each), concatenated. */
+  pages: string;
+  /** Content hash of each page's names file, concatenated. */
+  names: string;
+  /** Chunks in all pages. */
+  size: number;
+}
+
+export function packIndexPages(ix: PackIndex): number {
+  return ix.pages.length / HASH_CHARS;
+}
+
+/** The page listing `path`. */
+export function packIndexPageOf(ix: PackIndex, path: string): number {
+  return fnv1a32(path) % Math.max(1, packIndexPages(ix));
+}
+
+export function packIndexPagePath(ix: PackIndex, p: number): string {
+  return `/packs/dir-${p}.${hashAt(ix.pages, p)}.bin`;
+}
+
+export function packIndexNamesPath(ix: PackIndex, p: number): string {
+  return `/packs/names-${p}.${hashAt(ix.names, p)}.json`;
 }
 
 /** A chunk inside a pack: index into `PackDirectory.files`, byte offset, byte length. */
@@ -159,8 +192,10 @@ export type PackLocation = [pack: number, offset: number, length: number];
 export const PACK_MAX_BYTES = 24 * 1024 * 1024;
 /** Bytes a pack aims at; packs are filled by a hash of the chunk's name, so sizes vary around it. */
 export const PACK_TARGET_BYTES = 16 * 1024 * 1024;
-/** Bytes a directory page aims at: read whole, once per isolate, before the first chunk it locates. */
+/** Bytes a files-table page aims at: read whole, once per isolate, before the first chunk it locates. */
 export const PACK_DIR_PAGE_BYTES = 128 * 1024;
+/** Chunks a binary directory page aims at (20 bytes each, see shared/pack-index.ts). */
+export const PACK_INDEX_PAGE_ENTRIES = 4096;
 
 /** A record as stored in a shard, with what the build derived for it. */
 export interface StoredRecord<R = unknown> {

@@ -14,11 +14,15 @@ import {
   pagedTablePageOf,
   pagedTablePages,
   pagedTablePath,
+  packIndexPageOf,
+  packIndexPagePath,
+  packIndexPages,
   type Manifest,
   type PagedTable,
   type PackDirectory,
   type PackLocation,
 } from "../shared/manifest";
+import { isPackedPath, PACK_INDEX_ENTRY_BYTES, PackIndexPage } from "../shared/pack-index";
 import { ApiError } from "./errors";
 import { StaticAssetStorage, storageFor, type AssetStorage, type StorageBindings } from "./storage/asset-storage";
 import { withTimeout } from "./with-timeout";
@@ -31,6 +35,15 @@ export const DEFAULT_CHUNK_BUDGET_BYTES = 64 * 1024 * 1024;
  * term chunks imported into FlexSearch maps (100k synthetic records): 3.1.
  */
 const JSON_HEAP_PER_CHAR = 3;
+/**
+ * A packed build whose directory pages are at most this many bytes has them all read at its first packed read
+ * (with the pack files table), so an isolate waits for a directory page once, not once per page: about 100,000
+ * chunks (a 100k-record build has 18,000, 360 KB; a million records about 72,000, 1.4 MB). Larger directories
+ * are read a page at a time, as chunks need them.
+ */
+export const PACK_INDEX_PREFETCH_BYTES = 2 * 1024 * 1024;
+/** Pages of the pack files table read at the first packed read (a 100k-record build has one; 4,096 packs about 4). */
+const PACK_FILES_PREFETCH_PAGES = 8;
 /** How long one asset read may take before the request fails with 503 instead of hanging. */
 export const ASSET_TIMEOUT_MS = 5000;
 
@@ -96,6 +109,12 @@ export class AssetStore {
               `rebuild with npm run build`,
           );
         }
+        if (m.packs && !m.packs.index)
+          throw new ApiError(
+            503,
+            "index_unavailable",
+            "asset-store: the catalogue's pack directory is in JSON pages, an older layout; rebuild with npm run build",
+          );
         return m;
       })
       .catch((e) => {
@@ -187,25 +206,54 @@ export class AssetStore {
   }
 
   /**
-   * Where a packed chunk is: its pack directory page, read once and kept compactly (see PackLocationPage), since
-   * an isolate touches most pages within a few queries and the parsed page objects cost 2.5 times their JSON.
+   * Where a packed chunk is and the pack file holding it. The first lookup of an isolate reads, in one parallel
+   * batch, what any later one needs: the files table's pages (when few) and, when the directory is small, every
+   * directory page, so a cold query waits for one directory hop only once. Awaited by the request that starts the
+   * reads: a read left running when its request ends is cancelled, and a later request waiting on it would hang.
    */
-  private async packLocation(packs: PackDirectory, path: string): Promise<PackLocation | undefined> {
-    const pagePath = pagedTablePath(packs.locations, pagedTablePageOf(packs.locations, path));
-    // Held under a key of its own: a reader of the page as plain JSON (the deep health check) gets plain JSON.
-    const page = (await this.load(
-      `${pagePath}#locations`,
+  private async packLocate(packs: PackDirectory, path: string): Promise<[PackLocation, string] | undefined> {
+    const [page] = await Promise.all([
+      this.packIndexPage(packs, packIndexPageOf(packs.index, path)),
+      this.packDirectory(packs),
+    ]);
+    const loc = page.get(path);
+    const file = loc ? await this.tableGet<string>(packs.files, String(loc[0])) : undefined;
+    return loc && file ? [loc, file] : undefined;
+  }
+
+  private packIndexPage(packs: PackDirectory, p: number): Promise<PackIndexPage> {
+    const pagePath = packIndexPagePath(packs.index, p);
+    // Held under a key of its own: a reader of the page as plain bytes (the deep health check) gets bytes.
+    return this.load(
+      `${pagePath}#index`,
       async (bytes) => {
-        const text = new TextDecoder().decode(bytes);
-        noteJson(pagePath, text.length);
-        const parsed = parseAsset(pagePath, text);
-        const value = deriveAsset(pagePath, parsed, (p) => PackLocationPage.from(p as Record<string, PackLocation>));
+        await verifyContentHash(pagePath, new Uint8Array(bytes));
+        const value = deriveAsset(pagePath, bytes, (b) => PackIndexPage.decode(b as ArrayBuffer));
         return { value, bytes: value.heldBytes };
       },
       true,
       () => this.read(pagePath),
-    )) as PackLocationPage;
-    return page.get(path);
+    ) as Promise<PackIndexPage>;
+  }
+
+  /** The files table's pages when few, and every directory page when the directory is small (see packLocate). */
+  private async packDirectory(packs: PackDirectory): Promise<void> {
+    const reads: Array<Promise<unknown>> = [];
+    const filePages = pagedTablePages(packs.files);
+    if (filePages <= PACK_FILES_PREFETCH_PAGES)
+      for (let p = 0; p < filePages; p++) reads.push(this.json(pagedTablePath(packs.files, p)));
+    if (packs.index.size * PACK_INDEX_ENTRY_BYTES <= PACK_INDEX_PREFETCH_BYTES)
+      for (let p = 0; p < packIndexPages(packs.index); p++) reads.push(this.packIndexPage(packs, p));
+    await Promise.all(reads);
+  }
+
+  /**
+   * Reads the pack directory (as the first packed read would) when the build is packed: for a caller that knows
+   * packed reads will follow, to read it beside its other first reads. Awaited, like any read (see packLocate).
+   */
+  async prefetchPacks(): Promise<void> {
+    const packs = (await this.manifest()).packs;
+    if (packs) await this.packDirectory(packs);
   }
 
   /** Every entry of a paged table, as a Map: for the rare caller that must scan a whole table. */
@@ -299,7 +347,8 @@ export class AssetStore {
     this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
     let file = path;
     let at = offset;
-    const packs = (await this.manifest()).packs;
+    const manifestPacks = (await this.manifest()).packs;
+    const packs = manifestPacks && isPackedPath(path) ? manifestPacks : undefined;
     if (!packs && !this.storage.ranged) {
       // A backend that would send the whole file for each range: read it once, held like any chunk, and slice.
       const whole = await this.wholeBytes(path);
@@ -311,10 +360,9 @@ export class AssetStore {
       return whole.slice(offset, offset + length);
     }
     if (packs) {
-      const loc = await this.packLocation(packs, path);
-      const name = loc ? await this.tableGet<string>(packs.files, String(loc[0])) : undefined;
+      const [loc, name] = (await this.packLocate(packs, path)) ?? [];
       if (!loc || !name)
-        throw missing(this.storage, path, pagedTablePath(packs.locations, pagedTablePageOf(packs.locations, path)));
+        throw missing(this.storage, path, packIndexPagePath(packs.index, packIndexPageOf(packs.index, path)));
       if (offset + length > loc[2]) throw corruptAsset(path, `asked for bytes past its ${loc[2]}`);
       file = name;
       at = loc[1] + offset;
@@ -328,7 +376,7 @@ export class AssetStore {
   }
 
   private async readNow(path: string): Promise<ArrayBuffer> {
-    if (path !== MANIFEST_PATH && !path.startsWith(PACKS_DIR)) {
+    if (isPackedPath(path)) {
       const packs = (await this.manifest()).packs;
       if (packs) return this.readPacked(packs, path);
     }
@@ -342,10 +390,9 @@ export class AssetStore {
    * then reads its range.
    */
   private async readPacked(packs: PackDirectory, path: string): Promise<ArrayBuffer> {
-    const loc = await this.packLocation(packs, path);
-    const file = loc ? await this.tableGet<string>(packs.files, String(loc[0])) : undefined;
+    const [loc, file] = (await this.packLocate(packs, path)) ?? [];
     if (!loc || !file)
-      throw missing(this.storage, path, pagedTablePath(packs.locations, pagedTablePageOf(packs.locations, path)));
+      throw missing(this.storage, path, packIndexPagePath(packs.index, packIndexPageOf(packs.index, path)));
     const [, offset, length] = loc;
     const bytes = await withTimeout(this.storage.getRange(file, offset, length), ASSET_TIMEOUT_MS, () => tooSlow(path));
     if (!bytes) throw missing(this.storage, file);
@@ -357,58 +404,6 @@ export class AssetStore {
 }
 
 const PACKS_DIR = "/packs/";
-
-/**
- * One page of a pack directory, compact: its paths sorted and joined in one string, found by binary search, and
- * their locations in one typed array. Hand-written rather than a Map of arrays because the page is held for the
- * isolate's life: about 60 bytes a chunk instead of about 130 (a fresh isolate of a 100k-record packed build held
- * 2.6 MiB of parsed pages).
- */
-export class PackLocationPage {
-  private constructor(
-    private readonly paths: string,
-    /** Start of path i in `paths`; one more entry, the end of the last. */
-    private readonly starts: Uint32Array,
-    /** pack, offset, length of path i at 3i. */
-    private readonly locs: Uint32Array,
-  ) {}
-
-  static from(page: Record<string, PackLocation>): PackLocationPage {
-    const keys = Object.keys(page).sort();
-    const starts = new Uint32Array(keys.length + 1);
-    const locs = new Uint32Array(keys.length * 3);
-    let at = 0;
-    keys.forEach((k, i) => {
-      const loc = page[k]!;
-      // Packs stay under 25 MiB, so offsets and lengths fit 32 bits.
-      if (!Array.isArray(loc) || loc.length !== 3 || !loc.every((n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32))
-        throw new Error(`asset-store: pack directory entry ${JSON.stringify(k)} is not [pack, offset, length]`);
-      starts[i] = at;
-      at += k.length;
-      locs.set(loc, i * 3);
-    });
-    starts[keys.length] = at;
-    return new PackLocationPage(keys.join(""), starts, locs);
-  }
-
-  /** What the page holds, for the chunk cache's budget. */
-  get heldBytes(): number {
-    return this.paths.length + this.starts.byteLength + this.locs.byteLength;
-  }
-
-  get(path: string): PackLocation | undefined {
-    let lo = 0;
-    let hi = this.starts.length - 2;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const key = this.paths.slice(this.starts[mid]!, this.starts[mid + 1]!);
-      if (key === path) return [this.locs[mid * 3]!, this.locs[mid * 3 + 1]!, this.locs[mid * 3 + 2]!];
-      if (key < path) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
-  }
-}
 
 function isStorage(source: AssetStorage | Fetcher): source is AssetStorage {
   return typeof (source as Partial<AssetStorage>).where === "string";

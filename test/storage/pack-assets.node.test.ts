@@ -7,12 +7,14 @@ import { describe, expect, it } from "vitest";
 import {
   MANIFEST_PATH,
   pagedTablePageOf,
-  pagedTablePages,
   pagedTablePath,
+  packIndexPageOf,
+  packIndexPagePath,
+  packIndexPages,
   type PackDirectory,
-  type PackLocation,
   type PagedTable,
 } from "../../src/shared/manifest";
+import { PackIndexPage } from "../../src/shared/pack-index";
 import { contentHash } from "../../src/indexer/content-hash";
 import { packAssets } from "../../src/indexer/pack-assets";
 
@@ -45,24 +47,35 @@ function packFiles(files: Map<string, string | Uint8Array>, dir: PackDirectory):
 }
 
 function readBack(files: Map<string, string | Uint8Array>, dir: PackDirectory, path: string): string {
-  const [pack, offset, length] = tableGet<PackLocation>(files, dir.locations, path)!;
+  const page = files.get(packIndexPagePath(dir.index, packIndexPageOf(dir.index, path))) as Uint8Array;
+  const [pack, offset, length] = PackIndexPage.decode(page.slice().buffer).get(path)!;
   const bytes = files.get(tableGet<string>(files, dir.files, String(pack))!) as Uint8Array;
   return new TextDecoder().decode(bytes.subarray(offset, offset + length));
 }
 
-const SMALL = { targetBytes: 20_000, maxBytes: 40_000, dirPageBytes: 4_000 };
+const SMALL = { targetBytes: 20_000, maxBytes: 40_000, dirPageBytes: 4_000, indexPageEntries: 100 };
 
 describe("packing a build's chunks", () => {
   it("reads every chunk back byte for byte from its pack, through its directory page", () => {
     const input = chunks(600);
     const { files, directory } = packAssets(input, SMALL);
     expect(directory.files.size).toBeGreaterThan(10);
-    expect(pagedTablePages(directory.locations)).toBeGreaterThan(5);
+    expect(packIndexPages(directory.index)).toBeGreaterThan(5);
     for (const [path, data] of input) {
       if (path === MANIFEST_PATH || path === "/widget.js") expect(files.get(path)).toBe(data);
       else expect(readBack(files, directory, path), path).toBe(data);
     }
     expect([...files.keys()].filter((p) => p.startsWith("/records/") || p.startsWith("/search/"))).toEqual([]);
+  });
+
+  it("leaves the tables a query reads first out of packs, as files of their own", () => {
+    const input = chunks(60);
+    input.set("/search/s1/term-table.0123456789ab.json", "{}");
+    input.set("/records/table-0.0123456789ab.json", "{}");
+    const { files, directory } = packAssets(input, SMALL);
+    expect(files.get("/search/s1/term-table.0123456789ab.json")).toBe("{}");
+    expect(files.get("/records/table-0.0123456789ab.json")).toBe("{}");
+    expect(directory.index.size).toBe(60);
   });
 
   it("writes no pack over its limit, and far fewer files than chunks", () => {

@@ -33,8 +33,8 @@ describe.runIf(env.ASSET_BACKEND === "r2")("a damaged pack in the R2 bucket", ()
     const { status, body } = await request("/api/records/kv-2-2681", b);
     expect(status).toBe(503);
     expect(body.error.code).toBe("index_unavailable");
-    // A lookup's first chunk is the page of the record-shard table that names its shard.
-    expect(body.error.asset).toBe("records/table");
+    // The record-shard table's pages are files of their own, so a lookup's first packed chunk is its record shard.
+    expect(body.error.asset).toBe("records");
     expect(body.error.message).toMatch(/its pack \/packs\/\d+-\d+\.[0-9a-f]+\.pack gave \d+ of its \d+ bytes/);
   });
 
@@ -42,8 +42,7 @@ describe.runIf(env.ASSET_BACKEND === "r2")("a damaged pack in the R2 bucket", ()
     const { status, body } = await request("/api/health?deep=1", bindings({ CATALOGUE_BUCKET: damagedBucket(PACKS) }));
     expect(status).toBe(503);
     const kinds = body.failing.map((f: { kind: string }) => f.kind);
-    // A page of the series table is the first series chunk the check reads, so it fails in place of what it names.
-    expect(kinds).toEqual(expect.arrayContaining(["packs", "records/table", "series/dir", "search/suggest-dir"]));
+    expect(kinds).toEqual(expect.arrayContaining(["packs", "records", "search/terms"]));
     expect(kinds).not.toContain("packs/directory");
     expect(kinds).not.toContain("packs/files");
   });

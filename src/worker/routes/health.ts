@@ -6,7 +6,7 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
-import { HASH_CHARS, pagedTablePath, type Manifest, type PagedTable } from "../../shared/manifest";
+import { HASH_CHARS, packIndexPagePath, pagedTablePath, type Manifest, type PagedTable } from "../../shared/manifest";
 import { termChunkPath, type SearchShardManifest, type ShardTermTable } from "../../shared/index-format";
 import { assetKind } from "../asset-store";
 import { ApiError } from "../errors";
@@ -176,6 +176,7 @@ function sampleAssets(
   walk(m.search);
   // A packed build: a directory page, a files-table page and a pack it names (hashed whole, as any chunk is).
   walk(m.packs);
+  if (m.packs) add(packIndexPagePath(m.packs.index, 0));
   return { sample, indexes };
 }
 

@@ -50,7 +50,12 @@ export class SearchShard extends DurableObject<Env> {
    */
   async prefetch(first: number, end = first + 1): Promise<void> {
     const assets = assetStoreFor(this.env);
-    await Promise.all(Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetch()));
+    // The pack directory too (its term chunks are found through it). Only where awaited, as here: a read its
+    // request leaves running is cancelled when the request ends, and a later request waiting on it would hang.
+    await Promise.all([
+      assets.prefetchPacks(),
+      ...Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetch()),
+    ]);
   }
 
   /** Takes the shard out of (or back into) service; persisted, so it survives restarts. */

@@ -38,7 +38,10 @@ export interface StorageBindings {
 /** Reads through the static assets binding: a fetch per object, `Range` for a part of one. */
 export class StaticAssetStorage implements AssetStorage {
   readonly where = "the built assets";
-  /** Miniflare's binding answers a `Range` request with the whole file (see README, "Packs"). */
+  /**
+   * Miniflare's binding answers a `Range` request with the whole file, and so, by its source, does the deployed
+   * asset worker (workers-sdk `packages/workers-shared/asset-worker`); see README, "Packs".
+   */
   readonly ranged = false;
   constructor(private readonly assets: Fetcher) {}
 

@@ -1,0 +1,65 @@
+/**
+ * What a fresh store reads from a packed build (the R2 suite's build is packed): the tables a query reads first
+ * as files of their own, with no directory read before them; the pack directory once, in one batch, at the first
+ * packed read; then each chunk as one range of its pack.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { MANIFEST_PATH, recordShardPath, type Manifest, type RecordShardTablePage } from "../../src/shared/manifest";
+import { AssetStore } from "../../src/worker/asset-store";
+import { R2AssetStorage } from "../../src/worker/storage/asset-storage";
+
+interface Get {
+  key: string;
+  range?: boolean;
+  at: number;
+}
+
+/** The real bucket, listing every `get` made through it, in order. */
+function listedBucket(): { bucket: R2Bucket; gets: Get[] } {
+  const real = env.CATALOGUE_BUCKET!;
+  const gets: Get[] = [];
+  let n = 0;
+  const get = (key: string, options?: R2GetOptions) => {
+    gets.push({ key, range: !!options?.range, at: n++ });
+    return real.get(key, options);
+  };
+  return { bucket: { get } as unknown as R2Bucket, gets };
+}
+
+describe.runIf(env.ASSET_BACKEND === "r2")("reads of a packed build by a fresh store", () => {
+  it("reads the record-shard table as a file of its own, with no pack directory before it", async () => {
+    const { bucket, gets } = listedBucket();
+    const store = new AssetStore(new R2AssetStorage(bucket));
+    const m = await store.manifest();
+    expect(m.packs).toBeDefined();
+    await store.json(m.recordShards.pages[0]!);
+    expect(gets.map((g) => g.key)).toEqual([MANIFEST_PATH.slice(1), m.recordShards.pages[0]!.slice(1)]);
+  });
+
+  it("reads the directory once, in one batch, then each packed chunk as one range", async () => {
+    const { bucket, gets } = listedBucket();
+    const store = new AssetStore(new R2AssetStorage(bucket));
+    const m: Manifest = await store.manifest();
+    const page = await store.json<RecordShardTablePage>(m.recordShards.pages[0]!);
+    const shards = [page.first, page.first + 1, page.first + 2].map((k) => recordShardPath(page, k));
+    const before = gets.length;
+    await store.json(shards[0]!);
+    await Promise.all(shards.slice(1).map((p) => store.json(p)));
+    const after = gets.slice(before);
+    const directory = after.filter((g) => g.key.startsWith("packs/dir-") || g.key.startsWith("packs/files-"));
+    const packs = after.filter((g) => /^packs\/\d+-\d+\.[0-9a-f]+\.pack$/.test(g.key));
+    // Every directory page and files-table page of this small build, each once.
+    const dirPages = m.packs!.index.pages.length / 12;
+    expect(directory.filter((g) => g.key.startsWith("packs/dir-")).length).toBe(dirPages);
+    expect(new Set(directory.map((g) => g.key)).size).toBe(directory.length);
+    // All of them before the first pack read, and nothing read whole from a pack.
+    expect(Math.max(...directory.map((g) => g.at))).toBeLessThan(Math.min(...packs.map((g) => g.at)));
+    expect(packs.length).toBe(3);
+    expect(packs.every((g) => g.range)).toBe(true);
+    // Read again, the chunks come from the store: no read at all.
+    const held = gets.length;
+    await Promise.all(shards.map((p) => store.json(p)));
+    expect(gets.length).toBe(held);
+  });
+});
