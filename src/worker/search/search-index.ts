@@ -238,7 +238,13 @@ export class SearchIndex {
   /** Reads what every query of this shard needs whatever its terms: the term table and the filter columns. */
   async prefetch(): Promise<void> {
     const shard = await this.shard();
-    await Promise.all([this.assets.json<ShardTermTable>(shard.terms), this.assets.binary(shard.filters)]);
+    const meta = await searchMeta(this.assets);
+    // The series names too: scoring waits for them before it starts, after the plan has arrived.
+    await Promise.all([
+      this.assets.json<ShardTermTable>(shard.terms),
+      this.assets.binary(shard.filters),
+      this.assets.json<string[]>(meta.seriesNames),
+    ]);
   }
 
   async filters(): Promise<FilterColumns> {

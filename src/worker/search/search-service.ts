@@ -138,6 +138,8 @@ export class SearchService {
     const settle = (p: Promise<unknown>) => p.catch(() => {});
     this.shards.prefetch?.();
     settle(this.volumeColumn());
+    // The series archives: the coordinator reads them between planning and fan-out.
+    settle(archiveOfSeries(this.assets));
     for (const read of planReads(this.lexicon, parseQuery(q), effectiveRules(SEARCH_DEFAULTS.mode, true))) settle(read);
   }
 
