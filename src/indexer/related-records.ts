@@ -13,7 +13,7 @@ const MAX_FEATURE_DF = 60;
 const KIND_WEIGHT = { person: 3, organisation: 2, place: 1, term: 1 } as const;
 
 /** `titleTags.of(doc)`: the doc's title and subject/organisation/place words, as indexed. */
-export function buildRelated(docs: CatalogueRecord[], titleTags: Pick<TitleTags, "of">) {
+export function buildRelated(docs: Iterable<CatalogueRecord> & { length: number }, titleTags: Pick<TitleTags, "of">) {
   const features = new Map<string, number[]>();
   const label = new Map<string, string>();
   const add = (key: string, doc: number, shown: string) => {
@@ -21,17 +21,20 @@ export function buildRelated(docs: CatalogueRecord[], titleTags: Pick<TitleTags,
     if (list.at(-1) !== doc) list.push(doc);
     if (!label.has(key)) label.set(key, shown);
   };
-  docs.forEach((r, doc) => {
+  let doc = 0;
+  for (const r of docs) {
     for (const p of r.people) add(`person:${words(p).join(" ")}`, doc, `person: ${p}`);
     for (const o of r.corporateNames) add(`organisation:${words(o).join(" ")}`, doc, `organisation: ${o}`);
     for (const p of r.places) add(`place:${words(p).join(" ")}`, doc, `place: ${p}`);
     for (const t of new Set(titleTags.of(doc)))
       if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, doc, `shared word: ${t}`);
-  });
+    doc++;
+  }
   const n = docs.length;
   const related = new Map<string, Array<[number, string]>>();
   const scores = new Map<number, { s: number; why: string; best: number }>();
-  docs.forEach((r, doc) => {
+  doc = 0;
+  for (const r of docs) {
     scores.clear();
     const keys = new Set<string>();
     for (const p of r.people) keys.add(`person:${words(p).join(" ")}`);
@@ -60,6 +63,7 @@ export function buildRelated(docs: CatalogueRecord[], titleTags: Pick<TitleTags,
         r.id,
         top.map(([d, s]) => [d, s.why]),
       );
-  });
+    doc++;
+  }
   return related;
 }

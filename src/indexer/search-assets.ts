@@ -15,6 +15,7 @@
  * carry catalogue-wide document frequencies so every shard scores as the
  * whole index would.
  */
+import { createHash } from "node:crypto";
 import { Index, Encoder } from "flexsearch";
 import type { CatalogueRecord } from "../shared/record";
 import { fnv1a32 } from "../shared/hash";
@@ -46,6 +47,7 @@ import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
+import type { Docs } from "./doc-file";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -114,7 +116,9 @@ export interface SearchBuildOptions {
  * shard jobs (`npm run build -- --shard i/N`) and the merge all agree on it.
  */
 export interface SearchPlan {
-  docs: CatalogueRecord[];
+  docs: Docs;
+  /** A hash of every doc's id in doc order (see catalogueKey). */
+  idsDigest: string;
   /** Per term, its catalogue-wide document frequency: the largest of its fields'. */
   df: Map<string, number>;
   vocabDf: Map<string, number>;
@@ -124,8 +128,8 @@ export interface SearchPlan {
   bounds: number[];
   seriesNames: string[];
   catalogueOrder: Uint32Array;
-  /** Each item's inherited series and parent titles (the low-weight ctx field). */
-  context: ReadonlyMap<CatalogueRecord, string>;
+  /** Each item's inherited series and parent titles (the low-weight ctx field), by doc. */
+  context: ReadonlyMap<number, string>;
   /** Docs indexed per FlexSearch block (see INDEX_BLOCK_DOCS). */
   blockDocs: number;
 }
@@ -160,8 +164,15 @@ export function planSearch(
   const titleTags = new TitleTags();
   let indexBytes = 0;
   const idBytes = String(n).length + 1;
-  docs.forEach((r, doc) => {
-    const terms = recordFieldTerms(r, context.get(r));
+  const series = new Set<string>();
+  const references: string[] = [];
+  const ids = createHash("sha256");
+  let doc = 0;
+  for (const r of docs) {
+    series.add(r.series);
+    references.push(r.reference);
+    ids.update(`${r.id}\n`);
+    const terms = recordFieldTerms(r, context.get(doc));
     FIELD_NAMES.forEach((f, field) => {
       const stamp = doc * fields + field + 1;
       const vocabField = VOCAB_FIELDS.has(f);
@@ -191,7 +202,8 @@ export function planSearch(
       }
     });
     titleTags.push(terms.title, terms.tags);
-  });
+    doc++;
+  }
   // One document frequency per term, the largest of its fields' (see writeShard).
   for (const [t, id] of df) {
     let max = 0;
@@ -201,16 +213,17 @@ export function planSearch(
   const shardCount = Math.max(1, Math.min(n, options.shards ?? Math.ceil(indexBytes / SHARD_TARGET_BYTES)));
   const bounds = Array.from({ length: shardCount + 1 }, (_, k) => Math.round((k * n) / shardCount));
 
-  const seriesNames = [...new Set(docs.map((r) => r.series))].sort(compareReferences);
+  const seriesNames = [...series].sort(compareReferences);
   const catalogueOrder = new Uint32Array(n);
-  [...docs.keys()]
-    .sort((a, b) => compareReferences(docs[a]!.reference, docs[b]!.reference))
+  [...references.keys()]
+    .sort((a, b) => compareReferences(references[a]!, references[b]!))
     .forEach((doc, rank) => {
       catalogueOrder[doc] = rank;
     });
   const blockDocs = options.blockDocs ?? INDEX_BLOCK_DOCS;
   return {
     docs,
+    idsDigest: ids.digest("hex"),
     df,
     vocabDf,
     titleTags,
@@ -226,19 +239,18 @@ export function planSearch(
 
 /** Pass 2 for search shard `k`: index only its docs, so memory is bounded by a shard, not the catalogue. */
 export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter): SearchShardManifest {
-  const { docs, bounds, shardCount } = plan;
-  const byTerm = indexRange(docs, bounds[k]!, bounds[k + 1]!, plan.context, plan.blockDocs);
-  return writeShard(
-    k,
-    bounds[k]!,
-    bounds[k + 1]!,
-    byTerm,
-    shardCount > 1 ? plan.df : null,
-    docs,
-    plan.catalogueOrder,
-    plan.seriesNames,
-    out,
-  );
+  const { bounds, shardCount } = plan;
+  const start = bounds[k]!,
+    end = bounds[k + 1]!;
+  const cols = newFilterColumns(start, end - start);
+  const seriesIndex = new Map(plan.seriesNames.map((s, i) => [s, i]));
+  const byTerm = indexRange(plan.docs, start, end, plan.context, plan.blockDocs, (r, doc) => {
+    const i = doc - start;
+    cols.order[i] = plan.catalogueOrder[doc]!;
+    [cols.start[i], cols.end[i]] = yearBounds(r);
+    cols.series[i] = seriesIndex.get(r.series)!;
+  });
+  return writeShard(k, start, end, byTerm, shardCount > 1 ? plan.df : null, cols, out);
 }
 
 /** The catalogue-wide search files (lexicon, vocabulary, typeahead, people, related) and the search manifest. */
@@ -361,34 +373,47 @@ const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "nam
  */
 export const INDEX_BLOCK_DOCS = 8192;
 
+/**
+ * The postings of docs `[start, end)`, term by term, field by field. Each block of docs is read once and indexed
+ * field by field; each field's postings are appended block after block, so they stay doc-ordered.
+ */
 function indexRange(
-  docs: CatalogueRecord[],
+  docs: Docs,
   start: number,
   end: number,
-  context: ReadonlyMap<CatalogueRecord, string>,
+  context: ReadonlyMap<number, string>,
   blockDocs = INDEX_BLOCK_DOCS,
+  each: (r: CatalogueRecord, doc: number) => void = () => {},
 ): Map<string, TermEntries> {
-  const byTerm = new Map<string, TermEntries>();
-  FIELD_NAMES.forEach((f, field) => {
-    const parts = new Map<string, number[]>();
-    for (let from = start; from < end; from += blockDocs) {
-      const to = Math.min(end, from + blockDocs);
+  const parts = FIELD_NAMES.map(() => new Map<string, number[]>());
+  for (let from = start; from < end; from += blockDocs) {
+    const to = Math.min(end, from + blockDocs);
+    const block: CatalogueRecord[] = [];
+    for (const r of docs.range(from, to)) {
+      each(r, from + block.length);
+      block.push(r);
+    }
+    FIELD_NAMES.forEach((f, field) => {
       const index = flexIndex();
-      for (let doc = from; doc < to; doc++) {
-        const terms = fieldTerms(docs[doc]!, f, context.get(docs[doc]!));
-        if (terms.length) index.add(doc, terms.join(" "));
-      }
+      block.forEach((r, i) => {
+        const terms = fieldTerms(r, f, context.get(from + i));
+        if (terms.length) index.add(from + i, terms.join(" "));
+      });
       for (const [term, slots] of exportedTermMap(index)) {
-        let list = parts.get(term);
-        if (!list) parts.set(term, (list = []));
+        let list = parts[field]!.get(term);
+        if (!list) parts[field]!.set(term, (list = []));
         appendDocOrdered(slots, list);
       }
-    }
-    for (const [term, list] of parts) {
+    });
+  }
+  const byTerm = new Map<string, TermEntries>();
+  parts.forEach((lists, field) => {
+    for (const [term, list] of lists) {
       let entries = byTerm.get(term);
       if (!entries) byTerm.set(term, (entries = []));
       entries.push({ field, postings: list.length > TYPED_POSTINGS ? Uint32Array.from(list) : list.slice() });
     }
+    lists.clear();
   });
   return byTerm;
 }
@@ -439,9 +464,7 @@ function writeShard(
   end: number,
   byTerm: Map<string, TermEntries>,
   globalDf: Map<string, number> | null,
-  docs: CatalogueRecord[],
-  catalogueOrder: Uint32Array,
-  seriesNames: string[],
+  cols: ReturnType<typeof newFilterColumns>,
   out: AssetWriter,
 ): SearchShardManifest {
   const dir = globalDf ? `search/s${k}/terms` : "search/terms";
@@ -484,15 +507,6 @@ function writeShard(
     })
     .join("");
 
-  const cols = newFilterColumns(start, end - start);
-  const seriesIndex = new Map(seriesNames.map((s, i) => [s, i]));
-  for (let doc = start; doc < end; doc++) {
-    const r = docs[doc]!;
-    const i = doc - start;
-    cols.order[i] = catalogueOrder[doc]!;
-    [cols.start[i], cols.end[i]] = yearBounds(r);
-    cols.series[i] = seriesIndex.get(r.series)!;
-  }
   const filters = out.add(globalDf ? `search/s${k}` : "search", "filters", "bin", encodeFilterColumns(cols));
   const table: ShardTermTable = { buckets: bucketHashes, solo };
   const terms = out.addJson(globalDf ? `search/s${k}` : "search", "term-table", table);

@@ -29,7 +29,7 @@ const MAX_TEXT = 90;
  *   in the person's entries, so a keystroke merges spellings of one person without reading the name authority.
  */
 export function buildSuggest(
-  docs: CatalogueRecord[],
+  docs: Iterable<CatalogueRecord>,
   out: AssetWriter,
   canonical: ReadonlyMap<string, string> = new Map(),
 ): Record<string, string> {
