@@ -251,7 +251,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const step = options.progress ?? (() => {});
   step({ phase: "reading data", state: "start" });
   const read = readCatalogue(options.dataDirs);
-  const { records, rejects, warnings, merges, distinct, skipped } = read;
+  const { records } = read;
   const report = ingestReport(read);
   const reportPath = resolve(options.reportPath ?? join(dirname(resolve(options.outDir)), "ingest-report.json"));
   writeIngestReport(reportPath, report);
