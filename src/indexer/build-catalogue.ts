@@ -269,7 +269,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   try {
     return stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0 });
   } finally {
-    layout.docs.remove();
+    layout.removeScratch();
   }
 }
 
@@ -291,7 +291,11 @@ function stageLaidOut(
   const log = options.log ?? (() => {});
   const step = options.progress ?? (() => {});
   step({ phase: "search index", state: "start" });
-  const plan = planSearch(layout, { shards: options.searchShards || undefined, blockDocs: options.indexBlockDocs });
+  const plan = planSearch(layout, {
+    shards: options.searchShards || undefined,
+    blockDocs: options.indexBlockDocs,
+    termsPath: layout.termsPath,
+  });
   const partsDir = options.partsDir ?? defaultPartsDir(options.outDir);
   if (options.resume) {
     for (let index = 0; index < plan.shardCount; index++) {
@@ -374,7 +378,11 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
   const count = records.length;
   const layout = spillRecords(records, options.outDir, options.recordShards);
   try {
-    const plan = planSearch(layout, { shards: job.count, blockDocs: options.indexBlockDocs });
+    const plan = planSearch(layout, {
+      shards: job.count,
+      blockDocs: options.indexBlockDocs,
+      termsPath: layout.termsPath,
+    });
     if (plan.shardCount !== job.count)
       throw new Error(`build: ${count} records cannot be split into ${job.count} search shards`);
     const out = new AssetWriter();
@@ -382,26 +390,35 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
     const dir = writeShardPart(options.partsDir ?? defaultPartsDir(options.outDir), job, plan, shard, out);
     return { dir, files: out.files.size, bytes: out.totalBytes(), docs: [shard.start, shard.end] };
   } finally {
-    layout.docs.remove();
+    layout.removeScratch();
   }
 }
 
 /**
  * Lays the records out and moves them to a scratch file beside the assets (`.dossier-docs-<pid>.jsonl`), emptying
- * `records`: from here on a build step reads them a pass at a time (doc-file.ts). Scratch files of builds that
- * were killed are removed first.
+ * `records`: from here on a build step reads them a pass at a time (doc-file.ts). The plan writes the docs' terms
+ * beside it (`termsPath`); `removeScratch()` deletes both. Scratch files of builds that were killed go first.
  */
 function spillRecords(records: CatalogueRecord[], outDir: string, recordShards: number | undefined) {
   const dir = dirname(resolve(outDir));
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) {
-    const pid = /^\.dossier-docs-(\d+)\.jsonl$/.exec(name)?.[1];
+    const pid = /^\.dossier-(?:docs|terms)-(\d+)\.jsonl$/.exec(name)?.[1];
     if (pid && !isRunning(Number(pid))) rmSync(join(dir, name), { force: true });
   }
   const laid = layoutRecords(records, { recordShards });
   records.length = 0;
   const docs = DocFile.write(join(dir, `.dossier-docs-${process.pid}.jsonl`), laid.docs, laid.docs.length);
-  return { ...laid, docs };
+  const termsPath = join(dir, `.dossier-terms-${process.pid}.jsonl`);
+  return {
+    ...laid,
+    docs,
+    termsPath,
+    removeScratch: () => {
+      docs.remove();
+      rmSync(termsPath, { force: true });
+    },
+  };
 }
 
 function isRunning(pid: number): boolean {

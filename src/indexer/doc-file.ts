@@ -7,19 +7,22 @@ import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from "nod
 import { dirname } from "node:path";
 import type { CatalogueRecord } from "../shared/record";
 
-/** Records in doc order, read front to back: what every build step over the whole catalogue needs of them. */
-export interface Docs extends Iterable<CatalogueRecord> {
+/** Items in doc order, read front to back, or from any doc on. */
+export interface Lines<T> extends Iterable<T> {
   readonly length: number;
   /** Docs `from` to `to - 1`, in order. */
-  range(from: number, to: number): Iterable<CatalogueRecord>;
+  range(from: number, to: number): Iterable<T>;
 }
 
-/** Records already in memory (tests, small callers) as `Docs`. */
-export function arrayDocs(records: readonly CatalogueRecord[]): Docs {
+/** Records in doc order: what every build step over the whole catalogue reads. */
+export type Docs = Lines<CatalogueRecord>;
+
+/** Items already in memory (tests, small callers) as `Lines`. */
+export function arrayDocs<T = CatalogueRecord>(items: readonly T[]): Lines<T> {
   return {
-    length: records.length,
-    range: (from, to) => records.slice(from, to),
-    [Symbol.iterator]: () => records[Symbol.iterator](),
+    length: items.length,
+    range: (from, to) => items.slice(from, to),
+    [Symbol.iterator]: () => items[Symbol.iterator](),
   };
 }
 
@@ -29,10 +32,11 @@ const READ_BYTES = 8 * 1024 * 1024;
 const WRITE_BYTES = 4 * 1024 * 1024;
 
 /**
- * Records as JSON Lines in a scratch file, with each record's byte offset so a step can start at any doc (a
- * search shard reads only its range). The file is the build's own scratch, never served: `remove()` deletes it.
+ * Items (records; a doc's terms) as JSON Lines in a scratch file, with each line's byte offset so a step can start
+ * at any doc (a search shard reads only its range). The file is the build's own scratch, never served: `remove()`
+ * deletes it.
  */
-export class DocFile implements Docs {
+export class DocFile<T = CatalogueRecord> implements Lines<T> {
   private constructor(
     readonly path: string,
     /** Byte offset of each doc's line, and the file's length last. */
@@ -44,7 +48,7 @@ export class DocFile implements Docs {
   }
 
   /** Writes `records` (in doc order) to `path`. */
-  static write(path: string, records: Iterable<CatalogueRecord>, count: number): DocFile {
+  static write<T>(path: string, records: Iterable<T>, count: number): DocFile<T> {
     mkdirSync(dirname(path), { recursive: true });
     const offsets = new Float64Array(count + 1);
     const fd = openSync(path, "w");
@@ -73,10 +77,10 @@ export class DocFile implements Docs {
     } finally {
       closeSync(fd);
     }
-    return new DocFile(path, offsets);
+    return new DocFile<T>(path, offsets);
   }
 
-  *range(from: number, to: number): Generator<CatalogueRecord> {
+  *range(from: number, to: number): Generator<T> {
     if (from >= to) return;
     const fd = openSync(this.path, "r");
     try {
@@ -96,7 +100,7 @@ export class DocFile implements Docs {
         let lineStart = 0;
         for (let d = doc; d < end; d++) {
           const lineEnd = this.offsets[d + 1]! - this.offsets[doc]! - 1;
-          yield JSON.parse(buf.toString("utf8", lineStart, lineEnd)) as CatalogueRecord;
+          yield JSON.parse(buf.toString("utf8", lineStart, lineEnd)) as T;
           lineStart = lineEnd + 1;
         }
         doc = end;
@@ -106,7 +110,7 @@ export class DocFile implements Docs {
     }
   }
 
-  [Symbol.iterator](): Iterator<CatalogueRecord> {
+  [Symbol.iterator](): Iterator<T> {
     return this.range(0, this.length);
   }
 

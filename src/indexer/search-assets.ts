@@ -21,7 +21,7 @@ import type { CatalogueRecord } from "../shared/record";
 import { fnv1a32 } from "../shared/hash";
 import { bloomAdd, bloomSize } from "../shared/bloom";
 import { compareReferences } from "../shared/reference";
-import { fieldTerms, recordFieldTerms } from "../shared/record-fields";
+import { recordFieldTerms } from "../shared/record-fields";
 import { CHUNKING, FIELD_NAMES, FLEX_OPTIONS, type FieldName } from "../shared/search-config";
 import {
   INDEX_FORMAT,
@@ -47,7 +47,7 @@ import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
-import type { Docs } from "./doc-file";
+import { arrayDocs, DocFile, type Docs, type Lines } from "./doc-file";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -130,6 +130,11 @@ export interface SearchPlan {
   catalogueOrder: Uint32Array;
   /** Each item's inherited series and parent titles (the low-weight ctx field), by doc. */
   context: ReadonlyMap<number, string>;
+  /** Each doc's terms, field by field in FIELD_NAMES order, as the plan derived them: shards index these. */
+  terms: Lines<string[][]>;
+  /** Each doc's first and last year (see yearBounds) and series (index into seriesNames): its filter columns. */
+  years: Int32Array;
+  seriesOf: Uint32Array;
   /** Docs indexed per FlexSearch block (see INDEX_BLOCK_DOCS). */
   blockDocs: number;
 }
@@ -143,14 +148,19 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
 /** Pass 1, catalogue-wide (see SearchPlan). */
 export function planSearch(
   layout: CatalogueLayout,
-  options: Pick<SearchBuildOptions, "shards" | "blockDocs">,
+  options: Pick<SearchBuildOptions, "shards" | "blockDocs"> & {
+    /**
+     * Where the docs' terms go for the shards to index (a scratch file the caller removes); without it they are
+     * held in memory. Deriving them is a fifth of a build: done once, here, and read back per shard.
+     */
+    termsPath?: string;
+  },
 ): SearchPlan {
   const { docs } = layout;
   const n = docs.length;
   const context = hierarchyContext(docs);
 
-  // Terms are derived again per shard rather than kept: at a million records they would not fit. Every distinct
-  // term gets a number on first sight, and what is counted per term sits in typed arrays by that number rather
+  // Every distinct term gets a number on first sight, and what is counted per term sits in typed arrays by that number rather
   // than in an object per term and a Set per doc and field (a third of the plan's time, and most of its heap).
   const df = new Map<string, number>();
   const fields = FIELD_NAMES.length;
@@ -164,12 +174,19 @@ export function planSearch(
   const titleTags = new TitleTags();
   let indexBytes = 0;
   const idBytes = String(n).length + 1;
-  const series = new Set<string>();
+  const series = new Map<string, number>();
   const references: string[] = [];
+  const years = new Int32Array(2 * n);
+  const seriesOf = new Uint32Array(n);
   const ids = createHash("sha256");
   let doc = 0;
-  for (const r of docs) {
-    series.add(r.series);
+  function* each(): Generator<string[][]> {
+    for (const r of docs) yield plan(r);
+  }
+  const plan = (r: CatalogueRecord): string[][] => {
+    if (!series.has(r.series)) series.set(r.series, series.size);
+    seriesOf[doc] = series.get(r.series)!;
+    [years[2 * doc], years[2 * doc + 1]] = yearBounds(r);
     references.push(r.reference);
     ids.update(`${r.id}\n`);
     const terms = recordFieldTerms(r, context.get(doc));
@@ -203,7 +220,9 @@ export function planSearch(
     });
     titleTags.push(terms.title, terms.tags);
     doc++;
-  }
+    return FIELD_NAMES.map((f) => terms[f]);
+  };
+  const terms = options.termsPath ? DocFile.write(options.termsPath, each(), n) : arrayDocs([...each()]);
   // One document frequency per term, the largest of its fields' (see writeShard).
   for (const [t, id] of df) {
     let max = 0;
@@ -213,7 +232,12 @@ export function planSearch(
   const shardCount = Math.max(1, Math.min(n, options.shards ?? Math.ceil(indexBytes / SHARD_TARGET_BYTES)));
   const bounds = Array.from({ length: shardCount + 1 }, (_, k) => Math.round((k * n) / shardCount));
 
-  const seriesNames = [...series].sort(compareReferences);
+  const seriesNames = [...series.keys()].sort(compareReferences);
+  const seriesRank = new Uint32Array(series.size);
+  seriesNames.forEach((name, rank) => {
+    seriesRank[series.get(name)!] = rank;
+  });
+  for (let d = 0; d < n; d++) seriesOf[d] = seriesRank[seriesOf[d]!]!;
   const catalogueOrder = new Uint32Array(n);
   [...references.keys()]
     .sort((a, b) => compareReferences(references[a]!, references[b]!))
@@ -233,6 +257,9 @@ export function planSearch(
     seriesNames,
     catalogueOrder,
     context,
+    terms,
+    years,
+    seriesOf,
     blockDocs,
   };
 }
@@ -243,13 +270,14 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
   const start = bounds[k]!,
     end = bounds[k + 1]!;
   const cols = newFilterColumns(start, end - start);
-  const seriesIndex = new Map(plan.seriesNames.map((s, i) => [s, i]));
-  const byTerm = indexRange(plan.docs, start, end, plan.context, plan.blockDocs, (r, doc) => {
+  for (let doc = start; doc < end; doc++) {
     const i = doc - start;
     cols.order[i] = plan.catalogueOrder[doc]!;
-    [cols.start[i], cols.end[i]] = yearBounds(r);
-    cols.series[i] = seriesIndex.get(r.series)!;
-  });
+    cols.start[i] = plan.years[2 * doc]!;
+    cols.end[i] = plan.years[2 * doc + 1]!;
+    cols.series[i] = plan.seriesOf[doc]!;
+  }
+  const byTerm = indexRange(plan.terms, start, end, plan.blockDocs);
   return writeShard(k, start, end, byTerm, shardCount > 1 ? plan.df : null, cols, out);
 }
 
@@ -378,26 +406,20 @@ export const INDEX_BLOCK_DOCS = 8192;
  * field by field; each field's postings are appended block after block, so they stay doc-ordered.
  */
 function indexRange(
-  docs: Docs,
+  terms: Lines<string[][]>,
   start: number,
   end: number,
-  context: ReadonlyMap<number, string>,
   blockDocs = INDEX_BLOCK_DOCS,
-  each: (r: CatalogueRecord, doc: number) => void = () => {},
 ): Map<string, TermEntries> {
   const parts = FIELD_NAMES.map(() => new Map<string, number[]>());
   for (let from = start; from < end; from += blockDocs) {
     const to = Math.min(end, from + blockDocs);
-    const block: CatalogueRecord[] = [];
-    for (const r of docs.range(from, to)) {
-      each(r, from + block.length);
-      block.push(r);
-    }
-    FIELD_NAMES.forEach((f, field) => {
+    const block = [...terms.range(from, to)];
+    FIELD_NAMES.forEach((_, field) => {
       const index = flexIndex();
-      block.forEach((r, i) => {
-        const terms = fieldTerms(r, f, context.get(from + i));
-        if (terms.length) index.add(from + i, terms.join(" "));
+      block.forEach((fields, i) => {
+        const list = fields[field]!;
+        if (list.length) index.add(from + i, list.join(" "));
       });
       for (const [term, slots] of exportedTermMap(index)) {
         let list = parts[field]!.get(term);

@@ -47,8 +47,9 @@ describe("the records' scratch file", () => {
     const dead = Number(execFileSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).trim());
     mkdirSync(join(root, "build"), { recursive: true });
     writeFileSync(join(root, "build", `.dossier-docs-${dead}.jsonl`), "{}\n");
+    writeFileSync(join(root, "build", `.dossier-terms-${dead}.jsonl`), "[]\n");
     buildCatalogue({ dataDirs: ["test/fixtures/ingest"], outDir: out });
-    expect(readdirSync(join(root, "build")).filter((n) => n.startsWith(".dossier-docs-"))).toEqual([]);
+    expect(readdirSync(join(root, "build")).filter((n) => n.startsWith(".dossier-"))).toEqual([]);
   }, 120_000);
 });
 
