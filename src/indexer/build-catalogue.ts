@@ -22,6 +22,7 @@ import {
 import { dirname, join, relative, resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
+import type { CatalogueRecord } from "../shared/record";
 import type { BuildProgress } from "./build-progress";
 import {
   ingestFiles,
@@ -42,6 +43,7 @@ import { isPackable, packChunks, type PackInput, type PackOptions } from "./pack
 import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
 import { defaultPartsDir, hasShardPart, readShardParts, writeShardPart, type ShardJob } from "./shard-parts";
 import { parseThesaurusJson } from "./thesaurus-assets";
+import { DocFile } from "./doc-file";
 
 export interface BuildOptions {
   dataDirs: string[];
@@ -249,7 +251,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const step = options.progress ?? (() => {});
   step({ phase: "reading data", state: "start" });
   const read = readCatalogue(options.dataDirs);
-  const { records, rejects, warnings, merges, distinct, skipped } = read;
+  const { records } = read;
   const report = ingestReport(read);
   const reportPath = resolve(options.reportPath ?? join(dirname(resolve(options.outDir)), "ingest-report.json"));
   writeIngestReport(reportPath, report);
@@ -263,9 +265,37 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   // Chunks go to the staging folder as they are made: memory holds their names and sizes, not their bytes.
   const dir = createStagingDir(options.outDir);
   const out = new AssetWriter(dir);
-  const layout = layoutRecords(records, { recordShards: options.recordShards });
+  const layout = spillRecords(records, options.outDir, options.recordShards);
+  try {
+    return stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0 });
+  } finally {
+    layout.removeScratch();
+  }
+}
+
+function stageLaidOut(
+  options: BuildOptions,
+  built: {
+    read: ReturnType<typeof readCatalogue>;
+    report: IngestReport;
+    reportPath: string;
+    thesaurus: unknown;
+    dir: string;
+    out: AssetWriter;
+    layout: ReturnType<typeof spillRecords>;
+    t0: number;
+  },
+): StagedBuild {
+  const { read, report, reportPath, thesaurus, dir, out, layout, t0 } = built;
+  const { rejects, warnings, merges, distinct, skipped } = read;
+  const log = options.log ?? (() => {});
+  const step = options.progress ?? (() => {});
   step({ phase: "search index", state: "start" });
-  const plan = planSearch(layout, { shards: options.searchShards || undefined, blockDocs: options.indexBlockDocs });
+  const plan = planSearch(layout, {
+    shards: options.searchShards || undefined,
+    blockDocs: options.indexBlockDocs,
+    termsPath: layout.termsPath,
+  });
   const partsDir = options.partsDir ?? defaultPartsDir(options.outDir);
   if (options.resume) {
     for (let index = 0; index < plan.shardCount; index++) {
@@ -348,14 +378,59 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
     throw new Error(`build: --shard ${job.index}/${job.count} and --shards ${options.searchShards} disagree`);
   const { records } = readCatalogue(options.dataDirs);
   if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
-  const layout = layoutRecords(records, { recordShards: options.recordShards });
-  const plan = planSearch(layout, { shards: job.count, blockDocs: options.indexBlockDocs });
-  if (plan.shardCount !== job.count)
-    throw new Error(`build: ${records.length} records cannot be split into ${job.count} search shards`);
-  const out = new AssetWriter();
-  const shard = buildSearchShard(plan, job.index, out);
-  const dir = writeShardPart(options.partsDir ?? defaultPartsDir(options.outDir), job, plan, shard, out);
-  return { dir, files: out.files.size, bytes: out.totalBytes(), docs: [shard.start, shard.end] };
+  const count = records.length;
+  const layout = spillRecords(records, options.outDir, options.recordShards);
+  try {
+    const plan = planSearch(layout, {
+      shards: job.count,
+      blockDocs: options.indexBlockDocs,
+      termsPath: layout.termsPath,
+    });
+    if (plan.shardCount !== job.count)
+      throw new Error(`build: ${count} records cannot be split into ${job.count} search shards`);
+    const out = new AssetWriter();
+    const shard = buildSearchShard(plan, job.index, out);
+    const dir = writeShardPart(options.partsDir ?? defaultPartsDir(options.outDir), job, plan, shard, out);
+    return { dir, files: out.files.size, bytes: out.totalBytes(), docs: [shard.start, shard.end] };
+  } finally {
+    layout.removeScratch();
+  }
+}
+
+/**
+ * Lays the records out and moves them to a scratch file beside the assets (`.dossier-docs-<pid>.jsonl`), emptying
+ * `records`: from here on a build step reads them a pass at a time (doc-file.ts). The plan writes the docs' terms
+ * beside it (`termsPath`); `removeScratch()` deletes both. Scratch files of builds that were killed go first.
+ */
+function spillRecords(records: CatalogueRecord[], outDir: string, recordShards: number | undefined) {
+  const dir = dirname(resolve(outDir));
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) {
+    const pid = /^\.dossier-(?:docs|terms)-(\d+)\.jsonl$/.exec(name)?.[1];
+    if (pid && !isRunning(Number(pid))) rmSync(join(dir, name), { force: true });
+  }
+  const laid = layoutRecords(records, { recordShards });
+  records.length = 0;
+  const docs = DocFile.write(join(dir, `.dossier-docs-${process.pid}.jsonl`), laid.docs, laid.docs.length);
+  const termsPath = join(dir, `.dossier-terms-${process.pid}.jsonl`);
+  return {
+    ...laid,
+    docs,
+    termsPath,
+    removeScratch: () => {
+      docs.remove();
+      rmSync(termsPath, { force: true });
+    },
+  };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Our own chunk folders; anything else in the assets directory (the widget, _headers) is carried over. */

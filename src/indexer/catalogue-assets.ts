@@ -22,6 +22,7 @@ import {
 import { referenceToId } from "../shared/reference";
 import { type AssetWriter, contentHash } from "./content-hash";
 import { writeSeriesDirectory } from "./series-directory-assets";
+import { arrayDocs, type Docs } from "./doc-file";
 
 export interface CatalogueBuildOptions {
   /** Override the shard count (tests use it to force many tiny shards). */
@@ -30,7 +31,7 @@ export interface CatalogueBuildOptions {
 
 export interface CatalogueLayout {
   /** Records in doc-number order: shard by shard, catalogue order inside a shard. */
-  docs: CatalogueRecord[];
+  docs: Docs;
   shardOfDoc: Int32Array;
   shardCount: number;
 }
@@ -48,7 +49,7 @@ export function layoutRecords(records: CatalogueRecord[], options: CatalogueBuil
   const withShard = records.map((r) => ({ r, s: shardOf(r.id, shardCount) }));
   withShard.sort((a, b) => a.s - b.s || compareReferences(a.r.reference, b.r.reference));
   return {
-    docs: withShard.map((x) => x.r),
+    docs: arrayDocs(withShard.map((x) => x.r)),
     shardOfDoc: Int32Array.from(withShard, (x) => x.s),
     shardCount,
   };
@@ -63,17 +64,41 @@ export function writeRecordStore(
   perPage = RECORD_TABLE_PAGE_SHARDS,
 ): Omit<Manifest, "version"> {
   const { docs, shardOfDoc, shardCount } = layout;
-  const shards: StoredRecord<CatalogueRecord>[][] = Array.from({ length: shardCount }, () => []);
+  // Docs are shard by shard, so each shard is written as soon as its last doc is read: one shard held at a time.
+  const hashes: string[] = [];
   const starts = new Array<number>(shardCount).fill(docs.length);
-  docs.forEach((record, doc) => {
+  let items: StoredRecord<CatalogueRecord>[] = [];
+  const flushTo = (s: number) => {
+    while (hashes.length < s) {
+      hashes.push(hashOfPath(out.addJson("records", String(hashes.length), items)));
+      items = [];
+    }
+  };
+  /** What a series listing shows of a record, and what orders it. */
+  const bySeries = new Map<string, Array<{ entry: SeriesPageEntry; heldBy: string | null }>>();
+  const sources: Record<string, number> = {};
+  const discoveryIds: Array<readonly [string, string]> = [];
+  let doc = 0;
+  for (const record of docs) {
     const s = shardOfDoc[doc]!;
+    flushTo(s);
     if (starts[s]! > doc) starts[s] = doc;
     const rel = related.get(record.id);
-    shards[s]!.push(rel?.length ? { record, related: rel } : { record });
-  });
+    items.push(rel?.length ? { record, related: rel } : { record });
+    let list = bySeries.get(record.series);
+    if (!list) bySeries.set(record.series, (list = []));
+    list.push({
+      entry: [record.id, record.reference, record.title, record.coveringDates],
+      heldBy: record.heldBy[0] ?? null,
+    });
+    sources[record.source.name] = (sources[record.source.name] ?? 0) + 1;
+    if (typeof record.discoveryId === "string" && record.discoveryId)
+      discoveryIds.push([record.discoveryId, record.id]);
+    doc++;
+  }
+  flushTo(shardCount);
   // Empty shards start where the next one does, so a binary search over starts stays valid.
-  for (let s = shardCount - 2; s >= 0; s--) if (shards[s]!.length === 0) starts[s] = starts[s + 1]!;
-  const hashes = shards.map((items, s) => hashOfPath(out.addJson("records", String(s), items)));
+  for (let s = shardCount - 2; s >= 0; s--) if (starts[s]! === docs.length) starts[s] = starts[s + 1]!;
   const pages: string[] = [];
   const pageStarts: number[] = [];
   for (let first = 0; first < shardCount; first += perPage) {
@@ -86,23 +111,14 @@ export function writeRecordStore(
     pageStarts.push(starts[first]!);
   }
 
-  const bySeries = new Map<string, CatalogueRecord[]>();
-  const sources: Record<string, number> = {};
-  for (const r of docs) {
-    let list = bySeries.get(r.series);
-    if (!list) bySeries.set(r.series, (list = []));
-    list.push(r);
-    sources[r.source.name] = (sources[r.source.name] ?? 0) + 1;
-  }
   const series: SeriesEntry[] = [];
   for (const [name, list] of [...bySeries].sort((a, b) => compareReferences(a[0], b[0]))) {
-    list.sort((a, b) => compareReferences(a.reference, b.reference) || compareReferences(a.id, b.id));
+    list.sort((a, b) => compareReferences(a.entry[1], b.entry[1]) || compareReferences(a.entry[0], b.entry[0]));
     const key = referenceToId(name);
     const pages: SeriesPage[] = [];
     for (let i = 0; i < list.length; i += SERIES_PAGE_SIZE) {
-      const page = list.slice(i, i + SERIES_PAGE_SIZE);
-      const entries = page.map((r): SeriesPageEntry => [r.id, r.reference, r.title, r.coveringDates]);
-      pages.push({ path: out.addJson("series", `${key}-${i / SERIES_PAGE_SIZE}`, entries), first: page[0]!.reference });
+      const entries = list.slice(i, i + SERIES_PAGE_SIZE).map((x) => x.entry);
+      pages.push({ path: out.addJson("series", `${key}-${i / SERIES_PAGE_SIZE}`, entries), first: entries[0]![1] });
     }
     // The page list grows with the series (a page per 500 records): it lives outside the manifest root.
     const pageList = out.addJson("series/lists", key, pages);
@@ -112,11 +128,11 @@ export function writeRecordStore(
       count: list.length,
       first: pages[0]!.first,
       pageList,
-      heldBy: list[0]!.heldBy[0] ?? null,
+      heldBy: list[0]!.heldBy,
     });
   }
 
-  const discoveryIds = writeDiscoveryIds(docs, out);
+  const discoveryIdPaths = discoveryIds.length ? writeDiscoveryIds(discoveryIds, out) : [];
   return {
     format: FORMAT_VERSION,
     builtAt: new Date().toISOString(),
@@ -124,7 +140,7 @@ export function writeRecordStore(
     sources,
     recordShards: { count: shardCount, perPage, pages, pageStarts },
     series: writeSeriesDirectory(series, out),
-    ...(discoveryIds.length ? { discoveryIds } : {}),
+    ...(discoveryIdPaths.length ? { discoveryIds: discoveryIdPaths } : {}),
   };
 }
 
@@ -134,11 +150,7 @@ const DISCOVERY_IDS_PER_CHUNK = 2000;
 /**
  * Maps each Discovery id the ingest kept to its record's id, so Discovery-compatible clients can use Discovery's ids.
  */
-function writeDiscoveryIds(docs: CatalogueRecord[], out: AssetWriter): string[] {
-  const pairs = docs.flatMap((r) =>
-    typeof r.discoveryId === "string" && r.discoveryId ? [[r.discoveryId, r.id] as const] : [],
-  );
-  if (!pairs.length) return [];
+function writeDiscoveryIds(pairs: Array<readonly [string, string]>, out: AssetWriter): string[] {
   const count = Math.ceil(pairs.length / DISCOVERY_IDS_PER_CHUNK);
   const chunks = Array.from({ length: count }, () => new Map<string, string>());
   for (const [did, id] of pairs) chunks[shardOf(did, count)]!.set(did, id);

@@ -7,22 +7,27 @@
  */
 import type { CatalogueRecord } from "../shared/record";
 
-/** Each record's inherited text (parent title, series title), for records that have any. */
-export function hierarchyContext(docs: ReadonlyArray<CatalogueRecord>): Map<CatalogueRecord, string> {
-  const byReference = new Map<string, CatalogueRecord>();
-  const byDiscoveryId = new Map<string, CatalogueRecord>();
+/** Each doc's inherited text (parent title, series title), for docs that have any. */
+export function hierarchyContext(docs: Iterable<CatalogueRecord>): Map<number, string> {
+  // Only what the second pass needs of a parent: its doc and title.
+  const byReference = new Map<string, [number, string]>();
+  const byDiscoveryId = new Map<string, [number, string]>();
+  let doc = 0;
   for (const r of docs) {
-    byReference.set(r.reference, r);
+    byReference.set(r.reference, [doc, r.title]);
     const did = (r as { discoveryId?: unknown }).discoveryId;
-    if (typeof did === "string") byDiscoveryId.set(did, r);
+    if (typeof did === "string") byDiscoveryId.set(did, [doc, r.title]);
+    doc++;
   }
-  const out = new Map<CatalogueRecord, string>();
+  const out = new Map<number, string>();
+  doc = 0;
   for (const r of docs) {
     const parentId = (r as { parentId?: unknown }).parentId;
     const parent = typeof parentId === "string" ? byDiscoveryId.get(parentId) : undefined;
     const series = r.series !== r.reference ? byReference.get(r.series) : undefined;
-    const titles = [...new Set([parent, series].filter((p) => p && p !== r).map((p) => p!.title))];
-    if (titles.length) out.set(r, titles.join(" ; "));
+    const titles = [...new Set([parent, series].filter((p) => p && p[0] !== doc).map((p) => p![1]))];
+    if (titles.length) out.set(doc, titles.join(" ; "));
+    doc++;
   }
   return out;
 }

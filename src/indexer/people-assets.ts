@@ -187,8 +187,8 @@ export interface BuiltPeople {
   canonical: Map<string, string>;
 }
 
-export function buildPeople(docs: CatalogueRecord[], out: AssetWriter): BuiltPeople {
-  const { find, forms, recordsOf } = clusterPeople(docs.map((r) => r.people));
+export function buildPeople(docs: Iterable<CatalogueRecord>, out: AssetWriter): BuiltPeople {
+  const { find, forms, recordsOf } = clusterPeople(Array.from(docs, (r) => r.people));
 
   const clusters = new Map<string, string[]>();
   for (const slug of forms.keys())

@@ -5,14 +5,15 @@
  */
 import type { CatalogueRecord } from "../shared/record";
 import { words } from "../shared/text/fold";
+import type { TitleTags } from "./search-assets";
 
 const RELATED_PER_RECORD = 8;
 /** A feature shared by more records than this says little about any two of them. */
 const MAX_FEATURE_DF = 60;
 const KIND_WEIGHT = { person: 3, organisation: 2, place: 1, term: 1 } as const;
 
-/** `titleTags[doc]`: the doc's title and subject/organisation/place words, as indexed. */
-export function buildRelated(docs: CatalogueRecord[], titleTags: string[][]) {
+/** `titleTags.of(doc)`: the doc's title and subject/organisation/place words, as indexed. */
+export function buildRelated(docs: Iterable<CatalogueRecord> & { length: number }, titleTags: Pick<TitleTags, "of">) {
   const features = new Map<string, number[]>();
   const label = new Map<string, string>();
   const add = (key: string, doc: number, shown: string) => {
@@ -20,23 +21,26 @@ export function buildRelated(docs: CatalogueRecord[], titleTags: string[][]) {
     if (list.at(-1) !== doc) list.push(doc);
     if (!label.has(key)) label.set(key, shown);
   };
-  docs.forEach((r, doc) => {
+  let doc = 0;
+  for (const r of docs) {
     for (const p of r.people) add(`person:${words(p).join(" ")}`, doc, `person: ${p}`);
     for (const o of r.corporateNames) add(`organisation:${words(o).join(" ")}`, doc, `organisation: ${o}`);
     for (const p of r.places) add(`place:${words(p).join(" ")}`, doc, `place: ${p}`);
-    for (const t of new Set(titleTags[doc]!))
+    for (const t of new Set(titleTags.of(doc)))
       if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, doc, `shared word: ${t}`);
-  });
+    doc++;
+  }
   const n = docs.length;
   const related = new Map<string, Array<[number, string]>>();
   const scores = new Map<number, { s: number; why: string; best: number }>();
-  docs.forEach((r, doc) => {
+  doc = 0;
+  for (const r of docs) {
     scores.clear();
     const keys = new Set<string>();
     for (const p of r.people) keys.add(`person:${words(p).join(" ")}`);
     for (const o of r.corporateNames) keys.add(`organisation:${words(o).join(" ")}`);
     for (const p of r.places) keys.add(`place:${words(p).join(" ")}`);
-    for (const t of titleTags[doc]!) keys.add(`term:${t}`);
+    for (const t of titleTags.of(doc)) keys.add(`term:${t}`);
     for (const key of keys) {
       const list = features.get(key);
       if (!list || list.length < 2 || list.length > MAX_FEATURE_DF) continue;
@@ -59,6 +63,7 @@ export function buildRelated(docs: CatalogueRecord[], titleTags: string[][]) {
         r.id,
         top.map(([d, s]) => [d, s.why]),
       );
-  });
+    doc++;
+  }
   return related;
 }

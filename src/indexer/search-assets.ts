@@ -15,12 +15,13 @@
  * carry catalogue-wide document frequencies so every shard scores as the
  * whole index would.
  */
+import { createHash } from "node:crypto";
 import { Index, Encoder } from "flexsearch";
 import type { CatalogueRecord } from "../shared/record";
 import { fnv1a32 } from "../shared/hash";
 import { bloomAdd, bloomSize } from "../shared/bloom";
 import { compareReferences } from "../shared/reference";
-import { fieldTerms, recordFieldTerms } from "../shared/record-fields";
+import { recordFieldTerms } from "../shared/record-fields";
 import { CHUNKING, FIELD_NAMES, FLEX_OPTIONS, type FieldName } from "../shared/search-config";
 import {
   INDEX_FORMAT,
@@ -46,6 +47,7 @@ import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
+import { arrayDocs, DocFile, type Docs, type Lines } from "./doc-file";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -129,17 +131,25 @@ export interface SearchBuildOptions {
  * shard jobs (`npm run build -- --shard i/N`) and the merge all agree on it.
  */
 export interface SearchPlan {
-  docs: CatalogueRecord[];
-  df: Map<string, Partial<Record<FieldName, number>>>;
+  docs: Docs;
+  /** A hash of every doc's id in doc order (see catalogueKey). */
+  idsDigest: string;
+  /** Per term, its catalogue-wide document frequency: the largest of its fields'. */
+  df: Map<string, number>;
   vocabDf: Map<string, number>;
-  titleTags: string[][];
+  titleTags: TitleTags;
   indexBytes: number;
   shardCount: number;
   bounds: number[];
   seriesNames: string[];
   catalogueOrder: Uint32Array;
-  /** Each item's inherited series and parent titles (the low-weight ctx field). */
-  context: ReadonlyMap<CatalogueRecord, string>;
+  /** Each item's inherited series and parent titles (the low-weight ctx field), by doc. */
+  context: ReadonlyMap<number, string>;
+  /** Each doc's terms, field by field in FIELD_NAMES order, as the plan derived them: shards index these. */
+  terms: Lines<string[][]>;
+  /** Each doc's first and last year (see yearBounds) and series (index into seriesNames): its filter columns. */
+  years: Int32Array;
+  seriesOf: Uint32Array;
   /** Docs indexed per FlexSearch block (see INDEX_BLOCK_DOCS). */
   blockDocs: number;
 }
@@ -153,49 +163,106 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
 /** Pass 1, catalogue-wide (see SearchPlan). */
 export function planSearch(
   layout: CatalogueLayout,
-  options: Pick<SearchBuildOptions, "shards" | "blockDocs">,
+  options: Pick<SearchBuildOptions, "shards" | "blockDocs"> & {
+    /**
+     * Where the docs' terms go for the shards to index (a scratch file the caller removes); without it they are
+     * held in memory. Deriving them is a fifth of a build: done once, here, and read back per shard.
+     */
+    termsPath?: string;
+  },
 ): SearchPlan {
   const { docs } = layout;
   const n = docs.length;
   const context = hierarchyContext(docs);
 
-  // Terms are derived again per shard rather than kept: at a million records they would not fit.
-  const df = new Map<string, Partial<Record<FieldName, number>>>();
+  // Every distinct term gets a number on first sight, and what is counted per term sits in typed arrays by that number rather
+  // than in an object per term and a Set per doc and field (a third of the plan's time, and most of its heap).
+  const df = new Map<string, number>();
+  const fields = FIELD_NAMES.length;
+  let fieldDf = new Uint32Array((1 << 16) * fields);
+  /** Per term, the last (doc, field) it was counted in, as `doc * fields + field + 1`; and its last vocab doc. */
+  let seenAt = new Float64Array(1 << 16);
+  let vocabAt = new Float64Array(1 << 16);
+  /** Per term: 1 when it may be a typo suggestion (4+ letters, no digit), 2 when not, 0 not yet known. */
+  let vocabWord = new Uint8Array(1 << 16);
   const vocabDf = new Map<string, number>();
-  const titleTags: string[][] = [];
+  const titleTags = new TitleTags();
   let indexBytes = 0;
   const idBytes = String(n).length + 1;
-  docs.forEach((r) => {
-    const terms = recordFieldTerms(r, context.get(r));
-    const seenVocab = new Set<string>();
-    for (const f of FIELD_NAMES) {
-      for (const t of new Set(terms[f])) {
-        let d = df.get(t);
-        if (!d) {
-          df.set(t, (d = {}));
+  const series = new Map<string, number>();
+  const references: string[] = [];
+  const years = new Int32Array(2 * n);
+  const seriesOf = new Uint32Array(n);
+  const ids = createHash("sha256");
+  let doc = 0;
+  function* each(): Generator<string[][]> {
+    for (const r of docs) yield plan(r);
+  }
+  const plan = (r: CatalogueRecord): string[][] => {
+    if (!series.has(r.series)) series.set(r.series, series.size);
+    seriesOf[doc] = series.get(r.series)!;
+    [years[2 * doc], years[2 * doc + 1]] = yearBounds(r);
+    references.push(r.reference);
+    ids.update(`${r.id}\n`);
+    const terms = recordFieldTerms(r, context.get(doc));
+    FIELD_NAMES.forEach((f, field) => {
+      const stamp = doc * fields + field + 1;
+      const vocabField = VOCAB_FIELDS.has(f);
+      for (const t of terms[f]) {
+        let id = df.get(t);
+        if (id === undefined) {
+          id = df.size;
+          df.set(t, id);
           indexBytes += t.length + 8;
+          if (id === vocabWord.length) {
+            fieldDf = grown(fieldDf, fieldDf.length * 2);
+            seenAt = grown(seenAt, seenAt.length * 2);
+            vocabAt = grown(vocabAt, vocabAt.length * 2);
+            vocabWord = grown(vocabWord, vocabWord.length * 2);
+          }
         }
-        d[f] = (d[f] ?? 0) + 1;
+        if (seenAt[id] === stamp) continue;
+        seenAt[id] = stamp;
+        fieldDf[id * fields + field]!++;
         indexBytes += idBytes;
-        if (VOCAB_FIELDS.has(f) && t.length >= 4 && !/\d/.test(t)) seenVocab.add(t);
+        if (!vocabField) continue;
+        if (vocabWord[id] === 0) vocabWord[id] = t.length >= 4 && !/\d/.test(t) ? 1 : 2;
+        if (vocabWord[id] === 1 && vocabAt[id] !== doc + 1) {
+          vocabAt[id] = doc + 1;
+          vocabDf.set(t, (vocabDf.get(t) ?? 0) + 1);
+        }
       }
-    }
-    for (const t of seenVocab) vocabDf.set(t, (vocabDf.get(t) ?? 0) + 1);
-    titleTags.push([...terms.title, ...terms.tags]);
-  });
+    });
+    titleTags.push(terms.title, terms.tags);
+    doc++;
+    return FIELD_NAMES.map((f) => terms[f]);
+  };
+  const terms = options.termsPath ? DocFile.write(options.termsPath, each(), n) : arrayDocs([...each()]);
+  // One document frequency per term, the largest of its fields' (see writeShard).
+  for (const [t, id] of df) {
+    let max = 0;
+    for (let f = 0; f < fields; f++) max = Math.max(max, fieldDf[id * fields + f]!);
+    df.set(t, max);
+  }
   const shardCount = Math.max(1, Math.min(n, options.shards ?? searchShardCount(indexBytes, n)));
   const bounds = Array.from({ length: shardCount + 1 }, (_, k) => Math.round((k * n) / shardCount));
 
-  const seriesNames = [...new Set(docs.map((r) => r.series))].sort(compareReferences);
+  const seriesNames = [...series.keys()].sort(compareReferences);
+  const seriesRank = new Uint32Array(series.size);
+  seriesNames.forEach((name, rank) => {
+    seriesRank[series.get(name)!] = rank;
+  });
+  for (let d = 0; d < n; d++) seriesOf[d] = seriesRank[seriesOf[d]!]!;
   const catalogueOrder = new Uint32Array(n);
-  [...docs.keys()]
-    .sort((a, b) => compareReferences(docs[a]!.reference, docs[b]!.reference))
+  [...references.keys()]
+    .sort((a, b) => compareReferences(references[a]!, references[b]!))
     .forEach((doc, rank) => {
       catalogueOrder[doc] = rank;
     });
   const blockDocs = options.blockDocs ?? INDEX_BLOCK_DOCS;
   return {
     docs,
+    idsDigest: ids.digest("hex"),
     df,
     vocabDf,
     titleTags,
@@ -205,25 +272,28 @@ export function planSearch(
     seriesNames,
     catalogueOrder,
     context,
+    terms,
+    years,
+    seriesOf,
     blockDocs,
   };
 }
 
 /** Pass 2 for search shard `k`: index only its docs, so memory is bounded by a shard, not the catalogue. */
 export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter): SearchShardManifest {
-  const { docs, bounds, shardCount } = plan;
-  const byTerm = indexRange(docs, bounds[k]!, bounds[k + 1]!, plan.context, plan.blockDocs);
-  return writeShard(
-    k,
-    bounds[k]!,
-    bounds[k + 1]!,
-    byTerm,
-    shardCount > 1 ? plan.df : null,
-    docs,
-    plan.catalogueOrder,
-    plan.seriesNames,
-    out,
-  );
+  const { bounds, shardCount } = plan;
+  const start = bounds[k]!,
+    end = bounds[k + 1]!;
+  const cols = newFilterColumns(start, end - start);
+  for (let doc = start; doc < end; doc++) {
+    const i = doc - start;
+    cols.order[i] = plan.catalogueOrder[doc]!;
+    cols.start[i] = plan.years[2 * doc]!;
+    cols.end[i] = plan.years[2 * doc + 1]!;
+    cols.series[i] = plan.seriesOf[doc]!;
+  }
+  const byTerm = indexRange(plan.terms, start, end, plan.blockDocs);
+  return writeShard(k, start, end, byTerm, shardCount > 1 ? plan.df : null, cols, out);
 }
 
 /** The catalogue-wide search files (lexicon, vocabulary, typeahead, people, related) and the search manifest. */
@@ -290,6 +360,48 @@ export function finishSearch(
   return { manifest, related: related as Map<string, StoredRecord["related"]>, indexBytes: plan.indexBytes };
 }
 
+/** A typed array of `length` holding `from`'s values first. */
+function grown<T extends Uint32Array | Float64Array | Uint8Array>(from: T, length: number): T {
+  const to = new (from.constructor as new (n: number) => T)(length);
+  to.set(from);
+  return to;
+}
+
+/**
+ * Each doc's title and subject/organisation/place words, as indexed (what related records compare): the words
+ * once each in a table, and per doc their numbers in one flat array, instead of an array of strings per doc.
+ */
+export class TitleTags {
+  private readonly ids = new Map<string, number>();
+  private readonly words: string[] = [];
+  private flat = new Uint32Array(1 << 16);
+  private length = 0;
+  private starts: number[] = [0];
+
+  /** Appends the next doc's words. */
+  push(...lists: string[][]): void {
+    for (const list of lists)
+      for (const w of list) {
+        let id = this.ids.get(w);
+        if (id === undefined) {
+          id = this.words.length;
+          this.ids.set(w, id);
+          this.words.push(w);
+        }
+        if (this.length === this.flat.length) this.flat = grown(this.flat, this.flat.length * 2);
+        this.flat[this.length++] = id;
+      }
+    this.starts.push(this.length);
+  }
+
+  /** Doc `doc`'s words, in order, repeats kept. */
+  of(doc: number): string[] {
+    const out: string[] = [];
+    for (let i = this.starts[doc]!; i < this.starts[doc + 1]!; i++) out.push(this.words[this.flat[i]!]!);
+    return out;
+  }
+}
+
 /** Characters of a typeahead key that choose its directory page. */
 const SUGGEST_DIR_KEY_CHARS = 2;
 
@@ -304,34 +416,41 @@ const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "nam
  */
 export const INDEX_BLOCK_DOCS = 8192;
 
+/**
+ * The postings of docs `[start, end)`, term by term, field by field. Each block of docs is read once and indexed
+ * field by field; each field's postings are appended block after block, so they stay doc-ordered.
+ */
 function indexRange(
-  docs: CatalogueRecord[],
+  terms: Lines<string[][]>,
   start: number,
   end: number,
-  context: ReadonlyMap<CatalogueRecord, string>,
   blockDocs = INDEX_BLOCK_DOCS,
 ): Map<string, TermEntries> {
-  const byTerm = new Map<string, TermEntries>();
-  FIELD_NAMES.forEach((f, field) => {
-    const parts = new Map<string, number[]>();
-    for (let from = start; from < end; from += blockDocs) {
-      const to = Math.min(end, from + blockDocs);
+  const parts = FIELD_NAMES.map(() => new Map<string, number[]>());
+  for (let from = start; from < end; from += blockDocs) {
+    const to = Math.min(end, from + blockDocs);
+    const block = [...terms.range(from, to)];
+    FIELD_NAMES.forEach((_, field) => {
       const index = flexIndex();
-      for (let doc = from; doc < to; doc++) {
-        const terms = fieldTerms(docs[doc]!, f, context.get(docs[doc]!));
-        if (terms.length) index.add(doc, terms.join(" "));
-      }
+      block.forEach((fields, i) => {
+        const list = fields[field]!;
+        if (list.length) index.add(from + i, list.join(" "));
+      });
       for (const [term, slots] of exportedTermMap(index)) {
-        let list = parts.get(term);
-        if (!list) parts.set(term, (list = []));
+        let list = parts[field]!.get(term);
+        if (!list) parts[field]!.set(term, (list = []));
         appendDocOrdered(slots, list);
       }
-    }
-    for (const [term, list] of parts) {
+    });
+  }
+  const byTerm = new Map<string, TermEntries>();
+  parts.forEach((lists, field) => {
+    for (const [term, list] of lists) {
       let entries = byTerm.get(term);
       if (!entries) byTerm.set(term, (entries = []));
       entries.push({ field, postings: list.length > TYPED_POSTINGS ? Uint32Array.from(list) : list.slice() });
     }
+    lists.clear();
   });
   return byTerm;
 }
@@ -381,10 +500,8 @@ function writeShard(
   start: number,
   end: number,
   byTerm: Map<string, TermEntries>,
-  globalDf: Map<string, Partial<Record<FieldName, number>>> | null,
-  docs: CatalogueRecord[],
-  catalogueOrder: Uint32Array,
-  seriesNames: string[],
+  globalDf: Map<string, number> | null,
+  cols: ReturnType<typeof newFilterColumns>,
   out: AssetWriter,
 ): SearchShardManifest {
   const dir = globalDf ? `search/s${k}/terms` : "search/terms";
@@ -401,8 +518,7 @@ function writeShard(
     // One document frequency per term, the largest of its fields': a word rare in titles but common in
     // descriptions is a common word, and must not score as a rare one because it sits in a title.
     // Catalogue-wide in a sharded index, so every shard scores as the whole index would.
-    const all = globalDf?.get(term);
-    const df = all ? Math.max(...Object.values(all)) : Math.max(...entries.map((e) => e.postings.length));
+    const df = globalDf?.get(term) ?? Math.max(...entries.map((e) => e.postings.length));
     // Estimated encoded size: about two bytes per posting plus the directory.
     const size = entries.reduce((n, e) => n + 2 * e.postings.length + 16, term.length + 8);
     if (size > CHUNKING.soloTermBytes) {
@@ -428,15 +544,6 @@ function writeShard(
     })
     .join("");
 
-  const cols = newFilterColumns(start, end - start);
-  const seriesIndex = new Map(seriesNames.map((s, i) => [s, i]));
-  for (let doc = start; doc < end; doc++) {
-    const r = docs[doc]!;
-    const i = doc - start;
-    cols.order[i] = catalogueOrder[doc]!;
-    [cols.start[i], cols.end[i]] = yearBounds(r);
-    cols.series[i] = seriesIndex.get(r.series)!;
-  }
   const filters = out.add(globalDf ? `search/s${k}` : "search", "filters", "bin", encodeFilterColumns(cols));
   const table: ShardTermTable = { buckets: bucketHashes, solo };
   const terms = out.addJson(globalDf ? `search/s${k}` : "search", "term-table", table);

@@ -56,7 +56,7 @@ export function partDir(partsDir: string, job: ShardJob): string {
 export function catalogueKey(plan: SearchPlan): string {
   const h = createHash("sha256");
   h.update(JSON.stringify(plan.bounds));
-  for (const r of plan.docs) h.update(`${r.id}\n`);
+  h.update(plan.idsDigest);
   return h.digest("hex").slice(0, 16);
 }
 

@@ -29,7 +29,7 @@ const MAX_TEXT = 90;
  *   in the person's entries, so a keystroke merges spellings of one person without reading the name authority.
  */
 export function buildSuggest(
-  docs: CatalogueRecord[],
+  docs: Iterable<CatalogueRecord>,
   out: AssetWriter,
   canonical: ReadonlyMap<string, string> = new Map(),
 ): Record<string, string> {
@@ -105,29 +105,53 @@ export function buildSuggest(
   const all = [...entries.values()]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]))
     .map(compactSuggestEntry);
+  entries.clear();
 
   const partitions: Record<string, string> = {};
-  const place = (list: SuggestEntry[], depth: number) => {
-    const groups = new Map<string, SuggestEntry[]>();
-    for (const e of list) {
-      const p = e[0].slice(0, depth);
-      let g = groups.get(p);
-      if (!g) groups.set(p, (g = []));
-      g.push(e);
-    }
-    for (const [prefix, group] of groups) {
-      if (group.length > CHUNKING.suggestPartitionMax && depth < MAX_PREFIX && group.some((e) => e[0].length > depth)) {
-        const top = [...group].sort((a, b) => b[4] - a[4]).slice(0, TOP_PER_SPLIT);
-        const topFile = encodeSuggestPartition(prefix, top);
+  /**
+   * Partitions `all[from, to)` (entries sharing their first `depth - 1` characters) by their first `depth`. `all` is
+   * sorted by key, so each group is a run of it: walked in place rather than copied into a map per level, and its
+   * best entries chosen without sorting it (the whole typeahead was re-sorted at every level: a quarter of a build).
+   */
+  const place = (from: number, to: number, depth: number) => {
+    for (let lo = from; lo < to; ) {
+      const prefix = all[lo]![0].slice(0, depth);
+      let hi = lo + 1;
+      let longer = all[lo]![0].length > depth;
+      // A key shorter than `depth` is its own prefix: only the same key joins it.
+      const same = prefix.length < depth ? (key: string) => key === prefix : (key: string) => key.startsWith(prefix);
+      for (; hi < to && same(all[hi]![0]); hi++) longer ||= all[hi]![0].length > depth;
+      if (hi - lo > CHUNKING.suggestPartitionMax && depth < MAX_PREFIX && longer) {
+        const topFile = encodeSuggestPartition(prefix, heaviest(all, lo, hi, TOP_PER_SPLIT));
         partitions[`${prefix}*`] = out.addJson("search/suggest", `top-${encodeKey(prefix)}`, topFile);
-        place(group, depth + 1);
+        place(lo, hi, depth + 1);
       } else {
+        const group = all.slice(lo, hi);
         partitions[prefix] = out.addJson("search/suggest", encodeKey(prefix), encodeSuggestPartition(prefix, group));
       }
+      lo = hi;
     }
   };
-  place(all, 1);
+  place(0, all.length, 1);
   return partitions;
+}
+
+/**
+ * The `k` heaviest of `list[from, to)`, heaviest first, ties in list order: what a stable sort by weight then
+ * `slice(0, k)` gives, in one pass with a k-long sorted buffer.
+ */
+export function heaviest(list: readonly SuggestEntry[], from: number, to: number, k: number): SuggestEntry[] {
+  const top: SuggestEntry[] = [];
+  for (let i = from; i < to; i++) {
+    const e = list[i]!;
+    if (top.length === k && e[4] <= top[k - 1]![4]) continue;
+    // After every entry at least as heavy: an equal weight met later ranks later, as in a stable sort.
+    let at = top.length;
+    while (at > 0 && top[at - 1]![4] < e[4]) at--;
+    top.splice(at, 0, e);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
 
 /** File-name-safe form of a prefix (folded text may hold any letter). */

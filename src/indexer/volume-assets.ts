@@ -7,12 +7,22 @@
  */
 import type { CatalogueRecord } from "../shared/record";
 import type { VolumeIndex } from "../shared/index-format";
-import { groupVolumes } from "../shared/volumes";
+import { groupVolumes, volumeKey } from "../shared/volumes";
 import type { AssetWriter } from "./content-hash";
 
-export function buildVolumes(docs: ReadonlyArray<CatalogueRecord>, out: AssetWriter): VolumeIndex {
+type VolumeFields = Pick<CatalogueRecord, "series" | "title" | "reference" | "id">;
+/** Stands in for a doc that is no volume: its key is null, as the doc's own is. */
+const NOT_A_VOLUME: VolumeFields = { series: "", title: "", reference: "", id: "" };
+
+export function buildVolumes(records: Iterable<CatalogueRecord>, out: AssetWriter): VolumeIndex {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
     throw new Error("volume-assets: the build must run on a little-endian machine");
+  // Only the four fields grouping reads, and only of volumes: records are read a pass at a time, not held.
+  const docs: VolumeFields[] = [];
+  for (const r of records)
+    docs.push(
+      volumeKey(r) === null ? NOT_A_VOLUME : { series: r.series, title: r.title, reference: r.reference, id: r.id },
+    );
   const groups = groupVolumes(docs);
   // Group g's JSON is bytes [offsets[g], offsets[g + 1] - 1) of the groups file (the last byte is a separator).
   const offsets = new Uint32Array(groups.length + 1);
