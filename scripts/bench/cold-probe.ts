@@ -45,9 +45,12 @@ interface Probe {
   timing: string;
 }
 
-/** Longest chain of reads where each starts at or after the previous one's end (clock ticks are whole ms). */
+/**
+ * Longest chain of reads where each starts at or after the previous one's end (clock ticks are whole ms). Reads
+ * that took no time at all were answered from bytes already held (ranges of a file read whole): not round trips.
+ */
 function depth(reads: ReadTrace[]): { depth: number; chain: ReadTrace[] } {
-  const sorted = [...reads].sort((a, b) => a.start - b.start);
+  const sorted = reads.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
   const best: Array<{ d: number; prev: number }> = [];
   sorted.forEach((r, i) => {
     let d = 1;

@@ -24,11 +24,14 @@ export const withStores: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("assets", assets);
   c.set("records", new RecordStore(assets));
   const q = assets.cold() ? searchText(c.req.url) : null;
-  if (q)
-    searchServiceFor(c).then(
+  if (q) {
+    const warming = searchServiceFor(c).then(
       (s) => s.warm(q),
       () => {},
     );
+    // A response-cache hit answers before the reads end; they must not be cancelled with it (see warm).
+    waitUntil(c, warming);
+  }
   await next();
 };
 
@@ -48,4 +51,14 @@ export async function searchServiceFor(c: AppContext): Promise<SearchService> {
   const records = c.get("records");
   const assets = c.get("assets");
   return new SearchService(records, assets, await shardRunnerFor(assets, records, c.env.SEARCH_SHARDS));
+}
+
+/** Keeps the request alive until `p` settles (background KV writes, cold reads); its failure is dropped. */
+export function waitUntil(c: Context<AppEnv>, p: Promise<unknown>): void {
+  const safe = p.catch(() => {});
+  try {
+    c.executionCtx.waitUntil(safe);
+  } catch {
+    // No execution context (a bare app.request in a script): the promise just runs unawaited.
+  }
 }

@@ -57,6 +57,9 @@ function catalogueOrder(a: CatalogueRecord, b: CatalogueRecord): number {
  */
 export const RECORD_CACHE_BYTES = 8 * 1024 * 1024;
 
+/** Record table pages a cold search reads ahead whole (see prefetchTable): about 0.5 MB of JSON at most. */
+export const RECORD_TABLE_PREFETCH_PAGES = 12;
+
 /**
  * Stored records by shard path and place (`<path>#<index>`) or id (`<path>\u0000<id>`). The path is
  * content-hashed, so one build's records never answer for another's.
@@ -98,6 +101,17 @@ export class RecordStore {
   async shardPath(k: number): Promise<string> {
     const m = await this.assets.manifest();
     return recordShardPath(await this.tablePage(m, recordTablePageOf(m, k)), k);
+  }
+
+  /**
+   * Starts reading the whole record table when it has at most `maxPages` pages (100k records: 7 pages of 37 KB),
+   * so a cold search finds the table read by the time its hits are known instead of reading it after scoring:
+   * one round trip fewer on the cold path. A larger table is read page by page as hits need it.
+   */
+  async prefetchTable(maxPages = RECORD_TABLE_PREFETCH_PAGES): Promise<void> {
+    const m = await this.assets.manifest();
+    if (m.recordShards.pages.length > maxPages) return;
+    await Promise.all(m.recordShards.pages.map((_, p) => this.tablePage(m, p)));
   }
 
   private tablePage(m: Manifest, p: number): Promise<RecordShardTablePage> {

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { MANIFEST_PATH, recordShardPath, type Manifest, type RecordShardTablePage } from "../../src/shared/manifest";
 import { AssetStore } from "../../src/worker/asset-store";
 import { R2AssetStorage } from "../../src/worker/storage/asset-storage";
+import { RecordStore } from "../../src/worker/record-store";
 
 interface Get {
   key: string;
@@ -61,5 +62,16 @@ describe.runIf(env.ASSET_BACKEND === "r2")("reads of a packed build by a fresh s
     const held = gets.length;
     await Promise.all(shards.map((p) => store.json(p)));
     expect(gets.length).toBe(held);
+  });
+
+  it("reads a small record table whole ahead of a cold search's hits, and a large one not at all", async () => {
+    const { bucket, gets } = listedBucket();
+    const store = new AssetStore(new R2AssetStorage(bucket));
+    const m = await store.manifest();
+    const pages = m.recordShards.pages;
+    await new RecordStore(store).prefetchTable(pages.length - 1);
+    expect(gets.filter((g) => pages.includes(`/${g.key}`))).toEqual([]);
+    await new RecordStore(store).prefetchTable(pages.length);
+    expect(gets.filter((g) => pages.includes(`/${g.key}`)).map((g) => `/${g.key}`)).toEqual(pages);
   });
 });

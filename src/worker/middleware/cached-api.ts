@@ -9,7 +9,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
-import type { AppEnv } from "../app-env";
+import { waitUntil, type AppEnv } from "../app-env";
 import {
   canonicalKey,
   kvKey,
@@ -161,15 +161,6 @@ function keptHeaders(res: Response): Record<string, string> | undefined {
     if (v !== null) out[name] = v;
   }
   return Object.keys(out).length ? out : undefined;
-}
-
-function waitUntil(c: Context<AppEnv>, p: Promise<unknown>): void {
-  const safe = p.catch(() => {});
-  try {
-    c.executionCtx.waitUntil(safe);
-  } catch {
-    // No execution context (a bare app.request in a script): the write just runs unawaited.
-  }
 }
 
 /** The Cache API key for a canonical key: on the request's own origin, under a path no route uses. */

@@ -131,16 +131,23 @@ export class SearchService {
 
   /**
    * Starts the reads a search for `q` makes whatever it matches (planning's, the shards' term tables and filter
-   * columns, the volume column), without waiting for them: for a cold isolate's first request, so they run while
-   * the response caches are asked. Failures are left for the search itself to meet and report.
+   * columns, the volume column, the series archives, a small record table), for a cold isolate's first request, so
+   * they run while the response caches are asked. Settles when they have, never rejecting: failures are left for
+   * the search itself to meet and report. The caller keeps its request alive until then (`waitUntil`): workerd
+   * cancels a read its request leaves running, and a later request waiting on the same shared read would hang.
    */
-  warm(q: string): void {
-    const settle = (p: Promise<unknown>) => p.catch(() => {});
+  warm(q: string): Promise<void> {
     this.shards.prefetch?.();
-    settle(this.volumeColumn());
-    // The series archives: the coordinator reads them between planning and fan-out.
-    settle(archiveOfSeries(this.assets));
-    for (const read of planReads(this.lexicon, parseQuery(q), effectiveRules(SEARCH_DEFAULTS.mode, true))) settle(read);
+    const reads: Promise<unknown>[] = [
+      this.volumeColumn(),
+      // The series archives: the coordinator reads them between planning and fan-out.
+      archiveOfSeries(this.assets),
+      this.records.prefetchTable(),
+      // Read by ranges once the page's hits are known: whole, and ahead, where ranges are read whole anyway.
+      searchMeta(this.assets).then((m) => m.volumeIndex && this.assets.prefetchForRanges(m.volumeIndex.groups)),
+      ...planReads(this.lexicon, parseQuery(q), effectiveRules(SEARCH_DEFAULTS.mode, true)),
+    ];
+    return Promise.allSettled(reads).then(() => {});
   }
 
   async search(req: SearchRequest): Promise<SearchResponse> {
