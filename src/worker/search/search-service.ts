@@ -137,8 +137,8 @@ export class SearchService {
    * cancels a read its request leaves running, and a later request waiting on the same shared read would hang.
    */
   warm(q: string): Promise<void> {
-    this.shards.prefetch?.();
     const reads: Promise<unknown>[] = [
+      this.shards.prefetch?.() ?? Promise.resolve(),
       this.volumeColumn(),
       // The series archives: the coordinator reads them between planning and fan-out.
       archiveOfSeries(this.assets),
@@ -155,7 +155,7 @@ export class SearchService {
     const meta = await searchMeta(this.assets);
     // A cold isolate's reads that need no plan start now, beside planning: the shards' term tables and filter
     // columns, and the volume column. Memoised, so a warm isolate pays nothing.
-    this.shards.prefetch?.();
+    void this.shards.prefetch?.();
     const volumesLoad = req.collapse ? this.volumeColumn() : Promise.resolve(null);
     // Awaited below; until then a failed read must not be an unhandled rejection.
     volumesLoad.catch(() => {});

@@ -24,9 +24,12 @@ export interface ShardRunner {
   shardsOf?(unit: number): number[];
   /**
    * Starts the reads every query of a shard needs whatever its words (term table, filter columns), so a cold
-   * isolate makes them while the query is planned; for runners that score in this isolate.
+   * isolate makes them while the query is planned. Settles when they have, never rejecting (a failed read fails
+   * again, with its error, when the shard is scored): a request that starts them and may end first (a
+   * response-cache hit) keeps itself alive for this promise, since workerd cancels a read its request leaves
+   * running and a later request waiting on the same shared read would hang.
    */
-  prefetch?(): void;
+  prefetch?(): Promise<void>;
 }
 
 /**
@@ -137,11 +140,8 @@ export class LocalShards implements ShardRunner {
     return scoreLocally(this.assets, this.records, shard, plan);
   }
 
-  prefetch(): void {
-    for (let k = 0; k < this.count; k++) {
-      // A read that fails here fails again, with its error, when the shard is scored.
-      new SearchIndex(this.assets, k).prefetch().catch(() => {});
-    }
+  async prefetch(): Promise<void> {
+    await Promise.allSettled(Array.from({ length: this.count }, (_, k) => new SearchIndex(this.assets, k).prefetch()));
   }
 }
 
@@ -190,17 +190,21 @@ export class DurableObjectShards implements ShardRunner {
     return Array.from({ length: end - first }, (_, i) => first + i);
   }
 
-  prefetch(): void {
+  async prefetch(): Promise<void> {
+    const calls: Promise<unknown>[] = [];
     for (let g = 0; g < this.count; g++) {
       const [first, end] = this.groups[g]!;
       const name = `${this.version}/${first}-${end}`;
       if (prefetched.has(name)) continue;
       prefetched.add(name);
-      // Not awaited: the query's own call waits for the same reads, and reports their failure.
-      this.stub(g)
-        .prefetch(first, end)
-        .catch(() => prefetched.delete(name));
+      // The query's own call waits for the same reads, and reports their failure.
+      calls.push(
+        this.stub(g)
+          .prefetch(first, end)
+          .catch(() => prefetched.delete(name)),
+      );
     }
+    await Promise.all(calls);
   }
 
   async run(group: number, plan: QueryPlan): Promise<GroupResult> {
