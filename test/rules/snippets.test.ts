@@ -44,6 +44,18 @@ describe("snippet marks", () => {
       "William",
     ]);
   });
+
+  it("judges a word afresh for each query, even when two queries' snippets of the same text interleave", () => {
+    const text = "Philby met Burgess; Burgess met Philby.";
+    const philby = highlightTerms([unit("philby", [alt("exact", "philby")])]);
+    const burgess = highlightTerms([unit("burgess", [alt("exact", "burgess")])]);
+    expect(marked(snippetOf(text, philby))).toEqual(["Philby", "Philby"]);
+    expect(marked(snippetOf(text, burgess))).toEqual(["Burgess", "Burgess"]);
+    // The words' verdicts for the first query were replaced by the second's: the first asks again, not reads them.
+    expect(marked(snippetOf(text, philby))).toEqual(["Philby", "Philby"]);
+    // A term that shares a word's length and first letter with no match (the sieve lets it through) still misses.
+    expect(snippetOf(text, highlightTerms([unit("bxrgess", [alt("exact", "bxrgess")])]))).toBeNull();
+  });
 });
 
 describe("snippet HTML", () => {

@@ -1615,17 +1615,14 @@ function facetsOf(docs: number[], cols: FilterColumns, seriesNames: string[]): S
     for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++)
       decadeCounts[d]!++;
   }
-  const series: Record<string, number> = {};
-  seriesCounts.forEach((c, k) => {
-    if (c) series[seriesNames[k]!] = c;
-  });
-  const decade: Record<string, number> = {};
-  decadeCounts.forEach((c, d) => {
-    if (c) decade[String(d * 10)] = c;
-  });
+  // Pairs, then `Object.fromEntries`: series names are catalogue text, and one named "__proto__" must be a key.
+  const series: Array<[string, number]> = [];
+  for (let k = 0; k < seriesCounts.length; k++) if (seriesCounts[k]) series.push([seriesNames[k]!, seriesCounts[k]!]);
+  const decade: Array<[string, number]> = [];
+  for (let d = 0; d < DECADE_SLOTS; d++) if (decadeCounts[d]) decade.push([String(d * 10), decadeCounts[d]!]);
   // Records with no date at all: a facet value of their own, so a date filter's exclusions are visible.
-  if (undated) decade.undated = undated;
-  return { series, decade };
+  if (undated) decade.push(["undated", undated]);
+  return { series: Object.fromEntries(series), decade: Object.fromEntries(decade) };
 }
 
 function round(x: number): number {

@@ -8,7 +8,7 @@ import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
-import { parseQuery, type ParsedQuery } from "./query-parser";
+import type { ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
 import type { VolumeIndex } from "../../shared/index-format";
 import {
@@ -22,7 +22,7 @@ import {
 } from "./engine";
 import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
 import { highlightTerms, snippetFor, type SnippetPart } from "./snippet";
-import { cachedPlan } from "./plan-cache";
+import { cachedParse, cachedPlan } from "./plan-cache";
 import { matchedWord, type MatchedWord } from "./explain-words";
 import { archiveOfSeries, seriesNames } from "../series-directory";
 import type { ShardRunner } from "./shard-runner";
@@ -145,7 +145,7 @@ export class SearchService {
       this.records.prefetchTable(),
       // Read by ranges once the page's hits are known: whole, and ahead, where ranges are read whole anyway.
       searchMeta(this.assets).then((m) => m.volumeIndex && this.assets.prefetchForRanges(m.volumeIndex.groups)),
-      ...planReads(this.lexicon, parseQuery(q), effectiveRules(SEARCH_DEFAULTS.mode, true)),
+      ...planReads(this.lexicon, cachedParse(q), effectiveRules(SEARCH_DEFAULTS.mode, true)),
     ];
     return Promise.allSettled(reads).then(() => {});
   }
@@ -159,7 +159,7 @@ export class SearchService {
     const volumesLoad = req.collapse ? this.volumeColumn() : Promise.resolve(null);
     // Awaited below; until then a failed read must not be an unhandled rejection.
     volumesLoad.catch(() => {});
-    const q = parseQuery(req.q);
+    const q = cachedParse(req.q);
     const opts = { mode: req.match, rules: effectiveRules(req.match, req.synonyms, req.rules), explain: req.explain };
     // A copy: the cached plan is shared by every request for this query, and a year unit is added below.
     const units = [
@@ -427,9 +427,19 @@ function sum<T>(xs: T[], f: (x: T) => number): number {
 /** Merges shard facets; `heldBy` counts come from series counts, since each series is held by one archive. */
 function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): SearchResponse["facets"] {
   // Maps, not objects: series names are catalogue text, and "constructor" or "__proto__" must count from 0.
+  const scope = results.every((r) => r.facetsExact) ? "all" : "top";
+  const heldBy = new Map<string, number>();
+  if (results.length === 1) {
+    // One shard (every catalogue up to about 125k records): its counts are the answer's, with no merging.
+    const { series, decade } = results[0]!.facets;
+    for (const [k, v] of Object.entries(series)) {
+      const archive = archiveOf.get(k);
+      if (archive) heldBy.set(archive, (heldBy.get(archive) ?? 0) + v);
+    }
+    return { series, decade, heldBy: Object.fromEntries(heldBy), scope };
+  }
   const series = new Map<string, number>();
   const decade = new Map<string, number>();
-  const heldBy = new Map<string, number>();
   for (const r of results) {
     for (const [k, v] of Object.entries(r.facets.series)) series.set(k, (series.get(k) ?? 0) + v);
     for (const [k, v] of Object.entries(r.facets.decade)) decade.set(k, (decade.get(k) ?? 0) + v);
@@ -438,7 +448,6 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
     const archive = archiveOf.get(k);
     if (archive) heldBy.set(archive, (heldBy.get(archive) ?? 0) + v);
   }
-  const scope = results.every((r) => r.facetsExact) ? "all" : "top";
   return {
     series: Object.fromEntries(series),
     decade: Object.fromEntries(decade),

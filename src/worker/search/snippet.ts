@@ -20,15 +20,31 @@ export interface HighlightTerms {
   variants: Set<string>;
   /** Sound codes; matched only on capitalised words, since only names are indexed by sound. */
   phonetic: Set<string>;
-  /** Words already judged (by their forms), shared by every snippet of one query: descriptions repeat their vocabulary. */
-  memo?: Map<WordForms, number>;
+  /**
+   * A quick filter before the sets: per set (literal, stems, variants), a bit for each of its strings' length and
+   * first letter (mod 32). A word whose bits are not both set cannot be in the set, and most words of a text are not:
+   * the test spares three set lookups for most distinct words of a page's texts.
+   */
+  sieve: Uint32Array;
+  /** This query's stamp on the words it has judged (see `WordForms.stamp`): unique per `highlightTerms` call. */
+  stamp: number;
 }
+
+/** Stamps of `highlightTerms` calls: a word's verdict (see `WordForms.stamp`) is the stamped query's. */
+let stamps = 0;
 
 const WINDOW_WORDS = 28;
 
 /** What to mark for a query: the terms of every alternative its plan holds, each tested by its own rule. */
 export function highlightTerms(units: readonly QueryUnit[]): HighlightTerms {
-  const t: HighlightTerms = { literal: new Set(), stems: new Set(), variants: new Set(), phonetic: new Set() };
+  const t: HighlightTerms = {
+    literal: new Set(),
+    stems: new Set(),
+    variants: new Set(),
+    phonetic: new Set(),
+    sieve: new Uint32Array(6),
+    stamp: ++stamps,
+  };
   for (const u of units) {
     for (const w of u.words) t.literal.add(w);
     for (const a of u.alternatives) {
@@ -46,7 +62,18 @@ export function highlightTerms(units: readonly QueryUnit[]): HighlightTerms {
       }
     }
   }
+  [t.literal, t.stems, t.variants].forEach((set, k) => {
+    for (const w of set) {
+      t.sieve[2 * k]! |= 1 << (w.length & 31);
+      t.sieve[2 * k + 1]! |= 1 << (w.charCodeAt(0) & 31);
+    }
+  });
   return t;
+}
+
+/** Whether `w` may be in set `k` of the terms (see `HighlightTerms.sieve`). */
+function mayHold(sieve: Uint32Array, k: number, w: string): boolean {
+  return ((sieve[2 * k]! >>> (w.length & 31)) & (sieve[2 * k + 1]! >>> (w.charCodeAt(0) & 31)) & 1) === 1;
 }
 
 /**
@@ -96,19 +123,29 @@ function tokensOf(text: string): TextTokens {
   return t;
 }
 
-/** Whether a token's forms match the query's terms; memoised per query by the forms object. */
-function isMatch(f: WordForms, capital: number, terms: HighlightTerms, memo: Map<WordForms, number>): boolean {
+/**
+ * Whether a token's word matches the query's terms. Judged once per query and distinct word, and kept on the word's
+ * forms (shared by every token of that word): descriptions repeat their vocabulary, and a property read per token
+ * cost less than the per-query map of verdicts it replaced.
+ */
+function isMatch(f: WordForms, capital: number, terms: HighlightTerms): boolean {
   // Bit 1: judged without sound codes, bit 2: that judgement, bit 4: judged by sound, bit 8: that judgement.
-  let m = memo.get(f) ?? 0;
+  let m = f.stamp === terms.stamp ? f.verdict : 0;
   if (!(m & 1)) {
-    m |= 1 | (terms.literal.has(f.folded) || terms.stems.has(f.stem) || terms.variants.has(f.variant) ? 2 : 0);
-    memo.set(f, m);
+    const { sieve } = terms;
+    const hit =
+      (mayHold(sieve, 0, f.folded) && terms.literal.has(f.folded)) ||
+      (mayHold(sieve, 1, f.stem) && terms.stems.has(f.stem)) ||
+      (mayHold(sieve, 2, f.variant) && terms.variants.has(f.variant));
+    m |= hit ? 3 : 1;
+    f.stamp = terms.stamp;
+    f.verdict = m;
   }
   if (m & 2) return true;
   if (!capital || terms.phonetic.size === 0) return false;
   if (!(m & 4)) {
     m |= 4 | (phoneticOf(f.folded).some((k) => terms.phonetic.has(k)) ? 8 : 0);
-    memo.set(f, m);
+    f.verdict = m;
   }
   return (m & 8) !== 0;
 }
@@ -126,11 +163,10 @@ export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | 
   const tokens = tokensOf(text);
   const n = tokens.starts.length;
   if (!n) return null;
-  const memo = (terms.memo ??= new Map());
   const marks = new Uint8Array(n);
   let any = false;
   for (let i = 0; i < n; i++)
-    if (isMatch(tokens.forms[i]!, tokens.capital[i]!, terms, memo)) {
+    if (isMatch(tokens.forms[i]!, tokens.capital[i]!, terms)) {
       marks[i] = 1;
       any = true;
     }

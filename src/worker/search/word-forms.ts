@@ -20,6 +20,12 @@ export interface WordForms {
   folded: string;
   stem: string;
   variant: string;
+  /**
+   * Scratch for snippets: the verdict (bits, see snippet.ts `isMatch`) of the query stamped `stamp` on this word,
+   * so a page's snippets judge each distinct word once, with no per-query map.
+   */
+  stamp: number;
+  verdict: number;
 }
 
 /** Sound codes of a folded word, remembered: snippets ask for them of every capitalised word of every hit. */
@@ -28,5 +34,5 @@ export const phoneticOf = memoised(phoneticKeys, MAX_WORDS);
 /** The forms of a token as it appears in a record's text. */
 export const formsOf = memoised((token: string): WordForms => {
   const folded = fold(token).replace(/['’`]/g, "");
-  return { folded, stem: stem(folded), variant: variantKey(folded) };
+  return { folded, stem: stem(folded), variant: variantKey(folded), stamp: 0, verdict: 0 };
 }, MAX_WORDS);
