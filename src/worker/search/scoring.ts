@@ -89,6 +89,8 @@ export interface ScoreOptions {
   listFirst?: boolean;
   /** List at a time: a round takes lists this short (default `ROUND_POSTINGS`; the tests scale it down). */
   roundPostings?: number;
+  /** List at a time: a round may take lists holding up to 1/this of the postings left (default `ROUND_SHARE`). */
+  roundShare?: number;
   /** List at a time, the last round scores every doc not seen when its lists hold 1/this of what is left. */
   fullPassShare?: number;
   /** Answer one-word queries of very common words from their fields' leaders (default on, `COMMON_TERM_DEFAULTS`). */
@@ -111,6 +113,14 @@ const LIST_ROUNDS = 8;
  * they are few docs that raise the k-th best; a long list is taken with the other essential lists, in one pass.
  */
 const ROUND_POSTINGS = 512;
+/**
+ * When no essential list is within `ROUND_POSTINGS`, a round may take lists holding up to 1/this of the postings
+ * left, and at most `ROUND_POSTINGS_MAX_SHARE` × `ROUND_POSTINGS`: at 100k, a place's titles (a few hundred docs)
+ * beside common words' lists of thousands set a k-th best that leaves most of those lists non-essential, where a
+ * full pass scored every doc of them. (Past that cap, rounds of a very common word's lists cost more than they save.)
+ */
+const ROUND_SHARE = 16;
+const ROUND_POSTINGS_MAX_SHARE = 4;
 /** The last round scores every doc not seen when its essential lists hold this share (inverse) of what is left. */
 const FULL_PASS_SHARE = 2;
 /** Speculate when the units left hold this many times more postings than the docs seen. */
@@ -123,6 +133,37 @@ const FIELD_BY_INDEX = Object.keys(FIELDS) as FieldName[];
 const FIELD_WEIGHT = Float64Array.from(FIELD_BY_INDEX, (f) => FIELDS[f].weight);
 
 /**
+ * A list of docs (local indexes) in a typed array of the shard's size, kept per isolate with the query arrays and
+ * emptied by its length. A shard's docs enter each list at most once, so it never fills. Hand-written rather than a
+ * growing `number[]`: a common word's list of tens of thousands of docs outgrew V8's regular heap objects at every
+ * doubling (copied into large-object space, garbage for a full GC), which cost more than scoring the docs.
+ */
+class DocList {
+  readonly items: Int32Array;
+  length = 0;
+
+  constructor(size: number) {
+    this.items = new Int32Array(size);
+  }
+
+  push(i: number): void {
+    this.items[this.length++] = i;
+  }
+
+  /** The docs listed, as a view: later pushes do not change it, emptying the list and pushing again does. */
+  view(): Int32Array {
+    return this.items.subarray(0, this.length);
+  }
+
+  /** The docs listed that pass `keep`, as an array of their own. */
+  where(keep: (i: number) => boolean): number[] {
+    const out: number[] = [];
+    for (let t = 0; t < this.length; t++) if (keep(this.items[t]!)) out.push(this.items[t]!);
+    return out;
+  }
+}
+
+/**
  * Per-query scratch space for one alternative, indexed by `doc - base`. Typed
  * arrays and touched-lists instead of Maps: a common word touches most of a
  * shard, and this is the hot loop of every search.
@@ -132,9 +173,10 @@ class Scratch {
   readonly altCount: Uint8Array;
   readonly altField: Uint8Array;
   readonly altSlot: Uint8Array;
-  altTouched: number[] = [];
+  readonly altTouched: DocList;
 
   constructor(readonly size: number) {
+    this.altTouched = new DocList(size);
     this.alt = new Float64Array(size);
     this.altCount = new Uint8Array(size);
     this.altField = new Uint8Array(size);
@@ -142,11 +184,13 @@ class Scratch {
   }
 
   clearAlt(): void {
-    for (const i of this.altTouched) {
+    const { items, length } = this.altTouched;
+    for (let t = 0; t < length; t++) {
+      const i = items[t]!;
       this.alt[i] = 0;
       this.altCount[i] = 0;
     }
-    this.altTouched = [];
+    this.altTouched.length = 0;
   }
 }
 
@@ -160,7 +204,7 @@ interface UnitArrays {
   /** The closeness tie-breaker added to `score`, and its alternative + 1 (0 = none). */
   bonus: Float64Array;
   bonusAlt: Uint8Array;
-  touched: number[];
+  readonly touched: DocList;
 }
 
 function newUnitArrays(size: number): UnitArrays {
@@ -171,7 +215,7 @@ function newUnitArrays(size: number): UnitArrays {
     slot: new Uint8Array(size),
     bonus: new Float64Array(size),
     bonusAlt: new Uint8Array(size),
-    touched: [],
+    touched: new DocList(size),
   };
 }
 
@@ -198,12 +242,16 @@ class QueryArrays {
   /** Docs the exact count has seen (zero between uses: the count clears what it set). */
   readonly counted: Uint8Array;
   readonly units: UnitArrays[] = [];
-  touched: number[] = [];
+  readonly touched: DocList;
+  /** The candidates a filtered query's docs leave (unfiltered, they are `touched`). */
+  readonly candidates: DocList;
   /** Set when a pass wrote to docs outside `touched` (a filter-only query walks the whole shard). */
   wroteAll = false;
 
   constructor(readonly size: number) {
     this.x = new Scratch(size);
+    this.touched = new DocList(size);
+    this.candidates = new DocList(size);
     this.text = new Float64Array(size);
     this.ref = new Float64Array(size);
     this.total = new Float64Array(size);
@@ -228,7 +276,9 @@ class QueryArrays {
       this.mark.fill(0);
       this.mark2.fill(0);
     } else {
-      for (const i of this.touched) {
+      const { items, length } = this.touched;
+      for (let t = 0; t < length; t++) {
+        const i = items[t]!;
         // `total` is written for every candidate before it is read.
         this.text[i] = 0;
         this.ref[i] = 0;
@@ -242,11 +292,13 @@ class QueryArrays {
     }
     for (const u of this.units) {
       // The rest (score, field, slot, bonus) is written when `alt` is first set, before it is read.
-      for (const i of u.touched) u.alt[i] = 0;
-      u.touched = [];
+      const { items, length } = u.touched;
+      for (let t = 0; t < length; t++) u.alt[items[t]!] = 0;
+      u.touched.length = 0;
     }
     this.x.clearAlt();
-    this.touched = [];
+    this.touched.length = 0;
+    this.candidates.length = 0;
     this.wroteAll = false;
   }
 }
@@ -406,7 +458,7 @@ interface OneWordPruning {
   passes: (i: number) => boolean;
   ref: Float64Array;
   /** Docs touched by reference matches before the unit is scored. */
-  refDocs: number[];
+  refDocs: DocList;
   /** The largest reference boost of any doc. */
   refMax: number;
   keep: number;
@@ -482,7 +534,7 @@ function scoreUnit(
     const need = alt.terms.length;
     if (alt.bonus) {
       // The closest catalogue word a matched doc holds counts; a bonus never makes a match.
-      for (const i of x.altTouched) {
+      for (const i of x.altTouched.view()) {
         if (x.altCount[i] !== need || !u.alt[i]) continue;
         const sc = x.alt[i]! * alt.weight;
         if (sc > u.bonus[i]!) {
@@ -492,10 +544,11 @@ function scoreUnit(
       }
       // Only to docs this pass matched first: a unit scored in several restricted passes has the others' already.
       if (step + 1 === order.length)
-        for (let t = touchedBefore; t < u.touched.length; t++) u.score[u.touched[t]!]! += u.bonus[u.touched[t]!]!;
+        for (let t = touchedBefore; t < u.touched.length; t++)
+          u.score[u.touched.items[t]!]! += u.bonus[u.touched.items[t]!]!;
       continue;
     }
-    for (const i of x.altTouched) {
+    for (const i of x.altTouched.view()) {
       if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
       const sc = x.alt[i]! * alt.weight;
       if (u.alt[i] === 0) {
@@ -539,10 +592,11 @@ function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
 function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): number {
   const lower = new Float64Array(u.touched.length + (w ? x.altTouched.length : 0) + prune.refDocs.length);
   let m = 0;
-  for (const i of u.touched)
+  for (const i of u.touched.view())
     if (prune.passes(i)) lower[m++] = Math.max(u.score[i]!, x.altCount[i] ? x.alt[i]! * w : 0) + prune.ref[i]!;
-  if (w) for (const i of x.altTouched) if (!u.alt[i] && prune.passes(i)) lower[m++] = x.alt[i]! * w + prune.ref[i]!;
-  for (const i of prune.refDocs) if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower[m++] = prune.ref[i]!;
+  if (w)
+    for (const i of x.altTouched.view()) if (!u.alt[i] && prune.passes(i)) lower[m++] = x.alt[i]! * w + prune.ref[i]!;
+  for (const i of prune.refDocs.view()) if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower[m++] = prune.ref[i]!;
   const theta = kthLargest(lower.subarray(0, m), prune.keep);
   return theta - Math.abs(theta) * 1e-9;
 }
@@ -557,9 +611,9 @@ function alive(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number, rest
       docs.push(i);
     }
   };
-  for (const i of x.altTouched) consider(i);
-  for (const i of u.touched) consider(i);
-  for (const i of prune.refDocs) consider(i);
+  for (const i of x.altTouched.view()) consider(i);
+  for (const i of u.touched.view()) consider(i);
+  for (const i of prune.refDocs.view()) consider(i);
   return { docs: globalDocs(docs, prune.base), mark: prune.mark };
 }
 
@@ -1098,7 +1152,8 @@ async function scoreWith(
   const kthBestBar = () => {
     const lower = new Float64Array(touched.length);
     let m = 0;
-    for (const i of touched) if (passes(i)) lower[m++] = text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!;
+    for (const i of touched.view())
+      if (passes(i)) lower[m++] = text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!;
     const theta = kthLargest(lower.subarray(0, m), plan.keep);
     return theta - Math.abs(theta) * 1e-9;
   };
@@ -1130,7 +1185,7 @@ async function scoreWith(
     const u = arrays.unit(0);
     scoreUnit(plan.units[0]!, unitPostings[0]!, n, base, x, { docs: common.docs, mark }, u);
     units[0] = u;
-    for (const i of u.touched) {
+    for (const i of u.touched.view()) {
       touch(i);
       text[i]! += u.score[i]!;
       matched[i]!++;
@@ -1156,7 +1211,7 @@ async function scoreWith(
         if (unseen < bar) {
           // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
           pruned = true;
-          const alive = touched.filter((i) => passes(i) && text[i]! + ref[i]! + rest >= bar);
+          const alive = touched.where((i) => passes(i) && text[i]! + ref[i]! + rest >= bar);
           const mark = arrays.mark;
           for (const i of alive) mark[i] = 1;
           only = { docs: globalDocs(alive, base), mark };
@@ -1173,7 +1228,7 @@ async function scoreWith(
           pruned = true;
           speculative = unseen;
           specStep = step;
-          const seen = touched.filter(passes);
+          const seen = touched.where(passes);
           const mark = arrays.mark;
           for (const i of seen) mark[i] = 1;
           only = { docs: globalDocs(seen, base), mark };
@@ -1188,7 +1243,7 @@ async function scoreWith(
         : undefined;
     if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u, prune)) pruned = true;
     units[k] = u;
-    for (const i of u.touched) {
+    for (const i of u.touched.view()) {
       touch(i);
       text[i]! += u.score[i]!;
       matched[i]!++;
@@ -1198,7 +1253,7 @@ async function scoreWith(
 
   /** Candidates (docs that pass every filter) and their final scores. */
   const finish = () => {
-    const candidates: number[] = [];
+    let candidates: Int32Array;
     let undated = 0;
     const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
     if (everyDoc) arrays.wroteAll = true;
@@ -1208,17 +1263,21 @@ async function scoreWith(
             for (let i = 0; i < size; i++) yield i;
           },
         }
-      : touched;
+      : touched.view();
     if (!everyDoc && !filtersDocs) {
       // No filter at all (most queries): every doc touched is a candidate.
-      for (const i of touched) candidates.push(i);
+      candidates = touched.view();
       undated = candidates.length;
-    } else
+    } else {
+      const cands = arrays.candidates;
+      cands.length = 0;
       for (const i of pool) {
         if (!passesUndated(i)) continue;
         undated++;
-        if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) candidates.push(i);
+        if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) cands.push(i);
       }
+      candidates = cands.view();
+    }
 
     // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
     const dateBonus = new Map<number, number>();
@@ -1271,11 +1330,11 @@ async function scoreWith(
   };
   let { candidates, undated, dateBonus } = finish();
   /** The k-th best final score of the candidates (every doc touched has every unit scored when this is read). */
-  const kth = () =>
-    kthLargest(
-      Float64Array.from(candidates, (i) => total[i]!),
-      plan.keep,
-    );
+  const kth = () => {
+    const scores = new Float64Array(candidates.length);
+    for (let j = 0; j < candidates.length; j++) scores[j] = total[candidates[j]!]!;
+    return kthLargest(scores, plan.keep);
+  };
   /**
    * Scores the units `left` for `docs` (local indexes, marked in `mark2`; none of them scored for those units
    * yet), then moves their marks to `mark`, the docs seen. With `bar`, the units go strongest first and a doc
@@ -1292,7 +1351,7 @@ async function scoreWith(
       const before = u.touched.length;
       scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u);
       for (let t = before; t < u.touched.length; t++) {
-        const i = u.touched[t]!;
+        const i = u.touched.items[t]!;
         touch(i);
         text[i]! += u.score[i]!;
         matched[i]!++;
@@ -1341,18 +1400,24 @@ async function scoreWith(
       if (!essential.length) break;
       const byCount = essential.slice().sort((a, b) => lists[a]!.count - lists[b]!.count);
       let take = byCount;
-      if (round < LIST_ROUNDS && lists[byCount[0]!]!.count <= roundPostings) {
+      let left = 0;
+      for (let j = 0; j < lists.length; j++) if (!done[j]) left += lists[j]!.count;
+      // A round is short in absolute terms or, when no list is, against what is left: a place's few hundred titles
+      // among tens of thousands of postings of common words are the docs that set the k-th best.
+      const shortest = lists[byCount[0]!]!.count;
+      const roundCap =
+        shortest <= roundPostings
+          ? roundPostings
+          : Math.min(left / (options.roundShare ?? ROUND_SHARE), ROUND_POSTINGS_MAX_SHARE * roundPostings);
+      if (round < LIST_ROUNDS && shortest <= roundCap) {
         let sum = 0,
           m = 0;
-        while (m < byCount.length && sum + lists[byCount[m]!]!.count <= roundPostings)
-          sum += lists[byCount[m++]!]!.count;
+        while (m < byCount.length && sum + lists[byCount[m]!]!.count <= roundCap) sum += lists[byCount[m++]!]!.count;
         take = byCount.slice(0, m);
       } else {
         // The last round: every essential list left. When they hold much of what is left, every unit is scored for
         // every doc not seen instead, as exhaustive scoring would: no lookups, and the total and facets are exact.
-        let left = 0,
-          taken = 0;
-        for (let j = 0; j < lists.length; j++) if (!done[j]) left += lists[j]!.count;
+        let taken = 0;
         for (const j of take) taken += lists[j]!.count;
         if (taken * (options.fullPassShare ?? FULL_PASS_SHARE) >= left) {
           scoringCounters.listFirstFullPass++;
@@ -1361,7 +1426,7 @@ async function scoreWith(
             const before = u.touched.length;
             scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, null, u, undefined, arrays.mark);
             for (let t = before; t < u.touched.length; t++) {
-              const i = u.touched[t]!;
+              const i = u.touched.items[t]!;
               touch(i);
               text[i]! += u.score[i]!;
               matched[i]!++;
@@ -1438,7 +1503,7 @@ async function scoreWith(
             const bar = kthBestBar();
             if (unseen < bar) {
               const upper = restBounds + proximityBound;
-              const alive = touched.filter((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar);
+              const alive = touched.where((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar);
               for (const i of alive) arrays.mark2[i] = 1;
               rest = { docs: globalDocs(alive, base), mark: arrays.mark2 };
             }
@@ -1447,7 +1512,7 @@ async function scoreWith(
           const before = u.touched.length;
           scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, u, undefined, rest ? null : seenDocs);
           for (let t = before; t < u.touched.length; t++) {
-            const i = u.touched[t]!;
+            const i = u.touched.items[t]!;
             touch(i);
             text[i]! += u.score[i]!;
             matched[i]!++;
@@ -1460,25 +1525,27 @@ async function scoreWith(
     }
   }
 
-  let facetSet = candidates;
+  let facetSet: ArrayLike<number> = candidates;
   let best: number[];
   if (plan.phrases.length) {
     const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, total, cols.order);
     for (const i of candidates) top.offer(i);
     const checked = top.sorted();
     const texts = await recordTexts(checked.map((i) => i + base));
-    facetSet = checked.filter((_, j) => {
+    const holding = checked.filter((_, j) => {
       const t = ` ${words(texts[j]!).join(" ")} `;
       return plan.phrases.every((p) => t.includes(` ${p.join(" ")} `));
     });
-    best = facetSet.slice(0, plan.keep);
+    facetSet = holding;
+    best = holding.slice(0, plan.keep);
   } else if (pruned) {
     const top = new TopK(Math.max(plan.keep, SEARCH_DEFAULTS.facetCandidates), total, cols.order);
     for (const i of candidates) top.offer(i);
     // Facets need the set, not its order: only the best `keep` are sorted.
-    facetSet = top.items();
+    const items = top.items();
+    facetSet = items;
     const head = new TopK(plan.keep, total, cols.order);
-    for (const i of facetSet) head.offer(i);
+    for (const i of items) head.offer(i);
     best = head.sorted();
   } else {
     const top = new TopK(plan.keep, total, cols.order);
@@ -1597,7 +1664,7 @@ export function compareHits(a: ScoredDoc, b: ScoredDoc): number {
 /** Decades counted in typed arrays: years 0–2999, which covers every archive date. */
 const DECADE_SLOTS = 300;
 
-function facetsOf(docs: number[], cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
+function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
   const seriesCounts = new Uint32Array(seriesNames.length);
   const decadeCounts = new Uint32Array(DECADE_SLOTS);
   let undated = 0;
