@@ -534,7 +534,8 @@ function scoreUnit(
     const need = alt.terms.length;
     if (alt.bonus) {
       // The closest catalogue word a matched doc holds counts; a bonus never makes a match.
-      for (const i of x.altTouched.view()) {
+      for (let at = 0; at < x.altTouched.length; at++) {
+        const i = x.altTouched.items[at]!;
         if (x.altCount[i] !== need || !u.alt[i]) continue;
         const sc = x.alt[i]! * alt.weight;
         if (sc > u.bonus[i]!) {
@@ -548,7 +549,8 @@ function scoreUnit(
           u.score[u.touched.items[t]!]! += u.bonus[u.touched.items[t]!]!;
       continue;
     }
-    for (const i of x.altTouched.view()) {
+    for (let at = 0; at < x.altTouched.length; at++) {
+      const i = x.altTouched.items[at]!;
       if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
       const sc = x.alt[i]! * alt.weight;
       if (u.alt[i] === 0) {
@@ -592,11 +594,19 @@ function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
 function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): number {
   const lower = new Float64Array(u.touched.length + (w ? x.altTouched.length : 0) + prune.refDocs.length);
   let m = 0;
-  for (const i of u.touched.view())
+  for (let at = 0; at < u.touched.length; at++) {
+    const i = u.touched.items[at]!;
     if (prune.passes(i)) lower[m++] = Math.max(u.score[i]!, x.altCount[i] ? x.alt[i]! * w : 0) + prune.ref[i]!;
+  }
   if (w)
-    for (const i of x.altTouched.view()) if (!u.alt[i] && prune.passes(i)) lower[m++] = x.alt[i]! * w + prune.ref[i]!;
-  for (const i of prune.refDocs.view()) if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower[m++] = prune.ref[i]!;
+    for (let at = 0; at < x.altTouched.length; at++) {
+      const i = x.altTouched.items[at]!;
+      if (!u.alt[i] && prune.passes(i)) lower[m++] = x.alt[i]! * w + prune.ref[i]!;
+    }
+  for (let at = 0; at < prune.refDocs.length; at++) {
+    const i = prune.refDocs.items[at]!;
+    if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower[m++] = prune.ref[i]!;
+  }
   const theta = kthLargest(lower.subarray(0, m), prune.keep);
   return theta - Math.abs(theta) * 1e-9;
 }
@@ -611,9 +621,9 @@ function alive(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number, rest
       docs.push(i);
     }
   };
-  for (const i of x.altTouched.view()) consider(i);
-  for (const i of u.touched.view()) consider(i);
-  for (const i of prune.refDocs.view()) consider(i);
+  for (let at = 0; at < x.altTouched.length; at++) consider(x.altTouched.items[at]!);
+  for (let at = 0; at < u.touched.length; at++) consider(u.touched.items[at]!);
+  for (let at = 0; at < prune.refDocs.length; at++) consider(prune.refDocs.items[at]!);
   return { docs: globalDocs(docs, prune.base), mark: prune.mark };
 }
 
@@ -956,15 +966,42 @@ class TopK {
     }
   }
 
-  /** The docs kept, in no order. */
-  items(): number[] {
-    return this.heap;
-  }
-
   /** Best first. */
   sorted(): number[] {
     return [...this.heap].sort((a, b) => (this.better(a, b) ? -1 : this.better(b, a) ? 1 : 0));
   }
+}
+
+/**
+ * The best `k` of `docs` by `score` then catalogue `order`, in no order: the set a `TopK` of `k` keeps, found by
+ * selecting the k-th best score and taking the docs above it, then those at it in catalogue order. Linear, where
+ * the heap paid a few comparisons per candidate: a common word's thousands of candidates for 1,000 facet places.
+ */
+function bestSet(docs: ArrayLike<number>, k: number, score: Float64Array, order: Uint32Array): number[] {
+  const out: number[] = [];
+  if (docs.length <= k) {
+    for (let j = 0; j < docs.length; j++) out.push(docs[j]!);
+    return out;
+  }
+  const scores = new Float64Array(docs.length);
+  for (let j = 0; j < docs.length; j++) scores[j] = score[docs[j]!]!;
+  const theta = kthLargest(scores, k);
+  const ties: number[] = [];
+  for (let j = 0; j < docs.length; j++) {
+    const s = score[docs[j]!]!;
+    if (s > theta) out.push(docs[j]!);
+    else if (s === theta) ties.push(docs[j]!);
+  }
+  // Of the docs at the k-th best score (a common word's thousands share a slot's score), the first in catalogue
+  // order: those up to the order of the one needed last, selected like the score (orders are distinct).
+  const need = k - out.length;
+  if (ties.length > need) {
+    const negOrders = new Float64Array(ties.length);
+    for (let t = 0; t < ties.length; t++) negOrders[t] = -order[ties[t]!]!;
+    const last = -kthLargest(negOrders, need);
+    for (const d of ties) if (order[d]! <= last) out.push(d);
+  } else for (const d of ties) out.push(d);
+  return out;
 }
 
 /** The k-th largest value (1-based) of `values`, by quickselect on a copy; -Infinity when there are fewer. */
@@ -1152,8 +1189,10 @@ async function scoreWith(
   const kthBestBar = () => {
     const lower = new Float64Array(touched.length);
     let m = 0;
-    for (const i of touched.view())
+    for (let at = 0; at < touched.length; at++) {
+      const i = touched.items[at]!;
       if (passes(i)) lower[m++] = text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!;
+    }
     const theta = kthLargest(lower.subarray(0, m), plan.keep);
     return theta - Math.abs(theta) * 1e-9;
   };
@@ -1185,7 +1224,8 @@ async function scoreWith(
     const u = arrays.unit(0);
     scoreUnit(plan.units[0]!, unitPostings[0]!, n, base, x, { docs: common.docs, mark }, u);
     units[0] = u;
-    for (const i of u.touched.view()) {
+    for (let at = 0; at < u.touched.length; at++) {
+      const i = u.touched.items[at]!;
       touch(i);
       text[i]! += u.score[i]!;
       matched[i]!++;
@@ -1243,7 +1283,8 @@ async function scoreWith(
         : undefined;
     if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u, prune)) pruned = true;
     units[k] = u;
-    for (const i of u.touched.view()) {
+    for (let at = 0; at < u.touched.length; at++) {
+      const i = u.touched.items[at]!;
       touch(i);
       text[i]! += u.score[i]!;
       matched[i]!++;
@@ -1257,13 +1298,6 @@ async function scoreWith(
     let undated = 0;
     const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
     if (everyDoc) arrays.wroteAll = true;
-    const pool: Iterable<number> = everyDoc
-      ? {
-          [Symbol.iterator]: function* () {
-            for (let i = 0; i < size; i++) yield i;
-          },
-        }
-      : touched.view();
     if (!everyDoc && !filtersDocs) {
       // No filter at all (most queries): every doc touched is a candidate.
       candidates = touched.view();
@@ -1271,7 +1305,10 @@ async function scoreWith(
     } else {
       const cands = arrays.candidates;
       cands.length = 0;
-      for (const i of pool) {
+      // A filter-only query's pool is every doc of the shard, else the docs touched.
+      const poolSize = everyDoc ? size : touched.length;
+      for (let at = 0; at < poolSize; at++) {
+        const i = everyDoc ? at : touched.items[at]!;
         if (!passesUndated(i)) continue;
         undated++;
         if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) cands.push(i);
@@ -1285,7 +1322,8 @@ async function scoreWith(
     // The same numbers `coordination` gives, looked up per doc.
     const coord = Float64Array.from({ length: unitCount + 2 }, (_, m) => coordination(m, unitCount));
     const only0 = unitCount === 1 && yearUnit === undefined && !boost ? units[0] : null;
-    for (const i of candidates) {
+    for (let at = 0; at < candidates.length; at++) {
+      const i = candidates[at]!;
       if (only0) {
         // One word: its score, its reference boost (the loop below, with nothing to add).
         total[i] = (only0.alt[i] ? 0 + only0.score[i]! : 0) * coord[textMatched[i]!]! + ref[i]!;
@@ -1529,7 +1567,7 @@ async function scoreWith(
   let best: number[];
   if (plan.phrases.length) {
     const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, total, cols.order);
-    for (const i of candidates) top.offer(i);
+    for (let at = 0; at < candidates.length; at++) top.offer(candidates[at]!);
     const checked = top.sorted();
     const texts = await recordTexts(checked.map((i) => i + base));
     const holding = checked.filter((_, j) => {
@@ -1539,17 +1577,15 @@ async function scoreWith(
     facetSet = holding;
     best = holding.slice(0, plan.keep);
   } else if (pruned) {
-    const top = new TopK(Math.max(plan.keep, SEARCH_DEFAULTS.facetCandidates), total, cols.order);
-    for (const i of candidates) top.offer(i);
     // Facets need the set, not its order: only the best `keep` are sorted.
-    const items = top.items();
+    const items = bestSet(candidates, Math.max(plan.keep, SEARCH_DEFAULTS.facetCandidates), total, cols.order);
     facetSet = items;
     const head = new TopK(plan.keep, total, cols.order);
     for (const i of items) head.offer(i);
     best = head.sorted();
   } else {
     const top = new TopK(plan.keep, total, cols.order);
-    for (const i of candidates) top.offer(i);
+    for (let at = 0; at < candidates.length; at++) top.offer(candidates[at]!);
     best = top.sorted();
   }
 
