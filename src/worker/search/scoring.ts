@@ -966,6 +966,11 @@ class TopK {
     }
   }
 
+  /** The score of the k-th best doc kept; -Infinity while fewer than k are. */
+  kthScore(): number {
+    return this.k > 0 && this.heap.length === this.k ? this.score[this.heap[0]!]! : -Infinity;
+  }
+
   /** Best first. */
   sorted(): number[] {
     return [...this.heap].sort((a, b) => (this.better(a, b) ? -1 : this.better(b, a) ? 1 : 0));
@@ -1292,8 +1297,12 @@ async function scoreWith(
     }
   }
 
-  /** Candidates (docs that pass every filter) and their final scores. */
-  const finish = () => {
+  /**
+   * Candidates (docs that pass every filter) and their final scores. With `fresh` (a round of the list-at-a-time
+   * path, where no filter applies and each doc is scored once), only those docs' final scores are computed: the
+   * others' are as an earlier call left them.
+   */
+  const finish = (fresh?: ArrayLike<number>) => {
     let candidates: Int32Array;
     let undated = 0;
     const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
@@ -1322,8 +1331,12 @@ async function scoreWith(
     // The same numbers `coordination` gives, looked up per doc.
     const coord = Float64Array.from({ length: unitCount + 2 }, (_, m) => coordination(m, unitCount));
     const only0 = unitCount === 1 && yearUnit === undefined && !boost ? units[0] : null;
-    for (let at = 0; at < candidates.length; at++) {
-      const i = candidates[at]!;
+    const incremental = fresh !== undefined && !everyDoc && !filtersDocs && yearUnit === undefined && !boost;
+    const docs = incremental ? fresh : candidates;
+    for (let at = 0; at < docs.length; at++) {
+      const i = docs[at]!;
+      // A fresh doc no unit matched is not a candidate (not touched).
+      if (incremental && !seen[i]) continue;
       if (only0) {
         // One word: its score, its reference boost (the loop below, with nothing to add).
         total[i] = (only0.alt[i] ? 0 + only0.score[i]! : 0) * coord[textMatched[i]!]! + ref[i]!;
@@ -1431,8 +1444,11 @@ async function scoreWith(
     const { lists, bonus } = boundedLists(plan, all, unitPostings, n);
     const done = new Uint8Array(lists.length);
     const roundPostings = options.roundPostings ?? ROUND_POSTINGS;
+    // The best `keep` so far, kept as rounds add docs (each scored once, so its score no longer changes): the k-th
+    // best is its worst, where a pass over every candidate found it each round.
+    const roundTop = new TopK(plan.keep, total, cols.order);
     for (let round = 0; ; round++) {
-      const theta = round ? kth() : -Infinity;
+      const theta = round ? roundTop.kthScore() : -Infinity;
       const bar = theta - Math.abs(theta) * 1e-9;
       const essential = essentialLists(plan, all, lists, bonus, done, bar);
       if (!essential.length) break;
@@ -1487,7 +1503,8 @@ async function scoreWith(
       // Lists of one word's forms often hold the same docs: a list whose docs were all seen costs nothing more.
       if (!fresh.length) continue;
       scoreUnitsFor(all, fresh, bar, unseenUnitBounds(plan, lists, bonus, done, take));
-      ({ candidates, undated, dateBonus } = finish());
+      ({ candidates, undated, dateBonus } = finish(fresh));
+      for (const i of fresh) if (seen[i]) roundTop.offer(i);
       if (take.length === essential.length && take.length > 1) break;
     }
     scoringCounters.listFirst++;
