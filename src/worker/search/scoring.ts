@@ -982,7 +982,7 @@ class TopK {
  * selecting the k-th best score and taking the docs above it, then those at it in catalogue order. Linear, where
  * the heap paid a few comparisons per candidate: a common word's thousands of candidates for 1,000 facet places.
  */
-function bestSet(docs: ArrayLike<number>, k: number, score: Float64Array, order: Uint32Array): number[] {
+export function bestSet(docs: ArrayLike<number>, k: number, score: Float64Array, order: Uint32Array): number[] {
   const out: number[] = [];
   if (docs.length <= k) {
     for (let j = 0; j < docs.length; j++) out.push(docs[j]!);
