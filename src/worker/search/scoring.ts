@@ -1299,8 +1299,8 @@ async function scoreWith(
 
   /**
    * Candidates (docs that pass every filter) and their final scores. With `fresh` (a round of the list-at-a-time
-   * path, where no filter applies and each doc is scored once), only those docs' final scores are computed: the
-   * others' are as an earlier call left them.
+   * path, where each doc is scored once) and no filter, only those docs' final scores are computed: the others'
+   * are as an earlier call left them.
    */
   const finish = (fresh?: ArrayLike<number>) => {
     let candidates: Int32Array;
