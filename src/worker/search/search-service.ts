@@ -8,7 +8,7 @@ import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
 import { referenceToId } from "../../shared/reference";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
-import type { ParsedQuery } from "./query-parser";
+import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
 import type { VolumeIndex } from "../../shared/index-format";
 import {
@@ -145,7 +145,7 @@ export class SearchService {
       this.records.prefetchTable(),
       // Read by ranges once the page's hits are known: whole, and ahead, where ranges are read whole anyway.
       searchMeta(this.assets).then((m) => m.volumeIndex && this.assets.prefetchForRanges(m.volumeIndex.groups)),
-      ...planReads(this.lexicon, cachedParse(q), effectiveRules(SEARCH_DEFAULTS.mode, true)),
+      ...planReads(this.lexicon, parseQuery(q), effectiveRules(SEARCH_DEFAULTS.mode, true)),
     ];
     return Promise.allSettled(reads).then(() => {});
   }
