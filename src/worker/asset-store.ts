@@ -213,6 +213,8 @@ export class AssetStore {
    * Own keys only: keys are user-influenced (typed prefixes, slugs), and must never find Object.prototype members.
    */
   async tableGet<V>(table: PagedTable, key: string): Promise<V | undefined> {
+    // A small table is in the root itself: no page to read.
+    if (table.entries) return Object.hasOwn(table.entries, key) ? (table.entries[key] as V) : undefined;
     const page = await this.json<Record<string, V>>(pagedTablePath(table, pagedTablePageOf(table, key)));
     return Object.hasOwn(page, key) ? page[key] : undefined;
   }
@@ -270,6 +272,7 @@ export class AssetStore {
 
   /** Every entry of a paged table, as a Map: for the rare caller that must scan a whole table. */
   async tableEntries<V>(table: PagedTable): Promise<Map<string, V>> {
+    if (table.entries) return new Map(Object.entries(table.entries) as Array<[string, V]>);
     const pages = await Promise.all(
       Array.from({ length: pagedTablePages(table) }, (_, p) => this.json<Record<string, V>>(pagedTablePath(table, p))),
     );

@@ -6,6 +6,8 @@
  */
 import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
 import { referenceToId } from "../../shared/reference";
+import { stem } from "../../shared/text/stem";
+import { variantKey } from "../../shared/text/variants";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
@@ -14,8 +16,8 @@ import type { VolumeIndex } from "../../shared/index-format";
 import {
   SEARCH_DEFAULTS,
   effectiveRules,
-  planReads,
   planUnits,
+  type EngineOptions,
   type MatchMode,
   type QueryPlan,
   type QueryUnit,
@@ -137,17 +139,31 @@ export class SearchService {
    * cancels a read its request leaves running, and a later request waiting on the same shared read would hang.
    */
   warm(q: string): Promise<void> {
-    const reads: Promise<unknown>[] = [
-      this.shards.prefetch?.() ?? Promise.resolve(),
-      this.volumeColumn(),
+    const parsed = parseQuery(q);
+    const opts = { mode: SEARCH_DEFAULTS.mode, rules: effectiveRules(SEARCH_DEFAULTS.mode, true), explain: false };
+    // The words' own terms (literal, stem, variant key: what a default plan asks for of any word) are read as soon
+    // as the term table is in, beside planning's reads; the plan's other terms (sound codes, expansions) once it is
+    // made. The plan is the one a default search then takes from the plan cache.
+    const words = parsed.words.filter((w) => w.length > 1).flatMap((w) => [w, stem(w), variantKey(w)]);
+    const first = Promise.allSettled([
+      this.shards.prefetch?.(words),
+      this.plan(q, parsed, opts).then((units) =>
+        this.shards.prefetch?.(units.flatMap((u) => u.alternatives.flatMap((a) => a.terms.map((t) => t.term)))),
+      ),
       // The series archives: the coordinator reads them between planning and fan-out.
       archiveOfSeries(this.assets),
-      this.records.prefetchTable(),
-      // Read by ranges once the page's hits are known: whole, and ahead, where ranges are read whole anyway.
-      searchMeta(this.assets).then((m) => m.volumeIndex && this.assets.prefetchForRanges(m.volumeIndex.groups)),
-      ...planReads(this.lexicon, parseQuery(q), effectiveRules(SEARCH_DEFAULTS.mode, true)),
-    ];
-    return Promise.allSettled(reads).then(() => {});
+    ]);
+    // What only the page's hits need comes after, off the first reads' way: read side by side, the bytes of these
+    // (a megabyte and more where ranges are read whole) slowed the reads the plan and the scoring wait for.
+    const then = first.then(() =>
+      Promise.allSettled([
+        this.volumeColumn(),
+        this.records.prefetchTable(),
+        // Read by ranges once the page's hits are known: whole, and ahead, where ranges are read whole anyway.
+        searchMeta(this.assets).then((m) => m.volumeIndex && this.assets.prefetchForRanges(m.volumeIndex.groups)),
+      ]),
+    );
+    return then.then(() => {});
   }
 
   async search(req: SearchRequest): Promise<SearchResponse> {
@@ -162,15 +178,7 @@ export class SearchService {
     const q = parseQuery(req.q);
     const opts = { mode: req.match, rules: effectiveRules(req.match, req.synonyms, req.rules), explain: req.explain };
     // A copy: the cached plan is shared by every request for this query, and a year unit is added below.
-    const units = [
-      ...(await cachedPlan(
-        meta.fingerprint + (await this.assets.manifest()).version,
-        req.q,
-        opts.mode,
-        opts.rules,
-        () => planUnits(this.lexicon, q, opts),
-      )),
-    ];
+    const units = [...(await this.plan(req.q, q, opts))];
 
     const referenceIds: QueryPlan["referenceIds"] = [];
     for (const ref of q.references) {
@@ -302,6 +310,13 @@ export class SearchService {
       ...(failed.length ? { partial: true as const, failedShards: failed } : {}),
       tookMs: Math.round((performance.now() - t0) * 100) / 100,
     };
+  }
+
+  /** The query's units for these options, through the per-isolate plan cache (shared with `warm`). */
+  private async plan(text: string, q: ParsedQuery, opts: EngineOptions): Promise<QueryUnit[]> {
+    const meta = await searchMeta(this.assets);
+    const build = meta.fingerprint + (await this.assets.manifest()).version;
+    return cachedPlan(build, text, opts.mode, opts.rules, () => planUnits(this.lexicon, q, opts));
   }
 
   /**
