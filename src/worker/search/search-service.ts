@@ -12,7 +12,7 @@ import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
-import type { VolumeIndex } from "../../shared/index-format";
+import { volumeColumn, volumeLists, type Volumes } from "./volume-reads";
 import {
   SEARCH_DEFAULTS,
   effectiveRules,
@@ -152,18 +152,20 @@ export class SearchService {
       ),
       // The series archives: the coordinator reads them between planning and fan-out.
       archiveOfSeries(this.assets),
+      this.volumeColumn(),
+      this.records.prefetchTable(),
     ]);
-    // What only the page's hits need comes after, off the first reads' way: read side by side, the bytes of these
-    // (a megabyte and more where ranges are read whole) slowed the reads the plan and the scoring wait for.
-    const then = first.then(() =>
-      Promise.allSettled([
-        this.volumeColumn(),
-        this.records.prefetchTable(),
-        // Read by ranges once the page's hits are known: whole, and ahead, where ranges are read whole anyway.
-        searchMeta(this.assets).then((m) => m.volumeIndex && this.assets.prefetchForRanges(m.volumeIndex.groups)),
-      ]),
+    // A build before volume segments: its one list of groups (a megabyte at 100k records) is read by ranges once
+    // the page's hits are known, so whole, and ahead, where ranges are read whole anyway; after the reads above,
+    // not beside them, whose way its bytes would slow.
+    const groups = first.then(async () => {
+      const list = (await searchMeta(this.assets)).volumeIndex?.groups;
+      if (list) await this.assets.prefetchForRanges(list);
+    });
+    return groups.then(
+      () => {},
+      () => {},
     );
-    return then.then(() => {});
   }
 
   async search(req: SearchRequest): Promise<SearchResponse> {
@@ -339,40 +341,14 @@ export class SearchService {
    * The build's doc → file-of-several-volumes lookup, read as a typed array (no parse); null for builds made
    * before it.
    */
-  private async volumeColumn(): Promise<Volumes | null> {
-    const meta = await searchMeta(this.assets);
-    const index = meta.volumeIndex;
-    if (!index) return null;
-    const buf = await this.assets.binary(index.groupOf);
-    const offsets = new Uint32Array(buf, 0, index.count + 1);
-    const at = offsets.byteLength;
-    const column = index.width === 2 ? new Uint16Array(buf, at) : new Uint32Array(buf, at);
-    return { index, offsets, groupOf: (doc) => (column[doc] ? column[doc]! - 1 : undefined) };
+  private volumeColumn(): Promise<Volumes | null> {
+    return volumeColumn(this.assets);
   }
 
   /** The record ids of each file of several volumes among `hits`, by group: only those groups' pages are read. */
-  private async volumeLists(volumes: Volumes, hits: ScoredDoc[]): Promise<Map<number, string[]>> {
-    const wanted = new Set<number>();
-    for (const h of hits) {
-      const g = volumes.groupOf(h.doc);
-      if (g !== undefined) wanted.add(g);
-    }
-    const { index, offsets } = volumes;
-    const lists = await Promise.all(
-      [...wanted].map((g) =>
-        this.assets.jsonRange<[docs: number[], ids: string[]]>(
-          index.groups,
-          offsets[g]!,
-          offsets[g + 1]! - offsets[g]! - 1,
-        ),
-      ),
-    );
-    const out = new Map<number, string[]>();
-    [...wanted].forEach((g, i) => {
-      const group = lists[i]![0];
-      if (group) out.set(g, group[1]);
-    });
-    return out;
+  private volumeLists(volumes: Volumes, hits: ScoredDoc[]): Promise<Map<number, string[]>> {
+    const groups = hits.map((h) => volumes.groupOf(h.doc)).filter((g) => g !== undefined);
+    return volumeLists(this.assets, volumes, groups);
   }
 
   /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */
@@ -460,14 +436,6 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
     heldBy: Object.fromEntries(heldBy),
     scope,
   };
-}
-
-interface Volumes {
-  index: VolumeIndex;
-  /** Each group's byte offset in the groups file (see `VolumeIndex`). */
-  offsets: Uint32Array;
-  /** The group (file of several volumes) of a doc, or undefined. */
-  groupOf: (doc: number) => number | undefined;
 }
 
 /** Keeps the first (best) hit of each file of several volumes and drops its other volumes. */
