@@ -12,9 +12,10 @@ import { PEOPLE_FORMAT } from "./people-chunk";
 
 /**
  * Bumped when the meaning of any search asset changes. 5: binary term chunks with block maxima; 6: term chunks
- * with a prefix-compressed directory and packed postings, decoded whole.
+ * with a prefix-compressed directory and packed postings, decoded whole; 7: the volume groups in segments (a
+ * Worker of format 6 would find no groups list).
  */
-export const INDEX_FORMAT = 6;
+export const INDEX_FORMAT = 7;
 
 /** Fingerprint of everything that changes how search assets are read. */
 export function configFingerprint(): string {
