@@ -165,18 +165,6 @@ export class AssetStore {
   }
 
   /**
-   * Starts reading a file that will be read by ranges, when this backend would send the whole file for each range
-   * anyway (static assets): read whole now, ahead of the ranges, it is off a cold query's critical path. Nothing
-   * on a backend that reads ranges, or for a packed file (its ranges are its pack's).
-   */
-  async prefetchForRanges(path: string): Promise<void> {
-    if (this.storage.ranged) return;
-    const packs = (await this.manifest()).packs;
-    if (packs && isPackedPath(path)) return;
-    await this.wholeBytes(path);
-  }
-
-  /**
    * A file's bytes, checked against its content hash and memoised under a key of their own: the same file may
    * also be held parsed (a vocabulary partition is read whole by the typo rule and by range by the prefix rule).
    */

@@ -113,19 +113,18 @@ export interface SearchManifest {
 
 /**
  * Files of several volumes, laid out so a query reads only what its hits need. `groupOf` is binary,
- * little-endian: `count + 1` Uint32 byte offsets of each group's JSON in the list of all groups, then per doc its
- * group's number + 1 (0: not a volume), `width` bytes each, then (with `segments`) each segment's content hash.
- * The groups, each a JSON `[docs, ids]`, are either one list (`groups`, read by the offsets' byte ranges: builds
- * before segments) or `segments`: lists of `segments.groups` consecutive groups, `VOLUME_SEGMENTS_PREFIX<s>.<hash>
- * .json`, each about 16 KiB, read whole (a backend that cannot read ranges sends a file whole: the one list was
- * about a megabyte at 100k records, for a page's few groups of some 100 bytes).
+ * little-endian: `count + 1` Uint32 byte offsets of each group's JSON in the list of all groups (for tools), then
+ * per doc its group's number + 1 (0: not a volume), `width` bytes each, then each segment's content hash. The
+ * groups, each a JSON `[docs, ids]`, are in `segments`: lists of `segments.groups` consecutive groups at
+ * `volumeSegmentPath`, each about 16 KiB, read whole. (Format 6 had one list read by byte ranges, and a backend
+ * that cannot read ranges, static assets, sent it whole: about a megabyte at 100k records, for a page's few
+ * groups of some 100 bytes.)
  */
 export interface VolumeIndex {
   groupOf: string;
   width: 2 | 4;
   count: number;
-  groups?: string;
-  segments?: { groups: number; count: number };
+  segments: { groups: number; count: number };
 }
 
 /** Path stem of the volume groups' segments (see `VolumeIndex`). */

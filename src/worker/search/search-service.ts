@@ -132,9 +132,9 @@ export class SearchService {
   }
 
   /**
-   * Starts the reads a search for `q` makes whatever it matches (planning's, the shards' term tables and filter
-   * columns, the volume column, the series archives, a small record table), for a cold isolate's first request, so
-   * they run while the response caches are asked. Settles when they have, never rejecting: failures are left for
+   * Starts the reads a search for `q` makes (planning's, the shards' term tables and filter columns, the term
+   * chunks of the default plan, the volume column, the series archives, a small record table), for a cold
+   * isolate's first request, so they run while the response caches are asked. Settles when they have, never rejecting: failures are left for
    * the search itself to meet and report. The caller keeps its request alive until then (`waitUntil`): workerd
    * cancels a read its request leaves running, and a later request waiting on the same shared read would hang.
    */
@@ -145,7 +145,7 @@ export class SearchService {
     // as the term table is in, beside planning's reads; the plan's other terms (sound codes, expansions) once it is
     // made. The plan is the one a default search then takes from the plan cache.
     const words = parsed.words.filter((w) => w.length > 1).flatMap((w) => [w, stem(w), variantKey(w)]);
-    const first = Promise.allSettled([
+    return Promise.allSettled([
       this.shards.prefetch?.(words),
       this.plan(q, parsed, opts).then((units) =>
         this.shards.prefetch?.(units.flatMap((u) => u.alternatives.flatMap((a) => a.terms.map((t) => t.term)))),
@@ -154,18 +154,7 @@ export class SearchService {
       archiveOfSeries(this.assets),
       this.volumeColumn(),
       this.records.prefetchTable(),
-    ]);
-    // A build before volume segments: its one list of groups (a megabyte at 100k records) is read by ranges once
-    // the page's hits are known, so whole, and ahead, where ranges are read whole anyway; after the reads above,
-    // not beside them, whose way its bytes would slow.
-    const groups = first.then(async () => {
-      const list = (await searchMeta(this.assets)).volumeIndex?.groups;
-      if (list) await this.assets.prefetchForRanges(list);
-    });
-    return groups.then(
-      () => {},
-      () => {},
-    );
+    ]).then(() => {});
   }
 
   async search(req: SearchRequest): Promise<SearchResponse> {

@@ -1,7 +1,6 @@
 /**
  * Files of several volumes as a search reads them (see `VolumeIndex`): the doc → group column once per isolate, as
- * typed arrays (no parse), and for a page's hits only the segments holding their groups, or, in builds made before
- * segments, the groups' byte ranges of the one list.
+ * typed arrays (no parse), and for a page's hits only the segments holding their groups.
  */
 import { HASH_CHARS, hashAt } from "../../shared/manifest";
 import { volumeSegmentPath, type VolumeIndex } from "../../shared/index-format";
@@ -10,11 +9,9 @@ import { searchMeta } from "./search-index";
 
 export interface Volumes {
   index: VolumeIndex;
-  /** Each group's byte offset in the list of all groups (see `VolumeIndex`). */
-  offsets: Uint32Array;
   /** The group (file of several volumes) of a doc, or undefined. */
   groupOf: (doc: number) => number | undefined;
-  /** Content hashes of the segments, concatenated ("" in builds before segments). */
+  /** Content hashes of the segments, concatenated. */
   segmentHashes: string;
 }
 
@@ -25,16 +22,15 @@ export async function volumeColumn(assets: AssetStore): Promise<Volumes | null> 
   const index = (await searchMeta(assets)).volumeIndex;
   if (!index) return null;
   const buf = await assets.binary(index.groupOf);
-  const offsets = new Uint32Array(buf, 0, index.count + 1);
-  const at = offsets.byteLength;
-  const tail = (index.segments?.count ?? 0) * HASH_CHARS;
+  const at = (index.count + 1) * 4;
+  const tail = index.segments.count * HASH_CHARS;
   const columnBytes = buf.byteLength - at - tail;
   if (columnBytes < 0 || columnBytes % index.width)
     throw corruptAsset(index.groupOf, `${buf.byteLength} bytes do not hold ${index.count} groups and their hashes`);
   const column =
     index.width === 2 ? new Uint16Array(buf, at, columnBytes / 2) : new Uint32Array(buf, at, columnBytes / 4);
   const segmentHashes = new TextDecoder().decode(new Uint8Array(buf, at + columnBytes, tail));
-  return { index, offsets, segmentHashes, groupOf: (doc) => (column[doc] ? column[doc]! - 1 : undefined) };
+  return { index, segmentHashes, groupOf: (doc) => (column[doc] ? column[doc]! - 1 : undefined) };
 }
 
 /** The record ids of each of `groups` (the hits' files of several volumes), by group. */
@@ -44,17 +40,13 @@ export async function volumeLists(
   groups: Iterable<number>,
 ): Promise<Map<number, string[]>> {
   const wanted = [...new Set(groups)];
-  const { index, offsets, segmentHashes } = volumes;
-  const seg = index.segments;
+  const { index, segmentHashes } = volumes;
+  const per = index.segments.groups;
   const lists = await Promise.all(
     wanted.map(async (g): Promise<Group | undefined> => {
-      if (seg) {
-        const s = Math.floor(g / seg.groups);
-        const list = await assets.json<Group[]>(volumeSegmentPath(s, hashAt(segmentHashes, s)));
-        return list[g - s * seg.groups];
-      }
-      if (!index.groups) return undefined;
-      return (await assets.jsonRange<Group>(index.groups, offsets[g]!, offsets[g + 1]! - offsets[g]! - 1))[0];
+      const s = Math.floor(g / per);
+      const list = await assets.json<Group[]>(volumeSegmentPath(s, hashAt(segmentHashes, s)));
+      return list[g - s * per];
     }),
   );
   const out = new Map<number, string[]>();
