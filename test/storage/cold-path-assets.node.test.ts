@@ -72,8 +72,11 @@ describe("the volume index", () => {
     expect(hashes.length).toBe(seg.count * HASH_CHARS);
     for (let g = 0; g < index.count; g++) {
       const s = Math.floor(g / seg.groups);
-      const list = JSON.parse(out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string) as unknown[];
-      expect(list[g - s * seg.groups]).toEqual(groups[g]);
+      const text = out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string;
+      expect((JSON.parse(text) as unknown[])[g - s * seg.groups]).toEqual(groups[g]);
+      // And as the Worker reads it: the group's own bytes, at its offset's distance from its segment's first.
+      const at = offsets[g]! - offsets[s * seg.groups]! + 1;
+      expect(slice(text, at, offsets[g + 1]! - offsets[g]! - 1)).toEqual([groups[g]]);
     }
   });
 
