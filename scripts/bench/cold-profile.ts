@@ -14,7 +14,7 @@
  * adds (its asset binding, the Durable Object hop) is in `npm run bench:cold`.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -49,6 +49,30 @@ await build({
   logLevel: "error",
 });
 
+/**
+ * The bundle's modules by line: esbuild heads each module's code with a `// <path>` comment, so a frame's line
+ * names the package (or source folder) it belongs to.
+ */
+const bundleLines = readFileSync(join(dir, "worker.mjs"), "utf8").split("\n");
+const moduleStarts: Array<[line: number, module: string]> = [];
+bundleLines.forEach((line, i) => {
+  const m = /^\/\/ ((?:node_modules\/((?:@[^/]+\/)?[^/]+))|src\/[^/]+(?:\/[^/]+)?)/.exec(line);
+  if (m) moduleStarts.push([i, m[2] ?? m[1]!]);
+});
+function moduleAt(line: number): string {
+  let lo = 0,
+    hi = moduleStarts.length - 1,
+    found = "(bundle head)";
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (moduleStarts[mid]![0] <= line) {
+      found = moduleStarts[mid]![1];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
 /** The child: one cold request in this fresh process; prints its figures as one JSON line. */
 const CHILD = `
 import { readFileSync, existsSync } from "node:fs";
@@ -76,6 +100,12 @@ const ASSETS = {
 const c0 = process.cpuUsage();
 const mod = await import(bundle);
 const c1 = process.cpuUsage();
+let loadProfile = null;
+if (session) {
+  // The module load's profile apart from the request's: what a fresh isolate pays before any request arrives.
+  loadProfile = (await session.post("Profiler.stop")).profile;
+  await session.post("Profiler.start");
+}
 const env = { ASSETS, ASSET_BACKEND: "assets", RATE_LIMIT_PER_MINUTE: "0", PUBLIC_ORIGIN: "https://dossier.example" };
 const ctx = { waitUntil() {}, passThroughOnException() {} };
 const res = await mod.default.fetch(new Request("http://dossier.local/api/search?q=" + encodeURIComponent(q)), env, ctx);
@@ -86,6 +116,7 @@ const out = { status: res.status, loadCpu: cpu(c0, c1), requestCpu: cpu(c1, c2),
 if (session) {
   const { profile } = await session.post("Profiler.stop");
   out.profile = profile;
+  out.loadProfile = loadProfile;
 }
 console.log(JSON.stringify(out));
 `;
@@ -96,7 +127,13 @@ interface Sample {
   loadCpu: number;
   requestCpu: number;
   tookMs: number;
-  profile?: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  profile?: Profile;
+  loadProfile?: Profile;
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
 }
 interface ProfileNode {
   id: number;
@@ -127,11 +164,12 @@ for (const q of args.queries!.split("|")) {
     `"${q}": module load ${f("loadCpu")} ms CPU, request ${f("requestCpu")} ms CPU, tookMs ${f("tookMs")} ` +
       `(medians of ${runs}; request CPU each: ${samples.map((s) => s.requestCpu.toFixed(0)).join(", ")})`,
   );
-  const profile = samples.at(-1)!.profile;
-  if (profile) printTop(profile, Number(args.top));
+  const last = samples.at(-1)!;
+  if (last.loadProfile) printTop(last.loadProfile, Number(args.top), "module load");
+  if (last.profile) printTop(last.profile, Number(args.top), "request");
 }
 
-function printTop(profile: NonNullable<Sample["profile"]>, top: number) {
+function printTop(profile: Profile, top: number, label: string) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -144,7 +182,27 @@ function printTop(profile: NonNullable<Sample["profile"]>, top: number) {
     const p = parent.get(id);
     return p === undefined ? fn : `${fn} ← ${charge(p)}`;
   };
+  /** The nearest bundle frame at or above a sample: whose code (package or source folder) the time is spent for. */
+  const owner = (id: number | undefined): string => {
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const n = byId.get(at)!;
+      if (n.callFrame.url.includes("worker.mjs")) return moduleAt(n.callFrame.lineNumber);
+    }
+    return "(outside the bundle)";
+  };
+  /** The nearest frame of the project's own code at or above a sample: which of its modules asked for the work. */
+  const asker = (id: number | undefined): string => {
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const n = byId.get(at)!;
+      if (!n.callFrame.url.includes("worker.mjs")) continue;
+      const m = moduleAt(n.callFrame.lineNumber);
+      if (m.startsWith("src/")) return m;
+    }
+    return "(no project frame)";
+  };
   const fns = new Map<string, number>();
+  const modules = new Map<string, number>();
+  const askers = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
     const key = charge(id);
@@ -152,8 +210,20 @@ function printTop(profile: NonNullable<Sample["profile"]>, top: number) {
     const dt = profile.timeDeltas[i] ?? 0;
     total += dt;
     fns.set(key, (fns.get(key) ?? 0) + dt);
+    const m = owner(id);
+    modules.set(m, (modules.get(m) ?? 0) + dt);
+    const a = asker(id);
+    askers.set(a, (askers.get(a) ?? 0) + dt);
   });
-  console.log(`  profile: ${(total / 1000).toFixed(1)} ms sampled; top functions of the bundle (self time):`);
+  console.log(`  ${label} profile: ${(total / 1000).toFixed(1)} ms sampled; top functions of the bundle (self time):`);
   for (const [f, t] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, top))
     console.log(`  ${(t / 1000).toFixed(1).padStart(7)} ms  ${f.split(" ← ").slice(0, 3).join(" ← ")}`);
+  console.log(
+    `  ${label}: time by the bundle module it is spent for (self time and what it calls outside the bundle):`,
+  );
+  for (const [m, t] of [...modules].sort((a, b) => b[1] - a[1]).slice(0, Math.min(top, 12)))
+    console.log(`  ${(t / 1000).toFixed(1).padStart(7)} ms  ${m}`);
+  console.log(`  ${label}: time by the project module whose code asked for it (nearest src/ frame):`);
+  for (const [m, t] of [...askers].sort((a, b) => b[1] - a[1]).slice(0, Math.min(top, 12)))
+    console.log(`  ${(t / 1000).toFixed(1).padStart(7)} ms  ${m}`);
 }

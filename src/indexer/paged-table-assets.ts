@@ -2,13 +2,19 @@
  * Writes the tables that grow with the catalogue as `PagedTable` pages (see shared/manifest.ts), so the
  * manifest root a new isolate parses stays small at any catalogue size. Node only.
  */
-import { HASH_CHARS, PAGED_TABLE_PAGE_BYTES, pagedTablePageOf, type PagedTable } from "../shared/manifest";
+import {
+  HASH_CHARS,
+  PAGED_TABLE_INLINE_BYTES,
+  PAGED_TABLE_PAGE_BYTES,
+  pagedTablePageOf,
+  type PagedTable,
+} from "../shared/manifest";
 import { hashOfPath } from "./catalogue-assets";
 import type { AssetWriter } from "./content-hash";
 
 /**
  * Writes `entries` as pages of about `pageBytes` of JSON under `/<dir>/<name>-<p>.<hash>.json` and returns the
- * table for the manifest. Pages are null-prototype-safe to read: the Worker looks keys up with `Object.hasOwn`.
+ * table for the manifest, carrying the entries themselves too when the table is small (`PagedTable.entries`). Pages are null-prototype-safe to read: the Worker looks keys up with `Object.hasOwn`.
  */
 export function writePagedTable<V>(
   out: Pick<AssetWriter, "addJson">,
@@ -28,6 +34,8 @@ export function writePagedTable<V>(
     size: list.length,
     ...(keyChars ? { keyChars } : {}),
   };
+  const whole = Object.fromEntries(list);
+  if (pageCount === 1 && JSON.stringify(whole).length <= PAGED_TABLE_INLINE_BYTES) table.entries = whole;
   // Placed by the reader's own rule (pagedTablePageOf needs only the page count, set here first).
   const placing = { ...table, hashes: "x".repeat(pageCount * HASH_CHARS) };
   for (const entry of list) pages[pagedTablePageOf(placing, entry[0])]!.push(entry);

@@ -1,20 +1,27 @@
 /**
  * Writes the volume groups (see shared/volumes.ts) as search assets a cold
- * query reads without parsing them whole: a binary file of each group's byte
- * range in the groups' JSON file and, per doc, its group (read as typed
- * arrays, no JSON), and that JSON file, of which a query reads only its
- * hits' groups, by range.
+ * query reads without parsing them whole: a binary file of, per doc, its group
+ * (read as typed arrays, no JSON), and the groups' JSON in segments of about
+ * 16 KiB, of which a query reads only those holding its hits' groups.
  */
 import type { CatalogueRecord } from "../shared/record";
-import type { VolumeIndex } from "../shared/index-format";
+import { VOLUME_SEGMENTS_PREFIX, type VolumeIndex } from "../shared/index-format";
+import { hashOfPath } from "./catalogue-assets";
 import { groupVolumes, volumeKey } from "../shared/volumes";
 import type { AssetWriter } from "./content-hash";
+
+/** Bytes of JSON a segment of the volume groups aims at: a page's hits read a few, each whole. */
+export const VOLUME_SEGMENT_BYTES = 16 * 1024;
 
 type VolumeFields = Pick<CatalogueRecord, "series" | "title" | "reference" | "id">;
 /** Stands in for a doc that is no volume: its key is null, as the doc's own is. */
 const NOT_A_VOLUME: VolumeFields = { series: "", title: "", reference: "", id: "" };
 
-export function buildVolumes(records: Iterable<CatalogueRecord>, out: AssetWriter): VolumeIndex {
+export function buildVolumes(
+  records: Iterable<CatalogueRecord>,
+  out: AssetWriter,
+  segmentBytes = VOLUME_SEGMENT_BYTES,
+): VolumeIndex {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
     throw new Error("volume-assets: the build must run on a little-endian machine");
   // Only the four fields grouping reads, and only of volumes: records are read a pass at a time, not held.
@@ -39,13 +46,25 @@ export function buildVolumes(records: Iterable<CatalogueRecord>, out: AssetWrite
   groups.forEach(([list], g) => {
     for (const d of list) column[d] = g + 1;
   });
-  const bytes = new Uint8Array(offsets.byteLength + column.byteLength);
+  // Segments of about `segmentBytes`, a fixed number of groups each, so the reader finds a group's segment
+  // by division; their hashes go at the end of the binary file, which a query has read before it needs them.
+  const per = Math.max(1, Math.floor((segmentBytes * groups.length) / Math.max(1, at)));
+  const segments = Math.ceil(groups.length / per);
+  let hashes = "";
+  for (let seg = 0; seg < segments; seg++) {
+    const text = `[${parts.slice(seg * per, (seg + 1) * per).join(",")}]`;
+    const path = out.add(VOLUME_SEGMENTS_PREFIX.slice(1, -1), String(seg), "json", text);
+    hashes += hashOfPath(path);
+  }
+  const tail = new TextEncoder().encode(hashes);
+  const bytes = new Uint8Array(offsets.byteLength + column.byteLength + tail.byteLength);
   bytes.set(new Uint8Array(offsets.buffer), 0);
   bytes.set(new Uint8Array(column.buffer), offsets.byteLength);
+  bytes.set(tail, offsets.byteLength + column.byteLength);
   return {
     groupOf: out.add("search", "volume-of", "bin", bytes),
     width,
     count: groups.length,
-    groups: out.add("search", "volume-groups", "json", `[${parts.join(",")}]`),
+    segments: { groups: per, count: segments },
   };
 }

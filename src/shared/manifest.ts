@@ -267,10 +267,23 @@ export interface PagedTable {
    * prefixes (the typeahead's longest-match probes) land on one or two pages instead of many.
    */
   keyChars?: number;
+  /**
+   * The whole table, when its JSON is at most `PAGED_TABLE_INLINE_BYTES` (a one-shard index's shard list, the
+   * vocabulary's partition list): a cold query finds its entries in the root it has already read, a round trip
+   * sooner than through a page. The page is written all the same, for tools and for Workers that predate this.
+   */
+  entries?: Record<string, unknown>;
 }
 
 /** Bytes of JSON a paged-table page aims at: one small read, parsed once per isolate. */
 export const PAGED_TABLE_PAGE_BYTES = 16 * 1024;
+
+/**
+ * Largest paged table (bytes of JSON) the root carries whole as well (`PagedTable.entries`). A million records'
+ * 16-shard list is about 3 KB, the vocabulary's partition list under 1 KB: a few tables of at most this keep the
+ * root well under its 16 KiB bound.
+ */
+export const PAGED_TABLE_INLINE_BYTES = 4 * 1024;
 
 /** Pages of a paged table. */
 export function pagedTablePages(t: PagedTable): number {

@@ -1,6 +1,7 @@
 /** The Hono environment every route shares: bindings plus per-request stores. */
 import type { Context, MiddlewareHandler } from "hono";
 import { assetStoreFor, type AssetStore } from "./asset-store";
+import { MAX_PARAM_CHARS, MAX_QUERY_WORDS } from "./params";
 import { RecordStore } from "./record-store";
 import { SearchService } from "./search/search-service";
 import { shardRunnerFor } from "./search/shard-runner";
@@ -38,10 +39,15 @@ export const withStores: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** Paths whose `q` is a full-text search: the API's search and its exports, the search pages. */
 const SEARCH_PATHS = /^\/(?:api\/search(?:\.[a-z]+)?|embed)?$/;
 
-/** The search text of a search request, or null. */
+/**
+ * The search text of a search request, as the route will read it (trimmed), or null; null too for text the route
+ * will reject, which is not worth planning ahead.
+ */
 function searchText(url: string): string | null {
   const u = new URL(url);
-  return SEARCH_PATHS.test(u.pathname) ? u.searchParams.get("q") || null : null;
+  const q = SEARCH_PATHS.test(u.pathname) ? u.searchParams.get("q")?.trim() : undefined;
+  if (!q || q.length > MAX_PARAM_CHARS || q.split(/\s+/).length > MAX_QUERY_WORDS) return null;
+  return q;
 }
 
 /**

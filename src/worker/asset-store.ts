@@ -165,18 +165,6 @@ export class AssetStore {
   }
 
   /**
-   * Starts reading a file that will be read by ranges, when this backend would send the whole file for each range
-   * anyway (static assets): read whole now, ahead of the ranges, it is off a cold query's critical path. Nothing
-   * on a backend that reads ranges, or for a packed file (its ranges are its pack's).
-   */
-  async prefetchForRanges(path: string): Promise<void> {
-    if (this.storage.ranged) return;
-    const packs = (await this.manifest()).packs;
-    if (packs && isPackedPath(path)) return;
-    await this.wholeBytes(path);
-  }
-
-  /**
    * A file's bytes, checked against its content hash and memoised under a key of their own: the same file may
    * also be held parsed (a vocabulary partition is read whole by the typo rule and by range by the prefix rule).
    */
@@ -213,6 +201,8 @@ export class AssetStore {
    * Own keys only: keys are user-influenced (typed prefixes, slugs), and must never find Object.prototype members.
    */
   async tableGet<V>(table: PagedTable, key: string): Promise<V | undefined> {
+    // A small table is in the root itself: no page to read.
+    if (table.entries) return Object.hasOwn(table.entries, key) ? (table.entries[key] as V) : undefined;
     const page = await this.json<Record<string, V>>(pagedTablePath(table, pagedTablePageOf(table, key)));
     return Object.hasOwn(page, key) ? page[key] : undefined;
   }
@@ -270,6 +260,7 @@ export class AssetStore {
 
   /** Every entry of a paged table, as a Map: for the rare caller that must scan a whole table. */
   async tableEntries<V>(table: PagedTable): Promise<Map<string, V>> {
+    if (table.entries) return new Map(Object.entries(table.entries) as Array<[string, V]>);
     const pages = await Promise.all(
       Array.from({ length: pagedTablePages(table) }, (_, p) => this.json<Record<string, V>>(pagedTablePath(table, p))),
     );

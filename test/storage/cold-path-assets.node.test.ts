@@ -8,6 +8,8 @@ import { AssetWriter } from "../../src/indexer/content-hash";
 import { buildVocab } from "../../src/indexer/search-assets";
 import { buildVolumes } from "../../src/indexer/volume-assets";
 import { groupVolumes } from "../../src/shared/volumes";
+import { HASH_CHARS, hashAt } from "../../src/shared/manifest";
+import { volumeSegmentPath } from "../../src/shared/index-format";
 import { testRecord } from "../record-fixture";
 
 const slice = (text: string, offset: number, length: number): unknown[] =>
@@ -47,14 +49,15 @@ describe("the volume index", () => {
       testRecord({ id: "a1-3", reference: "A1, 3", title: "Peace movement volume 3", series: "A1" }),
     ];
     const out = new AssetWriter();
-    const index = buildVolumes(records, out);
+    // Segments of a few bytes: one group each, so the test sees more than one.
+    const index = buildVolumes(records, out, 8);
     const groups = groupVolumes(records);
     expect(index.count).toBe(groups.length);
     expect(groups.length).toBe(2);
     const bin = out.files.get(index.groupOf) as Uint8Array;
     const buf = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
     const offsets = new Uint32Array(buf, 0, index.count + 1);
-    const column = new Uint16Array(buf, offsets.byteLength);
+    const column = new Uint16Array(buf, offsets.byteLength, records.length);
     expect(index.width).toBe(2);
     expect(Array.from(column)).toEqual(
       records.map((_, doc) => {
@@ -62,8 +65,44 @@ describe("the volume index", () => {
         return g + 1;
       }),
     );
-    const text = out.files.get(index.groups) as string;
-    for (let g = 0; g < index.count; g++)
-      expect(slice(text, offsets[g]!, offsets[g + 1]! - offsets[g]! - 1)).toEqual([groups[g]]);
+    // Then each segment's hash; group g is item g % per of segment g / per.
+    const seg = index.segments!;
+    expect(seg.count).toBe(2);
+    const hashes = new TextDecoder().decode(new Uint8Array(buf, offsets.byteLength + column.byteLength));
+    expect(hashes.length).toBe(seg.count * HASH_CHARS);
+    for (let g = 0; g < index.count; g++) {
+      const s = Math.floor(g / seg.groups);
+      const text = out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string;
+      expect((JSON.parse(text) as unknown[])[g - s * seg.groups]).toEqual(groups[g]);
+      // And as the Worker reads it: the group's own bytes, at its offset's distance from its segment's first.
+      const at = offsets[g]! - offsets[s * seg.groups]! + 1;
+      expect(slice(text, at, offsets[g + 1]! - offsets[g]! - 1)).toEqual([groups[g]]);
+    }
+  });
+
+  it("puts about a segment's worth of groups in each segment, and every group in one", () => {
+    const records = Array.from({ length: 600 }, (_, i) =>
+      testRecord({
+        id: `a1-${i}`,
+        reference: `A1, ${i}`,
+        title: `Peace movement ${Math.floor(i / 3)} volume ${(i % 3) + 1}`,
+        series: "A1",
+      }),
+    );
+    const out = new AssetWriter();
+    const index = buildVolumes(records, out, 1024);
+    const seg = index.segments!;
+    expect(index.count).toBe(200);
+    expect(seg.count).toBeGreaterThan(5);
+    expect(seg.groups * seg.count).toBeGreaterThanOrEqual(index.count);
+    const bin = out.files.get(index.groupOf) as Uint8Array;
+    const hashes = new TextDecoder().decode(bin.subarray(bin.byteLength - seg.count * HASH_CHARS));
+    let seen = 0;
+    for (let s = 0; s < seg.count; s++) {
+      const text = out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string;
+      expect(text.length).toBeLessThan(2 * 1024);
+      seen += (JSON.parse(text) as unknown[]).length;
+    }
+    expect(seen).toBe(index.count);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { AssetWriter } from "../../src/indexer/content-hash";
 import { writePagedTable } from "../../src/indexer/paged-table-assets";
-import { pagedTablePageOf, pagedTablePages, pagedTablePath } from "../../src/shared/manifest";
+import { PAGED_TABLE_INLINE_BYTES, pagedTablePageOf, pagedTablePages, pagedTablePath } from "../../src/shared/manifest";
 
 const entries = (n: number): Array<[string, string]> =>
   Array.from({ length: n }, (_, i) => [`${String.fromCharCode(97 + (i % 26))}${i.toString(36)}`, `/x/${i}.json`]);
@@ -37,6 +37,17 @@ describe("a paged table as built", () => {
     }
   });
 
+  it("carries a small table whole in the root as well as on its page, and a large one only in pages", () => {
+    const out = new AssetWriter();
+    const small = writePagedTable(out, "s", "page", entries(20));
+    expect(JSON.stringify(small.entries).length).toBeLessThanOrEqual(PAGED_TABLE_INLINE_BYTES);
+    expect(small.entries).toEqual(JSON.parse(out.files.get(pagedTablePath(small, 0)) as string));
+    const large = writePagedTable(out, "l", "page", entries(400));
+    expect(pagedTablePages(large)).toBe(1);
+    expect(large.entries).toBeUndefined();
+    expect(writePagedTable(out, "m", "page", entries(2000), 4096).entries).toBeUndefined();
+  });
+
   it("stores a key named like a prototype member as an own key", () => {
     const out = new AssetWriter();
     const table = writePagedTable(out, "t", "page", [
@@ -46,5 +57,9 @@ describe("a paged table as built", () => {
     const page = JSON.parse(out.files.get(pagedTablePath(table, 0)) as string) as Record<string, string>;
     expect(Object.hasOwn(page, "__proto__")).toBe(true);
     expect(page.constructor).toBe("b");
+    // The same in the copy the root carries, once written and read back as the manifest is.
+    const inRoot = (JSON.parse(JSON.stringify(table)) as typeof table).entries!;
+    expect(Object.hasOwn(inRoot, "__proto__")).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(inRoot, "__proto__")?.value).toBe("a");
   });
 });

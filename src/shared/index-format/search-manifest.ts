@@ -12,9 +12,10 @@ import { PEOPLE_FORMAT } from "./people-chunk";
 
 /**
  * Bumped when the meaning of any search asset changes. 5: binary term chunks with block maxima; 6: term chunks
- * with a prefix-compressed directory and packed postings, decoded whole.
+ * with a prefix-compressed directory and packed postings, decoded whole; 7: the volume groups in segments (a
+ * Worker of format 6 would find no groups list).
  */
-export const INDEX_FORMAT = 6;
+export const INDEX_FORMAT = 7;
 
 /** Fingerprint of everything that changes how search assets are read. */
 export function configFingerprint(): string {
@@ -111,16 +112,27 @@ export interface SearchManifest {
 }
 
 /**
- * Files of several volumes, laid out so a query reads only what its hits need. `groups` is a JSON list of each
- * group's `[docs, ids]`. `groupOf` is binary, little-endian: `count + 1` Uint32 byte offsets into `groups` (group
- * g's JSON is bytes `[offsets[g], offsets[g + 1] - 1)`), then per doc its group's number + 1 (0: not a volume),
- * `width` bytes each.
+ * Files of several volumes, laid out so a query reads only what its hits need. `groupOf` is binary,
+ * little-endian: `count + 1` Uint32 byte offsets of each group's JSON in the list of all groups (for tools), then
+ * per doc its group's number + 1 (0: not a volume), `width` bytes each, then each segment's content hash. The
+ * groups, each a JSON `[docs, ids]`, are in `segments`: lists of `segments.groups` consecutive groups at
+ * `volumeSegmentPath`, each about 16 KiB, read whole. (Format 6 had one list read by byte ranges, and a backend
+ * that cannot read ranges, static assets, sent it whole: about a megabyte at 100k records, for a page's few
+ * groups of some 100 bytes.)
  */
 export interface VolumeIndex {
   groupOf: string;
   width: 2 | 4;
   count: number;
-  groups: string;
+  segments: { groups: number; count: number };
+}
+
+/** Path stem of the volume groups' segments (see `VolumeIndex`). */
+export const VOLUME_SEGMENTS_PREFIX = "/search/volume-groups/";
+
+/** Asset path of segment `s`, whose content hash is `hash`. */
+export function volumeSegmentPath(s: number, hash: string): string {
+  return `${VOLUME_SEGMENTS_PREFIX}${s}.${hash}.json`;
 }
 
 /** Why a search asset cannot be read; the Worker answers 503 index_unavailable with this message. */

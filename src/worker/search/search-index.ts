@@ -179,6 +179,12 @@ interface CachedTerm {
  * names the shard, so one build's terms never answer for another's.
  */
 const postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
+/**
+ * Terms being decoded, by the same key: a cold isolate's warm-up reads a query's terms while the response caches
+ * are asked, and the search that follows asks for the same terms before those reads end; it waits for them
+ * instead of decoding each term twice.
+ */
+const decoding = new Map<string, Promise<TermPostings>>();
 const utf8 = new TextEncoder();
 
 /** Bytes the decoded-postings cache holds now (for the bench and the health check). */
@@ -214,6 +220,15 @@ export class SearchIndex {
     const key = `${path}\u0000${term}`;
     const hit = postingsCache.get(key);
     if (hit) return hit.postings;
+    let p = decoding.get(key);
+    if (!p) {
+      p = this.decode(path, term, key).finally(() => decoding.delete(key));
+      decoding.set(key, p);
+    }
+    return p;
+  }
+
+  private async decode(path: string, term: string, key: string): Promise<TermPostings> {
     // The chunk itself is not kept: the decoded postings below are what the next query reads.
     const buf = await this.assets.binary(path, false);
     let chunk: TermChunk;
@@ -235,16 +250,28 @@ export class SearchIndex {
     return postings;
   }
 
-  /** Reads what every query of this shard needs whatever its terms: the term table and the filter columns. */
-  async prefetch(): Promise<void> {
-    const shard = await this.shard();
+  /**
+   * Reads what every query of this shard needs whatever its terms: the term table, the filter columns and, in a
+   * packed build, the pack directory its chunks are found through. With `terms`, their postings as well, once the
+   * term table is in: a cold query's words are known before its plan is, and their chunks need not wait for it.
+   * Never rejects for a term (its read fails again, with its error, when the shard is scored).
+   */
+  async prefetch(terms: readonly string[] = []): Promise<void> {
     const meta = await searchMeta(this.assets);
+    const packs = this.assets.prefetchPacks();
+    const shard = await this.shard();
     // The series names too: scoring waits for them before it starts, after the plan has arrived.
     await Promise.all([
-      this.assets.json<ShardTermTable>(shard.terms),
+      packs,
+      this.assets.json<ShardTermTable>(shard.terms).then(() => this.prefetchTerms(terms)),
       this.assets.binary(shard.filters),
       this.assets.json<string[]>(meta.seriesNames),
     ]);
+  }
+
+  /** Decodes the postings of `terms` into the isolate's cache, settling when all have (failures are dropped). */
+  async prefetchTerms(terms: readonly string[]): Promise<void> {
+    await Promise.allSettled([...new Set(terms)].map((t) => this.postings(t)));
   }
 
   async filters(): Promise<FilterColumns> {

@@ -6,16 +6,18 @@
  */
 import { RULE_WEIGHTS, type MatchRule } from "../../shared/search-config";
 import { referenceToId } from "../../shared/reference";
+import { stem } from "../../shared/text/stem";
+import { variantKey } from "../../shared/text/variants";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
-import type { VolumeIndex } from "../../shared/index-format";
+import { volumeColumn, volumeLists, type Volumes } from "./volume-reads";
 import {
   SEARCH_DEFAULTS,
   effectiveRules,
-  planReads,
   planUnits,
+  type EngineOptions,
   type MatchMode,
   type QueryPlan,
   type QueryUnit,
@@ -130,24 +132,29 @@ export class SearchService {
   }
 
   /**
-   * Starts the reads a search for `q` makes whatever it matches (planning's, the shards' term tables and filter
-   * columns, the volume column, the series archives, a small record table), for a cold isolate's first request, so
-   * they run while the response caches are asked. Settles when they have, never rejecting: failures are left for
+   * Starts the reads a search for `q` makes (planning's, the shards' term tables and filter columns, the term
+   * chunks of the default plan, the volume column, the series archives, a small record table), for a cold
+   * isolate's first request, so they run while the response caches are asked. Settles when they have, never rejecting: failures are left for
    * the search itself to meet and report. The caller keeps its request alive until then (`waitUntil`): workerd
    * cancels a read its request leaves running, and a later request waiting on the same shared read would hang.
    */
   warm(q: string): Promise<void> {
-    const reads: Promise<unknown>[] = [
-      this.shards.prefetch?.() ?? Promise.resolve(),
-      this.volumeColumn(),
+    const parsed = parseQuery(q);
+    const opts = { mode: SEARCH_DEFAULTS.mode, rules: effectiveRules(SEARCH_DEFAULTS.mode, true), explain: false };
+    // The words' own terms (literal, stem, variant key: what a default plan asks for of any word) are read as soon
+    // as the term table is in, beside planning's reads; the plan's other terms (sound codes, expansions) once it is
+    // made. The plan is the one a default search then takes from the plan cache.
+    const words = parsed.words.filter((w) => w.length > 1).flatMap((w) => [w, stem(w), variantKey(w)]);
+    return Promise.allSettled([
+      this.shards.prefetch?.(words),
+      this.plan(q, parsed, opts).then((units) =>
+        this.shards.prefetch?.(units.flatMap((u) => u.alternatives.flatMap((a) => a.terms.map((t) => t.term)))),
+      ),
       // The series archives: the coordinator reads them between planning and fan-out.
       archiveOfSeries(this.assets),
+      this.volumeColumn(),
       this.records.prefetchTable(),
-      // Read by ranges once the page's hits are known: whole, and ahead, where ranges are read whole anyway.
-      searchMeta(this.assets).then((m) => m.volumeIndex && this.assets.prefetchForRanges(m.volumeIndex.groups)),
-      ...planReads(this.lexicon, parseQuery(q), effectiveRules(SEARCH_DEFAULTS.mode, true)),
-    ];
-    return Promise.allSettled(reads).then(() => {});
+    ]).then(() => {});
   }
 
   async search(req: SearchRequest): Promise<SearchResponse> {
@@ -162,15 +169,7 @@ export class SearchService {
     const q = cachedParse(req.q);
     const opts = { mode: req.match, rules: effectiveRules(req.match, req.synonyms, req.rules), explain: req.explain };
     // A copy: the cached plan is shared by every request for this query, and a year unit is added below.
-    const units = [
-      ...(await cachedPlan(
-        meta.fingerprint + (await this.assets.manifest()).version,
-        req.q,
-        opts.mode,
-        opts.rules,
-        () => planUnits(this.lexicon, q, opts),
-      )),
-    ];
+    const units = [...(await this.plan(req.q, q, opts))];
 
     const referenceIds: QueryPlan["referenceIds"] = [];
     for (const ref of q.references) {
@@ -304,6 +303,13 @@ export class SearchService {
     };
   }
 
+  /** The query's units for these options, through the per-isolate plan cache (shared with `warm`). */
+  private async plan(text: string, q: ParsedQuery, opts: EngineOptions): Promise<QueryUnit[]> {
+    const meta = await searchMeta(this.assets);
+    const build = meta.fingerprint + (await this.assets.manifest()).version;
+    return cachedPlan(build, text, opts.mode, opts.rules, () => planUnits(this.lexicon, q, opts));
+  }
+
   /**
    * A single query year that the catalogue also holds as a word ("… 1963" and a title saying 1963) becomes a unit
    * of its own, so the year is a boost for records that name it, not only a filter on dates. Appended to `units`.
@@ -324,40 +330,14 @@ export class SearchService {
    * The build's doc → file-of-several-volumes lookup, read as a typed array (no parse); null for builds made
    * before it.
    */
-  private async volumeColumn(): Promise<Volumes | null> {
-    const meta = await searchMeta(this.assets);
-    const index = meta.volumeIndex;
-    if (!index) return null;
-    const buf = await this.assets.binary(index.groupOf);
-    const offsets = new Uint32Array(buf, 0, index.count + 1);
-    const at = offsets.byteLength;
-    const column = index.width === 2 ? new Uint16Array(buf, at) : new Uint32Array(buf, at);
-    return { index, offsets, groupOf: (doc) => (column[doc] ? column[doc]! - 1 : undefined) };
+  private volumeColumn(): Promise<Volumes | null> {
+    return volumeColumn(this.assets);
   }
 
   /** The record ids of each file of several volumes among `hits`, by group: only those groups' pages are read. */
-  private async volumeLists(volumes: Volumes, hits: ScoredDoc[]): Promise<Map<number, string[]>> {
-    const wanted = new Set<number>();
-    for (const h of hits) {
-      const g = volumes.groupOf(h.doc);
-      if (g !== undefined) wanted.add(g);
-    }
-    const { index, offsets } = volumes;
-    const lists = await Promise.all(
-      [...wanted].map((g) =>
-        this.assets.jsonRange<[docs: number[], ids: string[]]>(
-          index.groups,
-          offsets[g]!,
-          offsets[g + 1]! - offsets[g]! - 1,
-        ),
-      ),
-    );
-    const out = new Map<number, string[]>();
-    [...wanted].forEach((g, i) => {
-      const group = lists[i]![0];
-      if (group) out.set(g, group[1]);
-    });
-    return out;
+  private volumeLists(volumes: Volumes, hits: ScoredDoc[]): Promise<Map<number, string[]>> {
+    const groups = hits.map((h) => volumes.groupOf(h.doc)).filter((g) => g !== undefined);
+    return volumeLists(this.assets, volumes, groups);
   }
 
   /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */
@@ -454,14 +434,6 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
     heldBy: Object.fromEntries(heldBy),
     scope,
   };
-}
-
-interface Volumes {
-  index: VolumeIndex;
-  /** Each group's byte offset in the groups file (see `VolumeIndex`). */
-  offsets: Uint32Array;
-  /** The group (file of several volumes) of a doc, or undefined. */
-  groupOf: (doc: number) => number | undefined;
 }
 
 /** Keeps the first (best) hit of each file of several volumes and drops its other volumes. */

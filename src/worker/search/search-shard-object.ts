@@ -46,15 +46,16 @@ export class SearchShard extends DurableObject<Env> {
 
   /**
    * Starts reading what every query of shards `[first, end)` needs (term tables, filter columns), so a cold object
-   * reads them while the coordinator plans the query; the query that follows waits for the same reads.
+   * reads them while the coordinator plans the query; the query that follows waits for the same reads. With
+   * `terms` (a cold query's words), their postings too.
    */
-  async prefetch(first: number, end = first + 1): Promise<void> {
+  async prefetch(first: number, end = first + 1, terms?: string[]): Promise<void> {
     const assets = assetStoreFor(this.env);
     // The pack directory too (its term chunks are found through it). Only where awaited, as here: a read its
     // request leaves running is cancelled when the request ends, and a later request waiting on it would hang.
     await Promise.all([
       assets.prefetchPacks(),
-      ...Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetch()),
+      ...Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetch(terms)),
     ]);
   }
 

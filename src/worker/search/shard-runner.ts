@@ -27,9 +27,10 @@ export interface ShardRunner {
    * isolate makes them while the query is planned. Settles when they have, never rejecting (a failed read fails
    * again, with its error, when the shard is scored): a request that starts them and may end first (a
    * response-cache hit) keeps itself alive for this promise, since workerd cancels a read its request leaves
-   * running and a later request waiting on the same shared read would hang.
+   * running and a later request waiting on the same shared read would hang. With `terms`, their postings too
+   * (the words of a cold query, then its plan's terms), where the shards are scored in this isolate.
    */
-  prefetch?(): Promise<void>;
+  prefetch?(terms?: readonly string[]): Promise<void>;
 }
 
 /**
@@ -140,8 +141,10 @@ export class LocalShards implements ShardRunner {
     return scoreLocally(this.assets, this.records, shard, plan);
   }
 
-  async prefetch(): Promise<void> {
-    await Promise.allSettled(Array.from({ length: this.count }, (_, k) => new SearchIndex(this.assets, k).prefetch()));
+  async prefetch(terms?: readonly string[]): Promise<void> {
+    await Promise.allSettled(
+      Array.from({ length: this.count }, (_, k) => new SearchIndex(this.assets, k).prefetch(terms)),
+    );
   }
 }
 
@@ -190,7 +193,8 @@ export class DurableObjectShards implements ShardRunner {
     return Array.from({ length: end - first }, (_, i) => first + i);
   }
 
-  async prefetch(): Promise<void> {
+  /** With `terms`: the objects asked for the first time read their postings too (a cold query's words). */
+  async prefetch(terms?: readonly string[]): Promise<void> {
     const calls: Promise<unknown>[] = [];
     for (let g = 0; g < this.count; g++) {
       const [first, end] = this.groups[g]!;
@@ -200,7 +204,7 @@ export class DurableObjectShards implements ShardRunner {
       // The query's own call waits for the same reads, and reports their failure.
       calls.push(
         this.stub(g)
-          .prefetch(first, end)
+          .prefetch(first, end, terms ? [...terms] : undefined)
           .catch(() => prefetched.delete(name)),
       );
     }
