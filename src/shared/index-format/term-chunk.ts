@@ -1,5 +1,5 @@
 /**
- * Term chunks, binary (index format 6): the build's encoder and the Worker's
+ * Term chunks, binary (index format 7): the build's encoder and the Worker's
  * decoder of one chunk of the search index, defined together so the layout
  * exists once.
  *
@@ -15,19 +15,35 @@
  * this layout in the Workers runtime; it is what lets a query touch a few KB
  * instead of parsing a whole chunk.
  *
+ * Derived fields (format 7). The stem, variant-key and sound-code fields are
+ * made from the literal words of a record (`record-fields.ts`): the docs of a
+ * stem "report" are the docs of "report", "reports", "reported"… in the
+ * title, tags and description. Where such family members sit in the same
+ * chunk (the build buckets a word by its stem, see term-family.ts), a derived
+ * field lists them and stores only the docs their source fields do not give
+ * (`DERIVED_SOURCES`), and each slot as its difference from the lowest slot of
+ * the members' postings of that doc (usually 0 or 1). The decoder rebuilds the
+ * field exactly: the build checks every chunk decodes back to its input. At
+ * 100k records this drops about a fifth of the index's gzip bytes.
+ *
  * Layout, little-endian:
  *   header      u32 × 5: MAGIC, termCount, restartCount, dirBytes, base (lowest doc in the chunk)
  *   restarts    u32 × 2 × restartCount: per group of RESTART_EVERY terms, the byte offset of its first term in
  *               the directory and of that term's postings in the postings area
  *   directory   per term: varint bytes shared with the previous term (0 at a restart), varint suffix length,
- *               suffix (UTF-8; terms sorted bytewise), varint df, u8 field count, per field u8 field and varint
- *               count, then varint bytes of the term's postings (all fields)
- *   postings    per term and field: varint doc deltas (the first from `base`), then the slots, two per byte
- *               (FlexSearch's resolution keeps them under 16)
+ *               suffix (UTF-8; terms sorted bytewise), varint df, u8 field count, per field (ascending) u8 field
+ *               (| DERIVED_FLAG when derived) and varint count, and for a derived field varint member count and
+ *               the members' term indices (varint gaps, the first from 0); then varint bytes of the term's
+ *               postings (all fields)
+ *   postings    per term and field: varint doc deltas (the first from `base`; a derived field: only the docs its
+ *               members do not give), then the slots, two per byte (FlexSearch's resolution keeps them under 16;
+ *               a derived field's slot of a member's doc as its difference from the members' lowest, mod 16)
  */
 
-/** "DXT6": Dossier term chunk, format 6. */
-export const TERM_CHUNK_MAGIC = 0x36545844;
+import { FIELD_NAMES, type FieldName } from "../search-config";
+
+/** "DXT7": Dossier term chunk, format 7. */
+export const TERM_CHUNK_MAGIC = 0x37545844;
 /** Postings per block: the unit of skipping and of score bounds. */
 export const BLOCK_SIZE = 128;
 /** Terms per directory group: the first of each is stored whole and binary-searched. */
@@ -35,6 +51,19 @@ const RESTART_EVERY = 16;
 const HEADER_WORDS = 5;
 /** Slots are stored as nibbles. */
 const MAX_SLOT = 15;
+/** Set on a field byte whose docs are partly given by family members (see the module comment). */
+const DERIVED_FLAG = 0x80;
+/** Index of each field in `FIELD_NAMES` (search-config.ts): the derivation rules below name fields by index. */
+const F = Object.fromEntries(FIELD_NAMES.map((f, i) => [f, i])) as Record<FieldName, number>;
+/**
+ * Per derived field, the literal fields of its family members that give its docs (record-fields.ts): a stem of
+ * title, tags and description words; a variant key and sound codes of title and people words.
+ */
+export const DERIVED_SOURCES: ReadonlyMap<number, readonly number[]> = new Map([
+  [F.stem, [F.title, F.tags, F.desc]],
+  [F.names, [F.title, F.people]],
+  [F.phon, [F.title, F.people]],
+]);
 
 /** One field's postings of a term, as the build hands them to the encoder: docs ascending, one slot each. */
 export interface FieldPostingsInput {
@@ -50,6 +79,13 @@ export interface TermInput {
   term: string;
   fields: FieldPostingsInput[];
 }
+
+/**
+ * Which derived terms a literal word of the catalogue feeds: `[field, term]` pairs (its stem in the stem field,
+ * its variant key in the names field…). Build-time knowledge (term-family.ts) the encoder uses to find family
+ * members in a chunk; the chunk then names them, so the decoder needs no word rules.
+ */
+export type TermFamilies = (term: string) => ReadonlyArray<readonly [field: number, term: string]>;
 
 const utf8 = new TextEncoder();
 
@@ -94,17 +130,104 @@ class ByteWriter {
   }
 }
 
+/** A list of docs with a slot each, ascending by doc. */
+interface SlotList {
+  docs: ArrayLike<number>;
+  slots: ArrayLike<number>;
+}
+
 /**
- * Encodes terms and their postings into one chunk.
+ * The union of sorted lists, each doc once with its lowest slot: what a derived field's members give. Pairwise
+ * merges, smallest first; most derived fields have one or two members' lists.
+ */
+function unionLists(lists: SlotList[]): { docs: Uint32Array; slots: Uint8Array } {
+  if (lists.length === 1) {
+    const l = lists[0]!;
+    return { docs: Uint32Array.from(l.docs), slots: Uint8Array.from(l.slots) };
+  }
+  let acc: SlotList = { docs: new Uint32Array(0), slots: new Uint8Array(0) };
+  for (const l of [...lists].sort((x, y) => x.docs.length - y.docs.length)) {
+    const a = acc.docs,
+      as = acc.slots,
+      b = l.docs,
+      bs = l.slots;
+    const docs = new Uint32Array(a.length + b.length);
+    const slots = new Uint8Array(a.length + b.length);
+    let i = 0,
+      j = 0,
+      n = 0;
+    while (i < a.length && j < b.length) {
+      const x = a[i]!,
+        y = b[j]!;
+      if (x < y) {
+        docs[n] = x;
+        slots[n++] = as[i++]!;
+      } else if (y < x) {
+        docs[n] = y;
+        slots[n++] = bs[j++]!;
+      } else {
+        docs[n] = x;
+        slots[n++] = Math.min(as[i++]!, bs[j++]!);
+      }
+    }
+    while (i < a.length) {
+      docs[n] = a[i]!;
+      slots[n++] = as[i++]!;
+    }
+    while (j < b.length) {
+      docs[n] = b[j]!;
+      slots[n++] = bs[j++]!;
+    }
+    acc = { docs: docs.subarray(0, n), slots: slots.subarray(0, n) };
+  }
+  return acc as { docs: Uint32Array; slots: Uint8Array };
+}
+
+/** Whether every doc of sorted `sub` is in sorted `all`. */
+function within(sub: ArrayLike<number>, all: ArrayLike<number>): boolean {
+  let j = 0;
+  for (let i = 0; i < sub.length; i++) {
+    const d = sub[i]!;
+    while (j < all.length && all[j]! < d) j++;
+    if (j === all.length || all[j] !== d) return false;
+  }
+  return true;
+}
+
+/**
+ * Encodes terms and their postings into one chunk. With `families`, a derived field (stem, variant key, sound
+ * code) whose family members are in the chunk stores only what they do not give (see the module comment).
  * @example encodeTermChunk([{ term: "philby", fields: [{ field: 1, df: 2, docs: [4, 9], slots: [0, 3] }] }])
  */
-export function encodeTermChunk(terms: TermInput[]): Uint8Array {
-  const items = terms.map((t) => ({ term: t.term, bytes: utf8.encode(t.term), fields: t.fields }));
+export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Uint8Array {
+  const items = terms.map((t) => ({
+    term: t.term,
+    bytes: utf8.encode(t.term),
+    fields: [...t.fields].sort((x, y) => x.field - y.field),
+  }));
   items.sort((a, b) => compareBytes(a.bytes, b.bytes));
   for (let i = 1; i < items.length; i++) {
     if (compareBytes(items[i - 1]!.bytes, items[i]!.bytes) === 0) {
       throw new Error(`index-format: term "${items[i]!.term}" appears twice in one chunk`);
     }
+  }
+  for (const t of items)
+    for (let j = 1; j < t.fields.length; j++)
+      if (t.fields[j]!.field === t.fields[j - 1]!.field)
+        throw new Error(`index-format: term "${t.term}" has field ${t.fields[j]!.field} twice`);
+  // Family members of each derived term in this chunk: "field term" -> member indices, ascending.
+  const members = new Map<string, number[]>();
+  if (families) {
+    const indexOf = new Map(items.map((t, i) => [t.term, i]));
+    items.forEach((t, i) => {
+      for (const [field, key] of families(t.term)) {
+        if (!indexOf.has(key)) continue;
+        const id = `${field} ${key}`;
+        const list = members.get(id) ?? [];
+        if (list.at(-1) !== i) list.push(i);
+        members.set(id, list);
+      }
+    });
   }
   let base = 0xffffffff;
   for (const t of items) for (const f of t.fields) if (f.docs.length && f.docs[0]! < base) base = f.docs[0]!;
@@ -115,6 +238,11 @@ export function encodeTermChunk(terms: TermInput[]): Uint8Array {
   const dir = new ByteWriter();
   const post = new ByteWriter();
   let prev: Uint8Array = new Uint8Array(0);
+  const derivedTerms: number[] = [];
+  const slotByte = (term: string, a: number, b: number) => {
+    if (a > MAX_SLOT || b > MAX_SLOT) throw new Error(`index-format: slot of "${term}" above ${MAX_SLOT}`);
+    post.byte(a | (b << 4));
+  };
   items.forEach((t, i) => {
     let shared = 0;
     if (i % RESTART_EVERY) {
@@ -135,22 +263,57 @@ export function encodeTermChunk(terms: TermInput[]): Uint8Array {
     const at = post.length;
     for (const f of t.fields) {
       const n = f.docs.length;
-      dir.byte(f.field);
-      dir.varint(n);
       let last = base;
+      for (let j = 1; j < n; j++)
+        if (f.docs[j]! <= f.docs[j - 1]!)
+          throw new Error(`index-format: postings of "${t.term}" are not ascending at doc ${f.docs[j]}`);
+      // A derived field keeps the members whose source docs it holds all of (a member's other docs would be
+      // given back wrongly); a member is never the derived field's own term's derived field.
+      const sources = DERIVED_SOURCES.get(f.field);
+      const kept: number[] = [];
+      const lists: SlotList[] = [];
+      if (sources)
+        for (const m of members.get(`${f.field} ${t.term}`) ?? []) {
+          const own = items[m]!.fields.filter((g) => sources.includes(g.field));
+          if (own.length && own.every((g) => within(g.docs, f.docs))) {
+            kept.push(m);
+            lists.push(...own);
+          }
+        }
+      dir.byte(f.field | (kept.length ? DERIVED_FLAG : 0));
+      dir.varint(n);
+      if (!kept.length) {
+        for (let j = 0; j < n; j++) {
+          post.varint(f.docs[j]! - last);
+          last = f.docs[j]!;
+        }
+        for (let j = 0; j < n; j += 2) slotByte(t.term, f.slots[j]!, j + 1 < n ? f.slots[j + 1]! : 0);
+        continue;
+      }
+      derivedTerms.push(i);
+      dir.varint(kept.length);
+      let prevMember = 0;
+      for (const m of kept) {
+        dir.varint(m - prevMember);
+        prevMember = m;
+      }
+      const given = unionLists(lists);
+      // Docs the members do not give, then every slot: a given doc's as its difference from the members' lowest.
+      const codes = new Array<number>(n);
+      let g = 0;
       for (let j = 0; j < n; j++) {
         const doc = f.docs[j]!;
-        if (j > 0 && doc <= last)
-          throw new Error(`index-format: postings of "${t.term}" are not ascending at doc ${doc}`);
-        post.varint(doc - last);
-        last = doc;
+        if (g < given.docs.length && given.docs[g] === doc) {
+          codes[j] = (f.slots[j]! - given.slots[g++]! + 16) & 15;
+        } else {
+          post.varint(doc - last);
+          last = doc;
+          codes[j] = f.slots[j]!;
+        }
       }
-      for (let j = 0; j < n; j += 2) {
-        const a = f.slots[j]!,
-          b = j + 1 < n ? f.slots[j + 1]! : 0;
-        if (a > MAX_SLOT || b > MAX_SLOT) throw new Error(`index-format: slot of "${t.term}" above ${MAX_SLOT}`);
-        post.byte(a | (b << 4));
-      }
+      for (let j = 0; j < n; j += 2) slotByte(t.term, codes[j]!, j + 1 < n ? codes[j + 1]! : 0);
+      if (f.slots.length !== n || Array.prototype.some.call(f.slots, (x: number) => x > MAX_SLOT))
+        throw new Error(`index-format: slot of "${t.term}" above ${MAX_SLOT}`);
     }
     dir.varint(post.length - at);
   });
@@ -161,6 +324,21 @@ export function encodeTermChunk(terms: TermInput[]): Uint8Array {
   u32.set(restarts, HEADER_WORDS);
   out.set(dir.bytes.subarray(0, dir.length), head);
   out.set(post.bytes.subarray(0, post.length), head + dir.length);
+  // A derived field is rebuilt from other terms' postings: check it comes back exactly as given.
+  if (derivedTerms.length) {
+    const chunk = new TermChunk(out.buffer as ArrayBuffer);
+    for (const i of derivedTerms) {
+      const got = chunk.postings(i);
+      const want = items[i]!.fields;
+      got.forEach((g, k) => {
+        const w = want[k]!;
+        const { docs, slots } = g.decodeAll();
+        let same = g.field === w.field && docs.length === w.docs.length;
+        for (let j = 0; same && j < docs.length; j++) same = docs[j] === w.docs[j] && slots[j] === w.slots[j];
+        if (!same) throw new Error(`index-format: "${items[i]!.term}" field ${w.field} does not decode back`);
+      });
+    }
+  }
   return out;
 }
 
@@ -241,8 +419,9 @@ export class TermChunk {
     this.varint(at); // df
     const fields = this.u8[at.o++]!;
     for (let f = 0; f < fields; f++) {
-      at.o++;
+      const derived = this.u8[at.o++]! & DERIVED_FLAG;
       this.varint(at);
+      if (derived) for (let m = this.varint(at); m > 0; m--) this.varint(at);
     }
     return this.varint(at);
   }
@@ -317,7 +496,9 @@ export class TermChunk {
     let postAt = this.restarts[2 * group + 1]!;
     for (let j = group * RESTART_EVERY; ; j++) {
       this.varint(at);
-      at.o += this.varint(at);
+      // Not `at.o += this.varint(at)`: that reads at.o before the varint moves it.
+      const len = this.varint(at);
+      at.o += len;
       if (j === i) return { dirAt: at.o, postAt };
       postAt += this.skipFields(at);
     }
@@ -325,30 +506,87 @@ export class TermChunk {
 
   /** The fields' postings of the term at directory index `i`, decoded. */
   postings(i: number): DecodedPostings[] {
+    return this.decode(i, null).map((f) => new DecodedPostings(f.field, f.df, f.docs, f.slots));
+  }
+
+  /**
+   * The term at `i`'s fields, decoded; with `only`, just those of its literal fields in `only` (a family member's
+   * sources), stopping at the first derived field: the fields are ascending and every source precedes them.
+   */
+  private decode(
+    i: number,
+    only: readonly number[] | null,
+  ): Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> {
     if (i < 0 || i >= this.termCount) throw new RangeError(`index-format: no term ${i} in ${this.name}`);
     const { dirAt, postAt } = this.seek(i);
     const at = { o: dirAt };
     const df = this.varint(at);
     const fields = this.u8[at.o++]!;
     const p = { o: this.post + postAt };
-    const out: DecodedPostings[] = [];
+    const u8 = this.u8;
+    const out: Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> = [];
     for (let f = 0; f < fields; f++) {
-      const field = this.u8[at.o++]!;
+      const byte = u8[at.o++]!;
+      const field = byte & ~DERIVED_FLAG;
       const count = this.varint(at);
+      if (only && (byte & DERIVED_FLAG || DERIVED_SOURCES.has(field))) break;
+      if (only && !only.includes(field)) {
+        // Skip: one varint a doc (bytes without the high bit end one), then the slots.
+        for (let j = 0; j < count; p.o++) if (u8[p.o]! < 0x80) j++;
+        p.o += (count + 1) >> 1;
+        continue;
+      }
+      let given: { docs: Uint32Array; slots: Uint8Array } | null = null;
+      if (byte & DERIVED_FLAG) {
+        const sources = DERIVED_SOURCES.get(field);
+        if (!sources) throw new Error(`index-format: ${this.name} derives field ${field}, which has no sources`);
+        const lists: SlotList[] = [];
+        for (let m = this.varint(at), member = 0; m > 0; m--) {
+          member += this.varint(at);
+          if (member === i) for (const g of out) if (sources.includes(g.field)) lists.push(g);
+          if (member !== i) lists.push(...this.decode(member, sources));
+        }
+        given = unionLists(lists);
+        if (given.docs.length > count) throw new Error(`index-format: ${this.name} is damaged (term ${i})`);
+      }
       const docs = new Uint32Array(count);
-      let doc = this.base;
-      for (let j = 0; j < count; j++) {
-        doc += this.varint(p);
-        docs[j] = doc;
-      }
       const slots = new Uint8Array(count);
-      const u8 = this.u8;
-      for (let j = 0; j < count; j += 2) {
-        const b = u8[p.o++]!;
-        slots[j] = b & 15;
-        if (j + 1 < count) slots[j + 1] = b >> 4;
+      let doc = this.base;
+      if (!given) {
+        for (let j = 0; j < count; j++) {
+          doc += this.varint(p);
+          docs[j] = doc;
+        }
+        for (let j = 0; j < count; j += 2) {
+          const b = u8[p.o++]!;
+          slots[j] = b & 15;
+          if (j + 1 < count) slots[j + 1] = b >> 4;
+        }
+      } else {
+        // Merge the members' docs with the stored ones (disjoint), then read every slot; `fromMembers` marks
+        // which slots are differences.
+        const fromMembers = new Uint8Array(count);
+        const gd = given.docs;
+        let g = 0,
+          stored = count - gd.length,
+          next = stored > 0 ? (doc += this.varint(p)) : Infinity;
+        for (let j = 0; j < count; j++) {
+          if (g < gd.length && gd[g]! < next) {
+            docs[j] = gd[g]!;
+            fromMembers[j] = 1;
+            slots[j] = given.slots[g++]!;
+          } else {
+            docs[j] = next;
+            next = --stored > 0 ? (doc += this.varint(p)) : Infinity;
+          }
+        }
+        for (let j = 0; j < count; j++) {
+          const nibble = j & 1 ? u8[p.o++]! >> 4 : u8[p.o]! & 15;
+          slots[j] = fromMembers[j] ? (slots[j]! + nibble) & 15 : nibble;
+        }
+        if (count & 1) p.o++;
       }
-      out.push(new DecodedPostings(field, df, docs, slots));
+      out.push({ field, df, docs, slots });
     }
     return out;
   }
