@@ -27,7 +27,8 @@ function kindOf(p: string): string {
   const parts = p.replace(/^\//, "").split("/");
   if (parts[0] !== "search") return "";
   const rest = parts.slice(1).filter((x) => !/^s\d+$/.test(x));
-  if (rest[0] === "suggest") return rest[1]?.startsWith("_7e") ? "suggest (variant/sound keys)" : "suggest (spelling keys)";
+  if (rest[0] === "suggest")
+    return rest[1]?.startsWith("_7e") ? "suggest (variant/sound keys)" : "suggest (spelling keys)";
   return rest.length > 1 ? rest[0]! : rest[0]!.split(".")[0]!;
 }
 const fieldGzip = new Float64Array(FIELD_NAMES.length);
@@ -92,7 +93,9 @@ const MiB = (x: number) => (x / 1048576).toFixed(2);
 let total = 0;
 for (const [k, s] of [...sum].sort((a, b) => b[1].gzip - a[1].gzip)) {
   total += s.gzip;
-  console.log(`${k.padEnd(24)} ${String(s.n).padStart(7)} files  raw ${MiB(s.raw).padStart(8)}  gzip ${MiB(s.gzip).padStart(7)} MiB  ${s.gzip} B`);
+  console.log(
+    `${k.padEnd(24)} ${String(s.n).padStart(7)} files  raw ${MiB(s.raw).padStart(8)}  gzip ${MiB(s.gzip).padStart(7)} MiB  ${s.gzip} B`,
+  );
 }
 console.log(`${"total search/".padEnd(24)} gzip ${MiB(total)} MiB  ${total} B`);
 if (byFields)

@@ -136,6 +136,25 @@ interface SlotList {
   slots: ArrayLike<number>;
 }
 
+/** Source ranks a derived field can have (title, tags, desc for a stem): a rank is a source's place in its list. */
+const MAX_SOURCES = 3;
+/** Where a derived field's predicted slots start in the chunk's prediction table: a context a rank and slot. */
+function predictionAt(field: number): number {
+  let k = 0;
+  for (const f of DERIVED_SOURCES.keys()) {
+    if (f === field) return k * MAX_SOURCES * 16;
+    k++;
+  }
+  throw new Error(`index-format: field ${field} is not derived`);
+}
+/** Contexts of the prediction table: derived fields × source ranks × slots. */
+const PREDICTION_CONTEXTS = 3 * MAX_SOURCES * 16;
+
+/** A source list with each slot tagged by its source's rank (rank × 16 + slot): a union then keeps the first. */
+function ranked(l: SlotList, rank: number): SlotList {
+  return { docs: l.docs, slots: Uint8Array.from(l.slots, (x) => x + 16 * rank) };
+}
+
 /**
  * The union of sorted lists, each doc once with its lowest slot: what a derived field's members give. Pairwise
  * merges, smallest first; most derived fields have one or two members' lists.
@@ -232,6 +251,54 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
   let base = 0xffffffff;
   for (const t of items) for (const f of t.fields) if (f.docs.length && f.docs[0]! < base) base = f.docs[0]!;
   if (base === 0xffffffff) base = 0;
+  for (const t of items) {
+    const df = t.fields[0]?.df ?? 0;
+    if (t.fields.some((f) => f.df !== df))
+      throw new Error(`index-format: term "${t.term}" has two document frequencies`);
+    for (const f of t.fields) {
+      if (f.slots.length !== f.docs.length || Array.prototype.some.call(f.slots, (x: number) => x > MAX_SLOT))
+        throw new Error(`index-format: slot of "${t.term}" above ${MAX_SLOT}`);
+      for (let j = 1; j < f.docs.length; j++)
+        if (f.docs[j]! <= f.docs[j - 1]!)
+          throw new Error(`index-format: postings of "${t.term}" are not ascending at doc ${f.docs[j]}`);
+    }
+  }
+  // Pass 1: each derived field's members and what they give. A member is kept only if the field holds all its
+  // source docs (its other docs would be given back wrongly).
+  const derived = items.map((t) =>
+    t.fields.map((f) => {
+      const sources = DERIVED_SOURCES.get(f.field);
+      const kept: number[] = [];
+      const lists: SlotList[] = [];
+      if (sources)
+        for (const m of members.get(`${f.field} ${t.term}`) ?? []) {
+          const own = items[m]!.fields.filter((g) => sources.includes(g.field));
+          if (own.length && own.every((g) => within(g.docs, f.docs))) {
+            kept.push(m);
+            for (const g of own) lists.push(ranked(g, sources.indexOf(g.field)));
+          }
+        }
+      return kept.length ? { kept, given: unionLists(lists) } : null;
+    }),
+  );
+  // The slot predicted for a given doc: per derived field and (source rank, slot) of its members' first
+  // occurrence, the slot seen most often in this chunk.
+  const seen = new Uint32Array(PREDICTION_CONTEXTS * 16);
+  items.forEach((t, i) =>
+    t.fields.forEach((f, k) => {
+      const d = derived[i]![k];
+      if (!d) return;
+      const at = predictionAt(f.field);
+      for (let j = 0, g = 0; j < f.docs.length && g < d.given.docs.length; j++)
+        if (d.given.docs[g] === f.docs[j]) seen[16 * (at + d.given.slots[g++]!) + f.slots[j]!]!++;
+    }),
+  );
+  const predicted = new Uint8Array(PREDICTION_CONTEXTS);
+  for (let c = 0; c < PREDICTION_CONTEXTS; c++) {
+    let best = 0;
+    for (let x = 1; x < 16; x++) if (seen[16 * c + x]! > seen[16 * c + best]!) best = x;
+    predicted[c] = best;
+  }
   const termCount = items.length;
   const restartCount = Math.ceil(termCount / RESTART_EVERY);
   const restarts = new Uint32Array(2 * restartCount);
@@ -239,9 +306,8 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
   const post = new ByteWriter();
   let prev: Uint8Array = new Uint8Array(0);
   const derivedTerms: number[] = [];
-  const slotByte = (term: string, a: number, b: number) => {
-    if (a > MAX_SLOT || b > MAX_SLOT) throw new Error(`index-format: slot of "${term}" above ${MAX_SLOT}`);
-    post.byte(a | (b << 4));
+  const nibbles = (codes: ArrayLike<number>) => {
+    for (let j = 0; j < codes.length; j += 2) post.byte(codes[j]! | ((j + 1 < codes.length ? codes[j + 1]! : 0) << 4));
   };
   items.forEach((t, i) => {
     let shared = 0;
@@ -255,75 +321,61 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
     dir.varint(shared);
     dir.varint(t.bytes.length - shared);
     dir.raw(t.bytes.subarray(shared));
-    const df = t.fields[0]?.df ?? 0;
-    if (t.fields.some((f) => f.df !== df))
-      throw new Error(`index-format: term "${t.term}" has two document frequencies`);
-    dir.varint(df);
     dir.byte(t.fields.length);
     const at = post.length;
-    for (const f of t.fields) {
+    let most = 0;
+    t.fields.forEach((f, k) => {
       const n = f.docs.length;
-      let last = base;
-      for (let j = 1; j < n; j++)
-        if (f.docs[j]! <= f.docs[j - 1]!)
-          throw new Error(`index-format: postings of "${t.term}" are not ascending at doc ${f.docs[j]}`);
-      // A derived field keeps the members whose source docs it holds all of (a member's other docs would be
-      // given back wrongly); a member is never the derived field's own term's derived field.
-      const sources = DERIVED_SOURCES.get(f.field);
-      const kept: number[] = [];
-      const lists: SlotList[] = [];
-      if (sources)
-        for (const m of members.get(`${f.field} ${t.term}`) ?? []) {
-          const own = items[m]!.fields.filter((g) => sources.includes(g.field));
-          if (own.length && own.every((g) => within(g.docs, f.docs))) {
-            kept.push(m);
-            lists.push(...own);
-          }
-        }
-      dir.byte(f.field | (kept.length ? DERIVED_FLAG : 0));
+      if (n > most) most = n;
+      const d = derived[i]![k];
+      dir.byte(f.field | (d ? DERIVED_FLAG : 0));
       dir.varint(n);
-      if (!kept.length) {
+      let last = base;
+      if (!d) {
         for (let j = 0; j < n; j++) {
           post.varint(f.docs[j]! - last);
           last = f.docs[j]!;
         }
-        for (let j = 0; j < n; j += 2) slotByte(t.term, f.slots[j]!, j + 1 < n ? f.slots[j + 1]! : 0);
-        continue;
+        nibbles(f.slots);
+        return;
       }
-      derivedTerms.push(i);
-      dir.varint(kept.length);
+      if (derivedTerms.at(-1) !== i) derivedTerms.push(i);
+      dir.varint(d.kept.length);
       let prevMember = 0;
-      for (const m of kept) {
+      for (const m of d.kept) {
         dir.varint(m - prevMember);
         prevMember = m;
       }
-      const given = unionLists(lists);
-      // Docs the members do not give, then every slot: a given doc's as its difference from the members' lowest.
-      const codes = new Array<number>(n);
+      // Docs the members do not give, then every slot: a given doc's as its difference from the predicted one.
+      const pAt = predictionAt(f.field);
+      const codes = new Uint8Array(n);
       let g = 0;
       for (let j = 0; j < n; j++) {
         const doc = f.docs[j]!;
-        if (g < given.docs.length && given.docs[g] === doc) {
-          codes[j] = (f.slots[j]! - given.slots[g++]! + 16) & 15;
+        if (g < d.given.docs.length && d.given.docs[g] === doc) {
+          codes[j] = (f.slots[j]! - predicted[pAt + d.given.slots[g++]!]! + 16) & 15;
         } else {
           post.varint(doc - last);
           last = doc;
           codes[j] = f.slots[j]!;
         }
       }
-      for (let j = 0; j < n; j += 2) slotByte(t.term, codes[j]!, j + 1 < n ? codes[j + 1]! : 0);
-      if (f.slots.length !== n || Array.prototype.some.call(f.slots, (x: number) => x > MAX_SLOT))
-        throw new Error(`index-format: slot of "${t.term}" above ${MAX_SLOT}`);
-    }
+      nibbles(codes);
+    });
+    // The df as 0 where it is the term's longest field's count, as in an unsharded index (gzip then sees a run).
+    const df = t.fields[0]?.df ?? 0;
+    dir.varint(df === most ? 0 : df + 1);
     dir.varint(post.length - at);
   });
   const head = 4 * (HEADER_WORDS + 2 * restartCount);
-  const out = new Uint8Array(head + dir.length + post.length);
+  const table = head + PREDICTION_CONTEXTS / 2;
+  const out = new Uint8Array(table + dir.length + post.length);
   const u32 = new Uint32Array(out.buffer, 0, head / 4);
   u32.set([TERM_CHUNK_MAGIC, termCount, restartCount, dir.length, base]);
   u32.set(restarts, HEADER_WORDS);
-  out.set(dir.bytes.subarray(0, dir.length), head);
-  out.set(post.bytes.subarray(0, post.length), head + dir.length);
+  for (let c = 0; c < PREDICTION_CONTEXTS; c += 2) out[head + c / 2] = predicted[c]! | (predicted[c + 1]! << 4);
+  out.set(dir.bytes.subarray(0, dir.length), table);
+  out.set(post.bytes.subarray(0, post.length), table + dir.length);
   // A derived field is rebuilt from other terms' postings: check it comes back exactly as given.
   if (derivedTerms.length) {
     const chunk = new TermChunk(out.buffer as ArrayBuffer);
@@ -372,6 +424,8 @@ export class TermChunk {
   private readonly dir: number;
   private readonly post: number;
   private readonly base: number;
+  /** The chunk's predicted slot of a derived field's given doc, by context (see `predictionAt`). */
+  private readonly predicted: Uint8Array;
   /** Position the last `find` ended at, so `postings` of that term need not scan its group again. */
   private found = { i: -1, dirAt: 0, postAt: 0 };
 
@@ -384,16 +438,20 @@ export class TermChunk {
     }
     const head = new Uint32Array(buf, 0, HEADER_WORDS);
     if (head[0] !== TERM_CHUNK_MAGIC) {
-      throw new Error(`index-format: ${name} starts with 0x${head[0]!.toString(16)}, not a format-6 term chunk`);
+      throw new Error(`index-format: ${name} starts with 0x${head[0]!.toString(16)}, not a format-7 term chunk`);
     }
     this.termCount = head[1]!;
     this.restartCount = head[2]!;
     this.base = head[4]!;
-    this.dir = 4 * (HEADER_WORDS + 2 * this.restartCount);
+    const table = 4 * (HEADER_WORDS + 2 * this.restartCount);
+    this.dir = table + PREDICTION_CONTEXTS / 2;
     this.post = this.dir + head[3]!;
     if (buf.byteLength < this.post) throw new Error(`index-format: ${name} is cut short (${buf.byteLength} bytes)`);
     this.restarts = new Uint32Array(buf, 4 * HEADER_WORDS, 2 * this.restartCount);
     this.u8 = new Uint8Array(buf);
+    this.predicted = new Uint8Array(PREDICTION_CONTEXTS);
+    for (let c = 0; c < PREDICTION_CONTEXTS; c++)
+      this.predicted[c] = (this.u8[table + (c >> 1)]! >> (4 * (c & 1))) & 15;
   }
 
   get size(): number {
@@ -416,13 +474,13 @@ export class TermChunk {
 
   /** Skips a term's fields (after its suffix) and returns its postings' byte length. */
   private skipFields(at: { o: number }): number {
-    this.varint(at); // df
     const fields = this.u8[at.o++]!;
     for (let f = 0; f < fields; f++) {
       const derived = this.u8[at.o++]! & DERIVED_FLAG;
       this.varint(at);
       if (derived) for (let m = this.varint(at); m > 0; m--) this.varint(at);
     }
+    this.varint(at); // df
     return this.varint(at);
   }
 
@@ -520,39 +578,39 @@ export class TermChunk {
     if (i < 0 || i >= this.termCount) throw new RangeError(`index-format: no term ${i} in ${this.name}`);
     const { dirAt, postAt } = this.seek(i);
     const at = { o: dirAt };
-    const df = this.varint(at);
-    const fields = this.u8[at.o++]!;
-    const p = { o: this.post + postAt };
     const u8 = this.u8;
-    const out: Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> = [];
+    // The directory entry first: each field, its count and members; then the df.
+    const fields = u8[at.o++]!;
+    const entries: Array<{ field: number; count: number; members: number[] | null }> = [];
+    let most = 0;
     for (let f = 0; f < fields; f++) {
       const byte = u8[at.o++]!;
-      const field = byte & ~DERIVED_FLAG;
       const count = this.varint(at);
-      if (only && (byte & DERIVED_FLAG || DERIVED_SOURCES.has(field))) break;
+      if (count > most) most = count;
+      let members: number[] | null = null;
+      if (byte & DERIVED_FLAG) {
+        members = [];
+        for (let m = this.varint(at), member = 0; m > 0; m--) members.push((member += this.varint(at)));
+      }
+      entries.push({ field: byte & ~DERIVED_FLAG, count, members });
+    }
+    const dfCode = this.varint(at);
+    const df = dfCode === 0 ? most : dfCode - 1;
+    const p = { o: this.post + postAt };
+    const out: Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> = [];
+    for (const { field, count, members } of entries) {
+      // A member's sources precede every derived field: the fields are ascending.
+      if (only && (members || DERIVED_SOURCES.has(field))) break;
       if (only && !only.includes(field)) {
         // Skip: one varint a doc (bytes without the high bit end one), then the slots.
         for (let j = 0; j < count; p.o++) if (u8[p.o]! < 0x80) j++;
         p.o += (count + 1) >> 1;
         continue;
       }
-      let given: { docs: Uint32Array; slots: Uint8Array } | null = null;
-      if (byte & DERIVED_FLAG) {
-        const sources = DERIVED_SOURCES.get(field);
-        if (!sources) throw new Error(`index-format: ${this.name} derives field ${field}, which has no sources`);
-        const lists: SlotList[] = [];
-        for (let m = this.varint(at), member = 0; m > 0; m--) {
-          member += this.varint(at);
-          if (member === i) for (const g of out) if (sources.includes(g.field)) lists.push(g);
-          if (member !== i) lists.push(...this.decode(member, sources));
-        }
-        given = unionLists(lists);
-        if (given.docs.length > count) throw new Error(`index-format: ${this.name} is damaged (term ${i})`);
-      }
       const docs = new Uint32Array(count);
       const slots = new Uint8Array(count);
       let doc = this.base;
-      if (!given) {
+      if (!members) {
         for (let j = 0; j < count; j++) {
           doc += this.varint(p);
           docs[j] = doc;
@@ -562,30 +620,42 @@ export class TermChunk {
           slots[j] = b & 15;
           if (j + 1 < count) slots[j + 1] = b >> 4;
         }
-      } else {
-        // Merge the members' docs with the stored ones (disjoint), then read every slot; `fromMembers` marks
-        // which slots are differences.
-        const fromMembers = new Uint8Array(count);
-        const gd = given.docs;
-        let g = 0,
-          stored = count - gd.length,
-          next = stored > 0 ? (doc += this.varint(p)) : Infinity;
-        for (let j = 0; j < count; j++) {
-          if (g < gd.length && gd[g]! < next) {
-            docs[j] = gd[g]!;
-            fromMembers[j] = 1;
-            slots[j] = given.slots[g++]!;
-          } else {
-            docs[j] = next;
-            next = --stored > 0 ? (doc += this.varint(p)) : Infinity;
-          }
-        }
-        for (let j = 0; j < count; j++) {
-          const nibble = j & 1 ? u8[p.o++]! >> 4 : u8[p.o]! & 15;
-          slots[j] = fromMembers[j] ? (slots[j]! + nibble) & 15 : nibble;
-        }
-        if (count & 1) p.o++;
+        out.push({ field, df, docs, slots });
+        continue;
       }
+      const sources = DERIVED_SOURCES.get(field);
+      if (!sources) throw new Error(`index-format: ${this.name} derives field ${field}, which has no sources`);
+      const lists: SlotList[] = [];
+      for (const member of members) {
+        const own = member === i ? out.filter((g) => sources.includes(g.field)) : this.decode(member, sources);
+        for (const g of own) lists.push(ranked(g, sources.indexOf(g.field)));
+      }
+      const given = unionLists(lists);
+      const gd = given.docs;
+      if (gd.length > count) throw new Error(`index-format: ${this.name} is damaged (term ${i})`);
+      // Merge the members' docs with the stored ones (disjoint); `context` holds a given doc's prediction context
+      // + 1, 0 for a stored doc.
+      const context = new Uint8Array(count);
+      const pAt = predictionAt(field);
+      let g = 0,
+        stored = count - gd.length,
+        next = stored > 0 ? (doc += this.varint(p)) : Infinity;
+      for (let j = 0; j < count; j++) {
+        if (g < gd.length && gd[g]! < next) {
+          docs[j] = gd[g]!;
+          context[j] = pAt + given.slots[g++]! + 1;
+        } else {
+          docs[j] = next;
+          next = --stored > 0 ? (doc += this.varint(p)) : Infinity;
+        }
+      }
+      const predicted = this.predicted;
+      for (let j = 0; j < count; j++) {
+        const nibble = j & 1 ? u8[p.o++]! >> 4 : u8[p.o]! & 15;
+        const c = context[j]!;
+        slots[j] = c ? (predicted[c - 1]! + nibble) & 15 : nibble;
+      }
+      if (count & 1) p.o++;
       out.push({ field, df, docs, slots });
     }
     return out;
