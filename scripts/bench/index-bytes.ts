@@ -1,19 +1,16 @@
 /**
  * Index bytes by kind: every file under `search/` of a build, gzipped alone at level 6 (as `assetStats` counts
- * `indexGzipBytes`), grouped by what it holds; term chunks also split into directory and postings by field.
- * `npx tsx scripts/bench/index-bytes.ts <build dir> [--fields]`
+ * `indexGzipBytes`), grouped by what it holds.
+ * `npx tsx scripts/bench/index-bytes.ts <build dir>`
  */
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { walk } from "../../src/indexer/build-catalogue";
 import { builtPackEntries, readBuiltManifest, readBuiltTable } from "../../src/indexer/build-folders";
-import { FIELD_NAMES } from "../../src/shared/search-config";
-import { TermChunk } from "../../src/shared/index-format/term-chunk";
 
 const dir = process.argv[2];
-if (!dir) throw new Error("usage: index-bytes.ts <build dir> [--fields]");
-const byFields = process.argv.includes("--fields");
+if (!dir) throw new Error("usage: index-bytes.ts <build dir>");
 const gz = (b: Uint8Array) => gzipSync(b, { level: 6 }).length;
 const sum = new Map<string, { n: number; raw: number; gzip: number }>();
 const add = (kind: string, raw: number, gzip: number) => {
@@ -30,37 +27,6 @@ function kindOf(p: string): string {
   if (rest[0] === "suggest")
     return rest[1]?.startsWith("_7e") ? "suggest (variant/sound keys)" : "suggest (spelling keys)";
   return rest.length > 1 ? rest[0]! : rest[0]!.split(".")[0]!;
-}
-const fieldGzip = new Float64Array(FIELD_NAMES.length);
-const fieldRaw = new Float64Array(FIELD_NAMES.length);
-function fieldShares(data: Uint8Array) {
-  const buf = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-  const chunk = new TermChunk(buf as ArrayBuffer);
-  const parts: number[][] = FIELD_NAMES.map(() => []);
-  const total = data.length;
-  const raw = new Float64Array(FIELD_NAMES.length);
-  for (let i = 0; i < chunk.size; i++) {
-    for (const p of chunk.postings(i)) {
-      const { docs } = p.decodeAll();
-      let b = 0,
-        last = 0;
-      for (const d of docs) {
-        const x = d - last;
-        b += x < 128 ? 1 : x < 16384 ? 2 : x < 2097152 ? 3 : 4;
-        last = d;
-      }
-      raw[p.field] += b + Math.ceil(docs.length / 2);
-    }
-  }
-  // Share the chunk's gzip bytes by raw postings bytes (an estimate).
-  const g = gz(data);
-  let r = 0;
-  for (const x of raw) r += x;
-  for (let f = 0; f < raw.length; f++) {
-    fieldRaw[f] += raw[f]!;
-    fieldGzip[f] += (g * raw[f]!) / Math.max(total, r);
-  }
-  void parts;
 }
 const files = walk(dir).map((p) => relative(dir, p));
 for (const p of files) {
@@ -85,7 +51,6 @@ if (m?.packs) {
       if (!k) continue;
       const data = bytes.subarray(offset, offset + length);
       add(k, data.length, gz(data));
-      if (byFields && k === "terms") fieldShares(data);
     }
   }
 }
@@ -98,7 +63,3 @@ for (const [k, s] of [...sum].sort((a, b) => b[1].gzip - a[1].gzip)) {
   );
 }
 console.log(`${"total search/".padEnd(24)} gzip ${MiB(total)} MiB  ${total} B`);
-if (byFields)
-  FIELD_NAMES.forEach((f, i) =>
-    console.log(`  postings ${f.padEnd(8)} raw ${MiB(fieldRaw[i]!)}  gzip share ~${MiB(fieldGzip[i]!)} MiB`),
-  );

@@ -138,7 +138,9 @@ describe("term chunks", () => {
     for (const t of terms) {
       const got = c.postings(c.find(utf8.encode(t.term)));
       expect(got.map((p) => [p.field, p.df, [...p.decodeAll().docs], [...p.decodeAll().slots]])).toEqual(
-        [...t.fields].sort((a, b) => a.field - b.field).map((x) => [x.field, x.df, [...x.docs], [...x.slots]]),
+        [...t.fields]
+          .sort((a, b) => a.field - b.field)
+          .map((x) => [x.field, x.df, Array.from(x.docs), Array.from(x.slots)]),
       );
     }
     // A family shares a bucket: every word is bucketed by its stem.

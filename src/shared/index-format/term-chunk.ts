@@ -21,23 +21,32 @@
  * title, tags and description. Where such family members sit in the same
  * chunk (the build buckets a word by its stem, see term-family.ts), a derived
  * field lists them and stores only the docs their source fields do not give
- * (`DERIVED_SOURCES`), and each slot as its difference from the lowest slot of
- * the members' postings of that doc (usually 0 or 1). The decoder rebuilds the
- * field exactly: the build checks every chunk decodes back to its input. At
- * 100k records this drops about a fifth of the index's gzip bytes.
+ * (`DERIVED_SOURCES`), and each slot as its difference from a slot predicted
+ * by where the members first occur (source field and slot; the chunk's
+ * prediction table holds the most frequent slot per case). The decoder
+ * rebuilds the field exactly: the build checks every derived field decodes
+ * back to its input.
+ *
+ * Docs are Rice-coded (gaps, with a parameter both sides derive from a list's
+ * length and the chunk's doc span) in one region and slots in another, so
+ * gzip sees homogeneous bytes; varint gaps left gzip about 10% above the
+ * gaps' entropy.
  *
  * Layout, little-endian:
- *   header      u32 × 5: MAGIC, termCount, restartCount, dirBytes, base (lowest doc in the chunk)
- *   restarts    u32 × 2 × restartCount: per group of RESTART_EVERY terms, the byte offset of its first term in
- *               the directory and of that term's postings in the postings area
+ *   header      u32 × 7: MAGIC, termCount, restartCount, dirBytes, base (lowest doc in the chunk), span (highest doc
+ *               − base + 1), docBytes
+ *   restarts    u32 × 3 × restartCount: per group of RESTART_EVERY terms, the byte offset of its first term in
+ *               the directory, the bit offset of its docs in the docs region, the byte offset of its slots
+ *   prediction  PREDICTION_CONTEXTS nibbles: per derived field, source rank and slot, the slot predicted
  *   directory   per term: varint bytes shared with the previous term (0 at a restart), varint suffix length,
- *               suffix (UTF-8; terms sorted bytewise), varint df, u8 field count, per field (ascending) u8 field
+ *               suffix (UTF-8; terms sorted bytewise), u8 field count, per field (ascending) u8 field
  *               (| DERIVED_FLAG when derived) and varint count, and for a derived field varint member count and
- *               the members' term indices (varint gaps, the first from 0); then varint bytes of the term's
- *               postings (all fields)
- *   postings    per term and field: varint doc deltas (the first from `base`; a derived field: only the docs its
- *               members do not give), then the slots, two per byte (FlexSearch's resolution keeps them under 16;
- *               a derived field's slot of a member's doc as its difference from the members' lowest, mod 16)
+ *               the members' term indices (varint gaps, the first from 0); then varint df (0: the term's largest
+ *               count, else df + 1) and varint bits of the term's docs (all fields)
+ *   docs        per term and field, Rice-coded: the first doc's distance from `base`, then gaps less one (a
+ *               derived field: only the docs its members do not give)
+ *   slots       per term and field, two per byte (FlexSearch's resolution keeps them under 16); a derived field's
+ *               slot of a member's doc as its difference from the predicted one, mod 16
  */
 
 import { FIELD_NAMES, type FieldName } from "../search-config";
@@ -48,7 +57,9 @@ export const TERM_CHUNK_MAGIC = 0x37545844;
 export const BLOCK_SIZE = 128;
 /** Terms per directory group: the first of each is stored whole and binary-searched. */
 const RESTART_EVERY = 16;
-const HEADER_WORDS = 5;
+const HEADER_WORDS = 7;
+/** Per restart group: the byte offset of its first term in the directory, its docs' bit offset, its slots' byte offset. */
+const RESTART_WORDS = 3;
 /** Slots are stored as nibbles. */
 const MAX_SLOT = 15;
 /** Set on a field byte whose docs are partly given by family members (see the module comment). */
@@ -214,6 +225,102 @@ function within(sub: ArrayLike<number>, all: ArrayLike<number>): boolean {
 }
 
 /**
+ * Rice coding of a doc list (hand-written: gzip cannot squeeze varint gaps of random docs to their entropy; Rice
+ * codes come within a few percent of it and gzip leaves them as they are). The parameter is not stored: both sides
+ * take it from the list's length and the chunk's doc span, as the mean gap of docs spread evenly.
+ */
+function riceParameter(n: number, span: number): number {
+  return n ? Math.max(0, Math.min(24, Math.floor(Math.log2(Math.max(1, (span / n) * Math.LN2))))) : 0;
+}
+
+/** A growable bit buffer, most significant bit first (the build side only). */
+class BitWriter {
+  private bytes = new Uint8Array(1024);
+  /** Bits written. */
+  length = 0;
+
+  private room(bits: number): void {
+    const need = (this.length + bits + 7) >> 3;
+    if (need <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes);
+    this.bytes = next;
+  }
+
+  /** Writes the low `k` bits of `v` (k ≤ 24). */
+  bits(v: number, k: number): void {
+    this.room(k);
+    for (let b = k - 1; b >= 0; b--) {
+      if ((v >>> b) & 1) this.bytes[this.length >> 3]! |= 0x80 >> (this.length & 7);
+      this.length++;
+    }
+  }
+
+  /** `q` ones, then a zero. */
+  unary(q: number): void {
+    this.room(q + 1);
+    for (let j = 0; j < q; j++, this.length++) this.bytes[this.length >> 3]! |= 0x80 >> (this.length & 7);
+    this.length++;
+  }
+
+  finish(): Uint8Array {
+    return this.bytes.subarray(0, (this.length + 7) >> 3);
+  }
+}
+
+/** Rice-codes ascending docs: the first as its distance from `base`, the others as gaps less one. */
+function riceWrite(w: BitWriter, docs: ArrayLike<number>, base: number, span: number): void {
+  const k = riceParameter(docs.length, span);
+  let last = base - 1;
+  for (let j = 0; j < docs.length; j++) {
+    const gap = docs[j]! - last - 1;
+    last = docs[j]!;
+    w.unary(Math.floor(gap / 2 ** k));
+    w.bits(gap % 2 ** k, k);
+  }
+}
+
+/** 32 bits of `u8` from bit `pos`, most significant first (bytes past the end read as 0). */
+function peek32(u8: Uint8Array, pos: number): number {
+  const i = pos >>> 3,
+    s = pos & 7;
+  const w = ((u8[i]! << 24) | (u8[i + 1]! << 16) | (u8[i + 2]! << 8) | u8[i + 3]!) >>> 0;
+  return s ? ((w << s) | ((u8[i + 4]! | 0) >>> (8 - s))) >>> 0 : w;
+}
+
+/** Decodes `n` Rice-coded docs from bit `pos` into `out` from `at`; returns the bit position after them. */
+function riceRead(
+  u8: Uint8Array,
+  pos: number,
+  n: number,
+  base: number,
+  span: number,
+  out: Uint32Array,
+  at = 0,
+): number {
+  const k = riceParameter(n, span);
+  const scale = 2 ** k;
+  let doc = base - 1;
+  for (let j = 0; j < n; j++) {
+    let q = 0;
+    for (;;) {
+      const ones = Math.clz32(~peek32(u8, pos));
+      q += ones;
+      pos += ones;
+      if (ones < 32) break;
+    }
+    pos++;
+    const r = k ? peek32(u8, pos) >>> (32 - k) : 0;
+    pos += k;
+    doc += q * scale + r + 1;
+    out[at + j] = doc;
+  }
+  return pos;
+}
+
+/**
  * Encodes terms and their postings into one chunk. With `families`, a derived field (stem, variant key, sound
  * code) whose family members are in the chunk stores only what they do not give (see the module comment).
  * @example encodeTermChunk([{ term: "philby", fields: [{ field: 1, df: 2, docs: [4, 9], slots: [0, 3] }] }])
@@ -301,28 +408,35 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
   }
   const termCount = items.length;
   const restartCount = Math.ceil(termCount / RESTART_EVERY);
-  const restarts = new Uint32Array(2 * restartCount);
+  const restarts = new Uint32Array(RESTART_WORDS * restartCount);
+  let span = 1;
+  for (const t of items)
+    for (const f of t.fields) if (f.docs.length) span = Math.max(span, f.docs[f.docs.length - 1]! - base + 1);
   const dir = new ByteWriter();
-  const post = new ByteWriter();
+  const docBits = new BitWriter();
+  const slotBytes = new ByteWriter();
   let prev: Uint8Array = new Uint8Array(0);
   const derivedTerms: number[] = [];
   const nibbles = (codes: ArrayLike<number>) => {
-    for (let j = 0; j < codes.length; j += 2) post.byte(codes[j]! | ((j + 1 < codes.length ? codes[j + 1]! : 0) << 4));
+    for (let j = 0; j < codes.length; j += 2)
+      slotBytes.byte(codes[j]! | ((j + 1 < codes.length ? codes[j + 1]! : 0) << 4));
   };
   items.forEach((t, i) => {
     let shared = 0;
     if (i % RESTART_EVERY) {
       while (shared < t.bytes.length && shared < prev.length && t.bytes[shared] === prev[shared]) shared++;
     } else {
-      restarts[2 * (i / RESTART_EVERY)] = dir.length;
-      restarts[2 * (i / RESTART_EVERY) + 1] = post.length;
+      const r = RESTART_WORDS * (i / RESTART_EVERY);
+      restarts[r] = dir.length;
+      restarts[r + 1] = docBits.length;
+      restarts[r + 2] = slotBytes.length;
     }
     prev = t.bytes;
     dir.varint(shared);
     dir.varint(t.bytes.length - shared);
     dir.raw(t.bytes.subarray(shared));
     dir.byte(t.fields.length);
-    const at = post.length;
+    const at = docBits.length;
     let most = 0;
     t.fields.forEach((f, k) => {
       const n = f.docs.length;
@@ -330,12 +444,8 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
       const d = derived[i]![k];
       dir.byte(f.field | (d ? DERIVED_FLAG : 0));
       dir.varint(n);
-      let last = base;
       if (!d) {
-        for (let j = 0; j < n; j++) {
-          post.varint(f.docs[j]! - last);
-          last = f.docs[j]!;
-        }
+        riceWrite(docBits, f.docs, base, span);
         nibbles(f.slots);
         return;
       }
@@ -349,33 +459,36 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
       // Docs the members do not give, then every slot: a given doc's as its difference from the predicted one.
       const pAt = predictionAt(f.field);
       const codes = new Uint8Array(n);
+      const stored: number[] = [];
       let g = 0;
       for (let j = 0; j < n; j++) {
         const doc = f.docs[j]!;
         if (g < d.given.docs.length && d.given.docs[g] === doc) {
           codes[j] = (f.slots[j]! - predicted[pAt + d.given.slots[g++]!]! + 16) & 15;
         } else {
-          post.varint(doc - last);
-          last = doc;
+          stored.push(doc);
           codes[j] = f.slots[j]!;
         }
       }
+      riceWrite(docBits, stored, base, span);
       nibbles(codes);
     });
     // The df as 0 where it is the term's longest field's count, as in an unsharded index (gzip then sees a run).
     const df = t.fields[0]?.df ?? 0;
     dir.varint(df === most ? 0 : df + 1);
-    dir.varint(post.length - at);
+    dir.varint(docBits.length - at);
   });
-  const head = 4 * (HEADER_WORDS + 2 * restartCount);
+  const docs = docBits.finish();
+  const head = 4 * (HEADER_WORDS + RESTART_WORDS * restartCount);
   const table = head + PREDICTION_CONTEXTS / 2;
-  const out = new Uint8Array(table + dir.length + post.length);
+  const out = new Uint8Array(table + dir.length + docs.length + slotBytes.length);
   const u32 = new Uint32Array(out.buffer, 0, head / 4);
-  u32.set([TERM_CHUNK_MAGIC, termCount, restartCount, dir.length, base]);
+  u32.set([TERM_CHUNK_MAGIC, termCount, restartCount, dir.length, base, span, docs.length]);
   u32.set(restarts, HEADER_WORDS);
   for (let c = 0; c < PREDICTION_CONTEXTS; c += 2) out[head + c / 2] = predicted[c]! | (predicted[c + 1]! << 4);
   out.set(dir.bytes.subarray(0, dir.length), table);
-  out.set(post.bytes.subarray(0, post.length), table + dir.length);
+  out.set(docs, table + dir.length);
+  out.set(slotBytes.bytes.subarray(0, slotBytes.length), table + dir.length + docs.length);
   // A derived field is rebuilt from other terms' postings: check it comes back exactly as given.
   if (derivedTerms.length) {
     const chunk = new TermChunk(out.buffer as ArrayBuffer);
@@ -422,12 +535,16 @@ export class TermChunk {
   private readonly restartCount: number;
   private readonly restarts: Uint32Array;
   private readonly dir: number;
-  private readonly post: number;
+  /** Where the Rice-coded docs start, and the slots. */
+  private readonly docs: number;
+  private readonly slots: number;
   private readonly base: number;
+  /** Docs of the chunk span `[base, base + span)`: with a list's length, its Rice parameter. */
+  private readonly span: number;
   /** The chunk's predicted slot of a derived field's given doc, by context (see `predictionAt`). */
   private readonly predicted: Uint8Array;
   /** Position the last `find` ended at, so `postings` of that term need not scan its group again. */
-  private found = { i: -1, dirAt: 0, postAt: 0 };
+  private found = { i: -1, dirAt: 0, bitAt: 0, slotAt: 0 };
 
   constructor(
     buf: ArrayBuffer,
@@ -443,11 +560,13 @@ export class TermChunk {
     this.termCount = head[1]!;
     this.restartCount = head[2]!;
     this.base = head[4]!;
-    const table = 4 * (HEADER_WORDS + 2 * this.restartCount);
+    this.span = head[5]!;
+    const table = 4 * (HEADER_WORDS + RESTART_WORDS * this.restartCount);
     this.dir = table + PREDICTION_CONTEXTS / 2;
-    this.post = this.dir + head[3]!;
-    if (buf.byteLength < this.post) throw new Error(`index-format: ${name} is cut short (${buf.byteLength} bytes)`);
-    this.restarts = new Uint32Array(buf, 4 * HEADER_WORDS, 2 * this.restartCount);
+    this.docs = this.dir + head[3]!;
+    this.slots = this.docs + head[6]!;
+    if (buf.byteLength < this.slots) throw new Error(`index-format: ${name} is cut short (${buf.byteLength} bytes)`);
+    this.restarts = new Uint32Array(buf, 4 * HEADER_WORDS, RESTART_WORDS * this.restartCount);
     this.u8 = new Uint8Array(buf);
     this.predicted = new Uint8Array(PREDICTION_CONTEXTS);
     for (let c = 0; c < PREDICTION_CONTEXTS; c++)
@@ -472,16 +591,16 @@ export class TermChunk {
     return v;
   }
 
-  /** Skips a term's fields (after its suffix) and returns its postings' byte length. */
-  private skipFields(at: { o: number }): number {
+  /** Skips a term's fields (after its suffix), moving `pos` past its docs' bits and slots' bytes. */
+  private skipFields(at: { o: number }, pos: { bitAt: number; slotAt: number }): void {
     const fields = this.u8[at.o++]!;
     for (let f = 0; f < fields; f++) {
       const derived = this.u8[at.o++]! & DERIVED_FLAG;
-      this.varint(at);
+      pos.slotAt += (this.varint(at) + 1) >> 1;
       if (derived) for (let m = this.varint(at); m > 0; m--) this.varint(at);
     }
     this.varint(at); // df
-    return this.varint(at);
+    pos.bitAt += this.varint(at);
   }
 
   /** Compares the UTF-8 bytes at `a..a+len` with `term`. */
@@ -500,7 +619,7 @@ export class TermChunk {
     const at = { o: 0 };
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      at.o = this.dir + this.restarts[2 * mid]!;
+      at.o = this.dir + this.restarts[RESTART_WORDS * mid]!;
       this.varint(at); // 0 shared
       const len = this.varint(at);
       const c = this.compare(at.o, len, term);
@@ -515,8 +634,9 @@ export class TermChunk {
     }
     if (group < 0) return -1;
     // Scan the group, rebuilding each term from its shared prefix.
-    at.o = this.dir + this.restarts[2 * group]!;
-    let postAt = this.restarts[2 * group + 1]!;
+    const r = RESTART_WORDS * group;
+    at.o = this.dir + this.restarts[r]!;
+    const pos = { bitAt: this.restarts[r + 1]!, slotAt: this.restarts[r + 2]! };
     // One buffer for the group's terms; a term over its size (never built from folded words, but a chunk may hold
     // one) grows it, keeping the shared prefix.
     let cur = new Uint8Array(256);
@@ -537,28 +657,28 @@ export class TermChunk {
       for (let k = 0; k < n && c === 0; k++) c = cur[k]! - term[k]!;
       if (c === 0) c = curLen - term.length;
       if (c === 0) {
-        this.found = { i, dirAt: at.o, postAt };
+        this.found = { i, dirAt: at.o, ...pos };
         return i;
       }
       if (c > 0) return -1;
-      postAt += this.skipFields(at);
+      this.skipFields(at, pos);
     }
     return -1;
   }
 
   /** Walks to term `i`: its fields' position in the directory and its postings' offset. */
-  private seek(i: number): { dirAt: number; postAt: number } {
+  private seek(i: number): { dirAt: number; bitAt: number; slotAt: number } {
     if (this.found.i === i) return this.found;
-    const group = Math.floor(i / RESTART_EVERY);
-    const at = { o: this.dir + this.restarts[2 * group]! };
-    let postAt = this.restarts[2 * group + 1]!;
-    for (let j = group * RESTART_EVERY; ; j++) {
+    const r = RESTART_WORDS * Math.floor(i / RESTART_EVERY);
+    const at = { o: this.dir + this.restarts[r]! };
+    const pos = { bitAt: this.restarts[r + 1]!, slotAt: this.restarts[r + 2]! };
+    for (let j = Math.floor(i / RESTART_EVERY) * RESTART_EVERY; ; j++) {
       this.varint(at);
       // Not `at.o += this.varint(at)`: that reads at.o before the varint moves it.
       const len = this.varint(at);
       at.o += len;
-      if (j === i) return { dirAt: at.o, postAt };
-      postAt += this.skipFields(at);
+      if (j === i) return { dirAt: at.o, ...pos };
+      this.skipFields(at, pos);
     }
   }
 
@@ -576,7 +696,7 @@ export class TermChunk {
     only: readonly number[] | null,
   ): Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> {
     if (i < 0 || i >= this.termCount) throw new RangeError(`index-format: no term ${i} in ${this.name}`);
-    const { dirAt, postAt } = this.seek(i);
+    const { dirAt, bitAt, slotAt } = this.seek(i);
     const at = { o: dirAt };
     const u8 = this.u8;
     // The directory entry first: each field, its count and members; then the df.
@@ -596,27 +716,24 @@ export class TermChunk {
     }
     const dfCode = this.varint(at);
     const df = dfCode === 0 ? most : dfCode - 1;
-    const p = { o: this.post + postAt };
+    let bit = 8 * this.docs + bitAt;
+    let sl = this.slots + slotAt;
+    const { base, span } = this;
     const out: Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> = [];
     for (const { field, count, members } of entries) {
       // A member's sources precede every derived field: the fields are ascending.
       if (only && (members || DERIVED_SOURCES.has(field))) break;
+      const docs = new Uint32Array(count);
       if (only && !only.includes(field)) {
-        // Skip: one varint a doc (bytes without the high bit end one), then the slots.
-        for (let j = 0; j < count; p.o++) if (u8[p.o]! < 0x80) j++;
-        p.o += (count + 1) >> 1;
+        bit = riceRead(u8, bit, count, base, span, docs);
+        sl += (count + 1) >> 1;
         continue;
       }
-      const docs = new Uint32Array(count);
       const slots = new Uint8Array(count);
-      let doc = this.base;
       if (!members) {
-        for (let j = 0; j < count; j++) {
-          doc += this.varint(p);
-          docs[j] = doc;
-        }
+        bit = riceRead(u8, bit, count, base, span, docs);
         for (let j = 0; j < count; j += 2) {
-          const b = u8[p.o++]!;
+          const b = u8[sl++]!;
           slots[j] = b & 15;
           if (j + 1 < count) slots[j + 1] = b >> 4;
         }
@@ -633,29 +750,25 @@ export class TermChunk {
       const given = unionLists(lists);
       const gd = given.docs;
       if (gd.length > count) throw new Error(`index-format: ${this.name} is damaged (term ${i})`);
+      const stored = new Uint32Array(count - gd.length);
+      bit = riceRead(u8, bit, stored.length, base, span, stored);
       // Merge the members' docs with the stored ones (disjoint); `context` holds a given doc's prediction context
       // + 1, 0 for a stored doc.
       const context = new Uint8Array(count);
       const pAt = predictionAt(field);
-      let g = 0,
-        stored = count - gd.length,
-        next = stored > 0 ? (doc += this.varint(p)) : Infinity;
-      for (let j = 0; j < count; j++) {
-        if (g < gd.length && gd[g]! < next) {
+      for (let j = 0, g = 0, h = 0; j < count; j++) {
+        if (g < gd.length && (h === stored.length || gd[g]! < stored[h]!)) {
           docs[j] = gd[g]!;
           context[j] = pAt + given.slots[g++]! + 1;
-        } else {
-          docs[j] = next;
-          next = --stored > 0 ? (doc += this.varint(p)) : Infinity;
-        }
+        } else docs[j] = stored[h++]!;
       }
       const predicted = this.predicted;
       for (let j = 0; j < count; j++) {
-        const nibble = j & 1 ? u8[p.o++]! >> 4 : u8[p.o]! & 15;
+        const nibble = j & 1 ? u8[sl++]! >> 4 : u8[sl]! & 15;
         const c = context[j]!;
         slots[j] = c ? (predicted[c - 1]! + nibble) & 15 : nibble;
       }
-      if (count & 1) p.o++;
+      if (count & 1) sl++;
       out.push({ field, df, docs, slots });
     }
     return out;
@@ -676,7 +789,7 @@ export class TermChunk {
       at.o += len;
       cur = next;
       out.push(dec.decode(cur));
-      this.skipFields(at);
+      this.skipFields(at, { bitAt: 0, slotAt: 0 });
     }
     return out;
   }
