@@ -56,7 +56,7 @@ export const TERM_CHUNK_MAGIC = 0x37545844;
 /** Postings per block: the unit of skipping and of score bounds. */
 export const BLOCK_SIZE = 128;
 /** Terms per directory group: the first of each is stored whole and binary-searched. */
-const RESTART_EVERY = 16;
+const RESTART_EVERY = 32;
 const HEADER_WORDS = 7;
 /** Per restart group: the byte offset of its first term in the directory, its docs' bit offset, its slots' byte offset. */
 const RESTART_WORDS = 3;
