@@ -24,8 +24,11 @@ function kindOf(p: string): string {
   const parts = p.replace(/^\//, "").split("/");
   if (parts[0] !== "search") return "";
   const rest = parts.slice(1).filter((x) => !/^s\d+$/.test(x));
-  if (rest[0] === "suggest")
-    return rest[1]?.startsWith("_7e") ? "suggest (variant/sound keys)" : "suggest (spelling keys)";
+  if (rest[0] === "suggest") {
+    // File names escape "~" (variant keys) as _7e and "#" (sound keys) as _23; a split prefix's top list is "top-".
+    const name = rest[1]?.replace(/^top-/, "") ?? "";
+    return `suggest (${name.startsWith("_7e") ? "variant" : name.startsWith("_23") ? "sound" : "spelling"} keys)`;
+  }
   return rest.length > 1 ? rest[0]! : rest[0]!.split(".")[0]!;
 }
 const files = walk(dir).map((p) => relative(dir, p));
