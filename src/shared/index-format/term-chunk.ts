@@ -391,15 +391,15 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
   // The slot predicted for a given doc: per derived field and (source rank, slot) of its members' first
   // occurrence, the slot seen most often in this chunk.
   const seen = new Uint32Array(PREDICTION_CONTEXTS * 16);
-  items.forEach((t, i) =>
+  items.forEach((t, i) => {
     t.fields.forEach((f, k) => {
       const d = derived[i]![k];
       if (!d) return;
       const at = predictionAt(f.field);
       for (let j = 0, g = 0; j < f.docs.length && g < d.given.docs.length; j++)
         if (d.given.docs[g] === f.docs[j]) seen[16 * (at + d.given.slots[g++]!) + f.slots[j]!]!++;
-    }),
-  );
+    });
+  });
   const predicted = new Uint8Array(PREDICTION_CONTEXTS);
   for (let c = 0; c < PREDICTION_CONTEXTS; c++) {
     let best = 0;
