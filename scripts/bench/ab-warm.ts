@@ -1,5 +1,9 @@
 /**
- * npx tsx scripts/bench/ab-warm.ts --base <worktree of the other commit> [--assets DIR] [--rounds 5] [--queries a,b]
+ * npx tsx scripts/bench/ab-warm.ts --base <worktree of the other commit> [--assets DIR] [--base-assets DIR] [--rounds 5]
+ *   [--queries a,b]
+ *
+ * `--base-assets`: the base's own build of the same catalogue, where the two commits' index formats differ (the
+ * base then reads it, this tree `--assets`).
  *
  * The base need not be a git worktree: the other commit's sources under this tree's ignored `bench/out/` resolve
  * this tree's node_modules, e.g. `mkdir -p bench/out/base && git archive main src test/scoring scripts data
@@ -21,6 +25,7 @@ const { values: args } = parseArgs({
   options: {
     base: { type: "string" },
     assets: { type: "string", default: join(ROOT, "bench/out/synthetic-100000/assets") },
+    "base-assets": { type: "string" },
     records: { type: "string", default: "100000" },
     rounds: { type: "string", default: "5" },
     queries: { type: "string" },
@@ -30,13 +35,13 @@ if (!args.base) throw new Error("ab-warm: --base <worktree> is required");
 
 type Search = (q: string) => Promise<Record<string, unknown> & { tookMs: number }>;
 
-async function load(root: string): Promise<Search> {
+async function load(root: string, assetsDir: string): Promise<Search> {
   const { RecordStore } = await import(join(root, "src/worker/record-store.ts"));
   const { SearchService } = await import(join(root, "src/worker/search/search-service.ts"));
   const { LocalShards } = await import(join(root, "src/worker/search/shard-runner.ts"));
   const { searchMeta } = await import(join(root, "src/worker/search/search-index.ts"));
   const { diskAssets } = await import(join(root, "test/scoring/local-index.ts"));
-  const assets = diskAssets(resolve(args.assets!));
+  const assets = diskAssets(resolve(assetsDir));
   const meta = await searchMeta(assets);
   const records = new RecordStore(assets);
   const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
@@ -44,8 +49,8 @@ async function load(root: string): Promise<Search> {
   return (q) => service.search(warmSearchRequest(q));
 }
 
-const base = await load(resolve(args.base));
-const head = await load(ROOT);
+const base = await load(resolve(args.base), args["base-assets"] ?? args.assets!);
+const head = await load(ROOT, args.assets!);
 const mix = args.queries
   ? args.queries.split(",")
   : queryMix(syntheticCorpus(Number(args.records)), 200).search.map((s) => s.q);

@@ -36,6 +36,9 @@ import {
   type SearchShardManifest,
   type ShardTermTable,
   type TermInput,
+  termBucketHash,
+  termBucketKey,
+  termFamilies,
 } from "../shared/index-format";
 import type { StoredRecord } from "../shared/manifest";
 import type { AssetWriter } from "./content-hash";
@@ -514,6 +517,10 @@ function writeShard(
   });
   let bucketBytes = 0;
   let bytes = 0;
+  // Terms go to chunks by family (their stem, see term-family.ts), so a stem's derived postings can be given by
+  // its words' literal ones in the same chunk. A family whose postings exceed soloTermBytes gets a chunk of its
+  // own, every member of it listed in the term table.
+  const byFamily = new Map<string, Array<{ term: string; df: number; entries: TermEntries; size: number }>>();
   for (const [term, entries] of byTerm) {
     // One document frequency per term, the largest of its fields': a word rare in titles but common in
     // descriptions is a common word, and must not score as a rare one because it sits in a title.
@@ -521,23 +528,38 @@ function writeShard(
     const df = globalDf?.get(term) ?? Math.max(...entries.map((e) => e.postings.length));
     // Estimated encoded size: about two bytes per posting plus the directory.
     const size = entries.reduce((n, e) => n + 2 * e.postings.length + 16, term.length + 8);
+    const key = termBucketKey(term);
+    const family = byFamily.get(key) ?? [];
+    family.push({ term, df, entries, size });
+    byFamily.set(key, family);
+  }
+  byTerm.clear();
+  for (const [key, family] of byFamily) {
+    const size = family.reduce((n, t) => n + t.size, 0);
     if (size > CHUNKING.soloTermBytes) {
-      const chunk = encodeTermChunk([termInput(term, df, entries)]);
+      const chunk = encodeTermChunk(
+        family.map((t) => termInput(t.term, t.df, t.entries)),
+        termFamilies,
+      );
       bytes += chunk.byteLength;
-      solo[term] = out.add(dir, `solo-${fnv1a32(term).toString(36)}`, "bin", chunk);
+      const path = out.add(dir, `solo-${fnv1a32(key).toString(36)}`, "bin", chunk);
+      for (const t of family) solo[t.term] = path;
     } else {
-      bucketed.push({ term, df, entries });
+      for (const t of family) bucketed.push(t);
       bucketBytes += size;
     }
   }
-  byTerm.clear();
+  byFamily.clear();
   const bucketCount = Math.max(1, Math.ceil(bucketBytes / CHUNKING.bucketTargetBytes));
   const buckets: Array<typeof bucketed> = Array.from({ length: bucketCount }, () => []);
-  for (const item of bucketed) buckets[fnv1a32(item.term) % bucketCount]!.push(item);
+  for (const item of bucketed) buckets[termBucketHash(item.term) % bucketCount]!.push(item);
   bucketed.length = 0;
   const bucketHashes = buckets
     .map((items, b) => {
-      const chunk = encodeTermChunk(items.map((t) => termInput(t.term, t.df, t.entries)));
+      const chunk = encodeTermChunk(
+        items.map((t) => termInput(t.term, t.df, t.entries)),
+        termFamilies,
+      );
       buckets[b] = [];
       bytes += chunk.byteLength;
       return hashOfPath(out.add(dir, String(b), "bin", chunk));

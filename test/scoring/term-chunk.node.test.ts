@@ -1,6 +1,14 @@
 /** The binary term chunk codec: what the build encodes, the Worker reads back exactly. */
 import { describe, expect, it } from "vitest";
-import { BLOCK_SIZE, TermChunk, encodeTermChunk, type TermInput } from "../../src/shared/index-format";
+import {
+  BLOCK_SIZE,
+  TermChunk,
+  encodeTermChunk,
+  termBucketHash,
+  termFamilies,
+  type TermInput,
+} from "../../src/shared/index-format";
+import { FIELD_NAMES } from "../../src/shared/search-config";
 import { prng } from "../../scripts/bench/synthetic-catalogue";
 
 const utf8 = new TextEncoder();
@@ -81,6 +89,62 @@ describe("term chunks", () => {
     expect(() => encodeTermChunk([{ term: "t", fields: [field(1, 0), { ...field(2, 0), field: 1 }] }])).toThrow(
       /document frequencies/,
     );
+  });
+
+  it("gives back a derived field whose docs its word family in the chunk gives, and the docs they do not", () => {
+    const f = (name: string) => FIELD_NAMES.indexOf(name as (typeof FIELD_NAMES)[number]);
+    const r = prng(11);
+    const list = (n: number) => randomPostings(r, n, 3000);
+    const reports = list(400),
+      reported = list(50),
+      reportTitle = list(30);
+    // The stem field of "report": every doc of its words in title, tags and desc, plus docs of a word held in
+    // another chunk, with slots of its own.
+    const stemDocs = [...new Set([...reports.docs, ...reported.docs, ...reportTitle.docs, 3001, 3005, 4000])].sort(
+      (a, b) => a - b,
+    );
+    const stemField = { docs: stemDocs, slots: stemDocs.map(() => Math.floor(r() * 9)) };
+    // "reporting" claims the family but has a doc the stem field lacks: it must not be used.
+    const stray = { docs: [4100], slots: [2] };
+    const terms: TermInput[] = [
+      {
+        term: "report",
+        fields: [
+          { field: f("title"), df: 500, ...reportTitle },
+          { field: f("stem"), df: 500, ...stemField },
+        ],
+      },
+      { term: "reports", fields: [{ field: f("desc"), df: 400, ...reports }] },
+      {
+        term: "reported",
+        fields: [
+          { field: f("tags"), df: 50, ...reported },
+          { field: f("ref"), df: 50, docs: [7], slots: [0] },
+        ],
+      },
+      { term: "reporting", fields: [{ field: f("desc"), df: 1, ...stray }] },
+      {
+        term: "smith",
+        fields: [
+          { field: f("people"), df: 3, docs: [1, 2, 9], slots: [0, 1, 2] },
+          { field: f("names"), df: 3, docs: [1, 2, 9, 12], slots: [1, 1, 3, 0] },
+        ],
+      },
+    ];
+    const plain = encodeTermChunk(terms);
+    const bytes = encodeTermChunk(terms, termFamilies);
+    expect(bytes.length).toBeLessThan(plain.length);
+    const c = new TermChunk(bytes.buffer as ArrayBuffer);
+    for (const t of terms) {
+      const got = c.postings(c.find(utf8.encode(t.term)));
+      expect(got.map((p) => [p.field, p.df, [...p.decodeAll().docs], [...p.decodeAll().slots]])).toEqual(
+        [...t.fields]
+          .sort((a, b) => a.field - b.field)
+          .map((x) => [x.field, x.df, Array.from(x.docs), Array.from(x.slots)]),
+      );
+    }
+    // A family shares a bucket: every word is bucketed by its stem.
+    expect(new Set(["report", "reports", "reported", "reporting"].map(termBucketHash)).size).toBe(1);
   });
 
   it("rejects what is not a term chunk, naming it", () => {

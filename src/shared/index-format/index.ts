@@ -9,3 +9,4 @@ export * from "./filter-columns";
 export * from "./side-assets";
 export * from "./suggest-partition";
 export * from "./people-chunk";
+export * from "./term-family";

@@ -13,9 +13,10 @@ import { PEOPLE_FORMAT } from "./people-chunk";
 /**
  * Bumped when the meaning of any search asset changes. 5: binary term chunks with block maxima; 6: term chunks
  * with a prefix-compressed directory and packed postings, decoded whole; 7: the volume groups in segments (a
- * Worker of format 6 would find no groups list).
+ * Worker of format 6 would find no groups list); 8: terms bucketed by stem, derived fields given by their word
+ * families (term-chunk.ts, term-family.ts).
  */
-export const INDEX_FORMAT = 7;
+export const INDEX_FORMAT = 8;
 
 /** Fingerprint of everything that changes how search assets are read. */
 export function configFingerprint(): string {
@@ -51,7 +52,7 @@ export interface SearchShardManifest {
  */
 export interface ShardTermTable {
   /**
-   * Term buckets: a term's chunk is bucket `fnv1a32(term) % bucketCount`, unless it is solo;
+   * Term buckets: a term's chunk is bucket `termBucketHash(term) % bucketCount`, unless it is solo;
    * fixed-width content hashes, concatenated. See `termChunkPath`.
    */
   buckets: string;

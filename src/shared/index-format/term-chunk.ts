@@ -1,5 +1,5 @@
 /**
- * Term chunks, binary (index format 6): the build's encoder and the Worker's
+ * Term chunks, binary (index format 8): the build's encoder and the Worker's
  * decoder of one chunk of the search index, defined together so the layout
  * exists once.
  *
@@ -15,26 +15,66 @@
  * this layout in the Workers runtime; it is what lets a query touch a few KB
  * instead of parsing a whole chunk.
  *
+ * Derived fields (index format 8). The stem, variant-key and sound-code fields are
+ * made from the literal words of a record (`record-fields.ts`): the docs of a
+ * stem "report" are the docs of "report", "reports", "reported"… in the
+ * title, tags and description. Where such family members sit in the same
+ * chunk (the build buckets a word by its stem, see term-family.ts), a derived
+ * field lists them and stores only the docs their source fields do not give
+ * (`DERIVED_SOURCES`), and each slot as its difference from a slot predicted
+ * by where the members first occur (source field and slot; the chunk's
+ * prediction table holds the most frequent slot per case). The decoder
+ * rebuilds the field exactly: the build checks every derived field decodes
+ * back to its input.
+ *
+ * Docs are Rice-coded (gaps, with a parameter both sides derive from a list's
+ * length and the chunk's doc span) in one region and slots in another, so
+ * gzip sees homogeneous bytes; varint gaps left gzip about 10% above the
+ * gaps' entropy.
+ *
  * Layout, little-endian:
- *   header      u32 × 5: MAGIC, termCount, restartCount, dirBytes, base (lowest doc in the chunk)
- *   restarts    u32 × 2 × restartCount: per group of RESTART_EVERY terms, the byte offset of its first term in
- *               the directory and of that term's postings in the postings area
+ *   header      u32 × 7: MAGIC, termCount, restartCount, dirBytes, base (lowest doc in the chunk), span (highest doc
+ *               − base + 1), docBytes
+ *   restarts    u32 × 3 × restartCount: per group of RESTART_EVERY terms, the byte offset of its first term in
+ *               the directory, the bit offset of its docs in the docs region, the byte offset of its slots
+ *   prediction  PREDICTION_CONTEXTS nibbles: per derived field, source rank and slot, the slot predicted
  *   directory   per term: varint bytes shared with the previous term (0 at a restart), varint suffix length,
- *               suffix (UTF-8; terms sorted bytewise), varint df, u8 field count, per field u8 field and varint
- *               count, then varint bytes of the term's postings (all fields)
- *   postings    per term and field: varint doc deltas (the first from `base`), then the slots, two per byte
- *               (FlexSearch's resolution keeps them under 16)
+ *               suffix (UTF-8; terms sorted bytewise), u8 field count, per field (ascending) u8 field
+ *               (| DERIVED_FLAG when derived) and varint count, and for a derived field varint member count and
+ *               the members' term indices (varint gaps, the first from 0); then varint df (0: the term's largest
+ *               count, else df + 1) and varint bits of the term's docs (all fields)
+ *   docs        per term and field, Rice-coded: the first doc's distance from `base`, then gaps less one (a
+ *               derived field: only the docs its members do not give)
+ *   slots       per term and field, two per byte (FlexSearch's resolution keeps them under 16); a derived field's
+ *               slot of a member's doc as its difference from the predicted one, mod 16
  */
 
-/** "DXT6": Dossier term chunk, format 6. */
-export const TERM_CHUNK_MAGIC = 0x36545844;
+import { FIELD_NAMES, type FieldName } from "../search-config";
+
+/** "DXT7": Dossier term chunk, format 7. */
+export const TERM_CHUNK_MAGIC = 0x37545844;
 /** Postings per block: the unit of skipping and of score bounds. */
 export const BLOCK_SIZE = 128;
 /** Terms per directory group: the first of each is stored whole and binary-searched. */
-const RESTART_EVERY = 16;
-const HEADER_WORDS = 5;
+const RESTART_EVERY = 32;
+const HEADER_WORDS = 7;
+/** Per restart group: the byte offset of its first term in the directory, its docs' bit offset, its slots' byte offset. */
+const RESTART_WORDS = 3;
 /** Slots are stored as nibbles. */
 const MAX_SLOT = 15;
+/** Set on a field byte whose docs are partly given by family members (see the module comment). */
+const DERIVED_FLAG = 0x80;
+/** Index of each field in `FIELD_NAMES` (search-config.ts): the derivation rules below name fields by index. */
+const F = Object.fromEntries(FIELD_NAMES.map((f, i) => [f, i])) as Record<FieldName, number>;
+/**
+ * Per derived field, the literal fields of its family members that give its docs (record-fields.ts): a stem of
+ * title, tags and description words; a variant key and sound codes of title and people words.
+ */
+export const DERIVED_SOURCES: ReadonlyMap<number, readonly number[]> = new Map([
+  [F.stem, [F.title, F.tags, F.desc]],
+  [F.names, [F.title, F.people]],
+  [F.phon, [F.title, F.people]],
+]);
 
 /** One field's postings of a term, as the build hands them to the encoder: docs ascending, one slot each. */
 export interface FieldPostingsInput {
@@ -50,6 +90,13 @@ export interface TermInput {
   term: string;
   fields: FieldPostingsInput[];
 }
+
+/**
+ * Which derived terms a literal word of the catalogue feeds: `[field, term]` pairs (its stem in the stem field,
+ * its variant key in the names field…). Build-time knowledge (term-family.ts) the encoder uses to find family
+ * members in a chunk; the chunk then names them, so the decoder needs no word rules.
+ */
+export type TermFamilies = (term: string) => ReadonlyArray<readonly [field: number, term: string]>;
 
 const utf8 = new TextEncoder();
 
@@ -94,73 +141,369 @@ class ByteWriter {
   }
 }
 
+/** A list of docs with a slot each, ascending by doc. */
+interface SlotList {
+  docs: ArrayLike<number>;
+  slots: ArrayLike<number>;
+}
+
+/** Source ranks a derived field can have (title, tags, desc for a stem): a rank is a source's place in its list. */
+const MAX_SOURCES = 3;
+/** Where a derived field's predicted slots start in the chunk's prediction table: a context a rank and slot. */
+function predictionAt(field: number): number {
+  let k = 0;
+  for (const f of DERIVED_SOURCES.keys()) {
+    if (f === field) return k * MAX_SOURCES * 16;
+    k++;
+  }
+  throw new Error(`index-format: field ${field} is not derived`);
+}
+/** Contexts of the prediction table: derived fields × source ranks × slots. */
+const PREDICTION_CONTEXTS = 3 * MAX_SOURCES * 16;
+
+/** A source list with each slot tagged by its source's rank (rank × 16 + slot): a union then keeps the first. */
+function ranked(l: SlotList, rank: number): SlotList {
+  return { docs: l.docs, slots: Uint8Array.from(l.slots, (x) => x + 16 * rank) };
+}
+
 /**
- * Encodes terms and their postings into one chunk.
+ * The union of sorted lists, each doc once with its lowest slot: what a derived field's members give. Pairwise
+ * merges, smallest first; most derived fields have one or two members' lists.
+ */
+function unionLists(lists: SlotList[]): { docs: Uint32Array; slots: Uint8Array } {
+  if (lists.length === 1) {
+    const l = lists[0]!;
+    return { docs: Uint32Array.from(l.docs), slots: Uint8Array.from(l.slots) };
+  }
+  let acc: SlotList = { docs: new Uint32Array(0), slots: new Uint8Array(0) };
+  for (const l of [...lists].sort((x, y) => x.docs.length - y.docs.length)) {
+    const a = acc.docs,
+      as = acc.slots,
+      b = l.docs,
+      bs = l.slots;
+    const docs = new Uint32Array(a.length + b.length);
+    const slots = new Uint8Array(a.length + b.length);
+    let i = 0,
+      j = 0,
+      n = 0;
+    while (i < a.length && j < b.length) {
+      const x = a[i]!,
+        y = b[j]!;
+      if (x < y) {
+        docs[n] = x;
+        slots[n++] = as[i++]!;
+      } else if (y < x) {
+        docs[n] = y;
+        slots[n++] = bs[j++]!;
+      } else {
+        docs[n] = x;
+        slots[n++] = Math.min(as[i++]!, bs[j++]!);
+      }
+    }
+    while (i < a.length) {
+      docs[n] = a[i]!;
+      slots[n++] = as[i++]!;
+    }
+    while (j < b.length) {
+      docs[n] = b[j]!;
+      slots[n++] = bs[j++]!;
+    }
+    acc = { docs: docs.subarray(0, n), slots: slots.subarray(0, n) };
+  }
+  return acc as { docs: Uint32Array; slots: Uint8Array };
+}
+
+/** Whether every doc of sorted `sub` is in sorted `all`. */
+function within(sub: ArrayLike<number>, all: ArrayLike<number>): boolean {
+  let j = 0;
+  for (let i = 0; i < sub.length; i++) {
+    const d = sub[i]!;
+    while (j < all.length && all[j]! < d) j++;
+    if (j === all.length || all[j] !== d) return false;
+  }
+  return true;
+}
+
+/**
+ * Rice coding of a doc list (hand-written: gzip cannot squeeze varint gaps of random docs to their entropy; Rice
+ * codes come within a few percent of it and gzip leaves them as they are). The parameter is not stored: both sides
+ * take it from the list's length and the chunk's doc span, as the mean gap of docs spread evenly.
+ */
+function riceParameter(n: number, span: number): number {
+  return n ? Math.max(0, Math.min(24, Math.floor(Math.log2(Math.max(1, (span / n) * Math.LN2))))) : 0;
+}
+
+/** A growable bit buffer, most significant bit first (the build side only). */
+class BitWriter {
+  private bytes = new Uint8Array(1024);
+  /** Bits written. */
+  length = 0;
+
+  private room(bits: number): void {
+    const need = (this.length + bits + 7) >> 3;
+    if (need <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes);
+    this.bytes = next;
+  }
+
+  /** Writes the low `k` bits of `v` (k ≤ 24). */
+  bits(v: number, k: number): void {
+    this.room(k);
+    for (let b = k - 1; b >= 0; b--) {
+      if ((v >>> b) & 1) this.bytes[this.length >> 3]! |= 0x80 >> (this.length & 7);
+      this.length++;
+    }
+  }
+
+  /** `q` ones, then a zero. */
+  unary(q: number): void {
+    this.room(q + 1);
+    for (let j = 0; j < q; j++, this.length++) this.bytes[this.length >> 3]! |= 0x80 >> (this.length & 7);
+    this.length++;
+  }
+
+  finish(): Uint8Array {
+    return this.bytes.subarray(0, (this.length + 7) >> 3);
+  }
+}
+
+/** Rice-codes ascending docs: the first as its distance from `base`, the others as gaps less one. */
+function riceWrite(w: BitWriter, docs: ArrayLike<number>, base: number, span: number): void {
+  const k = riceParameter(docs.length, span);
+  let last = base - 1;
+  for (let j = 0; j < docs.length; j++) {
+    const gap = docs[j]! - last - 1;
+    last = docs[j]!;
+    w.unary(Math.floor(gap / 2 ** k));
+    w.bits(gap % 2 ** k, k);
+  }
+}
+
+/** 32 bits of `u8` from bit `pos`, most significant first (bytes past the end read as 0). */
+function peek32(u8: Uint8Array, pos: number): number {
+  const i = pos >>> 3,
+    s = pos & 7;
+  const w = ((u8[i]! << 24) | (u8[i + 1]! << 16) | (u8[i + 2]! << 8) | u8[i + 3]!) >>> 0;
+  return s ? ((w << s) | ((u8[i + 4]! | 0) >>> (8 - s))) >>> 0 : w;
+}
+
+/** Decodes `n` Rice-coded docs from bit `pos` into `out` from `at`; returns the bit position after them. */
+function riceRead(
+  u8: Uint8Array,
+  pos: number,
+  n: number,
+  base: number,
+  span: number,
+  out: Uint32Array,
+  at = 0,
+): number {
+  const k = riceParameter(n, span);
+  const scale = 2 ** k;
+  let doc = base - 1;
+  for (let j = 0; j < n; j++) {
+    let q = 0;
+    for (;;) {
+      const ones = Math.clz32(~peek32(u8, pos));
+      q += ones;
+      pos += ones;
+      if (ones < 32) break;
+    }
+    pos++;
+    const r = k ? peek32(u8, pos) >>> (32 - k) : 0;
+    pos += k;
+    doc += q * scale + r + 1;
+    out[at + j] = doc;
+  }
+  return pos;
+}
+
+/**
+ * Encodes terms and their postings into one chunk. With `families`, a derived field (stem, variant key, sound
+ * code) whose family members are in the chunk stores only what they do not give (see the module comment).
  * @example encodeTermChunk([{ term: "philby", fields: [{ field: 1, df: 2, docs: [4, 9], slots: [0, 3] }] }])
  */
-export function encodeTermChunk(terms: TermInput[]): Uint8Array {
-  const items = terms.map((t) => ({ term: t.term, bytes: utf8.encode(t.term), fields: t.fields }));
+export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Uint8Array {
+  const items = terms.map((t) => ({
+    term: t.term,
+    bytes: utf8.encode(t.term),
+    fields: [...t.fields].sort((x, y) => x.field - y.field),
+  }));
   items.sort((a, b) => compareBytes(a.bytes, b.bytes));
   for (let i = 1; i < items.length; i++) {
     if (compareBytes(items[i - 1]!.bytes, items[i]!.bytes) === 0) {
       throw new Error(`index-format: term "${items[i]!.term}" appears twice in one chunk`);
     }
   }
+  for (const t of items)
+    for (let j = 1; j < t.fields.length; j++)
+      if (t.fields[j]!.field === t.fields[j - 1]!.field)
+        throw new Error(`index-format: term "${t.term}" has field ${t.fields[j]!.field} twice`);
+  // Family members of each derived term in this chunk: "field term" -> member indices, ascending.
+  const members = new Map<string, number[]>();
+  if (families) {
+    const indexOf = new Map(items.map((t, i) => [t.term, i]));
+    items.forEach((t, i) => {
+      for (const [field, key] of families(t.term)) {
+        if (!indexOf.has(key)) continue;
+        const id = `${field} ${key}`;
+        const list = members.get(id) ?? [];
+        if (list.at(-1) !== i) list.push(i);
+        members.set(id, list);
+      }
+    });
+  }
   let base = 0xffffffff;
   for (const t of items) for (const f of t.fields) if (f.docs.length && f.docs[0]! < base) base = f.docs[0]!;
   if (base === 0xffffffff) base = 0;
+  for (const t of items) {
+    const df = t.fields[0]?.df ?? 0;
+    if (t.fields.some((f) => f.df !== df))
+      throw new Error(`index-format: term "${t.term}" has two document frequencies`);
+    for (const f of t.fields) {
+      if (f.slots.length !== f.docs.length || Array.prototype.some.call(f.slots, (x: number) => x > MAX_SLOT))
+        throw new Error(`index-format: slot of "${t.term}" above ${MAX_SLOT}`);
+      for (let j = 1; j < f.docs.length; j++)
+        if (f.docs[j]! <= f.docs[j - 1]!)
+          throw new Error(`index-format: postings of "${t.term}" are not ascending at doc ${f.docs[j]}`);
+    }
+  }
+  // Pass 1: each derived field's members and what they give. A member is kept only if the field holds all its
+  // source docs (its other docs would be given back wrongly).
+  const derived = items.map((t) =>
+    t.fields.map((f) => {
+      const sources = DERIVED_SOURCES.get(f.field);
+      const kept: number[] = [];
+      const lists: SlotList[] = [];
+      if (sources)
+        for (const m of members.get(`${f.field} ${t.term}`) ?? []) {
+          const own = items[m]!.fields.filter((g) => sources.includes(g.field));
+          if (own.length && own.every((g) => within(g.docs, f.docs))) {
+            kept.push(m);
+            for (const g of own) lists.push(ranked(g, sources.indexOf(g.field)));
+          }
+        }
+      return kept.length ? { kept, given: unionLists(lists) } : null;
+    }),
+  );
+  // The slot predicted for a given doc: per derived field and (source rank, slot) of its members' first
+  // occurrence, the slot seen most often in this chunk.
+  const seen = new Uint32Array(PREDICTION_CONTEXTS * 16);
+  items.forEach((t, i) => {
+    t.fields.forEach((f, k) => {
+      const d = derived[i]![k];
+      if (!d) return;
+      const at = predictionAt(f.field);
+      for (let j = 0, g = 0; j < f.docs.length && g < d.given.docs.length; j++)
+        if (d.given.docs[g] === f.docs[j]) seen[16 * (at + d.given.slots[g++]!) + f.slots[j]!]!++;
+    });
+  });
+  const predicted = new Uint8Array(PREDICTION_CONTEXTS);
+  for (let c = 0; c < PREDICTION_CONTEXTS; c++) {
+    let best = 0;
+    for (let x = 1; x < 16; x++) if (seen[16 * c + x]! > seen[16 * c + best]!) best = x;
+    predicted[c] = best;
+  }
   const termCount = items.length;
   const restartCount = Math.ceil(termCount / RESTART_EVERY);
-  const restarts = new Uint32Array(2 * restartCount);
+  const restarts = new Uint32Array(RESTART_WORDS * restartCount);
+  let span = 1;
+  for (const t of items)
+    for (const f of t.fields) if (f.docs.length) span = Math.max(span, f.docs[f.docs.length - 1]! - base + 1);
   const dir = new ByteWriter();
-  const post = new ByteWriter();
+  const docBits = new BitWriter();
+  const slotBytes = new ByteWriter();
   let prev: Uint8Array = new Uint8Array(0);
+  const derivedTerms: number[] = [];
+  const nibbles = (codes: ArrayLike<number>) => {
+    for (let j = 0; j < codes.length; j += 2)
+      slotBytes.byte(codes[j]! | ((j + 1 < codes.length ? codes[j + 1]! : 0) << 4));
+  };
   items.forEach((t, i) => {
     let shared = 0;
     if (i % RESTART_EVERY) {
       while (shared < t.bytes.length && shared < prev.length && t.bytes[shared] === prev[shared]) shared++;
     } else {
-      restarts[2 * (i / RESTART_EVERY)] = dir.length;
-      restarts[2 * (i / RESTART_EVERY) + 1] = post.length;
+      const r = RESTART_WORDS * (i / RESTART_EVERY);
+      restarts[r] = dir.length;
+      restarts[r + 1] = docBits.length;
+      restarts[r + 2] = slotBytes.length;
     }
     prev = t.bytes;
     dir.varint(shared);
     dir.varint(t.bytes.length - shared);
     dir.raw(t.bytes.subarray(shared));
-    const df = t.fields[0]?.df ?? 0;
-    if (t.fields.some((f) => f.df !== df))
-      throw new Error(`index-format: term "${t.term}" has two document frequencies`);
-    dir.varint(df);
     dir.byte(t.fields.length);
-    const at = post.length;
-    for (const f of t.fields) {
+    const at = docBits.length;
+    let most = 0;
+    t.fields.forEach((f, k) => {
       const n = f.docs.length;
-      dir.byte(f.field);
+      if (n > most) most = n;
+      const d = derived[i]![k];
+      dir.byte(f.field | (d ? DERIVED_FLAG : 0));
       dir.varint(n);
-      let last = base;
+      if (!d) {
+        riceWrite(docBits, f.docs, base, span);
+        nibbles(f.slots);
+        return;
+      }
+      if (derivedTerms.at(-1) !== i) derivedTerms.push(i);
+      dir.varint(d.kept.length);
+      let prevMember = 0;
+      for (const m of d.kept) {
+        dir.varint(m - prevMember);
+        prevMember = m;
+      }
+      // Docs the members do not give, then every slot: a given doc's as its difference from the predicted one.
+      const pAt = predictionAt(f.field);
+      const codes = new Uint8Array(n);
+      const stored: number[] = [];
+      let g = 0;
       for (let j = 0; j < n; j++) {
         const doc = f.docs[j]!;
-        if (j > 0 && doc <= last)
-          throw new Error(`index-format: postings of "${t.term}" are not ascending at doc ${doc}`);
-        post.varint(doc - last);
-        last = doc;
+        if (g < d.given.docs.length && d.given.docs[g] === doc) {
+          codes[j] = (f.slots[j]! - predicted[pAt + d.given.slots[g++]!]! + 16) & 15;
+        } else {
+          stored.push(doc);
+          codes[j] = f.slots[j]!;
+        }
       }
-      for (let j = 0; j < n; j += 2) {
-        const a = f.slots[j]!,
-          b = j + 1 < n ? f.slots[j + 1]! : 0;
-        if (a > MAX_SLOT || b > MAX_SLOT) throw new Error(`index-format: slot of "${t.term}" above ${MAX_SLOT}`);
-        post.byte(a | (b << 4));
-      }
-    }
-    dir.varint(post.length - at);
+      riceWrite(docBits, stored, base, span);
+      nibbles(codes);
+    });
+    // The df as 0 where it is the term's longest field's count, as in an unsharded index (gzip then sees a run).
+    const df = t.fields[0]?.df ?? 0;
+    dir.varint(df === most ? 0 : df + 1);
+    dir.varint(docBits.length - at);
   });
-  const head = 4 * (HEADER_WORDS + 2 * restartCount);
-  const out = new Uint8Array(head + dir.length + post.length);
+  const docs = docBits.finish();
+  const head = 4 * (HEADER_WORDS + RESTART_WORDS * restartCount);
+  const table = head + PREDICTION_CONTEXTS / 2;
+  const out = new Uint8Array(table + dir.length + docs.length + slotBytes.length);
   const u32 = new Uint32Array(out.buffer, 0, head / 4);
-  u32.set([TERM_CHUNK_MAGIC, termCount, restartCount, dir.length, base]);
+  u32.set([TERM_CHUNK_MAGIC, termCount, restartCount, dir.length, base, span, docs.length]);
   u32.set(restarts, HEADER_WORDS);
-  out.set(dir.bytes.subarray(0, dir.length), head);
-  out.set(post.bytes.subarray(0, post.length), head + dir.length);
+  for (let c = 0; c < PREDICTION_CONTEXTS; c += 2) out[head + c / 2] = predicted[c]! | (predicted[c + 1]! << 4);
+  out.set(dir.bytes.subarray(0, dir.length), table);
+  out.set(docs, table + dir.length);
+  out.set(slotBytes.bytes.subarray(0, slotBytes.length), table + dir.length + docs.length);
+  // A derived field is rebuilt from other terms' postings: check it comes back exactly as given.
+  if (derivedTerms.length) {
+    const chunk = new TermChunk(out.buffer as ArrayBuffer);
+    for (const i of derivedTerms) {
+      const got = chunk.postings(i);
+      const want = items[i]!.fields;
+      got.forEach((g, k) => {
+        const w = want[k]!;
+        const { docs, slots } = g.decodeAll();
+        let same = g.field === w.field && docs.length === w.docs.length;
+        for (let j = 0; same && j < docs.length; j++) same = docs[j] === w.docs[j] && slots[j] === w.slots[j];
+        if (!same) throw new Error(`index-format: "${items[i]!.term}" field ${w.field} does not decode back`);
+      });
+    }
+  }
   return out;
 }
 
@@ -192,10 +535,16 @@ export class TermChunk {
   private readonly restartCount: number;
   private readonly restarts: Uint32Array;
   private readonly dir: number;
-  private readonly post: number;
+  /** Where the Rice-coded docs start, and the slots. */
+  private readonly docs: number;
+  private readonly slots: number;
   private readonly base: number;
+  /** Docs of the chunk span `[base, base + span)`: with a list's length, its Rice parameter. */
+  private readonly span: number;
+  /** The chunk's predicted slot of a derived field's given doc, by context (see `predictionAt`). */
+  private readonly predicted: Uint8Array;
   /** Position the last `find` ended at, so `postings` of that term need not scan its group again. */
-  private found = { i: -1, dirAt: 0, postAt: 0 };
+  private found = { i: -1, dirAt: 0, bitAt: 0, slotAt: 0 };
 
   constructor(
     buf: ArrayBuffer,
@@ -206,16 +555,22 @@ export class TermChunk {
     }
     const head = new Uint32Array(buf, 0, HEADER_WORDS);
     if (head[0] !== TERM_CHUNK_MAGIC) {
-      throw new Error(`index-format: ${name} starts with 0x${head[0]!.toString(16)}, not a format-6 term chunk`);
+      throw new Error(`index-format: ${name} starts with 0x${head[0]!.toString(16)}, not a format-7 term chunk`);
     }
     this.termCount = head[1]!;
     this.restartCount = head[2]!;
     this.base = head[4]!;
-    this.dir = 4 * (HEADER_WORDS + 2 * this.restartCount);
-    this.post = this.dir + head[3]!;
-    if (buf.byteLength < this.post) throw new Error(`index-format: ${name} is cut short (${buf.byteLength} bytes)`);
-    this.restarts = new Uint32Array(buf, 4 * HEADER_WORDS, 2 * this.restartCount);
+    this.span = head[5]!;
+    const table = 4 * (HEADER_WORDS + RESTART_WORDS * this.restartCount);
+    this.dir = table + PREDICTION_CONTEXTS / 2;
+    this.docs = this.dir + head[3]!;
+    this.slots = this.docs + head[6]!;
+    if (buf.byteLength < this.slots) throw new Error(`index-format: ${name} is cut short (${buf.byteLength} bytes)`);
+    this.restarts = new Uint32Array(buf, 4 * HEADER_WORDS, RESTART_WORDS * this.restartCount);
     this.u8 = new Uint8Array(buf);
+    this.predicted = new Uint8Array(PREDICTION_CONTEXTS);
+    for (let c = 0; c < PREDICTION_CONTEXTS; c++)
+      this.predicted[c] = (this.u8[table + (c >> 1)]! >> (4 * (c & 1))) & 15;
   }
 
   get size(): number {
@@ -236,15 +591,16 @@ export class TermChunk {
     return v;
   }
 
-  /** Skips a term's fields (after its suffix) and returns its postings' byte length. */
-  private skipFields(at: { o: number }): number {
-    this.varint(at); // df
+  /** Skips a term's fields (after its suffix), moving `pos` past its docs' bits and slots' bytes. */
+  private skipFields(at: { o: number }, pos: { bitAt: number; slotAt: number }): void {
     const fields = this.u8[at.o++]!;
     for (let f = 0; f < fields; f++) {
-      at.o++;
-      this.varint(at);
+      const derived = this.u8[at.o++]! & DERIVED_FLAG;
+      pos.slotAt += (this.varint(at) + 1) >> 1;
+      if (derived) for (let m = this.varint(at); m > 0; m--) this.varint(at);
     }
-    return this.varint(at);
+    this.varint(at); // df
+    pos.bitAt += this.varint(at);
   }
 
   /** Compares the UTF-8 bytes at `a..a+len` with `term`. */
@@ -263,7 +619,7 @@ export class TermChunk {
     const at = { o: 0 };
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      at.o = this.dir + this.restarts[2 * mid]!;
+      at.o = this.dir + this.restarts[RESTART_WORDS * mid]!;
       this.varint(at); // 0 shared
       const len = this.varint(at);
       const c = this.compare(at.o, len, term);
@@ -278,8 +634,9 @@ export class TermChunk {
     }
     if (group < 0) return -1;
     // Scan the group, rebuilding each term from its shared prefix.
-    at.o = this.dir + this.restarts[2 * group]!;
-    let postAt = this.restarts[2 * group + 1]!;
+    const r = RESTART_WORDS * group;
+    at.o = this.dir + this.restarts[r]!;
+    const pos = { bitAt: this.restarts[r + 1]!, slotAt: this.restarts[r + 2]! };
     // One buffer for the group's terms; a term over its size (never built from folded words, but a chunk may hold
     // one) grows it, keeping the shared prefix.
     let cur = new Uint8Array(256);
@@ -300,55 +657,119 @@ export class TermChunk {
       for (let k = 0; k < n && c === 0; k++) c = cur[k]! - term[k]!;
       if (c === 0) c = curLen - term.length;
       if (c === 0) {
-        this.found = { i, dirAt: at.o, postAt };
+        this.found = { i, dirAt: at.o, ...pos };
         return i;
       }
       if (c > 0) return -1;
-      postAt += this.skipFields(at);
+      this.skipFields(at, pos);
     }
     return -1;
   }
 
   /** Walks to term `i`: its fields' position in the directory and its postings' offset. */
-  private seek(i: number): { dirAt: number; postAt: number } {
+  private seek(i: number): { dirAt: number; bitAt: number; slotAt: number } {
     if (this.found.i === i) return this.found;
-    const group = Math.floor(i / RESTART_EVERY);
-    const at = { o: this.dir + this.restarts[2 * group]! };
-    let postAt = this.restarts[2 * group + 1]!;
-    for (let j = group * RESTART_EVERY; ; j++) {
+    const r = RESTART_WORDS * Math.floor(i / RESTART_EVERY);
+    const at = { o: this.dir + this.restarts[r]! };
+    const pos = { bitAt: this.restarts[r + 1]!, slotAt: this.restarts[r + 2]! };
+    for (let j = Math.floor(i / RESTART_EVERY) * RESTART_EVERY; ; j++) {
       this.varint(at);
-      at.o += this.varint(at);
-      if (j === i) return { dirAt: at.o, postAt };
-      postAt += this.skipFields(at);
+      // Not `at.o += this.varint(at)`: that reads at.o before the varint moves it.
+      const len = this.varint(at);
+      at.o += len;
+      if (j === i) return { dirAt: at.o, ...pos };
+      this.skipFields(at, pos);
     }
   }
 
   /** The fields' postings of the term at directory index `i`, decoded. */
   postings(i: number): DecodedPostings[] {
+    return this.decode(i, null).map((f) => new DecodedPostings(f.field, f.df, f.docs, f.slots));
+  }
+
+  /**
+   * The term at `i`'s fields, decoded; with `only`, just those of its literal fields in `only` (a family member's
+   * sources), stopping at the first derived field: the fields are ascending and every source precedes them.
+   */
+  private decode(
+    i: number,
+    only: readonly number[] | null,
+  ): Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> {
     if (i < 0 || i >= this.termCount) throw new RangeError(`index-format: no term ${i} in ${this.name}`);
-    const { dirAt, postAt } = this.seek(i);
+    const { dirAt, bitAt, slotAt } = this.seek(i);
     const at = { o: dirAt };
-    const df = this.varint(at);
-    const fields = this.u8[at.o++]!;
-    const p = { o: this.post + postAt };
-    const out: DecodedPostings[] = [];
+    const u8 = this.u8;
+    // The directory entry first: each field, its count and members; then the df.
+    const fields = u8[at.o++]!;
+    const entries: Array<{ field: number; count: number; members: number[] | null }> = [];
+    let most = 0;
     for (let f = 0; f < fields; f++) {
-      const field = this.u8[at.o++]!;
+      const byte = u8[at.o++]!;
       const count = this.varint(at);
+      if (count > most) most = count;
+      let members: number[] | null = null;
+      if (byte & DERIVED_FLAG) {
+        members = [];
+        for (let m = this.varint(at), member = 0; m > 0; m--) members.push((member += this.varint(at)));
+      }
+      entries.push({ field: byte & ~DERIVED_FLAG, count, members });
+    }
+    const dfCode = this.varint(at);
+    const df = dfCode === 0 ? most : dfCode - 1;
+    let bit = 8 * this.docs + bitAt;
+    let sl = this.slots + slotAt;
+    const { base, span } = this;
+    const out: Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> = [];
+    for (const { field, count, members } of entries) {
+      // A member's sources precede every derived field: the fields are ascending.
+      if (only && (members || DERIVED_SOURCES.has(field))) break;
       const docs = new Uint32Array(count);
-      let doc = this.base;
-      for (let j = 0; j < count; j++) {
-        doc += this.varint(p);
-        docs[j] = doc;
+      if (only && !only.includes(field)) {
+        bit = riceRead(u8, bit, count, base, span, docs);
+        sl += (count + 1) >> 1;
+        continue;
       }
       const slots = new Uint8Array(count);
-      const u8 = this.u8;
-      for (let j = 0; j < count; j += 2) {
-        const b = u8[p.o++]!;
-        slots[j] = b & 15;
-        if (j + 1 < count) slots[j + 1] = b >> 4;
+      if (!members) {
+        bit = riceRead(u8, bit, count, base, span, docs);
+        for (let j = 0; j < count; j += 2) {
+          const b = u8[sl++]!;
+          slots[j] = b & 15;
+          if (j + 1 < count) slots[j + 1] = b >> 4;
+        }
+        out.push({ field, df, docs, slots });
+        continue;
       }
-      out.push(new DecodedPostings(field, df, docs, slots));
+      const sources = DERIVED_SOURCES.get(field);
+      if (!sources) throw new Error(`index-format: ${this.name} derives field ${field}, which has no sources`);
+      const lists: SlotList[] = [];
+      for (const member of members) {
+        const own = member === i ? out.filter((g) => sources.includes(g.field)) : this.decode(member, sources);
+        for (const g of own) lists.push(ranked(g, sources.indexOf(g.field)));
+      }
+      const given = unionLists(lists);
+      const gd = given.docs;
+      if (gd.length > count) throw new Error(`index-format: ${this.name} is damaged (term ${i})`);
+      const stored = new Uint32Array(count - gd.length);
+      bit = riceRead(u8, bit, stored.length, base, span, stored);
+      // Merge the members' docs with the stored ones (disjoint); `context` holds a given doc's prediction context
+      // + 1, 0 for a stored doc.
+      const context = new Uint8Array(count);
+      const pAt = predictionAt(field);
+      for (let j = 0, g = 0, h = 0; j < count; j++) {
+        if (g < gd.length && (h === stored.length || gd[g]! < stored[h]!)) {
+          docs[j] = gd[g]!;
+          context[j] = pAt + given.slots[g++]! + 1;
+        } else docs[j] = stored[h++]!;
+      }
+      const predicted = this.predicted;
+      for (let j = 0; j < count; j++) {
+        const nibble = j & 1 ? u8[sl++]! >> 4 : u8[sl]! & 15;
+        const c = context[j]!;
+        slots[j] = c ? (predicted[c - 1]! + nibble) & 15 : nibble;
+      }
+      if (count & 1) sl++;
+      out.push({ field, df, docs, slots });
     }
     return out;
   }
@@ -368,7 +789,7 @@ export class TermChunk {
       at.o += len;
       cur = next;
       out.push(dec.decode(cur));
-      this.skipFields(at);
+      this.skipFields(at, { bitAt: 0, slotAt: 0 });
     }
     return out;
   }

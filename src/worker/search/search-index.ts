@@ -8,7 +8,7 @@
  * for, and keeping whole chunks (and records) under one budget made a warm
  * 100k mix refetch and re-verify several chunks per query.
  */
-import { fnv1a32, shardOf } from "../../shared/hash";
+import { shardOf } from "../../shared/hash";
 import { bloomHas } from "../../shared/bloom";
 import { FIELD_NAMES, type FieldName } from "../../shared/search-config";
 import { lruBySize } from "../../shared/lru";
@@ -18,6 +18,7 @@ import {
   decodeFilterColumns,
   searchSection,
   termChunkPath,
+  termBucketHash,
   type FieldPostings,
   type FilterColumns,
   type SearchManifest,
@@ -216,7 +217,7 @@ export class SearchIndex {
     const shard = await this.shard();
     // The shard's term table is out of the manifest root: read on this shard's first query, then held.
     const table = await this.assets.json<ShardTermTable>(shard.terms);
-    const path = termChunkPath(shard, table, term, fnv1a32(term) % shard.bucketCount);
+    const path = termChunkPath(shard, table, term, termBucketHash(term) % shard.bucketCount);
     const key = `${path}\u0000${term}`;
     const hit = postingsCache.get(key);
     if (hit) return hit.postings;
