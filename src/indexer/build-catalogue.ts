@@ -22,7 +22,6 @@ import {
 import { dirname, join, relative, resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
-import type { CatalogueRecord } from "../shared/record";
 import type { BuildProgress } from "./build-progress";
 import {
   ingestFiles,

@@ -68,7 +68,8 @@ export function layoutRecords(records: CatalogueRecord[], options: CatalogueBuil
 /** Writes record shards and series pages, and returns the manifest without a version yet. */
 export function writeRecordStore(
   layout: CatalogueLayout,
-  related: Map<string, StoredRecord["related"]>,
+  /** Each doc's related records (related-records.ts). */
+  related: { of(doc: number): StoredRecord["related"] | undefined },
   out: AssetWriter,
   /** Shards per record-shard table page; tests pass a small one to get many pages from a small catalogue. */
   perPage = RECORD_TABLE_PAGE_SHARDS,
@@ -93,7 +94,7 @@ export function writeRecordStore(
     const s = shardOfDoc[doc]!;
     flushTo(s);
     if (starts[s]! > doc) starts[s] = doc;
-    const rel = related.get(record.id);
+    const rel = related.of(doc);
     items.push(rel?.length ? { record, related: rel } : { record });
     let list = bySeries.get(record.series);
     if (!list) bySeries.set(record.series, (list = []));

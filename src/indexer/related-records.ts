@@ -31,7 +31,7 @@ export function buildRelated(docs: Iterable<CatalogueRecord> & { length: number 
     doc++;
   }
   const n = docs.length;
-  const related = new Map<string, Array<[number, string]>>();
+  const related = new RelatedByDoc(n);
   const scores = new Map<number, { s: number; why: string; best: number }>();
   doc = 0;
   for (const r of docs) {
@@ -58,12 +58,59 @@ export function buildRelated(docs: Iterable<CatalogueRecord> & { length: number 
       }
     }
     const top = [...scores].sort((a, b) => b[1].s - a[1].s || a[0] - b[0]).slice(0, RELATED_PER_RECORD);
-    if (top.length)
-      related.set(
-        r.id,
-        top.map(([d, s]) => [d, s.why]),
-      );
+    related.push(top.map(([d, s]) => [d, s.why]));
     doc++;
   }
   return related;
+}
+
+/**
+ * Each doc's related records, held as numbers: the other docs in one flat array and their reasons as numbers into
+ * a list of the reasons used, rather than an array of pairs per doc (some 400 bytes a record).
+ */
+export class RelatedByDoc {
+  private starts: Uint32Array;
+  private others = new Uint32Array(1 << 16);
+  private whys = new Uint32Array(1 << 16);
+  private length = 0;
+  private docs = 0;
+  private readonly reasons: string[] = [];
+  private readonly reasonIds = new Map<string, number>();
+
+  constructor(count: number) {
+    this.starts = new Uint32Array(count + 1);
+  }
+
+  /** Appends the next doc's list. */
+  push(list: Array<[number, string]>): void {
+    if (this.length + list.length > this.others.length) {
+      const size = Math.max(this.others.length * 2, this.length + list.length);
+      const others = new Uint32Array(size);
+      others.set(this.others);
+      this.others = others;
+      const whys = new Uint32Array(size);
+      whys.set(this.whys);
+      this.whys = whys;
+    }
+    for (const [other, why] of list) {
+      let id = this.reasonIds.get(why);
+      if (id === undefined) {
+        this.reasonIds.set(why, (id = this.reasons.length));
+        this.reasons.push(why);
+      }
+      this.others[this.length] = other;
+      this.whys[this.length++] = id;
+    }
+    this.starts[++this.docs] = this.length;
+  }
+
+  /** Doc `doc`'s related records, best first, or undefined when it has none. */
+  of(doc: number): Array<[number, string]> | undefined {
+    const from = this.starts[doc]!;
+    const to = this.starts[doc + 1]!;
+    if (from === to) return undefined;
+    const out: Array<[number, string]> = [];
+    for (let i = from; i < to; i++) out.push([this.others[i]!, this.reasons[this.whys[i]!]!]);
+    return out;
+  }
 }

@@ -12,7 +12,7 @@ import { shardOf } from "../shared/hash";
 import { planMerge, ingestEach, type IngestFindings, type IngestInput } from "./ingest/index";
 import type { DistinctItemsReport, MergeReport } from "./ingest/index";
 import { recordLayoutBytes, recordShardCount, type CatalogueLayout } from "./catalogue-assets";
-import { DocFile, LineWriter } from "./doc-file";
+import { type DocFile, LineWriter } from "./doc-file";
 
 export interface SpilledIngest extends IngestFindings {
   merges: MergeReport[];
