@@ -441,7 +441,7 @@ function spillCatalogue(dataDirs: string[], outDir: string) {
   const dir = dirname(resolve(outDir));
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) {
-    const pid = /^\.dossier-(?:ingest|docs|terms)-(\d+)\.jsonl$/.exec(name)?.[1];
+    const pid = /^\.dossier-(?:(?:ingest|docs|terms)-(\d+)\.jsonl$|runs-(\d+)-)/.exec(name)?.slice(1).find(Boolean);
     if (pid && !isRunning(Number(pid))) rmSync(join(dir, name), { force: true });
   }
   let thesaurusPath: string | null = null;

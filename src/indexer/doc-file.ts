@@ -11,7 +11,7 @@ import type { CatalogueRecord } from "../shared/record";
 export interface Lines<T> extends Iterable<T> {
   readonly length: number;
   /** Docs `from` to `to - 1`, in order. */
-  range(from: number, to: number): Iterable<T>;
+  range(from: number, to: number, readBytes?: number): Iterable<T>;
 }
 
 /** Records in doc order: what every build step over the whole catalogue reads. */
@@ -88,11 +88,12 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
     };
   }
 
-  *range(from: number, to: number): Generator<T> {
+  /** `readBytes`: how much to read at a time (a merge reading many files at once reads less). */
+  *range(from: number, to: number, readBytes = READ_BYTES): Generator<T> {
     if (from >= to) return;
     const fd = openSync(this.path, "r");
     try {
-      let buf = Buffer.alloc(READ_BYTES);
+      let buf = Buffer.alloc(readBytes);
       for (let doc = from; doc < to; ) {
         // As many whole records as fit the buffer, at least one.
         let end = doc + 1;
