@@ -1,6 +1,7 @@
 /**
  * What a build gathers over the whole catalogue in sorted runs spilled to disk (sorted-runs.ts) comes out the same
- * whatever the block size: the typeahead here, whose entries a build never holds all at once.
+ * whatever the block size: the typeahead and related records, whose entries and features a build never holds all
+ * at once.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,8 @@ import { syntheticCorpus } from "../../scripts/bench/synthetic-catalogue";
 import { AssetWriter } from "../../src/indexer/content-hash";
 import { DocFile } from "../../src/indexer/doc-file";
 import { buildPeople } from "../../src/indexer/people-assets";
+import { buildRelated } from "../../src/indexer/related-records";
+import { planSearch } from "../../src/indexer/search-assets";
 import { SpilledRuns } from "../../src/indexer/sorted-runs";
 import { buildSuggest } from "../../src/indexer/suggest-assets";
 import { CHUNKING } from "../../src/shared/search-config";
@@ -62,6 +65,23 @@ describe("the typeahead built from sorted runs", () => {
       expect(spilled.files).toEqual(whole.files);
     }
     // Runs and the sorted list are scratch: none is left beside the docs.
+    expect(readdirSync(root).filter((n) => n.startsWith(".dossier-runs-"))).toEqual([]);
+    docs.remove();
+  }, 120_000);
+});
+
+describe("related records found from features gathered in sorted runs", () => {
+  it("are the same for any block size, a doc's features split across blocks counted once", () => {
+    const records = [...syntheticCorpus(1200).records()];
+    const docs = DocFile.write(join(root, "related-docs.jsonl"), records, records.length);
+    const plan = planSearch({ docs, shardOfDoc: new Int32Array(records.length), shardCount: 1 }, {});
+    const lists = (blockEntries?: number) => {
+      const related = buildRelated(docs, plan.titleTags, blockEntries);
+      return records.map((_, d) => related.of(d) ?? null);
+    };
+    const whole = lists();
+    expect(whole.filter(Boolean).length).toBeGreaterThan(records.length / 2);
+    for (const blockEntries of [7, 1000]) expect(lists(blockEntries)).toEqual(whole);
     expect(readdirSync(root).filter((n) => n.startsWith(".dossier-runs-"))).toEqual([]);
     docs.remove();
   }, 120_000);
