@@ -6,7 +6,7 @@
  */
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { DocFile, LineWriter } from "./doc-file";
+import { type DocFile, LineWriter } from "./doc-file";
 
 /** Bytes read from each run at a time while merging: small, since a merge reads from every run at once. */
 const RUN_READ_BYTES = 256 * 1024;
@@ -122,7 +122,7 @@ export class SpilledRuns<V> {
       if (!next.done) push({ key: next.value[0], value: next.value[1], source });
     };
     try {
-      sources.forEach((_, s) => advance(s));
+      for (let s = 0; s < sources.length; s++) advance(s);
       while (heads.length) {
         const first = pop();
         advance(first.source);

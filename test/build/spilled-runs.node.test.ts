@@ -32,7 +32,7 @@ describe("values gathered in sorted runs", () => {
       2,
     );
     const keys = ["b", "a", "b", "c", "a", "d", "b", "\u00e9", "a", "Z", "b"];
-    keys.forEach((k, i) => runs.add(k, [`${k}${i}`]));
+    for (const [i, k] of keys.entries()) runs.add(k, [`${k}${i}`]);
     expect([...runs.sorted()]).toEqual([
       ["Z", ["Z9"]],
       ["a", ["a1", "a4", "a8"]],
