@@ -22,7 +22,6 @@ import {
 import { dirname, join, relative, resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
-import type { CatalogueRecord } from "../shared/record";
 import type { BuildProgress } from "./build-progress";
 import {
   ingestFiles,
@@ -38,12 +37,12 @@ import { ingestReport, type IngestReport } from "./ingest/report";
 import { AssetWriter, isIntactChunk } from "./content-hash";
 import { writeFileAtomic } from "./atomic-write";
 import { createStagingDir, currentBuildDir, publishBuild, type BuildInfo } from "./build-folders";
-import { layoutRecords, sealManifest, writeRecordStore } from "./catalogue-assets";
+import { sealManifest, writeRecordStore } from "./catalogue-assets";
 import { isPackable, packChunks, type PackInput, type PackOptions } from "./pack-assets";
 import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
 import { defaultPartsDir, hasShardPart, readShardParts, writeShardPart, type ShardJob } from "./shard-parts";
 import { parseThesaurusJson } from "./thesaurus-assets";
-import { DocFile } from "./doc-file";
+import { spillIngest } from "./spilled-ingest";
 
 export interface BuildOptions {
   dataDirs: string[];
@@ -139,8 +138,25 @@ const PIECE_BYTES = 32 * 1024 * 1024;
  * file of another format is refused with a clear reason rather than misread.
  */
 export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_BYTES): ReturnType<typeof ingestText> {
-  const fd = openSync(file, "r");
   const out: ReturnType<typeof ingestText> = { format: null, records: [], rejects: [], warnings: [], origins: [] };
+  for (const part of ingestLargeFilePieces(file, shown, pieceBytes)) {
+    out.format = part.format;
+    for (const r of part.records) out.records.push(r);
+    out.rejects.push(...part.rejects);
+    out.warnings.push(...part.warnings);
+    for (const o of part.origins) out.origins.push(o);
+  }
+  return out;
+}
+
+/** ingestLargeFile a piece at a time: a build spills each piece's records before the next is read. */
+export function* ingestLargeFilePieces(
+  file: string,
+  shown: string,
+  pieceBytes = PIECE_BYTES,
+): Generator<ReturnType<typeof ingestText>> {
+  const fd = openSync(file, "r");
+  let format: ReturnType<typeof ingestText>["format"] = null;
   // Keeps a character whose bytes straddle two reads whole.
   const decoder = new StringDecoder("utf8");
   try {
@@ -157,11 +173,14 @@ export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_
       carry = text.slice(cut);
       if (piece.trim()) {
         // Detected on the first piece only: a later piece may open with lines that do not parse.
-        const part = ingestText(piece, shown, out.format ?? undefined);
-        if (out.format === null) {
+        const part = ingestText(piece, shown, format ?? undefined);
+        if (format === null) {
           if (part.format !== "dossier-jsonl") {
-            return {
-              ...out,
+            yield {
+              format: null,
+              records: [],
+              warnings: [],
+              origins: [],
               rejects: [
                 {
                   file: shown,
@@ -173,16 +192,20 @@ export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_
                 },
               ],
             };
+            return;
           }
-          out.format = part.format;
+          format = part.format;
         }
-        out.records.push(...part.records);
-        for (const r of part.rejects) out.rejects.push({ ...r, line: r.line + lineOffset });
-        for (const w of part.warnings) out.warnings.push({ ...w, line: w.line + lineOffset });
-        for (const o of part.origins) {
-          const at = o.lastIndexOf(":");
-          out.origins.push(`${o.slice(0, at)}:${Number(o.slice(at + 1)) + lineOffset}`);
-        }
+        yield {
+          format,
+          records: part.records,
+          rejects: part.rejects.map((r) => ({ ...r, line: r.line + lineOffset })),
+          warnings: part.warnings.map((w) => ({ ...w, line: w.line + lineOffset })),
+          origins: part.origins.map((o) => {
+            const at = o.lastIndexOf(":");
+            return `${o.slice(0, at)}:${Number(o.slice(at + 1)) + lineOffset}`;
+          }),
+        };
       }
       for (let i = 0; i < piece.length; i++) if (piece.charCodeAt(i) === 10) lineOffset++;
       if (read === 0) break;
@@ -190,32 +213,44 @@ export function ingestLargeFile(file: string, shown: string, pieceBytes = PIECE_
   } finally {
     closeSync(fd);
   }
-  return out;
 }
 
 /** Reads, validates and merges every record file under the data directories, one file at a time. */
 export function readCatalogue(dataDirs: string[]): CatalogueIngest & { thesaurusPath: string | null } {
   let thesaurusPath: string | null = null;
-  function* inputs(): Generator<IngestInput> {
-    for (const dir of dataDirs) {
-      if (!existsSync(dir)) throw new Error(`build: data directory ${dir} does not exist`);
-      for (const file of walk(dir)) {
-        const shown = relative(process.cwd(), file) || file;
-        const base = file.split("/").pop()!;
-        if (CONFIG_FILES.has(base)) {
-          if (base === "thesaurus.json") thesaurusPath ??= file;
-          continue;
-        }
-        yield {
-          file: shown,
-          read: () =>
-            statSync(file).size > LARGE_FILE_BYTES ? ingestLargeFile(file, shown) : readFileSync(file, "utf8"),
-        };
+  const ingest = ingestFiles(catalogueInputs(dataDirs, (path) => (thesaurusPath ??= path), false));
+  return { ...ingest, thesaurusPath };
+}
+
+/**
+ * Every record file under the data directories, to ingest in turn; `onThesaurus` hears of a thesaurus.json among
+ * them. With `pieces`, a large file is handed over a piece at a time (see ingestLargeFilePieces).
+ */
+function* catalogueInputs(
+  dataDirs: string[],
+  onThesaurus: (path: string) => void,
+  pieces: boolean,
+): Generator<IngestInput> {
+  for (const dir of dataDirs) {
+    if (!existsSync(dir)) throw new Error(`build: data directory ${dir} does not exist`);
+    for (const file of walk(dir)) {
+      const shown = relative(process.cwd(), file) || file;
+      const base = file.split("/").pop()!;
+      if (CONFIG_FILES.has(base)) {
+        if (base === "thesaurus.json") onThesaurus(file);
+        continue;
       }
+      yield {
+        file: shown,
+        read: () =>
+          statSync(file).size <= LARGE_FILE_BYTES
+            ? readFileSync(file, "utf8")
+            : pieces
+              ? ingestLargeFilePieces(file, shown)
+              : ingestLargeFile(file, shown),
+      };
     }
   }
-  const ingest = ingestFiles(inputs());
-  return { ...ingest, thesaurusPath };
 }
 
 /** Writes the ingest report whole or not at all: to a temporary name, then renamed into place. */
@@ -250,39 +285,38 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
   const log = options.log ?? (() => {});
   const step = options.progress ?? (() => {});
   step({ phase: "reading data", state: "start" });
-  const read = readCatalogue(options.dataDirs);
-  const { records } = read;
-  const report = ingestReport(read);
-  const reportPath = resolve(options.reportPath ?? join(dirname(resolve(options.outDir)), "ingest-report.json"));
-  writeIngestReport(reportPath, report);
-  const thesaurusPath =
-    options.thesaurusPath ?? read.thesaurusPath ?? (existsSync(DEFAULT_THESAURUS) ? DEFAULT_THESAURUS : null);
-  const thesaurus = thesaurusPath ? parseThesaurusJson(readFileSync(thesaurusPath, "utf8"), thesaurusPath) : null;
-  if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
-  step({ phase: "reading data", state: "done", count: records.length, unit: "records" });
-  log(`read ${records.length} records in ${Math.round(performance.now() - t0)} ms`);
-
-  // Chunks go to the staging folder as they are made: memory holds their names and sizes, not their bytes.
-  const dir = createStagingDir(options.outDir);
-  const out = new AssetWriter(dir);
-  const layout = spillRecords(records, options.outDir, options.recordShards);
+  const read = spillCatalogue(options.dataDirs, options.outDir);
   try {
+    const report = ingestReport(read, read.count);
+    const reportPath = resolve(options.reportPath ?? join(dirname(resolve(options.outDir)), "ingest-report.json"));
+    writeIngestReport(reportPath, report);
+    const thesaurusPath =
+      options.thesaurusPath ?? read.thesaurusPath ?? (existsSync(DEFAULT_THESAURUS) ? DEFAULT_THESAURUS : null);
+    const thesaurus = thesaurusPath ? parseThesaurusJson(readFileSync(thesaurusPath, "utf8"), thesaurusPath) : null;
+    if (read.count === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
+    step({ phase: "reading data", state: "done", count: read.count, unit: "records" });
+    log(`read ${read.count} records in ${Math.round(performance.now() - t0)} ms`);
+
+    // Chunks go to the staging folder as they are made: memory holds their names and sizes, not their bytes.
+    const dir = createStagingDir(options.outDir);
+    const out = new AssetWriter(dir);
+    const layout = read.layout(options.recordShards);
     return stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0 });
   } finally {
-    layout.removeScratch();
+    read.removeScratch();
   }
 }
 
 function stageLaidOut(
   options: BuildOptions,
   built: {
-    read: ReturnType<typeof readCatalogue>;
+    read: SpilledCatalogue;
     report: IngestReport;
     reportPath: string;
     thesaurus: unknown;
     dir: string;
     out: AssetWriter;
-    layout: ReturnType<typeof spillRecords>;
+    layout: ReturnType<SpilledCatalogue["layout"]>;
     t0: number;
   },
 ): StagedBuild {
@@ -376,11 +410,11 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
   const { shard: job } = options;
   if (options.searchShards !== undefined && options.searchShards !== job.count)
     throw new Error(`build: --shard ${job.index}/${job.count} and --shards ${options.searchShards} disagree`);
-  const { records } = readCatalogue(options.dataDirs);
-  if (records.length === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
-  const count = records.length;
-  const layout = spillRecords(records, options.outDir, options.recordShards);
+  const read = spillCatalogue(options.dataDirs, options.outDir);
   try {
+    if (read.count === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
+    const count = read.count;
+    const layout = read.layout(options.recordShards);
     const plan = planSearch(layout, {
       shards: job.count,
       blockDocs: options.indexBlockDocs,
@@ -393,36 +427,41 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
     const dir = writeShardPart(options.partsDir ?? defaultPartsDir(options.outDir), job, plan, shard, out);
     return { dir, files: out.files.size, bytes: out.totalBytes(), docs: [shard.start, shard.end] };
   } finally {
-    layout.removeScratch();
+    read.removeScratch();
   }
 }
 
 /**
- * Lays the records out and moves them to a scratch file beside the assets (`.dossier-docs-<pid>.jsonl`), emptying
- * `records`: from here on a build step reads them a pass at a time (doc-file.ts). The plan writes the docs' terms
- * beside it (`termsPath`); `removeScratch()` deletes both. Scratch files of builds that were killed go first.
+ * Reads the catalogue into scratch files beside the assets, never holding it (spilled-ingest.ts): the records as
+ * read (`.dossier-ingest-<pid>.jsonl`), then, laid out, in doc order (`.dossier-docs-<pid>.jsonl`), which every later
+ * step reads a pass at a time (doc-file.ts). The plan writes the docs' terms beside them (`termsPath`);
+ * `removeScratch()` deletes all three. Scratch files of builds that were killed go first.
  */
-function spillRecords(records: CatalogueRecord[], outDir: string, recordShards: number | undefined) {
+function spillCatalogue(dataDirs: string[], outDir: string) {
   const dir = dirname(resolve(outDir));
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) {
-    const pid = /^\.dossier-(?:docs|terms)-(\d+)\.jsonl$/.exec(name)?.[1];
+    const pid = /^\.dossier-(?:(?:ingest|docs|terms)-(\d+)\.jsonl$|runs-(\d+)-)/.exec(name)?.slice(1).find(Boolean);
     if (pid && !isRunning(Number(pid))) rmSync(join(dir, name), { force: true });
   }
-  const laid = layoutRecords(records, { recordShards });
-  records.length = 0;
-  const docs = DocFile.write(join(dir, `.dossier-docs-${process.pid}.jsonl`), laid.docs, laid.docs.length);
+  let thesaurusPath: string | null = null;
+  const inputs = catalogueInputs(dataDirs, (path) => (thesaurusPath ??= path), true);
+  const read = spillIngest(inputs, join(dir, `.dossier-ingest-${process.pid}.jsonl`));
+  const docsPath = join(dir, `.dossier-docs-${process.pid}.jsonl`);
   const termsPath = join(dir, `.dossier-terms-${process.pid}.jsonl`);
   return {
-    ...laid,
-    docs,
-    termsPath,
+    ...read,
+    thesaurusPath: thesaurusPath as string | null,
+    layout: (recordShards: number | undefined) => ({ ...read.layout(docsPath, { recordShards }), termsPath }),
     removeScratch: () => {
-      docs.remove();
+      read.remove();
+      rmSync(docsPath, { force: true });
       rmSync(termsPath, { force: true });
     },
   };
 }
+
+type SpilledCatalogue = ReturnType<typeof spillCatalogue>;
 
 function isRunning(pid: number): boolean {
   try {

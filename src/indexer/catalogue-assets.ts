@@ -36,16 +36,26 @@ export interface CatalogueLayout {
   shardCount: number;
 }
 
+/** What a record of `jsonLength` characters counts toward the shard count (see layoutRecords). */
+export function recordLayoutBytes(jsonLength: number): number {
+  return Math.min(jsonLength, RECORD_SHARD_TARGET_BYTES);
+}
+
+/** The record shards of `count` records counting `bytes` (recordLayoutBytes summed), unless the options force it. */
+export function recordShardCount(bytes: number, count: number, options: CatalogueBuildOptions): number {
+  // Shards grow past the target once a catalogue would need more than MAX_RECORD_SHARD_FILES of them:
+  // a deployment holds at most 100,000 asset files, and the index and pages need their share.
+  const target = Math.max(RECORD_SHARD_TARGET_BYTES, Math.ceil(bytes / MAX_RECORD_SHARD_FILES));
+  return options.recordShards ?? Math.max(1, Math.min(count, Math.ceil(bytes / target)));
+}
+
 /** Decides the shard of every record and fixes doc numbers; the search index keys on them. */
 export function layoutRecords(records: CatalogueRecord[], options: CatalogueBuildOptions): CatalogueLayout {
   // A record counts at most one target's worth: a record larger than a shard fills a shard of its own
   // wherever it lands, and counting its full size would spread the others over hundreds of empty shards.
   let bytes = 0;
-  for (const r of records) bytes += Math.min(JSON.stringify(r).length, RECORD_SHARD_TARGET_BYTES);
-  // Shards grow past the target once a catalogue would need more than MAX_RECORD_SHARD_FILES of them:
-  // a deployment holds at most 100,000 asset files, and the index and pages need their share.
-  const target = Math.max(RECORD_SHARD_TARGET_BYTES, Math.ceil(bytes / MAX_RECORD_SHARD_FILES));
-  const shardCount = options.recordShards ?? Math.max(1, Math.min(records.length, Math.ceil(bytes / target)));
+  for (const r of records) bytes += recordLayoutBytes(JSON.stringify(r).length);
+  const shardCount = recordShardCount(bytes, records.length, options);
   const withShard = records.map((r) => ({ r, s: shardOf(r.id, shardCount) }));
   withShard.sort((a, b) => a.s - b.s || compareReferences(a.r.reference, b.r.reference));
   return {
@@ -58,7 +68,8 @@ export function layoutRecords(records: CatalogueRecord[], options: CatalogueBuil
 /** Writes record shards and series pages, and returns the manifest without a version yet. */
 export function writeRecordStore(
   layout: CatalogueLayout,
-  related: Map<string, StoredRecord["related"]>,
+  /** Each doc's related records (related-records.ts). */
+  related: { of(doc: number): StoredRecord["related"] | undefined },
   out: AssetWriter,
   /** Shards per record-shard table page; tests pass a small one to get many pages from a small catalogue. */
   perPage = RECORD_TABLE_PAGE_SHARDS,
@@ -83,7 +94,7 @@ export function writeRecordStore(
     const s = shardOfDoc[doc]!;
     flushTo(s);
     if (starts[s]! > doc) starts[s] = doc;
-    const rel = related.get(record.id);
+    const rel = related.of(doc);
     items.push(rel?.length ? { record, related: rel } : { record });
     let list = bySeries.get(record.series);
     if (!list) bySeries.set(record.series, (list = []));

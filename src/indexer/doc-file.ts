@@ -11,7 +11,7 @@ import type { CatalogueRecord } from "../shared/record";
 export interface Lines<T> extends Iterable<T> {
   readonly length: number;
   /** Docs `from` to `to - 1`, in order. */
-  range(from: number, to: number): Iterable<T>;
+  range(from: number, to: number, readBytes?: number): Iterable<T>;
 }
 
 /** Records in doc order: what every build step over the whole catalogue reads. */
@@ -49,42 +49,51 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
 
   /** Writes `records` (in doc order) to `path`. */
   static write<T>(path: string, records: Iterable<T>, count: number): DocFile<T> {
-    mkdirSync(dirname(path), { recursive: true });
-    const offsets = new Float64Array(count + 1);
-    const fd = openSync(path, "w");
+    const writer = new LineWriter<T>(path);
     try {
-      let pending: string[] = [];
-      let pendingBytes = 0;
-      let at = 0;
-      let doc = 0;
-      const flush = () => {
-        const data = Buffer.from(pending.join(""));
-        for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
-        at += data.length;
-        pending = [];
-        pendingBytes = 0;
-      };
-      for (const r of records) {
-        const line = `${JSON.stringify(r)}\n`;
-        offsets[doc++] = at + pendingBytes;
-        pending.push(line);
-        pendingBytes += Buffer.byteLength(line);
-        if (pendingBytes >= WRITE_BYTES) flush();
-      }
-      flush();
-      if (doc !== count) throw new Error(`doc-file: ${doc} records written, ${count} expected`);
-      offsets[count] = at;
-    } finally {
-      closeSync(fd);
+      for (const r of records) writer.append(JSON.stringify(r));
+    } catch (e) {
+      writer.abort();
+      throw e;
     }
+    if (writer.length !== count) {
+      writer.abort();
+      throw new Error(`doc-file: ${writer.length} records written, ${count} expected`);
+    }
+    return writer.finish();
+  }
+
+  /** @internal LineWriter's result. */
+  static of<T>(path: string, offsets: Float64Array): DocFile<T> {
     return new DocFile<T>(path, offsets);
   }
 
-  *range(from: number, to: number): Generator<T> {
+  /** Doc `doc`'s line as written (its JSON, without the newline), for a caller that copies or parses it itself. */
+  lineReader(): { line(doc: number): string; close(): void } {
+    const fd = openSync(this.path, "r");
+    let buf = Buffer.alloc(64 * 1024);
+    return {
+      line: (doc) => {
+        const at = this.offsets[doc]!;
+        const bytes = this.offsets[doc + 1]! - at - 1;
+        if (bytes > buf.length) buf = Buffer.alloc(bytes);
+        for (let got = 0; got < bytes; ) {
+          const n = readSync(fd, buf, got, bytes - got, at + got);
+          if (n === 0) throw new Error(`doc-file: ${this.path} ended early`);
+          got += n;
+        }
+        return buf.toString("utf8", 0, bytes);
+      },
+      close: () => closeSync(fd),
+    };
+  }
+
+  /** `readBytes`: how much to read at a time (a merge reading many files at once reads less). */
+  *range(from: number, to: number, readBytes = READ_BYTES): Generator<T> {
     if (from >= to) return;
     const fd = openSync(this.path, "r");
     try {
-      let buf = Buffer.alloc(READ_BYTES);
+      let buf = Buffer.alloc(readBytes);
       for (let doc = from; doc < to; ) {
         // As many whole records as fit the buffer, at least one.
         let end = doc + 1;
@@ -115,6 +124,69 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
   }
 
   remove(): void {
+    rmSync(this.path, { force: true });
+  }
+}
+
+/**
+ * Appends JSON lines to a scratch file as they come, noting each line's offset, and gives the DocFile at the end:
+ * for items produced one at a time (records as ingest reads them) rather than from an iterable.
+ */
+export class LineWriter<T = CatalogueRecord> {
+  private readonly fd: number;
+  private offsets = new Float64Array(1024);
+  private count = 0;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private at = 0;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.fd = openSync(path, "w");
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends one item's JSON (no newline in it: JSON.stringify never writes one). */
+  append(json: string): void {
+    if (this.count + 1 >= this.offsets.length) {
+      const grown = new Float64Array(this.offsets.length * 2);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[this.count++] = this.at + this.pendingBytes;
+    this.pending.push(json, "\n");
+    this.pendingBytes += Buffer.byteLength(json) + 1;
+    if (this.pendingBytes >= WRITE_BYTES) this.flush();
+  }
+
+  private flush(): void {
+    const data = Buffer.from(this.pending.join(""));
+    for (let done = 0; done < data.length; ) done += writeSync(this.fd, data, done, data.length - done);
+    this.at += data.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  finish(): DocFile<T> {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+    this.offsets[this.count] = this.at;
+    return DocFile.of<T>(this.path, this.offsets.slice(0, this.count + 1));
+  }
+
+  /** Closes and deletes the file (a failed write). */
+  abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
     rmSync(this.path, { force: true });
   }
 }

@@ -7,19 +7,32 @@
  */
 import type { CatalogueRecord } from "../shared/record";
 
-/** Each doc's inherited text (parent title, series title), for docs that have any. */
+/**
+ * Each doc's inherited text (parent title, series title), for docs that have any. A first pass notes which
+ * references and Discovery ids are named as a series or parent, so only those docs' titles are held, not a map
+ * over the whole catalogue (a series is rarely a record of its own; synthetic catalogues have none).
+ */
 export function hierarchyContext(docs: Iterable<CatalogueRecord>): Map<number, string> {
-  // Only what the second pass needs of a parent: its doc and title.
+  const seriesNamed = new Set<string>();
+  const parentsNamed = new Set<string>();
+  for (const r of docs) {
+    if (r.series !== r.reference) seriesNamed.add(r.series);
+    const parentId = (r as { parentId?: unknown }).parentId;
+    if (typeof parentId === "string") parentsNamed.add(parentId);
+  }
+  // Only what the last pass needs of a parent: its doc and title.
   const byReference = new Map<string, [number, string]>();
   const byDiscoveryId = new Map<string, [number, string]>();
   let doc = 0;
-  for (const r of docs) {
-    byReference.set(r.reference, [doc, r.title]);
-    const did = (r as { discoveryId?: unknown }).discoveryId;
-    if (typeof did === "string") byDiscoveryId.set(did, [doc, r.title]);
-    doc++;
-  }
+  if (seriesNamed.size || parentsNamed.size)
+    for (const r of docs) {
+      if (seriesNamed.has(r.reference)) byReference.set(r.reference, [doc, r.title]);
+      const did = (r as { discoveryId?: unknown }).discoveryId;
+      if (typeof did === "string" && parentsNamed.has(did)) byDiscoveryId.set(did, [doc, r.title]);
+      doc++;
+    }
   const out = new Map<number, string>();
+  if (!byReference.size && !byDiscoveryId.size) return out;
   doc = 0;
   for (const r of docs) {
     const parentId = (r as { parentId?: unknown }).parentId;

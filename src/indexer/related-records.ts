@@ -6,20 +6,43 @@
 import type { CatalogueRecord } from "../shared/record";
 import { words } from "../shared/text/fold";
 import type { TitleTags } from "./search-assets";
+import { DocFile } from "./doc-file";
+import { runsPathNear, SpilledRuns } from "./sorted-runs";
 
 const RELATED_PER_RECORD = 8;
 /** A feature shared by more records than this says little about any two of them. */
 const MAX_FEATURE_DF = 60;
 const KIND_WEIGHT = { person: 3, organisation: 2, place: 1, term: 1 } as const;
 
-/** `titleTags.of(doc)`: the doc's title and subject/organisation/place words, as indexed. */
-export function buildRelated(docs: Iterable<CatalogueRecord> & { length: number }, titleTags: Pick<TitleTags, "of">) {
-  const features = new Map<string, number[]>();
-  const label = new Map<string, string>();
+/** Features a block of the first pass gathers before it is sorted and spilled as a run. */
+const RELATED_BLOCK_ENTRIES = 250_000;
+
+/**
+ * `titleTags.of(doc)`: the doc's title and subject/organisation/place words, as indexed. The features (a person,
+ * organisation, place or word, with the docs that have it) are gathered in sorted runs spilled to disk
+ * (sorted-runs.ts), and only those shared by 2 to MAX_FEATURE_DF docs are kept, as numbers: most features are one
+ * record's, and a map of every feature was the largest thing this step held.
+ */
+export function buildRelated(
+  docs: Iterable<CatalogueRecord> & { length: number },
+  titleTags: Pick<TitleTags, "of">,
+  blockEntries = RELATED_BLOCK_ENTRIES,
+) {
+  /** A feature's label (as first seen), then its docs, at most MAX_FEATURE_DF + 1 of them: past that it is not used. */
+  type Feature = [string, ...number[]];
+  const runs = new SpilledRuns<Feature>(
+    runsPathNear(docs instanceof DocFile ? docs.path : null, "related"),
+    blockEntries,
+    (into, more) => {
+      // A doc's features may straddle two blocks: it is counted once.
+      for (let i = 1; i < more.length && into.length <= MAX_FEATURE_DF + 1; i++)
+        if (into[into.length - 1] !== more[i]) into.push(more[i] as number);
+    },
+  );
   const add = (key: string, doc: number, shown: string) => {
-    const list = features.get(key) ?? features.set(key, []).get(key)!;
-    if (list.at(-1) !== doc) list.push(doc);
-    if (!label.has(key)) label.set(key, shown);
+    const f = runs.held(key);
+    if (!f) runs.add(key, [shown, doc]);
+    else if (f.length <= MAX_FEATURE_DF + 1 && f[f.length - 1] !== doc) f.push(doc);
   };
   let doc = 0;
   for (const r of docs) {
@@ -30,8 +53,33 @@ export function buildRelated(docs: Iterable<CatalogueRecord> & { length: number 
       if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, doc, `shared word: ${t}`);
     doc++;
   }
+  // The features two records can share, numbered: their docs in one flat array.
+  const kept = new Map<string, number>();
+  const labels: string[] = [];
+  const starts: number[] = [0];
+  let flat = new Uint32Array(1 << 16);
+  let used = 0;
+  for (const [key, [shown, ...list]] of runs.sorted()) {
+    if (list.length < 2 || list.length > MAX_FEATURE_DF) continue;
+    kept.set(key, labels.length);
+    labels.push(shown);
+    if (used + list.length > flat.length) {
+      const grown = new Uint32Array(flat.length * 2);
+      grown.set(flat);
+      flat = grown;
+    }
+    for (const d of list as number[]) flat[used++] = d;
+    starts.push(used);
+  }
+  const features = {
+    get: (key: string) => {
+      const id = kept.get(key);
+      return id === undefined ? undefined : flat.subarray(starts[id]!, starts[id + 1]!);
+    },
+  };
+  const label = { get: (key: string) => labels[kept.get(key)!] };
   const n = docs.length;
-  const related = new Map<string, Array<[number, string]>>();
+  const related = new RelatedByDoc(n);
   const scores = new Map<number, { s: number; why: string; best: number }>();
   doc = 0;
   for (const r of docs) {
@@ -58,12 +106,59 @@ export function buildRelated(docs: Iterable<CatalogueRecord> & { length: number 
       }
     }
     const top = [...scores].sort((a, b) => b[1].s - a[1].s || a[0] - b[0]).slice(0, RELATED_PER_RECORD);
-    if (top.length)
-      related.set(
-        r.id,
-        top.map(([d, s]) => [d, s.why]),
-      );
+    related.push(top.map(([d, s]) => [d, s.why]));
     doc++;
   }
   return related;
+}
+
+/**
+ * Each doc's related records, held as numbers: the other docs in one flat array and their reasons as numbers into
+ * a list of the reasons used, rather than an array of pairs per doc (some 400 bytes a record).
+ */
+export class RelatedByDoc {
+  private starts: Uint32Array;
+  private others = new Uint32Array(1 << 16);
+  private whys = new Uint32Array(1 << 16);
+  private length = 0;
+  private docs = 0;
+  private readonly reasons: string[] = [];
+  private readonly reasonIds = new Map<string, number>();
+
+  constructor(count: number) {
+    this.starts = new Uint32Array(count + 1);
+  }
+
+  /** Appends the next doc's list. */
+  push(list: Array<[number, string]>): void {
+    if (this.length + list.length > this.others.length) {
+      const size = Math.max(this.others.length * 2, this.length + list.length);
+      const others = new Uint32Array(size);
+      others.set(this.others);
+      this.others = others;
+      const whys = new Uint32Array(size);
+      whys.set(this.whys);
+      this.whys = whys;
+    }
+    for (const [other, why] of list) {
+      let id = this.reasonIds.get(why);
+      if (id === undefined) {
+        this.reasonIds.set(why, (id = this.reasons.length));
+        this.reasons.push(why);
+      }
+      this.others[this.length] = other;
+      this.whys[this.length++] = id;
+    }
+    this.starts[++this.docs] = this.length;
+  }
+
+  /** Doc `doc`'s related records, best first, or undefined when it has none. */
+  of(doc: number): Array<[number, string]> | undefined {
+    const from = this.starts[doc]!;
+    const to = this.starts[doc + 1]!;
+    if (from === to) return undefined;
+    const out: Array<[number, string]> = [];
+    for (let i = from; i < to; i++) out.push([this.others[i]!, this.reasons[this.whys[i]!]!]);
+    return out;
+  }
 }

@@ -40,7 +40,6 @@ import {
   termBucketKey,
   termFamilies,
 } from "../shared/index-format";
-import type { StoredRecord } from "../shared/manifest";
 import type { AssetWriter } from "./content-hash";
 import { hashOfPath, type CatalogueLayout } from "./catalogue-assets";
 import { buildSuggest } from "./suggest-assets";
@@ -360,7 +359,7 @@ export function finishSearch(
     people,
     volumeIndex: buildVolumes(docs, out),
   };
-  return { manifest, related: related as Map<string, StoredRecord["related"]>, indexBytes: plan.indexBytes };
+  return { manifest, related, indexBytes: plan.indexBytes };
 }
 
 /** A typed array of `length` holding `from`'s values first. */

@@ -9,6 +9,8 @@ import { CHUNKING } from "../shared/search-config";
 import { words } from "../shared/text/fold";
 import { slugOf } from "./people-assets";
 import type { AssetWriter } from "./content-hash";
+import { DocFile, LineWriter } from "./doc-file";
+import { runsPathNear, SpilledRuns } from "./sorted-runs";
 import {
   SUGGEST_KEY_WORDS,
   SUGGEST_PHONETIC,
@@ -32,8 +34,19 @@ export function buildSuggest(
   docs: Iterable<CatalogueRecord>,
   out: AssetWriter,
   canonical: ReadonlyMap<string, string> = new Map(),
+  /** Entries gathered before a block is spilled as a sorted run; tests pass a small one. */
+  blockEntries = SUGGEST_BLOCK_ENTRIES,
 ): Record<string, string> {
-  const entries = new Map<string, SuggestEntry>();
+  // Gathered in blocks spilled as sorted runs (sorted-runs.ts), so the typeahead's entries (some 15 a record)
+  // are never all held: first seen is an entry's base, later sightings add weight.
+  const runs = new SpilledRuns<[number, SuggestEntry]>(
+    runsPathNear(docs instanceof DocFile ? docs.path : null, "suggest"),
+    blockEntries,
+    (into, more) => {
+      into[1][4] += more[1][4];
+    },
+  );
+  let seen = 0;
   const add = (
     text: string,
     kind: SuggestEntry[2],
@@ -45,13 +58,13 @@ export function buildSuggest(
     for (const key of keys) {
       if (!key) continue;
       const k = `${key}\u0000${kind}\u0000${id ?? text}`;
-      const e = entries.get(k);
-      if (e) e[4] += weight;
+      const e = runs.held(k);
+      if (e) e[1][4] += weight;
       else
-        entries.set(
-          k,
+        runs.add(k, [
+          seen++,
           id !== null && extra !== undefined ? [key, text, kind, id, weight, extra] : [key, text, kind, id, weight],
-        );
+        ]);
     }
   };
   /**
@@ -102,38 +115,115 @@ export function buildSuggest(
     }
     for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, 1, wordKeys(s, 3));
   }
-  const all = [...entries.values()]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : b[4] - a[4]))
-    .map(compactSuggestEntry);
-  entries.clear();
-
-  const partitions: Record<string, string> = {};
-  /**
-   * Partitions `all[from, to)` (entries sharing their first `depth - 1` characters) by their first `depth`. `all` is
-   * sorted by key, so each group is a run of it: walked in place rather than copied into a map per level, and its
-   * best entries chosen without sorting it (the whole typeahead was re-sorted at every level: a quarter of a build).
-   */
-  const place = (from: number, to: number, depth: number) => {
-    for (let lo = from; lo < to; ) {
-      const prefix = all[lo]![0].slice(0, depth);
-      let hi = lo + 1;
-      let longer = all[lo]![0].length > depth;
-      // A key shorter than `depth` is its own prefix: only the same key joins it.
-      const same = prefix.length < depth ? (key: string) => key === prefix : (key: string) => key.startsWith(prefix);
-      for (; hi < to && same(all[hi]![0]); hi++) longer ||= all[hi]![0].length > depth;
-      if (hi - lo > CHUNKING.suggestPartitionMax && depth < MAX_PREFIX && longer) {
-        const topFile = encodeSuggestPartition(prefix, heaviest(all, lo, hi, TOP_PER_SPLIT));
-        partitions[`${prefix}*`] = out.addJson("search/suggest", `top-${encodeKey(prefix)}`, topFile);
-        place(lo, hi, depth + 1);
-      } else {
-        const group = all.slice(lo, hi);
-        partitions[prefix] = out.addJson("search/suggest", encodeKey(prefix), encodeSuggestPartition(prefix, group));
+  // Sorted by key, a key's entries heaviest first, ties in the order first seen; written out once, with the entries
+  // under each prefix of up to MAX_PREFIX - 1 characters counted, to decide where partitions split.
+  const sorted = new LineWriter<SuggestEntry>(
+    runsPathNear(docs instanceof DocFile ? docs.path : null, "suggest.jsonl"),
+  );
+  const counts = new Map<string, number>();
+  const longer = new Set<string>();
+  let all: DocFile<SuggestEntry>;
+  try {
+    let group: Array<[number, SuggestEntry]> = [];
+    const flush = () => {
+      group.sort((a, b) => b[1][4] - a[1][4] || a[0] - b[0]);
+      for (const [, e] of group) {
+        const key = e[0];
+        for (let d = 1; d < MAX_PREFIX && d <= key.length; d++) {
+          const p = key.slice(0, d);
+          counts.set(p, (counts.get(p) ?? 0) + 1);
+          if (key.length > d) longer.add(p);
+        }
+        sorted.append(JSON.stringify(compactSuggestEntry(e)));
       }
-      lo = hi;
+      group = [];
+    };
+    for (const [, entry] of runs.sorted()) {
+      if (group.length && group[0]![1][0] !== entry[1][0]) flush();
+      group.push(entry);
+    }
+    flush();
+    all = sorted.finish();
+  } catch (e) {
+    sorted.abort();
+    throw e;
+  } finally {
+    runs.remove();
+  }
+
+  /**
+   * Partitions the sorted entries by prefix in one pass: a key's partition is its first `depth` characters at the
+   * first depth where that prefix holds at most suggestPartitionMax entries, or cannot be split (MAX_PREFIX
+   * reached, or no key under it is longer); a key shorter than `depth` is its own partition. Each split prefix
+   * keeps a short list of its heaviest entries. The partitions, and their order in the directory, are what
+   * splitting the whole sorted list level by level gave.
+   */
+  const partitions: Record<string, string> = {};
+  const partitionOf = (key: string): { leaf: string; splits: string[] } => {
+    const splits: string[] = [];
+    for (let depth = 1; ; depth++) {
+      if (key.length < depth) return { leaf: key, splits };
+      const prefix = key.slice(0, depth);
+      if (counts.get(prefix)! > CHUNKING.suggestPartitionMax && depth < MAX_PREFIX && longer.has(prefix))
+        splits.push(prefix);
+      else return { leaf: prefix, splits };
     }
   };
-  place(0, all.length, 1);
+  /** Split prefixes open at the current entry, outermost first, each with its heaviest entries so far. */
+  const open: Array<{ prefix: string; top: SuggestEntry[] }> = [];
+  let leaf: string | null = null;
+  let entries: SuggestEntry[] = [];
+  const closeLeaf = () => {
+    if (leaf === null) return;
+    partitions[leaf] = out.addJson("search/suggest", encodeKey(leaf), encodeSuggestPartition(leaf, entries));
+    entries = [];
+    leaf = null;
+  };
+  const closeSplit = () => {
+    const { prefix, top } = open.pop()!;
+    partitions[`${prefix}*`] = out.addJson(
+      "search/suggest",
+      `top-${encodeKey(prefix)}`,
+      encodeSuggestPartition(prefix, top),
+    );
+  };
+  try {
+    for (const e of all) {
+      const { leaf: at, splits } = partitionOf(e[0]);
+      if (at !== leaf || splits.length !== open.length || splits.some((p, i) => open[i]!.prefix !== p)) {
+        closeLeaf();
+        let same = 0;
+        while (same < open.length && same < splits.length && open[same]!.prefix === splits[same]) same++;
+        while (open.length > same) closeSplit();
+        // Listed before the partitions under it, as a level-by-level split lists it.
+        for (const prefix of splits.slice(same)) {
+          partitions[`${prefix}*`] = "";
+          open.push({ prefix, top: [] });
+        }
+        leaf = at;
+      }
+      entries.push(e);
+      for (const split of open) keepHeaviest(split.top, e, TOP_PER_SPLIT);
+    }
+    closeLeaf();
+    while (open.length) closeSplit();
+  } finally {
+    all.remove();
+  }
   return partitions;
+}
+
+/** Entries a block of the typeahead's gathering holds before it is sorted and spilled as a run. */
+const SUGGEST_BLOCK_ENTRIES = 250_000;
+
+/** Adds `e` to `top` (heaviest first, at most `k`) as `heaviest` would at its turn in the list. */
+function keepHeaviest(top: SuggestEntry[], e: SuggestEntry, k: number): void {
+  if (top.length === k && e[4] <= top[k - 1]![4]) return;
+  // After every entry at least as heavy: an equal weight met later ranks later, as in a stable sort.
+  let at = top.length;
+  while (at > 0 && top[at - 1]![4] < e[4]) at--;
+  top.splice(at, 0, e);
+  if (top.length > k) top.pop();
 }
 
 /**
@@ -142,15 +232,7 @@ export function buildSuggest(
  */
 export function heaviest(list: readonly SuggestEntry[], from: number, to: number, k: number): SuggestEntry[] {
   const top: SuggestEntry[] = [];
-  for (let i = from; i < to; i++) {
-    const e = list[i]!;
-    if (top.length === k && e[4] <= top[k - 1]![4]) continue;
-    // After every entry at least as heavy: an equal weight met later ranks later, as in a stable sort.
-    let at = top.length;
-    while (at > 0 && top[at - 1]![4] < e[4]) at--;
-    top.splice(at, 0, e);
-    if (top.length > k) top.pop();
-  }
+  for (let i = from; i < to; i++) keepHeaviest(top, list[i]!, k);
   return top;
 }
 

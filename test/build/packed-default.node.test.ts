@@ -62,6 +62,7 @@ describe("the default memory budget", () => {
   it("is none for small data, 2,048 MB for data up to its share, and the data's estimated need past that", () => {
     expect(defaultBudget(BUDGET_MIN_DATA_BYTES - 1)).toBeNull();
     expect(defaultBudget(100 * 2 ** 20)?.mb).toBe(DEFAULT_MEMORY_MB);
-    expect(defaultBudget(2 ** 30)?.mb).toBe(1024 * MEMORY_PER_DATA_BYTE);
+    expect(defaultBudget(2 ** 30)?.mb).toBe(DEFAULT_MEMORY_MB);
+    expect(defaultBudget(4 * 2 ** 30)?.mb).toBe(4096 * MEMORY_PER_DATA_BYTE);
   });
 });

@@ -48,6 +48,8 @@ describe("the records' scratch file", () => {
     mkdirSync(join(root, "build"), { recursive: true });
     writeFileSync(join(root, "build", `.dossier-docs-${dead}.jsonl`), "{}\n");
     writeFileSync(join(root, "build", `.dossier-terms-${dead}.jsonl`), "[]\n");
+    writeFileSync(join(root, "build", `.dossier-ingest-${dead}.jsonl`), "{}\n");
+    writeFileSync(join(root, "build", `.dossier-runs-${dead}-suggest-3.jsonl`), "[]\n");
     buildCatalogue({ dataDirs: ["test/fixtures/ingest"], outDir: out });
     expect(readdirSync(join(root, "build")).filter((n) => n.startsWith(".dossier-"))).toEqual([]);
   }, 120_000);

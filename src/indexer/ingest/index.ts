@@ -291,29 +291,79 @@ export function mergeDuplicates(records: Array<{ record: CatalogueRecord; origin
   merges: MergeReport[];
   distinct: DistinctItemsReport[];
 } {
-  const refKeys = records.map(({ record }) => referenceToId(record.reference));
-  const perRef = new Map<string, number>();
-  for (const key of refKeys) perRef.set(key, (perRef.get(key) ?? 0) + 1);
-  // Item keys only matter where a reference repeats; the vast majority do not.
-  const itemKeys = records.map(({ record }, i) => (perRef.get(refKeys[i]!)! > 1 ? itemKeyOf(record) : null));
-  const lowestKey = new Map<string, string>();
-  itemKeys.forEach((k, i) => {
-    if (k === null) return;
-    const cur = lowestKey.get(refKeys[i]!);
-    if (cur === undefined || compareItemKeys(k, cur) < 0) lowestKey.set(refKeys[i]!, k);
+  const plan = planMerge({
+    count: records.length,
+    refKey: (i) => referenceToId(records[i]!.record.reference),
+    record: (i) => records[i]!.record,
+    origin: (i) => records[i]!.origin,
   });
+  return {
+    records: plan.order.map((x) => {
+      if (typeof x === "string") return plan.groups.get(x)!;
+      const { record } = records[x]!;
+      const refKey = referenceToId(record.reference);
+      return record.id === refKey ? record : { ...record, id: refKey };
+    }),
+    merges: plan.merges,
+    distinct: plan.distinct,
+  };
+}
+
+/** Records to merge, by their number in reading order; a build reads them back from its scratch file. */
+export interface MergeSource {
+  count: number;
+  /** `referenceToId` of record `i`'s reference. */
+  refKey(i: number): string;
+  /** Record `i`: asked for only when its reference repeats. */
+  record(i: number): CatalogueRecord;
+  origin(i: number): string;
+}
+
+/**
+ * What mergeDuplicates does, with records fetched by number only where their reference repeats, so a build need
+ * not hold the catalogue to merge it. `order` is the output in first-seen order: a record number (the record as
+ * read, its id set to its reference key) or the id of a merged group (in `groups`).
+ */
+export function planMerge(source: MergeSource): {
+  order: Array<number | string>;
+  groups: Map<string, CatalogueRecord>;
+  merges: MergeReport[];
+  distinct: DistinctItemsReport[];
+} {
+  const n = source.count;
+  const perRef = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const key = source.refKey(i);
+    perRef.set(key, (perRef.get(key) ?? 0) + 1);
+  }
+  // Item keys only matter where a reference repeats; the vast majority do not.
+  const repeated = new Map<number, { record: CatalogueRecord; refKey: string; itemKey: string | null }>();
+  const lowestKey = new Map<string, string>();
+  for (let i = 0; i < n; i++) {
+    const refKey = source.refKey(i);
+    if (perRef.get(refKey)! === 1) continue;
+    const record = source.record(i);
+    const k = itemKeyOf(record);
+    repeated.set(i, { record, refKey, itemKey: k });
+    if (k === null) continue;
+    const cur = lowestKey.get(refKey);
+    if (cur === undefined || compareItemKeys(k, cur) < 0) lowestKey.set(refKey, k);
+  }
+  perRef.clear();
 
   // Unique records pass through as they are; only records sharing a reference are copied and folded.
   const groups = new Map<string, Group>();
-  const out: Array<CatalogueRecord | string> = [];
-  records.forEach(({ record, origin }, i) => {
-    const refKey = refKeys[i]!;
-    if (perRef.get(refKey) === 1) {
-      out.push(record.id === refKey ? record : { ...record, id: refKey });
-      return;
+  const order: Array<number | string> = [];
+  for (let i = 0; i < n; i++) {
+    const r = repeated.get(i);
+    if (!r) {
+      order.push(i);
+      continue;
     }
+    const { record, refKey } = r;
+    const origin = source.origin(i);
     const lowest = lowestKey.get(refKey) ?? null;
-    const itemKey = itemKeys[i] ?? lowest;
+    const itemKey = r.itemKey ?? lowest;
     const id = itemKey === null || itemKey === lowest ? refKey : itemId(record.reference, itemKey);
     const group = groups.get(id);
     if (!group) {
@@ -325,12 +375,12 @@ export function mergeDuplicates(records: Array<{ record: CatalogueRecord; origin
         itemKey,
         refKey,
       });
-      out.push(id);
-      return;
+      order.push(id);
+      continue;
     }
     group.sources.push(origin);
     fold(group, record as JsonObject, origin);
-  });
+  }
 
   const merges: MergeReport[] = [];
   const byRef = new Map<string, DistinctItemsReport>();
@@ -352,11 +402,9 @@ export function mergeDuplicates(records: Array<{ record: CatalogueRecord; origin
     entry.items.sort((a, b) => compareItemKeys(a.itemKey, b.itemKey));
     distinct.push(entry);
   }
-  return {
-    records: out.map((r) => (typeof r === "string" ? (groups.get(r)!.merged as CatalogueRecord) : r)),
-    merges,
-    distinct,
-  };
+  const merged = new Map<string, CatalogueRecord>();
+  for (const [id, g] of groups) merged.set(id, g.merged as CatalogueRecord);
+  return { order, groups: merged, merges, distinct };
 }
 
 // ---------------------------------------------------------------------------
@@ -374,10 +422,13 @@ export interface FileSummary {
 
 /**
  * One file for ingestFiles: its text, or a `read` that returns the text (or
- * an already ingested result, as a large file read in pieces is) only when
- * its turn comes, so a build holds one file's text at a time.
+ * an already ingested result, or such results piece by piece, as a large file
+ * is read) only when its turn comes, so a build holds one file's text (or one
+ * piece's) at a time.
  */
-export type IngestInput = { file: string; text: string } | { file: string; read: () => string | IngestResult };
+export type IngestInput =
+  | { file: string; text: string }
+  | { file: string; read: () => string | IngestResult | Iterable<IngestResult> };
 
 export interface CatalogueIngest {
   records: CatalogueRecord[];
@@ -392,18 +443,31 @@ export interface CatalogueIngest {
   perSource: Map<string, number>;
 }
 
+/** What ingestEach reports: everything but the records, which went to its callback. */
+export type IngestFindings = Omit<CatalogueIngest, "records" | "merges" | "distinct">;
+
 /** Files that document a corpus (SOURCES.md, README.txt) rather than hold records. */
 const DOCUMENTATION = /\.(?:md|txt)$/i;
 
 /** Ingests many files and merges across them: what a build step needs in one call. */
 export function ingestFiles(inputs: Iterable<IngestInput>): CatalogueIngest {
   const all: Array<{ record: CatalogueRecord; origin: string }> = [];
-  const out: CatalogueIngest = {
-    records: [],
+  const found = ingestEach(inputs, (record, origin) => all.push({ record, origin }));
+  const merged = mergeDuplicates(all);
+  return { ...found, records: merged.records, merges: merged.merges, distinct: merged.distinct };
+}
+
+/**
+ * Ingests many files, handing each record to `onRecord` as it is read (with the `file:line` it starts at), so a
+ * caller can spill records rather than hold them; merging is the caller's (planMerge).
+ */
+export function ingestEach(
+  inputs: Iterable<IngestInput>,
+  onRecord: (record: CatalogueRecord, origin: string) => void,
+): IngestFindings {
+  const out: IngestFindings = {
     rejects: [],
     warnings: [],
-    merges: [],
-    distinct: [],
     files: [],
     skipped: [],
     perSource: new Map(),
@@ -421,29 +485,28 @@ export function ingestFiles(inputs: Iterable<IngestInput>): CatalogueIngest {
     }
     const t0 = performance.now();
     const got = "text" in input ? input.text : input.read();
-    const result = typeof got === "string" ? ingestText(got, file) : got;
-    const ms = performance.now() - t0;
-    if (result.format === null) out.skipped.push(...result.rejects);
-    else {
-      out.rejects.push(...result.rejects);
-      out.warnings.push(...result.warnings);
+    const pieces: Iterable<IngestResult> =
+      typeof got === "string" ? [ingestText(got, file)] : Symbol.iterator in got ? got : [got];
+    const summary: FileSummary = { file, format: null, records: 0, rejects: 0, warnings: 0, ms: 0 };
+    let first = true;
+    for (const result of pieces) {
+      if (first) summary.format = result.format;
+      first = false;
+      if (result.format === null) out.skipped.push(...result.rejects);
+      else {
+        out.rejects.push(...result.rejects);
+        out.warnings.push(...result.warnings);
+      }
+      result.records.forEach((record, i) => {
+        onRecord(record, result.origins[i] ?? file);
+        out.perSource.set(record.source.name, (out.perSource.get(record.source.name) ?? 0) + 1);
+      });
+      summary.records += result.records.length;
+      summary.rejects += result.format === null ? 0 : result.rejects.length;
+      summary.warnings += result.warnings.length;
     }
-    result.records.forEach((record, i) => {
-      all.push({ record, origin: result.origins[i] ?? file });
-      out.perSource.set(record.source.name, (out.perSource.get(record.source.name) ?? 0) + 1);
-    });
-    out.files.push({
-      file,
-      format: result.format,
-      records: result.records.length,
-      rejects: result.format === null ? 0 : result.rejects.length,
-      warnings: result.warnings.length,
-      ms,
-    });
+    summary.ms = performance.now() - t0;
+    out.files.push(summary);
   }
-  const merged = mergeDuplicates(all);
-  out.records = merged.records;
-  out.merges = merged.merges;
-  out.distinct = merged.distinct;
   return out;
 }

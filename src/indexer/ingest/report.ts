@@ -39,7 +39,11 @@ export interface IngestReport {
   merges: Array<{ id: string; reference: string; sources: string[] }>;
 }
 
-export function ingestReport(ingest: CatalogueIngest): IngestReport {
+/** `records`: the records after merging, where `ingest` does not hold them (a build spills them as read). */
+export function ingestReport(
+  ingest: Omit<CatalogueIngest, "records"> & { records?: unknown[] },
+  records = ingest.records?.length ?? 0,
+): IngestReport {
   const conflicts = ingest.merges.flatMap((m) =>
     (m.conflicts ?? []).map((c) => ({ id: m.id, reference: m.reference, ...c })),
   );
@@ -48,7 +52,7 @@ export function ingestReport(ingest: CatalogueIngest): IngestReport {
     summary: {
       files: ingest.files.length,
       read: ingest.files.reduce((n, f) => n + f.records, 0),
-      records: ingest.records.length,
+      records,
       perSource: Object.fromEntries([...ingest.perSource].sort()),
       rejects: ingest.rejects.length,
       warnings: ingest.warnings.length,

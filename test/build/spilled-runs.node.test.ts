@@ -1,0 +1,88 @@
+/**
+ * What a build gathers over the whole catalogue in sorted runs spilled to disk (sorted-runs.ts) comes out the same
+ * whatever the block size: the typeahead and related records, whose entries and features a build never holds all
+ * at once.
+ */
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { syntheticCorpus } from "../../scripts/bench/synthetic-catalogue";
+import { AssetWriter } from "../../src/indexer/content-hash";
+import { DocFile } from "../../src/indexer/doc-file";
+import { buildPeople } from "../../src/indexer/people-assets";
+import { buildRelated } from "../../src/indexer/related-records";
+import { planSearch } from "../../src/indexer/search-assets";
+import { SpilledRuns } from "../../src/indexer/sorted-runs";
+import { buildSuggest } from "../../src/indexer/suggest-assets";
+import { CHUNKING } from "../../src/shared/search-config";
+
+const root = mkdtempSync(join(tmpdir(), "dossier-spilled-runs-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
+
+describe("values gathered in sorted runs", () => {
+  it("come back once per key, in key order, combined in the order they were added", () => {
+    // Blocks of 3 keys and runs merged 2 at a time: every path (spill, merge of runs, the block last) is taken.
+    const runs = new SpilledRuns<string[]>(
+      join(root, "runs"),
+      3,
+      (into, more) => {
+        into.push(...more);
+      },
+      2,
+    );
+    const keys = ["b", "a", "b", "c", "a", "d", "b", "\u00e9", "a", "Z", "b"];
+    for (const [i, k] of keys.entries()) runs.add(k, [`${k}${i}`]);
+    expect([...runs.sorted()]).toEqual([
+      ["Z", ["Z9"]],
+      ["a", ["a1", "a4", "a8"]],
+      ["b", ["b0", "b2", "b6", "b10"]],
+      ["c", ["c3"]],
+      ["d", ["d5"]],
+      ["\u00e9", ["\u00e97"]],
+    ]);
+    expect(readdirSync(root).filter((n) => n.startsWith("runs"))).toEqual([]);
+  });
+});
+
+describe("the typeahead built from sorted runs", () => {
+  it("is the same files and directory for any block size, with partitions split and spilled blocks merged", () => {
+    const records = [...syntheticCorpus(1500).records()];
+    const docs = DocFile.write(join(root, "docs.jsonl"), records, records.length);
+    const build = (blockEntries?: number) => {
+      const out = new AssetWriter();
+      const { canonical } = buildPeople(docs, new AssetWriter());
+      const dir = buildSuggest(docs, out, canonical, blockEntries);
+      return { dir, files: [...out.files].sort((a, b) => (a[0] < b[0] ? -1 : 1)) };
+    };
+    const whole = build();
+    // Partitions were split (some over suggestPartitionMax entries), so the split path ran.
+    expect(Object.keys(whole.dir).some((k) => k.endsWith("*"))).toBe(true);
+    expect(CHUNKING.suggestPartitionMax).toBeLessThan(records.length * 10);
+    for (const blockEntries of [97, 5000]) {
+      const spilled = build(blockEntries);
+      expect(Object.entries(spilled.dir)).toEqual(Object.entries(whole.dir));
+      expect(spilled.files).toEqual(whole.files);
+    }
+    // Runs and the sorted list are scratch: none is left beside the docs.
+    expect(readdirSync(root).filter((n) => n.startsWith(".dossier-runs-"))).toEqual([]);
+    docs.remove();
+  }, 120_000);
+});
+
+describe("related records found from features gathered in sorted runs", () => {
+  it("are the same for any block size, a doc's features split across blocks counted once", () => {
+    const records = [...syntheticCorpus(1200).records()];
+    const docs = DocFile.write(join(root, "related-docs.jsonl"), records, records.length);
+    const plan = planSearch({ docs, shardOfDoc: new Int32Array(records.length), shardCount: 1 }, {});
+    const lists = (blockEntries?: number) => {
+      const related = buildRelated(docs, plan.titleTags, blockEntries);
+      return records.map((_, d) => related.of(d) ?? null);
+    };
+    const whole = lists();
+    expect(whole.filter(Boolean).length).toBeGreaterThan(records.length / 2);
+    for (const blockEntries of [7, 1000]) expect(lists(blockEntries)).toEqual(whole);
+    expect(readdirSync(root).filter((n) => n.startsWith(".dossier-runs-"))).toEqual([]);
+    docs.remove();
+  }, 120_000);
+});
