@@ -161,6 +161,8 @@ describe("term chunks", () => {
       return c;
     };
     expect(roundTrip([]).terms()).toEqual([]);
+    // A field with no postings uses no slot code: the chunk has none for it.
+    roundTrip([{ term: "none", fields: [{ field: 3, df: 0, docs: [], slots: [] }] }]);
     roundTrip([{ term: "one", fields: [{ field: 2, df: 1, docs: [123456], slots: [15] }] }]);
     // One slot value in a field: its code takes no bits, so 5,000 postings cost only their docs.
     const docs = Array.from({ length: 5000 }, (_, j) => 3 * j);

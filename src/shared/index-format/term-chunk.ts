@@ -366,71 +366,122 @@ function canonicalCodes(lengths: Uint8Array): Uint32Array {
   return codes;
 }
 
+/** Code bits a slot decoder's lookup table resolves at once; longer codes (rare slots) take a canonical search. */
+const TABLE_BITS = 8;
+
+/** One context's canonical slot code, decoder side (see `SlotDecoder`). */
+interface SlotCode {
+  /** Its one symbol (coded with no bits), or -1. */
+  single: number;
+  /** By the next TABLE_BITS bits: length << 4 | symbol, or 0 for a longer code. */
+  table: Uint8Array;
+  /** Per length: the first code, how many codes, where their symbols start in `symbols`. */
+  first: Int32Array;
+  count: Int32Array;
+  offset: Int32Array;
+  symbols: Uint8Array;
+}
+
 /**
- * A chunk's canonical slot codes, decoder side: per context and length, the first code, how many codes and where
- * their symbols start in `symbols`; `single[c]` is the context's one symbol (no bits), or 255.
+ * A chunk's canonical slot codes, decoder side. A context's code is built on its first use: a Worker's chunk
+ * decodes one term, which uses two or three of them.
  */
 class SlotDecoder {
-  readonly first = new Int32Array(SLOT_CONTEXTS * SLOT_CODES);
-  readonly count = new Int32Array(SLOT_CONTEXTS * SLOT_CODES);
-  readonly offset = new Int32Array(SLOT_CONTEXTS * SLOT_CODES);
-  readonly symbols = new Uint8Array(SLOT_CONTEXTS * SLOT_CODES);
-  readonly single = new Uint8Array(SLOT_CONTEXTS).fill(255);
+  /** Per context, where its 16 code lengths are in the chunk, or -1. */
+  private readonly at = new Int32Array(SLOT_CONTEXTS).fill(-1);
+  private readonly codes: Array<SlotCode | undefined> = [];
   /** The byte after the table. */
   readonly end: number;
 
   /** Reads the slot code table at `at`. */
-  constructor(u8: Uint8Array, at: number) {
+  constructor(
+    private readonly u8: Uint8Array,
+    at: number,
+  ) {
     const mask = (u8[at]! | (u8[at + 1]! << 8) | (u8[at + 2]! << 16) | (u8[at + 3]! << 24)) >>> 0;
     let o = at + 4;
-    for (let c = 0; c < SLOT_CONTEXTS; c++) {
-      if (!((mask >>> c) & 1)) continue;
-      const lengths = new Uint8Array(SLOT_CODES);
-      for (let s = 0; s < SLOT_CODES; s += 2) {
-        lengths[s] = u8[o]! & 15;
-        lengths[s + 1] = u8[o++]! >> 4;
+    for (let c = 0; c < SLOT_CONTEXTS; c++)
+      if ((mask >>> c) & 1) {
+        this.at[c] = o;
+        o += SLOT_CODES / 2;
       }
-      const used = lengths.reduce((n, l) => n + (l ? 1 : 0), 0);
-      if (used === 1) {
-        this.single[c] = lengths.findIndex((l) => l > 0);
-        continue;
-      }
-      const b = c * SLOT_CODES;
-      let code = 0,
-        k = 0;
-      for (let len = 1; len <= MAX_CODE_LENGTH; len++) {
-        this.first[b + len] = code;
-        this.offset[b + len] = b + k;
-        for (let s = 0; s < SLOT_CODES; s++) if (lengths[s] === len) this.symbols[b + k++] = s;
-        this.count[b + len] = k - (this.offset[b + len]! - b);
-        code = (code + this.count[b + len]!) << 1;
-      }
-    }
     this.end = o;
+  }
+
+  private code(c: number): SlotCode {
+    const known = this.codes[c];
+    if (known) return known;
+    const o = this.at[c]!;
+    if (o < 0) throw new Error(`index-format: a term chunk codes slots in context ${c}, which it has no code for`);
+    const lengths = new Uint8Array(SLOT_CODES);
+    for (let s = 0; s < SLOT_CODES; s += 2) {
+      lengths[s] = this.u8[o + s / 2]! & 15;
+      lengths[s + 1] = this.u8[o + s / 2]! >> 4;
+    }
+    const used = lengths.reduce((n, l) => n + (l ? 1 : 0), 0);
+    const code: SlotCode = {
+      single: used === 1 ? lengths.findIndex((l) => l > 0) : -1,
+      table: new Uint8Array(1 << TABLE_BITS),
+      first: new Int32Array(MAX_CODE_LENGTH + 1),
+      count: new Int32Array(MAX_CODE_LENGTH + 1),
+      offset: new Int32Array(MAX_CODE_LENGTH + 1),
+      symbols: new Uint8Array(SLOT_CODES),
+    };
+    let next = 0,
+      k = 0;
+    for (let len = 1; len <= MAX_CODE_LENGTH; len++) {
+      code.first[len] = next;
+      code.offset[len] = k;
+      for (let s = 0; s < SLOT_CODES; s++) {
+        if (lengths[s] !== len) continue;
+        if (len <= TABLE_BITS) {
+          const lo = (next + k - code.offset[len]!) << (TABLE_BITS - len);
+          code.table.fill((len << 4) | s, lo, lo + (1 << (TABLE_BITS - len)));
+        }
+        code.symbols[k++] = s;
+      }
+      code.count[len] = k - code.offset[len]!;
+      next = (next + code.count[len]!) << 1;
+    }
+    this.codes[c] = code;
+    return code;
   }
 
   /** Decodes `n` slot codes of context `c` from bit `pos` into `out`; returns the bit position after them. */
   read(u8: Uint8Array, pos: number, n: number, c: number, out: Uint8Array): number {
-    const one = this.single[c]!;
-    if (one !== 255) {
-      out.fill(one, 0, n);
+    if (n === 0) return pos;
+    const { single, table, first, count, offset, symbols } = this.code(c);
+    if (single >= 0) {
+      out.fill(single, 0, n);
       return pos;
     }
-    const { first, count, offset, symbols } = this;
-    const b = c * SLOT_CODES;
+    // A 32-bit window, refilled while a code may not fit in what is left of it.
+    let w = peek32(u8, pos),
+      used = 0;
     for (let j = 0; j < n; j++) {
-      const w = peek32(u8, pos);
-      for (let len = 1; ; len++) {
-        const d = (w >>> (32 - len)) - first[b + len]!;
-        if (d < count[b + len]!) {
-          out[j] = symbols[offset[b + len]! + d]!;
-          pos += len;
+      if (used > 32 - MAX_CODE_LENGTH) {
+        pos += used;
+        w = peek32(u8, pos);
+        used = 0;
+      }
+      const x = (w << used) >>> 0;
+      const e = table[x >>> (32 - TABLE_BITS)]!;
+      if (e) {
+        out[j] = e & 15;
+        used += e >> 4;
+        continue;
+      }
+      for (let len = TABLE_BITS + 1; ; len++) {
+        if (len > MAX_CODE_LENGTH) throw new Error("index-format: a slot code is damaged");
+        const d = (x >>> (32 - len)) - first[len]!;
+        if (d < count[len]!) {
+          out[j] = symbols[offset[len]! + d]!;
+          used += len;
           break;
         }
-        if (len === MAX_CODE_LENGTH) throw new Error("index-format: a slot code is damaged");
       }
     }
-    return pos;
+    return pos + used;
   }
 }
 
