@@ -383,13 +383,16 @@ interface SlotCode {
 }
 
 /**
- * A chunk's canonical slot codes, decoder side. A context's code is built on its first use: a Worker's chunk
- * decodes one term, which uses two or three of them.
+ * Slot codes built, by their code lengths: chunks of one build share most of them, and the Worker makes a
+ * `TermChunk` per term it decodes, so a code is built once per isolate, not per term. Bounded: cleared when full.
  */
+const slotCodeCache = new Map<string, SlotCode>();
+const SLOT_CODE_CACHE_SIZE = 4096;
+
+/** A chunk's canonical slot codes, decoder side: per context, 16 code lengths (nibbles) in the chunk. */
 class SlotDecoder {
-  /** Per context, where its 16 code lengths are in the chunk, or -1. */
-  private readonly at = new Int32Array(SLOT_CONTEXTS).fill(-1);
-  private readonly codes: Array<SlotCode | undefined> = [];
+  private readonly mask: number;
+  private readonly start: number;
   /** The byte after the table. */
   readonly end: number;
 
@@ -398,25 +401,32 @@ class SlotDecoder {
     private readonly u8: Uint8Array,
     at: number,
   ) {
-    const mask = (u8[at]! | (u8[at + 1]! << 8) | (u8[at + 2]! << 16) | (u8[at + 3]! << 24)) >>> 0;
-    let o = at + 4;
-    for (let c = 0; c < SLOT_CONTEXTS; c++)
-      if ((mask >>> c) & 1) {
-        this.at[c] = o;
-        o += SLOT_CODES / 2;
-      }
-    this.end = o;
+    this.mask = (u8[at]! | (u8[at + 1]! << 8) | (u8[at + 2]! << 16) | (u8[at + 3]! << 24)) >>> 0;
+    this.start = at + 4;
+    let used = 0;
+    for (let m = this.mask; m; m &= m - 1) used++;
+    this.end = this.start + (used * SLOT_CODES) / 2;
   }
 
   private code(c: number): SlotCode {
-    const known = this.codes[c];
+    if (!((this.mask >>> c) & 1))
+      throw new Error(`index-format: a term chunk codes slots in context ${c}, which it has no code for`);
+    let before = 0;
+    for (let m = this.mask & ((1 << c) - 1); m; m &= m - 1) before++;
+    const o = this.start + (before * SLOT_CODES) / 2;
+    const u8 = this.u8;
+    const key = String.fromCharCode(
+      u8[o]! | (u8[o + 1]! << 8),
+      u8[o + 2]! | (u8[o + 3]! << 8),
+      u8[o + 4]! | (u8[o + 5]! << 8),
+      u8[o + 6]! | (u8[o + 7]! << 8),
+    );
+    const known = slotCodeCache.get(key);
     if (known) return known;
-    const o = this.at[c]!;
-    if (o < 0) throw new Error(`index-format: a term chunk codes slots in context ${c}, which it has no code for`);
     const lengths = new Uint8Array(SLOT_CODES);
     for (let s = 0; s < SLOT_CODES; s += 2) {
-      lengths[s] = this.u8[o + s / 2]! & 15;
-      lengths[s + 1] = this.u8[o + s / 2]! >> 4;
+      lengths[s] = u8[o + s / 2]! & 15;
+      lengths[s + 1] = u8[o + s / 2]! >> 4;
     }
     const used = lengths.reduce((n, l) => n + (l ? 1 : 0), 0);
     const code: SlotCode = {
@@ -443,7 +453,8 @@ class SlotDecoder {
       code.count[len] = k - code.offset[len]!;
       next = (next + code.count[len]!) << 1;
     }
-    this.codes[c] = code;
+    if (slotCodeCache.size >= SLOT_CODE_CACHE_SIZE) slotCodeCache.clear();
+    slotCodeCache.set(key, code);
     return code;
   }
 
