@@ -84,9 +84,10 @@ describe("term chunks", () => {
     expect(c.terms()).toEqual(many.map((t) => t.term).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
   });
 
-  it("refuses slots above 15 and a term with two document frequencies", () => {
+  it("refuses slots above 15, a field past 15 and a term with two document frequencies", () => {
     const field = (df: number, slot: number) => ({ field: 0, df, docs: [1], slots: [slot] });
     expect(() => encodeTermChunk([{ term: "t", fields: [field(1, 16)] }])).toThrow(/slot/);
+    expect(() => encodeTermChunk([{ term: "t", fields: [{ ...field(1, 0), field: 16 }] }])).toThrow(/field 16/);
     expect(() => encodeTermChunk([{ term: "t", fields: [field(1, 0), { ...field(2, 0), field: 1 }] }])).toThrow(
       /document frequencies/,
     );

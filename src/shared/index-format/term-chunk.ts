@@ -333,8 +333,8 @@ const SLOT_CONTEXTS = 32;
 const slotContext = (field: number, derived: boolean) => 2 * field + (derived ? 1 : 0);
 
 /**
- * Huffman code lengths of `freq` (16 symbols; 0 for an unused one), none over MAX_CODE_LENGTH: frequencies are
- * flattened until they fit. One used symbol gets length 1 (and is written with no bits).
+ * Huffman code lengths of `freq` (16 symbols; 0 for an unused one), none over MAX_CODE_LENGTH (16 symbols never
+ * need more; the flattening loop is a guard). One used symbol gets length 1 (and is written with no bits).
  */
 export function huffmanLengths(freq: ArrayLike<number>): Uint8Array {
   let f = Array.from(freq);
@@ -539,6 +539,8 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
     if (t.fields.some((f) => f.df !== df))
       throw new Error(`index-format: term "${t.term}" has two document frequencies`);
     for (const f of t.fields) {
+      if (!(f.field >= 0 && f.field < SLOT_CONTEXTS / 2))
+        throw new Error(`index-format: field ${f.field} of "${t.term}" is past the ${SLOT_CONTEXTS / 2} a chunk codes`);
       if (f.slots.length !== f.docs.length || Array.prototype.some.call(f.slots, (x: number) => x > MAX_SLOT))
         throw new Error(`index-format: slot of "${t.term}" above ${MAX_SLOT}`);
       for (let j = 1; j < f.docs.length; j++)
