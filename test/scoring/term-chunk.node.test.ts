@@ -4,6 +4,7 @@ import {
   BLOCK_SIZE,
   TermChunk,
   encodeTermChunk,
+  huffmanLengths,
   termBucketHash,
   termFamilies,
   type TermInput,
@@ -83,9 +84,10 @@ describe("term chunks", () => {
     expect(c.terms()).toEqual(many.map((t) => t.term).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
   });
 
-  it("refuses slots above 15 and a term with two document frequencies", () => {
+  it("refuses slots above 15, a field past 15 and a term with two document frequencies", () => {
     const field = (df: number, slot: number) => ({ field: 0, df, docs: [1], slots: [slot] });
     expect(() => encodeTermChunk([{ term: "t", fields: [field(1, 16)] }])).toThrow(/slot/);
+    expect(() => encodeTermChunk([{ term: "t", fields: [{ ...field(1, 0), field: 16 }] }])).toThrow(/field 16/);
     expect(() => encodeTermChunk([{ term: "t", fields: [field(1, 0), { ...field(2, 0), field: 1 }] }])).toThrow(
       /document frequencies/,
     );
@@ -145,6 +147,57 @@ describe("term chunks", () => {
     }
     // A family shares a bucket: every word is bucketed by its stem.
     expect(new Set(["report", "reports", "reported", "reporting"].map(termBucketHash)).size).toBe(1);
+  });
+
+  it("gives back slots coded per chunk: no terms, one posting, all slots equal, slot 15, the longest codes", () => {
+    const roundTrip = (terms: TermInput[]) => {
+      const c = new TermChunk(encodeTermChunk(terms).buffer as ArrayBuffer);
+      expect(c.size).toBe(terms.length);
+      for (const t of terms) {
+        const got = c.postings(c.find(utf8.encode(t.term)));
+        expect(got.map((p) => [p.field, [...p.decodeAll().docs], [...p.decodeAll().slots]])).toEqual(
+          t.fields.map((x) => [x.field, Array.from(x.docs), Array.from(x.slots)]),
+        );
+      }
+      return c;
+    };
+    expect(roundTrip([]).terms()).toEqual([]);
+    // A field with no postings uses no slot code: the chunk has none for it.
+    roundTrip([{ term: "none", fields: [{ field: 3, df: 0, docs: [], slots: [] }] }]);
+    roundTrip([{ term: "one", fields: [{ field: 2, df: 1, docs: [123456], slots: [15] }] }]);
+    // One slot value in a field: its code takes no bits, so 5,000 postings cost only their docs.
+    const docs = Array.from({ length: 5000 }, (_, j) => 3 * j);
+    const same = encodeTermChunk([{ term: "same", fields: [{ field: 4, df: 5000, docs, slots: docs.map(() => 7) }] }]);
+    const mixed = encodeTermChunk([
+      { term: "same", fields: [{ field: 4, df: 5000, docs, slots: docs.map((_, j) => (j % 2) * 7) }] },
+    ]);
+    expect(mixed.length - same.length).toBeGreaterThanOrEqual(5000 / 8);
+    roundTrip([{ term: "same", fields: [{ field: 4, df: 5000, docs, slots: docs.map(() => 7) }] }]);
+    // Fibonacci-skewed counts of all 16 slots give codes of 1 to 15 bits; several terms and fields share a code.
+    const fib = [1, 1];
+    while (fib.length < 16) fib.push(fib.at(-1)! + fib.at(-2)!);
+    const skewed = fib.flatMap((n, slot) => Array.from({ length: n }, () => slot));
+    const lengths = huffmanLengths(fib);
+    expect(Math.max(...lengths)).toBe(15);
+    expect(lengths.reduce((k, l) => k + 2 ** -l, 0)).toBe(1);
+    const r = prng(5);
+    const shuffled = skewed
+      .map((s) => [r(), s] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, s]) => s);
+    const terms: TermInput[] = Array.from({ length: 70 }, (_, k) => {
+      const part = shuffled.slice(k * 30, k * 30 + 30 + (k === 69 ? shuffled.length : 0));
+      return {
+        term: `w${k.toString().padStart(3, "0")}`,
+        fields: [0, 5, 8].slice(0, 1 + (k % 3)).map((field) => ({
+          field,
+          df: part.length,
+          docs: part.map((_, j) => k * 10_000 + j * 7),
+          slots: part,
+        })),
+      };
+    });
+    roundTrip(terms);
   });
 
   it("rejects what is not a term chunk, naming it", () => {
