@@ -78,6 +78,27 @@ export async function buildAssets(
 }
 
 /**
+ * Calls `visit` with every chunk of a build: each file that is not a pack, and each chunk inside the packs, by the
+ * path it would have unpacked (no leading slash). One pack in memory at a time.
+ */
+export function forEachChunk(dir: string, files: string[], visit: (path: string, data: Uint8Array) => void): void {
+  for (const p of files) if (!p.endsWith(".pack")) visit(p, readFileSync(join(dir, p)));
+  const m = readBuiltManifest(dir);
+  if (!m?.packs) return;
+  const packFiles = readBuiltTable<string>(dir, m.packs.files, m);
+  const byPack = new Map<number, Array<[path: string, offset: number, length: number]>>();
+  for (const [path, [pack, offset, length]] of builtPackEntries(dir, m)) {
+    const list = byPack.get(pack) ?? [];
+    list.push([path, offset, length]);
+    byPack.set(pack, list);
+  }
+  for (const [pack, list] of byPack) {
+    const bytes = readFileSync(join(dir, packFiles.get(String(pack))!));
+    for (const [path, offset, length] of list) visit(path.replace(/^\//, ""), bytes.subarray(offset, offset + length));
+  }
+}
+
+/**
  * Gzip at level 6, roughly what the edge serves; per chunk, as each chunk is fetched alone. A packed build's chunks
  * are counted one by one from their packs under the folder they belong to, so the figures compare with an
  * unpacked build's; `files` is what is on disk.
@@ -94,22 +115,7 @@ export function assetStats(dir: string): AssetStats {
     // Unsharded builds keep term chunks in search/terms/, sharded ones in search/s<k>/terms/.
     if (/^search\/(?:s\d+\/)?terms\//.test(p)) termSizes.push(data.length);
   };
-  for (const p of files) if (!p.endsWith(".pack")) add(p, readFileSync(join(dir, p)));
-  const m = readBuiltManifest(dir);
-  if (m?.packs) {
-    const packFiles = readBuiltTable<string>(dir, m.packs.files, m);
-    const byPack = new Map<number, Array<[path: string, offset: number, length: number]>>();
-    for (const [path, [pack, offset, length]] of builtPackEntries(dir, m)) {
-      const list = byPack.get(pack) ?? [];
-      list.push([path, offset, length]);
-      byPack.set(pack, list);
-    }
-    // One pack in memory at a time.
-    for (const [pack, list] of byPack) {
-      const bytes = readFileSync(join(dir, packFiles.get(String(pack))!));
-      for (const [path, offset, length] of list) add(path.replace(/^\//, ""), bytes.subarray(offset, offset + length));
-    }
-  }
+  forEachChunk(dir, files, add);
   termSizes.sort((a, b) => a - b);
   return {
     files: files.length,

@@ -3,11 +3,10 @@
  * `indexGzipBytes`), grouped by what it holds.
  * `npx tsx scripts/bench/index-bytes.ts <build dir>`
  */
-import { readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { walk } from "../../src/indexer/build-catalogue";
-import { builtPackEntries, readBuiltManifest, readBuiltTable } from "../../src/indexer/build-folders";
+import { forEachChunk } from "./build-assets";
 
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: index-bytes.ts <build dir>");
@@ -32,31 +31,10 @@ function kindOf(p: string): string {
   return rest.length > 1 ? rest[0]! : rest[0]!.split(".")[0]!;
 }
 const files = walk(dir).map((p) => relative(dir, p));
-for (const p of files) {
+forEachChunk(dir, files, (p, data) => {
   const k = kindOf(p);
-  if (!k || p.endsWith(".pack")) continue;
-  const b = readFileSync(join(dir, p));
-  add(k, b.length, gz(b));
-}
-const m = readBuiltManifest(dir);
-if (m?.packs) {
-  const packFiles = readBuiltTable<string>(dir, m.packs.files, m);
-  const byPack = new Map<number, Array<[string, number, number]>>();
-  for (const [path, [pack, offset, length]] of builtPackEntries(dir, m)) {
-    const list = byPack.get(pack) ?? [];
-    list.push([path, offset, length]);
-    byPack.set(pack, list);
-  }
-  for (const [pack, list] of byPack) {
-    const bytes = readFileSync(join(dir, packFiles.get(String(pack))!));
-    for (const [path, offset, length] of list) {
-      const k = kindOf(path);
-      if (!k) continue;
-      const data = bytes.subarray(offset, offset + length);
-      add(k, data.length, gz(data));
-    }
-  }
-}
+  if (k) add(k, data.length, gz(data));
+});
 const MiB = (x: number) => (x / 1048576).toFixed(2);
 let total = 0;
 for (const [k, s] of [...sum].sort((a, b) => b[1].gzip - a[1].gzip)) {
