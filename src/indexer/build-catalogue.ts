@@ -36,7 +36,7 @@ import {
 import { ingestReport, type IngestReport } from "./ingest/report";
 import { AssetWriter, isIntactChunk } from "./content-hash";
 import { writeFileAtomic } from "./atomic-write";
-import { createStagingDir, currentBuildDir, publishBuild, type BuildInfo } from "./build-folders";
+import { createStagingDir, currentBuildDir, isAlive, publishBuild, type BuildInfo } from "./build-folders";
 import { sealManifest, writeRecordStore } from "./catalogue-assets";
 import { isPackable, packChunks, type PackInput, type PackOptions } from "./pack-assets";
 import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
@@ -442,7 +442,7 @@ function spillCatalogue(dataDirs: string[], outDir: string) {
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) {
     const pid = /^\.dossier-(?:(?:ingest|docs|terms)-(\d+)\.jsonl$|runs-(\d+)-)/.exec(name)?.slice(1).find(Boolean);
-    if (pid && !isRunning(Number(pid))) rmSync(join(dir, name), { force: true });
+    if (pid && !isAlive(Number(pid))) rmSync(join(dir, name), { force: true });
   }
   let thesaurusPath: string | null = null;
   const inputs = catalogueInputs(dataDirs, (path) => (thesaurusPath ??= path), true);
@@ -462,15 +462,6 @@ function spillCatalogue(dataDirs: string[], outDir: string) {
 }
 
 type SpilledCatalogue = ReturnType<typeof spillCatalogue>;
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Our own chunk folders; anything else in the assets directory (the widget, _headers) is carried over. */
 const CHUNK_DIRS = ["records", "series", "search", "packs"];

@@ -123,7 +123,8 @@ export function readBuildInfo(outDir: string): BuildInfo | null {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this id is running (one we may not signal still is). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

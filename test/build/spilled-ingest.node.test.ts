@@ -13,24 +13,19 @@ import { layoutRecords } from "../../src/indexer/catalogue-assets";
 import { ingestFiles, type IngestInput, type IngestResult } from "../../src/indexer/ingest/index";
 import { spillIngest } from "../../src/indexer/spilled-ingest";
 import type { CatalogueRecord } from "../../src/shared/record";
+import { testRecord } from "../record-fixture";
 
 const root = mkdtempSync(join(tmpdir(), "dossier-spilled-ingest-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
 
 const record = (reference: string, more: Record<string, unknown>): CatalogueRecord =>
-  ({
+  testRecord({
     id: reference.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
     reference,
     title: `Title of ${reference}`,
-    series: reference.split("/")[0],
-    heldBy: [],
-    people: [],
-    places: [],
-    corporateNames: [],
-    subjects: [],
-    source: { name: "test", url: null },
-    ...more,
-  }) as unknown as CatalogueRecord;
+    series: reference.split("/")[0]!,
+    ...(more as Partial<CatalogueRecord>),
+  });
 
 /**
  * Records as a parser might hand them over, not as JSON would give them back: a field present but undefined (a
