@@ -233,7 +233,7 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
  * The reads planning a query makes whatever it finds (the lexicon, each word's prefix vocabulary), started
  * together: a cold isolate then waits for them once, not each word after the one before.
  */
-export function planReads(lexicon: SearchLexicon, q: ParsedQuery, rules: ReadonlySet<MatchRule>): Promise<unknown>[] {
+function planReads(lexicon: SearchLexicon, q: ParsedQuery, rules: ReadonlySet<MatchRule>): Promise<unknown>[] {
   const reads: Promise<unknown>[] = [lexicon.has("")];
   if (rules.has("synonym")) reads.push(lexicon.thesaurus());
   if (rules.has("prefix"))
