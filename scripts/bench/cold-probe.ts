@@ -18,6 +18,8 @@ import { heapSnapshotKinds } from "../lib/heap-snapshot";
 import { builtPackEntries, readBuiltManifest, readBuiltTable } from "../../src/indexer/build-folders";
 import type { ReadTrace as SharedReadTrace } from "../../src/shared/read-trace";
 import { bundleWorker, startWorkerd, type WorkerBundle } from "./workerd";
+import { startLocalWorker, workerdChildren } from "../lib/local-worker";
+import { readdirSync, readFileSync } from "node:fs";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 
 /** One asset read of the traced request, as `/__bench/trace` reports it: the store's trace plus the read's kind. */
@@ -35,10 +37,34 @@ const { values: args } = parseArgs({
     heap: { type: "string" },
     /** With --heap: write the heap snapshot here and print its largest kinds of objects. */
     snapshot: { type: "string" },
+    /** First loopback port of the workerd entry sockets, one per sample in turn (a session's own port range). */
+    port: { type: "string", default: "8800" },
+    /** How many ports from --port the samples cycle through. */
+    ports: { type: "string", default: "50" },
   },
 });
 
+/**
+ * CPU time workerd's threads have run, in ms (the sum of each thread's `/proc/<pid>/task/<tid>/schedstat`, kept in
+ * ns): across the request, what the isolate, the asset binding and the cache simulations spent. workerd runs its
+ * services on one thread, so the wall time of a request is mostly this, plus what other processes take from the
+ * cores; unlike wall time, it hardly moves with the machine's load. null where /proc is not there.
+ */
+function processCpuMs(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    return ns / 1e6;
+  } catch {
+    return null;
+  }
+}
+
 interface Probe {
+  /** workerd's CPU over the request (see processCpuMs). */
+  cpuMs: number | null;
   serverMs: number;
   tookMs: number;
   reads: ReadTrace[];
@@ -117,14 +143,23 @@ async function main() {
   const wire = packWireBytes(args.assets!);
   console.log(`bundle ${(statSync(bundle.script).size / 1024).toFixed(0)} KiB (${bundle.script})`);
   if (args.heap) return heapProbe(bundle, Number(args.heap));
+  let sample = 0;
   for (const q of args.queries!.split("|")) {
     const probes: Probe[] = [];
     for (let i = 0; i < Number(args.runs); i++) {
-      const w = await startWorkerd(bundle, args.assets!);
+      const before = workerdChildren();
+      const w = await startLocalWorker({
+        assetsDir: args.assets!,
+        scriptPath: bundle.script,
+        httpPort: Number(args.port) + (sample++ % Number(args.ports)),
+      });
+      const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
       try {
         const path = `/api/search?q=${encodeURIComponent(q)}`;
+        const cpu0 = processCpuMs(pid);
         const res = await w.fetch(`/__bench/trace?path=${encodeURIComponent(path)}`);
-        const out = JSON.parse(res.body) as {
+        const cpu1 = processCpuMs(pid);
+        const out = JSON.parse(await res.text()) as {
           status: number;
           serverMs: number;
           body: string;
@@ -133,7 +168,13 @@ async function main() {
         };
         if (out.status !== 200) throw new Error(`${q}: HTTP ${out.status} ${out.body.slice(0, 300)}`);
         const tookMs = (JSON.parse(out.body) as { tookMs: number }).tookMs;
-        probes.push({ serverMs: out.serverMs, tookMs, reads: out.reads, timing: out.headers["server-timing"] ?? "" });
+        probes.push({
+          cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
+          serverMs: out.serverMs,
+          tookMs,
+          reads: out.reads,
+          timing: out.headers["server-timing"] ?? "",
+        });
       } finally {
         await w.dispose();
       }
@@ -151,10 +192,12 @@ async function main() {
     }
     const { depth: d, chain } = depth(p.reads);
     const sum = (f: (r: ReadTrace) => number) => p.reads.reduce((a, r) => a + f(r), 0);
+    const cpus = probes.flatMap((x) => (x.cpuMs === null ? [] : [x.cpuMs]));
     console.log(
       `\n"${q}": server ${median(probes.map((x) => x.serverMs)).toFixed(1)} ms, tookMs ` +
-        `${median(probes.map((x) => x.tookMs)).toFixed(1)} ms (median of ${probes.length}; ` +
-        `each: ${probes.map((x) => `${x.serverMs.toFixed(0)}/${x.tookMs.toFixed(0)}`).join(", ")})`,
+        `${median(probes.map((x) => x.tookMs)).toFixed(1)} ms, workerd CPU ` +
+        `${cpus.length ? median(cpus).toFixed(1) : "?"} ms (median of ${probes.length}; server/tookMs/CPU each: ` +
+        `${probes.map((x) => `${x.serverMs.toFixed(0)}/${x.tookMs.toFixed(0)}/${x.cpuMs?.toFixed(0) ?? "?"}`).join(", ")})`,
     );
     // A range of an unpacked file is read whole once (traced as that read), so only packed reads add wire bytes.
     const wireOf = (r: ReadTrace) => wire.get(r.path) ?? r.bytes;

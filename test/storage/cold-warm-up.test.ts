@@ -1,8 +1,8 @@
 /**
  * A cold isolate's first search starts its reads while the response caches are asked (`SearchService.warm`, from
- * `withStores`): the plan's reads, and then every term chunk the plan names. The search that follows then finds
- * its plan made and its postings decoded: it reads no term chunk of its own, and answers as a search of a warm
- * isolate would.
+ * `withStores`): the plan's reads, and then every term chunk the plan names, read but not decoded (decoding is the
+ * search's, on the same thread). The search that follows then finds its plan made and its chunks in: it reads no
+ * term chunk of its own, drops the bytes the warm-up held, and answers as a search of a warm isolate would.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { AssetStore } from "../../src/worker/asset-store";
 import { RecordStore } from "../../src/worker/record-store";
 import { LocalShards } from "../../src/worker/search/shard-runner";
 import { SearchService, type SearchRequest } from "../../src/worker/search/search-service";
-import { searchMeta } from "../../src/worker/search/search-index";
+import { postingsCacheBytes, searchMeta, stagedChunks } from "../../src/worker/search/search-index";
 import { storageFor } from "../../src/worker/storage/asset-storage";
 
 /** A fresh store over the configured backend, and a search service scoring every shard in this isolate. */
@@ -44,6 +44,18 @@ describe("a cold isolate's warm-up for its first search", () => {
     const answer = await service.search(request(q));
     expect(store.reads.get("search/terms") ?? 0).toBe(warmed);
     expect(answer.hits.length).toBeGreaterThan(0);
+  });
+
+  it("reads the chunks without decoding them, and the search drops their bytes once it has decoded its terms", async () => {
+    const q = "Bessedovsky cipher Paris";
+    const { service } = await coldService();
+    const decoded = postingsCacheBytes();
+    await service.warm(q);
+    expect(stagedChunks()).toBeGreaterThan(0);
+    expect(postingsCacheBytes()).toBe(decoded);
+    await service.search(request(q));
+    expect(postingsCacheBytes()).toBeGreaterThan(decoded);
+    expect(stagedChunks()).toBe(0);
   });
 
   it("answers as a search with no warm-up does", async () => {

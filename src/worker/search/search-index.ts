@@ -180,13 +180,23 @@ interface CachedTerm {
  * names the shard, so one build's terms never answer for another's.
  */
 const postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
-/**
- * Terms being decoded, by the same key: a cold isolate's warm-up reads a query's terms while the response caches
- * are asked, and the search that follows asks for the same terms before those reads end; it waits for them
- * instead of decoding each term twice.
- */
+/** Terms being decoded, by the same key: concurrent requests for one term share one decode. */
 const decoding = new Map<string, Promise<TermPostings>>();
+/**
+ * Term chunks a cold isolate's warm-up has read for the search that follows, as bytes, by shard (its term table's
+ * path) and chunk path. The warm-up reads but does not decode: decoding is CPU the search spends itself, on the
+ * terms its plan names, and the same thread serves the response-cache lookup the warm-up overlaps. Dropped by the
+ * shard's search (`releaseStaged`), so at most one query's chunks are held between the two.
+ */
+const staged = new Map<string, Map<string, Promise<ArrayBuffer>>>();
 const utf8 = new TextEncoder();
+
+/** Term chunks the warm-up holds as bytes for a search still to come, in every shard (for tests). */
+export function stagedChunks(): number {
+  let n = 0;
+  for (const held of staged.values()) n += held.size;
+  return n;
+}
 
 /** Bytes the decoded-postings cache holds now (for the bench and the health check). */
 export function postingsCacheBytes(): number {
@@ -223,15 +233,20 @@ export class SearchIndex {
     if (hit) return hit.postings;
     let p = decoding.get(key);
     if (!p) {
-      p = this.decode(path, term, key).finally(() => decoding.delete(key));
+      p = this.decode(path, term, key, staged.get(shard.terms)?.get(path)).finally(() => decoding.delete(key));
       decoding.set(key, p);
     }
     return p;
   }
 
-  private async decode(path: string, term: string, key: string): Promise<TermPostings> {
+  private async decode(
+    path: string,
+    term: string,
+    key: string,
+    read = this.assets.binary(path, false),
+  ): Promise<TermPostings> {
     // The chunk itself is not kept: the decoded postings below are what the next query reads.
-    const buf = await this.assets.binary(path, false);
+    const buf = await read;
     let chunk: TermChunk;
     try {
       chunk = new TermChunk(buf, path);
@@ -270,9 +285,35 @@ export class SearchIndex {
     ]);
   }
 
-  /** Decodes the postings of `terms` into the isolate's cache, settling when all have (failures are dropped). */
+  /**
+   * Reads the term chunks holding `terms` and holds their bytes for this shard's next search, which decodes them
+   * (see `staged`); chunks whose terms are decoded already are skipped. Settles when all reads have; a failed read
+   * is dropped, and met again by the search.
+   */
   async prefetchTerms(terms: readonly string[]): Promise<void> {
-    await Promise.allSettled([...new Set(terms)].map((t) => this.postings(t)));
+    if (!terms.length) return;
+    const shard = await this.shard();
+    const table = await this.assets.json<ShardTermTable>(shard.terms);
+    let held = staged.get(shard.terms);
+    if (!held) staged.set(shard.terms, (held = new Map()));
+    const reads: Array<Promise<ArrayBuffer>> = [];
+    for (const term of new Set(terms)) {
+      const path = termChunkPath(shard, table, term, termBucketHash(term) % shard.bucketCount);
+      if (held.has(path) || postingsCache.has(`${path}\u0000${term}`)) continue;
+      const read = this.assets.binary(path, false);
+      held.set(path, read);
+      read.catch(() => held.delete(path));
+      reads.push(read);
+    }
+    await Promise.allSettled(reads);
+  }
+
+  /** Drops the chunk bytes the warm-up held for this shard: its search has decoded what it needed of them. */
+  async releaseStaged(): Promise<void> {
+    if (!staged.size) return;
+    // Never throws: a shard missing from the build is the search's error to report, not this clean-up's.
+    const shard = await this.shard().catch(() => null);
+    if (shard) staged.delete(shard.terms);
   }
 
   async filters(): Promise<FilterColumns> {

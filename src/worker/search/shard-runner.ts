@@ -124,11 +124,17 @@ export function scoreLocally(
   shard: number,
   plan: QueryPlan,
 ): Promise<ShardResult> {
-  return searchMeta(assets).then(async (meta) =>
-    scoreShard(new SearchIndex(assets, shard), plan, await assets.json<string[]>(meta.seriesNames), async (docs) =>
-      (await records.byDocs(docs)).map(recordText),
-    ),
-  );
+  return searchMeta(assets).then(async (meta) => {
+    const index = new SearchIndex(assets, shard);
+    try {
+      return await scoreShard(index, plan, await assets.json<string[]>(meta.seriesNames), async (docs) =>
+        (await records.byDocs(docs)).map(recordText),
+      );
+    } finally {
+      // Its postings are decoded now: the chunk bytes a cold warm-up read for it are not needed any more.
+      await index.releaseStaged();
+    }
+  });
 }
 
 export class LocalShards implements ShardRunner {
