@@ -168,7 +168,13 @@ const PREDICTION_CONTEXTS = 3 * MAX_SOURCES * 16;
 
 /** A source list with each slot tagged by its source's rank (rank × 16 + slot): a union then keeps the first. */
 function ranked(l: SlotList, rank: number): SlotList {
-  return { docs: l.docs, slots: Uint8Array.from(l.slots, (x) => x + 16 * rank) };
+  // A loop, not `Uint8Array.from(slots, fn)`, whose call per posting was most of a derived field's decoding (a
+  // three-word query's terms at 100k: 25-45 → 11-19 ms warm in Node).
+  const n = l.slots.length;
+  const slots = new Uint8Array(n);
+  const add = 16 * rank;
+  for (let j = 0; j < n; j++) slots[j] = l.slots[j]! + add;
+  return { docs: l.docs, slots };
 }
 
 /**
@@ -178,7 +184,7 @@ function ranked(l: SlotList, rank: number): SlotList {
 function unionLists(lists: SlotList[]): { docs: Uint32Array; slots: Uint8Array } {
   if (lists.length === 1) {
     const l = lists[0]!;
-    return { docs: Uint32Array.from(l.docs), slots: Uint8Array.from(l.slots) };
+    return { docs: new Uint32Array(l.docs as ArrayLike<number>), slots: new Uint8Array(l.slots as ArrayLike<number>) };
   }
   let acc: SlotList = { docs: new Uint32Array(0), slots: new Uint8Array(0) };
   for (const l of [...lists].sort((x, y) => x.docs.length - y.docs.length)) {
