@@ -28,6 +28,7 @@ import { median } from "./stats";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const { values: args } = parseArgs({
+  allowNegative: true,
   options: {
     assets: { type: "string", default: join(ROOT, "bench/out/synthetic-100000/assets") },
     queries: { type: "string", default: "Besedovsky|soviet|soviet embassy paris" },
@@ -41,6 +42,11 @@ const { values: args } = parseArgs({
     port: { type: "string", default: "8800" },
     /** How many ports from --port the samples cycle through. */
     ports: { type: "string", default: "50" },
+    /**
+     * `--no-caches`: bind no response caches (KV, Cache API), to see what their simulations cost the request (the
+     * bench's cold figures bind both, as deployed).
+     */
+    caches: { type: "boolean", default: true },
   },
 });
 
@@ -152,6 +158,7 @@ async function main() {
         assetsDir: args.assets!,
         scriptPath: bundle.script,
         httpPort: Number(args.port) + (sample++ % Number(args.ports)),
+        caches: args.caches,
       });
       const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
       try {
