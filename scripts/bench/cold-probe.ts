@@ -1,5 +1,6 @@
 /**
  * npm run bench:cold [-- --assets DIR] [--queries "Besedovsky|soviet|soviet embassy paris"] [--runs N] [--verbose]
+ *                     [--port 8800 --ports 50] [--no-caches] [--cache-hit]
  *
  * Where a cold query's time goes, in figures that do not depend on how busy
  * the machine is: for the first search of a fresh workerd isolate (as the
@@ -7,9 +8,10 @@
  * binding, their bytes, the JSON characters parsed, and the round-trip depth
  * (the longest chain of reads each started only after the one before it
  * ended: what a query waits for in sequence). Also the whole-route server
- * time, the search's `tookMs` and the bundle's size. Reads come from the
- * isolate's read trace (`traceReads` in asset-store.ts) through the bench
- * entry's `/__bench/trace` route.
+ * time, the search's `tookMs`, workerd's CPU over the request (summed over
+ * its threads) and the bundle's size. Reads come from the isolate's read
+ * trace (`traceReads` in asset-store.ts) through the bench entry's
+ * `/__bench/trace` route.
  */
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
