@@ -184,10 +184,10 @@ const postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) =>
 const decoding = new Map<string, Promise<TermPostings>>();
 /**
  * Term chunks a cold isolate's warm-up has read for the search that follows, as bytes, by shard (its term table's
- * path) and chunk path. The warm-up reads but does not decode: decoding is CPU the search spends itself, on the
- * terms its plan names, and the same thread serves the response-cache lookup the warm-up overlaps. Dropped by the
- * shard's next search (`releaseStaged`): at most one query's chunks are held (about 100–250 KB at 100k), also when a
- * response-cache hit answers the request and no search follows.
+ * path) and chunk path: the warm-up reads them all before it decodes any (see `prefetchTerms`), and the search
+ * decodes from them a term the warm-up has not reached. Dropped by the shard's next search (`releaseStaged`): at
+ * most one query's chunks are held (about 100–250 KB at 100k), also when a response-cache hit answers the request
+ * and no search follows.
  */
 const staged = new Map<string, Map<string, Promise<ArrayBuffer>>>();
 const utf8 = new TextEncoder();
@@ -287,9 +287,9 @@ export class SearchIndex {
   }
 
   /**
-   * Reads the term chunks holding `terms` and holds their bytes for this shard's next search, which decodes them
-   * (see `staged`); chunks whose terms are decoded already are skipped. Settles when all reads have; a failed read
-   * is dropped, and met again by the search.
+   * Reads the term chunks holding `terms`, holding their bytes for this shard's next search (see `staged`), then
+   * decodes the terms; terms decoded already are skipped. Settles when all are decoded; a failed read is dropped,
+   * and met again by the search.
    */
   async prefetchTerms(terms: readonly string[]): Promise<void> {
     if (!terms.length) return;
@@ -307,6 +307,13 @@ export class SearchIndex {
       reads.push(read);
     }
     await Promise.allSettled(reads);
+    // Then decoded, one term a task: the search that follows on a cache miss finds them decoded (or waits for the
+    // one under way), while an answer from the response cache, which needs none of them, goes out between two
+    // terms instead of after all of them (workerd runs the isolate on one thread).
+    for (const term of new Set(terms)) {
+      await new Promise((r) => setTimeout(r, 0));
+      await this.postings(term).catch(() => {});
+    }
   }
 
   /** Drops the chunk bytes the warm-up held for this shard: its search has decoded what it needed of them. */

@@ -134,13 +134,12 @@ export class SearchService {
   /**
    * Starts the reads a search for `q` makes (planning's, the shards' term tables and filter columns, the term
    * chunks of the default plan, the volume column, the series archives, a small record table), for a cold
-   * isolate's first request, so they run while the response caches are asked. Term chunks are read, not decoded:
-   * the search decodes the terms its own plan names (a request with other options plans other terms, and a cache
-   * hit needs none), and decoding here would only move that CPU out of `tookMs`, not out of the request (one
-   * thread serves both; BENCHMARKS.md, branch `cold4`). Settles when the reads have, never rejecting: failures are
-   * left for the search itself to meet and report. The caller keeps its request alive until then (`waitUntil`):
-   * workerd cancels a read its request leaves running, and a later request waiting on the same shared read would
-   * hang.
+   * isolate's first request, so they run while the response caches are asked. Term chunks are all read before
+   * any is decoded, then decoded a term a task (`SearchIndex.prefetchTerms`): one thread runs the isolate, and an
+   * answer from the response cache, which needs none of them, no longer waits behind every term of the default
+   * plan (BENCHMARKS.md, branch `cold4`). Settles when that is done, never rejecting: failures are left for the
+   * search itself to meet and report. The caller keeps its request alive until then (`waitUntil`): workerd
+   * cancels a read its request leaves running, and a later request waiting on the same shared read would hang.
    */
   warm(q: string): Promise<void> {
     const parsed = parseQuery(q);
