@@ -41,6 +41,7 @@ import { BLOCK_SIZE } from "../../shared/index-format";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
 import type { FieldPostings, FilterColumns, SearchIndex, TermPostings } from "./search-index";
 import { COMMON_TERM_DEFAULTS, commonTermCandidates, type CommonTermOptions } from "./common-term-answers";
+import { deepenTermTop, kthLargest, termTop, TOP_LIST_DEFAULTS, type TermTop } from "./top-k-term-lists";
 
 export interface UnitMatch {
   unit: string;
@@ -93,6 +94,10 @@ export interface ScoreOptions {
   roundShare?: number;
   /** List at a time, the last round scores every doc not seen when its lists hold 1/this of what is left. */
   fullPassShare?: number;
+  /** When top-k stops early, facets count this many best candidates (default `SEARCH_DEFAULTS.facetCandidates`). */
+  facetCandidates?: number;
+  /** Answer one-word queries of very common words from their alternatives' top lists (default on, `TOP_LIST_DEFAULTS`). */
+  topLists?: typeof TOP_LIST_DEFAULTS | false;
   /** Answer one-word queries of very common words from their fields' leaders (default on, `COMMON_TERM_DEFAULTS`). */
   commonTerms?: CommonTermOptions | false;
 }
@@ -100,6 +105,7 @@ export interface ScoreOptions {
 /** How often each shortcut answered, for tests that must see it taken (never read on the query path). */
 export const scoringCounters = {
   commonTermAnswers: 0,
+  topListAnswers: 0,
   countedApart: 0,
   essentialLists: 0,
   listFirst: 0,
@@ -582,6 +588,125 @@ function scoreUnit(
   return stopped;
 }
 
+/**
+ * A one-word query answered from its alternatives' top lists (top-k-term-lists.ts), each best first: the lists are
+ * walked together from their heads, the highest weighted score next (ties to the alternative planned first), so a
+ * doc is met first at its unit score (its best alternative's, as `scoreUnit` merges them); the walk stops past the
+ * `need`-th doc, once the next score is below it. Exact when every list walked to its end left out only docs scoring
+ * below that `need`-th best (its frontier times the rule weight): a doc met later or never cannot then change the top
+ * `need`, nor their scores, fields and slots. Fills `u` and returns a lower bound of the matches; null (with `u` left
+ * empty) when a list is cold, a list too shallow (it is derived deeper on its next use), or the unit has a
+ * tie-breaker or an expansion of several words (the general path answers).
+ */
+function topListAnswer(
+  unit: QueryUnit,
+  postings: UnitPostings,
+  n: number,
+  base: number,
+  x: Scratch,
+  u: UnitArrays,
+  need: number,
+  order: Uint32Array,
+  opts: typeof TOP_LIST_DEFAULTS,
+): { matchesAtLeast: number } | null {
+  const alts = unit.alternatives;
+  if (alts.some((a) => a.bonus || a.terms.length !== 1)) return null;
+  // Only very common words: a field of an alternative longer than `minPostings`.
+  let common = false;
+  for (let ai = 0; ai < alts.length && !common; ai++)
+    for (const fp of Object.values(postings[ai]![0]!.fields)) if (fp && fp.count > opts.minPostings) common = true;
+  if (!common) return null;
+  const ais: number[] = [];
+  const fieldsOf: FieldName[][] = [];
+  const tops: TermTop[] = [];
+  let cold = false;
+  for (let ai = 0; ai < alts.length; ai++) {
+    const t = alts[ai]!.terms[0]!;
+    const p = postings[ai]![0]!;
+    const fields = t.fields.filter((f) => (!unit.fields || unit.fields.includes(f)) && p.fields[f]);
+    if (!fields.length) continue;
+    const top = termTop(
+      p,
+      fields,
+      n,
+      base,
+      order,
+      () => {
+        x.clearAlt();
+        addTerm(p, fields, n, undefined, base, x, 0, null);
+        const { items, length } = x.altTouched;
+        return { touched: items, length, score: x.alt, field: x.altField, slot: x.altSlot };
+      },
+      () => x.clearAlt(),
+      opts,
+    );
+    // Every alternative is asked, so each cold one is remembered on this use.
+    if (!top) cold = true;
+    else {
+      ais.push(ai);
+      fieldsOf.push(fields);
+      tops.push(top);
+    }
+  }
+  if (cold || !tops.length) return null;
+  const L = tops.length;
+  const weights = ais.map((ai) => alts[ai]!.weight);
+  const pos = new Int32Array(L);
+  let found = 0;
+  let theta = -Infinity,
+    thetaOrder = -1;
+  while (found < need) {
+    let best = -1,
+      v = -Infinity,
+      o = 0;
+    // Best score, then catalogue order; lists are in plan order, so a doc's tie goes to the alternative planned first.
+    for (let l = 0; l < L; l++) {
+      const top = tops[l]!;
+      const j = pos[l]!;
+      if (j >= top.docs.length) continue;
+      const s = top.scores[j]! * weights[l]!;
+      if (s > v || (s === v && top.orders[j]! < o)) {
+        v = s;
+        o = top.orders[j]!;
+        best = l;
+      }
+    }
+    if (best < 0) break;
+    const top = tops[best]!;
+    const j = pos[best]!++;
+    const i = top.docs[j]! - base;
+    // Met before at a score as high (its best alternative): this is a lesser alternative of the same doc.
+    if (u.alt[i] !== 0) continue;
+    u.touched.push(i);
+    u.score[i] = v;
+    u.alt[i] = ais[best]! + 1;
+    u.field[i] = top.field[j]!;
+    u.slot[i] = top.slot[j]!;
+    u.bonus[i] = 0;
+    u.bonusAlt[i] = 0;
+    found++;
+    theta = v;
+    thetaOrder = o;
+  }
+  // A list walked to its end may have left out docs from its frontier on; one not at its end stopped past `theta`.
+  let proven = true;
+  let matchesAtLeast = 0;
+  for (let l = 0; l < L; l++) {
+    const top = tops[l]!;
+    matchesAtLeast = Math.max(matchesAtLeast, top.matches);
+    if (pos[l]! < top.docs.length || top.complete) continue;
+    const f = top.frontier * weights[l]!;
+    if (found < need || !(theta > f || (theta === f && top.frontierOrder >= 0 && thetaOrder < top.frontierOrder))) {
+      proven = false;
+      deepenTermTop(postings[ais[l]!]![0]!, fieldsOf[l]!);
+    }
+  }
+  if (proven) return { matchesAtLeast };
+  for (let t = 0; t < u.touched.length; t++) u.alt[u.touched.items[t]!] = 0;
+  u.touched.length = 0;
+  return null;
+}
+
 /** A field's bound: its weight and idf at its lowest slot. */
 function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
   return fieldWeight(f, fp.df, n) * (1 - SEARCH_DEFAULTS.slotDecay * fp.minSlot);
@@ -1009,35 +1134,6 @@ export function bestSet(docs: ArrayLike<number>, k: number, score: Float64Array,
   return out;
 }
 
-/** The k-th largest value (1-based) of `values`, by quickselect on a copy; -Infinity when there are fewer. */
-function kthLargest(values: Float64Array, k: number): number {
-  if (k <= 0 || values.length < k) return -Infinity;
-  const a = values;
-  let lo = 0,
-    hi = a.length - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1]!;
-    let i = lo,
-      j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return a[target]!;
-}
-
 /** Scores a plan on one search shard: match, filter, facet, and keep the best `plan.keep`. */
 export async function scoreShard(
   index: SearchIndex,
@@ -1210,7 +1306,40 @@ async function scoreWith(
   /** A lower bound of the matches, beside the candidates counted (the common-word answer scores a few only). */
   let matchesAtLeast = 0;
   const commonOpts = options.commonTerms === false ? null : (options.commonTerms ?? COMMON_TERM_DEFAULTS);
+  const listOpts = options.topLists === false ? null : (options.topLists ?? TOP_LIST_DEFAULTS);
+  const facetCandidates = options.facetCandidates ?? SEARCH_DEFAULTS.facetCandidates;
+  const oneWordShortcut = unitCount === 1 && !scoreAll && !filtersDocs && plan.referenceIds.length === 0 && !small;
+  const fromLists =
+    listOpts && oneWordShortcut && Math.max(plan.keep, facetCandidates) <= listOpts.maxDepth
+      ? topListAnswer(
+          plan.units[0]!,
+          unitPostings[0]!,
+          n,
+          base,
+          x,
+          arrays.unit(0),
+          Math.max(plan.keep, facetCandidates),
+          cols.order,
+          listOpts,
+        )
+      : null;
+  if (fromLists) {
+    // A very common word, answered from its alternatives' top lists (see topListAnswer for why that is exact).
+    scoringCounters.topListAnswers++;
+    pruned = true;
+    matchesAtLeast = fromLists.matchesAtLeast;
+    const u = arrays.unit(0);
+    units[0] = u;
+    for (let at = 0; at < u.touched.length; at++) {
+      const i = u.touched.items[at]!;
+      touch(i);
+      text[i]! += u.score[i]!;
+      matched[i]!++;
+      textMatched[i]!++;
+    }
+  }
   const common =
+    !fromLists &&
     commonOpts &&
     unitCount === 1 &&
     !scoreAll &&
@@ -1241,8 +1370,13 @@ async function scoreWith(
   }
   // Several words, nothing but words: MaxScore list by list (below), instead of unit by unit.
   const listFirst =
-    !exhaustive && !common && options.listFirst !== false && unitCount > 1 && plan.referenceIds.length === 0;
-  for (let step = 0; step < (common || listFirst ? 0 : order.length); step++) {
+    !exhaustive &&
+    !common &&
+    !fromLists &&
+    options.listFirst !== false &&
+    unitCount > 1 &&
+    plan.referenceIds.length === 0;
+  for (let step = 0; step < (common || fromLists || listFirst ? 0 : order.length); step++) {
     const k = order[step]!;
     if (step > 0) scoredBounds += bounds[order[step - 1]!]!;
     if (!exhaustive && !only && step > 0) {
@@ -1595,7 +1729,7 @@ async function scoreWith(
     best = holding.slice(0, plan.keep);
   } else if (pruned) {
     // Facets need the set, not its order: only the best `keep` are sorted.
-    const items = bestSet(candidates, Math.max(plan.keep, SEARCH_DEFAULTS.facetCandidates), total, cols.order);
+    const items = bestSet(candidates, Math.max(plan.keep, facetCandidates), total, cols.order);
     facetSet = items;
     const head = new TopK(plan.keep, total, cols.order);
     for (const i of items) head.offer(i);
