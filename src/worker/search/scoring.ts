@@ -1850,30 +1850,68 @@ export function compareHits(a: ScoredDoc, b: ScoredDoc): number {
 
 /** Decades counted in typed arrays: years 0–2999, which covers every archive date. */
 const DECADE_SLOTS = 300;
+/** A doc's first decade, for a doc with no date at all. */
+const UNDATED = 0xffff;
 
-function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
-  const seriesCounts = new Uint32Array(seriesNames.length);
-  const decadeCounts = new Uint32Array(DECADE_SLOTS);
-  let undated = 0;
-  const { series: seriesOf, start, end } = cols;
-  for (let k = 0; k < docs.length; k++) {
-    const i = docs[k]!;
-    seriesCounts[seriesOf[i]!]!++;
+/**
+ * Each doc's decades as a span, `[first, last + 1)` at `2i, 2i + 1` (an empty span for dates past the slots or
+ * ending before they start; `UNDATED` first for no date), derived once per isolate and shard from the filter
+ * columns (while the asset cache holds them): facets then add each doc's span to a difference array, two writes a doc, not a division and a loop.
+ */
+const decadeSpans = new WeakMap<ArrayBufferLike, Uint16Array>();
+
+function decadeSpansOf(cols: FilterColumns): Uint16Array {
+  // By the columns' buffer: the asset cache hands each query the same bytes, in views of its own.
+  let spans = decadeSpans.get(cols.start.buffer);
+  if (spans) return spans;
+  const { start, end } = cols;
+  spans = new Uint16Array(2 * start.length);
+  for (let i = 0; i < start.length; i++) {
     const s = start[i]!,
       e = end[i]! || s;
     if (s <= 0) {
+      spans[2 * i] = UNDATED;
+      continue;
+    }
+    const first = Math.floor(s / 10),
+      stop = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1) + 1;
+    // An empty span stays [0, 0): it adds and takes away the same count.
+    if (stop > first) {
+      spans[2 * i] = first;
+      spans[2 * i + 1] = stop;
+    }
+  }
+  decadeSpans.set(cols.start.buffer, spans);
+  return spans;
+}
+
+function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
+  const seriesCounts = new Uint32Array(seriesNames.length);
+  // Decade counts as differences: +1 at a doc's first decade, -1 past its last; summed in order below.
+  const delta = new Int32Array(DECADE_SLOTS + 1);
+  let undated = 0;
+  const seriesOf = cols.series;
+  const spans = decadeSpansOf(cols);
+  for (let k = 0; k < docs.length; k++) {
+    const i = docs[k]!;
+    seriesCounts[seriesOf[i]!]!++;
+    const first = spans[2 * i]!;
+    if (first === UNDATED) {
       undated++;
       continue;
     }
     // A record counts once in every decade its covering dates touch.
-    for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++)
-      decadeCounts[d]!++;
+    delta[first]!++;
+    delta[spans[2 * i + 1]!]!--;
   }
   // Pairs, then `Object.fromEntries`: series names are catalogue text, and one named "__proto__" must be a key.
   const series: Array<[string, number]> = [];
   for (let k = 0; k < seriesCounts.length; k++) if (seriesCounts[k]) series.push([seriesNames[k]!, seriesCounts[k]!]);
   const decade: Array<[string, number]> = [];
-  for (let d = 0; d < DECADE_SLOTS; d++) if (decadeCounts[d]) decade.push([String(d * 10), decadeCounts[d]!]);
+  for (let d = 0, count = 0; d < DECADE_SLOTS; d++) {
+    count += delta[d]!;
+    if (count) decade.push([String(d * 10), count]);
+  }
   // Records with no date at all: a facet value of their own, so a date filter's exclusions are visible.
   if (undated) decade.push(["undated", undated]);
   return { series: Object.fromEntries(series), decade: Object.fromEntries(decade) };
