@@ -1854,35 +1854,38 @@ const DECADE_SLOTS = 300;
 const UNDATED = 0xffff;
 
 /**
- * Each doc's decades as a span, `[first, last + 1)` at `2i, 2i + 1` (an empty span for dates past the slots or
- * ending before they start; `UNDATED` first for no date), derived once per isolate and shard from the filter
- * columns (while the asset cache holds them): facets then add each doc's span to a difference array, two writes a doc, not a division and a loop.
+ * What facets read of each doc, side by side at `3i`: its series, and its decades as a span `[first, last + 1)`
+ * (an empty span for dates past the slots or ending before they start; `UNDATED` first for no date). Derived once
+ * per isolate and shard from the filter columns (while the asset cache holds them): a doc's facets are then one
+ * cache line and two writes to a difference array, where a series column, two year columns, a division and a
+ * loop over decades were three scattered reads.
  */
-const decadeSpans = new WeakMap<ArrayBufferLike, Uint16Array>();
+const facetColumns = new WeakMap<ArrayBufferLike, Uint16Array>();
 
-function decadeSpansOf(cols: FilterColumns): Uint16Array {
+function facetColumnsOf(cols: FilterColumns): Uint16Array {
   // By the columns' buffer: the asset cache hands each query the same bytes, in views of its own.
-  let spans = decadeSpans.get(cols.start.buffer);
-  if (spans) return spans;
-  const { start, end } = cols;
-  spans = new Uint16Array(2 * start.length);
+  let fc = facetColumns.get(cols.start.buffer);
+  if (fc) return fc;
+  const { start, end, series } = cols;
+  fc = new Uint16Array(3 * start.length);
   for (let i = 0; i < start.length; i++) {
+    fc[3 * i] = series[i]!;
     const s = start[i]!,
       e = end[i]! || s;
     if (s <= 0) {
-      spans[2 * i] = UNDATED;
+      fc[3 * i + 1] = UNDATED;
       continue;
     }
     const first = Math.floor(s / 10),
       stop = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1) + 1;
     // An empty span stays [0, 0): it adds and takes away the same count.
     if (stop > first) {
-      spans[2 * i] = first;
-      spans[2 * i + 1] = stop;
+      fc[3 * i + 1] = first;
+      fc[3 * i + 2] = stop;
     }
   }
-  decadeSpans.set(cols.start.buffer, spans);
-  return spans;
+  facetColumns.set(cols.start.buffer, fc);
+  return fc;
 }
 
 function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
@@ -1890,19 +1893,18 @@ function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: str
   // Decade counts as differences: +1 at a doc's first decade, -1 past its last; summed in order below.
   const delta = new Int32Array(DECADE_SLOTS + 1);
   let undated = 0;
-  const seriesOf = cols.series;
-  const spans = decadeSpansOf(cols);
+  const fc = facetColumnsOf(cols);
   for (let k = 0; k < docs.length; k++) {
-    const i = docs[k]!;
-    seriesCounts[seriesOf[i]!]!++;
-    const first = spans[2 * i]!;
+    const at = 3 * docs[k]!;
+    seriesCounts[fc[at]!]!++;
+    const first = fc[at + 1]!;
     if (first === UNDATED) {
       undated++;
       continue;
     }
     // A record counts once in every decade its covering dates touch.
     delta[first]!++;
-    delta[spans[2 * i + 1]!]!--;
+    delta[fc[at + 2]!]!--;
   }
   // Pairs, then `Object.fromEntries`: series names are catalogue text, and one named "__proto__" must be a key.
   const series: Array<[string, number]> = [];
