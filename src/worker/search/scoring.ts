@@ -34,6 +34,10 @@
  * the k-th best and makes more lists non-essential. A doc found only in lists
  * never walked is never scored: a common word's long fields and the weak
  * expansions are only looked up for the candidates.
+ *
+ * One very common word, once warm, is answered from its alternatives' top
+ * lists (top-k-term-lists.ts), merged best first until the best 1,000 (the
+ * facet candidates) are proven: O(k), not O(matches) (`topListAnswer`).
  */
 import { FIELDS, type FieldName, type MatchRule } from "../../shared/search-config";
 import { words } from "../../shared/text/fold";
