@@ -8,11 +8,12 @@
  * takes the general path, and the lists that were too shallow are derived deeper on their next use.
  *
  * Derived at run time on a list's second use, not stored by the build: a list costs one pass over the term's
- * postings (what scoring the word once costs), its bytes live outside the JS heap (typed arrays), it goes when
- * the postings leave the decoded-postings cache (a WeakMap on them), and the index format is unchanged. A word
- * asked once (a cold isolate's first query) pays nothing for it.
+ * postings (what scoring the word once costs), its bytes live outside the JS heap (typed arrays) under a budget of
+ * their own (`TOP_LIST_BYTES`), and the index format is unchanged. A word asked once (a cold isolate's first query)
+ * pays nothing for it.
  */
 import type { FieldName } from "../../shared/search-config";
+import { lruBySize } from "../../shared/lru";
 import type { TermPostings } from "./search-index";
 
 /** Defaults: docs kept per list at first (the facet candidates), the deepest a list may go, and when a list is kept. */
@@ -52,16 +53,29 @@ export interface TermTop {
 }
 
 interface Entry {
+  /** The list's key in `kept`. */
+  id: number;
   /** Catalogue size the scores were computed for (idf depends on it). */
   n: number;
   /** Depth wanted at the next derivation. */
   want: number;
-  /** The depth `top` was derived at (0: not derived). */
+  /** The depth the list in `kept` was derived at (0: not derived). */
   depth: number;
-  top: TermTop | null;
 }
 
+/** Bytes of top lists an isolate keeps: beside a 32 MB postings cache, lists of about 20 KB each. */
+export const TOP_LIST_BYTES = 8 * 1024 * 1024;
+/** Bytes a list holds per doc: doc, score, order, field and slot. */
+const BYTES_PER_ENTRY = 4 + 8 + 4 + 1 + 1;
+
+/** Which list a term's fields have, by its postings (so it goes with them). */
 const lists = new WeakMap<TermPostings, Map<string, Entry>>();
+/**
+ * The lists themselves, under a byte budget: a term's postings are cached by the bytes they decode to, and its
+ * lists would otherwise add to that unbounded. A list evicted here is derived again on its term's next use.
+ */
+const kept = lruBySize<number, TermTop>(TOP_LIST_BYTES, (t) => 64 + t.docs.length * BYTES_PER_ENTRY);
+let nextId = 0;
 
 /**
  * The arrays a derivation fills: a full scoring pass of the term over the fields into shard-sized scratch
@@ -95,22 +109,28 @@ export function termTop(
   const key = fields.join(",");
   const entry = byFields.get(key);
   if (!entry || entry.n !== n) {
-    byFields.set(key, { n, want: opts.depth, depth: 0, top: null });
+    byFields.set(key, { id: ++nextId, n, want: opts.depth, depth: 0 });
     return null;
   }
-  if (entry.depth === entry.want) return entry.top;
   if (entry.want > opts.maxDepth) return null;
-  const s = score();
-  entry.top = selectTop(s, entry.want, base, order);
-  entry.depth = entry.want;
+  if (entry.depth === entry.want) {
+    const hit = kept.get(entry.id);
+    if (hit) return hit;
+  }
+  const top = selectTop(score(), entry.want, base, order);
   clear();
-  return entry.top;
+  entry.depth = entry.want;
+  kept.set(entry.id, top);
+  return top;
 }
 
 /** Asks for a deeper list at the term's next use (the merge could not prove its top from this one). */
 export function deepenTermTop(p: TermPostings, fields: FieldName[]): void {
   const entry = lists.get(p)?.get(fields.join(","));
-  if (entry?.depth === entry?.want && entry) entry.want *= 2;
+  if (entry && entry.depth === entry.want) {
+    entry.want *= 2;
+    kept.delete(entry.id);
+  }
 }
 
 /**
