@@ -84,9 +84,11 @@ let nextId = 0;
 export interface ScoredTerm {
   touched: ArrayLike<number>;
   length: number;
-  score: Float64Array;
-  field: Uint8Array;
-  slot: Uint8Array;
+  /**
+   * Per doc `i`, side by side: its score at `2i`, and at `2i + 1` its best field's index × 2^8 plus that field's
+   * slot × 2^16 (plus a count below 2^8), as scoring's scratch holds them (see `Scratch` in scoring.ts).
+   */
+  scratch: Float64Array;
 }
 
 /**
@@ -139,20 +141,21 @@ export function deepenTermTop(p: TermPostings, fields: FieldName[]): void {
  */
 function selectTop(s: ScoredTerm, depth: number, base: number, order: Uint32Array): TermTop {
   const m = s.length;
-  const { touched, score } = s;
+  const { touched, scratch } = s;
+  const score = (i: number) => scratch[2 * i]!;
   let kept: number[];
   let frontier = 0;
   let frontierOrder = -1;
   if (m <= depth) kept = Array.from({ length: m }, (_, t) => touched[t]!);
   else {
     const values = new Float64Array(m);
-    for (let t = 0; t < m; t++) values[t] = score[touched[t]!]!;
+    for (let t = 0; t < m; t++) values[t] = score(touched[t]!);
     const cut = kthLargest(values, depth);
     kept = [];
     const ties: number[] = [];
     for (let t = 0; t < m; t++) {
       const i = touched[t]!;
-      const v = score[i]!;
+      const v = score(i);
       if (v > cut) kept.push(i);
       else if (v === cut) ties.push(i);
       else if (v > frontier) frontier = v;
@@ -168,7 +171,7 @@ function selectTop(s: ScoredTerm, depth: number, base: number, order: Uint32Arra
       frontierOrder = order[ties[keys[need]! % 2 ** 21]!]!;
     } else kept.push(...ties);
   }
-  kept.sort((a, b) => score[b]! - score[a]! || order[a]! - order[b]!);
+  kept.sort((a, b) => score(b) - score(a) || order[a]! - order[b]!);
   const top: TermTop = {
     docs: new Uint32Array(kept.length),
     scores: new Float64Array(kept.length),
@@ -183,10 +186,11 @@ function selectTop(s: ScoredTerm, depth: number, base: number, order: Uint32Arra
   for (let j = 0; j < kept.length; j++) {
     const i = kept[j]!;
     top.docs[j] = i + base;
-    top.scores[j] = score[i]!;
+    const meta = scratch[2 * i + 1]!;
+    top.scores[j] = score(i);
     top.orders[j] = order[i]!;
-    top.field[j] = s.field[i]!;
-    top.slot[j] = s.slot[i]!;
+    top.field[j] = (meta >> 8) & 255;
+    top.slot[j] = (meta >> 16) & 255;
   }
   return top;
 }
