@@ -269,6 +269,8 @@ class QueryArrays {
   readonly mark: Uint8Array;
   /** Docs a second restricted pass may touch (`mark` holds the first's). */
   readonly mark2: Uint8Array;
+  /** Docs the exact count has seen (zero between uses: the count clears what it set). */
+  readonly counted: Uint8Array;
   readonly units: UnitArrays[] = [];
   readonly touched: DocList;
   /** The candidates a filtered query's docs leave (unfiltered, they are `touched`). */
@@ -289,6 +291,7 @@ class QueryArrays {
     this.seen = new Uint8Array(size);
     this.mark = new Uint8Array(size);
     this.mark2 = new Uint8Array(size);
+    this.counted = new Uint8Array(size);
   }
 
   unit(k: number): UnitArrays {
@@ -1813,7 +1816,7 @@ async function scoreWith(
   // When top-k scored every match after all (nothing pruned), its own count is exact: no second pass.
   if (countApart && pruned) {
     scoringCounters.countedApart++;
-    const matches = matchingDocs(plan, unitPostings, base);
+    const matches = matchingDocs(plan, unitPostings, base, arrays.counted);
     return {
       total: matches.length,
       totalExact: true,
@@ -1834,15 +1837,12 @@ async function scoreWith(
 }
 
 /**
- * Every doc that matches a plan of single-term alternatives, without filters (local indexes, each once, ascending):
- * the docs of every posting the plan reads (tie-breakers never make a match). What exhaustive scoring would count.
- * The lists are each ascending: gathered, sorted (a typed array's numeric sort) and deduplicated, rather than marked
- * in a shard-sized array, so the count reads no per-doc memory at all, and the facets that follow read the facet
- * column in ascending order (each page of it once), where docs in the lists' order jumped back and forth over it.
+ * Every doc that matches a plan of single-term alternatives, without filters (local indexes, each once): the docs
+ * of every posting the plan reads (tie-breakers never make a match). What exhaustive scoring would count.
+ * @param seen scratch of the shard's size, all zero; left zero.
  */
-function matchingDocs(plan: QueryPlan, unitPostings: UnitPostings[], base: number): Int32Array {
-  const lists: Uint32Array[] = [];
-  let total = 0;
+function matchingDocs(plan: QueryPlan, unitPostings: UnitPostings[], base: number, seen: Uint8Array): number[] {
+  const out: number[] = [];
   plan.units.forEach((unit, k) => {
     unit.alternatives.forEach((alt, ai) => {
       if (alt.bonus) return;
@@ -1851,22 +1851,19 @@ function matchingDocs(plan: QueryPlan, unitPostings: UnitPostings[], base: numbe
       for (const f of t.fields) {
         if (unit.fields && !unit.fields.includes(f)) continue;
         const docs = p.fields[f]?.decodeAll().docs;
-        if (!docs?.length) continue;
-        lists.push(docs);
-        total += docs.length;
+        if (!docs) continue;
+        for (let j = 0; j < docs.length; j++) {
+          const i = docs[j]! - base;
+          if (!seen[i]) {
+            seen[i] = 1;
+            out.push(i);
+          }
+        }
       }
     });
   });
-  const all = new Int32Array(total);
-  let at = 0;
-  for (const docs of lists) {
-    for (let j = 0; j < docs.length; j++) all[at + j] = docs[j]! - base;
-    at += docs.length;
-  }
-  if (lists.length > 1) all.sort();
-  let m = 0;
-  for (let j = 0; j < all.length; j++) if (m === 0 || all[j] !== all[m - 1]) all[m++] = all[j]!;
-  return all.subarray(0, m);
+  for (const i of out) seen[i] = 0;
+  return out;
 }
 
 /** The global hit order: score, then catalogue order. */
