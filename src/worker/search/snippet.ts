@@ -10,7 +10,7 @@ import { snippetHtml, type SnippetPart } from "../../shared/snippet-parts";
 import { stem } from "../../shared/text/stem";
 import type { CatalogueRecord } from "../../shared/record";
 import type { QueryUnit } from "./engine";
-import { phoneticOf, wordForms, wordGeneration, wordId, type WordForms } from "./word-forms";
+import { formsOf, phoneticOf, type WordForms } from "./word-forms";
 
 export { snippetHtml, type SnippetPart };
 
@@ -83,16 +83,12 @@ function mayHold(sieve: Uint32Array, k: number, w: string): boolean {
  */
 interface TextTokens {
   /**
-   * Per token, three numbers: its start; its end shifted left once, with the low bit set when it starts with a capital
-   * (only names are indexed by sound); and its word's number (`wordId`). One typed array per text, its bytes outside
-   * the JS heap: the cache holds hundreds of texts, and three typed arrays and an array of references a text were
-   * most of what it held on the heap.
+   * Per token, two numbers: its start, then its end shifted left once with the low bit set when it starts with a
+   * capital (only names are indexed by sound). One typed array per text, not three: the cache holds hundreds of texts,
+   * and each typed array is a JS-heap object of its own (about 100 bytes) beside its bytes.
    */
   spans: Uint32Array;
-  /** The word table's generation the numbers belong to (`wordGeneration`): once it changes, the text is split again. */
-  generation: number;
-  /** The words themselves, for a text of more distinct words than the table holds (its numbers then mean nothing). */
-  forms?: WordForms[];
+  forms: WordForms[];
 }
 
 const TOKEN = /[\p{L}\p{N}'’]+/gu;
@@ -100,11 +96,13 @@ const CAPITAL = /^\p{Lu}/u;
 
 function tokenise(text: string): TextTokens {
   const spans: number[] = [];
-  const generation = wordGeneration();
+  const forms: WordForms[] = [];
   TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text))
-    spans.push(m.index, ((m.index + m[0].length) << 1) | (CAPITAL.test(m[0]) ? 1 : 0), wordId(m[0]));
-  return { spans: Uint32Array.from(spans), generation };
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
+    spans.push(m.index, ((m.index + m[0].length) << 1) | (CAPITAL.test(m[0]) ? 1 : 0));
+    forms.push(formsOf(m[0]));
+  }
+  return { spans: Uint32Array.from(spans), forms };
 }
 
 /**
@@ -116,20 +114,9 @@ const tokensByText = new Map<string, TextTokens>();
 
 function tokensOf(text: string): TextTokens {
   let t = tokensByText.get(text);
-  if (!t || t.generation !== wordGeneration()) {
+  if (!t) {
     if (tokensByText.size >= MAX_TEXTS) tokensByText.clear();
-    t = tokenise(text);
-    // The word table filled and was emptied midway, so the numbers are of two generations: split it again, into the
-    // emptied table. Only a text of more distinct words than the table holds fills it twice: its words are kept as
-    // they are, for this use only.
-    if (t.generation !== wordGeneration()) t = tokenise(text);
-    if (t.generation !== wordGeneration()) {
-      const forms: WordForms[] = [];
-      TOKEN.lastIndex = 0;
-      for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) forms.push(wordForms(wordId(m[0])));
-      return { ...t, forms };
-    }
-    tokensByText.set(text, t);
+    tokensByText.set(text, (t = tokenise(text)));
   }
   return t;
 }
@@ -172,12 +159,12 @@ function push(parts: SnippetPart[], text: string, marked: boolean): void {
 /** The best window of `text`, with matched words marked; null when nothing in it matches. */
 export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | null {
   const { spans, forms } = tokensOf(text);
-  const n = spans.length / 3;
+  const n = forms.length;
   if (!n) return null;
   const marks = new Uint8Array(n);
   let any = false;
   for (let i = 0; i < n; i++)
-    if (isMatch(forms ? forms[i]! : wordForms(spans[3 * i + 2]!), spans[3 * i + 1]! & 1, terms)) {
+    if (isMatch(forms[i]!, spans[2 * i + 1]! & 1, terms)) {
       marks[i] = 1;
       any = true;
     }
@@ -196,13 +183,13 @@ export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | 
   }
   const first = best;
   const last = Math.min(n - 1, best + WINDOW_WORDS - 1);
-  const end = spans[3 * last + 1]! >>> 1;
+  const end = spans[2 * last + 1]! >>> 1;
   const parts: SnippetPart[] = [];
   if (first > 0) push(parts, "… ", false);
-  let pos = spans[3 * first]!;
+  let pos = spans[2 * first]!;
   for (let i = first; i <= last; i++) {
-    const s = spans[3 * i]!,
-      e = spans[3 * i + 1]! >>> 1;
+    const s = spans[2 * i]!,
+      e = spans[2 * i + 1]! >>> 1;
     push(parts, text.slice(pos, s), false);
     push(parts, text.slice(s, e), marks[i] === 1);
     pos = e;

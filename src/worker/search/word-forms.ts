@@ -31,47 +31,11 @@ export interface WordForms {
 /** Sound codes of a folded word, remembered: snippets ask for them of every capitalised word of every hit. */
 export const phoneticOf = memoised(phoneticKeys, MAX_WORDS);
 
-/**
- * Words remembered, by number: a text's tokens are kept as numbers into this table (in a typed array, outside the JS
- * heap) rather than as an array of references to the forms (a pointer a token, on the heap: hundreds of texts of a
- * hundred tokens each after a few queries). Bounded, and emptied when full like `memoised`; `wordGeneration` then
- * changes, and numbers taken before it mean nothing.
- */
-const idOfToken = new Map<string, number>();
-const formsById: WordForms[] = [];
-let generation = 0;
-
-/** Changes whenever the table is emptied: a number from `wordId` is valid while this stays the same. */
-export function wordGeneration(): number {
-  return generation;
-}
-
-/** The number of a token's forms in the table (see `wordForms`). */
-export function wordId(token: string): number {
-  let id = idOfToken.get(token);
-  if (id === undefined) {
-    if (formsById.length >= MAX_WORDS) {
-      idOfToken.clear();
-      formsById.length = 0;
-      generation++;
-    }
-    id = formsById.length;
-    formsById.push(formsOfToken(token));
-    idOfToken.set(token, id);
-  }
-  return id;
-}
-
-/** The forms of word number `id` (of the current generation). */
-export function wordForms(id: number): WordForms {
-  return formsById[id]!;
-}
-
 /** The forms of a token as it appears in a record's text. */
-function formsOfToken(token: string): WordForms {
+export const formsOf = memoised((token: string): WordForms => {
   const f = fold(token).replace(/['’`]/g, "");
-  // Most words' forms are equal strings: kept as one string (the table's key where it is the folded form), not up to
-  // four copies; the table holds thousands of words after a few queries, and strings are most of its heap.
+  // Most words' forms are equal strings: kept as one string (the memo's key where it is the folded form), not up to
+  // four copies; the memo holds thousands of words after a few queries, and strings are most of its heap.
   const folded = f === token ? token : f;
   const s = stem(folded);
   const v = variantKey(folded);
@@ -82,4 +46,4 @@ function formsOfToken(token: string): WordForms {
     stamp: 0,
     verdict: 0,
   };
-}
+}, MAX_WORDS);
