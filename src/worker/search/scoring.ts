@@ -521,6 +521,7 @@ function scoreUnit(
     if (a.bonus) order.push(ai);
   });
   const touchedBefore = u.touched.length;
+  const tieBreakers = order.length > 0 && unit.alternatives[order[order.length - 1]!]!.bonus === true;
   let stopped = false;
   // The most any doc scored so far can have, before its reference boost: the k-th best is no higher, so while
   // what is left can reach this, the k-th best (a pass over every doc seen) need not be computed.
@@ -583,10 +584,13 @@ function scoreUnit(
       if ((meta & 255) !== need) continue; // a multi-word expansion needs all its words
       const sc = x.s[2 * i]! * alt.weight;
       if (u.alt[i] === 0) {
-        // A doc's first match in this unit starts it afresh: only `alt` is cleared between queries.
+        // A doc's first match in this unit starts it afresh: only `alt` is cleared between queries. Its tie-breaker
+        // only in a unit that has one (read only then): two fewer shard-sized arrays touched a doc.
         u.touched.push(i);
-        u.bonus[i] = 0;
-        u.bonusAlt[i] = 0;
+        if (tieBreakers) {
+          u.bonus[i] = 0;
+          u.bonusAlt[i] = 0;
+        }
       }
       // Ties go to the alternative planned first, whatever order they are scored in.
       if (u.alt[i] === 0 || sc > u.score[i]! || (sc === u.score[i] && ai + 1 < u.alt[i]!)) {
@@ -705,8 +709,7 @@ function topListAnswer(
     u.alt[i] = ais[best]! + 1;
     u.field[i] = top.field[j]!;
     u.slot[i] = top.slot[j]!;
-    u.bonus[i] = 0;
-    u.bonusAlt[i] = 0;
+    // No tie-breaker (the unit has none): `bonus` is not read.
     found++;
     theta = v;
     thetaOrder = o;
@@ -1768,6 +1771,7 @@ async function scoreWith(
     if (plan.explain) {
       plan.units.forEach((unit, u) => {
         const a = units[u]!.alt[i]!;
+        const tie = unit.alternatives.some((x) => x.bonus);
         if (a) {
           const alt = unit.alternatives[a - 1]!;
           parts.push({
@@ -1776,9 +1780,10 @@ async function scoreWith(
             via: alt.label,
             field: FIELD_BY_INDEX[units[u]!.field[i]!]!,
             // A year the query filters by is counted, not scored (see the final scores).
-            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score[i]! - units[u]!.bonus[i]!),
+            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score[i]! - (tie ? units[u]!.bonus[i]! : 0)),
           });
-          const b = units[u]!.bonusAlt[i]!;
+          // A unit's tie-breaker arrays are written only when it has tie-breakers (see scoreUnit).
+          const b = tie ? units[u]!.bonusAlt[i]! : 0;
           if (b) {
             const bonus = unit.alternatives[b - 1]!;
             parts.push({ unit: unit.text, rule: bonus.rule, via: bonus.label, score: round(units[u]!.bonus[i]!) });
