@@ -65,7 +65,8 @@ function category(module: string, fn: string): string {
   if (fn === "(idle)") return "idle";
   if (fn === "(program)") return "V8 runtime (program)";
   if (/index-format\/(term-chunk|filter-columns)|search\/search-index|term-cache/.test(module)) return "decode";
-  if (/scoring\.ts$/.test(module)) return fn === "facetsOf" ? "facets" : "scoring";
+  if (/scoring\.ts$/.test(module)) return fn === "facetsOf" || fn === "facetColumnsOf" ? "facets" : "scoring";
+  if (/top-k-term-lists|common-term-answers/.test(module)) return "scoring";
   if (/search-service\.ts$/.test(module) && /facet/i.test(fn)) return "facets";
   if (/snippet\.ts$/.test(module)) return "snippets";
   if (/record-store|record-text/.test(module)) return "record reads";

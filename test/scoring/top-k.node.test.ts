@@ -143,6 +143,61 @@ describe("top-k with upper bounds", () => {
     expect(scoringCounters.listFirstFullPass - fullPassBefore).toBeGreaterThan(50);
   }, 600_000);
 
+  it("answers one-word queries of common words from their alternatives' top lists with the exhaustive top", async () => {
+    const assets = diskAssets(join(dir, "out"));
+    const { index, seriesNames } = await shardIndex(assets);
+    const noTexts = async () => {
+      throw new Error("no phrase queries here");
+    };
+    // Every one-word query of the mix, and the commonest vocabulary words, capitalised too, and given names.
+    const corpus = syntheticCorpus(RECORDS);
+    const words = [
+      ...queries.filter((q) => !q.includes(" ")),
+      ...corpus.stock.vocab.slice(0, 150),
+      ...corpus.stock.vocab.slice(0, 30).map((w) => w[0]!.toUpperCase() + w.slice(1)),
+      ...corpus.stock.given.slice(0, 20),
+    ];
+    // Lists scaled to the 5,000-record catalogue: words with a field over 100 postings, lists 10 deep at first (so
+    // many must go deeper), and facets over the best 20, which the lists must then give exactly.
+    const topLists = { depth: 10, maxDepth: 160, minPostings: 100 };
+    const scaled = { exhaustiveBelow: 0, commonTerms: false as const, topLists, facetCandidates: 20 };
+    let answered = 0;
+    let deepened = 0;
+    for (const q of new Set(words)) {
+      const plan = await planFor(assets, q, 10);
+      if (plan.units.length !== 1) continue;
+      for (const keep of [10, 20]) {
+        const p = { ...plan, keep };
+        const full = await scoreShard(index, p, seriesNames, noTexts, { exhaustiveBelow: Infinity, countApart: false });
+        const expected = full.top.map((d) => [d.doc, d.score, d.parts]);
+        // A word's first query takes the general path (its lists are derived on their second use); a list too
+        // shallow to prove the top is derived deeper on its next use, so later queries may answer.
+        let before = scoringCounters.topListAnswers;
+        for (let use = 0; use < 5; use++) {
+          const fast = await scoreShard(index, p, seriesNames, noTexts, scaled);
+          expect(
+            fast.top.map((d) => [d.doc, d.score, d.parts]),
+            `${q} (use ${use}, keep ${keep})`,
+          ).toEqual(expected);
+          if (scoringCounters.topListAnswers > before) {
+            if (keep === 10) answered++;
+            if (use > 1) deepened++;
+            expect(fast.totalExact, q).toBe(false);
+            expect(fast.total, q).toBeLessThanOrEqual(full.total);
+            // With keep = 20 the top 20 above are the facet candidates, so the facets are theirs exactly.
+            before = Infinity;
+          }
+        }
+      }
+    }
+    console.log(
+      `top-list answers: ${answered} of ${new Set(words).size} one-word queries, ${deepened} after deepening`,
+    );
+    // The comparison means something only if the lists answered many of them, some only once deepened.
+    expect(answered).toBeGreaterThan(50);
+    expect(deepened).toBeGreaterThan(0);
+  }, 600_000);
+
   it("answers one-word queries of common words from their fields' leaders with the exhaustive top 10", async () => {
     const assets = diskAssets(join(dir, "out"));
     const { index, seriesNames } = await shardIndex(assets);
@@ -169,13 +224,21 @@ describe("top-k with upper bounds", () => {
         countApart: false,
       });
       // The first query of a word takes the general path (its long fields' leaders are taken on their second use).
-      const first = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: 0, commonTerms });
+      const first = await scoreShard(index, plan, seriesNames, noTexts, {
+        exhaustiveBelow: 0,
+        commonTerms,
+        topLists: false,
+      });
       expect(
         first.top.map((d) => [d.doc, d.score, d.parts]),
         q,
       ).toEqual(full.top.map((d) => [d.doc, d.score, d.parts]));
       const taken = scoringCounters.commonTermAnswers;
-      const fast = await scoreShard(index, plan, seriesNames, noTexts, { exhaustiveBelow: 0, commonTerms });
+      const fast = await scoreShard(index, plan, seriesNames, noTexts, {
+        exhaustiveBelow: 0,
+        commonTerms,
+        topLists: false,
+      });
       if (scoringCounters.commonTermAnswers > taken) {
         answered++;
         expect(fast.totalExact, q).toBe(false);
@@ -191,7 +254,11 @@ describe("top-k with upper bounds", () => {
         exhaustiveBelow: Infinity,
         countApart: false,
       });
-      const deepFast = await scoreShard(index, deep, seriesNames, noTexts, { exhaustiveBelow: 0, commonTerms });
+      const deepFast = await scoreShard(index, deep, seriesNames, noTexts, {
+        exhaustiveBelow: 0,
+        commonTerms,
+        topLists: false,
+      });
       expect(
         deepFast.top.map((d) => [d.doc, d.score]),
         q,

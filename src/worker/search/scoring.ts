@@ -34,6 +34,10 @@
  * the k-th best and makes more lists non-essential. A doc found only in lists
  * never walked is never scored: a common word's long fields and the weak
  * expansions are only looked up for the candidates.
+ *
+ * One very common word, once warm, is answered from its alternatives' top
+ * lists (top-k-term-lists.ts), merged best first until the best 1,000 (the
+ * facet candidates) are proven: O(k), not O(matches) (`topListAnswer`).
  */
 import { FIELDS, type FieldName, type MatchRule } from "../../shared/search-config";
 import { words } from "../../shared/text/fold";
@@ -41,6 +45,7 @@ import { BLOCK_SIZE } from "../../shared/index-format";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
 import type { FieldPostings, FilterColumns, SearchIndex, TermPostings } from "./search-index";
 import { COMMON_TERM_DEFAULTS, commonTermCandidates, type CommonTermOptions } from "./common-term-answers";
+import { deepenTermTop, kthLargest, termTop, TOP_LIST_DEFAULTS, type TermTop } from "./top-k-term-lists";
 
 export interface UnitMatch {
   unit: string;
@@ -93,6 +98,10 @@ export interface ScoreOptions {
   roundShare?: number;
   /** List at a time, the last round scores every doc not seen when its lists hold 1/this of what is left. */
   fullPassShare?: number;
+  /** When top-k stops early, facets count this many best candidates (default `SEARCH_DEFAULTS.facetCandidates`). */
+  facetCandidates?: number;
+  /** Answer one-word queries of very common words from their alternatives' top lists (default on, `TOP_LIST_DEFAULTS`). */
+  topLists?: typeof TOP_LIST_DEFAULTS | false;
   /** Answer one-word queries of very common words from their fields' leaders (default on, `COMMON_TERM_DEFAULTS`). */
   commonTerms?: CommonTermOptions | false;
 }
@@ -100,6 +109,7 @@ export interface ScoreOptions {
 /** How often each shortcut answered, for tests that must see it taken (never read on the query path). */
 export const scoringCounters = {
   commonTermAnswers: 0,
+  topListAnswers: 0,
   countedApart: 0,
   essentialLists: 0,
   listFirst: 0,
@@ -167,28 +177,48 @@ class DocList {
  * Per-query scratch space for one alternative, indexed by `doc - base`. Typed
  * arrays and touched-lists instead of Maps: a common word touches most of a
  * shard, and this is the hot loop of every search.
+ *
+ * One array, a doc's two numbers side by side (its score so far at `2i`; at `2i + 1` how many of the alternative's
+ * terms it matched, plus its best field's index × 2^8 and that field's slot × 2^16): each posting reads and writes
+ * one cache line, where four arrays (score, count, field, slot) were four. At 100k docs the scratch is megabytes and
+ * a query's docs are scattered over it, so each array touched per doc was a cache miss of its own.
  */
 class Scratch {
-  readonly alt: Float64Array;
-  readonly altCount: Uint8Array;
-  readonly altField: Uint8Array;
-  readonly altSlot: Uint8Array;
+  readonly s: Float64Array;
   readonly altTouched: DocList;
 
   constructor(readonly size: number) {
     this.altTouched = new DocList(size);
-    this.alt = new Float64Array(size);
-    this.altCount = new Uint8Array(size);
-    this.altField = new Uint8Array(size);
-    this.altSlot = new Uint8Array(size);
+    this.s = new Float64Array(2 * size);
+  }
+
+  /** How many of the alternative's terms doc `i` matched (0 = none). */
+  count(i: number): number {
+    return this.s[2 * i + 1]! & 255;
+  }
+
+  /** Doc `i`'s score in the alternative, its terms' fields summed. */
+  score(i: number): number {
+    return this.s[2 * i]!;
+  }
+
+  /** Doc `i`'s best field (index into `FIELDS`) in the alternative. */
+  field(i: number): number {
+    return (this.s[2 * i + 1]! >> 8) & 255;
+  }
+
+  /** The slot of doc `i`'s best field. */
+  slot(i: number): number {
+    return (this.s[2 * i + 1]! >> 16) & 255;
   }
 
   clearAlt(): void {
     const { items, length } = this.altTouched;
+    const s = this.s;
     for (let t = 0; t < length; t++) {
-      const i = items[t]!;
-      this.alt[i] = 0;
-      this.altCount[i] = 0;
+      const at = 2 * items[t]!;
+      s[at] = 0;
+      s[at + 1] = 0;
     }
     this.altTouched.length = 0;
   }
@@ -374,7 +404,7 @@ function addTerm(
     const fi = FIELD_INDEX.get(f)!;
     const fw = FIELDS[f].weight;
     // The hot loop of every search: typed arrays and locals only, no per-posting object lookups.
-    const { alt, altCount, altField, altSlot, altTouched } = x;
+    const { s: xs, altTouched } = x;
     // Each slot's contribution, computed as the loop did per posting (the same products, so the same floats).
     const bySlot = slotScores(w);
     const onlyMark = only ? only.mark : null;
@@ -384,22 +414,20 @@ function addTerm(
         if ((onlyMark !== null && !onlyMark[i]) || skip?.[i]) continue;
         const s = slots[j]!;
         const add = bySlot[s]!;
-        const c = altCount[i]!;
+        const at = 2 * i;
+        const meta = xs[at + 1]!;
+        const c = meta & 255;
         if (c === termNo) {
           // First field of this term for this doc: count the term once.
           if (termNo === 0) altTouched.push(i);
-          altCount[i] = termNo + 1;
-          if (termNo === 0 || fw > FIELD_WEIGHT[altField[i]!]!) {
-            altField[i] = fi;
-            altSlot[i] = s;
-          }
-          alt[i]! += add;
+          xs[at + 1] =
+            termNo === 0 || fw > FIELD_WEIGHT[(meta >> 8) & 255]!
+              ? termNo + 1 + fi * 256 + s * 65536
+              : (meta & ~255) + termNo + 1;
+          xs[at]! += add;
         } else if (c === termNo + 1) {
-          alt[i]! += add;
-          if (fw > FIELD_WEIGHT[altField[i]!]!) {
-            altField[i] = fi;
-            altSlot[i] = s;
-          }
+          xs[at]! += add;
+          if (fw > FIELD_WEIGHT[(meta >> 8) & 255]!) xs[at + 1] = c + fi * 256 + s * 65536;
         }
       }
     };
@@ -493,6 +521,7 @@ function scoreUnit(
     if (a.bonus) order.push(ai);
   });
   const touchedBefore = u.touched.length;
+  const tieBreakers = order.length > 0 && unit.alternatives[order[order.length - 1]!]!.bonus === true;
   let stopped = false;
   // The most any doc scored so far can have, before its reference boost: the k-th best is no higher, so while
   // what is left can reach this, the k-th best (a pass over every doc seen) need not be computed.
@@ -536,8 +565,8 @@ function scoreUnit(
       // The closest catalogue word a matched doc holds counts; a bonus never makes a match.
       for (let at = 0; at < x.altTouched.length; at++) {
         const i = x.altTouched.items[at]!;
-        if (x.altCount[i] !== need || !u.alt[i]) continue;
-        const sc = x.alt[i]! * alt.weight;
+        if (x.count(i) !== need || !u.alt[i]) continue;
+        const sc = x.score(i) * alt.weight;
         if (sc > u.bonus[i]!) {
           u.bonus[i] = sc;
           u.bonusAlt[i] = ai + 1;
@@ -551,20 +580,24 @@ function scoreUnit(
     }
     for (let at = 0; at < x.altTouched.length; at++) {
       const i = x.altTouched.items[at]!;
-      if (x.altCount[i] !== need) continue; // a multi-word expansion needs all its words
-      const sc = x.alt[i]! * alt.weight;
+      const meta = x.s[2 * i + 1]!;
+      if ((meta & 255) !== need) continue; // a multi-word expansion needs all its words
+      const sc = x.s[2 * i]! * alt.weight;
       if (u.alt[i] === 0) {
-        // A doc's first match in this unit starts it afresh: only `alt` is cleared between queries.
+        // A doc's first match in this unit starts it afresh: only `alt` is cleared between queries. Its tie-breaker
+        // only in a unit that has one (read only then): two fewer shard-sized arrays touched a doc.
         u.touched.push(i);
-        u.bonus[i] = 0;
-        u.bonusAlt[i] = 0;
+        if (tieBreakers) {
+          u.bonus[i] = 0;
+          u.bonusAlt[i] = 0;
+        }
       }
       // Ties go to the alternative planned first, whatever order they are scored in.
       if (u.alt[i] === 0 || sc > u.score[i]! || (sc === u.score[i] && ai + 1 < u.alt[i]!)) {
         u.score[i] = sc;
         u.alt[i] = ai + 1;
-        u.field[i] = x.altField[i]!;
-        u.slot[i] = x.altSlot[i]!;
+        u.field[i] = (meta >> 8) & 255;
+        u.slot[i] = (meta >> 16) & 255;
       }
     }
     if (bounds) seenBest = Math.max(seenBest, bounds[ai]!);
@@ -582,6 +615,124 @@ function scoreUnit(
   return stopped;
 }
 
+/**
+ * A one-word query answered from its alternatives' top lists (top-k-term-lists.ts), each best first: the lists are
+ * walked together from their heads, the highest weighted score next (ties to the alternative planned first), so a
+ * doc is met first at its unit score (its best alternative's, as `scoreUnit` merges them); the walk stops past the
+ * `need`-th doc, once the next score is below it. Exact when every list walked to its end left out only docs scoring
+ * below that `need`-th best (its frontier times the rule weight): a doc met later or never cannot then change the top
+ * `need`, nor their scores, fields and slots. Fills `u` and returns a lower bound of the matches; null (with `u` left
+ * empty) when a list is cold, a list too shallow (it is derived deeper on its next use), or the unit has a
+ * tie-breaker or an expansion of several words (the general path answers).
+ */
+function topListAnswer(
+  unit: QueryUnit,
+  postings: UnitPostings,
+  n: number,
+  base: number,
+  x: Scratch,
+  u: UnitArrays,
+  need: number,
+  order: Uint32Array,
+  opts: typeof TOP_LIST_DEFAULTS,
+): { matchesAtLeast: number } | null {
+  const alts = unit.alternatives;
+  if (alts.some((a) => a.bonus || a.terms.length !== 1)) return null;
+  // Only very common words: a field of an alternative longer than `minPostings`.
+  let common = false;
+  for (let ai = 0; ai < alts.length && !common; ai++)
+    for (const fp of Object.values(postings[ai]![0]!.fields)) if (fp && fp.count > opts.minPostings) common = true;
+  if (!common) return null;
+  const ais: number[] = [];
+  const fieldsOf: FieldName[][] = [];
+  const tops: TermTop[] = [];
+  let cold = false;
+  for (let ai = 0; ai < alts.length; ai++) {
+    const t = alts[ai]!.terms[0]!;
+    const p = postings[ai]![0]!;
+    const fields = t.fields.filter((f) => (!unit.fields || unit.fields.includes(f)) && p.fields[f]);
+    if (!fields.length) continue;
+    const top = termTop(
+      p,
+      fields,
+      n,
+      base,
+      order,
+      () => {
+        x.clearAlt();
+        addTerm(p, fields, n, undefined, base, x, 0, null);
+        const { items, length } = x.altTouched;
+        return { touched: items, length, scratch: x.s };
+      },
+      () => x.clearAlt(),
+      opts,
+    );
+    // Every alternative is asked, so each cold one is remembered on this use.
+    if (!top) cold = true;
+    else {
+      ais.push(ai);
+      fieldsOf.push(fields);
+      tops.push(top);
+    }
+  }
+  if (cold || !tops.length) return null;
+  const L = tops.length;
+  const weights = ais.map((ai) => alts[ai]!.weight);
+  const pos = new Int32Array(L);
+  let found = 0;
+  let theta = -Infinity,
+    thetaOrder = -1;
+  while (found < need) {
+    let best = -1,
+      v = -Infinity,
+      o = 0;
+    // Best score, then catalogue order; lists are in plan order, so a doc's tie goes to the alternative planned first.
+    for (let l = 0; l < L; l++) {
+      const top = tops[l]!;
+      const j = pos[l]!;
+      if (j >= top.docs.length) continue;
+      const s = top.scores[j]! * weights[l]!;
+      if (s > v || (s === v && top.orders[j]! < o)) {
+        v = s;
+        o = top.orders[j]!;
+        best = l;
+      }
+    }
+    if (best < 0) break;
+    const top = tops[best]!;
+    const j = pos[best]!++;
+    const i = top.docs[j]! - base;
+    // Met before at a score as high (its best alternative): this is a lesser alternative of the same doc.
+    if (u.alt[i] !== 0) continue;
+    u.touched.push(i);
+    u.score[i] = v;
+    u.alt[i] = ais[best]! + 1;
+    u.field[i] = top.field[j]!;
+    u.slot[i] = top.slot[j]!;
+    // No tie-breaker (the unit has none): `bonus` is not read.
+    found++;
+    theta = v;
+    thetaOrder = o;
+  }
+  // A list walked to its end may have left out docs from its frontier on; one not at its end stopped past `theta`.
+  let proven = true;
+  let matchesAtLeast = 0;
+  for (let l = 0; l < L; l++) {
+    const top = tops[l]!;
+    matchesAtLeast = Math.max(matchesAtLeast, top.matches);
+    if (pos[l]! < top.docs.length || top.complete) continue;
+    const f = top.frontier * weights[l]!;
+    if (found < need || !(theta > f || (theta === f && top.frontierOrder >= 0 && thetaOrder < top.frontierOrder))) {
+      proven = false;
+      deepenTermTop(postings[ais[l]!]![0]!, fieldsOf[l]!);
+    }
+  }
+  if (proven) return { matchesAtLeast };
+  for (let t = 0; t < u.touched.length; t++) u.alt[u.touched.items[t]!] = 0;
+  u.touched.length = 0;
+  return null;
+}
+
 /** A field's bound: its weight and idf at its lowest slot. */
 function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
   return fieldWeight(f, fp.df, n) * (1 - SEARCH_DEFAULTS.slotDecay * fp.minSlot);
@@ -596,16 +747,16 @@ function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): 
   let m = 0;
   for (let at = 0; at < u.touched.length; at++) {
     const i = u.touched.items[at]!;
-    if (prune.passes(i)) lower[m++] = Math.max(u.score[i]!, x.altCount[i] ? x.alt[i]! * w : 0) + prune.ref[i]!;
+    if (prune.passes(i)) lower[m++] = Math.max(u.score[i]!, x.count(i) ? x.score(i) * w : 0) + prune.ref[i]!;
   }
   if (w)
     for (let at = 0; at < x.altTouched.length; at++) {
       const i = x.altTouched.items[at]!;
-      if (!u.alt[i] && prune.passes(i)) lower[m++] = x.alt[i]! * w + prune.ref[i]!;
+      if (!u.alt[i] && prune.passes(i)) lower[m++] = x.score(i) * w + prune.ref[i]!;
     }
   for (let at = 0; at < prune.refDocs.length; at++) {
     const i = prune.refDocs.items[at]!;
-    if (!u.alt[i] && !x.altCount[i] && prune.passes(i)) lower[m++] = prune.ref[i]!;
+    if (!u.alt[i] && !x.count(i) && prune.passes(i)) lower[m++] = prune.ref[i]!;
   }
   const theta = kthLargest(lower.subarray(0, m), prune.keep);
   return theta - Math.abs(theta) * 1e-9;
@@ -616,7 +767,7 @@ function alive(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number, rest
   const docs: number[] = [];
   const consider = (i: number) => {
     if (prune.mark[i] || !prune.passes(i)) return;
-    if ((x.altCount[i] ? x.alt[i]! * w : 0) + restFields + prune.ref[i]! >= bar) {
+    if ((x.count(i) ? x.score(i) * w : 0) + restFields + prune.ref[i]! >= bar) {
       prune.mark[i] = 1;
       docs.push(i);
     }
@@ -1009,35 +1160,6 @@ export function bestSet(docs: ArrayLike<number>, k: number, score: Float64Array,
   return out;
 }
 
-/** The k-th largest value (1-based) of `values`, by quickselect on a copy; -Infinity when there are fewer. */
-function kthLargest(values: Float64Array, k: number): number {
-  if (k <= 0 || values.length < k) return -Infinity;
-  const a = values;
-  let lo = 0,
-    hi = a.length - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1]!;
-    let i = lo,
-      j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return a[target]!;
-}
-
 /** Scores a plan on one search shard: match, filter, facet, and keep the best `plan.keep`. */
 export async function scoreShard(
   index: SearchIndex,
@@ -1210,7 +1332,40 @@ async function scoreWith(
   /** A lower bound of the matches, beside the candidates counted (the common-word answer scores a few only). */
   let matchesAtLeast = 0;
   const commonOpts = options.commonTerms === false ? null : (options.commonTerms ?? COMMON_TERM_DEFAULTS);
+  const listOpts = options.topLists === false ? null : (options.topLists ?? TOP_LIST_DEFAULTS);
+  const facetCandidates = options.facetCandidates ?? SEARCH_DEFAULTS.facetCandidates;
+  const oneWordShortcut = unitCount === 1 && !scoreAll && !filtersDocs && plan.referenceIds.length === 0 && !small;
+  const fromLists =
+    listOpts && oneWordShortcut && Math.max(plan.keep, facetCandidates) <= listOpts.maxDepth
+      ? topListAnswer(
+          plan.units[0]!,
+          unitPostings[0]!,
+          n,
+          base,
+          x,
+          arrays.unit(0),
+          Math.max(plan.keep, facetCandidates),
+          cols.order,
+          listOpts,
+        )
+      : null;
+  if (fromLists) {
+    // A very common word, answered from its alternatives' top lists (see topListAnswer for why that is exact).
+    scoringCounters.topListAnswers++;
+    pruned = true;
+    matchesAtLeast = fromLists.matchesAtLeast;
+    const u = arrays.unit(0);
+    units[0] = u;
+    for (let at = 0; at < u.touched.length; at++) {
+      const i = u.touched.items[at]!;
+      touch(i);
+      text[i]! += u.score[i]!;
+      matched[i]!++;
+      textMatched[i]!++;
+    }
+  }
   const common =
+    !fromLists &&
     commonOpts &&
     unitCount === 1 &&
     !scoreAll &&
@@ -1241,8 +1396,13 @@ async function scoreWith(
   }
   // Several words, nothing but words: MaxScore list by list (below), instead of unit by unit.
   const listFirst =
-    !exhaustive && !common && options.listFirst !== false && unitCount > 1 && plan.referenceIds.length === 0;
-  for (let step = 0; step < (common || listFirst ? 0 : order.length); step++) {
+    !exhaustive &&
+    !common &&
+    !fromLists &&
+    options.listFirst !== false &&
+    unitCount > 1 &&
+    plan.referenceIds.length === 0;
+  for (let step = 0; step < (common || fromLists || listFirst ? 0 : order.length); step++) {
     const k = order[step]!;
     if (step > 0) scoredBounds += bounds[order[step - 1]!]!;
     if (!exhaustive && !only && step > 0) {
@@ -1595,7 +1755,7 @@ async function scoreWith(
     best = holding.slice(0, plan.keep);
   } else if (pruned) {
     // Facets need the set, not its order: only the best `keep` are sorted.
-    const items = bestSet(candidates, Math.max(plan.keep, SEARCH_DEFAULTS.facetCandidates), total, cols.order);
+    const items = bestSet(candidates, Math.max(plan.keep, facetCandidates), total, cols.order);
     facetSet = items;
     const head = new TopK(plan.keep, total, cols.order);
     for (const i of items) head.offer(i);
@@ -1611,6 +1771,7 @@ async function scoreWith(
     if (plan.explain) {
       plan.units.forEach((unit, u) => {
         const a = units[u]!.alt[i]!;
+        const tie = unit.alternatives.some((x) => x.bonus);
         if (a) {
           const alt = unit.alternatives[a - 1]!;
           parts.push({
@@ -1619,9 +1780,10 @@ async function scoreWith(
             via: alt.label,
             field: FIELD_BY_INDEX[units[u]!.field[i]!]!,
             // A year the query filters by is counted, not scored (see the final scores).
-            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score[i]! - units[u]!.bonus[i]!),
+            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score[i]! - (tie ? units[u]!.bonus[i]! : 0)),
           });
-          const b = units[u]!.bonusAlt[i]!;
+          // A unit's tie-breaker arrays are written only when it has tie-breakers (see scoreUnit).
+          const b = tie ? units[u]!.bonusAlt[i]! : 0;
           if (b) {
             const bonus = unit.alternatives[b - 1]!;
             parts.push({ unit: unit.text, rule: bonus.rule, via: bonus.label, score: round(units[u]!.bonus[i]!) });
@@ -1716,30 +1878,70 @@ export function compareHits(a: ScoredDoc, b: ScoredDoc): number {
 
 /** Decades counted in typed arrays: years 0–2999, which covers every archive date. */
 const DECADE_SLOTS = 300;
+/** A doc's first decade, for a doc with no date at all. */
+const UNDATED = 0xffff;
 
-function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
-  const seriesCounts = new Uint32Array(seriesNames.length);
-  const decadeCounts = new Uint32Array(DECADE_SLOTS);
-  let undated = 0;
-  const { series: seriesOf, start, end } = cols;
-  for (let k = 0; k < docs.length; k++) {
-    const i = docs[k]!;
-    seriesCounts[seriesOf[i]!]!++;
+/**
+ * What facets read of each doc, side by side at `3i`: its series, and its decades as a span `[first, last + 1)`
+ * (an empty span for dates past the slots or ending before they start; `UNDATED` first for no date). Derived once
+ * per isolate and shard from the filter columns (while the asset cache holds them): a doc's facets are then one
+ * cache line and two writes to a difference array, where a series column, two year columns, a division and a
+ * loop over decades were three scattered reads.
+ */
+const facetColumns = new WeakMap<ArrayBufferLike, Uint16Array>();
+
+function facetColumnsOf(cols: FilterColumns): Uint16Array {
+  // By the columns' buffer: the asset cache hands each query the same bytes, in views of its own.
+  let fc = facetColumns.get(cols.start.buffer);
+  if (fc) return fc;
+  const { start, end, series } = cols;
+  fc = new Uint16Array(3 * start.length);
+  for (let i = 0; i < start.length; i++) {
+    fc[3 * i] = series[i]!;
     const s = start[i]!,
       e = end[i]! || s;
     if (s <= 0) {
+      fc[3 * i + 1] = UNDATED;
+      continue;
+    }
+    const first = Math.floor(s / 10),
+      stop = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1) + 1;
+    // An empty span stays [0, 0): it adds and takes away the same count.
+    if (stop > first) {
+      fc[3 * i + 1] = first;
+      fc[3 * i + 2] = stop;
+    }
+  }
+  facetColumns.set(cols.start.buffer, fc);
+  return fc;
+}
+
+function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
+  const seriesCounts = new Uint32Array(seriesNames.length);
+  // Decade counts as differences: +1 at a doc's first decade, -1 past its last; summed in order below.
+  const delta = new Int32Array(DECADE_SLOTS + 1);
+  let undated = 0;
+  const fc = facetColumnsOf(cols);
+  for (let k = 0; k < docs.length; k++) {
+    const at = 3 * docs[k]!;
+    seriesCounts[fc[at]!]!++;
+    const first = fc[at + 1]!;
+    if (first === UNDATED) {
       undated++;
       continue;
     }
     // A record counts once in every decade its covering dates touch.
-    for (let d = Math.floor(s / 10), last = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1); d <= last; d++)
-      decadeCounts[d]!++;
+    delta[first]!++;
+    delta[fc[at + 2]!]!--;
   }
   // Pairs, then `Object.fromEntries`: series names are catalogue text, and one named "__proto__" must be a key.
   const series: Array<[string, number]> = [];
   for (let k = 0; k < seriesCounts.length; k++) if (seriesCounts[k]) series.push([seriesNames[k]!, seriesCounts[k]!]);
   const decade: Array<[string, number]> = [];
-  for (let d = 0; d < DECADE_SLOTS; d++) if (decadeCounts[d]) decade.push([String(d * 10), decadeCounts[d]!]);
+  for (let d = 0, count = 0; d < DECADE_SLOTS; d++) {
+    count += delta[d]!;
+    if (count) decade.push([String(d * 10), count]);
+  }
   // Records with no date at all: a facet value of their own, so a date filter's exclusions are visible.
   if (undated) decade.push(["undated", undated]);
   return { series: Object.fromEntries(series), decade: Object.fromEntries(decade) };

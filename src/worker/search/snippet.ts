@@ -82,29 +82,27 @@ function mayHold(sieve: Uint32Array, k: number, w: string): boolean {
  * records again pays one set lookup per distinct word, not a regex pass and a memo lookup per token.
  */
 interface TextTokens {
-  starts: Uint32Array;
-  ends: Uint32Array;
+  /**
+   * Per token, two numbers: its start, then its end shifted left once with the low bit set when it starts with a
+   * capital (only names are indexed by sound). One typed array per text, not three: the cache holds hundreds of texts,
+   * and each typed array is a JS-heap object of its own (about 100 bytes) beside its bytes.
+   */
+  spans: Uint32Array;
   forms: WordForms[];
-  /** 1 when the token starts with a capital: only names are indexed by sound. */
-  capital: Uint8Array;
 }
 
 const TOKEN = /[\p{L}\p{N}'’]+/gu;
 const CAPITAL = /^\p{Lu}/u;
 
 function tokenise(text: string): TextTokens {
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const spans: number[] = [];
   const forms: WordForms[] = [];
-  const capital: number[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
-    starts.push(m.index);
-    ends.push(m.index + m[0].length);
+    spans.push(m.index, ((m.index + m[0].length) << 1) | (CAPITAL.test(m[0]) ? 1 : 0));
     forms.push(formsOf(m[0]));
-    capital.push(CAPITAL.test(m[0]) ? 1 : 0);
   }
-  return { starts: Uint32Array.from(starts), ends: Uint32Array.from(ends), forms, capital: Uint8Array.from(capital) };
+  return { spans: Uint32Array.from(spans), forms };
 }
 
 /**
@@ -160,13 +158,13 @@ function push(parts: SnippetPart[], text: string, marked: boolean): void {
 
 /** The best window of `text`, with matched words marked; null when nothing in it matches. */
 export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | null {
-  const tokens = tokensOf(text);
-  const n = tokens.starts.length;
+  const { spans, forms } = tokensOf(text);
+  const n = forms.length;
   if (!n) return null;
   const marks = new Uint8Array(n);
   let any = false;
   for (let i = 0; i < n; i++)
-    if (isMatch(tokens.forms[i]!, tokens.capital[i]!, terms)) {
+    if (isMatch(forms[i]!, spans[2 * i + 1]! & 1, terms)) {
       marks[i] = 1;
       any = true;
     }
@@ -185,13 +183,13 @@ export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | 
   }
   const first = best;
   const last = Math.min(n - 1, best + WINDOW_WORDS - 1);
-  const end = tokens.ends[last]!;
+  const end = spans[2 * last + 1]! >>> 1;
   const parts: SnippetPart[] = [];
   if (first > 0) push(parts, "… ", false);
-  let pos = tokens.starts[first]!;
+  let pos = spans[2 * first]!;
   for (let i = first; i <= last; i++) {
-    const s = tokens.starts[i]!,
-      e = tokens.ends[i]!;
+    const s = spans[2 * i]!,
+      e = spans[2 * i + 1]! >>> 1;
     push(parts, text.slice(pos, s), false);
     push(parts, text.slice(s, e), marks[i] === 1);
     pos = e;

@@ -33,6 +33,17 @@ export const phoneticOf = memoised(phoneticKeys, MAX_WORDS);
 
 /** The forms of a token as it appears in a record's text. */
 export const formsOf = memoised((token: string): WordForms => {
-  const folded = fold(token).replace(/['’`]/g, "");
-  return { folded, stem: stem(folded), variant: variantKey(folded), stamp: 0, verdict: 0 };
+  const f = fold(token).replace(/['’`]/g, "");
+  // Most words' forms are equal strings: kept as one string (the memo's key where it is the folded form), not up to
+  // four copies; the memo holds thousands of words after a few queries, and strings are most of its heap.
+  const folded = f === token ? token : f;
+  const s = stem(folded);
+  const v = variantKey(folded);
+  return {
+    folded,
+    stem: s === folded ? folded : s,
+    variant: v === folded ? folded : v === s ? s : v,
+    stamp: 0,
+    verdict: 0,
+  };
 }, MAX_WORDS);
