@@ -23,7 +23,11 @@ import { spawn } from "node:child_process";
 import { getHeapStatistics } from "node:v8";
 import { parseArgs } from "node:util";
 import { relative } from "node:path";
-import { buildShardPart, stageCatalogue } from "../src/indexer/build-catalogue";
+import {
+  buildShardPart,
+  stageCatalogue as stageCatalogueSerial,
+  stageCatalogueParallel,
+} from "../src/indexer/build-catalogue";
 import { parseShardJob } from "../src/indexer/shard-parts";
 import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
@@ -49,6 +53,8 @@ const { values } = parseArgs({
     parts: { type: "string" },
     jobs: { type: "string" },
     memory: { type: "string" },
+    // `--no-threads`: every pass on the main thread, one after another
+    threads: { type: "boolean", default: true },
   },
 });
 
@@ -122,7 +128,7 @@ try {
     ];
     await runShardJobs(Number(values.jobs), Number(values.shards), passOn);
   }
-  const staged = stageCatalogue({
+  const staged = await (values.threads ? stageCatalogueParallel : stageCatalogueSerial)({
     dataDirs,
     outDir: values.out!,
     searchShards: values.shards ? Number(values.shards) : undefined,

@@ -298,21 +298,17 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
   return writeShard(k, start, end, byTerm, shardCount > 1 ? plan.df : null, cols, out);
 }
 
-/** The catalogue-wide search files (lexicon, vocabulary, typeahead, people, related) and the search manifest. */
-export function finishSearch(
-  plan: SearchPlan,
-  shards: SearchShardManifest[],
-  out: AssetWriter,
-  options: Pick<SearchBuildOptions, "thesaurus">,
-) {
-  const { docs, df } = plan;
-  const lexicon = buildLexicon(df.keys(), df.size, out);
-  const vocabFiles = buildVocab(plan.vocabDf, out);
-  const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(vocabFiles.paths));
-  // Paged by the key's two letters: one word's ranges at every length are on one page.
-  const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
-  df.clear();
-  const thesaurus = compileThesaurus(options.thesaurus, out);
+/**
+ * The search files that need the records but not the index: people, typeahead and volumes, each a pass over the
+ * docs. A build may make them on a worker thread while the index is built (catalogue-wide-worker.ts).
+ */
+export interface RecordPassParts {
+  people: SearchManifest["people"];
+  suggest: SearchManifest["suggest"];
+  volumeIndex: SearchManifest["volumeIndex"];
+}
+
+export function buildRecordPassParts(docs: Docs, out: AssetWriter): RecordPassParts {
   // People first: a person's typeahead entries carry the authority's canonical slug.
   const { chunks, canonical } = buildPeople(docs, out);
   // Paged by a key's first two characters: a typed prefix's longest-match probes then read at most two pages.
@@ -324,7 +320,6 @@ export function finishSearch(
     undefined,
     SUGGEST_DIR_KEY_CHARS,
   );
-  const related = buildRelated(docs, plan.titleTags);
   const people = {
     count: chunks.length,
     chunks: writePagedTable(
@@ -334,6 +329,30 @@ export function finishSearch(
       chunks.map((path, i): [string, string] => [String(i), path]),
     ),
   };
+  return { people, suggest, volumeIndex: buildVolumes(docs, out) };
+}
+
+/**
+ * The catalogue-wide search files (lexicon, vocabulary, typeahead, people, related) and the search manifest.
+ * `made`: the record passes' parts and related records, when a worker thread made them already.
+ */
+export function finishSearch(
+  plan: SearchPlan,
+  shards: SearchShardManifest[],
+  out: AssetWriter,
+  options: Pick<SearchBuildOptions, "thesaurus">,
+  made?: RecordPassParts,
+) {
+  const { docs, df } = plan;
+  const lexicon = buildLexicon(df.keys(), df.size, out);
+  const vocabFiles = buildVocab(plan.vocabDf, out);
+  const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(vocabFiles.paths));
+  // Paged by the key's two letters: one word's ranges at every length are on one page.
+  const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
+  df.clear();
+  const thesaurus = compileThesaurus(options.thesaurus, out);
+  const { people, suggest, volumeIndex } = made ?? buildRecordPassParts(docs, out);
+  const related = made ? null : buildRelated(docs, plan.titleTags);
 
   const manifest: SearchManifest = {
     format: INDEX_FORMAT,
@@ -357,7 +376,7 @@ export function finishSearch(
     thesaurus: thesaurus?.path ?? null,
     thesaurusVersion: thesaurus?.version ?? null,
     people,
-    volumeIndex: buildVolumes(docs, out),
+    volumeIndex,
   };
   return { manifest, related, indexBytes: plan.indexBytes };
 }
@@ -375,7 +394,7 @@ function grown<T extends Uint32Array | Float64Array | Uint8Array>(from: T, lengt
  */
 export class TitleTags {
   private readonly ids = new Map<string, number>();
-  private readonly words: string[] = [];
+  private words: string[] = [];
   private flat = new Uint32Array(1 << 16);
   private length = 0;
   private starts: number[] = [0];
@@ -394,6 +413,21 @@ export class TitleTags {
         this.flat[this.length++] = id;
       }
     this.starts.push(this.length);
+  }
+
+  /** What `fromData` takes back: the table as plain arrays, to hand to a worker thread. */
+  toData(): { words: string[]; flat: Uint32Array; starts: number[] } {
+    return { words: this.words, flat: this.flat.subarray(0, this.length), starts: this.starts };
+  }
+
+  /** Words and docs as `toData` gave them (for `of`; no more docs are pushed). */
+  static fromData(data: { words: string[]; flat: Uint32Array; starts: number[] }): TitleTags {
+    const t = new TitleTags();
+    t.words = data.words;
+    t.flat = data.flat;
+    t.length = data.flat.length;
+    t.starts = data.starts;
+    return t;
   }
 
   /** Doc `doc`'s words, in order, repeats kept. */
