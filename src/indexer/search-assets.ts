@@ -453,8 +453,12 @@ const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "nam
 export const INDEX_BLOCK_DOCS = 8192;
 
 /**
- * The postings of docs `[start, end)`, term by term, field by field. Each block of docs is read once and indexed
- * field by field; each field's postings are appended block after block, so they stay doc-ordered.
+ * The postings of docs `[start, end)`, term by term, field by field, a block of docs read at a time; each field's
+ * postings are appended doc after doc, so they stay doc-ordered.
+ *
+ * Hand-written rather than through a FlexSearch index per block: this is what FlexSearch's strict tokenizer with
+ * FLEX_OPTIONS gives (`strictSlots`; test/build/direct-postings.node.test.ts holds the two equal), without
+ * building an index and its export to read it back, which cost two thirds of a shard's build.
  */
 function indexRange(
   terms: Lines<string[][]>,
@@ -465,19 +469,20 @@ function indexRange(
   const parts = FIELD_NAMES.map(() => new Map<string, number[]>());
   for (let from = start; from < end; from += blockDocs) {
     const to = Math.min(end, from + blockDocs);
-    const block = [...terms.range(from, to)];
-    FIELD_NAMES.forEach((_, field) => {
-      const index = flexIndex();
-      block.forEach((fields, i) => {
+    let doc = from;
+    for (const fields of terms.range(from, to)) {
+      for (let field = 0; field < fields.length; field++) {
         const list = fields[field]!;
-        if (list.length) index.add(from + i, list.join(" "));
-      });
-      for (const [term, slots] of exportedTermMap(index)) {
-        let list = parts[field]!.get(term);
-        if (!list) parts[field]!.set(term, (list = []));
-        appendDocOrdered(slots, list);
+        if (!list.length) continue;
+        const lists = parts[field]!;
+        strictSlots(list, (term, slot) => {
+          let postings = lists.get(term);
+          if (!postings) lists.set(term, (postings = []));
+          postings.push(doc * SLOT_SPAN + slot);
+        });
       }
-    });
+      doc++;
+    }
   }
   const byTerm = new Map<string, TermEntries>();
   parts.forEach((lists, field) => {
@@ -489,6 +494,62 @@ function indexRange(
     lists.clear();
   });
   return byTerm;
+}
+
+/** FlexSearch's longest term (its Encoder's default `maxlength`): longer ones are not indexed. */
+const FLEX_MAX_TERM = 1024;
+
+/**
+ * A field's terms as FlexSearch's strict tokenizer indexes them under FLEX_OPTIONS (no normalising, split on
+ * spaces, each distinct term once at its first place): each term with its position slot, as FlexSearch's
+ * `get_score` gives it for `resolution` slots.
+ */
+export function strictSlots(list: readonly string[], each: (term: string, slot: number) => void): void {
+  const words = list.join(" ").split(" ");
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  for (const w of words) {
+    if (!w || w.length > FLEX_MAX_TERM || seen.has(w)) continue;
+    seen.add(w);
+    kept.push(w);
+  }
+  const n = kept.length;
+  const resolution = FLEX_OPTIONS.resolution;
+  for (let i = 0; i < n; i++) {
+    const slot = i && resolution > 1 ? (n <= resolution ? i : (((resolution - 1) / n) * i + 1) | 0) : 0;
+    each(kept[i]!, slot);
+  }
+}
+
+/**
+ * The postings FlexSearch itself gives for `docs` (a field's terms per doc, numbered from `from`), through an
+ * index and its public `export()`: what `indexRange` must equal, for tests.
+ */
+export function flexSearchPostings(docs: readonly string[][], from = 0): Map<string, number[]> {
+  const index = flexIndex();
+  docs.forEach((list, i) => {
+    if (list.length) index.add(from + i, list.join(" "));
+  });
+  const out = new Map<string, number[]>();
+  for (const [term, slots] of exportedTermMap(index)) {
+    const list: number[] = [];
+    appendDocOrdered(slots, list);
+    out.set(term, list);
+  }
+  return out;
+}
+
+/** `strictSlots` over `docs` as packed postings, in FlexSearch's term order (first sight), for tests. */
+export function directPostings(docs: readonly string[][], from = 0): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  docs.forEach((list, i) =>
+    strictSlots(list, (term, slot) => {
+      let postings = out.get(term);
+      if (!postings) out.set(term, (postings = []));
+      postings.push((from + i) * SLOT_SPAN + slot);
+    }),
+  );
+  return out;
 }
 
 /** Packed postings as the docs and slots a term chunk is encoded from. */
