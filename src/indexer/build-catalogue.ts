@@ -368,6 +368,7 @@ function* stageLaidOut(
     termsPath: layout.termsPath,
   });
   passes?.titleTags(plan.titleTags);
+  log(`planned the search index in ${((performance.now() - t0) / 1000).toFixed(1)} s from the start`);
   const partsDir = options.partsDir ?? defaultPartsDir(options.outDir);
   if (options.resume) {
     for (let index = 0; index < plan.shardCount; index++) {
@@ -384,7 +385,15 @@ function* stageLaidOut(
     options.merge || options.resume
       ? readShardParts(partsDir, plan, out)
       : Array.from({ length: plan.shardCount }, (_, k) => buildSearchShard(plan, k, out));
+  log(`built ${shards.length} search shard(s) by ${((performance.now() - t0) / 1000).toFixed(1)} s from the start`);
+  const waitFrom = performance.now();
   const made = passes ? ((yield passes.done()) as RecordPassResult) : undefined;
+  if (made) {
+    const took = made.timings.map(([what, ms]) => `${what} ${(ms / 1000).toFixed(1)} s`).join(", ");
+    log(
+      `worker thread: ${took}; the main thread waited ${((performance.now() - waitFrom) / 1000).toFixed(1)} s for it`,
+    );
+  }
   const search = finishSearch(plan, shards, out, { thesaurus }, made?.parts);
   step({ phase: "search index", state: "done", count: search.manifest.shards.count, unit: "shard(s)" });
   step({ phase: "record store", state: "start" });

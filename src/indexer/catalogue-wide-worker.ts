@@ -33,6 +33,8 @@ export interface RecordPassResult {
   parts: RecordPassParts;
   recordStore: Omit<Manifest, "version">;
   spilled: Array<[string, number]>;
+  /** How long each pass took on the worker, in ms, in the order run. */
+  timings: Array<[string, number]>;
 }
 
 type WorkerReply = { ok: true; result: RecordPassResult } | { ok: false; message: string; stack?: string };
@@ -97,12 +99,22 @@ export function startRecordPasses(
 async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
   const docs = DocFile.of(input.docsPath, input.docsOffsets);
   const out = new AssetWriter(input.spillDir);
+  const timings: Array<[string, number]> = [];
+  let t = performance.now();
+  const lap = (what: string) => {
+    timings.push([what, performance.now() - t]);
+    t = performance.now();
+  };
   const parts = buildRecordPassParts(docs, out);
+  lap("people, typeahead, volumes");
   const tags = await new Promise<TitleTagsData>((resolve) => parentPort!.once("message", resolve));
+  lap("waiting for the plan");
   const related = buildRelated(docs, TitleTags.fromData(tags));
+  lap("related records");
   const layout: CatalogueLayout = { docs, shardOfDoc: input.shardOfDoc, shardCount: input.shardCount };
   const recordStore = writeRecordStore(layout, related, out, input.recordTablePageShards);
-  return { parts, recordStore, spilled: [...out.spilled] };
+  lap("record store");
+  return { parts, recordStore, spilled: [...out.spilled], timings };
 }
 
 if (!isMainThread && (workerData as RecordPassInput | undefined)?.docsPath) {

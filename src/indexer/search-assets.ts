@@ -505,13 +505,23 @@ const FLEX_MAX_TERM = 1024;
  * `get_score` gives it for `resolution` slots.
  */
 export function strictSlots(list: readonly string[], each: (term: string, slot: number) => void): void {
-  const words = list.join(" ").split(" ");
-  const seen = new Set<string>();
-  const kept: string[] = [];
-  for (const w of words) {
-    if (!w || w.length > FLEX_MAX_TERM || seen.has(w)) continue;
-    seen.add(w);
-    kept.push(w);
+  let kept: readonly string[] = list;
+  // Most lists are already distinct single words: then they are indexed as given, without the split and the set.
+  let plain = list.length <= PLAIN_LIST_MAX;
+  for (let i = 0; plain && i < list.length; i++) {
+    const w = list[i]!;
+    if (!w || w.length > FLEX_MAX_TERM || w.includes(" ")) plain = false;
+    else for (let j = 0; j < i; j++) if (list[j] === w) plain = false;
+  }
+  if (!plain) {
+    const seen = new Set<string>();
+    const words: string[] = [];
+    for (const w of list.join(" ").split(" ")) {
+      if (!w || w.length > FLEX_MAX_TERM || seen.has(w)) continue;
+      seen.add(w);
+      words.push(w);
+    }
+    kept = words;
   }
   const n = kept.length;
   const resolution = FLEX_OPTIONS.resolution;
@@ -520,6 +530,9 @@ export function strictSlots(list: readonly string[], each: (term: string, slot: 
     each(kept[i]!, slot);
   }
 }
+
+/** Lists up to this long are checked for repeats pair by pair (cheaper than a set); longer ones go through one. */
+const PLAIN_LIST_MAX = 24;
 
 /**
  * The postings FlexSearch itself gives for `docs` (a field's terms per doc, numbered from `from`), through an
