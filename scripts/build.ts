@@ -1,6 +1,6 @@
 /**
  * npm run build [-- --data <dir> [--data <dir>…]] [--out <dir>] [--shards N] [--record-shards N] [--no-packs]
- *                [--shard i/N | --merge | --resume | --jobs J] [--parts <dir>] [--memory MB]
+ *                [--shard i/N | --merge | --resume | --jobs J] [--parts <dir>] [--memory MB] [--no-threads]
  * Ingests every supported file under the data directories and writes the
  * served assets (records, series, search index, manifest) to the assets dir.
  * The chunks are packed into pack files read by byte range (pack-assets.ts),
@@ -14,6 +14,10 @@
  * parts and publishes. `--resume` builds shard by shard through parts,
  * keeping those a killed build finished. `--jobs J --shards N` runs the N
  * shard jobs as J processes at a time on this machine, then merges.
+ * The passes over the records that do not need the search index (people,
+ * typeahead, volumes, related records, the record store) run on a worker
+ * thread beside the search index (src/indexer/catalogue-wide-worker.ts);
+ * `--no-threads` runs everything on one thread. The output is the same.
  * `--memory MB` runs the build under a heap limit derived from that budget
  * (scripts/lib/build-memory.ts); chunks go to disk as they are made. Without
  * it, data over 32 MB gets the default budget of 2,048 MB (more when the

@@ -1,9 +1,9 @@
 /**
  * Builds the chunked FlexSearch index and the search side files.
  *
- * FlexSearch is the indexer: one Index per field, its encoder and tokenizer
- * define the terms, and its public `export()` gives each term's position slots.
- * The build re-encodes those term maps as binary term chunks (see
+ * FlexSearch's strict tokenizer defines the terms and their position slots
+ * (FLEX_OPTIONS); the build makes the same postings directly (`strictSlots`,
+ * held equal to a FlexSearch index's export by a test) and encodes them as binary term chunks (see
  * shared/index-format/term-chunk.ts), split into buckets by a hash of the term,
  * so a query loads only the chunks of its own terms and ranking equals that of
  * the single index. Terms with very long posting lists get chunks of their
@@ -445,10 +445,8 @@ const SUGGEST_DIR_KEY_CHARS = 2;
 const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "names"]);
 
 /**
- * Docs one FlexSearch index holds at a time while a shard is indexed. A FlexSearch index and its export cost
- * several times the compact postings they become (about 1.3 GB for a 50k-doc shard of synthetic records, against
- * under 100 MB of postings), so a shard is indexed a block at a time and each block's postings are appended:
- * the build's peak then depends on the block, not on the shard.
+ * Docs whose terms are read from the terms file at a time while a shard is indexed (when the index was a
+ * FlexSearch index per block, this bounded its memory; the output is the same for any size).
  */
 export const INDEX_BLOCK_DOCS = 8192;
 
