@@ -11,6 +11,7 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Manifest } from "../shared/manifest";
+import type { CatalogueRecord } from "../shared/record";
 import { AssetWriter } from "./content-hash";
 import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
 import { DocFile } from "./doc-file";
@@ -97,7 +98,7 @@ export function startRecordPasses(
 }
 
 async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
-  const docs = DocFile.of(input.docsPath, input.docsOffsets);
+  const docs = DocFile.of<CatalogueRecord>(input.docsPath, input.docsOffsets);
   const out = new AssetWriter(input.spillDir);
   const timings: Array<[string, number]> = [];
   let t = performance.now();

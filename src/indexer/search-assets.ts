@@ -416,12 +416,12 @@ export class TitleTags {
   }
 
   /** What `fromData` takes back: the table as plain arrays, to hand to a worker thread. */
-  toData(): { words: string[]; flat: Uint32Array; starts: number[] } {
+  toData(): { words: string[]; flat: Uint32Array<ArrayBuffer>; starts: number[] } {
     return { words: this.words, flat: this.flat.subarray(0, this.length), starts: this.starts };
   }
 
   /** Words and docs as `toData` gave them (for `of`; no more docs are pushed). */
-  static fromData(data: { words: string[]; flat: Uint32Array; starts: number[] }): TitleTags {
+  static fromData(data: { words: string[]; flat: Uint32Array<ArrayBuffer>; starts: number[] }): TitleTags {
     const t = new TitleTags();
     t.words = data.words;
     t.flat = data.flat;
@@ -553,13 +553,13 @@ export function flexSearchPostings(docs: readonly string[][], from = 0): Map<str
 /** `strictSlots` over `docs` as packed postings, in FlexSearch's term order (first sight), for tests. */
 export function directPostings(docs: readonly string[][], from = 0): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  docs.forEach((list, i) =>
+  docs.forEach((list, i) => {
     strictSlots(list, (term, slot) => {
       let postings = out.get(term);
       if (!postings) out.set(term, (postings = []));
       postings.push((from + i) * SLOT_SPAN + slot);
-    }),
-  );
+    });
+  });
   return out;
 }
 
