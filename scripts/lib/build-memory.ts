@@ -29,6 +29,17 @@ export function heapLimitMb(memoryMb: number): number {
   return Math.max(128, Math.round(memoryMb * HEAP_SHARE));
 }
 
+/**
+ * The young generation's semi-space, in MB, for a build with this budget. A build allocates short-lived strings
+ * and arrays for every term of every record; with V8's default (16 MB) they outlive the young generation and
+ * the collector took 12% of a 100k build's CPU (a CPU profile). With 32 MB main's code built 100k in 121 s of user
+ * CPU against 132–152 s without (one run, on a shared machine, 2 December 2026), for some 70 MB more peak RSS;
+ * small budgets keep the default.
+ */
+export function semiSpaceMb(memoryMb: number): number {
+  return memoryMb >= 1024 ? 32 : 16;
+}
+
 /** Parses `--memory`: a whole number of MB, at least 256. */
 export function parseMemory(value: string): number {
   const mb = Number(value);
@@ -73,7 +84,11 @@ export async function relaunchUnderBudget(memoryMb: number): Promise<number | nu
   const flag = `--max-old-space-size=${heapLimitMb(memoryMb)}`;
   // By this process's own flags, not an inherited variable: shard jobs this build starts must relaunch too.
   if (process.execArgv.includes(flag)) return null;
-  const child = spawn(process.execPath, [...process.execArgv, flag, ...process.argv.slice(1)], { stdio: "inherit" });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, flag, `--max-semi-space-size=${semiSpaceMb(memoryMb)}`, ...process.argv.slice(1)],
+    { stdio: "inherit" },
+  );
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on("SIGINT", stop).on("SIGTERM", stop);
   return new Promise((done) =>

@@ -43,6 +43,8 @@ import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
 import { defaultPartsDir, hasShardPart, readShardParts, writeShardPart, type ShardJob } from "./shard-parts";
 import { parseThesaurusJson } from "./thesaurus-assets";
 import { spillIngest } from "./spilled-ingest";
+import { DocFile } from "./doc-file";
+import { startRecordPasses, type RecordPassResult, type RecordPasses } from "./catalogue-wide-worker";
 
 export interface BuildOptions {
   dataDirs: string[];
@@ -281,11 +283,43 @@ export function buildCatalogue(options: BuildOptions): BuildResult {
 }
 
 export function stageCatalogue(options: BuildOptions): StagedBuild {
+  const steps = stageSteps(options, false);
+  const first = steps.next();
+  if (!first.done) throw new Error("build: a serial build waited on a worker");
+  return first.value;
+}
+
+/**
+ * stageCatalogue with the passes over the records that do not need the search index (people, typeahead,
+ * volumes, related records, the record store) on a worker thread while this thread plans and indexes the search
+ * shards (catalogue-wide-worker.ts), with the same output: the longer of the two rather than their sum when a
+ * second core is free; on a loaded machine it costs more CPU and memory than it saves (`npm run build --
+ * --threads`, off by default; BENCHMARKS.md "Build speed").
+ */
+export async function stageCatalogueParallel(options: BuildOptions): Promise<StagedBuild> {
+  const steps = stageSteps(options, true);
+  let at = steps.next();
+  while (!at.done) {
+    let value: unknown;
+    try {
+      value = await at.value;
+    } catch (e) {
+      at = steps.throw(e);
+      continue;
+    }
+    at = steps.next(value);
+  }
+  return at.value;
+}
+
+/** The build's steps; with `parallel`, it yields the promises it waits on (the worker's), to be resumed with their values. */
+function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promise<unknown>, StagedBuild, unknown> {
   const t0 = performance.now();
   const log = options.log ?? (() => {});
   const step = options.progress ?? (() => {});
   step({ phase: "reading data", state: "start" });
   const read = spillCatalogue(options.dataDirs, options.outDir);
+  let passes: RecordPasses | null = null;
   try {
     const report = ingestReport(read, read.count);
     const reportPath = resolve(options.reportPath ?? join(dirname(resolve(options.outDir)), "ingest-report.json"));
@@ -301,13 +335,17 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
     const dir = createStagingDir(options.outDir);
     const out = new AssetWriter(dir);
     const layout = read.layout(options.recordShards);
-    return stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0 });
+    if (parallel && layout.docs instanceof DocFile)
+      passes = startRecordPasses(layout, out, options.recordTablePageShards);
+    return yield* stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0, passes });
   } finally {
+    // A build that failed before the worker finished stops it (done() ended it otherwise).
+    if (passes) void passes.stop();
     read.removeScratch();
   }
 }
 
-function stageLaidOut(
+function* stageLaidOut(
   options: BuildOptions,
   built: {
     read: SpilledCatalogue;
@@ -318,9 +356,10 @@ function stageLaidOut(
     out: AssetWriter;
     layout: ReturnType<SpilledCatalogue["layout"]>;
     t0: number;
+    passes: RecordPasses | null;
   },
-): StagedBuild {
-  const { read, report, reportPath, thesaurus, dir, out, layout, t0 } = built;
+): Generator<Promise<unknown>, StagedBuild, unknown> {
+  const { read, report, reportPath, thesaurus, dir, out, layout, t0, passes } = built;
   const { rejects, warnings, merges, distinct, skipped } = read;
   const log = options.log ?? (() => {});
   const step = options.progress ?? (() => {});
@@ -330,6 +369,8 @@ function stageLaidOut(
     blockDocs: options.indexBlockDocs,
     termsPath: layout.termsPath,
   });
+  passes?.titleTags(plan.titleTags);
+  log(`planned the search index in ${((performance.now() - t0) / 1000).toFixed(1)} s from the start`);
   const partsDir = options.partsDir ?? defaultPartsDir(options.outDir);
   if (options.resume) {
     for (let index = 0; index < plan.shardCount; index++) {
@@ -346,10 +387,21 @@ function stageLaidOut(
     options.merge || options.resume
       ? readShardParts(partsDir, plan, out)
       : Array.from({ length: plan.shardCount }, (_, k) => buildSearchShard(plan, k, out));
-  const search = finishSearch(plan, shards, out, { thesaurus });
+  log(`built ${shards.length} search shard(s) by ${((performance.now() - t0) / 1000).toFixed(1)} s from the start`);
+  const waitFrom = performance.now();
+  const made = passes ? ((yield passes.done()) as RecordPassResult) : undefined;
+  if (made) {
+    const took = made.timings.map(([what, ms]) => `${what} ${(ms / 1000).toFixed(1)} s`).join(", ");
+    log(
+      `worker thread: ${took}; the main thread waited ${((performance.now() - waitFrom) / 1000).toFixed(1)} s for it`,
+    );
+  }
+  const search = finishSearch(plan, shards, out, { thesaurus }, made?.parts);
   step({ phase: "search index", state: "done", count: search.manifest.shards.count, unit: "shard(s)" });
   step({ phase: "record store", state: "start" });
-  const partial = writeRecordStore(layout, search.related, out, options.recordTablePageShards);
+  const partial = made
+    ? made.recordStore
+    : writeRecordStore(layout, search.related!, out, options.recordTablePageShards);
   let manifest = sealManifest({ ...partial, search: search.manifest }, out);
   step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
   if (options.packs) {

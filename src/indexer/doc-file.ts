@@ -63,6 +63,11 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
     return writer.finish();
   }
 
+  /** Each line's byte offset and the file's length last: with the path, what `of` opens it again from (a worker). */
+  lineOffsets(): Float64Array {
+    return this.offsets;
+  }
+
   /** @internal LineWriter's result. */
   static of<T>(path: string, offsets: Float64Array): DocFile<T> {
     return new DocFile<T>(path, offsets);

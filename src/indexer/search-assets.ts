@@ -1,9 +1,9 @@
 /**
  * Builds the chunked FlexSearch index and the search side files.
  *
- * FlexSearch is the indexer: one Index per field, its encoder and tokenizer
- * define the terms, and its public `export()` gives each term's position slots.
- * The build re-encodes those term maps as binary term chunks (see
+ * FlexSearch's strict tokenizer defines the terms and their position slots
+ * (FLEX_OPTIONS); the build makes the same postings directly (`strictSlots`,
+ * held equal to a FlexSearch index's export by a test) and encodes them as binary term chunks (see
  * shared/index-format/term-chunk.ts), split into buckets by a hash of the term,
  * so a query loads only the chunks of its own terms and ranking equals that of
  * the single index. Terms with very long posting lists get chunks of their
@@ -298,21 +298,17 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
   return writeShard(k, start, end, byTerm, shardCount > 1 ? plan.df : null, cols, out);
 }
 
-/** The catalogue-wide search files (lexicon, vocabulary, typeahead, people, related) and the search manifest. */
-export function finishSearch(
-  plan: SearchPlan,
-  shards: SearchShardManifest[],
-  out: AssetWriter,
-  options: Pick<SearchBuildOptions, "thesaurus">,
-) {
-  const { docs, df } = plan;
-  const lexicon = buildLexicon(df.keys(), df.size, out);
-  const vocabFiles = buildVocab(plan.vocabDf, out);
-  const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(vocabFiles.paths));
-  // Paged by the key's two letters: one word's ranges at every length are on one page.
-  const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
-  df.clear();
-  const thesaurus = compileThesaurus(options.thesaurus, out);
+/**
+ * The search files that need the records but not the index: people, typeahead and volumes, each a pass over the
+ * docs. A build may make them on a worker thread while the index is built (catalogue-wide-worker.ts).
+ */
+export interface RecordPassParts {
+  people: SearchManifest["people"];
+  suggest: SearchManifest["suggest"];
+  volumeIndex: SearchManifest["volumeIndex"];
+}
+
+export function buildRecordPassParts(docs: Docs, out: AssetWriter): RecordPassParts {
   // People first: a person's typeahead entries carry the authority's canonical slug.
   const { chunks, canonical } = buildPeople(docs, out);
   // Paged by a key's first two characters: a typed prefix's longest-match probes then read at most two pages.
@@ -324,7 +320,6 @@ export function finishSearch(
     undefined,
     SUGGEST_DIR_KEY_CHARS,
   );
-  const related = buildRelated(docs, plan.titleTags);
   const people = {
     count: chunks.length,
     chunks: writePagedTable(
@@ -334,6 +329,30 @@ export function finishSearch(
       chunks.map((path, i): [string, string] => [String(i), path]),
     ),
   };
+  return { people, suggest, volumeIndex: buildVolumes(docs, out) };
+}
+
+/**
+ * The catalogue-wide search files (lexicon, vocabulary, typeahead, people, related) and the search manifest.
+ * `made`: the record passes' parts and related records, when a worker thread made them already.
+ */
+export function finishSearch(
+  plan: SearchPlan,
+  shards: SearchShardManifest[],
+  out: AssetWriter,
+  options: Pick<SearchBuildOptions, "thesaurus">,
+  made?: RecordPassParts,
+) {
+  const { docs, df } = plan;
+  const lexicon = buildLexicon(df.keys(), df.size, out);
+  const vocabFiles = buildVocab(plan.vocabDf, out);
+  const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(vocabFiles.paths));
+  // Paged by the key's two letters: one word's ranges at every length are on one page.
+  const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
+  df.clear();
+  const thesaurus = compileThesaurus(options.thesaurus, out);
+  const { people, suggest, volumeIndex } = made ?? buildRecordPassParts(docs, out);
+  const related = made ? null : buildRelated(docs, plan.titleTags);
 
   const manifest: SearchManifest = {
     format: INDEX_FORMAT,
@@ -357,7 +376,7 @@ export function finishSearch(
     thesaurus: thesaurus?.path ?? null,
     thesaurusVersion: thesaurus?.version ?? null,
     people,
-    volumeIndex: buildVolumes(docs, out),
+    volumeIndex,
   };
   return { manifest, related, indexBytes: plan.indexBytes };
 }
@@ -375,7 +394,7 @@ function grown<T extends Uint32Array | Float64Array | Uint8Array>(from: T, lengt
  */
 export class TitleTags {
   private readonly ids = new Map<string, number>();
-  private readonly words: string[] = [];
+  private words: string[] = [];
   private flat = new Uint32Array(1 << 16);
   private length = 0;
   private starts: number[] = [0];
@@ -396,6 +415,21 @@ export class TitleTags {
     this.starts.push(this.length);
   }
 
+  /** What `fromData` takes back: the table as plain arrays, to hand to a worker thread. */
+  toData(): { words: string[]; flat: Uint32Array<ArrayBuffer>; starts: number[] } {
+    return { words: this.words, flat: this.flat.subarray(0, this.length), starts: this.starts };
+  }
+
+  /** Words and docs as `toData` gave them (for `of`; no more docs are pushed). */
+  static fromData(data: { words: string[]; flat: Uint32Array<ArrayBuffer>; starts: number[] }): TitleTags {
+    const t = new TitleTags();
+    t.words = data.words;
+    t.flat = data.flat;
+    t.length = data.flat.length;
+    t.starts = data.starts;
+    return t;
+  }
+
   /** Doc `doc`'s words, in order, repeats kept. */
   of(doc: number): string[] {
     const out: string[] = [];
@@ -411,16 +445,18 @@ const SUGGEST_DIR_KEY_CHARS = 2;
 const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "names"]);
 
 /**
- * Docs one FlexSearch index holds at a time while a shard is indexed. A FlexSearch index and its export cost
- * several times the compact postings they become (about 1.3 GB for a 50k-doc shard of synthetic records, against
- * under 100 MB of postings), so a shard is indexed a block at a time and each block's postings are appended:
- * the build's peak then depends on the block, not on the shard.
+ * Docs whose terms are read from the terms file at a time while a shard is indexed (when the index was a
+ * FlexSearch index per block, this bounded its memory; the output is the same for any size).
  */
 export const INDEX_BLOCK_DOCS = 8192;
 
 /**
- * The postings of docs `[start, end)`, term by term, field by field. Each block of docs is read once and indexed
- * field by field; each field's postings are appended block after block, so they stay doc-ordered.
+ * The postings of docs `[start, end)`, term by term, field by field, a block of docs read at a time; each field's
+ * postings are appended doc after doc, so they stay doc-ordered.
+ *
+ * Hand-written rather than through a FlexSearch index per block: this is what FlexSearch's strict tokenizer with
+ * FLEX_OPTIONS gives (`strictSlots`; test/build/direct-postings.node.test.ts holds the two equal), without
+ * building an index and its export to read it back, which cost two thirds of a shard's build.
  */
 function indexRange(
   terms: Lines<string[][]>,
@@ -431,19 +467,20 @@ function indexRange(
   const parts = FIELD_NAMES.map(() => new Map<string, number[]>());
   for (let from = start; from < end; from += blockDocs) {
     const to = Math.min(end, from + blockDocs);
-    const block = [...terms.range(from, to)];
-    FIELD_NAMES.forEach((_, field) => {
-      const index = flexIndex();
-      block.forEach((fields, i) => {
+    let doc = from;
+    for (const fields of terms.range(from, to)) {
+      for (let field = 0; field < fields.length; field++) {
         const list = fields[field]!;
-        if (list.length) index.add(from + i, list.join(" "));
-      });
-      for (const [term, slots] of exportedTermMap(index)) {
-        let list = parts[field]!.get(term);
-        if (!list) parts[field]!.set(term, (list = []));
-        appendDocOrdered(slots, list);
+        if (!list.length) continue;
+        const lists = parts[field]!;
+        strictSlots(list, (term, slot) => {
+          let postings = lists.get(term);
+          if (!postings) lists.set(term, (postings = []));
+          postings.push(doc * SLOT_SPAN + slot);
+        });
       }
-    });
+      doc++;
+    }
   }
   const byTerm = new Map<string, TermEntries>();
   parts.forEach((lists, field) => {
@@ -455,6 +492,75 @@ function indexRange(
     lists.clear();
   });
   return byTerm;
+}
+
+/** FlexSearch's longest term (its Encoder's default `maxlength`): longer ones are not indexed. */
+const FLEX_MAX_TERM = 1024;
+
+/**
+ * A field's terms as FlexSearch's strict tokenizer indexes them under FLEX_OPTIONS (no normalising, split on
+ * spaces, each distinct term once at its first place): each term with its position slot, as FlexSearch's
+ * `get_score` gives it for `resolution` slots.
+ */
+export function strictSlots(list: readonly string[], each: (term: string, slot: number) => void): void {
+  let kept: readonly string[] = list;
+  // Most lists are already distinct single words: then they are indexed as given, without the split and the set.
+  let plain = list.length <= PLAIN_LIST_MAX;
+  for (let i = 0; plain && i < list.length; i++) {
+    const w = list[i]!;
+    if (!w || w.length > FLEX_MAX_TERM || w.includes(" ")) plain = false;
+    else for (let j = 0; j < i; j++) if (list[j] === w) plain = false;
+  }
+  if (!plain) {
+    const seen = new Set<string>();
+    const words: string[] = [];
+    for (const w of list.join(" ").split(" ")) {
+      if (!w || w.length > FLEX_MAX_TERM || seen.has(w)) continue;
+      seen.add(w);
+      words.push(w);
+    }
+    kept = words;
+  }
+  const n = kept.length;
+  const resolution = FLEX_OPTIONS.resolution;
+  for (let i = 0; i < n; i++) {
+    const slot = i && resolution > 1 ? (n <= resolution ? i : (((resolution - 1) / n) * i + 1) | 0) : 0;
+    each(kept[i]!, slot);
+  }
+}
+
+/** Lists up to this long are checked for repeats pair by pair (cheaper than a set); longer ones go through one. */
+const PLAIN_LIST_MAX = 24;
+
+/**
+ * The postings FlexSearch itself gives for `docs` (a field's terms per doc, numbered from `from`), through an
+ * index and its public `export()`: what `indexRange` must equal, for tests.
+ */
+export function flexSearchPostings(docs: readonly string[][], from = 0): Map<string, number[]> {
+  const index = flexIndex();
+  docs.forEach((list, i) => {
+    if (list.length) index.add(from + i, list.join(" "));
+  });
+  const out = new Map<string, number[]>();
+  for (const [term, slots] of exportedTermMap(index)) {
+    const list: number[] = [];
+    appendDocOrdered(slots, list);
+    out.set(term, list);
+  }
+  return out;
+}
+
+/** `strictSlots` over `docs` as packed postings, in FlexSearch's term order (first sight), for tests. */
+export function directPostings(docs: readonly string[][], from = 0): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  docs.forEach((list, i) => {
+    strictSlots(list, (term, slot) => {
+      let postings = out.get(term);
+      if (!postings) out.set(term, (postings = []));
+      postings.push((from + i) * SLOT_SPAN + slot);
+    });
+  });
+  return out;
 }
 
 /** Packed postings as the docs and slots a term chunk is encoded from. */

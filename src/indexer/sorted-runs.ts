@@ -146,8 +146,12 @@ export class SpilledRuns<V> {
   }
 }
 
+/**
+ * The block's pairs in key order. The keys are sorted alone by the default comparison (code units, as `<`
+ * compares): V8's built-in string sort runs several times faster than a comparator function over pairs.
+ */
 function sortedBlock<V>(block: Map<string, V>): Array<[string, V]> {
-  return [...block].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return [...block.keys()].sort().map((key) => [key, block.get(key)!]);
 }
 
 /** A scratch path prefix for runs beside `nearFile` (the build's other scratch files) or in the temporary folder. */

@@ -1,0 +1,126 @@
+/**
+ * The build's passes over the records that do not need the search index: people, typeahead, volumes, related
+ * records and the record store, run on a worker thread while the main thread plans and indexes the search
+ * shards. Each side reads the docs file on its own, and the two sides write different chunks into the same
+ * staging folder, so on two cores the build takes the longer of the two rather than their sum. The output is
+ * the serial build's byte for byte: chunk names are content hashes, the manifest's version hashes the sorted
+ * paths, and packs order their chunks by path.
+ *
+ * This file is both the main thread's handle (`startRecordPasses`) and the worker's body (run when loaded as a
+ * worker).
+ */
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import type { Manifest } from "../shared/manifest";
+import type { CatalogueRecord } from "../shared/record";
+import { AssetWriter } from "./content-hash";
+import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
+import { DocFile } from "./doc-file";
+import { buildRelated } from "./related-records";
+import { buildRecordPassParts, TitleTags, type RecordPassParts } from "./search-assets";
+
+interface RecordPassInput {
+  docsPath: string;
+  docsOffsets: Float64Array;
+  shardOfDoc: Int32Array;
+  shardCount: number;
+  spillDir: string;
+  recordTablePageShards?: number;
+}
+
+type TitleTagsData = ReturnType<TitleTags["toData"]>;
+
+/** What the worker made: the search manifest's parts, the record store's manifest, and the chunks it wrote. */
+export interface RecordPassResult {
+  parts: RecordPassParts;
+  recordStore: Omit<Manifest, "version">;
+  spilled: Array<[string, number]>;
+  /** How long each pass took on the worker, in ms, in the order run. */
+  timings: Array<[string, number]>;
+}
+
+type WorkerReply = { ok: true; result: RecordPassResult } | { ok: false; message: string; stack?: string };
+
+/** The record passes running on a worker thread; `titleTags` must be given (after the plan) for them to finish. */
+export interface RecordPasses {
+  titleTags(tags: TitleTags): void;
+  /** Resolves once the worker is done, its chunks added to `out`. */
+  done(): Promise<RecordPassResult>;
+  /** Stops the worker (a build that failed elsewhere). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the record passes over `layout.docs` (which must be a DocFile: the worker opens it by path) on a worker
+ * thread, writing their chunks into `out`'s staging folder; `done()` adds them to `out`.
+ */
+export function startRecordPasses(
+  layout: CatalogueLayout,
+  out: AssetWriter,
+  recordTablePageShards?: number,
+): RecordPasses {
+  const docs = layout.docs;
+  if (!(docs instanceof DocFile) || !out.spillDir)
+    throw new Error(
+      "catalogue-wide-worker: the record passes run on a worker only over a docs file and a staging folder",
+    );
+  const input: RecordPassInput = {
+    docsPath: docs.path,
+    docsOffsets: docs.lineOffsets(),
+    shardOfDoc: layout.shardOfDoc,
+    shardCount: layout.shardCount,
+    spillDir: out.spillDir,
+    recordTablePageShards,
+  };
+  // tsx loads this .ts file in the worker as it does in the main thread (`npm run build` and vitest alike).
+  const worker = new Worker(new URL(import.meta.url), { workerData: input, execArgv: ["--import", "tsx"] });
+  const result = new Promise<RecordPassResult>((resolve, reject) => {
+    worker.once("message", (reply: WorkerReply) => {
+      if (reply.ok) resolve(reply.result);
+      else reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`catalogue-wide-worker: the worker stopped (exit ${code})`)));
+  });
+  // Rejections are taken by done(); a build failing elsewhere stops the worker without awaiting it.
+  result.catch(() => {});
+  return {
+    titleTags: (tags) => worker.postMessage(tags.toData()),
+    done: async () => {
+      const made = await result;
+      for (const [path, bytes] of made.spilled) out.spilled.set(path, bytes);
+      await worker.terminate();
+      return made;
+    },
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
+  const docs = DocFile.of<CatalogueRecord>(input.docsPath, input.docsOffsets);
+  const out = new AssetWriter(input.spillDir);
+  const timings: Array<[string, number]> = [];
+  let t = performance.now();
+  const lap = (what: string) => {
+    timings.push([what, performance.now() - t]);
+    t = performance.now();
+  };
+  const parts = buildRecordPassParts(docs, out);
+  lap("people, typeahead, volumes");
+  const tags = await new Promise<TitleTagsData>((resolve) => parentPort!.once("message", resolve));
+  lap("waiting for the plan");
+  const related = buildRelated(docs, TitleTags.fromData(tags));
+  lap("related records");
+  const layout: CatalogueLayout = { docs, shardOfDoc: input.shardOfDoc, shardCount: input.shardCount };
+  const recordStore = writeRecordStore(layout, related, out, input.recordTablePageShards);
+  lap("record store");
+  return { parts, recordStore, spilled: [...out.spilled], timings };
+}
+
+if (!isMainThread && (workerData as RecordPassInput | undefined)?.docsPath) {
+  runWorker(workerData as RecordPassInput).then(
+    (result) => parentPort!.postMessage({ ok: true, result } satisfies WorkerReply),
+    (e: Error) => parentPort!.postMessage({ ok: false, message: e.message, stack: e.stack } satisfies WorkerReply),
+  );
+}

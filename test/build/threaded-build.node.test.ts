@@ -1,0 +1,62 @@
+/**
+ * `npm run build` runs the passes over the records that do not need the search index (people, typeahead,
+ * volumes, related records, the record store) on a worker thread beside the search index
+ * (catalogue-wide-worker.ts). What it publishes must be the one-thread build's, file for file and byte for byte.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
+import { stageCatalogue, stageCatalogueParallel, type BuildOptions } from "../../src/indexer/build-catalogue";
+
+const root = mkdtempSync(join(tmpdir(), "dossier-threaded-build-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
+
+/** Every file of a published build, by path, with the manifest's build time left out. */
+function filesOf(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else {
+        const path = relative(dir, p);
+        files.set(path, path === "manifest.json" ? stripBuiltAt(readFileSync(p, "utf8")) : readFileSync(p, "base64"));
+      }
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+const stripBuiltAt = (manifest: string) => manifest.replace(/"builtAt":"[^"]*"/, "");
+
+describe("a build with the record passes on a worker thread", () => {
+  it("publishes exactly what the one-thread build publishes, sharded or not, packed or not", async () => {
+    const data = join(root, "data");
+    await writeJsonl(syntheticCorpus(2500), join(data, "records.jsonl"));
+    for (const [name, extra] of [
+      ["one-shard", {}],
+      ["three-shards", { searchShards: 3, recordShards: 40, packs: false }],
+    ] as Array<[string, Partial<BuildOptions>]>) {
+      const options = (out: string): BuildOptions => ({
+        dataDirs: [data],
+        outDir: join(root, name, out, "assets"),
+        packs: true,
+        ...extra,
+      });
+      const serial = stageCatalogue(options("serial"));
+      const lines: string[] = [];
+      const threaded = await stageCatalogueParallel({ ...options("threaded"), log: (l) => lines.push(l) });
+      // The passes did run on the worker, not on this thread.
+      expect(lines.some((l) => l.startsWith("worker thread: people, typeahead, volumes"))).toBe(true);
+      expect(threaded.result.manifest.version).toBe(serial.result.manifest.version);
+      const a = filesOf(serial.publish());
+      const b = filesOf(threaded.publish());
+      expect(a.size).toBeGreaterThan(20);
+      expect([...b.keys()]).toEqual([...a.keys()]);
+      for (const [path, bytes] of a) expect(b.get(path), path).toBe(bytes);
+    }
+  }, 300_000);
+});
