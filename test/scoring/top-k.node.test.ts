@@ -50,14 +50,27 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Record texts for phrase queries, which these queries never ask for. */
+const noTexts = async () => {
+  throw new Error("no phrase queries here");
+};
+
+/** Every one-word query of the mix, the commonest vocabulary words (the leaders' case), capitalised too, and given names. */
+function commonWordQueries(): string[] {
+  const corpus = syntheticCorpus(RECORDS);
+  return [
+    ...queries.filter((q) => !q.includes(" ")),
+    ...corpus.stock.vocab.slice(0, 150),
+    ...corpus.stock.vocab.slice(0, 30).map((w) => w[0]!.toUpperCase() + w.slice(1)),
+    ...corpus.stock.given.slice(0, 20),
+  ];
+}
+
 describe("top-k with upper bounds", () => {
   it("returns the same top 10 as exhaustive scoring over 500+ queries, and stops early on many", async () => {
     expect(queries.length).toBeGreaterThanOrEqual(500);
     const assets = diskAssets(join(dir, "out"));
     const { index, seriesNames } = await shardIndex(assets);
-    const noTexts = async () => {
-      throw new Error("no phrase queries here");
-    };
     let early = 0;
     let earlyOneWord = 0;
     const countedBefore = scoringCounters.countedApart;
@@ -146,17 +159,7 @@ describe("top-k with upper bounds", () => {
   it("answers one-word queries of common words from their alternatives' top lists with the exhaustive top", async () => {
     const assets = diskAssets(join(dir, "out"));
     const { index, seriesNames } = await shardIndex(assets);
-    const noTexts = async () => {
-      throw new Error("no phrase queries here");
-    };
-    // Every one-word query of the mix, and the commonest vocabulary words, capitalised too, and given names.
-    const corpus = syntheticCorpus(RECORDS);
-    const words = [
-      ...queries.filter((q) => !q.includes(" ")),
-      ...corpus.stock.vocab.slice(0, 150),
-      ...corpus.stock.vocab.slice(0, 30).map((w) => w[0]!.toUpperCase() + w.slice(1)),
-      ...corpus.stock.given.slice(0, 20),
-    ];
+    const words = commonWordQueries();
     // Lists scaled to the 5,000-record catalogue: words with a field over 100 postings, lists 10 deep at first (so
     // many must go deeper), and facets over the best 20, which the lists must then give exactly.
     const topLists = { depth: 10, maxDepth: 160, minPostings: 100 };
@@ -201,17 +204,7 @@ describe("top-k with upper bounds", () => {
   it("answers one-word queries of common words from their fields' leaders with the exhaustive top 10", async () => {
     const assets = diskAssets(join(dir, "out"));
     const { index, seriesNames } = await shardIndex(assets);
-    const noTexts = async () => {
-      throw new Error("no phrase queries here");
-    };
-    // Every one-word query of the mix, and the commonest vocabulary words (the leaders' case), capitalised too.
-    const corpus = syntheticCorpus(RECORDS);
-    const words = [
-      ...queries.filter((q) => !q.includes(" ")),
-      ...corpus.stock.vocab.slice(0, 150),
-      ...corpus.stock.vocab.slice(0, 30).map((w) => w[0]!.toUpperCase() + w.slice(1)),
-      ...corpus.stock.given.slice(0, 20),
-    ];
+    const words = commonWordQueries();
     // Leaders scaled to the 5,000-record catalogue: fields over 100 postings keep their 20 first docs.
     const commonTerms = { leaders: 20, minPostings: 100 };
     const before = scoringCounters.commonTermAnswers;

@@ -1218,6 +1218,16 @@ async function scoreWith(
       touched.push(i);
     }
   };
+  /** A scored unit's docs into the query's text scores and match counts. */
+  const addUnit = (u: ReturnType<typeof arrays.unit>) => {
+    for (let at = 0; at < u.touched.length; at++) {
+      const i = u.touched.items[at]!;
+      touch(i);
+      text[i]! += u.score[i]!;
+      matched[i]!++;
+      textMatched[i]!++;
+    }
+  };
 
   // Filters: series, explicit years, exclusions, and the query's own years when they filter.
   const seriesOk = plan.series.length
@@ -1356,13 +1366,7 @@ async function scoreWith(
     matchesAtLeast = fromLists.matchesAtLeast;
     const u = arrays.unit(0);
     units[0] = u;
-    for (let at = 0; at < u.touched.length; at++) {
-      const i = u.touched.items[at]!;
-      touch(i);
-      text[i]! += u.score[i]!;
-      matched[i]!++;
-      textMatched[i]!++;
-    }
+    addUnit(u);
   }
   const common =
     !fromLists &&
@@ -1384,13 +1388,7 @@ async function scoreWith(
     const u = arrays.unit(0);
     scoreUnit(plan.units[0]!, unitPostings[0]!, n, base, x, { docs: common.docs, mark }, u);
     units[0] = u;
-    for (let at = 0; at < u.touched.length; at++) {
-      const i = u.touched.items[at]!;
-      touch(i);
-      text[i]! += u.score[i]!;
-      matched[i]!++;
-      textMatched[i]!++;
-    }
+    addUnit(u);
     // Candidates a multi-word expansion did not match are not touched: their marks are cleared here.
     for (const doc of common.docs) mark[doc - base] = 0;
   }
@@ -1448,13 +1446,7 @@ async function scoreWith(
         : undefined;
     if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u, prune)) pruned = true;
     units[k] = u;
-    for (let at = 0; at < u.touched.length; at++) {
-      const i = u.touched.items[at]!;
-      touch(i);
-      text[i]! += u.score[i]!;
-      matched[i]!++;
-      textMatched[i]!++;
-    }
+    addUnit(u);
   }
 
   /**
