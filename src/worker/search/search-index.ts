@@ -192,6 +192,12 @@ const decoding = new Map<string, Promise<TermPostings>>();
 const staged = new Map<string, Map<string, Promise<ArrayBuffer>>>();
 const utf8 = new TextEncoder();
 
+/** The chunk holding `term` in a shard, and the term's key in the postings cache (the chunk path names the shard). */
+function termChunkKey(shard: SearchShardManifest, table: ShardTermTable, term: string): { path: string; key: string } {
+  const path = termChunkPath(shard, table, term, termBucketHash(term) % shard.bucketCount);
+  return { path, key: `${path}\u0000${term}` };
+}
+
 /** Term chunks the warm-up holds as bytes for a search still to come, in every shard (for tests). */
 export function stagedChunks(): number {
   let n = 0;
@@ -228,8 +234,7 @@ export class SearchIndex {
     const shard = await this.shard();
     // The shard's term table is out of the manifest root: read on this shard's first query, then held.
     const table = await this.assets.json<ShardTermTable>(shard.terms);
-    const path = termChunkPath(shard, table, term, termBucketHash(term) % shard.bucketCount);
-    const key = `${path}\u0000${term}`;
+    const { path, key } = termChunkKey(shard, table, term);
     const hit = postingsCache.get(key);
     if (hit) return hit.postings;
     let p = decoding.get(key);
@@ -299,8 +304,8 @@ export class SearchIndex {
     if (!held) staged.set(shard.terms, (held = new Map()));
     const reads: Array<Promise<ArrayBuffer>> = [];
     for (const term of new Set(terms)) {
-      const path = termChunkPath(shard, table, term, termBucketHash(term) % shard.bucketCount);
-      if (held.has(path) || postingsCache.has(`${path}\u0000${term}`)) continue;
+      const { path, key } = termChunkKey(shard, table, term);
+      if (held.has(path) || postingsCache.has(key)) continue;
       const read = this.assets.binary(path, false);
       held.set(path, read);
       read.catch(() => held.delete(path));
