@@ -45,7 +45,7 @@ import { BLOCK_SIZE } from "../../shared/index-format";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
 import type { FieldPostings, FilterColumns, SearchIndex, TermPostings } from "./search-index";
 import { COMMON_TERM_DEFAULTS, commonTermCandidates, type CommonTermOptions } from "./common-term-answers";
-import { deepenTermTop, kthLargest, termTop, TOP_LIST_DEFAULTS, type TermTop } from "./top-k-term-lists";
+import { bestOf, deepenTermTop, kthLargest, termTop, TOP_LIST_DEFAULTS, type TermTop } from "./top-k-term-lists";
 
 export interface UnitMatch {
   unit: string;
@@ -224,30 +224,59 @@ class Scratch {
   }
 }
 
-/** Per-unit results kept for totals, proximity and `explain`. */
-interface UnitArrays {
-  score: Float64Array;
-  /** Index of the winning alternative, +1 (0 = no match). */
-  alt: Uint8Array;
-  field: Uint8Array;
-  slot: Uint8Array;
-  /** The closeness tie-breaker added to `score`, and its alternative + 1 (0 = none). */
-  bonus: Float64Array;
-  bonusAlt: Uint8Array;
+/**
+ * Per-unit results kept for totals, proximity and `explain`, a doc's two numbers side by side (as `Scratch`): its
+ * unit score at `2i`, and at `2i + 1` its winning alternative + 1 (0 = no match), plus that alternative's best
+ * field × 2^8 and the field's slot × 2^16. One cache line a doc where four arrays were four.
+ */
+class UnitArrays {
+  readonly s: Float64Array;
+  /** The closeness tie-breaker added to the score, and its alternative + 1 (0 = none): only in units that have one. */
+  readonly bonus: Float64Array;
+  readonly bonusAlt: Uint8Array;
   readonly touched: DocList;
+
+  constructor(size: number) {
+    this.s = new Float64Array(2 * size);
+    this.bonus = new Float64Array(size);
+    this.bonusAlt = new Uint8Array(size);
+    this.touched = new DocList(size);
+  }
+
+  /** Doc `i`'s winning alternative + 1 (0 = no match). */
+  alt(i: number): number {
+    return this.s[2 * i + 1]! & 255;
+  }
+
+  score(i: number): number {
+    return this.s[2 * i]!;
+  }
+
+  field(i: number): number {
+    return (this.s[2 * i + 1]! >> 8) & 255;
+  }
+
+  slot(i: number): number {
+    return (this.s[2 * i + 1]! >> 16) & 255;
+  }
 }
 
-function newUnitArrays(size: number): UnitArrays {
-  return {
-    score: new Float64Array(size),
-    alt: new Uint8Array(size),
-    field: new Uint8Array(size),
-    slot: new Uint8Array(size),
-    bonus: new Float64Array(size),
-    bonusAlt: new Uint8Array(size),
-    touched: new DocList(size),
-  };
-}
+/**
+ * A doc's per-query numbers, side by side in `QueryArrays.f` at a stride of `Q` doubles (32 bytes): its text score,
+ * reference boost and final score, then its units matched and text units matched (16 bits each). A query's docs are
+ * scattered over shard-sized arrays of megabytes, so each such array touched per doc was a cache miss of its own.
+ * Marks stay arrays of a byte a doc: a restricted pass reads them for every posting it walks, and a byte array of
+ * the shard's size stays in cache where 32 bytes a doc would not.
+ */
+const Q = 4;
+const TEXT = 0;
+const REF = 1;
+const TOTAL = 2;
+/** The last double of a doc's numbers: its counts, zeroed together. */
+const FLAGS = 3;
+/** Indexes of the counts in a 16-bit view (bytes 24 and 26 of a doc's numbers). */
+const MATCHED = 12;
+const TEXT_MATCHED = 13;
 
 /**
  * Every per-doc array one query on one shard needs, kept per isolate and
@@ -259,77 +288,79 @@ function newUnitArrays(size: number): UnitArrays {
  */
 class QueryArrays {
   readonly x: Scratch;
-  readonly text: Float64Array;
-  readonly ref: Float64Array;
-  readonly total: Float64Array;
-  readonly proximity: Float64Array;
-  readonly matched: Uint16Array;
-  readonly textMatched: Uint16Array;
+  /** Text score, reference boost, final score and flags per doc, at stride `Q` (see `Q`). */
+  readonly f: Float64Array;
+  /** The same bytes: units matched at `16i + MATCHED`, text units matched at `16i + TEXT_MATCHED`. */
+  readonly h: Uint16Array;
   readonly seen: Uint8Array;
   readonly mark: Uint8Array;
   /** Docs a second restricted pass may touch (`mark` holds the first's). */
   readonly mark2: Uint8Array;
   /** Docs the exact count has seen (zero between uses: the count clears what it set). */
   readonly counted: Uint8Array;
+  /** Proximity bonus (several units only). */
+  readonly proximity: Float64Array;
   readonly units: UnitArrays[] = [];
   readonly touched: DocList;
   /** The candidates a filtered query's docs leave (unfiltered, they are `touched`). */
   readonly candidates: DocList;
   /** Set when a pass wrote to docs outside `touched` (a filter-only query walks the whole shard). */
   wroteAll = false;
+  /** Set when proximity was written (several units). */
+  wroteProximity = false;
 
   constructor(readonly size: number) {
     this.x = new Scratch(size);
     this.touched = new DocList(size);
     this.candidates = new DocList(size);
-    this.text = new Float64Array(size);
-    this.ref = new Float64Array(size);
-    this.total = new Float64Array(size);
-    this.proximity = new Float64Array(size);
-    this.matched = new Uint16Array(size);
-    this.textMatched = new Uint16Array(size);
+    this.f = new Float64Array(Q * size);
+    this.h = new Uint16Array(this.f.buffer);
     this.seen = new Uint8Array(size);
     this.mark = new Uint8Array(size);
     this.mark2 = new Uint8Array(size);
     this.counted = new Uint8Array(size);
+    this.proximity = new Float64Array(size);
   }
 
   unit(k: number): UnitArrays {
-    while (this.units.length <= k) this.units.push(newUnitArrays(this.size));
+    while (this.units.length <= k) this.units.push(new UnitArrays(this.size));
     return this.units[k]!;
   }
 
   clear(): void {
+    const f = this.f;
     if (this.wroteAll) {
-      for (const a of [this.text, this.ref, this.total, this.proximity, this.matched, this.textMatched, this.seen])
-        a.fill(0);
+      f.fill(0);
+      this.proximity.fill(0);
+      this.seen.fill(0);
       this.mark.fill(0);
       this.mark2.fill(0);
     } else {
       const { items, length } = this.touched;
+      const prox = this.wroteProximity ? this.proximity : null;
       for (let t = 0; t < length; t++) {
         const i = items[t]!;
-        // `total` is written for every candidate before it is read.
-        this.text[i] = 0;
-        this.ref[i] = 0;
-        this.proximity[i] = 0;
-        this.matched[i] = 0;
-        this.textMatched[i] = 0;
+        // `total` is written for every candidate before it is read; the flags double zeroes both counts.
+        f[Q * i + TEXT] = 0;
+        f[Q * i + REF] = 0;
+        f[Q * i + FLAGS] = 0;
+        if (prox) prox[i] = 0;
         this.seen[i] = 0;
         this.mark[i] = 0;
         this.mark2[i] = 0;
       }
     }
     for (const u of this.units) {
-      // The rest (score, field, slot, bonus) is written when `alt` is first set, before it is read.
+      // The rest (score, bonus) is written when the alternative is first set, before it is read.
       const { items, length } = u.touched;
-      for (let t = 0; t < length; t++) u.alt[items[t]!] = 0;
+      for (let t = 0; t < length; t++) u.s[2 * items[t]! + 1] = 0;
       u.touched.length = 0;
     }
     this.x.clearAlt();
     this.touched.length = 0;
     this.candidates.length = 0;
     this.wroteAll = false;
+    this.wroteProximity = false;
   }
 }
 
@@ -484,7 +515,8 @@ function addTerm(
  */
 interface OneWordPruning {
   passes: (i: number) => boolean;
-  ref: Float64Array;
+  /** The query's per-doc numbers: the reference boost of doc `i` is at `Q * i + REF`. */
+  f: Float64Array;
   /** Docs touched by reference matches before the unit is scored. */
   refDocs: DocList;
   /** The largest reference boost of any doc. */
@@ -565,7 +597,7 @@ function scoreUnit(
       // The closest catalogue word a matched doc holds counts; a bonus never makes a match.
       for (let at = 0; at < x.altTouched.length; at++) {
         const i = x.altTouched.items[at]!;
-        if (x.count(i) !== need || !u.alt[i]) continue;
+        if (x.count(i) !== need || !u.alt(i)) continue;
         const sc = x.score(i) * alt.weight;
         if (sc > u.bonus[i]!) {
           u.bonus[i] = sc;
@@ -575,15 +607,17 @@ function scoreUnit(
       // Only to docs this pass matched first: a unit scored in several restricted passes has the others' already.
       if (step + 1 === order.length)
         for (let t = touchedBefore; t < u.touched.length; t++)
-          u.score[u.touched.items[t]!]! += u.bonus[u.touched.items[t]!]!;
+          u.s[2 * u.touched.items[t]!]! += u.bonus[u.touched.items[t]!]!;
       continue;
     }
+    const us = u.s;
     for (let at = 0; at < x.altTouched.length; at++) {
       const i = x.altTouched.items[at]!;
       const meta = x.s[2 * i + 1]!;
       if ((meta & 255) !== need) continue; // a multi-word expansion needs all its words
       const sc = x.s[2 * i]! * alt.weight;
-      if (u.alt[i] === 0) {
+      const was = us[2 * i + 1]! & 255;
+      if (was === 0) {
         // A doc's first match in this unit starts it afresh: only `alt` is cleared between queries. Its tie-breaker
         // only in a unit that has one (read only then): two fewer shard-sized arrays touched a doc.
         u.touched.push(i);
@@ -593,11 +627,10 @@ function scoreUnit(
         }
       }
       // Ties go to the alternative planned first, whatever order they are scored in.
-      if (u.alt[i] === 0 || sc > u.score[i]! || (sc === u.score[i] && ai + 1 < u.alt[i]!)) {
-        u.score[i] = sc;
-        u.alt[i] = ai + 1;
-        u.field[i] = (meta >> 8) & 255;
-        u.slot[i] = (meta >> 16) & 255;
+      if (was === 0 || sc > us[2 * i]! || (sc === us[2 * i] && ai + 1 < was)) {
+        us[2 * i] = sc;
+        // The alternative, and the scratch's field and slot as they are (its count bits replaced).
+        us[2 * i + 1] = ai + 1 + (meta & ~255);
       }
     }
     if (bounds) seenBest = Math.max(seenBest, bounds[ai]!);
@@ -703,12 +736,10 @@ function topListAnswer(
     const j = pos[best]!++;
     const i = top.docs[j]! - base;
     // Met before at a score as high (its best alternative): this is a lesser alternative of the same doc.
-    if (u.alt[i] !== 0) continue;
+    if (u.alt(i) !== 0) continue;
     u.touched.push(i);
-    u.score[i] = v;
-    u.alt[i] = ais[best]! + 1;
-    u.field[i] = top.field[j]!;
-    u.slot[i] = top.slot[j]!;
+    u.s[2 * i] = v;
+    u.s[2 * i + 1] = ais[best]! + 1 + top.field[j]! * 256 + top.slot[j]! * 65536;
     // No tie-breaker (the unit has none): `bonus` is not read.
     found++;
     theta = v;
@@ -728,7 +759,7 @@ function topListAnswer(
     }
   }
   if (proven) return { matchesAtLeast };
-  for (let t = 0; t < u.touched.length; t++) u.alt[u.touched.items[t]!] = 0;
+  for (let t = 0; t < u.touched.length; t++) u.s[2 * u.touched.items[t]! + 1] = 0;
   u.touched.length = 0;
   return null;
 }
@@ -747,16 +778,16 @@ function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): 
   let m = 0;
   for (let at = 0; at < u.touched.length; at++) {
     const i = u.touched.items[at]!;
-    if (prune.passes(i)) lower[m++] = Math.max(u.score[i]!, x.count(i) ? x.score(i) * w : 0) + prune.ref[i]!;
+    if (prune.passes(i)) lower[m++] = Math.max(u.score(i), x.count(i) ? x.score(i) * w : 0) + prune.f[Q * i + REF]!;
   }
   if (w)
     for (let at = 0; at < x.altTouched.length; at++) {
       const i = x.altTouched.items[at]!;
-      if (!u.alt[i] && prune.passes(i)) lower[m++] = x.score(i) * w + prune.ref[i]!;
+      if (!u.alt(i) && prune.passes(i)) lower[m++] = x.score(i) * w + prune.f[Q * i + REF]!;
     }
   for (let at = 0; at < prune.refDocs.length; at++) {
     const i = prune.refDocs.items[at]!;
-    if (!u.alt[i] && !x.count(i) && prune.passes(i)) lower[m++] = prune.ref[i]!;
+    if (!u.alt(i) && !x.count(i) && prune.passes(i)) lower[m++] = prune.f[Q * i + REF]!;
   }
   const theta = kthLargest(lower.subarray(0, m), prune.keep);
   return theta - Math.abs(theta) * 1e-9;
@@ -767,7 +798,7 @@ function alive(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number, rest
   const docs: number[] = [];
   const consider = (i: number) => {
     if (prune.mark[i] || !prune.passes(i)) return;
-    if ((x.count(i) ? x.score(i) * w : 0) + restFields + prune.ref[i]! >= bar) {
+    if ((x.count(i) ? x.score(i) * w : 0) + restFields + prune.f[Q * i + REF]! >= bar) {
       prune.mark[i] = 1;
       docs.push(i);
     }
@@ -1076,14 +1107,15 @@ class TopK {
   private readonly heap: number[] = [];
   constructor(
     private readonly k: number,
-    private readonly score: Float64Array,
+    /** The query's per-doc numbers: doc `i`'s final score at `Q * i + TOTAL`. */
+    private readonly f: Float64Array,
     private readonly order: Uint32Array,
   ) {}
 
   /** Whether doc `a` ranks above doc `b`. */
   private better(a: number, b: number): boolean {
-    const sa = this.score[a]!,
-      sb = this.score[b]!;
+    const sa = this.f[Q * a + TOTAL]!,
+      sb = this.f[Q * b + TOTAL]!;
     return sa > sb || (sa === sb && this.order[a]! < this.order[b]!);
   }
 
@@ -1119,7 +1151,7 @@ class TopK {
 
   /** The score of the k-th best doc kept; -Infinity while fewer than k are. */
   kthScore(): number {
-    return this.k > 0 && this.heap.length === this.k ? this.score[this.heap[0]!]! : -Infinity;
+    return this.k > 0 && this.heap.length === this.k ? this.f[Q * this.heap[0]! + TOTAL]! : -Infinity;
   }
 
   /** Best first. */
@@ -1129,35 +1161,18 @@ class TopK {
 }
 
 /**
- * The best `k` of `docs` by `score` then catalogue `order`, in no order: the set a `TopK` of `k` keeps, found by
- * selecting the k-th best score and taking the docs above it, then those at it in catalogue order. Linear, where
- * the heap paid a few comparisons per candidate: a common word's thousands of candidates for 1,000 facet places.
+ * The best `k` of `docs` by `score` then catalogue `order`, in no order: the set a `TopK` of `k` keeps (see
+ * `bestOf`). Scores are read at `score[stride * i + off]`.
  */
-export function bestSet(docs: ArrayLike<number>, k: number, score: Float64Array, order: Uint32Array): number[] {
-  const out: number[] = [];
-  if (docs.length <= k) {
-    for (let j = 0; j < docs.length; j++) out.push(docs[j]!);
-    return out;
-  }
-  const scores = new Float64Array(docs.length);
-  for (let j = 0; j < docs.length; j++) scores[j] = score[docs[j]!]!;
-  const theta = kthLargest(scores, k);
-  const ties: number[] = [];
-  for (let j = 0; j < docs.length; j++) {
-    const s = score[docs[j]!]!;
-    if (s > theta) out.push(docs[j]!);
-    else if (s === theta) ties.push(docs[j]!);
-  }
-  // Of the docs at the k-th best score (a common word's thousands share a slot's score), the first in catalogue
-  // order: those up to the order of the one needed last, selected like the score (orders are distinct).
-  const need = k - out.length;
-  if (ties.length > need) {
-    const negOrders = new Float64Array(ties.length);
-    for (let t = 0; t < ties.length; t++) negOrders[t] = -order[ties[t]!]!;
-    const last = -kthLargest(negOrders, need);
-    for (const d of ties) if (order[d]! <= last) out.push(d);
-  } else for (const d of ties) out.push(d);
-  return out;
+export function bestSet(
+  docs: ArrayLike<number>,
+  k: number,
+  score: Float64Array,
+  order: Uint32Array,
+  stride = 1,
+  off = 0,
+): number[] {
+  return bestOf(docs, docs.length, k, score, stride, off, order).kept;
 }
 
 /** Scores a plan on one search shard: match, filter, facet, and keep the best `plan.keep`. */
@@ -1211,21 +1226,21 @@ async function scoreWith(
   const n = plan.docs;
   const base = cols.base;
   const size = arrays.size;
-  const { x, text, ref, matched, seen, textMatched, total, proximity, touched } = arrays;
-  const touch = (i: number) => {
-    if (!seen[i]) {
-      seen[i] = 1;
-      touched.push(i);
-    }
-  };
-  /** A scored unit's docs into the query's text scores and match counts. */
-  const addUnit = (u: ReturnType<typeof arrays.unit>) => {
-    for (let at = 0; at < u.touched.length; at++) {
-      const i = u.touched.items[at]!;
-      touch(i);
-      text[i]! += u.score[i]!;
-      matched[i]!++;
-      textMatched[i]!++;
+  // A doc's text score, reference boost and final score at `Q * i + TEXT`, `REF`, `TOTAL`; its counts in `h`.
+  const { x, f, h, seen, proximity, touched } = arrays;
+  /** A scored unit's docs, from the `from`-th it touched, into the query's text scores and match counts. */
+  const addUnit = (u: UnitArrays, from = 0) => {
+    const { items, length } = u.touched;
+    const us = u.s;
+    for (let at = from; at < length; at++) {
+      const i = items[at]!;
+      if (!seen[i]) {
+        seen[i] = 1;
+        touched.push(i);
+      }
+      f[Q * i + TEXT]! += us[2 * i]!;
+      h[Q * 4 * i + MATCHED]!++;
+      h[Q * 4 * i + TEXT_MATCHED]!++;
     }
   };
 
@@ -1249,9 +1264,9 @@ async function scoreWith(
     (!seriesOk || seriesOk.has(cols.series[i]!)) && !excluded[i] && overlaps(i, plan.from, plan.to);
   const dateFilter = plan.dates?.mode === "filter" ? plan.dates : null;
   const yearUnit = plan.dates?.yearUnit;
-  const yearWord = (i: number) => yearUnit !== undefined && Boolean(units[yearUnit]?.alt[i]);
+  const yearWord = (i: number) => yearUnit !== undefined && Boolean(units[yearUnit]?.alt(i));
   // Naming the year lets a record past the year filter only beside another query word: a year alone is no match.
-  const namesYear = (i: number) => yearWord(i) && textMatched[i]! > 1;
+  const namesYear = (i: number) => yearWord(i) && h[Q * 4 * i + TEXT_MATCHED]! > 1;
   const passes = (i: number) =>
     passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i));
   /** Whether any filter can leave a doc out (else `passes` is true of every doc). */
@@ -1262,9 +1277,12 @@ async function scoreWith(
   plan.referenceIds.forEach((r, k) => {
     for (const doc of refPostings[k]!.fields.ref?.decodeAll().docs ?? []) {
       const i = doc - base;
-      touch(i);
-      ref[i]! += SEARCH_DEFAULTS.referenceBoost;
-      matched[i]!++;
+      if (!seen[i]) {
+        seen[i] = 1;
+        touched.push(i);
+      }
+      f[Q * i + REF]! += SEARCH_DEFAULTS.referenceBoost;
+      h[Q * 4 * i + MATCHED]!++;
       (refHits.get(i) ?? refHits.set(i, []).get(i)!).push(r);
     }
   });
@@ -1304,7 +1322,7 @@ async function scoreWith(
   // Units in order of their bounds, the strongest first (MaxScore's order).
   const order = plan.units.map((_, k) => k).sort((a, b) => bounds[b]! - bounds[a]! || a - b);
   let refMax = 0;
-  for (const i of refHits.keys()) refMax = Math.max(refMax, ref[i]!);
+  for (const i of refHits.keys()) refMax = Math.max(refMax, f[Q * i + REF]!);
   const unitPostingCounts = plan.units.map((u, k) => unitPostingCount(u, unitPostings[k]!));
   const restPostings = (step: number) => order.slice(step).reduce((c, k) => c + unitPostingCounts[k]!, 0);
   /** What the units from `step` on can add: their bounds summed. */
@@ -1328,7 +1346,8 @@ async function scoreWith(
     let m = 0;
     for (let at = 0; at < touched.length; at++) {
       const i = touched.items[at]!;
-      if (passes(i)) lower[m++] = text[i]! * coordination(textMatched[i]!, unitCount) + ref[i]!;
+      if (passes(i))
+        lower[m++] = f[Q * i + TEXT]! * coordination(h[Q * 4 * i + TEXT_MATCHED]!, unitCount) + f[Q * i + REF]!;
     }
     const theta = kthLargest(lower.subarray(0, m), plan.keep);
     return theta - Math.abs(theta) * 1e-9;
@@ -1414,7 +1433,7 @@ async function scoreWith(
         if (unseen < bar) {
           // No doc unseen so far can reach the k-th best: score the rest only for docs that still can.
           pruned = true;
-          const alive = touched.where((i) => passes(i) && text[i]! + ref[i]! + rest >= bar);
+          const alive = touched.where((i) => passes(i) && f[Q * i + TEXT]! + f[Q * i + REF]! + rest >= bar);
           const mark = arrays.mark;
           for (const i of alive) mark[i] = 1;
           only = { docs: globalDocs(alive, base), mark };
@@ -1431,10 +1450,10 @@ async function scoreWith(
           pruned = true;
           speculative = unseen;
           specStep = step;
-          const seen = touched.where(passes);
+          const seenDocs = touched.where(passes);
           const mark = arrays.mark;
-          for (const i of seen) mark[i] = 1;
-          only = { docs: globalDocs(seen, base), mark };
+          for (const i of seenDocs) mark[i] = 1;
+          only = { docs: globalDocs(seenDocs, base), mark };
         }
       }
     }
@@ -1442,7 +1461,7 @@ async function scoreWith(
     const prune: OneWordPruning | undefined =
       // A unit with tie-breakers is scored whole: they add to docs after the alternatives pruning orders.
       unitCount === 1 && !scoreAll && !plan.units[k]!.alternatives.some((a) => a.bonus)
-        ? { passes, ref, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark, base }
+        ? { passes, f, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark, base }
         : undefined;
     if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u, prune)) pruned = true;
     units[k] = u;
@@ -1491,40 +1510,41 @@ async function scoreWith(
       if (incremental && !seen[i]) continue;
       if (only0) {
         // One word: its score, its reference boost (the loop below, with nothing to add).
-        total[i] = (only0.alt[i] ? 0 + only0.score[i]! : 0) * coord[textMatched[i]!]! + ref[i]!;
+        const s0 = only0.s[2 * i + 1]! & 255 ? 0 + only0.s[2 * i]! : 0;
+        f[Q * i + TOTAL] = s0 * coord[h[Q * 4 * i + TEXT_MATCHED]!]! + f[Q * i + REF]!;
         continue;
       }
       let sum = 0;
-      for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score[i]!;
+      for (let a = 0; a < unitCount; a++) if (units[a]?.alt(i)) sum += units[a]!.score(i);
       // Filtering by a year some titles name: every candidate is dated then or names it, so the year counts as
       // matched for all and adds nothing: a title naming the year neither outranks a record dated then nor is hidden.
       if (yearUnit !== undefined && dateFilter) {
-        if (yearWord(i)) sum -= units[yearUnit]!.score[i]!;
-        else textMatched[i]!++;
+        if (yearWord(i)) sum -= units[yearUnit]!.score(i);
+        else h[Q * 4 * i + TEXT_MATCHED]!++;
       }
-      if (unitCount > 1 && textMatched[i]! >= 2) {
+      const tm = h[Q * 4 * i + TEXT_MATCHED]!;
+      if (unitCount > 1 && tm >= 2) {
         let close = 0;
         for (let a = 0; a < unitCount; a++) {
           const ua = units[a]!;
-          if (!ua.alt[i]) continue;
+          if (!ua.alt(i)) continue;
           for (let b = a + 1; b < unitCount; b++) {
             const ub = units[b]!;
-            if (ub.alt[i] && ua.field[i] === ub.field[i] && Math.abs(ua.slot[i]! - ub.slot[i]!) <= 1) close++;
+            if (ub.alt(i) && ua.field(i) === ub.field(i) && Math.abs(ua.slot(i) - ub.slot(i)) <= 1) close++;
           }
         }
         proximity[i] = close * SEARCH_DEFAULTS.proximityBonus;
+        arrays.wroteProximity = true;
         sum += proximity[i]!;
       }
-      total[i] =
-        sum * (textMatched[i]! <= unitCount ? coord[textMatched[i]!]! : coordination(textMatched[i]!, unitCount)) +
-        ref[i]!;
+      f[Q * i + TOTAL] = sum * (tm <= unitCount ? coord[tm]! : coordination(tm, unitCount)) + f[Q * i + REF]!;
       if (boost) {
         const { from, to } = boost;
         const s = cols.start[i]!,
           e = cols.end[i]! || s;
         if (s) {
           const bonus = SEARCH_DEFAULTS.dateBoost * 0.5 ** (Math.max(0, s - to, from - e) / 10);
-          total[i]! += bonus;
+          f[Q * i + TOTAL]! += bonus;
           dateBonus.set(i, bonus);
         }
       }
@@ -1535,7 +1555,7 @@ async function scoreWith(
   /** The k-th best final score of the candidates (every doc touched has every unit scored when this is read). */
   const kth = () => {
     const scores = new Float64Array(candidates.length);
-    for (let j = 0; j < candidates.length; j++) scores[j] = total[candidates[j]!]!;
+    for (let j = 0; j < candidates.length; j++) scores[j] = f[Q * candidates[j]! + TOTAL]!;
     return kthLargest(scores, plan.keep);
   };
   /**
@@ -1547,19 +1567,13 @@ async function scoreWith(
   const scoreUnitsFor = (left: number[], docs: number[], bar = Number.NaN, ub: ArrayLike<number> = bounds) => {
     const seq = bar > 0 ? left.slice().sort((a, b) => ub[b]! - ub[a]! || a - b) : left;
     let live = docs;
-    let only = { docs: globalDocs(live, base), mark: arrays.mark2 };
+    let only: Only = { docs: globalDocs(live, base), mark: arrays.mark2 };
     for (let s = 0; s < seq.length; s++) {
       const k = seq[s]!;
       const u = units[k] ?? (units[k] = arrays.unit(k));
       const before = u.touched.length;
       scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u);
-      for (let t = before; t < u.touched.length; t++) {
-        const i = u.touched.items[t]!;
-        touch(i);
-        text[i]! += u.score[i]!;
-        matched[i]!++;
-        textMatched[i]!++;
-      }
+      addUnit(u, before);
       if (bar > 0 && s + 1 < seq.length) {
         let rest = proximityBound,
           more = 0;
@@ -1569,7 +1583,10 @@ async function scoreWith(
         }
         // At best every unit left matches too: the coordination of that many units matched, at most 1.
         const keep = live.filter(
-          (i) => (text[i]! + rest) * coordination(Math.min(unitCount, textMatched[i]! + more), unitCount) >= bar,
+          (i) =>
+            (f[Q * i + TEXT]! + rest) *
+              coordination(Math.min(unitCount, h[Q * 4 * i + TEXT_MATCHED]! + more), unitCount) >=
+            bar,
         );
         if (keep.length < live.length) {
           for (const i of live) arrays.mark2[i] = 0;
@@ -1598,7 +1615,7 @@ async function scoreWith(
     const roundPostings = options.roundPostings ?? ROUND_POSTINGS;
     // The best `keep` so far, kept as rounds add docs (each scored once, so its score no longer changes): the k-th
     // best is its worst, where a pass over every candidate found it each round.
-    const roundTop = new TopK(plan.keep, total, cols.order);
+    const roundTop = new TopK(plan.keep, f, cols.order);
     for (let round = 0; ; round++) {
       const theta = round ? roundTop.kthScore() : -Infinity;
       const bar = theta - Math.abs(theta) * 1e-9;
@@ -1631,13 +1648,7 @@ async function scoreWith(
             const u = units[k] ?? (units[k] = arrays.unit(k));
             const before = u.touched.length;
             scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, null, u, undefined, arrays.mark);
-            for (let t = before; t < u.touched.length; t++) {
-              const i = u.touched.items[t]!;
-              touch(i);
-              text[i]! += u.score[i]!;
-              matched[i]!++;
-              textMatched[i]!++;
-            }
+            addUnit(u, before);
           }
           done.fill(1);
           ({ candidates, undated, dateBonus } = finish());
@@ -1710,7 +1721,9 @@ async function scoreWith(
             const bar = kthBestBar();
             if (unseen < bar) {
               const upper = restBounds + proximityBound;
-              const alive = touched.where((i) => !seenDocs[i] && passes(i) && text[i]! + ref[i]! + upper >= bar);
+              const alive = touched.where(
+                (i) => !seenDocs[i] && passes(i) && f[Q * i + TEXT]! + f[Q * i + REF]! + upper >= bar,
+              );
               for (const i of alive) arrays.mark2[i] = 1;
               rest = { docs: globalDocs(alive, base), mark: arrays.mark2 };
             }
@@ -1718,13 +1731,7 @@ async function scoreWith(
           const u = units[k]!;
           const before = u.touched.length;
           scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, u, undefined, rest ? null : seenDocs);
-          for (let t = before; t < u.touched.length; t++) {
-            const i = u.touched.items[t]!;
-            touch(i);
-            text[i]! += u.score[i]!;
-            matched[i]!++;
-            textMatched[i]!++;
-          }
+          addUnit(u, before);
         }
         pruned = rest !== null;
       }
@@ -1735,7 +1742,7 @@ async function scoreWith(
   let facetSet: ArrayLike<number> = candidates;
   let best: number[];
   if (plan.phrases.length) {
-    const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, total, cols.order);
+    const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, f, cols.order);
     for (let at = 0; at < candidates.length; at++) top.offer(candidates[at]!);
     const checked = top.sorted();
     const texts = await recordTexts(checked.map((i) => i + base));
@@ -1747,13 +1754,13 @@ async function scoreWith(
     best = holding.slice(0, plan.keep);
   } else if (pruned) {
     // Facets need the set, not its order: only the best `keep` are sorted.
-    const items = bestSet(candidates, Math.max(plan.keep, facetCandidates), total, cols.order);
+    const items = bestSet(candidates, Math.max(plan.keep, facetCandidates), f, cols.order, Q, TOTAL);
     facetSet = items;
-    const head = new TopK(plan.keep, total, cols.order);
+    const head = new TopK(plan.keep, f, cols.order);
     for (const i of items) head.offer(i);
     best = head.sorted();
   } else {
-    const top = new TopK(plan.keep, total, cols.order);
+    const top = new TopK(plan.keep, f, cols.order);
     for (let at = 0; at < candidates.length; at++) top.offer(candidates[at]!);
     best = top.sorted();
   }
@@ -1762,7 +1769,7 @@ async function scoreWith(
     const parts: UnitMatch[] = [];
     if (plan.explain) {
       plan.units.forEach((unit, u) => {
-        const a = units[u]!.alt[i]!;
+        const a = units[u]!.alt(i);
         const tie = unit.alternatives.some((x) => x.bonus);
         if (a) {
           const alt = unit.alternatives[a - 1]!;
@@ -1770,9 +1777,9 @@ async function scoreWith(
             unit: unit.text,
             rule: alt.rule,
             via: alt.label,
-            field: FIELD_BY_INDEX[units[u]!.field[i]!]!,
+            field: FIELD_BY_INDEX[units[u]!.field(i)]!,
             // A year the query filters by is counted, not scored (see the final scores).
-            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score[i]! - (tie ? units[u]!.bonus[i]! : 0)),
+            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score(i) - (tie ? units[u]!.bonus[i]! : 0)),
           });
           // A unit's tie-breaker arrays are written only when it has tie-breakers (see scoreUnit).
           const b = tie ? units[u]!.bonusAlt[i]! : 0;
@@ -1789,11 +1796,12 @@ async function scoreWith(
           via: `${proximity[i]! / SEARCH_DEFAULTS.proximityBonus} close pair(s)`,
           score: round(proximity[i]!),
         });
-      if (unitCount > 1 && textMatched[i]! < unitCount) {
+      const tm = h[Q * 4 * i + TEXT_MATCHED]!;
+      if (unitCount > 1 && tm < unitCount) {
         parts.push({
           unit: "coordination",
           rule: "exact",
-          via: `${textMatched[i]} of ${unitCount} words matched: × ${round(coordination(textMatched[i]!, unitCount))}`,
+          via: `${tm} of ${unitCount} words matched: × ${round(coordination(tm, unitCount))}`,
           score: 0,
         });
       }
@@ -1808,7 +1816,7 @@ async function scoreWith(
           score: round(bonus),
         });
     }
-    return { doc: i + base, score: total[i]!, matched: matched[i]!, order: cols.order[i]!, parts };
+    return { doc: i + base, score: f[Q * i + TOTAL]!, matched: h[Q * 4 * i + MATCHED]!, order: cols.order[i]!, parts };
   });
   // When top-k scored every match after all (nothing pruned), its own count is exact: no second pass.
   if (countApart && pruned) {

@@ -142,36 +142,8 @@ export function deepenTermTop(p: TermPostings, fields: FieldName[]): void {
 function selectTop(s: ScoredTerm, depth: number, base: number, order: Uint32Array): TermTop {
   const m = s.length;
   const { touched, scratch } = s;
-  const score = (i: number) => scratch[2 * i]!;
-  let kept: number[];
-  let frontier = 0;
-  let frontierOrder = -1;
-  if (m <= depth) kept = Array.from({ length: m }, (_, t) => touched[t]!);
-  else {
-    const values = new Float64Array(m);
-    for (let t = 0; t < m; t++) values[t] = score(touched[t]!);
-    const cut = kthLargest(values, depth);
-    kept = [];
-    const ties: number[] = [];
-    for (let t = 0; t < m; t++) {
-      const i = touched[t]!;
-      const v = score(i);
-      if (v > cut) kept.push(i);
-      else if (v === cut) ties.push(i);
-      else if (v > frontier) frontier = v;
-    }
-    const need = depth - kept.length;
-    if (ties.length > need) {
-      // The ties' first `need` by catalogue order (a typed sort of order × 2^21 + position, exact in a double).
-      const keys = new Float64Array(ties.length);
-      for (let t = 0; t < ties.length; t++) keys[t] = order[ties[t]!]! * 2 ** 21 + t;
-      keys.sort();
-      for (let t = 0; t < need; t++) kept.push(ties[keys[t]! % 2 ** 21]!);
-      frontier = cut;
-      frontierOrder = order[ties[keys[need]! % 2 ** 21]!]!;
-    } else kept.push(...ties);
-  }
-  kept.sort((a, b) => score(b) - score(a) || order[a]! - order[b]!);
+  const { kept, frontier, frontierOrder } = bestOf(touched, m, depth, scratch, 2, 0, order);
+  kept.sort((a, b) => scratch[2 * b]! - scratch[2 * a]! || order[a]! - order[b]!);
   const top: TermTop = {
     docs: new Uint32Array(kept.length),
     scores: new Float64Array(kept.length),
@@ -187,12 +159,66 @@ function selectTop(s: ScoredTerm, depth: number, base: number, order: Uint32Arra
     const i = kept[j]!;
     top.docs[j] = i + base;
     const meta = scratch[2 * i + 1]!;
-    top.scores[j] = score(i);
+    top.scores[j] = scratch[2 * i]!;
     top.orders[j] = order[i]!;
     top.field[j] = (meta >> 8) & 255;
     top.slot[j] = (meta >> 16) & 255;
   }
   return top;
+}
+
+/**
+ * The best `k` of the first `m` of `docs` (local indexes) by score, read at `score[stride * i + off]`, then catalogue
+ * `order`, in no order: found by selecting the k-th best score and taking the docs above it, then those at it in
+ * catalogue order. Linear, where a heap paid a few comparisons per doc (a common word's thousands of candidates for
+ * 1,000 facet places). Also the first doc left out in that order: its score `frontier` (0 when none is), and its
+ * catalogue order `frontierOrder` when it ties the k-th best (-1 otherwise: a doc kept must then score more).
+ * Scoring's facet candidates and the top lists' derivation share it.
+ */
+export function bestOf(
+  docs: ArrayLike<number>,
+  m: number,
+  k: number,
+  score: Float64Array,
+  stride: number,
+  off: number,
+  order: Uint32Array,
+): { kept: number[]; frontier: number; frontierOrder: number } {
+  const kept: number[] = [];
+  let frontier = 0;
+  let frontierOrder = -1;
+  if (m <= k) {
+    for (let j = 0; j < m; j++) kept.push(docs[j]!);
+    return { kept, frontier, frontierOrder };
+  }
+  const values = new Float64Array(m);
+  for (let j = 0; j < m; j++) values[j] = score[stride * docs[j]! + off]!;
+  const cut = kthLargest(values, k);
+  const ties: number[] = [];
+  for (let j = 0; j < m; j++) {
+    const i = docs[j]!;
+    const v = score[stride * i + off]!;
+    if (v > cut) kept.push(i);
+    else if (v === cut) ties.push(i);
+    else if (v > frontier) frontier = v;
+  }
+  // Of the docs at the k-th best score (a common word's thousands share a slot's score), the first in catalogue
+  // order: those up to the order of the one needed last, selected like the score (orders are distinct).
+  const need = k - kept.length;
+  if (ties.length > need) {
+    const negOrders = new Float64Array(ties.length);
+    for (let t = 0; t < ties.length; t++) negOrders[t] = -order[ties[t]!]!;
+    const last = -kthLargest(negOrders, need);
+    let next = Infinity;
+    for (const i of ties) {
+      const o = order[i]!;
+      if (o <= last) kept.push(i);
+      else if (o < next) next = o;
+    }
+    frontier = cut;
+    frontierOrder = next;
+  } else for (const i of ties) kept.push(i);
+  return { kept, frontier, frontierOrder };
 }
 
 /** The k-th largest value (1-based) of `values`, by quickselect in place; -Infinity when there are fewer. */
