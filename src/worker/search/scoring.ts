@@ -225,11 +225,14 @@ class Scratch {
 }
 
 /**
- * Per-unit results kept for totals, proximity and `explain`, a doc's two numbers side by side (as `Scratch`): its
- * unit score at `2i`, and at `2i + 1` its winning alternative + 1 (0 = no match), plus that alternative's best
- * field × 2^8 and the field's slot × 2^16. One cache line a doc where four arrays were four.
+ * Per-unit results kept for totals, proximity and `explain`. Whether a doc matched (its winning alternative) is an
+ * array of a byte a doc: it is asked of many docs that did not (every candidate, for every unit), and a byte array
+ * of the shard's size stays in cache. What a matched doc holds, its unit score and its field and slot, sits side by
+ * side in `s` (score at `2i`, field + slot × 2^8 at `2i + 1`): one cache line where three arrays were three.
  */
 class UnitArrays {
+  /** Index of the winning alternative, +1 (0 = no match). */
+  readonly alt: Uint8Array;
   readonly s: Float64Array;
   /** The closeness tie-breaker added to the score, and its alternative + 1 (0 = none): only in units that have one. */
   readonly bonus: Float64Array;
@@ -237,15 +240,11 @@ class UnitArrays {
   readonly touched: DocList;
 
   constructor(size: number) {
+    this.alt = new Uint8Array(size);
     this.s = new Float64Array(2 * size);
     this.bonus = new Float64Array(size);
     this.bonusAlt = new Uint8Array(size);
     this.touched = new DocList(size);
-  }
-
-  /** Doc `i`'s winning alternative + 1 (0 = no match). */
-  alt(i: number): number {
-    return this.s[2 * i + 1]! & 255;
   }
 
   score(i: number): number {
@@ -253,11 +252,11 @@ class UnitArrays {
   }
 
   field(i: number): number {
-    return (this.s[2 * i + 1]! >> 8) & 255;
+    return this.s[2 * i + 1]! & 255;
   }
 
   slot(i: number): number {
-    return (this.s[2 * i + 1]! >> 16) & 255;
+    return this.s[2 * i + 1]! >> 8;
   }
 }
 
@@ -351,9 +350,9 @@ class QueryArrays {
       }
     }
     for (const u of this.units) {
-      // The rest (score, bonus) is written when the alternative is first set, before it is read.
+      // The rest (score, field, slot, bonus) is written when `alt` is first set, before it is read.
       const { items, length } = u.touched;
-      for (let t = 0; t < length; t++) u.s[2 * items[t]! + 1] = 0;
+      for (let t = 0; t < length; t++) u.alt[items[t]!] = 0;
       u.touched.length = 0;
     }
     this.x.clearAlt();
@@ -597,7 +596,7 @@ function scoreUnit(
       // The closest catalogue word a matched doc holds counts; a bonus never makes a match.
       for (let at = 0; at < x.altTouched.length; at++) {
         const i = x.altTouched.items[at]!;
-        if (x.count(i) !== need || !u.alt(i)) continue;
+        if (x.count(i) !== need || !u.alt[i]) continue;
         const sc = x.score(i) * alt.weight;
         if (sc > u.bonus[i]!) {
           u.bonus[i] = sc;
@@ -616,7 +615,7 @@ function scoreUnit(
       const meta = x.s[2 * i + 1]!;
       if ((meta & 255) !== need) continue; // a multi-word expansion needs all its words
       const sc = x.s[2 * i]! * alt.weight;
-      const was = us[2 * i + 1]! & 255;
+      const was = u.alt[i]!;
       if (was === 0) {
         // A doc's first match in this unit starts it afresh: only `alt` is cleared between queries. Its tie-breaker
         // only in a unit that has one (read only then): two fewer shard-sized arrays touched a doc.
@@ -629,8 +628,9 @@ function scoreUnit(
       // Ties go to the alternative planned first, whatever order they are scored in.
       if (was === 0 || sc > us[2 * i]! || (sc === us[2 * i] && ai + 1 < was)) {
         us[2 * i] = sc;
-        // The alternative, and the scratch's field and slot as they are (its count bits replaced).
-        us[2 * i + 1] = ai + 1 + (meta & ~255);
+        u.alt[i] = ai + 1;
+        // The scratch's field and slot, as they are (its count bits dropped).
+        us[2 * i + 1] = meta >> 8;
       }
     }
     if (bounds) seenBest = Math.max(seenBest, bounds[ai]!);
@@ -736,10 +736,11 @@ function topListAnswer(
     const j = pos[best]!++;
     const i = top.docs[j]! - base;
     // Met before at a score as high (its best alternative): this is a lesser alternative of the same doc.
-    if (u.alt(i) !== 0) continue;
+    if (u.alt[i] !== 0) continue;
     u.touched.push(i);
+    u.alt[i] = ais[best]! + 1;
     u.s[2 * i] = v;
-    u.s[2 * i + 1] = ais[best]! + 1 + top.field[j]! * 256 + top.slot[j]! * 65536;
+    u.s[2 * i + 1] = top.field[j]! + top.slot[j]! * 256;
     // No tie-breaker (the unit has none): `bonus` is not read.
     found++;
     theta = v;
@@ -759,7 +760,7 @@ function topListAnswer(
     }
   }
   if (proven) return { matchesAtLeast };
-  for (let t = 0; t < u.touched.length; t++) u.s[2 * u.touched.items[t]! + 1] = 0;
+  for (let t = 0; t < u.touched.length; t++) u.alt[u.touched.items[t]!] = 0;
   u.touched.length = 0;
   return null;
 }
@@ -783,11 +784,11 @@ function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): 
   if (w)
     for (let at = 0; at < x.altTouched.length; at++) {
       const i = x.altTouched.items[at]!;
-      if (!u.alt(i) && prune.passes(i)) lower[m++] = x.score(i) * w + prune.f[Q * i + REF]!;
+      if (!u.alt[i] && prune.passes(i)) lower[m++] = x.score(i) * w + prune.f[Q * i + REF]!;
     }
   for (let at = 0; at < prune.refDocs.length; at++) {
     const i = prune.refDocs.items[at]!;
-    if (!u.alt(i) && !x.count(i) && prune.passes(i)) lower[m++] = prune.f[Q * i + REF]!;
+    if (!u.alt[i] && !x.count(i) && prune.passes(i)) lower[m++] = prune.f[Q * i + REF]!;
   }
   const theta = kthLargest(lower.subarray(0, m), prune.keep);
   return theta - Math.abs(theta) * 1e-9;
@@ -1264,7 +1265,7 @@ async function scoreWith(
     (!seriesOk || seriesOk.has(cols.series[i]!)) && !excluded[i] && overlaps(i, plan.from, plan.to);
   const dateFilter = plan.dates?.mode === "filter" ? plan.dates : null;
   const yearUnit = plan.dates?.yearUnit;
-  const yearWord = (i: number) => yearUnit !== undefined && Boolean(units[yearUnit]?.alt(i));
+  const yearWord = (i: number) => yearUnit !== undefined && Boolean(units[yearUnit]?.alt[i]);
   // Naming the year lets a record past the year filter only beside another query word: a year alone is no match.
   const namesYear = (i: number) => yearWord(i) && h[Q * 4 * i + TEXT_MATCHED]! > 1;
   const passes = (i: number) =>
@@ -1510,12 +1511,12 @@ async function scoreWith(
       if (incremental && !seen[i]) continue;
       if (only0) {
         // One word: its score, its reference boost (the loop below, with nothing to add).
-        const s0 = only0.s[2 * i + 1]! & 255 ? 0 + only0.s[2 * i]! : 0;
+        const s0 = only0.alt[i] ? 0 + only0.s[2 * i]! : 0;
         f[Q * i + TOTAL] = s0 * coord[h[Q * 4 * i + TEXT_MATCHED]!]! + f[Q * i + REF]!;
         continue;
       }
       let sum = 0;
-      for (let a = 0; a < unitCount; a++) if (units[a]?.alt(i)) sum += units[a]!.score(i);
+      for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score(i);
       // Filtering by a year some titles name: every candidate is dated then or names it, so the year counts as
       // matched for all and adds nothing: a title naming the year neither outranks a record dated then nor is hidden.
       if (yearUnit !== undefined && dateFilter) {
@@ -1527,10 +1528,10 @@ async function scoreWith(
         let close = 0;
         for (let a = 0; a < unitCount; a++) {
           const ua = units[a]!;
-          if (!ua.alt(i)) continue;
+          if (!ua.alt[i]) continue;
           for (let b = a + 1; b < unitCount; b++) {
             const ub = units[b]!;
-            if (ub.alt(i) && ua.field(i) === ub.field(i) && Math.abs(ua.slot(i) - ub.slot(i)) <= 1) close++;
+            if (ub.alt[i] && ua.field(i) === ub.field(i) && Math.abs(ua.slot(i) - ub.slot(i)) <= 1) close++;
           }
         }
         proximity[i] = close * SEARCH_DEFAULTS.proximityBonus;
@@ -1769,7 +1770,7 @@ async function scoreWith(
     const parts: UnitMatch[] = [];
     if (plan.explain) {
       plan.units.forEach((unit, u) => {
-        const a = units[u]!.alt(i);
+        const a = units[u]!.alt[i]!;
         const tie = unit.alternatives.some((x) => x.bonus);
         if (a) {
           const alt = unit.alternatives[a - 1]!;

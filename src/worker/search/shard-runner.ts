@@ -147,12 +147,22 @@ export class LocalShards implements ShardRunner {
     return scoreLocally(this.assets, this.records, shard, plan);
   }
 
-  async prefetch(terms?: readonly string[]): Promise<void> {
-    await Promise.allSettled(
-      Array.from({ length: this.count }, (_, k) => new SearchIndex(this.assets, k).prefetch(terms)),
-    );
+  prefetch(terms?: readonly string[]): Promise<void> {
+    const all = () =>
+      Promise.allSettled(
+        Array.from({ length: this.count }, (_, k) => new SearchIndex(this.assets, k).prefetch(terms)),
+      ).then(() => {});
+    if (terms?.length) return all();
+    // What every query reads, asked for by every search: once per asset store, so a warm isolate's searches do not
+    // walk the pack directory and the caches again (a sixth of a rare word's time; BENCHMARKS.md, branch `warm6`).
+    let done = prefetchedStores.get(this.assets);
+    if (!done) prefetchedStores.set(this.assets, (done = all()));
+    return done;
   }
 }
+
+/** The term-less prefetch of each asset store (see `LocalShards.prefetch`); it never rejects. */
+const prefetchedStores = new WeakMap<AssetStore, Promise<void>>();
 
 /**
  * The SearchShard namespace binding (wrangler.toml `SEARCH_SHARDS`), typed by its class as `wrangler types` writes
