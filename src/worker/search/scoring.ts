@@ -433,37 +433,13 @@ function addTerm(
     const w = fieldWeight(f, fp.df, n);
     const fi = FIELD_INDEX.get(f)!;
     const fw = FIELDS[f].weight;
-    // The hot loop of every search: typed arrays and locals only, no per-posting object lookups.
     const { s: xs, altTouched } = x;
     // Each slot's contribution, computed as the loop did per posting (the same products, so the same floats).
     const bySlot = slotScores(w);
     const onlyMark = only ? only.mark : null;
-    const visit = (docs: Uint32Array, slots: Uint8Array, from: number, to: number) => {
-      for (let j = from; j < to; j++) {
-        const i = docs[j]! - base;
-        if ((onlyMark !== null && !onlyMark[i]) || skip?.[i]) continue;
-        const s = slots[j]!;
-        const add = bySlot[s]!;
-        const at = 2 * i;
-        const meta = xs[at + 1]!;
-        const c = meta & 255;
-        if (c === termNo) {
-          // First field of this term for this doc: count the term once.
-          if (termNo === 0) altTouched.push(i);
-          xs[at + 1] =
-            termNo === 0 || fw > FIELD_WEIGHT[(meta >> 8) & 255]!
-              ? termNo + 1 + fi * 256 + s * 65536
-              : (meta & ~255) + termNo + 1;
-          xs[at]! += add;
-        } else if (c === termNo + 1) {
-          xs[at]! += add;
-          if (fw > FIELD_WEIGHT[(meta >> 8) & 255]!) xs[at + 1] = c + fi * 256 + s * 65536;
-        }
-      }
-    };
     const all = fp.decodeAll();
     if (!only) {
-      visit(all.docs, all.slots, 0, all.docs.length);
+      visitPostings(all.docs, all.slots, 0, all.docs.length, base, xs, altTouched, bySlot, termNo, fi, fw, null, skip);
       continue;
     }
     if (only.docs.length * GALLOP_RATIO < all.docs.length) {
@@ -487,7 +463,8 @@ function addTerm(
           }
           at = lo;
         }
-        if (at < m && docs[at] === target) visit(docs, all.slots, at, at + 1);
+        if (at < m && docs[at] === target)
+          visitPostings(docs, all.slots, at, at + 1, base, xs, altTouched, bySlot, termNo, fi, fw, onlyMark, skip);
       }
       continue;
     }
@@ -501,9 +478,66 @@ function addTerm(
       }
       // Decoded postings are whole arrays in blocks of BLOCK_SIZE: the block is visited in place, not copied.
       if (only.docs[c]! >= first)
-        visit(all.docs, all.slots, b * BLOCK_SIZE, Math.min(all.docs.length, (b + 1) * BLOCK_SIZE));
+        visitPostings(
+          all.docs,
+          all.slots,
+          b * BLOCK_SIZE,
+          Math.min(all.docs.length, (b + 1) * BLOCK_SIZE),
+          base,
+          xs,
+          altTouched,
+          bySlot,
+          termNo,
+          fi,
+          fw,
+          onlyMark,
+          skip,
+        );
       while (c < only.docs.length && only.docs[c]! <= last) c++;
       first = last + 1;
+    }
+  }
+}
+
+/**
+ * Adds postings `[from, to)` of one field (`fi`, weight `fw`, each slot's score in `bySlot`) of term `termNo` into the
+ * alternative scratch `xs` (see `Scratch`). The hot loop of every search: typed arrays and locals only, no
+ * per-posting object lookups; a function of its own, not a closure made per field.
+ */
+function visitPostings(
+  docs: Uint32Array,
+  slots: Uint8Array,
+  from: number,
+  to: number,
+  base: number,
+  xs: Float64Array,
+  altTouched: DocList,
+  bySlot: Float64Array,
+  termNo: number,
+  fi: number,
+  fw: number,
+  onlyMark: Uint8Array | null,
+  skip: Uint8Array | null,
+): void {
+  for (let j = from; j < to; j++) {
+    const i = docs[j]! - base;
+    if ((onlyMark !== null && !onlyMark[i]) || (skip !== null && skip[i])) continue;
+    const s = slots[j]!;
+    const add = bySlot[s]!;
+    const at = 2 * i;
+    const meta = xs[at + 1]!;
+    const c = meta & 255;
+    if (c === termNo) {
+      // First field of this term for this doc: count the term once.
+      if (termNo === 0) altTouched.push(i);
+      xs[at + 1] =
+        termNo === 0 || fw > FIELD_WEIGHT[(meta >> 8) & 255]!
+          ? termNo + 1 + fi * 256 + s * 65536
+          : (meta & ~255) + termNo + 1;
+      xs[at]! += add;
+    } else if (c === termNo + 1) {
+      xs[at]! += add;
+      if (fw > FIELD_WEIGHT[(meta >> 8) & 255]!) xs[at + 1] = c + fi * 256 + s * 65536;
     }
   }
 }
@@ -765,6 +799,16 @@ function topListAnswer(
   return null;
 }
 
+/**
+ * Scratch for the k-th best of some scores, at least `m` long: one per isolate, grown as needed, so finding a bar
+ * allocates nothing. Filled and read within one synchronous call.
+ */
+let values = new Float64Array(1024);
+function valuesFor(m: number): Float64Array {
+  if (values.length < m) values = new Float64Array(Math.max(m, 2 * values.length));
+  return values;
+}
+
 /** A field's bound: its weight and idf at its lowest slot. */
 function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
   return fieldWeight(f, fp.df, n) * (1 - SEARCH_DEFAULTS.slotDecay * fp.minSlot);
@@ -775,7 +819,7 @@ function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
  * or the alternative being scored (weight `w`, its fields so far; 0 = none), plus its reference boost.
  */
 function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): number {
-  const lower = new Float64Array(u.touched.length + (w ? x.altTouched.length : 0) + prune.refDocs.length);
+  const lower = valuesFor(u.touched.length + (w ? x.altTouched.length : 0) + prune.refDocs.length);
   let m = 0;
   for (let at = 0; at < u.touched.length; at++) {
     const i = u.touched.items[at]!;
@@ -1150,6 +1194,16 @@ class TopK {
     }
   }
 
+  /** Offers every doc of `docs`; one scoring below the k-th best kept is passed over here, without a call. */
+  offerAll(docs: ArrayLike<number>): void {
+    const { f, heap, k } = this;
+    for (let j = 0; j < docs.length; j++) {
+      const i = docs[j]!;
+      if (k > 0 && heap.length === k && f[Q * i + TOTAL]! < f[Q * heap[0]! + TOTAL]!) continue;
+      this.offer(i);
+    }
+  }
+
   /** The score of the k-th best doc kept; -Infinity while fewer than k are. */
   kthScore(): number {
     return this.k > 0 && this.heap.length === this.k ? this.f[Q * this.heap[0]! + TOTAL]! : -Infinity;
@@ -1343,7 +1397,7 @@ async function scoreWith(
    * between summation orders never prunes a tie.
    */
   const kthBestBar = () => {
-    const lower = new Float64Array(touched.length);
+    const lower = valuesFor(touched.length);
     let m = 0;
     for (let at = 0; at < touched.length; at++) {
       const i = touched.items[at]!;
@@ -1469,6 +1523,9 @@ async function scoreWith(
     addUnit(u);
   }
 
+  // The same numbers `coordination` gives, looked up per doc.
+  const coord = new Float64Array(unitCount + 2);
+  for (let m = 0; m < coord.length; m++) coord[m] = coordination(m, unitCount);
   /**
    * Candidates (docs that pass every filter) and their final scores. With `fresh` (a round of the list-at-a-time
    * path, where each doc is scored once) and no filter, only those docs' final scores are computed: the others'
@@ -1500,8 +1557,6 @@ async function scoreWith(
     // Final scores, summed in plan order so every path (and every shard) adds the same numbers.
     const dateBonus = new Map<number, number>();
     const boost = plan.dates?.mode === "boost" ? plan.dates : null;
-    // The same numbers `coordination` gives, looked up per doc.
-    const coord = Float64Array.from({ length: unitCount + 2 }, (_, m) => coordination(m, unitCount));
     const only0 = unitCount === 1 && yearUnit === undefined && !boost ? units[0] : null;
     const incremental = fresh !== undefined && !everyDoc && !filtersDocs && yearUnit === undefined && !boost;
     const docs = incremental ? fresh : candidates;
@@ -1555,7 +1610,7 @@ async function scoreWith(
   let { candidates, undated, dateBonus } = finish();
   /** The k-th best final score of the candidates (every doc touched has every unit scored when this is read). */
   const kth = () => {
-    const scores = new Float64Array(candidates.length);
+    const scores = valuesFor(candidates.length).subarray(0, candidates.length);
     for (let j = 0; j < candidates.length; j++) scores[j] = f[Q * candidates[j]! + TOTAL]!;
     return kthLargest(scores, plan.keep);
   };
@@ -1744,7 +1799,7 @@ async function scoreWith(
   let best: number[];
   if (plan.phrases.length) {
     const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, f, cols.order);
-    for (let at = 0; at < candidates.length; at++) top.offer(candidates[at]!);
+    top.offerAll(candidates);
     const checked = top.sorted();
     const texts = await recordTexts(checked.map((i) => i + base));
     const holding = checked.filter((_, j) => {
@@ -1753,16 +1808,17 @@ async function scoreWith(
     });
     facetSet = holding;
     best = holding.slice(0, plan.keep);
-  } else if (pruned) {
+  } else if (pruned && !countApart) {
     // Facets need the set, not its order: only the best `keep` are sorted.
     const items = bestSet(candidates, Math.max(plan.keep, facetCandidates), f, cols.order, Q, TOTAL);
     facetSet = items;
     const head = new TopK(plan.keep, f, cols.order);
-    for (const i of items) head.offer(i);
+    head.offerAll(items);
     best = head.sorted();
   } else {
+    // Not pruned, or counted apart (facets then come from the count below, not from the candidates).
     const top = new TopK(plan.keep, f, cols.order);
-    for (let at = 0; at < candidates.length; at++) top.offer(candidates[at]!);
+    top.offerAll(candidates);
     best = top.sorted();
   }
 
@@ -1879,6 +1935,8 @@ export function compareHits(a: ScoredDoc, b: ScoredDoc): number {
 
 /** Decades counted in typed arrays: years 0–2999, which covers every archive date. */
 const DECADE_SLOTS = 300;
+/** Each decade's facet key, made once. */
+const DECADE_LABELS = Array.from({ length: DECADE_SLOTS }, (_, d) => String(d * 10));
 /** A doc's first decade, for a doc with no date at all. */
 const UNDATED = 0xffff;
 
@@ -1941,7 +1999,7 @@ function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: str
   const decade: Array<[string, number]> = [];
   for (let d = 0, count = 0; d < DECADE_SLOTS; d++) {
     count += delta[d]!;
-    if (count) decade.push([String(d * 10), count]);
+    if (count) decade.push([DECADE_LABELS[d]!, count]);
   }
   // Records with no date at all: a facet value of their own, so a date filter's exclusions are visible.
   if (undated) decade.push(["undated", undated]);
