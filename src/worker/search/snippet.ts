@@ -73,7 +73,16 @@ export function highlightTerms(units: readonly QueryUnit[]): HighlightTerms {
 
 /** Whether `w` may be in set `k` of the terms (see `HighlightTerms.sieve`). */
 function mayHold(sieve: Uint32Array, k: number, w: string): boolean {
-  return ((sieve[2 * k]! >>> (w.length & 31)) & (sieve[2 * k + 1]! >>> (w.charCodeAt(0) & 31)) & 1) === 1;
+  return mayHoldKey(sieve, k, sieveKey(w));
+}
+
+/** What the sieve reads of a word, in 10 bits: its length and its first letter, each mod 32. */
+function sieveKey(w: string): number {
+  return (w.length & 31) | ((w.charCodeAt(0) & 31) << 5);
+}
+
+function mayHoldKey(sieve: Uint32Array, k: number, key: number): boolean {
+  return ((sieve[2 * k]! >>> (key & 31)) & (sieve[2 * k + 1]! >>> (key >>> 5)) & 1) === 1;
 }
 
 /**
@@ -83,9 +92,12 @@ function mayHold(sieve: Uint32Array, k: number, w: string): boolean {
  */
 interface TextTokens {
   /**
-   * Per token, two numbers: its start, then its end shifted left once with the low bit set when it starts with a
-   * capital (only names are indexed by sound). One typed array per text, not three: the cache holds hundreds of texts,
-   * and each typed array is a JS-heap object of its own (about 100 bytes) beside its bytes.
+   * Per token, three numbers: its start, then its end shifted left once with the low bit set when it starts with a
+   * capital (only names are indexed by sound), then the sieve keys (`sieveKey`) of its folded form, stem and variant
+   * key, 10 bits each. One typed array per text, not several: the cache holds hundreds of texts, and each typed array
+   * is a JS-heap object of its own (about 100 bytes) beside its bytes. With the keys here, most tokens are judged
+   * without reading their word's forms: each is an object somewhere on the heap, and reading it was most of a
+   * snippet's time.
    */
   spans: Uint32Array;
   forms: WordForms[];
@@ -99,8 +111,13 @@ function tokenise(text: string): TextTokens {
   const forms: WordForms[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
-    spans.push(m.index, ((m.index + m[0].length) << 1) | (CAPITAL.test(m[0]) ? 1 : 0));
-    forms.push(formsOf(m[0]));
+    const f = formsOf(m[0]);
+    spans.push(
+      m.index,
+      ((m.index + m[0].length) << 1) | (CAPITAL.test(m[0]) ? 1 : 0),
+      sieveKey(f.folded) | (sieveKey(f.stem) << 10) | (sieveKey(f.variant) << 20),
+    );
+    forms.push(f);
   }
   return { spans: Uint32Array.from(spans), forms };
 }
@@ -163,11 +180,25 @@ export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | 
   if (!n) return null;
   const marks = new Uint8Array(n);
   let any = false;
-  for (let i = 0; i < n; i++)
-    if (isMatch(forms[i]!, spans[2 * i + 1]! & 1, terms)) {
+  const { sieve } = terms;
+  const sounds = terms.phonetic.size > 0;
+  for (let i = 0; i < n; i++) {
+    const capital = spans[3 * i + 1]! & 1;
+    const keys = spans[3 * i + 2]!;
+    // A token none of whose forms passes the sieve matches by sound or not at all: its forms are not read (the
+    // verdict `isMatch` would give).
+    if (
+      !(capital && sounds) &&
+      !mayHoldKey(sieve, 0, keys & 1023) &&
+      !mayHoldKey(sieve, 1, (keys >>> 10) & 1023) &&
+      !mayHoldKey(sieve, 2, keys >>> 20)
+    )
+      continue;
+    if (isMatch(forms[i]!, capital, terms)) {
       marks[i] = 1;
       any = true;
     }
+  }
   if (!any) return null;
   // Slide a window to the span with the most matched words.
   let best = 0,
@@ -183,13 +214,13 @@ export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | 
   }
   const first = best;
   const last = Math.min(n - 1, best + WINDOW_WORDS - 1);
-  const end = spans[2 * last + 1]! >>> 1;
+  const end = spans[3 * last + 1]! >>> 1;
   const parts: SnippetPart[] = [];
   if (first > 0) push(parts, "… ", false);
-  let pos = spans[2 * first]!;
+  let pos = spans[3 * first]!;
   for (let i = first; i <= last; i++) {
-    const s = spans[2 * i]!,
-      e = spans[2 * i + 1]! >>> 1;
+    const s = spans[3 * i]!,
+      e = spans[3 * i + 1]! >>> 1;
     push(parts, text.slice(pos, s), false);
     push(parts, text.slice(s, e), marks[i] === 1);
     pos = e;
