@@ -349,10 +349,15 @@ class QueryArrays {
         this.mark2[i] = 0;
       }
     }
+    const mark = this.mark;
     for (const u of this.units) {
-      // The rest (score, field, slot, bonus) is written when `alt` is first set, before it is read.
+      // The rest (score, field, slot, bonus) is written when `alt` is first set, before it is read. Marks too: a
+      // one-word query marks the unit's docs it may still score (`alive`), and leaves the query's `touched` empty.
       const { items, length } = u.touched;
-      for (let t = 0; t < length; t++) u.alt[items[t]!] = 0;
+      for (let t = 0; t < length; t++) {
+        u.alt[items[t]!] = 0;
+        mark[items[t]!] = 0;
+      }
       u.touched.length = 0;
     }
     this.x.clearAlt();
@@ -1152,15 +1157,17 @@ class TopK {
   private readonly heap: number[] = [];
   constructor(
     private readonly k: number,
-    /** The query's per-doc numbers: doc `i`'s final score at `Q * i + TOTAL`. */
+    /** Doc `i`'s final score is at `f[stride * i + off]` (see `Scores`). */
     private readonly f: Float64Array,
+    private readonly stride: number,
+    private readonly off: number,
     private readonly order: Uint32Array,
   ) {}
 
   /** Whether doc `a` ranks above doc `b`. */
   private better(a: number, b: number): boolean {
-    const sa = this.f[Q * a + TOTAL]!,
-      sb = this.f[Q * b + TOTAL]!;
+    const sa = this.f[this.stride * a + this.off]!,
+      sb = this.f[this.stride * b + this.off]!;
     return sa > sb || (sa === sb && this.order[a]! < this.order[b]!);
   }
 
@@ -1196,17 +1203,17 @@ class TopK {
 
   /** Offers every doc of `docs`; one scoring below the k-th best kept is passed over here, without a call. */
   offerAll(docs: ArrayLike<number>): void {
-    const { f, heap, k } = this;
+    const { f, heap, k, stride, off } = this;
     for (let j = 0; j < docs.length; j++) {
       const i = docs[j]!;
-      if (k > 0 && heap.length === k && f[Q * i + TOTAL]! < f[Q * heap[0]! + TOTAL]!) continue;
+      if (k > 0 && heap.length === k && f[stride * i + off]! < f[stride * heap[0]! + off]!) continue;
       this.offer(i);
     }
   }
 
   /** The score of the k-th best doc kept; -Infinity while fewer than k are. */
   kthScore(): number {
-    return this.k > 0 && this.heap.length === this.k ? this.f[Q * this.heap[0]! + TOTAL]! : -Infinity;
+    return this.k > 0 && this.heap.length === this.k ? this.f[this.stride * this.heap[0]! + this.off]! : -Infinity;
   }
 
   /** Best first. */
@@ -1327,6 +1334,18 @@ async function scoreWith(
   /** Whether any filter can leave a doc out (else `passes` is true of every doc). */
   const filtersDocs =
     seriesOk !== null || exclPostings.length > 0 || plan.from !== undefined || plan.to !== undefined || !!dateFilter;
+  /**
+   * One word and nothing else (no reference, filter, date or phrase): a doc's final score is its unit score (times a
+   * coordination of 1, plus no boost: the same float), and its docs are the candidates. The unit's arrays are then
+   * read as the answer's, and the query's own (text, totals, counts) are never written: a median query's docs were
+   * each a cache miss there, and again to clear it.
+   */
+  const direct =
+    plan.units.length === 1 &&
+    plan.referenceIds.length === 0 &&
+    !filtersDocs &&
+    !plan.dates &&
+    plan.phrases.length === 0;
 
   const refHits = new Map<number, Array<{ id: string; ref: string }>>();
   plan.referenceIds.forEach((r, k) => {
@@ -1440,7 +1459,7 @@ async function scoreWith(
     matchesAtLeast = fromLists.matchesAtLeast;
     const u = arrays.unit(0);
     units[0] = u;
-    addUnit(u);
+    if (!direct) addUnit(u);
   }
   const common =
     !fromLists &&
@@ -1462,7 +1481,7 @@ async function scoreWith(
     const u = arrays.unit(0);
     scoreUnit(plan.units[0]!, unitPostings[0]!, n, base, x, { docs: common.docs, mark }, u);
     units[0] = u;
-    addUnit(u);
+    if (!direct) addUnit(u);
     // Candidates a multi-word expansion did not match are not touched: their marks are cleared here.
     for (const doc of common.docs) mark[doc - base] = 0;
   }
@@ -1520,7 +1539,7 @@ async function scoreWith(
         : undefined;
     if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u, prune)) pruned = true;
     units[k] = u;
-    addUnit(u);
+    if (!direct) addUnit(u);
   }
 
   // The same numbers `coordination` gives, looked up per doc.
@@ -1534,6 +1553,11 @@ async function scoreWith(
   const finish = (fresh?: ArrayLike<number>) => {
     let candidates: Int32Array;
     let undated = 0;
+    if (direct) {
+      // The unit's docs and scores are the answer's (see `direct`).
+      candidates = units[0]!.touched.view();
+      return { candidates, undated: candidates.length, dateBonus: new Map<number, number>() };
+    }
     const everyDoc = onlyFilters && (plan.dates || plan.from !== undefined || plan.to !== undefined || seriesOk);
     if (everyDoc) arrays.wroteAll = true;
     if (!everyDoc && !filtersDocs) {
@@ -1671,7 +1695,7 @@ async function scoreWith(
     const roundPostings = options.roundPostings ?? ROUND_POSTINGS;
     // The best `keep` so far, kept as rounds add docs (each scored once, so its score no longer changes): the k-th
     // best is its worst, where a pass over every candidate found it each round.
-    const roundTop = new TopK(plan.keep, f, cols.order);
+    const roundTop = new TopK(plan.keep, f, Q, TOTAL, cols.order);
     for (let round = 0; ; round++) {
       const theta = round ? roundTop.kthScore() : -Infinity;
       const bar = theta - Math.abs(theta) * 1e-9;
@@ -1795,10 +1819,12 @@ async function scoreWith(
     }
   }
 
+  // Where the final scores are: the query's totals, or one word's unit scores (see `direct`).
+  const [scores, stride, off] = direct ? [units[0]!.s, 2, 0] : [f, Q, TOTAL];
   let facetSet: ArrayLike<number> = candidates;
   let best: number[];
   if (plan.phrases.length) {
-    const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, f, cols.order);
+    const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, scores, stride, off, cols.order);
     top.offerAll(candidates);
     const checked = top.sorted();
     const texts = await recordTexts(checked.map((i) => i + base));
@@ -1810,14 +1836,14 @@ async function scoreWith(
     best = holding.slice(0, plan.keep);
   } else if (pruned && !countApart) {
     // Facets need the set, not its order: only the best `keep` are sorted.
-    const items = bestSet(candidates, Math.max(plan.keep, facetCandidates), f, cols.order, Q, TOTAL);
+    const items = bestSet(candidates, Math.max(plan.keep, facetCandidates), scores, cols.order, stride, off);
     facetSet = items;
-    const head = new TopK(plan.keep, f, cols.order);
+    const head = new TopK(plan.keep, scores, stride, off, cols.order);
     head.offerAll(items);
     best = head.sorted();
   } else {
     // Not pruned, or counted apart (facets then come from the count below, not from the candidates).
-    const top = new TopK(plan.keep, f, cols.order);
+    const top = new TopK(plan.keep, scores, stride, off, cols.order);
     top.offerAll(candidates);
     best = top.sorted();
   }
@@ -1873,7 +1899,13 @@ async function scoreWith(
           score: round(bonus),
         });
     }
-    return { doc: i + base, score: f[Q * i + TOTAL]!, matched: h[Q * 4 * i + MATCHED]!, order: cols.order[i]!, parts };
+    return {
+      doc: i + base,
+      score: scores[stride * i + off]!,
+      matched: direct ? 1 : h[Q * 4 * i + MATCHED]!,
+      order: cols.order[i]!,
+      parts,
+    };
   });
   // When top-k scored every match after all (nothing pruned), its own count is exact: no second pass.
   if (countApart && pruned) {
