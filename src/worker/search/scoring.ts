@@ -826,14 +826,17 @@ function fieldBound(f: FieldName, fp: FieldPostings, n: number): number {
 function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): number {
   const lower = valuesFor(u.touched.length + (w ? x.altTouched.length : 0) + prune.refDocs.length);
   let m = 0;
+  // With no reference boost at all, every doc's is 0: not read (the query's numbers of a doc are a cache miss).
+  const f = prune.refMax > 0 ? prune.f : null;
   for (let at = 0; at < u.touched.length; at++) {
     const i = u.touched.items[at]!;
-    if (prune.passes(i)) lower[m++] = Math.max(u.score(i), x.count(i) ? x.score(i) * w : 0) + prune.f[Q * i + REF]!;
+    if (prune.passes(i))
+      lower[m++] = Math.max(u.score(i), x.count(i) ? x.score(i) * w : 0) + (f ? f[Q * i + REF]! : 0);
   }
   if (w)
     for (let at = 0; at < x.altTouched.length; at++) {
       const i = x.altTouched.items[at]!;
-      if (!u.alt[i] && prune.passes(i)) lower[m++] = x.score(i) * w + prune.f[Q * i + REF]!;
+      if (!u.alt[i] && prune.passes(i)) lower[m++] = x.score(i) * w + (f ? f[Q * i + REF]! : 0);
     }
   for (let at = 0; at < prune.refDocs.length; at++) {
     const i = prune.refDocs.items[at]!;
@@ -846,9 +849,10 @@ function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): 
 /** Docs seen so far that can still reach `bar` within the alternative being scored. */
 function alive(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number, restFields: number, bar: number): Only {
   const docs: number[] = [];
+  const f = prune.refMax > 0 ? prune.f : null;
   const consider = (i: number) => {
     if (prune.mark[i] || !prune.passes(i)) return;
-    if ((x.count(i) ? x.score(i) * w : 0) + restFields + prune.f[Q * i + REF]! >= bar) {
+    if ((x.count(i) ? x.score(i) * w : 0) + restFields + (f ? f[Q * i + REF]! : 0) >= bar) {
       prune.mark[i] = 1;
       docs.push(i);
     }
@@ -1311,9 +1315,10 @@ async function scoreWith(
     ? new Set(plan.series.map((s) => seriesNames.indexOf(s)).filter((k) => k >= 0))
     : null;
   const overlaps = (i: number, from?: number, to?: number) => {
+    // Before the columns are read: a doc's dates are a cache miss of their own.
+    if (from === undefined && to === undefined) return true;
     const s = cols.start[i]!,
       e = cols.end[i]!;
-    if (from === undefined && to === undefined) return true;
     if (!s && !e) return false;
     return (to === undefined || s <= to) && (from === undefined || e >= from);
   };
@@ -1329,11 +1334,13 @@ async function scoreWith(
   const yearWord = (i: number) => yearUnit !== undefined && Boolean(units[yearUnit]?.alt[i]);
   // Naming the year lets a record past the year filter only beside another query word: a year alone is no match.
   const namesYear = (i: number) => yearWord(i) && h[Q * 4 * i + TEXT_MATCHED]! > 1;
-  const passes = (i: number) =>
-    passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i));
   /** Whether any filter can leave a doc out (else `passes` is true of every doc). */
   const filtersDocs =
     seriesOk !== null || exclPostings.length > 0 || plan.from !== undefined || plan.to !== undefined || !!dateFilter;
+  const passes = filtersDocs
+    ? (i: number) =>
+        passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i))
+    : () => true;
   /**
    * One word and nothing else (no reference, filter, date or phrase): a doc's final score is its unit score (times a
    * coordination of 1, plus no boost: the same float), and its docs are the candidates. The unit's arrays are then
