@@ -830,8 +830,7 @@ function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): 
   const f = prune.refMax > 0 ? prune.f : null;
   for (let at = 0; at < u.touched.length; at++) {
     const i = u.touched.items[at]!;
-    if (prune.passes(i))
-      lower[m++] = Math.max(u.score(i), x.count(i) ? x.score(i) * w : 0) + (f ? f[Q * i + REF]! : 0);
+    if (prune.passes(i)) lower[m++] = Math.max(u.score(i), x.count(i) ? x.score(i) * w : 0) + (f ? f[Q * i + REF]! : 0);
   }
   if (w)
     for (let at = 0; at < x.altTouched.length; at++) {
@@ -1338,8 +1337,7 @@ async function scoreWith(
   const filtersDocs =
     seriesOk !== null || exclPostings.length > 0 || plan.from !== undefined || plan.to !== undefined || !!dateFilter;
   const passes = filtersDocs
-    ? (i: number) =>
-        passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i))
+    ? (i: number) => passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i))
     : () => true;
   /**
    * One word and nothing else (no reference, filter, date or phrase): a doc's final score is its unit score (times a

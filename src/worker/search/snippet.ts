@@ -173,12 +173,17 @@ function push(parts: SnippetPart[], text: string, marked: boolean): void {
   else parts.push({ text, marked });
 }
 
+/** Which tokens of a text matched: one buffer per isolate, filled and read within one `snippetOf` call. */
+let marksBuf = new Uint8Array(1024);
+
 /** The best window of `text`, with matched words marked; null when nothing in it matches. */
 export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | null {
   const { spans, forms } = tokensOf(text);
   const n = forms.length;
   if (!n) return null;
-  const marks = new Uint8Array(n);
+  if (marksBuf.length < n) marksBuf = new Uint8Array(Math.max(n, 2 * marksBuf.length));
+  const marks = marksBuf;
+  marks.fill(0, 0, n);
   let any = false;
   const { sieve } = terms;
   const sounds = terms.phonetic.size > 0;
@@ -240,10 +245,26 @@ export function snippetFor(r: CatalogueRecord, terms: HighlightTerms): SnippetPa
   return (
     snippetOf(r.description, terms) ??
     snippetOf(r.title, terms) ??
-    snippetOf(r.people.join("; "), terms) ??
-    snippetOf([...r.subjects, ...r.places, ...r.corporateNames].join("; "), terms) ??
+    snippetOf(joined(r).people, terms) ??
+    snippetOf(joined(r).others, terms) ??
     leadOf(r.description || r.title)
   );
+}
+
+/**
+ * A record's people, and its subjects, places and bodies, each as one text, made once per record object (the record
+ * store keeps a record while it is read again): a name query's snippets come from the people, and a text joined
+ * afresh for each query was a new string to build and hash before its tokens could be looked up.
+ */
+const joinedTexts = new WeakMap<CatalogueRecord, { people: string; others: string }>();
+
+function joined(r: CatalogueRecord): { people: string; others: string } {
+  let j = joinedTexts.get(r);
+  if (!j) {
+    j = { people: r.people.join("; "), others: [...r.subjects, ...r.places, ...r.corporateNames].join("; ") };
+    joinedTexts.set(r, j);
+  }
+  return j;
 }
 
 /** A plain opening of the text when no word matched. */
