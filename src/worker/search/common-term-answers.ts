@@ -99,6 +99,17 @@ export function commonTermCandidates(
   mark: Uint8Array,
 ): { docs: Uint32Array; matchesAtLeast: number } | null {
   if (unit.alternatives.some((a) => a.bonus)) return null;
+  // No field of a one-word alternative past `minPostings`: not a common word (the answer below would be null too),
+  // told before any list is gathered, as it is of most words.
+  let anyLong = false;
+  for (let ai = 0; ai < unit.alternatives.length && !anyLong; ai++) {
+    const alt = unit.alternatives[ai]!;
+    if (alt.terms.length !== 1) continue;
+    const p = postings[ai]![0]!;
+    for (const f of alt.terms[0]!.fields)
+      if ((p.fields[f]?.count ?? 0) > opts.minPostings && (!unit.fields || unit.fields.includes(f))) anyLong = true;
+  }
+  if (!anyLong) return null;
   const fieldsOf = (t: { fields: FieldName[] }, p: TermPostings) =>
     t.fields.filter((f) => (!unit.fields || unit.fields.includes(f)) && p.fields[f]).map((f) => p.fields[f]!);
   const lists: Array<ArrayLike<number>> = [];

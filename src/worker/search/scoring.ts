@@ -2016,11 +2016,19 @@ function facetColumnsOf(cols: FilterColumns): Uint16Array {
   return fc;
 }
 
+/**
+ * Facet counting's scratch, one per isolate and left zeroed: a few hundred counters, where allocating typed arrays
+ * per query cost more than counting a rare word's docs. Read and cleared within one synchronous call.
+ */
+let seriesScratch = new Uint32Array(64);
+const deltaScratch = new Int32Array(UNDATED + 2);
+
 function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: string[]): ShardResult["facets"] {
-  const seriesCounts = new Uint32Array(seriesNames.length);
+  if (seriesScratch.length < seriesNames.length) seriesScratch = new Uint32Array(seriesNames.length);
+  const seriesCounts = seriesScratch;
   // Decade counts as differences: +1 at a doc's first decade, -1 past its last; summed in order below. Docs with
   // no date add at `UNDATED`, past the decades summed.
-  const delta = new Int32Array(UNDATED + 2);
+  const delta = deltaScratch;
   const fc = facetColumnsOf(cols);
   for (let k = 0; k < docs.length; k++) {
     const at = 3 * docs[k]!;
@@ -2032,15 +2040,18 @@ function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: str
   const undated = delta[UNDATED]!;
   // Pairs, then `Object.fromEntries`: series names are catalogue text, and one named "__proto__" must be a key.
   const series: Array<[string, number]> = [];
-  for (let k = 0; k < seriesCounts.length; k++) if (seriesCounts[k]) series.push([seriesNames[k]!, seriesCounts[k]!]);
-  const decade: Array<[string, number]> = [];
+  for (let k = 0; k < seriesNames.length; k++) if (seriesCounts[k]) series.push([seriesNames[k]!, seriesCounts[k]!]);
+  // Decade keys are this module's own (numbers and "undated"): set directly.
+  const decade: Record<string, number> = {};
   for (let d = 0, count = 0; d < DECADE_SLOTS; d++) {
     count += delta[d]!;
-    if (count) decade.push([DECADE_LABELS[d]!, count]);
+    if (count) decade[DECADE_LABELS[d]!] = count;
   }
   // Records with no date at all: a facet value of their own, so a date filter's exclusions are visible.
-  if (undated) decade.push(["undated", undated]);
-  return { series: Object.fromEntries(series), decade: Object.fromEntries(decade) };
+  if (undated) decade.undated = undated;
+  seriesCounts.fill(0, 0, seriesNames.length);
+  delta.fill(0);
+  return { series: Object.fromEntries(series), decade };
 }
 
 function round(x: number): number {
