@@ -526,7 +526,7 @@ function visitPostings(
 ): void {
   for (let j = from; j < to; j++) {
     const i = docs[j]! - base;
-    if ((onlyMark !== null && !onlyMark[i]) || (skip !== null && skip[i])) continue;
+    if ((onlyMark !== null && !onlyMark[i]) || skip?.[i]) continue;
     const s = slots[j]!;
     const add = bySlot[s]!;
     const at = 2 * i;
