@@ -1147,6 +1147,22 @@ function unitPostingCount(unit: QueryUnit, postings: UnitPostings): number {
   return count;
 }
 
+/** An empty mark array: a query with no excluded word allocates none. */
+const NO_DOCS = new Uint8Array(0);
+
+/** `coordination(m, units)` for m = 0 … units + 1, by the number of units: made once per isolate, not per query. */
+const coordinationTables: Float64Array[] = [];
+
+function coordinationTable(units: number): Float64Array {
+  let t = coordinationTables[units];
+  if (!t) {
+    t = new Float64Array(units + 2);
+    for (let m = 0; m < t.length; m++) t[m] = coordination(m, units);
+    coordinationTables[units] = t;
+  }
+  return t;
+}
+
 /** Soft coordination: the share of a doc's score kept when it matches `matched` of `units` query units. */
 export function coordination(matched: number, units: number): number {
   return units ? 1 - (SEARCH_DEFAULTS.coordination * (units - Math.min(matched, units))) / units : 1;
@@ -1321,7 +1337,7 @@ async function scoreWith(
     if (!s && !e) return false;
     return (to === undefined || s <= to) && (from === undefined || e >= from);
   };
-  const excluded = new Uint8Array(exclPostings.length ? size : 0);
+  const excluded = exclPostings.length ? new Uint8Array(size) : NO_DOCS;
   // A word excluded is one of the record's own: inherited context (ctx) does not exclude.
   for (const p of exclPostings)
     for (const f of LITERAL_FIELDS)
@@ -1548,8 +1564,7 @@ async function scoreWith(
   }
 
   // The same numbers `coordination` gives, looked up per doc.
-  const coord = new Float64Array(unitCount + 2);
-  for (let m = 0; m < coord.length; m++) coord[m] = coordination(m, unitCount);
+  const coord = coordinationTable(unitCount);
   /**
    * Candidates (docs that pass every filter) and their final scores. With `fresh` (a round of the list-at-a-time
    * path, where each doc is scored once) and no filter, only those docs' final scores are computed: the others'
