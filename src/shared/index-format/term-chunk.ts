@@ -1,21 +1,22 @@
 /**
- * Term chunks, binary (index format 8): the build's encoder and the Worker's
+ * Term chunks, binary (index format 9): the build's encoder and the Worker's
  * decoder of one chunk of the search index, defined together so the layout
  * exists once.
  *
  * A chunk holds a sorted, prefix-compressed term directory and, for every
- * term and field, its postings in doc order. The Worker decodes a term's
- * postings once, whole, into typed arrays (`DecodedPostings`) and keeps those
- * warm, so the chunk needs no random access inside a term's postings: no
- * block tables, no fixed-width entries, only what gzip cannot squeeze out.
- * Block bounds (last doc, lowest slot per `BLOCK_SIZE` postings) are derived
- * when decoding. A query reads only its own terms: a binary search over the
+ * term and field, its postings in doc order. The Worker decodes a field's
+ * postings once, whole, into typed arrays (`LazyPostings`) when scoring first
+ * reads them, and keeps those warm, so the chunk needs no random access inside
+ * a field's postings: no block tables, no fixed-width entries, only what gzip
+ * cannot squeeze out. Each field's count, lowest slot (its score bound) and
+ * bits are in the directory (format 9), so a list scoring never reads is
+ * never decoded; block bounds are derived when decoding. A query reads only its own terms: a binary search over the
  * directory's restart points, then at most `RESTART_EVERY` terms scanned; no
  * JSON.parse on the hot path. Hand-written because no kept library offers
  * this layout in the Workers runtime; it is what lets a query touch a few KB
  * instead of parsing a whole chunk.
  *
- * Derived fields (index format 8). The stem, variant-key and sound-code fields are
+ * Derived fields (index format 8 on). The stem, variant-key and sound-code fields are
  * made from the literal words of a record (`record-fields.ts`): the docs of a
  * stem "report" are the docs of "report", "reports", "reported"… in the
  * title, tags and description. Where such family members sit in the same
@@ -45,9 +46,9 @@
  *               bits on it
  *   directory   per term: varint bytes shared with the previous term (0 at a restart), varint suffix length,
  *               suffix (UTF-8; terms sorted bytewise), u8 field count, per field (ascending) u8 field
- *               (| DERIVED_FLAG when derived) and varint count, and for a derived field varint member count and
- *               the members' term indices (varint gaps, the first from 0); then varint df (0: the term's largest
- *               count, else df + 1) and varint bits of the term's postings (all fields)
+ *               (| DERIVED_FLAG when derived) and varint count × 16 + lowest slot, and for a derived field varint
+ *               member count and the members' term indices (varint gaps, the first from 0); then varint df (0: the
+ *               term's largest count, else df + 1) and per field, varint bits of its postings
  *   postings    per term and field, bits, most significant first: its docs Rice-coded (the first doc's distance
  *               from `base`, then gaps less one; a derived field: only the docs its members do not give), then
  *               each doc's slot code (FlexSearch's resolution keeps slots under 16; a derived field's slot of a
@@ -56,8 +57,8 @@
 
 import { FIELD_NAMES, type FieldName } from "../search-config";
 
-/** "DXT8": Dossier term chunk with Huffman-coded slots (index format 8). */
-export const TERM_CHUNK_MAGIC = 0x38545844;
+/** "DXT9": Dossier term chunk with Huffman-coded slots, each field's lowest slot and bits in the directory (format 9). */
+export const TERM_CHUNK_MAGIC = 0x39545844;
 /** Postings per block: the unit of skipping and of score bounds. */
 export const BLOCK_SIZE = 128;
 /** Terms per directory group: the first of each is stored whole and binary-searched. */
@@ -654,14 +655,16 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
     dir.varint(t.bytes.length - shared);
     dir.raw(t.bytes.subarray(shared));
     dir.byte(t.fields.length);
-    const at = bits.length;
     let most = 0;
+    const fieldBits: number[] = [];
     t.fields.forEach((f, k) => {
       const n = f.docs.length;
       if (n > most) most = n;
       const d = derived[i]![k];
       dir.byte(f.field | (d ? DERIVED_FLAG : 0));
-      dir.varint(n);
+      let minSlot = MAX_SLOT;
+      for (let j = 0; j < n; j++) if (f.slots[j]! < minSlot) minSlot = f.slots[j]!;
+      dir.varint(n * SLOT_CODES + minSlot);
       if (d) {
         if (derivedTerms.at(-1) !== i) derivedTerms.push(i);
         dir.varint(d.kept.length);
@@ -672,16 +675,19 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
         }
       }
       const { context, codes, stored } = coded[i]![k]!;
+      const at = bits.length;
       riceWrite(bits, stored, base, span);
-      if (single[context]) return;
-      const len = lengths[context]!,
-        code = codeOf[context]!;
-      for (let j = 0; j < n; j++) bits.bits(code[codes[j]!]!, len[codes[j]!]!);
+      if (!single[context]) {
+        const len = lengths[context]!,
+          code = codeOf[context]!;
+        for (let j = 0; j < n; j++) bits.bits(code[codes[j]!]!, len[codes[j]!]!);
+      }
+      fieldBits.push(bits.length - at);
     });
     // The df as 0 where it is the term's longest field's count, as in an unsharded index (gzip then sees a run).
     const df = t.fields[0]?.df ?? 0;
     dir.varint(df === most ? 0 : df + 1);
-    dir.varint(bits.length - at);
+    for (const b of fieldBits) dir.varint(b);
   });
   const postings = bits.finish();
   const head = 4 * (HEADER_WORDS + RESTART_WORDS * restartCount);
@@ -731,6 +737,12 @@ export interface FieldPostings {
   decodeAll(): { docs: Uint32Array; slots: Uint8Array };
 }
 
+/** A term's directory entry, as `TermChunk.entry` reads it. */
+interface TermEntry {
+  df: number;
+  fields: Array<{ field: number; count: number; minSlot: number; members: number[] | null; bit: number }>;
+}
+
 /**
  * A term chunk read in place: the constructor checks the header; nothing is
  * decoded until a term is looked up.
@@ -752,6 +764,10 @@ export class TermChunk {
   private readonly predicted: Uint8Array;
   /** Position the last `find` ended at, so `postings` of that term need not scan its group again. */
   private found = { i: -1, dirAt: 0, bitAt: 0 };
+  /** Directory entries read, by term index. */
+  private readonly entries = new Map<number, TermEntry>();
+  /** Fields decoded, by term index × 16 + field position: what derived fields and their members share. */
+  private readonly decoded = new Map<number, { docs: Uint32Array; slots: Uint8Array }>();
 
   constructor(
     buf: ArrayBuffer,
@@ -762,7 +778,7 @@ export class TermChunk {
     }
     const head = new Uint32Array(buf, 0, HEADER_WORDS);
     if (head[0] !== TERM_CHUNK_MAGIC) {
-      throw new Error(`index-format: ${name} starts with 0x${head[0]!.toString(16)}, not a format-8 term chunk`);
+      throw new Error(`index-format: ${name} starts with 0x${head[0]!.toString(16)}, not a format-9 term chunk`);
     }
     this.termCount = head[1]!;
     this.restartCount = head[2]!;
@@ -810,7 +826,7 @@ export class TermChunk {
       if (derived) for (let m = this.varint(at); m > 0; m--) this.varint(at);
     }
     this.varint(at); // df
-    pos.bitAt += this.varint(at);
+    for (let f = 0; f < fields; f++) pos.bitAt += this.varint(at);
   }
 
   /** Compares the UTF-8 bytes at `a..a+len` with `term`. */
@@ -892,66 +908,79 @@ export class TermChunk {
     }
   }
 
-  /** The fields' postings of the term at directory index `i`, decoded. */
-  postings(i: number): DecodedPostings[] {
-    return this.decode(i, null).map((f) => new DecodedPostings(f.field, f.df, f.docs, f.slots));
+  /**
+   * The fields' postings of the term at directory index `i`. Each field's count, lowest slot and df come from the
+   * directory; its docs and slots are decoded when first read (`LazyPostings`), so a query pays only for the lists
+   * scoring reads (a rare name at 100k read about a sixth of the postings its plan names).
+   */
+  postings(i: number): LazyPostings[] {
+    const e = this.entry(i);
+    return e.fields.map((f, k) => new LazyPostings(this, i, k, f.field, e.df, f.count, f.minSlot));
   }
 
-  /**
-   * The term at `i`'s fields, decoded; with `only`, just those of its literal fields in `only` (a family member's
-   * sources), stopping at the first derived field: the fields are ascending and every source precedes them.
-   */
-  private decode(
-    i: number,
-    only: readonly number[] | null,
-  ): Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> {
+  /** Term `i`'s directory entry: its df and, per field, count, lowest slot, members and postings' bit offset. */
+  private entry(i: number): TermEntry {
     if (i < 0 || i >= this.termCount) throw new RangeError(`index-format: no term ${i} in ${this.name}`);
+    const known = this.entries.get(i);
+    if (known) return known;
     const { dirAt, bitAt } = this.seek(i);
     const at = { o: dirAt };
     const u8 = this.u8;
-    // The directory entry first: each field, its count and members; then the df.
-    const fields = u8[at.o++]!;
-    const entries: Array<{ field: number; count: number; members: number[] | null }> = [];
+    const n = u8[at.o++]!;
+    const fields: TermEntry["fields"] = [];
     let most = 0;
-    for (let f = 0; f < fields; f++) {
+    for (let f = 0; f < n; f++) {
       const byte = u8[at.o++]!;
-      const count = this.varint(at);
+      const code = this.varint(at);
+      const count = Math.floor(code / SLOT_CODES);
       if (count > most) most = count;
       let members: number[] | null = null;
       if (byte & DERIVED_FLAG) {
         members = [];
         for (let m = this.varint(at), member = 0; m > 0; m--) members.push((member += this.varint(at)));
       }
-      entries.push({ field: byte & ~DERIVED_FLAG, count, members });
+      fields.push({ field: byte & ~DERIVED_FLAG, count, minSlot: code % SLOT_CODES, members, bit: 0 });
     }
     const dfCode = this.varint(at);
-    const df = dfCode === 0 ? most : dfCode - 1;
     let bit = 8 * this.docs + bitAt;
-    const { base, span, slotCodes } = this;
-    const out: Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> = [];
-    for (const { field, count, members } of entries) {
-      // A member's sources precede every derived field: the fields are ascending.
-      if (only && (members || DERIVED_SOURCES.has(field))) break;
-      const docs = new Uint32Array(count);
-      const slots = new Uint8Array(count);
-      if (!members) {
-        bit = riceRead(u8, bit, count, base, span, docs);
-        bit = slotCodes.read(u8, bit, count, slotContext(field, false), slots);
-        if (!only || only.includes(field)) out.push({ field, df, docs, slots });
-        continue;
-      }
+    for (const f of fields) {
+      f.bit = bit;
+      bit += this.varint(at);
+    }
+    const e = { df: dfCode === 0 ? most : dfCode - 1, fields };
+    this.entries.set(i, e);
+    return e;
+  }
+
+  /**
+   * Field `k` of term `i`, decoded (held: a derived field's members' sources are decoded once for all the fields
+   * they give). A derived field is its members' source lists merged, with the docs they do not give.
+   */
+  decodeField(i: number, k: number): { docs: Uint32Array; slots: Uint8Array } {
+    const id = i * 16 + k;
+    const held = this.decoded.get(id);
+    if (held) return held;
+    const { field, count, members, bit } = this.entry(i).fields[k]!;
+    const { u8, base, span, slotCodes } = this;
+    const docs = new Uint32Array(count);
+    const slots = new Uint8Array(count);
+    if (!members) {
+      const at = riceRead(u8, bit, count, base, span, docs);
+      slotCodes.read(u8, at, count, slotContext(field, false), slots);
+    } else {
       const sources = DERIVED_SOURCES.get(field);
       if (!sources) throw new Error(`index-format: ${this.name} derives field ${field}, which has no sources`);
       const lists: SlotList[] = [];
-      for (const member of members) {
-        const own = member === i ? out.filter((g) => sources.includes(g.field)) : this.decode(member, sources);
-        for (const g of own) lists.push(ranked(g, sources.indexOf(g.field)));
-      }
+      for (const member of members)
+        this.entry(member).fields.forEach((g, gk) => {
+          const rank = sources.indexOf(g.field);
+          if (rank >= 0 && !g.members) lists.push(ranked(this.decodeField(member, gk), rank));
+        });
       const given = unionLists(lists);
       const gd = given.docs;
       if (gd.length > count) throw new Error(`index-format: ${this.name} is damaged (term ${i})`);
       const stored = new Uint32Array(count - gd.length);
-      bit = riceRead(u8, bit, stored.length, base, span, stored);
+      const at = riceRead(u8, bit, stored.length, base, span, stored);
       // Merge the members' docs with the stored ones (disjoint); `context` holds a given doc's prediction context
       // + 1, 0 for a stored doc.
       const context = new Uint8Array(count);
@@ -962,14 +991,15 @@ export class TermChunk {
           context[j] = pAt + given.slots[g++]! + 1;
         } else docs[j] = stored[h++]!;
       }
-      bit = slotCodes.read(u8, bit, count, slotContext(field, true), slots);
+      slotCodes.read(u8, at, count, slotContext(field, true), slots);
       const predicted = this.predicted;
       for (let j = 0; j < count; j++) {
         const c = context[j]!;
         if (c) slots[j] = (predicted[c - 1]! + slots[j]!) & 15;
       }
-      out.push({ field, df, docs, slots });
     }
+    const out = { docs, slots };
+    this.decoded.set(id, out);
     return out;
   }
 
@@ -995,56 +1025,88 @@ export class TermChunk {
 }
 
 /**
- * A field's postings decoded once into typed arrays, with their block bounds: what the Worker keeps warm, so a
- * warm query neither refetches a chunk nor decodes it again. `decodeAll` returns the kept arrays themselves
- * (read-only by contract: no caller writes to postings).
+ * One field's postings of a term: count, lowest slot and df as the directory gives them, docs and slots decoded
+ * into typed arrays on the first read of either and kept (what the Worker keeps warm, so a warm query neither
+ * refetches a chunk nor decodes it again). Until then it holds its chunk. `decodeAll` returns the kept arrays
+ * themselves (read-only by contract: no caller writes to postings).
  */
-export class DecodedPostings implements FieldPostings {
-  readonly count: number;
+export class LazyPostings implements FieldPostings {
   readonly blocks: number;
-  readonly minSlot: number;
-  private readonly minSlots: Uint8Array;
+  private chunk: TermChunk | null;
+  private docs: Uint32Array | null = null;
+  private slots: Uint8Array | null = null;
+  /** Lowest slot per block, made on the first `blockMinSlot` (scoring bounds by `minSlot`, not by blocks). */
+  private minSlots: Uint8Array | null = null;
 
   constructor(
+    chunk: TermChunk,
+    private readonly term: number,
+    private readonly at: number,
     readonly field: number,
     readonly df: number,
-    private readonly docs: Uint32Array,
-    private readonly slots: Uint8Array,
+    readonly count: number,
+    readonly minSlot: number,
   ) {
-    this.count = docs.length;
-    this.blocks = Math.ceil(this.count / BLOCK_SIZE);
-    this.minSlots = new Uint8Array(this.blocks).fill(255);
-    let min = 255;
-    for (let j = 0; j < this.count; j++) {
-      const b = (j / BLOCK_SIZE) | 0;
-      if (slots[j]! < this.minSlots[b]!) this.minSlots[b] = slots[j]!;
-      if (slots[j]! < min) min = slots[j]!;
-    }
-    this.minSlot = min;
+    this.chunk = chunk;
+    this.blocks = Math.ceil(count / BLOCK_SIZE);
   }
 
-  /** Bytes this holds: its arrays and a share for the object itself. */
+  /** Whether the docs and slots have been decoded. */
+  get decoded(): boolean {
+    return this.docs !== null;
+  }
+
+  /**
+   * Bytes this holds once decoded (its arrays, and a share for the object itself), counted from the start: the
+   * chunk an undecoded list holds is shared by its term's other lists and by other terms of the chunk.
+   */
   get bytes(): number {
-    return this.docs.byteLength + this.slots.byteLength + this.minSlots.byteLength + 160;
+    return 5 * this.count + this.blocks + 160;
+  }
+
+  private load(): { docs: Uint32Array; slots: Uint8Array } {
+    if (!this.docs) {
+      const d = this.chunk!.decodeField(this.term, this.at);
+      if (d.docs.length !== this.count) throw new Error(`index-format: ${this.chunk!.name} is damaged (term ${this.term})`);
+      this.docs = d.docs;
+      this.slots = d.slots;
+      this.chunk = null;
+    }
+    return { docs: this.docs, slots: this.slots! };
   }
 
   lastDoc(b: number): number {
-    return this.docs[Math.min(this.count, (b + 1) * BLOCK_SIZE) - 1]!;
+    return this.load().docs[Math.min(this.count, (b + 1) * BLOCK_SIZE) - 1]!;
   }
 
   blockMinSlot(b: number): number {
+    if (!this.minSlots) {
+      const { slots } = this.load();
+      const mins = new Uint8Array(this.blocks);
+      for (let k = 0; k < this.blocks; k++)
+        mins[k] = lowestSlot(slots.subarray(k * BLOCK_SIZE, Math.min(this.count, (k + 1) * BLOCK_SIZE)));
+      this.minSlots = mins;
+    }
     return this.minSlots[b]!;
   }
 
   decodeBlock(b: number, docs: Uint32Array, slots: Uint8Array, at: number): number {
+    const all = this.load();
     const lo = b * BLOCK_SIZE,
       hi = Math.min(this.count, lo + BLOCK_SIZE);
-    docs.set(this.docs.subarray(lo, hi), at);
-    slots.set(this.slots.subarray(lo, hi), at);
+    docs.set(all.docs.subarray(lo, hi), at);
+    slots.set(all.slots.subarray(lo, hi), at);
     return hi - lo;
   }
 
   decodeAll(): { docs: Uint32Array; slots: Uint8Array } {
-    return { docs: this.docs, slots: this.slots };
+    return this.load();
   }
+}
+
+/** The lowest of `slots` (255 when empty), stopping at 0. */
+function lowestSlot(slots: Uint8Array): number {
+  let min = 255;
+  for (let j = 0, n = slots.length; j < n && min > 0; j++) if (slots[j]! < min) min = slots[j]!;
+  return min;
 }

@@ -3,10 +3,11 @@
  * in exactly one binary term chunk of the shard (its bucket, or its own chunk
  * if it is very common); only the term's own entries are read from it (see
  * shared/index-format/term-chunk.ts). What is kept per isolate is not the
- * chunk but the term's postings, decoded into typed arrays under their own
- * byte budget: a bucket chunk holds hundreds of terms a query never asks
- * for, and keeping whole chunks (and records) under one budget made a warm
- * 100k mix refetch and re-verify several chunks per query.
+ * chunk but the term's postings, each field decoded into typed arrays when
+ * scoring first reads it, under their own byte budget: a bucket chunk holds
+ * hundreds of terms a query never asks for, and keeping whole chunks (and
+ * records) under one budget made a warm 100k mix refetch and re-verify
+ * several chunks per query. A field not yet read holds its chunk's bytes.
  */
 import { shardOf } from "../../shared/hash";
 import { bloomHas } from "../../shared/bloom";
@@ -191,6 +192,11 @@ const decoding = new Map<string, Promise<TermPostings>>();
  */
 const staged = new Map<string, Map<string, Promise<ArrayBuffer>>>();
 const utf8 = new TextEncoder();
+/**
+ * A chunk read once for several terms (the warm-up's staged bytes) is read as one `TermChunk`: its directory
+ * entries and decoded fields serve every term of it that a derived field names as a member.
+ */
+const chunks = new WeakMap<ArrayBuffer, TermChunk>();
 
 /** The chunk holding `term` in a shard, and the term's key in the postings cache (the chunk path names the shard). */
 function termChunkKey(shard: SearchShardManifest, table: ShardTermTable, term: string): { path: string; key: string } {
@@ -253,14 +259,17 @@ export class SearchIndex {
   ): Promise<TermPostings> {
     // The chunk itself is not kept: the decoded postings below are what the next query reads.
     const buf = await read;
-    let chunk: TermChunk;
-    try {
-      chunk = new TermChunk(buf, path);
-    } catch (e) {
-      throw new ApiError(503, "index_unavailable", `search-index: ${(e as Error).message}; rebuild with npm run build`);
-    }
+    let chunk = chunks.get(buf);
+    if (!chunk)
+      try {
+        chunk = new TermChunk(buf, path);
+        chunks.set(buf, chunk);
+      } catch (e) {
+        throw new ApiError(503, "index_unavailable", `search-index: ${(e as Error).message}; rebuild with npm run build`);
+      }
     const i = chunk.find(utf8.encode(term));
     const fields: TermPostings["fields"] = {};
+    // Counted as decoded from the start: until a list is read it holds its chunk instead (see LazyPostings).
     let bytes = 64 + 2 * key.length;
     if (i >= 0)
       for (const d of chunk.postings(i)) {
