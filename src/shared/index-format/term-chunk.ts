@@ -1067,7 +1067,8 @@ export class LazyPostings implements FieldPostings {
   private load(): { docs: Uint32Array; slots: Uint8Array } {
     if (!this.docs) {
       const d = this.chunk!.decodeField(this.term, this.at);
-      if (d.docs.length !== this.count) throw new Error(`index-format: ${this.chunk!.name} is damaged (term ${this.term})`);
+      if (d.docs.length !== this.count)
+        throw new Error(`index-format: ${this.chunk!.name} is damaged (term ${this.term})`);
       this.docs = d.docs;
       this.slots = d.slots;
       this.chunk = null;

@@ -115,6 +115,25 @@ export class SearchLexicon {
   }
 }
 
+/** What planning asks of the catalogue-wide lookups (`SearchLexicon`, or `lexiconBeforeVocabulary`). */
+export type PlanLexicon = Pick<SearchLexicon, "thesaurus" | "has" | "vocabPrefixed" | "vocab" | "near">;
+
+/**
+ * Planning as it can be done once the thesaurus is in, before the lexicon and the vocabulary are: every word taken
+ * as spelt, no prefix words. A plan made with it names the terms of the real plan except its typo, prefix and
+ * closeness candidates (and a misspelt word's sound codes), so a cold isolate's warm-up reads their chunks a round
+ * trip before the real plan is made.
+ */
+export function lexiconBeforeVocabulary(lexicon: SearchLexicon): PlanLexicon {
+  return {
+    thesaurus: () => lexicon.thesaurus(),
+    has: async () => true,
+    vocabPrefixed: async () => [],
+    vocab: async () => VocabWords.EMPTY,
+    near: async () => [],
+  };
+}
+
 /**
  * A vocabulary partition as an isolate keeps it: its words, all of one length, end to end in one string, and
  * their document frequencies in a typed array. Parsed, a partition is an array of pairs, about 60 bytes of heap
@@ -265,7 +284,11 @@ export class SearchIndex {
         chunk = new TermChunk(buf, path);
         chunks.set(buf, chunk);
       } catch (e) {
-        throw new ApiError(503, "index_unavailable", `search-index: ${(e as Error).message}; rebuild with npm run build`);
+        throw new ApiError(
+          503,
+          "index_unavailable",
+          `search-index: ${(e as Error).message}; rebuild with npm run build`,
+        );
       }
     const i = chunk.find(utf8.encode(term));
     const fields: TermPostings["fields"] = {};
