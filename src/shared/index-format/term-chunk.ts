@@ -503,22 +503,25 @@ class SlotDecoder {
       out.fill(single, 0, n);
       return pos;
     }
-    // A 32-bit window, refilled while a code may not fit in what is left of it.
-    let w = peek32(u8, pos),
+    // A 32-bit window, refilled while a code may not fit in what is left of it. The limits are locals: a cold
+    // isolate interprets this loop, and reads a module constant from its context on every use.
+    const refillAfter = 32 - MAX_CODE_LENGTH,
+      tableShift = 32 - TABLE_BITS;
+    let w = peek32(u8, pos) | 0,
       used = 0;
     for (let j = 0; j < n; j++) {
-      if (used > 32 - MAX_CODE_LENGTH) {
+      if (used > refillAfter) {
         pos += used;
-        w = peek32(u8, pos);
+        w = peek32(u8, pos) | 0;
         used = 0;
       }
-      const x = (w << used) >>> 0;
-      const e = table[x >>> (32 - TABLE_BITS)]!;
+      const e = table[(w << used) >>> tableShift]!;
       if (e) {
         out[j] = e & 15;
         used += e >> 4;
         continue;
       }
+      const x = (w << used) >>> 0;
       for (let len = TABLE_BITS + 1; ; len++) {
         if (len > MAX_CODE_LENGTH) throw new Error("index-format: a slot code is damaged");
         const d = (x >>> (32 - len)) - first[len]!;
