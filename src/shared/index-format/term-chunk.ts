@@ -167,68 +167,78 @@ function predictionAt(field: number): number {
 /** Contexts of the prediction table: derived fields × source ranks × slots. */
 const PREDICTION_CONTEXTS = 3 * MAX_SOURCES * 16;
 
-/** A source list with each slot tagged by its source's rank (rank × 16 + slot): a union then keeps the first. */
-function ranked(l: SlotList, rank: number): SlotList {
-  // A loop, not `Uint8Array.from(slots, fn)`, whose call per posting was most of a derived field's decoding (a
-  // three-word query's terms at 100k: 25-45 → 11-19 ms warm in Node).
-  if (rank === 0) return l;
-  const n = l.slots.length;
-  const slots = new Uint8Array(n);
-  const add = 16 * rank;
-  for (let j = 0; j < n; j++) slots[j] = l.slots[j]! + add;
-  return { docs: l.docs, slots };
+/**
+ * A source list of a derived field: its slots are read tagged by the source's rank (rank × 16 + slot), so a union
+ * keeps the first source's slot.
+ */
+interface RankedList extends SlotList {
+  rank: number;
 }
 
 /**
- * The union of sorted lists, each doc once with its lowest slot: what a derived field's members give. Pairwise
- * merges, smallest first; most derived fields have one or two members' lists.
+ * The union of sorted lists, each doc once with its lowest ranked slot: what a derived field's members give.
+ * Pairwise merges, smallest first, each list's rank added as it is read (not in a copy of each list first: a cold
+ * isolate interprets every loop, and the copies were a fifth of a derived field's decoding); most derived fields
+ * have one or two members' lists. One list of rank 0 is returned as it is (read only, like every decoded list).
  */
-function unionLists(lists: SlotList[]): { docs: Uint32Array; slots: Uint8Array } {
-  // One list is its own union: read only, as the decoded lists it comes from (never copied: a cold isolate
-  // interprets every loop).
-  if (lists.length === 1) {
-    const l = lists[0]!;
-    return {
-      docs: l.docs instanceof Uint32Array ? l.docs : new Uint32Array(l.docs),
-      slots: l.slots instanceof Uint8Array ? l.slots : new Uint8Array(l.slots),
-    };
+function unionLists(lists: RankedList[]): { docs: Uint32Array; slots: Uint8Array } {
+  const sorted = [...lists].sort((x, y) => x.docs.length - y.docs.length);
+  const first = sorted[0];
+  if (!first) return { docs: new Uint32Array(0), slots: new Uint8Array(0) };
+  let acc: { docs: ArrayLike<number>; slots: ArrayLike<number>; add: number } = {
+    docs: first.docs,
+    slots: first.slots,
+    add: 16 * first.rank,
+  };
+  if (sorted.length === 1) {
+    const docs = first.docs instanceof Uint32Array ? first.docs : new Uint32Array(first.docs);
+    if (acc.add === 0 && first.slots instanceof Uint8Array) return { docs, slots: first.slots };
+    const slots = new Uint8Array(first.slots.length);
+    for (let j = 0; j < slots.length; j++) slots[j] = first.slots[j]! + acc.add;
+    return { docs, slots };
   }
-  let acc: SlotList = { docs: new Uint32Array(0), slots: new Uint8Array(0) };
-  for (const l of [...lists].sort((x, y) => x.docs.length - y.docs.length)) {
+  for (let k = 1; k < sorted.length; k++) {
+    const l = sorted[k]!;
     const a = acc.docs,
       as = acc.slots,
+      addA = acc.add,
       b = l.docs,
-      bs = l.slots;
-    const docs = new Uint32Array(a.length + b.length);
-    const slots = new Uint8Array(a.length + b.length);
+      bs = l.slots,
+      addB = 16 * l.rank;
+    const na = a.length,
+      nb = b.length;
+    const docs = new Uint32Array(na + nb);
+    const slots = new Uint8Array(na + nb);
     let i = 0,
       j = 0,
       n = 0;
-    while (i < a.length && j < b.length) {
+    while (i < na && j < nb) {
       const x = a[i]!,
         y = b[j]!;
       if (x < y) {
         docs[n] = x;
-        slots[n++] = as[i++]!;
+        slots[n++] = as[i++]! + addA;
       } else if (y < x) {
         docs[n] = y;
-        slots[n++] = bs[j++]!;
+        slots[n++] = bs[j++]! + addB;
       } else {
+        const sa = as[i++]! + addA,
+          sb = bs[j++]! + addB;
         docs[n] = x;
-        slots[n++] = Math.min(as[i++]!, bs[j++]!);
+        slots[n++] = sa < sb ? sa : sb;
       }
     }
-    while (i < a.length) {
+    while (i < na) {
       docs[n] = a[i]!;
-      slots[n++] = as[i++]!;
+      slots[n++] = as[i++]! + addA;
     }
-    while (j < b.length) {
+    while (j < nb) {
       docs[n] = b[j]!;
-      slots[n++] = bs[j++]!;
+      slots[n++] = bs[j++]! + addB;
     }
-    acc = { docs: docs.subarray(0, n), slots: slots.subarray(0, n) };
+    acc = { docs: docs.subarray(0, n), slots: slots.subarray(0, n), add: 0 };
   }
-  return acc as { docs: Uint32Array; slots: Uint8Array };
+  return acc as { docs: Uint32Array; slots: Uint8Array; add: number };
 }
 
 /** Whether every doc of sorted `sub` is in sorted `all`. */
@@ -594,13 +604,13 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
     t.fields.map((f) => {
       const sources = DERIVED_SOURCES.get(f.field);
       const kept: number[] = [];
-      const lists: SlotList[] = [];
+      const lists: RankedList[] = [];
       if (sources)
         for (const m of members.get(`${f.field} ${t.term}`) ?? []) {
           const own = items[m]!.fields.filter((g) => sources.includes(g.field));
           if (own.length && own.every((g) => within(g.docs, f.docs))) {
             kept.push(m);
-            for (const g of own) lists.push(ranked(g, sources.indexOf(g.field)));
+            for (const g of own) lists.push({ docs: g.docs, slots: g.slots, rank: sources.indexOf(g.field) });
           }
         }
       return kept.length ? { kept, given: unionLists(lists) } : null;
@@ -1003,11 +1013,11 @@ export class TermChunk {
     } else {
       const sources = DERIVED_SOURCES.get(field);
       if (!sources) throw new Error(`index-format: ${this.name} derives field ${field}, which has no sources`);
-      const lists: SlotList[] = [];
+      const lists: RankedList[] = [];
       for (const member of members)
         this.entry(member).fields.forEach((g, gk) => {
           const rank = sources.indexOf(g.field);
-          if (rank >= 0 && !g.members) lists.push(ranked(this.decodeField(member, gk), rank));
+          if (rank >= 0 && !g.members) lists.push({ ...this.decodeField(member, gk), rank });
         });
       const given = unionLists(lists);
       const gd = given.docs;
