@@ -225,6 +225,7 @@ function unionLists(lists: RankedList[]): { docs: Uint32Array; slots: Uint8Array
         const sa = as[i++]! + addA,
           sb = bs[j++]! + addB;
         docs[n] = x;
+        // biome-ignore lint/complexity/useMathMinMax: no call a posting in a loop a cold isolate interprets
         slots[n++] = sa < sb ? sa : sb;
       }
     }

@@ -276,7 +276,8 @@ export class SearchIndex {
     key: string,
     read = this.assets.binary(path, false),
   ): Promise<TermPostings> {
-    // The chunk itself is not kept: the decoded postings below are what the next query reads.
+    // The chunk is not kept under the asset budget: the postings below are what the next query reads (a field not
+    // yet read holds the chunk until it is).
     const buf = await read;
     let chunk = chunks.get(buf);
     if (!chunk)
@@ -325,8 +326,8 @@ export class SearchIndex {
 
   /**
    * Reads the term chunks holding `terms`, holding their bytes for this shard's next search (see `staged`), then
-   * decodes the terms; terms decoded already are skipped. Settles when all are decoded; a failed read is dropped,
-   * and met again by the search.
+   * looks the terms up (their directory entries: a field's lists are decoded when scoring reads them); terms held
+   * already are skipped. Settles when all are looked up; a failed read is dropped, and met again by the search.
    */
   async prefetchTerms(terms: readonly string[]): Promise<void> {
     if (!terms.length) return;
@@ -344,7 +345,7 @@ export class SearchIndex {
       reads.push(read);
     }
     await Promise.allSettled(reads);
-    // Then decoded, one term a task: the search that follows on a cache miss finds them decoded (or waits for the
+    // Then looked up, one term a task: the search that follows on a cache miss finds them held (or waits for the
     // one under way), while an answer from the response cache, which needs none of them, goes out between two
     // terms instead of after all of them (workerd runs the isolate on one thread).
     for (const term of new Set(terms)) {
@@ -353,7 +354,10 @@ export class SearchIndex {
     }
   }
 
-  /** Drops the chunk bytes the warm-up held for this shard: its search has decoded what it needed of them. */
+  /**
+   * Drops the chunk bytes the warm-up held for this shard: its search has looked up what it needed of them (a
+   * field it has not read yet holds its own chunk, see LazyPostings).
+   */
   async releaseStaged(): Promise<void> {
     if (!staged.size) return;
     // Never throws: a shard missing from the build is the search's error to report, not this clean-up's.
