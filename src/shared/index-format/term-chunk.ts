@@ -1109,25 +1109,26 @@ export class LazyPostings implements FieldPostings {
     return 5 * this.count + this.blocks + 160;
   }
 
-  private load(): { docs: Uint32Array; slots: Uint8Array } {
-    if (!this.docs) {
-      const d = this.chunk!.decodeField(this.term, this.at);
-      if (d.docs.length !== this.count)
-        throw new Error(`index-format: ${this.chunk!.name} is damaged (term ${this.term})`);
-      this.docs = d.docs;
-      this.slots = d.slots;
-      this.chunk = null;
-    }
-    return { docs: this.docs, slots: this.slots! };
+  /** Decodes the list on its first read; after that, `docs` and `slots` are set. */
+  private load(): void {
+    const d = this.chunk!.decodeField(this.term, this.at);
+    if (d.docs.length !== this.count)
+      throw new Error(`index-format: ${this.chunk!.name} is damaged (term ${this.term})`);
+    this.docs = d.docs;
+    this.slots = d.slots;
+    this.chunk = null;
   }
 
   lastDoc(b: number): number {
-    return this.load().docs[Math.min(this.count, (b + 1) * BLOCK_SIZE) - 1]!;
+    // No object made a call: scoring asks this once a block.
+    if (!this.docs) this.load();
+    return this.docs![Math.min(this.count, (b + 1) * BLOCK_SIZE) - 1]!;
   }
 
   blockMinSlot(b: number): number {
     if (!this.minSlots) {
-      const { slots } = this.load();
+      if (!this.slots) this.load();
+      const slots = this.slots!;
       const mins = new Uint8Array(this.blocks);
       for (let k = 0; k < this.blocks; k++)
         mins[k] = lowestSlot(slots.subarray(k * BLOCK_SIZE, Math.min(this.count, (k + 1) * BLOCK_SIZE)));
@@ -1137,16 +1138,17 @@ export class LazyPostings implements FieldPostings {
   }
 
   decodeBlock(b: number, docs: Uint32Array, slots: Uint8Array, at: number): number {
-    const all = this.load();
+    if (!this.docs) this.load();
     const lo = b * BLOCK_SIZE,
       hi = Math.min(this.count, lo + BLOCK_SIZE);
-    docs.set(all.docs.subarray(lo, hi), at);
-    slots.set(all.slots.subarray(lo, hi), at);
+    docs.set(this.docs!.subarray(lo, hi), at);
+    slots.set(this.slots!.subarray(lo, hi), at);
     return hi - lo;
   }
 
   decodeAll(): { docs: Uint32Array; slots: Uint8Array } {
-    return this.load();
+    if (!this.docs) this.load();
+    return { docs: this.docs!, slots: this.slots! };
   }
 }
 
