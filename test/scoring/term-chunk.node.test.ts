@@ -149,6 +149,43 @@ describe("term chunks", () => {
     expect(new Set(["report", "reports", "reported", "reporting"].map(termBucketHash)).size).toBe(1);
   });
 
+  it("gives each field's count and lowest slot unread, and decodes a field only when it is first read", () => {
+    const f = (name: string) => FIELD_NAMES.indexOf(name as (typeof FIELD_NAMES)[number]);
+    const r = prng(12);
+    const title = randomPostings(r, 40, 3000),
+      desc = randomPostings(r, 300, 3000);
+    const stemDocs = [...new Set([...title.docs, ...desc.docs, 3100])].sort((a, b) => a - b);
+    const stem = { docs: stemDocs, slots: stemDocs.map((_, i) => 1 + (i % 5)) };
+    const terms: TermInput[] = [
+      {
+        term: "report",
+        fields: [
+          { field: f("title"), df: 340, ...title },
+          { field: f("stem"), df: 340, ...stem },
+        ],
+      },
+      { term: "reports", fields: [{ field: f("desc"), df: 300, ...desc }] },
+    ];
+    const c = new TermChunk(encodeTermChunk(terms, termFamilies).buffer as ArrayBuffer);
+    const [reportTitle, reportStem] = c.postings(c.find(utf8.encode("report")));
+    const [reportsDesc] = c.postings(c.find(utf8.encode("reports")));
+    for (const [p, want] of [
+      [reportTitle!, title],
+      [reportStem!, stem],
+      [reportsDesc!, desc],
+    ] as const) {
+      expect([p.count, p.minSlot, p.decoded]).toEqual([want.docs.length, Math.min(...want.slots), false]);
+    }
+    // The derived field first: it decodes its members' lists for itself, and leaves their own fields unread.
+    expect([...reportStem!.decodeAll().docs]).toEqual(stem.docs);
+    expect([...reportStem!.decodeAll().slots]).toEqual(stem.slots);
+    expect([reportTitle!.decoded, reportsDesc!.decoded]).toEqual([false, false]);
+    expect(reportsDesc!.lastDoc(0)).toBe(desc.docs[BLOCK_SIZE - 1]);
+    expect(reportTitle!.decoded).toBe(false);
+    expect([...reportTitle!.decodeAll().docs]).toEqual(title.docs);
+    expect([...reportsDesc!.decodeAll().slots]).toEqual(desc.slots);
+  });
+
   it("gives back slots coded per chunk: no terms, one posting, all slots equal, slot 15, the longest codes", () => {
     const roundTrip = (terms: TermInput[]) => {
       const c = new TermChunk(encodeTermChunk(terms).buffer as ArrayBuffer);

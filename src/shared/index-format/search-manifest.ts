@@ -14,9 +14,10 @@ import { PEOPLE_FORMAT } from "./people-chunk";
  * Bumped when the meaning of any search asset changes. 5: binary term chunks with block maxima; 6: term chunks
  * with a prefix-compressed directory and packed postings, decoded whole; 7: the volume groups in segments (a
  * Worker of format 6 would find no groups list); 8: terms bucketed by stem, derived fields given by their word
- * families (term-chunk.ts, term-family.ts).
+ * families (term-chunk.ts, term-family.ts); 9: each field's count, lowest slot and bits in the term directory, so
+ * a field is decoded only when scoring reads it.
  */
-export const INDEX_FORMAT = 8;
+export const INDEX_FORMAT = 9;
 
 /** Fingerprint of everything that changes how search assets are read. */
 export function configFingerprint(): string {

@@ -1,21 +1,22 @@
 /**
- * Term chunks, binary (index format 8): the build's encoder and the Worker's
+ * Term chunks, binary (index format 9): the build's encoder and the Worker's
  * decoder of one chunk of the search index, defined together so the layout
  * exists once.
  *
  * A chunk holds a sorted, prefix-compressed term directory and, for every
- * term and field, its postings in doc order. The Worker decodes a term's
- * postings once, whole, into typed arrays (`DecodedPostings`) and keeps those
- * warm, so the chunk needs no random access inside a term's postings: no
- * block tables, no fixed-width entries, only what gzip cannot squeeze out.
- * Block bounds (last doc, lowest slot per `BLOCK_SIZE` postings) are derived
- * when decoding. A query reads only its own terms: a binary search over the
+ * term and field, its postings in doc order. The Worker decodes a field's
+ * postings once, whole, into typed arrays (`LazyPostings`) when scoring first
+ * reads them, and keeps those warm, so the chunk needs no random access inside
+ * a field's postings: no block tables, no fixed-width entries, only what gzip
+ * cannot squeeze out. Each field's count, lowest slot (its score bound) and
+ * bits are in the directory (format 9), so a list scoring never reads is
+ * never decoded; block bounds are derived when decoding. A query reads only its own terms: a binary search over the
  * directory's restart points, then at most `RESTART_EVERY` terms scanned; no
  * JSON.parse on the hot path. Hand-written because no kept library offers
  * this layout in the Workers runtime; it is what lets a query touch a few KB
  * instead of parsing a whole chunk.
  *
- * Derived fields (index format 8). The stem, variant-key and sound-code fields are
+ * Derived fields (index format 8 on). The stem, variant-key and sound-code fields are
  * made from the literal words of a record (`record-fields.ts`): the docs of a
  * stem "report" are the docs of "report", "reports", "reported"… in the
  * title, tags and description. Where such family members sit in the same
@@ -45,9 +46,9 @@
  *               bits on it
  *   directory   per term: varint bytes shared with the previous term (0 at a restart), varint suffix length,
  *               suffix (UTF-8; terms sorted bytewise), u8 field count, per field (ascending) u8 field
- *               (| DERIVED_FLAG when derived) and varint count, and for a derived field varint member count and
- *               the members' term indices (varint gaps, the first from 0); then varint df (0: the term's largest
- *               count, else df + 1) and varint bits of the term's postings (all fields)
+ *               (| DERIVED_FLAG when derived) and varint count × 16 + lowest slot, and for a derived field varint
+ *               member count and the members' term indices (varint gaps, the first from 0); then varint df (0: the
+ *               term's largest count, else df + 1) and per field, varint bits of its postings
  *   postings    per term and field, bits, most significant first: its docs Rice-coded (the first doc's distance
  *               from `base`, then gaps less one; a derived field: only the docs its members do not give), then
  *               each doc's slot code (FlexSearch's resolution keeps slots under 16; a derived field's slot of a
@@ -56,8 +57,8 @@
 
 import { FIELD_NAMES, type FieldName } from "../search-config";
 
-/** "DXT8": Dossier term chunk with Huffman-coded slots (index format 8). */
-export const TERM_CHUNK_MAGIC = 0x38545844;
+/** "DXT9": Dossier term chunk with Huffman-coded slots, each field's lowest slot and bits in the directory (format 9). */
+export const TERM_CHUNK_MAGIC = 0x39545844;
 /** Postings per block: the unit of skipping and of score bounds. */
 export const BLOCK_SIZE = 128;
 /** Terms per directory group: the first of each is stored whole and binary-searched. */
@@ -166,62 +167,79 @@ function predictionAt(field: number): number {
 /** Contexts of the prediction table: derived fields × source ranks × slots. */
 const PREDICTION_CONTEXTS = 3 * MAX_SOURCES * 16;
 
-/** A source list with each slot tagged by its source's rank (rank × 16 + slot): a union then keeps the first. */
-function ranked(l: SlotList, rank: number): SlotList {
-  // A loop, not `Uint8Array.from(slots, fn)`, whose call per posting was most of a derived field's decoding (a
-  // three-word query's terms at 100k: 25-45 → 11-19 ms warm in Node).
-  const n = l.slots.length;
-  const slots = new Uint8Array(n);
-  const add = 16 * rank;
-  for (let j = 0; j < n; j++) slots[j] = l.slots[j]! + add;
-  return { docs: l.docs, slots };
+/**
+ * A source list of a derived field: its slots are read tagged by the source's rank (rank × 16 + slot), so a union
+ * keeps the first source's slot.
+ */
+interface RankedList extends SlotList {
+  rank: number;
 }
 
 /**
- * The union of sorted lists, each doc once with its lowest slot: what a derived field's members give. Pairwise
- * merges, smallest first; most derived fields have one or two members' lists.
+ * The union of sorted lists, each doc once with its lowest ranked slot: what a derived field's members give.
+ * Pairwise merges, smallest first, each list's rank added as it is read (not in a copy of each list first: a cold
+ * isolate interprets every loop, and the copies were a fifth of a derived field's decoding); most derived fields
+ * have one or two members' lists. One list of rank 0 is returned as it is (read only, like every decoded list).
  */
-function unionLists(lists: SlotList[]): { docs: Uint32Array; slots: Uint8Array } {
-  if (lists.length === 1) {
-    const l = lists[0]!;
-    return { docs: new Uint32Array(l.docs as ArrayLike<number>), slots: new Uint8Array(l.slots as ArrayLike<number>) };
+function unionLists(lists: RankedList[]): { docs: Uint32Array; slots: Uint8Array } {
+  const sorted = [...lists].sort((x, y) => x.docs.length - y.docs.length);
+  const first = sorted[0];
+  if (!first) return { docs: new Uint32Array(0), slots: new Uint8Array(0) };
+  let acc: { docs: ArrayLike<number>; slots: ArrayLike<number>; add: number } = {
+    docs: first.docs,
+    slots: first.slots,
+    add: 16 * first.rank,
+  };
+  if (sorted.length === 1) {
+    const docs = first.docs instanceof Uint32Array ? first.docs : new Uint32Array(first.docs);
+    if (acc.add === 0 && first.slots instanceof Uint8Array) return { docs, slots: first.slots };
+    const slots = new Uint8Array(first.slots.length);
+    for (let j = 0; j < slots.length; j++) slots[j] = first.slots[j]! + acc.add;
+    return { docs, slots };
   }
-  let acc: SlotList = { docs: new Uint32Array(0), slots: new Uint8Array(0) };
-  for (const l of [...lists].sort((x, y) => x.docs.length - y.docs.length)) {
+  for (let k = 1; k < sorted.length; k++) {
+    const l = sorted[k]!;
     const a = acc.docs,
       as = acc.slots,
+      addA = acc.add,
       b = l.docs,
-      bs = l.slots;
-    const docs = new Uint32Array(a.length + b.length);
-    const slots = new Uint8Array(a.length + b.length);
+      bs = l.slots,
+      addB = 16 * l.rank;
+    const na = a.length,
+      nb = b.length;
+    const docs = new Uint32Array(na + nb);
+    const slots = new Uint8Array(na + nb);
     let i = 0,
       j = 0,
       n = 0;
-    while (i < a.length && j < b.length) {
+    while (i < na && j < nb) {
       const x = a[i]!,
         y = b[j]!;
       if (x < y) {
         docs[n] = x;
-        slots[n++] = as[i++]!;
+        slots[n++] = as[i++]! + addA;
       } else if (y < x) {
         docs[n] = y;
-        slots[n++] = bs[j++]!;
+        slots[n++] = bs[j++]! + addB;
       } else {
+        const sa = as[i++]! + addA,
+          sb = bs[j++]! + addB;
         docs[n] = x;
-        slots[n++] = Math.min(as[i++]!, bs[j++]!);
+        // biome-ignore lint/complexity/useMathMinMax: no call a posting in a loop a cold isolate interprets
+        slots[n++] = sa < sb ? sa : sb;
       }
     }
-    while (i < a.length) {
+    while (i < na) {
       docs[n] = a[i]!;
-      slots[n++] = as[i++]!;
+      slots[n++] = as[i++]! + addA;
     }
-    while (j < b.length) {
+    while (j < nb) {
       docs[n] = b[j]!;
-      slots[n++] = bs[j++]!;
+      slots[n++] = bs[j++]! + addB;
     }
-    acc = { docs: docs.subarray(0, n), slots: slots.subarray(0, n) };
+    acc = { docs: docs.subarray(0, n), slots: slots.subarray(0, n), add: 0 };
   }
-  return acc as { docs: Uint32Array; slots: Uint8Array };
+  return acc as { docs: Uint32Array; slots: Uint8Array; add: number };
 }
 
 /** Whether every doc of sorted `sub` is in sorted `all`. */
@@ -301,7 +319,12 @@ function peek32(u8: Uint8Array, pos: number): number {
   return s ? ((w << s) | ((u8[i + 4]! | 0) >>> (8 - s))) >>> 0 : w;
 }
 
-/** Decodes `n` Rice-coded docs from bit `pos` into `out` from `at`; returns the bit position after them. */
+/**
+ * Decodes `n` Rice-coded docs from bit `pos` into `out` from `at`; returns the bit position after them. The bits
+ * are read through a 32-bit window refilled only when a code may not fit in what is left of it, not with two
+ * `peek32` calls a posting: a cold isolate runs this in the interpreter, where the calls were most of its time
+ * (every term of a three-word query at 100k, interpreter only: 159 → 120 ms in Node).
+ */
 function riceRead(
   u8: Uint8Array,
   pos: number,
@@ -314,21 +337,40 @@ function riceRead(
   const k = riceParameter(n, span);
   const scale = 2 ** k;
   let doc = base - 1;
+  let w = peek32(u8, pos) | 0,
+    used = 0;
   for (let j = 0; j < n; j++) {
     let q = 0;
     for (;;) {
-      const ones = Math.clz32(~peek32(u8, pos));
-      q += ones;
-      pos += ones;
-      if (ones < 32) break;
+      if (used > 24) {
+        pos += used;
+        w = peek32(u8, pos) | 0;
+        used = 0;
+      }
+      // Leading ones of what is left of the window; the zeros shifted in stop the count at its end.
+      const ones = Math.clz32(~(w << used));
+      if (ones < 32 - used) {
+        q += ones;
+        used += ones + 1;
+        break;
+      }
+      q += 32 - used;
+      used = 32;
     }
-    pos++;
-    const r = k ? peek32(u8, pos) >>> (32 - k) : 0;
-    pos += k;
+    let r = 0;
+    if (k) {
+      if (used + k > 32) {
+        pos += used;
+        w = peek32(u8, pos) | 0;
+        used = 0;
+      }
+      r = (w << used) >>> (32 - k);
+      used += k;
+    }
     doc += q * scale + r + 1;
     out[at + j] = doc;
   }
-  return pos;
+  return pos + used;
 }
 
 /** Slot codes are 0–15; a code length fits a nibble. */
@@ -472,22 +514,25 @@ class SlotDecoder {
       out.fill(single, 0, n);
       return pos;
     }
-    // A 32-bit window, refilled while a code may not fit in what is left of it.
-    let w = peek32(u8, pos),
+    // A 32-bit window, refilled while a code may not fit in what is left of it. The limits are locals: a cold
+    // isolate interprets this loop, and reads a module constant from its context on every use.
+    const refillAfter = 32 - MAX_CODE_LENGTH,
+      tableShift = 32 - TABLE_BITS;
+    let w = peek32(u8, pos) | 0,
       used = 0;
     for (let j = 0; j < n; j++) {
-      if (used > 32 - MAX_CODE_LENGTH) {
+      if (used > refillAfter) {
         pos += used;
-        w = peek32(u8, pos);
+        w = peek32(u8, pos) | 0;
         used = 0;
       }
-      const x = (w << used) >>> 0;
-      const e = table[x >>> (32 - TABLE_BITS)]!;
+      const e = table[(w << used) >>> tableShift]!;
       if (e) {
         out[j] = e & 15;
         used += e >> 4;
         continue;
       }
+      const x = (w << used) >>> 0;
       for (let len = TABLE_BITS + 1; ; len++) {
         if (len > MAX_CODE_LENGTH) throw new Error("index-format: a slot code is damaged");
         const d = (x >>> (32 - len)) - first[len]!;
@@ -560,13 +605,13 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
     t.fields.map((f) => {
       const sources = DERIVED_SOURCES.get(f.field);
       const kept: number[] = [];
-      const lists: SlotList[] = [];
+      const lists: RankedList[] = [];
       if (sources)
         for (const m of members.get(`${f.field} ${t.term}`) ?? []) {
           const own = items[m]!.fields.filter((g) => sources.includes(g.field));
           if (own.length && own.every((g) => within(g.docs, f.docs))) {
             kept.push(m);
-            for (const g of own) lists.push(ranked(g, sources.indexOf(g.field)));
+            for (const g of own) lists.push({ docs: g.docs, slots: g.slots, rank: sources.indexOf(g.field) });
           }
         }
       return kept.length ? { kept, given: unionLists(lists) } : null;
@@ -654,14 +699,16 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
     dir.varint(t.bytes.length - shared);
     dir.raw(t.bytes.subarray(shared));
     dir.byte(t.fields.length);
-    const at = bits.length;
     let most = 0;
+    const fieldBits: number[] = [];
     t.fields.forEach((f, k) => {
       const n = f.docs.length;
       if (n > most) most = n;
       const d = derived[i]![k];
       dir.byte(f.field | (d ? DERIVED_FLAG : 0));
-      dir.varint(n);
+      let minSlot = MAX_SLOT;
+      for (let j = 0; j < n; j++) if (f.slots[j]! < minSlot) minSlot = f.slots[j]!;
+      dir.varint(n * SLOT_CODES + minSlot);
       if (d) {
         if (derivedTerms.at(-1) !== i) derivedTerms.push(i);
         dir.varint(d.kept.length);
@@ -672,16 +719,19 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
         }
       }
       const { context, codes, stored } = coded[i]![k]!;
+      const at = bits.length;
       riceWrite(bits, stored, base, span);
-      if (single[context]) return;
-      const len = lengths[context]!,
-        code = codeOf[context]!;
-      for (let j = 0; j < n; j++) bits.bits(code[codes[j]!]!, len[codes[j]!]!);
+      if (!single[context]) {
+        const len = lengths[context]!,
+          code = codeOf[context]!;
+        for (let j = 0; j < n; j++) bits.bits(code[codes[j]!]!, len[codes[j]!]!);
+      }
+      fieldBits.push(bits.length - at);
     });
     // The df as 0 where it is the term's longest field's count, as in an unsharded index (gzip then sees a run).
     const df = t.fields[0]?.df ?? 0;
     dir.varint(df === most ? 0 : df + 1);
-    dir.varint(bits.length - at);
+    for (const b of fieldBits) dir.varint(b);
   });
   const postings = bits.finish();
   const head = 4 * (HEADER_WORDS + RESTART_WORDS * restartCount);
@@ -731,6 +781,12 @@ export interface FieldPostings {
   decodeAll(): { docs: Uint32Array; slots: Uint8Array };
 }
 
+/** A term's directory entry, as `TermChunk.entry` reads it. */
+interface TermEntry {
+  df: number;
+  fields: Array<{ field: number; count: number; minSlot: number; members: number[] | null; bit: number }>;
+}
+
 /**
  * A term chunk read in place: the constructor checks the header; nothing is
  * decoded until a term is looked up.
@@ -752,6 +808,10 @@ export class TermChunk {
   private readonly predicted: Uint8Array;
   /** Position the last `find` ended at, so `postings` of that term need not scan its group again. */
   private found = { i: -1, dirAt: 0, bitAt: 0 };
+  /** Directory entries read, by term index. */
+  private readonly entries = new Map<number, TermEntry>();
+  /** Fields decoded, by term index × 16 + field position: what derived fields and their members share. */
+  private readonly decoded = new Map<number, { docs: Uint32Array; slots: Uint8Array }>();
 
   constructor(
     buf: ArrayBuffer,
@@ -762,7 +822,7 @@ export class TermChunk {
     }
     const head = new Uint32Array(buf, 0, HEADER_WORDS);
     if (head[0] !== TERM_CHUNK_MAGIC) {
-      throw new Error(`index-format: ${name} starts with 0x${head[0]!.toString(16)}, not a format-8 term chunk`);
+      throw new Error(`index-format: ${name} starts with 0x${head[0]!.toString(16)}, not a format-9 term chunk`);
     }
     this.termCount = head[1]!;
     this.restartCount = head[2]!;
@@ -810,7 +870,7 @@ export class TermChunk {
       if (derived) for (let m = this.varint(at); m > 0; m--) this.varint(at);
     }
     this.varint(at); // df
-    pos.bitAt += this.varint(at);
+    for (let f = 0; f < fields; f++) pos.bitAt += this.varint(at);
   }
 
   /** Compares the UTF-8 bytes at `a..a+len` with `term`. */
@@ -892,84 +952,99 @@ export class TermChunk {
     }
   }
 
-  /** The fields' postings of the term at directory index `i`, decoded. */
-  postings(i: number): DecodedPostings[] {
-    return this.decode(i, null).map((f) => new DecodedPostings(f.field, f.df, f.docs, f.slots));
+  /**
+   * The fields' postings of the term at directory index `i`. Each field's count, lowest slot and df come from the
+   * directory; its docs and slots are decoded when first read (`LazyPostings`), so a query pays only for the lists
+   * scoring reads (a rare name at 100k read about a sixth of the postings its plan names).
+   */
+  postings(i: number): LazyPostings[] {
+    const e = this.entry(i);
+    return e.fields.map((f, k) => new LazyPostings(this, i, k, f.field, e.df, f.count, f.minSlot));
   }
 
-  /**
-   * The term at `i`'s fields, decoded; with `only`, just those of its literal fields in `only` (a family member's
-   * sources), stopping at the first derived field: the fields are ascending and every source precedes them.
-   */
-  private decode(
-    i: number,
-    only: readonly number[] | null,
-  ): Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> {
+  /** Term `i`'s directory entry: its df and, per field, count, lowest slot, members and postings' bit offset. */
+  private entry(i: number): TermEntry {
     if (i < 0 || i >= this.termCount) throw new RangeError(`index-format: no term ${i} in ${this.name}`);
+    const known = this.entries.get(i);
+    if (known) return known;
     const { dirAt, bitAt } = this.seek(i);
     const at = { o: dirAt };
     const u8 = this.u8;
-    // The directory entry first: each field, its count and members; then the df.
-    const fields = u8[at.o++]!;
-    const entries: Array<{ field: number; count: number; members: number[] | null }> = [];
+    const n = u8[at.o++]!;
+    const fields: TermEntry["fields"] = [];
     let most = 0;
-    for (let f = 0; f < fields; f++) {
+    for (let f = 0; f < n; f++) {
       const byte = u8[at.o++]!;
-      const count = this.varint(at);
+      const code = this.varint(at);
+      const count = Math.floor(code / SLOT_CODES);
       if (count > most) most = count;
       let members: number[] | null = null;
       if (byte & DERIVED_FLAG) {
         members = [];
         for (let m = this.varint(at), member = 0; m > 0; m--) members.push((member += this.varint(at)));
       }
-      entries.push({ field: byte & ~DERIVED_FLAG, count, members });
+      fields.push({ field: byte & ~DERIVED_FLAG, count, minSlot: code % SLOT_CODES, members, bit: 0 });
     }
     const dfCode = this.varint(at);
-    const df = dfCode === 0 ? most : dfCode - 1;
     let bit = 8 * this.docs + bitAt;
-    const { base, span, slotCodes } = this;
-    const out: Array<{ field: number; df: number; docs: Uint32Array; slots: Uint8Array }> = [];
-    for (const { field, count, members } of entries) {
-      // A member's sources precede every derived field: the fields are ascending.
-      if (only && (members || DERIVED_SOURCES.has(field))) break;
-      const docs = new Uint32Array(count);
-      const slots = new Uint8Array(count);
-      if (!members) {
-        bit = riceRead(u8, bit, count, base, span, docs);
-        bit = slotCodes.read(u8, bit, count, slotContext(field, false), slots);
-        if (!only || only.includes(field)) out.push({ field, df, docs, slots });
-        continue;
-      }
+    for (const f of fields) {
+      f.bit = bit;
+      bit += this.varint(at);
+    }
+    const e = { df: dfCode === 0 ? most : dfCode - 1, fields };
+    this.entries.set(i, e);
+    return e;
+  }
+
+  /**
+   * Field `k` of term `i`, decoded (held: a derived field's members' sources are decoded once for all the fields
+   * they give). A derived field is its members' source lists merged, with the docs they do not give.
+   */
+  decodeField(i: number, k: number): { docs: Uint32Array; slots: Uint8Array } {
+    const id = i * 16 + k;
+    const held = this.decoded.get(id);
+    if (held) return held;
+    const { field, count, members, bit } = this.entry(i).fields[k]!;
+    const { u8, base, span, slotCodes } = this;
+    const docs = new Uint32Array(count);
+    const slots = new Uint8Array(count);
+    if (!members) {
+      const at = riceRead(u8, bit, count, base, span, docs);
+      slotCodes.read(u8, at, count, slotContext(field, false), slots);
+    } else {
       const sources = DERIVED_SOURCES.get(field);
       if (!sources) throw new Error(`index-format: ${this.name} derives field ${field}, which has no sources`);
-      const lists: SlotList[] = [];
-      for (const member of members) {
-        const own = member === i ? out.filter((g) => sources.includes(g.field)) : this.decode(member, sources);
-        for (const g of own) lists.push(ranked(g, sources.indexOf(g.field)));
-      }
+      const lists: RankedList[] = [];
+      for (const member of members)
+        this.entry(member).fields.forEach((g, gk) => {
+          const rank = sources.indexOf(g.field);
+          if (rank >= 0 && !g.members) lists.push({ ...this.decodeField(member, gk), rank });
+        });
       const given = unionLists(lists);
       const gd = given.docs;
       if (gd.length > count) throw new Error(`index-format: ${this.name} is damaged (term ${i})`);
       const stored = new Uint32Array(count - gd.length);
-      bit = riceRead(u8, bit, stored.length, base, span, stored);
-      // Merge the members' docs with the stored ones (disjoint); `context` holds a given doc's prediction context
-      // + 1, 0 for a stored doc.
-      const context = new Uint8Array(count);
-      const pAt = predictionAt(field);
-      for (let j = 0, g = 0, h = 0; j < count; j++) {
-        if (g < gd.length && (h === stored.length || gd[g]! < stored[h]!)) {
-          docs[j] = gd[g]!;
-          context[j] = pAt + given.slots[g++]! + 1;
-        } else docs[j] = stored[h++]!;
-      }
-      bit = slotCodes.read(u8, bit, count, slotContext(field, true), slots);
-      const predicted = this.predicted;
-      for (let j = 0; j < count; j++) {
-        const c = context[j]!;
-        if (c) slots[j] = (predicted[c - 1]! + slots[j]!) & 15;
-      }
-      out.push({ field, df, docs, slots });
+      const at = riceRead(u8, bit, stored.length, base, span, stored);
+      slotCodes.read(u8, at, count, slotContext(field, true), slots);
+      // Merge the members' docs with the stored ones (disjoint); a given doc's slot is coded as its difference
+      // from the slot predicted by where its members have it. One loop: a cold isolate interprets it.
+      const gs = given.slots;
+      const predicted = this.predicted.subarray(predictionAt(field));
+      const ng = gd.length,
+        ns = stored.length;
+      if (ns === 0) {
+        docs.set(gd);
+        for (let j = 0; j < count; j++) slots[j] = (predicted[gs[j]!]! + slots[j]!) & 15;
+      } else
+        for (let j = 0, g = 0, h = 0; j < count; j++) {
+          if (g < ng && (h === ns || gd[g]! < stored[h]!)) {
+            docs[j] = gd[g]!;
+            slots[j] = (predicted[gs[g++]!]! + slots[j]!) & 15;
+          } else docs[j] = stored[h++]!;
+        }
     }
+    const out = { docs, slots };
+    this.decoded.set(id, out);
     return out;
   }
 
@@ -995,56 +1070,91 @@ export class TermChunk {
 }
 
 /**
- * A field's postings decoded once into typed arrays, with their block bounds: what the Worker keeps warm, so a
- * warm query neither refetches a chunk nor decodes it again. `decodeAll` returns the kept arrays themselves
- * (read-only by contract: no caller writes to postings).
+ * One field's postings of a term: count, lowest slot and df as the directory gives them, docs and slots decoded
+ * into typed arrays on the first read of either and kept (what the Worker keeps warm, so a warm query neither
+ * refetches a chunk nor decodes it again). Until then it holds its chunk. `decodeAll` returns the kept arrays
+ * themselves (read-only by contract: no caller writes to postings).
  */
-export class DecodedPostings implements FieldPostings {
-  readonly count: number;
+export class LazyPostings implements FieldPostings {
   readonly blocks: number;
-  readonly minSlot: number;
-  private readonly minSlots: Uint8Array;
+  private chunk: TermChunk | null;
+  private docs: Uint32Array | null = null;
+  private slots: Uint8Array | null = null;
+  /** Lowest slot per block, made on the first `blockMinSlot` (scoring bounds by `minSlot`, not by blocks). */
+  private minSlots: Uint8Array | null = null;
 
   constructor(
+    chunk: TermChunk,
+    private readonly term: number,
+    private readonly at: number,
     readonly field: number,
     readonly df: number,
-    private readonly docs: Uint32Array,
-    private readonly slots: Uint8Array,
+    readonly count: number,
+    readonly minSlot: number,
   ) {
-    this.count = docs.length;
-    this.blocks = Math.ceil(this.count / BLOCK_SIZE);
-    this.minSlots = new Uint8Array(this.blocks).fill(255);
-    let min = 255;
-    for (let j = 0; j < this.count; j++) {
-      const b = (j / BLOCK_SIZE) | 0;
-      if (slots[j]! < this.minSlots[b]!) this.minSlots[b] = slots[j]!;
-      if (slots[j]! < min) min = slots[j]!;
-    }
-    this.minSlot = min;
+    this.chunk = chunk;
+    this.blocks = Math.ceil(count / BLOCK_SIZE);
   }
 
-  /** Bytes this holds: its arrays and a share for the object itself. */
+  /** Whether the docs and slots have been decoded. */
+  get decoded(): boolean {
+    return this.docs !== null;
+  }
+
+  /**
+   * Bytes this holds once decoded (its arrays, and a share for the object itself), counted from the start: the
+   * chunk an undecoded list holds is shared by its term's other lists and by other terms of the chunk.
+   */
   get bytes(): number {
-    return this.docs.byteLength + this.slots.byteLength + this.minSlots.byteLength + 160;
+    return 5 * this.count + this.blocks + 160;
+  }
+
+  /** Decodes the list on its first read; after that, `docs` and `slots` are set. */
+  private load(): void {
+    const d = this.chunk!.decodeField(this.term, this.at);
+    if (d.docs.length !== this.count)
+      throw new Error(`index-format: ${this.chunk!.name} is damaged (term ${this.term})`);
+    this.docs = d.docs;
+    this.slots = d.slots;
+    this.chunk = null;
   }
 
   lastDoc(b: number): number {
-    return this.docs[Math.min(this.count, (b + 1) * BLOCK_SIZE) - 1]!;
+    // No object made a call: scoring asks this once a block.
+    if (!this.docs) this.load();
+    return this.docs![Math.min(this.count, (b + 1) * BLOCK_SIZE) - 1]!;
   }
 
   blockMinSlot(b: number): number {
+    if (!this.minSlots) {
+      if (!this.slots) this.load();
+      const slots = this.slots!;
+      const mins = new Uint8Array(this.blocks);
+      for (let k = 0; k < this.blocks; k++)
+        mins[k] = lowestSlot(slots.subarray(k * BLOCK_SIZE, Math.min(this.count, (k + 1) * BLOCK_SIZE)));
+      this.minSlots = mins;
+    }
     return this.minSlots[b]!;
   }
 
   decodeBlock(b: number, docs: Uint32Array, slots: Uint8Array, at: number): number {
+    if (!this.docs) this.load();
     const lo = b * BLOCK_SIZE,
       hi = Math.min(this.count, lo + BLOCK_SIZE);
-    docs.set(this.docs.subarray(lo, hi), at);
-    slots.set(this.slots.subarray(lo, hi), at);
+    docs.set(this.docs!.subarray(lo, hi), at);
+    slots.set(this.slots!.subarray(lo, hi), at);
     return hi - lo;
   }
 
   decodeAll(): { docs: Uint32Array; slots: Uint8Array } {
-    return { docs: this.docs, slots: this.slots };
+    if (!this.docs) this.load();
+    return { docs: this.docs!, slots: this.slots! };
   }
+}
+
+/** The lowest of `slots` (255 when empty), stopping at 0. */
+function lowestSlot(slots: Uint8Array): number {
+  let min = 255;
+  for (let j = 0, n = slots.length; j < n && min > 0; j++) if (slots[j]! < min) min = slots[j]!;
+  return min;
 }

@@ -18,7 +18,7 @@ import { allowedEdits } from "../../shared/text/typo";
 import type { ParsedQuery } from "./query-parser";
 import { attachInitials, closenessAlternatives, nicknameAlternatives, numberUnits, soundsLikeName } from "./name-plan";
 import { placeAlternatives } from "./place-plan";
-import type { SearchLexicon } from "./search-index";
+import type { PlanLexicon } from "./search-index";
 
 export type MatchMode = "exact" | "variants" | "phonetic";
 
@@ -138,8 +138,8 @@ export interface QueryPlan {
 }
 
 /** Builds the query's units and their alternatives, catalogue-wide. */
-export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: EngineOptions): Promise<QueryUnit[]> {
-  const none: Awaited<ReturnType<SearchLexicon["thesaurus"]>> = {};
+export async function planUnits(lexicon: PlanLexicon, q: ParsedQuery, opts: EngineOptions): Promise<QueryUnit[]> {
+  const none: Awaited<ReturnType<PlanLexicon["thesaurus"]>> = {};
   const [thesaurus] = await Promise.all([
     opts.rules.has("synonym") ? lexicon.thesaurus() : none,
     ...planReads(lexicon, q, opts.rules),
@@ -233,7 +233,7 @@ export async function planUnits(lexicon: SearchLexicon, q: ParsedQuery, opts: En
  * The reads planning a query makes whatever it finds (the lexicon, each word's prefix vocabulary), started
  * together: a cold isolate then waits for them once, not each word after the one before.
  */
-function planReads(lexicon: SearchLexicon, q: ParsedQuery, rules: ReadonlySet<MatchRule>): Promise<unknown>[] {
+function planReads(lexicon: PlanLexicon, q: ParsedQuery, rules: ReadonlySet<MatchRule>): Promise<unknown>[] {
   const reads: Promise<unknown>[] = [lexicon.has("")];
   if (rules.has("synonym")) reads.push(lexicon.thesaurus());
   if (rules.has("prefix"))
@@ -253,7 +253,7 @@ function without(rules: ReadonlySet<MatchRule>, rule: MatchRule): ReadonlySet<Ma
  * it (itself, its stem, its variant key). Typos are tried only when it does
  * not: a sound-alike hit alone does not rule out a slip of the keyboard.
  */
-async function spelt(lexicon: SearchLexicon, w: string, rules: ReadonlySet<MatchRule>): Promise<boolean> {
+async function spelt(lexicon: PlanLexicon, w: string, rules: ReadonlySet<MatchRule>): Promise<boolean> {
   if (await lexicon.has(w)) return true;
   if (rules.has("stem") && (await lexicon.has(stem(w)))) return true;
   return rules.has("variant") && (await lexicon.has(variantKey(w)));
@@ -291,7 +291,7 @@ function wordAlternatives(w: string, opts: EngineOptions): Alternative[] {
  * the typed word, read from the part of each length's vocabulary that holds
  * the word's first two letters.
  */
-async function prefixAlternatives(lexicon: SearchLexicon, w: string): Promise<Alternative[]> {
+async function prefixAlternatives(lexicon: PlanLexicon, w: string): Promise<Alternative[]> {
   if (!prefixable(w)) return [];
   const found: Array<{ t: string; df: number }> = [];
   // The partitions are fetched together: on a cold isolate each is a separate asset read.
@@ -316,7 +316,7 @@ function prefixLengths(w: string): number[] {
 }
 
 /** Typo alternatives for a word: vocabulary words within its allowed edits, closest and commonest first. */
-async function typoAlternatives(lexicon: SearchLexicon, w: string, mode: MatchMode): Promise<Alternative[]> {
+async function typoAlternatives(lexicon: PlanLexicon, w: string, mode: MatchMode): Promise<Alternative[]> {
   const max = allowedEdits(w) + (mode === "phonetic" && w.length >= 4 ? 1 : 0);
   if (max === 0 || /\d/.test(w)) return [];
   const found = await lexicon.near(w, max, 1);

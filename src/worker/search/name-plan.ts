@@ -14,7 +14,7 @@ import { RULE_WEIGHTS, type FieldName, type MatchRule } from "../../shared/searc
 import { initialTerm, nicknamesOf } from "../../shared/text/names";
 import { allowedEdits } from "../../shared/text/typo";
 import type { ParsedQuery } from "./query-parser";
-import type { SearchLexicon } from "./search-index";
+import type { PlanLexicon } from "./search-index";
 
 /** Alternative and unit shapes, as engine.ts defines them (repeated here as types only, to avoid an import cycle). */
 interface Alt {
@@ -54,7 +54,7 @@ const CLOSENESS_FIELDS: FieldName[] = ["title", "people"];
  * by another rule, never a match on their own. Bounded like any alternative
  * (weight × field weights × idf), so top-k bounds still hold.
  */
-export async function closenessAlternatives(lexicon: SearchLexicon, w: string): Promise<Alt[]> {
+export async function closenessAlternatives(lexicon: PlanLexicon, w: string): Promise<Alt[]> {
   if (/\d/.test(w) || (await lexicon.has(w))) return [];
   const max = Math.max(1, allowedEdits(w));
   const found = await lexicon.near(w, max, 2);

@@ -3,10 +3,11 @@
  * in exactly one binary term chunk of the shard (its bucket, or its own chunk
  * if it is very common); only the term's own entries are read from it (see
  * shared/index-format/term-chunk.ts). What is kept per isolate is not the
- * chunk but the term's postings, decoded into typed arrays under their own
- * byte budget: a bucket chunk holds hundreds of terms a query never asks
- * for, and keeping whole chunks (and records) under one budget made a warm
- * 100k mix refetch and re-verify several chunks per query.
+ * chunk but the term's postings, each field decoded into typed arrays when
+ * scoring first reads it, under their own byte budget: a bucket chunk holds
+ * hundreds of terms a query never asks for, and keeping whole chunks (and
+ * records) under one budget made a warm 100k mix refetch and re-verify
+ * several chunks per query. A field not yet read holds its chunk's bytes.
  */
 import { shardOf } from "../../shared/hash";
 import { bloomHas } from "../../shared/bloom";
@@ -114,6 +115,25 @@ export class SearchLexicon {
   }
 }
 
+/** What planning asks of the catalogue-wide lookups (`SearchLexicon`, or `lexiconBeforeVocabulary`). */
+export type PlanLexicon = Pick<SearchLexicon, "thesaurus" | "has" | "vocabPrefixed" | "vocab" | "near">;
+
+/**
+ * Planning as it can be done once the thesaurus is in, before the lexicon and the vocabulary are: every word taken
+ * as spelt, no prefix words. A plan made with it names the terms of the real plan except its typo, prefix and
+ * closeness candidates (and a misspelt word's sound codes), so a cold isolate's warm-up reads their chunks a round
+ * trip before the real plan is made.
+ */
+export function lexiconBeforeVocabulary(lexicon: SearchLexicon): PlanLexicon {
+  return {
+    thesaurus: () => lexicon.thesaurus(),
+    has: async () => true,
+    vocabPrefixed: async () => [],
+    vocab: async () => VocabWords.EMPTY,
+    near: async () => [],
+  };
+}
+
 /**
  * A vocabulary partition as an isolate keeps it: its words, all of one length, end to end in one string, and
  * their document frequencies in a typed array. Parsed, a partition is an array of pairs, about 60 bytes of heap
@@ -191,6 +211,11 @@ const decoding = new Map<string, Promise<TermPostings>>();
  */
 const staged = new Map<string, Map<string, Promise<ArrayBuffer>>>();
 const utf8 = new TextEncoder();
+/**
+ * A chunk read once for several terms (the warm-up's staged bytes) is read as one `TermChunk`: its directory
+ * entries and decoded fields serve every term of it that a derived field names as a member.
+ */
+const chunks = new WeakMap<ArrayBuffer, TermChunk>();
 
 /** The chunk holding `term` in a shard, and the term's key in the postings cache (the chunk path names the shard). */
 function termChunkKey(shard: SearchShardManifest, table: ShardTermTable, term: string): { path: string; key: string } {
@@ -251,16 +276,24 @@ export class SearchIndex {
     key: string,
     read = this.assets.binary(path, false),
   ): Promise<TermPostings> {
-    // The chunk itself is not kept: the decoded postings below are what the next query reads.
+    // The chunk is not kept under the asset budget: the postings below are what the next query reads (a field not
+    // yet read holds the chunk until it is).
     const buf = await read;
-    let chunk: TermChunk;
-    try {
-      chunk = new TermChunk(buf, path);
-    } catch (e) {
-      throw new ApiError(503, "index_unavailable", `search-index: ${(e as Error).message}; rebuild with npm run build`);
-    }
+    let chunk = chunks.get(buf);
+    if (!chunk)
+      try {
+        chunk = new TermChunk(buf, path);
+        chunks.set(buf, chunk);
+      } catch (e) {
+        throw new ApiError(
+          503,
+          "index_unavailable",
+          `search-index: ${(e as Error).message}; rebuild with npm run build`,
+        );
+      }
     const i = chunk.find(utf8.encode(term));
     const fields: TermPostings["fields"] = {};
+    // Counted as decoded from the start: until a list is read it holds its chunk instead (see LazyPostings).
     let bytes = 64 + 2 * key.length;
     if (i >= 0)
       for (const d of chunk.postings(i)) {
@@ -293,8 +326,8 @@ export class SearchIndex {
 
   /**
    * Reads the term chunks holding `terms`, holding their bytes for this shard's next search (see `staged`), then
-   * decodes the terms; terms decoded already are skipped. Settles when all are decoded; a failed read is dropped,
-   * and met again by the search.
+   * looks the terms up (their directory entries: a field's lists are decoded when scoring reads them); terms held
+   * already are skipped. Settles when all are looked up; a failed read is dropped, and met again by the search.
    */
   async prefetchTerms(terms: readonly string[]): Promise<void> {
     if (!terms.length) return;
@@ -312,7 +345,7 @@ export class SearchIndex {
       reads.push(read);
     }
     await Promise.allSettled(reads);
-    // Then decoded, one term a task: the search that follows on a cache miss finds them decoded (or waits for the
+    // Then looked up, one term a task: the search that follows on a cache miss finds them held (or waits for the
     // one under way), while an answer from the response cache, which needs none of them, goes out between two
     // terms instead of after all of them (workerd runs the isolate on one thread).
     for (const term of new Set(terms)) {
@@ -321,7 +354,10 @@ export class SearchIndex {
     }
   }
 
-  /** Drops the chunk bytes the warm-up held for this shard: its search has decoded what it needed of them. */
+  /**
+   * Drops the chunk bytes the warm-up held for this shard: its search has looked up what it needed of them (a
+   * field it has not read yet holds its own chunk, see LazyPostings).
+   */
   async releaseStaged(): Promise<void> {
     if (!staged.size) return;
     // Never throws: a shard missing from the build is the search's error to report, not this clean-up's.

@@ -11,7 +11,7 @@ import { variantKey } from "../../shared/text/variants";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
-import { SearchIndex, SearchLexicon, searchMeta } from "./search-index";
+import { SearchIndex, SearchLexicon, lexiconBeforeVocabulary, searchMeta } from "./search-index";
 import { volumeColumn, volumeLists, type Volumes } from "./volume-reads";
 import {
   SEARCH_DEFAULTS,
@@ -135,9 +135,9 @@ export class SearchService {
    * Starts the reads a search for `q` makes (planning's, the shards' term tables and filter columns, the term
    * chunks of the default plan, the volume column, the series archives, a small record table), for a cold
    * isolate's first request, so they run while the response caches are asked. Term chunks are all read before
-   * any is decoded, then decoded a term a task (`SearchIndex.prefetchTerms`): one thread runs the isolate, and an
-   * answer from the response cache, which needs none of them, no longer waits behind every term of the default
-   * plan (BENCHMARKS.md, branch `cold4`). Settles when that is done, never rejecting: failures are left for the
+   * any term is looked up, then looked up a term a task (`SearchIndex.prefetchTerms`; a field's lists are decoded
+   * only when scoring reads them): one thread runs the isolate, and an answer from the response cache, which needs
+   * none of them, does not wait behind them (BENCHMARKS.md, branches `cold4` and `cold5`). Settles when that is done, never rejecting: failures are left for the
    * search itself to meet and report. The caller keeps its request alive until then (`waitUntil`): workerd
    * cancels a read its request leaves running, and a later request waiting on the same shared read would hang.
    */
@@ -148,11 +148,16 @@ export class SearchService {
     // as the term table is in, beside planning's reads; the plan's other terms (sound codes, expansions) once it is
     // made. The plan is the one a default search then takes from the plan cache.
     const words = parsed.words.filter((w) => w.length > 1).flatMap((w) => [w, stem(w), variantKey(w)]);
+    const termsOf = (units: QueryUnit[]) =>
+      units.flatMap((u) => u.alternatives.flatMap((a) => a.terms.map((t) => t.term)));
     return Promise.allSettled([
       this.shards.prefetch?.(words),
-      this.plan(q, parsed, opts).then((units) =>
-        this.shards.prefetch?.(units.flatMap((u) => u.alternatives.flatMap((a) => a.terms.map((t) => t.term)))),
+      // Most of the plan's other terms (sound codes of names, thesaurus expansions, nicknames, places) need only
+      // the thesaurus: read once it is in, not after the lexicon and vocabulary the rest of planning waits for.
+      planUnits(lexiconBeforeVocabulary(this.lexicon), parsed, opts).then((units) =>
+        this.shards.prefetch?.(termsOf(units)),
       ),
+      this.plan(q, parsed, opts).then((units) => this.shards.prefetch?.(termsOf(units))),
       // The series archives: the coordinator reads them between planning and fan-out.
       archiveOfSeries(this.assets),
       this.volumeColumn(),

@@ -131,7 +131,7 @@ export function scoreLocally(
         (await records.byDocs(docs)).map(recordText),
       );
     } finally {
-      // Its postings are decoded now: the chunk bytes a cold warm-up read for it are not needed any more.
+      // Its terms are looked up now: the chunk bytes a cold warm-up read for it are not needed any more.
       await index.releaseStaged();
     }
   });
