@@ -333,7 +333,11 @@ function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promis
 
     // Chunks go to the staging folder as they are made: memory holds their names and sizes, not their bytes.
     const dir = createStagingDir(options.outDir);
-    const out = new AssetWriter(dir);
+    // Chunks bound for packs go to one scratch file in the staging folder, removed once packed.
+    const out = new AssetWriter(
+      dir,
+      options.packs ? { path: join(dir, `.chunks-${process.pid}.bin`), packable: isPackable } : undefined,
+    );
     const layout = read.layout(options.recordShards);
     if (parallel && layout.docs instanceof DocFile)
       passes = startRecordPasses(layout, out, options.recordTablePageShards);
@@ -411,14 +415,16 @@ function* stageLaidOut(
     for (const [path, bytes] of out.spilled) {
       if (isPackable(path)) inputs.push({ path, bytes, read: () => readFileSync(join(dir, path)) });
     }
+    for (const [path, [, bytes]] of out.appended)
+      if (!out.spilled.has(path)) inputs.push({ path, bytes, read: () => out.readAppended(path) });
     const directory = packChunks(inputs, options.packs === true ? {} : options.packs, (path, data) =>
       out.put(path, data),
     );
     // Only the packed chunks go: what isPackable keeps out of packs (hot tables) stays in the same folders.
     for (const { path } of inputs) {
-      out.spilled.delete(path);
-      rmSync(join(dir, path), { force: true });
+      if (out.spilled.delete(path)) rmSync(join(dir, path), { force: true });
     }
+    out.removeAppended();
     manifest = { ...manifest, packs: directory };
     out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
     step({ phase: "packing", state: "done", count: directory.files.size, unit: "packs" });
