@@ -68,7 +68,7 @@ export function buildSuggest(
       const e = runs.held(k);
       if (e) e[1] += weight;
       else
-        runs.add(
+        runs.addNew(
           k,
           id !== null && extra !== undefined ? [seen++, weight, text, stored, extra] : [seen++, weight, text, stored],
         );
