@@ -73,7 +73,7 @@ export class AssetWriter {
 
   private flushAppended(): void {
     const s = this.scratch;
-    if (!s || !s.pendingBytes) return;
+    if (!s?.pendingBytes) return;
     const data = Buffer.concat(s.pending, s.pendingBytes);
     for (let done = 0; done < data.length; ) done += writeSync(s.fd, data, done, data.length - done, s.at + done);
     s.at += data.length;

@@ -4,7 +4,7 @@
  * side must apply the same word rules to the user's text.
  */
 import type { CatalogueRecord } from "./record";
-import { FIELD_NAMES, type FieldName } from "./search-config";
+import type { FieldName } from "./search-config";
 import { STOPWORDS, words } from "./text/fold";
 import { variantKey } from "./text/variants";
 import { phoneticKeys } from "./text/phonetic";
