@@ -22,6 +22,11 @@ import {
 import { variantKey } from "../shared/text/variants";
 import { referenceToId } from "../shared/reference";
 import { phoneticKeys } from "../shared/text/phonetic";
+import { memoised } from "../shared/text/memo";
+
+// Name words repeat across a catalogue: each word's variant key and sound codes are derived once (see memo.ts).
+const variantOf = memoised(variantKey, 200_000);
+const soundsOf = memoised(phoneticKeys, 200_000);
 
 const MAX_PREFIX = 6;
 const TOP_PER_SPLIT = 20;
@@ -94,7 +99,7 @@ export function buildSuggest(
     keys.flatMap((k) => {
       const ws = k.split(" ");
       if (nameWords && !nameWords.has(ws[0]!)) return [];
-      const v = ws.map(variantKey).join(" ");
+      const v = ws.map((w) => variantOf(w)).join(" ");
       return v === k && !always ? [] : [SUGGEST_VARIANT + v];
     });
   /**
@@ -104,7 +109,7 @@ export function buildSuggest(
    */
   const phoneticWordKeys = (name: string) => {
     const surname = words(name).at(-1);
-    return surname && surname.length >= 4 ? phoneticKeys(surname).map((c) => SUGGEST_PHONETIC + c) : [];
+    return surname && surname.length >= 4 ? soundsOf(surname).map((c) => SUGGEST_PHONETIC + c) : [];
   };
   const shown = (text: string) =>
     text.length > MAX_TEXT
