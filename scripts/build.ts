@@ -176,7 +176,11 @@ try {
     );
   }
   for (const line of summaryLines(result.report, relative(process.cwd(), result.reportPath))) console.log(`  ${line}`);
-  console.log(`  took ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  const cpu = process.cpuUsage();
+  console.log(
+    `  took ${((performance.now() - started) / 1000).toFixed(2)} s (CPU ${(cpu.user / 1e6).toFixed(1)} s user, ` +
+      `${(cpu.system / 1e6).toFixed(1)} s system)`,
+  );
 } catch (e) {
   console.error(`build failed: ${(e as Error).message}`);
   process.exit(1);

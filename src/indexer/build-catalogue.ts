@@ -329,11 +329,15 @@ function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promis
     const thesaurus = thesaurusPath ? parseThesaurusJson(readFileSync(thesaurusPath, "utf8"), thesaurusPath) : null;
     if (read.count === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
     step({ phase: "reading data", state: "done", count: read.count, unit: "records" });
-    log(`read ${read.count} records in ${Math.round(performance.now() - t0)} ms`);
+    log(`read ${read.count} records in ${Math.round(performance.now() - t0)} ms${cpuSoFar()}`);
 
     // Chunks go to the staging folder as they are made: memory holds their names and sizes, not their bytes.
     const dir = createStagingDir(options.outDir);
-    const out = new AssetWriter(dir);
+    // Chunks bound for packs go to one scratch file in the staging folder, removed once packed.
+    const out = new AssetWriter(
+      dir,
+      options.packs ? { path: join(dir, `.chunks-${process.pid}.bin`), packable: isPackable } : undefined,
+    );
     const layout = read.layout(options.recordShards);
     if (parallel && layout.docs instanceof DocFile)
       passes = startRecordPasses(layout, out, options.recordTablePageShards);
@@ -370,7 +374,7 @@ function* stageLaidOut(
     termsPath: layout.termsPath,
   });
   passes?.titleTags(plan.titleTags);
-  log(`planned the search index in ${((performance.now() - t0) / 1000).toFixed(1)} s from the start`);
+  log(`planned the search index in ${((performance.now() - t0) / 1000).toFixed(1)} s from the start${cpuSoFar()}`);
   const partsDir = options.partsDir ?? defaultPartsDir(options.outDir);
   if (options.resume) {
     for (let index = 0; index < plan.shardCount; index++) {
@@ -387,7 +391,10 @@ function* stageLaidOut(
     options.merge || options.resume
       ? readShardParts(partsDir, plan, out)
       : Array.from({ length: plan.shardCount }, (_, k) => buildSearchShard(plan, k, out));
-  log(`built ${shards.length} search shard(s) by ${((performance.now() - t0) / 1000).toFixed(1)} s from the start`);
+  log(
+    `built ${shards.length} search shard(s) by ${((performance.now() - t0) / 1000).toFixed(1)} s from the start` +
+      cpuSoFar(),
+  );
   const waitFrom = performance.now();
   const made = passes ? ((yield passes.done()) as RecordPassResult) : undefined;
   if (made) {
@@ -411,14 +418,16 @@ function* stageLaidOut(
     for (const [path, bytes] of out.spilled) {
       if (isPackable(path)) inputs.push({ path, bytes, read: () => readFileSync(join(dir, path)) });
     }
+    for (const [path, [, bytes]] of out.appended)
+      if (!out.spilled.has(path)) inputs.push({ path, bytes, read: () => out.readAppended(path) });
     const directory = packChunks(inputs, options.packs === true ? {} : options.packs, (path, data) =>
       out.put(path, data),
     );
     // Only the packed chunks go: what isPackable keeps out of packs (hot tables) stays in the same folders.
     for (const { path } of inputs) {
-      out.spilled.delete(path);
-      rmSync(join(dir, path), { force: true });
+      if (out.spilled.delete(path)) rmSync(join(dir, path), { force: true });
     }
+    out.removeAppended();
     manifest = { ...manifest, packs: directory };
     out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
     step({ phase: "packing", state: "done", count: directory.files.size, unit: "packs" });
@@ -443,6 +452,15 @@ function* stageLaidOut(
   };
   const info: BuildInfo = { version: manifest.version, builtAt: manifest.builtAt, dataDirs: options.dataDirs };
   return { dir, result, publish: () => publishBuild(options.outDir, dir, info) };
+}
+
+/**
+ * This process's CPU time so far, for the build's log: on a shared machine a phase's wall time says more about the
+ * other processes than about the build.
+ */
+function cpuSoFar(): string {
+  const { user, system } = process.cpuUsage();
+  return ` (CPU so far: ${(user / 1e6).toFixed(1)} s user, ${(system / 1e6).toFixed(1)} s system)`;
 }
 
 export { readBuiltManifest } from "./build-folders";

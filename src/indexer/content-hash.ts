@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "./atomic-write";
 import { HASH_CHARS } from "../shared/manifest";
@@ -18,9 +18,21 @@ export class AssetWriter {
   readonly files = new Map<string, string | Uint8Array>();
   /** Chunks already written under `spillDir`, with their byte length. */
   readonly spilled = new Map<string, number>();
+  /** Chunks appended to the scratch file (see `appendTo`), bound for packs: their byte offset and length there. */
+  readonly appended = new Map<string, [number, number]>();
   private readonly dirs = new Set<string>();
+  private scratch: { fd: number; at: number; pending: Buffer[]; pendingBytes: number } | null = null;
 
-  constructor(readonly spillDir?: string) {}
+  /**
+   * @param appendTo chunks that `packable` says go into packs are appended to this one scratch file instead of a
+   *   file each under `spillDir`: packing reads them back by offset (`readAppended`) and `removeAppended` deletes
+   *   it. A file per chunk cost an open, a rename and, once packed, an unlink for each of a build's chunks
+   *   (18,000 at 100k records): a fifth of a 100k build's time went to those calls.
+   */
+  constructor(
+    readonly spillDir?: string,
+    private readonly appendTo?: { path: string; packable: (path: string) => boolean },
+  ) {}
 
   /** Adds a chunk as `/<dir>/<name>.<hash>.<ext>` and returns that path. */
   add(dir: string, name: string, ext: string, data: string | Uint8Array): string {
@@ -35,6 +47,11 @@ export class AssetWriter {
       this.files.set(path, data);
       return;
     }
+    if (this.appendTo?.packable(path)) {
+      // A path names its content (its hash): one already appended is the same bytes.
+      if (!this.appended.has(path)) this.append(path, typeof data === "string" ? Buffer.from(data) : data);
+      return;
+    }
     const target = join(this.spillDir, path);
     const parent = dirname(target);
     if (!this.dirs.has(parent)) {
@@ -45,18 +62,58 @@ export class AssetWriter {
     this.spilled.set(path, typeof data === "string" ? Buffer.byteLength(data) : data.byteLength);
   }
 
+  private append(path: string, bytes: Uint8Array): void {
+    this.scratch ??= { fd: openSync(this.appendTo!.path, "w+"), at: 0, pending: [], pendingBytes: 0 };
+    const s = this.scratch;
+    this.appended.set(path, [s.at + s.pendingBytes, bytes.byteLength]);
+    s.pending.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    s.pendingBytes += bytes.byteLength;
+    if (s.pendingBytes >= APPEND_WRITE_BYTES) this.flushAppended();
+  }
+
+  private flushAppended(): void {
+    const s = this.scratch;
+    if (!s?.pendingBytes) return;
+    const data = Buffer.concat(s.pending, s.pendingBytes);
+    for (let done = 0; done < data.length; ) done += writeSync(s.fd, data, done, data.length - done, s.at + done);
+    s.at += data.length;
+    s.pending = [];
+    s.pendingBytes = 0;
+  }
+
+  /** The bytes of a chunk appended to the scratch file. */
+  readAppended(path: string): Uint8Array {
+    const [at, bytes] = this.appended.get(path)!;
+    this.flushAppended();
+    const buf = Buffer.allocUnsafe(bytes);
+    for (let got = 0; got < bytes; ) {
+      const n = readSync(this.scratch!.fd, buf, got, bytes - got, at + got);
+      if (n === 0) throw new Error(`content-hash: ${this.appendTo!.path} ended early`);
+      got += n;
+    }
+    return buf;
+  }
+
+  /** Forgets the appended chunks (packed by now) and deletes the scratch file. */
+  removeAppended(): void {
+    this.appended.clear();
+    if (this.scratch) closeSync(this.scratch.fd);
+    this.scratch = null;
+    if (this.appendTo) rmSync(this.appendTo.path, { force: true });
+  }
+
   addJson(dir: string, name: string, value: unknown): string {
     return this.add(dir, name, "json", JSON.stringify(value));
   }
 
   /** Every file's path, held or spilled. */
   paths(): string[] {
-    return [...this.files.keys(), ...this.spilled.keys()];
+    return [...this.files.keys(), ...this.spilled.keys(), ...this.appended.keys()];
   }
 
-  /** Files in the build, held or spilled. */
+  /** Files in the build, held, spilled or appended. */
   get size(): number {
-    return this.files.size + this.spilled.size;
+    return this.files.size + this.spilled.size + this.appended.size;
   }
 
   /** Bytes of all files, for the build summary. */
@@ -64,9 +121,13 @@ export class AssetWriter {
     let n = 0;
     for (const v of this.files.values()) n += typeof v === "string" ? Buffer.byteLength(v) : v.byteLength;
     for (const v of this.spilled.values()) n += v;
+    for (const [, bytes] of this.appended.values()) n += bytes;
     return n;
   }
 }
+
+/** Bytes of appended chunks collected before a write to the scratch file. */
+const APPEND_WRITE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Whether the file at `file` holds exactly the chunk named `path` (`/<dir>/<name>.<hash>.<ext>`):

@@ -141,7 +141,8 @@ export class LineWriter<T = CatalogueRecord> {
   private readonly fd: number;
   private offsets = new Float64Array(1024);
   private count = 0;
-  private pending: string[] = [];
+  /** Lines encoded straight into one buffer, written when it holds WRITE_BYTES: one UTF-8 encoding per line. */
+  private buf = Buffer.allocUnsafe(2 * WRITE_BYTES);
   private pendingBytes = 0;
   private at = 0;
 
@@ -161,17 +162,22 @@ export class LineWriter<T = CatalogueRecord> {
       grown.set(this.offsets);
       this.offsets = grown;
     }
+    // At most 3 bytes of UTF-8 per UTF-16 code unit, and the newline.
+    const most = 3 * json.length + 1;
+    if (this.pendingBytes + most > this.buf.length) {
+      this.flush();
+      if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
+    }
     this.offsets[this.count++] = this.at + this.pendingBytes;
-    this.pending.push(json, "\n");
-    this.pendingBytes += Buffer.byteLength(json) + 1;
+    this.pendingBytes += this.buf.write(json, this.pendingBytes, "utf8");
+    this.buf[this.pendingBytes++] = 10;
     if (this.pendingBytes >= WRITE_BYTES) this.flush();
   }
 
   private flush(): void {
-    const data = Buffer.from(this.pending.join(""));
-    for (let done = 0; done < data.length; ) done += writeSync(this.fd, data, done, data.length - done);
-    this.at += data.length;
-    this.pending = [];
+    const bytes = this.pendingBytes;
+    for (let done = 0; done < bytes; ) done += writeSync(this.fd, this.buf, done, bytes - done);
+    this.at += bytes;
     this.pendingBytes = 0;
   }
 

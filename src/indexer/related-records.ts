@@ -41,7 +41,7 @@ export function buildRelated(
   );
   const add = (key: string, doc: number, shown: string) => {
     const f = runs.held(key);
-    if (!f) runs.add(key, [shown, doc]);
+    if (!f) runs.addNew(key, [shown, doc]);
     else if (f.length <= MAX_FEATURE_DF + 1 && f[f.length - 1] !== doc) f.push(doc);
   };
   let doc = 0;

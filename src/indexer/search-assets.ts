@@ -136,8 +136,18 @@ export interface SearchPlan {
   docs: Docs;
   /** A hash of every doc's id in doc order (see catalogueKey). */
   idsDigest: string;
-  /** Per term, its catalogue-wide document frequency: the largest of its fields'. */
-  df: Map<string, number>;
+  /**
+   * Every term by its number: the fields' terms the plan counts, then any piece of one (a term with spaces, split
+   * as FlexSearch splits it) that only a shard indexes. Shards and the terms file hold the numbers.
+   */
+  termList: string[];
+  /**
+   * Per term number, its catalogue-wide document frequency: the largest of its fields'; 0 for a piece no field
+   * holds as a term of its own (a shard scores it by its own count, as it did when it found no frequency for it).
+   */
+  termDf: Uint32Array;
+  /** How many terms have a frequency: the lexicon's size. */
+  countedTerms: number;
   vocabDf: Map<string, number>;
   titleTags: TitleTags;
   indexBytes: number;
@@ -147,8 +157,11 @@ export interface SearchPlan {
   catalogueOrder: Uint32Array;
   /** Each item's inherited series and parent titles (the low-weight ctx field), by doc. */
   context: ReadonlyMap<number, string>;
-  /** Each doc's terms, field by field in FIELD_NAMES order, as the plan derived them: shards index these. */
-  terms: Lines<string[][]>;
+  /**
+   * Each doc's terms, field by field in FIELD_NAMES order, as numbers into termList: a field's distinct terms in
+   * the order FlexSearch's strict tokenizer slots them (`strictTerms`). Shards index these.
+   */
+  terms: Lines<number[][]>;
   /** Each doc's first and last year (see yearBounds) and series (index into seriesNames): its filter columns. */
   years: Int32Array;
   seriesOf: Uint32Array;
@@ -178,8 +191,13 @@ export function planSearch(
   const context = hierarchyContext(docs);
 
   // Every distinct term gets a number on first sight, and what is counted per term sits in typed arrays by that number rather
-  // than in an object per term and a Set per doc and field (a third of the plan's time, and most of its heap).
-  const df = new Map<string, number>();
+  // than in an object per term and a Set per doc and field (a third of the plan's time, and most of its heap). The
+  // numbers also stand for the terms in the terms file and in a shard's postings: a shard looks up numbers, not strings.
+  const termIds = new Map<string, number>();
+  const termList: string[] = [];
+  let countedTerms = 0;
+  /** Per term, 1 once it is counted as some field's term (it is in the lexicon and has a frequency). */
+  let counted = new Uint8Array(1 << 16);
   const fields = FIELD_NAMES.length;
   let fieldDf = new Uint32Array((1 << 16) * fields);
   /** Per term, the last (doc, field) it was counted in, as `doc * fields + field + 1`; and its last vocab doc. */
@@ -197,31 +215,46 @@ export function planSearch(
   const seriesOf = new Uint32Array(n);
   const ids = createHash("sha256");
   let doc = 0;
-  function* each(): Generator<string[][]> {
+  function* each(): Generator<number[][]> {
     for (const r of docs) yield plan(r);
   }
-  const plan = (r: CatalogueRecord): string[][] => {
+  const intern = (t: string): number => {
+    let id = termIds.get(t);
+    if (id === undefined) {
+      id = termList.length;
+      termIds.set(t, id);
+      termList.push(t);
+      if (id === vocabWord.length) {
+        fieldDf = grown(fieldDf, fieldDf.length * 2);
+        seenAt = grown(seenAt, seenAt.length * 2);
+        vocabAt = grown(vocabAt, vocabAt.length * 2);
+        vocabWord = grown(vocabWord, vocabWord.length * 2);
+        counted = grown(counted, counted.length * 2);
+      }
+    }
+    return id;
+  };
+  const plan = (r: CatalogueRecord): number[][] => {
     if (!series.has(r.series)) series.set(r.series, series.size);
     seriesOf[doc] = series.get(r.series)!;
     [years[2 * doc], years[2 * doc + 1]] = yearBounds(r);
     references.push(r.reference);
     ids.update(`${r.id}\n`);
     const terms = recordFieldTerms(r, context.get(doc));
+    const indexed: number[][] = [];
     FIELD_NAMES.forEach((f, field) => {
       const stamp = doc * fields + field + 1;
       const vocabField = VOCAB_FIELDS.has(f);
-      for (const t of terms[f]) {
-        let id = df.get(t);
-        if (id === undefined) {
-          id = df.size;
-          df.set(t, id);
+      const list = terms[f];
+      const fieldIds = new Array<number>(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i]!;
+        const id = intern(t);
+        fieldIds[i] = id;
+        if (counted[id] === 0) {
+          counted[id] = 1;
+          countedTerms++;
           indexBytes += t.length + 8;
-          if (id === vocabWord.length) {
-            fieldDf = grown(fieldDf, fieldDf.length * 2);
-            seenAt = grown(seenAt, seenAt.length * 2);
-            vocabAt = grown(vocabAt, vocabAt.length * 2);
-            vocabWord = grown(vocabWord, vocabWord.length * 2);
-          }
         }
         if (seenAt[id] === stamp) continue;
         seenAt[id] = stamp;
@@ -234,17 +267,20 @@ export function planSearch(
           vocabDf.set(t, (vocabDf.get(t) ?? 0) + 1);
         }
       }
+      const kept = strictTerms(list);
+      indexed.push(kept === list ? fieldIds : kept.map(intern));
     });
     titleTags.push(terms.title, terms.tags);
     doc++;
-    return FIELD_NAMES.map((f) => terms[f]);
+    return indexed;
   };
   const terms = options.termsPath ? DocFile.write(options.termsPath, each(), n) : arrayDocs([...each()]);
   // One document frequency per term, the largest of its fields' (see writeShard).
-  for (const [t, id] of df) {
+  const termDf = new Uint32Array(termList.length);
+  for (let id = 0; id < termList.length; id++) {
     let max = 0;
     for (let f = 0; f < fields; f++) max = Math.max(max, fieldDf[id * fields + f]!);
-    df.set(t, max);
+    termDf[id] = max;
   }
   const shardCount = Math.max(1, Math.min(n, options.shards ?? searchShardCount(indexBytes, n)));
   const bounds = Array.from({ length: shardCount + 1 }, (_, k) => Math.round((k * n) / shardCount));
@@ -265,7 +301,9 @@ export function planSearch(
   return {
     docs,
     idsDigest: ids.digest("hex"),
-    df,
+    termList,
+    termDf,
+    countedTerms,
     vocabDf,
     titleTags,
     indexBytes,
@@ -295,7 +333,7 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
     cols.series[i] = plan.seriesOf[doc]!;
   }
   const byTerm = indexRange(plan.terms, start, end, plan.blockDocs);
-  return writeShard(k, start, end, byTerm, shardCount > 1 ? plan.df : null, cols, out);
+  return writeShard(k, start, end, byTerm, plan.termList, shardCount > 1 ? plan.termDf : null, cols, out);
 }
 
 /**
@@ -343,13 +381,19 @@ export function finishSearch(
   options: Pick<SearchBuildOptions, "thesaurus">,
   made?: RecordPassParts,
 ) {
-  const { docs, df } = plan;
-  const lexicon = buildLexicon(df.keys(), df.size, out);
+  const { docs, termList, termDf } = plan;
+  const lexicon = buildLexicon(
+    (function* () {
+      for (let id = 0; id < termList.length; id++) if (termDf[id]! > 0) yield termList[id]!;
+    })(),
+    plan.countedTerms,
+    out,
+  );
   const vocabFiles = buildVocab(plan.vocabDf, out);
   const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(vocabFiles.paths));
   // Paged by the key's two letters: one word's ranges at every length are on one page.
   const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
-  df.clear();
+  termList.length = 0;
   const thesaurus = compileThesaurus(options.thesaurus, out);
   const { people, suggest, volumeIndex } = made ?? buildRecordPassParts(docs, out);
   const related = made ? null : buildRelated(docs, plan.titleTags);
@@ -459,30 +503,32 @@ export const INDEX_BLOCK_DOCS = 8192;
  * building an index and its export to read it back, which cost two thirds of a shard's build.
  */
 function indexRange(
-  terms: Lines<string[][]>,
+  terms: Lines<number[][]>,
   start: number,
   end: number,
   blockDocs = INDEX_BLOCK_DOCS,
-): Map<string, TermEntries> {
-  const parts = FIELD_NAMES.map(() => new Map<string, number[]>());
+): Map<number, TermEntries> {
+  const parts = FIELD_NAMES.map(() => new Map<number, number[]>());
   for (let from = start; from < end; from += blockDocs) {
     const to = Math.min(end, from + blockDocs);
     let doc = from;
     for (const fields of terms.range(from, to)) {
       for (let field = 0; field < fields.length; field++) {
+        // The plan kept each field's terms as strictSlots does: only their slots are left to work out here.
         const list = fields[field]!;
-        if (!list.length) continue;
+        const n = list.length;
         const lists = parts[field]!;
-        strictSlots(list, (term, slot) => {
-          let postings = lists.get(term);
-          if (!postings) lists.set(term, (postings = []));
-          postings.push(doc * SLOT_SPAN + slot);
-        });
+        for (let i = 0; i < n; i++) {
+          const id = list[i]!;
+          let postings = lists.get(id);
+          if (!postings) lists.set(id, (postings = []));
+          postings.push(doc * SLOT_SPAN + strictSlot(i, n));
+        }
       }
       doc++;
     }
   }
-  const byTerm = new Map<string, TermEntries>();
+  const byTerm = new Map<number, TermEntries>();
   parts.forEach((lists, field) => {
     for (const [term, list] of lists) {
       let entries = byTerm.get(term);
@@ -503,6 +549,22 @@ const FLEX_MAX_TERM = 1024;
  * `get_score` gives it for `resolution` slots.
  */
 export function strictSlots(list: readonly string[], each: (term: string, slot: number) => void): void {
+  const kept = strictTerms(list);
+  const n = kept.length;
+  for (let i = 0; i < n; i++) each(kept[i]!, strictSlot(i, n));
+}
+
+/** The slot of the `i`th of a field's `n` distinct terms, as FlexSearch's `get_score` gives it for `resolution` slots. */
+function strictSlot(i: number, n: number): number {
+  const resolution = FLEX_OPTIONS.resolution;
+  return i && resolution > 1 ? (n <= resolution ? i : (((resolution - 1) / n) * i + 1) | 0) : 0;
+}
+
+/**
+ * A field's terms as FlexSearch's strict tokenizer keeps them under FLEX_OPTIONS (split on spaces, empty and
+ * over-long ones dropped, each distinct term once at its first place): `list` itself when it is that already.
+ */
+export function strictTerms(list: readonly string[]): readonly string[] {
   let kept: readonly string[] = list;
   // Most lists are already distinct single words: then they are indexed as given, without the split and the set.
   let plain = list.length <= PLAIN_LIST_MAX;
@@ -521,12 +583,7 @@ export function strictSlots(list: readonly string[], each: (term: string, slot: 
     }
     kept = words;
   }
-  const n = kept.length;
-  const resolution = FLEX_OPTIONS.resolution;
-  for (let i = 0; i < n; i++) {
-    const slot = i && resolution > 1 ? (n <= resolution ? i : (((resolution - 1) / n) * i + 1) | 0) : 0;
-    each(kept[i]!, slot);
-  }
+  return kept;
 }
 
 /** Lists up to this long are checked for repeats pair by pair (cheaper than a set); longer ones go through one. */
@@ -607,8 +664,10 @@ function writeShard(
   k: number,
   start: number,
   end: number,
-  byTerm: Map<string, TermEntries>,
-  globalDf: Map<string, number> | null,
+  byTerm: Map<number, TermEntries>,
+  termList: readonly string[],
+  /** Catalogue-wide frequencies by term number (see SearchPlan.termDf), in a sharded index. */
+  globalDf: Uint32Array | null,
   cols: ReturnType<typeof newFilterColumns>,
   out: AssetWriter,
 ): SearchShardManifest {
@@ -626,11 +685,12 @@ function writeShard(
   // its words' literal ones in the same chunk. A family whose postings exceed soloTermBytes gets a chunk of its
   // own, every member of it listed in the term table.
   const byFamily = new Map<string, Array<{ term: string; df: number; entries: TermEntries; size: number }>>();
-  for (const [term, entries] of byTerm) {
+  for (const [id, entries] of byTerm) {
+    const term = termList[id]!;
     // One document frequency per term, the largest of its fields': a word rare in titles but common in
     // descriptions is a common word, and must not score as a rare one because it sits in a title.
     // Catalogue-wide in a sharded index, so every shard scores as the whole index would.
-    const df = globalDf?.get(term) ?? Math.max(...entries.map((e) => e.postings.length));
+    const df = globalDf?.[id] || Math.max(...entries.map((e) => e.postings.length));
     // Estimated encoded size: about two bytes per posting plus the directory.
     const size = entries.reduce((n, e) => n + 2 * e.postings.length + 16, term.length + 8);
     const key = termBucketKey(term);

@@ -40,6 +40,12 @@ export class SpilledRuns<V> {
     }
   }
 
+  /** Adds `value` under a `key` the block does not hold (`held` said so): `add` without looking it up again. */
+  addNew(key: string, value: V): void {
+    this.block.set(key, value);
+    if (this.block.size >= this.blockEntries) this.spill();
+  }
+
   /** Looks up `key` in the current block only (a caller may fold into it in place). */
   held(key: string): V | undefined {
     return this.block.get(key);

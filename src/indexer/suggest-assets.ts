@@ -20,7 +20,13 @@ import {
   type SuggestEntry,
 } from "../shared/index-format";
 import { variantKey } from "../shared/text/variants";
+import { referenceToId } from "../shared/reference";
 import { phoneticKeys } from "../shared/text/phonetic";
+import { memoised } from "../shared/text/memo";
+
+// Name words repeat across a catalogue: each word's variant key and sound codes are derived once (see memo.ts).
+const variantOf = memoised(variantKey, 200_000);
+const soundsOf = memoised(phoneticKeys, 200_000);
 
 const MAX_PREFIX = 6;
 const TOP_PER_SPLIT = 20;
@@ -38,19 +44,25 @@ export function buildSuggest(
   blockEntries = SUGGEST_BLOCK_ENTRIES,
 ): Record<string, string> {
   // Gathered in blocks spilled as sorted runs (sorted-runs.ts), so the typeahead's entries (some 15 a record)
-  // are never all held: first seen is an entry's base, later sightings add weight.
-  const runs = new SpilledRuns<[number, SuggestEntry]>(
+  // are never all held: first seen is an entry's base, later sightings add weight. A run holds an entry by its run
+  // key (`key \0 kind \0 id or text`) and the rest of it as [first seen, weight, text, stored id, extra?]: the key
+  // and kind are not written twice, and the id is stored as the partition stores it (0 where it derives from the
+  // entry's other parts, see compactSuggestEntry), worked out once per record instead of once per key.
+  type Gathered = [seen: number, weight: number, text: string, id: string | null | 0, extra?: string];
+  const runs = new SpilledRuns<Gathered>(
     runsPathNear(docs instanceof DocFile ? docs.path : null, "suggest"),
     blockEntries,
     (into, more) => {
-      into[1][4] += more[1][4];
+      into[1] += more[1];
     },
   );
   let seen = 0;
+  /** `id`: the entry's id as its run key holds it; `stored`: as the partition stores it. */
   const add = (
     text: string,
     kind: SuggestEntry[2],
     id: string | null,
+    stored: string | null | 0,
     weight: number,
     keys: string[],
     extra?: string,
@@ -59,12 +71,12 @@ export function buildSuggest(
       if (!key) continue;
       const k = `${key}\u0000${kind}\u0000${id ?? text}`;
       const e = runs.held(k);
-      if (e) e[1][4] += weight;
+      if (e) e[1] += weight;
       else
-        runs.add(k, [
-          seen++,
-          id !== null && extra !== undefined ? [key, text, kind, id, weight, extra] : [key, text, kind, id, weight],
-        ]);
+        runs.addNew(
+          k,
+          id !== null && extra !== undefined ? [seen++, weight, text, stored, extra] : [seen++, weight, text, stored],
+        );
     }
   };
   /**
@@ -87,7 +99,7 @@ export function buildSuggest(
     keys.flatMap((k) => {
       const ws = k.split(" ");
       if (nameWords && !nameWords.has(ws[0]!)) return [];
-      const v = ws.map(variantKey).join(" ");
+      const v = ws.map((w) => variantOf(w)).join(" ");
       return v === k && !always ? [] : [SUGGEST_VARIANT + v];
     });
   /**
@@ -97,23 +109,33 @@ export function buildSuggest(
    */
   const phoneticWordKeys = (name: string) => {
     const surname = words(name).at(-1);
-    return surname && surname.length >= 4 ? phoneticKeys(surname).map((c) => SUGGEST_PHONETIC + c) : [];
+    return surname && surname.length >= 4 ? soundsOf(surname).map((c) => SUGGEST_PHONETIC + c) : [];
   };
   const shown = (text: string) =>
     text.length > MAX_TEXT
       ? `${text.slice(0, text.lastIndexOf(" ", MAX_TEXT) > 0 ? text.lastIndexOf(" ", MAX_TEXT) : MAX_TEXT)} …`
       : text;
   for (const r of docs) {
-    add(r.reference, "reference", r.id, 1, [r.id]);
+    // A reference's key is its id, and a person's slug is the words of its text: both derive (stored as 0).
+    add(r.reference, "reference", r.id, 0, 1, [r.id]);
     const titleKeys = wordKeys(r.title, 3);
     const nameWords = new Set(r.people.flatMap((p) => words(p)));
-    add(shown(r.title), "title", r.id, 1, [...titleKeys, ...variantKeys(titleKeys, false, nameWords)], r.reference);
+    add(
+      shown(r.title),
+      "title",
+      r.id,
+      referenceToId(r.reference) === r.id ? 0 : r.id,
+      1,
+      [...titleKeys, ...variantKeys(titleKeys, false, nameWords)],
+      r.reference,
+    );
     for (const p of r.people) {
       const keys = wordKeys(p, 4);
       const slug = slugOf(p);
-      add(p, "person", slug, 2, [...keys, ...variantKeys(keys, true), ...phoneticWordKeys(p)], canonical.get(slug));
+      const keysOf = [...keys, ...variantKeys(keys, true), ...phoneticWordKeys(p)];
+      add(p, "person", slug, 0, 2, keysOf, canonical.get(slug));
     }
-    for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, 1, wordKeys(s, 3));
+    for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, null, 1, wordKeys(s, 3));
   }
   // Sorted by key, a key's entries heaviest first, ties in the order first seen; written out once, with the entries
   // under each prefix of up to MAX_PREFIX - 1 characters counted, to decide where partitions split.
@@ -138,9 +160,15 @@ export function buildSuggest(
       }
       group = [];
     };
-    for (const [, entry] of runs.sorted()) {
-      if (group.length && group[0]![1][0] !== entry[1][0]) flush();
-      group.push(entry);
+    for (const [k, [first, weight, text, id, extra]] of runs.sorted()) {
+      const cut = k.indexOf("\u0000");
+      const key = k.slice(0, cut);
+      const kind = k.slice(cut + 1, k.indexOf("\u0000", cut + 1)) as SuggestEntry[2];
+      if (group.length && group[0]![1][0] !== key) flush();
+      group.push([
+        first,
+        extra !== undefined ? [key, text, kind, id as string | 0, weight, extra] : [key, text, kind, id, weight],
+      ]);
     }
     flush();
     all = sorted.finish();

@@ -118,6 +118,16 @@ function sharedWith(from: string, to: string): string {
   return String.fromCharCode(KEY_SPELLING + n) + to.slice(n);
 }
 
+/** The key codes an encoder tries, in order: the first whose derived key is the entry's is stored. */
+const SPELLING_KEY_CODES = [
+  KEY_REFERENCE,
+  ...Array.from({ length: MAX_WORD_OFFSET }, (_, j) => String.fromCharCode(KEY_SPELLING + j)),
+];
+const KEY_CODES = [
+  ...SPELLING_KEY_CODES,
+  ...Array.from({ length: MAX_WORD_OFFSET }, (_, j) => String.fromCharCode(KEY_VARIANT + j)),
+];
+
 /** Writes a partition: `entries` sorted by key, every key starting with `prefix`. */
 export function encodeSuggestPartition(prefix: string, entries: readonly SuggestEntry[]): SuggestPartitionFile {
   const t: string[] = [];
@@ -139,11 +149,8 @@ export function encodeSuggestPartition(prefix: string, entries: readonly Suggest
     k += String.fromCharCode(SHAPE_BASE + kindAt * 4 + (id !== 0 ? 2 : 0) + (hasExtra ? 1 : 0));
     let ws: string[] | undefined;
     const wordsOf = () => (ws ??= letters ? stored.split(" ") : words(text));
-    const candidates = [
-      KEY_REFERENCE,
-      ...Array.from({ length: MAX_WORD_OFFSET }, (_, j) => String.fromCharCode(KEY_SPELLING + j)),
-      ...Array.from({ length: MAX_WORD_OFFSET }, (_, j) => String.fromCharCode(KEY_VARIANT + j)),
-    ];
+    // A variant code's key starts with SUGGEST_VARIANT: other keys need not try them (nor build their variants).
+    const candidates = key.startsWith(SUGGEST_VARIANT) ? KEY_CODES : SPELLING_KEY_CODES;
     const code = candidates.find((cd) => derivedKey(cd, kind, text, wordsOf) === key);
     if (code) k += code;
     else {

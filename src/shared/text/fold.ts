@@ -58,8 +58,16 @@ export function romanise(text: string): string {
   return out;
 }
 
+/**
+ * Text of ASCII characters only: its fold is its lowercase (NFKD leaves ASCII as it is, and no other rule applies),
+ * and its words are runs of a-z and 0-9. Most catalogue text is ASCII, and the build folds every record's texts
+ * several times: this skips the normalisation and the Unicode property pattern for it.
+ */
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lowercase, no diacritics, Cyrillic romanised; other scripts pass through. */
 export function fold(text: string): string {
+  if (ASCII.test(text)) return text.toLowerCase();
   return romanise(text)
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -75,6 +83,14 @@ export function fold(text: string): string {
  * so a Greek or Hebrew query still produces words rather than nothing.
  */
 export function words(text: string): string[] {
+  // Apostrophes join, as below; past them, ASCII's letters and digits are a-z and 0-9 once lowercased.
+  if (ASCII.test(text))
+    return (
+      text
+        .toLowerCase()
+        .replace(/['`]/g, "")
+        .match(/[a-z0-9]+/g) ?? []
+    );
   return (
     fold(text)
       .replace(/['’`]/g, "")
