@@ -1264,17 +1264,20 @@ export async function scoreShard(
   recordTexts: RecordTexts,
   options: ScoreOptions = {},
 ): Promise<ShardResult> {
+  // A warm shard holds every list the query names: taken as they are, with no promise a term.
   // The cold path: every chunk the query needs, fetched in one parallel batch.
-  const [cols, unitPostings, refPostings, exclPostings] = await Promise.all([
-    index.filters(),
-    Promise.all(
-      plan.units.map((u) =>
-        Promise.all(u.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term))))),
+  const [cols, unitPostings, refPostings, exclPostings] =
+    heldFor(index, plan) ??
+    (await Promise.all([
+      index.filters(),
+      Promise.all(
+        plan.units.map((u) =>
+          Promise.all(u.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term))))),
+        ),
       ),
-    ),
-    Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
-    Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
-  ]);
+      Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
+      Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
+    ]));
   const arrays = takeArrays(cols.order.length);
   try {
     return await scoreWith(
@@ -1291,6 +1294,43 @@ export async function scoreShard(
   } finally {
     giveArrays(arrays);
   }
+}
+
+/** What `scoreShard` reads for `plan`, if the shard holds all of it decoded now; else undefined. */
+function heldFor(
+  index: SearchIndex,
+  plan: QueryPlan,
+): [FilterColumns, UnitPostings[], TermPostings[], TermPostings[]] | undefined {
+  const cols = index.cachedFilters();
+  if (!cols) return undefined;
+  const units: UnitPostings[] = [];
+  for (const u of plan.units) {
+    const alts: TermPostings[][] = [];
+    for (const a of u.alternatives) {
+      const terms: TermPostings[] = [];
+      for (const t of a.terms) {
+        const p = index.cachedPostings(t.term);
+        if (!p) return undefined;
+        terms.push(p);
+      }
+      alts.push(terms);
+    }
+    units.push(alts);
+  }
+  const refs: TermPostings[] = [];
+  for (const r of plan.referenceIds) {
+    const p = index.cachedPostings(r.id);
+    if (!p) return undefined;
+    refs.push(p);
+  }
+  const excl: TermPostings[] = [];
+  for (const t of plan.exclude)
+    for (const w of words(t)) {
+      const p = index.cachedPostings(w);
+      if (!p) return undefined;
+      excl.push(p);
+    }
+  return [cols, units, refs, excl];
 }
 
 async function scoreWith(
