@@ -399,13 +399,17 @@ function globalDocs(local: number[], base: number): Uint32Array {
   return out;
 }
 
-/** Slots a posting can hold (FlexSearch's resolution is below this). */
-const SLOTS = 256;
-const slotTable = new Float64Array(SLOTS);
+/**
+ * Slots a posting can hold: format 9 codes a slot in one of 16 codes (FlexSearch's resolution keeps slots under
+ * that). Only these are filled per field (all 256 of a byte were, a sixteenth of the work); the table stays a
+ * byte's length, so a slot beyond them would read 0, never past the table.
+ */
+const SLOT_CODES = 16;
+const slotTable = new Float64Array(256);
 
 /** A field's contribution at each slot, `w × (1 − slotDecay × slot)`: filled per field, read per posting. */
 function slotScores(w: number): Float64Array {
-  for (let s = 0; s < SLOTS; s++) slotTable[s] = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
+  for (let s = 0; s < SLOT_CODES; s++) slotTable[s] = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
   return slotTable;
 }
 
