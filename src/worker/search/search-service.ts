@@ -224,7 +224,7 @@ export class SearchService {
       dates = { ...q.dates, applied: "boost" };
     }
 
-    let merged: ScoredDoc[] = results.flatMap((r) => r.top).sort(compareHits);
+    let merged = mergeHits(results);
     if (sorted(req))
       merged = await sortHits(
         merged.slice(0, Math.max(SORT_POOL, req.offset + req.limit)),
@@ -426,6 +426,18 @@ export async function sortHits(
   const keyed = docs.map((d) => ({ d, y: yearOf(d.doc) }));
   keyed.sort((a, b) => (a.y === 0 ? 1 : 0) - (b.y === 0 ? 1 : 0) || sign * (a.y - b.y) || a.d.order - b.d.order);
   return keyed.map((k) => k.d);
+}
+
+/** The shards' best hits in one list, best first. */
+function mergeHits(results: ShardResult[]): ScoredDoc[] {
+  if (results.length === 1) {
+    // One shard's hits come best first: checked, not sorted again (a warm one-shard query's fixed cost).
+    const top = results[0]!.top;
+    let inOrder = true;
+    for (let j = 1; j < top.length && inOrder; j++) inOrder = compareHits(top[j - 1]!, top[j]!) <= 0;
+    if (inOrder) return top.slice();
+  }
+  return results.flatMap((r) => r.top).sort(compareHits);
 }
 
 function sum<T>(xs: T[], f: (x: T) => number): number {
