@@ -249,8 +249,12 @@ interface ShardView {
   keys: Map<string, { path: string; key: string }>;
 }
 
-/** Term keys a shard view remembers before it starts afresh (a few dozen bytes each). */
-const VIEW_TERMS = 20_000;
+/**
+ * Term keys a shard view remembers before it starts afresh: a key is about 150 bytes of heap (the term, its chunk
+ * path and the cache key, the latter shared with the postings cache), so at most about 0.6 MB; a 200-query mix asks
+ * fewer terms than this.
+ */
+const VIEW_TERMS = 4096;
 
 const shardViews = new WeakMap<AssetStore, Array<ShardView | undefined>>();
 
