@@ -166,6 +166,7 @@ describe("top-k with upper bounds", () => {
     const scaled = { exhaustiveBelow: 0, commonTerms: false as const, topLists, facetCandidates: 20 };
     let answered = 0;
     let deepened = 0;
+    let facetsCompared = 0;
     for (const q of new Set(words)) {
       const plan = await planFor(assets, q, 10);
       if (plan.units.length !== 1) continue;
@@ -173,6 +174,16 @@ describe("top-k with upper bounds", () => {
         const p = { ...plan, keep };
         const full = await scoreShard(index, p, seriesNames, noTexts, { exhaustiveBelow: Infinity, countApart: false });
         const expected = full.top.map((d) => [d.doc, d.score, d.parts]);
+        // Facets over the best 20 candidates as the general top-k path selects and counts them (from the facet
+        // column) when it stops early, for the lists' answer, which counts them from the lists' own facet entries.
+        const general = {
+          exhaustiveBelow: 0,
+          commonTerms: false as const,
+          topLists: false as const,
+          facetCandidates: 20,
+          countApart: false,
+        };
+        const selected = await scoreShard(index, p, seriesNames, noTexts, general);
         // A word's first query takes the general path (its lists are derived on their second use); a list too
         // shallow to prove the top is derived deeper on its next use, so later queries may answer.
         let before = scoringCounters.topListAnswers;
@@ -188,17 +199,23 @@ describe("top-k with upper bounds", () => {
             expect(fast.totalExact, q).toBe(false);
             expect(fast.total, q).toBeLessThanOrEqual(full.total);
             // With keep = 20 the top 20 above are the facet candidates, so the facets are theirs exactly.
+            if (keep === 20 && !selected.facetsExact) {
+              expect(fast.facets, `${q} (use ${use})`).toEqual(selected.facets);
+              facetsCompared++;
+            }
             before = Infinity;
           }
         }
       }
     }
     console.log(
-      `top-list answers: ${answered} of ${new Set(words).size} one-word queries, ${deepened} after deepening`,
+      `top-list answers: ${answered} of ${new Set(words).size} one-word queries, ${deepened} after deepening, ` +
+        `facets compared on ${facetsCompared}`,
     );
     // The comparison means something only if the lists answered many of them, some only once deepened.
     expect(answered).toBeGreaterThan(50);
     expect(deepened).toBeGreaterThan(0);
+    expect(facetsCompared).toBeGreaterThan(20);
   }, 600_000);
 
   it("answers one-word queries of common words from their fields' leaders with the exhaustive top 10", async () => {

@@ -95,9 +95,27 @@ export interface EngineOptions {
 /** Every rule, the default. */
 export const ALL_RULES: ReadonlySet<MatchRule> = new Set(Object.keys(RULE_WEIGHTS) as MatchRule[]);
 
+/**
+ * The rule sets of requests that name no rules, by mode and synonyms: one set each, so the plan cache keys a
+ * request's rules by the set it is handed (`plan-cache.ts`) instead of sorting and joining them per query.
+ */
+const defaultRules = new Map<string, ReadonlySet<MatchRule>>();
+
 /** The rules a request may use: exact mode allows only literal words; synonyms=0 drops the thesaurus. */
-export function effectiveRules(mode: MatchMode, synonyms: boolean, rules?: Iterable<MatchRule>): Set<MatchRule> {
-  const out = new Set<MatchRule>(rules ?? ALL_RULES);
+export function effectiveRules(
+  mode: MatchMode,
+  synonyms: boolean,
+  rules?: Iterable<MatchRule>,
+): ReadonlySet<MatchRule> {
+  if (rules) return rulesOf(mode, synonyms, rules);
+  const key = `${mode}\u0000${synonyms}`;
+  let held = defaultRules.get(key);
+  if (!held) defaultRules.set(key, (held = rulesOf(mode, synonyms, ALL_RULES)));
+  return held;
+}
+
+function rulesOf(mode: MatchMode, synonyms: boolean, rules: Iterable<MatchRule>): Set<MatchRule> {
+  const out = new Set<MatchRule>(rules);
   out.add("exact");
   if (mode === "exact") return new Set(["exact"]);
   if (!synonyms) out.delete("synonym");

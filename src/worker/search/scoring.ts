@@ -399,13 +399,17 @@ function globalDocs(local: number[], base: number): Uint32Array {
   return out;
 }
 
-/** Slots a posting can hold (FlexSearch's resolution is below this). */
-const SLOTS = 256;
-const slotTable = new Float64Array(SLOTS);
+/**
+ * Slots a posting can hold: format 9 codes a slot in one of 16 codes (FlexSearch's resolution keeps slots under
+ * that). Only these are filled per field (all 256 of a byte were, a sixteenth of the work); the table stays a
+ * byte's length, so a slot beyond them would read 0, never past the table.
+ */
+const SLOT_CODES = 16;
+const slotTable = new Float64Array(256);
 
 /** A field's contribution at each slot, `w × (1 − slotDecay × slot)`: filled per field, read per posting. */
 function slotScores(w: number): Float64Array {
-  for (let s = 0; s < SLOTS; s++) slotTable[s] = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
+  for (let s = 0; s < SLOT_CODES; s++) slotTable[s] = w * (1 - SEARCH_DEFAULTS.slotDecay * s);
   return slotTable;
 }
 
@@ -707,7 +711,8 @@ function topListAnswer(
   need: number,
   order: Uint32Array,
   opts: typeof TOP_LIST_DEFAULTS,
-): { matchesAtLeast: number } | null {
+  fc: Uint16Array,
+): { matchesAtLeast: number; inOrder: boolean; facetRows: Uint16Array } | null {
   const alts = unit.alternatives;
   if (alts.some((a) => a.bonus || a.terms.length !== 1)) return null;
   // Only very common words: a field of an alternative longer than `minPostings`.
@@ -751,9 +756,17 @@ function topListAnswer(
   const L = tops.length;
   const weights = ais.map((ai) => alts[ai]!.weight);
   const pos = new Int32Array(L);
+  const rowsOf = tops.map((t) => facetRowsOf(t, fc, base));
+  if (answerFacetRows.length < 3 * need) answerFacetRows = new Uint16Array(3 * need);
+  const facetRows = answerFacetRows;
   let found = 0;
   let theta = -Infinity,
     thetaOrder = -1;
+  /**
+   * Whether the docs were found best first by score then catalogue order, as `TopK` ranks them: the merge takes
+   * each list's head in that order, but a weight's rounding can tie two scores a list holds apart.
+   */
+  let inOrder = true;
   while (found < need) {
     let best = -1,
       v = -Infinity,
@@ -781,6 +794,11 @@ function topListAnswer(
     u.s[2 * i] = v;
     u.s[2 * i + 1] = top.field[j]! + top.slot[j]! * 256;
     // No tie-breaker (the unit has none): `bonus` is not read.
+    if (found > 0 && !(v < theta || (v === theta && o > thetaOrder))) inOrder = false;
+    const rows = rowsOf[best]!;
+    facetRows[3 * found] = rows[3 * j]!;
+    facetRows[3 * found + 1] = rows[3 * j + 1]!;
+    facetRows[3 * found + 2] = rows[3 * j + 2]!;
     found++;
     theta = v;
     thetaOrder = o;
@@ -798,7 +816,7 @@ function topListAnswer(
       deepenTermTop(postings[ais[l]!]![0]!, fieldsOf[l]!);
     }
   }
-  if (proven) return { matchesAtLeast };
+  if (proven) return { matchesAtLeast, inOrder, facetRows };
   for (let t = 0; t < u.touched.length; t++) u.alt[u.touched.items[t]!] = 0;
   u.touched.length = 0;
   return null;
@@ -1264,17 +1282,20 @@ export async function scoreShard(
   recordTexts: RecordTexts,
   options: ScoreOptions = {},
 ): Promise<ShardResult> {
+  // A warm shard holds every list the query names: taken as they are, with no promise a term.
   // The cold path: every chunk the query needs, fetched in one parallel batch.
-  const [cols, unitPostings, refPostings, exclPostings] = await Promise.all([
-    index.filters(),
-    Promise.all(
-      plan.units.map((u) =>
-        Promise.all(u.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term))))),
+  const [cols, unitPostings, refPostings, exclPostings] =
+    heldFor(index, plan) ??
+    (await Promise.all([
+      index.filters(),
+      Promise.all(
+        plan.units.map((u) =>
+          Promise.all(u.alternatives.map((a) => Promise.all(a.terms.map((t) => index.postings(t.term))))),
+        ),
       ),
-    ),
-    Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
-    Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
-  ]);
+      Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
+      Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
+    ]));
   const arrays = takeArrays(cols.order.length);
   try {
     return await scoreWith(
@@ -1291,6 +1312,43 @@ export async function scoreShard(
   } finally {
     giveArrays(arrays);
   }
+}
+
+/** What `scoreShard` reads for `plan`, if the shard holds all of it decoded now; else undefined. */
+function heldFor(
+  index: SearchIndex,
+  plan: QueryPlan,
+): [FilterColumns, UnitPostings[], TermPostings[], TermPostings[]] | undefined {
+  const cols = index.cachedFilters();
+  if (!cols) return undefined;
+  const units: UnitPostings[] = [];
+  for (const u of plan.units) {
+    const alts: TermPostings[][] = [];
+    for (const a of u.alternatives) {
+      const terms: TermPostings[] = [];
+      for (const t of a.terms) {
+        const p = index.cachedPostings(t.term);
+        if (!p) return undefined;
+        terms.push(p);
+      }
+      alts.push(terms);
+    }
+    units.push(alts);
+  }
+  const refs: TermPostings[] = [];
+  for (const r of plan.referenceIds) {
+    const p = index.cachedPostings(r.id);
+    if (!p) return undefined;
+    refs.push(p);
+  }
+  const excl: TermPostings[] = [];
+  for (const t of plan.exclude)
+    for (const w of words(t)) {
+      const p = index.cachedPostings(w);
+      if (!p) return undefined;
+      excl.push(p);
+    }
+  return [cols, units, refs, excl];
 }
 
 async function scoreWith(
@@ -1471,6 +1529,7 @@ async function scoreWith(
           Math.max(plan.keep, facetCandidates),
           cols.order,
           listOpts,
+          facetColumnsOf(cols),
         )
       : null;
   if (fromLists) {
@@ -1842,6 +1901,8 @@ async function scoreWith(
   // Where the final scores are: the query's totals, or one word's unit scores (see `direct`).
   const [scores, stride, off] = direct ? [units[0]!.s, 2, 0] : [f, Q, TOTAL];
   let facetSet: ArrayLike<number> = candidates;
+  /** With `facetSet` the docs of a top-list answer, their facet entries in a row (see `facetRowsOf`). */
+  let facetRows: Uint16Array | null = null;
   let best: number[];
   if (plan.phrases.length) {
     const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, scores, stride, off, cols.order);
@@ -1854,6 +1915,12 @@ async function scoreWith(
     });
     facetSet = holding;
     best = holding.slice(0, plan.keep);
+  } else if (direct && fromLists?.inOrder) {
+    // One word from its top lists: the unit's docs are the candidates, found best first (see topListAnswer), at
+    // most as many as facets count. The best `keep` are their first; no selection is needed.
+    facetSet = candidates;
+    facetRows = fromLists.facetRows;
+    best = Array.from(candidates.subarray(0, Math.min(plan.keep, candidates.length)));
   } else if (pruned && !countApart) {
     // Facets need the set, not its order: only the best `keep` are sorted.
     const items = bestSet(candidates, Math.max(plan.keep, facetCandidates), scores, cols.order, stride, off);
@@ -1945,7 +2012,7 @@ async function scoreWith(
     totalExact: !pruned,
     undated,
     top: topDocs,
-    facets: facetsOf(facetSet, cols, seriesNames),
+    facets: facetRows ? facetsOfRows(facetRows, facetSet.length, seriesNames) : facetsOf(facetSet, cols, seriesNames),
     facetsExact: !pruned,
   };
 }
@@ -2032,6 +2099,32 @@ function facetColumnsOf(cols: FilterColumns): Uint16Array {
 }
 
 /**
+ * Each top list's docs' facet entries, in the list's order (three a doc, as in the facet column), by the list's
+ * docs: made on a list's first answer, so a common word's answer reads its docs' facets in a row, where reading the
+ * facet column was a cache miss a doc (the largest single line of those answers, BENCHMARKS.md, branch `warm7`).
+ */
+const topFacetRows = new WeakMap<Uint32Array, Uint16Array>();
+
+function facetRowsOf(top: TermTop, fc: Uint16Array, base: number): Uint16Array {
+  let rows = topFacetRows.get(top.docs);
+  if (!rows) {
+    const { docs } = top;
+    rows = new Uint16Array(3 * docs.length);
+    for (let j = 0; j < docs.length; j++) {
+      const at = 3 * (docs[j]! - base);
+      rows[3 * j] = fc[at]!;
+      rows[3 * j + 1] = fc[at + 1]!;
+      rows[3 * j + 2] = fc[at + 2]!;
+    }
+    topFacetRows.set(top.docs, rows);
+  }
+  return rows;
+}
+
+/** The facet entries of a top-list answer's docs, in the order found: one per isolate, grown as needed. */
+let answerFacetRows = new Uint16Array(3 * 1024);
+
+/**
  * Facet counting's scratch, one per isolate and left zeroed: a few hundred counters, where allocating typed arrays
  * per query cost more than counting a rare word's docs. Read and cleared within one synchronous call.
  */
@@ -2052,6 +2145,26 @@ function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: str
     delta[fc[at + 1]!]!++;
     delta[fc[at + 2]!]!--;
   }
+  return countedFacets(seriesNames);
+}
+
+/** The facets of `count` docs whose facet entries are `rows` (three each, as in the facet column), in a row. */
+function facetsOfRows(rows: Uint16Array, count: number, seriesNames: string[]): ShardResult["facets"] {
+  if (seriesScratch.length < seriesNames.length) seriesScratch = new Uint32Array(seriesNames.length);
+  const seriesCounts = seriesScratch;
+  const delta = deltaScratch;
+  for (let at = 0; at < 3 * count; at += 3) {
+    seriesCounts[rows[at]!]!++;
+    delta[rows[at + 1]!]!++;
+    delta[rows[at + 2]!]!--;
+  }
+  return countedFacets(seriesNames);
+}
+
+/** The facets the scratch counters hold, which it leaves zeroed. */
+function countedFacets(seriesNames: string[]): ShardResult["facets"] {
+  const seriesCounts = seriesScratch;
+  const delta = deltaScratch;
   const undated = delta[UNDATED]!;
   // Pairs, then `Object.fromEntries`: series names are catalogue text, and one named "__proto__" must be a key.
   const series: Array<[string, number]> = [];

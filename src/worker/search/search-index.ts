@@ -235,11 +235,69 @@ export function postingsCacheBytes(): number {
   return postingsCache.calculatedSize;
 }
 
+/**
+ * What a warm shard's every query reads before any postings, held per asset store (whose manifest never changes):
+ * its manifest entry, its term table, its filter columns once read, and each term's key in the postings cache.
+ * With it a cached term's postings are found without a promise (`cachedPostings`): on a warm isolate the awaits of
+ * `postings` (the shard entry, the term table, the term) were a larger part of a query of a few matches than its
+ * scoring (BENCHMARKS.md, branch `warm7`).
+ */
+interface ShardView {
+  shard: SearchShardManifest;
+  table: ShardTermTable;
+  filters?: FilterColumns;
+  keys: Map<string, { path: string; key: string }>;
+}
+
+/**
+ * Term keys a shard view remembers before it starts afresh: a key is about 150 bytes of heap (the term, its chunk
+ * path and the cache key, the latter shared with the postings cache), so at most about 0.6 MB; a 200-query mix asks
+ * fewer terms than this.
+ */
+const VIEW_TERMS = 4096;
+
+const shardViews = new WeakMap<AssetStore, Array<ShardView | undefined>>();
+
 export class SearchIndex {
   constructor(
     private readonly assets: AssetStore,
     readonly shardNo = 0,
   ) {}
+
+  private view(): ShardView | undefined {
+    return shardViews.get(this.assets)?.[this.shardNo];
+  }
+
+  private async loadView(): Promise<ShardView> {
+    const held = this.view();
+    if (held) return held;
+    const shard = await this.shard();
+    // The shard's term table is out of the manifest root: read on this shard's first query, then held.
+    const table = await this.assets.json<ShardTermTable>(shard.terms);
+    let views = shardViews.get(this.assets);
+    if (!views) shardViews.set(this.assets, (views = []));
+    return (views[this.shardNo] ??= { shard, table, keys: new Map() });
+  }
+
+  private keyOf(view: ShardView, term: string): { path: string; key: string } {
+    let k = view.keys.get(term);
+    if (!k) {
+      if (view.keys.size >= VIEW_TERMS) view.keys.clear();
+      view.keys.set(term, (k = termChunkKey(view.shard, view.table, term)));
+    }
+    return k;
+  }
+
+  /** A term's postings if this isolate holds them decoded now, else undefined (then ask `postings`). */
+  cachedPostings(term: string): TermPostings | undefined {
+    const view = this.view();
+    return view && postingsCache.get(this.keyOf(view, term).key)?.postings;
+  }
+
+  /** The shard's filter columns if read already, else undefined (then ask `filters`). */
+  cachedFilters(): FilterColumns | undefined {
+    return this.view()?.filters;
+  }
 
   async shard(): Promise<SearchShardManifest> {
     const meta = await searchMeta(this.assets);
@@ -256,15 +314,13 @@ export class SearchIndex {
 
   /** The postings of a term in every field of this shard that has it. */
   async postings(term: string): Promise<TermPostings> {
-    const shard = await this.shard();
-    // The shard's term table is out of the manifest root: read on this shard's first query, then held.
-    const table = await this.assets.json<ShardTermTable>(shard.terms);
-    const { path, key } = termChunkKey(shard, table, term);
+    const view = await this.loadView();
+    const { path, key } = this.keyOf(view, term);
     const hit = postingsCache.get(key);
     if (hit) return hit.postings;
     let p = decoding.get(key);
     if (!p) {
-      p = this.decode(path, term, key, staged.get(shard.terms)?.get(path)).finally(() => decoding.delete(key));
+      p = this.decode(path, term, key, staged.get(view.shard.terms)?.get(path)).finally(() => decoding.delete(key));
       decoding.set(key, p);
     }
     return p;
@@ -365,9 +421,16 @@ export class SearchIndex {
     if (shard) staged.delete(shard.terms);
   }
 
+  /**
+   * The shard's filter columns, held by its view once read: every query of the shard reads them (1 MB at 100k
+   * records, outside the asset cache's budget from then on, as the facet column derived from them always was).
+   */
   async filters(): Promise<FilterColumns> {
-    const shard = await this.shard();
-    return decodeFilterColumns(await this.assets.binary(shard.filters), shard.start, shard.end - shard.start);
+    const view = await this.loadView();
+    if (view.filters) return view.filters;
+    const { shard } = view;
+    const cols = decodeFilterColumns(await this.assets.binary(shard.filters), shard.start, shard.end - shard.start);
+    return (view.filters ??= cols);
   }
 }
 

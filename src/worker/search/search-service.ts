@@ -224,7 +224,7 @@ export class SearchService {
       dates = { ...q.dates, applied: "boost" };
     }
 
-    let merged: ScoredDoc[] = results.flatMap((r) => r.top).sort(compareHits);
+    let merged = mergeHits(results);
     if (sorted(req))
       merged = await sortHits(
         merged.slice(0, Math.max(SORT_POOL, req.offset + req.limit)),
@@ -313,8 +313,12 @@ export class SearchService {
 
   /** The query's units for these options, through the per-isolate plan cache (shared with `warm`). */
   private async plan(text: string, q: ParsedQuery, opts: EngineOptions): Promise<QueryUnit[]> {
-    const meta = await searchMeta(this.assets);
-    const build = meta.fingerprint + (await this.assets.manifest()).version;
+    let build = buildKeys.get(this.assets);
+    if (build === undefined) {
+      const meta = await searchMeta(this.assets);
+      build = meta.fingerprint + (await this.assets.manifest()).version;
+      buildKeys.set(this.assets, build);
+    }
     return cachedPlan(build, text, opts.mode, opts.rules, () => planUnits(this.lexicon, q, opts));
   }
 
@@ -350,6 +354,16 @@ export class SearchService {
 
   /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */
   private async fanOut(plan: QueryPlan): Promise<{ results: ShardResult[]; failed: number[] }> {
+    if (this.shards.count === 1) {
+      // One shard (every catalogue up to about 125k records): its answer or its error, with no settling of a list.
+      const result = await this.shards.run(0, plan).catch((e: unknown) => {
+        console.error(`search: shard ${(this.shards.shardsOf?.(0) ?? [0]).join(", ")} failed`, e);
+        throw e;
+      });
+      if (!result.missing?.length) return { results: [result], failed: [] };
+      console.error(`search: shard ${result.missing.join(", ")} failed`, "the group's time ran out");
+      return { results: [result], failed: [...result.missing].sort((a, b) => a - b) };
+    }
     const settled = await Promise.allSettled(
       Array.from({ length: this.shards.count }, (_, k) => this.shards.run(k, plan)),
     );
@@ -374,6 +388,12 @@ export class SearchService {
     return { results, failed: failed.sort((a, b) => a - b) };
   }
 }
+
+/**
+ * Each asset store's build key for the plan cache (the search fingerprint and the build's version): its manifest
+ * never changes, and a warm search then finds its plan without waiting on the manifest twice.
+ */
+const buildKeys = new WeakMap<AssetStore, string>();
 
 function sorted(req: SearchRequest): boolean {
   return req.sort !== undefined && req.sort !== "relevance";
@@ -406,6 +426,18 @@ export async function sortHits(
   const keyed = docs.map((d) => ({ d, y: yearOf(d.doc) }));
   keyed.sort((a, b) => (a.y === 0 ? 1 : 0) - (b.y === 0 ? 1 : 0) || sign * (a.y - b.y) || a.d.order - b.d.order);
   return keyed.map((k) => k.d);
+}
+
+/** The shards' best hits in one list, best first. */
+function mergeHits(results: ShardResult[]): ScoredDoc[] {
+  if (results.length === 1) {
+    // One shard's hits come best first: checked, not sorted again (a warm one-shard query's fixed cost).
+    const top = results[0]!.top;
+    let inOrder = true;
+    for (let j = 1; j < top.length && inOrder; j++) inOrder = compareHits(top[j - 1]!, top[j]!) <= 0;
+    if (inOrder) return top.slice();
+  }
+  return results.flatMap((r) => r.top).sort(compareHits);
 }
 
 function sum<T>(xs: T[], f: (x: T) => number): number {
