@@ -51,6 +51,9 @@ export async function bundleWorker(entry?: string, outDir?: string): Promise<str
     format: "esm",
     platform: "browser",
     target: "es2022",
+    // As `wrangler deploy` bundles it (wrangler.toml `minify`; wrangler keeps names unless told not to).
+    minify: config.minify ?? false,
+    keepNames: config.keep_names ?? true,
     conditions: ["workerd", "worker", "browser"],
     alias: { ...alias, ...Object.fromEntries(Object.entries(alias).map(([k, v]) => [`node:${k}`, v])) },
     external: ["cloudflare:*", "node:*"],
