@@ -51,7 +51,7 @@ export async function bundleWorker(entry?: string, outDir?: string): Promise<str
     format: "esm",
     platform: "browser",
     target: "es2022",
-    // As `wrangler deploy` bundles it (wrangler.toml `minify`; wrangler keeps names unless told not to).
+    // As `wrangler deploy` bundles it: wrangler.toml's `minify` and `keep_names` (wrangler keeps names by default).
     minify: config.minify ?? false,
     keepNames: config.keep_names ?? true,
     conditions: ["workerd", "worker", "browser"],
