@@ -3,29 +3,7 @@
  * files with the same bytes (the manifest's build time left out), for a build change that must not change its
  * output. Prints the first differences and exits 1 when there are any.
  */
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
-
-/** Every file under `dir` by path, with a hash of its bytes (the manifest's without its `builtAt`). */
-function hashes(dir: string): Map<string, string> {
-  const root = realpathSync(dir);
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else {
-        const path = relative(root, p);
-        const bytes = readFileSync(p);
-        const data = path === "manifest.json" ? bytes.toString("utf8").replace(/"builtAt":"[^"]*"/, "") : bytes;
-        out.set(path, createHash("sha256").update(data).digest("hex"));
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
+import { publishedFileHashes as hashes } from "../lib/published-files";
 
 const [a, b] = process.argv.slice(2);
 if (!a || !b) {

@@ -3,34 +3,16 @@
  * volumes, related records, the record store) on a worker thread beside the search index
  * (catalogue-wide-worker.ts). What it publishes must be the one-thread build's, file for file and byte for byte.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
+import { publishedFileHashes } from "../../scripts/lib/published-files";
 import { stageCatalogue, stageCatalogueParallel, type BuildOptions } from "../../src/indexer/build-catalogue";
 
 const root = mkdtempSync(join(tmpdir(), "dossier-threaded-build-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
-
-/** Every file of a published build, by path, with the manifest's build time left out. */
-function filesOf(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else {
-        const path = relative(dir, p);
-        files.set(path, path === "manifest.json" ? stripBuiltAt(readFileSync(p, "utf8")) : readFileSync(p, "base64"));
-      }
-    }
-  };
-  walk(dir);
-  return files;
-}
-
-const stripBuiltAt = (manifest: string) => manifest.replace(/"builtAt":"[^"]*"/, "");
 
 describe("a build with the record passes on a worker thread", () => {
   it("publishes exactly what the one-thread build publishes, sharded or not, packed or not", async () => {
@@ -52,11 +34,11 @@ describe("a build with the record passes on a worker thread", () => {
       // The passes did run on the worker, not on this thread.
       expect(lines.some((l) => l.startsWith("worker thread: people, typeahead, volumes"))).toBe(true);
       expect(threaded.result.manifest.version).toBe(serial.result.manifest.version);
-      const a = filesOf(serial.publish());
-      const b = filesOf(threaded.publish());
+      const a = publishedFileHashes(serial.publish());
+      const b = publishedFileHashes(threaded.publish());
       expect(a.size).toBeGreaterThan(20);
       expect([...b.keys()]).toEqual([...a.keys()]);
-      for (const [path, bytes] of a) expect(b.get(path), path).toBe(bytes);
+      for (const [path, hash] of a) expect(b.get(path), path).toBe(hash);
     }
   }, 300_000);
 });
