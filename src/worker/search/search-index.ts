@@ -31,6 +31,7 @@ import {
 import type { AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
 import { editsWithin } from "../../shared/text/typo";
+import { searchStats } from "./search-stats";
 
 export type { FieldPostings, FilterColumns };
 
@@ -199,7 +200,12 @@ interface CachedTerm {
  * Decoded postings by chunk path and term. The path is content-hashed and
  * names the shard, so one build's terms never answer for another's.
  */
-const postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
+let postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
+
+/** Starts the decoded-postings cache afresh under `bytes` (benches measuring a working set; tests). */
+export function resetPostingsCache(bytes = POSTINGS_CACHE_BYTES): void {
+  postingsCache = lruBySize<string, CachedTerm>(bytes, (e) => e.bytes);
+}
 /** Terms being decoded, by the same key: concurrent requests for one term share one decode. */
 const decoding = new Map<string, Promise<TermPostings>>();
 /**
@@ -291,7 +297,12 @@ export class SearchIndex {
   /** A term's postings if this isolate holds them decoded now, else undefined (then ask `postings`). */
   cachedPostings(term: string): TermPostings | undefined {
     const view = this.view();
-    return view && postingsCache.get(this.keyOf(view, term).key)?.postings;
+    const p = view && postingsCache.get(this.keyOf(view, term).key)?.postings;
+    if (p) {
+      const st = searchStats();
+      if (st) st.postingsHits++;
+    }
+    return p;
   }
 
   /** The shard's filter columns if read already, else undefined (then ask `filters`). */
@@ -317,7 +328,11 @@ export class SearchIndex {
     const view = await this.loadView();
     const { path, key } = this.keyOf(view, term);
     const hit = postingsCache.get(key);
-    if (hit) return hit.postings;
+    const st = searchStats();
+    if (hit) {
+      if (st) st.postingsHits++;
+      return hit.postings;
+    }
     let p = decoding.get(key);
     if (!p) {
       p = this.decode(path, term, key, staged.get(view.shard.terms)?.get(path)).finally(() => decoding.delete(key));
@@ -357,6 +372,11 @@ export class SearchIndex {
         bytes += d.bytes;
       }
     const postings = { term, fields };
+    const st = searchStats();
+    if (st) {
+      st.postingsDecoded++;
+      st.decodedBytes += bytes;
+    }
     postingsCache.set(key, { postings, bytes });
     return postings;
   }
@@ -442,4 +462,54 @@ export async function peopleChunkPath(
 ): Promise<string | undefined> {
   if (!meta.people.count) return undefined;
   return assets.tableGet<string>(meta.people.chunks, String(shardOf(slug, meta.people.count)));
+}
+
+/**
+ * What the decoded-postings cache holds, for benches: terms, bytes as counted, postings decoded and not, and the
+ * distinct term chunks undecoded lists still hold (their bytes).
+ */
+export function postingsCensus(): {
+  terms: number;
+  counted: number;
+  decodedPostings: number;
+  undecodedPostings: number;
+  chunksHeld: number;
+  chunkBytes: number;
+  byTerm: Array<{ key: string; bytes: number; decoded: number; undecoded: number }>;
+} {
+  let counted = 0,
+    decodedPostings = 0,
+    undecodedPostings = 0;
+  const held = new Set<object>();
+  let chunkBytes = 0;
+  const byTerm: Array<{ key: string; bytes: number; decoded: number; undecoded: number }> = [];
+  for (const [key, e] of postingsCache.entries()) {
+    counted += e.bytes;
+    let dec = 0,
+      undec = 0;
+    for (const fp of Object.values(e.postings.fields)) {
+      const lazy = fp as FieldPostings & { decoded?: boolean; chunk?: { u8?: Uint8Array } | null };
+      if (lazy.decoded === false) {
+        undec += fp.count;
+        const c = lazy.chunk;
+        if (c && !held.has(c)) {
+          held.add(c);
+          chunkBytes += c.u8?.byteLength ?? 0;
+        }
+      } else dec += fp.count;
+    }
+    decodedPostings += dec;
+    undecodedPostings += undec;
+    byTerm.push({ key, bytes: e.bytes, decoded: dec, undecoded: undec });
+  }
+  byTerm.sort((a, b) => b.bytes - a.bytes);
+  return {
+    terms: postingsCache.size,
+    counted,
+    decodedPostings,
+    undecodedPostings,
+    chunksHeld: held.size,
+    chunkBytes,
+    byTerm,
+  };
 }
