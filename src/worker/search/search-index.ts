@@ -32,6 +32,7 @@ import type { AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
 import { editsWithin } from "../../shared/text/typo";
 import { searchStats } from "./search-stats";
+import { PostingsAdmission } from "./postings-admission";
 
 export type { FieldPostings, FilterColumns };
 
@@ -201,10 +202,24 @@ interface CachedTerm {
  * names the shard, so one build's terms never answer for another's.
  */
 let postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
+/** Which decoded terms enter the cache once it is full (see postings-admission.ts). */
+let admission = new PostingsAdmission();
 
 /** Starts the decoded-postings cache afresh under `bytes` (benches measuring a working set; tests). */
 export function resetPostingsCache(bytes = POSTINGS_CACHE_BYTES): void {
   postingsCache = lruBySize<string, CachedTerm>(bytes, (e) => e.bytes);
+  admission = new PostingsAdmission();
+}
+
+/** The cache's entries, least recently used first, as key and bytes (not touched). */
+function* victims(): Generator<[string, number]> {
+  for (const [k, e] of postingsCache.rentries()) yield [k, e.bytes];
+}
+
+/** Keeps a term just decoded, if the cache has room or it is worth more than what it would displace. */
+function keepDecoded(key: string, entry: CachedTerm): void {
+  if (admission.admit(key, entry.bytes, postingsCache.maxSize - postingsCache.calculatedSize, victims()))
+    postingsCache.set(key, entry);
 }
 /** Terms being decoded, by the same key: concurrent requests for one term share one decode. */
 const decoding = new Map<string, Promise<TermPostings>>();
@@ -297,8 +312,11 @@ export class SearchIndex {
   /** A term's postings if this isolate holds them decoded now, else undefined (then ask `postings`). */
   cachedPostings(term: string): TermPostings | undefined {
     const view = this.view();
-    const p = view && postingsCache.get(this.keyOf(view, term).key)?.postings;
+    if (!view) return undefined;
+    const { key } = this.keyOf(view, term);
+    const p = postingsCache.get(key)?.postings;
     if (p) {
+      admission.touch(key);
       const st = searchStats();
       if (st) st.postingsHits++;
     }
@@ -328,6 +346,7 @@ export class SearchIndex {
     const view = await this.loadView();
     const { path, key } = this.keyOf(view, term);
     const hit = postingsCache.get(key);
+    admission.touch(key);
     const st = searchStats();
     if (hit) {
       if (st) st.postingsHits++;
@@ -377,7 +396,7 @@ export class SearchIndex {
       st.postingsDecoded++;
       st.decodedBytes += bytes;
     }
-    postingsCache.set(key, { postings, bytes });
+    keepDecoded(key, { postings, bytes });
     return postings;
   }
 
