@@ -22,6 +22,7 @@ import { LocalShards } from "../../src/worker/search/shard-runner";
 import {
   postingsCacheBytes,
   postingsCensus,
+  rawChunkBytes,
   resetPostingsCache,
   searchMeta,
 } from "../../src/worker/search/search-index";
@@ -112,11 +113,15 @@ console.log(
   `per query, mean: reads ${[...kinds].map(([k, v]) => `${k} ${(v / mix.length).toFixed(2)}`).join(", ") || "none"}; ` +
     `shards ${mean(stats.map((s) => s.shards)).toFixed(1)}, all held ${mean(stats.map((s) => s.shardsHeld)).toFixed(1)}; ` +
     `postings held ${mean(stats.map((s) => s.postingsHits)).toFixed(1)}, decoded ${mean(stats.map((s) => s.postingsDecoded)).toFixed(1)} ` +
+    `(from raw chunks ${mean(stats.map((s) => s.rawChunkHits)).toFixed(1)}) ` +
     `(${(mean(stats.map((s) => s.decodedBytes)) / 1024).toFixed(1)} KiB); wait ${mean(stats.map((s) => s.waitMs)).toFixed(3)} ms, ` +
     `score ${mean(stats.map((s) => s.scoreMs)).toFixed(3)} ms (Σ shards); scoring arrays made ` +
     `${mean(stats.map((s) => s.arraysMade)).toFixed(2)}`,
 );
-console.log(`decoded postings held after the mix: ${(postingsCacheBytes() / 2 ** 20).toFixed(1)} MiB`);
+console.log(
+  `held after the mix: decoded postings ${(postingsCacheBytes() / 2 ** 20).toFixed(1)} MiB, raw dense chunks ` +
+    `${(rawChunkBytes() / 2 ** 20).toFixed(1)} MiB`,
+);
 const census = postingsCensus();
 console.log(
   `census: ${census.terms} terms, counted ${(census.counted / 2 ** 20).toFixed(1)} MiB; postings decoded ` +

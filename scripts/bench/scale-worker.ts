@@ -9,7 +9,7 @@ import bench from "./bench-worker";
 export * from "./bench-worker";
 import app from "../../src/index";
 import { assetKind, assetStoreFor, traceReads } from "../../src/worker/asset-store";
-import { postingsCacheBytes } from "../../src/worker/search/search-index";
+import { postingsCacheBytes, rawChunkBytes } from "../../src/worker/search/search-index";
 import { collectSearchStats } from "../../src/worker/search/search-stats";
 
 interface ScaleEnv {
@@ -26,6 +26,7 @@ export interface ScaleQueryStats {
   shardsHeld: number;
   postingsHits: number;
   postingsDecoded: number;
+  rawChunkHits: number;
   decodedBytes: number;
   waitMs: number;
   scoreMs: number;
@@ -45,6 +46,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
     shardsHeld: 0,
     postingsHits: 0,
     postingsDecoded: 0,
+    rawChunkHits: 0,
     decodedBytes: 0,
     waitMs: 0,
     scoreMs: 0,
@@ -75,6 +77,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
       q.postingsHits += st.postingsHits / rounds;
       q.postingsDecoded += st.postingsDecoded / rounds;
       q.decodedBytes += st.decodedBytes / rounds;
+      q.rawChunkHits += st.rawChunkHits / rounds;
       q.waitMs += st.waitMs / rounds;
       q.scoreMs += st.scoreMs / rounds;
       q.rpcMaxMs += Math.max(0, ...st.rpcMs) / rounds;
@@ -84,6 +87,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
     queries: out,
     storesRead: stores.size,
     postingsCacheBytes: postingsCacheBytes(),
+    rawChunkBytes: rawChunkBytes(),
     workerChunkBytes: assetStoreFor(env.ASSETS).heldBytes(),
   });
 }

@@ -116,6 +116,7 @@ interface Run {
   heapAfterMix: number | null;
   queries: ScaleQueryStats[];
   postingsCacheBytes: number;
+  rawChunkBytes?: number;
   workerChunkBytes: number;
   storesRead: number;
   load: number[];
@@ -151,7 +152,10 @@ for (let r = 0; r < runs; r++) {
     });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`scale-mix: HTTP ${res.status} ${text.slice(0, 300)}`);
-    const got = JSON.parse(text) as Pick<Run, "queries" | "postingsCacheBytes" | "workerChunkBytes" | "storesRead">;
+    const got = JSON.parse(text) as Pick<
+      Run,
+      "queries" | "postingsCacheBytes" | "rawChunkBytes" | "workerChunkBytes" | "storesRead"
+    >;
     const heapAfterMix = (await w.heap(true))?.usedSize ?? null;
     const tooks = got.queries.map((q) => q.tookMs);
     run = {
@@ -199,6 +203,7 @@ const perQuery = mix.map((q, i) => {
     shardsHeld: of((s) => s.shardsHeld),
     postingsHits: of((s) => s.postingsHits),
     postingsDecoded: of((s) => s.postingsDecoded),
+    rawChunkHits: of((s) => s.rawChunkHits ?? 0),
     decodedBytes: of((s) => s.decodedBytes),
     waitMs: of((s) => s.waitMs),
     scoreMs: of((s) => s.scoreMs),
@@ -246,7 +251,8 @@ console.log(
     `${mib(med((r) => r.heapFresh))} / ${mib(med((r) => r.heapAfter20))} / ${mib(med((r) => r.heapAfterMix))} |`,
 );
 console.log(
-  `| held after the mix: decoded postings / the Worker store's chunks | ${mib(med((r) => r.postingsCacheBytes))} / ` +
+  `| held after the mix: decoded postings / raw dense term chunks / the Worker store's chunks | ` +
+    `${mib(med((r) => r.postingsCacheBytes))} / ${mib(med((r) => r.rawChunkBytes ?? null))} / ` +
     `${mib(med((r) => r.workerChunkBytes))}; asset stores that read during the mix: ${out[0]?.storesRead} |`,
 );
 console.log(
@@ -259,6 +265,7 @@ console.log(
   `| per warm query, mean: shards scored / with every list held; postings held / decoded (KiB decoded) | ` +
     `${mean(perQuery.map((q) => q.shards)).toFixed(1)} / ${mean(perQuery.map((q) => q.shardsHeld)).toFixed(1)}; ` +
     `${mean(perQuery.map((q) => q.postingsHits)).toFixed(1)} / ${mean(perQuery.map((q) => q.postingsDecoded)).toFixed(1)} ` +
+    `(of those from raw chunks ${mean(perQuery.map((q) => q.rawChunkHits)).toFixed(1)}) ` +
     `(${(mean(perQuery.map((q) => q.decodedBytes)) / 1024).toFixed(1)}) |`,
 );
 console.log(

@@ -40,6 +40,11 @@ export type { FieldPostings, FilterColumns };
 export interface TermPostings {
   term: string;
   fields: Partial<Record<FieldName, FieldPostings>>;
+  /**
+   * The term's key in its shard's build (chunk path and term), the same for every decode of it: what is derived from
+   * its postings (top lists) is found by it after the postings themselves were evicted and decoded again.
+   */
+  key?: string;
 }
 
 /** The search manifest, checked against this Worker's index format and configuration. */
@@ -190,7 +195,18 @@ export class VocabWords {
  * Bytes of decoded postings an isolate keeps: a 100k warm mix's terms fit
  * (see BENCHMARKS.md), and 128 MB isolates keep room for records and requests.
  */
-export const POSTINGS_CACHE_BYTES = 32 * 1024 * 1024;
+export const POSTINGS_CACHE_BYTES = 24 * 1024 * 1024;
+
+/**
+ * Bytes of term chunks an isolate keeps as read (compressed) when their terms decode to many times their size: a
+ * common word's own chunk. Taken from the postings budget (the two were 32 MiB together): at a million records the
+ * warm mix's decoded postings are about four times what an isolate can hold, most of them a few hundred common
+ * term-shards whose lists decode to ten times their chunk (at 300k, 18.6 MiB decoded from 1.7 MiB of chunks). The
+ * admission keeps the many small lists decoded and these chunks keep the large ones a decode away, not a read away.
+ */
+export const RAW_CHUNK_BYTES = 8 * 1024 * 1024;
+/** A chunk is kept raw when a term of it decodes to at least this many times the chunk's bytes. */
+const RAW_RATIO = 4;
 
 interface CachedTerm {
   postings: TermPostings;
@@ -204,11 +220,19 @@ interface CachedTerm {
 let postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
 /** Which decoded terms enter the cache once it is full (see postings-admission.ts). */
 let admission = new PostingsAdmission();
+/** Dense term chunks as read, by path (see `RAW_CHUNK_BYTES`): checked against their hash when first read. */
+let rawChunks = lruBySize<string, ArrayBuffer>(RAW_CHUNK_BYTES, (b) => b.byteLength);
 
-/** Starts the decoded-postings cache afresh under `bytes` (benches measuring a working set; tests). */
-export function resetPostingsCache(bytes = POSTINGS_CACHE_BYTES): void {
+/** Starts the decoded-postings cache (and the raw chunks beside it) afresh (benches measuring a working set; tests). */
+export function resetPostingsCache(bytes = POSTINGS_CACHE_BYTES, rawBytes = RAW_CHUNK_BYTES): void {
   postingsCache = lruBySize<string, CachedTerm>(bytes, (e) => e.bytes);
+  rawChunks = lruBySize<string, ArrayBuffer>(rawBytes, (b) => b.byteLength);
   admission = new PostingsAdmission();
+}
+
+/** Bytes of dense term chunks held as read (for the bench). */
+export function rawChunkBytes(): number {
+  return rawChunks.calculatedSize;
 }
 
 /** The cache's entries, least recently used first, as key and bytes (not touched). */
@@ -360,20 +384,18 @@ export class SearchIndex {
     return p;
   }
 
-  private async decode(
-    path: string,
-    term: string,
-    key: string,
-    read = this.assets.binary(path, false),
-  ): Promise<TermPostings> {
+  private async decode(path: string, term: string, key: string, staged?: Promise<ArrayBuffer>): Promise<TermPostings> {
     // The chunk is not kept under the asset budget: the postings below are what the next query reads (a field not
-    // yet read holds the chunk until it is).
-    const buf = await read;
-    let chunk = chunks.get(buf);
+    // yet read holds the chunk until it is), or, for a dense chunk, the raw chunks beside them.
+    const raw = rawChunks.get(path);
+    const buf = raw ?? (await (staged ?? this.assets.binary(path, false)));
+    // A raw chunk gets a decoder of its own, not shared through `chunks`: a shared one would keep every field it
+    // ever decoded alive as long as the raw bytes are held.
+    let chunk = raw ? undefined : chunks.get(buf);
     if (!chunk)
       try {
         chunk = new TermChunk(buf, path);
-        chunks.set(buf, chunk);
+        if (!raw) chunks.set(buf, chunk);
       } catch (e) {
         throw new ApiError(
           503,
@@ -390,11 +412,17 @@ export class SearchIndex {
         fields[FIELD_NAMES[d.field]!] = d;
         bytes += d.bytes;
       }
-    const postings = { term, fields };
+    const postings = { term, fields, key };
     const st = searchStats();
     if (st) {
       st.postingsDecoded++;
       st.decodedBytes += bytes;
+      if (raw) st.rawChunkHits++;
+    }
+    if (!raw && bytes >= RAW_RATIO * buf.byteLength) {
+      rawChunks.set(path, buf);
+      // Its shared decoder (and the fields it decoded) goes with this query; the next decode makes a fresh one.
+      chunks.delete(buf);
     }
     keepDecoded(key, { postings, bytes });
     return postings;
@@ -433,7 +461,7 @@ export class SearchIndex {
     const reads: Array<Promise<ArrayBuffer>> = [];
     for (const term of new Set(terms)) {
       const { path, key } = termChunkKey(shard, table, term);
-      if (held.has(path) || postingsCache.has(key)) continue;
+      if (held.has(path) || postingsCache.has(key) || rawChunks.has(path)) continue;
       const read = this.assets.binary(path, false);
       held.set(path, read);
       read.catch(() => held.delete(path));

@@ -10,6 +10,8 @@ export interface SearchStats {
   /** Terms looked up in a shard's postings cache: found held, or decoded from their chunk (read first if not held). */
   postingsHits: number;
   postingsDecoded: number;
+  /** Of the terms decoded, those decoded from a dense chunk held raw (no read). */
+  rawChunkHits: number;
   /** Bytes the decoded postings were counted at (the postings cache's measure). */
   decodedBytes: number;
   /** Time in `scoreShard` before scoring starts (reads, directory lookups), summed over shards. */
@@ -38,6 +40,7 @@ export function collectSearchStats(on: boolean): SearchStats | null {
         shardsHeld: 0,
         postingsHits: 0,
         postingsDecoded: 0,
+        rawChunkHits: 0,
         decodedBytes: 0,
         waitMs: 0,
         scoreMs: 0,
