@@ -195,11 +195,12 @@ export class VocabWords {
  * Bytes of decoded postings an isolate keeps: a 100k warm mix's terms fit
  * (see BENCHMARKS.md), and 128 MB isolates keep room for records and requests.
  */
-export const POSTINGS_CACHE_BYTES = 24 * 1024 * 1024;
+export const POSTINGS_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
  * Bytes of term chunks an isolate keeps as read (compressed) when their terms decode to many times their size: a
- * common word's own chunk. Taken from the postings budget (the two were 32 MiB together): at a million records the
+ * common word's own chunk. Taken from the asset store's budget (64 → 56 MiB, which held 28 MiB after the warm mix at
+ * 300k, mostly typo vocabulary), so an isolate's budgets add up as before: at a million records the
  * warm mix's decoded postings are about four times what an isolate can hold, most of them a few hundred common
  * term-shards whose lists decode to ten times their chunk (at 300k, 18.6 MiB decoded from 1.7 MiB of chunks). The
  * admission keeps the many small lists decoded and these chunks keep the large ones a decode away, not a read away.
