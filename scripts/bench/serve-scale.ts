@@ -28,7 +28,24 @@ import type { Manifest } from "../../src/shared/manifest";
 import { searchSection } from "../../src/shared/index-format";
 import { builtSearchShards } from "../../src/indexer/build-folders";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
-import type { ScaleQueryStats } from "./scale-worker";
+
+/** One query's figures as `/__bench/scale-mix` answers them (scale-worker.ts, a Worker-side file). */
+interface ScaleQueryStats {
+  path: string;
+  tookMs: number;
+  reads: Record<string, number>;
+  readBytes: number;
+  shards: number;
+  shardsHeld: number;
+  postingsHits: number;
+  postingsDecoded: number;
+  rawChunkHits?: number;
+  decodedBytes: number;
+  waitMs: number;
+  scoreMs: number;
+  rpcMaxMs: number;
+  rpcSumMs: number;
+}
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,

@@ -238,7 +238,7 @@ export function rawChunkBytes(): number {
 
 /** The cache's entries, least recently used first, as key and bytes (not touched). */
 function* victims(): Generator<[string, number]> {
-  for (const [k, e] of postingsCache.rentries()) yield [k, e.bytes];
+  for (const k of postingsCache.rkeys()) yield [k, postingsCache.peek(k)!.bytes];
 }
 
 /** Keeps a term just decoded, if the cache has room or it is worth more than what it would displace. */
