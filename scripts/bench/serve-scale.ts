@@ -131,6 +131,8 @@ interface Run {
   heapFresh: number | null;
   heapAfter20: number | null;
   heapAfterMix: number | null;
+  /** Resident memory of the workerd process after the mix (every isolate it runs, and the runtime). */
+  rssAfterMix: number | null;
   queries: ScaleQueryStats[];
   postingsCacheBytes: number;
   rawChunkBytes?: number;
@@ -174,6 +176,7 @@ for (let r = 0; r < runs; r++) {
       "queries" | "postingsCacheBytes" | "rawChunkBytes" | "workerChunkBytes" | "storesRead"
     >;
     const heapAfterMix = (await w.heap(true))?.usedSize ?? null;
+    const rssAfterMix = w.rssBytes();
     const tooks = got.queries.map((q) => q.tookMs);
     run = {
       cold,
@@ -182,6 +185,7 @@ for (let r = 0; r < runs; r++) {
       heapFresh,
       heapAfter20,
       heapAfterMix,
+      rssAfterMix,
       ...got,
       load,
     };
@@ -265,7 +269,8 @@ console.log(
 );
 console.log(
   `| heap fresh / after 20 queries / after the mix (one local isolate: Worker + all shard objects, after GC) | ` +
-    `${mib(med((r) => r.heapFresh))} / ${mib(med((r) => r.heapAfter20))} / ${mib(med((r) => r.heapAfterMix))} |`,
+    `${mib(med((r) => r.heapFresh))} / ${mib(med((r) => r.heapAfter20))} / ${mib(med((r) => r.heapAfterMix))}; ` +
+    `workerd resident after the mix ${mib(med((r) => r.rssAfterMix))} |`,
 );
 console.log(
   `| held after the mix: decoded postings / raw dense term chunks / the Worker store's chunks | ` +
