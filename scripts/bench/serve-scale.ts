@@ -1,60 +1,240 @@
 /**
- * npx tsx scripts/bench/serve-scale.ts <assets dir> [runs]
- * Serves an already built (possibly sharded) catalogue in workerd through
- * Miniflare, with the SearchShard Durable Objects bound as in production, and
- * measures the fanned-out search: cold first query per fresh runtime (one and
- * three words), warm p50/p99 over a mix, index bytes per shard, and the
- * isolate's heap after the mix. Locally the Worker and every shard object
- * share one isolate, so that heap is an upper bound for any one shard's.
- * For the million-record run, whose build is too slow to repeat inside
+ * npx tsx scripts/bench/serve-scale.ts <assets dir> [runs] [--records N] [--ports 9100-9149] [--rounds 2]
+ *   [--mix bench|mini] [--slowest 10] [--no-cold] [--json FILE]
+ *
+ * Serves an already built (possibly sharded) catalogue in workerd through Miniflare, with the SearchShard Durable
+ * Objects bound as in production, and measures the fanned-out search: cold first query per fresh runtime (a rare
+ * name, a common word, three words: the search's `tookMs` and the wall time), the warm mix (by default the bench's
+ * own, `queryMix` of the synthetic catalogue of `--records` records, as `npm run bench` runs it), and the isolate's
+ * heap after 20 queries and after the mix. For the million-record run, whose build is too slow to repeat inside
  * `npm run bench`.
+ *
+ * For the warm mix it also says where a query's time goes (scale-worker.ts): asset reads by kind per query,
+ * postings found held or decoded, time the shards waited for postings and scored, the round trips to the shard
+ * objects, and which queries are slowest. Locally the Worker and every shard object share one isolate, so the heap
+ * is the sum of all of theirs (an upper bound for any one shard's) and so are the budgets.
+ *
+ * Runs: each makes its own fresh runtimes (cold samples, then one warm runtime: the mix once to warm up, then
+ * `--rounds` timed rounds); figures are medians over the runs. `--ports`: workerd's entry socket and inspector
+ * take ports from this range (Miniflare's own loopback server still takes a free port).
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { bundleWorker, startWorkerd } from "./workerd";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { bundleWorker, startLocalWorker, type LocalWorker } from "../lib/local-worker";
 import { percentile, median } from "./stats";
 import type { Manifest } from "../../src/shared/manifest";
 import { searchSection } from "../../src/shared/index-format";
 import { builtSearchShards } from "../../src/indexer/build-folders";
+import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 
-const [assetsDir, runsArg] = process.argv.slice(2);
+/** One query's figures as `/__bench/scale-mix` answers them (scale-worker.ts, a Worker-side file). */
+interface ScaleQueryStats {
+  path: string;
+  tookMs: number;
+  reads: Record<string, number>;
+  readBytes: number;
+  shards: number;
+  shardsHeld: number;
+  postingsHits: number;
+  postingsDecoded: number;
+  rawChunkHits?: number;
+  decodedBytes: number;
+  waitMs: number;
+  scoreMs: number;
+  rpcMaxMs: number;
+  rpcSumMs: number;
+}
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    records: { type: "string" },
+    ports: { type: "string", default: "9100-9149" },
+    rounds: { type: "string", default: "2" },
+    mix: { type: "string", default: "bench" },
+    slowest: { type: "string", default: "10" },
+    "no-cold": { type: "boolean", default: false },
+    json: { type: "string" },
+  },
+});
+const [assetsDir, runsArg] = positionals;
 if (!assetsDir) {
-  console.error("usage: serve-scale.ts <assets dir> [runs]");
+  console.error(
+    "usage: serve-scale.ts <assets dir> [runs] [--records N] [--ports A-B] [--rounds R] [--mix bench|mini]",
+  );
   process.exit(2);
 }
 const runs = Number(runsArg ?? 3);
+const rounds = Number(args.rounds);
 const m = JSON.parse(readFileSync(join(assetsDir, "manifest.json"), "utf8")) as Manifest;
 searchSection(m);
 const search = { shards: builtSearchShards(assetsDir, m) };
-const ONE = ["Besedovsky", "Kutepoff", "Shislyelneowitch"];
-const THREE = ["soviet embassy paris", "communist party agent", "naval intelligence report"];
-const MIX = [...ONE, ...THREE, "Bessedovskiy", "cipher", "internment camp", "Dmitri", "sabotage 1940s", "KV 2/2681"];
+const [portLo, portHi] = args.ports!.split("-").map(Number) as [number, number];
+let nextPort = portLo;
+/** Two ports a runtime (entry socket, inspector), cycling through the range. */
+function ports(): [number, number] {
+  if (nextPort + 1 > portHi) nextPort = portLo;
+  const p: [number, number] = [nextPort, nextPort + 1];
+  nextPort += 2;
+  return p;
+}
 
-const bundle = await bundleWorker(mkdtempSync(join(tmpdir(), "dossier-scale-")));
-const cold1: number[] = [],
-  cold3: number[] = [],
-  warm: number[] = [];
-let heap: number | null = null;
+const COLD = { rare: "Besedovsky", common: "soviet", three: "soviet embassy paris" };
+const MINI = [
+  "Besedovsky",
+  "Kutepoff",
+  "Shislyelneowitch",
+  "soviet embassy paris",
+  "communist party agent",
+  "naval intelligence report",
+  "Bessedovskiy",
+  "cipher",
+  "internment camp",
+  "Dmitri",
+  "sabotage 1940s",
+  "KV 2/2681",
+];
+const records = Number(args.records ?? m.records);
+const mix = args.mix === "mini" ? MINI : queryMix(syntheticCorpus(records), 200).search.map((s) => s.q);
+const paths = mix.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
+
+const script = await bundleWorker(
+  resolve(import.meta.dirname, "scale-worker.ts"),
+  mkdtempSync(join(tmpdir(), "dossier-scale-")),
+);
+async function start(inspector: boolean, caches: boolean): Promise<LocalWorker> {
+  const [httpPort, inspectorPort] = ports();
+  return startLocalWorker({
+    assetsDir: resolve(assetsDir!),
+    scriptPath: script,
+    caches,
+    inspector,
+    inspectorPort,
+    httpPort,
+  });
+}
+async function get(w: LocalWorker, path: string): Promise<{ body: string; wallMs: number }> {
+  const t = performance.now();
+  const res = await w.fetch(path);
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${body.slice(0, 300)}`);
+  return { body, wallMs: performance.now() - t };
+}
+const took = (body: string) => Number(/"tookMs":([\d.]+)/.exec(body)?.[1] ?? NaN);
+
+interface Run {
+  cold: Record<keyof typeof COLD, { tookMs: number; wallMs: number }>;
+  warmP50: number;
+  warmP99: number;
+  heapFresh: number | null;
+  heapAfter20: number | null;
+  heapAfterMix: number | null;
+  /** Resident memory of the workerd process after the mix (every isolate it runs, and the runtime). */
+  rssAfterMix: number | null;
+  queries: ScaleQueryStats[];
+  postingsCacheBytes: number;
+  rawChunkBytes?: number;
+  workerChunkBytes: number;
+  storesRead: number;
+  load: number[];
+}
+const out: Run[] = [];
+const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+
 for (let r = 0; r < runs; r++) {
-  for (const [list, into] of [
-    [ONE, cold1],
-    [THREE, cold3],
-  ] as const) {
-    const w = await startWorkerd(bundle, assetsDir, { inspector: list === THREE, caches: false });
-    into.push((await w.fetch(`/api/search?q=${encodeURIComponent(list[r % list.length]!)}`)).wallMs);
-    if (list === THREE) {
-      for (let i = 0; i < 3; i++)
-        for (const q of MIX) {
-          const res = await w.fetch(`/api/search?q=${encodeURIComponent(q)}&offset=${i}`);
-          if (i > 0) warm.push(res.wallMs);
-        }
-      heap = (await w.heap(true))?.usedSize ?? heap;
+  const load = loadavg();
+  const cold = {} as Run["cold"];
+  if (!args["no-cold"])
+    for (const [k, q] of Object.entries(COLD) as Array<[keyof typeof COLD, string]>) {
+      const w = await start(false, true);
+      try {
+        const res = await get(w, `/api/search?q=${encodeURIComponent(q)}`);
+        cold[k] = { tookMs: took(res.body), wallMs: res.wallMs };
+      } finally {
+        await w.dispose();
+      }
     }
+  const w = await start(true, false);
+  let run: Run;
+  try {
+    const heapFresh = (await w.heap(true))?.usedSize ?? null;
+    for (const p of paths.slice(0, 20)) await get(w, p);
+    const heapAfter20 = (await w.heap(true))?.usedSize ?? null;
+    // Warm-up: the whole mix twice (a common word's top list is derived on its second use).
+    for (const p of [...paths.slice(20), ...paths]) await get(w, p);
+    const res = await w.fetch("/__bench/scale-mix", {
+      method: "POST",
+      body: JSON.stringify({ paths, rounds }),
+      headers: { "content-type": "application/json" },
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`scale-mix: HTTP ${res.status} ${text.slice(0, 300)}`);
+    const got = JSON.parse(text) as Pick<
+      Run,
+      "queries" | "postingsCacheBytes" | "rawChunkBytes" | "workerChunkBytes" | "storesRead"
+    >;
+    const heapAfterMix = (await w.heap(true))?.usedSize ?? null;
+    const rssAfterMix = w.rssBytes();
+    const tooks = got.queries.map((q) => q.tookMs);
+    run = {
+      cold,
+      warmP50: percentile(tooks, 50),
+      warmP99: percentile(tooks, 99),
+      heapFresh,
+      heapAfter20,
+      heapAfterMix,
+      rssAfterMix,
+      ...got,
+      load,
+    };
+  } finally {
     await w.dispose();
   }
+  out.push(run);
+  console.error(
+    `run ${r + 1}/${runs} (load ${load.join(" ")}): warm tookMs p50 ${run.warmP50.toFixed(2)} / p99 ` +
+      `${run.warmP99.toFixed(2)} ms` +
+      (args["no-cold"]
+        ? ""
+        : `; cold ${Object.values(run.cold)
+            .map((c) => c.tookMs)
+            .join(" / ")} ms`),
+  );
 }
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+
+const mib = (b: number | null) => (b === null ? "not measured" : `${(b / 2 ** 20).toFixed(1)} MiB`);
+const med = (f: (r: Run) => number | null) => {
+  const xs = out.map(f).filter((x): x is number => x !== null && !Number.isNaN(x));
+  return xs.length ? median(xs) : null;
+};
+const fmt = (x: number | null, d = 1) => (x === null ? "—" : x.toFixed(d));
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+// Per query: medians over runs of each figure.
+const perQuery = mix.map((q, i) => {
+  const of = (f: (s: ScaleQueryStats) => number) => median(out.map((r) => f(r.queries[i]!)));
+  const kinds = new Set(out.flatMap((r) => Object.keys(r.queries[i]!.reads)));
+  return {
+    q,
+    tookMs: of((s) => s.tookMs),
+    reads: Object.fromEntries([...kinds].map((k) => [k, of((s) => s.reads[k] ?? 0)])),
+    readBytes: of((s) => s.readBytes),
+    shards: of((s) => s.shards),
+    shardsHeld: of((s) => s.shardsHeld),
+    postingsHits: of((s) => s.postingsHits),
+    postingsDecoded: of((s) => s.postingsDecoded),
+    rawChunkHits: of((s) => s.rawChunkHits ?? 0),
+    decodedBytes: of((s) => s.decodedBytes),
+    waitMs: of((s) => s.waitMs),
+    scoreMs: of((s) => s.scoreMs),
+    rpcMaxMs: of((s) => s.rpcMaxMs),
+    rpcSumMs: of((s) => s.rpcSumMs),
+  };
+});
+const kinds = new Map<string, number>();
+for (const q of perQuery) for (const [k, v] of Object.entries(q.reads)) kinds.set(k, (kinds.get(k) ?? 0) + v);
+
 console.log(`| records | ${m.records.toLocaleString("en")} |`);
 console.log(
   `| search shards | ${search.shards.length} ` +
@@ -62,17 +242,65 @@ console.log(
 );
 console.log(
   `| term chunk bytes per shard | ${mib(Math.min(...search.shards.map((s) => s.bytes)))} – ` +
-    `${mib(Math.max(...search.shards.map((s) => s.bytes)))} (loaded lazily, under a 64 MB budget per isolate) |`,
+    `${mib(Math.max(...search.shards.map((s) => s.bytes)))} |`,
 );
-console.log(`| record shards | ${m.recordShards.count.toLocaleString("en")} |`);
-console.log(`| manifest | ${mib(JSON.stringify(m).length)} |`);
-console.log(`| cold, 1 word (fresh runtime, wall) | ${median(cold1).toFixed(0)} ms |`);
-console.log(`| cold, 3 words (fresh runtime, wall) | ${median(cold3).toFixed(0)} ms |`);
+console.log(`| runs, load average at each start | ${runs}: ${out.map((r) => r.load.join(" ")).join("; ")} |`);
+if (!args["no-cold"])
+  for (const k of Object.keys(COLD) as Array<keyof typeof COLD>)
+    console.log(
+      `| cold, ${k} "${COLD[k]}" (fresh runtime): tookMs / wall | ${fmt(
+        med((r) => r.cold[k].tookMs),
+        0,
+      )} / ` +
+        `${fmt(
+          med((r) => r.cold[k].wallMs),
+          0,
+        )} ms |`,
+    );
 console.log(
-  `| warm p50 / p99 (wall, one request at a time) | ${percentile(warm, 50).toFixed(1)} / ` +
-    `${percentile(warm, 99).toFixed(1)} ms over ${warm.length} requests |`,
+  `| warm tookMs p50 / p99 (${mix.length} queries × ${rounds} rounds, each query's mean) | ` +
+    `${fmt(
+      med((r) => r.warmP50),
+      2,
+    )} / ${fmt(
+      med((r) => r.warmP99),
+      2,
+    )} ms |`,
 );
 console.log(
-  `| heap after the mix (Worker + all ${search.shards.length} shard objects in one local isolate, after GC) | ` +
-    `${heap === null ? "not measured" : mib(heap)} |`,
+  `| heap fresh / after 20 queries / after the mix (one local isolate: Worker + all shard objects, after GC) | ` +
+    `${mib(med((r) => r.heapFresh))} / ${mib(med((r) => r.heapAfter20))} / ${mib(med((r) => r.heapAfterMix))}; ` +
+    `workerd resident after the mix ${mib(med((r) => r.rssAfterMix))} |`,
 );
+console.log(
+  `| held after the mix: decoded postings / raw dense term chunks / the Worker store's chunks | ` +
+    `${mib(med((r) => r.postingsCacheBytes))} / ${mib(med((r) => r.rawChunkBytes ?? null))} / ` +
+    `${mib(med((r) => r.workerChunkBytes))}; asset stores that read during the mix: ${out[0]?.storesRead} |`,
+);
+console.log(
+  `| per warm query, mean: asset reads by kind | ${[...kinds]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${(v / mix.length).toFixed(2)}`)
+    .join(", ")} (${(mean(perQuery.map((q) => q.readBytes)) / 1024).toFixed(1)} KiB) |`,
+);
+console.log(
+  `| per warm query, mean: shards scored / with every list held; postings held / decoded (KiB decoded) | ` +
+    `${mean(perQuery.map((q) => q.shards)).toFixed(1)} / ${mean(perQuery.map((q) => q.shardsHeld)).toFixed(1)}; ` +
+    `${mean(perQuery.map((q) => q.postingsHits)).toFixed(1)} / ${mean(perQuery.map((q) => q.postingsDecoded)).toFixed(1)} ` +
+    `(of those from raw chunks ${mean(perQuery.map((q) => q.rawChunkHits)).toFixed(1)}) ` +
+    `(${(mean(perQuery.map((q) => q.decodedBytes)) / 1024).toFixed(1)}) |`,
+);
+console.log(
+  `| per warm query, mean: tookMs; shards' wait for postings / scoring (summed over shards); slowest round trip | ` +
+    `${mean(perQuery.map((q) => q.tookMs)).toFixed(2)} ms; ${mean(perQuery.map((q) => q.waitMs)).toFixed(2)} / ` +
+    `${mean(perQuery.map((q) => q.scoreMs)).toFixed(2)} ms; ${mean(perQuery.map((q) => q.rpcMaxMs)).toFixed(2)} ms |`,
+);
+const slowest = [...perQuery].sort((a, b) => b.tookMs - a.tookMs).slice(0, Number(args.slowest));
+console.log("\n| slowest queries | tookMs | term reads | postings decoded | wait / score (Σ shards) | slowest RPC |");
+console.log("|---|---|---|---|---|---|");
+for (const q of slowest)
+  console.log(
+    `| ${q.q} | ${q.tookMs.toFixed(1)} | ${(q.reads["search/terms"] ?? 0).toFixed(1)} | ` +
+      `${q.postingsDecoded.toFixed(0)} | ${q.waitMs.toFixed(1)} / ${q.scoreMs.toFixed(1)} | ${q.rpcMaxMs.toFixed(1)} |`,
+  );
+if (args.json) writeFileSync(args.json, JSON.stringify({ runs: out, perQuery }, null, 1));

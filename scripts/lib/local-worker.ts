@@ -95,6 +95,8 @@ export interface LocalWorkerOptions {
   caches?: boolean;
   /** Open workerd's inspector on a free loopback port, for the heap probes. */
   inspector?: boolean;
+  /** With `inspector`: this port instead of a free one (a bench kept to a port range). */
+  inspectorPort?: number;
   /** Serve HTTP on this loopback port (0 picks a free one); without it, only `fetch` reaches the Worker. */
   httpPort?: number;
   /** Keep KV, cache and Durable Object data here (default: Miniflare's temporary directory). */
@@ -111,7 +113,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   });
   // `_bundled`: module rules are for wrangler's bundler; the script here is one bundled file.
   const caches = options.caches ?? true;
-  const inspectorPort = options.inspector ? await freePort() : undefined;
+  const inspectorPort = options.inspector ? (options.inspectorPort ?? (await freePort())) : undefined;
   const before = workerdChildren();
   const t0 = performance.now();
   // wrangler maps wrangler.toml to Miniflare 4-shaped options; Miniflare 5 converts them itself.

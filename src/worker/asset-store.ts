@@ -27,8 +27,12 @@ import { ApiError } from "./errors";
 import { StaticAssetStorage, storageFor, type AssetStorage, type StorageBindings } from "./storage/asset-storage";
 import { withTimeout } from "./with-timeout";
 
-/** Isolates have 128 MB; parsed chunks may use this much of it before the oldest are dropped. */
-export const DEFAULT_CHUNK_BUDGET_BYTES = 64 * 1024 * 1024;
+/**
+ * Isolates have 128 MB; parsed chunks may use this much of it before the oldest are dropped. 56 MiB, not 64: the
+ * search index's raw dense term chunks (8 MiB, search-index.ts `RAW_CHUNK_BYTES`) took the rest, so an isolate's
+ * budgets add up as before; a warm mix at 300k records left 28 MiB here.
+ */
+export const DEFAULT_CHUNK_BUDGET_BYTES = 56 * 1024 * 1024;
 
 /**
  * Heap bytes a parsed JSON chunk takes per character of its text. Measured on

@@ -45,6 +45,7 @@ import { BLOCK_SIZE } from "../../shared/index-format";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
 import type { FieldPostings, FilterColumns, SearchIndex, TermPostings } from "./search-index";
 import { COMMON_TERM_DEFAULTS, commonTermCandidates, type CommonTermOptions } from "./common-term-answers";
+import { searchStats } from "./search-stats";
 import { bestOf, deepenTermTop, kthLargest, termTop, TOP_LIST_DEFAULTS, type TermTop } from "./top-k-term-lists";
 
 export interface UnitMatch {
@@ -372,7 +373,11 @@ class QueryArrays {
 const freeArrays = new Map<number, QueryArrays[]>();
 
 function takeArrays(size: number): QueryArrays {
-  return freeArrays.get(size)?.pop() ?? new QueryArrays(size);
+  const free = freeArrays.get(size)?.pop();
+  if (free) return free;
+  const st = searchStats();
+  if (st) st.arraysMade++;
+  return new QueryArrays(size);
 }
 
 function giveArrays(a: QueryArrays): void {
@@ -1282,10 +1287,13 @@ export async function scoreShard(
   recordTexts: RecordTexts,
   options: ScoreOptions = {},
 ): Promise<ShardResult> {
+  const st = searchStats();
+  const t0 = st ? performance.now() : 0;
   // A warm shard holds every list the query names: taken as they are, with no promise a term.
   // The cold path: every chunk the query needs, fetched in one parallel batch.
+  const held = heldFor(index, plan);
   const [cols, unitPostings, refPostings, exclPostings] =
-    heldFor(index, plan) ??
+    held ??
     (await Promise.all([
       index.filters(),
       Promise.all(
@@ -1297,20 +1305,25 @@ export async function scoreShard(
       Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
     ]));
   const arrays = takeArrays(cols.order.length);
+  const t1 = st ? performance.now() : 0;
+  if (st) {
+    st.shards++;
+    if (held) st.shardsHeld++;
+    st.waitMs += t1 - t0;
+  }
+  // Scored in one synchronous span unless a phrase needs records read: the arrays go back to the pool before any
+  // other shard of this isolate (a Durable Object beside it, a sibling of `LocalShards`) takes a set, so one set
+  // per shard size serves them all. Awaiting the scoring, as before, let every shard scored at once take a set of
+  // its own: megabytes each, made and zeroed per query (at 300k records in five shards, a third of a warm query's
+  // time and most of its GC).
   try {
-    return await scoreWith(
-      arrays,
-      plan,
-      cols,
-      seriesNames,
-      recordTexts,
-      options,
-      unitPostings,
-      refPostings,
-      exclPostings,
-    );
+    const run = scoreWith(arrays, plan, cols, seriesNames, options, unitPostings, refPostings, exclPostings);
+    let step = run.next();
+    while (!step.done) step = run.next(await recordTexts(step.value));
+    return step.value;
   } finally {
     giveArrays(arrays);
+    if (st) st.scoreMs += performance.now() - t1;
   }
 }
 
@@ -1351,17 +1364,20 @@ function heldFor(
   return [cols, units, refs, excl];
 }
 
-async function scoreWith(
+/**
+ * Scores a plan on a shard's arrays: a generator that yields the docs whose record texts a phrase check needs (global
+ * numbers) and is resumed with those texts; without phrases it never yields, so it runs in one synchronous span.
+ */
+function* scoreWith(
   arrays: QueryArrays,
   plan: QueryPlan,
   cols: FilterColumns,
   seriesNames: string[],
-  recordTexts: RecordTexts,
   options: ScoreOptions,
   unitPostings: UnitPostings[],
   refPostings: TermPostings[],
   exclPostings: TermPostings[],
-): Promise<ShardResult> {
+): Generator<number[], ShardResult, string[]> {
   const n = plan.docs;
   const base = cols.base;
   const size = arrays.size;
@@ -1908,7 +1924,7 @@ async function scoreWith(
     const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, scores, stride, off, cols.order);
     top.offerAll(candidates);
     const checked = top.sorted();
-    const texts = await recordTexts(checked.map((i) => i + base));
+    const texts: string[] = yield checked.map((i) => i + base);
     const holding = checked.filter((_, j) => {
       const t = ` ${words(texts[j]!).join(" ")} `;
       return plan.phrases.every((p) => t.includes(` ${p.join(" ")} `));

@@ -31,6 +31,8 @@ import {
 import type { AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
 import { editsWithin } from "../../shared/text/typo";
+import { searchStats } from "./search-stats";
+import { PostingsAdmission } from "./postings-admission";
 
 export type { FieldPostings, FilterColumns };
 
@@ -38,6 +40,11 @@ export type { FieldPostings, FilterColumns };
 export interface TermPostings {
   term: string;
   fields: Partial<Record<FieldName, FieldPostings>>;
+  /**
+   * The term's key in its shard's build (chunk path and term), the same for every decode of it: what is derived from
+   * its postings (top lists) is found by it after the postings themselves were evicted and decoded again.
+   */
+  key?: string;
 }
 
 /** The search manifest, checked against this Worker's index format and configuration. */
@@ -190,6 +197,18 @@ export class VocabWords {
  */
 export const POSTINGS_CACHE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Bytes of term chunks an isolate keeps as read (compressed) when their terms decode to many times their size: a
+ * common word's own chunk. Taken from the asset store's budget (64 → 56 MiB, which held 28 MiB after the warm mix at
+ * 300k, mostly typo vocabulary), so an isolate's budgets add up as before: at a million records the
+ * warm mix's decoded postings are about four times what an isolate can hold, most of them a few hundred common
+ * term-shards whose lists decode to ten times their chunk (at 300k, 18.6 MiB decoded from 1.7 MiB of chunks). The
+ * admission keeps the many small lists decoded and these chunks keep the large ones a decode away, not a read away.
+ */
+export const RAW_CHUNK_BYTES = 8 * 1024 * 1024;
+/** A chunk is kept raw when a term of it decodes to at least this many times the chunk's bytes. */
+const RAW_RATIO = 4;
+
 interface CachedTerm {
   postings: TermPostings;
   bytes: number;
@@ -199,7 +218,34 @@ interface CachedTerm {
  * Decoded postings by chunk path and term. The path is content-hashed and
  * names the shard, so one build's terms never answer for another's.
  */
-const postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
+let postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
+/** Which decoded terms enter the cache once it is full (see postings-admission.ts). */
+let admission = new PostingsAdmission();
+/** Dense term chunks as read, by path (see `RAW_CHUNK_BYTES`): checked against their hash when first read. */
+let rawChunks = lruBySize<string, ArrayBuffer>(RAW_CHUNK_BYTES, (b) => b.byteLength);
+
+/** Starts the decoded-postings cache (and the raw chunks beside it) afresh (benches measuring a working set; tests). */
+export function resetPostingsCache(bytes = POSTINGS_CACHE_BYTES, rawBytes = RAW_CHUNK_BYTES): void {
+  postingsCache = lruBySize<string, CachedTerm>(bytes, (e) => e.bytes);
+  rawChunks = lruBySize<string, ArrayBuffer>(rawBytes, (b) => b.byteLength);
+  admission = new PostingsAdmission();
+}
+
+/** Bytes of dense term chunks held as read (for the bench). */
+export function rawChunkBytes(): number {
+  return rawChunks.calculatedSize;
+}
+
+/** The cache's entries, least recently used first, as key and bytes (not touched). */
+function* victims(): Generator<[string, number]> {
+  for (const k of postingsCache.rkeys()) yield [k, postingsCache.peek(k)!.bytes];
+}
+
+/** Keeps a term just decoded, if the cache has room or it is worth more than what it would displace. */
+function keepDecoded(key: string, entry: CachedTerm): void {
+  if (admission.admit(key, entry.bytes, postingsCache.maxSize - postingsCache.calculatedSize, victims()))
+    postingsCache.set(key, entry);
+}
 /** Terms being decoded, by the same key: concurrent requests for one term share one decode. */
 const decoding = new Map<string, Promise<TermPostings>>();
 /**
@@ -291,7 +337,15 @@ export class SearchIndex {
   /** A term's postings if this isolate holds them decoded now, else undefined (then ask `postings`). */
   cachedPostings(term: string): TermPostings | undefined {
     const view = this.view();
-    return view && postingsCache.get(this.keyOf(view, term).key)?.postings;
+    if (!view) return undefined;
+    const { key } = this.keyOf(view, term);
+    const p = postingsCache.get(key)?.postings;
+    if (p) {
+      admission.touch(key);
+      const st = searchStats();
+      if (st) st.postingsHits++;
+    }
+    return p;
   }
 
   /** The shard's filter columns if read already, else undefined (then ask `filters`). */
@@ -317,7 +371,12 @@ export class SearchIndex {
     const view = await this.loadView();
     const { path, key } = this.keyOf(view, term);
     const hit = postingsCache.get(key);
-    if (hit) return hit.postings;
+    admission.touch(key);
+    const st = searchStats();
+    if (hit) {
+      if (st) st.postingsHits++;
+      return hit.postings;
+    }
     let p = decoding.get(key);
     if (!p) {
       p = this.decode(path, term, key, staged.get(view.shard.terms)?.get(path)).finally(() => decoding.delete(key));
@@ -326,20 +385,18 @@ export class SearchIndex {
     return p;
   }
 
-  private async decode(
-    path: string,
-    term: string,
-    key: string,
-    read = this.assets.binary(path, false),
-  ): Promise<TermPostings> {
+  private async decode(path: string, term: string, key: string, staged?: Promise<ArrayBuffer>): Promise<TermPostings> {
     // The chunk is not kept under the asset budget: the postings below are what the next query reads (a field not
-    // yet read holds the chunk until it is).
-    const buf = await read;
-    let chunk = chunks.get(buf);
+    // yet read holds the chunk until it is), or, for a dense chunk, the raw chunks beside them.
+    const raw = rawChunks.get(path);
+    const buf = raw ?? (await (staged ?? this.assets.binary(path, false)));
+    // A raw chunk gets a decoder of its own, not shared through `chunks`: a shared one would keep every field it
+    // ever decoded alive as long as the raw bytes are held.
+    let chunk = raw ? undefined : chunks.get(buf);
     if (!chunk)
       try {
         chunk = new TermChunk(buf, path);
-        chunks.set(buf, chunk);
+        if (!raw) chunks.set(buf, chunk);
       } catch (e) {
         throw new ApiError(
           503,
@@ -356,8 +413,19 @@ export class SearchIndex {
         fields[FIELD_NAMES[d.field]!] = d;
         bytes += d.bytes;
       }
-    const postings = { term, fields };
-    postingsCache.set(key, { postings, bytes });
+    const postings = { term, fields, key };
+    const st = searchStats();
+    if (st) {
+      st.postingsDecoded++;
+      st.decodedBytes += bytes;
+      if (raw) st.rawChunkHits++;
+    }
+    if (!raw && bytes >= RAW_RATIO * buf.byteLength) {
+      rawChunks.set(path, buf);
+      // Its shared decoder (and the fields it decoded) goes with this query; the next decode makes a fresh one.
+      chunks.delete(buf);
+    }
+    keepDecoded(key, { postings, bytes });
     return postings;
   }
 
@@ -394,7 +462,7 @@ export class SearchIndex {
     const reads: Array<Promise<ArrayBuffer>> = [];
     for (const term of new Set(terms)) {
       const { path, key } = termChunkKey(shard, table, term);
-      if (held.has(path) || postingsCache.has(key)) continue;
+      if (held.has(path) || postingsCache.has(key) || rawChunks.has(path)) continue;
       const read = this.assets.binary(path, false);
       held.set(path, read);
       read.catch(() => held.delete(path));
@@ -442,4 +510,54 @@ export async function peopleChunkPath(
 ): Promise<string | undefined> {
   if (!meta.people.count) return undefined;
   return assets.tableGet<string>(meta.people.chunks, String(shardOf(slug, meta.people.count)));
+}
+
+/**
+ * What the decoded-postings cache holds, for benches: terms, bytes as counted, postings decoded and not, and the
+ * distinct term chunks undecoded lists still hold (their bytes).
+ */
+export function postingsCensus(): {
+  terms: number;
+  counted: number;
+  decodedPostings: number;
+  undecodedPostings: number;
+  chunksHeld: number;
+  chunkBytes: number;
+  byTerm: Array<{ key: string; bytes: number; decoded: number; undecoded: number }>;
+} {
+  let counted = 0,
+    decodedPostings = 0,
+    undecodedPostings = 0;
+  const held = new Set<object>();
+  let chunkBytes = 0;
+  const byTerm: Array<{ key: string; bytes: number; decoded: number; undecoded: number }> = [];
+  for (const [key, e] of postingsCache.entries()) {
+    counted += e.bytes;
+    let dec = 0,
+      undec = 0;
+    for (const fp of Object.values(e.postings.fields)) {
+      const lazy = fp as FieldPostings & { decoded?: boolean; chunk?: { u8?: Uint8Array } | null };
+      if (lazy.decoded === false) {
+        undec += fp.count;
+        const c = lazy.chunk;
+        if (c && !held.has(c)) {
+          held.add(c);
+          chunkBytes += c.u8?.byteLength ?? 0;
+        }
+      } else dec += fp.count;
+    }
+    decodedPostings += dec;
+    undecodedPostings += undec;
+    byTerm.push({ key, bytes: e.bytes, decoded: dec, undecoded: undec });
+  }
+  byTerm.sort((a, b) => b.bytes - a.bytes);
+  return {
+    terms: postingsCache.size,
+    counted,
+    decodedPostings,
+    undecodedPostings,
+    chunksHeld: held.size,
+    chunkBytes,
+    byTerm,
+  };
 }

@@ -15,6 +15,7 @@ import { compareHits, scoreShard, type ShardResult } from "./scoring";
 import { SearchIndex, searchMeta } from "./search-index";
 import { recordText } from "./record-text";
 import type { SearchShard } from "./search-shard-object";
+import { searchStats } from "./search-stats";
 
 export interface ShardRunner {
   /** Units the coordinator fans out to: shards, or groups of shards. */
@@ -231,6 +232,8 @@ export class DurableObjectShards implements ShardRunner {
     const [first, end] = this.groups[group]!;
     const shard = end - first === 1 ? String(first) : `${first}-${end - 1}`;
     const stub = this.stub(group);
+    const st = searchStats();
+    const t0 = st ? performance.now() : 0;
     try {
       const pending: Promise<GroupResult | ShardUnavailable> =
         end - first === 1 ? stub.search(first, plan) : stub.searchGroup(first, end, plan, this.groupBudgetMs);
@@ -240,6 +243,7 @@ export class DurableObjectShards implements ShardRunner {
         () =>
           new ApiError(504, "index_unavailable", `search: shard ${shard} did not answer within ${this.timeoutMs} ms`),
       );
+      if (st) st.rpcMs.push(performance.now() - t0);
       if ("unavailable" in answer) throw new ApiError(503, "index_unavailable", answer.unavailable);
       return answer;
     } catch (e) {

@@ -13,7 +13,7 @@
  * pays nothing for it.
  */
 import type { FieldName } from "../../shared/search-config";
-import { lruBySize } from "../../shared/lru";
+import { lruByCount, lruBySize } from "../../shared/lru";
 import type { TermPostings } from "./search-index";
 
 /** Defaults: docs kept per list at first (the facet candidates), the deepest a list may go, and when a list is kept. */
@@ -68,8 +68,26 @@ export const TOP_LIST_BYTES = 8 * 1024 * 1024;
 /** Bytes a list holds per doc: doc, score, order, field and slot. */
 const BYTES_PER_ENTRY = 4 + 8 + 4 + 1 + 1;
 
-/** Which list a term's fields have, by its postings (so it goes with them). */
+/** Which list a term's fields have, by its postings (so it goes with them), for postings without a key. */
 const lists = new WeakMap<TermPostings, Map<string, Entry>>();
+/**
+ * The same by the postings' key (`TermPostings.key`: a shard's build and term), so a list outlives the decoded
+ * postings it was derived from. Where an isolate holds more postings than its budget (a million records, sixteen
+ * shards in one isolate), a common word's long lists are the first to be evicted and are decoded again on their next
+ * use; its one-word query is then still answered from its lists, and their fields' counts, read from the chunk's
+ * directory, without decoding them. Bounded by count: an entry is four numbers.
+ */
+const listsByKey = lruByCount<string, Map<string, Entry>>(32_768);
+
+function entriesOf(p: TermPostings): Map<string, Entry> {
+  let byFields = p.key === undefined ? lists.get(p) : listsByKey.get(p.key);
+  if (!byFields) {
+    byFields = new Map();
+    if (p.key === undefined) lists.set(p, byFields);
+    else listsByKey.set(p.key, byFields);
+  }
+  return byFields;
+}
 /**
  * The lists themselves, under a byte budget: a term's postings are cached by the bytes they decode to, and its
  * lists would otherwise add to that unbounded. A list evicted here is derived again on its term's next use.
@@ -106,8 +124,7 @@ export function termTop(
   clear: () => void,
   opts = TOP_LIST_DEFAULTS,
 ): TermTop | null {
-  let byFields = lists.get(p);
-  if (!byFields) lists.set(p, (byFields = new Map()));
+  const byFields = entriesOf(p);
   const key = fields.join(",");
   const entry = byFields.get(key);
   if (!entry || entry.n !== n) {
@@ -128,7 +145,7 @@ export function termTop(
 
 /** Asks for a deeper list at the term's next use (the merge could not prove its top from this one). */
 export function deepenTermTop(p: TermPostings, fields: FieldName[]): void {
-  const entry = lists.get(p)?.get(fields.join(","));
+  const entry = (p.key === undefined ? lists.get(p) : listsByKey.get(p.key))?.get(fields.join(","));
   if (entry && entry.depth === entry.want) {
     entry.want *= 2;
     kept.delete(entry.id);

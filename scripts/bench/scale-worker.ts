@@ -1,0 +1,100 @@
+/**
+ * Bench-only Worker entry of `serve-scale.ts`: the bench entry (Dossier's app, `/__bench/*`) plus
+ * `/__bench/scale-mix`, which runs a query mix and answers, per query, the search's `tookMs` and where it went:
+ * asset reads by kind (every asset store of the isolate, the shard objects' too), postings found held or decoded,
+ * time waiting for postings and scoring in the shards, and the round trips to the shard objects. Locally the Worker
+ * and every SearchShard object run in one isolate, so module-level counters see them all.
+ */
+import bench from "./bench-worker";
+export * from "./bench-worker";
+import app from "../../src/index";
+import { assetKind, assetStoreFor, traceReads } from "../../src/worker/asset-store";
+import { postingsCacheBytes, rawChunkBytes } from "../../src/worker/search/search-index";
+import { collectSearchStats } from "../../src/worker/search/search-stats";
+
+interface ScaleEnv {
+  ASSETS: Fetcher;
+}
+
+export interface ScaleQueryStats {
+  path: string;
+  /** Means over the rounds. */
+  tookMs: number;
+  reads: Record<string, number>;
+  readBytes: number;
+  shards: number;
+  shardsHeld: number;
+  postingsHits: number;
+  postingsDecoded: number;
+  rawChunkHits: number;
+  decodedBytes: number;
+  waitMs: number;
+  scoreMs: number;
+  /** The slowest unit's round trip, and the sum over units. */
+  rpcMaxMs: number;
+  rpcSumMs: number;
+}
+
+async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Promise<Response> {
+  const { paths, rounds } = (await req.json()) as { paths: string[]; rounds: number };
+  const out: ScaleQueryStats[] = paths.map((path) => ({
+    path,
+    tookMs: 0,
+    reads: {},
+    readBytes: 0,
+    shards: 0,
+    shardsHeld: 0,
+    postingsHits: 0,
+    postingsDecoded: 0,
+    rawChunkHits: 0,
+    decodedBytes: 0,
+    waitMs: 0,
+    scoreMs: 0,
+    rpcMaxMs: 0,
+    rpcSumMs: 0,
+  }));
+  const stores = new Set<number>();
+  for (let r = 0; r < rounds; r++)
+    for (let i = 0; i < paths.length; i++) {
+      const q = out[i]!;
+      traceReads(true);
+      collectSearchStats(true);
+      const res = await app.fetch(new Request(`http://bench${paths[i]}`), env as never, ctx);
+      const body = await res.text();
+      const st = collectSearchStats(false)!;
+      const reads = traceReads(false);
+      if (res.status !== 200)
+        return new Response(`${paths[i]}: HTTP ${res.status} ${body.slice(0, 300)}`, { status: 500 });
+      q.tookMs += Number(/"tookMs":([\d.]+)/.exec(body)?.[1] ?? NaN) / rounds;
+      for (const tr of reads) {
+        stores.add(tr.store);
+        const kind = assetKind(tr.path);
+        q.reads[kind] = (q.reads[kind] ?? 0) + 1 / rounds;
+        q.readBytes += tr.bytes / rounds;
+      }
+      q.shards += st.shards / rounds;
+      q.shardsHeld += st.shardsHeld / rounds;
+      q.postingsHits += st.postingsHits / rounds;
+      q.postingsDecoded += st.postingsDecoded / rounds;
+      q.decodedBytes += st.decodedBytes / rounds;
+      q.rawChunkHits += st.rawChunkHits / rounds;
+      q.waitMs += st.waitMs / rounds;
+      q.scoreMs += st.scoreMs / rounds;
+      q.rpcMaxMs += Math.max(0, ...st.rpcMs) / rounds;
+      q.rpcSumMs += st.rpcMs.reduce((a, b) => a + b, 0) / rounds;
+    }
+  return Response.json({
+    queries: out,
+    storesRead: stores.size,
+    postingsCacheBytes: postingsCacheBytes(),
+    rawChunkBytes: rawChunkBytes(),
+    workerChunkBytes: assetStoreFor(env.ASSETS).heldBytes(),
+  });
+}
+
+export default {
+  async fetch(req: Request, env: ScaleEnv, ctx: ExecutionContext): Promise<Response> {
+    if (new URL(req.url).pathname === "/__bench/scale-mix") return scaleMix(req, env, ctx);
+    return bench.fetch(req, env as never, ctx);
+  },
+};

@@ -1,0 +1,75 @@
+/** The decoded-postings cache's admission: which terms enter once it is full (postings-admission.ts). */
+import { describe, expect, it } from "vitest";
+import { PostingsAdmission, READ_COST_BYTES } from "../../src/worker/search/postings-admission";
+import { lruBySize } from "../../src/shared/lru";
+
+/** A cache as search-index.ts keeps it: LRU by bytes, and the admission asked before a decoded term is set. */
+function cache(budget: number, admit: boolean) {
+  const lru = lruBySize<string, number>(budget, (b) => b);
+  const policy = new PostingsAdmission();
+  return {
+    /** One lookup of `key` (holding `bytes` once decoded): whether it was held. */
+    use(key: string, bytes: number): boolean {
+      policy.touch(key);
+      if (lru.get(key) !== undefined) return true;
+      const victims = (function* () {
+        for (const [k, b] of lru.rentries()) yield [k, b] as [string, number];
+      })();
+      if (!admit || policy.admit(key, bytes, lru.maxSize - lru.calculatedSize, victims)) lru.set(key, bytes);
+      return false;
+    },
+    bytes: () => lru.calculatedSize,
+  };
+}
+
+describe("PostingsAdmission", () => {
+  it("admits whatever fits while the cache has room", () => {
+    const p = new PostingsAdmission();
+    expect(p.admit("a", 1000, 1000, [])).toBe(true);
+  });
+
+  it("lets a small list displace a large one asked as often, and not the reverse", () => {
+    const p = new PostingsAdmission();
+    p.touch("small");
+    p.touch("large");
+    expect(p.admit("small", 2_000, 0, [["large", 600_000]])).toBe(true);
+    expect(
+      p.admit("large", 600_000, 0, [
+        ["small", 2_000],
+        ...Array.from({ length: 400 }, (_, i) => [`s${i}`, 2_000] as [string, number]),
+      ]),
+    ).toBe(false);
+  });
+
+  it("lets a large list asked far more often displace small ones", () => {
+    const p = new PostingsAdmission();
+    for (let i = 0; i < 200; i++) p.touch("common");
+    p.touch("rare");
+    expect(p.admit("common", 4 * READ_COST_BYTES, 0, [["rare", 4 * READ_COST_BYTES]])).toBe(true);
+  });
+
+  it("refuses an entry larger than the whole cache", () => {
+    expect(new PostingsAdmission().admit("huge", 10_000, 0, [["a", 100]])).toBe(false);
+  });
+
+  it("holds most lookups of a mix cycling through four times the budget after a few rounds, where plain LRU holds none", () => {
+    // A warm mix's terms in many shards: mostly small lists, a few common words' large ones, asked in a fixed cycle.
+    const terms = Array.from({ length: 2000 }, (_, i) => ({
+      key: `t${i}`,
+      bytes: i % 50 === 0 ? 400_000 : 2_000 + ((i * 7919) % 6000),
+    }));
+    const total = terms.reduce((a, t) => a + t.bytes, 0);
+    const budget = Math.floor(total / 4);
+    const hitShare = (admit: boolean) => {
+      const c = cache(budget, admit);
+      for (let round = 0; round < 6; round++) for (const t of terms) c.use(t.key, t.bytes);
+      let hits = 0;
+      for (const t of terms) if (c.use(t.key, t.bytes)) hits++;
+      expect(c.bytes()).toBeLessThanOrEqual(budget);
+      return hits / terms.length;
+    };
+    expect(hitShare(false)).toBe(0);
+    // The smallest lists fill the cache (at most about 64% of the lookups fit in it), and stay.
+    expect(hitShare(true)).toBeGreaterThan(0.6);
+  });
+});
