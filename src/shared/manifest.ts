@@ -134,7 +134,28 @@ export interface Manifest {
   search?: SearchManifest;
   /** Present when the build packed its chunks (`npm run build -- --packs`); see `PackDirectory`. */
   packs?: PackDirectory;
+  /** The files a cold search reads first, bundled into one read; see `StartupBundle`. Absent in older builds. */
+  startup?: StartupBundle;
 }
+
+/**
+ * Copies of the files a new isolate's first search reads right after the manifest (the pack directory, the
+ * record-shard table, the search tables: term table, filter columns, lexicon, thesaurus, volume column…), laid end
+ * to end in one file, so the isolate reads them in one round trip instead of twenty: each read through the asset
+ * binding costs workerd's one thread about 0.8 ms whatever its size, a megabyte about 5 ms (BENCHMARKS.md, branch
+ * `cold6`). Every file stays a file of its own as well: a reader that lost a piece (evicted from its cache) or a
+ * Worker that predates the bundle reads that. Bounded by `STARTUP_BUNDLE_MAX_BYTES` at any catalogue size: a table
+ * that does not fit is left out whole and read in pieces on demand, as before.
+ */
+export interface StartupBundle {
+  /** Asset path of the bundle, `/packs/startup.<hash>.bin`. */
+  path: string;
+  /** The files inside, in order, each starting where the one before ends: path and byte length. */
+  files: Array<[path: string, bytes: number]>;
+}
+
+/** Most bytes a startup bundle holds (a 100k-record catalogue's startup files are about 2.4 MB). */
+export const STARTUP_BUNDLE_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
  * Where the chunks of a packed build are. Chunks keep their paths (every path

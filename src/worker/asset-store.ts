@@ -75,6 +75,14 @@ interface CacheEntry {
 
 export class AssetStore {
   private manifestPromise: Promise<Manifest> | null = null;
+  /**
+   * The startup bundle's pieces not yet taken, by path (see `StartupBundle`): null until the first read of a
+   * bundled file starts the bundle's read. A piece is taken once; a later read of the same file (its parse evicted,
+   * or the same bytes held under another key) reads the file itself.
+   */
+  private startupPieces: Promise<Map<string, ArrayBuffer>> | null = null;
+  /** Paths the manifest's bundle holds, made once from the manifest. */
+  private startupPaths: Set<string> | null = null;
   private readonly chunks;
   private readonly pending = new Map<string, Promise<unknown>>();
   /** Reads through the binding since this store began, by asset kind: how often the budget made a chunk come back. */
@@ -319,24 +327,74 @@ export class AssetStore {
    * the deep health check; throws the same typed error a request would get.
    */
   async verify(path: string): Promise<void> {
-    const bytes = new Uint8Array(await this.read(path));
+    // The file itself, not a copy of it in the startup bundle: the check is of what the build wrote there.
+    const bytes = new Uint8Array(await this.readNow(path));
     if (path.endsWith(".json")) parseAsset(path, new TextDecoder().decode(bytes));
     await verifyContentHash(path, bytes);
   }
 
-  /** A chunk's bytes: its own object, or its range of a pack when the build is packed. */
+  /**
+   * A chunk's bytes: from the startup bundle when it holds them (see `fromStartup`), else its own object, or its
+   * range of a pack when the build is packed.
+   */
   private async read(path: string): Promise<ArrayBuffer> {
     const kind = assetKind(path);
     this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
     const trace = readTrace;
-    if (!trace) return this.readNow(path);
+    if (!trace) return (await this.fromStartup(path)) ?? this.readNow(path);
     const start = performance.now() - trace.t0;
     const tr: ReadTrace = { path, bytes: 0, start, end: 0, parseMs: 0, jsonChars: 0, store: this.id };
     trace.reads.push(tr);
-    const bytes = await this.readNow(path);
+    const bundled = await this.fromStartup(path);
+    if (bundled) tr.via = this.startupPath;
+    const bytes = bundled ?? (await this.readNow(path));
     tr.end = performance.now() - trace.t0;
     tr.bytes = bytes.byteLength;
     return bytes;
+  }
+
+  private startupPath: string | undefined;
+
+  /**
+   * The bytes of `path` from the startup bundle, or null when the bundle does not hold them (or gave them out
+   * already). The first call for a bundled path reads the whole bundle, once, and cuts it into its pieces; what
+   * was read and cut is not kept beyond the pieces not yet asked for. A bundle that cannot be read costs its
+   * pieces their own reads, not the request.
+   */
+  private async fromStartup(path: string): Promise<ArrayBuffer | null> {
+    if (path === MANIFEST_PATH) return null;
+    if (this.startupPaths === null) {
+      const bundle = (await this.manifest()).startup;
+      this.startupPaths ??= new Set(bundle?.files.map(([p]) => p));
+      this.startupPath = bundle?.path;
+    }
+    if (!this.startupPaths.has(path)) return null;
+    this.startupPieces ??= this.readStartup();
+    const pieces = await this.startupPieces;
+    const bytes = pieces.get(path);
+    if (!bytes) return null;
+    pieces.delete(path);
+    this.startupPaths.delete(path);
+    return bytes;
+  }
+
+  private async readStartup(): Promise<Map<string, ArrayBuffer>> {
+    const bundle = (await this.manifest()).startup!;
+    const pieces = new Map<string, ArrayBuffer>();
+    try {
+      const whole = await this.read(bundle.path);
+      let at = 0;
+      for (const [p, bytes] of bundle.files) {
+        if (at + bytes > whole.byteLength) throw corruptAsset(bundle.path, `${p} ends past its ${whole.byteLength} bytes`);
+        pieces.set(p, whole.slice(at, at + bytes));
+        at += bytes;
+      }
+    } catch (e) {
+      // Each piece is still a file of its own: read those instead (a deploy missing the bundle is worth a log line).
+      console.error(`asset-store: the startup bundle could not be read; its files are read one by one`, e);
+      pieces.clear();
+    }
+    return pieces;
   }
 
   /** Bytes `[offset, offset + length)` of the chunk at `path`, inside its pack when the build is packed. */
@@ -359,6 +417,7 @@ export class AssetStore {
       if (tr) {
         tr.end = performance.now() - trace!.t0;
         tr.bytes = length;
+        tr.via = path;
       }
       return whole.slice(offset, offset + length);
     }
@@ -434,6 +493,7 @@ export function assetKind(path: string): string {
   if (path.startsWith("/records/table-")) return "records/table";
   if (path.startsWith(PACKS_DIR)) {
     if (path.startsWith(`${PACKS_DIR}dir-`)) return "packs/directory";
+    if (path.startsWith(`${PACKS_DIR}startup.`)) return "packs/startup";
     return path.startsWith(`${PACKS_DIR}files-`) ? "packs/files" : "packs";
   }
   const parts = path.split("/").filter((p, i) => p && !(i === 2 && /^s\d+$/.test(p)));
