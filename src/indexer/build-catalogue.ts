@@ -435,7 +435,11 @@ function* stageLaidOut(
   }
 
   // After packing: the bundle copies the pack directory's pages too.
-  manifest = withStartupBundle(manifest, (path) => builtBytes(out, path), (path, data) => out.put(path, data));
+  manifest = withStartupBundle(
+    manifest,
+    (path) => builtBytes(out, path),
+    (path, data) => out.put(path, data),
+  );
   out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
 
   step({ phase: "writing files", state: "start" });

@@ -250,7 +250,8 @@ export class AssetStore {
   private async packDirectory(packs: PackDirectory): Promise<void> {
     const reads: Array<Promise<unknown>> = [];
     const filePages = pagedTablePages(packs.files);
-    if (filePages <= PACK_FILES_PREFETCH_PAGES)
+    // A small files table is in the root itself (`entries`): its page is for tools.
+    if (!packs.files.entries && filePages <= PACK_FILES_PREFETCH_PAGES)
       for (let p = 0; p < filePages; p++) reads.push(this.json(pagedTablePath(packs.files, p)));
     if (packs.index.size * PACK_INDEX_ENTRY_BYTES <= PACK_INDEX_PREFETCH_BYTES)
       for (let p = 0; p < packIndexPages(packs.index); p++) reads.push(this.packIndexPage(packs, p));
@@ -385,7 +386,8 @@ export class AssetStore {
       const whole = await this.read(bundle.path);
       let at = 0;
       for (const [p, bytes] of bundle.files) {
-        if (at + bytes > whole.byteLength) throw corruptAsset(bundle.path, `${p} ends past its ${whole.byteLength} bytes`);
+        if (at + bytes > whole.byteLength)
+          throw corruptAsset(bundle.path, `${p} ends past its ${whole.byteLength} bytes`);
         pieces.set(p, whole.slice(at, at + bytes));
         at += bytes;
       }

@@ -1,0 +1,87 @@
+/**
+ * How the build lays out the startup bundle (indexer/startup-bundle-assets.ts): the files a cold search reads
+ * first, end to end, each table whole or not at all within the bound, and nothing bundled when nothing is saved.
+ */
+import { describe, expect, it } from "vitest";
+import { withStartupBundle } from "../../src/indexer/startup-bundle-assets";
+import type { Manifest } from "../../src/shared/manifest";
+
+const h = (i: number) => String(i).padStart(12, "0");
+
+/** A manifest of two record-table pages and a series archive list, with no search index and no packs. */
+function manifest(pages = 2): Manifest {
+  return {
+    format: 5,
+    version: "v",
+    builtAt: "",
+    records: 10,
+    sources: {},
+    recordShards: {
+      count: pages,
+      perPage: 1,
+      pages: Array.from({ length: pages }, (_, p) => `/records/table-${p}.${h(p)}.json`),
+      pageStarts: Array.from({ length: pages }, (_, p) => p * 5),
+    },
+    series: {
+      count: 0,
+      table: { prefix: "/series/dir/page", hashes: h(9), size: 0, entries: {} },
+      summary: `/series/summary/summary.${h(8)}.json`,
+      archives: `/series/archives/archives.${h(7)}.json`,
+    },
+  };
+}
+
+function files(sizes: Record<string, number>) {
+  const bytes = new Map(
+    Object.entries(sizes).map(([p, n], i) => [p, new Uint8Array(n).fill(i + 1)] as [string, Uint8Array]),
+  );
+  const emitted = new Map<string, Uint8Array>();
+  return {
+    read: (p: string) => {
+      const b = bytes.get(p);
+      if (!b) throw new Error(`no ${p}`);
+      return b;
+    },
+    emit: (p: string, d: Uint8Array) => void emitted.set(p, d),
+    bytes,
+    emitted,
+  };
+}
+
+describe("the startup bundle the build writes", () => {
+  it("lays the files end to end, in the order the manifest lists them, under a content-hashed name", () => {
+    const m = manifest();
+    const f = files({ [m.recordShards.pages[0]!]: 10, [m.recordShards.pages[1]!]: 20, [m.series.archives]: 5 });
+    const out = withStartupBundle(m, f.read, f.emit);
+    expect(out.startup!.files).toEqual([
+      [m.recordShards.pages[0], 10],
+      [m.recordShards.pages[1], 20],
+      [m.series.archives, 5],
+    ]);
+    expect(out.startup!.path).toMatch(/^\/packs\/startup\.[0-9a-f]{12}\.bin$/);
+    const bundle = f.emitted.get(out.startup!.path)!;
+    expect(bundle.byteLength).toBe(35);
+    let at = 0;
+    for (const [p, n] of out.startup!.files) {
+      expect(bundle.subarray(at, at + n)).toEqual(f.bytes.get(p));
+      at += n;
+    }
+  });
+
+  it("leaves out a table that would pass the bound, whole, and keeps what fits after it", () => {
+    const m = manifest();
+    const f = files({ [m.recordShards.pages[0]!]: 60, [m.recordShards.pages[1]!]: 60, [m.series.archives]: 5 });
+    const out = withStartupBundle(m, f.read, f.emit, 100);
+    // Both table pages are one table: neither goes in, so a reader never finds half a table in the bundle.
+    expect(out.startup).toBeUndefined();
+    const g = files({ [m.recordShards.pages[0]!]: 30, [m.recordShards.pages[1]!]: 30, [m.series.archives]: 50 });
+    expect(withStartupBundle(m, g.read, g.emit, 100).startup!.files.map(([p]) => p)).toEqual(m.recordShards.pages);
+  });
+
+  it("writes no bundle for a single file, which would save no read", () => {
+    const m = manifest(1);
+    const f = files({ [m.recordShards.pages[0]!]: 10, [m.series.archives]: 500 });
+    expect(withStartupBundle(m, f.read, f.emit, 100)).toBe(m);
+    expect(f.emitted.size).toBe(0);
+  });
+});
