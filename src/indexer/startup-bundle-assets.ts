@@ -1,6 +1,6 @@
 /**
- * Writes the startup bundle (see `StartupBundle` in shared/manifest.ts): copies of the files a cold search reads
- * right after the manifest, end to end in one file, so a new isolate reads them in one round trip. Node only.
+ * Writes the startup bundles (see `StartupBundle` in shared/manifest.ts): copies of the files a cold search reads
+ * right after the manifest, end to end in a few files, so a new isolate reads them in a few round trips. Node only.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,42 +17,52 @@ import {
 import type { SearchShardManifest } from "../shared/index-format/search-manifest";
 import { contentHash, type AssetWriter } from "./content-hash";
 
-/**
- * The files of a cold search's first round of reads, most wanted first, each group a table read whole or not at
- * all: the pack directory (every packed read waits for it), the record-shard table (the hits' shards), then the
- * search tables. A sharded index's term tables and filter columns are read by its shards' own isolates: left out.
- */
-export function startupFiles(m: Manifest): string[][] {
-  const groups: string[][] = [];
-  const pages = (t: PagedTable | undefined): string[] =>
-    !t || t.entries ? [] : Array.from({ length: pagedTablePages(t) }, (_, p) => pagedTablePath(t, p));
-  if (m.packs) {
-    groups.push(pages(m.packs.files));
-    groups.push(Array.from({ length: packIndexPages(m.packs.index) }, (_, p) => packIndexPagePath(m.packs!.index, p)));
-  }
-  groups.push(m.recordShards.pages);
-  groups.push([m.series.archives]);
-  const s = m.search;
-  if (s) {
-    groups.push(pages(s.shards.table));
-    if (s.shards.count === 1) {
-      const shard = s.shards.table.entries?.["0"] as SearchShardManifest | undefined;
-      if (shard) groups.push([shard.terms], [shard.filters]);
-    }
-    groups.push([s.seriesNames]);
-    if (s.thesaurus) groups.push([s.thesaurus]);
-    groups.push([s.lexicon.path]);
-    groups.push(pages(s.vocab));
-    groups.push(pages(s.vocabRanges));
-    if (s.volumeIndex) groups.push([s.volumeIndex.groupOf]);
-  }
-  return groups.filter((g) => g.length > 0);
+/** A table a cold search reads whole (its pages, or its one file), and the bundle it goes in. */
+export interface StartupTable {
+  /** 0: what planning reads; 1: the pack directory; 2: the large columns scoring and the page read. */
+  bundle: 0 | 1 | 2;
+  files: string[];
 }
 
 /**
- * Bundles what `startupFiles` names, up to STARTUP_BUNDLE_MAX_BYTES (a group that does not fit is skipped whole),
- * into `/packs/startup.<hash>.bin` (under /packs/, whose files a rebuild replaces), and returns the manifest with
- * the bundle named; the manifest as it was when nothing fits. `read` gives a built file's bytes.
+ * The tables of a cold search's first round of reads, most wanted first within each bundle. A sharded index's term
+ * tables and filter columns are read by its shards' own isolates: left out.
+ */
+export function startupTables(m: Manifest): StartupTable[] {
+  const tables: StartupTable[] = [];
+  const pages = (t: PagedTable | undefined): string[] =>
+    !t || t.entries ? [] : Array.from({ length: pagedTablePages(t) }, (_, p) => pagedTablePath(t, p));
+  const s = m.search;
+  if (s) {
+    tables.push({ bundle: 0, files: pages(s.shards.table) });
+    const shard = s.shards.count === 1 ? (s.shards.table.entries?.["0"] as SearchShardManifest | undefined) : undefined;
+    if (shard) tables.push({ bundle: 0, files: [shard.terms] });
+    if (s.thesaurus) tables.push({ bundle: 0, files: [s.thesaurus] });
+    tables.push({ bundle: 0, files: pages(s.vocab) });
+    tables.push({ bundle: 0, files: pages(s.vocabRanges) });
+    tables.push({ bundle: 0, files: [s.seriesNames] });
+    if (shard) tables.push({ bundle: 2, files: [shard.filters] });
+    tables.push({ bundle: 2, files: [s.lexicon.path] });
+    if (s.volumeIndex) tables.push({ bundle: 2, files: [s.volumeIndex.groupOf] });
+  }
+  tables.push({ bundle: 0, files: [m.series.archives] });
+  if (m.packs) {
+    const { files, index } = m.packs;
+    tables.push({ bundle: 1, files: pages(files) });
+    tables.push({
+      bundle: 1,
+      files: Array.from({ length: packIndexPages(index) }, (_, p) => packIndexPagePath(index, p)),
+    });
+  }
+  tables.push({ bundle: 2, files: m.recordShards.pages });
+  return tables.filter((t) => t.files.length > 0);
+}
+
+/**
+ * Bundles what `startupTables` names, up to STARTUP_BUNDLE_MAX_BYTES in all (a table that does not fit is skipped
+ * whole), as `/packs/startup-<i>.<hash>.bin` (under /packs/, whose files a rebuild replaces), and returns the
+ * manifest with the bundles named; the manifest as it was when none is worth writing. `read` gives a built
+ * file's bytes.
  */
 export function withStartupBundle(
   m: Manifest,
@@ -60,32 +70,40 @@ export function withStartupBundle(
   emit: (path: string, data: Uint8Array) => void,
   maxBytes = STARTUP_BUNDLE_MAX_BYTES,
 ): Manifest {
-  const files: Array<[string, Uint8Array]> = [];
+  const chosen: Array<Array<[string, Uint8Array]>> = [[], [], []];
   const seen = new Set<string>();
   let total = 0;
-  for (const group of startupFiles(m)) {
-    const fresh = group.filter((p) => !seen.has(p));
+  for (const table of startupTables(m)) {
+    const fresh = table.files.filter((p) => !seen.has(p));
     const bytes = fresh.map(read);
     const size = bytes.reduce((n, b) => n + b.byteLength, 0);
     if (total + size > maxBytes) continue;
     fresh.forEach((p, i) => {
       seen.add(p);
-      files.push([p, bytes[i]!]);
+      chosen[table.bundle]!.push([p, bytes[i]!]);
     });
     total += size;
   }
-  // One file is no saving: it is read on its own as it is.
-  if (files.length < 2) return m;
-  const bundle = new Uint8Array(total);
-  let at = 0;
-  for (const [, b] of files) {
-    bundle.set(b, at);
-    at += b.byteLength;
-  }
-  const path = `/packs/startup.${contentHash(bundle)}.bin`;
-  emit(path, bundle);
-  const startup: StartupBundle = { path, files: files.map(([p, b]) => [p, b.byteLength]) };
-  return { ...m, startup };
+  // A bundle of one file would save no read: the file joins the bundle before it (else the one after).
+  chosen.forEach((files, i) => {
+    if (files.length !== 1) return;
+    const to = [...chosen.slice(0, i)].reverse().find((f) => f.length) ?? chosen.slice(i + 1).find((f) => f.length);
+    if (to) to.push(...files.splice(0));
+  });
+  const bundles: StartupBundle[] = [];
+  chosen.forEach((files, i) => {
+    if (files.length < 2) return;
+    const bundle = new Uint8Array(files.reduce((n, [, b]) => n + b.byteLength, 0));
+    let at = 0;
+    for (const [, b] of files) {
+      bundle.set(b, at);
+      at += b.byteLength;
+    }
+    const path = `/packs/startup-${i}.${contentHash(bundle)}.bin`;
+    emit(path, bundle);
+    bundles.push({ path, files: files.map(([p, b]) => [p, b.byteLength]) });
+  });
+  return bundles.length ? { ...m, startup: bundles } : m;
 }
 
 /** A built file's bytes, wherever the writer holds it (in memory or spilled under `spillDir`). */

@@ -21,6 +21,7 @@ import {
   type PagedTable,
   type PackDirectory,
   type PackLocation,
+  type StartupBundle,
 } from "../shared/manifest";
 import { isPackedPath, PACK_INDEX_ENTRY_BYTES, PackIndexPage } from "../shared/pack-index";
 import { ApiError } from "./errors";
@@ -68,6 +69,13 @@ function noteJson(path: string, chars: number): void {
   if (tr) tr.jsonChars += chars;
 }
 
+/** A startup bundle as a store reads it: its pieces once read (see `AssetStore.fromStartup`). */
+interface StartupRead {
+  path: string;
+  bundle: StartupBundle;
+  pieces: Promise<Map<string, ArrayBuffer>> | null;
+}
+
 interface CacheEntry {
   value: unknown;
   bytes: number;
@@ -76,13 +84,11 @@ interface CacheEntry {
 export class AssetStore {
   private manifestPromise: Promise<Manifest> | null = null;
   /**
-   * The startup bundle's pieces not yet taken, by path (see `StartupBundle`): null until the first read of a
-   * bundled file starts the bundle's read. A piece is taken once; a later read of the same file (its parse evicted,
-   * or the same bytes held under another key) reads the file itself.
+   * The startup bundles (see `StartupBundle`), by the paths they hold not yet taken, made once from the manifest.
+   * A bundle's pieces are read when the first of them is asked for. A piece is taken once; a later read of the
+   * same file (its parse evicted, or the same bytes held under another key) reads the file itself.
    */
-  private startupPieces: Promise<Map<string, ArrayBuffer>> | null = null;
-  /** Paths the manifest's bundle holds, made once from the manifest. */
-  private startupPaths: Set<string> | null = null;
+  private startupOf: Map<string, StartupRead> | null = null;
   private readonly chunks;
   private readonly pending = new Map<string, Promise<unknown>>();
   /** Reads through the binding since this store began, by asset kind: how often the budget made a chunk come back. */
@@ -342,45 +348,54 @@ export class AssetStore {
     const kind = assetKind(path);
     this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
     const trace = readTrace;
-    if (!trace) return (await this.fromStartup(path)) ?? this.readNow(path);
+    if (!trace) {
+      const bundle = await this.startupBundleOf(path);
+      return (bundle && (await this.fromStartup(bundle, path))) ?? this.readNow(path);
+    }
     const start = performance.now() - trace.t0;
     const tr: ReadTrace = { path, bytes: 0, start, end: 0, parseMs: 0, jsonChars: 0, store: this.id };
     trace.reads.push(tr);
-    const bundled = await this.fromStartup(path);
-    if (bundled) tr.via = this.startupPath;
+    const bundle = await this.startupBundleOf(path);
+    const bundled = bundle ? await this.fromStartup(bundle, path) : null;
+    if (bundled) tr.via = bundle!.path;
     const bytes = bundled ?? (await this.readNow(path));
     tr.end = performance.now() - trace.t0;
     tr.bytes = bytes.byteLength;
     return bytes;
   }
 
-  private startupPath: string | undefined;
+  /** The startup bundle holding `path` and not yet asked for it, or null. */
+  private async startupBundleOf(path: string): Promise<StartupRead | null> {
+    if (path === MANIFEST_PATH) return null;
+    if (this.startupOf === null) {
+      const bundles = (await this.manifest()).startup ?? [];
+      if (this.startupOf === null) {
+        this.startupOf = new Map();
+        for (const b of bundles) {
+          const read: StartupRead = { path: b.path, bundle: b, pieces: null };
+          for (const [p] of b.files) this.startupOf.set(p, read);
+        }
+      }
+    }
+    return this.startupOf.get(path) ?? null;
+  }
 
   /**
-   * The bytes of `path` from the startup bundle, or null when the bundle does not hold them (or gave them out
-   * already). The first call for a bundled path reads the whole bundle, once, and cuts it into its pieces; what
-   * was read and cut is not kept beyond the pieces not yet asked for. A bundle that cannot be read costs its
-   * pieces their own reads, not the request.
+   * The bytes of `path` from its startup bundle, or null when the bundle gave them out already. The first call
+   * for a bundle reads it whole, once, and cuts it into its pieces; what was read and cut is not kept beyond the
+   * pieces not yet asked for. A bundle that cannot be read costs its pieces their own reads, not the request.
    */
-  private async fromStartup(path: string): Promise<ArrayBuffer | null> {
-    if (path === MANIFEST_PATH) return null;
-    if (this.startupPaths === null) {
-      const bundle = (await this.manifest()).startup;
-      this.startupPaths ??= new Set(bundle?.files.map(([p]) => p));
-      this.startupPath = bundle?.path;
-    }
-    if (!this.startupPaths.has(path)) return null;
-    this.startupPieces ??= this.readStartup();
-    const pieces = await this.startupPieces;
+  private async fromStartup(read: StartupRead, path: string): Promise<ArrayBuffer | null> {
+    read.pieces ??= this.readStartup(read.bundle);
+    const pieces = await read.pieces;
     const bytes = pieces.get(path);
     if (!bytes) return null;
     pieces.delete(path);
-    this.startupPaths.delete(path);
+    this.startupOf!.delete(path);
     return bytes;
   }
 
-  private async readStartup(): Promise<Map<string, ArrayBuffer>> {
-    const bundle = (await this.manifest()).startup!;
+  private async readStartup(bundle: StartupBundle): Promise<Map<string, ArrayBuffer>> {
     const pieces = new Map<string, ArrayBuffer>();
     try {
       const whole = await this.read(bundle.path);
@@ -393,7 +408,10 @@ export class AssetStore {
       }
     } catch (e) {
       // Each piece is still a file of its own: read those instead (a deploy missing the bundle is worth a log line).
-      console.error(`asset-store: the startup bundle could not be read; its files are read one by one`, e);
+      console.error(
+        `asset-store: the startup bundle ${bundle.path} could not be read; its files are read one by one`,
+        e,
+      );
       pieces.clear();
     }
     return pieces;
@@ -495,7 +513,7 @@ export function assetKind(path: string): string {
   if (path.startsWith("/records/table-")) return "records/table";
   if (path.startsWith(PACKS_DIR)) {
     if (path.startsWith(`${PACKS_DIR}dir-`)) return "packs/directory";
-    if (path.startsWith(`${PACKS_DIR}startup.`)) return "packs/startup";
+    if (path.startsWith(`${PACKS_DIR}startup-`)) return "packs/startup";
     return path.startsWith(`${PACKS_DIR}files-`) ? "packs/files" : "packs";
   }
   const parts = path.split("/").filter((p, i) => p && !(i === 2 && /^s\d+$/.test(p)));

@@ -48,37 +48,41 @@ function files(sizes: Record<string, number>) {
   };
 }
 
-describe("the startup bundle the build writes", () => {
-  it("lays the files end to end, in the order the manifest lists them, under a content-hashed name", () => {
+describe("the startup bundles the build writes", () => {
+  it("lay a table's files end to end, in the order the manifest lists them, under a content-hashed name", () => {
     const m = manifest();
     const f = files({ [m.recordShards.pages[0]!]: 10, [m.recordShards.pages[1]!]: 20, [m.series.archives]: 5 });
     const out = withStartupBundle(m, f.read, f.emit);
-    expect(out.startup!.files).toEqual([
+    // The series archives are planning's (bundle 0) and alone there: a bundle of one saves no read, so they join
+    // the record table's.
+    expect(out.startup!.length).toBe(1);
+    const [bundle] = out.startup!;
+    expect(bundle!.files).toEqual([
       [m.recordShards.pages[0], 10],
       [m.recordShards.pages[1], 20],
       [m.series.archives, 5],
     ]);
-    expect(out.startup!.path).toMatch(/^\/packs\/startup\.[0-9a-f]{12}\.bin$/);
-    const bundle = f.emitted.get(out.startup!.path)!;
-    expect(bundle.byteLength).toBe(35);
+    expect(bundle!.path).toMatch(/^\/packs\/startup-2\.[0-9a-f]{12}\.bin$/);
+    const bytes = f.emitted.get(bundle!.path)!;
+    expect(bytes.byteLength).toBe(35);
     let at = 0;
-    for (const [p, n] of out.startup!.files) {
-      expect(bundle.subarray(at, at + n)).toEqual(f.bytes.get(p));
+    for (const [p, n] of bundle!.files) {
+      expect(bytes.subarray(at, at + n)).toEqual(f.bytes.get(p));
       at += n;
     }
   });
 
-  it("leaves out a table that would pass the bound, whole, and keeps what fits after it", () => {
+  it("leave out a table that would pass the bound, whole, so no reader finds half a table bundled", () => {
     const m = manifest();
-    const f = files({ [m.recordShards.pages[0]!]: 60, [m.recordShards.pages[1]!]: 60, [m.series.archives]: 5 });
-    const out = withStartupBundle(m, f.read, f.emit, 100);
-    // Both table pages are one table: neither goes in, so a reader never finds half a table in the bundle.
-    expect(out.startup).toBeUndefined();
-    const g = files({ [m.recordShards.pages[0]!]: 30, [m.recordShards.pages[1]!]: 30, [m.series.archives]: 50 });
-    expect(withStartupBundle(m, g.read, g.emit, 100).startup!.files.map(([p]) => p)).toEqual(m.recordShards.pages);
+    const sizes = { [m.recordShards.pages[0]!]: 40, [m.recordShards.pages[1]!]: 40, [m.series.archives]: 30 };
+    const f = files(sizes);
+    expect(withStartupBundle(m, f.read, f.emit, 100).startup).toBeUndefined();
+    expect(f.emitted.size).toBe(0);
+    const g = files({ ...sizes, [m.series.archives]: 200 });
+    expect(withStartupBundle(m, g.read, g.emit, 120).startup![0]!.files.map(([p]) => p)).toEqual(m.recordShards.pages);
   });
 
-  it("writes no bundle for a single file, which would save no read", () => {
+  it("write no bundle for a single file, which would save no read", () => {
     const m = manifest(1);
     const f = files({ [m.recordShards.pages[0]!]: 10, [m.series.archives]: 500 });
     expect(withStartupBundle(m, f.read, f.emit, 100)).toBe(m);
