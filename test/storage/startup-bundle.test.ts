@@ -99,7 +99,7 @@ describe("the startup bundles", () => {
     try {
       const files = m.startup![0]!.files.slice(0, 3);
       const got = await Promise.all(files.map(([p]) => store.binary(p, false)));
-      files.forEach(([p, bytes], i) => expect(got[i]!.byteLength, p).toBe(bytes));
+      for (const [i, [p, bytes]] of files.entries()) expect(got[i]!.byteLength, p).toBe(bytes);
       for (const [p] of files) expect(read).toContain(p);
       expect(errors.length).toBe(1);
     } finally {
