@@ -19,14 +19,16 @@ import { contentHash, type AssetWriter } from "./content-hash";
 
 /** A table a cold search reads whole (its pages, or its one file), and the bundle it goes in. */
 export interface StartupTable {
-  /** 0: what planning reads; 1: the pack directory; 2: the large columns scoring and the page read. */
+  /** 0: what planning reads first; 1: the pack directory; 2: what the page of hits reads after scoring. */
   bundle: 0 | 1 | 2;
   files: string[];
 }
 
 /**
- * The tables of a cold search's first round of reads, most wanted first within each bundle. A sharded index's term
- * tables and filter columns are read by its shards' own isolates: left out.
+ * The tables of a cold search's first round of reads, most wanted first within each bundle. Left out: the lexicon
+ * and the filter columns, large single files that planning and scoring wait for each on its own (in a bundle, the
+ * bundle's other files would wait for them, or they for the others); and a sharded index's term tables and filter
+ * columns, read by its shards' own isolates.
  */
 export function startupTables(m: Manifest): StartupTable[] {
   const tables: StartupTable[] = [];
@@ -41,8 +43,6 @@ export function startupTables(m: Manifest): StartupTable[] {
     tables.push({ bundle: 0, files: pages(s.vocab) });
     tables.push({ bundle: 0, files: pages(s.vocabRanges) });
     tables.push({ bundle: 0, files: [s.seriesNames] });
-    if (shard) tables.push({ bundle: 2, files: [shard.filters] });
-    tables.push({ bundle: 2, files: [s.lexicon.path] });
     if (s.volumeIndex) tables.push({ bundle: 2, files: [s.volumeIndex.groupOf] });
   }
   tables.push({ bundle: 0, files: [m.series.archives] });
