@@ -91,7 +91,9 @@ interface Probe {
  * that took no time at all were answered from bytes already held (ranges of a file read whole): not round trips.
  */
 function depth(reads: ReadTrace[]): { depth: number; chain: ReadTrace[] } {
-  const sorted = reads.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
+  // Bytes taken from another read (the startup bundle, a file read whole for its ranges) wait on that read: not a
+  // round trip of their own.
+  const sorted = reads.filter((r) => r.end > r.start && !r.via).sort((a, b) => a.start - b.start);
   const best: Array<{ d: number; prev: number }> = [];
   sorted.forEach((r, i) => {
     let d = 1;
@@ -213,11 +215,12 @@ async function main() {
       }
     }
     const p = probes[0]!;
-    const byKind = new Map<string, { n: number; bytes: number; json: number; parseMs: number }>();
+    const byKind = new Map<string, { n: number; via: number; bytes: number; json: number; parseMs: number }>();
     for (const r of p.reads) {
       const k = r.kind;
-      const e = byKind.get(k) ?? { n: 0, bytes: 0, json: 0, parseMs: 0 };
-      e.n++;
+      const e = byKind.get(k) ?? { n: 0, via: 0, bytes: 0, json: 0, parseMs: 0 };
+      if (r.via) e.via++;
+      else e.n++;
       e.bytes += r.bytes;
       e.json += r.jsonChars;
       e.parseMs += r.parseMs;
@@ -234,16 +237,19 @@ async function main() {
     );
     // A range of an unpacked file is read whole once (traced as that read), so only packed reads add wire bytes.
     const wireOf = (r: ReadTrace) => wire.get(r.path) ?? r.bytes;
+    const own = p.reads.filter((r) => !r.via);
     console.log(
-      `  reads ${p.reads.length}, ${(sum((r) => r.bytes) / 1024).toFixed(0)} KiB (from static assets ` +
-        `${(sum(wireOf) / 1024).toFixed(0)} KiB, whole packs), JSON parsed ` +
+      `  reads ${own.length} through the binding (${p.reads.length - own.length} more files taken from them), ` +
+        `${(own.reduce((a, r) => a + r.bytes, 0) / 1024).toFixed(0)} KiB (from static assets ` +
+        `${(own.reduce((a, r) => a + wireOf(r), 0) / 1024).toFixed(0)} KiB, whole packs), JSON parsed ` +
         `${(sum((r) => r.jsonChars) / 1024).toFixed(0)} KiB, parse+hash ${sum((r) => r.parseMs).toFixed(1)} ms, ` +
         `round-trip depth ${d}`,
     );
     console.log(`  server-timing: ${p.timing}`);
     for (const [k, e] of [...byKind].sort((a, b) => b[1].bytes - a[1].bytes))
       console.log(
-        `  ${k.padEnd(22)} ${String(e.n).padStart(4)} reads ${(e.bytes / 1024).toFixed(1).padStart(8)} KiB` +
+        `  ${k.padEnd(22)} ${String(e.n).padStart(4)} reads ${e.via ? `+${e.via} taken` : "       "} ` +
+          `${(e.bytes / 1024).toFixed(1).padStart(8)} KiB` +
           `  json ${(e.json / 1024).toFixed(1).padStart(7)} KiB  parse/hash ${e.parseMs.toFixed(1)} ms`,
       );
     console.log(`  critical chain: ${chain.map((r) => `${r.kind}@${r.start.toFixed(0)}`).join(" → ")}`);
@@ -251,7 +257,7 @@ async function main() {
       for (const r of [...p.reads].sort((a, b) => a.start - b.start))
         console.log(
           `    ${r.start.toFixed(1).padStart(7)}–${r.end.toFixed(1).padStart(7)} ${String(r.bytes).padStart(8)} B ` +
-            `${r.parseMs.toFixed(1).padStart(5)} ms store ${r.store} ${r.path}`,
+            `${r.parseMs.toFixed(1).padStart(5)} ms store ${r.store} ${r.path}${r.via ? ` (from ${r.via})` : ""}`,
         );
   }
 }

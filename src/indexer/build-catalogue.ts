@@ -39,6 +39,7 @@ import { writeFileAtomic } from "./atomic-write";
 import { createStagingDir, currentBuildDir, isAlive, publishBuild, type BuildInfo } from "./build-folders";
 import { sealManifest, writeRecordStore } from "./catalogue-assets";
 import { isPackable, packChunks, type PackInput, type PackOptions } from "./pack-assets";
+import { builtBytes, withStartupBundle } from "./startup-bundle-assets";
 import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
 import { defaultPartsDir, hasShardPart, readShardParts, writeShardPart, type ShardJob } from "./shard-parts";
 import { parseThesaurusJson } from "./thesaurus-assets";
@@ -432,6 +433,14 @@ function* stageLaidOut(
     out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
     step({ phase: "packing", state: "done", count: directory.files.size, unit: "packs" });
   }
+
+  // After packing: the bundle copies the pack directory's pages too.
+  manifest = withStartupBundle(
+    manifest,
+    (path) => builtBytes(out, path),
+    (path, data) => out.put(path, data),
+  );
+  out.files.set(MANIFEST_PATH, JSON.stringify(manifest));
 
   step({ phase: "writing files", state: "start" });
   const changed = writeBuildFolder(dir, currentBuildDir(options.outDir), out);

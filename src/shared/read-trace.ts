@@ -13,4 +13,9 @@ export interface ReadTrace {
   jsonChars: number;
   /** Which store read it (stores are numbered as the isolate makes them). */
   store: number;
+  /**
+   * Set when the bytes came from another read (the startup bundle, or a file read whole for its ranges): that
+   * file's path. Not a read through the binding of its own.
+   */
+  via?: string;
 }

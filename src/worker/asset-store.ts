@@ -21,6 +21,7 @@ import {
   type PagedTable,
   type PackDirectory,
   type PackLocation,
+  type StartupBundle,
 } from "../shared/manifest";
 import { isPackedPath, PACK_INDEX_ENTRY_BYTES, PackIndexPage } from "../shared/pack-index";
 import { ApiError } from "./errors";
@@ -72,6 +73,13 @@ function noteJson(path: string, chars: number): void {
   if (tr) tr.jsonChars += chars;
 }
 
+/** A startup bundle as a store reads it: its pieces once read (see `AssetStore.fromStartup`). */
+interface StartupRead {
+  path: string;
+  bundle: StartupBundle;
+  pieces: Promise<Map<string, ArrayBuffer>> | null;
+}
+
 interface CacheEntry {
   value: unknown;
   bytes: number;
@@ -79,6 +87,12 @@ interface CacheEntry {
 
 export class AssetStore {
   private manifestPromise: Promise<Manifest> | null = null;
+  /**
+   * The startup bundles (see `StartupBundle`), by the paths they hold not yet taken, made once from the manifest.
+   * A bundle's pieces are read when the first of them is asked for. A piece is taken once; a later read of the
+   * same file (its parse evicted, or the same bytes held under another key) reads the file itself.
+   */
+  private startupOf: Map<string, StartupRead> | null = null;
   private readonly chunks;
   private readonly pending = new Map<string, Promise<unknown>>();
   /** Reads through the binding since this store began, by asset kind: how often the budget made a chunk come back. */
@@ -246,7 +260,8 @@ export class AssetStore {
   private async packDirectory(packs: PackDirectory): Promise<void> {
     const reads: Array<Promise<unknown>> = [];
     const filePages = pagedTablePages(packs.files);
-    if (filePages <= PACK_FILES_PREFETCH_PAGES)
+    // A small files table is in the root itself (`entries`): its page is for tools.
+    if (!packs.files.entries && filePages <= PACK_FILES_PREFETCH_PAGES)
       for (let p = 0; p < filePages; p++) reads.push(this.json(pagedTablePath(packs.files, p)));
     if (packs.index.size * PACK_INDEX_ENTRY_BYTES <= PACK_INDEX_PREFETCH_BYTES)
       for (let p = 0; p < packIndexPages(packs.index); p++) reads.push(this.packIndexPage(packs, p));
@@ -323,24 +338,87 @@ export class AssetStore {
    * the deep health check; throws the same typed error a request would get.
    */
   async verify(path: string): Promise<void> {
-    const bytes = new Uint8Array(await this.read(path));
+    // The file itself, not a copy of it in the startup bundle: the check is of what the build wrote there.
+    const bytes = new Uint8Array(await this.readNow(path));
     if (path.endsWith(".json")) parseAsset(path, new TextDecoder().decode(bytes));
     await verifyContentHash(path, bytes);
   }
 
-  /** A chunk's bytes: its own object, or its range of a pack when the build is packed. */
+  /**
+   * A chunk's bytes: from the startup bundle when it holds them (see `fromStartup`), else its own object, or its
+   * range of a pack when the build is packed.
+   */
   private async read(path: string): Promise<ArrayBuffer> {
     const kind = assetKind(path);
     this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
     const trace = readTrace;
-    if (!trace) return this.readNow(path);
+    if (!trace) {
+      const bundle = await this.startupBundleOf(path);
+      return (bundle && (await this.fromStartup(bundle, path))) ?? this.readNow(path);
+    }
     const start = performance.now() - trace.t0;
     const tr: ReadTrace = { path, bytes: 0, start, end: 0, parseMs: 0, jsonChars: 0, store: this.id };
     trace.reads.push(tr);
-    const bytes = await this.readNow(path);
+    const bundle = await this.startupBundleOf(path);
+    const bundled = bundle ? await this.fromStartup(bundle, path) : null;
+    if (bundled) tr.via = bundle!.path;
+    const bytes = bundled ?? (await this.readNow(path));
     tr.end = performance.now() - trace.t0;
     tr.bytes = bytes.byteLength;
     return bytes;
+  }
+
+  /** The startup bundle holding `path` and not yet asked for it, or null. */
+  private async startupBundleOf(path: string): Promise<StartupRead | null> {
+    if (path === MANIFEST_PATH) return null;
+    if (this.startupOf === null) {
+      const bundles = (await this.manifest()).startup ?? [];
+      if (this.startupOf === null) {
+        this.startupOf = new Map();
+        for (const b of bundles) {
+          const read: StartupRead = { path: b.path, bundle: b, pieces: null };
+          for (const [p] of b.files) this.startupOf.set(p, read);
+        }
+      }
+    }
+    return this.startupOf.get(path) ?? null;
+  }
+
+  /**
+   * The bytes of `path` from its startup bundle, or null when the bundle gave them out already. The first call
+   * for a bundle reads it whole, once, and cuts it into its pieces; what was read and cut is not kept beyond the
+   * pieces not yet asked for. A bundle that cannot be read costs its pieces their own reads, not the request.
+   */
+  private async fromStartup(read: StartupRead, path: string): Promise<ArrayBuffer | null> {
+    read.pieces ??= this.readStartup(read.bundle);
+    const pieces = await read.pieces;
+    const bytes = pieces.get(path);
+    if (!bytes) return null;
+    pieces.delete(path);
+    this.startupOf!.delete(path);
+    return bytes;
+  }
+
+  private async readStartup(bundle: StartupBundle): Promise<Map<string, ArrayBuffer>> {
+    const pieces = new Map<string, ArrayBuffer>();
+    try {
+      const whole = await this.read(bundle.path);
+      let at = 0;
+      for (const [p, bytes] of bundle.files) {
+        if (at + bytes > whole.byteLength)
+          throw corruptAsset(bundle.path, `${p} ends past its ${whole.byteLength} bytes`);
+        pieces.set(p, whole.slice(at, at + bytes));
+        at += bytes;
+      }
+    } catch (e) {
+      // Each piece is still a file of its own: read those instead (a deploy missing the bundle is worth a log line).
+      console.error(
+        `asset-store: the startup bundle ${bundle.path} could not be read; its files are read one by one`,
+        e,
+      );
+      pieces.clear();
+    }
+    return pieces;
   }
 
   /** Bytes `[offset, offset + length)` of the chunk at `path`, inside its pack when the build is packed. */
@@ -363,6 +441,7 @@ export class AssetStore {
       if (tr) {
         tr.end = performance.now() - trace!.t0;
         tr.bytes = length;
+        tr.via = path;
       }
       return whole.slice(offset, offset + length);
     }
@@ -438,6 +517,7 @@ export function assetKind(path: string): string {
   if (path.startsWith("/records/table-")) return "records/table";
   if (path.startsWith(PACKS_DIR)) {
     if (path.startsWith(`${PACKS_DIR}dir-`)) return "packs/directory";
+    if (path.startsWith(`${PACKS_DIR}startup-`)) return "packs/startup";
     return path.startsWith(`${PACKS_DIR}files-`) ? "packs/files" : "packs";
   }
   const parts = path.split("/").filter((p, i) => p && !(i === 2 && /^s\d+$/.test(p)));

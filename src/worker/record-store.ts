@@ -106,7 +106,8 @@ export class RecordStore {
   /**
    * Starts reading the whole record table when it has at most `maxPages` pages (100k records: 7 pages of 37 KB),
    * so a cold search finds the table read by the time its hits are known instead of reading it after scoring:
-   * one round trip fewer on the cold path. A larger table is read page by page as hits need it.
+   * one round trip fewer on the cold path. A larger table is read page by page as hits need it. A build's startup
+   * bundle usually holds the pages (shared/manifest.ts `StartupBundle`): then they are no read of their own.
    */
   async prefetchTable(maxPages = RECORD_TABLE_PREFETCH_PAGES): Promise<void> {
     const m = await this.assets.manifest();

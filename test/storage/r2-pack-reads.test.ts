@@ -1,7 +1,7 @@
 /**
- * What a fresh store reads from a packed build (the R2 suite's build is packed): the tables a query reads first
- * as files of their own, with no directory read before them; the pack directory once, in one batch, at the first
- * packed read; then each chunk as one range of its pack.
+ * What a fresh store reads from a packed build (the R2 suite's build is packed): the tables a query reads first,
+ * the pack directory among them, in the reads of the startup bundles after the manifest; then each chunk as one
+ * range of its pack.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -29,16 +29,18 @@ function listedBucket(): { bucket: R2Bucket; gets: Get[] } {
 }
 
 describe.runIf(env.ASSET_BACKEND === "r2")("reads of a packed build by a fresh store", () => {
-  it("reads the record-shard table as a file of its own, with no pack directory before it", async () => {
+  it("reads the record-shard table from the startup bundle, one read after the manifest, no pack directory before it", async () => {
     const { bucket, gets } = listedBucket();
     const store = new AssetStore(new R2AssetStorage(bucket));
     const m = await store.manifest();
     expect(m.packs).toBeDefined();
+    const bundle = m.startup!.find((b) => b.files.some(([p]) => p === m.recordShards.pages[0]))!;
     await store.json(m.recordShards.pages[0]!);
-    expect(gets.map((g) => g.key)).toEqual([MANIFEST_PATH.slice(1), m.recordShards.pages[0]!.slice(1)]);
+    expect(gets.map((g) => g.key)).toEqual([MANIFEST_PATH.slice(1), bundle.path.slice(1)]);
+    expect(gets[1]!.range).toBe(false);
   });
 
-  it("reads the directory once, in one batch, then each packed chunk as one range", async () => {
+  it("finds the pack directory in the bundle, then reads each packed chunk as one range", async () => {
     const { bucket, gets } = listedBucket();
     const store = new AssetStore(new R2AssetStorage(bucket));
     const m: Manifest = await store.manifest();
@@ -47,16 +49,15 @@ describe.runIf(env.ASSET_BACKEND === "r2")("reads of a packed build by a fresh s
     const before = gets.length;
     await store.json(shards[0]!);
     await Promise.all(shards.slice(1).map((p) => store.json(p)));
-    const after = gets.slice(before);
-    const directory = after.filter((g) => g.key.startsWith("packs/dir-") || g.key.startsWith("packs/files-"));
-    const packs = after.filter((g) => /^packs\/\d+-\d+\.[0-9a-f]+\.pack$/.test(g.key));
-    // Every directory page and files-table page of this small build, each once.
+    const after = gets.slice(before).filter((g) => !g.key.startsWith("packs/startup-"));
+    // Every directory page and files-table page of this small build came with a bundle: none is read again.
+    const bundled = m.startup!.flatMap((b) => b.files.map(([p]) => p));
     const dirPages = m.packs!.index.pages.length / 12;
-    expect(directory.filter((g) => g.key.startsWith("packs/dir-")).length).toBe(dirPages);
-    expect(new Set(directory.map((g) => g.key)).size).toBe(directory.length);
-    // All of them before the first pack read, and nothing read whole from a pack.
-    expect(Math.max(...directory.map((g) => g.at))).toBeLessThan(Math.min(...packs.map((g) => g.at)));
+    expect(bundled.filter((p) => p.startsWith("/packs/dir-")).length).toBe(dirPages);
+    expect(after.filter((g) => g.key.startsWith("packs/dir-") || g.key.startsWith("packs/files-"))).toEqual([]);
+    const packs = after.filter((g) => /^packs\/\d+-\d+\.[0-9a-f]+\.pack$/.test(g.key));
     expect(packs.length).toBe(3);
+    expect(after.length).toBe(3);
     expect(packs.every((g) => g.range)).toBe(true);
     // Read again, the chunks come from the store: no read at all.
     const held = gets.length;
@@ -64,14 +65,15 @@ describe.runIf(env.ASSET_BACKEND === "r2")("reads of a packed build by a fresh s
     expect(gets.length).toBe(held);
   });
 
-  it("reads a small record table whole ahead of a cold search's hits, and a large one not at all", async () => {
+  it("reads a small record table ahead of a cold search's hits in the bundle's one read, and a large one not at all", async () => {
     const { bucket, gets } = listedBucket();
     const store = new AssetStore(new R2AssetStorage(bucket));
     const m = await store.manifest();
     const pages = m.recordShards.pages;
     await new RecordStore(store).prefetchTable(pages.length - 1);
-    expect(gets.filter((g) => pages.includes(`/${g.key}`))).toEqual([]);
+    expect(gets.map((g) => g.key)).toEqual([MANIFEST_PATH.slice(1)]);
     await new RecordStore(store).prefetchTable(pages.length);
-    expect(gets.filter((g) => pages.includes(`/${g.key}`)).map((g) => `/${g.key}`)).toEqual(pages);
+    const bundle = m.startup!.find((b) => b.files.some(([p]) => p === pages[0]))!;
+    expect(gets.map((g) => g.key)).toEqual([MANIFEST_PATH.slice(1), bundle.path.slice(1)]);
   });
 });

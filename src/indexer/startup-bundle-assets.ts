@@ -1,0 +1,115 @@
+/**
+ * Writes the startup bundles (see `StartupBundle` in shared/manifest.ts): copies of the files a cold search reads
+ * right after the manifest, end to end in a few files, so a new isolate reads them in a few round trips. Node only.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  STARTUP_BUNDLE_MAX_BYTES,
+  packIndexPagePath,
+  packIndexPages,
+  pagedTablePages,
+  pagedTablePath,
+  type Manifest,
+  type PagedTable,
+  type StartupBundle,
+} from "../shared/manifest";
+import type { SearchShardManifest } from "../shared/index-format/search-manifest";
+import { contentHash, type AssetWriter } from "./content-hash";
+
+/** A table a cold search reads whole (its pages, or its one file), and the bundle it goes in. */
+export interface StartupTable {
+  /** 0: what planning reads first; 1: the pack directory; 2: what the page of hits reads after scoring. */
+  bundle: 0 | 1 | 2;
+  files: string[];
+}
+
+/**
+ * The tables of a cold search's first round of reads, most wanted first within each bundle. Left out: the lexicon
+ * and the filter columns, large single files that planning and scoring wait for each on its own (in a bundle, the
+ * bundle's other files would wait for them, or they for the others); and a sharded index's term tables and filter
+ * columns, read by its shards' own isolates.
+ */
+export function startupTables(m: Manifest): StartupTable[] {
+  const tables: StartupTable[] = [];
+  const pages = (t: PagedTable | undefined): string[] =>
+    !t || t.entries ? [] : Array.from({ length: pagedTablePages(t) }, (_, p) => pagedTablePath(t, p));
+  const s = m.search;
+  if (s) {
+    tables.push({ bundle: 0, files: pages(s.shards.table) });
+    const shard = s.shards.count === 1 ? (s.shards.table.entries?.["0"] as SearchShardManifest | undefined) : undefined;
+    if (shard) tables.push({ bundle: 0, files: [shard.terms] });
+    if (s.thesaurus) tables.push({ bundle: 0, files: [s.thesaurus] });
+    tables.push({ bundle: 0, files: pages(s.vocab) });
+    tables.push({ bundle: 0, files: pages(s.vocabRanges) });
+    tables.push({ bundle: 0, files: [s.seriesNames] });
+    if (s.volumeIndex) tables.push({ bundle: 2, files: [s.volumeIndex.groupOf] });
+  }
+  tables.push({ bundle: 0, files: [m.series.archives] });
+  if (m.packs) {
+    const { files, index } = m.packs;
+    tables.push({ bundle: 1, files: pages(files) });
+    tables.push({
+      bundle: 1,
+      files: Array.from({ length: packIndexPages(index) }, (_, p) => packIndexPagePath(index, p)),
+    });
+  }
+  tables.push({ bundle: 2, files: m.recordShards.pages });
+  return tables.filter((t) => t.files.length > 0);
+}
+
+/**
+ * Bundles what `startupTables` names, up to STARTUP_BUNDLE_MAX_BYTES in all (a table that does not fit is skipped
+ * whole), as `/packs/startup-<i>.<hash>.bin` (under /packs/, whose files a rebuild replaces), and returns the
+ * manifest with the bundles named; the manifest as it was when none is worth writing. `read` gives a built
+ * file's bytes.
+ */
+export function withStartupBundle(
+  m: Manifest,
+  read: (path: string) => Uint8Array,
+  emit: (path: string, data: Uint8Array) => void,
+  maxBytes = STARTUP_BUNDLE_MAX_BYTES,
+): Manifest {
+  const chosen: Array<Array<[string, Uint8Array]>> = [[], [], []];
+  const seen = new Set<string>();
+  let total = 0;
+  for (const table of startupTables(m)) {
+    const fresh = table.files.filter((p) => !seen.has(p));
+    const bytes = fresh.map(read);
+    const size = bytes.reduce((n, b) => n + b.byteLength, 0);
+    if (total + size > maxBytes) continue;
+    fresh.forEach((p, i) => {
+      seen.add(p);
+      chosen[table.bundle]!.push([p, bytes[i]!]);
+    });
+    total += size;
+  }
+  // A bundle of one file would save no read: the file joins the bundle before it (else the one after).
+  chosen.forEach((files, i) => {
+    if (files.length !== 1) return;
+    const to = [...chosen.slice(0, i)].reverse().find((f) => f.length) ?? chosen.slice(i + 1).find((f) => f.length);
+    if (to) to.push(...files.splice(0));
+  });
+  const bundles: StartupBundle[] = [];
+  chosen.forEach((files, i) => {
+    if (files.length < 2) return;
+    const bundle = new Uint8Array(files.reduce((n, [, b]) => n + b.byteLength, 0));
+    let at = 0;
+    for (const [, b] of files) {
+      bundle.set(b, at);
+      at += b.byteLength;
+    }
+    const path = `/packs/startup-${i}.${contentHash(bundle)}.bin`;
+    emit(path, bundle);
+    bundles.push({ path, files: files.map(([p, b]) => [p, b.byteLength]) });
+  });
+  return bundles.length ? { ...m, startup: bundles } : m;
+}
+
+/** A built file's bytes, wherever the writer holds it (in memory or spilled under `spillDir`). */
+export function builtBytes(out: Pick<AssetWriter, "files" | "spillDir">, path: string): Uint8Array {
+  const held = out.files.get(path);
+  if (held !== undefined) return typeof held === "string" ? Buffer.from(held) : held;
+  if (!out.spillDir) throw new Error(`startup-bundle: ${path} is not among the built files`);
+  return readFileSync(join(out.spillDir, path));
+}

@@ -1,0 +1,91 @@
+/**
+ * How the build lays out the startup bundle (indexer/startup-bundle-assets.ts): the files a cold search reads
+ * first, end to end, each table whole or not at all within the bound, and nothing bundled when nothing is saved.
+ */
+import { describe, expect, it } from "vitest";
+import { withStartupBundle } from "../../src/indexer/startup-bundle-assets";
+import type { Manifest } from "../../src/shared/manifest";
+
+const h = (i: number) => String(i).padStart(12, "0");
+
+/** A manifest of two record-table pages and a series archive list, with no search index and no packs. */
+function manifest(pages = 2): Manifest {
+  return {
+    format: 5,
+    version: "v",
+    builtAt: "",
+    records: 10,
+    sources: {},
+    recordShards: {
+      count: pages,
+      perPage: 1,
+      pages: Array.from({ length: pages }, (_, p) => `/records/table-${p}.${h(p)}.json`),
+      pageStarts: Array.from({ length: pages }, (_, p) => p * 5),
+    },
+    series: {
+      count: 0,
+      table: { prefix: "/series/dir/page", hashes: h(9), size: 0, entries: {} },
+      summary: `/series/summary/summary.${h(8)}.json`,
+      archives: `/series/archives/archives.${h(7)}.json`,
+    },
+  };
+}
+
+function files(sizes: Record<string, number>) {
+  const bytes = new Map(
+    Object.entries(sizes).map(([p, n], i) => [p, new Uint8Array(n).fill(i + 1)] as [string, Uint8Array]),
+  );
+  const emitted = new Map<string, Uint8Array>();
+  return {
+    read: (p: string) => {
+      const b = bytes.get(p);
+      if (!b) throw new Error(`no ${p}`);
+      return b;
+    },
+    emit: (p: string, d: Uint8Array) => void emitted.set(p, d),
+    bytes,
+    emitted,
+  };
+}
+
+describe("the startup bundles the build writes", () => {
+  it("lay a table's files end to end, in the order the manifest lists them, under a content-hashed name", () => {
+    const m = manifest();
+    const f = files({ [m.recordShards.pages[0]!]: 10, [m.recordShards.pages[1]!]: 20, [m.series.archives]: 5 });
+    const out = withStartupBundle(m, f.read, f.emit);
+    // The series archives are planning's (bundle 0) and alone there: a bundle of one saves no read, so they join
+    // the record table's.
+    expect(out.startup!.length).toBe(1);
+    const [bundle] = out.startup!;
+    expect(bundle!.files).toEqual([
+      [m.recordShards.pages[0], 10],
+      [m.recordShards.pages[1], 20],
+      [m.series.archives, 5],
+    ]);
+    expect(bundle!.path).toMatch(/^\/packs\/startup-2\.[0-9a-f]{12}\.bin$/);
+    const bytes = f.emitted.get(bundle!.path)!;
+    expect(bytes.byteLength).toBe(35);
+    let at = 0;
+    for (const [p, n] of bundle!.files) {
+      expect(bytes.subarray(at, at + n)).toEqual(f.bytes.get(p));
+      at += n;
+    }
+  });
+
+  it("leave out a table that would pass the bound, whole, so no reader finds half a table bundled", () => {
+    const m = manifest();
+    const sizes = { [m.recordShards.pages[0]!]: 40, [m.recordShards.pages[1]!]: 40, [m.series.archives]: 30 };
+    const f = files(sizes);
+    expect(withStartupBundle(m, f.read, f.emit, 100).startup).toBeUndefined();
+    expect(f.emitted.size).toBe(0);
+    const g = files({ ...sizes, [m.series.archives]: 200 });
+    expect(withStartupBundle(m, g.read, g.emit, 120).startup![0]!.files.map(([p]) => p)).toEqual(m.recordShards.pages);
+  });
+
+  it("write no bundle for a single file, which would save no read", () => {
+    const m = manifest(1);
+    const f = files({ [m.recordShards.pages[0]!]: 10, [m.series.archives]: 500 });
+    expect(withStartupBundle(m, f.read, f.emit, 100)).toBe(m);
+    expect(f.emitted.size).toBe(0);
+  });
+});
