@@ -79,11 +79,27 @@ export async function buildAssets(
 
 /**
  * Calls `visit` with every chunk of a build: each file that is not a pack, and each chunk inside the packs, by the
- * path it would have unpacked (no leading slash). One pack in memory at a time.
+ * path it would have unpacked (no leading slash). One pack in memory at a time. A startup bundle is visited as
+ * the copies it holds, each under the path of the file it copies: the copies are shipped bytes too, so a search
+ * table copied into a bundle counts twice under search/, as deployed.
  */
 export function forEachChunk(dir: string, files: string[], visit: (path: string, data: Uint8Array) => void): void {
-  for (const p of files) if (!p.endsWith(".pack")) visit(p, readFileSync(join(dir, p)));
   const m = readBuiltManifest(dir);
+  const bundles = new Map((m?.startup ?? []).map((b) => [b.path.replace(/^\//, ""), b.files]));
+  for (const p of files) {
+    if (p.endsWith(".pack")) continue;
+    const data = readFileSync(join(dir, p));
+    const copies = bundles.get(p);
+    if (!copies) {
+      visit(p, data);
+      continue;
+    }
+    let offset = 0;
+    for (const [path, bytes] of copies) {
+      visit(path.replace(/^\//, ""), data.subarray(offset, offset + bytes));
+      offset += bytes;
+    }
+  }
   if (!m?.packs) return;
   const packFiles = readBuiltTable<string>(dir, m.packs.files, m);
   const byPack = new Map<number, Array<[path: string, offset: number, length: number]>>();
