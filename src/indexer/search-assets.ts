@@ -21,7 +21,6 @@ import type { CatalogueRecord } from "../shared/record";
 import { fnv1a32 } from "../shared/hash";
 import { bloomAdd, bloomSize } from "../shared/bloom";
 import { compareReferences } from "../shared/reference";
-import { recordFieldTerms } from "../shared/record-fields";
 import { CHUNKING, FIELD_NAMES, FLEX_OPTIONS, type FieldName } from "../shared/search-config";
 import {
   INDEX_FORMAT,
@@ -49,7 +48,9 @@ import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
-import { arrayDocs, DocFile, type Docs, type Lines } from "./doc-file";
+import { arrayDocs, type Docs, type Lines } from "./doc-file";
+import { TermNumbers } from "./plan-terms";
+import { packDocTerms, TermsFile, type PackedDocTerms } from "./terms-file";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -159,9 +160,10 @@ export interface SearchPlan {
   context: ReadonlyMap<number, string>;
   /**
    * Each doc's terms, field by field in FIELD_NAMES order, as numbers into termList: a field's distinct terms in
-   * the order FlexSearch's strict tokenizer slots them (`strictTerms`). Shards index these.
+   * the order FlexSearch's strict tokenizer slots them (`strictTerms`), packed as terms-file.ts holds them.
+   * Shards index these.
    */
-  terms: Lines<number[][]>;
+  terms: Lines<PackedDocTerms>;
   /** Each doc's first and last year (see yearBounds) and series (index into seriesNames): its filter columns. */
   years: Int32Array;
   seriesOf: Uint32Array;
@@ -190,11 +192,12 @@ export function planSearch(
   const n = docs.length;
   const context = hierarchyContext(docs);
 
-  // Every distinct term gets a number on first sight, and what is counted per term sits in typed arrays by that number rather
-  // than in an object per term and a Set per doc and field (a third of the plan's time, and most of its heap). The
-  // numbers also stand for the terms in the terms file and in a shard's postings: a shard looks up numbers, not strings.
-  const termIds = new Map<string, number>();
-  const termList: string[] = [];
+  // Every distinct term gets a number on first sight (plan-terms.ts), and what is counted per term sits in typed
+  // arrays by that number rather than in an object per term and a Set per doc and field (a third of the plan's
+  // time, and most of its heap). The numbers also stand for the terms in the terms file and in a shard's postings:
+  // a shard looks up numbers, not strings.
+  const numbers = new TermNumbers();
+  const termList = numbers.list;
   let countedTerms = 0;
   /** Per term, 1 once it is counted as some field's term (it is in the lexicon and has a frequency). */
   let counted = new Uint8Array(1 << 16);
@@ -205,7 +208,14 @@ export function planSearch(
   let vocabAt = new Float64Array(1 << 16);
   /** Per term: 1 when it may be a typo suggestion (4+ letters, no digit), 2 when not, 0 not yet known. */
   let vocabWord = new Uint8Array(1 << 16);
-  const vocabDf = new Map<string, number>();
+  /** Per term, the docs it is a typo suggestion in; and the terms counted so, in order of first sight. */
+  let vocabCount = new Uint32Array(1 << 16);
+  const vocabOrder: number[] = [];
+  /** Per term, 1 when a shard indexes it as it is (not empty, not over-long, no space: see strictTerms), 2 when not. */
+  let plainTerm = new Uint8Array(1 << 16);
+  const vocabField = FIELD_NAMES.map((f) => VOCAB_FIELDS.has(f));
+  const titleField = FIELD_NAMES.indexOf("title");
+  const tagsField = FIELD_NAMES.indexOf("tags");
   const titleTags = new TitleTags();
   let indexBytes = 0;
   const idBytes = String(n).length + 1;
@@ -215,66 +225,83 @@ export function planSearch(
   const seriesOf = new Uint32Array(n);
   const ids = createHash("sha256");
   let doc = 0;
-  function* each(): Generator<number[][]> {
+  function* each(): Generator<Uint32Array> {
     for (const r of docs) yield plan(r);
   }
-  const intern = (t: string): number => {
-    let id = termIds.get(t);
-    if (id === undefined) {
-      id = termList.length;
-      termIds.set(t, id);
-      termList.push(t);
-      if (id === vocabWord.length) {
-        fieldDf = grown(fieldDf, fieldDf.length * 2);
-        seenAt = grown(seenAt, seenAt.length * 2);
-        vocabAt = grown(vocabAt, vocabAt.length * 2);
-        vocabWord = grown(vocabWord, vocabWord.length * 2);
-        counted = grown(counted, counted.length * 2);
-      }
-    }
-    return id;
+  /** The per-term arrays grown to hold every term numbered so far. */
+  const room = () => {
+    if (numbers.size <= vocabWord.length) return;
+    let length = vocabWord.length;
+    while (length < numbers.size) length *= 2;
+    fieldDf = grown(fieldDf, length * fields);
+    seenAt = grown(seenAt, length);
+    vocabAt = grown(vocabAt, length);
+    vocabWord = grown(vocabWord, length);
+    vocabCount = grown(vocabCount, length);
+    plainTerm = grown(plainTerm, length);
+    counted = grown(counted, length);
   };
-  const plan = (r: CatalogueRecord): number[][] => {
+  /** A field's terms as a shard indexes them (strictTerms, by number): `list` itself when it is that already. */
+  const strictIds = (list: number[]): number[] => {
+    let plain = list.length <= PLAIN_LIST_MAX;
+    for (let i = 0; plain && i < list.length; i++) {
+      const id = list[i]!;
+      if (plainTerm[id] === 0) {
+        const w = termList[id]!;
+        plainTerm[id] = !w || w.length > FLEX_MAX_TERM || w.includes(" ") ? 2 : 1;
+      }
+      if (plainTerm[id] === 2) plain = false;
+      else for (let j = 0; j < i; j++) if (list[j] === id) plain = false;
+    }
+    if (plain) return list;
+    const kept = strictTerms(list.map((id) => termList[id]!)).map((t) => numbers.intern(t));
+    room();
+    return kept;
+  };
+  const plan = (r: CatalogueRecord): Uint32Array => {
     if (!series.has(r.series)) series.set(r.series, series.size);
     seriesOf[doc] = series.get(r.series)!;
     [years[2 * doc], years[2 * doc + 1]] = yearBounds(r);
     references.push(r.reference);
     ids.update(`${r.id}\n`);
-    const terms = recordFieldTerms(r, context.get(doc));
+    const terms = numbers.docTerms(r, context.get(doc));
+    room();
     const indexed: number[][] = [];
-    FIELD_NAMES.forEach((f, field) => {
+    for (let field = 0; field < fields; field++) {
       const stamp = doc * fields + field + 1;
-      const vocabField = VOCAB_FIELDS.has(f);
-      const list = terms[f];
-      const fieldIds = new Array<number>(list.length);
+      const list = terms[field]!;
       for (let i = 0; i < list.length; i++) {
-        const t = list[i]!;
-        const id = intern(t);
-        fieldIds[i] = id;
+        const id = list[i]!;
         if (counted[id] === 0) {
           counted[id] = 1;
           countedTerms++;
-          indexBytes += t.length + 8;
+          indexBytes += termList[id]!.length + 8;
         }
         if (seenAt[id] === stamp) continue;
         seenAt[id] = stamp;
         fieldDf[id * fields + field]!++;
         indexBytes += idBytes;
-        if (!vocabField) continue;
-        if (vocabWord[id] === 0) vocabWord[id] = t.length >= 4 && !/\d/.test(t) ? 1 : 2;
+        if (!vocabField[field]) continue;
+        if (vocabWord[id] === 0) {
+          const t = termList[id]!;
+          vocabWord[id] = t.length >= 4 && !/\d/.test(t) ? 1 : 2;
+        }
         if (vocabWord[id] === 1 && vocabAt[id] !== doc + 1) {
           vocabAt[id] = doc + 1;
-          vocabDf.set(t, (vocabDf.get(t) ?? 0) + 1);
+          if (vocabCount[id]++ === 0) vocabOrder.push(id);
         }
       }
-      const kept = strictTerms(list);
-      indexed.push(kept === list ? fieldIds : kept.map(intern));
-    });
-    titleTags.push(terms.title, terms.tags);
+      indexed.push(strictIds(list));
+    }
+    titleTags.pushIds(terms[titleField]!, terms[tagsField]!, termList);
     doc++;
-    return indexed;
+    return packDocTerms(indexed);
   };
-  const terms = options.termsPath ? DocFile.write(options.termsPath, each(), n) : arrayDocs([...each()]);
+  const terms = options.termsPath ? TermsFile.write(options.termsPath, each(), n) : arrayDocs([...each()]);
+  const vocabDf = new Map<string, number>();
+  for (const id of vocabOrder) vocabDf.set(termList[id]!, vocabCount[id]!);
+  vocabOrder.length = 0;
+  titleTags.finish();
   // One document frequency per term, the largest of its fields' (see writeShard).
   const termDf = new Uint32Array(termList.length);
   for (let id = 0; id < termList.length; id++) {
@@ -442,6 +469,8 @@ export class TitleTags {
   private flat = new Uint32Array(1 << 16);
   private length = 0;
   private starts: number[] = [0];
+  /** Per plan term number, its word's number here (-1: not yet met), for `pushIds`. */
+  private byTerm = new Int32Array(1 << 16).fill(-1);
 
   /** Appends the next doc's words. */
   push(...lists: string[][]): void {
@@ -457,6 +486,40 @@ export class TitleTags {
         this.flat[this.length++] = id;
       }
     this.starts.push(this.length);
+  }
+
+  /** Appends the next doc's words given as numbers into `termList` (the plan's): `push` without a string lookup. */
+  pushIds(title: readonly number[], tags: readonly number[], termList: readonly string[]): void {
+    for (const list of [title, tags])
+      for (const term of list) {
+        if (term >= this.byTerm.length) {
+          let length = Math.max(1024, this.byTerm.length);
+          while (length <= term) length *= 2;
+          const to = new Int32Array(length).fill(-1);
+          to.set(this.byTerm);
+          this.byTerm = to;
+        }
+        let id = this.byTerm[term]!;
+        if (id < 0) {
+          const w = termList[term]!;
+          id = this.ids.get(w) ?? -1;
+          if (id < 0) {
+            id = this.words.length;
+            this.ids.set(w, id);
+            this.words.push(w);
+          }
+          this.byTerm[term] = id;
+        }
+        if (this.length === this.flat.length) this.flat = grown(this.flat, this.flat.length * 2);
+        this.flat[this.length++] = id;
+      }
+    this.starts.push(this.length);
+  }
+
+  /** Drops what only pushing needs (every doc is in). */
+  finish(): void {
+    this.ids.clear();
+    this.byTerm = new Int32Array(0);
   }
 
   /** What `fromData` takes back: the table as plain arrays, to hand to a worker thread. */
@@ -503,27 +566,29 @@ export const INDEX_BLOCK_DOCS = 8192;
  * building an index and its export to read it back, which cost two thirds of a shard's build.
  */
 function indexRange(
-  terms: Lines<number[][]>,
+  terms: Lines<PackedDocTerms>,
   start: number,
   end: number,
   blockDocs = INDEX_BLOCK_DOCS,
 ): Map<number, TermEntries> {
+  const fields = FIELD_NAMES.length;
   const parts = FIELD_NAMES.map(() => new Map<number, number[]>());
   for (let from = start; from < end; from += blockDocs) {
     const to = Math.min(end, from + blockDocs);
     let doc = from;
-    for (const fields of terms.range(from, to)) {
-      for (let field = 0; field < fields.length; field++) {
+    for (const packed of terms.range(from, to)) {
+      let at = fields;
+      for (let field = 0; field < fields; field++) {
         // The plan kept each field's terms as strictSlots does: only their slots are left to work out here.
-        const list = fields[field]!;
-        const n = list.length;
+        const n = packed[field]!;
         const lists = parts[field]!;
         for (let i = 0; i < n; i++) {
-          const id = list[i]!;
+          const id = packed[at + i]!;
           let postings = lists.get(id);
           if (!postings) lists.set(id, (postings = []));
           postings.push(doc * SLOT_SPAN + strictSlot(i, n));
         }
+        at += n;
       }
       doc++;
     }

@@ -1,0 +1,130 @@
+/**
+ * A record's indexed terms as numbers, for the build's plan: every distinct term gets a number on first sight,
+ * and the keys derived from a word (its stem, variant key and sound codes) are worked out once per word number and
+ * kept in typed arrays by it. recordFieldTerms derives them per occurrence through bounded string memos, which
+ * past a few hundred thousand distinct words (a million-record catalogue) were emptied again and again; here a
+ * word's keys cost one array read after its first sight. The terms are recordFieldTerms' field by field (held
+ * equal by test/build/plan-terms.node.test.ts).
+ */
+import type { CatalogueRecord } from "../shared/record";
+import { isNameWord, recordFieldWords } from "../shared/record-fields";
+import { FIELD_NAMES, type FieldName } from "../shared/search-config";
+import { phoneticKeys } from "../shared/text/phonetic";
+import { stem } from "../shared/text/stem";
+import { variantKey } from "../shared/text/variants";
+
+/** No number yet (typed arrays of derived keys start filled with it). */
+const NONE = -1;
+
+/** A typed array of `length` holding `from`'s values first, the rest `fill`. */
+function grownTo<T extends Int32Array | Uint8Array>(from: T, length: number, fill = 0): T {
+  const to = new (from.constructor as new (n: number) => T)(length);
+  if (fill) to.fill(fill, from.length);
+  to.set(from);
+  return to;
+}
+
+export class TermNumbers {
+  /** Every term by its number. */
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private stemId = new Int32Array(1 << 16).fill(NONE);
+  private variantId = new Int32Array(1 << 16).fill(NONE);
+  /** 1: a name word (see isNameWord), 2: not, 0: not yet known. */
+  private nameWord = new Uint8Array(1 << 16);
+  private readonly sounds: Array<number[] | undefined> = [];
+  /** Per doc, where a word was last taken as a name word: `named` lists each once. */
+  private namedAt = new Int32Array(1 << 16).fill(NONE);
+  private doc = 0;
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** The number of `t`, given on first sight. */
+  intern(t: string): number {
+    let id = this.ids.get(t);
+    if (id === undefined) {
+      id = this.list.length;
+      this.ids.set(t, id);
+      this.list.push(t);
+      if (id === this.stemId.length) {
+        const n = 2 * id;
+        this.stemId = grownTo(this.stemId, n, NONE);
+        this.variantId = grownTo(this.variantId, n, NONE);
+        this.namedAt = grownTo(this.namedAt, n, NONE);
+        this.nameWord = grownTo(this.nameWord, n);
+      }
+    }
+    return id;
+  }
+
+  private internAll(list: readonly string[]): number[] {
+    const out = new Array<number>(list.length);
+    for (let i = 0; i < list.length; i++) out[i] = this.intern(list[i]!);
+    return out;
+  }
+
+  private stemOf(id: number): number {
+    let s = this.stemId[id]!;
+    if (s === NONE) this.stemId[id] = s = this.intern(stem(this.list[id]!));
+    return s;
+  }
+
+  private variantOf(id: number): number {
+    let v = this.variantId[id]!;
+    if (v === NONE) this.variantId[id] = v = this.intern(variantKey(this.list[id]!));
+    return v;
+  }
+
+  private soundsOf(id: number): number[] {
+    let s = this.sounds[id];
+    if (s === undefined) this.sounds[id] = s = this.internAll(phoneticKeys(this.list[id]!));
+    return s;
+  }
+
+  private isName(id: number): boolean {
+    let n = this.nameWord[id]!;
+    if (n === 0) this.nameWord[id] = n = isNameWord(this.list[id]!) ? 1 : 2;
+    return n === 1;
+  }
+
+  /**
+   * The next doc's terms, field by field in FIELD_NAMES order, as numbers: recordFieldTerms(r, context)'s lists,
+   * each term numbered.
+   */
+  docTerms(r: CatalogueRecord, context = ""): number[][] {
+    const w = recordFieldWords(r, context);
+    const title = this.internAll(w.title);
+    const people = this.internAll(w.people);
+    const tags = this.internAll(w.tags);
+    const desc = this.internAll(w.desc);
+    const stamp = this.doc++;
+    // Title and people words that are name words, each once, in order.
+    const named: number[] = [];
+    for (const list of [title, people])
+      for (const id of list) {
+        if (this.namedAt[id] === stamp || !this.isName(id)) continue;
+        this.namedAt[id] = stamp;
+        named.push(id);
+      }
+    const names = named.map((id) => this.variantOf(id));
+    const phon: number[] = [];
+    for (const id of named) for (const s of this.soundsOf(id)) phon.push(s);
+    const stems = new Array<number>(title.length + tags.length + desc.length);
+    let i = 0;
+    for (const list of [title, tags, desc]) for (const id of list) stems[i++] = this.stemOf(id);
+    const byField: Record<FieldName, number[]> = {
+      ref: this.internAll(w.ref),
+      title,
+      people,
+      tags,
+      desc,
+      names,
+      phon,
+      stem: stems,
+      ctx: this.internAll(w.ctx),
+    };
+    return FIELD_NAMES.map((f) => byField[f]);
+  }
+}
