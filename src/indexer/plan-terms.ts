@@ -9,12 +9,61 @@
 import type { CatalogueRecord } from "../shared/record";
 import { isNameWord, recordFieldWords } from "../shared/record-fields";
 import { FIELD_NAMES, type FieldName } from "../shared/search-config";
+import type { TermFamilies } from "../shared/index-format/term-chunk";
 import { phoneticKeys } from "../shared/text/phonetic";
 import { stem } from "../shared/text/stem";
 import { variantKey } from "../shared/text/variants";
 
 /** No number yet (typed arrays of derived keys start filled with it). */
 const NONE = -1;
+/** A derived key that is no term of the catalogue (term families only): no chunk can hold it. */
+const ABSENT = -2;
+
+const STEM = FIELD_NAMES.indexOf("stem");
+const NAMES = FIELD_NAMES.indexOf("names");
+const PHON = FIELD_NAMES.indexOf("phon");
+
+/**
+ * Every term's family (shared/index-format/term-family.ts: its stem; for a name word, its variant key and sound
+ * codes) as term numbers, worked out once per term for the whole build. The term chunks' encoder asks for a
+ * term's family in every shard it is in, and term-family.ts derives it each time through a 20,000-word memo: at a
+ * million records, several derivations of each of millions of terms. Only keys that are terms are kept: the
+ * encoder looks a key up among its chunk's terms, so a key no chunk holds changes nothing.
+ */
+export class TermFamilyTable {
+  constructor(
+    private readonly list: readonly string[],
+    private readonly stemId: Int32Array,
+    private readonly variantId: Int32Array,
+    private readonly nameWord: Uint8Array,
+    private readonly sounds: ReadonlyArray<readonly number[] | undefined>,
+  ) {}
+
+  /** The stem of term `id` as a term number, or -1 when its stem is no term (then bucketed by the string). */
+  stemOf(id: number): number {
+    const s = this.stemId[id]!;
+    return s >= 0 ? s : NONE;
+  }
+
+  /** term-family.ts's termFamilies for the terms numbered `ids` (by term, for encodeTermChunk), keys that are terms. */
+  familiesOf(ids: Iterable<number>): TermFamilies {
+    const idOf = new Map<string, number>();
+    for (const id of ids) idOf.set(this.list[id]!, id);
+    return (term) => {
+      const id = idOf.get(term);
+      if (id === undefined) throw new Error(`plan-terms: "${term}" is not one of the chunk's terms`);
+      const out: Array<readonly [number, string]> = [];
+      const s = this.stemId[id]!;
+      if (s >= 0) out.push([STEM, this.list[s]!]);
+      if (this.nameWord[id] === 1) {
+        const v = this.variantId[id]!;
+        if (v >= 0) out.push([NAMES, this.list[v]!]);
+        for (const k of this.sounds[id]!) out.push([PHON, this.list[k]!]);
+      }
+      return out;
+    };
+  }
+}
 
 /** A typed array of `length` holding `from`'s values first, the rest `fill`. */
 function grownTo<T extends Int32Array | Uint8Array>(from: T, length: number, fill = 0): T {
@@ -87,6 +136,33 @@ export class TermNumbers {
     let n = this.nameWord[id]!;
     if (n === 0) this.nameWord[id] = n = isNameWord(this.list[id]!) ? 1 : 2;
     return n === 1;
+  }
+
+  /**
+   * Every term's family as numbers (see TermFamilyTable), once every doc's terms are numbered: what the words
+   * got from docTerms is kept, the rest is derived here once. The strings' map goes: no term is numbered after.
+   */
+  families(): TermFamilyTable {
+    const n = this.list.length;
+    const lookUp = (t: string) => this.ids.get(t) ?? ABSENT;
+    for (let id = 0; id < n; id++) {
+      const t = this.list[id]!;
+      if (this.stemId[id] === NONE) this.stemId[id] = lookUp(stem(t));
+      if (this.nameWord[id] === 0) this.nameWord[id] = isNameWord(t) ? 1 : 2;
+      if (this.nameWord[id] !== 1) continue;
+      if (this.variantId[id] === NONE) this.variantId[id] = lookUp(variantKey(t));
+      if (this.sounds[id] === undefined) {
+        const known: number[] = [];
+        for (const k of phoneticKeys(t)) {
+          const kid = lookUp(k);
+          if (kid >= 0) known.push(kid);
+        }
+        this.sounds[id] = known;
+      }
+    }
+    this.ids.clear();
+    this.namedAt = new Int32Array(0);
+    return new TermFamilyTable(this.list, this.stemId, this.variantId, this.nameWord, this.sounds);
   }
 
   /**

@@ -35,9 +35,7 @@ import {
   type SearchShardManifest,
   type ShardTermTable,
   type TermInput,
-  termBucketHash,
   termBucketKey,
-  termFamilies,
 } from "../shared/index-format";
 import type { AssetWriter } from "./content-hash";
 import { hashOfPath, type CatalogueLayout } from "./catalogue-assets";
@@ -49,7 +47,7 @@ import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, type Docs, type Lines } from "./doc-file";
-import { TermNumbers } from "./plan-terms";
+import { TermNumbers, type TermFamilyTable } from "./plan-terms";
 import { packDocTerms, TermsFile, type PackedDocTerms } from "./terms-file";
 
 /**
@@ -164,6 +162,8 @@ export interface SearchPlan {
    * Shards index these.
    */
   terms: Lines<PackedDocTerms>;
+  /** Every term's word family by number, for the term chunks (see TermFamilyTable). */
+  families: TermFamilyTable;
   /** Each doc's first and last year (see yearBounds) and series (index into seriesNames): its filter columns. */
   years: Int32Array;
   seriesOf: Uint32Array;
@@ -302,6 +302,7 @@ export function planSearch(
   for (const id of vocabOrder) vocabDf.set(termList[id]!, vocabCount[id]!);
   vocabOrder.length = 0;
   titleTags.finish();
+  const families = numbers.families();
   // One document frequency per term, the largest of its fields' (see writeShard).
   const termDf = new Uint32Array(termList.length);
   for (let id = 0; id < termList.length; id++) {
@@ -340,6 +341,7 @@ export function planSearch(
     catalogueOrder,
     context,
     terms,
+    families,
     years,
     seriesOf,
     blockDocs,
@@ -360,7 +362,7 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
     cols.series[i] = plan.seriesOf[doc]!;
   }
   const byTerm = indexRange(plan.terms, start, end, plan.blockDocs);
-  return writeShard(k, start, end, byTerm, plan.termList, shardCount > 1 ? plan.termDf : null, cols, out);
+  return writeShard(k, start, end, byTerm, plan, shardCount > 1 ? plan.termDf : null, cols, out);
 }
 
 /**
@@ -730,26 +732,35 @@ function writeShard(
   start: number,
   end: number,
   byTerm: Map<number, TermEntries>,
-  termList: readonly string[],
+  plan: Pick<SearchPlan, "termList" | "families">,
   /** Catalogue-wide frequencies by term number (see SearchPlan.termDf), in a sharded index. */
   globalDf: Uint32Array | null,
   cols: ReturnType<typeof newFilterColumns>,
   out: AssetWriter,
 ): SearchShardManifest {
+  const { termList, families } = plan;
   const dir = globalDf ? `search/s${k}/terms` : "search/terms";
   const solo: Record<string, string> = {};
+  /** A term of this shard: its number, its bucket key's hash (termBucketHash), and its packed postings. */
+  type Item = { id: number; term: string; df: number; entries: TermEntries; size: number; hash: number };
   // Bucketed terms keep their packed postings until their bucket is encoded: one bucket's lists unpacked at a time.
-  const bucketed: Array<{ term: string; df: number; entries: TermEntries }> = [];
+  const bucketed: Item[] = [];
   const termInput = (term: string, df: number, entries: TermEntries): TermInput => ({
     term,
     fields: entries.map((e): FieldPostingsInput => ({ field: e.field, ...unpacked(e.postings), df })),
   });
+  const encode = (items: Item[]) =>
+    encodeTermChunk(
+      items.map((t) => termInput(t.term, t.df, t.entries)),
+      families.familiesOf(items.map((t) => t.id)),
+    );
   let bucketBytes = 0;
   let bytes = 0;
   // Terms go to chunks by family (their stem, see term-family.ts), so a stem's derived postings can be given by
   // its words' literal ones in the same chunk. A family whose postings exceed soloTermBytes gets a chunk of its
-  // own, every member of it listed in the term table.
-  const byFamily = new Map<string, Array<{ term: string; df: number; entries: TermEntries; size: number }>>();
+  // own, every member of it listed in the term table. A family is keyed by its stem's term number (the plan
+  // derived each term's stem once), or by the stem itself where it is no term.
+  const byFamily = new Map<number | string, { key: string; items: Item[] }>();
   for (const [id, entries] of byTerm) {
     const term = termList[id]!;
     // One document frequency per term, the largest of its fields': a word rare in titles but common in
@@ -758,38 +769,41 @@ function writeShard(
     const df = globalDf?.[id] || Math.max(...entries.map((e) => e.postings.length));
     // Estimated encoded size: about two bytes per posting plus the directory.
     const size = entries.reduce((n, e) => n + 2 * e.postings.length + 16, term.length + 8);
-    const key = termBucketKey(term);
-    const family = byFamily.get(key) ?? [];
-    family.push({ term, df, entries, size });
-    byFamily.set(key, family);
+    const stemId = families.stemOf(id);
+    const familyId = stemId >= 0 ? stemId : termBucketKey(term);
+    let family = byFamily.get(familyId);
+    if (!family) {
+      const key = stemId >= 0 ? termList[stemId]! : (familyId as string);
+      byFamily.set(familyId, (family = { key, items: [] }));
+    }
+    family.items.push({ id, term, df, entries, size, hash: 0 });
   }
   byTerm.clear();
-  for (const [key, family] of byFamily) {
+  for (const { key, items: family } of byFamily.values()) {
     const size = family.reduce((n, t) => n + t.size, 0);
+    const hash = fnv1a32(key);
     if (size > CHUNKING.soloTermBytes) {
-      const chunk = encodeTermChunk(
-        family.map((t) => termInput(t.term, t.df, t.entries)),
-        termFamilies,
-      );
+      const chunk = encode(family);
       bytes += chunk.byteLength;
-      const path = out.add(dir, `solo-${fnv1a32(key).toString(36)}`, "bin", chunk);
+      const path = out.add(dir, `solo-${hash.toString(36)}`, "bin", chunk);
       for (const t of family) solo[t.term] = path;
     } else {
-      for (const t of family) bucketed.push(t);
+      for (const t of family) {
+        t.hash = hash;
+        bucketed.push(t);
+      }
       bucketBytes += size;
     }
   }
   byFamily.clear();
   const bucketCount = Math.max(1, Math.ceil(bucketBytes / CHUNKING.bucketTargetBytes));
-  const buckets: Array<typeof bucketed> = Array.from({ length: bucketCount }, () => []);
-  for (const item of bucketed) buckets[termBucketHash(item.term) % bucketCount]!.push(item);
+  const buckets: Item[][] = Array.from({ length: bucketCount }, () => []);
+  // termBucketHash(term) is fnv1a32 of the term's bucket key (its stem): the family's hash.
+  for (const item of bucketed) buckets[item.hash % bucketCount]!.push(item);
   bucketed.length = 0;
   const bucketHashes = buckets
     .map((items, b) => {
-      const chunk = encodeTermChunk(
-        items.map((t) => termInput(t.term, t.df, t.entries)),
-        termFamilies,
-      );
+      const chunk = encode(items);
       buckets[b] = [];
       bytes += chunk.byteLength;
       return hashOfPath(out.add(dir, String(b), "bin", chunk));
