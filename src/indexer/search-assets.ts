@@ -179,7 +179,7 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
 
 /** Pass 1, catalogue-wide (see SearchPlan). */
 export function planSearch(
-  layout: CatalogueLayout,
+  layout: CatalogueLayout & { noHierarchy?: boolean },
   options: Pick<SearchBuildOptions, "shards" | "blockDocs"> & {
     /**
      * Where the docs' terms go for the shards to index (a scratch file the caller removes); without it they are
@@ -190,7 +190,7 @@ export function planSearch(
 ): SearchPlan {
   const { docs } = layout;
   const n = docs.length;
-  const context = hierarchyContext(docs);
+  const context = layout.noHierarchy ? new Map<number, string>() : hierarchyContext(docs);
 
   // Every distinct term gets a number on first sight (plan-terms.ts), and what is counted per term sits in typed
   // arrays by that number rather than in an object per term and a Set per doc and field (a third of the plan's
