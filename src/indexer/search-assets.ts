@@ -48,6 +48,7 @@ import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, type Docs, type Lines } from "./doc-file";
 import { TermNumbers, type TermFamilyTable } from "./plan-terms";
+import { referenceOrder } from "./reference-order";
 import { packDocTerms, TermsFile, type PackedDocTerms } from "./terms-file";
 
 /**
@@ -320,11 +321,10 @@ export function planSearch(
   });
   for (let d = 0; d < n; d++) seriesOf[d] = seriesRank[seriesOf[d]!]!;
   const catalogueOrder = new Uint32Array(n);
-  [...references.keys()]
-    .sort((a, b) => compareReferences(references[a]!, references[b]!))
-    .forEach((doc, rank) => {
-      catalogueOrder[doc] = rank;
-    });
+  referenceOrder(references).forEach((doc, rank) => {
+    catalogueOrder[doc] = rank;
+  });
+  references.length = 0;
   const blockDocs = options.blockDocs ?? INDEX_BLOCK_DOCS;
   return {
     docs,

@@ -7,7 +7,8 @@
  * `ingestFiles` and `layoutRecords` give over the records held in memory.
  */
 import type { CatalogueRecord } from "../shared/record";
-import { compareReferences, referenceToId } from "../shared/reference";
+import { referenceToId } from "../shared/reference";
+import { referenceOrder } from "./reference-order";
 import { shardOf } from "../shared/hash";
 import { planMerge, ingestEach, type IngestFindings, type IngestInput } from "./ingest/index";
 import type { DistinctItemsReport, MergeReport } from "./ingest/index";
@@ -150,10 +151,9 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
       const shardOfItem = new Int32Array(n);
       for (let k = 0; k < n; k++) shardOfItem[k] = shardOf(idOf(order[k]!), shardCount);
       // Stable, as layoutRecords' sort is: equal references keep their merged order.
-      const byDoc = Array.from({ length: n }, (_, k) => k);
-      byDoc.sort(
-        (a, b) =>
-          shardOfItem[a]! - shardOfItem[b]! || compareReferences(referenceOf(order[a]!), referenceOf(order[b]!)),
+      const byDoc = referenceOrder(
+        Array.from(order, (x) => referenceOf(x)),
+        (a, b) => shardOfItem[a]! - shardOfItem[b]!,
       );
       const reader = ingested.lineReader();
       const docs = new LineWriter(docsPath);
