@@ -187,7 +187,7 @@ export interface BuiltPeople {
   canonical: Map<string, string>;
 }
 
-export function buildPeople(docs: Iterable<CatalogueRecord>, out: AssetWriter): BuiltPeople {
+export function buildPeople(docs: Iterable<Pick<CatalogueRecord, "people">>, out: AssetWriter): BuiltPeople {
   const { find, forms, recordsOf } = clusterPeople(Array.from(docs, (r) => r.people));
 
   const clusters = new Map<string, string[]>();

@@ -46,7 +46,7 @@ import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
-import { arrayDocs, type Docs, type Lines } from "./doc-file";
+import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
 import { TermNumbers, type TermFamilyTable } from "./plan-terms";
 import { referenceOrder } from "./reference-order";
 import { packDocTerms, TermsFile, type PackedDocTerms } from "./terms-file";
@@ -163,6 +163,11 @@ export interface SearchPlan {
    * Shards index these.
    */
   terms: Lines<PackedDocTerms>;
+  /**
+   * Each doc's PassRecord fields (doc-file.ts), written by the plan when it was given `passFieldsPath`: what the
+   * passes after it read instead of the docs. Otherwise the docs themselves.
+   */
+  passDocs: Lines<PassRecord>;
   /** Every term's word family by number, for the term chunks (see TermFamilyTable). */
   families: TermFamilyTable;
   /** Each doc's first and last year (see yearBounds) and series (index into seriesNames): its filter columns. */
@@ -187,6 +192,8 @@ export function planSearch(
      * held in memory. Deriving them is a fifth of a build: done once, here, and read back per shard.
      */
     termsPath?: string;
+    /** Where each doc's PassRecord fields go (a scratch file the caller removes); without it, none are written. */
+    passFieldsPath?: string;
   },
 ): SearchPlan {
   const { docs } = layout;
@@ -225,9 +232,15 @@ export function planSearch(
   const years = new Int32Array(2 * n);
   const seriesOf = new Uint32Array(n);
   const ids = createHash("sha256");
+  // Ids hashed some thousands at a time: one update a doc cost a call into the hash each (the same digest).
+  let idsPending = "";
   let doc = 0;
+  const passWriter = options.passFieldsPath ? new LineWriter<PassRecord>(options.passFieldsPath) : null;
   function* each(): Generator<Uint32Array> {
-    for (const r of docs) yield plan(r);
+    for (const r of docs) {
+      passWriter?.append(JSON.stringify(passFields(r)));
+      yield plan(r);
+    }
   }
   /** The per-term arrays grown to hold every term numbered so far. */
   const room = () => {
@@ -264,7 +277,11 @@ export function planSearch(
     seriesOf[doc] = series.get(r.series)!;
     [years[2 * doc], years[2 * doc + 1]] = yearBounds(r);
     references.push(r.reference);
-    ids.update(`${r.id}\n`);
+    idsPending += `${r.id}\n`;
+    if (idsPending.length >= 1 << 16) {
+      ids.update(idsPending);
+      idsPending = "";
+    }
     const terms = numbers.docTerms(r, context.get(doc));
     room();
     const indexed: number[][] = [];
@@ -298,7 +315,14 @@ export function planSearch(
     doc++;
     return packDocTerms(indexed);
   };
-  const terms = options.termsPath ? TermsFile.write(options.termsPath, each(), n) : arrayDocs([...each()]);
+  let terms: Lines<PackedDocTerms>;
+  try {
+    terms = options.termsPath ? TermsFile.write(options.termsPath, each(), n) : arrayDocs([...each()]);
+  } catch (e) {
+    passWriter?.abort();
+    throw e;
+  }
+  const passDocs: Lines<PassRecord> = passWriter ? passWriter.finish() : docs;
   const vocabDf = new Map<string, number>();
   for (const id of vocabOrder) vocabDf.set(termList[id]!, vocabCount[id]!);
   vocabOrder.length = 0;
@@ -328,7 +352,7 @@ export function planSearch(
   const blockDocs = options.blockDocs ?? INDEX_BLOCK_DOCS;
   return {
     docs,
-    idsDigest: ids.digest("hex"),
+    idsDigest: ids.update(idsPending).digest("hex"),
     termList,
     termDf,
     countedTerms,
@@ -341,6 +365,7 @@ export function planSearch(
     catalogueOrder,
     context,
     terms,
+    passDocs,
     families,
     years,
     seriesOf,
@@ -375,15 +400,20 @@ export interface RecordPassParts {
   volumeIndex: SearchManifest["volumeIndex"];
 }
 
-export function buildRecordPassParts(docs: Docs, out: AssetWriter): RecordPassParts {
+export function buildRecordPassParts(
+  docs: Docs,
+  out: AssetWriter,
+  /** The docs' PassRecord fields, if written apart (SearchPlan.passDocs): people and typeahead read those. */
+  passDocs: Lines<PassRecord> = docs,
+): RecordPassParts {
   // People first: a person's typeahead entries carry the authority's canonical slug.
-  const { chunks, canonical } = buildPeople(docs, out);
+  const { chunks, canonical } = buildPeople(passDocs, out);
   // Paged by a key's first two characters: a typed prefix's longest-match probes then read at most two pages.
   const suggest = writePagedTable(
     out,
     "search/suggest-dir",
     "page",
-    Object.entries(buildSuggest(docs, out, canonical)),
+    Object.entries(buildSuggest(passDocs, out, canonical)),
     undefined,
     SUGGEST_DIR_KEY_CHARS,
   );
@@ -424,8 +454,8 @@ export function finishSearch(
   const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
   termList.length = 0;
   const thesaurus = compileThesaurus(options.thesaurus, out);
-  const { people, suggest, volumeIndex } = made ?? buildRecordPassParts(docs, out);
-  const related = made ? null : buildRelated(docs, plan.titleTags);
+  const { people, suggest, volumeIndex } = made ?? buildRecordPassParts(docs, out, plan.passDocs);
+  const related = made ? null : buildRelated(plan.passDocs, plan.titleTags);
 
   const manifest: SearchManifest = {
     format: INDEX_FORMAT,

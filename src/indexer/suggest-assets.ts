@@ -36,7 +36,7 @@ const MAX_TEXT = 90;
  *   in the person's entries, so a keystroke merges spellings of one person without reading the name authority.
  */
 export function buildSuggest(
-  docs: Iterable<CatalogueRecord>,
+  docs: Iterable<Pick<CatalogueRecord, "id" | "reference" | "title" | "people" | "subjects" | "corporateNames">>,
   out: AssetWriter,
   canonical: ReadonlyMap<string, string> = new Map(),
   /** Entries gathered before a block is spilled as a sorted run; tests pass a small one. */
