@@ -33,11 +33,21 @@ const PHON = FIELD_NAMES.indexOf("phon");
 export class TermFamilyTable {
   constructor(
     private readonly list: readonly string[],
-    private readonly stemId: Int32Array,
-    private readonly variantId: Int32Array,
-    private readonly nameWord: Uint8Array,
-    private readonly sounds: ReadonlyArray<readonly number[] | undefined>,
+    private stemId: Int32Array,
+    private variantId: Int32Array,
+    private nameWord: Uint8Array,
+    private sounds: ReadonlyArray<readonly number[] | undefined>,
   ) {}
+
+  /**
+   * Lets the table go once every shard is written: a build keeps its plan to the end, and a small array of sound
+   * codes per name word is millions of objects every full collection would mark again.
+   */
+  release(): void {
+    this.stemId = this.variantId = new Int32Array(0);
+    this.nameWord = new Uint8Array(0);
+    this.sounds = [];
+  }
 
   /** The stem of term `id` as a term number, or -1 when its stem is no term (then bucketed by the string). */
   stemOf(id: number): number {

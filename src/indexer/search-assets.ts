@@ -453,6 +453,9 @@ export function finishSearch(
   // Paged by the key's two letters: one word's ranges at every length are on one page.
   const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
   termList.length = 0;
+  // Done with: the rest of the build holds the plan, and full collections mark what it holds.
+  plan.vocabDf.clear();
+  plan.families.release();
   const thesaurus = compileThesaurus(options.thesaurus, out);
   const { people, suggest, volumeIndex } = made ?? buildRecordPassParts(docs, out, plan.passDocs);
   const related = made ? null : buildRelated(plan.passDocs, plan.titleTags);
