@@ -306,7 +306,7 @@ export function planSearch(
         }
         if (vocabWord[id] === 1 && vocabAt[id] !== doc + 1) {
           vocabAt[id] = doc + 1;
-          if (vocabCount[id]++ === 0) vocabOrder.push(id);
+          if (vocabCount[id]!++ === 0) vocabOrder.push(id);
         }
       }
       indexed.push(strictIds(list));
