@@ -99,7 +99,10 @@ describe("ingest noting the catalogue's hierarchy", () => {
   });
 
   it("leaves the hierarchy to be read when a series is itself a record, or a record names a parent", () => {
-    const series = lay([record("AA 1/1", {}), testRecord({ id: "aa-1", reference: "AA 1", series: "AA 1" })], "series");
+    const series = lay(
+      [record("AA 1/1", {}), testRecord({ id: "aa-1", reference: "AA 1", title: "Series AA 1", series: "AA 1" })],
+      "series",
+    );
     expect(series.noHierarchy).toBe(false);
     expect(series.context.size).toBe(1);
     const parent = lay([record("AA 1/1", { parentId: "C123" })], "parent");
