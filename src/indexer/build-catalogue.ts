@@ -373,6 +373,8 @@ function* stageLaidOut(
     shards: options.searchShards || undefined,
     blockDocs: options.indexBlockDocs,
     termsPath: layout.termsPath,
+    // The threaded build's passes read the docs: they start before the plan.
+    passFieldsPath: passes ? undefined : layout.fieldsPath,
   });
   passes?.titleTags(plan.titleTags);
   log(`planned the search index in ${((performance.now() - t0) / 1000).toFixed(1)} s from the start${cpuSoFar()}`);
@@ -513,14 +515,17 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
 /**
  * Reads the catalogue into scratch files beside the assets, never holding it (spilled-ingest.ts): the records as
  * read (`.dossier-ingest-<pid>.jsonl`), then, laid out, in doc order (`.dossier-docs-<pid>.jsonl`), which every later
- * step reads a pass at a time (doc-file.ts). The plan writes the docs' terms beside them (`termsPath`);
- * `removeScratch()` deletes all three. Scratch files of builds that were killed go first.
+ * step reads a pass at a time (doc-file.ts). The plan writes the docs' terms beside them (`termsPath`), and the
+ * fields the passes after it read (`fieldsPath`); `removeScratch()` deletes all four. Scratch files of builds that were killed go first.
  */
 function spillCatalogue(dataDirs: string[], outDir: string) {
   const dir = dirname(resolve(outDir));
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) {
-    const pid = /^\.dossier-(?:(?:ingest|docs|terms)-(\d+)\.jsonl$|runs-(\d+)-)/.exec(name)?.slice(1).find(Boolean);
+    const pid = /^\.dossier-(?:(?:ingest|docs|terms|fields)-(\d+)\.jsonl$|runs-(\d+)-)/
+      .exec(name)
+      ?.slice(1)
+      .find(Boolean);
     if (pid && !isAlive(Number(pid))) rmSync(join(dir, name), { force: true });
   }
   let thesaurusPath: string | null = null;
@@ -528,14 +533,20 @@ function spillCatalogue(dataDirs: string[], outDir: string) {
   const read = spillIngest(inputs, join(dir, `.dossier-ingest-${process.pid}.jsonl`));
   const docsPath = join(dir, `.dossier-docs-${process.pid}.jsonl`);
   const termsPath = join(dir, `.dossier-terms-${process.pid}.jsonl`);
+  const fieldsPath = join(dir, `.dossier-fields-${process.pid}.jsonl`);
   return {
     ...read,
     thesaurusPath: thesaurusPath as string | null,
-    layout: (recordShards: number | undefined) => ({ ...read.layout(docsPath, { recordShards }), termsPath }),
+    layout: (recordShards: number | undefined) => ({
+      ...read.layout(docsPath, { recordShards }),
+      termsPath,
+      fieldsPath,
+    }),
     removeScratch: () => {
       read.remove();
       rmSync(docsPath, { force: true });
       rmSync(termsPath, { force: true });
+      rmSync(fieldsPath, { force: true });
     },
   };
 }

@@ -17,6 +17,29 @@ export interface Lines<T> extends Iterable<T> {
 /** Records in doc order: what every build step over the whole catalogue reads. */
 export type Docs = Lines<CatalogueRecord>;
 
+/**
+ * What the passes after the plan read of a record (people, typeahead, related records): the plan, which parses
+ * every record anyway, writes these fields of each beside the docs, so those passes parse a few names and titles a
+ * record instead of its whole JSON (most of it the description) again each.
+ */
+export type PassRecord = Pick<
+  CatalogueRecord,
+  "id" | "reference" | "title" | "people" | "subjects" | "corporateNames" | "places"
+>;
+
+/** A record's PassRecord fields. */
+export function passFields(r: CatalogueRecord): PassRecord {
+  return {
+    id: r.id,
+    reference: r.reference,
+    title: r.title,
+    people: r.people,
+    subjects: r.subjects,
+    corporateNames: r.corporateNames,
+    places: r.places,
+  };
+}
+
 /** Items already in memory (tests, small callers) as `Lines`. */
 export function arrayDocs<T = CatalogueRecord>(items: readonly T[]): Lines<T> {
   return {

@@ -84,11 +84,17 @@ export function clusterPeople(peopleOf: string[][]): {
   recordsOf: Map<string, Set<number>>;
 } {
   const parent = new Map<string, string>();
+  // Every name on the way to the root is pointed at it (full path compression): the groups, and so each root, are
+  // what compressing only the name asked for gave, but a long chain is walked once, not at every later find.
   const find = (x: string): string => {
-    let p = parent.get(x) ?? x;
-    while (p !== (parent.get(p) ?? p)) p = parent.get(p)!;
-    parent.set(x, p);
-    return p;
+    let root = x;
+    for (let up = parent.get(root); up !== undefined && up !== root; up = parent.get(root)) root = up;
+    for (let at = x; at !== root; ) {
+      const next = parent.get(at)!;
+      parent.set(at, root);
+      at = next;
+    }
+    return root;
   };
   const union = (a: string, b: string) => {
     const ra = find(a),
@@ -187,7 +193,7 @@ export interface BuiltPeople {
   canonical: Map<string, string>;
 }
 
-export function buildPeople(docs: Iterable<CatalogueRecord>, out: AssetWriter): BuiltPeople {
+export function buildPeople(docs: Iterable<Pick<CatalogueRecord, "people">>, out: AssetWriter): BuiltPeople {
   const { find, forms, recordsOf } = clusterPeople(Array.from(docs, (r) => r.people));
 
   const clusters = new Map<string, string[]>();

@@ -24,7 +24,7 @@ const RELATED_BLOCK_ENTRIES = 250_000;
  * record's, and a map of every feature was the largest thing this step held.
  */
 export function buildRelated(
-  docs: Iterable<CatalogueRecord> & { length: number },
+  docs: Iterable<Pick<CatalogueRecord, "people" | "corporateNames" | "places">> & { length: number },
   titleTags: Pick<TitleTags, "of">,
   blockEntries = RELATED_BLOCK_ENTRIES,
 ) {

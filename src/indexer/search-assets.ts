@@ -21,7 +21,6 @@ import type { CatalogueRecord } from "../shared/record";
 import { fnv1a32 } from "../shared/hash";
 import { bloomAdd, bloomSize } from "../shared/bloom";
 import { compareReferences } from "../shared/reference";
-import { recordFieldTerms } from "../shared/record-fields";
 import { CHUNKING, FIELD_NAMES, FLEX_OPTIONS, type FieldName } from "../shared/search-config";
 import {
   INDEX_FORMAT,
@@ -36,9 +35,7 @@ import {
   type SearchShardManifest,
   type ShardTermTable,
   type TermInput,
-  termBucketHash,
   termBucketKey,
-  termFamilies,
 } from "../shared/index-format";
 import type { AssetWriter } from "./content-hash";
 import { hashOfPath, type CatalogueLayout } from "./catalogue-assets";
@@ -49,7 +46,10 @@ import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
-import { arrayDocs, DocFile, type Docs, type Lines } from "./doc-file";
+import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
+import { TermNumbers, type TermFamilyTable } from "./plan-terms";
+import { referenceOrder } from "./reference-order";
+import { packDocTerms, TermsFile, type PackedDocTerms } from "./terms-file";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -159,9 +159,17 @@ export interface SearchPlan {
   context: ReadonlyMap<number, string>;
   /**
    * Each doc's terms, field by field in FIELD_NAMES order, as numbers into termList: a field's distinct terms in
-   * the order FlexSearch's strict tokenizer slots them (`strictTerms`). Shards index these.
+   * the order FlexSearch's strict tokenizer slots them (`strictTerms`), packed as terms-file.ts holds them.
+   * Shards index these.
    */
-  terms: Lines<number[][]>;
+  terms: Lines<PackedDocTerms>;
+  /**
+   * Each doc's PassRecord fields (doc-file.ts), written by the plan when it was given `passFieldsPath`: what the
+   * passes after it read instead of the docs. Otherwise the docs themselves.
+   */
+  passDocs: Lines<PassRecord>;
+  /** Every term's word family by number, for the term chunks (see TermFamilyTable). */
+  families: TermFamilyTable;
   /** Each doc's first and last year (see yearBounds) and series (index into seriesNames): its filter columns. */
   years: Int32Array;
   seriesOf: Uint32Array;
@@ -177,24 +185,27 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
 
 /** Pass 1, catalogue-wide (see SearchPlan). */
 export function planSearch(
-  layout: CatalogueLayout,
+  layout: CatalogueLayout & { noHierarchy?: boolean },
   options: Pick<SearchBuildOptions, "shards" | "blockDocs"> & {
     /**
      * Where the docs' terms go for the shards to index (a scratch file the caller removes); without it they are
      * held in memory. Deriving them is a fifth of a build: done once, here, and read back per shard.
      */
     termsPath?: string;
+    /** Where each doc's PassRecord fields go (a scratch file the caller removes); without it, none are written. */
+    passFieldsPath?: string;
   },
 ): SearchPlan {
   const { docs } = layout;
   const n = docs.length;
-  const context = hierarchyContext(docs);
+  const context = layout.noHierarchy ? new Map<number, string>() : hierarchyContext(docs);
 
-  // Every distinct term gets a number on first sight, and what is counted per term sits in typed arrays by that number rather
-  // than in an object per term and a Set per doc and field (a third of the plan's time, and most of its heap). The
-  // numbers also stand for the terms in the terms file and in a shard's postings: a shard looks up numbers, not strings.
-  const termIds = new Map<string, number>();
-  const termList: string[] = [];
+  // Every distinct term gets a number on first sight (plan-terms.ts), and what is counted per term sits in typed
+  // arrays by that number rather than in an object per term and a Set per doc and field (a third of the plan's
+  // time, and most of its heap). The numbers also stand for the terms in the terms file and in a shard's postings:
+  // a shard looks up numbers, not strings.
+  const numbers = new TermNumbers();
+  const termList = numbers.list;
   let countedTerms = 0;
   /** Per term, 1 once it is counted as some field's term (it is in the lexicon and has a frequency). */
   let counted = new Uint8Array(1 << 16);
@@ -205,7 +216,14 @@ export function planSearch(
   let vocabAt = new Float64Array(1 << 16);
   /** Per term: 1 when it may be a typo suggestion (4+ letters, no digit), 2 when not, 0 not yet known. */
   let vocabWord = new Uint8Array(1 << 16);
-  const vocabDf = new Map<string, number>();
+  /** Per term, the docs it is a typo suggestion in; and the terms counted so, in order of first sight. */
+  let vocabCount = new Uint32Array(1 << 16);
+  const vocabOrder: number[] = [];
+  /** Per term, 1 when a shard indexes it as it is (not empty, not over-long, no space: see strictTerms), 2 when not. */
+  let plainTerm = new Uint8Array(1 << 16);
+  const vocabField = FIELD_NAMES.map((f) => VOCAB_FIELDS.has(f));
+  const titleField = FIELD_NAMES.indexOf("title");
+  const tagsField = FIELD_NAMES.indexOf("tags");
   const titleTags = new TitleTags();
   let indexBytes = 0;
   const idBytes = String(n).length + 1;
@@ -214,67 +232,102 @@ export function planSearch(
   const years = new Int32Array(2 * n);
   const seriesOf = new Uint32Array(n);
   const ids = createHash("sha256");
+  // Ids hashed some thousands at a time: one update a doc cost a call into the hash each (the same digest).
+  let idsPending = "";
   let doc = 0;
-  function* each(): Generator<number[][]> {
-    for (const r of docs) yield plan(r);
-  }
-  const intern = (t: string): number => {
-    let id = termIds.get(t);
-    if (id === undefined) {
-      id = termList.length;
-      termIds.set(t, id);
-      termList.push(t);
-      if (id === vocabWord.length) {
-        fieldDf = grown(fieldDf, fieldDf.length * 2);
-        seenAt = grown(seenAt, seenAt.length * 2);
-        vocabAt = grown(vocabAt, vocabAt.length * 2);
-        vocabWord = grown(vocabWord, vocabWord.length * 2);
-        counted = grown(counted, counted.length * 2);
-      }
+  const passWriter = options.passFieldsPath ? new LineWriter<PassRecord>(options.passFieldsPath) : null;
+  function* each(): Generator<Uint32Array> {
+    for (const r of docs) {
+      passWriter?.append(JSON.stringify(passFields(r)));
+      yield plan(r);
     }
-    return id;
+  }
+  /** The per-term arrays grown to hold every term numbered so far. */
+  const room = () => {
+    if (numbers.size <= vocabWord.length) return;
+    let length = vocabWord.length;
+    while (length < numbers.size) length *= 2;
+    fieldDf = grown(fieldDf, length * fields);
+    seenAt = grown(seenAt, length);
+    vocabAt = grown(vocabAt, length);
+    vocabWord = grown(vocabWord, length);
+    vocabCount = grown(vocabCount, length);
+    plainTerm = grown(plainTerm, length);
+    counted = grown(counted, length);
   };
-  const plan = (r: CatalogueRecord): number[][] => {
+  /** A field's terms as a shard indexes them (strictTerms, by number): `list` itself when it is that already. */
+  const strictIds = (list: number[]): number[] => {
+    let plain = list.length <= PLAIN_LIST_MAX;
+    for (let i = 0; plain && i < list.length; i++) {
+      const id = list[i]!;
+      if (plainTerm[id] === 0) {
+        const w = termList[id]!;
+        plainTerm[id] = !w || w.length > FLEX_MAX_TERM || w.includes(" ") ? 2 : 1;
+      }
+      if (plainTerm[id] === 2) plain = false;
+      else for (let j = 0; j < i; j++) if (list[j] === id) plain = false;
+    }
+    if (plain) return list;
+    const kept = strictTerms(list.map((id) => termList[id]!)).map((t) => numbers.intern(t));
+    room();
+    return kept;
+  };
+  const plan = (r: CatalogueRecord): Uint32Array => {
     if (!series.has(r.series)) series.set(r.series, series.size);
     seriesOf[doc] = series.get(r.series)!;
     [years[2 * doc], years[2 * doc + 1]] = yearBounds(r);
     references.push(r.reference);
-    ids.update(`${r.id}\n`);
-    const terms = recordFieldTerms(r, context.get(doc));
+    idsPending += `${r.id}\n`;
+    if (idsPending.length >= 1 << 16) {
+      ids.update(idsPending);
+      idsPending = "";
+    }
+    const terms = numbers.docTerms(r, context.get(doc));
+    room();
     const indexed: number[][] = [];
-    FIELD_NAMES.forEach((f, field) => {
+    for (let field = 0; field < fields; field++) {
       const stamp = doc * fields + field + 1;
-      const vocabField = VOCAB_FIELDS.has(f);
-      const list = terms[f];
-      const fieldIds = new Array<number>(list.length);
+      const list = terms[field]!;
       for (let i = 0; i < list.length; i++) {
-        const t = list[i]!;
-        const id = intern(t);
-        fieldIds[i] = id;
+        const id = list[i]!;
         if (counted[id] === 0) {
           counted[id] = 1;
           countedTerms++;
-          indexBytes += t.length + 8;
+          indexBytes += termList[id]!.length + 8;
         }
         if (seenAt[id] === stamp) continue;
         seenAt[id] = stamp;
         fieldDf[id * fields + field]!++;
         indexBytes += idBytes;
-        if (!vocabField) continue;
-        if (vocabWord[id] === 0) vocabWord[id] = t.length >= 4 && !/\d/.test(t) ? 1 : 2;
+        if (!vocabField[field]) continue;
+        if (vocabWord[id] === 0) {
+          const t = termList[id]!;
+          vocabWord[id] = t.length >= 4 && !/\d/.test(t) ? 1 : 2;
+        }
         if (vocabWord[id] === 1 && vocabAt[id] !== doc + 1) {
           vocabAt[id] = doc + 1;
-          vocabDf.set(t, (vocabDf.get(t) ?? 0) + 1);
+          if (vocabCount[id]!++ === 0) vocabOrder.push(id);
         }
       }
-      const kept = strictTerms(list);
-      indexed.push(kept === list ? fieldIds : kept.map(intern));
-    });
-    titleTags.push(terms.title, terms.tags);
+      indexed.push(strictIds(list));
+    }
+    titleTags.pushIds(terms[titleField]!, terms[tagsField]!, termList);
     doc++;
-    return indexed;
+    return packDocTerms(indexed);
   };
-  const terms = options.termsPath ? DocFile.write(options.termsPath, each(), n) : arrayDocs([...each()]);
+  let terms: Lines<PackedDocTerms>;
+  try {
+    terms = options.termsPath ? TermsFile.write(options.termsPath, each(), n) : arrayDocs([...each()]);
+  } catch (e) {
+    passWriter?.abort();
+    throw e;
+  }
+  const passDocs: Lines<PassRecord> = passWriter ? passWriter.finish() : docs;
+  const vocabDf = new Map<string, number>();
+  for (const id of vocabOrder) vocabDf.set(termList[id]!, vocabCount[id]!);
+  vocabOrder.length = 0;
+  titleTags.finish();
+  const families = numbers.families();
   // One document frequency per term, the largest of its fields' (see writeShard).
   const termDf = new Uint32Array(termList.length);
   for (let id = 0; id < termList.length; id++) {
@@ -292,15 +345,14 @@ export function planSearch(
   });
   for (let d = 0; d < n; d++) seriesOf[d] = seriesRank[seriesOf[d]!]!;
   const catalogueOrder = new Uint32Array(n);
-  [...references.keys()]
-    .sort((a, b) => compareReferences(references[a]!, references[b]!))
-    .forEach((doc, rank) => {
-      catalogueOrder[doc] = rank;
-    });
+  referenceOrder(references).forEach((doc, rank) => {
+    catalogueOrder[doc] = rank;
+  });
+  references.length = 0;
   const blockDocs = options.blockDocs ?? INDEX_BLOCK_DOCS;
   return {
     docs,
-    idsDigest: ids.digest("hex"),
+    idsDigest: ids.update(idsPending).digest("hex"),
     termList,
     termDf,
     countedTerms,
@@ -313,6 +365,8 @@ export function planSearch(
     catalogueOrder,
     context,
     terms,
+    passDocs,
+    families,
     years,
     seriesOf,
     blockDocs,
@@ -333,7 +387,7 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
     cols.series[i] = plan.seriesOf[doc]!;
   }
   const byTerm = indexRange(plan.terms, start, end, plan.blockDocs);
-  return writeShard(k, start, end, byTerm, plan.termList, shardCount > 1 ? plan.termDf : null, cols, out);
+  return writeShard(k, start, end, byTerm, plan, shardCount > 1 ? plan.termDf : null, cols, out);
 }
 
 /**
@@ -346,15 +400,20 @@ export interface RecordPassParts {
   volumeIndex: SearchManifest["volumeIndex"];
 }
 
-export function buildRecordPassParts(docs: Docs, out: AssetWriter): RecordPassParts {
+export function buildRecordPassParts(
+  docs: Docs,
+  out: AssetWriter,
+  /** The docs' PassRecord fields, if written apart (SearchPlan.passDocs): people and typeahead read those. */
+  passDocs: Lines<PassRecord> = docs,
+): RecordPassParts {
   // People first: a person's typeahead entries carry the authority's canonical slug.
-  const { chunks, canonical } = buildPeople(docs, out);
+  const { chunks, canonical } = buildPeople(passDocs, out);
   // Paged by a key's first two characters: a typed prefix's longest-match probes then read at most two pages.
   const suggest = writePagedTable(
     out,
     "search/suggest-dir",
     "page",
-    Object.entries(buildSuggest(docs, out, canonical)),
+    Object.entries(buildSuggest(passDocs, out, canonical)),
     undefined,
     SUGGEST_DIR_KEY_CHARS,
   );
@@ -394,9 +453,12 @@ export function finishSearch(
   // Paged by the key's two letters: one word's ranges at every length are on one page.
   const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
   termList.length = 0;
+  // Done with: the rest of the build holds the plan, and full collections mark what it holds.
+  plan.vocabDf.clear();
+  plan.families.release();
   const thesaurus = compileThesaurus(options.thesaurus, out);
-  const { people, suggest, volumeIndex } = made ?? buildRecordPassParts(docs, out);
-  const related = made ? null : buildRelated(docs, plan.titleTags);
+  const { people, suggest, volumeIndex } = made ?? buildRecordPassParts(docs, out, plan.passDocs);
+  const related = made ? null : buildRelated(plan.passDocs, plan.titleTags);
 
   const manifest: SearchManifest = {
     format: INDEX_FORMAT,
@@ -442,6 +504,8 @@ export class TitleTags {
   private flat = new Uint32Array(1 << 16);
   private length = 0;
   private starts: number[] = [0];
+  /** Per plan term number, its word's number here (-1: not yet met), for `pushIds`. */
+  private byTerm = new Int32Array(1 << 16).fill(-1);
 
   /** Appends the next doc's words. */
   push(...lists: string[][]): void {
@@ -457,6 +521,40 @@ export class TitleTags {
         this.flat[this.length++] = id;
       }
     this.starts.push(this.length);
+  }
+
+  /** Appends the next doc's words given as numbers into `termList` (the plan's): `push` without a string lookup. */
+  pushIds(title: readonly number[], tags: readonly number[], termList: readonly string[]): void {
+    for (const list of [title, tags])
+      for (const term of list) {
+        if (term >= this.byTerm.length) {
+          let length = Math.max(1024, this.byTerm.length);
+          while (length <= term) length *= 2;
+          const to = new Int32Array(length).fill(-1);
+          to.set(this.byTerm);
+          this.byTerm = to;
+        }
+        let id = this.byTerm[term]!;
+        if (id < 0) {
+          const w = termList[term]!;
+          id = this.ids.get(w) ?? -1;
+          if (id < 0) {
+            id = this.words.length;
+            this.ids.set(w, id);
+            this.words.push(w);
+          }
+          this.byTerm[term] = id;
+        }
+        if (this.length === this.flat.length) this.flat = grown(this.flat, this.flat.length * 2);
+        this.flat[this.length++] = id;
+      }
+    this.starts.push(this.length);
+  }
+
+  /** Drops what only pushing needs (every doc is in). */
+  finish(): void {
+    this.ids.clear();
+    this.byTerm = new Int32Array(0);
   }
 
   /** What `fromData` takes back: the table as plain arrays, to hand to a worker thread. */
@@ -503,27 +601,29 @@ export const INDEX_BLOCK_DOCS = 8192;
  * building an index and its export to read it back, which cost two thirds of a shard's build.
  */
 function indexRange(
-  terms: Lines<number[][]>,
+  terms: Lines<PackedDocTerms>,
   start: number,
   end: number,
   blockDocs = INDEX_BLOCK_DOCS,
 ): Map<number, TermEntries> {
+  const fields = FIELD_NAMES.length;
   const parts = FIELD_NAMES.map(() => new Map<number, number[]>());
   for (let from = start; from < end; from += blockDocs) {
     const to = Math.min(end, from + blockDocs);
     let doc = from;
-    for (const fields of terms.range(from, to)) {
-      for (let field = 0; field < fields.length; field++) {
+    for (const packed of terms.range(from, to)) {
+      let at = fields;
+      for (let field = 0; field < fields; field++) {
         // The plan kept each field's terms as strictSlots does: only their slots are left to work out here.
-        const list = fields[field]!;
-        const n = list.length;
+        const n = packed[field]!;
         const lists = parts[field]!;
         for (let i = 0; i < n; i++) {
-          const id = list[i]!;
+          const id = packed[at + i]!;
           let postings = lists.get(id);
           if (!postings) lists.set(id, (postings = []));
           postings.push(doc * SLOT_SPAN + strictSlot(i, n));
         }
+        at += n;
       }
       doc++;
     }
@@ -665,26 +765,35 @@ function writeShard(
   start: number,
   end: number,
   byTerm: Map<number, TermEntries>,
-  termList: readonly string[],
+  plan: Pick<SearchPlan, "termList" | "families">,
   /** Catalogue-wide frequencies by term number (see SearchPlan.termDf), in a sharded index. */
   globalDf: Uint32Array | null,
   cols: ReturnType<typeof newFilterColumns>,
   out: AssetWriter,
 ): SearchShardManifest {
+  const { termList, families } = plan;
   const dir = globalDf ? `search/s${k}/terms` : "search/terms";
   const solo: Record<string, string> = {};
+  /** A term of this shard: its number, its bucket key's hash (termBucketHash), and its packed postings. */
+  type Item = { id: number; term: string; df: number; entries: TermEntries; size: number; hash: number };
   // Bucketed terms keep their packed postings until their bucket is encoded: one bucket's lists unpacked at a time.
-  const bucketed: Array<{ term: string; df: number; entries: TermEntries }> = [];
+  const bucketed: Item[] = [];
   const termInput = (term: string, df: number, entries: TermEntries): TermInput => ({
     term,
     fields: entries.map((e): FieldPostingsInput => ({ field: e.field, ...unpacked(e.postings), df })),
   });
+  const encode = (items: Item[]) =>
+    encodeTermChunk(
+      items.map((t) => termInput(t.term, t.df, t.entries)),
+      families.familiesOf(items.map((t) => t.id)),
+    );
   let bucketBytes = 0;
   let bytes = 0;
   // Terms go to chunks by family (their stem, see term-family.ts), so a stem's derived postings can be given by
   // its words' literal ones in the same chunk. A family whose postings exceed soloTermBytes gets a chunk of its
-  // own, every member of it listed in the term table.
-  const byFamily = new Map<string, Array<{ term: string; df: number; entries: TermEntries; size: number }>>();
+  // own, every member of it listed in the term table. A family is keyed by its stem's term number (the plan
+  // derived each term's stem once), or by the stem itself where it is no term.
+  const byFamily = new Map<number | string, { key: string; items: Item[] }>();
   for (const [id, entries] of byTerm) {
     const term = termList[id]!;
     // One document frequency per term, the largest of its fields': a word rare in titles but common in
@@ -693,38 +802,41 @@ function writeShard(
     const df = globalDf?.[id] || Math.max(...entries.map((e) => e.postings.length));
     // Estimated encoded size: about two bytes per posting plus the directory.
     const size = entries.reduce((n, e) => n + 2 * e.postings.length + 16, term.length + 8);
-    const key = termBucketKey(term);
-    const family = byFamily.get(key) ?? [];
-    family.push({ term, df, entries, size });
-    byFamily.set(key, family);
+    const stemId = families.stemOf(id);
+    const familyId = stemId >= 0 ? stemId : termBucketKey(term);
+    let family = byFamily.get(familyId);
+    if (!family) {
+      const key = stemId >= 0 ? termList[stemId]! : (familyId as string);
+      byFamily.set(familyId, (family = { key, items: [] }));
+    }
+    family.items.push({ id, term, df, entries, size, hash: 0 });
   }
   byTerm.clear();
-  for (const [key, family] of byFamily) {
+  for (const { key, items: family } of byFamily.values()) {
     const size = family.reduce((n, t) => n + t.size, 0);
+    const hash = fnv1a32(key);
     if (size > CHUNKING.soloTermBytes) {
-      const chunk = encodeTermChunk(
-        family.map((t) => termInput(t.term, t.df, t.entries)),
-        termFamilies,
-      );
+      const chunk = encode(family);
       bytes += chunk.byteLength;
-      const path = out.add(dir, `solo-${fnv1a32(key).toString(36)}`, "bin", chunk);
+      const path = out.add(dir, `solo-${hash.toString(36)}`, "bin", chunk);
       for (const t of family) solo[t.term] = path;
     } else {
-      for (const t of family) bucketed.push(t);
+      for (const t of family) {
+        t.hash = hash;
+        bucketed.push(t);
+      }
       bucketBytes += size;
     }
   }
   byFamily.clear();
   const bucketCount = Math.max(1, Math.ceil(bucketBytes / CHUNKING.bucketTargetBytes));
-  const buckets: Array<typeof bucketed> = Array.from({ length: bucketCount }, () => []);
-  for (const item of bucketed) buckets[termBucketHash(item.term) % bucketCount]!.push(item);
+  const buckets: Item[][] = Array.from({ length: bucketCount }, () => []);
+  // termBucketHash(term) is fnv1a32 of the term's bucket key (its stem): the family's hash.
+  for (const item of bucketed) buckets[item.hash % bucketCount]!.push(item);
   bucketed.length = 0;
   const bucketHashes = buckets
     .map((items, b) => {
-      const chunk = encodeTermChunk(
-        items.map((t) => termInput(t.term, t.df, t.entries)),
-        termFamilies,
-      );
+      const chunk = encode(items);
       buckets[b] = [];
       bytes += chunk.byteLength;
       return hashOfPath(out.add(dir, String(b), "bin", chunk));

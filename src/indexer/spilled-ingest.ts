@@ -7,7 +7,8 @@
  * `ingestFiles` and `layoutRecords` give over the records held in memory.
  */
 import type { CatalogueRecord } from "../shared/record";
-import { compareReferences, referenceToId } from "../shared/reference";
+import { referenceToId } from "../shared/reference";
+import { referenceOrder } from "./reference-order";
 import { shardOf } from "../shared/hash";
 import { planMerge, ingestEach, type IngestFindings, type IngestInput } from "./ingest/index";
 import type { DistinctItemsReport, MergeReport } from "./ingest/index";
@@ -23,7 +24,17 @@ export interface SpilledIngest extends IngestFindings {
    * Lays the records out (as layoutRecords does) and writes them in doc order to `docsPath`; the ingest scratch
    * file is removed once they are.
    */
-  layout(docsPath: string, options: { recordShards?: number }): CatalogueLayout & { docs: DocFile };
+  layout(
+    docsPath: string,
+    options: { recordShards?: number },
+  ): CatalogueLayout & {
+    docs: DocFile;
+    /**
+     * True when no doc can inherit a title (hierarchy-context.ts): no record names a parent, and no record's
+     * reference is a series another names. Its two passes over the docs are then skipped.
+     */
+    noHierarchy: boolean;
+  };
   /** Deletes the ingest scratch file (layout does; for a build that fails before it). */
   remove(): void;
 }
@@ -61,10 +72,19 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
   const fileNumber = new Map<string, number>();
   /** The few records JSON would not give back as they are: held, for merging to see what ingest made. */
   const held = new Map<number, CatalogueRecord>();
+  // What hierarchy-context.ts's first pass looks for, noted as records go by (of every record read, merged or not:
+  // at least what the docs name).
+  const seriesNamed = new Set<string>();
+  let parentNamed = false;
+  const noteHierarchy = (record: CatalogueRecord) => {
+    if (record.series !== record.reference) seriesNamed.add(record.series);
+    if (typeof (record as { parentId?: unknown }).parentId === "string") parentNamed = true;
+  };
   let findings: IngestFindings;
   try {
     findings = ingestEach(inputs, (record, origin) => {
       const i = writer.length;
+      noteHierarchy(record);
       const json = JSON.stringify(record);
       writer.append(json);
       const key = referenceToId(record.reference);
@@ -131,10 +151,9 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
       const shardOfItem = new Int32Array(n);
       for (let k = 0; k < n; k++) shardOfItem[k] = shardOf(idOf(order[k]!), shardCount);
       // Stable, as layoutRecords' sort is: equal references keep their merged order.
-      const byDoc = Array.from({ length: n }, (_, k) => k);
-      byDoc.sort(
-        (a, b) =>
-          shardOfItem[a]! - shardOfItem[b]! || compareReferences(referenceOf(order[a]!), referenceOf(order[b]!)),
+      const byDoc = referenceOrder(
+        Array.from(order, (x) => referenceOf(x)),
+        (a, b) => shardOfItem[a]! - shardOfItem[b]!,
       );
       const reader = ingested.lineReader();
       const docs = new LineWriter(docsPath);
@@ -155,11 +174,15 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
       } finally {
         reader.close();
       }
+      for (const record of groups.values()) noteHierarchy(record);
+      let noHierarchy = !parentNamed;
+      for (let k = 0; noHierarchy && k < n; k++) if (seriesNamed.has(referenceOf(order[k]!))) noHierarchy = false;
+      seriesNamed.clear();
       const shardOfDoc = Int32Array.from(byDoc, (k) => shardOfItem[k]!);
       ingested.remove();
       references.length = 0;
       groups.clear();
-      return { docs: docs.finish(), shardOfDoc, shardCount };
+      return { docs: docs.finish(), shardOfDoc, shardCount, noHierarchy };
     },
   };
 }

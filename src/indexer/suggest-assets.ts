@@ -7,7 +7,6 @@
 import type { CatalogueRecord } from "../shared/record";
 import { CHUNKING } from "../shared/search-config";
 import { words } from "../shared/text/fold";
-import { slugOf } from "./people-assets";
 import type { AssetWriter } from "./content-hash";
 import { DocFile, LineWriter } from "./doc-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
@@ -37,7 +36,7 @@ const MAX_TEXT = 90;
  *   in the person's entries, so a keystroke merges spellings of one person without reading the name authority.
  */
 export function buildSuggest(
-  docs: Iterable<CatalogueRecord>,
+  docs: Iterable<Pick<CatalogueRecord, "id" | "reference" | "title" | "people" | "subjects" | "corporateNames">>,
   out: AssetWriter,
   canonical: ReadonlyMap<string, string> = new Map(),
   /** Entries gathered before a block is spilled as a sorted run; tests pass a small one. */
@@ -84,9 +83,9 @@ export function buildSuggest(
    * alone finds "Grigoriy Besedovskiy"). Keys stop at SUGGEST_KEY_WORDS words: typeahead
    * only ever sees a few, and long titles would otherwise dominate the index.
    */
-  const wordKeys = (text: string, starts: number) => {
-    const ws = words(text);
-    return ws.slice(0, starts).map((_, i) => ws.slice(i, i + SUGGEST_KEY_WORDS).join(" "));
+  const wordKeys = (ws: readonly string[], starts: number, into: string[] = []) => {
+    for (let i = 0; i < starts && i < ws.length; i++) into.push(ws.slice(i, i + SUGGEST_KEY_WORDS).join(" "));
+    return into;
   };
   /**
    * The same keys by the variant key of each word, in their own key space (so "Besedovsky" finds
@@ -94,22 +93,35 @@ export function buildSuggest(
    * one read of that space answers a variant query. A title's only where the key starts with a word of a name
    * the record lists and its variant key differs from its spelling: the variant rules are for names, and every
    * title key repeated would make the typeahead half as large again (6 of 19 MB on the shared corpora).
+   * `ws` are the text's words and `keys` its wordKeys: key i is words i to i + SUGGEST_KEY_WORDS - 1 (words
+   * hold no spaces), so each word's variant key is derived once, not once per key it is in.
    */
-  const variantKeys = (keys: string[], always: boolean, nameWords?: Set<string>) =>
-    keys.flatMap((k) => {
-      const ws = k.split(" ");
-      if (nameWords && !nameWords.has(ws[0]!)) return [];
-      const v = ws.map((w) => variantOf(w)).join(" ");
-      return v === k && !always ? [] : [SUGGEST_VARIANT + v];
-    });
+  const variantKeys = (
+    ws: readonly string[],
+    keys: readonly string[],
+    always: boolean,
+    into: string[],
+    nameWords?: Set<string>,
+  ) => {
+    const upTo = Math.min(ws.length, keys.length + SUGGEST_KEY_WORDS - 1);
+    let vws: string[] | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      if (nameWords && !nameWords.has(ws[i]!)) continue;
+      vws ??= ws.slice(0, upTo).map((w) => variantOf(w));
+      const v = vws.slice(i, i + SUGGEST_KEY_WORDS).join(" ");
+      if (v !== keys[i] || always) into.push(SUGGEST_VARIANT + v);
+    }
+    return into;
+  };
   /**
    * Sound-alike keys of a person's surname ("Gelfand" finds "Helfand"), matched whole-word at query time.
    * Surnames only: given names' codes are short and shared ("John" would offer "Jimmy" and "Jomo"), and
    * ordinary words' codes would drown typeahead in noise.
    */
-  const phoneticWordKeys = (name: string) => {
-    const surname = words(name).at(-1);
-    return surname && surname.length >= 4 ? soundsOf(surname).map((c) => SUGGEST_PHONETIC + c) : [];
+  const phoneticWordKeys = (ws: readonly string[], into: string[]) => {
+    const surname = ws.at(-1);
+    if (surname && surname.length >= 4) for (const c of soundsOf(surname)) into.push(SUGGEST_PHONETIC + c);
+    return into;
   };
   const shown = (text: string) =>
     text.length > MAX_TEXT
@@ -118,46 +130,72 @@ export function buildSuggest(
   for (const r of docs) {
     // A reference's key is its id, and a person's slug is the words of its text: both derive (stored as 0).
     add(r.reference, "reference", r.id, 0, 1, [r.id]);
-    const titleKeys = wordKeys(r.title, 3);
-    const nameWords = new Set(r.people.flatMap((p) => words(p)));
+    // Each name's words split once: its keys, slug and surname, and the title's name words, all come from them.
+    const peopleWords = r.people.map((p) => words(p));
+    const nameWords = new Set<string>();
+    for (const ws of peopleWords) for (const w of ws) nameWords.add(w);
+    const titleWords = words(r.title);
+    const titleKeys = wordKeys(titleWords, 3);
     add(
       shown(r.title),
       "title",
       r.id,
       referenceToId(r.reference) === r.id ? 0 : r.id,
       1,
-      [...titleKeys, ...variantKeys(titleKeys, false, nameWords)],
+      variantKeys(titleWords, titleKeys, false, [...titleKeys], nameWords),
       r.reference,
     );
-    for (const p of r.people) {
-      const keys = wordKeys(p, 4);
-      const slug = slugOf(p);
-      const keysOf = [...keys, ...variantKeys(keys, true), ...phoneticWordKeys(p)];
+    r.people.forEach((p, i) => {
+      const ws = peopleWords[i]!;
+      const keys = wordKeys(ws, 4);
+      const slug = ws.join("-");
+      const keysOf = phoneticWordKeys(ws, variantKeys(ws, keys, true, [...keys]));
       add(p, "person", slug, 0, 2, keysOf, canonical.get(slug));
-    }
-    for (const s of [...r.subjects, ...r.corporateNames]) add(s, "subject", null, null, 1, wordKeys(s, 3));
+    });
+    for (const s of r.subjects) add(s, "subject", null, null, 1, wordKeys(words(s), 3));
+    for (const s of r.corporateNames) add(s, "subject", null, null, 1, wordKeys(words(s), 3));
   }
   // Sorted by key, a key's entries heaviest first, ties in the order first seen; written out once, with the entries
   // under each prefix of up to MAX_PREFIX - 1 characters counted, to decide where partitions split.
   const sorted = new LineWriter<SuggestEntry>(
     runsPathNear(docs instanceof DocFile ? docs.path : null, "suggest.jsonl"),
   );
-  const counts = new Map<string, number>();
-  const longer = new Set<string>();
+  // Keys come in order, so the keys under a prefix are consecutive: each prefix of up to MAX_PREFIX - 1 characters
+  // is counted while it is open, and only those partitioning splits (over the cap, with a longer key under them)
+  // are kept, not a count for every prefix.
+  const splitting = new Set<string>();
+  /** Per depth d (1 to MAX_PREFIX - 1): the open prefix's entries, and whether a key under it is longer than d. */
+  const openCount = new Array<number>(MAX_PREFIX).fill(0);
+  const openLonger = new Array<boolean>(MAX_PREFIX).fill(false);
+  let openKey = "";
+  /** Closes the open prefixes deeper than `depth`. */
+  const closeDeeper = (depth: number) => {
+    for (let d = Math.min(openKey.length, MAX_PREFIX - 1); d > depth; d--)
+      if (openCount[d]! > CHUNKING.suggestPartitionMax && openLonger[d]) splitting.add(openKey.slice(0, d));
+  };
+  /** Counts `entries` entries under `key`'s prefixes. */
+  const countPrefixes = (key: string, entries: number) => {
+    let same = 0;
+    const most = Math.min(key.length, openKey.length, MAX_PREFIX - 1);
+    while (same < most && key.charCodeAt(same) === openKey.charCodeAt(same)) same++;
+    closeDeeper(same);
+    for (let d = same + 1; d < MAX_PREFIX && d <= key.length; d++) {
+      openCount[d] = 0;
+      openLonger[d] = false;
+    }
+    openKey = key;
+    for (let d = 1; d < MAX_PREFIX && d <= key.length; d++) {
+      openCount[d]! += entries;
+      if (key.length > d) openLonger[d] = true;
+    }
+  };
   let all: DocFile<SuggestEntry>;
   try {
     let group: Array<[number, SuggestEntry]> = [];
     const flush = () => {
       group.sort((a, b) => b[1][4] - a[1][4] || a[0] - b[0]);
-      for (const [, e] of group) {
-        const key = e[0];
-        for (let d = 1; d < MAX_PREFIX && d <= key.length; d++) {
-          const p = key.slice(0, d);
-          counts.set(p, (counts.get(p) ?? 0) + 1);
-          if (key.length > d) longer.add(p);
-        }
-        sorted.append(JSON.stringify(compactSuggestEntry(e)));
-      }
+      countPrefixes(group[0]![1][0], group.length);
+      for (const [, e] of group) sorted.append(JSON.stringify(compactSuggestEntry(e)));
       group = [];
     };
     for (const [k, [first, weight, text, id, extra]] of runs.sorted()) {
@@ -170,7 +208,8 @@ export function buildSuggest(
         extra !== undefined ? [key, text, kind, id as string | 0, weight, extra] : [key, text, kind, id, weight],
       ]);
     }
-    flush();
+    if (group.length) flush();
+    closeDeeper(0);
     all = sorted.finish();
   } catch (e) {
     sorted.abort();
@@ -192,8 +231,7 @@ export function buildSuggest(
     for (let depth = 1; ; depth++) {
       if (key.length < depth) return { leaf: key, splits };
       const prefix = key.slice(0, depth);
-      if (counts.get(prefix)! > CHUNKING.suggestPartitionMax && depth < MAX_PREFIX && longer.has(prefix))
-        splits.push(prefix);
+      if (splitting.has(prefix)) splits.push(prefix);
       else return { leaf: prefix, splits };
     }
   };

@@ -28,7 +28,8 @@ export function titleAliases(title: string): string[] {
 }
 
 const content = (text: string) => words(text).filter((w) => !STOPWORDS.has(w));
-const isNameWord = (w: string) => w.length >= 2 && /^\p{L}+$/u.test(w);
+/** Whether a title or people word also goes to the name fields (`names`, `phon`). */
+export const isNameWord = (w: string) => w.length >= 2 && /^\p{L}+$/u.test(w);
 
 /**
  * Name tokens the query side's name rules look for (initials, "O'" parts,
@@ -122,4 +123,23 @@ export function recordFieldTerms(r: CatalogueRecord, context = ""): Record<Field
     ctx: context ? content(context) : [],
   };
   return terms;
+}
+
+/**
+ * A record's words before any per-word rule: the fields recordFieldTerms takes from the texts, with `names`,
+ * `phon` and `stem` left for the caller to derive word by word (the build numbers each word once and derives its
+ * keys once per word, not once per occurrence; held equal to recordFieldTerms by a test).
+ */
+export function recordFieldWords(
+  r: CatalogueRecord,
+  context = "",
+): Pick<Record<FieldName, string[]>, "ref" | "title" | "people" | "tags" | "desc" | "ctx"> {
+  return {
+    ref: fieldTerms(r, "ref"),
+    title: titleWords(r),
+    people: peopleWords(r),
+    tags: tagWords(r),
+    desc: content(r.description),
+    ctx: context ? content(context) : [],
+  };
 }

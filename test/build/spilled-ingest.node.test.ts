@@ -12,6 +12,7 @@ import { walk } from "../../src/indexer/build-catalogue";
 import { layoutRecords } from "../../src/indexer/catalogue-assets";
 import { ingestFiles, type IngestInput, type IngestResult } from "../../src/indexer/ingest/index";
 import { spillIngest } from "../../src/indexer/spilled-ingest";
+import { hierarchyContext } from "../../src/indexer/hierarchy-context";
 import type { CatalogueRecord } from "../../src/shared/record";
 import { testRecord } from "../record-fixture";
 
@@ -79,4 +80,32 @@ describe("ingest spilled to a scratch file", () => {
       layout.docs.remove();
     });
   }
+});
+
+describe("ingest noting the catalogue's hierarchy", () => {
+  const lay = (records: CatalogueRecord[], name: string) => {
+    const result: IngestResult = { format: "dossier-jsonl", records, rejects: [], warnings: [], origins: [] };
+    const spilled = spillIngest([{ file: `${name}.jsonl`, read: () => result }], join(root, `${name}-ingest.jsonl`));
+    const layout = spilled.layout(join(root, `${name}-docs.jsonl`), {});
+    const context = hierarchyContext(layout.docs);
+    layout.docs.remove();
+    return { noHierarchy: layout.noHierarchy, context };
+  };
+
+  it("says no doc can inherit a title when no series is a record and no record names a parent", () => {
+    const { noHierarchy, context } = lay([record("AA 1/1", {}), record("AA 1/2", {}), record("BB 2/1", {})], "flat");
+    expect(noHierarchy).toBe(true);
+    expect(context.size).toBe(0);
+  });
+
+  it("leaves the hierarchy to be read when a series is itself a record, or a record names a parent", () => {
+    const series = lay(
+      [record("AA 1/1", {}), testRecord({ id: "aa-1", reference: "AA 1", title: "Series AA 1", series: "AA 1" })],
+      "series",
+    );
+    expect(series.noHierarchy).toBe(false);
+    expect(series.context.size).toBe(1);
+    const parent = lay([record("AA 1/1", { parentId: "C123" })], "parent");
+    expect(parent.noHierarchy).toBe(false);
+  });
 });

@@ -1,0 +1,216 @@
+/**
+ * A record's indexed terms as numbers, for the build's plan: every distinct term gets a number on first sight,
+ * and the keys derived from a word (its stem, variant key and sound codes) are worked out once per word number and
+ * kept in typed arrays by it. recordFieldTerms derives them per occurrence through bounded string memos, which
+ * past a few hundred thousand distinct words (a million-record catalogue) were emptied again and again; here a
+ * word's keys cost one array read after its first sight. The terms are recordFieldTerms' field by field (held
+ * equal by test/build/plan-terms.node.test.ts).
+ */
+import type { CatalogueRecord } from "../shared/record";
+import { isNameWord, recordFieldWords } from "../shared/record-fields";
+import { FIELD_NAMES, type FieldName } from "../shared/search-config";
+import type { TermFamilies } from "../shared/index-format/term-chunk";
+import { phoneticKeys } from "../shared/text/phonetic";
+import { stem } from "../shared/text/stem";
+import { variantKey } from "../shared/text/variants";
+
+/** No number yet (typed arrays of derived keys start filled with it). */
+const NONE = -1;
+/** A derived key that is no term of the catalogue (term families only): no chunk can hold it. */
+const ABSENT = -2;
+
+const STEM = FIELD_NAMES.indexOf("stem");
+const NAMES = FIELD_NAMES.indexOf("names");
+const PHON = FIELD_NAMES.indexOf("phon");
+
+/**
+ * Every term's family (shared/index-format/term-family.ts: its stem; for a name word, its variant key and sound
+ * codes) as term numbers, worked out once per term for the whole build. The term chunks' encoder asks for a
+ * term's family in every shard it is in, and term-family.ts derives it each time through a 20,000-word memo: at a
+ * million records, several derivations of each of millions of terms. Only keys that are terms are kept: the
+ * encoder looks a key up among its chunk's terms, so a key no chunk holds changes nothing.
+ */
+export class TermFamilyTable {
+  constructor(
+    private readonly list: readonly string[],
+    private stemId: Int32Array,
+    private variantId: Int32Array,
+    private nameWord: Uint8Array,
+    private sounds: ReadonlyArray<readonly number[] | undefined>,
+  ) {}
+
+  /**
+   * Lets the table go once every shard is written: a build keeps its plan to the end, and a small array of sound
+   * codes per name word is millions of objects every full collection would mark again.
+   */
+  release(): void {
+    this.stemId = this.variantId = new Int32Array(0);
+    this.nameWord = new Uint8Array(0);
+    this.sounds = [];
+  }
+
+  /** The stem of term `id` as a term number, or -1 when its stem is no term (then bucketed by the string). */
+  stemOf(id: number): number {
+    const s = this.stemId[id]!;
+    return s >= 0 ? s : NONE;
+  }
+
+  /** term-family.ts's termFamilies for the terms numbered `ids` (by term, for encodeTermChunk), keys that are terms. */
+  familiesOf(ids: Iterable<number>): TermFamilies {
+    const idOf = new Map<string, number>();
+    for (const id of ids) idOf.set(this.list[id]!, id);
+    return (term) => {
+      const id = idOf.get(term);
+      if (id === undefined) throw new Error(`plan-terms: "${term}" is not one of the chunk's terms`);
+      const out: Array<readonly [number, string]> = [];
+      const s = this.stemId[id]!;
+      if (s >= 0) out.push([STEM, this.list[s]!]);
+      if (this.nameWord[id] === 1) {
+        const v = this.variantId[id]!;
+        if (v >= 0) out.push([NAMES, this.list[v]!]);
+        for (const k of this.sounds[id]!) out.push([PHON, this.list[k]!]);
+      }
+      return out;
+    };
+  }
+}
+
+/** A typed array of `length` holding `from`'s values first, the rest `fill`. */
+function grownTo<T extends Int32Array | Uint8Array>(from: T, length: number, fill = 0): T {
+  const to = new (from.constructor as new (n: number) => T)(length);
+  if (fill) to.fill(fill, from.length);
+  to.set(from);
+  return to;
+}
+
+export class TermNumbers {
+  /** Every term by its number. */
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private stemId = new Int32Array(1 << 16).fill(NONE);
+  private variantId = new Int32Array(1 << 16).fill(NONE);
+  /** 1: a name word (see isNameWord), 2: not, 0: not yet known. */
+  private nameWord = new Uint8Array(1 << 16);
+  private readonly sounds: Array<number[] | undefined> = [];
+  /** Per doc, where a word was last taken as a name word: `named` lists each once. */
+  private namedAt = new Int32Array(1 << 16).fill(NONE);
+  private doc = 0;
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** The number of `t`, given on first sight. */
+  intern(t: string): number {
+    let id = this.ids.get(t);
+    if (id === undefined) {
+      id = this.list.length;
+      this.ids.set(t, id);
+      this.list.push(t);
+      if (id === this.stemId.length) {
+        const n = 2 * id;
+        this.stemId = grownTo(this.stemId, n, NONE);
+        this.variantId = grownTo(this.variantId, n, NONE);
+        this.namedAt = grownTo(this.namedAt, n, NONE);
+        this.nameWord = grownTo(this.nameWord, n);
+      }
+    }
+    return id;
+  }
+
+  private internAll(list: readonly string[]): number[] {
+    const out = new Array<number>(list.length);
+    for (let i = 0; i < list.length; i++) out[i] = this.intern(list[i]!);
+    return out;
+  }
+
+  private stemOf(id: number): number {
+    let s = this.stemId[id]!;
+    if (s === NONE) this.stemId[id] = s = this.intern(stem(this.list[id]!));
+    return s;
+  }
+
+  private variantOf(id: number): number {
+    let v = this.variantId[id]!;
+    if (v === NONE) this.variantId[id] = v = this.intern(variantKey(this.list[id]!));
+    return v;
+  }
+
+  private soundsOf(id: number): number[] {
+    let s = this.sounds[id];
+    if (s === undefined) this.sounds[id] = s = this.internAll(phoneticKeys(this.list[id]!));
+    return s;
+  }
+
+  private isName(id: number): boolean {
+    let n = this.nameWord[id]!;
+    if (n === 0) this.nameWord[id] = n = isNameWord(this.list[id]!) ? 1 : 2;
+    return n === 1;
+  }
+
+  /**
+   * Every term's family as numbers (see TermFamilyTable), once every doc's terms are numbered: what the words
+   * got from docTerms is kept, the rest is derived here once. The strings' map goes: no term is numbered after.
+   */
+  families(): TermFamilyTable {
+    const n = this.list.length;
+    const lookUp = (t: string) => this.ids.get(t) ?? ABSENT;
+    for (let id = 0; id < n; id++) {
+      const t = this.list[id]!;
+      if (this.stemId[id] === NONE) this.stemId[id] = lookUp(stem(t));
+      if (this.nameWord[id] === 0) this.nameWord[id] = isNameWord(t) ? 1 : 2;
+      if (this.nameWord[id] !== 1) continue;
+      if (this.variantId[id] === NONE) this.variantId[id] = lookUp(variantKey(t));
+      if (this.sounds[id] === undefined) {
+        const known: number[] = [];
+        for (const k of phoneticKeys(t)) {
+          const kid = lookUp(k);
+          if (kid >= 0) known.push(kid);
+        }
+        this.sounds[id] = known;
+      }
+    }
+    this.ids.clear();
+    this.namedAt = new Int32Array(0);
+    return new TermFamilyTable(this.list, this.stemId, this.variantId, this.nameWord, this.sounds);
+  }
+
+  /**
+   * The next doc's terms, field by field in FIELD_NAMES order, as numbers: recordFieldTerms(r, context)'s lists,
+   * each term numbered.
+   */
+  docTerms(r: CatalogueRecord, context = ""): number[][] {
+    const w = recordFieldWords(r, context);
+    const title = this.internAll(w.title);
+    const people = this.internAll(w.people);
+    const tags = this.internAll(w.tags);
+    const desc = this.internAll(w.desc);
+    const stamp = this.doc++;
+    // Title and people words that are name words, each once, in order.
+    const named: number[] = [];
+    for (const list of [title, people])
+      for (const id of list) {
+        if (this.namedAt[id] === stamp || !this.isName(id)) continue;
+        this.namedAt[id] = stamp;
+        named.push(id);
+      }
+    const names = named.map((id) => this.variantOf(id));
+    const phon: number[] = [];
+    for (const id of named) for (const s of this.soundsOf(id)) phon.push(s);
+    const stems = new Array<number>(title.length + tags.length + desc.length);
+    let i = 0;
+    for (const list of [title, tags, desc]) for (const id of list) stems[i++] = this.stemOf(id);
+    const byField: Record<FieldName, number[]> = {
+      ref: this.internAll(w.ref),
+      title,
+      people,
+      tags,
+      desc,
+      names,
+      phon,
+      stem: stems,
+      ctx: this.internAll(w.ctx),
+    };
+    return FIELD_NAMES.map((f) => byField[f]);
+  }
+}
