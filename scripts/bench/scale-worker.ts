@@ -11,28 +11,10 @@ import app from "../../src/index";
 import { assetKind, assetStoreFor, traceReads } from "../../src/worker/asset-store";
 import { postingsCacheBytes, rawChunkBytes } from "../../src/worker/search/search-index";
 import { collectSearchStats } from "../../src/worker/search/search-stats";
+import { SCALE_COUNTERS, type ScaleQueryStats } from "./scale-stats";
 
 interface ScaleEnv {
   ASSETS: Fetcher;
-}
-
-export interface ScaleQueryStats {
-  path: string;
-  /** Means over the rounds. */
-  tookMs: number;
-  reads: Record<string, number>;
-  readBytes: number;
-  shards: number;
-  shardsHeld: number;
-  postingsHits: number;
-  postingsDecoded: number;
-  rawChunkHits: number;
-  decodedBytes: number;
-  waitMs: number;
-  scoreMs: number;
-  /** The slowest unit's round trip, and the sum over units. */
-  rpcMaxMs: number;
-  rpcSumMs: number;
 }
 
 async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Promise<Response> {
@@ -42,14 +24,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
     tookMs: 0,
     reads: {},
     readBytes: 0,
-    shards: 0,
-    shardsHeld: 0,
-    postingsHits: 0,
-    postingsDecoded: 0,
-    rawChunkHits: 0,
-    decodedBytes: 0,
-    waitMs: 0,
-    scoreMs: 0,
+    ...(Object.fromEntries(SCALE_COUNTERS.map((k) => [k, 0])) as Record<(typeof SCALE_COUNTERS)[number], number>),
     rpcMaxMs: 0,
     rpcSumMs: 0,
   }));
@@ -72,14 +47,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
         q.reads[kind] = (q.reads[kind] ?? 0) + 1 / rounds;
         q.readBytes += tr.bytes / rounds;
       }
-      q.shards += st.shards / rounds;
-      q.shardsHeld += st.shardsHeld / rounds;
-      q.postingsHits += st.postingsHits / rounds;
-      q.postingsDecoded += st.postingsDecoded / rounds;
-      q.decodedBytes += st.decodedBytes / rounds;
-      q.rawChunkHits += st.rawChunkHits / rounds;
-      q.waitMs += st.waitMs / rounds;
-      q.scoreMs += st.scoreMs / rounds;
+      for (const k of SCALE_COUNTERS) q[k] += st[k] / rounds;
       q.rpcMaxMs += Math.max(0, ...st.rpcMs) / rounds;
       q.rpcSumMs += st.rpcMs.reduce((a, b) => a + b, 0) / rounds;
     }

@@ -28,24 +28,7 @@ import type { Manifest } from "../../src/shared/manifest";
 import { searchSection } from "../../src/shared/index-format";
 import { builtSearchShards } from "../../src/indexer/build-folders";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
-
-/** One query's figures as `/__bench/scale-mix` answers them (scale-worker.ts, a Worker-side file). */
-interface ScaleQueryStats {
-  path: string;
-  tookMs: number;
-  reads: Record<string, number>;
-  readBytes: number;
-  shards: number;
-  shardsHeld: number;
-  postingsHits: number;
-  postingsDecoded: number;
-  rawChunkHits?: number;
-  decodedBytes: number;
-  waitMs: number;
-  scoreMs: number;
-  rpcMaxMs: number;
-  rpcSumMs: number;
-}
+import type { ScaleQueryStats } from "./scale-stats";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -224,7 +207,7 @@ const perQuery = mix.map((q, i) => {
     shardsHeld: of((s) => s.shardsHeld),
     postingsHits: of((s) => s.postingsHits),
     postingsDecoded: of((s) => s.postingsDecoded),
-    rawChunkHits: of((s) => s.rawChunkHits ?? 0),
+    rawChunkHits: of((s) => s.rawChunkHits),
     decodedBytes: of((s) => s.decodedBytes),
     waitMs: of((s) => s.waitMs),
     scoreMs: of((s) => s.scoreMs),

@@ -1,0 +1,27 @@
+/**
+ * What `/__bench/scale-mix` (scale-worker.ts, Worker side) answers per query and `serve-scale.ts` (Node side)
+ * reads: one type for both, in a file with no imports, so both builds can compile it.
+ */
+
+/** The counters of `SearchStats` (src/worker/search/search-stats.ts) summed per query; scale-worker.ts reads each. */
+export const SCALE_COUNTERS = [
+  "shards",
+  "shardsHeld",
+  "postingsHits",
+  "postingsDecoded",
+  "rawChunkHits",
+  "decodedBytes",
+  "waitMs",
+  "scoreMs",
+] as const;
+
+export type ScaleQueryStats = Record<(typeof SCALE_COUNTERS)[number], number> & {
+  path: string;
+  /** Means over the rounds. */
+  tookMs: number;
+  reads: Record<string, number>;
+  readBytes: number;
+  /** The slowest unit's round trip, and the sum over units. */
+  rpcMaxMs: number;
+  rpcSumMs: number;
+};
