@@ -1,19 +1,20 @@
 /**
  * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--peers flexsearch,minisearch]
- *   [--skip-real] [--no-write] [--json FILE]
+ *   [--skip-real] [--write FILE | --no-write] [--json FILE]
  *
  * Builds Dossier's assets for synthetic catalogues of each size (and the real
  * corpora in ../shared, when present), then measures inside workerd via
  * Miniflare: cold first query in a fresh isolate, warm query and suggest
  * latency over a mix, and isolate heap after a 20-query mix. Peers (plain
  * FlexSearch 0.8, MiniSearch 7, Orama 3) run on the same corpus and queries.
- * Writes BENCHMARKS.md, and with --json the synthetic figures as
+ * Prints its report and writes it to bench/out/BENCHMARKS.generated.md (or --write FILE; BENCHMARKS.md is kept by
+ * hand and quotes these reports), and with --json the synthetic figures as
  * `{ sizes: { "<records>": { dossier, flexsearch, minisearch } } }`. Every figure is the median over --runs runs.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { getHeapStatistics } from "node:v8";
 import { syntheticCorpus, queryMix, writeJsonl } from "./synthetic-catalogue";
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
      */
     peers: { type: "string" },
     "skip-real": { type: "boolean", default: false },
+    write: { type: "string", default: join(OUT, "BENCHMARKS.generated.md") },
     "no-write": { type: "boolean", default: false },
     json: { type: "string" },
   },
@@ -825,7 +827,10 @@ async function main() {
   const md = report(results, header, skipped);
   console.log(md);
   if (args.json) writeFileSync(resolve(args.json), JSON.stringify(machineReadable(results), null, 2) + "\n");
-  if (!args["no-write"]) writeFileSync(join(ROOT, "BENCHMARKS.md"), md + "\n");
+  if (!args["no-write"]) {
+    mkdirSync(dirname(resolve(args.write!)), { recursive: true });
+    writeFileSync(resolve(args.write!), md + "\n");
+  }
 }
 
 /**
