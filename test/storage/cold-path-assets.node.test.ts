@@ -8,7 +8,7 @@ import { AssetWriter } from "../../src/indexer/content-hash";
 import { buildVocab, buildVocabPrefixes } from "../../src/indexer/search-assets";
 import { bloomHas } from "../../src/shared/bloom";
 import { vocabPrefixKey } from "../../src/shared/index-format";
-import { buildVolumes } from "../../src/indexer/volume-assets";
+import { buildVolumes, VOLUME_SEGMENT_FILES, volumeSegmentBytes } from "../../src/indexer/volume-assets";
 import { groupVolumes } from "../../src/shared/volumes";
 import { HASH_CHARS, hashAt } from "../../src/shared/manifest";
 import { volumeSegmentPath } from "../../src/shared/index-format";
@@ -62,6 +62,12 @@ describe("the prefix rule's vocabulary filter", () => {
 });
 
 describe("the volume index", () => {
+  it("keeps its segments, files of their own, to a bounded number at any catalogue size", () => {
+    expect(volumeSegmentBytes(960_000)).toBe(16 * 1024);
+    for (const total of [960_000, 10_000_000, 100_000_000])
+      expect(Math.ceil(total / volumeSegmentBytes(total))).toBeLessThanOrEqual(VOLUME_SEGMENT_FILES);
+  });
+
   it("names each volume's file and reads that file's docs and ids back from its byte range", () => {
     const records = [
       testRecord({ id: "kv-2-1", reference: "KV 2/1", title: "Klaus FUCHS", series: "KV 2" }),
