@@ -1,5 +1,6 @@
 /**
  * npm run bench:cold [-- --assets DIR] [--queries "Besedovsky|soviet|soviet embassy paris"] [--runs N] [--verbose]
+ *                     [--params "collapse=0"]
  *                     [--port 8800 --ports 50] [--no-caches] [--cache-hit]
  *
  * Where a cold query's time goes, in figures that do not depend on how busy
@@ -56,6 +57,8 @@ const { values: args } = parseArgs({
      * request it does not serve from the index).
      */
     "cache-hit": { type: "boolean", default: false },
+    /** More query parameters for every search (`collapse=0&limit=20`). */
+    params: { type: "string", default: "" },
   },
 });
 
@@ -187,7 +190,7 @@ async function main() {
       });
       const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
       try {
-        const path = `/api/search?q=${encodeURIComponent(q)}`;
+        const path = `/api/search?q=${encodeURIComponent(q)}${args.params ? `&${args.params}` : ""}`;
         const cpu0 = processCpuMs(pid);
         const res = await w.fetch(`/__bench/trace?path=${encodeURIComponent(path)}`);
         const cpu1 = processCpuMs(pid);
@@ -213,6 +216,19 @@ async function main() {
         await w.dispose();
         if (persistTo) rmSync(persistTo, { recursive: true, force: true });
       }
+    }
+    // Per sample: when the reads before scoring ended (term chunks, vocabulary, filters) and the span of the page's
+    // reads after it (records, volume segments): the last round trip, all of it inside `tookMs`.
+    for (const x of probes) {
+      const before = x.reads.filter((r) => !r.via && /^(search\/(terms|vocab|filters|lexicon)|packs)/.test(r.kind));
+      const page = x.reads.filter((r) => !r.via && (r.kind === "records" || r.kind === "search/volume-groups"));
+      const end = (rs: ReadTrace[]) => (rs.length ? Math.max(...rs.map((r) => r.end)) : NaN);
+      const start = (rs: ReadTrace[]) => (rs.length ? Math.min(...rs.map((r) => r.start)) : NaN);
+      console.log(
+        `  sample: server ${x.serverMs.toFixed(0)} tookMs ${x.tookMs.toFixed(0)} cpu ${x.cpuMs?.toFixed(0) ?? "?"}; ` +
+          `reads before scoring end @${end(before).toFixed(0)}; page reads ${page.length} ` +
+          `@${start(page).toFixed(0)}–${end(page).toFixed(0)} (${(end(page) - start(page)).toFixed(0)} ms); ${x.timing}`,
+      );
     }
     const p = probes[0]!;
     const byKind = new Map<string, { n: number; via: number; bytes: number; json: number; parseMs: number }>();

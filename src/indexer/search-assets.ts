@@ -32,6 +32,8 @@ import {
   type SearchManifest,
   type VocabPartition,
   type VocabRange,
+  VOCAB_PREFIX_FILTER,
+  vocabPrefixKey,
   type SearchShardManifest,
   type ShardTermTable,
   type TermInput,
@@ -452,6 +454,7 @@ export function finishSearch(
   const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(vocabFiles.paths));
   // Paged by the key's two letters: one word's ranges at every length are on one page.
   const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
+  const vocabPrefixes = buildVocabPrefixes(plan.vocabDf.keys(), out);
   termList.length = 0;
   // Done with: the rest of the build holds the plan, and full collections mark what it holds.
   plan.vocabDf.clear();
@@ -478,6 +481,7 @@ export function finishSearch(
     lexicon,
     vocab,
     vocabRanges,
+    vocabPrefixes,
     suggest,
     thesaurus: thesaurus?.path ?? null,
     thesaurusVersion: thesaurus?.version ?? null,
@@ -855,6 +859,25 @@ function buildLexicon(terms: Iterable<string>, count: number, out: AssetWriter):
   const filter = new Uint8Array(bits / 8);
   for (const term of terms) bloomAdd(filter, term, hashes);
   return { path: out.add("search", "lexicon", "bin", filter), bits, hashes };
+}
+
+/**
+ * The prefix rule's filter over the vocabulary's words (see `VOCAB_PREFIX_FILTER`): each word's prefixes of
+ * `minPrefix` letters or more and at most `maxExtra` letters shorter, keyed with the word's length.
+ */
+export function buildVocabPrefixes(
+  words: Iterable<string>,
+  out: AssetWriter,
+): NonNullable<SearchManifest["vocabPrefixes"]> {
+  const { minPrefix, maxExtra, bitsPerKey, hashes } = VOCAB_PREFIX_FILTER;
+  const keys = new Set<string>();
+  for (const t of words)
+    for (let n = Math.max(minPrefix, t.length - maxExtra); n < t.length; n++)
+      keys.add(vocabPrefixKey(t.slice(0, n), t.length));
+  const bits = Math.max(64, Math.ceil((keys.size * bitsPerKey) / 8) * 8);
+  const filter = new Uint8Array(bits / 8);
+  for (const k of keys) bloomAdd(filter, k, hashes);
+  return { path: out.add("search", "vocab-prefixes", "bin", filter), bits, hashes, minPrefix, maxExtra };
 }
 
 /**

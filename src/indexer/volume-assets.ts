@@ -12,16 +12,23 @@ import type { AssetWriter } from "./content-hash";
 
 /** Bytes of JSON a segment of the volume groups aims at: a page's hits read a few, each whole. */
 export const VOLUME_SEGMENT_BYTES = 16 * 1024;
+/**
+ * Most segments a build writes: they are files of their own, not packed (static assets send a packed segment's whole
+ * pack, some 95 KB at 100k records, for its 16 KiB), so past this many a catalogue's segments grow instead (a 100k
+ * catalogue has 60; a million records about 64 of 150 KB).
+ */
+export const VOLUME_SEGMENT_FILES = 64;
 
 type VolumeFields = Pick<CatalogueRecord, "series" | "title" | "reference" | "id">;
 /** Stands in for a doc that is no volume: its key is null, as the doc's own is. */
 const NOT_A_VOLUME: VolumeFields = { series: "", title: "", reference: "", id: "" };
 
-export function buildVolumes(
-  records: Iterable<CatalogueRecord>,
-  out: AssetWriter,
-  segmentBytes = VOLUME_SEGMENT_BYTES,
-): VolumeIndex {
+/** Bytes a segment aims at when the groups' JSON is `total` bytes: 16 KiB, or more past `VOLUME_SEGMENT_FILES` of them. */
+export function volumeSegmentBytes(total: number): number {
+  return Math.max(VOLUME_SEGMENT_BYTES, Math.ceil(total / VOLUME_SEGMENT_FILES));
+}
+
+export function buildVolumes(records: Iterable<CatalogueRecord>, out: AssetWriter, segmentBytes?: number): VolumeIndex {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
     throw new Error("volume-assets: the build must run on a little-endian machine");
   // Only the four fields grouping reads, and only of volumes: records are read a pass at a time, not held.
@@ -48,7 +55,8 @@ export function buildVolumes(
   });
   // Segments of about `segmentBytes`, a fixed number of groups each, so the reader finds a group's segment
   // by division; their hashes go at the end of the binary file, which a query has read before it needs them.
-  const per = Math.max(1, Math.floor((segmentBytes * groups.length) / Math.max(1, at)));
+  const bytesEach = segmentBytes ?? volumeSegmentBytes(at);
+  const per = Math.max(1, Math.floor((bytesEach * groups.length) / Math.max(1, at)));
   const segments = Math.ceil(groups.length / per);
   let hashes = "";
   for (let seg = 0; seg < segments; seg++) {

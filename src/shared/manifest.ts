@@ -11,8 +11,9 @@ import type { SearchManifest } from "./index-format/search-manifest";
  * typeahead directory, people and vocabulary lists and the search shards' term tables out of the root (lazy root).
  * 5: the series list, the search shard list and the filters' series names out of the root too (a root of
  * bounded size at any catalogue size).
+ * 6: the volume groups' segments are files of their own, not packed (a cold page read a whole pack for each).
  */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 
 /** Where the manifest lives inside the assets directory. */
 export const MANIFEST_PATH = "/manifest.json";

@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { AssetWriter } from "../../src/indexer/content-hash";
-import { buildVocab } from "../../src/indexer/search-assets";
-import { buildVolumes } from "../../src/indexer/volume-assets";
+import { buildVocab, buildVocabPrefixes } from "../../src/indexer/search-assets";
+import { bloomHas } from "../../src/shared/bloom";
+import { vocabPrefixKey } from "../../src/shared/index-format";
+import { buildVolumes, VOLUME_SEGMENT_FILES, volumeSegmentBytes } from "../../src/indexer/volume-assets";
 import { groupVolumes } from "../../src/shared/volumes";
 import { HASH_CHARS, hashAt } from "../../src/shared/manifest";
 import { volumeSegmentPath } from "../../src/shared/index-format";
@@ -38,7 +40,34 @@ describe("vocabulary ranges for the prefix rule", () => {
   });
 });
 
+describe("the prefix rule's vocabulary filter", () => {
+  it("says yes for every prefix of five letters or more of every word up to four letters shorter, at that length", () => {
+    const words = ["soviets", "sovietisation", "espionage", "søstrene", "besedovskiy", "intelligence", "paris"];
+    const out = new AssetWriter();
+    const f = buildVocabPrefixes(words, out);
+    const bits = out.files.get(f.path) as Uint8Array;
+    expect(bits.byteLength * 8).toBe(f.bits);
+    let keys = 0;
+    for (const w of words)
+      for (let n = 5; n < w.length; n++)
+        if (w.length - n <= f.maxExtra) {
+          expect(bloomHas(bits, vocabPrefixKey(w.slice(0, n), w.length), f.hashes)).toBe(true);
+          keys++;
+        }
+    expect(keys).toBeGreaterThan(15);
+    // The word itself, and prefixes kept apart by length: "sovie" begins a 7-letter word, not a 6-letter one.
+    const no = [vocabPrefixKey("soviets", 7), vocabPrefixKey("sovie", 6), vocabPrefixKey("qzxvw", 8)];
+    expect(no.filter((k) => bloomHas(bits, k, f.hashes)).length).toBeLessThanOrEqual(1);
+  });
+});
+
 describe("the volume index", () => {
+  it("keeps its segments, files of their own, to a bounded number at any catalogue size", () => {
+    expect(volumeSegmentBytes(960_000)).toBe(16 * 1024);
+    for (const total of [960_000, 10_000_000, 100_000_000])
+      expect(Math.ceil(total / volumeSegmentBytes(total))).toBeLessThanOrEqual(VOLUME_SEGMENT_FILES);
+  });
+
   it("names each volume's file and reads that file's docs and ids back from its byte range", () => {
     const records = [
       testRecord({ id: "kv-2-1", reference: "KV 2/1", title: "Klaus FUCHS", series: "KV 2" }),

@@ -80,6 +80,7 @@ describe("what a packed build keeps out of packs", () => {
       "/search/lexicon.0123456789ab.bin",
       "/search/vocab/12.0123456789ab.json",
       "/search/vocab-ranges/page-2.0123456789ab.json",
+      "/search/volume-groups/3.0123456789ab.json",
       "/records/table-4.0123456789ab.json",
       "/series/archives/archives.0123456789ab.json",
       "/manifest.json",

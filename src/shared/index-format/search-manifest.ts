@@ -97,6 +97,12 @@ export interface SearchManifest {
    */
   vocabRanges?: PagedTable;
   /**
+   * Bloom filter of which longer vocabulary words each prefix begins (see `VOCAB_PREFIX_FILTER`), for the prefix
+   * rule to skip vocabulary files that hold none: its bits, hash count and the prefix lengths it covers. Absent in
+   * builds before it (every range is then read).
+   */
+  vocabPrefixes?: { path: string; bits: number; hashes: number; minPrefix: number; maxExtra: number };
+  /**
    * Typeahead directory: partition paths by folded prefix (`<prefix>*` for a prefix's top entries); the longest
    * matching key wins (see suggest.ts).
    */

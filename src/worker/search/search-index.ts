@@ -27,8 +27,9 @@ import {
   type ShardTermTable,
   type VocabPartition,
   type VocabRange,
+  vocabPrefixKey,
 } from "../../shared/index-format";
-import type { AssetStore } from "../asset-store";
+import { corruptAsset, type AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
 import { editsWithin } from "../../shared/text/typo";
 import { searchStats } from "./search-stats";
@@ -84,6 +85,7 @@ export class SearchLexicon {
    */
   async vocabPrefixed(length: number, prefix: string): Promise<VocabPartition> {
     const meta = await this.meta();
+    if (!(await this.mayHavePrefixed(meta, length, prefix))) return [];
     if (!meta.vocabRanges || prefix.length < 2) return (await this.vocab(length)).startingWith(prefix);
     const [path, range] = await Promise.all([
       this.assets.tableGet<string>(meta.vocab, String(length)),
@@ -94,6 +96,20 @@ export class SearchLexicon {
       VocabWords.of(list, length),
     );
     return words.startingWith(prefix);
+  }
+
+  /**
+   * False when the build's prefix filter (see `VOCAB_PREFIX_FILTER`) says no vocabulary word of `length` begins
+   * with `prefix`: certain, so the length's file need not be read. True when it may, or when the filter does not
+   * cover this prefix (or the build has none). Read once, beside the lexicon.
+   */
+  private async mayHavePrefixed(meta: SearchManifest, length: number, prefix: string): Promise<boolean> {
+    const f = meta.vocabPrefixes;
+    if (!f || prefix.length < f.minPrefix || length <= prefix.length || length - prefix.length > f.maxExtra)
+      return true;
+    const bits = await this.assets.binary(f.path);
+    if (bits.byteLength * 8 !== f.bits) throw corruptAsset(f.path, `${bits.byteLength} bytes, not ${f.bits / 8}`);
+    return bloomHas(new Uint8Array(bits), vocabPrefixKey(prefix, length), f.hashes);
   }
 
   /** Vocabulary words of one length with their document frequency, for typo candidates. */
