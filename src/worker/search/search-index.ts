@@ -379,13 +379,21 @@ export class SearchIndex {
     }
     let p = decoding.get(key);
     if (!p) {
-      p = this.decode(path, term, key, staged.get(view.shard.terms)?.get(path)).finally(() => decoding.delete(key));
+      p = this.decode(view.shard, path, term, key, staged.get(view.shard.terms)?.get(path)).finally(() =>
+        decoding.delete(key),
+      );
       decoding.set(key, p);
     }
     return p;
   }
 
-  private async decode(path: string, term: string, key: string, staged?: Promise<ArrayBuffer>): Promise<TermPostings> {
+  private async decode(
+    shard: SearchShardManifest,
+    path: string,
+    term: string,
+    key: string,
+    staged?: Promise<ArrayBuffer>,
+  ): Promise<TermPostings> {
     // The chunk is not kept under the asset budget: the postings below are what the next query reads (a field not
     // yet read holds the chunk until it is), or, for a dense chunk, the raw chunks beside them.
     const raw = rawChunks.get(path);
@@ -395,7 +403,8 @@ export class SearchIndex {
     let chunk = raw ? undefined : chunks.get(buf);
     if (!chunk)
       try {
-        chunk = new TermChunk(buf, path);
+        // Lists hold shard-local doc numbers (16-bit in a shard of up to 65,536 docs): scoring indexes by them.
+        chunk = new TermChunk(buf, path, shard.start, shard.end - shard.start);
         if (!raw) chunks.set(buf, chunk);
       } catch (e) {
         throw new ApiError(
