@@ -32,7 +32,7 @@ import type { AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
 import { editsWithin } from "../../shared/text/typo";
 import { searchStats } from "./search-stats";
-import { PostingsAdmission } from "./postings-admission";
+import { PostingsCache } from "./postings-admission";
 
 export type { FieldPostings, FilterColumns };
 
@@ -218,17 +218,14 @@ interface CachedTerm {
  * Decoded postings by chunk path and term. The path is content-hashed and
  * names the shard, so one build's terms never answer for another's.
  */
-let postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
-/** Which decoded terms enter the cache once it is full (see postings-admission.ts). */
-let admission = new PostingsAdmission();
+let postingsCache = new PostingsCache<CachedTerm>(POSTINGS_CACHE_BYTES);
 /** Dense term chunks as read, by path (see `RAW_CHUNK_BYTES`): checked against their hash when first read. */
 let rawChunks = lruBySize<string, ArrayBuffer>(RAW_CHUNK_BYTES, (b) => b.byteLength);
 
 /** Starts the decoded-postings cache (and the raw chunks beside it) afresh (benches measuring a working set; tests). */
 export function resetPostingsCache(bytes = POSTINGS_CACHE_BYTES, rawBytes = RAW_CHUNK_BYTES): void {
-  postingsCache = lruBySize<string, CachedTerm>(bytes, (e) => e.bytes);
+  postingsCache = new PostingsCache<CachedTerm>(bytes);
   rawChunks = lruBySize<string, ArrayBuffer>(rawBytes, (b) => b.byteLength);
-  admission = new PostingsAdmission();
 }
 
 /** Bytes of dense term chunks held as read (for the bench). */
@@ -236,15 +233,9 @@ export function rawChunkBytes(): number {
   return rawChunks.calculatedSize;
 }
 
-/** The cache's entries, least recently used first, as key and bytes (not touched). */
-function* victims(): Generator<[string, number]> {
-  for (const k of postingsCache.rkeys()) yield [k, postingsCache.peek(k)!.bytes];
-}
-
 /** Keeps a term just decoded, if the cache has room or it is worth more than what it would displace. */
 function keepDecoded(key: string, entry: CachedTerm): void {
-  if (admission.admit(key, entry.bytes, postingsCache.maxSize - postingsCache.calculatedSize, victims()))
-    postingsCache.set(key, entry);
+  postingsCache.offer(key, entry);
 }
 /** Terms being decoded, by the same key: concurrent requests for one term share one decode. */
 const decoding = new Map<string, Promise<TermPostings>>();
@@ -341,7 +332,7 @@ export class SearchIndex {
     const { key } = this.keyOf(view, term);
     const p = postingsCache.get(key)?.postings;
     if (p) {
-      admission.touch(key);
+      postingsCache.touch(key);
       const st = searchStats();
       if (st) st.postingsHits++;
     }
@@ -371,7 +362,7 @@ export class SearchIndex {
     const view = await this.loadView();
     const { path, key } = this.keyOf(view, term);
     const hit = postingsCache.get(key);
-    admission.touch(key);
+    postingsCache.touch(key);
     const st = searchStats();
     if (hit) {
       if (st) st.postingsHits++;
