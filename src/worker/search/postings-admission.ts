@@ -74,8 +74,12 @@ export class PostingsAdmission {
  * bytes). A read costs as much for them as for a common word's list, so they are what a budget should hold first.
  */
 export const SMALL_ENTRY_BYTES = 16 * 1024;
-/** Share of the budget small entries may fill; the rest is left for common words' lists. */
-export const SMALL_SHARE = 0.75;
+/**
+ * Share of the budget small entries may fill before they too pass the admission; the rest is left for common
+ * words' lists, which the raw dense chunks beside the cache (search-index.ts) keep a decode away. At a million
+ * records 0.9 left 3.1 term-chunk reads a warm query, 0.75 left 6.8 (Node, `scale-cpu.ts`).
+ */
+export const SMALL_SHARE = 0.9;
 
 /**
  * The decoded-postings cache: two LRUs under one byte budget, small entries and large, with the admission above in
@@ -135,23 +139,29 @@ export class PostingsCache<V extends { bytes: number }> {
   offer(key: string, value: V): boolean {
     const bytes = Math.max(1, Math.ceil(value.bytes));
     if (bytes > this.maxSize || this.has(key)) return false;
+    const { small, large } = this;
     if (bytes <= this.smallBytes) {
-      while (this.small.size && this.small.calculatedSize + bytes > this.smallCap) this.small.pop();
-      while (this.large.size && this.calculatedSize + bytes > this.maxSize) this.large.pop();
-      while (this.small.size && this.calculatedSize + bytes > this.maxSize) this.small.pop();
-      this.small.set(key, value);
+      // Past their share, small lists too pass the admission against the least recently used small ones: a plain
+      // LRU under a cycle larger than it evicts every entry just before its next use.
+      if (small.calculatedSize + bytes > this.smallCap) {
+        if (!this.admission.admit(key, bytes, this.smallCap - small.calculatedSize, victimsOf(small))) return false;
+        while (small.size && small.calculatedSize + bytes > this.smallCap) small.pop();
+      }
+      while (large.size && this.calculatedSize + bytes > this.maxSize) large.pop();
+      while (small.size && this.calculatedSize + bytes > this.maxSize) small.pop();
+      small.set(key, value);
       return true;
     }
-    const free = this.maxSize - this.calculatedSize;
-    const large = this.large;
-    function* victims(): Generator<[string, number]> {
-      for (const k of large.rkeys()) yield [k, large.peek(k)!.bytes];
-    }
-    if (!this.admission.admit(key, bytes, free, victims())) return false;
+    if (!this.admission.admit(key, bytes, this.maxSize - this.calculatedSize, victimsOf(large))) return false;
     while (large.size && this.calculatedSize + bytes > this.maxSize) large.pop();
     large.set(key, value);
     return true;
   }
+}
+
+/** A cache's entries, least recently used first, as key and bytes (read without touching them). */
+function* victimsOf<V extends { bytes: number }>(lru: LRUCache<string, V>): Generator<[string, number]> {
+  for (const k of lru.rkeys()) yield [k, lru.peek(k)!.bytes];
 }
 
 /** Two 32-bit hashes of a string (FNV-1a, and a mix of it for the double-hashing step). */

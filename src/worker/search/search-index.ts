@@ -32,7 +32,7 @@ import type { AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
 import { editsWithin } from "../../shared/text/typo";
 import { searchStats } from "./search-stats";
-import { PostingsCache } from "./postings-admission";
+import { PostingsCache, SMALL_ENTRY_BYTES } from "./postings-admission";
 
 export type { FieldPostings, FilterColumns };
 
@@ -208,6 +208,9 @@ export const POSTINGS_CACHE_BYTES = 32 * 1024 * 1024;
 export const RAW_CHUNK_BYTES = 8 * 1024 * 1024;
 /** A chunk is kept raw when a term of it decodes to at least this many times the chunk's bytes. */
 const RAW_RATIO = 4;
+
+/** Bytes a cached term holds beyond its lists and its key (see `decode`). */
+const TERM_BYTES = 600;
 
 interface CachedTerm {
   postings: TermPostings;
@@ -406,13 +409,18 @@ export class SearchIndex {
       }
     const i = chunk.find(utf8.encode(term));
     const fields: TermPostings["fields"] = {};
-    // Counted as decoded from the start: until a list is read it holds its chunk instead (see LazyPostings).
-    let bytes = 64 + 2 * key.length;
+    // Counted as decoded from the start: until a list is read it holds its chunk instead (see LazyPostings). The
+    // fixed part is measured (the term's objects, its key and the cache's entry: the bench's million-record mix held
+    // about 550 bytes a term beyond its lists', Node, heap and array buffers freed when the cache is dropped).
+    let bytes = TERM_BYTES + 2 * key.length;
     if (i >= 0)
       for (const d of chunk.postings(i)) {
         fields[FIELD_NAMES[d.field]!] = d;
         bytes += d.bytes;
       }
+    // A small term's lists are decoded now (a few thousand postings at most): a list left undecoded holds its whole
+    // chunk (LazyPostings), and the cache keeps thousands of small terms (postings-admission.ts).
+    if (bytes <= SMALL_ENTRY_BYTES) for (const fp of Object.values(fields)) fp.decodeAll();
     const postings = { term, fields, key };
     const st = searchStats();
     if (st) {
