@@ -6,7 +6,9 @@
  * A chunk holds a sorted, prefix-compressed term directory and, for every
  * term and field, its postings in doc order. The Worker decodes a field's
  * postings once, whole, into typed arrays (`LazyPostings`) when scoring first
- * reads them, and keeps those warm, so the chunk needs no random access inside
+ * reads them, and keeps those warm (with doc numbers local to the chunk's
+ * search shard, 16-bit where the shard has at most 65,536 docs: 3 bytes a
+ * held posting, not 5; the chunk's bytes are unchanged), so the chunk needs no random access inside
  * a field's postings: no block tables, no fixed-width entries, only what gzip
  * cannot squeeze out. Each field's count, lowest slot (its score bound) and
  * bits are in the directory (format 9), so a list scoring never reads is
