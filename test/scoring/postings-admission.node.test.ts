@@ -1,6 +1,11 @@
 /** The decoded-postings cache's admission: which terms enter once it is full (postings-admission.ts). */
 import { describe, expect, it } from "vitest";
-import { PostingsAdmission, READ_COST_BYTES } from "../../src/worker/search/postings-admission";
+import {
+  PostingsAdmission,
+  PostingsCache,
+  READ_COST_BYTES,
+  SMALL_ENTRY_BYTES,
+} from "../../src/worker/search/postings-admission";
 import { lruBySize } from "../../src/shared/lru";
 
 /** A cache as search-index.ts keeps it: LRU by bytes, and the admission asked before a decoded term is set. */
@@ -71,5 +76,65 @@ describe("PostingsAdmission", () => {
     expect(hitShare(false)).toBe(0);
     // The smallest lists fill the cache (at most about 64% of the lookups fit in it), and stay.
     expect(hitShare(true)).toBeGreaterThan(0.6);
+  });
+});
+
+describe("PostingsCache", () => {
+  /** One lookup of `key` holding `bytes`: whether it was held (it is offered when not). */
+  const use = (c: PostingsCache<{ bytes: number }>, key: string, bytes: number): boolean => {
+    c.touch(key);
+    if (c.get(key)) return true;
+    c.offer(key, { bytes });
+    return false;
+  };
+  // A mix like the million-record bench's: most term-shards small (rare names, terms a shard lacks), a few common
+  // words' lists of hundreds of KB holding most of the bytes; four times the budget in all, asked in a fixed cycle.
+  const terms = Array.from({ length: 4000 }, (_, i) => ({
+    key: `t${i}`,
+    bytes: i % 20 === 0 ? 150_000 + ((i * 7919) % 250_000) : 200 + ((i * 7919) % 3800),
+  }));
+  const total = terms.reduce((a, t) => a + t.bytes, 0);
+
+  it("keeps every small list of a mix cycling through four times the budget, and within the budget", () => {
+    const budget = Math.floor(total / 4);
+    const small = terms.filter((t) => t.bytes <= SMALL_ENTRY_BYTES);
+    expect(small.reduce((a, t) => a + t.bytes, 0)).toBeLessThan(0.75 * budget);
+    const c = new PostingsCache<{ bytes: number }>(budget);
+    for (let round = 0; round < 3; round++) for (const t of terms) use(c, t.key, t.bytes);
+    let smallHits = 0,
+      hits = 0;
+    for (const t of terms)
+      if (use(c, t.key, t.bytes)) {
+        hits++;
+        if (t.bytes <= SMALL_ENTRY_BYTES) smallHits++;
+      }
+    expect(smallHits).toBe(small.length);
+    expect(hits / terms.length).toBeGreaterThan(0.95);
+    expect(c.calculatedSize).toBeLessThanOrEqual(budget);
+  });
+
+  it("holds a mix that fits its budget whole, large lists included", () => {
+    const c = new PostingsCache<{ bytes: number }>(total);
+    for (const t of terms) use(c, t.key, t.bytes);
+    expect(terms.every((t) => use(c, t.key, t.bytes))).toBe(true);
+  });
+
+  it("lets small lists fill at most their share, never displacing the large, and past it keeps the held ones unless a newcomer is asked more", () => {
+    const c = new PostingsCache<{ bytes: number }>(100_000, 1_000, 0.5);
+    expect(c.offer("large", { bytes: 40_000 })).toBe(true);
+    for (let i = 0; i < 100; i++) c.offer(`s${i}`, { bytes: 1_000 });
+    expect(c.get("large")).toBeDefined();
+    expect(c.calculatedSize).toBeLessThanOrEqual(100_000);
+    // Held as they came while under the share; a newcomer asked as often as they are does not churn them.
+    expect(c.get("s0")).toBeDefined();
+    expect(c.get("s99")).toBeUndefined();
+    for (let i = 0; i < 5; i++) c.touch("hot");
+    expect(c.offer("hot", { bytes: 1_000 })).toBe(true);
+    expect(c.get("hot")).toBeDefined();
+    expect(c.get("large")).toBeDefined();
+  });
+
+  it("refuses an entry larger than the whole budget", () => {
+    expect(new PostingsCache<{ bytes: number }>(1_000).offer("huge", { bytes: 2_000 })).toBe(false);
   });
 });

@@ -37,6 +37,38 @@ describe("term chunks", () => {
     expect(chunk.terms()).toEqual([...chunk.terms()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
   });
 
+  it("gives a shard's lists in 16-bit local doc numbers when the shard has at most 65,536 docs, else 32-bit", () => {
+    const start = 1_250_000;
+    const shardTerms: TermInput[] = ["smith", "smiths", "smyth"].map((term, k) => ({
+      term,
+      fields: [0, 3].map((field) => {
+        const p = randomPostings(r, 50 + 300 * k, 62_500);
+        return { field, df: 900, docs: p.docs.map((d) => d + start), slots: p.slots };
+      }),
+    }));
+    const buf = encodeTermChunk(shardTerms).buffer as ArrayBuffer;
+    for (const [count, narrow] of [
+      [62_500, true],
+      [200_000, false],
+    ] as const) {
+      const c = new TermChunk(buf, "shard chunk", start, count);
+      expect(c.narrow).toBe(narrow);
+      for (const t of shardTerms)
+        c.postings(c.find(utf8.encode(t.term))).forEach((p, i) => {
+          const all = p.decodeAll();
+          const want = Array.from(t.fields[i]!.docs, (d) => d - start);
+          expect(all.docs).toBeInstanceOf(narrow ? Uint16Array : Uint32Array);
+          expect([...all.docs]).toEqual(want);
+          expect([...all.slots]).toEqual(Array.from(t.fields[i]!.slots));
+          expect(p.lastDoc(p.blocks - 1)).toBe(want.at(-1));
+          expect(p.bytes).toBeLessThan((narrow ? 3 : 5) * p.count + 400);
+        });
+    }
+    // A chunk read for the wrong shard is an error, not wrong answers.
+    const wrong = new TermChunk(buf, "shard chunk", start + 70_000, 62_500);
+    expect(() => wrong.postings(wrong.find(utf8.encode("smith")))[0]!.decodeAll()).toThrow(/outside its shard/);
+  });
+
   it("gives each field's postings, whole and block by block, with block bounds", () => {
     for (const t of terms) {
       const got = chunk.postings(chunk.find(utf8.encode(t.term)));

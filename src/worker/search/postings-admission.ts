@@ -13,6 +13,7 @@
  * ones be read again: most of a query's terms are then held, and the held set stays put instead of cycling.
  * Hand-written: `lru-cache` has no admission policy, and a sketch of 64 KiB is cheaper than a map of every key seen.
  */
+import { lruBySize, type LRUCache } from "../../shared/lru";
 
 /** A read of a term chunk costs about as much as decoding this many bytes of postings (measured order, see above). */
 export const READ_COST_BYTES = 64 * 1024;
@@ -65,6 +66,102 @@ export class PostingsAdmission {
     if (need > 0) return false; // larger than the whole cache
     return (this.frequency(key) * (READ_COST_BYTES + bytes)) / bytes > worth / freed;
   }
+}
+
+/**
+ * Entries of at most this many bytes are small: a rare name's lists, a term absent from a shard (at a million
+ * records 80% of the bench mix's term-shards are under 4 KiB, and all under 16 KiB are 92% of them in 29% of the
+ * bytes). A read costs as much for them as for a common word's list, so they are what a budget should hold first.
+ */
+export const SMALL_ENTRY_BYTES = 16 * 1024;
+/**
+ * Share of the budget small entries may fill before they too pass the admission; the rest is left for common
+ * words' lists, which the raw dense chunks beside the cache (search-index.ts) keep a decode away. At a million
+ * records 0.9 left 3.1 term-chunk reads a warm query, 0.75 left 6.8 (Node, `scale-cpu.ts`).
+ */
+export const SMALL_SHARE = 0.9;
+
+/**
+ * The decoded-postings cache: two LRUs under one byte budget, small entries and large, with the admission above in
+ * front of the large. Why two: with one LRU, each large newcomer admitted evicted the least recently used entries
+ * whatever their size, and in a mix cycling through more than the budget the small lists, each used once a round,
+ * drifted to that end and went with them (at a million records a rare name with many alternatives then read 90 or
+ * more chunks a query, though its lists are a few KB). Here a large newcomer displaces only large entries, and only
+ * when the admission finds it worth more per byte; a small one always enters, displacing large entries first and
+ * small ones only past `SMALL_SHARE` of the budget. A mix that fits the budget (100k records) evicts nothing either
+ * way. Hand-written: `lru-cache` has neither segments nor admission.
+ */
+export class PostingsCache<V extends { bytes: number }> {
+  private readonly small: LRUCache<string, V>;
+  private readonly large: LRUCache<string, V>;
+  private readonly admission = new PostingsAdmission();
+  private readonly smallCap: number;
+
+  constructor(
+    readonly maxSize: number,
+    private readonly smallBytes = SMALL_ENTRY_BYTES,
+    smallShare = SMALL_SHARE,
+  ) {
+    // Each bounded by the whole budget only as a backstop: `offer` keeps their sum under it.
+    this.small = lruBySize<string, V>(maxSize, (e) => e.bytes);
+    this.large = lruBySize<string, V>(maxSize, (e) => e.bytes);
+    this.smallCap = maxSize * smallShare;
+  }
+
+  get calculatedSize(): number {
+    return this.small.calculatedSize + this.large.calculatedSize;
+  }
+
+  get size(): number {
+    return this.small.size + this.large.size;
+  }
+
+  /** The entry, made most recently used; undefined when not held. */
+  get(key: string): V | undefined {
+    return this.small.get(key) ?? this.large.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.small.has(key) || this.large.has(key);
+  }
+
+  /** Notes one use of `key` (a hit or a miss), for the admission. */
+  touch(key: string): void {
+    this.admission.touch(key);
+  }
+
+  *entries(): Generator<[string, V]> {
+    yield* this.small.entries();
+    yield* this.large.entries();
+  }
+
+  /** Keeps `value` if it is small, or if the admission finds it worth what it would displace; true when kept. */
+  offer(key: string, value: V): boolean {
+    const bytes = Math.max(1, Math.ceil(value.bytes));
+    if (bytes > this.maxSize || this.has(key)) return false;
+    const { small, large } = this;
+    if (bytes <= this.smallBytes) {
+      // Past their share, small lists too pass the admission against the least recently used small ones: a plain
+      // LRU under a cycle larger than it evicts every entry just before its next use.
+      if (small.calculatedSize + bytes > this.smallCap) {
+        if (!this.admission.admit(key, bytes, this.smallCap - small.calculatedSize, victimsOf(small))) return false;
+        while (small.size && small.calculatedSize + bytes > this.smallCap) small.pop();
+      }
+      while (large.size && this.calculatedSize + bytes > this.maxSize) large.pop();
+      while (small.size && this.calculatedSize + bytes > this.maxSize) small.pop();
+      small.set(key, value);
+      return true;
+    }
+    if (!this.admission.admit(key, bytes, this.maxSize - this.calculatedSize, victimsOf(large))) return false;
+    while (large.size && this.calculatedSize + bytes > this.maxSize) large.pop();
+    large.set(key, value);
+    return true;
+  }
+}
+
+/** A cache's entries, least recently used first, as key and bytes (read without touching them). */
+function* victimsOf<V extends { bytes: number }>(lru: LRUCache<string, V>): Generator<[string, number]> {
+  for (const k of lru.rkeys()) yield [k, lru.peek(k)!.bytes];
 }
 
 /** Two 32-bit hashes of a string (FNV-1a, and a mix of it for the double-hashing step). */

@@ -41,7 +41,7 @@
  */
 import { FIELDS, type FieldName, type MatchRule } from "../../shared/search-config";
 import { words } from "../../shared/text/fold";
-import { BLOCK_SIZE } from "../../shared/index-format";
+import { BLOCK_SIZE, type DocArray } from "../../shared/index-format";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
 import type { FieldPostings, FilterColumns, SearchIndex, TermPostings } from "./search-index";
 import { COMMON_TERM_DEFAULTS, commonTermCandidates, type CommonTermOptions } from "./common-term-answers";
@@ -519,7 +519,7 @@ function addTerm(
  * per-posting object lookups; a function of its own, not a closure made per field.
  */
 function visitPostings(
-  docs: Uint32Array,
+  docs: DocArray,
   slots: Uint8Array,
   from: number,
   to: number,
@@ -1379,7 +1379,10 @@ function* scoreWith(
   exclPostings: TermPostings[],
 ): Generator<number[], ShardResult, string[]> {
   const n = plan.docs;
-  const base = cols.base;
+  // Postings hold shard-local doc numbers (term-chunk.ts, `docStart`), as the scratch arrays index them: `base`,
+  // what a posting's doc is less its local index, is 0; `docBase` makes the answer's catalogue numbers.
+  const base = 0;
+  const docBase = cols.base;
   const size = arrays.size;
   // A doc's text score, reference boost and final score at `Q * i + TEXT`, `REF`, `TOTAL`; its counts in `h`.
   const { x, f, h, seen, proximity, touched } = arrays;
@@ -1924,7 +1927,7 @@ function* scoreWith(
     const top = new TopK(SEARCH_DEFAULTS.phraseCheckLimit, scores, stride, off, cols.order);
     top.offerAll(candidates);
     const checked = top.sorted();
-    const texts: string[] = yield checked.map((i) => i + base);
+    const texts: string[] = yield checked.map((i) => i + docBase);
     const holding = checked.filter((_, j) => {
       const t = ` ${words(texts[j]!).join(" ")} `;
       return plan.phrases.every((p) => t.includes(` ${p.join(" ")} `));
@@ -2003,7 +2006,7 @@ function* scoreWith(
         });
     }
     return {
-      doc: i + base,
+      doc: i + docBase,
       score: scores[stride * i + off]!,
       matched: direct ? 1 : h[Q * 4 * i + MATCHED]!,
       order: cols.order[i]!,

@@ -33,7 +33,7 @@ import { corruptAsset, type AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
 import { editsWithin } from "../../shared/text/typo";
 import { searchStats } from "./search-stats";
-import { PostingsAdmission } from "./postings-admission";
+import { PostingsCache, SMALL_ENTRY_BYTES } from "./postings-admission";
 
 export type { FieldPostings, FilterColumns };
 
@@ -225,6 +225,9 @@ export const RAW_CHUNK_BYTES = 8 * 1024 * 1024;
 /** A chunk is kept raw when a term of it decodes to at least this many times the chunk's bytes. */
 const RAW_RATIO = 4;
 
+/** Bytes a cached term holds beyond its lists and its key (see `decode`). */
+const TERM_BYTES = 600;
+
 interface CachedTerm {
   postings: TermPostings;
   bytes: number;
@@ -234,17 +237,14 @@ interface CachedTerm {
  * Decoded postings by chunk path and term. The path is content-hashed and
  * names the shard, so one build's terms never answer for another's.
  */
-let postingsCache = lruBySize<string, CachedTerm>(POSTINGS_CACHE_BYTES, (e) => e.bytes);
-/** Which decoded terms enter the cache once it is full (see postings-admission.ts). */
-let admission = new PostingsAdmission();
+let postingsCache = new PostingsCache<CachedTerm>(POSTINGS_CACHE_BYTES);
 /** Dense term chunks as read, by path (see `RAW_CHUNK_BYTES`): checked against their hash when first read. */
 let rawChunks = lruBySize<string, ArrayBuffer>(RAW_CHUNK_BYTES, (b) => b.byteLength);
 
 /** Starts the decoded-postings cache (and the raw chunks beside it) afresh (benches measuring a working set; tests). */
 export function resetPostingsCache(bytes = POSTINGS_CACHE_BYTES, rawBytes = RAW_CHUNK_BYTES): void {
-  postingsCache = lruBySize<string, CachedTerm>(bytes, (e) => e.bytes);
+  postingsCache = new PostingsCache<CachedTerm>(bytes);
   rawChunks = lruBySize<string, ArrayBuffer>(rawBytes, (b) => b.byteLength);
-  admission = new PostingsAdmission();
 }
 
 /** Bytes of dense term chunks held as read (for the bench). */
@@ -252,15 +252,9 @@ export function rawChunkBytes(): number {
   return rawChunks.calculatedSize;
 }
 
-/** The cache's entries, least recently used first, as key and bytes (not touched). */
-function* victims(): Generator<[string, number]> {
-  for (const k of postingsCache.rkeys()) yield [k, postingsCache.peek(k)!.bytes];
-}
-
 /** Keeps a term just decoded, if the cache has room or it is worth more than what it would displace. */
 function keepDecoded(key: string, entry: CachedTerm): void {
-  if (admission.admit(key, entry.bytes, postingsCache.maxSize - postingsCache.calculatedSize, victims()))
-    postingsCache.set(key, entry);
+  postingsCache.offer(key, entry);
 }
 /** Terms being decoded, by the same key: concurrent requests for one term share one decode. */
 const decoding = new Map<string, Promise<TermPostings>>();
@@ -357,7 +351,7 @@ export class SearchIndex {
     const { key } = this.keyOf(view, term);
     const p = postingsCache.get(key)?.postings;
     if (p) {
-      admission.touch(key);
+      postingsCache.touch(key);
       const st = searchStats();
       if (st) st.postingsHits++;
     }
@@ -387,7 +381,7 @@ export class SearchIndex {
     const view = await this.loadView();
     const { path, key } = this.keyOf(view, term);
     const hit = postingsCache.get(key);
-    admission.touch(key);
+    postingsCache.touch(key);
     const st = searchStats();
     if (hit) {
       if (st) st.postingsHits++;
@@ -395,13 +389,21 @@ export class SearchIndex {
     }
     let p = decoding.get(key);
     if (!p) {
-      p = this.decode(path, term, key, staged.get(view.shard.terms)?.get(path)).finally(() => decoding.delete(key));
+      p = this.decode(view.shard, path, term, key, staged.get(view.shard.terms)?.get(path)).finally(() =>
+        decoding.delete(key),
+      );
       decoding.set(key, p);
     }
     return p;
   }
 
-  private async decode(path: string, term: string, key: string, staged?: Promise<ArrayBuffer>): Promise<TermPostings> {
+  private async decode(
+    shard: SearchShardManifest,
+    path: string,
+    term: string,
+    key: string,
+    staged?: Promise<ArrayBuffer>,
+  ): Promise<TermPostings> {
     // The chunk is not kept under the asset budget: the postings below are what the next query reads (a field not
     // yet read holds the chunk until it is), or, for a dense chunk, the raw chunks beside them.
     const raw = rawChunks.get(path);
@@ -411,7 +413,8 @@ export class SearchIndex {
     let chunk = raw ? undefined : chunks.get(buf);
     if (!chunk)
       try {
-        chunk = new TermChunk(buf, path);
+        // Lists hold shard-local doc numbers (16-bit in a shard of up to 65,536 docs): scoring indexes by them.
+        chunk = new TermChunk(buf, path, shard.start, shard.end - shard.start);
         if (!raw) chunks.set(buf, chunk);
       } catch (e) {
         throw new ApiError(
@@ -422,13 +425,18 @@ export class SearchIndex {
       }
     const i = chunk.find(utf8.encode(term));
     const fields: TermPostings["fields"] = {};
-    // Counted as decoded from the start: until a list is read it holds its chunk instead (see LazyPostings).
-    let bytes = 64 + 2 * key.length;
+    // Counted as decoded from the start: until a list is read it holds its chunk instead (see LazyPostings). The
+    // fixed part is measured (the term's objects, its key and the cache's entry: the bench's million-record mix held
+    // about 550 bytes a term beyond its lists', Node, heap and array buffers freed when the cache is dropped).
+    let bytes = TERM_BYTES + 2 * key.length;
     if (i >= 0)
       for (const d of chunk.postings(i)) {
         fields[FIELD_NAMES[d.field]!] = d;
         bytes += d.bytes;
       }
+    // A small term's lists are decoded now (a few thousand postings at most): a list left undecoded holds its whole
+    // chunk (LazyPostings), and the cache keeps thousands of small terms (postings-admission.ts).
+    if (bytes <= SMALL_ENTRY_BYTES) for (const fp of Object.values(fields)) fp.decodeAll();
     const postings = { term, fields, key };
     const st = searchStats();
     if (st) {
