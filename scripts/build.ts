@@ -39,7 +39,7 @@ import { parseShardJob } from "../src/indexer/shard-parts";
 import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
 import { buildCommand } from "./lib/build-command";
-import { dataBytes, defaultBudget, parseMemory, relaunchUnderBudget } from "./lib/build-memory";
+import { dataBytes, defaultBudget, parseMemory, relaunchUnderBudget, threadHeapsMb } from "./lib/build-memory";
 import { writeAssetHeaders } from "./write-asset-headers";
 import { terminalProgress } from "../src/indexer/build-progress";
 import { packIndexPages } from "../src/shared/manifest";
@@ -69,7 +69,7 @@ const dataDirs = values.data?.length ? values.data : ["data"];
 /** The budget this build runs under, and why: `--memory`, or the default for data big enough to need one. */
 const budget = values.memory ? { mb: parseMemory(values.memory), why: "--memory" } : defaultBudget(dataBytes(dataDirs));
 if (budget) {
-  const code = await relaunchUnderBudget(budget.mb);
+  const code = await relaunchUnderBudget(budget.mb, values.threads);
   if (code !== null) process.exit(code);
 }
 
@@ -144,6 +144,8 @@ try {
     merge: values.merge || values.jobs !== undefined,
     resume: values.resume,
     partsDir: values.parts,
+    // The worker thread's own share of the budget: each thread's heap has its own limit.
+    workerHeapMb: values.threads && budget ? threadHeapsMb(budget.mb).worker : undefined,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
     progress: values.quiet ? undefined : terminalProgress(process.stderr),
   });

@@ -30,6 +30,21 @@ export function heapLimitMb(memoryMb: number): number {
 }
 
 /**
+ * Share of a threaded build's heap (`--threads`) given to the worker thread that runs the record passes (people,
+ * typeahead, volumes, related records, the record store); the main thread, which plans and indexes the search
+ * shards, keeps the rest. Each V8 isolate has its own heap limit, and a worker left to the default gets the whole
+ * budget's limit again: `--threads` peaked at 2.9 GB at 1M records under a 2,048 MB budget (BENCHMARKS.md).
+ */
+export const WORKER_HEAP_SHARE = 0.4;
+
+/** The heap limits, in MB, of a threaded build's two threads: together the one-thread build's heapLimitMb. */
+export function threadHeapsMb(memoryMb: number): { main: number; worker: number } {
+  const heap = heapLimitMb(memoryMb);
+  const worker = Math.max(64, Math.round(heap * WORKER_HEAP_SHARE));
+  return { main: heap - worker, worker };
+}
+
+/**
  * The young generation's semi-space, in MB, for a build with this budget. A build allocates short-lived strings
  * and arrays for every term of every record; with V8's default (16 MB) they outlive the young generation and
  * the collector took 12% of a 100k build's CPU (a CPU profile). With 32 MB main's code built 100k in 121 s of user
@@ -77,11 +92,12 @@ export function defaultBudget(bytes: number): { mb: number; why: string } | null
 }
 
 /**
- * Runs this build again under the heap limit of `memoryMb` and resolves with its exit code, or resolves null
- * when this process already runs under it.
+ * Runs this build again under the heap limit of `memoryMb` (with `threads`, the main thread's share of it; the
+ * worker's is set where the worker starts) and resolves with its exit code, or resolves null when this process
+ * already runs under it.
  */
-export async function relaunchUnderBudget(memoryMb: number): Promise<number | null> {
-  const flag = `--max-old-space-size=${heapLimitMb(memoryMb)}`;
+export async function relaunchUnderBudget(memoryMb: number, threads = false): Promise<number | null> {
+  const flag = `--max-old-space-size=${threads ? threadHeapsMb(memoryMb).main : heapLimitMb(memoryMb)}`;
   // By this process's own flags, not an inherited variable: shard jobs this build starts must relaunch too.
   if (process.execArgv.includes(flag)) return null;
   const child = spawn(
