@@ -349,6 +349,7 @@ function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promis
       passes = startRecordPasses(layout, out, {
         recordTablePageShards: options.recordTablePageShards,
         heapMb: options.workerHeapMb,
+        fieldsPath: layout.fieldsPath,
       });
     return yield* stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0, passes });
   } finally {

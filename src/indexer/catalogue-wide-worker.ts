@@ -15,7 +15,7 @@ import type { Manifest } from "../shared/manifest";
 import type { CatalogueRecord } from "../shared/record";
 import { AssetWriter } from "./content-hash";
 import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
-import { DocFile } from "./doc-file";
+import { DocFile, type Lines, LineWriter, passFields, type PassRecord } from "./doc-file";
 import { buildRelated } from "./related-records";
 import { buildRecordPassParts, TitleTags, type RecordPassParts } from "./search-assets";
 
@@ -26,6 +26,8 @@ interface RecordPassInput {
   shardCount: number;
   spillDir: string;
   recordTablePageShards?: number;
+  /** Where the worker writes the docs' PassRecord fields for its own later passes (see runWorker). */
+  fieldsPath?: string;
 }
 
 type TitleTagsData = ReturnType<TitleTags["toData"]>;
@@ -63,6 +65,11 @@ export function startRecordPasses(
     recordTablePageShards?: number;
     /** The worker's V8 heap limit in MB (its share of the build's budget); default: V8's, as the main thread's. */
     heapMb?: number;
+    /**
+     * A scratch path for the docs' PassRecord fields (the caller removes it): the plan writes them for the
+     * one-thread build, but the worker starts before the plan, so it writes its own.
+     */
+    fieldsPath?: string;
   } = {},
 ): RecordPasses {
   const docs = layout.docs;
@@ -77,6 +84,7 @@ export function startRecordPasses(
     shardCount: layout.shardCount,
     spillDir: out.spillDir,
     recordTablePageShards: options.recordTablePageShards,
+    fieldsPath: options.fieldsPath,
   };
   // tsx loads this .ts file in the worker as it does in the main thread (`npm run build` and vitest alike).
   // A worker's heap has a limit of its own: without one it gets the main thread's again, so the two threads
@@ -122,11 +130,25 @@ async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
     heap.mostMb = Math.max(heap.mostMb, mb(getHeapStatistics().total_heap_size));
     t = performance.now();
   };
-  const parts = buildRecordPassParts(docs, out);
+  // People, typeahead and related records read a few fields of each record: written once to a file of their own,
+  // they parse those three times instead of each whole record (mostly description) three times.
+  let fields: Lines<PassRecord> = docs;
+  if (input.fieldsPath) {
+    const writer = new LineWriter<PassRecord>(input.fieldsPath);
+    try {
+      for (const r of docs) writer.append(JSON.stringify(passFields(r)));
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+    fields = writer.finish();
+    lap("the records' fields");
+  }
+  const parts = buildRecordPassParts(docs, out, fields);
   lap("people, typeahead, volumes");
   const tags = await new Promise<TitleTagsData>((resolve) => parentPort!.once("message", resolve));
   lap("waiting for the plan");
-  const related = buildRelated(docs, TitleTags.fromData(tags));
+  const related = buildRelated(fields, TitleTags.fromData(tags));
   lap("related records");
   const layout: CatalogueLayout = { docs, shardOfDoc: input.shardOfDoc, shardCount: input.shardCount };
   const recordStore = writeRecordStore(layout, related, out, input.recordTablePageShards);

@@ -78,10 +78,11 @@ function initialsFit(initials: string[], given: string[]): boolean {
 }
 
 /** Groups the spellings of each person: every slug → the slug of its group's representative. */
-export function clusterPeople(peopleOf: string[][]): {
+export function clusterPeople(peopleOf: Iterable<readonly string[]>): {
   find: (slug: string) => string;
   forms: Map<string, Map<string, number>>;
-  recordsOf: Map<string, Set<number>>;
+  /** Each slug's docs, ascending, each once. */
+  recordsOf: Map<string, number[]>;
 } {
   const parent = new Map<string, string>();
   // Every name on the way to the root is pointed at it (full path compression): the groups, and so each root, are
@@ -103,7 +104,9 @@ export function clusterPeople(peopleOf: string[][]): {
   };
 
   const forms = new Map<string, Map<string, number>>(); // slug → display form → count
-  const recordsOf = new Map<string, Set<number>>();
+  // Arrays, not a Set a spelling: docs come in order, so a repeat is the last one pushed (a Set each was most of
+  // what this step held at a million records).
+  const recordsOf = new Map<string, number[]>();
   const partsOf = new Map<string, NameParts>();
   const byKey = new Map<string, string>();
   // Each spelling parsed once: catalogues repeat a person's name across their files.
@@ -113,13 +116,18 @@ export function clusterPeople(peopleOf: string[][]): {
     if (!x) parsed.set(p, (x = { p, slug: slugOf(p), parts: nameParts(p) }));
     return x;
   };
-  peopleOf.forEach((names, doc) => {
+  // Read a doc at a time, not held: only the distinct spellings stay.
+  let doc = -1;
+  for (const names of peopleOf) {
+    doc++;
     const named = names.map(parse).filter((x) => x.slug && x.parts);
     for (const { p, slug, parts } of named) {
       const f = forms.get(slug) ?? new Map<string, number>();
       f.set(p, (f.get(p) ?? 0) + 1);
       forms.set(slug, f);
-      (recordsOf.get(slug) ?? recordsOf.set(slug, new Set()).get(slug)!).add(doc);
+      const list = recordsOf.get(slug);
+      if (!list) recordsOf.set(slug, [doc]);
+      else if (list[list.length - 1] !== doc) list.push(doc);
       partsOf.set(slug, parts!);
       // Initials alone are attached below, only where they point at one person.
       if (parts!.initialsOnly) continue;
@@ -139,7 +147,7 @@ export function clusterPeople(peopleOf: string[][]): {
           union(named[i]!.slug, named[j]!.slug);
       }
     }
-  });
+  }
 
   // Names by surname key, for the nickname and initials rules (each compares groups formed so far). Work is per
   // group and per distinct given name, not per pair of spellings: a common surname has hundreds of spellings.
@@ -194,7 +202,11 @@ export interface BuiltPeople {
 }
 
 export function buildPeople(docs: Iterable<Pick<CatalogueRecord, "people">>, out: AssetWriter): BuiltPeople {
-  const { find, forms, recordsOf } = clusterPeople(Array.from(docs, (r) => r.people));
+  const { find, forms, recordsOf } = clusterPeople(
+    (function* () {
+      for (const r of docs) yield r.people;
+    })(),
+  );
 
   const clusters = new Map<string, string[]>();
   for (const slug of forms.keys())
