@@ -218,33 +218,53 @@ export interface BuiltPeople {
 }
 
 export function buildPeople(docs: Iterable<Pick<CatalogueRecord, "people">>, out: AssetWriter): BuiltPeople {
-  const { find, spellings } = clusterPeople(
-    (function* () {
-      for (const r of docs) yield r.people;
-    })(),
-  );
-
+  const clustered: Partial<Pick<ReturnType<typeof clusterPeople>, "find">> & { spellings: Map<string, Spelling> } =
+    clusterPeople(
+      (function* () {
+        for (const r of docs) yield r.people;
+      })(),
+    );
+  const { spellings } = clustered;
   const clusters = new Map<string, string[]>();
-  for (const slug of spellings.keys())
-    (clusters.get(find(slug)) ?? clusters.set(find(slug), []).get(find(slug))!).push(slug);
+  for (const slug of spellings.keys()) {
+    const root = clustered.find!(slug);
+    const group = clusters.get(root);
+    if (group) group.push(slug);
+    else clusters.set(root, [slug]);
+  }
+  // Not asked again: the union-find's map goes before the people are made, and each spelling once its person is,
+  // so the spellings and the people they become are not all held at once (the name authority was the peak of the
+  // record passes at a million records).
+  delete clustered.find;
   const people: PersonRecord[] = [];
   for (const slugs of clusters.values()) {
     const counts = new Map<string, number>();
-    const docsOf = new Set<number>();
-    for (const s of slugs) {
-      const { forms, counts: times, docs } = spellings.get(s)!;
-      forms.forEach((form, f) => counts.set(form, (counts.get(form) ?? 0) + times[f]!));
-      for (const d of docs) docsOf.add(d);
+    let docs: number[];
+    if (slugs.length === 1) {
+      // One spelling: its docs are ascending and distinct already.
+      const one = spellings.get(slugs[0]!)!;
+      one.forms.forEach((form, f) => counts.set(form, (counts.get(form) ?? 0) + one.counts[f]!));
+      docs = one.docs;
+    } else {
+      const docsOf = new Set<number>();
+      for (const s of slugs) {
+        const { forms, counts: times, docs } = spellings.get(s)!;
+        forms.forEach((form, f) => counts.set(form, (counts.get(form) ?? 0) + times[f]!));
+        for (const d of docs) docsOf.add(d);
+      }
+      docs = [...docsOf].sort((a, b) => a - b);
     }
+    for (const s of slugs) spellings.delete(s);
     const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
     const name = ranked[0]![0];
     people.push({
       slug: slugOf(name),
       name,
       variants: ranked.slice(1).map((x) => x[0]),
-      docs: [...docsOf].sort((a, b) => a - b),
+      docs,
     });
   }
+  clusters.clear();
   const chunkCount = Math.max(1, Math.ceil(people.length / PEOPLE_PER_CHUNK));
   const chunks: PersonEntry[][] = Array.from({ length: chunkCount }, () => []);
   // Canonical slugs first, so a spelling that is also someone's canonical name never hides them.
