@@ -243,13 +243,17 @@ export function buildPeople(docs: Iterable<Pick<CatalogueRecord, "people">>, out
     if (slugs.length === 1) {
       // One spelling: its docs are ascending and distinct already.
       const one = spellings.get(slugs[0]!)!;
-      one.forms.forEach((form, f) => counts.set(form, (counts.get(form) ?? 0) + one.counts[f]!));
+      one.forms.forEach((form, f) => {
+        counts.set(form, (counts.get(form) ?? 0) + one.counts[f]!);
+      });
       docs = one.docs;
     } else {
       const docsOf = new Set<number>();
       for (const s of slugs) {
         const { forms, counts: times, docs } = spellings.get(s)!;
-        forms.forEach((form, f) => counts.set(form, (counts.get(form) ?? 0) + times[f]!));
+        forms.forEach((form, f) => {
+          counts.set(form, (counts.get(form) ?? 0) + times[f]!);
+        });
         for (const d of docs) docsOf.add(d);
       }
       docs = [...docsOf].sort((a, b) => a - b);
