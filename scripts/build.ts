@@ -17,10 +17,9 @@
  * `--threads` runs the passes over the records that do not need the search
  * index (people, typeahead, volumes, related records, the record store) on a
  * worker thread beside the search index (src/indexer/catalogue-wide-worker.ts),
- * with the same output. Off by default: on this shared 2-core machine it took
- * more CPU and memory and no less time (100k: 150 s wall, 151 s CPU, 1.18 GB
- * against 126 s, 104 s, 0.84 GB on one thread, 2 December 2026), and the
- * worker's heap gets the whole budget's heap limit again.
+ * with the same output. The two threads' heap limits split the memory budget
+ * (scripts/lib/build-memory.ts). Off by default: it pays only with a second
+ * core free, which this shared 2-core machine rarely has (BENCHMARKS.md).
  * `--memory MB` runs the build under a heap limit derived from that budget
  * (scripts/lib/build-memory.ts); chunks go to disk as they are made. Without
  * it, data over 32 MB gets the default budget of 2,048 MB (more when the
@@ -39,7 +38,7 @@ import { parseShardJob } from "../src/indexer/shard-parts";
 import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
 import { buildCommand } from "./lib/build-command";
-import { dataBytes, defaultBudget, parseMemory, relaunchUnderBudget } from "./lib/build-memory";
+import { dataBytes, defaultBudget, parseMemory, relaunchUnderBudget, threadHeapsMb } from "./lib/build-memory";
 import { writeAssetHeaders } from "./write-asset-headers";
 import { terminalProgress } from "../src/indexer/build-progress";
 import { packIndexPages } from "../src/shared/manifest";
@@ -69,7 +68,7 @@ const dataDirs = values.data?.length ? values.data : ["data"];
 /** The budget this build runs under, and why: `--memory`, or the default for data big enough to need one. */
 const budget = values.memory ? { mb: parseMemory(values.memory), why: "--memory" } : defaultBudget(dataBytes(dataDirs));
 if (budget) {
-  const code = await relaunchUnderBudget(budget.mb);
+  const code = await relaunchUnderBudget(budget.mb, values.threads);
   if (code !== null) process.exit(code);
 }
 
@@ -144,6 +143,8 @@ try {
     merge: values.merge || values.jobs !== undefined,
     resume: values.resume,
     partsDir: values.parts,
+    // The worker thread's own share of the budget: each thread's heap has its own limit.
+    workerHeapMb: values.threads && budget ? threadHeapsMb(budget.mb).worker : undefined,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
     progress: values.quiet ? undefined : terminalProgress(process.stderr),
   });

@@ -30,6 +30,26 @@ export function heapLimitMb(memoryMb: number): number {
 }
 
 /**
+ * A threaded build's heap (`--threads`): the budget itself, split between its two threads. Each V8 isolate has a
+ * heap limit of its own, and a worker left to the default got the whole budget's limit again: `--threads` peaked
+ * at 2.9 GB at 1M records under a 2,048 MB budget (BENCHMARKS.md). Each thread's limit must hold its own peak, but
+ * the peaks do not coincide (the worker's is the name authority, early; the main thread's the plan's statistics,
+ * late), so together they may take the whole budget rather than one thread's 85% of it. Measured at 1M synthetic
+ * records (`--trace-gc`, live heap after a full collection): the main thread 482 MB at most (through the shards),
+ * the worker over 905 MB (the name authority, which ran it out of 922 MB; people-assets.ts has held less since).
+ */
+export const THREADED_HEAP_SHARE = 1;
+/** The worker thread's share of a threaded build's heap; the main thread, which plans and indexes, keeps the rest. */
+export const WORKER_HEAP_SHARE = 0.55;
+
+/** The heap limits, in MB, of a threaded build's two threads. */
+export function threadHeapsMb(memoryMb: number): { main: number; worker: number } {
+  const heap = Math.max(256, Math.round(memoryMb * THREADED_HEAP_SHARE));
+  const worker = Math.round(heap * WORKER_HEAP_SHARE);
+  return { main: heap - worker, worker };
+}
+
+/**
  * The young generation's semi-space, in MB, for a build with this budget. A build allocates short-lived strings
  * and arrays for every term of every record; with V8's default (16 MB) they outlive the young generation and
  * the collector took 12% of a 100k build's CPU (a CPU profile). With 32 MB main's code built 100k in 121 s of user
@@ -77,11 +97,12 @@ export function defaultBudget(bytes: number): { mb: number; why: string } | null
 }
 
 /**
- * Runs this build again under the heap limit of `memoryMb` and resolves with its exit code, or resolves null
- * when this process already runs under it.
+ * Runs this build again under the heap limit of `memoryMb` (with `threads`, the main thread's share of it; the
+ * worker's is set where the worker starts) and resolves with its exit code, or resolves null when this process
+ * already runs under it.
  */
-export async function relaunchUnderBudget(memoryMb: number): Promise<number | null> {
-  const flag = `--max-old-space-size=${heapLimitMb(memoryMb)}`;
+export async function relaunchUnderBudget(memoryMb: number, threads = false): Promise<number | null> {
+  const flag = `--max-old-space-size=${threads ? threadHeapsMb(memoryMb).main : heapLimitMb(memoryMb)}`;
   // By this process's own flags, not an inherited variable: shard jobs this build starts must relaunch too.
   if (process.execArgv.includes(flag)) return null;
   const child = spawn(

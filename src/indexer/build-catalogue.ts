@@ -87,6 +87,11 @@ export interface BuildOptions {
   resume?: boolean;
   /** Where shard parts are written and merged from. Default: `<outDir>.parts`. */
   partsDir?: string;
+  /**
+   * The V8 heap limit, in MB, of the worker thread a threaded build (stageCatalogueParallel) runs its record passes
+   * on: its share of the memory budget (scripts/lib/build-memory.ts). Default: V8's own, as for the main thread.
+   */
+  workerHeapMb?: number;
 }
 
 export interface BuildResult {
@@ -341,7 +346,11 @@ function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promis
     );
     const layout = read.layout(options.recordShards);
     if (parallel && layout.docs instanceof DocFile)
-      passes = startRecordPasses(layout, out, options.recordTablePageShards);
+      passes = startRecordPasses(layout, out, {
+        recordTablePageShards: options.recordTablePageShards,
+        heapMb: options.workerHeapMb,
+        fieldsPath: layout.fieldsPath,
+      });
     return yield* stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0, passes });
   } finally {
     // A build that failed before the worker finished stops it (done() ended it otherwise).
@@ -403,7 +412,8 @@ function* stageLaidOut(
   if (made) {
     const took = made.timings.map(([what, ms]) => `${what} ${(ms / 1000).toFixed(1)} s`).join(", ");
     log(
-      `worker thread: ${took}; the main thread waited ${((performance.now() - waitFrom) / 1000).toFixed(1)} s for it`,
+      `worker thread: ${took}; the main thread waited ${((performance.now() - waitFrom) / 1000).toFixed(1)} s for ` +
+        `it; worker heap limit ${made.heap.limitMb} MB, at most ${made.heap.mostMb} MB at a pass's end`,
     );
   }
   const search = finishSearch(plan, shards, out, { thesaurus }, made?.parts);

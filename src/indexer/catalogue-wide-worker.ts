@@ -9,12 +9,13 @@
  * This file is both the main thread's handle (`startRecordPasses`) and the worker's body (run when loaded as a
  * worker).
  */
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Manifest } from "../shared/manifest";
 import type { CatalogueRecord } from "../shared/record";
 import { AssetWriter } from "./content-hash";
 import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
-import { DocFile } from "./doc-file";
+import { DocFile, type Lines, LineWriter, passFields, type PassRecord } from "./doc-file";
 import { buildRelated } from "./related-records";
 import { buildRecordPassParts, TitleTags, type RecordPassParts } from "./search-assets";
 
@@ -25,6 +26,8 @@ interface RecordPassInput {
   shardCount: number;
   spillDir: string;
   recordTablePageShards?: number;
+  /** Where the worker writes the docs' PassRecord fields for its own later passes (see runWorker). */
+  fieldsPath?: string;
 }
 
 type TitleTagsData = ReturnType<TitleTags["toData"]>;
@@ -36,6 +39,8 @@ export interface RecordPassResult {
   spilled: Array<[string, number]>;
   /** How long each pass took on the worker, in ms, in the order run. */
   timings: Array<[string, number]>;
+  /** The worker's V8 heap: its limit and the most it had allocated at the end of a pass, in MB. */
+  heap: { limitMb: number; mostMb: number };
 }
 
 type WorkerReply = { ok: true; result: RecordPassResult } | { ok: false; message: string; stack?: string };
@@ -56,7 +61,16 @@ export interface RecordPasses {
 export function startRecordPasses(
   layout: CatalogueLayout,
   out: AssetWriter,
-  recordTablePageShards?: number,
+  options: {
+    recordTablePageShards?: number;
+    /** The worker's V8 heap limit in MB (its share of the build's budget); default: V8's, as the main thread's. */
+    heapMb?: number;
+    /**
+     * A scratch path for the docs' PassRecord fields (the caller removes it): the plan writes them for the
+     * one-thread build, but the worker starts before the plan, so it writes its own.
+     */
+    fieldsPath?: string;
+  } = {},
 ): RecordPasses {
   const docs = layout.docs;
   if (!(docs instanceof DocFile) || !out.spillDir)
@@ -69,9 +83,16 @@ export function startRecordPasses(
     shardOfDoc: layout.shardOfDoc,
     shardCount: layout.shardCount,
     spillDir: out.spillDir,
-    recordTablePageShards,
+    recordTablePageShards: options.recordTablePageShards,
+    fieldsPath: options.fieldsPath,
   };
   // tsx loads this .ts file in the worker as it does in the main thread (`npm run build` and vitest alike).
+  // A worker's heap has a limit of its own: without one it gets the main thread's again, so the two threads
+  // together could take twice the budget's heap. `resourceLimits` cannot set it: V8 gives the process's
+  // `--max-old-space-size` (the main thread's limit, scripts/lib/build-memory.ts) precedence over it
+  // (nodejs/node#43991). The flag is read when an isolate is made, so set now it is the worker's, while the
+  // main thread's heap keeps the limit it was made with (V8's own heap tests set it between isolates likewise).
+  if (options.heapMb) setFlagsFromString(`--max-old-space-size=${options.heapMb}`);
   const worker = new Worker(new URL(import.meta.url), { workerData: input, execArgv: ["--import", "tsx"] });
   const result = new Promise<RecordPassResult>((resolve, reject) => {
     worker.once("message", (reply: WorkerReply) => {
@@ -101,21 +122,38 @@ async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
   const docs = DocFile.of<CatalogueRecord>(input.docsPath, input.docsOffsets);
   const out = new AssetWriter(input.spillDir);
   const timings: Array<[string, number]> = [];
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const heap = { limitMb: mb(getHeapStatistics().heap_size_limit), mostMb: 0 };
   let t = performance.now();
   const lap = (what: string) => {
     timings.push([what, performance.now() - t]);
+    heap.mostMb = Math.max(heap.mostMb, mb(getHeapStatistics().total_heap_size));
     t = performance.now();
   };
-  const parts = buildRecordPassParts(docs, out);
+  // People, typeahead and related records read a few fields of each record: written once to a file of their own,
+  // they parse those three times instead of each whole record (mostly description) three times.
+  let fields: Lines<PassRecord> = docs;
+  if (input.fieldsPath) {
+    const writer = new LineWriter<PassRecord>(input.fieldsPath);
+    try {
+      for (const r of docs) writer.append(JSON.stringify(passFields(r)));
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+    fields = writer.finish();
+    lap("the records' fields");
+  }
+  const parts = buildRecordPassParts(docs, out, fields);
   lap("people, typeahead, volumes");
   const tags = await new Promise<TitleTagsData>((resolve) => parentPort!.once("message", resolve));
   lap("waiting for the plan");
-  const related = buildRelated(docs, TitleTags.fromData(tags));
+  const related = buildRelated(fields, TitleTags.fromData(tags));
   lap("related records");
   const layout: CatalogueLayout = { docs, shardOfDoc: input.shardOfDoc, shardCount: input.shardCount };
   const recordStore = writeRecordStore(layout, related, out, input.recordTablePageShards);
   lap("record store");
-  return { parts, recordStore, spilled: [...out.spilled], timings };
+  return { parts, recordStore, spilled: [...out.spilled], timings, heap };
 }
 
 if (!isMainThread && (workerData as RecordPassInput | undefined)?.docsPath) {

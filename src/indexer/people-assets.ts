@@ -77,11 +77,23 @@ function initialsFit(initials: string[], given: string[]): boolean {
   return initials.length <= given.length && initials.every((l, i) => given[i]![0] === l);
 }
 
+/**
+ * A spelling (a slug) as the authority gathers it: its name parts (as its last occurrence gave them), its display
+ * forms in order of first sight with their counts, and its docs, ascending, each once. One object with arrays a
+ * spelling, not three maps' entries and a Map and a Set of its own: a million records name about as many spellings.
+ */
+export interface Spelling {
+  parts: NameParts;
+  forms: string[];
+  counts: number[];
+  docs: number[];
+}
+
 /** Groups the spellings of each person: every slug → the slug of its group's representative. */
-export function clusterPeople(peopleOf: string[][]): {
+export function clusterPeople(peopleOf: Iterable<readonly string[]>): {
   find: (slug: string) => string;
-  forms: Map<string, Map<string, number>>;
-  recordsOf: Map<string, Set<number>>;
+  /** Every spelling by slug, in order of first sight. */
+  spellings: Map<string, Spelling>;
 } {
   const parent = new Map<string, string>();
   // Every name on the way to the root is pointed at it (full path compression): the groups, and so each root, are
@@ -102,9 +114,7 @@ export function clusterPeople(peopleOf: string[][]): {
     if (ra !== rb) parent.set(ra, rb);
   };
 
-  const forms = new Map<string, Map<string, number>>(); // slug → display form → count
-  const recordsOf = new Map<string, Set<number>>();
-  const partsOf = new Map<string, NameParts>();
+  const spellings = new Map<string, Spelling>();
   const byKey = new Map<string, string>();
   // Each spelling parsed once: catalogues repeat a person's name across their files.
   const parsed = new Map<string, { p: string; slug: string; parts: NameParts | null }>();
@@ -113,14 +123,25 @@ export function clusterPeople(peopleOf: string[][]): {
     if (!x) parsed.set(p, (x = { p, slug: slugOf(p), parts: nameParts(p) }));
     return x;
   };
-  peopleOf.forEach((names, doc) => {
+  // Read a doc at a time, not held: only the distinct spellings stay.
+  let doc = -1;
+  for (const names of peopleOf) {
+    doc++;
     const named = names.map(parse).filter((x) => x.slug && x.parts);
     for (const { p, slug, parts } of named) {
-      const f = forms.get(slug) ?? new Map<string, number>();
-      f.set(p, (f.get(p) ?? 0) + 1);
-      forms.set(slug, f);
-      (recordsOf.get(slug) ?? recordsOf.set(slug, new Set()).get(slug)!).add(doc);
-      partsOf.set(slug, parts!);
+      const seen = spellings.get(slug);
+      if (!seen) spellings.set(slug, { parts: parts!, forms: [p], counts: [1], docs: [doc] });
+      else {
+        const f = seen.forms.indexOf(p);
+        if (f >= 0) seen.counts[f]!++;
+        else {
+          seen.forms.push(p);
+          seen.counts.push(1);
+        }
+        // Docs come in order: a repeat is the last one pushed.
+        if (seen.docs[seen.docs.length - 1] !== doc) seen.docs.push(doc);
+        seen.parts = parts!;
+      }
       // Initials alone are attached below, only where they point at one person.
       if (parts!.initialsOnly) continue;
       const k = `${parts!.given.length ? vkey(parts!.given[0]!) : ""}|${parts!.surname}`;
@@ -139,12 +160,15 @@ export function clusterPeople(peopleOf: string[][]): {
           union(named[i]!.slug, named[j]!.slug);
       }
     }
-  });
+  }
+  // Only the docs' loop asks it.
+  parsed.clear();
 
   // Names by surname key, for the nickname and initials rules (each compares groups formed so far). Work is per
   // group and per distinct given name, not per pair of spellings: a common surname has hundreds of spellings.
   const bySurname = new Map<string, string[]>();
-  for (const [slug, parts] of partsOf)
+  const partsOf = { get: (slug: string) => spellings.get(slug)?.parts };
+  for (const [slug, { parts }] of spellings)
     (bySurname.get(parts.surname) ?? bySurname.set(parts.surname, []).get(parts.surname)!).push(slug);
   const links: Array<[string, string]> = [];
   for (const slugs of bySurname.values()) {
@@ -184,7 +208,7 @@ export function clusterPeople(peopleOf: string[][]): {
     }
   }
   for (const [a, b] of links) union(a, b);
-  return { find, forms, recordsOf };
+  return { find, spellings };
 }
 
 /** The name authority's chunks, and every spelling's canonical slug where it is not its own (what typeahead merges by). */
@@ -194,28 +218,57 @@ export interface BuiltPeople {
 }
 
 export function buildPeople(docs: Iterable<Pick<CatalogueRecord, "people">>, out: AssetWriter): BuiltPeople {
-  const { find, forms, recordsOf } = clusterPeople(Array.from(docs, (r) => r.people));
-
+  const clustered: Partial<Pick<ReturnType<typeof clusterPeople>, "find">> & { spellings: Map<string, Spelling> } =
+    clusterPeople(
+      (function* () {
+        for (const r of docs) yield r.people;
+      })(),
+    );
+  const { spellings } = clustered;
   const clusters = new Map<string, string[]>();
-  for (const slug of forms.keys())
-    (clusters.get(find(slug)) ?? clusters.set(find(slug), []).get(find(slug))!).push(slug);
+  for (const slug of spellings.keys()) {
+    const root = clustered.find!(slug);
+    const group = clusters.get(root);
+    if (group) group.push(slug);
+    else clusters.set(root, [slug]);
+  }
+  // Not asked again: the union-find's map goes before the people are made, and each spelling once its person is,
+  // so the spellings and the people they become are not all held at once (the name authority was the peak of the
+  // record passes at a million records).
+  delete clustered.find;
   const people: PersonRecord[] = [];
   for (const slugs of clusters.values()) {
     const counts = new Map<string, number>();
-    const docsOf = new Set<number>();
-    for (const s of slugs) {
-      for (const [form, c] of forms.get(s)!) counts.set(form, (counts.get(form) ?? 0) + c);
-      for (const d of recordsOf.get(s)!) docsOf.add(d);
+    let docs: number[];
+    if (slugs.length === 1) {
+      // One spelling: its docs are ascending and distinct already.
+      const one = spellings.get(slugs[0]!)!;
+      one.forms.forEach((form, f) => {
+        counts.set(form, (counts.get(form) ?? 0) + one.counts[f]!);
+      });
+      docs = one.docs;
+    } else {
+      const docsOf = new Set<number>();
+      for (const s of slugs) {
+        const { forms, counts: times, docs } = spellings.get(s)!;
+        forms.forEach((form, f) => {
+          counts.set(form, (counts.get(form) ?? 0) + times[f]!);
+        });
+        for (const d of docs) docsOf.add(d);
+      }
+      docs = [...docsOf].sort((a, b) => a - b);
     }
+    for (const s of slugs) spellings.delete(s);
     const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
     const name = ranked[0]![0];
     people.push({
       slug: slugOf(name),
       name,
       variants: ranked.slice(1).map((x) => x[0]),
-      docs: [...docsOf].sort((a, b) => a - b),
+      docs,
     });
   }
+  clusters.clear();
   const chunkCount = Math.max(1, Math.ceil(people.length / PEOPLE_PER_CHUNK));
   const chunks: PersonEntry[][] = Array.from({ length: chunkCount }, () => []);
   // Canonical slugs first, so a spelling that is also someone's canonical name never hides them.

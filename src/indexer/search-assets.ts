@@ -274,6 +274,16 @@ export function planSearch(
     room();
     return kept;
   };
+  /** `list`'s terms at their first place, all of which the counting loop stamped `stamp` (marked -stamp here). */
+  const firstOfEach = (list: number[], stamp: number): number[] => {
+    const kept: number[] = [];
+    for (const id of list)
+      if (seenAt[id] === stamp) {
+        seenAt[id] = -stamp;
+        kept.push(id);
+      }
+    return kept;
+  };
   const plan = (r: CatalogueRecord): Uint32Array => {
     if (!series.has(r.series)) series.set(r.series, series.size);
     seriesOf[doc] = series.get(r.series)!;
@@ -290,6 +300,10 @@ export function planSearch(
     for (let field = 0; field < fields; field++) {
       const stamp = doc * fields + field + 1;
       const list = terms[field]!;
+      // Whether every term is indexed as it is, and whether one repeats: then the field's strict terms are its
+      // distinct terms in order, found by number here rather than by strictTerms over strings (most descriptions).
+      let plainAll = true;
+      let repeats = false;
       for (let i = 0; i < list.length; i++) {
         const id = list[i]!;
         if (counted[id] === 0) {
@@ -297,7 +311,15 @@ export function planSearch(
           countedTerms++;
           indexBytes += termList[id]!.length + 8;
         }
-        if (seenAt[id] === stamp) continue;
+        if (plainTerm[id] === 0) {
+          const w = termList[id]!;
+          plainTerm[id] = !w || w.length > FLEX_MAX_TERM || w.includes(" ") ? 2 : 1;
+        }
+        if (plainTerm[id] === 2) plainAll = false;
+        if (seenAt[id] === stamp) {
+          repeats = true;
+          continue;
+        }
         seenAt[id] = stamp;
         fieldDf[id * fields + field]!++;
         indexBytes += idBytes;
@@ -311,7 +333,7 @@ export function planSearch(
           if (vocabCount[id]!++ === 0) vocabOrder.push(id);
         }
       }
-      indexed.push(strictIds(list));
+      indexed.push(!plainAll ? strictIds(list) : repeats ? firstOfEach(list, stamp) : list);
     }
     titleTags.pushIds(terms[titleField]!, terms[tagsField]!, termList);
     doc++;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AssetWriter } from "../../src/indexer/content-hash";
-import { heapLimitMb } from "../../scripts/lib/build-memory";
+import { heapLimitMb, threadHeapsMb } from "../../scripts/lib/build-memory";
 import { buildCommand } from "../../scripts/lib/build-command";
 
 const root = mkdtempSync(join(tmpdir(), "dossier-build-memory-"));
@@ -26,21 +26,35 @@ describe("a spilling asset writer", () => {
   });
 });
 
+/** Runs `npm run build` with these arguments and resolves with what it printed. */
+function buildOutput(...args: string[]): Promise<string> {
+  const [node, argv] = buildCommand(...args);
+  return new Promise<string>((done, fail) => {
+    const child = spawn(node, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    child.stdout.on("data", (d) => (text += d));
+    child.stderr.on("data", (d) => (text += d));
+    child.on("error", fail).on("exit", (code) => (code === 0 ? done(text) : fail(new Error(`exit ${code}: ${text}`))));
+  });
+}
+
 describe("npm run build -- --memory", () => {
   it("runs the build under the heap limit its budget gives, and says so", async () => {
-    const [node, argv] = buildCommand(
-      ...["--data", "test/fixtures/ingest", "--out", join(root, "out"), "--memory", "512"],
-    );
-    const output = await new Promise<string>((done, fail) => {
-      const child = spawn(node, argv, { stdio: ["ignore", "pipe", "pipe"] });
-      let text = "";
-      child.stdout.on("data", (d) => (text += d));
-      child.stderr.on("data", (d) => (text += d));
-      child
-        .on("error", fail)
-        .on("exit", (code) => (code === 0 ? done(text) : fail(new Error(`exit ${code}: ${text}`))));
-    });
+    const output = await buildOutput("--data", "test/fixtures/ingest", "--out", join(root, "out"), "--memory", "512");
     expect(output).toMatch(new RegExp(`--memory 512 MB, old space ${heapLimitMb(512)} MB`));
+  }, 120_000);
+
+  it("splits the budget's heap between the two threads of a threaded build", async () => {
+    const heaps = threadHeapsMb(512);
+    expect(heaps.main + heaps.worker).toBeLessThanOrEqual(512);
+    const output = await buildOutput(
+      ...["--data", "test/fixtures/ingest", "--out", join(root, "threads"), "--memory", "512", "--threads"],
+    );
+    expect(output).toMatch(new RegExp(`--memory 512 MB, old space ${heaps.main} MB`));
+    // V8's heap limit is the old generation's plus the young generation's.
+    const worker = Number(/worker heap limit (\d+) MB/.exec(output)?.[1]);
+    expect(worker).toBeGreaterThanOrEqual(heaps.worker);
+    expect(worker).toBeLessThan(heaps.worker + 128);
   }, 120_000);
 
   it("refuses a budget that is not a whole number of MB", async () => {

@@ -8,10 +8,10 @@ import { decodePeopleChunk, encodePeopleChunk, type PersonEntry } from "../../sr
 
 /** The groups of names, each sorted, as one record per name unless a record lists several. */
 function groups(records: string[][]): string[][] {
-  const { find, forms } = clusterPeople(records);
+  const { find, spellings } = clusterPeople(records);
   const out = new Map<string, string[]>();
-  for (const [slug, f] of forms)
-    for (const name of f.keys()) (out.get(find(slug)) ?? out.set(find(slug), []).get(find(slug))!).push(name);
+  for (const [slug, { forms }] of spellings)
+    for (const name of forms) (out.get(find(slug)) ?? out.set(find(slug), []).get(find(slug))!).push(name);
   return [...out.values()].map((g) => g.sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
 }
 
