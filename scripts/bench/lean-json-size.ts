@@ -2,7 +2,7 @@
  * Bytes on the wire of a 10-hit search answer: full, compact=1, and compact=1
  * with fields=, gzipped as a client on a slow link receives them. Builds the
  * real corpora (../shared/corpora) when present, else the built-in catalogue,
- * and asks the real Worker in workerd. Prints a Markdown table for BENCHMARKS.md.
+ * and asks the real Worker in workerd. Prints a Markdown table for docs/benchmarks-history.md (section "Lean JSON").
  *
  *   npx tsx scripts/bench/lean-json-size.ts
  */

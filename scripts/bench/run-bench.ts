@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--peers flexsearch,minisearch]
- *   [--skip-real] [--write FILE | --no-write] [--json FILE]
+ *   [--skip-real] [--write FILE | --no-write] [--json FILE] [--build-threads]
  *
  * Builds Dossier's assets for synthetic catalogues of each size (and the real
  * corpora in ../shared, when present), then measures inside workerd via
@@ -41,6 +41,8 @@ const { values: args } = parseArgs({
     records: { type: "string", default: "10000,100000" },
     runs: { type: "string", default: "3" },
     shards: { type: "string" },
+    /** Builds with `npm run build -- --threads` (the record passes on a second thread; pays only on a free core). */
+    "build-threads": { type: "boolean", default: false },
     "skip-peers": { type: "boolean", default: false },
     /**
      * Only these Node peers (default all); plain FlexSearch also runs in workerd when listed.
@@ -409,7 +411,10 @@ async function runCorpus(
 ): Promise<CorpusResult> {
   const notes: string[] = [];
   log(`${label}: building`);
-  const build = await buildAssets(dataDir, assets, { searchShards });
+  const build = await buildAssets(dataDir, assets, {
+    searchShards,
+    extraArgs: args["build-threads"] ? ["--threads"] : [],
+  });
   log(
     `${label}: built ${build.records} records in ${fmtMs(build.ms)}, peak RSS ` +
       `${build.peakRss === null ? "not measured" : fmtBytes(build.peakRss)}`,

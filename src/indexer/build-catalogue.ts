@@ -300,7 +300,7 @@ export function stageCatalogue(options: BuildOptions): StagedBuild {
  * volumes, related records, the record store) on a worker thread while this thread plans and indexes the search
  * shards (catalogue-wide-worker.ts), with the same output: the longer of the two rather than their sum when a
  * second core is free; on a loaded machine it costs more CPU and memory than it saves (`npm run build --
- * --threads`, off by default; BENCHMARKS.md "Build speed").
+ * --threads`, off by default; docs/benchmarks-history.md "Build speed").
  */
 export async function stageCatalogueParallel(options: BuildOptions): Promise<StagedBuild> {
   const steps = stageSteps(options, true);

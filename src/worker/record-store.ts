@@ -53,7 +53,7 @@ function catalogueOrder(a: CatalogueRecord, b: CatalogueRecord): number {
  * Bytes of stored records an isolate keeps. A record shard is parsed to find a record in it, but only the records
  * asked for are kept, not whole shards: a page of ten hits reads ten shards of eight or so records each, and
  * keeping the shards made an isolate's heap grow by their other records with every query. A 100k warm mix's
- * records fit (see BENCHMARKS.md).
+ * records fit (see docs/benchmarks-history.md).
  */
 export const RECORD_CACHE_BYTES = 8 * 1024 * 1024;
 

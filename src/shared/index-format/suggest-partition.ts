@@ -5,7 +5,7 @@
  * lower, capitalised or upper case is stored folded with a letter a word; a weight is stored only where it is
  * not its kind's usual one; and the ranking typeahead walks (`SuggestList.ranking`) is computed once per
  * isolate from weights and text lengths rather than stored. At 100k records this is under half the bytes of
- * format 4's arrays of entries and stored ranking (see BENCHMARKS.md).
+ * format 4's arrays of entries and stored ranking (see docs/benchmarks-history.md).
  *
  * Decoding is lazy: an entry's key and its text are made when a lookup first reads them (a keystroke reads a
  * dozen entries of a partition of up to 2,000), and kept. The build checks that every entry decodes back to

@@ -5,7 +5,7 @@
  * Why: at a million records sixteen shards' terms meet in one isolate (locally always; on Cloudflare whenever
  * objects of the class share one), and the bench's warm mix touches about four times the postings budget. A plain
  * LRU under a mix that cycles through more than it holds evicts every term just before its next use, so every
- * query read and decoded all its terms again (BENCHMARKS.md, branch `scale1`). Here a newcomer only displaces the
+ * query read and decoded all its terms again (docs/benchmarks-history.md, branch `scale1`). Here a newcomer only displaces the
  * least recently used entries when it is worth more per byte than they are: worth = how often its key is asked
  * (a small count-min sketch, halved as it ages) × what missing it costs (a read, about as costly as decoding
  * `READ_COST_BYTES` of postings, plus decoding its own bytes). A read costs the same for a rare name's few postings

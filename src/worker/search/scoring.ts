@@ -2120,7 +2120,7 @@ function facetColumnsOf(cols: FilterColumns): Uint16Array {
 /**
  * Each top list's docs' facet entries, in the list's order (three a doc, as in the facet column), by the list's
  * docs: made on a list's first answer, so a common word's answer reads its docs' facets in a row, where reading the
- * facet column was a cache miss a doc (the largest single line of those answers, BENCHMARKS.md, branch `warm7`).
+ * facet column was a cache miss a doc (the largest single line of those answers, docs/benchmarks-history.md, branch `warm7`).
  */
 const topFacetRows = new WeakMap<Uint32Array, Uint16Array>();
 

@@ -209,7 +209,7 @@ export class VocabWords {
 
 /**
  * Bytes of decoded postings an isolate keeps: a 100k warm mix's terms fit
- * (see BENCHMARKS.md), and 128 MB isolates keep room for records and requests.
+ * (see docs/benchmarks-history.md), and 128 MB isolates keep room for records and requests.
  */
 export const POSTINGS_CACHE_BYTES = 32 * 1024 * 1024;
 
@@ -296,7 +296,7 @@ export function postingsCacheBytes(): number {
  * its manifest entry, its term table, its filter columns once read, and each term's key in the postings cache.
  * With it a cached term's postings are found without a promise (`cachedPostings`): on a warm isolate the awaits of
  * `postings` (the shard entry, the term table, the term) were a larger part of a query of a few matches than its
- * scoring (BENCHMARKS.md, branch `warm7`).
+ * scoring (docs/benchmarks-history.md, branch `warm7`).
  */
 interface ShardView {
   shard: SearchShardManifest;

@@ -155,7 +155,7 @@ export class LocalShards implements ShardRunner {
       ).then(() => {});
     if (terms?.length) return all();
     // What every query reads, asked for by every search: once per asset store, so a warm isolate's searches do not
-    // walk the pack directory and the caches again (a sixth of a rare word's time; BENCHMARKS.md, branch `warm6`).
+    // walk the pack directory and the caches again (a sixth of a rare word's time; docs/benchmarks-history.md, branch `warm6`).
     let done = prefetchedStores.get(this.assets);
     if (!done) prefetchedStores.set(this.assets, (done = all()));
     return done;
