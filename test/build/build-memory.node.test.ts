@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { AssetWriter } from "../../src/indexer/content-hash";
 import { heapLimitMb, threadHeapsMb } from "../../scripts/lib/build-memory";
 import { buildCommand } from "../../scripts/lib/build-command";
+import { buildOutput } from "./build-output";
 
 const root = mkdtempSync(join(tmpdir(), "dossier-build-memory-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
@@ -25,18 +26,6 @@ describe("a spilling asset writer", () => {
     expect(out.totalBytes()).toBe(out.spilled.get(path));
   });
 });
-
-/** Runs `npm run build` with these arguments and resolves with what it printed. */
-function buildOutput(...args: string[]): Promise<string> {
-  const [node, argv] = buildCommand(...args);
-  return new Promise<string>((done, fail) => {
-    const child = spawn(node, argv, { stdio: ["ignore", "pipe", "pipe"] });
-    let text = "";
-    child.stdout.on("data", (d) => (text += d));
-    child.stderr.on("data", (d) => (text += d));
-    child.on("error", fail).on("exit", (code) => (code === 0 ? done(text) : fail(new Error(`exit ${code}: ${text}`))));
-  });
-}
 
 describe("npm run build -- --memory", () => {
   it("runs the build under the heap limit its budget gives, and says so", async () => {

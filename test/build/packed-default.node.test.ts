@@ -2,12 +2,11 @@
  * `npm run build` packs its chunks by default, so a catalogue's file count grows slowly with it; `--no-packs`
  * writes every chunk as a file of its own. The default memory budget applies to data big enough to need one.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildCommand } from "../../scripts/lib/build-command";
+import { buildOutput } from "./build-output";
 import {
   BUDGET_MIN_DATA_BYTES,
   DEFAULT_MEMORY_MB,
@@ -21,15 +20,8 @@ import { isPackedPath } from "../../src/shared/pack-index";
 const root = mkdtempSync(join(tmpdir(), "dossier-packed-default-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
 
-async function build(...args: string[]): Promise<string> {
-  const [node, argv] = buildCommand("--data", "test/fixtures/ingest", ...args);
-  return new Promise<string>((done, fail) => {
-    const child = spawn(node, argv, { stdio: ["ignore", "pipe", "pipe"] });
-    let text = "";
-    child.stdout.on("data", (d) => (text += d));
-    child.stderr.on("data", (d) => (text += d));
-    child.on("error", fail).on("exit", (code) => (code === 0 ? done(text) : fail(new Error(`exit ${code}: ${text}`))));
-  });
+function build(...args: string[]): Promise<string> {
+  return buildOutput("--data", "test/fixtures/ingest", ...args);
 }
 
 describe("npm run build", () => {
