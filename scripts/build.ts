@@ -19,10 +19,9 @@
  * worker thread beside the search index (src/indexer/catalogue-wide-worker.ts),
  * with the same output. The two threads' heap limits split the memory budget
  * (scripts/lib/build-memory.ts). Off by default: it pays only with a second
- * core free, which this shared 2-core machine rarely has (docs/benchmarks-history.md, "Build: threads within the budget").
- * `--memory MB` runs the build under a heap limit derived from that budget
- * (scripts/lib/build-memory.ts); chunks go to disk as they are made. Without
- * it, data over 32 MB gets the default budget of 2,048 MB (more when the
+ * core free, which this shared 2-core machine rarely has (docs/benchmarks-history.md, "Build: threads within the
+ * budget"). `--memory MB` runs the build under a heap limit derived from that budget (scripts/lib/build-memory.ts);
+ * chunks go to disk as they are made. Without it, data over 32 MB gets the default budget of 2,048 MB (more when the
  * data's estimated need is more); smaller data runs under Node's own limit.
  */
 import { spawn } from "node:child_process";

@@ -32,11 +32,12 @@ export function heapLimitMb(memoryMb: number): number {
 /**
  * A threaded build's heap (`--threads`): the budget itself, split between its two threads. Each V8 isolate has a
  * heap limit of its own, and a worker left to the default got the whole budget's limit again: `--threads` peaked
- * at 2.9 GB at 1M records under a 2,048 MB budget (docs/benchmarks-history.md, "Build: threads within the budget"). Each thread's limit must hold its own peak, but
- * the peaks do not coincide (the worker's is the name authority, early; the main thread's the plan's statistics,
- * late), so together they may take the whole budget rather than one thread's 85% of it. Measured at 1M synthetic
- * records (`--trace-gc`, live heap after a full collection): the main thread 482 MB at most (through the shards),
- * the worker over 905 MB (the name authority, which ran it out of 922 MB; people-assets.ts has held less since).
+ * at 2.9 GB at 1M records under a 2,048 MB budget (docs/benchmarks-history.md, "Build: threads within the budget").
+ * Each thread's limit must hold its own peak, but the peaks do not coincide (the worker's is the name authority, early;
+ * the main thread's the plan's statistics, late), so together they may take the whole budget rather than one thread's
+ * 85% of it. Measured at 1M synthetic records (`--trace-gc`, live heap after a full collection): the main thread 482 MB
+ * at most (through the shards), the worker over 905 MB (the name authority, which ran it out of 922 MB;
+ * people-assets.ts has held less since).
  */
 export const THREADED_HEAP_SHARE = 1;
 /** The worker thread's share of a threaded build's heap; the main thread, which plans and indexes, keeps the rest. */

@@ -15,7 +15,8 @@ const PLANS = 2000;
 /**
  * Two generations of plans, not an LRU: a plan found in the older is moved to the newer, and when the newer holds
  * `PLANS` the older is dropped and the newer takes its place. Recently used plans stay, as in an LRU, and a lookup
- * is a map's (an LRU's bookkeeping per lookup was about 1% of a warm query's time, docs/benchmarks-history.md, branch `warm7`).
+ * is a map's (an LRU's bookkeeping per lookup was about 1% of a warm query's time, docs/benchmarks-history.md, branch
+ * `warm7`).
  */
 let plans = new Map<string, Promise<QueryUnit[]>>();
 let olderPlans = new Map<string, Promise<QueryUnit[]>>();

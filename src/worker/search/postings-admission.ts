@@ -5,13 +5,13 @@
  * Why: at a million records sixteen shards' terms meet in one isolate (locally always; on Cloudflare whenever
  * objects of the class share one), and the bench's warm mix touches about four times the postings budget. A plain
  * LRU under a mix that cycles through more than it holds evicts every term just before its next use, so every
- * query read and decoded all its terms again (docs/benchmarks-history.md, branch `scale1`). Here a newcomer only displaces the
- * least recently used entries when it is worth more per byte than they are: worth = how often its key is asked
- * (a small count-min sketch, halved as it ages) × what missing it costs (a read, about as costly as decoding
- * `READ_COST_BYTES` of postings, plus decoding its own bytes). A read costs the same for a rare name's few postings
- * as for a common word's hundred thousand, so under pressure the cache keeps many small lists and lets the few huge
- * ones be read again: most of a query's terms are then held, and the held set stays put instead of cycling.
- * Hand-written: `lru-cache` has no admission policy, and a sketch of 64 KiB is cheaper than a map of every key seen.
+ * query read and decoded all its terms again (docs/benchmarks-history.md, branch `scale1`). Here a newcomer only
+ * displaces the least recently used entries when it is worth more per byte than they are: worth = how often its key is
+ * asked (a small count-min sketch, halved as it ages) × what missing it costs (a read, about as costly as decoding
+ * `READ_COST_BYTES` of postings, plus decoding its own bytes). A read costs the same for a rare name's few postings as
+ * for a common word's hundred thousand, so under pressure the cache keeps many small lists and lets the few huge ones
+ * be read again: most of a query's terms are then held, and the held set stays put instead of cycling. Hand-written:
+ * `lru-cache` has no admission policy, and a sketch of 64 KiB is cheaper than a map of every key seen.
  */
 import { lruBySize, type LRUCache } from "../../shared/lru";
 
