@@ -892,14 +892,39 @@ export function buildVocabPrefixes(
   out: AssetWriter,
 ): NonNullable<SearchManifest["vocabPrefixes"]> {
   const { minPrefix, maxExtra, bitsPerKey, hashes } = VOCAB_PREFIX_FILTER;
-  const keys = new Set<string>();
-  for (const t of words)
-    for (let n = Math.max(minPrefix, t.length - maxExtra); n < t.length; n++)
-      keys.add(vocabPrefixKey(t.slice(0, n), t.length));
-  const bits = Math.max(64, Math.ceil((keys.size * bitsPerKey) / 8) * 8);
+  // Each length's words sorted: a word's prefix of n letters is a new key exactly where it shares fewer than n
+  // letters with the word before it, so the distinct keys are counted (to size the filter) and added without a set
+  // of them, which held 1.2 million strings at a million records and grows with the vocabulary.
+  const byLength = new Map<number, string[]>();
+  for (const t of words) {
+    if (t.length <= minPrefix) continue;
+    const list = byLength.get(t.length);
+    if (list) list.push(t);
+    else byLength.set(t.length, [t]);
+  }
+  const eachNewKey = (visit: (word: string, n: number) => void) => {
+    for (const [length, list] of byLength) {
+      const from = Math.max(minPrefix, length - maxExtra);
+      for (let i = 0; i < list.length; i++) {
+        const word = list[i]!;
+        for (let n = Math.max(from, i ? sharedPrefix(list[i - 1]!, word) + 1 : 0); n < length; n++) visit(word, n);
+      }
+    }
+  };
+  for (const list of byLength.values()) list.sort();
+  let count = 0;
+  eachNewKey(() => count++);
+  const bits = Math.max(64, Math.ceil((count * bitsPerKey) / 8) * 8);
   const filter = new Uint8Array(bits / 8);
-  for (const k of keys) bloomAdd(filter, k, hashes);
+  eachNewKey((word, n) => bloomAdd(filter, vocabPrefixKey(word.slice(0, n), word.length), hashes));
   return { path: out.add("search", "vocab-prefixes", "bin", filter), bits, hashes, minPrefix, maxExtra };
+}
+
+/** How many leading letters `a` and `b` share. */
+function sharedPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
 }
 
 /**
