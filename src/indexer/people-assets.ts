@@ -217,25 +217,32 @@ export interface BuiltPeople {
   canonical: Map<string, string>;
 }
 
-export function buildPeople(docs: Iterable<Pick<CatalogueRecord, "people">>, out: AssetWriter): BuiltPeople {
-  const clustered: Partial<Pick<ReturnType<typeof clusterPeople>, "find">> & { spellings: Map<string, Spelling> } =
-    clusterPeople(
-      (function* () {
-        for (const r of docs) yield r.people;
-      })(),
-    );
-  const { spellings } = clustered;
+/**
+ * Every spelling, and the slugs of each person's spellings by its representative. The union-find's map is not
+ * returned, so it goes before the people are made (the name authority was the peak of the record passes at a million
+ * records).
+ */
+function groupSpellings(docs: Iterable<Pick<CatalogueRecord, "people">>): {
+  spellings: Map<string, Spelling>;
+  clusters: Map<string, string[]>;
+} {
+  const { find, spellings } = clusterPeople(
+    (function* () {
+      for (const r of docs) yield r.people;
+    })(),
+  );
   const clusters = new Map<string, string[]>();
   for (const slug of spellings.keys()) {
-    const root = clustered.find!(slug);
+    const root = find(slug);
     const group = clusters.get(root);
     if (group) group.push(slug);
     else clusters.set(root, [slug]);
   }
-  // Not asked again: the union-find's map goes before the people are made, and each spelling once its person is,
-  // so the spellings and the people they become are not all held at once (the name authority was the peak of the
-  // record passes at a million records).
-  delete clustered.find;
+  return { spellings, clusters };
+}
+
+export function buildPeople(docs: Iterable<Pick<CatalogueRecord, "people">>, out: AssetWriter): BuiltPeople {
+  const { spellings, clusters } = groupSpellings(docs);
   const people: PersonRecord[] = [];
   for (const slugs of clusters.values()) {
     const counts = new Map<string, number>();
@@ -258,6 +265,7 @@ export function buildPeople(docs: Iterable<Pick<CatalogueRecord, "people">>, out
       }
       docs = [...docsOf].sort((a, b) => a - b);
     }
+    // Each spelling goes once its person is made: the spellings and the people are never all held at once.
     for (const s of slugs) spellings.delete(s);
     const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
     const name = ranked[0]![0];

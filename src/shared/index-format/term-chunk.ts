@@ -8,9 +8,10 @@
  * postings once, whole, into typed arrays (`LazyPostings`) when scoring first
  * reads them, and keeps those warm (with doc numbers local to the chunk's
  * search shard, 16-bit where the shard has at most 65,536 docs: 3 bytes a
- * held posting, not 5; the chunk's bytes are unchanged), so the chunk needs no random access inside
- * a field's postings: no block tables, no fixed-width entries, only what gzip
- * cannot squeeze out. Each field's count, lowest slot (its score bound) and
+ * held posting, not 5; the chunk's bytes are unchanged), so the chunk needs
+ * no random access inside a field's postings: no block tables, no
+ * fixed-width entries, only what gzip cannot squeeze out. Each field's
+ * count, lowest slot (its score bound) and
  * bits are in the directory (format 9), so a list scoring never reads is
  * never decoded; block bounds are derived when decoding. A query reads only its own terms: a binary search over the
  * directory's restart points, then at most `RESTART_EVERY` terms scanned; no
