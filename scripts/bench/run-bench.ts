@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--peers flexsearch,minisearch]
- *   [--skip-real] [--write FILE | --no-write] [--json FILE] [--build-threads]
+ *   [--skip-real] [--write FILE | --no-write] [--json FILE] [--build-threads] [--build-memory MB]
  *
  * Builds Dossier's assets for synthetic catalogues of each size (and the real
  * corpora in ../shared, when present), then measures inside workerd via
@@ -43,6 +43,11 @@ const { values: args } = parseArgs({
     shards: { type: "string" },
     /** Builds with `npm run build -- --threads` (the record passes on a second thread; pays only on a free core). */
     "build-threads": { type: "boolean", default: false },
+    /**
+     * Builds with `npm run build -- --memory MB`. Without it the build takes its default budget, which grows with
+     * the data (about twice its size past 2,048 MB): a 10M catalogue is to be built within 3 GB (issue 14).
+     */
+    "build-memory": { type: "string" },
     "skip-peers": { type: "boolean", default: false },
     /**
      * Only these Node peers (default all); plain FlexSearch also runs in workerd when listed.
@@ -413,7 +418,10 @@ async function runCorpus(
   log(`${label}: building`);
   const build = await buildAssets(dataDir, assets, {
     searchShards,
-    extraArgs: args["build-threads"] ? ["--threads"] : [],
+    extraArgs: [
+      ...(args["build-threads"] ? ["--threads"] : []),
+      ...(args["build-memory"] ? ["--memory", args["build-memory"]] : []),
+    ],
   });
   log(
     `${label}: built ${build.records} records in ${fmtMs(build.ms)}, peak RSS ` +
