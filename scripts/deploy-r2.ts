@@ -19,7 +19,7 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_readConfig } from "wrangler";
 import { currentBuildDir } from "../src/indexer/build-folders";
 import { diskBuildSource } from "./lib/build-source";
-import { bucketTarget, uploadBuild, type BucketTarget, type UploadResult } from "./lib/r2-upload";
+import { uploadBuild, type BucketTarget, type UploadResult } from "./lib/r2-upload";
 
 /** The bucket `[env.r2]` binds as CATALOGUE_BUCKET. */
 export function configuredBucket(config = "wrangler.toml"): string {
@@ -32,6 +32,24 @@ export function configuredBucket(config = "wrangler.toml"): string {
 }
 
 /**
+ * A loader Worker for Miniflare's R2: PUT stores the request body under the path's key, GET returns the object.
+ * Uploads go through it rather than Miniflare's `getR2Bucket()` proxy, which serialises each object's bytes on
+ * the way: a 100k build (2,179 objects, 191 MB) loaded in 62 s through the proxy and in 20 s through this Worker
+ * (2 December 2026, both on a busy machine), and a 10M build holds about 19 GB.
+ */
+const LOADER_SCRIPT = `export default {
+  async fetch(request, env) {
+    const key = decodeURIComponent(new URL(request.url).pathname.slice(1));
+    if (request.method === "PUT") {
+      await env.CATALOGUE_BUCKET.put(key, request.body);
+      return new Response(null, { status: 204 });
+    }
+    const object = await env.CATALOGUE_BUCKET.get(key);
+    return object ? new Response(object.body) : new Response(null, { status: 404 });
+  },
+};`;
+
+/**
  * Uploads a build folder into Miniflare's persisted R2, as `wrangler dev --persist-to
  * <persist>` keeps it (under `<persist>/v3`). Nothing else may run workerd on that
  * folder meanwhile (npm start calls this before it starts its server).
@@ -40,19 +58,27 @@ export async function uploadLocal(dir: string, bucket: string, persist = ".wrang
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       workers: [
-        {
-          name: "dossier-r2-loader",
-          modules: true,
-          script: "export default { fetch() { return new Response(null, { status: 204 }); } }",
-          r2Buckets: { CATALOGUE_BUCKET: bucket },
-        },
+        { name: "dossier-r2-loader", modules: true, script: LOADER_SCRIPT, r2Buckets: { CATALOGUE_BUCKET: bucket } },
       ],
       resourcePersistencePath: resolve(persist, "v3"),
     }),
   );
+  const url = (key: string) => `http://r2-loader/${encodeURIComponent(key)}`;
   try {
-    const b = await mf.getR2Bucket("CATALOGUE_BUCKET");
-    return await uploadBuild(diskBuildSource(dir), bucketTarget(b));
+    return await uploadBuild(diskBuildSource(dir), {
+      async getText(key) {
+        const res = await mf.dispatchFetch(url(key));
+        if (res.status === 404) return null;
+        if (!res.ok) throw new Error(`deploy-r2: reading ${key} from the local bucket failed: HTTP ${res.status}`);
+        return res.text();
+      },
+      async put(key, bytes) {
+        const res = await mf.dispatchFetch(url(key), { method: "PUT", body: bytes });
+        await res.arrayBuffer();
+        if (res.status !== 204)
+          throw new Error(`deploy-r2: putting ${key} into the local bucket failed: HTTP ${res.status}`);
+      },
+    });
   } finally {
     await mf.dispose();
   }

@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --records 10000,100000] [--runs N] [--shards N] [--skip-peers] [--peers flexsearch,minisearch]
- *   [--skip-real] [--write FILE | --no-write] [--json FILE] [--build-threads] [--build-memory MB]
+ *   [--skip-real] [--write FILE | --no-write] [--json FILE] [--build-threads] [--build-memory MB] [--backend r2]
  *
  * Builds Dossier's assets for synthetic catalogues of each size (and the real
  * corpora in ../shared, when present), then measures inside workerd via
@@ -10,8 +10,10 @@
  * Prints its report and writes it to bench/out/BENCHMARKS.generated.md (or --write FILE; BENCHMARKS.md is kept by
  * hand and quotes these reports), and with --json the synthetic figures as
  * `{ sizes: { "<records>": { dossier, flexsearch, minisearch } } }`. Every figure is the median over --runs runs.
+ * `--backend r2` serves each build from Miniflare's R2 (wrangler.toml's `[env.r2]` Worker), loaded from the build
+ * as `npm run deploy:r2 -- --local` loads it, instead of from static assets.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -19,10 +21,11 @@ import { parseArgs } from "node:util";
 import { getHeapStatistics } from "node:v8";
 import { syntheticCorpus, queryMix, writeJsonl } from "./synthetic-catalogue";
 import { buildAssets, type BuildOutcome } from "./build-assets";
+import { configuredBucket, uploadLocal } from "../deploy-r2";
 import {
   bundleWorker,
   miniflareModule,
-  startWorkerd,
+  startWorkerd as startRuntime,
   COMPATIBILITY_DATE,
   type Workerd,
   type WorkerBundle,
@@ -58,8 +61,12 @@ const { values: args } = parseArgs({
     write: { type: "string", default: join(OUT, "BENCHMARKS.generated.md") },
     "no-write": { type: "boolean", default: false },
     json: { type: "string" },
+    /** Where Dossier reads its catalogue: "assets" (static assets, the default) or "r2" (Miniflare's R2). */
+    backend: { type: "string", default: "assets" },
   },
 });
+if (args.backend !== "assets" && args.backend !== "r2")
+  throw new Error(`bench: --backend ${args.backend}: give "assets" or "r2"`);
 const sizes = args
   .records!.split(",")
   .map((s) => Number(s.trim().replace(/_/g, "")))
@@ -94,6 +101,14 @@ const COLD_THREE = "soviet embassy paris";
 const LOOKUP_REFS = 100;
 /** Warm-mix rounds per run; enough that 1 ms clock ticks average out below 0.01 ms per query. */
 const MIX_ROUNDS = 10;
+
+/** `--backend r2`: the folder whose Miniflare R2 holds each build, by the build's assets folder. */
+const r2Folders = new Map<string, string>();
+
+/** A fresh workerd runtime serving `assets`, from static assets or, once loaded there, from R2. */
+function startWorkerd(script: WorkerBundle, assets: string, opts: Parameters<typeof startRuntime>[2] = {}) {
+  return startRuntime(script, assets, { ...opts, r2Persist: r2Folders.get(assets) });
+}
 
 interface Cold {
   serverMs: number;
@@ -427,6 +442,19 @@ async function runCorpus(
     `${label}: built ${build.records} records in ${fmtMs(build.ms)}, peak RSS ` +
       `${build.peakRss === null ? "not measured" : fmtBytes(build.peakRss)}`,
   );
+  if (args.backend === "r2") {
+    const r2 = join(assets, "..", "r2");
+    rmSync(r2, { recursive: true, force: true });
+    log(`${label}: loading the build into Miniflare's R2`);
+    const t0 = performance.now();
+    const up = await uploadLocal(assets, configuredBucket(), r2);
+    r2Folders.set(assets, r2);
+    notes.push(
+      `Served from Miniflare's R2 (wrangler.toml's [env.r2] Worker, ranged reads from the bucket), not static ` +
+        `assets: the build loaded into the local bucket in ${fmtMs(performance.now() - t0)} ` +
+        `(${up.uploaded} objects, ${fmtBytes(up.uploadedBytes)}).`,
+    );
+  }
   const searchPaths = mix.search.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
   const suggestPaths = mix.suggest.map((q) => `/api/suggest?q=${encodeURIComponent(q)}`);
   const lookupPaths = mix.lookup.map((ref) => `/api/lookup?ref=${encodeURIComponent(ref)}`);
@@ -912,6 +940,7 @@ function machineReadable(results: CorpusResult[]) {
     if (d) {
       out.dossier = {
         where: d.where,
+        backend: args.backend,
         warmP50Ms: num(d.tookP50),
         warmP99Ms: num(d.tookP99),
         cold1Ms: num(d.cold1?.tookMs),

@@ -47,6 +47,8 @@ export interface WorkerdOptions {
    * figure wanted is the index's.
    */
   caches?: boolean;
+  /** Serve the catalogue from Miniflare's R2 persisted here (`[env.r2]`; see local-worker.ts), not static assets. */
+  r2Persist?: string;
 }
 
 export async function startWorkerd(b: WorkerBundle, assetsDir: string, opts: WorkerdOptions = {}): Promise<Workerd> {
@@ -55,6 +57,7 @@ export async function startWorkerd(b: WorkerBundle, assetsDir: string, opts: Wor
     scriptPath: b.script,
     caches: opts.caches ?? true,
     inspector: opts.inspector,
+    r2Persist: opts.r2Persist,
   });
   return {
     startMs: w.startMs,

@@ -19,8 +19,8 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER_TOML = join(ROOT, "wrangler.toml");
 
 /** wrangler.toml as wrangler reads it (name, compatibility date, aliases, bindings). */
-export function wranglerConfig(): ReturnType<typeof unstable_readConfig> {
-  return unstable_readConfig({ config: WRANGLER_TOML }, { hideWarnings: true });
+export function wranglerConfig(env?: string): ReturnType<typeof unstable_readConfig> {
+  return unstable_readConfig({ config: WRANGLER_TOML, ...(env ? { env } : {}) }, { hideWarnings: true });
 }
 
 export function compatibilityDate(): string {
@@ -101,14 +101,25 @@ export interface LocalWorkerOptions {
   httpPort?: number;
   /** Keep KV, cache and Durable Object data here (default: Miniflare's temporary directory). */
   persistTo?: string;
+  /**
+   * Serve the catalogue from Miniflare's R2 as wrangler.toml's `[env.r2]` Worker does, from the bucket persisted
+   * under this folder (loaded with `uploadLocal` of scripts/deploy-r2.ts). Miniflare persists every resource in
+   * one folder, so on dispose everything there but the bucket (KV, the Cache API, objects) is removed: the next
+   * runtime starts with empty caches, as a cold sample needs.
+   */
+  r2Persist?: string;
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
   const scriptPath = options.scriptPath ?? (await bundleWorker());
-  const config = wranglerConfig();
+  if (options.r2Persist && options.persistTo)
+    throw new Error("local-worker: r2Persist and persistTo both name where resources persist; give one");
+  const env = options.r2Persist ? "r2" : undefined;
+  const config = wranglerConfig(env);
+  const persist = options.r2Persist ? resolve(options.r2Persist, "v3") : options.persistTo;
   const {
     workerOptions: { modulesRules: _bundled, ...workerOptions },
-  } = unstable_getMiniflareWorkerOptions(config, undefined, {
+  } = unstable_getMiniflareWorkerOptions(config, env, {
     overrides: { assets: { directory: resolve(options.assetsDir) } },
   });
   // `_bundled`: module rules are for wrangler's bundler; the script here is one bundled file.
@@ -132,12 +143,14 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
           // Miniflare 5 reads the Cache API switch as `cacheAPI`; without it `caches.default` stays on
           // and warm mixes were cache hits.
           cacheAPI: caches,
-          bindings: { RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
+          // wrangler.toml's vars are left out (a local run takes its own origin, not PUBLIC_ORIGIN's), except
+          // [env.r2]'s, whose ASSET_BACKEND is what points the Worker at the bucket.
+          bindings: { ...(env ? (workerOptions.bindings as Record<string, unknown>) : {}), RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
         },
       ],
       ...(inspectorPort ? { inspectorPort } : {}),
       ...(options.httpPort !== undefined ? { host: "127.0.0.1", port: options.httpPort } : {}),
-      ...(options.persistTo ? { resourcePersistencePath: options.persistTo } : {}),
+      ...(persist ? { resourcePersistencePath: persist } : {}),
     }),
   );
   const ready = await mf.ready;
@@ -185,6 +198,8 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     rssBytes: () => (pid === null ? null : rssOf(pid)),
     dispose: async () => {
       await mf.dispose();
+      if (persist && options.r2Persist)
+        for (const name of readdirSync(persist)) if (name !== "r2") rmSync(join(persist, name), { recursive: true });
       if (!options.scriptPath) rmSync(dirname(scriptPath), { recursive: true, force: true });
     },
   };
