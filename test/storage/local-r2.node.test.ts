@@ -52,7 +52,9 @@ describe("a build served from Miniflare's R2", () => {
         const [a, b] = await Promise.all([fromAssets.fetch(path), fromR2.fetch(path)]);
         expect(b.status, path).toBe(a.status);
         const strip = (x: Record<string, unknown>) => ({ ...x, tookMs: undefined });
-        expect(strip(await b.json()), path).toEqual(strip(await a.json()));
+        expect(strip((await b.json()) as Record<string, unknown>), path).toEqual(
+          strip((await a.json()) as Record<string, unknown>),
+        );
       }
     } finally {
       await fromAssets.dispose();
