@@ -39,6 +39,7 @@ import { buildWidget } from "./build-widget";
 import { buildCommand } from "./lib/build-command";
 import { dataBytes, defaultBudget, parseMemory, relaunchUnderBudget, threadHeapsMb } from "./lib/build-memory";
 import { writeAssetHeaders } from "./write-asset-headers";
+import { filesOverAssetLimit, STATIC_ASSET_MAX_BYTES } from "./lib/published-files";
 import { terminalProgress } from "../src/indexer/build-progress";
 import { packIndexPages } from "../src/shared/manifest";
 
@@ -150,7 +151,7 @@ try {
   // Into the staging folder: the served build changes only at publish(), with every file in place.
   await buildWidget(staged.dir);
   writeAssetHeaders(staged.dir);
-  staged.publish();
+  const published = staged.publish();
   const result = staged.result;
   const m = result.manifest;
   console.log(`Dossier build: ${m.records} records from ${dataDirs.join(", ")} → ${values.out}`);
@@ -162,6 +163,17 @@ try {
   );
   if (m.packs)
     console.log(`  packed: ${m.packs.files.size} pack files, ${packIndexPages(m.packs.index)} directory pages`);
+  const tooLarge = filesOverAssetLimit(published);
+  if (tooLarge.length) {
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+    const named = tooLarge.slice(0, 5).map((f) => `${f.path} (${mib(f.bytes)})`);
+    // A warning, not an error: the same build served from R2 (ASSET_BACKEND = "r2") is whole and correct.
+    console.warn(
+      `build: warning: ${tooLarge.length} file(s) exceed the ${mib(STATIC_ASSET_MAX_BYTES)} Workers static assets ` +
+        `take: ${named.join(", ")}${tooLarge.length > 5 ? ", …" : ""}. Serve this catalogue from R2 ` +
+        "(npm run deploy:r2, then npx wrangler deploy --env r2); static assets will refuse it.",
+    );
+  }
   console.log(memoryLine());
   const ch = result.changed;
   console.log(

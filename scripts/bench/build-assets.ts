@@ -4,7 +4,7 @@
  * gets: wall time, peak RSS (the largest process of the build, by GNU time) and
  * what it wrote. A child also keeps the build's heap out of the bench's.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join, relative, resolve } from "node:path";
 import { tmpdir } from "node:os";
@@ -20,6 +20,8 @@ export interface AssetStats {
   gzip: Record<string, number>;
   /** Term chunk files: what a query's postings come from. */
   termChunks: { count: number; maxRaw: number; p50Raw: number };
+  /** The largest file on disk: static assets take at most 25 MiB a file (issue 14), R2 objects more. */
+  largestFile: { path: string; bytes: number } | null;
 }
 
 export interface BuildOutcome {
@@ -124,6 +126,11 @@ export function assetStats(dir: string): AssetStats {
   const gzip: Record<string, number> = {};
   const termSizes: number[] = [];
   const files = walk(dir).map((p) => relative(dir, p));
+  let largestFile: AssetStats["largestFile"] = null;
+  for (const path of files) {
+    const bytes = statSync(join(dir, path)).size;
+    if (!largestFile || bytes > largestFile.bytes) largestFile = { path, bytes };
+  }
   const add = (p: string, data: Uint8Array) => {
     const top = p.includes("/") ? p.split("/")[0]! : p;
     raw[top] = (raw[top] ?? 0) + data.length;
@@ -142,5 +149,6 @@ export function assetStats(dir: string): AssetStats {
       maxRaw: termSizes.at(-1) ?? 0,
       p50Raw: termSizes[Math.floor(termSizes.length / 2)] ?? 0,
     },
+    largestFile,
   };
 }

@@ -455,88 +455,104 @@ async function runCorpus(
         `(${up.uploaded} objects, ${fmtBytes(up.uploadedBytes)}).`,
     );
   }
-  const searchPaths = mix.search.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
-  const suggestPaths = mix.suggest.map((q) => `/api/suggest?q=${encodeURIComponent(q)}`);
-  const lookupPaths = mix.lookup.map((ref) => `/api/lookup?ref=${encodeURIComponent(ref)}`);
-
-  log(`${label}: cold queries`);
-  const coldFloor = await dossierCold(script, assets, null);
-  const cold1 = await dossierCold(script, assets, COLD_ONE);
-  const cold1Common = await dossierCold(script, assets, COLD_COMMON);
-  const cold3 = await dossierCold(script, assets, COLD_THREE);
-  log(`${label}: warm mix`);
-  const w = await startWorkerd(script, assets, { caches: false });
-  let warm: Awaited<ReturnType<typeof dossierWarm>>;
-  let suggest: Awaited<ReturnType<typeof dossierWarm>>;
-  let lookup: Awaited<ReturnType<typeof dossierWarm>> | null;
+  // Serving may fail where building did not (a file over the static assets limit, a runtime out of memory): the
+  // build's figures are still reported, with the reason, rather than lost with the run.
+  let dossier: EngineResult;
   try {
-    warm = await dossierWarm(w, searchPaths);
-    suggest = await dossierWarm(w, suggestPaths);
-    lookup = lookupPaths.length ? await dossierWarm(w, lookupPaths) : null;
-  } finally {
-    await w.dispose();
+    dossier = await serveDossier();
+  } catch (e) {
+    const reason = (e as Error).message.split("\n").slice(0, 3).join(" ");
+    log(`${label}: serving failed: ${reason}`);
+    notes.push(`Dossier could not be served from this build, so only the build's figures are reported: ${reason}`);
+    return { label, records: build.records, build, engines: [], notes };
   }
-  if (warm.cache.some((c) => c !== "MISS"))
+  async function serveDossier(): Promise<EngineResult> {
+    const searchPaths = mix.search.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
+    const suggestPaths = mix.suggest.map((q) => `/api/suggest?q=${encodeURIComponent(q)}`);
+    const lookupPaths = mix.lookup.map((ref) => `/api/lookup?ref=${encodeURIComponent(ref)}`);
+
+    log(`${label}: cold queries`);
+    const coldFloor = await dossierCold(script, assets, null);
+    const cold1 = await dossierCold(script, assets, COLD_ONE);
+    const cold1Common = await dossierCold(script, assets, COLD_COMMON);
+    const cold3 = await dossierCold(script, assets, COLD_THREE);
+    log(`${label}: warm mix`);
+    const w = await startWorkerd(script, assets, { caches: false });
+    let warm: Awaited<ReturnType<typeof dossierWarm>>;
+    let suggest: Awaited<ReturnType<typeof dossierWarm>>;
+    let lookup: Awaited<ReturnType<typeof dossierWarm>> | null;
+    try {
+      warm = await dossierWarm(w, searchPaths);
+      suggest = await dossierWarm(w, suggestPaths);
+      lookup = lookupPaths.length ? await dossierWarm(w, lookupPaths) : null;
+    } finally {
+      await w.dispose();
+    }
+    if (warm.cache.some((c) => c !== "MISS"))
+      notes.push(
+        `Warm responses carried X-Cache ${warm.cache.join(", ")}: some figures are response-cache hits, not the index.`,
+      );
     notes.push(
-      `Warm responses carried X-Cache ${warm.cache.join(", ")}: some figures are response-cache hits, not the index.`,
+      `Cold phases (Server-Timing of the median sample): health ${coldFloor.timing || "—"}; 1 term ` +
+        `${cold1.timing || "—"}; 3 terms ${cold3.timing || "—"}.`,
     );
-  notes.push(
-    `Cold phases (Server-Timing of the median sample): health ${coldFloor.timing || "—"}; 1 term ` +
-      `${cold1.timing || "—"}; 3 terms ${cold3.timing || "—"}.`,
-  );
-  notes.push(
-    `First request to a fresh isolate for /api/health (no search): ${fmtMs(coldFloor.serverMs)} server, ` +
-      `${fmtMs(coldFloor.wallMs)} wall — the floor under both cold figures.`,
-  );
-  const shardCount = searchShardCount(assets);
-  if (shardCount > 1)
     notes.push(
-      `The build split the index into ${shardCount} search shards, scored by SearchShard Durable Objects (in ` +
-        `workerd locally they share the Worker's process; heap is the Worker isolate's).`,
+      `First request to a fresh isolate for /api/health (no search): ${fmtMs(coldFloor.serverMs)} server, ` +
+        `${fmtMs(coldFloor.wallMs)} wall — the floor under both cold figures.`,
     );
-  log(`${label}: heap`);
-  const heap = await dossierHeap(script, assets, searchPaths);
-  const dossier: EngineResult = {
-    engine: "Dossier",
-    where: "workerd",
-    buildMs: build.ms,
-    indexRaw: build.stats.raw.search,
-    indexGzip: build.stats.gzip.search,
-    coldFloor,
-    cold1,
-    cold1Common,
-    cold3,
-    warmP50: warm.p50,
-    warmP99: warm.p99,
-    tookP50: warm.tookP50,
-    tookP99: warm.tookP99,
-    wallP50: warm.wallP50,
-    wallP99: warm.wallP99,
-    suggestP50: suggest.p50,
-    suggestP99: suggest.p99,
-    lookupP50: lookup?.p50,
-    lookupP99: lookup?.p99,
-    heapUsed: heap.used,
-    heapSteady: heap.steady,
-    heapNote:
-      heap.baseline !== null ? `${heap.note}; a fresh isolate before any query: ${fmtBytes(heap.baseline)}` : heap.note,
-    zeroHitShare: warm.zero / searchPaths.length,
-  };
-  notes.push(
-    `Cold first query for a common word ("${COLD_COMMON}"): ${fmtMs(cold1Common.serverMs)} server, ` +
-      `${fmtMs(cold1Common.tookMs)} tookMs; ` +
-      `heap at steady state (the whole mix, twice): ` +
-      `${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`,
-  );
-  notes.push(
-    "Asset reads during the timed warm mixes (the Worker isolate's store, not the shards' objects): " +
-      `${JSON.stringify(warm.reads)} for search, ${JSON.stringify(suggest.reads)} for suggest.`,
-  );
-  notes.push(
-    `Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ` +
-      `${suggestPaths.length} prefixes × ${suggest.rounds} (suggest); ` +
-      "wall = one request at a time from Node, first pass.",
-  );
+    const shardCount = searchShardCount(assets);
+    if (shardCount > 1)
+      notes.push(
+        `The build split the index into ${shardCount} search shards, scored by SearchShard Durable Objects (in ` +
+          `workerd locally they share the Worker's process; heap is the Worker isolate's).`,
+      );
+    log(`${label}: heap`);
+    const heap = await dossierHeap(script, assets, searchPaths);
+    const dossier: EngineResult = {
+      engine: "Dossier",
+      where: "workerd",
+      buildMs: build.ms,
+      indexRaw: build.stats.raw.search,
+      indexGzip: build.stats.gzip.search,
+      coldFloor,
+      cold1,
+      cold1Common,
+      cold3,
+      warmP50: warm.p50,
+      warmP99: warm.p99,
+      tookP50: warm.tookP50,
+      tookP99: warm.tookP99,
+      wallP50: warm.wallP50,
+      wallP99: warm.wallP99,
+      suggestP50: suggest.p50,
+      suggestP99: suggest.p99,
+      lookupP50: lookup?.p50,
+      lookupP99: lookup?.p99,
+      heapUsed: heap.used,
+      heapSteady: heap.steady,
+      heapNote:
+        heap.baseline !== null
+          ? `${heap.note}; a fresh isolate before any query: ${fmtBytes(heap.baseline)}`
+          : heap.note,
+      zeroHitShare: warm.zero / searchPaths.length,
+    };
+    notes.push(
+      `Cold first query for a common word ("${COLD_COMMON}"): ${fmtMs(cold1Common.serverMs)} server, ` +
+        `${fmtMs(cold1Common.tookMs)} tookMs; ` +
+        `heap at steady state (the whole mix, twice): ` +
+        `${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`,
+    );
+    notes.push(
+      "Asset reads during the timed warm mixes (the Worker isolate's store, not the shards' objects): " +
+        `${JSON.stringify(warm.reads)} for search, ${JSON.stringify(suggest.reads)} for suggest.`,
+    );
+    notes.push(
+      `Warm mix: ${searchPaths.length} queries × ${warm.rounds} rounds per run (search), ` +
+        `${suggestPaths.length} prefixes × ${suggest.rounds} (suggest); ` +
+        "wall = one request at a time from Node, first pass.",
+    );
+    return dossier;
+  }
   const engines: EngineResult[] = [dossier];
   if (peers) {
     const docs = peerDocs(records());
@@ -884,7 +900,7 @@ function scaleTable(results: CorpusResult[]): string[] {
   const L = [
     "## Scale (issue 14): synthetic catalogues, Dossier in workerd",
     "",
-    "| records | build | peak RSS (build) | files | all bytes / index gzip | cold 1 term / 3 terms (tookMs) | " +
+    "| records | build | peak RSS (build) | files (largest) | all bytes / index gzip | cold 1 term / 3 terms (tookMs) | " +
       "warm p50 / p99 (tookMs) | heap after 20 / steady | suggest p99 | lookup by reference p50 / p99 |",
     "|---|---|---|---|---|---|---|---|---|---|",
   ];
@@ -894,7 +910,8 @@ function scaleTable(results: CorpusResult[]): string[] {
     const all = Object.entries(b.stats.raw).reduce((n, [, v]) => n + v, 0);
     L.push(
       `| ${r.records.toLocaleString("en")} | ${fmtMs(b.ms)} | ${b.peakRss === null ? "—" : fmtBytes(b.peakRss)} | ` +
-        `${b.stats.files.toLocaleString("en")} | ${fmtBytes(all)} / ${fmtBytes(d?.indexGzip)} | ` +
+        `${b.stats.files.toLocaleString("en")} (${fmtBytes(b.stats.largestFile?.bytes)}) | ` +
+        `${fmtBytes(all)} / ${fmtBytes(d?.indexGzip)} | ` +
         `${fmtMs(d?.cold1?.tookMs)} / ${fmtMs(d?.cold3?.tookMs)} | ${fmtMs(d?.tookP50)} / ${fmtMs(d?.tookP99)} | ` +
         `${d?.heapUsed ? fmtBytes(d.heapUsed) : "—"} / ${d?.heapSteady ? fmtBytes(d.heapSteady) : "—"} | ` +
         `${fmtMs(d?.suggestP99)} | ${fmtMs(d?.lookupP50)} / ${fmtMs(d?.lookupP99)} |`,
@@ -935,6 +952,7 @@ function machineReadable(results: CorpusResult[]) {
         ms: num(r.build.ms),
         peakRssMiB: mib(r.build.peakRss),
         files: r.build.stats.files,
+        largestFile: r.build.stats.largestFile,
         bytes: Object.values(r.build.stats.raw).reduce((n, v) => n + v, 0),
       };
     if (d) {

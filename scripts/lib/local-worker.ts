@@ -145,7 +145,11 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
           cacheAPI: caches,
           // wrangler.toml's vars are left out (a local run takes its own origin, not PUBLIC_ORIGIN's), except
           // [env.r2]'s, whose ASSET_BACKEND is what points the Worker at the bucket.
-          bindings: { ...(env ? (workerOptions.bindings as Record<string, unknown>) : {}), RATE_LIMIT_PER_MINUTE: "0", ...options.bindings },
+          bindings: {
+            ...(env ? (workerOptions.bindings as Record<string, unknown>) : {}),
+            RATE_LIMIT_PER_MINUTE: "0",
+            ...options.bindings,
+          },
         },
       ],
       ...(inspectorPort ? { inspectorPort } : {}),

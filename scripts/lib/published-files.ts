@@ -1,6 +1,6 @@
 /**
- * A published build's files, for checks that a build change left its output alone (`scripts/bench/same-build.ts`,
- * the threaded-build test).
+ * A published build's files: for checks that a build change left its output alone (`scripts/bench/same-build.ts`,
+ * the threaded-build test), and for the files too large for static assets (`npm run build` warns of them).
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
@@ -27,4 +27,26 @@ export function publishedFileHashes(dir: string): Map<string, string> {
   };
   walk(root);
   return out;
+}
+
+/** Workers static assets take files of at most 25 MiB (Miniflare refuses to serve a folder holding a larger one). */
+export const STATIC_ASSET_MAX_BYTES = 25 * 1024 * 1024;
+
+/** The files under `dir` larger than static assets take, largest first; R2 objects have no such limit. */
+export function filesOverAssetLimit(
+  dir: string,
+  limit = STATIC_ASSET_MAX_BYTES,
+): Array<{ path: string; bytes: number }> {
+  const root = realpathSync(dir);
+  const out: Array<{ path: string; bytes: number }> = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (st.size > limit) out.push({ path: relative(root, p), bytes: st.size });
+    }
+  };
+  walk(root);
+  return out.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
 }
