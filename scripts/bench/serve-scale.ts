@@ -1,6 +1,6 @@
 /**
  * npx tsx scripts/bench/serve-scale.ts <assets dir> [runs] [--records N] [--ports 9100-9149] [--rounds 2]
- *   [--mix bench|mini] [--slowest 10] [--no-cold] [--json FILE]
+ *   [--mix bench|mini] [--slowest 10] [--no-cold] [--json FILE] [--backend r2 [--r2-dir DIR]]
  *
  * Serves an already built (possibly sharded) catalogue in workerd through Miniflare, with the SearchShard Durable
  * Objects bound as in production, and measures the fanned-out search: cold first query per fresh runtime (a rare
@@ -17,6 +17,9 @@
  * Runs: each makes its own fresh runtimes (cold samples, then one warm runtime: the mix once to warm up, then
  * `--rounds` timed rounds); figures are medians over the runs. `--ports`: workerd's entry socket and inspector
  * take ports from this range (Miniflare's own loopback server still takes a free port).
+ *
+ * `--backend r2` serves the catalogue from Miniflare's R2 (`[env.r2]`), loading into the bucket under `--r2-dir`
+ * (default: beside the assets folder) only the objects it lacks first, as `npm run deploy:r2 -- --local` does.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,6 +31,7 @@ import type { Manifest } from "../../src/shared/manifest";
 import { searchSection } from "../../src/shared/index-format";
 import { builtSearchShards } from "../../src/indexer/build-folders";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
+import { configuredBucket, uploadLocal } from "../deploy-r2";
 import type { ScaleQueryStats } from "./scale-stats";
 
 const { values: args, positionals } = parseArgs({
@@ -40,6 +44,8 @@ const { values: args, positionals } = parseArgs({
     slowest: { type: "string", default: "10" },
     "no-cold": { type: "boolean", default: false },
     json: { type: "string" },
+    backend: { type: "string", default: "assets" },
+    "r2-dir": { type: "string" },
   },
 });
 const [assetsDir, runsArg] = positionals;
@@ -83,6 +89,18 @@ const records = Number(args.records ?? m.records);
 const mix = args.mix === "mini" ? MINI : queryMix(syntheticCorpus(records), 200).search.map((s) => s.q);
 const paths = mix.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
 
+if (args.backend !== "assets" && args.backend !== "r2")
+  throw new Error(`serve-scale: --backend ${args.backend}: give "assets" or "r2"`);
+const r2Persist = args.backend === "r2" ? resolve(args["r2-dir"] ?? join(assetsDir, "..", "r2")) : undefined;
+if (r2Persist) {
+  const t0 = performance.now();
+  const up = await uploadLocal(assetsDir, configuredBucket(), r2Persist);
+  console.log(
+    `R2 (${r2Persist}): ${up.uploaded} objects (${(up.uploadedBytes / 2 ** 20).toFixed(1)} MiB) loaded, ` +
+      `${up.kept} already there, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+}
+
 const script = await bundleWorker(
   resolve(import.meta.dirname, "scale-worker.ts"),
   mkdtempSync(join(tmpdir(), "dossier-scale-")),
@@ -96,6 +114,7 @@ async function start(inspector: boolean, caches: boolean): Promise<LocalWorker> 
     inspector,
     inspectorPort,
     httpPort,
+    r2Persist,
   });
 }
 async function get(w: LocalWorker, path: string): Promise<{ body: string; wallMs: number }> {
