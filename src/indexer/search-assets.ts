@@ -50,7 +50,7 @@ import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
 import { TermNumbers, type TermFamilyTable } from "./plan-terms";
-import { referenceOrder } from "./reference-order";
+import { catalogueRanks } from "./reference-order";
 import { packDocTerms, TermsFile, type PackedDocTerms } from "./terms-file";
 
 /**
@@ -368,10 +368,10 @@ export function planSearch(
     seriesRank[series.get(name)!] = rank;
   });
   for (let d = 0; d < n; d++) seriesOf[d] = seriesRank[seriesOf[d]!]!;
-  const catalogueOrder = new Uint32Array(n);
-  referenceOrder(references).forEach((doc, rank) => {
-    catalogueOrder[doc] = rank;
-  });
+  // Docs are in catalogue order within each record shard (the layout's sort): merged, not sorted again.
+  const runStart: number[] = [];
+  for (let d = 0; d < n; d++) if (d === 0 || layout.shardOfDoc[d] !== layout.shardOfDoc[d - 1]) runStart.push(d);
+  const catalogueOrder = catalogueRanks(references, runStart);
   references.length = 0;
   const blockDocs = options.blockDocs ?? INDEX_BLOCK_DOCS;
   return {

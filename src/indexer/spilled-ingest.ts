@@ -8,7 +8,7 @@
  */
 import type { CatalogueRecord } from "../shared/record";
 import { referenceToId } from "../shared/reference";
-import { referenceOrder } from "./reference-order";
+import { groupedReferenceOrder } from "./reference-order";
 import { shardOf } from "../shared/hash";
 import { planMerge, ingestEach, type IngestFindings, type IngestInput } from "./ingest/index";
 import type { DistinctItemsReport, MergeReport } from "./ingest/index";
@@ -151,10 +151,7 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
       const shardOfItem = new Int32Array(n);
       for (let k = 0; k < n; k++) shardOfItem[k] = shardOf(idOf(order[k]!), shardCount);
       // Stable, as layoutRecords' sort is: equal references keep their merged order.
-      const byDoc = referenceOrder(
-        Array.from(order, (x) => referenceOf(x)),
-        (a, b) => shardOfItem[a]! - shardOfItem[b]!,
-      );
+      const byDoc = groupedReferenceOrder(n, (k) => referenceOf(order[k]!), shardOfItem, shardCount);
       const reader = ingested.lineReader();
       const docs = new LineWriter(docsPath);
       try {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { readCatalogue } from "../../src/indexer/build-catalogue";
-import { referenceOrder } from "../../src/indexer/reference-order";
+import { catalogueRanks, groupedReferenceOrder, referenceOrder } from "../../src/indexer/reference-order";
 import { compareReferences } from "../../src/shared/reference";
 
 const tricky = [
@@ -55,5 +55,47 @@ describe("the catalogue sorted by reference with each reference split once", () 
       (a, b) => shard[a]! - shard[b]! || compareReferences(tricky[a]!, tricky[b]!),
     );
     expect(referenceOrder(tricky, (a, b) => shard[a]! - shard[b]!)).toEqual(expected);
+  });
+});
+
+/** References drawn with many repeats and near-repeats, from a fixed seed. */
+function drawn(count: number, seed: number): string[] {
+  let x = seed;
+  const next = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  return Array.from({ length: count }, () => {
+    const t = tricky[Math.floor(next() * tricky.length)]!;
+    return next() < 0.5 ? t : `${t}/${Math.floor(next() * 30)}`;
+  });
+}
+
+describe("the catalogue ordered a record shard at a time", () => {
+  it("groups by shard and orders each shard by reference, equal references in index order, as one sort does", () => {
+    const refs = drawn(2000, 7);
+    const groups = 13;
+    const group = Int32Array.from(refs, (_, i) => (i * 7919) % groups);
+    const expected = referenceOrder(refs, (a, b) => group[a]! - group[b]!);
+    expect([...groupedReferenceOrder(refs.length, (i) => refs[i]!, group, groups)]).toEqual(expected);
+  });
+
+  it("ranks docs sorted within each shard as sorting the whole catalogue ranks them", () => {
+    const refs = drawn(3000, 11);
+    const groups = 17;
+    const group = Int32Array.from(refs, (_, i) => (i * 104729) % groups);
+    // Docs as the layout lays them out: shard by shard, in catalogue order within a shard.
+    const laidOut = [...groupedReferenceOrder(refs.length, (i) => refs[i]!, group, groups)];
+    const docs = laidOut.map((i) => refs[i]!);
+    const groupOfDoc = laidOut.map((i) => group[i]!);
+    const starts = [0];
+    for (let d = 1; d < docs.length; d++) if (groupOfDoc[d] !== groupOfDoc[d - 1]) starts.push(d);
+    const expected = new Uint32Array(docs.length);
+    referenceOrder(docs).forEach((doc, rank) => {
+      expected[doc] = rank;
+    });
+    expect(catalogueRanks(docs, starts)).toEqual(expected);
+  });
+
+  it("still ranks docs that are not in catalogue order within their shard, by sorting them", () => {
+    expect([...catalogueRanks(["KV 2/10", "KV 2/9", "KV 2/1"], [0])]).toEqual([2, 1, 0]);
+    expect([...catalogueRanks(["KV 2/10", "KV 2/9", "A 1"], [0, 2])]).toEqual([2, 1, 0]);
   });
 });
