@@ -58,7 +58,9 @@ describe("filter columns", () => {
     const bytes = encodeFilterColumns(cols);
     expect(rows(decodeFilterColumns(bytes.slice().buffer, 65_536, 5000))).toEqual(rows(cols));
     // 13 bits of order, 4 of series, 8 each of start and end year: 33 bits a doc where typed arrays take 80.
-    expect(bytes.byteLength).toBe(7 * 4 + 4 * (Math.ceil((5000 * 13) / 32) + Math.ceil((5000 * 4) / 32)) + 2 * 4 * 1250);
+    expect(bytes.byteLength).toBe(
+      7 * 4 + 4 * (Math.ceil((5000 * 13) / 32) + Math.ceil((5000 * 4) / 32)) + 2 * 4 * 1250,
+    );
   });
 
   it("keep an unknown year unknown beside the shard's least known year, and a shard with no years at all", () => {
@@ -74,6 +76,12 @@ describe("filter columns", () => {
     ]);
     expect(rows(roundTrip(undated))).toEqual(rows(undated));
     expect(rows(roundTrip(columns(0, [])))).toEqual([]);
+    // The widest span of years a column holds: 17 bits from one below the least.
+    const extremes = columns(0, [
+      [0, -32768, 32767, 0],
+      [1, 32767, -32768, 0],
+    ]);
+    expect(rows(roundTrip(extremes))).toEqual(rows(extremes));
   });
 
   it("are refused, naming the module, when the file is cut or describes another number of docs", () => {

@@ -19,7 +19,8 @@
  * order base and bits, series bits, year base and the start and end years' bits),
  * then the order, series, start and end columns, each packed LSB first from a
  * word boundary. A year is stored as `year - yearBase`, and an unknown year (0) as
- * 0: `yearBase` is one below the shard's least known year, so no known year is 0.
+ * 0: `yearBase` is one below the shard's least known year, so no known year is 0 (and a year takes at most 17 bits,
+ * from -32768 to 32767).
  */
 
 export interface FilterColumns {
@@ -141,7 +142,7 @@ export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: numbe
   const [m, orderMin, orderBits, seriesBits, yearWord, startBits, endBits] = words;
   if (m !== count) throw bad(`describe ${m} docs, expected ${count}`);
   const widths = [orderBits!, seriesBits!, startBits!, endBits!];
-  if (widths.some((b) => b > 32) || seriesBits! > 16 || startBits! > 16 || endBits! > 16)
+  if (widths.some((b) => b > 32) || seriesBits! > 16 || startBits! > 17 || endBits! > 17)
     throw bad(`have column widths ${widths.join("/")} bits`);
   const expected = HEADER_WORDS + widths.reduce((n, b) => n + wordsFor(count, b), 0);
   if (words.length !== expected) throw bad(`should be ${expected * 4} for ${count} docs of ${widths.join("/")} bits`);
