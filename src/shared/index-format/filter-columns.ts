@@ -78,19 +78,42 @@ function pack(values: ArrayLike<number>, bits: number, out: Uint32Array, at: num
   }
 }
 
-/** Reads `count` values of `bits` bits from word `at` of `words` into `out`. */
-function unpack(words: Uint32Array, at: number, count: number, bits: number, out: Uint32Array): void {
-  if (bits === 0) {
-    out.fill(0, 0, count);
-    return;
-  }
-  const mask = bits === 32 ? 0xffffffff : 2 ** bits - 1;
-  for (let i = 0, bit = 0; i < count; i++, bit += bits) {
-    const w = at + (bit >>> 5),
-      s = bit & 31;
-    let v = words[w]! >>> s;
-    if (s + bits > 32) v |= words[w + 1]! << (32 - s);
-    out[i] = v & mask;
+/**
+ * Reads `count` values of `bits` bits from word `at` of `words` into `out`, each plus `add` (but a 0 left 0 when
+ * `keepZero`). One loop for every column, writing 32-bit words only (a narrower column is `set` from them, natively,
+ * its values wrapping as `add` made them): a cold isolate runs this before its first answer, mostly in its
+ * interpreter until the loop is compiled, so one loop compiled once serves all four columns. The words are read in
+ * turn into an accumulator, with no division or multiplication a value.
+ */
+function unpack(
+  words: Uint32Array,
+  at: number,
+  count: number,
+  bits: number,
+  out: Uint32Array,
+  add: number,
+  keepZero: boolean,
+): void {
+  const mask = bits === 32 ? -1 : (1 << bits) - 1;
+  // `acc` holds the `have` bits of `words[w - 1]` not yet read, low first.
+  let acc = 0,
+    have = 0,
+    w = at;
+  for (let i = 0; i < count; i++) {
+    let v: number;
+    if (have >= bits) {
+      v = acc & mask;
+      // `bits` is 0 here or `have` was more than it: never a shift by 32.
+      acc >>>= bits;
+      have -= bits;
+    } else {
+      const next = words[w++]!;
+      // `have` < `bits` <= 32: `next << 32` would be `next`, and it holds no bits of this value then.
+      v = (have === 0 ? next : acc | (next << have)) & mask;
+      acc = bits - have === 32 ? 0 : next >>> (bits - have);
+      have += 32 - bits;
+    }
+    out[i] = keepZero && v === 0 ? 0 : v + add;
   }
 }
 
@@ -149,20 +172,18 @@ export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: numbe
   const cols = newFilterColumns(base, count);
   const scratch = new Uint32Array(count);
   let at = HEADER_WORDS;
-  unpack(words, at, count, orderBits!, cols.order);
-  if (orderMin) for (let i = 0; i < count; i++) cols.order[i]! += orderMin!;
-  at += wordsFor(count, orderBits!);
-  unpack(words, at, count, seriesBits!, scratch);
-  cols.series.set(scratch);
-  at += wordsFor(count, seriesBits!);
-  const yearBase = yearWord! | 0;
-  for (const [col, bits] of [
-    [cols.start, startBits!],
-    [cols.end, endBits!],
-  ] as const) {
-    unpack(words, at, count, bits, scratch);
-    for (let i = 0; i < count; i++) col[i] = scratch[i] ? scratch[i]! + yearBase : 0;
+  const column = (bits: number, out: Uint32Array, add: number, keepZero: boolean) => {
+    unpack(words, at, count, bits, out, add, keepZero);
     at += wordsFor(count, bits);
-  }
+  };
+  column(orderBits!, cols.order, orderMin!, false);
+  column(seriesBits!, scratch, 0, false);
+  cols.series.set(scratch);
+  // A year is `yearBase` plus its value: as a 32-bit word, the year modulo 2^32, which `set` takes modulo 2^16.
+  const yearBase = yearWord! | 0;
+  column(startBits!, scratch, yearBase, true);
+  cols.start.set(scratch);
+  column(endBits!, scratch, yearBase, true);
+  cols.end.set(scratch);
   return cols;
 }
