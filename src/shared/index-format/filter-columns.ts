@@ -82,8 +82,9 @@ function pack(values: ArrayLike<number>, bits: number, out: Uint32Array, at: num
  * Reads `count` values of `bits` bits from word `at` of `words` into `out`, each plus `add` (but a 0 left 0 when
  * `keepZero`). One loop for every column, writing 32-bit words only (a narrower column is `set` from them, natively,
  * its values wrapping as `add` made them): a cold isolate runs this before its first answer, mostly in its
- * interpreter until the loop is compiled, so one loop compiled once serves all four columns. The words are read in
- * turn into an accumulator, with no division or multiplication a value.
+ * interpreter until the loop is compiled, so one loop compiled once serves all four columns, and it branches on
+ * nothing but where the next word starts (a branch first taken by a later column sent the compiled loop back to
+ * the interpreter: a third of the decode). The words are read in turn into an accumulator.
  */
 function unpack(
   words: Uint32Array,
@@ -94,8 +95,14 @@ function unpack(
   add: number,
   keepZero: boolean,
 ): void {
-  const mask = bits === 32 ? -1 : (1 << bits) - 1;
-  // `acc` holds the `have` bits of `words[w - 1]` not yet read, low first.
+  if (bits === 32) {
+    for (let i = 0; i < count; i++) out[i] = words[at + i]! + add;
+    return;
+  }
+  const mask = (1 << bits) - 1;
+  // All ones, or (keeping 0) all ones but for a 0 value: `(-v) >> 31` is -1 for 0 < v < 2^31, else 0.
+  const always = keepZero ? 0 : -1;
+  // `acc` holds the `have` bits of `words[w - 1]` not yet read, low first, and nothing above them.
   let acc = 0,
     have = 0,
     w = at;
@@ -103,17 +110,16 @@ function unpack(
     let v: number;
     if (have >= bits) {
       v = acc & mask;
-      // `bits` is 0 here or `have` was more than it: never a shift by 32.
       acc >>>= bits;
       have -= bits;
     } else {
       const next = words[w++]!;
-      // `have` < `bits` <= 32: `next << 32` would be `next`, and it holds no bits of this value then.
-      v = (have === 0 ? next : acc | (next << have)) & mask;
-      acc = bits - have === 32 ? 0 : next >>> (bits - have);
+      v = (acc | (next << have)) & mask;
+      // 0 < bits - have <= bits < 32.
+      acc = next >>> (bits - have);
       have += 32 - bits;
     }
-    out[i] = keepZero && v === 0 ? 0 : v + add;
+    out[i] = (v + add) & ((-v >> 31) | always);
   }
 }
 
