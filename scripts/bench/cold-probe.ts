@@ -226,7 +226,8 @@ async function main() {
       const start = (rs: ReadTrace[]) => (rs.length ? Math.min(...rs.map((r) => r.start)) : NaN);
       console.log(
         `  sample: server ${x.serverMs.toFixed(0)} tookMs ${x.tookMs.toFixed(0)} cpu ${x.cpuMs?.toFixed(0) ?? "?"}; ` +
-          `reads before scoring end @${end(before).toFixed(0)}; page reads ${page.length} ` +
+          `reads before scoring end @${end(before).toFixed(0)} (${(before.reduce((a, r) => a + r.bytes, 0) / 1024).toFixed(0)} KiB); ` +
+          `page reads ${page.length} ` +
           `@${start(page).toFixed(0)}–${end(page).toFixed(0)} (${(end(page) - start(page)).toFixed(0)} ms); ${x.timing}`,
       );
     }

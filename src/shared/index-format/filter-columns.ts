@@ -1,7 +1,26 @@
 /**
  * Filter columns of one search shard: per doc its catalogue order, start and
- * end year and series. One encoder and one decoder, so the byte offsets live
- * in one place. The Uint32 column comes first, so every view stays aligned.
+ * end year and series. One encoder and one decoder, so the layout lives in one
+ * place.
+ *
+ * Every query of a shard reads the whole file before it scores (the order is the
+ * tie-break of any answer, the series and years make every answer's facets), and
+ * a cold query waits for it last. Cut into doc-range pages it would not be read
+ * in part: the bench's rare name ("Besedovsky", 7,339 docs in its plan's postings
+ * at 100k records) touches every page even at 64 docs a page, so the file is made
+ * small instead. Each column is bit-packed at the width its values need in this
+ * shard, from a base (a frame of reference): at 100k synthetic records 35 bits a
+ * doc, not the 80 of the typed arrays the Worker decodes it into (see
+ * docs/benchmarks-history.md, branch `cold8`). Hand-written: four loops over
+ * 32-bit words; a compression library would cost the Worker an async stream and
+ * more bytes than the order column's entropy leaves to gain.
+ *
+ * Layout, little-endian 32-bit words: the header (`HEADER_WORDS`: doc count,
+ * order base and bits, series bits, year base and the start and end years' bits),
+ * then the order, series, start and end columns, each packed LSB first from a
+ * word boundary. A year is stored as `year - yearBase`, and an unknown year (0) as
+ * 0: `yearBase` is one below the shard's least known year, so no known year is 0 (and a year takes at most 17 bits,
+ * from -32768 to 32767).
  */
 
 export interface FilterColumns {
@@ -17,8 +36,11 @@ export interface FilterColumns {
   series: Uint16Array;
 }
 
-/** Bytes per doc: Uint32 order, Int16 start, Int16 end, Uint16 series. */
+/** Bytes per doc as the Worker holds the columns: Uint32 order, Int16 start, Int16 end, Uint16 series. */
 const BYTES_PER_DOC = 10;
+
+/** Words before the packed columns: count, order base, order bits, series bits, year base, start bits, end bits. */
+const HEADER_WORDS = 7;
 
 function views(buf: ArrayBuffer, m: number) {
   return {
@@ -34,16 +56,140 @@ export function newFilterColumns(base: number, count: number): FilterColumns {
   return { base, ...views(new ArrayBuffer(count * BYTES_PER_DOC), count) };
 }
 
-export function encodeFilterColumns(cols: FilterColumns): Uint8Array {
-  return new Uint8Array(cols.order.buffer as ArrayBuffer);
+/** Bits that hold every value from 0 to `max` (0 when `max` is 0: the column is its base alone). */
+function bitsFor(max: number): number {
+  return max <= 0 ? 0 : 32 - Math.clz32(max);
 }
 
-/** Reads columns for docs `[base, base + count)`; the buffer's size must match. */
-export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: number): FilterColumns {
-  if (buf.byteLength !== count * BYTES_PER_DOC) {
-    throw new Error(
-      `index-format: filter columns are ${buf.byteLength} bytes, expected ${count * BYTES_PER_DOC} for ${count} docs`,
-    );
+/** 32-bit words `count` values of `bits` bits take. */
+function wordsFor(count: number, bits: number): number {
+  return Math.ceil((count * bits) / 32);
+}
+
+/** Writes `values` (each below 2^bits) LSB first into `out` from word `at`. */
+function pack(values: ArrayLike<number>, bits: number, out: Uint32Array, at: number): void {
+  if (bits === 0) return;
+  for (let i = 0, bit = 0; i < values.length; i++, bit += bits) {
+    const v = values[i]! >>> 0;
+    const w = at + (bit >>> 5),
+      s = bit & 31;
+    out[w]! |= v << s;
+    if (s + bits > 32) out[w + 1]! |= v >>> (32 - s);
   }
-  return { base, ...views(buf, count) };
+}
+
+/**
+ * Reads `count` values of `bits` bits from word `at` of `words` into `out`, each plus `add` (but a 0 left 0 when
+ * `keepZero`). One loop for every column, writing 32-bit words only (a narrower column is `set` from them, natively,
+ * its values wrapping as `add` made them): a cold isolate runs this before its first answer, mostly in its
+ * interpreter until the loop is compiled, so one loop compiled once serves all four columns, and it branches on
+ * nothing but where the next word starts (a branch first taken by a later column sent the compiled loop back to
+ * the interpreter: a third of the decode). The words are read in turn into an accumulator.
+ */
+function unpack(
+  words: Uint32Array,
+  at: number,
+  count: number,
+  bits: number,
+  out: Uint32Array,
+  add: number,
+  keepZero: boolean,
+): void {
+  if (bits === 32) {
+    for (let i = 0; i < count; i++) out[i] = words[at + i]! + add;
+    return;
+  }
+  const mask = (1 << bits) - 1;
+  // All ones, or (keeping 0) all ones but for a 0 value: `(-v) >> 31` is -1 for 0 < v < 2^31, else 0.
+  const always = keepZero ? 0 : -1;
+  // `acc` holds the `have` bits of `words[w - 1]` not yet read, low first, and nothing above them.
+  let acc = 0,
+    have = 0,
+    w = at;
+  for (let i = 0; i < count; i++) {
+    let v: number;
+    if (have >= bits) {
+      v = acc & mask;
+      acc >>>= bits;
+      have -= bits;
+    } else {
+      const next = words[w++]!;
+      v = (acc | (next << have)) & mask;
+      // 0 < bits - have <= bits < 32.
+      acc = next >>> (bits - have);
+      have += 32 - bits;
+    }
+    out[i] = (v + add) & ((-v >> 31) | always);
+  }
+}
+
+export function encodeFilterColumns(cols: FilterColumns): Uint8Array {
+  const m = cols.order.length;
+  let orderMin = m ? 0xffffffff : 0,
+    orderMax = 0,
+    seriesMax = 0,
+    yearMin = 0;
+  for (let i = 0; i < m; i++) {
+    const o = cols.order[i]!;
+    if (o < orderMin) orderMin = o;
+    if (o > orderMax) orderMax = o;
+    if (cols.series[i]! > seriesMax) seriesMax = cols.series[i]!;
+    const s = cols.start[i]!,
+      e = cols.end[i]!;
+    if (s !== 0 && (yearMin === 0 || s < yearMin)) yearMin = s;
+    if (e !== 0 && (yearMin === 0 || e < yearMin)) yearMin = e;
+  }
+  const yearBase = yearMin - 1;
+  const rel = (col: Int16Array) => Uint32Array.from(col, (y) => (y === 0 ? 0 : y - yearBase));
+  const starts = rel(cols.start),
+    ends = rel(cols.end);
+  const orderBits = bitsFor(orderMax - orderMin),
+    seriesBits = bitsFor(seriesMax),
+    startBits = bitsFor(starts.reduce((a, v) => Math.max(a, v), 0)),
+    endBits = bitsFor(ends.reduce((a, v) => Math.max(a, v), 0));
+  const streams: Array<[ArrayLike<number>, number]> = [
+    [Uint32Array.from(cols.order, (o) => o - orderMin), orderBits],
+    [cols.series, seriesBits],
+    [starts, startBits],
+    [ends, endBits],
+  ];
+  const words = new Uint32Array(HEADER_WORDS + streams.reduce((n, [, b]) => n + wordsFor(m, b), 0));
+  words.set([m, orderMin, orderBits, seriesBits, yearBase >>> 0, startBits, endBits]);
+  let at = HEADER_WORDS;
+  for (const [values, bits] of streams) {
+    pack(values, bits, words, at);
+    at += wordsFor(m, bits);
+  }
+  return new Uint8Array(words.buffer);
+}
+
+/** Reads columns for docs `[base, base + count)`; the file must describe exactly `count` docs. */
+export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: number): FilterColumns {
+  const bad = (why: string) => new Error(`index-format: filter columns of ${buf.byteLength} bytes ${why}`);
+  if (buf.byteLength % 4 !== 0 || buf.byteLength < HEADER_WORDS * 4) throw bad("are not a header and whole words");
+  const words = new Uint32Array(buf);
+  const [m, orderMin, orderBits, seriesBits, yearWord, startBits, endBits] = words;
+  if (m !== count) throw bad(`describe ${m} docs, expected ${count}`);
+  const widths = [orderBits!, seriesBits!, startBits!, endBits!];
+  if (widths.some((b) => b > 32) || seriesBits! > 16 || startBits! > 17 || endBits! > 17)
+    throw bad(`have column widths ${widths.join("/")} bits`);
+  const expected = HEADER_WORDS + widths.reduce((n, b) => n + wordsFor(count, b), 0);
+  if (words.length !== expected) throw bad(`should be ${expected * 4} for ${count} docs of ${widths.join("/")} bits`);
+  const cols = newFilterColumns(base, count);
+  const scratch = new Uint32Array(count);
+  let at = HEADER_WORDS;
+  const column = (bits: number, out: Uint32Array, add: number, keepZero: boolean) => {
+    unpack(words, at, count, bits, out, add, keepZero);
+    at += wordsFor(count, bits);
+  };
+  column(orderBits!, cols.order, orderMin!, false);
+  column(seriesBits!, scratch, 0, false);
+  cols.series.set(scratch);
+  // A year is `yearBase` plus its value: as a 32-bit word, the year modulo 2^32, which `set` takes modulo 2^16.
+  const yearBase = yearWord! | 0;
+  column(startBits!, scratch, yearBase, true);
+  cols.start.set(scratch);
+  column(endBits!, scratch, yearBase, true);
+  cols.end.set(scratch);
+  return cols;
 }

@@ -15,9 +15,9 @@ import { PEOPLE_FORMAT } from "./people-chunk";
  * with a prefix-compressed directory and packed postings, decoded whole; 7: the volume groups in segments (a
  * Worker of format 6 would find no groups list); 8: terms bucketed by stem, derived fields given by their word
  * families (term-chunk.ts, term-family.ts); 9: each field's count, lowest slot and bits in the term directory, so
- * a field is decoded only when scoring reads it.
+ * a field is decoded only when scoring reads it; 10: filter columns bit-packed (filter-columns.ts).
  */
-export const INDEX_FORMAT = 9;
+export const INDEX_FORMAT = 10;
 
 /** Fingerprint of everything that changes how search assets are read. */
 export function configFingerprint(): string {

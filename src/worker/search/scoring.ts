@@ -2084,14 +2084,14 @@ const UNDATED = DECADE_SLOTS + 1;
 /**
  * What facets read of each doc, side by side at `3i`: its series, and its decades as a span `[first, last + 1)`
  * (an empty span for dates past the slots or ending before they start; `UNDATED` first for no date). Derived once
- * per isolate and shard from the filter columns (while the asset cache holds them): a doc's facets are then one
+ * per isolate and shard from the filter columns (once decoded, held by the shard's view): a doc's facets are then one
  * cache line and two writes to a difference array, where a series column, two year columns, a division and a
  * loop over decades were three scattered reads.
  */
 const facetColumns = new WeakMap<ArrayBufferLike, Uint16Array>();
 
 function facetColumnsOf(cols: FilterColumns): Uint16Array {
-  // By the columns' buffer: the asset cache hands each query the same bytes, in views of its own.
+  // By the columns' buffer: the shard's view hands each query the same decoded columns (search-index.ts, `filters`).
   let fc = facetColumns.get(cols.start.buffer);
   if (fc) return fc;
   const { start, end, series } = cols;
