@@ -44,21 +44,21 @@ const leadersOf = new WeakMap<FieldPostings, { k: number; docs: Uint32Array }>()
 const usedOnce = new WeakSet<FieldPostings>();
 
 /** The field's leaders when it is warm (used before), else null, remembering this use. */
-function warmLeaders(fp: FieldPostings, k: number, order: Uint32Array, base: number): Uint32Array | null {
+function warmLeaders(fp: FieldPostings, k: number, order: Uint32Array): Uint32Array | null {
   const hit = leadersOf.get(fp);
   if (hit && hit.k === k) return hit.docs;
   if (!usedOnce.has(fp)) {
     usedOnce.add(fp);
     return null;
   }
-  return fieldLeaders(fp, k, order, base);
+  return fieldLeaders(fp, k, order);
 }
 
 /**
  * The `k` docs (global numbers, ascending) that `fp` ranks first on its own: lowest slot, then lowest catalogue
- * `order` (indexed by `doc - base`). Counting by slot, then one sort of the slot where the `k`-th falls.
+ * `order` (indexed by `doc`). Counting by slot, then one sort of the slot where the `k`-th falls.
  */
-export function fieldLeaders(fp: FieldPostings, k: number, order: Uint32Array, base: number): Uint32Array {
+export function fieldLeaders(fp: FieldPostings, k: number, order: Uint32Array): Uint32Array {
   const hit = leadersOf.get(fp);
   if (hit && hit.k === k) return hit.docs;
   const { docs, slots } = fp.decodeAll();
@@ -74,7 +74,7 @@ export function fieldLeaders(fp: FieldPostings, k: number, order: Uint32Array, b
   for (let j = 0, c = 0; j < slots.length; j++) {
     const s = slots[j]!;
     if (s < cut) out.push(docs[j]!);
-    else if (s === cut) atCut[c++] = order[docs[j]! - base]! * span + j;
+    else if (s === cut) atCut[c++] = order[docs[j]!]! * span + j;
   }
   if (docs.length >= span) throw new Error("common-term-answers: postings longer than the sort key allows");
   atCut.sort();
@@ -95,7 +95,6 @@ export function commonTermCandidates(
   postings: TermPostings[][],
   opts: CommonTermOptions,
   order: Uint32Array,
-  base: number,
   mark: Uint8Array,
 ): { docs: Uint32Array; matchesAtLeast: number } | null {
   if (unit.alternatives.some((a) => a.bonus)) return null;
@@ -126,7 +125,7 @@ export function commonTermCandidates(
         matchesAtLeast = Math.max(matchesAtLeast, fp.count);
         if (fp.count > opts.minPostings) {
           long++;
-          const leaders = warmLeaders(fp, opts.leaders, order, base);
+          const leaders = warmLeaders(fp, opts.leaders, order);
           if (leaders) lists.push(leaders);
           else cold = true;
         } else lists.push(fp.decodeAll().docs);
@@ -153,12 +152,12 @@ export function commonTermCandidates(
   const out: number[] = [];
   for (const list of lists)
     for (let j = 0; j < list.length; j++) {
-      const i = list[j]! - base;
+      const i = list[j]!;
       if (!mark[i]) {
         mark[i] = 1;
         out.push(list[j]!);
       }
     }
-  for (const doc of out) mark[doc - base] = 0;
+  for (const doc of out) mark[doc] = 0;
   return { docs: Uint32Array.from(out).sort(), matchesAtLeast };
 }

@@ -175,7 +175,7 @@ class DocList {
 }
 
 /**
- * Per-query scratch space for one alternative, indexed by `doc - base`. Typed
+ * Per-query scratch space for one alternative, indexed by `doc`. Typed
  * arrays and touched-lists instead of Maps: a common word touches most of a
  * shard, and this is the hot loop of every search.
  *
@@ -396,11 +396,10 @@ interface Only {
 /** Postings of a unit: per alternative, per term. */
 type UnitPostings = TermPostings[][];
 
-/** Local doc indexes as global doc numbers, ascending (a typed array's numeric sort, not a comparator's). */
-function globalDocs(local: number[], base: number): Uint32Array {
+/** Doc numbers as a typed array, ascending (a typed array's numeric sort, not a comparator's). */
+function sortedDocs(local: number[]): Uint32Array {
   const out = Uint32Array.from(local);
   out.sort();
-  for (let j = 0; j < out.length; j++) out[j]! += base;
   return out;
 }
 
@@ -433,7 +432,6 @@ function addTerm(
   fields: FieldName[],
   n: number,
   restrict: FieldName[] | undefined,
-  base: number,
   x: Scratch,
   termNo: number,
   only: Only | null,
@@ -453,7 +451,7 @@ function addTerm(
     const onlyMark = only ? only.mark : null;
     const all = fp.decodeAll();
     if (!only) {
-      visitPostings(all.docs, all.slots, 0, all.docs.length, base, xs, altTouched, bySlot, termNo, fi, fw, null, skip);
+      visitPostings(all.docs, all.slots, 0, all.docs.length, xs, altTouched, bySlot, termNo, fi, fw, null, skip);
       continue;
     }
     if (only.docs.length * GALLOP_RATIO < all.docs.length) {
@@ -478,7 +476,7 @@ function addTerm(
           at = lo;
         }
         if (at < m && docs[at] === target)
-          visitPostings(docs, all.slots, at, at + 1, base, xs, altTouched, bySlot, termNo, fi, fw, onlyMark, skip);
+          visitPostings(docs, all.slots, at, at + 1, xs, altTouched, bySlot, termNo, fi, fw, onlyMark, skip);
       }
       continue;
     }
@@ -497,7 +495,6 @@ function addTerm(
           all.slots,
           b * BLOCK_SIZE,
           Math.min(all.docs.length, (b + 1) * BLOCK_SIZE),
-          base,
           xs,
           altTouched,
           bySlot,
@@ -523,7 +520,6 @@ function visitPostings(
   slots: Uint8Array,
   from: number,
   to: number,
-  base: number,
   xs: Float64Array,
   altTouched: DocList,
   bySlot: Float64Array,
@@ -534,7 +530,7 @@ function visitPostings(
   skip: Uint8Array | null,
 ): void {
   for (let j = from; j < to; j++) {
-    const i = docs[j]! - base;
+    const i = docs[j]!;
     if ((onlyMark !== null && !onlyMark[i]) || skip?.[i]) continue;
     const s = slots[j]!;
     const add = bySlot[s]!;
@@ -570,7 +566,6 @@ interface OneWordPruning {
   refMax: number;
   keep: number;
   mark: Uint8Array;
-  base: number;
 }
 
 /**
@@ -585,7 +580,6 @@ function scoreUnit(
   unit: QueryUnit,
   postings: UnitPostings,
   n: number,
-  base: number,
   x: Scratch,
   only: Only | null,
   u: UnitArrays,
@@ -631,12 +625,12 @@ function scoreUnit(
             }
           }
         }
-        addTerm(p, [fields[j]!], n, undefined, base, x, 0, restricted);
+        addTerm(p, [fields[j]!], n, undefined, x, 0, restricted);
         doneFields += fb[j]!;
       }
     } else {
       alt.terms.forEach((t, ti) => {
-        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, base, x, ti, only, skip);
+        addTerm(postings[ai]![ti]!, t.fields, n, unit.fields, x, ti, only, skip);
       });
     }
     const need = alt.terms.length;
@@ -710,7 +704,6 @@ function topListAnswer(
   unit: QueryUnit,
   postings: UnitPostings,
   n: number,
-  base: number,
   x: Scratch,
   u: UnitArrays,
   need: number,
@@ -738,11 +731,10 @@ function topListAnswer(
       p,
       fields,
       n,
-      base,
       order,
       () => {
         x.clearAlt();
-        addTerm(p, fields, n, undefined, base, x, 0, null);
+        addTerm(p, fields, n, undefined, x, 0, null);
         const { items, length } = x.altTouched;
         return { touched: items, length, scratch: x.s };
       },
@@ -761,7 +753,7 @@ function topListAnswer(
   const L = tops.length;
   const weights = ais.map((ai) => alts[ai]!.weight);
   const pos = new Int32Array(L);
-  const rowsOf = tops.map((t) => facetRowsOf(t, fc, base));
+  const rowsOf = tops.map((t) => facetRowsOf(t, fc));
   if (answerFacetRows.length < 3 * need) answerFacetRows = new Uint16Array(3 * need);
   const facetRows = answerFacetRows;
   let found = 0;
@@ -791,7 +783,7 @@ function topListAnswer(
     if (best < 0) break;
     const top = tops[best]!;
     const j = pos[best]!++;
-    const i = top.docs[j]! - base;
+    const i = top.docs[j]!;
     // Met before at a score as high (its best alternative): this is a lesser alternative of the same doc.
     if (u.alt[i] !== 0) continue;
     u.touched.push(i);
@@ -882,7 +874,7 @@ function alive(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number, rest
   for (let at = 0; at < x.altTouched.length; at++) consider(x.altTouched.items[at]!);
   for (let at = 0; at < u.touched.length; at++) consider(u.touched.items[at]!);
   for (let at = 0; at < prune.refDocs.length; at++) consider(prune.refDocs.items[at]!);
-  return { docs: globalDocs(docs, prune.base), mark: prune.mark };
+  return { docs: sortedDocs(docs), mark: prune.mark };
 }
 
 /** The most each alternative of a unit can add to a doc's score: each field at its lowest slot. */
@@ -1064,7 +1056,6 @@ function unseenUnitBounds(
 /** The docs of `lists` not `seen`, passing the filters: local indexes, each once, marked in `mark`. */
 function unseenDocs(
   lists: BoundedList[],
-  base: number,
   seen: Uint8Array,
   mark: Uint8Array,
   passes: (i: number) => boolean,
@@ -1074,7 +1065,7 @@ function unseenDocs(
     for (const fp of l.postings) {
       const docs = fp.decodeAll().docs;
       for (let j = 0; j < docs.length; j++) {
-        const i = docs[j]! - base;
+        const i = docs[j]!;
         if (!mark[i] && !seen[i] && passes(i)) {
           mark[i] = 1;
           out.push(i);
@@ -1093,7 +1084,6 @@ function essentialCandidates(
   left: number[],
   unitPostings: UnitPostings[],
   n: number,
-  base: number,
   bar: number,
   seen: Uint8Array,
   mark: Uint8Array,
@@ -1105,7 +1095,6 @@ function essentialCandidates(
   if (essential.length === lists.length) return null;
   return unseenDocs(
     essential.map((j) => lists[j]!),
-    base,
     seen,
     mark,
     passes,
@@ -1127,7 +1116,6 @@ function probeDocs(
   left: number[],
   unitPostings: UnitPostings[],
   n: number,
-  base: number,
   seen: Uint8Array,
   mark: Uint8Array,
   passes: (i: number) => boolean,
@@ -1148,7 +1136,7 @@ function probeDocs(
     for (const { fp } of lists.slice(0, PROBE_LISTS)) {
       const { docs, slots } = fp.decodeAll();
       for (let j = 0, taken = 0; j < docs.length && taken < PROBE_DOCS; j++) {
-        const i = docs[j]! - base;
+        const i = docs[j]!;
         if (slots[j] !== fp.minSlot || seen[i] || mark[i] || !passes(i)) continue;
         mark[i] = 1;
         out.push(i);
@@ -1379,9 +1367,8 @@ function* scoreWith(
   exclPostings: TermPostings[],
 ): Generator<number[], ShardResult, string[]> {
   const n = plan.docs;
-  // Postings hold shard-local doc numbers (term-chunk.ts, `docStart`), as the scratch arrays index them: `base`,
-  // what a posting's doc is less its local index, is 0; `docBase` makes the answer's catalogue numbers.
-  const base = 0;
+  // Postings hold shard-local doc numbers (term-chunk.ts, `docStart`), which index the scratch arrays as they are;
+  // `docBase` makes the answer's catalogue numbers.
   const docBase = cols.base;
   const size = arrays.size;
   // A doc's text score, reference boost and final score at `Q * i + TEXT`, `REF`, `TOTAL`; its counts in `h`.
@@ -1418,7 +1405,7 @@ function* scoreWith(
   // A word excluded is one of the record's own: inherited context (ctx) does not exclude.
   for (const p of exclPostings)
     for (const f of LITERAL_FIELDS)
-      if (f !== "ctx") for (const doc of p.fields[f]?.decodeAll().docs ?? []) excluded[doc - base] = 1;
+      if (f !== "ctx") for (const doc of p.fields[f]?.decodeAll().docs ?? []) excluded[doc] = 1;
   const passesUndated = (i: number) =>
     (!seriesOk || seriesOk.has(cols.series[i]!)) && !excluded[i] && overlaps(i, plan.from, plan.to);
   const dateFilter = plan.dates?.mode === "filter" ? plan.dates : null;
@@ -1448,7 +1435,7 @@ function* scoreWith(
   const refHits = new Map<number, Array<{ id: string; ref: string }>>();
   plan.referenceIds.forEach((r, k) => {
     for (const doc of refPostings[k]!.fields.ref?.decodeAll().docs ?? []) {
-      const i = doc - base;
+      const i = doc;
       if (!seen[i]) {
         seen[i] = 1;
         touched.push(i);
@@ -1542,7 +1529,6 @@ function* scoreWith(
           plan.units[0]!,
           unitPostings[0]!,
           n,
-          base,
           x,
           arrays.unit(0),
           Math.max(plan.keep, facetCandidates),
@@ -1568,7 +1554,7 @@ function* scoreWith(
     !filtersDocs &&
     plan.referenceIds.length === 0 &&
     plan.keep <= commonOpts.leaders
-      ? commonTermCandidates(plan.units[0]!, unitPostings[0]!, commonOpts, cols.order, base, arrays.mark)
+      ? commonTermCandidates(plan.units[0]!, unitPostings[0]!, commonOpts, cols.order, arrays.mark)
       : null;
   if (common) {
     // A very common word: score its candidates only (see common-term-answers.ts for why that is exact).
@@ -1576,13 +1562,13 @@ function* scoreWith(
     pruned = true;
     matchesAtLeast = common.matchesAtLeast;
     const mark = arrays.mark;
-    for (const doc of common.docs) mark[doc - base] = 1;
+    for (const doc of common.docs) mark[doc] = 1;
     const u = arrays.unit(0);
-    scoreUnit(plan.units[0]!, unitPostings[0]!, n, base, x, { docs: common.docs, mark }, u);
+    scoreUnit(plan.units[0]!, unitPostings[0]!, n, x, { docs: common.docs, mark }, u);
     units[0] = u;
     if (!direct) addUnit(u);
     // Candidates a multi-word expansion did not match are not touched: their marks are cleared here.
-    for (const doc of common.docs) mark[doc - base] = 0;
+    for (const doc of common.docs) mark[doc] = 0;
   }
   // Several words, nothing but words: MaxScore list by list (below), instead of unit by unit.
   const listFirst =
@@ -1609,7 +1595,7 @@ function* scoreWith(
           const alive = touched.where((i) => passes(i) && f[Q * i + TEXT]! + f[Q * i + REF]! + rest >= bar);
           const mark = arrays.mark;
           for (const i of alive) mark[i] = 1;
-          only = { docs: globalDocs(alive, base), mark };
+          only = { docs: sortedDocs(alive), mark };
         } else if (
           options.speculate !== false &&
           // Counted apart, the postings are few: a failed speculation would score them all twice.
@@ -1626,7 +1612,7 @@ function* scoreWith(
           const seenDocs = touched.where(passes);
           const mark = arrays.mark;
           for (const i of seenDocs) mark[i] = 1;
-          only = { docs: globalDocs(seenDocs, base), mark };
+          only = { docs: sortedDocs(seenDocs), mark };
         }
       }
     }
@@ -1634,9 +1620,9 @@ function* scoreWith(
     const prune: OneWordPruning | undefined =
       // A unit with tie-breakers is scored whole: they add to docs after the alternatives pruning orders.
       unitCount === 1 && !scoreAll && !plan.units[k]!.alternatives.some((a) => a.bonus)
-        ? { passes, f, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark, base }
+        ? { passes, f, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark }
         : undefined;
-    if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u, prune)) pruned = true;
+    if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, x, only, u, prune)) pruned = true;
     units[k] = u;
     if (!direct) addUnit(u);
   }
@@ -1745,12 +1731,12 @@ function* scoreWith(
   const scoreUnitsFor = (left: number[], docs: number[], bar = Number.NaN, ub: ArrayLike<number> = bounds) => {
     const seq = bar > 0 ? left.slice().sort((a, b) => ub[b]! - ub[a]! || a - b) : left;
     let live = docs;
-    let only: Only = { docs: globalDocs(live, base), mark: arrays.mark2 };
+    let only: Only = { docs: sortedDocs(live), mark: arrays.mark2 };
     for (let s = 0; s < seq.length; s++) {
       const k = seq[s]!;
       const u = units[k] ?? (units[k] = arrays.unit(k));
       const before = u.touched.length;
-      scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, only, u);
+      scoreUnit(plan.units[k]!, unitPostings[k]!, n, x, only, u);
       addUnit(u, before);
       if (bar > 0 && s + 1 < seq.length) {
         let rest = proximityBound,
@@ -1770,7 +1756,7 @@ function* scoreWith(
           for (const i of live) arrays.mark2[i] = 0;
           for (const i of keep) arrays.mark2[i] = 1;
           live = keep;
-          only = { docs: globalDocs(live, base), mark: arrays.mark2 };
+          only = { docs: sortedDocs(live), mark: arrays.mark2 };
         }
       }
     }
@@ -1825,7 +1811,7 @@ function* scoreWith(
           for (const k of all) {
             const u = units[k] ?? (units[k] = arrays.unit(k));
             const before = u.touched.length;
-            scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, null, u, undefined, arrays.mark);
+            scoreUnit(plan.units[k]!, unitPostings[k]!, n, x, null, u, undefined, arrays.mark);
             addUnit(u, before);
           }
           done.fill(1);
@@ -1835,7 +1821,6 @@ function* scoreWith(
       }
       const fresh = unseenDocs(
         take.map((j) => lists[j]!),
-        base,
         arrays.mark,
         arrays.mark2,
         passes,
@@ -1861,7 +1846,7 @@ function* scoreWith(
     if (!proven()) {
       // The seed (the rarest word's docs) may hold few good docs: probe the best docs of the strongest lists left
       // (scored in full, they are real scores), which raises the k-th best an unseen doc must reach.
-      const probe = probeDocs(plan, left, unitPostings, n, base, seenDocs, arrays.mark2, passes);
+      const probe = probeDocs(plan, left, unitPostings, n, seenDocs, arrays.mark2, passes);
       if (probe.length) {
         scoreUnitsFor(left, probe);
         ({ candidates, undated, dateBonus } = finish());
@@ -1877,7 +1862,6 @@ function* scoreWith(
         left,
         unitPostings,
         n,
-        base,
         theta - Math.abs(theta) * 1e-9,
         seenDocs,
         arrays.mark2,
@@ -1903,12 +1887,12 @@ function* scoreWith(
                 (i) => !seenDocs[i] && passes(i) && f[Q * i + TEXT]! + f[Q * i + REF]! + upper >= bar,
               );
               for (const i of alive) arrays.mark2[i] = 1;
-              rest = { docs: globalDocs(alive, base), mark: arrays.mark2 };
+              rest = { docs: sortedDocs(alive), mark: arrays.mark2 };
             }
           }
           const u = units[k]!;
           const before = u.touched.length;
-          scoreUnit(plan.units[k]!, unitPostings[k]!, n, base, x, rest, u, undefined, rest ? null : seenDocs);
+          scoreUnit(plan.units[k]!, unitPostings[k]!, n, x, rest, u, undefined, rest ? null : seenDocs);
           addUnit(u, before);
         }
         pruned = rest !== null;
@@ -2016,7 +2000,7 @@ function* scoreWith(
   // When top-k scored every match after all (nothing pruned), its own count is exact: no second pass.
   if (countApart && pruned) {
     scoringCounters.countedApart++;
-    const matches = matchingDocs(plan, unitPostings, base, arrays.counted);
+    const matches = matchingDocs(plan, unitPostings, arrays.counted);
     return {
       total: matches.length,
       totalExact: true,
@@ -2041,7 +2025,7 @@ function* scoreWith(
  * of every posting the plan reads (tie-breakers never make a match). What exhaustive scoring would count.
  * @param seen scratch of the shard's size, all zero; left zero.
  */
-function matchingDocs(plan: QueryPlan, unitPostings: UnitPostings[], base: number, seen: Uint8Array): number[] {
+function matchingDocs(plan: QueryPlan, unitPostings: UnitPostings[], seen: Uint8Array): number[] {
   const out: number[] = [];
   plan.units.forEach((unit, k) => {
     unit.alternatives.forEach((alt, ai) => {
@@ -2053,7 +2037,7 @@ function matchingDocs(plan: QueryPlan, unitPostings: UnitPostings[], base: numbe
         const docs = p.fields[f]?.decodeAll().docs;
         if (!docs) continue;
         for (let j = 0; j < docs.length; j++) {
-          const i = docs[j]! - base;
+          const i = docs[j]!;
           if (!seen[i]) {
             seen[i] = 1;
             out.push(i);
@@ -2124,13 +2108,13 @@ function facetColumnsOf(cols: FilterColumns): Uint16Array {
  */
 const topFacetRows = new WeakMap<Uint32Array, Uint16Array>();
 
-function facetRowsOf(top: TermTop, fc: Uint16Array, base: number): Uint16Array {
+function facetRowsOf(top: TermTop, fc: Uint16Array): Uint16Array {
   let rows = topFacetRows.get(top.docs);
   if (!rows) {
     const { docs } = top;
     rows = new Uint16Array(3 * docs.length);
     for (let j = 0; j < docs.length; j++) {
-      const at = 3 * (docs[j]! - base);
+      const at = 3 * docs[j]!;
       rows[3 * j] = fc[at]!;
       rows[3 * j + 1] = fc[at + 1]!;
       rows[3 * j + 2] = fc[at + 2]!;

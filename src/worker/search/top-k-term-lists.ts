@@ -118,7 +118,6 @@ export function termTop(
   p: TermPostings,
   fields: FieldName[],
   n: number,
-  base: number,
   order: Uint32Array,
   score: () => ScoredTerm,
   clear: () => void,
@@ -136,7 +135,7 @@ export function termTop(
     const hit = kept.get(entry.id);
     if (hit) return hit;
   }
-  const top = selectTop(score(), entry.want, base, order);
+  const top = selectTop(score(), entry.want, order);
   clear();
   entry.depth = entry.want;
   kept.set(entry.id, top);
@@ -156,7 +155,7 @@ export function deepenTermTop(p: TermPostings, fields: FieldName[]): void {
  * The term's `depth` best docs by score, then catalogue order (ties beyond `depth` are cut by catalogue order), best
  * first; the frontier is the first doc left out in that order.
  */
-function selectTop(s: ScoredTerm, depth: number, base: number, order: Uint32Array): TermTop {
+function selectTop(s: ScoredTerm, depth: number, order: Uint32Array): TermTop {
   const m = s.length;
   const { touched, scratch } = s;
   const { kept, frontier, frontierOrder } = bestOf(touched, m, depth, scratch, 2, 0, order);
@@ -174,7 +173,7 @@ function selectTop(s: ScoredTerm, depth: number, base: number, order: Uint32Arra
   };
   for (let j = 0; j < kept.length; j++) {
     const i = kept[j]!;
-    top.docs[j] = i + base;
+    top.docs[j] = i;
     const meta = scratch[2 * i + 1]!;
     top.scores[j] = scratch[2 * i]!;
     top.orders[j] = order[i]!;
