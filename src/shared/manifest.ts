@@ -12,8 +12,10 @@ import type { SearchManifest } from "./index-format/search-manifest";
  * 5: the series list, the search shard list and the filters' series names out of the root too (a root of
  * bounded size at any catalogue size).
  * 6: the volume groups' segments are files of their own, not packed (a cold page read a whole pack for each).
+ * 7: the lexicon (with the prefix filter) in pages a query reads one per word, and the volume column sparse (a
+ * bitmap of the docs in a file of several volumes and their groups) with its segments one group a line.
  */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 
 /** Where the manifest lives inside the assets directory. */
 export const MANIFEST_PATH = "/manifest.json";
