@@ -119,6 +119,26 @@ describe("the volume index", () => {
     expect(volumeGroupWidth(0x10001)).toBe(3);
     expect(volumeGroupWidth(0x1000000)).toBe(3);
     expect(volumeGroupWidth(0x1000001)).toBe(4);
+    // 70,000 files of two volumes, each after a record in none: every third doc is in no group.
+    const n = 70_000;
+    const records = Array.from({ length: 3 * n }, (_, i) => {
+      const f = Math.floor(i / 3);
+      return i % 3 === 0
+        ? testRecord({ id: `b-${i}`, reference: `B, ${i}`, title: `Loose paper ${f}`, series: "B" })
+        : testRecord({ id: `a-${i}`, reference: `A, ${i}`, title: `File ${f} volume ${i % 3}`, series: "A" });
+    });
+    const out = new AssetWriter();
+    const index = buildVolumes(records, out);
+    expect(index.count).toBe(n);
+    expect(index.width).toBe(3);
+    expect(index.volumeDocs).toBe(2 * n);
+    const bin = out.files.get(index.groupOf) as Uint8Array;
+    const words = Math.ceil((3 * n) / 32);
+    const bitmap = new Uint32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + words * 4));
+    expect((bitmap[0]! >>> 0) & 7).toBe(0b110);
+    // The last volume doc's group, 3 bytes little-endian: group n - 1.
+    const at = words * 4 + (2 * n - 1) * 3;
+    expect(bin[at]! | (bin[at + 1]! << 8) | (bin[at + 2]! << 16)).toBe(n - 1);
   });
 
   it("puts about a segment's worth of groups in each segment, and every group in one", () => {
