@@ -89,6 +89,13 @@ describe("paged Bloom filters", () => {
         expect(bloomPageOf(form, pages.length)).toBe(bloomPageOf(w, pages.length));
   });
 
+  it("spreads record ids and sound codes over the pages, though they share their first letters", () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `kv-2-${1200 + i}`);
+    const codes = Array.from({ length: 100 }, (_, i) => String(473000 + i * 10));
+    for (const keys of [ids, codes]) expect(new Set(keys.map((k) => bloomPageOf(k, 68))).size).toBeGreaterThan(40);
+    expect(new Set(["milovsky", "milovskiy", "milov"].map((k) => bloomPageOf(k, 68))).size).toBe(1);
+  });
+
   it("writes the same pages whatever order the keys come in", () => {
     const reversed = [...present].reverse();
     const again = buildBloomPages([{ keys: (visit) => reversed.forEach(visit), ...LEXICON_FILTER }], [present.length]);
