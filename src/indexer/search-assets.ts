@@ -906,7 +906,10 @@ export function buildLexicon(
  * The keys of the prefix rule's filter over the vocabulary's words (see `VOCAB_PREFIX_FILTER`): each word's
  * prefixes of `minPrefix` letters or more and at most `maxExtra` letters shorter, keyed with the word's length.
  */
-export function vocabPrefixFilter(words: Iterable<string>): { keys: (visit: (key: string) => void) => void; count: number } {
+export function vocabPrefixFilter(words: Iterable<string>): {
+  keys: (visit: (key: string) => void) => void;
+  count: number;
+} {
   const { minPrefix, maxExtra } = VOCAB_PREFIX_FILTER;
   // Each length's words sorted: a word's prefix of n letters is a new key exactly where it shares fewer than n
   // letters with the word before it, so the distinct keys are counted (to size the filter) and added without a set

@@ -113,7 +113,9 @@ export function buildBloomPages(sections: BloomSection[], count: number[]): Uint
     );
     out.push(page);
   }
-  sections.forEach((s, i) => s.keys((key) => bloomAdd(views[bloomPageOf(key, pages)]![i]!, key, s.hashes)));
+  sections.forEach((s, i) => {
+    s.keys((key) => bloomAdd(views[bloomPageOf(key, pages)]![i]!, key, s.hashes));
+  });
   return out;
 }
 

@@ -41,7 +41,9 @@ describe("paged Bloom filters", () => {
   const present = words(60_000, 1);
   const held = new Set(present);
   const absent = words(80_000, 2).filter((w) => !held.has(w));
-  const prefixes = [...new Set(present.filter((w) => w.length > 6).map((w) => vocabPrefixKey(w.slice(0, 5), w.length)))];
+  const prefixes = [
+    ...new Set(present.filter((w) => w.length > 6).map((w) => vocabPrefixKey(w.slice(0, 5), w.length))),
+  ];
   const pages = buildBloomPages(
     [
       { keys: (visit) => present.forEach(visit), ...LEXICON_FILTER },
@@ -52,7 +54,7 @@ describe("paged Bloom filters", () => {
 
   it("splits a filter into pages of about 8 KiB, and never into more than the bound", () => {
     const bytes = pages.reduce((n, p) => n + p.byteLength, 0);
-    expect(pages.length).toBe(Math.ceil(((present.length * 9.6 + prefixes.length * 5) / 8) / BLOOM_PAGE_BYTES));
+    expect(pages.length).toBe(Math.ceil((present.length * 9.6 + prefixes.length * 5) / 8 / BLOOM_PAGE_BYTES));
     expect(bytes / pages.length).toBeLessThan(1.2 * BLOOM_PAGE_BYTES);
     expect(bloomPageCount(1e9)).toBe(BLOOM_PAGE_FILES);
     expect(bloomPageCount(0)).toBe(1);
@@ -70,7 +72,10 @@ describe("paged Bloom filters", () => {
       const held = new Set(keys);
       const misses = probes.filter((k) => !held.has(k));
       const paged = misses.filter((k) => bloomHas(sectionOf(pages, k, section), k, f.hashes)).length;
-      return { paged: paged / misses.length, one: misses.filter((k) => bloomHas(one, k, f.hashes)).length / misses.length };
+      return {
+        paged: paged / misses.length,
+        one: misses.filter((k) => bloomHas(one, k, f.hashes)).length / misses.length,
+      };
     };
     // 9.6 bits a key, 7 hashes: (1 - e^(-7/9.6))^7 = 1.0% in theory; these FNV-1a double hashes give about 1.3%.
     const lexicon = rates(present, absent, LEXICON_FILTER, 0);

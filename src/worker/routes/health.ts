@@ -7,7 +7,12 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
 import { HASH_CHARS, packIndexPagePath, pagedTablePath, type Manifest, type PagedTable } from "../../shared/manifest";
-import { lexiconPagePath, termChunkPath, type SearchShardManifest, type ShardTermTable } from "../../shared/index-format";
+import {
+  lexiconPagePath,
+  termChunkPath,
+  type SearchShardManifest,
+  type ShardTermTable,
+} from "../../shared/index-format";
 import { assetKind } from "../asset-store";
 import { ApiError } from "../errors";
 
