@@ -8,8 +8,8 @@
  * its own keys, sized for how many it holds. A query asks about a word, its stem and its variant key, and about the
  * word's prefixes: all begin alike, so a word costs one page, a file of a few KB, where a filter over the whole
  * catalogue was read whole (3.4 MB of lexicon at a million records). Each page is sized for its own keys at the same
- * bits per key as one filter would be, so the false-positive rate is that of one filter (about 1% at 9.6 bits and 7
- * hashes; `test/storage/bloom-pages.node.test.ts` measures it). A page holds several filters side by side
+ * bits per key as one filter would be, so the false-positive rate is that of one filter (`LEXICON_FILTER`;
+ * `test/storage/bloom-pages.node.test.ts` measures both against one filter of all the keys). A page holds several filters side by side
  * ("sections": the lexicon and the prefix rule's filter, which a word asks about together): a header of the
  * section count and each section's byte length (Uint32, little-endian), then each section's bits.
  */
@@ -23,8 +23,14 @@ function hashes(key: string, k: number, bits: number): number[] {
   return out;
 }
 
-/** The lexicon's filter: at 9.6 bits a key and 7 hashes, a false "yes" about once in a hundred. */
-export const LEXICON_FILTER = { bitsPerKey: 9.6, hashes: 7 };
+/**
+ * The lexicon's filter: at 14.4 bits a key and 10 hashes, a false "yes" about once in a thousand (0.1% in theory,
+ * 0.12% measured by `test/storage/bloom-pages.node.test.ts`). Format 6 had 9.6 bits and 7 hashes, once in a hundred
+ * (1.3% measured): read whole, each bit cost every cold query; now a query reads one page a word, so half as many
+ * bits again cost it a few KB, and a misspelt word is taken for a catalogue word (and left uncorrected) ten times
+ * less often. One of the bench's 200 queries ("Kuzarshiaew") was such a word in a paged filter at 9.6 bits.
+ */
+export const LEXICON_FILTER = { bitsPerKey: 14.4, hashes: 10 };
 
 /** Bits of a filter of `n` keys at `bitsPerKey`: whole bytes, and at least 64. */
 export function bloomBits(n: number, bitsPerKey: number): number {
