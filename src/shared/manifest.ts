@@ -150,9 +150,10 @@ export interface Manifest {
  * one thread about 0.8 ms whatever its size, a megabyte about 5 ms (docs/benchmarks-history.md, branch `cold6`). A
  * build writes a few, read side by side, grouped by when a search waits for them: the tables planning reads (term
  * table, thesaurus, vocabulary ranges), the pack directory (every packed read waits for it), and what the page of hits
- * reads after scoring (volume column, record-shard table). The lexicon and the filter columns, single files of several
- * hundred KB, stay reads of their own beside them: one bundle of everything held the first reads of term chunks until
- * its last megabyte came (docs/benchmarks-history.md, `cold6`). Every file stays a file of its own as well: a reader
+ * reads after scoring (volume column, record-shard table). The filter columns, single files of several hundred KB, stay
+ * reads of their own beside them: one bundle of everything held the first reads of term chunks until its last megabyte
+ * came (docs/benchmarks-history.md, `cold6`); so do the lexicon's pages, a few KB each, of which a query reads only
+ * its words'. Every file stays a file of its own as well: a reader
  * that lost a piece (evicted from its cache) or a Worker that predates bundles reads that. All bundles together are
  * bounded by `STARTUP_BUNDLE_MAX_BYTES` at any catalogue size: a table that does not fit is left out whole and read in
  * pieces on demand, as before.
