@@ -19,7 +19,7 @@ import { createHash } from "node:crypto";
 import { Index, Encoder } from "flexsearch";
 import type { CatalogueRecord } from "../shared/record";
 import { fnv1a32 } from "../shared/hash";
-import { bloomAdd, bloomSize } from "../shared/bloom";
+import { buildBloomPages, LEXICON_FILTER } from "../shared/bloom";
 import { compareReferences } from "../shared/reference";
 import { CHUNKING, FIELD_NAMES, FLEX_OPTIONS, type FieldName } from "../shared/search-config";
 import {
@@ -465,18 +465,18 @@ export function finishSearch(
   made?: RecordPassParts,
 ) {
   const { docs, termList, termDf } = plan;
-  const lexicon = buildLexicon(
-    (function* () {
-      for (let id = 0; id < termList.length; id++) if (termDf[id]! > 0) yield termList[id]!;
-    })(),
-    plan.countedTerms,
-    out,
-  );
   const vocabFiles = buildVocab(plan.vocabDf, out);
   const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(vocabFiles.paths));
   // Paged by the key's two letters: one word's ranges at every length are on one page.
   const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
-  const vocabPrefixes = buildVocabPrefixes(plan.vocabDf.keys(), out);
+  const { lexicon, vocabPrefixes } = buildLexicon(
+    (visit) => {
+      for (let id = 0; id < termList.length; id++) if (termDf[id]! > 0) visit(termList[id]!);
+    },
+    plan.countedTerms,
+    plan.vocabDf.keys(),
+    out,
+  );
   termList.length = 0;
   // Done with: the rest of the build holds the plan, and full collections mark what it holds.
   plan.vocabDf.clear();
@@ -875,23 +875,42 @@ function writeShard(
   return { start, end, dir: `/${dir}`, bucketCount, terms, filters, bytes };
 }
 
-/** Every indexed term, for "is this word spelt as the catalogue spells it?" without loading postings. */
-function buildLexicon(terms: Iterable<string>, count: number, out: AssetWriter): SearchManifest["lexicon"] {
-  const { bits, hashes } = bloomSize(count);
-  const filter = new Uint8Array(bits / 8);
-  for (const term of terms) bloomAdd(filter, term, hashes);
-  return { path: out.add("search", "lexicon", "bin", filter), bits, hashes };
+/**
+ * Every indexed term, for "is this word spelt as the catalogue spells it?" without loading postings, and the prefix
+ * rule's filter over the vocabulary (see `vocabPrefixFilter`), side by side in the same pages (shared/bloom.ts): a
+ * word's page answers both. `terms` visits each term once per call; `count` is how many it visits.
+ */
+export function buildLexicon(
+  terms: (visit: (term: string) => void) => void,
+  count: number,
+  vocabWords: Iterable<string>,
+  out: AssetWriter,
+): Pick<SearchManifest, "lexicon" | "vocabPrefixes"> {
+  const prefixes = vocabPrefixFilter(vocabWords);
+  const { minPrefix, maxExtra, bitsPerKey, hashes } = VOCAB_PREFIX_FILTER;
+  const pages = buildBloomPages(
+    [
+      { keys: terms, ...LEXICON_FILTER },
+      { keys: prefixes.keys, bitsPerKey, hashes },
+    ],
+    [count, prefixes.count],
+  );
+  const hashesOfPages = pages.map((page, p) => hashOfPath(out.add("search/lexicon", String(p), "bin", page))).join("");
+  return {
+    lexicon: { pages: hashesOfPages, hashes: LEXICON_FILTER.hashes },
+    vocabPrefixes: { hashes, minPrefix, maxExtra },
+  };
 }
 
 /**
- * The prefix rule's filter over the vocabulary's words (see `VOCAB_PREFIX_FILTER`): each word's prefixes of
- * `minPrefix` letters or more and at most `maxExtra` letters shorter, keyed with the word's length.
+ * The keys of the prefix rule's filter over the vocabulary's words (see `VOCAB_PREFIX_FILTER`): each word's
+ * prefixes of `minPrefix` letters or more and at most `maxExtra` letters shorter, keyed with the word's length.
  */
-export function buildVocabPrefixes(
-  words: Iterable<string>,
-  out: AssetWriter,
-): NonNullable<SearchManifest["vocabPrefixes"]> {
-  const { minPrefix, maxExtra, bitsPerKey, hashes } = VOCAB_PREFIX_FILTER;
+export function vocabPrefixFilter(words: Iterable<string>): {
+  keys: (visit: (key: string) => void) => void;
+  count: number;
+} {
+  const { minPrefix, maxExtra } = VOCAB_PREFIX_FILTER;
   // Each length's words sorted: a word's prefix of n letters is a new key exactly where it shares fewer than n
   // letters with the word before it, so the distinct keys are counted (to size the filter) and added without a set
   // of them, which held 1.2 million strings at a million records and grows with the vocabulary.
@@ -902,22 +921,20 @@ export function buildVocabPrefixes(
     if (list) list.push(t);
     else byLength.set(t.length, [t]);
   }
-  const eachNewKey = (visit: (word: string, n: number) => void) => {
+  const keys = (visit: (key: string) => void) => {
     for (const [length, list] of byLength) {
       const from = Math.max(minPrefix, length - maxExtra);
       for (let i = 0; i < list.length; i++) {
         const word = list[i]!;
-        for (let n = Math.max(from, i ? sharedPrefix(list[i - 1]!, word) + 1 : 0); n < length; n++) visit(word, n);
+        for (let n = Math.max(from, i ? sharedPrefix(list[i - 1]!, word) + 1 : 0); n < length; n++)
+          visit(vocabPrefixKey(word.slice(0, n), length));
       }
     }
   };
   for (const list of byLength.values()) list.sort();
   let count = 0;
-  eachNewKey(() => count++);
-  const bits = Math.max(64, Math.ceil((count * bitsPerKey) / 8) * 8);
-  const filter = new Uint8Array(bits / 8);
-  eachNewKey((word, n) => bloomAdd(filter, vocabPrefixKey(word.slice(0, n), word.length), hashes));
-  return { path: out.add("search", "vocab-prefixes", "bin", filter), bits, hashes, minPrefix, maxExtra };
+  keys(() => count++);
+  return { keys, count };
 }
 
 /** How many leading letters `a` and `b` share. */

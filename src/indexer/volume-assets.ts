@@ -1,11 +1,11 @@
 /**
- * Writes the volume groups (see shared/volumes.ts) as search assets a cold
- * query reads without parsing them whole: a binary file of, per doc, its group
- * (read as typed arrays, no JSON), and the groups' JSON in segments of about
- * 16 KiB, of which a query reads only those holding its hits' groups.
+ * Writes the volume groups (see shared/volumes.ts) as search assets a cold query reads without parsing them whole:
+ * a binary file saying which docs are in a file of several volumes and each such doc's group (read as typed arrays,
+ * no JSON; its layout is `VolumeIndex`'s), and the groups' JSON in segments of about 16 KiB, of which a query reads
+ * only those holding its hits' groups.
  */
 import type { CatalogueRecord } from "../shared/record";
-import { VOLUME_SEGMENTS_PREFIX, type VolumeIndex } from "../shared/index-format";
+import { VOLUME_SEGMENTS_PREFIX, volumeGroupWidth, type VolumeIndex } from "../shared/index-format";
 import { hashOfPath } from "./catalogue-assets";
 import { groupVolumes, volumeKey } from "../shared/volumes";
 import type { AssetWriter } from "./content-hash";
@@ -38,40 +38,54 @@ export function buildVolumes(records: Iterable<CatalogueRecord>, out: AssetWrite
       volumeKey(r) === null ? NOT_A_VOLUME : { series: r.series, title: r.title, reference: r.reference, id: r.id },
     );
   const groups = groupVolumes(docs);
-  // Group g's JSON is bytes [offsets[g], offsets[g + 1] - 1) of the groups file (the last byte is a separator).
-  const offsets = new Uint32Array(groups.length + 1);
   const parts = groups.map((g) => JSON.stringify(g));
-  let at = 1;
-  parts.forEach((part, g) => {
-    offsets[g] = at;
-    at += Buffer.byteLength(part) + 1;
-  });
-  offsets[groups.length] = at;
-  // Group number + 1 per doc (0: not a volume), two bytes wide while the groups fit.
-  const width = groups.length < 0xffff ? 2 : 4;
-  const column = width === 2 ? new Uint16Array(docs.length) : new Uint32Array(docs.length);
+  const total = parts.reduce((sum, part) => sum + Buffer.byteLength(part) + 2, 2);
+  // Each doc's group, then only the docs in one: a bitmap of them, and their groups in doc order (see VolumeIndex).
+  const groupOfDoc = new Int32Array(docs.length).fill(-1);
   groups.forEach(([list], g) => {
-    for (const d of list) column[d] = g + 1;
+    for (const d of list) groupOfDoc[d] = g;
   });
-  // Segments of about `segmentBytes`, a fixed number of groups each, so the reader finds a group's segment
-  // by division; their hashes go at the end of the binary file, which a query has read before it needs them.
-  const bytesEach = segmentBytes ?? volumeSegmentBytes(at);
-  const per = Math.max(1, Math.floor((bytesEach * groups.length) / Math.max(1, at)));
+  const words = Math.ceil(docs.length / 32);
+  const bitmap = new Uint32Array(words);
+  let volumeDocs = 0;
+  for (let d = 0; d < docs.length; d++)
+    if (groupOfDoc[d]! >= 0) {
+      bitmap[d >> 5] = bitmap[d >> 5]! | (1 << (d & 31));
+      volumeDocs++;
+    }
+  const width = volumeGroupWidth(groups.length);
+  // Padded to whole Uint32s, so the hashes after it start where a reader computes.
+  const columnBytes = Math.ceil((volumeDocs * width) / 4) * 4;
+  const column = new Uint8Array(columnBytes);
+  for (let d = 0, i = 0; d < docs.length; d++) {
+    const g = groupOfDoc[d]!;
+    if (g < 0) continue;
+    for (let b = 0; b < width; b++) column[i * width + b] = (g >>> (8 * b)) & 0xff;
+    i++;
+  }
+  // Segments of about `segmentBytes`, a fixed number of groups each, so the reader finds a group's segment by
+  // division, and its line by counting: one group a line, so a reader parses only the group it wants without a table
+  // of offsets (4 bytes a group, 350 KB at a million records). Their hashes go at the end of the binary file, which a
+  // query has read before it needs them.
+  const bytesEach = segmentBytes ?? volumeSegmentBytes(total);
+  const per = Math.max(1, Math.floor((bytesEach * groups.length) / Math.max(1, total)));
   const segments = Math.ceil(groups.length / per);
   let hashes = "";
   for (let seg = 0; seg < segments; seg++) {
-    const text = `[${parts.slice(seg * per, (seg + 1) * per).join(",")}]`;
+    const text = `[\n${parts.slice(seg * per, (seg + 1) * per).join(",\n")}\n]`;
     const path = out.add(VOLUME_SEGMENTS_PREFIX.slice(1, -1), String(seg), "json", text);
     hashes += hashOfPath(path);
   }
   const tail = new TextEncoder().encode(hashes);
-  const bytes = new Uint8Array(offsets.byteLength + column.byteLength + tail.byteLength);
-  bytes.set(new Uint8Array(offsets.buffer), 0);
-  bytes.set(new Uint8Array(column.buffer), offsets.byteLength);
-  bytes.set(tail, offsets.byteLength + column.byteLength);
+  const bytes = new Uint8Array(bitmap.byteLength + columnBytes + tail.byteLength);
+  bytes.set(new Uint8Array(bitmap.buffer), 0);
+  bytes.set(column, bitmap.byteLength);
+  bytes.set(tail, bitmap.byteLength + columnBytes);
   return {
     groupOf: out.add("search", "volume-of", "bin", bytes),
     width,
+    docs: docs.length,
+    volumeDocs,
     count: groups.length,
     segments: { groups: per, count: segments },
   };

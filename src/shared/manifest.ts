@@ -12,8 +12,10 @@ import type { SearchManifest } from "./index-format/search-manifest";
  * 5: the series list, the search shard list and the filters' series names out of the root too (a root of
  * bounded size at any catalogue size).
  * 6: the volume groups' segments are files of their own, not packed (a cold page read a whole pack for each).
+ * 7: the lexicon (with the prefix filter) in pages a query reads one per word, and the volume column sparse (a
+ * bitmap of the docs in a file of several volumes and their groups) with its segments one group a line.
  */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 
 /** Where the manifest lives inside the assets directory. */
 export const MANIFEST_PATH = "/manifest.json";
@@ -148,9 +150,10 @@ export interface Manifest {
  * one thread about 0.8 ms whatever its size, a megabyte about 5 ms (docs/benchmarks-history.md, branch `cold6`). A
  * build writes a few, read side by side, grouped by when a search waits for them: the tables planning reads (term
  * table, thesaurus, vocabulary ranges), the pack directory (every packed read waits for it), and what the page of hits
- * reads after scoring (volume column, record-shard table). The lexicon and the filter columns, single files of several
- * hundred KB, stay reads of their own beside them: one bundle of everything held the first reads of term chunks until
- * its last megabyte came (docs/benchmarks-history.md, `cold6`). Every file stays a file of its own as well: a reader
+ * reads after scoring (volume column, record-shard table). The filter columns, single files of several hundred KB, stay
+ * reads of their own beside them: one bundle of everything held the first reads of term chunks until its last megabyte
+ * came (docs/benchmarks-history.md, `cold6`); so do the lexicon's pages, a few KB each, of which a query reads only
+ * its words'. Every file stays a file of its own as well: a reader
  * that lost a piece (evicted from its cache) or a Worker that predates bundles reads that. All bundles together are
  * bounded by `STARTUP_BUNDLE_MAX_BYTES` at any catalogue size: a table that does not fit is left out whole and read in
  * pieces on demand, as before.

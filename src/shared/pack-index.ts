@@ -135,6 +135,8 @@ const UNPACKED = [
   /^\/search\/vocab\//,
   // A page's hits read a few volume segments of 16 KiB: in a pack, static assets would send each as a whole pack.
   /^\/search\/volume-groups\//,
+  // A query reads the lexicon page of each of its words, a few KB each (see shared/bloom.ts): the same.
+  /^\/search\/lexicon\//,
   /\/page-\d+\.[0-9a-f]+\.json$/,
   /^\/records\/table-/,
   /^\/series\/(?:archives|summary|dir|browse)\//,

@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { AssetWriter } from "../../src/indexer/content-hash";
-import { buildVocab, buildVocabPrefixes } from "../../src/indexer/search-assets";
-import { bloomHas } from "../../src/shared/bloom";
-import { vocabPrefixKey } from "../../src/shared/index-format";
+import { buildLexicon, buildVocab } from "../../src/indexer/search-assets";
+import { bloomHas, bloomPageOf, bloomPageSection } from "../../src/shared/bloom";
+import { lexiconPagePath, vocabPrefixKey } from "../../src/shared/index-format";
 import { buildVolumes, VOLUME_SEGMENT_FILES, volumeSegmentBytes } from "../../src/indexer/volume-assets";
 import { groupVolumes } from "../../src/shared/volumes";
 import { HASH_CHARS, hashAt } from "../../src/shared/manifest";
-import { volumeSegmentPath } from "../../src/shared/index-format";
+import { volumeGroupWidth, volumeSegmentPath } from "../../src/shared/index-format";
 import { testRecord } from "../record-fixture";
 
 const slice = (text: string, offset: number, length: number): unknown[] =>
@@ -44,20 +44,24 @@ describe("the prefix rule's vocabulary filter", () => {
   it("says yes for every prefix of five letters or more of every word up to four letters shorter, at that length", () => {
     const words = ["soviets", "sovietisation", "espionage", "søstrene", "besedovskiy", "intelligence", "paris"];
     const out = new AssetWriter();
-    const f = buildVocabPrefixes(words, out);
-    const bits = out.files.get(f.path) as Uint8Array;
-    expect(bits.byteLength * 8).toBe(f.bits);
+    const { lexicon, vocabPrefixes: f } = buildLexicon(() => {}, 0, words, out);
+    const pages = lexicon.pages.length / HASH_CHARS;
+    // The prefix filter is section 1 of the page of the key's first letters.
+    const has = (key: string) => {
+      const path = lexiconPagePath(lexicon, bloomPageOf(key, pages));
+      return bloomHas(bloomPageSection(out.files.get(path) as Uint8Array, 1, path), key, f!.hashes);
+    };
     let keys = 0;
     for (const w of words)
       for (let n = 5; n < w.length; n++)
-        if (w.length - n <= f.maxExtra) {
-          expect(bloomHas(bits, vocabPrefixKey(w.slice(0, n), w.length), f.hashes)).toBe(true);
+        if (w.length - n <= f!.maxExtra) {
+          expect(has(vocabPrefixKey(w.slice(0, n), w.length))).toBe(true);
           keys++;
         }
     expect(keys).toBeGreaterThan(15);
     // The word itself, and prefixes kept apart by length: "sovie" begins a 7-letter word, not a 6-letter one.
     const no = [vocabPrefixKey("soviets", 7), vocabPrefixKey("sovie", 6), vocabPrefixKey("qzxvw", 8)];
-    expect(no.filter((k) => bloomHas(bits, k, f.hashes)).length).toBeLessThanOrEqual(1);
+    expect(no.filter(has).length).toBeLessThanOrEqual(1);
   });
 });
 
@@ -85,28 +89,56 @@ describe("the volume index", () => {
     expect(groups.length).toBe(2);
     const bin = out.files.get(index.groupOf) as Uint8Array;
     const buf = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-    const offsets = new Uint32Array(buf, 0, index.count + 1);
-    const column = new Uint16Array(buf, offsets.byteLength, records.length);
+    // A bitmap of the docs in a group, then their groups in doc order (2 bytes each while few), then the hashes.
     expect(index.width).toBe(2);
-    expect(Array.from(column)).toEqual(
-      records.map((_, doc) => {
-        const g = groups.findIndex(([docs]) => docs.includes(doc));
-        return g + 1;
-      }),
+    expect(index.docs).toBe(records.length);
+    const bitmap = new Uint32Array(buf, 0, 1);
+    const inGroup = records.map((_, doc) => groups.findIndex(([docs]) => docs.includes(doc)));
+    expect(Array.from({ length: records.length }, (_, d) => (bitmap[0]! >>> d) & 1)).toEqual(
+      inGroup.map((g) => (g >= 0 ? 1 : 0)),
     );
-    // Then each segment's hash; group g is item g % per of segment g / per.
+    expect(index.volumeDocs).toBe(5);
+    const column = new Uint16Array(buf, 4, index.volumeDocs);
+    expect(Array.from(column)).toEqual(inGroup.filter((g) => g >= 0));
+    // Then each segment's hash; group g is line g % per + 1 of segment g / per, and the segment is a JSON list.
     const seg = index.segments!;
     expect(seg.count).toBe(2);
-    const hashes = new TextDecoder().decode(new Uint8Array(buf, offsets.byteLength + column.byteLength));
+    const hashes = new TextDecoder().decode(new Uint8Array(buf, 4 + Math.ceil((index.volumeDocs * 2) / 4) * 4));
     expect(hashes.length).toBe(seg.count * HASH_CHARS);
     for (let g = 0; g < index.count; g++) {
       const s = Math.floor(g / seg.groups);
       const text = out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string;
       expect((JSON.parse(text) as unknown[])[g - s * seg.groups]).toEqual(groups[g]);
-      // And as the Worker reads it: the group's own bytes, at its offset's distance from its segment's first.
-      const at = offsets[g]! - offsets[s * seg.groups]! + 1;
-      expect(slice(text, at, offsets[g + 1]! - offsets[g]! - 1)).toEqual([groups[g]]);
+      const line = text.split("\n")[g - s * seg.groups + 1]!.replace(/,$/, "");
+      expect(JSON.parse(line)).toEqual(groups[g]);
     }
+  });
+
+  it("writes group numbers in 3 bytes past 65,536 groups, and in 2 up to it", () => {
+    expect(volumeGroupWidth(0x10000)).toBe(2);
+    expect(volumeGroupWidth(0x10001)).toBe(3);
+    expect(volumeGroupWidth(0x1000000)).toBe(3);
+    expect(volumeGroupWidth(0x1000001)).toBe(4);
+    // 70,000 files of two volumes, each after a record in none: every third doc is in no group.
+    const n = 70_000;
+    const records = Array.from({ length: 3 * n }, (_, i) => {
+      const f = Math.floor(i / 3);
+      return i % 3 === 0
+        ? testRecord({ id: `b-${i}`, reference: `B, ${i}`, title: `Loose paper ${f}`, series: "B" })
+        : testRecord({ id: `a-${i}`, reference: `A, ${i}`, title: `File ${f} volume ${i % 3}`, series: "A" });
+    });
+    const out = new AssetWriter();
+    const index = buildVolumes(records, out);
+    expect(index.count).toBe(n);
+    expect(index.width).toBe(3);
+    expect(index.volumeDocs).toBe(2 * n);
+    const bin = out.files.get(index.groupOf) as Uint8Array;
+    const words = Math.ceil((3 * n) / 32);
+    const bitmap = new Uint32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + words * 4));
+    expect((bitmap[0]! >>> 0) & 7).toBe(0b110);
+    // The last volume doc's group, 3 bytes little-endian: group n - 1.
+    const at = words * 4 + (2 * n - 1) * 3;
+    expect(bin[at]! | (bin[at + 1]! << 8) | (bin[at + 2]! << 16)).toBe(n - 1);
   });
 
   it("puts about a segment's worth of groups in each segment, and every group in one", () => {

@@ -77,7 +77,7 @@ describe("what a packed build keeps out of packs", () => {
     for (const path of [
       "/search/term-table.0123456789ab.json",
       "/search/s3/filters.0123456789ab.bin",
-      "/search/lexicon.0123456789ab.bin",
+      "/search/lexicon/17.0123456789ab.bin",
       "/search/vocab/12.0123456789ab.json",
       "/search/vocab-ranges/page-2.0123456789ab.json",
       "/search/volume-groups/3.0123456789ab.json",

@@ -86,9 +86,10 @@ export interface SearchManifest {
   seriesNames: string;
   /**
    * Bloom filter over every indexed term (literal, stem, variant key): whether a word is spelt as the catalogue
-   * spells it.
+   * spells it. In pages (see shared/bloom.ts), page `p` at `lexiconPagePath(lexicon, p)`, a query reading the page
+   * of each word; section 0 of each page is this filter, section 1 the prefix filter (`vocabPrefixes`).
    */
-  lexicon: { path: string; bits: number; hashes: number };
+  lexicon: LexiconPages;
   /** Typo vocabulary partitions (paths) by word length (see vocab.ts), keyed by the length's decimal string. */
   vocab: PagedTable;
   /**
@@ -98,10 +99,11 @@ export interface SearchManifest {
   vocabRanges?: PagedTable;
   /**
    * Bloom filter of which longer vocabulary words each prefix begins (see `VOCAB_PREFIX_FILTER`), for the prefix
-   * rule to skip vocabulary files that hold none: its bits, hash count and the prefix lengths it covers. Absent in
-   * builds before it (every range is then read).
+   * rule to skip vocabulary files that hold none: its hash count and the prefix lengths it covers. Its bits are
+   * section 1 of the lexicon's pages (a word's prefixes are on the word's page). Absent in builds before it (every
+   * range is then read).
    */
-  vocabPrefixes?: { path: string; bits: number; hashes: number; minPrefix: number; maxExtra: number };
+  vocabPrefixes?: { hashes: number; minPrefix: number; maxExtra: number };
   /**
    * Typeahead directory: partition paths by folded prefix (`<prefix>*` for a prefix's top entries); the longest
    * matching key wins (see suggest.ts).
@@ -120,19 +122,47 @@ export interface SearchManifest {
 }
 
 /**
- * Files of several volumes, laid out so a query reads only what its hits need. `groupOf` is binary,
- * little-endian: `count + 1` Uint32 byte offsets of each group's JSON in the list of all groups (for tools), then
- * per doc its group's number + 1 (0: not a volume), `width` bytes each, then each segment's content hash. The
+ * Files of several volumes, laid out so a query reads only what its hits need. `groupOf` is binary, little-endian:
+ * a bitmap of `ceil(docs / 32)` Uint32 words, bit `d & 31` of word `d >> 5` set when doc `d` is in a file of several
+ * volumes; then, for each such doc in doc order, its group's number in `width` bytes, padded to a whole Uint32; then
+ * each segment's content hash. A doc's place in that list is the count of bits set before its own (a rank the
+ * reader tabulates per word). Most docs are in no such file, so this is a fraction of a column of every doc's group
+ * (format 6: 4 bytes a doc past 65,535 groups, 4.2 MB at a million records, and group offsets beside it). The
  * groups, each a JSON `[docs, ids]`, are in `segments`: lists of `segments.groups` consecutive groups at
- * `volumeSegmentPath`, each about 16 KiB, read whole. (Format 6 had one list read by byte ranges, and a backend
- * that cannot read ranges, static assets, sent it whole: about a megabyte at 100k records, for a page's few
- * groups of some 100 bytes.)
+ * `volumeSegmentPath`, each about 16 KiB, read whole, one group a line (the list's `[` alone on the first line), so
+ * a reader finds group `g` of a segment on its line `g - first + 1` and parses only that.
  */
 export interface VolumeIndex {
   groupOf: string;
-  width: 2 | 4;
+  width: 2 | 3 | 4;
+  /** Docs in the catalogue: bits of the bitmap. */
+  docs: number;
+  /** Docs in a file of several volumes: bits set, and entries of the group list. */
+  volumeDocs: number;
+  /** Groups (files of several volumes). */
   count: number;
   segments: { groups: number; count: number };
+}
+
+/** Bytes of a group number in the volume column, for `groups` groups. */
+export function volumeGroupWidth(groups: number): 2 | 3 | 4 {
+  return groups <= 0x10000 ? 2 : groups <= 0x1000000 ? 3 : 4;
+}
+
+/** The lexicon's pages (see `SearchManifest.lexicon`). */
+export interface LexiconPages {
+  /** Content hash of each page (HASH_CHARS each), concatenated: page `p` is `/search/lexicon/<p>.<hash>.bin`. */
+  pages: string;
+  /** The lexicon filter's hash count. */
+  hashes: number;
+}
+
+/** Path stem of the lexicon's pages. */
+export const LEXICON_PAGES_PREFIX = "/search/lexicon/";
+
+/** Asset path of lexicon page `p`. */
+export function lexiconPagePath(lexicon: LexiconPages, p: number): string {
+  return `${LEXICON_PAGES_PREFIX}${p}.${hashAt(lexicon.pages, p)}.bin`;
 }
 
 /** Path stem of the volume groups' segments (see `VolumeIndex`). */

@@ -98,9 +98,11 @@ export type VocabRange = [offset: number, length: number];
  * of its prefixes of `minPrefix` letters or more that is at most `maxExtra` letters shorter than it, keyed with the
  * word's length (`vocabPrefixKey`). "No" is certain: no vocabulary word of that length begins with the prefix, and
  * the prefix rule skips reading that length's file, which static assets send whole (100–160 KB at 100k records for
- * the few kilobytes it wants). A "yes" is wrong about one time in eleven: then the file is read, as without it.
+ * the few kilobytes it wants). A "yes" is wrong about one time in a hundred (1.3% measured): then the file is read,
+ * as without it. Format 6 had 5 bits a key and 3 hashes, one in eight, read whole beside the lexicon; on the lexicon's
+ * page of the word (shared/bloom.ts) the bits cost a query a KB or two, and each false "yes" a vocabulary file.
  */
-export const VOCAB_PREFIX_FILTER = { minPrefix: 5, maxExtra: 4, bitsPerKey: 5, hashes: 3 };
+export const VOCAB_PREFIX_FILTER = { minPrefix: 5, maxExtra: 4, bitsPerKey: 9.6, hashes: 7 };
 
 /** The key of "a `length`-letter vocabulary word begins with `prefix`" in the prefix filter. */
 export function vocabPrefixKey(prefix: string, length: number): string {

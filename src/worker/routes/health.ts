@@ -7,7 +7,12 @@ import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
 import { HASH_CHARS, packIndexPagePath, pagedTablePath, type Manifest, type PagedTable } from "../../shared/manifest";
-import { termChunkPath, type SearchShardManifest, type ShardTermTable } from "../../shared/index-format";
+import {
+  lexiconPagePath,
+  termChunkPath,
+  type SearchShardManifest,
+  type ShardTermTable,
+} from "../../shared/index-format";
 import { assetKind } from "../asset-store";
 import { ApiError } from "../errors";
 
@@ -174,6 +179,8 @@ function sampleAssets(
   };
   walk(m.series);
   walk(m.search);
+  // The lexicon's pages are named by their hashes alone (see SearchManifest.lexicon): its first page.
+  if (m.search) add(lexiconPagePath(m.search.lexicon, 0));
   // A packed build: a directory page, a files-table page and a pack it names (hashed whole, as any chunk is).
   walk(m.packs);
   if (m.packs) add(packIndexPagePath(m.packs.index, 0));

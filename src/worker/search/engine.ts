@@ -248,11 +248,17 @@ export async function planUnits(lexicon: PlanLexicon, q: ParsedQuery, opts: Engi
 }
 
 /**
- * The reads planning a query makes whatever it finds (the lexicon, each word's prefix vocabulary), started
+ * The reads planning a query makes whatever it finds (each word's lexicon page and prefix vocabulary), started
  * together: a cold isolate then waits for them once, not each word after the one before.
  */
 function planReads(lexicon: PlanLexicon, q: ParsedQuery, rules: ReadonlySet<MatchRule>): Promise<unknown>[] {
-  const reads: Promise<unknown>[] = [lexicon.has("")];
+  // Each word's lexicon page (its stem and variant key are mostly on the same one: see shared/bloom.ts).
+  const words = [...new Set(q.words)].filter((w) => w.length > 1);
+  const reads: Promise<unknown>[] = words.flatMap((w) => [
+    lexicon.has(w),
+    ...(rules.has("stem") ? [lexicon.has(stem(w))] : []),
+    ...(rules.has("variant") ? [lexicon.has(variantKey(w))] : []),
+  ]);
   if (rules.has("synonym")) reads.push(lexicon.thesaurus());
   if (rules.has("prefix"))
     for (const w of new Set(q.words))

@@ -10,12 +10,14 @@
  * several chunks per query. A field not yet read holds its chunk's bytes.
  */
 import { shardOf } from "../../shared/hash";
-import { bloomHas } from "../../shared/bloom";
+import { HASH_CHARS } from "../../shared/manifest";
+import { bloomHas, bloomPageOf, bloomPageSection } from "../../shared/bloom";
 import { FIELD_NAMES, type FieldName } from "../../shared/search-config";
 import { lruBySize } from "../../shared/lru";
 import {
   IndexFormatError,
   TermChunk,
+  lexiconPagePath,
   decodeFilterColumns,
   searchSection,
   termChunkPath,
@@ -75,8 +77,22 @@ export class SearchLexicon {
   /** Whether the catalogue indexes this exact term anywhere (Bloom filter: rare false yes, never a false no). */
   async has(term: string): Promise<boolean> {
     const { lexicon } = await this.meta();
-    const bits = new Uint8Array(await this.assets.binary(lexicon.path));
-    return bloomHas(bits, term, lexicon.hashes);
+    return bloomHas(await this.lexiconSection(term, 0), term, lexicon.hashes);
+  }
+
+  /**
+   * Section `section` of the lexicon page holding `key` (see shared/bloom.ts): the page, a few KB, is read once per
+   * isolate and kept like any chunk, and a word's forms and prefixes are all on it.
+   */
+  private async lexiconSection(key: string, section: 0 | 1): Promise<Uint8Array> {
+    const { lexicon } = await this.meta();
+    const path = lexiconPagePath(lexicon, bloomPageOf(key, lexicon.pages.length / HASH_CHARS));
+    const page = new Uint8Array(await this.assets.binary(path));
+    try {
+      return bloomPageSection(page, section, path);
+    } catch (e) {
+      throw corruptAsset(path, (e as Error).message);
+    }
   }
 
   /**
@@ -101,15 +117,14 @@ export class SearchLexicon {
   /**
    * False when the build's prefix filter (see `VOCAB_PREFIX_FILTER`) says no vocabulary word of `length` begins
    * with `prefix`: certain, so the length's file need not be read. True when it may, or when the filter does not
-   * cover this prefix (or the build has none). Read once, beside the lexicon.
+   * cover this prefix (or the build has none). On the word's lexicon page (see `lexiconSection`).
    */
   private async mayHavePrefixed(meta: SearchManifest, length: number, prefix: string): Promise<boolean> {
     const f = meta.vocabPrefixes;
     if (!f || prefix.length < f.minPrefix || length <= prefix.length || length - prefix.length > f.maxExtra)
       return true;
-    const bits = await this.assets.binary(f.path);
-    if (bits.byteLength * 8 !== f.bits) throw corruptAsset(f.path, `${bits.byteLength} bytes, not ${f.bits / 8}`);
-    return bloomHas(new Uint8Array(bits), vocabPrefixKey(prefix, length), f.hashes);
+    const key = vocabPrefixKey(prefix, length);
+    return bloomHas(await this.lexiconSection(key, 1), key, f.hashes);
   }
 
   /** Vocabulary words of one length with their document frequency, for typo candidates. */

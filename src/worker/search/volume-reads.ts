@@ -1,6 +1,7 @@
 /**
- * Files of several volumes as a search reads them (see `VolumeIndex`): the doc → group column once per isolate, as
- * typed arrays (no parse), and for a page's hits only the segments holding their groups.
+ * Files of several volumes as a search reads them (see `VolumeIndex`): the sparse doc → group column once per
+ * isolate, as typed arrays (no parse), and for a page's hits only the segments holding their groups, of which only
+ * the groups' own lines are parsed.
  */
 import { HASH_CHARS, hashAt } from "../../shared/manifest";
 import { volumeSegmentPath, type VolumeIndex } from "../../shared/index-format";
@@ -9,8 +10,6 @@ import { searchMeta } from "./search-index";
 
 export interface Volumes {
   index: VolumeIndex;
-  /** Each group's byte offset in the list of all groups: a segment holds its groups' bytes at the same distances. */
-  offsets: Uint32Array;
   /** The group (file of several volumes) of a doc, or undefined. */
   groupOf: (doc: number) => number | undefined;
   /** Content hashes of the segments, concatenated. */
@@ -20,22 +19,52 @@ export interface Volumes {
 type Group = [docs: number[], ids: string[]];
 
 const utf8 = new TextDecoder();
+const NEWLINE = 10;
+
+/** Bits set in a 32-bit word. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
 
 /** The build's doc → group column, or null for builds made before it. */
 export async function volumeColumn(assets: AssetStore): Promise<Volumes | null> {
   const index = (await searchMeta(assets)).volumeIndex;
   if (!index) return null;
   const buf = await assets.binary(index.groupOf);
-  const offsets = new Uint32Array(buf, 0, index.count + 1);
-  const at = offsets.byteLength;
+  const { docs, volumeDocs, width } = index;
+  const words = Math.ceil(docs / 32);
+  const columnBytes = Math.ceil((volumeDocs * width) / 4) * 4;
   const tail = index.segments.count * HASH_CHARS;
-  const columnBytes = buf.byteLength - at - tail;
-  if (columnBytes < 0 || columnBytes % index.width)
-    throw corruptAsset(index.groupOf, `${buf.byteLength} bytes do not hold ${index.count} groups and their hashes`);
-  const column =
-    index.width === 2 ? new Uint16Array(buf, at, columnBytes / 2) : new Uint32Array(buf, at, columnBytes / 4);
-  const segmentHashes = utf8.decode(new Uint8Array(buf, at + columnBytes, tail));
-  return { index, offsets, segmentHashes, groupOf: (doc) => (column[doc] ? column[doc]! - 1 : undefined) };
+  if (buf.byteLength !== words * 4 + columnBytes + tail)
+    throw corruptAsset(
+      index.groupOf,
+      `${buf.byteLength} bytes do not hold ${docs} docs' bits, ${volumeDocs} groups of ${width} bytes and the hashes`,
+    );
+  const bitmap = new Uint32Array(buf, 0, words);
+  // Docs in a group before each word's first: a doc's place in the column is that and the bits set below its own.
+  const before = new Uint32Array(words);
+  let set = 0;
+  for (let i = 0; i < words; i++) {
+    before[i] = set;
+    set += popcount(bitmap[i]!);
+  }
+  if (set !== volumeDocs)
+    throw corruptAsset(index.groupOf, `${set} docs marked as volumes, not the manifest's ${volumeDocs}`);
+  const column = new Uint8Array(buf, words * 4, columnBytes);
+  const segmentHashes = utf8.decode(new Uint8Array(buf, words * 4 + columnBytes, tail));
+  const groupOf = (doc: number): number | undefined => {
+    if (!(doc >= 0 && doc < docs)) return undefined;
+    const word = bitmap[doc >> 5]!;
+    const bit = doc & 31;
+    if (!((word >>> bit) & 1)) return undefined;
+    const at = (before[doc >> 5]! + popcount(bit ? word & (0xffffffff >>> (32 - bit)) : 0)) * width;
+    let g = 0;
+    for (let b = width - 1; b >= 0; b--) g = g * 256 + column[at + b]!;
+    return g;
+  };
+  return { index, segmentHashes, groupOf };
 }
 
 /** The record ids of each of `groups` (the hits' files of several volumes), by group. */
@@ -45,21 +74,27 @@ export async function volumeLists(
   groups: Iterable<number>,
 ): Promise<Map<number, string[]>> {
   const wanted = [...new Set(groups)];
-  const { index, offsets, segmentHashes } = volumes;
+  const { index, segmentHashes } = volumes;
   const per = index.segments.groups;
   const lists = await Promise.all(
     wanted.map(async (g): Promise<Group | undefined> => {
       const s = Math.floor(g / per);
       const path = volumeSegmentPath(s, hashAt(segmentHashes, s));
-      // Kept as bytes, and only the group's own bytes parsed: a warm isolate reads segment after segment, and
+      // Kept as bytes, and only the group's own line parsed: a warm isolate reads segment after segment, and
       // holding each parsed whole would be several times its 16 KiB of heap.
       const bytes = new Uint8Array(await assets.binary(path));
-      const at = offsets[g]! - offsets[s * per]! + 1;
-      const length = offsets[g + 1]! - offsets[g]! - 1;
-      if (at + length > bytes.byteLength)
-        throw corruptAsset(path, `group ${g} ends past its ${bytes.byteLength} bytes`);
+      // Line 0 is the list's "[": group g is on line g - first + 1.
+      let at = 0;
+      for (let line = 0; line <= g - s * per; line++) {
+        const next = bytes.indexOf(NEWLINE, at);
+        if (next < 0) throw corruptAsset(path, `group ${g} is past its last line`);
+        at = next + 1;
+      }
+      let end = bytes.indexOf(NEWLINE, at);
+      if (end < 0) end = bytes.byteLength;
+      if (bytes[end - 1] === 0x2c) end--; // the comma between groups
       try {
-        return JSON.parse(utf8.decode(bytes.subarray(at, at + length))) as Group;
+        return JSON.parse(utf8.decode(bytes.subarray(at, end))) as Group;
       } catch (e) {
         throw corruptAsset(path, `group ${g}: ${(e as Error).message}`);
       }
