@@ -25,10 +25,10 @@ export interface StartupTable {
 }
 
 /**
- * The tables of a cold search's first round of reads, most wanted first within each bundle. Left out: the lexicon
- * and the filter columns, large single files that planning and scoring wait for each on its own (in a bundle, the
- * bundle's other files would wait for them, or they for the others); and a sharded index's term tables and filter
- * columns, read by its shards' own isolates.
+ * The tables of a cold search's first round of reads, most wanted first within each bundle. Left out: the lexicon's
+ * pages, of which a query reads only its words' (one of up to 256 each); the filter columns, a file scoring waits for
+ * on its own (in a bundle, the bundle's other files would wait for it, or it for them); and a sharded index's term
+ * tables and filter columns, read by its shards' own isolates.
  */
 export function startupTables(m: Manifest): StartupTable[] {
   const tables: StartupTable[] = [];
