@@ -82,10 +82,10 @@ describe("paged Bloom filters", () => {
     const lexicon = rates(present, absent, LEXICON_FILTER, 0);
     expect(lexicon.paged).toBeLessThan(0.002);
     expect(lexicon.paged).toBeLessThan(lexicon.one * 1.4);
-    // 9.6 bits a key, 7 hashes: 1.0% in theory, about 1.3% with these hashes, paged or not.
+    // 8 bits a key, 6 hashes: (1 - e^(-6/8))^6 = 2.2% in theory, paged or not.
     const other = absent.filter((w) => w.length > 6).map((w) => vocabPrefixKey(w.slice(0, 5), w.length));
     const prefix = rates(prefixes, other, VOCAB_PREFIX_FILTER, 1);
-    expect(prefix.paged).toBeLessThan(0.016);
+    expect(prefix.paged).toBeLessThan(0.028);
     expect(prefix.paged).toBeLessThan(prefix.one * 1.15);
   });
 

@@ -98,11 +98,14 @@ export type VocabRange = [offset: number, length: number];
  * of its prefixes of `minPrefix` letters or more that is at most `maxExtra` letters shorter than it, keyed with the
  * word's length (`vocabPrefixKey`). "No" is certain: no vocabulary word of that length begins with the prefix, and
  * the prefix rule skips reading that length's file, which static assets send whole (100–160 KB at 100k records for
- * the few kilobytes it wants). A "yes" is wrong about one time in a hundred (1.3% measured): then the file is read,
- * as without it. Format 6 had 5 bits a key and 3 hashes, one in eight, read whole beside the lexicon; on the lexicon's
- * page of the word (shared/bloom.ts) the bits cost a query a KB or two, and each false "yes" a vocabulary file.
+ * the few kilobytes it wants). A "yes" is wrong about one time in fifty (2.2% in theory at 8 bits a key and 6
+ * hashes): then the file is read, as without it. Format 6 had 5 bits a key and 3 hashes, one in eight, read whole
+ * beside the lexicon; on the lexicon's page of the word (shared/bloom.ts) the bits cost a query a KB or two, and
+ * each false "yes" a vocabulary file. `cold9` had 9.6 bits and 7 hashes (1.3% measured); 8 bits keep the index's
+ * gzip bytes within 1.5x plain FlexSearch's (issue 13), which the paged lexicon's extra bits had passed by 5 KB at
+ * 100k records, for about 1 KB more of vocabulary read per query word on average.
  */
-export const VOCAB_PREFIX_FILTER = { minPrefix: 5, maxExtra: 4, bitsPerKey: 9.6, hashes: 7 };
+export const VOCAB_PREFIX_FILTER = { minPrefix: 5, maxExtra: 4, bitsPerKey: 8, hashes: 6 };
 
 /** The key of "a `length`-letter vocabulary word begins with `prefix`" in the prefix filter. */
 export function vocabPrefixKey(prefix: string, length: number): string {
