@@ -442,21 +442,8 @@ async function runCorpus(
     `${label}: built ${build.records} records in ${fmtMs(build.ms)}, peak RSS ` +
       `${build.peakRss === null ? "not measured" : fmtBytes(build.peakRss)}`,
   );
-  if (args.backend === "r2") {
-    const r2 = join(assets, "..", "r2");
-    rmSync(r2, { recursive: true, force: true });
-    log(`${label}: loading the build into Miniflare's R2`);
-    const t0 = performance.now();
-    const up = await uploadLocal(assets, configuredBucket(), r2);
-    r2Folders.set(assets, r2);
-    notes.push(
-      `Served from Miniflare's R2 (wrangler.toml's [env.r2] Worker, ranged reads from the bucket), not static ` +
-        `assets: the build loaded into the local bucket in ${fmtMs(performance.now() - t0)} ` +
-        `(${up.uploaded} objects, ${fmtBytes(up.uploadedBytes)}).`,
-    );
-  }
-  // Serving may fail where building did not (a file over the static assets limit, a runtime out of memory): the
-  // build's figures are still reported, with the reason, rather than lost with the run.
+  // Serving may fail where building did not (a file over the static assets limit, a runtime out of memory, a bucket
+  // that would not load): the build's figures are still reported, with the reason, rather than lost with the run.
   let dossier: EngineResult;
   try {
     dossier = await serveDossier();
@@ -467,6 +454,19 @@ async function runCorpus(
     return { label, records: build.records, build, engines: [], notes };
   }
   async function serveDossier(): Promise<EngineResult> {
+    if (args.backend === "r2") {
+      const r2 = join(assets, "..", "r2");
+      rmSync(r2, { recursive: true, force: true });
+      log(`${label}: loading the build into Miniflare's R2`);
+      const t0 = performance.now();
+      const up = await uploadLocal(assets, configuredBucket(), r2);
+      r2Folders.set(assets, r2);
+      notes.push(
+        `Served from Miniflare's R2 (wrangler.toml's [env.r2] Worker, ranged reads from the bucket), not static ` +
+          `assets: the build loaded into the local bucket in ${fmtMs(performance.now() - t0)} ` +
+          `(${up.uploaded} objects, ${fmtBytes(up.uploadedBytes)}).`,
+      );
+    }
     const searchPaths = mix.search.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
     const suggestPaths = mix.suggest.map((q) => `/api/suggest?q=${encodeURIComponent(q)}`);
     const lookupPaths = mix.lookup.map((ref) => `/api/lookup?ref=${encodeURIComponent(ref)}`);

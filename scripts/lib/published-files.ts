@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { walk } from "../../src/indexer/build-catalogue";
 
 /**
  * Every file under `dir` by path (sorted), with a SHA-256 of its bytes. The manifest is hashed without its
@@ -37,16 +38,8 @@ export function filesOverAssetLimit(
   dir: string,
   limit = STATIC_ASSET_MAX_BYTES,
 ): Array<{ path: string; bytes: number }> {
-  const root = realpathSync(dir);
-  const out: Array<{ path: string; bytes: number }> = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.size > limit) out.push({ path: relative(root, p), bytes: st.size });
-    }
-  };
-  walk(root);
-  return out.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
+  return walk(dir)
+    .map((p) => ({ path: relative(dir, p), bytes: statSync(p).size }))
+    .filter((f) => f.bytes > limit)
+    .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
 }
