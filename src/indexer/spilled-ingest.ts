@@ -133,6 +133,7 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
   held.clear();
   fileOf = lineOf = new Uint32Array(0);
   const { order, groups } = plan;
+  let laidOut = false;
 
   return {
     ...findings,
@@ -141,6 +142,8 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
     count: order.length,
     remove: () => ingested.remove(),
     layout(docsPath, options) {
+      if (laidOut) throw new Error("spilled-ingest: layout() runs once: it lets go of what ingest held");
+      laidOut = true;
       const n = order.length;
       const referenceOf = (x: number | string) => (typeof x === "number" ? references[x]! : groups.get(x)!.reference);
       const idOf = (x: number | string) => (typeof x === "number" ? referenceToId(references[x]!) : x);
@@ -177,7 +180,12 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
       seriesNamed.clear();
       const shardOfDoc = Int32Array.from(byDoc, (k) => shardOfItem[k]!);
       ingested.remove();
+      // Nothing reads them after the layout, and the build keeps this object to its end (for the ingest report):
+      // at ten million records they are most of what ingest leaves on the main thread's heap.
       references.length = 0;
+      order.length = 0;
+      lengths = new Uint32Array(0);
+      idIsKey = new Uint8Array(0);
       groups.clear();
       return { docs: docs.finish(), shardOfDoc, shardCount, noHierarchy };
     },

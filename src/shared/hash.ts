@@ -3,8 +3,8 @@
  * must be cheap, synchronous and identical in Node and workerd; a cryptographic
  * hash (crypto.subtle is async in Workers) buys nothing here.
  */
-export function fnv1a32(text: string): number {
-  let h = 0x811c9dc5;
+export function fnv1a32(text: string, basis = 0x811c9dc5): number {
+  let h = basis;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);

@@ -109,3 +109,20 @@ describe("ingest noting the catalogue's hierarchy", () => {
     expect(parent.noHierarchy).toBe(false);
   });
 });
+
+describe("ingest letting go of what it held", () => {
+  it("refuses a second layout, whose records it has already let go of, with an error naming the module", () => {
+    const result: IngestResult = {
+      format: "dossier-jsonl",
+      records: [record("AA 1/1", {}), record("AA 1/2", {})],
+      rejects: [],
+      warnings: [],
+      origins: [],
+    };
+    const spilled = spillIngest([{ file: "once.jsonl", read: () => result }], join(root, "once-ingest.jsonl"));
+    const layout = spilled.layout(join(root, "once-docs.jsonl"), {});
+    expect(layout.docs.length).toBe(2);
+    expect(() => spilled.layout(join(root, "twice-docs.jsonl"), {})).toThrow(/spilled-ingest: layout\(\) runs once/);
+    layout.docs.remove();
+  });
+});

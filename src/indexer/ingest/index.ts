@@ -13,6 +13,7 @@
  */
 import { itemId, itemKeyOfId, LIST_FIELDS, type CatalogueRecord } from "../../shared/record";
 import { compareReferences, referenceToId } from "../../shared/reference";
+import { fnv1a32 } from "../../shared/hash";
 import { discoveryJson } from "./discovery-json";
 import { dossierJsonl } from "./dossier-jsonl";
 import { probe, type IngestFormat, type SourceFormat } from "./format";
@@ -320,6 +321,37 @@ export interface MergeSource {
 }
 
 /**
+ * The numbers, ascending, of the records whose reference key another record shares. Counting every key in a Map
+ * held the whole catalogue's keys at once: at ten million records about 750 MB of the build's main thread, most of
+ * ingest's peak. Here each key is hashed to 53 bits (8 bytes a record), the hashes sorted (a typed array's native
+ * sort), and only keys whose hash repeats (the real repeats and rare collisions) are compared as strings.
+ */
+export function sharedKeys(count: number, refKey: (i: number) => string): number[] {
+  const hashes = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const key = refKey(i);
+    // Two FNV-1a bases give two different 32-bit hashes; 21 bits of the second keep the sum an exact double.
+    hashes[i] = fnv1a32(key) * 2 ** 21 + (fnv1a32(key, SECOND_HASH_BASIS) >>> 11);
+  }
+  const sorted = hashes.slice().sort();
+  const twice = new Set<number>();
+  for (let k = 1; k < count; k++) if (sorted[k] === sorted[k - 1]) twice.add(sorted[k]!);
+  if (!twice.size) return [];
+  const candidates: number[] = [];
+  const perKey = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    if (!twice.has(hashes[i]!)) continue;
+    candidates.push(i);
+    const key = refKey(i);
+    perKey.set(key, (perKey.get(key) ?? 0) + 1);
+  }
+  return candidates.filter((i) => perKey.get(refKey(i))! > 1);
+}
+
+/** An FNV-1a offset basis other than the standard one, for a second, different hash of the same key. */
+const SECOND_HASH_BASIS = 0x9e3779b9;
+
+/**
  * What mergeDuplicates does, with records fetched by number only where their reference repeats, so a build need
  * not hold the catalogue to merge it. `order` is the output in first-seen order: a record number (the record as
  * read, its id set to its reference key) or the id of a merged group (in `groups`).
@@ -331,17 +363,12 @@ export function planMerge(source: MergeSource): {
   distinct: DistinctItemsReport[];
 } {
   const n = source.count;
-  const perRef = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const key = source.refKey(i);
-    perRef.set(key, (perRef.get(key) ?? 0) + 1);
-  }
+  const shared = sharedKeys(n, source.refKey);
   // Item keys only matter where a reference repeats; the vast majority do not.
   const repeated = new Map<number, { record: CatalogueRecord; refKey: string; itemKey: string | null }>();
   const lowestKey = new Map<string, string>();
-  for (let i = 0; i < n; i++) {
+  for (const i of shared) {
     const refKey = source.refKey(i);
-    if (perRef.get(refKey)! === 1) continue;
     const record = source.record(i);
     const k = itemKeyOf(record);
     repeated.set(i, { record, refKey, itemKey: k });
@@ -349,7 +376,6 @@ export function planMerge(source: MergeSource): {
     const cur = lowestKey.get(refKey);
     if (cur === undefined || compareItemKeys(k, cur) < 0) lowestKey.set(refKey, k);
   }
-  perRef.clear();
 
   // Unique records pass through as they are; only records sharing a reference are copied and folded.
   const groups = new Map<string, Group>();
