@@ -386,7 +386,7 @@ function* stageLaidOut(
     // The threaded build's passes read the docs: they start before the plan.
     passFieldsPath: passes ? undefined : layout.fieldsPath,
   });
-  passes?.titleTags(plan.titleTags);
+  passes?.fromPlan(plan);
   log(`planned the search index in ${((performance.now() - t0) / 1000).toFixed(1)} s from the start${cpuSoFar()}`);
   const partsDir = options.partsDir ?? defaultPartsDir(options.outDir);
   if (options.resume) {
@@ -422,7 +422,10 @@ function* stageLaidOut(
   step({ phase: "record store", state: "start" });
   const partial = made
     ? made.recordStore
-    : writeRecordStore(layout, search.related!, out, options.recordTablePageShards);
+    : writeRecordStore(layout, search.related!, out, {
+        catalogueOrder: plan.catalogueOrder,
+        perPage: options.recordTablePageShards,
+      });
   let manifest = sealManifest({ ...partial, search: search.manifest }, out);
   step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
   if (options.packs) {

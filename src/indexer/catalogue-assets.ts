@@ -23,7 +23,9 @@ import { referenceRuns, referenceToId } from "../shared/reference";
 import { compareReferenceRuns } from "./reference-order";
 import { type AssetWriter, contentHash } from "./content-hash";
 import { writeSeriesDirectory } from "./series-directory-assets";
-import { arrayDocs, type Docs } from "./doc-file";
+import { arrayDocs, DocFile, type Docs } from "./doc-file";
+import { SeriesListing } from "./series-listing";
+import { runsPathNear, SpilledRuns } from "./sorted-runs";
 
 export interface CatalogueBuildOptions {
   /** Override the shard count (tests use it to force many tiny shards). */
@@ -72,10 +74,17 @@ export function writeRecordStore(
   /** Each doc's related records (related-records.ts). */
   related: { of(doc: number): StoredRecord["related"] | undefined },
   out: AssetWriter,
-  /** Shards per record-shard table page; tests pass a small one to get many pages from a small catalogue. */
-  perPage = RECORD_TABLE_PAGE_SHARDS,
+  options: {
+    /** Each doc's rank in catalogue order (SearchPlan.catalogueOrder): what orders a series listing. */
+    catalogueOrder: ArrayLike<number>;
+    /** Shards per record-shard table page; tests pass a small one to get many pages from a small catalogue. */
+    perPage?: number;
+    /** Entries held before a sorted run is spilled (series listings, Discovery ids); tests pass a small one. */
+    blockEntries?: number;
+  },
 ): Omit<Manifest, "version"> {
   const { docs, shardOfDoc, shardCount } = layout;
+  const perPage = options.perPage ?? RECORD_TABLE_PAGE_SHARDS;
   // Docs are shard by shard, so each shard is written as soon as its last doc is read: one shard held at a time.
   const hashes: string[] = [];
   const starts = new Array<number>(shardCount).fill(docs.length);
@@ -86,27 +95,47 @@ export function writeRecordStore(
       items = [];
     }
   };
-  /** What a series listing shows of a record, and what orders it. */
-  const bySeries = new Map<string, Array<{ entry: SeriesPageEntry; heldBy: string | null }>>();
+  const listing = new SeriesListing(
+    options.catalogueOrder,
+    runsPathNear(docs instanceof DocFile ? docs.path : null, "series"),
+    options.blockEntries,
+  );
   const sources: Record<string, number> = {};
-  const discoveryIds: Array<readonly [string, string]> = [];
+  const discoveryIds = new SpilledRuns<[string]>(
+    runsPathNear(docs instanceof DocFile ? docs.path : null, "discovery-ids"),
+    options.blockEntries ?? DISCOVERY_IDS_BLOCK_ENTRIES,
+    // A Discovery id given twice maps to the last record that gave it.
+    (into, more) => {
+      into[0] = more[0];
+    },
+  );
+  let discoveryIdCount = 0;
   let doc = 0;
-  for (const record of docs) {
-    const s = shardOfDoc[doc]!;
-    flushTo(s);
-    if (starts[s]! > doc) starts[s] = doc;
-    const rel = related.of(doc);
-    items.push(rel?.length ? { record, related: rel } : { record });
-    let list = bySeries.get(record.series);
-    if (!list) bySeries.set(record.series, (list = []));
-    list.push({
-      entry: [record.id, record.reference, record.title, record.coveringDates],
-      heldBy: record.heldBy[0] ?? null,
-    });
-    sources[record.source.name] = (sources[record.source.name] ?? 0) + 1;
-    if (typeof record.discoveryId === "string" && record.discoveryId)
-      discoveryIds.push([record.discoveryId, record.id]);
-    doc++;
+  try {
+    for (const record of docs) {
+      const s = shardOfDoc[doc]!;
+      flushTo(s);
+      if (starts[s]! > doc) starts[s] = doc;
+      const rel = related.of(doc);
+      items.push(rel?.length ? { record, related: rel } : { record });
+      listing.add(
+        doc,
+        record.series,
+        [record.id, record.reference, record.title, record.coveringDates],
+        record.heldBy[0] ?? null,
+      );
+      sources[record.source.name] = (sources[record.source.name] ?? 0) + 1;
+      if (typeof record.discoveryId === "string" && record.discoveryId) {
+        discoveryIds.add(record.discoveryId, [record.id]);
+        // Counted as given, repeats too: the chunk count is what the ids given ask for.
+        discoveryIdCount++;
+      }
+      doc++;
+    }
+  } catch (e) {
+    listing.remove();
+    discoveryIds.remove();
+    throw e;
   }
   flushTo(shardCount);
   // Empty shards start where the next one does, so a binary search over starts stays valid.
@@ -123,28 +152,11 @@ export function writeRecordStore(
     pageStarts.push(starts[first]!);
   }
 
-  const series: SeriesEntry[] = [];
-  for (const [name, list] of [...bySeries].sort((a, b) => compareReferences(a[0], b[0]))) {
-    inCatalogueOrder(list);
-    const key = referenceToId(name);
-    const pages: SeriesPage[] = [];
-    for (let i = 0; i < list.length; i += SERIES_PAGE_SIZE) {
-      const entries = list.slice(i, i + SERIES_PAGE_SIZE).map((x) => x.entry);
-      pages.push({ path: out.addJson("series", `${key}-${i / SERIES_PAGE_SIZE}`, entries), first: entries[0]![1] });
-    }
-    // The page list grows with the series (a page per 500 records): it lives outside the manifest root.
-    const pageList = out.addJson("series/lists", key, pages);
-    series.push({
-      name,
-      key,
-      count: list.length,
-      first: pages[0]!.first,
-      pageList,
-      heldBy: list[0]!.heldBy,
-    });
-  }
+  const series = listing.finish(out);
 
-  const discoveryIdPaths = discoveryIds.length ? writeDiscoveryIds(discoveryIds, out) : [];
+  const discoveryIdPaths = discoveryIdCount
+    ? writeDiscoveryIds(discoveryIds, discoveryIdCount, out, options.blockEntries)
+    : [];
   return {
     format: FORMAT_VERSION,
     builtAt: new Date().toISOString(),
@@ -156,31 +168,50 @@ export function writeRecordStore(
   };
 }
 
-/**
- * Sorts a series' entries by reference, then id, as compareReferences orders them, each reference split once
- * (reference-order.ts): compareReferences' bounded cache thrashes over a series of more than 200,000 records,
- * splitting most references again at every comparison. Ties (distinct items sharing a reference) are rare.
- */
-function inCatalogueOrder(list: Array<{ entry: SeriesPageEntry; heldBy: string | null }>): void {
-  const runs = list.map((x) => referenceRuns(x.entry[1]));
-  const order = Array.from(list.keys()).sort(
-    (a, b) => compareReferenceRuns(runs[a]!, runs[b]!) || compareReferences(list[a]!.entry[0], list[b]!.entry[0]),
-  );
-  const sorted = order.map((i) => list[i]!);
-  for (let i = 0; i < sorted.length; i++) list[i] = sorted[i]!;
-}
-
 /** Discovery ids per map chunk: a details request by Discovery id reads one chunk of a few tens of KB. */
 const DISCOVERY_IDS_PER_CHUNK = 2000;
 
+/** Discovery ids held before a run is spilled (sorted-runs.ts): a catalogue imported from Discovery has one a record. */
+const DISCOVERY_IDS_BLOCK_ENTRIES = 200_000;
+
 /**
  * Maps each Discovery id the ingest kept to its record's id, so Discovery-compatible clients can use Discovery's ids.
+ * `byId` gives each id once, in order; `count` ids were given, repeats counted. A chunk is the ids that hash to it, as an object in the order
+ * their `id,record` strings sort: a second set of sorted runs, keyed by chunk, so no chunk's ids are gathered in
+ * memory before the last id is read.
  */
-function writeDiscoveryIds(pairs: Array<readonly [string, string]>, out: AssetWriter): string[] {
-  const count = Math.ceil(pairs.length / DISCOVERY_IDS_PER_CHUNK);
-  const chunks = Array.from({ length: count }, () => new Map<string, string>());
-  for (const [did, id] of pairs) chunks[shardOf(did, count)]!.set(did, id);
-  return chunks.map((m, k) => out.addJson("records", `discovery-ids-${k}`, Object.fromEntries([...m].sort())));
+function writeDiscoveryIds(
+  byId: SpilledRuns<[string]>,
+  count: number,
+  out: AssetWriter,
+  blockEntries = DISCOVERY_IDS_BLOCK_ENTRIES,
+): string[] {
+  const chunks = Math.ceil(count / DISCOVERY_IDS_PER_CHUNK);
+  const width = String(chunks).length;
+  const byChunk = new SpilledRuns<[string, string]>(`${byId.pathPrefix}-chunks`, blockEntries, () => {
+    throw new Error("catalogue-assets: a Discovery id met twice after its ids were made distinct");
+  });
+  try {
+    for (const [did, [id]] of byId.sorted())
+      byChunk.addNew(`${String(shardOf(did, chunks)).padStart(width, "0")}${did},${id}`, [did, id]);
+  } catch (e) {
+    byChunk.remove();
+    throw e;
+  }
+  const paths: string[] = [];
+  let entries: Array<[string, string]> = [];
+  const flushTo = (k: number) => {
+    while (paths.length < k) {
+      paths.push(out.addJson("records", `discovery-ids-${paths.length}`, Object.fromEntries(entries)));
+      entries = [];
+    }
+  };
+  for (const [key, pair] of byChunk.sorted()) {
+    flushTo(Number(key.slice(0, width)));
+    entries.push(pair);
+  }
+  flushTo(chunks);
+  return paths;
 }
 
 /** Seals the manifest with a version hashed over every chunk path (paths carry content hashes). */

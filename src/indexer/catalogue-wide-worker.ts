@@ -32,6 +32,9 @@ interface RecordPassInput {
 
 type TitleTagsData = ReturnType<TitleTags["toData"]>;
 
+/** What the passes after the plan need of it: the docs' title and tag words, and each doc's catalogue rank. */
+type FromPlan = { tags: TitleTagsData; catalogueOrder: Uint32Array };
+
 /** What the worker made: the search manifest's parts, the record store's manifest, and the chunks it wrote. */
 export interface RecordPassResult {
   parts: RecordPassParts;
@@ -45,9 +48,9 @@ export interface RecordPassResult {
 
 type WorkerReply = { ok: true; result: RecordPassResult } | { ok: false; message: string; stack?: string };
 
-/** The record passes running on a worker thread; `titleTags` must be given (after the plan) for them to finish. */
+/** The record passes running on a worker thread; `fromPlan` must be given (after the plan) for them to finish. */
 export interface RecordPasses {
-  titleTags(tags: TitleTags): void;
+  fromPlan(plan: { titleTags: TitleTags; catalogueOrder: Uint32Array }): void;
   /** Resolves once the worker is done, its chunks added to `out`. */
   done(): Promise<RecordPassResult>;
   /** Stops the worker (a build that failed elsewhere). */
@@ -105,7 +108,8 @@ export function startRecordPasses(
   // Rejections are taken by done(); a build failing elsewhere stops the worker without awaiting it.
   result.catch(() => {});
   return {
-    titleTags: (tags) => worker.postMessage(tags.toData()),
+    fromPlan: (plan) =>
+      worker.postMessage({ tags: plan.titleTags.toData(), catalogueOrder: plan.catalogueOrder } satisfies FromPlan),
     done: async () => {
       const made = await result;
       for (const [path, bytes] of made.spilled) out.spilled.set(path, bytes);
@@ -146,12 +150,15 @@ async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
   }
   const parts = buildRecordPassParts(docs, out, fields);
   lap("people, typeahead, volumes");
-  const tags = await new Promise<TitleTagsData>((resolve) => parentPort!.once("message", resolve));
+  const plan = await new Promise<FromPlan>((resolve) => parentPort!.once("message", resolve));
   lap("waiting for the plan");
-  const related = buildRelated(fields, TitleTags.fromData(tags));
+  const related = buildRelated(fields, TitleTags.fromData(plan.tags));
   lap("related records");
   const layout: CatalogueLayout = { docs, shardOfDoc: input.shardOfDoc, shardCount: input.shardCount };
-  const recordStore = writeRecordStore(layout, related, out, input.recordTablePageShards);
+  const recordStore = writeRecordStore(layout, related, out, {
+    catalogueOrder: plan.catalogueOrder,
+    perPage: input.recordTablePageShards,
+  });
   lap("record store");
   return { parts, recordStore, spilled: [...out.spilled], timings, heap };
 }

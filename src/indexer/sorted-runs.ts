@@ -24,7 +24,7 @@ export class SpilledRuns<V> {
    * @param combine folds `more` (seen later) into `into` (seen first), which stays the base
    */
   constructor(
-    private readonly pathPrefix: string,
+    readonly pathPrefix: string,
     private readonly blockEntries: number,
     private readonly combine: (into: V, more: V) => void,
     private readonly fanIn = FAN_IN,
