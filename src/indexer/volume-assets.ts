@@ -7,8 +7,11 @@
 import type { CatalogueRecord } from "../shared/record";
 import { VOLUME_SEGMENTS_PREFIX, volumeGroupWidth, type VolumeIndex } from "../shared/index-format";
 import { hashOfPath } from "./catalogue-assets";
-import { groupVolumes, volumeKey } from "../shared/volumes";
+import { volumeKey } from "../shared/volumes";
+import { compareReferences } from "../shared/reference";
 import type { AssetWriter } from "./content-hash";
+import { DocFile } from "./doc-file";
+import { runsPathNear, SpilledRuns } from "./sorted-runs";
 
 /** Bytes of JSON a segment of the volume groups aims at: a page's hits read a few, each whole. */
 export const VOLUME_SEGMENT_BYTES = 16 * 1024;
@@ -19,62 +22,110 @@ export const VOLUME_SEGMENT_BYTES = 16 * 1024;
  */
 export const VOLUME_SEGMENT_FILES = 64;
 
-type VolumeFields = Pick<CatalogueRecord, "series" | "title" | "reference" | "id">;
-/** Stands in for a doc that is no volume: its key is null, as the doc's own is. */
-const NOT_A_VOLUME: VolumeFields = { series: "", title: "", reference: "", id: "" };
+/** Digits of a doc number in a run key, so the keys' string order is the docs' order. */
+const DOC_DIGITS = 10;
 
 /** Bytes a segment aims at when the groups' JSON is `total` bytes: 16 KiB, or more past `VOLUME_SEGMENT_FILES` of them. */
 export function volumeSegmentBytes(total: number): number {
   return Math.max(VOLUME_SEGMENT_BYTES, Math.ceil(total / VOLUME_SEGMENT_FILES));
 }
 
-export function buildVolumes(records: Iterable<CatalogueRecord>, out: AssetWriter, segmentBytes?: number): VolumeIndex {
+/** Volume candidates held before a sorted run is spilled: about 40 MB of keys and members. */
+const VOLUME_BLOCK_ENTRIES = 200_000;
+
+/** A volume as grouping needs it: its doc, reference (what orders a file's volumes) and id. */
+type Member = [doc: number, reference: string, id: string];
+
+/**
+ * Groups the volumes as groupVolumes does, without holding the catalogue: every volume goes into sorted runs on disk
+ * (sorted-runs.ts) by its key, and each file of several volumes into a second set keyed by its first doc, since
+ * groupVolumes numbers files in the order their first volume comes. Held in memory, the four strings of each of ten
+ * million synthetic records (every TNA piece is a candidate) did not fit the worker thread's heap.
+ */
+export function buildVolumes(
+  records: Iterable<CatalogueRecord>,
+  out: AssetWriter,
+  segmentBytes?: number,
+  blockEntries = VOLUME_BLOCK_ENTRIES,
+): VolumeIndex {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
     throw new Error("volume-assets: the build must run on a little-endian machine");
-  // Only the four fields grouping reads, and only of volumes: records are read a pass at a time, not held.
-  const docs: VolumeFields[] = [];
-  for (const r of records)
-    docs.push(
-      volumeKey(r) === null ? NOT_A_VOLUME : { series: r.series, title: r.title, reference: r.reference, id: r.id },
-    );
-  const groups = groupVolumes(docs);
-  const parts = groups.map((g) => JSON.stringify(g));
-  const total = parts.reduce((sum, part) => sum + Buffer.byteLength(part) + 2, 2);
-  // Each doc's group, then only the docs in one: a bitmap of them, and their groups in doc order (see VolumeIndex).
-  const groupOfDoc = new Int32Array(docs.length).fill(-1);
-  groups.forEach(([list], g) => {
-    for (const d of list) groupOfDoc[d] = g;
+  const scratch = runsPathNear(records instanceof DocFile ? records.path : null, "volumes");
+  const byKey = new SpilledRuns<Member[]>(scratch, blockEntries, (into, more) => {
+    for (const m of more) into.push(m);
   });
-  const words = Math.ceil(docs.length / 32);
-  const bitmap = new Uint32Array(words);
-  let volumeDocs = 0;
-  for (let d = 0; d < docs.length; d++)
-    if (groupOfDoc[d]! >= 0) {
-      bitmap[d >> 5] = bitmap[d >> 5]! | (1 << (d & 31));
-      volumeDocs++;
+  // Each file of several volumes: its JSON (what a segment lists) and its docs, by its first doc.
+  const byFirst = new SpilledRuns<[part: string, docs: number[]]>(`${scratch}-files`, blockEntries, () => {
+    throw new Error("volume-assets: two files of volumes begin with one doc");
+  });
+  let n = 0;
+  let count = 0;
+  let total = 2;
+  try {
+    for (const r of records) {
+      const key = volumeKey(r);
+      if (key !== null) byKey.add(key, [[n, r.reference, r.id]]);
+      n++;
     }
-  const width = volumeGroupWidth(groups.length);
-  // Padded to whole Uint32s, so the hashes after it start where a reader computes.
-  const columnBytes = Math.ceil((volumeDocs * width) / 4) * 4;
-  const column = new Uint8Array(columnBytes);
-  for (let d = 0, i = 0; d < docs.length; d++) {
-    const g = groupOfDoc[d]!;
-    if (g < 0) continue;
-    for (let b = 0; b < width; b++) column[i * width + b] = (g >>> (8 * b)) & 0xff;
-    i++;
+    for (const [, members] of byKey.sorted()) {
+      if (members.length < 2) continue;
+      // Members came in doc order; the sort is stable, as groupVolumes' is over the same order.
+      const first = members[0]![0];
+      members.sort((a, b) => compareReferences(a[1], b[1]));
+      const docs = members.map((m) => m[0]);
+      const part = JSON.stringify([docs, members.map((m) => m[2])]);
+      total += Buffer.byteLength(part) + 2;
+      count++;
+      byFirst.addNew(String(first).padStart(DOC_DIGITS, "0"), [part, docs]);
+    }
+  } catch (e) {
+    byKey.remove();
+    byFirst.remove();
+    throw e;
   }
   // Segments of about `segmentBytes`, a fixed number of groups each, so the reader finds a group's segment by
   // division, and its line by counting: one group a line, so a reader parses only the group it wants without a table
   // of offsets (4 bytes a group, 350 KB at a million records). Their hashes go at the end of the binary file, which a
   // query has read before it needs them.
   const bytesEach = segmentBytes ?? volumeSegmentBytes(total);
-  const per = Math.max(1, Math.floor((bytesEach * groups.length) / Math.max(1, total)));
-  const segments = Math.ceil(groups.length / per);
+  const per = Math.max(1, Math.floor((bytesEach * count) / Math.max(1, total)));
+  const segments = Math.ceil(count / per);
   let hashes = "";
-  for (let seg = 0; seg < segments; seg++) {
-    const text = `[\n${parts.slice(seg * per, (seg + 1) * per).join(",\n")}\n]`;
-    const path = out.add(VOLUME_SEGMENTS_PREFIX.slice(1, -1), String(seg), "json", text);
+  let written = 0;
+  let parts: string[] = [];
+  const writeSegment = () => {
+    const text = `[\n${parts.join(",\n")}\n]`;
+    const path = out.add(VOLUME_SEGMENTS_PREFIX.slice(1, -1), String(written++), "json", text);
     hashes += hashOfPath(path);
+    parts = [];
+  };
+  // Each doc's group, then only the docs in one: a bitmap of them, and their groups in doc order (see VolumeIndex).
+  const groupOfDoc = new Int32Array(n).fill(-1);
+  let g = 0;
+  for (const [, [part, docs]] of byFirst.sorted()) {
+    for (const d of docs) groupOfDoc[d] = g;
+    parts.push(part);
+    if (parts.length === per) writeSegment();
+    g++;
+  }
+  if (parts.length) writeSegment();
+  const words = Math.ceil(n / 32);
+  const bitmap = new Uint32Array(words);
+  let volumeDocs = 0;
+  for (let d = 0; d < n; d++)
+    if (groupOfDoc[d]! >= 0) {
+      bitmap[d >> 5] = bitmap[d >> 5]! | (1 << (d & 31));
+      volumeDocs++;
+    }
+  const width = volumeGroupWidth(count);
+  // Padded to whole Uint32s, so the hashes after it start where a reader computes.
+  const columnBytes = Math.ceil((volumeDocs * width) / 4) * 4;
+  const column = new Uint8Array(columnBytes);
+  for (let d = 0, i = 0; d < n; d++) {
+    const g = groupOfDoc[d]!;
+    if (g < 0) continue;
+    for (let b = 0; b < width; b++) column[i * width + b] = (g >>> (8 * b)) & 0xff;
+    i++;
   }
   const tail = new TextEncoder().encode(hashes);
   const bytes = new Uint8Array(bitmap.byteLength + columnBytes + tail.byteLength);
@@ -84,9 +135,9 @@ export function buildVolumes(records: Iterable<CatalogueRecord>, out: AssetWrite
   return {
     groupOf: out.add("search", "volume-of", "bin", bytes),
     width,
-    docs: docs.length,
+    docs: n,
     volumeDocs,
-    count: groups.length,
+    count,
     segments: { groups: per, count: segments },
   };
 }
