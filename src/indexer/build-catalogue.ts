@@ -420,12 +420,17 @@ function* stageLaidOut(
   const search = finishSearch(plan, shards, out, { thesaurus }, made?.parts);
   step({ phase: "search index", state: "done", count: search.manifest.shards.count, unit: "shard(s)" });
   step({ phase: "record store", state: "start" });
-  const partial = made
-    ? made.recordStore
-    : writeRecordStore(layout, search.related!, out, {
-        catalogueOrder: plan.catalogueOrder,
-        perPage: options.recordTablePageShards,
-      });
+  let partial: Omit<Manifest, "version">;
+  try {
+    partial = made
+      ? made.recordStore
+      : writeRecordStore(layout, search.related!, out, {
+          catalogueOrder: plan.catalogueOrder,
+          perPage: options.recordTablePageShards,
+        });
+  } finally {
+    search.related?.remove();
+  }
   let manifest = sealManifest({ ...partial, search: search.manifest }, out);
   step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
   if (options.packs) {

@@ -155,10 +155,15 @@ async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
   const related = buildRelated(fields, TitleTags.fromData(plan.tags));
   lap("related records");
   const layout: CatalogueLayout = { docs, shardOfDoc: input.shardOfDoc, shardCount: input.shardCount };
-  const recordStore = writeRecordStore(layout, related, out, {
-    catalogueOrder: plan.catalogueOrder,
-    perPage: input.recordTablePageShards,
-  });
+  let recordStore: Omit<Manifest, "version">;
+  try {
+    recordStore = writeRecordStore(layout, related, out, {
+      catalogueOrder: plan.catalogueOrder,
+      perPage: input.recordTablePageShards,
+    });
+  } finally {
+    related.remove();
+  }
   lap("record store");
   return { parts, recordStore, spilled: [...out.spilled], timings, heap };
 }

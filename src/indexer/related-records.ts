@@ -6,13 +6,16 @@
 import type { CatalogueRecord } from "../shared/record";
 import { words } from "../shared/text/fold";
 import type { TitleTags } from "./search-assets";
-import { DocFile } from "./doc-file";
+import { DocFile, LineWriter } from "./doc-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
 
 const RELATED_PER_RECORD = 8;
 /** A feature shared by more records than this says little about any two of them. */
 const MAX_FEATURE_DF = 60;
 const KIND_WEIGHT = { person: 3, organisation: 2, place: 1, term: 1 } as const;
+
+/** Related lists files made by this process so far. */
+let relatedLists = 0;
 
 /** Features a block of the first pass gathers before it is sorted and spilled as a run. */
 const RELATED_BLOCK_ENTRIES = 250_000;
@@ -79,86 +82,99 @@ export function buildRelated(
   };
   const label = { get: (key: string) => labels[kept.get(key)!] };
   const n = docs.length;
-  const related = new RelatedByDoc(n);
-  const scores = new Map<number, { s: number; why: string; best: number }>();
-  doc = 0;
-  for (const r of docs) {
-    scores.clear();
-    const keys = new Set<string>();
-    for (const p of r.people) keys.add(`person:${words(p).join(" ")}`);
-    for (const o of r.corporateNames) keys.add(`organisation:${words(o).join(" ")}`);
-    for (const p of r.places) keys.add(`place:${words(p).join(" ")}`);
-    for (const t of titleTags.of(doc)) keys.add(`term:${t}`);
-    for (const key of keys) {
-      const list = features.get(key);
-      if (!list || list.length < 2 || list.length > MAX_FEATURE_DF) continue;
-      const kind = key.slice(0, key.indexOf(":")) as keyof typeof KIND_WEIGHT;
-      const w = KIND_WEIGHT[kind] * Math.log(1 + n / list.length);
-      for (const other of list) {
-        if (other === doc) continue;
-        const s = scores.get(other) ?? { s: 0, why: "", best: 0 };
-        s.s += w;
-        if (w > s.best) {
-          s.best = w;
-          s.why = label.get(key)!;
+  const related = new RelatedByDoc(
+    // Numbered: two builds in one process (tests) must not share a file.
+    `${runsPathNear(docs instanceof DocFile ? docs.path : null, `related-lists-${++relatedLists}`)}.jsonl`,
+  );
+  try {
+    const scores = new Map<number, { s: number; why: string; best: number }>();
+    doc = 0;
+    for (const r of docs) {
+      scores.clear();
+      const keys = new Set<string>();
+      for (const p of r.people) keys.add(`person:${words(p).join(" ")}`);
+      for (const o of r.corporateNames) keys.add(`organisation:${words(o).join(" ")}`);
+      for (const p of r.places) keys.add(`place:${words(p).join(" ")}`);
+      for (const t of titleTags.of(doc)) keys.add(`term:${t}`);
+      for (const key of keys) {
+        const list = features.get(key);
+        if (!list || list.length < 2 || list.length > MAX_FEATURE_DF) continue;
+        const kind = key.slice(0, key.indexOf(":")) as keyof typeof KIND_WEIGHT;
+        const w = KIND_WEIGHT[kind] * Math.log(1 + n / list.length);
+        for (const other of list) {
+          if (other === doc) continue;
+          const s = scores.get(other) ?? { s: 0, why: "", best: 0 };
+          s.s += w;
+          if (w > s.best) {
+            s.best = w;
+            s.why = label.get(key)!;
+          }
+          scores.set(other, s);
         }
-        scores.set(other, s);
       }
+      const top = [...scores].sort((a, b) => b[1].s - a[1].s || a[0] - b[0]).slice(0, RELATED_PER_RECORD);
+      related.push(top.map(([d, s]) => [d, s.why]));
+      doc++;
     }
-    const top = [...scores].sort((a, b) => b[1].s - a[1].s || a[0] - b[0]).slice(0, RELATED_PER_RECORD);
-    related.push(top.map(([d, s]) => [d, s.why]));
-    doc++;
+  } catch (e) {
+    related.abort();
+    throw e;
   }
-  return related;
+  return related.finish();
 }
 
+/** A doc's related records, best first: the other doc and why. */
+type RelatedList = Array<[number, string]>;
+
 /**
- * Each doc's related records, held as numbers: the other docs in one flat array and their reasons as numbers into
- * a list of the reasons used, rather than an array of pairs per doc (some 400 bytes a record).
+ * Each doc's related records, written a line a doc to a scratch file as they are found and read back by doc (the
+ * record store, the pass after, reads them in doc order, so reading is sequential). Held as numbers they took 64
+ * bytes a record: 640 MB at ten million records, beside everything else the worker thread holds.
  */
 export class RelatedByDoc {
-  private starts: Uint32Array;
-  private others = new Uint32Array(1 << 16);
-  private whys = new Uint32Array(1 << 16);
-  private length = 0;
-  private docs = 0;
-  private readonly reasons: string[] = [];
-  private readonly reasonIds = new Map<string, number>();
+  private readonly writer: LineWriter<RelatedList | null>;
+  private file: DocFile<RelatedList | null> | null = null;
+  private reading: Iterator<RelatedList | null> | null = null;
+  /** The doc `reading` gives next. */
+  private next = 0;
 
-  constructor(count: number) {
-    this.starts = new Uint32Array(count + 1);
+  constructor(path: string) {
+    this.writer = new LineWriter(path);
   }
 
   /** Appends the next doc's list. */
-  push(list: Array<[number, string]>): void {
-    if (this.length + list.length > this.others.length) {
-      const size = Math.max(this.others.length * 2, this.length + list.length);
-      const others = new Uint32Array(size);
-      others.set(this.others);
-      this.others = others;
-      const whys = new Uint32Array(size);
-      whys.set(this.whys);
-      this.whys = whys;
-    }
-    for (const [other, why] of list) {
-      let id = this.reasonIds.get(why);
-      if (id === undefined) {
-        this.reasonIds.set(why, (id = this.reasons.length));
-        this.reasons.push(why);
-      }
-      this.others[this.length] = other;
-      this.whys[this.length++] = id;
-    }
-    this.starts[++this.docs] = this.length;
+  push(list: RelatedList): void {
+    this.writer.append(JSON.stringify(list.length ? list : null));
+  }
+
+  /** Every doc's list is in: `of` may read them. */
+  finish(): this {
+    this.file = this.writer.finish();
+    return this;
+  }
+
+  /** Stops writing (a build that failed) and deletes the file. */
+  abort(): void {
+    this.writer.abort();
   }
 
   /** Doc `doc`'s related records, best first, or undefined when it has none. */
-  of(doc: number): Array<[number, string]> | undefined {
-    const from = this.starts[doc]!;
-    const to = this.starts[doc + 1]!;
-    if (from === to) return undefined;
-    const out: Array<[number, string]> = [];
-    for (let i = from; i < to; i++) out.push([this.others[i]!, this.reasons[this.whys[i]!]!]);
-    return out;
+  of(doc: number): RelatedList | undefined {
+    if (!this.file) throw new Error("related-records: lists are read once every doc's is written (finish)");
+    if (doc !== this.next || !this.reading) {
+      this.reading?.return?.();
+      this.reading = this.file.range(doc, this.file.length)[Symbol.iterator]();
+      this.next = doc;
+    }
+    const got = this.reading.next();
+    this.next++;
+    return got.done || !got.value ? undefined : got.value;
+  }
+
+  /** Deletes the scratch file once the lists are read. */
+  remove(): void {
+    this.reading?.return?.();
+    this.reading = null;
+    this.file?.remove();
   }
 }

@@ -77,7 +77,9 @@ describe("related records found from features gathered in sorted runs", () => {
     const plan = planSearch({ docs, shardOfDoc: new Int32Array(records.length), shardCount: 1 }, {});
     const lists = (blockEntries?: number) => {
       const related = buildRelated(docs, plan.titleTags, blockEntries);
-      return records.map((_, d) => related.of(d) ?? null);
+      const lists = records.map((_, d) => related.of(d) ?? null);
+      related.remove();
+      return lists;
     };
     const whole = lists();
     expect(whole.filter(Boolean).length).toBeGreaterThan(records.length / 2);
