@@ -1,0 +1,131 @@
+/**
+ * Each doc's title and subject/organisation/place words, as indexed: what related records compare. The words are
+ * held once each in a table; each doc's word numbers are a line of a scratch file, read back in doc order (related
+ * records reads them twice, doc by doc). Held as one flat array of numbers they took about 50 bytes a record, twice
+ * over in a threaded build (the worker got its own copy): a gigabyte at ten million records.
+ */
+import { DocFile, LineWriter } from "./doc-file";
+
+/** What `fromData` takes back: the words and the file of word numbers, to hand to a worker thread. */
+export interface TitleTagsData {
+  words: string[];
+  path: string;
+  offsets: Float64Array;
+}
+
+export class TitleTags {
+  private readonly ids = new Map<string, number>();
+  private words: string[] = [];
+  /** Per plan term number, its word's number here (-1: not yet met), for `pushIds`. */
+  private byTerm = new Int32Array(1 << 16).fill(-1);
+  private writer: LineWriter<number[]> | null;
+  private file: DocFile<number[]> | null = null;
+  private reading: Iterator<number[]> | null = null;
+  /** The doc `reading` gives next. */
+  private next = 0;
+
+  /**
+   * @param path the scratch file of word numbers (removed by `remove`)
+   * @param written the words and line offsets of a file written already (`fromData`): read only
+   */
+  constructor(path: string, written?: Omit<TitleTagsData, "path">) {
+    if (!written) this.writer = new LineWriter<number[]>(path);
+    else {
+      this.writer = null;
+      this.words = written.words;
+      this.file = DocFile.of<number[]>(path, written.offsets);
+    }
+  }
+
+  private idOf(w: string): number {
+    let id = this.ids.get(w);
+    if (id === undefined) {
+      id = this.words.length;
+      this.ids.set(w, id);
+      this.words.push(w);
+    }
+    return id;
+  }
+
+  private writing(): LineWriter<number[]> {
+    if (!this.writer) throw new Error("title-tags: no doc is added after finish()");
+    return this.writer;
+  }
+
+  /** Appends the next doc's words. */
+  push(...lists: string[][]): void {
+    const out: number[] = [];
+    for (const list of lists) for (const w of list) out.push(this.idOf(w));
+    this.writing().append(JSON.stringify(out));
+  }
+
+  /** Appends the next doc's words given as numbers into `termList` (the plan's): `push` without a string lookup. */
+  pushIds(title: readonly number[], tags: readonly number[], termList: readonly string[]): void {
+    const out: number[] = [];
+    for (const list of [title, tags])
+      for (const term of list) {
+        if (term >= this.byTerm.length) {
+          let length = Math.max(1024, this.byTerm.length);
+          while (length <= term) length *= 2;
+          const to = new Int32Array(length).fill(-1);
+          to.set(this.byTerm);
+          this.byTerm = to;
+        }
+        let id = this.byTerm[term]!;
+        if (id < 0) this.byTerm[term] = id = this.idOf(termList[term]!);
+        out.push(id);
+      }
+    this.writing().append(JSON.stringify(out));
+  }
+
+  /** Every doc is in: drops what only adding needs, and lets `of` read. */
+  finish(): void {
+    this.ids.clear();
+    this.byTerm = new Int32Array(0);
+    this.file = this.writing().finish();
+    this.writer = null;
+  }
+
+  /** Stops adding (a build that failed) and deletes the file. */
+  abort(): void {
+    this.writer?.abort();
+    this.writer = null;
+  }
+
+  toData(): TitleTagsData {
+    const file = this.reader();
+    return { words: this.words, path: file.path, offsets: file.lineOffsets() };
+  }
+
+  /** The words and file as `toData` gave them (for `of`; no more docs are added). */
+  static fromData(data: TitleTagsData): TitleTags {
+    return new TitleTags(data.path, data);
+  }
+
+  private reader(): DocFile<number[]> {
+    if (!this.file) throw new Error("title-tags: the docs' words are read once every doc is added (finish)");
+    return this.file;
+  }
+
+  /** Doc `doc`'s words, in order, repeats kept. Reading in doc order reads the file once through. */
+  of(doc: number): string[] {
+    const file = this.reader();
+    if (doc !== this.next || !this.reading) {
+      this.reading?.return?.();
+      this.reading = file.range(doc, file.length)[Symbol.iterator]();
+      this.next = doc;
+    }
+    const got = this.reading.next();
+    this.next++;
+    if (got.done) throw new Error(`title-tags: no doc ${doc} among ${file.length}`);
+    return got.value.map((id) => this.words[id]!);
+  }
+
+  /** Deletes the scratch file (once related records are made). */
+  remove(): void {
+    this.reading?.return?.();
+    this.reading = null;
+    this.abort();
+    this.file?.remove();
+  }
+}
