@@ -527,6 +527,8 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
       blockDocs: options.indexBlockDocs,
       termsPath: layout.termsPath,
     });
+    // A shard part needs no related records: the title and tag words are not read.
+    plan.titleTags.remove();
     if (plan.shardCount !== job.count)
       throw new Error(`build: ${count} records cannot be split into ${job.count} search shards`);
     const out = new AssetWriter();

@@ -17,7 +17,8 @@ import { AssetWriter } from "./content-hash";
 import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
 import { DocFile, type Lines, LineWriter, passFields, type PassRecord } from "./doc-file";
 import { buildRelated } from "./related-records";
-import { buildRecordPassParts, TitleTags, type RecordPassParts } from "./search-assets";
+import { buildRecordPassParts, type RecordPassParts } from "./search-assets";
+import { TitleTags, type TitleTagsData } from "./title-tags";
 
 interface RecordPassInput {
   docsPath: string;
@@ -29,8 +30,6 @@ interface RecordPassInput {
   /** Where the worker writes the docs' PassRecord fields for its own later passes (see runWorker). */
   fieldsPath?: string;
 }
-
-type TitleTagsData = ReturnType<TitleTags["toData"]>;
 
 /** What the passes after the plan need of it: the docs' title and tag words, and each doc's catalogue rank. */
 type FromPlan = { tags: TitleTagsData; catalogueOrder: Uint32Array };
@@ -166,7 +165,9 @@ async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
   lap("people, typeahead, volumes");
   const plan = await new Promise<FromPlan>((resolve) => parentPort!.once("message", resolve));
   lap("waiting for the plan");
-  const related = buildRelated(fields, TitleTags.fromData(plan.tags));
+  const tags = TitleTags.fromData(plan.tags);
+  const related = buildRelated(fields, tags);
+  tags.remove();
   lap("related records");
   const layout: CatalogueLayout = { docs, shardOfDoc: input.shardOfDoc, shardCount: input.shardCount };
   let recordStore: Omit<Manifest, "version">;

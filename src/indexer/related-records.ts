@@ -5,7 +5,7 @@
  */
 import type { CatalogueRecord } from "../shared/record";
 import { words } from "../shared/text/fold";
-import type { TitleTags } from "./search-assets";
+import type { TitleTags } from "./title-tags";
 import { DocFile, LineWriter } from "./doc-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
 

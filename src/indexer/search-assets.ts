@@ -51,6 +51,8 @@ import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
 import { TermNumbers, type TermFamilyTable } from "./plan-terms";
 import { catalogueRanks } from "./reference-order";
+import { runsPathNear } from "./sorted-runs";
+import { TitleTags } from "./title-tags";
 import { packDocTerms, TermsFile, type PackedDocTerms } from "./terms-file";
 
 /**
@@ -185,6 +187,9 @@ export function buildSearchAssets(layout: CatalogueLayout, out: AssetWriter, opt
   return finishSearch(plan, shards, out, options);
 }
 
+/** Title-tag files made by this process so far: two builds in one process (tests) must not share one. */
+let titleTagFiles = 0;
+
 /** Pass 1, catalogue-wide (see SearchPlan). */
 export function planSearch(
   layout: CatalogueLayout & { noHierarchy?: boolean },
@@ -226,7 +231,8 @@ export function planSearch(
   const vocabField = FIELD_NAMES.map((f) => VOCAB_FIELDS.has(f));
   const titleField = FIELD_NAMES.indexOf("title");
   const tagsField = FIELD_NAMES.indexOf("tags");
-  const titleTags = new TitleTags();
+  // Beside the docs' terms (the build's scratch folder), or in the temporary folder for a catalogue held in memory.
+  const titleTags = new TitleTags(`${runsPathNear(options.termsPath ?? null, `title-tags-${++titleTagFiles}`)}.jsonl`);
   let indexBytes = 0;
   const idBytes = String(n).length + 1;
   const series = new Map<string, number>();
@@ -344,6 +350,7 @@ export function planSearch(
     terms = options.termsPath ? TermsFile.write(options.termsPath, each(), n) : arrayDocs([...each()]);
   } catch (e) {
     passWriter?.abort();
+    titleTags.abort();
     throw e;
   }
   const passDocs: Lines<PassRecord> = passWriter ? passWriter.finish() : docs;
@@ -484,6 +491,8 @@ export function finishSearch(
   const thesaurus = compileThesaurus(options.thesaurus, out);
   const { people, suggest, volumeIndex } = made ?? buildRecordPassParts(docs, out, plan.passDocs);
   const related = made ? null : buildRelated(plan.passDocs, plan.titleTags);
+  // Related records were its only reader (the worker's, when it made them, has read its copy by now).
+  plan.titleTags.remove();
 
   const manifest: SearchManifest = {
     format: INDEX_FORMAT,
@@ -518,92 +527,6 @@ function grown<T extends Uint32Array | Float64Array | Uint8Array>(from: T, lengt
   const to = new (from.constructor as new (n: number) => T)(length);
   to.set(from);
   return to;
-}
-
-/**
- * Each doc's title and subject/organisation/place words, as indexed (what related records compare): the words
- * once each in a table, and per doc their numbers in one flat array, instead of an array of strings per doc.
- */
-export class TitleTags {
-  private readonly ids = new Map<string, number>();
-  private words: string[] = [];
-  private flat = new Uint32Array(1 << 16);
-  private length = 0;
-  private starts: number[] = [0];
-  /** Per plan term number, its word's number here (-1: not yet met), for `pushIds`. */
-  private byTerm = new Int32Array(1 << 16).fill(-1);
-
-  /** Appends the next doc's words. */
-  push(...lists: string[][]): void {
-    for (const list of lists)
-      for (const w of list) {
-        let id = this.ids.get(w);
-        if (id === undefined) {
-          id = this.words.length;
-          this.ids.set(w, id);
-          this.words.push(w);
-        }
-        if (this.length === this.flat.length) this.flat = grown(this.flat, this.flat.length * 2);
-        this.flat[this.length++] = id;
-      }
-    this.starts.push(this.length);
-  }
-
-  /** Appends the next doc's words given as numbers into `termList` (the plan's): `push` without a string lookup. */
-  pushIds(title: readonly number[], tags: readonly number[], termList: readonly string[]): void {
-    for (const list of [title, tags])
-      for (const term of list) {
-        if (term >= this.byTerm.length) {
-          let length = Math.max(1024, this.byTerm.length);
-          while (length <= term) length *= 2;
-          const to = new Int32Array(length).fill(-1);
-          to.set(this.byTerm);
-          this.byTerm = to;
-        }
-        let id = this.byTerm[term]!;
-        if (id < 0) {
-          const w = termList[term]!;
-          id = this.ids.get(w) ?? -1;
-          if (id < 0) {
-            id = this.words.length;
-            this.ids.set(w, id);
-            this.words.push(w);
-          }
-          this.byTerm[term] = id;
-        }
-        if (this.length === this.flat.length) this.flat = grown(this.flat, this.flat.length * 2);
-        this.flat[this.length++] = id;
-      }
-    this.starts.push(this.length);
-  }
-
-  /** Drops what only pushing needs (every doc is in). */
-  finish(): void {
-    this.ids.clear();
-    this.byTerm = new Int32Array(0);
-  }
-
-  /** What `fromData` takes back: the table as plain arrays, to hand to a worker thread. */
-  toData(): { words: string[]; flat: Uint32Array<ArrayBuffer>; starts: number[] } {
-    return { words: this.words, flat: this.flat.subarray(0, this.length), starts: this.starts };
-  }
-
-  /** Words and docs as `toData` gave them (for `of`; no more docs are pushed). */
-  static fromData(data: { words: string[]; flat: Uint32Array<ArrayBuffer>; starts: number[] }): TitleTags {
-    const t = new TitleTags();
-    t.words = data.words;
-    t.flat = data.flat;
-    t.length = data.flat.length;
-    t.starts = data.starts;
-    return t;
-  }
-
-  /** Doc `doc`'s words, in order, repeats kept. */
-  of(doc: number): string[] {
-    const out: string[] = [];
-    for (let i = this.starts[doc]!; i < this.starts[doc + 1]!; i++) out.push(this.words[this.flat[i]!]!);
-    return out;
-  }
 }
 
 /** Characters of a typeahead key that choose its directory page. */

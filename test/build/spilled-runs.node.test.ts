@@ -84,6 +84,7 @@ describe("related records found from features gathered in sorted runs", () => {
     const whole = lists();
     expect(whole.filter(Boolean).length).toBeGreaterThan(records.length / 2);
     for (const blockEntries of [7, 1000]) expect(lists(blockEntries)).toEqual(whole);
+    plan.titleTags.remove();
     expect(readdirSync(root).filter((n) => n.startsWith(".dossier-runs-"))).toEqual([]);
     docs.remove();
   }, 120_000);
