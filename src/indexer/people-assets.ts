@@ -22,7 +22,10 @@ import { editsWithin } from "../shared/text/typo";
 import { nicknamesOf } from "../shared/text/names";
 import { shardOf } from "../shared/hash";
 import type { AssetWriter } from "./content-hash";
-import { encodePeopleChunk, type PersonEntry, type PersonRecord } from "../shared/index-format";
+import { encodePeopleChunk, type PersonEntry } from "../shared/index-format";
+import { DocFile } from "./doc-file";
+import { readJsonLines, ScratchLines, UnionFind } from "./people-partitions";
+import { runsPathNear, SpilledRuns } from "./sorted-runs";
 
 export function slugOf(name: string): string {
   return words(name).join("-");
@@ -56,14 +59,19 @@ export function nameParts(name: string): NameParts | null {
     const before = words(name.slice(0, comma)).filter((w) => /^\p{L}/u.test(w) && !SUFFIXES.has(w));
     surname = before.at(-1);
     ws = words(name.slice(comma + 1)).filter((w) => /^\p{L}/u.test(w) && !SUFFIXES.has(w));
-  } else {
-    const all = words(name).filter((w) => /^\p{L}/u.test(w));
-    // "William F. Roemer Jr.": the surname is before the generational suffix.
-    while (all.length > 1 && SUFFIXES.has(all.at(-1)!)) all.pop();
-    surname = all.at(-1);
-    ws = all.slice(0, -1);
-  }
+  } else return partsOfWords(words(name));
   if (!surname) return null;
+  return { surname: vkey(surname), given: ws, initialsOnly: ws.length > 0 && ws.every((w) => w.length === 1) };
+}
+
+/** The parts of a name without a comma, from its words: what every comma-less spelling of a slug gives. */
+function partsOfWords(nameWords: readonly string[]): NameParts | null {
+  const all = nameWords.filter((w) => /^\p{L}/u.test(w));
+  // "William F. Roemer Jr.": the surname is before the generational suffix.
+  while (all.length > 1 && SUFFIXES.has(all.at(-1)!)) all.pop();
+  const surname = all.at(-1);
+  if (!surname) return null;
+  const ws = all.slice(0, -1);
   return { surname: vkey(surname), given: ws, initialsOnly: ws.length > 0 && ws.every((w) => w.length === 1) };
 }
 
@@ -79,97 +87,153 @@ function initialsFit(initials: string[], given: string[]): boolean {
 
 /**
  * A spelling (a slug) as the authority gathers it: its name parts (as its last occurrence gave them), its display
- * forms in order of first sight with their counts, and its docs, ascending, each once. One object with arrays a
- * spelling, not three maps' entries and a Map and a Set of its own: a million records name about as many spellings.
+ * forms in order of first sight with their counts, its docs, ascending, each once, and its first and last name
+ * occurrences (counted across the catalogue, in doc order). One object with arrays a spelling, not three maps'
+ * entries and a Map and a Set of its own: a million records name about as many spellings.
  */
 export interface Spelling {
   parts: NameParts;
   forms: string[];
   counts: number[];
   docs: number[];
+  first: number;
+  last: number;
 }
 
-/** Groups the spellings of each person: every slug → the slug of its group's representative. */
-export function clusterPeople(peopleOf: Iterable<readonly string[]>): {
-  find: (slug: string) => string;
-  /** Every spelling by slug, in order of first sight. */
-  spellings: Map<string, Spelling>;
-} {
-  const parent = new Map<string, string>();
-  // Every name on the way to the root is pointed at it (full path compression): the groups, and so each root, are
-  // what compressing only the name asked for gave, but a long chain is walked once, not at every later find.
-  const find = (x: string): string => {
-    let root = x;
-    for (let up = parent.get(root); up !== undefined && up !== root; up = parent.get(root)) root = up;
-    for (let at = x; at !== root; ) {
-      const next = parent.get(at)!;
-      parent.set(at, root);
-      at = next;
-    }
-    return root;
-  };
-  const union = (a: string, b: string) => {
-    const ra = find(a),
-      rb = find(b);
-    if (ra !== rb) parent.set(ra, rb);
-  };
+/** A name as read: its slug and parts (null: not a personal name the authority files). */
+interface ParsedName {
+  slug: string;
+  parts: NameParts | null;
+}
 
-  const spellings = new Map<string, Spelling>();
-  const byKey = new Map<string, string>();
-  // Each spelling parsed once: catalogues repeat a person's name across their files.
-  const parsed = new Map<string, { p: string; slug: string; parts: NameParts | null }>();
-  const parse = (p: string) => {
-    let x = parsed.get(p);
-    if (!x) parsed.set(p, (x = { p, slug: slugOf(p), parts: nameParts(p) }));
-    return x;
-  };
-  // Read a doc at a time, not held: only the distinct spellings stay.
+/** Each spelling parsed once while it is in the memo: catalogues repeat a person's name across their files. */
+const parseName = memoised((p: string): ParsedName => ({ slug: slugOf(p), parts: nameParts(p) }), 100_000);
+
+/**
+ * The spellings whose surnames fall in one partition (all of them, with one partition), grouped by the rules
+ * that need nothing outside it: variant keys (rule 1) and the links of two spellings one record lists (rule 2)
+ * where both are here.
+ */
+class Partition {
+  readonly spellings = new Map<string, Spelling>();
+  readonly groups = new UnionFind();
+  private readonly byKey = new Map<string, string>();
+  /**
+   * Spellings another partition may hold too or link to: true where a record links it to one elsewhere (rule 2
+   * across partitions), false where some spelling of its slug puts the surname elsewhere (see buildPeople).
+   */
+  readonly marked = new Map<string, boolean>();
+
+  occurrence(seq: number, doc: number, p: string, slug: string, parts: NameParts): void {
+    const seen = this.spellings.get(slug);
+    if (!seen) this.spellings.set(slug, { parts, forms: [p], counts: [1], docs: [doc], first: seq, last: seq });
+    else {
+      const f = seen.forms.indexOf(p);
+      if (f >= 0) seen.counts[f]!++;
+      else {
+        seen.forms.push(p);
+        seen.counts.push(1);
+      }
+      // Docs come in order: a repeat is the last one pushed.
+      if (seen.docs[seen.docs.length - 1] !== doc) seen.docs.push(doc);
+      seen.parts = parts;
+      seen.last = seq;
+    }
+    // Initials alone are attached by personLinks, only where they point at one person.
+    if (parts.initialsOnly) return;
+    const k = `${parts.given.length ? vkey(parts.given[0]!) : ""}|${parts.surname}`;
+    const first = this.byKey.get(k);
+    if (first !== undefined) this.groups.union(slug, first);
+    else this.byKey.set(k, slug);
+  }
+
+  link(a: string, b: string): void {
+    this.groups.union(a, b);
+  }
+
+  mark(slug: string, linked: boolean): void {
+    if (linked || !this.marked.has(slug)) this.marked.set(slug, linked);
+  }
+
+  /** The variant keys are not asked once every occurrence is in. */
+  read(): this {
+    this.byKey.clear();
+    return this;
+  }
+}
+
+/** Where the docs' name occurrences go as they are read: into one partition in memory, or into scratch files. */
+interface OccurrenceSink {
+  occurrence(partition: number, seq: number, doc: number, p: string, slug: string, parts: NameParts, moved: boolean): void;
+  /** Rule 2's link of two spellings whose surnames are in one partition. */
+  link(partition: number, a: string, b: string): void;
+  /** Rule 2's link across partitions. */
+  crossLink(a: string, partitionA: number, b: string, partitionB: number): void;
+  /** `slug`'s comma-less spellings would be in `partition`; a spelling with a comma put it elsewhere. */
+  moved(partition: number, slug: string): void;
+}
+
+/**
+ * One pass over the docs: every name occurrence, in order, to the partition of its surname's variant key, and
+ * rule 2's links. Rules 1, 3 and 4 join only spellings of one surname key, so they see one partition each.
+ */
+function scanDocs(peopleOf: Iterable<readonly string[]>, partitions: number, sink: OccurrenceSink): void {
   let doc = -1;
+  let seq = 0;
   for (const names of peopleOf) {
     doc++;
-    const named = names.map(parse).filter((x) => x.slug && x.parts);
-    for (const { p, slug, parts } of named) {
-      const seen = spellings.get(slug);
-      if (!seen) spellings.set(slug, { parts: parts!, forms: [p], counts: [1], docs: [doc] });
-      else {
-        const f = seen.forms.indexOf(p);
-        if (f >= 0) seen.counts[f]!++;
-        else {
-          seen.forms.push(p);
-          seen.counts.push(1);
+    const named: Array<{ p: string; slug: string; parts: NameParts; at: number }> = [];
+    for (const p of names) {
+      const { slug, parts } = parseName(p);
+      if (slug && parts) named.push({ p, slug, parts, at: shardOf(parts.surname, partitions) });
+    }
+    for (const { p, slug, parts, at } of named) {
+      // "Smithers, John" and "Smithers John" are one slug with two surnames: each spelling goes where its own
+      // surname says, and the partition of the comma-less reading is told, so a slug split between two is found.
+      let moved = false;
+      if (partitions > 1 && p.includes(",")) {
+        const plain = partsOfWords(slug.split("-"));
+        const home = plain ? shardOf(plain.surname, partitions) : at;
+        if (home !== at) {
+          moved = true;
+          sink.moved(home, slug);
         }
-        // Docs come in order: a repeat is the last one pushed.
-        if (seen.docs[seen.docs.length - 1] !== doc) seen.docs.push(doc);
-        seen.parts = parts!;
       }
-      // Initials alone are attached below, only where they point at one person.
-      if (parts!.initialsOnly) continue;
-      const k = `${parts!.given.length ? vkey(parts!.given[0]!) : ""}|${parts!.surname}`;
-      if (byKey.has(k)) union(slug, byKey.get(k)!);
-      else byKey.set(k, slug);
+      sink.occurrence(at, seq++, doc, p, slug, parts, moved);
     }
     // One record listing two spellings: surnames one edit apart, given names agreeing (or absent on one side).
     for (let i = 0; i < named.length; i++) {
       for (let j = i + 1; j < named.length; j++) {
-        const a = named[i]!.parts!,
-          b = named[j]!.parts!;
+        const a = named[i]!.parts,
+          b = named[j]!.parts;
         const ga = a.given[0],
           gb = b.given[0];
         const givenOk = !ga || !gb || (a.initialsOnly || b.initialsOnly ? ga[0] === gb[0] : givenAgree(ga, gb));
-        if (givenOk && a.surname.length >= 4 && editsWithin(a.surname, b.surname, 1) <= 1)
-          union(named[i]!.slug, named[j]!.slug);
+        if (givenOk && a.surname.length >= 4 && editsWithin(a.surname, b.surname, 1) <= 1) {
+          if (named[i]!.at === named[j]!.at) sink.link(named[i]!.at, named[i]!.slug, named[j]!.slug);
+          else sink.crossLink(named[i]!.slug, named[i]!.at, named[j]!.slug, named[j]!.at);
+        }
       }
     }
   }
-  // Only the docs' loop asks it.
-  parsed.clear();
+}
 
-  // Names by surname key, for the nickname and initials rules (each compares groups formed so far). Work is per
-  // group and per distinct given name, not per pair of spellings: a common surname has hundreds of spellings.
+/**
+ * Rules 3 and 4 over one partition's spellings, by the groups rules 1 and 2 formed (`groupOf`, across the whole
+ * catalogue): the links they add, applied only once all are found. Work is per group and per distinct given
+ * name, not per pair of spellings: a common surname has hundreds of spellings. `elsewhere`: spellings whose
+ * last occurrence, and so whose parts, another partition holds.
+ */
+function personLinks(
+  spellings: Map<string, Spelling>,
+  groupOf: (slug: string) => string,
+  elsewhere: (slug: string) => boolean = () => false,
+): Array<[string, string]> {
   const bySurname = new Map<string, string[]>();
   const partsOf = { get: (slug: string) => spellings.get(slug)?.parts };
   for (const [slug, { parts }] of spellings)
-    (bySurname.get(parts.surname) ?? bySurname.set(parts.surname, []).get(parts.surname)!).push(slug);
+    if (!elsewhere(slug))
+      (bySurname.get(parts.surname) ?? bySurname.set(parts.surname, []).get(parts.surname)!).push(slug);
   const links: Array<[string, string]> = [];
   for (const slugs of bySurname.values()) {
     if (slugs.length < 2) continue;
@@ -179,7 +243,7 @@ export function clusterPeople(peopleOf: Iterable<readonly string[]>): {
     const givenOf = new Map<string, Set<string>>();
     for (const t of full) {
       const g = partsOf.get(t)!.given[0]!;
-      const root = find(t);
+      const root = groupOf(t);
       for (const k of [g, `~${vkey(g)}`]) (groupsBy.get(k) ?? groupsBy.set(k, new Set()).get(k)!).add(root);
       (givenOf.get(root) ?? givenOf.set(root, new Set()).get(root)!).add(g);
     }
@@ -203,12 +267,34 @@ export function clusterPeople(peopleOf: Iterable<readonly string[]>): {
     if (!initialsOnly.length) continue;
     for (const s of initialsOnly) {
       const given = partsOf.get(s)!.given;
-      const fits = new Set(full.filter((t) => initialsFit(given, partsOf.get(t)!.given)).map((t) => find(t)));
+      const fits = new Set(full.filter((t) => initialsFit(given, partsOf.get(t)!.given)).map((t) => groupOf(t)));
       if (fits.size === 1) links.push([s, [...fits][0]!]);
     }
   }
-  for (const [a, b] of links) union(a, b);
-  return { find, spellings };
+  return links;
+}
+
+/**
+ * Groups the spellings of each person in memory, as one partition: every slug → its group's representative.
+ * buildPeople runs the same rules partition by partition.
+ */
+export function clusterPeople(peopleOf: Iterable<readonly string[]>): {
+  find: (slug: string) => string;
+  /** Every spelling by slug, in order of first sight. */
+  spellings: Map<string, Spelling>;
+} {
+  const part = new Partition();
+  scanDocs(peopleOf, 1, {
+    occurrence: (_, seq, doc, p, slug, parts) => part.occurrence(seq, doc, p, slug, parts),
+    link: (_, a, b) => part.link(a, b),
+    crossLink: () => {
+      throw new Error("people-assets: a link across partitions with one partition");
+    },
+    moved: () => {},
+  });
+  part.read();
+  for (const [a, b] of personLinks(part.spellings, (s) => part.groups.find(s))) part.groups.union(a, b);
+  return { find: (s) => part.groups.find(s), spellings: part.spellings };
 }
 
 /** The name authority's chunks, and every spelling's canonical slug where it is not its own (what typeahead merges by). */
@@ -217,85 +303,268 @@ export interface BuiltPeople {
   canonical: Map<string, string>;
 }
 
-/**
- * Every spelling, and the slugs of each person's spellings by its representative. The union-find's map is not
- * returned, so it goes before the people are made (the name authority was the peak of the record passes at a million
- * records).
- */
-function groupSpellings(docs: Iterable<Pick<CatalogueRecord, "people">>): {
-  spellings: Map<string, Spelling>;
-  clusters: Map<string, string[]>;
-} {
-  const { find, spellings } = clusterPeople(
-    (function* () {
-      for (const r of docs) yield r.people;
-    })(),
-  );
-  const clusters = new Map<string, string[]>();
-  for (const slug of spellings.keys()) {
-    const root = find(slug);
-    const group = clusters.get(root);
-    if (group) group.push(slug);
-    else clusters.set(root, [slug]);
-  }
-  return { spellings, clusters };
+/** Records per partition by default: some 110,000 spellings, a few tens of MB of heap, at about two names a record. */
+const DOCS_PER_PARTITION = 100_000;
+
+/** Entries held per block while pieces of people and chunk entries are sorted on disk (sorted-runs.ts). */
+const BLOCK_ENTRIES = 50_000;
+
+export interface PeopleOptions {
+  /** How many partitions the spellings are spread over by surname; default: one per DOCS_PER_PARTITION records. */
+  partitions?: number;
+  /** Entries per sorted block (tests force small ones). */
+  blockEntries?: number;
+  /** Scratch path prefix; default: beside the docs file (runsPathNear). */
+  scratch?: string;
 }
 
-export function buildPeople(docs: Iterable<Pick<CatalogueRecord, "people">>, out: AssetWriter): BuiltPeople {
-  const { spellings, clusters } = groupSpellings(docs);
-  const people: PersonRecord[] = [];
-  for (const slugs of clusters.values()) {
-    const counts = new Map<string, number>();
-    let docs: number[];
-    if (slugs.length === 1) {
-      // One spelling: its docs are ascending and distinct already.
-      const one = spellings.get(slugs[0]!)!;
-      one.forms.forEach((form, f) => {
-        counts.set(form, (counts.get(form) ?? 0) + one.counts[f]!);
-      });
-      docs = one.docs;
-    } else {
-      const docsOf = new Set<number>();
-      for (const s of slugs) {
-        const { forms, counts: times, docs } = spellings.get(s)!;
-        forms.forEach((form, f) => {
-          counts.set(form, (counts.get(form) ?? 0) + times[f]!);
-        });
-        for (const d of docs) docsOf.add(d);
+/** A partition file's lines: an occurrence, rule 2's link, or a mark (see Partition.marked). */
+type PartitionLine =
+  | [seq: number, doc: number, p: string]
+  | [seq: number, doc: number, p: string, moved: 1]
+  | [a: string, b: string]
+  | [slug: string]
+  | [slug: string, linked: 1];
+
+/** A spelling's slice in one partition, where its person may reach past it: [partition, last, group, linked]. */
+type Piece = [partition: number, last: number, group: string, linked: 0 | 1];
+
+/** Part of a person gathered in one partition: [first occurrence, [form, count] pairs, docs ascending]. */
+type PersonPart = [first: number, counts: Array<[string, number]>, docs: number[]];
+
+/**
+ * The people and their chunks, in bounded memory. The spellings are spread over partitions by surname key in one
+ * pass over the docs, and each partition is grouped alone; what reaches across partitions (rule 2 links between
+ * surnames in two partitions, and a slug whose spellings put its surname in two) is few, and is joined in a
+ * small union-find of its own between two passes over the partitions (the first finds it; the second, knowing
+ * the groups rules 1 and 2 formed across the catalogue, applies rules 3 and 4, which see those groups). A person
+ * within one partition is finished there; the pieces of one reaching past it are merged by a sort on disk. The
+ * people are then counted, and their entries sorted into chunks on disk. With one partition the same code runs.
+ */
+export function buildPeople(
+  docs: Iterable<Pick<CatalogueRecord, "people">>,
+  out: AssetWriter,
+  options: PeopleOptions = {},
+): BuiltPeople {
+  const records = (docs as { length?: number }).length ?? 0;
+  const partitions = options.partitions ?? Math.max(1, Math.ceil(records / DOCS_PER_PARTITION));
+  if (!(Number.isInteger(partitions) && partitions >= 1))
+    throw new Error(`people-assets: ${partitions} partitions is not a positive whole number`);
+  const blockEntries = options.blockEntries ?? BLOCK_ENTRIES;
+  const scratch = options.scratch ?? runsPathNear(docs instanceof DocFile ? docs.path : null, "people");
+  const files: ScratchLines[] = [];
+  const scratchFile = (name: string) => {
+    const f = new ScratchLines(`${scratch}-${name}.jsonl`);
+    files.push(f);
+    return f;
+  };
+  const sorts: Array<SpilledRuns<unknown>> = [];
+  const spilled = <V>(name: string, combine: (into: V, more: V) => void) => {
+    const runs = new SpilledRuns<V>(`${scratch}-${name}`, blockEntries, combine);
+    sorts.push(runs as SpilledRuns<unknown>);
+    return runs;
+  };
+  try {
+    const partFiles = Array.from({ length: partitions }, (_, i) => scratchFile(`part-${i}`));
+    const crossFile = scratchFile("cross");
+    let reaching = false;
+    scanDocs(
+      (function* () {
+        for (const r of docs) yield r.people;
+      })(),
+      partitions,
+      {
+        occurrence: (at, seq, doc, p, _slug, _parts, moved) =>
+          partFiles[at]!.line(JSON.stringify(moved ? [seq, doc, p, 1] : [seq, doc, p])),
+        link: (at, a, b) => partFiles[at]!.line(JSON.stringify([a, b])),
+        crossLink: (a, atA, b, atB) => {
+          reaching = true;
+          crossFile.line(JSON.stringify([a, b]));
+          partFiles[atA]!.line(JSON.stringify([a, 1]));
+          partFiles[atB]!.line(JSON.stringify([b, 1]));
+        },
+        moved: (at, slug) => {
+          reaching = true;
+          partFiles[at]!.line(JSON.stringify([slug]));
+        },
+      },
+    );
+    for (const f of files) f.close();
+
+    const load = (k: number) => {
+      const part = new Partition();
+      for (const line of readJsonLines<PartitionLine>(partFiles[k]!.path)) {
+        if (typeof line[0] === "number") {
+          const p = line[2] as string;
+          const { slug, parts } = parseName(p);
+          part.occurrence(line[0], line[1] as number, p, slug, parts!);
+          if (line.length === 4) part.mark(slug, false);
+        } else if (typeof line[1] === "string") part.link(line[0], line[1]);
+        else part.mark(line[0], line.length === 2);
       }
-      docs = [...docsOf].sort((a, b) => a - b);
+      return part.read();
+    };
+
+    // First pass: what reaches past a partition. `across` joins each such spelling to its partition's group (by
+    // rules 1 and 2) and the groups rule 2 links across partitions; `owner`: a slug held by several partitions →
+    // the one holding its last occurrence, whose parts it has.
+    const across = new UnionFind();
+    const owner = new Map<string, number>();
+    let crossLinks = 0;
+    if (reaching) {
+      const pieces = spilled<Piece[]>("pieces", (into, more) => {
+        into.push(...more);
+      });
+      for (let k = 0; k < partitions; k++) {
+        const part = load(k);
+        for (const [slug, linked] of part.marked) {
+          const s = part.spellings.get(slug);
+          if (s) pieces.add(slug, [[k, s.last, part.groups.find(slug), linked ? 1 : 0]]);
+        }
+      }
+      for (const [slug, held] of pieces.sorted()) {
+        if (held.length > 1) {
+          let last = held[0]!;
+          for (const piece of held) if (piece[1] > last[1]) last = piece;
+          owner.set(slug, last[0]);
+        }
+        for (const [, , group, linked] of held) if (linked || held.length > 1) across.union(slug, group);
+      }
+      for (const [a, b] of readJsonLines<[string, string]>(crossFile.path)) {
+        across.union(a, b);
+        crossLinks++;
+      }
     }
-    // Each spelling goes once its person is made: the spellings and the people are never all held at once.
-    for (const s of slugs) spellings.delete(s);
-    const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
-    const name = ranked[0]![0];
-    people.push({
-      slug: slugOf(name),
-      name,
-      variants: ranked.slice(1).map((x) => x[0]),
-      docs,
+
+    // Second pass: rules 3 and 4, and the people.
+    const peopleFile = scratchFile("people");
+    const partsFile = scratchFile("person-parts");
+    let count = 0;
+    const person = (first: number, counts: Map<string, number>, docs: number[]) => {
+      const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
+      const name = ranked[0]![0];
+      peopleFile.line(JSON.stringify([first, name, ranked.slice(1).map((x) => x[0]), docs]));
+      count++;
+    };
+    /** Links of rules 3 and 4 between groups that reach past their partition, by those groups. */
+    const reachingLinks: Array<[string, string]> = [];
+    for (let k = 0; k < partitions; k++) {
+      const part = load(k);
+      const { spellings, groups } = part;
+      const groupOf = (slug: string) => {
+        const local = groups.find(slug);
+        return across.has(local) ? across.find(local) : local;
+      };
+      const links = personLinks(spellings, groupOf, (slug) => {
+        const o = owner.get(slug);
+        return o !== undefined && o !== k;
+      });
+      // A group reaching past the partition is named by `across`; one within it by its root here.
+      const within: Array<[string, string]> = [];
+      for (const [a, b] of links) {
+        const x = spellings.has(a) ? groupOf(a) : a;
+        const y = spellings.has(b) ? groupOf(b) : b;
+        if (across.has(x) || across.has(y)) within.push([x, y]);
+        else groups.union(x, y);
+      }
+      const reached = new Set<string>();
+      for (const [x, y] of within) {
+        const ends = [x, y].map((g) => {
+          if (across.has(g)) return g;
+          const root = groups.find(g);
+          reached.add(root);
+          return root;
+        });
+        reachingLinks.push([ends[0]!, ends[1]!]);
+      }
+      const members = new Map<string, string[]>();
+      for (const slug of spellings.keys()) {
+        const root = groups.find(slug);
+        (members.get(root) ?? members.set(root, []).get(root)!).push(slug);
+      }
+      for (const [root, slugs] of members) {
+        const counts = new Map<string, number>();
+        let first = Number.POSITIVE_INFINITY;
+        for (const s of slugs) {
+          const { forms, counts: times } = spellings.get(s)!;
+          forms.forEach((form, f) => {
+            counts.set(form, (counts.get(form) ?? 0) + times[f]!);
+          });
+          first = Math.min(first, spellings.get(s)!.first);
+        }
+        let docs: number[];
+        if (slugs.length === 1) docs = spellings.get(slugs[0]!)!.docs;
+        else {
+          const docsOf = new Set<number>();
+          for (const s of slugs) for (const d of spellings.get(s)!.docs) docsOf.add(d);
+          docs = [...docsOf].sort((a, b) => a - b);
+        }
+        if (across.has(root) || reached.has(root))
+          partsFile.line(JSON.stringify([root, first, [...counts], docs] satisfies [string, ...PersonPart]));
+        else person(first, counts, docs);
+      }
+    }
+    partsFile.close();
+    for (const [x, y] of reachingLinks) across.union(x, y);
+    // People reaching past a partition: their parts merged by person.
+    const merged = spilled<PersonPart>("person-parts", (into, more) => {
+      into[0] = Math.min(into[0], more[0]);
+      into[1].push(...more[1]);
+      into[2].push(...more[2]);
     });
-  }
-  clusters.clear();
-  const chunkCount = Math.max(1, Math.ceil(people.length / PEOPLE_PER_CHUNK));
-  const chunks: PersonEntry[][] = Array.from({ length: chunkCount }, () => []);
-  // Canonical slugs first, so a spelling that is also someone's canonical name never hides them.
-  const placed = new Set<string>();
-  for (const person of people) {
-    if (placed.has(person.slug)) continue;
-    placed.add(person.slug);
-    chunks[shardOf(person.slug, chunkCount)]!.push(person);
-  }
-  // Every other spelling's slug points at its person, so /api/people/leon-helfand finds Leon Helfland.
-  const canonical = new Map<string, string>();
-  for (const person of people) {
-    for (const v of person.variants) {
-      const slug = slugOf(v);
-      if (placed.has(slug)) continue;
-      placed.add(slug);
-      chunks[shardOf(slug, chunkCount)]!.push({ slug, see: person.slug });
-      canonical.set(slug, person.slug);
+    for (const [root, first, counts, docs] of readJsonLines<[string, ...PersonPart]>(partsFile.path))
+      merged.add(across.find(root), [first, counts, docs]);
+    for (const [, [first, pairs, docs]] of merged.sorted()) {
+      const counts = new Map<string, number>();
+      for (const [form, n] of pairs) counts.set(form, (counts.get(form) ?? 0) + n);
+      person(first, counts, [...new Set(docs)].sort((a, b) => a - b));
     }
+    peopleFile.close();
+
+    // Chunks: a person's entry and their other spellings' pointers, each in the chunk its slug hashes to, in the
+    // order of the people's first sight (then of their variants), sorted on disk by chunk.
+    const chunkCount = Math.max(1, Math.ceil(count / PEOPLE_PER_CHUNK));
+    const digits = (n: number, width: number) => String(n).padStart(width, "0");
+    const entries = spilled<PersonEntry>("people-chunks", (_, more) => {
+      throw new Error(`people-assets: two chunk entries for ${more.slug}`);
+    });
+    const canonical = new Map<string, string>();
+    for (const [first, name, variants, docs] of readJsonLines<[number, string, string[], number[]]>(
+      peopleFile.path,
+    )) {
+      const slug = slugOf(name);
+      entries.add(`${digits(shardOf(slug, chunkCount), 9)}0${digits(first, 16)}`, { slug, name, variants, docs });
+      // A spelling belongs to one person, so only this person's own slugs can repeat here.
+      const placed = new Set([slug]);
+      variants.forEach((v, i) => {
+        const see = slugOf(v);
+        if (placed.has(see)) return;
+        placed.add(see);
+        entries.add(`${digits(shardOf(see, chunkCount), 9)}1${digits(first, 16)}${digits(i, 9)}`, { slug: see, see: slug });
+        // Every other spelling's slug points at its person, so /api/people/leon-helfand finds Leon Helfland.
+        canonical.set(see, slug);
+      });
+    }
+    const chunks: string[] = [];
+    let chunk: PersonEntry[] = [];
+    const flushTo = (next: number) => {
+      while (chunks.length < next) {
+        chunks.push(out.addJson("search/people", String(chunks.length), encodePeopleChunk(chunk)));
+        chunk = [];
+      }
+    };
+    for (const [key, entry] of entries.sorted()) {
+      flushTo(Number(key.slice(0, 9)));
+      chunk.push(entry);
+    }
+    flushTo(chunkCount);
+    lastRun = { partitions, crossLinks, reaching: across.size, owned: owner.size, people: count, canonical: canonical.size };
+    return { chunks, canonical };
+  } finally {
+    for (const f of files) f.remove();
+    for (const runs of sorts) runs.remove();
   }
-  return { chunks: chunks.map((c, i) => out.addJson("search/people", String(i), encodePeopleChunk(c))), canonical };
 }
+
+/** What the last buildPeople spread and joined, for measuring scripts. */
+export let lastRun: Record<string, number> = {};
