@@ -106,8 +106,11 @@ interface ParsedName {
   parts: NameParts | null;
 }
 
-/** Each spelling parsed once while it is in the memo: catalogues repeat a person's name across their files. */
-const parseName = memoised((p: string): ParsedName => ({ slug: slugOf(p), parts: nameParts(p) }), 100_000);
+/**
+ * Each spelling parsed once while it is in the memo: catalogues repeat a person's name across their files. One
+ * memo a build, bounded, and let go with it (a module's memo would hold its names for the rest of the build).
+ */
+const nameParser = () => memoised((p: string): ParsedName => ({ slug: slugOf(p), parts: nameParts(p) }), 50_000);
 
 /**
  * The spellings whose surnames fall in one partition (all of them, with one partition), grouped by the rules
@@ -177,7 +180,12 @@ interface OccurrenceSink {
  * One pass over the docs: every name occurrence, in order, to the partition of its surname's variant key, and
  * rule 2's links. Rules 1, 3 and 4 join only spellings of one surname key, so they see one partition each.
  */
-function scanDocs(peopleOf: Iterable<readonly string[]>, partitions: number, sink: OccurrenceSink): void {
+function scanDocs(
+  peopleOf: Iterable<readonly string[]>,
+  partitions: number,
+  parseName: (p: string) => ParsedName,
+  sink: OccurrenceSink,
+): void {
   let doc = -1;
   let seq = 0;
   for (const names of peopleOf) {
@@ -284,7 +292,7 @@ export function clusterPeople(peopleOf: Iterable<readonly string[]>): {
   spellings: Map<string, Spelling>;
 } {
   const part = new Partition();
-  scanDocs(peopleOf, 1, {
+  scanDocs(peopleOf, 1, nameParser(), {
     occurrence: (_, seq, doc, p, slug, parts) => part.occurrence(seq, doc, p, slug, parts),
     link: (_, a, b) => part.link(a, b),
     crossLink: () => {
@@ -316,6 +324,8 @@ export interface PeopleOptions {
   blockEntries?: number;
   /** Scratch path prefix; default: beside the docs file (runsPathNear). */
   scratch?: string;
+  /** Called where the authority holds the most (a partition grouped, a block of entries sorted): measuring scripts. */
+  probe?: (stage: string) => void;
 }
 
 /** A partition file's lines: an occurrence, rule 2's link, or a mark (see Partition.marked). */
@@ -352,6 +362,7 @@ export function buildPeople(
     throw new Error(`people-assets: ${partitions} partitions is not a positive whole number`);
   const blockEntries = options.blockEntries ?? BLOCK_ENTRIES;
   const scratch = options.scratch ?? runsPathNear(docs instanceof DocFile ? docs.path : null, "people");
+  const parseName = nameParser();
   const files: ScratchLines[] = [];
   const scratchFile = (name: string) => {
     const f = new ScratchLines(`${scratch}-${name}.jsonl`);
@@ -368,11 +379,13 @@ export function buildPeople(
     const partFiles = Array.from({ length: partitions }, (_, i) => scratchFile(`part-${i}`));
     const crossFile = scratchFile("cross");
     let reaching = false;
+    options.probe?.("start");
     scanDocs(
       (function* () {
         for (const r of docs) yield r.people;
       })(),
       partitions,
+      parseName,
       {
         occurrence: (at, seq, doc, p, _slug, _parts, moved) =>
           partFiles[at]!.line(JSON.stringify(moved ? [seq, doc, p, 1] : [seq, doc, p])),
@@ -390,6 +403,7 @@ export function buildPeople(
       },
     );
     for (const f of files) f.close();
+    options.probe?.("docs read");
 
     const load = (k: number) => {
       const part = new Partition();
@@ -417,6 +431,7 @@ export function buildPeople(
       });
       for (let k = 0; k < partitions; k++) {
         const part = load(k);
+        options.probe?.("first pass");
         for (const [slug, linked] of part.marked) {
           const s = part.spellings.get(slug);
           if (s) pieces.add(slug, [[k, s.last, part.groups.find(slug), linked ? 1 : 0]]);
@@ -482,6 +497,7 @@ export function buildPeople(
         const root = groups.find(slug);
         (members.get(root) ?? members.set(root, []).get(root)!).push(slug);
       }
+      options.probe?.("second pass");
       for (const [root, slugs] of members) {
         const counts = new Map<string, number>();
         let first = Number.POSITIVE_INFINITY;
@@ -553,6 +569,7 @@ export function buildPeople(
         chunk = [];
       }
     };
+    options.probe?.("chunk entries");
     for (const [key, entry] of entries.sorted()) {
       flushTo(Number(key.slice(0, 9)));
       chunk.push(entry);
