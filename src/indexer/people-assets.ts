@@ -575,7 +575,11 @@ export function buildPeople(
       chunk.push(entry);
     }
     flushTo(chunkCount);
-    lastRun = { partitions, crossLinks, reaching: across.size, owned: owner.size, people: count, canonical: canonical.size };
+    lastRun = {
+      partitions,
+      crossLinks,
+      reachingLinks: reachingLinks.length,
+      reaching: across.size, owned: owner.size, people: count, canonical: canonical.size };
     return { chunks, canonical };
   } finally {
     for (const f of files) f.remove();
