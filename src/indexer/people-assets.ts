@@ -167,7 +167,15 @@ class Partition {
 
 /** Where the docs' name occurrences go as they are read: into one partition in memory, or into scratch files. */
 interface OccurrenceSink {
-  occurrence(partition: number, seq: number, doc: number, p: string, slug: string, parts: NameParts, moved: boolean): void;
+  occurrence(
+    partition: number,
+    seq: number,
+    doc: number,
+    p: string,
+    slug: string,
+    parts: NameParts,
+    moved: boolean,
+  ): void;
   /** Rule 2's link of two spellings whose surnames are in one partition. */
   link(partition: number, a: string, b: string): void;
   /** Rule 2's link across partitions. */
@@ -328,10 +336,12 @@ export interface PeopleOptions {
   probe?: (stage: string) => void;
 }
 
-/** A partition file's lines: an occurrence, rule 2's link, or a mark (see Partition.marked). */
+/**
+ * A partition file's lines: an occurrence (with its slug and parts, so a partition read twice does not parse its
+ * names again; `flags`: 1 initials only, 2 moved), rule 2's link, or a mark (see Partition.marked).
+ */
 type PartitionLine =
-  | [seq: number, doc: number, p: string]
-  | [seq: number, doc: number, p: string, moved: 1]
+  | [seq: number, doc: number, p: string, slug: string, surname: string, given: string[], flags: number]
   | [a: string, b: string]
   | [slug: string]
   | [slug: string, linked: 1];
@@ -387,8 +397,18 @@ export function buildPeople(
       partitions,
       parseName,
       {
-        occurrence: (at, seq, doc, p, _slug, _parts, moved) =>
-          partFiles[at]!.line(JSON.stringify(moved ? [seq, doc, p, 1] : [seq, doc, p])),
+        occurrence: (at, seq, doc, p, slug, parts, moved) =>
+          partFiles[at]!.line(
+            JSON.stringify([
+              seq,
+              doc,
+              p,
+              slug,
+              parts.surname,
+              parts.given,
+              (parts.initialsOnly ? 1 : 0) | (moved ? 2 : 0),
+            ]),
+          ),
         link: (at, a, b) => partFiles[at]!.line(JSON.stringify([a, b])),
         crossLink: (a, atA, b, atB) => {
           reaching = true;
@@ -409,63 +429,53 @@ export function buildPeople(
       const part = new Partition();
       for (const line of readJsonLines<PartitionLine>(partFiles[k]!.path)) {
         if (typeof line[0] === "number") {
-          const p = line[2] as string;
-          const { slug, parts } = parseName(p);
-          part.occurrence(line[0], line[1] as number, p, slug, parts!);
-          if (line.length === 4) part.mark(slug, false);
+          const [seq, doc, p, slug, surname, given, flags] = line as Extract<PartitionLine, [number, ...unknown[]]>;
+          part.occurrence(seq, doc, p, slug, { surname, given, initialsOnly: (flags & 1) !== 0 });
+          if (flags & 2) part.mark(slug, false);
         } else if (typeof line[1] === "string") part.link(line[0], line[1]);
         else part.mark(line[0], line.length === 2);
       }
       return part.read();
     };
 
-    // First pass: what reaches past a partition. `across` joins each such spelling to its partition's group (by
-    // rules 1 and 2) and the groups rule 2 links across partitions; `owner`: a slug held by several partitions →
-    // the one holding its last occurrence, whose parts it has.
+    /** The name and the other forms of a person, by their forms' counts: the commonest first. */
+    const person = (counts: Map<string, number>): [string, string[]] => {
+      const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
+      return [ranked[0]![0], ranked.slice(1).map((x) => x[0])];
+    };
+    /** People written whole, by partition and round (2k + round). */
+    const counted = new Float64Array(2 * partitions);
+    // Each partition is grouped once as if nothing reached past it, and any person that might (a spelling marked:
+    // linked by rule 2 to another partition, or its slug read with a surname elsewhere) is set aside in parts.
+    // `across` then joins each spelling reaching past its partition to its group there (by rules 1 and 2), and the
+    // groups rule 2 links across partitions; `owner`: a slug several partitions hold → the one holding its last
+    // occurrence, whose parts it has. A partition whose grouping that changes (two of its groups joined elsewhere,
+    // or a slug whose parts another holds) is grouped again, and what it gave the first time is dropped.
     const across = new UnionFind();
     const owner = new Map<string, number>();
-    let crossLinks = 0;
-    if (reaching) {
-      const pieces = spilled<Piece[]>("pieces", (into, more) => {
-        into.push(...more);
-      });
-      for (let k = 0; k < partitions; k++) {
-        const part = load(k);
-        options.probe?.("first pass");
-        for (const [slug, linked] of part.marked) {
-          const s = part.spellings.get(slug);
-          if (s) pieces.add(slug, [[k, s.last, part.groups.find(slug), linked ? 1 : 0]]);
-        }
-      }
-      for (const [slug, held] of pieces.sorted()) {
-        if (held.length > 1) {
-          let last = held[0]!;
-          for (const piece of held) if (piece[1] > last[1]) last = piece;
-          owner.set(slug, last[0]);
-        }
-        for (const [, , group, linked] of held) if (linked || held.length > 1) across.union(slug, group);
-      }
-      for (const [a, b] of readJsonLines<[string, string]>(crossFile.path)) {
-        across.union(a, b);
-        crossLinks++;
-      }
-    }
-
-    // Second pass: rules 3 and 4, and the people.
+    const pieces = spilled<Piece[]>("pieces", (into, more) => {
+      into.push(...more);
+    });
     const peopleFile = scratchFile("people");
     const partsFile = scratchFile("person-parts");
-    let count = 0;
-    const person = (first: number, counts: Map<string, number>, docs: number[]) => {
-      const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
-      const name = ranked[0]![0];
-      peopleFile.line(JSON.stringify([first, name, ranked.slice(1).map((x) => x[0]), docs]));
-      count++;
-    };
-    /** Links of rules 3 and 4 between groups that reach past their partition, by those groups. */
-    const reachingLinks: Array<[string, string]> = [];
-    for (let k = 0; k < partitions; k++) {
+    const linksFile = scratchFile("reaching-links");
+    /** Each line of the three files above starts [partition, round]. */
+    const group = (k: number, round: 0 | 1) => {
       const part = load(k);
+      options.probe?.(`round ${round}`);
       const { spellings, groups } = part;
+      let reaching: (root: string) => boolean;
+      if (round === 0) {
+        const marked = new Set<string>();
+        for (const [slug, linked] of part.marked) {
+          const s = spellings.get(slug);
+          if (!s) continue;
+          const root = groups.find(slug);
+          marked.add(root);
+          pieces.add(slug, [[k, s.last, root, linked ? 1 : 0]]);
+        }
+        reaching = (root) => marked.has(root);
+      } else reaching = (root) => across.has(root);
       const groupOf = (slug: string) => {
         const local = groups.find(slug);
         return across.has(local) ? across.find(local) : local;
@@ -474,30 +484,30 @@ export function buildPeople(
         const o = owner.get(slug);
         return o !== undefined && o !== k;
       });
-      // A group reaching past the partition is named by `across`; one within it by its root here.
-      const within: Array<[string, string]> = [];
+      // A group reaching past the partition keeps its name (by `across` once known); one within it is joined here.
+      const outward: Array<[string, string]> = [];
       for (const [a, b] of links) {
         const x = spellings.has(a) ? groupOf(a) : a;
         const y = spellings.has(b) ? groupOf(b) : b;
-        if (across.has(x) || across.has(y)) within.push([x, y]);
+        if (reaching(x) || reaching(y)) outward.push([x, y]);
         else groups.union(x, y);
       }
       const reached = new Set<string>();
-      for (const [x, y] of within) {
-        const ends = [x, y].map((g) => {
-          if (across.has(g)) return g;
+      for (const [x, y] of outward) {
+        const [ex, ey] = [x, y].map((g) => {
+          if (reaching(g)) return g;
           const root = groups.find(g);
           reached.add(root);
           return root;
         });
-        reachingLinks.push([ends[0]!, ends[1]!]);
+        linksFile.line(JSON.stringify([k, round, ex, ey]));
       }
       const members = new Map<string, string[]>();
       for (const slug of spellings.keys()) {
         const root = groups.find(slug);
         (members.get(root) ?? members.set(root, []).get(root)!).push(slug);
       }
-      options.probe?.("second pass");
+      options.probe?.(`round ${round} grouped`);
       for (const [root, slugs] of members) {
         const counts = new Map<string, number>();
         let first = Number.POSITIVE_INFINITY;
@@ -515,27 +525,71 @@ export function buildPeople(
           for (const s of slugs) for (const d of spellings.get(s)!.docs) docsOf.add(d);
           docs = [...docsOf].sort((a, b) => a - b);
         }
-        if (across.has(root) || reached.has(root))
-          partsFile.line(JSON.stringify([root, first, [...counts], docs] satisfies [string, ...PersonPart]));
-        else person(first, counts, docs);
+        if (reaching(root) || reached.has(root))
+          partsFile.line(JSON.stringify([k, round, root, first, [...counts], docs]));
+        else {
+          peopleFile.line(JSON.stringify([k, round, ...person(counts), first, docs]));
+          counted[2 * k + round]!++;
+        }
+      }
+    };
+    for (let k = 0; k < partitions; k++) group(k, 0);
+    const again = new Set<number>();
+    /** Per partition, its groups `across` holds. */
+    const joined = new Map<number, string[]>();
+    for (const [slug, held] of pieces.sorted()) {
+      if (held.length > 1) {
+        let last = held[0]!;
+        for (const piece of held) if (piece[1] > last[1]) last = piece;
+        owner.set(slug, last[0]);
+        for (const [k] of held) if (k !== last[0]) again.add(k);
+      }
+      for (const [k, , root, linked] of held)
+        if (linked || held.length > 1) {
+          across.union(slug, root);
+          (joined.get(k) ?? joined.set(k, []).get(k)!).push(root);
+        }
+    }
+    let crossLinks = 0;
+    for (const [a, b] of readJsonLines<[string, string]>(crossFile.path)) {
+      across.union(a, b);
+      crossLinks++;
+    }
+    for (const [k, roots] of joined) {
+      const seen = new Map<string, string>();
+      for (const root of roots) {
+        const person = across.find(root);
+        if (seen.has(person) && seen.get(person) !== root) again.add(k);
+        seen.set(person, root);
       }
     }
-    partsFile.close();
-    for (const [x, y] of reachingLinks) across.union(x, y);
+    joined.clear();
+    for (const k of [...again].sort((a, b) => a - b)) group(k, 1);
+    for (const f of [peopleFile, partsFile, linksFile]) f.close();
+    const kept = (k: number, round: number) => round === 1 || !again.has(k);
+    let count = 0;
+    for (let k = 0; k < partitions; k++) count += again.has(k) ? counted[2 * k + 1]! : counted[2 * k]!;
+
+    for (const [k, round, x, y] of readJsonLines<[number, number, string, string]>(linksFile.path))
+      if (kept(k, round)) across.union(x, y);
     // People reaching past a partition: their parts merged by person.
     const merged = spilled<PersonPart>("person-parts", (into, more) => {
       into[0] = Math.min(into[0], more[0]);
       into[1].push(...more[1]);
       into[2].push(...more[2]);
     });
-    for (const [root, first, counts, docs] of readJsonLines<[string, ...PersonPart]>(partsFile.path))
-      merged.add(across.find(root), [first, counts, docs]);
+    for (const [k, round, root, first, counts, docs] of readJsonLines<[number, number, string, ...PersonPart]>(
+      partsFile.path,
+    ))
+      if (kept(k, round)) merged.add(across.find(root), [first, counts, docs]);
+    const mergedFile = scratchFile("people-merged");
     for (const [, [first, pairs, docs]] of merged.sorted()) {
       const counts = new Map<string, number>();
       for (const [form, n] of pairs) counts.set(form, (counts.get(form) ?? 0) + n);
-      person(first, counts, [...new Set(docs)].sort((a, b) => a - b));
+      mergedFile.line(JSON.stringify([-1, 0, ...person(counts), first, [...new Set(docs)].sort((a, b) => a - b)]));
+      count++;
     }
-    peopleFile.close();
+    mergedFile.close();
 
     // Chunks: a person's entry and their other spellings' pointers, each in the chunk its slug hashes to, in the
     // order of the people's first sight (then of their variants), sorted on disk by chunk.
@@ -545,9 +599,19 @@ export function buildPeople(
       throw new Error(`people-assets: two chunk entries for ${more.slug}`);
     });
     const canonical = new Map<string, string>();
-    for (const [first, name, variants, docs] of readJsonLines<[number, string, string[], number[]]>(
-      peopleFile.path,
-    )) {
+    type PersonLine = [
+      partition: number,
+      round: number,
+      name: string,
+      variants: string[],
+      first: number,
+      docs: number[],
+    ];
+    for (const [k, round, name, variants, first, docs] of (function* () {
+      yield* readJsonLines<PersonLine>(peopleFile.path);
+      yield* readJsonLines<PersonLine>(mergedFile.path);
+    })()) {
+      if (!kept(k, round)) continue;
       const slug = slugOf(name);
       entries.add(`${digits(shardOf(slug, chunkCount), 9)}0${digits(first, 16)}`, { slug, name, variants, docs });
       // A spelling belongs to one person, so only this person's own slugs can repeat here.
@@ -556,7 +620,10 @@ export function buildPeople(
         const see = slugOf(v);
         if (placed.has(see)) return;
         placed.add(see);
-        entries.add(`${digits(shardOf(see, chunkCount), 9)}1${digits(first, 16)}${digits(i, 9)}`, { slug: see, see: slug });
+        entries.add(`${digits(shardOf(see, chunkCount), 9)}1${digits(first, 16)}${digits(i, 9)}`, {
+          slug: see,
+          see: slug,
+        });
         // Every other spelling's slug points at its person, so /api/people/leon-helfand finds Leon Helfland.
         canonical.set(see, slug);
       });
@@ -578,8 +645,12 @@ export function buildPeople(
     lastRun = {
       partitions,
       crossLinks,
-      reachingLinks: reachingLinks.length,
-      reaching: across.size, owned: owner.size, people: count, canonical: canonical.size };
+      again: again.size,
+      reaching: across.size,
+      owned: owner.size,
+      people: count,
+      canonical: canonical.size,
+    };
     return { chunks, canonical };
   } finally {
     for (const f of files) f.remove();

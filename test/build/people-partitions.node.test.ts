@@ -161,6 +161,27 @@ describe("the name authority built in partitions", () => {
     expect(readdirSync(root)).toEqual([]);
   }, 60_000);
 
+  it("lets rules 3 and 4 see two of a partition's groups as one where records in another partition join them", () => {
+    // "Smithars" joins William and Fred Smithers (rule 2), so Bill Smithers has one nickname relation, not two.
+    const records = [
+      ["Bill Smithers"],
+      ["William Smithers"],
+      ["Fred Smithers"],
+      ["Smithars", "William Smithers"],
+      ["Smithars", "Fred Smithers"],
+    ];
+    const whole = inMemory(records);
+    expect(whole.chunks).toHaveLength(1);
+    expect(JSON.stringify(whole.chunks)).toMatch(/"Bill Smithers"/);
+    expect(JSON.stringify(whole.chunks)).not.toMatch(/\["Bill Smithers"\]/);
+    let again = 0;
+    for (const partitions of [2, 3, 5, 7, 16]) {
+      expect(partitioned(records, partitions, 2)).toEqual(whole);
+      again += lastRun.again!;
+    }
+    expect(again).toBeGreaterThan(0);
+  });
+
   it("gives the in-memory grouping's chunks for a synthetic catalogue, people spread over many chunks", () => {
     const records = [...syntheticCorpus(1500).records()].map((r) => r.people);
     const whole = inMemory(records);
