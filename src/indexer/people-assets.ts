@@ -388,7 +388,6 @@ export function buildPeople(
   try {
     const partFiles = Array.from({ length: partitions }, (_, i) => scratchFile(`part-${i}`));
     const crossFile = scratchFile("cross");
-    let reaching = false;
     options.probe?.("start");
     scanDocs(
       (function* () {
@@ -411,13 +410,11 @@ export function buildPeople(
           ),
         link: (at, a, b) => partFiles[at]!.line(JSON.stringify([a, b])),
         crossLink: (a, atA, b, atB) => {
-          reaching = true;
           crossFile.line(JSON.stringify([a, b]));
           partFiles[atA]!.line(JSON.stringify([a, 1]));
           partFiles[atB]!.line(JSON.stringify([b, 1]));
         },
         moved: (at, slug) => {
-          reaching = true;
           partFiles[at]!.line(JSON.stringify([slug]));
         },
       },

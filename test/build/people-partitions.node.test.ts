@@ -29,7 +29,9 @@ function inMemory(records: string[][]): { chunks: unknown[]; canonical: Array<[s
     const docs = new Set<number>();
     for (const s of slugs) {
       const sp = spellings.get(s)!;
-      sp.forms.forEach((form, f) => counts.set(form, (counts.get(form) ?? 0) + sp.counts[f]!));
+      sp.forms.forEach((form, f) => {
+        counts.set(form, (counts.get(form) ?? 0) + sp.counts[f]!);
+      });
       for (const d of sp.docs) docs.add(d);
     }
     const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
