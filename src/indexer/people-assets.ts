@@ -353,13 +353,14 @@ type Piece = [partition: number, last: number, group: string, linked: 0 | 1];
 type PersonPart = [first: number, counts: Array<[string, number]>, docs: number[]];
 
 /**
- * The people and their chunks, in bounded memory. The spellings are spread over partitions by surname key in one
- * pass over the docs, and each partition is grouped alone; what reaches across partitions (rule 2 links between
- * surnames in two partitions, and a slug whose spellings put its surname in two) is few, and is joined in a
- * small union-find of its own between two passes over the partitions (the first finds it; the second, knowing
- * the groups rules 1 and 2 formed across the catalogue, applies rules 3 and 4, which see those groups). A person
- * within one partition is finished there; the pieces of one reaching past it are merged by a sort on disk. The
- * people are then counted, and their entries sorted into chunks on disk. With one partition the same code runs.
+ * The people and their chunks, in bounded memory (a partition's spellings, one block of a sort, and what reaches
+ * across partitions). The spellings are spread over partitions by surname key in one pass over the docs (rules 1,
+ * 3 and 4 join only spellings of one surname key), and each partition is grouped alone. What reaches past a
+ * partition is few (rule 2 links between surnames in two partitions: 6 at a million synthetic records; a slug
+ * whose spellings put its surname in two) and is joined in a union-find of its own; the few partitions whose
+ * grouping that changes are grouped again (see `group`). A person within one partition is finished there; the
+ * parts of one reaching past it are merged by a sort on disk. The people are then counted, and their entries
+ * sorted into chunks on disk. With one partition the same code runs.
  */
 export function buildPeople(
   docs: Iterable<Pick<CatalogueRecord, "people">>,
