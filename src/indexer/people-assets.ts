@@ -23,6 +23,7 @@ import { nicknamesOf } from "../shared/text/names";
 import { shardOf } from "../shared/hash";
 import type { AssetWriter } from "./content-hash";
 import { encodePeopleChunk, type PersonEntry } from "../shared/index-format";
+import { threadId } from "node:worker_threads";
 import { DocFile } from "./doc-file";
 import { readJsonLines, ScratchLines, UnionFind } from "./people-partitions";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
@@ -372,7 +373,8 @@ export function buildPeople(
   if (!(Number.isInteger(partitions) && partitions >= 1))
     throw new Error(`people-assets: ${partitions} partitions is not a positive whole number`);
   const blockEntries = options.blockEntries ?? BLOCK_ENTRIES;
-  const scratch = options.scratch ?? runsPathNear(docs instanceof DocFile ? docs.path : null, "people");
+  // The thread in the name: two threads of one process (a build's worker, a test pool's) share its pid.
+  const scratch = options.scratch ?? runsPathNear(docs instanceof DocFile ? docs.path : null, `people-${threadId}`);
   const parseName = nameParser();
   const files: ScratchLines[] = [];
   const scratchFile = (name: string) => {
