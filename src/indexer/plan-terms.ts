@@ -10,6 +10,7 @@ import type { CatalogueRecord } from "../shared/record";
 import { isNameWord, recordFieldWords } from "../shared/record-fields";
 import { FIELD_NAMES, type FieldName } from "../shared/search-config";
 import type { TermFamilies } from "../shared/index-format/term-chunk";
+import { termFamilies } from "../shared/index-format/term-family";
 import { phoneticKeys } from "../shared/text/phonetic";
 import { stem } from "../shared/text/stem";
 import { variantKey } from "../shared/text/variants";
@@ -22,6 +23,15 @@ const ABSENT = -2;
 const STEM = FIELD_NAMES.indexOf("stem");
 const NAMES = FIELD_NAMES.indexOf("names");
 const PHON = FIELD_NAMES.indexOf("phon");
+const REF = FIELD_NAMES.indexOf("ref");
+
+/** nameWord's mark for a term one of whose keys may be a term held aside (see TermNumbers.families): derived anew. */
+const DERIVE = 3;
+
+/** Whether a shard indexes `w` as it is (strictTerms keeps it whole): not empty, not over-long, no space. */
+export function isPlainTerm(w: string): boolean {
+  return w.length > 0 && w.length <= 1024 && !w.includes(" ");
+}
 
 /**
  * Every term's family (shared/index-format/term-family.ts: its stem; for a name word, its variant key and sound
@@ -49,19 +59,29 @@ export class TermFamilyTable {
     this.sounds = [];
   }
 
-  /** The stem of term `id` as a term number, or -1 when its stem is no term (then bucketed by the string). */
+  /**
+   * The stem of term `id` as a term number, or -1 when its stem is no numbered term (then bucketed by the string).
+   * Numbers past the table's are a shard's own (terms held aside, see TermNumbers): -1.
+   */
   stemOf(id: number): number {
+    if (id >= this.list.length) return NONE;
     const s = this.stemId[id]!;
     return s >= 0 ? s : NONE;
   }
 
-  /** term-family.ts's termFamilies for the terms numbered `ids` (by term, for encodeTermChunk), keys that are terms. */
-  familiesOf(ids: Iterable<number>): TermFamilies {
+  /**
+   * term-family.ts's termFamilies for the terms numbered `ids` (by term, for encodeTermChunk), keys that are terms.
+   * `termOf` names the numbers past the table's (a shard's own). The encoder only takes a key that is one of its
+   * chunk's terms, so where the table cannot tell (a term held aside, or a key that may be one), every key
+   * termFamilies gives is given: the chunk keeps the same ones.
+   */
+  familiesOf(ids: Iterable<number>, termOf: (id: number) => string = (id) => this.list[id]!): TermFamilies {
     const idOf = new Map<string, number>();
-    for (const id of ids) idOf.set(this.list[id]!, id);
+    for (const id of ids) idOf.set(termOf(id), id);
     return (term) => {
       const id = idOf.get(term);
       if (id === undefined) throw new Error(`plan-terms: "${term}" is not one of the chunk's terms`);
+      if (id >= this.list.length || this.nameWord[id] === DERIVE) return termFamilies(term);
       const out: Array<readonly [number, string]> = [];
       const s = this.stemId[id]!;
       if (s >= 0) out.push([STEM, this.list[s]!]);
@@ -83,6 +103,11 @@ function grownTo<T extends Int32Array | Uint8Array>(from: T, length: number, fil
   return to;
 }
 
+/**
+ * Numbers every distinct term a doc's fields hold (see docTerms). With `refAside`, a reference field's term not
+ * numbered yet is not numbered but held aside for the doc (`aside`): most are a record's own id terms, met once in
+ * the whole catalogue (83% of a million records' terms), and a number each cost the plan some 150 bytes a term.
+ */
 export class TermNumbers {
   /** Every term by its number. */
   readonly list: string[] = [];
@@ -95,9 +120,18 @@ export class TermNumbers {
   /** Per doc, where a word was last taken as a name word: `named` lists each once. */
   private namedAt = new Int32Array(1 << 16).fill(NONE);
   private doc = 0;
+  /** The last doc's reference terms held aside, each once: docTerms gives them as -1 - their index here. */
+  readonly aside: string[] = [];
+
+  constructor(private readonly refAside = false) {}
 
   get size(): number {
     return this.list.length;
+  }
+
+  /** The number of `t` if it has one. */
+  numberOf(t: string): number | undefined {
+    return this.ids.get(t);
   }
 
   /** The number of `t`, given on first sight. */
@@ -152,23 +186,37 @@ export class TermNumbers {
    * Every term's family as numbers (see TermFamilyTable), once every doc's terms are numbered: what the words
    * got from docTerms is kept, the rest is derived here once. The strings' map goes: no term is numbered after.
    */
-  families(): TermFamilyTable {
+  families(
+    /**
+     * Whether `key` may be a term held aside (no false "no"): a term whose key may be one has its family derived
+     * from its string by the shard (see familiesOf), since the table holds only numbered keys.
+     */
+    maybeAside: (key: string) => boolean = () => false,
+  ): TermFamilyTable {
     const n = this.list.length;
-    const lookUp = (t: string) => this.ids.get(t) ?? ABSENT;
     for (let id = 0; id < n; id++) {
       const t = this.list[id]!;
+      let derive = false;
+      const lookUp = (k: string) => {
+        const kid = this.ids.get(k);
+        if (kid !== undefined) return kid;
+        if (maybeAside(k)) derive = true;
+        return ABSENT;
+      };
       if (this.stemId[id] === NONE) this.stemId[id] = lookUp(stem(t));
       if (this.nameWord[id] === 0) this.nameWord[id] = isNameWord(t) ? 1 : 2;
-      if (this.nameWord[id] !== 1) continue;
-      if (this.variantId[id] === NONE) this.variantId[id] = lookUp(variantKey(t));
-      if (this.sounds[id] === undefined) {
-        const known: number[] = [];
-        for (const k of phoneticKeys(t)) {
-          const kid = lookUp(k);
-          if (kid >= 0) known.push(kid);
+      if (this.nameWord[id] === 1) {
+        if (this.variantId[id] === NONE) this.variantId[id] = lookUp(variantKey(t));
+        if (this.sounds[id] === undefined) {
+          const known: number[] = [];
+          for (const k of phoneticKeys(t)) {
+            const kid = lookUp(k);
+            if (kid >= 0) known.push(kid);
+          }
+          this.sounds[id] = known;
         }
-        this.sounds[id] = known;
       }
+      if (derive) this.nameWord[id] = DERIVE;
     }
     this.ids.clear();
     this.namedAt = new Int32Array(0);
@@ -177,7 +225,8 @@ export class TermNumbers {
 
   /**
    * The next doc's terms, field by field in FIELD_NAMES order, as numbers: recordFieldTerms(r, context)'s lists,
-   * each term numbered.
+   * each term numbered; with `refAside`, a reference term not yet numbered as `-1 - i`, `aside[i]` (only where the
+   * field's terms are all plain, so a shard indexes them as they are).
    */
   docTerms(r: CatalogueRecord, context = ""): number[][] {
     const w = recordFieldWords(r, context);
@@ -201,7 +250,7 @@ export class TermNumbers {
     let i = 0;
     for (const list of [title, tags, desc]) for (const id of list) stems[i++] = this.stemOf(id);
     const byField: Record<FieldName, number[]> = {
-      ref: this.internAll(w.ref),
+      ref: this.refTerms(w.ref),
       title,
       people,
       tags,
@@ -213,4 +262,23 @@ export class TermNumbers {
     };
     return FIELD_NAMES.map((f) => byField[f]);
   }
+
+  private refTerms(list: readonly string[]): number[] {
+    this.aside.length = 0;
+    if (!this.refAside || !list.every(isPlainTerm)) return this.internAll(list);
+    const out = new Array<number>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i]!;
+      const id = this.ids.get(t);
+      if (id !== undefined) out[i] = id;
+      else {
+        let k = this.aside.indexOf(t);
+        if (k < 0) k = this.aside.push(t) - 1;
+        out[i] = -1 - k;
+      }
+    }
+    return out;
+  }
 }
+
+export { REF as REF_FIELD };
