@@ -10,7 +10,6 @@ import type { CatalogueRecord } from "../shared/record";
 import { isNameWord, recordFieldWords } from "../shared/record-fields";
 import { FIELD_NAMES, type FieldName } from "../shared/search-config";
 import type { TermFamilies } from "../shared/index-format/term-chunk";
-import { termFamilies } from "../shared/index-format/term-family";
 import { phoneticKeys } from "../shared/text/phonetic";
 import { stem } from "../shared/text/stem";
 import { variantKey } from "../shared/text/variants";
@@ -24,9 +23,6 @@ const STEM = FIELD_NAMES.indexOf("stem");
 const NAMES = FIELD_NAMES.indexOf("names");
 const PHON = FIELD_NAMES.indexOf("phon");
 const REF = FIELD_NAMES.indexOf("ref");
-
-/** nameWord's mark for a term one of whose keys may be a term held aside (see TermNumbers.families): derived anew. */
-const DERIVE = 3;
 
 /** Whether a shard indexes `w` as it is (strictTerms keeps it whole): not empty, not over-long, no space. */
 export function isPlainTerm(w: string): boolean {
@@ -71,9 +67,12 @@ export class TermFamilyTable {
 
   /**
    * term-family.ts's termFamilies for the terms numbered `ids` (by term, for encodeTermChunk), keys that are terms.
-   * `termOf` names the numbers past the table's (a shard's own). The encoder only takes a key that is one of its
-   * chunk's terms, so where the table cannot tell (a term held aside, or a key that may be one), every key
-   * termFamilies gives is given: the chunk keeps the same ones.
+   * `termOf` names the numbers past the table's: a shard's own, terms one doc alone holds in its reference field
+   * (see TermNumbers), given no family. None could matter: the encoder links a derived field's term (stem, names,
+   * phon) to members' postings in its source fields (term-chunk.ts DERIVED_SOURCES), and the reference field is
+   * neither, so a term only it holds is no member of any family, and no key either (the derived fields' terms are
+   * all numbered: docTerms numbers every stem, variant key and sound code). Keys this table leaves out because no
+   * numbered term is them are such terms or none at all.
    */
   familiesOf(ids: Iterable<number>, termOf: (id: number) => string = (id) => this.list[id]!): TermFamilies {
     const idOf = new Map<string, number>();
@@ -81,7 +80,7 @@ export class TermFamilyTable {
     return (term) => {
       const id = idOf.get(term);
       if (id === undefined) throw new Error(`plan-terms: "${term}" is not one of the chunk's terms`);
-      if (id >= this.list.length || this.nameWord[id] === DERIVE) return termFamilies(term);
+      if (id >= this.list.length) return [];
       const out: Array<readonly [number, string]> = [];
       const s = this.stemId[id]!;
       if (s >= 0) out.push([STEM, this.list[s]!]);
@@ -186,37 +185,23 @@ export class TermNumbers {
    * Every term's family as numbers (see TermFamilyTable), once every doc's terms are numbered: what the words
    * got from docTerms is kept, the rest is derived here once. The strings' map goes: no term is numbered after.
    */
-  families(
-    /**
-     * Whether `key` may be a term held aside (no false "no"): a term whose key may be one has its family derived
-     * from its string by the shard (see familiesOf), since the table holds only numbered keys.
-     */
-    maybeAside: (key: string) => boolean = () => false,
-  ): TermFamilyTable {
+  families(): TermFamilyTable {
     const n = this.list.length;
+    const lookUp = (t: string) => this.ids.get(t) ?? ABSENT;
     for (let id = 0; id < n; id++) {
       const t = this.list[id]!;
-      let derive = false;
-      const lookUp = (k: string) => {
-        const kid = this.ids.get(k);
-        if (kid !== undefined) return kid;
-        if (maybeAside(k)) derive = true;
-        return ABSENT;
-      };
       if (this.stemId[id] === NONE) this.stemId[id] = lookUp(stem(t));
       if (this.nameWord[id] === 0) this.nameWord[id] = isNameWord(t) ? 1 : 2;
-      if (this.nameWord[id] === 1) {
-        if (this.variantId[id] === NONE) this.variantId[id] = lookUp(variantKey(t));
-        if (this.sounds[id] === undefined) {
-          const known: number[] = [];
-          for (const k of phoneticKeys(t)) {
-            const kid = lookUp(k);
-            if (kid >= 0) known.push(kid);
-          }
-          this.sounds[id] = known;
+      if (this.nameWord[id] !== 1) continue;
+      if (this.variantId[id] === NONE) this.variantId[id] = lookUp(variantKey(t));
+      if (this.sounds[id] === undefined) {
+        const known: number[] = [];
+        for (const k of phoneticKeys(t)) {
+          const kid = lookUp(k);
+          if (kid >= 0) known.push(kid);
         }
+        this.sounds[id] = known;
       }
-      if (derive) this.nameWord[id] = DERIVE;
     }
     this.ids.clear();
     this.namedAt = new Int32Array(0);

@@ -53,7 +53,6 @@ import { REF_FIELD, TermNumbers, type TermFamilyTable } from "./plan-terms";
 import { catalogueRanks } from "./reference-order";
 import { packDocTerms, TermsFile, WRITTEN_OUT, writtenTerms, type PackedDocTerms } from "./terms-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
-import { StringFilter } from "./string-filter";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -211,6 +210,8 @@ export function planSearch(
     passFieldsPath?: string;
     /** Distinct reference terms held aside in memory before a sorted run of them is spilled (tests force tiny ones). */
     asideBlockTerms?: number;
+    /** Whether reference terms not yet numbered are held aside (see TermNumbers); tests compare the plan without. */
+    refAside?: boolean;
   },
 ): SearchPlan {
   const { docs } = layout;
@@ -221,7 +222,7 @@ export function planSearch(
   // arrays by that number rather than in an object per term and a Set per doc and field (a third of the plan's
   // time, and most of its heap). The numbers also stand for the terms in the terms file and in a shard's postings:
   // a shard looks up numbers, not strings.
-  const numbers = new TermNumbers(true);
+  const numbers = new TermNumbers(options.refAside ?? true);
   // Reference terms held aside (see TermNumbers), counted by docs in sorted runs on disk, SPIMI-style: at the end,
   // a term more than one doc holds (or that got a number meanwhile) is numbered; the rest stay strings in their doc.
   const aside = new SpilledRuns<[number]>(
@@ -231,7 +232,7 @@ export function planSearch(
       into[0] += more[0];
     },
   );
-  let asideCount = 0;
+
   const termList = numbers.list;
   let countedTerms = 0;
   /** Per term, 1 once it is counted as some field's term (it is in the lexicon and has a frequency). */
@@ -339,7 +340,6 @@ export function planSearch(
             const count = aside.held(t);
             if (count) count[0]++;
             else aside.addNew(t, [1]);
-            asideCount++;
             continue;
           }
           if (counted[id] === 0) {
@@ -404,7 +404,6 @@ export function planSearch(
   // The terms held aside, settled: numbered where more than one doc holds one or it has a number already (then its
   // aside docs join its counts), left a string where one doc alone holds it.
   const asideNumbers = new Map<string, number>();
-  const lone = new StringFilter(asideCount);
   function* settle(): Generator<string> {
     for (const [t, [docCount]] of aside.sorted()) {
       let id = numbers.numberOf(t);
@@ -415,7 +414,6 @@ export function planSearch(
       if (id === undefined) {
         countedTerms++;
         indexBytes += t.length + 8;
-        lone.add(t);
         yield t;
         continue;
       }
@@ -441,7 +439,7 @@ export function planSearch(
   for (const id of vocabOrder) vocabDf.set(termList[id]!, vocabCount[id]!);
   vocabOrder.length = 0;
   titleTags.finish();
-  const families = numbers.families((key) => lone.mayHave(key));
+  const families = numbers.families();
   // One document frequency per term, the largest of its fields' (see writeShard).
   const termDf = new Uint32Array(termList.length);
   for (let id = 0; id < termList.length; id++) {
