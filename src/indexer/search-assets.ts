@@ -50,7 +50,7 @@ import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
 import { REF_FIELD, TermNumbers, type TermFamilyTable } from "./plan-terms";
-import { catalogueRanks } from "./reference-order";
+import { catalogueRanks, PackedStrings } from "./reference-order";
 import { packDocTerms, TermsFile, WRITTEN_OUT, writtenTerms, type PackedDocTerms } from "./terms-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
 
@@ -256,7 +256,7 @@ export function planSearch(
   let indexBytes = 0;
   const idBytes = String(n).length + 1;
   const series = new Map<string, number>();
-  const references: string[] = [];
+  const references = new PackedStrings();
   const years = new Int32Array(2 * n);
   const seriesOf = new Uint32Array(n);
   const ids = createHash("sha256");
@@ -460,7 +460,6 @@ export function planSearch(
   const runStart: number[] = [];
   for (let d = 0; d < n; d++) if (d === 0 || layout.shardOfDoc[d] !== layout.shardOfDoc[d - 1]) runStart.push(d);
   const catalogueOrder = catalogueRanks(references, runStart);
-  references.length = 0;
   const blockDocs = options.blockDocs ?? INDEX_BLOCK_DOCS;
   return {
     docs,
