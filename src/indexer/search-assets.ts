@@ -625,7 +625,14 @@ export class TitleTags {
   private words: string[] = [];
   private flat = new Uint32Array(1 << 16);
   private length = 0;
-  private starts: number[] = [0];
+  /**
+   * Where each doc's words start in `flat`, and its end last: a typed array, off the heap (a number array was 80
+   * MB or more of heap at 10M docs).
+   */
+  private starts = new Uint32Array(1 << 12);
+  private docs = 0;
+  /** Set once toData gave the table away. */
+  private given = false;
   /** Per plan term number, its word's number here (-1: not yet met), for `pushIds`. */
   private byTerm = new Int32Array(1 << 16).fill(-1);
 
@@ -642,7 +649,12 @@ export class TitleTags {
         if (this.length === this.flat.length) this.flat = grown(this.flat, this.flat.length * 2);
         this.flat[this.length++] = id;
       }
-    this.starts.push(this.length);
+    this.endDoc();
+  }
+
+  private endDoc(): void {
+    if (this.docs + 1 === this.starts.length) this.starts = grown(this.starts, this.starts.length * 2);
+    this.starts[++this.docs] = this.length;
   }
 
   /** Appends the next doc's words given as numbers into `termList` (the plan's): `push` without a string lookup. */
@@ -670,7 +682,7 @@ export class TitleTags {
         if (this.length === this.flat.length) this.flat = grown(this.flat, this.flat.length * 2);
         this.flat[this.length++] = id;
       }
-    this.starts.push(this.length);
+    this.endDoc();
   }
 
   /** Drops what only pushing needs (every doc is in). */
@@ -679,23 +691,44 @@ export class TitleTags {
     this.byTerm = new Int32Array(0);
   }
 
-  /** What `fromData` takes back: the table as plain arrays, to hand to a worker thread. */
-  toData(): { words: string[]; flat: Uint32Array<ArrayBuffer>; starts: number[] } {
-    return { words: this.words, flat: this.flat.subarray(0, this.length), starts: this.starts };
+  /**
+   * What `fromData` takes back: the table as plain arrays trimmed to size, given away to a worker thread (a copy is
+   * posted, and the build has no use for this one after: at 10M docs its words per doc were some 500 MB).
+   */
+  toData(): { words: string[]; flat: Uint32Array<ArrayBuffer>; starts: Uint32Array<ArrayBuffer> } {
+    if (this.given) throw new Error("search-assets: the title and tag words were given away already");
+    const data = {
+      words: this.words,
+      flat: this.flat.slice(0, this.length),
+      starts: this.starts.slice(0, this.docs + 1),
+    };
+    this.given = true;
+    this.words = [];
+    this.flat = new Uint32Array(0);
+    this.starts = new Uint32Array(1);
+    this.length = this.docs = 0;
+    this.finish();
+    return data;
   }
 
   /** Words and docs as `toData` gave them (for `of`; no more docs are pushed). */
-  static fromData(data: { words: string[]; flat: Uint32Array<ArrayBuffer>; starts: number[] }): TitleTags {
+  static fromData(data: {
+    words: string[];
+    flat: Uint32Array<ArrayBuffer>;
+    starts: Uint32Array<ArrayBuffer>;
+  }): TitleTags {
     const t = new TitleTags();
     t.words = data.words;
     t.flat = data.flat;
     t.length = data.flat.length;
     t.starts = data.starts;
+    t.docs = data.starts.length - 1;
     return t;
   }
 
   /** Doc `doc`'s words, in order, repeats kept. */
   of(doc: number): string[] {
+    if (this.given) throw new Error("search-assets: the title and tag words were given away (toData)");
     const out: string[] = [];
     for (let i = this.starts[doc]!; i < this.starts[doc + 1]!; i++) out.push(this.words[this.flat[i]!]!);
     return out;
