@@ -22,6 +22,12 @@ const ABSENT = -2;
 const STEM = FIELD_NAMES.indexOf("stem");
 const NAMES = FIELD_NAMES.indexOf("names");
 const PHON = FIELD_NAMES.indexOf("phon");
+const REF = FIELD_NAMES.indexOf("ref");
+
+/** Whether a shard indexes `w` as it is (strictTerms keeps it whole): not empty, not over-long, no space. */
+export function isPlainTerm(w: string): boolean {
+  return w.length > 0 && w.length <= 1024 && !w.includes(" ");
+}
 
 /**
  * Every term's family (shared/index-format/term-family.ts: its stem; for a name word, its variant key and sound
@@ -49,19 +55,32 @@ export class TermFamilyTable {
     this.sounds = [];
   }
 
-  /** The stem of term `id` as a term number, or -1 when its stem is no term (then bucketed by the string). */
+  /**
+   * The stem of term `id` as a term number, or -1 when its stem is no numbered term (then bucketed by the string).
+   * Numbers past the table's are a shard's own (terms held aside, see TermNumbers): -1.
+   */
   stemOf(id: number): number {
+    if (id >= this.list.length) return NONE;
     const s = this.stemId[id]!;
     return s >= 0 ? s : NONE;
   }
 
-  /** term-family.ts's termFamilies for the terms numbered `ids` (by term, for encodeTermChunk), keys that are terms. */
-  familiesOf(ids: Iterable<number>): TermFamilies {
+  /**
+   * term-family.ts's termFamilies for the terms numbered `ids` (by term, for encodeTermChunk), keys that are terms.
+   * `termOf` names the numbers past the table's: a shard's own, terms one doc alone holds in its reference field
+   * (see TermNumbers), given no family. None could matter: the encoder links a derived field's term (stem, names,
+   * phon) to members' postings in its source fields (term-chunk.ts DERIVED_SOURCES), and the reference field is
+   * neither, so a term only it holds is no member of any family, and no key either (the derived fields' terms are
+   * all numbered: docTerms numbers every stem, variant key and sound code). Keys this table leaves out because no
+   * numbered term is them are such terms or none at all.
+   */
+  familiesOf(ids: Iterable<number>, termOf: (id: number) => string = (id) => this.list[id]!): TermFamilies {
     const idOf = new Map<string, number>();
-    for (const id of ids) idOf.set(this.list[id]!, id);
+    for (const id of ids) idOf.set(termOf(id), id);
     return (term) => {
       const id = idOf.get(term);
       if (id === undefined) throw new Error(`plan-terms: "${term}" is not one of the chunk's terms`);
+      if (id >= this.list.length) return [];
       const out: Array<readonly [number, string]> = [];
       const s = this.stemId[id]!;
       if (s >= 0) out.push([STEM, this.list[s]!]);
@@ -83,6 +102,11 @@ function grownTo<T extends Int32Array | Uint8Array>(from: T, length: number, fil
   return to;
 }
 
+/**
+ * Numbers every distinct term a doc's fields hold (see docTerms). With `refAside`, a reference field's term not
+ * numbered yet is not numbered but held aside for the doc (`aside`): most are a record's own id terms, met once in
+ * the whole catalogue (83% of a million records' terms), and a number each cost the plan some 150 bytes a term.
+ */
 export class TermNumbers {
   /** Every term by its number. */
   readonly list: string[] = [];
@@ -95,9 +119,18 @@ export class TermNumbers {
   /** Per doc, where a word was last taken as a name word: `named` lists each once. */
   private namedAt = new Int32Array(1 << 16).fill(NONE);
   private doc = 0;
+  /** The last doc's reference terms held aside, each once: docTerms gives them as -1 - their index here. */
+  readonly aside: string[] = [];
+
+  constructor(private readonly refAside = false) {}
 
   get size(): number {
     return this.list.length;
+  }
+
+  /** The number of `t` if it has one. */
+  numberOf(t: string): number | undefined {
+    return this.ids.get(t);
   }
 
   /** The number of `t`, given on first sight. */
@@ -177,7 +210,8 @@ export class TermNumbers {
 
   /**
    * The next doc's terms, field by field in FIELD_NAMES order, as numbers: recordFieldTerms(r, context)'s lists,
-   * each term numbered.
+   * each term numbered; with `refAside`, a reference term not yet numbered as `-1 - i`, `aside[i]` (only where the
+   * field's terms are all plain, so a shard indexes them as they are).
    */
   docTerms(r: CatalogueRecord, context = ""): number[][] {
     const w = recordFieldWords(r, context);
@@ -201,7 +235,7 @@ export class TermNumbers {
     let i = 0;
     for (const list of [title, tags, desc]) for (const id of list) stems[i++] = this.stemOf(id);
     const byField: Record<FieldName, number[]> = {
-      ref: this.internAll(w.ref),
+      ref: this.refTerms(w.ref),
       title,
       people,
       tags,
@@ -213,4 +247,23 @@ export class TermNumbers {
     };
     return FIELD_NAMES.map((f) => byField[f]);
   }
+
+  private refTerms(list: readonly string[]): number[] {
+    this.aside.length = 0;
+    if (!this.refAside || !list.every(isPlainTerm)) return this.internAll(list);
+    const out = new Array<number>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i]!;
+      const id = this.ids.get(t);
+      if (id !== undefined) out[i] = id;
+      else {
+        let k = this.aside.indexOf(t);
+        if (k < 0) k = this.aside.push(t) - 1;
+        out[i] = -1 - k;
+      }
+    }
+    return out;
+  }
 }
+
+export { REF as REF_FIELD };

@@ -49,11 +49,11 @@ import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
-import { TermNumbers, type TermFamilyTable } from "./plan-terms";
-import { catalogueRanks } from "./reference-order";
-import { runsPathNear } from "./sorted-runs";
+import { REF_FIELD, TermNumbers, type TermFamilyTable } from "./plan-terms";
+import { catalogueRanks, PackedStrings } from "./reference-order";
+import { packDocTerms, TermsFile, WRITTEN_OUT, writtenTerms, type PackedDocTerms } from "./terms-file";
+import { runsPathNear, SpilledRuns } from "./sorted-runs";
 import { TitleTags } from "./title-tags";
-import { packDocTerms, TermsFile, type PackedDocTerms } from "./terms-file";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -150,8 +150,19 @@ export interface SearchPlan {
    * holds as a term of its own (a shard scores it by its own count, as it did when it found no frequency for it).
    */
   termDf: Uint32Array;
-  /** How many terms have a frequency: the lexicon's size. */
+  /** How many terms have a frequency: the lexicon's size (the numbered ones and `loneTerms`). */
   countedTerms: number;
+  /**
+   * Reference terms the plan held aside (TermNumbers' `refAside`) that got a number in the end, because more than one
+   * doc holds them or some other field does: the terms file writes these out in the docs it met them in first.
+   */
+  asideNumbers: ReadonlyMap<string, number>;
+  /**
+   * The terms held aside that one doc alone holds, in its reference field (most are a record's own id terms): no
+   * number, no table; the terms file writes them out in their doc, and a shard scores them by its own count (1),
+   * which is their catalogue-wide frequency. Read for the lexicon.
+   */
+  loneTerms: () => Iterable<string>;
   vocabDf: Map<string, number>;
   titleTags: TitleTags;
   indexBytes: number;
@@ -201,6 +212,10 @@ export function planSearch(
     termsPath?: string;
     /** Where each doc's PassRecord fields go (a scratch file the caller removes); without it, none are written. */
     passFieldsPath?: string;
+    /** Distinct reference terms held aside in memory before a sorted run of them is spilled (tests force tiny ones). */
+    asideBlockTerms?: number;
+    /** Whether reference terms not yet numbered are held aside (see TermNumbers); tests compare the plan without. */
+    refAside?: boolean;
   },
 ): SearchPlan {
   const { docs } = layout;
@@ -211,7 +226,17 @@ export function planSearch(
   // arrays by that number rather than in an object per term and a Set per doc and field (a third of the plan's
   // time, and most of its heap). The numbers also stand for the terms in the terms file and in a shard's postings:
   // a shard looks up numbers, not strings.
-  const numbers = new TermNumbers();
+  const numbers = new TermNumbers(options.refAside ?? true);
+  // Reference terms held aside (see TermNumbers), counted by docs in sorted runs on disk, SPIMI-style: at the end,
+  // a term more than one doc holds (or that got a number meanwhile) is numbered; the rest stay strings in their doc.
+  const aside = new SpilledRuns<[number]>(
+    runsPathNear(options.termsPath ?? null, "aside-terms"),
+    options.asideBlockTerms ?? ASIDE_BLOCK_TERMS,
+    (into, more) => {
+      into[0] += more[0];
+    },
+  );
+
   const termList = numbers.list;
   let countedTerms = 0;
   /** Per term, 1 once it is counted as some field's term (it is in the lexicon and has a frequency). */
@@ -236,7 +261,7 @@ export function planSearch(
   let indexBytes = 0;
   const idBytes = String(n).length + 1;
   const series = new Map<string, number>();
-  const references: string[] = [];
+  const references = new PackedStrings();
   const years = new Int32Array(2 * n);
   const seriesOf = new Uint32Array(n);
   const ids = createHash("sha256");
@@ -303,9 +328,36 @@ export function planSearch(
     const terms = numbers.docTerms(r, context.get(doc));
     room();
     const indexed: number[][] = [];
+    const held = numbers.aside;
     for (let field = 0; field < fields; field++) {
       const stamp = doc * fields + field + 1;
       const list = terms[field]!;
+      if (field === REF_FIELD && held.length) {
+        // A reference field with terms held aside: all its terms are plain (docTerms holds none aside otherwise),
+        // so a shard indexes its distinct terms in order.
+        const kept: number[] = [];
+        for (const id of list) {
+          if (kept.includes(id)) continue;
+          kept.push(id);
+          indexBytes += idBytes;
+          if (id < 0) {
+            const t = held[-1 - id]!;
+            const count = aside.held(t);
+            if (count) count[0]++;
+            else aside.addNew(t, [1]);
+            continue;
+          }
+          if (counted[id] === 0) {
+            counted[id] = 1;
+            countedTerms++;
+            indexBytes += termList[id]!.length + 8;
+          }
+          seenAt[id] = stamp;
+          fieldDf[id * fields + field]!++;
+        }
+        indexed.push(kept);
+        continue;
+      }
       // Whether every term is indexed as it is, and whether one repeats: then the field's strict terms are its
       // distinct terms in order, found by number here rather than by strictTerms over strings (most descriptions).
       let plainAll = true;
@@ -343,7 +395,7 @@ export function planSearch(
     }
     titleTags.pushIds(terms[titleField]!, terms[tagsField]!, termList);
     doc++;
-    return packDocTerms(indexed);
+    return packDocTerms(indexed, held);
   };
   let terms: Lines<PackedDocTerms>;
   try {
@@ -351,9 +403,44 @@ export function planSearch(
   } catch (e) {
     passWriter?.abort();
     titleTags.abort();
+    aside.remove();
     throw e;
   }
   const passDocs: Lines<PassRecord> = passWriter ? passWriter.finish() : docs;
+  // The terms held aside, settled: numbered where more than one doc holds one or it has a number already (then its
+  // aside docs join its counts), left a string where one doc alone holds it.
+  const asideNumbers = new Map<string, number>();
+  function* settle(): Generator<string> {
+    for (const [t, [docCount]] of aside.sorted()) {
+      let id = numbers.numberOf(t);
+      if (id === undefined && docCount > 1) {
+        id = numbers.intern(t);
+        room();
+      }
+      if (id === undefined) {
+        countedTerms++;
+        indexBytes += t.length + 8;
+        yield t;
+        continue;
+      }
+      if (counted[id] === 0) {
+        counted[id] = 1;
+        countedTerms++;
+        indexBytes += t.length + 8;
+      }
+      fieldDf[id * fields + REF_FIELD]! += docCount;
+      asideNumbers.set(t, id);
+    }
+  }
+  let loneTerms: () => Iterable<string>;
+  if (terms instanceof TermsFile) {
+    terms.writeTail(settle());
+    const file = terms;
+    loneTerms = () => file.tail();
+  } else {
+    const list = [...settle()];
+    loneTerms = () => list;
+  }
   const vocabDf = new Map<string, number>();
   for (const id of vocabOrder) vocabDf.set(termList[id]!, vocabCount[id]!);
   vocabOrder.length = 0;
@@ -379,7 +466,6 @@ export function planSearch(
   const runStart: number[] = [];
   for (let d = 0; d < n; d++) if (d === 0 || layout.shardOfDoc[d] !== layout.shardOfDoc[d - 1]) runStart.push(d);
   const catalogueOrder = catalogueRanks(references, runStart);
-  references.length = 0;
   const blockDocs = options.blockDocs ?? INDEX_BLOCK_DOCS;
   return {
     docs,
@@ -387,6 +473,8 @@ export function planSearch(
     termList,
     termDf,
     countedTerms,
+    asideNumbers,
+    loneTerms,
     vocabDf,
     titleTags,
     indexBytes,
@@ -417,8 +505,14 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
     cols.end[i] = plan.years[2 * doc + 1]!;
     cols.series[i] = plan.seriesOf[doc]!;
   }
-  const byTerm = indexRange(plan.terms, start, end, plan.blockDocs);
-  return writeShard(k, start, end, byTerm, plan, shardCount > 1 ? plan.termDf : null, cols, out);
+  // Terms the terms file writes out get their number here: the plan's, or one of this shard's own past the plan's
+  // (a term one doc alone holds is in no other shard).
+  const base = plan.termList.length;
+  const own: string[] = [];
+  const numberOf = (t: string) => plan.asideNumbers.get(t) ?? base + own.push(t) - 1;
+  const termOf = (id: number) => (id < base ? plan.termList[id]! : own[id - base]!);
+  const byTerm = indexRange(plan.terms, start, end, plan.blockDocs, numberOf);
+  return writeShard(k, start, end, byTerm, plan, termOf, shardCount > 1 ? plan.termDf : null, cols, out);
 }
 
 /**
@@ -479,6 +573,7 @@ export function finishSearch(
   const { lexicon, vocabPrefixes } = buildLexicon(
     (visit) => {
       for (let id = 0; id < termList.length; id++) if (termDf[id]! > 0) visit(termList[id]!);
+      for (const t of plan.loneTerms()) visit(t);
     },
     plan.countedTerms,
     plan.vocabDf.keys(),
@@ -532,6 +627,12 @@ function grown<T extends Uint32Array | Float64Array | Uint8Array>(from: T, lengt
 /** Characters of a typeahead key that choose its directory page. */
 const SUGGEST_DIR_KEY_CHARS = 2;
 
+/**
+ * Distinct reference terms held aside in the plan's memory before they are spilled as a sorted run (see planSearch):
+ * a Map entry and a short string each, some 80 bytes, so about 40 MB at most.
+ */
+const ASIDE_BLOCK_TERMS = 1 << 19;
+
 /** Fields whose words typo correction may suggest. */
 const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "names"]);
 
@@ -553,7 +654,9 @@ function indexRange(
   terms: Lines<PackedDocTerms>,
   start: number,
   end: number,
-  blockDocs = INDEX_BLOCK_DOCS,
+  blockDocs: number,
+  /** The number of a term the terms file writes out. */
+  numberOf: (term: string) => number,
 ): Map<number, TermEntries> {
   const fields = FIELD_NAMES.length;
   const parts = FIELD_NAMES.map(() => new Map<number, number[]>());
@@ -561,13 +664,18 @@ function indexRange(
     const to = Math.min(end, from + blockDocs);
     let doc = from;
     for (const packed of terms.range(from, to)) {
+      let written: string[] | null = null;
       let at = fields;
       for (let field = 0; field < fields; field++) {
         // The plan kept each field's terms as strictSlots does: only their slots are left to work out here.
         const n = packed[field]!;
         const lists = parts[field]!;
         for (let i = 0; i < n; i++) {
-          const id = packed[at + i]!;
+          let id = packed[at + i]!;
+          if (id >= WRITTEN_OUT) {
+            written ??= writtenTerms(packed, fields);
+            id = numberOf(written[id - WRITTEN_OUT]!);
+          }
           let postings = lists.get(id);
           if (!postings) lists.set(id, (postings = []));
           postings.push(doc * SLOT_SPAN + strictSlot(i, n));
@@ -714,13 +822,15 @@ function writeShard(
   start: number,
   end: number,
   byTerm: Map<number, TermEntries>,
-  plan: Pick<SearchPlan, "termList" | "families">,
+  plan: Pick<SearchPlan, "families">,
+  /** Each term by its number (the plan's, and the shard's own past them). */
+  termOf: (id: number) => string,
   /** Catalogue-wide frequencies by term number (see SearchPlan.termDf), in a sharded index. */
   globalDf: Uint32Array | null,
   cols: ReturnType<typeof newFilterColumns>,
   out: AssetWriter,
 ): SearchShardManifest {
-  const { termList, families } = plan;
+  const { families } = plan;
   const dir = globalDf ? `search/s${k}/terms` : "search/terms";
   const solo: Record<string, string> = {};
   /** A term of this shard: its number, its bucket key's hash (termBucketHash), and its packed postings. */
@@ -734,17 +844,20 @@ function writeShard(
   const encode = (items: Item[]) =>
     encodeTermChunk(
       items.map((t) => termInput(t.term, t.df, t.entries)),
-      families.familiesOf(items.map((t) => t.id)),
+      families.familiesOf(
+        items.map((t) => t.id),
+        termOf,
+      ),
     );
   let bucketBytes = 0;
   let bytes = 0;
   // Terms go to chunks by family (their stem, see term-family.ts), so a stem's derived postings can be given by
   // its words' literal ones in the same chunk. A family whose postings exceed soloTermBytes gets a chunk of its
-  // own, every member of it listed in the term table. A family is keyed by its stem's term number (the plan
-  // derived each term's stem once), or by the stem itself where it is no term.
-  const byFamily = new Map<number | string, { key: string; items: Item[] }>();
+  // own, every member of it listed in the term table. A family is keyed by its stem (the plan derived each numbered
+  // term's stem once: its number's term; otherwise the stem itself).
+  const byFamily = new Map<string, Item[]>();
   for (const [id, entries] of byTerm) {
-    const term = termList[id]!;
+    const term = termOf(id);
     // One document frequency per term, the largest of its fields': a word rare in titles but common in
     // descriptions is a common word, and must not score as a rare one because it sits in a title.
     // Catalogue-wide in a sharded index, so every shard scores as the whole index would.
@@ -752,16 +865,13 @@ function writeShard(
     // Estimated encoded size: about two bytes per posting plus the directory.
     const size = entries.reduce((n, e) => n + 2 * e.postings.length + 16, term.length + 8);
     const stemId = families.stemOf(id);
-    const familyId = stemId >= 0 ? stemId : termBucketKey(term);
-    let family = byFamily.get(familyId);
-    if (!family) {
-      const key = stemId >= 0 ? termList[stemId]! : (familyId as string);
-      byFamily.set(familyId, (family = { key, items: [] }));
-    }
-    family.items.push({ id, term, df, entries, size, hash: 0 });
+    const key = stemId >= 0 ? termOf(stemId) : termBucketKey(term);
+    let family = byFamily.get(key);
+    if (!family) byFamily.set(key, (family = []));
+    family.push({ id, term, df, entries, size, hash: 0 });
   }
   byTerm.clear();
-  for (const { key, items: family } of byFamily.values()) {
+  for (const [key, family] of byFamily) {
     const size = family.reduce((n, t) => n + t.size, 0);
     const hash = fnv1a32(key);
     if (size > CHUNKING.soloTermBytes) {

@@ -1,9 +1,11 @@
 /**
  * Each doc's indexed terms, as the plan numbered them, in a binary scratch file the search shards read back a
  * block of docs at a time. A doc is one run of 32-bit numbers: its fields' term counts (FIELD_NAMES order), then
- * the fields' terms. As JSON Lines the same numbers cost a stringify per doc in the plan and a parse per doc in
- * the shards, with an array per field in between; here a shard reads a view onto the bytes it read.
+ * the fields' terms, then the terms it wrote out (see packDocTerms). As JSON Lines the same numbers cost a
+ * stringify per doc in the plan and a parse per doc in the shards, with an array per field in between; here a
+ * shard reads a view onto the bytes it read. After the docs the file may hold a list of strings (`writeTail`).
  */
+import { StringDecoder } from "node:string_decoder";
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Lines } from "./doc-file";
@@ -11,16 +13,50 @@ import type { Lines } from "./doc-file";
 /** A doc's terms: field counts, then the fields' term numbers (see packDocTerms). */
 export type PackedDocTerms = Uint32Array;
 
-/** Packs one doc's terms, field by field, as the terms file holds them. */
-export function packDocTerms(fields: readonly (readonly number[])[]): PackedDocTerms {
+/** A term given as a string in the doc (its index among them, below this bit), not as a number. */
+export const WRITTEN_OUT = 0x80000000;
+
+const utf8 = new TextEncoder();
+
+/**
+ * Packs one doc's terms, field by field, as the terms file holds them: a term number, or for a term without one,
+ * `WRITTEN_OUT | i` where `written[i]` is the term, its UTF-8 bytes after the fields' terms (a byte count, then the
+ * bytes in whole 32-bit words).
+ */
+export function packDocTerms(fields: readonly (readonly number[])[], written: readonly string[] = []): PackedDocTerms {
   let total = fields.length;
   for (const list of fields) total += list.length;
+  const bytes = written.map((t) => utf8.encode(t));
+  for (const b of bytes) total += 1 + Math.ceil(b.length / 4);
   const out = new Uint32Array(total);
   let at = fields.length;
   for (let f = 0; f < fields.length; f++) {
     const list = fields[f]!;
     out[f] = list.length;
-    for (let i = 0; i < list.length; i++) out[at++] = list[i]!;
+    for (let i = 0; i < list.length; i++) {
+      const id = list[i]!;
+      if (id >= WRITTEN_OUT) throw new Error(`terms-file: term number ${id} is past the ${WRITTEN_OUT} a doc codes`);
+      out[at++] = id < 0 ? (WRITTEN_OUT | (-1 - id)) >>> 0 : id;
+    }
+  }
+  const view = new Uint8Array(out.buffer);
+  for (const b of bytes) {
+    out[at++] = b.length;
+    view.set(b, at * 4);
+    at += Math.ceil(b.length / 4);
+  }
+  return out;
+}
+
+/** The strings a packed doc writes out (see packDocTerms), in order; `fields` is how many fields it has. */
+export function writtenTerms(packed: PackedDocTerms, fields: number): string[] {
+  let at = fields;
+  for (let f = 0; f < fields; f++) at += packed[f]!;
+  const out: string[] = [];
+  while (at < packed.length) {
+    const length = packed[at++]!;
+    out.push(Buffer.from(packed.buffer, packed.byteOffset + at * 4, length).toString("utf8"));
+    at += Math.ceil(length / 4);
   }
   return out;
 }
@@ -29,6 +65,9 @@ export function packDocTerms(fields: readonly (readonly number[])[]): PackedDocT
 const IO_BYTES = 4 * 1024 * 1024;
 
 export class TermsFile implements Lines<PackedDocTerms> {
+  /** Strings written after the docs (writeTail), when kept in memory (a file not yet written is never). */
+  private tailCount = 0;
+
   private constructor(
     readonly path: string,
     /** Each doc's first number's index in the file, and the file's length in numbers last. */
@@ -102,5 +141,63 @@ export class TermsFile implements Lines<PackedDocTerms> {
 
   [Symbol.iterator](): Iterator<PackedDocTerms> {
     return this.range(0, this.length);
+  }
+
+  /**
+   * Appends `strings` after the docs (once), for `tail` to read back: what the plan must keep to the end of the build
+   * but need not hold, in the scratch file the build already removes.
+   */
+  writeTail(strings: Iterable<string>): void {
+    if (this.tailCount) throw new Error(`terms-file: ${this.path} has its tail already`);
+    const fd = openSync(this.path, "a");
+    try {
+      let pending: string[] = [];
+      let chars = 0;
+      const flush = () => {
+        const bytes = Buffer.from(pending.join(""));
+        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+        pending = [];
+        chars = 0;
+      };
+      for (const s of strings) {
+        // One per line, as JSON: a term never spans a line, whatever it holds.
+        const line = `${JSON.stringify(s)}\n`;
+        pending.push(line);
+        chars += line.length;
+        this.tailCount++;
+        if (chars >= IO_BYTES / 4) flush();
+      }
+      flush();
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The strings `writeTail` appended, in order. */
+  *tail(): Generator<string> {
+    if (!this.tailCount) return;
+    const fd = openSync(this.path, "r");
+    try {
+      const buf = Buffer.alloc(IO_BYTES);
+      const decoder = new StringDecoder("utf8");
+      let position = this.starts[this.length]! * 4;
+      let rest = "";
+      let read = 0;
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, position);
+        if (n === 0) break;
+        position += n;
+        const lines = (rest + decoder.write(buf.subarray(0, n))).split("\n");
+        rest = lines.pop()!;
+        for (const line of lines) {
+          read++;
+          yield JSON.parse(line) as string;
+        }
+      }
+      if (rest || read !== this.tailCount)
+        throw new Error(`terms-file: ${this.path}'s tail holds ${read} strings, not ${this.tailCount}`);
+    } finally {
+      closeSync(fd);
+    }
   }
 }

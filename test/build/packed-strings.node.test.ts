@@ -1,0 +1,30 @@
+/**
+ * The plan holds every doc's reference packed as bytes (reference-order.ts PackedStrings) until it ranks the
+ * catalogue: the strings must come back as they went in, and rank as the same references held as strings.
+ */
+import { describe, expect, it } from "vitest";
+import { catalogueRanks, PackedStrings } from "../../src/indexer/reference-order";
+
+describe("strings packed as bytes", () => {
+  it("come back by index as they were pushed, past several growths, whatever their characters", () => {
+    const strings = Array.from({ length: 20_000 }, (_, i) =>
+      i % 7 === 0 ? "" : i % 5 === 0 ? `Émigrés ${i} — 東京 😀` : `KV 2/${i}`,
+    );
+    const packed = new PackedStrings();
+    for (const s of strings) packed.push(s);
+    expect(packed.length).toBe(strings.length);
+    expect(Array.from({ length: strings.length }, (_, i) => packed.at(i))).toEqual(strings);
+    expect(() => packed.at(strings.length)).toThrow(/reference-order: no string 20000 of 20000/);
+  });
+
+  it("rank in catalogue order as the references themselves, merged by runs or sorted when a run is out of order", () => {
+    const refs = ["KV 2/9", "KV 2/10", "A 1", "FO 371/5", "A 1", "KV 2/1", "FO 371/50"];
+    const packed = new PackedStrings();
+    for (const r of refs) packed.push(r);
+    // Each run in order: merged.
+    expect([...catalogueRanks(packed, [0, 2, 4, 6])]).toEqual([5, 6, 0, 2, 1, 4, 3]);
+    expect([...catalogueRanks(refs, [0, 2, 4, 6])]).toEqual([5, 6, 0, 2, 1, 4, 3]);
+    // One run out of order: sorted.
+    expect([...catalogueRanks(packed, [0])]).toEqual([...catalogueRanks(refs, [0])]);
+  });
+});
