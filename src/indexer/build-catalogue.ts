@@ -351,7 +351,6 @@ function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promis
         recordTablePageShards: options.recordTablePageShards,
         heapMb: options.workerHeapMb,
         fieldsPath: layout.fieldsPath,
-        log: options.log,
       });
     return yield* stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0, passes });
   } finally {

@@ -12,15 +12,9 @@ import {
   RECORD_SHARD_TARGET_BYTES,
   RECORD_TABLE_PAGE_SHARDS,
   type RecordShardTablePage,
-  SERIES_PAGE_SIZE,
   type Manifest,
-  type SeriesEntry,
-  type SeriesPage,
-  type SeriesPageEntry,
   type StoredRecord,
 } from "../shared/manifest";
-import { referenceRuns, referenceToId } from "../shared/reference";
-import { compareReferenceRuns } from "./reference-order";
 import { type AssetWriter, contentHash } from "./content-hash";
 import { writeSeriesDirectory } from "./series-directory-assets";
 import { arrayDocs, DocFile, type Docs } from "./doc-file";

@@ -45,11 +45,7 @@ export interface RecordPassResult {
   heap: { limitMb: number; mostMb: number };
 }
 
-type WorkerReply =
-  | { ok: true; result: RecordPassResult }
-  | { ok: false; message: string; stack?: string }
-  /** A pass done, as a line for the build's log: a long build shows where the worker is, and its heap there. */
-  | { progress: string };
+type WorkerReply = { ok: true; result: RecordPassResult } | { ok: false; message: string; stack?: string };
 
 /** The record passes running on a worker thread; `fromPlan` must be given (after the plan) for them to finish. */
 export interface RecordPasses {
@@ -76,8 +72,6 @@ export function startRecordPasses(
      * one-thread build, but the worker starts before the plan, so it writes its own.
      */
     fieldsPath?: string;
-    /** Takes a line as each pass ends (the build's log). */
-    log?: (line: string) => void;
   } = {},
 ): RecordPasses {
   const docs = layout.docs;
@@ -103,9 +97,8 @@ export function startRecordPasses(
   if (options.heapMb) setFlagsFromString(`--max-old-space-size=${options.heapMb}`);
   const worker = new Worker(new URL(import.meta.url), { workerData: input, execArgv: ["--import", "tsx"] });
   const result = new Promise<RecordPassResult>((resolve, reject) => {
-    worker.on("message", (reply: WorkerReply) => {
-      if ("progress" in reply) options.log?.(reply.progress);
-      else if (reply.ok) resolve(reply.result);
+    worker.once("message", (reply: WorkerReply) => {
+      if (reply.ok) resolve(reply.result);
       else reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
     });
     worker.once("error", reject);
@@ -136,15 +129,8 @@ async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
   const heap = { limitMb: mb(getHeapStatistics().heap_size_limit), mostMb: 0 };
   let t = performance.now();
   const lap = (what: string) => {
-    const took = performance.now() - t;
-    timings.push([what, took]);
-    const now = getHeapStatistics();
-    heap.mostMb = Math.max(heap.mostMb, mb(now.total_heap_size));
-    parentPort!.postMessage({
-      progress:
-        `worker thread: ${what} in ${(took / 1000).toFixed(1)} s (heap ${mb(now.used_heap_size)} MB in use, ` +
-        `${mb(now.total_heap_size)} MB held, limit ${heap.limitMb} MB)`,
-    } satisfies WorkerReply);
+    timings.push([what, performance.now() - t]);
+    heap.mostMb = Math.max(heap.mostMb, mb(getHeapStatistics().total_heap_size));
     t = performance.now();
   };
   // People, typeahead and related records read a few fields of each record: written once to a file of their own,

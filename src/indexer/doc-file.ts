@@ -151,6 +151,32 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
     return this.range(0, this.length);
   }
 
+  /**
+   * Reads docs by number, a read-ahead buffer at a time when asked in doc order (a pass over the docs reads the file
+   * once through), from anywhere otherwise; `close()` ends it.
+   */
+  inOrder(): { at(doc: number): T; close(): void } {
+    let reading: Iterator<T> | null = null;
+    let next = 0;
+    return {
+      at: (doc) => {
+        if (doc !== next || !reading) {
+          reading?.return?.();
+          reading = this.range(doc, this.length)[Symbol.iterator]();
+          next = doc;
+        }
+        const got = reading.next();
+        next++;
+        if (got.done) throw new Error(`doc-file: no doc ${doc} among ${this.length} in ${this.path}`);
+        return got.value;
+      },
+      close: () => {
+        reading?.return?.();
+        reading = null;
+      },
+    };
+  }
+
   remove(): void {
     rmSync(this.path, { force: true });
   }

@@ -134,9 +134,7 @@ type RelatedList = Array<[number, string]>;
 export class RelatedByDoc {
   private readonly writer: LineWriter<RelatedList | null>;
   private file: DocFile<RelatedList | null> | null = null;
-  private reading: Iterator<RelatedList | null> | null = null;
-  /** The doc `reading` gives next. */
-  private next = 0;
+  private reading: ReturnType<DocFile<RelatedList | null>["inOrder"]> | null = null;
 
   constructor(path: string) {
     this.writer = new LineWriter(path);
@@ -161,19 +159,13 @@ export class RelatedByDoc {
   /** Doc `doc`'s related records, best first, or undefined when it has none. */
   of(doc: number): RelatedList | undefined {
     if (!this.file) throw new Error("related-records: lists are read once every doc's is written (finish)");
-    if (doc !== this.next || !this.reading) {
-      this.reading?.return?.();
-      this.reading = this.file.range(doc, this.file.length)[Symbol.iterator]();
-      this.next = doc;
-    }
-    const got = this.reading.next();
-    this.next++;
-    return got.done || !got.value ? undefined : got.value;
+    this.reading ??= this.file.inOrder();
+    return this.reading.at(doc) ?? undefined;
   }
 
   /** Deletes the scratch file once the lists are read. */
   remove(): void {
-    this.reading?.return?.();
+    this.reading?.close();
     this.reading = null;
     this.file?.remove();
   }

@@ -20,9 +20,7 @@ export class TitleTags {
   private byTerm = new Int32Array(1 << 16).fill(-1);
   private writer: LineWriter<number[]> | null;
   private file: DocFile<number[]> | null = null;
-  private reading: Iterator<number[]> | null = null;
-  /** The doc `reading` gives next. */
-  private next = 0;
+  private reading: ReturnType<DocFile<number[]>["inOrder"]> | null = null;
 
   /**
    * @param path the scratch file of word numbers (removed by `remove`)
@@ -109,21 +107,13 @@ export class TitleTags {
 
   /** Doc `doc`'s words, in order, repeats kept. Reading in doc order reads the file once through. */
   of(doc: number): string[] {
-    const file = this.reader();
-    if (doc !== this.next || !this.reading) {
-      this.reading?.return?.();
-      this.reading = file.range(doc, file.length)[Symbol.iterator]();
-      this.next = doc;
-    }
-    const got = this.reading.next();
-    this.next++;
-    if (got.done) throw new Error(`title-tags: no doc ${doc} among ${file.length}`);
-    return got.value.map((id) => this.words[id]!);
+    this.reading ??= this.reader().inOrder();
+    return this.reading.at(doc).map((id) => this.words[id]!);
   }
 
   /** Deletes the scratch file (once related records are made). */
   remove(): void {
-    this.reading?.return?.();
+    this.reading?.close();
     this.reading = null;
     this.abort();
     this.file?.remove();

@@ -18,7 +18,7 @@ describe("title and tag words kept in a scratch file", () => {
     // Twice through, as related records reads them, then out of order.
     expect(docs.map((_, d) => tags.of(d))).toEqual(docs);
     expect([3, 0, 2].map((d) => tags.of(d))).toEqual([docs[3], docs[0], docs[2]]);
-    expect(() => tags.of(4)).toThrow(/title-tags: no doc 4 among 4/);
+    expect(() => tags.of(4)).toThrow(/doc-file: no doc 4 among 4/);
     tags.remove();
   });
 
