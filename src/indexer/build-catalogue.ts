@@ -46,7 +46,12 @@ import { defaultPartsDir, hasShardPart, readShardParts, writeShardPart, type Sha
 import { parseThesaurusJson } from "./thesaurus-assets";
 import { spillIngest } from "./spilled-ingest";
 import { DocFile } from "./doc-file";
-import { startRecordPasses, type RecordPassResult, type RecordPasses } from "./catalogue-wide-worker";
+import {
+  startRecordPasses,
+  type AfterPlanWorker,
+  type RecordPassResult,
+  type RecordPasses,
+} from "./catalogue-wide-worker";
 
 export interface BuildOptions {
   dataDirs: string[];
@@ -93,6 +98,8 @@ export interface BuildOptions {
    * on: its share of the memory budget (scripts/lib/build-memory.ts). Default: V8's own, as for the main thread.
    */
   workerHeapMb?: number;
+  /** Which worker runs the record passes after the plan (catalogue-wide-worker.ts); tests force either. */
+  afterPlanWorker?: AfterPlanWorker;
 }
 
 export interface BuildResult {
@@ -350,6 +357,7 @@ function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promis
       passes = startRecordPasses(layout, out, {
         recordTablePageShards: options.recordTablePageShards,
         heapMb: options.workerHeapMb,
+        afterPlan: options.afterPlanWorker,
         fieldsPath: layout.fieldsPath,
       });
     return yield* stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0, passes });
@@ -386,7 +394,7 @@ function* stageLaidOut(
     // The threaded build's passes read the docs: they start before the plan.
     passFieldsPath: passes ? undefined : layout.fieldsPath,
   });
-  passes?.fromPlan(plan);
+  if (passes) yield passes.fromPlan(plan);
   log(`planned the search index in ${((performance.now() - t0) / 1000).toFixed(1)} s from the start${cpuSoFar()}`);
   const partsDir = options.partsDir ?? defaultPartsDir(options.outDir);
   if (options.resume) {

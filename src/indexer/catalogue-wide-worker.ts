@@ -10,7 +10,16 @@
  * worker).
  */
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import {
+  isMainThread,
+  MessageChannel,
+  type MessagePort,
+  parentPort,
+  receiveMessageOnPort,
+  type Transferable,
+  Worker,
+  workerData,
+} from "node:worker_threads";
 import type { Manifest } from "../shared/manifest";
 import type { CatalogueRecord } from "../shared/record";
 import { AssetWriter } from "./content-hash";
@@ -29,6 +38,10 @@ interface RecordPassInput {
   recordTablePageShards?: number;
   /** Where the worker writes the docs' PassRecord fields for its own later passes (see runWorker). */
   fieldsPath?: string;
+  /** The port the first worker posts its first passes' result on, as soon as they are done. */
+  firstPort?: MessagePort;
+  /** For a worker started after the plan (see startRecordPasses): the plan's part, and the first worker's. */
+  after?: { plan: FromPlan; fieldsOffsets: Float64Array | null };
 }
 
 /** What the passes after the plan need of it: the docs' title and tag words, and each doc's catalogue rank. */
@@ -45,11 +58,34 @@ export interface RecordPassResult {
   heap: { limitMb: number; mostMb: number };
 }
 
-type WorkerReply = { ok: true; result: RecordPassResult } | { ok: false; message: string; stack?: string };
+/** The first passes' result (people, typeahead, volumes), posted on the first port when they are done. */
+interface FirstPasses {
+  parts: RecordPassParts;
+  spilled: Array<[string, number]>;
+  timings: Array<[string, number]>;
+  heap: { limitMb: number; mostMb: number };
+  /** Offsets of the PassRecord fields file the worker wrote, for a worker after it to read. */
+  fieldsOffsets: Float64Array | null;
+}
+
+/** The passes after the plan (related records, the record store): the worker's reply. */
+type LastPasses = Omit<RecordPassResult, "parts">;
+
+type WorkerReply = { ok: true; result: LastPasses } | { ok: false; message: string; stack?: string };
+
+/** What the first worker is told once the plan is made: go on with it, or end (a fresh worker takes over). */
+type AfterPlan = { plan: FromPlan } | { end: true };
+
+/**
+ * Where the passes after the plan run: `"auto"` on a fresh worker when the first is done with its passes by the
+ * time the plan is (its heap then goes with it), else on the first; tests force either.
+ */
+export type AfterPlanWorker = "auto" | "fresh" | "same";
 
 /** The record passes running on a worker thread; `fromPlan` must be given (after the plan) for them to finish. */
 export interface RecordPasses {
-  fromPlan(plan: { titleTags: TitleTags; catalogueOrder: Uint32Array }): void;
+  /** Hands the plan's part over; the build awaits the promise (only a forced fresh worker makes it wait). */
+  fromPlan(plan: { titleTags: TitleTags; catalogueOrder: Uint32Array }): Promise<void>;
   /** Resolves once the worker is done, its chunks added to `out`. */
   done(): Promise<RecordPassResult>;
   /** Stops the worker (a build that failed elsewhere). */
@@ -59,6 +95,11 @@ export interface RecordPasses {
 /**
  * Starts the record passes over `layout.docs` (which must be a DocFile: the worker opens it by path) on a worker
  * thread, writing their chunks into `out`'s staging folder; `done()` adds them to `out`.
+ *
+ * An idle worker never collects its garbage, and at ten million records the first passes leave hundreds of MB of
+ * heap behind while the plan takes many more minutes; a worker that ends gives all of it back. So when the first
+ * worker is done before the plan, it ends, and a fresh one runs the passes after the plan. When it is not (the
+ * plan is quicker below a few million records), it goes on with them itself, so the plan never waits for it.
  */
 export function startRecordPasses(
   layout: CatalogueLayout,
@@ -72,6 +113,7 @@ export function startRecordPasses(
      * one-thread build, but the worker starts before the plan, so it writes its own.
      */
     fieldsPath?: string;
+    afterPlan?: AfterPlanWorker;
   } = {},
 ): RecordPasses {
   const docs = layout.docs;
@@ -79,6 +121,7 @@ export function startRecordPasses(
     throw new Error(
       "catalogue-wide-worker: the record passes run on a worker only over a docs file and a staging folder",
     );
+  const { port1: firstDone, port2 } = new MessageChannel();
   const input: RecordPassInput = {
     docsPath: docs.path,
     docsOffsets: docs.lineOffsets(),
@@ -88,15 +131,69 @@ export function startRecordPasses(
     recordTablePageShards: options.recordTablePageShards,
     fieldsPath: options.fieldsPath,
   };
+  const first = spawn({ ...input, firstPort: port2 }, [port2], options.heapMb);
+  let last = first;
+  let firstResult: FirstPasses | undefined;
+  // Rejected when the first worker fails before its first passes are done (after, it settles nothing).
+  const firstPasses = new Promise<FirstPasses>((resolve, reject) => {
+    firstDone.once("message", (m: FirstPasses) => resolve((firstResult ??= m)));
+    first.reply.catch(reject);
+  });
+  firstPasses.catch(() => {});
+  // Polled without the event loop: the main thread plans in one synchronous run, and hears of nothing until then.
+  const poll = () => (firstResult ??= receiveMessageOnPort(firstDone)?.message as FirstPasses | undefined);
+  const handOver = (plan: FromPlan, passes: FirstPasses) => {
+    first.worker.postMessage({ end: true } satisfies AfterPlan);
+    last = spawn({ ...input, after: { plan, fieldsOffsets: passes.fieldsOffsets } }, [], options.heapMb);
+  };
+  return {
+    fromPlan: async (made) => {
+      const plan: FromPlan = { tags: made.titleTags.toData(), catalogueOrder: made.catalogueOrder };
+      const mode = options.afterPlan ?? "auto";
+      const done = mode === "same" ? undefined : mode === "fresh" ? await firstPasses : poll();
+      if (done) handOver(plan, done);
+      else first.worker.postMessage({ plan } satisfies AfterPlan);
+    },
+    done: async () => {
+      const [passes, rest] = await Promise.all([firstPasses, last.reply]);
+      firstDone.close();
+      const spilled = [...passes.spilled, ...rest.spilled];
+      for (const [path, bytes] of spilled) out.spilled.set(path, bytes);
+      await Promise.all([first.worker.terminate(), last.worker.terminate()]);
+      return {
+        parts: passes.parts,
+        recordStore: rest.recordStore,
+        spilled,
+        timings: [...passes.timings, ...rest.timings],
+        heap: { limitMb: rest.heap.limitMb, mostMb: Math.max(passes.heap.mostMb, rest.heap.mostMb) },
+      };
+    },
+    stop: async () => {
+      firstDone.close();
+      await Promise.all([first.worker.terminate(), last.worker.terminate()]);
+    },
+  };
+}
+
+/** A worker running this file over `input`, and its reply (the passes after the plan). */
+function spawn(
+  input: RecordPassInput,
+  transfer: Transferable[],
+  heapMb: number | undefined,
+): { worker: Worker; reply: Promise<LastPasses> } {
   // tsx loads this .ts file in the worker as it does in the main thread (`npm run build` and vitest alike).
   // A worker's heap has a limit of its own: without one it gets the main thread's again, so the two threads
   // together could take twice the budget's heap. `resourceLimits` cannot set it: V8 gives the process's
   // `--max-old-space-size` (the main thread's limit, scripts/lib/build-memory.ts) precedence over it
   // (nodejs/node#43991). The flag is read when an isolate is made, so set now it is the worker's, while the
   // main thread's heap keeps the limit it was made with (V8's own heap tests set it between isolates likewise).
-  if (options.heapMb) setFlagsFromString(`--max-old-space-size=${options.heapMb}`);
-  const worker = new Worker(new URL(import.meta.url), { workerData: input, execArgv: ["--import", "tsx"] });
-  const result = new Promise<RecordPassResult>((resolve, reject) => {
+  if (heapMb) setFlagsFromString(`--max-old-space-size=${heapMb}`);
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: input,
+    transferList: transfer,
+    execArgv: ["--import", "tsx"],
+  });
+  const reply = new Promise<LastPasses>((resolve, reject) => {
     worker.once("message", (reply: WorkerReply) => {
       if (reply.ok) resolve(reply.result);
       else reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
@@ -104,26 +201,14 @@ export function startRecordPasses(
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`catalogue-wide-worker: the worker stopped (exit ${code})`)));
   });
-  // Rejections are taken by done(); a build failing elsewhere stops the worker without awaiting it.
-  result.catch(() => {});
-  return {
-    fromPlan: (plan) =>
-      worker.postMessage({ tags: plan.titleTags.toData(), catalogueOrder: plan.catalogueOrder } satisfies FromPlan),
-    done: async () => {
-      const made = await result;
-      for (const [path, bytes] of made.spilled) out.spilled.set(path, bytes);
-      await worker.terminate();
-      return made;
-    },
-    stop: async () => {
-      await worker.terminate();
-    },
-  };
+  // Rejections are taken by done(); a build failing elsewhere stops the worker without awaiting it, and a first
+  // worker handed over ends without a reply.
+  reply.catch(() => {});
+  return { worker, reply };
 }
 
-async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
-  const docs = DocFile.of<CatalogueRecord>(input.docsPath, input.docsOffsets);
-  const out = new AssetWriter(input.spillDir);
+/** A pass timer: each lap's time, and the most heap at a lap's end. */
+function passTimer() {
   const timings: Array<[string, number]> = [];
   const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
   const heap = { limitMb: mb(getHeapStatistics().heap_size_limit), mostMb: 0 };
@@ -133,9 +218,18 @@ async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
     heap.mostMb = Math.max(heap.mostMb, mb(getHeapStatistics().total_heap_size));
     t = performance.now();
   };
+  return { timings, heap, lap };
+}
+
+/** The first passes (people, typeahead, volumes), posted on the first port; then, told to, the rest. */
+async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null> {
+  const docs = DocFile.of<CatalogueRecord>(input.docsPath, input.docsOffsets);
+  const out = new AssetWriter(input.spillDir);
+  const first = passTimer();
   // People, typeahead and related records read a few fields of each record: written once to a file of their own,
   // they parse those three times instead of each whole record (mostly description) three times.
   let fields: Lines<PassRecord> = docs;
+  let fieldsOffsets: Float64Array | null = null;
   if (input.fieldsPath) {
     const writer = new LineWriter<PassRecord>(input.fieldsPath);
     try {
@@ -144,17 +238,49 @@ async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
       writer.abort();
       throw e;
     }
-    fields = writer.finish();
-    lap("the records' fields");
+    const file = writer.finish();
+    fields = file;
+    fieldsOffsets = file.lineOffsets();
+    first.lap("the records' fields");
   }
   const parts = buildRecordPassParts(docs, out, fields);
-  lap("people, typeahead, volumes");
-  const plan = await new Promise<FromPlan>((resolve) => parentPort!.once("message", resolve));
-  lap("waiting for the plan");
+  first.lap("people, typeahead, volumes");
+  input.firstPort!.postMessage({
+    parts,
+    spilled: [...out.spilled],
+    timings: first.timings,
+    heap: first.heap,
+    fieldsOffsets,
+  } satisfies FirstPasses);
+  out.spilled.clear();
+  const rest = passTimer();
+  const next = await new Promise<AfterPlan>((resolve) => parentPort!.once("message", resolve));
+  if ("end" in next) return null;
+  rest.lap("waiting for the plan");
+  return runLastPasses(input, docs, fields, next.plan, out, rest);
+}
+
+/** The passes after the plan (related records, the record store) on a fresh worker. */
+function runAfterWorker(input: RecordPassInput & { after: NonNullable<RecordPassInput["after"]> }): LastPasses {
+  const docs = DocFile.of<CatalogueRecord>(input.docsPath, input.docsOffsets);
+  const { fieldsOffsets, plan } = input.after;
+  const fields: Lines<PassRecord> =
+    input.fieldsPath && fieldsOffsets ? DocFile.of<PassRecord>(input.fieldsPath, fieldsOffsets) : docs;
+  return runLastPasses(input, docs, fields, plan, new AssetWriter(input.spillDir), passTimer());
+}
+
+function runLastPasses(
+  input: RecordPassInput,
+  docs: DocFile<CatalogueRecord>,
+  fields: Lines<PassRecord>,
+  plan: FromPlan,
+  out: AssetWriter,
+  timer: ReturnType<typeof passTimer>,
+): LastPasses {
   const tags = TitleTags.fromData(plan.tags);
   const related = buildRelated(fields, tags);
   tags.remove();
-  lap("related records");
+  timer.lap("related records");
   const layout: CatalogueLayout = { docs, shardOfDoc: input.shardOfDoc, shardCount: input.shardCount };
   let recordStore: Omit<Manifest, "version">;
   try {
@@ -165,13 +291,20 @@ async function runWorker(input: RecordPassInput): Promise<RecordPassResult> {
   } finally {
     related.remove();
   }
-  lap("record store");
-  return { parts, recordStore, spilled: [...out.spilled], timings, heap };
+  timer.lap("record store");
+  return { recordStore, spilled: [...out.spilled], timings: timer.timings, heap: timer.heap };
 }
 
 if (!isMainThread && (workerData as RecordPassInput | undefined)?.docsPath) {
-  runWorker(workerData as RecordPassInput).then(
-    (result) => parentPort!.postMessage({ ok: true, result } satisfies WorkerReply),
+  const input = workerData as RecordPassInput;
+  const run = input.after
+    ? Promise.resolve().then(() => runAfterWorker(input as Parameters<typeof runAfterWorker>[0]))
+    : runFirstWorker(input);
+  run.then(
+    (result) => {
+      if (result) parentPort!.postMessage({ ok: true, result } satisfies WorkerReply);
+      else input.firstPort?.close();
+    },
     (e: Error) => parentPort!.postMessage({ ok: false, message: e.message, stack: e.stack } satisfies WorkerReply),
   );
 }

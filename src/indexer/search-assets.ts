@@ -49,7 +49,7 @@ import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
 import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
-import { REF_FIELD, TermNumbers, type TermFamilyTable } from "./plan-terms";
+import { REF_FIELD, TERM_ARRAY_GROWTH, TermNumbers, type TermFamilyTable } from "./plan-terms";
 import { catalogueRanks, PackedStrings } from "./reference-order";
 import { packDocTerms, TermsFile, WRITTEN_OUT, writtenTerms, type PackedDocTerms } from "./terms-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
@@ -216,6 +216,8 @@ export function planSearch(
     asideBlockTerms?: number;
     /** Whether reference terms not yet numbered are held aside (see TermNumbers); tests compare the plan without. */
     refAside?: boolean;
+    /** A term's count in a field from which it is held in a map, not 16 bits (default 65,535; tests force tiny ones). */
+    dfOverAt?: number;
   },
 ): SearchPlan {
   const { docs } = layout;
@@ -242,10 +244,33 @@ export function planSearch(
   /** Per term, 1 once it is counted as some field's term (it is in the lexicon and has a frequency). */
   let counted = new Uint8Array(1 << 16);
   const fields = FIELD_NAMES.length;
-  let fieldDf = new Uint32Array((1 << 16) * fields);
-  /** Per term, the last (doc, field) it was counted in, as `doc * fields + field + 1`; and its last vocab doc. */
-  let seenAt = new Float64Array(1 << 16);
-  let vocabAt = new Float64Array(1 << 16);
+  /**
+   * Per term and field, its document frequency: 16 bits, with the few counts past them in `dfOver` (at ten million
+   * records some five million terms in eight fields, where 32 bits each were 160 MB).
+   */
+  let fieldDf = new Uint16Array((1 << 16) * fields);
+  const dfOver = new Map<number, number>();
+  const over = Math.min(DF_OVER, options.dfOverAt ?? DF_OVER);
+  const addDf = (at: number, by: number) => {
+    const v = fieldDf[at]!;
+    if (v !== over && v + by < over) fieldDf[at] = v + by;
+    else {
+      dfOver.set(at, (v === over ? dfOver.get(at)! : v) + by);
+      fieldDf[at] = over;
+    }
+  };
+  const dfAt = (at: number) => (fieldDf[at] === over ? dfOver.get(at)! : fieldDf[at]!);
+  /**
+   * Per term, the last (doc, field) it was counted in, as `doc * fields + field + 1` (negated once `firstOfEach`
+   * took it); and its last vocab doc, as `doc + 1`. 32 bits, not 64: at ten million records some five million
+   * terms are numbered, and these two arrays were 80 of the plan's bytes a term.
+   */
+  if (n * fields + 1 > MAX_STAMP)
+    throw new Error(
+      `search-assets: ${n} docs are more than one plan counts (at most ${Math.floor((MAX_STAMP - 1) / fields)}); split the catalogue`,
+    );
+  let seenAt = new Int32Array(1 << 16);
+  let vocabAt = new Uint32Array(1 << 16);
   /** Per term: 1 when it may be a typo suggestion (4+ letters, no digit), 2 when not, 0 not yet known. */
   let vocabWord = new Uint8Array(1 << 16);
   /** Per term, the docs it is a typo suggestion in; and the terms counted so, in order of first sight. */
@@ -279,7 +304,7 @@ export function planSearch(
   const room = () => {
     if (numbers.size <= vocabWord.length) return;
     let length = vocabWord.length;
-    while (length < numbers.size) length *= 2;
+    while (length < numbers.size) length = Math.ceil(length * TERM_ARRAY_GROWTH);
     fieldDf = grown(fieldDf, length * fields);
     seenAt = grown(seenAt, length);
     vocabAt = grown(vocabAt, length);
@@ -353,7 +378,7 @@ export function planSearch(
             indexBytes += termList[id]!.length + 8;
           }
           seenAt[id] = stamp;
-          fieldDf[id * fields + field]!++;
+          addDf(id * fields + field, 1);
         }
         indexed.push(kept);
         continue;
@@ -379,7 +404,7 @@ export function planSearch(
           continue;
         }
         seenAt[id] = stamp;
-        fieldDf[id * fields + field]!++;
+        addDf(id * fields + field, 1);
         indexBytes += idBytes;
         if (!vocabField[field]) continue;
         if (vocabWord[id] === 0) {
@@ -428,7 +453,7 @@ export function planSearch(
         countedTerms++;
         indexBytes += t.length + 8;
       }
-      fieldDf[id * fields + REF_FIELD]! += docCount;
+      addDf(id * fields + REF_FIELD, docCount);
       asideNumbers.set(t, id);
     }
   }
@@ -450,7 +475,7 @@ export function planSearch(
   const termDf = new Uint32Array(termList.length);
   for (let id = 0; id < termList.length; id++) {
     let max = 0;
-    for (let f = 0; f < fields; f++) max = Math.max(max, fieldDf[id * fields + f]!);
+    for (let f = 0; f < fields; f++) max = Math.max(max, dfAt(id * fields + f));
     termDf[id] = max;
   }
   const shardCount = Math.max(1, Math.min(n, options.shards ?? searchShardCount(indexBytes, n)));
@@ -618,7 +643,13 @@ export function finishSearch(
 }
 
 /** A typed array of `length` holding `from`'s values first. */
-function grown<T extends Uint32Array | Float64Array | Uint8Array>(from: T, length: number): T {
+/** A 16-bit document frequency that stands for a count held in the plan's `dfOver` map (see planSearch). */
+const DF_OVER = 0xffff;
+
+/** The largest (doc, field) stamp the plan's Int32Array can hold (see planSearch). */
+const MAX_STAMP = 2 ** 31 - 1;
+
+function grown<T extends Uint32Array | Int32Array | Uint16Array | Uint8Array>(from: T, length: number): T {
   const to = new (from.constructor as new (n: number) => T)(length);
   to.set(from);
   return to;

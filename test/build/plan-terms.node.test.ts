@@ -130,4 +130,27 @@ describe("a search index whose plan holds reference terms aside", () => {
     expect(spilled.files).toEqual(numbered.files);
     expect(readdirSync(root)).toEqual(["terms.bin"]);
   }, 120_000);
+
+  it("counts a term's documents past 16 bits as it counts them within", () => {
+    const records = crossingRecords();
+    const layout = {
+      docs: arrayDocs(records),
+      shardOfDoc: new Int32Array(records.length).map((_, d) => d >> 6),
+      shardCount: 15,
+    };
+    const files = (options: Parameters<typeof planSearch>[1]) => {
+      const plan = planSearch(layout, { shards: 3, ...options });
+      const termDf = [...plan.termDf];
+      const out = new AssetWriter();
+      const shards = Array.from({ length: plan.shardCount }, (_, k) => buildSearchShard(plan, k, out));
+      finishSearch(plan, shards, out, { thesaurus: null });
+      return { termDf, files: [...out.files].sort((a, b) => (a[0] < b[0] ? -1 : 1)) };
+    };
+    const wide = files({});
+    // Every count from 2 on held in the map: the reference field's settled terms add a run's count at once.
+    const narrow = files({ dfOverAt: 2 });
+    expect(Math.max(...wide.termDf)).toBeGreaterThan(100);
+    expect(narrow.termDf).toEqual(wide.termDf);
+    expect(narrow.files).toEqual(wide.files);
+  }, 120_000);
 });

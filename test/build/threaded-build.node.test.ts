@@ -21,6 +21,9 @@ describe("a build with the record passes on a worker thread", () => {
     for (const [name, extra] of [
       ["one-shard", {}],
       ["three-shards", { searchShards: 3, recordShards: 40, packs: false }],
+      // The passes after the plan on a fresh worker, the first having ended (as when it is done before the plan).
+      ["fresh-worker", { searchShards: 2, afterPlanWorker: "fresh" }],
+      ["same-worker", { afterPlanWorker: "same" }],
     ] as Array<[string, Partial<BuildOptions>]>) {
       const options = (out: string): BuildOptions => ({
         dataDirs: [data],
@@ -32,7 +35,10 @@ describe("a build with the record passes on a worker thread", () => {
       const lines: string[] = [];
       const threaded = await stageCatalogueParallel({ ...options("threaded"), log: (l) => lines.push(l) });
       // The passes did run on the worker, not on this thread.
-      expect(lines.some((l) => l.startsWith("worker thread:") && l.includes("people, typeahead, volumes"))).toBe(true);
+      const worker = lines.find((l) => l.startsWith("worker thread:")) ?? "";
+      expect(worker).toContain("people, typeahead, volumes");
+      // Waiting for the plan is a pass of the first worker only when it goes on after the plan itself.
+      if (extra.afterPlanWorker) expect(worker.includes("waiting for the plan")).toBe(extra.afterPlanWorker === "same");
       expect(threaded.result.manifest.version).toBe(serial.result.manifest.version);
       const a = publishedFileHashes(serial.publish());
       const b = publishedFileHashes(threaded.publish());
