@@ -642,13 +642,13 @@ export function finishSearch(
   return { manifest, related, indexBytes: plan.indexBytes };
 }
 
-/** A typed array of `length` holding `from`'s values first. */
 /** A 16-bit document frequency that stands for a count held in the plan's `dfOver` map (see planSearch). */
 const DF_OVER = 0xffff;
 
 /** The largest (doc, field) stamp the plan's Int32Array can hold (see planSearch). */
 const MAX_STAMP = 2 ** 31 - 1;
 
+/** A typed array of `length` holding `from`'s values first. */
 function grown<T extends Uint32Array | Int32Array | Uint16Array | Uint8Array>(from: T, length: number): T {
   const to = new (from.constructor as new (n: number) => T)(length);
   to.set(from);
