@@ -146,6 +146,7 @@ try {
     // The worker thread's own share of the budget: each thread's heap has its own limit.
     workerHeapMb: values.threads && budget ? threadHeapsMb(budget.mb).worker : undefined,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
+    workerLogFd: values.quiet ? undefined : 1,
     progress: values.quiet ? undefined : terminalProgress(process.stderr),
   });
   // Into the staging folder: the served build changes only at publish(), with every file in place.

@@ -4,7 +4,6 @@
  * assets directory. Node only; the Worker shares nothing with it but types
  * and the index config.
  */
-import { getHeapStatistics } from "node:v8";
 import {
   closeSync,
   copyFileSync,
@@ -23,7 +22,7 @@ import {
 import { dirname, join, relative, resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { MANIFEST_PATH, type Manifest } from "../shared/manifest";
-import type { BuildProgress } from "./build-progress";
+import { heapSoFar, type BuildProgress } from "./build-progress";
 import {
   ingestFiles,
   ingestText,
@@ -100,6 +99,11 @@ export interface BuildOptions {
   workerHeapMb?: number;
   /** Which worker runs the record passes after the plan (catalogue-wide-worker.ts); tests force either. */
   afterPlanWorker?: AfterPlanWorker;
+  /**
+   * A file descriptor the worker thread writes a line to as each of its passes ends (`npm run build` gives
+   * stdout): what the main thread is sent reaches it only when it next yields, at the end of the shards.
+   */
+  workerLogFd?: number;
 }
 
 export interface BuildResult {
@@ -358,6 +362,7 @@ function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promis
         recordTablePageShards: options.recordTablePageShards,
         heapMb: options.workerHeapMb,
         afterPlan: options.afterPlanWorker,
+        logFd: options.workerLogFd,
         fieldsPath: layout.fieldsPath,
       });
     return yield* stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0, passes });
@@ -499,12 +504,7 @@ function* stageLaidOut(
  */
 function cpuSoFar(): string {
   const { user, system } = process.cpuUsage();
-  const heap = getHeapStatistics();
-  const mb = (b: number) => Math.round(b / 2 ** 20);
-  return (
-    ` (CPU so far: ${(user / 1e6).toFixed(1)} s user, ${(system / 1e6).toFixed(1)} s system; main heap ` +
-    `${mb(heap.used_heap_size)} MB, ${mb(heap.malloced_memory + heap.total_heap_size)} MB held)`
-  );
+  return ` (CPU so far: ${(user / 1e6).toFixed(1)} s user, ${(system / 1e6).toFixed(1)} s system; main ${heapSoFar()})`;
 }
 
 export { readBuiltManifest } from "./build-folders";

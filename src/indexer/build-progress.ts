@@ -9,6 +9,8 @@
  * buildCatalogue({ dataDirs: ["data"], outDir: "dist/assets", progress });
  */
 
+import { getHeapStatistics } from "node:v8";
+
 /** What buildCatalogue reports: a phase starting, or ending with what it counted. */
 export interface BuildPhaseEvent {
   phase: string;
@@ -21,6 +23,21 @@ export type BuildProgress = (event: BuildPhaseEvent) => void;
 interface ProgressStream {
   isTTY?: boolean;
   write(chunk: string): unknown;
+}
+
+/**
+ * This thread's heap in use, what V8 holds for it, its typed arrays' bytes (off the heap, so under no heap limit)
+ * and the whole process's resident memory (both threads, code and buffers): for the build's log, to see which of
+ * them grows with the catalogue.
+ */
+export function heapSoFar(): string {
+  const heap = getHeapStatistics();
+  const mb = (b: number) => Math.round(b / 2 ** 20);
+  const { rss, arrayBuffers } = process.memoryUsage();
+  return (
+    `heap ${mb(heap.used_heap_size)} MB, ${mb(heap.malloced_memory + heap.total_heap_size)} MB held, typed ` +
+    `arrays ${mb(arrayBuffers)} MB; process RSS ${mb(rss)} MB`
+  );
 }
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -9,6 +9,7 @@
  * This file is both the main thread's handle (`startRecordPasses`) and the worker's body (run when loaded as a
  * worker).
  */
+import { writeSync } from "node:fs";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import {
   isMainThread,
@@ -23,6 +24,7 @@ import {
 import type { Manifest } from "../shared/manifest";
 import type { CatalogueRecord } from "../shared/record";
 import { AssetWriter } from "./content-hash";
+import { heapSoFar } from "./build-progress";
 import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
 import { DocFile, type Lines, LineWriter, passFields, type PassRecord } from "./doc-file";
 import { buildRelated } from "./related-records";
@@ -38,6 +40,8 @@ interface RecordPassInput {
   recordTablePageShards?: number;
   /** Where the worker writes the docs' PassRecord fields for its own later passes (see runWorker). */
   fieldsPath?: string;
+  /** Where each pass's line goes as it ends (see BuildOptions.workerLogFd). */
+  logFd?: number;
   /** The port the first worker posts its first passes' result on, as soon as they are done. */
   firstPort?: MessagePort;
   /** For a worker started after the plan (see startRecordPasses): the plan's part, and the first worker's. */
@@ -114,6 +118,8 @@ export function startRecordPasses(
      */
     fieldsPath?: string;
     afterPlan?: AfterPlanWorker;
+    /** See BuildOptions.workerLogFd. */
+    logFd?: number;
   } = {},
 ): RecordPasses {
   const docs = layout.docs;
@@ -130,6 +136,7 @@ export function startRecordPasses(
     spillDir: out.spillDir,
     recordTablePageShards: options.recordTablePageShards,
     fieldsPath: options.fieldsPath,
+    logFd: options.logFd,
   };
   const first = spawn({ ...input, firstPort: port2 }, [port2], options.heapMb);
   let last = first;
@@ -207,15 +214,19 @@ function spawn(
   return { worker, reply };
 }
 
-/** A pass timer: each lap's time, and the most heap at a lap's end. */
-function passTimer() {
+/** A pass timer: each lap's time, and the most heap at a lap's end; with `logFd`, a line there per lap. */
+function passTimer(logFd?: number) {
   const timings: Array<[string, number]> = [];
   const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
   const heap = { limitMb: mb(getHeapStatistics().heap_size_limit), mostMb: 0 };
   let t = performance.now();
   const lap = (what: string) => {
-    timings.push([what, performance.now() - t]);
+    const ms = performance.now() - t;
+    timings.push([what, ms]);
     heap.mostMb = Math.max(heap.mostMb, mb(getHeapStatistics().total_heap_size));
+    // Straight to the descriptor: console output from a worker goes through the main thread, which is busy.
+    if (logFd !== undefined)
+      writeSync(logFd, `  worker thread: ${what} in ${(ms / 1000).toFixed(1)} s; ${heapSoFar()}\n`);
     t = performance.now();
   };
   return { timings, heap, lap };
@@ -225,7 +236,7 @@ function passTimer() {
 async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null> {
   const docs = DocFile.of<CatalogueRecord>(input.docsPath, input.docsOffsets);
   const out = new AssetWriter(input.spillDir);
-  const first = passTimer();
+  const first = passTimer(input.logFd);
   // People, typeahead and related records read a few fields of each record: written once to a file of their own,
   // they parse those three times instead of each whole record (mostly description) three times.
   let fields: Lines<PassRecord> = docs;
@@ -253,7 +264,7 @@ async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null
     fieldsOffsets,
   } satisfies FirstPasses);
   out.spilled.clear();
-  const rest = passTimer();
+  const rest = passTimer(input.logFd);
   const next = await new Promise<AfterPlan>((resolve) => parentPort!.once("message", resolve));
   if ("end" in next) return null;
   rest.lap("waiting for the plan");
@@ -266,7 +277,7 @@ function runAfterWorker(input: RecordPassInput & { after: NonNullable<RecordPass
   const { fieldsOffsets, plan } = input.after;
   const fields: Lines<PassRecord> =
     input.fieldsPath && fieldsOffsets ? DocFile.of<PassRecord>(input.fieldsPath, fieldsOffsets) : docs;
-  return runLastPasses(input, docs, fields, plan, new AssetWriter(input.spillDir), passTimer());
+  return runLastPasses(input, docs, fields, plan, new AssetWriter(input.spillDir), passTimer(input.logFd));
 }
 
 function runLastPasses(
