@@ -101,8 +101,12 @@ export class TermFamilyTable {
   }
 }
 
-/** A typed array of `length` holding `from`'s values first, the rest `fill`. */
-function grownTo<T extends Int32Array | Uint8Array>(from: T, length: number, fill = 0): T {
+/** A typed array of `length` holding `from`'s values first, the rest `fill` (the plan's per-term arrays too). */
+export function grownTo<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(
+  from: T,
+  length: number,
+  fill = 0,
+): T {
   const to = new (from.constructor as new (n: number) => T)(length);
   if (fill) to.fill(fill, from.length);
   to.set(from);
