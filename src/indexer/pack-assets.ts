@@ -115,9 +115,20 @@ export function packChunks(
 ): PackDirectory {
   const max = options.maxBytes ?? PACK_MAX_BYTES;
   let total = 0;
+  const over: PackInput[] = [];
   for (const c of inputs) {
-    if (c.bytes > max) throw new Error(`pack-assets: ${c.path} is ${c.bytes} bytes, over the ${max}-byte pack limit`);
+    if (c.bytes > max) over.push(c);
     total += c.bytes;
+  }
+  // All of them named at once: at 10M records a build runs for an hour before it packs.
+  if (over.length) {
+    const named = over
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 10)
+      .map((c) => `${c.path} (${c.bytes} bytes)`);
+    throw new Error(
+      `pack-assets: ${over.length} chunk${over.length > 1 ? "s are" : " is"} over the ${max}-byte pack limit: ${named.join(", ")}${over.length > 10 ? ", …" : ""}`,
+    );
   }
   const target = options.targetBytes ?? defaultPackTarget(total);
 

@@ -16,6 +16,8 @@ import {
   SUGGEST_VARIANT,
   compactSuggestEntry,
   encodeSuggestPartition,
+  suggestOrder,
+  suggestionIdentity,
   type SuggestEntry,
 } from "../shared/index-format";
 import { variantKey } from "../shared/text/variants";
@@ -27,8 +29,16 @@ import { memoised } from "../shared/text/memo";
 const variantOf = memoised(variantKey, 200_000);
 const soundsOf = memoised(phoneticKeys, 200_000);
 
-const MAX_PREFIX = 6;
 const TOP_PER_SPLIT = 20;
+/**
+ * Suggestions of one kind a key keeps, its first in a lookup's ranking: more are never shown. A keystroke shows
+ * at most 20 (the people route asks for 150 people), so only a key matched across a large catalogue reaches it (a
+ * common title opening, a common surname's sound code at millions of records): without it, such a key's entries
+ * are one partition of tens of MB that no split can shrink. Spellings of one person merged into one suggestion,
+ * or a sound-alike's given-name filter, could reach past it; at a thousand that takes a surname shared by more
+ * people than the typeahead ever lists.
+ */
+export const SUGGEST_KEY_KIND_MAX = 1000;
 const MAX_TEXT = 90;
 
 /**
@@ -156,35 +166,36 @@ export function buildSuggest(
     for (const s of r.corporateNames) add(s, "subject", null, null, 1, wordKeys(words(s), 3));
   }
   // Sorted by key, a key's entries heaviest first, ties in the order first seen; written out once, with the entries
-  // under each prefix of up to MAX_PREFIX - 1 characters counted, to decide where partitions split.
+  // under each prefix counted, to decide where partitions split.
   const sorted = new LineWriter<SuggestEntry>(
     runsPathNear(docs instanceof DocFile ? docs.path : null, "suggest.jsonl"),
   );
-  // Keys come in order, so the keys under a prefix are consecutive: each prefix of up to MAX_PREFIX - 1 characters
-  // is counted while it is open, and only those partitioning splits (over the cap, with a longer key under them)
-  // are kept, not a count for every prefix.
+  // Keys come in order, so the keys under a prefix are consecutive: each prefix is counted while it is open, and
+  // only those partitioning splits (over the cap, with a longer key under them) are kept, not a count for every
+  // prefix. Any depth may split: a cap on it (there was one, 6) leaves the prefix at the cap as one partition
+  // however many keys share it ("activi": 38.9 MB at 10M records, past the asset size limit).
   const splitting = new Set<string>();
-  /** Per depth d (1 to MAX_PREFIX - 1): the open prefix's entries, and whether a key under it is longer than d. */
-  const openCount = new Array<number>(MAX_PREFIX).fill(0);
-  const openLonger = new Array<boolean>(MAX_PREFIX).fill(false);
+  /** Per depth d (from 1): the open prefix's entries, and whether a key under it is longer than d. */
+  const openCount: number[] = [];
+  const openLonger: boolean[] = [];
   let openKey = "";
   /** Closes the open prefixes deeper than `depth`. */
   const closeDeeper = (depth: number) => {
-    for (let d = Math.min(openKey.length, MAX_PREFIX - 1); d > depth; d--)
+    for (let d = openKey.length; d > depth; d--)
       if (openCount[d]! > CHUNKING.suggestPartitionMax && openLonger[d]) splitting.add(openKey.slice(0, d));
   };
   /** Counts `entries` entries under `key`'s prefixes. */
   const countPrefixes = (key: string, entries: number) => {
     let same = 0;
-    const most = Math.min(key.length, openKey.length, MAX_PREFIX - 1);
+    const most = Math.min(key.length, openKey.length);
     while (same < most && key.charCodeAt(same) === openKey.charCodeAt(same)) same++;
     closeDeeper(same);
-    for (let d = same + 1; d < MAX_PREFIX && d <= key.length; d++) {
+    for (let d = same + 1; d <= key.length; d++) {
       openCount[d] = 0;
       openLonger[d] = false;
     }
     openKey = key;
-    for (let d = 1; d < MAX_PREFIX && d <= key.length; d++) {
+    for (let d = 1; d <= key.length; d++) {
       openCount[d]! += entries;
       if (key.length > d) openLonger[d] = true;
     }
@@ -194,6 +205,7 @@ export function buildSuggest(
     let group: Array<[number, SuggestEntry]> = [];
     const flush = () => {
       group.sort((a, b) => b[1][4] - a[1][4] || a[0] - b[0]);
+      group = shownOfKey(group, SUGGEST_KEY_KIND_MAX);
       countPrefixes(group[0]![1][0], group.length);
       for (const [, e] of group) sorted.append(JSON.stringify(compactSuggestEntry(e)));
       group = [];
@@ -220,8 +232,8 @@ export function buildSuggest(
 
   /**
    * Partitions the sorted entries by prefix in one pass: a key's partition is its first `depth` characters at the
-   * first depth where that prefix holds at most suggestPartitionMax entries, or cannot be split (MAX_PREFIX
-   * reached, or no key under it is longer); a key shorter than `depth` is its own partition. Each split prefix
+   * first depth where that prefix holds at most suggestPartitionMax entries, or cannot be split (no key under it
+   * is longer); a key shorter than `depth` is its own partition. Each split prefix
    * keeps a short list of its heaviest entries. The partitions, and their order in the directory, are what
    * splitting the whole sorted list level by level gave.
    */
@@ -235,10 +247,12 @@ export function buildSuggest(
       else return { leaf: prefix, splits };
     }
   };
-  /** Split prefixes open at the current entry, outermost first, each with its heaviest entries so far. */
-  const open: Array<{ prefix: string; top: SuggestEntry[] }> = [];
+  /** Split prefixes open at the current entry, outermost first, each with its best entries so far. */
+  const open: Array<{ prefix: string; top: BestUnderSplit }> = [];
   let leaf: string | null = null;
   let entries: SuggestEntry[] = [];
+  /** The entry's place in key order, which a lookup's ranking breaks ties by. */
+  let seq = 0;
   const closeLeaf = () => {
     if (leaf === null) return;
     partitions[leaf] = out.addJson("search/suggest", encodeKey(leaf), encodeSuggestPartition(leaf, entries));
@@ -250,7 +264,7 @@ export function buildSuggest(
     partitions[`${prefix}*`] = out.addJson(
       "search/suggest",
       `top-${encodeKey(prefix)}`,
-      encodeSuggestPartition(prefix, top),
+      encodeSuggestPartition(prefix, top.entries()),
     );
   };
   try {
@@ -264,12 +278,13 @@ export function buildSuggest(
         // Listed before the partitions under it, as a level-by-level split lists it.
         for (const prefix of splits.slice(same)) {
           partitions[`${prefix}*`] = "";
-          open.push({ prefix, top: [] });
+          open.push({ prefix, top: new BestUnderSplit(TOP_PER_SPLIT) });
         }
         leaf = at;
       }
       entries.push(e);
-      for (const split of open) keepHeaviest(split.top, e, TOP_PER_SPLIT);
+      for (const split of open) split.top.add(e, seq);
+      seq++;
     }
     closeLeaf();
     while (open.length) closeSplit();
@@ -282,24 +297,82 @@ export function buildSuggest(
 /** Entries a block of the typeahead's gathering holds before it is sorted and spilled as a run. */
 const SUGGEST_BLOCK_ENTRIES = 250_000;
 
-/** Adds `e` to `top` (heaviest first, at most `k`) as `heaviest` would at its turn in the list. */
-function keepHeaviest(top: SuggestEntry[], e: SuggestEntry, k: number): void {
-  if (top.length === k && e[4] <= top[k - 1]![4]) return;
-  // After every entry at least as heavy: an equal weight met later ranks later, as in a stable sort.
-  let at = top.length;
-  while (at > 0 && top[at - 1]![4] < e[4]) at--;
-  top.splice(at, 0, e);
-  if (top.length > k) top.pop();
+/**
+ * `group` (one key's entries, in stored order) with only the entries a lookup can show: of each kind, the first
+ * of each suggestion (`suggestionIdentity`: a title shared by many files is one), and at most `max` of them, in
+ * a lookup's ranking (`suggestOrder`, ties in stored order). What is dropped ranks below what is kept.
+ */
+function shownOfKey<T extends [number, SuggestEntry]>(group: T[], max: number): T[] {
+  if (group.length === 1) return group;
+  const byKind = new Map<SuggestEntry[2], number[]>();
+  group.forEach(([, e], at) => {
+    const list = byKind.get(e[2]);
+    if (list) list.push(at);
+    else byKind.set(e[2], [at]);
+  });
+  // Only titles repeat: any other kind's entries have an id or text of their own (the run key holds it).
+  const titles = byKind.get("title");
+  const identities = titles && titles.length > 1 ? titles.map((at) => suggestionIdentity(group[at]![1])) : [];
+  if (new Set(identities).size === identities.length && [...byKind.values()].every((list) => list.length <= max))
+    return group;
+  const kept = new Uint8Array(group.length);
+  for (const [kind, list] of byKind) {
+    const identityOf = new Map<number, string>();
+    if (kind === "title") list.forEach((at, j) => identityOf.set(at, identities[j] ?? ""));
+    if (list.length > 1) list.sort((x, y) => suggestOrder(group[x]![1], group[y]![1]) || x - y);
+    const seen = new Set<string>();
+    let count = 0;
+    for (const at of list) {
+      if (count === max) break;
+      const identity = identityOf.get(at);
+      if (identity !== undefined) {
+        if (seen.has(identity)) continue;
+        seen.add(identity);
+      }
+      kept[at] = 1;
+      count++;
+    }
+  }
+  return group.filter((_, at) => kept[at]);
 }
 
 /**
- * The `k` heaviest of `list[from, to)`, heaviest first, ties in list order: what a stable sort by weight then
- * `slice(0, k)` gives, in one pass with a k-long sorted buffer.
+ * A split prefix's best entries: for each kind, the first `k` suggestions (by `suggestionIdentity`) in a lookup's
+ * ranking, `suggestOrder` with ties in key order. A keystroke that stops at a split prefix reads these instead of
+ * every partition under it, and shows one suggestion for each identity, of one kind or of all: the first `k` of
+ * either are here, however many files share a title. Lists of `k` entries were once kept by weight alone, and a
+ * title on a thousand files filled them with itself.
  */
-export function heaviest(list: readonly SuggestEntry[], from: number, to: number, k: number): SuggestEntry[] {
-  const top: SuggestEntry[] = [];
-  for (let i = from; i < to; i++) keepHeaviest(top, list[i]!, k);
-  return top;
+export class BestUnderSplit {
+  private readonly byKind = new Map<SuggestEntry[2], Array<{ e: SuggestEntry; seq: number; identity: string }>>();
+  constructor(private readonly k: number) {}
+
+  /** Offers `e`, the `seq`-th entry in key order (entries come in that order). */
+  add(e: SuggestEntry, seq: number): void {
+    let list = this.byKind.get(e[2]);
+    if (!list) this.byKind.set(e[2], (list = []));
+    const last = list.at(-1);
+    // Not better than the k-th kept (a later entry loses a tie): it cannot enter, whatever its identity.
+    if (list.length === this.k && suggestOrder(e, last!.e) >= 0) return;
+    const identity = suggestionIdentity(e);
+    const same = list.findIndex((x) => x.identity === identity);
+    if (same >= 0) {
+      if (suggestOrder(e, list[same]!.e) >= 0) return;
+      list.splice(same, 1);
+    }
+    let at = list.length;
+    while (at > 0 && suggestOrder(e, list[at - 1]!.e) < 0) at--;
+    list.splice(at, 0, { e, seq, identity });
+    if (list.length > this.k) list.pop();
+  }
+
+  /** The kept entries, in key order. */
+  entries(): SuggestEntry[] {
+    return [...this.byKind.values()]
+      .flat()
+      .sort((a, b) => a.seq - b.seq)
+      .map((x) => x.e);
+  }
 }
 
 /** File-name-safe form of a prefix (folded text may hold any letter). */

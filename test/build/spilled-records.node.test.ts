@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { DocFile } from "../../src/indexer/doc-file";
-import { heaviest } from "../../src/indexer/suggest-assets";
+import { BestUnderSplit } from "../../src/indexer/suggest-assets";
 import type { CatalogueRecord } from "../../src/shared/record";
-import type { SuggestEntry } from "../../src/shared/index-format";
+import { suggestionIdentity, suggestOrder, type SuggestEntry } from "../../src/shared/index-format";
 
 const root = mkdtempSync(join(tmpdir(), "dossier-spilled-records-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
@@ -56,22 +56,33 @@ describe("the records' scratch file", () => {
 });
 
 describe("a split typeahead partition's best entries", () => {
-  it("are those a stable sort by weight gives, ties in list order", () => {
-    const entries: SuggestEntry[] = Array.from(
-      { length: 500 },
-      (_, i): SuggestEntry => [`k${String(i).padStart(3, "0")}`, `t${i}`, "title", null, (i * 7919) % 13],
-    );
-    for (const k of [1, 5, 20, 499, 600])
-      for (const [from, to] of [
-        [0, 500],
-        [37, 211],
-        [100, 101],
-      ] as const) {
-        const sorted = entries
-          .slice(from, to)
-          .sort((a, b) => b[4] - a[4])
+  it("are, for each kind, the first suggestions of a lookup's ranking, one for each title or person", () => {
+    // Titles repeating five texts, people with ten canonical slugs, references: weights and lengths tie often.
+    const kinds = ["title", "person", "reference"] as const;
+    const entries: SuggestEntry[] = Array.from({ length: 600 }, (_, i): SuggestEntry => {
+      const kind = kinds[(i * 7) % 3]!;
+      const weight = (i * 7919) % 5;
+      const key = `k${String(i).padStart(3, "0")}`;
+      if (kind === "title") return [key, `Title ${"x".repeat((i * 31) % 4)} ${(i * 13) % 5}`, kind, `t-${i}`, weight];
+      if (kind === "person")
+        return [key, `Anna Name${i % 4 ? "" : "s"}`, kind, `p-${i}`, weight, `same-${(i * 17) % 10}`];
+      return [key, `REF ${i}`, kind, `r-${i}`, weight];
+    });
+    for (const k of [1, 3, 20, 700]) {
+      const best = new BestUnderSplit(k);
+      entries.forEach((e, seq) => best.add(e, seq));
+      // A scan: each kind ranked (ties by position), its first entry of each identity, the first k of those.
+      const kept = kinds.flatMap((kind) => {
+        const ranked = entries
+          .map((e, seq) => ({ e, seq }))
+          .filter(({ e }) => e[2] === kind)
+          .sort((a, b) => suggestOrder(a.e, b.e) || a.seq - b.seq);
+        const seen = new Set<string>();
+        return ranked
+          .filter(({ e }) => !seen.has(suggestionIdentity(e)) && seen.add(suggestionIdentity(e)))
           .slice(0, k);
-        expect(heaviest(entries, from, to, k)).toEqual(sorted);
-      }
+      });
+      expect(best.entries()).toEqual(kept.sort((a, b) => a.seq - b.seq).map(({ e }) => e));
+    }
   });
 });

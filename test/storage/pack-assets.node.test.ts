@@ -99,8 +99,15 @@ describe("packing a build's chunks", () => {
     expect(gone.length).toBe(1);
   });
 
-  it("refuses a chunk bigger than a pack may be, naming it", () => {
+  it("refuses chunks bigger than a pack may be, naming every one, largest first", () => {
     const files = new Map([["/search/terms/solo-x.aaaaaaaaaaaa.bin", new Uint8Array(50_000)]]);
-    expect(() => packAssets(files, SMALL)).toThrow(/solo-x\.aaaaaaaaaaaa\.bin is 50000 bytes, over the 40000-byte/);
+    expect(() => packAssets(files, SMALL)).toThrow(
+      "pack-assets: 1 chunk is over the 40000-byte pack limit: /search/terms/solo-x.aaaaaaaaaaaa.bin (50000 bytes)",
+    );
+    files.set("/search/suggest/b.bbbbbbbbbbbb.json", new Uint8Array(60_000));
+    files.set("/records/3.cccccccccccc.json", new Uint8Array(100));
+    expect(() => packAssets(files, SMALL)).toThrow(
+      "pack-assets: 2 chunks are over the 40000-byte pack limit: /search/suggest/b.bbbbbbbbbbbb.json (60000 bytes), /search/terms/solo-x.aaaaaaaaaaaa.bin (50000 bytes)",
+    );
   });
 });

@@ -33,6 +33,18 @@ export function suggestEntryId(e: SuggestEntry): string | null {
   return e[3] === 0 ? derivedId(e) : e[3];
 }
 
+/**
+ * What makes entries one suggestion: a title by its folded text (many files share one title), anything else by
+ * its id or text. Typeahead shows one suggestion for each (and merges a person's spellings further: see
+ * suggest-service.ts), so a build keeps only the first of each in a lookup's ranking (suggest-assets.ts).
+ * `wordsOf`: `words`, or a memoised one.
+ */
+export function suggestionIdentity(e: SuggestEntry, wordsOf: (text: string) => readonly string[] = words): string {
+  const [, text, kind] = e;
+  if (kind === "title") return `title|${wordsOf(text).join(" ")}`;
+  return `${kind}|${suggestEntryId(e) ?? text}`;
+}
+
 /** The entry as written: its id dropped (0) when `suggestEntryId` gives it back. */
 export function compactSuggestEntry(e: SuggestEntry): SuggestEntry {
   if (e[3] === null || e[3] === 0 || derivedId(e) !== e[3]) return e;
@@ -51,9 +63,10 @@ export const SUGGEST_PHONETIC = "#";
 /**
  * 2: variant and phonetic key spaces; 3: a person's entry carries its canonical slug, derivable ids are 0;
  * 4: a large partition carries its entries' ranking order; 5: partitions in columns, keys and ranking derived
- * (suggest-partition.ts).
+ * (suggest-partition.ts); 6: prefixes split at any depth (a lookup walks down from one character), a key keeps
+ * one entry a title text and at most SUGGEST_KEY_KIND_MAX of a kind, and a split's best entries are per kind.
  */
-export const SUGGEST_FORMAT = 5;
+export const SUGGEST_FORMAT = 6;
 
 /**
  * The order typeahead shows one key space's matches in: heavier first, then shorter text. Ties keep stored

@@ -11,6 +11,7 @@ import {
   SUGGEST_VARIANT,
   decodeSuggestPartition,
   suggestEntryId,
+  suggestionIdentity,
   suggestOrder,
   type SearchManifest,
   type SuggestEntry as Entry,
@@ -35,15 +36,6 @@ const wordVariant = memoised(variantKey, 20_000);
 
 /** One suggestion, as the API schema declares it; a title carries its record's `reference` beside its `id`. */
 export type Suggestion = z.infer<typeof SuggestionSchema>;
-
-/**
- * What makes two non-person suggestions the same: a title by its folded text (many files share one title),
- * anything else by its id or text.
- */
-function sameness(kind: Entry[2], text: string, id: string | null): string {
-  if (kind === "title") return `title|${textWords(text).join(" ")}`;
-  return `${kind}|${id ?? text}`;
-}
 
 /** A person suggestion already shown: where, and what later spellings of them are compared by. */
 interface Shown {
@@ -247,7 +239,7 @@ export class SuggestService {
         people.set(canonical, me);
         out.push({ text, kind, ...(id ? { slug: id } : {}) });
       } else {
-        const k = sameness(kind, text, id);
+        const k = suggestionIdentity(entry, textWords);
         if (seen.has(k)) continue;
         seen.add(k);
         // A title's reference was stored beside it at build time: no record shard is read here.
@@ -283,49 +275,69 @@ export class SuggestService {
     };
   }
 
+  /**
+   * The entries whose key starts with `key` (with `wholeWord`, is `key` or goes on with a space), found down the
+   * directory's splits from one character: a split prefix ("ab*" in the directory: the heaviest few under it)
+   * sends a longer key on to the next character, and the first prefix not split is the key's partition (or none
+   * is: no key starts with it, and nothing deeper is in the directory). A split prefix may also be a partition of
+   * its own, holding the keys that are the prefix whole. Splits go as deep as a build needs (a build once stopped
+   * at 6, and looking up from 6 down found the same partitions), so a lookup costs a directory lookup or two a
+   * character.
+   */
   private async lookup(
     meta: SearchManifest,
     key: string,
     wholeWord: boolean,
     wanted?: (e: Entry) => boolean,
   ): Promise<Matches> {
-    for (let n = Math.min(key.length, 6); n >= 1; n--) {
+    // A trailing space means the last word is complete: "kim " should not offer "kimber".
+    const whole = (e: Entry) => e[0].length === key.length || e[0][key.length] === " ";
+    const keep = wholeWord ? (wanted ? (e: Entry) => whole(e) && wanted(e) : whole) : (wanted ?? (() => true));
+    for (let n = 1; n <= key.length; n++) {
       const prefix = key.slice(0, n);
       // The directory is a paged table out of the manifest root; its lookups take own keys only.
+      const top = await this.assets.tableGet<string>(meta.suggest, `${prefix}*`);
+      if (top && n < key.length) continue;
       const path = await this.assets.tableGet<string>(meta.suggest, prefix);
-      if (path) {
-        const list = await this.assets.json<SuggestList>(path, decodeSuggestPartition);
-        // The first key at or after `key`, then the first after those starting with it: two binary searches, so
-        // a lookup makes O(log n) keys of a partition, not one per match.
-        let lo = 0,
-          hi = list.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (list.key(mid) < key) lo = mid + 1;
-          else hi = mid;
-        }
-        let end = list.length;
-        for (let from = lo; from < end; ) {
-          const mid = (from + end) >> 1;
-          if (list.key(mid).startsWith(key)) from = mid + 1;
-          else end = mid;
-        }
-        // A trailing space means the last word is complete: "kim " should not offer "kimber".
-        const whole = (e: Entry) => e[0].length === key.length || e[0][key.length] === " ";
-        const keep = wholeWord ? (wanted ? (e: Entry) => whole(e) && wanted(e) : whole) : (wanted ?? (() => true));
-        return { list, lo, hi: end, keep };
+      const own = path
+        ? this.range(await this.assets.json<SuggestList>(path, decodeSuggestPartition), key, keep)
+        : null;
+      if (!top) return own ?? matchesOf([]);
+      // The key is a split prefix. A whole word: the key itself, then the keys going on with a space, which are
+      // under the split; otherwise the heaviest under the split, the key's own partition among them.
+      if (wholeWord) {
+        const on = await this.lookup(meta, `${key} `, false, wanted);
+        return own ? matchesOf([...entriesOf(own), ...entriesOf(on)]) : on;
       }
-      const top = n === key.length ? await this.assets.tableGet<string>(meta.suggest, `${prefix}*`) : undefined;
-      if (top) {
-        const list = await this.assets.json<SuggestList>(top, decodeSuggestPartition);
-        return {
-          list: listOf(Array.from({ length: list.length }, (_, i) => list.entry(i))),
-          lo: 0,
-          hi: list.length,
-          keep: (e) => e[0].startsWith(key) && (!wanted || wanted(e)),
-        };
-      }
+      const list = await this.assets.json<SuggestList>(top, decodeSuggestPartition);
+      return {
+        list: listOf(Array.from({ length: list.length }, (_, i) => list.entry(i))),
+        lo: 0,
+        hi: list.length,
+        keep: (e) => e[0].startsWith(key) && (!wanted || wanted(e)),
+      };
     }
-    return { list: listOf([]), lo: 0, hi: 0, keep: () => false };
+    return matchesOf([]);
+  }
+
+  /**
+   * The entries of a partition whose key starts with `key`: the first key at or after it, then the first after
+   * those starting with it. Two binary searches, so a lookup makes O(log n) keys of a partition, not one a match.
+   */
+  private range(list: SuggestList, key: string, keep: (e: Entry) => boolean): Matches {
+    let lo = 0,
+      hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list.key(mid) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = list.length;
+    for (let from = lo; from < end; ) {
+      const mid = (from + end) >> 1;
+      if (list.key(mid).startsWith(key)) from = mid + 1;
+      else end = mid;
+    }
+    return { list, lo, hi: end, keep };
   }
 }
