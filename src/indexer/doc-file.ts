@@ -62,13 +62,13 @@ const WRITE_BYTES = 4 * 1024 * 1024;
 export class DocFile<T = CatalogueRecord> implements Lines<T> {
   private constructor(
     readonly path: string,
-    /** Byte offset of each doc's line, and the file's length last. */
-    private readonly offsets: Float64Array,
+    /**
+     * Byte offset of each doc's line, and the file's length last; null for a file only ever read front to back
+     * (`LineWriter`'s `indexed: false`), which needs none.
+     */
+    private readonly offsets: Float64Array | null,
+    readonly length: number,
   ) {}
-
-  get length(): number {
-    return this.offsets.length - 1;
-  }
 
   /** Writes `records` (in doc order) to `path`. */
   static write<T>(path: string, records: Iterable<T>, count: number): DocFile<T> {
@@ -88,12 +88,23 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
 
   /** Each line's byte offset and the file's length last: with the path, what `of` opens it again from (a worker). */
   lineOffsets(): Float64Array {
-    return this.offsets;
+    return this.indexed();
   }
 
   /** @internal LineWriter's result. */
   static of<T>(path: string, offsets: Float64Array): DocFile<T> {
-    return new DocFile<T>(path, offsets);
+    return new DocFile<T>(path, offsets, offsets.length - 1);
+  }
+
+  /** @internal LineWriter's result for a file written without line offsets. */
+  static frontToBack<T>(path: string, count: number): DocFile<T> {
+    return new DocFile<T>(path, null, count);
+  }
+
+  /** The line offsets, which a file written without them cannot give. */
+  private indexed(): Float64Array {
+    if (!this.offsets) throw new Error(`doc-file: ${this.path} was written to be read front to back only`);
+    return this.offsets;
   }
 
   /** Doc `doc`'s line as written (its JSON, without the newline), for a caller that copies or parses it itself. */
@@ -102,8 +113,9 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
     let buf = Buffer.alloc(64 * 1024);
     return {
       line: (doc) => {
-        const at = this.offsets[doc]!;
-        const bytes = this.offsets[doc + 1]! - at - 1;
+        const offsets = this.indexed();
+        const at = offsets[doc]!;
+        const bytes = offsets[doc + 1]! - at - 1;
         if (bytes > buf.length) buf = Buffer.alloc(bytes);
         for (let got = 0; got < bytes; ) {
           const n = readSync(fd, buf, got, bytes - got, at + got);
@@ -119,28 +131,72 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
   /** `readBytes`: how much to read at a time (a merge reading many files at once reads less). */
   *range(from: number, to: number, readBytes = READ_BYTES): Generator<T> {
     if (from >= to) return;
+    if (!this.offsets) {
+      if (from !== 0 || to !== this.length)
+        throw new Error(`doc-file: ${this.path} is read front to back only, not from ${from} to ${to}`);
+      yield* this.frontToBack(readBytes);
+      return;
+    }
+    const offsets = this.offsets;
     const fd = openSync(this.path, "r");
     try {
       let buf = Buffer.alloc(readBytes);
       for (let doc = from; doc < to; ) {
         // As many whole records as fit the buffer, at least one.
         let end = doc + 1;
-        while (end < to && this.offsets[end + 1]! - this.offsets[doc]! <= buf.length) end++;
-        const bytes = this.offsets[end]! - this.offsets[doc]!;
+        while (end < to && offsets[end + 1]! - offsets[doc]! <= buf.length) end++;
+        const bytes = offsets[end]! - offsets[doc]!;
         if (bytes > buf.length) buf = Buffer.alloc(bytes);
         let got = 0;
         while (got < bytes) {
-          const n = readSync(fd, buf, got, bytes - got, this.offsets[doc]! + got);
+          const n = readSync(fd, buf, got, bytes - got, offsets[doc]! + got);
           if (n === 0) throw new Error(`doc-file: ${this.path} ended early`);
           got += n;
         }
         let lineStart = 0;
         for (let d = doc; d < end; d++) {
-          const lineEnd = this.offsets[d + 1]! - this.offsets[doc]! - 1;
+          const lineEnd = offsets[d + 1]! - offsets[doc]! - 1;
           yield JSON.parse(buf.toString("utf8", lineStart, lineEnd)) as T;
           lineStart = lineEnd + 1;
         }
         doc = end;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Every line, found by its newline: a buffer at a time, grown for a line longer than it. */
+  private *frontToBack(readBytes: number): Generator<T> {
+    const fd = openSync(this.path, "r");
+    try {
+      let buf = Buffer.alloc(readBytes);
+      let held = 0;
+      let at = 0;
+      let lines = 0;
+      for (;;) {
+        if (held === buf.length) {
+          const grown = Buffer.alloc(2 * buf.length);
+          buf.copy(grown, 0, 0, held);
+          buf = grown;
+        }
+        const n = readSync(fd, buf, held, buf.length - held, at);
+        at += n;
+        held += n;
+        let start = 0;
+        // A newline byte is never part of a longer UTF-8 sequence, so lines split on it whole.
+        for (let nl = buf.indexOf(10, start); nl !== -1 && nl < held; nl = buf.indexOf(10, start)) {
+          yield JSON.parse(buf.toString("utf8", start, nl)) as T;
+          lines++;
+          start = nl + 1;
+        }
+        if (n === 0) {
+          if (start < held || lines !== this.length)
+            throw new Error(`doc-file: ${this.path} ended early (${lines} of ${this.length} lines)`);
+          return;
+        }
+        buf.copy(buf, 0, start, held);
+        held -= start;
       }
     } finally {
       closeSync(fd);
@@ -188,16 +244,25 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
  */
 export class LineWriter<T = CatalogueRecord> {
   private readonly fd: number;
-  private offsets = new Float64Array(1024);
+  private offsets: Float64Array | null;
   private count = 0;
   /** Lines encoded straight into one buffer, written when it holds WRITE_BYTES: one UTF-8 encoding per line. */
   private buf = Buffer.allocUnsafe(2 * WRITE_BYTES);
   private pendingBytes = 0;
   private at = 0;
 
-  constructor(readonly path: string) {
+  /**
+   * @param indexed whether to note each line's offset, so a reader can start at any line. A file only ever read
+   *   front to back (sorted runs, the typeahead's sorted entries) goes without: 8 bytes a line, and at 10M records
+   *   the typeahead alone writes over a hundred million lines.
+   */
+  constructor(
+    readonly path: string,
+    { indexed = true }: { indexed?: boolean } = {},
+  ) {
     mkdirSync(dirname(path), { recursive: true });
     this.fd = openSync(path, "w");
+    this.offsets = indexed ? new Float64Array(1024) : null;
   }
 
   get length(): number {
@@ -206,7 +271,7 @@ export class LineWriter<T = CatalogueRecord> {
 
   /** Appends one item's JSON (no newline in it: JSON.stringify never writes one). */
   append(json: string): void {
-    if (this.count + 1 >= this.offsets.length) {
+    if (this.offsets && this.count + 1 >= this.offsets.length) {
       const grown = new Float64Array(this.offsets.length * 2);
       grown.set(this.offsets);
       this.offsets = grown;
@@ -217,7 +282,8 @@ export class LineWriter<T = CatalogueRecord> {
       this.flush();
       if (most > this.buf.length) this.buf = Buffer.allocUnsafe(most);
     }
-    this.offsets[this.count++] = this.at + this.pendingBytes;
+    if (this.offsets) this.offsets[this.count] = this.at + this.pendingBytes;
+    this.count++;
     this.pendingBytes += this.buf.write(json, this.pendingBytes, "utf8");
     this.buf[this.pendingBytes++] = 10;
     if (this.pendingBytes >= WRITE_BYTES) this.flush();
@@ -236,6 +302,7 @@ export class LineWriter<T = CatalogueRecord> {
     } finally {
       closeSync(this.fd);
     }
+    if (!this.offsets) return DocFile.frontToBack<T>(this.path, this.count);
     this.offsets[this.count] = this.at;
     return DocFile.of<T>(this.path, this.offsets.slice(0, this.count + 1));
   }

@@ -169,6 +169,7 @@ export function buildSuggest(
   // under each prefix counted, to decide where partitions split.
   const sorted = new LineWriter<SuggestEntry>(
     runsPathNear(docs instanceof DocFile ? docs.path : null, "suggest.jsonl"),
+    { indexed: false },
   );
   // Keys come in order, so the keys under a prefix are consecutive: each prefix is counted while it is open, and
   // only those partitioning splits (over the cap, with a longer key under them) are kept, not a count for every

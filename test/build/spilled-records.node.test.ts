@@ -3,12 +3,21 @@
  * (src/indexer/doc-file.ts); the typeahead picks each split partition's best entries without sorting it.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildCatalogue } from "../../src/indexer/build-catalogue";
-import { DocFile } from "../../src/indexer/doc-file";
+import { DocFile, LineWriter } from "../../src/indexer/doc-file";
 import { BestUnderSplit } from "../../src/indexer/suggest-assets";
 import type { CatalogueRecord } from "../../src/shared/record";
 import { suggestionIdentity, suggestOrder, type SuggestEntry } from "../../src/shared/index-format";
@@ -39,6 +48,27 @@ describe("the records' scratch file", () => {
     expect([...file.range(7, 7)]).toEqual([]);
     file.remove();
     expect(existsSync(join(root, "docs.jsonl"))).toBe(false);
+  });
+
+  it("written without line offsets, reads back front to back across reads, lines longer than a read included", () => {
+    // Reads of 64 bytes: most lines span two, the 9 MB one many (the buffer grows for it); the empty file has none.
+    const records = Array.from({ length: 40 }, (_, i) => (i === 7 ? record(i, "y".repeat(9 * 2 ** 20)) : record(i)));
+    const writer = new LineWriter<CatalogueRecord>(join(root, "front-to-back.jsonl"), { indexed: false });
+    for (const r of records) writer.append(JSON.stringify(r));
+    const file = writer.finish();
+    expect(file.length).toBe(40);
+    expect([...file.range(0, 40, 64)]).toEqual(records);
+    expect([...file]).toEqual(records);
+    // Where it was not written for, it says so rather than guessing.
+    expect(() => [...file.range(3, 9)]).toThrow(/read front to back only, not from 3 to 9/);
+    expect(() => file.lineOffsets()).toThrow(/front to back only/);
+    // A file cut short is an error, not fewer lines.
+    truncateSync(file.path, statSync(file.path).size - 5);
+    expect(() => [...file]).toThrow(/ended early \(39 of 40 lines\)/);
+    file.remove();
+    const empty = new LineWriter(join(root, "empty.jsonl"), { indexed: false }).finish();
+    expect([...empty]).toEqual([]);
+    empty.remove();
   });
 
   it("is gone after a build, and a scratch file a killed build left is removed by the next", () => {
