@@ -43,6 +43,27 @@ describe("values gathered in sorted runs", () => {
     ]);
     expect(readdirSync(root).filter((n) => n.startsWith("runs"))).toEqual([]);
   });
+
+  it("merge in tiers, fan-in runs of a tier into one of the next, and still combine in the order added", () => {
+    // Blocks of 2 keys, 3 runs a merge: 40 spills leave tiers as 40 in base 3 (1111) writes it, oldest first.
+    const runs = new SpilledRuns<number[]>(
+      join(root, "tiers"),
+      2,
+      (into, more) => {
+        into.push(...more);
+      },
+      3,
+    );
+    const expected = new Map<string, number[]>();
+    for (let i = 0; i < 80; i++) {
+      const key = `k${(i * 37) % 23}`;
+      runs.add(key, [i]);
+      expected.set(key, [...(expected.get(key) ?? []), i]);
+    }
+    expect(runs.tiers()).toEqual([3, 2, 1, 0]);
+    expect([...runs.sorted()]).toEqual([...expected].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    expect(readdirSync(root).filter((n) => n.startsWith("tiers"))).toEqual([]);
+  });
 });
 
 describe("the typeahead built from sorted runs", () => {
