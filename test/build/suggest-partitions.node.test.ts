@@ -132,6 +132,13 @@ describe("typeahead over partitions split deep", () => {
     }
   });
 
+  it("take a trailing space at a split prefix as a whole word: the word's keys, never longer words", async () => {
+    // "activities of agent" is split (3,000 keys under it): its keys going on with a space are under the split.
+    const whole = await suggest.suggest("activities of agent ", 20, new Set(["title"]));
+    expect(whole.map((s) => s.text)).toEqual(scanned("activities of agent ", 20));
+    expect(await suggest.suggest("activities of agen ", 20, new Set(["title"]))).toEqual([]);
+  });
+
   it("rank a key's kept entries first, as if none had been dropped", async () => {
     // Within a length the key's entries tie, in the build's own record order: the texts must be of the lengths a
     // scan gives, each a different meeting.

@@ -298,7 +298,8 @@ export class SuggestService {
       // The directory is a paged table out of the manifest root; its lookups take own keys only.
       const top = await this.assets.tableGet<string>(meta.suggest, `${prefix}*`);
       if (top && n < key.length) continue;
-      const path = await this.assets.tableGet<string>(meta.suggest, prefix);
+      // The key's partition; at a split prefix, the prefix's own, read only for a whole word (see below).
+      const path = !top || wholeWord ? await this.assets.tableGet<string>(meta.suggest, prefix) : undefined;
       const own = path
         ? this.range(await this.assets.json<SuggestList>(path, decodeSuggestPartition), key, keep)
         : null;
