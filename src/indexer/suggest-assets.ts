@@ -319,7 +319,7 @@ function shownOfKey<T extends [number, SuggestEntry]>(group: T[], max: number): 
   const kept = new Uint8Array(group.length);
   for (const [kind, list] of byKind) {
     const identityOf = new Map<number, string>();
-    if (kind === "title") list.forEach((at, j) => identityOf.set(at, identities[j] ?? ""));
+    if (kind === "title") for (let j = 0; j < list.length; j++) identityOf.set(list[j]!, identities[j] ?? "");
     if (list.length > 1) list.sort((x, y) => suggestOrder(group[x]![1], group[y]![1]) || x - y);
     const seen = new Set<string>();
     let count = 0;

@@ -100,7 +100,7 @@ describe("a split typeahead partition's best entries", () => {
     });
     for (const k of [1, 3, 20, 700]) {
       const best = new BestUnderSplit(k);
-      entries.forEach((e, seq) => best.add(e, seq));
+      for (let seq = 0; seq < entries.length; seq++) best.add(entries[seq]!, seq);
       // A scan: each kind ranked (ties by position), its first entry of each identity, the first k of those.
       const kept = kinds.flatMap((kind) => {
         const ranked = entries

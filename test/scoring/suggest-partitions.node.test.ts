@@ -17,7 +17,7 @@ import type { CatalogueRecord } from "../../src/shared/record";
 import { CHUNKING } from "../../src/shared/search-config";
 import { SuggestService } from "../../src/worker/search/suggest-service";
 import { testRecord } from "../record-fixture";
-import { diskAssets } from "../scoring/local-index";
+import { diskAssets } from "./local-index";
 
 const root = mkdtempSync(join(tmpdir(), "dossier-suggest-partitions-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
