@@ -5,7 +5,7 @@
  * only those holding its hits' groups.
  */
 import type { CatalogueRecord } from "../shared/record";
-import { VOLUME_SEGMENTS_PREFIX, volumeGroupWidth, type VolumeIndex } from "../shared/index-format";
+import { VOLUME_SEGMENTS_PREFIX, volumeFileLayout, volumeGroupWidth, type VolumeIndex } from "../shared/index-format";
 import { hashOfPath } from "./catalogue-assets";
 import { volumeKey } from "../shared/volumes";
 import { compareReferences } from "../shared/reference";
@@ -16,9 +16,10 @@ import { runsPathNear, SpilledRuns } from "./sorted-runs";
 /** Bytes of JSON a segment of the volume groups aims at: a page's hits read a few, each whole. */
 export const VOLUME_SEGMENT_BYTES = 16 * 1024;
 /**
- * Most segments a build writes: they are files of their own, not packed (static assets send a packed segment's whole
- * pack, some 95 KB at 100k records, for its 16 KiB), so past this many a catalogue's segments grow instead (a 100k
- * catalogue has 60; a million records about 64 of 150 KB).
+ * Segments a build aims at, at most: they are files of their own, not packed (static assets send a packed segment's
+ * whole pack, some 95 KB at 100k records, for its 16 KiB), so past this many a catalogue's segments grow instead (a
+ * 100k catalogue has 60; a million records about 64 of 150 KB; ten million 64 of 2.5 MB). Cut by bytes, a build
+ * writes at most twice this and one more, and only when single groups are near a segment's size.
  */
 export const VOLUME_SEGMENT_FILES = 64;
 
@@ -83,29 +84,31 @@ export function buildVolumes(
     byFirst.remove();
     throw e;
   }
-  // Segments of about `segmentBytes`, a fixed number of groups each, so the reader finds a group's segment by
-  // division, and its line by counting: one group a line, so a reader parses only the group it wants without a table
-  // of offsets (4 bytes a group, 350 KB at a million records). Their hashes go at the end of the binary file, which a
-  // query has read before it needs them.
+  // Segments of about `segmentBytes`, cut before the group that would take one past it; one group a line, so a
+  // reader parses only the group it wants without a table of offsets (4 bytes a group, 350 KB at a million
+  // records). Each segment's first group and hash go at the end of the binary file, which a query has read first.
   const bytesEach = segmentBytes ?? volumeSegmentBytes(total);
-  const per = Math.max(1, Math.floor((bytesEach * count) / Math.max(1, total)));
-  const segments = Math.ceil(count / per);
   let hashes = "";
-  let written = 0;
+  const starts: number[] = [];
   let parts: string[] = [];
+  let partBytes = 0;
   const writeSegment = () => {
     const text = `[\n${parts.join(",\n")}\n]`;
-    const path = out.add(VOLUME_SEGMENTS_PREFIX.slice(1, -1), String(written++), "json", text);
+    const path = out.add(VOLUME_SEGMENTS_PREFIX.slice(1, -1), String(starts.length - 1), "json", text);
     hashes += hashOfPath(path);
     parts = [];
+    partBytes = 0;
   };
   // Each doc's group, then only the docs in one: a bitmap of them, and their groups in doc order (see VolumeIndex).
   const groupOfDoc = new Int32Array(n).fill(-1);
   let g = 0;
   for (const [, [part, docs]] of byFirst.sorted()) {
     for (const d of docs) groupOfDoc[d] = g;
+    const bytes = Buffer.byteLength(part) + 2;
+    if (parts.length && partBytes + bytes > bytesEach) writeSegment();
+    if (!parts.length) starts.push(g);
     parts.push(part);
-    if (parts.length === per) writeSegment();
+    partBytes += bytes;
     g++;
   }
   if (parts.length) writeSegment();
@@ -118,26 +121,23 @@ export function buildVolumes(
       volumeDocs++;
     }
   const width = volumeGroupWidth(count);
-  // Padded to whole Uint32s, so the hashes after it start where a reader computes.
-  const columnBytes = Math.ceil((volumeDocs * width) / 4) * 4;
-  const column = new Uint8Array(columnBytes);
-  for (let d = 0, i = 0; d < n; d++) {
+  const segments = { count: starts.length };
+  const layout = volumeFileLayout({ docs: n, volumeDocs, width, segments });
+  const bytes = new Uint8Array(layout.bytes);
+  bytes.set(new Uint8Array(bitmap.buffer), 0);
+  for (let d = 0, at = layout.columnAt; d < n; d++) {
     const g = groupOfDoc[d]!;
     if (g < 0) continue;
-    for (let b = 0; b < width; b++) column[i * width + b] = (g >>> (8 * b)) & 0xff;
-    i++;
+    for (let b = 0; b < width; b++) bytes[at++] = (g >>> (8 * b)) & 0xff;
   }
-  const tail = new TextEncoder().encode(hashes);
-  const bytes = new Uint8Array(bitmap.byteLength + columnBytes + tail.byteLength);
-  bytes.set(new Uint8Array(bitmap.buffer), 0);
-  bytes.set(column, bitmap.byteLength);
-  bytes.set(tail, bitmap.byteLength + columnBytes);
+  new Uint32Array(bytes.buffer, layout.startsAt, starts.length).set(starts);
+  bytes.set(new TextEncoder().encode(hashes), layout.hashesAt);
   return {
     groupOf: out.add("search", "volume-of", "bin", bytes),
     width,
     docs: n,
     volumeDocs,
     count,
-    segments: { groups: per, count: segments },
+    segments,
   };
 }

@@ -11,7 +11,7 @@ import { lexiconPagePath, vocabPrefixKey } from "../../src/shared/index-format";
 import { buildVolumes, VOLUME_SEGMENT_FILES, volumeSegmentBytes } from "../../src/indexer/volume-assets";
 import { groupVolumes } from "../../src/shared/volumes";
 import { HASH_CHARS, hashAt } from "../../src/shared/manifest";
-import { volumeGroupWidth, volumeSegmentPath } from "../../src/shared/index-format";
+import { volumeFileLayout, volumeGroupWidth, volumeSegmentOf, volumeSegmentPath } from "../../src/shared/index-format";
 import { testRecord } from "../record-fixture";
 
 const slice = (text: string, offset: number, length: number): unknown[] =>
@@ -100,17 +100,19 @@ describe("the volume index", () => {
     expect(index.volumeDocs).toBe(5);
     const column = new Uint16Array(buf, 4, index.volumeDocs);
     expect(Array.from(column)).toEqual(inGroup.filter((g) => g >= 0));
-    // Then each segment's hash; group g is line g % per + 1 of segment g / per, and the segment is a JSON list.
-    const seg = index.segments!;
+    // Then each segment's first group, then its hash; group g is on line g - first + 1 of its segment.
+    const seg = index.segments;
     expect(seg.count).toBe(2);
-    const hashes = new TextDecoder().decode(new Uint8Array(buf, 4 + Math.ceil((index.volumeDocs * 2) / 4) * 4));
+    const layout = volumeFileLayout(index);
+    expect(layout.startsAt).toBe(4 + Math.ceil((index.volumeDocs * 2) / 4) * 4);
+    expect(bin.byteLength).toBe(layout.bytes);
+    expect(Array.from(new Uint32Array(buf, layout.startsAt, seg.count))).toEqual([0, 1]);
+    const hashes = new TextDecoder().decode(new Uint8Array(buf, layout.hashesAt));
     expect(hashes.length).toBe(seg.count * HASH_CHARS);
     for (let g = 0; g < index.count; g++) {
-      const s = Math.floor(g / seg.groups);
-      const text = out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string;
-      expect((JSON.parse(text) as unknown[])[g - s * seg.groups]).toEqual(groups[g]);
-      const line = text.split("\n")[g - s * seg.groups + 1]!.replace(/,$/, "");
-      expect(JSON.parse(line)).toEqual(groups[g]);
+      const text = out.files.get(volumeSegmentPath(g, hashAt(hashes, g))) as string;
+      expect(JSON.parse(text) as unknown[]).toEqual([groups[g]]);
+      expect(JSON.parse(text.split("\n")[1]!)).toEqual(groups[g]);
     }
   });
 
@@ -152,10 +154,9 @@ describe("the volume index", () => {
     );
     const out = new AssetWriter();
     const index = buildVolumes(records, out, 1024);
-    const seg = index.segments!;
+    const seg = index.segments;
     expect(index.count).toBe(200);
     expect(seg.count).toBeGreaterThan(5);
-    expect(seg.groups * seg.count).toBeGreaterThanOrEqual(index.count);
     const bin = out.files.get(index.groupOf) as Uint8Array;
     const hashes = new TextDecoder().decode(bin.subarray(bin.byteLength - seg.count * HASH_CHARS));
     let seen = 0;
@@ -165,5 +166,44 @@ describe("the volume index", () => {
       seen += (JSON.parse(text) as unknown[]).length;
     }
     expect(seen).toBe(index.count);
+  });
+
+  it("cuts segments by bytes, so big files first make more segments, not a segment many times the others", () => {
+    // Ten files of 150 volumes, then 300 files of two: numbered by first doc, the big ones are the first groups.
+    const records = [];
+    for (let f = 0; f < 310; f++)
+      for (let v = 0; v < (f < 10 ? 150 : 2); v++)
+        records.push(
+          testRecord({
+            id: `f${f}-${v}`,
+            reference: `A1, ${f * 100 + v}`,
+            title: `Peace movement ${f} volume ${v + 1}`,
+            series: "A1",
+          }),
+        );
+    const out = new AssetWriter();
+    const segmentBytes = 4096;
+    const index = buildVolumes(records, out, segmentBytes);
+    const groups = groupVolumes(records);
+    expect(index.count).toBe(310);
+    const bin = out.files.get(index.groupOf) as Uint8Array;
+    const buf = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+    const layout = volumeFileLayout(index);
+    const starts = new Uint32Array(buf, layout.startsAt, index.segments.count);
+    const hashes = new TextDecoder().decode(new Uint8Array(buf, layout.hashesAt));
+    const sizes: number[] = [];
+    for (let s = 0; s < starts.length; s++) {
+      const text = out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string;
+      const lines = text.split("\n").slice(1, -1);
+      // Over its aim only by its one group.
+      if (lines.length > 1) expect(text.length).toBeLessThanOrEqual(segmentBytes + 4);
+      sizes.push(text.length);
+    }
+    expect(Math.max(...sizes)).toBeLessThan(3 * segmentBytes);
+    for (let g = 0; g < index.count; g++) {
+      const s = volumeSegmentOf(starts, g);
+      const text = out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string;
+      expect(JSON.parse(text.split("\n")[g - starts[s]! + 1]!.replace(/,$/, ""))).toEqual(groups[g]);
+    }
   });
 });

@@ -5,7 +5,7 @@
  * with options other than those it was written with.
  */
 import { FIELD_NAMES, FLEX_OPTIONS } from "../search-config";
-import { hashAt, type Manifest, type PagedTable } from "../manifest";
+import { HASH_CHARS, hashAt, type Manifest, type PagedTable } from "../manifest";
 import { BLOCK_SIZE } from "./term-chunk";
 import { SUGGEST_FORMAT } from "./side-assets";
 import { PEOPLE_FORMAT } from "./people-chunk";
@@ -15,9 +15,10 @@ import { PEOPLE_FORMAT } from "./people-chunk";
  * with a prefix-compressed directory and packed postings, decoded whole; 7: the volume groups in segments (a
  * Worker of format 6 would find no groups list); 8: terms bucketed by stem, derived fields given by their word
  * families (term-chunk.ts, term-family.ts); 9: each field's count, lowest slot and bits in the term directory, so
- * a field is decoded only when scoring reads it; 10: filter columns bit-packed (filter-columns.ts).
+ * a field is decoded only when scoring reads it; 10: filter columns bit-packed (filter-columns.ts); 11: the volume
+ * groups' segments cut by bytes, their first groups listed in the volume file (`VolumeIndex`).
  */
-export const INDEX_FORMAT = 10;
+export const INDEX_FORMAT = 11;
 
 /** Fingerprint of everything that changes how search assets are read. */
 export function configFingerprint(): string {
@@ -122,15 +123,21 @@ export interface SearchManifest {
 }
 
 /**
- * Files of several volumes, laid out so a query reads only what its hits need. `groupOf` is binary, little-endian:
- * a bitmap of `ceil(docs / 32)` Uint32 words, bit `d & 31` of word `d >> 5` set when doc `d` is in a file of several
- * volumes; then, for each such doc in doc order, its group's number in `width` bytes, padded to a whole Uint32; then
- * each segment's content hash. A doc's place in that list is the count of bits set before its own (a rank the
- * reader tabulates per word). Most docs are in no such file, so this is a fraction of a column of every doc's group
- * (format 6: 4 bytes a doc past 65,535 groups, 4.2 MB at a million records, and group offsets beside it). The
- * groups, each a JSON `[docs, ids]`, are in `segments`: lists of `segments.groups` consecutive groups at
- * `volumeSegmentPath`, each about 16 KiB, read whole, one group a line (the list's `[` alone on the first line), so
- * a reader finds group `g` of a segment on its line `g - first + 1` and parses only that.
+ * Files of several volumes, laid out so a query reads only what its hits need. `groupOf` is binary, little-endian
+ * (offsets in `volumeFileLayout`): a bitmap of `ceil(docs / 32)` Uint32 words, bit `d & 31` of word `d >> 5` set
+ * when doc `d` is in a file of several volumes; then, for each such doc in doc order, its group's number in `width`
+ * bytes, padded to a whole Uint32; then each segment's first group as a Uint32; then each segment's content hash. A
+ * doc's place in that list is the count of bits set before its own (a rank the reader tabulates per word). Most
+ * docs are in no such file, so this is a fraction of a column of every doc's group. The groups, each a JSON
+ * `[docs, ids]`, are in `segments.count` segments at `volumeSegmentPath`, cut by bytes (a group is never split, so
+ * a segment is over its aim only by its last group), read whole, one group a line (the list's `[` alone on the
+ * first line): a reader finds group `g`'s segment by binary search over the first groups, and the group on its line
+ * `g - first + 1`, and parses only that. Format 10 put a fixed number of groups in each segment, which at 10M
+ * synthetic records (big files first) made the first segment 61 MB and the last 258 KB.
+ *
+ * @example
+ * // 6 docs, docs 1 and 2 one file (group 0), docs 3–5 another (group 1), each group its own segment:
+ * // { groupOf: "/search/volume-of.<hash>.bin", width: 2, docs: 6, volumeDocs: 5, count: 2, segments: { count: 2 } }
  */
 export interface VolumeIndex {
   groupOf: string;
@@ -141,7 +148,32 @@ export interface VolumeIndex {
   volumeDocs: number;
   /** Groups (files of several volumes). */
   count: number;
-  segments: { groups: number; count: number };
+  segments: { count: number };
+}
+
+/** Byte offsets of the parts of a volume file (see `VolumeIndex`), and its whole length. */
+export function volumeFileLayout(index: Pick<VolumeIndex, "docs" | "volumeDocs" | "width" | "segments">): {
+  columnAt: number;
+  startsAt: number;
+  hashesAt: number;
+  bytes: number;
+} {
+  const columnAt = Math.ceil(index.docs / 32) * 4;
+  const startsAt = columnAt + Math.ceil((index.volumeDocs * index.width) / 4) * 4;
+  const hashesAt = startsAt + index.segments.count * 4;
+  return { columnAt, startsAt, hashesAt, bytes: hashesAt + index.segments.count * HASH_CHARS };
+}
+
+/** The segment holding group `g`: the last whose first group (`starts`, ascending from 0) is at most `g`. */
+export function volumeSegmentOf(starts: ArrayLike<number>, g: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= g) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Bytes of a group number in the volume column, for `groups` groups. */

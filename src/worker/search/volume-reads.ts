@@ -3,8 +3,8 @@
  * isolate, as typed arrays (no parse), and for a page's hits only the segments holding their groups, of which only
  * the groups' own lines are parsed.
  */
-import { HASH_CHARS, hashAt } from "../../shared/manifest";
-import { volumeSegmentPath, type VolumeIndex } from "../../shared/index-format";
+import { hashAt } from "../../shared/manifest";
+import { volumeFileLayout, volumeSegmentOf, volumeSegmentPath, type VolumeIndex } from "../../shared/index-format";
 import { corruptAsset, type AssetStore } from "../asset-store";
 import { searchMeta } from "./search-index";
 
@@ -12,6 +12,10 @@ export interface Volumes {
   index: VolumeIndex;
   /** The group (file of several volumes) of a doc, or undefined. */
   groupOf: (doc: number) => number | undefined;
+  /** The segment holding group `g`. */
+  segmentOf: (g: number) => number;
+  /** Each segment's first group. */
+  segmentStarts: Uint32Array;
   /** Content hashes of the segments, concatenated. */
   segmentHashes: string;
 }
@@ -34,14 +38,14 @@ export async function volumeColumn(assets: AssetStore): Promise<Volumes | null> 
   if (!index) return null;
   const buf = await assets.binary(index.groupOf);
   const { docs, volumeDocs, width } = index;
-  const words = Math.ceil(docs / 32);
-  const columnBytes = Math.ceil((volumeDocs * width) / 4) * 4;
-  const tail = index.segments.count * HASH_CHARS;
-  if (buf.byteLength !== words * 4 + columnBytes + tail)
+  const layout = volumeFileLayout(index);
+  if (buf.byteLength !== layout.bytes)
     throw corruptAsset(
       index.groupOf,
-      `${buf.byteLength} bytes do not hold ${docs} docs' bits, ${volumeDocs} groups of ${width} bytes and the hashes`,
+      `${buf.byteLength} bytes do not hold ${docs} docs' bits, ${volumeDocs} groups of ${width} bytes and ` +
+        `${index.segments.count} segments' first groups and hashes`,
     );
+  const words = layout.columnAt / 4;
   const bitmap = new Uint32Array(buf, 0, words);
   // Docs in a group before each word's first: a doc's place in the column is that and the bits set below its own.
   const before = new Uint32Array(words);
@@ -52,8 +56,10 @@ export async function volumeColumn(assets: AssetStore): Promise<Volumes | null> 
   }
   if (set !== volumeDocs)
     throw corruptAsset(index.groupOf, `${set} docs marked as volumes, not the manifest's ${volumeDocs}`);
-  const column = new Uint8Array(buf, words * 4, columnBytes);
-  const segmentHashes = utf8.decode(new Uint8Array(buf, words * 4 + columnBytes, tail));
+  const column = new Uint8Array(buf, layout.columnAt, layout.startsAt - layout.columnAt);
+  const segmentStarts = new Uint32Array(buf, layout.startsAt, index.segments.count);
+  const segmentHashes = utf8.decode(new Uint8Array(buf, layout.hashesAt));
+  const segmentOf = (g: number): number => volumeSegmentOf(segmentStarts, g);
   const groupOf = (doc: number): number | undefined => {
     if (!(doc >= 0 && doc < docs)) return undefined;
     const word = bitmap[doc >> 5]!;
@@ -64,7 +70,7 @@ export async function volumeColumn(assets: AssetStore): Promise<Volumes | null> 
     for (let b = width - 1; b >= 0; b--) g = g * 256 + column[at + b]!;
     return g;
   };
-  return { index, segmentHashes, groupOf };
+  return { index, segmentHashes, segmentStarts, segmentOf, groupOf };
 }
 
 /** The record ids of each of `groups` (the hits' files of several volumes), by group. */
@@ -74,18 +80,17 @@ export async function volumeLists(
   groups: Iterable<number>,
 ): Promise<Map<number, string[]>> {
   const wanted = [...new Set(groups)];
-  const { index, segmentHashes } = volumes;
-  const per = index.segments.groups;
+  const { segmentHashes, segmentStarts, segmentOf } = volumes;
   const lists = await Promise.all(
     wanted.map(async (g): Promise<Group | undefined> => {
-      const s = Math.floor(g / per);
+      const s = segmentOf(g);
       const path = volumeSegmentPath(s, hashAt(segmentHashes, s));
       // Kept as bytes, and only the group's own line parsed: a warm isolate reads segment after segment, and
       // holding each parsed whole would be several times its 16 KiB of heap.
       const bytes = new Uint8Array(await assets.binary(path));
       // Line 0 is the list's "[": group g is on line g - first + 1.
       let at = 0;
-      for (let line = 0; line <= g - s * per; line++) {
+      for (let line = 0; line <= g - segmentStarts[s]!; line++) {
         const next = bytes.indexOf(NEWLINE, at);
         if (next < 0) throw corruptAsset(path, `group ${g} is past its last line`);
         at = next + 1;
