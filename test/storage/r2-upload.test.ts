@@ -71,6 +71,28 @@ describe("uploading a build to R2", () => {
     expect(await uploadBuild(build(first), target)).toMatchObject({ uploaded: 1, kept: 3 });
   });
 
+  it("resumes an upload stopped midway from the objects it had listed, not from nothing", async () => {
+    const { target, puts } = prefixedTarget();
+    const files: Record<string, string> = { "/manifest.json": '{"v":3}' };
+    for (let i = 0; i < 10; i++) files[`/records/${i}.${String(i).repeat(12)}.json`] = `[${i}]`;
+    let left = 6;
+    const failing: BucketTarget = {
+      getText: target.getText,
+      put: async (key, bytes) => {
+        if (key.startsWith("records/") && left-- <= 0) throw new Error("connection lost");
+        await target.put(key, bytes);
+      },
+    };
+    // One at a time, the list every two objects: six put, then the seventh fails.
+    await expect(uploadBuild(build(files), failing, 1, 2)).rejects.toThrow("connection lost");
+    expect(puts.filter((k) => k === "uploaded.json")).toHaveLength(3);
+    expect(puts).not.toContain("manifest.json");
+    puts.length = 0;
+    expect(await uploadBuild(build(files), target, 1, 2)).toMatchObject({ uploaded: 5, kept: 6 });
+    expect(puts.filter((k) => k.startsWith("records/"))).toHaveLength(4);
+    expect(puts.at(-2)).toBe("manifest.json");
+  });
+
   it("refuses a folder without a manifest, saying so", async () => {
     const { target } = prefixedTarget();
     await expect(uploadBuild(build({ "/records/0.aaaaaaaaaaaa.json": "[]" }), target)).rejects.toThrow(
