@@ -18,8 +18,11 @@ import { pathToFileURL } from "node:url";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_readConfig } from "wrangler";
 import { currentBuildDir } from "../src/indexer/build-folders";
-import { diskBuildSource } from "./lib/build-source";
+import { diskBuildSource, writeStaticPart } from "./lib/build-source";
 import { uploadBuild, type BucketTarget, type UploadResult } from "./lib/r2-upload";
+
+/** The folder `[env.r2.assets]` serves: the part of a build that is not in the bucket (`writeStaticPart`). */
+export const R2_STATIC_DIR = "dist/r2-static";
 
 /** The bucket `[env.r2]` binds as CATALOGUE_BUCKET. */
 export function configuredBucket(config = "wrangler.toml"): string {
@@ -121,10 +124,12 @@ async function main() {
     ? await uploadLocal(dir, bucket, values.persist)
     : await uploadBuild(diskBuildSource(dir), remoteTarget(bucket), 4);
   const where = values.local ? `local R2 (${values.persist})` : "R2";
+  const statics = writeStaticPart(dir, R2_STATIC_DIR);
   console.log(
     `deploy-r2: ${r.uploaded} objects (${(r.uploadedBytes / 1024).toFixed(0)} KiB) ` +
       `uploaded to ${where} bucket ${bucket}, ` +
-      `${r.kept} already there, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `${r.kept} already there, in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
+      `${statics.length} files for static assets in ${R2_STATIC_DIR} ([env.r2.assets])`,
   );
 }
 

@@ -19,7 +19,8 @@ import { basename, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { currentBuildDir, readBuiltManifest, rebuildReason } from "../src/indexer/build-folders";
-import { configuredBucket, uploadLocal } from "./deploy-r2";
+import { configuredBucket, R2_STATIC_DIR, uploadLocal } from "./deploy-r2";
+import { writeStaticPart } from "./lib/build-source";
 import { buildCommand } from "./lib/build-command";
 
 const OUT = "dist/assets";
@@ -49,11 +50,12 @@ async function start(dir: string) {
     const bucket = configuredBucket();
     const up = await uploadLocal(dir, bucket, PERSIST);
     console.log(`Loaded local R2 bucket ${bucket}: ${up.uploaded} objects uploaded, ${up.kept} already there`);
+    writeStaticPart(dir, R2_STATIC_DIR);
   }
   const w = await unstable_startWorker({
     config: "wrangler.toml",
     ...(r2 ? { env: "r2" } : {}),
-    assets: dir,
+    assets: r2 ? resolve(R2_STATIC_DIR) : dir,
     dev: { server: { hostname: "127.0.0.1", port }, persist: PERSIST, watch: true },
   });
   await w.ready;

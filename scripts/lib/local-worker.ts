@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+import { writeStaticPart } from "./build-source";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER_TOML = join(ROOT, "wrangler.toml");
@@ -117,10 +118,14 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const env = options.r2Persist ? "r2" : undefined;
   const config = wranglerConfig(env);
   const persist = options.r2Persist ? resolve(options.r2Persist, "v3") : options.persistTo;
+  // Served from R2, static assets hold only the build's part that is not in the bucket, as `[env.r2.assets]` does
+  // (Miniflare refuses a folder with a file over 25 MiB, which a 10M build may have).
+  const statics = options.r2Persist ? mkdtempSync(join(tmpdir(), "dossier-r2-static-")) : null;
+  if (statics) writeStaticPart(options.assetsDir, statics);
   const {
     workerOptions: { modulesRules: _bundled, ...workerOptions },
   } = unstable_getMiniflareWorkerOptions(config, env, {
-    overrides: { assets: { directory: resolve(options.assetsDir) } },
+    overrides: { assets: { directory: statics ?? resolve(options.assetsDir) } },
   });
   // `_bundled`: module rules are for wrangler's bundler; the script here is one bundled file.
   const caches = options.caches ?? true;
@@ -205,6 +210,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       if (persist && options.r2Persist)
         for (const name of readdirSync(persist)) if (name !== "r2") rmSync(join(persist, name), { recursive: true });
       if (!options.scriptPath) rmSync(dirname(scriptPath), { recursive: true, force: true });
+      if (statics) rmSync(statics, { recursive: true, force: true });
     },
   };
 }

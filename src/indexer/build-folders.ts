@@ -184,7 +184,7 @@ export function readBuiltChunk(dir: string, m: Manifest, path: string): Buffer {
   const loc = PackIndexPage.decode(new Uint8Array(indexPage).slice().buffer).get(path);
   if (!loc) throw new Error(`build-folders: ${path} is in no pack of the build in ${dir}`);
   const [pack, offset, length] = loc;
-  const filesPage = pagedTablePath(files, pagedTablePageOf(files, String(pack)));
+  const filesPage = pagedTablePath(files, pagedTablePageOf(files, String(pack)), builtTableHashes(dir, files));
   const file = (JSON.parse(readFileSync(join(dir, filesPage), "utf8")) as Record<string, string>)[String(pack)]!;
   const fd = openSync(join(dir, file), "r");
   try {
@@ -227,11 +227,17 @@ export function builtRecordShardPaths(dir: string, m: Manifest): string[] {
   });
 }
 
+/** A paged table's page hashes: the root's, or those in its own file (`PagedTable.hashesFile`, never packed). */
+export function builtTableHashes(dir: string, table: PagedTable): string {
+  return table.hashesFile ? (JSON.parse(readFileSync(join(dir, table.hashesFile), "utf8")) as string) : table.hashes;
+}
+
 /** Every entry of a paged table of the build in `dir`, in page order (scripts and tests read it). */
 export function readBuiltTable<V>(dir: string, table: PagedTable, m?: Manifest): Map<string, V> {
   const entries = new Map<string, V>();
+  const hashes = builtTableHashes(dir, table);
   for (let p = 0; p < pagedTablePages(table); p++) {
-    const path = pagedTablePath(table, p);
+    const path = pagedTablePath(table, p, hashes);
     const page = m
       ? readBuiltJson<Record<string, V>>(dir, m, path)
       : (JSON.parse(readFileSync(join(dir, path), "utf8")) as Record<string, V>);

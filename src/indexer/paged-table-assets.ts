@@ -6,6 +6,7 @@ import {
   HASH_CHARS,
   PAGED_TABLE_INLINE_BYTES,
   PAGED_TABLE_PAGE_BYTES,
+  PAGED_TABLE_ROOT_PAGES,
   pagedTablePageOf,
   type PagedTable,
 } from "../shared/manifest";
@@ -39,8 +40,9 @@ export function writePagedTable<V>(
   // Placed by the reader's own rule (pagedTablePageOf needs only the page count, set here first).
   const placing = { ...table, hashes: "x".repeat(pageCount * HASH_CHARS) };
   for (const entry of list) pages[pagedTablePageOf(placing, entry[0])]!.push(entry);
-  table.hashes = pages
+  const hashes = pages
     .map((page, p) => hashOfPath(out.addJson(dir, `${name}-${p}`, Object.fromEntries(page))))
     .join("");
-  return table;
+  if (pageCount <= PAGED_TABLE_ROOT_PAGES) return { ...table, hashes };
+  return { ...table, hashesFile: out.addJson(dir, `${name}-hashes`, hashes), pages: pageCount };
 }

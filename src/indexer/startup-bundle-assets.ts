@@ -33,7 +33,8 @@ export interface StartupTable {
 export function startupTables(m: Manifest): StartupTable[] {
   const tables: StartupTable[] = [];
   const pages = (t: PagedTable | undefined): string[] =>
-    !t || t.entries ? [] : Array.from({ length: pagedTablePages(t) }, (_, p) => pagedTablePath(t, p));
+    // A table too big for its hashes to be in the root is too big to bundle.
+    !t || t.entries || t.hashesFile ? [] : Array.from({ length: pagedTablePages(t) }, (_, p) => pagedTablePath(t, p));
   const s = m.search;
   if (s) {
     tables.push({ bundle: 0, files: pages(s.shards.table) });

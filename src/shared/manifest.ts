@@ -305,7 +305,18 @@ export interface PagedTable {
    * sooner than through a page. The page is written all the same, for tools and for Workers that predate this.
    */
   entries?: Record<string, unknown>;
+  /**
+   * A table of more than `PAGED_TABLE_ROOT_PAGES` pages keeps its pages' hashes out of the root: this file holds
+   * them (a JSON string, as `hashes` would be), `hashes` is empty and `pages` counts them. Read once per isolate,
+   * by the first lookup. At 10M records the typeahead's directory has 856 pages: 10 KB of hashes a new isolate
+   * parsed with every root.
+   */
+  hashesFile?: string;
+  pages?: number;
 }
+
+/** Pages a paged table may have and still keep its pages' hashes in the root (see `PagedTable.hashesFile`). */
+export const PAGED_TABLE_ROOT_PAGES = 64;
 
 /** Bytes of JSON a paged-table page aims at: one small read, parsed once per isolate. */
 export const PAGED_TABLE_PAGE_BYTES = 16 * 1024;
@@ -319,7 +330,7 @@ export const PAGED_TABLE_INLINE_BYTES = 4 * 1024;
 
 /** Pages of a paged table. */
 export function pagedTablePages(t: PagedTable): number {
-  return t.hashes.length / HASH_CHARS;
+  return t.hashesFile ? (t.pages ?? 0) : t.hashes.length / HASH_CHARS;
 }
 
 /** The page holding `key` (0 for an empty table, which has one empty page). */
@@ -327,9 +338,15 @@ export function pagedTablePageOf(t: PagedTable, key: string): number {
   return fnv1a32(t.keyChars ? key.slice(0, t.keyChars) : key) % Math.max(1, pagedTablePages(t));
 }
 
-/** Asset path of page `p` of a paged table. */
-export function pagedTablePath(t: PagedTable, p: number): string {
-  return `${t.prefix}-${p}.${hashAt(t.hashes, p)}.json`;
+/**
+ * Asset path of page `p` of a paged table. `hashes`: the table's page hashes when they are in its `hashesFile`
+ * (the caller has read it); a table whose hashes are in the root needs none.
+ */
+export function pagedTablePath(t: PagedTable, p: number, hashes?: string): string {
+  const h = t.hashesFile ? hashes : t.hashes;
+  if (h === undefined)
+    throw new Error(`manifest: the page hashes of ${t.prefix} are in ${t.hashesFile}; read them first`);
+  return `${t.prefix}-${p}.${hashAt(h, p)}.json`;
 }
 
 /** The R2 object key of an asset path: the path without its leading slash. Shared by the upload and the Worker. */

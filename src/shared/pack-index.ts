@@ -138,6 +138,8 @@ const UNPACKED = [
   // A query reads the lexicon page of each of its words, a few KB each (see shared/bloom.ts): the same.
   /^\/search\/lexicon\//,
   /\/page-\d+\.[0-9a-f]+\.json$/,
+  // A big paged table's page hashes (`PagedTable.hashesFile`): read once per isolate, before any of its pages.
+  /-hashes\.[0-9a-f]+\.json$/,
   /^\/records\/table-/,
   /^\/series\/(?:archives|summary|dir|browse)\//,
 ];

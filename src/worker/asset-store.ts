@@ -221,8 +221,20 @@ export class AssetStore {
   async tableGet<V>(table: PagedTable, key: string): Promise<V | undefined> {
     // A small table is in the root itself: no page to read.
     if (table.entries) return Object.hasOwn(table.entries, key) ? (table.entries[key] as V) : undefined;
-    const page = await this.json<Record<string, V>>(pagedTablePath(table, pagedTablePageOf(table, key)));
+    const hashes = await this.tableHashes(table);
+    const page = await this.json<Record<string, V>>(pagedTablePath(table, pagedTablePageOf(table, key), hashes));
     return Object.hasOwn(page, key) ? page[key] : undefined;
+  }
+
+  /** A paged table's page hashes: in the root, or, for a big table, in its own file, read once and then held. */
+  private tableHashes(table: PagedTable): Promise<string> | string {
+    if (!table.hashesFile) return table.hashes;
+    const path = table.hashesFile;
+    return this.json(path, (v) => {
+      if (typeof v !== "string" || v.length !== pagedTablePages(table) * HASH_CHARS)
+        throw corruptAsset(path, `not the hashes of ${pagedTablePages(table)} pages`);
+      return v;
+    });
   }
 
   /**
@@ -261,8 +273,10 @@ export class AssetStore {
     const reads: Array<Promise<unknown>> = [];
     const filePages = pagedTablePages(packs.files);
     // A small files table is in the root itself (`entries`): its page is for tools.
-    if (!packs.files.entries && filePages <= PACK_FILES_PREFETCH_PAGES)
-      for (let p = 0; p < filePages; p++) reads.push(this.json(pagedTablePath(packs.files, p)));
+    if (!packs.files.entries && filePages <= PACK_FILES_PREFETCH_PAGES) {
+      const hashes = await this.tableHashes(packs.files);
+      for (let p = 0; p < filePages; p++) reads.push(this.json(pagedTablePath(packs.files, p, hashes)));
+    }
     if (packs.index.size * PACK_INDEX_ENTRY_BYTES <= PACK_INDEX_PREFETCH_BYTES)
       for (let p = 0; p < packIndexPages(packs.index); p++) reads.push(this.packIndexPage(packs, p));
     await Promise.all(reads);
@@ -280,8 +294,11 @@ export class AssetStore {
   /** Every entry of a paged table, as a Map: for the rare caller that must scan a whole table. */
   async tableEntries<V>(table: PagedTable): Promise<Map<string, V>> {
     if (table.entries) return new Map(Object.entries(table.entries) as Array<[string, V]>);
+    const hashes = await this.tableHashes(table);
     const pages = await Promise.all(
-      Array.from({ length: pagedTablePages(table) }, (_, p) => this.json<Record<string, V>>(pagedTablePath(table, p))),
+      Array.from({ length: pagedTablePages(table) }, (_, p) =>
+        this.json<Record<string, V>>(pagedTablePath(table, p, hashes)),
+      ),
     );
     return new Map(pages.flatMap((page) => Object.entries(page)));
   }

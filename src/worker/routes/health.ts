@@ -170,7 +170,8 @@ function sampleAssets(
   }
   const walk = (v: unknown): void => {
     if (isPagedTable(v)) {
-      const page = pagedTablePath(v, 0);
+      // A big table's first read is its hashes file (the pages' names are in it).
+      const page = v.hashesFile ?? pagedTablePath(v, 0);
       add(page);
       indexes.push([page]);
     } else if (Array.isArray(v)) for (const x of v) walk(x);
