@@ -6,8 +6,9 @@
  * Objects bound as in production, and measures the fanned-out search: cold first query per fresh runtime (a rare
  * name, a common word, three words: the search's `tookMs` and the wall time), the warm mix (by default the bench's
  * own, `queryMix` of the synthetic catalogue of `--records` records, as `npm run bench` runs it), and the isolate's
- * heap after 20 queries and after the mix. For the million-record run, whose build is too slow to repeat inside
- * `npm run bench`.
+ * heap after 20 queries and after the mix; then warm record lookups by reference (100 references, one from each of
+ * 100 record shards spread over the catalogue). For the million- and ten-million-record runs, whose builds are too
+ * slow to repeat inside `npm run bench`.
  *
  * For the warm mix it also says where a query's time goes (scale-worker.ts): asset reads by kind per query,
  * postings found held or decoded, time the shards waited for postings and scored, the round trips to the shard
@@ -29,7 +30,7 @@ import { bundleWorker, startLocalWorker, type LocalWorker } from "../lib/local-w
 import { percentile, median } from "./stats";
 import type { Manifest } from "../../src/shared/manifest";
 import { searchSection } from "../../src/shared/index-format";
-import { builtSearchShards } from "../../src/indexer/build-folders";
+import { builtRecordShardPaths, builtSearchShards, readBuiltChunk } from "../../src/indexer/build-folders";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 import { configuredBucket, uploadLocal } from "../deploy-r2";
 import type { ScaleQueryStats } from "./scale-stats";
@@ -71,6 +72,9 @@ function ports(): [number, number] {
 }
 
 const COLD = { rare: "Besedovsky", common: "soviet", three: "soviet embassy paris" };
+/** References in the warm lookup mix, and its rounds (as `npm run bench`'s: issue 14, lookup ≤ 5 ms warm at 10M). */
+const LOOKUP_REFS = 100;
+const LOOKUP_ROUNDS = 10;
 const MINI = [
   "Besedovsky",
   "Kutepoff",
@@ -88,6 +92,19 @@ const MINI = [
 const records = Number(args.records ?? m.records);
 const mix = args.mix === "mini" ? MINI : queryMix(syntheticCorpus(records), 200).search.map((s) => s.q);
 const paths = mix.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
+
+/** References for the warm lookup mix: one record from each of 100 record shards spread over the catalogue. */
+function sampleReferences(n: number): string[] {
+  const shards = builtRecordShardPaths(assetsDir!, m);
+  const refs: string[] = [];
+  for (let i = 0; i < Math.min(n, shards.length); i++) {
+    const chunk = JSON.parse(readBuiltChunk(assetsDir!, m, shards[Math.floor((i * shards.length) / n)]!).toString());
+    const list = chunk as Array<{ record: { reference: string } }>;
+    refs.push(list[(i * 7) % list.length]!.record.reference);
+  }
+  return refs;
+}
+const lookupPaths = sampleReferences(LOOKUP_REFS).map((ref) => `/api/lookup?ref=${encodeURIComponent(ref)}`);
 
 if (args.backend !== "assets" && args.backend !== "r2")
   throw new Error(`serve-scale: --backend ${args.backend}: give "assets" or "r2"`);
@@ -133,6 +150,9 @@ interface Run {
   heapFresh: number | null;
   heapAfter20: number | null;
   heapAfterMix: number | null;
+  /** Record lookup by reference, warm: p50 / p99 of each reference's mean time for the whole route in the isolate. */
+  lookupP50: number;
+  lookupP99: number;
   /** Resident memory of the workerd process after the mix (every isolate it runs, and the runtime). */
   rssAfterMix: number | null;
   queries: ScaleQueryStats[];
@@ -179,6 +199,17 @@ for (let r = 0; r < runs; r++) {
     >;
     const heapAfterMix = (await w.heap(true))?.usedSize ?? null;
     const rssAfterMix = w.rssBytes();
+    // Lookups after the heap figures, which are the search mix's: each reference once to warm, then timed rounds.
+    for (const p of lookupPaths) await get(w, p);
+    const lookups = await w.fetch("/__bench/mix", {
+      method: "POST",
+      body: JSON.stringify({ paths: lookupPaths, rounds: LOOKUP_ROUNDS }),
+      headers: { "content-type": "application/json" },
+    });
+    const lookupText = await lookups.text();
+    if (lookups.status !== 200) throw new Error(`lookup mix: HTTP ${lookups.status} ${lookupText.slice(0, 300)}`);
+    const looked = JSON.parse(lookupText) as { meanMs: number[]; statuses: number[] };
+    if (looked.statuses.some((st) => st !== 200)) throw new Error(`lookup mix: statuses ${looked.statuses.join(",")}`);
     const tooks = got.queries.map((q) => q.tookMs);
     run = {
       cold,
@@ -187,6 +218,8 @@ for (let r = 0; r < runs; r++) {
       heapFresh,
       heapAfter20,
       heapAfterMix,
+      lookupP50: percentile(looked.meanMs, 50),
+      lookupP99: percentile(looked.meanMs, 99),
       rssAfterMix,
       ...got,
       load,
@@ -266,6 +299,16 @@ console.log(
       2,
     )} / ${fmt(
       med((r) => r.warmP99),
+      2,
+    )} ms |`,
+);
+console.log(
+  `| record lookup by reference, warm p50 / p99 (${lookupPaths.length} references × ${LOOKUP_ROUNDS} rounds, ` +
+    `whole route in the isolate) | ${fmt(
+      med((r) => r.lookupP50),
+      2,
+    )} / ${fmt(
+      med((r) => r.lookupP99),
       2,
     )} ms |`,
 );
