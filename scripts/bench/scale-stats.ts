@@ -24,4 +24,12 @@ export type ScaleQueryStats = Record<(typeof SCALE_COUNTERS)[number], number> & 
   /** The slowest unit's round trip, and the sum over units. */
   rpcMaxMs: number;
   rpcSumMs: number;
+  /** Shards the answer lacks (`failedShards`: a group's time ran out, or an object failed), mean over the rounds. */
+  failedShards: number;
 };
+
+/** How many shards an answer's `failedShards` names (0 for a whole answer), read from its JSON text. */
+export function failedShardCount(body: string): number {
+  const list = /"failedShards":\[([^\]]*)\]/.exec(body)?.[1];
+  return list ? list.split(",").length : 0;
+}

@@ -11,7 +11,7 @@ import app from "../../src/index";
 import { assetKind, assetStoreFor, traceReads } from "../../src/worker/asset-store";
 import { postingsCacheBytes, rawChunkBytes } from "../../src/worker/search/search-index";
 import { collectSearchStats } from "../../src/worker/search/search-stats";
-import { SCALE_COUNTERS, type ScaleQueryStats } from "./scale-stats";
+import { failedShardCount, SCALE_COUNTERS, type ScaleQueryStats } from "./scale-stats";
 
 interface ScaleEnv {
   ASSETS: Fetcher;
@@ -27,6 +27,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
     ...(Object.fromEntries(SCALE_COUNTERS.map((k) => [k, 0])) as Record<(typeof SCALE_COUNTERS)[number], number>),
     rpcMaxMs: 0,
     rpcSumMs: 0,
+    failedShards: 0,
   }));
   const stores = new Set<number>();
   for (let r = 0; r < rounds; r++)
@@ -41,6 +42,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
       if (res.status !== 200)
         return new Response(`${paths[i]}: HTTP ${res.status} ${body.slice(0, 300)}`, { status: 500 });
       q.tookMs += Number(/"tookMs":([\d.]+)/.exec(body)?.[1] ?? NaN) / rounds;
+      q.failedShards += failedShardCount(body) / rounds;
       for (const tr of reads) {
         stores.add(tr.store);
         const kind = assetKind(tr.path);

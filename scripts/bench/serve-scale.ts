@@ -33,7 +33,7 @@ import { searchSection } from "../../src/shared/index-format";
 import { builtRecordShardPaths, builtSearchShards, readBuiltChunk } from "../../src/indexer/build-folders";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 import { configuredBucket, uploadLocal } from "../deploy-r2";
-import type { ScaleQueryStats } from "./scale-stats";
+import { failedShardCount, type ScaleQueryStats } from "./scale-stats";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -144,7 +144,7 @@ async function get(w: LocalWorker, path: string): Promise<{ body: string; wallMs
 const took = (body: string) => Number(/"tookMs":([\d.]+)/.exec(body)?.[1] ?? NaN);
 
 interface Run {
-  cold: Record<keyof typeof COLD, { tookMs: number; wallMs: number }>;
+  cold: Record<keyof typeof COLD, { tookMs: number; wallMs: number; failedShards: number }>;
   warmP50: number;
   warmP99: number;
   heapFresh: number | null;
@@ -173,7 +173,7 @@ for (let r = 0; r < runs; r++) {
       const w = await start(false, true);
       try {
         const res = await get(w, `/api/search?q=${encodeURIComponent(q)}`);
-        cold[k] = { tookMs: took(res.body), wallMs: res.wallMs };
+        cold[k] = { tookMs: took(res.body), wallMs: res.wallMs, failedShards: failedShardCount(res.body) };
       } finally {
         await w.dispose();
       }
@@ -265,6 +265,7 @@ const perQuery = mix.map((q, i) => {
     scoreMs: of((s) => s.scoreMs),
     rpcMaxMs: of((s) => s.rpcMaxMs),
     rpcSumMs: of((s) => s.rpcSumMs),
+    failedShards: of((s) => s.failedShards ?? 0),
   };
 });
 const kinds = new Map<string, number>();
@@ -290,7 +291,10 @@ if (!args["no-cold"])
         `${fmt(
           med((r) => r.cold[k].wallMs),
           0,
-        )} ms |`,
+        )} ms; shards missing from the answer ${fmt(
+          med((r) => r.cold[k].failedShards),
+          0,
+        )} of ${search.shards.length} |`,
     );
 console.log(
   `| warm tookMs p50 / p99 (${mix.length} queries × ${rounds} rounds, each query's mean) | ` +
@@ -302,6 +306,15 @@ console.log(
       2,
     )} ms |`,
 );
+{
+  // A partial answer is fast for what it leaves out: say how many shards the warm answers lacked.
+  const lacking = perQuery.map((q) => q.failedShards);
+  console.log(
+    `| warm answers lacking shards (a group's time ran out, or an object failed): queries / mean shards missing | ` +
+      `${lacking.filter((n) => n > 0).length} of ${lacking.length} / ${mean(lacking).toFixed(1)} of ` +
+      `${search.shards.length} |`,
+  );
+}
 console.log(
   `| record lookup by reference, warm p50 / p99 (${lookupPaths.length} references × ${LOOKUP_ROUNDS} rounds, ` +
     `whole route in the isolate) | ${fmt(
