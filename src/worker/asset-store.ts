@@ -93,18 +93,35 @@ export class AssetStore {
    * same file (its parse evicted, or the same bytes held under another key) reads the file itself.
    */
   private startupOf: Map<string, StartupRead> | null = null;
-  private readonly chunks;
+  private readonly chunks: ReturnType<typeof lruBySize<string, CacheEntry>>;
+  /**
+   * Reads in flight, by path: callers of one store wait for one read. Never shared between Durable Objects (see
+   * `forObject`): objects of a class share an isolate, and with a module-level store one object's query awaited
+   * another's read; at 10M records, 15 of 16 shard groups once failed at once with workerd's "Cannot perform I/O on
+   * behalf of a different Durable Object".
+   */
   private readonly pending = new Map<string, Promise<unknown>>();
   /** Reads through the binding since this store began, by asset kind: how often the budget made a chunk come back. */
   readonly reads = new Map<string, number>();
   private readonly storage: AssetStorage;
   private readonly id = storesMade++;
 
-  /** `source`: a storage backend, or a static assets binding (read as StaticAssetStorage). */
-  constructor(source: AssetStorage | Fetcher, budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES) {
+  /**
+   * `source`: a storage backend, or a static assets binding (read as StaticAssetStorage). `sharing`: a store whose
+   * parsed chunks this one uses as its own (see `forObject`); its budget then holds for both.
+   */
+  constructor(source: AssetStorage | Fetcher, budgetBytes = DEFAULT_CHUNK_BUDGET_BYTES, sharing?: AssetStore) {
     // Not `"getRange" in source`: a binding is an RPC stub, which claims to have every property.
     this.storage = isStorage(source) ? source : new StaticAssetStorage(source);
-    this.chunks = lruBySize<string, CacheEntry>(budgetBytes, (e) => e.bytes);
+    this.chunks = sharing?.chunks ?? lruBySize<string, CacheEntry>(budgetBytes, (e) => e.bytes);
+  }
+
+  /**
+   * A store for one Durable Object: the same storage and parsed chunks (plain values, safe to share in an isolate),
+   * but its own reads in flight, manifest and startup reads, so it never awaits an I/O another object began.
+   */
+  forObject(): AssetStore {
+    return new AssetStore(this.storage, 0, this);
   }
 
   /** Whether nothing has been read yet: the first request of an isolate (or of a new binding). */

@@ -6,7 +6,7 @@
  * flagged `partial`.
  */
 import { DurableObject } from "cloudflare:workers";
-import { assetStoreFor } from "../asset-store";
+import { assetStoreFor, type AssetStore } from "../asset-store";
 import { RecordStore } from "../record-store";
 import type { QueryPlan } from "./engine";
 import type { ShardResult } from "./scoring";
@@ -18,13 +18,15 @@ const AVAILABLE_KEY = "available";
 export class SearchShard extends DurableObject<Env> {
   /** Read from storage once per object life, then kept: every query checks it. */
   private available: boolean | undefined;
+  /** This object's view of the isolate's asset store: shared parsed chunks, its own reads (`forObject`). */
+  private store: AssetStore | undefined;
 
   async search(shard: number, plan: QueryPlan): Promise<ShardResult | ShardUnavailable> {
     this.available ??= (await this.ctx.storage.get<boolean>(AVAILABLE_KEY)) !== false;
     // A drained shard is a state, not a fault: answered as a value, since an exception
     // thrown out of an RPC method is also logged by the runtime as uncaught.
     if (!this.available) return { unavailable: `search shard ${shard} is drained` };
-    const assets = assetStoreFor(this.env);
+    const assets = this.assets();
     return scoreLocally(assets, new RecordStore(assets), shard, plan);
   }
 
@@ -40,7 +42,7 @@ export class SearchShard extends DurableObject<Env> {
   ): Promise<GroupResult | ShardUnavailable> {
     this.available ??= (await this.ctx.storage.get<boolean>(AVAILABLE_KEY)) !== false;
     if (!this.available) return { unavailable: `search shards ${first}-${end - 1} are drained` };
-    const assets = assetStoreFor(this.env);
+    const assets = this.assets();
     return scoreGroupLocally(assets, new RecordStore(assets), first, end, plan, budgetMs);
   }
 
@@ -50,7 +52,7 @@ export class SearchShard extends DurableObject<Env> {
    * `terms` (a cold query's words), their postings too.
    */
   async prefetch(first: number, end = first + 1, terms?: string[]): Promise<void> {
-    const assets = assetStoreFor(this.env);
+    const assets = this.assets();
     // The pack directory too (its term chunks are found through it). Only where awaited, as here: a read its
     // request leaves running is cancelled when the request ends, and a later request waiting on it would hang.
     await Promise.all([
@@ -65,8 +67,13 @@ export class SearchShard extends DurableObject<Env> {
     this.available = available;
   }
 
+  private assets(): AssetStore {
+    this.store ??= assetStoreFor(this.env).forObject();
+    return this.store;
+  }
+
   /** Heap figures of this object's isolate, for the benchmark. */
   async heldBytes(): Promise<number> {
-    return assetStoreFor(this.env).heldBytes();
+    return this.assets().heldBytes();
   }
 }
