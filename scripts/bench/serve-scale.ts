@@ -265,7 +265,7 @@ const perQuery = mix.map((q, i) => {
     scoreMs: of((s) => s.scoreMs),
     rpcMaxMs: of((s) => s.rpcMaxMs),
     rpcSumMs: of((s) => s.rpcSumMs),
-    failedShards: of((s) => s.failedShards ?? 0),
+    failedShards: of((s) => s.failedShards),
   };
 });
 const kinds = new Map<string, number>();

@@ -270,7 +270,7 @@ export function recordTablePageOf(m: Pick<Manifest, "recordShards">, k: number):
 }
 
 /** The last index whose value is ≤ `x` in a non-decreasing list (0 when none is). */
-export function lastAtOrBelow(list: number[], x: number): number {
+export function lastAtOrBelow(list: ArrayLike<number>, x: number): number {
   let lo = 0,
     hi = list.length - 1;
   while (lo < hi) {

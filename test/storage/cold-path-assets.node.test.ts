@@ -10,8 +10,8 @@ import { bloomHas, bloomPageOf, bloomPageSection } from "../../src/shared/bloom"
 import { lexiconPagePath, vocabPrefixKey } from "../../src/shared/index-format";
 import { buildVolumes, VOLUME_SEGMENT_FILES, volumeSegmentBytes } from "../../src/indexer/volume-assets";
 import { groupVolumes } from "../../src/shared/volumes";
-import { HASH_CHARS, hashAt } from "../../src/shared/manifest";
-import { volumeFileLayout, volumeGroupWidth, volumeSegmentOf, volumeSegmentPath } from "../../src/shared/index-format";
+import { HASH_CHARS, hashAt, lastAtOrBelow } from "../../src/shared/manifest";
+import { volumeFileLayout, volumeGroupWidth, volumeSegmentPath } from "../../src/shared/index-format";
 import { testRecord } from "../record-fixture";
 
 const slice = (text: string, offset: number, length: number): unknown[] =>
@@ -201,7 +201,7 @@ describe("the volume index", () => {
     }
     expect(Math.max(...sizes)).toBeLessThan(3 * segmentBytes);
     for (let g = 0; g < index.count; g++) {
-      const s = volumeSegmentOf(starts, g);
+      const s = lastAtOrBelow(starts, g);
       const text = out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string;
       expect(JSON.parse(text.split("\n")[g - starts[s]! + 1]!.replace(/,$/, ""))).toEqual(groups[g]);
     }

@@ -164,18 +164,6 @@ export function volumeFileLayout(index: Pick<VolumeIndex, "docs" | "volumeDocs" 
   return { columnAt, startsAt, hashesAt, bytes: hashesAt + index.segments.count * HASH_CHARS };
 }
 
-/** The segment holding group `g`: the last whose first group (`starts`, ascending from 0) is at most `g`. */
-export function volumeSegmentOf(starts: ArrayLike<number>, g: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= g) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /** Bytes of a group number in the volume column, for `groups` groups. */
 export function volumeGroupWidth(groups: number): 2 | 3 | 4 {
   return groups <= 0x10000 ? 2 : groups <= 0x1000000 ? 3 : 4;

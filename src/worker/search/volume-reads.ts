@@ -3,8 +3,8 @@
  * isolate, as typed arrays (no parse), and for a page's hits only the segments holding their groups, of which only
  * the groups' own lines are parsed.
  */
-import { hashAt } from "../../shared/manifest";
-import { volumeFileLayout, volumeSegmentOf, volumeSegmentPath, type VolumeIndex } from "../../shared/index-format";
+import { hashAt, lastAtOrBelow } from "../../shared/manifest";
+import { volumeFileLayout, volumeSegmentPath, type VolumeIndex } from "../../shared/index-format";
 import { corruptAsset, type AssetStore } from "../asset-store";
 import { searchMeta } from "./search-index";
 
@@ -59,7 +59,8 @@ export async function volumeColumn(assets: AssetStore): Promise<Volumes | null> 
   const column = new Uint8Array(buf, layout.columnAt, layout.startsAt - layout.columnAt);
   const segmentStarts = new Uint32Array(buf, layout.startsAt, index.segments.count);
   const segmentHashes = utf8.decode(new Uint8Array(buf, layout.hashesAt));
-  const segmentOf = (g: number): number => volumeSegmentOf(segmentStarts, g);
+  // The last segment whose first group is at most g.
+  const segmentOf = (g: number): number => lastAtOrBelow(segmentStarts, g);
   const groupOf = (doc: number): number | undefined => {
     if (!(doc >= 0 && doc < docs)) return undefined;
     const word = bitmap[doc >> 5]!;
