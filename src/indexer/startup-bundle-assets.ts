@@ -44,7 +44,7 @@ export function startupTables(m: Manifest): StartupTable[] {
     tables.push({ bundle: 0, files: pages(s.vocab) });
     tables.push({ bundle: 0, files: pages(s.vocabRanges) });
     tables.push({ bundle: 0, files: [s.seriesNames] });
-    if (s.volumeIndex) tables.push({ bundle: 2, files: [s.volumeIndex.groupOf] });
+    if (s.volumeIndex) tables.push({ bundle: 2, files: [s.volumeIndex.dir] });
   }
   tables.push({ bundle: 0, files: [m.series.archives] });
   if (m.packs) {

@@ -1,11 +1,18 @@
 /**
- * Writes the volume groups (see shared/volumes.ts) as search assets a cold query reads without parsing them whole:
- * a binary file saying which docs are in a file of several volumes and each such doc's group (read as typed arrays,
- * no JSON; its layout is `VolumeIndex`'s), and the groups' JSON in segments of about 16 KiB, of which a query reads
- * only those holding its hits' groups.
+ * Writes the volume groups (see shared/volumes.ts) as search assets a query reads a hit at a time, at any catalogue
+ * size: the doc → group column in binary pages by doc range (read as typed arrays, no JSON; its layout is
+ * `VolumeIndex`'s), the groups' JSON in segments of about 16 KiB, and a small directory of both; a query reads only
+ * the pages and segments holding its hits.
  */
 import type { CatalogueRecord } from "../shared/record";
-import { VOLUME_SEGMENTS_PREFIX, volumeFileLayout, volumeGroupWidth, type VolumeIndex } from "../shared/index-format";
+import {
+  VOLUME_PAGES_PREFIX,
+  VOLUME_SEGMENTS_PREFIX,
+  volumeDirLayout,
+  volumeGroupWidth,
+  volumePageLayout,
+  type VolumeIndex,
+} from "../shared/index-format";
 import { hashOfPath } from "./catalogue-assets";
 import { volumeKey } from "../shared/volumes";
 import { compareReferences } from "../shared/reference";
@@ -18,10 +25,26 @@ export const VOLUME_SEGMENT_BYTES = 16 * 1024;
 /**
  * Segments a build aims at, at most: they are files of their own, not packed (static assets send a packed segment's
  * whole pack, some 95 KB at 100k records, for its 16 KiB), so past this many a catalogue's segments grow instead (a
- * 100k catalogue has 60; a million records about 64 of 150 KB; ten million 64 of 2.5 MB). Cut by bytes, a build
- * writes at most twice this and one more, and only when single groups are near a segment's size.
+ * 100k catalogue has about 60 of 16 KiB; ten million synthetic records about 1,024 of 160 KB, where 64 were 2.5 MB
+ * each, read whole for one hit). Cut by bytes, a build writes at most twice this and one more, and only when single
+ * groups are near a segment's size.
  */
-export const VOLUME_SEGMENT_FILES = 64;
+export const VOLUME_SEGMENT_FILES = 1024;
+
+/** Bytes a page of the doc → group column aims at: a collapsed query reads the pages of its best few dozen hits. */
+export const VOLUME_PAGE_BYTES = 16 * 1024;
+/** Pages of the column a build aims at, at most (files of their own, as segments are); past it pages grow instead. */
+export const VOLUME_PAGE_FILES = 1024;
+
+/**
+ * Docs in each page of the column of `docs` docs, `volumeDocs` of them in groups numbered in `width` bytes: pages of
+ * about `VOLUME_PAGE_BYTES`, at most `VOLUME_PAGE_FILES` of them, a whole number of bitmap words each.
+ */
+export function volumePageDocs(docs: number, volumeDocs: number, width: number): number {
+  const total = volumePageLayout(docs, volumeDocs, width).bytes;
+  const pages = Math.min(VOLUME_PAGE_FILES, Math.max(1, Math.ceil(total / VOLUME_PAGE_BYTES)));
+  return Math.max(32, Math.ceil(docs / pages / 32) * 32);
+}
 
 /** Digits of a doc number in a run key, so the keys' string order is the docs' order. */
 const DOC_DIGITS = 10;
@@ -46,9 +69,16 @@ type Member = [doc: number, reference: string, id: string];
 export function buildVolumes(
   records: Iterable<CatalogueRecord>,
   out: AssetWriter,
-  segmentBytes?: number,
-  blockEntries = VOLUME_BLOCK_ENTRIES,
+  sizes: {
+    /** Bytes a segment aims at (default `volumeSegmentBytes`). */
+    segmentBytes?: number;
+    /** Volume candidates held before a sorted run is spilled. */
+    blockEntries?: number;
+    /** Docs a page of the column holds, a multiple of 32 (default `volumePageDocs`). */
+    pageDocs?: number;
+  } = {},
 ): VolumeIndex {
+  const { segmentBytes, blockEntries = VOLUME_BLOCK_ENTRIES } = sizes;
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
     throw new Error("volume-assets: the build must run on a little-endian machine");
   const scratch = runsPathNear(records instanceof DocFile ? records.path : null, "volumes");
@@ -86,7 +116,7 @@ export function buildVolumes(
   }
   // Segments of about `segmentBytes`, cut before the group that would take one past it; one group a line, so a
   // reader parses only the group it wants without a table of offsets (4 bytes a group, 350 KB at a million
-  // records). Each segment's first group and hash go at the end of the binary file, which a query has read first.
+  // records). Each segment's first group and hash go in the volume directory, which a query has read first.
   const bytesEach = segmentBytes ?? volumeSegmentBytes(total);
   let hashes = "";
   const starts: number[] = [];
@@ -112,32 +142,44 @@ export function buildVolumes(
     g++;
   }
   if (parts.length) writeSegment();
-  const words = Math.ceil(n / 32);
-  const bitmap = new Uint32Array(words);
-  let volumeDocs = 0;
-  for (let d = 0; d < n; d++)
-    if (groupOfDoc[d]! >= 0) {
-      bitmap[d >> 5] = bitmap[d >> 5]! | (1 << (d & 31));
-      volumeDocs++;
-    }
   const width = volumeGroupWidth(count);
-  const segments = { count: starts.length };
-  const layout = volumeFileLayout({ docs: n, volumeDocs, width, segments });
-  const bytes = new Uint8Array(layout.bytes);
-  bytes.set(new Uint8Array(bitmap.buffer), 0);
-  for (let d = 0, at = layout.columnAt; d < n; d++) {
-    const g = groupOfDoc[d]!;
-    if (g < 0) continue;
-    for (let b = 0; b < width; b++) bytes[at++] = (g >>> (8 * b)) & 0xff;
+  let volumeDocs = 0;
+  for (let d = 0; d < n; d++) if (groupOfDoc[d]! >= 0) volumeDocs++;
+  const pageDocs = sizes.pageDocs ?? volumePageDocs(n, volumeDocs, width);
+  if (pageDocs % 32 !== 0) throw new Error(`volume-assets: pageDocs ${pageDocs} is not a multiple of 32`);
+  const pages = { count: Math.max(1, Math.ceil(n / pageDocs)), docs: pageDocs };
+  let pageHashes = "";
+  for (let p = 0; p < pages.count; p++) {
+    const from = p * pageDocs;
+    const to = Math.min(n, from + pageDocs);
+    let inGroups = 0;
+    for (let d = from; d < to; d++) if (groupOfDoc[d]! >= 0) inGroups++;
+    const layout = volumePageLayout(to - from, inGroups, width);
+    const bytes = new Uint8Array(layout.bytes);
+    const bitmap = new Uint32Array(bytes.buffer, 0, layout.columnAt / 4);
+    for (let d = from, at = layout.columnAt; d < to; d++) {
+      const g = groupOfDoc[d]!;
+      if (g < 0) continue;
+      const i = d - from;
+      bitmap[i >> 5] = bitmap[i >> 5]! | (1 << (i & 31));
+      for (let b = 0; b < width; b++) bytes[at++] = (g >>> (8 * b)) & 0xff;
+    }
+    pageHashes += hashOfPath(out.add(VOLUME_PAGES_PREFIX.slice(1, -1), String(p), "bin", bytes));
   }
-  new Uint32Array(bytes.buffer, layout.startsAt, starts.length).set(starts);
-  bytes.set(new TextEncoder().encode(hashes), layout.hashesAt);
+  const segments = { count: starts.length };
+  const layout = volumeDirLayout({ pages, segments });
+  const dir = new Uint8Array(layout.bytes);
+  new Uint32Array(dir.buffer, 0, starts.length).set(starts);
+  const ascii = new TextEncoder();
+  dir.set(ascii.encode(pageHashes), layout.pageHashesAt);
+  dir.set(ascii.encode(hashes), layout.segmentHashesAt);
   return {
-    groupOf: out.add("search", "volume-of", "bin", bytes),
+    dir: out.add("search", "volume-dir", "bin", dir),
     width,
     docs: n,
     volumeDocs,
     count,
+    pages,
     segments,
   };
 }

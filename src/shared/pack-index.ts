@@ -118,8 +118,8 @@ export class PackIndexPage {
  * Whether a packed build puts the file at `path` in a pack. What stays a file of its own is what a query reads
  * first, to find the rest, and what does not grow in number with the catalogue: every file directly in /search/ or
  * a search shard's folder (term table, filter columns, lexicon, thesaurus, volumes), the vocabulary partitions,
- * the record-shard table's and every paged table's pages, the series index files and the volume groups' segments
- * (at most `VOLUME_SEGMENT_FILES`, indexer/volume-assets.ts). Read through a pack, each
+ * the record-shard table's and every paged table's pages, the series index files and the volume column's pages and groups' segments
+ * (at most `VOLUME_PAGE_FILES` and `VOLUME_SEGMENT_FILES`, indexer/volume-assets.ts). Read through a pack, each
  * cost a directory page before it and, from static assets, a whole pack (they answer a range with the whole file).
  */
 export function isPackedPath(path: string): boolean {
@@ -133,8 +133,9 @@ export const PACKED_PREFIXES = ["/records/", "/series/", "/search/"];
 const UNPACKED = [
   /^\/search\/(?:s\d+\/)?[^/]+$/,
   /^\/search\/vocab\//,
-  // A page's hits read a few volume segments of 16 KiB: in a pack, static assets would send each as a whole pack.
-  /^\/search\/volume-groups\//,
+  // A query's hits read a few volume column pages and segments of 16 KiB: in a pack, static assets would send each
+  // as a whole pack.
+  /^\/search\/volume-(?:groups|of)\//,
   // A query reads the lexicon page of each of its words, a few KB each (see shared/bloom.ts): the same.
   /^\/search\/lexicon\//,
   /\/page-\d+\.[0-9a-f]+\.json$/,

@@ -28,9 +28,9 @@ function records(files: number) {
 
 /** The groups as the segments list them, in group order. */
 function listedGroups(out: AssetWriter, index: ReturnType<typeof buildVolumes>): unknown[] {
-  const bin = out.files.get(index.groupOf) as Uint8Array;
-  const hashes = new TextDecoder().decode(bin.subarray(bin.byteLength - index.segments!.count * HASH_CHARS));
-  return Array.from({ length: index.segments!.count }, (_, s) =>
+  const bin = out.files.get(index.dir) as Uint8Array;
+  const hashes = new TextDecoder().decode(bin.subarray(bin.byteLength - index.segments.count * HASH_CHARS));
+  return Array.from({ length: index.segments.count }, (_, s) =>
     JSON.parse(out.files.get(volumeSegmentPath(s, hashes.slice(s * HASH_CHARS, (s + 1) * HASH_CHARS))) as string),
   ).flat();
 }
@@ -39,7 +39,7 @@ describe("volume groups gathered in sorted runs on disk", () => {
   it("numbers and lists the files of several volumes as grouping them in memory does", () => {
     const recs = records(3_000);
     const out = new AssetWriter();
-    const index = buildVolumes(recs, out, 512, 1_000_000);
+    const index = buildVolumes(recs, out, { segmentBytes: 512, blockEntries: 1_000_000 });
     const groups = groupVolumes(recs);
     expect(groups.length).toBeGreaterThan(500);
     expect(index.count).toBe(groups.length);
@@ -50,7 +50,9 @@ describe("volume groups gathered in sorted runs on disk", () => {
     const recs = records(2_000);
     const held = new AssetWriter();
     const spilled = new AssetWriter();
-    expect(buildVolumes(recs, spilled, 512, 23)).toEqual(buildVolumes(recs, held, 512));
+    expect(buildVolumes(recs, spilled, { segmentBytes: 512, blockEntries: 23 })).toEqual(
+      buildVolumes(recs, held, { segmentBytes: 512 }),
+    );
     expect(new Map([...spilled.files].sort())).toEqual(new Map([...held.files].sort()));
   });
 });

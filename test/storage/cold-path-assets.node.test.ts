@@ -8,10 +8,24 @@ import { AssetWriter } from "../../src/indexer/content-hash";
 import { buildLexicon, buildVocab } from "../../src/indexer/search-assets";
 import { bloomHas, bloomPageOf, bloomPageSection } from "../../src/shared/bloom";
 import { lexiconPagePath, vocabPrefixKey } from "../../src/shared/index-format";
-import { buildVolumes, VOLUME_SEGMENT_FILES, volumeSegmentBytes } from "../../src/indexer/volume-assets";
+import {
+  buildVolumes,
+  VOLUME_PAGE_BYTES,
+  VOLUME_PAGE_FILES,
+  VOLUME_SEGMENT_FILES,
+  volumePageDocs,
+  volumeSegmentBytes,
+} from "../../src/indexer/volume-assets";
 import { groupVolumes } from "../../src/shared/volumes";
 import { HASH_CHARS, hashAt, lastAtOrBelow } from "../../src/shared/manifest";
-import { volumeFileLayout, volumeGroupWidth, volumeSegmentPath } from "../../src/shared/index-format";
+import {
+  volumeDirLayout,
+  volumeGroupWidth,
+  volumePageLayout,
+  volumePagePath,
+  volumeSegmentPath,
+  type VolumeIndex,
+} from "../../src/shared/index-format";
 import { testRecord } from "../record-fixture";
 
 const slice = (text: string, offset: number, length: number): unknown[] =>
@@ -65,14 +79,37 @@ describe("the prefix rule's vocabulary filter", () => {
   });
 });
 
+/** The volume directory's parts as the build wrote them. */
+function directory(out: AssetWriter, index: VolumeIndex) {
+  const bin = out.files.get(index.dir) as Uint8Array;
+  const buf = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+  const layout = volumeDirLayout(index);
+  expect(bin.byteLength).toBe(layout.bytes);
+  const text = (from: number, to?: number) => new TextDecoder().decode(new Uint8Array(buf, from, to));
+  return {
+    starts: new Uint32Array(buf, 0, index.segments.count),
+    pageHashes: text(layout.pageHashesAt, layout.segmentHashesAt - layout.pageHashesAt),
+    segmentHashes: text(layout.segmentHashesAt),
+  };
+}
+
 describe("the volume index", () => {
-  it("keeps its segments, files of their own, to a bounded number at any catalogue size", () => {
+  it("keeps its pages and segments, files of their own, to a bounded number and a few KB each at any size", () => {
     expect(volumeSegmentBytes(960_000)).toBe(16 * 1024);
-    for (const total of [960_000, 10_000_000, 100_000_000])
+    for (const total of [960_000, 10_000_000, 100_000_000, 2_000_000_000])
       expect(Math.ceil(total / volumeSegmentBytes(total))).toBeLessThanOrEqual(VOLUME_SEGMENT_FILES);
+    // Ten million synthetic records: 7 million docs in groups, numbered in 3 bytes (21 MB as one column).
+    for (const docs of [100, 100_000, 1_000_000, 10_000_000, 100_000_000]) {
+      const volumeDocs = Math.floor(docs * 0.7);
+      const pageDocs = volumePageDocs(docs, volumeDocs, 3);
+      expect(pageDocs % 32).toBe(0);
+      expect(Math.ceil(docs / pageDocs)).toBeLessThanOrEqual(VOLUME_PAGE_FILES);
+      const bytes = volumePageLayout(pageDocs, Math.ceil(pageDocs * 0.7), 3).bytes;
+      if (docs <= 10_000_000) expect(bytes).toBeLessThanOrEqual(2 * VOLUME_PAGE_BYTES + 64);
+    }
   });
 
-  it("names each volume's file and reads that file's docs and ids back from its byte range", () => {
+  it("names each volume's file in its page of the column and lists that file's docs and ids in its segment", () => {
     const records = [
       testRecord({ id: "kv-2-1", reference: "KV 2/1", title: "Klaus FUCHS", series: "KV 2" }),
       testRecord({ id: "kv-2-2", reference: "KV 2/2", title: "Klaus FUCHS", series: "KV 2" }),
@@ -83,34 +120,32 @@ describe("the volume index", () => {
     ];
     const out = new AssetWriter();
     // Segments of a few bytes: one group each, so the test sees more than one.
-    const index = buildVolumes(records, out, 8);
+    const index = buildVolumes(records, out, { segmentBytes: 8 });
     const groups = groupVolumes(records);
     expect(index.count).toBe(groups.length);
     expect(groups.length).toBe(2);
-    const bin = out.files.get(index.groupOf) as Uint8Array;
-    const buf = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-    // A bitmap of the docs in a group, then their groups in doc order (2 bytes each while few), then the hashes.
     expect(index.width).toBe(2);
     expect(index.docs).toBe(records.length);
+    expect(index.pages).toEqual({ count: 1, docs: 32 });
+    const dir = directory(out, index);
+    // The page: a bitmap of the docs in a group, then their groups in doc order (2 bytes each while few).
+    const bin = out.files.get(volumePagePath(0, hashAt(dir.pageHashes, 0))) as Uint8Array;
+    const buf = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+    expect(bin.byteLength).toBe(volumePageLayout(records.length, 5, 2).bytes);
     const bitmap = new Uint32Array(buf, 0, 1);
     const inGroup = records.map((_, doc) => groups.findIndex(([docs]) => docs.includes(doc)));
     expect(Array.from({ length: records.length }, (_, d) => (bitmap[0]! >>> d) & 1)).toEqual(
       inGroup.map((g) => (g >= 0 ? 1 : 0)),
     );
     expect(index.volumeDocs).toBe(5);
-    const column = new Uint16Array(buf, 4, index.volumeDocs);
-    expect(Array.from(column)).toEqual(inGroup.filter((g) => g >= 0));
-    // Then each segment's first group, then its hash; group g is on line g - first + 1 of its segment.
-    const seg = index.segments;
-    expect(seg.count).toBe(2);
-    const layout = volumeFileLayout(index);
-    expect(layout.startsAt).toBe(4 + Math.ceil((index.volumeDocs * 2) / 4) * 4);
-    expect(bin.byteLength).toBe(layout.bytes);
-    expect(Array.from(new Uint32Array(buf, layout.startsAt, seg.count))).toEqual([0, 1]);
-    const hashes = new TextDecoder().decode(new Uint8Array(buf, layout.hashesAt));
-    expect(hashes.length).toBe(seg.count * HASH_CHARS);
+    expect(Array.from(new Uint16Array(buf, 4, index.volumeDocs))).toEqual(inGroup.filter((g) => g >= 0));
+    // The directory: each segment's first group, then the pages' hashes, then the segments'; group g is on line
+    // g - first + 1 of its segment.
+    expect(index.segments.count).toBe(2);
+    expect(Array.from(dir.starts)).toEqual([0, 1]);
+    expect(dir.segmentHashes.length).toBe(2 * HASH_CHARS);
     for (let g = 0; g < index.count; g++) {
-      const text = out.files.get(volumeSegmentPath(g, hashAt(hashes, g))) as string;
+      const text = out.files.get(volumeSegmentPath(g, hashAt(dir.segmentHashes, g))) as string;
       expect(JSON.parse(text) as unknown[]).toEqual([groups[g]]);
       expect(JSON.parse(text.split("\n")[1]!)).toEqual(groups[g]);
     }
@@ -134,13 +169,19 @@ describe("the volume index", () => {
     expect(index.count).toBe(n);
     expect(index.width).toBe(3);
     expect(index.volumeDocs).toBe(2 * n);
-    const bin = out.files.get(index.groupOf) as Uint8Array;
-    const words = Math.ceil((3 * n) / 32);
-    const bitmap = new Uint32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + words * 4));
-    expect((bitmap[0]! >>> 0) & 7).toBe(0b110);
-    // The last volume doc's group, 3 bytes little-endian: group n - 1.
-    const at = words * 4 + (2 * n - 1) * 3;
-    expect(bin[at]! | (bin[at + 1]! << 8) | (bin[at + 2]! << 16)).toBe(n - 1);
+    expect(index.pages.count).toBeGreaterThan(10);
+    const dir = directory(out, index);
+    const first = out.files.get(volumePagePath(0, hashAt(dir.pageHashes, 0))) as Uint8Array;
+    expect(new Uint32Array(first.buffer.slice(first.byteOffset, first.byteOffset + 4))[0]! & 7).toBe(0b110);
+    // The last volume doc's group, 3 bytes little-endian, at the end of the last page: group n - 1.
+    const p = index.pages.count - 1;
+    const last = out.files.get(volumePagePath(p, hashAt(dir.pageHashes, p))) as Uint8Array;
+    const at = volumePageLayout(3 * n - p * index.pages.docs, 0, 3).columnAt;
+    let set = 0;
+    for (const w of new Uint32Array(last.buffer.slice(last.byteOffset, last.byteOffset + at)))
+      for (let b = 0; b < 32; b++) set += (w >>> b) & 1;
+    const end = at + (set - 1) * 3;
+    expect(last[end]! | (last[end + 1]! << 8) | (last[end + 2]! << 16)).toBe(n - 1);
   });
 
   it("puts about a segment's worth of groups in each segment, and every group in one", () => {
@@ -153,15 +194,14 @@ describe("the volume index", () => {
       }),
     );
     const out = new AssetWriter();
-    const index = buildVolumes(records, out, 1024);
+    const index = buildVolumes(records, out, { segmentBytes: 1024 });
     const seg = index.segments;
     expect(index.count).toBe(200);
     expect(seg.count).toBeGreaterThan(5);
-    const bin = out.files.get(index.groupOf) as Uint8Array;
-    const hashes = new TextDecoder().decode(bin.subarray(bin.byteLength - seg.count * HASH_CHARS));
+    const { segmentHashes } = directory(out, index);
     let seen = 0;
     for (let s = 0; s < seg.count; s++) {
-      const text = out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string;
+      const text = out.files.get(volumeSegmentPath(s, hashAt(segmentHashes, s))) as string;
       expect(text.length).toBeLessThan(2 * 1024);
       seen += (JSON.parse(text) as unknown[]).length;
     }
@@ -183,14 +223,10 @@ describe("the volume index", () => {
         );
     const out = new AssetWriter();
     const segmentBytes = 4096;
-    const index = buildVolumes(records, out, segmentBytes);
+    const index = buildVolumes(records, out, { segmentBytes });
     const groups = groupVolumes(records);
     expect(index.count).toBe(310);
-    const bin = out.files.get(index.groupOf) as Uint8Array;
-    const buf = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-    const layout = volumeFileLayout(index);
-    const starts = new Uint32Array(buf, layout.startsAt, index.segments.count);
-    const hashes = new TextDecoder().decode(new Uint8Array(buf, layout.hashesAt));
+    const { starts, segmentHashes: hashes } = directory(out, index);
     const sizes: number[] = [];
     for (let s = 0; s < starts.length; s++) {
       const text = out.files.get(volumeSegmentPath(s, hashAt(hashes, s))) as string;

@@ -16,9 +16,10 @@ import { PEOPLE_FORMAT } from "./people-chunk";
  * Worker of format 6 would find no groups list); 8: terms bucketed by stem, derived fields given by their word
  * families (term-chunk.ts, term-family.ts); 9: each field's count, lowest slot and bits in the term directory, so
  * a field is decoded only when scoring reads it; 10: filter columns bit-packed (filter-columns.ts); 11: the volume
- * groups' segments cut by bytes, their first groups listed in the volume file (`VolumeIndex`).
+ * groups' segments cut by bytes, their first groups listed in the volume file (`VolumeIndex`); 12: the volume
+ * column in pages by doc range, with a directory of the pages and segments (`VolumeIndex`).
  */
-export const INDEX_FORMAT = 11;
+export const INDEX_FORMAT = 12;
 
 /** Fingerprint of everything that changes how search assets are read. */
 export function configFingerprint(): string {
@@ -123,45 +124,65 @@ export interface SearchManifest {
 }
 
 /**
- * Files of several volumes, laid out so a query reads only what its hits need. `groupOf` is binary, little-endian
- * (offsets in `volumeFileLayout`): a bitmap of `ceil(docs / 32)` Uint32 words, bit `d & 31` of word `d >> 5` set
- * when doc `d` is in a file of several volumes; then, for each such doc in doc order, its group's number in `width`
- * bytes, padded to a whole Uint32; then each segment's first group as a Uint32; then each segment's content hash. A
- * doc's place in that list is the count of bits set before its own (a rank the reader tabulates per word). Most
- * docs are in no such file, so this is a fraction of a column of every doc's group. The groups, each a JSON
- * `[docs, ids]`, are in `segments.count` segments at `volumeSegmentPath`, cut by bytes (a group is never split, so
- * a segment is over its aim only by its last group), read whole, one group a line (the list's `[` alone on the
- * first line): a reader finds group `g`'s segment by binary search over the first groups, and the group on its line
- * `g - first + 1`, and parses only that. Format 10 put a fixed number of groups in each segment, which at 10M
- * synthetic records (big files first) made the first segment 61 MB and the last 258 KB.
+ * Files of several volumes, laid out so a query reads only what its hits need, whatever the catalogue's size. The
+ * doc → group column is cut by doc range into `pages.count` pages of `pages.docs` docs (a multiple of 32; the last
+ * page may hold fewer), each a binary file at `volumePagePath`, little-endian (offsets in `volumePageLayout`): a
+ * bitmap of the page's docs, bit `i & 31` of word `i >> 5` set when its `i`th doc is in a file of several volumes;
+ * then, for each such doc in doc order, its group's number in `width` bytes, padded to a whole Uint32. A doc's place
+ * in that list is the count of bits set before its own (a rank the reader tabulates per page). Most docs are in no
+ * such file, so a page is a fraction of a column of every doc's group. The groups, each a JSON `[docs, ids]`, are in
+ * `segments.count` segments at `volumeSegmentPath`, cut by bytes (a group is never split, so a segment is over its
+ * aim only by its last group), read whole, one group a line (the list's `[` alone on the first line): a reader finds
+ * group `g`'s segment by binary search over the segments' first groups, and the group on its line `g - first + 1`,
+ * and parses only that. The directory `dir` (offsets in `volumeDirLayout`) holds each segment's first group as a
+ * Uint32, then each page's content hash, then each segment's: read once per isolate. Format 11 had one column of
+ * every doc, read whole by the first collapsed search of an isolate (21 MB at ten million synthetic records).
  *
  * @example
- * // 6 docs, docs 1 and 2 one file (group 0), docs 3–5 another (group 1), each group its own segment:
- * // { groupOf: "/search/volume-of.<hash>.bin", width: 2, docs: 6, volumeDocs: 5, count: 2, segments: { count: 2 } }
+ * // 6 docs, docs 1 and 2 one file (group 0), docs 3–5 another (group 1), each group its own segment, one page:
+ * // { dir: "/search/volume-dir.<hash>.bin", width: 2, docs: 6, volumeDocs: 5, count: 2,
+ * //   pages: { count: 1, docs: 32 }, segments: { count: 2 } }
  */
 export interface VolumeIndex {
-  groupOf: string;
+  dir: string;
   width: 2 | 3 | 4;
-  /** Docs in the catalogue: bits of the bitmap. */
+  /** Docs in the catalogue. */
   docs: number;
-  /** Docs in a file of several volumes: bits set, and entries of the group list. */
+  /** Docs in a file of several volumes: bits set over all pages. */
   volumeDocs: number;
   /** Groups (files of several volumes). */
   count: number;
+  /** Pages of the doc → group column, and docs each (page `p` holds docs `[p * docs, (p + 1) * docs)`). */
+  pages: { count: number; docs: number };
   segments: { count: number };
 }
 
-/** Byte offsets of the parts of a volume file (see `VolumeIndex`), and its whole length. */
-export function volumeFileLayout(index: Pick<VolumeIndex, "docs" | "volumeDocs" | "width" | "segments">): {
-  columnAt: number;
-  startsAt: number;
-  hashesAt: number;
+/** Byte offsets of the parts of the volume directory (see `VolumeIndex`), and its whole length. */
+export function volumeDirLayout(index: Pick<VolumeIndex, "pages" | "segments">): {
+  pageHashesAt: number;
+  segmentHashesAt: number;
   bytes: number;
 } {
-  const columnAt = Math.ceil(index.docs / 32) * 4;
-  const startsAt = columnAt + Math.ceil((index.volumeDocs * index.width) / 4) * 4;
-  const hashesAt = startsAt + index.segments.count * 4;
-  return { columnAt, startsAt, hashesAt, bytes: hashesAt + index.segments.count * HASH_CHARS };
+  const pageHashesAt = index.segments.count * 4;
+  const segmentHashesAt = pageHashesAt + index.pages.count * HASH_CHARS;
+  return { pageHashesAt, segmentHashesAt, bytes: segmentHashesAt + index.segments.count * HASH_CHARS };
+}
+
+/**
+ * Byte offsets of a page of the volume column holding `docs` docs, `volumeDocs` of them in a group (see
+ * `VolumeIndex`): its column after the bitmap, and its whole length.
+ */
+export function volumePageLayout(docs: number, volumeDocs: number, width: number): { columnAt: number; bytes: number } {
+  const columnAt = Math.ceil(docs / 32) * 4;
+  return { columnAt, bytes: columnAt + Math.ceil((volumeDocs * width) / 4) * 4 };
+}
+
+/** Path stem of the volume column's pages (see `VolumeIndex`). */
+export const VOLUME_PAGES_PREFIX = "/search/volume-of/";
+
+/** Asset path of volume column page `p`, whose content hash is `hash`. */
+export function volumePagePath(p: number, hash: string): string {
+  return `${VOLUME_PAGES_PREFIX}${p}.${hash}.bin`;
 }
 
 /** Bytes of a group number in the volume column, for `groups` groups. */

@@ -233,10 +233,13 @@ export class SearchService {
       );
     const volumes = await volumesLoad;
     let files: SearchResponse["files"];
+    // The groups of the hits collapse looked at, by doc (their pages of the column read, and no others).
+    let groups = new Map<number, number>();
     if (volumes) {
       // Only the best `keep` are the same whatever the shard count (each shard sends its own best `keep`):
       // collapsing beyond them would let a page depend on how the shards split the catalogue.
-      let collapsed = collapseVolumes(merged.slice(0, plan.keep), volumes.groupOf);
+      groups = await volumes.groupsOf(merged.slice(0, plan.keep).map((d) => d.doc));
+      let collapsed = collapseVolumes(merged.slice(0, plan.keep), (doc) => groups.get(doc));
       // Too few files left for this page while the shards hold more matches: ask them for more, up to the sort pool.
       while (
         collapsed.length < req.offset + req.limit &&
@@ -247,7 +250,8 @@ export class SearchService {
         ({ results, failed } = await this.fanOut(plan));
         merged = results.flatMap((r) => r.top).sort(compareHits);
         if (sorted(req)) merged = await sortHits(merged, req.sort as Exclude<SearchSort, "relevance">, this.assets);
-        collapsed = collapseVolumes(merged.slice(0, plan.keep), volumes.groupOf);
+        groups = await volumes.groupsOf(merged.slice(0, plan.keep).map((d) => d.doc));
+        collapsed = collapseVolumes(merged.slice(0, plan.keep), (doc) => groups.get(doc));
       }
       merged = collapsed;
       const matches = sum(results, (r) => r.total);
@@ -256,9 +260,9 @@ export class SearchService {
     }
     const page = merged.slice(req.offset, req.offset + req.limit);
     // The page's records and its files' volume lists, read together.
-    const [records, groups] = await Promise.all([
+    const [records, lists] = await Promise.all([
       this.records.byDocs(page.map((d) => d.doc)),
-      volumes ? this.volumeLists(volumes, page) : new Map<number, string[]>(),
+      volumes ? this.volumeLists(volumes, page, groups) : new Map<number, string[]>(),
     ]);
     const highlight = highlightTerms(units);
     const hits = page.map((d, i): SearchHit => {
@@ -271,8 +275,8 @@ export class SearchService {
         snippet: snippetFor(r, highlight),
         score: Math.round(d.score * 1000) / 1000,
       };
-      const group = volumes?.groupOf(d.doc);
-      const ids = group === undefined ? undefined : groups.get(group);
+      const group = groups.get(d.doc);
+      const ids = group === undefined ? undefined : lists.get(group);
       if (ids) {
         hit.volumes = ids.length;
         hit.volumeIds = ids;
@@ -338,18 +342,22 @@ export class SearchService {
     return { yearUnit: units.length - 1 };
   }
 
-  /**
-   * The build's doc → file-of-several-volumes lookup, read as a typed array (no parse); null for builds made
-   * before it.
-   */
+  /** The build's volume directory (doc → file of several volumes, a page of docs at a time); null without one. */
   private volumeColumn(): Promise<Volumes | null> {
     return volumeColumn(this.assets);
   }
 
-  /** The record ids of each file of several volumes among `hits`, by group: only those groups' pages are read. */
-  private volumeLists(volumes: Volumes, hits: ScoredDoc[]): Promise<Map<number, string[]>> {
-    const groups = hits.map((h) => volumes.groupOf(h.doc)).filter((g) => g !== undefined);
-    return volumeLists(this.assets, volumes, groups);
+  /**
+   * The record ids of each file of several volumes among `hits`, by group (`groups`: the hits' groups by doc): only
+   * those groups' segments are read.
+   */
+  private volumeLists(
+    volumes: Volumes,
+    hits: ScoredDoc[],
+    groups: Map<number, number>,
+  ): Promise<Map<number, string[]>> {
+    const wanted = hits.map((h) => groups.get(h.doc)).filter((g) => g !== undefined);
+    return volumeLists(this.assets, volumes, wanted);
   }
 
   /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */

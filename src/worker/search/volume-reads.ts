@@ -1,17 +1,27 @@
 /**
- * Files of several volumes as a search reads them (see `VolumeIndex`): the sparse doc → group column once per
- * isolate, as typed arrays (no parse), and for a page's hits only the segments holding their groups, of which only
- * the groups' own lines are parsed.
+ * Files of several volumes as a search reads them (see `VolumeIndex`): the small directory of pages and segments
+ * once per isolate, then for a query's best hits only the pages of the doc → group column holding them (typed
+ * arrays, no parse), and for a page's hits only the segments holding their groups, of which only the groups' own
+ * lines are parsed.
  */
 import { hashAt, lastAtOrBelow } from "../../shared/manifest";
-import { volumeFileLayout, volumeSegmentPath, type VolumeIndex } from "../../shared/index-format";
+import {
+  volumeDirLayout,
+  volumePageLayout,
+  volumePagePath,
+  volumeSegmentPath,
+  type VolumeIndex,
+} from "../../shared/index-format";
 import { corruptAsset, type AssetStore } from "../asset-store";
 import { searchMeta } from "./search-index";
 
 export interface Volumes {
   index: VolumeIndex;
-  /** The group (file of several volumes) of a doc, or undefined. */
-  groupOf: (doc: number) => number | undefined;
+  /**
+   * The group (file of several volumes) of each of `docs` that is in one, by doc: reads the column's pages holding
+   * them, in one parallel batch.
+   */
+  groupsOf: (docs: Iterable<number>) => Promise<Map<number, number>>;
   /** The segment holding group `g`. */
   segmentOf: (g: number) => number;
   /** Each segment's first group. */
@@ -32,20 +42,24 @@ function popcount(x: number): number {
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
-/** The build's doc → group column, or null for builds made before it. */
-export async function volumeColumn(assets: AssetStore): Promise<Volumes | null> {
-  const index = (await searchMeta(assets)).volumeIndex;
-  if (!index) return null;
-  const buf = await assets.binary(index.groupOf);
-  const { docs, volumeDocs, width } = index;
-  const layout = volumeFileLayout(index);
-  if (buf.byteLength !== layout.bytes)
-    throw corruptAsset(
-      index.groupOf,
-      `${buf.byteLength} bytes do not hold ${docs} docs' bits, ${volumeDocs} groups of ${width} bytes and ` +
-        `${index.segments.count} segments' first groups and hashes`,
-    );
-  const words = layout.columnAt / 4;
+/** A page of the column as read: its bitmap, the set bits before each word, and its column of group numbers. */
+interface ColumnPage {
+  bitmap: Uint32Array;
+  before: Uint32Array;
+  column: Uint8Array;
+}
+
+/**
+ * Pages already ranked, by their bytes: the asset store keeps (and evicts) the bytes, and a page's rank table lives
+ * as long as they do.
+ */
+const rankedPages = new WeakMap<ArrayBuffer, ColumnPage>();
+
+function rankPage(buf: ArrayBuffer, path: string, docs: number, width: number): ColumnPage {
+  let page = rankedPages.get(buf);
+  if (page) return page;
+  const words = Math.ceil(docs / 32);
+  if (buf.byteLength < words * 4) throw corruptAsset(path, `${buf.byteLength} bytes do not hold ${docs} docs' bits`);
   const bitmap = new Uint32Array(buf, 0, words);
   // Docs in a group before each word's first: a doc's place in the column is that and the bits set below its own.
   const before = new Uint32Array(words);
@@ -54,25 +68,84 @@ export async function volumeColumn(assets: AssetStore): Promise<Volumes | null> 
     before[i] = set;
     set += popcount(bitmap[i]!);
   }
-  if (set !== volumeDocs)
-    throw corruptAsset(index.groupOf, `${set} docs marked as volumes, not the manifest's ${volumeDocs}`);
-  const column = new Uint8Array(buf, layout.columnAt, layout.startsAt - layout.columnAt);
-  const segmentStarts = new Uint32Array(buf, layout.startsAt, index.segments.count);
-  const segmentHashes = utf8.decode(new Uint8Array(buf, layout.hashesAt));
+  const layout = volumePageLayout(docs, set, width);
+  if (buf.byteLength !== layout.bytes)
+    throw corruptAsset(
+      path,
+      `${buf.byteLength} bytes do not hold ${docs} docs' bits and ${set} groups of ${width} bytes`,
+    );
+  page = { bitmap, before, column: new Uint8Array(buf, layout.columnAt) };
+  rankedPages.set(buf, page);
+  return page;
+}
+
+/** The group of the `i`th doc of `page`, or undefined. */
+function groupIn(page: ColumnPage, i: number, width: number): number | undefined {
+  const word = page.bitmap[i >> 5]!;
+  const bit = i & 31;
+  if (!((word >>> bit) & 1)) return undefined;
+  const at = (page.before[i >> 5]! + popcount(bit ? word & (0xffffffff >>> (32 - bit)) : 0)) * width;
+  let g = 0;
+  for (let b = width - 1; b >= 0; b--) g = g * 256 + page.column[at + b]!;
+  return g;
+}
+
+/** The build's volume directory, or null for builds without volume groups. */
+export async function volumeColumn(assets: AssetStore): Promise<Volumes | null> {
+  const index = (await searchMeta(assets)).volumeIndex;
+  return index ? volumesOf(assets, index) : null;
+}
+
+/** The volume directory `index` names, read through `assets` once per isolate. */
+export async function volumesOf(assets: AssetStore, index: VolumeIndex): Promise<Volumes> {
+  const buf = await assets.binary(index.dir);
+  const held = directories.get(buf);
+  if (held) return held;
+  const { docs, width, pages } = index;
+  const layout = volumeDirLayout(index);
+  if (buf.byteLength !== layout.bytes)
+    throw corruptAsset(
+      index.dir,
+      `${buf.byteLength} bytes do not hold ${index.segments.count} segments' first groups and hashes and ` +
+        `${pages.count} pages' hashes`,
+    );
+  const segmentStarts = new Uint32Array(buf, 0, index.segments.count);
+  const pageHashes = utf8.decode(
+    new Uint8Array(buf, layout.pageHashesAt, layout.segmentHashesAt - layout.pageHashesAt),
+  );
+  const segmentHashes = utf8.decode(new Uint8Array(buf, layout.segmentHashesAt));
   // The last segment whose first group is at most g.
   const segmentOf = (g: number): number => lastAtOrBelow(segmentStarts, g);
-  const groupOf = (doc: number): number | undefined => {
-    if (!(doc >= 0 && doc < docs)) return undefined;
-    const word = bitmap[doc >> 5]!;
-    const bit = doc & 31;
-    if (!((word >>> bit) & 1)) return undefined;
-    const at = (before[doc >> 5]! + popcount(bit ? word & (0xffffffff >>> (32 - bit)) : 0)) * width;
-    let g = 0;
-    for (let b = width - 1; b >= 0; b--) g = g * 256 + column[at + b]!;
-    return g;
+  const groupsOf = async (wanted: Iterable<number>): Promise<Map<number, number>> => {
+    const byPage = new Map<number, number[]>();
+    for (const doc of wanted) {
+      if (!(Number.isInteger(doc) && doc >= 0 && doc < docs)) continue;
+      const p = Math.floor(doc / pages.docs);
+      const list = byPage.get(p);
+      if (list) list.push(doc);
+      else byPage.set(p, [doc]);
+    }
+    const out = new Map<number, number>();
+    await Promise.all(
+      [...byPage].map(async ([p, list]) => {
+        const path = volumePagePath(p, hashAt(pageHashes, p));
+        const first = p * pages.docs;
+        const page = rankPage(await assets.binary(path), path, Math.min(docs - first, pages.docs), width);
+        for (const doc of list) {
+          const g = groupIn(page, doc - first, width);
+          if (g !== undefined) out.set(doc, g);
+        }
+      }),
+    );
+    return out;
   };
-  return { index, segmentHashes, segmentStarts, segmentOf, groupOf };
+  const volumes = { index, segmentHashes, segmentStarts, segmentOf, groupsOf };
+  directories.set(buf, volumes);
+  return volumes;
 }
+
+/** Directories already read, by their bytes (as `rankedPages`). */
+const directories = new WeakMap<ArrayBuffer, Volumes>();
 
 /** The record ids of each of `groups` (the hits' files of several volumes), by group. */
 export async function volumeLists(
