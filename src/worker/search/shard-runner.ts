@@ -84,19 +84,10 @@ export interface GroupResult extends ShardResult {
 }
 
 /**
- * Shards of a group scored at once. A shard's time is mostly waiting for its term chunks (at ten million records,
- * 99% of it: docs/benchmarks-history.md), so one after another a group of a dozen shards waited for a dozen rounds
- * of reads in a row; a few at once overlap them. Their scoring still runs one shard at a time (each is one
- * synchronous span, `scoreShard`), so the scoring arrays stay one set; what grows is the postings held at once.
- */
-export const GROUP_CONCURRENCY = 4;
-
-/**
- * Scores shards `[first, end)` in this isolate as one answer, `GROUP_CONCURRENCY` at a time, started in shard
- * order. A group of many shards (a catalogue of hundreds of shards behind 16 objects) could outrun the
- * coordinator's timeout and lose every shard it had scored; instead, once `budgetMs` has passed, no more shards are
- * started, and it answers with the shards done (every started one is finished, so no read outlives the request)
- * and names the rest `missing`. The first shard is always scored, so a group always makes progress.
+ * Scores shards `[first, end)` in this isolate, one after another, as one answer. A group of many shards (a
+ * catalogue of hundreds of shards behind 16 objects) could outrun the coordinator's timeout and lose every shard
+ * it had scored; instead, once `budgetMs` has passed, it answers with the shards done and names the rest
+ * `missing`. The first shard is always scored, so a group always makes progress.
  */
 export async function scoreGroupLocally(
   assets: AssetStore,
@@ -105,22 +96,18 @@ export async function scoreGroupLocally(
   end: number,
   plan: QueryPlan,
   budgetMs = Number.POSITIVE_INFINITY,
-  concurrency = GROUP_CONCURRENCY,
 ): Promise<GroupResult> {
   const t0 = performance.now();
   const results: ShardResult[] = [];
-  let next = first;
-  const lane = async () => {
-    while (next < end && (next === first || performance.now() - t0 < budgetMs)) {
-      const k = next++;
-      results.push(await scoreLocally(assets, records, k, plan));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, end - first)) }, lane));
-  // Merged by score and summed, so the order they finished in does not matter.
+  let k = first;
+  // One after another: each shard's scratch space is freed before the next, so an object's heap is one shard's.
+  for (; k < end; k++) {
+    if (k > first && performance.now() - t0 >= budgetMs) break;
+    results.push(await scoreLocally(assets, records, k, plan));
+  }
   const merged = mergeShardResults(results, plan.keep);
-  if (next === end) return merged;
-  return { ...merged, missing: Array.from({ length: end - next }, (_, i) => next + i) };
+  if (k === end) return merged;
+  return { ...merged, missing: Array.from({ length: end - k }, (_, i) => k + i) };
 }
 
 /** How long one shard may take before the answer goes out without it. */
