@@ -14,7 +14,7 @@ import {
   type PagedTable,
   type StartupBundle,
 } from "../shared/manifest";
-import type { SearchShardManifest } from "../shared/index-format/search-manifest";
+import { volumePagePaths, type SearchShardManifest } from "../shared/index-format/search-manifest";
 import { contentHash, type AssetWriter } from "./content-hash";
 
 /** A table a cold search reads whole (its pages, or its one file), and the bundle it goes in. */
@@ -30,7 +30,7 @@ export interface StartupTable {
  * on its own (in a bundle, the bundle's other files would wait for it, or it for them); and a sharded index's term
  * tables and filter columns, read by its shards' own isolates.
  */
-export function startupTables(m: Manifest): StartupTable[] {
+export function startupTables(m: Manifest, read?: (path: string) => Uint8Array): StartupTable[] {
   const tables: StartupTable[] = [];
   const pages = (t: PagedTable | undefined): string[] =>
     // A table too big for its hashes to be in the root is too big to bundle.
@@ -56,6 +56,11 @@ export function startupTables(m: Manifest): StartupTable[] {
     });
   }
   tables.push({ bundle: 2, files: m.recordShards.pages });
+  // Last, with the room left: the volume column's pages. A small catalogue's whole column (7 pages at 100k records)
+  // then costs a collapsed search no round trip after scoring; a big one's (1,022 pages at ten million) does not fit,
+  // and a search reads the pages of its best hits.
+  const volumes = s?.volumeIndex;
+  if (volumes && read) tables.push({ bundle: 2, files: volumePagePaths(volumes, read(volumes.dir)) });
   return tables.filter((t) => t.files.length > 0);
 }
 
@@ -74,7 +79,7 @@ export function withStartupBundle(
   const chosen: Array<Array<[string, Uint8Array]>> = [[], [], []];
   const seen = new Set<string>();
   let total = 0;
-  for (const table of startupTables(m)) {
+  for (const table of startupTables(m, read)) {
     const fresh = table.files.filter((p) => !seen.has(p));
     const bytes = fresh.map(read);
     const size = bytes.reduce((n, b) => n + b.byteLength, 0);

@@ -3,8 +3,12 @@
  * first, end to end, each table whole or not at all within the bound, and nothing bundled when nothing is saved.
  */
 import { describe, expect, it } from "vitest";
+import { AssetWriter } from "../../src/indexer/content-hash";
 import { withStartupBundle } from "../../src/indexer/startup-bundle-assets";
+import { buildVolumes } from "../../src/indexer/volume-assets";
+import { VOLUME_PAGES_PREFIX } from "../../src/shared/index-format";
 import type { Manifest } from "../../src/shared/manifest";
+import { testRecord } from "../record-fixture";
 
 const h = (i: number) => String(i).padStart(12, "0");
 
@@ -87,5 +91,35 @@ describe("the startup bundles the build writes", () => {
     const f = files({ [m.recordShards.pages[0]!]: 10, [m.series.archives]: 500 });
     expect(withStartupBundle(m, f.read, f.emit, 100)).toBe(m);
     expect(f.emitted.size).toBe(0);
+  });
+
+  it("take the volume column's pages with the room left, and else only its directory", () => {
+    const records = Array.from({ length: 100 }, (_, i) =>
+      testRecord({ id: `a-${i}`, reference: `A, ${i}`, title: `File ${i >> 1} volume ${i & 1}`, series: "A" }),
+    );
+    const built = new AssetWriter();
+    const volumeIndex = buildVolumes(records, built, { pageDocs: 32 });
+    const m = {
+      ...manifest(),
+      search: { shards: { count: 2 }, seriesNames: "/search/series-names.000000000001.json", volumeIndex },
+    } as unknown as Manifest;
+    const pages = [...built.files.keys()].filter((p) => p.startsWith(VOLUME_PAGES_PREFIX));
+    expect(pages.length).toBe(4);
+    const sizes: Record<string, number> = { [m.recordShards.pages[0]!]: 10, [m.recordShards.pages[1]!]: 20 };
+    sizes[m.series.archives] = 5;
+    sizes[m.search!.seriesNames] = 5;
+    const f = files(sizes);
+    const read = (p: string) => (built.files.has(p) ? (built.files.get(p) as Uint8Array) : f.read(p));
+    const bundled = (maxBytes: number) =>
+      withStartupBundle(m, read, f.emit, maxBytes).startup!.flatMap((b) => b.files.map(([p]) => p));
+    const all = bundled(1 << 20);
+    expect(all).toContain(volumeIndex.dir);
+    expect(all.filter((p) => p.startsWith(VOLUME_PAGES_PREFIX)).sort()).toEqual(pages.sort());
+    // Room for everything but the pages: the directory still goes, early, and the record table.
+    const pageBytes = pages.reduce((n, p) => n + read(p).byteLength, 0);
+    const some = bundled(40 + read(volumeIndex.dir).byteLength + pageBytes - 1);
+    expect(some).toContain(volumeIndex.dir);
+    expect(some).toEqual(expect.arrayContaining(m.recordShards.pages));
+    expect(some.filter((p) => p.startsWith(VOLUME_PAGES_PREFIX))).toEqual([]);
   });
 });

@@ -177,6 +177,13 @@ export function volumePageLayout(docs: number, volumeDocs: number, width: number
   return { columnAt, bytes: columnAt + Math.ceil((volumeDocs * width) / 4) * 4 };
 }
 
+/** The paths of the volume column's pages, from the volume directory's bytes (see `VolumeIndex`). */
+export function volumePagePaths(index: Pick<VolumeIndex, "pages" | "segments">, dir: Uint8Array): string[] {
+  const layout = volumeDirLayout(index);
+  const hashes = new TextDecoder().decode(dir.subarray(layout.pageHashesAt, layout.segmentHashesAt));
+  return Array.from({ length: index.pages.count }, (_, p) => volumePagePath(p, hashAt(hashes, p)));
+}
+
 /** Path stem of the volume column's pages (see `VolumeIndex`). */
 export const VOLUME_PAGES_PREFIX = "/search/volume-of/";
 

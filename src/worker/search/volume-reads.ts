@@ -8,7 +8,7 @@ import { hashAt, lastAtOrBelow } from "../../shared/manifest";
 import {
   volumeDirLayout,
   volumePageLayout,
-  volumePagePath,
+  volumePagePaths,
   volumeSegmentPath,
   type VolumeIndex,
 } from "../../shared/index-format";
@@ -110,9 +110,7 @@ export async function volumesOf(assets: AssetStore, index: VolumeIndex): Promise
         `${pages.count} pages' hashes`,
     );
   const segmentStarts = new Uint32Array(buf, 0, index.segments.count);
-  const pageHashes = utf8.decode(
-    new Uint8Array(buf, layout.pageHashesAt, layout.segmentHashesAt - layout.pageHashesAt),
-  );
+  const pagePaths = volumePagePaths(index, new Uint8Array(buf));
   const segmentHashes = utf8.decode(new Uint8Array(buf, layout.segmentHashesAt));
   // The last segment whose first group is at most g.
   const segmentOf = (g: number): number => lastAtOrBelow(segmentStarts, g);
@@ -128,7 +126,7 @@ export async function volumesOf(assets: AssetStore, index: VolumeIndex): Promise
     const out = new Map<number, number>();
     await Promise.all(
       [...byPage].map(async ([p, list]) => {
-        const path = volumePagePath(p, hashAt(pageHashes, p));
+        const path = pagePaths[p]!;
         const first = p * pages.docs;
         const page = rankPage(await assets.binary(path), path, Math.min(docs - first, pages.docs), width);
         for (const doc of list) {
