@@ -1,6 +1,6 @@
 /**
  * npx tsx scripts/bench/ab-warm.ts --base <worktree of the other commit> [--assets DIR] [--base-assets DIR] [--rounds 5]
- *   [--queries a,b]
+ *   [--queries a,b] [--collapse]
  *
  * `--base-assets`: the base's own build of the same catalogue, where the two commits' index formats differ (the
  * base then reads it, this tree `--assets`).
@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     records: { type: "string", default: "100000" },
     rounds: { type: "string", default: "5" },
     queries: { type: "string" },
+    // Files of several volumes shown once, as the API and pages ask (the volume column and segments are read).
+    collapse: { type: "boolean", default: false },
   },
 });
 if (!args.base) throw new Error("ab-warm: --base <worktree> is required");
@@ -46,7 +48,7 @@ async function load(root: string, assetsDir: string): Promise<Search> {
   const records = new RecordStore(assets);
   const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
   // This tree's request for both commits, so the two answer the very same question.
-  return (q) => service.search(warmSearchRequest(q));
+  return (q) => service.search({ ...warmSearchRequest(q), collapse: args.collapse });
 }
 
 const base = await load(resolve(args.base), args["base-assets"] ?? args.assets!);
