@@ -11,7 +11,7 @@ import { FORMAT_VERSION, hashAt } from "../../src/shared/manifest";
 import { groupVolumes } from "../../src/shared/volumes";
 import { AssetStore } from "../../src/worker/asset-store";
 import { volumeLists, volumesOf } from "../../src/worker/search/volume-reads";
-import { testRecord } from "../record-fixture";
+import { testRecord, twoFilesOfVolumes } from "../record-fixture";
 
 /** The files of `out` served as the ASSETS binding would, each read counted. */
 function servedStore(files: ReadonlyMap<string, string | Uint8Array>) {
@@ -38,14 +38,7 @@ function pageHashes(out: AssetWriter, index: VolumeIndex): string {
 
 describe("the volume column, read a page at a time", () => {
   it("gives every doc its file of several volumes, whose list names its ids", async () => {
-    const records = [
-      testRecord({ id: "kv-2-1", reference: "KV 2/1", title: "Klaus FUCHS", series: "KV 2" }),
-      testRecord({ id: "kv-2-2", reference: "KV 2/2", title: "Klaus FUCHS", series: "KV 2" }),
-      testRecord({ id: "kv-2-3", reference: "KV 2/3", title: "Someone else", series: "KV 2" }),
-      testRecord({ id: "a1-1", reference: "A1, 1", title: "Peace movement volume 1", series: "A1" }),
-      testRecord({ id: "a1-2", reference: "A1, 2", title: "Peace movement volume 2", series: "A1" }),
-      testRecord({ id: "a1-3", reference: "A1, 3", title: "Peace movement volume 3", series: "A1" }),
-    ];
+    const records = twoFilesOfVolumes();
     const out = new AssetWriter();
     const index = buildVolumes(records, out, { segmentBytes: 8 });
     const groups = groupVolumes(records);

@@ -26,7 +26,7 @@ import {
   volumeSegmentPath,
   type VolumeIndex,
 } from "../../src/shared/index-format";
-import { testRecord } from "../record-fixture";
+import { testRecord, twoFilesOfVolumes } from "../record-fixture";
 
 const slice = (text: string, offset: number, length: number): unknown[] =>
   JSON.parse(`[${new TextDecoder().decode(new TextEncoder().encode(text).subarray(offset, offset + length))}]`);
@@ -110,14 +110,7 @@ describe("the volume index", () => {
   });
 
   it("names each volume's file in its page of the column and lists that file's docs and ids in its segment", () => {
-    const records = [
-      testRecord({ id: "kv-2-1", reference: "KV 2/1", title: "Klaus FUCHS", series: "KV 2" }),
-      testRecord({ id: "kv-2-2", reference: "KV 2/2", title: "Klaus FUCHS", series: "KV 2" }),
-      testRecord({ id: "kv-2-3", reference: "KV 2/3", title: "Someone else", series: "KV 2" }),
-      testRecord({ id: "a1-1", reference: "A1, 1", title: "Peace movement volume 1", series: "A1" }),
-      testRecord({ id: "a1-2", reference: "A1, 2", title: "Peace movement volume 2", series: "A1" }),
-      testRecord({ id: "a1-3", reference: "A1, 3", title: "Peace movement volume 3", series: "A1" }),
-    ];
+    const records = twoFilesOfVolumes();
     const out = new AssetWriter();
     // Segments of a few bytes: one group each, so the test sees more than one.
     const index = buildVolumes(records, out, { segmentBytes: 8 });
