@@ -191,9 +191,27 @@ function writePackIndex(
   pageEntries: number,
   emit: (path: string, data: string | Uint8Array) => void,
 ): PackIndex {
-  const pageCount = Math.max(1, Math.ceil(located.length / pageEntries));
-  // Placed by the reader's own rule (packIndexPageOf needs only the page count).
-  const placing: PackIndex = { pages: "x".repeat(pageCount * HASH_CHARS), names: "", size: located.length };
+  // A sharded build's shard chunks get pages of their own, as many per shard as its largest shard needs (see
+  // `PackIndex.shards`); every other chunk is on the common pages.
+  const perShard = new Map<number, number>();
+  for (const [path] of located) {
+    const k = /^\/search\/s(\d+)\//.exec(path)?.[1];
+    if (k !== undefined) perShard.set(Number(k), (perShard.get(Number(k)) ?? 0) + 1);
+  }
+  const shardCount = perShard.size > 1 ? Math.max(...perShard.keys()) + 1 : 0;
+  const shardEntries = shardCount ? [...perShard.values()].reduce((a, b) => a + b, 0) : 0;
+  const shards = shardCount
+    ? { count: shardCount, pages: Math.max(1, Math.ceil(Math.max(...perShard.values()) / pageEntries)) }
+    : undefined;
+  const commonPages = Math.max(1, Math.ceil((located.length - shardEntries) / pageEntries));
+  const pageCount = commonPages + (shards ? shards.count * shards.pages : 0);
+  // Placed by the reader's own rule (packIndexPageOf needs only the page counts).
+  const placing: PackIndex = {
+    pages: "x".repeat(pageCount * HASH_CHARS),
+    names: "",
+    size: located.length,
+    ...(shards ? { shards } : {}),
+  };
   const pages: Array<Array<[string, PackLocation]>> = Array.from({ length: pageCount }, () => []);
   for (const entry of located) pages[packIndexPageOf(placing, entry[0])]!.push(entry);
   let hashes = "";
@@ -210,7 +228,7 @@ function writePackIndex(
     emit(`/packs/names-${p}.${nameHash}.json`, text);
     names += nameHash;
   });
-  return { pages: hashes, names, size: located.length };
+  return { pages: hashes, names, size: located.length, ...(shards ? { shards } : {}) };
 }
 
 /** The order of entries on a directory page (shared/pack-index.ts): by fnv1a32, then by the second key. */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import {
   STARTUP_BUNDLE_MAX_BYTES,
   packIndexPagePath,
-  packIndexPages,
+  packIndexCommonPages,
   pagedTablePages,
   pagedTablePath,
   type Manifest,
@@ -52,7 +52,8 @@ export function startupTables(m: Manifest, read?: (path: string) => Uint8Array):
     tables.push({ bundle: 1, files: pages(files) });
     tables.push({
       bundle: 1,
-      files: Array.from({ length: packIndexPages(index) }, (_, p) => packIndexPagePath(index, p)),
+      // The common pages: a search shard's own pages are its Durable Object's to read (`PackIndex.shards`).
+      files: Array.from({ length: packIndexCommonPages(index) }, (_, p) => packIndexPagePath(index, p)),
     });
   }
   tables.push({ bundle: 2, files: m.recordShards.pages });

@@ -14,9 +14,11 @@ import {
   pagedTablePageOf,
   pagedTablePages,
   pagedTablePath,
+  packIndexCommonPages,
   packIndexPageOf,
+  packShardOf,
+  packShardPages,
   packIndexPagePath,
-  packIndexPages,
   type Manifest,
   type PagedTable,
   type PackDirectory,
@@ -263,7 +265,7 @@ export class AssetStore {
   private async packLocate(packs: PackDirectory, path: string): Promise<[PackLocation, string] | undefined> {
     const [page] = await Promise.all([
       this.packIndexPage(packs, packIndexPageOf(packs.index, path)),
-      this.packDirectory(packs),
+      this.packDirectory(packs, packShardOf(packs.index, path)),
     ]);
     const loc = page.get(path);
     const file = loc ? await this.tableGet<string>(packs.files, String(loc[0])) : undefined;
@@ -285,8 +287,12 @@ export class AssetStore {
     ) as Promise<PackIndexPage>;
   }
 
-  /** The files table's pages when few, and every directory page when the directory is small (see packLocate). */
-  private async packDirectory(packs: PackDirectory): Promise<void> {
+  /**
+   * The files table's pages when few, and the directory pages a reader of `shard`'s chunks (or, without it, of the
+   * rest) needs: a search shard's own pages (see `PackIndex.shards`), or every common page when the directory is
+   * small (see packLocate).
+   */
+  private async packDirectory(packs: PackDirectory, shard?: number): Promise<void> {
     const reads: Array<Promise<unknown>> = [];
     const filePages = pagedTablePages(packs.files);
     // A small files table is in the root itself (`entries`): its page is for tools.
@@ -294,18 +300,23 @@ export class AssetStore {
       const hashes = await this.tableHashes(packs.files);
       for (let p = 0; p < filePages; p++) reads.push(this.json(pagedTablePath(packs.files, p, hashes)));
     }
-    if (packs.index.size * PACK_INDEX_ENTRY_BYTES <= PACK_INDEX_PREFETCH_BYTES)
-      for (let p = 0; p < packIndexPages(packs.index); p++) reads.push(this.packIndexPage(packs, p));
+    const { index } = packs;
+    if (shard !== undefined && index.shards) {
+      const [first, end] = packShardPages(index, shard);
+      for (let p = first; p < end; p++) reads.push(this.packIndexPage(packs, p));
+    } else if (index.size * PACK_INDEX_ENTRY_BYTES <= PACK_INDEX_PREFETCH_BYTES)
+      for (let p = 0; p < packIndexCommonPages(index); p++) reads.push(this.packIndexPage(packs, p));
     await Promise.all(reads);
   }
 
   /**
    * Reads the pack directory (as the first packed read would) when the build is packed: for a caller that knows
-   * packed reads will follow, to read it beside its other first reads. Awaited, like any read (see packLocate).
+   * packed reads will follow, to read it beside its other first reads; `shard` for a reader of that search shard's
+   * chunks. Awaited, like any read (see packLocate).
    */
-  async prefetchPacks(): Promise<void> {
+  async prefetchPacks(shard?: number): Promise<void> {
     const packs = (await this.manifest()).packs;
-    if (packs) await this.packDirectory(packs);
+    if (packs) await this.packDirectory(packs, shard);
   }
 
   /** Every entry of a paged table, as a Map: for the rare caller that must scan a whole table. */

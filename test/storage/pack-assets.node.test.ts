@@ -8,9 +8,12 @@ import {
   MANIFEST_PATH,
   pagedTablePageOf,
   pagedTablePath,
+  packIndexCommonPages,
   packIndexPageOf,
   packIndexPagePath,
   packIndexPages,
+  packShardOf,
+  packShardPages,
   type PackDirectory,
   type PagedTable,
 } from "../../src/shared/manifest";
@@ -66,6 +69,36 @@ describe("packing a build's chunks", () => {
       else expect(readBack(files, directory, path), path).toBe(data);
     }
     expect([...files.keys()].filter((p) => p.startsWith("/records/") || p.startsWith("/search/"))).toEqual([]);
+  });
+
+  it("gives each search shard's chunks directory pages of their own, after the common pages", () => {
+    const input = chunks(300);
+    // Three shards' term chunks, shard 2 the biggest.
+    for (let i = 0; i < 420; i++) {
+      const k = i % 7 < 4 ? 2 : i % 7 < 6 ? 1 : 0;
+      const data = `s${k}:${i}`.padEnd(200, "y");
+      input.set(`/search/s${k}/terms/${i}.${contentHash(data)}.bin`, data);
+    }
+    const { files, directory } = packAssets(input, SMALL);
+    const { index } = directory;
+    // 240 chunks in shard 2 at 100 a page: three pages a shard; 300 others: three common pages.
+    expect(index.shards).toEqual({ count: 3, pages: 3 });
+    expect(packIndexCommonPages(index)).toBe(3);
+    expect(packIndexPages(index)).toBe(3 + 3 * 3);
+    for (const [path, data] of input) {
+      if (path === MANIFEST_PATH || path === "/widget.js") continue;
+      const k = packShardOf(index, path);
+      const page = packIndexPageOf(index, path);
+      if (k === undefined) expect(page).toBeLessThan(3);
+      else {
+        expect(k).toBe(Number(path.split("/")[2]!.slice(1)));
+        const [first, end] = packShardPages(index, k);
+        expect(page >= first && page < end, path).toBe(true);
+      }
+      expect(readBack(files, directory, path), path).toBe(data);
+    }
+    // A build of one shard (its chunks under /search/, not /search/s0/) has common pages only.
+    expect(packAssets(chunks(300), SMALL).directory.index.shards).toBeUndefined();
   });
 
   it("leaves the tables a query reads first out of packs, as files of their own", () => {

@@ -478,7 +478,7 @@ export class SearchIndex {
    */
   async prefetch(terms: readonly string[] = []): Promise<void> {
     const meta = await searchMeta(this.assets);
-    const packs = this.assets.prefetchPacks();
+    const packs = this.assets.prefetchPacks(this.shardNo);
     const shard = await this.shard();
     // The series names too: scoring waits for them before it starts, after the plan has arrived.
     await Promise.all([

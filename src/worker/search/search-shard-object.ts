@@ -53,12 +53,12 @@ export class SearchShard extends DurableObject<Env> {
    */
   async prefetch(first: number, end = first + 1, terms?: string[]): Promise<void> {
     const assets = this.assets();
-    // The pack directory too (its term chunks are found through it). Only where awaited, as here: a read its
-    // request leaves running is cancelled when the request ends, and a later request waiting on it would hang.
-    await Promise.all([
-      assets.prefetchPacks(),
-      ...Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetch(terms)),
-    ]);
+    // Each shard's prefetch reads its pages of the pack directory too (its term chunks are found through them).
+    // Only where awaited, as here: a read its request leaves running is cancelled when the request ends, and a
+    // later request waiting on it would hang.
+    await Promise.all(
+      Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetch(terms)),
+    );
   }
 
   /** Takes the shard out of (or back into) service; persisted, so it survives restarts. */
