@@ -122,4 +122,39 @@ describe("the startup bundles the build writes", () => {
     expect(some).toEqual(expect.arrayContaining(m.recordShards.pages));
     expect(some.filter((p) => p.startsWith(VOLUME_PAGES_PREFIX))).toEqual([]);
   });
+
+  it("put a sharded build's common directory pages with the record table, leaving the pack bundle to the files table", () => {
+    const withPacks = (shards?: { count: number; pages: number }) =>
+      ({
+        ...manifest(),
+        packs: {
+          files: { prefix: "/packs/files", hashes: h(21) + h(22), size: 2 },
+          index: { pages: h(31) + h(32) + h(33) + h(34), names: "", size: 40, ...(shards ? { shards } : {}) },
+        },
+      }) as Manifest;
+    const bundleOf = (m: Manifest) => {
+      const paths = [
+        ...m.recordShards.pages,
+        m.series.archives,
+        "/packs/files-0.000000000021.json",
+        "/packs/files-1.000000000022.json",
+        ...[31, 32, 33, 34].map((n, p) => `/packs/dir-${p}.${h(n)}.bin`),
+      ];
+      const f = files(Object.fromEntries(paths.map((p) => [p, 10])));
+      const out = withStartupBundle(m, f.read, f.emit).startup!;
+      const at = new Map(out.flatMap((b) => b.files.map(([p]) => [p, Number(/startup-(\d)/.exec(b.path)![1])])));
+      return (p: string) => at.get(p);
+    };
+    // One shard: the Worker finds its term chunks through every page, in the pack bundle.
+    const one = bundleOf(withPacks());
+    expect(one("/packs/dir-3.000000000034.bin")).toBe(1);
+    expect(one("/packs/files-0.000000000021.json")).toBe(1);
+    // Two shards of one page each: two common pages, bundled with the record table; the shards' own are not bundled.
+    const two = bundleOf(withPacks({ count: 2, pages: 1 }));
+    expect(two("/packs/files-0.000000000021.json")).toBe(1);
+    expect(two("/packs/dir-0.000000000031.bin")).toBe(2);
+    expect(two("/packs/dir-1.000000000032.bin")).toBe(2);
+    expect(two("/packs/dir-2.000000000033.bin")).toBeUndefined();
+    expect(two(manifest().recordShards.pages[0]!)).toBe(2);
+  });
 });
