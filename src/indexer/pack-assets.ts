@@ -17,6 +17,7 @@ import {
   PACK_MAX_BYTES,
   PACK_TARGET_BYTES,
   packIndexPageOf,
+  searchShardFolderOf,
   type PackDirectory,
   type PackIndex,
   type PackLocation,
@@ -195,8 +196,8 @@ function writePackIndex(
   // `PackIndex.shards`); every other chunk is on the common pages.
   const perShard = new Map<number, number>();
   for (const [path] of located) {
-    const k = /^\/search\/s(\d+)\//.exec(path)?.[1];
-    if (k !== undefined) perShard.set(Number(k), (perShard.get(Number(k)) ?? 0) + 1);
+    const k = searchShardFolderOf(path);
+    if (k !== undefined) perShard.set(k, (perShard.get(k) ?? 0) + 1);
   }
   const shardCount = perShard.size > 1 ? Math.max(...perShard.keys()) + 1 : 0;
   const shardEntries = shardCount ? [...perShard.values()].reduce((a, b) => a + b, 0) : 0;

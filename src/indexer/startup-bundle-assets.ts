@@ -33,7 +33,7 @@ export interface StartupTable {
  * on its own (in a bundle, the bundle's other files would wait for it, or it for them); and a sharded index's term
  * tables and filter columns, read by its shards' own isolates.
  */
-export function startupTables(m: Manifest, read?: (path: string) => Uint8Array): StartupTable[] {
+export function startupTables(m: Manifest, read: (path: string) => Uint8Array): StartupTable[] {
   const tables: StartupTable[] = [];
   const pages = (t: PagedTable | undefined): string[] =>
     // A table too big for its hashes to be in the root is too big to bundle.
@@ -67,7 +67,7 @@ export function startupTables(m: Manifest, read?: (path: string) => Uint8Array):
   // then costs a collapsed search no round trip after scoring; a big one's (1,022 pages at ten million) does not fit,
   // and a search reads the pages of its best hits.
   const volumes = s?.volumeIndex;
-  if (volumes && read) tables.push({ bundle: 2, files: volumePagePaths(volumes, read(volumes.dir)) });
+  if (volumes) tables.push({ bundle: 2, files: volumePagePaths(volumes, read(volumes.dir)) });
   return tables.filter((t) => t.files.length > 0);
 }
 

@@ -216,15 +216,20 @@ export function packIndexCommonPages(ix: PackIndex): number {
   return Math.max(1, packIndexPages(ix) - (ix.shards ? ix.shards.count * ix.shards.pages : 0));
 }
 
-/** The search shard whose folder holds `path` (`/search/s<k>/…`), or undefined. */
-export function packShardOf(ix: PackIndex, path: string): number | undefined {
-  if (!ix.shards) return undefined;
+/** The search shard whose folder (`/search/s<k>/…`) holds `path` in a sharded build, or undefined. */
+export function searchShardFolderOf(path: string): number | undefined {
   const m = SHARD_FOLDER.exec(path);
-  const k = m ? Number(m[1]) : -1;
-  return k >= 0 && k < ix.shards.count ? k : undefined;
+  return m ? Number(m[1]) : undefined;
 }
 
 const SHARD_FOLDER = /^\/search\/s(\d+)\//;
+
+/** The search shard whose own directory pages list `path` (see `PackIndex.shards`), or undefined. */
+export function packShardOf(ix: PackIndex, path: string): number | undefined {
+  if (!ix.shards) return undefined;
+  const k = searchShardFolderOf(path);
+  return k !== undefined && k < ix.shards.count ? k : undefined;
+}
 
 /** The pages of search shard `k`'s chunks, `[first, end)` (none in a build without shard pages). */
 export function packShardPages(ix: PackIndex, k: number): [first: number, end: number] {

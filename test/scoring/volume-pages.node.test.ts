@@ -4,10 +4,11 @@
  * reads does not grow with the catalogue.
  */
 import { describe, expect, it } from "vitest";
-import { AssetWriter } from "../../src/indexer/content-hash";
+import { AssetWriter, contentHash } from "../../src/indexer/content-hash";
 import { buildVolumes } from "../../src/indexer/volume-assets";
 import { VOLUME_PAGES_PREFIX, volumeDirLayout, volumePagePath, type VolumeIndex } from "../../src/shared/index-format";
-import { FORMAT_VERSION, hashAt } from "../../src/shared/manifest";
+import { FORMAT_VERSION, HASH_CHARS, hashAt } from "../../src/shared/manifest";
+import type { CatalogueRecord } from "../../src/shared/record";
 import { groupVolumes } from "../../src/shared/volumes";
 import { AssetStore } from "../../src/worker/asset-store";
 import { volumeLists, volumesOf } from "../../src/worker/search/volume-reads";
@@ -36,6 +37,22 @@ function pageHashes(out: AssetWriter, index: VolumeIndex): string {
   return new TextDecoder().decode(bin.subarray(layout.pageHashesAt, layout.segmentHashesAt));
 }
 
+/**
+ * `n` records: files of `volumes` volumes each, one doc in `every` in no file (none when `every` is 0).
+ */
+function filesOfVolumes(n: number, volumes: number, every = 0): CatalogueRecord[] {
+  return Array.from({ length: n }, (_, i) =>
+    every && i % every === every - 1
+      ? testRecord({ id: `b-${i}`, reference: `B, ${i}`, title: `Loose paper ${i}`, series: "B" })
+      : testRecord({
+          id: `a-${i}`,
+          reference: `A, ${i}`,
+          title: `File ${Math.floor(i / volumes)} volume ${i % volumes}`,
+          series: "A",
+        }),
+  );
+}
+
 describe("the volume column, read a page at a time", () => {
   it("gives every doc its file of several volumes, whose list names its ids", async () => {
     const records = twoFilesOfVolumes();
@@ -53,17 +70,8 @@ describe("the volume column, read a page at a time", () => {
   });
 
   it("reads a doc's group from the page of the column holding it, and no other page", async () => {
-    // 1,000 docs: files of three volumes, every fourth doc in none; pages of 64 docs.
-    const records = Array.from({ length: 1000 }, (_, i) =>
-      i % 4 === 3
-        ? testRecord({ id: `b-${i}`, reference: `B, ${i}`, title: `Loose paper ${i}`, series: "B" })
-        : testRecord({
-            id: `a-${i}`,
-            reference: `A, ${i}`,
-            title: `File ${Math.floor(i / 4)} volume ${i % 4}`,
-            series: "A",
-          }),
-    );
+    // 1,000 docs: files of volumes, every fourth doc in none; pages of 64 docs.
+    const records = filesOfVolumes(1000, 4, 4);
     const out = new AssetWriter();
     const index = buildVolumes(records, out, { pageDocs: 64 });
     expect(index.pages).toEqual({ count: 16, docs: 64 });
@@ -87,22 +95,23 @@ describe("the volume column, read a page at a time", () => {
     expect(Math.max(...[...reads.values()])).toBe(1);
   });
 
-  it("says which page is corrupt when a page does not hold its docs' groups", async () => {
-    const records = Array.from({ length: 100 }, (_, i) =>
-      testRecord({
-        id: `a-${i}`,
-        reference: `A, ${i}`,
-        title: `File ${Math.floor(i / 2)} volume ${i % 2}`,
-        series: "A",
-      }),
-    );
+  it("says which page is corrupt when a page's bytes do not hold its docs' groups", async () => {
     const out = new AssetWriter();
-    const index = buildVolumes(records, out, { pageDocs: 32 });
-    const hashes = pageHashes(out, index);
-    const path = volumePagePath(1, hashAt(hashes, 1));
-    const cut = (out.files.get(path) as Uint8Array).subarray(0, 40);
-    const { store } = servedStore(new Map([...out.files, [path, cut]]));
-    const volumes = await volumesOf(store, index);
-    await expect(volumes.groupsOf([40])).rejects.toThrow(/volume-of\/1\./);
+    const index = buildVolumes(filesOfVolumes(100, 2), out, { pageDocs: 32 });
+    // Page 1 cut short, under the name of its own (cut) bytes, and a directory that names it: the content hash
+    // checks pass, so what fails is the page's layout.
+    const layout = volumeDirLayout(index);
+    const dir = (out.files.get(index.dir) as Uint8Array).slice();
+    const cut = (out.files.get(volumePagePath(1, hashAt(pageHashes(out, index), 1))) as Uint8Array).slice(0, 40);
+    const cutPath = volumePagePath(1, contentHash(cut));
+    dir.set(new TextEncoder().encode(contentHash(cut)), layout.pageHashesAt + HASH_CHARS);
+    const dirPath = `/search/volume-dir.${contentHash(dir)}.bin`;
+    const files = new Map([...out.files, [cutPath, cut], [dirPath, dir]]);
+    const volumes = await volumesOf(servedStore(files).store, { ...index, dir: dirPath });
+    await expect(volumes.groupsOf([40])).rejects.toThrow(
+      new RegExp(`${cutPath.replace(/[./]/g, "\\$&")}.*40 bytes do not hold 32 docs' bits and \\d+ groups`),
+    );
+    // The pages around it are whole.
+    expect((await volumes.groupsOf([0, 64])).size).toBe(2);
   });
 });
