@@ -21,6 +21,7 @@ import { SearchService } from "../../src/worker/search/search-service";
 import { LocalShards } from "../../src/worker/search/shard-runner";
 import {
   postingsCacheBytes,
+  postingsCacheMoves,
   postingsCensus,
   rawChunkBytes,
   resetPostingsCache,
@@ -118,9 +119,11 @@ console.log(
     `score ${mean(stats.map((s) => s.scoreMs)).toFixed(3)} ms (Σ shards); scoring arrays made ` +
     `${mean(stats.map((s) => s.arraysMade)).toFixed(2)}`,
 );
+const moves = postingsCacheMoves();
 console.log(
-  `held after the mix: decoded postings ${(postingsCacheBytes() / 2 ** 20).toFixed(1)} MiB, raw dense chunks ` +
-    `${(rawChunkBytes() / 2 ** 20).toFixed(1)} MiB`,
+  `held after the mix: decoded postings ${(postingsCacheBytes() / 2 ** 20).toFixed(1)} MiB (packed ` +
+    `${(moves.packedBytes / 2 ** 20).toFixed(1)} MiB; entries packed ${moves.packed}, unpacked ${moves.unpacked} since ` +
+    `the start), raw dense chunks ${(rawChunkBytes() / 2 ** 20).toFixed(1)} MiB`,
 );
 const census = postingsCensus();
 console.log(

@@ -1,10 +1,16 @@
-/** The decoded-postings cache's admission: which terms enter once it is full (postings-admission.ts). */
+/**
+ * The decoded-postings cache (postings-admission.ts): which terms its packed tier admits once full, and how its two
+ * tiers share one budget.
+ */
 import { describe, expect, it } from "vitest";
 import {
+  PACKED_SHARE,
   PostingsAdmission,
   PostingsCache,
   READ_COST_BYTES,
+  SegmentedCache,
   SMALL_ENTRY_BYTES,
+  type Packer,
 } from "../../src/worker/search/postings-admission";
 import { lruBySize } from "../../src/shared/lru";
 
@@ -79,9 +85,9 @@ describe("PostingsAdmission", () => {
   });
 });
 
-describe("PostingsCache", () => {
+describe("SegmentedCache (the packed tier)", () => {
   /** One lookup of `key` holding `bytes`: whether it was held (it is offered when not). */
-  const use = (c: PostingsCache<{ bytes: number }>, key: string, bytes: number): boolean => {
+  const use = (c: SegmentedCache<{ bytes: number }>, key: string, bytes: number): boolean => {
     c.touch(key);
     if (c.get(key)) return true;
     c.offer(key, { bytes });
@@ -99,7 +105,7 @@ describe("PostingsCache", () => {
     const budget = Math.floor(total / 4);
     const small = terms.filter((t) => t.bytes <= SMALL_ENTRY_BYTES);
     expect(small.reduce((a, t) => a + t.bytes, 0)).toBeLessThan(0.75 * budget);
-    const c = new PostingsCache<{ bytes: number }>(budget);
+    const c = new SegmentedCache<{ bytes: number }>(budget);
     for (let round = 0; round < 3; round++) for (const t of terms) use(c, t.key, t.bytes);
     let smallHits = 0,
       hits = 0;
@@ -114,13 +120,13 @@ describe("PostingsCache", () => {
   });
 
   it("holds a mix that fits its budget whole, large lists included", () => {
-    const c = new PostingsCache<{ bytes: number }>(total);
+    const c = new SegmentedCache<{ bytes: number }>(total);
     for (const t of terms) use(c, t.key, t.bytes);
     expect(terms.every((t) => use(c, t.key, t.bytes))).toBe(true);
   });
 
   it("lets small lists fill at most their share, never displacing the large, and past it keeps the held ones unless a newcomer is asked more", () => {
-    const c = new PostingsCache<{ bytes: number }>(100_000, 1_000, 0.5);
+    const c = new SegmentedCache<{ bytes: number }>(100_000, 1_000, 0.5);
     expect(c.offer("large", { bytes: 40_000 })).toBe(true);
     for (let i = 0; i < 100; i++) c.offer(`s${i}`, { bytes: 1_000 });
     expect(c.get("large")).toBeDefined();
@@ -135,6 +141,76 @@ describe("PostingsCache", () => {
   });
 
   it("refuses an entry larger than the whole budget", () => {
-    expect(new PostingsCache<{ bytes: number }>(1_000).offer("huge", { bytes: 2_000 })).toBe(false);
+    expect(new SegmentedCache<{ bytes: number }>(1_000).offer("huge", { bytes: 2_000 })).toBe(false);
+  });
+});
+
+describe("PostingsCache (flat and packed tiers)", () => {
+  interface Flat {
+    bytes: number;
+    flat: true;
+  }
+  interface Packed {
+    bytes: number;
+  }
+  /** Packs an entry to a quarter of its bytes; counts the unpacks. */
+  const packer = (): Packer<Flat, Packed> & { unpacks: number } => ({
+    unpacks: 0,
+    pack: (v) => ({ bytes: Math.ceil(v.bytes / 4) }),
+    unpack(p) {
+      this.unpacks++;
+      return { bytes: 4 * p.bytes, flat: true };
+    },
+  });
+  const use = (c: PostingsCache<Flat, Packed>, key: string, bytes: number): boolean => {
+    c.touch(key);
+    if (c.get(key)) return true;
+    c.offer(key, { bytes, flat: true });
+    return false;
+  };
+  const terms = Array.from({ length: 3000 }, (_, i) => ({
+    key: `t${i}`,
+    bytes: 4 * (i % 20 === 0 ? 40_000 + ((i * 7919) % 60_000) : 200 + ((i * 7919) % 3800)),
+  }));
+  const total = terms.reduce((a, t) => a + t.bytes, 0);
+
+  it("packs nothing while the budget holds every entry as queries read it", () => {
+    const p = packer();
+    const c = new PostingsCache<Flat, Packed>(total, p);
+    for (let round = 0; round < 2; round++) for (const t of terms) use(c, t.key, t.bytes);
+    expect(c.moves).toEqual({ packed: 0, unpacked: 0 });
+    expect(p.unpacks).toBe(0);
+    expect(c.packedSize).toBe(0);
+  });
+
+  it("holds nearly every lookup of a mix cycling through twice its budget, packed, and stays within the budget", () => {
+    const p = packer();
+    const budget = Math.floor(total / 2);
+    const c = new PostingsCache<Flat, Packed>(budget, p);
+    for (let round = 0; round < 3; round++) for (const t of terms) use(c, t.key, t.bytes);
+    let hits = 0;
+    for (const t of terms) if (use(c, t.key, t.bytes)) hits++;
+    expect(hits / terms.length).toBeGreaterThan(0.95);
+    expect(c.moves.unpacked).toBeGreaterThan(terms.length / 2);
+    expect(c.calculatedSize).toBeLessThanOrEqual(budget);
+    expect(c.packedSize).toBeLessThanOrEqual(budget * PACKED_SHARE);
+  });
+
+  it("answers a packed entry with a flat copy, keeping the packed one", () => {
+    const p = packer();
+    const c = new PostingsCache<Flat, Packed>(10_000, p);
+    c.offer("a", { bytes: 4_000, flat: true });
+    c.offer("b", { bytes: 4_000, flat: true });
+    c.offer("c", { bytes: 4_000, flat: true }); // "a" goes to the packed tier as 1,000 bytes
+    expect(c.moves.packed).toBe(1);
+    expect(c.packedSize).toBe(1_000);
+    expect(c.get("a")).toEqual({ bytes: 4_000, flat: true });
+    expect(p.unpacks).toBe(1);
+    expect(c.has("a")).toBe(true);
+    expect(c.calculatedSize).toBeLessThanOrEqual(10_000);
+  });
+
+  it("refuses an entry larger than the whole budget", () => {
+    expect(new PostingsCache<Flat, Packed>(1_000, packer()).offer("huge", { bytes: 2_000, flat: true })).toBe(false);
   });
 });

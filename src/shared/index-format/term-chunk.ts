@@ -1103,70 +1103,36 @@ export class TermChunk {
 }
 
 /**
- * One field's postings of a term: count, lowest slot and df as the directory gives them, docs and slots decoded
- * into typed arrays on the first read of either and kept (what the Worker keeps warm, so a warm query neither
- * refetches a chunk nor decodes it again). Until then it holds its chunk. `decodeAll` returns the kept arrays
- * themselves (read-only by contract: no caller writes to postings).
+ * A field's postings held as typed arrays, made on the first read of either from wherever a subclass keeps them (a
+ * term chunk, or a packed copy in the Worker's postings cache), then kept: what the Worker keeps warm, so a warm
+ * query neither refetches a chunk nor decodes it again. `decodeAll` returns the kept arrays themselves (read-only
+ * by contract: no caller writes to postings).
  */
-export class LazyPostings implements FieldPostings {
+export abstract class HeldPostings implements FieldPostings {
   readonly blocks: number;
-  private chunk: TermChunk | null;
-  private docs: DocArray | null = null;
-  private slots: Uint8Array | null = null;
-  /** Bytes a held posting takes: 2 (a 16-bit local doc) or 4, and its slot. */
-  private readonly width: number;
+  protected docs: DocArray | null = null;
+  protected slots: Uint8Array | null = null;
   /** Lowest slot per block, made on the first `blockMinSlot` (scoring bounds by `minSlot`, not by blocks). */
   private minSlots: Uint8Array | null = null;
 
   constructor(
-    chunk: TermChunk,
-    private readonly term: number,
-    private readonly at: number,
     readonly field: number,
     readonly df: number,
     readonly count: number,
     readonly minSlot: number,
   ) {
-    this.chunk = chunk;
     this.blocks = Math.ceil(count / BLOCK_SIZE);
-    this.width = chunk.narrow ? 3 : 5;
   }
 
-  /** Whether the docs and slots have been decoded. */
+  /** Bytes this holds (see the subclasses). */
+  abstract get bytes(): number;
+
+  /** Sets `docs` and `slots` (called on the first read of either). */
+  protected abstract load(): void;
+
+  /** Whether the docs and slots have been made. */
   get decoded(): boolean {
     return this.docs !== null;
-  }
-
-  /**
-   * Bytes this holds once decoded (its arrays, and a share for the object itself), counted from the start: the
-   * chunk an undecoded list holds is shared by its term's other lists and by other terms of the chunk. The fixed
-   * part is measured: the bench's million-record mix held about 1.1 KB a term beyond its postings' bytes (V8 heap
-   * and array buffers freed when the cache is dropped, Node), most of it this object and its two typed arrays.
-   */
-  get bytes(): number {
-    return this.width * this.count + this.blocks + 240;
-  }
-
-  /** Decodes the list on its first read; after that, `docs` and `slots` are set. */
-  private load(): void {
-    const chunk = this.chunk!;
-    const d = chunk.decodeField(this.term, this.at);
-    const n = this.count;
-    if (d.docs.length !== n) throw new Error(`index-format: ${chunk.name} is damaged (term ${this.term})`);
-    const start = chunk.docStart;
-    if (start === 0 && !chunk.narrow) this.docs = d.docs;
-    else {
-      // Shard-local numbers, in 16 bits where the shard allows: the held copy, so the chunk's 32-bit one goes.
-      if (n && (d.docs[0]! < start || d.docs[n - 1]! - start >= (chunk.narrow ? LOCAL_DOCS : 2 ** 32)))
-        throw new Error(`index-format: ${chunk.name} has docs outside its shard (term ${this.term})`);
-      const docs = chunk.narrow ? new Uint16Array(n) : new Uint32Array(n);
-      const src = d.docs;
-      for (let j = 0; j < n; j++) docs[j] = src[j]! - start;
-      this.docs = docs;
-      chunk.forget(this.term, this.at);
-    }
-    this.slots = d.slots;
-    this.chunk = null;
   }
 
   lastDoc(b: number): number {
@@ -1199,6 +1165,62 @@ export class LazyPostings implements FieldPostings {
   decodeAll(): { docs: DocArray; slots: Uint8Array } {
     if (!this.docs) this.load();
     return { docs: this.docs!, slots: this.slots! };
+  }
+}
+
+/**
+ * One field's postings of a term: count, lowest slot and df as the directory gives them, docs and slots decoded
+ * from the chunk into typed arrays on the first read of either and kept. Until then it holds its chunk.
+ */
+export class LazyPostings extends HeldPostings {
+  private chunk: TermChunk | null;
+  /** Bytes a held posting takes: 2 (a 16-bit local doc) or 4, and its slot. */
+  private readonly width: number;
+
+  constructor(
+    chunk: TermChunk,
+    private readonly term: number,
+    private readonly at: number,
+    field: number,
+    df: number,
+    count: number,
+    minSlot: number,
+  ) {
+    super(field, df, count, minSlot);
+    this.chunk = chunk;
+    this.width = chunk.narrow ? 3 : 5;
+  }
+
+  /**
+   * Bytes this holds once decoded (its arrays, and a share for the object itself), counted from the start: the
+   * chunk an undecoded list holds is shared by its term's other lists and by other terms of the chunk. The fixed
+   * part is measured: the bench's million-record mix held about 1.1 KB a term beyond its postings' bytes (V8 heap
+   * and array buffers freed when the cache is dropped, Node), most of it this object and its two typed arrays.
+   */
+  get bytes(): number {
+    return this.width * this.count + this.blocks + 240;
+  }
+
+  /** Decodes the list from its chunk; after that, `docs` and `slots` are set and the chunk is let go. */
+  protected load(): void {
+    const chunk = this.chunk!;
+    const d = chunk.decodeField(this.term, this.at);
+    const n = this.count;
+    if (d.docs.length !== n) throw new Error(`index-format: ${chunk.name} is damaged (term ${this.term})`);
+    const start = chunk.docStart;
+    if (start === 0 && !chunk.narrow) this.docs = d.docs;
+    else {
+      // Shard-local numbers, in 16 bits where the shard allows: the held copy, so the chunk's 32-bit one goes.
+      if (n && (d.docs[0]! < start || d.docs[n - 1]! - start >= (chunk.narrow ? LOCAL_DOCS : 2 ** 32)))
+        throw new Error(`index-format: ${chunk.name} has docs outside its shard (term ${this.term})`);
+      const docs = chunk.narrow ? new Uint16Array(n) : new Uint32Array(n);
+      const src = d.docs;
+      for (let j = 0; j < n; j++) docs[j] = src[j]! - start;
+      this.docs = docs;
+      chunk.forget(this.term, this.at);
+    }
+    this.slots = d.slots;
+    this.chunk = null;
   }
 }
 

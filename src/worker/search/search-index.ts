@@ -15,6 +15,7 @@ import { bloomHas, bloomPageOf, bloomPageSection } from "../../shared/bloom";
 import { FIELD_NAMES, type FieldName } from "../../shared/search-config";
 import { lruBySize } from "../../shared/lru";
 import {
+  type HeldPostings,
   IndexFormatError,
   TermChunk,
   lexiconPagePath,
@@ -35,7 +36,8 @@ import { corruptAsset, type AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
 import { editsWithin } from "../../shared/text/typo";
 import { searchStats } from "./search-stats";
-import { PostingsCache, SMALL_ENTRY_BYTES } from "./postings-admission";
+import { type Packer, PostingsCache, SMALL_ENTRY_BYTES } from "./postings-admission";
+import { type PackedTerm, packTerm, unpackTerm } from "./packed-postings";
 
 export type { FieldPostings, FilterColumns };
 
@@ -248,18 +250,52 @@ interface CachedTerm {
   bytes: number;
 }
 
+/** The bytes of a cached term: its fixed part (see `decode`) and its lists'. */
+function termBytes(postings: TermPostings): number {
+  let bytes = TERM_BYTES + 2 * (postings.key?.length ?? 0);
+  for (const fp of Object.values(postings.fields)) bytes += (fp as HeldPostings).bytes;
+  return bytes;
+}
+
+/**
+ * Packs a cached term's lists for the cache's packed tier, and makes a query's copy from them (packed-postings.ts).
+ */
+const termPacker: Packer<CachedTerm, PackedTerm<FieldName>> = {
+  pack({ postings }) {
+    return packTerm(
+      postings.term,
+      postings.key,
+      Object.entries(postings.fields) as Array<[FieldName, HeldPostings]>,
+      FIELD_NAMES,
+    );
+  },
+  unpack(packed) {
+    const postings: TermPostings = {
+      term: packed.term,
+      fields: Object.fromEntries(unpackTerm(packed, FIELD_NAMES)),
+      key: packed.key,
+    };
+    return { postings, bytes: termBytes(postings) };
+  },
+};
+
 /**
  * Decoded postings by chunk path and term. The path is content-hashed and
  * names the shard, so one build's terms never answer for another's.
  */
-let postingsCache = new PostingsCache<CachedTerm>(POSTINGS_CACHE_BYTES);
+let postingsCache = new PostingsCache<CachedTerm, PackedTerm<FieldName>>(POSTINGS_CACHE_BYTES, termPacker);
 /** Dense term chunks as read, by path (see `RAW_CHUNK_BYTES`): checked against their hash when first read. */
 let rawChunks = lruBySize<string, ArrayBuffer>(RAW_CHUNK_BYTES, (b) => b.byteLength);
 
 /** Starts the decoded-postings cache (and the raw chunks beside it) afresh (benches measuring a working set; tests). */
 export function resetPostingsCache(bytes = POSTINGS_CACHE_BYTES, rawBytes = RAW_CHUNK_BYTES): void {
-  postingsCache = new PostingsCache<CachedTerm>(bytes);
+  postingsCache = new PostingsCache<CachedTerm, PackedTerm<FieldName>>(bytes, termPacker);
   rawChunks = lruBySize<string, ArrayBuffer>(rawBytes, (b) => b.byteLength);
+}
+
+/** Entries the postings cache has packed and unpacked, and the bytes of its packed tier (for the bench). */
+export function postingsCacheMoves(): { packed: number; unpacked: number; packedBytes: number } {
+  return { ...postingsCache.moves, packedBytes: postingsCache.packedSize };
 }
 
 /** Bytes of dense term chunks held as read (for the bench). */
