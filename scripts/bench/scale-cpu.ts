@@ -1,5 +1,6 @@
 /**
- * npx tsx scripts/bench/scale-cpu.ts --assets DIR [--records N] [--rounds 3] [--postings-mib M] [--slowest 10]
+ * npx tsx scripts/bench/scale-cpu.ts --assets DIR [--records N] [--rounds 3] [--postings-mib M] [--packed-share S]
+ *   [--slowest 10]
  *   [--queries a,b]
  *
  * The warm search mix of a sharded build in one Node process, every shard scored in process (`LocalShards`): as
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     records: { type: "string" },
     rounds: { type: "string", default: "3" },
     "postings-mib": { type: "string" },
+    /** The share of the postings budget its packed tier may fill (default the Worker's). */
+    "packed-share": { type: "string" },
     slowest: { type: "string", default: "10" },
     /** Write a V8 CPU profile of the timed rounds here, and print its top functions by self time. */
     profile: { type: "string" },
@@ -45,7 +48,12 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.assets) throw new Error("scale-cpu: --assets DIR is required");
-if (args["postings-mib"]) resetPostingsCache(Number(args["postings-mib"]) * 2 ** 20);
+if (args["postings-mib"] || args["packed-share"])
+  resetPostingsCache(
+    args["postings-mib"] ? Number(args["postings-mib"]) * 2 ** 20 : undefined,
+    undefined,
+    args["packed-share"] ? Number(args["packed-share"]) : undefined,
+  );
 const assets = diskAssets(resolve(args.assets));
 const meta = await searchMeta(assets);
 const records = new RecordStore(assets);
@@ -127,10 +135,10 @@ console.log(
 );
 const census = postingsCensus();
 console.log(
-  `census: ${census.terms} terms, counted ${(census.counted / 2 ** 20).toFixed(1)} MiB; postings decoded ` +
-    `${census.decodedPostings.toLocaleString("en")} (×5 B = ${((5 * census.decodedPostings) / 2 ** 20).toFixed(1)} MiB), ` +
-    `not decoded ${census.undecodedPostings.toLocaleString("en")}; chunks held by undecoded lists ${census.chunksHeld} ` +
-    `(${(census.chunkBytes / 2 ** 20).toFixed(1)} MiB)`,
+  `census: ${census.terms} terms flat, counted ${(census.counted / 2 ** 20).toFixed(1)} MiB; ${census.packedTerms} packed, ` +
+    `${(census.packedBytes / 2 ** 20).toFixed(1)} MiB; postings decoded ` +
+    `${census.decodedPostings.toLocaleString("en")} (×3–5 B), not decoded ${census.undecodedPostings.toLocaleString("en")}; ` +
+    `chunks held by undecoded lists ${census.chunksHeld} (${(census.chunkBytes / 2 ** 20).toFixed(1)} MiB)`,
 );
 const top = census.byTerm.slice(0, 20);
 console.log(

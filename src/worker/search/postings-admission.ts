@@ -178,7 +178,7 @@ export interface Packer<V, P> {
  * Share of the budget the packed tier may fill; the rest is always left to lists held as typed arrays, the ones
  * queries are reading now. At a million records the warm mix's lists packed take about 28 MiB, decoded 69.
  */
-export const PACKED_SHARE = 0.8;
+export const PACKED_SHARE = 0.9;
 
 /**
  * The decoded-postings cache: what an isolate holds of the terms it has decoded, under one byte budget, in two

@@ -36,7 +36,7 @@ import { corruptAsset, type AssetStore } from "../asset-store";
 import { ApiError } from "../errors";
 import { editsWithin } from "../../shared/text/typo";
 import { searchStats } from "./search-stats";
-import { type Packer, PostingsCache, SMALL_ENTRY_BYTES } from "./postings-admission";
+import { PACKED_SHARE, type Packer, PostingsCache, SMALL_ENTRY_BYTES } from "./postings-admission";
 import { type PackedTerm, packTerm, unpackTerm } from "./packed-postings";
 
 export type { FieldPostings, FilterColumns };
@@ -288,8 +288,12 @@ let postingsCache = new PostingsCache<CachedTerm, PackedTerm<FieldName>>(POSTING
 let rawChunks = lruBySize<string, ArrayBuffer>(RAW_CHUNK_BYTES, (b) => b.byteLength);
 
 /** Starts the decoded-postings cache (and the raw chunks beside it) afresh (benches measuring a working set; tests). */
-export function resetPostingsCache(bytes = POSTINGS_CACHE_BYTES, rawBytes = RAW_CHUNK_BYTES): void {
-  postingsCache = new PostingsCache<CachedTerm, PackedTerm<FieldName>>(bytes, termPacker);
+export function resetPostingsCache(
+  bytes = POSTINGS_CACHE_BYTES,
+  rawBytes = RAW_CHUNK_BYTES,
+  packedShare = PACKED_SHARE,
+): void {
+  postingsCache = new PostingsCache<CachedTerm, PackedTerm<FieldName>>(bytes, termPacker, packedShare);
   rawChunks = lruBySize<string, ArrayBuffer>(rawBytes, (b) => b.byteLength);
 }
 
@@ -613,8 +617,12 @@ export async function peopleChunkPath(
  * distinct term chunks undecoded lists still hold (their bytes).
  */
 export function postingsCensus(): {
+  /** Terms held flat (typed arrays, or made from a packed copy on their first read). */
   terms: number;
   counted: number;
+  /** Terms held packed, and their bytes as counted. */
+  packedTerms: number;
+  packedBytes: number;
   decodedPostings: number;
   undecodedPostings: number;
   chunksHeld: number;
@@ -647,9 +655,17 @@ export function postingsCensus(): {
     byTerm.push({ key, bytes: e.bytes, decoded: dec, undecoded: undec });
   }
   byTerm.sort((a, b) => b.bytes - a.bytes);
+  let packedTerms = 0,
+    packedBytes = 0;
+  for (const [, p] of postingsCache.packedEntries()) {
+    packedTerms++;
+    packedBytes += p.bytes;
+  }
   return {
-    terms: postingsCache.size,
+    terms: byTerm.length,
     counted,
+    packedTerms,
+    packedBytes,
     decodedPostings,
     undecodedPostings,
     chunksHeld: held.size,
