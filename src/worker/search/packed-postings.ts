@@ -3,11 +3,11 @@
  * arrays (postings-admission.ts).
  *
  * Why: at a million records sixteen shards meet in one isolate (locally always; on Cloudflare whenever objects of
- * the class share one), and the bench's warm mix holds about 69 MiB of decoded lists (3 bytes a posting) against a
- * 32 MiB budget. What the cache could not hold was read and decoded again, query after query: the Rice and Huffman
- * codes of the chunk, and a derived field's members merged, at about 50 ns a posting (Node profile: decoding,
- * merging and their garbage were over half of a thrashing query's CPU). Packed as below the same lists take about
- * 28 MiB, and making the arrays again from them is a byte loop, not a bit-level decode.
+ * the class share one), and the bench's warm mix holds 83 MiB of decoded lists (69 MiB of postings at 3 bytes, and
+ * each term's fixed part) against a 32 MiB budget. What the cache could not hold was read and decoded again, query
+ * after query: the Rice and Huffman codes of the chunk, and a derived field's members merged (Node profile:
+ * decoding, merging and their garbage were over half of a thrashing query's CPU). Packed as below, the same terms
+ * take 37 MiB (27.5 MiB of postings), and making the arrays again from them is a byte loop, not a bit-level decode.
  *
  * A list is packed one of two ways, whichever is smaller: its docs as varint gaps (a sparse list: a gap under 128
  * is one byte), or as a bitmap from its first doc to its last (a dense list: a common word in most of a shard's

@@ -176,20 +176,22 @@ export interface Packer<V, P> {
 
 /**
  * Share of the budget the packed tier may fill; the rest is always left to lists held as typed arrays, the ones
- * queries are reading now. At a million records the warm mix's lists packed take about 28 MiB, decoded 69.
+ * queries are reading now. At a million records the warm mix's terms take 37 MiB packed, 83 decoded; at 0.9 the
+ * mix read 0.6 term chunks a query, at 0.8 1.8, at 0.7 6.4 (BENCHMARKS.md, "The postings cache in two tiers").
  */
 export const PACKED_SHARE = 0.9;
 
 /**
  * The decoded-postings cache: what an isolate holds of the terms it has decoded, under one byte budget, in two
  * tiers. The flat tier holds entries as queries read them (typed arrays), least recently used first out. An entry
- * leaving it is packed (a third of its bytes or less) into the packed tier, unless the packed tier holds it
- * already; a lookup the packed tier answers makes a flat copy from the packed one (a byte loop) and keeps both.
+ * leaving it is packed (to 45% of its bytes at a million records) into the packed tier, unless the packed tier
+ * holds it already; a lookup the packed tier answers makes a flat copy from the packed one (a byte loop) and keeps
+ * both.
  * Nothing is packed while the budget holds every entry flat (a 100k mix), so a warm query there never unpacks.
  *
- * Why two tiers: at a million records the warm mix touches about twice the budget in typed arrays, and what the
+ * Why two tiers: at a million records the warm mix touches 2.6 times the budget in typed arrays, and what the
  * cache let go was read and decoded again (Rice and Huffman codes, derived fields merged) query after query.
- * Packed, the mix nearly fits. The packed tier's own losses cost a read and a decode again, so there the admission
+ * Packed, most of it fits. The packed tier's own losses cost a read and a decode again, so there the admission
  * above decides: a newcomer displaces its least recently used entries only when worth more per byte, so under a
  * mix cycling through more than it holds, the held set stays put instead of cycling. Hand-written: `lru-cache` has
  * neither tiers nor admission.
