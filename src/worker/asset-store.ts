@@ -171,7 +171,7 @@ export class AssetStore {
   json<T>(path: string, derive?: (parsed: unknown) => T, keep = true): Promise<T> {
     return this.load(
       path,
-      async (bytes) => {
+      (bytes) => {
         const text = new TextDecoder().decode(bytes);
         noteJson(path, text.length);
         const parsed = parseAsset(path, text);
@@ -189,7 +189,7 @@ export class AssetStore {
   jsonRange<T, D = T[]>(path: string, offset: number, length: number, derive?: (parsed: T[]) => D): Promise<D> {
     return this.load(
       `${path}#${offset}+${length}`,
-      async (bytes) => {
+      (bytes) => {
         const text = new TextDecoder().decode(bytes);
         noteJson(path, text.length);
         const parsed = parseAsset(path, `[${text}]`);
@@ -350,7 +350,7 @@ export class AssetStore {
 
   private load(
     path: string,
-    parse: (bytes: ArrayBuffer) => Promise<CacheEntry>,
+    parse: (bytes: ArrayBuffer) => CacheEntry | Promise<CacheEntry>,
     keep = true,
     read = () => this.read(path),
   ): Promise<unknown> {
@@ -359,17 +359,26 @@ export class AssetStore {
     let p = this.pending.get(path);
     if (!p) {
       p = read()
-        .then(async (bytes) => {
+        .then((bytes) => {
+          // The stores of an isolate's Durable Objects share parsed chunks but not reads (see `forObject`): a cold
+          // isolate's objects all start at once, each reading the same shared tables, and the first to parse one
+          // has made the others' parse of the same (content-hashed) path needless. A synchronous parse is kept
+          // before any other read's callback runs, so it is the only one.
+          const held = keep ? this.chunks.get(path) : undefined;
+          if (held) return held.value;
           const tr = readTrace?.reads.findLast((r) => r.path === path);
-          if (!tr) return parse(bytes);
-          const t = performance.now();
-          const entry = await parse(bytes);
-          tr.parseMs += performance.now() - t;
-          return entry;
-        })
-        .then((entry) => {
-          if (keep) this.chunks.set(path, entry);
-          return entry.value;
+          const t = tr ? performance.now() : 0;
+          const kept = (entry: CacheEntry) => {
+            if (tr) tr.parseMs += performance.now() - t;
+            if (!keep) return entry.value;
+            // An asynchronous parse (a hash check first) may have been overtaken by another store's.
+            const other = this.chunks.get(path);
+            if (other) return other.value;
+            this.chunks.set(path, entry);
+            return entry.value;
+          };
+          const entry = parse(bytes);
+          return entry instanceof Promise ? entry.then(kept) : kept(entry);
         })
         .finally(() => this.pending.delete(path));
       this.pending.set(path, p);

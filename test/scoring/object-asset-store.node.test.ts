@@ -44,4 +44,21 @@ describe("a Durable Object's asset store", () => {
     expect(await Promise.all([first, ...mine])).toEqual(Array(3).fill({ path: "/slow.json" }));
     expect(reads.get("/slow.json")).toBe(2);
   });
+
+  it("parses once what two stores read at the same time: the second finds the first's parse and keeps it", async () => {
+    const { store, reads, open } = countingAssets();
+    let parses = 0;
+    const derive = (v: unknown) => {
+      parses++;
+      return v as { path: string };
+    };
+    const first = store.json("/slow.json", derive);
+    const object = store.forObject();
+    const second = object.json("/slow.json", derive);
+    open();
+    const [a, b] = await Promise.all([first, second]);
+    expect(reads.get("/slow.json")).toBe(2);
+    expect(parses).toBe(1);
+    expect(b).toBe(a);
+  });
 });
