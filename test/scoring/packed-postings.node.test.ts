@@ -65,6 +65,23 @@ describe("packList", () => {
     }
   });
 
+  it("gives back 300 random lists of every density exactly, the shard's first and last doc included", () => {
+    const r = prng(12);
+    for (let t = 0; t < 300; t++) {
+      const span = t % 3 === 0 ? 65_536 : 1 + Math.floor(r() * 70_000);
+      const n = 1 + Math.floor(r() ** 3 * Math.min(span, 20_000));
+      const { docs, slots } = list(100 + t, n, span, 1 + Math.floor(r() * 16));
+      if (t % 5 === 0) {
+        docs[0] = 0;
+        if (n > 1 && span === 65_536) docs[n - 1] = 65_535;
+      }
+      const narrow = docs[n - 1]! < 65_536;
+      const back = unpackList(packList(docs, slots), narrow);
+      expect(Array.from(back.docs), `list ${t}`).toEqual(docs);
+      expect(Array.from(back.slots), `list ${t}`).toEqual(slots);
+    }
+  });
+
   it("takes a bit a doc for a list in most of its span, and about a byte for a sparse one", () => {
     const dense = list(6, 50_000, 60_000, 1);
     expect(packList(dense.docs, dense.slots).byteLength).toBeLessThan(60_000 / 8 + 16);
