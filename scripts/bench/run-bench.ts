@@ -142,6 +142,9 @@ interface EngineResult {
   heapUsed?: number | null;
   /** Heap after the whole warm mix, not only 20 queries. */
   heapSteady?: number | null;
+  /** ArrayBuffer backing stores (outside the V8 heap, inside the isolate's memory), after 20 queries and the mix. */
+  buffersUsed?: number | null;
+  buffersSteady?: number | null;
   heapNote?: string;
   zeroHitShare?: number;
 }
@@ -260,10 +263,19 @@ async function dossierHeap(
   script: WorkerBundle,
   assets: string,
   paths: string[],
-): Promise<{ used: number | null; steady: number | null; baseline: number | null; note: string }> {
+): Promise<{
+  used: number | null;
+  steady: number | null;
+  baseline: number | null;
+  buffers: number | null;
+  buffersSteady: number | null;
+  note: string;
+}> {
   const used: number[] = [],
     base: number[] = [],
-    steady: number[] = [];
+    steady: number[] = [],
+    buffers: number[] = [],
+    buffersSteady: number[] = [];
   for (let i = 0; i < runs; i++) {
     const w = await startWorkerd(script, assets, { inspector: true });
     try {
@@ -271,13 +283,22 @@ async function dossierHeap(
       for (const p of paths.slice(0, 20)) await w.fetch(p);
       const h = await w.heap(true);
       if (!h || !b)
-        return { used: null, steady: null, baseline: null, note: "not measured: inspector target not found" };
+        return {
+          used: null,
+          steady: null,
+          baseline: null,
+          buffers: null,
+          buffersSteady: null,
+          note: "not measured: inspector target not found",
+        };
       used.push(h.usedSize);
       base.push(b.usedSize);
+      if (h.backingStorageSize !== undefined) buffers.push(h.backingStorageSize);
       // Steady state: the whole mix, twice, so every chunk it needs has been read and the caches are at their level.
       for (const p of [...paths, ...paths]) await w.fetch(p);
       const st = await w.heap(true);
       if (st) steady.push(st.usedSize);
+      if (st?.backingStorageSize !== undefined) buffersSteady.push(st.backingStorageSize);
     } finally {
       await w.dispose();
     }
@@ -286,7 +307,11 @@ async function dossierHeap(
     used: median(used),
     steady: steady.length ? median(steady) : null,
     baseline: median(base),
-    note: "V8 used heap after full GC (Runtime.getHeapUsage via inspector)",
+    buffers: buffers.length ? median(buffers) : null,
+    buffersSteady: buffersSteady.length ? median(buffersSteady) : null,
+    note:
+      "V8 used heap after full GC (Runtime.getHeapUsage via inspector); ArrayBuffer contents (decoded postings, " +
+      "chunks as read) live outside it and are given apart as array buffers",
   };
 }
 
@@ -530,6 +555,8 @@ async function runCorpus(
       lookupP99: lookup?.p99,
       heapUsed: heap.used,
       heapSteady: heap.steady,
+      buffersUsed: heap.buffers,
+      buffersSteady: heap.buffersSteady,
       heapNote:
         heap.baseline !== null
           ? `${heap.note}; a fresh isolate before any query: ${fmtBytes(heap.baseline)}`
@@ -540,7 +567,10 @@ async function runCorpus(
       `Cold first query for a common word ("${COLD_COMMON}"): ${fmtMs(cold1Common.serverMs)} server, ` +
         `${fmtMs(cold1Common.tookMs)} tookMs; ` +
         `heap at steady state (the whole mix, twice): ` +
-        `${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}.`,
+        `${heap.steady === null ? "not measured" : fmtBytes(heap.steady)}; array buffers beside the heap (outside ` +
+        `V8's used heap, inside the isolate's memory) after 20 queries / at steady state: ` +
+        `${heap.buffers === null ? "not measured" : fmtBytes(heap.buffers)} / ` +
+        `${heap.buffersSteady === null ? "not measured" : fmtBytes(heap.buffersSteady)}.`,
     );
     notes.push(
       "Asset reads during the timed warm mixes (the Worker isolate's store, not the shards' objects): " +
@@ -966,6 +996,8 @@ function machineReadable(results: CorpusResult[]) {
         cold3Ms: num(d.cold3?.tookMs),
         heapAfter20MiB: mib(d.heapUsed),
         heapSteadyMiB: mib(d.heapSteady),
+        arrayBuffersAfter20MiB: mib(d.buffersUsed),
+        arrayBuffersSteadyMiB: mib(d.buffersSteady),
         indexGzipBytes: d.indexGzip ?? null,
         suggestP99Ms: num(d.suggestP99),
         lookupP50Ms: num(d.lookupP50),

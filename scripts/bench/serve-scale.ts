@@ -150,6 +150,8 @@ interface Run {
   heapFresh: number | null;
   heapAfter20: number | null;
   heapAfterMix: number | null;
+  /** ArrayBuffer backing stores after the mix: outside V8's used heap, inside the isolate's memory. */
+  buffersAfterMix: number | null;
   /** Record lookup by reference, warm: p50 / p99 of each reference's mean time for the whole route in the isolate. */
   lookupP50: number;
   lookupP99: number;
@@ -197,7 +199,9 @@ for (let r = 0; r < runs; r++) {
       Run,
       "queries" | "postingsCacheBytes" | "rawChunkBytes" | "workerChunkBytes" | "storesRead"
     >;
-    const heapAfterMix = (await w.heap(true))?.usedSize ?? null;
+    const afterMix = await w.heap(true);
+    const heapAfterMix = afterMix?.usedSize ?? null;
+    const buffersAfterMix = afterMix?.backingStorageSize ?? null;
     const rssAfterMix = w.rssBytes();
     // Lookups after the heap figures, which are the search mix's: each reference once to warm, then timed rounds.
     for (const p of lookupPaths) await get(w, p);
@@ -218,6 +222,7 @@ for (let r = 0; r < runs; r++) {
       heapFresh,
       heapAfter20,
       heapAfterMix,
+      buffersAfterMix,
       lookupP50: percentile(looked.meanMs, 50),
       lookupP99: percentile(looked.meanMs, 99),
       rssAfterMix,
@@ -328,6 +333,7 @@ console.log(
 console.log(
   `| heap fresh / after 20 queries / after the mix (one local isolate: Worker + all shard objects, after GC) | ` +
     `${mib(med((r) => r.heapFresh))} / ${mib(med((r) => r.heapAfter20))} / ${mib(med((r) => r.heapAfterMix))}; ` +
+    `array buffers beside the heap after the mix ${mib(med((r) => r.buffersAfterMix))}; ` +
     `workerd resident after the mix ${mib(med((r) => r.rssAfterMix))} |`,
 );
 console.log(

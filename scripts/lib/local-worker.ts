@@ -67,6 +67,12 @@ export async function bundleWorker(entry?: string, outDir?: string): Promise<str
 export interface HeapUsage {
   usedSize: number;
   totalSize: number;
+  /**
+   * Bytes of ArrayBuffer backing stores (typed arrays' contents: decoded postings, chunks as read), which live
+   * outside the V8 heap and so outside `usedSize`, but count toward an isolate's memory limit. Undefined when the
+   * runtime's inspector does not report it.
+   */
+  backingStorageSize?: number;
 }
 
 export interface LocalWorker {
@@ -339,7 +345,7 @@ async function nudged<T>(command: Promise<T>, poke: () => Promise<void>, timeout
 async function heapUsage(c: Inspector, gc: boolean, poke: () => Promise<void>, timeoutMs?: number): Promise<HeapUsage> {
   if (gc) await nudged(c.call("HeapProfiler.collectGarbage"), poke, timeoutMs);
   const r = await nudged(c.call<HeapUsage>("Runtime.getHeapUsage"), poke, timeoutMs);
-  return { usedSize: r.usedSize, totalSize: r.totalSize };
+  return { usedSize: r.usedSize, totalSize: r.totalSize, backingStorageSize: r.backingStorageSize };
 }
 
 async function snapshot(c: Inspector, file: string, poke: () => Promise<void>): Promise<void> {
