@@ -29,10 +29,12 @@ describe("the local Worker", () => {
     expect(body.total.value).toBeGreaterThan(0);
   });
 
-  it("reads the Worker isolate's heap after a GC, and every other isolate's, through the inspector", async () => {
+  it("reads the Worker isolate's heap and array buffers after a GC, and every other isolate's heap, through the inspector", async () => {
     const heap = await worker.heap(true);
     expect(heap!.usedSize).toBeGreaterThan(1_000_000);
     expect(heap!.usedSize).toBeLessThanOrEqual(heap!.totalSize);
+    // The search above left decoded postings and chunks as read: array buffers, outside the heap's used size.
+    expect(heap!.backingStorageSize).toBeGreaterThan(10_000);
     const all = await worker.isolateHeaps(true);
     const ids = all.map((h) => h.isolate);
     expect(ids).toContain("core:user:dossier");
