@@ -59,6 +59,7 @@
  */
 
 import { FIELD_NAMES, type FieldName } from "../search-config";
+import { readVarint, varintLength, writeVarint } from "./varint";
 
 /** "DXT9": Dossier term chunk with Huffman-coded slots, each field's lowest slot and bits in the directory (format 9). */
 export const TERM_CHUNK_MAGIC = 0x39545844;
@@ -135,12 +136,8 @@ class ByteWriter {
   }
 
   varint(x: number): void {
-    this.room(5);
-    while (x >= 0x80) {
-      this.bytes[this.length++] = (x & 0x7f) | 0x80;
-      x = Math.floor(x / 128);
-    }
-    this.bytes[this.length++] = x;
+    this.room(varintLength(x));
+    this.length = writeVarint(this.bytes, this.length, x);
   }
 
   raw(b: Uint8Array): void {
@@ -876,17 +873,7 @@ export class TermChunk {
   }
 
   private varint(at: { o: number }): number {
-    const u8 = this.u8;
-    let x = u8[at.o++]!;
-    if (x < 0x80) return x;
-    let v = x & 0x7f,
-      mul = 128;
-    do {
-      x = u8[at.o++]!;
-      v += (x & 0x7f) * mul;
-      mul *= 128;
-    } while (x >= 0x80);
-    return v;
+    return readVarint(this.u8, at);
   }
 
   /** Skips a term's fields (after its suffix), moving `pos` past its postings' bits. */
@@ -1127,6 +1114,15 @@ export abstract class HeldPostings implements FieldPostings {
   /** Bytes this holds (see the subclasses). */
   abstract get bytes(): number;
 
+  /**
+   * Bytes of the docs and slots once made (`narrow`: 16-bit docs), and a share for the object itself. The fixed
+   * part is measured: the bench's million-record mix held about 1.1 KB a term beyond its postings' bytes (V8 heap
+   * and array buffers freed when the cache is dropped, Node), most of it this object and its two typed arrays.
+   */
+  protected arrayBytes(narrow: boolean): number {
+    return (narrow ? 3 : 5) * this.count + this.blocks + 240;
+  }
+
   /** Sets `docs` and `slots` (called on the first read of either). */
   protected abstract load(): void;
 
@@ -1174,8 +1170,8 @@ export abstract class HeldPostings implements FieldPostings {
  */
 export class LazyPostings extends HeldPostings {
   private chunk: TermChunk | null;
-  /** Bytes a held posting takes: 2 (a 16-bit local doc) or 4, and its slot. */
-  private readonly width: number;
+  /** Whether the chunk's lists hold 16-bit docs (the chunk is let go once decoded). */
+  private readonly chunkNarrow: boolean;
 
   constructor(
     chunk: TermChunk,
@@ -1188,17 +1184,15 @@ export class LazyPostings extends HeldPostings {
   ) {
     super(field, df, count, minSlot);
     this.chunk = chunk;
-    this.width = chunk.narrow ? 3 : 5;
+    this.chunkNarrow = chunk.narrow;
   }
 
   /**
-   * Bytes this holds once decoded (its arrays, and a share for the object itself), counted from the start: the
-   * chunk an undecoded list holds is shared by its term's other lists and by other terms of the chunk. The fixed
-   * part is measured: the bench's million-record mix held about 1.1 KB a term beyond its postings' bytes (V8 heap
-   * and array buffers freed when the cache is dropped, Node), most of it this object and its two typed arrays.
+   * Bytes this holds once decoded, counted from the start: the chunk an undecoded list holds is shared by its term's
+   * other lists and by other terms of the chunk.
    */
   get bytes(): number {
-    return this.width * this.count + this.blocks + 240;
+    return this.arrayBytes(this.chunkNarrow);
   }
 
   /** Decodes the list from its chunk; after that, `docs` and `slots` are set and the chunk is let go. */

@@ -19,24 +19,12 @@
  * first + 8i + b); then the slots: one byte, or ⌈count / 2⌉ bytes of nibbles, the lower first.
  */
 import { type DocArray, HeldPostings } from "../../shared/index-format";
+import { readVarint, varintLength, writeVarint } from "../../shared/index-format/varint";
 
 const BITMAP = 1;
 const ONE_SLOT = 2;
 /** Slots are position codes 0–15 (term-chunk.ts): a nibble each. */
 const MAX_SLOT = 15;
-
-function varintLength(v: number): number {
-  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
-}
-
-function writeVarint(out: Uint8Array, at: number, v: number): number {
-  while (v >= 0x80) {
-    out[at++] = (v & 0x7f) | 0x80;
-    v = Math.floor(v / 128);
-  }
-  out[at++] = v;
-  return at;
-}
 
 /**
  * Packs a list of ascending docs and their slots (0–15).
@@ -84,19 +72,6 @@ export function packList(docs: ArrayLike<number>, slots: ArrayLike<number>): Uin
   if (oneSlot) out[at] = s0;
   else for (let j = 0; j < n; j++) out[at + (j >> 1)]! |= slots[j]! << ((j & 1) << 2);
   return out;
-}
-
-/** Reads a varint at `at.o`, moving it on. */
-function readVarint(p: Uint8Array, at: { o: number }): number {
-  let v = 0,
-    scale = 1,
-    b: number;
-  do {
-    b = p[at.o++]!;
-    v += (b & 0x7f) * scale;
-    scale *= 128;
-  } while (b & 0x80);
-  return v;
 }
 
 /** The docs (16-bit when `narrow`) and slots of a packed list. */
@@ -174,7 +149,7 @@ export class PackedPostings extends HeldPostings {
 
   /** The packed bytes (a view of its term's buffer, counted there too) and the arrays, as term-chunk.ts counts them. */
   get bytes(): number {
-    return this.packed.byteLength + (this.narrow ? 3 : 5) * this.count + this.blocks + 240;
+    return this.packed.byteLength + this.arrayBytes(this.narrow);
   }
 
   protected load(): void {
