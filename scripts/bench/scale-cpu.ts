@@ -17,10 +17,11 @@ import { parseArgs } from "node:util";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 import { percentile } from "./stats";
 import { diskAssets, warmSearchRequest } from "../../test/scoring/local-index";
-import { RecordStore } from "../../src/worker/record-store";
+import { RecordStore, recordCacheBytes } from "../../src/worker/record-store";
 import { SearchService } from "../../src/worker/search/search-service";
 import { LocalShards } from "../../src/worker/search/shard-runner";
 import {
+  filterColumnBytes,
   postingsCacheBytes,
   postingsCacheMoves,
   postingsCensus,
@@ -29,7 +30,8 @@ import {
   searchMeta,
 } from "../../src/worker/search/search-index";
 import { collectSearchStats, type SearchStats } from "../../src/worker/search/search-stats";
-import { scoringCounters } from "../../src/worker/search/scoring";
+import { scoringArrayBytes, scoringCounters } from "../../src/worker/search/scoring";
+import { topListBytes } from "../../src/worker/search/top-k-term-lists";
 import { Session } from "node:inspector/promises";
 import { writeFileSync } from "node:fs";
 
@@ -132,6 +134,19 @@ console.log(
   `held after the mix: decoded postings ${(postingsCacheBytes() / 2 ** 20).toFixed(1)} MiB (packed ` +
     `${(moves.packedBytes / 2 ** 20).toFixed(1)} MiB; entries packed ${moves.packed}, unpacked ${moves.unpacked} since ` +
     `the start), raw dense chunks ${(rawChunkBytes() / 2 ** 20).toFixed(1)} MiB`,
+);
+const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+console.log(
+  `isolate caches after the mix, MiB: assets ${mib(assets.heldBytes())}, postings ${mib(postingsCacheBytes())}, ` +
+    `raw chunks ${mib(rawChunkBytes())}, filter columns ${mib(filterColumnBytes())}, top lists ${mib(topListBytes())}, records ${mib(recordCacheBytes())}, ` +
+    `scoring arrays ${mib(scoringArrayBytes())}; process heap ${mib(process.memoryUsage().heapUsed)}, ` +
+    `array buffers ${mib(process.memoryUsage().arrayBuffers)}`,
+);
+console.log(
+  `  assets by kind, MiB: ${[...assets.heldBytesByKind()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${mib(v)}`)
+    .join(", ")}`,
 );
 const census = postingsCensus();
 console.log(

@@ -29,13 +29,10 @@ import { isPackedPath, PACK_INDEX_ENTRY_BYTES, PackIndexPage } from "../shared/p
 import { ApiError } from "./errors";
 import { StaticAssetStorage, storageFor, type AssetStorage, type StorageBindings } from "./storage/asset-storage";
 import { withTimeout } from "./with-timeout";
+import { ISOLATE_MEMORY } from "./isolate-memory";
 
-/**
- * Isolates have 128 MB; parsed chunks may use this much of it before the oldest are dropped. 56 MiB, not 64: the
- * search index's raw dense term chunks (8 MiB, search-index.ts `RAW_CHUNK_BYTES`) took the rest, so an isolate's
- * budgets add up as before; a warm mix at 300k records left 28 MiB here.
- */
-export const DEFAULT_CHUNK_BUDGET_BYTES = 56 * 1024 * 1024;
+/** Bytes of parsed chunks an isolate keeps before the oldest are dropped (see `ISOLATE_MEMORY.assets`). */
+export const DEFAULT_CHUNK_BUDGET_BYTES = ISOLATE_MEMORY.assets;
 
 /**
  * Heap bytes a parsed JSON chunk takes per character of its text. Measured on
@@ -126,6 +123,16 @@ export class AssetStore {
     return new AssetStore(this.storage, 0, this);
   }
 
+  /** The same bytes by asset kind (see `assetKind`), for the benches' census. */
+  heldBytesByKind(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [path, e] of this.chunks.entries()) {
+      const kind = assetKind(path.split("#")[0]!);
+      out.set(kind, (out.get(kind) ?? 0) + e.bytes);
+    }
+    return out;
+  }
+
   /** Whether nothing has been read yet: the first request of an isolate (or of a new binding). */
   cold(): boolean {
     return this.manifestPromise === null && this.pending.size === 0 && this.chunks.size === 0;
@@ -175,7 +182,8 @@ export class AssetStore {
         const text = new TextDecoder().decode(bytes);
         noteJson(path, text.length);
         const parsed = parseAsset(path, text);
-        return { value: derive ? deriveAsset(path, parsed, derive) : parsed, bytes: text.length * JSON_HEAP_PER_CHAR };
+        const value = derive ? deriveAsset(path, parsed, derive) : parsed;
+        return { value, bytes: heldBytesOf(value) ?? text.length * JSON_HEAP_PER_CHAR };
       },
       keep,
     ) as Promise<T>;
@@ -194,7 +202,7 @@ export class AssetStore {
         noteJson(path, text.length);
         const parsed = parseAsset(path, `[${text}]`);
         const value = derive ? deriveAsset(path, parsed, (p) => derive(p as T[])) : parsed;
-        return { value, bytes: text.length * JSON_HEAP_PER_CHAR };
+        return { value, bytes: heldBytesOf(value) ?? text.length * JSON_HEAP_PER_CHAR };
       },
       true,
       () => this.readRange(path, offset, length),
@@ -334,6 +342,11 @@ export class AssetStore {
   /** Bytes of parsed chunks held now (approximate for JSON). */
   heldBytes(): number {
     return this.chunks.calculatedSize;
+  }
+
+  /** What `json(path, derive)` made of the chunk at `path`, if it is held now; no read. */
+  heldJson<T>(path: string): T | undefined {
+    return this.chunks.get(path)?.value as T | undefined;
   }
 
   /**
@@ -599,6 +612,16 @@ function parseAsset(path: string, text: string): unknown {
   } catch (e) {
     throw corruptAsset(path, text.length === 0 ? "empty file" : (e as Error).message);
   }
+}
+
+/**
+ * The bytes a derived value says it holds (a `heldBytes` number, as `VocabWords` and `PackIndexPage` have), for
+ * values kept far smaller than their JSON: counted by their text (three bytes a character), the typo vocabulary of
+ * a million records was counted at 31 MiB while it held under 8, and pushed out chunks that the budget had room for.
+ */
+function heldBytesOf(value: unknown): number | undefined {
+  const held = value !== null && typeof value === "object" ? (value as { heldBytes?: unknown }).heldBytes : undefined;
+  return typeof held === "number" && Number.isFinite(held) && held >= 0 ? held : undefined;
 }
 
 function deriveAsset<T>(path: string, parsed: unknown, derive: (parsed: unknown) => T): T {

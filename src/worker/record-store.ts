@@ -3,6 +3,7 @@
  * and series listings in catalogue order. Takes its AssetStore as a
  * constructor argument, so it can be tested alone.
  */
+import { ISOLATE_MEMORY } from "./isolate-memory";
 import type { CatalogueRecord } from "../shared/record";
 import {
   lastAtOrBelow,
@@ -53,9 +54,9 @@ function catalogueOrder(a: CatalogueRecord, b: CatalogueRecord): number {
  * Bytes of stored records an isolate keeps. A record shard is parsed to find a record in it, but only the records
  * asked for are kept, not whole shards: a page of ten hits reads ten shards of eight or so records each, and
  * keeping the shards made an isolate's heap grow by their other records with every query. A 100k warm mix's
- * records fit (see docs/benchmarks-history.md).
+ * records fit (see docs/benchmarks-history.md, and `ISOLATE_MEMORY.records`).
  */
-export const RECORD_CACHE_BYTES = 8 * 1024 * 1024;
+export const RECORD_CACHE_BYTES = ISOLATE_MEMORY.records;
 
 /** Record table pages a cold search reads ahead whole (see prefetchTable): about 0.5 MB of JSON at most. */
 export const RECORD_TABLE_PREFETCH_PAGES = 12;
@@ -65,6 +66,11 @@ export const RECORD_TABLE_PREFETCH_PAGES = 12;
  * content-hashed, so one build's records never answer for another's.
  */
 const recordCache = lruBySize<string, StoredRecord<CatalogueRecord>>(RECORD_CACHE_BYTES, storedBytes);
+
+/** Bytes the record cache holds now, as counted against `RECORD_CACHE_BYTES`. */
+export function recordCacheBytes(): number {
+  return recordCache.calculatedSize;
+}
 
 /** Approximate heap bytes of a stored record: its strings' characters, twice over for object overhead. */
 function storedBytes(s: StoredRecord<CatalogueRecord>): number {

@@ -35,4 +35,23 @@ describe("the prefix rule's vocabulary filter", () => {
       }
     expect(found).toBeGreaterThan(0);
   });
+
+  it("answers a prefix from a length's whole file once the typo rule has read it, holding no part of it twice", async () => {
+    const store = fresh();
+    const lexicon = new SearchLexicon(store);
+    const scan = new SearchLexicon(fresh());
+    for (const [w, len] of [
+      ["espion", 9],
+      ["agent", 6],
+      ["commun", 9],
+    ] as const) {
+      await lexicon.vocab(len);
+      const vocabHeld = () => [store.reads.get("search/vocab") ?? 0, store.heldBytesByKind().get("search/vocab")];
+      const before = vocabHeld();
+      const found = await lexicon.vocabPrefixed(len, w);
+      expect(found).toEqual((await scan.vocab(len)).startingWith(w));
+      expect(found.length).toBeGreaterThan(0);
+      expect(vocabHeld()).toEqual(before);
+    }
+  });
 });

@@ -372,6 +372,27 @@ class QueryArrays {
 /** Free query arrays by shard size (one isolate may score several shards, as Durable Objects or in tests). */
 const freeArrays = new Map<number, QueryArrays[]>();
 
+/**
+ * Bytes of one set of query arrays for a shard of `docs` docs and a query of `units` units: 72 bytes a doc, and 30
+ * more a unit. isolate-memory.ts leaves room for one set at the largest shard a build makes.
+ */
+export function queryArrayBytes(docs: number, units: number): number {
+  return (72 + 30 * units) * docs;
+}
+
+/** Bytes of the query arrays kept for reuse now, summed from the arrays themselves (those in use are not counted). */
+export function scoringArrayBytes(): number {
+  let n = 0;
+  for (const list of freeArrays.values())
+    for (const a of list) {
+      const lists = [a.x.altTouched, a.touched, a.candidates];
+      for (const b of [a.x.s, a.f, a.proximity, a.seen, a.mark, a.mark2, a.counted, ...lists.map((l) => l.items)])
+        n += b.byteLength;
+      for (const u of a.units) for (const b of [u.alt, u.s, u.bonus, u.bonusAlt, u.touched.items]) n += b.byteLength;
+    }
+  return n;
+}
+
 function takeArrays(size: number): QueryArrays {
   const free = freeArrays.get(size)?.pop();
   if (free) return free;
@@ -383,8 +404,10 @@ function takeArrays(size: number): QueryArrays {
 function giveArrays(a: QueryArrays): void {
   a.clear();
   const list = freeArrays.get(a.size) ?? freeArrays.set(a.size, []).get(a.size)!;
-  // Two per size are enough for the queries one isolate interleaves; more would only hold memory.
-  if (list.length < 2) list.push(a);
+  // One per size: scoring runs in one synchronous span (see `scoreShard`), so one set serves every shard of the
+  // isolate; a phrase query awaiting records makes a set of its own, dropped after. A second kept set was up to
+  // 16 MiB at 100k docs a shard, held for that rare case (see isolate-memory.ts).
+  if (list.length < 1) list.push(a);
 }
 
 /** Docs a restricted scoring pass may touch: sorted global doc numbers, and a mark per local index. */
@@ -2068,7 +2091,7 @@ const UNDATED = DECADE_SLOTS + 1;
 /**
  * What facets read of each doc, side by side at `3i`: its series, and its decades as a span `[first, last + 1)`
  * (an empty span for dates past the slots or ending before they start; `UNDATED` first for no date). Derived once
- * per isolate and shard from the filter columns (once decoded, held by the shard's view): a doc's facets are then one
+ * per isolate and shard from the filter columns (held while they are, see search-index.ts `heldColumns`): a doc's facets are then one
  * cache line and two writes to a difference array, where a series column, two year columns, a division and a
  * loop over decades were three scattered reads.
  */

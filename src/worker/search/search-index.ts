@@ -9,6 +9,7 @@
  * records) under one budget made a warm 100k mix refetch and re-verify
  * several chunks per query. A field not yet read holds its chunk's bytes.
  */
+import { ISOLATE_MEMORY } from "../isolate-memory";
 import { shardOf } from "../../shared/hash";
 import { HASH_CHARS } from "../../shared/manifest";
 import { bloomHas, bloomPageOf, bloomPageSection } from "../../shared/bloom";
@@ -110,6 +111,9 @@ export class SearchLexicon {
       this.assets.tableGet<VocabRange>(meta.vocabRanges, `${prefix.slice(0, 2)}${length}`),
     ]);
     if (!path || !range) return [];
+    // The whole partition, when the typo rule has read it, holds the range's words: not held a second time.
+    const whole = this.assets.heldJson<VocabWords>(path);
+    if (whole) return whole.startingWith(prefix);
     const words = await this.assets.jsonRange<VocabPartition[number], VocabWords>(path, range[0], range[1], (list) =>
       VocabWords.of(list, length),
     );
@@ -205,6 +209,11 @@ export class VocabWords {
     return this.dfs.length;
   }
 
+  /** What the partition holds: its words' characters (one byte each when all are Latin-1, as V8 keeps them) and frequencies. */
+  get heldBytes(): number {
+    return 64 + this.text.length * (/[^\u0000-\u00ff]/.test(this.text) ? 2 : 1) + this.dfs.byteLength;
+  }
+
   word(i: number): string {
     return this.text.slice(i * this.wordLength, (i + 1) * this.wordLength);
   }
@@ -213,32 +222,38 @@ export class VocabWords {
     return this.dfs[i]!;
   }
 
-  /** The words that begin with `prefix`, with their document frequencies, in order. */
+  /**
+   * The words that begin with `prefix`, with their document frequencies, in order: found by binary search, since
+   * a partition is sorted by word (`VocabPartition`) and a whole one, read for the typo rule, holds thousands.
+   */
   startingWith(prefix: string): VocabPartition {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.word(mid) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
     const out: VocabPartition = [];
-    for (let i = 0; i < this.size; i++) {
+    for (let i = lo; i < this.size; i++) {
       const t = this.word(i);
-      if (t.startsWith(prefix)) out.push([t, this.dfs[i]!]);
+      if (!t.startsWith(prefix)) break;
+      out.push([t, this.dfs[i]!]);
     }
     return out;
   }
 }
 
-/**
- * Bytes of decoded postings an isolate keeps: a 100k warm mix's terms fit
- * (see docs/benchmarks-history.md), and 128 MB isolates keep room for records and requests.
- */
-export const POSTINGS_CACHE_BYTES = 32 * 1024 * 1024;
+/** Bytes of decoded and packed postings an isolate keeps (see `ISOLATE_MEMORY.postings`). */
+export const POSTINGS_CACHE_BYTES = ISOLATE_MEMORY.postings;
 
 /**
  * Bytes of term chunks an isolate keeps as read (compressed) when their terms decode to many times their size: a
- * common word's own chunk. Taken from the asset store's budget (64 → 56 MiB, which held 28 MiB after the warm mix at
- * 300k, mostly typo vocabulary), so an isolate's budgets add up as before: at a million records the
- * warm mix's decoded postings are about four times what an isolate can hold, most of them a few hundred common
- * term-shards whose lists decode to ten times their chunk (at 300k, 18.6 MiB decoded from 1.7 MiB of chunks). The
- * admission keeps the many small lists decoded and these chunks keep the large ones a decode away, not a read away.
+ * common word's own chunk (see `ISOLATE_MEMORY.rawChunks`). Most of a million-record warm mix's decoded postings
+ * are a few hundred common term-shards whose lists decode to ten times their chunk (at 300k, 18.6 MiB decoded from
+ * 1.7 MiB of chunks): these chunks keep the large ones a decode away, not a read away.
  */
-export const RAW_CHUNK_BYTES = 8 * 1024 * 1024;
+export const RAW_CHUNK_BYTES = ISOLATE_MEMORY.rawChunks;
 /** A chunk is kept raw when a term of it decodes to at least this many times the chunk's bytes. */
 const RAW_RATIO = 4;
 
@@ -356,8 +371,28 @@ export function postingsCacheBytes(): number {
 interface ShardView {
   shard: SearchShardManifest;
   table: ShardTermTable;
-  filters?: FilterColumns;
   keys: Map<string, { path: string; key: string }>;
+}
+
+/**
+ * Decoded filter columns by their (content-hashed) path, for every shard the isolate serves, under one budget
+ * (`ISOLATE_MEMORY.filterColumns`). Each is counted with the facet column scoring derives from it and holds only
+ * while the columns are held (scoring.ts `facetColumnsOf`): 16 bytes a doc.
+ */
+let heldColumns = columnsCache(ISOLATE_MEMORY.filterColumns);
+
+function columnsCache(bytes: number) {
+  return lruBySize<string, FilterColumns>(bytes, (c) => 16 * c.order.length);
+}
+
+/** Empties the filter columns held, with a new budget (tests and benches; the Worker keeps the default). */
+export function resetFilterColumns(bytes: number = ISOLATE_MEMORY.filterColumns): void {
+  heldColumns = columnsCache(bytes);
+}
+
+/** Bytes of filter columns held now (with their facet columns), as counted against their budget. */
+export function filterColumnBytes(): number {
+  return heldColumns.calculatedSize;
 }
 
 /**
@@ -415,9 +450,10 @@ export class SearchIndex {
     return p;
   }
 
-  /** The shard's filter columns if read already, else undefined (then ask `filters`). */
+  /** The shard's filter columns if held now, else undefined (then ask `filters`). */
   cachedFilters(): FilterColumns | undefined {
-    return this.view()?.filters;
+    const view = this.view();
+    return view && heldColumns.get(view.shard.filters);
   }
 
   async shard(): Promise<SearchShardManifest> {
@@ -571,12 +607,12 @@ export class SearchIndex {
   }
 
   /**
-   * The shard's filter columns, held by its view once read: every query of the shard reads them (437 KB at 100k
-   * records, bit-packed; decoded, 1 MB, outside the asset cache's budget, as the facet column derived from them
-   * always was). Not kept under the budget as read: the decoded columns are what every later query reads.
+   * The shard's filter columns: every query of the shard reads them (437 KB at 100k records, bit-packed; decoded,
+   * 1 MB). Held decoded under their own budget (`heldColumns`), shared by every shard object of the isolate; not
+   * kept in the asset cache as read, since the decoded columns are what every later query reads.
    */
   async filters(): Promise<FilterColumns> {
-    const held = this.view()?.filters;
+    const held = this.cachedFilters();
     if (held) return held;
     let reading = filtersReading.get(this.assets);
     if (!reading) filtersReading.set(this.assets, (reading = new Map()));
@@ -591,14 +627,18 @@ export class SearchIndex {
   private async readFilters(): Promise<FilterColumns> {
     const shard = await this.shard();
     // Read beside the term table, not after it: on a cold isolate the columns are the largest read before scoring.
-    const [view, buf] = await Promise.all([this.loadView(), this.assets.binary(shard.filters, false)]);
-    if (view.filters) return view.filters;
+    const [, buf] = await Promise.all([this.loadView(), this.assets.binary(shard.filters, false)]);
+    // Another shard object of the isolate may have decoded the same columns while this one read them.
+    const held = heldColumns.get(shard.filters);
+    if (held) return held;
+    let cols: FilterColumns;
     try {
-      view.filters = decodeFilterColumns(buf, shard.start, shard.end - shard.start);
+      cols = decodeFilterColumns(buf, shard.start, shard.end - shard.start);
     } catch (e) {
       throw corruptAsset(shard.filters, (e as Error).message);
     }
-    return view.filters;
+    heldColumns.set(shard.filters, cols);
+    return cols;
   }
 }
 

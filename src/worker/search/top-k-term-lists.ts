@@ -12,6 +12,7 @@
  * their own (`TOP_LIST_BYTES`), and the index format is unchanged. A word asked once (a cold isolate's first query)
  * pays nothing for it.
  */
+import { ISOLATE_MEMORY } from "../isolate-memory";
 import type { FieldName } from "../../shared/search-config";
 import { lruByCount, lruBySize } from "../../shared/lru";
 import type { TermPostings } from "./search-index";
@@ -63,8 +64,8 @@ interface Entry {
   depth: number;
 }
 
-/** Bytes of top lists an isolate keeps: beside a 32 MB postings cache, lists of about 20 KB each. */
-export const TOP_LIST_BYTES = 8 * 1024 * 1024;
+/** Bytes of top lists an isolate keeps, lists of about 20 KB each (see `ISOLATE_MEMORY.topLists`). */
+export const TOP_LIST_BYTES = ISOLATE_MEMORY.topLists;
 /** Bytes a list holds per doc: doc, score, order, field and slot. */
 const BYTES_PER_ENTRY = 4 + 8 + 4 + 1 + 1;
 
@@ -94,6 +95,11 @@ function entriesOf(p: TermPostings): Map<string, Entry> {
  */
 const kept = lruBySize<number, TermTop>(TOP_LIST_BYTES, (t) => 64 + t.docs.length * BYTES_PER_ENTRY);
 let nextId = 0;
+
+/** Bytes the top lists hold now, as counted against `TOP_LIST_BYTES`. */
+export function topListBytes(): number {
+  return kept.calculatedSize;
+}
 
 /**
  * The arrays a derivation fills: a full scoring pass of the term over the fields into shard-sized scratch

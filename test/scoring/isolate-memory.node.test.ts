@@ -1,0 +1,85 @@
+/**
+ * What an isolate may hold (src/worker/isolate-memory.ts): its caches' budgets leave room under Workers' 128 MB,
+ * and what grows with the shard objects an isolate holds (their filter columns) stays under a budget of its own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ISOLATE_MEMORY, isolateCacheBytes } from "../../src/worker/isolate-memory";
+import { queryArrayBytes, scoringArrayBytes } from "../../src/worker/search/scoring";
+import { buildCatalogue } from "../../src/indexer/build-catalogue";
+import { queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
+import { RecordStore } from "../../src/worker/record-store";
+import { SearchService } from "../../src/worker/search/search-service";
+import { LocalShards } from "../../src/worker/search/shard-runner";
+import { filterColumnBytes, resetFilterColumns, searchMeta, SearchIndex } from "../../src/worker/search/search-index";
+import { diskAssets, warmSearchRequest } from "./local-index";
+
+const MiB = 2 ** 20;
+
+describe("an isolate's memory budgets", () => {
+  it("leave 16 MiB of the limit free beside one set of scoring arrays for a 100,000-doc shard and four words", () => {
+    expect(isolateCacheBytes() + queryArrayBytes(100_000, 4)).toBeLessThanOrEqual(ISOLATE_MEMORY.limit - 16 * MiB);
+  });
+});
+
+describe("an isolate serving several shards", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "dossier-isolate-"));
+    await writeJsonl(syntheticCorpus(3_000), join(dir, "data", "synthetic.jsonl"));
+    buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "out"), searchShards: 2 });
+  }, 600_000);
+  afterAll(() => {
+    resetFilterColumns();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("decodes a shard's filter columns once for all its objects' stores", async () => {
+    resetFilterColumns();
+    const store = diskAssets(join(dir, "out"));
+    const [a, b] = await Promise.all([
+      new SearchIndex(store, 1).filters(),
+      new SearchIndex(store.forObject(), 1).filters(),
+    ]);
+    expect(b).toBe(a);
+    expect(filterColumnBytes()).toBe(16 * a.order.length);
+  });
+
+  it("answers the same with room for one shard's columns as with room for all, never holding more", async () => {
+    const assets = diskAssets(join(dir, "out"));
+    const meta = await searchMeta(assets);
+    const records = new RecordStore(assets);
+    const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
+    const mix = queryMix(syntheticCorpus(3_000), 60).search.map((s) => s.q);
+    const answers = async () => {
+      const out: string[] = [];
+      for (const q of mix) {
+        const { tookMs: _, ...answer } = (await service.search(warmSearchRequest(q))) as { tookMs?: number };
+        out.push(JSON.stringify(answer));
+      }
+      return out;
+    };
+    resetFilterColumns();
+    const roomy = await answers();
+    const both = filterColumnBytes();
+    expect(both).toBe(16 * meta.docs);
+    resetFilterColumns(Math.ceil(both / 2) + 16);
+    expect(await answers()).toEqual(roomy);
+    expect(filterColumnBytes()).toBeLessThanOrEqual(Math.ceil(both / 2) + 16);
+    expect(filterColumnBytes()).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("keeps one set of scoring arrays, of the size the formula gives", async () => {
+    const assets = diskAssets(join(dir, "out"));
+    const meta = await searchMeta(assets);
+    const records = new RecordStore(assets);
+    const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
+    for (const q of ["soviet agent paris", "geneva"]) await service.search(warmSearchRequest(q));
+    const shardDocs = Math.ceil(meta.docs / meta.shards.count);
+    // Shards of equal size share one set; a query of three words left three units' arrays in it.
+    const bytes = scoringArrayBytes();
+    expect([queryArrayBytes(shardDocs, 3), 2 * queryArrayBytes(shardDocs, 3)]).toContain(bytes);
+  }, 120_000);
+});
