@@ -7,14 +7,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ISOLATE_MEMORY, isolateCacheBytes } from "../../src/worker/isolate-memory";
-import { queryArrayBytes, scoringArrayBytes } from "../../src/worker/search/scoring";
+import { queryArrayBytes, scoreShard, scoringArrayBytes, scoringCounters } from "../../src/worker/search/scoring";
 import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
 import { RecordStore } from "../../src/worker/record-store";
 import { SearchService } from "../../src/worker/search/search-service";
 import { LocalShards } from "../../src/worker/search/shard-runner";
 import { filterColumnBytes, resetFilterColumns, searchMeta, SearchIndex } from "../../src/worker/search/search-index";
-import { diskAssets, warmSearchRequest } from "./local-index";
+import { diskAssets, planFor, warmSearchRequest } from "./local-index";
 
 const MiB = 2 ** 20;
 
@@ -81,5 +81,36 @@ describe("an isolate serving several shards", () => {
     // Shards of equal size share one set; a query of three words left three units' arrays in it.
     const bytes = scoringArrayBytes();
     expect([queryArrayBytes(shardDocs, 3), 2 * queryArrayBytes(shardDocs, 3)]).toContain(bytes);
+  }, 120_000);
+
+  it("answers a shard where no list has a posting as scoring it would, without decoding its filter columns", async () => {
+    const assets = diskAssets(join(dir, "out"));
+    const meta = await searchMeta(assets);
+    const seriesNames = await assets.json<string[]>(meta.seriesNames);
+    const corpus = syntheticCorpus(3_000);
+    const queries = [
+      ...queryMix(corpus, 80).search.map((s) => s.q),
+      ...corpus.stock.given.slice(0, 20),
+      "qzxvwk",
+      "qzxvwk soviet",
+    ];
+    const noTexts = async (docs: number[]) => docs.map(() => "");
+    const skippedBefore = scoringCounters.shardsWithoutCandidates;
+    for (const q of queries) {
+      const plan = await planFor(assets, q, 10);
+      for (let k = 0; k < meta.shards.count; k++) {
+        const index = new SearchIndex(assets, k);
+        const fast = await scoreShard(index, plan, seriesNames, noTexts);
+        const full = await scoreShard(index, plan, seriesNames, noTexts, { skipEmpty: false });
+        expect(fast, `${q} on shard ${k}`).toEqual(full);
+      }
+    }
+    expect(scoringCounters.shardsWithoutCandidates - skippedBefore).toBeGreaterThan(2);
+    // A word in neither shard reads no columns at all.
+    resetFilterColumns();
+    const plan = await planFor(assets, "qzxvwk", 10);
+    for (let k = 0; k < meta.shards.count; k++)
+      expect((await scoreShard(new SearchIndex(assets, k), plan, seriesNames, noTexts)).total).toBe(0);
+    expect(filterColumnBytes()).toBe(0);
   }, 120_000);
 });
