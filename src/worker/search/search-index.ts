@@ -405,12 +405,7 @@ const VIEW_TERMS = 4096;
 const shardViews = new WeakMap<AssetStore, Array<ShardView | undefined>>();
 /** Filter columns being read and decoded, by store and shard: concurrent searches of a shard share one. */
 const filtersReading = new WeakMap<AssetStore, Map<number, Promise<FilterColumns>>>();
-/**
- * Filter columns a shard's warm-up has read, as bytes, by store and shard: decoded by the search that follows only
- * if a list of its plan has a posting in the shard (scoring.ts `mayMatch`), and dropped after it either way
- * (`releaseStaged`), so a shard without a match is never decoded.
- */
-const filtersStaged = new WeakMap<AssetStore, Map<number, Promise<ArrayBuffer>>>();
+
 
 export class SearchIndex {
   constructor(
@@ -572,19 +567,14 @@ export class SearchIndex {
   }
 
   /**
-   * Reads the shard's filter columns for its next search, unless they are held, read or being read already (see
-   * `filtersStaged`). Settles when read, never rejecting: a failed read is met again by `filters`.
+   * Reads the shard's filter columns as bytes, held in the asset cache (under its budget) until a search scores
+   * the shard and decodes them (`filters`): a search decodes them only if a list of its plan has a posting in the
+   * shard (scoring.ts `mayMatch`), so a shard without a match is read but never decoded. Never rejects: a failed
+   * read is met again by `filters`.
    */
   private async stageFilters(shard: SearchShardManifest): Promise<void> {
-    if (heldColumns.has(shard.filters) || filtersReading.get(this.assets)?.has(this.shardNo)) return;
-    let byShard = filtersStaged.get(this.assets);
-    if (!byShard) filtersStaged.set(this.assets, (byShard = new Map()));
-    if (byShard.has(this.shardNo)) return;
-    const read = this.assets.binary(shard.filters, false);
-    byShard.set(this.shardNo, read);
-    await read.catch(() => {
-      if (byShard.get(this.shardNo) === read) byShard.delete(this.shardNo);
-    });
+    if (heldColumns.has(shard.filters)) return;
+    await this.assets.binary(shard.filters).catch(() => {});
   }
 
   /**
@@ -622,7 +612,6 @@ export class SearchIndex {
    * field it has not read yet holds its own chunk, see LazyPostings).
    */
   async releaseStaged(): Promise<void> {
-    filtersStaged.get(this.assets)?.delete(this.shardNo);
     if (!staged.size) return;
     // Never throws: a shard missing from the build is the search's error to report, not this clean-up's.
     const shard = await this.shard().catch(() => null);
@@ -650,9 +639,9 @@ export class SearchIndex {
   private async readFilters(): Promise<FilterColumns> {
     const shard = await this.shard();
     // Read beside the term table, not after it: on a cold isolate the columns are the largest read before scoring.
-    const staged = filtersStaged.get(this.assets)?.get(this.shardNo);
-    filtersStaged.get(this.assets)?.delete(this.shardNo);
-    const [, buf] = await Promise.all([this.loadView(), staged ?? this.assets.binary(shard.filters, false)]);
+    // The bytes the warm-up read (`stageFilters`) if they are still held; let go once decoded.
+    const [, buf] = await Promise.all([this.loadView(), this.assets.binary(shard.filters)]);
+    this.assets.forget(shard.filters);
     // Another shard object of the isolate may have decoded the same columns while this one read them.
     const held = heldColumns.get(shard.filters);
     if (held) return held;
