@@ -406,7 +406,6 @@ const shardViews = new WeakMap<AssetStore, Array<ShardView | undefined>>();
 /** Filter columns being read and decoded, by store and shard: concurrent searches of a shard share one. */
 const filtersReading = new WeakMap<AssetStore, Map<number, Promise<FilterColumns>>>();
 
-
 export class SearchIndex {
   constructor(
     private readonly assets: AssetStore,
