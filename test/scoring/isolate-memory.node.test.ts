@@ -10,11 +10,8 @@ import { ISOLATE_MEMORY, isolateCacheBytes } from "../../src/worker/isolate-memo
 import { queryArrayBytes, scoreShard, scoringArrayBytes, scoringCounters } from "../../src/worker/search/scoring";
 import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
-import { RecordStore } from "../../src/worker/record-store";
-import { SearchService } from "../../src/worker/search/search-service";
-import { LocalShards } from "../../src/worker/search/shard-runner";
 import { filterColumnBytes, resetFilterColumns, searchMeta, SearchIndex } from "../../src/worker/search/search-index";
-import { diskAssets, planFor, warmSearchRequest } from "./local-index";
+import { answersOf, diskAssets, localService, planFor, warmSearchRequest } from "./local-index";
 
 const MiB = 2 ** 20;
 
@@ -48,19 +45,10 @@ describe("an isolate serving several shards", () => {
   });
 
   it("answers the same with room for one shard's columns as with room for all, never holding more", async () => {
-    const assets = diskAssets(join(dir, "out"));
+    const { assets, service } = await localService(join(dir, "out"));
     const meta = await searchMeta(assets);
-    const records = new RecordStore(assets);
-    const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
     const mix = queryMix(syntheticCorpus(3_000), 60).search.map((s) => s.q);
-    const answers = async () => {
-      const out: string[] = [];
-      for (const q of mix) {
-        const { tookMs: _, ...answer } = (await service.search(warmSearchRequest(q))) as { tookMs?: number };
-        out.push(JSON.stringify(answer));
-      }
-      return out;
-    };
+    const answers = () => answersOf(service, mix);
     resetFilterColumns();
     const roomy = await answers();
     const both = filterColumnBytes();
@@ -72,10 +60,8 @@ describe("an isolate serving several shards", () => {
   }, 120_000);
 
   it("keeps one set of scoring arrays, of the size the formula gives", async () => {
-    const assets = diskAssets(join(dir, "out"));
+    const { assets, service } = await localService(join(dir, "out"));
     const meta = await searchMeta(assets);
-    const records = new RecordStore(assets);
-    const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
     for (const q of ["soviet agent paris", "geneva"]) await service.search(warmSearchRequest(q));
     const shardDocs = Math.ceil(meta.docs / meta.shards.count);
     // Shards of equal size share one set; a query of three words left three units' arrays in it.

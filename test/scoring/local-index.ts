@@ -9,7 +9,9 @@ import { AssetStore } from "../../src/worker/asset-store";
 import { SearchIndex, SearchLexicon, searchMeta } from "../../src/worker/search/search-index";
 import { effectiveRules, planUnits, type QueryPlan } from "../../src/worker/search/engine";
 import { parseQuery } from "../../src/worker/search/query-parser";
-import type { SearchRequest } from "../../src/worker/search/search-service";
+import { SearchService, type SearchRequest } from "../../src/worker/search/search-service";
+import { RecordStore } from "../../src/worker/record-store";
+import { LocalShards } from "../../src/worker/search/shard-runner";
 
 /** The request the warm-path tools (profile-warm, ab-warm) send: a relevance search for ten hits, as the API's defaults. */
 export function warmSearchRequest(q: string): SearchRequest {
@@ -53,4 +55,22 @@ export async function shardIndex(assets: AssetStore): Promise<{ index: SearchInd
     index: new SearchIndex(assets, 0),
     seriesNames: await assets.json<string[]>((await searchMeta(assets)).seriesNames),
   };
+}
+
+/** The search service over a built catalogue as a Worker runs it, every shard scored in process (`LocalShards`). */
+export async function localService(dir: string): Promise<{ assets: AssetStore; service: SearchService }> {
+  const assets = diskAssets(dir);
+  const meta = await searchMeta(assets);
+  const records = new RecordStore(assets);
+  return { assets, service: new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records)) };
+}
+
+/** Each query's answer as JSON, less its `tookMs`: what two runs over the same catalogue must give alike. */
+export async function answersOf(service: SearchService, queries: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const q of queries) {
+    const { tookMs: _, ...answer } = (await service.search(warmSearchRequest(q))) as { tookMs?: number };
+    out.push(JSON.stringify(answer));
+  }
+  return out;
 }

@@ -11,16 +11,8 @@ import { FIELD_NAMES, type FieldName } from "../../src/shared/search-config";
 import { packList, packTerm, unpackList, unpackTerm } from "../../src/worker/search/packed-postings";
 import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { prng, queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
-import { RecordStore } from "../../src/worker/record-store";
-import { SearchService } from "../../src/worker/search/search-service";
-import { LocalShards } from "../../src/worker/search/shard-runner";
-import {
-  postingsCacheBytes,
-  postingsCacheMoves,
-  resetPostingsCache,
-  searchMeta,
-} from "../../src/worker/search/search-index";
-import { diskAssets, warmSearchRequest } from "./local-index";
+import { postingsCacheBytes, postingsCacheMoves, resetPostingsCache } from "../../src/worker/search/search-index";
+import { answersOf, localService } from "./local-index";
 
 /** A list of `n` ascending docs below `span`, and slots drawn from `slotKinds` values. */
 function list(seed: number, n: number, span: number, slotKinds = 16): { docs: number[]; slots: number[] } {
@@ -146,19 +138,9 @@ describe("a search answered from packed postings", () => {
   });
 
   it("answers as one answered from decoded postings, when the budget holds the mix only packed", async () => {
-    const assets = diskAssets(join(dir, "out"));
-    const meta = await searchMeta(assets);
-    const records = new RecordStore(assets);
-    const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
+    const { service } = await localService(join(dir, "out"));
     const mix = queryMix(syntheticCorpus(3_000), 120).search.map((s) => s.q);
-    const answers = async () => {
-      const out: string[] = [];
-      for (const q of mix) {
-        const { tookMs: _, ...answer } = (await service.search(warmSearchRequest(q))) as { tookMs?: number };
-        out.push(JSON.stringify(answer));
-      }
-      return out;
-    };
+    const answers = () => answersOf(service, mix);
     resetPostingsCache(1024 * 2 ** 20);
     const decoded = await answers();
     const workingSet = postingsCacheBytes();
