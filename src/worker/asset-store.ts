@@ -344,11 +344,6 @@ export class AssetStore {
     return this.chunks.calculatedSize;
   }
 
-  /** Lets go of what is held for `path`: for a caller that has made what it keeps from it (it is read again if asked). */
-  forget(path: string): void {
-    this.chunks.delete(path);
-  }
-
   /** What `json(path, derive)` made of the chunk at `path`, if it is held now; no read. */
   heldJson<T>(path: string): T | undefined {
     return this.chunks.get(path)?.value as T | undefined;

@@ -99,4 +99,25 @@ describe("an isolate serving several shards", () => {
       expect((await scoreShard(new SearchIndex(assets, k), plan, seriesNames, noTexts)).total).toBe(0);
     expect(filterColumnBytes()).toBe(0);
   }, 120_000);
+
+  it("counts a few matches' facets from the filter columns as the facet column made later counts them", async () => {
+    const { service } = await localService(join(dir, "out"));
+    const corpus = syntheticCorpus(3_000);
+    // Surnames of the name stock, past its commonest: a few records each.
+    const rare = corpus.stock.roots.slice(20, 60).map(([a, b]) => a + b);
+    const facets = async () => {
+      const out: string[] = [];
+      for (const q of rare) out.push(JSON.stringify((await service.search(warmSearchRequest(q))).facets));
+      return out;
+    };
+    resetFilterColumns();
+    const before = scoringCounters.facetsWithoutColumn;
+    const direct = await facets();
+    expect(scoringCounters.facetsWithoutColumn - before).toBeGreaterThan(5);
+    // A word in most records makes each shard's facet column; the same queries then count from it.
+    await service.search(warmSearchRequest("file"));
+    const after = scoringCounters.facetsWithoutColumn;
+    expect(await facets()).toEqual(direct);
+    expect(scoringCounters.facetsWithoutColumn).toBe(after);
+  }, 120_000);
 });

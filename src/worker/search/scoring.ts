@@ -122,6 +122,8 @@ export const scoringCounters = {
   listFirstFullPass: 0,
   /** Shards answered empty without their filter columns: no list of the plan has a posting there. */
   shardsWithoutCandidates: 0,
+  /** Facets counted from the filter columns, the shard's facet column not made yet (`FACET_COLUMN_SHARE`). */
+  facetsWithoutColumn: 0,
 };
 
 /** Rounds of list-at-a-time MaxScore before the essential lists left are taken together. */
@@ -1321,9 +1323,9 @@ export async function scoreShard(
       Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
       Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
     ]));
-  // A shard none of whose lists has a posting matches nothing: answered without its filter columns. At a million
-  // records a rare name is in one or two of 16 shards, and the others' columns were a cold query's largest read
-  // (290 KB each) and a fifth of its CPU (decoding them, and the facet column made from them).
+  // A shard none of whose lists has a posting matches nothing: answered without its filter columns, so a shard
+  // whose columns the isolate let go (they are under a budget shared by every shard it serves: ten million records
+  // have 179) does not read and decode them again (290 KB each) to answer a rare name with nothing.
   if (options.skipEmpty !== false && !mayMatch(plan, unitPostings, refPostings)) {
     scoringCounters.shardsWithoutCandidates++;
     if (st) {
@@ -1333,7 +1335,8 @@ export async function scoreShard(
     }
     return noMatches();
   }
-  // Read beside the postings by the shard's warm-up (`SearchIndex.prefetch`), decoded now that they are needed.
+  // A cold isolate's warm-up (`SearchIndex.prefetch`) has read and decoded them beside the postings, while it waited
+  // for reads: decoding them here instead, after the postings, made a cold 100k search 10 ms slower.
   const cols = index.cachedFilters() ?? (await index.filters());
   const arrays = takeArrays(cols.order.length);
   const t1 = st ? performance.now() : 0;
@@ -2138,28 +2141,37 @@ function facetColumnsOf(cols: FilterColumns): Uint16Array {
   // By the columns' buffer: the shard's view hands each query the same decoded columns (search-index.ts, `filters`).
   let fc = facetColumns.get(cols.start.buffer);
   if (fc) return fc;
-  const { start, end, series } = cols;
-  fc = new Uint16Array(3 * start.length);
-  for (let i = 0; i < start.length; i++) {
-    fc[3 * i] = series[i]!;
-    const s = start[i]!,
-      e = end[i]! || s;
-    if (s <= 0) {
-      fc[3 * i + 1] = UNDATED;
-      fc[3 * i + 2] = UNDATED + 1;
-      continue;
-    }
-    const first = Math.floor(s / 10),
-      stop = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1) + 1;
-    // An empty span stays [0, 0): it adds and takes away the same count.
-    if (stop > first) {
-      fc[3 * i + 1] = first;
-      fc[3 * i + 2] = stop;
-    }
-  }
+  fc = new Uint16Array(3 * cols.start.length);
+  for (let i = 0; i < cols.start.length; i++) facetEntry(cols, i, fc, 3 * i);
   facetColumns.set(cols.start.buffer, fc);
   return fc;
 }
+
+/** Doc `i`'s facet entry (series, first decade, last decade + 1: see `facetColumnsOf`) into `out` at `at`. */
+function facetEntry(cols: FilterColumns, i: number, out: Uint16Array, at: number): void {
+  out[at] = cols.series[i]!;
+  const s = cols.start[i]!,
+    e = cols.end[i]! || s;
+  if (s <= 0) {
+    out[at + 1] = UNDATED;
+    out[at + 2] = UNDATED + 1;
+    return;
+  }
+  const first = Math.floor(s / 10),
+    stop = Math.min(Math.floor(e / 10), DECADE_SLOTS - 1) + 1;
+  // An empty span stays [0, 0): it adds and takes away the same count.
+  out[at + 1] = stop > first ? first : 0;
+  out[at + 2] = stop > first ? stop : 0;
+}
+
+/**
+ * Matches at most this share (inverse) of a shard have their facets read from the filter columns directly, unless
+ * the facet column is made already: making it walks every doc of the shard, which for a rare name's few matches on a
+ * cold isolate cost more than the query (7 ms of a 100k-record cold search's CPU, and again in each of 16 shards at a
+ * million records).
+ */
+const FACET_COLUMN_SHARE = 16;
+const facetEntryScratch = new Uint16Array(3);
 
 /**
  * Each top list's docs' facet entries, in the list's order (three a doc, as in the facet column), by the list's
@@ -2200,7 +2212,19 @@ function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: str
   // Decade counts as differences: +1 at a doc's first decade, -1 past its last; summed in order below. Docs with
   // no date add at `UNDATED`, past the decades summed.
   const delta = deltaScratch;
-  const fc = facetColumnsOf(cols);
+  const made = facetColumns.get(cols.start.buffer);
+  if (!made && docs.length * FACET_COLUMN_SHARE < cols.start.length) {
+    scoringCounters.facetsWithoutColumn++;
+    const e = facetEntryScratch;
+    for (let k = 0; k < docs.length; k++) {
+      facetEntry(cols, docs[k]!, e, 0);
+      seriesCounts[e[0]!]!++;
+      delta[e[1]!]!++;
+      delta[e[2]!]!--;
+    }
+    return countedFacets(seriesNames);
+  }
+  const fc = made ?? facetColumnsOf(cols);
   for (let k = 0; k < docs.length; k++) {
     const at = 3 * docs[k]!;
     seriesCounts[fc[at]!]!++;

@@ -403,7 +403,7 @@ export function filterColumnBytes(): number {
 const VIEW_TERMS = 4096;
 
 const shardViews = new WeakMap<AssetStore, Array<ShardView | undefined>>();
-/** Filter columns being read and decoded, by store and shard: concurrent searches of a shard share one. */
+/** Filter columns being read and decoded, by store and shard: a cold query's warm-up and its search share one. */
 const filtersReading = new WeakMap<AssetStore, Map<number, Promise<FilterColumns>>>();
 
 export class SearchIndex {
@@ -560,20 +560,9 @@ export class SearchIndex {
     await Promise.all([
       packs,
       this.assets.json<ShardTermTable>(shard.terms).then(() => this.prefetchTerms(terms)),
-      this.stageFilters(shard),
+      this.filters(),
       this.assets.json<string[]>(meta.seriesNames),
     ]);
-  }
-
-  /**
-   * Reads the shard's filter columns as bytes, held in the asset cache (under its budget) until a search scores
-   * the shard and decodes them (`filters`): a search decodes them only if a list of its plan has a posting in the
-   * shard (scoring.ts `mayMatch`), so a shard without a match is read but never decoded. Never rejects: a failed
-   * read is met again by `filters`.
-   */
-  private async stageFilters(shard: SearchShardManifest): Promise<void> {
-    if (heldColumns.has(shard.filters)) return;
-    await this.assets.binary(shard.filters).catch(() => {});
   }
 
   /**
@@ -638,9 +627,7 @@ export class SearchIndex {
   private async readFilters(): Promise<FilterColumns> {
     const shard = await this.shard();
     // Read beside the term table, not after it: on a cold isolate the columns are the largest read before scoring.
-    // The bytes the warm-up read (`stageFilters`) if they are still held; let go once decoded.
-    const [, buf] = await Promise.all([this.loadView(), this.assets.binary(shard.filters)]);
-    this.assets.forget(shard.filters);
+    const [, buf] = await Promise.all([this.loadView(), this.assets.binary(shard.filters, false)]);
     // Another shard object of the isolate may have decoded the same columns while this one read them.
     const held = heldColumns.get(shard.filters);
     if (held) return held;
