@@ -112,8 +112,8 @@ export class SearchLexicon {
     ]);
     if (!path || !range) return [];
     // The whole partition, when the typo rule has read it, holds the range's words: not held a second time.
-    const whole = this.assets.heldJson<VocabWords>(path);
-    if (whole) return whole.startingWith(prefix);
+    const whole = this.assets.heldJson<unknown>(path);
+    if (whole instanceof VocabWords) return whole.startingWith(prefix);
     const words = await this.assets.jsonRange<VocabPartition[number], VocabWords>(path, range[0], range[1], (list) =>
       VocabWords.of(list, length),
     );
