@@ -123,16 +123,6 @@ export class AssetStore {
     return new AssetStore(this.storage, 0, this);
   }
 
-  /** The same bytes by asset kind (see `assetKind`), for the benches' census. */
-  heldBytesByKind(): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const [path, e] of this.chunks.entries()) {
-      const kind = assetKind(path.split("#")[0]!);
-      out.set(kind, (out.get(kind) ?? 0) + e.bytes);
-    }
-    return out;
-  }
-
   /** Whether nothing has been read yet: the first request of an isolate (or of a new binding). */
   cold(): boolean {
     return this.manifestPromise === null && this.pending.size === 0 && this.chunks.size === 0;
@@ -342,6 +332,16 @@ export class AssetStore {
   /** Bytes of parsed chunks held now (approximate for JSON). */
   heldBytes(): number {
     return this.chunks.calculatedSize;
+  }
+
+  /** The same bytes by asset kind (see `assetKind`), for the benches' census. */
+  heldBytesByKind(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [path, e] of this.chunks.entries()) {
+      const kind = assetKind(path.split("#")[0]!);
+      out.set(kind, (out.get(kind) ?? 0) + e.bytes);
+    }
+    return out;
   }
 
   /** What `json(path, derive)` made of the chunk at `path`, if it is held now; no read. */

@@ -3,8 +3,11 @@
  * Worker's own AssetStore, SearchIndex and planner, over a Fetcher that serves
  * the built files from disk as the ASSETS binding would.
  */
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildCatalogue } from "../../src/indexer/build-catalogue";
+import { syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
 import { AssetStore } from "../../src/worker/asset-store";
 import { SearchIndex, SearchLexicon, searchMeta } from "../../src/worker/search/search-index";
 import { effectiveRules, planUnits, type QueryPlan } from "../../src/worker/search/engine";
@@ -73,4 +76,15 @@ export async function answersOf(service: SearchService, queries: readonly string
     out.push(JSON.stringify(answer));
   }
   return out;
+}
+
+/**
+ * A synthetic catalogue of `records` records built in `searchShards` shards into a new temporary folder: the
+ * folder (remove it after), with the build in `out`.
+ */
+export async function builtSynthetic(name: string, records: number, searchShards: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), `dossier-${name}-`));
+  await writeJsonl(syntheticCorpus(records), join(dir, "data", "synthetic.jsonl"));
+  buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "out"), searchShards });
+  return dir;
 }

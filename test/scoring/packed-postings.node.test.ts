@@ -3,16 +3,14 @@
  * search answered from packed lists answers as one answered from decoded lists.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { HeldPostings, type DocArray } from "../../src/shared/index-format";
 import { FIELD_NAMES, type FieldName } from "../../src/shared/search-config";
 import { packList, packTerm, unpackList, unpackTerm } from "../../src/worker/search/packed-postings";
-import { buildCatalogue } from "../../src/indexer/build-catalogue";
-import { prng, queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
+import { prng, queryMix, syntheticCorpus } from "../../scripts/bench/synthetic-catalogue";
 import { postingsCacheBytes, postingsCacheMoves, resetPostingsCache } from "../../src/worker/search/search-index";
-import { answersOf, localService } from "./local-index";
+import { answersOf, builtSynthetic, localService } from "./local-index";
 
 /** A list of `n` ascending docs below `span`, and slots drawn from `slotKinds` values. */
 function list(seed: number, n: number, span: number, slotKinds = 16): { docs: number[]; slots: number[] } {
@@ -128,9 +126,7 @@ describe("packTerm", () => {
 describe("a search answered from packed postings", () => {
   let dir: string;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "dossier-packed-"));
-    await writeJsonl(syntheticCorpus(3_000), join(dir, "data", "synthetic.jsonl"));
-    buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "out"), searchShards: 2 });
+    dir = await builtSynthetic("packed", 3_000, 2);
   }, 600_000);
   afterAll(() => {
     resetPostingsCache();

@@ -336,6 +336,16 @@ class QueryArrays {
     return this.units[k]!;
   }
 
+  /** The bytes of every array held (see `queryArrayBytes`). */
+  bytes(): number {
+    const own = [this.x.s, this.x.altTouched.items, this.f, this.proximity, this.seen, this.mark, this.mark2];
+    own.push(this.counted, this.touched.items, this.candidates.items);
+    let n = 0;
+    for (const b of own) n += b.byteLength;
+    for (const u of this.units) for (const b of [u.alt, u.s, u.bonus, u.bonusAlt, u.touched.items]) n += b.byteLength;
+    return n;
+  }
+
   clear(): void {
     const f = this.f;
     if (this.wroteAll) {
@@ -392,13 +402,7 @@ export function queryArrayBytes(docs: number, units: number): number {
 /** Bytes of the query arrays kept for reuse now, summed from the arrays themselves (those in use are not counted). */
 export function scoringArrayBytes(): number {
   let n = 0;
-  for (const list of freeArrays.values())
-    for (const a of list) {
-      const lists = [a.x.altTouched, a.touched, a.candidates];
-      for (const b of [a.x.s, a.f, a.proximity, a.seen, a.mark, a.mark2, a.counted, ...lists.map((l) => l.items)])
-        n += b.byteLength;
-      for (const u of a.units) for (const b of [u.alt, u.s, u.bonus, u.bonusAlt, u.touched.items]) n += b.byteLength;
-    }
+  for (const list of freeArrays.values()) for (const a of list) n += a.bytes();
   return n;
 }
 
@@ -1336,7 +1340,8 @@ export async function scoreShard(
     return noMatches();
   }
   // A cold isolate's warm-up (`SearchIndex.prefetch`) has read and decoded them beside the postings, while it waited
-  // for reads: decoding them here instead, after the postings, made a cold 100k search 10 ms slower.
+  // for reads: decoding them here instead, after the postings, made a cold 100k search 10 ms slower. Held, they are
+  // taken without a promise, as the postings are (`heldFor`).
   const cols = index.cachedFilters() ?? (await index.filters());
   const arrays = takeArrays(cols.order.length);
   const t1 = st ? performance.now() : 0;
@@ -2138,7 +2143,8 @@ const UNDATED = DECADE_SLOTS + 1;
 const facetColumns = new WeakMap<ArrayBufferLike, Uint16Array>();
 
 function facetColumnsOf(cols: FilterColumns): Uint16Array {
-  // By the columns' buffer: the shard's view hands each query the same decoded columns (search-index.ts, `filters`).
+  // By the columns' buffer: while a shard's columns are held, each query gets the same decoded columns
+  // (search-index.ts `heldColumns`), and the facet column goes with them when they are let go.
   let fc = facetColumns.get(cols.start.buffer);
   if (fc) return fc;
   fc = new Uint16Array(3 * cols.start.length);
@@ -2166,12 +2172,12 @@ function facetEntry(cols: FilterColumns, i: number, out: Uint16Array, at: number
 
 /**
  * Matches at most this share (inverse) of a shard have their facets read from the filter columns directly, unless
- * the facet column is made already: making it walks every doc of the shard, which for a rare name's few matches on a
- * cold isolate cost more than the query (7 ms of a 100k-record cold search's CPU, and again in each of 16 shards at a
- * million records).
+ * the facet column is made already: making it walks every doc of the shard, 6–7 ms of a cold 100k-record search's
+ * CPU in Node profiles for a rare name's few matches (and again in each of 16 shards at a million records).
  */
 const FACET_COLUMN_SHARE = 16;
-const facetEntryScratch = new Uint16Array(3);
+/** Those matches' facet entries, made and counted within one `facetsOf` call. */
+let directRows = new Uint16Array(3 * 1024);
 
 /**
  * Each top list's docs' facet entries, in the list's order (three a doc, as in the facet column), by the list's
@@ -2215,14 +2221,9 @@ function facetsOf(docs: ArrayLike<number>, cols: FilterColumns, seriesNames: str
   const made = facetColumns.get(cols.start.buffer);
   if (!made && docs.length * FACET_COLUMN_SHARE < cols.start.length) {
     scoringCounters.facetsWithoutColumn++;
-    const e = facetEntryScratch;
-    for (let k = 0; k < docs.length; k++) {
-      facetEntry(cols, docs[k]!, e, 0);
-      seriesCounts[e[0]!]!++;
-      delta[e[1]!]!++;
-      delta[e[2]!]!--;
-    }
-    return countedFacets(seriesNames);
+    if (directRows.length < 3 * docs.length) directRows = new Uint16Array(3 * docs.length);
+    for (let k = 0; k < docs.length; k++) facetEntry(cols, docs[k]!, directRows, 3 * k);
+    return facetsOfRows(directRows, docs.length, seriesNames);
   }
   const fc = made ?? facetColumnsOf(cols);
   for (let k = 0; k < docs.length; k++) {
