@@ -30,7 +30,8 @@ import {
   searchMeta,
 } from "../../src/worker/search/search-index";
 import { collectSearchStats, type SearchStats } from "../../src/worker/search/search-stats";
-import { scoringArrayBytes, scoringCounters } from "../../src/worker/search/scoring";
+import { scoringArrayBytes } from "../../src/worker/search/query-arrays";
+import { scoringCounters } from "../../src/worker/search/scoring-counters";
 import { topListBytes } from "../../src/worker/search/top-k-term-lists";
 import { Session } from "node:inspector/promises";
 import { writeFileSync } from "node:fs";

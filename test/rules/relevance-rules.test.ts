@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, refs } from "../helpers";
 import { groupVolumes, volumeKey } from "../../src/shared/volumes";
-import { coordination } from "../../src/worker/search/scoring";
+import { coordination } from "../../src/worker/search/maxscore-lists";
 import { placesIn } from "../../src/shared/text/places";
 
 const search = async (q: string, extra = "") => (await call(`/api/search?q=${encodeURIComponent(q)}${extra}`)).body;

@@ -1,6 +1,6 @@
 /** The facet candidates of a pruned query: the best k docs by score then catalogue order, found without a heap. */
 import { describe, expect, it } from "vitest";
-import { bestSet } from "../../src/worker/search/scoring";
+import { bestSet } from "../../src/worker/search/top-k";
 
 /** A small deterministic generator, so a failure names the same data again. */
 function prng(seed: number): () => number {

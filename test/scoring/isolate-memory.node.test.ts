@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ISOLATE_MEMORY, isolateCacheBytes } from "../../src/worker/isolate-memory";
-import { queryArrayBytes, scoreShard, scoringArrayBytes, scoringCounters } from "../../src/worker/search/scoring";
+import { queryArrayBytes, scoringArrayBytes } from "../../src/worker/search/query-arrays";
+import { scoreShard } from "../../src/worker/search/scoring";
+import { scoringCounters } from "../../src/worker/search/scoring-counters";
 import { queryMix, syntheticCorpus } from "../../scripts/bench/synthetic-catalogue";
 import {
   filterColumnBytes,

@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { prng, queryMix, syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
-import { scoreShard, scoringCounters } from "../../src/worker/search/scoring";
+import { scoreShard } from "../../src/worker/search/scoring";
+import { scoringCounters } from "../../src/worker/search/scoring-counters";
 import { diskAssets, planFor, shardIndex } from "./local-index";
 
 const RECORDS = 5_000;
