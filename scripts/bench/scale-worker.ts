@@ -9,16 +9,53 @@ import bench from "./bench-worker";
 export * from "./bench-worker";
 import app from "../../src/index";
 import { assetKind, assetStoreFor, traceReads } from "../../src/worker/asset-store";
-import { postingsCacheBytes, rawChunkBytes } from "../../src/worker/search/search-index";
+import { postingsCacheBytes, rawChunkBytes, searchMeta } from "../../src/worker/search/search-index";
+import { shardGroups } from "../../src/worker/search/shard-runner";
 import { collectSearchStats } from "../../src/worker/search/search-stats";
 import { failedShardCount, SCALE_COUNTERS, type ScaleQueryStats } from "./scale-stats";
 
 interface ScaleEnv {
   ASSETS: Fetcher;
+  SEARCH_SHARDS?: DurableObjectNamespace;
+}
+
+/** A shard object's answer when it holds no match: what every group but the one measured answers in a group mix. */
+const NO_MATCHES = {
+  total: 0,
+  totalExact: true,
+  undated: 0,
+  top: [],
+  facets: { series: {}, decade: {} },
+  facetsExact: true,
+};
+
+/**
+ * The Worker's shard namespace with every group's object but `group`'s answering nothing at once, and never called:
+ * the isolate then holds the caches of one object alone, as a deployed object in an isolate of its own does (locally
+ * every object of the class shares one isolate, and so one set of caches under one memory plan).
+ */
+function oneGroupNamespace(real: DurableObjectNamespace, shards: number, group: number): DurableObjectNamespace {
+  const [first, end] = shardGroups(shards)[group] ?? [];
+  if (first === undefined || end === undefined) throw new Error(`scale-worker: no group ${group} of ${shards} shards`);
+  const name = end - first === 1 ? String(first) : `${first}-${end - 1}`;
+  const idle = {
+    search: async () => NO_MATCHES,
+    searchGroup: async () => NO_MATCHES,
+    prefetch: async () => {},
+  };
+  return {
+    idFromName: (n: string) => ({ name: n }),
+    get: (id: { name: string }) => (id.name.endsWith(`/${name}`) ? real.get(real.idFromName(id.name)) : idle),
+  } as unknown as DurableObjectNamespace;
 }
 
 async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Promise<Response> {
-  const { paths, rounds } = (await req.json()) as { paths: string[]; rounds: number };
+  const { paths, rounds, group } = (await req.json()) as { paths: string[]; rounds: number; group?: number };
+  if (group !== undefined) {
+    if (!env.SEARCH_SHARDS) return new Response("scale-mix: a group needs the SEARCH_SHARDS binding", { status: 500 });
+    const shards = (await searchMeta(assetStoreFor(env as never))).shards.count;
+    env = { ...env, SEARCH_SHARDS: oneGroupNamespace(env.SEARCH_SHARDS, shards, group) };
+  }
   const out: ScaleQueryStats[] = paths.map((path) => ({
     path,
     tookMs: 0,

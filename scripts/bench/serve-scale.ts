@@ -1,6 +1,6 @@
 /**
  * npx tsx scripts/bench/serve-scale.ts <assets dir> [runs] [--records N] [--ports 9100-9149] [--rounds 2]
- *   [--mix bench|mini] [--slowest 10] [--no-cold] [--json FILE] [--backend r2 [--r2-dir DIR]]
+ *   [--mix bench|mini] [--slowest 10] [--no-cold] [--json FILE] [--backend r2 [--r2-dir DIR]] [--groups 0,5,10,15]
  *
  * Serves an already built (possibly sharded) catalogue in workerd through Miniflare, with the SearchShard Durable
  * Objects bound as in production, and measures the fanned-out search: cold first query per fresh runtime (a rare
@@ -18,6 +18,12 @@
  * Runs: each makes its own fresh runtimes (cold samples, then one warm runtime: the mix once to warm up, then
  * `--rounds` timed rounds); figures are medians over the runs. `--ports`: workerd's entry socket and inspector
  * take ports from this range (Miniflare's own loopback server still takes a free port).
+ *
+ * `--groups LIST` measures instead each listed group's Durable Object alone, one fresh runtime a group: the other
+ * groups answer nothing without being called (scale-worker.ts), so the isolate holds one object's caches, as a
+ * deployed object in an isolate of its own does, where locally all share one. It prints each group's warm p50 /
+ * p99, term reads and heap, and per query the slowest of the groups measured (a deployed query waits for its
+ * slowest object). No cold samples.
  *
  * `--backend r2` serves the catalogue from Miniflare's R2 (`[env.r2]`), loading into the bucket under `--r2-dir`
  * (default: beside the assets folder) only the objects it lacks first, as `npm run deploy:r2 -- --local` does.
@@ -47,6 +53,7 @@ const { values: args, positionals } = parseArgs({
     json: { type: "string" },
     backend: { type: "string", default: "assets" },
     "r2-dir": { type: "string" },
+    groups: { type: "string" },
   },
 });
 const [assetsDir, runsArg] = positionals;
@@ -164,8 +171,85 @@ interface Run {
   storesRead: number;
   load: number[];
 }
-const out: Run[] = [];
 const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+
+const mib = (b: number | null) => (b === null ? "not measured" : `${(b / 2 ** 20).toFixed(1)} MiB`);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** Posts the warm mix to the bench entry: for one group's object alone with `group` (see scale-worker.ts). */
+async function scaleMixOf(w: LocalWorker, rounds: number, group?: number) {
+  const res = await w.fetch("/__bench/scale-mix", {
+    method: "POST",
+    body: JSON.stringify({ paths, rounds, group }),
+    headers: { "content-type": "application/json" },
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`scale-mix: HTTP ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as Pick<
+    Run,
+    "queries" | "postingsCacheBytes" | "rawChunkBytes" | "workerChunkBytes" | "storesRead"
+  >;
+}
+
+if (args.groups !== undefined) {
+  // Each group's object alone in a runtime of its own: its isolate holds that object's caches and no other's, as
+  // a deployed object in an isolate of its own. The coordinator still plans, merges and reads the hits' records
+  // in the same isolate; the other groups answer nothing without being called.
+  const groups = args.groups.split(",").map(Number);
+  const perGroup: Array<{
+    group: number;
+    tooks: number[];
+    heap: number | null;
+    buffers: number | null;
+    reads: number;
+  }> = [];
+  for (const group of groups) {
+    const load = loadavg();
+    const w = await start(true, false);
+    try {
+      // Warm-up: the mix twice, as the whole-catalogue run does.
+      await scaleMixOf(w, 1, group);
+      await scaleMixOf(w, 1, group);
+      const got = await scaleMixOf(w, rounds, group);
+      const after = await w.heap(true);
+      const tooks = got.queries.map((q) => q.tookMs);
+      const reads = mean(got.queries.map((q) => q.reads["search/terms"] ?? 0));
+      perGroup.push({
+        group,
+        tooks,
+        heap: after?.usedSize ?? null,
+        buffers: after?.backingStorageSize ?? null,
+        reads,
+      });
+      console.error(
+        `group ${group} (load ${load.join(" ")}): warm tookMs p50 ${percentile(tooks, 50).toFixed(2)} / p99 ` +
+          `${percentile(tooks, 99).toFixed(2)} ms; term reads a query ${reads.toFixed(2)}`,
+      );
+    } finally {
+      await w.dispose();
+    }
+  }
+  console.log(`| records | ${m.records.toLocaleString("en")}; ${search.shards.length} search shards |`);
+  console.log(
+    "\n| group (its object alone in a runtime) | warm tookMs p50 / p99 | term reads a query | heap + array buffers after the mix |",
+  );
+  console.log("|---|---|---|---|");
+  for (const g of perGroup)
+    console.log(
+      `| ${g.group} | ${percentile(g.tooks, 50).toFixed(2)} / ${percentile(g.tooks, 99).toFixed(2)} ms | ` +
+        `${g.reads.toFixed(2)} | ${mib(g.heap)} + ${mib(g.buffers)} |`,
+    );
+  // Deployed, a query waits for its slowest object: per query, the slowest of the groups measured.
+  const slowest = mix.map((_, i) => Math.max(...perGroup.map((g) => g.tooks[i]!)));
+  console.log(
+    `| per query, the slowest of the groups measured | ${percentile(slowest, 50).toFixed(2)} / ` +
+      `${percentile(slowest, 99).toFixed(2)} ms | | |`,
+  );
+  if (args.json) writeFileSync(args.json, JSON.stringify({ perGroup, mix }, null, 1));
+  process.exit(0);
+}
+
+const out: Run[] = [];
 
 for (let r = 0; r < runs; r++) {
   const load = loadavg();
@@ -188,17 +272,7 @@ for (let r = 0; r < runs; r++) {
     const heapAfter20 = (await w.heap(true))?.usedSize ?? null;
     // Warm-up: the whole mix twice (a common word's top list is derived on its second use).
     for (const p of [...paths.slice(20), ...paths]) await get(w, p);
-    const res = await w.fetch("/__bench/scale-mix", {
-      method: "POST",
-      body: JSON.stringify({ paths, rounds }),
-      headers: { "content-type": "application/json" },
-    });
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`scale-mix: HTTP ${res.status} ${text.slice(0, 300)}`);
-    const got = JSON.parse(text) as Pick<
-      Run,
-      "queries" | "postingsCacheBytes" | "rawChunkBytes" | "workerChunkBytes" | "storesRead"
-    >;
+    const got = await scaleMixOf(w, rounds);
     const afterMix = await w.heap(true);
     const heapAfterMix = afterMix?.usedSize ?? null;
     const buffersAfterMix = afterMix?.backingStorageSize ?? null;
@@ -244,13 +318,11 @@ for (let r = 0; r < runs; r++) {
   );
 }
 
-const mib = (b: number | null) => (b === null ? "not measured" : `${(b / 2 ** 20).toFixed(1)} MiB`);
 const med = (f: (r: Run) => number | null) => {
   const xs = out.map(f).filter((x): x is number => x !== null && !Number.isNaN(x));
   return xs.length ? median(xs) : null;
 };
 const fmt = (x: number | null, d = 1) => (x === null ? "—" : x.toFixed(d));
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 // Per query: medians over runs of each figure.
 const perQuery = mix.map((q, i) => {
   const of = (f: (s: ScaleQueryStats) => number) => median(out.map((r) => f(r.queries[i]!)));
