@@ -21,9 +21,9 @@
  *
  * `--groups LIST` measures instead each listed group's Durable Object alone, one fresh runtime a group: the other
  * groups answer nothing without being called (scale-worker.ts), so the isolate holds one object's caches, as a
- * deployed object in an isolate of its own does, where locally all share one. It prints each group's warm p50 /
- * p99, term reads and heap, and per query the slowest of the groups measured (a deployed query waits for its
- * slowest object). No cold samples.
+ * deployed object in an isolate of its own does, where locally all share one. It prints each group's cold first
+ * queries (a fresh runtime each, caches bound; unless `--no-cold`), warm p50 / p99, term reads and heap, and per
+ * query the slowest of the groups measured (a deployed query waits for its slowest object).
  *
  * `--backend r2` serves the catalogue from Miniflare's R2 (`[env.r2]`), loading into the bucket under `--r2-dir`
  * (default: beside the assets folder) only the objects it lacks first, as `npm run deploy:r2 -- --local` does.
@@ -177,10 +177,10 @@ const mib = (b: number | null) => (b === null ? "not measured" : `${(b / 2 ** 20
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /** Posts the warm mix to the bench entry: for one group's object alone with `group` (see scale-worker.ts). */
-async function scaleMixOf(w: LocalWorker, rounds: number, group?: number) {
+async function scaleMixOf(w: LocalWorker, rounds: number, group?: number, mixPaths = paths) {
   const res = await w.fetch("/__bench/scale-mix", {
     method: "POST",
-    body: JSON.stringify({ paths, rounds, group }),
+    body: JSON.stringify({ paths: mixPaths, rounds, group }),
     headers: { "content-type": "application/json" },
   });
   const text = await res.text();
@@ -196,15 +196,29 @@ if (args.groups !== undefined) {
   // a deployed object in an isolate of its own. The coordinator still plans, merges and reads the hits' records
   // in the same isolate; the other groups answer nothing without being called.
   const groups = args.groups.split(",").map(Number);
-  const perGroup: Array<{
+  interface GroupRun {
     group: number;
+    /** Cold first query of a fresh runtime (caches bound, as deployed), `tookMs` by `COLD` key. */
+    cold: Partial<Record<keyof typeof COLD, number>>;
     tooks: number[];
     heap: number | null;
     buffers: number | null;
     reads: number;
-  }> = [];
+  }
+  const perGroup: GroupRun[] = [];
   for (const group of groups) {
     const load = loadavg();
+    const cold: GroupRun["cold"] = {};
+    if (!args["no-cold"])
+      for (const [k, q] of Object.entries(COLD) as Array<[keyof typeof COLD, string]>) {
+        const w = await start(false, true);
+        try {
+          const got = await scaleMixOf(w, 1, group, [`/api/search?q=${encodeURIComponent(q)}`]);
+          cold[k] = got.queries[0]!.tookMs;
+        } finally {
+          await w.dispose();
+        }
+      }
     const w = await start(true, false);
     try {
       // Warm-up: the mix twice, as the whole-catalogue run does.
@@ -216,34 +230,41 @@ if (args.groups !== undefined) {
       const reads = mean(got.queries.map((q) => q.reads["search/terms"] ?? 0));
       perGroup.push({
         group,
+        cold,
         tooks,
         heap: after?.usedSize ?? null,
         buffers: after?.backingStorageSize ?? null,
         reads,
       });
       console.error(
-        `group ${group} (load ${load.join(" ")}): warm tookMs p50 ${percentile(tooks, 50).toFixed(2)} / p99 ` +
-          `${percentile(tooks, 99).toFixed(2)} ms; term reads a query ${reads.toFixed(2)}`,
+        `group ${group} (load ${load.join(" ")}): cold ${Object.values(cold).join(" / ")} ms; warm tookMs p50 ` +
+          `${percentile(tooks, 50).toFixed(2)} / p99 ${percentile(tooks, 99).toFixed(2)} ms; term reads a query ` +
+          `${reads.toFixed(2)}`,
       );
     } finally {
       await w.dispose();
     }
   }
+  const coldOf = (g: GroupRun) => (Object.keys(COLD) as Array<keyof typeof COLD>).map((k) => g.cold[k] ?? NaN);
   console.log(`| records | ${m.records.toLocaleString("en")}; ${search.shards.length} search shards |`);
   console.log(
-    "\n| group (its object alone in a runtime) | warm tookMs p50 / p99 | term reads a query | heap + array buffers after the mix |",
+    `\n| group (its object alone in a runtime) | cold tookMs: ${Object.values(COLD).join(" / ")} | warm tookMs p50 / p99 | ` +
+      "term reads a query | heap + array buffers after the mix |",
   );
-  console.log("|---|---|---|---|");
+  console.log("|---|---|---|---|---|");
   for (const g of perGroup)
     console.log(
-      `| ${g.group} | ${percentile(g.tooks, 50).toFixed(2)} / ${percentile(g.tooks, 99).toFixed(2)} ms | ` +
-        `${g.reads.toFixed(2)} | ${mib(g.heap)} + ${mib(g.buffers)} |`,
+      `| ${g.group} | ${coldOf(g).join(" / ")} ms | ${percentile(g.tooks, 50).toFixed(2)} / ` +
+        `${percentile(g.tooks, 99).toFixed(2)} ms | ${g.reads.toFixed(2)} | ${mib(g.heap)} + ${mib(g.buffers)} |`,
     );
   // Deployed, a query waits for its slowest object: per query, the slowest of the groups measured.
   const slowest = mix.map((_, i) => Math.max(...perGroup.map((g) => g.tooks[i]!)));
+  const slowestCold = (Object.keys(COLD) as Array<keyof typeof COLD>).map((k) =>
+    Math.max(...perGroup.map((g) => g.cold[k] ?? NaN)),
+  );
   console.log(
-    `| per query, the slowest of the groups measured | ${percentile(slowest, 50).toFixed(2)} / ` +
-      `${percentile(slowest, 99).toFixed(2)} ms | | |`,
+    `| per query, the slowest of the groups measured | ${slowestCold.join(" / ")} ms | ` +
+      `${percentile(slowest, 50).toFixed(2)} / ${percentile(slowest, 99).toFixed(2)} ms | | |`,
   );
   if (args.json) writeFileSync(args.json, JSON.stringify({ perGroup, mix }, null, 1));
   process.exit(0);
