@@ -10,7 +10,8 @@ export * from "./bench-worker";
 import app from "../../src/index";
 import { assetKind, assetStoreFor, traceReads } from "../../src/worker/asset-store";
 import { postingsCacheBytes, rawChunkBytes, searchMeta } from "../../src/worker/search/search-index";
-import { shardGroups } from "../../src/worker/search/shard-runner";
+import { noMatches } from "../../src/worker/search/scoring";
+import { groupName, shardGroups } from "../../src/worker/search/shard-runner";
 import { collectSearchStats } from "../../src/worker/search/search-stats";
 import { failedShardCount, SCALE_COUNTERS, type ScaleQueryStats } from "./scale-stats";
 
@@ -18,16 +19,6 @@ interface ScaleEnv {
   ASSETS: Fetcher;
   SEARCH_SHARDS?: DurableObjectNamespace;
 }
-
-/** A shard object's answer when it holds no match: what every group but the one measured answers in a group mix. */
-const NO_MATCHES = {
-  total: 0,
-  totalExact: true,
-  undated: 0,
-  top: [],
-  facets: { series: {}, decade: {} },
-  facetsExact: true,
-};
 
 /**
  * The Worker's shard namespace with every group's object but `group`'s answering nothing at once, and never called:
@@ -37,10 +28,10 @@ const NO_MATCHES = {
 function oneGroupNamespace(real: DurableObjectNamespace, shards: number, group: number): DurableObjectNamespace {
   const [first, end] = shardGroups(shards)[group] ?? [];
   if (first === undefined || end === undefined) throw new Error(`scale-worker: no group ${group} of ${shards} shards`);
-  const name = end - first === 1 ? String(first) : `${first}-${end - 1}`;
+  const name = groupName(first, end);
   const idle = {
-    search: async () => NO_MATCHES,
-    searchGroup: async () => NO_MATCHES,
+    search: async () => noMatches(),
+    searchGroup: async () => noMatches(),
     prefetch: async () => {},
   };
   return {

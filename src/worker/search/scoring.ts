@@ -367,7 +367,7 @@ function mayMatch(plan: QueryPlan, unitPostings: UnitPostings[], refPostings: Te
 }
 
 /** A shard's answer when nothing in it matches, as scoring every doc would give it. */
-function noMatches(): ShardResult {
+export function noMatches(): ShardResult {
   return {
     total: 0,
     totalExact: true,

@@ -179,6 +179,11 @@ export interface ShardUnavailable {
 /** Objects this isolate has asked to prefetch, by `<version>/<shard>`: once each, so warm queries pay nothing. */
 const prefetched = new Set<string>();
 
+/** A group's name, in its object's name and in errors: its shard, or `first-last`. */
+export function groupName(first: number, end: number): string {
+  return end - first === 1 ? String(first) : `${first}-${end - 1}`;
+}
+
 export class DurableObjectShards implements ShardRunner {
   private readonly groups: Array<[number, number]>;
   readonly count: number;
@@ -197,12 +202,10 @@ export class DurableObjectShards implements ShardRunner {
     this.count = this.groups.length;
   }
 
-  /** Object name of a group: its shard, or `first-last`; one object per group and index version, so a new deploy
-   * warms fresh objects rather than reusing stale ones. */
+  /** One object per group and index version, so a new deploy warms fresh objects rather than reusing stale ones. */
   private stub(group: number) {
     const [first, end] = this.groups[group]!;
-    const shard = end - first === 1 ? String(first) : `${first}-${end - 1}`;
-    return this.namespace.get(this.namespace.idFromName(`${this.version}/${shard}`));
+    return this.namespace.get(this.namespace.idFromName(`${this.version}/${groupName(first, end)}`));
   }
 
   shardsOf(group: number): number[] {
@@ -230,7 +233,7 @@ export class DurableObjectShards implements ShardRunner {
 
   async run(group: number, plan: QueryPlan): Promise<GroupResult> {
     const [first, end] = this.groups[group]!;
-    const shard = end - first === 1 ? String(first) : `${first}-${end - 1}`;
+    const shard = groupName(first, end);
     const stub = this.stub(group);
     const st = searchStats();
     const t0 = st ? performance.now() : 0;
