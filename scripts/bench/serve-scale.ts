@@ -23,14 +23,16 @@
  * groups answer nothing without being called (scale-worker.ts), so the isolate holds one object's caches, as a
  * deployed object in an isolate of its own does, where locally all share one. It prints each group's cold first
  * queries (a fresh runtime each, caches bound; unless `--no-cold`), warm p50 / p99, term reads and heap, and per
- * query the slowest of the groups measured (a deployed query waits for its slowest object).
+ * query the slowest of the groups measured (a deployed query waits for its slowest object). With `--snapshot DIR`,
+ * it also writes each group's heap snapshot after the mix to DIR and prints who holds the isolate's array buffers.
  *
  * `--backend r2` serves the catalogue from Miniflare's R2 (`[env.r2]`), loading into the bucket under `--r2-dir`
  * (default: beside the assets folder) only the objects it lacks first, as `npm run deploy:r2 -- --local` does.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { arrayBufferHolders, heapSnapshotKinds } from "../lib/heap-snapshot";
 import { parseArgs } from "node:util";
 import { bundleWorker, startLocalWorker, type LocalWorker } from "../lib/local-worker";
 import { percentile, median } from "./stats";
@@ -54,6 +56,7 @@ const { values: args, positionals } = parseArgs({
     backend: { type: "string", default: "assets" },
     "r2-dir": { type: "string" },
     groups: { type: "string" },
+    snapshot: { type: "string" },
   },
 });
 const [assetsDir, runsArg] = positionals;
@@ -128,6 +131,7 @@ if (r2Persist) {
 const script = await bundleWorker(
   resolve(import.meta.dirname, "scale-worker.ts"),
   mkdtempSync(join(tmpdir(), "dossier-scale-")),
+  { keepNames: Boolean(args.snapshot) },
 );
 async function start(inspector: boolean, caches: boolean): Promise<LocalWorker> {
   const [httpPort, inspectorPort] = ports();
@@ -139,7 +143,27 @@ async function start(inspector: boolean, caches: boolean): Promise<LocalWorker> 
     inspectorPort,
     httpPort,
     r2Persist,
+    // One object alone: a search's inspector pokes would fan out to every group and load their caches here.
+    ...(args.groups !== undefined ? { pokePath: "/health" } : {}),
   });
+}
+/** Writes the isolate's heap snapshot and prints its largest kinds and who holds its array buffers. */
+async function snapshotOf(w: LocalWorker, file: string) {
+  mkdirSync(dirname(file), { recursive: true });
+  await w.heapSnapshot(file);
+  // What the isolate reports again after the snapshot's own full GC: the figure a snapshot's retained sizes match.
+  const again = await w.heap(true);
+  console.error(
+    `after the snapshot: heap ${mib(again?.usedSize ?? null)} + array buffers ${mib(again?.backingStorageSize ?? null)}`,
+  );
+  const { kinds, totalBytes } = heapSnapshotKinds(file);
+  console.error(`${file}: ${mib(totalBytes)} of self sizes; largest kinds:`);
+  for (const k of kinds.slice(0, 15))
+    console.error(`  ${mib(k.bytes).padStart(10)} ${String(k.count).padStart(8)}  ${k.kind}`);
+  const held = arrayBufferHolders(file);
+  console.error(`array buffers: ${mib(held.totalBytes)}; held by:`);
+  for (const h of held.holders.slice(0, 25))
+    console.error(`  ${mib(h.bytes).padStart(10)} ${String(h.count).padStart(7)}  ${h.path}`);
 }
 async function get(w: LocalWorker, path: string): Promise<{ body: string; wallMs: number }> {
   const t = performance.now();
@@ -226,6 +250,7 @@ if (args.groups !== undefined) {
       await scaleMixOf(w, 1, group);
       const got = await scaleMixOf(w, rounds, group);
       const after = await w.heap(true);
+      if (args.snapshot) await snapshotOf(w, join(args.snapshot, `group-${group}.heapsnapshot`));
       const tooks = got.queries.map((q) => q.tookMs);
       const reads = mean(got.queries.map((q) => q.reads["search/terms"] ?? 0));
       perGroup.push({

@@ -41,7 +41,12 @@ export function runtimeVersions(): { miniflare: string; workerd: string } {
  * Bundles a Worker entry (default: wrangler.toml's `main`) into one ESM file in
  * `outDir` (default: a fresh temporary directory), with wrangler.toml's aliases; returns its path.
  */
-export async function bundleWorker(entry?: string, outDir?: string): Promise<string> {
+export async function bundleWorker(
+  entry?: string,
+  outDir?: string,
+  /** Keep names (classes, functions) whatever wrangler.toml says, so a heap snapshot names what holds memory. */
+  opts: { keepNames?: boolean } = {},
+): Promise<string> {
   const config = wranglerConfig();
   const dir = outDir ?? mkdtempSync(join(tmpdir(), "dossier-worker-"));
   const outfile = join(dir, "worker.js");
@@ -54,7 +59,7 @@ export async function bundleWorker(entry?: string, outDir?: string): Promise<str
     target: "es2022",
     // As `wrangler deploy` bundles it: wrangler.toml's `minify` and `keep_names` (wrangler keeps names by default).
     minify: config.minify ?? false,
-    keepNames: config.keep_names ?? true,
+    keepNames: opts.keepNames || (config.keep_names ?? true),
     conditions: ["workerd", "worker", "browser"],
     alias: { ...alias, ...Object.fromEntries(Object.entries(alias).map(([k, v]) => [`node:${k}`, v])) },
     external: ["cloudflare:*", "node:*"],
@@ -115,6 +120,13 @@ export interface LocalWorkerOptions {
    * runtime starts with empty caches, as a cold sample needs.
    */
   r2Persist?: string;
+  /**
+   * The request that makes the isolate take inspector commands (an isolate reads them only when a request enters
+   * it). Default: a new search each time, which also reaches the Cache API and KV simulations' isolates. A bench
+   * measuring one shard object alone gives a path that fans out to no object (`/health`): a search's pokes would
+   * load every group's caches into the isolate it measures.
+   */
+  pokePath?: string;
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
@@ -175,7 +187,8 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   // Each poke is a new search, so it passes through the Cache API and KV simulations as well as the Worker.
   let pokes = 0;
   const poke = async () => {
-    await (await mf.dispatchFetch(`http://dossier.local/api/search?q=inspector-poke-${pokes++}`)).arrayBuffer();
+    const path = options.pokePath ?? `/api/search?q=inspector-poke-${pokes++}`;
+    await (await mf.dispatchFetch(`http://dossier.local${path}`)).arrayBuffer();
   };
   const unreachable = new Set<string>();
   const inspect = <T>(isolate: string, run: (c: Inspector) => Promise<T>) => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ISOLATE_MEMORY, isolateCacheBytes } from "../../src/worker/isolate-memory";
-import { queryArrayBytes, scoringArrayBytes } from "../../src/worker/search/query-arrays";
+import { giveArrays, queryArrayBytes, scoringArrayBytes, takeArrays } from "../../src/worker/search/query-arrays";
 import { scoreShard } from "../../src/worker/search/scoring";
 import { scoringCounters } from "../../src/worker/search/scoring-counters";
 import { queryMix, syntheticCorpus } from "../../scripts/bench/synthetic-catalogue";
@@ -70,6 +70,27 @@ describe("an isolate serving several shards", () => {
     const shardDocs = Math.ceil(meta.docs / meta.shards.count);
     // Shards of equal size share one set; a query of three words left three units' arrays in it.
     expect(scoringArrayBytes()).toBe(queryArrayBytes(shardDocs, 3));
+  }, 120_000);
+
+  it("scores a shard with a larger shard's kept arrays as with arrays of its own size, keeping only the larger", async () => {
+    const { service } = await localService(join(dir, "out"));
+    const mix = queryMix(syntheticCorpus(3_000), 40).search.map((s) => s.q);
+    // Filters alone walk every doc of the shard: its own count, not the arrays' size, must bound the walk.
+    const filtered = [
+      { ...warmSearchRequest(""), from: 1935, to: 1937 },
+      { ...warmSearchRequest("agent"), from: 1930, to: 1950, exact: true },
+    ];
+    const answers = async () => [
+      ...(await answersOf(service, mix)),
+      ...(await Promise.all(filtered.map((r) => service.search(r)))).map(({ tookMs: _, ...a }) => JSON.stringify(a)),
+    ];
+    const own = await answers();
+    const big = takeArrays(50_000);
+    giveArrays(big);
+    expect(scoringArrayBytes()).toBe(big.bytes());
+    expect(await answers()).toEqual(own);
+    // The larger set stayed: every shard of this build fits it.
+    expect(scoringArrayBytes()).toBe(big.bytes());
   }, 120_000);
 
   it("answers a shard where no list has a posting as scoring it would, without decoding its filter columns", async () => {

@@ -242,8 +242,13 @@ export class QueryArrays {
   }
 }
 
-/** Free query arrays by shard size (one isolate may score several shards, as Durable Objects or in tests). */
-const freeArrays = new Map<number, QueryArrays[]>();
+/**
+ * The query arrays kept for reuse: one set, the largest given back. A set serves any shard of at most its size, since
+ * scoring indexes it by a shard's local doc numbers and clears only what a query touched; kept per size, a ten-million
+ * record build's shards of 55,866 and 55,865 docs held two sets of 10 MiB each in one isolate (a heap snapshot of one
+ * shard object, BENCHMARKS.md).
+ */
+let kept: QueryArrays | null = null;
 
 /**
  * Bytes of one set of query arrays for a shard of `docs` docs and a query of `units` units: 72 bytes a doc, and 30
@@ -255,26 +260,27 @@ export function queryArrayBytes(docs: number, units: number): number {
 
 /** Bytes of the query arrays kept for reuse now, summed from the arrays themselves (those in use are not counted). */
 export function scoringArrayBytes(): number {
-  let n = 0;
-  for (const list of freeArrays.values()) for (const a of list) n += a.bytes();
-  return n;
+  return kept ? kept.bytes() : 0;
 }
 
-export function takeArrays(size: number): QueryArrays {
-  const free = freeArrays.get(size)?.pop();
-  if (free) return free;
+/** A cleared set of query arrays for a shard of `docs` docs: the kept set when it is big enough, else a new one. */
+export function takeArrays(docs: number): QueryArrays {
+  if (kept && kept.size >= docs) {
+    const a = kept;
+    kept = null;
+    return a;
+  }
   const st = searchStats();
   if (st) st.arraysMade++;
-  return new QueryArrays(size);
+  return new QueryArrays(docs);
 }
 
 export function giveArrays(a: QueryArrays): void {
   a.clear();
-  const list = freeArrays.get(a.size) ?? freeArrays.set(a.size, []).get(a.size)!;
-  // One per size: scoring runs in one synchronous span (see `scoreShard`), so one set serves every shard of the
-  // isolate; a phrase query awaiting records makes a set of its own, dropped after. A second kept set was up to
-  // 16 MiB at 100k docs a shard, held for that rare case (see isolate-memory.ts).
-  if (list.length < 1) list.push(a);
+  // One set: scoring runs in one synchronous span (see `scoreShard`), so one set serves every shard of the isolate;
+  // a phrase query awaiting records makes a set of its own, and the smaller of the two is dropped. A second kept
+  // set was up to 16 MiB at 100k docs a shard, held for that rare case (see isolate-memory.ts).
+  if (!kept || a.size > kept.size) kept = a;
 }
 
 /** Docs a restricted scoring pass may touch: sorted global doc numbers, and a mark per local index. */

@@ -428,7 +428,8 @@ function* scoreWith(
   // Postings hold shard-local doc numbers (term-chunk.ts, `docStart`), which index the scratch arrays as they are;
   // `docBase` makes the answer's catalogue numbers.
   const docBase = cols.base;
-  const size = arrays.size;
+  // The shard's docs: the arrays may be larger, kept from a larger shard (query-arrays.ts `takeArrays`).
+  const size = cols.order.length;
   // A doc's text score, reference boost and final score at `Q * i + TEXT`, `REF`, `TOTAL`; its counts in `h`.
   const { x, f, h, seen, proximity, touched } = arrays;
   /** A scored unit's docs, from the `from`-th it touched, into the query's text scores and match counts. */
