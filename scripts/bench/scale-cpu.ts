@@ -1,13 +1,16 @@
 /**
  * npx tsx scripts/bench/scale-cpu.ts --assets DIR [--records N] [--rounds 3] [--postings-mib M] [--packed-share S]
  *   [--slowest 10]
- *   [--queries a,b]
+ *   [--queries a,b] [--group G]
  *
  * The warm search mix of a sharded build in one Node process, every shard scored in process (`LocalShards`): as
  * workerd runs it locally, where the Worker and all its shard objects share one isolate and so one postings cache,
  * minus the RPC hop. Each query's CPU time (`process.cpuUsage`, so a busy machine inflates it little) is the
  * minimum over the rounds; per query also the asset reads, the postings held or decoded, and the time the shards
  * waited for postings and scored (`search-stats.ts`). After the mix: the decoded postings held.
+ *
+ * `--group G`: only group G's shards (shard-runner.ts `shardGroups`) are scored, the others answer no matches
+ * uncalled: one Durable Object's work and caches alone, as `serve-scale.ts --groups` measures it in workerd.
  *
  * `--postings-mib`: the postings cache's budget (default the Worker's); a budget the mix cannot fill shows the
  * mix's working set.
@@ -19,7 +22,8 @@ import { percentile } from "./stats";
 import { diskAssets, warmSearchRequest } from "../../test/scoring/local-index";
 import { RecordStore, recordCacheBytes } from "../../src/worker/record-store";
 import { SearchService } from "../../src/worker/search/search-service";
-import { LocalShards } from "../../src/worker/search/shard-runner";
+import { LocalShards, shardGroups, type ShardRunner } from "../../src/worker/search/shard-runner";
+import { noMatches } from "../../src/worker/search/scoring";
 import {
   filterColumnBytes,
   postingsCacheBytes,
@@ -28,6 +32,7 @@ import {
   rawChunkBytes,
   resetPostingsCache,
   searchMeta,
+  SearchIndex,
 } from "../../src/worker/search/search-index";
 import { collectSearchStats, type SearchStats } from "../../src/worker/search/search-stats";
 import { scoringArrayBytes } from "../../src/worker/search/query-arrays";
@@ -48,6 +53,7 @@ const { values: args } = parseArgs({
     /** Write a V8 CPU profile of the timed rounds here, and print its top functions by self time. */
     profile: { type: "string" },
     queries: { type: "string" },
+    group: { type: "string" },
   },
 });
 if (!args.assets) throw new Error("scale-cpu: --assets DIR is required");
@@ -60,7 +66,24 @@ if (args["postings-mib"] || args["packed-share"])
 const assets = diskAssets(resolve(args.assets));
 const meta = await searchMeta(assets);
 const records = new RecordStore(assets);
-const service = new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records));
+const local = new LocalShards(meta.shards.count, assets, records);
+/** With `--group`: the group's shards scored, the rest answering no matches uncalled (one object's work alone). */
+function oneGroup(g: number): ShardRunner {
+  const [first, end] = shardGroups(meta.shards.count)[g] ?? [];
+  if (first === undefined || end === undefined) throw new Error(`scale-cpu: --group ${g}: no such group`);
+  const inGroup = (k: number) => k >= first && k < end;
+  return {
+    count: local.count,
+    run: (k, plan) => (inGroup(k) ? local.run(k, plan) : Promise.resolve(noMatches())),
+    prefetch: async (terms) => {
+      await Promise.allSettled(
+        Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetch(terms)),
+      );
+    },
+  };
+}
+const runner = args.group !== undefined ? oneGroup(Number(args.group)) : local;
+const service = new SearchService(records, assets, runner);
 const mix = args.queries
   ? args.queries.split(",")
   : queryMix(syntheticCorpus(Number(args.records ?? meta.docs)), 200).search.map((s) => s.q);

@@ -147,6 +147,13 @@ async function start(inspector: boolean, caches: boolean): Promise<LocalWorker> 
     ...(args.groups !== undefined ? { pokePath: "/health" } : {}),
   });
 }
+/** Mean asset reads a query, by kind ("none" when the mix read nothing). */
+function readsByKind(queries: Array<{ reads: Record<string, number> }>): string {
+  const sum = new Map<string, number>();
+  for (const q of queries) for (const [k, v] of Object.entries(q.reads)) sum.set(k, (sum.get(k) ?? 0) + v);
+  const kinds = [...sum].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  return kinds.map(([k, v]) => `${k} ${(v / queries.length).toFixed(2)}`).join(", ") || "none";
+}
 /** Writes the isolate's heap snapshot and prints its largest kinds and who holds its array buffers. */
 async function snapshotOf(w: LocalWorker, file: string) {
   mkdirSync(dirname(file), { recursive: true });
@@ -253,6 +260,7 @@ if (args.groups !== undefined) {
       if (args.snapshot) await snapshotOf(w, join(args.snapshot, `group-${group}.heapsnapshot`));
       const tooks = got.queries.map((q) => q.tookMs);
       const reads = mean(got.queries.map((q) => q.reads["search/terms"] ?? 0));
+      const rpc = got.queries.map((q) => q.rpcMaxMs);
       perGroup.push({
         group,
         cold,
@@ -264,13 +272,17 @@ if (args.groups !== undefined) {
       console.error(
         `group ${group} (load ${load.join(" ")}): cold ${Object.values(cold).join(" / ")} ms; warm tookMs p50 ` +
           `${percentile(tooks, 50).toFixed(2)} / p99 ${percentile(tooks, 99).toFixed(2)} ms; term reads a query ` +
-          `${reads.toFixed(2)}`,
+          `${reads.toFixed(2)}; the object's round trip p50 / p99 ` +
+          `${percentile(rpc, 50).toFixed(2)} / ${percentile(rpc, 99).toFixed(2)} ms; reads a query: ${readsByKind(got.queries)}`,
       );
     } finally {
       await w.dispose();
     }
   }
-  const coldOf = (g: GroupRun) => (Object.keys(COLD) as Array<keyof typeof COLD>).map((k) => g.cold[k] ?? NaN);
+  const coldKeys = Object.keys(COLD) as Array<keyof typeof COLD>;
+  /** Cold figures joined for the table, or "not measured" (`--no-cold`). */
+  const coldCell = (figures: Array<number | undefined>) =>
+    figures.every((f) => f === undefined) ? "not measured" : `${figures.map((f) => f ?? "—").join(" / ")} ms`;
   console.log(`| records | ${m.records.toLocaleString("en")}; ${search.shards.length} search shards |`);
   console.log(
     `\n| group (its object alone in a runtime) | cold tookMs: ${Object.values(COLD).join(" / ")} | warm tookMs p50 / p99 | ` +
@@ -279,16 +291,17 @@ if (args.groups !== undefined) {
   console.log("|---|---|---|---|---|");
   for (const g of perGroup)
     console.log(
-      `| ${g.group} | ${coldOf(g).join(" / ")} ms | ${percentile(g.tooks, 50).toFixed(2)} / ` +
+      `| ${g.group} | ${coldCell(coldKeys.map((k) => g.cold[k]))} | ${percentile(g.tooks, 50).toFixed(2)} / ` +
         `${percentile(g.tooks, 99).toFixed(2)} ms | ${g.reads.toFixed(2)} | ${mib(g.heap)} + ${mib(g.buffers)} |`,
     );
   // Deployed, a query waits for its slowest object: per query, the slowest of the groups measured.
   const slowest = mix.map((_, i) => Math.max(...perGroup.map((g) => g.tooks[i]!)));
-  const slowestCold = (Object.keys(COLD) as Array<keyof typeof COLD>).map((k) =>
-    Math.max(...perGroup.map((g) => g.cold[k] ?? NaN)),
-  );
+  const slowestCold = coldKeys.map((k) => {
+    const got = perGroup.map((g) => g.cold[k]).filter((f) => f !== undefined);
+    return got.length ? Math.max(...got) : undefined;
+  });
   console.log(
-    `| per query, the slowest of the groups measured | ${slowestCold.join(" / ")} ms | ` +
+    `| per query, the slowest of the groups measured | ${coldCell(slowestCold)} | ` +
       `${percentile(slowest, 50).toFixed(2)} / ${percentile(slowest, 99).toFixed(2)} ms | | |`,
   );
   if (args.json) writeFileSync(args.json, JSON.stringify({ perGroup, mix }, null, 1));
