@@ -1,6 +1,7 @@
 /**
  * npx tsx scripts/bench/serve-scale.ts <assets dir> [runs] [--records N] [--ports 9100-9149] [--rounds 2]
  *   [--mix bench|mini] [--slowest 10] [--no-cold] [--json FILE] [--backend r2 [--r2-dir DIR]] [--groups 0,5,10,15]
+ *   [--snapshot DIR] [--params "collapse=0"]
  *
  * Serves an already built (possibly sharded) catalogue in workerd through Miniflare, with the SearchShard Durable
  * Objects bound as in production, and measures the fanned-out search: cold first query per fresh runtime (a rare
@@ -57,6 +58,7 @@ const { values: args, positionals } = parseArgs({
     "r2-dir": { type: "string" },
     groups: { type: "string" },
     snapshot: { type: "string" },
+    params: { type: "string" },
   },
 });
 const [assetsDir, runsArg] = positionals;
@@ -101,7 +103,9 @@ const MINI = [
 ];
 const records = Number(args.records ?? m.records);
 const mix = args.mix === "mini" ? MINI : queryMix(syntheticCorpus(records), 200).search.map((s) => s.q);
-const paths = mix.map((q) => `/api/search?q=${encodeURIComponent(q)}`);
+/** `--params "collapse=0"`: more query parameters for every search of the warm mix (as `npm run bench:cold`'s). */
+const extra = args.params ? `&${args.params}` : "";
+const paths = mix.map((q) => `/api/search?q=${encodeURIComponent(q)}${extra}`);
 
 /** References for the warm lookup mix: one record from each of 100 record shards spread over the catalogue. */
 function sampleReferences(n: number): string[] {

@@ -34,9 +34,14 @@ export const SearchHitSchema = z
       .number()
       .optional()
       .openapi({ description: "With collapse (default): this hit stands for a file of this many volumes" }),
-    volumeIds: z.array(z.string()).optional().openapi({
-      description: "With collapse: the ids of the file's volumes in catalogue order (GET /api/records/{id})",
-    }),
+    volumeIds: z
+      .array(z.string())
+      .optional()
+      .openapi({
+        description:
+          "With collapse: the ids of the file's volumes in catalogue order, the first 100 of a bigger file " +
+          "(GET /api/records/{id}; collapse=0 lists every volume)",
+      }),
     explain: z
       .object({
         matched: z.number(),

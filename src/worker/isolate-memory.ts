@@ -7,8 +7,8 @@
  * share one), so nothing that grows with the objects an isolate holds may be kept outside a budget here: each
  * cache is module-level, shared by the isolate's objects.
  *
- * The budgets sum to 84 MiB. With one set of scoring arrays for a 100,000-doc shard and a four-word query
- * (scoring.ts `queryArrayBytes`: 18.3 MiB) that leaves 19.8 MiB of the limit for code, plans and memo tables, and
+ * The budgets sum to 86 MiB. With one set of scoring arrays for a 100,000-doc shard and a four-word query
+ * (query-arrays.ts `queryArrayBytes`: 18.3 MiB) that leaves 17.8 MiB of the limit for code, plans and memo tables, and
  * a request in flight; test/scoring/isolate-memory.node.test.ts holds it to at least 16.
  *
  * @example
@@ -39,6 +39,12 @@ export const ISOLATE_MEMORY = {
   topLists: 6 * MiB,
   /** Stored records asked for (record-store.ts); a warm mix at 100k or 1M held 5.3 MiB. */
   records: 6 * MiB,
+  /**
+   * The first volumes' ids of files hits were in (volume-reads.ts), by file: their 16 KiB or larger segments did not
+   * stay under the assets budget at 10M records, and a warm query read 5.5 of them again. A 10M warm mix's files
+   * take about a megabyte.
+   */
+  volumeLists: 2 * MiB,
   /**
    * Shards' decoded filter columns and the facet column derived from them, 16 bytes a doc: a million records' 16
    * shards take 15.3 MiB. Kept per shard object before, outside any budget, so they grew with the objects an

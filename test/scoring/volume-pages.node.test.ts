@@ -4,9 +4,21 @@
  * reads does not grow with the catalogue.
  */
 import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildCatalogue } from "../../src/indexer/build-catalogue";
+import { SEARCH_DEFAULTS } from "../../src/worker/search/engine";
+import { localService, warmSearchRequest } from "./local-index";
 import { AssetWriter, contentHash } from "../../src/indexer/content-hash";
 import { buildVolumes } from "../../src/indexer/volume-assets";
-import { VOLUME_PAGES_PREFIX, volumeDirLayout, volumePagePath, type VolumeIndex } from "../../src/shared/index-format";
+import {
+  VOLUME_PAGES_PREFIX,
+  VOLUME_SEGMENTS_PREFIX,
+  volumeDirLayout,
+  volumePagePath,
+  type VolumeIndex,
+} from "../../src/shared/index-format";
 import { FORMAT_VERSION, HASH_CHARS, hashAt } from "../../src/shared/manifest";
 import type { CatalogueRecord } from "../../src/shared/record";
 import { groupVolumes } from "../../src/shared/volumes";
@@ -65,8 +77,8 @@ describe("the volume column, read a page at a time", () => {
     expect(records.map((_, d) => found.get(d) ?? -1)).toEqual(
       records.map((_, d) => groups.findIndex(([docs]) => docs.includes(d))),
     );
-    const lists = await volumeLists(store, volumes, [0, 1]);
-    expect([lists.get(0), lists.get(1)]).toEqual(groups.map(([, ids]) => ids));
+    const lists = await volumeLists(store, volumes, [0, 1], 100);
+    expect([lists.get(0), lists.get(1)]).toEqual(groups.map(([, ids]) => ({ count: ids.length, ids })));
   });
 
   it("reads a doc's group from the page of the column holding it, and no other page", async () => {
@@ -95,6 +107,32 @@ describe("the volume column, read a page at a time", () => {
     expect(Math.max(...[...reads.values()])).toBe(1);
   });
 
+  it("shows a file's first volumes and counts them all, and reads its segment once an isolate", async () => {
+    // Files of 40 volumes: a hit shows the first 25 and says 40.
+    const records = filesOfVolumes(400, 40);
+    const out = new AssetWriter();
+    const index = buildVolumes(records, out, { segmentBytes: 64 });
+    const groups = groupVolumes(records);
+    const first = servedStore(out.files);
+    const asked = [0, 3, 7];
+    const lists = await volumeLists(first.store, await volumesOf(first.store, index), asked, 25);
+    expect(asked.map((g) => lists.get(g))).toEqual(asked.map((g) => ({ count: 40, ids: groups[g]![1].slice(0, 25) })));
+    const segmentReads = (reads: Map<string, number>) =>
+      [...reads.keys()].filter((p) => p.startsWith(VOLUME_SEGMENTS_PREFIX)).length;
+    expect(segmentReads(first.reads)).toBe(3);
+    // A store of its own holds no segment (as a full assets budget would not): the files' lists are kept apart.
+    const again = servedStore(out.files);
+    const volumes = await volumesOf(again.store, index);
+    expect(await volumeLists(again.store, volumes, asked, 25)).toEqual(lists);
+    expect(segmentReads(again.reads)).toBe(0);
+    // A file not asked for before is read from its segment.
+    expect((await volumeLists(again.store, volumes, [5], 25)).get(5)).toEqual({
+      count: 40,
+      ids: groups[5]![1].slice(0, 25),
+    });
+    expect(segmentReads(again.reads)).toBe(1);
+  });
+
   it("says which page is corrupt when a page's bytes do not hold its docs' groups", async () => {
     const out = new AssetWriter();
     const index = buildVolumes(filesOfVolumes(100, 2), out, { pageDocs: 32 });
@@ -114,4 +152,35 @@ describe("the volume column, read a page at a time", () => {
     // The pages around it are whole.
     expect((await volumes.groupsOf([0, 64])).size).toBe(2);
   });
+});
+
+describe("a search hit standing for a big file of volumes", () => {
+  it("counts every volume and lists the first ones' ids, as many as the search shows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dossier-big-file-"));
+    try {
+      // One file of 130 like-titled volumes, beside records of another series.
+      const records = [
+        ...Array.from({ length: 130 }, (_, i) =>
+          testRecord({
+            id: `kv-2-${i + 1}`,
+            reference: `KV 2/${i + 1}`,
+            title: "Register of aliens, Margate",
+            series: "KV 2",
+          }),
+        ),
+        ...filesOfVolumes(40, 1),
+      ];
+      mkdirSync(join(dir, "data"));
+      writeFileSync(join(dir, "data", "records.jsonl"), records.map((r) => JSON.stringify(r)).join("\n"));
+      buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "out") });
+      const { service } = await localService(join(dir, "out"));
+      const res = await service.search({ ...warmSearchRequest("register aliens margate"), collapse: true });
+      const shown = SEARCH_DEFAULTS.volumeIdsShown;
+      expect(res.hits[0]).toMatchObject({ volumes: 130 });
+      expect(res.hits[0]!.volumeIds).toEqual(Array.from({ length: shown }, (_, i) => `kv-2-${i + 1}`));
+      expect(res.files).toEqual({ value: 1, relation: "eq" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -174,13 +174,13 @@ ${h.coveringDates ? html`<p class="meta">${h.coveringDates}</p>` : ""}
   )}</ol>`;
 }
 
-/** A collapsed file's volumes, each a link to its record, in catalogue order. */
+/** A collapsed file's volumes, each shown one a link to its record, in catalogue order (the first ones of a big file). */
 function volumeLinks(h: { volumes?: number; volumeIds?: string[] }, target: Html | string): Html | string {
   if (!h.volumeIds || h.volumeIds.length < 2) return "";
-  const n = h.volumeIds.length;
+  const n = h.volumes ?? h.volumeIds.length;
   return html`<p class="meta volumes">${n} volumes: ${h.volumeIds.map(
     (id, i) => html`<a href="/records/${id}"${target} aria-label="Volume ${i + 1} of ${n}">${i + 1}</a> `,
-  )}</p>`;
+  )}${h.volumeIds.length < n ? "…" : ""}</p>`;
 }
 
 export function pager(o: SearchOutcome, base: (q: PageQuery) => string, limit = PAGE_SIZE): Html {

@@ -56,6 +56,12 @@ export const SEARCH_DEFAULTS = {
    * page still fills when the best hits are volumes of a few files.
    */
   collapseFetch: 4,
+  /**
+   * With collapse, a hit lists the ids of its file's first this many volumes (`volumeIds`); `volumes` counts them all.
+   * Like-titled records of a series are one file, and a big catalogue has files of thousands: listing them all made a
+   * page of ten hits tens of thousands of ids, and cost a 10M warm query 10 of its 13 ms (BENCHMARKS.md).
+   */
+  volumeIdsShown: 100,
   /** Score every match, for exact totals and facets, when a query's postings number at most this. */
   exactTotalPostings: 10_000,
   /** When top-k stops early, facets count this many best candidates. */

@@ -12,7 +12,7 @@ import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
 import { SearchIndex, SearchLexicon, lexiconBeforeVocabulary, searchMeta } from "./search-index";
-import { volumeColumn, volumeLists, type Volumes } from "./volume-reads";
+import { volumeColumn, volumeLists, type VolumeList, type Volumes } from "./volume-reads";
 import {
   SEARCH_DEFAULTS,
   effectiveRules,
@@ -262,7 +262,7 @@ export class SearchService {
     // The page's records and its files' volume lists, read together.
     const [records, lists] = await Promise.all([
       this.records.byDocs(page.map((d) => d.doc)),
-      volumes ? this.volumeLists(volumes, page, groups) : new Map<number, string[]>(),
+      volumes ? this.volumeLists(volumes, page, groups) : new Map<number, VolumeList>(),
     ]);
     const highlight = highlightTerms(units);
     const hits = page.map((d, i): SearchHit => {
@@ -276,10 +276,10 @@ export class SearchService {
         score: Math.round(d.score * 1000) / 1000,
       };
       const group = groups.get(d.doc);
-      const ids = group === undefined ? undefined : lists.get(group);
-      if (ids) {
-        hit.volumes = ids.length;
-        hit.volumeIds = ids;
+      const list = group === undefined ? undefined : lists.get(group);
+      if (list) {
+        hit.volumes = list.count;
+        hit.volumeIds = list.ids;
       }
       if (req.explain)
         hit.explain = { matched: d.matched, parts: d.parts.map((p) => ({ ...p, ...matchedWord(r, p) })) };
@@ -348,16 +348,16 @@ export class SearchService {
   }
 
   /**
-   * The record ids of each file of several volumes among `hits`, by group (`groups`: the hits' groups by doc): only
-   * those groups' segments are read.
+   * Each file of several volumes among `hits` as a hit shows it (its volume count, its first volumes' ids), by group
+   * (`groups`: the hits' groups by doc): only those groups' segments are read, once per isolate.
    */
   private volumeLists(
     volumes: Volumes,
     hits: ScoredDoc[],
     groups: Map<number, number>,
-  ): Promise<Map<number, string[]>> {
+  ): Promise<Map<number, VolumeList>> {
     const wanted = hits.map((h) => groups.get(h.doc)).filter((g) => g !== undefined);
-    return volumeLists(this.assets, volumes, wanted);
+    return volumeLists(this.assets, volumes, wanted, SEARCH_DEFAULTS.volumeIdsShown);
   }
 
   /** Runs the plan on every shard; a shard that fails or times out is reported, never fatal unless all fail. */
