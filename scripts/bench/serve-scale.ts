@@ -248,8 +248,13 @@ if (args.groups !== undefined) {
       for (const [k, q] of Object.entries(COLD) as Array<[keyof typeof COLD, string]>) {
         const w = await start(false, true);
         try {
-          const got = await scaleMixOf(w, 1, group, [`/api/search?q=${encodeURIComponent(q)}`]);
+          const got = await scaleMixOf(w, 1, group, [`/api/search?q=${encodeURIComponent(q)}${extra}`]);
           cold[k] = got.queries[0]!.tookMs;
+          const c = got.queries[0]!;
+          console.error(
+            `  group ${group} cold "${q}": ${c.tookMs} ms; reads ${readsByKind([c])}, ${(c.readBytes / 1024).toFixed(0)} KiB; ` +
+              `the object's round trip ${c.rpcMaxMs.toFixed(1)} ms`,
+          );
         } finally {
           await w.dispose();
         }
