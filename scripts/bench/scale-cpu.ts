@@ -1,7 +1,7 @@
 /**
  * npx tsx scripts/bench/scale-cpu.ts --assets DIR [--records N] [--rounds 3] [--postings-mib M] [--packed-share S]
  *   [--slowest 10]
- *   [--queries a,b] [--group G]
+ *   [--queries a,b] [--group G] [--collapse]
  *
  * The warm search mix of a sharded build in one Node process, every shard scored in process (`LocalShards`): as
  * workerd runs it locally, where the Worker and all its shard objects share one isolate and so one postings cache,
@@ -11,6 +11,9 @@
  *
  * `--group G`: only group G's shards (shard-runner.ts `shardGroups`) are scored, the others answer no matches
  * uncalled: one Durable Object's work and caches alone, as `serve-scale.ts --groups` measures it in workerd.
+ *
+ * `--collapse`: searches collapse files of several volumes, as the API's and pages' do by default (the files' lists
+ * are then read and kept, and their cache's size printed).
  *
  * `--postings-mib`: the postings cache's budget (default the Worker's); a budget the mix cannot fill shows the
  * mix's working set.
@@ -36,6 +39,7 @@ import {
 } from "../../src/worker/search/search-index";
 import { collectSearchStats, type SearchStats } from "../../src/worker/search/search-stats";
 import { scoringArrayBytes } from "../../src/worker/search/query-arrays";
+import { volumeListBytes } from "../../src/worker/search/volume-reads";
 import { scoringCounters } from "../../src/worker/search/scoring-counters";
 import { topListBytes } from "../../src/worker/search/top-k-term-lists";
 import { Session } from "node:inspector/promises";
@@ -54,6 +58,7 @@ const { values: args } = parseArgs({
     profile: { type: "string" },
     queries: { type: "string" },
     group: { type: "string" },
+    collapse: { type: "boolean", default: false },
   },
 });
 if (!args.assets) throw new Error("scale-cpu: --assets DIR is required");
@@ -88,7 +93,9 @@ const mix = args.queries
   ? args.queries.split(",")
   : queryMix(syntheticCorpus(Number(args.records ?? meta.docs)), 200).search.map((s) => s.q);
 
-for (let r = 0; r < 2; r++) for (const q of mix) await service.search(warmSearchRequest(q));
+/** The mix's request for `q`: the warm tools' own, collapsed with `--collapse`. */
+const request = (q: string) => ({ ...warmSearchRequest(q), collapse: args.collapse });
+for (let r = 0; r < 2; r++) for (const q of mix) await service.search(request(q));
 const cpu = new Float64Array(mix.length).fill(Infinity);
 const countersBefore = { ...scoringCounters };
 const session = args.profile ? new Session() : null;
@@ -105,7 +112,7 @@ for (let r = 0; r < Number(args.rounds); r++)
     const before = new Map(assets.reads);
     collectSearchStats(true);
     const c = process.cpuUsage();
-    await service.search(warmSearchRequest(mix[i]!));
+    await service.search(request(mix[i]!));
     const d = process.cpuUsage(c);
     const st = collectSearchStats(false)!;
     cpu[i] = Math.min(cpu[i]!, (d.user + d.system) / 1000);
@@ -163,7 +170,7 @@ const mib = (b: number) => (b / 2 ** 20).toFixed(1);
 console.log(
   `isolate caches after the mix, MiB: assets ${mib(assets.heldBytes())}, postings ${mib(postingsCacheBytes())}, ` +
     `raw chunks ${mib(rawChunkBytes())}, filter columns ${mib(filterColumnBytes())}, top lists ${mib(topListBytes())}, records ${mib(recordCacheBytes())}, ` +
-    `scoring arrays ${mib(scoringArrayBytes())}; process heap ${mib(process.memoryUsage().heapUsed)}, ` +
+    `scoring arrays ${mib(scoringArrayBytes())}, volume lists ${mib(volumeListBytes())}; process heap ${mib(process.memoryUsage().heapUsed)}, ` +
     `array buffers ${mib(process.memoryUsage().arrayBuffers)}`,
 );
 console.log(

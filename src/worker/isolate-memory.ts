@@ -42,7 +42,7 @@ export const ISOLATE_MEMORY = {
   /**
    * The first volumes' ids of files hits were in (volume-reads.ts), by file: their 16 KiB or larger segments did not
    * stay under the assets budget at 10M records, and a warm query read 5.5 of them again. A 10M warm mix's files
-   * take about a megabyte.
+   * took 0.9 MiB (`scale-cpu.ts --group 0 --collapse`).
    */
   volumeLists: 2 * MiB,
   /**

@@ -174,7 +174,7 @@ ${h.coveringDates ? html`<p class="meta">${h.coveringDates}</p>` : ""}
   )}</ol>`;
 }
 
-/** A collapsed file's volumes, each shown one a link to its record, in catalogue order (the first ones of a big file). */
+/** A collapsed file's volumes as links to their records, in catalogue order (the first ones of a big file). */
 function volumeLinks(h: { volumes?: number; volumeIds?: string[] }, target: Html | string): Html | string {
   if (!h.volumeIds || h.volumeIds.length < 2) return "";
   const n = h.volumes ?? h.volumeIds.length;
