@@ -33,7 +33,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { arrayBufferHolders, heapSnapshotKinds } from "../lib/heap-snapshot";
+import { arrayBufferHolders, heapSnapshotKinds, readHeapSnapshot } from "../lib/heap-snapshot";
 import { parseArgs } from "node:util";
 import { bundleWorker, startLocalWorker, type LocalWorker } from "../lib/local-worker";
 import { percentile, median } from "./stats";
@@ -167,11 +167,12 @@ async function snapshotOf(w: LocalWorker, file: string) {
   console.error(
     `after the snapshot: heap ${mib(again?.usedSize ?? null)} + array buffers ${mib(again?.backingStorageSize ?? null)}`,
   );
-  const { kinds, totalBytes } = heapSnapshotKinds(file);
+  const snap = readHeapSnapshot(file);
+  const { kinds, totalBytes } = heapSnapshotKinds(snap);
   console.error(`${file}: ${mib(totalBytes)} of self sizes; largest kinds:`);
   for (const k of kinds.slice(0, 15))
     console.error(`  ${mib(k.bytes).padStart(10)} ${String(k.count).padStart(8)}  ${k.kind}`);
-  const held = arrayBufferHolders(file);
+  const held = arrayBufferHolders(snap);
   console.error(`array buffers: ${mib(held.totalBytes)}; held by:`);
   for (const h of held.holders.slice(0, 25))
     console.error(`  ${mib(h.bytes).padStart(10)} ${String(h.count).padStart(7)}  ${h.path}`);

@@ -7,16 +7,27 @@ export interface SnapshotKind {
   bytes: number;
 }
 
-/**
- * Self sizes in a V8 heap snapshot (`.heapsnapshot` JSON), by kind, largest first, and their total. Used by the
- * load tool's report and the bench's cold probe to say what a Worker isolate holds.
- */
-export function heapSnapshotKinds(file: string): { kinds: SnapshotKind[]; totalBytes: number } {
-  const snap = JSON.parse(readFileSync(file, "utf8")) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
-    nodes: number[];
-    strings: string[];
+/** A V8 heap snapshot (`.heapsnapshot` JSON) as parsed: the parts these summaries read. */
+export interface HeapSnapshot {
+  snapshot: {
+    meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] };
   };
+  nodes: number[];
+  edges: number[];
+  strings: string[];
+}
+
+/** Parses a heap snapshot file once, for callers that summarise it more than one way (it may be hundreds of MB). */
+export function readHeapSnapshot(file: string): HeapSnapshot {
+  return JSON.parse(readFileSync(file, "utf8")) as HeapSnapshot;
+}
+
+/**
+ * Self sizes in a V8 heap snapshot (a file, or one already read), by kind, largest first, and their total. Used by
+ * the load tool's report and the bench's cold probe to say what a Worker isolate holds.
+ */
+export function heapSnapshotKinds(from: string | HeapSnapshot): { kinds: SnapshotKind[]; totalBytes: number } {
+  const snap = typeof from === "string" ? readHeapSnapshot(from) : from;
   const fields = snap.snapshot.meta.node_fields;
   const types = snap.snapshot.meta.node_types[0];
   const [ti, ni, si] = ["type", "name", "self_size"].map((f) => fields.indexOf(f)) as [number, number, number];
@@ -37,7 +48,10 @@ export function heapSnapshotKinds(file: string): { kinds: SnapshotKind[]; totalB
 
 /** Array-buffer bytes of a heap snapshot grouped by who holds them (see `arrayBufferHolders`). */
 export interface BufferHolder {
-  /** Retainer path from the holder down to the buffer, e.g. `Map > (value) > PostingsEntry.docs > Uint32Array`. */
+  /**
+   * Retainer path from the holder down to the buffer, each step the retainer's name and its edge, elements as `[]`:
+   * e.g. `Map.table > Object.docs > Uint32Array.buffer > ArrayBuffer.backing_store`.
+   */
   path: string;
   count: number;
   bytes: number;
@@ -49,15 +63,11 @@ export interface BufferHolder {
  * V8's own plumbing, until `depth` named holders are found, and the bytes are summed by that path. Which cache a
  * buffer belongs to is what the isolate's memory plan needs to know; its self size alone says nothing.
  */
-export function arrayBufferHolders(file: string, depth = 4): { holders: BufferHolder[]; totalBytes: number } {
-  const snap = JSON.parse(readFileSync(file, "utf8")) as {
-    snapshot: {
-      meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] };
-    };
-    nodes: number[];
-    edges: number[];
-    strings: string[];
-  };
+export function arrayBufferHolders(
+  from: string | HeapSnapshot,
+  depth = 4,
+): { holders: BufferHolder[]; totalBytes: number } {
+  const snap = typeof from === "string" ? readHeapSnapshot(from) : from;
   const { node_fields: nf, node_types, edge_fields: ef, edge_types } = snap.snapshot.meta;
   const N = nf.length;
   const E = ef.length;

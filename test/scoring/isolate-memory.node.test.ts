@@ -75,7 +75,8 @@ describe("an isolate serving several shards", () => {
   it("scores a shard with a larger shard's kept arrays as with arrays of its own size, keeping only the larger", async () => {
     const { service } = await localService(join(dir, "out"));
     const mix = queryMix(syntheticCorpus(3_000), 40).search.map((s) => s.q);
-    // Filters alone walk every doc of the shard: its own count, not the arrays' size, must bound the walk.
+    // Filters alone walk every doc of the shard (bounded by its own count, not the arrays' size: a walk past the
+    // shard reads no doc that passes, so these answers would not show it; the bound saves the walk's cost).
     const filtered = [
       { ...warmSearchRequest(""), from: 1935, to: 1937 },
       { ...warmSearchRequest("agent"), from: 1930, to: 1950, exact: true },
