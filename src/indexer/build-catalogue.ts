@@ -364,6 +364,7 @@ function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promis
         afterPlan: options.afterPlanWorker,
         logFd: options.workerLogFd,
         fieldsPath: layout.fieldsPath,
+        packs: !!options.packs,
       });
     return yield* stageLaidOut(options, { read, report, reportPath, thesaurus, dir, out, layout, t0, passes });
   } finally {
@@ -453,7 +454,7 @@ function* stageLaidOut(
     for (const [path, bytes] of out.spilled) {
       if (isPackable(path)) inputs.push({ path, bytes, read: () => readFileSync(join(dir, path)) });
     }
-    for (const [path, [, bytes]] of out.appended)
+    for (const [path, bytes] of out.appendedChunks())
       if (!out.spilled.has(path)) inputs.push({ path, bytes, read: () => out.readAppended(path) });
     const directory = packChunks(inputs, options.packs === true ? {} : options.packs, (path, data) =>
       out.put(path, data),

@@ -10,6 +10,7 @@
  * worker).
  */
 import { writeSync } from "node:fs";
+import { join } from "node:path";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import {
   isMainThread,
@@ -27,6 +28,7 @@ import { AssetWriter } from "./content-hash";
 import { heapSoFar } from "./build-progress";
 import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
 import { DocFile, type Lines, LineWriter, passFields, type PassRecord } from "./doc-file";
+import { isPackable } from "./pack-assets";
 import { buildRelated } from "./related-records";
 import { buildRecordPassParts, type RecordPassParts } from "./search-assets";
 import { TitleTags, type TitleTagsData } from "./title-tags";
@@ -37,6 +39,12 @@ interface RecordPassInput {
   shardOfDoc: Int32Array;
   shardCount: number;
   spillDir: string;
+  /**
+   * Where the worker appends its chunks bound for packs (AssetWriter's `appendTo`), when the build packs: one
+   * scratch file instead of a file each. The worker's typeahead partitions, people chunks and record shards are
+   * some 30,000 files at 1M records, and each took an open, a write and a rename.
+   */
+  appendPath?: string;
   recordTablePageShards?: number;
   /** Where the worker writes the docs' PassRecord fields for its own later passes (see runWorker). */
   fieldsPath?: string;
@@ -51,11 +59,16 @@ interface RecordPassInput {
 /** What the passes after the plan need of it: the docs' title and tag words, and each doc's catalogue rank. */
 type FromPlan = { tags: TitleTagsData; catalogueOrder: Uint32Array };
 
+/** Chunks a worker appended to its scratch file (`AssetWriter.handOver`), for the main thread's writer to adopt. */
+type HandedChunks = ReturnType<AssetWriter["handOver"]>;
+
 /** What the worker made: the search manifest's parts, the record store's manifest, and the chunks it wrote. */
 export interface RecordPassResult {
   parts: RecordPassParts;
   recordStore: Omit<Manifest, "version">;
   spilled: Array<[string, number]>;
+  /** The chunks it appended to its scratch files (none when the build does not pack), adopted by `out`. */
+  appended: NonNullable<HandedChunks>[];
   /** How long each pass took on the worker, in ms, in the order run. */
   timings: Array<[string, number]>;
   /** The worker's V8 heap: its limit and the most it had allocated at the end of a pass, in MB. */
@@ -66,6 +79,7 @@ export interface RecordPassResult {
 interface FirstPasses {
   parts: RecordPassParts;
   spilled: Array<[string, number]>;
+  appended: HandedChunks;
   timings: Array<[string, number]>;
   heap: { limitMb: number; mostMb: number };
   /** Offsets of the PassRecord fields file the worker wrote, for a worker after it to read. */
@@ -73,7 +87,7 @@ interface FirstPasses {
 }
 
 /** The passes after the plan (related records, the record store): the worker's reply. */
-type LastPasses = Omit<RecordPassResult, "parts">;
+type LastPasses = Omit<RecordPassResult, "parts" | "appended"> & { appended: HandedChunks };
 
 type WorkerReply = { ok: true; result: LastPasses } | { ok: false; message: string; stack?: string };
 
@@ -120,6 +134,8 @@ export function startRecordPasses(
     afterPlan?: AfterPlanWorker;
     /** See BuildOptions.workerLogFd. */
     logFd?: number;
+    /** Whether the build packs its chunks: the workers then append theirs to scratch files of their own. */
+    packs?: boolean;
   } = {},
 ): RecordPasses {
   const docs = layout.docs;
@@ -138,7 +154,10 @@ export function startRecordPasses(
     fieldsPath: options.fieldsPath,
     logFd: options.logFd,
   };
-  const first = spawn({ ...input, firstPort: port2 }, [port2], options.heapMb);
+  // Each worker appends to a file of its own; the staging folder's other scratch files are named likewise.
+  const appendPath = (n: number) =>
+    options.packs ? { appendPath: join(out.spillDir!, `.chunks-${process.pid}-worker-${n}.bin`) } : {};
+  const first = spawn({ ...input, ...appendPath(1), firstPort: port2 }, [port2], options.heapMb);
   let last = first;
   let firstResult: FirstPasses | undefined;
   // Rejected when the first worker fails before its first passes are done (after, it settles nothing).
@@ -151,7 +170,11 @@ export function startRecordPasses(
   const poll = () => (firstResult ??= receiveMessageOnPort(firstDone)?.message as FirstPasses | undefined);
   const handOver = (plan: FromPlan, passes: FirstPasses) => {
     first.worker.postMessage({ end: true } satisfies AfterPlan);
-    last = spawn({ ...input, after: { plan, fieldsOffsets: passes.fieldsOffsets } }, [], options.heapMb);
+    last = spawn(
+      { ...input, ...appendPath(2), after: { plan, fieldsOffsets: passes.fieldsOffsets } },
+      [],
+      options.heapMb,
+    );
   };
   return {
     fromPlan: async (made) => {
@@ -166,11 +189,14 @@ export function startRecordPasses(
       firstDone.close();
       const spilled = [...passes.spilled, ...rest.spilled];
       for (const [path, bytes] of spilled) out.spilled.set(path, bytes);
+      const appended = [passes.appended, rest.appended].filter((a) => a !== null);
+      for (const handed of appended) out.adopt(handed);
       await Promise.all([first.worker.terminate(), last.worker.terminate()]);
       return {
         parts: passes.parts,
         recordStore: rest.recordStore,
         spilled,
+        appended,
         timings: [...passes.timings, ...rest.timings],
         heap: { limitMb: rest.heap.limitMb, mostMb: Math.max(passes.heap.mostMb, rest.heap.mostMb) },
       };
@@ -235,7 +261,7 @@ function passTimer(logFd?: number) {
 /** The first passes (people, typeahead, volumes), posted on the first port; then, told to, the rest. */
 async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null> {
   const docs = DocFile.of<CatalogueRecord>(input.docsPath, input.docsOffsets);
-  const out = new AssetWriter(input.spillDir);
+  const out = workerWriter(input);
   const first = passTimer(input.logFd);
   // People, typeahead and related records read a few fields of each record: written once to a file of their own,
   // they parse those three times instead of each whole record (mostly description) three times.
@@ -259,6 +285,7 @@ async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null
   input.firstPort!.postMessage({
     parts,
     spilled: [...out.spilled],
+    appended: out.handOver(),
     timings: first.timings,
     heap: first.heap,
     fieldsOffsets,
@@ -266,7 +293,10 @@ async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null
   out.spilled.clear();
   const rest = passTimer(input.logFd);
   const next = await new Promise<AfterPlan>((resolve) => parentPort!.once("message", resolve));
-  if ("end" in next) return null;
+  if ("end" in next) {
+    out.closeAppended();
+    return null;
+  }
   rest.lap("waiting for the plan");
   return runLastPasses(input, docs, fields, next.plan, out, rest);
 }
@@ -277,7 +307,15 @@ function runAfterWorker(input: RecordPassInput & { after: NonNullable<RecordPass
   const { fieldsOffsets, plan } = input.after;
   const fields: Lines<PassRecord> =
     input.fieldsPath && fieldsOffsets ? DocFile.of<PassRecord>(input.fieldsPath, fieldsOffsets) : docs;
-  return runLastPasses(input, docs, fields, plan, new AssetWriter(input.spillDir), passTimer(input.logFd));
+  return runLastPasses(input, docs, fields, plan, workerWriter(input), passTimer(input.logFd));
+}
+
+/** A worker's writer: chunks to the staging folder, those bound for packs appended to the worker's scratch file. */
+function workerWriter(input: RecordPassInput): AssetWriter {
+  return new AssetWriter(
+    input.spillDir,
+    input.appendPath ? { path: input.appendPath, packable: isPackable } : undefined,
+  );
 }
 
 function runLastPasses(
@@ -303,7 +341,9 @@ function runLastPasses(
     related.remove();
   }
   timer.lap("record store");
-  return { recordStore, spilled: [...out.spilled], timings: timer.timings, heap: timer.heap };
+  const appended = out.handOver();
+  out.closeAppended();
+  return { recordStore, spilled: [...out.spilled], appended, timings: timer.timings, heap: timer.heap };
 }
 
 if (!isMainThread && (workerData as RecordPassInput | undefined)?.docsPath) {

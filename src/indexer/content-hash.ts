@@ -20,6 +20,13 @@ export class AssetWriter {
   readonly spilled = new Map<string, number>();
   /** Chunks appended to the scratch file (see `appendTo`), bound for packs: their byte offset and length there. */
   readonly appended = new Map<string, [number, number]>();
+  /**
+   * Chunks another writer appended to its own scratch file (a worker thread's, see `handOver`), bound for packs:
+   * that file, and the byte offset and length there. Read and removed as the writer's own appended chunks are.
+   */
+  private readonly adopted = new Map<string, [file: string, at: number, bytes: number]>();
+  /** Open descriptors of the adopted chunks' scratch files, by path. */
+  private readonly adoptedFds = new Map<string, number>();
   private readonly dirs = new Set<string>();
   private scratch: { fd: number; at: number; pending: Buffer[]; pendingBytes: number } | null = null;
 
@@ -81,39 +88,77 @@ export class AssetWriter {
     s.pendingBytes = 0;
   }
 
-  /** The bytes of a chunk appended to the scratch file. */
+  /** The bytes of a chunk appended to the scratch file, this writer's or one it adopted. */
   readAppended(path: string): Uint8Array {
-    const [at, bytes] = this.appended.get(path)!;
-    this.flushAppended();
-    const buf = Buffer.allocUnsafe(bytes);
-    for (let got = 0; got < bytes; ) {
-      const n = readSync(this.scratch!.fd, buf, got, bytes - got, at + got);
-      if (n === 0) throw new Error(`content-hash: ${this.appendTo!.path} ended early`);
-      got += n;
+    const own = this.appended.get(path);
+    if (own) {
+      this.flushAppended();
+      return readExactly(this.scratch!.fd, own[0], own[1], this.appendTo!.path);
     }
-    return buf;
+    const adopted = this.adopted.get(path);
+    if (!adopted) throw new Error(`content-hash: ${path} was not appended to a scratch file`);
+    const [file, at, bytes] = adopted;
+    let fd = this.adoptedFds.get(file);
+    if (fd === undefined) this.adoptedFds.set(file, (fd = openSync(file, "r")));
+    return readExactly(fd, at, bytes, file);
   }
 
-  /** Forgets the appended chunks (packed by now) and deletes the scratch file. */
+  /** Every chunk appended to a scratch file, this writer's or adopted, with its byte length. */
+  *appendedChunks(): Generator<[path: string, bytes: number]> {
+    for (const [path, [, bytes]] of this.appended) yield [path, bytes];
+    for (const [path, [, , bytes]] of this.adopted) if (!this.appended.has(path)) yield [path, bytes];
+  }
+
+  /**
+   * Writes out what is still buffered and hands over the chunks appended since the last hand-over, for another
+   * writer to `adopt` (a worker thread's chunks, packed by the main thread). Appends may go on after it.
+   */
+  handOver(): { file: string; chunks: Array<[path: string, at: number, bytes: number]> } | null {
+    if (!this.appendTo) return null;
+    this.flushAppended();
+    const chunks = [...this.appended].map(([path, [at, bytes]]): [string, number, number] => [path, at, bytes]);
+    this.appended.clear();
+    return { file: this.appendTo.path, chunks };
+  }
+
+  /** Closes the scratch file; the chunks handed over stay in it for their adopter to read and remove. */
+  closeAppended(): void {
+    this.flushAppended();
+    if (this.scratch) closeSync(this.scratch.fd);
+    this.scratch = null;
+  }
+
+  /** Takes over chunks another writer appended to its scratch file (`handOver`): packed and removed as ours. */
+  adopt(handed: { file: string; chunks: Array<[path: string, at: number, bytes: number]> }): void {
+    for (const [path, at, bytes] of handed.chunks) this.adopted.set(path, [handed.file, at, bytes]);
+  }
+
+  /** Forgets the appended chunks (packed by now) and deletes the scratch files, this writer's and adopted ones. */
   removeAppended(): void {
     this.appended.clear();
     if (this.scratch) closeSync(this.scratch.fd);
     this.scratch = null;
     if (this.appendTo) rmSync(this.appendTo.path, { force: true });
+    for (const fd of this.adoptedFds.values()) closeSync(fd);
+    this.adoptedFds.clear();
+    for (const file of new Set([...this.adopted.values()].map(([f]) => f))) rmSync(file, { force: true });
+    this.adopted.clear();
   }
 
   addJson(dir: string, name: string, value: unknown): string {
     return this.add(dir, name, "json", JSON.stringify(value));
   }
 
-  /** Every file's path, held or spilled. */
+  /** Every file's path, held, spilled or appended. */
   paths(): string[] {
-    return [...this.files.keys(), ...this.spilled.keys(), ...this.appended.keys()];
+    return [...this.files.keys(), ...this.spilled.keys(), ...[...this.appendedChunks()].map(([path]) => path)];
   }
 
   /** Files in the build, held, spilled or appended. */
   get size(): number {
-    return this.files.size + this.spilled.size + this.appended.size;
+    let appended = 0;
+    for (const _ of this.appendedChunks()) appended++;
+    return this.files.size + this.spilled.size + appended;
   }
 
   /** Bytes of all files, for the build summary. */
@@ -121,9 +166,20 @@ export class AssetWriter {
     let n = 0;
     for (const v of this.files.values()) n += typeof v === "string" ? Buffer.byteLength(v) : v.byteLength;
     for (const v of this.spilled.values()) n += v;
-    for (const [, bytes] of this.appended.values()) n += bytes;
+    for (const [, bytes] of this.appendedChunks()) n += bytes;
     return n;
   }
+}
+
+/** `bytes` bytes of the file open as `fd`, from `at`. */
+function readExactly(fd: number, at: number, bytes: number, file: string): Buffer {
+  const buf = Buffer.allocUnsafe(bytes);
+  for (let got = 0; got < bytes; ) {
+    const n = readSync(fd, buf, got, bytes - got, at + got);
+    if (n === 0) throw new Error(`content-hash: ${file} ended early`);
+    got += n;
+  }
+  return buf;
 }
 
 /** Bytes of appended chunks collected before a write to the scratch file. */

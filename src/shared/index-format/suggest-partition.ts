@@ -75,21 +75,28 @@ function textOf(stored: string, letters: string): string {
   return out;
 }
 
-/** The stored form of a text: folded words and case letters where that gives the text back, length and all. */
-function storedText(text: string): [stored: string, letters: string] {
+/**
+ * The stored form of a text: folded words and case letters where that gives the text back, length and all; and
+ * the text's folded words. Each word is tried lower, capitalised, then upper case, as `cased` makes them: the
+ * decoder's `textOf` then joins exactly the text's space-separated parts back.
+ */
+function storedText(text: string): [stored: string, letters: string, ws: string[]] {
   const ws = words(text);
-  if (!ws.length || ws.length > 64) return [text, ""];
+  if (!ws.length || ws.length > 64) return [text, "", ws];
   const parts = text.split(" ");
-  if (parts.length !== ws.length) return [text, ""];
+  if (parts.length !== ws.length) return [text, "", ws];
   let letters = "";
   for (let i = 0; i < ws.length; i++) {
-    const letter = [CASES.lower, CASES.capital, CASES.upper].find((l) => cased(ws[i]!, l) === parts[i]);
-    if (!letter) return [text, ""];
-    letters += letter;
+    const w = ws[i]!;
+    const part = parts[i]!;
+    if (part === w) letters += CASES.lower;
+    else if (part === cased(w, CASES.capital)) letters += CASES.capital;
+    else if (part === cased(w, CASES.upper)) letters += CASES.upper;
+    else return [text, "", ws];
   }
   const stored = ws.join(" ");
   // A ranking reads text lengths from the stored form, so the two must agree.
-  return stored.length === text.length && textOf(stored, letters) === text ? [stored, letters] : [text, ""];
+  return stored.length === text.length ? [stored, letters, ws] : [text, "", ws];
 }
 
 /** The key a key character gives for an entry of `kind` whose text has folded words `ws` (null: stored). */
@@ -111,22 +118,45 @@ function derivedKey(code: string, kind: SuggestKind, text: string, ws: () => str
   return null;
 }
 
+/**
+ * The key character for an entry whose key `derivedKey` gives back, or null (the key is stored): the first code
+ * of `KEY_CODES` whose key is the entry's, as trying them in turn finds it. A code from word n can only give the
+ * key when word n (or its variant key) is the key's first word, so only those are joined and compared: a build
+ * encodes every typeahead entry (some 15 a record), and trying every code joined a dozen strings for each.
+ */
+function keyCode(key: string, kind: SuggestKind, text: string, ws: readonly string[]): string | null {
+  if (kind === "reference" && referenceToId(text) === key) return KEY_REFERENCE;
+  const variant = key.startsWith(SUGGEST_VARIANT);
+  const space = key.indexOf(" ");
+  const first = key.slice(variant ? SUGGEST_VARIANT.length : 0, space < 0 ? key.length : space);
+  const upTo = Math.min(ws.length, MAX_WORD_OFFSET);
+  // Spelling keys hold only folded words, so they never start with the variant mark: a variant key cannot be one.
+  if (!variant) {
+    for (let j = 0; j < upTo; j++)
+      if (ws[j] === first && ws.slice(j, j + SUGGEST_KEY_WORDS).join(" ") === key)
+        return String.fromCharCode(KEY_SPELLING + j);
+    return null;
+  }
+  for (let j = 0; j < upTo; j++)
+    if (
+      wordVariant(ws[j]!) === first &&
+      SUGGEST_VARIANT +
+        ws
+          .slice(j, j + SUGGEST_KEY_WORDS)
+          .map(wordVariant)
+          .join(" ") ===
+        key
+    )
+      return String.fromCharCode(KEY_VARIANT + j);
+  return null;
+}
+
 /** `to` as the length of its prefix shared with `from` (a character, "0" + n), then the rest. */
 function sharedWith(from: string, to: string): string {
   let n = 0;
   while (n < from.length && n < to.length && from[n] === to[n]) n++;
   return String.fromCharCode(KEY_SPELLING + n) + to.slice(n);
 }
-
-/** The key codes an encoder tries, in order: the first whose derived key is the entry's is stored. */
-const SPELLING_KEY_CODES = [
-  KEY_REFERENCE,
-  ...Array.from({ length: MAX_WORD_OFFSET }, (_, j) => String.fromCharCode(KEY_SPELLING + j)),
-];
-const KEY_CODES = [
-  ...SPELLING_KEY_CODES,
-  ...Array.from({ length: MAX_WORD_OFFSET }, (_, j) => String.fromCharCode(KEY_VARIANT + j)),
-];
 
 /** Writes a partition: `entries` sorted by key, every key starting with `prefix`. */
 export function encodeSuggestPartition(prefix: string, entries: readonly SuggestEntry[]): SuggestPartitionFile {
@@ -138,32 +168,30 @@ export function encodeSuggestPartition(prefix: string, entries: readonly Suggest
   const x: string[] = [];
   const w: number[] = [];
   let lastWeighed = 0;
-  entries.forEach((entry, n) => {
+  for (let n = 0; n < entries.length; n++) {
+    const entry = entries[n]!;
     const [key, text, kind, id, weight] = entry;
     if (!key.startsWith(prefix)) throw new Error(`suggest: key "${key}" outside its partition "${prefix}"`);
     const kindAt = KINDS.indexOf(kind);
-    const [stored, letters] = storedText(text);
+    // The folded words are the decoder's `words` of the entry either way: a text stored folded splits back to them.
+    const [stored, letters, ws] = storedText(text);
     t.push(stored);
     c.push(letters);
     const hasExtra = entry.length > 5;
     k += String.fromCharCode(SHAPE_BASE + kindAt * 4 + (id !== 0 ? 2 : 0) + (hasExtra ? 1 : 0));
-    let ws: string[] | undefined;
-    const wordsOf = () => (ws ??= letters ? stored.split(" ") : words(text));
-    // A variant code's key starts with SUGGEST_VARIANT: other keys need not try them (nor build their variants).
-    const candidates = key.startsWith(SUGGEST_VARIANT) ? KEY_CODES : SPELLING_KEY_CODES;
-    const code = candidates.find((cd) => derivedKey(cd, kind, text, wordsOf) === key);
+    const code = keyCode(key, kind, text, ws);
     if (code) k += code;
     else {
       k += KEY_STORED;
       e.push(key.slice(prefix.length));
     }
     if (id !== 0) i.push(id);
-    if (hasExtra) x.push(kind === "person" ? sharedWith(wordsOf().join("-"), entry[5]!) : entry[5]!);
+    if (hasExtra) x.push(kind === "person" ? sharedWith(ws.join("-"), entry[5]!) : entry[5]!);
     if (weight !== DEFAULT_WEIGHT[kindAt]) {
       w.push(n - lastWeighed, weight);
       lastWeighed = n;
     }
-  });
+  }
   return {
     p: prefix,
     t,
