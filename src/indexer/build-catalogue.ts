@@ -41,6 +41,7 @@ import { sealManifest, writeRecordStore } from "./catalogue-assets";
 import { isPackable, packChunks, type PackInput, type PackOptions } from "./pack-assets";
 import { builtBytes, withStartupBundle } from "./startup-bundle-assets";
 import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
+import type { SearchShardManifest } from "../shared/index-format/search-manifest";
 import { defaultPartsDir, hasShardPart, readShardParts, writeShardPart, type ShardJob } from "./shard-parts";
 import { parseThesaurusJson } from "./thesaurus-assets";
 import { spillIngest } from "./spilled-ingest";
@@ -414,10 +415,15 @@ function* stageLaidOut(
       writeShardPart(partsDir, job, plan, buildSearchShard(plan, index, part), part);
     }
   }
-  const shards =
-    options.merge || options.resume
-      ? readShardParts(partsDir, plan, out)
-      : Array.from({ length: plan.shardCount }, (_, k) => buildSearchShard(plan, k, out));
+  let shards: SearchShardManifest[];
+  if (options.merge || options.resume) shards = readShardParts(partsDir, plan, out);
+  else {
+    shards = [];
+    for (let k = 0; k < plan.shardCount; k++) {
+      if (passes) yield passes.check();
+      shards.push(buildSearchShard(plan, k, out));
+    }
+  }
   log(
     `built ${shards.length} search shard(s) by ${((performance.now() - t0) / 1000).toFixed(1)} s from the start` +
       cpuSoFar(),

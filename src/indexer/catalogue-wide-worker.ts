@@ -104,6 +104,13 @@ export type AfterPlanWorker = "auto" | "fresh" | "same";
 export interface RecordPasses {
   /** Hands the plan's part over; the build awaits the promise (only a forced fresh worker makes it wait). */
   fromPlan(plan: { titleTags: TitleTags; catalogueOrder: Uint32Array }): Promise<void>;
+  /**
+   * Resolves after one turn of the event loop, or rejects with the worker's error once one has failed. The main
+   * thread builds its shards in one synchronous run and hears of nothing meanwhile: awaited between shards, a
+   * worker that failed (out of its heap, say) stops the build then, not after the last shard (at ten million
+   * records, some fifty minutes later).
+   */
+  check(): Promise<void>;
   /** Resolves once the worker is done, its chunks added to `out`. */
   done(): Promise<RecordPassResult>;
   /** Stops the worker (a build that failed elsewhere). */
@@ -160,12 +167,16 @@ export function startRecordPasses(
   const first = spawn({ ...input, ...appendPath(1), firstPort: port2 }, [port2], options.heapMb);
   let last = first;
   let firstResult: FirstPasses | undefined;
+  /** The first failure heard of: the first worker's before its first passes are done, or the last worker's. */
+  let failed: Error | undefined;
+  const failOn = (reply: Promise<unknown>) => reply.catch((e: Error) => void (failed ??= e));
   // Rejected when the first worker fails before its first passes are done (after, it settles nothing).
   const firstPasses = new Promise<FirstPasses>((resolve, reject) => {
     firstDone.once("message", (m: FirstPasses) => resolve((firstResult ??= m)));
     first.reply.catch(reject);
   });
   firstPasses.catch(() => {});
+  failOn(firstPasses);
   // Polled without the event loop: the main thread plans in one synchronous run, and hears of nothing until then.
   const poll = () => (firstResult ??= receiveMessageOnPort(firstDone)?.message as FirstPasses | undefined);
   const handOver = (plan: FromPlan, passes: FirstPasses) => {
@@ -175,6 +186,7 @@ export function startRecordPasses(
       [],
       options.heapMb,
     );
+    failOn(last.reply);
   };
   return {
     fromPlan: async (made) => {
@@ -182,8 +194,12 @@ export function startRecordPasses(
       const mode = options.afterPlan ?? "auto";
       const done = mode === "same" ? undefined : mode === "fresh" ? await firstPasses : poll();
       if (done) handOver(plan, done);
-      else first.worker.postMessage({ plan } satisfies AfterPlan);
+      else {
+        first.worker.postMessage({ plan } satisfies AfterPlan);
+        failOn(first.reply);
+      }
     },
+    check: () => new Promise((resolve, reject) => setImmediate(() => (failed ? reject(failed) : resolve()))),
     done: async () => {
       const [passes, rest] = await Promise.all([firstPasses, last.reply]);
       firstDone.close();

@@ -3,13 +3,17 @@
  * volumes, related records, the record store) on a worker thread beside the search index
  * (catalogue-wide-worker.ts). What it publishes must be the one-thread build's, file for file and byte for byte.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
 import { publishedFileHashes } from "../../scripts/lib/published-files";
 import { stageCatalogue, stageCatalogueParallel, type BuildOptions } from "../../src/indexer/build-catalogue";
+import { startRecordPasses } from "../../src/indexer/catalogue-wide-worker";
+import { AssetWriter } from "../../src/indexer/content-hash";
+import { LineWriter } from "../../src/indexer/doc-file";
+import type { CatalogueRecord } from "../../src/shared/record";
 
 const root = mkdtempSync(join(tmpdir(), "dossier-threaded-build-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
@@ -47,4 +51,27 @@ describe("a build with the record passes on a worker thread", () => {
       for (const [path, hash] of a) expect(b.get(path), path).toBe(hash);
     }
   }, 300_000);
+});
+
+describe("a worker thread that fails", () => {
+  it("is heard of between the main thread's shards, with its error, not only when the build waits for it", async () => {
+    const dir = join(root, "failing");
+    mkdirSync(dir, { recursive: true });
+    const writer = new LineWriter<CatalogueRecord>(join(dir, "docs.jsonl"));
+    for (const r of syntheticCorpus(50).records()) writer.append(JSON.stringify(r));
+    const docs = writer.finish();
+    const layout = { docs, shardOfDoc: new Int32Array(docs.length), shardCount: 1 };
+    // The docs file gone (a full disk or a stray clean-up would do as much): the worker's first read fails.
+    docs.remove();
+    const passes = startRecordPasses(layout, new AssetWriter(dir));
+    let heard: unknown;
+    for (let turns = 0; turns < 2_000 && heard === undefined; turns++) {
+      await passes.check().catch((e: unknown) => {
+        heard = e;
+      });
+      if (heard === undefined) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(String(heard)).toMatch(/ENOENT.*docs\.jsonl/);
+    await expect(passes.done()).rejects.toThrow(/ENOENT/);
+  }, 60_000);
 });
