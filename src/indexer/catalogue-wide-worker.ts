@@ -24,7 +24,7 @@ import {
 } from "node:worker_threads";
 import type { Manifest } from "../shared/manifest";
 import type { CatalogueRecord } from "../shared/record";
-import { AssetWriter } from "./content-hash";
+import { AssetWriter, type HandedChunks } from "./content-hash";
 import { heapSoFar } from "./build-progress";
 import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
 import { DocFile, type Lines, LineWriter, passFields, type PassRecord } from "./doc-file";
@@ -42,7 +42,7 @@ interface RecordPassInput {
   /**
    * Where the worker appends its chunks bound for packs (AssetWriter's `appendTo`), when the build packs: one
    * scratch file instead of a file each. The worker's typeahead partitions, people chunks and record shards are
-   * some 30,000 files at 1M records, and each took an open, a write and a rename.
+   * some 55,000 files at 1M records, and each took an open, a write and a rename.
    */
   appendPath?: string;
   recordTablePageShards?: number;
@@ -59,16 +59,13 @@ interface RecordPassInput {
 /** What the passes after the plan need of it: the docs' title and tag words, and each doc's catalogue rank. */
 type FromPlan = { tags: TitleTagsData; catalogueOrder: Uint32Array };
 
-/** Chunks a worker appended to its scratch file (`AssetWriter.handOver`), for the main thread's writer to adopt. */
-type HandedChunks = ReturnType<AssetWriter["handOver"]>;
-
 /** What the worker made: the search manifest's parts, the record store's manifest, and the chunks it wrote. */
 export interface RecordPassResult {
   parts: RecordPassParts;
   recordStore: Omit<Manifest, "version">;
   spilled: Array<[string, number]>;
   /** The chunks it appended to its scratch files (none when the build does not pack), adopted by `out`. */
-  appended: NonNullable<HandedChunks>[];
+  appended: HandedChunks[];
   /** How long each pass took on the worker, in ms, in the order run. */
   timings: Array<[string, number]>;
   /** The worker's V8 heap: its limit and the most it had allocated at the end of a pass, in MB. */
@@ -79,7 +76,7 @@ export interface RecordPassResult {
 interface FirstPasses {
   parts: RecordPassParts;
   spilled: Array<[string, number]>;
-  appended: HandedChunks;
+  appended: HandedChunks | null;
   timings: Array<[string, number]>;
   heap: { limitMb: number; mostMb: number };
   /** Offsets of the PassRecord fields file the worker wrote, for a worker after it to read. */
@@ -87,7 +84,7 @@ interface FirstPasses {
 }
 
 /** The passes after the plan (related records, the record store): the worker's reply. */
-type LastPasses = Omit<RecordPassResult, "parts" | "appended"> & { appended: HandedChunks };
+type LastPasses = Omit<RecordPassResult, "parts" | "appended"> & { appended: HandedChunks | null };
 
 type WorkerReply = { ok: true; result: LastPasses } | { ok: false; message: string; stack?: string };
 
@@ -107,8 +104,8 @@ export interface RecordPasses {
   /**
    * Resolves after one turn of the event loop, or rejects with the worker's error once one has failed. The main
    * thread builds its shards in one synchronous run and hears of nothing meanwhile: awaited between shards, a
-   * worker that failed (out of its heap, say) stops the build then, not after the last shard (at ten million
-   * records, some fifty minutes later).
+   * worker that failed (a full disk, say) stops the build then, not after the last shard (at ten million records,
+   * some fifty minutes later). A worker out of its heap needs no such check: V8 ends the whole process.
    */
   check(): Promise<void>;
   /** Resolves once the worker is done, its chunks added to `out`. */

@@ -9,6 +9,12 @@ export function contentHash(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex").slice(0, HASH_CHARS);
 }
 
+/** Chunks one writer appended to its scratch file and handed over (`AssetWriter.handOver`): where each is there. */
+export interface HandedChunks {
+  file: string;
+  chunks: Array<[path: string, at: number, bytes: number]>;
+}
+
 /**
  * Collects built files under content-hashed names. With a `spillDir`, each chunk is written there as it is made
  * (whole or not at all) and only its path and size are kept: the build's output then costs memory by the
@@ -113,7 +119,7 @@ export class AssetWriter {
    * Writes out what is still buffered and hands over the chunks appended since the last hand-over, for another
    * writer to `adopt` (a worker thread's chunks, packed by the main thread). Appends may go on after it.
    */
-  handOver(): { file: string; chunks: Array<[path: string, at: number, bytes: number]> } | null {
+  handOver(): HandedChunks | null {
     if (!this.appendTo) return null;
     this.flushAppended();
     const chunks = [...this.appended].map(([path, [at, bytes]]): [string, number, number] => [path, at, bytes]);
@@ -129,7 +135,7 @@ export class AssetWriter {
   }
 
   /** Takes over chunks another writer appended to its scratch file (`handOver`): packed and removed as ours. */
-  adopt(handed: { file: string; chunks: Array<[path: string, at: number, bytes: number]> }): void {
+  adopt(handed: HandedChunks): void {
     for (const [path, at, bytes] of handed.chunks) this.adopted.set(path, [handed.file, at, bytes]);
   }
 
