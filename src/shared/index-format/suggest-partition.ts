@@ -118,36 +118,31 @@ function derivedKey(code: string, kind: SuggestKind, text: string, ws: () => str
   return null;
 }
 
+/** Whether `key` starts with the whole word(s) `prefix`: then a space or its end. */
+function startsWithWords(key: string, prefix: string): boolean {
+  return key.startsWith(prefix) && (key.length === prefix.length || key.charCodeAt(prefix.length) === 32);
+}
+
 /**
- * The key character for an entry whose key `derivedKey` gives back, or null (the key is stored): the first code
- * of `KEY_CODES` whose key is the entry's, as trying them in turn finds it. A code from word n can only give the
- * key when word n (or its variant key) is the key's first word, so only those are joined and compared: a build
- * encodes every typeahead entry (some 15 a record), and trying every code joined a dozen strings for each.
+ * The key character for an entry whose key `derivedKey` gives back, or null (the key is stored): the first of the
+ * reference code, the spelling codes and (for a key with the variant mark) the variant codes whose derived key is
+ * the entry's. A key from word n starts with word n (or its variant key) whole, so `derivedKey` joins the words
+ * only for codes that pass that test: a build encodes every typeahead entry (some 15 a record), and deriving every
+ * code's key joined a dozen strings for each.
  */
-function keyCode(key: string, kind: SuggestKind, text: string, ws: readonly string[]): string | null {
-  if (kind === "reference" && referenceToId(text) === key) return KEY_REFERENCE;
-  const variant = key.startsWith(SUGGEST_VARIANT);
-  const space = key.indexOf(" ");
-  const first = key.slice(variant ? SUGGEST_VARIANT.length : 0, space < 0 ? key.length : space);
-  const upTo = Math.min(ws.length, MAX_WORD_OFFSET);
-  // Spelling keys hold only folded words, so they never start with the variant mark: a variant key cannot be one.
-  if (!variant) {
-    for (let j = 0; j < upTo; j++)
-      if (ws[j] === first && ws.slice(j, j + SUGGEST_KEY_WORDS).join(" ") === key)
-        return String.fromCharCode(KEY_SPELLING + j);
-    return null;
+function keyCode(key: string, kind: SuggestKind, text: string, ws: string[]): string | null {
+  const wordsOf = () => ws;
+  if (kind === "reference" && derivedKey(KEY_REFERENCE, kind, text, wordsOf) === key) return KEY_REFERENCE;
+  for (let j = 0; j < MAX_WORD_OFFSET; j++) {
+    const code = String.fromCharCode(KEY_SPELLING + j);
+    if (startsWithWords(key, ws[j] ?? "") && derivedKey(code, kind, text, wordsOf) === key) return code;
   }
-  for (let j = 0; j < upTo; j++)
-    if (
-      wordVariant(ws[j]!) === first &&
-      SUGGEST_VARIANT +
-        ws
-          .slice(j, j + SUGGEST_KEY_WORDS)
-          .map(wordVariant)
-          .join(" ") ===
-        key
-    )
-      return String.fromCharCode(KEY_VARIANT + j);
+  if (!key.startsWith(SUGGEST_VARIANT)) return null;
+  for (let j = 0; j < MAX_WORD_OFFSET; j++) {
+    const code = String.fromCharCode(KEY_VARIANT + j);
+    const first = SUGGEST_VARIANT + (j < ws.length ? wordVariant(ws[j]!) : "");
+    if (startsWithWords(key, first) && derivedKey(code, kind, text, wordsOf) === key) return code;
+  }
   return null;
 }
 
