@@ -226,17 +226,17 @@ function spawn(
   transfer: Transferable[],
   heapMb: number | undefined,
 ): { worker: Worker; reply: Promise<LastPasses> } {
-  // tsx loads this .ts file in the worker as it does in the main thread (`npm run build` and vitest alike).
+  // The entry registers tsx's loader in the thread, then loads this .ts file, under Node 20 and 22 alike.
   // A worker's heap has a limit of its own: without one it gets the main thread's again, so the two threads
   // together could take twice the budget's heap. `resourceLimits` cannot set it: V8 gives the process's
   // `--max-old-space-size` (the main thread's limit, scripts/lib/build-memory.ts) precedence over it
   // (nodejs/node#43991). The flag is read when an isolate is made, so set now it is the worker's, while the
   // main thread's heap keeps the limit it was made with (V8's own heap tests set it between isolates likewise).
   if (heapMb) setFlagsFromString(`--max-old-space-size=${heapMb}`);
-  const worker = new Worker(new URL(import.meta.url), {
+  const worker = new Worker(new URL("./catalogue-wide-worker-entry.mjs", import.meta.url), {
     workerData: input,
     transferList: transfer,
-    execArgv: ["--import", "tsx"],
+    execArgv: [],
   });
   const reply = new Promise<LastPasses>((resolve, reject) => {
     worker.once("message", (reply: WorkerReply) => {

@@ -3,9 +3,10 @@
  * volumes, related records, the record store) on a worker thread beside the search index
  * (catalogue-wide-worker.ts). What it publishes must be the one-thread build's, file for file and byte for byte.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
 import { publishedFileHashes } from "../../scripts/lib/published-files";
@@ -74,4 +75,41 @@ describe("a worker thread that fails", () => {
     expect(String(heard)).toMatch(/ENOENT.*docs\.jsonl/);
     await expect(passes.done()).rejects.toThrow(/ENOENT/);
   }, 60_000);
+});
+
+/**
+ * A `node` on the PATH other than the project's own (node_modules/.bin, which npm scripts put first): the one a
+ * user gets running the build by hand. Null when there is none.
+ */
+function systemNode(): string | null {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir || dir.includes("node_modules")) continue;
+    const bin = join(dir, "node");
+    if (existsSync(bin)) return bin;
+  }
+  return null;
+}
+
+describe("a threaded build started by hand", () => {
+  const node = systemNode();
+  it.skipIf(!node)(
+    "runs its worker thread under the system's Node too (`node --import tsx scripts/build.ts --threads`)",
+    () => {
+      const data = join(root, "by-hand-data");
+      const out = join(root, "by-hand", "assets");
+      mkdirSync(data, { recursive: true });
+      return writeJsonl(syntheticCorpus(200), join(data, "records.jsonl")).then(() => {
+        const run = spawnSync(
+          node!,
+          ["--import", "tsx", "scripts/build.ts", "--data", data, "--out", out, "--threads", "--quiet"],
+          { cwd: resolve(import.meta.dirname, "../.."), encoding: "utf8" },
+        );
+        const version = spawnSync(node!, ["--version"], { encoding: "utf8" }).stdout.trim();
+        expect(run.stderr + run.stdout, `under ${node} ${version}`).not.toMatch(/failed|Unknown file extension/);
+        expect(run.status).toBe(0);
+        expect(existsSync(join(out, "manifest.json"))).toBe(true);
+      });
+    },
+    120_000,
+  );
 });
