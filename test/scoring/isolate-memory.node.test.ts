@@ -145,4 +145,36 @@ describe("an isolate serving several shards", () => {
     expect(await facets()).toEqual(direct);
     expect(scoringCounters.facetsWithoutColumn).toBe(after);
   }, 120_000);
+
+  it("makes no facet column for a one-word query the common-word lists do not answer", async () => {
+    const assets = diskAssets(join(dir, "out"));
+    const meta = await searchMeta(assets);
+    const seriesNames = await assets.json<string[]>(meta.seriesNames);
+    const noTexts = async (docs: number[]) => docs.map(() => "");
+    const corpus = syntheticCorpus(3_000);
+    const rare = corpus.stock.roots.slice(20, 40).map(([a, b]) => a + b);
+    // No plan counts as small (`exhaustiveBelow: 0`), so each tries the one-word shortcuts, which a rare name fails.
+    const run = async () => {
+      const out: string[] = [];
+      for (const q of rare) {
+        const plan = await planFor(assets, q, 10);
+        for (let k = 0; k < meta.shards.count; k++)
+          out.push(
+            JSON.stringify(
+              await scoreShard(new SearchIndex(assets, k), plan, seriesNames, noTexts, { exhaustiveBelow: 0 }),
+            ),
+          );
+      }
+      return out;
+    };
+    resetFilterColumns();
+    const before = scoringCounters.facetsWithoutColumn;
+    const direct = await run();
+    // Each shard with matches counted them from its filter columns: no facet column was made on the way.
+    expect(scoringCounters.facetsWithoutColumn - before).toBeGreaterThan(rare.length);
+    // The same answers once the facet column is made (a word in most records makes it).
+    for (let k = 0; k < meta.shards.count; k++)
+      await scoreShard(new SearchIndex(assets, k), await planFor(assets, "file", 10), seriesNames, noTexts);
+    expect(await run()).toEqual(direct);
+  }, 120_000);
 });

@@ -181,7 +181,11 @@ function topListAnswer(
   need: number,
   order: Uint32Array,
   opts: typeof TOP_LIST_DEFAULTS,
-  fc: Uint16Array,
+  /**
+   * The shard's facet column, made only when the lists answer: making it walks every doc of the shard, and a word
+   * the lists do not answer (a rare name, a first use) has its few matches' facets read from the filter columns.
+   */
+  facetColumn: () => Uint16Array,
 ): { matchesAtLeast: number; inOrder: boolean; facetRows: Uint16Array } | null {
   const alts = unit.alternatives;
   if (alts.some((a) => a.bonus || a.terms.length !== 1)) return null;
@@ -225,6 +229,7 @@ function topListAnswer(
   const L = tops.length;
   const weights = ais.map((ai) => alts[ai]!.weight);
   const pos = new Int32Array(L);
+  const fc = facetColumn();
   const rowsOf = tops.map((t) => facetRowsOf(t, fc));
   const facetRows = answerFacetRowsFor(need);
   let found = 0;
@@ -593,7 +598,7 @@ function* scoreWith(
           Math.max(plan.keep, facetCandidates),
           cols.order,
           listOpts,
-          facetColumnsOf(cols),
+          () => facetColumnsOf(cols),
         )
       : null;
   if (fromLists) {
