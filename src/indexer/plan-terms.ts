@@ -13,6 +13,7 @@ import type { TermFamilies } from "../shared/index-format/term-chunk";
 import { phoneticKeys } from "../shared/text/phonetic";
 import { stem } from "../shared/text/stem";
 import { variantKey } from "../shared/text/variants";
+import { LargeMap } from "./large-map";
 
 /**
  * How the per-term arrays grow, here and in the plan (search-assets.ts): by half, not double. At ten million records
@@ -121,7 +122,7 @@ export function grownTo<T extends Int32Array | Uint32Array | Uint16Array | Uint8
 export class TermNumbers {
   /** Every term by its number. */
   readonly list: string[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new LargeMap<string, number>();
   private stemId = new Int32Array(1 << 16).fill(NONE);
   private variantId = new Int32Array(1 << 16).fill(NONE);
   /** 1: a name word (see isNameWord), 2: not, 0: not yet known. */

@@ -8,6 +8,7 @@ import { words } from "../shared/text/fold";
 import type { TitleTags } from "./title-tags";
 import { DocFile, LineWriter } from "./doc-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
+import { LargeMap } from "./large-map";
 
 const RELATED_PER_RECORD = 8;
 /** A feature shared by more records than this says little about any two of them. */
@@ -57,7 +58,7 @@ export function buildRelated(
     doc++;
   }
   // The features two records can share, numbered: their docs in one flat array.
-  const kept = new Map<string, number>();
+  const kept = new LargeMap<string, number>();
   const labels: string[] = [];
   const starts: number[] = [0];
   let flat = new Uint32Array(1 << 16);

@@ -47,6 +47,7 @@ import { buildPeople } from "./people-assets";
 import { compileThesaurus } from "./thesaurus-assets";
 import { buildVolumes } from "./volume-assets";
 import { hierarchyContext } from "./hierarchy-context";
+import { LargeMap } from "./large-map";
 import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
 import { grownTo, REF_FIELD, TERM_ARRAY_GROWTH, TermNumbers, type TermFamilyTable } from "./plan-terms";
@@ -156,14 +157,14 @@ export interface SearchPlan {
    * Reference terms the plan held aside (TermNumbers' `refAside`) that got a number in the end, because more than one
    * doc holds them or some other field does: the terms file writes these out in the docs it met them in first.
    */
-  asideNumbers: ReadonlyMap<string, number>;
+  asideNumbers: LargeMap<string, number>;
   /**
    * The terms held aside that one doc alone holds, in its reference field (most are a record's own id terms): no
    * number, no table; the terms file writes them out in their doc, and a shard scores them by its own count (1),
    * which is their catalogue-wide frequency. Read for the lexicon.
    */
   loneTerms: () => Iterable<string>;
-  vocabDf: Map<string, number>;
+  vocabDf: LargeMap<string, number>;
   titleTags: TitleTags;
   indexBytes: number;
   shardCount: number;
@@ -171,7 +172,7 @@ export interface SearchPlan {
   seriesNames: string[];
   catalogueOrder: Uint32Array;
   /** Each item's inherited series and parent titles (the low-weight ctx field), by doc. */
-  context: ReadonlyMap<number, string>;
+  context: LargeMap<number, string>;
   /**
    * Each doc's terms, field by field in FIELD_NAMES order, as numbers into termList: a field's distinct terms in
    * the order FlexSearch's strict tokenizer slots them (`strictTerms`), packed as terms-file.ts holds them.
@@ -222,7 +223,7 @@ export function planSearch(
 ): SearchPlan {
   const { docs } = layout;
   const n = docs.length;
-  const context = layout.noHierarchy ? new Map<number, string>() : hierarchyContext(docs);
+  const context = layout.noHierarchy ? new LargeMap<number, string>() : hierarchyContext(docs);
 
   // Every distinct term gets a number on first sight (plan-terms.ts), and what is counted per term sits in typed
   // arrays by that number rather than in an object per term and a Set per doc and field (a third of the plan's
@@ -433,7 +434,7 @@ export function planSearch(
   const passDocs: Lines<PassRecord> = passWriter ? passWriter.finish() : docs;
   // The terms held aside, settled: numbered where more than one doc holds one or it has a number already (then its
   // aside docs join its counts), left a string where one doc alone holds it.
-  const asideNumbers = new Map<string, number>();
+  const asideNumbers = new LargeMap<string, number>();
   function* settle(): Generator<string> {
     for (const [t, [docCount]] of aside.sorted()) {
       let id = numbers.numberOf(t);
@@ -465,7 +466,7 @@ export function planSearch(
     const list = [...settle()];
     loneTerms = () => list;
   }
-  const vocabDf = new Map<string, number>();
+  const vocabDf = new LargeMap<string, number>();
   for (const id of vocabOrder) vocabDf.set(termList[id]!, vocabCount[id]!);
   vocabOrder.length = 0;
   titleTags.finish();
@@ -1006,7 +1007,7 @@ function sharedPrefix(a: string, b: string): number {
  * few kilobytes of one file instead of parsing all of it.
  */
 export function buildVocab(
-  df: Map<string, number>,
+  df: Iterable<[string, number]>,
   out: AssetWriter,
 ): { paths: Record<string, string>; ranges: Array<[string, VocabRange]> } {
   const byLength = new Map<number, VocabPartition>();
