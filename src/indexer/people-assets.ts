@@ -27,6 +27,7 @@ import { threadId } from "node:worker_threads";
 import { DocFile } from "./doc-file";
 import { readJsonLines, ScratchLines, UnionFind } from "./people-partitions";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
+import { LargeMap } from "./large-map";
 
 export function slugOf(name: string): string {
   return words(name).join("-");
@@ -317,7 +318,8 @@ export function clusterPeople(peopleOf: Iterable<readonly string[]>): {
 /** The name authority's chunks, and every spelling's canonical slug where it is not its own (what typeahead merges by). */
 export interface BuiltPeople {
   chunks: string[];
-  canonical: Map<string, string>;
+  /** Large: a national catalogue's people have tens of millions of spellings (see large-map.ts). */
+  canonical: LargeMap<string, string>;
 }
 
 /** Records per partition by default: some 110,000 spellings, a few tens of MB of heap, at about two names a record. */
@@ -598,7 +600,7 @@ export function buildPeople(
     const entries = spilled<PersonEntry>("people-chunks", (_, more) => {
       throw new Error(`people-assets: two chunk entries for ${more.slug}`);
     });
-    const canonical = new Map<string, string>();
+    const canonical = new LargeMap<string, string>();
     type PersonLine = [
       partition: number,
       round: number,

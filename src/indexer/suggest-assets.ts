@@ -48,7 +48,7 @@ const MAX_TEXT = 90;
 export function buildSuggest(
   docs: Iterable<Pick<CatalogueRecord, "id" | "reference" | "title" | "people" | "subjects" | "corporateNames">>,
   out: AssetWriter,
-  canonical: ReadonlyMap<string, string> = new Map(),
+  canonical: { get(slug: string): string | undefined } = new Map(),
   /** Entries gathered before a block is spilled as a sorted run; tests pass a small one. */
   blockEntries = SUGGEST_BLOCK_ENTRIES,
 ): Record<string, string> {
