@@ -94,21 +94,20 @@ describe("a threaded build started by hand", () => {
   const node = systemNode();
   it.skipIf(!node)(
     "runs its worker thread under the system's Node too (`node --import tsx scripts/build.ts --threads`)",
-    () => {
+    async () => {
       const data = join(root, "by-hand-data");
       const out = join(root, "by-hand", "assets");
       mkdirSync(data, { recursive: true });
-      return writeJsonl(syntheticCorpus(200), join(data, "records.jsonl")).then(() => {
-        const run = spawnSync(
-          node!,
-          ["--import", "tsx", "scripts/build.ts", "--data", data, "--out", out, "--threads", "--quiet"],
-          { cwd: resolve(import.meta.dirname, "../.."), encoding: "utf8" },
-        );
-        const version = spawnSync(node!, ["--version"], { encoding: "utf8" }).stdout.trim();
-        expect(run.stderr + run.stdout, `under ${node} ${version}`).not.toMatch(/failed|Unknown file extension/);
-        expect(run.status).toBe(0);
-        expect(existsSync(join(out, "manifest.json"))).toBe(true);
-      });
+      await writeJsonl(syntheticCorpus(200), join(data, "records.jsonl"));
+      const run = spawnSync(
+        node!,
+        ["--import", "tsx", "scripts/build.ts", "--data", data, "--out", out, "--threads", "--quiet"],
+        { cwd: resolve(import.meta.dirname, "../.."), encoding: "utf8" },
+      );
+      const version = spawnSync(node!, ["--version"], { encoding: "utf8" }).stdout.trim();
+      expect(run.stderr + run.stdout, `under ${node} ${version}`).not.toMatch(/failed|Unknown file extension/);
+      expect(run.status).toBe(0);
+      expect(existsSync(join(out, "manifest.json"))).toBe(true);
     },
     120_000,
   );
