@@ -137,8 +137,23 @@ describe("record numbers in search", () => {
     ["DOCID 32206114", "104-10002-10008"],
     ["docid-6782130", "144-10001-10113"],
     ["KV 2 2681", "KV 2/2681"],
+    ["kv2-2681", "KV 2/2681"],
+    ["KV 2 1903", "KV 2/1903"],
+    ["kv2 1903", "KV 2/1903"],
+    ["KV 2-1903", "KV 2/1903"],
   ])("finds %s", async (q, ref) => {
     expect((await top(q))[0]).toBe(ref);
+  });
+  it("reads a piece numbered like a year as the piece when a record has it, and applies no date", async () => {
+    // KV 2/1903 covers 1918-1919: read as a year, 1903 filtered it out and "kv2 1903" answered nothing.
+    const body = await search("kv2 1903");
+    expect(body.query.references).toEqual(["kv2/1903"]);
+    expect(body.query.dates).toBeNull();
+  });
+  it("still reads 'MI5 1940' as a word and a year: no record is MI5/1940", async () => {
+    const body = await search("MI5 1940");
+    expect(body.query.references).toEqual([]);
+    expect(body.query.dates).toMatchObject({ from: 1940, to: 1940 });
   });
 });
 

@@ -111,6 +111,21 @@ describe("query understanding", () => {
   ])("reads %s as the years %i to %i", (text, from, to) => {
     expect(parseQuery(`communists ${text}`).dates).toMatchObject({ from, to });
   });
+  it("reads a reference typed with a space or a hyphen, slashed, as a year too when its number could be one", () => {
+    expect(parseQuery("KV 2 2681").references).toEqual(["KV 2/2681"]);
+    expect(parseQuery("kv2-2681").references).toEqual(["kv2/2681"]);
+    for (const text of ["KV 2 1903", "KV 2-1903"]) {
+      const q = parseQuery(text);
+      expect(q.references).toEqual([]);
+      expect(q.yearOrReference).toEqual(["KV 2/1903"]);
+      expect(q.dates).toMatchObject({ from: 1903, to: 1903, text: "1903" });
+    }
+    expect(parseQuery("MI5 1940")).toMatchObject({
+      yearOrReference: ["MI5/1940"],
+      dates: { from: 1940 },
+      words: ["mi5"],
+    });
+  });
   it("reads series: and place: prefixes", () => {
     const q = parseQuery('series:"KV 2" place:Rome');
     expect(q.series).toEqual(["KV 2"]);

@@ -28,8 +28,17 @@ export interface ParsedQuery {
   fields: { person: string[][]; place: string[][] };
   /** `series:` restrictions, as typed. */
   series: string[];
-  /** Reference-shaped pieces of the text, as typed (`KV 2/2670`, `A6119, 5737`, `104-10059-10121`). */
+  /**
+   * Reference-shaped pieces of the text, as typed (`KV 2/2670`, `A6119, 5737`, `104-10059-10121`); one typed with
+   * a space or a hyphen before its last number is written with a slash (`KV 2 2681` → `KV 2/2681`).
+   */
   references: string[];
+  /**
+   * References typed with a space or a hyphen whose last number could also be a year (`KV 2 1903`, `kv2-1903`),
+   * written with a slash (`KV 2/1903`): a reference when a record has it (the number is then its piece, and `dates` is not applied), else
+   * words and a year, as "MI5 1940" is. Their text is read as words and dates as well (see SearchService).
+   */
+  yearOrReference: string[];
   /** Years, decades or ranges named in the text. */
   dates: DateRange | null;
   /**
@@ -52,9 +61,9 @@ const MAX_YEAR = 2099;
 // Letters then digits then a separator and digits: KV 2/2670, kv2/2670, A6119, 5737, ADM 50/111, KV 2/2670-2671.
 const REFERENCE =
   /\b[A-Za-z]{1,6}\s?\.?\s?\d{1,6}\s*[/,.]\s*\d{1,6}(?:\s*[-–]\s*\d{1,6})?\b|\b\d{3}[-\s]\d{5}[-\s]\d{5}\b/g;
-// "KV 2 2681", "A6119 5737": a reference typed with spaces only. Looked up, but its words stay in the query
-// too, since "MI5 1940" has the same shape and is words plus a year.
-const SPACED_REFERENCE = /\b[A-Za-z]{1,6}\s?\d{1,6}\s+\d{1,6}\b/g;
+// "KV 2 2681", "A6119 5737", "kv2-2681": a reference typed with spaces or a hyphen. Looked up, but its words
+// stay in the query too, since "MI5 1940" has the same shape and is words plus a year.
+const SPACED_REFERENCE = /\b[A-Za-z]{1,6}\s?\d{1,6}(?:\s+|\s*-\s*)\d{1,6}\b/g;
 // The last two groups of a JFK record number, and a release PDF's name.
 const PARTIAL_NUMBER = /\b(\d{5})\s*-\s*(\d{5})\b/g;
 const DOCID = /\bdocid\s*[-_ ]?\s*(\d{5,10})\b/gi;
@@ -122,9 +131,13 @@ export function parseQuery(text: string): ParsedQuery {
   });
 
   const references: string[] = [];
+  const yearOrReference: string[] = [];
   take(SPACED_REFERENCE, (m) => {
-    if (/^\s*\d/.test(m[0]) || isYear(Number(m[0].trim().split(/\s+/).at(-1)))) return false;
-    references.push(m[0].trim());
+    if (/^\s*\d/.test(m[0])) return false;
+    // Written with a slash: "KV 2-1903" would read as a range of pieces 2 to 1903.
+    const ref = m[0].trim().replace(/(?:\s+|\s*-\s*)(\d+)$/, "/$1");
+    // Pieces numbered 1000-2099 are as common as the years: KV 2 alone has over a thousand.
+    (isYear(Number(/\d+$/.exec(ref)![0])) ? yearOrReference : references).push(ref);
     return false;
   });
   take(REFERENCE, (m) => {
@@ -184,7 +197,20 @@ export function parseQuery(text: string): ParsedQuery {
     seen.add(w);
     return true;
   });
-  return { text, words: all, phrases, exclude, fields, series, references, dates, nameLike, initials, numbers };
+  return {
+    text,
+    words: all,
+    phrases,
+    exclude,
+    fields,
+    series,
+    references,
+    yearOrReference,
+    dates,
+    nameLike,
+    initials,
+    numbers,
+  };
 }
 
 /**

@@ -180,12 +180,19 @@ export class SearchService {
     const units = [...(await this.plan(req.q, q, opts))];
 
     const referenceIds: QueryPlan["referenceIds"] = [];
-    for (const ref of q.references) {
-      // Every item filed under the reference (or range): several items can share one.
-      const ids = (await this.records.lookup(ref).catch(() => []))
-        .map((r) => r.id)
-        .slice(0, SEARCH_DEFAULTS.maxReferenceDocs);
+    // Every item filed under the reference (or range): several items can share one.
+    const itemsOf = async (ref: string) =>
+      (await this.records.lookup(ref).catch(() => [])).map((r) => r.id).slice(0, SEARCH_DEFAULTS.maxReferenceDocs);
+    for (const ref of q.references) for (const id of await itemsOf(ref)) referenceIds.push({ id, ref });
+    const references = [...q.references];
+    let dated = q;
+    for (const ref of q.yearOrReference) {
+      const ids = await itemsOf(ref);
+      if (!ids.length) continue;
       for (const id of ids) referenceIds.push({ id, ref });
+      references.push(ref);
+      // "KV 2 1903" names a piece: its number is not the query's year.
+      if (q.dates?.text === /\d+$/.exec(ref)![0]) dated = { ...q, dates: null };
     }
     const wanted = new Set([...req.series, ...q.series].map(referenceToId));
     const [archiveOf, names] = await Promise.all([archiveOfSeries(this.assets), seriesNames(this.assets)]);
@@ -200,8 +207,8 @@ export class SearchService {
       series: filtered ? series : [],
       ...(req.from !== undefined ? { from: req.from } : {}),
       ...(req.to !== undefined ? { to: req.to } : {}),
-      dates: q.dates
-        ? { from: q.dates.from, to: q.dates.to, mode: "filter", ...(await this.yearUnit(q, units)) }
+      dates: dated.dates
+        ? { from: dated.dates.from, to: dated.dates.to, mode: "filter", ...(await this.yearUnit(dated, units)) }
         : null,
       explain: req.explain,
       docs: meta.docs,
@@ -214,14 +221,14 @@ export class SearchService {
     if (filtered && !plan.series.length) plan.series = ["\u0000none"];
 
     let { results, failed } = await this.fanOut(plan);
-    let dates: SearchResponse["query"]["dates"] = q.dates ? { ...q.dates, applied: "filter" } : null;
+    let dates: SearchResponse["query"]["dates"] = dated.dates ? { ...dated.dates, applied: "filter" } : null;
     // A query that is only a date filters: ranking everything by closeness to a year would answer anything.
     const onlyDate = units.length === 0 && referenceIds.length === 0;
-    if (q.dates && !onlyDate && sum(results, (r) => r.total) === 0 && sum(results, (r) => r.undated) > 0) {
+    if (dated.dates && !onlyDate && sum(results, (r) => r.total) === 0 && sum(results, (r) => r.undated) > 0) {
       // Nothing falls in the named years: rank by closeness to them instead of answering nothing.
       plan.dates = { ...plan.dates!, mode: "boost" };
       ({ results, failed } = await this.fanOut(plan));
-      dates = { ...q.dates, applied: "boost" };
+      dates = { ...dated.dates, applied: "boost" };
     }
 
     let merged = mergeHits(results);
@@ -293,7 +300,7 @@ export class SearchService {
         match: req.match,
         synonyms: opts.rules.has("synonym"),
         rules: [...opts.rules],
-        references: q.references,
+        references,
         phrases: q.phrases,
         exclude: q.exclude,
         fields: q.fields,
