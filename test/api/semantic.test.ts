@@ -52,6 +52,14 @@ describe("thesaurus", () => {
     expect(hits).toEqual(expect.arrayContaining(["KV 2/2681", "KV 2/2670"]));
   });
 
+  it("finds the Rote Kapelle report for its English name, Red Orchestra", async () => {
+    expect((await top("Red Orchestra"))[0]).toBe("KV 3/349");
+  });
+
+  it("finds Fuchs, a former German Communist Party member, for the party's initials KPD", async () => {
+    expect((await top("KPD"))[0]).toMatch(/^KV 2\/12(4[5-9]|[56]\d|70)$/);
+  });
+
   it("turns expansions off with synonyms=0", async () => {
     const { body } = await call("/api/search?q=Cheka&synonyms=0");
     expect(body.query.expansions).toEqual([]);
