@@ -89,6 +89,19 @@ describe("query understanding", () => {
     expect(unfiltered.total.value).toBeGreaterThan(body.total.value);
   });
 
+  it("filters 'communists before 1925' to records begun before 1925", async () => {
+    const { body } = await call("/api/search?q=communists%20before%201925&limit=100");
+    expect(body.query.dates).toMatchObject({ from: 1000, to: 1924, applied: "filter" });
+    expect(body.total.value).toBeGreaterThan(0);
+    for (const hit of body.hits) {
+      const { record } = (await call(`/api/records/${hit.id}`)).body;
+      expect(Number(record.startDate.slice(0, 4)), hit.reference).toBeLessThanOrEqual(1924);
+    }
+    // Read as the one year 1925, the filter found fewer: records running through 1925.
+    const year = (await call("/api/search?q=communists%201925&limit=100")).body;
+    expect(body.total.value).not.toBe(year.total.value);
+  });
+
   it("excludes hits containing a -word", async () => {
     const withParis = await top("Besedovskiy");
     const without = await top("Besedovskiy -Paris");

@@ -108,8 +108,24 @@ describe("query understanding", () => {
     ["1939-1945", 1939, 1945],
     ["1939-45", 1939, 1945],
     ["in the 1920s", 1920, 1929],
+    ["1930 to 1935", 1930, 1935],
+    ["between 1930 and 1935", 1930, 1935],
+    ["from 1930 until 1935", 1930, 1935],
+    ["1940s-1950s", 1940, 1959],
+    ["between the 1920s and the 1930s", 1920, 1939],
+    ["before 1930", 1000, 1929],
+    ["after 1950", 1951, 2099],
+    ["after the 1950s", 1960, 2099],
+    ["since 1955", 1955, 2099],
+    ["until 1945", 1000, 1945],
   ])("reads %s as the years %i to %i", (text, from, to) => {
-    expect(parseQuery(`communists ${text}`).dates).toMatchObject({ from, to });
+    const q = parseQuery(`communists ${text}`);
+    expect(q.dates).toMatchObject({ from, to });
+    expect(q.words).toEqual(["communists"]);
+  });
+  it("reads a year and a count as a year, and 'from' a year as that year", () => {
+    expect(parseQuery("files 1945 and 12 others").dates).toMatchObject({ from: 1945, to: 1945 });
+    expect(parseQuery("letters from 1940").dates).toMatchObject({ from: 1940, to: 1940 });
   });
   it("reads a reference typed with a space or a hyphen, slashed, as a year too when its number could be one", () => {
     expect(parseQuery("KV 2 2681").references).toEqual(["KV 2/2681"]);

@@ -86,7 +86,15 @@ const NOT_INITIALS = new Set([
   "rn",
   "nz",
 ]);
-const RANGE = /\b(\d{4})\s*[-–]\s*(\d{2}|\d{4})\b/g;
+// "1939-1945", "1939-45", "1930 to 1935", "between 1930 and 1935", "from 1930 until 1935".
+const RANGE = /\b(?:between\s+|from\s+)?(\d{4})\s*([-–]|\s(?:to|and|until|till|through)\s)\s*(\d{2}|\d{4})\b/gi;
+// "1940s-1950s", "the 1940s to the 1950s".
+const DECADE_RANGE =
+  /\b(?:between\s+|from\s+)?(?:the\s+)?(\d{3})0'?s\s*(?:[-–]|\s(?:to|and|until|till|through)\s)\s*(?:the\s+)?(\d{3})0'?s\b/gi;
+// One end open: "before 1930", "after the 1950s", "since 1955", "until 1945". Not a bare "from": "letters from
+// 1940" are letters of 1940.
+const OPEN_RANGE =
+  /\b(before|prior\s+to|pre|until|till|up\s+to|after|post|since)\s+(?:the\s+)?(?:(\d{4})|(\d{3})0'?s)\b/gi;
 const DECADE = /\b(?:in\s+the\s+)?(\d{3})0'?s\b/gi;
 const YEAR = /\b(\d{4})\b/g;
 const FIELD = /\b(person|place|series):\s*(?:"([^"]*)"|(\S+))/gi;
@@ -152,12 +160,38 @@ export function parseQuery(text: string): ParsedQuery {
   });
 
   let dates: DateRange | null = null;
-  take(RANGE, (m) => {
-    const from = Number(m[1]);
-    let to = Number(m[2]);
-    if (m[2]!.length === 2) to = Math.floor(from / 100) * 100 + to;
+  take(DECADE_RANGE, (m) => {
+    const from = Number(m[1]) * 10;
+    const to = Number(m[2]) * 10 + 9;
     if (!isYear(from) || !isYear(to) || to < from) return false;
     dates ??= { from, to, text: m[0].trim() };
+    return true;
+  });
+  take(RANGE, (m) => {
+    const from = Number(m[1]);
+    let to = Number(m[3]);
+    // "1945 and 12 others" is a year and a count.
+    if (m[3]!.length === 2 && /and/i.test(m[2]!)) return false;
+    if (m[3]!.length === 2) to = Math.floor(from / 100) * 100 + to;
+    if (!isYear(from) || !isYear(to) || to < from) return false;
+    dates ??= { from, to, text: m[0].trim() };
+    return true;
+  });
+  take(OPEN_RANGE, (m) => {
+    const word = m[1]!.toLowerCase().replace(/\s+/g, " ");
+    // A year, or a decade's first and last years.
+    const first = m[2] ? Number(m[2]) : Number(m[3]) * 10;
+    const last = m[2] ? first : first + 9;
+    if (!isYear(first)) return false;
+    const range =
+      word === "before" || word === "prior to" || word === "pre"
+        ? { from: MIN_YEAR, to: first - 1 }
+        : word === "after" || word === "post"
+          ? { from: last + 1, to: MAX_YEAR }
+          : word === "since"
+            ? { from: first, to: MAX_YEAR }
+            : { from: MIN_YEAR, to: last };
+    dates ??= { ...range, text: m[0].trim() };
     return true;
   });
   take(DECADE, (m) => {
