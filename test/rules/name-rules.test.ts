@@ -150,6 +150,11 @@ describe("record numbers in search", () => {
     expect(body.query.references).toEqual(["kv2/1903"]);
     expect(body.query.dates).toBeNull();
   });
+  it("finds a cryptonym cited with a slash (QX/PLOVER) where the record writes it joined", async () => {
+    const { body } = await call(`/api/search?q=${encodeURIComponent("QX/PLOVER")}&explain=1`);
+    expect(refs(body.hits)[0]).toBe("KV 2/9915");
+    expect(body.hits[0].explain.parts[0]).toMatchObject({ unit: "qx plover", rule: "exact", via: "qxplover" });
+  });
   it("still reads 'MI5 1940' as a word and a year: no record is MI5/1940", async () => {
     const body = await search("MI5 1940");
     expect(body.query.references).toEqual([]);

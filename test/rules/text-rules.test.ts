@@ -142,6 +142,10 @@ describe("query understanding", () => {
       words: ["mi5"],
     });
   });
+  it("notes words written with a slash between, as cryptonyms are cited, but not references", () => {
+    expect(parseQuery("CIA station JM/WAVE Miami").joined).toEqual([["jm", "wave"]]);
+    expect(parseQuery("KV 2/2670").joined).toEqual([]);
+  });
   it("reads series: and place: prefixes", () => {
     const q = parseQuery('series:"KV 2" place:Rome');
     expect(q.series).toEqual(["KV 2"]);

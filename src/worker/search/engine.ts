@@ -189,6 +189,15 @@ export async function planUnits(lexicon: PlanLexicon, q: ParsedQuery, opts: Engi
         break;
       }
     }
+    // Two words the text wrote as one apart ("JM/WAVE"), where the catalogue has them joined ("JMWAVE").
+    let joinedTerm: string | null = null;
+    if (span === 1 && i + 1 < ws.length && q.joined.some(([a, b]) => a === ws[i] && b === ws[i + 1])) {
+      const term = ws[i]! + ws[i + 1]!;
+      if (await lexicon.has(term)) {
+        joinedTerm = term;
+        span = 2;
+      }
+    }
     const unitWords = ws.slice(i, i + span);
     const restrict = unitWords.some((w) => personWords.has(w))
       ? PERSON_FIELDS
@@ -224,6 +233,13 @@ export async function planUnits(lexicon: PlanLexicon, q: ParsedQuery, opts: Engi
         weight: RULE_WEIGHTS.exact,
         label: unitWords.join(" "),
       });
+      if (joinedTerm)
+        alternatives.push({
+          terms: [{ term: joinedTerm, fields: LITERAL_FIELDS }],
+          rule: "exact",
+          weight: RULE_WEIGHTS.exact,
+          label: joinedTerm,
+        });
     }
     for (const [exp, w, group] of expansions) {
       const expWords = exp.filter((x) => !STOPWORDS.has(x));

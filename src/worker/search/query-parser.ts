@@ -53,6 +53,11 @@ export interface ParsedQuery {
   initials: string[];
   /** Record-number terms the index holds in its reference field: partial JFK numbers, release PDF docids. */
   numbers: string[];
+  /**
+   * Pairs of folded words written with a slash between (`JM/WAVE`, `ZR/RIFLE`), as histories cite CIA
+   * cryptonyms; catalogues write them joined (`JMWAVE`). Planning tries the joined word where the catalogue has it.
+   */
+  joined: Array<[string, string]>;
 }
 
 const MIN_YEAR = 1000;
@@ -97,6 +102,9 @@ const OPEN_RANGE =
   /\b(before|prior\s+to|pre|until|till|up\s+to|after|post|since)\s+(?:the\s+)?(?:(\d{4})|(\d{3})0'?s)\b/gi;
 const DECADE = /\b(?:in\s+the\s+)?(\d{3})0'?s\b/gi;
 const YEAR = /\b(\d{4})\b/g;
+// "JM/WAVE", "LI/ENVOY": a cryptonym as histories cite it. Not "ZR RIFLE": "JB SMITH" has the same shape and is
+// initials, and the parser cannot ask the lexicon which the catalogue holds.
+const SLASH_JOINED = /\b(\p{L}{1,4})\s*\/\s*(\p{L}{2,})\b/gu;
 const FIELD = /\b(person|place|series):\s*(?:"([^"]*)"|(\S+))/gi;
 const PHRASE = /"([^"]+)"/g;
 const EXCLUDE = /(?:^|\s)-([\p{L}\p{N}]+)/gu;
@@ -107,6 +115,11 @@ function isYear(n: number): boolean {
 
 export function parseQuery(text: string): ParsedQuery {
   let rest = ` ${text} `;
+  const joined: Array<[string, string]> = [];
+  for (const m of text.matchAll(SLASH_JOINED)) {
+    const [a, b] = [words(m[1]!)[0], words(m[2]!)[0]];
+    if (a && b) joined.push([a, b]);
+  }
   const take = (re: RegExp, fn: (m: RegExpExecArray) => boolean) => {
     rest = rest.replace(re, (...args) => {
       const m = args.slice(0, -2) as unknown as RegExpExecArray;
@@ -244,6 +257,7 @@ export function parseQuery(text: string): ParsedQuery {
     nameLike,
     initials,
     numbers,
+    joined,
   };
 }
 
