@@ -108,6 +108,19 @@ describe("query understanding", () => {
     expect(withParis.length).toBeGreaterThan(without.length);
   });
 
+  it("takes NOT in capitals as an exclusion, as Discovery does", async () => {
+    expect(await top("Mosley", "&collapse=0")).toContain("KV 2/1363");
+    const without = await top("Mosley NOT Diana", "&collapse=0");
+    expect(without).toContain("KV 2/884");
+    expect(without).not.toContain("KV 2/1363");
+  });
+
+  it("completes a word typed with a trailing wildcard, however long the completion", async () => {
+    expect((await top("Bese*", "&collapse=0")).slice(0, 2).sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
+    // Without the wildcard, four letters are too few for the prefix rule.
+    expect(await top("Bese", "&collapse=0")).not.toContain("KV 2/2670");
+  });
+
   it("requires a quoted phrase to appear as written", async () => {
     const { body } = await call(`/api/search?q=${encodeURIComponent('"Soviet embassy"')}`);
     expect(body.query.phrases).toEqual([["soviet", "embassy"]]);

@@ -146,6 +146,15 @@ describe("query understanding", () => {
     expect(parseQuery("CIA station JM/WAVE Miami").joined).toEqual([["jm", "wave"]]);
     expect(parseQuery("KV 2/2670").joined).toEqual([]);
   });
+  it("reads a trailing * or ? as a wildcard, and NOT in capitals as an exclusion", () => {
+    expect(parseQuery("Bese* Philb?").wildcards).toEqual([
+      { word: "bese", extra: 16 },
+      { word: "philb", extra: 1 },
+    ]);
+    expect(parseQuery("Bese*").words).toEqual(["bese"]);
+    expect(parseQuery("Mosley NOT Diana")).toMatchObject({ words: ["mosley"], exclude: ["diana"] });
+    expect(parseQuery("files not released").exclude).toEqual([]);
+  });
   it("reads series: and place: prefixes", () => {
     const q = parseQuery('series:"KV 2" place:Rome');
     expect(q.series).toEqual(["KV 2"]);

@@ -36,6 +36,8 @@ export const SEARCH_DEFAULTS = {
   /** Longer words tried per typed word by the prefix rule (commonest first), and how many letters longer at most. */
   prefixCandidates: 3,
   prefixExtraLetters: 4,
+  /** Words a typed wildcard (`Bese*`) is expanded to, commonest first. */
+  wildcardCandidates: 20,
   /** Words shorter than this get no prefix expansion ("war" must not find "warrant"). */
   prefixMinLength: 5,
   /** At most this many references a query may expand to (ranges). */
@@ -217,6 +219,14 @@ export async function planUnits(lexicon: PlanLexicon, q: ParsedQuery, opts: Engi
           });
         continue;
       }
+      // "Bese*": the word and the catalogue's words it begins, and no guessing at what else it might be.
+      const wildcard = q.wildcards.find((x) => x.word === w);
+      if (wildcard) {
+        alternatives.push(wordAlternatives(w, { ...opts, rules: new Set(["exact"]) })[0]!);
+        alternatives.push(...(await wildcardAlternatives(lexicon, w, wildcard.extra)));
+        units.push({ text: w, words: [w], alternatives, ...(restrict ? { fields: restrict } : {}) });
+        continue;
+      }
       const isSpelt = await spelt(lexicon, w, opts.rules);
       // Sound-alike matching is for names only; a word the thesaurus knows is a domain term, not a misheard name.
       const phonetic = !expansions.length && (opts.mode === "phonetic" || soundsLikeName(w, q, isSpelt));
@@ -349,6 +359,24 @@ async function prefixAlternatives(lexicon: PlanLexicon, w: string): Promise<Alte
     rule: "prefix" as const,
     weight: (RULE_WEIGHTS.prefix * w.length) / t.length,
     label: `${t} (begins with ${w})`,
+  }));
+}
+
+/**
+ * The words a wildcard word (`Bese*`, `Philb?`) begins, up to `extra` letters longer, commonest first: asked for
+ * in so many words, they weigh as the word itself would.
+ */
+async function wildcardAlternatives(lexicon: PlanLexicon, w: string, extra: number): Promise<Alternative[]> {
+  const lengths = Array.from({ length: extra }, (_, k) => w.length + 1 + k);
+  const found: Array<{ t: string; df: number }> = [];
+  for (const list of await Promise.all(lengths.map((len) => lexicon.vocabPrefixed(len, w))))
+    for (const [t, df] of list) found.push({ t, df });
+  found.sort((a, b) => b.df - a.df || (a.t < b.t ? -1 : 1));
+  return found.slice(0, SEARCH_DEFAULTS.wildcardCandidates).map(({ t }) => ({
+    terms: [{ term: t, fields: LITERAL_FIELDS.filter((f) => f !== "ref") }],
+    rule: "prefix" as const,
+    weight: RULE_WEIGHTS.exact,
+    label: `${t} (${w}*)`,
   }));
 }
 

@@ -58,6 +58,11 @@ export interface ParsedQuery {
    * cryptonyms; catalogues write them joined (`JMWAVE`). Planning tries the joined word where the catalogue has it.
    */
   joined: Array<[string, string]>;
+  /**
+   * Folded words typed with a trailing wildcard, as in Discovery and RecordSearch: `Bese*` (any ending) or
+   * `Philb?` (one more letter), with the letters a completion may add at most. Their words are in `words` too.
+   */
+  wildcards: Array<{ word: string; extra: number }>;
 }
 
 const MIN_YEAR = 1000;
@@ -105,6 +110,12 @@ const YEAR = /\b(\d{4})\b/g;
 // "JM/WAVE", "LI/ENVOY": a cryptonym as histories cite it. Not "ZR RIFLE": "JB SMITH" has the same shape and is
 // initials, and the parser cannot ask the lexicon which the catalogue holds.
 const SLASH_JOINED = /\b(\p{L}{1,4})\s*\/\s*(\p{L}{2,})\b/gu;
+// "Bese*", "Philb?": a trailing wildcard on a word of two letters or more.
+const WILDCARD = /(?<![\p{L}\p{N}])(\p{L}{2,})([*?])(?![\p{L}\p{N}])/gu;
+/** Letters a `*` completion may add: the longest names in the catalogues are about twenty letters. */
+const WILDCARD_EXTRA = 16;
+// "Mosley NOT Diana": the operator as Discovery takes it, in capitals ("not" in a sentence is a word).
+const NOT_OPERATOR = /(?:^|\s)NOT\s+([\p{L}\p{N}]+)/gu;
 const FIELD = /\b(person|place|series):\s*(?:"([^"]*)"|(\S+))/gi;
 const PHRASE = /"([^"]+)"/g;
 const EXCLUDE = /(?:^|\s)-([\p{L}\p{N}]+)/gu;
@@ -235,6 +246,18 @@ export function parseQuery(text: string): ParsedQuery {
     exclude.push(...words(m[1]!));
     return true;
   });
+  take(NOT_OPERATOR, (m) => {
+    exclude.push(...words(m[1]!));
+    return true;
+  });
+
+  const wildcards: ParsedQuery["wildcards"] = [];
+  take(WILDCARD, (m) => {
+    const w = words(m[1]!)[0];
+    if (w && w.length >= 2) wildcards.push({ word: w, extra: m[2] === "?" ? 1 : WILDCARD_EXTRA });
+    // The word stays, without its wildcard.
+    return false;
+  });
 
   const { nameLike, initials, expanded } = namesOf(rest, fields.person);
   const free = words(expanded.replace(/"/g, " ")).filter((w) => !STOPWORDS.has(w));
@@ -258,6 +281,7 @@ export function parseQuery(text: string): ParsedQuery {
     initials,
     numbers,
     joined,
+    wildcards,
   };
 }
 
