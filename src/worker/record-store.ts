@@ -198,6 +198,35 @@ export class RecordStore {
   }
 
   /**
+   * Records filed under a reference that names no record itself, in catalogue order, at most `max`: a piece whose
+   * items alone are catalogued (ADM 101/84 holds ADM 101/84/4/10). They sort right after it, so the series pages
+   * from where it would stand are read until the references no longer begin with it.
+   */
+  async under(ref: string, max: number): Promise<CatalogueRecord[]> {
+    const key = referenceToId(ref);
+    const entry = key ? await this.seriesOfKey(key) : null;
+    if (!entry) return [];
+    const pages = await this.seriesPages(entry);
+    const ids: string[] = [];
+    scan: for (
+      let p = Math.max(
+        0,
+        pages.findLastIndex((pg) => compareReferences(pg.first, ref) <= 0),
+      );
+      p < pages.length;
+      p++
+    ) {
+      for (const [id, reference] of await this.assets.json<Array<[string, string]>>(pages[p]!.path)) {
+        if (referenceToId(reference).startsWith(`${key}-`)) {
+          ids.push(id);
+          if (ids.length >= max) break scan;
+        } else if (compareReferences(reference, ref) > 0) break scan;
+      }
+    }
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is CatalogueRecord => r !== null);
+  }
+
+  /**
    * Every record whose reference has the key `key`. The bare id is read
    * straight from its shard; the series page that would list the reference
    * tells whether other items share it.

@@ -155,6 +155,15 @@ describe("record numbers in search", () => {
     expect(refs(body.hits)[0]).toBe("KV 2/9915");
     expect(body.hits[0].explain.parts[0]).toMatchObject({ unit: "qx plover", rule: "exact", via: "qxplover" });
   });
+  it("finds a reference of four levels, and for a piece catalogued only by its items, those items", async () => {
+    expect(await top("KV 2/9916/1")).toEqual(["KV 2/9916/1"]);
+    expect(await top("kv2/9916")).toEqual(["KV 2/9916/1"]);
+    expect(await top("KV 2/99999")).toEqual([]);
+  });
+  it("finds a record by its Discovery id, typed alone or in its Discovery URL", async () => {
+    expect((await top("C2976822"))[0]).toBe("ADM 55/150");
+    expect((await top("https://discovery.nationalarchives.gov.uk/details/r/C2976822"))[0]).toBe("ADM 55/150");
+  });
   it("still reads 'MI5 1940' as a word and a year: no record is MI5/1940", async () => {
     const body = await search("MI5 1940");
     expect(body.query.references).toEqual([]);

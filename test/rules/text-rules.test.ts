@@ -155,6 +155,16 @@ describe("query understanding", () => {
     expect(parseQuery("Mosley NOT Diana")).toMatchObject({ words: ["mosley"], exclude: ["diana"] });
     expect(parseQuery("files not released").exclude).toEqual([]);
   });
+  it("reads references of several levels and Discovery ids, and leaves a reference and a number apart", () => {
+    expect(parseQuery("ADM 101/84/4/10").references).toEqual(["ADM 101/84/4/10"]);
+    expect(parseQuery("KV 2/2670, 2671")).toMatchObject({ references: ["KV 2/2670"], words: ["2671"] });
+    expect(parseQuery("see https://discovery.nationalarchives.gov.uk/details/r/C10240711")).toMatchObject({
+      discoveryIds: ["C10240711"],
+      words: ["see"],
+    });
+    // An NAA series (C4078) is not a Discovery id.
+    expect(parseQuery("C4078").discoveryIds).toEqual([]);
+  });
   it("reads series: and place: prefixes", () => {
     const q = parseQuery('series:"KV 2" place:Rome');
     expect(q.series).toEqual(["KV 2"]);

@@ -51,6 +51,8 @@ export interface ParsedQuery {
   nameLike: string[];
   /** Single letters read as initials of given names ("J. B. Smith", "JB Smith", "Smith, J."). */
   initials: string[];
+  /** Discovery record ids (`C10240711`), typed alone or in a Discovery record URL. */
+  discoveryIds: string[];
   /** Record-number terms the index holds in its reference field: partial JFK numbers, release PDF docids. */
   numbers: string[];
   /**
@@ -69,13 +71,17 @@ const MIN_YEAR = 1000;
 const MAX_YEAR = 2099;
 
 // Letters then digits then a separator and digits: KV 2/2670, kv2/2670, A6119, 5737, ADM 50/111, KV 2/2670-2671.
+// Deeper levels too: ADM 101/84/4/10 (series, piece, item, sub-item), by slashes or dots only ("KV 2/2670, 2671" is
+// a reference and a number).
 const REFERENCE =
-  /\b[A-Za-z]{1,6}\s?\.?\s?\d{1,6}\s*[/,.]\s*\d{1,6}(?:\s*[-–]\s*\d{1,6})?\b|\b\d{3}[-\s]\d{5}[-\s]\d{5}\b/g;
+  /\b[A-Za-z]{1,6}\s?\.?\s?\d{1,6}\s*[/,.]\s*\d{1,6}(?:\s*[/.]\s*\d{1,6}){0,4}(?:\s*[-–]\s*\d{1,6})?\b|\b\d{3}[-\s]\d{5}[-\s]\d{5}\b/g;
 // "KV 2 2681", "A6119 5737", "kv2-2681": a reference typed with spaces or a hyphen. Looked up, but its words
 // stay in the query too, since "MI5 1940" has the same shape and is words plus a year.
 const SPACED_REFERENCE = /\b[A-Za-z]{1,6}\s?\d{1,6}(?:\s+|\s*-\s*)\d{1,6}\b/g;
 // The last two groups of a JFK record number, and a release PDF's name.
 const PARTIAL_NUMBER = /\b(\d{5})\s*-\s*(\d{5})\b/g;
+// A Discovery record id, alone or in its record page's URL (…/details/r/C10240711).
+const DISCOVERY_ID = /(?:https?:\/\/)?(?:discovery\.nationalarchives\.gov\.uk\/details\/[a-z]\/)?\b([Cc]\d{6,9})\b/g;
 const DOCID = /\bdocid\s*[-_ ]?\s*(\d{5,10})\b/gi;
 // Two-letter acronyms that are not a person's initials.
 const NOT_INITIALS = new Set([
@@ -153,6 +159,12 @@ export function parseQuery(text: string): ParsedQuery {
         extraWords.push(...ws);
       }
     }
+    return true;
+  });
+
+  const discoveryIds: string[] = [];
+  take(DISCOVERY_ID, (m) => {
+    discoveryIds.push(m[1]!.toUpperCase());
     return true;
   });
 
@@ -280,6 +292,7 @@ export function parseQuery(text: string): ParsedQuery {
     nameLike,
     initials,
     numbers,
+    discoveryIds,
     joined,
     wildcards,
   };

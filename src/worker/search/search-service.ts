@@ -25,6 +25,7 @@ import {
 import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
 import { highlightTerms, snippetFor, type SnippetPart } from "./snippet";
 import { cachedParse, cachedPlan } from "./plan-cache";
+import { DiscoveryIdMap } from "../discovery/discovery-ids";
 import { matchedWord, type MatchedWord } from "./explain-words";
 import { archiveOfSeries, seriesNames } from "../series-directory";
 import type { ShardRunner } from "./shard-runner";
@@ -183,7 +184,16 @@ export class SearchService {
     // Every item filed under the reference (or range): several items can share one.
     const itemsOf = async (ref: string) =>
       (await this.records.lookup(ref).catch(() => [])).map((r) => r.id).slice(0, SEARCH_DEFAULTS.maxReferenceDocs);
-    for (const ref of q.references) for (const id of await itemsOf(ref)) referenceIds.push({ id, ref });
+    for (const ref of q.references) {
+      let ids = await itemsOf(ref);
+      // A piece catalogued only by its items: those items.
+      if (!ids.length) ids = (await this.records.under(ref, SEARCH_DEFAULTS.maxReferenceDocs)).map((r) => r.id);
+      for (const id of ids) referenceIds.push({ id, ref });
+    }
+    for (const did of q.discoveryIds) {
+      const id = await new DiscoveryIdMap(this.assets).dossierId(did);
+      if (id) referenceIds.push({ id, ref: did });
+    }
     const references = [...q.references];
     let dated = q;
     for (const ref of q.yearOrReference) {
