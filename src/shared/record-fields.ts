@@ -42,14 +42,16 @@ function extraNameTerms(names: string[]): string[] {
 
 /**
  * Record-number terms beyond the reference's own: the last two groups of a
- * JFK number ("10051-10096") and the docid of a release PDF ("docid-32206291"),
- * which researchers quote from file names.
+ * JFK number ("10051-10096"), the docid of a release PDF ("docid-32206291"),
+ * which researchers quote from file names, and an NAA item's barcode
+ * ("barcode-171899"), RecordSearch's item id.
  */
 export function numberTerms(r: CatalogueRecord): string[] {
   const out = new Set<string>();
   const m = /^\d{3}-(\d{5}-\d{5})$/.exec(r.id);
   if (m) out.add(m[1]!);
-  const x = r as CatalogueRecord & { fileName?: unknown; additionalSourceUrls?: unknown };
+  const x = r as CatalogueRecord & { fileName?: unknown; additionalSourceUrls?: unknown; barcode?: unknown };
+  if (typeof x.barcode === "string" && /^\d{1,12}$/.test(x.barcode)) out.add(`barcode-${x.barcode}`);
   const files = [x.fileName, r.source?.url, ...(Array.isArray(x.additionalSourceUrls) ? x.additionalSourceUrls : [])];
   for (const f of files)
     if (typeof f === "string") for (const d of f.matchAll(/docid[-_](\d{5,10})/gi)) out.add(`docid-${d[1]}`);

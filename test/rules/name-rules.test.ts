@@ -160,6 +160,14 @@ describe("record numbers in search", () => {
     expect(await top("kv2/9916")).toEqual(["KV 2/9916/1"]);
     expect(await top("KV 2/99999")).toEqual([]);
   });
+  it.each([
+    "217124",
+    "Item ID 217124",
+    "barcode 217124",
+    "https://recordsearch.naa.gov.au/SearchNRetrieve/Interface/DetailsReports/ItemDetail.aspx?Barcode=217124",
+  ])("finds an NAA item by its barcode: %s", async (q) => {
+    expect((await top(q))[0]).toBe("A6119, 45");
+  });
   it("finds a record by its Discovery id, typed alone or in its Discovery URL", async () => {
     expect((await top("C2976822"))[0]).toBe("ADM 55/150");
     expect((await top("https://discovery.nationalarchives.gov.uk/details/r/C2976822"))[0]).toBe("ADM 55/150");

@@ -319,7 +319,18 @@ function wordAlternatives(w: string, opts: EngineOptions): Alternative[] {
   const alts: Alternative[] = [
     { terms: [{ term: w, fields: LITERAL_FIELDS }], rule: "exact", weight: RULE_WEIGHTS.exact, label: w },
   ];
-  if (/^\d+$/.test(w)) return alts;
+  if (/^\d+$/.test(w)) {
+    // A bare number of five digits or more may be an NAA item's barcode or a JFK release PDF's docid.
+    if (w.length >= 5)
+      for (const n of [`barcode-${w}`, `docid-${w}`])
+        alts.push({
+          terms: [{ term: n, fields: ["ref"] }],
+          rule: "exact",
+          weight: RULE_WEIGHTS.exact,
+          label: `record number ${n}`,
+        });
+    return alts;
+  }
   const { rules } = opts;
   if (rules.has("stem")) {
     const s = stem(w);

@@ -53,7 +53,10 @@ export interface ParsedQuery {
   initials: string[];
   /** Discovery record ids (`C10240711`), typed alone or in a Discovery record URL. */
   discoveryIds: string[];
-  /** Record-number terms the index holds in its reference field: partial JFK numbers, release PDF docids. */
+  /**
+   * Record-number terms the index holds in its reference field: partial JFK numbers, release PDF docids, NAA
+   * barcodes (`barcode-171899`).
+   */
   numbers: string[];
   /**
    * Pairs of folded words written with a slash between (`JM/WAVE`, `ZR/RIFLE`), as histories cite CIA
@@ -82,6 +85,8 @@ const SPACED_REFERENCE = /\b[A-Za-z]{1,6}\s?\d{1,6}(?:\s+|\s*-\s*)\d{1,6}\b/g;
 const PARTIAL_NUMBER = /\b(\d{5})\s*-\s*(\d{5})\b/g;
 // A Discovery record id, alone or in its record page's URL (…/details/r/C10240711).
 const DISCOVERY_ID = /(?:https?:\/\/)?(?:discovery\.nationalarchives\.gov\.uk\/details\/[a-z]\/)?\b([Cc]\d{6,9})\b/g;
+// An NAA item's barcode, as RecordSearch shows it ("Item ID 171899", "barcode 171899") or in its URL ("Barcode=171899").
+const BARCODE = /\b(?:barcode|item\s*id)\s*[:=#]?\s*(\d{4,12})\b/gi;
 const DOCID = /\bdocid\s*[-_ ]?\s*(\d{5,10})\b/gi;
 // Two-letter acronyms that are not a person's initials.
 const NOT_INITIALS = new Set([
@@ -169,6 +174,15 @@ export function parseQuery(text: string): ParsedQuery {
   });
 
   const numbers: string[] = [];
+  // A RecordSearch URL's other parts are not words of the query.
+  take(/\bhttps?:\/\/recordsearch\.naa\.gov\.au\/\S*?[?&]barcode=(\d{4,12})\S*/gi, (m) => {
+    numbers.push(`barcode-${m[1]}`);
+    return true;
+  });
+  take(BARCODE, (m) => {
+    numbers.push(`barcode-${m[1]}`);
+    return true;
+  });
   take(DOCID, (m) => {
     numbers.push(`docid-${m[1]}`);
     return true;
