@@ -60,6 +60,10 @@ describe("thesaurus", () => {
     expect((await top("KPD"))[0]).toMatch(/^KV 2\/12(4[5-9]|[56]\d|70)$/);
   });
 
+  it("finds a country's files for its adjective: Kenyatta's for 'Kenyan nationalist leader'", async () => {
+    expect((await top("Kenyan nationalist leader", "&collapse=0"))[0]).toMatch(/^KV 2\/178[789]$/);
+  });
+
   it("turns expansions off with synonyms=0", async () => {
     const { body } = await call("/api/search?q=Cheka&synonyms=0");
     expect(body.query.expansions).toEqual([]);
