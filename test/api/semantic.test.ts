@@ -123,6 +123,8 @@ describe("query understanding", () => {
     expect((await top("Bese*", "&collapse=0")).slice(0, 2).sort()).toEqual(["KV 2/2670", "KV 2/2671"]);
     // Without the wildcard, four letters are too few for the prefix rule.
     expect(await top("Bese", "&collapse=0")).not.toContain("KV 2/2670");
+    // A question mark ends a question: the name keeps its variant spellings.
+    expect(await top("Who was Besedovsky?", "&collapse=0")).toContain("KV 2/2670");
   });
 
   it("requires a quoted phrase to appear as written", async () => {

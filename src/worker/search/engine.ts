@@ -374,7 +374,7 @@ async function prefixAlternatives(lexicon: PlanLexicon, w: string): Promise<Alte
 }
 
 /**
- * The words a wildcard word (`Bese*`, `Philb?`) begins, up to `extra` letters longer, commonest first: asked for
+ * The words a wildcard word (`Bese*`) begins, up to `extra` letters longer, commonest first: asked for
  * in so many words, they weigh as the word itself would.
  */
 async function wildcardAlternatives(lexicon: PlanLexicon, w: string, extra: number): Promise<Alternative[]> {

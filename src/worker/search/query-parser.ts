@@ -35,8 +35,9 @@ export interface ParsedQuery {
   references: string[];
   /**
    * References typed with a space or a hyphen whose last number could also be a year (`KV 2 1903`, `kv2-1903`),
-   * written with a slash (`KV 2/1903`): a reference when a record has it (the number is then its piece, and `dates` is not applied), else
-   * words and a year, as "MI5 1940" is. Their text is read as words and dates as well (see SearchService).
+   * written with a slash (`KV 2/1903`): a reference when a record has it (the number is then its piece, and `dates`
+   * is not applied), else words and a year, as "MI5 1940" is. Their text is read as words and dates as well (see
+   * SearchService).
    */
   yearOrReference: string[];
   /** Years, decades or ranges named in the text. */
@@ -64,8 +65,8 @@ export interface ParsedQuery {
    */
   joined: Array<[string, string]>;
   /**
-   * Folded words typed with a trailing wildcard, as in Discovery and RecordSearch: `Bese*` (any ending) or
-   * `Philb?` (one more letter), with the letters a completion may add at most. Their words are in `words` too.
+   * Folded words typed with a trailing wildcard, as in Discovery and RecordSearch (`Bese*`), with the letters a
+   * completion may add at most. Their words are in `words` too.
    */
   wildcards: Array<{ word: string; extra: number }>;
 }
@@ -121,10 +122,12 @@ const YEAR = /\b(\d{4})\b/g;
 // "JM/WAVE", "LI/ENVOY": a cryptonym as histories cite it. Not "ZR RIFLE": "JB SMITH" has the same shape and is
 // initials, and the parser cannot ask the lexicon which the catalogue holds.
 const SLASH_JOINED = /\b(\p{L}{1,4})\s*\/\s*(\p{L}{2,})\b/gu;
-// "Bese*", "Philb?": a trailing wildcard on a word of two letters or more.
-const WILDCARD = /(?<![\p{L}\p{N}])(\p{L}{2,})([*?])(?![\p{L}\p{N}])/gu;
+// "Bese*": a trailing wildcard on a word of two letters or more. Not "?": "Who was Besedovsky?" is a question.
+const WILDCARD = /(?<![\p{L}\p{N}])(\p{L}{2,})\*(?![\p{L}\p{N}])/gu;
 /** Letters a `*` completion may add: the longest names in the catalogues are about twenty letters. */
 const WILDCARD_EXTRA = 16;
+// A RecordSearch item's URL, whose other parts are not words of the query.
+const RECORDSEARCH_URL = /\bhttps?:\/\/recordsearch\.naa\.gov\.au\/\S*?[?&]barcode=(\d{4,12})\S*/gi;
 // "Mosley NOT Diana": the operator as Discovery takes it, in capitals ("not" in a sentence is a word).
 const NOT_OPERATOR = /(?:^|\s)NOT\s+([\p{L}\p{N}]+)/gu;
 const FIELD = /\b(person|place|series):\s*(?:"([^"]*)"|(\S+))/gi;
@@ -174,8 +177,7 @@ export function parseQuery(text: string): ParsedQuery {
   });
 
   const numbers: string[] = [];
-  // A RecordSearch URL's other parts are not words of the query.
-  take(/\bhttps?:\/\/recordsearch\.naa\.gov\.au\/\S*?[?&]barcode=(\d{4,12})\S*/gi, (m) => {
+  take(RECORDSEARCH_URL, (m) => {
     numbers.push(`barcode-${m[1]}`);
     return true;
   });
@@ -280,7 +282,7 @@ export function parseQuery(text: string): ParsedQuery {
   const wildcards: ParsedQuery["wildcards"] = [];
   take(WILDCARD, (m) => {
     const w = words(m[1]!)[0];
-    if (w && w.length >= 2) wildcards.push({ word: w, extra: m[2] === "?" ? 1 : WILDCARD_EXTRA });
+    if (w && w.length >= 2) wildcards.push({ word: w, extra: WILDCARD_EXTRA });
     // The word stays, without its wildcard.
     return false;
   });
