@@ -171,8 +171,9 @@ export class RecordStore {
    * Records for a loose reference or a range, in catalogue order. A reference
    * may name several distinct items (NAA files two people under "A6119, 141";
    * the build gives all but one an id with an item key), so this returns
-   * every one. Throws a 404 ApiError with the nearest existing references
-   * when nothing matches.
+   * every one; one that names no record but heads others (a piece catalogued
+   * only by its items) returns those (`under`). Throws a 404 ApiError with the
+   * nearest existing references when nothing matches.
    */
   async lookup(ref: string): Promise<CatalogueRecord[]> {
     const range = parseReferenceRange(ref);
@@ -190,6 +191,8 @@ export class RecordStore {
     } else {
       const key = referenceToId(ref);
       if (key) found = await this.itemsOfKey(key);
+      // A piece catalogued only by its items (ADM 101/84): its items, as search finds them.
+      if (!found.length) found = await this.under(ref, MAX_RANGE_SPAN);
     }
     if (found.length) return found.sort(catalogueOrder);
     throw new ApiError(404, "not_found", `lookup: no record has the reference "${ref}"`, {

@@ -48,6 +48,12 @@ describe("record lookups", () => {
     expect(body.error.suggestions[0]).toBe("KV 2/2681");
   });
 
+  it("answers a piece catalogued only by its items with those items", async () => {
+    const { status, body } = await call(`/api/lookup?ref=${encodeURIComponent("KV 2/9916")}`);
+    expect(status).toBe(200);
+    expect(body.records.map((r: { reference: string }) => r.reference)).toEqual(["KV 2/9916/1"]);
+  });
+
   it("answers an unknown id with 404 and suggestions", async () => {
     const { status, body } = await call("/api/records/kv-2-2680");
     expect(status).toBe(404);

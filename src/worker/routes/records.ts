@@ -53,7 +53,8 @@ recordRoutes.openapi(
     summary: "Records by reference, in any loose form, or a range",
     description:
       "Accepts `KV 2/2681`, `kv2/2681`, `KV2 2681`, `kv 2 2681`, `KV.2.2681`, ranges such as `KV 2/2670-2671`, NAA " +
-      "references `A6119, 5737` and JFK record numbers `104-10059-10121`.",
+      "references `A6119, 5737` and JFK record numbers `104-10059-10121`. A reference that names no record but heads " +
+      "others (`ADM 101/84`, a piece catalogued only by its items) answers with those items.",
     request: {
       query: z.object({
         ref: z

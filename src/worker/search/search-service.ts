@@ -184,12 +184,7 @@ export class SearchService {
     // Every item filed under the reference (or range): several items can share one.
     const itemsOf = async (ref: string) =>
       (await this.records.lookup(ref).catch(() => [])).map((r) => r.id).slice(0, SEARCH_DEFAULTS.maxReferenceDocs);
-    for (const ref of q.references) {
-      let ids = await itemsOf(ref);
-      // A piece catalogued only by its items: those items.
-      if (!ids.length) ids = (await this.records.under(ref, SEARCH_DEFAULTS.maxReferenceDocs)).map((r) => r.id);
-      for (const id of ids) referenceIds.push({ id, ref });
-    }
+    for (const ref of q.references) for (const id of await itemsOf(ref)) referenceIds.push({ id, ref });
     for (const did of q.discoveryIds) {
       const id = await new DiscoveryIdMap(this.assets).dossierId(did);
       if (id) referenceIds.push({ id, ref: did });
