@@ -176,6 +176,18 @@ export class RecordStore {
    * nearest existing references when nothing matches.
    */
   async lookup(ref: string): Promise<CatalogueRecord[]> {
+    const found = await this.find(ref);
+    if (found.length) return found;
+    throw new ApiError(404, "not_found", `lookup: no record has the reference "${ref}"`, {
+      suggestions: await this.nearest(ref),
+    });
+  }
+
+  /**
+   * What `lookup` answers, or none when nothing matches: without the nearest references a 404 lists, which a search
+   * reading a reference out of its text (often only words, "MI5 1940") does not need.
+   */
+  async find(ref: string): Promise<CatalogueRecord[]> {
     const range = parseReferenceRange(ref);
     let found: CatalogueRecord[] = [];
     if (range) {
@@ -194,10 +206,7 @@ export class RecordStore {
       // A piece catalogued only by its items (ADM 101/84): its items, as search finds them.
       if (!found.length) found = await this.under(ref, MAX_RANGE_SPAN);
     }
-    if (found.length) return found.sort(catalogueOrder);
-    throw new ApiError(404, "not_found", `lookup: no record has the reference "${ref}"`, {
-      suggestions: await this.nearest(ref),
-    });
+    return found.sort(catalogueOrder);
   }
 
   /**
@@ -210,15 +219,12 @@ export class RecordStore {
     const entry = key ? await this.seriesOfKey(key) : null;
     if (!entry) return [];
     const pages = await this.seriesPages(entry);
+    const first = Math.max(
+      0,
+      pages.findLastIndex((pg) => compareReferences(pg.first, ref) <= 0),
+    );
     const ids: string[] = [];
-    scan: for (
-      let p = Math.max(
-        0,
-        pages.findLastIndex((pg) => compareReferences(pg.first, ref) <= 0),
-      );
-      p < pages.length;
-      p++
-    ) {
+    scan: for (let p = first; p < pages.length; p++) {
       for (const [id, reference] of await this.assets.json<Array<[string, string]>>(pages[p]!.path)) {
         if (referenceToId(reference).startsWith(`${key}-`)) {
           ids.push(id);

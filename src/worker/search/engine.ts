@@ -219,23 +219,24 @@ export async function planUnits(lexicon: PlanLexicon, q: ParsedQuery, opts: Engi
           });
         continue;
       }
-      // "Bese*": the word and the catalogue's words it begins, and no guessing at what else it might be.
       const wildcard = q.wildcards.find((x) => x.word === w);
       if (wildcard) {
+        // "Bese*": the word and the catalogue's words it begins, and no guessing at what else it might be.
         alternatives.push(wordAlternatives(w, { ...opts, rules: new Set(["exact"]) })[0]!);
         alternatives.push(...(await wildcardAlternatives(lexicon, w, wildcard.extra)));
-        units.push({ text: w, words: [w], alternatives, ...(restrict ? { fields: restrict } : {}) });
-        continue;
+      } else {
+        const isSpelt = await spelt(lexicon, w, opts.rules);
+        // Sound-alike matching is for names only; a word the thesaurus knows is a domain term, not a misheard name.
+        const phonetic = !expansions.length && (opts.mode === "phonetic" || soundsLikeName(w, q, isSpelt));
+        alternatives.push(
+          ...wordAlternatives(w, phonetic ? opts : { ...opts, rules: without(opts.rules, "phonetic") }),
+        );
+        alternatives.push(...nicknameAlternatives(w, q, opts.rules));
+        if (opts.rules.has("typo") && !isSpelt) alternatives.push(...(await typoAlternatives(lexicon, w, opts.mode)));
+        if (opts.rules.has("prefix")) alternatives.push(...(await prefixAlternatives(lexicon, w)));
+        if (phonetic && opts.rules.has("closeness")) alternatives.push(...(await closenessAlternatives(lexicon, w)));
+        alternatives.push(...placeAlternatives(w, opts.rules));
       }
-      const isSpelt = await spelt(lexicon, w, opts.rules);
-      // Sound-alike matching is for names only; a word the thesaurus knows is a domain term, not a misheard name.
-      const phonetic = !expansions.length && (opts.mode === "phonetic" || soundsLikeName(w, q, isSpelt));
-      alternatives.push(...wordAlternatives(w, phonetic ? opts : { ...opts, rules: without(opts.rules, "phonetic") }));
-      alternatives.push(...nicknameAlternatives(w, q, opts.rules));
-      if (opts.rules.has("typo") && !isSpelt) alternatives.push(...(await typoAlternatives(lexicon, w, opts.mode)));
-      if (opts.rules.has("prefix")) alternatives.push(...(await prefixAlternatives(lexicon, w)));
-      if (phonetic && opts.rules.has("closeness")) alternatives.push(...(await closenessAlternatives(lexicon, w)));
-      alternatives.push(...placeAlternatives(w, opts.rules));
     } else {
       alternatives.push({
         terms: unitWords.map((w) => ({ term: w, fields: LITERAL_FIELDS })),
@@ -360,35 +361,37 @@ function wordAlternatives(w: string, opts: EngineOptions): Alternative[] {
  */
 async function prefixAlternatives(lexicon: PlanLexicon, w: string): Promise<Alternative[]> {
   if (!prefixable(w)) return [];
-  const found: Array<{ t: string; df: number }> = [];
-  // The partitions are fetched together: on a cold isolate each is a separate asset read.
-  const lists = await Promise.all(prefixLengths(w).map((len) => lexicon.vocabPrefixed(len, w)));
-  for (const list of lists) for (const [t, df] of list) found.push({ t, df });
-  found.sort((a, b) => b.df - a.df || (a.t < b.t ? -1 : 1));
-  return found.slice(0, SEARCH_DEFAULTS.prefixCandidates).map(({ t }) => ({
-    terms: [{ term: t, fields: LITERAL_FIELDS.filter((f) => f !== "ref") }],
-    rule: "prefix" as const,
-    weight: (RULE_WEIGHTS.prefix * w.length) / t.length,
-    label: `${t} (begins with ${w})`,
-  }));
+  return (await wordsBeginning(lexicon, w, SEARCH_DEFAULTS.prefixExtraLetters, SEARCH_DEFAULTS.prefixCandidates)).map(
+    (t) => ({
+      terms: [{ term: t, fields: LITERAL_FIELDS.filter((f) => f !== "ref") }],
+      rule: "prefix" as const,
+      weight: (RULE_WEIGHTS.prefix * w.length) / t.length,
+      label: `${t} (begins with ${w})`,
+    }),
+  );
 }
 
 /**
- * The words a wildcard word (`Bese*`) begins, up to `extra` letters longer, commonest first: asked for
- * in so many words, they weigh as the word itself would.
+ * The words a wildcard word (`Bese*`) begins, up to `extra` letters longer: asked for in so many words, they weigh as
+ * the word itself would.
  */
 async function wildcardAlternatives(lexicon: PlanLexicon, w: string, extra: number): Promise<Alternative[]> {
-  const lengths = Array.from({ length: extra }, (_, k) => w.length + 1 + k);
-  const found: Array<{ t: string; df: number }> = [];
-  for (const list of await Promise.all(lengths.map((len) => lexicon.vocabPrefixed(len, w))))
-    for (const [t, df] of list) found.push({ t, df });
-  found.sort((a, b) => b.df - a.df || (a.t < b.t ? -1 : 1));
-  return found.slice(0, SEARCH_DEFAULTS.wildcardCandidates).map(({ t }) => ({
+  return (await wordsBeginning(lexicon, w, extra, SEARCH_DEFAULTS.wildcardCandidates)).map((t) => ({
     terms: [{ term: t, fields: LITERAL_FIELDS.filter((f) => f !== "ref") }],
     rule: "prefix" as const,
     weight: RULE_WEIGHTS.exact,
     label: `${t} (${w}*)`,
   }));
+}
+
+/** The `count` commonest vocabulary words that begin with `w` and are 1 to `extra` letters longer. */
+async function wordsBeginning(lexicon: PlanLexicon, w: string, extra: number, count: number): Promise<string[]> {
+  const found: Array<{ t: string; df: number }> = [];
+  // The partitions are fetched together: on a cold isolate each is a separate asset read.
+  const lists = await Promise.all(Array.from({ length: extra }, (_, k) => lexicon.vocabPrefixed(w.length + 1 + k, w)));
+  for (const list of lists) for (const [t, df] of list) found.push({ t, df });
+  found.sort((a, b) => b.df - a.df || (a.t < b.t ? -1 : 1));
+  return found.slice(0, count).map(({ t }) => t);
 }
 
 function prefixable(w: string): boolean {

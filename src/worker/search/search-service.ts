@@ -123,6 +123,7 @@ export interface SearchResponse {
 
 export class SearchService {
   private readonly lexicon: SearchLexicon;
+  private readonly discoveryIds: DiscoveryIdMap;
 
   constructor(
     private readonly records: RecordStore,
@@ -130,6 +131,7 @@ export class SearchService {
     private readonly shards: ShardRunner,
   ) {
     this.lexicon = new SearchLexicon(assets);
+    this.discoveryIds = new DiscoveryIdMap(assets);
   }
 
   /**
@@ -181,24 +183,29 @@ export class SearchService {
     const units = [...(await this.plan(req.q, q, opts))];
 
     const referenceIds: QueryPlan["referenceIds"] = [];
-    // Every item filed under the reference (or range): several items can share one.
+    // Every item filed under the reference (or range): several items can share one. Looked up together.
     const itemsOf = async (ref: string) =>
-      (await this.records.lookup(ref).catch(() => [])).map((r) => r.id).slice(0, SEARCH_DEFAULTS.maxReferenceDocs);
-    for (const ref of q.references) for (const id of await itemsOf(ref)) referenceIds.push({ id, ref });
-    for (const did of q.discoveryIds) {
-      const id = await new DiscoveryIdMap(this.assets).dossierId(did);
-      if (id) referenceIds.push({ id, ref: did });
-    }
+      (await this.records.find(ref).catch(() => [])).map((r) => r.id).slice(0, SEARCH_DEFAULTS.maxReferenceDocs);
+    const [named, yearOrPiece, discovered] = await Promise.all([
+      Promise.all(q.references.map(itemsOf)),
+      Promise.all(q.yearOrReference.map(itemsOf)),
+      Promise.all(q.discoveryIds.map((did) => this.discoveryIds.dossierId(did))),
+    ]);
+    q.references.forEach((ref, k) => {
+      for (const id of named[k]!) referenceIds.push({ id, ref });
+    });
+    q.discoveryIds.forEach((did, k) => {
+      if (discovered[k]) referenceIds.push({ id: discovered[k], ref: did });
+    });
     const references = [...q.references];
     let dated = q;
-    for (const ref of q.yearOrReference) {
-      const ids = await itemsOf(ref);
-      if (!ids.length) continue;
-      for (const id of ids) referenceIds.push({ id, ref });
+    q.yearOrReference.forEach((ref, k) => {
+      if (!yearOrPiece[k]!.length) return;
+      for (const id of yearOrPiece[k]!) referenceIds.push({ id, ref });
       references.push(ref);
       // "KV 2 1903" names a piece: its number is not the query's year.
       if (q.dates?.text === /\d+$/.exec(ref)![0]) dated = { ...q, dates: null };
-    }
+    });
     const wanted = new Set([...req.series, ...q.series].map(referenceToId));
     const [archiveOf, names] = await Promise.all([archiveOfSeries(this.assets), seriesNames(this.assets)]);
     let series = wanted.size ? names.filter((s) => wanted.has(referenceToId(s))) : names;
