@@ -46,6 +46,8 @@ export const SEARCH_DEFAULTS = {
   phraseCheckLimit: 500,
   /** Date boost (when a date range filters out everything): bonus at the range, halving every decade away. */
   dateBoost: 2,
+  /** Share of its score an undated record keeps when the query's own years filter (it may fall in them or not). */
+  undatedYearShare: 0.5,
   /**
    * Coordination: share of its score a doc loses when it matches none of the
    * query's words but one; missing one of two words costs half of this. At 1 a

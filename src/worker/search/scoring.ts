@@ -480,9 +480,37 @@ function* scoreWith(
   /** Whether any filter can leave a doc out (else `passes` is true of every doc). */
   const filtersDocs =
     seriesOk !== null || exclPostings.length > 0 || plan.from !== undefined || plan.to !== undefined || !!dateFilter;
+  /**
+   * A record with no date that matches every word of the query passes the query's own years, ranked below the
+   * records dated then (it keeps `undatedYearShare` of its score): nothing says it falls outside them, and half of
+   * some catalogues' files are undated ("Edith Cavell 1915" finds her undated file). Years asked as parameters
+   * (`from`, `to`) still exclude it, and so does a query that is only a year.
+   */
+  const undatedDoc = (i: number) => !cols.start[i] && !cols.end[i] && !namesYear(i);
+  const everyWord = (i: number) => {
+    let words = 0;
+    for (let a = 0; a < unitCount; a++) {
+      if (a === yearUnit) continue;
+      if (!units[a]?.alt[i]) return false;
+      words++;
+    }
+    return words > 0;
+  };
+  const inYears = (i: number) => !dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i);
+  /** What share of its score a candidate keeps: 1 but for an undated one let in under the query's years. */
+  const yearShare = (i: number) => (dateFilter && undatedDoc(i) ? SEARCH_DEFAULTS.undatedYearShare : 1);
+  /**
+   * Whether a doc may pass, while its units are still being scored (an undated doc may yet match every word).
+   * `finish` keeps a candidate only once `everyWord` holds.
+   */
   const passes = filtersDocs
-    ? (i: number) => passesUndated(i) && (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i))
+    ? (i: number) => passesUndated(i) && (inYears(i) || (dateFilter !== null && undatedDoc(i)))
     : () => true;
+  /** Whether a doc whose units are all scored passes the query's years (`finish` keeps it then). */
+  const passesYears = (i: number) => inYears(i) || (undatedDoc(i) && everyWord(i));
+  const candidate = (i: number) => passesUndated(i) && passesYears(i);
+  /** Passes for certain and keeps its whole score: the docs a k-th best (a lower bound) may count. */
+  const passesWhole = dateFilter ? (i: number) => passesUndated(i) && inYears(i) : passes;
   /**
    * One word and nothing else (no reference, filter, date or phrase): a doc's final score is its unit score (times a
    * coordination of 1, plus no boost: the same float), and its docs are the candidates. The unit's arrays are then
@@ -569,7 +597,7 @@ function* scoreWith(
     let m = 0;
     for (let at = 0; at < touched.length; at++) {
       const i = touched.items[at]!;
-      if (passes(i))
+      if (passesWhole(i))
         lower[m++] = f[Q * i + TEXT]! * coordination(h[Q * 4 * i + TEXT_MATCHED]!, unitCount) + f[Q * i + REF]!;
     }
     const theta = kthLargest(lower.subarray(0, m), plan.keep);
@@ -684,7 +712,7 @@ function* scoreWith(
     const prune: OneWordPruning | undefined =
       // A unit with tie-breakers is scored whole: they add to docs after the alternatives pruning orders.
       unitCount === 1 && !scoreAll && !plan.units[k]!.alternatives.some((a) => a.bonus)
-        ? { passes, f, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark }
+        ? { passes, passesWhole, f, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark }
         : undefined;
     if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, x, only, u, prune)) pruned = true;
     units[k] = u;
@@ -721,7 +749,7 @@ function* scoreWith(
         const i = everyDoc ? at : touched.items[at]!;
         if (!passesUndated(i)) continue;
         undated++;
-        if (!dateFilter || overlaps(i, dateFilter.from, dateFilter.to) || namesYear(i)) cands.push(i);
+        if (passesYears(i)) cands.push(i);
       }
       candidates = cands.view();
     }
@@ -739,7 +767,7 @@ function* scoreWith(
       if (only0) {
         // One word: its score, its reference boost (the loop below, with nothing to add).
         const s0 = only0.alt[i] ? 0 + only0.s[2 * i]! : 0;
-        f[Q * i + TOTAL] = s0 * coord[h[Q * 4 * i + TEXT_MATCHED]!]! + f[Q * i + REF]!;
+        f[Q * i + TOTAL] = s0 * coord[h[Q * 4 * i + TEXT_MATCHED]!]! * yearShare(i) + f[Q * i + REF]!;
         continue;
       }
       let sum = 0;
@@ -765,7 +793,8 @@ function* scoreWith(
         arrays.wroteProximity = true;
         sum += proximity[i]!;
       }
-      f[Q * i + TOTAL] = sum * (tm <= unitCount ? coord[tm]! : coordination(tm, unitCount)) + f[Q * i + REF]!;
+      f[Q * i + TOTAL] =
+        sum * (tm <= unitCount ? coord[tm]! : coordination(tm, unitCount)) * yearShare(i) + f[Q * i + REF]!;
       if (boost) {
         const { from, to } = boost;
         const s = cols.start[i]!,
@@ -894,7 +923,9 @@ function* scoreWith(
       if (!fresh.length) continue;
       scoreUnitsFor(all, fresh, bar, unseenUnitBounds(plan, lists, bonus, done, take));
       ({ candidates, undated, dateBonus } = finish(fresh));
-      for (const i of fresh) if (seen[i]) roundTop.offer(i);
+      // Only candidates: an undated doc found may still miss a word (`passes` lets it be scored), and its final
+      // score is then never written.
+      for (const i of fresh) if (seen[i] && (!filtersDocs || candidate(i))) roundTop.offer(i);
       if (take.length === essential.length && take.length > 1) break;
     }
     scoringCounters.listFirst++;
@@ -1044,6 +1075,13 @@ function* scoreWith(
       }
       for (const r of refHits.get(i) ?? [])
         parts.push({ unit: r.ref, rule: "exact", via: `reference ${r.id}`, score: SEARCH_DEFAULTS.referenceBoost });
+      if (dateFilter && undatedDoc(i))
+        parts.push({
+          unit: `${dateFilter.from}-${dateFilter.to}`,
+          rule: "exact",
+          via: `undated: × ${SEARCH_DEFAULTS.undatedYearShare}`,
+          score: 0,
+        });
       const bonus = dateBonus.get(i);
       if (bonus !== undefined && plan.dates)
         parts.push({

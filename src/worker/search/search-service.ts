@@ -525,6 +525,10 @@ export function orderingRule(req: Pick<SearchRequest, "sort" | "collapse">, date
     `1 − ${SEARCH_DEFAULTS.coordination} × (words not matched ÷ query words) of the total; a reference named in ` +
     "the query comes before any text match" +
     (dates === "boost" ? ", and records dated nearer the query's years gain up to " + SEARCH_DEFAULTS.dateBoost : "") +
+    (dates === "filter"
+      ? `; a record with no date that matches every other word of the query keeps ${SEARCH_DEFAULTS.undatedYearShare} ` +
+        "of its score, as it may or may not fall in the query's years"
+      : "") +
     ". Equal scores keep catalogue order.";
   const sort = req.sort ?? "relevance";
   const head =

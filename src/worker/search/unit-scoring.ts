@@ -181,6 +181,8 @@ function visitPostings(
  */
 export interface OneWordPruning {
   passes: (i: number) => boolean;
+  /** Passes with its whole score (an undated doc under the query's years keeps a share): what a k-th best counts. */
+  passesWhole: (i: number) => boolean;
   /** The query's per-doc numbers: the reference boost of doc `i` is at `Q * i + REF`. */
   f: Float64Array;
   /** Docs touched by reference matches before the unit is scored. */
@@ -339,16 +341,17 @@ function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): 
   const f = prune.refMax > 0 ? prune.f : null;
   for (let at = 0; at < u.touched.length; at++) {
     const i = u.touched.items[at]!;
-    if (prune.passes(i)) lower[m++] = Math.max(u.score(i), x.count(i) ? x.score(i) * w : 0) + (f ? f[Q * i + REF]! : 0);
+    if (prune.passesWhole(i))
+      lower[m++] = Math.max(u.score(i), x.count(i) ? x.score(i) * w : 0) + (f ? f[Q * i + REF]! : 0);
   }
   if (w)
     for (let at = 0; at < x.altTouched.length; at++) {
       const i = x.altTouched.items[at]!;
-      if (!u.alt[i] && prune.passes(i)) lower[m++] = x.score(i) * w + (f ? f[Q * i + REF]! : 0);
+      if (!u.alt[i] && prune.passesWhole(i)) lower[m++] = x.score(i) * w + (f ? f[Q * i + REF]! : 0);
     }
   for (let at = 0; at < prune.refDocs.length; at++) {
     const i = prune.refDocs.items[at]!;
-    if (!u.alt[i] && !x.count(i) && prune.passes(i)) lower[m++] = prune.f[Q * i + REF]!;
+    if (!u.alt[i] && !x.count(i) && prune.passesWhole(i)) lower[m++] = prune.f[Q * i + REF]!;
   }
   const theta = kthLargest(lower.subarray(0, m), prune.keep);
   return theta - Math.abs(theta) * 1e-9;
