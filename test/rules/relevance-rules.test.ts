@@ -125,6 +125,14 @@ describe("thesaurus review", () => {
     const body = await search("spies");
     expect(body.query.expansions.map((e: { to: string }) => e.to.split(" (")[0])).toContain("espionage");
   });
+  it("reads secret ink as secret writing and America as the United States", async () => {
+    // Von Rautter's file says he sent reports in secret writing from the United States: neither word is in the query.
+    const body = await search("German spy secret ink America", "&collapse=0");
+    // Below Operation PASTORIUS's report, whose text says "secret ink" and "USA" as typed.
+    expect(refs(body.hits).slice(0, 3)).toEqual(["KV 3/413", "KV 2/3004", "KV 2/3005"]);
+    const to = body.query.expansions.map((e: { to: string }) => e.to.split(" (")[0]);
+    expect(to).toEqual(expect.arrayContaining(["secret writing", "united states"]));
+  });
 });
 
 describe("explain states the ordering rule", () => {
