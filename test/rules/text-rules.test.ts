@@ -123,6 +123,20 @@ describe("query understanding", () => {
     expect(q.dates).toMatchObject({ from, to });
     expect(q.words).toEqual(["communists"]);
   });
+  it.each([
+    ["documents relating to Cambridge spy ring", ["cambridge", "spy", "ring"]],
+    ["files on the Petrov affair", ["petrov", "affair"]],
+    ["information about Cuban exile groups", ["cuban", "exile", "groups"]],
+    ["Records concerning parish boundaries", ["parish", "boundaries"]],
+    ["MI5 files on Klaus Fuchs", ["mi5", "klaus", "fuchs"]],
+  ])("reads %s as the topic it asks for", (text, words) => {
+    expect(parseQuery(text).words).toEqual(words);
+  });
+  it("keeps the words of a lead-in that is the whole query or not at its start", () => {
+    expect(parseQuery("files on").words).toEqual(["files"]);
+    expect(parseQuery("MI6 papers").words).toEqual(["mi6", "papers"]);
+    expect(parseQuery("Soviet files on defectors").words).toEqual(["soviet", "files", "defectors"]);
+  });
   it("reads a year and a count as a year, and 'from' a year as that year", () => {
     expect(parseQuery("files 1945 and 12 others").dates).toMatchObject({ from: 1945, to: 1945 });
     expect(parseQuery("letters from 1940").dates).toMatchObject({ from: 1940, to: 1940 });

@@ -134,12 +134,18 @@ const FIELD = /\b(person|place|series):\s*(?:"([^"]*)"|(\S+))/gi;
 const PHRASE = /"([^"]+)"/g;
 const EXCLUDE = /(?:^|\s)-([\p{L}\p{N}]+)/gu;
 
+// "files on …", "documents relating to …", "information about …": how people ask an archive for a topic. Every
+// record is a file, a document or papers, so these words only matched records that say so ("DOCUMENTS RELATING
+// TO …" in JFK titles) and pushed the topic down; an agency before them ("MI5 files on") stays a word.
+const LEAD_IN =
+  /^(\s*(?:(?:mi5|mi6|asio|cia|fbi|kgb)\s+)?)(?:(?:all|any|the)\s+)?(?:files?|records?|documents?|papers|information|material|details|dossiers?)\s+(?:on|about|of|relating\s+to|related\s+to|regarding|concerning|re|mentioning|referring\s+to)\s+(?=\S)/i;
+
 function isYear(n: number): boolean {
   return n >= MIN_YEAR && n <= MAX_YEAR;
 }
 
 export function parseQuery(text: string): ParsedQuery {
-  let rest = ` ${text} `;
+  let rest = ` ${text.replace(LEAD_IN, "$1")} `;
   const joined: Array<[string, string]> = [];
   for (const m of text.matchAll(SLASH_JOINED)) {
     const [a, b] = [words(m[1]!)[0], words(m[2]!)[0]];
