@@ -132,6 +132,14 @@ describe("query understanding", () => {
   ])("reads %s as the topic it asks for", (text, words) => {
     expect(parseQuery(text).words).toEqual(words);
   });
+  it("takes no initial from an apostrophe, and reads a dotted acronym of three letters or more as one word", () => {
+    expect(parseQuery("Oswald's wife")).toMatchObject({ words: ["oswalds", "wife"], initials: [] });
+    expect(parseQuery("Pat O'Brien").initials).toEqual([]);
+    expect(parseQuery("U.S.S.R. embassy").words).toEqual(["ussr", "embassy"]);
+    expect(parseQuery("the N.K.V.D.").words).toEqual(["nkvd"]);
+    // Two dotted letters are initials, read letter by letter by the name rules.
+    expect(parseQuery("J.B. Smith").words).toEqual(parseQuery("J. B. Smith").words);
+  });
   it("keeps the words of a lead-in that is the whole query or not at its start", () => {
     expect(parseQuery("files on").words).toEqual(["files"]);
     expect(parseQuery("MI6 papers").words).toEqual(["mi6", "papers"]);

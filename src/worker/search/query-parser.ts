@@ -140,12 +140,18 @@ const EXCLUDE = /(?:^|\s)-([\p{L}\p{N}]+)/gu;
 const LEAD_IN =
   /^(\s*(?:(?:mi5|mi6|asio|cia|fbi|kgb)\s+)?)(?:(?:all|any|the)\s+)?(?:files?|records?|documents?|papers|information|material|details|dossiers?)\s+(?:on|about|of|relating\s+to|related\s+to|regarding|concerning|re|mentioning|referring\s+to)\s+(?=\S)/i;
 
+// "U.S.S.R.", "K.G.B.", "N.S.W.": an acronym written with dots is one word. Runs of three letters or more only: two
+// ("J.B.") are a person's initials, which the name rules read letter by letter.
+const DOTTED_ACRONYM = /(?<![\p{L}\p{N}.])(?:\p{L}\.){3,}/gu;
+
 function isYear(n: number): boolean {
   return n >= MIN_YEAR && n <= MAX_YEAR;
 }
 
 export function parseQuery(text: string): ParsedQuery {
-  let rest = ` ${text.replace(LEAD_IN, "$1")} `;
+  let rest = ` ${text
+    .replace(LEAD_IN, "$1")
+    .replace(DOTTED_ACRONYM, (m) => m.replace(/\./g, ""))} `;
   const joined: Array<[string, string]> = [];
   for (const m of text.matchAll(SLASH_JOINED)) {
     const [a, b] = [words(m[1]!)[0], words(m[2]!)[0]];
@@ -343,7 +349,8 @@ function namesOf(text: string, person: string[][]): { nameLike: string[]; initia
     expanded = text.replace(/\b(\p{Lu})(\p{Lu})(?=\s+\p{Lu}\p{L}{2,})/gu, (m, a: string, b: string) =>
       NOT_INITIALS.has(m.toLowerCase()) ? m : `${a} ${b}`,
     );
-    for (const t of expanded.match(/[\p{L}\p{N}]+/gu) ?? []) {
+    // Apostrophes join here as in words(): the "s" of "Oswald's" and the "O" of "O'Brien" are not initials.
+    for (const t of expanded.match(/[\p{L}\p{N}'’`]+/gu) ?? []) {
       const w = words(t)[0];
       if (w && w.length === 1 && /\p{L}/u.test(w)) initials.add(w);
     }
