@@ -166,6 +166,12 @@ describe("a year inside titles is a boost, not only a filter", () => {
     expect(await parts(6)).toEqual(first);
     expect(await parts(7)).toEqual(first);
   });
+  it("lets no record through for a year its description names in passing", async () => {
+    // Ransome's first file is dated 1918-1919; its description gives his life, "(1884-1967)". A JFK record's
+    // description holds its review's timestamp ("1994.03.30.18:04:07") the same way.
+    expect(refs((await search("Ransome", "&collapse=0")).hits)).toContain("KV 2/1903");
+    expect(refs((await search("Ransome 1967", "&collapse=0")).hits)).not.toContain("KV 2/1903");
+  });
   it("still filters a year no title names", async () => {
     expect(refs((await search("Quayside stoppage 1970")).hits)).toEqual(["KV 2/9982"]);
   });

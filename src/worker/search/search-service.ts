@@ -356,7 +356,9 @@ export class SearchService {
     units.push({
       text: y,
       words: [y],
-      alternatives: [{ terms: [{ term: y, fields: ["title", "desc"] }], rule: "exact", weight: 1, label: y }],
+      // Titles only: descriptions name years in passing (a life's dates, a JFK review's timestamp "1994.03.30"),
+      // and let records dated decades away through the filter.
+      alternatives: [{ terms: [{ term: y, fields: ["title"] }], rule: "exact", weight: 1, label: y }],
     });
     return { yearUnit: units.length - 1 };
   }
