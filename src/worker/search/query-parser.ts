@@ -149,9 +149,7 @@ function isYear(n: number): boolean {
 }
 
 export function parseQuery(text: string): ParsedQuery {
-  let rest = ` ${text
-    .replace(LEAD_IN, "$1")
-    .replace(DOTTED_ACRONYM, (m) => m.replace(/\./g, ""))} `;
+  let rest = ` ${text.replace(LEAD_IN, "$1").replace(DOTTED_ACRONYM, (m) => m.replace(/\./g, ""))} `;
   const joined: Array<[string, string]> = [];
   for (const m of text.matchAll(SLASH_JOINED)) {
     const [a, b] = [words(m[1]!)[0], words(m[2]!)[0]];
