@@ -48,6 +48,8 @@ describe("nicknames and diminutives", () => {
   it.each([
     ["Bill Quarrendon", "KV 2/9910"],
     ["Sasha Vorontsevich", "KV 2/9911"],
+    // The table gives Cassie ten full names; Kathleen is the tenth in its order.
+    ["Cassie Zwervenka", "KV 2/9917"],
   ])("finds %s by the given name", async (q, ref) => {
     const body = await search(q, "&explain=1");
     expect(body.hits[0].reference).toBe(ref);
