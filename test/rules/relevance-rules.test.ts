@@ -166,6 +166,13 @@ describe("a year inside titles is a boost, not only a filter", () => {
     expect(await parts(6)).toEqual(first);
     expect(await parts(7)).toEqual(first);
   });
+  it("counts the year it filters by as no word matched: all the words beat one word and the year", async () => {
+    // Both files are dated 1963, which titles name (so the year is planned as a unit). Vantongeren's matches
+    // "Ulrich" only, in its title; Brandauer's file matches "Ulrich" in its people and "Soviet" in its description.
+    const body = await search("Ulrich soviet 1963", "&explain=1&collapse=0");
+    expect(refs(body.hits).slice(0, 2)).toEqual(["KV 2/9984", "KV 2/9983"]);
+    expect(body.hits[1].explain.parts.map((p: { via: string }) => p.via)).toContain("1 of 2 words matched: × 0.5");
+  });
   it("lets no record through for a year its description names in passing", async () => {
     // Ransome's first file is dated 1918-1919; its description gives his life, "(1884-1967)". A JFK record's
     // description holds its review's timestamp ("1994.03.30.18:04:07") the same way.

@@ -477,6 +477,15 @@ function* scoreWith(
   const yearWord = (i: number) => yearUnit !== undefined && Boolean(units[yearUnit]?.alt[i]);
   // Naming the year lets a record past the year filter only beside another query word: a year alone is no match.
   const namesYear = (i: number) => yearWord(i) && h[Q * 4 * i + TEXT_MATCHED]! > 1;
+  /**
+   * Filtering by a year some titles name, the year is a filter, not a word: it neither adds to a doc's score nor
+   * counts among its words matched (coordination), as when no title names it and it is no unit at all. Counted as
+   * matched for every candidate, it made "CIA arthur 1960" rank an ASIO file on an Arthur (two of three) above the
+   * CIA's file on Arthur Cobb of 1960 (three of three, CIA weighing little).
+   */
+  const yearOut = yearUnit !== undefined && dateFilter !== null;
+  /** A doc's words matched: its units matched, but the year filtered by (of `wordUnits`, below). */
+  const wordsMatched = (i: number) => h[Q * 4 * i + TEXT_MATCHED]! - (yearOut && yearWord(i) ? 1 : 0);
   /** Whether any filter can leave a doc out (else `passes` is true of every doc). */
   const filtersDocs =
     seriesOk !== null || exclPostings.length > 0 || plan.from !== undefined || plan.to !== undefined || !!dateFilter;
@@ -539,6 +548,9 @@ function* scoreWith(
   });
 
   const unitCount = plan.units.length;
+
+  /** The query's words: its units but a year filtered by (see `yearOut`). */
+  const wordUnits = yearOut ? unitCount - 1 : unitCount;
   const units: Array<UnitArrays | null> = plan.units.map(() => null);
   const bounds = plan.units.map((u, k) => unitBound(u, unitPostings[k]!, n));
   const postingCount = plan.units.reduce((c, u, k) => c + unitPostingCount(u, unitPostings[k]!), 0);
@@ -772,19 +784,17 @@ function* scoreWith(
       }
       let sum = 0;
       for (let a = 0; a < unitCount; a++) if (units[a]?.alt[i]) sum += units[a]!.score(i);
-      // Filtering by a year some titles name: every candidate is dated then or names it, so the year counts as
-      // matched for all and adds nothing: a title naming the year neither outranks a record dated then nor is hidden.
-      if (yearUnit !== undefined && dateFilter) {
-        if (yearWord(i)) sum -= units[yearUnit]!.score(i);
-        else h[Q * 4 * i + TEXT_MATCHED]!++;
-      }
-      const tm = h[Q * 4 * i + TEXT_MATCHED]!;
-      if (unitCount > 1 && tm >= 2) {
+      // Filtering by a year some titles name (see `yearOut`; such a query is scored exhaustively): a title naming
+      // the year neither outranks a record dated then nor is hidden.
+      if (yearOut && yearWord(i)) sum -= units[yearUnit]!.score(i);
+      const tm = wordsMatched(i);
+      if (wordUnits > 1 && tm >= 2) {
         let close = 0;
         for (let a = 0; a < unitCount; a++) {
           const ua = units[a]!;
-          if (!ua.alt[i]) continue;
+          if (!ua.alt[i] || (yearOut && a === yearUnit)) continue;
           for (let b = a + 1; b < unitCount; b++) {
+            if (yearOut && b === yearUnit) continue;
             const ub = units[b]!;
             if (ub.alt[i] && ua.field(i) === ub.field(i) && Math.abs(ua.slot(i) - ub.slot(i)) <= 1) close++;
           }
@@ -793,8 +803,8 @@ function* scoreWith(
         arrays.wroteProximity = true;
         sum += proximity[i]!;
       }
-      f[Q * i + TOTAL] =
-        sum * (tm <= unitCount ? coord[tm]! : coordination(tm, unitCount)) * yearShare(i) + f[Q * i + REF]!;
+      const c = yearOut ? coordination(tm, wordUnits) : tm <= unitCount ? coord[tm]! : coordination(tm, unitCount);
+      f[Q * i + TOTAL] = sum * c * yearShare(i) + f[Q * i + REF]!;
       if (boost) {
         const { from, to } = boost;
         const s = cols.start[i]!,
@@ -1064,12 +1074,12 @@ function* scoreWith(
           via: `${proximity[i]! / SEARCH_DEFAULTS.proximityBonus} close pair(s)`,
           score: round(proximity[i]!),
         });
-      const tm = h[Q * 4 * i + TEXT_MATCHED]!;
-      if (unitCount > 1 && tm < unitCount) {
+      const tm = wordsMatched(i);
+      if (wordUnits > 1 && tm < wordUnits) {
         parts.push({
           unit: "coordination",
           rule: "exact",
-          via: `${tm} of ${unitCount} words matched: × ${round(coordination(tm, unitCount))}`,
+          via: `${tm} of ${wordUnits} words matched: × ${round(coordination(tm, wordUnits))}`,
           score: 0,
         });
       }
