@@ -73,6 +73,12 @@ describe("nicknames and diminutives", () => {
 });
 
 describe("initials match given names", () => {
+  it("reads three capitals before a name as initials, but not an agency's or a ship's", async () => {
+    expect(parseQuery("WAW Quennell").initials).toEqual(["w", "a"]);
+    for (const q of ["CIA Oswald", "HMS Alligator", "NSW Branch"]) expect(parseQuery(q).initials, q).toEqual([]);
+    // William Arnold Whitfield Quennell, not Walter, whom catalogue order would put first.
+    expect((await top("WAW Quennell"))[0]).toBe("KV 2/9986");
+  });
   it.each(["J. B. Smithers", "JB Smithers", "Smithers, J. B."])("finds John Brian Smithers first for %s", async (q) => {
     expect((await top(q))[0]).toBe("KV 2/9901");
   });

@@ -89,8 +89,14 @@ const DISCOVERY_ID = /(?:https?:\/\/)?(?:discovery\.nationalarchives\.gov\.uk\/d
 // An NAA item's barcode, as RecordSearch shows it ("Item ID 171899", "barcode 171899") or in its URL ("Barcode=171899").
 const BARCODE = /\b(?:barcode|item\s*id)\s*[:=#]?\s*(\d{4,12})\b/gi;
 const DOCID = /\bdocid\s*[-_ ]?\s*(\d{5,10})\b/gi;
-// Two-letter acronyms that are not a person's initials.
+// Acronyms of two or three letters that are not a person's initials, before a name: the agencies, parties, unions
+// and places of the catalogues (the thesaurus's, and more). "WAW Wood" is William Arnold Whitfield Wood; "CIA Oswald",
+// "HMS Alligator" and "NSW Branch" are not initials.
 const NOT_INITIALS = new Set([
+  ..."cia fbi kgb gru gpu mgb oss soe sis raf usa jfk bbc abc nsw qld act aif rsl alp cpa dlp buf ilp kpd dre dgi".split(
+    " ",
+  ),
+  ..."dlb eyl wwf wwi hms nsa nsc anc ira tuc nus sas ddp cpu doj oas wha".split(" "),
   "us",
   "uk",
   "un",
@@ -344,8 +350,10 @@ function namesOf(text: string, person: string[][]): { nameLike: string[]; initia
   const initials = new Set<string>();
   let expanded = text;
   if (nameLike.size) {
-    expanded = text.replace(/\b(\p{Lu})(\p{Lu})(?=\s+\p{Lu}\p{L}{2,})/gu, (m, a: string, b: string) =>
-      NOT_INITIALS.has(m.toLowerCase()) ? m : `${a} ${b}`,
+    expanded = text.replace(
+      /\b(\p{Lu})(\p{Lu})(\p{Lu})?(?=\s+\p{Lu}\p{L}{2,})/gu,
+      (m, a: string, b: string, c?: string) =>
+        NOT_INITIALS.has(m.toLowerCase()) ? m : [a, b, c].filter(Boolean).join(" "),
     );
     // Apostrophes join here as in words(): the "s" of "Oswald's" and the "O" of "O'Brien" are not initials.
     for (const t of expanded.match(/[\p{L}\p{N}'’`]+/gu) ?? []) {
