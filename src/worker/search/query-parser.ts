@@ -92,28 +92,13 @@ const DOCID = /\bdocid\s*[-_ ]?\s*(\d{5,10})\b/gi;
 // Acronyms of two or three letters that are not a person's initials, before a name: the agencies, parties, unions
 // and places of the catalogues (the thesaurus's, and more). "WAW Wood" is William Arnold Whitfield Wood; "CIA Oswald",
 // "HMS Alligator" and "NSW Branch" are not initials.
-const NOT_INITIALS = new Set([
-  ..."cia fbi kgb gru gpu mgb oss soe sis raf usa jfk bbc abc nsw qld act aif rsl alp cpa dlp buf ilp kpd dre dgi".split(
-    " ",
-  ),
-  ..."dlb eyl wwf wwi hms nsa nsc anc ira tuc nus sas ddp cpu doj oas wha".split(" "),
-  "us",
-  "uk",
-  "un",
-  "mp",
-  "dc",
-  "ny",
-  "sr",
-  "jr",
-  "ok",
-  "tv",
-  "re",
-  "cp",
-  "hq",
-  "pm",
-  "rn",
-  "nz",
-]);
+const NOT_INITIALS = new Set(
+  [
+    "us uk un mp dc ny sr jr ok tv re cp hq pm rn nz",
+    "cia fbi kgb gru gpu mgb oss soe sis raf usa jfk bbc abc nsw qld act aif rsl alp cpa dlp buf ilp kpd dre dgi",
+    "dlb eyl wwf wwi hms nsa nsc anc ira tuc nus sas ddp cpu doj oas wha",
+  ].flatMap((line) => line.split(" ")),
+);
 // "1939-1945", "1939-45", "1930 to 1935", "between 1930 and 1935", "from 1930 until 1935".
 const RANGE = /\b(?:between\s+|from\s+)?(\d{4})\s*([-–]|\s(?:to|and|until|till|through)\s)\s*(\d{2}|\d{4})\b/gi;
 // "1940s-1950s", "the 1940s to the 1950s".

@@ -548,7 +548,6 @@ function* scoreWith(
   });
 
   const unitCount = plan.units.length;
-
   /** The query's words: its units but a year filtered by (see `yearOut`). */
   const wordUnits = yearOut ? unitCount - 1 : unitCount;
   const units: Array<UnitArrays | null> = plan.units.map(() => null);
