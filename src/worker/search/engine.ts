@@ -300,7 +300,8 @@ function planReads(lexicon: PlanLexicon, q: ParsedQuery, rules: ReadonlySet<Matc
   if (rules.has("synonym")) reads.push(lexicon.thesaurus());
   if (rules.has("prefix"))
     for (const w of new Set(q.words))
-      if (prefixable(w)) reads.push(...prefixLengths(w).map((n) => lexicon.vocabPrefixed(n, w)));
+      if (prefixable(w))
+        reads.push(...longerLengths(w, SEARCH_DEFAULTS.prefixExtraLetters).map((n) => lexicon.vocabPrefixed(n, w)));
   return reads;
 }
 
@@ -393,7 +394,7 @@ async function wildcardAlternatives(lexicon: PlanLexicon, w: string, extra: numb
 async function wordsBeginning(lexicon: PlanLexicon, w: string, extra: number, count: number): Promise<string[]> {
   const found: Array<{ t: string; df: number }> = [];
   // The partitions are fetched together: on a cold isolate each is a separate asset read.
-  const lists = await Promise.all(Array.from({ length: extra }, (_, k) => lexicon.vocabPrefixed(w.length + 1 + k, w)));
+  const lists = await Promise.all(longerLengths(w, extra).map((n) => lexicon.vocabPrefixed(n, w)));
   for (const list of lists) for (const [t, df] of list) found.push({ t, df });
   found.sort((a, b) => b.df - a.df || (a.t < b.t ? -1 : 1));
   return found.slice(0, count).map(({ t }) => t);
@@ -404,8 +405,9 @@ function prefixable(w: string): boolean {
 }
 
 /** The word lengths the prefix rule reads vocabulary partitions of for `w`. */
-function prefixLengths(w: string): number[] {
-  return Array.from({ length: SEARCH_DEFAULTS.prefixExtraLetters }, (_, k) => w.length + 1 + k);
+/** The lengths of words 1 to `extra` letters longer than `w`: the vocabulary partitions its completions are in. */
+function longerLengths(w: string, extra: number): number[] {
+  return Array.from({ length: extra }, (_, k) => w.length + 1 + k);
 }
 
 /** Typo alternatives for a word: vocabulary words within its allowed edits, closest and commonest first. */

@@ -731,7 +731,7 @@ function* scoreWith(
   }
 
   // The same numbers `coordination` gives, looked up per doc.
-  const coord = coordinationTable(unitCount);
+  const coord = coordinationTable(wordUnits);
   /**
    * Candidates (docs that pass every filter) and their final scores. With `fresh` (a round of the list-at-a-time
    * path, where each doc is scored once) and no filter, only those docs' final scores are computed: the others'
@@ -802,8 +802,7 @@ function* scoreWith(
         arrays.wroteProximity = true;
         sum += proximity[i]!;
       }
-      const c = yearOut ? coordination(tm, wordUnits) : tm <= unitCount ? coord[tm]! : coordination(tm, unitCount);
-      f[Q * i + TOTAL] = sum * c * yearShare(i) + f[Q * i + REF]!;
+      f[Q * i + TOTAL] = sum * coord[tm]! * yearShare(i) + f[Q * i + REF]!;
       if (boost) {
         const { from, to } = boost;
         const s = cols.start[i]!,
