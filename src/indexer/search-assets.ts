@@ -96,17 +96,19 @@ export function flexIndex(): Index {
 /** FlexSearch's exported term map: per term, per position slot (0 = earliest), the doc ids there. */
 type Slots = Array<Array<number | string> | null | undefined>;
 /**
- * A term's postings in one field, doc-ordered, each packed as `doc * SLOT_SPAN + slot`: a shard holds millions of
- * (term, field) lists, most of one or two postings, where a pair of typed arrays would cost some 300 bytes each.
- * Short lists stay plain arrays of small integers; long ones become one Uint32Array (4 bytes a posting).
+ * A shard's postings, every (term, field) list side by side in two flat arrays, doc-ordered within a list:
+ * list `[from, to)` is the docs `docs[from..to)` at the slots `slots[from..to)`. A shard holds millions of
+ * lists, most of one or two postings; an array each, grown by pushes, was most of what a shard's build gave the
+ * collector, and lived long enough (the whole shard) to need full collections of the build's whole heap.
  */
-type PackedPostings = number[] | Uint32Array;
-/** A term's postings per field: field index and packed postings. */
-type TermEntries = Array<{ field: number; postings: PackedPostings }>;
+interface ShardPostings {
+  docs: Uint32Array;
+  slots: Uint8Array;
+}
+/** A term's lists per field: the field's index and where its list is in the shard's postings. */
+type TermEntries = Array<{ field: number; from: number; to: number }>;
 /** Slots are below FLEX_OPTIONS.resolution (9); docs below 2^28 (268 million), so a packed posting fits 32 bits. */
 const SLOT_SPAN = 16;
-/** Postings past which a list is held as a Uint32Array rather than an array. */
-const TYPED_POSTINGS = 16;
 
 function yearOf(date: string | null): number {
   return date ? Number(date.slice(0, 4)) : 0;
@@ -536,8 +538,8 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
   const own: string[] = [];
   const numberOf = (t: string) => plan.asideNumbers.get(t) ?? base + own.push(t) - 1;
   const termOf = (id: number) => (id < base ? plan.termList[id]! : own[id - base]!);
-  const byTerm = indexRange(plan.terms, start, end, plan.blockDocs, numberOf);
-  return writeShard(k, start, end, byTerm, plan, termOf, shardCount > 1 ? plan.termDf : null, cols, out);
+  const { byTerm, postings } = indexRange(plan.terms, start, end, plan.blockDocs, numberOf);
+  return writeShard(k, start, end, byTerm, postings, plan, termOf, shardCount > 1 ? plan.termDf : null, cols, out);
 }
 
 /**
@@ -667,8 +669,10 @@ const VOCAB_FIELDS = new Set<FieldName>(["title", "people", "tags", "desc", "nam
 export const INDEX_BLOCK_DOCS = 8192;
 
 /**
- * The postings of docs `[start, end)`, term by term, field by field, a block of docs read at a time; each field's
- * postings are appended doc after doc, so they stay doc-ordered.
+ * The postings of docs `[start, end)`, term by term, field by field, a block of docs read at a time: each
+ * occurrence is noted in flat arrays, then a counting sort by (term, field) lays every list out at once, each in
+ * doc order (the sort is stable, and docs are read in order). Terms come in the order the lists were first seen
+ * field by field (the first field's terms first), as a Map per field gave them.
  *
  * Hand-written rather than through a FlexSearch index per block: this is what FlexSearch's strict tokenizer with
  * FLEX_OPTIONS gives (`strictSlots`; test/build/direct-postings.node.test.ts holds the two equal), without
@@ -681,9 +685,18 @@ function indexRange(
   blockDocs: number,
   /** The number of a term the terms file writes out. */
   numberOf: (term: string) => number,
-): Map<number, TermEntries> {
+): { byTerm: Map<number, TermEntries>; postings: ShardPostings } {
   const fields = FIELD_NAMES.length;
-  const parts = FIELD_NAMES.map(() => new Map<number, number[]>());
+  // The shard's terms numbered from 0 on first sight (a list's key is `local * fields + field`).
+  const localOf = new Map<number, number>();
+  let termOfLocal = new Uint32Array(1 << 12);
+  let count = new Uint32Array((1 << 12) * fields);
+  let firstKeys = new Uint32Array(1 << 12);
+  let keys = 0;
+  let occKey = new Uint32Array(1 << 16);
+  let occDoc = new Uint32Array(1 << 16);
+  let occSlot = new Uint8Array(1 << 16);
+  let occ = 0;
   for (let from = start; from < end; from += blockDocs) {
     const to = Math.min(end, from + blockDocs);
     let doc = from;
@@ -693,32 +706,64 @@ function indexRange(
       for (let field = 0; field < fields; field++) {
         // The plan kept each field's terms as strictSlots does: only their slots are left to work out here.
         const n = packed[field]!;
-        const lists = parts[field]!;
         for (let i = 0; i < n; i++) {
           let id = packed[at + i]!;
           if (id >= WRITTEN_OUT) {
             written ??= writtenTerms(packed, fields);
             id = numberOf(written[id - WRITTEN_OUT]!);
           }
-          let postings = lists.get(id);
-          if (!postings) lists.set(id, (postings = []));
-          postings.push(doc * SLOT_SPAN + strictSlot(i, n));
+          let local = localOf.get(id);
+          if (local === undefined) {
+            local = localOf.size;
+            localOf.set(id, local);
+            if (local === termOfLocal.length) {
+              termOfLocal = grownTo(termOfLocal, 2 * local);
+              count = grownTo(count, 2 * local * fields);
+            }
+            termOfLocal[local] = id;
+          }
+          const key = local * fields + field;
+          if (count[key]++ === 0) {
+            if (keys === firstKeys.length) firstKeys = grownTo(firstKeys, 2 * keys);
+            firstKeys[keys++] = key;
+          }
+          if (occ === occKey.length) {
+            occKey = grownTo(occKey, 2 * occ);
+            occDoc = grownTo(occDoc, 2 * occ);
+            occSlot = grownTo(occSlot, 2 * occ);
+          }
+          occKey[occ] = key;
+          occDoc[occ] = doc;
+          occSlot[occ++] = strictSlot(i, n);
         }
         at += n;
       }
       doc++;
     }
   }
+  // Where each list starts, lists in key order; then every occurrence into its list's next place.
+  const lists = localOf.size * fields;
+  const startOf = new Uint32Array(lists + 1);
+  for (let key = 0; key < lists; key++) startOf[key + 1] = startOf[key]! + count[key]!;
+  const next = startOf.slice(0, lists);
+  const docs = new Uint32Array(occ);
+  const slots = new Uint8Array(occ);
+  for (let o = 0; o < occ; o++) {
+    const p = next[occKey[o]!]!++;
+    docs[p] = occDoc[o]!;
+    slots[p] = occSlot[o]!;
+  }
   const byTerm = new Map<number, TermEntries>();
-  parts.forEach((lists, field) => {
-    for (const [term, list] of lists) {
-      let entries = byTerm.get(term);
-      if (!entries) byTerm.set(term, (entries = []));
-      entries.push({ field, postings: list.length > TYPED_POSTINGS ? Uint32Array.from(list) : list.slice() });
+  for (let field = 0; field < fields; field++)
+    for (let j = 0; j < keys; j++) {
+      const key = firstKeys[j]!;
+      if (key % fields !== field) continue;
+      const id = termOfLocal[(key - field) / fields]!;
+      let entries = byTerm.get(id);
+      if (!entries) byTerm.set(id, (entries = []));
+      entries.push({ field, from: startOf[key]!, to: startOf[key + 1]! });
     }
-    lists.clear();
-  });
-  return byTerm;
+  return { byTerm, postings: { docs, slots } };
 }
 
 /** FlexSearch's longest term (its Encoder's default `maxlength`): longer ones are not indexed. */
@@ -801,18 +846,6 @@ export function directPostings(docs: readonly string[][], from = 0): Map<string,
   return out;
 }
 
-/** Packed postings as the docs and slots a term chunk is encoded from. */
-function unpacked(postings: PackedPostings): { docs: number[]; slots: number[] } {
-  const docs = new Array<number>(postings.length);
-  const slots = new Array<number>(postings.length);
-  for (let i = 0; i < postings.length; i++) {
-    const p = postings[i]!;
-    docs[i] = Math.floor(p / SLOT_SPAN);
-    slots[i] = p % SLOT_SPAN;
-  }
-  return { docs, slots };
-}
-
 /**
  * The term map of a FlexSearch index, through its public `export()`: the
  * "map" parts are `[term, slots]` pairs (ids are numbers with `numeric: false`
@@ -846,6 +879,7 @@ function writeShard(
   start: number,
   end: number,
   byTerm: Map<number, TermEntries>,
+  postings: ShardPostings,
   plan: Pick<SearchPlan, "families">,
   /** Each term by its number (the plan's, and the shard's own past them). */
   termOf: (id: number) => string,
@@ -857,13 +891,20 @@ function writeShard(
   const { families } = plan;
   const dir = globalDf ? `search/s${k}/terms` : "search/terms";
   const solo: Record<string, string> = {};
-  /** A term of this shard: its number, its bucket key's hash (termBucketHash), and its packed postings. */
+  /** A term of this shard: its number, its bucket key's hash (termBucketHash), and where its lists are. */
   type Item = { id: number; term: string; df: number; entries: TermEntries; size: number; hash: number };
-  // Bucketed terms keep their packed postings until their bucket is encoded: one bucket's lists unpacked at a time.
+  // A list reaches the encoder as views onto the shard's postings, made as its chunk is encoded.
   const bucketed: Item[] = [];
   const termInput = (term: string, df: number, entries: TermEntries): TermInput => ({
     term,
-    fields: entries.map((e): FieldPostingsInput => ({ field: e.field, ...unpacked(e.postings), df })),
+    fields: entries.map(
+      (e): FieldPostingsInput => ({
+        field: e.field,
+        docs: postings.docs.subarray(e.from, e.to),
+        slots: postings.slots.subarray(e.from, e.to),
+        df,
+      }),
+    ),
   });
   const encode = (items: Item[]) =>
     encodeTermChunk(
@@ -885,9 +926,9 @@ function writeShard(
     // One document frequency per term, the largest of its fields': a word rare in titles but common in
     // descriptions is a common word, and must not score as a rare one because it sits in a title.
     // Catalogue-wide in a sharded index, so every shard scores as the whole index would.
-    const df = globalDf?.[id] || Math.max(...entries.map((e) => e.postings.length));
+    const df = globalDf?.[id] || Math.max(...entries.map((e) => e.to - e.from));
     // Estimated encoded size: about two bytes per posting plus the directory.
-    const size = entries.reduce((n, e) => n + 2 * e.postings.length + 16, term.length + 8);
+    const size = entries.reduce((n, e) => n + 2 * (e.to - e.from) + 16, term.length + 8);
     const stemId = families.stemOf(id);
     const key = stemId >= 0 ? termOf(stemId) : termBucketKey(term);
     let family = byFamily.get(key);
