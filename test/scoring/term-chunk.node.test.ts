@@ -279,4 +279,15 @@ describe("term chunks", () => {
       /ascending/,
     );
   });
+
+  it("refuses a slot past the last, a list with a slot per doc missing, and unsorted views, naming the term", () => {
+    const chunk = (docs: ArrayLike<number>, slots: ArrayLike<number>) => () =>
+      encodeTermChunk([{ term: "t", fields: [{ field: 0, df: docs.length, docs, slots }] }]);
+    expect(chunk(Uint32Array.of(1, 2, 3), Uint8Array.of(0, 99, 0))).toThrow(/slot of "t" above/);
+    expect(chunk(Uint32Array.of(1, 2, 3), Uint8Array.of(0, 0))).toThrow(/"t" has 2 slots for 3 docs/);
+    expect(chunk(new Uint32Array([7, 9, 4]).subarray(1), Uint8Array.of(0, 0))).toThrow(
+      /"t" are not ascending at doc 4/,
+    );
+    expect(chunk(new Uint32Array([7, 9, 12]).subarray(1), new Uint8Array([5, 1, 2]).subarray(1))).not.toThrow();
+  });
 });

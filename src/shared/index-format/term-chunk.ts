@@ -592,11 +592,13 @@ export function encodeTermChunk(terms: TermInput[], families?: TermFamilies): Ui
     for (const f of t.fields) {
       if (!(f.field >= 0 && f.field < SLOT_CONTEXTS / 2))
         throw new Error(`index-format: field ${f.field} of "${t.term}" is past the ${SLOT_CONTEXTS / 2} a chunk codes`);
-      if (f.slots.length !== f.docs.length || Array.prototype.some.call(f.slots, (x: number) => x > MAX_SLOT))
-        throw new Error(`index-format: slot of "${t.term}" above ${MAX_SLOT}`);
-      for (let j = 1; j < f.docs.length; j++)
-        if (f.docs[j]! <= f.docs[j - 1]!)
+      if (f.slots.length !== f.docs.length)
+        throw new Error(`index-format: "${t.term}" has ${f.slots.length} slots for ${f.docs.length} docs`);
+      for (let j = 0; j < f.docs.length; j++) {
+        if (f.slots[j]! > MAX_SLOT) throw new Error(`index-format: slot of "${t.term}" above ${MAX_SLOT}`);
+        if (j && f.docs[j]! <= f.docs[j - 1]!)
           throw new Error(`index-format: postings of "${t.term}" are not ascending at doc ${f.docs[j]}`);
+      }
     }
   }
   // Pass 1: each derived field's members and what they give. A member is kept only if the field holds all its
