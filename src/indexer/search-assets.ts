@@ -723,7 +723,9 @@ function indexRange(
             termOfLocal[local] = id;
           }
           const key = local * fields + field;
-          if (count[key]++ === 0) {
+          const seen = count[key]!;
+          count[key] = seen + 1;
+          if (seen === 0) {
             if (keys === firstKeys.length) firstKeys = grownTo(firstKeys, 2 * keys);
             firstKeys[keys++] = key;
           }
@@ -749,7 +751,9 @@ function indexRange(
   const docs = new Uint32Array(occ);
   const slots = new Uint8Array(occ);
   for (let o = 0; o < occ; o++) {
-    const p = next[occKey[o]!]!++;
+    const key = occKey[o]!;
+    const p = next[key]!;
+    next[key] = p + 1;
     docs[p] = occDoc[o]!;
     slots[p] = occSlot[o]!;
   }
