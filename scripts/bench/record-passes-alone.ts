@@ -2,17 +2,18 @@
  * `npx tsx scripts/bench/record-passes-alone.ts <records.jsonl> <scratch dir> [profile.cpuprofile]`: the build
  * worker's first passes (the records' fields, people, typeahead) alone, in one thread, over a JSON Lines catalogue
  * (the bench's synthetic records), each timed with the heap and RSS at its end; with a third argument, a CPU profile
- * of the whole run sampled every 5 ms. At ten million records they took 14–15× their 1M time (BENCHMARKS.md,
+ * of the whole run sampled every 5 ms. At ten million records people took 14.7× and the typeahead 12.2× their 1M time (BENCHMARKS.md,
  * "A shard's postings in two flat arrays"): this measures them without a two-hour build. Run it under the worker's
  * heap limit to see what the build's worker sees (`node --max-old-space-size=1690 --import tsx …` for
  * `--memory 3072`). The scratch dir is emptied first.
  */
-import { mkdirSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { getHeapStatistics } from "node:v8";
 import { AssetWriter } from "../../src/indexer/content-hash";
 import { LineWriter, type PassRecord, passFields } from "../../src/indexer/doc-file";
 import { buildPeople } from "../../src/indexer/people-assets";
+import { readJsonLines } from "../../src/indexer/people-partitions";
 import { buildSuggest } from "../../src/indexer/suggest-assets";
 import type { CatalogueRecord } from "../../src/shared/record";
 
@@ -23,21 +24,6 @@ if (!input || !work) {
 }
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
-
-/** The file's lines, read 16 MB at a time. */
-function* lines(path: string): Generator<string> {
-  const fd = openSync(path, "r");
-  const buf = Buffer.allocUnsafe(16 << 20);
-  let rest = "";
-  for (;;) {
-    const n = readSync(fd, buf, 0, buf.length, null);
-    if (!n) break;
-    const parts = (rest + buf.toString("utf8", 0, n)).split("\n");
-    rest = parts.pop()!;
-    for (const line of parts) if (line) yield line;
-  }
-  if (rest) yield rest;
-}
 
 const t0 = performance.now();
 const mb = (b: number) => Math.round(b / 2 ** 20);
@@ -56,7 +42,7 @@ if (session) {
   session.post("Profiler.start");
 }
 const writer = new LineWriter<PassRecord>(`${work}/fields.jsonl`);
-for (const line of lines(input)) writer.append(JSON.stringify(passFields(JSON.parse(line) as CatalogueRecord)));
+for (const record of readJsonLines<CatalogueRecord>(input)) writer.append(JSON.stringify(passFields(record)));
 const fields = writer.finish();
 lap("the records' fields");
 const out = new AssetWriter(`${work}/spill`, { path: `${work}/appended`, packable: () => true });
