@@ -8,22 +8,53 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type DocFile, LineWriter } from "./doc-file";
 
-/** Bytes read from each run at a time while merging: small, since a merge reads from every run at once. */
-const RUN_READ_BYTES = 256 * 1024;
+/**
+ * Bytes of read buffers a merge holds, shared by its runs: a merge reads from every run at once, so each run's share
+ * shrinks as their number grows (within the bounds below). Sixteen MiB is what 64 runs of 256 KiB held before.
+ */
+const MERGE_READ_BYTES = 16 * 1024 * 1024;
+const RUN_READ_BYTES_MIN = 32 * 1024;
+const RUN_READ_BYTES_MAX = 256 * 1024;
 
 /**
- * Runs merged at once. Merges are tiered: `FAN_IN` runs of one tier (the blocks spilled are tier 0) are merged into
- * one run of the next, so an entry is rewritten once a tier (two tiers hold 4,096 blocks: a billion entries at
- * 250,000 a block), and the final merge reads fewer than `FAN_IN` runs a tier. Merging every run so far into one,
- * as this once did, rewrote the oldest entries at every merge: at 10M records the typeahead's entries some ten
- * times over.
+ * Runs read by one merge at most. No run is merged before the end: there, if more than `FAN_IN` runs were spilled,
+ * the fewest, oldest runs are merged first that bring the final merge down to `FAN_IN` (see `premerges`). Merging in
+ * tiers as runs were spilled, 64 at a time, as this once did, rewrote nearly every entry of a 10M catalogue's
+ * typeahead (540 runs) and people (210 runs) once more as JSON; 512 leaves them one merge. Node raises its
+ * open-file limit to the hard limit at start, so 512 open runs fit the usual 1,024 or more.
  */
-const FAN_IN = 64;
+const FAN_IN = 512;
+
+/**
+ * The merges that bring `runs` runs (oldest first) down to at most `fanIn` for the final merge, rewriting as few as
+ * can: groups of contiguous runs (combining order is kept), each merged into one in place, as `[from, to)` ranges
+ * over the runs of that round. A round reduces the count by the sum of (group size - 1); groups are as large as
+ * `fanIn` allows, so their number, and the runs they rewrite (the reduction plus one a group), are least. More than
+ * `fanIn` squared runs take further rounds, each over the runs the last left.
+ */
+export function premerges(runs: number, fanIn: number): Array<Array<[from: number, to: number]>> {
+  if (!(Number.isInteger(fanIn) && fanIn >= 2)) throw new Error(`sorted-runs: a fan-in of ${fanIn} merges nothing`);
+  const rounds: Array<Array<[number, number]>> = [];
+  while (runs > fanIn) {
+    const groups: Array<[number, number]> = [];
+    let need = runs - fanIn;
+    let at = 0;
+    while (need > 0 && runs - at >= 2) {
+      const size = Math.min(fanIn, need + 1, runs - at);
+      groups.push([at, at + size]);
+      at += size;
+      need -= size - 1;
+    }
+    rounds.push(groups);
+    runs = fanIn + need;
+  }
+  return rounds;
+}
 
 export class SpilledRuns<V> {
   private block = new Map<string, V>();
-  /** Oldest first, each with its tier: a tier's runs are contiguous, higher tiers first. */
-  private runs: Array<{ file: DocFile<[string, V]>; tier: number }> = [];
+  /** Oldest first. */
+  private runs: Array<DocFile<[string, V]>> = [];
   private written = 0;
 
   /**
@@ -71,22 +102,30 @@ export class SpilledRuns<V> {
   }
 
   private spill(): void {
-    this.runs.push({ file: this.write(sortedBlock(this.block)), tier: 0 });
+    this.runs.push(this.write(sortedBlock(this.block)));
     this.block = new Map();
-    for (;;) {
-      const tier = this.runs.at(-1)!.tier;
-      if (this.runs.length < this.fanIn || this.runs.at(-this.fanIn)!.tier !== tier) break;
-      // The last fanIn runs, all of one tier, are the newest: merged, they keep their place in combining order.
-      const newest = this.runs.splice(-this.fanIn);
-      const merged = this.write(this.merge(newest.map(({ file }) => file.range(0, file.length, RUN_READ_BYTES))));
-      for (const { file } of newest) file.remove();
-      this.runs.push({ file: merged, tier: tier + 1 });
-    }
   }
 
-  /** Runs on disk, by tier (for tests: a merge's fan-in and tiers). */
-  tiers(): number[] {
-    return this.runs.map((run) => run.tier);
+  /** Runs spilled and on disk (for tests: none is merged before the end). */
+  get runCount(): number {
+    return this.runs.length;
+  }
+
+  /** Merges runs in place, as `premerges` plans, until the final merge reads at most `fanIn` of them. */
+  private premerge(): void {
+    for (const round of premerges(this.runs.length, this.fanIn)) {
+      const next: Array<DocFile<[string, V]>> = [];
+      let at = 0;
+      for (const [from, to] of round) {
+        next.push(...this.runs.slice(at, from));
+        const group = this.runs.slice(from, to);
+        next.push(this.write(this.merge(readers(group))));
+        for (const file of group) file.remove();
+        at = to;
+      }
+      next.push(...this.runs.slice(at));
+      this.runs = next;
+    }
   }
 
   /**
@@ -94,13 +133,12 @@ export class SpilledRuns<V> {
    * they were added. Reading it removes the runs.
    */
   *sorted(): Generator<[string, V]> {
-    const sources: Array<Iterable<[string, V]>> = this.runs.map(({ file }) =>
-      file.range(0, file.length, RUN_READ_BYTES),
-    );
-    // The block still held is the latest run.
-    sources.push(sortedBlock(this.block));
-    this.block = new Map();
     try {
+      this.premerge();
+      const sources: Array<Iterable<[string, V]>> = readers(this.runs);
+      // The block still held is the latest run.
+      sources.push(sortedBlock(this.block));
+      this.block = new Map();
       yield* this.merge(sources);
     } finally {
       this.remove();
@@ -165,9 +203,18 @@ export class SpilledRuns<V> {
 
   /** Deletes the runs' scratch files. */
   remove(): void {
-    for (const { file } of this.runs) file.remove();
+    for (const file of this.runs) file.remove();
     this.runs = [];
   }
+}
+
+/** Each run read front to back, sharing MERGE_READ_BYTES of buffers. */
+function readers<T>(runs: Array<DocFile<T>>): Array<Iterable<T>> {
+  const bytes = Math.min(
+    RUN_READ_BYTES_MAX,
+    Math.max(RUN_READ_BYTES_MIN, Math.floor(MERGE_READ_BYTES / Math.max(1, runs.length))),
+  );
+  return runs.map((file) => file.range(0, file.length, bytes));
 }
 
 /**

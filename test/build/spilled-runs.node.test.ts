@@ -13,7 +13,7 @@ import { DocFile } from "../../src/indexer/doc-file";
 import { buildPeople } from "../../src/indexer/people-assets";
 import { buildRelated } from "../../src/indexer/related-records";
 import { planSearch } from "../../src/indexer/search-assets";
-import { SpilledRuns } from "../../src/indexer/sorted-runs";
+import { premerges, SpilledRuns } from "../../src/indexer/sorted-runs";
 import { buildSuggest } from "../../src/indexer/suggest-assets";
 import { CHUNKING } from "../../src/shared/search-config";
 
@@ -44,10 +44,10 @@ describe("values gathered in sorted runs", () => {
     expect(readdirSync(root).filter((n) => n.startsWith("runs"))).toEqual([]);
   });
 
-  it("merge in tiers, fan-in runs of a tier into one of the next, and still combine in the order added", () => {
-    // Blocks of 2 keys, 3 runs a merge: 40 spills leave tiers as 40 in base 3 (1111) writes it, oldest first.
+  it("are merged only at the end, and then only as many as bring the final merge to the fan-in", () => {
+    // Blocks of 2 keys, 3 runs a merge at most: 40 spills take several rounds of merges before the final one.
     const runs = new SpilledRuns<number[]>(
-      join(root, "tiers"),
+      join(root, "fan-in"),
       2,
       (into, more) => {
         into.push(...more);
@@ -60,9 +60,42 @@ describe("values gathered in sorted runs", () => {
       runs.add(key, [i]);
       expected.set(key, [...(expected.get(key) ?? []), i]);
     }
-    expect(runs.tiers()).toEqual([3, 2, 1, 0]);
+    expect(runs.runCount).toBe(40);
+    expect(readdirSync(root).filter((n) => n.startsWith("fan-in"))).toHaveLength(40);
     expect([...runs.sorted()]).toEqual([...expected].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-    expect(readdirSync(root).filter((n) => n.startsWith("tiers"))).toEqual([]);
+    expect(readdirSync(root).filter((n) => n.startsWith("fan-in"))).toEqual([]);
+  });
+
+  it("plan the fewest merges of the fewest runs that leave at most the fan-in for the last merge", () => {
+    expect(premerges(512, 512)).toEqual([]);
+    // One run too many: its two oldest merged.
+    expect(premerges(513, 512)).toEqual([[[0, 2]]]);
+    // A 10M typeahead's 540 runs: 29 merged into one, not 512 of them.
+    expect(premerges(540, 512)).toEqual([[[0, 29]]]);
+    // Three times the fan-in: two full merges and a part, then the final merge reads exactly the fan-in.
+    expect(premerges(1536, 512)).toEqual([
+      [
+        [0, 512],
+        [512, 1024],
+        [1024, 1027],
+      ],
+    ]);
+    // Past the fan-in squared, a second round over what the first left.
+    const rounds = premerges(40, 3);
+    let runs = 40;
+    for (const round of rounds) {
+      let at = 0;
+      for (const [from, to] of round) {
+        expect(from).toBeGreaterThanOrEqual(at);
+        expect(to - from).toBeGreaterThanOrEqual(2);
+        expect(to - from).toBeLessThanOrEqual(3);
+        runs -= to - from - 1;
+        at = to;
+      }
+    }
+    expect(rounds.length).toBeGreaterThan(1);
+    expect(runs).toBe(3);
+    expect(() => premerges(10, 1)).toThrow(/sorted-runs: a fan-in of 1/);
   });
 });
 
