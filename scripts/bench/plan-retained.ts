@@ -1,0 +1,47 @@
+/**
+ * `node --expose-gc --import tsx scripts/bench/plan-retained.ts [records]`: what a search plan keeps alive once
+ * `planSearch` has returned, over the bench's synthetic records (200,000 by default). The main thread holds the plan
+ * through every search shard's build, so what it holds is held for most of a big build. It prints the heap and the
+ * array buffers after a full collection: once with the plan, then again as each of its larger parts is let go.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DocFile } from "../../src/indexer/doc-file";
+import { planSearch, type SearchPlan } from "../../src/indexer/search-assets";
+import { syntheticCorpus } from "./synthetic-catalogue";
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) {
+  console.error("plan-retained: run under node --expose-gc, so the figures are after a full collection");
+  process.exit(2);
+}
+const n = Number(process.argv[2] ?? 200_000);
+if (!(Number.isInteger(n) && n > 0)) {
+  console.error(`plan-retained: ${process.argv[2]} is not a number of records`);
+  process.exit(2);
+}
+const root = mkdtempSync(join(tmpdir(), "plan-retained-"));
+try {
+  const docs = DocFile.write(join(root, "docs.jsonl"), syntheticCorpus(n).records(), n);
+  const mem = (what: string) => {
+    gc();
+    gc();
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+    console.log(`${what}: heap ${mib(heapUsed)} MiB, array buffers ${mib(arrayBuffers)} MiB`);
+  };
+  mem("before the plan");
+  const plan: Partial<SearchPlan> | null = planSearch(
+    { docs, shardOfDoc: new Int32Array(n), shardCount: 1 },
+    { termsPath: join(root, "terms") },
+  );
+  mem(`with the plan (${plan.termList!.length} terms)`);
+  const parts = ["families", "termList", "vocabDf", "asideNumbers", "titleTags", "catalogueOrder", "years"] as const;
+  for (const part of parts) {
+    delete plan[part];
+    mem(`  and without its ${part}`);
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
