@@ -50,17 +50,20 @@ export class TermFamilyTable {
     private stemId: Int32Array,
     private variantId: Int32Array,
     private nameWord: Uint8Array,
-    private sounds: ReadonlyArray<readonly number[] | undefined>,
+    /**
+     * Term `id`'s sound codes are `soundIds[soundStart[id] .. soundStart[id + 1])`: two typed arrays, where an
+     * array per name word was millions of small objects on the heap (71 bytes a term at 200,000 synthetic
+     * records), marked again by every full collection through every shard's build.
+     */
+    private soundStart: Uint32Array,
+    private soundIds: Int32Array,
   ) {}
 
-  /**
-   * Lets the table go once every shard is written: a build keeps its plan to the end, and a small array of sound
-   * codes per name word is millions of objects every full collection would mark again.
-   */
+  /** Lets the table go once every shard is written: a build keeps its plan to the end. */
   release(): void {
-    this.stemId = this.variantId = new Int32Array(0);
+    this.stemId = this.variantId = this.soundIds = new Int32Array(0);
     this.nameWord = new Uint8Array(0);
-    this.sounds = [];
+    this.soundStart = new Uint32Array(0);
   }
 
   /**
@@ -95,7 +98,8 @@ export class TermFamilyTable {
       if (this.nameWord[id] === 1) {
         const v = this.variantId[id]!;
         if (v >= 0) out.push([NAMES, this.list[v]!]);
-        for (const k of this.sounds[id]!) out.push([PHON, this.list[k]!]);
+        for (let i = this.soundStart[id]!; i < this.soundStart[id + 1]!; i++)
+          out.push([PHON, this.list[this.soundIds[i]!]!]);
       }
       return out;
     };
@@ -217,7 +221,12 @@ export class TermNumbers {
     }
     this.ids.clear();
     this.namedAt = new Int32Array(0);
-    return new TermFamilyTable(this.list, this.stemId, this.variantId, this.nameWord, this.sounds);
+    const soundStart = new Uint32Array(n + 1);
+    for (let id = 0; id < n; id++) soundStart[id + 1] = soundStart[id]! + (this.sounds[id]?.length ?? 0);
+    const soundIds = new Int32Array(soundStart[n]!);
+    for (let id = 0; id < n; id++) soundIds.set(this.sounds[id] ?? [], soundStart[id]!);
+    this.sounds.length = 0;
+    return new TermFamilyTable(this.list, this.stemId, this.variantId, this.nameWord, soundStart, soundIds);
   }
 
   /**

@@ -14,6 +14,7 @@ import { arrayDocs } from "../../src/indexer/doc-file";
 import { TermNumbers } from "../../src/indexer/plan-terms";
 import { buildSearchShard, finishSearch, planSearch } from "../../src/indexer/search-assets";
 import { packDocTerms, TermsFile, writtenTerms, WRITTEN_OUT } from "../../src/indexer/terms-file";
+import { termFamilies } from "../../src/shared/index-format/term-family";
 import { recordFieldTerms } from "../../src/shared/record-fields";
 import { FIELD_NAMES } from "../../src/shared/search-config";
 import type { CatalogueRecord } from "../../src/shared/record";
@@ -53,6 +54,23 @@ describe("a record's terms numbered by the plan", () => {
     const records = readCatalogue(["data"]).records.slice(0, 2000);
     expectSameTerms(records);
     expectSameTerms(records.slice(0, 60), "Security Service: Personal Files (PF series), Émigrés");
+  });
+
+  it("give every term the family term-family.ts derives, as far as its keys are terms", () => {
+    const numbers = new TermNumbers();
+    for (const r of readCatalogue(["data"]).records.slice(0, 2000)) numbers.docTerms(r);
+    const list = [...numbers.list];
+    const isTerm = new Set(list);
+    const table = numbers.families();
+    const ofTerm = table.familiesOf(list.keys());
+    let phonetic = 0;
+    for (const term of list) {
+      const got = ofTerm(term);
+      phonetic += got.filter(([field]) => FIELD_NAMES[field] === "phon").length;
+      expect(got, term).toEqual(termFamilies(term).filter(([, key]) => isTerm.has(key)));
+    }
+    // The catalogue's names give sound codes, so their table was read.
+    expect(phonetic).toBeGreaterThan(500);
   });
 
   it("pack field by field: the counts first, then the terms", () => {
