@@ -117,7 +117,9 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
     writer.abort();
     throw e;
   }
-  const ingested = writer.finish();
+  // Let go once laid out: its line offsets are 8 bytes a record (80 MB at ten million), and the build keeps this
+  // object, and so what its methods reach, to its end.
+  let ingested: DocFile | null = writer.finish();
   const reader = ingested.lineReader();
   let plan: ReturnType<typeof planMerge>;
   try {
@@ -140,7 +142,7 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
     merges: plan.merges,
     distinct: plan.distinct,
     count: order.length,
-    remove: () => ingested.remove(),
+    remove: () => ingested?.remove(),
     layout(docsPath, options) {
       if (laidOut) throw new Error("spilled-ingest: layout() runs once: it lets go of what ingest held");
       laidOut = true;
@@ -155,7 +157,8 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
       for (let k = 0; k < n; k++) shardOfItem[k] = shardOf(idOf(order[k]!), shardCount);
       // Stable, as layoutRecords' sort is: equal references keep their merged order.
       const byDoc = groupedReferenceOrder(n, (k) => referenceOf(order[k]!), shardOfItem, shardCount);
-      const reader = ingested.lineReader();
+      const source = ingested!;
+      const reader = source.lineReader();
       const docs = new LineWriter(docsPath);
       try {
         for (const k of byDoc) {
@@ -179,7 +182,8 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
       for (let k = 0; noHierarchy && k < n; k++) if (seriesNamed.has(referenceOf(order[k]!))) noHierarchy = false;
       seriesNamed.clear();
       const shardOfDoc = Int32Array.from(byDoc, (k) => shardOfItem[k]!);
-      ingested.remove();
+      source.remove();
+      ingested = null;
       // Nothing reads them after the layout, and the build keeps this object to its end (for the ingest report):
       // at ten million records they are most of what ingest leaves on the main thread's heap.
       references.length = 0;
