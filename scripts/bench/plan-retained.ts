@@ -2,12 +2,13 @@
  * `node --expose-gc --import tsx scripts/bench/plan-retained.ts [records]`: what a search plan keeps alive once
  * `planSearch` has returned, over the bench's synthetic records (200,000 by default). The main thread holds the plan
  * through every search shard's build, so what it holds is held for most of a big build. It prints the heap and the
- * array buffers after a full collection: once with the plan, then again as each of its larger parts is let go.
+ * array buffers after a full collection: as the plan reads its last doc (its peak), once it is made, then again as
+ * each of its larger parts is let go.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DocFile } from "../../src/indexer/doc-file";
+import { DocFile, type Docs } from "../../src/indexer/doc-file";
 import { planSearch, type SearchPlan } from "../../src/indexer/search-assets";
 import { syntheticCorpus } from "./synthetic-catalogue";
 
@@ -32,8 +33,21 @@ try {
     console.log(`${what}: heap ${mib(heapUsed)} MiB, array buffers ${mib(arrayBuffers)} MiB`);
   };
   mem("before the plan");
+  // The docs as the plan reads them, with a look at its memory as it reads the last (its counts and term numbers
+  // all held, before it lets go of what only counting needs).
+  const watched: Docs = {
+    length: n,
+    range: (from, to, bytes) => docs.range(from, to, bytes),
+    *[Symbol.iterator]() {
+      let i = 0;
+      for (const r of docs) {
+        if (++i === n) mem("while the plan reads its last doc");
+        yield r;
+      }
+    },
+  };
   const plan: Partial<SearchPlan> | null = planSearch(
-    { docs, shardOfDoc: new Int32Array(n), shardCount: 1 },
+    { docs: watched, shardOfDoc: new Int32Array(n), shardCount: 1, noHierarchy: true },
     { termsPath: join(root, "terms") },
   );
   mem(`with the plan (${plan.termList!.length} terms)`);

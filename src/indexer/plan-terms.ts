@@ -50,20 +50,16 @@ export class TermFamilyTable {
     private stemId: Int32Array,
     private variantId: Int32Array,
     private nameWord: Uint8Array,
-    /**
-     * Term `id`'s sound codes are `soundIds[soundStart[id] .. soundStart[id + 1])`: two typed arrays, where an
-     * array per name word was millions of small objects on the heap (71 bytes a term at 200,000 synthetic
-     * records), marked again by every full collection through every shard's build.
-     */
-    private soundStart: Uint32Array,
-    private soundIds: Int32Array,
+    /** A name word's sound codes: `soundCount[id]` of them from `soundPool[soundAt[id]]` (see TermNumbers). */
+    private soundAt: Int32Array,
+    private soundCount: Uint8Array,
+    private soundPool: Int32Array,
   ) {}
 
   /** Lets the table go once every shard is written: a build keeps its plan to the end. */
   release(): void {
-    this.stemId = this.variantId = this.soundIds = new Int32Array(0);
-    this.nameWord = new Uint8Array(0);
-    this.soundStart = new Uint32Array(0);
+    this.stemId = this.variantId = this.soundAt = this.soundPool = new Int32Array(0);
+    this.nameWord = this.soundCount = new Uint8Array(0);
   }
 
   /**
@@ -98,8 +94,8 @@ export class TermFamilyTable {
       if (this.nameWord[id] === 1) {
         const v = this.variantId[id]!;
         if (v >= 0) out.push([NAMES, this.list[v]!]);
-        for (let i = this.soundStart[id]!; i < this.soundStart[id + 1]!; i++)
-          out.push([PHON, this.list[this.soundIds[i]!]!]);
+        const at = this.soundAt[id]!;
+        for (let i = at; i < at + this.soundCount[id]!; i++) out.push([PHON, this.list[this.soundPool[i]!]!]);
       }
       return out;
     };
@@ -131,7 +127,16 @@ export class TermNumbers {
   private variantId = new Int32Array(1 << 16).fill(NONE);
   /** 1: a name word (see isNameWord), 2: not, 0: not yet known. */
   private nameWord = new Uint8Array(1 << 16);
-  private readonly sounds: Array<number[] | undefined> = [];
+  /**
+   * A name word's sound codes, derived on first sight: `soundCount[id]` numbers from `soundPool[soundAt[id]]`
+   * (NONE: not yet derived). One typed pool, where an array per name word was millions of small objects on the
+   * plan's heap (about 70 bytes a term at 200,000 synthetic records), marked by every full collection from the
+   * plan to the last shard.
+   */
+  private soundAt = new Int32Array(1 << 16).fill(NONE);
+  private soundCount = new Uint8Array(1 << 16);
+  private soundPool = new Int32Array(1 << 16);
+  private soundUsed = 0;
   /** Per doc, where a word was last taken as a name word: `named` lists each once. */
   private namedAt = new Int32Array(1 << 16).fill(NONE);
   private doc = 0;
@@ -162,6 +167,8 @@ export class TermNumbers {
         this.variantId = grownTo(this.variantId, n, NONE);
         this.namedAt = grownTo(this.namedAt, n, NONE);
         this.nameWord = grownTo(this.nameWord, n);
+        this.soundAt = grownTo(this.soundAt, n, NONE);
+        this.soundCount = grownTo(this.soundCount, n);
       }
     }
     return id;
@@ -185,10 +192,24 @@ export class TermNumbers {
     return v;
   }
 
-  private soundsOf(id: number): number[] {
-    let s = this.sounds[id];
-    if (s === undefined) this.sounds[id] = s = this.internAll(phoneticKeys(this.list[id]!));
-    return s;
+  /** Notes `codes` as term `id`'s sound codes, in the pool. */
+  private setSounds(id: number, codes: readonly number[]): void {
+    if (codes.length > 255) throw new Error(`plan-terms: "${this.list[id]}" has ${codes.length} sound codes`);
+    if (this.soundUsed + codes.length > this.soundPool.length)
+      this.soundPool = grownTo(
+        this.soundPool,
+        Math.max(this.soundUsed + codes.length, Math.ceil(this.soundPool.length * TERM_ARRAY_GROWTH)),
+      );
+    this.soundPool.set(codes, this.soundUsed);
+    this.soundAt[id] = this.soundUsed;
+    this.soundCount[id] = codes.length;
+    this.soundUsed += codes.length;
+  }
+
+  /** Where term `id`'s sound codes are in the pool, derived (and their keys numbered) on first sight. */
+  private soundsOf(id: number): number {
+    if (this.soundAt[id] === NONE) this.setSounds(id, this.internAll(phoneticKeys(this.list[id]!)));
+    return this.soundAt[id]!;
   }
 
   private isName(id: number): boolean {
@@ -210,23 +231,26 @@ export class TermNumbers {
       if (this.nameWord[id] === 0) this.nameWord[id] = isNameWord(t) ? 1 : 2;
       if (this.nameWord[id] !== 1) continue;
       if (this.variantId[id] === NONE) this.variantId[id] = lookUp(variantKey(t));
-      if (this.sounds[id] === undefined) {
+      if (this.soundAt[id] === NONE) {
         const known: number[] = [];
         for (const k of phoneticKeys(t)) {
           const kid = lookUp(k);
           if (kid >= 0) known.push(kid);
         }
-        this.sounds[id] = known;
+        this.setSounds(id, known);
       }
     }
     this.ids.clear();
     this.namedAt = new Int32Array(0);
-    const soundStart = new Uint32Array(n + 1);
-    for (let id = 0; id < n; id++) soundStart[id + 1] = soundStart[id]! + (this.sounds[id]?.length ?? 0);
-    const soundIds = new Int32Array(soundStart[n]!);
-    for (let id = 0; id < n; id++) soundIds.set(this.sounds[id] ?? [], soundStart[id]!);
-    this.sounds.length = 0;
-    return new TermFamilyTable(this.list, this.stemId, this.variantId, this.nameWord, soundStart, soundIds);
+    return new TermFamilyTable(
+      this.list,
+      this.stemId,
+      this.variantId,
+      this.nameWord,
+      this.soundAt,
+      this.soundCount,
+      this.soundPool,
+    );
   }
 
   /**
@@ -251,7 +275,10 @@ export class TermNumbers {
       }
     const names = named.map((id) => this.variantOf(id));
     const phon: number[] = [];
-    for (const id of named) for (const s of this.soundsOf(id)) phon.push(s);
+    for (const id of named) {
+      const at = this.soundsOf(id);
+      for (let i = at; i < at + this.soundCount[id]!; i++) phon.push(this.soundPool[i]!);
+    }
     const stems = new Array<number>(title.length + tags.length + desc.length);
     let i = 0;
     for (const list of [title, tags, desc]) for (const id of list) stems[i++] = this.stemOf(id);
