@@ -453,6 +453,10 @@ function* stageLaidOut(
   }
   let manifest = sealManifest({ ...partial, search: search.manifest }, out);
   step({ phase: "record store", state: "done", count: partial.recordShards.count, unit: "record shards" });
+  // Nothing reads the docs, their terms or their fields after this. Packing holds every chunk twice on disk until
+  // the packs are whole; at ten million records these scratch files are another 19 GB beside them, and a 10M build
+  // ran out of disk there.
+  read.removeScratch();
   if (options.packs) {
     step({ phase: "packing", state: "start" });
     // Read back from the staging folder one pack's worth at a time; the packed chunk files then go.
