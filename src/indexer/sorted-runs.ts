@@ -20,8 +20,8 @@ const RUN_READ_BYTES_MAX = 256 * 1024;
  * Runs read by one merge at most. No run is merged before the end: there, if more than `FAN_IN` runs were spilled,
  * the fewest, oldest runs are merged first that bring the final merge down to `FAN_IN` (see `premerges`). Merging in
  * tiers as runs were spilled, 64 at a time, as this once did, rewrote nearly every entry of a 10M catalogue's
- * typeahead (about 540 runs, ten times 1M's 54) and people (about 210) once more as JSON; with 512, people's runs
- * take one merge, and the typeahead's one more of some 29 runs first. Node raises its open-file limit to the hard
+ * typeahead (553 runs) and people (about 210) once more as JSON; with 512, people's runs take one merge, and the
+ * typeahead's one more of its oldest 42 first. Node raises its open-file limit to the hard
  * limit at start (a soft limit of 1,024 let it open 3,000 files here), so 512 open runs fit.
  */
 const FAN_IN = 512;

@@ -70,8 +70,8 @@ describe("values gathered in sorted runs", () => {
     expect(premerges(512, 512)).toEqual([]);
     // One run too many: its two oldest merged.
     expect(premerges(513, 512)).toEqual([[[0, 2]]]);
-    // A 10M typeahead's 540 runs: 29 merged into one, not 512 of them.
-    expect(premerges(540, 512)).toEqual([[[0, 29]]]);
+    // A 10M typeahead's 553 runs: the oldest 42 merged into one, not 512 of them.
+    expect(premerges(553, 512)).toEqual([[[0, 42]]]);
     // Three times the fan-in: two full merges and a part, then the final merge reads exactly the fan-in.
     expect(premerges(1536, 512)).toEqual([
       [
