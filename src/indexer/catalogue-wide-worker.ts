@@ -27,15 +27,14 @@ import type { CatalogueRecord } from "../shared/record";
 import { AssetWriter, type HandedChunks } from "./content-hash";
 import { heapSoFar } from "./build-progress";
 import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
-import { DocFile, type Lines, LineWriter, passFields, type PassRecord } from "./doc-file";
+import { DocFile, type DocFileHandle, type Lines, LineWriter, passFields, type PassRecord } from "./doc-file";
 import { isPackable } from "./pack-assets";
 import { buildRelated } from "./related-records";
 import { buildRecordPassParts, type RecordPassParts } from "./search-assets";
 import { TitleTags, type TitleTagsData } from "./title-tags";
 
 interface RecordPassInput {
-  docsPath: string;
-  docsOffsets: Float64Array;
+  docs: DocFileHandle;
   shardOfDoc: Int32Array;
   shardCount: number;
   spillDir: string;
@@ -53,7 +52,7 @@ interface RecordPassInput {
   /** The port the first worker posts its first passes' result on, as soon as they are done. */
   firstPort?: MessagePort;
   /** For a worker started after the plan (see startRecordPasses): the plan's part, and the first worker's. */
-  after?: { plan: FromPlan; fieldsOffsets: Float64Array | null };
+  after?: { plan: FromPlan; fields: DocFileHandle | null };
 }
 
 /** What the passes after the plan need of it: the docs' title and tag words, and each doc's catalogue rank. */
@@ -77,8 +76,8 @@ interface FirstPasses {
   appended: HandedChunks | null;
   timings: Array<[string, number]>;
   heap: { limitMb: number; mostMb: number };
-  /** Offsets of the PassRecord fields file the worker wrote, for a worker after it to read. */
-  fieldsOffsets: Float64Array | null;
+  /** The PassRecord fields file the worker wrote, for a worker after it to read. */
+  fields: DocFileHandle | null;
 }
 
 /** The passes after the plan (related records, the record store): the worker's reply. */
@@ -150,8 +149,7 @@ export function startRecordPasses(
     );
   const { port1: firstDone, port2 } = new MessageChannel();
   const input: RecordPassInput = {
-    docsPath: docs.path,
-    docsOffsets: docs.lineOffsets(),
+    docs: docs.handle(),
     shardOfDoc: layout.shardOfDoc,
     shardCount: layout.shardCount,
     spillDir: out.spillDir,
@@ -179,11 +177,7 @@ export function startRecordPasses(
   const poll = () => (firstResult ??= receiveMessageOnPort(firstDone)?.message as FirstPasses | undefined);
   const handOver = (plan: FromPlan, passes: FirstPasses) => {
     first.worker.postMessage({ end: true } satisfies AfterPlan);
-    last = spawn(
-      { ...input, ...appendPath(2), after: { plan, fieldsOffsets: passes.fieldsOffsets } },
-      [],
-      options.heapMb,
-    );
+    last = spawn({ ...input, ...appendPath(2), after: { plan, fields: passes.fields } }, [], options.heapMb);
     failOn(last.reply);
   };
   return {
@@ -272,15 +266,16 @@ function passTimer(logFd?: number) {
 
 /** The first passes (people, typeahead, volumes), posted on the first port; then, told to, the rest. */
 async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null> {
-  const docs = DocFile.of<CatalogueRecord>(input.docsPath, input.docsOffsets);
+  const docs = DocFile.open<CatalogueRecord>(input.docs);
   const out = workerWriter(input);
   const first = passTimer(input.logFd);
   // People, typeahead and related records read a few fields of each record: written once to a file of their own,
   // they parse those three times instead of each whole record (mostly description) three times.
   let fields: Lines<PassRecord> = docs;
-  let fieldsOffsets: Float64Array | null = null;
+  let fieldsFile: DocFileHandle | null = null;
   if (input.fieldsPath) {
-    const writer = new LineWriter<PassRecord>(input.fieldsPath);
+    // Read front to back by every pass, so without line offsets (8 bytes a record).
+    const writer = new LineWriter<PassRecord>(input.fieldsPath, { indexed: false });
     try {
       for (const r of docs) writer.append(JSON.stringify(passFields(r)));
     } catch (e) {
@@ -289,7 +284,7 @@ async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null
     }
     const file = writer.finish();
     fields = file;
-    fieldsOffsets = file.lineOffsets();
+    fieldsFile = file.handle();
     first.lap("the records' fields");
   }
   const parts = buildRecordPassParts(docs, out, fields);
@@ -300,7 +295,7 @@ async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null
     appended: out.handOver(),
     timings: first.timings,
     heap: first.heap,
-    fieldsOffsets,
+    fields: fieldsFile,
   } satisfies FirstPasses);
   out.spilled.clear();
   const rest = passTimer(input.logFd);
@@ -315,10 +310,9 @@ async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null
 
 /** The passes after the plan (related records, the record store) on a fresh worker. */
 function runAfterWorker(input: RecordPassInput & { after: NonNullable<RecordPassInput["after"]> }): LastPasses {
-  const docs = DocFile.of<CatalogueRecord>(input.docsPath, input.docsOffsets);
-  const { fieldsOffsets, plan } = input.after;
-  const fields: Lines<PassRecord> =
-    input.fieldsPath && fieldsOffsets ? DocFile.of<PassRecord>(input.fieldsPath, fieldsOffsets) : docs;
+  const docs = DocFile.open<CatalogueRecord>(input.docs);
+  const { plan } = input.after;
+  const fields: Lines<PassRecord> = input.after.fields ? DocFile.open<PassRecord>(input.after.fields) : docs;
   return runLastPasses(input, docs, fields, plan, workerWriter(input), passTimer(input.logFd));
 }
 
@@ -358,7 +352,7 @@ function runLastPasses(
   return { recordStore, spilled: [...out.spilled], appended, timings: timer.timings, heap: timer.heap };
 }
 
-if (!isMainThread && (workerData as RecordPassInput | undefined)?.docsPath) {
+if (!isMainThread && (workerData as RecordPassInput | undefined)?.docs) {
   const input = workerData as RecordPassInput;
   const run = input.after
     ? Promise.resolve().then(() => runAfterWorker(input as Parameters<typeof runAfterWorker>[0]))

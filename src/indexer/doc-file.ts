@@ -54,6 +54,13 @@ const READ_BYTES = 8 * 1024 * 1024;
 /** Bytes collected before a write. */
 const WRITE_BYTES = 4 * 1024 * 1024;
 
+/** A DocFile as another thread opens it again (`DocFile.open`): its path, line count and line offsets, if any. */
+export interface DocFileHandle {
+  path: string;
+  count: number;
+  offsets: Float64Array | null;
+}
+
 /**
  * Items (records; a doc's terms) as JSON Lines in a scratch file, with each line's byte offset so a step can start
  * at any doc (a search shard reads only its range). The file is the build's own scratch, never served: `remove()`
@@ -86,9 +93,21 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
     return writer.finish();
   }
 
-  /** Each line's byte offset and the file's length last: with the path, what `of` opens it again from (a worker). */
+  /** Each line's byte offset and the file's length last (a file written to be read front to back has none). */
   lineOffsets(): Float64Array {
     return this.indexed();
+  }
+
+  /** What `open` opens this file again from, on another thread: its path, line count, and offsets if it has them. */
+  handle(): DocFileHandle {
+    return { path: this.path, count: this.length, offsets: this.offsets };
+  }
+
+  /** The file a `handle()` describes. */
+  static open<T>(handle: DocFileHandle): DocFile<T> {
+    return handle.offsets
+      ? DocFile.of<T>(handle.path, handle.offsets)
+      : DocFile.frontToBack<T>(handle.path, handle.count);
   }
 
   /** @internal LineWriter's result. */
@@ -111,20 +130,27 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
   lineReader(): { line(doc: number): string; close(): void } {
     const fd = openSync(this.path, "r");
     let buf = Buffer.alloc(64 * 1024);
+    // Let go on close: a reader kept by its caller's scope must not keep the file's offsets (8 bytes a line).
+    let offsets: Float64Array | null = this.indexed();
+    const path = this.path;
     return {
       line: (doc) => {
-        const offsets = this.indexed();
+        if (!offsets) throw new Error(`doc-file: ${path} is read after its reader was closed`);
         const at = offsets[doc]!;
         const bytes = offsets[doc + 1]! - at - 1;
         if (bytes > buf.length) buf = Buffer.alloc(bytes);
         for (let got = 0; got < bytes; ) {
           const n = readSync(fd, buf, got, bytes - got, at + got);
-          if (n === 0) throw new Error(`doc-file: ${this.path} ended early`);
+          if (n === 0) throw new Error(`doc-file: ${path} ended early`);
           got += n;
         }
         return buf.toString("utf8", 0, bytes);
       },
-      close: () => closeSync(fd),
+      close: () => {
+        offsets = null;
+        buf = Buffer.alloc(0);
+        closeSync(fd);
+      },
     };
   }
 
@@ -209,7 +235,8 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
 
   /**
    * Reads docs by number, a read-ahead buffer at a time when asked in doc order (a pass over the docs reads the file
-   * once through), from anywhere otherwise; `close()` ends it.
+   * once through), from anywhere otherwise (a file without line offsets reads on to it, or again from its start);
+   * `close()` ends it.
    */
   inOrder(): { at(doc: number): T; close(): void } {
     let reading: Iterator<T> | null = null;
@@ -217,9 +244,12 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
     return {
       at: (doc) => {
         if (doc !== next || !reading) {
-          reading?.return?.();
-          reading = this.range(doc, this.length)[Symbol.iterator]();
-          next = doc;
+          if (!reading || doc < next || this.offsets) {
+            reading?.return?.();
+            next = this.offsets ? doc : 0;
+            reading = this.range(next, this.length)[Symbol.iterator]();
+          }
+          while (next < doc && !reading.next().done) next++;
         }
         const got = reading.next();
         next++;
@@ -250,6 +280,7 @@ export class LineWriter<T = CatalogueRecord> {
   private buf = Buffer.allocUnsafe(2 * WRITE_BYTES);
   private pendingBytes = 0;
   private at = 0;
+  private done = false;
 
   /**
    * @param indexed whether to note each line's offset, so a reader can start at any line. A file only ever read
@@ -271,6 +302,7 @@ export class LineWriter<T = CatalogueRecord> {
 
   /** Appends one item's JSON (no newline in it: JSON.stringify never writes one). */
   append(json: string): void {
+    if (this.done) throw new Error(`doc-file: ${this.path} is finished; nothing is appended after finish()`);
     if (this.offsets && this.count + 1 >= this.offsets.length) {
       const grown = new Float64Array(this.offsets.length * 2);
       grown.set(this.offsets);
@@ -302,18 +334,31 @@ export class LineWriter<T = CatalogueRecord> {
     } finally {
       closeSync(this.fd);
     }
-    if (!this.offsets) return DocFile.frontToBack<T>(this.path, this.count);
-    this.offsets[this.count] = this.at;
-    return DocFile.of<T>(this.path, this.offsets.slice(0, this.count + 1));
+    const offsets = this.offsets;
+    this.release();
+    if (!offsets) return DocFile.frontToBack<T>(this.path, this.count);
+    offsets[this.count] = this.at;
+    return DocFile.of<T>(this.path, offsets.slice(0, this.count + 1));
   }
 
   /** Closes and deletes the file (a failed write). */
   abort(): void {
+    this.release();
     try {
       closeSync(this.fd);
     } catch {
       // already closed
     }
     rmSync(this.path, { force: true });
+  }
+
+  /**
+   * Lets go of the buffer and the offsets (with their growth room, up to 134 MB at ten million lines): a writer is
+   * often kept, finished, by the scope that made it, and at ten million records one kept so held 142 MB.
+   */
+  private release(): void {
+    this.done = true;
+    this.offsets = null;
+    this.buf = Buffer.alloc(0);
   }
 }

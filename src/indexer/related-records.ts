@@ -138,7 +138,8 @@ export class RelatedByDoc {
   private reading: ReturnType<DocFile<RelatedList | null>["inOrder"]> | null = null;
 
   constructor(path: string) {
-    this.writer = new LineWriter(path);
+    // Read once, in doc order: no line offsets (8 bytes a record, and twice that while they grow).
+    this.writer = new LineWriter(path, { indexed: false });
   }
 
   /** Appends the next doc's list. */

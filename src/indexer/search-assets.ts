@@ -293,7 +293,10 @@ export function planSearch(
   // Ids hashed some thousands at a time: one update a doc cost a call into the hash each (the same digest).
   let idsPending = "";
   let doc = 0;
-  const passWriter = options.passFieldsPath ? new LineWriter<PassRecord>(options.passFieldsPath) : null;
+  // Read front to back by every pass after the plan, so without line offsets (8 bytes a record).
+  const passWriter = options.passFieldsPath
+    ? new LineWriter<PassRecord>(options.passFieldsPath, { indexed: false })
+    : null;
   function* each(): Generator<Uint32Array> {
     for (const r of docs) {
       passWriter?.append(JSON.stringify(passFields(r)));

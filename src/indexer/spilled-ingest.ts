@@ -159,7 +159,9 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
       const byDoc = groupedReferenceOrder(n, (k) => referenceOf(order[k]!), shardOfItem, shardCount);
       const source = ingested!;
       const reader = source.lineReader();
-      const docs = new LineWriter(docsPath);
+      // Every step reads the docs front to back (a search shard reads its docs' terms from the terms file), so the
+      // file has no line offsets: 8 bytes a record on each thread that holds it, and 16 while they grow.
+      const docs = new LineWriter(docsPath, { indexed: false });
       try {
         for (const k of byDoc) {
           const x = order[k]!;

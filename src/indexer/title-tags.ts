@@ -4,13 +4,12 @@
  * records reads them twice, doc by doc). Held as one flat array of numbers they took about 50 bytes a record, twice
  * over in a threaded build (the worker got its own copy): a gigabyte at ten million records.
  */
-import { DocFile, LineWriter } from "./doc-file";
+import { DocFile, type DocFileHandle, LineWriter } from "./doc-file";
 
 /** What `fromData` takes back: the words and the file of word numbers, to hand to a worker thread. */
 export interface TitleTagsData {
   words: string[];
-  path: string;
-  offsets: Float64Array;
+  file: DocFileHandle;
 }
 
 export class TitleTags {
@@ -24,14 +23,15 @@ export class TitleTags {
 
   /**
    * @param path the scratch file of word numbers (removed by `remove`)
-   * @param written the words and line offsets of a file written already (`fromData`): read only
+   * @param written the words and file of one written already (`fromData`): read only
    */
-  constructor(path: string, written?: Omit<TitleTagsData, "path">) {
-    if (!written) this.writer = new LineWriter<number[]>(path);
+  constructor(path: string, written?: TitleTagsData) {
+    // Read front to back (related records reads it twice, doc by doc), so without line offsets: 8 bytes a record.
+    if (!written) this.writer = new LineWriter<number[]>(path, { indexed: false });
     else {
       this.writer = null;
       this.words = written.words;
-      this.file = DocFile.of<number[]>(path, written.offsets);
+      this.file = DocFile.open<number[]>(written.file);
     }
   }
 
@@ -91,13 +91,12 @@ export class TitleTags {
   }
 
   toData(): TitleTagsData {
-    const file = this.reader();
-    return { words: this.words, path: file.path, offsets: file.lineOffsets() };
+    return { words: this.words, file: this.reader().handle() };
   }
 
   /** The words and file as `toData` gave them (for `of`; no more docs are added). */
   static fromData(data: TitleTagsData): TitleTags {
-    return new TitleTags(data.path, data);
+    return new TitleTags(data.file.path, data);
   }
 
   private reader(): DocFile<number[]> {

@@ -72,6 +72,8 @@ describe("ingest spilled to a scratch file", () => {
       // Byte for byte: the docs file is what writing the laid-out records gives.
       const lines = readFileSync(join(root, "docs.jsonl"), "utf8").trimEnd().split("\n");
       expect(lines).toEqual([...laid.docs].map((r) => JSON.stringify(r)));
+      // Every step reads it front to back: it keeps no line offsets (8 bytes a record on each thread).
+      expect(layout.docs.handle().offsets).toBeNull();
       const filled = [...laid.docs].find((r) => r.reference === "XX 1/1")!;
       expect(filled.description).toBe("filled by the duplicate");
       expect(Object.keys(filled).indexOf("description")).toBeLessThan(Object.keys(filled).indexOf("extra"));

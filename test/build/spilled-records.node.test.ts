@@ -71,6 +71,42 @@ describe("the records' scratch file", () => {
     empty.remove();
   });
 
+  it("written without line offsets, gives docs by number in any order, reading on or starting again", () => {
+    const records = Array.from({ length: 30 }, (_, i) => record(i));
+    const writer = new LineWriter<CatalogueRecord>(join(root, "by-number.jsonl"), { indexed: false });
+    for (const r of records) writer.append(JSON.stringify(r));
+    const reading = writer.finish().inOrder();
+    expect([0, 1, 2, 10, 11, 29].map((d) => reading.at(d))).toEqual([0, 1, 2, 10, 11, 29].map((d) => records[d]));
+    expect([5, 3, 4].map((d) => reading.at(d))).toEqual([5, 3, 4].map((d) => records[d]));
+    expect(() => reading.at(30)).toThrow(/no doc 30 among 30/);
+    reading.close();
+  });
+
+  it("opens again from its handle on another thread, with line offsets or without", () => {
+    const records = Array.from({ length: 12 }, (_, i) => record(i));
+    const indexed = DocFile.write(join(root, "handle-indexed.jsonl"), records, records.length);
+    const writer = new LineWriter<CatalogueRecord>(join(root, "handle-plain.jsonl"), { indexed: false });
+    for (const r of records) writer.append(JSON.stringify(r));
+    const plain = writer.finish();
+    // structuredClone: what postMessage does to a worker's data.
+    const [again, plainAgain] = [indexed, plain].map((f) => DocFile.open<CatalogueRecord>(structuredClone(f.handle())));
+    expect([...again!.range(4, 7)]).toEqual(records.slice(4, 7));
+    expect([...plainAgain!]).toEqual(records);
+    expect(plain.handle().offsets).toBeNull();
+    expect(() => [...plainAgain!.range(4, 7)]).toThrow(/front to back only/);
+  });
+
+  it("lets go of its writer's buffers once finished, and of a closed reader's offsets", () => {
+    const writer = new LineWriter<CatalogueRecord>(join(root, "finished.jsonl"));
+    writer.append(JSON.stringify(record(1)));
+    const file = writer.finish();
+    expect(() => writer.append(JSON.stringify(record(2)))).toThrow(/finished\.jsonl is finished/);
+    const reader = file.lineReader();
+    expect(JSON.parse(reader.line(0))).toEqual(record(1));
+    reader.close();
+    expect(() => reader.line(0)).toThrow(/read after its reader was closed/);
+  });
+
   it("is gone after a build, and a scratch file a killed build left is removed by the next", () => {
     const out = join(root, "build", "assets");
     // A pid no process has: the build that left this file is gone.

@@ -32,7 +32,7 @@ describe("title and tag words kept in a scratch file", () => {
     expect(() => tags.push(["late"])).toThrow(/title-tags: no doc is added after finish/);
     const copy = TitleTags.fromData(structuredClone(tags.toData()));
     expect(docs.map((_, d) => copy.of(d))).toEqual(docs);
-    const path = tags.toData().path;
+    const path = tags.toData().file.path;
     copy.remove();
     tags.remove();
     expect(existsSync(path)).toBe(false);
