@@ -8,12 +8,14 @@ import { words } from "../shared/text/fold";
 import type { TitleTags } from "./title-tags";
 import { DocFile, LineWriter } from "./doc-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
-import { LargeMap } from "./large-map";
 
 const RELATED_PER_RECORD = 8;
 /** A feature shared by more records than this says little about any two of them. */
 const MAX_FEATURE_DF = 60;
 const KIND_WEIGHT = { person: 3, organisation: 2, place: 1, term: 1 } as const;
+/** The kinds by number, as kept per feature, and each one's number by the prefix of a feature's key. */
+const KIND_WEIGHTS = Object.values(KIND_WEIGHT);
+const KIND_OF: Readonly<Record<string, number>> = Object.fromEntries(Object.keys(KIND_WEIGHT).map((k, i) => [k, i]));
 
 /** Related lists files made by this process so far. */
 let relatedLists = 0;
@@ -22,106 +24,141 @@ let relatedLists = 0;
 const RELATED_BLOCK_ENTRIES = 250_000;
 
 /**
+ * A feature's docs as the first pass notes them: `doc * AT_SPAN + at`, where `at` orders the doc's features as the
+ * record gives them (people, organisations, places, then title and tag words), which is the order the scores add
+ * up in and the order a tie for the reason shown is settled by. A doc with more features than AT_SPAN shares the
+ * last place, its later features then ordered by feature.
+ */
+const AT_SPAN = 2 ** 16;
+
+/**
  * `titleTags.of(doc)`: the doc's title and subject/organisation/place words, as indexed. The features (a person,
  * organisation, place or word, with the docs that have it) are gathered in sorted runs spilled to disk
  * (sorted-runs.ts), and only those shared by 2 to MAX_FEATURE_DF docs are kept, as numbers: most features are one
- * record's, and a map of every feature was the largest thing this step held.
+ * record's. Each doc's kept features are then found by inverting their doc lists, so scoring reads neither the
+ * records nor a map of feature names again: a map of every kept feature's name was the largest thing this step
+ * held at ten million records, and reading the records twice most of its time.
  */
 export function buildRelated(
   docs: Iterable<Pick<CatalogueRecord, "people" | "corporateNames" | "places">> & { length: number },
   titleTags: Pick<TitleTags, "of">,
   blockEntries = RELATED_BLOCK_ENTRIES,
 ) {
-  /** A feature's label (as first seen), then its docs, at most MAX_FEATURE_DF + 1 of them: past that it is not used. */
+  /** A feature's label (as first seen), then its docs (see AT_SPAN), at most MAX_FEATURE_DF + 1: past that it is not used. */
   type Feature = [string, ...number[]];
+  const docOf = (entry: number) => Math.floor(entry / AT_SPAN);
   const runs = new SpilledRuns<Feature>(
     runsPathNear(docs instanceof DocFile ? docs.path : null, "related"),
     blockEntries,
     (into, more) => {
-      // A doc's features may straddle two blocks: it is counted once.
+      // A doc's features may straddle two blocks: it is counted once, at its first place.
       for (let i = 1; i < more.length && into.length <= MAX_FEATURE_DF + 1; i++)
-        if (into[into.length - 1] !== more[i]) into.push(more[i] as number);
+        if (docOf(into[into.length - 1] as number) !== docOf(more[i] as number)) into.push(more[i] as number);
     },
   );
-  const add = (key: string, doc: number, shown: string) => {
-    const f = runs.held(key);
-    if (!f) runs.addNew(key, [shown, doc]);
-    else if (f.length <= MAX_FEATURE_DF + 1 && f[f.length - 1] !== doc) f.push(doc);
-  };
   let doc = 0;
+  let at = 0;
+  const add = (key: string, shown: string) => {
+    const entry = doc * AT_SPAN + Math.min(at++, AT_SPAN - 1);
+    const f = runs.held(key);
+    if (!f) runs.addNew(key, [shown, entry]);
+    else if (f.length <= MAX_FEATURE_DF + 1 && docOf(f[f.length - 1] as number) !== doc) f.push(entry);
+  };
   for (const r of docs) {
-    for (const p of r.people) add(`person:${words(p).join(" ")}`, doc, `person: ${p}`);
-    for (const o of r.corporateNames) add(`organisation:${words(o).join(" ")}`, doc, `organisation: ${o}`);
-    for (const p of r.places) add(`place:${words(p).join(" ")}`, doc, `place: ${p}`);
+    at = 0;
+    for (const p of r.people) add(`person:${words(p).join(" ")}`, `person: ${p}`);
+    for (const o of r.corporateNames) add(`organisation:${words(o).join(" ")}`, `organisation: ${o}`);
+    for (const p of r.places) add(`place:${words(p).join(" ")}`, `place: ${p}`);
     for (const t of new Set(titleTags.of(doc)))
-      if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, doc, `shared word: ${t}`);
+      if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, `shared word: ${t}`);
     doc++;
   }
-  // The features two records can share, numbered: their docs in one flat array.
-  const kept = new LargeMap<string, number>();
+  const n = docs.length;
+  // The features two records can share, numbered in key order: their docs (and each doc's place) in flat arrays.
   const labels: string[] = [];
-  const starts: number[] = [0];
-  let flat = new Uint32Array(1 << 16);
+  const kinds: number[] = [];
+  let starts = new Uint32Array(1 << 12);
+  let flatDoc = new Uint32Array(1 << 16);
+  let flatAt = new Uint16Array(1 << 16);
   let used = 0;
+  const perDoc = new Uint32Array(n + 1);
   for (const [key, [shown, ...list]] of runs.sorted()) {
     if (list.length < 2 || list.length > MAX_FEATURE_DF) continue;
-    kept.set(key, labels.length);
-    labels.push(shown);
-    if (used + list.length > flat.length) {
-      const grown = new Uint32Array(flat.length * 2);
-      grown.set(flat);
-      flat = grown;
+    if (labels.length + 1 >= starts.length) starts = grown(starts, labels.length + 2);
+    if (used + list.length > flatDoc.length) {
+      flatDoc = grown(flatDoc, used + list.length);
+      flatAt = grown(flatAt, used + list.length);
     }
-    for (const d of list as number[]) flat[used++] = d;
-    starts.push(used);
+    kinds.push(KIND_OF[key.slice(0, key.indexOf(":"))]!);
+    labels.push(shown);
+    for (const entry of list as number[]) {
+      const d = docOf(entry);
+      flatDoc[used] = d;
+      flatAt[used++] = entry - d * AT_SPAN;
+      perDoc[d + 1]!++;
+    }
+    starts[labels.length] = used;
   }
-  const features = {
-    get: (key: string) => {
-      const id = kept.get(key);
-      return id === undefined ? undefined : flat.subarray(starts[id]!, starts[id + 1]!);
-    },
-  };
-  const label = { get: (key: string) => labels[kept.get(key)!] };
-  const n = docs.length;
+  flatDoc = flatDoc.slice(0, used);
+  // Inverted: each doc's features, in the order its record gives them.
+  for (let d = 0; d < n; d++) perDoc[d + 1]! += perDoc[d]!;
+  const docFeature = new Uint32Array(used);
+  const docAt = new Uint16Array(used);
+  const filled = perDoc.slice(0, n);
+  for (let f = 0; f < labels.length; f++)
+    for (let u = starts[f]!; u < starts[f + 1]!; u++) {
+      const i = filled[flatDoc[u]!]!++;
+      docFeature[i] = f;
+      docAt[i] = flatAt[u]!;
+    }
+  flatAt = new Uint16Array(0);
   const related = new RelatedByDoc(
     // Numbered: two builds in one process (tests) must not share a file.
     `${runsPathNear(docs instanceof DocFile ? docs.path : null, `related-lists-${++relatedLists}`)}.jsonl`,
   );
   try {
     const scores = new Map<number, { s: number; why: string; best: number }>();
-    doc = 0;
-    for (const r of docs) {
+    const mine: number[] = [];
+    for (doc = 0; doc < n; doc++) {
       scores.clear();
-      const keys = new Set<string>();
-      for (const p of r.people) keys.add(`person:${words(p).join(" ")}`);
-      for (const o of r.corporateNames) keys.add(`organisation:${words(o).join(" ")}`);
-      for (const p of r.places) keys.add(`place:${words(p).join(" ")}`);
-      for (const t of titleTags.of(doc)) keys.add(`term:${t}`);
-      for (const key of keys) {
-        const list = features.get(key);
-        if (!list || list.length < 2 || list.length > MAX_FEATURE_DF) continue;
-        const kind = key.slice(0, key.indexOf(":")) as keyof typeof KIND_WEIGHT;
-        const w = KIND_WEIGHT[kind] * Math.log(1 + n / list.length);
-        for (const other of list) {
+      mine.length = 0;
+      for (let i = perDoc[doc]!; i < perDoc[doc + 1]!; i++) mine.push(i);
+      // Features were filled in feature order, so equal places stay in it.
+      mine.sort((a, b) => docAt[a]! - docAt[b]! || docFeature[a]! - docFeature[b]!);
+      for (const i of mine) {
+        const f = docFeature[i]!;
+        const from = starts[f]!;
+        const to = starts[f + 1]!;
+        const w = KIND_WEIGHTS[kinds[f]!]! * Math.log(1 + n / (to - from));
+        for (let u = from; u < to; u++) {
+          const other = flatDoc[u]!;
           if (other === doc) continue;
           const s = scores.get(other) ?? { s: 0, why: "", best: 0 };
           s.s += w;
           if (w > s.best) {
             s.best = w;
-            s.why = label.get(key)!;
+            s.why = labels[f]!;
           }
           scores.set(other, s);
         }
       }
       const top = [...scores].sort((a, b) => b[1].s - a[1].s || a[0] - b[0]).slice(0, RELATED_PER_RECORD);
       related.push(top.map(([d, s]) => [d, s.why]));
-      doc++;
     }
   } catch (e) {
     related.abort();
     throw e;
   }
   return related.finish();
+}
+
+/** A copy of `a` with room for at least `least` items (doubling, so growing costs a copy per doubling). */
+function grown<T extends Uint32Array | Uint16Array>(a: T, least: number): T {
+  let length = a.length * 2;
+  while (length < least) length *= 2;
+  const b = new (a.constructor as new (length: number) => T)(length);
+  b.set(a);
+  return b;
 }
 
 /** A doc's related records, best first: the other doc and why. */

@@ -15,7 +15,9 @@ import { buildRelated } from "../../src/indexer/related-records";
 import { planSearch } from "../../src/indexer/search-assets";
 import { premerges, SpilledRuns } from "../../src/indexer/sorted-runs";
 import { buildSuggest } from "../../src/indexer/suggest-assets";
+import type { CatalogueRecord } from "../../src/shared/record";
 import { CHUNKING } from "../../src/shared/search-config";
+import { words } from "../../src/shared/text/fold";
 
 const root = mkdtempSync(join(tmpdir(), "dossier-spilled-runs-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
@@ -138,8 +140,54 @@ describe("related records found from features gathered in sorted runs", () => {
     const whole = lists();
     expect(whole.filter(Boolean).length).toBeGreaterThan(records.length / 2);
     for (const blockEntries of [7, 1000]) expect(lists(blockEntries)).toEqual(whole);
+    // And they are what every feature in one map gives, ties for the reason shown settled as the record orders them.
+    const tags = records.map((_, d) => plan.titleTags.of(d));
+    expect(whole).toEqual(relatedByMap(records, tags));
+    expect(whole.flat().filter((x) => x?.[1].startsWith("shared word")).length).toBeGreaterThan(100);
     plan.titleTags.remove();
     expect(readdirSync(root).filter((n) => n.startsWith(".dossier-runs-"))).toEqual([]);
     docs.remove();
   }, 120_000);
 });
+
+/**
+ * Related records the plain way, as buildRelated once found them: every feature in one map, and each doc's features
+ * looked up again in the order its record gives them, adding up scores in that order.
+ */
+function relatedByMap(records: readonly CatalogueRecord[], tags: readonly string[][]) {
+  const weight = { person: 3, organisation: 2, place: 1, term: 1 };
+  const keysOf = (r: CatalogueRecord, d: number) => {
+    const keys = new Map<string, string>();
+    const add = (key: string, shown: string) => keys.has(key) || keys.set(key, shown);
+    for (const p of r.people) add(`person:${words(p).join(" ")}`, `person: ${p}`);
+    for (const o of r.corporateNames) add(`organisation:${words(o).join(" ")}`, `organisation: ${o}`);
+    for (const p of r.places) add(`place:${words(p).join(" ")}`, `place: ${p}`);
+    for (const t of tags[d]!) if (t.length > 3 && !/^\d+$/.test(t)) add(`term:${t}`, `shared word: ${t}`);
+    return keys;
+  };
+  const features = new Map<string, { shown: string; docs: number[] }>();
+  records.forEach((r, d) => {
+    for (const [key, shown] of keysOf(r, d)) {
+      const f = features.get(key) ?? features.set(key, { shown, docs: [] }).get(key)!;
+      f.docs.push(d);
+    }
+  });
+  const n = records.length;
+  return records.map((r, d) => {
+    const scores = new Map<number, { s: number; why: string; best: number }>();
+    for (const key of keysOf(r, d).keys()) {
+      const { shown, docs } = features.get(key)!;
+      if (docs.length < 2 || docs.length > 60) continue;
+      const w = weight[key.slice(0, key.indexOf(":")) as keyof typeof weight] * Math.log(1 + n / docs.length);
+      for (const other of docs) {
+        if (other === d) continue;
+        const s = scores.get(other) ?? { s: 0, why: "", best: 0 };
+        s.s += w;
+        if (w > s.best) [s.best, s.why] = [w, shown];
+        scores.set(other, s);
+      }
+    }
+    const top = [...scores].sort((a, b) => b[1].s - a[1].s || a[0] - b[0]).slice(0, 8);
+    return top.length ? top.map(([o, s]) => [o, s.why]) : null;
+  });
+}
