@@ -99,7 +99,9 @@ function memoryLine(): string {
   const heap = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
   const peak = Math.round(process.resourceUsage().maxRSS / 1024);
   const given = budget ? `--memory ${budget.mb} MB${budget.why === "--memory" ? "" : ` (${budget.why})`}` : "no budget";
-  return `  memory: ${given}, old space ${oldSpace} MB (heap limit ${heap} MB), peak RSS ${peak} MB`;
+  // A relaunched build collects between its big steps (src/indexer/collect-garbage.ts).
+  const collects = typeof (globalThis as { gc?: unknown }).gc === "function" ? ", collected between steps" : "";
+  return `  memory: ${given}, old space ${oldSpace} MB (heap limit ${heap} MB)${collects}, peak RSS ${peak} MB`;
 }
 
 const started = performance.now();

@@ -108,7 +108,14 @@ export async function relaunchUnderBudget(memoryMb: number, threads = false): Pr
   if (process.execArgv.includes(flag)) return null;
   const child = spawn(
     process.execPath,
-    [...process.execArgv, flag, `--max-semi-space-size=${semiSpaceMb(memoryMb)}`, ...process.argv.slice(1)],
+    // --expose-gc: the build collects between its big steps (src/indexer/collect-garbage.ts).
+    [
+      ...process.execArgv,
+      flag,
+      `--max-semi-space-size=${semiSpaceMb(memoryMb)}`,
+      "--expose-gc",
+      ...process.argv.slice(1),
+    ],
     { stdio: "inherit" },
   );
   const stop = (signal: NodeJS.Signals) => child.kill(signal);

@@ -29,6 +29,7 @@ import { heapSoFar } from "./build-progress";
 import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
 import { DocFile, type DocFileHandle, type Lines, LineWriter, passFields, type PassRecord } from "./doc-file";
 import { isPackable } from "./pack-assets";
+import { collectGarbage } from "./collect-garbage";
 import { buildRelated } from "./related-records";
 import { buildRecordPassParts, type RecordPassParts } from "./search-assets";
 import { TitleTags, type TitleTagsData } from "./title-tags";
@@ -289,6 +290,8 @@ async function runFirstWorker(input: RecordPassInput): Promise<LastPasses | null
   }
   const parts = buildRecordPassParts(docs, out, fields);
   first.lap("people, typeahead, volumes");
+  // The name authority and the typeahead's tables are garbage now, and the plan may still be running beside this.
+  collectGarbage();
   input.firstPort!.postMessage({
     parts,
     spilled: [...out.spilled],
@@ -336,6 +339,8 @@ function runLastPasses(
   const related = buildRelated(fields, tags);
   tags.remove();
   timer.lap("related records");
+  // Related records' features are garbage now; the main thread is building shards beside this.
+  collectGarbage();
   const layout: CatalogueLayout = { docs, shardOfDoc: input.shardOfDoc, shardCount: input.shardCount };
   let recordStore: Omit<Manifest, "version">;
   try {
