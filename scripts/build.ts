@@ -41,6 +41,7 @@ import { dataBytes, defaultBudget, parseMemory, relaunchUnderBudget, threadHeaps
 import { writeAssetHeaders } from "./write-asset-headers";
 import { filesOverAssetLimit, STATIC_ASSET_MAX_BYTES } from "./lib/published-files";
 import { terminalProgress } from "../src/indexer/build-progress";
+import { collectsBetweenSteps } from "../src/indexer/collect-garbage";
 import { packIndexPages } from "../src/shared/manifest";
 
 const { values } = parseArgs({
@@ -99,8 +100,7 @@ function memoryLine(): string {
   const heap = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
   const peak = Math.round(process.resourceUsage().maxRSS / 1024);
   const given = budget ? `--memory ${budget.mb} MB${budget.why === "--memory" ? "" : ` (${budget.why})`}` : "no budget";
-  // A relaunched build collects between its big steps (src/indexer/collect-garbage.ts).
-  const collects = typeof (globalThis as { gc?: unknown }).gc === "function" ? ", collected between steps" : "";
+  const collects = collectsBetweenSteps() ? ", collected between steps" : "";
   return `  memory: ${given}, old space ${oldSpace} MB (heap limit ${heap} MB)${collects}, peak RSS ${peak} MB`;
 }
 

@@ -403,7 +403,7 @@ function* stageLaidOut(
     passFieldsPath: passes ? undefined : layout.fieldsPath,
   });
   if (passes) yield passes.fromPlan(plan);
-  // What only planning used (its counting arrays: 1.1 GB of typed arrays at 10M) goes before the shards.
+  // What only planning used (its per-term counting arrays) goes before the shards.
   collectGarbage();
   log(`planned the search index in ${((performance.now() - t0) / 1000).toFixed(1)} s from the start${cpuSoFar()}`);
   const partsDir = options.partsDir ?? defaultPartsDir(options.outDir);

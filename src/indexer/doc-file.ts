@@ -93,11 +93,6 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
     return writer.finish();
   }
 
-  /** Each line's byte offset and the file's length last (a file written to be read front to back has none). */
-  lineOffsets(): Float64Array {
-    return this.indexed();
-  }
-
   /** What `open` opens this file again from, on another thread: its path, line count, and offsets if it has them. */
   handle(): DocFileHandle {
     return { path: this.path, count: this.length, offsets: this.offsets };
@@ -128,10 +123,10 @@ export class DocFile<T = CatalogueRecord> implements Lines<T> {
 
   /** Doc `doc`'s line as written (its JSON, without the newline), for a caller that copies or parses it itself. */
   lineReader(): { line(doc: number): string; close(): void } {
-    const fd = openSync(this.path, "r");
-    let buf = Buffer.alloc(64 * 1024);
     // Let go on close: a reader kept by its caller's scope must not keep the file's offsets (8 bytes a line).
     let offsets: Float64Array | null = this.indexed();
+    const fd = openSync(this.path, "r");
+    let buf = Buffer.alloc(64 * 1024);
     const path = this.path;
     return {
       line: (doc) => {

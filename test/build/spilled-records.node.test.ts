@@ -61,7 +61,8 @@ describe("the records' scratch file", () => {
     expect([...file]).toEqual(records);
     // Where it was not written for, it says so rather than guessing.
     expect(() => [...file.range(3, 9)]).toThrow(/read front to back only, not from 3 to 9/);
-    expect(() => file.lineOffsets()).toThrow(/front to back only/);
+    expect(file.handle().offsets).toBeNull();
+    expect(() => file.lineReader()).toThrow(/front to back only/);
     // A file cut short is an error, not fewer lines.
     truncateSync(file.path, statSync(file.path).size - 5);
     expect(() => [...file]).toThrow(/ended early \(39 of 40 lines\)/);
