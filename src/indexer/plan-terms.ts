@@ -14,6 +14,7 @@ import { phoneticKeys } from "../shared/text/phonetic";
 import { stem } from "../shared/text/stem";
 import { variantKey } from "../shared/text/variants";
 import { LargeMap } from "./large-map";
+import { PackedStrings } from "./packed-strings";
 
 /**
  * How the per-term arrays grow, here and in the plan (search-assets.ts): by half, not double. At ten million records
@@ -46,7 +47,8 @@ export function isPlainTerm(w: string): boolean {
  */
 export class TermFamilyTable {
   constructor(
-    private readonly list: readonly string[],
+    /** Every term by its number, packed: from the plan's end to the last shard the only copy of the terms. */
+    readonly list: PackedStrings,
     private stemId: Int32Array,
     private variantId: Int32Array,
     private nameWord: Uint8Array,
@@ -58,6 +60,7 @@ export class TermFamilyTable {
 
   /** Lets the table go once every shard is written: a build keeps its plan to the end. */
   release(): void {
+    this.list.clear();
     this.stemId = this.variantId = this.soundAt = this.soundPool = new Int32Array(0);
     this.nameWord = this.soundCount = new Uint8Array(0);
   }
@@ -81,7 +84,7 @@ export class TermFamilyTable {
    * all numbered: docTerms numbers every stem, variant key and sound code). Keys this table leaves out because no
    * numbered term is them are such terms or none at all.
    */
-  familiesOf(ids: Iterable<number>, termOf: (id: number) => string = (id) => this.list[id]!): TermFamilies {
+  familiesOf(ids: Iterable<number>, termOf: (id: number) => string = (id) => this.list.at(id)): TermFamilies {
     const idOf = new Map<string, number>();
     for (const id of ids) idOf.set(termOf(id), id);
     return (term) => {
@@ -90,12 +93,12 @@ export class TermFamilyTable {
       if (id >= this.list.length) return [];
       const out: Array<readonly [number, string]> = [];
       const s = this.stemId[id]!;
-      if (s >= 0) out.push([STEM, this.list[s]!]);
+      if (s >= 0) out.push([STEM, this.list.at(s)]);
       if (this.nameWord[id] === 1) {
         const v = this.variantId[id]!;
-        if (v >= 0) out.push([NAMES, this.list[v]!]);
+        if (v >= 0) out.push([NAMES, this.list.at(v)]);
         const at = this.soundAt[id]!;
-        for (let i = at; i < at + this.soundCount[id]!; i++) out.push([PHON, this.list[this.soundPool[i]!]!]);
+        for (let i = at; i < at + this.soundCount[id]!; i++) out.push([PHON, this.list.at(this.soundPool[i]!)]);
       }
       return out;
     };
@@ -165,7 +168,7 @@ export class TermNumbers {
         const n = Math.ceil(id * TERM_ARRAY_GROWTH);
         this.stemId = grownTo(this.stemId, n, NONE);
         this.variantId = grownTo(this.variantId, n, NONE);
-        this.namedAt = grownTo(this.namedAt, n, NONE);
+        if (this.namedAt.length) this.namedAt = grownTo(this.namedAt, n, NONE);
         this.nameWord = grownTo(this.nameWord, n);
         this.soundAt = grownTo(this.soundAt, n, NONE);
         this.soundCount = grownTo(this.soundCount, n);
@@ -218,9 +221,15 @@ export class TermNumbers {
     return n === 1;
   }
 
+  /** Lets go what only the docs' pass uses (docTerms may not be called after). */
+  docsRead(): void {
+    this.namedAt = new Int32Array(0);
+  }
+
   /**
    * Every term's family as numbers (see TermFamilyTable), once every doc's terms are numbered: what the words
-   * got from docTerms is kept, the rest is derived here once. The strings' map goes: no term is numbered after.
+   * got from docTerms is kept, the rest is derived here once. The strings' map goes, and the strings themselves
+   * are packed into the table (`list` is empty after): no term is numbered after.
    */
   families(): TermFamilyTable {
     const n = this.list.length;
@@ -242,8 +251,10 @@ export class TermNumbers {
     }
     this.ids.clear();
     this.namedAt = new Int32Array(0);
+    const packed = PackedStrings.of(this.list);
+    this.list.length = 0;
     return new TermFamilyTable(
-      this.list,
+      packed,
       this.stemId,
       this.variantId,
       this.nameWord,
@@ -259,6 +270,7 @@ export class TermNumbers {
    * field's terms are all plain, so a shard indexes them as they are).
    */
   docTerms(r: CatalogueRecord, context = ""): number[][] {
+    if (!this.namedAt.length) throw new Error("plan-terms: docTerms after docsRead()");
     const w = recordFieldWords(r, context);
     const title = this.internAll(w.title);
     const people = this.internAll(w.people);

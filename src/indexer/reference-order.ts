@@ -6,6 +6,7 @@
  * compares them (held equal by test/build/reference-order.node.test.ts).
  */
 import { referenceRuns } from "../shared/reference";
+import type { PackedStrings } from "./packed-strings";
 
 /** compareReferences over references already split by referenceRuns. */
 export function compareReferenceRuns(ra: readonly string[], rb: readonly string[]): number {
@@ -72,46 +73,6 @@ export function groupedReferenceOrder(
     members.set(sorted);
   }
   return out;
-}
-
-/**
- * Strings appended one by one and read back by index, as UTF-8 bytes in one buffer with an offset each: about 15
- * bytes a reference, where a string of its own cost some 40 (a header, the characters and an array slot). The plan
- * holds every doc's reference until it ranks the catalogue: 10M of them were some 400 MB of heap as strings.
- */
-export class PackedStrings {
-  private bytes = Buffer.alloc(1 << 16);
-  private ends = new Uint32Array(1 << 12);
-  private used = 0;
-  private count = 0;
-
-  get length(): number {
-    return this.count;
-  }
-
-  push(s: string): void {
-    // At most 3 bytes a UTF-16 code unit.
-    if (this.used + 3 * s.length > this.bytes.length) {
-      let size = this.bytes.length;
-      while (this.used + 3 * s.length > size) size = Math.ceil(size * 1.5);
-      if (size >= 2 ** 32) throw new Error(`reference-order: ${this.count} strings are past 4 GB packed`);
-      const to = Buffer.alloc(size);
-      this.bytes.copy(to, 0, 0, this.used);
-      this.bytes = to;
-    }
-    this.used += this.bytes.write(s, this.used, "utf8");
-    if (this.count === this.ends.length) {
-      const to = new Uint32Array(Math.ceil(this.ends.length * 1.5));
-      to.set(this.ends);
-      this.ends = to;
-    }
-    this.ends[this.count++] = this.used;
-  }
-
-  at(i: number): string {
-    if (!(i >= 0 && i < this.count)) throw new Error(`reference-order: no string ${i} of ${this.count}`);
-    return this.bytes.toString("utf8", i ? this.ends[i - 1]! : 0, this.ends[i]!);
-  }
 }
 
 function ranksBySorting(references: readonly string[]): Uint32Array {

@@ -51,10 +51,12 @@ import { LargeMap } from "./large-map";
 import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
 import { grownTo, REF_FIELD, TERM_ARRAY_GROWTH, TermNumbers, type TermFamilyTable } from "./plan-terms";
-import { catalogueRanks, PackedStrings } from "./reference-order";
+import { PackedStrings } from "./packed-strings";
+import { catalogueRanks } from "./reference-order";
 import { packDocTerms, TermsFile, WRITTEN_OUT, writtenTerms, type PackedDocTerms } from "./terms-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
 import { TitleTags } from "./title-tags";
+import { collectGarbage } from "./collect-garbage";
 
 /**
  * Raw bytes of term chunks one search shard may hold. An isolate loads chunks
@@ -145,9 +147,11 @@ export interface SearchPlan {
   idsDigest: string;
   /**
    * Every term by its number: the fields' terms the plan counts, then any piece of one (a term with spaces, split
-   * as FlexSearch splits it) that only a shard indexes. Shards and the terms file hold the numbers.
+   * as FlexSearch splits it) that only a shard indexes. Shards and the terms file hold the numbers. Packed (the
+   * families' list): some 5 million terms at 10M records were some 250 MB of heap as strings, from the plan to the
+   * last shard.
    */
-  termList: string[];
+  termList: PackedStrings;
   /**
    * Per term number, its catalogue-wide document frequency: the largest of its fields'; 0 for a piece no field
    * holds as a term of its own (a shard scores it by its own count, as it did when it found no frequency for it).
@@ -166,7 +170,12 @@ export interface SearchPlan {
    * which is their catalogue-wide frequency. Read for the lexicon.
    */
   loneTerms: () => Iterable<string>;
-  vocabDf: LargeMap<string, number>;
+  /**
+   * The typo vocabulary: its words as term numbers, in order of first sight, and each one's count of docs. Numbers,
+   * not a map of strings: a map's keys would keep the vocabulary's strings alive beside the packed term list
+   * through every shard.
+   */
+  vocab: { ids: Uint32Array; counts: Uint32Array };
   titleTags: TitleTags;
   indexBytes: number;
   shardCount: number;
@@ -303,18 +312,22 @@ export function planSearch(
       yield plan(r);
     }
   }
+  /** How many terms the per-term arrays hold. */
+  let room = counted.length;
+  /** Whether the docs are still being read: the arrays only their pass uses are let go after it (see docsRead). */
+  let readingDocs = true;
   /** The per-term arrays grown to hold every term numbered so far. */
-  const room = () => {
-    if (numbers.size <= vocabWord.length) return;
-    let length = vocabWord.length;
-    while (length < numbers.size) length = Math.ceil(length * TERM_ARRAY_GROWTH);
-    fieldDf = grownTo(fieldDf, length * fields);
-    seenAt = grownTo(seenAt, length);
-    vocabAt = grownTo(vocabAt, length);
-    vocabWord = grownTo(vocabWord, length);
-    vocabCount = grownTo(vocabCount, length);
-    plainTerm = grownTo(plainTerm, length);
-    counted = grownTo(counted, length);
+  const makeRoom = () => {
+    if (numbers.size <= room) return;
+    while (room < numbers.size) room = Math.ceil(room * TERM_ARRAY_GROWTH);
+    fieldDf = grownTo(fieldDf, room * fields);
+    counted = grownTo(counted, room);
+    if (!readingDocs) return;
+    seenAt = grownTo(seenAt, room);
+    vocabAt = grownTo(vocabAt, room);
+    vocabWord = grownTo(vocabWord, room);
+    vocabCount = grownTo(vocabCount, room);
+    plainTerm = grownTo(plainTerm, room);
   };
   /** A field's terms as a shard indexes them (strictTerms, by number): `list` itself when it is that already. */
   const strictIds = (list: number[]): number[] => {
@@ -330,7 +343,7 @@ export function planSearch(
     }
     if (plain) return list;
     const kept = strictTerms(list.map((id) => termList[id]!)).map((t) => numbers.intern(t));
-    room();
+    makeRoom();
     return kept;
   };
   /** `list`'s terms at their first place, all of which the counting loop stamped `stamp` (marked -stamp here). */
@@ -354,7 +367,7 @@ export function planSearch(
       idsPending = "";
     }
     const terms = numbers.docTerms(r, context.get(doc));
-    room();
+    makeRoom();
     const indexed: number[][] = [];
     const held = numbers.aside;
     for (let field = 0; field < fields; field++) {
@@ -435,6 +448,20 @@ export function planSearch(
     throw e;
   }
   const passDocs: Lines<PassRecord> = passWriter ? passWriter.finish() : docs;
+  // What only the docs' pass counts with goes before the terms held aside are numbered, which may grow the
+  // per-term arrays once more (holding the old and the new at once): 18 bytes a term of room, 45 MB at 3M records.
+  // Terms numbered from now on are reference terms, never typo suggestions: the vocabulary's counts are final.
+  const vocab = { ids: Uint32Array.from(vocabOrder), counts: new Uint32Array(vocabOrder.length) };
+  vocab.ids.forEach((id, i) => {
+    vocab.counts[i] = vocabCount[id]!;
+  });
+  vocabOrder.length = 0;
+  readingDocs = false;
+  seenAt = new Int32Array(0);
+  vocabCount = vocabAt = new Uint32Array(0);
+  vocabWord = plainTerm = new Uint8Array(0);
+  numbers.docsRead();
+  collectGarbage();
   // The terms held aside, settled: numbered where more than one doc holds one or it has a number already (then its
   // aside docs join its counts), left a string where one doc alone holds it.
   const asideNumbers = new LargeMap<string, number>();
@@ -443,7 +470,7 @@ export function planSearch(
       let id = numbers.numberOf(t);
       if (id === undefined && docCount > 1) {
         id = numbers.intern(t);
-        room();
+        makeRoom();
       }
       if (id === undefined) {
         countedTerms++;
@@ -465,14 +492,15 @@ export function planSearch(
     terms.writeTail(settle());
     loneTerms = loneTermsOf(terms);
   } else loneTerms = loneTermsOf([...settle()]);
-  const vocabDf = new LargeMap<string, number>();
-  for (const id of vocabOrder) vocabDf.set(termList[id]!, vocabCount[id]!);
-  vocabOrder.length = 0;
   titleTags.finish();
+  // Settling read every reference term held aside back from its runs (as JSON), and families() packs the terms:
+  // what was garbage goes before the ranks are worked out, so it never piles up beside what they allocate.
+  collectGarbage();
   const families = numbers.families();
+  collectGarbage();
   // One document frequency per term, the largest of its fields' (see writeShard).
-  const termDf = new Uint32Array(termList.length);
-  for (let id = 0; id < termList.length; id++) {
+  const termDf = new Uint32Array(families.list.length);
+  for (let id = 0; id < termDf.length; id++) {
     let max = 0;
     for (let f = 0; f < fields; f++) max = Math.max(max, dfAt(id * fields + f));
     termDf[id] = max;
@@ -494,12 +522,12 @@ export function planSearch(
   return {
     docs,
     idsDigest: ids.update(idsPending).digest("hex"),
-    termList,
+    termList: families.list,
     termDf,
     countedTerms,
     asideNumbers,
     loneTerms,
-    vocabDf,
+    vocab,
     titleTags,
     indexBytes,
     shardCount,
@@ -542,7 +570,7 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
   const base = plan.termList.length;
   const own: string[] = [];
   const numberOf = (t: string) => plan.asideNumbers.get(t) ?? base + own.push(t) - 1;
-  const termOf = (id: number) => (id < base ? plan.termList[id]! : own[id - base]!);
+  const termOf = (id: number) => (id < base ? plan.termList.at(id) : own[id - base]!);
   const { byTerm, postings } = indexRange(plan.terms, start, end, plan.blockDocs, numberOf);
   return writeShard(k, start, end, byTerm, postings, plan, termOf, shardCount > 1 ? plan.termDf : null, cols, out);
 }
@@ -598,22 +626,28 @@ export function finishSearch(
   made?: RecordPassParts,
 ) {
   const { docs, termList, termDf } = plan;
-  const vocabFiles = buildVocab(plan.vocabDf, out);
+  const { ids: vocabIds, counts: vocabCounts } = plan.vocab;
+  const vocabFiles = buildVocab(
+    (function* () {
+      for (let i = 0; i < vocabIds.length; i++) yield [termList.at(vocabIds[i]!), vocabCounts[i]!] as [string, number];
+    })(),
+    out,
+  );
   const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(vocabFiles.paths));
   // Paged by the key's two letters: one word's ranges at every length are on one page.
   const vocabRanges = writePagedTable(out, "search/vocab-ranges", "page", vocabFiles.ranges, undefined, 2);
   const { lexicon, vocabPrefixes } = buildLexicon(
     (visit) => {
-      for (let id = 0; id < termList.length; id++) if (termDf[id]! > 0) visit(termList[id]!);
+      for (let id = 0; id < termList.length; id++) if (termDf[id]! > 0) visit(termList.at(id));
       for (const t of plan.loneTerms()) visit(t);
     },
     plan.countedTerms,
-    plan.vocabDf.keys(),
+    Array.from(vocabIds, (id) => termList.at(id)),
     out,
   );
-  termList.length = 0;
-  // Done with: the rest of the build holds the plan, and full collections mark what it holds.
-  plan.vocabDf.clear();
+  // Done with (the terms' packed strings go with the families): the rest of the build holds the plan, and full
+  // collections mark what it holds.
+  plan.vocab = { ids: new Uint32Array(0), counts: new Uint32Array(0) };
   plan.families.release();
   const thesaurus = compileThesaurus(options.thesaurus, out);
   const { people, suggest, volumeIndex } = made ?? buildRecordPassParts(docs, out, plan.passDocs);

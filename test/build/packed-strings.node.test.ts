@@ -1,9 +1,10 @@
 /**
- * The plan holds every doc's reference packed as bytes (reference-order.ts PackedStrings) until it ranks the
+ * The plan holds every doc's reference packed as bytes (packed-strings.ts) until it ranks the
  * catalogue: the strings must come back as they went in, and rank as the same references held as strings.
  */
 import { describe, expect, it } from "vitest";
-import { catalogueRanks, PackedStrings } from "../../src/indexer/reference-order";
+import { PackedStrings } from "../../src/indexer/packed-strings";
+import { catalogueRanks } from "../../src/indexer/reference-order";
 
 describe("strings packed as bytes", () => {
   it("come back by index as they were pushed, past several growths, whatever their characters", () => {
@@ -14,7 +15,18 @@ describe("strings packed as bytes", () => {
     for (const s of strings) packed.push(s);
     expect(packed.length).toBe(strings.length);
     expect(Array.from({ length: strings.length }, (_, i) => packed.at(i))).toEqual(strings);
-    expect(() => packed.at(strings.length)).toThrow(/reference-order: no string 20000 of 20000/);
+    expect(() => packed.at(strings.length)).toThrow(/packed-strings: no string 20000 of 20000/);
+  });
+
+  it("packed from a list at once take exactly their bytes, read back the same, and are let go by clear()", () => {
+    const strings = ["", "kutepov", "Émigrés — 東京 😀", "", "kv-2-2681"];
+    const packed = PackedStrings.of(strings);
+    expect(Array.from({ length: packed.length }, (_, i) => packed.at(i))).toEqual(strings);
+    expect((packed as unknown as { bytes: Buffer }).bytes.length).toBe(Buffer.byteLength(strings.join(""), "utf8"));
+    expect(PackedStrings.of([]).length).toBe(0);
+    packed.clear();
+    expect(packed.length).toBe(0);
+    expect(() => packed.at(0)).toThrow(/packed-strings: no string 0 of 0/);
   });
 
   it("rank in catalogue order as the references themselves, merged by runs or sorted when a run is out of order", () => {

@@ -73,6 +73,19 @@ describe("a record's terms numbered by the plan", () => {
     expect(phonetic).toBeGreaterThan(500);
   });
 
+  it("are packed into the family table once the docs are read, the strings' own list emptied", () => {
+    const numbers = new TermNumbers();
+    for (const r of readCatalogue(["data"]).records.slice(0, 300)) numbers.docTerms(r);
+    const list = [...numbers.list];
+    numbers.docsRead();
+    expect(() => numbers.docTerms(readCatalogue(["data"]).records[0]!)).toThrow(/docTerms after docsRead/);
+    const table = numbers.families();
+    expect(numbers.list).toEqual([]);
+    expect(Array.from({ length: table.list.length }, (_, id) => table.list.at(id))).toEqual(list);
+    table.release();
+    expect(table.list.length).toBe(0);
+  });
+
   it("pack field by field: the counts first, then the terms", () => {
     expect([...packDocTerms([[7, 8], [], [9]])]).toEqual([2, 0, 1, 7, 8, 9]);
   });
