@@ -42,7 +42,8 @@ export class PackedStrings {
   push(s: string): void {
     // At most 3 bytes a UTF-16 code unit.
     if (this.used + 3 * s.length > this.bytes.length) {
-      let size = this.bytes.length;
+      // From a floor: a list trimmed or cleared empty has no bytes to grow by half.
+      let size = Math.max(this.bytes.length, 1 << 10);
       while (this.used + 3 * s.length > size) size = Math.ceil(size * 1.5);
       if (size >= 2 ** 32) throw new Error(`packed-strings: ${this.count} strings are past 4 GB packed`);
       const to = Buffer.alloc(size);
@@ -51,7 +52,7 @@ export class PackedStrings {
     }
     this.used += this.bytes.write(s, this.used, "utf8");
     if (this.count === this.ends.length) {
-      const to = new Uint32Array(Math.ceil(this.ends.length * 1.5));
+      const to = new Uint32Array(Math.max(1 << 8, Math.ceil(this.ends.length * 1.5)));
       to.set(this.ends);
       this.ends = to;
     }
@@ -61,6 +62,14 @@ export class PackedStrings {
   at(i: number): string {
     if (!(i >= 0 && i < this.count)) throw new Error(`packed-strings: no string ${i} of ${this.count}`);
     return this.bytes.toString("utf8", i ? this.ends[i - 1]! : 0, this.ends[i]!);
+  }
+
+  /** Gives back the growth room: the strings pushed so far are kept in buffers of exactly their size. */
+  trim(): void {
+    const bytes = Buffer.allocUnsafe(this.used);
+    this.bytes.copy(bytes, 0, 0, this.used);
+    this.bytes = bytes;
+    this.ends = this.ends.slice(0, this.count);
   }
 
   /** Lets the bytes go: the list is empty after. */

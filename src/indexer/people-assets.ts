@@ -27,7 +27,7 @@ import { threadId } from "node:worker_threads";
 import { DocFile } from "./doc-file";
 import { readJsonLines, ScratchLines, UnionFind } from "./people-partitions";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
-import { LargeMap } from "./large-map";
+import { PackedStringMap } from "./packed-string-map";
 
 export function slugOf(name: string): string {
   return words(name).join("-");
@@ -319,7 +319,7 @@ export function clusterPeople(peopleOf: Iterable<readonly string[]>): {
 export interface BuiltPeople {
   chunks: string[];
   /** Large: a national catalogue's people have tens of millions of spellings (see large-map.ts). */
-  canonical: LargeMap<string, string>;
+  canonical: PackedStringMap;
 }
 
 /** Records per partition by default: some 110,000 spellings, a few tens of MB of heap, at about two names a record. */
@@ -600,7 +600,7 @@ export function buildPeople(
     const entries = spilled<PersonEntry>("people-chunks", (_, more) => {
       throw new Error(`people-assets: two chunk entries for ${more.slug}`);
     });
-    const canonical = new LargeMap<string, string>();
+    const canonical = new PackedStringMap();
     type PersonLine = [
       partition: number,
       round: number,
@@ -630,6 +630,8 @@ export function buildPeople(
         canonical.set(see, slug);
       });
     }
+    // Held by the typeahead's whole pass, so without growth room.
+    canonical.trim();
     const chunks: string[] = [];
     let chunk: PersonEntry[] = [];
     const flushTo = (next: number) => {

@@ -24,9 +24,24 @@ describe("strings packed as bytes", () => {
     expect(Array.from({ length: packed.length }, (_, i) => packed.at(i))).toEqual(strings);
     expect((packed as unknown as { bytes: Buffer }).bytes.length).toBe(Buffer.byteLength(strings.join(""), "utf8"));
     expect(PackedStrings.of([]).length).toBe(0);
+    // Pushed one by one, then trimmed: the same bytes, the same strings.
+    const pushed = new PackedStrings();
+    for (const s of strings) pushed.push(s);
+    pushed.trim();
+    expect((pushed as unknown as { bytes: Buffer }).bytes.length).toBe(Buffer.byteLength(strings.join(""), "utf8"));
+    expect(Array.from({ length: pushed.length }, (_, i) => pushed.at(i))).toEqual(strings);
+    pushed.push("gelfand");
+    expect(pushed.at(strings.length)).toBe("gelfand");
     packed.clear();
     expect(packed.length).toBe(0);
     expect(() => packed.at(0)).toThrow(/packed-strings: no string 0 of 0/);
+    // Emptied or trimmed empty, a list still takes strings.
+    packed.push("kv-2-2681");
+    expect(packed.at(0)).toBe("kv-2-2681");
+    const empty = new PackedStrings();
+    empty.trim();
+    empty.push("kutepov");
+    expect(empty.at(0)).toBe("kutepov");
   });
 
   it("rank in catalogue order as the references themselves, merged by runs or sorted when a run is out of order", () => {
