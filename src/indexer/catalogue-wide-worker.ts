@@ -183,7 +183,7 @@ export function startRecordPasses(
   };
   return {
     fromPlan: async (made) => {
-      const plan: FromPlan = { tags: made.titleTags.toData(), catalogueOrder: made.catalogueOrder };
+      const plan: FromPlan = { tags: made.titleTags.handOver(), catalogueOrder: made.catalogueOrder };
       const mode = options.afterPlan ?? "auto";
       const done = mode === "same" ? undefined : mode === "fresh" ? await firstPasses : poll();
       if (done) handOver(plan, done);

@@ -52,6 +52,7 @@ import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
 import { grownTo, REF_FIELD, TERM_ARRAY_GROWTH, TermNumbers, type TermFamilyTable } from "./plan-terms";
 import { PackedStrings } from "./packed-strings";
+import { PackedNumberMap } from "./packed-string-map";
 import { catalogueRanks } from "./reference-order";
 import { packDocTerms, TermsFile, WRITTEN_OUT, writtenTerms, type PackedDocTerms } from "./terms-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
@@ -162,8 +163,9 @@ export interface SearchPlan {
   /**
    * Reference terms the plan held aside (TermNumbers' `refAside`) that got a number in the end, because more than one
    * doc holds them or some other field does: the terms file writes these out in the docs it met them in first.
+   * Packed (packed-string-map.ts): held through every shard.
    */
-  asideNumbers: LargeMap<string, number>;
+  asideNumbers: PackedNumberMap;
   /**
    * The terms held aside that one doc alone holds, in its reference field (most are a record's own id terms): no
    * number, no table; the terms file writes them out in their doc, and a shard scores them by its own count (1),
@@ -464,7 +466,7 @@ export function planSearch(
   collectGarbage();
   // The terms held aside, settled: numbered where more than one doc holds one or it has a number already (then its
   // aside docs join its counts), left a string where one doc alone holds it.
-  const asideNumbers = new LargeMap<string, number>();
+  const asideNumbers = new PackedNumberMap();
   function* settle(): Generator<string> {
     for (const [t, [docCount]] of aside.sorted()) {
       let id = numbers.numberOf(t);
@@ -492,6 +494,7 @@ export function planSearch(
     terms.writeTail(settle());
     loneTerms = loneTermsOf(terms);
   } else loneTerms = loneTermsOf([...settle()]);
+  asideNumbers.trim();
   titleTags.finish();
   // Settling read every reference term held aside back from its runs (as JSON), and families() packs the terms:
   // what was garbage goes before the ranks are worked out, so it never piles up beside what they allocate.

@@ -20,6 +20,7 @@ export class TitleTags {
   private writer: LineWriter<number[]> | null;
   private file: DocFile<number[]> | null = null;
   private reading: ReturnType<DocFile<number[]>["inOrder"]> | null = null;
+  private handedOver = false;
 
   /**
    * @param path the scratch file of word numbers (removed by `remove`)
@@ -94,6 +95,18 @@ export class TitleTags {
     return { words: this.words, file: this.reader().handle() };
   }
 
+  /**
+   * `toData()` for a worker that reads the docs' words instead of this thread, which lets its words go: the plan
+   * packs its terms (packed-strings.ts), so these would be the only strings of the title words left on it, held
+   * through every shard. Only `remove` may be called after.
+   */
+  handOver(): TitleTagsData {
+    const data = this.toData();
+    this.words = [];
+    this.handedOver = true;
+    return data;
+  }
+
   /** The words and file as `toData` gave them (for `of`; no more docs are added). */
   static fromData(data: TitleTagsData): TitleTags {
     return new TitleTags(data.file.path, data);
@@ -106,6 +119,7 @@ export class TitleTags {
 
   /** Doc `doc`'s words, in order, repeats kept. Reading in doc order reads the file once through. */
   of(doc: number): string[] {
+    if (this.handedOver) throw new Error("title-tags: the words were handed over to a worker (handOver)");
     this.reading ??= this.reader().inOrder();
     return this.reading.at(doc).map((id) => this.words[id]!);
   }

@@ -4,7 +4,7 @@
  * must answer as a Map of the same entries would.
  */
 import { describe, expect, it } from "vitest";
-import { PackedStringMap } from "../../src/indexer/packed-string-map";
+import { PackedNumberMap, PackedStringMap } from "../../src/indexer/packed-string-map";
 
 describe("a map of strings packed as bytes", () => {
   it("answers every key as a Map does, past many growths of its table, whatever the characters", () => {
@@ -41,5 +41,27 @@ describe("a map of strings packed as bytes", () => {
       ["kutepov", "c"],
       ["gelfand", "b"],
     ]);
+  });
+
+  it("of numbers answers as a Map does, trimmed or not, and refuses a number it cannot hold", () => {
+    const map = new PackedNumberMap();
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 5_000; i++) {
+      const key = i % 7 === 0 ? `kv-2-${i}-é` : `zz${i}qa`;
+      map.set(key, i * 977);
+      expected.set(key, i * 977);
+    }
+    map.set("zz1qa", 2 ** 32 - 1);
+    expected.set("zz1qa", 2 ** 32 - 1);
+    for (const trimmed of [false, true]) {
+      if (trimmed) map.trim();
+      expect(map.size).toBe(expected.size);
+      for (const [key, value] of expected) expect(map.get(key)).toBe(value);
+      for (const missing of ["", "zz5000qa", "constructor", "__proto__"]) expect(map.get(missing)).toBeUndefined();
+    }
+    map.set("kutepov", 0);
+    expect(map.get("kutepov")).toBe(0);
+    expect(() => map.set("kutepov", -1)).toThrow(/packed-string-map: -1 for "kutepov" is no whole number/);
+    expect(() => map.set("kutepov", 2 ** 32)).toThrow(/within 32 bits/);
   });
 });

@@ -22,7 +22,7 @@ describe("title and tag words kept in a scratch file", () => {
     tags.remove();
   });
 
-  it("takes words as the plan's term numbers, and hands its file to another thread as data", () => {
+  it("takes words as the plan's term numbers, and hands its words and file over to another thread as data", () => {
     const termList = ["fuchs", "klaus", "espionage", "atomic", "harwell"];
     const num = (ws: string[]) => ws.map((w) => termList.indexOf(w));
     const tags = new TitleTags(join(root, "tags-b.jsonl"));
@@ -30,9 +30,11 @@ describe("title and tag words kept in a scratch file", () => {
     expect(() => tags.of(0)).toThrow(/title-tags: the docs' words are read once every doc is added/);
     tags.finish();
     expect(() => tags.push(["late"])).toThrow(/title-tags: no doc is added after finish/);
-    const copy = TitleTags.fromData(structuredClone(tags.toData()));
-    expect(docs.map((_, d) => copy.of(d))).toEqual(docs);
     const path = tags.toData().file.path;
+    const copy = TitleTags.fromData(structuredClone(tags.handOver()));
+    expect(docs.map((_, d) => copy.of(d))).toEqual(docs);
+    // Handed over, this thread keeps no words to read them by.
+    expect(() => tags.of(0)).toThrow(/title-tags: the words were handed over to a worker/);
     copy.remove();
     tags.remove();
     expect(existsSync(path)).toBe(false);
