@@ -18,8 +18,8 @@ export class PackedStrings {
   private count = 0;
 
   /**
-   * `list` packed into buffers of exactly its size: no growth room, and no copy of a half-size buffer beside the
-   * new one while it grows (at ten million records the term list packs to some 100 MB).
+   * `list` packed into buffers of exactly its size: no growth room, and no copy of a smaller buffer beside the new
+   * one while it grows (the plan packs its whole term list at once).
    */
   static of(list: readonly string[]): PackedStrings {
     const packed = new PackedStrings();

@@ -318,7 +318,10 @@ export function clusterPeople(peopleOf: Iterable<readonly string[]>): {
 /** The name authority's chunks, and every spelling's canonical slug where it is not its own (what typeahead merges by). */
 export interface BuiltPeople {
   chunks: string[];
-  /** Large: a national catalogue's people have tens of millions of spellings (see large-map.ts). */
+  /**
+   * Large: a national catalogue's people have tens of millions of spellings. Packed (packed-string-map.ts), as the
+   * typeahead holds it through its whole pass.
+   */
   canonical: PackedStringMap;
 }
 
