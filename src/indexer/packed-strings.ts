@@ -1,7 +1,7 @@
 /**
- * Strings read back by index, held as UTF-8 bytes in one buffer with an end offset each: about 15 bytes a
- * reference or term, where a string of its own costs some 40 (a header, the characters and an array slot) and is
- * one more object for every full collection to mark. The plan holds every doc's reference this way until it ranks
+ * Strings read back by index, held as UTF-8 bytes in one buffer with a 4-byte end offset each, where a string of
+ * its own costs some 40 bytes (a header, the characters and an array slot) and is one more object for every full
+ * collection to mark. The plan holds every doc's reference this way until it ranks
  * the catalogue (10M references were some 400 MB of heap as strings), and every term from the plan to the last
  * shard.
  *

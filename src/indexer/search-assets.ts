@@ -314,17 +314,15 @@ export function planSearch(
       yield plan(r);
     }
   }
-  /** How many terms the per-term arrays hold. */
-  let room = counted.length;
-  /** Whether the docs are still being read: the arrays only their pass uses are let go after it (see docsRead). */
-  let readingDocs = true;
   /** The per-term arrays grown to hold every term numbered so far. */
   const makeRoom = () => {
-    if (numbers.size <= room) return;
+    if (numbers.size <= counted.length) return;
+    let room = counted.length;
     while (room < numbers.size) room = Math.ceil(room * TERM_ARRAY_GROWTH);
     fieldDf = grownTo(fieldDf, room * fields);
     counted = grownTo(counted, room);
-    if (!readingDocs) return;
+    // The docs' pass is over once its own arrays are let go (empty): they stay so.
+    if (!seenAt.length) return;
     seenAt = grownTo(seenAt, room);
     vocabAt = grownTo(vocabAt, room);
     vocabWord = grownTo(vocabWord, room);
@@ -458,7 +456,6 @@ export function planSearch(
     vocab.counts[i] = vocabCount[id]!;
   });
   vocabOrder.length = 0;
-  readingDocs = false;
   seenAt = new Int32Array(0);
   vocabCount = vocabAt = new Uint32Array(0);
   vocabWord = plainTerm = new Uint8Array(0);
@@ -629,11 +626,10 @@ export function finishSearch(
   made?: RecordPassParts,
 ) {
   const { docs, termList, termDf } = plan;
-  const { ids: vocabIds, counts: vocabCounts } = plan.vocab;
+  // The vocabulary's words decoded once, for its files and the lexicon's prefix filter.
+  const vocabWords = Array.from(plan.vocab.ids, (id) => termList.at(id));
   const vocabFiles = buildVocab(
-    (function* () {
-      for (let i = 0; i < vocabIds.length; i++) yield [termList.at(vocabIds[i]!), vocabCounts[i]!] as [string, number];
-    })(),
+    vocabWords.map((w, i): [string, number] => [w, plan.vocab.counts[i]!]),
     out,
   );
   const vocab = writePagedTable(out, "search/vocab-dir", "page", Object.entries(vocabFiles.paths));
@@ -645,7 +641,7 @@ export function finishSearch(
       for (const t of plan.loneTerms()) visit(t);
     },
     plan.countedTerms,
-    Array.from(vocabIds, (id) => termList.at(id)),
+    vocabWords,
     out,
   );
   // Done with (the terms' packed strings go with the families): the rest of the build holds the plan, and full
