@@ -1,11 +1,12 @@
 /**
  * Maps keyed by strings, with the keys (and string values) packed as UTF-8 bytes (packed-strings.ts) behind an
- * open-addressing table of entry numbers. Written by hand for their size: the build holds two of them for a long
+ * open-addressing table of entry numbers. Written by hand for their size: the build holds three of them for a long
  * time, and a `Map` of strings costs about 100 bytes an entry, every one marked by each full collection.
  * - The worker's canonical slugs (people-assets.ts), every other spelling of a person pointing at the person's
  *   slug, held through the whole typeahead pass: at a million synthetic records 206,391 entries, 20 MB of heap as
  *   a Map, 11.4 MB of array buffers here, trimmed.
  * - The plan's numbers of reference terms held aside (search-assets.ts), held through every search shard.
+ * - The plan's term numbers themselves (plan-terms.ts, the keys alone), every distinct term of the catalogue.
  *
  * Entries can be set and looked up, never deleted; a key set again takes its new value.
  *
@@ -17,19 +18,34 @@
  */
 import { fnv1a32 } from "../shared/hash";
 import { PackedStrings } from "./packed-strings";
-import { grownTo } from "./plan-terms";
+import { grownTo, TERM_ARRAY_GROWTH } from "./typed-array-growth";
 
 /** A table is grown (doubled) once it is fuller than this: probes stay short. */
 const MAX_LOAD = 0.5;
 /** No entry in this slot. */
 const EMPTY = -1;
 
-/** Distinct strings numbered in order of first sight: the keys of the maps below. */
-class PackedKeys {
+/** A UTF-16 unit no UTF-8 can keep (a surrogate without its pair): with the `u` flag a pair is one code point. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Distinct strings numbered in order of first sight: the keys of the maps below, and the plan's term numbers
+ * (plan-terms.ts), looked up once for every word of the catalogue. A lookup hashes the string and compares it with
+ * the packed bytes where the hashes agree, decoding nothing for an ASCII key (PackedStrings.equals).
+ *
+ * @example
+ *   const terms = new PackedKeys();
+ *   terms.add("kutepov"); // 0
+ *   terms.add("gelfand"); // 1
+ *   terms.entryOf("gelfand"); // 1
+ *   terms.entryOf("helfand"); // -1
+ */
+export class PackedKeys {
   private readonly keys = new PackedStrings();
   /** Per entry, its key's hash (to compare before decoding, and to place it again when the table grows). */
   private hashes = new Uint32Array(1 << 10);
   private slots = new Int32Array(1 << 11).fill(EMPTY);
+  private released = false;
 
   get size(): number {
     return this.keys.length;
@@ -41,11 +57,12 @@ class PackedKeys {
 
   /** The entry holding `key`, or EMPTY. */
   entryOf(key: string, hash = fnv1a32(key)): number {
+    if (this.released) throw new Error("packed-string-map: keys looked up after release()");
     const mask = this.slots.length - 1;
     for (let at = hash & mask; ; at = (at + 1) & mask) {
       const entry = this.slots[at]!;
       if (entry === EMPTY) return EMPTY;
-      if (this.hashes[entry] === hash && this.keys.at(entry) === key) return entry;
+      if (this.hashes[entry] === hash && this.keys.equals(entry, key)) return entry;
     }
   }
 
@@ -54,8 +71,11 @@ class PackedKeys {
     const hash = fnv1a32(key);
     const found = this.entryOf(key, hash);
     if (found !== EMPTY) return found;
+    // Packed, it would read back as U+FFFD and never be found again: a new entry at each sight.
+    if (LONE_SURROGATE.test(key)) throw new Error(`packed-string-map: ${JSON.stringify(key)} holds a lone surrogate`);
     const entry = this.keys.length;
-    if (entry === this.hashes.length) this.hashes = grownTo(this.hashes, Math.max(1 << 10, 2 * entry));
+    if (entry === this.hashes.length)
+      this.hashes = grownTo(this.hashes, Math.max(1 << 10, Math.ceil(entry * TERM_ARRAY_GROWTH)));
     this.keys.push(key);
     this.hashes[entry] = hash;
     if (this.keys.length > this.slots.length * MAX_LOAD) this.rehash(this.slots.length * 2);
@@ -66,6 +86,18 @@ class PackedKeys {
   trim(): void {
     this.keys.trim();
     this.hashes = this.hashes.slice(0, this.keys.length);
+  }
+
+  /**
+   * The keys, trimmed, for reading by number only: the table and hashes go, and no key can be looked up or added
+   * after (the plan's term list, from its end to the last shard).
+   */
+  release(): PackedStrings {
+    this.keys.trim();
+    this.hashes = new Uint32Array(0);
+    this.slots = new Int32Array(0);
+    this.released = true;
+    return this.keys;
   }
 
   private place(entry: number): void {

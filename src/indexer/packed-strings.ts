@@ -64,6 +64,20 @@ export class PackedStrings {
     return this.bytes.toString("utf8", i ? this.ends[i - 1]! : 0, this.ends[i]!);
   }
 
+  /**
+   * Whether string `i` is `s`, without decoding it where it is ASCII: a lookup by every word of a catalogue (the
+   * plan's term numbers) would otherwise make a string per probe. As many bytes as UTF-16 units means every one of
+   * its characters is one byte (any other takes two bytes a unit or more), so they compare unit by byte.
+   */
+  equals(i: number, s: string): boolean {
+    const start = i ? this.ends[i - 1]! : 0;
+    const length = this.ends[i]! - start;
+    if (length !== s.length) return length > s.length && this.at(i) === s;
+    const { bytes } = this;
+    for (let k = 0; k < length; k++) if (bytes[start + k] !== s.charCodeAt(k)) return false;
+    return true;
+  }
+
   /** Gives back the growth room: the strings pushed so far are kept in buffers of exactly their size. */
   trim(): void {
     const bytes = Buffer.allocUnsafe(this.used);

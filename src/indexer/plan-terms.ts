@@ -13,15 +13,9 @@ import type { TermFamilies } from "../shared/index-format/term-chunk";
 import { phoneticKeys } from "../shared/text/phonetic";
 import { stem } from "../shared/text/stem";
 import { variantKey } from "../shared/text/variants";
-import { LargeMap } from "./large-map";
-import { PackedStrings } from "./packed-strings";
-
-/**
- * How the per-term arrays grow, here and in the plan (search-assets.ts): by half, not double. At ten million records
- * they are hundreds of MB off the heap, and doubling leaves up to half of that unused; a copy per growth is cheap
- * beside the plan.
- */
-export const TERM_ARRAY_GROWTH = 1.5;
+import { PackedKeys } from "./packed-string-map";
+import type { PackedStrings } from "./packed-strings";
+import { TERM_ARRAY_GROWTH, grownTo } from "./typed-array-growth";
 
 /** No number yet (typed arrays of derived keys start filled with it). */
 const NONE = -1;
@@ -105,27 +99,18 @@ export class TermFamilyTable {
   }
 }
 
-/** A typed array of `length` holding `from`'s values first, the rest `fill` (the plan's per-term arrays too). */
-export function grownTo<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(
-  from: T,
-  length: number,
-  fill = 0,
-): T {
-  const to = new (from.constructor as new (n: number) => T)(length);
-  if (fill) to.fill(fill, from.length);
-  to.set(from);
-  return to;
-}
-
 /**
  * Numbers every distinct term a doc's fields hold (see docTerms). With `refAside`, a reference field's term not
  * numbered yet is not numbered but held aside for the doc (`aside`): most are a record's own id terms, met once in
  * the whole catalogue (83% of a million records' terms), and a number each cost the plan some 150 bytes a term.
  */
 export class TermNumbers {
-  /** Every term by its number. */
-  readonly list: string[] = [];
-  private readonly ids = new LargeMap<string, number>();
+  /**
+   * Every term and its number, packed from first sight (packed-string-map.ts). A `Map` of the strings and a list of
+   * them cost about 130 bytes a term on the heap: at 3M synthetic records, 320 MB live once the docs were read, and
+   * most of the plan's peak at 10M (BENCHMARKS.md, "The plan's terms packed from first sight").
+   */
+  private readonly keys = new PackedKeys();
   private stemId = new Int32Array(1 << 16).fill(NONE);
   private variantId = new Int32Array(1 << 16).fill(NONE);
   /** 1: a name word (see isNameWord), 2: not, 0: not yet known. */
@@ -149,21 +134,25 @@ export class TermNumbers {
   constructor(private readonly refAside = false) {}
 
   get size(): number {
-    return this.list.length;
+    return this.keys.size;
+  }
+
+  /** Term `id`, decoded: a new string each time. */
+  term(id: number): string {
+    return this.keys.at(id);
   }
 
   /** The number of `t` if it has one. */
   numberOf(t: string): number | undefined {
-    return this.ids.get(t);
+    const id = this.keys.entryOf(t);
+    return id < 0 ? undefined : id;
   }
 
   /** The number of `t`, given on first sight. */
   intern(t: string): number {
-    let id = this.ids.get(t);
-    if (id === undefined) {
-      id = this.list.length;
-      this.ids.set(t, id);
-      this.list.push(t);
+    const size = this.keys.size;
+    const id = this.keys.add(t);
+    if (id === size) {
       if (id === this.stemId.length) {
         const n = Math.ceil(id * TERM_ARRAY_GROWTH);
         this.stemId = grownTo(this.stemId, n, NONE);
@@ -185,19 +174,19 @@ export class TermNumbers {
 
   private stemOf(id: number): number {
     let s = this.stemId[id]!;
-    if (s === NONE) this.stemId[id] = s = this.intern(stem(this.list[id]!));
+    if (s === NONE) this.stemId[id] = s = this.intern(stem(this.term(id)));
     return s;
   }
 
   private variantOf(id: number): number {
     let v = this.variantId[id]!;
-    if (v === NONE) this.variantId[id] = v = this.intern(variantKey(this.list[id]!));
+    if (v === NONE) this.variantId[id] = v = this.intern(variantKey(this.term(id)));
     return v;
   }
 
   /** Notes `codes` as term `id`'s sound codes, in the pool. */
   private setSounds(id: number, codes: readonly number[]): void {
-    if (codes.length > 255) throw new Error(`plan-terms: "${this.list[id]}" has ${codes.length} sound codes`);
+    if (codes.length > 255) throw new Error(`plan-terms: "${this.term(id)}" has ${codes.length} sound codes`);
     if (this.soundUsed + codes.length > this.soundPool.length)
       this.soundPool = grownTo(
         this.soundPool,
@@ -211,13 +200,13 @@ export class TermNumbers {
 
   /** Where term `id`'s sound codes are in the pool, derived (and their keys numbered) on first sight. */
   private soundsOf(id: number): number {
-    if (this.soundAt[id] === NONE) this.setSounds(id, this.internAll(phoneticKeys(this.list[id]!)));
+    if (this.soundAt[id] === NONE) this.setSounds(id, this.internAll(phoneticKeys(this.term(id))));
     return this.soundAt[id]!;
   }
 
   private isName(id: number): boolean {
     let n = this.nameWord[id]!;
-    if (n === 0) this.nameWord[id] = n = isNameWord(this.list[id]!) ? 1 : 2;
+    if (n === 0) this.nameWord[id] = n = isNameWord(this.term(id)) ? 1 : 2;
     return n === 1;
   }
 
@@ -229,13 +218,13 @@ export class TermNumbers {
   /**
    * Every term's family as numbers (see TermFamilyTable), once every doc's terms are numbered: what the words
    * got from docTerms is kept, the rest is derived here once. The strings' map goes, and the strings themselves
-   * are packed into the table (`list` is empty after): no term is numbered after.
+   * are handed to the table, packed as they were: no term is numbered or looked up after.
    */
   families(): TermFamilyTable {
-    const n = this.list.length;
-    const lookUp = (t: string) => this.ids.get(t) ?? ABSENT;
+    const n = this.keys.size;
+    const lookUp = (t: string) => this.numberOf(t) ?? ABSENT;
     for (let id = 0; id < n; id++) {
-      const t = this.list[id]!;
+      const t = this.term(id);
       if (this.stemId[id] === NONE) this.stemId[id] = lookUp(stem(t));
       if (this.nameWord[id] === 0) this.nameWord[id] = isNameWord(t) ? 1 : 2;
       if (this.nameWord[id] !== 1) continue;
@@ -249,12 +238,9 @@ export class TermNumbers {
         this.setSounds(id, known);
       }
     }
-    this.ids.clear();
     this.namedAt = new Int32Array(0);
-    const packed = PackedStrings.of(this.list);
-    this.list.length = 0;
     return new TermFamilyTable(
-      packed,
+      this.keys.release(),
       this.stemId,
       this.variantId,
       this.nameWord,
@@ -314,7 +300,7 @@ export class TermNumbers {
     const out = new Array<number>(list.length);
     for (let i = 0; i < list.length; i++) {
       const t = list[i]!;
-      const id = this.ids.get(t);
+      const id = this.numberOf(t);
       if (id !== undefined) out[i] = id;
       else {
         let k = this.aside.indexOf(t);

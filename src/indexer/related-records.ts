@@ -7,7 +7,7 @@ import type { CatalogueRecord } from "../shared/record";
 import { words } from "../shared/text/fold";
 import type { TitleTags } from "./title-tags";
 import { DocFile, LineWriter } from "./doc-file";
-import { grownTo } from "./plan-terms";
+import { grownTo } from "./typed-array-growth";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
 
 const RELATED_PER_RECORD = 8;

@@ -50,7 +50,8 @@ import { hierarchyContext } from "./hierarchy-context";
 import { LargeMap } from "./large-map";
 import { writePagedTable } from "./paged-table-assets";
 import { arrayDocs, LineWriter, passFields, type Docs, type Lines, type PassRecord } from "./doc-file";
-import { grownTo, REF_FIELD, TERM_ARRAY_GROWTH, TermNumbers, type TermFamilyTable } from "./plan-terms";
+import { REF_FIELD, TermNumbers, type TermFamilyTable } from "./plan-terms";
+import { grownTo, TERM_ARRAY_GROWTH } from "./typed-array-growth";
 import { PackedStrings } from "./packed-strings";
 import { PackedNumberMap } from "./packed-string-map";
 import { catalogueRanks } from "./reference-order";
@@ -251,8 +252,8 @@ export function planSearch(
     },
   );
 
-  const termList = numbers.list;
   let countedTerms = 0;
+  const termOf = (id: number) => numbers.term(id);
   /** Per term, 1 once it is counted as some field's term (it is in the lexicon and has a frequency). */
   let counted = new Uint8Array(1 << 16);
   const fields = FIELD_NAMES.length;
@@ -335,14 +336,14 @@ export function planSearch(
     for (let i = 0; plain && i < list.length; i++) {
       const id = list[i]!;
       if (plainTerm[id] === 0) {
-        const w = termList[id]!;
+        const w = numbers.term(id);
         plainTerm[id] = !w || w.length > FLEX_MAX_TERM || w.includes(" ") ? 2 : 1;
       }
       if (plainTerm[id] === 2) plain = false;
       else for (let j = 0; j < i; j++) if (list[j] === id) plain = false;
     }
     if (plain) return list;
-    const kept = strictTerms(list.map((id) => termList[id]!)).map((t) => numbers.intern(t));
+    const kept = strictTerms(list.map((id) => numbers.term(id))).map((t) => numbers.intern(t));
     makeRoom();
     return kept;
   };
@@ -391,7 +392,7 @@ export function planSearch(
           if (counted[id] === 0) {
             counted[id] = 1;
             countedTerms++;
-            indexBytes += termList[id]!.length + 8;
+            indexBytes += numbers.term(id).length + 8;
           }
           seenAt[id] = stamp;
           addDf(id * fields + field, 1);
@@ -405,13 +406,16 @@ export function planSearch(
       let repeats = false;
       for (let i = 0; i < list.length; i++) {
         const id = list[i]!;
+        // Each decoded once per term, where it is first counted (a new string each: see TermNumbers).
+        let w: string | undefined;
         if (counted[id] === 0) {
+          w = numbers.term(id);
           counted[id] = 1;
           countedTerms++;
-          indexBytes += termList[id]!.length + 8;
+          indexBytes += w.length + 8;
         }
         if (plainTerm[id] === 0) {
-          const w = termList[id]!;
+          w ??= numbers.term(id);
           plainTerm[id] = !w || w.length > FLEX_MAX_TERM || w.includes(" ") ? 2 : 1;
         }
         if (plainTerm[id] === 2) plainAll = false;
@@ -424,7 +428,7 @@ export function planSearch(
         indexBytes += idBytes;
         if (!vocabField[field]) continue;
         if (vocabWord[id] === 0) {
-          const t = termList[id]!;
+          const t = w ?? numbers.term(id);
           vocabWord[id] = t.length >= 4 && !/\d/.test(t) ? 1 : 2;
         }
         if (vocabWord[id] === 1 && vocabAt[id] !== doc + 1) {
@@ -434,7 +438,7 @@ export function planSearch(
       }
       indexed.push(!plainAll ? strictIds(list) : repeats ? firstOfEach(list, stamp) : list);
     }
-    titleTags.pushIds(terms[titleField]!, terms[tagsField]!, termList);
+    titleTags.pushIds(terms[titleField]!, terms[tagsField]!, termOf);
     doc++;
     return packDocTerms(indexed, held);
   };

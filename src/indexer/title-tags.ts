@@ -58,8 +58,11 @@ export class TitleTags {
     this.writing().append(JSON.stringify(out));
   }
 
-  /** Appends the next doc's words given as numbers into `termList` (the plan's): `push` without a string lookup. */
-  pushIds(title: readonly number[], tags: readonly number[], termList: readonly string[]): void {
+  /**
+   * Appends the next doc's words given as the plan's term numbers, `termOf` naming them (once a term): `push`
+   * without a string lookup.
+   */
+  pushIds(title: readonly number[], tags: readonly number[], termOf: (term: number) => string): void {
     const out: number[] = [];
     for (const list of [title, tags])
       for (const term of list) {
@@ -71,7 +74,7 @@ export class TitleTags {
           this.byTerm = to;
         }
         let id = this.byTerm[term]!;
-        if (id < 0) this.byTerm[term] = id = this.idOf(termList[term]!);
+        if (id < 0) this.byTerm[term] = id = this.idOf(termOf(term));
         out.push(id);
       }
     this.writing().append(JSON.stringify(out));

@@ -4,7 +4,7 @@
  * must answer as a Map of the same entries would.
  */
 import { describe, expect, it } from "vitest";
-import { PackedNumberMap, PackedStringMap } from "../../src/indexer/packed-string-map";
+import { PackedKeys, PackedNumberMap, PackedStringMap } from "../../src/indexer/packed-string-map";
 
 describe("a map of strings packed as bytes", () => {
   it("answers every key as a Map does, past many growths of its table, whatever the characters", () => {
@@ -30,6 +30,30 @@ describe("a map of strings packed as bytes", () => {
     expect(map.get("leon-helfand-7")).toBe("leon-helfland");
     expect(map.get("leon-helfand-8")).toBe(expected.get("leon-helfand-8"));
     expect(map.size).toBe(expected.size + 1);
+  });
+
+  it("refuses a key with a lone surrogate, which its bytes could not give back", () => {
+    const map = new PackedNumberMap();
+    expect(() => map.set("kv\ud800", 1)).toThrow(/packed-string-map: "kv\\ud800" holds a lone surrogate/);
+    map.set("😀", 2);
+    expect(map.get("😀")).toBe(2);
+    expect(map.size).toBe(1);
+  });
+
+  it("numbers keys in order of first sight, and hands them over packed, looked up no more", () => {
+    const keys = new PackedKeys();
+    const words = ["kutepov", "gelfand", "émigré", "kutepov", "東京", "gelfand"];
+    expect(words.map((w) => keys.add(w))).toEqual([0, 1, 2, 0, 3, 1]);
+    expect(keys.entryOf("helfand")).toBe(-1);
+    const packed = keys.release();
+    expect(Array.from({ length: packed.length }, (_, i) => packed.at(i))).toEqual([
+      "kutepov",
+      "gelfand",
+      "émigré",
+      "東京",
+    ]);
+    expect(() => keys.entryOf("kutepov")).toThrow(/packed-string-map: keys looked up after release/);
+    expect(() => keys.add("kutepov")).toThrow(/after release/);
   });
 
   it("gives a key set again its new value, and keeps one entry for it", () => {

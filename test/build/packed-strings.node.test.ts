@@ -18,6 +18,15 @@ describe("strings packed as bytes", () => {
     expect(() => packed.at(strings.length)).toThrow(/packed-strings: no string 20000 of 20000/);
   });
 
+  it("tell whether a string is the one packed, by its bytes, whatever its characters", () => {
+    const strings = ["", "kutepov", "émigré", "東京", "😀", "kv-2-2681"];
+    const packed = PackedStrings.of(strings);
+    const probes = [...strings, "kutepo", "kutepovs", "Kutepov", "emigre", "émigrés", "東", "😁", "e\u0301migre\u0301"];
+    strings.forEach((s, i) => {
+      for (const probe of probes) expect(packed.equals(i, probe), `${s} = ${probe}`).toBe(s === probe);
+    });
+  });
+
   it("packed from a list at once take exactly their bytes, read back the same, and are let go by clear()", () => {
     const strings = ["", "kutepov", "Émigrés — 東京 😀", "", "kv-2-2681"];
     const packed = PackedStrings.of(strings);

@@ -22,6 +22,10 @@ import type { CatalogueRecord } from "../../src/shared/record";
 const root = mkdtempSync(join(tmpdir(), "dossier-plan-terms-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }), 30_000);
 
+function allTerms(numbers: TermNumbers): string[] {
+  return Array.from({ length: numbers.size }, (_, id) => numbers.term(id));
+}
+
 function expectSameTerms(records: CatalogueRecord[], context = "", refAside = false) {
   const numbers = new TermNumbers(refAside);
   let heldAside = 0;
@@ -31,14 +35,16 @@ function expectSameTerms(records: CatalogueRecord[], context = "", refAside = fa
     const expected = recordFieldTerms(r, context);
     FIELD_NAMES.forEach((f, i) => {
       expect(
-        byNumber[i]!.map((id) => (id < 0 ? numbers.aside[-1 - id] : numbers.list[id])),
+        byNumber[i]!.map((id) => (id < 0 ? numbers.aside[-1 - id] : numbers.term(id))),
         `${r.id} ${f}`,
       ).toEqual(expected[f]);
     });
   }
   expect(heldAside > 0).toBe(refAside);
   // Every term has one number.
-  expect(new Set(numbers.list).size).toBe(numbers.list.length);
+  const list = allTerms(numbers);
+  expect(new Set(list).size).toBe(list.length);
+  expect(list.map((t) => numbers.numberOf(t))).toEqual(list.map((_, id) => id));
 }
 
 describe("a record's terms numbered by the plan", () => {
@@ -59,7 +65,7 @@ describe("a record's terms numbered by the plan", () => {
   it("give every term the family term-family.ts derives, as far as its keys are terms", () => {
     const numbers = new TermNumbers();
     for (const r of readCatalogue(["data"]).records.slice(0, 2000)) numbers.docTerms(r);
-    const list = [...numbers.list];
+    const list = allTerms(numbers);
     const isTerm = new Set(list);
     const table = numbers.families();
     const ofTerm = table.familiesOf(list.keys());
@@ -73,14 +79,15 @@ describe("a record's terms numbered by the plan", () => {
     expect(phonetic).toBeGreaterThan(500);
   });
 
-  it("are packed into the family table once the docs are read, the strings' own list emptied", () => {
+  it("are handed packed to the family table once the docs are read, and no longer looked up", () => {
     const numbers = new TermNumbers();
     for (const r of readCatalogue(["data"]).records.slice(0, 300)) numbers.docTerms(r);
-    const list = [...numbers.list];
+    const list = allTerms(numbers);
     numbers.docsRead();
     expect(() => numbers.docTerms(readCatalogue(["data"]).records[0]!)).toThrow(/docTerms after docsRead/);
     const table = numbers.families();
-    expect(numbers.list).toEqual([]);
+    expect(() => numbers.numberOf(list[0]!)).toThrow(/looked up after release/);
+    expect(() => numbers.intern("kutepov")).toThrow(/looked up after release/);
     expect(Array.from({ length: table.list.length }, (_, id) => table.list.at(id))).toEqual(list);
     table.release();
     expect(table.list.length).toBe(0);

@@ -26,7 +26,7 @@ describe("title and tag words kept in a scratch file", () => {
     const termList = ["fuchs", "klaus", "espionage", "atomic", "harwell"];
     const num = (ws: string[]) => ws.map((w) => termList.indexOf(w));
     const tags = new TitleTags(join(root, "tags-b.jsonl"));
-    for (const words of docs) tags.pushIds(num(words.slice(0, 1)), num(words.slice(1)), termList);
+    for (const words of docs) tags.pushIds(num(words.slice(0, 1)), num(words.slice(1)), (id) => termList[id]!);
     expect(() => tags.of(0)).toThrow(/title-tags: the docs' words are read once every doc is added/);
     tags.finish();
     expect(() => tags.push(["late"])).toThrow(/title-tags: no doc is added after finish/);
