@@ -107,8 +107,9 @@ export class TermFamilyTable {
 export class TermNumbers {
   /**
    * Every term and its number, packed from first sight (packed-string-map.ts). A `Map` of the strings and a list of
-   * them cost about 130 bytes a term on the heap: at 3M synthetic records, 320 MB live once the docs were read, and
-   * most of the plan's peak at 10M (BENCHMARKS.md, "The plan's terms packed from first sight").
+   * them were 320 MB of live heap at 3M synthetic records once the docs were read, under the plan's peak at 10M. At
+   * 500k the plan's peak is 118.9 MiB this way, 136.4 MiB that way (BENCHMARKS.md, "The plan's terms packed from
+   * first sight").
    */
   private readonly keys = new PackedKeys();
   private stemId = new Int32Array(1 << 16).fill(NONE);
