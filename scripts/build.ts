@@ -37,7 +37,14 @@ import { parseShardJob } from "../src/indexer/shard-parts";
 import { summaryLines } from "../src/indexer/ingest/report";
 import { buildWidget } from "./build-widget";
 import { buildCommand } from "./lib/build-command";
-import { dataBytes, defaultBudget, parseMemory, relaunchUnderBudget, threadHeapsMb } from "./lib/build-memory";
+import {
+  dataBytes,
+  defaultBudget,
+  parseMemory,
+  relaunchUnderBudget,
+  threadHeapsMb,
+  WORKER_SEMI_SPACE_MB,
+} from "./lib/build-memory";
 import { writeAssetHeaders } from "./write-asset-headers";
 import { filesOverAssetLimit, STATIC_ASSET_MAX_BYTES } from "./lib/published-files";
 import { terminalProgress } from "../src/indexer/build-progress";
@@ -147,6 +154,7 @@ try {
     partsDir: values.parts,
     // The worker thread's own share of the budget: each thread's heap has its own limit.
     workerHeapMb: values.threads && budget ? threadHeapsMb(budget.mb).worker : undefined,
+    workerSemiSpaceMb: values.threads && budget ? WORKER_SEMI_SPACE_MB : undefined,
     log: values.quiet ? undefined : (l) => console.log(`  ${l}`),
     workerLogFd: values.quiet ? undefined : 1,
     progress: values.quiet ? undefined : terminalProgress(process.stderr),

@@ -99,6 +99,8 @@ export interface BuildOptions {
    * on: its share of the memory budget (scripts/lib/build-memory.ts). Default: V8's own, as for the main thread.
    */
   workerHeapMb?: number;
+  /** The worker thread's young generation's semi-space, in MB (scripts/lib/build-memory.ts). Default: V8's own. */
+  workerSemiSpaceMb?: number;
   /** Which worker runs the record passes after the plan (catalogue-wide-worker.ts); tests force either. */
   afterPlanWorker?: AfterPlanWorker;
   /**
@@ -363,6 +365,7 @@ function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promis
       passes = startRecordPasses(layout, out, {
         recordTablePageShards: options.recordTablePageShards,
         heapMb: options.workerHeapMb,
+        semiSpaceMb: options.workerSemiSpaceMb,
         afterPlan: options.afterPlanWorker,
         logFd: options.workerLogFd,
         fieldsPath: layout.fieldsPath,

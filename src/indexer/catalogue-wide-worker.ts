@@ -131,6 +131,8 @@ export function startRecordPasses(
     recordTablePageShards?: number;
     /** The worker's V8 heap limit in MB (its share of the build's budget); default: V8's, as the main thread's. */
     heapMb?: number;
+    /** The worker's semi-space in MB, set as its heap limit is; default: the process's. */
+    semiSpaceMb?: number;
     /**
      * A scratch path for the docs' PassRecord fields (the caller removes it): the plan writes them for the
      * one-thread build, but the worker starts before the plan, so it writes its own.
@@ -161,7 +163,7 @@ export function startRecordPasses(
   // Each worker appends to a file of its own; the staging folder's other scratch files are named likewise.
   const appendPath = (n: number) =>
     options.packs ? { appendPath: join(out.spillDir!, `.chunks-${process.pid}-worker-${n}.bin`) } : {};
-  const first = spawn({ ...input, ...appendPath(1), firstPort: port2 }, [port2], options.heapMb);
+  const first = spawn({ ...input, ...appendPath(1), firstPort: port2 }, [port2], options);
   let last = first;
   let firstResult: FirstPasses | undefined;
   /** The first failure heard of: the first worker's before its first passes are done, or the last worker's. */
@@ -178,7 +180,7 @@ export function startRecordPasses(
   const poll = () => (firstResult ??= receiveMessageOnPort(firstDone)?.message as FirstPasses | undefined);
   const handOver = (plan: FromPlan, passes: FirstPasses) => {
     first.worker.postMessage({ end: true } satisfies AfterPlan);
-    last = spawn({ ...input, ...appendPath(2), after: { plan, fields: passes.fields } }, [], options.heapMb);
+    last = spawn({ ...input, ...appendPath(2), after: { plan, fields: passes.fields } }, [], options);
     failOn(last.reply);
   };
   return {
@@ -219,7 +221,7 @@ export function startRecordPasses(
 function spawn(
   input: RecordPassInput,
   transfer: Transferable[],
-  heapMb: number | undefined,
+  { heapMb, semiSpaceMb }: { heapMb?: number; semiSpaceMb?: number },
 ): { worker: Worker; reply: Promise<LastPasses> } {
   // The entry registers tsx's loader in the thread, then loads this .ts file, under Node 20 and 22 alike.
   // A worker's heap has a limit of its own: without one it gets the main thread's again, so the two threads
@@ -228,6 +230,7 @@ function spawn(
   // (nodejs/node#43991). The flag is read when an isolate is made, so set now it is the worker's, while the
   // main thread's heap keeps the limit it was made with (V8's own heap tests set it between isolates likewise).
   if (heapMb) setFlagsFromString(`--max-old-space-size=${heapMb}`);
+  if (semiSpaceMb) setFlagsFromString(`--max-semi-space-size=${semiSpaceMb}`);
   const worker = new Worker(new URL("./catalogue-wide-worker-entry.mjs", import.meta.url), {
     workerData: input,
     transferList: transfer,

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AssetWriter } from "../../src/indexer/content-hash";
-import { heapLimitMb, threadHeapsMb } from "../../scripts/lib/build-memory";
+import { heapLimitMb, semiSpaceMb, threadHeapsMb, WORKER_SEMI_SPACE_MB } from "../../scripts/lib/build-memory";
 import { buildCommand } from "../../scripts/lib/build-command";
 import { buildOutput } from "./build-output";
 
@@ -46,6 +46,19 @@ describe("npm run build -- --memory", () => {
     const worker = Number(/worker heap limit (\d+) MB/.exec(output)?.[1]);
     expect(worker).toBeGreaterThanOrEqual(heaps.worker);
     expect(worker).toBeLessThan(heaps.worker + 128);
+  }, 120_000);
+
+  it("gives the worker thread a young generation of V8's default size, smaller than the main thread's", async () => {
+    const heaps = threadHeapsMb(1024);
+    const output = await buildOutput(
+      ...["--data", "test/fixtures/ingest", "--out", join(root, "young"), "--memory", "1024", "--threads"],
+    );
+    // V8's heap limit is the old generation's plus the young generation's: three semi-spaces.
+    const main = /old space (\d+) MB \(heap limit (\d+) MB\)/.exec(output);
+    expect(Number(main?.[2]) - Number(main?.[1])).toBe(3 * semiSpaceMb(1024));
+    const worker = Number(/worker heap limit (\d+) MB/.exec(output)?.[1]);
+    expect(worker - heaps.worker).toBe(3 * WORKER_SEMI_SPACE_MB);
+    expect(WORKER_SEMI_SPACE_MB).toBeLessThan(semiSpaceMb(1024));
   }, 120_000);
 
   it("refuses a budget that is not a whole number of MB", async () => {
