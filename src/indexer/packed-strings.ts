@@ -9,31 +9,12 @@
  *   const refs = new PackedStrings();
  *   refs.push("KV 2/2681");
  *   refs.at(0); // "KV 2/2681"
- *   PackedStrings.of(["kutepov", "gelfand"]).at(1); // "gelfand"
  */
 export class PackedStrings {
   private bytes = Buffer.alloc(1 << 16);
   private ends = new Uint32Array(1 << 12);
   private used = 0;
   private count = 0;
-
-  /**
-   * `list` packed into buffers of exactly its size: no growth room, and no copy of a smaller buffer beside the new
-   * one while it grows (the plan packs its whole term list at once).
-   */
-  static of(list: readonly string[]): PackedStrings {
-    const packed = new PackedStrings();
-    let bytes = 0;
-    for (const s of list) bytes += Buffer.byteLength(s, "utf8");
-    if (bytes >= 2 ** 32) throw new Error(`packed-strings: ${list.length} strings are past 4 GB packed`);
-    packed.bytes = Buffer.allocUnsafe(bytes);
-    packed.ends = new Uint32Array(list.length);
-    for (const s of list) {
-      packed.used += packed.bytes.write(s, packed.used, "utf8");
-      packed.ends[packed.count++] = packed.used;
-    }
-    return packed;
-  }
 
   get length(): number {
     return this.count;

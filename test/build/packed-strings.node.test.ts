@@ -6,6 +6,14 @@ import { describe, expect, it } from "vitest";
 import { PackedStrings } from "../../src/indexer/packed-strings";
 import { catalogueRanks } from "../../src/indexer/reference-order";
 
+/** `strings` pushed one by one, then trimmed to exactly their bytes. */
+function packedOf(strings: readonly string[]): PackedStrings {
+  const packed = new PackedStrings();
+  for (const s of strings) packed.push(s);
+  packed.trim();
+  return packed;
+}
+
 describe("strings packed as bytes", () => {
   it("come back by index as they were pushed, past several growths, whatever their characters", () => {
     const strings = Array.from({ length: 20_000 }, (_, i) =>
@@ -20,23 +28,21 @@ describe("strings packed as bytes", () => {
 
   it("tell whether a string is the one packed, by its bytes, whatever its characters", () => {
     const strings = ["", "kutepov", "émigré", "東京", "😀", "kv-2-2681"];
-    const packed = PackedStrings.of(strings);
+    const packed = packedOf(strings);
     const probes = [...strings, "kutepo", "kutepovs", "Kutepov", "emigre", "émigrés", "東", "😁", "e\u0301migre\u0301"];
     strings.forEach((s, i) => {
       for (const probe of probes) expect(packed.equals(i, probe), `${s} = ${probe}`).toBe(s === probe);
     });
   });
 
-  it("packed from a list at once take exactly their bytes, read back the same, and are let go by clear()", () => {
+  it("trimmed take exactly their bytes, read back the same, take more after, and are let go by clear()", () => {
     const strings = ["", "kutepov", "Émigrés — 東京 😀", "", "kv-2-2681"];
-    const packed = PackedStrings.of(strings);
+    const packed = packedOf(strings);
     expect(Array.from({ length: packed.length }, (_, i) => packed.at(i))).toEqual(strings);
     expect((packed as unknown as { bytes: Buffer }).bytes.length).toBe(Buffer.byteLength(strings.join(""), "utf8"));
-    expect(PackedStrings.of([]).length).toBe(0);
-    // Pushed one by one, then trimmed: the same bytes, the same strings.
-    const pushed = new PackedStrings();
-    for (const s of strings) pushed.push(s);
-    pushed.trim();
+    expect(packedOf([]).length).toBe(0);
+    // Grown again after the trim: the same bytes, the same strings.
+    const pushed = packedOf(strings);
     expect((pushed as unknown as { bytes: Buffer }).bytes.length).toBe(Buffer.byteLength(strings.join(""), "utf8"));
     expect(Array.from({ length: pushed.length }, (_, i) => pushed.at(i))).toEqual(strings);
     pushed.push("gelfand");
