@@ -51,7 +51,7 @@ try {
     { termsPath: join(root, "terms") },
   );
   mem(`with the plan (${plan.termList!.length} terms)`);
-  const parts = ["families", "termList", "vocab", "asideNumbers", "titleTags", "catalogueOrder", "years"] as const;
+  const parts = ["families", "termList", "vocab", "asideNumbers", "titleTags", "catalogueOrder", "seriesRank"] as const;
   for (const part of parts) {
     delete plan[part];
     mem(`  and without its ${part}`);

@@ -55,7 +55,7 @@ import { grownTo, TERM_ARRAY_GROWTH } from "./typed-array-growth";
 import { PackedStrings } from "./packed-strings";
 import { PackedNumberMap } from "./packed-string-map";
 import { catalogueRanks } from "./reference-order";
-import { packDocTerms, TermsFile, WRITTEN_OUT, writtenTerms, type PackedDocTerms } from "./terms-file";
+import { DOC_HEADER, packDocTerms, TermsFile, WRITTEN_OUT, writtenTerms, type PackedDocTerms } from "./terms-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
 import { TitleTags } from "./title-tags";
 import { collectGarbage } from "./collect-garbage";
@@ -198,9 +198,11 @@ export interface SearchPlan {
   passDocs: Lines<PassRecord>;
   /** Every term's word family by number, for the term chunks (see TermFamilyTable). */
   families: TermFamilyTable;
-  /** Each doc's first and last year (see yearBounds) and series (index into seriesNames): its filter columns. */
-  years: Int32Array;
-  seriesOf: Uint32Array;
+  /**
+   * Each series' index into seriesNames, by the number the plan gave it on first sight: what a doc's terms carry
+   * (with its years, see DocFilterValues) for its shard's filter columns.
+   */
+  seriesRank: Uint32Array;
   /** Docs indexed per FlexSearch block (see INDEX_BLOCK_DOCS). */
   blockDocs: number;
 }
@@ -299,8 +301,6 @@ export function planSearch(
   const idBytes = String(n).length + 1;
   const series = new Map<string, number>();
   const references = new PackedStrings();
-  const years = new Int32Array(2 * n);
-  const seriesOf = new Uint32Array(n);
   const ids = createHash("sha256");
   // Ids hashed some thousands at a time: one update a doc cost a call into the hash each (the same digest).
   let idsPending = "";
@@ -358,9 +358,9 @@ export function planSearch(
     return kept;
   };
   const plan = (r: CatalogueRecord): Uint32Array => {
-    if (!series.has(r.series)) series.set(r.series, series.size);
-    seriesOf[doc] = series.get(r.series)!;
-    [years[2 * doc], years[2 * doc + 1]] = yearBounds(r);
+    let seriesId = series.get(r.series);
+    if (seriesId === undefined) series.set(r.series, (seriesId = series.size));
+    const [start, end] = yearBounds(r);
     references.push(r.reference);
     idsPending += `${r.id}\n`;
     if (idsPending.length >= 1 << 16) {
@@ -440,7 +440,7 @@ export function planSearch(
     }
     titleTags.pushIds(terms[titleField]!, terms[tagsField]!, termOf);
     doc++;
-    return packDocTerms(indexed, held);
+    return packDocTerms({ start, end, series: seriesId }, indexed, held);
   };
   let terms: Lines<PackedDocTerms>;
   try {
@@ -517,7 +517,6 @@ export function planSearch(
   seriesNames.forEach((name, rank) => {
     seriesRank[series.get(name)!] = rank;
   });
-  for (let d = 0; d < n; d++) seriesOf[d] = seriesRank[seriesOf[d]!]!;
   // Docs are in catalogue order within each record shard (the layout's sort): merged, not sorted again.
   const runStart: number[] = [];
   for (let d = 0; d < n; d++) if (d === 0 || layout.shardOfDoc[d] !== layout.shardOfDoc[d - 1]) runStart.push(d);
@@ -541,8 +540,7 @@ export function planSearch(
     terms,
     passDocs,
     families,
-    years,
-    seriesOf,
+    seriesRank,
     blockDocs,
   };
 }
@@ -562,20 +560,18 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
   const start = bounds[k]!,
     end = bounds[k + 1]!;
   const cols = newFilterColumns(start, end - start);
-  for (let doc = start; doc < end; doc++) {
-    const i = doc - start;
-    cols.order[i] = plan.catalogueOrder[doc]!;
-    cols.start[i] = plan.years[2 * doc]!;
-    cols.end[i] = plan.years[2 * doc + 1]!;
-    cols.series[i] = plan.seriesOf[doc]!;
-  }
+  for (let doc = start; doc < end; doc++) cols.order[doc - start] = plan.catalogueOrder[doc]!;
   // Terms the terms file writes out get their number here: the plan's, or one of this shard's own past the plan's
   // (a term one doc alone holds is in no other shard).
   const base = plan.termList.length;
   const own: string[] = [];
   const numberOf = (t: string) => plan.asideNumbers.get(t) ?? base + own.push(t) - 1;
   const termOf = (id: number) => (id < base ? plan.termList.at(id) : own[id - base]!);
-  const { byTerm, postings } = indexRange(plan.terms, start, end, plan.blockDocs, numberOf);
+  const { byTerm, postings } = indexRange(plan.terms, start, end, plan.blockDocs, numberOf, (i, packed) => {
+    cols.start[i] = packed[0]! | 0;
+    cols.end[i] = packed[1]! | 0;
+    cols.series[i] = plan.seriesRank[packed[2]!]!;
+  });
   return writeShard(k, start, end, byTerm, postings, plan, termOf, shardCount > 1 ? plan.termDf : null, cols, out);
 }
 
@@ -727,6 +723,8 @@ function indexRange(
   blockDocs: number,
   /** The number of a term the terms file writes out. */
   numberOf: (term: string) => number,
+  /** Called with each doc's place in the range and its packed terms, whose header (DOC_HEADER) is its own. */
+  eachDoc: (i: number, packed: PackedDocTerms) => void,
 ): { byTerm: Map<number, TermEntries>; postings: ShardPostings } {
   const fields = FIELD_NAMES.length;
   // The shard's terms numbered from 0 on first sight (a list's key is `local * fields + field`).
@@ -743,11 +741,12 @@ function indexRange(
     const to = Math.min(end, from + blockDocs);
     let doc = from;
     for (const packed of terms.range(from, to)) {
+      eachDoc(doc - start, packed);
       let written: string[] | null = null;
-      let at = fields;
+      let at = DOC_HEADER + fields;
       for (let field = 0; field < fields; field++) {
         // The plan kept each field's terms as strictSlots does: only their slots are left to work out here.
-        const n = packed[field]!;
+        const n = packed[DOC_HEADER + field]!;
         for (let i = 0; i < n; i++) {
           let id = packed[at + i]!;
           if (id >= WRITTEN_OUT) {

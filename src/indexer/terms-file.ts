@@ -1,17 +1,34 @@
 /**
  * Each doc's indexed terms, as the plan numbered them, in a binary scratch file the search shards read back a
- * block of docs at a time. A doc is one run of 32-bit numbers: its fields' term counts (FIELD_NAMES order), then
- * the fields' terms, then the terms it wrote out (see packDocTerms). As JSON Lines the same numbers cost a
- * stringify per doc in the plan and a parse per doc in the shards, with an array per field in between; here a
- * shard reads a view onto the bytes it read. After the docs the file may hold a list of strings (`writeTail`).
+ * block of docs at a time. A doc is one run of 32-bit numbers: its filter values (DOC_HEADER), its fields' term
+ * counts (FIELD_NAMES order), then the fields' terms, then the terms it wrote out (see packDocTerms). As JSON Lines
+ * the same numbers cost a stringify per doc in the plan and a parse per doc in the shards, with an array per field
+ * in between; here a shard reads a view onto the bytes it read. After the docs the file may hold a list of strings
+ * (`writeTail`).
  */
 import { StringDecoder } from "node:string_decoder";
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Lines } from "./doc-file";
 
-/** A doc's terms: field counts, then the fields' term numbers (see packDocTerms). */
+/** A doc's filter values, then its terms: field counts, then the fields' term numbers (see packDocTerms). */
 export type PackedDocTerms = Uint32Array;
+
+/**
+ * What a shard's filter columns take from a doc (filter-columns.ts), carried before its terms: the shard reads them
+ * as it reads the terms, so the plan holds no per-doc arrays of them through every shard (12 bytes a doc: 120 MB at
+ * ten million records).
+ */
+export interface DocFilterValues {
+  /** First and last year (yearBounds), as the Int32 they are: stored as their 32 bits, read back with `| 0`. */
+  start: number;
+  end: number;
+  /** The doc's series as the plan numbered it on first sight (not yet its rank among the series' names). */
+  series: number;
+}
+
+/** Numbers before a doc's field counts: its start year, end year and series (DocFilterValues). */
+export const DOC_HEADER = 3;
 
 /** A term given as a string in the doc (its index among them, below this bit), not as a number. */
 export const WRITTEN_OUT = 0x80000000;
@@ -19,20 +36,27 @@ export const WRITTEN_OUT = 0x80000000;
 const utf8 = new TextEncoder();
 
 /**
- * Packs one doc's terms, field by field, as the terms file holds them: a term number, or for a term without one,
- * `WRITTEN_OUT | i` where `written[i]` is the term, its UTF-8 bytes after the fields' terms (a byte count, then the
- * bytes in whole 32-bit words).
+ * Packs one doc's filter values and terms, field by field, as the terms file holds them: a term number, or for a
+ * term without one, `WRITTEN_OUT | i` where `written[i]` is the term, its UTF-8 bytes after the fields' terms (a
+ * byte count, then the bytes in whole 32-bit words).
  */
-export function packDocTerms(fields: readonly (readonly number[])[], written: readonly string[] = []): PackedDocTerms {
-  let total = fields.length;
+export function packDocTerms(
+  values: DocFilterValues,
+  fields: readonly (readonly number[])[],
+  written: readonly string[] = [],
+): PackedDocTerms {
+  let total = DOC_HEADER + fields.length;
   for (const list of fields) total += list.length;
   const bytes = written.map((t) => utf8.encode(t));
   for (const b of bytes) total += 1 + Math.ceil(b.length / 4);
   const out = new Uint32Array(total);
-  let at = fields.length;
+  out[0] = values.start;
+  out[1] = values.end;
+  out[2] = values.series;
+  let at = DOC_HEADER + fields.length;
   for (let f = 0; f < fields.length; f++) {
     const list = fields[f]!;
-    out[f] = list.length;
+    out[DOC_HEADER + f] = list.length;
     for (let i = 0; i < list.length; i++) {
       const id = list[i]!;
       if (id >= WRITTEN_OUT) throw new Error(`terms-file: term number ${id} is past the ${WRITTEN_OUT} a doc codes`);
@@ -50,8 +74,8 @@ export function packDocTerms(fields: readonly (readonly number[])[], written: re
 
 /** The strings a packed doc writes out (see packDocTerms), in order; `fields` is how many fields it has. */
 export function writtenTerms(packed: PackedDocTerms, fields: number): string[] {
-  let at = fields;
-  for (let f = 0; f < fields; f++) at += packed[f]!;
+  let at = DOC_HEADER + fields;
+  for (let f = 0; f < fields; f++) at += packed[DOC_HEADER + f]!;
   const out: string[] = [];
   while (at < packed.length) {
     const length = packed[at++]!;
@@ -64,26 +88,45 @@ export function writtenTerms(packed: PackedDocTerms, fields: number): string[] {
 /** Bytes gathered before a write, and read at a time. */
 const IO_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Docs between two noted places in the file. Each doc is framed by its length, so a reader finds any doc from the
+ * place before it: one number per 64 docs (1.25 MB at ten million records) where a place per doc was 8 bytes a doc,
+ * held through every shard. A shard's range starts at most 63 docs past a noted place.
+ */
+const SAMPLE_DOCS = 64;
+
 export class TermsFile implements Lines<PackedDocTerms> {
   /** Strings written after the docs (writeTail), when kept in memory (a file not yet written is never). */
   private tailCount = 0;
 
   private constructor(
     readonly path: string,
-    /** Each doc's first number's index in the file, and the file's length in numbers last. */
-    private readonly starts: Float64Array,
+    readonly length: number,
+    /** Doc `k * SAMPLE_DOCS`'s length word's index in the file (in numbers), and the docs' end last. */
+    private readonly places: Float64Array,
+    private readonly ioNumbers: number,
   ) {}
 
-  get length(): number {
-    return this.starts.length - 1;
+  /** Where the docs end and the tail begins, in numbers. */
+  private get end(): number {
+    return this.places[this.places.length - 1]!;
   }
 
-  /** Writes `docs` (in doc order) to `path`; `count` is how many there must be. */
-  static write(path: string, docs: Iterable<PackedDocTerms>, count: number): TermsFile {
+  /**
+   * Writes `docs` (in doc order) to `path`; `count` is how many there must be. `ioBytes` is what is gathered
+   * before a write and read at a time (tests force tiny ones).
+   */
+  static write(
+    path: string,
+    docs: Iterable<PackedDocTerms>,
+    count: number,
+    { ioBytes = IO_BYTES }: { ioBytes?: number } = {},
+  ): TermsFile {
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(path, "w");
-    const starts = new Float64Array(count + 1);
-    let buf = new Uint32Array(IO_BYTES / 4);
+    const ioNumbers = Math.max(2, Math.floor(ioBytes / 4));
+    const places = new Float64Array(Math.ceil(count / SAMPLE_DOCS) + 1);
+    let buf = new Uint32Array(ioNumbers);
     let pending = 0;
     let written = 0;
     let doc = 0;
@@ -96,11 +139,13 @@ export class TermsFile implements Lines<PackedDocTerms> {
     try {
       for (const terms of docs) {
         if (doc === count) throw new Error(`terms-file: more than ${count} docs written`);
-        if (pending + terms.length > buf.length) {
+        if (pending + 1 + terms.length > buf.length) {
           flush();
-          if (terms.length > buf.length) buf = new Uint32Array(terms.length);
+          if (1 + terms.length > buf.length) buf = new Uint32Array(1 + terms.length);
         }
-        starts[doc++] = written + pending;
+        if (doc % SAMPLE_DOCS === 0) places[doc / SAMPLE_DOCS] = written + pending;
+        doc++;
+        buf[pending++] = terms.length;
         buf.set(terms, pending);
         pending += terms.length;
       }
@@ -109,30 +154,44 @@ export class TermsFile implements Lines<PackedDocTerms> {
       closeSync(fd);
     }
     if (doc !== count) throw new Error(`terms-file: ${doc} docs written, ${count} expected`);
-    starts[count] = written;
-    return new TermsFile(path, starts);
+    places[places.length - 1] = written;
+    return new TermsFile(path, count, places, ioNumbers);
   }
 
   /** Docs `from` to `to - 1`, each a view that stays valid until the next is read. */
   *range(from: number, to: number): Generator<PackedDocTerms> {
     if (from >= to) return;
+    if (from < 0 || to > this.length)
+      throw new Error(`terms-file: docs ${from} to ${to} asked of ${this.path}, which holds ${this.length}`);
     const fd = openSync(this.path, "r");
     try {
-      let buf = new Uint32Array(IO_BYTES / 4);
-      for (let doc = from; doc < to; ) {
-        let end = doc + 1;
-        while (end < to && this.starts[end + 1]! - this.starts[doc]! <= buf.length) end++;
-        const numbers = this.starts[end]! - this.starts[doc]!;
+      let buf = new Uint32Array(this.ioNumbers);
+      /** Numbers in `buf`, read from the file's number `bufAt`. */
+      let held = 0;
+      let bufAt = 0;
+      let doc = from - (from % SAMPLE_DOCS);
+      let place = this.places[doc / SAMPLE_DOCS]!;
+      /** Reads from `place` on, into a buffer that holds at least `numbers`. */
+      const fill = (numbers: number) => {
         if (numbers > buf.length) buf = new Uint32Array(numbers);
-        const bytes = new Uint8Array(buf.buffer, 0, numbers * 4);
+        const want = Math.min(buf.length, this.end - place);
+        if (want < numbers) throw new Error(`terms-file: ${this.path} ended early`);
+        const bytes = new Uint8Array(buf.buffer, 0, want * 4);
         for (let got = 0; got < bytes.length; ) {
-          const n = readSync(fd, bytes, got, bytes.length - got, this.starts[doc]! * 4 + got);
+          const n = readSync(fd, bytes, got, bytes.length - got, place * 4 + got);
           if (n === 0) throw new Error(`terms-file: ${this.path} ended early`);
           got += n;
         }
-        const base = this.starts[doc]!;
-        for (let d = doc; d < end; d++) yield buf.subarray(this.starts[d]! - base, this.starts[d + 1]! - base);
-        doc = end;
+        held = want;
+        bufAt = place;
+      };
+      for (; doc < to; doc++) {
+        if (place + 1 > bufAt + held) fill(1);
+        const length = buf[place - bufAt]!;
+        if (place + 1 + length > bufAt + held) fill(1 + length);
+        const at = place - bufAt + 1;
+        place += 1 + length;
+        if (doc >= from) yield buf.subarray(at, at + length);
       }
     } finally {
       closeSync(fd);
@@ -180,7 +239,7 @@ export class TermsFile implements Lines<PackedDocTerms> {
     try {
       const buf = Buffer.alloc(IO_BYTES);
       const decoder = new StringDecoder("utf8");
-      let position = this.starts[this.length]! * 4;
+      let position = this.end * 4;
       let rest = "";
       let read = 0;
       for (;;) {

@@ -13,7 +13,7 @@ import { AssetWriter } from "../../src/indexer/content-hash";
 import { arrayDocs } from "../../src/indexer/doc-file";
 import { TermNumbers } from "../../src/indexer/plan-terms";
 import { buildSearchShard, finishSearch, planSearch } from "../../src/indexer/search-assets";
-import { packDocTerms, TermsFile, writtenTerms, WRITTEN_OUT } from "../../src/indexer/terms-file";
+import { DOC_HEADER, packDocTerms, TermsFile, writtenTerms, WRITTEN_OUT } from "../../src/indexer/terms-file";
 import { termFamilies } from "../../src/shared/index-format/term-family";
 import { recordFieldTerms } from "../../src/shared/record-fields";
 import { FIELD_NAMES } from "../../src/shared/search-config";
@@ -93,13 +93,19 @@ describe("a record's terms numbered by the plan", () => {
     expect(table.list.length).toBe(0);
   });
 
-  it("pack field by field: the counts first, then the terms", () => {
-    expect([...packDocTerms([[7, 8], [], [9]])]).toEqual([2, 0, 1, 7, 8, 9]);
+  it("pack the doc's filter values, then field by field: the counts first, then the terms", () => {
+    const packed = packDocTerms({ start: 1929, end: 1955, series: 4 }, [[7, 8], [], [9]]);
+    expect([...packed]).toEqual([1929, 1955, 4, 2, 0, 1, 7, 8, 9]);
+  });
+
+  it("pack a year before the common era as its 32 bits, read back as the same number", () => {
+    const packed = packDocTerms({ start: -44, end: 0, series: 0 }, [[]]);
+    expect(packed[0]! | 0).toBe(-44);
   });
 
   it("pack a term held aside as its string after the terms, and read it back", () => {
-    const packed = packDocTerms([[7, -2], [-1]], ["é-1", "kv-2-1234"]);
-    expect([...packed.subarray(0, 5)]).toEqual([2, 1, 7, WRITTEN_OUT + 1, WRITTEN_OUT]);
+    const packed = packDocTerms({ start: 0, end: 0, series: 0 }, [[7, -2], [-1]], ["é-1", "kv-2-1234"]);
+    expect([...packed.subarray(DOC_HEADER, DOC_HEADER + 5)]).toEqual([2, 1, 7, WRITTEN_OUT + 1, WRITTEN_OUT]);
     expect(writtenTerms(packed, 2)).toEqual(["é-1", "kv-2-1234"]);
   });
 });
