@@ -24,6 +24,7 @@ import { compareReferences } from "../shared/reference";
 import { CHUNKING, FIELD_NAMES, FLEX_OPTIONS, type FieldName } from "../shared/search-config";
 import {
   INDEX_FORMAT,
+  MAX_SERIES,
   configFingerprint,
   encodeFilterColumns,
   encodeTermChunk,
@@ -359,7 +360,14 @@ export function planSearch(
   };
   const plan = (r: CatalogueRecord): Uint32Array => {
     let seriesId = series.get(r.series);
-    if (seriesId === undefined) series.set(r.series, (seriesId = series.size));
+    if (seriesId === undefined) {
+      if (series.size === MAX_SERIES)
+        throw new Error(
+          `search-assets: record ${r.reference} names series ${JSON.stringify(r.series)}, one past the ` +
+            `${MAX_SERIES} series a search index can number (its filter columns hold a series in 16 bits)`,
+        );
+      series.set(r.series, (seriesId = series.size));
+    }
     const [start, end] = yearBounds(r);
     references.push(r.reference);
     idsPending += `${r.id}\n`;

@@ -36,6 +36,12 @@ export interface FilterColumns {
   series: Uint16Array;
 }
 
+/**
+ * Series a catalogue may have: the series column and the facet column (shard-facets.ts) hold a series' index in
+ * 16 bits. A build with more refuses the catalogue (search-assets.ts) rather than wrap an index onto another series.
+ */
+export const MAX_SERIES = 1 << 16;
+
 /** Bytes per doc as the Worker holds the columns: Uint32 order, Int16 start, Int16 end, Uint16 series. */
 const BYTES_PER_DOC = 10;
 
