@@ -56,7 +56,17 @@ import { grownTo, TERM_ARRAY_GROWTH } from "./typed-array-growth";
 import { PackedStrings } from "./packed-strings";
 import { PackedNumberMap } from "./packed-string-map";
 import { catalogueRanks } from "./reference-order";
-import { DOC_HEADER, packDocTerms, TermsFile, WRITTEN_OUT, writtenTerms, type PackedDocTerms } from "./terms-file";
+import {
+  DOC_HEADER,
+  docEndYear,
+  docSeries,
+  docStartYear,
+  packDocTerms,
+  TermsFile,
+  WRITTEN_OUT,
+  writtenTerms,
+  type PackedDocTerms,
+} from "./terms-file";
 import { runsPathNear, SpilledRuns } from "./sorted-runs";
 import { TitleTags } from "./title-tags";
 import { collectGarbage } from "./collect-garbage";
@@ -576,9 +586,9 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
   const numberOf = (t: string) => plan.asideNumbers.get(t) ?? base + own.push(t) - 1;
   const termOf = (id: number) => (id < base ? plan.termList.at(id) : own[id - base]!);
   const { byTerm, postings } = indexRange(plan.terms, start, end, plan.blockDocs, numberOf, (i, packed) => {
-    cols.start[i] = packed[0]! | 0;
-    cols.end[i] = packed[1]! | 0;
-    cols.series[i] = plan.seriesRank[packed[2]!]!;
+    cols.start[i] = docStartYear(packed);
+    cols.end[i] = docEndYear(packed);
+    cols.series[i] = plan.seriesRank[docSeries(packed)]!;
   });
   return writeShard(k, start, end, byTerm, postings, plan, termOf, shardCount > 1 ? plan.termDf : null, cols, out);
 }

@@ -30,6 +30,11 @@ export interface DocFilterValues {
 /** Numbers before a doc's field counts: its start year, end year and series (DocFilterValues). */
 export const DOC_HEADER = 3;
 
+/** A packed doc's filter values (see packDocTerms), read where a shard fills its filter columns. */
+export const docStartYear = (packed: PackedDocTerms) => packed[0]! | 0;
+export const docEndYear = (packed: PackedDocTerms) => packed[1]! | 0;
+export const docSeries = (packed: PackedDocTerms) => packed[2]!;
+
 /** A term given as a string in the doc (its index among them, below this bit), not as a number. */
 export const WRITTEN_OUT = 0x80000000;
 

@@ -13,7 +13,16 @@ import { AssetWriter } from "../../src/indexer/content-hash";
 import { arrayDocs } from "../../src/indexer/doc-file";
 import { TermNumbers } from "../../src/indexer/plan-terms";
 import { buildSearchShard, finishSearch, planSearch } from "../../src/indexer/search-assets";
-import { DOC_HEADER, packDocTerms, TermsFile, writtenTerms, WRITTEN_OUT } from "../../src/indexer/terms-file";
+import {
+  DOC_HEADER,
+  docEndYear,
+  docSeries,
+  docStartYear,
+  packDocTerms,
+  TermsFile,
+  writtenTerms,
+  WRITTEN_OUT,
+} from "../../src/indexer/terms-file";
 import { termFamilies } from "../../src/shared/index-format/term-family";
 import { recordFieldTerms } from "../../src/shared/record-fields";
 import { FIELD_NAMES } from "../../src/shared/search-config";
@@ -99,8 +108,9 @@ describe("a record's terms numbered by the plan", () => {
   });
 
   it("pack a year before the common era as its 32 bits, read back as the same number", () => {
-    const packed = packDocTerms({ start: -44, end: 0, series: 0 }, [[]]);
+    const packed = packDocTerms({ start: -44, end: 0, series: 7 }, [[]]);
     expect(packed[0]! | 0).toBe(-44);
+    expect([docStartYear(packed), docEndYear(packed), docSeries(packed)]).toEqual([-44, 0, 7]);
   });
 
   it("pack a term held aside as its string after the terms, and read it back", () => {
