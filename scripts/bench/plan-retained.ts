@@ -47,8 +47,9 @@ try {
     },
   };
   const plan: Partial<SearchPlan> | null = planSearch(
-    { docs: watched, shardOfDoc: new Int32Array(n), shardCount: 1, noHierarchy: true },
-    { termsPath: join(root, "terms") },
+    { docs: watched, shardStarts: Uint32Array.of(0, n), shardCount: 1, noHierarchy: true },
+    // Scratch files as a build gives them: the terms and the ranks.
+    { termsPath: join(root, "terms"), ranksPath: join(root, "ranks") },
   );
   mem(`with the plan (${plan.termList!.length} terms)`);
   const parts = ["families", "termList", "vocab", "asideNumbers", "titleTags", "catalogueOrder", "seriesRank"] as const;

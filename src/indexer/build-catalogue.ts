@@ -402,6 +402,7 @@ function* stageLaidOut(
     shards: options.searchShards || undefined,
     blockDocs: options.indexBlockDocs,
     termsPath: layout.termsPath,
+    ranksPath: layout.ranksPath,
     // The threaded build's passes read the docs: they start before the plan.
     passFieldsPath: passes ? undefined : layout.fieldsPath,
   });
@@ -453,7 +454,7 @@ function* stageLaidOut(
     partial = made
       ? made.recordStore
       : writeRecordStore(layout, search.related!, out, {
-          catalogueOrder: plan.catalogueOrder,
+          catalogueOrder: plan.catalogueOrder.all(),
           perPage: options.recordTablePageShards,
         });
   } finally {
@@ -552,6 +553,7 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
       shards: job.count,
       blockDocs: options.indexBlockDocs,
       termsPath: layout.termsPath,
+      ranksPath: layout.ranksPath,
     });
     // A shard part needs no related records: the title and tag words are not read.
     plan.titleTags.remove();
@@ -570,13 +572,14 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
  * Reads the catalogue into scratch files beside the assets, never holding it (spilled-ingest.ts): the records as
  * read (`.dossier-ingest-<pid>.jsonl`), then, laid out, in doc order (`.dossier-docs-<pid>.jsonl`), which every later
  * step reads a pass at a time (doc-file.ts). The plan writes the docs' terms beside them (`termsPath`), and the
- * fields the passes after it read (`fieldsPath`); `removeScratch()` deletes all four. Scratch files of builds that were killed go first.
+ * fields the passes after it read (`fieldsPath`), and each doc's catalogue rank (`ranksPath`); `removeScratch()` deletes
+ * all five. Scratch files of builds that were killed go first.
  */
 function spillCatalogue(dataDirs: string[], outDir: string) {
   const dir = dirname(resolve(outDir));
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) {
-    const pid = /^\.dossier-(?:(?:ingest|docs|terms|fields)-(\d+)\.jsonl$|runs-(\d+)-)/
+    const pid = /^\.dossier-(?:(?:ingest|docs|terms|fields)-(\d+)\.jsonl$|ranks-(\d+)\.bin$|runs-(\d+)-)/
       .exec(name)
       ?.slice(1)
       .find(Boolean);
@@ -588,6 +591,7 @@ function spillCatalogue(dataDirs: string[], outDir: string) {
   const docsPath = join(dir, `.dossier-docs-${process.pid}.jsonl`);
   const termsPath = join(dir, `.dossier-terms-${process.pid}.jsonl`);
   const fieldsPath = join(dir, `.dossier-fields-${process.pid}.jsonl`);
+  const ranksPath = join(dir, `.dossier-ranks-${process.pid}.bin`);
   return {
     ...read,
     thesaurusPath: thesaurusPath as string | null,
@@ -595,12 +599,14 @@ function spillCatalogue(dataDirs: string[], outDir: string) {
       ...read.layout(docsPath, { recordShards }),
       termsPath,
       fieldsPath,
+      ranksPath,
     }),
     removeScratch: () => {
       read.remove();
       rmSync(docsPath, { force: true });
       rmSync(termsPath, { force: true });
       rmSync(fieldsPath, { force: true });
+      rmSync(ranksPath, { force: true });
     },
   };
 }

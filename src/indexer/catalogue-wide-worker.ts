@@ -28,6 +28,7 @@ import { AssetWriter, type HandedChunks } from "./content-hash";
 import { heapSoFar } from "./build-progress";
 import { writeRecordStore, type CatalogueLayout } from "./catalogue-assets";
 import { DocFile, type DocFileHandle, type Lines, LineWriter, passFields, type PassRecord } from "./doc-file";
+import type { DocRanks } from "./doc-ranks";
 import { isPackable } from "./pack-assets";
 import { collectGarbage } from "./collect-garbage";
 import { buildRelated } from "./related-records";
@@ -36,7 +37,7 @@ import { TitleTags, type TitleTagsData } from "./title-tags";
 
 interface RecordPassInput {
   docs: DocFileHandle;
-  shardOfDoc: Int32Array;
+  shardStarts: Uint32Array;
   shardCount: number;
   spillDir: string;
   /**
@@ -57,7 +58,7 @@ interface RecordPassInput {
 }
 
 /** What the passes after the plan need of it: the docs' title and tag words, and each doc's catalogue rank. */
-type FromPlan = { tags: TitleTagsData; catalogueOrder: Uint32Array };
+type FromPlan = { tags: TitleTagsData; catalogueOrder: Uint32Array<ArrayBuffer> };
 
 /** What the worker made: the search manifest's parts, the record store's manifest, and the chunks it wrote. */
 export interface RecordPassResult {
@@ -101,7 +102,7 @@ export type AfterPlanWorker = "auto" | "fresh" | "same";
 /** The record passes running on a worker thread; `fromPlan` must be given (after the plan) for them to finish. */
 export interface RecordPasses {
   /** Hands the plan's part over; the build awaits the promise (only a forced fresh worker makes it wait). */
-  fromPlan(plan: { titleTags: TitleTags; catalogueOrder: Uint32Array }): Promise<void>;
+  fromPlan(plan: { titleTags: TitleTags; catalogueOrder: DocRanks }): Promise<void>;
   /**
    * Resolves after one turn of the event loop, or rejects with the worker's error once one has failed. The main
    * thread builds its shards in one synchronous run and hears of nothing meanwhile: awaited between shards, a
@@ -153,7 +154,7 @@ export function startRecordPasses(
   const { port1: firstDone, port2 } = new MessageChannel();
   const input: RecordPassInput = {
     docs: docs.handle(),
-    shardOfDoc: layout.shardOfDoc,
+    shardStarts: layout.shardStarts,
     shardCount: layout.shardCount,
     spillDir: out.spillDir,
     recordTablePageShards: options.recordTablePageShards,
@@ -178,19 +179,21 @@ export function startRecordPasses(
   failOn(firstPasses);
   // Polled without the event loop: the main thread plans in one synchronous run, and hears of nothing until then.
   const poll = () => (firstResult ??= receiveMessageOnPort(firstDone)?.message as FirstPasses | undefined);
+  // The ranks are read whole for the worker and moved to it, not copied: the main thread keeps none of them.
+  const moved = (plan: FromPlan) => [plan.catalogueOrder.buffer];
   const handOver = (plan: FromPlan, passes: FirstPasses) => {
     first.worker.postMessage({ end: true } satisfies AfterPlan);
-    last = spawn({ ...input, ...appendPath(2), after: { plan, fields: passes.fields } }, [], options);
+    last = spawn({ ...input, ...appendPath(2), after: { plan, fields: passes.fields } }, moved(plan), options);
     failOn(last.reply);
   };
   return {
     fromPlan: async (made) => {
-      const plan: FromPlan = { tags: made.titleTags.handOver(), catalogueOrder: made.catalogueOrder };
+      const plan: FromPlan = { tags: made.titleTags.handOver(), catalogueOrder: made.catalogueOrder.all() };
       const mode = options.afterPlan ?? "auto";
       const done = mode === "same" ? undefined : mode === "fresh" ? await firstPasses : poll();
       if (done) handOver(plan, done);
       else {
-        first.worker.postMessage({ plan } satisfies AfterPlan);
+        first.worker.postMessage({ plan } satisfies AfterPlan, moved(plan));
         failOn(first.reply);
       }
     },
@@ -344,7 +347,7 @@ function runLastPasses(
   timer.lap("related records");
   // Related records' features are garbage now; the main thread is building shards beside this.
   collectGarbage();
-  const layout: CatalogueLayout = { docs, shardOfDoc: input.shardOfDoc, shardCount: input.shardCount };
+  const layout: CatalogueLayout = { docs, shardStarts: input.shardStarts, shardCount: input.shardCount };
   let recordStore: Omit<Manifest, "version">;
   try {
     recordStore = writeRecordStore(layout, related, out, {

@@ -240,14 +240,16 @@ export class TermNumbers {
       }
     }
     this.namedAt = new Int32Array(0);
+    // Trimmed to the terms numbered: the table is held through every shard, and the arrays' growth room (up to a
+    // third of them, see TERM_ARRAY_GROWTH) would be held with it. One array is copied at a time.
     return new TermFamilyTable(
       this.keys.release(),
-      this.stemId,
-      this.variantId,
-      this.nameWord,
-      this.soundAt,
-      this.soundCount,
-      this.soundPool,
+      (this.stemId = this.stemId.slice(0, n)),
+      (this.variantId = this.variantId.slice(0, n)),
+      (this.nameWord = this.nameWord.slice(0, n)),
+      (this.soundAt = this.soundAt.slice(0, n)),
+      (this.soundCount = this.soundCount.slice(0, n)),
+      (this.soundPool = this.soundPool.slice(0, this.soundUsed)),
     );
   }
 

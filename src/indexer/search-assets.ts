@@ -56,6 +56,7 @@ import { grownTo, TERM_ARRAY_GROWTH } from "./typed-array-growth";
 import { PackedStrings } from "./packed-strings";
 import { PackedNumberMap } from "./packed-string-map";
 import { catalogueRanks } from "./reference-order";
+import { DocRanks } from "./doc-ranks";
 import {
   DOC_HEADER,
   docEndYear,
@@ -195,7 +196,11 @@ export interface SearchPlan {
   shardCount: number;
   bounds: number[];
   seriesNames: string[];
-  catalogueOrder: Uint32Array;
+  /**
+   * Each doc's catalogue rank, for a shard's order column and the record store's series listings: in a scratch
+   * file when the plan was given `ranksPath`, held otherwise.
+   */
+  catalogueOrder: DocRanks;
   /**
    * Each doc's terms, field by field in FIELD_NAMES order, as numbers into termList: a field's distinct terms in
    * the order FlexSearch's strict tokenizer slots them (`strictTerms`), packed as terms-file.ts holds them.
@@ -238,6 +243,8 @@ export function planSearch(
     termsPath?: string;
     /** Where each doc's PassRecord fields go (a scratch file the caller removes); without it, none are written. */
     passFieldsPath?: string;
+    /** Where each doc's catalogue rank goes (a scratch file the caller removes); without it, they are held. */
+    ranksPath?: string;
     /** Distinct reference terms held aside in memory before a sorted run of them is spilled (tests force tiny ones). */
     asideBlockTerms?: number;
     /** Whether reference terms not yet numbered are held aside (see TermNumbers); tests compare the plan without. */
@@ -515,18 +522,23 @@ export function planSearch(
   } else loneTerms = loneTermsOf([...settle()]);
   asideNumbers.trim();
   titleTags.finish();
-  // Settling read every reference term held aside back from its runs (as JSON), and families() packs the terms:
-  // what was garbage goes before the ranks are worked out, so it never piles up beside what they allocate.
-  collectGarbage();
-  const families = numbers.families();
-  collectGarbage();
   // One document frequency per term, the largest of its fields' (see writeShard).
-  const termDf = new Uint32Array(families.list.length);
+  const termDf = new Uint32Array(numbers.size);
   for (let id = 0; id < termDf.length; id++) {
     let max = 0;
     for (let f = 0; f < fields; f++) max = Math.max(max, dfAt(id * fields + f));
     termDf[id] = max;
   }
+  // The fields' counts (18 bytes a term) go before families() copies the per-term arrays it keeps (14 bytes a
+  // term), so the copies take room the counts gave back. Settling read every reference term held aside back from
+  // its runs (as JSON): that garbage goes too, before the ranks are worked out, so it never piles up beside what
+  // they allocate.
+  fieldDf = new Uint16Array(0);
+  counted = new Uint8Array(0);
+  dfOver.clear();
+  collectGarbage();
+  const families = numbers.families();
+  collectGarbage();
   const shardCount = Math.max(1, Math.min(n, options.shards ?? searchShardCount(indexBytes, n)));
   const bounds = Array.from({ length: shardCount + 1 }, (_, k) => Math.round((k * n) / shardCount));
 
@@ -536,9 +548,8 @@ export function planSearch(
     seriesRank[series.get(name)!] = rank;
   });
   // Docs are in catalogue order within each record shard (the layout's sort): merged, not sorted again.
-  const runStart: number[] = [];
-  for (let d = 0; d < n; d++) if (d === 0 || layout.shardOfDoc[d] !== layout.shardOfDoc[d - 1]) runStart.push(d);
-  const catalogueOrder = catalogueRanks(references, runStart);
+  const ranks = catalogueRanks(references, Array.from(layout.shardStarts));
+  const catalogueOrder = options.ranksPath ? DocRanks.spilled(options.ranksPath, ranks) : DocRanks.held(ranks);
   const blockDocs = options.blockDocs ?? INDEX_BLOCK_DOCS;
   return {
     docs,
@@ -578,7 +589,7 @@ export function buildSearchShard(plan: SearchPlan, k: number, out: AssetWriter):
   const start = bounds[k]!,
     end = bounds[k + 1]!;
   const cols = newFilterColumns(start, end - start);
-  for (let doc = start; doc < end; doc++) cols.order[doc - start] = plan.catalogueOrder[doc]!;
+  cols.order.set(plan.catalogueOrder.range(start, end));
   // Terms the terms file writes out get their number here: the plan's, or one of this shard's own past the plan's
   // (a term one doc alone holds is in no other shard).
   const base = plan.termList.length;

@@ -12,7 +12,7 @@ import { groupedReferenceOrder } from "./reference-order";
 import { shardOf } from "../shared/hash";
 import { planMerge, ingestEach, type IngestFindings, type IngestInput } from "./ingest/index";
 import type { DistinctItemsReport, MergeReport } from "./ingest/index";
-import { recordLayoutBytes, recordShardCount, type CatalogueLayout } from "./catalogue-assets";
+import { recordLayoutBytes, recordShardCount, shardStartsOf, type CatalogueLayout } from "./catalogue-assets";
 import { type DocFile, LineWriter } from "./doc-file";
 
 export interface SpilledIngest extends IngestFindings {
@@ -183,7 +183,7 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
       let noHierarchy = !parentNamed;
       for (let k = 0; noHierarchy && k < n; k++) if (seriesNamed.has(referenceOf(order[k]!))) noHierarchy = false;
       seriesNamed.clear();
-      const shardOfDoc = Int32Array.from(byDoc, (k) => shardOfItem[k]!);
+      const shardStarts = shardStartsOf(n, (d) => shardOfItem[byDoc[d]!]!, shardCount);
       source.remove();
       ingested = null;
       // Nothing reads them after the layout, and the build keeps this object to its end (for the ingest report):
@@ -193,7 +193,7 @@ export function spillIngest(inputs: Iterable<IngestInput>, scratchPath: string):
       lengths = new Uint32Array(0);
       idIsKey = new Uint8Array(0);
       groups.clear();
-      return { docs: docs.finish(), shardOfDoc, shardCount, noHierarchy };
+      return { docs: docs.finish(), shardStarts, shardCount, noHierarchy };
     },
   };
 }

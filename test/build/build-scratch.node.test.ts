@@ -1,5 +1,5 @@
 /**
- * A build's scratch files (the docs, their terms and fields, written beside the output) take about twice the
+ * A build's scratch files (the docs, their terms, fields and ranks, written beside the output) take about twice the
  * catalogue's size on disk, and packing holds every chunk twice until the packs are whole: a 10M build ran out of
  * disk there with them still on it. They go once the last reader is done, before packing.
  */
@@ -18,8 +18,8 @@ describe("a packed build's scratch files", { timeout: 60_000 }, () => {
     mkdirSync(dirname(outDir), { recursive: true });
     const scratch = () =>
       readdirSync(dirname(outDir))
-        .filter((name) => /^\.dossier-(docs|terms|fields)-\d+\.jsonl$/.test(name))
-        .map((name) => name.replace(/-\d+\.jsonl$/, ""))
+        .filter((name) => /^\.dossier-(?:(?:docs|terms|fields)-\d+\.jsonl|ranks-\d+\.bin)$/.test(name))
+        .map((name) => name.replace(/-\d+\.(?:jsonl|bin)$/, ""))
         .sort();
     const seen = new Map<string, string[]>();
     buildCatalogue({
@@ -30,7 +30,7 @@ describe("a packed build's scratch files", { timeout: 60_000 }, () => {
         if (state === "start") seen.set(phase, scratch());
       },
     });
-    expect(seen.get("record store")).toEqual([".dossier-docs", ".dossier-fields", ".dossier-terms"]);
+    expect(seen.get("record store")).toEqual([".dossier-docs", ".dossier-fields", ".dossier-ranks", ".dossier-terms"]);
     expect(seen.get("packing")).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { syntheticCorpus } from "../../scripts/bench/synthetic-catalogue";
 import { readCatalogue } from "../../src/indexer/build-catalogue";
 import { AssetWriter } from "../../src/indexer/content-hash";
+import { shardStartsOf } from "../../src/indexer/catalogue-assets";
 import { arrayDocs } from "../../src/indexer/doc-file";
 import { TermNumbers } from "../../src/indexer/plan-terms";
 import { buildSearchShard, finishSearch, planSearch } from "../../src/indexer/search-assets";
@@ -154,7 +155,7 @@ describe("a search index whose plan holds reference terms aside", () => {
   it("is the same files as one that numbers every term, for any block of terms held in memory", () => {
     const records = crossingRecords();
     const docs = arrayDocs(records);
-    const layout = { docs, shardOfDoc: new Int32Array(records.length).map((_, d) => d >> 6), shardCount: 15 };
+    const layout = { docs, shardStarts: shardStartsOf(records.length, (d) => d >> 6, 15), shardCount: 15 };
     const build = (options: Parameters<typeof planSearch>[1]) => {
       const plan = planSearch(layout, { shards: 3, ...options });
       const out = new AssetWriter();
@@ -189,7 +190,7 @@ describe("a search index whose plan holds reference terms aside", () => {
     const records = crossingRecords();
     const layout = {
       docs: arrayDocs(records),
-      shardOfDoc: new Int32Array(records.length).map((_, d) => d >> 6),
+      shardStarts: shardStartsOf(records.length, (d) => d >> 6, 15),
       shardCount: 15,
     };
     const files = (options: Parameters<typeof planSearch>[1]) => {

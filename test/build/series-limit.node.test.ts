@@ -18,7 +18,7 @@ function oneSeriesEach(count: number) {
 
 const planOf = (records: ReturnType<typeof oneSeriesEach>) =>
   planSearch(
-    { docs: arrayDocs(records), shardOfDoc: new Int32Array(records.length), shardCount: 1, noHierarchy: true },
+    { docs: arrayDocs(records), shardStarts: Uint32Array.of(0, records.length), shardCount: 1, noHierarchy: true },
     { shards: 1 },
   );
 

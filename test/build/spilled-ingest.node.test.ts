@@ -68,7 +68,7 @@ describe("ingest spilled to a scratch file", () => {
       expect(spilled.distinct.length).toBeGreaterThan(0);
       const layout = spilled.layout(join(root, "docs.jsonl"), { recordShards });
       expect(layout.shardCount).toBe(laid.shardCount);
-      expect([...layout.shardOfDoc]).toEqual([...laid.shardOfDoc]);
+      expect([...layout.shardStarts]).toEqual([...laid.shardStarts]);
       // Byte for byte: the docs file is what writing the laid-out records gives.
       const lines = readFileSync(join(root, "docs.jsonl"), "utf8").trimEnd().split("\n");
       expect(lines).toEqual([...laid.docs].map((r) => JSON.stringify(r)));

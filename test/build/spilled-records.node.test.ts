@@ -116,6 +116,7 @@ describe("the records' scratch file", () => {
     writeFileSync(join(root, "build", `.dossier-docs-${dead}.jsonl`), "{}\n");
     writeFileSync(join(root, "build", `.dossier-terms-${dead}.jsonl`), "[]\n");
     writeFileSync(join(root, "build", `.dossier-ingest-${dead}.jsonl`), "{}\n");
+    writeFileSync(join(root, "build", `.dossier-ranks-${dead}.bin`), "");
     writeFileSync(join(root, "build", `.dossier-runs-${dead}-suggest-3.jsonl`), "[]\n");
     buildCatalogue({ dataDirs: ["test/fixtures/ingest"], outDir: out });
     expect(readdirSync(join(root, "build")).filter((n) => n.startsWith(".dossier-"))).toEqual([]);

@@ -130,7 +130,7 @@ describe("related records found from features gathered in sorted runs", () => {
   it("are the same for any block size, a doc's features split across blocks counted once", () => {
     const records = [...syntheticCorpus(1200).records()];
     const docs = DocFile.write(join(root, "related-docs.jsonl"), records, records.length);
-    const plan = planSearch({ docs, shardOfDoc: new Int32Array(records.length), shardCount: 1 }, {});
+    const plan = planSearch({ docs, shardStarts: Uint32Array.of(0, records.length), shardCount: 1 }, {});
     const lists = (blockEntries?: number) => {
       const related = buildRelated(docs, plan.titleTags, blockEntries);
       const lists = records.map((_, d) => related.of(d) ?? null);

@@ -61,7 +61,7 @@ describe("a worker thread that fails", () => {
     const writer = new LineWriter<CatalogueRecord>(join(dir, "docs.jsonl"));
     for (const r of syntheticCorpus(50).records()) writer.append(JSON.stringify(r));
     const docs = writer.finish();
-    const layout = { docs, shardOfDoc: new Int32Array(docs.length), shardCount: 1 };
+    const layout = { docs, shardStarts: Uint32Array.of(0, docs.length), shardCount: 1 };
     // The docs file gone (a full disk or a stray clean-up would do as much): the worker's first read fails.
     docs.remove();
     const passes = startRecordPasses(layout, new AssetWriter(dir));

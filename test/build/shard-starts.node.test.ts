@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { layoutRecords, shardStartsOf, writeRecordStore } from "../../src/indexer/catalogue-assets";
+import { AssetWriter } from "../../src/indexer/content-hash";
+import { catalogueRanks } from "../../src/indexer/reference-order";
+import { shardOf } from "../../src/shared/hash";
+import type { RecordShardTablePage } from "../../src/shared/manifest";
+import { testRecord } from "../record-fixture";
+
+describe("a layout's record shards, held as where each begins", () => {
+  it("starts an empty shard where the next one does, and empty last shards at the doc count", () => {
+    const shards = [1, 1, 3, 3, 3, 4];
+    expect([...shardStartsOf(shards.length, (d) => shards[d]!, 7)]).toEqual([0, 0, 2, 2, 5, 6, 6, 6]);
+    expect([...shardStartsOf(0, () => 0, 2)]).toEqual([0, 0, 0]);
+  });
+
+  it("refuses docs that are not shard by shard, naming the doc and its shard", () => {
+    const shards = [0, 2, 1];
+    expect(() => shardStartsOf(3, (d) => shards[d]!, 3)).toThrow(/doc 2 is in record shard 1, after one in 2/);
+    expect(() => shardStartsOf(2, (d) => d * 3, 3)).toThrow(/doc 1 is in record shard 3/);
+    expect(() => shardStartsOf(1, () => -1, 3)).toThrow(/doc 0 is in record shard -1/);
+  });
+
+  it("gives the record table each record in the shard its id hashes to, with shards left empty", () => {
+    const records = Array.from({ length: 40 }, (_, i) =>
+      testRecord({ id: `r${i}`, reference: `KV 2/${i}`, title: `File ${i}`, series: "KV 2" }),
+    );
+    // More shards than records: some are empty, some hold several.
+    const layout = layoutRecords(records, { recordShards: 64 });
+    const docs = [...layout.docs];
+    const out = new AssetWriter();
+    const catalogueOrder = catalogueRanks(
+      docs.map((r) => r.reference),
+      Array.from(layout.shardStarts),
+    );
+    const manifest = writeRecordStore(layout, { of: () => undefined }, out, { catalogueOrder, perPage: 16 });
+    const starts = manifest.recordShards.pages.flatMap(
+      (path) => (JSON.parse(out.files.get(path) as string) as RecordShardTablePage).starts,
+    );
+    expect(starts).toEqual([...layout.shardStarts.subarray(0, 64)]);
+    expect(starts.some((s, k) => starts[k + 1] === s)).toBe(true);
+    docs.forEach((r, doc) => {
+      const s = shardOf(r.id, 64);
+      expect(doc).toBeGreaterThanOrEqual(layout.shardStarts[s]!);
+      expect(doc).toBeLessThan(layout.shardStarts[s + 1]!);
+    });
+  });
+});
