@@ -278,8 +278,8 @@ export function planSearch(
   let counted = new Uint8Array(1 << 16);
   const fields = FIELD_NAMES.length;
   /**
-   * Per term and field, its document frequency: 16 bits, with the few counts past them in `dfOver`; 16 bytes a term
-   * in eight fields, where 32 bits each were 32 (ten million records number some millions of terms).
+   * Per term and field, its document frequency: 16 bits, with the few counts past them in `dfOver`; 18 bytes a term
+   * in nine fields, where 32 bits each were 36 (ten million records number some millions of terms).
    */
   let fieldDf = new Uint16Array((1 << 16) * fields);
   const dfOver = new Map<number, number>();
