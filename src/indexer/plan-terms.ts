@@ -241,7 +241,8 @@ export class TermNumbers {
     }
     this.namedAt = new Int32Array(0);
     // Trimmed to the terms numbered: the table is held through every shard, and the arrays' growth room (up to a
-    // third of them, see TERM_ARRAY_GROWTH) would be held with it. One array is copied at a time.
+    // third of them, see TERM_ARRAY_GROWTH) would be held with it. The grown arrays are let go here and freed by the
+    // collection planSearch makes next.
     return new TermFamilyTable(
       this.keys.release(),
       (this.stemId = this.stemId.slice(0, n)),
