@@ -13,8 +13,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { builtRecordShardPaths, builtSeries, readBuiltJson, readBuiltManifest } from "../src/indexer/build-folders";
-import type { StoredRecord } from "../src/shared/manifest";
+import {
+  builtRecordShardPaths,
+  builtSeries,
+  readBuiltManifest,
+  readBuiltRecordShard,
+} from "../src/indexer/build-folders";
 import { bundleWorker, startLocalWorker } from "./lib/local-worker";
 
 const { values } = parseArgs({
@@ -77,11 +81,7 @@ async function waitForBuildProcesses(timeoutMs: number): Promise<boolean> {
 /** The requests each check makes: health, lookups, search and pages, from the served catalogue itself. */
 function requestsFor(): string[] {
   const m = readBuiltManifest(OUT)!;
-  const shard = readBuiltJson<StoredRecord<{ id: string; reference: string; title: string }>[]>(
-    OUT,
-    m,
-    builtRecordShardPaths(OUT, m)[0]!,
-  );
+  const shard = readBuiltRecordShard(OUT, m, builtRecordShardPaths(OUT, m)[0]!);
   const paths = [
     "/api/health",
     "/api/health?deep=1",

@@ -34,8 +34,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { readBuiltManifest } from "../src/indexer/build-catalogue";
-import { builtRecordShardPaths, builtSeries } from "../src/indexer/build-folders";
-import type { StoredRecord } from "../src/shared/manifest";
+import { builtRecordShardPaths, builtSeries, readBuiltRecordShard } from "../src/indexer/build-folders";
 import { heapSnapshotKinds } from "./lib/heap-snapshot";
 import { rssOf, startLocalWorker, workerdChildren, type LocalWorker } from "./lib/local-worker";
 
@@ -117,12 +116,7 @@ function readCorpus(): Corpus {
   const ids: string[] = [];
   const references: string[] = [];
   for (const path of builtRecordShardPaths(ASSETS, m)) {
-    const shard = JSON.parse(readFileSync(join(ASSETS, path), "utf8")) as StoredRecord<{
-      id: string;
-      reference: string;
-      title: string;
-      people: string[];
-    }>[];
+    const shard = readBuiltRecordShard(ASSETS, m, path);
     for (const { record } of shard) {
       ids.push(record.id);
       references.push(record.reference);

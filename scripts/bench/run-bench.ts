@@ -33,7 +33,7 @@ import {
 import { buildPeer, peerDocs, PEERS, type PeerName } from "./peers";
 import { fmtBytes, fmtMs, median, percentile, ratio } from "./stats";
 import type { CatalogueRecord } from "../../src/shared/record";
-import { builtRecordShardPaths, readBuiltJson, readBuiltManifest } from "../../src/indexer/build-folders";
+import { builtRecordShardPaths, readBuiltManifest, readBuiltRecordShard } from "../../src/indexer/build-folders";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "bench/out");
@@ -622,7 +622,7 @@ function realRecords(assets: string): () => CatalogueRecord[] {
     const m = readBuiltManifest(assets);
     if (!m) throw new Error(`bench: the build in ${assets} has no readable manifest`);
     return builtRecordShardPaths(assets, m).flatMap((path) =>
-      readBuiltJson<Array<{ record: CatalogueRecord }>>(assets, m, path).map((x) => x.record),
+      readBuiltRecordShard(assets, m, path).map((x) => x.record),
     );
   };
 }

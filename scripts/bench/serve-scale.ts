@@ -39,7 +39,7 @@ import { bundleWorker, startLocalWorker, type LocalWorker } from "../lib/local-w
 import { percentile, median } from "./stats";
 import type { Manifest } from "../../src/shared/manifest";
 import { searchSection } from "../../src/shared/index-format";
-import { builtRecordShardPaths, builtSearchShards, readBuiltChunk } from "../../src/indexer/build-folders";
+import { builtRecordShardPaths, builtSearchShards, readBuiltRecordShard } from "../../src/indexer/build-folders";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 import { configuredBucket, uploadLocal } from "../deploy-r2";
 import { failedShardCount, type ScaleQueryStats } from "./scale-stats";
@@ -112,8 +112,7 @@ function sampleReferences(n: number): string[] {
   const shards = builtRecordShardPaths(assetsDir!, m);
   const refs: string[] = [];
   for (let i = 0; i < Math.min(n, shards.length); i++) {
-    const chunk = JSON.parse(readBuiltChunk(assetsDir!, m, shards[Math.floor((i * shards.length) / n)]!).toString());
-    const list = chunk as Array<{ record: { reference: string } }>;
+    const list = readBuiltRecordShard(assetsDir!, m, shards[Math.floor((i * shards.length) / n)]!);
     refs.push(list[(i * 7) % list.length]!.record.reference);
   }
   return refs;

@@ -40,8 +40,11 @@ import {
   type PagedTable,
   type RecordShardTablePage,
   type SeriesEntry,
+  type StoredRecord,
 } from "../shared/manifest";
+import type { CatalogueRecord } from "../shared/record";
 import { PackIndexPage, isPackedPath } from "../shared/pack-index";
+import { decodeRecordShard } from "./record-shard-file";
 import { replaceSymlinkAtomic, writeFileAtomic } from "./atomic-write";
 import type { SearchShardManifest } from "../shared/index-format/search-manifest";
 import { compareReferences } from "../shared/reference";
@@ -217,6 +220,11 @@ export function builtPackEntries(dir: string, m: Manifest): Array<[path: string,
 /** The JSON chunk at `path` of the build in `dir`, packed or not. */
 export function readBuiltJson<V>(dir: string, m: Manifest, path: string): V {
   return JSON.parse(readBuiltChunk(dir, m, path).toString("utf8")) as V;
+}
+
+/** The stored records of the record shard at `path` of the build in `dir` (see record-shard-file.ts). */
+export function readBuiltRecordShard(dir: string, m: Manifest, path: string): StoredRecord<CatalogueRecord>[] {
+  return decodeRecordShard(path, readBuiltChunk(dir, m, path));
 }
 
 /** Paths of every record shard of the build in `dir`, from its shard table pages (for scripts and tests). */

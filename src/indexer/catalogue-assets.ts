@@ -9,6 +9,7 @@ import {
   FORMAT_VERSION,
   MANIFEST_PATH,
   MAX_RECORD_SHARD_FILES,
+  RECORD_SHARD_EXT,
   RECORD_SHARD_TARGET_BYTES,
   RECORD_TABLE_PAGE_SHARDS,
   type RecordShardTablePage,
@@ -16,6 +17,7 @@ import {
   type StoredRecord,
 } from "../shared/manifest";
 import { type AssetWriter, contentHash } from "./content-hash";
+import { encodeRecordShard } from "./record-shard-file";
 import { writeSeriesDirectory } from "./series-directory-assets";
 import { arrayDocs, DocFile, type Docs } from "./doc-file";
 import { SeriesListing } from "./series-listing";
@@ -115,7 +117,7 @@ export function writeRecordStore(
   let items: StoredRecord<CatalogueRecord>[] = [];
   const flushTo = (s: number) => {
     while (hashes.length < s) {
-      hashes.push(hashOfPath(out.addJson("records", String(hashes.length), items)));
+      hashes.push(hashOfPath(out.add("records", String(hashes.length), RECORD_SHARD_EXT, encodeRecordShard(items))));
       items = [];
     }
   };

@@ -31,13 +31,14 @@ export const PACKED_DIRS = PACKED_PREFIXES;
 
 /**
  * Smallest pack the default sizing aims at. Static assets (Miniflare's binding, at least) answer a range with the
- * whole file, so a packed build served from them reads a pack per chunk. At 256 KiB a cold query's ten record
- * shards and few term chunks cost 2–3 MB of whole packs (190 KB each at 100k records) where the chunks are a
- * tenth of that, and in Miniflare those bytes, not the number of reads, set how long a round of reads takes. At
- * 128 KiB a 100k-record catalogue is 2,048 packs of about 95 KB: half the bytes a read costs, and still within
- * the 4,000 files issue 14 allows a 100k build (64 KiB made 4,096 packs, over it). Larger catalogues are as before.
+ * whole file, so a packed build served from them reads a pack per chunk, and in Miniflare those bytes, not the
+ * number of reads, set how long a round of reads takes: a cold query's ten record shards and few term chunks cost
+ * ten-odd whole packs. With record shards deflated (RECORD_SHARD_EXT), a 100k-record catalogue's chunks are
+ * 103 MB: at 64 KiB that is 2,048 packs of about 48 KB, within the 4,000 files issue 14 allows a 100k build
+ * (128 KiB made 1,024 packs of 97 KB; before the records were deflated, 64 KiB made 4,096 packs, over it).
+ * Larger catalogues are as before: past PACK_COUNT_TARGET packs of this size, packs grow.
  */
-export const PACK_MIN_TARGET_BYTES = 128 * 1024;
+export const PACK_MIN_TARGET_BYTES = 64 * 1024;
 /**
  * Packs the default sizing aims at once a catalogue is big enough: past it packs grow (to PACK_TARGET_BYTES)
  * instead of multiplying, so a 10M-record build stays within a few thousand pack files.

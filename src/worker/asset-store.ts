@@ -19,6 +19,7 @@ import {
   packShardOf,
   packShardPages,
   packIndexPagePath,
+  RECORD_SHARD_EXT,
   type Manifest,
   type PagedTable,
   type PackDirectory,
@@ -174,6 +175,22 @@ export class AssetStore {
         const parsed = parseAsset(path, text);
         const value = derive ? deriveAsset(path, parsed, derive) : parsed;
         return { value, bytes: heldBytesOf(value) ?? text.length * JSON_HEAP_PER_CHAR };
+      },
+      keep,
+    ) as Promise<T>;
+  }
+
+  /**
+   * A JSON chunk stored deflated in zlib's format (record shards: RECORD_SHARD_EXT in shared/manifest.ts), parsed;
+   * memoised as `json` is. Bytes that do not inflate whole are a corrupt asset, as JSON that does not parse is.
+   */
+  deflatedJson<T>(path: string, keep = true): Promise<T> {
+    return this.load(
+      path,
+      async (bytes) => {
+        const text = await inflatedText(path, bytes);
+        noteJson(path, text.length);
+        return { value: parseAsset(path, text), bytes: text.length * JSON_HEAP_PER_CHAR };
       },
       keep,
     ) as Promise<T>;
@@ -408,6 +425,7 @@ export class AssetStore {
     // The file itself, not a copy of it in the startup bundle: the check is of what the build wrote there.
     const bytes = new Uint8Array(await this.readNow(path));
     if (path.endsWith(".json")) parseAsset(path, new TextDecoder().decode(bytes));
+    else if (path.endsWith(`.${RECORD_SHARD_EXT}`)) parseAsset(path, await inflatedText(path, bytes));
     await verifyContentHash(path, bytes);
   }
 
@@ -604,6 +622,20 @@ export function corruptAsset(path: string, why: string): ApiError {
     `asset-store: the ${kind} asset ${path} is unreadable (${why}); rebuild with npm run build`,
     { asset: kind },
   );
+}
+
+/**
+ * The text of zlib-deflated bytes, through the runtime's native DecompressionStream; zlib's checksum makes a cut or
+ * damaged file an error here rather than text that might still parse.
+ */
+async function inflatedText(path: string, bytes: ArrayBuffer | Uint8Array): Promise<string> {
+  if (bytes.byteLength === 0) throw corruptAsset(path, "empty file");
+  try {
+    const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return await new Response(inflated).text();
+  } catch (e) {
+    throw corruptAsset(path, `not a whole deflated file: ${(e as Error).message}`);
+  }
 }
 
 function parseAsset(path: string, text: string): unknown {

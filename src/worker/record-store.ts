@@ -97,7 +97,7 @@ export class RecordStore {
     const key = `${path}\u0000${id}`;
     const hit = recordCache.get(key);
     if (hit) return hit;
-    const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(path, undefined, false);
+    const items = await this.assets.deflatedJson<StoredRecord<CatalogueRecord>[]>(path, false);
     const found = items.find((x) => x.record.id === id) ?? null;
     if (found) recordCache.set(key, found);
     return found;
@@ -158,7 +158,7 @@ export class RecordStore {
         const key = `${path}#${at}`;
         const hit = recordCache.get(key);
         if (hit) return hit.record;
-        const items = await this.assets.json<StoredRecord<CatalogueRecord>[]>(path, undefined, false);
+        const items = await this.assets.deflatedJson<StoredRecord<CatalogueRecord>[]>(path, false);
         const item = items[at];
         if (!item) throw new ApiError(503, "index_unavailable", `record-store: ${path} has no record ${at}`);
         recordCache.set(key, item);

@@ -14,7 +14,7 @@ import {
   defaultBudget,
 } from "../../scripts/lib/build-memory";
 import { walk } from "../../src/indexer/build-catalogue";
-import { builtRecordShardPaths, readBuiltJson, readBuiltManifest } from "../../src/indexer/build-folders";
+import { builtRecordShardPaths, readBuiltManifest, readBuiltRecordShard } from "../../src/indexer/build-folders";
 import { isPackedPath } from "../../src/shared/pack-index";
 
 const root = mkdtempSync(join(tmpdir(), "dossier-packed-default-"));
@@ -37,7 +37,7 @@ describe("npm run build", () => {
     expect(inPackedDirs.filter((f) => isPackedPath(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".pack")).length).toBeGreaterThan(0);
     const shards = builtRecordShardPaths(out, m);
-    const records = shards.flatMap((p) => readBuiltJson<unknown[]>(out, m, p));
+    const records = shards.flatMap((p) => readBuiltRecordShard(out, m, p));
     expect(records).toHaveLength(m.records);
   }, 120_000);
 

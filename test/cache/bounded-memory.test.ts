@@ -37,7 +37,7 @@ describe("the asset store", () => {
     expect(m.recordShards.count).toBeGreaterThan(3);
     let read = 0;
     for (let k = 0; k < m.recordShards.count; k++) {
-      await store.json(await records.shardPath(k));
+      await store.deflatedJson(await records.shardPath(k));
       read++;
       expect(store.heldBytes()).toBeLessThanOrEqual(budget);
     }

@@ -38,7 +38,7 @@ describe("a damaged record shard", () => {
         expect(status, path).toBe(503);
         expect(body.error.code).toBe("index_unavailable");
         expect(body.error.asset).toBe("records");
-        expect(body.error.message).toMatch(/records asset \/records\/\d+\.[0-9a-f]{12}\.json is unreadable/);
+        expect(body.error.message).toMatch(/records asset \/records\/\d+\.[0-9a-f]{12}\.jsonz is unreadable/);
       }
     },
   );

@@ -53,8 +53,8 @@ describe.runIf(env.ASSET_BACKEND === "r2")("reads of a packed build by a fresh s
     const page = await store.json<RecordShardTablePage>(m.recordShards.pages[0]!);
     const shards = [page.first, page.first + 1, page.first + 2].map((k) => recordShardPath(page, k));
     const before = gets.length;
-    await store.json(shards[0]!);
-    await Promise.all(shards.slice(1).map((p) => store.json(p)));
+    await store.deflatedJson(shards[0]!);
+    await Promise.all(shards.slice(1).map((p) => store.deflatedJson(p)));
     const after = gets.slice(before).filter((g) => !g.key.startsWith("packs/startup-"));
     // Every common directory page and files-table page of this small build came with a bundle: none is read again
     // (a search shard's own pages are its object's to read, and a record shard is on a common page).
@@ -68,7 +68,7 @@ describe.runIf(env.ASSET_BACKEND === "r2")("reads of a packed build by a fresh s
     expect(packs.every((g) => g.range)).toBe(true);
     // Read again, the chunks come from the store: no read at all.
     const held = gets.length;
-    await Promise.all(shards.map((p) => store.json(p)));
+    await Promise.all(shards.map((p) => store.deflatedJson(p)));
     expect(gets.length).toBe(held);
   });
 
