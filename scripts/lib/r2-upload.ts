@@ -19,7 +19,7 @@ export const CATALOGUE_PREFIXES = ["/records/", "/series/", "/search/", "/packs/
 export const UPLOADED_KEY = "uploaded.json";
 
 export interface BuildSource {
-  /** Asset paths of the build (`/records/0.<hash>.json`, `/manifest.json`, …). */
+  /** Asset paths of the build (`/records/0.<hash>.jsonz`, `/manifest.json`, …). */
   list(): Promise<string[]>;
   read(path: string): Promise<Uint8Array>;
 }

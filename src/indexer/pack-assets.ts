@@ -4,7 +4,7 @@
  * millions of chunks stays within a few thousand files. Node only.
  *
  * A chunk goes to the pack bucket of a hash of its name without its content
- * hash (`/records/12.json`), so a rebuild that changes a few chunks rewrites
+ * hash (`/records/12.jsonz`), so a rebuild that changes a few chunks rewrites
  * only the packs holding them, as long as the bucket count stays the same
  * (it is a power of two, so it changes only when the catalogue doubles).
  */
@@ -33,8 +33,8 @@ export const PACKED_DIRS = PACKED_PREFIXES;
  * Smallest pack the default sizing aims at. Static assets (Miniflare's binding, at least) answer a range with the
  * whole file, so a packed build served from them reads a pack per chunk, and in Miniflare those bytes, not the
  * number of reads, set how long a round of reads takes: a cold query's ten record shards and few term chunks cost
- * ten-odd whole packs. With record shards deflated (RECORD_SHARD_EXT), a 100k-record catalogue's chunks are
- * 103 MB: at 64 KiB that is 2,048 packs of about 48 KB, within the 4,000 files issue 14 allows a 100k build
+ * ten-odd whole packs. With record shards deflated (RECORD_SHARD_EXT), a 100k-record catalogue's packed chunks are
+ * 101 MB: at 64 KiB that is 2,048 packs of about 50 KB, within the 4,000 files issue 14 allows a 100k build
  * (128 KiB made 1,024 packs of 97 KB; before the records were deflated, 64 KiB made 4,096 packs, over it).
  * Larger catalogues are as before: past PACK_COUNT_TARGET packs of this size, packs grow.
  */
