@@ -31,10 +31,11 @@ export const PACKED_DIRS = PACKED_PREFIXES;
 
 /**
  * Smallest pack the default sizing aims at. Static assets (Miniflare's binding, at least) answer a range with the
- * whole file, so a packed build served from them reads a pack per chunk, and in Miniflare those bytes, not the
- * number of reads, set how long a round of reads takes: a cold query's ten record shards and few term chunks cost
- * ten-odd whole packs. With record shards deflated (RECORD_SHARD_EXT), a 100k-record catalogue's packed chunks are
- * 101 MB: at 64 KiB that is 2,048 packs of about 50 KB, within the 4,000 files issue 14 allows a 100k build
+ * whole file, so a packed build served from them reads a pack per chunk: a cold query's ten record shards and few
+ * term chunks cost ten-odd whole packs. In Miniflare a read costs about 0.5 ms and a megabyte 2–3 ms
+ * (scripts/bench/asset-read-cost.ts), so whole packs matter where they are big (a 1M cold three-word query read
+ * 103,071 KiB of them before records were deflated) more than at 100k. With record shards deflated
+ * (RECORD_SHARD_EXT), a 100k-record catalogue's packed chunks are 101 MB: at 64 KiB that is 2,048 packs of about 50 KB, within the 4,000 files issue 14 allows a 100k build
  * (128 KiB made 1,024 packs of 97 KB; before the records were deflated, 64 KiB made 4,096 packs, over it).
  * Larger catalogues are as before: past PACK_COUNT_TARGET packs of this size, packs grow.
  */

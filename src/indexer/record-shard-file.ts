@@ -26,7 +26,12 @@ export function decodeRecordShard(path: string, bytes: Uint8Array): StoredRecord
   } catch (e) {
     throw new Error(`record-shard-file: ${path} is not a whole deflated shard (${(e as Error).message})`);
   }
-  const parsed: unknown = JSON.parse(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`record-shard-file: ${path} inflates to text that is not JSON (${(e as Error).message})`);
+  }
   if (!Array.isArray(parsed)) throw new Error(`record-shard-file: ${path} does not hold a list of records`);
   return parsed as StoredRecord<CatalogueRecord>[];
 }

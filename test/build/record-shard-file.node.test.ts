@@ -1,4 +1,4 @@
-import { inflateSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { layoutRecords, writeRecordStore } from "../../src/indexer/catalogue-assets";
 import { AssetWriter } from "../../src/indexer/content-hash";
@@ -41,8 +41,9 @@ describe("record shard files", () => {
       const bytes = out.files.get(path) as Uint8Array;
       // zlib's format, not raw deflate or gzip: a header whose check bits make it a multiple of 31.
       expect(((bytes[0]! << 8) | bytes[1]!) % 31).toBe(0);
-      expect(JSON.parse(inflateSync(bytes).toString())).toEqual(decodeRecordShard(path, bytes));
-      return decodeRecordShard(path, bytes);
+      const items = decodeRecordShard(path, bytes);
+      expect(JSON.parse(inflateSync(bytes).toString())).toEqual(items);
+      return items;
     });
     expect(read.map((x) => x.record)).toEqual(docs);
     expect(read[0]!.related).toEqual([[1, "same people"]]);
@@ -64,5 +65,9 @@ describe("record shard files", () => {
     expect(() => decodeRecordShard("/records/0.abc.jsonz", new TextEncoder().encode("[]"))).toThrow(
       /not a whole deflated shard/,
     );
+    expect(() => decodeRecordShard("/records/0.abc.jsonz", deflateSync("[{"))).toThrow(
+      /\/records\/0\.abc\.jsonz inflates to text that is not JSON/,
+    );
+    expect(() => decodeRecordShard("/records/0.abc.jsonz", deflateSync("{}"))).toThrow(/does not hold a list/);
   });
 });
