@@ -9,7 +9,8 @@ import bench from "./bench-worker";
 export * from "./bench-worker";
 import app from "../../src/index";
 import { assetKind, assetStoreFor, traceReads } from "../../src/worker/asset-store";
-import { postingsCacheBytes, rawChunkBytes, searchMeta } from "../../src/worker/search/search-index";
+import type { ReadTrace } from "../../src/shared/read-trace";
+import { postingsCacheBytes, rawChunkBytes } from "../../src/worker/search/search-index";
 import { noMatches } from "../../src/worker/search/scoring";
 import { groupName, shardGroups } from "../../src/worker/search/shard-runner";
 import { collectSearchStats } from "../../src/worker/search/search-stats";
@@ -41,10 +42,22 @@ function oneGroupNamespace(real: DurableObjectNamespace, shards: number, group: 
 }
 
 async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Promise<Response> {
-  const { paths, rounds, group } = (await req.json()) as { paths: string[]; rounds: number; group?: number };
+  const { paths, rounds, group, shards, trace } = (await req.json()) as {
+    paths: string[];
+    rounds: number;
+    group?: number;
+    /**
+     * The build's search shard count, with `group`: given by the caller, since reading it here would read the
+     * manifest through the isolate's asset store, which then is not cold, so a cold first query's warm-up
+     * (app-env.ts `withStores`) would never start.
+     */
+    shards?: number;
+    /** Also answer the first round's reads, each with its start and end (serve-scale's `--trace`). */
+    trace?: boolean;
+  };
   if (group !== undefined) {
     if (!env.SEARCH_SHARDS) return new Response("scale-mix: a group needs the SEARCH_SHARDS binding", { status: 500 });
-    const shards = (await searchMeta(assetStoreFor(env as never))).shards.count;
+    if (shards === undefined) return new Response("scale-mix: a group needs the build's shard count", { status: 500 });
     env = { ...env, SEARCH_SHARDS: oneGroupNamespace(env.SEARCH_SHARDS, shards, group) };
   }
   const out: ScaleQueryStats[] = paths.map((path) => ({
@@ -58,6 +71,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
     failedShards: 0,
   }));
   const stores = new Set<number>();
+  const traces: Array<Array<ReadTrace & { kind: string }>> = [];
   for (let r = 0; r < rounds; r++)
     for (let i = 0; i < paths.length; i++) {
       const q = out[i]!;
@@ -71,6 +85,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
         return new Response(`${paths[i]}: HTTP ${res.status} ${body.slice(0, 300)}`, { status: 500 });
       q.tookMs += Number(/"tookMs":([\d.]+)/.exec(body)?.[1] ?? NaN) / rounds;
       q.failedShards += failedShardCount(body) / rounds;
+      if (trace && r === 0) traces.push(reads.map((tr) => ({ ...tr, kind: assetKind(tr.path) })));
       for (const tr of reads) {
         stores.add(tr.store);
         const kind = assetKind(tr.path);
@@ -83,6 +98,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
     }
   return Response.json({
     queries: out,
+    ...(trace ? { traces } : {}),
     storesRead: stores.size,
     postingsCacheBytes: postingsCacheBytes(),
     rawChunkBytes: rawChunkBytes(),

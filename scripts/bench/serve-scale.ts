@@ -38,6 +38,7 @@ import { parseArgs } from "node:util";
 import { bundleWorker, startLocalWorker, type LocalWorker } from "../lib/local-worker";
 import { percentile, median } from "./stats";
 import type { Manifest } from "../../src/shared/manifest";
+import type { ReadTrace } from "../../src/shared/read-trace";
 import { searchSection } from "../../src/shared/index-format";
 import { builtRecordShardPaths, builtSearchShards, readBuiltRecordShard } from "../../src/indexer/build-folders";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
@@ -59,6 +60,7 @@ const { values: args, positionals } = parseArgs({
     groups: { type: "string" },
     snapshot: { type: "string" },
     params: { type: "string" },
+    trace: { type: "boolean", default: false },
   },
 });
 const [assetsDir, runsArg] = positionals;
@@ -212,10 +214,10 @@ const mib = (b: number | null) => (b === null ? "not measured" : `${(b / 2 ** 20
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /** Posts the warm mix to the bench entry: for one group's object alone with `group` (see scale-worker.ts). */
-async function scaleMixOf(w: LocalWorker, rounds: number, group?: number, mixPaths = paths) {
+async function scaleMixOf(w: LocalWorker, rounds: number, group?: number, mixPaths = paths, trace = false) {
   const res = await w.fetch("/__bench/scale-mix", {
     method: "POST",
-    body: JSON.stringify({ paths: mixPaths, rounds, group }),
+    body: JSON.stringify({ paths: mixPaths, rounds, group, shards: search.shards.length, trace }),
     headers: { "content-type": "application/json" },
   });
   const text = await res.text();
@@ -223,7 +225,31 @@ async function scaleMixOf(w: LocalWorker, rounds: number, group?: number, mixPat
   return JSON.parse(text) as Pick<
     Run,
     "queries" | "postingsCacheBytes" | "rawChunkBytes" | "workerChunkBytes" | "storesRead"
-  >;
+  > & { traces?: Array<Array<ReadTrace & { kind: string }>> };
+}
+
+/**
+ * `--trace`: a cold query's reads by kind and store, in the order the first of each kind started: when the kind's
+ * reads ran (first start to last end, ms since the request began), their bytes and the JSON or hashing after them.
+ */
+function printTimeline(reads: Array<ReadTrace & { kind: string }>): void {
+  const rows = new Map<string, { n: number; bytes: number; start: number; end: number; parseMs: number }>();
+  for (const r of reads) {
+    const key = `${r.store} ${r.kind}`;
+    const row = rows.get(key) ?? { n: 0, bytes: 0, start: Infinity, end: 0, parseMs: 0 };
+    row.n++;
+    row.bytes += r.bytes;
+    row.start = Math.min(row.start, r.start);
+    row.end = Math.max(row.end, r.end);
+    row.parseMs += r.parseMs;
+    rows.set(key, row);
+  }
+  console.error("    store kind                      reads        KiB    start      end  parse ms");
+  for (const [key, r] of [...rows].sort((a, b) => a[1].start - b[1].start))
+    console.error(
+      `    ${key.padEnd(30)} ${String(r.n).padStart(5)} ${(r.bytes / 1024).toFixed(0).padStart(10)} ` +
+        `${r.start.toFixed(1).padStart(8)} ${r.end.toFixed(1).padStart(8)} ${r.parseMs.toFixed(1).padStart(9)}`,
+    );
 }
 
 if (args.groups !== undefined) {
@@ -248,13 +274,14 @@ if (args.groups !== undefined) {
       for (const [k, q] of Object.entries(COLD) as Array<[keyof typeof COLD, string]>) {
         const w = await start(false, true);
         try {
-          const got = await scaleMixOf(w, 1, group, [`/api/search?q=${encodeURIComponent(q)}${extra}`]);
+          const got = await scaleMixOf(w, 1, group, [`/api/search?q=${encodeURIComponent(q)}${extra}`], args.trace);
           cold[k] = got.queries[0]!.tookMs;
           const c = got.queries[0]!;
           console.error(
             `  group ${group} cold "${q}": ${c.tookMs} ms; reads ${readsByKind([c])}, ${(c.readBytes / 1024).toFixed(0)} KiB; ` +
               `the object's round trip ${c.rpcMaxMs.toFixed(1)} ms`,
           );
+          if (got.traces?.[0]) printTimeline(got.traces[0]);
         } finally {
           await w.dispose();
         }

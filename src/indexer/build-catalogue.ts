@@ -37,7 +37,7 @@ import { ingestReport, type IngestReport } from "./ingest/report";
 import { AssetWriter, isIntactChunk } from "./content-hash";
 import { writeFileAtomic } from "./atomic-write";
 import { createStagingDir, currentBuildDir, isAlive, publishBuild, type BuildInfo } from "./build-folders";
-import { sealManifest, writeRecordStore } from "./catalogue-assets";
+import { sealManifest, writeRecordStore, type CatalogueBuildOptions } from "./catalogue-assets";
 import { isPackable, packChunks, type PackInput, type PackOptions } from "./pack-assets";
 import { builtBytes, withStartupBundle } from "./startup-bundle-assets";
 import { buildSearchShard, finishSearch, planSearch } from "./search-assets";
@@ -360,7 +360,7 @@ function* stageSteps(options: BuildOptions, parallel: boolean): Generator<Promis
       dir,
       options.packs ? { path: join(dir, `.chunks-${process.pid}.bin`), packable: isPackable } : undefined,
     );
-    const layout = read.layout(options.recordShards);
+    const layout = read.layout({ recordShards: options.recordShards, packed: !!options.packs });
     if (parallel && layout.docs instanceof DocFile)
       passes = startRecordPasses(layout, out, {
         recordTablePageShards: options.recordTablePageShards,
@@ -548,7 +548,7 @@ export function buildShardPart(options: BuildOptions & { shard: ShardJob }): {
   try {
     if (read.count === 0) throw new Error(`build: no records found under ${options.dataDirs.join(", ")}`);
     const count = read.count;
-    const layout = read.layout(options.recordShards);
+    const layout = read.layout({ recordShards: options.recordShards, packed: !!options.packs });
     const plan = planSearch(layout, {
       shards: job.count,
       blockDocs: options.indexBlockDocs,
@@ -595,8 +595,8 @@ function spillCatalogue(dataDirs: string[], outDir: string) {
   return {
     ...read,
     thesaurusPath: thesaurusPath as string | null,
-    layout: (recordShards: number | undefined) => ({
-      ...read.layout(docsPath, { recordShards }),
+    layout: (options: CatalogueBuildOptions) => ({
+      ...read.layout(docsPath, options),
       termsPath,
       fieldsPath,
       ranksPath,

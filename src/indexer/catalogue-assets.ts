@@ -8,7 +8,9 @@ import { shardOf } from "../shared/hash";
 import {
   FORMAT_VERSION,
   MANIFEST_PATH,
+  MAX_PACKED_RECORD_SHARDS,
   MAX_RECORD_SHARD_FILES,
+  PACKED_SHARD_MAX_RECORDS,
   RECORD_SHARD_EXT,
   RECORD_SHARD_TARGET_BYTES,
   RECORD_TABLE_PAGE_SHARDS,
@@ -26,6 +28,8 @@ import { runsPathNear, SpilledRuns } from "./sorted-runs";
 export interface CatalogueBuildOptions {
   /** Override the shard count (tests use it to force many tiny shards). */
   recordShards?: number;
+  /** The shards go into packs (pack-assets.ts): a large catalogue may then have more of them. */
+  packed?: boolean;
 }
 
 export interface CatalogueLayout {
@@ -70,10 +74,15 @@ export function recordLayoutBytes(jsonLength: number): number {
 
 /** The record shards of `count` records counting `bytes` (recordLayoutBytes summed), unless the options force it. */
 export function recordShardCount(bytes: number, count: number, options: CatalogueBuildOptions): number {
-  // Shards grow past the target once a catalogue would need more than MAX_RECORD_SHARD_FILES of them:
-  // a deployment holds at most 100,000 asset files, and the index and pages need their share.
+  if (options.recordShards !== undefined) return options.recordShards;
+  // Shards grow past the target once a catalogue would need more than MAX_RECORD_SHARD_FILES of them: a
+  // deployment holds at most 100,000 asset files, and the index and pages need their share. Packed, they stop
+  // growing at PACKED_SHARD_MAX_RECORDS records, as long as their table allows.
   const target = Math.max(RECORD_SHARD_TARGET_BYTES, Math.ceil(bytes / MAX_RECORD_SHARD_FILES));
-  return options.recordShards ?? Math.max(1, Math.min(count, Math.ceil(bytes / target)));
+  let shards = Math.ceil(bytes / target);
+  if (options.packed)
+    shards = Math.max(shards, Math.min(MAX_PACKED_RECORD_SHARDS, Math.ceil(count / PACKED_SHARD_MAX_RECORDS)));
+  return Math.max(1, Math.min(count, shards));
 }
 
 /** Decides the shard of every record and fixes doc numbers; the search index keys on them. */

@@ -28,8 +28,23 @@ export const SERIES_PAGE_SIZE = 500;
 /** Target bytes of one record shard: a lookup reads one shard, so keep it a few KB. */
 export const RECORD_SHARD_TARGET_BYTES = 8 * 1024;
 
-/** Most record shard files a build makes (Workers Paid allows 100,000 asset files per deployment). */
+/** Most record shard files an unpacked build makes (Workers Paid allows 100,000 asset files per deployment). */
 export const MAX_RECORD_SHARD_FILES = 30_000;
+
+/**
+ * Most records a packed build puts in one record shard, while MAX_PACKED_RECORD_SHARDS allows. Packs hold the shards,
+ * so the file limit does not bound them, and a page of ten hits reads ten shards whole: at the unpacked cap a
+ * 10M-record catalogue's shards held 333 records (370 KB of JSON, 116 KB deflated), and a cold search from R2 spent
+ * about 110 ms reading, inflating and parsing ten of them for ten records. Up to a million records the file cap
+ * already keeps shards this small, so their table still fits a startup bundle there.
+ */
+export const PACKED_SHARD_MAX_RECORDS = 40;
+
+/**
+ * Most record shards a packed build makes: what grows instead of shards is their table, whose pages (2,048 shards,
+ * 37 KB of JSON each) the manifest root lists, about 40 bytes a page. At this cap 128 pages.
+ */
+export const MAX_PACKED_RECORD_SHARDS = 1 << 18;
 
 /**
  * One item of a series listing page: id, reference, title, covering dates.

@@ -244,6 +244,8 @@ export class SearchService {
     }
 
     let merged = mergeHits(results);
+    // The page's likely hits: their record-table pages are read while collapse reads the volume column.
+    if (!sorted(req)) this.records.prefetchPagesOf(merged.slice(req.offset, req.offset + req.limit).map((d) => d.doc));
     if (sorted(req))
       merged = await sortHits(
         merged.slice(0, Math.max(SORT_POOL, req.offset + req.limit)),
