@@ -129,6 +129,17 @@ export class AssetStore {
     return this.manifestPromise === null && this.pending.size === 0 && this.chunks.size === 0;
   }
 
+  /**
+   * Takes a manifest root this Worker's coordinator has read and checked, if this store has none yet: a cold shard
+   * object is handed its coordinator's with its first call (`SearchShard.prefetch`), so its first reads (pack
+   * directory, shard list, term tables) need not wait for a read of its own. The object is named by the root's
+   * version, so it is the build the object serves. A root of another format is ignored (the store reads its own).
+   */
+  adoptManifest(m: Manifest): void {
+    if (this.manifestPromise || m?.format !== FORMAT_VERSION || !m.recordShards) return;
+    this.manifestPromise = Promise.resolve(m);
+  }
+
   manifest(): Promise<Manifest> {
     this.manifestPromise ??= this.read(MANIFEST_PATH)
       .then((bytes) => {

@@ -83,6 +83,20 @@ describe("a sharded index", () => {
     expect([...asked].sort()).toEqual([`${version}/0`, `${version}/1-2`]);
   });
 
+  it("hands a cold shard object the coordinator's manifest root, so it reads none of its own", async () => {
+    const { ns } = await services();
+    const root = await assetStoreFor(env).manifest();
+    const handed = ns.get(ns.idFromName(`handed-root/${crypto.randomUUID()}`));
+    await handed.prefetch(0, 1, ["soviet"], root);
+    const reads = await handed.readsByKind();
+    expect(reads["search/term-table"] ?? reads["packs/startup"]).toBeGreaterThan(0);
+    expect(reads.manifest).toBeUndefined();
+    // Without the root, an object reads it.
+    const alone = ns.get(ns.idFromName(`own-root/${crypto.randomUUID()}`));
+    await alone.prefetch(0, 1, ["soviet"]);
+    expect((await alone.readsByKind()).manifest).toBe(1);
+  });
+
   it("merges totals and facets across shards", async () => {
     const { body } = await call("/api/search?q=Soviet&limit=100&collapse=0");
     const seriesTotal = Object.values(body.facets.series as Record<string, number>).reduce((x, y) => x + y, 0);

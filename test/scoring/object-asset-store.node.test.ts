@@ -61,4 +61,31 @@ describe("a Durable Object's asset store", () => {
     expect(parses).toBe(1);
     expect(b).toBe(a);
   });
+
+  it("takes the manifest root its coordinator hands it instead of reading one, and keeps one it has", async () => {
+    const { store, reads } = countingAssets();
+    const root = { format: FORMAT_VERSION, version: "handed", recordShards: { count: 0, pages: [] } } as never;
+    const object = store.forObject();
+    object.adoptManifest(root);
+    expect((await object.manifest()).version).toBe("handed");
+    expect(reads.get("/manifest.json")).toBeUndefined();
+
+    const read = store.forObject();
+    expect((await read.manifest()).version).toBeUndefined();
+    read.adoptManifest(root);
+    expect((await read.manifest()).version).toBeUndefined();
+    expect(reads.get("/manifest.json")).toBe(1);
+  });
+
+  it("reads its own manifest when handed a root of another format", async () => {
+    const { store, reads } = countingAssets();
+    const object = store.forObject();
+    object.adoptManifest({
+      format: FORMAT_VERSION - 1,
+      version: "old",
+      recordShards: { count: 0, pages: [] },
+    } as never);
+    expect((await object.manifest()).version).toBeUndefined();
+    expect(reads.get("/manifest.json")).toBe(1);
+  });
 });

@@ -8,6 +8,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { assetStoreFor, type AssetStore } from "../asset-store";
 import { RecordStore } from "../record-store";
+import type { Manifest } from "../../shared/manifest";
 import type { QueryPlan } from "./engine";
 import type { ShardResult } from "./scoring";
 import { SearchIndex } from "./search-index";
@@ -49,10 +50,12 @@ export class SearchShard extends DurableObject<Env> {
   /**
    * Starts reading what every query of shards `[first, end)` needs (term tables, filter columns), so a cold object
    * reads them while the coordinator plans the query; the query that follows waits for the same reads. With
-   * `terms` (a cold query's words), their postings too.
+   * `terms` (a cold query's words), their postings too. With `root`, the coordinator's manifest root, which a cold
+   * object then does not read for itself (`AssetStore.adoptManifest`).
    */
-  async prefetch(first: number, end = first + 1, terms?: string[]): Promise<void> {
+  async prefetch(first: number, end = first + 1, terms?: string[], root?: Manifest): Promise<void> {
     const assets = this.assets();
+    if (root) assets.adoptManifest(root);
     // Each shard's prefetch reads its pages of the pack directory too (its term chunks are found through them).
     // Only where awaited, as here: a read its request leaves running is cancelled when the request ends, and a
     // later request waiting on it would hang.
@@ -70,6 +73,11 @@ export class SearchShard extends DurableObject<Env> {
   private assets(): AssetStore {
     this.store ??= assetStoreFor(this.env).forObject();
     return this.store;
+  }
+
+  /** Reads this object's store has made through the binding, by asset kind (`AssetStore.reads`): for tests. */
+  async readsByKind(): Promise<Record<string, number>> {
+    return Object.fromEntries(this.assets().reads);
   }
 
   /** Heap figures of this object's isolate, for the benchmark. */

@@ -8,6 +8,7 @@
  */
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
+import type { Manifest } from "../../shared/manifest";
 import { ApiError } from "../errors";
 import { withTimeout } from "../with-timeout";
 import type { QueryPlan } from "./engine";
@@ -187,12 +188,18 @@ export function groupName(first: number, end: number): string {
 export class DurableObjectShards implements ShardRunner {
   private readonly groups: Array<[number, number]>;
   readonly count: number;
+  private readonly version: string;
+  private readonly root: Manifest | undefined;
 
   constructor(
     /** Search shards in the build. */
     readonly shards: number,
     private readonly namespace: ShardNamespace,
-    private readonly version: string,
+    /**
+     * The build's manifest root, handed to each object with its first call so a cold object need not read it; or
+     * (tests) the build's version alone.
+     */
+    build: Manifest | string,
     private readonly timeoutMs = SHARD_TIMEOUT_MS,
     maxFanout = MAX_FANOUT,
     /** How long a group of shards scores before answering with the shards done (see scoreGroupLocally). */
@@ -200,6 +207,8 @@ export class DurableObjectShards implements ShardRunner {
   ) {
     this.groups = shardGroups(shards, maxFanout);
     this.count = this.groups.length;
+    this.version = typeof build === "string" ? build : build.version;
+    this.root = typeof build === "string" ? undefined : build;
   }
 
   /** One object per group and index version, so a new deploy warms fresh objects rather than reusing stale ones. */
@@ -224,7 +233,7 @@ export class DurableObjectShards implements ShardRunner {
       // The query's own call waits for the same reads, and reports their failure.
       calls.push(
         this.stub(g)
-          .prefetch(first, end, terms ? [...terms] : undefined)
+          .prefetch(first, end, terms ? [...terms] : undefined, this.root)
           .catch(() => prefetched.delete(name)),
       );
     }
@@ -267,5 +276,5 @@ export async function shardRunnerFor(
   const meta = await searchMeta(assets);
   const count = meta.shards.count;
   if (count === 1 || !namespace) return new LocalShards(count, assets, records);
-  return new DurableObjectShards(count, namespace, (await assets.manifest()).version);
+  return new DurableObjectShards(count, namespace, await assets.manifest());
 }
