@@ -1,7 +1,7 @@
 /**
  * npx tsx scripts/bench/serve-scale.ts <assets dir> [runs] [--records N] [--ports 9100-9149] [--rounds 2]
  *   [--mix bench|mini] [--slowest 10] [--no-cold] [--json FILE] [--backend r2 [--r2-dir DIR]] [--groups 0,5,10,15]
- *   [--snapshot DIR] [--params "collapse=0"]
+ *   [--snapshot DIR] [--params "collapse=0"] [--trace]
  *
  * Serves an already built (possibly sharded) catalogue in workerd through Miniflare, with the SearchShard Durable
  * Objects bound as in production, and measures the fanned-out search: cold first query per fresh runtime (a rare
@@ -26,6 +26,10 @@
  * queries (a fresh runtime each, caches bound; unless `--no-cold`), warm p50 / p99, term reads and heap, and per
  * query the slowest of the groups measured (a deployed query waits for its slowest object). With `--snapshot DIR`,
  * it also writes each group's heap snapshot after the mix to DIR and prints who holds the isolate's array buffers.
+ *
+ * `--trace` (with `--groups`) prints each cold query's reads by store (0: the Worker; 1: the group's object) and kind:
+ * how many, their bytes, when the first began and the last ended (ms since the request began), and the parse or
+ * hashing after them: where a cold query waits.
  *
  * `--backend r2` serves the catalogue from Miniflare's R2 (`[env.r2]`), loading into the bucket under `--r2-dir`
  * (default: beside the assets folder) only the objects it lacks first, as `npm run deploy:r2 -- --local` does.
