@@ -35,10 +35,12 @@ import {
   packIndexPagePath,
   packIndexPages,
   recordShardPath,
+  recordTablePagePath,
   type PackLocation,
   type Manifest,
   type PagedTable,
   type RecordShardTablePage,
+  type RecordTablePages,
   type SeriesEntry,
   type StoredRecord,
 } from "../shared/manifest";
@@ -227,9 +229,21 @@ export function readBuiltRecordShard(dir: string, m: Manifest, path: string): St
   return decodeRecordShard(path, readBuiltChunk(dir, m, path));
 }
 
+/** The record-shard table's page list of the build in `dir`: the root's, or its own file's. */
+export function builtRecordTablePages(dir: string, m: Manifest): RecordTablePages {
+  const list = m.recordShards.pageList;
+  return typeof list === "string" ? readBuiltJson<RecordTablePages>(dir, m, list) : list;
+}
+
+/** Paths of the record-shard table's pages of the build in `dir`. */
+export function builtRecordTablePaths(dir: string, m: Manifest): string[] {
+  const list = builtRecordTablePages(dir, m);
+  return Array.from({ length: m.recordShards.pages }, (_, p) => recordTablePagePath(list, p));
+}
+
 /** Paths of every record shard of the build in `dir`, from its shard table pages (for scripts and tests). */
 export function builtRecordShardPaths(dir: string, m: Manifest): string[] {
-  return m.recordShards.pages.flatMap((path) => {
+  return builtRecordTablePaths(dir, m).flatMap((path) => {
     const page = readBuiltJson<RecordShardTablePage>(dir, m, path);
     return page.starts.map((_, i) => recordShardPath(page, page.first + i));
   });

@@ -14,7 +14,9 @@ import {
   RECORD_SHARD_EXT,
   RECORD_SHARD_TARGET_BYTES,
   RECORD_TABLE_PAGE_SHARDS,
+  RECORD_TABLE_ROOT_PAGES,
   type RecordShardTablePage,
+  type RecordTablePages,
   type Manifest,
   type StoredRecord,
 } from "../shared/manifest";
@@ -172,17 +174,17 @@ export function writeRecordStore(
     throw e;
   }
   flushTo(shardCount);
-  const pages: string[] = [];
-  const pageStarts: number[] = [];
+  const pageList: RecordTablePages = { hashes: "", starts: [] };
   for (let first = 0; first < shardCount; first += perPage) {
     const page: RecordShardTablePage = {
       first,
       hashes: hashes.slice(first, first + perPage).join(""),
       starts: starts.slice(first, first + perPage),
     };
-    pages.push(out.addJson("records", `table-${first / perPage}`, page));
-    pageStarts.push(starts[first]!);
+    pageList.hashes += hashOfPath(out.addJson("records", `table-${first / perPage}`, page));
+    pageList.starts.push(starts[first]!);
   }
+  const pages = pageList.starts.length;
 
   const series = listing.finish(out);
 
@@ -194,7 +196,12 @@ export function writeRecordStore(
     builtAt: new Date().toISOString(),
     records: docs.length,
     sources,
-    recordShards: { count: shardCount, perPage, pages, pageStarts },
+    recordShards: {
+      count: shardCount,
+      perPage,
+      pages,
+      pageList: pages > RECORD_TABLE_ROOT_PAGES ? out.addJson("records", "table-pages", pageList) : pageList,
+    },
     series: writeSeriesDirectory(series, out),
     ...(discoveryIdPaths.length ? { discoveryIds: discoveryIdPaths } : {}),
   };

@@ -10,12 +10,16 @@ import {
   packIndexCommonPages,
   pagedTablePages,
   pagedTablePath,
+  recordTablePagePath,
   type Manifest,
   type PagedTable,
+  type RecordTablePages,
   type StartupBundle,
 } from "../shared/manifest";
 import { volumePagePaths, type SearchShardManifest } from "../shared/index-format/search-manifest";
 import { contentHash, type AssetWriter } from "./content-hash";
+
+const utf8 = new TextDecoder();
 
 /** A table a cold search reads whole (its pages, or its one file), and the bundle it goes in. */
 export interface StartupTable {
@@ -62,7 +66,15 @@ export function startupTables(m: Manifest, read: (path: string) => Uint8Array): 
       files: Array.from({ length: packIndexCommonPages(index) }, (_, p) => packIndexPagePath(index, p)),
     });
   }
-  tables.push({ bundle: 2, files: m.recordShards.pages });
+  // The record table's page list first when it is a file of its own (a big table's: its pages do not fit, and a
+  // page of hits finds its pages through the list).
+  const list = m.recordShards.pageList;
+  if (typeof list === "string") tables.push({ bundle: 2, files: [list] });
+  const { hashes } = typeof list === "string" ? (JSON.parse(utf8.decode(read(list))) as RecordTablePages) : list;
+  tables.push({
+    bundle: 2,
+    files: Array.from({ length: m.recordShards.pages }, (_, p) => recordTablePagePath({ hashes }, p)),
+  });
   // Last, with the room left: the volume column's pages. A small catalogue's whole column (7 pages at 100k records)
   // then costs a collapsed search no round trip after scoring; a big one's (1,022 pages at ten million) does not fit,
   // and a search reads the pages of its best hits.

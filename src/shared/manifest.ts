@@ -16,8 +16,10 @@ import type { SearchManifest } from "./index-format/search-manifest";
  * bitmap of the docs in a file of several volumes and their groups) with its segments one group a line.
  * 8: a sharded build's pack directory gives each search shard's chunks pages of their own (`PackIndex.shards`).
  * 9: record shards are zlib-deflated JSON (`RECORD_SHARD_EXT`).
+ * 10: the record-shard table's page list is compact (`RecordTablePages`), and in a file of its own past
+ * RECORD_TABLE_ROOT_PAGES pages: a packed build of ten million records has 123 pages, not 15.
  */
-export const FORMAT_VERSION = 9;
+export const FORMAT_VERSION = 10;
 
 /** Where the manifest lives inside the assets directory. */
 export const MANIFEST_PATH = "/manifest.json";
@@ -138,10 +140,13 @@ export interface Manifest {
     count: number;
     /** Shards per table page: page `p` covers shards `p * perPage …`. */
     perPage: number;
-    /** Table pages, `/records/table-<p>.<hash>.json`. */
-    pages: string[];
-    /** Doc number of each page's first shard's first record: a doc's page is the last whose start ≤ it. */
-    pageStarts: number[];
+    /** How many table pages there are. */
+    pages: number;
+    /**
+     * The pages' hashes and first docs (`RecordTablePages`): in the root up to RECORD_TABLE_ROOT_PAGES pages, else
+     * the path of a JSON file holding them, read on demand (a startup bundle holds it).
+     */
+    pageList: RecordTablePages | string;
   };
   /** Series, out of the root: a paged table by key, and a summary for the pages that browse them. */
   series: SeriesDirectory;
@@ -313,6 +318,33 @@ export interface RecordShardTablePage {
 
 /** Shards per record-shard table page: about 40 KB of JSON. */
 export const RECORD_TABLE_PAGE_SHARDS = 2048;
+
+/**
+ * The record-shard table's pages: what finds page `p` (`recordTablePagePath`) and the page holding a doc. About 21
+ * characters a page.
+ *
+ * @example
+ * // A doc's page: the last whose first doc is at or below it.
+ * const p = lastAtOrBelow(list.starts, doc);
+ * const page = await assets.json<RecordShardTablePage>(recordTablePagePath(list, p));
+ */
+export interface RecordTablePages {
+  /** Content hash of each page, fixed width (HASH_CHARS), concatenated. */
+  hashes: string;
+  /** Doc number of each page's first shard's first record: a doc's page is the last whose start ≤ it. */
+  starts: number[];
+}
+
+/**
+ * Most record-table pages whose list the manifest root holds (about 340 bytes of it); past them the list is a file
+ * of its own, so the root stays the same size however many records a catalogue has.
+ */
+export const RECORD_TABLE_ROOT_PAGES = 16;
+
+/** Asset path of page `p` of the record-shard table. */
+export function recordTablePagePath(list: Pick<RecordTablePages, "hashes">, p: number): string {
+  return `/records/table-${p}.${hashAt(list.hashes, p)}.json`;
+}
 
 /**
  * The extension of a record shard: a JSON array of `StoredRecord`, ordered by doc number, deflated in zlib's format

@@ -9,6 +9,8 @@ import {
   lastAtOrBelow,
   recordShardPath,
   recordTablePageOf,
+  recordTablePagePath,
+  type RecordTablePages,
   type Manifest,
   type RecordShardTablePage,
   type SeriesEntry,
@@ -114,17 +116,30 @@ export class RecordStore {
    * so a cold search finds the table read by the time its hits are known instead of reading it after scoring:
    * one round trip fewer on the cold path. A larger table is read page by page as hits need it. A build's startup
    * bundle usually holds the pages (shared/manifest.ts `StartupBundle`): then they are no read of their own.
+   * A larger table's page list, when it is a file of its own, is read now.
    */
   async prefetchTable(maxPages = RECORD_TABLE_PREFETCH_PAGES): Promise<void> {
     const m = await this.assets.manifest();
-    if (m.recordShards.pages.length > maxPages) return;
-    await Promise.all(m.recordShards.pages.map((_, p) => this.tablePage(m, p)));
+    const list = this.pageList(m);
+    if (m.recordShards.pages > maxPages) return void (await list);
+    await Promise.all(Array.from({ length: m.recordShards.pages }, (_, p) => this.tablePage(m, p)));
   }
 
-  private tablePage(m: Manifest, p: number): Promise<RecordShardTablePage> {
-    const path = m.recordShards.pages[p];
-    if (!path) throw new ApiError(503, "index_unavailable", `record-store: the manifest has no record table page ${p}`);
-    return this.assets.json<RecordShardTablePage>(path);
+  /** The table's page list (`RecordTablePages`): the root's, or its own file's, read once and then held. */
+  private async pageList(m: Manifest): Promise<RecordTablePages> {
+    const list = m.recordShards.pageList;
+    return typeof list === "string" ? this.assets.json<RecordTablePages>(list) : list;
+  }
+
+  /** The table page holding doc `doc`. */
+  private async pageOfDoc(m: Manifest, doc: number): Promise<RecordShardTablePage> {
+    return this.tablePage(m, lastAtOrBelow((await this.pageList(m)).starts, doc));
+  }
+
+  private async tablePage(m: Manifest, p: number): Promise<RecordShardTablePage> {
+    if (!(p >= 0 && p < m.recordShards.pages))
+      throw new ApiError(503, "index_unavailable", `record-store: the manifest has no record table page ${p}`);
+    return this.assets.json<RecordShardTablePage>(recordTablePagePath(await this.pageList(m), p));
   }
 
   /** A stored record's related records, resolved to ids, references and titles. */
@@ -153,9 +168,10 @@ export class RecordStore {
   prefetchPagesOf(docs: readonly number[]): void {
     void this.assets
       .manifest()
-      .then((m) => {
-        if (m.recordShards.pages.length <= RECORD_TABLE_PREFETCH_PAGES) return;
-        const pages = new Set(docs.map((doc) => lastAtOrBelow(m.recordShards.pageStarts, doc)));
+      .then(async (m) => {
+        if (m.recordShards.pages <= RECORD_TABLE_PREFETCH_PAGES) return;
+        const { starts } = await this.pageList(m);
+        const pages = new Set(docs.map((doc) => lastAtOrBelow(starts, doc)));
         return Promise.all([...pages].map((p) => this.tablePage(m, p)));
       })
       .catch(() => {});
@@ -167,7 +183,7 @@ export class RecordStore {
     return Promise.all(
       docs.map(async (doc) => {
         // The last page, then the last shard on it, whose start is at or below the doc.
-        const page = await this.tablePage(m, lastAtOrBelow(m.recordShards.pageStarts, doc));
+        const page = await this.pageOfDoc(m, doc);
         const i = lastAtOrBelow(page.starts, doc);
         const path = recordShardPath(page, page.first + i);
         const at = doc - page.starts[i]!;

@@ -4,7 +4,13 @@ import { layoutRecords, writeRecordStore } from "../../src/indexer/catalogue-ass
 import { AssetWriter } from "../../src/indexer/content-hash";
 import { decodeRecordShard, encodeRecordShard } from "../../src/indexer/record-shard-file";
 import { catalogueRanks } from "../../src/indexer/reference-order";
-import { RECORD_SHARD_EXT, recordShardPath, type RecordShardTablePage } from "../../src/shared/manifest";
+import {
+  RECORD_SHARD_EXT,
+  recordShardPath,
+  recordTablePagePath,
+  type RecordShardTablePage,
+  type RecordTablePages,
+} from "../../src/shared/manifest";
 import { testRecord } from "../record-fixture";
 
 const records = Array.from({ length: 30 }, (_, i) =>
@@ -28,7 +34,9 @@ function built() {
   const manifest = writeRecordStore(layout, { of: (doc) => (doc === 0 ? [[1, "same people"]] : undefined) }, out, {
     catalogueOrder,
   });
-  const page = JSON.parse(out.files.get(manifest.recordShards.pages[0]!) as string) as RecordShardTablePage;
+  const page = JSON.parse(
+    out.files.get(recordTablePagePath(manifest.recordShards.pageList as RecordTablePages, 0)) as string,
+  ) as RecordShardTablePage;
   return { docs, out, page };
 }
 

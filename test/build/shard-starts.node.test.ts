@@ -3,7 +3,12 @@ import { layoutRecords, shardStartsOf, writeRecordStore } from "../../src/indexe
 import { AssetWriter } from "../../src/indexer/content-hash";
 import { catalogueRanks } from "../../src/indexer/reference-order";
 import { shardOf } from "../../src/shared/hash";
-import type { RecordShardTablePage } from "../../src/shared/manifest";
+import {
+  RECORD_TABLE_ROOT_PAGES,
+  recordTablePagePath,
+  type RecordShardTablePage,
+  type RecordTablePages,
+} from "../../src/shared/manifest";
 import { testRecord } from "../record-fixture";
 
 describe("a layout's record shards, held as where each begins", () => {
@@ -33,8 +38,11 @@ describe("a layout's record shards, held as where each begins", () => {
       Array.from(layout.shardStarts),
     );
     const manifest = writeRecordStore(layout, { of: () => undefined }, out, { catalogueOrder, perPage: 16 });
-    const starts = manifest.recordShards.pages.flatMap(
-      (path) => (JSON.parse(out.files.get(path) as string) as RecordShardTablePage).starts,
+    // 4 pages of 16 shards: few enough for the page list to be in the root.
+    const list = manifest.recordShards.pageList as RecordTablePages;
+    expect(list.starts.length).toBe(4);
+    const starts = list.starts.flatMap(
+      (_, p) => (JSON.parse(out.files.get(recordTablePagePath(list, p)) as string) as RecordShardTablePage).starts,
     );
     expect(starts).toEqual([...layout.shardStarts.subarray(0, 64)]);
     expect(starts.some((s, k) => starts[k + 1] === s)).toBe(true);
@@ -43,5 +51,37 @@ describe("a layout's record shards, held as where each begins", () => {
       expect(doc).toBeGreaterThanOrEqual(layout.shardStarts[s]!);
       expect(doc).toBeLessThan(layout.shardStarts[s + 1]!);
     });
+  });
+
+  it("lists the table's pages in a file of their own past the root's share, so the root stays one size", () => {
+    const records = Array.from({ length: 80 }, (_, i) =>
+      testRecord({ id: `r${i}`, reference: `KV 2/${i}`, title: `File ${i}`, series: "KV 2" }),
+    );
+    const rootBytes = (pages: number) => {
+      const layout = layoutRecords(records, { recordShards: pages });
+      const docs = [...layout.docs];
+      const out = new AssetWriter();
+      const catalogueOrder = catalogueRanks(
+        docs.map((r) => r.reference),
+        Array.from(layout.shardStarts),
+      );
+      const m = writeRecordStore(layout, { of: () => undefined }, out, { catalogueOrder, perPage: 1 });
+      return { m, out, bytes: JSON.stringify(m.recordShards).length };
+    };
+    const small = rootBytes(RECORD_TABLE_ROOT_PAGES);
+    expect(typeof small.m.recordShards.pageList).toBe("object");
+    const big = rootBytes(RECORD_TABLE_ROOT_PAGES + 1);
+    const bigger = rootBytes(4 * RECORD_TABLE_ROOT_PAGES);
+    expect(big.m.recordShards.pageList).toMatch(/^\/records\/table-pages\.[0-9a-f]{12}\.json$/);
+    expect(bigger.bytes).toBe(big.bytes);
+    const list = JSON.parse(
+      bigger.out.files.get(bigger.m.recordShards.pageList as string) as string,
+    ) as RecordTablePages;
+    expect(list.starts).toHaveLength(4 * RECORD_TABLE_ROOT_PAGES);
+    for (let p = 0; p < list.starts.length; p++) {
+      const page = JSON.parse(bigger.out.files.get(recordTablePagePath(list, p)) as string) as RecordShardTablePage;
+      expect(page.first).toBe(p);
+      expect(page.starts[0]).toBe(list.starts[p]);
+    }
   });
 });

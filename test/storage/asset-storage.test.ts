@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { MANIFEST_PATH, type Manifest } from "../../src/shared/manifest";
+import { MANIFEST_PATH, recordTablePagePath, type Manifest, type RecordTablePages } from "../../src/shared/manifest";
 import { R2AssetStorage, StaticAssetStorage } from "../../src/worker/storage/asset-storage";
 import { bindings, request } from "../cache/worker-env";
 
@@ -30,7 +30,7 @@ describe.runIf(env.ASSETS)("the static assets backend", () => {
     const assets = new StaticAssetStorage(env.ASSETS);
     const whole = await assets.get(MANIFEST_PATH);
     const m = JSON.parse(text(whole)!) as Manifest;
-    const path = m.recordShards.pages[0]!;
+    const path = recordTablePagePath(m.recordShards.pageList as RecordTablePages, 0);
     const table = new Uint8Array((await assets.get(path))!);
     const part = new Uint8Array((await assets.getRange(path, 7, 50))!);
     expect(part).toEqual(table.subarray(7, 57));

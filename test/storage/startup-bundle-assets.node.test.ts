@@ -7,7 +7,7 @@ import { AssetWriter } from "../../src/indexer/content-hash";
 import { withStartupBundle } from "../../src/indexer/startup-bundle-assets";
 import { buildVolumes } from "../../src/indexer/volume-assets";
 import { VOLUME_PAGES_PREFIX } from "../../src/shared/index-format";
-import type { Manifest } from "../../src/shared/manifest";
+import { recordTablePagePath, type Manifest, type RecordTablePages } from "../../src/shared/manifest";
 import { testRecord } from "../record-fixture";
 
 const h = (i: number) => String(i).padStart(12, "0");
@@ -23,8 +23,11 @@ function manifest(pages = 2): Manifest {
     recordShards: {
       count: pages,
       perPage: 1,
-      pages: Array.from({ length: pages }, (_, p) => `/records/table-${p}.${h(p)}.json`),
-      pageStarts: Array.from({ length: pages }, (_, p) => p * 5),
+      pages,
+      pageList: {
+        hashes: Array.from({ length: pages }, (_, p) => h(p)).join(""),
+        starts: Array.from({ length: pages }, (_, p) => p * 5),
+      },
     },
     series: {
       count: 0,
@@ -33,6 +36,12 @@ function manifest(pages = 2): Manifest {
       archives: `/series/archives/archives.${h(7)}.json`,
     },
   };
+}
+
+/** The record table's page paths of a manifest whose page list is in its root. */
+function tablePages(m: Manifest): string[] {
+  const list = m.recordShards.pageList as RecordTablePages;
+  return Array.from({ length: m.recordShards.pages }, (_, p) => recordTablePagePath(list, p));
 }
 
 function files(sizes: Record<string, number>) {
@@ -55,15 +64,15 @@ function files(sizes: Record<string, number>) {
 describe("the startup bundles the build writes", () => {
   it("lay a table's files end to end, in the order the manifest lists them, under a content-hashed name", () => {
     const m = manifest();
-    const f = files({ [m.recordShards.pages[0]!]: 10, [m.recordShards.pages[1]!]: 20, [m.series.archives]: 5 });
+    const f = files({ [tablePages(m)[0]!]: 10, [tablePages(m)[1]!]: 20, [m.series.archives]: 5 });
     const out = withStartupBundle(m, f.read, f.emit);
     // The series archives are planning's (bundle 0) and alone there: a bundle of one saves no read, so they join
     // the record table's.
     expect(out.startup!.length).toBe(1);
     const [bundle] = out.startup!;
     expect(bundle!.files).toEqual([
-      [m.recordShards.pages[0], 10],
-      [m.recordShards.pages[1], 20],
+      [tablePages(m)[0], 10],
+      [tablePages(m)[1], 20],
       [m.series.archives, 5],
     ]);
     expect(bundle!.path).toMatch(/^\/packs\/startup-2\.[0-9a-f]{12}\.bin$/);
@@ -78,17 +87,17 @@ describe("the startup bundles the build writes", () => {
 
   it("leave out a table that would pass the bound, whole, so no reader finds half a table bundled", () => {
     const m = manifest();
-    const sizes = { [m.recordShards.pages[0]!]: 40, [m.recordShards.pages[1]!]: 40, [m.series.archives]: 30 };
+    const sizes = { [tablePages(m)[0]!]: 40, [tablePages(m)[1]!]: 40, [m.series.archives]: 30 };
     const f = files(sizes);
     expect(withStartupBundle(m, f.read, f.emit, 100).startup).toBeUndefined();
     expect(f.emitted.size).toBe(0);
     const g = files({ ...sizes, [m.series.archives]: 200 });
-    expect(withStartupBundle(m, g.read, g.emit, 120).startup![0]!.files.map(([p]) => p)).toEqual(m.recordShards.pages);
+    expect(withStartupBundle(m, g.read, g.emit, 120).startup![0]!.files.map(([p]) => p)).toEqual(tablePages(m));
   });
 
   it("write no bundle for a single file, which would save no read", () => {
     const m = manifest(1);
-    const f = files({ [m.recordShards.pages[0]!]: 10, [m.series.archives]: 500 });
+    const f = files({ [tablePages(m)[0]!]: 10, [m.series.archives]: 500 });
     expect(withStartupBundle(m, f.read, f.emit, 100)).toBe(m);
     expect(f.emitted.size).toBe(0);
   });
@@ -105,7 +114,7 @@ describe("the startup bundles the build writes", () => {
     } as unknown as Manifest;
     const pages = [...built.files.keys()].filter((p) => p.startsWith(VOLUME_PAGES_PREFIX));
     expect(pages.length).toBe(4);
-    const sizes: Record<string, number> = { [m.recordShards.pages[0]!]: 10, [m.recordShards.pages[1]!]: 20 };
+    const sizes: Record<string, number> = { [tablePages(m)[0]!]: 10, [tablePages(m)[1]!]: 20 };
     sizes[m.series.archives] = 5;
     sizes[m.search!.seriesNames] = 5;
     const f = files(sizes);
@@ -119,7 +128,7 @@ describe("the startup bundles the build writes", () => {
     const pageBytes = pages.reduce((n, p) => n + read(p).byteLength, 0);
     const some = bundled(40 + read(volumeIndex.dir).byteLength + pageBytes - 1);
     expect(some).toContain(volumeIndex.dir);
-    expect(some).toEqual(expect.arrayContaining(m.recordShards.pages));
+    expect(some).toEqual(expect.arrayContaining(tablePages(m)));
     expect(some.filter((p) => p.startsWith(VOLUME_PAGES_PREFIX))).toEqual([]);
   });
 
@@ -134,7 +143,7 @@ describe("the startup bundles the build writes", () => {
       }) as Manifest;
     const bundleOf = (m: Manifest) => {
       const paths = [
-        ...m.recordShards.pages,
+        ...tablePages(m),
         m.series.archives,
         "/packs/files-0.000000000021.json",
         "/packs/files-1.000000000022.json",
@@ -155,6 +164,20 @@ describe("the startup bundles the build writes", () => {
     expect(two("/packs/dir-0.000000000031.bin")).toBe(2);
     expect(two("/packs/dir-1.000000000032.bin")).toBe(2);
     expect(two("/packs/dir-2.000000000033.bin")).toBeUndefined();
-    expect(two(manifest().recordShards.pages[0]!)).toBe(2);
+    expect(two(tablePages(manifest())[0]!)).toBe(2);
+  });
+
+  it("put a big record table's page list first, before its pages, and the list alone when the pages do not fit", () => {
+    const inRoot = manifest(3);
+    const listPath = `/records/table-pages.${h(50)}.json`;
+    const m: Manifest = { ...inRoot, recordShards: { ...inRoot.recordShards, pageList: listPath } };
+    const list = JSON.stringify(inRoot.recordShards.pageList);
+    const sizes = Object.fromEntries(tablePages(inRoot).map((p) => [p, 40]));
+    const f = files({ ...sizes, [m.series.archives]: 5 });
+    const read = (p: string) => (p === listPath ? new TextEncoder().encode(list) : f.read(p));
+    const bundled = (maxBytes: number) =>
+      withStartupBundle(m, read, f.emit, maxBytes).startup!.flatMap((b) => b.files.map(([p]) => p));
+    expect(bundled(1 << 20)).toEqual([listPath, ...tablePages(inRoot), m.series.archives]);
+    expect(bundled(list.length + 5)).toEqual([listPath, m.series.archives]);
   });
 });

@@ -6,7 +6,14 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { json } from "../openapi-common";
-import { HASH_CHARS, packIndexPagePath, pagedTablePath, type Manifest, type PagedTable } from "../../shared/manifest";
+import {
+  HASH_CHARS,
+  packIndexPagePath,
+  pagedTablePath,
+  recordTablePagePath,
+  type Manifest,
+  type PagedTable,
+} from "../../shared/manifest";
 import {
   lexiconPagePath,
   termChunkPath,
@@ -86,7 +93,7 @@ healthRoutes.openapi(
       try {
         sample.set("records", await c.get("records").shardPath(0));
       } catch (e) {
-        fail(m.recordShards.pages[0]!, e);
+        fail(firstRecordTableFile(m), e);
       }
     }
     const nested = new Map<string, string>();
@@ -143,6 +150,12 @@ function walkPaths(v: unknown, found: (path: string) => void): void {
   }
 }
 
+/** The record-shard table's first file: its page list when that is a file of its own, else its first page. */
+function firstRecordTableFile(m: Manifest): string {
+  const list = m.recordShards.pageList;
+  return typeof list === "string" ? list : recordTablePagePath(list, 0);
+}
+
 /**
  * The first asset of each kind the manifest root names, and the indexes (paged-table pages, series page lists,
  * search shards' term tables) whose contents name the rest. Found by walking the root for chunk paths and
@@ -163,7 +176,7 @@ function sampleAssets(
     sample.set(kind, path);
     if (kind === "series/lists") indexes.push([path]);
   };
-  if (m.recordShards.pages[0]) add(m.recordShards.pages[0]);
+  if (m.recordShards.pages) add(firstRecordTableFile(m));
   if (first) {
     add(first.terms);
     indexes.push([first.terms, first]);
