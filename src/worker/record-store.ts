@@ -161,20 +161,21 @@ export class RecordStore {
   }
 
   /**
-   * Starts reading the record-table pages that hold `docs` (the manifest root says which, without a read), so a
-   * search that has its likely page of hits reads them beside the volume column's pages, not after them: one round
-   * trip fewer when the table is too big to be read ahead (prefetchTable). Never rejects; `byDocs` meets a failure.
+   * Reads the record-table pages that hold `docs`, so a search that has its likely page of hits reads them beside
+   * the volume column's pages, not after them: one round trip fewer when the table is too big to be read ahead
+   * (prefetchTable). Never rejects; `byDocs` meets a failure. The caller starts it without waiting and awaits it
+   * before its request ends, as any read it started.
    */
-  prefetchPagesOf(docs: readonly number[]): void {
-    void this.assets
-      .manifest()
-      .then(async (m) => {
-        if (m.recordShards.pages <= RECORD_TABLE_PREFETCH_PAGES) return;
-        const { starts } = await this.pageList(m);
-        const pages = new Set(docs.map((doc) => lastAtOrBelow(starts, doc)));
-        return Promise.all([...pages].map((p) => this.tablePage(m, p)));
-      })
-      .catch(() => {});
+  async prefetchPagesOf(docs: readonly number[]): Promise<void> {
+    try {
+      const m = await this.assets.manifest();
+      if (m.recordShards.pages <= RECORD_TABLE_PREFETCH_PAGES) return;
+      const { starts } = await this.pageList(m);
+      const pages = new Set(docs.map((doc) => lastAtOrBelow(starts, doc)));
+      await Promise.all([...pages].map((p) => this.tablePage(m, p)));
+    } catch {
+      // Met again, with its error, by the read that needs the page.
+    }
   }
 
   /** Many records by doc number, reading each shard once. */

@@ -7,10 +7,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AssetStore, assetStoreFor } from "../../src/worker/asset-store";
-import { RecordStore } from "../../src/worker/record-store";
+import { RECORD_TABLE_PREFETCH_PAGES, RecordStore } from "../../src/worker/record-store";
 import { storageFor } from "../../src/worker/storage/asset-storage";
 import {
   HASH_CHARS,
+  lastAtOrBelow,
   RECORD_TABLE_ROOT_PAGES,
   recordTablePagePath,
   type RecordTablePages,
@@ -62,5 +63,25 @@ describe("the record-shard table", () => {
     expect(pages).toHaveLength(1);
     const all = Array.from({ length: m.recordShards.pages }, (_, p) => recordTablePagePath(list, p));
     expect(all).toContain(pages[0]);
+  });
+
+  it("reads ahead the pages of a page of hits when the table is too big to read whole, and nothing else", async () => {
+    const read: string[] = [];
+    const base = assetStoreFor(env);
+    const m = await base.manifest();
+    const { pageList, pages } = m.recordShards;
+    const list = typeof pageList === "string" ? await base.json<RecordTablePages>(pageList) : pageList;
+    const store = new (class extends AssetStore {
+      override json<T>(path: string, derive?: (parsed: unknown) => T): Promise<T> {
+        read.push(path);
+        return super.json(path, derive);
+      }
+    })(storageFor(env).storage());
+    const docs = [0, Math.floor(m.records / 2), m.records - 1];
+    await new RecordStore(store).prefetchPagesOf(docs);
+    const tablePages = read.filter((p) => p.startsWith("/records/table-") && p !== pageList).sort();
+    const expected = [...new Set(docs.map((d) => recordTablePagePath(list, lastAtOrBelow(list.starts, d))))].sort();
+    // The default suite's table is small: a cold search reads it whole instead (prefetchTable).
+    expect(tablePages).toEqual(pages > RECORD_TABLE_PREFETCH_PAGES ? expected : []);
   });
 });

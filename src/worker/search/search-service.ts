@@ -244,8 +244,11 @@ export class SearchService {
     }
 
     let merged = mergeHits(results);
-    // The page's likely hits: their record-table pages are read while collapse reads the volume column.
-    if (!sorted(req)) this.records.prefetchPagesOf(merged.slice(req.offset, req.offset + req.limit).map((d) => d.doc));
+    // The page's likely hits: their record-table pages are read while collapse reads the volume column. Awaited
+    // before the answer (it never rejects): a read the request left running would be cancelled with it.
+    const tablePages = sorted(req)
+      ? undefined
+      : this.records.prefetchPagesOf(merged.slice(req.offset, req.offset + req.limit).map((d) => d.doc));
     if (sorted(req))
       merged = await sortHits(
         merged.slice(0, Math.max(SORT_POOL, req.offset + req.limit)),
@@ -285,6 +288,7 @@ export class SearchService {
       this.records.byDocs(page.map((d) => d.doc)),
       volumes ? this.volumeLists(volumes, page, groups) : new Map<number, VolumeList>(),
     ]);
+    await tablePages;
     const highlight = highlightTerms(units);
     const hits = page.map((d, i): SearchHit => {
       const r = records[i]!;
