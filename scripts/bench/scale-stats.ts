@@ -19,6 +19,11 @@ export type ScaleQueryStats = Record<(typeof SCALE_COUNTERS)[number], number> & 
   path: string;
   /** Means over the rounds. */
   tookMs: number;
+  /**
+   * The whole request inside the isolate (middleware, the response caches asked, the search, the JSON), as its
+   * clock reads it: a cold request's warm-up runs while the caches are asked, before the search's `tookMs` starts.
+   */
+  serverMs: number;
   reads: Record<string, number>;
   readBytes: number;
   /** The slowest unit's round trip, and the sum over units. */

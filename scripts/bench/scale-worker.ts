@@ -63,6 +63,7 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
   const out: ScaleQueryStats[] = paths.map((path) => ({
     path,
     tookMs: 0,
+    serverMs: 0,
     reads: {},
     readBytes: 0,
     ...(Object.fromEntries(SCALE_COUNTERS.map((k) => [k, 0])) as Record<(typeof SCALE_COUNTERS)[number], number>),
@@ -77,8 +78,10 @@ async function scaleMix(req: Request, env: ScaleEnv, ctx: ExecutionContext): Pro
       const q = out[i]!;
       traceReads(true);
       collectSearchStats(true);
+      const t0 = performance.now();
       const res = await app.fetch(new Request(`http://bench${paths[i]}`), env as never, ctx);
       const body = await res.text();
+      q.serverMs += (performance.now() - t0) / rounds;
       const st = collectSearchStats(false)!;
       const reads = traceReads(false);
       if (res.status !== 200)
