@@ -12,7 +12,13 @@ import { groupedReferenceOrder } from "./reference-order";
 import { shardOf } from "../shared/hash";
 import { planMerge, ingestEach, type IngestFindings, type IngestInput } from "./ingest/index";
 import type { DistinctItemsReport, MergeReport } from "./ingest/index";
-import { recordLayoutBytes, recordShardCount, shardStartsOf, type CatalogueLayout } from "./catalogue-assets";
+import {
+  recordLayoutBytes,
+  recordShardCount,
+  shardStartsOf,
+  type CatalogueBuildOptions,
+  type CatalogueLayout,
+} from "./catalogue-assets";
 import { type DocFile, LineWriter } from "./doc-file";
 
 export interface SpilledIngest extends IngestFindings {
@@ -26,7 +32,7 @@ export interface SpilledIngest extends IngestFindings {
    */
   layout(
     docsPath: string,
-    options: { recordShards?: number },
+    options: CatalogueBuildOptions,
   ): CatalogueLayout & {
     docs: DocFile;
     /**
