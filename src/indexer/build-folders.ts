@@ -35,7 +35,7 @@ import {
   packIndexPagePath,
   packIndexPages,
   recordShardPath,
-  recordTablePagePath,
+  recordTablePagePaths,
   type PackLocation,
   type Manifest,
   type PagedTable,
@@ -235,15 +235,9 @@ export function builtRecordTablePages(dir: string, m: Manifest): RecordTablePage
   return typeof list === "string" ? readBuiltJson<RecordTablePages>(dir, m, list) : list;
 }
 
-/** Paths of the record-shard table's pages of the build in `dir`. */
-export function builtRecordTablePaths(dir: string, m: Manifest): string[] {
-  const list = builtRecordTablePages(dir, m);
-  return Array.from({ length: m.recordShards.pages }, (_, p) => recordTablePagePath(list, p));
-}
-
 /** Paths of every record shard of the build in `dir`, from its shard table pages (for scripts and tests). */
 export function builtRecordShardPaths(dir: string, m: Manifest): string[] {
-  return builtRecordTablePaths(dir, m).flatMap((path) => {
+  return recordTablePagePaths(builtRecordTablePages(dir, m)).flatMap((path) => {
     const page = readBuiltJson<RecordShardTablePage>(dir, m, path);
     return page.starts.map((_, i) => recordShardPath(page, page.first + i));
   });

@@ -10,7 +10,7 @@ import {
   packIndexCommonPages,
   pagedTablePages,
   pagedTablePath,
-  recordTablePagePath,
+  recordTablePagePaths,
   type Manifest,
   type PagedTable,
   type RecordTablePages,
@@ -70,11 +70,8 @@ export function startupTables(m: Manifest, read: (path: string) => Uint8Array): 
   // page of hits finds its pages through the list).
   const list = m.recordShards.pageList;
   if (typeof list === "string") tables.push({ bundle: 2, files: [list] });
-  const { hashes } = typeof list === "string" ? (JSON.parse(utf8.decode(read(list))) as RecordTablePages) : list;
-  tables.push({
-    bundle: 2,
-    files: Array.from({ length: m.recordShards.pages }, (_, p) => recordTablePagePath({ hashes }, p)),
-  });
+  const tablePages = typeof list === "string" ? (JSON.parse(utf8.decode(read(list))) as RecordTablePages) : list;
+  tables.push({ bundle: 2, files: recordTablePagePaths(tablePages) });
   // Last, with the room left: the volume column's pages. A small catalogue's whole column (7 pages at 100k records)
   // then costs a collapsed search no round trip after scoring; a big one's (1,022 pages at ten million) does not fit,
   // and a search reads the pages of its best hits.

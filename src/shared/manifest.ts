@@ -346,6 +346,11 @@ export function recordTablePagePath(list: Pick<RecordTablePages, "hashes">, p: n
   return `/records/table-${p}.${hashAt(list.hashes, p)}.json`;
 }
 
+/** Asset paths of every page of the record-shard table, in order. */
+export function recordTablePagePaths(list: Pick<RecordTablePages, "hashes">): string[] {
+  return Array.from({ length: list.hashes.length / HASH_CHARS }, (_, p) => recordTablePagePath(list, p));
+}
+
 /**
  * The extension of a record shard: a JSON array of `StoredRecord`, ordered by doc number, deflated in zlib's format
  * (RFC 1950, whose checksum catches a damaged shard). Records are most of a catalogue's bytes (119 of 172 MB

@@ -10,6 +10,7 @@ import {
   recordShardPath,
   recordTablePageOf,
   recordTablePagePath,
+  recordTablePagePaths,
   type RecordTablePages,
   type Manifest,
   type RecordShardTablePage,
@@ -120,9 +121,9 @@ export class RecordStore {
    */
   async prefetchTable(maxPages = RECORD_TABLE_PREFETCH_PAGES): Promise<void> {
     const m = await this.assets.manifest();
-    const list = this.pageList(m);
-    if (m.recordShards.pages > maxPages) return void (await list);
-    await Promise.all(Array.from({ length: m.recordShards.pages }, (_, p) => this.tablePage(m, p)));
+    const list = await this.pageList(m);
+    if (m.recordShards.pages > maxPages) return;
+    await Promise.all(recordTablePagePaths(list).map((path) => this.assets.json<RecordShardTablePage>(path)));
   }
 
   /** The table's page list (`RecordTablePages`): the root's, or its own file's, read once and then held. */

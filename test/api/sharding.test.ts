@@ -42,8 +42,9 @@ async function services() {
   return {
     count,
     ns,
+    root: m,
     version: m.version,
-    fanned: new SearchService(records, assets, new DurableObjectShards(count, ns, m.version)),
+    fanned: new SearchService(records, assets, new DurableObjectShards(count, ns, m)),
     local: new SearchService(records, assets, new LocalShards(count, assets, records)),
   };
 }
@@ -62,7 +63,7 @@ describe("a sharded index", () => {
   });
 
   it.each(QUERIES)("answers %j exactly as one object per shard when two objects score the three shards", async (q) => {
-    const { count, ns, version, local } = await services();
+    const { count, ns, root, version, local } = await services();
     // The real namespace, counting the objects a query asks.
     const asked = new Set<string>();
     const counting = {
@@ -75,7 +76,7 @@ describe("a sharded index", () => {
     const grouped = new SearchService(
       new RecordStore(assetStoreFor(env)),
       assetStoreFor(env),
-      new DurableObjectShards(count, counting, version, undefined, 2),
+      new DurableObjectShards(count, counting, root, undefined, 2),
     );
     const a = await grouped.search(request(q));
     const b = await local.search(request(q));
@@ -138,12 +139,12 @@ describe("a sharded index", () => {
 
 describe("a group of shards behind one object", () => {
   it.each(QUERIES)("answers %j exactly as one object per shard", async (q) => {
-    const { count, ns, version, local } = await services();
+    const { count, ns, root, version, local } = await services();
     const assets = assetStoreFor(env);
     const grouped = new SearchService(
       new RecordStore(assets),
       assets,
-      new DurableObjectShards(count, ns, version, 3000, 1),
+      new DurableObjectShards(count, ns, root, 3000, 1),
     );
     const a = await grouped.search(request(q));
     const b = await local.search(request(q));
@@ -154,13 +155,13 @@ describe("a group of shards behind one object", () => {
   });
 
   it("answers with the shards it scored in time, the rest reported as failed, when its time runs out", async () => {
-    const { count, ns, version, local } = await services();
+    const { count, ns, root, version, local } = await services();
     const assets = assetStoreFor(env);
     // One group of every shard, with no time to score more than its first.
     const grouped = new SearchService(
       new RecordStore(assets),
       assets,
-      new DurableObjectShards(count, ns, version, 3000, 1, 0),
+      new DurableObjectShards(count, ns, root, 3000, 1, 0),
     );
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     try {

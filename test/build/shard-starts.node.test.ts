@@ -11,6 +11,19 @@ import {
 } from "../../src/shared/manifest";
 import { testRecord } from "../record-fixture";
 
+/** `records` laid out in `shards` record shards and written as a record store whose table pages hold `perPage`. */
+function recordStoreOf(records: ReturnType<typeof testRecord>[], shards: number, perPage: number) {
+  const layout = layoutRecords(records, { recordShards: shards });
+  const docs = [...layout.docs];
+  const out = new AssetWriter();
+  const catalogueOrder = catalogueRanks(
+    docs.map((r) => r.reference),
+    Array.from(layout.shardStarts),
+  );
+  const manifest = writeRecordStore(layout, { of: () => undefined }, out, { catalogueOrder, perPage });
+  return { layout, docs, out, manifest };
+}
+
 describe("a layout's record shards, held as where each begins", () => {
   it("starts an empty shard where the next one does, and empty last shards at the doc count", () => {
     const shards = [1, 1, 3, 3, 3, 4];
@@ -30,14 +43,7 @@ describe("a layout's record shards, held as where each begins", () => {
       testRecord({ id: `r${i}`, reference: `KV 2/${i}`, title: `File ${i}`, series: "KV 2" }),
     );
     // More shards than records: some are empty, some hold several.
-    const layout = layoutRecords(records, { recordShards: 64 });
-    const docs = [...layout.docs];
-    const out = new AssetWriter();
-    const catalogueOrder = catalogueRanks(
-      docs.map((r) => r.reference),
-      Array.from(layout.shardStarts),
-    );
-    const manifest = writeRecordStore(layout, { of: () => undefined }, out, { catalogueOrder, perPage: 16 });
+    const { layout, docs, out, manifest } = recordStoreOf(records, 64, 16);
     // 4 pages of 16 shards: few enough for the page list to be in the root.
     const list = manifest.recordShards.pageList as RecordTablePages;
     expect(list.starts.length).toBe(4);
@@ -58,14 +64,7 @@ describe("a layout's record shards, held as where each begins", () => {
       testRecord({ id: `r${i}`, reference: `KV 2/${i}`, title: `File ${i}`, series: "KV 2" }),
     );
     const rootBytes = (pages: number) => {
-      const layout = layoutRecords(records, { recordShards: pages });
-      const docs = [...layout.docs];
-      const out = new AssetWriter();
-      const catalogueOrder = catalogueRanks(
-        docs.map((r) => r.reference),
-        Array.from(layout.shardStarts),
-      );
-      const m = writeRecordStore(layout, { of: () => undefined }, out, { catalogueOrder, perPage: 1 });
+      const { out, manifest: m } = recordStoreOf(records, pages, 1);
       return { m, out, bytes: JSON.stringify(m.recordShards).length };
     };
     const small = rootBytes(RECORD_TABLE_ROOT_PAGES);

@@ -7,7 +7,7 @@ import { AssetWriter } from "../../src/indexer/content-hash";
 import { withStartupBundle } from "../../src/indexer/startup-bundle-assets";
 import { buildVolumes } from "../../src/indexer/volume-assets";
 import { VOLUME_PAGES_PREFIX } from "../../src/shared/index-format";
-import { recordTablePagePath, type Manifest, type RecordTablePages } from "../../src/shared/manifest";
+import { recordTablePagePaths, type Manifest, type RecordTablePages } from "../../src/shared/manifest";
 import { testRecord } from "../record-fixture";
 
 const h = (i: number) => String(i).padStart(12, "0");
@@ -40,8 +40,7 @@ function manifest(pages = 2): Manifest {
 
 /** The record table's page paths of a manifest whose page list is in its root. */
 function tablePages(m: Manifest): string[] {
-  const list = m.recordShards.pageList as RecordTablePages;
-  return Array.from({ length: m.recordShards.pages }, (_, p) => recordTablePagePath(list, p));
+  return recordTablePagePaths(m.recordShards.pageList as RecordTablePages);
 }
 
 function files(sizes: Record<string, number>) {

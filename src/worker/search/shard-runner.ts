@@ -189,17 +189,13 @@ export class DurableObjectShards implements ShardRunner {
   private readonly groups: Array<[number, number]>;
   readonly count: number;
   private readonly version: string;
-  private readonly root: Manifest | undefined;
 
   constructor(
     /** Search shards in the build. */
     readonly shards: number,
     private readonly namespace: ShardNamespace,
-    /**
-     * The build's manifest root, handed to each object with its first call so a cold object need not read it; or
-     * (tests) the build's version alone.
-     */
-    build: Manifest | string,
+    /** The build's manifest root, handed to each object with its first call so a cold object need not read it. */
+    private readonly root: Manifest,
     private readonly timeoutMs = SHARD_TIMEOUT_MS,
     maxFanout = MAX_FANOUT,
     /** How long a group of shards scores before answering with the shards done (see scoreGroupLocally). */
@@ -207,8 +203,7 @@ export class DurableObjectShards implements ShardRunner {
   ) {
     this.groups = shardGroups(shards, maxFanout);
     this.count = this.groups.length;
-    this.version = typeof build === "string" ? build : build.version;
-    this.root = typeof build === "string" ? undefined : build;
+    this.version = root.version;
   }
 
   /** One object per group and index version, so a new deploy warms fresh objects rather than reusing stale ones. */
