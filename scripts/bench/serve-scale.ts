@@ -239,7 +239,9 @@ async function scaleMixOf(w: LocalWorker, rounds: number, group?: number, mixPat
 function printTimeline(reads: Array<ReadTrace & { kind: string }>): void {
   const rows = new Map<string, { n: number; bytes: number; start: number; end: number; parseMs: number }>();
   for (const r of reads) {
-    const key = `${r.store} ${r.kind}`;
+    // Startup bundles apart: each is one read, and which of them a request waits for is the point.
+    const key =
+      r.kind === "packs/startup" ? `${r.store} ${r.path.slice(1, r.path.indexOf("."))}` : `${r.store} ${r.kind}`;
     const row = rows.get(key) ?? { n: 0, bytes: 0, start: Infinity, end: 0, parseMs: 0 };
     row.n++;
     row.bytes += r.bytes;
