@@ -34,12 +34,12 @@
  * `--backend r2` serves the catalogue from Miniflare's R2 (`[env.r2]`), loading into the bucket under `--r2-dir`
  * (default: beside the assets folder) only the objects it lacks first, as `npm run deploy:r2 -- --local` does.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { arrayBufferHolders, heapSnapshotKinds, readHeapSnapshot } from "../lib/heap-snapshot";
 import { parseArgs } from "node:util";
-import { bundleWorker, startLocalWorker, type LocalWorker } from "../lib/local-worker";
+import { bundleWorker, startLocalWorker, type LocalWorker, type LocalWorkerOptions } from "../lib/local-worker";
 import { percentile, median } from "./stats";
 import type { Manifest } from "../../src/shared/manifest";
 import type { ReadTrace } from "../../src/shared/read-trace";
@@ -65,6 +65,12 @@ const { values: args, positionals } = parseArgs({
     snapshot: { type: "string" },
     params: { type: "string" },
     trace: { type: "boolean", default: false },
+    /**
+     * With `--groups`: each cold sample's shard object in a workerd process apart from the Worker's, as deployed (in
+     * one runtime they share a thread, and the object's scoring holds up the Worker's reads). A trace then shows the
+     * Worker's reads only. The warm runs and heap figures stay in one runtime.
+     */
+    apart: { type: "boolean", default: false },
   },
 });
 const [assetsDir, runsArg] = positionals;
@@ -142,9 +148,14 @@ const script = await bundleWorker(
   mkdtempSync(join(tmpdir(), "dossier-scale-")),
   { keepNames: Boolean(args.snapshot) },
 );
-async function start(inspector: boolean, caches: boolean): Promise<LocalWorker> {
+async function start(
+  inspector: boolean,
+  caches: boolean,
+  shardObjects?: LocalWorkerOptions["shardObjects"],
+): Promise<LocalWorker> {
   const [httpPort, inspectorPort] = ports();
   return startLocalWorker({
+    shardObjects,
     assetsDir: resolve(assetsDir!),
     scriptPath: script,
     caches,
@@ -281,7 +292,16 @@ if (args.groups !== undefined) {
     const coldServer: GroupRun["coldServer"] = {};
     if (!args["no-cold"])
       for (const [k, q] of Object.entries(COLD) as Array<[keyof typeof COLD, string]>) {
-        const w = await start(false, true);
+        // `--apart`: the group's objects in a workerd process of their own, started first (see `shardObjects`).
+        const registry = args.apart ? mkdtempSync(join(tmpdir(), "dossier-registry-")) : null;
+        const host = registry
+          ? await start(false, false, { registry, role: "host", name: "dossier-search-shards" })
+          : null;
+        const w = await start(
+          false,
+          true,
+          registry ? { registry, role: "caller", name: "dossier-search-shards" } : undefined,
+        );
         try {
           const got = await scaleMixOf(w, 1, group, [`/api/search?q=${encodeURIComponent(q)}${extra}`], args.trace);
           cold[k] = got.queries[0]!.tookMs;
@@ -294,6 +314,8 @@ if (args.groups !== undefined) {
           if (got.traces?.[0]) printTimeline(got.traces[0]);
         } finally {
           await w.dispose();
+          await host?.dispose();
+          if (registry) rmSync(registry, { recursive: true, force: true });
         }
       }
     const w = await start(true, false);

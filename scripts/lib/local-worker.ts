@@ -127,6 +127,14 @@ export interface LocalWorkerOptions {
    * load every group's caches into the isolate it measures.
    */
   pokePath?: string;
+  /**
+   * The search shard objects in a workerd process apart from the Worker's, as deployed (an object runs in an isolate
+   * of its own). In one runtime the Worker and its objects share workerd's thread, so an object's scoring holds up
+   * the Worker's reads (BENCHMARKS.md, thirty-fifth session). Start the `host` first (it serves the SearchShard
+   * class under `name`), then the `caller` (the Worker, whose SEARCH_SHARDS binding reaches the host's objects);
+   * both register in Miniflare's dev registry at `registry`, a folder of their own.
+   */
+  shardObjects?: { registry: string; role: "host" | "caller"; name: string };
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
@@ -151,12 +159,20 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const before = workerdChildren();
   const t0 = performance.now();
   // wrangler maps wrangler.toml to Miniflare 4-shaped options; Miniflare 5 converts them itself.
+  const apart = options.shardObjects;
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       workers: [
         {
           ...workerOptions,
-          name: config.name,
+          name: apart?.role === "host" ? apart.name : config.name,
+          ...(apart?.role === "caller"
+            ? {
+                durableObjects: {
+                  SEARCH_SHARDS: { className: "SearchShard", scriptName: apart.name, useSQLite: true },
+                },
+              }
+            : {}),
           rootPath: ROOT,
           modules: true,
           scriptPath,
@@ -175,6 +191,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
           },
         },
       ],
+      ...(apart ? { unsafeDevRegistryPath: apart.registry } : {}),
       ...(inspectorPort ? { inspectorPort } : {}),
       ...(options.httpPort !== undefined ? { host: "127.0.0.1", port: options.httpPort } : {}),
       ...(persist ? { resourcePersistencePath: persist } : {}),
@@ -183,7 +200,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const ready = await mf.ready;
   const startMs = performance.now() - t0;
   const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
-  const target = `core:user:${config.name}`;
+  const target = `core:user:${apart?.role === "host" ? apart.name : config.name}`;
   // Each poke is a new search, so it passes through the Cache API and KV simulations as well as the Worker.
   let pokes = 0;
   const poke = async () => {
