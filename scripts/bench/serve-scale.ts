@@ -1,7 +1,7 @@
 /**
  * npx tsx scripts/bench/serve-scale.ts <assets dir> [runs] [--records N] [--ports 9100-9149] [--rounds 2]
  *   [--mix bench|mini] [--slowest 10] [--no-cold] [--json FILE] [--backend r2 [--r2-dir DIR]] [--groups 0,5,10,15]
- *   [--snapshot DIR] [--params "collapse=0"] [--trace]
+ *   [--snapshot DIR] [--params "collapse=0"] [--trace] [--apart]
  *
  * Serves an already built (possibly sharded) catalogue in workerd through Miniflare, with the SearchShard Durable
  * Objects bound as in production, and measures the fanned-out search: cold first query per fresh runtime (a rare
@@ -29,7 +29,12 @@
  *
  * `--trace` (with `--groups`) prints each cold query's reads by store (0: the Worker; 1: the group's object) and kind:
  * how many, their bytes, when the first began and the last ended (ms since the request began), and the parse or
- * hashing after them: where a cold query waits.
+ * hashing after them: where a cold query waits. Each startup bundle is a line of its own.
+ *
+ * `--apart` (with `--groups`) starts each cold sample's shard objects in a workerd process of their own: in one
+ * runtime the Worker and its objects share workerd's thread, so an object's scoring holds up the Worker's reads.
+ * Their calls then pass through Miniflare's dev registry, which has delays of its own (BENCHMARKS.md, thirty-fifth
+ * session): neither arrangement is the deployment.
  *
  * `--backend r2` serves the catalogue from Miniflare's R2 (`[env.r2]`), loading into the bucket under `--r2-dir`
  * (default: beside the assets folder) only the objects it lacks first, as `npm run deploy:r2 -- --local` does.
@@ -66,9 +71,8 @@ const { values: args, positionals } = parseArgs({
     params: { type: "string" },
     trace: { type: "boolean", default: false },
     /**
-     * With `--groups`: each cold sample's shard object in a workerd process apart from the Worker's, as deployed (in
-     * one runtime they share a thread, and the object's scoring holds up the Worker's reads). A trace then shows the
-     * Worker's reads only. The warm runs and heap figures stay in one runtime.
+     * With `--groups`: each cold sample's shard objects in a workerd process apart from the Worker's (see the head of
+     * this file). A trace then shows the Worker's reads only. The warm runs and heap figures stay in one runtime.
      */
     apart: { type: "boolean", default: false },
   },
