@@ -72,7 +72,8 @@ const { values: args, positionals } = parseArgs({
     trace: { type: "boolean", default: false },
     /**
      * With `--groups`: each cold sample's shard objects in a workerd process apart from the Worker's (see the head of
-     * this file). A trace then shows the Worker's reads only. The warm runs and heap figures stay in one runtime.
+     * this file). A cold sample's reads and trace then show the Worker's only. The warm runs and heap figures stay
+     * in one runtime.
      */
     apart: { type: "boolean", default: false },
   },
@@ -301,12 +302,13 @@ if (args.groups !== undefined) {
         const host = registry
           ? await start(false, false, { registry, role: "host", name: "dossier-search-shards" })
           : null;
-        const w = await start(
-          false,
-          true,
-          registry ? { registry, role: "caller", name: "dossier-search-shards" } : undefined,
-        );
+        let w: LocalWorker | undefined;
         try {
+          w = await start(
+            false,
+            true,
+            registry ? { registry, role: "caller", name: "dossier-search-shards" } : undefined,
+          );
           const got = await scaleMixOf(w, 1, group, [`/api/search?q=${encodeURIComponent(q)}${extra}`], args.trace);
           cold[k] = got.queries[0]!.tookMs;
           coldServer[k] = Math.round(got.queries[0]!.serverMs);
@@ -317,8 +319,9 @@ if (args.groups !== undefined) {
           );
           if (got.traces?.[0]) printTimeline(got.traces[0]);
         } finally {
-          await w.dispose();
+          // The host first: both runtimes share a persistence folder (R2), which a disposed runtime empties.
           await host?.dispose();
+          await w?.dispose();
           if (registry) rmSync(registry, { recursive: true, force: true });
         }
       }

@@ -17,7 +17,12 @@ function countingAssets() {
       const path = new URL(req.url).pathname;
       reads.set(path, (reads.get(path) ?? 0) + 1);
       if (path === "/manifest.json")
-        return new Response(JSON.stringify({ format: FORMAT_VERSION, recordShards: { count: 0, pages: [] } }));
+        return new Response(
+          JSON.stringify({
+            format: FORMAT_VERSION,
+            recordShards: { count: 0, perPage: 1, pages: 0, pageList: { hashes: "", starts: [] } },
+          }),
+        );
       if (path === "/slow.json") await gate;
       return new Response(JSON.stringify({ path }));
     },
@@ -64,7 +69,11 @@ describe("a Durable Object's asset store", () => {
 
   it("takes the manifest root its coordinator hands it instead of reading one, and keeps one it has", async () => {
     const { store, reads } = countingAssets();
-    const root = { format: FORMAT_VERSION, version: "handed", recordShards: { count: 0, pages: [] } } as never;
+    const root = {
+      format: FORMAT_VERSION,
+      version: "handed",
+      recordShards: { count: 0, perPage: 1, pages: 0, pageList: { hashes: "", starts: [] } },
+    } as never;
     const object = store.forObject();
     object.adoptManifest(root);
     expect((await object.manifest()).version).toBe("handed");
@@ -83,7 +92,7 @@ describe("a Durable Object's asset store", () => {
     object.adoptManifest({
       format: FORMAT_VERSION - 1,
       version: "old",
-      recordShards: { count: 0, pages: [] },
+      recordShards: { count: 0, perPage: 1, pages: 0, pageList: { hashes: "", starts: [] } },
     } as never);
     expect((await object.manifest()).version).toBeUndefined();
     expect(reads.get("/manifest.json")).toBe(1);

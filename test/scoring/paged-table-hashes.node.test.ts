@@ -36,7 +36,12 @@ describe("a paged table with its page hashes out of the root", () => {
   }
   writeFileSync(
     join(dir, "manifest.json"),
-    JSON.stringify({ format: FORMAT_VERSION, recordShards: { count: 0, pages: [] }, big, small }),
+    JSON.stringify({
+      format: FORMAT_VERSION,
+      recordShards: { count: 0, perPage: 1, pages: 0, pageList: { hashes: "", starts: [] } },
+      big,
+      small,
+    }),
   );
 
   it("names its hashes file and page count in the root, and only a table past the bound does", () => {

@@ -40,7 +40,10 @@ function servedStore(files: ReadonlyMap<string, string | Uint8Array>) {
   return { store: new AssetStore(fetcher as unknown as Fetcher), reads };
 }
 
-const MANIFEST = JSON.stringify({ format: FORMAT_VERSION, recordShards: { count: 0, pages: [] } });
+const MANIFEST = JSON.stringify({
+  format: FORMAT_VERSION,
+  recordShards: { count: 0, perPage: 1, pages: 0, pageList: { hashes: "", starts: [] } },
+});
 
 /** The page hashes the volume directory lists. */
 function pageHashes(out: AssetWriter, index: VolumeIndex): string {

@@ -188,7 +188,6 @@ export function groupName(first: number, end: number): string {
 export class DurableObjectShards implements ShardRunner {
   private readonly groups: Array<[number, number]>;
   readonly count: number;
-  private readonly version: string;
 
   constructor(
     /** Search shards in the build. */
@@ -203,13 +202,12 @@ export class DurableObjectShards implements ShardRunner {
   ) {
     this.groups = shardGroups(shards, maxFanout);
     this.count = this.groups.length;
-    this.version = root.version;
   }
 
   /** One object per group and index version, so a new deploy warms fresh objects rather than reusing stale ones. */
   private stub(group: number) {
     const [first, end] = this.groups[group]!;
-    return this.namespace.get(this.namespace.idFromName(`${this.version}/${groupName(first, end)}`));
+    return this.namespace.get(this.namespace.idFromName(`${this.root.version}/${groupName(first, end)}`));
   }
 
   shardsOf(group: number): number[] {
@@ -222,7 +220,7 @@ export class DurableObjectShards implements ShardRunner {
     const calls: Promise<unknown>[] = [];
     for (let g = 0; g < this.count; g++) {
       const [first, end] = this.groups[g]!;
-      const name = `${this.version}/${first}-${end}`;
+      const name = `${this.root.version}/${first}-${end}`;
       if (prefetched.has(name)) continue;
       prefetched.add(name);
       // The query's own call waits for the same reads, and reports their failure.
