@@ -10,7 +10,9 @@ import { searchStats } from "./search-stats";
  * A list of docs (local indexes) in a typed array of the shard's size, kept per isolate with the query arrays and
  * emptied by its length. A shard's docs enter each list at most once, so it never fills. Hand-written rather than a
  * growing `number[]`: a common word's list of tens of thousands of docs outgrew V8's regular heap objects at every
- * doubling (copied into large-object space, garbage for a full GC), which cost more than scoring the docs.
+ * doubling (copied into large-object space, garbage for a full GC), which cost more than scoring the docs. Made at
+ * the shard's size, not grown: a typed array that doubled as it filled cost the warm mix 3% more CPU (a bounds check
+ * in the hottest loops), for 4 bytes a doc a cold isolate's first query would have saved.
  */
 export class DocList {
   readonly items: Int32Array;
@@ -98,17 +100,28 @@ export class UnitArrays {
   /** Index of the winning alternative, +1 (0 = no match). */
   readonly alt: Uint8Array;
   readonly s: Float64Array;
-  /** The closeness tie-breaker added to the score, and its alternative + 1 (0 = none): only in units that have one. */
-  readonly bonus: Float64Array;
-  readonly bonusAlt: Uint8Array;
   readonly touched: DocList;
+  private bonusArrays: { bonus: Float64Array; bonusAlt: Uint8Array } | null = null;
 
-  constructor(size: number) {
+  constructor(readonly size: number) {
     this.alt = new Uint8Array(size);
     this.s = new Float64Array(2 * size);
-    this.bonus = new Float64Array(size);
-    this.bonusAlt = new Uint8Array(size);
     this.touched = new DocList(size);
+  }
+
+  /**
+   * The closeness tie-breaker added to a doc's score, and its alternative + 1 (0 = none), at `bonus[i]` and
+   * `bonusAlt[i]`: made on first use, since only units that have a tie-breaker read or write them.
+   */
+  tieBreakers(): { bonus: Float64Array; bonusAlt: Uint8Array } {
+    return (this.bonusArrays ??= { bonus: new Float64Array(this.size), bonusAlt: new Uint8Array(this.size) });
+  }
+
+  /** The arrays made so far (for their bytes). */
+  held(): ArrayBufferView[] {
+    const own: ArrayBufferView[] = [this.alt, this.s, this.touched.items];
+    if (this.bonusArrays) own.push(this.bonusArrays.bonus, this.bonusArrays.bonusAlt);
+    return own;
   }
 
   score(i: number): number {
@@ -146,43 +159,73 @@ export const TEXT_MATCHED = 13;
  * handed back zeroed: allocating (and zeroing) a dozen shard-sized arrays
  * per query cost more than scoring a rare word. Cleared through the touched
  * lists, so a query pays for the docs it touched, not for the shard's size.
- * A pool rather than one set, since a query awaiting a record read may let
- * another query in.
+ *
+ * The arrays only some queries write (the query's numbers `f`, which a one-word query never writes; proximity,
+ * second marks, the exact count's marks, a filtered query's candidates) are made on first use. A cold isolate's
+ * first query pays for every byte it takes: workerd makes typed arrays at 3–5 ms a MiB in a fresh runtime on this
+ * machine, whatever their size (scripts/bench/array-memory-cost.ts), and at 100k docs a shard the whole set was
+ * 10 MiB, 41 ms of a cold search's CPU in workerd (scripts/bench/cold-cpu-workerd.ts), for a one-word query that
+ * needs less than half of it.
  */
 export class QueryArrays {
   readonly x: Scratch;
-  /** Text score, reference boost, final score and flags per doc, at stride `Q` (see `Q`). */
-  readonly f: Float64Array;
-  /** The same bytes: units matched at `16i + MATCHED`, text units matched at `16i + TEXT_MATCHED`. */
-  readonly h: Uint16Array;
   readonly seen: Uint8Array;
   readonly mark: Uint8Array;
-  /** Docs a second restricted pass may touch (`mark` holds the first's). */
-  readonly mark2: Uint8Array;
-  /** Docs the exact count has seen (zero between uses: the count clears what it set). */
-  readonly counted: Uint8Array;
-  /** Proximity bonus (several units only). */
-  readonly proximity: Float64Array;
   readonly units: UnitArrays[] = [];
   readonly touched: DocList;
-  /** The candidates a filtered query's docs leave (unfiltered, they are `touched`). */
-  readonly candidates: DocList;
   /** Set when a pass wrote to docs outside `touched` (a filter-only query walks the whole shard). */
   wroteAll = false;
   /** Set when proximity was written (several units). */
   wroteProximity = false;
+  private numbers: { f: Float64Array; h: Uint16Array } | null = null;
+  private proximityArray: Float64Array | null = null;
+  private mark2Array: Uint8Array | null = null;
+  private countedArray: Uint8Array | null = null;
+  private candidateList: DocList | null = null;
 
   constructor(readonly size: number) {
     this.x = new Scratch(size);
     this.touched = new DocList(size);
-    this.candidates = new DocList(size);
-    this.f = new Float64Array(Q * size);
-    this.h = new Uint16Array(this.f.buffer);
     this.seen = new Uint8Array(size);
     this.mark = new Uint8Array(size);
-    this.mark2 = new Uint8Array(size);
-    this.counted = new Uint8Array(size);
-    this.proximity = new Float64Array(size);
+  }
+
+  /** Text score, reference boost, final score and flags per doc, at stride `Q` (see `Q`). */
+  get f(): Float64Array {
+    return this.queryNumbers().f;
+  }
+
+  /** The same bytes: units matched at `16i + MATCHED`, text units matched at `16i + TEXT_MATCHED`. */
+  get h(): Uint16Array {
+    return this.queryNumbers().h;
+  }
+
+  /** Docs a second restricted pass may touch (`mark` holds the first's). */
+  get mark2(): Uint8Array {
+    return (this.mark2Array ??= new Uint8Array(this.size));
+  }
+
+  /** Docs the exact count has seen (zero between uses: the count clears what it set). */
+  get counted(): Uint8Array {
+    return (this.countedArray ??= new Uint8Array(this.size));
+  }
+
+  /** The candidates a filtered query's docs leave (unfiltered, they are `touched`). */
+  get candidates(): DocList {
+    return (this.candidateList ??= new DocList(this.size));
+  }
+
+  /** Proximity bonus (several units only). */
+  get proximity(): Float64Array {
+    return (this.proximityArray ??= new Float64Array(this.size));
+  }
+
+  private queryNumbers(): { f: Float64Array; h: Uint16Array } {
+    if (!this.numbers) {
+      const f = new Float64Array(Q * this.size);
+      this.numbers = { f, h: new Uint16Array(f.buffer) };
+    }
+    return this.numbers;
   }
 
   unit(k: number): UnitArrays {
@@ -190,37 +233,48 @@ export class QueryArrays {
     return this.units[k]!;
   }
 
-  /** The bytes of every array held (see `queryArrayBytes`). */
+  /** The bytes of every array held (see `queryArrayBytes`, the most they come to). */
   bytes(): number {
-    const own = [this.x.s, this.x.altTouched.items, this.f, this.proximity, this.seen, this.mark, this.mark2];
-    own.push(this.counted, this.touched.items, this.candidates.items);
+    const own: ArrayBufferView[] = [this.x.s, this.x.altTouched.items, this.seen, this.mark];
+    own.push(this.touched.items);
+    for (const b of [
+      this.numbers?.f,
+      this.proximityArray,
+      this.mark2Array,
+      this.countedArray,
+      this.candidateList?.items,
+    ])
+      if (b) own.push(b);
+    for (const u of this.units) own.push(...u.held());
     let n = 0;
     for (const b of own) n += b.byteLength;
-    for (const u of this.units) for (const b of [u.alt, u.s, u.bonus, u.bonusAlt, u.touched.items]) n += b.byteLength;
     return n;
   }
 
   clear(): void {
-    const f = this.f;
+    const f = this.numbers?.f;
+    const mark2 = this.mark2Array;
     if (this.wroteAll) {
-      f.fill(0);
-      this.proximity.fill(0);
+      f?.fill(0);
+      this.proximityArray?.fill(0);
       this.seen.fill(0);
       this.mark.fill(0);
-      this.mark2.fill(0);
+      mark2?.fill(0);
     } else {
       const { items, length } = this.touched;
-      const prox = this.wroteProximity ? this.proximity : null;
+      const prox = this.wroteProximity ? this.proximityArray : null;
       for (let t = 0; t < length; t++) {
         const i = items[t]!;
         // `total` is written for every candidate before it is read; the flags double zeroes both counts.
-        f[Q * i + TEXT] = 0;
-        f[Q * i + REF] = 0;
-        f[Q * i + FLAGS] = 0;
+        if (f) {
+          f[Q * i + TEXT] = 0;
+          f[Q * i + REF] = 0;
+          f[Q * i + FLAGS] = 0;
+        }
         if (prox) prox[i] = 0;
         this.seen[i] = 0;
         this.mark[i] = 0;
-        this.mark2[i] = 0;
+        if (mark2) mark2[i] = 0;
       }
     }
     const mark = this.mark;
@@ -236,7 +290,7 @@ export class QueryArrays {
     }
     this.x.clearAlt();
     this.touched.length = 0;
-    this.candidates.length = 0;
+    if (this.candidateList) this.candidateList.length = 0;
     this.wroteAll = false;
     this.wroteProximity = false;
   }

@@ -297,6 +297,8 @@ function topListAnswer(
 
 /** An empty mark array: a query with no excluded word allocates none. */
 const NO_DOCS = new Uint8Array(0);
+/** No proximity scores: a one-unit query has no pairs, and takes no proximity array. */
+const NO_SCORES = new Float64Array(0);
 
 /** Scores a plan on one search shard: match, filter, facet, and keep the best `plan.keep`. */
 export async function scoreShard(
@@ -436,7 +438,11 @@ function* scoreWith(
   // The shard's docs: the arrays may be larger, kept from a larger shard (query-arrays.ts `takeArrays`).
   const size = cols.order.length;
   // A doc's text score, reference boost and final score at `Q * i + TEXT`, `REF`, `TOTAL`; its counts in `h`.
-  const { x, f, h, seen, proximity, touched } = arrays;
+  const { x, seen, touched } = arrays;
+  // The query's own numbers and proximity are taken below (made on a set's first use: see `QueryArrays`), once it
+  // is known whether the query writes them: one word and nothing else (`direct`) never does.
+  let f!: Float64Array;
+  let h!: Uint16Array;
   /** A scored unit's docs, from the `from`-th it touched, into the query's text scores and match counts. */
   const addUnit = (u: UnitArrays, from = 0) => {
     const { items, length } = u.touched;
@@ -532,6 +538,8 @@ function* scoreWith(
     !filtersDocs &&
     !plan.dates &&
     plan.phrases.length === 0;
+  if (!direct) ({ f, h } = arrays);
+  const proximity = plan.units.length > 1 ? arrays.proximity : NO_SCORES;
 
   const refHits = new Map<number, Array<{ id: string; ref: string }>>();
   plan.referenceIds.forEach((r, k) => {
@@ -723,7 +731,7 @@ function* scoreWith(
     const prune: OneWordPruning | undefined =
       // A unit with tie-breakers is scored whole: they add to docs after the alternatives pruning orders.
       unitCount === 1 && !scoreAll && !plan.units[k]!.alternatives.some((a) => a.bonus)
-        ? { passes, passesWhole, f, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark }
+        ? { passes, passesWhole, f: direct ? null : f, refDocs: touched, refMax, keep: plan.keep, mark: arrays.mark }
         : undefined;
     if (scoreUnit(plan.units[k]!, unitPostings[k]!, n, x, only, u, prune)) pruned = true;
     units[k] = u;
@@ -1046,7 +1054,7 @@ function* scoreWith(
     if (plan.explain) {
       plan.units.forEach((unit, u) => {
         const a = units[u]!.alt[i]!;
-        const tie = unit.alternatives.some((x) => x.bonus);
+        const tie = unit.alternatives.some((x) => x.bonus) ? units[u]!.tieBreakers() : null;
         if (a) {
           const alt = unit.alternatives[a - 1]!;
           parts.push({
@@ -1055,13 +1063,13 @@ function* scoreWith(
             via: alt.label,
             field: FIELD_BY_INDEX[units[u]!.field(i)]!,
             // A year the query filters by is counted, not scored (see the final scores).
-            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score(i) - (tie ? units[u]!.bonus[i]! : 0)),
+            score: u === yearUnit && dateFilter ? 0 : round(units[u]!.score(i) - (tie ? tie.bonus[i]! : 0)),
           });
           // A unit's tie-breaker arrays are written only when it has tie-breakers (see scoreUnit).
-          const b = tie ? units[u]!.bonusAlt[i]! : 0;
+          const b = tie ? tie.bonusAlt[i]! : 0;
           if (b) {
             const bonus = unit.alternatives[b - 1]!;
-            parts.push({ unit: unit.text, rule: bonus.rule, via: bonus.label, score: round(units[u]!.bonus[i]!) });
+            parts.push({ unit: unit.text, rule: bonus.rule, via: bonus.label, score: round(tie!.bonus[i]!) });
           }
         }
       });
@@ -1072,7 +1080,8 @@ function* scoreWith(
           via: `${proximity[i]! / SEARCH_DEFAULTS.proximityBonus} close pair(s)`,
           score: round(proximity[i]!),
         });
-      const tm = wordsMatched(i);
+      // One word and nothing else (`direct`) has no counts of its own: its one word matched.
+      const tm = direct ? 1 : wordsMatched(i);
       if (wordUnits > 1 && tm < wordUnits) {
         parts.push({
           unit: "coordination",

@@ -183,8 +183,11 @@ export interface OneWordPruning {
   passes: (i: number) => boolean;
   /** Passes with its whole score (an undated doc under the query's years keeps a share): what a k-th best counts. */
   passesWhole: (i: number) => boolean;
-  /** The query's per-doc numbers: the reference boost of doc `i` is at `Q * i + REF`. */
-  f: Float64Array;
+  /**
+   * The query's per-doc numbers: the reference boost of doc `i` is at `Q * i + REF`. Null when the query has none of
+   * its own (one word and nothing else: no reference boost to read).
+   */
+  f: Float64Array | null;
   /** Docs touched by reference matches before the unit is scored. */
   refDocs: DocList;
   /** The largest reference boost of any doc. */
@@ -220,6 +223,7 @@ export function scoreUnit(
   });
   const touchedBefore = u.touched.length;
   const tieBreakers = order.length > 0 && unit.alternatives[order[order.length - 1]!]!.bonus === true;
+  const tie = tieBreakers ? u.tieBreakers() : null;
   let stopped = false;
   // The most any doc scored so far can have, before its reference boost: the k-th best is no higher, so while
   // what is left can reach this, the k-th best (a pass over every doc seen) need not be computed.
@@ -265,15 +269,15 @@ export function scoreUnit(
         const i = x.altTouched.items[at]!;
         if (x.count(i) !== need || !u.alt[i]) continue;
         const sc = x.score(i) * alt.weight;
-        if (sc > u.bonus[i]!) {
-          u.bonus[i] = sc;
-          u.bonusAlt[i] = ai + 1;
+        if (sc > tie!.bonus[i]!) {
+          tie!.bonus[i] = sc;
+          tie!.bonusAlt[i] = ai + 1;
         }
       }
       // Only to docs this pass matched first: a unit scored in several restricted passes has the others' already.
       if (step + 1 === order.length)
         for (let t = touchedBefore; t < u.touched.length; t++)
-          u.s[2 * u.touched.items[t]!]! += u.bonus[u.touched.items[t]!]!;
+          u.s[2 * u.touched.items[t]!]! += tie!.bonus[u.touched.items[t]!]!;
       continue;
     }
     const us = u.s;
@@ -287,9 +291,9 @@ export function scoreUnit(
         // A doc's first match in this unit starts it afresh: only `alt` is cleared between queries. Its tie-breaker
         // only in a unit that has one (read only then): two fewer shard-sized arrays touched a doc.
         u.touched.push(i);
-        if (tieBreakers) {
-          u.bonus[i] = 0;
-          u.bonusAlt[i] = 0;
+        if (tie) {
+          tie.bonus[i] = 0;
+          tie.bonusAlt[i] = 0;
         }
       }
       // Ties go to the alternative planned first, whatever order they are scored in.
@@ -351,7 +355,8 @@ function pruneBar(prune: OneWordPruning, u: UnitArrays, x: Scratch, w: number): 
     }
   for (let at = 0; at < prune.refDocs.length; at++) {
     const i = prune.refDocs.items[at]!;
-    if (!u.alt[i] && !x.count(i) && prune.passesWhole(i)) lower[m++] = prune.f[Q * i + REF]!;
+    // Reference docs exist only in a query with references, which has numbers of its own.
+    if (!u.alt[i] && !x.count(i) && prune.passesWhole(i)) lower[m++] = prune.f![Q * i + REF]!;
   }
   const theta = kthLargest(lower.subarray(0, m), prune.keep);
   return theta - Math.abs(theta) * 1e-9;
