@@ -44,8 +44,11 @@ export function runtimeVersions(): { miniflare: string; workerd: string } {
 export async function bundleWorker(
   entry?: string,
   outDir?: string,
-  /** Keep names (classes, functions) whatever wrangler.toml says, so a heap snapshot names what holds memory. */
-  opts: { keepNames?: boolean } = {},
+  /**
+   * `keepNames`: keep names (classes, functions) whatever wrangler.toml says, so a heap snapshot names what holds
+   * memory. `minify: false`: readable, so a CPU profile's frames name the source's functions.
+   */
+  opts: { keepNames?: boolean; minify?: boolean } = {},
 ): Promise<string> {
   const config = wranglerConfig();
   const dir = outDir ?? mkdtempSync(join(tmpdir(), "dossier-worker-"));
@@ -58,7 +61,7 @@ export async function bundleWorker(
     platform: "browser",
     target: "es2022",
     // As `wrangler deploy` bundles it: wrangler.toml's `minify` and `keep_names` (wrangler keeps names by default).
-    minify: config.minify ?? false,
+    minify: opts.minify ?? config.minify ?? false,
     keepNames: opts.keepNames || (config.keep_names ?? true),
     conditions: ["workerd", "worker", "browser"],
     alias: { ...alias, ...Object.fromEntries(Object.entries(alias).map(([k, v]) => [`node:${k}`, v])) },
@@ -80,6 +83,17 @@ export interface HeapUsage {
   backingStorageSize?: number;
 }
 
+/** A V8 CPU profile as the inspector's `Profiler.stop` returns it. */
+export interface CpuProfile {
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    children?: number[];
+  }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
 export interface LocalWorker {
   /** An in-process request (no HTTP socket in the way). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -91,6 +105,11 @@ export interface LocalWorker {
   isolateHeaps(gc: boolean): Promise<Array<{ isolate: string; collected: boolean } & HeapUsage>>;
   /** Writes a V8 heap snapshot of the Worker's isolate; needs `inspector`. */
   heapSnapshot(file: string): Promise<void>;
+  /**
+   * A V8 CPU profile of the Worker's isolate over `work` (its requests): the profiler starts as the first request
+   * enters (an isolate reads inspector commands only then) and stops on the poke after `work`. Needs `inspector`.
+   */
+  cpuProfile<T>(work: () => Promise<T>, intervalUs?: number): Promise<{ result: T; profile: CpuProfile }>;
   /** Resident memory of this workerd process, from /proc (Linux); null elsewhere. */
   rssBytes(): number | null;
   startMs: number;
@@ -240,6 +259,19 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       return out;
     },
     heapSnapshot: (file) => inspect(target, (c) => snapshot(c, file, poke)),
+    cpuProfile: (work, intervalUs = 100) =>
+      inspect(target, async (c) => {
+        // Sent unawaited: the isolate reads them when `work`'s first request enters, so the profile starts there.
+        const started = Promise.all([
+          c.call("Profiler.enable"),
+          c.call("Profiler.setSamplingInterval", { interval: intervalUs }),
+          c.call("Profiler.start"),
+        ]);
+        const result = await work();
+        await nudged(started, poke);
+        const { profile } = await nudged(c.call<{ profile: CpuProfile }>("Profiler.stop"), poke);
+        return { result, profile };
+      }),
     rssBytes: () => (pid === null ? null : rssOf(pid)),
     dispose: async () => {
       await mf.dispose();
