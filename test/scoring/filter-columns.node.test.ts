@@ -48,6 +48,21 @@ describe("filter columns", () => {
     );
   });
 
+  it("decode a small shard alike before and after a larger one (the decoder's scratch is kept between shards)", () => {
+    const small = columns(0, [
+      [5, 1900, 1910, 3],
+      [6, 0, 0, 1],
+    ]);
+    const large = columns(
+      100,
+      Array.from({ length: 4000 }, (_, i): [number, number, number, number] => [i, 1800 + (i % 200), 1999, i % 9]),
+    );
+    const before = rows(roundTrip(small));
+    expect(rows(roundTrip(large))).toEqual(rows(large));
+    expect(rows(roundTrip(small))).toEqual(before);
+    expect(before).toEqual(rows(small));
+  });
+
   it("decode a shard as a catalogue has it: orders near each other, a few series, years of a few centuries", () => {
     const docs: Array<[number, number, number, number]> = [];
     for (let i = 0; i < 5000; i++) {

@@ -169,6 +169,19 @@ export function encodeFilterColumns(cols: FilterColumns): Uint8Array {
   return new Uint8Array(words.buffer);
 }
 
+/**
+ * The decoder's scratch column (the narrower columns are unpacked into it, then `set`), kept and grown: one an
+ * isolate. A shard object decodes its shards' columns one after another on its first query, and a scratch made for
+ * each was 4 bytes a doc of fresh memory each time (eleven shards of about 56,000 docs for one object at ten million
+ * records), which workerd makes at 3–5 ms a MiB (scripts/bench/array-memory-cost.ts).
+ */
+let scratch32 = new Uint32Array(0);
+
+function scratchWords(count: number): Uint32Array {
+  if (scratch32.length < count) scratch32 = new Uint32Array(count);
+  return scratch32.subarray(0, count);
+}
+
 /** Reads columns for docs `[base, base + count)`; the file must describe exactly `count` docs. */
 export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: number): FilterColumns {
   const bad = (why: string) => new Error(`index-format: filter columns of ${buf.byteLength} bytes ${why}`);
@@ -182,7 +195,7 @@ export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: numbe
   const expected = HEADER_WORDS + widths.reduce((n, b) => n + wordsFor(count, b), 0);
   if (words.length !== expected) throw bad(`should be ${expected * 4} for ${count} docs of ${widths.join("/")} bits`);
   const cols = newFilterColumns(base, count);
-  const scratch = new Uint32Array(count);
+  const scratch = scratchWords(count);
   let at = HEADER_WORDS;
   const column = (bits: number, out: Uint32Array, add: number, keepZero: boolean) => {
     unpack(words, at, count, bits, out, add, keepZero);
