@@ -2,7 +2,7 @@
  * `npx tsx scripts/bench/record-passes-alone.ts <records.jsonl> <scratch dir> [profile.cpuprofile]`: the build
  * worker's first passes (the records' fields, people, typeahead) alone, in one thread, over a JSON Lines catalogue
  * (the bench's synthetic records), each timed with the heap and RSS at its end; with a third argument, a CPU profile
- * of the whole run sampled every 5 ms. At ten million records people took 14.7× and the typeahead 12.2× their 1M time (BENCHMARKS.md,
+ * of the whole run sampled every 5 ms. At ten million records people took 14.7× and the typeahead 12.2× their 1M time (docs/benchmarks-history.md,
  * "A shard's postings in two flat arrays"): this measures them without a two-hour build. Run it under the worker's
  * heap limit to see what the build's worker sees (`node --max-old-space-size=1690 --import tsx …` for
  * `--memory 3072`). The scratch dir is emptied first.

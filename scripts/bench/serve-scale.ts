@@ -33,7 +33,7 @@
  *
  * `--apart` (with `--groups`) starts each cold sample's shard objects in a workerd process of their own: in one
  * runtime the Worker and its objects share workerd's thread, so an object's scoring holds up the Worker's reads.
- * Their calls then pass through Miniflare's dev registry, which has delays of its own (BENCHMARKS.md, thirty-fifth
+ * Their calls then pass through Miniflare's dev registry, which has delays of its own (docs/benchmarks-history.md, thirty-fifth
  * session): neither arrangement is the deployment.
  *
  * `--backend r2` serves the catalogue from Miniflare's R2 (`[env.r2]`), loading into the bucket under `--r2-dir`

@@ -149,7 +149,7 @@ export interface LocalWorkerOptions {
   /**
    * The search shard objects in a workerd process apart from the Worker's. In one runtime the Worker and its
    * objects share workerd's thread, so an object's scoring holds up the Worker's reads; apart, each call passes
-   * through Miniflare's dev registry instead (BENCHMARKS.md, thirty-fifth session). Start the `host` first (it
+   * through Miniflare's dev registry instead (docs/benchmarks-history.md, thirty-fifth session). Start the `host` first (it
    * serves the SearchShard class under `name`), then the `caller` (the Worker, whose SEARCH_SHARDS binding reaches
    * the host's objects); both register in the dev registry at `registry`, a folder of their own.
    */

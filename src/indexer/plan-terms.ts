@@ -108,7 +108,7 @@ export class TermNumbers {
   /**
    * Every term and its number, packed from first sight (packed-string-map.ts). A `Map` of the strings and a list of
    * them were 320 MB of live heap at 3M synthetic records once the docs were read, under the plan's peak at 10M. At
-   * 500k the plan's peak is 118.9 MiB this way, 136.4 MiB that way (BENCHMARKS.md, "The plan's terms packed from
+   * 500k the plan's peak is 118.9 MiB this way, 136.4 MiB that way (docs/benchmarks-history.md, "The plan's terms packed from
    * first sight").
    */
   private readonly keys = new PackedKeys();

@@ -163,7 +163,7 @@ export interface SearchPlan {
    * Every term by its number: the fields' terms the plan counts, then any piece of one (a term with spaces, split
    * as FlexSearch splits it) that only a shard indexes. Shards and the terms file hold the numbers. Packed (the
    * families' list), as the vocabulary and `asideNumbers` are: at 10M records a plan held 452 MB of heap once made
-   * with them as strings, and 16 MB packed (BENCHMARKS.md, "Ten million records within 3.0 GiB").
+   * with them as strings, and 16 MB packed (docs/benchmarks-history.md, "Ten million records within 3.0 GiB").
    */
   termList: PackedStrings;
   /**

@@ -66,7 +66,7 @@ export const SEARCH_DEFAULTS = {
   /**
    * With collapse, a hit lists the ids of its file's first this many volumes (`volumeIds`); `volumes` counts them all.
    * Like-titled records of a series are one file, and a big catalogue has files of thousands: listing them all made a
-   * page of ten hits tens of thousands of ids, and cost a 10M warm query 10 of its 13 ms (BENCHMARKS.md).
+   * page of ten hits tens of thousands of ids, and cost a 10M warm query 10 of its 13 ms (docs/benchmarks-history.md).
    */
   volumeIdsShown: 100,
   /** Score every match, for exact totals and facets, when a query's postings number at most this. */

@@ -177,7 +177,7 @@ export interface Packer<V, P> {
 /**
  * Share of the budget the packed tier may fill; the rest is always left to lists held as typed arrays, the ones
  * queries are reading now. At a million records the warm mix's terms take 37 MiB packed, 83 decoded; at 0.9 the
- * mix read 0.6 term chunks a query, at 0.8 1.8, at 0.7 6.4 (BENCHMARKS.md, "The postings cache in two tiers").
+ * mix read 0.6 term chunks a query, at 0.8 1.8, at 0.7 6.4 (docs/benchmarks-history.md, "The postings cache in two tiers").
  */
 export const PACKED_SHARE = 0.9;
 

@@ -300,7 +300,7 @@ export class QueryArrays {
  * The query arrays kept for reuse: one set, the largest given back. A set serves any shard of at most its size, since
  * scoring indexes it by a shard's local doc numbers and clears only what a query touched; kept per size, a ten-million
  * record build's shards of 55,866 and 55,865 docs held two sets of 10 MiB each in one isolate (a heap snapshot of one
- * shard object, BENCHMARKS.md).
+ * shard object, docs/benchmarks-history.md).
  */
 let kept: QueryArrays | null = null;
 

@@ -175,7 +175,7 @@ export interface VolumeList {
  * Files' first volumes' ids, joined by newlines (one short string, not an array of them), by segment path and
  * group (`<path>#<group>`; the path is content-hashed, so one build's files never answer for another's). A warm
  * isolate's hits come back to the same files, whose segments do not stay under the assets budget in a big
- * catalogue: a 10M warm query read 5.5 segments of 135 KB on average again (BENCHMARKS.md).
+ * catalogue: a 10M warm query read 5.5 segments of 135 KB on average again (docs/benchmarks-history.md).
  */
 const shownLists = lruBySize<string, { count: number; ids: string }>(
   ISOLATE_MEMORY.volumeLists,
