@@ -31,80 +31,83 @@ const copies = Number(args.copies);
 if (!(rounds >= 1 && copies >= 2)) throw new Error("isolate-start: --rounds must be ≥ 1 and --copies ≥ 2");
 
 const dir = mkdtempSync(join(tmpdir(), "dossier-isolate-start-"));
-const trivial = join(dir, "trivial", "worker.js");
-const scripts: Record<string, string> = {
-  worker: await bundleWorker(undefined, join(dir, "worker")),
-  "shard objects only": await bundleWorker(
-    new URL("./shard-objects-only-entry.ts", import.meta.url).pathname,
-    join(dir, "shards"),
-  ),
-  trivial,
-};
-// In a folder of its own, as the others are: each Worker's modules root is its script's folder.
-mkdirSync(dirname(trivial));
-writeFileSync(trivial, "export default { fetch: () => new Response('ok') };");
-
-/** Milliseconds from `new Miniflare` to ready, for `n` Workers running the same script. */
-async function readyMs(script: string, n: number): Promise<number> {
-  const t0 = performance.now();
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      workers: Array.from({ length: n }, (_, i) => ({
-        name: `copy-${i}`,
-        modules: true,
-        scriptPath: script,
-        modulesRoot: dirname(script),
-        compatibilityDate: compatibilityDate(),
-      })),
-    }),
-  );
-  await mf.ready;
-  const ms = performance.now() - t0;
-  await mf.dispose();
-  return ms;
-}
-
-const perIsolate: Record<string, number[]> = {};
-for (let r = 0; r < rounds; r++)
-  for (const [name, script] of Object.entries(scripts)) {
-    const one = await readyMs(script, 1);
-    const many = await readyMs(script, copies);
-    (perIsolate[name] ??= []).push((many - one) / (copies - 1));
-  }
-
 const emptyAssets = mkdtempSync(join(tmpdir(), "dossier-isolate-start-assets-"));
-const heaps: Record<string, number | null> = {};
-for (const [name, script] of Object.entries(scripts)) {
-  const w = await startLocalWorker({
-    assetsDir: emptyAssets,
-    scriptPath: script,
-    inspector: true,
-    caches: false,
-    pokePath: "/api/health",
-  });
-  try {
-    heaps[name] = (await w.heap(true))?.usedSize ?? null;
-  } finally {
-    await w.dispose();
-  }
-}
+try {
+  const trivial = join(dir, "trivial", "worker.js");
+  const scripts: Record<string, string> = {
+    worker: await bundleWorker(undefined, join(dir, "worker")),
+    "shard objects only": await bundleWorker(
+      new URL("./shard-objects-only-entry.ts", import.meta.url).pathname,
+      join(dir, "shards"),
+    ),
+    trivial,
+  };
+  // In a folder of its own, as the others are: each Worker's modules root is its script's folder.
+  mkdirSync(dirname(trivial));
+  writeFileSync(trivial, "export default { fetch: () => new Response('ok') };");
 
-const base = median(perIsolate.trivial!);
-console.log(
-  `One isolate's start in workerd, per extra copy of the script (${copies} copies against 1, ${rounds} rounds alternated); ` +
-    `"over trivial" takes away what Miniflare spends on any Worker (${base.toFixed(1)} ms):`,
-);
-for (const [name, script] of Object.entries(scripts)) {
-  const ms = perIsolate[name]!;
-  const m = median(ms);
-  const kib = statSync(script).size / 1024;
-  const heap = heaps[name];
+  /** Milliseconds from `new Miniflare` to ready, for `n` Workers running the same script. */
+  async function readyMs(script: string, n: number): Promise<number> {
+    const t0 = performance.now();
+    const mf = new Miniflare(
+      convertV4MiniflareOptions({
+        workers: Array.from({ length: n }, (_, i) => ({
+          name: `copy-${i}`,
+          modules: true,
+          scriptPath: script,
+          modulesRoot: dirname(script),
+          compatibilityDate: compatibilityDate(),
+        })),
+      }),
+    );
+    await mf.ready;
+    const ms = performance.now() - t0;
+    await mf.dispose();
+    return ms;
+  }
+
+  const perIsolate: Record<string, number[]> = {};
+  for (let r = 0; r < rounds; r++)
+    for (const [name, script] of Object.entries(scripts)) {
+      const one = await readyMs(script, 1);
+      const many = await readyMs(script, copies);
+      (perIsolate[name] ??= []).push((many - one) / (copies - 1));
+    }
+
+  const heaps: Record<string, number | undefined> = {};
+  for (const [name, script] of Object.entries(scripts)) {
+    const w = await startLocalWorker({
+      assetsDir: emptyAssets,
+      scriptPath: script,
+      inspector: true,
+      caches: false,
+      pokePath: "/api/health",
+    });
+    try {
+      heaps[name] = (await w.heap(true))?.usedSize;
+    } finally {
+      await w.dispose();
+    }
+  }
+
+  const base = median(perIsolate.trivial!);
   console.log(
-    `  ${name.padEnd(20)} ${kib.toFixed(0).padStart(5)} KiB  start ${m.toFixed(1).padStart(6)} ms` +
-      (name === "trivial" ? "" : ` (over trivial ${(m - base).toFixed(1)})`) +
-      `  [${ms.map((x) => x.toFixed(0)).join(", ")}]` +
-      `  heap after a request ${heap === null || heap === undefined ? "n/a" : `${(heap / 2 ** 20).toFixed(2)} MiB`}`,
+    `One isolate's start in workerd, per extra copy of the script (${copies} copies against 1, ${rounds} rounds alternated); ` +
+      `"over trivial" takes away what Miniflare spends on any Worker (${base.toFixed(1)} ms):`,
   );
+  for (const [name, script] of Object.entries(scripts)) {
+    const ms = perIsolate[name]!;
+    const m = median(ms);
+    const kib = statSync(script).size / 1024;
+    const heap = heaps[name];
+    console.log(
+      `  ${name.padEnd(20)} ${kib.toFixed(0).padStart(5)} KiB  start ${m.toFixed(1).padStart(6)} ms` +
+        (name === "trivial" ? "" : ` (over trivial ${(m - base).toFixed(1)})`) +
+        `  [${ms.map((x) => x.toFixed(0)).join(", ")}]` +
+        `  heap after a request ${heap === undefined ? "n/a" : `${(heap / 2 ** 20).toFixed(2)} MiB`}`,
+    );
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(emptyAssets, { recursive: true, force: true });
 }
-rmSync(dir, { recursive: true, force: true });
-rmSync(emptyAssets, { recursive: true, force: true });

@@ -75,8 +75,8 @@ describe("an isolate serving several shards", () => {
     for (const q of ["soviet agent paris", "geneva"]) await service.search(warmSearchRequest(q));
     const shardDocs = Math.ceil(meta.docs / meta.shards.count);
     // Shards of equal size share one set; a query of three words left three units' arrays in it. The formula is the
-    // most a set comes to (isolate-memory.ts keeps room for it); a set holds the arrays its queries took, and the
-    // query's own numbers (32 bytes a doc) at least, which three words write.
+    // most a set comes to (isolate-memory.ts keeps room for it); a set holds the arrays its queries took: at least
+    // the query's own numbers (32 bytes a doc), which three words write, and three units' scores and matches (17).
     expect(scoringArrayBytes()).toBeLessThanOrEqual(queryArrayBytes(shardDocs, 3));
     expect(scoringArrayBytes()).toBeGreaterThan(32 * shardDocs + 3 * 17 * shardDocs);
   }, 120_000);

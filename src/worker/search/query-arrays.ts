@@ -235,20 +235,10 @@ export class QueryArrays {
 
   /** The bytes of every array held (see `queryArrayBytes`, the most they come to). */
   bytes(): number {
-    const own: ArrayBufferView[] = [this.x.s, this.x.altTouched.items, this.seen, this.mark];
-    own.push(this.touched.items);
-    for (const b of [
-      this.numbers?.f,
-      this.proximityArray,
-      this.mark2Array,
-      this.countedArray,
-      this.candidateList?.items,
-    ])
-      if (b) own.push(b);
-    for (const u of this.units) own.push(...u.held());
-    let n = 0;
-    for (const b of own) n += b.byteLength;
-    return n;
+    const held: Array<ArrayBufferView | null | undefined> = [this.x.s, this.x.altTouched.items, this.seen, this.mark];
+    held.push(this.touched.items, this.numbers?.f, this.proximityArray, this.mark2Array, this.countedArray);
+    held.push(this.candidateList?.items, ...this.units.flatMap((u) => u.held()));
+    return held.reduce((n, b) => n + (b?.byteLength ?? 0), 0);
   }
 
   clear(): void {
