@@ -21,7 +21,7 @@ import { heapSnapshotKinds } from "../lib/heap-snapshot";
 import { builtPackEntries, readBuiltManifest, readBuiltTable } from "../../src/indexer/build-folders";
 import type { ReadTrace as SharedReadTrace } from "../../src/shared/read-trace";
 import { bundleWorker, startWorkerd, type WorkerBundle } from "./workerd";
-import { startLocalWorker, workerdChildren } from "../lib/local-worker";
+import { minorFaults, startLocalWorker, workerdChildren } from "../lib/local-worker";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
@@ -83,6 +83,8 @@ function processCpuMs(pid: number | null): number | null {
 interface Probe {
   /** workerd's CPU over the request (see processCpuMs). */
   cpuMs: number | null;
+  /** workerd's minor page faults over the request: pages of memory first touched (see `minorFaults`). */
+  faults: number | null;
   serverMs: number;
   tookMs: number;
   reads: ReadTrace[];
@@ -192,8 +194,10 @@ async function main() {
       try {
         const path = `/api/search?q=${encodeURIComponent(q)}${args.params ? `&${args.params}` : ""}`;
         const cpu0 = processCpuMs(pid);
+        const faults0 = minorFaults(pid);
         const res = await w.fetch(`/__bench/trace?path=${encodeURIComponent(path)}`);
         const cpu1 = processCpuMs(pid);
+        const faults1 = minorFaults(pid);
         const out = JSON.parse(await res.text()) as {
           status: number;
           serverMs: number;
@@ -207,6 +211,7 @@ async function main() {
         const tookMs = (JSON.parse(out.body) as { tookMs: number }).tookMs;
         probes.push({
           cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
+          faults: faults0 === null || faults1 === null ? null : faults1 - faults0,
           serverMs: out.serverMs,
           tookMs,
           reads: out.reads,
@@ -225,7 +230,7 @@ async function main() {
       const end = (rs: ReadTrace[]) => (rs.length ? Math.max(...rs.map((r) => r.end)) : NaN);
       const start = (rs: ReadTrace[]) => (rs.length ? Math.min(...rs.map((r) => r.start)) : NaN);
       console.log(
-        `  sample: server ${x.serverMs.toFixed(0)} tookMs ${x.tookMs.toFixed(0)} cpu ${x.cpuMs?.toFixed(0) ?? "?"}; ` +
+        `  sample: server ${x.serverMs.toFixed(0)} tookMs ${x.tookMs.toFixed(0)} cpu ${x.cpuMs?.toFixed(0) ?? "?"} faults ${x.faults ?? "?"}; ` +
           `reads before scoring end @${end(before).toFixed(0)} (${(before.reduce((a, r) => a + r.bytes, 0) / 1024).toFixed(0)} KiB); ` +
           `page reads ${page.length} ` +
           `@${start(page).toFixed(0)}–${end(page).toFixed(0)} (${(end(page) - start(page)).toFixed(0)} ms); ${x.timing}`,
@@ -246,11 +251,13 @@ async function main() {
     const { depth: d, chain } = depth(p.reads);
     const sum = (f: (r: ReadTrace) => number) => p.reads.reduce((a, r) => a + f(r), 0);
     const cpus = probes.flatMap((x) => (x.cpuMs === null ? [] : [x.cpuMs]));
+    const faults = probes.flatMap((x) => (x.faults === null ? [] : [x.faults]));
     console.log(
       `\n"${q}": server ${median(probes.map((x) => x.serverMs)).toFixed(1)} ms, tookMs ` +
         `${median(probes.map((x) => x.tookMs)).toFixed(1)} ms, workerd CPU ` +
-        `${cpus.length ? median(cpus).toFixed(1) : "?"} ms (median of ${probes.length}; server/tookMs/CPU each: ` +
-        `${probes.map((x) => `${x.serverMs.toFixed(0)}/${x.tookMs.toFixed(0)}/${x.cpuMs?.toFixed(0) ?? "?"}`).join(", ")})`,
+        `${cpus.length ? median(cpus).toFixed(1) : "?"} ms, page faults ${faults.length ? median(faults) : "?"} ` +
+        `(median of ${probes.length}; server/tookMs/CPU/faults each: ` +
+        `${probes.map((x) => `${x.serverMs.toFixed(0)}/${x.tookMs.toFixed(0)}/${x.cpuMs?.toFixed(0) ?? "?"}/${x.faults ?? "?"}`).join(", ")})`,
     );
     // A range of an unpacked file is read whole once (traced as that read), so only packed reads add wire bytes.
     const wireOf = (r: ReadTrace) => wire.get(r.path) ?? r.bytes;

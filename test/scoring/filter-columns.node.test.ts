@@ -48,6 +48,21 @@ describe("filter columns", () => {
     );
   });
 
+  it("decode an order column of every width from 1 to 32 bits, read by bytes or by words", () => {
+    for (let bits = 1; bits <= 32; bits++) {
+      const spread = 2 ** bits - 1;
+      // The widest value first, so the column takes exactly `bits` bits; the rest spread over the width.
+      const docs = Array.from({ length: 257 }, (_, i): [number, number, number, number] => [
+        i === 0 ? 7 + spread : 7 + Math.floor((spread * ((i * 2654435761) % 1000)) / 999),
+        i % 5 ? 1900 + i : 0,
+        i % 5 ? 1950 : 0,
+        i % 3,
+      ]);
+      const cols = columns(0, docs);
+      expect(rows(roundTrip(cols)), `${bits} bits`).toEqual(rows(cols));
+    }
+  });
+
   it("decode a small shard alike before and after a larger one (the decoder's scratch is kept between shards)", () => {
     const small = columns(0, [
       [5, 1900, 1910, 3],

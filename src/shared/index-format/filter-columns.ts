@@ -84,15 +84,70 @@ function pack(values: ArrayLike<number>, bits: number, out: Uint32Array, at: num
   }
 }
 
+/** Widest column `unpackBytes` reads: its accumulator then holds at most 30 bits, a small integer to V8. */
+const BYTE_READER_MAX_BITS = 23;
+
 /**
- * Reads `count` values of `bits` bits from word `at` of `words` into `out`, each plus `add` (but a 0 left 0 when
- * `keepZero`). One loop for every column, writing 32-bit words only (a narrower column is `set` from them, natively,
- * its values wrapping as `add` made them): a cold isolate runs this before its first answer, mostly in its
- * interpreter until the loop is compiled, so one loop compiled once serves all four columns, and it branches on
- * nothing but where the next word starts (a branch first taken by a later column sent the compiled loop back to
- * the interpreter: a third of the decode). The words are read in turn into an accumulator.
+ * Reads `count` values of `bits` bits from word `at` of the packed words (`bytes` views the same memory) into `out`,
+ * each plus `add` (but a 0 left 0 when `keepZero`). A cold isolate runs this before its first answer, mostly in
+ * its interpreter until the loop is compiled, and there every number outside V8's small-integer range (31 bits,
+ * signed) is a heap object: read as 32-bit words, most words were, 0.7 MiB of the 4.4 a cold rare name's request
+ * allocated at 100k records (scripts/bench/cold-allocations-workerd.ts). A column of at most 23 bits (the years and
+ * series always, the order within a shard of up to 8 million docs' spread) is read a byte at a time instead, so
+ * every number stays small. The packing is LSB first in little-endian words, so the bytes are the same bit stream.
  */
 function unpack(
+  words: Uint32Array,
+  bytes: Uint8Array,
+  at: number,
+  count: number,
+  bits: number,
+  out: Uint32Array,
+  add: number,
+  keepZero: boolean,
+): void {
+  if (bits <= BYTE_READER_MAX_BITS) unpackBytes(bytes, at * 4, count, bits, out, add, keepZero);
+  else unpackWords(words, at, count, bits, out, add, keepZero);
+}
+
+/**
+ * `unpack` for a column of at most `BYTE_READER_MAX_BITS` bits, from byte `at`. One loop for every narrow column,
+ * writing 32-bit words only (a narrower column is `set` from them, natively, its values wrapping as `add` made
+ * them), so it is compiled once for all of them.
+ */
+function unpackBytes(
+  bytes: Uint8Array,
+  at: number,
+  count: number,
+  bits: number,
+  out: Uint32Array,
+  add: number,
+  keepZero: boolean,
+): void {
+  const mask = (1 << bits) - 1;
+  // All ones, or (keeping 0) all ones but for a 0 value: `(-v) >> 31` is -1 for 0 < v < 2^31, else 0.
+  const always = keepZero ? 0 : -1;
+  // `acc` holds the `have` bits read and not yet taken, low first: fewer than `bits` + 8, so at most 30.
+  let acc = 0,
+    have = 0,
+    b = at;
+  for (let i = 0; i < count; i++) {
+    while (have < bits) {
+      acc |= bytes[b++]! << have;
+      have += 8;
+    }
+    const v = acc & mask;
+    acc >>>= bits;
+    have -= bits;
+    out[i] = (v + add) & ((-v >> 31) | always);
+  }
+}
+
+/**
+ * `unpack` for a column wider than `BYTE_READER_MAX_BITS` bits, by 32-bit words: it branches on nothing but where
+ * the next word starts (a branch first taken by a later column sent the compiled loop back to the interpreter).
+ */
+function unpackWords(
   words: Uint32Array,
   at: number,
   count: number,
@@ -106,7 +161,6 @@ function unpack(
     return;
   }
   const mask = (1 << bits) - 1;
-  // All ones, or (keeping 0) all ones but for a 0 value: `(-v) >> 31` is -1 for 0 < v < 2^31, else 0.
   const always = keepZero ? 0 : -1;
   // `acc` holds the `have` bits of `words[w - 1]` not yet read, low first, and nothing above them.
   let acc = 0,
@@ -187,6 +241,7 @@ export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: numbe
   const bad = (why: string) => new Error(`index-format: filter columns of ${buf.byteLength} bytes ${why}`);
   if (buf.byteLength % 4 !== 0 || buf.byteLength < HEADER_WORDS * 4) throw bad("are not a header and whole words");
   const words = new Uint32Array(buf);
+  const bytes = new Uint8Array(buf);
   const [m, orderMin, orderBits, seriesBits, yearWord, startBits, endBits] = words;
   if (m !== count) throw bad(`describe ${m} docs, expected ${count}`);
   const widths = [orderBits!, seriesBits!, startBits!, endBits!];
@@ -198,7 +253,7 @@ export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: numbe
   const scratch = scratchWords(count);
   let at = HEADER_WORDS;
   const column = (bits: number, out: Uint32Array, add: number, keepZero: boolean) => {
-    unpack(words, at, count, bits, out, add, keepZero);
+    unpack(words, bytes, at, count, bits, out, add, keepZero);
     at += wordsFor(count, bits);
   };
   column(orderBits!, cols.order, orderMin!, false);
