@@ -96,6 +96,39 @@ describe("an isolate serving several shards", () => {
     }
   }, 120_000);
 
+  it("makes a rare word's doc lists no larger than its postings, and a filters-only query's the shard's size", async () => {
+    const { assets, service } = await localService(join(dir, "out"));
+    const meta = await searchMeta(assets);
+    const shardDocs = Math.ceil(meta.docs / meta.shards.count);
+    // Taking the kept set out of the pool (and not giving it back) makes the next query make a set of its own.
+    const fresh = async (req: ReturnType<typeof warmSearchRequest>) => {
+      takeArrays(0);
+      const answer = await service.search(req);
+      return { answer, lists: takeArrays(0) };
+    };
+    const rare = await fresh(warmSearchRequest("geneva"));
+    expect(rare.answer.hits.length).toBeGreaterThan(0);
+    expect(rare.lists.touched.items.length).toBeLessThan(shardDocs / 2);
+    expect(rare.lists.units[0]!.touched.items.length).toBe(rare.lists.touched.items.length);
+    const walk = await fresh({ ...warmSearchRequest(""), from: 1935, to: 1937 });
+    expect(walk.answer.hits.length).toBeGreaterThan(0);
+    expect(walk.lists.touched.items.length).toBeGreaterThanOrEqual(meta.docs / meta.shards.count - 1);
+    // Given back, a set's lists grow to what the next query needs, and stay.
+    giveArrays(rare.lists);
+    expect(await answersOf(service, ["geneva", "soviet agent"])).toEqual(
+      await answersOf(service, ["geneva", "soviet agent"]),
+    );
+  }, 120_000);
+
+  it("refuses to give back a set of arrays whose doc list was given more docs than it had room for", () => {
+    // The kept set is put aside, so this takes a set of its own, with lists of room for two docs.
+    const aside = takeArrays(0);
+    const a = takeArrays(64, 2);
+    for (const i of [3, 5, 7]) a.touched.push(i);
+    expect(() => giveArrays(a)).toThrow(/query-arrays: a doc list of 2 docs was given 3/);
+    giveArrays(aside);
+  });
+
   it("scores a shard with a larger shard's kept arrays as with arrays of its own size, keeping only the larger", async () => {
     const { service } = await localService(join(dir, "out"));
     const mix = queryMix(syntheticCorpus(3_000), 40).search.map((s) => s.q);

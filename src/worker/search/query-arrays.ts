@@ -7,19 +7,30 @@ import type { TermPostings } from "./search-index";
 import { searchStats } from "./search-stats";
 
 /**
- * A list of docs (local indexes) in a typed array of the shard's size, kept per isolate with the query arrays and
- * emptied by its length. A shard's docs enter each list at most once, so it never fills. Hand-written rather than a
- * growing `number[]`: a common word's list of tens of thousands of docs outgrew V8's regular heap objects at every
- * doubling (copied into large-object space, garbage for a full GC), which cost more than scoring the docs. Made at
- * the shard's size, not grown: a typed array that doubled as it filled cost the warm mix 3% more CPU (a bounds check
- * in the hottest loops), for 4 bytes a doc a cold isolate's first query would have saved.
+ * A list of docs (local indexes) in a typed array, kept per isolate with the query arrays and emptied by its length.
+ * A shard's docs enter each list at most once, and only docs of the query's postings enter it, so its capacity is
+ * the smaller of the shard's docs and the query's postings (`QueryArrays.reserve`), set before scoring: no bounds
+ * check in the hottest loops. Hand-written rather than a growing `number[]`: a common word's list of tens of
+ * thousands of docs outgrew V8's regular heap objects at every doubling (copied into large-object space, garbage
+ * for a full GC), which cost more than scoring the docs. Not grown as it fills: a typed array that doubled cost
+ * the warm mix 3% more CPU (a bounds check in the hottest loops).
  */
 export class DocList {
-  readonly items: Int32Array;
+  items: Int32Array;
   length = 0;
 
-  constructor(size: number) {
-    this.items = new Int32Array(size);
+  constructor(capacity: number) {
+    this.items = new Int32Array(capacity);
+  }
+
+  /** Makes room for `capacity` docs, when the list is empty (a set of arrays being taken for a query). */
+  reserve(capacity: number): void {
+    if (this.items.length < capacity) this.items = new Int32Array(capacity);
+  }
+
+  /** Whether more docs were pushed than it had room for (their writes were dropped: a bound was wrong). */
+  overflowed(): boolean {
+    return this.length > this.items.length;
   }
 
   push(i: number): void {
@@ -53,8 +64,11 @@ export class Scratch {
   readonly s: Float64Array;
   readonly altTouched: DocList;
 
-  constructor(readonly size: number) {
-    this.altTouched = new DocList(size);
+  constructor(
+    readonly size: number,
+    capacity: number,
+  ) {
+    this.altTouched = new DocList(capacity);
     this.s = new Float64Array(2 * size);
   }
 
@@ -103,10 +117,13 @@ export class UnitArrays {
   readonly touched: DocList;
   private bonusArrays: { bonus: Float64Array; bonusAlt: Uint8Array } | null = null;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    capacity: number,
+  ) {
     this.alt = new Uint8Array(size);
     this.s = new Float64Array(2 * size);
-    this.touched = new DocList(size);
+    this.touched = new DocList(capacity);
   }
 
   /**
@@ -182,12 +199,48 @@ export class QueryArrays {
   private mark2Array: Uint8Array | null = null;
   private countedArray: Uint8Array | null = null;
   private candidateList: DocList | null = null;
+  /** Docs each list has room for: see `reserve`. */
+  private capacity: number;
 
-  constructor(readonly size: number) {
-    this.x = new Scratch(size);
-    this.touched = new DocList(size);
+  constructor(
+    readonly size: number,
+    capacity = size,
+  ) {
+    this.capacity = Math.min(size, capacity);
+    this.x = new Scratch(size, this.capacity);
+    this.touched = new DocList(this.capacity);
     this.seen = new Uint8Array(size);
     this.mark = new Uint8Array(size);
+  }
+
+  /**
+   * Makes every doc list (made now or later) hold `capacity` docs, at most the set's size: a query's lists never
+   * hold more docs than its postings have (see `listCapacity`). A rare name's first query at 100k docs a shard then
+   * makes lists of a few thousand docs where three lists of the shard's size were 1.2 MiB of fresh memory, which a
+   * cold isolate pays for by the page (scripts/bench/array-memory-cost.ts).
+   */
+  reserve(capacity: number): void {
+    this.capacity = Math.max(this.capacity, Math.min(this.size, capacity));
+    for (const list of this.lists()) list.reserve(this.capacity);
+  }
+
+  /** Every doc list made so far. */
+  private lists(): DocList[] {
+    const out = [this.x.altTouched, this.touched, ...this.units.map((u) => u.touched)];
+    if (this.candidateList) out.push(this.candidateList);
+    return out;
+  }
+
+  /**
+   * Throws if a list was given more docs than it had room for: its writes past the end were dropped, so the answer
+   * would have missed docs. Never seen; `listCapacity` counts every posting a query reads.
+   */
+  checkLists(): void {
+    for (const list of this.lists())
+      if (list.overflowed())
+        throw new Error(
+          `query-arrays: a doc list of ${list.items.length} docs was given ${list.length}: its capacity was too small`,
+        );
   }
 
   /** Text score, reference boost, final score and flags per doc, at stride `Q` (see `Q`). */
@@ -212,7 +265,7 @@ export class QueryArrays {
 
   /** The candidates a filtered query's docs leave (unfiltered, they are `touched`). */
   get candidates(): DocList {
-    return (this.candidateList ??= new DocList(this.size));
+    return (this.candidateList ??= new DocList(this.capacity));
   }
 
   /** Proximity bonus (several units only). */
@@ -229,7 +282,7 @@ export class QueryArrays {
   }
 
   unit(k: number): UnitArrays {
-    while (this.units.length <= k) this.units.push(new UnitArrays(this.size));
+    while (this.units.length <= k) this.units.push(new UnitArrays(this.size, this.capacity));
     return this.units[k]!;
   }
 
@@ -307,19 +360,40 @@ export function scoringArrayBytes(): number {
   return kept ? kept.bytes() : 0;
 }
 
-/** A cleared set of query arrays for a shard of `docs` docs: the kept set when it is big enough, else a new one. */
-export function takeArrays(docs: number): QueryArrays {
+/**
+ * A cleared set of query arrays for a shard of `docs` docs whose doc lists hold `listDocs` docs (see
+ * `listCapacity`): the kept set when it is big enough (its lists made larger if they must be), else a new one.
+ */
+export function takeArrays(docs: number, listDocs = docs): QueryArrays {
   if (kept && kept.size >= docs) {
     const a = kept;
     kept = null;
+    a.reserve(listDocs);
     return a;
   }
   const st = searchStats();
   if (st) st.arraysMade++;
-  return new QueryArrays(docs);
+  return new QueryArrays(docs, listDocs);
+}
+
+/**
+ * Docs a query's doc lists may have to hold on a shard of `docs` docs: every posting of every field of its terms
+ * and references (a doc enters a list only from a posting), or every doc when it has neither (filters alone walk
+ * the whole shard). An upper bound: a doc in several lists of the query is counted once for each.
+ */
+export function listCapacity(docs: number, unitPostings: UnitPostings[], refPostings: TermPostings[]): number {
+  if (!unitPostings.length && !refPostings.length) return docs;
+  let n = 0;
+  const add = (p: TermPostings) => {
+    for (const f in p.fields) n += p.fields[f as keyof TermPostings["fields"]]!.count;
+  };
+  for (const unit of unitPostings) for (const alt of unit) for (const p of alt) add(p);
+  for (const p of refPostings) add(p);
+  return Math.min(docs, n);
 }
 
 export function giveArrays(a: QueryArrays): void {
+  a.checkLists();
   a.clear();
   // One set: scoring runs in one synchronous span (see `scoreShard`), so one set serves every shard of the isolate;
   // a phrase query awaiting records makes a set of its own, and the smaller of the two is dropped. A second kept

@@ -48,6 +48,7 @@ import { searchStats } from "./search-stats";
 import { deepenTermTop, kthLargest, termTop, TOP_LIST_DEFAULTS, type TermTop } from "./top-k-term-lists";
 import {
   giveArrays,
+  listCapacity,
   MATCHED,
   type Only,
   Q,
@@ -340,7 +341,7 @@ export async function scoreShard(
   // for reads: decoding them here instead, after the postings, made a cold 100k search 10 ms slower. Held, they are
   // taken without a promise, as the postings are (`heldFor`).
   const cols = index.cachedFilters() ?? (await index.filters());
-  const arrays = takeArrays(cols.order.length);
+  const arrays = takeArrays(cols.order.length, listCapacity(cols.order.length, unitPostings, refPostings));
   const t1 = st ? performance.now() : 0;
   if (st) {
     st.shards++;
