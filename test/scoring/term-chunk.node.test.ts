@@ -1,4 +1,5 @@
 /** The binary term chunk codec: what the build encodes, the Worker reads back exactly. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   BLOCK_SIZE,
@@ -267,6 +268,55 @@ describe("term chunks", () => {
       };
     });
     roundTrip(terms);
+  });
+
+  it("gives back any lists, at every Rice parameter from 0 to 24 and slot codes of every length", () => {
+    const fib = [1, 1];
+    while (fib.length < 16) fib.push(fib.at(-1)! + fib.at(-2)!);
+    const fibTotal = fib.reduce((a, b) => a + b, 0);
+    const list = fc
+      .record({
+        n: fc.integer({ min: 1, max: 600 }),
+        // The mean gap: from 1 (every doc, parameter 0) to past 2^24 / ln 2 (parameter 24, the most it takes).
+        gapBits: fc.integer({ min: 0, max: 26 }),
+        seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        skew: fc.constantFrom("uniform", "fibonacci", "one"),
+      })
+      .map(({ n, gapBits, seed, skew }) => {
+        const r = prng(seed);
+        const docs: number[] = [];
+        // Doc numbers stay below 2^31, as a catalogue's do.
+        for (
+          let d = Math.floor(r() * 1000), j = 0;
+          j < n && d < 2 ** 31;
+          j++, d += 1 + Math.floor(r() * 2 * 2 ** gapBits)
+        )
+          docs.push(d);
+        const slot = () => {
+          if (skew === "one") return 4;
+          if (skew === "uniform") return Math.floor(r() * 16);
+          let at = r() * fibTotal;
+          for (let s = 0; s < 16; s++) if ((at -= fib[s]!) < 0) return s;
+          return 15;
+        };
+        return { docs, slots: docs.map(slot) };
+      });
+    fc.assert(
+      fc.property(fc.array(list, { minLength: 1, maxLength: 4 }), (lists) => {
+        const terms: TermInput[] = lists.map((l, k) => ({
+          term: `t${k}`,
+          fields: [{ field: k % 9, df: l.docs.length, docs: l.docs, slots: l.slots }],
+        }));
+        const c = new TermChunk(encodeTermChunk(terms).buffer as ArrayBuffer);
+        for (const t of terms) {
+          const [got] = c.postings(c.find(utf8.encode(t.term)));
+          const all = got!.decodeAll();
+          expect([...all.docs]).toEqual(t.fields[0]!.docs);
+          expect([...all.slots]).toEqual(t.fields[0]!.slots);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it("rejects what is not a term chunk, naming it", () => {

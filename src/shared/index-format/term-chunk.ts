@@ -311,19 +311,14 @@ function riceWrite(w: BitWriter, docs: ArrayLike<number>, base: number, span: nu
   }
 }
 
-/** 32 bits of `u8` from bit `pos`, most significant first (bytes past the end read as 0). */
-function peek32(u8: Uint8Array, pos: number): number {
-  const i = pos >>> 3,
-    s = pos & 7;
-  const w = ((u8[i]! << 24) | (u8[i + 1]! << 16) | (u8[i + 2]! << 8) | u8[i + 3]!) >>> 0;
-  return s ? ((w << s) | ((u8[i + 4]! | 0) >>> (8 - s))) >>> 0 : w;
-}
-
 /**
- * Decodes `n` Rice-coded docs from bit `pos` into `out` from `at`; returns the bit position after them. The bits
- * are read through a 32-bit window refilled only when a code may not fit in what is left of it, not with two
- * `peek32` calls a posting: a cold isolate runs this in the interpreter, where the calls were most of its time
- * (every term of a three-word query at 100k, interpreter only: 159 → 120 ms in Node).
+ * Decodes `n` Rice-coded docs from bit `pos` into `out` from `at`; returns the bit position after them.
+ *
+ * The bits pass through a window of at most 30 bits, right-aligned in `x` (its `have` low bits are the stream's
+ * next bits) and fed a byte at a time. A cold isolate runs this in its interpreter until the loop is compiled,
+ * and there a number beyond V8's small integers (31 bits, signed) is a heap object: a 32-bit window made one or two
+ * of them a posting (0.75–0.85 MiB of a cold common word's 6.4 MiB of JS heap at 100k records, with the slot
+ * decoder's, scripts/bench/cold-allocations-workerd.ts). Bytes past the end read as 0.
  */
 function riceRead(
   u8: Uint8Array,
@@ -335,42 +330,58 @@ function riceRead(
   at = 0,
 ): number {
   const k = riceParameter(n, span);
-  const scale = 2 ** k;
+  // A small integer (k is at most 24), so `q * scale` stays one in the interpreter where the docs do.
+  const scale = 1 << k;
   let doc = base - 1;
-  let w = peek32(u8, pos) | 0,
-    used = 0;
+  let p = pos >>> 3;
+  let have = 8 - (pos & 7);
+  let x = (u8[p++]! | 0) & ((1 << have) - 1);
   for (let j = 0; j < n; j++) {
+    // At least 23 bits in the window: a quotient's ones and its stop bit mostly, and a remainder of up to 22.
+    while (have <= 22) {
+      x = (x << 8) | (u8[p++]! | 0);
+      have += 8;
+    }
     let q = 0;
     for (;;) {
-      if (used > 24) {
-        pos += used;
-        w = peek32(u8, pos) | 0;
-        used = 0;
+      // The window's leading ones are the leading zeros of its complement, within its `have` bits.
+      const inverse = ~x & ((1 << have) - 1);
+      if (inverse === 0) {
+        q += have;
+        x = u8[p++]! | 0;
+        have = 8;
+        continue;
       }
-      // Leading ones of what is left of the window; the zeros shifted in stop the count at its end.
-      const ones = Math.clz32(~(w << used));
-      if (ones < 32 - used) {
-        q += ones;
-        used += ones + 1;
-        break;
-      }
-      q += 32 - used;
-      used = 32;
+      const ones = Math.clz32(inverse) - (32 - have);
+      q += ones;
+      have -= ones + 1;
+      x &= (1 << have) - 1;
+      break;
     }
     let r = 0;
     if (k) {
-      if (used + k > 32) {
-        pos += used;
-        w = peek32(u8, pos) | 0;
-        used = 0;
+      while (have < k && have <= 22) {
+        x = (x << 8) | (u8[p++]! | 0);
+        have += 8;
       }
-      r = (w << used) >>> (32 - k);
-      used += k;
+      if (have >= k) {
+        have -= k;
+        r = x >>> have;
+        x &= (1 << have) - 1;
+      } else {
+        // k is 23 or 24 and the window holds 23: the rest of the remainder is in the next byte.
+        const rest = k - have;
+        r = x * (1 << rest);
+        x = u8[p++]! | 0;
+        have = 8 - rest;
+        r += x >>> have;
+        x &= (1 << have) - 1;
+      }
     }
     doc += q * scale + r + 1;
     out[at + j] = doc;
   }
-  return pos + used;
+  return p * 8 - have;
 }
 
 /** Slot codes are 0–15; a code length fits a nibble. */
@@ -514,36 +525,38 @@ class SlotDecoder {
       out.fill(single, 0, n);
       return pos;
     }
-    // A 32-bit window, refilled while a code may not fit in what is left of it. The limits are locals: a cold
-    // isolate interprets this loop, and reads a module constant from its context on every use.
-    const refillAfter = 32 - MAX_CODE_LENGTH,
-      tableShift = 32 - TABLE_BITS;
-    let w = peek32(u8, pos) | 0,
-      used = 0;
+    // The window of `riceRead`: at most 30 bits, right-aligned in `x`, fed a byte at a time, so a cold isolate's
+    // interpreter makes no heap numbers of it. The limits are locals: a cold isolate reads a module constant from
+    // its context on every use.
+    const maxLength = MAX_CODE_LENGTH,
+      tableBits = TABLE_BITS;
+    let p = pos >>> 3;
+    let have = 8 - (pos & 7);
+    let x = (u8[p++]! | 0) & ((1 << have) - 1);
     for (let j = 0; j < n; j++) {
-      if (used > refillAfter) {
-        pos += used;
-        w = peek32(u8, pos) | 0;
-        used = 0;
+      while (have <= 22) {
+        x = (x << 8) | (u8[p++]! | 0);
+        have += 8;
       }
-      const e = table[(w << used) >>> tableShift]!;
+      const e = table[x >>> (have - tableBits)]!;
       if (e) {
         out[j] = e & 15;
-        used += e >> 4;
+        have -= e >> 4;
+        x &= (1 << have) - 1;
         continue;
       }
-      const x = (w << used) >>> 0;
-      for (let len = TABLE_BITS + 1; ; len++) {
-        if (len > MAX_CODE_LENGTH) throw new Error("index-format: a slot code is damaged");
-        const d = (x >>> (32 - len)) - first[len]!;
+      for (let len = tableBits + 1; ; len++) {
+        if (len > maxLength) throw new Error("index-format: a slot code is damaged");
+        const d = (x >>> (have - len)) - first[len]!;
         if (d < count[len]!) {
           out[j] = symbols[offset[len]! + d]!;
-          used += len;
+          have -= len;
+          x &= (1 << have) - 1;
           break;
         }
       }
     }
-    return pos + used;
+    return p * 8 - have;
   }
 }
 
