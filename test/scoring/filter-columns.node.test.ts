@@ -63,7 +63,7 @@ describe("filter columns", () => {
     }
   });
 
-  it("decode a small shard alike before and after a larger one (the decoder's scratch is kept between shards)", () => {
+  it("decode a small shard alike before and after a larger one", () => {
     const small = columns(0, [
       [5, 1900, 1910, 3],
       [6, 0, 0, 1],

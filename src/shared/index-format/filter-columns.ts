@@ -111,16 +111,17 @@ function unpack(
 }
 
 /**
- * `unpack` for a column of at most `BYTE_READER_MAX_BITS` bits, from byte `at`. One loop for every narrow column,
- * writing 32-bit words only (a narrower column is `set` from them, natively, its values wrapping as `add` made
- * them), so it is compiled once for all of them.
+ * `unpack` for a column of at most `BYTE_READER_MAX_BITS` bits, from byte `at`, into its own typed array: a value
+ * stored in a 16-bit column wraps modulo 2^16 as `add` made it (a year below `yearBase`'s word is negative). The
+ * series and year columns never take more than 17 bits, so they always come here, with no scratch column between:
+ * one was 4 bytes a doc of fresh memory an isolate made, and copied three times for each shard.
  */
 function unpackBytes(
   bytes: Uint8Array,
   at: number,
   count: number,
   bits: number,
-  out: Uint32Array,
+  out: Uint32Array | Uint16Array | Int16Array,
   add: number,
   keepZero: boolean,
 ): void {
@@ -223,19 +224,6 @@ export function encodeFilterColumns(cols: FilterColumns): Uint8Array {
   return new Uint8Array(words.buffer);
 }
 
-/**
- * The decoder's scratch column (the narrower columns are unpacked into it, then `set`), kept and grown: one an
- * isolate. A shard object decodes its shards' columns one after another on its first query, and a scratch made for
- * each was 4 bytes a doc of fresh memory each time (eleven shards of about 56,000 docs for one object at ten million
- * records), which workerd makes at 3–5 ms a MiB (scripts/bench/array-memory-cost.ts).
- */
-let scratch32 = new Uint32Array(0);
-
-function scratchWords(count: number): Uint32Array {
-  if (scratch32.length < count) scratch32 = new Uint32Array(count);
-  return scratch32.subarray(0, count);
-}
-
 /** Reads columns for docs `[base, base + count)`; the file must describe exactly `count` docs. */
 export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: number): FilterColumns {
   const bad = (why: string) => new Error(`index-format: filter columns of ${buf.byteLength} bytes ${why}`);
@@ -250,20 +238,17 @@ export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: numbe
   const expected = HEADER_WORDS + widths.reduce((n, b) => n + wordsFor(count, b), 0);
   if (words.length !== expected) throw bad(`should be ${expected * 4} for ${count} docs of ${widths.join("/")} bits`);
   const cols = newFilterColumns(base, count);
-  const scratch = scratchWords(count);
   let at = HEADER_WORDS;
-  const column = (bits: number, out: Uint32Array, add: number, keepZero: boolean) => {
-    unpack(words, bytes, at, count, bits, out, add, keepZero);
+  unpack(words, bytes, at, count, orderBits!, cols.order, orderMin!, false);
+  at += wordsFor(count, orderBits!);
+  const narrow = (bits: number, out: Uint16Array | Int16Array, add: number, keepZero: boolean) => {
+    unpackBytes(bytes, at * 4, count, bits, out, add, keepZero);
     at += wordsFor(count, bits);
   };
-  column(orderBits!, cols.order, orderMin!, false);
-  column(seriesBits!, scratch, 0, false);
-  cols.series.set(scratch);
-  // A year is `yearBase` plus its value: as a 32-bit word, the year modulo 2^32, which `set` takes modulo 2^16.
+  narrow(seriesBits!, cols.series, 0, false);
+  // A year is `yearBase` plus its value, stored modulo 2^16.
   const yearBase = yearWord! | 0;
-  column(startBits!, scratch, yearBase, true);
-  cols.start.set(scratch);
-  column(endBits!, scratch, yearBase, true);
-  cols.end.set(scratch);
+  narrow(startBits!, cols.start, yearBase, true);
+  narrow(endBits!, cols.end, yearBase, true);
   return cols;
 }
