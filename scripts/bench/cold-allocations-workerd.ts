@@ -8,11 +8,9 @@
  * `cold-cpu-workerd.ts`'s profile and in the isolate's memory plan. The bundle is not minified, so frames name the
  * source's functions.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type AllocationNode, bundleWorker, minorFaults, startLocalWorker, workerdChildren } from "../lib/local-worker";
+import { frameKey, search, topLines, withColdWorker } from "../lib/cold-search-profile";
+import { type AllocationNode, minorFaults } from "../lib/local-worker";
 
 const { values: args } = parseArgs({
   options: {
@@ -23,58 +21,37 @@ const { values: args } = parseArgs({
 });
 if (!args.assets) throw new Error("cold-allocations-workerd: give --assets DIR (a built catalogue)");
 
-const dir = mkdtempSync(join(tmpdir(), "dossier-cold-allocations-"));
-try {
-  const script = await bundleWorker(new URL("./bench-worker.ts", import.meta.url).pathname, dir, { minify: false });
-  const before = workerdChildren();
-  const w = await startLocalWorker({
-    assetsDir: args.assets,
-    scriptPath: script,
-    inspector: true,
-    pokePath: "/api/health",
-  });
-  const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
+const { faults, result, profile } = await withColdWorker(args.assets, async (w) => {
   let faults: number | null = null;
-  let run: Awaited<ReturnType<typeof w.allocationProfile<number>>>;
-  try {
-    run = await w.allocationProfile(async () => {
-      const f0 = minorFaults(pid);
-      const res = await w.fetch(`/api/search?q=${encodeURIComponent(args.query)}`);
-      const body = (await res.json()) as { tookMs: number };
-      const f1 = minorFaults(pid);
-      if (f0 !== null && f1 !== null) faults = f1 - f0;
-      return body.tookMs;
-    });
-  } finally {
-    await w.dispose();
-  }
-  const self = new Map<string, number>();
-  const inclusive = new Map<string, number>();
-  let total = 0;
-  // Inclusive bytes count a frame once per path however often it recurs on it.
-  const walk = (n: AllocationNode, onPath: ReadonlySet<string>): number => {
-    const key = `${n.callFrame.functionName || "(anonymous)"}${n.callFrame.lineNumber >= 0 ? `:${n.callFrame.lineNumber + 1}` : ""}`;
-    self.set(key, (self.get(key) ?? 0) + n.selfSize);
-    total += n.selfSize;
-    const path = onPath.has(key) ? onPath : new Set([...onPath, key]);
-    let sum = n.selfSize;
-    for (const c of n.children) sum += walk(c, path);
-    if (!onPath.has(key)) inclusive.set(key, (inclusive.get(key) ?? 0) + sum);
-    return sum;
-  };
-  walk(run.profile.head, new Set());
-  const MiB = 1_048_576;
-  const list = (m: Map<string, number>) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, Number(args.top))
-      .map(([k, v]) => `  ${(v / MiB).toFixed(2).padStart(6)} MiB  ${k}`)
-      .join("\n");
-  console.log(
-    `"${args.query}": tookMs ${run.result}; ${(total / MiB).toFixed(2)} MiB allocated on the JS heap (sampled); ` +
-      `workerd's page faults over the request ${faults ?? "?"}`,
-  );
-  console.log(`self, bundle line:\n${list(self)}\ninclusive:\n${list(inclusive)}`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+  const run = await w.allocationProfile(async () => {
+    const f0 = minorFaults(w.pid);
+    const { tookMs } = await search(w, args.query!);
+    const f1 = minorFaults(w.pid);
+    if (f0 !== null && f1 !== null) faults = f1 - f0;
+    return tookMs;
+  });
+  return { faults, ...run };
+});
+const self = new Map<string, number>();
+const inclusive = new Map<string, number>();
+let total = 0;
+// Inclusive bytes count a frame once per path however often it recurs on it.
+const walk = (n: AllocationNode, onPath: ReadonlySet<string>): number => {
+  const key = frameKey(n.callFrame);
+  self.set(key, (self.get(key) ?? 0) + n.selfSize);
+  total += n.selfSize;
+  const path = onPath.has(key) ? onPath : new Set([...onPath, key]);
+  let sum = n.selfSize;
+  for (const c of n.children) sum += walk(c, path);
+  if (!onPath.has(key)) inclusive.set(key, (inclusive.get(key) ?? 0) + sum);
+  return sum;
+};
+walk(profile.head, new Set());
+const MiB = 1_048_576;
+const mib = (v: number) => `${(v / MiB).toFixed(2).padStart(6)} MiB`;
+console.log(
+  `"${args.query}": tookMs ${result}; ${(total / MiB).toFixed(2)} MiB allocated on the JS heap (sampled); ` +
+    `workerd's page faults over the request ${faults ?? "?"}`,
+);
+console.log(`self, bundle line:\n${topLines(self, Number(args.top), mib)}`);
+console.log(`inclusive:\n${topLines(inclusive, Number(args.top), mib)}`);

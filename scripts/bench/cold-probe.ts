@@ -21,7 +21,7 @@ import { heapSnapshotKinds } from "../lib/heap-snapshot";
 import { builtPackEntries, readBuiltManifest, readBuiltTable } from "../../src/indexer/build-folders";
 import type { ReadTrace as SharedReadTrace } from "../../src/shared/read-trace";
 import { bundleWorker, startWorkerd, type WorkerBundle } from "./workerd";
-import { minorFaults, startLocalWorker, workerdChildren } from "../lib/local-worker";
+import { minorFaults, startLocalWorker } from "../lib/local-worker";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
@@ -182,7 +182,6 @@ async function main() {
         await new Promise((r) => setTimeout(r, 1000));
         await first.dispose();
       }
-      const before = workerdChildren();
       const w = await startLocalWorker({
         assetsDir: args.assets!,
         scriptPath: bundle.script,
@@ -190,7 +189,7 @@ async function main() {
         caches: args.caches,
         ...(persistTo ? { persistTo } : {}),
       });
-      const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
+      const pid = w.pid;
       try {
         const path = `/api/search?q=${encodeURIComponent(q)}${args.params ? `&${args.params}` : ""}`;
         const cpu0 = processCpuMs(pid);

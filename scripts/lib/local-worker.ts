@@ -130,6 +130,8 @@ export interface LocalWorker {
     work: () => Promise<T>,
     intervalBytes?: number,
   ): Promise<{ result: T; profile: AllocationProfile }>;
+  /** The workerd process serving it (Linux); null elsewhere. */
+  pid: number | null;
   /** Resident memory of this workerd process, from /proc (Linux); null elsewhere. */
   rssBytes(): number | null;
   startMs: number;
@@ -306,6 +308,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
         const { profile } = await nudged(c.call<{ profile: AllocationProfile }>("HeapProfiler.stopSampling"), poke);
         return { result, profile };
       }),
+    pid,
     rssBytes: () => (pid === null ? null : rssOf(pid)),
     dispose: async () => {
       await mf.dispose();

@@ -88,33 +88,15 @@ function pack(values: ArrayLike<number>, bits: number, out: Uint32Array, at: num
 const BYTE_READER_MAX_BITS = 23;
 
 /**
- * Reads `count` values of `bits` bits from word `at` of the packed words (`bytes` views the same memory) into `out`,
- * each plus `add` (but a 0 left 0 when `keepZero`). A cold isolate runs this before its first answer, mostly in
- * its interpreter until the loop is compiled, and there every number outside V8's small-integer range (31 bits,
- * signed) is a heap object: read as 32-bit words, most words were, 0.7 MiB of the 4.4 a cold rare name's request
- * allocated at 100k records (scripts/bench/cold-allocations-workerd.ts). A column of at most 23 bits (the years and
- * series always, the order within a shard of up to 8 million docs' spread) is read a byte at a time instead, so
- * every number stays small. The packing is LSB first in little-endian words, so the bytes are the same bit stream.
- */
-function unpack(
-  words: Uint32Array,
-  bytes: Uint8Array,
-  at: number,
-  count: number,
-  bits: number,
-  out: Uint32Array,
-  add: number,
-  keepZero: boolean,
-): void {
-  if (bits <= BYTE_READER_MAX_BITS) unpackBytes(bytes, at * 4, count, bits, out, add, keepZero);
-  else unpackWords(words, at, count, bits, out, add, keepZero);
-}
-
-/**
- * `unpack` for a column of at most `BYTE_READER_MAX_BITS` bits, from byte `at`, into its own typed array: a value
- * stored in a 16-bit column wraps modulo 2^16 as `add` made it (a year below `yearBase`'s word is negative). The
- * series and year columns never take more than 17 bits, so they always come here, with no scratch column between:
- * one was 4 bytes a doc of fresh memory an isolate made, and copied three times for each shard.
+ * Reads `count` values of `bits` bits (at most `BYTE_READER_MAX_BITS`) from byte `at` into `out`, each plus `add`
+ * (but a 0 left 0 when `keepZero`). A cold isolate runs this before its first answer, mostly in its interpreter
+ * until the loop is compiled, and there every number outside V8's small-integer range (31 bits, signed) is a heap
+ * object: read as 32-bit words, most words were, 0.7 MiB of the 4.4 a cold rare name's request allocated at 100k
+ * records (scripts/bench/cold-allocations-workerd.ts). Read a byte at a time, every number stays small; the packing
+ * is LSB first in little-endian words, so the bytes are the same bit stream. The series and year columns never take
+ * more than 17 bits and always come here, into their own 16-bit arrays (a value wraps modulo 2^16 as `add` made it:
+ * a year below `yearBase`'s word is negative), with no scratch column between: one was 4 bytes a doc of fresh memory
+ * an isolate made, and copied three times for each shard. The order column comes here when it fits.
  */
 function unpackBytes(
   bytes: Uint8Array,
@@ -145,24 +127,16 @@ function unpackBytes(
 }
 
 /**
- * `unpack` for a column wider than `BYTE_READER_MAX_BITS` bits, by 32-bit words: it branches on nothing but where
- * the next word starts (a branch first taken by a later column sent the compiled loop back to the interpreter).
+ * An order column wider than `BYTE_READER_MAX_BITS` bits, from word `at`, by 32-bit words, each plus `add` (the
+ * column's base: an order is never 0-for-unknown, and `out` wraps modulo 2^32). It branches on nothing but where
+ * the next word starts.
  */
-function unpackWords(
-  words: Uint32Array,
-  at: number,
-  count: number,
-  bits: number,
-  out: Uint32Array,
-  add: number,
-  keepZero: boolean,
-): void {
+function unpackWords(words: Uint32Array, at: number, count: number, bits: number, out: Uint32Array, add: number): void {
   if (bits === 32) {
     for (let i = 0; i < count; i++) out[i] = words[at + i]! + add;
     return;
   }
   const mask = (1 << bits) - 1;
-  const always = keepZero ? 0 : -1;
   // `acc` holds the `have` bits of `words[w - 1]` not yet read, low first, and nothing above them.
   let acc = 0,
     have = 0,
@@ -180,7 +154,7 @@ function unpackWords(
       acc = next >>> (bits - have);
       have += 32 - bits;
     }
-    out[i] = (v + add) & ((-v >> 31) | always);
+    out[i] = v + add;
   }
 }
 
@@ -239,7 +213,8 @@ export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: numbe
   if (words.length !== expected) throw bad(`should be ${expected * 4} for ${count} docs of ${widths.join("/")} bits`);
   const cols = newFilterColumns(base, count);
   let at = HEADER_WORDS;
-  unpack(words, bytes, at, count, orderBits!, cols.order, orderMin!, false);
+  if (orderBits! <= BYTE_READER_MAX_BITS) unpackBytes(bytes, at * 4, count, orderBits!, cols.order, orderMin!, false);
+  else unpackWords(words, at, count, orderBits!, cols.order, orderMin!);
   at += wordsFor(count, orderBits!);
   const narrow = (bits: number, out: Uint16Array | Int16Array, add: number, keepZero: boolean) => {
     unpackBytes(bytes, at * 4, count, bits, out, add, keepZero);

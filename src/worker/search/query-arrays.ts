@@ -179,8 +179,9 @@ export const TEXT_MATCHED = 13;
  *
  * The arrays only some queries write (the query's numbers `f`, which a one-word query never writes; proximity,
  * second marks, the exact count's marks, a filtered query's candidates) are made on first use. A cold isolate's
- * first query pays for every byte it takes: workerd makes typed arrays at 3–5 ms a MiB in a fresh runtime on this
- * machine, whatever their size (scripts/bench/array-memory-cost.ts), and at 100k docs a shard the whole set was
+ * first query pays for every byte it takes: workerd's typed arrays touch their pages when made, 3–5 ms a MiB in a
+ * fresh runtime on this machine, whose page faults cost about 11 µs each (scripts/bench/array-memory-cost.ts;
+ * what a deployed host's cost is not measured here), and at 100k docs a shard the whole set was
  * 10 MiB, 41 ms of a cold search's CPU in workerd (scripts/bench/cold-cpu-workerd.ts), for a one-word query that
  * needs less than half of it.
  */
