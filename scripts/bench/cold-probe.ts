@@ -21,8 +21,8 @@ import { heapSnapshotKinds } from "../lib/heap-snapshot";
 import { builtPackEntries, readBuiltManifest, readBuiltTable } from "../../src/indexer/build-folders";
 import type { ReadTrace as SharedReadTrace } from "../../src/shared/read-trace";
 import { bundleWorker, startWorkerd, type WorkerBundle } from "./workerd";
-import { minorFaults, startLocalWorker } from "../lib/local-worker";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { minorFaults, processCpuMs, startAssetServer, startLocalWorker } from "../lib/local-worker";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 
@@ -59,26 +59,14 @@ const { values: args } = parseArgs({
     "cache-hit": { type: "boolean", default: false },
     /** More query parameters for every search (`collapse=0&limit=20`). */
     params: { type: "string", default: "" },
+    /**
+     * Serve the static assets from a workerd process of their own (`startAssetServer`), so the asset workers'
+     * CPU does not share the Worker's thread (deployed, static assets are served outside the Worker's isolate).
+     * The CPU and faults printed are then the Worker's process only.
+     */
+    "assets-apart": { type: "boolean", default: false },
   },
 });
-
-/**
- * CPU time workerd's threads have run, in ms (the sum of each thread's `/proc/<pid>/task/<tid>/schedstat`, kept in
- * ns): across the request, what the isolate, the asset binding and the cache simulations spent. workerd runs its
- * services on one thread, so the wall time of a request is mostly this, plus what other processes take from the
- * cores; unlike wall time, it hardly moves with the machine's load. null where /proc is not there.
- */
-function processCpuMs(pid: number | null): number | null {
-  if (pid === null) return null;
-  try {
-    let ns = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`))
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
-    return ns / 1e6;
-  } catch {
-    return null;
-  }
-}
 
 interface Probe {
   /** workerd's CPU over the request (see processCpuMs). */
@@ -182,12 +170,14 @@ async function main() {
         await new Promise((r) => setTimeout(r, 1000));
         await first.dispose();
       }
+      const server = args["assets-apart"] ? await startAssetServer(args.assets!) : null;
       const w = await startLocalWorker({
         assetsDir: args.assets!,
         scriptPath: bundle.script,
         httpPort: Number(args.port) + (sample++ % Number(args.ports)),
         caches: args.caches,
         ...(persistTo ? { persistTo } : {}),
+        ...(server ? { assetServer: server.address } : {}),
       });
       const pid = w.pid;
       try {
@@ -218,6 +208,7 @@ async function main() {
         });
       } finally {
         await w.dispose();
+        await server?.dispose();
         if (persistTo) rmSync(persistTo, { recursive: true, force: true });
       }
     }

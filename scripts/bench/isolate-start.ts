@@ -9,7 +9,8 @@
  *
  * Method: Miniflare's ready time with one copy of a script and with `--copies` copies, each copy a Worker of its own
  * (so an isolate of its own); the difference over the extra copies is one isolate's start, and a trivial Worker's
- * figure, taken the same way in the same rounds, is what Miniflare spends per Worker whatever its script. Three
+ * figure, taken the same way in the same rounds, is what Miniflare spends per Worker whatever its script; the same
+ * difference of workerd's CPU until ready (`processCpuMs`) is printed beside it, steadier than the time. Three
  * scripts, alternated in every round: the Worker as wrangler bundles it (minified), an entry holding only the search
  * shard objects (`shard-objects-only-entry.ts`: what a script of their own would start with), and the trivial
  * Worker. Also each script's V8 heap after a full GC once its isolate has served one request (the script's source
@@ -20,7 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { bundleWorker, compatibilityDate, startLocalWorker } from "../lib/local-worker";
+import { bundleWorker, compatibilityDate, processCpuMs, startLocalWorker, workerdChildren } from "../lib/local-worker";
 import { median } from "./stats";
 
 const { values: args } = parseArgs({
@@ -46,8 +47,12 @@ try {
   mkdirSync(dirname(trivial));
   writeFileSync(trivial, "export default { fetch: () => new Response('ok') };");
 
-  /** Milliseconds from `new Miniflare` to ready, for `n` Workers running the same script. */
-  async function readyMs(script: string, n: number): Promise<number> {
+  /**
+   * Milliseconds from `new Miniflare` to ready, and the CPU workerd spent until then (which, unlike the time, hardly
+   * moves with the machine's load), for `n` Workers running the same script.
+   */
+  async function readyMs(script: string, n: number): Promise<{ ms: number; cpu: number }> {
+    const before = workerdChildren();
     const t0 = performance.now();
     const mf = new Miniflare(
       convertV4MiniflareOptions({
@@ -62,16 +67,19 @@ try {
     );
     await mf.ready;
     const ms = performance.now() - t0;
+    const cpu = processCpuMs(workerdChildren().find((p) => !before.includes(p)) ?? null) ?? Number.NaN;
     await mf.dispose();
-    return ms;
+    return { ms, cpu };
   }
 
   const perIsolate: Record<string, number[]> = {};
+  const cpuPerIsolate: Record<string, number[]> = {};
   for (let r = 0; r < rounds; r++)
     for (const [name, script] of Object.entries(scripts)) {
       const one = await readyMs(script, 1);
       const many = await readyMs(script, copies);
-      (perIsolate[name] ??= []).push((many - one) / (copies - 1));
+      (perIsolate[name] ??= []).push((many.ms - one.ms) / (copies - 1));
+      (cpuPerIsolate[name] ??= []).push((many.cpu - one.cpu) / (copies - 1));
     }
 
   const heaps: Record<string, number | undefined> = {};
@@ -91,6 +99,7 @@ try {
   }
 
   const base = median(perIsolate.trivial!);
+  const cpuBase = median(cpuPerIsolate.trivial!);
   console.log(
     `One isolate's start in workerd, per extra copy of the script (${copies} copies against 1, ${rounds} rounds alternated); ` +
       `"over trivial" takes away what Miniflare spends on any Worker (${base.toFixed(1)} ms):`,
@@ -104,6 +113,8 @@ try {
       `  ${name.padEnd(20)} ${kib.toFixed(0).padStart(5)} KiB  start ${m.toFixed(1).padStart(6)} ms` +
         (name === "trivial" ? "" : ` (over trivial ${(m - base).toFixed(1)})`) +
         `  [${ms.map((x) => x.toFixed(0)).join(", ")}]` +
+        `  workerd CPU ${median(cpuPerIsolate[name]!).toFixed(1)} ms` +
+        (name === "trivial" ? "" : ` (over trivial ${(median(cpuPerIsolate[name]!) - cpuBase).toFixed(1)})`) +
         `  heap after a request ${heap === undefined ? "n/a" : `${(heap / 2 ** 20).toFixed(2)} MiB`}`,
     );
   }

@@ -176,6 +176,44 @@ export interface LocalWorkerOptions {
    * the host's objects); both register in the dev registry at `registry`, a folder of their own.
    */
   shardObjects?: { registry: string; role: "host" | "caller"; name: string };
+  /**
+   * Read the static assets from a workerd process of their own (`startAssetServer`), at this loopback address,
+   * instead of Miniflare's asset workers in the Worker's runtime. workerd runs every service of a process on one
+   * thread, so there the asset workers' CPU (a cold isolate's megabytes of reads) holds up the Worker's own work;
+   * deployed, static assets are served outside the Worker's isolate.
+   */
+  assetServer?: string;
+}
+
+/**
+ * Miniflare's static assets of `dir` served by a workerd process of their own, over loopback HTTP: a Worker
+ * that passes every request to its ASSETS binding. For `LocalWorkerOptions.assetServer`.
+ */
+export async function startAssetServer(
+  dir: string,
+): Promise<{ address: string; pid: number | null; dispose(): Promise<void> }> {
+  const port = await freePort();
+  const before = workerdChildren();
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [
+        {
+          name: "dossier-asset-server",
+          modules: true,
+          script: "export default { fetch: (request, env) => env.ASSETS.fetch(request) };",
+          compatibilityDate: compatibilityDate(),
+          assets: { directory: resolve(dir), binding: "ASSETS", routerConfig: { has_user_worker: true } },
+        },
+      ],
+      host: "127.0.0.1",
+      port,
+    } as never),
+  );
+  const origin = await mf.ready;
+  // Deployed, the asset service is never a cold isolate: warm this one's code on a file no search reads.
+  for (let i = 0; i < 50; i++) await (await fetch(new URL(`/_headers?warm=${i}`, origin))).arrayBuffer();
+  const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
+  return { address: `127.0.0.1:${port}`, pid, dispose: () => mf.dispose() };
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
@@ -190,11 +228,21 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const statics = options.r2Persist ? mkdtempSync(join(tmpdir(), "dossier-r2-static-")) : null;
   if (statics) writeStaticPart(options.assetsDir, statics);
   const {
-    workerOptions: { modulesRules: _bundled, ...workerOptions },
+    workerOptions: { modulesRules: _bundled, ...withAssets },
   } = unstable_getMiniflareWorkerOptions(config, env, {
     overrides: { assets: { directory: statics ?? resolve(options.assetsDir) } },
   });
   // `_bundled`: module rules are for wrangler's bundler; the script here is one bundled file.
+  const { assets: _assets, ...withoutAssets } = withAssets as typeof withAssets & { assets?: unknown };
+  const workerOptions = options.assetServer
+    ? {
+        ...withoutAssets,
+        serviceBindings: {
+          ...(withoutAssets.serviceBindings as Record<string, unknown> | undefined),
+          ASSETS: { external: { address: options.assetServer, http: {} } },
+        },
+      }
+    : withAssets;
   const caches = options.caches ?? true;
   const inspectorPort = options.inspector ? (options.inspectorPort ?? (await freePort())) : undefined;
   const before = workerdChildren();
@@ -342,6 +390,25 @@ export function minorFaults(pid: number | null): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time a process's threads have run so far, in ms (the sum of each thread's `/proc/<pid>/task/<tid>/schedstat`,
+ * kept in ns): between two readings around a request, what workerd's isolate, asset binding and cache simulations
+ * spent on it; at ready, what its start took (scripts/bench/isolate-start.ts). workerd runs its
+ * services on one thread, so the wall time of a request is mostly this, plus what other processes take from the
+ * cores; unlike wall time, it hardly moves with the machine's load. null where /proc is not there.
+ */
+export function processCpuMs(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    return ns / 1e6;
   } catch {
     return null;
   }
