@@ -7,20 +7,26 @@
  * tie-break of any answer, the series and years make every answer's facets), and
  * a cold query waits for it last. Cut into doc-range pages it would not be read
  * in part: the bench's rare name ("Besedovsky", 7,339 docs in its plan's postings
- * at 100k records) touches every page even at 64 docs a page, so the file is made
- * small instead. Each column is bit-packed at the width its values need in this
- * shard, from a base (a frame of reference): at 100k synthetic records 35 bits a
- * doc, not the 80 of the typed arrays the Worker decodes it into (see
- * docs/benchmarks-history.md, branch `cold8`). Hand-written: four loops over
- * 32-bit words; a compression library would cost the Worker an async stream and
- * more bytes than the order column's entropy leaves to gain.
+ * at 100k records) touches every page even at 64 docs a page.
  *
- * Layout, little-endian 32-bit words: the header (`HEADER_WORDS`: doc count,
- * order base and bits, series bits, year base and the start and end years' bits),
- * then the order, series, start and end columns, each packed LSB first from a
- * word boundary. A year is stored as `year - yearBase`, and an unknown year (0) as
- * 0: `yearBase` is one below the shard's least known year, so no known year is 0 (and a year takes at most 17 bits,
- * from -32768 to 32767).
+ * The order column is bit-packed at the width its values need in this shard, from
+ * a base (a frame of reference): a shard's ranks are spread over the catalogue, so
+ * they take 17 bits a doc at 100k records where a typed array takes 32, and they do
+ * not compress. The years and series are stored as the values the Worker reads, and
+ * copied whole: decoding them bit by bit was two thirds of the columns'
+ * decoding, which a cold isolate runs in its interpreter before its first answer
+ * (about 9 of 14 ms at 100k records in workerd), and as whole 16-bit values they
+ * cost little more once compressed (at 100k synthetic records 236 KB gzipped
+ * against 205 KB bit-packed, the order column's 212 KB beside them).
+ * Hand-written: a compression library would cost the Worker an async stream and more
+ * bytes than the order column's entropy leaves to gain.
+ *
+ * Layout, little-endian (as every typed array of a Workers runtime, which copies the
+ * columns through views): the header (`HEADER_WORDS` 32-bit words: doc count, order
+ * base and bits, bytes a series index takes), the order column packed LSB first from
+ * a word boundary, then the start and end years, 16 bits a doc each, then the series,
+ * a byte a doc (two when a catalogue has more than 256 series), padded to a whole
+ * word. An unknown year is 0.
  */
 
 export interface FilterColumns {
@@ -45,8 +51,8 @@ export const MAX_SERIES = 1 << 16;
 /** Bytes per doc as the Worker holds the columns: Uint32 order, Int16 start, Int16 end, Uint16 series. */
 const BYTES_PER_DOC = 10;
 
-/** Words before the packed columns: count, order base, order bits, series bits, year base, start bits, end bits. */
-const HEADER_WORDS = 7;
+/** Words before the order column: count, order base, order bits, bytes a series index takes (1 or 2). */
+const HEADER_WORDS = 4;
 
 function views(buf: ArrayBuffer, m: number) {
   return {
@@ -88,28 +94,15 @@ function pack(values: ArrayLike<number>, bits: number, out: Uint32Array, at: num
 const BYTE_READER_MAX_BITS = 23;
 
 /**
- * Reads `count` values of `bits` bits (at most `BYTE_READER_MAX_BITS`) from byte `at` into `out`, each plus `add`
- * (but a 0 left 0 when `keepZero`). A cold isolate runs this before its first answer, mostly in its interpreter
- * until the loop is compiled, and there every number outside V8's small-integer range (31 bits, signed) is a heap
- * object: read as 32-bit words, most words were, 0.7 MiB of the 4.4 a cold rare name's request allocated at 100k
- * records (scripts/bench/cold-allocations-workerd.ts). Read a byte at a time, every number stays small; the packing
- * is LSB first in little-endian words, so the bytes are the same bit stream. The series and year columns never take
- * more than 17 bits and always come here, into their own 16-bit arrays (a value wraps modulo 2^16 as `add` made it:
- * a year below `yearBase`'s word is negative), with no scratch column between: one was 4 bytes a doc of fresh memory
- * an isolate made, and copied three times for each shard. The order column comes here when it fits.
+ * Reads `count` order values of `bits` bits (at most `BYTE_READER_MAX_BITS`) from byte `at` into `out`, each plus
+ * `add`. A cold isolate runs this before its first answer, mostly in its interpreter until the loop is compiled,
+ * and there every number outside V8's small-integer range (31 bits, signed) is a heap object: read as 32-bit words,
+ * most words were, 0.7 MiB of the 4.4 a cold rare name's request allocated at 100k records
+ * (scripts/bench/cold-allocations-workerd.ts). Read a byte at a time, every number stays small; the packing is LSB
+ * first in little-endian words, so the bytes are the same bit stream.
  */
-function unpackBytes(
-  bytes: Uint8Array,
-  at: number,
-  count: number,
-  bits: number,
-  out: Uint32Array | Uint16Array | Int16Array,
-  add: number,
-  keepZero: boolean,
-): void {
+function unpackBytes(bytes: Uint8Array, at: number, count: number, bits: number, out: Uint32Array, add: number): void {
   const mask = (1 << bits) - 1;
-  // All ones, or (keeping 0) all ones but for a 0 value: `(-v) >> 31` is -1 for 0 < v < 2^31, else 0.
-  const always = keepZero ? 0 : -1;
   // `acc` holds the `have` bits read and not yet taken, low first: fewer than `bits` + 8, so at most 30.
   let acc = 0,
     have = 0,
@@ -119,10 +112,9 @@ function unpackBytes(
       acc |= bytes[b++]! << have;
       have += 8;
     }
-    const v = acc & mask;
+    out[i] = (acc & mask) + add;
     acc >>>= bits;
     have -= bits;
-    out[i] = (v + add) & ((-v >> 31) | always);
   }
 }
 
@@ -158,43 +150,44 @@ function unpackWords(words: Uint32Array, at: number, count: number, bits: number
   }
 }
 
+/** Bytes a series index takes in the file: one when every index fits, as in a catalogue of fewer than 256 series. */
+function seriesBytesFor(series: ArrayLike<number>): 1 | 2 {
+  for (let i = 0; i < series.length; i++) if (series[i]! > 255) return 2;
+  return 1;
+}
+
+/** 32-bit words the start and end columns (16 bits a doc each) and the series column take, after the order column. */
+function wideWords(count: number, seriesBytes: number): number {
+  return Math.ceil(((4 + seriesBytes) * count) / 4);
+}
+
 export function encodeFilterColumns(cols: FilterColumns): Uint8Array {
   const m = cols.order.length;
   let orderMin = m ? 0xffffffff : 0,
-    orderMax = 0,
-    seriesMax = 0,
-    yearMin = 0;
+    orderMax = 0;
   for (let i = 0; i < m; i++) {
     const o = cols.order[i]!;
     if (o < orderMin) orderMin = o;
     if (o > orderMax) orderMax = o;
-    if (cols.series[i]! > seriesMax) seriesMax = cols.series[i]!;
-    const s = cols.start[i]!,
-      e = cols.end[i]!;
-    if (s !== 0 && (yearMin === 0 || s < yearMin)) yearMin = s;
-    if (e !== 0 && (yearMin === 0 || e < yearMin)) yearMin = e;
   }
-  const yearBase = yearMin - 1;
-  const rel = (col: Int16Array) => Uint32Array.from(col, (y) => (y === 0 ? 0 : y - yearBase));
-  const starts = rel(cols.start),
-    ends = rel(cols.end);
-  const orderBits = bitsFor(orderMax - orderMin),
-    seriesBits = bitsFor(seriesMax),
-    startBits = bitsFor(starts.reduce((a, v) => Math.max(a, v), 0)),
-    endBits = bitsFor(ends.reduce((a, v) => Math.max(a, v), 0));
-  const streams: Array<[ArrayLike<number>, number]> = [
-    [Uint32Array.from(cols.order, (o) => o - orderMin), orderBits],
-    [cols.series, seriesBits],
-    [starts, startBits],
-    [ends, endBits],
-  ];
-  const words = new Uint32Array(HEADER_WORDS + streams.reduce((n, [, b]) => n + wordsFor(m, b), 0));
-  words.set([m, orderMin, orderBits, seriesBits, yearBase >>> 0, startBits, endBits]);
-  let at = HEADER_WORDS;
-  for (const [values, bits] of streams) {
-    pack(values, bits, words, at);
-    at += wordsFor(m, bits);
-  }
+  const orderBits = bitsFor(orderMax - orderMin);
+  const orderWords = wordsFor(m, orderBits);
+  const seriesBytes = seriesBytesFor(cols.series);
+  const words = new Uint32Array(HEADER_WORDS + orderWords + wideWords(m, seriesBytes));
+  words.set([m, orderMin, orderBits, seriesBytes]);
+  pack(
+    Uint32Array.from(cols.order, (o) => o - orderMin),
+    orderBits,
+    words,
+    HEADER_WORDS,
+  );
+  const at = 4 * (HEADER_WORDS + orderWords);
+  const years = new Uint16Array(words.buffer, at, 2 * m);
+  years.set(new Uint16Array(cols.start.buffer, cols.start.byteOffset, m), 0);
+  years.set(new Uint16Array(cols.end.buffer, cols.end.byteOffset, m), m);
+  (seriesBytes === 1 ? new Uint8Array(words.buffer, at + 4 * m, m) : new Uint16Array(words.buffer, at + 4 * m, m)).set(
+    cols.series,
+  );
   return new Uint8Array(words.buffer);
 }
 
@@ -203,27 +196,25 @@ export function decodeFilterColumns(buf: ArrayBuffer, base: number, count: numbe
   const bad = (why: string) => new Error(`index-format: filter columns of ${buf.byteLength} bytes ${why}`);
   if (buf.byteLength % 4 !== 0 || buf.byteLength < HEADER_WORDS * 4) throw bad("are not a header and whole words");
   const words = new Uint32Array(buf);
-  const bytes = new Uint8Array(buf);
-  const [m, orderMin, orderBits, seriesBits, yearWord, startBits, endBits] = words;
+  const [m, orderMin, orderBits, seriesBytes] = words;
   if (m !== count) throw bad(`describe ${m} docs, expected ${count}`);
-  const widths = [orderBits!, seriesBits!, startBits!, endBits!];
-  if (widths.some((b) => b > 32) || seriesBits! > 16 || startBits! > 17 || endBits! > 17)
-    throw bad(`have column widths ${widths.join("/")} bits`);
-  const expected = HEADER_WORDS + widths.reduce((n, b) => n + wordsFor(count, b), 0);
-  if (words.length !== expected) throw bad(`should be ${expected * 4} for ${count} docs of ${widths.join("/")} bits`);
+  if (orderBits! > 32 || (seriesBytes !== 1 && seriesBytes !== 2))
+    throw bad(`have an order column of ${orderBits} bits and series of ${seriesBytes} bytes`);
+  const orderWords = wordsFor(count, orderBits!);
+  const expected = HEADER_WORDS + orderWords + wideWords(count, seriesBytes);
+  if (words.length !== expected) throw bad(`should be ${expected * 4} for ${count} docs of ${orderBits} bits`);
   const cols = newFilterColumns(base, count);
-  let at = HEADER_WORDS;
-  if (orderBits! <= BYTE_READER_MAX_BITS) unpackBytes(bytes, at * 4, count, orderBits!, cols.order, orderMin!, false);
-  else unpackWords(words, at, count, orderBits!, cols.order, orderMin!);
-  at += wordsFor(count, orderBits!);
-  const narrow = (bits: number, out: Uint16Array | Int16Array, add: number, keepZero: boolean) => {
-    unpackBytes(bytes, at * 4, count, bits, out, add, keepZero);
-    at += wordsFor(count, bits);
-  };
-  narrow(seriesBits!, cols.series, 0, false);
-  // A year is `yearBase` plus its value, stored modulo 2^16.
-  const yearBase = yearWord! | 0;
-  narrow(startBits!, cols.start, yearBase, true);
-  narrow(endBits!, cols.end, yearBase, true);
+  if (orderBits! <= BYTE_READER_MAX_BITS)
+    unpackBytes(new Uint8Array(buf), HEADER_WORDS * 4, count, orderBits!, cols.order, orderMin!);
+  else unpackWords(words, HEADER_WORDS, count, orderBits!, cols.order, orderMin!);
+  // Copied whole (native copies; a byte's series index widened by the copy), not kept as views of `buf`: the columns
+  // then hold 10 bytes a doc, as their budget counts them (search-index.ts), and the file goes.
+  const at = 4 * (HEADER_WORDS + orderWords);
+  const years = new Uint16Array(buf, at, 2 * count);
+  new Uint16Array(cols.start.buffer, cols.start.byteOffset, count).set(years.subarray(0, count));
+  new Uint16Array(cols.end.buffer, cols.end.byteOffset, count).set(years.subarray(count));
+  cols.series.set(
+    seriesBytes === 1 ? new Uint8Array(buf, at + 4 * count, count) : new Uint16Array(buf, at + 4 * count, count),
+  );
   return cols;
 }

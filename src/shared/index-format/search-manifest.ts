@@ -17,9 +17,10 @@ import { PEOPLE_FORMAT } from "./people-chunk";
  * families (term-chunk.ts, term-family.ts); 9: each field's count, lowest slot and bits in the term directory, so
  * a field is decoded only when scoring reads it; 10: filter columns bit-packed (filter-columns.ts); 11: the volume
  * groups' segments cut by bytes, their first groups listed in the volume file (`VolumeIndex`); 12: the volume
- * column in pages by doc range, with a directory of the pages and segments (`VolumeIndex`).
+ * column in pages by doc range, with a directory of the pages and segments (`VolumeIndex`); 13: the filter columns'
+ * years as 16-bit values and series as bytes, copied whole (filter-columns.ts).
  */
-export const INDEX_FORMAT = 12;
+export const INDEX_FORMAT = 13;
 
 /** Fingerprint of everything that changes how search assets are read. */
 export function configFingerprint(): string {
