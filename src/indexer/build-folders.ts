@@ -48,7 +48,7 @@ import type { CatalogueRecord } from "../shared/record";
 import { PackIndexPage, isPackedPath } from "../shared/pack-index";
 import { decodeRecordShard } from "./record-shard-file";
 import { replaceSymlinkAtomic, writeFileAtomic } from "./atomic-write";
-import type { SearchShardManifest } from "../shared/index-format/search-manifest";
+import { IndexFormatError, searchSection, type SearchShardManifest } from "../shared/index-format/search-manifest";
 import { compareReferences } from "../shared/reference";
 
 /**
@@ -287,6 +287,17 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** Whether the Worker reads this manifest's search index as it is (`searchSection` accepts it). */
+function sameSearchFormat(m: Manifest): boolean {
+  try {
+    searchSection(m);
+    return true;
+  } catch (e) {
+    if (e instanceof IndexFormatError) return false;
+    throw e;
+  }
+}
+
 /**
  * Why the build `outDir` serves must be rebuilt before `npm start` serves it,
  * and from which data directories (none: the default), or null when it is
@@ -302,8 +313,13 @@ export function rebuildReason(outDir: string): { reason: string; dataDirs: strin
   }
   if (!info)
     return { reason: "The built assets have no build record (an older layout); rebuilding from data/…", dataDirs: [] };
-  if (readBuiltManifest(outDir)!.format !== FORMAT_VERSION)
+  const manifest = readBuiltManifest(outDir)!;
+  if (manifest.format !== FORMAT_VERSION)
     return { reason: "The built assets are of an older format; rebuilding…", dataDirs: info.dataDirs };
+  // The search index has a format and configuration of its own, which the Worker checks before every search: a
+  // build it would refuse (index-format 12 against this code's 13) is rebuilt, not served to answer 503s.
+  if (manifest.search && !sameSearchFormat(manifest))
+    return { reason: "The built search index is of another format; rebuilding…", dataDirs: info.dataDirs };
   if (info.dataDirs.some((d) => !existsSync(d) || newestMtime(d) > Date.parse(info.builtAt))) {
     return { reason: "Assets are older than their data; rebuilding…", dataDirs: info.dataDirs };
   }

@@ -124,6 +124,20 @@ describe("npm start's check of the built assets", SLOW, () => {
     });
   });
 
+  it("asks for a rebuild when the built search index is of a format this code's Worker refuses", () => {
+    const out = freshOut();
+    buildCatalogue({ dataDirs: ["data"], outDir: out });
+    expect(rebuildReason(out)).toBeNull();
+    const path = join(out, "manifest.json");
+    const manifest = JSON.parse(readFileSync(path, "utf8"));
+    manifest.search.format -= 1;
+    writeFileSync(path, JSON.stringify(manifest));
+    expect(rebuildReason(out)).toMatchObject({
+      reason: expect.stringMatching(/search index is of another format/),
+      dataDirs: ["data"],
+    });
+  });
+
   it("rebuilds from the data directories the build read, which are kept beside it and not served", () => {
     const out = freshOut();
     buildCatalogue({ dataDirs: DATA, outDir: out });
