@@ -60,9 +60,9 @@ const { values: args } = parseArgs({
     /** More query parameters for every search (`collapse=0&limit=20`). */
     params: { type: "string", default: "" },
     /**
-     * Serve the static assets from a workerd process of their own (`startAssetServer`), so the asset workers'
-     * CPU does not share the Worker's thread (deployed, static assets are served outside the Worker's isolate).
-     * The CPU and faults printed are then the Worker's process only.
+     * Serve the static assets from a workerd process of their own (`startAssetServer`), so the asset workers do not
+     * share the Worker's thread (deployed, static assets are served outside the Worker's isolate). The CPU and faults
+     * printed are then the Worker's process only.
      */
     "assets-apart": { type: "boolean", default: false },
   },

@@ -51,7 +51,7 @@ try {
    * Milliseconds from `new Miniflare` to ready, and the CPU workerd spent until then (which, unlike the time, hardly
    * moves with the machine's load), for `n` Workers running the same script.
    */
-  async function readyMs(script: string, n: number): Promise<{ ms: number; cpu: number }> {
+  async function readyCost(script: string, n: number): Promise<{ ms: number; cpu: number }> {
     const before = workerdChildren();
     const t0 = performance.now();
     const mf = new Miniflare(
@@ -76,8 +76,8 @@ try {
   const cpuPerIsolate: Record<string, number[]> = {};
   for (let r = 0; r < rounds; r++)
     for (const [name, script] of Object.entries(scripts)) {
-      const one = await readyMs(script, 1);
-      const many = await readyMs(script, copies);
+      const one = await readyCost(script, 1);
+      const many = await readyCost(script, copies);
       (perIsolate[name] ??= []).push((many.ms - one.ms) / (copies - 1));
       (cpuPerIsolate[name] ??= []).push((many.cpu - one.cpu) / (copies - 1));
     }

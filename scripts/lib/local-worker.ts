@@ -178,9 +178,9 @@ export interface LocalWorkerOptions {
   shardObjects?: { registry: string; role: "host" | "caller"; name: string };
   /**
    * Read the static assets from a workerd process of their own (`startAssetServer`), at this loopback address,
-   * instead of Miniflare's asset workers in the Worker's runtime. workerd runs every service of a process on one
-   * thread, so there the asset workers' CPU (a cold isolate's megabytes of reads) holds up the Worker's own work;
-   * deployed, static assets are served outside the Worker's isolate.
+   * instead of Miniflare's asset workers in the Worker's runtime, where they share workerd's one thread with the
+   * Worker (deployed, static assets are served outside the Worker's isolate). A cold request measured so was no
+   * faster: the Worker's own work sets its time (BENCHMARKS.md, thirty-eighth session).
    */
   assetServer?: string;
 }
@@ -189,11 +189,8 @@ export interface LocalWorkerOptions {
  * Miniflare's static assets of `dir` served by a workerd process of their own, over loopback HTTP: a Worker
  * that passes every request to its ASSETS binding. For `LocalWorkerOptions.assetServer`.
  */
-export async function startAssetServer(
-  dir: string,
-): Promise<{ address: string; pid: number | null; dispose(): Promise<void> }> {
+export async function startAssetServer(dir: string): Promise<{ address: string; dispose(): Promise<void> }> {
   const port = await freePort();
-  const before = workerdChildren();
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       workers: [
@@ -212,8 +209,7 @@ export async function startAssetServer(
   const origin = await mf.ready;
   // Deployed, the asset service is never a cold isolate: warm this one's code on a file no search reads.
   for (let i = 0; i < 50; i++) await (await fetch(new URL(`/_headers?warm=${i}`, origin))).arrayBuffer();
-  const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
-  return { address: `127.0.0.1:${port}`, pid, dispose: () => mf.dispose() };
+  return { address: `127.0.0.1:${port}`, dispose: () => mf.dispose() };
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
