@@ -63,6 +63,11 @@ const { values: args } = parseArgs({
     json: { type: "string" },
     /** Where Dossier reads its catalogue: "assets" (static assets, the default) or "r2" (Miniflare's R2). */
     backend: { type: "string", default: "assets" },
+    /**
+     * Leaves out a sharded build's per-object figures (each search-shard group's object alone in a runtime, as
+     * deployed; `serve-scale.ts --groups all`), which take about 15 s a group at a million records.
+     */
+    "skip-objects": { type: "boolean", default: false },
   },
 });
 if (args.backend !== "assets" && args.backend !== "r2")
@@ -147,6 +152,27 @@ interface EngineResult {
   buffersSteady?: number | null;
   heapNote?: string;
   zeroHitShare?: number;
+  /** A sharded build's figures with each shard object alone in a runtime, as deployed (see `objectsAlone`). */
+  perObject?: ObjectsAlone;
+}
+
+/**
+ * A sharded build measured as deployed, where each search-shard object has an isolate of its own (locally they all
+ * share the Worker's). Every group's object is measured alone, with the Worker, in a fresh runtime of its own
+ * (`serve-scale.ts --groups all`); a deployed query waits for its slowest object, so each figure is the slowest
+ * group's: per query for the warm mix, per cold query, and the heaviest isolate.
+ */
+interface ObjectsAlone {
+  groups: number;
+  /** Warm mix: p50 / p99 over queries of each query's slowest group's `tookMs`. */
+  warmP50: number;
+  warmP99: number;
+  /** Cold first queries, `tookMs` and the whole request in the isolate, the slowest group's. */
+  cold: { rare: number | null; common: number | null; three: number | null };
+  coldServer: { rare: number | null; common: number | null; three: number | null };
+  /** The heaviest group's isolate after the mix (the Worker and one object): V8 heap and array buffers. */
+  heap: number | null;
+  buffers: number | null;
 }
 interface CorpusResult {
   label: string;
@@ -533,6 +559,21 @@ async function runCorpus(
       );
     log(`${label}: heap`);
     const heap = await dossierHeap(script, assets, searchPaths);
+    let perObject: ObjectsAlone | undefined;
+    // serve-scale's warm mix is the synthetic catalogue's (the same as this run's for a synthetic size).
+    if (shardCount > 1 && !args["skip-objects"] && label.startsWith("synthetic")) {
+      log(`${label}: each shard object alone`);
+      perObject = objectsAlone(assets, build.records);
+      notes.push(
+        `Each search-shard object alone (as deployed, where an object has an isolate of its own; ` +
+          `\`serve-scale.ts --groups all\`), the slowest of ${perObject.groups} groups per query: warm tookMs ` +
+          `${fmtMs(perObject.warmP50)} / ${fmtMs(perObject.warmP99)}; cold tookMs ${fmtMs(perObject.cold.rare ?? undefined)} / ` +
+          `${fmtMs(perObject.cold.three ?? undefined)} (common word ${fmtMs(perObject.cold.common ?? undefined)}), the whole ` +
+          `request ${fmtMs(perObject.coldServer.rare ?? undefined)} / ${fmtMs(perObject.coldServer.three ?? undefined)}; ` +
+          `the heaviest isolate after the mix ${perObject.heap === null ? "not measured" : fmtBytes(perObject.heap)} ` +
+          `+ ${perObject.buffers === null ? "not measured" : fmtBytes(perObject.buffers)} of array buffers.`,
+      );
+    }
     const dossier: EngineResult = {
       engine: "Dossier",
       where: "workerd",
@@ -562,6 +603,7 @@ async function runCorpus(
           ? `${heap.note}; a fresh isolate before any query: ${fmtBytes(heap.baseline)}`
           : heap.note,
       zeroHitShare: warm.zero / searchPaths.length,
+      perObject,
     };
     notes.push(
       `Cold first query for a common word ("${COLD_COMMON}"): ${fmtMs(cold1Common.serverMs)} server, ` +
@@ -625,6 +667,34 @@ function realRecords(assets: string): () => CatalogueRecord[] {
       readBuiltRecordShard(assets, m, path).map((x) => x.record),
     );
   };
+}
+
+/** Each group's shard object alone, by `serve-scale.ts --groups all` on this build (its progress on stderr). */
+function objectsAlone(assets: string, records: number): ObjectsAlone {
+  const json = join(assets, "..", "objects-alone.json");
+  const r = spawnSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      join(import.meta.dirname, "serve-scale.ts"),
+      assets,
+      "1",
+      "--records",
+      String(records),
+      "--groups",
+      "all",
+      // Five timed rounds: workerd's clock ticks in whole ms, and a query's mean then moves in 0.2 ms steps.
+      "--rounds",
+      "5",
+      "--json",
+      json,
+      ...(args.backend === "r2" ? ["--backend", "r2", "--r2-dir", join(assets, "..", "r2")] : []),
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  if (r.status !== 0) throw new Error(`bench: serve-scale.ts --groups all ended with ${r.status ?? r.signal}`);
+  const out = JSON.parse(readFileSync(json, "utf8")) as { perGroup: unknown[]; slowest: Omit<ObjectsAlone, "groups"> };
+  return { groups: out.perGroup.length, ...out.slowest };
 }
 
 function searchShardCount(assets: string): number {
@@ -946,6 +1016,13 @@ function scaleTable(results: CorpusResult[]): string[] {
         `${d?.heapUsed ? fmtBytes(d.heapUsed) : "—"} / ${d?.heapSteady ? fmtBytes(d.heapSteady) : "—"} | ` +
         `${fmtMs(d?.suggestP99)} | ${fmtMs(d?.lookupP50)} / ${fmtMs(d?.lookupP99)} |`,
     );
+    const o = d?.perObject;
+    if (o)
+      L.push(
+        `| ${r.records.toLocaleString("en")}, each shard object alone (the slowest of ${o.groups} groups) | | | | | ` +
+          `${fmtMs(o.cold.rare ?? undefined)} / ${fmtMs(o.cold.three ?? undefined)} | ` +
+          `${fmtMs(o.warmP50)} / ${fmtMs(o.warmP99)} | — / ${o.heap === null ? "—" : fmtBytes(o.heap)} | | |`,
+      );
   }
   L.push("");
   for (const r of rows) L.push(`- ${r.records.toLocaleString("en")}: \`${r.build!.command}\``);
@@ -1003,6 +1080,20 @@ function machineReadable(results: CorpusResult[]) {
         lookupP50Ms: num(d.lookupP50),
         lookupP99Ms: num(d.lookupP99),
       };
+      const o = d.perObject;
+      if (o)
+        out.dossierPerObject = {
+          groups: o.groups,
+          warmP50Ms: num(o.warmP50),
+          warmP99Ms: num(o.warmP99),
+          cold1Ms: num(o.cold.rare ?? undefined),
+          cold1CommonMs: num(o.cold.common ?? undefined),
+          cold3Ms: num(o.cold.three ?? undefined),
+          cold1RequestMs: num(o.coldServer.rare ?? undefined),
+          cold3RequestMs: num(o.coldServer.three ?? undefined),
+          heapSteadyMiB: mib(o.heap),
+          arrayBuffersSteadyMiB: mib(o.buffers),
+        };
     }
     for (const [key, label] of [
       ["flexsearch", "FlexSearch 0.8 plain"],

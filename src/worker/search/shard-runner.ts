@@ -17,6 +17,9 @@ import { SearchIndex, searchMeta } from "./search-index";
 import { recordText } from "./record-text";
 import type { SearchShard } from "./search-shard-object";
 import { searchStats } from "./search-stats";
+import { MAX_FANOUT, shardGroups } from "../../shared/shard-groups";
+
+export { MAX_FANOUT, shardGroups };
 
 export interface ShardRunner {
   /** Units the coordinator fans out to: shards, or groups of shards. */
@@ -33,22 +36,6 @@ export interface ShardRunner {
    * (the words of a cold query, then its plan's terms), where the shards are scored in this isolate.
    */
   prefetch?(terms?: readonly string[]): Promise<void>;
-}
-
-/**
- * Most Durable Object subrequests one query makes. A 10M-record catalogue has a hundred or more shards; each
- * object then scores a group of neighbouring shards one after another, and the coordinator merges at most this
- * many answers. (Workers allow 1,000 subrequests per request on the Paid plan; DO requests are billed each.)
- */
-export const MAX_FANOUT = 16;
-
-/** Shards `[first, end)` of group `g` when `shards` shards are split into at most `maxGroups` contiguous groups. */
-export function shardGroups(shards: number, maxGroups = MAX_FANOUT): Array<[first: number, end: number]> {
-  const groups = Math.max(1, Math.min(shards, maxGroups));
-  return Array.from({ length: groups }, (_, g) => [
-    Math.floor((g * shards) / groups),
-    Math.floor(((g + 1) * shards) / groups),
-  ]);
 }
 
 /**
