@@ -170,6 +170,8 @@ interface ObjectsAlone {
   /** Cold first queries, `tookMs` and the whole request in the isolate, the slowest group's. */
   cold: { rare: number | null; common: number | null; three: number | null };
   coldServer: { rare: number | null; common: number | null; three: number | null };
+  /** The same cold `tookMs`, the median group's: one sample a group, so the slowest takes any hiccup of the machine. */
+  coldMedian: { rare: number | null; common: number | null; three: number | null };
   /** The heaviest group's isolate after the mix (the Worker and one object): V8 heap and array buffers. */
   heap: number | null;
   buffers: number | null;
@@ -568,7 +570,8 @@ async function runCorpus(
         `Each search-shard object alone (as deployed, where an object has an isolate of its own; ` +
           `\`serve-scale.ts --groups all\`), the slowest of ${perObject.groups} groups per query: warm tookMs ` +
           `${fmtMs(perObject.warmP50)} / ${fmtMs(perObject.warmP99)}; cold tookMs ${fmtMs(perObject.cold.rare ?? undefined)} / ` +
-          `${fmtMs(perObject.cold.three ?? undefined)} (common word ${fmtMs(perObject.cold.common ?? undefined)}), the whole ` +
+          `${fmtMs(perObject.cold.three ?? undefined)} (common word ${fmtMs(perObject.cold.common ?? undefined)}; the ` +
+          `median group's ${fmtMs(perObject.coldMedian.rare ?? undefined)} / ${fmtMs(perObject.coldMedian.three ?? undefined)}), the whole ` +
           `request ${fmtMs(perObject.coldServer.rare ?? undefined)} / ${fmtMs(perObject.coldServer.three ?? undefined)}; ` +
           `the heaviest isolate after the mix ${perObject.heap === null ? "not measured" : fmtBytes(perObject.heap)} ` +
           `+ ${perObject.buffers === null ? "not measured" : fmtBytes(perObject.buffers)} of array buffers.`,
@@ -1089,6 +1092,8 @@ function machineReadable(results: CorpusResult[]) {
           cold1Ms: num(o.cold.rare ?? undefined),
           cold1CommonMs: num(o.cold.common ?? undefined),
           cold3Ms: num(o.cold.three ?? undefined),
+          cold1MedianGroupMs: num(o.coldMedian.rare ?? undefined),
+          cold3MedianGroupMs: num(o.coldMedian.three ?? undefined),
           cold1RequestMs: num(o.coldServer.rare ?? undefined),
           cold3RequestMs: num(o.coldServer.three ?? undefined),
           heapSteadyMiB: mib(o.heap),

@@ -397,6 +397,13 @@ if (args.groups !== undefined) {
       warmP99: percentile(slowest, 99),
       cold: Object.fromEntries(coldKeys.map((k, i) => [k, slowestCold[i] ?? null])),
       coldServer: Object.fromEntries(coldKeys.map((k, i) => [k, slowestServer[i] ?? null])),
+      // One fresh runtime a group and query: the slowest of 16 such samples takes any hiccup of this machine's.
+      coldMedian: Object.fromEntries(
+        coldKeys.map((k) => {
+          const got = perGroup.map((g) => g.cold[k]).filter((f) => f !== undefined);
+          return [k, got.length ? median(got) : null];
+        }),
+      ),
       heap: most(perGroup.map((g) => g.heap)),
       buffers: most(perGroup.map((g) => g.buffers)),
     };
