@@ -5,6 +5,7 @@
  */
 import type { TermPostings } from "./search-index";
 import { searchStats } from "./search-stats";
+import { ZeroedArena } from "./zeroed-arena";
 
 /**
  * A list of docs (local indexes) in a typed array, kept per isolate with the query arrays and emptied by its length.
@@ -67,9 +68,10 @@ export class Scratch {
   constructor(
     readonly size: number,
     capacity: number,
+    arena: ZeroedArena,
   ) {
     this.altTouched = new DocList(capacity);
-    this.s = new Float64Array(2 * size);
+    this.s = arena.float64(2 * size);
   }
 
   /** How many of the alternative's terms doc `i` matched (0 = none). */
@@ -120,9 +122,10 @@ export class UnitArrays {
   constructor(
     readonly size: number,
     capacity: number,
+    private readonly arena: ZeroedArena,
   ) {
-    this.alt = new Uint8Array(size);
-    this.s = new Float64Array(2 * size);
+    this.alt = arena.uint8(size);
+    this.s = arena.float64(2 * size);
     this.touched = new DocList(capacity);
   }
 
@@ -131,7 +134,7 @@ export class UnitArrays {
    * `bonusAlt[i]`: made on first use, since only units that have a tie-breaker read or write them.
    */
   tieBreakers(): { bonus: Float64Array; bonusAlt: Uint8Array } {
-    return (this.bonusArrays ??= { bonus: new Float64Array(this.size), bonusAlt: new Uint8Array(this.size) });
+    return (this.bonusArrays ??= { bonus: this.arena.float64(this.size), bonusAlt: this.arena.uint8(this.size) });
   }
 
   /** The arrays made so far (for their bytes). */
@@ -202,16 +205,22 @@ export class QueryArrays {
   private candidateList: DocList | null = null;
   /** Docs each list has room for: see `reserve`. */
   private capacity: number;
+  /**
+   * Where the shard-sized arrays come from: memory touched when written (see zeroed-arena.ts). A memory holds what a
+   * set without units needs, which is about a one-word query's whole set; more units take a second.
+   */
+  private readonly arena: ZeroedArena;
 
   constructor(
     readonly size: number,
     capacity = size,
   ) {
     this.capacity = Math.min(size, capacity);
-    this.x = new Scratch(size, this.capacity);
+    this.arena = new ZeroedArena(queryArrayBytes(size, 0));
+    this.x = new Scratch(size, this.capacity, this.arena);
     this.touched = new DocList(this.capacity);
-    this.seen = new Uint8Array(size);
-    this.mark = new Uint8Array(size);
+    this.seen = this.arena.uint8(size);
+    this.mark = this.arena.uint8(size);
   }
 
   /**
@@ -256,12 +265,12 @@ export class QueryArrays {
 
   /** Docs a second restricted pass may touch (`mark` holds the first's). */
   get mark2(): Uint8Array {
-    return (this.mark2Array ??= new Uint8Array(this.size));
+    return (this.mark2Array ??= this.arena.uint8(this.size));
   }
 
   /** Docs the exact count has seen (zero between uses: the count clears what it set). */
   get counted(): Uint8Array {
-    return (this.countedArray ??= new Uint8Array(this.size));
+    return (this.countedArray ??= this.arena.uint8(this.size));
   }
 
   /** The candidates a filtered query's docs leave (unfiltered, they are `touched`). */
@@ -271,19 +280,20 @@ export class QueryArrays {
 
   /** Proximity bonus (several units only). */
   get proximity(): Float64Array {
-    return (this.proximityArray ??= new Float64Array(this.size));
+    return (this.proximityArray ??= this.arena.float64(this.size));
   }
 
   private queryNumbers(): { f: Float64Array; h: Uint16Array } {
     if (!this.numbers) {
-      const f = new Float64Array(Q * this.size);
-      this.numbers = { f, h: new Uint16Array(f.buffer) };
+      const f = this.arena.float64(Q * this.size);
+      // The same bytes as `f`: a view of the arena's buffer at `f`'s offset.
+      this.numbers = { f, h: new Uint16Array(f.buffer, f.byteOffset, 4 * f.length) };
     }
     return this.numbers;
   }
 
   unit(k: number): UnitArrays {
-    while (this.units.length <= k) this.units.push(new UnitArrays(this.size, this.capacity));
+    while (this.units.length <= k) this.units.push(new UnitArrays(this.size, this.capacity, this.arena));
     return this.units[k]!;
   }
 

@@ -1,0 +1,66 @@
+/**
+ * Zeroed typed arrays whose memory is paid for when written, not when made: views into a `WebAssembly.Memory` (no
+ * WebAssembly code is compiled or run; the memory is only a buffer).
+ *
+ * Why: a cold isolate's first query makes the shard-sized scoring arrays of query-arrays.ts, megabytes of which a
+ * rare name writes a few dozen bytes. workerd's typed arrays touch every page of their memory when made, 3–5 ms a
+ * MiB in a fresh runtime on this machine (scripts/bench/array-memory-cost.ts, whose `--arena` line measures this
+ * module's arrays beside them). A WebAssembly memory's pages are mapped zeroed by the operating system and touched
+ * only by the first write to each, so a query pays for the pages it writes. Reading and writing the views costs the
+ * same as a plain typed array's once V8 has compiled the loop (the same script).
+ *
+ * An arena hands out views from one memory at a time, a new memory when a request does not fit the one in hand, so an
+ * isolate's query arrays are one or two memories, not one per array: V8 reserves address space for each memory,
+ * and caps the reservations a process may hold. Where a memory cannot be made, a plain zeroed `ArrayBuffer` serves
+ * instead: the same arrays, only paid for when made.
+ *
+ * @example
+ * const arena = new ZeroedArena(1 << 20);
+ * const scores = arena.float64(100_000); // 800 KB, none of it touched yet
+ * scores[42] = 1.5; // touches one page
+ */
+const WASM_PAGE = 65_536;
+
+export class ZeroedArena {
+  private buffer: ArrayBuffer | null = null;
+  private used = 0;
+
+  /**
+   * @param chunkBytes the least a new memory holds: the arena's expected total, so its arrays share one memory.
+   */
+  constructor(private readonly chunkBytes: number) {}
+
+  float64(length: number): Float64Array {
+    const [buffer, offset] = this.take(length * 8);
+    return new Float64Array(buffer, offset, length);
+  }
+
+  uint8(length: number): Uint8Array {
+    const [buffer, offset] = this.take(length);
+    return new Uint8Array(buffer, offset, length);
+  }
+
+  /** Room for `bytes` bytes, at an offset aligned for any typed array. */
+  private take(bytes: number): [ArrayBuffer, number] {
+    const size = Math.ceil(bytes / 8) * 8;
+    if (!this.buffer || this.used + size > this.buffer.byteLength) {
+      this.buffer = zeroedBuffer(Math.max(size, this.chunkBytes));
+      this.used = 0;
+    }
+    const offset = this.used;
+    this.used += size;
+    return [this.buffer, offset];
+  }
+}
+
+/** A zeroed buffer of at least `bytes` bytes, from a WebAssembly memory where one can be made. */
+function zeroedBuffer(bytes: number): ArrayBuffer {
+  const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE));
+  try {
+    // Never grown: growing would detach the buffer and empty every view of it.
+    return new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer;
+  } catch {
+    // Out of address space for another memory (or no WebAssembly): a plain buffer is as correct.
+    return new ArrayBuffer(pages * WASM_PAGE);
+  }
+}
