@@ -6,13 +6,15 @@
  * uncorrelated with the queries, so the sums converge on the true means.
  *
  * Also hosts the plain-FlexSearch peer, loaded from the same ASSETS binding
- * the way a single-index deployment would load its export.
+ * the way a single-index deployment would load its export, and `/__bench/scoring-memory`: the bytes of the
+ * WebAssembly memories the kept scoring arrays live in, which a heap probe's array buffers leave out.
  */
 import app from "../../src/index";
 // Durable Object classes (the search shards) must be exported by the main module, as src/index.ts does.
 export * from "../../src/index";
 import { Document } from "flexsearch";
 import { assetKind, assetStoreFor, traceReads } from "../../src/worker/asset-store";
+import { scoringMemoryBytes } from "../../src/worker/search/query-arrays";
 
 interface BenchEnv {
   ASSETS: Fetcher;
@@ -126,6 +128,7 @@ export default {
   async fetch(req: Request, env: BenchEnv, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(req.url);
     if (url.pathname === "/__bench/noop") return new Response("");
+    if (url.pathname === "/__bench/scoring-memory") return Response.json({ bytes: scoringMemoryBytes() });
     if (url.pathname === "/__bench/mix") return mix(req, env, ctx);
     if (url.pathname === "/__bench/trace") return traced(url, env, ctx);
     if (url.pathname.startsWith("/__bench/flex/")) return flexRoute(url, req, env);

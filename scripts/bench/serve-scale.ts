@@ -206,6 +206,15 @@ async function get(w: LocalWorker, path: string): Promise<{ body: string; wallMs
   if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${body.slice(0, 300)}`);
   return { body, wallMs: performance.now() - t };
 }
+/**
+ * Bytes of the WebAssembly memories the isolate's kept scoring arrays live in (zeroed-arena.ts), which the heap
+ * probe's array buffers leave out: the array-buffer figures add them.
+ */
+async function scoringMemory(w: LocalWorker): Promise<number> {
+  const res = await w.fetch("/__bench/scoring-memory");
+  if (res.status !== 200) throw new Error(`scoring-memory: HTTP ${res.status}`);
+  return ((await res.json()) as { bytes: number }).bytes;
+}
 const took = (body: string) => Number(/"tookMs":([\d.]+)/.exec(body)?.[1] ?? NaN);
 
 interface Run {
@@ -345,7 +354,7 @@ if (args.groups !== undefined) {
         coldServer,
         tooks,
         heap: after?.usedSize ?? null,
-        buffers: after?.backingStorageSize ?? null,
+        buffers: after?.backingStorageSize === undefined ? null : after.backingStorageSize + (await scoringMemory(w)),
         reads,
       });
       console.error(
@@ -438,7 +447,8 @@ for (let r = 0; r < runs; r++) {
     const got = await scaleMixOf(w, rounds);
     const afterMix = await w.heap(true);
     const heapAfterMix = afterMix?.usedSize ?? null;
-    const buffersAfterMix = afterMix?.backingStorageSize ?? null;
+    const buffersAfterMix =
+      afterMix?.backingStorageSize === undefined ? null : afterMix.backingStorageSize + (await scoringMemory(w));
     const rssAfterMix = w.rssBytes();
     // Lookups after the heap figures, which are the search mix's: each reference once to warm, then timed rounds.
     for (const p of lookupPaths) await get(w, p);

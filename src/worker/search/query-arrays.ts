@@ -297,6 +297,11 @@ export class QueryArrays {
     return this.units[k]!;
   }
 
+  /** Bytes of the memories its shard-sized arrays live in (see `scoringMemoryBytes`). */
+  memoryBytes(): number {
+    return this.arena.reservedBytes;
+  }
+
   /** The bytes of every array held (see `queryArrayBytes`, the most they come to). */
   bytes(): number {
     const held: Array<ArrayBufferView | null | undefined> = [this.x.s, this.x.altTouched.items, this.seen, this.mark];
@@ -369,6 +374,14 @@ export function queryArrayBytes(docs: number, units: number): number {
 /** Bytes of the query arrays kept for reuse now, summed from the arrays themselves (those in use are not counted). */
 export function scoringArrayBytes(): number {
   return kept ? kept.bytes() : 0;
+}
+
+/**
+ * Bytes of the memories the kept set's arrays live in (zeroed-arena.ts), written to or not: what an isolate holds
+ * for them, and what a heap probe's array buffers leave out.
+ */
+export function scoringMemoryBytes(): number {
+  return kept ? kept.memoryBytes() : 0;
 }
 
 /**

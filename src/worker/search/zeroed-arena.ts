@@ -24,6 +24,11 @@ const WASM_PAGE = 65_536;
 export class ZeroedArena {
   private buffer: ArrayBuffer | null = null;
   private used = 0;
+  /**
+   * Bytes of every memory the arena has made. Counted here because V8 counts a WebAssembly memory apart from its
+   * array buffers, so a heap probe's `backingStorageSize` leaves these out (the bench adds them back).
+   */
+  reservedBytes = 0;
 
   /**
    * @param chunkBytes the least a new memory holds: the arena's expected total, so its arrays share one memory.
@@ -46,6 +51,7 @@ export class ZeroedArena {
     if (!this.buffer || this.used + size > this.buffer.byteLength) {
       this.buffer = zeroedBuffer(Math.max(size, this.chunkBytes));
       this.used = 0;
+      this.reservedBytes += this.buffer.byteLength;
     }
     const offset = this.used;
     this.used += size;
