@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { ISOLATE_MEMORY, isolateCacheBytes } from "../../src/worker/isolate-memory";
 import {
   giveArrays,
+  PLANNED_UNITS,
   QueryArrays,
   queryArrayBytes,
   scoringArrayBytes,
@@ -29,7 +30,26 @@ const MiB = 2 ** 20;
 
 describe("an isolate's memory budgets", () => {
   it("leave 16 MiB of the limit free beside one set of scoring arrays for a 100,000-doc shard and four words", () => {
-    expect(isolateCacheBytes() + queryArrayBytes(100_000, 4)).toBeLessThanOrEqual(ISOLATE_MEMORY.limit - 16 * MiB);
+    expect(isolateCacheBytes() + queryArrayBytes(100_000, PLANNED_UNITS)).toBeLessThanOrEqual(
+      ISOLATE_MEMORY.limit - 16 * MiB,
+    );
+  });
+
+  it("hold a four-word query's scoring arrays in memories no larger than the room the plan keeps for them", () => {
+    const docs = 100_000;
+    const a = new QueryArrays(docs);
+    // Every array a set can make, in the order a query makes them: its numbers, then each unit's, ties included.
+    void a.f;
+    for (let k = 0; k < PLANNED_UNITS; k++) a.unit(k).tieBreakers();
+    void a.proximity;
+    void a.mark2;
+    void a.counted;
+    // The arena's memories come in whole 64 KiB pages: one page of rounding each, at most.
+    expect(a.memoryBytes()).toBeLessThanOrEqual(queryArrayBytes(docs, PLANNED_UNITS) + 2 * 65_536);
+    // A one-word query's set takes the first memory only.
+    const one = new QueryArrays(docs);
+    one.unit(0);
+    expect(one.memoryBytes()).toBeLessThanOrEqual(queryArrayBytes(docs, 0) + 65_536);
   });
 });
 

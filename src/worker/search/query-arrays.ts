@@ -206,8 +206,9 @@ export class QueryArrays {
   /** Docs each list has room for: see `reserve`. */
   private capacity: number;
   /**
-   * Where the shard-sized arrays come from: memory touched when written (see zeroed-arena.ts). A memory holds what a
-   * set without units needs, which is about a one-word query's whole set; more units take a second.
+   * Where the shard-sized arrays come from: memory touched when written (see zeroed-arena.ts). The first memory holds
+   * a one- or two-word query's set; a second, the rest of what isolate-memory.ts keeps room for (`PLANNED_UNITS`), so
+   * the memories of a query of up to that many words come to the plan's figure, not more.
    */
   private readonly arena: ZeroedArena;
 
@@ -216,7 +217,8 @@ export class QueryArrays {
     capacity = size,
   ) {
     this.capacity = Math.min(size, capacity);
-    this.arena = new ZeroedArena(queryArrayBytes(size, 0));
+    const first = queryArrayBytes(size, 0);
+    this.arena = new ZeroedArena(first, queryArrayBytes(size, PLANNED_UNITS) - first);
     this.x = new Scratch(size, this.capacity, this.arena);
     this.touched = new DocList(this.capacity);
     this.seen = this.arena.uint8(size);
@@ -362,6 +364,9 @@ export class QueryArrays {
  * shard object, docs/benchmarks-history.md).
  */
 let kept: QueryArrays | null = null;
+
+/** Units (words) of the query whose set of arrays isolate-memory.ts keeps room for. */
+export const PLANNED_UNITS = 4;
 
 /**
  * Bytes of one set of query arrays for a shard of `docs` docs and a query of `units` units: 72 bytes a doc, and 30
