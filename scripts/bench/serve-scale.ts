@@ -186,8 +186,10 @@ async function snapshotOf(w: LocalWorker, file: string) {
   await w.heapSnapshot(file);
   // What the isolate reports again after the snapshot's own full GC: the figure a snapshot's retained sizes match.
   const again = await w.heap(true);
+  // The snapshot's array buffers, which its retained sizes match, leave out the scoring arrays' memories: given apart.
   console.error(
-    `after the snapshot: heap ${mib(again?.usedSize ?? null)} + array buffers ${mib(again?.backingStorageSize ?? null)}`,
+    `after the snapshot: heap ${mib(again?.usedSize ?? null)} + array buffers ${mib(again?.backingStorageSize ?? null)} ` +
+      `+ the scoring arrays' WebAssembly memories ${mib(await scoringMemory(w))}`,
   );
   const snap = readHeapSnapshot(file);
   const { kinds, totalBytes } = heapSnapshotKinds(snap);
