@@ -181,12 +181,13 @@ export const TEXT_MATCHED = 13;
  * lists, so a query pays for the docs it touched, not for the shard's size.
  *
  * The arrays only some queries write (the query's numbers `f`, which a one-word query never writes; proximity,
- * second marks, the exact count's marks, a filtered query's candidates) are made on first use. A cold isolate's
- * first query pays for every byte it takes: workerd's typed arrays touch their pages when made, 3–5 ms a MiB in a
- * fresh runtime on this machine, whose page faults cost about 11 µs each (scripts/bench/array-memory-cost.ts;
- * what a deployed host's cost is not measured here), and at 100k docs a shard the whole set was
- * 10 MiB, 41 ms of a cold search's CPU in workerd (scripts/bench/cold-cpu-workerd.ts), for a one-word query that
- * needs less than half of it.
+ * second marks, the exact count's marks, a filtered query's candidates) are made on first use, and the shard-sized
+ * ones are views of WebAssembly memory (zeroed-arena.ts), whose pages a query pays for when it first writes them. A
+ * cold isolate's first query paid for every byte it took: workerd's typed arrays touch their pages when made, 3–5 ms
+ * a MiB in a fresh runtime on this machine, whose page faults cost about 11 µs each
+ * (scripts/bench/array-memory-cost.ts; what a deployed host's cost is not measured here). At 100k docs a shard the whole set was 10 MiB, 41 ms of a cold
+ * search's CPU in workerd (scripts/bench/cold-cpu-workerd.ts); a rare name's 3.5 MiB, made on first use, still
+ * cost it 14 ms until the arena.
  */
 export class QueryArrays {
   readonly x: Scratch;

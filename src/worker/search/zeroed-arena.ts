@@ -3,17 +3,17 @@
  * WebAssembly code is compiled or run; the memory is only a buffer).
  *
  * Why: a cold isolate's first query makes the shard-sized scoring arrays of query-arrays.ts, megabytes of which a
- * rare name writes a few dozen bytes. workerd's typed arrays touch every page of their memory when made, 3–5 ms a
- * MiB in a fresh runtime on this machine (scripts/bench/array-memory-cost.ts, whose `--arena` line measures this
- * module's arrays beside them). A WebAssembly memory's pages are mapped zeroed by the operating system and touched
- * only by the first write to each, so a query pays for the pages it writes. Reading and writing the views costs the
- * same as a plain typed array's once V8 has compiled the loop (the same script).
+ * rare name writes a few dozen bytes. workerd's typed arrays touch every page of their memory when made, 3.5–4.2 ms
+ * a MiB in a fresh runtime on this machine. A WebAssembly memory's pages are mapped zeroed by the operating system
+ * and touched only by the first write to each, so a query pays for the pages it writes: 0.1–0.5 ms a MiB for an array
+ * written once. A compiled loop reads a view of one as fast as a plain typed array (scripts/bench/array-memory-cost.ts
+ * measures all three).
  *
  * An arena hands out views from one memory at a time, a new memory when a request does not fit the one in hand, so an
  * isolate's query arrays are one or two memories, not one per array: V8 reserves address space for each memory,
  * and caps the reservations a process may hold. A memory's bytes count whole whether written or not (in the bench's
- * figures here; most likely in Cloudflare's limit too), so its sizes are the caller's plan. Where a memory cannot be made, a plain zeroed `ArrayBuffer` serves
- * instead: the same arrays, only paid for when made.
+ * figures here; most likely in Cloudflare's limit too), so its sizes are the caller's plan. Where a memory cannot be
+ * made, a plain zeroed `ArrayBuffer` serves instead: the same arrays, only paid for when made.
  *
  * @example
  * const arena = new ZeroedArena(1 << 20);
