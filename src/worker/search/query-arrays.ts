@@ -182,12 +182,12 @@ export const TEXT_MATCHED = 13;
  *
  * The arrays only some queries write (the query's numbers `f`, which a one-word query never writes; proximity,
  * second marks, the exact count's marks, a filtered query's candidates) are made on first use, and the shard-sized
- * ones are views of WebAssembly memory (zeroed-arena.ts), whose pages a query pays for when it first writes them. A
- * cold isolate's first query paid for every byte it took: workerd's typed arrays touch their pages when made, 3–5 ms
- * a MiB in a fresh runtime on this machine, whose page faults cost about 11 µs each
- * (scripts/bench/array-memory-cost.ts; what a deployed host's cost is not measured here). At 100k docs a shard the whole set was 10 MiB, 41 ms of a cold
- * search's CPU in workerd (scripts/bench/cold-cpu-workerd.ts); a rare name's 3.5 MiB, made on first use, still
- * cost it 14 ms until the arena.
+ * ones are views of WebAssembly memory (zeroed-arena.ts), whose pages a query pays for when it first writes them.
+ * A cold isolate's first query paid for every byte it took: workerd's typed arrays touch their pages when made,
+ * 3–5 ms a MiB in a fresh runtime on this machine, whose page faults cost about 11 µs each
+ * (scripts/bench/array-memory-cost.ts; what a deployed host's cost is not measured here). At 100k docs a shard the
+ * whole set was 10 MiB, 41 ms of a cold search's CPU in workerd (scripts/bench/cold-cpu-workerd.ts); a rare name's
+ * 3.5 MiB, made on first use, still cost it 14 ms until the arena.
  */
 export class QueryArrays {
   readonly x: Scratch;
