@@ -10,7 +10,8 @@ import { snippetHtml, type SnippetPart } from "../../shared/snippet-parts";
 import { stem } from "../../shared/text/stem";
 import type { CatalogueRecord } from "../../shared/record";
 import type { QueryUnit } from "./engine";
-import { formsOf, phoneticOf, type WordForms } from "./word-forms";
+import { variantInitial } from "../../shared/text/variants";
+import { formsOf, phoneticOf, variantOf, type WordForms } from "./word-forms";
 
 export { snippetHtml, type SnippetPart };
 
@@ -68,6 +69,9 @@ export function highlightTerms(units: readonly QueryUnit[]): HighlightTerms {
       t.sieve[2 * k + 1]! |= 1 << (w.charCodeAt(0) & 31);
     }
   });
+  // A word's variant key is sieved by its first letter alone (`variantSieveKey`), which is known without the key:
+  // every length passes.
+  if (t.variants.size) t.sieve[4] = 0xffffffff;
   return t;
 }
 
@@ -79,6 +83,15 @@ function mayHold(sieve: Uint32Array, k: number, w: string): boolean {
 /** What the sieve reads of a word, in 10 bits: its length and its first letter, each mod 32. */
 function sieveKey(w: string): number {
   return (w.length & 31) | ((w.charCodeAt(0) & 31) << 5);
+}
+
+/**
+ * What the variants' sieve reads of a word (see `sieveKey`): the first letter of its variant key, found without the
+ * key (`variantInitial`), and a length the sieve passes whatever it is. Most words of a page are then judged without
+ * their key, which costs fifteen regular expressions a word.
+ */
+function variantSieveKey(f: WordForms): number {
+  return (variantInitial(f.folded) & 31) << 5;
 }
 
 function mayHoldKey(sieve: Uint32Array, k: number, key: number): boolean {
@@ -115,7 +128,7 @@ function tokenise(text: string): TextTokens {
     spans.push(
       m.index,
       ((m.index + m[0].length) << 1) | (CAPITAL.test(m[0]) ? 1 : 0),
-      sieveKey(f.folded) | (sieveKey(f.stem) << 10) | (sieveKey(f.variant) << 20),
+      sieveKey(f.folded) | (sieveKey(f.stem) << 10) | (variantSieveKey(f) << 20),
     );
     forms.push(f);
   }
@@ -141,9 +154,10 @@ function tokensOf(text: string): TextTokens {
 /**
  * Whether a token's word matches the query's terms. Judged once per query and distinct word, and kept on the word's
  * forms (shared by every token of that word): descriptions repeat their vocabulary, and a property read per token
- * cost less than the per-query map of verdicts it replaced.
+ * cost less than the per-query map of verdicts it replaced. `variantKeyBits`: the token's `variantSieveKey`, as
+ * its span holds it.
  */
-function isMatch(f: WordForms, capital: number, terms: HighlightTerms): boolean {
+function isMatch(f: WordForms, capital: number, variantKeyBits: number, terms: HighlightTerms): boolean {
   // Bit 1: judged without sound codes, bit 2: that judgement, bit 4: judged by sound, bit 8: that judgement.
   let m = f.stamp === terms.stamp ? f.verdict : 0;
   if (!(m & 1)) {
@@ -151,7 +165,7 @@ function isMatch(f: WordForms, capital: number, terms: HighlightTerms): boolean 
     const hit =
       (mayHold(sieve, 0, f.folded) && terms.literal.has(f.folded)) ||
       (mayHold(sieve, 1, f.stem) && terms.stems.has(f.stem)) ||
-      (mayHold(sieve, 2, f.variant) && terms.variants.has(f.variant));
+      (mayHoldKey(sieve, 2, variantKeyBits) && terms.variants.has(variantOf(f)));
     m |= hit ? 3 : 1;
     f.stamp = terms.stamp;
     f.verdict = m;
@@ -199,7 +213,7 @@ export function snippetOf(text: string, terms: HighlightTerms): SnippetPart[] | 
       !mayHoldKey(sieve, 2, keys >>> 20)
     )
       continue;
-    if (isMatch(forms[i]!, capital, terms)) {
+    if (isMatch(forms[i]!, capital, keys >>> 20, terms)) {
       marks[i] = 1;
       any = true;
     }

@@ -1,5 +1,5 @@
 /**
- * Per-isolate memo of a text token's folded form, stem and variant key.
+ * Per-isolate memo of a text token's folded form, stem and (when asked for) variant key.
  * Snippets judge every word of every hit's description by them, and a warm
  * isolate sees the same catalogue vocabulary again and again: the memo turned
  * the largest share of snippet time (folding, stemming, transliteration keys)
@@ -19,7 +19,8 @@ export interface WordForms {
   /** Folded, apostrophes dropped: how the index spells the word. */
   folded: string;
   stem: string;
-  variant: string;
+  /** The variant key, once asked for (`variantOf`): most words are ruled out by its first letter alone. */
+  variant: string | null;
   /**
    * Scratch for snippets: the verdict (bits, see snippet.ts `isMatch`) of the query stamped `stamp` on this word,
    * so a page's snippets judge each distinct word once, with no per-query map.
@@ -38,12 +39,14 @@ export const formsOf = memoised((token: string): WordForms => {
   // four copies; the memo holds thousands of words after a few queries, and strings are most of its heap.
   const folded = f === token ? token : f;
   const s = stem(folded);
-  const v = variantKey(folded);
-  return {
-    folded,
-    stem: s === folded ? folded : s,
-    variant: v === folded ? folded : v === s ? s : v,
-    stamp: 0,
-    verdict: 0,
-  };
+  return { folded, stem: s === folded ? folded : s, variant: null, stamp: 0, verdict: 0 };
 }, MAX_WORDS);
+
+/** The word's variant key, made on first use and kept on its forms. */
+export function variantOf(f: WordForms): string {
+  if (f.variant === null) {
+    const v = variantKey(f.folded);
+    f.variant = v === f.folded ? f.folded : v === f.stem ? f.stem : v;
+  }
+  return f.variant;
+}
