@@ -287,16 +287,6 @@ async function dossierWarm(w: Workerd, paths: string[]): Promise<Warm & { zero: 
   };
 }
 
-/**
- * Bytes of the WebAssembly memories the isolate's kept scoring arrays live in (zeroed-arena.ts): V8 counts them
- * apart from array buffers, so the heap probe's `backingStorageSize` leaves them out, and the figures add them.
- */
-async function scoringMemory(w: Workerd): Promise<number> {
-  const res = await w.fetch("/__bench/scoring-memory");
-  if (res.status !== 200) throw new Error(`scoring-memory: HTTP ${res.status} ${res.body.slice(0, 200)}`);
-  return (JSON.parse(res.body) as { bytes: number }).bytes;
-}
-
 async function dossierHeap(
   script: WorkerBundle,
   assets: string,
@@ -331,12 +321,12 @@ async function dossierHeap(
         };
       used.push(h.usedSize);
       base.push(b.usedSize);
-      if (h.backingStorageSize !== undefined) buffers.push(h.backingStorageSize + (await scoringMemory(w)));
+      if (h.backingStorageSize !== undefined) buffers.push(h.backingStorageSize + (await w.scoringMemory()));
       // Steady state: the whole mix, twice, so every chunk it needs has been read and the caches are at their level.
       for (const p of [...paths, ...paths]) await w.fetch(p);
       const st = await w.heap(true);
       if (st) steady.push(st.usedSize);
-      if (st?.backingStorageSize !== undefined) buffersSteady.push(st.backingStorageSize + (await scoringMemory(w)));
+      if (st?.backingStorageSize !== undefined) buffersSteady.push(st.backingStorageSize + (await w.scoringMemory()));
     } finally {
       await w.dispose();
     }

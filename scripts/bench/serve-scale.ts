@@ -44,7 +44,13 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { arrayBufferHolders, heapSnapshotKinds, readHeapSnapshot } from "../lib/heap-snapshot";
 import { parseArgs } from "node:util";
-import { bundleWorker, startLocalWorker, type LocalWorker, type LocalWorkerOptions } from "../lib/local-worker";
+import {
+  bundleWorker,
+  scoringMemoryBytes,
+  startLocalWorker,
+  type LocalWorker,
+  type LocalWorkerOptions,
+} from "../lib/local-worker";
 import { percentile, median } from "./stats";
 import type { Manifest } from "../../src/shared/manifest";
 import type { ReadTrace } from "../../src/shared/read-trace";
@@ -189,7 +195,7 @@ async function snapshotOf(w: LocalWorker, file: string) {
   // The snapshot's array buffers, which its retained sizes match, leave out the scoring arrays' memories: given apart.
   console.error(
     `after the snapshot: heap ${mib(again?.usedSize ?? null)} + array buffers ${mib(again?.backingStorageSize ?? null)} ` +
-      `+ the scoring arrays' WebAssembly memories ${mib(await scoringMemory(w))}`,
+      `+ the scoring arrays' WebAssembly memories ${mib(await scoringMemoryBytes(w))}`,
   );
   const snap = readHeapSnapshot(file);
   const { kinds, totalBytes } = heapSnapshotKinds(snap);
@@ -207,15 +213,6 @@ async function get(w: LocalWorker, path: string): Promise<{ body: string; wallMs
   const body = await res.text();
   if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${body.slice(0, 300)}`);
   return { body, wallMs: performance.now() - t };
-}
-/**
- * Bytes of the WebAssembly memories the isolate's kept scoring arrays live in (zeroed-arena.ts), which the heap
- * probe's array buffers leave out: the array-buffer figures add them.
- */
-async function scoringMemory(w: LocalWorker): Promise<number> {
-  const res = await w.fetch("/__bench/scoring-memory");
-  if (res.status !== 200) throw new Error(`scoring-memory: HTTP ${res.status}`);
-  return ((await res.json()) as { bytes: number }).bytes;
 }
 const took = (body: string) => Number(/"tookMs":([\d.]+)/.exec(body)?.[1] ?? NaN);
 
@@ -356,7 +353,8 @@ if (args.groups !== undefined) {
         coldServer,
         tooks,
         heap: after?.usedSize ?? null,
-        buffers: after?.backingStorageSize === undefined ? null : after.backingStorageSize + (await scoringMemory(w)),
+        buffers:
+          after?.backingStorageSize === undefined ? null : after.backingStorageSize + (await scoringMemoryBytes(w)),
         reads,
       });
       console.error(
@@ -450,7 +448,7 @@ for (let r = 0; r < runs; r++) {
     const afterMix = await w.heap(true);
     const heapAfterMix = afterMix?.usedSize ?? null;
     const buffersAfterMix =
-      afterMix?.backingStorageSize === undefined ? null : afterMix.backingStorageSize + (await scoringMemory(w));
+      afterMix?.backingStorageSize === undefined ? null : afterMix.backingStorageSize + (await scoringMemoryBytes(w));
     const rssAfterMix = w.rssBytes();
     // Lookups after the heap figures, which are the search mix's: each reference once to warm, then timed rounds.
     for (const p of lookupPaths) await get(w, p);

@@ -6,6 +6,7 @@ import {
   bundleWorker as bundle,
   compatibilityDate,
   runtimeVersions,
+  scoringMemoryBytes,
   startLocalWorker,
   type HeapUsage,
 } from "../lib/local-worker";
@@ -35,6 +36,8 @@ export interface Workerd {
   heap(gc: boolean): Promise<HeapUsage | null>;
   /** Writes a V8 heap snapshot of the Worker's isolate (needs `inspector`). */
   heapSnapshotTo(file: string): Promise<void>;
+  /** Bytes of the WebAssembly memories of the isolate's scoring arrays (see local-worker.ts `scoringMemoryBytes`). */
+  scoringMemory(): Promise<number>;
   startMs: number;
   dispose(): Promise<void>;
 }
@@ -74,6 +77,7 @@ export async function startWorkerd(b: WorkerBundle, assetsDir: string, opts: Wor
     },
     heap: (gc) => w.heap(gc),
     heapSnapshotTo: (file) => w.heapSnapshot(file),
+    scoringMemory: () => scoringMemoryBytes(w),
     dispose: () => w.dispose(),
   };
 }

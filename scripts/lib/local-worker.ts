@@ -186,6 +186,17 @@ export interface LocalWorkerOptions {
 }
 
 /**
+ * Bytes of the WebAssembly memories a bench entry's isolate keeps its scoring arrays in (`/__bench/scoring-memory`,
+ * scripts/bench/bench-worker.ts). V8 counts them apart from array buffers, so a heap probe's `backingStorageSize`
+ * leaves them out: the bench's array-buffer figures add them.
+ */
+export async function scoringMemoryBytes(w: LocalWorker): Promise<number> {
+  const res = await w.fetch("/__bench/scoring-memory");
+  if (res.status !== 200) throw new Error(`local-worker: /__bench/scoring-memory answered HTTP ${res.status}`);
+  return ((await res.json()) as { bytes: number }).bytes;
+}
+
+/**
  * Miniflare's static assets of `dir` served by a workerd process of their own, over loopback HTTP: a Worker
  * that passes every request to its ASSETS binding. For `LocalWorkerOptions.assetServer`.
  */

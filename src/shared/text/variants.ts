@@ -49,7 +49,7 @@ export function variantKey(word: string): string {
 }
 
 /**
- * The first letter of `variantKey(word)` (as a char code), found from the word's first two letters without the
+ * The first letter of `variantKey(word)` (as a char code), found from the word's first three letters without the
  * rules' fifteen regular expressions. Why: snippets judge every distinct word of a page's texts, and a word whose
  * key's first letter is not one of the query's variant keys' cannot match by variant, so most words never need their
  * key (a cold isolate's first page spent 4–5 ms of CPU on them). Written by hand from the rules above, which only

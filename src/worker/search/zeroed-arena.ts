@@ -25,11 +25,7 @@ const WASM_PAGE = 65_536;
 export class ZeroedArena {
   private buffer: ArrayBuffer | null = null;
   private used = 0;
-  /**
-   * Bytes of every memory the arena has made. Counted here because V8 counts a WebAssembly memory apart from its
-   * array buffers, so a heap probe's `backingStorageSize` leaves these out (the bench adds them back).
-   */
-  reservedBytes = 0;
+  private reserved = 0;
 
   /**
    * @param firstBytes the least the first memory holds: what most uses of the arena take, so their arrays share one.
@@ -39,6 +35,14 @@ export class ZeroedArena {
     private readonly firstBytes: number,
     private readonly laterBytes = firstBytes,
   ) {}
+
+  /**
+   * Bytes of every memory the arena has made. Counted here because V8 counts a WebAssembly memory apart from its
+   * array buffers, so a heap probe's `backingStorageSize` leaves these out (the bench adds them back).
+   */
+  get reservedBytes(): number {
+    return this.reserved;
+  }
 
   float64(length: number): Float64Array {
     const [buffer, offset] = this.take(length * 8);
@@ -56,7 +60,7 @@ export class ZeroedArena {
     if (!this.buffer || this.used + size > this.buffer.byteLength) {
       this.buffer = zeroedBuffer(Math.max(size, this.buffer ? this.laterBytes : this.firstBytes));
       this.used = 0;
-      this.reservedBytes += this.buffer.byteLength;
+      this.reserved += this.buffer.byteLength;
     }
     const offset = this.used;
     this.used += size;
