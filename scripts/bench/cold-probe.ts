@@ -1,7 +1,7 @@
 /**
  * npm run bench:cold [-- --assets DIR] [--queries "Besedovsky|soviet|soviet embassy paris"] [--runs N] [--verbose]
  *                     [--params "collapse=0"]
- *                     [--port 8800 --ports 50] [--no-caches] [--cache-hit]
+ *                     [--port 8800 --ports 50] [--no-caches] [--cache-hit] [--warm-simulators]
  *
  * Where a cold query's time goes, in figures that do not depend on how busy
  * the machine is: for the first search of a fresh workerd isolate (as the
@@ -65,6 +65,11 @@ const { values: args } = parseArgs({
      * printed are then the Worker's process only.
      */
     "assets-apart": { type: "boolean", default: false },
+    /**
+     * Warm Miniflare's KV and Cache API simulations before each cold request, the Worker's isolate left cold
+     * (local-worker.ts `warmSimulators`): deployed, those services are never a cold isolate beside the Worker's.
+     */
+    "warm-simulators": { type: "boolean", default: false },
   },
 });
 
@@ -176,6 +181,7 @@ async function main() {
         scriptPath: bundle.script,
         httpPort: Number(args.port) + (sample++ % Number(args.ports)),
         caches: args.caches,
+        warmSimulators: args["warm-simulators"],
         ...(persistTo ? { persistTo } : {}),
         ...(server ? { assetServer: server.address } : {}),
       });

@@ -1,7 +1,7 @@
 /**
  * npx tsx scripts/bench/serve-scale.ts <assets dir> [runs] [--records N] [--ports 9100-9149] [--rounds 2]
  *   [--mix bench|mini] [--slowest 10] [--no-cold] [--json FILE] [--backend r2 [--r2-dir DIR]] [--groups 0,5,10,15]
- *   [--snapshot DIR] [--params "collapse=0"] [--trace] [--apart]
+ *   [--snapshot DIR] [--params "collapse=0"] [--trace] [--apart] [--warm-simulators]
  *
  * Serves an already built (possibly sharded) catalogue in workerd through Miniflare, with the SearchShard Durable
  * Objects bound as in production, and measures the fanned-out search: cold first query per fresh runtime (a rare
@@ -83,6 +83,11 @@ const { values: args, positionals } = parseArgs({
      * in one runtime.
      */
     apart: { type: "boolean", default: false },
+    /**
+     * Cold samples with Miniflare's KV and Cache API simulations warmed first, the Worker and its objects left cold
+     * (local-worker.ts `warmSimulators`).
+     */
+    "warm-simulators": { type: "boolean", default: false },
   },
 });
 const [assetsDir, runsArg] = positionals;
@@ -171,6 +176,7 @@ async function start(
     assetsDir: resolve(assetsDir!),
     scriptPath: script,
     caches,
+    warmSimulators: args["warm-simulators"],
     inspector,
     inspectorPort,
     httpPort,

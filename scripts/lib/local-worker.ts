@@ -183,7 +183,33 @@ export interface LocalWorkerOptions {
    * faster: the Worker's own work sets its time (BENCHMARKS.md, thirty-eighth session).
    */
   assetServer?: string;
+  /**
+   * Warm Miniflare's KV and Cache API simulations before the Worker's first request, through a Worker of their own
+   * beside it that shares its KV namespace and the runtime's cache store, on keys no search asks for; the Worker's
+   * isolate stays cold. Deployed, KV and the Cache API are services outside the isolate, always running; locally
+   * each is a Durable Object with its own isolate and SQLite file, cold in a fresh runtime, whose start shares
+   * workerd's threads with the Worker's first request. Miniflare's per-Worker cache entry (a small isolate in front
+   * of the shared cache object) stays cold. With `caches` only.
+   */
+  warmSimulators?: boolean;
 }
+
+/** The Worker beside the measured one that warms Miniflare's KV and Cache API simulations (`warmSimulators`). */
+const SIMULATORS_WARMER = "dossier-simulators-warmer";
+/** Writes and reads back a KV entry and a Cache API entry of its own, answering "true" when both came back. */
+const SIMULATORS_WARMER_SCRIPT = `export default {
+  async fetch(request, env) {
+    const i = new URL(request.url).searchParams.get("i");
+    const key = "simulators-warmer:" + i;
+    const url = "http://simulators-warmer.local/" + i;
+    await env.CACHE.get(key);
+    await env.CACHE.put(key, "x".repeat(2048));
+    await caches.default.match(url);
+    await caches.default.put(url, new Response("x".repeat(2048), { headers: { "cache-control": "max-age=60" } }));
+    const back = (await env.CACHE.get(key)) !== null && (await caches.default.match(url)) !== undefined;
+    return new Response(String(back));
+  },
+};`;
 
 /**
  * Bytes of the WebAssembly memories a bench entry's isolate keeps its scoring arrays in (`/__bench/scoring-memory`,
@@ -251,6 +277,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       }
     : withAssets;
   const caches = options.caches ?? true;
+  const warmer = caches && (options.warmSimulators ?? false);
   const inspectorPort = options.inspector ? (options.inspectorPort ?? (await freePort())) : undefined;
   const before = workerdChildren();
   const t0 = performance.now();
@@ -286,6 +313,19 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
             ...options.bindings,
           },
         },
+        ...(warmer
+          ? [
+              {
+                name: SIMULATORS_WARMER,
+                modules: true,
+                script: SIMULATORS_WARMER_SCRIPT,
+                compatibilityDate: compatibilityDate(),
+                kvNamespaces: workerOptions.kvNamespaces as Record<string, string>,
+                cache: true,
+                cacheAPI: true,
+              } as never,
+            ]
+          : []),
       ],
       ...(apart ? { unsafeDevRegistryPath: apart.registry } : {}),
       ...(inspectorPort ? { inspectorPort } : {}),
@@ -294,6 +334,13 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     }),
   );
   const ready = await mf.ready;
+  if (warmer) {
+    const fetcher = await mf.getWorker(SIMULATORS_WARMER);
+    for (let i = 0; i < 20; i++) {
+      const res = await fetcher.fetch(`http://simulators-warmer.local/?i=${i}`);
+      if ((await res.text()) !== "true") throw new Error("local-worker: the simulators' warmer read nothing back");
+    }
+  }
   const startMs = performance.now() - t0;
   const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
   const target = `core:user:${apart?.role === "host" ? apart.name : config.name}`;

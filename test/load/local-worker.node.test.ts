@@ -47,3 +47,18 @@ describe("the local Worker", () => {
     expect(worker.rssBytes()).toBeGreaterThan(10 * 1024 * 1024);
   });
 });
+
+describe("the local Worker with Miniflare's simulations warmed first", () => {
+  it("starts with KV and the Cache API written and read back beside it, and still answers its first search from the index", async () => {
+    const warmed = await startLocalWorker({ assetsDir: join(dir, "assets"), warmSimulators: true });
+    try {
+      const res = await warmed.fetch("/api/search?q=Fuchs");
+      expect(res.status).toBe(200);
+      // The warmer's keys are its own: the Worker's first search misses both caches and is answered live.
+      expect(res.headers.get("x-cache")).toBe("MISS");
+      expect(res.headers.get("server-timing")).toMatch(/cache;dur=[\d.]+;desc="miss"/);
+    } finally {
+      await warmed.dispose();
+    }
+  }, 60_000);
+});
