@@ -184,19 +184,23 @@ export interface LocalWorkerOptions {
    */
   assetServer?: string;
   /**
-   * Warm Miniflare's KV and Cache API simulations before the Worker's first request, through a Worker of their own
+   * Warm Miniflare's KV and Cache API (and R2) simulations before the Worker's first request, through a Worker of their own
    * beside it that shares its KV namespace and the runtime's cache store, on keys no search asks for; the Worker's
    * isolate stays cold. Deployed, KV and the Cache API are services outside the isolate, always running; locally
    * each is a Durable Object with its own isolate and SQLite file, cold in a fresh runtime, whose start shares
    * workerd's threads with the Worker's first request. Miniflare's per-Worker cache entry (a small isolate in front
-   * of the shared cache object) stays cold. With `caches` only.
+   * of the shared cache object) stays cold. Served from R2 (`r2Persist`), the bucket's simulation is warmed too, by
+   * reads only. With `caches` only.
    */
   warmSimulators?: boolean;
 }
 
 /** The Worker beside the measured one that warms Miniflare's KV and Cache API simulations (`warmSimulators`). */
 const SIMULATORS_WARMER = "dossier-simulators-warmer";
-/** Writes and reads back a KV entry and a Cache API entry of its own, answering "true" when both came back. */
+/**
+ * Writes and reads back a KV entry and a Cache API entry of its own, and, served from R2, lists the bucket and reads
+ * one byte of its first object (never writing there); answers with the simulations whose reads came back.
+ */
 const SIMULATORS_WARMER_SCRIPT = `export default {
   async fetch(request, env) {
     const i = new URL(request.url).searchParams.get("i");
@@ -206,8 +210,15 @@ const SIMULATORS_WARMER_SCRIPT = `export default {
     await env.CACHE.put(key, "x".repeat(2048));
     await caches.default.match(url);
     await caches.default.put(url, new Response("x".repeat(2048), { headers: { "cache-control": "max-age=60" } }));
-    const back = (await env.CACHE.get(key)) !== null && (await caches.default.match(url)) !== undefined;
-    return new Response(String(back));
+    const warmed = [];
+    if ((await env.CACHE.get(key)) !== null) warmed.push("kv");
+    if ((await caches.default.match(url)) !== undefined) warmed.push("cache");
+    if (env.BUCKET) {
+      const first = (await env.BUCKET.list({ limit: 1 })).objects[0];
+      const byte = first ? await env.BUCKET.get(first.key, { range: { offset: 0, length: 1 } }) : null;
+      if (byte && (await byte.arrayBuffer()).byteLength === 1) warmed.push("r2");
+    }
+    return new Response(warmed.join(","));
   },
 };`;
 
@@ -321,6 +332,8 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
                 script: SIMULATORS_WARMER_SCRIPT,
                 compatibilityDate: compatibilityDate(),
                 kvNamespaces: workerOptions.kvNamespaces as Record<string, string>,
+                // Served from R2, the bucket too (bound under one name whatever wrangler.toml calls it).
+                ...(env ? { r2Buckets: { BUCKET: Object.values(workerOptions.r2Buckets as object)[0] } } : {}),
                 cache: true,
                 cacheAPI: true,
               } as never,
@@ -338,7 +351,9 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     const fetcher = await mf.getWorker(SIMULATORS_WARMER);
     for (let i = 0; i < 20; i++) {
       const res = await fetcher.fetch(`http://simulators-warmer.local/?i=${i}`);
-      if ((await res.text()) !== "true") throw new Error("local-worker: the simulators' warmer read nothing back");
+      const warmed = await res.text();
+      const want = env ? "kv,cache,r2" : "kv,cache";
+      if (warmed !== want) throw new Error(`local-worker: the simulators' warmer read back ${warmed}, not ${want}`);
     }
   }
   const startMs = performance.now() - t0;

@@ -81,4 +81,24 @@ describe("a build served from Miniflare's R2", () => {
     }
     expect(existsSync(join(r2, "v3", "r2"))).toBe(true);
   }, 120_000);
+
+  it("warms the bucket's simulation by reads alone when asked to warm Miniflare's simulations, and still answers its first search from the index", async () => {
+    const r2 = join(dir, "r2");
+    const listing = () => readdirSync(join(r2, "v3", "r2"), { recursive: true }).sort();
+    const before = listing();
+    const w = await startLocalWorker({
+      assetsDir: join(dir, "assets"),
+      scriptPath: script,
+      r2Persist: r2,
+      warmSimulators: true,
+    });
+    try {
+      const res = await w.fetch("/api/search?q=Fuchs");
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-cache")).toBe("MISS");
+    } finally {
+      await w.dispose();
+    }
+    expect(listing()).toEqual(before);
+  }, 120_000);
 });
