@@ -66,7 +66,7 @@ const { values: args } = parseArgs({
      */
     "assets-apart": { type: "boolean", default: false },
     /**
-     * Warm Miniflare's KV and Cache API simulations before each cold request, the Worker's isolate left cold
+     * Warm Miniflare's KV and Cache API (and R2) simulations before each cold request, the Worker's isolate left cold
      * (local-worker.ts `warmSimulators`): deployed, those services are never a cold isolate beside the Worker's.
      */
     "warm-simulators": { type: "boolean", default: false },

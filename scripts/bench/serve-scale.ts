@@ -84,7 +84,7 @@ const { values: args, positionals } = parseArgs({
      */
     apart: { type: "boolean", default: false },
     /**
-     * Cold samples with Miniflare's KV and Cache API simulations warmed first, the Worker and its objects left cold
+     * Cold samples with Miniflare's KV, Cache API and (`--backend r2`) R2 simulations warmed first, the Worker and its objects left cold
      * (local-worker.ts `warmSimulators`).
      */
     "warm-simulators": { type: "boolean", default: false },

@@ -184,19 +184,20 @@ export interface LocalWorkerOptions {
    */
   assetServer?: string;
   /**
-   * Warm Miniflare's KV and Cache API (and R2) simulations before the Worker's first request, through a Worker of their own
-   * beside it that shares its KV namespace and the runtime's cache store, on keys no search asks for; the Worker's
-   * isolate stays cold. Deployed, KV and the Cache API are services outside the isolate, always running; locally
-   * each is a Durable Object with its own isolate and SQLite file, cold in a fresh runtime, whose start shares
-   * workerd's threads with the Worker's first request. Miniflare's per-Worker cache entry (a small isolate in front
-   * of the shared cache object) stays cold. Served from R2 (`r2Persist`), the bucket's simulation is warmed too, by
-   * reads only. With `caches` only.
+   * Warm Miniflare's KV, Cache API and (served from R2, `r2Persist`) R2 simulations before the Worker's first
+   * request, through a Worker of their own beside it that shares its KV namespace, the runtime's cache store and its
+   * bucket, on keys no search asks for and by reads only in the bucket; the Worker's isolate stays cold. Deployed,
+   * these are services outside the isolate, always running; locally each is a Durable Object with its own isolate
+   * and SQLite file, cold in a fresh runtime, whose start shares workerd's threads with the Worker's first request.
+   * Miniflare's per-Worker cache entry (a small isolate in front of the shared cache object) stays cold. Not counted
+   * in `startMs`. With `caches` only.
    */
   warmSimulators?: boolean;
 }
 
-/** The Worker beside the measured one that warms Miniflare's KV and Cache API simulations (`warmSimulators`). */
+/** The Worker beside the measured one that warms Miniflare's simulations (`warmSimulators`), and its rounds. */
 const SIMULATORS_WARMER = "dossier-simulators-warmer";
+const SIMULATORS_WARMER_ROUNDS = 20;
 /**
  * Writes and reads back a KV entry and a Cache API entry of its own, and, served from R2, lists the bucket and reads
  * one byte of its first object (never writing there); answers with the simulations whose reads came back.
@@ -347,16 +348,16 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     }),
   );
   const ready = await mf.ready;
+  const startMs = performance.now() - t0;
   if (warmer) {
     const fetcher = await mf.getWorker(SIMULATORS_WARMER);
-    for (let i = 0; i < 20; i++) {
+    const want = env ? "kv,cache,r2" : "kv,cache";
+    for (let i = 0; i < SIMULATORS_WARMER_ROUNDS; i++) {
       const res = await fetcher.fetch(`http://simulators-warmer.local/?i=${i}`);
       const warmed = await res.text();
-      const want = env ? "kv,cache,r2" : "kv,cache";
       if (warmed !== want) throw new Error(`local-worker: the simulators' warmer read back ${warmed}, not ${want}`);
     }
   }
-  const startMs = performance.now() - t0;
   const pid = workerdChildren().find((p) => !before.includes(p)) ?? null;
   const target = `core:user:${apart?.role === "host" ? apart.name : config.name}`;
   // Each poke is a new search, so it passes through the Cache API and KV simulations as well as the Worker.
