@@ -35,7 +35,7 @@ import {
   rawChunkBytes,
   resetPostingsCache,
   searchMeta,
-  SearchIndex,
+  prefetchShards,
 } from "../../src/worker/search/search-index";
 import { collectSearchStats, type SearchStats } from "../../src/worker/search/search-stats";
 import { scoringArrayBytes } from "../../src/worker/search/query-arrays";
@@ -80,11 +80,7 @@ function oneGroup(g: number): ShardRunner {
   return {
     count: local.count,
     run: (k, plan) => (inGroup(k) ? local.run(k, plan) : Promise.resolve(noMatches())),
-    prefetch: async (terms) => {
-      await Promise.allSettled(
-        Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetch(terms)),
-      );
-    },
+    prefetch: (terms) => prefetchShards(assets, first, end, terms).catch(() => {}),
   };
 }
 const runner = args.group !== undefined ? oneGroup(Number(args.group)) : local;

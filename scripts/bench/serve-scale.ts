@@ -1,7 +1,7 @@
 /**
  * npx tsx scripts/bench/serve-scale.ts <assets dir> [runs] [--records N] [--ports 9100-9149] [--rounds 2]
  *   [--mix bench|mini] [--slowest 10] [--no-cold] [--json FILE] [--backend r2 [--r2-dir DIR]] [--groups 0,5,10,15]
- *   [--snapshot DIR] [--params "collapse=0"] [--trace] [--apart] [--warm-simulators]
+ *   [--snapshot DIR] [--params "collapse=0"] [--trace [--trace-kind KIND]] [--apart] [--warm-simulators]
  *
  * Serves an already built (possibly sharded) catalogue in workerd through Miniflare, with the SearchShard Durable
  * Objects bound as in production, and measures the fanned-out search: cold first query per fresh runtime (a rare
@@ -29,7 +29,8 @@
  *
  * `--trace` (with `--groups`) prints each cold query's reads by store (0: the Worker; 1: the group's object) and kind:
  * how many, their bytes, when the first began and the last ended (ms since the request began), and the parse or
- * hashing after them: where a cold query waits. Each startup bundle is a line of its own.
+ * hashing after them: where a cold query waits. Each startup bundle is a line of its own. `--trace-kind KIND` lists
+ * that kind's reads one a line (`search/terms`: which chunks were read together).
  *
  * `--apart` (with `--groups`) starts each cold sample's shard objects in a workerd process of their own: in one
  * runtime the Worker and its objects share workerd's thread, so an object's scoring holds up the Worker's reads.
@@ -77,6 +78,7 @@ const { values: args, positionals } = parseArgs({
     snapshot: { type: "string" },
     params: { type: "string" },
     trace: { type: "boolean", default: false },
+    "trace-kind": { type: "string" },
     /**
      * With `--groups`: each cold sample's shard objects in a workerd process apart from the Worker's (see the head of
      * this file). A cold sample's reads and trace then show the Worker's only. The warm runs and heap figures stay
@@ -286,6 +288,12 @@ function printTimeline(reads: Array<ReadTrace & { kind: string }>): void {
     console.error(
       `    ${key.padEnd(30)} ${String(r.n).padStart(5)} ${(r.bytes / 1024).toFixed(0).padStart(10)} ` +
         `${r.start.toFixed(1).padStart(8)} ${r.end.toFixed(1).padStart(8)} ${r.parseMs.toFixed(1).padStart(9)}`,
+    );
+  // `--trace-kind KIND`: that kind's reads one a line, in the order they began.
+  for (const r of reads.filter((r) => r.kind === args["trace-kind"]).sort((a, b) => a.start - b.start))
+    console.error(
+      `      ${r.store} ${r.path} ${r.chunks ?? 1} chunk(s) ${(r.bytes / 1024).toFixed(1)} KiB ` +
+        `${r.start.toFixed(1)}–${r.end.toFixed(1)} ms`,
     );
 }
 

@@ -4,9 +4,10 @@
  * millions of chunks stays within a few thousand files. Node only.
  *
  * A chunk goes to the pack bucket of a hash of its name without its content
- * hash (`/records/12.jsonz`), so a rebuild that changes a few chunks rewrites
- * only the packs holding them, as long as the bucket count stays the same
- * (it is a power of two, so it changes only when the catalogue doubles).
+ * hash (`/records/12.jsonz`), or of its layout key (`packLayoutKey`: a term
+ * chunk's shard group and bucket), so a rebuild that changes a few chunks
+ * rewrites only the packs holding them, as long as the bucket count stays the
+ * same (it is a power of two, so it changes only when the catalogue doubles).
  */
 import { fnv1a32 } from "../shared/hash";
 import {
@@ -24,6 +25,7 @@ import {
 } from "../shared/manifest";
 import { encodePackIndexPage, isPackedPath, PACKED_PREFIXES, pathKey2 } from "../shared/pack-index";
 import { contentHash } from "./content-hash";
+import { shardGroups } from "../shared/shard-groups";
 import { writePagedTable } from "./paged-table-assets";
 
 /** The folders whose files may be packed (see `isPackedPath` for what in them stays a file). */
@@ -64,9 +66,44 @@ export interface PackOptions {
   indexPageEntries?: number;
 }
 
-/** A chunk's name without its content hash: what picks its pack, stable across rebuilds. */
+/** A chunk's name without its content hash: stable across rebuilds. */
 function stableName(path: string): string {
   return path.replace(/\.[0-9a-f]+(\.[a-z]+)$/, "$1");
+}
+
+/** A search shard's term chunk, by its stable name: the shard, and the bucket number or solo name. */
+const TERM_CHUNK = /^\/search\/s(\d+)\/terms\/(?:(\d+)|(solo-[0-9a-z]+))\.bin$/;
+
+/**
+ * What picks a chunk's pack and its place in it (see `packChunks`), stable across rebuilds: its stable name, except
+ * for the term chunks of a search shard scored in a group of shards (shard-groups.ts). Those are keyed by the
+ * group and their bucket (or solo family), so one bucket's chunks of every shard in a group sit side by side in one
+ * pack, in shard order, and the group's Durable Object reads them as one range (`AssetStore.binaries`). Where the
+ * shards' bucket counts differ (powers of two, see search-assets.ts `termBucketCount`), the bucket is taken modulo
+ * the group's smallest count: a term's larger bucket is then in the same run, a chunk away at most.
+ */
+export function packLayoutKey(paths: readonly string[]): (path: string) => string {
+  const counts: number[] = [];
+  for (const path of paths) {
+    const m = TERM_CHUNK.exec(stableName(path));
+    if (m?.[2] !== undefined) counts[Number(m[1])] = Math.max(counts[Number(m[1])] ?? 0, Number(m[2]) + 1);
+  }
+  const groups = shardGroups(counts.length);
+  if (groups.length === counts.length) return stableName;
+  const groupOf: number[] = [];
+  const smallest: number[] = [];
+  groups.forEach(([first, end], g) => {
+    for (let k = first; k < end; k++) groupOf[k] = g;
+    smallest[g] = Math.min(...counts.slice(first, end).map((n) => n || Infinity));
+  });
+  return (path) => {
+    const name = stableName(path);
+    const m = TERM_CHUNK.exec(name);
+    if (!m) return name;
+    const g = groupOf[Number(m[1])]!;
+    const bucket = m[2] !== undefined ? String(Number(m[2]) % smallest[g]!) : m[3]!;
+    return `/search/g${g}/terms/${bucket}`;
+  };
 }
 
 const bytesOf = (data: string | Uint8Array) => (typeof data === "string" ? Buffer.from(data) : data);
@@ -137,12 +174,23 @@ export function packChunks(
 
   const buckets = 2 ** Math.max(0, Math.ceil(Math.log2(Math.max(1, total / target))));
   const byBucket: PackInput[][] = Array.from({ length: buckets }, () => []);
-  for (const c of inputs) byBucket[fnv1a32(stableName(c.path)) % buckets]!.push(c);
+  const keyOf = packLayoutKey(inputs.map((c) => c.path));
+  const keys = new Map<PackInput, string>();
+  for (const c of inputs) {
+    const key = keyOf(c.path);
+    keys.set(c, key);
+    byBucket[fnv1a32(key) % buckets]!.push(c);
+  }
 
   const packFiles: string[] = [];
   const located: Array<[string, PackLocation]> = [];
   byBucket.forEach((list, b) => {
-    list.sort((x, y) => (x.path < y.path ? -1 : 1));
+    // By layout key first: the chunks sharing one are read together, so they must not be split by others.
+    list.sort((x, y) => {
+      const a = keys.get(x)!,
+        b = keys.get(y)!;
+      return a !== b ? (a < b ? -1 : 1) : shardOrder(x.path, y.path);
+    });
     let part = 0;
     for (let i = 0; i < list.length; ) {
       // Fill one pack up to the limit: a bucket the hash made too big becomes several parts.
@@ -186,6 +234,11 @@ export function packChunks(
     dirPageBytes,
   );
   return { files: fileTable, index };
+}
+
+/** Paths in shard order (`s2` before `s10`), then bytewise: a group's chunks of one key lie in shard order. */
+function shardOrder(a: string, b: string): number {
+  return (searchShardFolderOf(a) ?? -1) - (searchShardFolderOf(b) ?? -1) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** Writes the binary directory pages and, beside each, its paths in entry order (for tools, not the Worker). */

@@ -18,4 +18,6 @@ export interface ReadTrace {
    * file's path. Not a read through the binding of its own.
    */
   via?: string;
+  /** Set when one read carried several chunks (`AssetStore.binaries`): how many; `path` is the first of them. */
+  chunks?: number;
 }

@@ -5,8 +5,9 @@
  * DOSSIER_SHARD_TEST_RECORDS sets the corpus size: 5,000 by default (the
  * mix's common-word queries still stop early there; the third case checks that
  * some do), so `npm test` stays quick; .ci/run also runs it at 100,000.
- * A third build in 40 shards checks the fan-out bound: 16 Durable Objects,
- * each scoring a group of two or three shards, answer as the unsharded build.
+ * A third build in 40 shards, packed, checks the fan-out bound: 16 Durable
+ * Objects, each scoring a group of two or three shards (whose term chunks it
+ * reads a bucket at a time across its shards), answer as the unsharded build.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -35,7 +36,8 @@ beforeAll(async () => {
   queries = [...new Set(queryMix(corpus, QUERIES).search.map((s) => s.q))];
   buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "one"), searchShards: 1 });
   buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "three"), searchShards: SHARDS });
-  buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "many"), searchShards: MANY_SHARDS });
+  // Packed: each group's term chunks of a bucket then lie side by side, and its object reads them together.
+  buildCatalogue({ dataDirs: [join(dir, "data")], outDir: join(dir, "many"), searchShards: MANY_SHARDS, packs: true });
   const script = await bundleWorker();
   single = await startLocalWorker({ assetsDir: join(dir, "one"), scriptPath: script });
   sharded = await startLocalWorker({ assetsDir: join(dir, "three"), scriptPath: script });

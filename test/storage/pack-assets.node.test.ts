@@ -19,7 +19,8 @@ import {
 } from "../../src/shared/manifest";
 import { PackIndexPage } from "../../src/shared/pack-index";
 import { contentHash } from "../../src/indexer/content-hash";
-import { packAssets } from "../../src/indexer/pack-assets";
+import { packAssets, packLayoutKey } from "../../src/indexer/pack-assets";
+import { shardGroups } from "../../src/shared/shard-groups";
 
 /** A build's chunk map: `n` chunks of varied sizes under the packed folders, a manifest and a widget file. */
 function chunks(n: number, seed = 1): Map<string, string | Uint8Array> {
@@ -54,6 +55,13 @@ function readBack(files: Map<string, string | Uint8Array>, dir: PackDirectory, p
   const [pack, offset, length] = PackIndexPage.decode(page.slice().buffer).get(path)!;
   const bytes = files.get(tableGet<string>(files, dir.files, String(pack))!) as Uint8Array;
   return new TextDecoder().decode(bytes.subarray(offset, offset + length));
+}
+
+/** Where the directory puts `path`: its pack file's path, offset and length. */
+function locate(files: Map<string, string | Uint8Array>, dir: PackDirectory, path: string): [string, number, number] {
+  const page = files.get(packIndexPagePath(dir.index, packIndexPageOf(dir.index, path))) as Uint8Array;
+  const [pack, offset, length] = PackIndexPage.decode(page.slice().buffer).get(path)!;
+  return [tableGet<string>(files, dir.files, String(pack))!, offset, length];
 }
 
 const SMALL = { targetBytes: 20_000, maxBytes: 40_000, dirPageBytes: 4_000, indexPageEntries: 100 };
@@ -142,5 +150,45 @@ describe("packing a build's chunks", () => {
     expect(() => packAssets(files, SMALL)).toThrow(
       "pack-assets: 2 chunks are over the 40000-byte pack limit: /search/suggest/b.bbbbbbbbbbbb.json (60000 bytes), /search/terms/solo-x.aaaaaaaaaaaa.bin (50000 bytes)",
     );
+  });
+
+  it("lays a group's term chunks of one bucket side by side in one pack, in shard order, past 16 shards", () => {
+    const input = chunks(60);
+    // 34 shards: 16 groups of two or three. Shard 1 has twice the buckets of the rest (a power of two each).
+    const shards = 34;
+    const path = (k: number, name: string) => {
+      const data = `s${k}:${name}`.padEnd(300 + k, "z");
+      const p = `/search/s${k}/terms/${name}.${contentHash(data)}.bin`;
+      input.set(p, data);
+      return p;
+    };
+    const made = Array.from({ length: shards }, (_, k) => ({
+      buckets: Array.from({ length: k === 1 ? 8 : 4 }, (_, b) => path(k, String(b))),
+      solo: path(k, "solo-abc"),
+    }));
+    const { files, directory } = packAssets(input, SMALL);
+    for (const [first, end] of shardGroups(shards)) {
+      const runs = [0, 1, 2, 3].map((b) =>
+        made.slice(first, end).flatMap((m) => m.buckets.filter((_, i) => i % 4 === b)),
+      );
+      runs.push(made.slice(first, end).map((m) => m.solo));
+      for (const run of runs) {
+        const at = run.map((p) => locate(files, directory, p));
+        expect(new Set(at.map(([pack]) => pack)).size, run.join()).toBe(1);
+        // Each begins where the one before it ends: one range holds them all, in shard order.
+        for (let i = 1; i < at.length; i++) expect(at[i]![1], run[i]).toBe(at[i - 1]![1] + at[i - 1]![2]);
+      }
+    }
+    for (const [path, data] of input)
+      if (path.startsWith("/search/")) expect(readBack(files, directory, path)).toBe(data);
+  });
+
+  it("keys term chunks by their own names when each group is one shard", () => {
+    const paths = [0, 1, 2].flatMap((k) => [
+      `/search/s${k}/terms/0.0123456789ab.bin`,
+      `/search/s${k}/terms/1.ba9876543210.bin`,
+    ]);
+    const key = packLayoutKey(paths);
+    expect(paths.map(key)).toEqual(paths.map((p) => p.replace(/\.[0-9a-f]+\.bin$/, ".bin")));
   });
 });

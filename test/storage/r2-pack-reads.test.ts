@@ -8,6 +8,9 @@ import { describe, expect, it } from "vitest";
 import {
   MANIFEST_PATH,
   packIndexCommonPages,
+  packIndexNamesPath,
+  packIndexPagePath,
+  packIndexPages,
   recordShardPath,
   recordTablePagePath,
   type Manifest,
@@ -15,6 +18,7 @@ import {
   type RecordTablePages,
 } from "../../src/shared/manifest";
 import { AssetStore } from "../../src/worker/asset-store";
+import { PackIndexPage } from "../../src/shared/pack-index";
 import { R2AssetStorage } from "../../src/worker/storage/asset-storage";
 import { RecordStore } from "../../src/worker/record-store";
 
@@ -102,5 +106,49 @@ describe.runIf(env.ASSET_BACKEND === "r2")("reads of a packed build by a fresh s
     await new RecordStore(store).prefetchTable(pages);
     const first = recordTablePagePath(await pageListOf(store, m), 0);
     expect(gets.map((g) => g.key)).toEqual([MANIFEST_PATH.slice(1), bundleOf(first)]);
+  });
+
+  it("reads chunks lying side by side in one pack as one range, each checked against its hash", async () => {
+    const probe = new AssetStore(new R2AssetStorage(env.CATALOGUE_BUCKET!));
+    const { index, files } = (await probe.manifest()).packs!;
+    // Every packed term chunk of the build and where it is, from the directory's pages and their names files.
+    const located: Array<{ path: string; pack: number; at: number; length: number }> = [];
+    for (let p = 0; p < packIndexPages(index); p++) {
+      const page = PackIndexPage.decode(await probe.binary(packIndexPagePath(index, p)));
+      for (const path of await probe.json<string[]>(packIndexNamesPath(index, p))) {
+        const [pack, at, length] = page.get(path)!;
+        if (path.includes("/terms/")) located.push({ path, pack, at, length });
+      }
+    }
+    located.sort((a, b) => a.pack - b.pack || a.at - b.at);
+    // The longest run of term chunks, each beginning where the one before ends, in one pack.
+    let best: typeof located = [];
+    for (let i = 0, j = 1; i < located.length; i = j++) {
+      while (
+        j < located.length &&
+        located[j]!.pack === located[i]!.pack &&
+        located[j]!.at === located[j - 1]!.at + located[j - 1]!.length
+      )
+        j++;
+      if (j - i > best.length) best = located.slice(i, j);
+    }
+    expect(best.length).toBeGreaterThan(2);
+    const { bucket, gets } = listedBucket();
+    const store = new AssetStore(new R2AssetStorage(bucket));
+    const packPath = (await store.tableGet<string>(files, String(best[0]!.pack)))!.slice(1);
+    const before = gets.length;
+    const reads = store.binaries(best.map((c) => c.path));
+    const bytes = await Promise.all(best.map((c) => reads.get(c.path)!));
+    const packReads = gets.slice(before).filter((g) => g.key === packPath);
+    expect(packReads.length).toBe(1);
+    expect(packReads[0]!.range).toBe(true);
+    expect(store.reads.get("search/terms")).toBe(1);
+    // The same bytes as each read alone.
+    for (let i = 0; i < best.length; i++)
+      expect(new Uint8Array(bytes[i]!), best[i]!.path).toEqual(new Uint8Array(await probe.binary(best[i]!.path)));
+    // Held now: asked again, nothing is read.
+    const held = gets.length;
+    await Promise.all(store.binaries(best.map((c) => c.path)).values());
+    expect(gets.length).toBe(held);
   });
 });

@@ -168,6 +168,11 @@ export interface QueryPlan {
   docs: number;
 }
 
+/** Every term a query's units look up, in order (with repeats). */
+export function termsOfUnits(units: readonly QueryUnit[]): string[] {
+  return units.flatMap((u) => u.alternatives.flatMap((a) => a.terms.map((t) => t.term)));
+}
+
 /** Builds the query's units and their alternatives, catalogue-wide. */
 export async function planUnits(lexicon: PlanLexicon, q: ParsedQuery, opts: EngineOptions): Promise<QueryUnit[]> {
   const none: Awaited<ReturnType<PlanLexicon["thesaurus"]>> = {};

@@ -556,46 +556,97 @@ export class SearchIndex {
    * Never rejects for a term (its read fails again, with its error, when the shard is scored).
    */
   async prefetch(terms: readonly string[] = []): Promise<void> {
+    await prefetchShards(this.assets, this.shardNo, this.shardNo + 1, terms);
+  }
+
+  /** `prefetch` without terms: what the shard's every query reads. */
+  private async prefetchTables(): Promise<void> {
     const meta = await searchMeta(this.assets);
     const packs = this.assets.prefetchPacks(this.shardNo);
     const shard = await this.shard();
     // The series names too: scoring waits for them before it starts, after the plan has arrived.
     await Promise.all([
       packs,
-      this.assets.json<ShardTermTable>(shard.terms).then(() => this.prefetchTerms(terms)),
+      this.assets.json<ShardTermTable>(shard.terms),
       this.filters(),
       this.assets.json<string[]>(meta.seriesNames),
     ]);
   }
 
   /**
-   * Reads the term chunks holding `terms`, holding their bytes for this shard's next search (see `staged`), then
-   * looks the terms up (their directory entries: a field's lists are decoded when scoring reads them); terms held
-   * already are skipped. Settles when all are looked up; a failed read is dropped, and met again by the search.
+   * The chunks holding `terms` that this shard holds neither staged nor decoded, once its term table is in, and
+   * the map its search takes staged chunks from (see `staged`).
    */
-  async prefetchTerms(terms: readonly string[]): Promise<void> {
-    if (!terms.length) return;
-    const shard = await this.shard();
-    const table = await this.assets.json<ShardTermTable>(shard.terms);
-    let held = staged.get(shard.terms);
-    if (!held) staged.set(shard.terms, (held = new Map()));
-    const reads: Array<Promise<ArrayBuffer>> = [];
-    for (const term of new Set(terms)) {
-      const { path, key } = termChunkKey(shard, table, term);
-      if (held.has(path) || postingsCache.has(key) || rawChunks.has(path)) continue;
-      const read = this.assets.binary(path, false);
-      held.set(path, read);
-      read.catch(() => held.delete(path));
-      reads.push(read);
+  private async unstagedChunks(
+    terms: readonly string[],
+  ): Promise<{ held: Map<string, Promise<ArrayBuffer>>; paths: string[] }> {
+    const view = await this.loadView();
+    let held = staged.get(view.shard.terms);
+    if (!held) staged.set(view.shard.terms, (held = new Map()));
+    const paths = new Set<string>();
+    for (const term of terms) {
+      const { path, key } = this.keyOf(view, term);
+      if (!held.has(path) && !postingsCache.has(key) && !rawChunks.has(path)) paths.add(path);
     }
-    await Promise.allSettled(reads);
-    // Then looked up, one term a task: the search that follows on a cache miss finds them held (or waits for the
-    // one under way), while an answer from the response cache, which needs none of them, goes out between two
-    // terms instead of after all of them (workerd runs the isolate on one thread).
+    return { held, paths: [...paths] };
+  }
+
+  /** Looks `terms` up, one a task (see `prefetchShardTerms`); a term whose read failed is left for the search. */
+  private async lookUp(terms: readonly string[]): Promise<void> {
     for (const term of new Set(terms)) {
       await new Promise((r) => setTimeout(r, 0));
       await this.postings(term).catch(() => {});
     }
+  }
+
+  /**
+   * Reads the term chunks holding `terms` in shards `shardNos`, holding their bytes for each shard's next search
+   * (see `staged`), then looks the terms up (their directory entries: a field's lists are decoded when scoring reads
+   * them); terms held already are skipped. The chunks of all the shards are asked for at once, once every term table
+   * is in (`AssetStore.binaries`): a group's chunks of one bucket lie side by side in one pack, and are one read.
+   * Settles when all are looked up; a failed read is dropped, and met again by the search.
+   */
+  static async prefetchShardTerms(assets: AssetStore, shardNos: readonly number[], terms: readonly string[]) {
+    if (!terms.length) return;
+    await Promise.allSettled((await SearchIndex.stageShardTerms(assets, shardNos, terms)).values());
+    // Then looked up, one term a task: the search that follows on a cache miss finds them held (or waits for the
+    // one under way), while an answer from the response cache, which needs none of them, goes out between two
+    // terms instead of after all of them (workerd runs the isolate on one thread).
+    await Promise.all(shardNos.map((k) => new SearchIndex(assets, k).lookUp(terms)));
+  }
+
+  /**
+   * Starts reading, in one batch across shards `shardNos` (`AssetStore.binaries`), the term chunks holding `terms`
+   * that a shard holds neither staged nor decoded, and stages them for each shard's next search (see `staged`).
+   * Resolves, with the reads started, once every shard's term table is in: a group's object calls it before it
+   * scores its first shard, which would otherwise read its own chunks one by one (and each later shard its own,
+   * only once the shard before it is scored). A shard whose term table cannot be read is left to its search.
+   */
+  static async stageShardTerms(
+    assets: AssetStore,
+    shardNos: readonly number[],
+    terms: readonly string[],
+  ): Promise<Map<string, Promise<ArrayBuffer>>> {
+    const unique = [...new Set(terms)];
+    const wanted = (
+      await Promise.allSettled(shardNos.map((k) => new SearchIndex(assets, k).unstagedChunks(unique)))
+    ).flatMap((w) => (w.status === "fulfilled" ? [w.value] : []));
+    const reads = assets.binaries(
+      wanted.flatMap((w) => w.paths),
+      false,
+    );
+    for (const { held, paths } of wanted)
+      for (const path of paths) {
+        const read = reads.get(path)!;
+        held.set(path, read);
+        read.catch(() => held.delete(path));
+      }
+    return reads;
+  }
+
+  /** The shards `[first, end)`'s `prefetchTables`, for `prefetchShards`. */
+  static tablesOf(assets: AssetStore, first: number, end: number): Array<Promise<void>> {
+    return Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetchTables());
   }
 
   /**
@@ -715,4 +766,25 @@ export function postingsCensus(): {
     chunkBytes,
     byTerm,
   };
+}
+
+/**
+ * Reads what every query of shards `[first, end)` needs (term tables, filter columns, pack directory pages) and,
+ * with `terms`, their term chunks, all of the shards' at once (`SearchIndex.prefetchShardTerms`). Settles when
+ * every read has settled, then rejects with the first failure, if any: a read its request leaves running is
+ * cancelled when the request ends, and a later request waiting on it would hang.
+ */
+export async function prefetchShards(
+  assets: AssetStore,
+  first: number,
+  end: number,
+  terms: readonly string[] = [],
+): Promise<void> {
+  const shardNos = Array.from({ length: end - first }, (_, i) => first + i);
+  const settled = await Promise.allSettled([
+    ...SearchIndex.tablesOf(assets, first, end),
+    SearchIndex.prefetchShardTerms(assets, shardNos, terms),
+  ]);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
 }

@@ -17,6 +17,7 @@ import {
   SEARCH_DEFAULTS,
   effectiveRules,
   planUnits,
+  termsOfUnits,
   type EngineOptions,
   type MatchMode,
   type QueryPlan,
@@ -151,16 +152,14 @@ export class SearchService {
     // as the term table is in, beside planning's reads; the plan's other terms (sound codes, expansions) once it is
     // made. The plan is the one a default search then takes from the plan cache.
     const words = parsed.words.filter((w) => w.length > 1).flatMap((w) => [w, stem(w), variantKey(w)]);
-    const termsOf = (units: QueryUnit[]) =>
-      units.flatMap((u) => u.alternatives.flatMap((a) => a.terms.map((t) => t.term)));
     return Promise.allSettled([
       this.shards.prefetch?.(words),
       // Most of the plan's other terms (sound codes of names, thesaurus expansions, nicknames, places) need only
       // the thesaurus: read once it is in, not after the lexicon and vocabulary the rest of planning waits for.
       planUnits(lexiconBeforeVocabulary(this.lexicon), parsed, opts).then((units) =>
-        this.shards.prefetch?.(termsOf(units)),
+        this.shards.prefetch?.(termsOfUnits(units)),
       ),
-      this.plan(q, parsed, opts).then((units) => this.shards.prefetch?.(termsOf(units))),
+      this.plan(q, parsed, opts).then((units) => this.shards.prefetch?.(termsOfUnits(units))),
       // The series archives: the coordinator reads them between planning and fan-out.
       archiveOfSeries(this.assets),
       this.volumeColumn(),

@@ -11,7 +11,7 @@ import { RecordStore } from "../record-store";
 import type { Manifest } from "../../shared/manifest";
 import type { QueryPlan } from "./engine";
 import type { ShardResult } from "./scoring";
-import { SearchIndex } from "./search-index";
+import { prefetchShards } from "./search-index";
 import { scoreGroupLocally, scoreLocally, type GroupResult, type ShardUnavailable } from "./shard-runner";
 
 const AVAILABLE_KEY = "available";
@@ -59,9 +59,7 @@ export class SearchShard extends DurableObject<Env> {
     // Each shard's prefetch reads its pages of the pack directory too (its term chunks are found through them).
     // Only where awaited, as here: a read its request leaves running is cancelled when the request ends, and a
     // later request waiting on it would hang.
-    await Promise.all(
-      Array.from({ length: end - first }, (_, i) => new SearchIndex(assets, first + i).prefetch(terms)),
-    );
+    await prefetchShards(assets, first, end, terms);
   }
 
   /** Takes the shard out of (or back into) service; persisted, so it survives restarts. */

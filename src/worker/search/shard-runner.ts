@@ -11,9 +11,9 @@ import type { RecordStore } from "../record-store";
 import type { Manifest } from "../../shared/manifest";
 import { ApiError } from "../errors";
 import { withTimeout } from "../with-timeout";
-import type { QueryPlan } from "./engine";
+import { termsOfUnits, type QueryPlan } from "./engine";
 import { compareHits, scoreShard, type ShardResult } from "./scoring";
-import { SearchIndex, searchMeta } from "./search-index";
+import { prefetchShards, SearchIndex, searchMeta } from "./search-index";
 import { recordText } from "./record-text";
 import type { SearchShard } from "./search-shard-object";
 import { searchStats } from "./search-stats";
@@ -87,6 +87,14 @@ export async function scoreGroupLocally(
 ): Promise<GroupResult> {
   const t0 = performance.now();
   const results: ShardResult[] = [];
+  // Every shard's chunks of the plan's terms, asked for at once (one read a bucket for the group, see
+  // `SearchIndex.stageShardTerms`) before the first shard is scored; a warm object holds them, and reads nothing.
+  if (end - first > 1)
+    await SearchIndex.stageShardTerms(
+      assets,
+      Array.from({ length: end - first }, (_, i) => first + i),
+      termsOfUnits(plan.units),
+    );
   let k = first;
   // One after another: each shard's scratch space is freed before the next, so an object's heap is one shard's.
   for (; k < end; k++) {
@@ -137,10 +145,7 @@ export class LocalShards implements ShardRunner {
   }
 
   prefetch(terms?: readonly string[]): Promise<void> {
-    const all = () =>
-      Promise.allSettled(
-        Array.from({ length: this.count }, (_, k) => new SearchIndex(this.assets, k).prefetch(terms)),
-      ).then(() => {});
+    const all = () => prefetchShards(this.assets, 0, this.count, terms).catch(() => {});
     if (terms?.length) return all();
     // What every query reads, asked for by every search: once per asset store, so a warm isolate's searches do not
     // walk the pack directory and the caches again (a sixth of a rare word's time; docs/benchmarks-history.md, branch `warm6`).
