@@ -330,7 +330,7 @@ function keepDecoded(key: string, entry: CachedTerm): void {
 const decoding = new Map<string, Promise<TermPostings>>();
 /**
  * Term chunks a cold isolate's warm-up has read for the search that follows, as bytes, by shard (its term table's
- * path) and chunk path: the warm-up reads them all before it decodes any (see `prefetchTerms`), and the search
+ * path) and chunk path: the warm-up reads them all before it decodes any (see `prefetchShardTerms`), and the search
  * decodes from them a term the warm-up has not reached. Dropped by the shard's next search (`releaseStaged`): at
  * most one query's chunks are held (about 100–250 KB at 100k), also when a response-cache hit answers the request
  * and no search follows.

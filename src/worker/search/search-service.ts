@@ -139,7 +139,7 @@ export class SearchService {
    * Starts the reads a search for `q` makes (planning's, the shards' term tables and filter columns, the term
    * chunks of the default plan, the volume column, the series archives, a small record table), for a cold
    * isolate's first request, so they run while the response caches are asked. Term chunks are all read before
-   * any term is looked up, then looked up a term a task (`SearchIndex.prefetchTerms`; a field's lists are decoded
+   * any term is looked up, then looked up a term a task (`SearchIndex.prefetchShardTerms`; a field's lists are decoded
    * only when scoring reads them): one thread runs the isolate, and an answer from the response cache, which needs
    * none of them, does not wait behind them (docs/benchmarks-history.md, branches `cold4` and `cold5`). Settles when that is done, never rejecting: failures are left for the
    * search itself to meet and report. The caller keeps its request alive until then (`waitUntil`): workerd
