@@ -321,6 +321,9 @@ export class AssetStore {
       }),
     );
     located.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.at - b.at));
+    // A backend that sends the whole file for any range (static assets) is asked once a pack, whatever the gaps.
+    const gap = this.storage.ranged ? COALESCE_GAP_BYTES : Infinity;
+    const most = this.storage.ranged ? COALESCE_MAX_BYTES : Infinity;
     for (let i = 0; i < located.length; ) {
       const first = located[i]!;
       let end = first.at + first.length;
@@ -328,8 +331,7 @@ export class AssetStore {
       for (; j < located.length; j++) {
         const next = located[j]!;
         const nextEnd = Math.max(end, next.at + next.length);
-        if (next.file !== first.file || next.at - end > COALESCE_GAP_BYTES || nextEnd - first.at > COALESCE_MAX_BYTES)
-          break;
+        if (next.file !== first.file || next.at - end > gap || nextEnd - first.at > most) break;
         end = nextEnd;
       }
       const run = located.slice(i, j);
