@@ -591,6 +591,17 @@ export class SearchIndex {
     return { held, paths: [...paths] };
   }
 
+  /** Whether this isolate holds the shard's view and every one of `terms` decoded (or its chunk raw), now. */
+  private holdsPostings(terms: readonly string[]): boolean {
+    const view = this.view();
+    if (!view) return false;
+    for (const term of terms) {
+      const { path, key } = this.keyOf(view, term);
+      if (!postingsCache.has(key) && !rawChunks.has(path)) return false;
+    }
+    return true;
+  }
+
   /** Looks `terms` up, one a task (see `prefetchShardTerms`); a term whose read failed is left for the search. */
   private async lookUp(terms: readonly string[]): Promise<void> {
     for (const term of new Set(terms)) {
@@ -628,9 +639,12 @@ export class SearchIndex {
     terms: readonly string[],
   ): Promise<Map<string, Promise<ArrayBuffer>>> {
     const unique = [...new Set(terms)];
-    const wanted = (
-      await Promise.allSettled(shardNos.map((k) => new SearchIndex(assets, k).unstagedChunks(unique)))
-    ).flatMap((w) => (w.status === "fulfilled" ? [w.value] : []));
+    const indexes = shardNos.map((k) => new SearchIndex(assets, k));
+    // A warm group holds every shard's view and the terms' postings: nothing to read, and no shard awaited.
+    if (indexes.every((ix) => ix.holdsPostings(unique))) return new Map();
+    const wanted = (await Promise.allSettled(indexes.map((ix) => ix.unstagedChunks(unique)))).flatMap((w) =>
+      w.status === "fulfilled" ? [w.value] : [],
+    );
     const reads = assets.binaries(
       wanted.flatMap((w) => w.paths),
       false,
