@@ -41,7 +41,7 @@
  */
 import type { FieldName, MatchRule } from "../../shared/search-config";
 import { words } from "../../shared/text/fold";
-import { LITERAL_FIELDS, SEARCH_DEFAULTS, type QueryPlan, type QueryUnit } from "./engine";
+import { LITERAL_FIELDS, SEARCH_DEFAULTS, termsOfUnits, type QueryPlan, type QueryUnit } from "./engine";
 import type { FilterColumns, SearchIndex, TermPostings } from "./search-index";
 import { COMMON_TERM_DEFAULTS, commonTermCandidates, type CommonTermOptions } from "./common-term-answers";
 import { searchStats } from "./search-stats";
@@ -301,6 +301,16 @@ const NO_DOCS = new Uint8Array(0);
 /** No proximity scores: a one-unit query has no pairs, and takes no proximity array. */
 const NO_SCORES = new Float64Array(0);
 
+/** The words a query excludes, as the index holds them. */
+function excludedWords(plan: QueryPlan): string[] {
+  return plan.exclude.flatMap((t) => words(t));
+}
+
+/** Every term whose postings scoring a shard reads for `plan`: its units', its references' and its excluded words'. */
+export function planTerms(plan: QueryPlan): string[] {
+  return [...termsOfUnits(plan.units), ...plan.referenceIds.map((r) => r.id), ...excludedWords(plan)];
+}
+
 /** Scores a plan on one search shard: match, filter, facet, and keep the best `plan.keep`. */
 export async function scoreShard(
   index: SearchIndex,
@@ -323,7 +333,7 @@ export async function scoreShard(
         ),
       ),
       Promise.all(plan.referenceIds.map((r) => index.postings(r.id))),
-      Promise.all(plan.exclude.flatMap((t) => words(t)).map((w) => index.postings(w))),
+      Promise.all(excludedWords(plan).map((w) => index.postings(w))),
     ]));
   // A shard none of whose lists has a posting matches nothing: answered without its filter columns, so a shard
   // whose columns the isolate let go (they are under a budget shared by every shard it serves: ten million records

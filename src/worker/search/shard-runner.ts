@@ -11,8 +11,8 @@ import type { RecordStore } from "../record-store";
 import type { Manifest } from "../../shared/manifest";
 import { ApiError } from "../errors";
 import { withTimeout } from "../with-timeout";
-import { termsOfUnits, type QueryPlan } from "./engine";
-import { compareHits, scoreShard, type ShardResult } from "./scoring";
+import type { QueryPlan } from "./engine";
+import { compareHits, planTerms, scoreShard, type ShardResult } from "./scoring";
 import { prefetchShards, SearchIndex, searchMeta } from "./search-index";
 import { recordText } from "./record-text";
 import type { SearchShard } from "./search-shard-object";
@@ -93,7 +93,7 @@ export async function scoreGroupLocally(
     await SearchIndex.stageShardTerms(
       assets,
       Array.from({ length: end - first }, (_, i) => first + i),
-      termsOfUnits(plan.units),
+      planTerms(plan),
     );
   let k = first;
   // One after another: each shard's scratch space is freed before the next, so an object's heap is one shard's.
