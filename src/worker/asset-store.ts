@@ -315,9 +315,13 @@ export class AssetStore {
     const located: Array<{ path: string; file: string; at: number; length: number }> = [];
     await Promise.all(
       paths.map(async (path) => {
-        const loc = packs && !(await this.startupBundleOf(path)) ? await this.packLocate(packs, path) : undefined;
+        // A chunk its directory cannot place is read alone, and fails alone, with its own error.
+        const loc =
+          packs && !(await this.startupBundleOf(path))
+            ? await this.packLocate(packs, path).catch(() => undefined)
+            : undefined;
         if (loc) located.push({ path, file: loc[1], at: loc[0][1], length: loc[0][2] });
-        else out.set(path, this.read(path));
+        else out.set(path, handledLater(this.read(path)));
       }),
     );
     located.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.at - b.at));
@@ -337,10 +341,7 @@ export class AssetStore {
       const run = located.slice(i, j);
       const bytes = this.readRun(first.file, first.at, end - first.at, run);
       for (const c of run)
-        out.set(
-          c.path,
-          bytes.then((b) => b.slice(c.at - first.at, c.at - first.at + c.length)),
-        );
+        out.set(c.path, handledLater(bytes.then((b) => b.slice(c.at - first.at, c.at - first.at + c.length))));
       i = j;
     }
     return out;
@@ -695,6 +696,15 @@ const PACKS_DIR = "/packs/";
 
 function isStorage(source: AssetStorage | Fetcher): source is AssetStorage {
   return typeof (source as Partial<AssetStorage>).where === "string";
+}
+
+/**
+ * `p`, marked as handled: its caller takes it up only once the batch it belongs to is made, and a rejection before
+ * then must not count as unhandled. The caller still sees the rejection.
+ */
+function handledLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
 }
 
 function tooSlow(path: string): ApiError {

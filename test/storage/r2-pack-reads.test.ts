@@ -151,4 +151,15 @@ describe.runIf(env.ASSET_BACKEND === "r2")("reads of a packed build by a fresh s
     await Promise.all(store.binaries(best.map((c) => c.path)).values());
     expect(gets.length).toBe(held);
   });
+
+  it("fails only the chunk its directory cannot place, with an error naming it, when read with others", async () => {
+    const store = new AssetStore(new R2AssetStorage(env.CATALOGUE_BUCKET!));
+    const { index } = (await store.manifest()).packs!;
+    const [good] = await store.json<string[]>(packIndexNamesPath(index, 0));
+    const bad = good!.replace(/\.[0-9a-f]+\.(\w+)$/, ".000000000000.$1");
+    const reads = store.binaries([good!, bad]);
+    const [read, failed] = await Promise.allSettled([reads.get(good!)!, reads.get(bad)!]);
+    expect(read.status).toBe("fulfilled");
+    expect(failed.status === "rejected" && (failed.reason as Error).message).toContain(bad);
+  });
 });
