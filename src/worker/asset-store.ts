@@ -53,7 +53,8 @@ const PACK_FILES_PREFETCH_PAGES = 8;
  * Bytes between two chunks of one pack below which `binaries` reads them, and the bytes between, as one range.
  * Deployed, a Worker or Durable Object invocation holds at most six storage requests open at once and queues the
  * rest (Workers' "simultaneous open connections" limit), so a request saved is a queued round trip saved, where
- * 64 KiB more of one response is a fraction of one. In Miniflare a read costs about 0.5 ms and 64 KiB about 0.2.
+ * 64 KiB more of one response is a fraction of one. Through Miniflare's static assets a read costs about 0.5 ms and
+ * 64 KiB about 0.2 (scripts/bench/asset-read-cost.ts).
  */
 export const COALESCE_GAP_BYTES = 64 * 1024;
 /** Longest range `binaries` makes of several chunks: within one pack, and well under a pack's largest size. */
@@ -349,21 +350,31 @@ export class AssetStore {
 
   /** One range of a pack holding the chunks of `run`: counted and traced as one read, of its first chunk's kind. */
   private async readRun(file: string, at: number, length: number, run: Array<{ path: string }>): Promise<ArrayBuffer> {
-    const { path } = run[0]!;
+    const tr = this.noteRead(run[0]!.path);
+    if (tr && run.length > 1) tr.chunks = run.length;
+    const bytes = await this.range(file, at, length);
+    if (tr) readEnded(tr, bytes.byteLength);
+    return bytes;
+  }
+
+  /** Counts a read through the binding by its kind and, when tracing, starts its trace entry. */
+  private noteRead(path: string): ReadTrace | null {
     const kind = assetKind(path);
     this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
     const trace = readTrace;
-    const tr: ReadTrace | null = trace
-      ? { path, bytes: 0, start: performance.now() - trace.t0, end: 0, parseMs: 0, jsonChars: 0, store: this.id }
-      : null;
-    if (tr && run.length > 1) tr.chunks = run.length;
-    if (tr) trace!.reads.push(tr);
-    const bytes = await this.range(file, at, length);
-    if (tr) {
-      tr.end = performance.now() - trace!.t0;
-      tr.bytes = bytes.byteLength;
-    }
-    return bytes;
+    if (!trace) return null;
+    const tr: ReadTrace = {
+      path,
+      bytes: 0,
+      start: performance.now() - trace.t0,
+      end: 0,
+      parseMs: 0,
+      jsonChars: 0,
+      store: this.id,
+    };
+    trace.reads.push(tr);
+    traceStarts.set(tr, trace.t0);
+    return tr;
   }
 
   /**
@@ -552,22 +563,16 @@ export class AssetStore {
    * range of a pack when the build is packed.
    */
   private async read(path: string): Promise<ArrayBuffer> {
-    const kind = assetKind(path);
-    this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
-    const trace = readTrace;
-    if (!trace) {
+    const tr = this.noteRead(path);
+    if (!tr) {
       const bundle = await this.startupBundleOf(path);
       return (bundle && (await this.fromStartup(bundle, path))) ?? this.readNow(path);
     }
-    const start = performance.now() - trace.t0;
-    const tr: ReadTrace = { path, bytes: 0, start, end: 0, parseMs: 0, jsonChars: 0, store: this.id };
-    trace.reads.push(tr);
     const bundle = await this.startupBundleOf(path);
     const bundled = bundle ? await this.fromStartup(bundle, path) : null;
     if (bundled) tr.via = bundle!.path;
     const bytes = bundled ?? (await this.readNow(path));
-    tr.end = performance.now() - trace.t0;
-    tr.bytes = bytes.byteLength;
+    readEnded(tr, bytes.byteLength);
     return bytes;
   }
 
@@ -626,13 +631,7 @@ export class AssetStore {
 
   /** Bytes `[offset, offset + length)` of the chunk at `path`, inside its pack when the build is packed. */
   private async readRange(path: string, offset: number, length: number): Promise<ArrayBuffer> {
-    const trace = readTrace;
-    const tr: ReadTrace | null = trace
-      ? { path, bytes: 0, start: performance.now() - trace.t0, end: 0, parseMs: 0, jsonChars: 0, store: this.id }
-      : null;
-    if (tr) trace!.reads.push(tr);
-    const kind = assetKind(path);
-    this.reads.set(kind, (this.reads.get(kind) ?? 0) + 1);
+    const tr = this.noteRead(path);
     let file = path;
     let at = offset;
     const manifestPacks = (await this.manifest()).packs;
@@ -642,8 +641,7 @@ export class AssetStore {
       const whole = await this.wholeBytes(path);
       if (offset + length > whole.byteLength) throw corruptAsset(path, `asked for bytes past its ${whole.byteLength}`);
       if (tr) {
-        tr.end = performance.now() - trace!.t0;
-        tr.bytes = length;
+        readEnded(tr, length);
         tr.via = path;
       }
       return whole.slice(offset, offset + length);
@@ -657,10 +655,7 @@ export class AssetStore {
       at = loc[1] + offset;
     }
     const bytes = await this.range(file, at, length);
-    if (tr) {
-      tr.end = performance.now() - trace!.t0;
-      tr.bytes = bytes.byteLength;
-    }
+    if (tr) readEnded(tr, bytes.byteLength);
     return bytes;
   }
 
@@ -696,6 +691,15 @@ const PACKS_DIR = "/packs/";
 
 function isStorage(source: AssetStorage | Fetcher): source is AssetStorage {
   return typeof (source as Partial<AssetStorage>).where === "string";
+}
+
+/** The trace's start of each read traced, so a read ends on the clock of the trace it began in. */
+const traceStarts = new WeakMap<ReadTrace, number>();
+
+/** Closes a traced read: when it ended and its bytes. */
+function readEnded(tr: ReadTrace, bytes: number): void {
+  tr.end = performance.now() - traceStarts.get(tr)!;
+  tr.bytes = bytes;
 }
 
 /**
