@@ -24,6 +24,8 @@ import type { CatalogueRecord } from "../../src/shared/record";
 import { groupVolumes } from "../../src/shared/volumes";
 import { AssetStore } from "../../src/worker/asset-store";
 import { volumeLists, volumesOf } from "../../src/worker/search/volume-reads";
+import { collapseBest } from "../../src/worker/search/search-service";
+import type { ScoredDoc } from "../../src/worker/search/scoring";
 import { testRecord, twoFilesOfVolumes } from "../record-fixture";
 
 /** The files of `out` served as the ASSETS binding would, each read counted. */
@@ -154,6 +156,56 @@ describe("the volume column, read a page at a time", () => {
     );
     // The pages around it are whole.
     expect((await volumes.groupsOf([0, 64])).size).toBe(2);
+  });
+});
+
+describe("collapsing the best hits into files", () => {
+  /** The real column of `records` (pages of 32 docs), its `groupsOf` counting the docs and pages each round asks. */
+  async function countedColumn(records: CatalogueRecord[]) {
+    const out = new AssetWriter();
+    const index = buildVolumes(records, out, { pageDocs: 32 });
+    const { store, reads } = servedStore(out.files);
+    const volumes = await volumesOf(store, index);
+    const rounds: number[][] = [];
+    const groupsOf = (docs: number[]) => {
+      rounds.push(docs);
+      return volumes.groupsOf(docs);
+    };
+    const pagesRead = () => [...reads.keys()].filter((p) => p.startsWith(VOLUME_PAGES_PREFIX)).length;
+    return { groupsOf, rounds, pagesRead };
+  }
+  const hitsOf = (docs: number[]) => docs.map((doc, i) => ({ doc, score: 100 - i }) as unknown as ScoredDoc);
+
+  it("reads the groups of only the hits that fill the page when they are files of their own", async () => {
+    // 400 docs in files of 2 volumes; the best 40 hits are one volume of each of 40 files, a page apart.
+    const { groupsOf, rounds, pagesRead } = await countedColumn(filesOfVolumes(400, 2));
+    const pool = hitsOf(Array.from({ length: 40 }, (_, i) => (i * 32) % 400));
+    const best = await collapseBest(pool, 10, false, groupsOf);
+    expect(rounds).toEqual([pool.slice(0, 10).map((h) => h.doc)]);
+    expect(best.collapsed.map((h) => h.doc)).toEqual(pool.slice(0, 10).map((h) => h.doc));
+    expect(best.all).toBe(false);
+    expect(pagesRead()).toBe(10);
+  });
+
+  it("reads further hits, as many again each round, while volumes of one file fill the page", async () => {
+    // Files of 6 volumes: the best 6 hits are one file, then one volume of each of 34 others.
+    const { groupsOf, rounds } = await countedColumn(filesOfVolumes(480, 6));
+    const pool = hitsOf([0, 1, 2, 3, 4, 5, ...Array.from({ length: 34 }, (_, i) => 6 * (i + 1))]);
+    const best = await collapseBest(pool, 10, false, groupsOf);
+    // The first round's ten hits are five files; the second looks at ten more.
+    expect(rounds.map((r) => r.length)).toEqual([10, 10]);
+    // The first file once, at its best volume, then the next files.
+    expect(best.collapsed.map((h) => h.doc).slice(0, 10)).toEqual([0, 6, 12, 18, 24, 30, 36, 42, 48, 54]);
+    expect(best.collapsed).toHaveLength(15);
+  });
+
+  it("collapses the whole pool in one round when every match is in it, for an exact count of files", async () => {
+    const { groupsOf, rounds } = await countedColumn(filesOfVolumes(400, 2));
+    const pool = hitsOf(Array.from({ length: 30 }, (_, i) => i));
+    const best = await collapseBest(pool, 10, true, groupsOf);
+    expect(rounds.map((r) => r.length)).toEqual([30]);
+    expect(best.collapsed).toHaveLength(15);
+    expect(best.all).toBe(true);
   });
 });
 

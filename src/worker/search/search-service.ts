@@ -259,27 +259,24 @@ export class SearchService {
     // The groups of the hits collapse looked at, by doc (their pages of the column read, and no others).
     let groups = new Map<number, number>();
     if (volumes) {
+      const need = req.offset + req.limit;
+      const matches = () => sum(results, (r) => r.total);
+      // Every match is in the pool: its files are counted exactly, as the page's pager needs.
+      const whole = () => plan.keep >= matches() && results.every((r) => r.totalExact);
       // Only the best `keep` are the same whatever the shard count (each shard sends its own best `keep`):
       // collapsing beyond them would let a page depend on how the shards split the catalogue.
-      groups = await volumes.groupsOf(merged.slice(0, plan.keep).map((d) => d.doc));
-      let collapsed = collapseVolumes(merged.slice(0, plan.keep), (doc) => groups.get(doc));
+      let best = await collapseBest(merged.slice(0, plan.keep), need, whole(), volumes.groupsOf);
       // Too few files left for this page while the shards hold more matches: ask them for more, up to the sort pool.
-      while (
-        collapsed.length < req.offset + req.limit &&
-        plan.keep < sum(results, (r) => r.total) &&
-        plan.keep < SORT_POOL
-      ) {
+      while (best.collapsed.length < need && plan.keep < matches() && plan.keep < SORT_POOL) {
         plan.keep = Math.min(SORT_POOL, plan.keep * SEARCH_DEFAULTS.collapseFetch);
         ({ results, failed } = await this.fanOut(plan));
         merged = results.flatMap((r) => r.top).sort(compareHits);
         if (sorted(req)) merged = await sortHits(merged, req.sort as Exclude<SearchSort, "relevance">, this.assets);
-        groups = await volumes.groupsOf(merged.slice(0, plan.keep).map((d) => d.doc));
-        collapsed = collapseVolumes(merged.slice(0, plan.keep), (doc) => groups.get(doc));
+        best = await collapseBest(merged.slice(0, plan.keep), need, whole(), volumes.groupsOf);
       }
-      merged = collapsed;
-      const matches = sum(results, (r) => r.total);
-      const all = plan.keep >= matches && results.every((r) => r.totalExact);
-      files = { value: collapsed.length, relation: all ? "eq" : "gte" };
+      ({ groups } = best);
+      merged = best.collapsed;
+      files = { value: merged.length, relation: best.all && whole() ? "eq" : "gte" };
     }
     const page = merged.slice(req.offset, req.offset + req.limit);
     // The page's records and its files' volume lists, read together.
@@ -508,6 +505,38 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
     heldBy: Object.fromEntries(heldBy),
     scope,
   };
+}
+
+/**
+ * Collapses the first hits of `pool` (the best, in order) into files until `need` files are seen, reading the groups
+ * of as few hits as that takes: the first `need` hits, then as many again each round. A file's volumes rarely fill a
+ * page, so one round is the rule, where reading every hit's group read a page of the volume column for nearly every
+ * one of them (28 of 40 at ten million records, a request each). `whole` reads the pool's groups in one round and
+ * collapses all of it, for an exact count of files. `all`: every hit of the pool was looked at.
+ *
+ * @example
+ * // docs 1 and 2 are volumes of file 7: the first two hits make one file, so a second round reads doc 3's group.
+ * await collapseBest([{ doc: 1 }, { doc: 2 }, { doc: 3 }], 2, false, groupsOf) // collapsed: docs 1 and 3
+ */
+export async function collapseBest(
+  pool: ScoredDoc[],
+  need: number,
+  whole: boolean,
+  groupsOf: (docs: number[]) => Promise<Map<number, number>>,
+): Promise<{ collapsed: ScoredDoc[]; groups: Map<number, number>; all: boolean }> {
+  const groups = new Map<number, number>();
+  let looked = 0;
+  let collapsed: ScoredDoc[] = [];
+  let batch = whole ? pool.length : Math.max(1, need);
+  do {
+    const next = pool.slice(looked, looked + batch);
+    for (const [doc, g] of await groupsOf(next.map((d) => d.doc))) groups.set(doc, g);
+    looked += next.length;
+    collapsed = collapseVolumes(pool.slice(0, looked), (doc) => groups.get(doc));
+    // Each hit adds a file at most: the missing files' count is the fewest hits that can fill the page.
+    batch = Math.max(need - collapsed.length, looked);
+  } while (looked < pool.length && collapsed.length < need);
+  return { collapsed, groups, all: looked >= pool.length };
 }
 
 /** Keeps the first (best) hit of each file of several volumes and drops its other volumes. */
