@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
 import { call, refs } from "../helpers";
-import { assetStoreFor } from "../../src/worker/asset-store";
+import { AssetStore, assetStoreFor } from "../../src/worker/asset-store";
+import { storageFor } from "../../src/worker/storage/asset-storage";
 import { RecordStore } from "../../src/worker/record-store";
 import { SearchService } from "../../src/worker/search/search-service";
 import {
@@ -95,6 +96,23 @@ describe("a sharded index", () => {
     const alone = ns.get(ns.idFromName(`own-root/${crypto.randomUUID()}`));
     await alone.prefetch(0, 1, ["soviet"]);
     expect((await alone.readsByKind()).manifest).toBe(1);
+  });
+
+  it("sorts by date with the years its objects send, its coordinator reading no shard's filter columns", async () => {
+    const { count, ns, root, local } = await services();
+    // A coordinator of its own, as a cold Worker has it: its reads are its own.
+    const store = new AssetStore(storageFor(env).storage());
+    const fanned = new SearchService(new RecordStore(store), store, new DurableObjectShards(count, ns, root));
+    const firstYear = (dates: string | null) => Number(/\d{4}/.exec(dates ?? "")?.[0] ?? 0);
+    for (const sort of ["date", "-date"] as const) {
+      const req = { ...request("Soviet"), sort, collapse: false };
+      const a = await fanned.search(req);
+      expect(refs(a.hits)).toEqual(refs((await local.search(req)).hits));
+      const years = a.hits.map((h) => firstYear(h.coveringDates)).filter((y) => y > 0);
+      expect(years.length).toBeGreaterThan(5);
+      if (sort === "date") expect(years).toEqual([...years].sort((x, y) => x - y));
+    }
+    expect(store.reads.get("search/filters")).toBeUndefined();
   });
 
   it("merges totals and facets across shards", async () => {

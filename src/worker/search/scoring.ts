@@ -94,6 +94,9 @@ export interface ScoredDoc {
   /** Catalogue order, the last tie-break. */
   order: number;
   parts: UnitMatch[];
+  /** The record's first and last years, 0 when unknown; only when the plan asks (`QueryPlan.years`). */
+  startYear?: number;
+  endYear?: number;
 }
 
 /** What one shard answers: its best hits, its share of the total and facets. */
@@ -1125,6 +1128,7 @@ function* scoreWith(
       matched: direct ? 1 : h[Q * 4 * i + MATCHED]!,
       order: cols.order[i]!,
       parts,
+      ...(plan.years ? { startYear: cols.start[i]!, endYear: cols.end[i]! } : {}),
     };
   });
   // When top-k scored every match after all (nothing pruned), its own count is exact: no second pass.

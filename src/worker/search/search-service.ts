@@ -11,7 +11,7 @@ import { variantKey } from "../../shared/text/variants";
 import type { AssetStore } from "../asset-store";
 import type { RecordStore } from "../record-store";
 import { parseQuery, type ParsedQuery } from "./query-parser";
-import { SearchIndex, SearchLexicon, lexiconBeforeVocabulary, searchMeta } from "./search-index";
+import { SearchLexicon, lexiconBeforeVocabulary, searchMeta } from "./search-index";
 import { volumeColumn, volumeLists, type VolumeList, type Volumes } from "./volume-reads";
 import {
   SEARCH_DEFAULTS,
@@ -227,6 +227,7 @@ export class SearchService {
       keep: sorted(req)
         ? Math.max(SORT_POOL, req.offset + req.limit)
         : req.offset + req.limit * (req.collapse ? SEARCH_DEFAULTS.collapseFetch : 1),
+      ...(req.sort === "date" || req.sort === "-date" ? { years: true } : {}),
     };
     // Named series or archives that do not exist must not widen the search to everything.
     if (filtered && !plan.series.length) plan.series = ["\u0000none"];
@@ -249,10 +250,9 @@ export class SearchService {
       ? undefined
       : this.records.prefetchPagesOf(merged.slice(req.offset, req.offset + req.limit).map((d) => d.doc));
     if (sorted(req))
-      merged = await sortHits(
+      merged = sortHits(
         merged.slice(0, Math.max(SORT_POOL, req.offset + req.limit)),
         req.sort as Exclude<SearchSort, "relevance">,
-        this.assets,
       );
     const volumes = await volumesLoad;
     let files: SearchResponse["files"];
@@ -271,7 +271,7 @@ export class SearchService {
         plan.keep = Math.min(SORT_POOL, plan.keep * SEARCH_DEFAULTS.collapseFetch);
         ({ results, failed } = await this.fanOut(plan));
         merged = results.flatMap((r) => r.top).sort(compareHits);
-        if (sorted(req)) merged = await sortHits(merged, req.sort as Exclude<SearchSort, "relevance">, this.assets);
+        if (sorted(req)) merged = sortHits(merged, req.sort as Exclude<SearchSort, "relevance">);
         best = await collapseBest(merged.slice(0, plan.keep), need, whole(), volumes.groupsOf);
       }
       ({ groups } = best);
@@ -431,30 +431,17 @@ function sorted(req: SearchRequest): boolean {
 }
 
 /**
- * The sort stage, after scoring: reorders relevance-ranked matches by date
- * or catalogue order. Dates are the years in each search shard's filter
- * columns (the same the date filter reads), so no record is fetched; a record
- * with one known bound sorts by it, undated records come last either way,
- * and ties keep catalogue order.
+ * The sort stage, after scoring: reorders relevance-ranked matches by date or catalogue order. A hit's years come
+ * with it from its shard (`QueryPlan.years`: the years of the shard's filter columns, the same the date filter
+ * reads), so nothing is read here; a record with one known bound sorts by it, undated records come last either way,
+ * and ties keep catalogue order. A hit without years (a plan that did not ask) sorts as undated.
  */
-export async function sortHits(
-  docs: ScoredDoc[],
-  sort: Exclude<SearchSort, "relevance">,
-  assets: AssetStore,
-): Promise<ScoredDoc[]> {
+export function sortHits(docs: ScoredDoc[], sort: Exclude<SearchSort, "relevance">): ScoredDoc[] {
   if (sort === "reference") return [...docs].sort((a, b) => a.order - b.order);
-  const meta = await searchMeta(assets);
-  const cols = await Promise.all(
-    Array.from({ length: meta.shards.count }, (_, k) => new SearchIndex(assets, k).filters()),
-  );
-  const yearOf = (doc: number): number => {
-    const c = cols.find((x) => doc >= x.base && doc < x.base + x.order.length);
-    if (!c) return 0;
-    const i = doc - c.base;
-    return sort === "date" ? c.start[i]! || c.end[i]! : c.end[i]! || c.start[i]!;
-  };
+  const yearOf = ({ startYear = 0, endYear = 0 }: ScoredDoc): number =>
+    sort === "date" ? startYear || endYear : endYear || startYear;
   const sign = sort === "date" ? 1 : -1;
-  const keyed = docs.map((d) => ({ d, y: yearOf(d.doc) }));
+  const keyed = docs.map((d) => ({ d, y: yearOf(d) }));
   keyed.sort((a, b) => (a.y === 0 ? 1 : 0) - (b.y === 0 ? 1 : 0) || sign * (a.y - b.y) || a.d.order - b.d.order);
   return keyed.map((k) => k.d);
 }
