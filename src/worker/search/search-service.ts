@@ -261,8 +261,15 @@ export class SearchService {
     if (volumes) {
       const need = req.offset + req.limit;
       const matches = () => sum(results, (r) => r.total);
-      // Every match is in the pool: its files are counted exactly, as the page's pager needs.
-      const whole = () => plan.keep >= matches() && results.every((r) => r.totalExact);
+      const inPool = () => plan.keep >= matches() && results.every((r) => r.totalExact);
+      // Every match is in the pool, on few enough of the column's pages (no more than a page's pool of hits can
+      // touch; a date sort's pool of 10,000 touches every page at 10M): its files are counted exactly, as the
+      // pager needs, in one round.
+      const pageDocs = volumes.index.pages.docs;
+      const whole = () =>
+        inPool() &&
+        new Set(merged.slice(0, plan.keep).map((d) => Math.floor(d.doc / pageDocs))).size <=
+          need * SEARCH_DEFAULTS.collapseFetch;
       // Only the best `keep` are the same whatever the shard count (each shard sends its own best `keep`):
       // collapsing beyond them would let a page depend on how the shards split the catalogue.
       let best = await collapseBest(merged.slice(0, plan.keep), need, whole(), volumes.groupsOf);
@@ -276,7 +283,7 @@ export class SearchService {
       }
       ({ groups } = best);
       merged = best.collapsed;
-      files = { value: merged.length, relation: best.all && whole() ? "eq" : "gte" };
+      files = { value: merged.length, relation: best.all && inPool() ? "eq" : "gte" };
     }
     const page = merged.slice(req.offset, req.offset + req.limit);
     // The page's records and its files' volume lists, read together.
