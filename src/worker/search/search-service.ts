@@ -23,7 +23,7 @@ import {
   type QueryPlan,
   type QueryUnit,
 } from "./engine";
-import { compareHits, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
+import { mergeBest, type ScoredDoc, type ShardResult, type UnitMatch } from "./scoring";
 import { highlightTerms, snippetFor, type SnippetPart } from "./snippet";
 import { cachedParse, cachedPlan } from "./plan-cache";
 import { DiscoveryIdMap } from "../discovery/discovery-ids";
@@ -243,7 +243,7 @@ export class SearchService {
       dates = { ...dated.dates, applied: "boost" };
     }
 
-    let merged = mergeHits(results);
+    let merged = mergeHits(results, plan.keep);
     // The page's likely hits: their record-table pages are read while collapse reads the volume column. Awaited
     // before the answer (it never rejects): a read the request left running would be cancelled with it.
     const tablePages = sorted(req)
@@ -277,7 +277,7 @@ export class SearchService {
       while (best.collapsed.length < need && plan.keep < matches() && plan.keep < SORT_POOL) {
         plan.keep = Math.min(SORT_POOL, plan.keep * SEARCH_DEFAULTS.collapseFetch);
         ({ results, failed } = await this.fanOut(plan));
-        merged = results.flatMap((r) => r.top).sort(compareHits);
+        merged = mergeHits(results, plan.keep);
         if (sorted(req)) merged = sortHits(merged, req.sort as Exclude<SearchSort, "relevance">);
         best = await collapseBest(merged.slice(0, plan.keep), need, whole(), volumes.groupsOf);
       }
@@ -453,16 +453,12 @@ export function sortHits(docs: ScoredDoc[], sort: Exclude<SearchSort, "relevance
   return keyed.map((k) => k.d);
 }
 
-/** The shards' best hits in one list, best first. */
-function mergeHits(results: ShardResult[]): ScoredDoc[] {
-  if (results.length === 1) {
-    // One shard's hits come best first: checked, not sorted again (a warm one-shard query's fixed cost).
-    const top = results[0]!.top;
-    let inOrder = true;
-    for (let j = 1; j < top.length && inOrder; j++) inOrder = compareHits(top[j - 1]!, top[j]!) <= 0;
-    if (inOrder) return top.slice();
-  }
-  return results.flatMap((r) => r.top).sort(compareHits);
+/** The shards' best `keep` hits in one list, best first. */
+function mergeHits(results: ShardResult[], keep: number): ScoredDoc[] {
+  return mergeBest(
+    results.map((r) => r.top),
+    keep,
+  );
 }
 
 function sum<T>(xs: T[], f: (x: T) => number): number {

@@ -12,7 +12,7 @@ import type { Manifest } from "../../shared/manifest";
 import { ApiError } from "../errors";
 import { withTimeout } from "../with-timeout";
 import type { QueryPlan } from "./engine";
-import { compareHits, planTerms, scoreShard, type ShardResult } from "./scoring";
+import { mergeBest, planTerms, scoreShard, type ShardResult } from "./scoring";
 import { prefetchShards, SearchIndex, searchMeta } from "./search-index";
 import { recordText } from "./record-text";
 import type { SearchShard } from "./search-shard-object";
@@ -56,10 +56,10 @@ export function mergeShardResults(results: ShardResult[], keep: number): ShardRe
     total: results.reduce((n, r) => n + r.total, 0),
     totalExact: results.every((r) => r.totalExact),
     undated: results.reduce((n, r) => n + r.undated, 0),
-    top: results
-      .flatMap((r) => r.top)
-      .sort(compareHits)
-      .slice(0, keep),
+    top: mergeBest(
+      results.map((r) => r.top),
+      keep,
+    ),
     facets: { series: Object.fromEntries(series), decade: Object.fromEntries(decade) },
     facetsExact: results.every((r) => r.facetsExact),
   };
