@@ -1,7 +1,7 @@
 /**
  * npx tsx scripts/bench/scale-cpu.ts --assets DIR [--records N] [--rounds 3] [--postings-mib M] [--packed-share S]
  *   [--slowest 10]
- *   [--queries a,b] [--group G] [--collapse]
+ *   [--queries a,b] [--group G] [--collapse] [--sort date]
  *
  * The warm search mix of a sharded build in one Node process, every shard scored in process (`LocalShards`): as
  * workerd runs it locally, where the Worker and all its shard objects share one isolate and so one postings cache,
@@ -59,6 +59,8 @@ const { values: args } = parseArgs({
     queries: { type: "string" },
     group: { type: "string" },
     collapse: { type: "boolean", default: false },
+    /** `--sort date`: every search sorted (date, -date or reference), its pool the best 10,000 of each shard. */
+    sort: { type: "string" },
   },
 });
 if (!args.assets) throw new Error("scale-cpu: --assets DIR is required");
@@ -90,7 +92,11 @@ const mix = args.queries
   : queryMix(syntheticCorpus(Number(args.records ?? meta.docs)), 200).search.map((s) => s.q);
 
 /** The mix's request for `q`: the warm tools' own, collapsed with `--collapse`. */
-const request = (q: string) => ({ ...warmSearchRequest(q), collapse: args.collapse });
+const request = (q: string) => ({
+  ...warmSearchRequest(q),
+  collapse: args.collapse,
+  ...(args.sort ? { sort: args.sort as "date" | "-date" | "reference" } : {}),
+});
 for (let r = 0; r < 2; r++) for (const q of mix) await service.search(request(q));
 const cpu = new Float64Array(mix.length).fill(Infinity);
 const countersBefore = { ...scoringCounters };
