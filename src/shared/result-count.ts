@@ -4,7 +4,8 @@
  *
  * With volumes collapsed the list holds files, and the records they stand for
  * are said beside them; a count that top-k early termination left as a lower
- * bound reads "over N".
+ * bound reads "over N". A lower bound of files counts only the hits a page
+ * looked at, so the sentence then gives the records alone.
  *
  * @example
  * resultCountText({ q: "Besedovsky", offset: 0, shown: 1, total: { value: 2, relation: "eq" },
@@ -32,8 +33,15 @@ const bound = (c: Count) => (c.relation === "gte" ? `over ${number(c.value)}` : 
 
 export function resultCountText(r: ResultCount): string {
   if (!r.total.value) return `No results for “${r.q}”`;
+  // A lower bound of files counts only the best hits the page looked at: the records say more.
+  if (r.files?.relation === "gte") return recordsText(r);
   const listed = r.files ?? r.total;
   const range = listed.value > r.shown ? `, showing ${r.offset + 1}–${r.offset + r.shown}` : "";
   const records = listed.value !== r.total.value ? ` (${bound(r.total)} records)` : "";
   return `${bound(listed)} ${listed.value === 1 ? "result" : "results"}${records} for “${r.q}”${range}`;
+}
+
+function recordsText(r: ResultCount): string {
+  const range = r.total.value > r.shown ? `, showing ${r.offset + 1}–${r.offset + r.shown}` : "";
+  return `${bound(r.total)} ${r.total.value === 1 ? "record" : "records"} for “${r.q}”${range}`;
 }

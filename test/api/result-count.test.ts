@@ -20,8 +20,17 @@ describe("the result count sentence the pages and the widget share", () => {
   });
 
   it("reads a lower bound as over N and gives the range shown on a later page", () => {
-    expect(resultCountText({ q: "soviet", offset: 20, shown: 10, total: gte(12000), files: gte(9000) })).toBe(
-      "over 9,000 results (over 12,000 records) for “soviet”, showing 21–30",
+    expect(resultCountText({ q: "soviet", offset: 20, shown: 10, total: gte(12000) })).toBe(
+      "over 12,000 results for “soviet”, showing 21–30",
+    );
+  });
+
+  it("gives the records alone when the files are counted only as far as the page looked", () => {
+    expect(resultCountText({ q: "soviet", offset: 20, shown: 10, total: gte(12000), files: gte(31) })).toBe(
+      "over 12,000 records for “soviet”, showing 21–30",
+    );
+    expect(resultCountText({ q: "soviet", offset: 0, shown: 10, total: eq(40), files: gte(11) })).toBe(
+      "40 records for “soviet”, showing 1–10",
     );
   });
 });

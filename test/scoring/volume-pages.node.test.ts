@@ -209,6 +209,38 @@ describe("collapsing the best hits into files", () => {
   });
 });
 
+describe("a collapsed search's count of files", () => {
+  it("says another page follows when it counted files only as far as its page looked, and is exact when every match fitted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dossier-files-count-"));
+    try {
+      for (const [n, relation] of [
+        [200, "gte"],
+        [20, "eq"],
+      ] as const) {
+        // Files of two like-titled volumes, every title matching "file".
+        const data = join(dir, `data-${n}`);
+        mkdirSync(data);
+        writeFileSync(
+          join(data, "records.jsonl"),
+          filesOfVolumes(n, 2)
+            .map((r) => JSON.stringify(r))
+            .join("\n"),
+        );
+        buildCatalogue({ dataDirs: [data], outDir: join(dir, `out-${n}`) });
+        const { service } = await localService(join(dir, `out-${n}`));
+        const res = await service.search({ ...warmSearchRequest("file"), collapse: true, limit: 10 });
+        expect(res.hits).toHaveLength(10);
+        expect(res.hits.every((h) => h.volumes === 2)).toBe(true);
+        expect(res.files!.relation).toBe(relation);
+        // More than the page (the pager's test for a next page), or exactly the files there are.
+        expect(res.files!.value).toBe(relation === "eq" ? 10 : 11);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe("a search hit standing for a big file of volumes", () => {
   it("counts every volume and lists the first ones' ids, as many as the search shows", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dossier-big-file-"));

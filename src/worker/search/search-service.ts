@@ -272,14 +272,15 @@ export class SearchService {
           need * SEARCH_DEFAULTS.collapseFetch;
       // Only the best `keep` are the same whatever the shard count (each shard sends its own best `keep`):
       // collapsing beyond them would let a page depend on how the shards split the catalogue.
-      let best = await collapseBest(merged.slice(0, plan.keep), need, whole(), volumes.groupsOf);
+      // One file past the page: a count that stops early then still says whether another page follows.
+      let best = await collapseBest(merged.slice(0, plan.keep), need + 1, whole(), volumes.groupsOf);
       // Too few files left for this page while the shards hold more matches: ask them for more, up to the sort pool.
       while (best.collapsed.length < need && plan.keep < matches() && plan.keep < SORT_POOL) {
         plan.keep = Math.min(SORT_POOL, plan.keep * SEARCH_DEFAULTS.collapseFetch);
         ({ results, failed } = await this.fanOut(plan));
         merged = mergeHits(results, plan.keep);
         if (sorted(req)) merged = sortHits(merged, req.sort as Exclude<SearchSort, "relevance">);
-        best = await collapseBest(merged.slice(0, plan.keep), need, whole(), volumes.groupsOf);
+        best = await collapseBest(merged.slice(0, plan.keep), need + 1, whole(), volumes.groupsOf);
       }
       ({ groups } = best);
       merged = best.collapsed;
