@@ -88,7 +88,7 @@ export const SearchAnswerSchema = z.object({
     .openapi({
       description:
         "With collapse (default): hits in the collapsed list, a file of several volumes counted once; `eq` when " +
-        "exact (paging ends there), `gte` a lower bound (the files among the best hits looked at for the page)",
+        "exact (paging ends there), `gte` a lower bound (the files among the best hits looked at for the page, one past it when another page follows)",
     }),
   hits: z.array(z.union([SearchHitSchema, SearchHitFieldsSchema])),
   facets: z
