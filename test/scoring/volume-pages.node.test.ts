@@ -187,7 +187,7 @@ describe("collapsing the best hits into files", () => {
     expect(pagesRead()).toBe(10);
   });
 
-  it("reads further hits, as many again each round, while volumes of one file fill the page", async () => {
+  it("reads further hits, twice the files missing each round, while volumes of one file fill the page", async () => {
     // Files of 6 volumes: the best 6 hits are one file, then one volume of each of 34 others.
     const { groupsOf, rounds } = await countedColumn(filesOfVolumes(480, 6));
     const pool = hitsOf([0, 1, 2, 3, 4, 5, ...Array.from({ length: 34 }, (_, i) => 6 * (i + 1))]);
@@ -197,6 +197,15 @@ describe("collapsing the best hits into files", () => {
     // The first file once, at its best volume, then the next files.
     expect(best.collapsed.map((h) => h.doc).slice(0, 10)).toEqual([0, 6, 12, 18, 24, 30, 36, 42, 48, 54]);
     expect(best.collapsed).toHaveLength(15);
+  });
+
+  it("reads half as many hits again, not all of them, when a shown file's volume leaves the page one file short", async () => {
+    // Files of 2 volumes: the best two hits are one file, then one volume of each of 38 others.
+    const { groupsOf, rounds } = await countedColumn(filesOfVolumes(480, 2));
+    const pool = hitsOf([0, 1, ...Array.from({ length: 38 }, (_, i) => 2 * (i + 1))]);
+    const best = await collapseBest(pool, 10, false, groupsOf);
+    expect(rounds.map((r) => r.length)).toEqual([10, 5]);
+    expect(best.collapsed.map((h) => h.doc).slice(0, 10)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
   });
 
   it("collapses the whole pool in one round when every match is in it, for an exact count of files", async () => {

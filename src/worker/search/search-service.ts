@@ -500,8 +500,8 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
 
 /**
  * Collapses the first hits of `pool` (the best, in order) into files until `need` files are seen, reading the groups
- * of as few hits as that takes: the first `need` hits, then as many again each round. A file's volumes rarely fill a
- * page, so one round is the rule, where reading every hit's group read a page of the volume column for nearly every
+ * of as few hits as that takes: the first `need` hits, then twice the files still missing, or half the hits looked
+ * at if more, each round. A file's volumes rarely fill a page, so one round is the rule, where reading every hit's group read a page of the volume column for nearly every
  * one of them (28 of 40 at ten million records, a request each). `whole` reads the pool's groups in one round and
  * collapses all of it, for an exact count of files. `all`: every hit of the pool was looked at.
  *
@@ -524,8 +524,10 @@ export async function collapseBest(
     for (const [doc, g] of await groupsOf(next.map((d) => d.doc))) groups.set(doc, g);
     looked += next.length;
     collapsed = collapseVolumes(pool.slice(0, looked), (doc) => groups.get(doc));
-    // Each hit adds a file at most: the missing files' count is the fewest hits that can fill the page.
-    batch = Math.max(need - collapsed.length, looked);
+    // Each hit adds a file at most, so the missing files' count is the fewest hits that can fill the page: twice that
+    // spares a round where a volume or two of a shown file come next, and half the hits looked at so far bounds the
+    // rounds (five for a first page's 40) where one file's volumes run on.
+    batch = Math.max(2 * (need - collapsed.length), Math.ceil(looked / 2));
   } while (looked < pool.length && collapsed.length < need);
   return { collapsed, groups, all: looked >= pool.length };
 }
