@@ -75,7 +75,7 @@ import {
   unseenDocs,
   unseenUnitBounds,
 } from "./maxscore-lists";
-import { bestSet, TopK } from "./top-k";
+import { bestSet, bestSorted, TopK } from "./top-k";
 import { answerFacetRowsFor, facetColumnsOf, facetRowsOf, facetsOf, facetsOfRows } from "./shard-facets";
 import { scoringCounters } from "./scoring-counters";
 
@@ -1053,14 +1053,10 @@ function* scoreWith(
     // Facets need the set, not its order: only the best `keep` are sorted.
     const items = bestSet(candidates, Math.max(plan.keep, facetCandidates), scores, cols.order, stride, off);
     facetSet = items;
-    const head = new TopK(plan.keep, scores, stride, off, cols.order);
-    head.offerAll(items);
-    best = head.sorted();
+    best = bestSorted(items, plan.keep, scores, cols.order, stride, off);
   } else {
     // Not pruned, or counted apart (facets then come from the count below, not from the candidates).
-    const top = new TopK(plan.keep, scores, stride, off, cols.order);
-    top.offerAll(candidates);
-    best = top.sorted();
+    best = bestSorted(candidates, plan.keep, scores, cols.order, stride, off);
   }
 
   const topDocs = best.map((i): ScoredDoc => {
