@@ -33,15 +33,11 @@ const bound = (c: Count) => (c.relation === "gte" ? `over ${number(c.value)}` : 
 
 export function resultCountText(r: ResultCount): string {
   if (!r.total.value) return `No results for “${r.q}”`;
-  // A lower bound of files counts only the best hits the page looked at: the records say more.
-  if (r.files?.relation === "gte") return recordsText(r);
-  const listed = r.files ?? r.total;
+  // A lower bound of files counts only the best hits the page looked at: the records say more, so they are listed.
+  const filesKnown = r.files?.relation !== "gte";
+  const listed = (filesKnown && r.files) || r.total;
+  const noun = filesKnown ? "result" : "record";
   const range = listed.value > r.shown ? `, showing ${r.offset + 1}–${r.offset + r.shown}` : "";
   const records = listed.value !== r.total.value ? ` (${bound(r.total)} records)` : "";
-  return `${bound(listed)} ${listed.value === 1 ? "result" : "results"}${records} for “${r.q}”${range}`;
-}
-
-function recordsText(r: ResultCount): string {
-  const range = r.total.value > r.shown ? `, showing ${r.offset + 1}–${r.offset + r.shown}` : "";
-  return `${bound(r.total)} ${r.total.value === 1 ? "record" : "records"} for “${r.q}”${range}`;
+  return `${bound(listed)} ${noun}${listed.value === 1 ? "" : "s"}${records} for “${r.q}”${range}`;
 }

@@ -165,7 +165,7 @@ export interface QueryPlan {
   /** How many of its best hits each shard returns: offset + limit. */
   keep: number;
   /**
-   * Each hit carries its record's years (`ScoredDoc.years`): a date sort orders the best hits by them, and the
+   * Each hit carries its record's years (`ScoredDoc.startYear`, `endYear`): a date sort orders the best hits by them, and the
    * coordinator holds no shard's filter columns (a 10M catalogue's are 80 MB).
    */
   years?: boolean;

@@ -501,8 +501,9 @@ function mergeFacets(results: ShardResult[], archiveOf: Map<string, string>): Se
 /**
  * Collapses the first hits of `pool` (the best, in order) into files until `need` files are seen, reading the groups
  * of as few hits as that takes: the first `need` hits, then twice the files still missing, or half the hits looked
- * at if more, each round. A file's volumes rarely fill a page, so one round is the rule, where reading every hit's group read a page of the volume column for nearly every
- * one of them (28 of 40 at ten million records, a request each). `whole` reads the pool's groups in one round and
+ * at if more, each round. A file's volumes rarely fill a page, so one round is the rule, where reading every hit's
+ * group read a page of the volume column for nearly every one of them (28 of 40 at ten million records, a request
+ * each). `whole` reads the pool's groups in one round and
  * collapses all of it, for an exact count of files. `all`: every hit of the pool was looked at.
  *
  * @example
