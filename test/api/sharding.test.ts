@@ -63,6 +63,15 @@ describe("a sharded index", () => {
     expect({ ...a, tookMs: 0 }).toEqual({ ...b, tookMs: 0 });
   });
 
+  // Collapsed, as the API and the pages ask by default: files of several volumes shown once, and counted.
+  it.each(QUERIES)("answers %j collapsed into files through Durable Objects exactly as in one isolate", async (q) => {
+    const { fanned, local } = await services();
+    const req = { ...request(q), collapse: true };
+    const a = await fanned.search(req);
+    expect({ ...a, tookMs: 0 }).toEqual({ ...(await local.search(req)), tookMs: 0 });
+    expect(a.files).toBeDefined();
+  });
+
   it.each(QUERIES)("answers %j exactly as one object per shard when two objects score the three shards", async (q) => {
     const { count, ns, root, version, local } = await services();
     // The real namespace, counting the objects a query asks.
@@ -157,7 +166,7 @@ describe("a sharded index", () => {
 
 describe("a group of shards behind one object", () => {
   it.each(QUERIES)("answers %j exactly as one object per shard", async (q) => {
-    const { count, ns, root, version, local } = await services();
+    const { count, ns, root, local } = await services();
     const assets = assetStoreFor(env);
     const grouped = new SearchService(
       new RecordStore(assets),
@@ -173,7 +182,7 @@ describe("a group of shards behind one object", () => {
   });
 
   it("answers with the shards it scored in time, the rest reported as failed, when its time runs out", async () => {
-    const { count, ns, root, version, local } = await services();
+    const { count, ns, root, local } = await services();
     const assets = assetStoreFor(env);
     // One group of every shard, with no time to score more than its first.
     const grouped = new SearchService(
