@@ -43,7 +43,12 @@ import type { FieldName, MatchRule } from "../../shared/search-config";
 import { words } from "../../shared/text/fold";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, termsOfUnits, type QueryPlan, type QueryUnit } from "./engine";
 import type { FilterColumns, SearchIndex, TermPostings } from "./search-index";
-import { COMMON_TERM_DEFAULTS, commonTermCandidates, type CommonTermOptions } from "./common-term-answers";
+import {
+  COMMON_TERM_DEFAULTS,
+  commonTermCandidates,
+  oneWordMatchesAtLeast,
+  type CommonTermOptions,
+} from "./common-term-answers";
 import { searchStats } from "./search-stats";
 import { deepenTermTop, kthLargest, termTop, TOP_LIST_DEFAULTS, type TermTop } from "./top-k-term-lists";
 import {
@@ -1140,6 +1145,9 @@ function* scoreWith(
       facetsExact: true,
     };
   }
+  // Stopped early, one word counts at least its longest field, as its lists and leaders do on its next uses.
+  if (pruned && oneWordShortcut)
+    matchesAtLeast = Math.max(matchesAtLeast, oneWordMatchesAtLeast(plan.units[0]!, unitPostings[0]!));
   return {
     total: pruned ? Math.max(candidates.length, matchesAtLeast) : facetSet.length,
     totalExact: !pruned,
