@@ -23,6 +23,7 @@
  * query then takes the general MaxScore path.)
  */
 import type { FieldName } from "../../shared/search-config";
+import { unitMatchesAtLeast } from "./maxscore-lists";
 import type { QueryUnit } from "./engine";
 import type { FieldPostings, TermPostings } from "./search-index";
 
@@ -85,25 +86,6 @@ export function fieldLeaders(fp: FieldPostings, k: number, order: Uint32Array): 
 }
 
 /**
- * A lower bound of a one-word query's matches from its lists' counts alone (the term directory's, no decoding): the
- * longest field of a one-word alternative, every posting of which is a doc that matches. A general top-k pass that
- * stops early has counted only the docs it looked at, 3,485 of "report"'s 89,000 or more at 100k records, where the
- * leaders and top lists answering the same word from its second use on count about this many: the count a page of
- * results gave jumped 25-fold from the first page to the second. A tie-breaker alternative matches no doc of its
- * own, and is passed over. Only for a query whose every posting is a match: no filter, exclusion or reference.
- */
-export function oneWordMatchesAtLeast(unit: QueryUnit, postings: TermPostings[][]): number {
-  let most = 0;
-  unit.alternatives.forEach((alt, ai) => {
-    if (alt.bonus || alt.terms.length !== 1) return;
-    const p = postings[ai]![0]!;
-    for (const f of alt.terms[0]!.fields)
-      if (!unit.fields || unit.fields.includes(f)) most = Math.max(most, p.fields[f]?.count ?? 0);
-  });
-  return most;
-}
-
-/**
  * The candidate docs of a one-word query (global numbers, ascending, each once), or null when the shortcut does
  * not apply: no long field, an alternative with two long fields, a multi-word expansion without a short term, or
  * a tie-breaker alternative (it adds to docs the bound above does not see).
@@ -132,7 +114,7 @@ export function commonTermCandidates(
     t.fields.filter((f) => (!unit.fields || unit.fields.includes(f)) && p.fields[f]).map((f) => p.fields[f]!);
   const lists: Array<ArrayLike<number>> = [];
   let longFields = 0;
-  const matchesAtLeast = oneWordMatchesAtLeast(unit, postings);
+  const matchesAtLeast = unitMatchesAtLeast(unit, postings);
   let cold = false;
   for (let ai = 0; ai < unit.alternatives.length; ai++) {
     const alt = unit.alternatives[ai]!;

@@ -43,12 +43,7 @@ import type { FieldName, MatchRule } from "../../shared/search-config";
 import { words } from "../../shared/text/fold";
 import { LITERAL_FIELDS, SEARCH_DEFAULTS, termsOfUnits, type QueryPlan, type QueryUnit } from "./engine";
 import type { FilterColumns, SearchIndex, TermPostings } from "./search-index";
-import {
-  COMMON_TERM_DEFAULTS,
-  commonTermCandidates,
-  oneWordMatchesAtLeast,
-  type CommonTermOptions,
-} from "./common-term-answers";
+import { COMMON_TERM_DEFAULTS, commonTermCandidates, type CommonTermOptions } from "./common-term-answers";
 import { searchStats } from "./search-stats";
 import { deepenTermTop, kthLargest, termTop, TOP_LIST_DEFAULTS, type TermTop } from "./top-k-term-lists";
 import {
@@ -76,6 +71,7 @@ import {
   essentialCandidates,
   essentialLists,
   probeDocs,
+  unitMatchesAtLeast,
   unitPostingCount,
   unseenDocs,
   unseenUnitBounds,
@@ -1145,9 +1141,11 @@ function* scoreWith(
       facetsExact: true,
     };
   }
-  // Stopped early, one word counts at least its longest field, as its lists and leaders do on its next uses.
-  if (pruned && oneWordShortcut)
-    matchesAtLeast = Math.max(matchesAtLeast, oneWordMatchesAtLeast(plan.units[0]!, unitPostings[0]!));
+  // Stopped early, the count is at least a unit's longest field (any word matches), as one word's lists and leaders
+  // count it on its next uses; only where every posting is a match.
+  if (pruned && !filtersDocs && plan.referenceIds.length === 0 && plan.phrases.length === 0 && !plan.dates)
+    for (let k = 0; k < unitCount; k++)
+      matchesAtLeast = Math.max(matchesAtLeast, unitMatchesAtLeast(plan.units[k]!, unitPostings[k]!));
   return {
     total: pruned ? Math.max(candidates.length, matchesAtLeast) : facetSet.length,
     totalExact: !pruned,
