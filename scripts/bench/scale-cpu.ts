@@ -22,11 +22,10 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { queryMix, syntheticCorpus } from "./synthetic-catalogue";
 import { percentile } from "./stats";
-import { diskAssets, warmSearchRequest } from "../../test/scoring/local-index";
+import { diskAssets, oneGroupRunner, warmSearchRequest } from "../../test/scoring/local-index";
 import { RecordStore, recordCacheBytes } from "../../src/worker/record-store";
 import { SearchService } from "../../src/worker/search/search-service";
-import { LocalShards, shardGroups, type ShardRunner } from "../../src/worker/search/shard-runner";
-import { noMatches } from "../../src/worker/search/scoring";
+import { LocalShards } from "../../src/worker/search/shard-runner";
 import {
   filterColumnBytes,
   postingsCacheBytes,
@@ -35,7 +34,6 @@ import {
   rawChunkBytes,
   resetPostingsCache,
   searchMeta,
-  prefetchShards,
 } from "../../src/worker/search/search-index";
 import { collectSearchStats, type SearchStats } from "../../src/worker/search/search-stats";
 import { scoringArrayBytes } from "../../src/worker/search/query-arrays";
@@ -74,18 +72,7 @@ const assets = diskAssets(resolve(args.assets));
 const meta = await searchMeta(assets);
 const records = new RecordStore(assets);
 const local = new LocalShards(meta.shards.count, assets, records);
-/** With `--group`: the group's shards scored, the rest answering no matches uncalled (one object's work alone). */
-function oneGroup(g: number): ShardRunner {
-  const [first, end] = shardGroups(meta.shards.count)[g] ?? [];
-  if (first === undefined || end === undefined) throw new Error(`scale-cpu: --group ${g}: no such group`);
-  const inGroup = (k: number) => k >= first && k < end;
-  return {
-    count: local.count,
-    run: (k, plan) => (inGroup(k) ? local.run(k, plan) : Promise.resolve(noMatches())),
-    prefetch: (terms) => prefetchShards(assets, first, end, terms).catch(() => {}),
-  };
-}
-const runner = args.group !== undefined ? oneGroup(Number(args.group)) : local;
+const runner = args.group !== undefined ? oneGroupRunner(assets, local, Number(args.group)) : local;
 const service = new SearchService(records, assets, runner);
 const mix = args.queries
   ? args.queries.split(",")

@@ -11,11 +11,10 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { diskAssets, warmSearchRequest } from "../../test/scoring/local-index";
+import { diskAssets, oneGroupRunner, warmSearchRequest } from "../../test/scoring/local-index";
 import { RecordStore } from "../../src/worker/record-store";
 import { SearchService } from "../../src/worker/search/search-service";
-import { LocalShards, shardGroups, type ShardRunner } from "../../src/worker/search/shard-runner";
-import { noMatches } from "../../src/worker/search/scoring";
+import { LocalShards } from "../../src/worker/search/shard-runner";
 import { searchMeta } from "../../src/worker/search/search-index";
 import { TOP_LIST_DEFAULTS } from "../../src/worker/search/top-k-term-lists";
 import { COMMON_TERM_DEFAULTS } from "../../src/worker/search/common-term-answers";
@@ -39,15 +38,7 @@ const assets = diskAssets(resolve(args.assets));
 const meta = await searchMeta(assets);
 const records = new RecordStore(assets);
 const local = new LocalShards(meta.shards.count, assets, records);
-let runner: ShardRunner = local;
-if (args.group !== undefined) {
-  const [first, end] = shardGroups(meta.shards.count)[Number(args.group)] ?? [];
-  if (first === undefined || end === undefined) throw new Error(`word-uses: --group ${args.group}: no such group`);
-  runner = {
-    count: local.count,
-    run: (k, plan) => (k >= first && k < end ? local.run(k, plan) : Promise.resolve(noMatches())),
-  };
-}
+const runner = args.group !== undefined ? oneGroupRunner(assets, local, Number(args.group)) : local;
 const service = new SearchService(records, assets, runner);
 const request = (q: string, exact = false) => ({
   ...warmSearchRequest(q),

@@ -9,12 +9,13 @@ import { join } from "node:path";
 import { buildCatalogue } from "../../src/indexer/build-catalogue";
 import { syntheticCorpus, writeJsonl } from "../../scripts/bench/synthetic-catalogue";
 import { AssetStore } from "../../src/worker/asset-store";
-import { SearchIndex, SearchLexicon, searchMeta } from "../../src/worker/search/search-index";
+import { prefetchShards, SearchIndex, SearchLexicon, searchMeta } from "../../src/worker/search/search-index";
 import { effectiveRules, planUnits, type QueryPlan } from "../../src/worker/search/engine";
 import { parseQuery } from "../../src/worker/search/query-parser";
 import { SearchService, type SearchRequest } from "../../src/worker/search/search-service";
 import { RecordStore } from "../../src/worker/record-store";
-import { LocalShards } from "../../src/worker/search/shard-runner";
+import { LocalShards, shardGroups, type ShardRunner } from "../../src/worker/search/shard-runner";
+import { noMatches } from "../../src/worker/search/scoring";
 
 /** The request the warm-path tools (profile-warm, ab-warm) send: a relevance search for ten hits, as the API's defaults. */
 export function warmSearchRequest(q: string): SearchRequest {
@@ -66,6 +67,21 @@ export async function localService(dir: string): Promise<{ assets: AssetStore; s
   const meta = await searchMeta(assets);
   const records = new RecordStore(assets);
   return { assets, service: new SearchService(records, assets, new LocalShards(meta.shards.count, assets, records)) };
+}
+
+/**
+ * Group `g`'s shards (shard-runner.ts `shardGroups`) scored in process, the others answering no matches uncalled: one
+ * Durable Object's work and caches alone, as `serve-scale.ts --groups` measures it in workerd.
+ */
+export function oneGroupRunner(assets: AssetStore, local: LocalShards, g: number): ShardRunner {
+  const [first, end] = shardGroups(local.count)[g] ?? [];
+  if (first === undefined || end === undefined) throw new Error(`local-index: group ${g}: no such group`);
+  const inGroup = (k: number) => k >= first && k < end;
+  return {
+    count: local.count,
+    run: (k, plan) => (inGroup(k) ? local.run(k, plan) : Promise.resolve(noMatches())),
+    prefetch: (terms) => prefetchShards(assets, first, end, terms).catch(() => {}),
+  };
 }
 
 /** Each query's answer as JSON, less its `tookMs`: what two runs over the same catalogue must give alike. */

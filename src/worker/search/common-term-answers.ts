@@ -23,7 +23,6 @@
  * query then takes the general MaxScore path.)
  */
 import type { FieldName } from "../../shared/search-config";
-import { unitMatchesAtLeast } from "./maxscore-lists";
 import type { QueryUnit } from "./engine";
 import type { FieldPostings, TermPostings } from "./search-index";
 
@@ -97,7 +96,7 @@ export function commonTermCandidates(
   opts: CommonTermOptions,
   order: Uint32Array,
   mark: Uint8Array,
-): { docs: Uint32Array; matchesAtLeast: number } | null {
+): Uint32Array | null {
   if (unit.alternatives.some((a) => a.bonus)) return null;
   // No field of a one-word alternative past `minPostings`: not a common word (the answer below would be null too),
   // told before any list is gathered, as it is of most words.
@@ -114,7 +113,6 @@ export function commonTermCandidates(
     t.fields.filter((f) => (!unit.fields || unit.fields.includes(f)) && p.fields[f]).map((f) => p.fields[f]!);
   const lists: Array<ArrayLike<number>> = [];
   let longFields = 0;
-  const matchesAtLeast = unitMatchesAtLeast(unit, postings);
   let cold = false;
   for (let ai = 0; ai < unit.alternatives.length; ai++) {
     const alt = unit.alternatives[ai]!;
@@ -158,5 +156,5 @@ export function commonTermCandidates(
       }
     }
   for (const doc of out) mark[doc] = 0;
-  return { docs: Uint32Array.from(out).sort(), matchesAtLeast };
+  return Uint32Array.from(out).sort();
 }

@@ -643,7 +643,7 @@ function* scoreWith(
   let pruned = false;
   let only: Only | null = null;
   let scoredBounds = 0;
-  /** A lower bound of the matches, beside the candidates counted (the common-word answer scores a few only). */
+  /** A lower bound of the matches, beside the candidates counted (the top lists score a few only; see the end). */
   let matchesAtLeast = 0;
   const commonOpts = options.commonTerms === false ? null : (options.commonTerms ?? COMMON_TERM_DEFAULTS);
   const listOpts = options.topLists === false ? null : (options.topLists ?? TOP_LIST_DEFAULTS);
@@ -685,16 +685,16 @@ function* scoreWith(
   if (common) {
     // A very common word: score its candidates only (see common-term-answers.ts for why that is exact).
     scoringCounters.commonTermAnswers++;
+    // Its count is its longest field, as for any query that stops early (below).
     pruned = true;
-    matchesAtLeast = common.matchesAtLeast;
     const mark = arrays.mark;
-    for (const doc of common.docs) mark[doc] = 1;
+    for (const doc of common) mark[doc] = 1;
     const u = arrays.unit(0);
-    scoreUnit(plan.units[0]!, unitPostings[0]!, n, x, { docs: common.docs, mark }, u);
+    scoreUnit(plan.units[0]!, unitPostings[0]!, n, x, { docs: common, mark }, u);
     units[0] = u;
     if (!direct) addUnit(u);
     // Candidates a multi-word expansion did not match are not touched: their marks are cleared here.
-    for (const doc of common.docs) mark[doc] = 0;
+    for (const doc of common) mark[doc] = 0;
   }
   // Several words, nothing but words: MaxScore list by list (below), instead of unit by unit.
   const listFirst =
